@@ -1,0 +1,210 @@
+"""The ``nnexplain`` command: list, train, info and render.
+
+Every user error (a wrong name, a missing or corrupt run, a bad data file) is
+one line on stderr and exit status 2. torch and manim are imported only by the
+commands that need them, so ``list`` and ``info`` answer at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from nnexplain.errors import NnexplainError
+
+QUALITIES = ("low", "medium", "high", "4k")
+FORMATS = ("mp4", "gif", "png")
+
+
+class UserError(click.ClickException):
+    exit_code = 2
+
+
+def _user_errors(function):
+    """Turn :class:`NnexplainError` raised inside a command into a one-line exit-2 error."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except NnexplainError as error:
+            raise UserError(str(error)) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nnexplain")
+def cli() -> None:
+    """Animated explainers of real, trained neural networks."""
+
+
+@cli.command("list")
+def list_command() -> None:
+    """The scenes and the training recipes, one line each."""
+    from nnexplain.catalog import SCENES
+    from nnexplain.recipes import RECIPES
+
+    width = max(map(len, [*SCENES, *RECIPES]))
+    click.echo("Scenes (nnexplain render SCENE):")
+    for info in SCENES.values():
+        click.echo(f"  {info.name:<{width}}  {info.description} [default run: {info.recipe}]")
+    click.echo("Recipes (nnexplain train RECIPE):")
+    for recipe in RECIPES.values():
+        click.echo(f"  {recipe.name:<{width}}  {recipe.description}")
+
+
+def _progress_printer(label: str):
+    """A rich progress bar fed by training's per-epoch reports; returns (callback, context)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn(f"[bold]{label}[/] epoch"),
+        MofNCompleteColumn(),
+        BarColumn(),
+        TextColumn("{task.fields[metrics]}"),
+        TimeElapsedColumn(),
+        console=__import__("rich.console").console.Console(stderr=True),
+    )
+    task = progress.add_task("train", total=None, metrics="")
+
+    def on_epoch(report) -> None:
+        m = report.metrics
+        parts = [f"loss {m.get('train_loss', float('nan')):.4f}"]
+        if "train_acc" in m:
+            parts += [f"train {m['train_acc']:.1%}", f"val {m['val_acc']:.1%}"]
+        else:
+            parts += [f"val loss {m['val_loss']:.4g}"]
+        progress.update(task, completed=report.epoch, total=report.epochs, metrics="  ".join(parts))
+
+    return on_epoch, progress
+
+
+@cli.command()
+@click.argument("recipe")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Run directory to write [runs/RECIPE].")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--epochs", type=click.IntRange(min=1), help="Epochs to train [the recipe's].")
+@click.option("--seed", type=int, help="Seed for initialisation and shuffling [0].")
+@click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), help="Hidden activation (mnist recipe).")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
+@_user_errors
+def train(recipe, out, device, epochs, seed, activation, data_dir) -> None:
+    """Train RECIPE and write a run directory."""
+    from nnexplain.recipes import ACTIVATION_DEFAULTS, get_recipe
+
+    config = get_recipe(recipe).config
+    if activation and activation != config.activation:
+        if recipe not in ACTIVATION_DEFAULTS:
+            raise NnexplainError(f"recipe {recipe!r} has a fixed activation; --activation applies to: {', '.join(ACTIVATION_DEFAULTS)}")
+        config = ACTIVATION_DEFAULTS[recipe](activation)
+    config = config.with_overrides(device=device, epochs=epochs, seed=seed, data_dir=str(data_dir) if data_dir else None)
+    out = out or Path("runs") / recipe
+    from nnexplain.train import resolve_device, train as train_run
+
+    resolve_device(device)  # fail before the data set loads
+    on_epoch, progress = _progress_printer(recipe)
+    with progress:
+        train_run(config, out, on_epoch=on_epoch)
+    _print_summary(out)
+    click.echo(str(out))
+
+
+def _print_summary(run_dir: Path) -> None:
+    from nnexplain.rundir import load_run
+
+    run = load_run(run_dir)
+    metrics = run.final_metrics
+    shown = ", ".join(f"{k} {v:.4g}" for k, v in metrics.items())
+    click.echo(f"trained {run.recipe} in {run.manifest.get('wall_seconds', 0):.1f} s: {shown}", err=True)
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@_user_errors
+def info(run_dir) -> None:
+    """Architecture, data set, epochs recorded and final metrics of RUN_DIR."""
+    from nnexplain.rundir import load_run
+
+    run = load_run(run_dir)
+    epochs = run.epochs
+    lines = [
+        ("run", str(run.path)),
+        ("format version", str(run.manifest["version"])),
+        ("recipe", run.recipe),
+        ("architecture", f"{'-'.join(map(str, run.layers))}, {run.activation} hidden, {run.output} output"),
+        ("parameters", f"{sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:])):,}"),
+        ("data set", f"{run.dataset.get('name')} ({run.dataset.get('train', '?')} train / {run.dataset.get('val', '?')} val)"),
+        ("device", str(run.manifest.get("device", "?"))),
+        ("status", str(run.manifest.get("status", "?"))),
+        ("epochs recorded", f"{len(epochs)}: {_ranges(epochs)}" if epochs else "none yet"),
+    ]
+    for key, value in run.final_metrics.items():
+        lines.append((key, f"{value:.2%}" if key.endswith("_acc") else f"{value:.4g}"))
+    width = max(len(key) for key, _ in lines)
+    for key, value in lines:
+        click.echo(f"{key:<{width}}  {value}")
+
+
+def _ranges(values: list[int]) -> str:
+    return ", ".join(map(str, values)) if len(values) <= 12 else f"{values[0]}, {values[1]}, … {values[-1]}"
+
+
+@cli.command()
+@click.argument("scene")
+@click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")
+@click.option("--quality", type=click.Choice(QUALITIES), default="low", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"), show_default=True)
+@_user_errors
+def render(scene, run_dir, quality, fmt, out) -> None:
+    """Render SCENE into --out; the last line printed is the output file."""
+    from nnexplain.catalog import check_run_suits, get_scene
+    from nnexplain.rundir import load_run
+
+    info = get_scene(scene)
+    if run_dir is None:
+        run_dir = _default_run(info.recipe)
+    check_run_suits(info, load_run(run_dir).manifest, str(run_dir))
+    from nnexplain.render import RenderOptions, render_scene
+
+    path = render_scene(info, run_dir, RenderOptions(quality=quality, fmt=fmt), out)
+    click.echo(str(path))
+
+
+def _default_run(recipe: str) -> Path:
+    from nnexplain.cache import default_run_dir, ensure_default_run, is_complete
+
+    target = default_run_dir(recipe)
+    if not is_complete(target):
+        click.echo(f"training the default {recipe} run once, into {target}", err=True)
+        on_epoch, progress = _progress_printer(recipe)
+        with progress:
+            ensure_default_run(recipe, on_epoch=on_epoch)
+    return target
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as error:
+        # One line, whatever click would have printed around it (usage, hints).
+        message = " ".join(error.format_message().split())
+        click.echo(f"nnexplain: error: {message}", err=True)
+        sys.exit(2 if isinstance(error, (UserError, click.UsageError)) else error.exit_code)
+    except OSError as error:
+        # Disk full, permission denied and the like: the user's environment, not a bug.
+        click.echo(f"nnexplain: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

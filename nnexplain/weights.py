@@ -1,0 +1,67 @@
+"""Reading a plain MLP out of a flat dictionary of named arrays.
+
+A state dict, a safetensors file and an npz file all come down to names and
+arrays. The layers are the 2-D ``*.weight`` arrays, each with the 1-D ``*.bias``
+of the same prefix, in key order; shapes must chain (out × in, like torch).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from nnexplain.errors import NnexplainError
+
+__all__ = ["mlp_params", "layer_sizes"]
+
+Params = list[tuple[np.ndarray, np.ndarray]]
+
+
+def mlp_params(tensors: Mapping[str, np.ndarray], source: str = "weights") -> Params:
+    """The (weight, bias) pairs of a plain MLP, checked; raises :class:`NnexplainError`."""
+    weights = [name for name in tensors if name.endswith("weight")]
+    for name, value in tensors.items():
+        if name.endswith("weight"):
+            if np.ndim(value) != 2:
+                raise NnexplainError(
+                    f"{source}: tensor {name!r} has shape {tuple(np.shape(value))}; "
+                    "a plain MLP has only 2-D (out × in) weights (no convolutions)"
+                )
+        elif not name.endswith("bias"):
+            raise NnexplainError(
+                f"{source}: tensor {name!r} is neither a '*.weight' nor a '*.bias'; "
+                "only plain MLP layers (Linear weight and bias) are accepted"
+            )
+    if not weights:
+        raise NnexplainError(f"{source}: no '*.weight' tensors found; expected Linear layers of an MLP")
+    params = []
+    for name in weights:
+        bias_name = name[: -len("weight")] + "bias"
+        weight = np.asarray(tensors[name], dtype=np.float32)
+        if bias_name not in tensors:
+            raise NnexplainError(f"{source}: weight {name!r} has no matching bias {bias_name!r}")
+        bias = np.asarray(tensors[bias_name], dtype=np.float32)
+        if bias.shape != (weight.shape[0],):
+            raise NnexplainError(
+                f"{source}: bias {bias_name!r} has shape {bias.shape}; expected ({weight.shape[0]},) "
+                f"to match weight {name!r} of shape {weight.shape}"
+            )
+        for tensor_name, value in ((name, weight), (bias_name, bias)):
+            if not np.all(np.isfinite(value)):
+                raise NnexplainError(f"{source}: tensor {tensor_name!r} contains NaN or inf values")
+        if params and params[-1][0].shape[0] != weight.shape[1]:
+            previous = weights[len(params) - 1]
+            raise NnexplainError(
+                f"{source}: shapes do not chain: {previous!r} outputs {params[-1][0].shape[0]} "
+                f"but {name!r} has shape {weight.shape} (expects {weight.shape[1]} inputs)"
+            )
+        params.append((weight, bias))
+    orphans = set(tensors) - set(weights) - {w[: -len("weight")] + "bias" for w in weights}
+    if orphans:
+        raise NnexplainError(f"{source}: bias {sorted(orphans)[0]!r} has no matching weight")
+    return params
+
+
+def layer_sizes(params: Params) -> list[int]:
+    return [int(params[0][0].shape[1])] + [int(weight.shape[0]) for weight, _ in params]
