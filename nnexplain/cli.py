@@ -91,8 +91,9 @@ def _progress_printer(label: str):
 @click.option("--seed", type=int, help="Seed for initialisation and shuffling [0].")
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), help="Hidden activation (mnist recipe).")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
+@click.option("--overwrite", is_flag=True, help="Replace a run already in --out (kept until the new one is complete).")
 @_user_errors
-def train(recipe, out, device, epochs, seed, activation, data_dir) -> None:
+def train(recipe, out, device, epochs, seed, activation, data_dir, overwrite) -> None:
     """Train RECIPE and write a run directory."""
     from nnexplain.recipes import ACTIVATION_DEFAULTS, get_recipe
 
@@ -103,14 +104,41 @@ def train(recipe, out, device, epochs, seed, activation, data_dir) -> None:
         config = ACTIVATION_DEFAULTS[recipe](activation)
     config = config.with_overrides(device=device, epochs=epochs, seed=seed, data_dir=str(data_dir) if data_dir else None)
     out = out or Path("runs") / recipe
+    occupied = out.exists() and any(out.iterdir())
+    if occupied and not overwrite:
+        raise NnexplainError(f"{out} is not empty; choose another --out, or pass --overwrite to replace the run in it")
+    from nnexplain.datasets import load_dataset
     from nnexplain.train import resolve_device, train as train_run
 
-    resolve_device(device)  # fail before the data set loads
+    resolve_device(device)  # fail before anything slow
+    dataset = load_dataset(config.dataset, config.data_dir, **config.dataset_options)
     on_epoch, progress = _progress_printer(recipe)
     with progress:
-        train_run(config, out, on_epoch=on_epoch)
+        if occupied:
+            _train_beside(config, out, on_epoch, dataset)
+        else:
+            train_run(config, out, on_epoch=on_epoch, dataset=dataset)
     _print_summary(out)
     click.echo(str(out))
+
+
+def _train_beside(config, out: Path, on_epoch, dataset) -> None:
+    """Train into a sibling directory and swap it in at the end, so the old run survives a failure."""
+    import shutil
+    import tempfile
+
+    from nnexplain.train import train as train_run
+
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        train_run(config, staging, on_epoch=on_epoch, dataset=dataset)
+        retired = out.with_name(f".{out.name}.old")
+        shutil.rmtree(retired, ignore_errors=True)
+        out.rename(retired)
+        staging.rename(out)
+        shutil.rmtree(retired)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _print_summary(run_dir: Path) -> None:

@@ -7,7 +7,6 @@ into training and validation with a fixed seed, so every run sees the same split
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from nnexplain.errors import DataError
 
 __all__ = ["load_mnist", "EMBEDDED_SPLIT"]
 
+EMBEDDED_DIR = Path(__file__).resolve().parent.parent / "data" / "mnist"
 EMBEDDED_SPLIT = (8000, 2000)
 SPLIT_SEED = 20240527
 SOURCE = "MNIST by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, CC BY-SA 3.0"
@@ -49,8 +49,7 @@ def _as_inputs(images: np.ndarray) -> np.ndarray:
 def load_mnist(data_dir: str | Path | None = None) -> Dataset:
     """The embedded split, or with ``data_dir`` the full 60k training / 10k test files."""
     if data_dir is None:
-        directory = resources.files("nnexplain") / "data" / "mnist"
-        images, labels = _load_pair(Path(str(directory)), "t10k")
+        images, labels = _load_pair(EMBEDDED_DIR, "t10k")
         order = np.random.default_rng(SPLIT_SEED).permutation(len(images))
         train, val = order[: EMBEDDED_SPLIT[0]], order[EMBEDDED_SPLIT[0] :]
         return Dataset(

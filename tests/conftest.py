@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--regenerate-frames",
+        action="store_true",
+        help="re-render the control frames of the graphical tests instead of comparing to them",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "graphical: renders a scene and compares its last frame to a control frame")
+
+
+@pytest.fixture
+def sigmoid_run() -> Path:
+    return DATA / "mnist-sigmoid"
+
+
+@pytest.fixture
+def relu_run() -> Path:
+    return DATA / "mnist-relu"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """Default runs go to a per-test cache, never the user's."""
+    monkeypatch.setenv("NNEXPLAIN_CACHE", str(tmp_path / "cache"))
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real ``nnexplain`` entry point in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-c", "from nnexplain.cli import main; main()", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )

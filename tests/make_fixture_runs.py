@@ -1,0 +1,36 @@
+"""Train the small run directories the tests draw from (tests/data/).
+
+    .venv/bin/python tests/make_fixture_runs.py
+
+They are real trainings of the real recipes, kept to a few snapshots so they
+stay small. Regenerate them when the run format changes, then regenerate the
+control frames (``make regenerate-frames``) and look at them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from nnexplain.recipes import ACTIVATION_DEFAULTS, get_recipe
+from nnexplain.train import train
+
+DATA = Path(__file__).parent / "data"
+
+FIXTURES = {
+    "mnist-sigmoid": lambda: get_recipe("mnist").config.with_overrides(max_snapshots=4, device="cpu"),
+    "mnist-relu": lambda: ACTIVATION_DEFAULTS["mnist"]("relu").with_overrides(max_snapshots=4, device="cpu"),
+}
+
+
+def main(names: list[str]) -> None:
+    for name in names or FIXTURES:
+        target = DATA / name
+        shutil.rmtree(target, ignore_errors=True)
+        train(FIXTURES[name](), target)
+        print(target)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
