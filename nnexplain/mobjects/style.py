@@ -1,0 +1,56 @@
+"""Colours, fonts and text helpers shared by every scene.
+
+A :class:`Theme` is a plain value: scenes hold one as a class attribute and
+subclasses swap it (``theme = replace(Theme(), positive="#FFD166")``). Nothing
+is read from manim's config at import time.
+
+Formulas are written in Typst and drawn with manim's ``MathTypst``, which needs
+no LaTeX installation. Set ``NNEXPLAIN_TEX=1`` to draw with ``MathTex`` instead
+where LaTeX is installed; scenes then pass the LaTeX spelling too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+from manim import MathTex, MathTypst, Text, VMobject
+
+__all__ = ["Theme", "formula", "label", "fmt_count", "fmt_percent"]
+
+
+@dataclass(frozen=True)
+class Theme:
+    background: str = "#0E1116"
+    text: str = "#E8E8E8"
+    muted: str = "#8B93A1"
+    positive: str = "#4FA3F7"  # positive weights, blue
+    negative: str = "#F26B5B"  # negative weights, red
+    neuron_fill: str = "#FFFFFF"
+    neuron_stroke: str = "#6C7480"
+    correct: str = "#7BD389"
+    wrong: str = "#F26B5B"
+    highlight: str = "#FFD166"
+    font: str = "DejaVu Sans"
+    palette: tuple[str, ...] = ("#4FA3F7", "#F2A541", "#7BD389", "#C792EA", "#F26B5B", "#5EEAD4", "#FFD166", "#F78FB3")
+
+
+def label(text: str, theme: Theme, size: float = 24, color: str | None = None, weight: str = "NORMAL") -> Text:
+    """Body text in the theme's font."""
+    return Text(text, font=theme.font, font_size=size, color=color or theme.text, weight=weight)
+
+
+def formula(typst: str, theme: Theme, size: float = 36, tex: str | None = None, color: str | None = None) -> VMobject:
+    """A formula from Typst source (or LaTeX, when asked for and available)."""
+    if tex is not None and os.environ.get("NNEXPLAIN_TEX") == "1" and shutil.which("latex"):
+        return MathTex(tex, font_size=size, color=color or theme.text)
+    return MathTypst(typst, font_size=size, color=color or theme.text)
+
+
+def fmt_count(value: int) -> str:
+    return f"{value:,}"
+
+
+def fmt_percent(value: float, digits: int = 1) -> str:
+    return f"{100 * value:.{digits}f}%"
