@@ -55,6 +55,7 @@ class Neurons(RunScene):
 
     def construct(self) -> None:
         self.view = network_view(self.run, self.epoch, self.shown_inputs)
+        self.overlay = VGroup()
         first, *others = self.probe_indices or pick_probes(self.view)
         self.show_title()
         self.show_image(first)
@@ -64,8 +65,8 @@ class Neurons(RunScene):
             self.light_layer(layer, first)
         self.reveal_prediction(first)
         self.show_formula()
-        for probe in others:
-            self.next_digit(probe)
+        for number, probe in enumerate(others, start=2):
+            self.next_digit(probe, number)
 
     # --- beats -------------------------------------------------------------
 
@@ -151,13 +152,13 @@ class Neurons(RunScene):
         veil = Rectangle(width=14.3, height=6.5).move_to([0, -0.45, 0]).set_fill(self.theme.background, 0.9).set_stroke(width=0)
         self.play(FadeIn(veil), FadeIn(panel, shift=0.2 * UP), run_time=self.t(1.0))
         self.wait(self.t(4.0))
-        self.play(FadeOut(veil), FadeOut(panel), run_time=self.t(0.8))
+        self.overlay.add(veil, panel)  # the next digit clears it, so this beat ends on the formula
 
-    def next_digit(self, probe: int) -> None:
-        self.beat(f"digit {probe}")
+    def next_digit(self, probe: int, number: int) -> None:
+        self.beat(f"digit {number}")
         image, caption = self.pixel_image(probe), self.digit_caption(probe)
         self.play(
-            FadeOut(VGroup(self.box, self.verdict, self.probabilities)),
+            FadeOut(VGroup(self.box, self.verdict, self.probabilities, *self.overlay)),
             *(AnimationGroup(*self.diagram.light(layer, np.zeros(size))) for layer, size in enumerate(self.view.drawn_sizes)),
             Transform(self.image, image),
             Transform(self.caption, caption),
