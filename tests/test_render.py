@@ -92,3 +92,16 @@ def test_slides_without_the_extra_say_how_to_install(sigmoid_run, tmp_path):
     (blocker / "__init__.py").write_text("raise ImportError('not installed')")
     result = run_cli("slides", "neurons", "--run", sigmoid_run, "--out", tmp_path / "deck", env={"PYTHONPATH": str(blocker.parent)})
     assert_user_error(result, "pip install 'nnexplain[slides]'")
+
+
+def test_default_run_is_trained_once_then_reused(tmp_path):
+    cache = tmp_path / "cache"
+    first = run_cli("render", "neurons", "--format", "png", *TINY, "--out", tmp_path, env={"NNEXPLAIN_CACHE": str(cache)})
+    assert first.returncode == 0, first.stderr
+    assert "training the default mnist run once" in first.stderr
+    manifest = cache / "runs" / "mnist-v1" / "manifest.json"
+    trained = manifest.stat().st_mtime_ns
+    second = run_cli("render", "neurons", "--format", "png", *TINY, "--out", tmp_path, env={"NNEXPLAIN_CACHE": str(cache)})
+    assert second.returncode == 0, second.stderr
+    assert "training" not in second.stderr and manifest.stat().st_mtime_ns == trained
+    assert second.stdout.strip().splitlines()[-1] == str(tmp_path / "neurons-160x90.png")
