@@ -1,4 +1,4 @@
-"""The ``nnexplain`` command: list, train, info and render.
+"""The ``nnexplain`` command: list, train, info, render, preview and slides.
 
 Every user error (a wrong name, a missing or corrupt run, a bad data file) is
 one line on stderr and exit status 2. torch and manim are imported only by the
