@@ -1,0 +1,270 @@
+"""Turn a trained MLP from a weights file into a run directory.
+
+    nnexplain import model.pt --activation relu --data mnist --out runs/mine
+
+Three formats are read, told apart by their bytes rather than their names:
+
+* a PyTorch ``state_dict`` saved with ``torch.save`` (read with
+  ``torch.load(weights_only=True)``, so no pickled code ever runs);
+* a ``.safetensors`` file;
+* a numpy ``.npz`` file (read with ``allow_pickle=False``).
+
+The layers are the 2-D ``*.weight`` tensors and their ``*.bias`` tensors, in
+key order (safetensors files do not keep their key order, so theirs are taken in
+natural name order: ``2.weight`` before ``10.weight``). The run is written
+through the same machinery as training (:func:`~nnexplain.snapshot.snapshot_tensors`
+with every registered contributor), so every scene that can draw a trained run
+of that shape draws the imported one. It holds one snapshot, epoch 0, with
+``step`` null: the history of the training is not in the file. Its metrics are
+computed here, in numpy, on the data set's training and validation splits.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import re
+import shutil
+import struct
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnexplain import rundir
+from nnexplain.datasets import LOADERS, Dataset, load_dataset
+from nnexplain.errors import DataError, NnexplainError
+from nnexplain.forward import forward_trace
+from nnexplain.probe import mistake_indices, probe_indices
+from nnexplain.recipes import TrainConfig
+from nnexplain.snapshot import snapshot_tensors
+from nnexplain.weights import Params, layer_sizes, mlp_params, weight_names
+
+__all__ = ["FORMATS", "detect_format", "read_tensors", "resolve_dataset", "evaluate", "import_weights"]
+
+FORMATS = ("torch", "safetensors", "npz")
+_ZIP_MAGIC = b"PK\x03\x04"
+_EVALUATION_CHUNK = 8192
+
+
+def detect_format(path: Path) -> str:
+    """``"torch"``, ``"safetensors"`` or ``"npz"``, from the file's bytes; raises for anything else."""
+    with open(path, "rb") as handle:
+        head = handle.read(9)
+    size = path.stat().st_size
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_format(path)
+    if len(head) == 9 and head[8:9] == b"{" and struct.unpack("<Q", head[:8])[0] <= size - 8:
+        return "safetensors"
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return "torch"  # torch.save's legacy (pre-1.6) format is a bare pickle stream; weights_only reads it safely
+    raise NnexplainError(
+        f"{path} is not a weights file nnexplain reads; expected a torch.save state_dict (.pt/.pth), "
+        "a .safetensors file or a numpy .npz file"
+    )
+
+
+def _zip_format(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        raise NnexplainError(f"{path} starts like a zip archive but is corrupt; save the weights again") from None
+    leaves = {name.rsplit("/", 1)[-1] for name in names}
+    if "constants.pkl" in leaves:
+        raise NnexplainError(f"{path} is a TorchScript archive; save the model's state_dict with torch.save instead")
+    if "data.pkl" in leaves:
+        return "torch"
+    if names and all(name.endswith(".npy") for name in names):
+        return "npz"
+    raise NnexplainError(f"{path} is a zip archive but neither a torch.save file nor a numpy .npz file")
+
+
+def _natural_key(name: str) -> list:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _read_torch(path: Path) -> dict[str, np.ndarray]:
+    import torch
+
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # torch raises UnpicklingError, RuntimeError and more for files it refuses
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise NnexplainError(
+            f"{path}: torch.load(weights_only=True) refused it ({reason}); only a state_dict of tensors is read"
+        ) from None
+    if not isinstance(state, dict):
+        raise NnexplainError(
+            f"{path} holds a {type(state).__name__}, not a state_dict; save model.state_dict() with torch.save"
+        )
+    arrays = {}
+    for name, value in state.items():
+        if not isinstance(value, torch.Tensor):
+            raise NnexplainError(
+                f"{path}: entry {name!r} is a {type(value).__name__}, not a tensor; "
+                "expected a bare model.state_dict() of Linear weights and biases"
+            )
+        tensor = value.detach().cpu()
+        arrays[str(name)] = (tensor.float() if tensor.is_floating_point() else tensor).numpy()
+    return arrays
+
+
+def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    from safetensors.numpy import load
+
+    data = path.read_bytes()
+    try:
+        arrays = load(data)
+    except KeyError as error:  # safetensors.numpy has no numpy type for this dtype
+        raise NnexplainError(f"{path}: tensors of dtype {error.args[0]} cannot be read without torch; save them as float32") from None
+    except Exception as error:  # safetensors raises its own error types for bad bytes
+        raise NnexplainError(f"{path} is not a readable safetensors file ({str(error).splitlines()[0]})") from None
+    return {name: arrays[name] for name in sorted(arrays, key=_natural_key)}
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {}
+            for name in archive.files:
+                try:
+                    arrays[name] = archive[name]
+                except ValueError:
+                    raise NnexplainError(f"{path}: array {name!r} holds Python objects; only numeric arrays are read") from None
+            return arrays
+    except (OSError, EOFError, zipfile.BadZipFile) as error:
+        raise NnexplainError(f"{path} is not a readable .npz file ({error})") from None
+
+
+def read_tensors(path: str | Path) -> tuple[dict[str, np.ndarray], str]:
+    """The named arrays in ``path`` and its format; nothing is unpickled."""
+    path = Path(path)
+    fmt = detect_format(path)
+    reader = {"torch": _read_torch, "safetensors": _read_safetensors, "npz": _read_npz}[fmt]
+    return reader(path), fmt
+
+
+def _load_data(spec: str) -> Dataset:
+    if spec in LOADERS:
+        return load_dataset(spec)
+    if spec.endswith(".npz") or Path(spec).is_file():
+        if not Path(spec).is_file():
+            raise DataError(f"--data {spec}: no such file")
+        from nnexplain.datasets.npzfile import load_npz_dataset
+
+        return load_npz_dataset(spec)
+    raise DataError(f"unknown data set {spec!r}; choose one of: {', '.join(LOADERS)}, or a FILE.npz")
+
+
+def resolve_dataset(spec: str | None, inputs: int) -> Dataset:
+    """The data set ``spec`` names, or with none the one registered data set that takes ``inputs`` features."""
+    if spec is not None:
+        return _load_data(spec)
+    sizes = {name: load_dataset(name).input_size for name in LOADERS}
+    fitting = [name for name, size in sizes.items() if size == inputs]
+    if len(fitting) == 1:
+        return load_dataset(fitting[0])
+    if fitting:
+        raise DataError(f"several data sets take {inputs} inputs ({', '.join(fitting)}); choose one with --data")
+    known = ", ".join(f"{name} {size}" for name, size in sizes.items())
+    raise DataError(
+        f"no registered data set takes {inputs} inputs (they take: {known}); pass --data FILE.npz with your own data"
+    )
+
+
+def _check_fits(names: list[str], sizes: list[int], dataset: Dataset, source: str) -> None:
+    first, last = names[0], names[-1]
+    if sizes[0] != dataset.input_size:
+        shape = "×".join(map(str, dataset.input_shape))
+        raise NnexplainError(
+            f"{source}: {first!r} takes {sizes[0]} inputs but data set {dataset.name!r} has {dataset.input_size} ({shape})"
+        )
+    wanted = len(dataset.classes) if dataset.task == "classify" else dataset.y_val.shape[1]
+    kind = "classes" if dataset.task == "classify" else "target columns"
+    if sizes[-1] != wanted:
+        raise NnexplainError(
+            f"{source}: {last!r} gives {sizes[-1]} outputs but data set {dataset.name!r} has {wanted} {kind}"
+        )
+
+
+def evaluate(params: Params, activation: str, task: str, x: np.ndarray, y: np.ndarray, prefix: str) -> dict[str, float]:
+    """The metrics training reports (``_loss`` and ``_acc`` or ``_max_error``), computed in numpy."""
+    outputs = np.concatenate(
+        [forward_trace(params, activation, "identity", x[i : i + _EVALUATION_CHUNK])[-1][0] for i in range(0, len(x), _EVALUATION_CHUNK)]
+    )
+    if task == "classify":
+        shifted = outputs - outputs.max(axis=1, keepdims=True)
+        log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return {
+            f"{prefix}_loss": float(-log_probabilities[np.arange(len(y)), y].mean()),
+            f"{prefix}_acc": float((outputs.argmax(1) == y).mean()),
+        }
+    errors = outputs - y
+    return {f"{prefix}_loss": float((errors**2).mean()), f"{prefix}_max_error": float(np.abs(errors).max())}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_weights(
+    weights: str | Path,
+    activation: str,
+    out: str | Path,
+    data: str | None = None,
+    name: str = "imported",
+) -> Path:
+    """Write the run directory of the MLP in ``weights`` to ``out`` (which must be empty or absent)."""
+    weights, out = Path(weights), Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise NnexplainError(f"{out} is not empty; choose another --out, or remove the run in it first")
+    tensors, fmt = read_tensors(weights)
+    params = mlp_params(tensors, source=weights.name)
+    sizes = layer_sizes(params)
+    dataset = resolve_dataset(data, sizes[0])
+    _check_fits(weight_names(tensors), sizes, dataset, weights.name)
+    task = dataset.task
+
+    probe = probe_indices(dataset, TrainConfig.probe_per_class)
+    if task == "classify":
+        predicted = forward_trace(params, activation, "identity", dataset.x_val)[-1][0].argmax(1)
+        probe = np.concatenate([probe, mistake_indices(dataset, predicted, probe)])
+    manifest: dict[str, Any] = {
+        "recipe": name,
+        "config": {},
+        "layers": sizes,
+        "activation": activation,
+        "output": "softmax" if task == "classify" else "identity",
+        "dataset": dataset.describe(),
+        "torch": None,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "status": "importing",
+        "seed": None,
+        "device": None,
+        "imported_from": {"file": weights.name, "format": fmt, "sha256": _sha256(weights)},
+    }
+    metrics = {
+        **evaluate(params, activation, task, dataset.x_train, dataset.y_train, "train"),
+        **evaluate(params, activation, task, dataset.x_val, dataset.y_val, "val"),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        rundir.create_run(staging, manifest, {"inputs": dataset.x_val[probe], "labels": dataset.y_val[probe]})
+        tensors = snapshot_tensors(params, manifest, dataset.x_val[probe])
+        rundir.write_snapshot(staging, 0, tensors, metrics, step=None)
+        rundir.update_manifest(staging, status="complete", wall_seconds=None)
+        if out.exists():
+            out.rmdir()  # empty, checked above
+        os.rename(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
