@@ -46,7 +46,7 @@ from nnexplain.weights import Params, layer_sizes, mlp_params, weight_names
 __all__ = ["FORMATS", "detect_format", "read_tensors", "resolve_dataset", "evaluate", "import_weights"]
 
 FORMATS = ("torch", "safetensors", "npz")
-_ZIP_MAGIC = b"PK\x03\x04"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a first member, or the end record of an empty archive
 _EVALUATION_CHUNK = 8192
 
 
@@ -55,7 +55,7 @@ def detect_format(path: Path) -> str:
     with open(path, "rb") as handle:
         head = handle.read(9)
     size = path.stat().st_size
-    if head.startswith(_ZIP_MAGIC):
+    if head.startswith(_ZIP_MAGICS):
         return _zip_format(path)
     if len(head) == 9 and head[8:9] == b"{" and struct.unpack("<Q", head[:8])[0] <= size - 8:
         return "safetensors"
@@ -78,7 +78,7 @@ def _zip_format(path: Path) -> str:
         raise NnexplainError(f"{path} is a TorchScript archive; save the model's state_dict with torch.save instead")
     if "data.pkl" in leaves:
         return "torch"
-    if names and all(name.endswith(".npy") for name in names):
+    if all(name.endswith(".npy") for name in names):  # numpy.savez() of nothing is an empty zip
         return "npz"
     raise NnexplainError(f"{path} is a zip archive but neither a torch.save file nor a numpy .npz file")
 
@@ -87,15 +87,27 @@ def _natural_key(name: str) -> list:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
+def _refusal_reason(error: Exception) -> str:
+    """The line of torch's (long, multi-line) refusal that says what it refused."""
+    boilerplate = ("Weights only load failed", "Please file an issue", "Check the documentation")
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    useful = [line for line in lines if not line.startswith(boilerplate)]
+    return (useful or lines or [type(error).__name__])[0]
+
+
 def _read_torch(path: Path) -> dict[str, np.ndarray]:
+    import warnings
+
     import torch
 
     try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. about the pickle protocol: the error below says enough
+            state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises UnpicklingError, RuntimeError and more for files it refuses
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise NnexplainError(
-            f"{path}: torch.load(weights_only=True) refused it ({reason}); only a state_dict of tensors is read"
+            f"{path}: refused by torch.load(weights_only=True): {_refusal_reason(error)}; "
+            "nnexplain reads only a state_dict of tensors and never runs pickled code"
         ) from None
     if not isinstance(state, dict):
         raise NnexplainError(
@@ -105,7 +117,7 @@ def _read_torch(path: Path) -> dict[str, np.ndarray]:
     for name, value in state.items():
         if not isinstance(value, torch.Tensor):
             raise NnexplainError(
-                f"{path}: entry {name!r} is a {type(value).__name__}, not a tensor; "
+                f"{path}: entry {name!r} is not a tensor (it is {type(value).__name__}); "
                 "expected a bare model.state_dict() of Linear weights and biases"
             )
         tensor = value.detach().cpu()
