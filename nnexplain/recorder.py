@@ -42,6 +42,13 @@ def _numpy(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
+def _metric(name: str, value: Any) -> float:
+    array = _numpy(value)
+    if array.size != 1:
+        raise NnexplainError(f"metric {name!r} holds {array.size} values; a metric is one number")
+    return float(array.item())
+
+
 def _infer_activation(model: Any, given: str | None) -> str:
     """The hidden activation: ``given``, or the model's; they must agree with its activation modules."""
     if isinstance(getattr(model, "activation", None), str):
@@ -196,7 +203,7 @@ class Recorder:
         number of optimiser steps so far, when known.
         """
         tensors = snapshot_tensors(model_params(self.model), self.manifest, self.probe["inputs"])
-        clean = {key: float(value) for key, value in (metrics or {}).items()}
+        clean = {key: _metric(key, value) for key, value in (metrics or {}).items()}
         rundir.write_snapshot(self.out, int(epoch), tensors, clean, step=step, **fields)
 
     def finish(self, **fields: Any) -> None:
