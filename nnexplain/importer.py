@@ -43,7 +43,15 @@ from nnexplain.recipes import TrainConfig
 from nnexplain.snapshot import snapshot_tensors
 from nnexplain.weights import Params, layer_sizes, mlp_params, weight_names
 
-__all__ = ["FORMATS", "detect_format", "read_tensors", "resolve_dataset", "evaluate", "import_weights"]
+__all__ = [
+    "FORMATS",
+    "detect_format",
+    "read_tensors",
+    "resolve_dataset",
+    "network_outputs",
+    "evaluate",
+    "import_weights",
+]
 
 FORMATS = ("torch", "safetensors", "npz")
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a first member, or the end record of an empty archive
@@ -132,24 +140,19 @@ def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
     try:
         arrays = load(data)
     except KeyError as error:  # safetensors.numpy has no numpy type for this dtype
-        raise NnexplainError(f"{path}: tensors of dtype {error.args[0]} cannot be read without torch; save them as float32") from None
+        raise NnexplainError(
+            f"{path}: tensors of dtype {error.args[0]} cannot be read without torch; save them as float32"
+        ) from None
     except Exception as error:  # safetensors raises its own error types for bad bytes
-        raise NnexplainError(f"{path} is not a readable safetensors file ({str(error).splitlines()[0]})") from None
+        reason = str(error).splitlines()[0]
+        raise NnexplainError(f"{path} is not a readable safetensors file ({reason})") from None
     return {name: arrays[name] for name in sorted(arrays, key=_natural_key)}
 
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {}
-            for name in archive.files:
-                try:
-                    arrays[name] = archive[name]
-                except ValueError:
-                    raise NnexplainError(f"{path}: array {name!r} holds Python objects; only numeric arrays are read") from None
-            return arrays
-    except (OSError, EOFError, zipfile.BadZipFile) as error:
-        raise NnexplainError(f"{path} is not a readable .npz file ({error})") from None
+    from nnexplain.datasets.npzfile import read_npz
+
+    return read_npz(path, what="weights file")
 
 
 def read_tensors(path: str | Path) -> tuple[dict[str, np.ndarray], str]:
@@ -176,13 +179,13 @@ def resolve_dataset(spec: str | None, inputs: int) -> Dataset:
     """The data set ``spec`` names, or with none the one registered data set that takes ``inputs`` features."""
     if spec is not None:
         return _load_data(spec)
-    sizes = {name: load_dataset(name).input_size for name in LOADERS}
-    fitting = [name for name, size in sizes.items() if size == inputs]
+    registered = {name: load_dataset(name) for name in LOADERS}
+    fitting = [name for name, dataset in registered.items() if dataset.input_size == inputs]
     if len(fitting) == 1:
-        return load_dataset(fitting[0])
+        return registered[fitting[0]]
     if fitting:
         raise DataError(f"several data sets take {inputs} inputs ({', '.join(fitting)}); choose one with --data")
-    known = ", ".join(f"{name} {size}" for name, size in sizes.items())
+    known = ", ".join(f"{name} {dataset.input_size}" for name, dataset in registered.items())
     raise DataError(
         f"no registered data set takes {inputs} inputs (they take: {known}); pass --data FILE.npz with your own data"
     )
@@ -193,7 +196,8 @@ def _check_fits(names: list[str], sizes: list[int], dataset: Dataset, source: st
     if sizes[0] != dataset.input_size:
         shape = "×".join(map(str, dataset.input_shape))
         raise NnexplainError(
-            f"{source}: {first!r} takes {sizes[0]} inputs but data set {dataset.name!r} has {dataset.input_size} ({shape})"
+            f"{source}: {first!r} takes {sizes[0]} inputs "
+            f"but data set {dataset.name!r} has {dataset.input_size} ({shape})"
         )
     wanted = len(dataset.classes) if dataset.task == "classify" else dataset.y_val.shape[1]
     kind = "classes" if dataset.task == "classify" else "target columns"
@@ -203,11 +207,14 @@ def _check_fits(names: list[str], sizes: list[int], dataset: Dataset, source: st
         )
 
 
-def evaluate(params: Params, activation: str, task: str, x: np.ndarray, y: np.ndarray, prefix: str) -> dict[str, float]:
-    """The metrics training reports (``_loss`` and ``_acc`` or ``_max_error``), computed in numpy."""
-    outputs = np.concatenate(
-        [forward_trace(params, activation, "identity", x[i : i + _EVALUATION_CHUNK])[-1][0] for i in range(0, len(x), _EVALUATION_CHUNK)]
-    )
+def network_outputs(params: Params, activation: str, x: np.ndarray) -> np.ndarray:
+    """The last layer's raw outputs (logits, or regression values) for inputs ``x``, a chunk at a time."""
+    chunks = [x[start : start + _EVALUATION_CHUNK] for start in range(0, len(x), _EVALUATION_CHUNK)]
+    return np.concatenate([forward_trace(params, activation, "identity", chunk)[-1][0] for chunk in chunks])
+
+
+def evaluate(outputs: np.ndarray, y: np.ndarray, task: str, prefix: str) -> dict[str, float]:
+    """The metrics training reports (``_loss``, and ``_acc`` or ``_max_error``) of raw ``outputs``."""
     if task == "classify":
         shifted = outputs - outputs.max(axis=1, keepdims=True)
         log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
@@ -245,10 +252,14 @@ def import_weights(
     _check_fits(weight_names(tensors), sizes, dataset, weights.name)
     task = dataset.task
 
+    val_outputs = network_outputs(params, activation, dataset.x_val)
+    metrics = {
+        **evaluate(network_outputs(params, activation, dataset.x_train), dataset.y_train, task, "train"),
+        **evaluate(val_outputs, dataset.y_val, task, "val"),
+    }
     probe = probe_indices(dataset, TrainConfig.probe_per_class)
     if task == "classify":
-        predicted = forward_trace(params, activation, "identity", dataset.x_val)[-1][0].argmax(1)
-        probe = np.concatenate([probe, mistake_indices(dataset, predicted, probe)])
+        probe = np.concatenate([probe, mistake_indices(dataset, val_outputs.argmax(1), probe)])
     manifest: dict[str, Any] = {
         "recipe": name,
         "config": {},
@@ -262,10 +273,6 @@ def import_weights(
         "seed": None,
         "device": None,
         "imported_from": {"file": weights.name, "format": fmt, "sha256": _sha256(weights)},
-    }
-    metrics = {
-        **evaluate(params, activation, task, dataset.x_train, dataset.y_train, "train"),
-        **evaluate(params, activation, task, dataset.x_val, dataset.y_val, "val"),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))

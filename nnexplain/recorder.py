@@ -62,7 +62,8 @@ def _infer_activation(model: Any, given: str | None) -> str:
             unsupported.add(name)
     if unsupported:
         raise NnexplainError(
-            f"the model uses {', '.join(sorted(unsupported))}; nnexplain records networks with Sigmoid, Tanh or ReLU hidden layers"
+            f"the model uses {', '.join(sorted(unsupported))}; "
+            "nnexplain records networks with Sigmoid, Tanh or ReLU hidden layers"
         )
     if len(found) > 1:
         raise NnexplainError(f"the model mixes {' and '.join(sorted(found))}; a run has one hidden activation")
@@ -72,7 +73,8 @@ def _infer_activation(model: Any, given: str | None) -> str:
     if given or inferred:
         return given or inferred
     raise NnexplainError(
-        "cannot tell the model's hidden activation from its modules; pass activation='sigmoid', 'tanh', 'relu' or 'identity'"
+        "cannot tell the model's hidden activation from its modules; "
+        "pass activation='sigmoid', 'tanh', 'relu' or 'identity'"
     )
 
 
@@ -86,13 +88,16 @@ def _probe_arrays(probe: Any, labels: Any) -> tuple[dict[str, np.ndarray], tuple
         probe, labels = probe
     inputs = _numpy(probe)
     if inputs.ndim < 2 or len(inputs) == 0 or not np.issubdtype(inputs.dtype, np.number):
-        raise NnexplainError(f"probe inputs have shape {inputs.shape}; expected numbers, one item per row (N × features)")
+        raise NnexplainError(
+            f"probe inputs have shape {inputs.shape}; expected numbers, one item per row (N × features)"
+        )
     arrays = {"inputs": inputs.reshape(len(inputs), -1).astype(np.float32)}
     if labels is not None:
         labels = _numpy(labels)
         if len(labels) != len(inputs):
             raise NnexplainError(f"the probe has {len(inputs)} inputs but {len(labels)} labels")
-        arrays["labels"] = labels.astype(np.int64) if np.issubdtype(labels.dtype, np.integer) else labels.astype(np.float32)
+        integer = np.issubdtype(labels.dtype, np.integer)
+        arrays["labels"] = labels.astype(np.int64 if integer else np.float32)
     return arrays, tuple(int(n) for n in inputs.shape[1:])
 
 
@@ -127,17 +132,26 @@ def model_params(model: Any) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def _check_fits(sizes: list[int], dataset: dict[str, Any], probe: dict[str, np.ndarray]) -> None:
-    features = probe["inputs"].shape[1]
+    features, name = probe["inputs"].shape[1], dataset["name"]
     if features != sizes[0]:
         raise NnexplainError(f"probe inputs have {features} features but the model's first layer takes {sizes[0]}")
     if int(np.prod(dataset["input_shape"])) != sizes[0]:
-        raise NnexplainError(f"data set {dataset['name']!r} has inputs of shape {dataset['input_shape']} but the model takes {sizes[0]}")
-    if dataset["task"] == "classify":
-        if len(dataset["classes"]) != sizes[-1]:
-            raise NnexplainError(f"data set {dataset['name']!r} has {len(dataset['classes'])} classes but the model gives {sizes[-1]} outputs")
-        labels = probe.get("labels")
-        if labels is not None and (labels.dtype != np.int64 or labels.ndim != 1 or labels.min() < 0 or labels.max() >= sizes[-1]):
-            raise NnexplainError(f"a classifier's probe labels must be class indices from 0 to {sizes[-1] - 1}, one per input")
+        raise NnexplainError(
+            f"data set {name!r} has inputs of shape {dataset['input_shape']} but the model takes {sizes[0]}"
+        )
+    if dataset["task"] != "classify":
+        return
+    if len(dataset["classes"]) != sizes[-1]:
+        raise NnexplainError(
+            f"data set {name!r} has {len(dataset['classes'])} classes but the model gives {sizes[-1]} outputs"
+        )
+    labels = probe.get("labels")
+    if labels is not None and (
+        labels.dtype != np.int64 or labels.ndim != 1 or not 0 <= labels.min() <= labels.max() < sizes[-1]
+    ):
+        raise NnexplainError(
+            f"a classifier's probe labels must be class indices from 0 to {sizes[-1] - 1}, one per input"
+        )
 
 
 class Recorder:
@@ -196,7 +210,9 @@ class Recorder:
         self._started = time.perf_counter()
         rundir.create_run(self.out, self.manifest, self.probe)
 
-    def snapshot(self, epoch: int, metrics: dict[str, Any] | None = None, step: int | None = None, **fields: Any) -> None:
+    def snapshot(
+        self, epoch: int, metrics: dict[str, Any] | None = None, step: int | None = None, **fields: Any
+    ) -> None:
         """Record the model as it is now, as the state after ``epoch`` epochs (0 = initialisation).
 
         ``metrics`` values may be floats or one-element tensors; ``step`` is the

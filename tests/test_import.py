@@ -150,7 +150,11 @@ def test_safetensors_round_trip_keeps_layer_order(tmp_path):
     assert result.returncode == 0, result.stderr
     run = load_run(tmp_path / "run")
     assert run.layers == sizes and run.recipe == "my-spiral"
-    assert run.dataset["name"] == "spiral" and run.dataset["input_shape"] == [2] and run.dataset["classes"] == ["0", "1", "2"]
+    assert (
+        run.dataset["name"] == "spiral"
+        and run.dataset["input_shape"] == [2]
+        and run.dataset["classes"] == ["0", "1", "2"]
+    )
     assert run.manifest["imported_from"]["format"] == "safetensors"
     _assert_activations_match(run, model.eval())
     assert run.final_metrics["val_acc"] > 0.6
@@ -179,7 +183,9 @@ def test_regression_data_gets_regression_metrics(tmp_path):
     np.savez(tmp_path / "w.npz", **{"lin.weight": np.array([[3.0]]), "lin.bias": np.array([-0.5])})
     run = load_run(import_weights(tmp_path / "w.npz", "relu", tmp_path / "run", data=str(tmp_path / "line.npz")))
     assert run.output == "identity" and run.dataset["task"] == "regress"
-    assert run.final_metrics["val_loss"] == pytest.approx(0.25) and run.final_metrics["val_max_error"] == pytest.approx(0.5)
+    assert run.final_metrics["val_loss"] == pytest.approx(0.25) and run.final_metrics["val_max_error"] == pytest.approx(
+        0.5
+    )
 
 
 def test_scenes_that_draw_a_trained_run_draw_its_import(tmp_path, sigmoid_run, relu_run):
@@ -224,7 +230,9 @@ def test_malicious_pickle_is_refused_unexecuted(tmp_path):
     torch.save({"0.weight": _RunsAShellCommand(marker), "0.bias": torch.zeros(2)}, tmp_path / "evil.pt")
     (tmp_path / "evil-legacy.pth").write_bytes(pickle.dumps({"0.weight": _RunsAShellCommand(marker)}))
     for name in ("evil.pt", "evil-legacy.pth"):
-        result = run_cli("import", tmp_path / name, "--activation", "relu", "--data", "mnist", "--out", tmp_path / "run")
+        result = run_cli(
+            "import", tmp_path / name, "--activation", "relu", "--data", "mnist", "--out", tmp_path / "run"
+        )
         assert_user_error(result, name, "weights_only=True")
         assert not marker.exists(), f"{name} ran its payload"
         assert not (tmp_path / "run").exists()
@@ -252,13 +260,22 @@ def _import(tmp_path, arrays=None, *extra, filename="w.npz", raw=None):
 @pytest.mark.parametrize(
     ("arrays", "fragments"),
     [
-        (_layers((16, 784), (10, 15)), ["shapes do not chain", "'fc1.weight' outputs 16", "'fc2.weight' has shape (10, 15)"]),
-        ({"conv.weight": np.zeros((8, 1, 3, 3)), "conv.bias": np.zeros(8)}, ["'conv.weight' has shape (8, 1, 3, 3)", "2-D"]),
+        (
+            _layers((16, 784), (10, 15)),
+            ["shapes do not chain", "'fc1.weight' outputs 16", "'fc2.weight' has shape (10, 15)"],
+        ),
+        (
+            {"conv.weight": np.zeros((8, 1, 3, 3)), "conv.bias": np.zeros(8)},
+            ["'conv.weight' has shape (8, 1, 3, 3)", "2-D"],
+        ),
         ({**_layers((16, 784), (10, 16)), "bn.running_mean": np.zeros(16)}, ["'bn.running_mean'", "neither"]),
         (_layers((16, 784), (10, 16), bias=False), ["'fc1.weight' has no matching bias 'fc1.bias'"]),
         ({**_layers((16, 784), (10, 16)), "fc1.bias": np.zeros(15)}, ["bias 'fc1.bias' has shape (15,)"]),
         ({"fc1.weight": np.array([[np.nan, 0.0]] * 3), "fc1.bias": np.zeros(3)}, ["'fc1.weight' contains NaN or inf"]),
-        ({**_layers((16, 784), (10, 16)), "fc2.bias": np.array([np.inf] + [0.0] * 9)}, ["'fc2.bias' contains NaN or inf"]),
+        (
+            {**_layers((16, 784), (10, 16)), "fc2.bias": np.array([np.inf] + [0.0] * 9)},
+            ["'fc2.bias' contains NaN or inf"],
+        ),
         ({}, ["no '*.weight' tensors"]),
     ],
     ids=["no-chain", "conv", "extra-key", "no-bias", "bias-shape", "nan", "inf", "empty"],
@@ -270,21 +287,33 @@ def test_bad_weights_are_refused(tmp_path, arrays, fragments):
 
 
 def test_state_dict_with_other_entries_is_refused(tmp_path):
-    torch.save({"epoch": 3, "fc1.weight": torch.zeros(10, 784), "fc1.bias": torch.zeros(10)}, tmp_path / "checkpoint.pt")
+    torch.save(
+        {"epoch": 3, "fc1.weight": torch.zeros(10, 784), "fc1.bias": torch.zeros(10)}, tmp_path / "checkpoint.pt"
+    )
     result = run_cli("import", tmp_path / "checkpoint.pt", "--activation", "relu", "--out", tmp_path / "run")
     assert_user_error(result, "checkpoint.pt", "entry 'epoch' is not a tensor (it is int)")
 
 
 def test_input_size_must_fit_the_data(tmp_path):
     data = _spiral_file(tmp_path / "spiral.npz")
-    assert_user_error(_import(tmp_path, _layers((8, 3), (3, 8)), "--data", data), "'fc1.weight' takes 3 inputs", "'spiral' has 2")
-    assert_user_error(_import(tmp_path, _layers((16, 2), (10, 16)), "--data", "mnist"), "takes 2 inputs", "'mnist' has 784 (28×28)")
-    assert_user_error(_import(tmp_path, _layers((8, 2), (4, 8)), "--data", data), "'fc2.weight' gives 4 outputs", "has 3 classes")
+    assert_user_error(
+        _import(tmp_path, _layers((8, 3), (3, 8)), "--data", data), "'fc1.weight' takes 3 inputs", "'spiral' has 2"
+    )
+    assert_user_error(
+        _import(tmp_path, _layers((16, 2), (10, 16)), "--data", "mnist"), "takes 2 inputs", "'mnist' has 784 (28×28)"
+    )
+    assert_user_error(
+        _import(tmp_path, _layers((8, 2), (4, 8)), "--data", data), "'fc2.weight' gives 4 outputs", "has 3 classes"
+    )
 
 
 def test_data_set_must_be_known_or_inferable(tmp_path):
-    assert_user_error(_import(tmp_path, _layers((8, 7), (3, 8))), "no registered data set takes 7 inputs", "--data FILE.npz")
-    assert_user_error(_import(tmp_path, _layers((8, 7), (3, 8)), "--data", "imagenet"), "unknown data set 'imagenet'", "mnist")
+    assert_user_error(
+        _import(tmp_path, _layers((8, 7), (3, 8))), "no registered data set takes 7 inputs", "--data FILE.npz"
+    )
+    assert_user_error(
+        _import(tmp_path, _layers((8, 7), (3, 8)), "--data", "imagenet"), "unknown data set 'imagenet'", "mnist"
+    )
     np.savez(tmp_path / "partial.npz", x_train=np.zeros((4, 7)))
     result = _import(tmp_path, _layers((8, 7), (3, 8)), "--data", tmp_path / "partial.npz")
     assert_user_error(result, "partial.npz lacks y_train, x_val, y_val")
@@ -296,7 +325,7 @@ def test_data_set_must_be_known_or_inferable(tmp_path):
         (b"fc1.weight,0.1,0.2\n", ["is not a weights file", "torch.save", ".safetensors", ".npz"]),
         (bytes(range(256)) * 4, ["is not a weights file"]),
         (b"", ["is not a weights file"]),
-        (b"\x40\x00\x00\x00\x00\x00\x00\x00{\"a\": 1}" + b" " * 60, ["not a readable safetensors file"]),
+        (b'\x40\x00\x00\x00\x00\x00\x00\x00{"a": 1}' + b" " * 60, ["not a readable safetensors file"]),
         (b"PK\x03\x04 truncated", ["corrupt"]),
     ],
     ids=["text", "noise", "empty", "bad-safetensors", "broken-zip"],

@@ -26,7 +26,9 @@ README = Path(__file__).parent.parent / "README.md"
 @pytest.fixture(scope="module")
 def small_mnist():
     data = load_mnist()
-    return replace(data, x_train=data.x_train[:600], y_train=data.y_train[:600], x_val=data.x_val[:200], y_val=data.y_val[:200])
+    return replace(
+        data, x_train=data.x_train[:600], y_train=data.y_train[:600], x_val=data.x_val[:200], y_val=data.y_val[:200]
+    )
 
 
 def _sigmoid_sequential(seed=0):
@@ -126,14 +128,26 @@ def test_a_failed_loop_leaves_the_run_unfinished(tmp_path):
     ("model", "arguments", "message"),
     [
         (nn.Sequential(nn.Linear(784, 8), nn.GELU(), nn.Linear(8, 10)), {}, "uses GELU"),
-        (nn.Sequential(nn.Linear(784, 8), nn.ReLU(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 10)), {}, "mixes ReLU and Tanh"),
+        (
+            nn.Sequential(nn.Linear(784, 8), nn.ReLU(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 10)),
+            {},
+            "mixes ReLU and Tanh",
+        ),
         (nn.Sequential(nn.Linear(784, 8), nn.ReLU(), nn.Linear(8, 10)), {"activation": "sigmoid"}, "use relu"),
         (nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU()), {}, r"'0.weight' has shape \(4, 1, 3, 3\)"),
         (nn.Sequential(nn.Linear(784, 8, bias=False), nn.ReLU(), nn.Linear(8, 10)), {}, "no matching bias"),
         (nn.Sequential(nn.Linear(20, 8), nn.ReLU(), nn.Linear(8, 10)), {}, "probe inputs have 784 features"),
         (nn.Sequential(nn.Linear(784, 8), nn.ReLU(), nn.Linear(8, 5)), {"dataset": "mnist"}, "10 classes"),
-        (nn.Sequential(nn.Linear(784, 8), nn.ReLU(), nn.Linear(8, 10)), {"labels": torch.full((4,), 10)}, "class indices"),
-        (nn.Sequential(nn.Linear(784, 8), nn.ReLU(), nn.Linear(8, 10)), {"labels": torch.zeros(3)}, "4 inputs but 3 labels"),
+        (
+            nn.Sequential(nn.Linear(784, 8), nn.ReLU(), nn.Linear(8, 10)),
+            {"labels": torch.full((4,), 10)},
+            "class indices",
+        ),
+        (
+            nn.Sequential(nn.Linear(784, 8), nn.ReLU(), nn.Linear(8, 10)),
+            {"labels": torch.zeros(3)},
+            "4 inputs but 3 labels",
+        ),
     ],
     ids=["gelu", "mixed", "contradicts", "conv", "no-bias", "features", "classes", "label-range", "label-count"],
 )
