@@ -226,7 +226,7 @@ def _default_run(recipe: str) -> Path:
 @click.option(
     "--data",
     metavar="NAME|FILE.npz",
-    help="A data set name (see `nnexplain list`), or an .npz with x_train, y_train, x_val, y_val "
+    help="A built-in data set by name (a wrong name lists them), or an .npz with x_train, y_train, x_val, y_val "
     "(integer y: class indices; float y: regression targets) [inferred from the input size when only one fits].",
 )
 @click.option("--name", default="imported", show_default=True, help="Name the run goes by (its recipe).")

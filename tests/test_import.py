@@ -11,12 +11,15 @@ import pytest
 import torch
 from torch import nn
 
-from conftest import run_cli
+from conftest import DATA, run_cli
 from nnexplain.catalog import SCENES
+from nnexplain.datasets import LOADERS
 from nnexplain.datasets.mnist import load_mnist
 from nnexplain.importer import import_weights
 from nnexplain.rundir import load_run
 from test_cli import assert_user_error
+
+FIXTURE_RUNS = sorted(path for path in DATA.iterdir() if (path / "manifest.json").is_file())
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +56,11 @@ def _spiral_file(path, points=150, classes=3):
     return path
 
 
-def _fixture_weights(run_dir, path, names=("fc1", "fc2", "out")):
-    """The last snapshot of a committed (really trained) run, written as an .npz of named layers."""
+def _fixture_weights(run_dir, path):
+    """The last snapshot of a committed (really trained) run, written as an .npz of layers fc1, fc2, …"""
     arrays = {}
-    for name, (weight, bias) in zip(names, load_run(run_dir).params()):
-        arrays[f"{name}.weight"], arrays[f"{name}.bias"] = weight, bias
+    for index, (weight, bias) in enumerate(load_run(run_dir).params(), start=1):
+        arrays[f"fc{index}.weight"], arrays[f"fc{index}.bias"] = weight, bias
     np.savez(path, **arrays)
     return path
 
@@ -115,11 +118,27 @@ def test_torch_state_dict_round_trip(tmp_path, trained_sequential, mnist):
     assert not wrong[:40].all() and wrong[40:].all() and len(labels) > 40
 
 
-def test_legacy_torch_format_round_trip(tmp_path, trained_sequential):
-    path = tmp_path / "legacy.pth"
-    torch.save(trained_sequential.state_dict(), path, _use_new_zipfile_serialization=False)
+def _save_state_dict(model, path, fmt):
+    state = model.state_dict()
+    if fmt == "torch":
+        torch.save(state, path)
+    elif fmt == "torch-legacy":
+        torch.save(state, path, _use_new_zipfile_serialization=False)
+    elif fmt == "safetensors":
+        from safetensors.torch import save_file
+
+        save_file(state, path)
+    else:
+        with open(path, "wb") as handle:  # np.savez would add ".npz" to the name
+            np.savez(handle, **{name: tensor.numpy() for name, tensor in state.items()})
+
+
+@pytest.mark.parametrize("fmt", ["torch", "torch-legacy", "safetensors", "npz"])
+def test_every_format_records_the_torch_forward_pass(tmp_path, trained_sequential, fmt):
+    path = tmp_path / "model.bin"  # the format is told from the bytes, not the name
+    _save_state_dict(trained_sequential, path, fmt)
     run = load_run(import_weights(path, "relu", tmp_path / "run", data="mnist"))
-    assert run.manifest["imported_from"]["format"] == "torch"
+    assert run.manifest["imported_from"]["format"] == fmt.removesuffix("-legacy")
     _assert_activations_match(run, trained_sequential)
 
 
@@ -188,14 +207,27 @@ def test_regression_data_gets_regression_metrics(tmp_path):
     )
 
 
-def test_scenes_that_draw_a_trained_run_draw_its_import(tmp_path, sigmoid_run, relu_run):
-    """Every scene's check treats an imported run as it treats the trained run of the same weights."""
-    for fixture, activation in ((sigmoid_run, "sigmoid"), (relu_run, "relu")):
-        weights = _fixture_weights(fixture, tmp_path / f"{activation}.npz")
-        imported = load_run(import_weights(weights, activation, tmp_path / activation)).manifest
-        trained = load_run(fixture).manifest
-        for scene in SCENES.values():
-            assert scene.check(imported) == scene.check(trained), scene.name
+@pytest.mark.parametrize("fixture", FIXTURE_RUNS, ids=lambda path: path.name)
+def test_every_trained_fixture_imports_alike(tmp_path, fixture):
+    """Each committed trained run, imported from its final weights, has the same arrays and suits the same scenes.
+
+    Covers every contributor's arrays (2-D warps, 1-D curves, …) and every scene's check as they are added.
+    """
+    trained = load_run(fixture)
+    if trained.dataset["name"] not in LOADERS:
+        pytest.skip(f"{fixture.name} was trained on {trained.dataset['name']!r}, which is not a built-in data set")
+    weights = _fixture_weights(fixture, tmp_path / "weights.npz")
+    run = load_run(import_weights(weights, trained.activation, tmp_path / "run", data=trained.dataset["name"]))
+    assert set(run.manifest) == set(trained.manifest) | {"imported_from"}
+    assert set(run.snapshots[0]) == set(trained.snapshots[0])
+    ours, theirs = run.tensors(), trained.tensors()
+    assert ours.keys() == theirs.keys()
+    for name, value in ours.items():
+        assert value.shape[1:] == theirs[name].shape[1:], name  # the probe may differ in length, nothing else
+    for name in (key for key in ours if key.startswith(("weight.", "bias."))):
+        np.testing.assert_array_equal(ours[name], theirs[name])
+    for scene in SCENES.values():
+        assert scene.check(run.manifest) == scene.check(trained.manifest), scene.name
 
 
 @pytest.mark.graphical
