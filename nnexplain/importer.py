@@ -27,7 +27,6 @@ import os
 import re
 import shutil
 import struct
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -243,6 +242,8 @@ def import_weights(
 ) -> Path:
     """Write the run directory of the MLP in ``weights`` to ``out`` (which must be empty or absent)."""
     weights, out = Path(weights), Path(out)
+    if activation not in ("sigmoid", "tanh", "relu"):
+        raise NnexplainError(f"unknown activation {activation!r}; choose sigmoid, tanh or relu")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise NnexplainError(f"{out} is not empty; choose another --out, or remove the run in it first")
     tensors, fmt = read_tensors(weights)
@@ -274,16 +275,16 @@ def import_weights(
         "device": None,
         "imported_from": {"file": weights.name, "format": fmt, "sha256": _sha256(weights)},
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    # Written beside --out and renamed into place, so a failed import leaves nothing half-written there.
+    staging = out.parent / f".{out.name}.{os.getpid()}.importing"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
     try:
         rundir.create_run(staging, manifest, {"inputs": dataset.x_val[probe], "labels": dataset.y_val[probe]})
         tensors = snapshot_tensors(params, manifest, dataset.x_val[probe])
         rundir.write_snapshot(staging, 0, tensors, metrics, step=None)
         rundir.update_manifest(staging, status="complete", wall_seconds=None)
-        if out.exists():
-            out.rmdir()  # empty, checked above
-        os.rename(staging, out)
+        os.replace(staging, out)  # an empty directory at --out is replaced too
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
