@@ -14,8 +14,8 @@ import click
 
 from nnexplain.errors import NnexplainError
 
-QUALITIES = ("low", "medium", "high", "4k")
-FORMATS = ("mp4", "gif", "png")
+QUALITIES = ("low", "medium", "high", "4k")  # nnexplain.render.QUALITIES, without importing it
+FORMATS = ("mp4", "webm", "gif", "png")
 
 
 class UserError(click.ClickException):
@@ -181,26 +181,92 @@ def _ranges(values: list[int]) -> str:
     return ", ".join(map(str, values)) if len(values) <= 12 else f"{values[0]}, {values[1]}, … {values[-1]}"
 
 
+def _resolution(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        width, height = (int(side) for side in value.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
+    return width, height
+
+
+def _scene_options(function):
+    """--run and --quality, shared by render, preview and slides."""
+    function = click.option("--quality", type=click.Choice(QUALITIES), default="low", show_default=True)(function)
+    return click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")(function)
+
+
 @cli.command()
 @click.argument("scene")
-@click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")
-@click.option("--quality", type=click.Choice(QUALITIES), default="low", show_default=True)
+@_scene_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
+@click.option("--fps", type=click.IntRange(1, 240), help="Frames per second [the quality's].")
+@click.option("--resolution", callback=_resolution, help="WIDTHxHEIGHT, e.g. 1280x720 [the quality's].")
+@click.option("--transparent", is_flag=True, help="Transparent background (webm: VP9 with alpha; png).")
+@click.option("--sections", is_flag=True, help="Also write one clip per teaching beat.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Parallel renders for SCENE=all.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"), show_default=True)
 @_user_errors
-def render(scene, run_dir, quality, fmt, out) -> None:
-    """Render SCENE into --out; the last line printed is the output file."""
+def render(scene, run_dir, quality, fmt, fps, resolution, transparent, sections, jobs, out) -> None:
+    """Render SCENE (or `all`) into --out; the last line printed is the output file."""
+    from nnexplain.render import RenderOptions
+
+    options = RenderOptions(quality, fmt, fps, resolution, transparent, sections)
+    if scene == "all":
+        if run_dir is not None:
+            raise NnexplainError("render all draws each scene's default run; drop --run, or render one scene with it")
+        from nnexplain.render_all import render_all
+
+        for path in render_all(options, out, jobs, _default_run):
+            click.echo(str(path))
+        return
+    from nnexplain.render import render_scene
+
+    info, run_dir = _scene_and_run(scene, run_dir)
+    result = render_scene(info, run_dir, options, out)
+    for clip in result.sections:
+        click.echo(str(clip))
+    click.echo(str(result.path))
+
+
+def _scene_and_run(scene: str, run_dir: Path | None):
     from nnexplain.catalog import check_run_suits, get_scene
     from nnexplain.rundir import load_run
 
     info = get_scene(scene)
-    if run_dir is None:
-        run_dir = _default_run(info.recipe)
+    run_dir = run_dir or _default_run(info.recipe)
     check_run_suits(info, load_run(run_dir).manifest, str(run_dir))
-    from nnexplain.render import RenderOptions, render_scene
+    return info, run_dir
 
-    path = render_scene(info, run_dir, RenderOptions(quality=quality, fmt=fmt), out)
-    click.echo(str(path))
+
+@cli.command()
+@click.argument("scene")
+@_scene_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The contact sheet, FILE.png.")
+@_user_errors
+def preview(scene, run_dir, quality, out) -> None:
+    """A contact sheet of SCENE: the last frame of every teaching beat."""
+    from nnexplain.export import write_contact_sheet
+
+    if out.suffix.lower() != ".png":
+        raise NnexplainError(f"--out {out} must be a .png file")
+    info, run_dir = _scene_and_run(scene, run_dir)
+    click.echo(str(write_contact_sheet(info, run_dir, quality, out)))
+
+
+@cli.command()
+@click.argument("scene")
+@_scene_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the HTML deck.")
+@_user_errors
+def slides(scene, run_dir, quality, out) -> None:
+    """A reveal.js HTML deck of SCENE that pauses at every beat (needs nnexplain[slides])."""
+    from nnexplain.export import require_slides, write_slides
+
+    require_slides()
+    info, run_dir = _scene_and_run(scene, run_dir)
+    click.echo(str(write_slides(info, run_dir, quality, out)))
 
 
 def _default_run(recipe: str) -> Path:
