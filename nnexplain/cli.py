@@ -242,17 +242,18 @@ def _scene_and_run(scene: str, run_dir: Path | None):
 
 @cli.command()
 @click.argument("scene")
-@_scene_options
+@click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")
+@click.option("--width", type=click.IntRange(160, 1920), default=480, show_default=True, help="Width of each frame on the sheet.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The contact sheet, FILE.png.")
 @_user_errors
-def preview(scene, run_dir, quality, out) -> None:
+def preview(scene, run_dir, width, out) -> None:
     """A contact sheet of SCENE: the last frame of every teaching beat."""
     from nnexplain.export import write_contact_sheet
 
     if out.suffix.lower() != ".png":
         raise NnexplainError(f"--out {out} must be a .png file")
     info, run_dir = _scene_and_run(scene, run_dir)
-    click.echo(str(write_contact_sheet(info, run_dir, quality, out)))
+    click.echo(str(write_contact_sheet(info, run_dir, width - width % 2, out)))
 
 
 @cli.command()

@@ -24,7 +24,7 @@ from nnexplain.render import RenderOptions, bind_run, render_scene
 __all__ = ["write_contact_sheet", "require_slides", "slide_class", "write_slides"]
 
 SHEET_COLUMNS = 3
-THUMB_WIDTH = 480
+PREVIEW_FPS = 5  # only each beat's last frame is kept, so few frames are rendered
 
 
 def _last_frame(video: Path):
@@ -37,17 +37,17 @@ def _last_frame(video: Path):
     return last.to_image()
 
 
-def write_contact_sheet(info: SceneInfo, run_dir: Path, quality: str, out: Path) -> Path:
-    """Render ``info`` with one clip per beat and tile the beats' last frames into ``out``."""
+def write_contact_sheet(info: SceneInfo, run_dir: Path, width: int, out: Path) -> Path:
+    """Render ``info`` at ``width`` (16:9) with one clip per beat; tile the beats' last frames into ``out``."""
     from PIL import Image, ImageDraw, ImageFont
 
+    height = round(width * 9 / 16 / 2) * 2
+    options = RenderOptions(resolution=(width, height), fps=PREVIEW_FPS, sections=True)
     with tempfile.TemporaryDirectory(prefix="nnexplain-preview-") as scratch:
-        result = render_scene(info, run_dir, RenderOptions(quality=quality, sections=True), scratch)
+        result = render_scene(info, run_dir, options, scratch)
         frames = [(clip.stem.split("-", 1)[1].replace("-", " "), _last_frame(clip)) for clip in result.sections]
     if not frames:
         raise NnexplainError(f"scene {info.name!r} marked no beats, so there is nothing to preview")
-    width = THUMB_WIDTH
-    height = round(width * frames[0][1].height / frames[0][1].width)
     caption = 26
     rows = -(-len(frames) // SHEET_COLUMNS)
     sheet = Image.new("RGB", (SHEET_COLUMNS * width, rows * (height + caption)), "#0E1116")
@@ -55,7 +55,7 @@ def write_contact_sheet(info: SceneInfo, run_dir: Path, quality: str, out: Path)
     font = ImageFont.load_default(size=16)
     for number, (name, frame) in enumerate(frames):
         x, y = (number % SHEET_COLUMNS) * width, (number // SHEET_COLUMNS) * (height + caption)
-        sheet.paste(frame.resize((width, height)), (x, y + caption))
+        sheet.paste(frame, (x, y + caption))
         draw.text((x + 8, y + 4), f"{number + 1}. {name}", fill="#E8E8E8", font=font)
     out.parent.mkdir(parents=True, exist_ok=True)
     staged = out.with_name(f".{out.name}.{os.getpid()}.tmp.png")

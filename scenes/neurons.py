@@ -27,6 +27,7 @@ from manim import (
     LaggedStart,
     Line,
     Rectangle,
+    ReplacementTransform,
     SurroundingRectangle,
     Transform,
     VGroup,
@@ -160,10 +161,11 @@ class Neurons(RunScene):
         self.play(
             FadeOut(VGroup(self.box, self.verdict, self.probabilities, *self.overlay)),
             *(AnimationGroup(*self.diagram.light(layer, np.zeros(size))) for layer, size in enumerate(self.view.drawn_sizes)),
-            Transform(self.image, image),
-            Transform(self.caption, caption),
+            ReplacementTransform(self.image, image),
+            ReplacementTransform(self.caption, caption),
             run_time=self.t(0.8),
         )
+        self.image, self.caption = image, caption
         self.play(*self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.6))
         for layer in range(1, len(self.view.layers)):
             values = self.view.brightness(probe)[layer]

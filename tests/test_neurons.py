@@ -94,3 +94,25 @@ def test_last_frame(fixture, request, tmp_path):
 
     frame = render_last_frame(Neurons, request.getfixturevalue(fixture), tmp_path)
     check_frame(f"neurons-{fixture}", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
+
+
+def test_a_subclass_changes_colours_pace_and_digits(sigmoid_run, tmp_path):
+    from dataclasses import replace
+
+    from frames import render_for_test
+    from nnexplain.scenes.neurons import Neurons
+
+    class SameDigits(Neurons):
+        probe_indices = (5, 9)
+
+    class Custom(SameDigits):
+        theme = replace(Theme(), positive="#FFD166")
+        step_seconds = 0.5
+
+    run = load_run(sigmoid_run)
+    default = render_for_test(SameDigits, sigmoid_run, tmp_path / "default")
+    custom = render_for_test(Custom, sigmoid_run, tmp_path / "custom")
+    assert custom.caption.text == f"validation digit, label {run.probe['labels'][9]}".replace(" ", "")
+    colours = {strand.get_stroke_color().to_hex().upper() for bundle in custom.diagram.edges for strand in bundle}
+    assert "#FFD166" in colours and ManimColor(Theme().positive).to_hex().upper() not in colours
+    assert default.time > 10 and custom.time == pytest.approx(default.time / 2)

@@ -1,8 +1,8 @@
 """A layered network diagram built from a :class:`~nnexplain.diagram.NetworkView`.
 
-    view = network_view(load_run("runs/mnist"))
-    diagram = NetworkDiagram(view, Theme())
+    diagram = NetworkDiagram.from_run(load_run("runs/mnist"))
     self.play(Create(diagram))
+    view = diagram.view
     self.play(SignalPulse(diagram.edges[0]), *diagram.light(1, view.brightness(0)[1]))
 
 Neurons are circles whose fill opacity is the brightness the view computed;
@@ -17,9 +17,10 @@ from typing import Sequence
 import numpy as np
 from manim import LEFT, RIGHT, Brace, Circle, Dot, VGroup
 
-from nnexplain.diagram import WIDTH_CLASSES, NetworkView
+from nnexplain.diagram import WIDTH_CLASSES, NetworkView, network_view
 from nnexplain.mobjects.edges import EdgeBundle
 from nnexplain.mobjects.style import Theme, label
+from nnexplain.rundir import Run
 
 __all__ = ["NetworkDiagram", "edge_styles"]
 
@@ -53,6 +54,23 @@ class NetworkDiagram(VGroup):
             *(label(name, theme, 22).next_to(neuron, RIGHT, buff=0.15) for name, neuron in zip(class_names, self.layers[-1]))
         )
         self.add(self.edges, self.layers, self.input_ellipsis, self.input_brace, self.input_count, self.output_labels)
+
+    @classmethod
+    def from_run(
+        cls,
+        run: Run,
+        theme: Theme | None = None,
+        epoch: int | None = None,
+        shown_inputs: int = 16,
+        layer_x: Sequence[float] | None = None,
+        height: float = 5.4,
+    ) -> "NetworkDiagram":
+        """The diagram of ``run`` at ``epoch`` (the last snapshot by default), columns spread over the frame."""
+        view = network_view(run, epoch, shown_inputs)
+        count = len(view.layers)
+        layer_x = layer_x if layer_x is not None else np.linspace(-4.5, 4.5, count)
+        names = run.dataset.get("classes") or [str(i) for i in range(view.layers[-1])]
+        return cls(view, theme or Theme(), layer_x, height=height, class_names=names)
 
     def _column(self, count: int, x: float, height: float, center_y: float, split: bool) -> VGroup:
         gap = 2 if split else 0  # room for the ellipsis, counted in neuron spacings

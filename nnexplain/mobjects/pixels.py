@@ -10,6 +10,9 @@ from __future__ import annotations
 import numpy as np
 from manim import LEFT, UP, ManimColor, Rectangle, VGroup, VMobject, interpolate_color
 
+from nnexplain.errors import RunError
+from nnexplain.rundir import Run
+
 __all__ = ["PixelImage"]
 
 LEVELS = 64
@@ -42,6 +45,14 @@ class PixelImage(VGroup):
             shade = VMobject().set_points(_square_points(self.pixel_center_array(r, c), pixel_size))
             shade.set_fill(interpolate_color(ManimColor(paper), ManimColor(ink), level / LEVELS), 1).set_stroke(width=0)
             self.add(shade)
+
+    @classmethod
+    def from_run(cls, run: Run, probe_index: int, pixel_size: float = 0.1, **style) -> "PixelImage":
+        """Probe input ``probe_index`` of an image run, shaped as the data set's images."""
+        shape = tuple(run.dataset.get("input_shape") or ())
+        if len(shape) != 2:
+            raise RunError(f"run {run.path} has inputs of shape {shape or '?'}, not images; PixelImage needs 2-D inputs")
+        return cls(run.probe["inputs"][probe_index].reshape(shape), pixel_size, **style)
 
     def pixel_center_array(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Centres of pixels (row, col), in the image's current position and scale."""
