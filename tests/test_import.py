@@ -33,8 +33,8 @@ def trained_sequential(mnist):
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(784, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    x, y = torch.from_numpy(mnist.x_train[:3000]), torch.from_numpy(mnist.y_train[:3000])
-    for _ in range(60):
+    x, y = torch.from_numpy(mnist.x_train[:2000]), torch.from_numpy(mnist.y_train[:2000])
+    for _ in range(40):
         loss = nn.functional.cross_entropy(model(x), y)
         optimizer.zero_grad()
         loss.backward()
