@@ -166,7 +166,7 @@ def info(run_dir) -> None:
         ("architecture", f"{'-'.join(map(str, run.layers))}, {run.activation} hidden, {run.output} output"),
         ("parameters", f"{sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:])):,}"),
         ("data set", f"{run.dataset.get('name')} ({run.dataset.get('train', '?')} train / {run.dataset.get('val', '?')} val)"),
-        ("device", str(run.manifest.get("device", "?"))),
+        ("device", str(run.manifest.get("device") or "?")),
         ("status", str(run.manifest.get("status", "?"))),
         ("epochs recorded", f"{len(epochs)}: {_ranges(epochs)}" if epochs else "none yet"),
     ]
@@ -280,6 +280,40 @@ def _default_run(recipe: str) -> Path:
         with progress:
             ensure_default_run(recipe, on_epoch=on_epoch)
     return target
+
+
+@cli.command("import")
+@click.argument("weights", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--activation",
+    type=click.Choice(["sigmoid", "tanh", "relu"]),
+    required=True,
+    help="The hidden layers' activation (a weights file does not say).",
+)
+@click.option(
+    "--data",
+    metavar="NAME|FILE.npz",
+    help="A built-in data set by name (a wrong name lists them), or an .npz with x_train, y_train, x_val, y_val "
+    "(integer y: class indices; float y: regression targets) [inferred from the input size when only one fits].",
+)
+@click.option("--name", default="imported", show_default=True, help="Name the run goes by (its recipe).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Run directory to write.")
+@_user_errors
+def import_command(weights, activation, data, name, out) -> None:
+    """Make a run directory from a trained MLP in WEIGHTS.
+
+    WEIGHTS is a state_dict saved with torch.save (read with weights_only=True),
+    a .safetensors file or an .npz file: 2-D *.weight tensors with their *.bias,
+    in order, whose shapes chain (out × in).
+    """
+    from nnexplain.importer import import_weights
+    from nnexplain.rundir import load_run
+
+    run = load_run(import_weights(weights, activation, out, data=data, name=name))
+    shown = ", ".join(f"{k} {v:.2%}" if k.endswith("_acc") else f"{k} {v:.4g}" for k, v in run.final_metrics.items())
+    architecture = "-".join(map(str, run.layers))
+    click.echo(f"imported {architecture} {run.activation} network on {run.dataset['name']}: {shown}", err=True)
+    click.echo(str(out))
 
 
 def main() -> None:
