@@ -91,7 +91,7 @@ RECIPES: dict[str, Recipe] = {
         Recipe("mnist", "784-16-16-10 digit classifier on MNIST, sigmoid (or --activation relu)", _mnist("sigmoid")),
         Recipe("sine-linear", "1-8-8-1 network with no activation fitting sin x on [-π, π]", _curve_fit("sine-linear", "sine", (8, 8), "identity", 2000, 0.01, 0)),
         Recipe("sine-relu", "1-8-8-1 ReLU network fitting sin x on [-π, π]", _curve_fit("sine-relu", "sine", (8, 8), "relu", 6000, 0.02, 1)),
-        Recipe("square-relu-3", "1-3-1 ReLU network fitting x² on [-1, 1] with three hinges", _curve_fit("square-relu-3", "square", (3,), "relu", 2000, 0.02, 0)),
+        Recipe("square-relu-3", "1-3-1 ReLU network fitting x² on [-1, 1] with three hinges", _curve_fit("square-relu-3", "square", (3,), "relu", 2000, 0.02, 11)),
     ]
 }
 

@@ -20,6 +20,7 @@ sampled over the ``domain`` named in the run's data set description.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,12 @@ __all__ = [
     "output_kinks",
     "linear_map",
     "max_fit_error",
+    "interpolation_error",
+    "CurveSnapshot",
+    "curve_snapshot",
+    "silent_units",
+    "build_order",
+    "running_sums",
 ]
 
 Params = list[tuple[np.ndarray, np.ndarray]]
@@ -73,6 +80,8 @@ def unit_contributions(params: Params, activation: str, x: np.ndarray) -> np.nda
     """``w_out_j * a_j(x)`` for every unit j of the last hidden layer, shape (units, len(x))."""
     if len(params) < 2:
         return np.zeros((0, len(x)))
+    if len(x) == 0:
+        return np.zeros((params[-1][0].shape[1], 0))
     last_hidden = forward_trace(params, activation, "identity", _column(x))[-2][1]
     out_weights = np.asarray(params[-1][0], np.float64)[0]
     return (last_hidden * out_weights).T
@@ -171,3 +180,73 @@ def max_fit_error(run: Run, epoch: int | None = None) -> tuple[float, bool]:
         return float(np.max(np.abs(tensors["curve.y"] - target(x)))), True
     predicted = tensors[f"act.{len(run.layers) - 2}"]
     return float(np.max(np.abs(np.ravel(predicted) - np.ravel(run.probe["labels"])))), False
+
+
+def interpolation_error(target: Any, domain: tuple[float, float], pieces: int, samples: int = 20001) -> float:
+    """How far straight segments joining ``pieces`` equal pieces of ``target`` can miss it: max|f''|·h²/8.
+
+    For sin x on [-π, π] that is π²/(2n²), the yardstick for an n-piece fit.
+    """
+    x = np.linspace(domain[0], domain[1], samples)
+    second = np.diff(target(x), 2) / (x[1] - x[0]) ** 2
+    width = (domain[1] - domain[0]) / pieces
+    return float(np.max(np.abs(second)) * width**2 / 8)
+
+
+@dataclass(frozen=True)
+class CurveSnapshot:
+    """One recorded snapshot of a 1-D regression, ready to draw.
+
+    ``units`` holds each last-hidden-layer unit's contribution on ``x``;
+    ``kinks[j]`` are where unit j's own ReLU bends inside the domain, and
+    ``kink_values[j]`` its contribution there.
+    """
+
+    epoch: int
+    x: np.ndarray
+    output: np.ndarray
+    units: np.ndarray
+    output_bias: float
+    kinks: list[np.ndarray]
+    kink_values: list[np.ndarray]
+    hidden_layers: int
+
+
+def curve_snapshot(run: Run, epoch: int | None = None) -> CurveSnapshot:
+    """The stored curve arrays of one snapshot, with kinks computed from its weights."""
+    tensors, params = run.tensors(epoch), run.params(epoch)
+    domain = curve_domain(run.manifest)
+    kinks = unit_kinks(params, run.activation, domain)
+    return CurveSnapshot(
+        epoch=run.snapshot(epoch)["epoch"],
+        x=tensors["curve.x"].astype(np.float64),
+        output=tensors["curve.y"].astype(np.float64),
+        units=tensors["curve.units"].astype(np.float64),
+        output_bias=float(params[-1][1][0]),
+        kinks=kinks,
+        kink_values=[unit_contributions(params, run.activation, k)[j] for j, k in enumerate(kinks)],
+        hidden_layers=len(params) - 1,
+    )
+
+
+def silent_units(snapshot: CurveSnapshot) -> list[int]:
+    """Units whose contribution is exactly 0 at every sampled x (a ReLU that never turns on there)."""
+    return [unit for unit, values in enumerate(snapshot.units) if not np.any(values)]
+
+
+def build_order(snapshot: CurveSnapshot) -> list[int]:
+    """The units that contribute, ordered by where they first bend, left to right; units that never bend first.
+
+    Silent units are left out: adding them changes nothing.
+    """
+    silent = set(silent_units(snapshot))
+    first_kink = [k[0] if len(k) else -np.inf for k in snapshot.kinks]
+    return sorted((u for u in range(len(snapshot.units)) if u not in silent), key=lambda unit: (first_kink[unit], unit))
+
+
+def running_sums(snapshot: CurveSnapshot, order: list[int]) -> np.ndarray:
+    """The output bias, then the bias plus the first 1, 2, ... contributions in ``order``; the last row is the output."""
+    steps = [np.full_like(snapshot.x, snapshot.output_bias)]
+    for unit in order:
+        steps.append(steps[-1] + snapshot.units[unit])
+    return np.stack(steps)
