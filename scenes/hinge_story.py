@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, UL, UP, Create, DashedLine, FadeIn, FadeOut, Transform, TransformFromCopy, VGroup
+from manim import DOWN, LEFT, UL, UP, Create, DashedLine, FadeIn, Transform, TransformFromCopy, VGroup
 
 from nnexplain.datasets.curves import target_function
 from nnexplain.geometry.hinges import CurveSnapshot, build_order, curve_domain, curve_snapshot, running_sums
-from nnexplain.mobjects.hinges import CurvePanel, FitView, SnapshotSweep, legend, padded_range, paragraph
+from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, SnapshotSweep, legend, padded_range, paragraph
 from nnexplain.mobjects.style import label
 from nnexplain.rundir import Run
 from nnexplain.scene_base import RunScene
@@ -122,15 +122,15 @@ class HingeStory(RunScene):
         heading = self.panel_heading(self.outputs, f"network output and {formula}")
         data = self.data_mobjects(self.outputs, snapshots[0].x)
         self.legend = self.legend_mobject(f"{formula}, and samples of it")
-        self.play(FadeIn(self.title, shift=0.1 * DOWN), Create(self.outputs), FadeIn(heading), run_time=1.2)
-        self.play(FadeIn(data[-1], lag_ratio=0.05), *[Create(part) for part in data[:-1]], FadeIn(self.legend), run_time=1.5)
+        self.play(FadeIn(self.title, shift=0.1 * DOWN), Create(self.outputs), Fade(heading), run_time=1.2)
+        self.play(FadeIn(data[-1], lag_ratio=0.05), *[Create(part) for part in data[:-1]], Fade(self.legend), run_time=1.5)
 
     def enter_units(self, snapshots: list[CurveSnapshot], sums: np.ndarray | None = None) -> tuple[CurvePanel, VGroup, FitView]:
         """The upper panel, its heading, and a view of ``snapshots[0]``, drawn in."""
         panel = self.units_panel(snapshots, sums)
         heading = self.units_heading(panel, snapshots[0].hidden_layers)
         view = FitView(snapshots[0], panel, self.outputs, self.theme).place_epoch_label(self.column_point(1.75))
-        self.play(Create(panel), FadeIn(heading), run_time=0.8)
+        self.play(Create(panel), Fade(heading), run_time=0.8)
         self.play(Create(view), run_time=1.0)
         return panel, heading, view
 
@@ -141,8 +141,8 @@ class HingeStory(RunScene):
             caption[0].set_color(first_line_color)
         caption.move_to(self.column_point(top), aligned_edge=UL)
         if self.caption is not None:
-            self.play(FadeOut(self.caption), run_time=run_time / 3)
-        self.play(FadeIn(caption, shift=0.1 * UP), run_time=run_time)
+            self.play(Fade(self.caption, out=True), run_time=run_time / 3)
+        self.play(Fade(caption), run_time=run_time)
         self.caption = caption
 
     def sweep(self, view: FitView, snapshots: list[CurveSnapshot]) -> None:
@@ -160,18 +160,20 @@ class HingeStory(RunScene):
         panel, x = view.units_panel, snapshot.x
         running = panel.curve(x, sums[0], self.theme.text, width=4.5)
         guides = VGroup()
-        self.play(Create(running), run_time=self.add_seconds)
+        curves = view.unit_curves
+        self.play(Create(running), *[curve.animate.set_stroke(opacity=0.25) for curve in curves], run_time=self.add_seconds)
+        previous = None
         for step, unit in enumerate(order, start=1):
-            dims = [
-                curve.animate.set_stroke(opacity=1.0 if index == unit else 0.25)
-                for index, curve in enumerate(view.unit_curves)
-            ]
+            # Only the unit being added is bright; the last one dims again.
+            highlight = [curves[unit].animate.set_stroke(opacity=1.0)]
+            if previous is not None:
+                highlight.append(curves[previous].animate.set_stroke(opacity=0.25))
             new_guides = self._kink_guides(view, snapshot, unit) if self.kink_guides else VGroup()
             guides.add(*new_guides)
             grown = panel.curve(x, sums[step], view.colors[unit], width=4.5)
-            animations = [Transform(running, grown), *dims, *[Create(g) for g in new_guides]]
-            self.play(*animations, run_time=self.add_seconds)
-        restore = [curve.animate.set_stroke(opacity=0.55) for curve in view.unit_curves]
+            self.play(Transform(running, grown), *highlight, *[Create(g) for g in new_guides], run_time=self.add_seconds)
+            previous = unit
+        restore = [curve.animate.set_stroke(opacity=0.55) for curve in curves]
         self.play(running.animate.set_stroke(self.theme.text), *restore, run_time=self.add_seconds)
         landing = view.output_panel.curve(x, sums[-1], self.theme.text, width=view.output_curve.stroke_width)
         self.play(TransformFromCopy(running, landing), run_time=1.2 * self.add_seconds + 0.4)

@@ -21,7 +21,6 @@ import os
 from pathlib import Path
 from typing import ClassVar
 
-from manim import FadeOut
 
 from nnexplain.catalog import linear_curve_regression
 from nnexplain.errors import RunError
@@ -36,7 +35,7 @@ from nnexplain.geometry.hinges import (
     running_sums,
     silent_units,
 )
-from nnexplain.mobjects.hinges import fmt_interval
+from nnexplain.mobjects.hinges import Fade, fmt_interval
 from nnexplain.rundir import load_run
 from nnexplain.scenes.hinge_story import HingeStory, subscript
 
@@ -109,7 +108,7 @@ class ReluSine(HingeStory):
         self.wait(self.hold_seconds)
 
     def introduce_relu(self) -> None:
-        self.play(*[FadeOut(part) for part in self.linear_parts], run_time=0.8)
+        self.play(*[Fade(part, out=True) for part in self.linear_parts], run_time=0.8)
         *_, self.relu_view = self.enter_units(self.relu_sweep, running_sums(self.hinges, build_order(self.hinges)))
         self.set_caption(f"{self.shape}, with ReLU\nbetween the layers:\nrelu(z) = max(0, z)")
         self.wait(self.hold_seconds / 2)
@@ -138,7 +137,7 @@ class ReluSine(HingeStory):
         self.set_caption("Add them up: start at the output\nbias, then add one unit at a time." + note)
         left = self.add_up(self.relu_view, self.hinges)
         self.set_caption("The sum is the network's output.")
-        self.play(FadeOut(left), run_time=0.6)
+        self.play(Fade(left, out=True), run_time=0.6)
 
     def show_error(self) -> None:
         error, whole = max_fit_error(self.run, self.hinges.epoch)

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import FadeOut
 
 from nnexplain.geometry.hinges import build_order, curve_snapshot, max_fit_error, output_kinks, running_sums, silent_units
-from nnexplain.mobjects.hinges import fmt_interval, fmt_number
+from nnexplain.mobjects.hinges import Fade, fmt_interval, fmt_number
 from nnexplain.scenes.hinge_story import HingeStory, subscript
 
 __all__ = ["ReluSquare"]
@@ -66,7 +65,7 @@ class ReluSquare(HingeStory):
             "bends the sum at its kink."
         )
         left = self.add_up(self.view, self.hinges)
-        self.play(FadeOut(left[0]), run_time=0.6)
+        self.play(Fade(left[0], out=True), run_time=0.6)
 
     def show_error(self) -> None:
         error, whole = max_fit_error(self.run, self.hinges.epoch)

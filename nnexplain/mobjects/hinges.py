@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Animation, DashedVMobject, Dot, Line, Rectangle, VGroup, VMobject, linear
+from manim import DOWN, LEFT, RIGHT, Animation, DashedVMobject, Dot, Line, Mobject, Rectangle, VGroup, VMobject, linear
 
 from nnexplain.geometry.hinges import CurveSnapshot
 from nnexplain.mobjects.style import Theme, label
@@ -29,6 +29,7 @@ __all__ = [
     "CurvePanel",
     "FitView",
     "SnapshotSweep",
+    "Fade",
     "legend",
     "paragraph",
 ]
@@ -233,6 +234,10 @@ class SnapshotSweep(Animation):
         kwargs.setdefault("run_time", step_seconds * max(len(snapshots) - 1, 1))
         super().__init__(view, rate_func=linear, **kwargs)
 
+    def create_starting_mobject(self) -> Mobject:
+        # Every frame is drawn from the snapshots, never from the view's starting state: skip the copy.
+        return Mobject()
+
     def interpolate_mobject(self, alpha: float) -> None:
         if len(self.snapshots) == 1:
             self.mobject.show(self.snapshots[0])
@@ -242,6 +247,28 @@ class SnapshotSweep(Animation):
         fraction = position - index
         before, after = self.snapshots[index], self.snapshots[index + 1]
         self.mobject.show(_blend(before, after, fraction), nearest=before if fraction < 0.5 else after)
+
+
+class Fade(Animation):
+    """Fade a mobject in (or out) by scaling its own opacities.
+
+    manim's FadeIn/FadeOut copy the mobject two or three times, and copying Text
+    is slow (tens of milliseconds per line); captions change often, so this one
+    copies nothing.
+    """
+
+    def __init__(self, mobject: Mobject, out: bool = False, **kwargs):
+        super().__init__(mobject, remover=out, introducer=not out, **kwargs)
+        self.out = out
+        self.opacities = [(m, m.get_fill_opacity(), m.get_stroke_opacity()) for m in mobject.family_members_with_points()]
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        level = 1 - alpha if self.out else alpha
+        for part, fill, stroke in self.opacities:
+            part.set_fill(opacity=fill * level, family=False).set_stroke(opacity=stroke * level, family=False)
 
 
 def legend(entries: list[tuple[str, bool, str]], theme: Theme, size: float = 18) -> VGroup:
