@@ -181,13 +181,14 @@ class HingeStory(RunScene):
         return VGroup(running, guides)
 
     def _kink_guides(self, view: FitView, snapshot: CurveSnapshot, unit: int) -> VGroup:
-        top = view.units_panel.box.get_top()[1]
-        bottom = view.output_panel.box.get_bottom()[1]
+        """Dashed lines at the unit's kinks through both panels (not the gap between, where a heading sits)."""
         guides = VGroup()
         for kink in snapshot.kinks[unit]:
             horizontal = view.units_panel.plot_point(kink, 0)[0]
-            guides.add(
-                DashedLine([horizontal, top, 0], [horizontal, bottom, 0], dash_length=0.08, stroke_width=2)
-                .set_stroke(view.colors[unit], opacity=0.7)
-            )
+            for panel in (view.units_panel, view.output_panel):
+                top, bottom = panel.box.get_top()[1], panel.box.get_bottom()[1]
+                guides.add(
+                    DashedLine([horizontal, top, 0], [horizontal, bottom, 0], dash_length=0.08, stroke_width=2)
+                    .set_stroke(view.colors[unit], opacity=0.7)
+                )
         return guides
