@@ -71,7 +71,11 @@ def _mnist(activation: str) -> TrainConfig:
 
 
 def _curve_fit(recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, epochs: int, lr: float, seed: int) -> TrainConfig:
-    """A 1-D regression: full batch, Adam; a few seconds on a CPU."""
+    """A 1-D regression: full batch, Adam; a few seconds on a CPU.
+
+    Default runs train on the CPU: a network this small gains nothing from a GPU,
+    and the CPU result is the one the tests hold to (sine-relu's error bound).
+    """
     return TrainConfig(
         recipe=recipe,
         dataset=dataset,
@@ -82,6 +86,7 @@ def _curve_fit(recipe: str, dataset: str, hidden: tuple[int, ...], activation: s
         batch_size=0,
         optimizer="adam",
         seed=seed,
+        device="cpu",
     )
 
 
@@ -89,9 +94,21 @@ RECIPES: dict[str, Recipe] = {
     recipe.name: recipe
     for recipe in [
         Recipe("mnist", "784-16-16-10 digit classifier on MNIST, sigmoid (or --activation relu)", _mnist("sigmoid")),
-        Recipe("sine-linear", "1-8-8-1 network with no activation fitting sin x on [-π, π]", _curve_fit("sine-linear", "sine", (8, 8), "identity", 2000, 0.01, 0)),
-        Recipe("sine-relu", "1-8-8-1 ReLU network fitting sin x on [-π, π]", _curve_fit("sine-relu", "sine", (8, 8), "relu", 6000, 0.02, 1)),
-        Recipe("square-relu-3", "1-3-1 ReLU network fitting x² on [-1, 1] with three hinges", _curve_fit("square-relu-3", "square", (3,), "relu", 2000, 0.02, 11)),
+        Recipe(
+            "sine-linear",
+            "1-8-8-1 network with no activation fitting sin x on [-π, π]",
+            _curve_fit("sine-linear", "sine", (8, 8), "identity", epochs=2000, lr=0.01, seed=0),
+        ),
+        Recipe(
+            "sine-relu",
+            "1-8-8-1 ReLU network fitting sin x on [-π, π]",
+            _curve_fit("sine-relu", "sine", (8, 8), "relu", epochs=6000, lr=0.02, seed=1),
+        ),
+        Recipe(
+            "square-relu-3",
+            "1-3-1 ReLU network fitting x² on [-1, 1] with three hinges",
+            _curve_fit("square-relu-3", "square", (3,), "relu", epochs=2000, lr=0.02, seed=11),
+        ),
     ]
 }
 

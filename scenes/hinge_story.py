@@ -61,8 +61,11 @@ class HingeStory(RunScene):
 
     # Numbers ----------------------------------------------------------------
 
-    def sweep_of(self, run: Run) -> list[CurveSnapshot]:
-        return [curve_snapshot(run, epoch) for epoch in spread_epochs(run.epochs, self.sweep_snapshots)]
+    def sweep_of(self, run: Run, last_epoch: int | None = None) -> list[CurveSnapshot]:
+        """``sweep_snapshots`` of the run's snapshots, from the first to ``last_epoch`` (default: the last)."""
+        last_epoch = run.snapshot(last_epoch)["epoch"]
+        epochs = spread_epochs([epoch for epoch in run.epochs if epoch <= last_epoch], self.sweep_snapshots)
+        return [curve_snapshot(run, epoch) for epoch in epochs]
 
     def target_values(self, x: np.ndarray) -> np.ndarray | None:
         return None if self.target is None else self.target(np.asarray(x, np.float64))

@@ -27,7 +27,6 @@ from nnexplain.errors import RunError
 from nnexplain.geometry.hinges import (
     build_order,
     curve_domain,
-    curve_snapshot,
     interpolation_error,
     linear_map,
     max_fit_error,
@@ -66,9 +65,9 @@ class ReluSine(HingeStory):
             reason = f"was sampled on {curve_domain(self.linear_run.manifest)}, not on the main run's {self.domain}"
         if reason:
             raise RunError(f"scene 'relu-sine' cannot use {linear_dir} as its linear run: it {reason}")
-        self.hinges = curve_snapshot(self.run, self.hinge_epoch)
         self.linear_sweep = self.sweep_of(self.linear_run)
-        self.relu_sweep = [s for s in self.sweep_of(self.run) if s.epoch < self.hinges.epoch] + [self.hinges]
+        self.relu_sweep = self.sweep_of(self.run, self.hinge_epoch)
+        self.hinges = self.relu_sweep[-1]
         self.formula = self.run.dataset.get("formula", "the target")
         self.shape = " → ".join(map(str, self.run.layers))
 

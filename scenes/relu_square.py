@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 
-from nnexplain.geometry.hinges import build_order, curve_snapshot, max_fit_error, output_kinks, running_sums, silent_units
+from nnexplain.geometry.hinges import build_order, max_fit_error, output_kinks, running_sums, silent_units
 from nnexplain.mobjects.hinges import Fade, fmt_interval, fmt_number
 from nnexplain.scenes.hinge_story import HingeStory, subscript
 
@@ -28,8 +28,8 @@ class ReluSquare(HingeStory):
 
     def setup(self) -> None:
         super().setup()
-        self.hinges = curve_snapshot(self.run, self.hinge_epoch)
-        self.snapshots = [s for s in self.sweep_of(self.run) if s.epoch < self.hinges.epoch] + [self.hinges]
+        self.snapshots = self.sweep_of(self.run, self.hinge_epoch)
+        self.hinges = self.snapshots[-1]
         self.formula = self.run.dataset.get("formula", "the target")
 
     def construct(self) -> None:

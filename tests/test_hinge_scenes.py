@@ -107,7 +107,8 @@ def test_a_subclass_picks_snapshots_colours_and_timing(tmp_path):
         sweep_snapshots=3,
         hinge_epoch=run.epochs[-2],
     )
-    assert [s.epoch for s in scene.snapshots] == [0, run.epochs[4], run.epochs[-2]]  # evenly over the 8 recorded
+    # evenly over the 7 recorded snapshots up to the chosen one
+    assert [s.epoch for s in scene.snapshots] == [0, run.epochs[3], run.epochs[-2]]
     assert scene.hinges.epoch == run.epochs[-2]
     panel = scene.units_panel(scene.snapshots)
     view = FitView(scene.hinges, panel, panel, scene.theme)
