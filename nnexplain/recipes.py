@@ -102,7 +102,7 @@ RECIPES: dict[str, Recipe] = {
         Recipe(
             "sine-relu",
             "1-8-8-1 ReLU network fitting sin x on [-π, π]",
-            _curve_fit("sine-relu", "sine", (8, 8), "relu", epochs=6000, lr=0.02, seed=1),
+            _curve_fit("sine-relu", "sine", (8, 8), "relu", epochs=3000, lr=0.03, seed=3),
         ),
         Recipe(
             "square-relu-3",
