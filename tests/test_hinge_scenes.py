@@ -3,46 +3,36 @@
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import DATA, run_cli
-from frames import check_frame, render_last_frame
+from frames import check_frame, render_for_test
 from nnexplain.catalog import check_run_suits, get_scene
 from nnexplain.errors import RunError
 from nnexplain.mobjects.style import Theme
 from nnexplain.rundir import load_run
 
 
-def _timed(scene_class: type, durations: dict, **attributes) -> type:
-    """A subclass that notes how long the scene runs at its default speed."""
-
-    def tear_down(self):
-        super(bound, self).tear_down()
-        durations[scene_class.__name__] = self.renderer.time
-
-    bound = type(scene_class.__name__, (scene_class,), {"tear_down": tear_down, **attributes})
-    return bound
-
-
 @pytest.mark.graphical
 def test_relu_sine_last_frame(tmp_path, request):
     from nnexplain.scenes.relu_sine import ReluSine
 
-    durations = {}
-    scene = _timed(ReluSine, durations, linear_run_dir=DATA / "sine-linear")
-    frame = render_last_frame(scene, DATA / "sine-relu", tmp_path / "media")
+    bound = type("ReluSine", (ReluSine,), {"linear_run_dir": DATA / "sine-linear"})
+    scene = render_for_test(bound, DATA / "sine-relu", tmp_path / "media")
+    frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
     check_frame("relu-sine", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-    assert 20 <= durations["ReluSine"] <= 40
+    assert 20 <= scene.renderer.time <= 40  # seconds at the default speed
 
 
 @pytest.mark.graphical
 def test_relu_square_last_frame(tmp_path, request):
     from nnexplain.scenes.relu_square import ReluSquare
 
-    durations = {}
-    frame = render_last_frame(_timed(ReluSquare, durations), DATA / "square-relu-3", tmp_path / "media")
+    scene = render_for_test(ReluSquare, DATA / "square-relu-3", tmp_path / "media")
+    frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
     check_frame("relu-square", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-    assert 20 <= durations["ReluSquare"] <= 40
+    assert 20 <= scene.renderer.time <= 40
 
 
 @pytest.mark.parametrize("scene", ["relu-sine", "relu-square"])
@@ -113,3 +103,14 @@ def test_a_subclass_picks_snapshots_colours_and_timing(tmp_path):
     panel = scene.units_panel(scene.snapshots)
     view = FitView(scene.hinges, panel, panel, scene.theme)
     assert [curve.get_stroke_color().to_hex().upper() for curve in view.unit_curves] == list(palette)
+
+
+def test_a_fit_view_from_a_run_is_ready_for_any_scene():
+    from nnexplain.mobjects import FitView
+
+    run = load_run(DATA / "square-relu-3")
+    view = FitView.from_run(run, epoch=run.epochs[-1])
+    assert len(view.unit_curves) == 3 and view.units_panel in view.submobjects
+    assert view.output_panel.box.get_top()[1] < view.units_panel.box.get_bottom()[1]  # stacked, output below
+    visible = [dot for dot in view.kink_dots if dot.get_fill_opacity() > 0]
+    assert len(visible) == 2  # the two kinks inside [-1, 1]

@@ -1,5 +1,10 @@
 """Panels of 1-D curves, and a view that draws a regression network's hinges and output.
 
+    from nnexplain import load_run
+    from nnexplain.mobjects import FitView
+
+    view = FitView.from_run(load_run("runs/square-relu-3"))   # hinges above, output below
+
 A :class:`CurvePanel` is a framed plotting area over an x interval and a y
 range. A :class:`FitView` draws, from :class:`~nnexplain.geometry.hinges.CurveSnapshot`
 arrays, each last-hidden-layer unit's contribution in one panel (its own colour,
@@ -14,10 +19,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Animation, DashedVMobject, Dot, Line, Mobject, Rectangle, VGroup, VMobject, linear
+from manim import DOWN, LEFT, RIGHT, UP, Animation, DashedVMobject, Dot, Line, Mobject, Rectangle, VGroup, VMobject, linear
 
-from nnexplain.geometry.hinges import CurveSnapshot
+from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot
 from nnexplain.mobjects.style import Theme, label
+from nnexplain.rundir import Run
 
 __all__ = [
     "nice_step",
@@ -190,6 +196,21 @@ class FitView(VGroup):
         self._shown_epoch: int | None = None
         self.add(self.unit_curves, self.kink_dots, self.output_curve, self.epoch_label)
         self.show(snapshot)
+
+    @classmethod
+    def from_run(
+        cls, run: Run, theme: Theme | None = None, epoch: int | None = None, width: float = 8.0, height: float = 2.6
+    ) -> "FitView":
+        """Both panels, stacked, with ``run``'s units and output at ``epoch`` (the last snapshot by default)."""
+        theme = theme or Theme()
+        snapshot = curve_snapshot(run, epoch)
+        domain = (float(snapshot.x[0]), float(snapshot.x[-1]))
+        units = CurvePanel(domain, padded_range([snapshot.units]), theme, width, height, x_labels=False)
+        outputs = CurvePanel(domain, padded_range([snapshot.output, run.probe["labels"]]), theme, width, height)
+        outputs.next_to(units, DOWN, buff=0.4)
+        view = cls(snapshot, units, outputs, theme)
+        view.add_to_back(units, outputs)
+        return view.place_epoch_label(units.box.get_corner(UP + RIGHT) + 0.3 * RIGHT + 0.2 * DOWN)
 
     def show(self, frame: CurveSnapshot | _Frame, nearest: CurveSnapshot | None = None) -> None:
         """Draw ``frame``; kinks and the epoch come from ``nearest`` (the frame itself when it is a snapshot)."""
