@@ -70,10 +70,45 @@ def _mnist(activation: str) -> TrainConfig:
     )
 
 
+def _curve_fit(recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, epochs: int, lr: float, seed: int) -> TrainConfig:
+    """A 1-D regression: full batch, Adam; a few seconds on a CPU.
+
+    Default runs train on the CPU: a network this small gains nothing from a GPU,
+    and the CPU result is the one the tests hold to (sine-relu's error bound).
+    """
+    return TrainConfig(
+        recipe=recipe,
+        dataset=dataset,
+        hidden=hidden,
+        activation=activation,
+        epochs=epochs,
+        lr=lr,
+        batch_size=0,
+        optimizer="adam",
+        seed=seed,
+        device="cpu",
+    )
+
+
 RECIPES: dict[str, Recipe] = {
     recipe.name: recipe
     for recipe in [
         Recipe("mnist", "784-16-16-10 digit classifier on MNIST, sigmoid (or --activation relu)", _mnist("sigmoid")),
+        Recipe(
+            "sine-linear",
+            "1-8-8-1 network with no activation fitting sin x on [-π, π]",
+            _curve_fit("sine-linear", "sine", (8, 8), "identity", epochs=2000, lr=0.01, seed=0),
+        ),
+        Recipe(
+            "sine-relu",
+            "1-8-8-1 ReLU network fitting sin x on [-π, π]",
+            _curve_fit("sine-relu", "sine", (8, 8), "relu", epochs=3000, lr=0.03, seed=3),
+        ),
+        Recipe(
+            "square-relu-3",
+            "1-3-1 ReLU network fitting x² on [-1, 1] with three hinges",
+            _curve_fit("square-relu-3", "square", (3,), "relu", epochs=2000, lr=0.02, seed=11),
+        ),
     ]
 }
 

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from nnexplain.forward import forward_trace
+from nnexplain.geometry.hinges import curve_arrays
 
 __all__ = ["snapshot_tensors", "CONTRIBUTORS"]
 
@@ -24,6 +25,7 @@ Contributor = Callable[[Params, dict[str, Any]], dict[str, np.ndarray]]
 
 # Each contributor decides from the manifest whether it applies and returns {} when it does not.
 CONTRIBUTORS: list[Contributor] = []
+CONTRIBUTORS.append(curve_arrays)  # 1-D regressions: sampled curve and per-unit contributions
 
 
 def probe_activations(params: Params, activation: str, output: str, inputs: np.ndarray) -> dict[str, np.ndarray]:

@@ -21,6 +21,9 @@ DATA = Path(__file__).parent / "data"
 FIXTURES = {
     "mnist-sigmoid": lambda: get_recipe("mnist").config.with_overrides(max_snapshots=4, device="cpu"),
     "mnist-relu": lambda: ACTIVATION_DEFAULTS["mnist"]("relu").with_overrides(max_snapshots=4, device="cpu"),
+    "sine-linear": lambda: get_recipe("sine-linear").config.with_overrides(max_snapshots=8, device="cpu"),
+    "sine-relu": lambda: get_recipe("sine-relu").config.with_overrides(max_snapshots=8, device="cpu"),
+    "square-relu-3": lambda: get_recipe("square-relu-3").config.with_overrides(max_snapshots=8, device="cpu"),
 }
 
 

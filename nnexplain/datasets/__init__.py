@@ -51,8 +51,18 @@ def _mnist(data_dir: str | None = None, **options: Any) -> Dataset:
     return load_mnist(data_dir, **options)
 
 
+def _curve(name: str):
+    def load(data_dir: str | None = None, **options: Any) -> Dataset:
+        from nnexplain.datasets.curves import load_curve
+
+        return load_curve(name, **options)
+
+    return load
+
+
 # Name -> loader(data_dir=None, **dataset_options). Loaders import their module lazily.
 LOADERS = {"mnist": _mnist}
+LOADERS.update({"sine": _curve("sine"), "square": _curve("square")})
 
 
 def load_dataset(name: str, data_dir: str | None = None, **options: Any) -> Dataset:

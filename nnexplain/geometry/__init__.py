@@ -1,0 +1,1 @@
+"""Plain-numpy geometry: no manim, no torch."""
