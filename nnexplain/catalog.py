@@ -90,6 +90,7 @@ SCENES: dict[str, SceneInfo] = {
             "sine-relu",
             "without an activation a network fits sin x with a line; with ReLU, hinges add up to the wave",
             _relu_curve_regression,
+            also_needs=("sine-linear",),
         ),
         SceneInfo(
             "relu-square",
