@@ -27,7 +27,6 @@ from manim import (
     LaggedStart,
     Line,
     Rectangle,
-    ReplacementTransform,
     SurroundingRectangle,
     Transform,
     VGroup,
@@ -112,6 +111,11 @@ class Neurons(RunScene):
             FadeIn(self.input_note),
             run_time=self.t(1.6),
         )
+        # manim redraws, every frame, each mobject that comes after one that moves. What never
+        # moves again (texts, edges) goes first, so it is drawn once into the cached background.
+        static = VGroup(self.header, self.layer_headers, self.legend, self.input_note, self.diagram.input_ellipsis,
+                        self.diagram.input_brace, self.diagram.input_count, self.diagram.output_labels, *self.diagram.edges)
+        self.bring_to_back(*static)
 
     def feed_pixels(self, probe: int) -> None:
         """The drawn input neurons take their pixels' values; the other pixels pour into the ellipsis."""
@@ -161,8 +165,10 @@ class Neurons(RunScene):
         self.play(
             FadeOut(VGroup(self.box, self.verdict, self.probabilities, *self.overlay)),
             *(AnimationGroup(*self.diagram.light(layer, np.zeros(size))) for layer, size in enumerate(self.view.drawn_sizes)),
-            ReplacementTransform(self.image, image),
-            ReplacementTransform(self.caption, caption),
+            FadeOut(self.image),
+            FadeIn(image),
+            FadeOut(self.caption),
+            FadeIn(caption),
             run_time=self.t(0.8),
         )
         self.image, self.caption = image, caption
