@@ -70,7 +70,9 @@ def _mnist(activation: str) -> TrainConfig:
     )
 
 
-def _plane(recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, epochs: int, lr: float) -> TrainConfig:
+def _plane(
+    recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, epochs: int, lr: float, seed: int = 0
+) -> TrainConfig:
     """A 2-D classifier trained full-batch with Adam; every validation point is in the probe."""
     return TrainConfig(
         recipe=recipe,
@@ -81,13 +83,15 @@ def _plane(recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, 
         lr=lr,
         batch_size=0,
         optimizer="adam",
+        seed=seed,
         max_snapshots=12,  # each snapshot holds the grid's image after every layer, ~0.6 MB for spiral
         probe_per_class=200,  # the whole validation set (200 points a class)
     )
 
 
 def _spiral(activation: str) -> TrainConfig:
-    return _plane("spiral", "spiral", (2, 2, 2, 2), activation, 500, 0.05)
+    # Seed 0 also reaches 100%, but squeezes the plane onto a curve by layer 2; seed 1 keeps it two-dimensional.
+    return _plane("spiral", "spiral", (2, 2, 2, 2), activation, 1000, 0.05, seed=1)
 
 
 RECIPES: dict[str, Recipe] = {

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from nnexplain.forward import forward_trace
+from nnexplain.geometry.warp import warp_contributor
 
 __all__ = ["snapshot_tensors", "CONTRIBUTORS"]
 
@@ -23,7 +24,9 @@ Params = list[tuple[np.ndarray, np.ndarray]]
 Contributor = Callable[[Params, dict[str, Any]], dict[str, np.ndarray]]
 
 # Each contributor decides from the manifest whether it applies and returns {} when it does not.
-CONTRIBUTORS: list[Contributor] = []
+CONTRIBUTORS: list[Contributor] = [
+    warp_contributor,
+]
 
 
 def probe_activations(params: Params, activation: str, output: str, inputs: np.ndarray) -> dict[str, np.ndarray]:

@@ -1,0 +1,6 @@
+"""Geometry of what networks do to space, in plain numpy (no manim).
+
+- :mod:`~nnexplain.geometry.warp`: the grid, its recorded images through each layer, projections, layer motions;
+- :mod:`~nnexplain.geometry.paths`: invertible paths of matrices for animating linear maps;
+- :mod:`~nnexplain.geometry.boundary`: the output layer's decision line or plane, and the verdict on the input plane.
+"""
