@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, ImageMobject, Line, Polygon, Square, Succession, VGroup, linear, smooth
+from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
 
 from nnexplain.geometry.boundary import class_one_probability, clip_line, split_square
 from nnexplain.geometry.steps import Step, network_steps
@@ -90,7 +90,7 @@ class PlaneStory(RunScene):
             return []
         if old is None:
             return [FadeIn(mobject, run_time=0.3)]
-        return [Succession(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3))]
+        return [AnimationGroup(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3), lag_ratio=1)]
 
     def view_note(self, view: PlaneView, extent: float):
         what = f"PCA projection of {view.projection.basis.shape[0]}-D space · " if view.projection.is_projection else ""

@@ -72,6 +72,23 @@ class PlaneView:
         return (points + self.centre).reshape(*x.shape[:-1], 3)
 
 
+class _Shared:
+    """A callable that copies of the plane share instead of copying (it may hold the scene)."""
+
+    def __init__(self, function: Callable):
+        self.function = function
+
+    def __call__(self):
+        return self.function()
+
+    def __deepcopy__(self, memo: dict) -> "_Shared":
+        return self
+
+
+def _screen_axes() -> tuple[np.ndarray, np.ndarray]:
+    return np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
+
+
 class _BlendedView:
     def __init__(self, start: Callable, end: Callable, s: float):
         self.start, self.end, self.s = start, end, s
@@ -109,7 +126,7 @@ class WarpedPlane(VGroup):
         super().__init__()
         self.labels = np.asarray(labels)
         self.view, self.dot_radius = view, dot_radius
-        self.facing = facing or (lambda: (np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])))
+        self.facing = _Shared(facing or _screen_axes)
         lines = len(grid) // 2
         self.border_rows = np.array([0, lines - 1, lines, 2 * lines - 1])
         self.interior_rows = np.setdiff1d(np.arange(len(grid)), self.border_rows)
