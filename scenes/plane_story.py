@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
+from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
 
 from nnexplain.geometry.boundary import class_one_probability, clip_line, split_square
 from nnexplain.geometry.steps import Step, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, representations
+from nnexplain.mobjects.fade import Fade
 from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, prediction_image
 from nnexplain.mobjects.style import formula, label
 from nnexplain.scene_base import RunScene
@@ -89,8 +90,8 @@ class PlaneStory(RunScene):
             self.add(mobject)
             return []
         if old is None:
-            return [FadeIn(mobject, run_time=0.3)]
-        return [AnimationGroup(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3), lag_ratio=1)]
+            return [Fade(mobject, run_time=0.3)]
+        return [AnimationGroup(Fade(old, out=True, run_time=0.2), Fade(mobject, run_time=0.3), lag_ratio=1)]
 
     def view_note(self, view: PlaneView, extent: float):
         what = f"PCA projection of {view.projection.basis.shape[0]}-D space · " if view.projection.is_projection else ""
@@ -119,7 +120,7 @@ class PlaneStory(RunScene):
         facts = f"{self.run.recipe} · {shape} · {self.run.activation} · epoch {self.run.snapshot(self.epoch)['epoch']}"
         subtitle = self.at_column(label(facts, self.theme, 20, self.theme.muted), 2.8)
         legend = self.legend().next_to(subtitle, DOWN, buff=0.3, aligned_edge=LEFT)
-        self.play(FadeIn(self.frame), FadeIn(self.plane), FadeIn(title), FadeIn(subtitle), FadeIn(legend), run_time=1.0)
+        self.play(*(Fade(m) for m in (self.frame, self.plane, title, subtitle, legend)), run_time=1.0)
         self.play(*self.caption("view", self.view_note(self.view, extent)), *self.caption("detail", self.detail(intro)))
         self.wait(self.intro_seconds)
 
@@ -194,6 +195,10 @@ class PlaneStory(RunScene):
             return f"b{k} = ({', '.join(number(b) for b in bias)}) moves everything"
         return SQUASH[motion.activation]
 
+    def highlight(self, rows: VGroup, current: int) -> None:
+        for index, row in enumerate(rows):
+            row.set_color(self.theme.highlight if index == current else self.theme.muted)
+
     def play_layer(self, layer: int, header: str) -> None:
         steps = [s for s in self.steps if s.layer == layer]
         rows = self.at_column(self.step_list(layer), 0.75)
@@ -206,9 +211,8 @@ class PlaneStory(RunScene):
         )
         for step in steps:
             row = {"mirror": 0, "linear": 0, "shift": 1, "activate": 2}[step.kind]
-            colours = [self.theme.highlight if i == row else self.theme.muted for i in range(len(rows))]
-            highlight = [item.animate(run_time=0.3).set_color(colour) for item, colour in zip(rows, colours)]
-            self.play_step(step, *highlight, *self.caption("detail", self.detail(self.detail_for(step))))
+            self.highlight(rows, row)
+            self.play_step(step, *self.caption("detail", self.detail(self.detail_for(step))))
 
     # --- the ending: a boundary, then back to the input --------------------------------------------
 

@@ -18,9 +18,21 @@ from nnexplain.train import train
 
 DATA = Path(__file__).parent / "data"
 
+
+def _plane(config):
+    """2-D runs: three snapshots, and a grid of 100 (not 200) samples a line to keep the files small."""
+    return config.with_overrides(max_snapshots=3, device="cpu", dataset_options={"grid_points": 100})
+
+
 FIXTURES = {
     "mnist-sigmoid": lambda: get_recipe("mnist").config.with_overrides(max_snapshots=4, device="cpu"),
     "mnist-relu": lambda: ACTIVATION_DEFAULTS["mnist"]("relu").with_overrides(max_snapshots=4, device="cpu"),
+    "spiral": lambda: _plane(get_recipe("spiral").config),
+    "spiral-sigmoid": lambda: _plane(ACTIVATION_DEFAULTS["spiral"]("sigmoid")),
+    "spiral-linear": lambda: _plane(get_recipe("spiral-linear").config),
+    "circles-2": lambda: _plane(get_recipe("circles-2").config),
+    "circles-3": lambda: _plane(get_recipe("circles-3").config),
+    "moons-relu": lambda: _plane(get_recipe("moons-relu").config),
 }
 
 

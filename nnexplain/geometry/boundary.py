@@ -53,7 +53,10 @@ def split_square(normal: np.ndarray, offset: float, half_extent: float) -> tuple
     sides: tuple[list, list] = ([], [])
     for start, end in zip(corners, np.roll(corners, -1, axis=0)):
         f_start, f_end = start @ normal + offset, end @ normal + offset
-        sides[int(f_start > 0)].append(start)
+        if f_start <= 0:
+            sides[0].append(start)
+        if f_start >= 0:
+            sides[1].append(start)  # a corner on the line belongs to both sides
         if f_start * f_end < 0:
             crossing = start + (end - start) * f_start / (f_start - f_end)
             sides[0].append(crossing)
