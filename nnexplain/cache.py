@@ -52,8 +52,9 @@ def ensure_default_run(recipe: str, on_epoch: Callable | None = None) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         train(config, staging, on_epoch=on_epoch)
-        if target.exists():
-            shutil.rmtree(target)
+        if is_complete(target):  # another process trained it meanwhile
+            return target
+        shutil.rmtree(target, ignore_errors=True)
         os.replace(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -26,6 +26,7 @@ class SceneInfo:
     recipe: str
     description: str
     check: RunCheck
+    also_needs: tuple[str, ...] = ()  # recipes of further default runs the scene reads (e.g. a baseline)
 
     def load_class(self) -> type:
         from importlib import import_module

@@ -1,4 +1,4 @@
-"""The ``nnexplain`` command: list, train, info and render.
+"""The ``nnexplain`` command: list, train, info, render, preview and slides.
 
 Every user error (a wrong name, a missing or corrupt run, a bad data file) is
 one line on stderr and exit status 2. torch and manim are imported only by the
@@ -14,8 +14,8 @@ import click
 
 from nnexplain.errors import NnexplainError
 
-QUALITIES = ("low", "medium", "high", "4k")
-FORMATS = ("mp4", "gif", "png")
+QUALITIES = ("low", "medium", "high", "4k")  # nnexplain.render.QUALITIES, without importing it
+FORMATS = ("mp4", "webm", "gif", "png")
 
 
 class UserError(click.ClickException):
@@ -166,7 +166,7 @@ def info(run_dir) -> None:
         ("architecture", f"{'-'.join(map(str, run.layers))}, {run.activation} hidden, {run.output} output"),
         ("parameters", f"{sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:])):,}"),
         ("data set", f"{run.dataset.get('name')} ({run.dataset.get('train', '?')} train / {run.dataset.get('val', '?')} val)"),
-        ("device", str(run.manifest.get("device", "?"))),
+        ("device", str(run.manifest.get("device") or "?")),
         ("status", str(run.manifest.get("status", "?"))),
         ("epochs recorded", f"{len(epochs)}: {_ranges(epochs)}" if epochs else "none yet"),
     ]
@@ -181,26 +181,93 @@ def _ranges(values: list[int]) -> str:
     return ", ".join(map(str, values)) if len(values) <= 12 else f"{values[0]}, {values[1]}, … {values[-1]}"
 
 
+def _resolution(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        width, height = (int(side) for side in value.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
+    return width, height
+
+
+def _scene_options(function):
+    """--run and --quality, shared by render, preview and slides."""
+    function = click.option("--quality", type=click.Choice(QUALITIES), default="low", show_default=True)(function)
+    return click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")(function)
+
+
 @cli.command()
 @click.argument("scene")
-@click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")
-@click.option("--quality", type=click.Choice(QUALITIES), default="low", show_default=True)
+@_scene_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
+@click.option("--fps", type=click.IntRange(1, 240), help="Frames per second [the quality's].")
+@click.option("--resolution", callback=_resolution, help="WIDTHxHEIGHT, e.g. 1280x720 [the quality's].")
+@click.option("--transparent", is_flag=True, help="Transparent background (webm: VP9 with alpha; png).")
+@click.option("--sections", is_flag=True, help="Also write one clip per teaching beat.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Parallel renders for SCENE=all.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"), show_default=True)
 @_user_errors
-def render(scene, run_dir, quality, fmt, out) -> None:
-    """Render SCENE into --out; the last line printed is the output file."""
+def render(scene, run_dir, quality, fmt, fps, resolution, transparent, sections, jobs, out) -> None:
+    """Render SCENE (or `all`) into --out; the last line printed is the output file."""
+    from nnexplain.render import RenderOptions
+
+    options = RenderOptions(quality, fmt, fps, resolution, transparent, sections)
+    if scene == "all":
+        if run_dir is not None:
+            raise NnexplainError("render all draws each scene's default run; drop --run, or render one scene with it")
+        from nnexplain.render_all import render_all
+
+        for path in render_all(options, out, jobs, _default_run):
+            click.echo(str(path))
+        return
+    from nnexplain.render import render_scene
+
+    info, run_dir = _scene_and_run(scene, run_dir)
+    result = render_scene(info, run_dir, options, out)
+    for clip in result.sections:
+        click.echo(str(clip))
+    click.echo(str(result.path))
+
+
+def _scene_and_run(scene: str, run_dir: Path | None):
     from nnexplain.catalog import check_run_suits, get_scene
     from nnexplain.rundir import load_run
 
     info = get_scene(scene)
-    if run_dir is None:
-        run_dir = _default_run(info.recipe)
+    run_dir = run_dir or _default_run(info.recipe)
     check_run_suits(info, load_run(run_dir).manifest, str(run_dir))
-    from nnexplain.render import RenderOptions, render_scene
+    return info, run_dir
 
-    path = render_scene(info, run_dir, RenderOptions(quality=quality, fmt=fmt), out)
-    click.echo(str(path))
+
+@cli.command()
+@click.argument("scene")
+@click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")
+@click.option("--width", type=click.IntRange(160, 1920), default=480, show_default=True, help="Width of each frame on the sheet.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The contact sheet, FILE.png.")
+@_user_errors
+def preview(scene, run_dir, width, out) -> None:
+    """A contact sheet of SCENE: the last frame of every teaching beat."""
+    from nnexplain.export import write_contact_sheet
+
+    if out.suffix.lower() != ".png":
+        raise NnexplainError(f"--out {out} must be a .png file")
+    info, run_dir = _scene_and_run(scene, run_dir)
+    click.echo(str(write_contact_sheet(info, run_dir, width - width % 2, out)))
+
+
+@cli.command()
+@click.argument("scene")
+@_scene_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the HTML deck.")
+@_user_errors
+def slides(scene, run_dir, quality, out) -> None:
+    """A reveal.js HTML deck of SCENE that pauses at every beat (needs nnexplain[slides])."""
+    from nnexplain.export import require_slides, write_slides
+
+    require_slides()
+    info, run_dir = _scene_and_run(scene, run_dir)
+    click.echo(str(write_slides(info, run_dir, quality, out)))
 
 
 def _default_run(recipe: str) -> Path:
@@ -213,6 +280,40 @@ def _default_run(recipe: str) -> Path:
         with progress:
             ensure_default_run(recipe, on_epoch=on_epoch)
     return target
+
+
+@cli.command("import")
+@click.argument("weights", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--activation",
+    type=click.Choice(["sigmoid", "tanh", "relu"]),
+    required=True,
+    help="The hidden layers' activation (a weights file does not say).",
+)
+@click.option(
+    "--data",
+    metavar="NAME|FILE.npz",
+    help="A built-in data set by name (a wrong name lists them), or an .npz with x_train, y_train, x_val, y_val "
+    "(integer y: class indices; float y: regression targets) [inferred from the input size when only one fits].",
+)
+@click.option("--name", default="imported", show_default=True, help="Name the run goes by (its recipe).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Run directory to write.")
+@_user_errors
+def import_command(weights, activation, data, name, out) -> None:
+    """Make a run directory from a trained MLP in WEIGHTS.
+
+    WEIGHTS is a state_dict saved with torch.save (read with weights_only=True),
+    a .safetensors file or an .npz file: 2-D *.weight tensors with their *.bias,
+    in order, whose shapes chain (out × in).
+    """
+    from nnexplain.importer import import_weights
+    from nnexplain.rundir import load_run
+
+    run = load_run(import_weights(weights, activation, out, data=data, name=name))
+    shown = ", ".join(f"{k} {v:.2%}" if k.endswith("_acc") else f"{k} {v:.4g}" for k, v in run.final_metrics.items())
+    architecture = "-".join(map(str, run.layers))
+    click.echo(f"imported {architecture} {run.activation} network on {run.dataset['name']}: {shown}", err=True)
+    click.echo(str(out))
 
 
 def main() -> None:

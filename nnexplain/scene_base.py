@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import ClassVar
 
-from manim import Scene, ThreeDScene
+from manim import ManimColor, Scene, ThreeDScene
 
 from nnexplain.catalog import check_run_suits, get_scene
 from nnexplain.mobjects.style import Theme
@@ -44,7 +44,7 @@ class RunSceneMixin:
 
     def setup(self) -> None:
         super().setup()
-        self.camera.background_color = self.theme.background
+        self.camera.background_color = ManimColor(self.theme.background)
         run_dir = self.resolve_run_dir()
         self.run = load_run(run_dir)
         check_run_suits(get_scene(self.scene_name), self.run.manifest, str(run_dir))

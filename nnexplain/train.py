@@ -19,13 +19,12 @@ import torch.nn.functional as F
 from nnexplain.datasets import Dataset, load_dataset
 from nnexplain.errors import NnexplainError
 from nnexplain.models import MLP
+from nnexplain.probe import mistake_indices, probe_indices
 from nnexplain.recipes import TrainConfig
 from nnexplain.recorder import Recorder, extend_probe
 from nnexplain.schedule import snapshot_epochs
 
 __all__ = ["train", "resolve_device", "EpochReport"]
-
-MAX_WRONG_PROBES = 8
 
 
 @dataclass(frozen=True)
@@ -70,14 +69,6 @@ def _evaluate(model: MLP, task: str, x: torch.Tensor, y: torch.Tensor, prefix: s
     return metrics
 
 
-def _probe_indices(dataset: Dataset, per_class: int) -> np.ndarray:
-    """A fixed, label-balanced probe set: the first ``per_class`` validation items of each class."""
-    if dataset.task != "classify":
-        return np.linspace(0, len(dataset.x_val) - 1, min(32, len(dataset.x_val))).astype(int)
-    chosen = [np.flatnonzero(dataset.y_val == c)[:per_class] for c in range(len(dataset.classes))]
-    return np.sort(np.concatenate(chosen))
-
-
 def _optimizer(config: TrainConfig, model: MLP, steps: int):
     if config.optimizer == "adam":
         optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
@@ -115,7 +106,7 @@ def train(
     batches_per_epoch = -(-len(x_train) // batch_size)
     optimizer, scheduler = _optimizer(config, model, config.epochs * batches_per_epoch)
 
-    probe = _probe_indices(dataset, config.probe_per_class)
+    probe = probe_indices(dataset, config.probe_per_class)
     recorder = Recorder(
         model,
         out,
@@ -164,7 +155,6 @@ def train(
 @torch.no_grad()
 def _add_wrong_probes(model: MLP, dataset: Dataset, probe: np.ndarray, x_val: torch.Tensor, out: str | Path) -> None:
     """Add validation items the final network gets wrong, so scenes can show its mistakes."""
-    wrong = np.flatnonzero(model(x_val).argmax(1).cpu().numpy() != dataset.y_val)
-    extra = np.setdiff1d(wrong, probe)[:MAX_WRONG_PROBES]
+    extra = mistake_indices(dataset, model(x_val).argmax(1).cpu().numpy(), probe)
     if len(extra):
         extend_probe(out, {"inputs": dataset.x_val[extra], "labels": dataset.y_val[extra]})

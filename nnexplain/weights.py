@@ -13,20 +13,30 @@ import numpy as np
 
 from nnexplain.errors import NnexplainError
 
-__all__ = ["mlp_params", "layer_sizes"]
+__all__ = ["mlp_params", "layer_sizes", "weight_names"]
 
 Params = list[tuple[np.ndarray, np.ndarray]]
 
 
+def weight_names(tensors: Mapping[str, np.ndarray]) -> list[str]:
+    """The names of the layers' weights, first layer first."""
+    return [name for name in tensors if name.endswith("weight")]
+
+
 def mlp_params(tensors: Mapping[str, np.ndarray], source: str = "weights") -> Params:
     """The (weight, bias) pairs of a plain MLP, checked; raises :class:`NnexplainError`."""
-    weights = [name for name in tensors if name.endswith("weight")]
+    weights = weight_names(tensors)
     for name, value in tensors.items():
         if name.endswith("weight"):
             if np.ndim(value) != 2:
                 raise NnexplainError(
                     f"{source}: tensor {name!r} has shape {tuple(np.shape(value))}; "
-                    "a plain MLP has only 2-D (out × in) weights (no convolutions)"
+                    "a plain MLP has only 2-D (out × in) weights (no convolution kernels or normalisation layers)"
+                )
+            if 0 in np.shape(value):
+                raise NnexplainError(
+                    f"{source}: weight {name!r} has shape {tuple(np.shape(value))}; "
+                    "a layer needs at least one input and one output"
                 )
         elif not name.endswith("bias"):
             raise NnexplainError(

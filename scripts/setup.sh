@@ -45,7 +45,9 @@ install_python_packages() {
             "${pip[@]}" install "$TORCH_SPEC"
         fi
     fi
-    if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+    # An editable install records whether nnexplain is a namespace package, so it is
+    # redone when nnexplain/__init__.py is new as well as when pyproject.toml changes.
+    if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ nnexplain/__init__.py -nt "$STAMP" ]; then
         say "installing nnexplain and its test extras into $VENV"
         "${pip[@]}" install -e ".[test]" 2>&1 | grep -v "^WARNING: Location" >&2 || true
         "$VENV/bin/python" -c "import nnexplain, manim" && touch "$STAMP"

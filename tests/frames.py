@@ -24,6 +24,12 @@ MAX_DIFFERING_FRACTION = 0.002
 
 
 def render_last_frame(scene_class: type, run_dir: Path | None, media_dir: Path) -> np.ndarray:
+    scene = render_for_test(scene_class, run_dir, media_dir)
+    return np.asarray(scene.renderer.get_frame())[..., :3].copy()
+
+
+def render_for_test(scene_class: type, run_dir: Path | None, media_dir: Path):
+    """Render ``scene_class`` at test size, writing only its last frame; returns the scene."""
     from manim import tempconfig
 
     attributes = {} if run_dir is None else {"run_dir": Path(run_dir)}
@@ -41,7 +47,7 @@ def render_last_frame(scene_class: type, run_dir: Path | None, media_dir: Path) 
     with tempconfig(settings):
         scene = bound()
         scene.render()
-        return np.asarray(scene.renderer.get_frame())[..., :3].copy()
+        return scene
 
 
 def check_frame(name: str, frame: np.ndarray, regenerate: bool, failure_dir: Path) -> None:

@@ -1,0 +1,18 @@
+"""Manim mobjects and animations built from run directories, for your own scenes.
+
+    from nnexplain import load_run
+    from nnexplain.mobjects import NetworkDiagram, PixelImage, SignalPulse, Theme
+
+    run = load_run("runs/mnist")
+    diagram = NetworkDiagram.from_run(run)       # columns of neurons, bundled real-weight edges
+    digit = PixelImage.from_run(run, probe_index=0)
+
+Importing this package imports manim; ``import nnexplain`` alone does not.
+"""
+
+from nnexplain.mobjects.edges import EdgeBundle, SignalPulse
+from nnexplain.mobjects.network import NetworkDiagram
+from nnexplain.mobjects.pixels import PixelImage
+from nnexplain.mobjects.style import Theme, formula, label
+
+__all__ = ["EdgeBundle", "NetworkDiagram", "PixelImage", "SignalPulse", "Theme", "formula", "label"]

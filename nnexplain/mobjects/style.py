@@ -36,16 +36,25 @@ class Theme:
     palette: tuple[str, ...] = ("#4FA3F7", "#F2A541", "#7BD389", "#C792EA", "#F26B5B", "#5EEAD4", "#FFD166", "#F78FB3")
 
 
+def _drop_svg_sources(mobject: VMobject) -> VMobject:
+    # Glyphs keep the parsed SVG path they were built from, and every copy (each
+    # FadeIn, Transform, FadeOut) deep-copies it: most of a scene's time went there.
+    for part in mobject.get_family():
+        if getattr(part, "path_obj", None) is not None:
+            part.path_obj = None
+    return mobject
+
+
 def label(text: str, theme: Theme, size: float = 24, color: str | None = None, weight: str = "NORMAL") -> Text:
     """Body text in the theme's font."""
-    return Text(text, font=theme.font, font_size=size, color=color or theme.text, weight=weight)
+    return _drop_svg_sources(Text(text, font=theme.font, font_size=size, color=color or theme.text, weight=weight))
 
 
 def formula(typst: str, theme: Theme, size: float = 36, tex: str | None = None, color: str | None = None) -> VMobject:
     """A formula from Typst source (or LaTeX, when asked for and available)."""
     if tex is not None and os.environ.get("NNEXPLAIN_TEX") == "1" and shutil.which("latex"):
-        return MathTex(tex, font_size=size, color=color or theme.text)
-    return MathTypst(typst, font_size=size, color=color or theme.text)
+        return _drop_svg_sources(MathTex(tex, font_size=size, color=color or theme.text))
+    return _drop_svg_sources(MathTypst(typst, font_size=size, color=color or theme.text))
 
 
 def fmt_count(value: int) -> str:

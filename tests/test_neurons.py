@@ -1,0 +1,118 @@
+"""The neurons scene draws the run's own numbers."""
+
+import numpy as np
+import pytest
+from manim import ManimColor
+
+from frames import check_frame, render_last_frame
+from nnexplain.diagram import choose_inputs, network_view, pick_probes
+from nnexplain.mobjects.network import NetworkDiagram
+from nnexplain.mobjects.style import Theme
+from nnexplain.rundir import load_run
+
+LAYER_X = (-3, -1, 1, 3)
+
+
+@pytest.fixture(params=["sigmoid_run", "relu_run"])
+def run(request):
+    return load_run(request.getfixturevalue(request.param))
+
+
+def test_brightness_is_the_stored_activation(run):
+    view = network_view(run)
+    stored = run.tensors()
+    for probe in range(len(run.probe["labels"])):
+        brightness = view.brightness(probe)
+        np.testing.assert_allclose(brightness[0], run.probe["inputs"][probe, view.shown_inputs])
+        for layer in (1, 2):
+            activation = stored[f"act.{layer - 1}"][probe]
+            if run.activation == "relu":  # normalised by the layer's largest activation over the probe set
+                activation = activation / stored[f"act.{layer - 1}"].max()
+            np.testing.assert_allclose(brightness[layer], activation, rtol=1e-6)
+        np.testing.assert_allclose(brightness[3], stored["act.2"][probe], rtol=1e-6)
+
+
+def test_drawn_neurons_take_that_brightness(run):
+    view = network_view(run)
+    diagram = NetworkDiagram(view, Theme(), LAYER_X)
+    values = view.brightness(3)
+    for layer, layer_values in enumerate(values):
+        diagram.set_brightness(layer, layer_values)
+        drawn = [neuron.get_fill_opacity() for neuron in diagram.layers[layer]]
+        np.testing.assert_allclose(drawn, layer_values, atol=1e-6)
+
+
+def test_edge_colours_are_the_weight_signs(run):
+    theme = Theme()
+    view = network_view(run)
+    diagram = NetworkDiagram(view, theme, LAYER_X)
+    weights = [w for w, _ in run.params()]
+    sources = [view.shown_inputs, np.arange(16), np.arange(16)]
+    checked = 0
+    for index, bundle in enumerate(diagram.edges):
+        lower, upper = diagram.neuron_centers(index), diagram.neuron_centers(index + 1)
+        for strand in bundle:
+            colour = strand.get_stroke_color().to_hex().upper()
+            assert colour in (ManimColor(theme.positive).to_hex().upper(), ManimColor(theme.negative).to_hex().upper())
+            for start, end in zip(strand.starts, strand.ends):
+                source = np.argmin(np.linalg.norm(lower[:, :2] - start[:2], axis=1))
+                target = np.argmin(np.linalg.norm(upper[:, :2] - end[:2], axis=1))
+                weight = weights[index][target, sources[index][source]]
+                expected = theme.positive if weight >= 0 else theme.negative
+                assert colour == ManimColor(expected).to_hex().upper()
+                checked += 1
+    assert checked == 16 * 16 + 16 * 16 + 16 * 10
+
+
+def test_thicker_edges_carry_larger_weights(run):
+    view = network_view(run)
+    for group in view.edges:
+        magnitude = np.abs(group.weight)
+        for width_class in range(3):
+            assert magnitude[group.width_class == width_class].max() <= magnitude[group.width_class == width_class + 1].min()
+
+
+def test_shown_inputs_are_heavily_weighted_and_spread():
+    weight = np.zeros((4, 784))
+    weight[0, [300, 301, 302, 400, 500]] = [5, 4, 3, 2, 1]
+    chosen = choose_inputs(weight, 3, (28, 28), spacing=3)
+    assert chosen.tolist() == [300, 400, 500]  # 301 and 302 sit next to 300
+
+
+def test_story_ends_on_a_mistake(run):
+    view = network_view(run)
+    first, second, last = pick_probes(view)
+    assert view.is_correct(first) and view.is_correct(second)
+    assert view.probe_labels[first] != view.probe_labels[second]
+    assert not view.is_correct(last)
+
+
+@pytest.mark.graphical
+@pytest.mark.parametrize("fixture", ["sigmoid_run", "relu_run"])
+def test_last_frame(fixture, request, tmp_path):
+    from nnexplain.scenes.neurons import Neurons
+
+    frame = render_last_frame(Neurons, request.getfixturevalue(fixture), tmp_path)
+    check_frame(f"neurons-{fixture}", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
+
+
+def test_a_subclass_changes_colours_pace_and_digits(sigmoid_run, tmp_path):
+    from dataclasses import replace
+
+    from frames import render_for_test
+    from nnexplain.scenes.neurons import Neurons
+
+    class SameDigits(Neurons):
+        probe_indices = (5, 9)
+
+    class Custom(SameDigits):
+        theme = replace(Theme(), positive="#FFD166")
+        step_seconds = 0.5
+
+    run = load_run(sigmoid_run)
+    default = render_for_test(SameDigits, sigmoid_run, tmp_path / "default")
+    custom = render_for_test(Custom, sigmoid_run, tmp_path / "custom")
+    assert custom.caption.text == f"validation digit, label {run.probe['labels'][9]}".replace(" ", "")
+    colours = {strand.get_stroke_color().to_hex().upper() for bundle in custom.diagram.edges for strand in bundle}
+    assert "#FFD166" in colours and ManimColor(Theme().positive).to_hex().upper() not in colours
+    assert default.time > 10 and custom.time == pytest.approx(default.time / 2)
