@@ -91,7 +91,7 @@ SCENES: dict[str, SceneInfo] = {
             "nnexplain.scenes.fold",
             "Fold",
             "spiral",
-            "a trained 2-D classifier moves its input plane layer by layer until a straight line separates the classes",
+            "a 2-D classifier folds its input plane, layer by layer, until one straight line separates the classes",
             _folding,
         ),
         SceneInfo(
@@ -99,7 +99,7 @@ SCENES: dict[str, SceneInfo] = {
             "nnexplain.scenes.linear_collapse",
             "LinearCollapse",
             "spiral-linear",
-            "three linear layers without activation are one matrix: the grid stays straight and the line stays a line",
+            "linear layers without activation amount to one matrix: grid lines stay straight, the boundary a line",
             _linear,
         ),
         SceneInfo(
@@ -109,6 +109,7 @@ SCENES: dict[str, SceneInfo] = {
             "circles-3",
             "three hidden units lift a disk out of its ring into 3-D, where a plane separates them; two units cannot",
             _lifting,
+            also_needs=("circles-2",),
         ),
     ]
 }

@@ -15,12 +15,11 @@ by the network's verdict. Every number comes from the run's last snapshot
 from __future__ import annotations
 
 import numpy as np
-from manim import FadeIn, VGroup
+from manim import FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.steps import state_extent
 from nnexplain.geometry.warp import nice_extent
-from nnexplain.mobjects.fade import Fade
 from nnexplain.mobjects.style import fmt_percent
 from nnexplain.scenes import plane_story
 
@@ -44,7 +43,7 @@ class Fold(plane_story.PlaneStory):
         self.beat("the decision line")
         overlay = self.show_decision_line()
         self.beat("the boundary in the input plane")
-        self.play(Fade(overlay, out=True), run_time=0.4)
+        self.play(FadeOut(overlay), run_time=0.4)
         self.rewind()
         self.show_verdict()
 
@@ -64,7 +63,7 @@ class Fold(plane_story.PlaneStory):
             *self.caption("rows", VGroup()),
             *self.caption("matrices", VGroup()),
             *self.caption("detail", self.detail(text)),
-            Fade(overlay),
+            FadeIn(overlay),
             run_time=1.0,
         )
         self.wait(self.line_seconds)

@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
-from manim import DEGREES, DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, Group, Polygon, Square, VGroup, VMobject, smooth
+from manim import DEGREES, DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Polygon, Square, VGroup, VMobject, smooth
 
 from nnexplain.catalog import get_scene
 from nnexplain.errors import RunError
 from nnexplain.geometry.boundary import class_one_probability, clip_plane, decision_boundary
 from nnexplain.geometry.steps import Step, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, representations
-from nnexplain.mobjects.fade import Fade
 from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, polyline_points, prediction_image
 from nnexplain.mobjects.style import fmt_percent, formula, label
 from nnexplain.rundir import Run, load_run
@@ -100,8 +99,8 @@ class Lift(RunThreeDScene):
         old = self.captions.get(key)
         self.captions[key] = mobject
         if old is None:
-            return [Fade(mobject, run_time=0.4)]
-        return [AnimationGroup(Fade(old, out=True, run_time=0.2), Fade(mobject, run_time=0.3), lag_ratio=1)]
+            return [FadeIn(mobject, run_time=0.4)]
+        return [AnimationGroup(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3), lag_ratio=1)]
 
     def right_column(self, text: str, y: float, size: float = 22, bold: bool = False):
         mobject = label(text, self.theme, size, weight="BOLD" if bold else "NORMAL")
@@ -158,7 +157,7 @@ class Lift(RunThreeDScene):
         legend = self.legend().next_to(facts, DOWN, buff=0.3, aligned_edge=LEFT)
         self.add_fixed_in_frame_mobjects(title, facts, legend)
         intro = f"{len(self.labels)} validation points:\na disk inside a ring.\nNo straight line\nseparates them."
-        self.play(*(Fade(m) for m in (self.outline, self.plane, title, facts, legend)), *self.caption("detail", self.right_column(intro, 1.0)))
+        self.play(*(FadeIn(m) for m in (self.outline, self.plane, title, facts, legend)), *self.caption("detail", self.right_column(intro, 1.0)))
         self.wait(1.5)
 
     def legend(self) -> VGroup:
@@ -206,8 +205,8 @@ class Lift(RunThreeDScene):
                 theta=self.tilt[1],
                 added_anims=[
                     Warp(self.plane, step.motion, view=self.view, run_time=self.step_seconds * 1.5, rate_func=smooth),
-                    Fade(self.outline, out=True),
-                    Fade(outline),
+                    FadeOut(self.outline),
+                    FadeIn(outline),
                     *self.caption("detail", self.right_column(text, 1.0)),
                     *self.caption("matrices", matrices),
                 ],
@@ -239,7 +238,7 @@ class Lift(RunThreeDScene):
         if polygon is not None:
             sheet = Polygon(*(self.view(p[None])[0] for p in polygon), stroke_color=self.theme.highlight, stroke_width=2)
             sheet.set_fill(self.theme.highlight, opacity=0.28)
-            anims.append(Fade(sheet))
+            anims.append(FadeIn(sheet))
         self.play(*anims, run_time=1.0)
         self.plane.add_updater(lambda plane: plane.refresh_dots())
         self.begin_ambient_camera_rotation(rate=0.18)

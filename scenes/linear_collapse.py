@@ -15,11 +15,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, FadeIn, VGroup
+from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.steps import composite_map, layer_steps
-from nnexplain.mobjects.fade import Fade
 from nnexplain.mobjects.style import fmt_percent, formula, label
 from nnexplain.scenes import plane_story
 
@@ -80,16 +79,16 @@ class LinearCollapse(plane_story.PlaneStory):
         landed = "It lands exactly on the layer-by-layer picture\n(faint underneath): a combination of linear\nfunctions is just another linear function."
         self.play(*self.caption("detail", self.detail(landed)))
         self.wait(self.compare_seconds)
-        self.play(Fade(ghost, out=True), run_time=0.4)
+        self.play(FadeOut(ghost), run_time=0.4)
 
     def show_verdict(self) -> None:
         normal, offset = decision_boundary(np.eye(2), np.zeros(2))  # in the logit plane: logit₁ = logit₀
         overlay = self.boundary_overlay(normal, offset)
         accuracy = fmt_percent(self.metrics.get("val_acc", float("nan")))
         text = f"Where the two logits are equal: one line.\nIn the input plane it is a straight line too,\nso the spiral stays tangled: {accuracy} correct."
-        self.play(Fade(overlay), *self.caption("detail", self.detail(text)), *self.caption("rows", VGroup()), run_time=1.0)
+        self.play(FadeIn(overlay), *self.caption("detail", self.detail(text)), *self.caption("rows", VGroup()), run_time=1.0)
         self.wait(1.0)
-        self.play(Fade(overlay, out=True), run_time=0.4)
+        self.play(FadeOut(overlay), run_time=0.4)
         self.rewind()
         self.play(
             FadeIn(self.verdict_image()),

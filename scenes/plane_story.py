@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
+from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
 
 from nnexplain.geometry.boundary import class_one_probability, clip_line, split_square
 from nnexplain.geometry.steps import Step, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, representations
-from nnexplain.mobjects.fade import Fade
 from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, prediction_image
 from nnexplain.mobjects.style import formula, label
 from nnexplain.scene_base import RunScene
@@ -90,8 +89,8 @@ class PlaneStory(RunScene):
             self.add(mobject)
             return []
         if old is None:
-            return [Fade(mobject, run_time=0.3)]
-        return [AnimationGroup(Fade(old, out=True, run_time=0.2), Fade(mobject, run_time=0.3), lag_ratio=1)]
+            return [FadeIn(mobject, run_time=0.3)]
+        return [AnimationGroup(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3), lag_ratio=1)]
 
     def view_note(self, view: PlaneView, extent: float):
         what = f"PCA projection of {view.projection.basis.shape[0]}-D space · " if view.projection.is_projection else ""
@@ -120,7 +119,7 @@ class PlaneStory(RunScene):
         facts = f"{self.run.recipe} · {shape} · {self.run.activation} · epoch {self.run.snapshot(self.epoch)['epoch']}"
         subtitle = self.at_column(label(facts, self.theme, 20, self.theme.muted), 2.8)
         legend = self.legend().next_to(subtitle, DOWN, buff=0.3, aligned_edge=LEFT)
-        self.play(*(Fade(m) for m in (self.frame, self.plane, title, subtitle, legend)), run_time=1.0)
+        self.play(*map(FadeIn, (self.frame, self.plane, title, subtitle, legend)), run_time=1.0)
         self.play(*self.caption("view", self.view_note(self.view, extent)), *self.caption("detail", self.detail(intro)))
         self.wait(self.intro_seconds)
 

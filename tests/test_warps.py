@@ -96,7 +96,7 @@ def test_contributor_applies_to_2d_runs_with_a_grid_only(data_dir):
 def test_a_run_recorded_from_a_users_loop_gets_the_same_warps(tmp_path, data_dir):
     trained = load_run(data_dir / "circles-3")
     model = _torch_model(trained, None)
-    data = load_toy2d("circles", grid_points=100)
+    data = load_toy2d("circles")
     recorder = Recorder(model, tmp_path / "mine", probe=(data.x_val[:16], data.y_val[:16]), activation="tanh", dataset=data.describe())
     recorder.snapshot(epoch=0)
     recorder.finish()
