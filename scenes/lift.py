@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
-from manim import DEGREES, DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Polygon, Square, VGroup, VMobject, smooth
+from manim import DEGREES, DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Polygon, Square, VMobject, smooth
 
 from nnexplain.catalog import get_scene
 from nnexplain.errors import RunError
 from nnexplain.geometry.boundary import class_one_probability, clip_plane, decision_boundary
 from nnexplain.geometry.steps import Step, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, representations
-from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, polyline_points, prediction_image
+from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, class_legend, polyline_points, prediction_image
 from nnexplain.mobjects.style import fmt_percent, formula, label
 from nnexplain.rundir import Run, load_run
 from nnexplain.scene_base import RunThreeDScene
@@ -160,13 +160,8 @@ class Lift(RunThreeDScene):
         self.play(*(FadeIn(m) for m in (self.outline, self.plane, title, facts, legend)), *self.caption("detail", self.right_column(intro, 1.0)))
         self.wait(1.5)
 
-    def legend(self) -> VGroup:
-        classes = self.run.dataset.get("classes") or ["class 0", "class 1"]
-        entries = []
-        for index, name in enumerate(classes[:2]):
-            swatch = Square(0.18, fill_color=self.theme.palette[index], fill_opacity=1, stroke_width=0)
-            entries.append(VGroup(swatch, label(name, self.theme, 20).next_to(swatch, RIGHT, buff=0.12)))
-        return VGroup(*entries).arrange(RIGHT, buff=0.45)
+    def legend(self):
+        return class_legend((self.run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme)
 
     def show_contrast(self) -> None:
         """The two-unit network's verdict on the input plane, in a corner: its boundary cannot close."""
@@ -244,3 +239,4 @@ class Lift(RunThreeDScene):
         self.begin_ambient_camera_rotation(rate=0.18)
         self.wait(self.turn_seconds)
         self.stop_ambient_camera_rotation()
+        self.plane.refresh_dots()  # the updater ran before the camera's last turn

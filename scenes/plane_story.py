@@ -16,7 +16,7 @@ from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ImageM
 from nnexplain.geometry.boundary import class_one_probability, clip_line, split_square
 from nnexplain.geometry.steps import Step, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, representations
-from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, prediction_image
+from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, class_legend, prediction_image
 from nnexplain.mobjects.style import formula, label
 from nnexplain.scene_base import RunScene
 
@@ -123,13 +123,8 @@ class PlaneStory(RunScene):
         self.play(*self.caption("view", self.view_note(self.view, extent)), *self.caption("detail", self.detail(intro)))
         self.wait(self.intro_seconds)
 
-    def legend(self) -> VGroup:
-        classes = self.run.dataset.get("classes") or ["class 0", "class 1"]
-        entries = []
-        for index, name in enumerate(classes[:2]):
-            swatch = Square(0.18, fill_color=self.theme.palette[index], fill_opacity=1, stroke_width=0)
-            entries.append(VGroup(swatch, label(name, self.theme, 20).next_to(swatch, RIGHT, buff=0.12)))
-        return VGroup(*entries).arrange(RIGHT, buff=0.45)
+    def legend(self):
+        return class_legend((self.run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme)
 
     def fit_column(self, mobject):
         return mobject.scale_to_fit_width(min(mobject.width, self.column_width))
@@ -140,7 +135,7 @@ class PlaneStory(RunScene):
     def detail(self, text: str):
         """The explanation of the current step: a few short lines under the step list."""
         text = self.fit_column(label(text, self.theme, 20, self.theme.text))
-        return text.move_to([self.column_left, -0.2, 0], aligned_edge=LEFT + UP)
+        return text.move_to([self.column_left, -0.45, 0], aligned_edge=LEFT + UP)
 
     def numbers(self, mobject):
         """Formulas with the real numbers, at the foot of the column."""

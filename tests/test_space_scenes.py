@@ -88,3 +88,41 @@ def test_linear_collapse_last_frame(data_dir, tmp_path, request):
 def test_lift_last_frame(data_dir, tmp_path, request):
     frame = render_last_frame(_lift_with(data_dir / "circles-2"), data_dir / "circles-3", tmp_path)
     check_frame("lift", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
+
+
+def test_warp_moves_the_plane_along_the_motion_and_between_views():
+    import numpy as np
+    from manim import linear
+
+    from nnexplain.geometry.warp import Projection
+    from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane
+    from nnexplain.mobjects.style import Theme
+
+    grid, points, labels = np.zeros((4, 5, 2)), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 1])
+    near, far = (PlaneView(Projection.fit(points, 2), scale) for scale in (1.0, 3.0))
+    theme = Theme(palette=("#112233", "#445566"))
+    plane = WarpedPlane(grid, points, labels, near, theme)
+    assert [dots.get_fill_color().to_hex().upper() for dots in plane.dots] == ["#112233", "#445566"]
+    warp = Warp(plane, lambda t: (grid + t, points * (1 + t)), view=far, rate_func=linear)
+    warp.begin()
+    warp.interpolate(0.5)
+    np.testing.assert_allclose(plane.points_state, points * 1.5)
+    np.testing.assert_allclose(plane.scene_points[:, :2], points * 1.5 * 2.0)  # halfway from scale 1 to 3
+    warp.finish()
+    np.testing.assert_allclose(plane.scene_points[:, :2], points * 2 * 3.0)
+
+
+def test_a_subclass_picks_another_snapshot(data_dir, tmp_path):
+    from manim import tempconfig
+
+    from nnexplain.scenes.fold import Fold
+
+    run_dir = data_dir / "spiral"
+    first = load_run(run_dir).epochs[0]
+    scene_class = type("Fold", (Fold,), {"run_dir": run_dir, "epoch": first, "step_seconds": 0.5})
+    with tempconfig({"media_dir": str(tmp_path), "dry_run": True, "verbosity": "ERROR"}):
+        scene = scene_class()
+        scene.setup()
+    for (weight, _), (expected, _) in zip(scene.params, load_run(run_dir).params(first)):
+        assert (weight == expected).all()
+    assert scene.metrics == load_run(run_dir).snapshot(first)["metrics"]

@@ -22,9 +22,9 @@ import numpy as np
 from manim import RESAMPLING_ALGORITHMS, Animation, ImageMobject, ManimColor, Mobject, VGroup, VMobject
 
 from nnexplain.geometry.warp import Projection
-from nnexplain.mobjects.style import Theme
+from nnexplain.mobjects.style import Theme, label
 
-__all__ = ["PlaneView", "WarpedPlane", "Warp", "polyline_points", "prediction_image"]
+__all__ = ["PlaneView", "WarpedPlane", "Warp", "polyline_points", "prediction_image", "class_legend"]
 
 State = tuple[np.ndarray, np.ndarray]
 # Control points of a unit circle as four cubic arcs, as (u, v) coefficients.
@@ -159,8 +159,8 @@ class WarpedPlane(VGroup):
     def refresh_dots(self) -> "WarpedPlane":
         """Redraw the dots facing the camera (3-D scenes call this as the camera turns)."""
         right, up = self.facing()
-        for label, dots in enumerate(self.dots):
-            dots.set_points(dot_points(self.scene_points[self.labels == label], self.dot_radius, right, up))
+        for class_index, dots in enumerate(self.dots):
+            dots.set_points(dot_points(self.scene_points[self.labels == class_index], self.dot_radius, right, up))
         return self
 
 
@@ -201,3 +201,14 @@ def prediction_image(probability: np.ndarray, theme: Theme, height: float, stren
     image = ImageMobject((255 * np.clip(pixels, 0, 1)).astype(np.uint8))
     image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])  # a smooth boundary from a small raster
     return image.set_height(height)
+
+
+def class_legend(classes: list[str], theme: Theme, size: float = 20):
+    """"■ first class   ■ second class" in the points' colours, on one baseline."""
+    text = "     ".join(f"■ {name}" for name in classes)
+    glyphs = [char for char in text if not char.isspace()]  # Text keeps no glyphs for spaces
+    squares = [i for i, char in enumerate(glyphs) if char == "■"]
+    legend = label(text, theme, size)
+    for index, position in enumerate(squares):
+        legend.chars[position].set_color(theme.palette[index % len(theme.palette)])
+    return legend
