@@ -54,7 +54,8 @@ class Fold(plane_story.PlaneStory):
         accuracy = f"validation accuracy {fmt_percent(self.metrics.get('val_acc', float('nan')))}"
         if len(normal) > 2:
             overlay = VGroup()
-            text = f"In {len(normal)}-D the output's boundary is a plane,\nnot a line in this projection.\n{accuracy}"
+            hint = "\n(the lift scene draws it in 3-D)" if len(normal) == 3 else ""
+            text = f"In {len(normal)}-D the output's boundary is a plane,\nnot a line in this projection.{hint}\n{accuracy}"
         else:
             overlay = self.boundary_overlay(np.pad(normal, (0, 2 - len(normal))), offset)
             text = f"The output layer draws one straight line,\nwhere its two logits are equal.\n{accuracy}"

@@ -62,6 +62,8 @@ class Lift(RunThreeDScene):
     cube_half_size: ClassVar[float] = 2.1  # scene units from the centre to a face of the shown cube
     raster_size: ClassVar[int] = 160  # pixels per side of the two-unit network's verdict
     tilt: ClassVar[tuple[float, float]] = (62 * DEGREES, -55 * DEGREES)  # camera phi, theta in 3-D
+    column_left: ClassVar[float] = 3.3  # x where the caption column starts
+    column_width: ClassVar[float] = 3.4
 
     def setup(self) -> None:
         super().setup()
@@ -102,10 +104,11 @@ class Lift(RunThreeDScene):
             return [FadeIn(mobject, run_time=0.4)]
         return [AnimationGroup(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3), lag_ratio=1)]
 
-    def right_column(self, text: str, y: float, size: float = 22, bold: bool = False):
-        mobject = label(text, self.theme, size, weight="BOLD" if bold else "NORMAL")
-        mobject.scale_to_fit_width(min(mobject.width, 3.6))
-        return mobject.move_to([3.35, y, 0], aligned_edge=LEFT + UP)
+    def detail(self, text: str):
+        """The explanation of the current step, in the column right of the cube."""
+        mobject = label(text, self.theme, 22)
+        mobject.scale_to_fit_width(min(mobject.width, self.column_width))
+        return mobject.move_to([self.column_left, 1.0, 0], aligned_edge=LEFT + UP)
 
     # --- the 3-D panel ---------------------------------------------------------------------------
 
@@ -157,7 +160,7 @@ class Lift(RunThreeDScene):
         legend = self.legend().next_to(facts, DOWN, buff=0.3, aligned_edge=LEFT)
         self.add_fixed_in_frame_mobjects(title, facts, legend)
         intro = f"{len(self.labels)} validation points:\na disk inside a ring.\nNo straight line\nseparates them."
-        self.play(*(FadeIn(m) for m in (self.outline, self.plane, title, facts, legend)), *self.caption("detail", self.right_column(intro, 1.0)))
+        self.play(*(FadeIn(m) for m in (self.outline, self.plane, title, facts, legend)), *self.caption("detail", self.detail(intro)))
         self.wait(1.5)
 
     def legend(self):
@@ -183,7 +186,7 @@ class Lift(RunThreeDScene):
             "With 2 hidden units the\nboundary in the input\nplane cannot close around\n"
             f"the disk (left): ring points\nfall inside. Stuck at {accuracy}."
         )
-        self.play(FadeIn(group), *self.caption("detail", self.right_column(text, 1.0)), run_time=1.0)
+        self.play(FadeIn(group), *self.caption("detail", self.detail(text)), run_time=1.0)
         self.wait(self.contrast_seconds)
 
     def play_step(self, step: Step) -> None:
@@ -202,7 +205,7 @@ class Lift(RunThreeDScene):
                     Warp(self.plane, step.motion, view=self.view, run_time=self.step_seconds * 1.5, rate_func=smooth),
                     FadeOut(self.outline),
                     FadeIn(outline),
-                    *self.caption("detail", self.right_column(text, 1.0)),
+                    *self.caption("detail", self.detail(text)),
                     *self.caption("matrices", matrices),
                 ],
                 run_time=self.step_seconds * 1.5,
@@ -214,7 +217,7 @@ class Lift(RunThreeDScene):
             else:
                 text = f"3  {step.layer_motion.activation}, coordinate\nby coordinate: {RANGES[step.layer_motion.activation]}"
             self.fit_view(step)
-            self.play(Warp(self.plane, step.motion, run_time=self.step_seconds, rate_func=smooth), *self.caption("detail", self.right_column(text, 1.0)))
+            self.play(Warp(self.plane, step.motion, run_time=self.step_seconds, rate_func=smooth), *self.caption("detail", self.detail(text)))
         self.wait(self.pause_seconds)
 
     def show_plane(self) -> None:
@@ -229,7 +232,7 @@ class Lift(RunThreeDScene):
         polygon = clip_plane(normal, offset, extent)
         accuracy = fmt_percent(self.metrics.get("val_acc", float("nan")))
         text = f"Output layer: one plane,\nwhere the two logits\nare equal. Disk on one\nside, ring on the other:\n{accuracy} on validation."
-        anims = list(self.caption("detail", self.right_column(text, 1.0)))
+        anims = list(self.caption("detail", self.detail(text)))
         if polygon is not None:
             sheet = Polygon(*(self.view(p[None])[0] for p in polygon), stroke_color=self.theme.highlight, stroke_width=2)
             sheet.set_fill(self.theme.highlight, opacity=0.28)

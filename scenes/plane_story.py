@@ -79,15 +79,10 @@ class PlaneStory(RunScene):
     def at_column(self, mobject, y: float):
         return mobject.move_to([self.column_left, y, 0], aligned_edge=LEFT)
 
-    def caption(self, key: str, mobject, animate: bool = True) -> list:
+    def caption(self, key: str, mobject) -> list:
         """Put ``mobject`` in the caption slot ``key``; returns the animations that swap it in."""
         old = self.captions.get(key)
         self.captions[key] = mobject
-        if not animate:
-            if old is not None:
-                self.remove(old)
-            self.add(mobject)
-            return []
         if old is None:
             return [FadeIn(mobject, run_time=0.3)]
         return [AnimationGroup(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3), lag_ratio=1)]

@@ -254,6 +254,16 @@ def test_projection_is_pca_for_wide_representations_only():
     np.testing.assert_allclose(narrow(data[:3, :2]), np.pad(data[:3, :2], ((0, 0), (0, 1))))
 
 
+def test_three_units_are_drawn_in_3d_or_through_a_labelled_projection_in_2d(data_dir):
+    run = load_run(data_dir / "circles-3")
+    stages = representations(run.tensors(), run.probe["inputs"], GridSpec.from_dataset(run.dataset))
+    flat = network_steps(stages, run.params(), run.activation, dims=2)
+    assert [s.kind for s in flat] == ["linear", "shift", "activate"]
+    assert all(step.projection.is_projection for step in flat)
+    assert not any(step.projection.is_projection for step in network_steps(stages, run.params(), run.activation, dims=3))
+    assert flat[0].layer_motion.lifted
+
+
 def test_boundary_clipping():
     normal, offset = np.array([1.0, -1.0]), 0.0  # the diagonal y = x
     np.testing.assert_allclose(sorted(map(tuple, clip_line(normal, offset, 2.0))), [(-2, -2), (2, 2)])

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from nnexplain.forward import ACTIVATIONS, forward_trace
+from nnexplain.geometry.paths import MatrixPath, lift_matrix
 
 __all__ = [
     "GridSpec",
@@ -153,8 +154,6 @@ class LayerMotion:
     """
 
     def __init__(self, start: Representation, weight: np.ndarray, bias: np.ndarray, activation: str):
-        from nnexplain.geometry.paths import MatrixPath, lift_matrix
-
         self.grid, self.points = start.grid, start.points
         self.weight, self.bias = np.asarray(weight, np.float64), np.asarray(bias, np.float64)
         self.activation = activation
