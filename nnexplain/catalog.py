@@ -75,6 +75,34 @@ def _lifting(manifest: dict[str, Any]) -> str | None:
     return _folding(manifest)
 
 
+def _curve_regression(manifest: dict[str, Any]) -> str | None:
+    """A 1-input, 1-output regression whose data set description says where to sample its curve."""
+    layers, task = manifest["layers"], manifest["dataset"].get("task")
+    if layers[0] != 1 or layers[-1] != 1 or task != "regress" or manifest["output"] != "identity":
+        shape = "-".join(map(str, layers))
+        return f"is a {shape} {task} network with {manifest['output']} output; the scene needs a 1-…-1 regression"
+    if len(layers) < 3:
+        return "has no hidden layer; the scene draws the contributions of hidden units"
+    if "domain" not in manifest["dataset"]:
+        return "has no 'domain' [low, high] in its data set description, so its curve was not sampled"
+    return None
+
+
+def _relu_curve_regression(manifest: dict[str, Any]) -> str | None:
+    reason = _curve_regression(manifest)
+    if reason is None and manifest["activation"] != "relu":
+        return f"uses activation {manifest['activation']!r}; the scene shows ReLU hinges and needs relu"
+    return reason
+
+
+def linear_curve_regression(manifest: dict[str, Any]) -> str | None:
+    """The companion run of ``relu-sine``: the same kind of network with no activation."""
+    reason = _curve_regression(manifest)
+    if reason is None and manifest["activation"] != "identity":
+        return f"uses activation {manifest['activation']!r}; the linear companion run needs 'identity' (no activation)"
+    return reason
+
+
 SCENES: dict[str, SceneInfo] = {
     info.name: info
     for info in [
@@ -110,6 +138,23 @@ SCENES: dict[str, SceneInfo] = {
             "three hidden units lift a disk out of its ring into 3-D, where a plane separates them; two units cannot",
             _lifting,
             also_needs=("circles-2",),
+        ),
+        SceneInfo(
+            "relu-sine",
+            "nnexplain.scenes.relu_sine",
+            "ReluSine",
+            "sine-relu",
+            "without an activation a network fits sin x with a line; with ReLU, hinges add up to the wave",
+            _relu_curve_regression,
+            also_needs=("sine-linear",),
+        ),
+        SceneInfo(
+            "relu-square",
+            "nnexplain.scenes.relu_square",
+            "ReluSquare",
+            "square-relu-3",
+            "three ReLU hinges build x² piece by piece",
+            _relu_curve_regression,
         ),
     ]
 }

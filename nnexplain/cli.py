@@ -286,9 +286,9 @@ def _default_run(recipe: str) -> Path:
 @click.argument("weights", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--activation",
-    type=click.Choice(["sigmoid", "tanh", "relu"]),
+    type=click.Choice(["sigmoid", "tanh", "relu", "identity"]),
     required=True,
-    help="The hidden layers' activation (a weights file does not say).",
+    help="The hidden layers' activation (a weights file does not say); identity: none.",
 )
 @click.option(
     "--data",

@@ -37,7 +37,7 @@ class NetworkView:
     activation: str
     brightness_scale: list[float]  # per layer after the input: what activation maps to full brightness
     probe_inputs: np.ndarray
-    probe_labels: np.ndarray
+    probe_labels: np.ndarray | None  # None when the run was recorded without labels
     activations: list[np.ndarray]  # per layer after the input: (probe, neurons)
 
     @property
@@ -59,8 +59,23 @@ class NetworkView:
         best = int(np.argmax(probabilities))
         return best, float(probabilities[best])
 
-    def is_correct(self, probe_index: int) -> bool:
-        return self.prediction(probe_index)[0] == int(self.probe_labels[probe_index])
+    def label(self, probe_index: int) -> int | None:
+        return None if self.probe_labels is None else int(self.probe_labels[probe_index])
+
+    def is_correct(self, probe_index: int) -> bool | None:
+        """Whether the network gets this probe item right; None when the run has no labels."""
+        if self.probe_labels is None:
+            return None
+        return self.prediction(probe_index)[0] == self.label(probe_index)
+
+
+def image_shape(run: Run) -> tuple[int, int] | None:
+    """The (rows, cols) of a run's image inputs: the data set's, else square when the input size is a square."""
+    shape = tuple(run.dataset.get("input_shape") or ())
+    if len(shape) == 2:
+        return int(shape[0]), int(shape[1])
+    side = int(round(np.sqrt(run.layers[0])))
+    return (side, side) if side * side == run.layers[0] and side > 1 else None
 
 
 def choose_inputs(first_weight: np.ndarray, count: int, image_shape: tuple[int, ...] | None = None, spacing: int = 3) -> np.ndarray:
@@ -103,8 +118,7 @@ def network_view(run: Run, epoch: int | None = None, shown_inputs: int = 16) -> 
     probe_count = len(run.probe["inputs"])
     # Rows beyond the probe set can exist after an interrupted probe extension; they are ignored.
     activations = [tensors[f"act.{i}"][:probe_count] for i in range(count)]
-    shape = tuple(run.dataset.get("input_shape") or ())
-    shown = choose_inputs(weights[0], min(shown_inputs, run.layers[0]), shape if len(shape) == 2 else None)
+    shown = choose_inputs(weights[0], min(shown_inputs, run.layers[0]), image_shape(run))
     sources = [shown] + [np.arange(size) for size in run.layers[1:-1]]
     scales = []
     for i, acts in enumerate(activations):
@@ -121,7 +135,7 @@ def network_view(run: Run, epoch: int | None = None, shown_inputs: int = 16) -> 
         activation=run.activation,
         brightness_scale=scales,
         probe_inputs=run.probe["inputs"],
-        probe_labels=run.probe["labels"],
+        probe_labels=run.probe.get("labels"),
         activations=activations,
     )
 
@@ -141,9 +155,11 @@ def pick_probes(view: NetworkView, count: int = 3) -> list[int]:
     The mistake is the last item when the probe set has one, so the story ends on
     what the network gets wrong.
     """
-    n = len(view.probe_labels)
+    n = len(view.probe_inputs)
+    if view.probe_labels is None:
+        return list(range(min(count, n)))
     correct = [i for i in range(n) if view.is_correct(i)]
-    wrong = [i for i in range(n) if not view.is_correct(i)]
+    wrong = [i for i in range(n) if i not in correct]
     confident = sorted(correct, key=lambda i: -view.prediction(i)[1])
     chosen: list[int] = []
     for i in confident:

@@ -243,7 +243,7 @@ def import_weights(
     """Write the run directory of the MLP in ``weights`` to ``out`` (which must be empty or absent)."""
     weights, out = Path(weights), Path(out)
     if activation not in ("sigmoid", "tanh", "relu", "identity"):
-        raise NnexplainError(f"unknown activation {activation!r}; choose sigmoid, tanh, relu or identity")
+        raise NnexplainError(f"unknown activation {activation!r}; choose sigmoid, tanh, relu or identity (none)")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise NnexplainError(f"{out} is not empty; choose another --out, or remove the run in it first")
     tensors, fmt = read_tensors(weights)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["snapshot_epochs"]
+__all__ = ["snapshot_epochs", "spread_epochs"]
 
 
 def snapshot_epochs(total_epochs: int, max_snapshots: int = 60) -> list[int]:
@@ -27,3 +27,17 @@ def snapshot_epochs(total_epochs: int, max_snapshots: int = 60) -> list[int]:
         if len(epochs) >= max_snapshots or count > 10 * max_snapshots:
             return [int(e) for e in epochs[:max_snapshots - 1]] + [total_epochs]
         count += 1
+
+
+def spread_epochs(recorded: list[int], count: int) -> list[int]:
+    """``count`` of the ``recorded`` epochs, evenly spread over the list, always the first and the last.
+
+    Spread over the list, not over epoch numbers: on a log-spaced schedule this
+    keeps the early, fast-moving snapshots.
+    """
+    if count >= len(recorded):
+        return list(recorded)
+    if count < 2:
+        return [recorded[-1]]
+    picks = np.unique(np.round(np.linspace(0, len(recorded) - 1, count)).astype(int))
+    return [recorded[i] for i in picks]

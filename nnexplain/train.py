@@ -94,6 +94,18 @@ def train(
     """Train ``config`` and write its run directory to ``out``; returns ``out``."""
     device = resolve_device(config.device)
     dataset = dataset or load_dataset(config.dataset, config.data_dir, **config.dataset_options)
+    threads = torch.get_num_threads()
+    if device.type == "cpu":
+        # These networks are tiny: a second thread only adds synchronisation, and on a
+        # busy machine it made training 3-30x slower (benchmarks/training.py).
+        torch.set_num_threads(1)
+    try:
+        return _train(config, out, on_epoch, dataset, device)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, device: torch.device) -> Path:
     torch.manual_seed(config.seed)
     generator = torch.Generator(device=device).manual_seed(config.seed)
     to_device = lambda a: torch.from_numpy(np.ascontiguousarray(a)).to(device)  # noqa: E731

@@ -35,7 +35,7 @@ from manim import (
     smooth,
 )
 
-from nnexplain.diagram import brightness_note, network_view, pick_probes
+from nnexplain.diagram import brightness_note, image_shape, network_view, pick_probes
 from nnexplain.mobjects.edges import SignalPulse
 from nnexplain.mobjects.network import NetworkDiagram
 from nnexplain.mobjects.pixels import PixelImage
@@ -183,22 +183,24 @@ class Neurons(RunScene):
         parts = [self.run.activation]
         if config.get("epochs"):
             parts.append(f"{config['epochs']} epochs on {fmt_count(dataset.get('train', 0))} MNIST digits")
+        if self.run.manifest.get("imported_from"):
+            parts.append(f"imported from {self.run.manifest['imported_from']['file']}")
         if "val_acc" in self.run.final_metrics:
             accuracy = self.run.final_metrics["val_acc"]
             parts.append(f"validation accuracy {fmt_percent(accuracy)} (error {fmt_percent(1 - accuracy)})")
         return "  ·  ".join(parts)
 
     def image_values(self, probe: int) -> np.ndarray:
-        shape = tuple(self.run.dataset.get("input_shape", (28, 28)))
-        return self.view.probe_inputs[probe].reshape(shape)
+        return self.view.probe_inputs[probe].reshape(image_shape(self.run))
 
     def pixel_image(self, probe: int) -> PixelImage:
         image = PixelImage(self.image_values(probe), pixel_size=0.1, frame_color=self.theme.neuron_stroke)
         return image.move_to(IMAGE_CENTER)
 
     def digit_caption(self, probe: int) -> VGroup:
-        true = int(self.view.probe_labels[probe])
-        return label(f"validation digit, label {true}", self.theme, 18, self.theme.muted).next_to(IMAGE_CENTER + 1.4 * DOWN, DOWN, buff=0.1)
+        true = self.view.label(probe)
+        text = f"probe input {probe + 1}" if true is None else f"validation digit, label {true}"
+        return label(text, self.theme, 18, self.theme.muted).next_to(IMAGE_CENTER + 1.4 * DOWN, DOWN, buff=0.1)
 
     def pixel_markers(self) -> VGroup:
         size = self.image.current_pixel_size
@@ -225,21 +227,22 @@ class Neurons(RunScene):
 
     def output_box(self, probe: int) -> SurroundingRectangle:
         best, _ = self.view.prediction(probe)
-        color = self.theme.correct if self.view.is_correct(probe) else self.theme.wrong
+        color = {True: self.theme.correct, False: self.theme.wrong, None: self.theme.highlight}[self.view.is_correct(probe)]
         target = VGroup(self.diagram.layers[-1][best], self.diagram.output_labels[best], self.probabilities[best])
         return SurroundingRectangle(target, color=color, buff=0.07, corner_radius=0.06)
 
     def prediction_panel(self, probe: int) -> VGroup:
         best, confidence = self.view.prediction(probe)
-        true = int(self.view.probe_labels[probe])
+        true = self.view.label(probe)
         lines = [
             label("network says", self.theme, 18, self.theme.muted),
             label(str(best), self.theme, 54, weight="BOLD"),
             label(f"{fmt_percent(confidence)} sure", self.theme, 18),
         ]
-        if best == true:
+        # A run recorded without labels has nothing to check the answer against.
+        if true is not None and best == true:
             lines.append(label("✓ correct", self.theme, 20, self.theme.correct))
-        else:
+        elif true is not None:
             lines += [label("✗ wrong:", self.theme, 20, self.theme.wrong), label(f"the label is {true}", self.theme, 20, self.theme.wrong)]
         return VGroup(*lines).arrange(DOWN, buff=0.14).move_to([PANEL_X, -0.1, 0])
 

@@ -33,6 +33,9 @@ FIXTURES = {
     "circles-2": lambda: _plane(get_recipe("circles-2").config),
     "circles-3": lambda: _plane(get_recipe("circles-3").config),
     "moons-relu": lambda: _plane(get_recipe("moons-relu").config),
+    "sine-linear": lambda: get_recipe("sine-linear").config.with_overrides(max_snapshots=8, device="cpu"),
+    "sine-relu": lambda: get_recipe("sine-relu").config.with_overrides(max_snapshots=8, device="cpu"),
+    "square-relu-3": lambda: get_recipe("square-relu-3").config.with_overrides(max_snapshots=8, device="cpu"),
 }
 
 

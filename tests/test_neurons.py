@@ -116,3 +116,22 @@ def test_a_subclass_changes_colours_pace_and_digits(sigmoid_run, tmp_path):
     colours = {strand.get_stroke_color().to_hex().upper() for bundle in custom.diagram.edges for strand in bundle}
     assert "#FFD166" in colours and ManimColor(Theme().positive).to_hex().upper() not in colours
     assert default.time > 10 and custom.time == pytest.approx(default.time / 2)
+
+
+def test_a_run_recorded_without_labels_renders(sigmoid_run, tmp_path):
+    import torch
+
+    from frames import render_for_test
+    from nnexplain import Recorder
+    from nnexplain.scenes.neurons import Neurons
+
+    run = load_run(sigmoid_run)
+    model = torch.nn.Sequential(torch.nn.Linear(784, 16), torch.nn.Sigmoid(), torch.nn.Linear(16, 16), torch.nn.Sigmoid(), torch.nn.Linear(16, 10))
+    with torch.no_grad():
+        for linear, (weight, bias) in zip(model[::2], run.params()):
+            linear.weight.copy_(torch.from_numpy(weight))
+            linear.bias.copy_(torch.from_numpy(bias))
+    Recorder(model, out=tmp_path / "run", probe=run.probe["inputs"][:5]).snapshot(epoch=0)
+    scene = render_for_test(Neurons, tmp_path / "run", tmp_path / "media")
+    assert scene.caption.text == "probeinput3"  # the third digit shown; Text drops spaces
+    assert [line.text for line in scene.verdict][0] == "networksays" and len(scene.verdict) == 3

@@ -51,6 +51,15 @@ def _mnist(data_dir: str | None = None, **options: Any) -> Dataset:
     return load_mnist(data_dir, **options)
 
 
+def _curve(name: str):
+    def load(data_dir: str | None = None, **options: Any) -> Dataset:
+        from nnexplain.datasets.curves import load_curve
+
+        return load_curve(name, **options)
+
+    return load
+
+
 def _toy2d(name: str):
     def load(data_dir: str | None = None, **options: Any) -> Dataset:
         from nnexplain.datasets.toy2d import load_toy2d
@@ -62,6 +71,7 @@ def _toy2d(name: str):
 
 # Name -> loader(data_dir=None, **dataset_options). Loaders import their module lazily.
 LOADERS = {"mnist": _mnist}
+LOADERS.update({"sine": _curve("sine"), "square": _curve("square")})
 LOADERS.update({name: _toy2d(name) for name in ("spiral", "circles", "xor", "moons", "gauss")})
 
 

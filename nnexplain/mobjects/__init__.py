@@ -11,8 +11,20 @@ Importing this package imports manim; ``import nnexplain`` alone does not.
 """
 
 from nnexplain.mobjects.edges import EdgeBundle, SignalPulse
+from nnexplain.mobjects.hinges import CurvePanel, FitView, SnapshotSweep
 from nnexplain.mobjects.network import NetworkDiagram
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import Theme, formula, label
 
-__all__ = ["EdgeBundle", "NetworkDiagram", "PixelImage", "SignalPulse", "Theme", "formula", "label"]
+__all__ = [
+    "CurvePanel",
+    "EdgeBundle",
+    "FitView",
+    "NetworkDiagram",
+    "PixelImage",
+    "SignalPulse",
+    "SnapshotSweep",
+    "Theme",
+    "formula",
+    "label",
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from manim import LEFT, UP, ManimColor, Rectangle, VGroup, VMobject, interpolate_color
 
+from nnexplain.diagram import image_shape
 from nnexplain.errors import RunError
 from nnexplain.rundir import Run
 
@@ -49,9 +50,9 @@ class PixelImage(VGroup):
     @classmethod
     def from_run(cls, run: Run, probe_index: int, pixel_size: float = 0.1, **style) -> "PixelImage":
         """Probe input ``probe_index`` of an image run, shaped as the data set's images."""
-        shape = tuple(run.dataset.get("input_shape") or ())
-        if len(shape) != 2:
-            raise RunError(f"run {run.path} has inputs of shape {shape or '?'}, not images; PixelImage needs 2-D inputs")
+        shape = image_shape(run)
+        if shape is None:
+            raise RunError(f"run {run.path} has {run.layers[0]} inputs, not images; PixelImage needs 2-D inputs")
         return cls(run.probe["inputs"][probe_index].reshape(shape), pixel_size, **style)
 
     def pixel_center_array(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

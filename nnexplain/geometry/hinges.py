@@ -1,0 +1,252 @@
+"""How a 1-D regression network builds its curve out of its last hidden layer.
+
+For a network ``x -> ... -> a(x) -> y`` with one input and one output, the output
+is a sum over the last hidden layer's units plus the output bias::
+
+    y(x) = b_out + sum_j w_out_j * a_j(x)
+
+Each term ``w_out_j * a_j(x)`` is that unit's *contribution*. With one ReLU
+hidden layer a contribution is a hinge, ``w2_j * relu(w1_j * x + b1_j)``, with
+its kink at ``x = -b1_j / w1_j``. With more ReLU layers each last-layer unit cuts
+an already bent curve, so its contribution bends where earlier units do and
+where its own pre-activation crosses zero; :func:`unit_kinks` finds the latter
+exactly. Without an activation every contribution is a straight line, and so is
+their sum: :func:`linear_map` collapses such a network to one slope and intercept.
+
+Snapshots of 1-D regression runs carry ``curve.x``, ``curve.y`` and ``curve.units``
+(:func:`curve_arrays`, registered in :data:`nnexplain.snapshot.CONTRIBUTORS`),
+sampled over the ``domain`` named in the run's data set description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nnexplain.forward import forward_trace
+from nnexplain.rundir import Run
+
+__all__ = [
+    "CURVE_SAMPLES",
+    "is_curve_run",
+    "curve_domain",
+    "sample_grid",
+    "unit_contributions",
+    "curve_arrays",
+    "unit_kinks",
+    "output_kinks",
+    "linear_map",
+    "max_fit_error",
+    "interpolation_error",
+    "CurveSnapshot",
+    "curve_snapshot",
+    "silent_units",
+    "build_order",
+    "running_sums",
+]
+
+Params = list[tuple[np.ndarray, np.ndarray]]
+CURVE_SAMPLES = 401
+# Activations that are linear between kinks; only these have kinks to find.
+PIECEWISE_LINEAR = ("relu", "identity")
+
+
+def is_curve_run(manifest: dict[str, Any]) -> bool:
+    """A 1-input, 1-output regression network."""
+    layers = manifest["layers"]
+    return layers[0] == 1 and layers[-1] == 1 and manifest["output"] == "identity" and manifest["dataset"].get("task") == "regress"
+
+
+def curve_domain(manifest: dict[str, Any]) -> tuple[float, float] | None:
+    """The interval the run's curve is sampled on: its data set description's ``domain``."""
+    domain = manifest["dataset"].get("domain")
+    if domain is None:
+        return None
+    low, high = (float(v) for v in domain)
+    return low, high
+
+
+def sample_grid(domain: tuple[float, float], samples: int = CURVE_SAMPLES) -> np.ndarray:
+    return np.linspace(domain[0], domain[1], samples)
+
+
+def _column(x: np.ndarray) -> np.ndarray:
+    return np.asarray(x, np.float64).reshape(-1, 1)
+
+
+def unit_contributions(params: Params, activation: str, x: np.ndarray) -> np.ndarray:
+    """``w_out_j * a_j(x)`` for every unit j of the last hidden layer, shape (units, len(x))."""
+    if len(params) < 2:
+        return np.zeros((0, len(x)))
+    if len(x) == 0:
+        return np.zeros((params[-1][0].shape[1], 0))
+    last_hidden = forward_trace(params, activation, "identity", _column(x))[-2][1]
+    out_weights = np.asarray(params[-1][0], np.float64)[0]
+    return (last_hidden * out_weights).T
+
+
+def curve_arrays(params: Params, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The snapshot contributor: the sampled output curve and every unit's contribution to it.
+
+    Returns {} for runs that are not 1-D regressions with a ``domain``.
+    """
+    domain = curve_domain(manifest) if is_curve_run(manifest) else None
+    if domain is None:
+        return {}
+    x = sample_grid(domain)
+    trace = forward_trace(params, manifest["activation"], manifest["output"], _column(x))
+    return {
+        "curve.x": x.astype(np.float32),
+        "curve.y": trace[-1][1][:, 0].astype(np.float32),
+        "curve.units": unit_contributions(params, manifest["activation"], x).astype(np.float32),
+    }
+
+
+def _zero_crossings(x: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Where the piecewise-linear ``z`` (linear between consecutive ``x``) changes sign."""
+    sign = np.sign(z)
+    between = np.flatnonzero(sign[:-1] * sign[1:] < 0)
+    crossings = x[between] + (x[between + 1] - x[between]) * z[between] / (z[between] - z[between + 1])
+    # A zero exactly on a sample point is a crossing when the sign differs on either side of it.
+    on_point = np.flatnonzero(sign[1:-1] == 0) + 1
+    flips = on_point[sign[on_point - 1] * sign[on_point + 1] < 0]
+    return np.sort(np.concatenate([crossings, x[flips]]))
+
+
+def _kinks_by_layer(params: Params, activation: str, domain: tuple[float, float]) -> list[list[np.ndarray]]:
+    """Per hidden layer, per unit: where that unit's pre-activation crosses zero inside ``domain``.
+
+    The pre-activations of layer l are linear between the kinks of layers < l, so
+    evaluating them at those kinks (and the domain's ends) and interpolating is exact.
+    """
+    breakpoints = np.asarray(domain, np.float64)
+    layers = []
+    for depth in range(len(params) - 1):
+        pre = forward_trace(params[: depth + 1], activation, "identity", _column(breakpoints))[-1][0]
+        if activation == "relu":
+            kinks = [_zero_crossings(breakpoints, pre[:, unit]) for unit in range(pre.shape[1])]
+        else:
+            kinks = [np.zeros(0) for _ in range(pre.shape[1])]
+        layers.append(kinks)
+        breakpoints = np.unique(np.concatenate([breakpoints, *kinks]))
+    return layers
+
+
+def unit_kinks(params: Params, activation: str, domain: tuple[float, float]) -> list[np.ndarray]:
+    """For each last-hidden-layer unit, the x in ``domain`` where its own ReLU switches on or off.
+
+    For one hidden layer that is ``-b1_j / w1_j`` when it lies in the domain. Only
+    ReLU networks have kinks; other activations (and no activation) give empty arrays.
+    """
+    if activation not in PIECEWISE_LINEAR:
+        return [np.zeros(0) for _ in range(params[-1][0].shape[1])] if len(params) > 1 else []
+    layers = _kinks_by_layer(params, activation, domain)
+    return layers[-1] if layers else []
+
+
+def output_kinks(params: Params, activation: str, domain: tuple[float, float]) -> np.ndarray:
+    """Every x strictly inside ``domain`` where some unit of some layer bends the output."""
+    if activation not in PIECEWISE_LINEAR:
+        return np.zeros(0)
+    every = [k for layer in _kinks_by_layer(params, activation, domain) for k in layer]
+    kinks = np.unique(np.concatenate([np.zeros(0), *every]))
+    return kinks[(kinks > domain[0]) & (kinks < domain[1])]
+
+
+def linear_map(params: Params) -> tuple[float, float]:
+    """Slope and intercept of a 1-D network with no activation: its layers multiplied out."""
+    weight, bias = np.eye(1), np.zeros(1)
+    for layer_weight, layer_bias in params:
+        layer_weight = np.asarray(layer_weight, np.float64)
+        weight, bias = layer_weight @ weight, layer_weight @ bias + layer_bias
+    return float(weight[0, 0]), float(bias[0])
+
+
+def max_fit_error(run: Run, epoch: int | None = None) -> tuple[float, bool]:
+    """The largest |network - target| of a snapshot, and whether it was measured on the whole curve.
+
+    With a target function the data set description names, it is measured at
+    every sampled x of the stored curve; otherwise only at the probe points,
+    whose true values the run stores.
+    """
+    from nnexplain.datasets.curves import target_function
+
+    tensors = run.tensors(epoch)
+    target = target_function(run.dataset)
+    if target is not None and "curve.x" in tensors:
+        x = tensors["curve.x"].astype(np.float64)
+        return float(np.max(np.abs(tensors["curve.y"] - target(x)))), True
+    predicted = tensors[f"act.{len(run.layers) - 2}"]
+    return float(np.max(np.abs(np.ravel(predicted) - np.ravel(run.probe["labels"])))), False
+
+
+def interpolation_error(target: Any, domain: tuple[float, float], pieces: int, samples: int = 20001) -> float:
+    """How far straight segments joining ``pieces`` equal pieces of ``target`` can miss it: max|f''|·h²/8.
+
+    For sin x on [-π, π] that is π²/(2n²), the yardstick for an n-piece fit.
+    """
+    x = np.linspace(domain[0], domain[1], samples)
+    second = np.diff(target(x), 2) / (x[1] - x[0]) ** 2
+    width = (domain[1] - domain[0]) / pieces
+    return float(np.max(np.abs(second)) * width**2 / 8)
+
+
+@dataclass(frozen=True)
+class CurveSnapshot:
+    """One recorded snapshot of a 1-D regression, ready to draw.
+
+    ``units`` holds each last-hidden-layer unit's contribution on ``x``;
+    ``kinks[j]`` are where unit j's own ReLU bends inside the domain, and
+    ``kink_values[j]`` its contribution there.
+    """
+
+    epoch: int
+    x: np.ndarray
+    output: np.ndarray
+    units: np.ndarray
+    output_bias: float
+    kinks: list[np.ndarray]
+    kink_values: list[np.ndarray]
+    hidden_layers: int
+
+
+def curve_snapshot(run: Run, epoch: int | None = None) -> CurveSnapshot:
+    """The stored curve arrays of one snapshot, with kinks computed from its weights."""
+    tensors, params = run.tensors(epoch), run.params(epoch)
+    domain = curve_domain(run.manifest)
+    kinks = unit_kinks(params, run.activation, domain)
+    return CurveSnapshot(
+        epoch=run.snapshot(epoch)["epoch"],
+        x=tensors["curve.x"].astype(np.float64),
+        output=tensors["curve.y"].astype(np.float64),
+        units=tensors["curve.units"].astype(np.float64),
+        output_bias=float(params[-1][1][0]),
+        kinks=kinks,
+        kink_values=[unit_contributions(params, run.activation, k)[j] for j, k in enumerate(kinks)],
+        hidden_layers=len(params) - 1,
+    )
+
+
+def silent_units(snapshot: CurveSnapshot) -> list[int]:
+    """Units whose contribution is exactly 0 at every sampled x (a ReLU that never turns on there)."""
+    return [unit for unit, values in enumerate(snapshot.units) if not np.any(values)]
+
+
+def build_order(snapshot: CurveSnapshot) -> list[int]:
+    """The units that contribute, ordered by where they first bend, left to right; units that never bend first.
+
+    Silent units are left out: adding them changes nothing.
+    """
+    silent = set(silent_units(snapshot))
+    first_kink = [k[0] if len(k) else -np.inf for k in snapshot.kinks]
+    return sorted((u for u in range(len(snapshot.units)) if u not in silent), key=lambda unit: (first_kink[unit], unit))
+
+
+def running_sums(snapshot: CurveSnapshot, order: list[int]) -> np.ndarray:
+    """The output bias, then the bias plus the first 1, 2, ... contributions in ``order``; the last row is the output."""
+    steps = [np.full_like(snapshot.x, snapshot.output_bias)]
+    for unit in order:
+        steps.append(steps[-1] + snapshot.units[unit])
+    return np.stack(steps)

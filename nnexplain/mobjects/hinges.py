@@ -1,0 +1,316 @@
+"""Panels of 1-D curves, and a view that draws a regression network's hinges and output.
+
+    from nnexplain import load_run
+    from nnexplain.mobjects import FitView
+
+    view = FitView.from_run(load_run("runs/square-relu-3"))   # hinges above, output below
+
+A :class:`CurvePanel` is a framed plotting area over an x interval and a y
+range. A :class:`FitView` draws, from :class:`~nnexplain.geometry.hinges.CurveSnapshot`
+arrays, each last-hidden-layer unit's contribution in one panel (its own colour,
+its kinks as dots) and the network's output in another; :class:`SnapshotSweep`
+plays it through a run's recorded snapshots. Every point drawn is a sampled value
+of the recorded network; between two snapshots the curves are blended.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Animation, DashedVMobject, Dot, Line, Mobject, Rectangle, VGroup, VMobject, linear
+
+from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot
+from nnexplain.mobjects.style import Theme, label
+from nnexplain.rundir import Run
+
+__all__ = [
+    "nice_step",
+    "nice_ticks",
+    "padded_range",
+    "x_ticks",
+    "fmt_number",
+    "fmt_interval",
+    "CurvePanel",
+    "FitView",
+    "SnapshotSweep",
+    "Fade",
+    "legend",
+    "paragraph",
+]
+
+MINUS = "\u2212"
+
+
+def fmt_number(value: float, digits: int = 2) -> str:
+    """A short number with a typographic minus: 0.5, −1, 0.03."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if abs(value) >= 10 ** -digits else "0"
+    return text.replace("-", MINUS)
+
+
+def _pi_multiple(value: float) -> float | None:
+    halves = value / (math.pi / 2)
+    return halves / 2 if abs(halves - round(halves)) < 1e-6 else None
+
+
+def _fmt_pi(multiple: float) -> str:
+    sign = MINUS if multiple < 0 else ""
+    halves = round(abs(multiple) * 2)
+    if halves == 0:
+        return "0"
+    if halves % 2:
+        return f"{sign}{'' if halves == 1 else halves}π/2"
+    return f"{sign}{'' if halves == 2 else halves // 2}π"
+
+
+def fmt_interval(domain: tuple[float, float]) -> str:
+    """[−π, π] when the ends are multiples of π/2, else [−1, 1]."""
+    multiples = [_pi_multiple(end) for end in domain]
+    if all(m is not None and m != 0 for m in multiples):
+        return f"[{_fmt_pi(multiples[0])}, {_fmt_pi(multiples[1])}]"
+    return f"[{fmt_number(domain[0])}, {fmt_number(domain[1])}]"
+
+
+def nice_step(span: float, max_ticks: int = 4) -> float:
+    """A round step (1, 2, 2.5 or 5 × 10^k) giving at most about ``max_ticks`` ticks over ``span``."""
+    raw = max(span, 1e-9) / max_ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+
+
+def nice_ticks(low: float, high: float, max_ticks: int = 4) -> list[float]:
+    """Round values inside [low, high]."""
+    step = nice_step(high - low, max_ticks)
+    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+    return [round(k * step, 10) for k in range(first, last + 1)]
+
+
+def padded_range(values: list[np.ndarray], pad: float = 0.08) -> tuple[float, float]:
+    """The range of all ``values`` and 0, widened by ``pad`` of its span on each side."""
+    low = min(0.0, *(float(np.min(v)) for v in values))
+    high = max(0.0, *(float(np.max(v)) for v in values))
+    span = max(high - low, 1e-6)
+    return low - pad * span, high + pad * span
+
+
+def x_ticks(domain: tuple[float, float]) -> list[tuple[float, str]]:
+    """Tick values and labels: multiples of π/2 when the domain ends on them, else round numbers."""
+    low, high = domain
+    if all(_pi_multiple(end) is not None for end in domain):
+        halves = range(round(low / (math.pi / 2)), round(high / (math.pi / 2)) + 1)
+        return [(h * math.pi / 2, _fmt_pi(h / 2)) for h in halves]
+    return [(value, fmt_number(value)) for value in nice_ticks(low, high)]
+
+
+class CurvePanel(VGroup):
+    """A framed plot area mapping ``domain`` × ``y_range`` onto a ``width`` × ``height`` box."""
+
+    def __init__(
+        self,
+        domain: tuple[float, float],
+        y_range: tuple[float, float],
+        theme: Theme,
+        width: float,
+        height: float,
+        x_labels: bool = True,
+        label_size: float = 16,
+    ):
+        super().__init__()
+        self.domain, self.theme = domain, theme
+        self.y_low, self.y_high = y_range
+        self.box = Rectangle(width=width, height=height, stroke_color=theme.muted, stroke_width=1.5, stroke_opacity=0.5)
+        self.add(self.box)
+        if self.y_low < 0 < self.y_high:
+            self.add(self._line((domain[0], 0), (domain[1], 0)))
+        if domain[0] < 0 < domain[1]:
+            self.add(self._line((0, self.y_low), (0, self.y_high)))
+        self.tick_labels = VGroup()
+        for value in nice_ticks(self.y_low, self.y_high, max_ticks=4):
+            text = label(fmt_number(value), theme, size=label_size, color=theme.muted)
+            self.tick_labels.add(text.next_to(self.plot_point(domain[0], value), LEFT, buff=0.12))
+        if x_labels:
+            for value, text in x_ticks(domain):
+                mark = label(text, theme, size=label_size, color=theme.muted)
+                self.tick_labels.add(mark.next_to(self.plot_point(value, self.y_low), DOWN, buff=0.12))
+        self.add(self.tick_labels)
+
+    def _line(self, start: tuple[float, float], end: tuple[float, float]) -> Line:
+        return Line(self.plot_point(*start), self.plot_point(*end), stroke_color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.6)
+
+    def plot_points(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Scene points (n, 3) of data coordinates; y is clipped to the panel so nothing leaves its frame."""
+        left, bottom = self.box.get_corner(DOWN + LEFT)[:2]
+        width, height = self.box.width, self.box.height
+        x, y = np.asarray(x, np.float64), np.clip(np.asarray(y, np.float64), self.y_low, self.y_high)
+        u = left + (x - self.domain[0]) / (self.domain[1] - self.domain[0]) * width
+        v = bottom + (y - self.y_low) / (self.y_high - self.y_low) * height
+        return np.stack([u, v, np.zeros_like(u)], axis=1)
+
+    def plot_point(self, x: float, y: float) -> np.ndarray:
+        return self.plot_points(np.array([x]), np.array([y]))[0]
+
+    def curve(self, x: np.ndarray, y: np.ndarray, color: str, width: float = 4) -> VMobject:
+        return VMobject(stroke_color=color, stroke_width=width).set_points_as_corners(self.plot_points(x, y))
+
+    def dashed_curve(self, x: np.ndarray, y: np.ndarray, color: str, width: float = 3, dashes: int = 60) -> VMobject:
+        return DashedVMobject(self.curve(x, y, color, width), num_dashes=dashes, dashed_ratio=0.55)
+
+    def dots(self, x: np.ndarray, y: np.ndarray, color: str, radius: float = 0.045) -> VGroup:
+        return VGroup(*[Dot(p, radius=radius, color=color) for p in self.plot_points(x, y)])
+
+
+@dataclass(frozen=True)
+class _Frame:
+    x: np.ndarray
+    units: np.ndarray
+    output: np.ndarray
+
+
+def _blend(a: CurveSnapshot, b: CurveSnapshot, fraction: float) -> _Frame:
+    mix = lambda p, q: (1 - fraction) * p + fraction * q  # noqa: E731
+    return _Frame(a.x, mix(a.units, b.units), mix(a.output, b.output))
+
+
+class FitView(VGroup):
+    """Each unit's contribution (in ``units_panel``) and the network output (in ``output_panel``)."""
+
+    def __init__(
+        self,
+        snapshot: CurveSnapshot,
+        units_panel: CurvePanel,
+        output_panel: CurvePanel,
+        theme: Theme,
+        unit_width: float = 3.5,
+        output_width: float = 5,
+        kink_radius: float = 0.06,
+    ):
+        super().__init__()
+        self.units_panel, self.output_panel, self.theme = units_panel, output_panel, theme
+        self.unit_width, self.kink_radius = unit_width, kink_radius
+        self.colors = [theme.palette[unit % len(theme.palette)] for unit in range(len(snapshot.units))]
+        self.unit_curves = VGroup(*[VMobject(stroke_color=c, stroke_width=unit_width) for c in self.colors])
+        self.kink_dots = VGroup()
+        self.output_curve = VMobject(stroke_color=theme.text, stroke_width=output_width)
+        self.epoch_label = label("", theme, size=22)
+        self._shown_epoch: int | None = None
+        self.add(self.unit_curves, self.kink_dots, self.output_curve, self.epoch_label)
+        self.show(snapshot)
+
+    @classmethod
+    def from_run(
+        cls, run: Run, theme: Theme | None = None, epoch: int | None = None, width: float = 8.0, height: float = 2.6
+    ) -> "FitView":
+        """Both panels, stacked, with ``run``'s units and output at ``epoch`` (the last snapshot by default)."""
+        theme = theme or Theme()
+        snapshot = curve_snapshot(run, epoch)
+        domain = (float(snapshot.x[0]), float(snapshot.x[-1]))
+        units = CurvePanel(domain, padded_range([snapshot.units]), theme, width, height, x_labels=False)
+        outputs = CurvePanel(domain, padded_range([snapshot.output, run.probe["labels"]]), theme, width, height)
+        outputs.next_to(units, DOWN, buff=0.4)
+        view = cls(snapshot, units, outputs, theme)
+        view.add_to_back(units, outputs)
+        return view.place_epoch_label(units.box.get_corner(UP + RIGHT) + 0.3 * RIGHT + 0.2 * DOWN)
+
+    def show(self, frame: CurveSnapshot | _Frame, nearest: CurveSnapshot | None = None) -> None:
+        """Draw ``frame``; kinks and the epoch come from ``nearest`` (the frame itself when it is a snapshot)."""
+        nearest = nearest or frame
+        for curve, values in zip(self.unit_curves, frame.units):
+            curve.set_points_as_corners(self.units_panel.plot_points(frame.x, values))
+        self.output_curve.set_points_as_corners(self.output_panel.plot_points(frame.x, frame.output))
+        kinks = [(unit, k) for unit, unit_kinks in enumerate(nearest.kinks) for k in unit_kinks]
+        self.reserve_kink_dots(len(kinks))
+        for index, dot in enumerate(self.kink_dots):
+            if index < len(kinks):
+                unit, k = kinks[index]
+                dot.move_to(self.units_panel.plot_point(k, np.interp(k, frame.x, frame.units[unit])))
+                dot.set_fill(self.colors[unit], opacity=1).set_stroke(self.theme.background, width=1.5, opacity=1, background=True)
+            else:
+                dot.set_fill(opacity=0).set_stroke(opacity=0, background=True)
+        if nearest.epoch != self._shown_epoch:
+            anchor = self.epoch_label.get_left()
+            self.epoch_label.become(label(f"epoch {nearest.epoch:,}", self.theme, size=22)).move_to(anchor, aligned_edge=LEFT)
+            self._shown_epoch = nearest.epoch
+
+    def reserve_kink_dots(self, count: int) -> None:
+        """Keep at least ``count`` kink dots; spare ones are hidden.
+
+        An animation draws the mobjects it had when it began, so dots are reused
+        and hidden rather than replaced while a sweep plays.
+        """
+        while len(self.kink_dots) < count:
+            self.kink_dots.add(Dot(self.units_panel.box.get_center(), radius=self.kink_radius).set_opacity(0))
+
+    def place_epoch_label(self, point: np.ndarray) -> "FitView":
+        self.epoch_label.move_to(point, aligned_edge=LEFT)
+        return self
+
+
+class SnapshotSweep(Animation):
+    """Play a :class:`FitView` through recorded snapshots, each step taking the same time."""
+
+    def __init__(self, view: FitView, snapshots: list[CurveSnapshot], step_seconds: float = 0.5, **kwargs):
+        self.snapshots = snapshots
+        view.reserve_kink_dots(max(sum(len(k) for k in snapshot.kinks) for snapshot in snapshots))
+        kwargs.setdefault("run_time", step_seconds * max(len(snapshots) - 1, 1))
+        super().__init__(view, rate_func=linear, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        # Every frame is drawn from the snapshots, never from the view's starting state: skip the copy.
+        return Mobject()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        if len(self.snapshots) == 1:
+            self.mobject.show(self.snapshots[0])
+            return
+        position = alpha * (len(self.snapshots) - 1)
+        index = min(int(position), len(self.snapshots) - 2)
+        fraction = position - index
+        before, after = self.snapshots[index], self.snapshots[index + 1]
+        self.mobject.show(_blend(before, after, fraction), nearest=before if fraction < 0.5 else after)
+
+
+class Fade(Animation):
+    """Fade a mobject in (or out) by scaling its own opacities.
+
+    manim's FadeIn/FadeOut copy the mobject two or three times, and copying Text
+    is slow (tens of milliseconds per line); captions change often, so this one
+    copies nothing.
+    """
+
+    def __init__(self, mobject: Mobject, out: bool = False, **kwargs):
+        super().__init__(mobject, remover=out, introducer=not out, **kwargs)
+        self.out = out
+        self.opacities = [(m, m.get_fill_opacity(), m.get_stroke_opacity()) for m in mobject.family_members_with_points()]
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        level = 1 - alpha if self.out else alpha
+        for part, fill, stroke in self.opacities:
+            part.set_fill(opacity=fill * level, family=False).set_stroke(opacity=stroke * level, family=False)
+
+
+def legend(entries: list[tuple[str, bool, str]], theme: Theme, size: float = 18) -> VGroup:
+    """Rows of (colour, dashed, text): a short line sample and its label."""
+    rows = VGroup()
+    for color, dashed, text in entries:
+        sample = Line(LEFT * 0.25, RIGHT * 0.25, stroke_color=color, stroke_width=4)
+        if dashed:
+            sample = DashedVMobject(sample, num_dashes=3, dashed_ratio=0.6)
+        rows.add(VGroup(sample, label(text, theme, size=size)).arrange(RIGHT, buff=0.15))
+    return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+
+
+def paragraph(text: str, theme: Theme, width: float, size: float = 20, color: str | None = None) -> VGroup:
+    """Lines of text (split at newlines), left aligned, shrunk if wider than ``width``."""
+    # An empty line keeps the height of a line of text, so paragraphs can be separated.
+    lines = VGroup(
+        *[label(line or "|", theme, size=size, color=color).set_opacity(1 if line else 0) for line in text.split("\n")]
+    )
+    lines.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+    if lines.width > width:
+        lines.scale_to_fit_width(width)
+    return lines
+

@@ -1,0 +1,214 @@
+"""Hinge geometry, with torch as the answer key: contributions, kinks, straight pieces, stored curves."""
+
+import json
+import math
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from nnexplain.geometry.hinges import (
+    build_order,
+    curve_arrays,
+    curve_snapshot,
+    interpolation_error,
+    linear_map,
+    max_fit_error,
+    output_kinks,
+    running_sums,
+    silent_units,
+    unit_kinks,
+)
+from nnexplain.models import MLP, TORCH_ACTIVATIONS
+from nnexplain.recorder import Recorder, model_params
+from nnexplain.rundir import load_run
+from nnexplain.schedule import spread_epochs
+
+from conftest import DATA
+
+CURVE_RUNS = ["sine-relu", "square-relu-3", "sine-linear"]
+
+
+def _torch_model(params, activation: str) -> MLP:
+    sizes = [params[0][0].shape[1]] + [weight.shape[0] for weight, _ in params]
+    model = MLP(sizes, activation).double()
+    with torch.no_grad():
+        for linear, (weight, bias) in zip(model.linears, params):
+            linear.weight.copy_(torch.from_numpy(np.asarray(weight, np.float64)))
+            linear.bias.copy_(torch.from_numpy(np.asarray(bias, np.float64)))
+    return model
+
+
+def _random_params(sizes, activation="relu", seed=0):
+    torch.manual_seed(seed)
+    return model_params(MLP(sizes, activation))
+
+
+def _last_hidden(model: MLP, x: np.ndarray) -> np.ndarray:
+    """(pre-activation, activation) of the last hidden layer, from torch."""
+    act = TORCH_ACTIVATIONS[model.activation]
+    a = torch.from_numpy(np.asarray(x, np.float64)[:, None])
+    with torch.no_grad():
+        for linear in model.linears[:-1]:
+            z = linear(a)
+            a = act(z)
+    return z.numpy(), a.numpy()
+
+
+@pytest.mark.parametrize("name", CURVE_RUNS)
+def test_units_add_up_to_the_network_output_at_every_sampled_x(name):
+    run = load_run(DATA / name)
+    for epoch in run.epochs:
+        stored, params = run.tensors(epoch), run.params(epoch)
+        x = stored["curve.x"].astype(np.float64)
+        assert len(x) >= 400 and x[0] == pytest.approx(run.dataset["domain"][0]) and x[-1] == pytest.approx(run.dataset["domain"][1])
+        model = _torch_model(params, run.activation)
+        with torch.no_grad():
+            output = model(torch.from_numpy(x[:, None])).numpy()[:, 0]
+        _, hidden = _last_hidden(model, x)
+        np.testing.assert_allclose(stored["curve.y"], output, atol=1e-5, err_msg=f"{name} epoch {epoch}")
+        np.testing.assert_allclose(stored["curve.units"], (hidden * params[-1][0][0]).T, atol=1e-5)
+        total = stored["curve.units"].astype(np.float64).sum(axis=0) + params[-1][1][0]
+        np.testing.assert_allclose(total, output, atol=1e-5, err_msg=f"{name} epoch {epoch}: units + bias != output")
+
+
+def test_one_hidden_layer_kinks_are_minus_b_over_w():
+    run = load_run(DATA / "square-relu-3")
+    domain = tuple(run.dataset["domain"])
+    for epoch in run.epochs:
+        params = run.params(epoch)
+        weight, bias = params[0][0][:, 0].astype(np.float64), params[0][1].astype(np.float64)
+        for unit, kinks in enumerate(unit_kinks(params, "relu", domain)):
+            expected = -bias[unit] / weight[unit]
+            if domain[0] < expected < domain[1]:
+                np.testing.assert_allclose(kinks, [expected], rtol=1e-9)
+            else:
+                assert len(kinks) == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_last_layer_kinks_are_exactly_where_each_unit_switches(seed):
+    params = _random_params([1, 8, 8, 1], seed=seed)
+    domain = (-3.0, 3.0)
+    kinks = unit_kinks(params, "relu", domain)
+    model = _torch_model(params, "relu")
+    x = np.linspace(*domain, 200_001)
+    pre, _ = _last_hidden(model, x)
+    found = 0
+    for unit, unit_kinks_ in enumerate(kinks):
+        sign = np.sign(pre[:, unit])
+        changes = np.flatnonzero(sign[:-1] * sign[1:] < 0)
+        assert len(unit_kinks_) == len(changes), f"unit {unit}: kinks {unit_kinks_} vs sign changes at {x[changes]}"
+        for kink, change in zip(unit_kinks_, changes):
+            assert x[change] <= kink <= x[change + 1]
+        if len(unit_kinks_):
+            at_kinks, _ = _last_hidden(model, unit_kinks_)
+            np.testing.assert_allclose(at_kinks[:, unit], 0, atol=1e-9)
+        found += len(unit_kinks_)
+    assert found > 0  # the test must exercise some kinks
+
+
+@pytest.mark.parametrize("sizes", [[1, 8, 8, 1], [1, 5, 5, 5, 1], [1, 3, 1]])
+def test_output_is_straight_between_its_kinks(sizes):
+    params = _random_params(sizes, seed=sum(sizes))
+    domain = (-2.5, 2.5)
+    kinks = output_kinks(params, "relu", domain)
+    assert np.all(np.diff(kinks) > 0) and np.all((kinks > domain[0]) & (kinks < domain[1]))
+    model = _torch_model(params, "relu")
+    ends = np.concatenate([[domain[0]], kinks, [domain[1]]])
+    for left, right in zip(ends[:-1], ends[1:]):
+        x = np.linspace(left, right, 7)
+        with torch.no_grad():
+            y = model(torch.from_numpy(x[:, None])).numpy()[:, 0]
+        np.testing.assert_allclose(np.diff(y, 2), 0, atol=1e-10, err_msg=f"not straight on [{left}, {right}]")
+
+
+def test_a_network_without_activation_is_one_line():
+    params = _random_params([1, 8, 8, 1], activation="identity", seed=3)
+    slope, intercept = linear_map(params)
+    model = _torch_model(params, "identity")
+    x = np.array([-2.0, 0.0, 1.0, 5.0])
+    with torch.no_grad():
+        y = model(torch.from_numpy(x[:, None])).numpy()[:, 0]
+    np.testing.assert_allclose(y, slope * x + intercept, rtol=1e-12)
+    assert all(len(kinks) == 0 for kinks in unit_kinks(params, "identity", (-1, 1)))
+    assert len(output_kinks(params, "identity", (-1, 1))) == 0
+
+
+def test_units_added_in_order_rebuild_the_output():
+    run = load_run(DATA / "sine-relu")
+    snapshot = curve_snapshot(run)
+    order = build_order(snapshot)
+    silent = silent_units(snapshot)
+    assert sorted(order + silent) == list(range(run.layers[-2]))
+    assert all(not np.any(snapshot.units[unit]) for unit in silent)
+    first_kinks = [snapshot.kinks[unit][0] for unit in order if len(snapshot.kinks[unit])]
+    assert first_kinks == sorted(first_kinks)
+    sums = running_sums(snapshot, order)
+    assert len(sums) == len(order) + 1
+    np.testing.assert_allclose(sums[0], snapshot.output_bias)
+    np.testing.assert_allclose(sums[-1], snapshot.output, atol=1e-5)
+    for values in snapshot.kink_values:  # a unit's own ReLU cut is where it is 0
+        np.testing.assert_allclose(values, 0, atol=1e-6)
+
+
+def test_max_error_is_measured_on_the_whole_curve():
+    run = load_run(DATA / "sine-relu")
+    error, whole = max_fit_error(run)
+    assert whole and error <= 0.05
+    assert error == pytest.approx(run.final_metrics["val_max_error"], abs=1e-5)  # same 401-point grid
+
+
+def test_max_error_falls_back_to_the_probe_without_a_known_target(tmp_path):
+    target = tmp_path / "run"
+    shutil.copytree(DATA / "square-relu-3", target)
+    manifest = json.loads((target / "manifest.json").read_text())
+    del manifest["dataset"]["function"]
+    (target / "manifest.json").write_text(json.dumps(manifest))
+    run = load_run(target)
+    error, whole = max_fit_error(run)
+    assert not whole
+    model = _torch_model(run.params(), "relu")
+    with torch.no_grad():
+        predicted = model(torch.from_numpy(run.probe["inputs"].astype(np.float64))).numpy()
+    assert error == pytest.approx(np.abs(predicted - run.probe["labels"]).max(), abs=1e-5)
+
+
+def test_straight_pieces_of_sin_miss_by_pi_squared_over_2n_squared():
+    for pieces in (4, 10, 14):
+        assert interpolation_error(np.sin, (-math.pi, math.pi), pieces) == pytest.approx(math.pi**2 / (2 * pieces**2), rel=1e-4)
+
+
+def test_only_one_dimensional_regressions_with_a_domain_get_curves():
+    params = _random_params([1, 4, 1])
+    regression = {"layers": [1, 4, 1], "activation": "relu", "output": "identity", "dataset": {"task": "regress", "domain": [-1, 1]}}
+    assert set(curve_arrays(params, regression)) == {"curve.x", "curve.y", "curve.units"}
+    assert curve_arrays(params, {**regression, "dataset": {"task": "regress"}}) == {}
+    mnist = load_run(DATA / "mnist-relu")
+    assert curve_arrays(mnist.params(), mnist.manifest) == {}
+    assert not any(name.startswith("curve.") for name in mnist.tensors())
+
+
+def test_a_users_own_loop_records_the_same_curves(tmp_path):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(1, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    x = torch.linspace(-2, 2, 50)[:, None]
+    description = {"name": "mine", "task": "regress", "domain": [-2.0, 2.0]}
+    recorder = Recorder(model, tmp_path / "run", probe=(x[::10], x[::10] ** 2), task="regress", dataset=description)
+    recorder.snapshot(epoch=0)
+    recorder.finish()
+    run = load_run(tmp_path / "run")
+    expected = curve_arrays(model_params(model), run.manifest)
+    for name, values in expected.items():
+        np.testing.assert_array_equal(run.tensors()[name], values)
+    assert run.tensors()["curve.units"].shape == (4, 401)
+
+
+def test_spread_epochs_keeps_the_ends_and_the_early_snapshots():
+    recorded = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144]
+    picked = spread_epochs(recorded, 5)
+    assert picked[0] == 0 and picked[-1] == 144 and len(picked) == 5
+    assert set(picked) <= set(recorded) and picked == sorted(picked)
+    assert spread_epochs(recorded, 50) == recorded
+    assert spread_epochs(recorded, 1) == [144]
