@@ -19,7 +19,7 @@ from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.steps import composite_map, layer_steps
-from nnexplain.mobjects.style import fmt_percent, formula, label
+from nnexplain.mobjects.style import fmt_percent, formula
 from nnexplain.scenes import plane_story
 
 __all__ = ["LinearCollapse"]
@@ -65,8 +65,7 @@ class LinearCollapse(plane_story.PlaneStory):
         numbers = VGroup(product, shift).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         steps = layer_steps(self.stages[0], weight, bias, "identity", 0, self.steps[-1].projection)
         names = ("1  One linear map   x ↦ Wx", "2  One shift   + b")
-        rows = VGroup(*(label(name, self.theme, 24, self.theme.muted) for name in names))
-        rows = self.at_column(rows.arrange(DOWN, buff=0.22, aligned_edge=LEFT), 0.75)
+        rows = self.at_column(self.rows(names), 0.75)
         self.play(
             *self.caption("header", self.heading("All layers as one")),
             *self.caption("rows", rows),

@@ -164,8 +164,14 @@ class PlaneStory(RunScene):
         names = [f"1  Linear map   x ↦ W{k}x", f"2  Shift   + b{k}"]
         if self.run.activation != "identity" and layer < len(self.params) - 1:
             names.append(f"3  {self.run.activation}, coordinate by coordinate")
+        return self.rows(names)
+
+    def rows(self, names: list[str]) -> VGroup:
+        """One muted line per step, their tops evenly spaced (subscripts must not push rows apart)."""
         rows = VGroup(*(label(name, self.theme, 24, self.theme.muted) for name in names))
-        return rows.arrange(DOWN, buff=0.22, aligned_edge=LEFT)
+        for index, row in enumerate(rows):
+            row.move_to([0, -0.45 * index, 0], aligned_edge=LEFT + UP)
+        return rows
 
     def detail_for(self, step: Step) -> str:
         k, motion = sub(step.layer + 1), step.layer_motion
