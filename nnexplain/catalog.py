@@ -44,6 +44,37 @@ def _mnist_classifier(manifest: dict[str, Any]) -> str | None:
     return None
 
 
+def _warps(manifest: dict[str, Any]) -> str | None:
+    layers = manifest["layers"]
+    if layers[0] != 2:
+        return f"takes {layers[0]} inputs; the scene draws networks on 2-D data (train spiral, circles-3, moons-relu, ...)"
+    if not manifest["dataset"].get("warp_grid"):
+        return "has no recorded warps: its data set description names no warp_grid (see nnexplain.datasets.toy2d.warp_grid_spec)"
+    if manifest["output"] != "softmax" or layers[-1] != 2:
+        return f"ends in {layers[-1]} {manifest['output']} outputs; the scene needs a two-class classifier (softmax over 2)"
+    return None
+
+
+def _folding(manifest: dict[str, Any]) -> str | None:
+    if manifest["activation"] not in ("sigmoid", "tanh", "relu"):
+        return f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh or relu hidden layers"
+    return _warps(manifest)
+
+
+def _linear(manifest: dict[str, Any]) -> str | None:
+    if manifest["activation"] != "identity":
+        return f"uses activation {manifest['activation']!r}; the scene needs a purely linear network (activation identity)"
+    return _warps(manifest)
+
+
+def _lifting(manifest: dict[str, Any]) -> str | None:
+    layers = manifest["layers"]
+    if len(layers) < 3 or layers[1] != 3:
+        shape = "-".join(map(str, layers))
+        return f"is a {shape} network; the scene needs three units in the first hidden layer (2-3-…, like circles-3)"
+    return _folding(manifest)
+
+
 def _curve_regression(manifest: dict[str, Any]) -> str | None:
     """A 1-input, 1-output regression whose data set description says where to sample its curve."""
     layers, task = manifest["layers"], manifest["dataset"].get("task")
@@ -82,6 +113,31 @@ SCENES: dict[str, SceneInfo] = {
             "mnist",
             "a trained MNIST network lights up, layer by layer, digit by digit",
             _mnist_classifier,
+        ),
+        SceneInfo(
+            "fold",
+            "nnexplain.scenes.fold",
+            "Fold",
+            "spiral",
+            "a 2-D classifier folds its input plane, layer by layer, until one straight line separates the classes",
+            _folding,
+        ),
+        SceneInfo(
+            "linear-collapse",
+            "nnexplain.scenes.linear_collapse",
+            "LinearCollapse",
+            "spiral-linear",
+            "linear layers without activation amount to one matrix: grid lines stay straight, the boundary a line",
+            _linear,
+        ),
+        SceneInfo(
+            "lift",
+            "nnexplain.scenes.lift",
+            "Lift",
+            "circles-3",
+            "three hidden units lift a disk out of its ring into 3-D, where a plane separates them; two units cannot",
+            _lifting,
+            also_needs=("circles-2",),
         ),
         SceneInfo(
             "relu-sine",

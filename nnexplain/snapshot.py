@@ -17,6 +17,7 @@ import numpy as np
 
 from nnexplain.forward import forward_trace
 from nnexplain.geometry.hinges import curve_arrays
+from nnexplain.geometry.warp import warp_contributor
 
 __all__ = ["snapshot_tensors", "CONTRIBUTORS"]
 
@@ -26,6 +27,7 @@ Contributor = Callable[[Params, dict[str, Any]], dict[str, np.ndarray]]
 # Each contributor decides from the manifest whether it applies and returns {} when it does not.
 CONTRIBUTORS: list[Contributor] = []
 CONTRIBUTORS.append(curve_arrays)  # 1-D regressions: sampled curve and per-unit contributions
+CONTRIBUTORS.append(warp_contributor)  # 2-D inputs: the grid's image after every layer
 
 
 def probe_activations(params: Params, activation: str, output: str, inputs: np.ndarray) -> dict[str, np.ndarray]:

@@ -48,3 +48,8 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
         env={**os.environ, **(env or {})},
         timeout=600,
     )
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA

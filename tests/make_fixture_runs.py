@@ -18,9 +18,21 @@ from nnexplain.train import train
 
 DATA = Path(__file__).parent / "data"
 
+
+def _plane(config):
+    """2-D runs: the initialisation and the final network only, since each snapshot holds the grid's warps."""
+    return config.with_overrides(max_snapshots=2, device="cpu")
+
+
 FIXTURES = {
     "mnist-sigmoid": lambda: get_recipe("mnist").config.with_overrides(max_snapshots=4, device="cpu"),
     "mnist-relu": lambda: ACTIVATION_DEFAULTS["mnist"]("relu").with_overrides(max_snapshots=4, device="cpu"),
+    "spiral": lambda: _plane(get_recipe("spiral").config),
+    "spiral-sigmoid": lambda: _plane(ACTIVATION_DEFAULTS["spiral"]("sigmoid")),
+    "spiral-linear": lambda: _plane(get_recipe("spiral-linear").config),
+    "circles-2": lambda: _plane(get_recipe("circles-2").config),
+    "circles-3": lambda: _plane(get_recipe("circles-3").config),
+    "moons-relu": lambda: _plane(get_recipe("moons-relu").config),
     "sine-linear": lambda: get_recipe("sine-linear").config.with_overrides(max_snapshots=8, device="cpu"),
     "sine-relu": lambda: get_recipe("sine-relu").config.with_overrides(max_snapshots=8, device="cpu"),
     "square-relu-3": lambda: get_recipe("square-relu-3").config.with_overrides(max_snapshots=8, device="cpu"),

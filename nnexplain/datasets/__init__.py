@@ -60,9 +60,19 @@ def _curve(name: str):
     return load
 
 
+def _toy2d(name: str):
+    def load(data_dir: str | None = None, **options: Any) -> Dataset:
+        from nnexplain.datasets.toy2d import load_toy2d
+
+        return load_toy2d(name, **options)
+
+    return load
+
+
 # Name -> loader(data_dir=None, **dataset_options). Loaders import their module lazily.
 LOADERS = {"mnist": _mnist}
 LOADERS.update({"sine": _curve("sine"), "square": _curve("square")})
+LOADERS.update({name: _toy2d(name) for name in ("spiral", "circles", "xor", "moons", "gauss")})
 
 
 def load_dataset(name: str, data_dir: str | None = None, **options: Any) -> Dataset:

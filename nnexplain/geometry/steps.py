@@ -1,0 +1,101 @@
+"""A network's action on space cut into the steps a scene animates, with nothing drawn yet.
+
+Each layer becomes up to four :class:`Step` objects: a ``mirror`` (only when
+det W < 0), the ``linear`` map along an invertible path, the ``shift`` by the
+bias, and the pointwise ``activate`` (left out for the identity). Every step
+carries its motion (t ↦ grid and points, in the layer's own coordinates), the
+:class:`~nnexplain.geometry.warp.Projection` that draws it, and the extent a view
+needs to hold the whole motion, so a scene can zoom before the picture leaves it.
+
+:func:`composite_map` folds a purely linear network into the single affine map
+it equals: W = W_L ⋯ W_2·W_1 and b = W_L ⋯ W_2·b_1 + ⋯ + b_L.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from nnexplain.geometry.warp import LayerMotion, Projection, Representation, nice_extent
+
+__all__ = ["Step", "layer_steps", "network_steps", "state_extent", "composite_map"]
+
+Motion = Callable[[float], tuple[np.ndarray, np.ndarray]]
+SAMPLES = np.linspace(0.0, 1.0, 9)  # where a motion is sampled to find its extent
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # "mirror", "linear", "shift" or "activate"
+    layer: int
+    motion: Motion
+    projection: Projection
+    extent: float  # a round number at least the largest |display coordinate| along the motion
+    layer_motion: LayerMotion
+
+
+def state_extent(state: tuple[np.ndarray, np.ndarray], projection: Projection) -> float:
+    grid, points = state
+    return float(max(np.abs(projection(grid)).max(), np.abs(projection(points)).max()))
+
+
+def _extent(motion: Motion, projection: Projection) -> float:
+    return nice_extent(1.05 * max(state_extent(motion(t), projection) for t in SAMPLES))
+
+
+def layer_steps(
+    start: Representation, weight: np.ndarray, bias: np.ndarray, activation: str, layer: int, projection: Projection
+) -> list[Step]:
+    """The steps of one affine map (then ``activation``) applied to ``start``."""
+    motion = LayerMotion(start, weight, bias, activation)
+    kinds = (["mirror"] if motion.mirrors else []) + ["linear", "shift"]
+    if activation != "identity":
+        kinds.append("activate")
+    steps = []
+    for kind in kinds:
+        function = {"mirror": _mirror(motion), "linear": motion.linear, "shift": motion.shift, "activate": motion.activate}[kind]
+        steps.append(Step(kind, layer, function, projection, _extent(function, projection), motion))
+    return steps
+
+
+def network_steps(
+    stages: list[Representation],
+    params: list[tuple[np.ndarray, np.ndarray]],
+    activation: str,
+    dims: int = 2,
+    include_output: bool = False,
+) -> list[Step]:
+    """The steps of every hidden layer (and of the output layer's affine map when asked).
+
+    ``stages`` are a snapshot's :func:`~nnexplain.geometry.warp.representations`;
+    each layer's motion starts from the recorded representation before it, and its
+    projection is fitted on the data points' representation that layer produces.
+    """
+    ends = {(s.layer, s.stage): s for s in stages}
+    steps: list[Step] = []
+    start = stages[0]
+    for layer in range(len(params) if include_output else len(params) - 1):
+        weight, bias = params[layer]
+        layer_activation = "identity" if layer == len(params) - 1 else activation
+        end = ends.get((layer, "act")) or ends[(layer, "pre")]
+        steps += layer_steps(start, weight, bias, layer_activation, layer, Projection.fit(end.points, dims))
+        start = end
+    return steps
+
+
+def _mirror(motion: LayerMotion) -> Motion:
+    """The jump to the mirror image: the layer's input before t = 1/2, its mirror image from then on."""
+    unmoved, mirrored = motion.unmoved(), motion.linear(0.0)
+    return lambda t: mirrored if t >= 0.5 else unmoved
+
+
+def composite_map(params: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The one affine map (W, b) a stack of affine layers with no activation amounts to."""
+    weight = np.eye(np.asarray(params[0][0]).shape[1])
+    bias = np.zeros(weight.shape[0])
+    for layer_weight, layer_bias in params:
+        layer_weight = np.asarray(layer_weight, np.float64)
+        weight, bias = layer_weight @ weight, layer_weight @ bias + np.asarray(layer_bias, np.float64)
+    return weight, bias

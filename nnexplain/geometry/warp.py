@@ -1,0 +1,202 @@
+"""What each layer of a network does to its 2-D input space, in plain numpy.
+
+A *warp* is the image of a dense grid of the input plane (``lines`` vertical
+and ``lines`` horizontal lines of ``points`` samples each, over the rectangle
+the data set's description names in ``warp_grid``) after every stage of the
+network. Every snapshot of a 2-D run stores, for each layer ``i``:
+
+    warp.pre.i   (2·lines, points, width)   after the affine map  W·x + b
+    warp.act.i   (2·lines, points, width)   after the activation (hidden layers only)
+
+as float32. The output layer's softmax is left out: it is not a map of space
+but a reading of the logits; so is ``act`` when the activation is the identity,
+where it would repeat ``pre``. The data points' images are the probe's ``pre.i``
+and ``act.i``, which every snapshot already holds; the 2-D recipes put the
+whole validation set into the probe.
+
+For display, a representation of width 1 or 2 (or 3 in a 3-D scene) is drawn
+as it is; wider ones go through :class:`Projection`, principal component
+analysis fitted on the data points' representation, and a scene must say on
+screen that it shows a projection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nnexplain.forward import ACTIVATIONS, forward_trace
+from nnexplain.geometry.paths import MatrixPath, lift_matrix
+
+__all__ = [
+    "GridSpec",
+    "grid_lines",
+    "layer_warps",
+    "warp_contributor",
+    "Representation",
+    "representations",
+    "Projection",
+    "LayerMotion",
+    "nice_extent",
+]
+
+Params = list[tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    bounds: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max
+    lines: int  # per direction
+    points: int  # per line
+
+    @classmethod
+    def from_dataset(cls, description: dict[str, Any]) -> "GridSpec | None":
+        """The grid a data set's description asks for; None when it names none."""
+        spec = description.get("warp_grid")
+        if not spec:
+            return None
+        return cls(tuple(float(b) for b in spec["bounds"]), int(spec["lines"]), int(spec["points"]))
+
+
+def grid_lines(spec: GridSpec) -> np.ndarray:
+    """(2·lines, points, 2): the vertical lines (x fixed) left to right, then the horizontal ones bottom up."""
+    x_min, x_max, y_min, y_max = spec.bounds
+    xs, ys = np.linspace(x_min, x_max, spec.lines), np.linspace(y_min, y_max, spec.lines)
+    along_x, along_y = np.linspace(x_min, x_max, spec.points), np.linspace(y_min, y_max, spec.points)
+    vertical = np.stack(np.broadcast_arrays(xs[:, None], along_y[None, :]), axis=-1)
+    horizontal = np.stack(np.broadcast_arrays(along_x[None, :], ys[:, None]), axis=-1)
+    return np.concatenate([vertical, horizontal])
+
+
+def layer_warps(params: Params, activation: str, spec: GridSpec) -> dict[str, np.ndarray]:
+    """The grid's image after every affine map and every hidden activation, as float32."""
+    grid = grid_lines(spec)
+    shape = grid.shape[:2]
+    trace = forward_trace(params, activation, "identity", grid.reshape(-1, 2))
+    arrays = {}
+    for index, (pre, act) in enumerate(trace):
+        arrays[f"warp.pre.{index}"] = pre.reshape(*shape, -1).astype(np.float32)
+        if index < len(trace) - 1 and activation != "identity":
+            arrays[f"warp.act.{index}"] = act.reshape(*shape, -1).astype(np.float32)
+    return arrays
+
+
+def warp_contributor(params: Params, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Snapshot contributor: warps for runs with 2-D input whose data set names a ``warp_grid``."""
+    spec = GridSpec.from_dataset(manifest.get("dataset", {}))
+    if manifest["layers"][0] != 2 or spec is None:
+        return {}
+    return layer_warps(params, manifest["activation"], spec)
+
+
+@dataclass(frozen=True)
+class Representation:
+    """Where the grid and the data points are after one stage of the network."""
+
+    stage: str  # "input", "pre" (after W·x + b) or "act" (after the activation)
+    layer: int  # -1 for the input
+    grid: np.ndarray  # (lines, points, width)
+    points: np.ndarray  # (n, width)
+
+    @property
+    def width(self) -> int:
+        return self.grid.shape[-1]
+
+
+def representations(tensors: dict[str, np.ndarray], inputs: np.ndarray, spec: GridSpec) -> list[Representation]:
+    """The input and every recorded stage of one snapshot, in order (the logits last)."""
+    stages = [Representation("input", -1, grid_lines(spec), np.asarray(inputs, np.float64))]
+    layer = 0
+    while f"warp.pre.{layer}" in tensors:
+        for stage in ("pre", "act"):
+            if f"warp.{stage}.{layer}" in tensors:
+                grid = tensors[f"warp.{stage}.{layer}"].astype(np.float64)
+                stages.append(Representation(stage, layer, grid, tensors[f"{stage}.{layer}"].astype(np.float64)))
+        layer += 1
+    return stages
+
+
+@dataclass(frozen=True)
+class Projection:
+    """x ↦ (x − centre)·basis: how a representation of any width is drawn in ``dims`` dimensions."""
+
+    centre: np.ndarray
+    basis: np.ndarray  # (width, dims)
+    is_projection: bool  # False when the representation is drawn as it is (zero padded)
+
+    @classmethod
+    def fit(cls, data: np.ndarray, dims: int) -> "Projection":
+        """As it is when the width is at most ``dims``, else PCA on ``data`` (rows are points)."""
+        width = data.shape[1]
+        if width <= dims:
+            return cls(np.zeros(width), np.eye(width, dims), False)
+        centre = data.mean(axis=0)
+        _, _, vt = np.linalg.svd(data - centre, full_matrices=False)
+        components = vt[:dims].T
+        # Fix each component's sign (largest loading positive) so snapshots do not flip at random.
+        signs = np.sign(components[np.argmax(np.abs(components), axis=0), np.arange(dims)])
+        return cls(centre, components * signs, True)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return (x - self.centre) @ self.basis
+
+
+class LayerMotion:
+    """The three steps of one layer, each a function of t ∈ [0, 1] returning (grid, points).
+
+    ``linear(t)`` moves the layer's input x to W·x along a :class:`~.paths.MatrixPath`
+    (from the mirror when det W < 0; see :attr:`path`) when W is square; two units
+    feeding three ride the invertible :func:`~.paths.lift_matrix`; any other shape
+    blends straight, with the narrower side zero padded. ``shift(t)`` adds t·b,
+    and ``activate(t)`` is x ↦ (1 − t)·x + t·σ(x).
+    """
+
+    def __init__(self, start: Representation, weight: np.ndarray, bias: np.ndarray, activation: str):
+        self.grid, self.points = start.grid, start.points
+        self.weight, self.bias = np.asarray(weight, np.float64), np.asarray(bias, np.float64)
+        self.activation = activation
+        out_width, in_width = self.weight.shape
+        self.path: MatrixPath | None = None
+        self.lifted = False
+        if out_width == in_width <= 3 and abs(np.linalg.det(self.weight)) > 1e-9:
+            self.path = MatrixPath(self.weight)
+        elif (out_width, in_width) == (3, 2) and np.linalg.norm(np.cross(*self.weight.T)) > 1e-9:
+            self.path, self.lifted = MatrixPath(lift_matrix(self.weight)), True
+        self.width = max(out_width, in_width) if self.path is None else out_width
+        self.mapped = (self.grid @ self.weight.T, self.points @ self.weight.T)
+
+    @property
+    def mirrors(self) -> bool:
+        return self.path is not None and self.path.mirror is not None
+
+    def _pad(self, x: np.ndarray) -> np.ndarray:
+        return np.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, self.width - x.shape[-1])])
+
+    def linear(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+        if self.path is None:
+            return tuple((1 - t) * self._pad(x) + t * self._pad(y) for x, y in zip((self.grid, self.points), self.mapped))
+        matrix = self.path.at(t)
+        return tuple(self._pad(x) @ matrix.T for x in (self.grid, self.points))
+
+    def unmoved(self) -> tuple[np.ndarray, np.ndarray]:
+        """The layer's input, zero padded to the width the linear step moves in."""
+        return self._pad(self.grid), self._pad(self.points)
+
+    def shift(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+        return tuple(y + t * self.bias for y in self.mapped)
+
+    def activate(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+        pre = self.shift(1.0)
+        return tuple((1 - t) * z + t * ACTIVATIONS[self.activation](z) for z in pre)
+
+
+def nice_extent(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) at least ``value``."""
+    value = max(float(value), 1e-6)
+    power = 10.0 ** np.floor(np.log10(value))
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * power >= value * (1 - 1e-9):
+            return float(step * power)
+    return float(10 * power)

@@ -1,0 +1,128 @@
+"""The space-folding scenes: which runs they accept, and their last frames."""
+
+from pathlib import Path
+
+import pytest
+
+from frames import check_frame, render_last_frame
+from nnexplain.catalog import check_run_suits, get_scene
+from nnexplain.errors import RunError
+from nnexplain.rundir import load_run
+
+from conftest import run_cli
+
+
+@pytest.mark.parametrize(
+    "scene, fixture, reason",
+    [
+        ("fold", "mnist-sigmoid", "takes 784 inputs"),
+        ("fold", "spiral-linear", "uses activation 'identity'"),
+        ("linear-collapse", "spiral", "uses activation 'tanh'; the scene needs a purely linear network"),
+        ("lift", "spiral", "is a 2-2-2-2-2-2 network; the scene needs three units in the first hidden layer"),
+        ("lift", "circles-2", "is a 2-2-2 network"),
+    ],
+)
+def test_scenes_refuse_runs_they_cannot_draw(scene, fixture, reason, data_dir):
+    run_dir = data_dir / fixture
+    with pytest.raises(RunError, match=f"scene '{scene}' cannot draw run {run_dir}: it {reason}"):
+        check_run_suits(get_scene(scene), load_run(run_dir).manifest, str(run_dir))
+
+
+@pytest.mark.parametrize(
+    "scene, fixture",
+    [("fold", "spiral"), ("fold", "moons-relu"), ("fold", "spiral-sigmoid"), ("fold", "circles-3"), ("linear-collapse", "spiral-linear"), ("lift", "circles-3")],
+)
+def test_scenes_accept_their_runs(scene, fixture, data_dir):
+    check_run_suits(get_scene(scene), load_run(data_dir / fixture).manifest, "here")
+
+
+def test_a_run_without_recorded_warps_is_refused(data_dir):
+    manifest = {**load_run(data_dir / "spiral").manifest}
+    manifest["dataset"] = {k: v for k, v in manifest["dataset"].items() if k != "warp_grid"}
+    with pytest.raises(RunError, match="it has no recorded warps"):
+        check_run_suits(get_scene("fold"), manifest, "there")
+
+
+def test_render_refuses_an_unsuited_run_in_one_line(data_dir, tmp_path):
+    result = run_cli("render", "lift", "--run", data_dir / "spiral", "--format", "png", "--out", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"nnexplain: error: scene 'lift' cannot draw run {data_dir / 'spiral'}: it is a 2-2-2-2-2-2 network; "
+        "the scene needs three units in the first hidden layer (2-3-…, like circles-3)"
+    ]
+
+
+def _lift_with(contrast: Path):
+    from nnexplain.scenes.lift import Lift
+
+    return type("Lift", (Lift,), {"contrast_run_dir": contrast})
+
+
+def test_lift_refuses_a_contrast_run_that_is_not_two_units(data_dir, tmp_path):
+    from manim import tempconfig
+
+    scene_class = type("Lift", (_lift_with(data_dir / "spiral"),), {"run_dir": data_dir / "circles-3"})
+    with tempconfig({"media_dir": str(tmp_path), "dry_run": True, "verbosity": "ERROR"}):
+        with pytest.raises(RunError, match="cannot use contrast run .*spiral: it is a 2-2-2-2-2-2 network"):
+            scene_class().setup()
+
+
+@pytest.mark.graphical
+@pytest.mark.parametrize("fixture", ["spiral", "moons-relu", "spiral-sigmoid"])
+def test_fold_last_frame(fixture, data_dir, tmp_path, request):
+    from nnexplain.scenes.fold import Fold
+
+    frame = render_last_frame(Fold, data_dir / fixture, tmp_path)
+    check_frame(f"fold-{fixture}", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
+
+
+@pytest.mark.graphical
+def test_linear_collapse_last_frame(data_dir, tmp_path, request):
+    from nnexplain.scenes.linear_collapse import LinearCollapse
+
+    frame = render_last_frame(LinearCollapse, data_dir / "spiral-linear", tmp_path)
+    check_frame("linear-collapse", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
+
+
+@pytest.mark.graphical
+def test_lift_last_frame(data_dir, tmp_path, request):
+    frame = render_last_frame(_lift_with(data_dir / "circles-2"), data_dir / "circles-3", tmp_path)
+    check_frame("lift", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
+
+
+def test_warp_moves_the_plane_along_the_motion_and_between_views():
+    import numpy as np
+    from manim import linear
+
+    from nnexplain.geometry.warp import Projection
+    from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane
+    from nnexplain.mobjects.style import Theme
+
+    grid, points, labels = np.zeros((4, 5, 2)), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 1])
+    near, far = (PlaneView(Projection.fit(points, 2), scale) for scale in (1.0, 3.0))
+    theme = Theme(palette=("#112233", "#445566"))
+    plane = WarpedPlane(grid, points, labels, near, theme)
+    assert [dots.get_fill_color().to_hex().upper() for dots in plane.dots] == ["#112233", "#445566"]
+    warp = Warp(plane, lambda t: (grid + t, points * (1 + t)), view=far, rate_func=linear)
+    warp.begin()
+    warp.interpolate(0.5)
+    np.testing.assert_allclose(plane.points_state, points * 1.5)
+    np.testing.assert_allclose(plane.scene_points[:, :2], points * 1.5 * 2.0)  # halfway from scale 1 to 3
+    warp.finish()
+    np.testing.assert_allclose(plane.scene_points[:, :2], points * 2 * 3.0)
+
+
+def test_a_subclass_picks_another_snapshot(data_dir, tmp_path):
+    from manim import tempconfig
+
+    from nnexplain.scenes.fold import Fold
+
+    run_dir = data_dir / "spiral"
+    first = load_run(run_dir).epochs[0]
+    scene_class = type("Fold", (Fold,), {"run_dir": run_dir, "epoch": first, "step_seconds": 0.5})
+    with tempconfig({"media_dir": str(tmp_path), "dry_run": True, "verbosity": "ERROR"}):
+        scene = scene_class()
+        scene.setup()
+    for (weight, _), (expected, _) in zip(scene.params, load_run(run_dir).params(first)):
+        assert (weight == expected).all()
+    assert scene.metrics == load_run(run_dir).snapshot(first)["metrics"]
