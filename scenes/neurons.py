@@ -42,7 +42,8 @@ from nnexplain.mobjects.style import fmt_count, fmt_percent, formula, label
 from nnexplain.scene_base import RunScene
 
 LAYER_X = (-3.2, -1.0, 1.2, 3.3)
-IMAGE_CENTER = np.array([-5.55, 0.35, 0])
+IMAGE_CENTER = np.array([-5.6, 0.35, 0])
+PIXEL_SIZE = 0.095  # a 28-pixel image is 2.66 wide: it ends left of the input brace's label
 PANEL_X = 5.75
 
 
@@ -172,6 +173,7 @@ class Neurons(RunScene):
             run_time=self.t(0.8),
         )
         self.image, self.caption = image, caption
+        self.bring_to_front(self.markers)  # the new image came in on top of them
         self.play(*self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.6))
         for layer in range(1, len(self.view.layers)):
             values = self.view.brightness(probe)[layer]
@@ -200,7 +202,7 @@ class Neurons(RunScene):
         return self.view.probe_inputs[probe].reshape(image_shape(self.run))
 
     def pixel_image(self, probe: int) -> PixelImage:
-        image = PixelImage(self.image_values(probe), pixel_size=0.1, frame_color=self.theme.neuron_stroke)
+        image = PixelImage(self.image_values(probe), pixel_size=PIXEL_SIZE, frame_color=self.theme.neuron_stroke)
         return image.move_to(IMAGE_CENTER)
 
     def digit_caption(self, probe: int) -> VGroup:
