@@ -200,7 +200,7 @@ def prediction_image(probability: np.ndarray, theme: Theme, height: float, stren
     pixels = np.concatenate([rgb, np.ones_like(p)], axis=-1)
     image = ImageMobject((255 * np.clip(pixels, 0, 1)).astype(np.uint8))
     image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])  # a smooth boundary from a small raster
-    return image.set_height(height)
+    return image.scale_to_fit_height(height)
 
 
 def class_legend(classes: list[str], theme: Theme, size: float = 20):
