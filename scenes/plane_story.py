@@ -14,7 +14,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
 
 from nnexplain.geometry.boundary import class_one_probability, clip_line, split_square
-from nnexplain.geometry.steps import Step, network_steps
+from nnexplain.geometry.steps import Step, network_steps, state_extent
 from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, representations
 from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, class_legend, prediction_image
 from nnexplain.mobjects.style import formula, label
@@ -208,6 +208,9 @@ class PlaneStory(RunScene):
             row = {"mirror": 0, "linear": 0, "shift": 1, "activate": 2}[step.kind]
             self.highlight(rows, row)
             self.play_step(step, *self.caption("detail", self.detail(self.detail_for(step))))
+        # End the beat on the layer's result at a readable size, not in the view its steps needed.
+        last = steps[-1]
+        self.fit_view(last, nice_extent(1.05 * state_extent(last.motion(1.0), last.projection)))
 
     # --- the ending: a boundary, then back to the input --------------------------------------------
 
