@@ -21,8 +21,10 @@ from typing import Callable
 import numpy as np
 from manim import RESAMPLING_ALGORITHMS, Animation, ImageMobject, ManimColor, Mobject, VGroup, VMobject
 
-from nnexplain.geometry.warp import Projection
+from nnexplain.errors import RunError
+from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, representations
 from nnexplain.mobjects.style import Theme, label
+from nnexplain.rundir import Run
 
 __all__ = ["PlaneView", "WarpedPlane", "Warp", "polyline_points", "prediction_image", "class_legend"]
 
@@ -143,6 +145,22 @@ class WarpedPlane(VGroup):
         ]
         self.add(self.interior, self.border, *self.dots)
         self.set_state(grid, points)
+
+    @classmethod
+    def from_run(
+        cls, run: Run, stage: int = 0, epoch: int | None = None, half_size: float = 3.0, theme: Theme | None = None
+    ) -> "WarpedPlane":
+        """Stage ``stage`` of ``run`` (0: the input plane, then each recorded pre/act stage), fitted to a
+        square panel of half width ``half_size`` at the origin; widths above 2 are drawn through PCA."""
+        spec = GridSpec.from_dataset(run.dataset)
+        if spec is None:
+            raise RunError(f"run {run.path} records no warps: its data set has no 2-D warp grid")
+        stages = representations(run.tensors(epoch), run.probe["inputs"], spec)
+        chosen = stages[stage]
+        projection = Projection.fit(chosen.points, 2)
+        extent = nice_extent(1.05 * float(np.abs(projection(chosen.grid)).max()))
+        view = PlaneView.fitting(projection, extent, half_size)
+        return cls(chosen.grid, chosen.points, run.probe["labels"], view, theme or Theme())
 
     def set_state(self, grid: np.ndarray, points: np.ndarray, view: Callable | None = None) -> "WarpedPlane":
         """Put the grid and points at these representation coordinates (in ``view``, else the current one)."""
