@@ -24,7 +24,21 @@ from nnexplain.mobjects.style import Theme
 from nnexplain.errors import RunError
 from nnexplain.rundir import Run, load_run
 
-__all__ = ["RunSceneMixin", "RunScene", "RunThreeDScene"]
+__all__ = ["RunSceneMixin", "RunScene", "RunThreeDScene", "locate_run"]
+
+
+def locate_run(explicit: Path | None, env_var: str, recipe: str | None, owner: str) -> Path:
+    """Where a scene's run is: ``explicit`` (a class attribute), else ``$env_var``, else the
+    cached default run of ``recipe`` (trained once, before any animation)."""
+    if explicit is not None:
+        return Path(explicit)
+    if os.environ.get(env_var):
+        return Path(os.environ[env_var])
+    if recipe is None:
+        raise RunError(f"{owner} has no run: set ${env_var}, or give the class a run directory or default recipe")
+    from nnexplain.cache import ensure_default_run
+
+    return ensure_default_run(recipe)
 
 
 class RunSceneMixin:
@@ -36,16 +50,8 @@ class RunSceneMixin:
 
     @classmethod
     def resolve_run_dir(cls) -> Path:
-        if cls.run_dir is not None:
-            return Path(cls.run_dir)
-        if os.environ.get("NNEXPLAIN_RUN"):
-            return Path(os.environ["NNEXPLAIN_RUN"])
         recipe = get_scene(cls.scene_name).recipe if cls.scene_name else cls.default_recipe
-        if recipe is None:
-            raise RunError(f"{cls.__name__} has no run: set $NNEXPLAIN_RUN, or give the class a run_dir or default_recipe")
-        from nnexplain.cache import ensure_default_run
-
-        return ensure_default_run(recipe)
+        return locate_run(cls.run_dir, "NNEXPLAIN_RUN", recipe, cls.__name__)
 
     def setup(self) -> None:
         super().setup()

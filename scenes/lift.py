@@ -18,7 +18,6 @@ cached default run of the ``circles-2`` recipe (trained once, like any default r
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -33,7 +32,7 @@ from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, represent
 from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, class_legend, polyline_points, prediction_image
 from nnexplain.mobjects.style import fmt_percent, formula, label
 from nnexplain.rundir import Run, load_run
-from nnexplain.scene_base import RunThreeDScene
+from nnexplain.scene_base import RunThreeDScene, locate_run
 from nnexplain.scenes.plane_story import number, sub, typst_matrix
 
 __all__ = ["Lift"]
@@ -78,13 +77,7 @@ class Lift(RunThreeDScene):
 
     @classmethod
     def resolve_contrast_dir(cls) -> Path:
-        if cls.contrast_run_dir is not None:
-            return Path(cls.contrast_run_dir)
-        if os.environ.get("NNEXPLAIN_CONTRAST_RUN"):
-            return Path(os.environ["NNEXPLAIN_CONTRAST_RUN"])
-        from nnexplain.cache import ensure_default_run
-
-        return ensure_default_run(CONTRAST_RECIPE)
+        return locate_run(cls.contrast_run_dir, "NNEXPLAIN_CONTRAST_RUN", CONTRAST_RECIPE, cls.__name__)
 
     def load_contrast(self) -> Run:
         where = self.resolve_contrast_dir()

@@ -17,7 +17,6 @@ With two ReLU layers the coloured curves are the units of the *last* hidden laye
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -36,6 +35,7 @@ from nnexplain.geometry.hinges import (
 )
 from nnexplain.mobjects.hinges import Fade, fmt_interval
 from nnexplain.rundir import load_run
+from nnexplain.scene_base import locate_run
 from nnexplain.scenes.hinge_story import HingeStory, subscript
 
 __all__ = ["ReluSine"]
@@ -48,13 +48,7 @@ class ReluSine(HingeStory):
 
     @classmethod
     def resolve_linear_run_dir(cls) -> Path:
-        if cls.linear_run_dir is not None:
-            return Path(cls.linear_run_dir)
-        if os.environ.get("NNEXPLAIN_LINEAR_RUN"):
-            return Path(os.environ["NNEXPLAIN_LINEAR_RUN"])
-        from nnexplain.cache import ensure_default_run
-
-        return ensure_default_run(cls.linear_recipe)
+        return locate_run(cls.linear_run_dir, "NNEXPLAIN_LINEAR_RUN", cls.linear_recipe, cls.__name__)
 
     def setup(self) -> None:
         super().setup()

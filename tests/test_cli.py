@@ -127,3 +127,18 @@ def test_train_writes_a_run_and_prints_its_path(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == str(tmp_path / "run")
     assert rundir.load_run(tmp_path / "run").epochs == [0, 1]
     assert "val_acc" in result.stderr  # the summary
+
+
+def test_data_dir_reads_the_standard_file_names(tmp_path):
+    from nnexplain.datasets.mnist import EMBEDDED_DIR
+
+    directory = tmp_path / "mnist"
+    directory.mkdir()
+    for kind in ("images-idx3", "labels-idx1"):
+        source = EMBEDDED_DIR / f"t10k-{kind}-ubyte.gz"
+        shutil.copy(source, directory / f"train-{kind}-ubyte.gz")
+        shutil.copy(source, directory / f"t10k-{kind}-ubyte.gz")
+    result = run_cli("train", "mnist", "--data-dir", directory, "--epochs", "1", "--device", "cpu", "--out", tmp_path / "run")
+    assert result.returncode == 0, result.stderr
+    dataset = rundir.load_run(tmp_path / "run").dataset
+    assert (dataset["name"], dataset["train"], dataset["val"]) == ("mnist-full", 10000, 10000)
