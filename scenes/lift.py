@@ -111,6 +111,7 @@ class Lift(RunThreeDScene):
     def fit_view(self, step: Step) -> None:
         view = self.view_for(step.projection, step.extent)
         if not view.same_as(self.view):
+            self.bring_to_front(self.plane)  # only what comes after a moving mobject is redrawn
             self.play(Warp(self.plane, view=view, run_time=self.zoom_seconds, rate_func=smooth))
             self.view = view
 
@@ -210,6 +211,7 @@ class Lift(RunThreeDScene):
             else:
                 text = f"3  {step.layer_motion.activation}, coordinate\nby coordinate: {RANGES[step.layer_motion.activation]}"
             self.fit_view(step)
+            self.bring_to_front(self.plane)
             self.play(Warp(self.plane, step.motion, run_time=self.step_seconds, rate_func=smooth), *self.caption("detail", self.detail(text)))
         self.wait(self.pause_seconds)
 

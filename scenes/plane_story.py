@@ -144,15 +144,22 @@ class PlaneStory(RunScene):
         view = self.view_for(step.projection, extent)
         if view.same_as(self.view):
             return
+        self.keep_plane_last()
         self.play(
             Warp(self.plane, view=view, run_time=self.zoom_seconds, rate_func=smooth),
             *self.caption("view", self.view_note(view, extent)),
         )
         self.view, self.extent = view, extent
 
+    def keep_plane_last(self) -> None:
+        """manim redraws, every frame, each mobject listed after one that moves: with the moving
+        plane last, the captions beside it stay in the cached background (they never overlap)."""
+        self.bring_to_front(self.plane)
+
     def play_step(self, step: Step, *captions) -> None:
         """Play one step, with caption changes alongside; a mirror is a jump, held for a moment."""
         self.fit_view(step)
+        self.keep_plane_last()
         if step.kind == "mirror":
             self.play(Warp(self.plane, step.motion, run_time=self.mirror_seconds, rate_func=linear), *captions)
         else:
@@ -236,6 +243,7 @@ class PlaneStory(RunScene):
         """Undo every step quickly, back to the input plane in its first view."""
         for step in reversed(self.steps):
             self.fit_view(step, max(step.extent, self.extent))
+            self.keep_plane_last()
             self.play(Warp(self.plane, lambda t, m=step.motion: m(1 - t), run_time=self.rewind_seconds, rate_func=linear))
         stage, extent = self.stages[0], self.extent_of_input()
         first = self.view_for(Projection.fit(stage.points, 2), extent)
