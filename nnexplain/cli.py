@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from nnexplain.errors import NnexplainError
+from nnexplain.recipes import ACTIVATION_DEFAULTS
 
 QUALITIES = ("low", "medium", "high", "4k")  # nnexplain.render.QUALITIES, without importing it
 FORMATS = ("mp4", "webm", "gif", "png")
@@ -88,8 +89,8 @@ def _progress_printer(label: str):
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Run directory to write [runs/RECIPE].")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--epochs", type=click.IntRange(min=1), help="Epochs to train [the recipe's].")
-@click.option("--seed", type=int, help="Seed for initialisation and shuffling [0].")
-@click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), help="Hidden activation (mnist recipe).")
+@click.option("--seed", type=int, help="Seed for initialisation and shuffling [the recipe's].")
+@click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), help=f"Hidden activation, for the recipes that offer a choice ({', '.join(ACTIVATION_DEFAULTS)}).")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
 @click.option("--overwrite", is_flag=True, help="Replace a run already in --out (kept until the new one is complete).")
 @_user_errors

@@ -20,6 +20,10 @@ REGRESSION_PROBES = 32
 
 def probe_indices(dataset: Dataset, per_class: int) -> np.ndarray:
     """A fixed, label-balanced probe set: the first ``per_class`` validation items of each class."""
+    if dataset.input_size == 2:
+        # Points in the plane are what the space-folding scenes move: probe them all,
+        # whether the run was trained or imported.
+        return np.arange(len(dataset.x_val))
     if dataset.task != "classify":
         return np.linspace(0, len(dataset.x_val) - 1, min(REGRESSION_PROBES, len(dataset.x_val))).astype(int)
     chosen = [np.flatnonzero(dataset.y_val == c)[:per_class] for c in range(len(dataset.classes))]
