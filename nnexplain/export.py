@@ -99,6 +99,9 @@ def write_slides(info: SceneInfo, run_dir: Path, quality: str, out: Path) -> Pat
     from manim import tempconfig
     from manim_slides.convert import RevealJS, get_scenes_presentation_config
 
+    import logging
+
+    logging.getLogger("manim-slides").setLevel(logging.WARNING)  # its per-slide INFO lines drown the output path
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="nnexplain-slides-") as scratch:
         folder = Path(scratch) / "slides"
