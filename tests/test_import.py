@@ -391,3 +391,24 @@ def test_existing_run_is_not_overwritten(tmp_path, sigmoid_run):
 def test_activation_is_required(tmp_path, sigmoid_run):
     weights = _fixture_weights(sigmoid_run, tmp_path / "weights.npz")
     assert_user_error(run_cli("import", weights, "--out", tmp_path / "run"), "--activation")
+
+
+def test_own_low_dimensional_data_can_be_drawn(tmp_path):
+    """A 2-D classifier on the user's own points gets warps (fold draws it); a 1-D regression gets curves."""
+    from nnexplain.catalog import check_run_suits
+
+    _spiral_file(tmp_path / "points.npz", classes=2)
+    rng = np.random.default_rng(0)
+    layers = {"0.weight": rng.normal(size=(2, 2)), "0.bias": rng.normal(size=2), "2.weight": rng.normal(size=(2, 2)), "2.bias": np.zeros(2)}
+    np.savez(tmp_path / "plane.npz", **layers)
+    plane = load_run(import_weights(tmp_path / "plane.npz", "tanh", tmp_path / "plane", data=str(tmp_path / "points.npz")))
+    check_run_suits(SCENES["fold"], plane.manifest, "plane")
+    assert plane.tensors()["warp.pre.0"].shape == (42, 200, 2)
+
+    x = np.linspace(-2, 2, 60, dtype=np.float32)[:, None]
+    np.savez(tmp_path / "curve.npz", x_train=x, y_train=x**2, x_val=x[::3], y_val=x[::3] ** 2)
+    hinges = {"0.weight": np.array([[1.0], [-1.0], [1.0]]), "0.bias": np.array([0.0, 0.0, -1.0]), "2.weight": np.array([[1.0, 1.0, 1.0]]), "2.bias": np.array([0.0])}
+    np.savez(tmp_path / "hinges.npz", **hinges)
+    curve = load_run(import_weights(tmp_path / "hinges.npz", "relu", tmp_path / "curve", data=str(tmp_path / "curve.npz")))
+    check_run_suits(SCENES["relu-square"], curve.manifest, "curve")
+    assert curve.dataset["domain"] == [-2.0, 2.0] and curve.tensors()["curve.x"][[0, -1]].tolist() == [-2.0, 2.0]
