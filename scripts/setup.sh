@@ -16,6 +16,8 @@ VENV=.venv
 STAMP=$VENV/.nnexplain-installed
 
 say() { printf '[setup] %s\n' "$*" >&2; }
+# pip warns once per missing local mirror folder on this kind of machine; the rest of its output stays.
+quiet_pip() { grep -v "^WARNING: Location '" || true; }
 
 install_system_libraries() {
     if command -v pkg-config >/dev/null && pkg-config --exists cairo pangocairo 2>/dev/null; then
@@ -39,17 +41,16 @@ install_python_packages() {
     local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
     if ! "$VENV/bin/python" -c "import torch" 2>/dev/null; then
         say "installing $TORCH_SPEC first (override with NNEXPLAIN_TORCH / NNEXPLAIN_TORCH_INDEX)"
-        if [ -n "${NNEXPLAIN_TORCH_INDEX:-}" ]; then
-            "${pip[@]}" install "$TORCH_SPEC" --index-url "$NNEXPLAIN_TORCH_INDEX"
-        else
-            "${pip[@]}" install "$TORCH_SPEC"
-        fi
+        local index=()
+        [ -n "${NNEXPLAIN_TORCH_INDEX:-}" ] && index=(--index-url "$NNEXPLAIN_TORCH_INDEX")
+        "${pip[@]}" install "$TORCH_SPEC" "${index[@]}" 2>&1 | quiet_pip >&2
+        "$VENV/bin/python" -c "import torch"
     fi
     # An editable install records whether nnexplain is a namespace package, so it is
     # redone when nnexplain/__init__.py is new as well as when pyproject.toml changes.
     if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ nnexplain/__init__.py -nt "$STAMP" ]; then
         say "installing nnexplain and its test extras into $VENV"
-        "${pip[@]}" install -e ".[test]" 2>&1 | grep -v "^WARNING: Location" >&2 || true
+        "${pip[@]}" install -e ".[test]" 2>&1 | quiet_pip >&2
         "$VENV/bin/python" -c "import nnexplain, manim" && touch "$STAMP"
     fi
 }
