@@ -70,32 +70,14 @@ def _mnist(activation: str) -> TrainConfig:
     )
 
 
-def _curve_fit(recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, epochs: int, lr: float, seed: int) -> TrainConfig:
-    """A 1-D regression: full batch, Adam; a few seconds on a CPU.
-
-    Default runs train on the CPU: a network this small gains nothing from a GPU,
-    and the CPU result is the one the tests hold to (sine-relu's error bound).
-    """
-    return TrainConfig(
-        recipe=recipe,
-        dataset=dataset,
-        hidden=hidden,
-        activation=activation,
-        epochs=epochs,
-        lr=lr,
-        batch_size=0,
-        optimizer="adam",
-        seed=seed,
-        device="cpu",
-    )
-
-
-def _plane(
-    recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, epochs: int, lr: float, seed: int = 0
+def _full_batch(
+    recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, epochs: int, lr: float, seed: int = 0, **more
 ) -> TrainConfig:
-    """A 2-D classifier trained full-batch with Adam; every validation point is in the probe.
+    """A small network on generated data (1-D curves, 2-D points): full batch, Adam, seconds on a CPU.
 
-    Default runs train on the CPU, like the curve fits: the accuracies below are the CPU's.
+    Default runs train on the CPU: networks this small gain nothing from a GPU, and the
+    CPU results are the ones the tests and the README hold to (sine-relu's error bound,
+    the 2-D accuracies).
     """
     return TrainConfig(
         recipe=recipe,
@@ -108,9 +90,13 @@ def _plane(
         optimizer="adam",
         seed=seed,
         device="cpu",
-        max_snapshots=12,  # each snapshot holds the grid's image after every layer, ~0.6 MB for spiral
-        probe_per_class=200,  # the whole validation set (200 points a class)
+        **more,
     )
+
+
+def _plane(recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, epochs: int, lr: float, seed: int = 0) -> TrainConfig:
+    # Each snapshot holds the grid's image after every layer (~0.6 MB for spiral): keep 12.
+    return _full_batch(recipe, dataset, hidden, activation, epochs, lr, seed, max_snapshots=12)
 
 
 def _spiral(activation: str) -> TrainConfig:
@@ -146,17 +132,17 @@ RECIPES: dict[str, Recipe] = {
         Recipe(
             "sine-linear",
             "1-8-8-1 network with no activation fitting sin x on [-π, π]",
-            _curve_fit("sine-linear", "sine", (8, 8), "identity", epochs=2000, lr=0.01, seed=0),
+            _full_batch("sine-linear", "sine", (8, 8), "identity", epochs=2000, lr=0.01, seed=0),
         ),
         Recipe(
             "sine-relu",
             "1-8-8-1 ReLU network fitting sin x on [-π, π]",
-            _curve_fit("sine-relu", "sine", (8, 8), "relu", epochs=3000, lr=0.03, seed=3),
+            _full_batch("sine-relu", "sine", (8, 8), "relu", epochs=3000, lr=0.03, seed=3),
         ),
         Recipe(
             "square-relu-3",
             "1-3-1 ReLU network fitting x² on [-1, 1] with three hinges",
-            _curve_fit("square-relu-3", "square", (3,), "relu", epochs=2000, lr=0.02, seed=11),
+            _full_batch("square-relu-3", "square", (3,), "relu", epochs=2000, lr=0.02, seed=11),
         ),
     ]
 }

@@ -30,7 +30,6 @@ from manim import (
     SurroundingRectangle,
     Transform,
     VGroup,
-    Write,
     smooth,
 )
 

@@ -53,3 +53,17 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+def torch_model(run, epoch=None):
+    """A torch MLP holding a run's stored weights at ``epoch``: the answer key for recorded arrays."""
+    import torch
+
+    from nnexplain.models import MLP
+
+    model = MLP(run.layers, run.activation)
+    with torch.no_grad():
+        for linear, (weight, bias) in zip(model.linears, run.params(epoch)):
+            linear.weight.copy_(torch.from_numpy(weight))
+            linear.bias.copy_(torch.from_numpy(bias))
+    return model

@@ -4,7 +4,6 @@ import json
 import shutil
 
 import numpy as np
-import pytest
 
 from conftest import run_cli
 from nnexplain import rundir

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import torch_model
 from nnexplain.datasets import load_dataset
 from nnexplain.datasets.curves import load_curve, target_function
 from nnexplain.errors import DataError
 from nnexplain.geometry.hinges import linear_map
-from nnexplain.models import MLP
 from nnexplain.recipes import TrainConfig, get_recipe
 from nnexplain.rundir import load_run
 
@@ -65,21 +65,12 @@ def _fixture_matches_recipe(name: str) -> None:
     assert TrainConfig.from_dict(run.manifest["config"]) == recipe
 
 
-def _torch_model(run) -> MLP:
-    model = MLP(run.layers, run.activation)
-    with torch.no_grad():
-        for linear, (weight, bias) in zip(model.linears, run.params()):
-            linear.weight.copy_(torch.from_numpy(weight))
-            linear.bias.copy_(torch.from_numpy(bias))
-    return model
-
-
 def test_sine_relu_fits_within_the_required_error():
     _fixture_matches_recipe("sine-relu")
     run = load_run(DATA / "sine-relu")
     x = np.linspace(-math.pi, math.pi, 100_001)
     with torch.no_grad():
-        predicted = _torch_model(run)(torch.from_numpy(x.astype(np.float32)[:, None])).numpy()[:, 0]
+        predicted = torch_model(run)(torch.from_numpy(x.astype(np.float32)[:, None])).numpy()[:, 0]
     error = np.abs(predicted - np.sin(x)).max()
     assert error <= 0.05
     # The recorded metric (the 401-point validation grid) agrees with the dense grid.

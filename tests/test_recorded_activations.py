@@ -4,17 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from nnexplain.models import MLP
+from conftest import torch_model
+
 from nnexplain.rundir import load_run
-
-
-def _torch_model(run, epoch=None) -> MLP:
-    model = MLP(run.layers, run.activation)
-    with torch.no_grad():
-        for linear, (weight, bias) in zip(model.linears, run.params(epoch)):
-            linear.weight.copy_(torch.from_numpy(weight))
-            linear.bias.copy_(torch.from_numpy(bias))
-    return model
 
 
 @pytest.mark.parametrize("fixture", ["sigmoid_run", "relu_run"])
@@ -22,7 +14,7 @@ def test_every_snapshot_matches_a_fresh_torch_forward_pass(fixture, request):
     run = load_run(request.getfixturevalue(fixture))
     inputs = torch.from_numpy(run.probe["inputs"])
     for epoch in run.epochs:
-        model = _torch_model(run, epoch)
+        model = torch_model(run, epoch)
         stored = run.tensors(epoch)
         activation = {"sigmoid": torch.sigmoid, "relu": torch.relu}[run.activation]
         a = inputs
@@ -52,5 +44,5 @@ def test_final_accuracy_is_what_the_weights_give(sigmoid_run):
     run = load_run(sigmoid_run)
     data = load_mnist()
     with torch.no_grad():
-        predictions = _torch_model(run)(torch.from_numpy(data.x_val)).argmax(1).numpy()
+        predictions = torch_model(run)(torch.from_numpy(data.x_val)).argmax(1).numpy()
     assert (predictions == data.y_val).mean() == pytest.approx(run.final_metrics["val_acc"], abs=1e-6)

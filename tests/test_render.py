@@ -1,6 +1,5 @@
 """Lecture outputs: codecs, alpha, loops, one clip per beat, contact sheets and slides."""
 
-import json
 
 import av
 import pytest

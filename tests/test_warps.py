@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 import torch
+
+from conftest import torch_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -22,21 +24,11 @@ from nnexplain.geometry.warp import (
     representations,
     warp_contributor,
 )
-from nnexplain.models import MLP
 from nnexplain.recorder import Recorder
 from nnexplain.rundir import load_run
 
 PLANE_RUNS = ["spiral", "spiral-sigmoid", "spiral-linear", "circles-2", "circles-3", "moons-relu"]
 TORCH_ACTIVATIONS = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu, "identity": lambda z: z}
-
-
-def _torch_model(run, epoch) -> MLP:
-    model = MLP(run.layers, run.activation)
-    with torch.no_grad():
-        for linear, (weight, bias) in zip(model.linears, run.params(epoch)):
-            linear.weight.copy_(torch.from_numpy(weight))
-            linear.bias.copy_(torch.from_numpy(bias))
-    return model
 
 
 @pytest.mark.parametrize("fixture", PLANE_RUNS)
@@ -46,7 +38,7 @@ def test_stored_warps_are_the_models_intermediate_outputs(fixture, data_dir):
     grid = torch.from_numpy(grid_lines(spec).reshape(-1, 2).astype(np.float32))
     activation = TORCH_ACTIVATIONS[run.activation]
     for epoch in run.epochs:
-        stored, model = run.tensors(epoch), _torch_model(run, epoch)
+        stored, model = run.tensors(epoch), torch_model(run, epoch)
         a = grid
         with torch.no_grad():
             for index, linear in enumerate(model.linears):
@@ -95,7 +87,7 @@ def test_contributor_applies_to_2d_runs_with_a_grid_only(data_dir):
 
 def test_a_run_recorded_from_a_users_loop_gets_the_same_warps(tmp_path, data_dir):
     trained = load_run(data_dir / "circles-3")
-    model = _torch_model(trained, None)
+    model = torch_model(trained, None)
     data = load_toy2d("circles")
     recorder = Recorder(model, tmp_path / "mine", probe=(data.x_val[:16], data.y_val[:16]), activation="tanh", dataset=data.describe())
     recorder.snapshot(epoch=0)
@@ -135,7 +127,7 @@ def test_composite_map_is_the_whole_linear_network(data_dir):
     weight, bias = composite_map(run.params())
     inputs = run.probe["inputs"]
     with torch.no_grad():
-        logits = _torch_model(run, None)(torch.from_numpy(inputs)).numpy()
+        logits = torch_model(run, None)(torch.from_numpy(inputs)).numpy()
     np.testing.assert_allclose(inputs @ weight.T + bias, logits, rtol=1e-4, atol=1e-5)
 
 
