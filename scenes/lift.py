@@ -213,16 +213,24 @@ class Lift(RunThreeDScene):
             self.fit_view(step)
             self.bring_to_front(self.plane)
             self.play(Warp(self.plane, step.motion, run_time=self.step_seconds, rate_func=smooth), *self.caption("detail", self.detail(text)))
+        if step is self.steps[-1]:
+            self.zoom_onto(step)  # end the beat on the lifted data at a readable size
         self.wait(self.pause_seconds)
+
+    def zoom_onto(self, step: Step) -> float:
+        """Fit the cube to where ``step`` ends; returns the extent shown."""
+        end = step.motion(1.0)
+        extent = nice_extent(1.05 * max(np.abs(end[0]).max(), np.abs(end[1]).max()))
+        view = self.view_for(step.projection, extent)
+        if not view.same_as(self.view):
+            self.bring_to_front(self.plane)
+            self.play(Warp(self.plane, view=view, run_time=self.zoom_seconds, rate_func=smooth))
+            self.view = view
+        return extent
 
     def show_plane(self) -> None:
         final = self.steps[-1]
-        end = final.motion(1.0)
-        extent = nice_extent(1.05 * max(np.abs(end[0]).max(), np.abs(end[1]).max()))
-        view = self.view_for(final.projection, extent)
-        if not view.same_as(self.view):
-            self.play(Warp(self.plane, view=view, run_time=self.zoom_seconds, rate_func=smooth))
-            self.view = view
+        extent = self.zoom_onto(final)
         normal, offset = decision_boundary(*self.params[-1])
         polygon = clip_plane(normal, offset, extent)
         accuracy = fmt_percent(self.metrics.get("val_acc", float("nan")))
