@@ -43,16 +43,21 @@ def _rotation_2d(angle: float) -> np.ndarray:
 
 
 def _axis_angle(rotation: np.ndarray) -> tuple[np.ndarray, float]:
-    angle = float(np.arccos(np.clip((np.trace(rotation) - 1) / 2, -1.0, 1.0)))
     skew = np.array([rotation[2, 1] - rotation[1, 2], rotation[0, 2] - rotation[2, 0], rotation[1, 0] - rotation[0, 1]])
-    if np.linalg.norm(skew) > 1e-6:
+    # atan2 of (sin, cos) keeps small angles exact, where arccos of the trace loses them.
+    sine, cosine = np.linalg.norm(skew) / 2, (np.trace(rotation) - 1) / 2
+    angle = float(np.arctan2(sine, cosine))
+    if sine > 1e-6 or (sine > 0 and cosine > 0):
         return skew / np.linalg.norm(skew), angle
-    if angle < 1.0:  # the identity: any axis will do
+    if cosine > 0:  # the identity: any axis will do
         return np.array([0.0, 0.0, 1.0]), 0.0
-    # A half turn: R = 2·a·aᵀ − I, so the axis is the largest column of R + I.
+    # (Nearly) a half turn: R = 2·a·aᵀ − I, so the axis is the largest column of R + I.
     symmetric = rotation + np.eye(3)
     column = symmetric[:, np.argmax(np.linalg.norm(symmetric, axis=0))]
-    return column / np.linalg.norm(column), np.pi
+    axis = column / np.linalg.norm(column)
+    if skew @ axis < 0:  # the skew part, small as it is, says which way round
+        axis = -axis
+    return axis, angle
 
 
 def rotation_power(rotation: np.ndarray, t: float) -> np.ndarray:
