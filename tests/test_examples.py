@@ -21,22 +21,39 @@ DEFAULT_RUNS = {
 }
 
 
+SCENE_FILES = Path(__file__).parent.parent / "scenes"
+
+
+def load_scene_file(name: str):
+    """A file of the repository's scenes/ folder, imported as manim imports it (by path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"scene_file_{name}", SCENE_FILES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.mark.graphical
 def test_example_scene_renders(request, tmp_path, sigmoid_run):
-    from nnexplain.scenes.example_features import FirstLayerFeatures
+    FirstLayerFeatures = load_scene_file("example_features").FirstLayerFeatures
 
     frame = render_last_frame(FirstLayerFeatures, sigmoid_run, tmp_path)
     check_frame("example-features", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
 
 
 def test_example_scene_uses_only_the_public_api():
-    source = (Path(__file__).parent.parent / "scenes" / "example_features.py").read_text()
+    source = (SCENE_FILES / "example_features.py").read_text()
     imports = [line for line in source.splitlines() if line.startswith(("from nnexplain", "import nnexplain"))]
-    assert imports == ["from nnexplain.mobjects import PixelImage, label", "from nnexplain.scene_base import RunScene"]
+    assert imports == [
+        "from nnexplain.app.standalone import FromEnvironment",
+        "from nnexplain.mobjects import PixelImage, label",
+        "from nnexplain.scenes import RunScene",
+    ]
 
 
 def test_render_all_in_parallel(tmp_path):
-    from nnexplain.catalog import SCENES
+    from nnexplain.app.catalog import SCENES
 
     cache = tmp_path / "cache"
     for recipe, fixture in DEFAULT_RUNS.items():

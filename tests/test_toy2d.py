@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from nnexplain.cli import cli
-from nnexplain.datasets import LOADERS, load_dataset
-from nnexplain.datasets.toy2d import GENERATION_SEEDS, GENERATORS, load_toy2d, warp_grid_spec
+from nnexplain.app.cli import cli
+from nnexplain.data import LOADERS, load_dataset
+from nnexplain.data.toy2d import GENERATION_SEEDS, GENERATORS, load_toy2d, warp_grid_spec
 from nnexplain.errors import DataError
-from nnexplain.recipes import RECIPES
-from nnexplain.rundir import load_run
+from nnexplain.train.recipes import RECIPES
+from nnexplain.run import load_run
 
 NAMES = ["spiral", "circles", "xor", "moons", "gauss"]
 

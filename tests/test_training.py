@@ -3,11 +3,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from nnexplain.datasets.mnist import load_mnist
-from nnexplain.recipes import TrainConfig, get_recipe
+from nnexplain.data.mnist import load_mnist
+from nnexplain.train.recipes import TrainConfig, get_recipe
 from nnexplain.errors import NnexplainError
-from nnexplain.rundir import load_run
-from nnexplain.train import train
+from nnexplain.run import load_run
+from nnexplain.train.loop import train
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_unknown_config_keys_are_refused():
 
 
 def test_long_runs_are_recorded_on_a_log_schedule():
-    from nnexplain.schedule import snapshot_epochs
+    from nnexplain.run.schedule import snapshot_epochs
 
     epochs = snapshot_epochs(3000, max_snapshots=60)
     assert len(epochs) == 60 and epochs[0] == 0 and epochs[-1] == 3000

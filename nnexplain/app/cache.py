@@ -3,20 +3,19 @@
 ``nnexplain render SCENE`` with no ``--run`` and plain ``manim scenes/x.py X``
 both draw the scene's default recipe from here. The cache lives in
 ``$NNEXPLAIN_CACHE``, else ``$XDG_CACHE_HOME/nnexplain``, else ``~/.cache/nnexplain``.
-A run is trained into a temporary sibling and renamed into place, so an
-interrupted training never leaves a half run where a complete one is expected.
+A run is trained beside its place and renamed in (:class:`~nnexplain.run.staging.StagedDirectory`),
+so an interrupted training never leaves a half run where a complete one is expected.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
 from nnexplain.errors import RunError
-from nnexplain.rundir import FORMAT_VERSION, load_run
+from nnexplain.run import FORMAT_VERSION, load_run
+from nnexplain.run.staging import StagedDirectory
 
 __all__ = ["cache_dir", "default_run_dir", "ensure_default_run", "is_complete"]
 
@@ -44,18 +43,12 @@ def ensure_default_run(recipe: str, on_epoch: Callable | None = None) -> Path:
     target = default_run_dir(recipe)
     if is_complete(target):
         return target
-    from nnexplain.recipes import get_recipe
-    from nnexplain.train import train
+    from nnexplain.train.loop import train
+    from nnexplain.train.recipes import get_recipe
 
     config = get_recipe(recipe).config
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        train(config, staging, on_epoch=on_epoch)
-        if is_complete(target):  # another process trained it meanwhile
-            return target
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with StagedDirectory(target, replace=True) as staging:
+        train(config, staging.path, on_epoch=on_epoch)
+        if is_complete(target):  # another process trained it meanwhile: keep theirs
+            staging.discard()
     return target

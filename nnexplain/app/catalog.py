@@ -2,7 +2,9 @@
 
 ``nnexplain list`` and the argument checks of ``nnexplain render`` read this
 table, so they stay fast; the scene module is imported only to render. Each
-entry says which recipe trains its default run and which runs it can draw.
+entry says which recipe trains its default run, which runs it can draw, and the
+further runs it reads beside its main run (each by a role, with its own default
+recipe and check). :mod:`nnexplain.app.runs` resolves and checks them all.
 """
 
 from __future__ import annotations
@@ -12,10 +14,26 @@ from typing import Any, Callable
 
 from nnexplain.errors import NnexplainError, RunError
 
-__all__ = ["SceneInfo", "SCENES", "get_scene", "check_run_suits"]
+__all__ = ["FurtherRun", "SceneInfo", "SCENES", "get_scene", "scene_info_of", "check_run_suits"]
 
 # A check returns None when a run suits the scene, else why not (completing "this run ...").
 RunCheck = Callable[[dict[str, Any]], "str | None"]
+# A further run's check also sees the main run's manifest (the two must match in some ways).
+FurtherCheck = Callable[[dict[str, Any], dict[str, Any]], "str | None"]
+
+
+@dataclass(frozen=True)
+class FurtherRun:
+    """A run a scene reads beside its main run: ``--with ROLE=DIR``, ``$NNEXPLAIN_<ROLE>_RUN``."""
+
+    role: str
+    recipe: str  # trains the default run of this role
+    description: str
+    check: FurtherCheck
+
+    @property
+    def environment_variable(self) -> str:
+        return f"NNEXPLAIN_{self.role.upper().replace('-', '_')}_RUN"
 
 
 @dataclass(frozen=True)
@@ -23,15 +41,22 @@ class SceneInfo:
     name: str
     module: str
     class_name: str
-    recipe: str
+    recipe: str | None  # trains the default main run; None: the scene has none (it needs --run)
     description: str
     check: RunCheck
-    also_needs: tuple[str, ...] = ()  # recipes of further default runs the scene reads (e.g. a baseline)
+    further: tuple[FurtherRun, ...] = ()
 
     def load_class(self) -> type:
         from importlib import import_module
 
         return getattr(import_module(self.module), self.class_name)
+
+    def further_run(self, role: str) -> FurtherRun:
+        for spec in self.further:
+            if spec.role == role:
+                return spec
+        roles = ", ".join(spec.role for spec in self.further) or "none"
+        raise NnexplainError(f"scene {self.name!r} reads no {role!r} run; its further runs: {roles}")
 
 
 def _mnist_classifier(manifest: dict[str, Any]) -> str | None:
@@ -49,7 +74,7 @@ def _warps(manifest: dict[str, Any]) -> str | None:
     if layers[0] != 2:
         return f"takes {layers[0]} inputs; the scene draws networks on 2-D data (train spiral, circles-3, moons-relu, ...)"
     if not manifest["dataset"].get("warp_grid"):
-        return "has no recorded warps: its data set description names no warp_grid (see nnexplain.datasets.toy2d.warp_grid_spec)"
+        return "has no recorded warps: its data set description names no warp_grid (see nnexplain.data.toy2d.warp_grid_spec)"
     if manifest["output"] != "softmax" or layers[-1] != 2:
         return f"ends in {layers[-1]} {manifest['output']} outputs; the scene needs a two-class classifier (softmax over 2)"
     return None
@@ -95,12 +120,22 @@ def _relu_curve_regression(manifest: dict[str, Any]) -> str | None:
     return reason
 
 
-def linear_curve_regression(manifest: dict[str, Any]) -> str | None:
-    """The companion run of ``relu-sine``: the same kind of network with no activation."""
+def _linear_companion(manifest: dict[str, Any], main: dict[str, Any]) -> str | None:
+    """The ``linear`` run of ``relu-sine``: the same kind of network with no activation, on the main run's interval."""
     reason = _curve_regression(manifest)
     if reason is None and manifest["activation"] != "identity":
-        return f"uses activation {manifest['activation']!r}; the linear companion run needs 'identity' (no activation)"
+        return f"uses activation {manifest['activation']!r}; the linear run needs 'identity' (no activation)"
+    if reason is None and manifest["dataset"]["domain"] != main["dataset"].get("domain"):
+        return f"was sampled on {manifest['dataset']['domain']}, not on the main run's {main['dataset'].get('domain')}"
     return reason
+
+
+def _two_unit_contrast(manifest: dict[str, Any], main: dict[str, Any]) -> str | None:
+    """The ``contrast`` run of ``lift``: one hidden layer of two units on 2-D data."""
+    layers = manifest["layers"]
+    if len(layers) != 3 or layers[1] != 2:
+        return f"is a {'-'.join(map(str, layers))} network; the contrast needs one hidden layer of 2 units (circles-2)"
+    return _folding(manifest)
 
 
 SCENES: dict[str, SceneInfo] = {
@@ -137,7 +172,7 @@ SCENES: dict[str, SceneInfo] = {
             "circles-3",
             "three hidden units lift a disk out of its ring into 3-D, where a plane separates them; two units cannot",
             _lifting,
-            also_needs=("circles-2",),
+            further=(FurtherRun("contrast", "circles-2", "the two-unit network whose boundary cannot close", _two_unit_contrast),),
         ),
         SceneInfo(
             "relu-sine",
@@ -146,7 +181,7 @@ SCENES: dict[str, SceneInfo] = {
             "sine-relu",
             "without an activation a network fits sin x with a line; with ReLU, hinges add up to the wave",
             _relu_curve_regression,
-            also_needs=("sine-linear",),
+            further=(FurtherRun("linear", "sine-linear", "the same network with no activation, fitted first", _linear_companion),),
         ),
         SceneInfo(
             "relu-square",
@@ -165,6 +200,21 @@ def get_scene(name: str) -> SceneInfo:
         return SCENES[name]
     except KeyError:
         raise NnexplainError(f"unknown scene {name!r}; choose one of: {', '.join(SCENES)}") from None
+
+
+def scene_info_of(scene_class: type) -> SceneInfo:
+    """The catalog entry of a built-in scene class, or an entry made for your own (its ``default_recipe``)."""
+    name = getattr(scene_class, "scene_name", None)
+    if name:
+        return get_scene(name)
+    return SceneInfo(
+        name=scene_class.__name__,
+        module=scene_class.__module__,
+        class_name=scene_class.__name__,
+        recipe=getattr(scene_class, "default_recipe", None),
+        description=(scene_class.__doc__ or "").strip().split("\n")[0],
+        check=lambda manifest: None,
+    )
 
 
 def check_run_suits(info: SceneInfo, manifest: dict[str, Any], where: str) -> None:

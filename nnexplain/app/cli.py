@@ -12,11 +12,10 @@ from pathlib import Path
 
 import click
 
+from nnexplain.app.catalog import SCENES
+from nnexplain.app.options import FORMATS, QUALITIES
 from nnexplain.errors import NnexplainError
-from nnexplain.recipes import ACTIVATION_DEFAULTS
-
-QUALITIES = ("low", "medium", "high", "4k")  # nnexplain.render.QUALITIES, without importing it
-FORMATS = ("mp4", "webm", "gif", "png")
+from nnexplain.train.recipes import ACTIVATION_DEFAULTS
 
 
 class UserError(click.ClickException):
@@ -46,8 +45,7 @@ def cli() -> None:
 @cli.command("list")
 def list_command() -> None:
     """The scenes and the training recipes, one line each."""
-    from nnexplain.catalog import SCENES
-    from nnexplain.recipes import RECIPES
+    from nnexplain.train.recipes import RECIPES
 
     width = max(map(len, [*SCENES, *RECIPES]))
     click.echo("Scenes (nnexplain render SCENE):")
@@ -96,7 +94,7 @@ def _progress_printer(label: str):
 @_user_errors
 def train(recipe, out, device, epochs, seed, activation, data_dir, overwrite) -> None:
     """Train RECIPE and write a run directory."""
-    from nnexplain.recipes import ACTIVATION_DEFAULTS, get_recipe
+    from nnexplain.train.recipes import get_recipe
 
     config = get_recipe(recipe).config
     if activation and activation != config.activation:
@@ -108,42 +106,25 @@ def train(recipe, out, device, epochs, seed, activation, data_dir, overwrite) ->
     occupied = out.exists() and any(out.iterdir())
     if occupied and not overwrite:
         raise NnexplainError(f"{out} is not empty; choose another --out, or pass --overwrite to replace the run in it")
-    from nnexplain.datasets import load_dataset
-    from nnexplain.train import resolve_device, train as train_run
+    from nnexplain.data import load_dataset
+    from nnexplain.run.staging import StagedDirectory
+    from nnexplain.train.loop import resolve_device, train as train_run
 
     resolve_device(device)  # fail before anything slow
     dataset = load_dataset(config.dataset, config.data_dir, **config.dataset_options)
     on_epoch, progress = _progress_printer(recipe)
     with progress:
-        if occupied:
-            _train_beside(config, out, on_epoch, dataset)
+        if occupied:  # trained beside the old run, which stays until the new one is complete
+            with StagedDirectory(out, replace=True) as staging:
+                train_run(config, staging.path, on_epoch=on_epoch, dataset=dataset)
         else:
             train_run(config, out, on_epoch=on_epoch, dataset=dataset)
     _print_summary(out)
     click.echo(str(out))
 
 
-def _train_beside(config, out: Path, on_epoch, dataset) -> None:
-    """Train into a sibling directory and swap it in at the end, so the old run survives a failure."""
-    import shutil
-    import tempfile
-
-    from nnexplain.train import train as train_run
-
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        train_run(config, staging, on_epoch=on_epoch, dataset=dataset)
-        retired = out.with_name(f".{out.name}.old")
-        shutil.rmtree(retired, ignore_errors=True)
-        out.rename(retired)
-        staging.rename(out)
-        shutil.rmtree(retired)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
 def _print_summary(run_dir: Path) -> None:
-    from nnexplain.rundir import load_run
+    from nnexplain.run import load_run
 
     run = load_run(run_dir)
     metrics = run.final_metrics
@@ -156,7 +137,7 @@ def _print_summary(run_dir: Path) -> None:
 @_user_errors
 def info(run_dir) -> None:
     """Architecture, data set, epochs recorded and final metrics of RUN_DIR."""
-    from nnexplain.rundir import load_run
+    from nnexplain.run import load_run
 
     run = load_run(run_dir)
     epochs = run.epochs
@@ -192,15 +173,38 @@ def _resolution(ctx, param, value):
     return width, height
 
 
+def _further_runs(ctx, param, values) -> dict[str, Path]:
+    runs = {}
+    for value in values:
+        role, _, path = value.partition("=")
+        if not role or not path:
+            raise click.BadParameter(f"{value!r} is not ROLE=DIR, e.g. linear=runs/sine-linear")
+        runs[role] = Path(path)
+    return runs
+
+
+_FURTHER_HELP = "; ".join(
+    f"{info.name}: {spec.role} ({spec.description}; default run {spec.recipe})" for info in SCENES.values() for spec in info.further
+)
+
+
 def _scene_options(function):
-    """--run and --quality, shared by render, preview and slides."""
-    function = click.option("--quality", type=click.Choice(QUALITIES), default="low", show_default=True)(function)
+    """--run and --with, shared by render, preview and slides."""
+    function = click.option(
+        "--with", "further", multiple=True, metavar="ROLE=DIR", callback=_further_runs,
+        help=f"A further run the scene reads, by role (repeatable) [its default run]. {_FURTHER_HELP}.",
+    )(function)
     return click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")(function)
+
+
+def _quality(function):
+    return click.option("--quality", type=click.Choice(QUALITIES), default="low", show_default=True)(function)
 
 
 @cli.command()
 @click.argument("scene")
 @_scene_options
+@_quality
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
 @click.option("--fps", type=click.IntRange(1, 240), help="Frames per second [the quality's].")
 @click.option("--resolution", callback=_resolution, help="WIDTHxHEIGHT, e.g. 1280x720 [the quality's].")
@@ -209,70 +213,69 @@ def _scene_options(function):
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Parallel renders for SCENE=all.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"), show_default=True)
 @_user_errors
-def render(scene, run_dir, quality, fmt, fps, resolution, transparent, sections, jobs, out) -> None:
+def render(scene, run_dir, further, quality, fmt, fps, resolution, transparent, sections, jobs, out) -> None:
     """Render SCENE (or `all`) into --out; the last line printed is the output file."""
-    from nnexplain.render import RenderOptions
+    from nnexplain.app.options import RenderOptions
 
     options = RenderOptions(quality, fmt, fps, resolution, transparent, sections)
     if scene == "all":
-        if run_dir is not None:
-            raise NnexplainError("render all draws each scene's default run; drop --run, or render one scene with it")
-        from nnexplain.render_all import render_all
+        if run_dir is not None or further:
+            raise NnexplainError("render all draws each scene's default runs; drop --run and --with, or render one scene with them")
+        from nnexplain.app.render_all import render_all
 
         for path in render_all(options, out, jobs, _default_run):
             click.echo(str(path))
         return
-    from nnexplain.render import render_scene
+    from nnexplain.app.render import render_scene
 
-    info, run_dir = _scene_and_run(scene, run_dir)
-    result = render_scene(info, run_dir, options, out)
+    info, runs = _scene_and_runs(scene, run_dir, further)
+    result = render_scene(info, runs, options, out)
     for clip in result.sections:
         click.echo(str(clip))
     click.echo(str(result.path))
 
 
-def _scene_and_run(scene: str, run_dir: Path | None):
-    from nnexplain.catalog import check_run_suits, get_scene
-    from nnexplain.rundir import load_run
+def _scene_and_runs(scene: str, run_dir: Path | None, further: dict[str, Path]):
+    from nnexplain.app.catalog import get_scene
+    from nnexplain.app.runs import resolve_runs
 
     info = get_scene(scene)
-    run_dir = run_dir or _default_run(info.recipe)
-    check_run_suits(info, load_run(run_dir).manifest, str(run_dir))
-    return info, run_dir
-
-
-@cli.command()
-@click.argument("scene")
-@click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")
-@click.option("--width", type=click.IntRange(160, 1920), default=480, show_default=True, help="Width of each frame on the sheet.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The contact sheet, FILE.png.")
-@_user_errors
-def preview(scene, run_dir, width, out) -> None:
-    """A contact sheet of SCENE: the last frame of every teaching beat."""
-    from nnexplain.export import write_contact_sheet
-
-    if out.suffix.lower() != ".png":
-        raise NnexplainError(f"--out {out} must be a .png file")
-    info, run_dir = _scene_and_run(scene, run_dir)
-    click.echo(str(write_contact_sheet(info, run_dir, width - width % 2, out)))
+    return info, resolve_runs(info, run_dir, further, default_run=_default_run)
 
 
 @cli.command()
 @click.argument("scene")
 @_scene_options
+@click.option("--width", type=click.IntRange(160, 1920), default=480, show_default=True, help="Width of each frame on the sheet.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The contact sheet, FILE.png.")
+@_user_errors
+def preview(scene, run_dir, further, width, out) -> None:
+    """A contact sheet of SCENE: the last frame of every teaching beat."""
+    from nnexplain.app.export import write_contact_sheet
+
+    if out.suffix.lower() != ".png":
+        raise NnexplainError(f"--out {out} must be a .png file")
+    info, runs = _scene_and_runs(scene, run_dir, further)
+    click.echo(str(write_contact_sheet(info, runs, width - width % 2, out)))
+
+
+@cli.command()
+@click.argument("scene")
+@_scene_options
+@_quality
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the HTML deck.")
 @_user_errors
-def slides(scene, run_dir, quality, out) -> None:
+def slides(scene, run_dir, further, quality, out) -> None:
     """A reveal.js HTML deck of SCENE that pauses at every beat (needs nnexplain[slides])."""
-    from nnexplain.export import require_slides, write_slides
+    from nnexplain.app.export import require_slides, write_slides
 
     require_slides()
-    info, run_dir = _scene_and_run(scene, run_dir)
-    click.echo(str(write_slides(info, run_dir, quality, out)))
+    info, runs = _scene_and_runs(scene, run_dir, further)
+    click.echo(str(write_slides(info, runs, quality, out)))
 
 
 def _default_run(recipe: str) -> Path:
-    from nnexplain.cache import default_run_dir, ensure_default_run, is_complete
+    from nnexplain.app.cache import default_run_dir, ensure_default_run, is_complete
 
     target = default_run_dir(recipe)
     if not is_complete(target):
@@ -307,8 +310,8 @@ def import_command(weights, activation, data, name, out) -> None:
     a .safetensors file or an .npz file: 2-D *.weight tensors with their *.bias,
     in order, whose shapes chain (out × in).
     """
-    from nnexplain.importer import import_weights
-    from nnexplain.rundir import load_run
+    from nnexplain.train.importer import import_weights
+    from nnexplain.run import load_run
 
     run = load_run(import_weights(weights, activation, out, data=data, name=name))
     shown = ", ".join(f"{k} {v:.2%}" if k.endswith("_acc") else f"{k} {v:.4g}" for k, v in run.final_metrics.items())

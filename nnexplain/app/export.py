@@ -1,12 +1,12 @@
 """Lecture outputs beyond a single video: a contact sheet of beats, and slide decks.
 
 Every built-in scene marks its teaching beats as manim sections
-(:meth:`~nnexplain.scene_base.RunSceneMixin.beat`). A contact sheet is the last
+(:meth:`~nnexplain.scenes.base.run_scene.RunSceneMixin.beat`). A contact sheet is the last
 frame of each section. A slide deck is the scene rendered as a manim-slides
 ``Slide`` that pauses at every beat: :func:`slide_class` makes that class from
 any scene class, so no scene code is copied.
 
-    from nnexplain.export import slide_class
+    from nnexplain.app.export import slide_class
     from nnexplain.scenes.neurons import Neurons
     NeuronsSlides = slide_class(Neurons)     # then: manim-slides render file.py NeuronsSlides
 """
@@ -17,9 +17,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from nnexplain.catalog import SceneInfo
+from nnexplain.app.catalog import SceneInfo
+from nnexplain.app.options import RenderOptions
+from nnexplain.app.render import render_scene
 from nnexplain.errors import NnexplainError
-from nnexplain.render import RenderOptions, bind_run, render_scene
+from nnexplain.scenes.base.runs import SceneRuns
 
 __all__ = ["write_contact_sheet", "require_slides", "slide_class", "write_slides"]
 
@@ -37,14 +39,14 @@ def _last_frame(video: Path):
     return last.to_image()
 
 
-def write_contact_sheet(info: SceneInfo, run_dir: Path, width: int, out: Path) -> Path:
+def write_contact_sheet(info: SceneInfo, runs: SceneRuns, width: int, out: Path) -> Path:
     """Render ``info`` at ``width`` (16:9) with one clip per beat; tile the beats' last frames into ``out``."""
     from PIL import Image, ImageDraw, ImageFont
 
     height = round(width * 9 / 16 / 2) * 2
     options = RenderOptions(resolution=(width, height), fps=PREVIEW_FPS, sections=True)
     with tempfile.TemporaryDirectory(prefix="nnexplain-preview-") as scratch:
-        result = render_scene(info, run_dir, options, scratch)
+        result = render_scene(info, runs, options, scratch)
         frames = [(clip.stem.split("-", 1)[1].replace("-", " "), _last_frame(clip)) for clip in result.sections]
     if not frames:
         raise NnexplainError(f"scene {info.name!r} marked no beats, so there is nothing to preview")
@@ -94,7 +96,7 @@ def slide_class(scene_class: type, output_folder: Path | None = None) -> type:
     return type(f"{scene_class.__name__}Slides", (base, scene_class), attributes)
 
 
-def write_slides(info: SceneInfo, run_dir: Path, quality: str, out: Path) -> Path:
+def write_slides(info: SceneInfo, runs: SceneRuns, quality: str, out: Path) -> Path:
     """A reveal.js deck ``out/SCENE.html`` (its clips in ``out/SCENE_assets``)."""
     from manim import tempconfig
     from manim_slides.convert import RevealJS, get_scenes_presentation_config
@@ -105,9 +107,10 @@ def write_slides(info: SceneInfo, run_dir: Path, quality: str, out: Path) -> Pat
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="nnexplain-slides-") as scratch:
         folder = Path(scratch) / "slides"
-        scene_class = slide_class(bind_run(info.load_class(), run_dir), folder)
+        scene_class = slide_class(info.load_class(), folder)
         with tempconfig(RenderOptions(quality=quality).manim_config(Path(scratch) / "media")):
             scene = scene_class()
+            scene.bind(runs)
             scene.render()
             name = str(scene)
         configs = get_scenes_presentation_config([name], folder)

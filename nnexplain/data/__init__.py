@@ -1,59 +1,29 @@
-"""Data sets: arrays in memory, split into training and validation.
+"""The data floor: data sets by name, each a :class:`~nnexplain.data.dataset.Dataset`.
 
-Every data set is a :class:`Dataset`. Inputs are float32 rows; classification
-targets are int64 class indices and regression targets float32 columns.
+Built in: the embedded MNIST digits (:mod:`~nnexplain.data.mnist`), 1-D curves
+(:mod:`~nnexplain.data.curves`) and 2-D toy sets (:mod:`~nnexplain.data.toy2d`); a
+user's own ``.npz`` file is read by :mod:`~nnexplain.data.npzfile`. Loaders import
+their module on first use. This floor imports nothing of nnexplain but its errors.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
+from nnexplain.data.dataset import Dataset
 
 __all__ = ["Dataset", "LOADERS", "load_dataset"]
 
 
-@dataclass(frozen=True)
-class Dataset:
-    name: str
-    task: str  # "classify" or "regress"
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    input_shape: tuple[int, ...]
-    classes: tuple[str, ...] = ()
-    source: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def input_size(self) -> int:
-        return int(np.prod(self.input_shape))
-
-    def describe(self) -> dict[str, Any]:
-        """The JSON-ready description stored in a run manifest."""
-        return {
-            "name": self.name,
-            "task": self.task,
-            "train": len(self.x_train),
-            "val": len(self.x_val),
-            "input_shape": list(self.input_shape),
-            "classes": list(self.classes),
-            "source": self.source,
-            **self.extra,
-        }
-
-
 def _mnist(data_dir: str | None = None, **options: Any) -> Dataset:
-    from nnexplain.datasets.mnist import load_mnist
+    from nnexplain.data.mnist import load_mnist
 
     return load_mnist(data_dir, **options)
 
 
 def _curve(name: str):
     def load(data_dir: str | None = None, **options: Any) -> Dataset:
-        from nnexplain.datasets.curves import load_curve
+        from nnexplain.data.curves import load_curve
 
         return load_curve(name, **options)
 
@@ -62,7 +32,7 @@ def _curve(name: str):
 
 def _toy2d(name: str):
     def load(data_dir: str | None = None, **options: Any) -> Dataset:
-        from nnexplain.datasets.toy2d import load_toy2d
+        from nnexplain.data.toy2d import load_toy2d
 
         return load_toy2d(name, **options)
 

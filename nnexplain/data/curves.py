@@ -5,7 +5,7 @@ validation inputs are an evenly spaced grid over the whole interval, ends
 included, so the validation metrics (``val_max_error``) measure the fit
 everywhere on it. The description stored in a run manifest names the function
 and the interval (``domain``): the snapshot machinery samples each network's
-curve over that interval (see :mod:`nnexplain.geometry.hinges`).
+curve over that interval (see :mod:`nnexplain.run.contents`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from nnexplain.datasets import Dataset
+from nnexplain.data.dataset import Dataset
 from nnexplain.errors import DataError
 
 __all__ = ["TARGETS", "CURVES", "load_curve", "target_function"]

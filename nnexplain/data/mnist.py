@@ -1,6 +1,6 @@
 """MNIST: the embedded 10,000-digit test set, or the full set from a directory.
 
-The embedded files are the official t10k files (see ``nnexplain/data/mnist/README.md``
+The embedded files are the official t10k files (see ``nnexplain/data/mnist-t10k/README.md``
 for checksums and the CC BY-SA 3.0 attribution). They are split 8,000 / 2,000
 into training and validation with a fixed seed, so every run sees the same split.
 """
@@ -11,13 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
-from nnexplain.datasets import Dataset
-from nnexplain.datasets.idx import read_idx
+from nnexplain.data.dataset import Dataset
+from nnexplain.data.idx import read_idx
 from nnexplain.errors import DataError
 
 __all__ = ["load_mnist", "EMBEDDED_SPLIT"]
 
-EMBEDDED_DIR = Path(__file__).resolve().parent.parent / "data" / "mnist"
+EMBEDDED_DIR = Path(__file__).resolve().parent / "mnist-t10k"
 EMBEDDED_SPLIT = (8000, 2000)
 SPLIT_SEED = 20240527
 SOURCE = "MNIST by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, CC BY-SA 3.0"

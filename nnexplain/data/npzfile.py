@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnexplain.datasets import Dataset
+from nnexplain.data.dataset import Dataset
 from nnexplain.errors import DataError
 
 __all__ = ["load_npz_dataset", "read_npz", "REQUIRED_KEYS"]
@@ -85,7 +85,6 @@ def load_npz_dataset(path: str | Path) -> Dataset:
             raise DataError(
                 f"data file {path}: y_train has {targets[0].shape[1]} target columns but y_val {targets[1].shape[1]}"
             )
-    inputs = np.concatenate([x_train.reshape(len(x_train), -1), x_val.reshape(len(x_val), -1)]).astype(np.float64)
     return Dataset(
         name=path.stem,
         task="classify" if classify else "regress",
@@ -96,17 +95,5 @@ def load_npz_dataset(path: str | Path) -> Dataset:
         input_shape=tuple(int(n) for n in x_train.shape[1:]),
         classes=classes,
         source=f"{path.name} (the user's own data)",
-        extra=_drawing_extent(inputs),
     )
 
-
-def _drawing_extent(inputs: np.ndarray) -> dict:
-    """What the scenes need to draw the user's own low-dimensional data, as the built-in sets give it:
-    a warp grid around 2-D points (fold, lift), the interval of 1-D inputs (relu-sine, relu-square)."""
-    from nnexplain.datasets.toy2d import warp_grid_spec
-
-    if inputs.shape[1] == 2:
-        return {"warp_grid": warp_grid_spec(inputs)}
-    if inputs.shape[1] == 1 and inputs.max() > inputs.min():
-        return {"domain": [float(inputs.min()), float(inputs.max())]}
-    return {}

@@ -8,7 +8,7 @@ balanced in both the training and the validation points.
 The description stored in a run manifest carries the generator seed and the
 ``warp_grid``: the rectangle (the data's bounding box plus a margin) and the
 density of the grid whose image through every layer each snapshot records
-(:mod:`nnexplain.geometry.warp`). A run recorded from a user's own loop gets the
+(:mod:`nnexplain.run.contents`). A run recorded from a user's own loop gets the
 same warps by passing ``dataset={..., "warp_grid": warp_grid_spec(x)}``.
 
     >>> data = load_toy2d("circles")
@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from nnexplain.datasets import Dataset
+from nnexplain.data.dataset import Dataset
 from nnexplain.errors import DataError
 
 __all__ = ["GENERATORS", "GENERATION_SEEDS", "load_toy2d", "warp_grid_spec"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnexplain.rundir import Run
+from nnexplain.run import Run
 
 __all__ = ["EdgeGroup", "NetworkView", "network_view", "brightness_note"]
 
@@ -115,9 +115,7 @@ def network_view(run: Run, epoch: int | None = None, shown_inputs: int = 16) -> 
     tensors = run.tensors(epoch)
     count = len(run.layers) - 1
     weights = [tensors[f"weight.{i}"] for i in range(count)]
-    probe_count = len(run.probe["inputs"])
-    # Rows beyond the probe set can exist after an interrupted probe extension; they are ignored.
-    activations = [tensors[f"act.{i}"][:probe_count] for i in range(count)]
+    activations = [tensors[f"act.{i}"] for i in range(count)]
     shown = choose_inputs(weights[0], min(shown_inputs, run.layers[0]), image_shape(run))
     sources = [shown] + [np.arange(size) for size in run.layers[1:-1]]
     scales = []

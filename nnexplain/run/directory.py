@@ -5,15 +5,23 @@ A run directory holds::
     manifest.json                     what the run is, and one entry per snapshot
     probe.safetensors                 the fixed probe inputs (and their labels)
     snapshots/epoch-0003.safetensors  weights, biases and recorded tensors of one snapshot
+    mistakes.safetensors              validation items the final network gets wrong (classifiers)
 
 Structured data lives in the JSON manifest; arrays live in safetensors files,
 whose paths the manifest stores relative to the run directory. Every file is
-written to a temporary name and renamed into place, and the manifest is written
-last, so a run killed mid-training is readable up to its last snapshot. Loading
-reads JSON and safetensors only: nothing is ever unpickled.
+written once, to a temporary name renamed into place, and the manifest is
+written after it, so a run killed mid-training is readable up to its last
+snapshot (its ``status`` says ``training``). A finished file is never rewritten.
+Loading reads JSON and safetensors only: nothing is ever unpickled.
 
-The four verbs: :func:`create_run`, :func:`write_snapshot`, :func:`load_run` and
-:meth:`Run.tensors`.
+The mistakes are known only when training ends, so they are recorded once, at
+the end, as inputs and labels; :attr:`Run.probe` appends them to the probe set,
+and :meth:`Run.tensors` appends their activations, computed from that
+snapshot's stored weights. (Runs written before this file existed hold them in
+the probe itself.)
+
+The verbs: :func:`create_run`, :func:`write_snapshot`, :func:`write_mistakes`,
+:func:`update_manifest`, :func:`load_run` and :meth:`Run.tensors`.
 """
 
 from __future__ import annotations
@@ -29,13 +37,25 @@ from typing import Any
 import numpy as np
 
 from nnexplain.errors import RunError
+from nnexplain.run.snapshot import probe_activations
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "Run", "create_run", "write_snapshot", "load_run", "atomic_write"]
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "Run",
+    "create_run",
+    "write_snapshot",
+    "write_mistakes",
+    "update_manifest",
+    "load_run",
+    "atomic_write",
+]
 
 FORMAT = "nnexplain-run"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 PROBE_FILE = "probe.safetensors"
+MISTAKES_FILE = "mistakes.safetensors"
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 _REQUIRED_KEYS = ("recipe", "layers", "activation", "output", "dataset", "snapshots")
@@ -101,14 +121,26 @@ def write_snapshot(
     metrics: dict[str, float] | None = None,
     **fields: Any,
 ) -> None:
-    """Add (or replace) the snapshot of ``epoch``: tensors first, then the manifest entry."""
+    """Add the snapshot of ``epoch``: tensors first, then the manifest entry. A recorded epoch is final."""
     run_dir = Path(run_dir)
     manifest = _read_manifest(run_dir)
+    if any(entry["epoch"] == epoch for entry in manifest["snapshots"]):
+        raise RunError(f"{run_dir} already holds a snapshot of epoch {epoch}; a recorded snapshot is never rewritten")
     relative = f"snapshots/epoch-{epoch:05d}.safetensors"
     _save_tensors(run_dir / relative, tensors)
     entry = {"epoch": int(epoch), **fields, "file": relative, "metrics": dict(metrics or {})}
-    snapshots = [s for s in manifest["snapshots"] if s["epoch"] != epoch] + [entry]
-    manifest["snapshots"] = sorted(snapshots, key=lambda s: s["epoch"])
+    manifest["snapshots"] = sorted([*manifest["snapshots"], entry], key=lambda s: s["epoch"])
+    _write_manifest(run_dir, manifest)
+
+
+def write_mistakes(run_dir: str | Path, mistakes: dict[str, np.ndarray]) -> None:
+    """Record, once, the validation items the final network gets wrong (``inputs`` and ``labels``)."""
+    run_dir = Path(run_dir)
+    manifest = _read_manifest(run_dir)
+    if "mistakes" in manifest:
+        raise RunError(f"{run_dir} already records its mistakes; they are written once, when training ends")
+    _save_tensors(run_dir / MISTAKES_FILE, mistakes)
+    manifest["mistakes"] = MISTAKES_FILE
     _write_manifest(run_dir, manifest)
 
 
@@ -118,10 +150,6 @@ def update_manifest(run_dir: str | Path, **fields: Any) -> None:
     manifest = _read_manifest(run_dir)
     manifest.update(fields)
     _write_manifest(run_dir, manifest)
-
-
-def replace_probe(run_dir: str | Path, probe: dict[str, np.ndarray]) -> None:
-    _save_tensors(Path(run_dir) / PROBE_FILE, probe)
 
 
 def _read_manifest(run_dir: Path) -> dict[str, Any]:
@@ -189,7 +217,19 @@ class Run:
 
     @cached_property
     def probe(self) -> dict[str, np.ndarray]:
-        return _load_tensors(self.path / self.manifest["probe"])
+        """The probe inputs (and labels), followed by the recorded mistakes when the run has them."""
+        probe = _load_tensors(self.path / self.manifest["probe"])
+        mistakes = self.mistakes
+        if not mistakes:
+            return probe
+        return {key: np.concatenate([probe[key], mistakes[key].astype(probe[key].dtype)]) for key in probe}
+
+    @cached_property
+    def mistakes(self) -> dict[str, np.ndarray]:
+        """Validation items the final network gets wrong, recorded at the end (empty when none were)."""
+        if "mistakes" not in self.manifest:
+            return {}
+        return _load_tensors(self.path / self.manifest["mistakes"])
 
     def snapshot(self, epoch: int | None = None) -> dict[str, Any]:
         """The manifest entry of ``epoch``; the last snapshot when ``epoch`` is None."""
@@ -203,14 +243,29 @@ class Run:
         raise RunError(f"run {self.path} has no snapshot of epoch {epoch}; it has epochs {self.epochs}")
 
     def tensors(self, epoch: int | None = None) -> dict[str, np.ndarray]:
-        """All arrays of one snapshot (the last one when ``epoch`` is None)."""
+        """All arrays of one snapshot (the last one when ``epoch`` is None).
+
+        ``pre.i``/``act.i`` cover the whole :attr:`probe`: the rows of the recorded
+        mistakes are computed from this snapshot's weights.
+        """
         entry = self.snapshot(epoch)
-        return self._load(entry["file"])
+        cache = self.__dict__.setdefault("_snapshot_cache", {})
+        if entry["file"] not in cache:
+            cache[entry["file"]] = self._with_mistakes(self._load(entry["file"]))
+        return cache[entry["file"]]
 
     def params(self, epoch: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
         """The (weight, bias) pair of every layer; weights are (out, in) like torch's."""
-        tensors = self.tensors(epoch)
+        tensors = self._load(self.snapshot(epoch)["file"])
         return [(tensors[f"weight.{i}"], tensors[f"bias.{i}"]) for i in range(len(self.layers) - 1)]
+
+    def _with_mistakes(self, tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if not self.mistakes or "pre.0" not in tensors:
+            return tensors
+        count = len(self.layers) - 1
+        params = [(tensors[f"weight.{i}"], tensors[f"bias.{i}"]) for i in range(count)]
+        extra = probe_activations(params, self.activation, self.output, self.mistakes["inputs"])
+        return {**tensors, **{key: np.concatenate([tensors[key], extra[key]]) for key in extra}}
 
     def _load(self, relative: str) -> dict[str, np.ndarray]:
         cache = self.__dict__.setdefault("_tensor_cache", {})

@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "OUTPUTS", "activate", "forward_trace", "predict"]
+__all__ = ["ACTIVATIONS", "OUTPUTS", "forward_trace"]
 
 Params = list[tuple[np.ndarray, np.ndarray]]
 
@@ -42,10 +42,6 @@ OUTPUTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def activate(name: str, z: np.ndarray) -> np.ndarray:
-    return ACTIVATIONS[name](z)
-
-
 def forward_trace(params: Params, activation: str, output: str, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """(pre-activation, activation) of every layer for inputs ``x``.
 
@@ -60,6 +56,3 @@ def forward_trace(params: Params, activation: str, output: str, x: np.ndarray) -
         trace.append((z, a))
     return trace
 
-
-def predict(params: Params, activation: str, output: str, x: np.ndarray) -> np.ndarray:
-    return forward_trace(params, activation, output, x)[-1][1]

@@ -1,8 +1,9 @@
-"""Which epochs get a snapshot.
+"""Which epochs get a snapshot, and which of the recorded ones a sweep shows.
 
 Training moves fastest at the start, so long runs are recorded on a log-spaced
 schedule: every early epoch, then further and further apart, always ending on
-the last epoch. Short runs record every epoch.
+the last epoch. Short runs record every epoch. Scenes that play a run through
+its snapshots pick an evenly spread handful of the recorded ones.
 """
 
 from __future__ import annotations

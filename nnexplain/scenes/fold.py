@@ -18,15 +18,14 @@ import numpy as np
 from manim import FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
-from nnexplain.geometry.steps import state_extent
-from nnexplain.geometry.warp import nice_extent
+from nnexplain.geometry.steps import fitting_extent
 from nnexplain.mobjects.style import fmt_percent
-from nnexplain.scenes import plane_story
+from nnexplain.scenes.base.plane_story import PlaneStory
 
 __all__ = ["Fold"]
 
 
-class Fold(plane_story.PlaneStory):
+class Fold(PlaneStory):
     scene_name = "fold"
     title = "How layers fold space"
     line_seconds = 2.0  # how long the decision line is held
@@ -49,7 +48,7 @@ class Fold(plane_story.PlaneStory):
 
     def show_decision_line(self) -> VGroup:
         last = self.steps[-1]
-        self.fit_view(last, nice_extent(1.05 * state_extent(last.motion(1.0), last.projection)))
+        self.fit_view(last, fitting_extent(last.motion(1.0), last.projection))
         normal, offset = decision_boundary(*self.params[-1])
         accuracy = f"validation accuracy {fmt_percent(self.metrics.get('val_acc', float('nan')))}"
         if len(normal) > 2:

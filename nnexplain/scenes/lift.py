@@ -8,50 +8,34 @@ camera turns around it. Before that, a two-unit network on the same data
 (``circles-2``) shows where it gets stuck: in its 2-D hidden plane the ring still
 surrounds the disk, and its line cuts through the ring.
 
-Where the two-unit run comes from (decided in ``setup()``, never trained mid-animation):
-the ``contrast_run_dir`` class attribute, else ``$NNEXPLAIN_CONTRAST_RUN``, else the
-cached default run of the ``circles-2`` recipe (trained once, like any default run).
+The two-unit network is the scene's ``contrast`` run (default ``circles-2``;
+``nnexplain render lift --with contrast=DIR`` picks another).
 
-    nnexplain render lift --run runs/circles-3
+    nnexplain render lift --run runs/circles-3 --with contrast=runs/circles-2
     NNEXPLAIN_RUN=runs/circles-3 NNEXPLAIN_CONTRAST_RUN=runs/circles-2 manim -ql scenes/lift.py Lift
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 from manim import DEGREES, DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Polygon, Square, VMobject, smooth
 
-from nnexplain.catalog import get_scene
-from nnexplain.errors import RunError
 from nnexplain.geometry.boundary import class_one_probability, clip_plane, decision_boundary
-from nnexplain.geometry.steps import Step, network_steps
-from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, representations
+from nnexplain.geometry.steps import Step, fitting_extent, network_steps
+from nnexplain.geometry.warp import GridSpec, Projection, representations
 from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, class_legend, polyline_points, prediction_image
-from nnexplain.mobjects.style import fmt_percent, formula, label
-from nnexplain.rundir import Run, load_run
-from nnexplain.scene_base import RunThreeDScene, locate_run
-from nnexplain.scenes.plane_story import number, sub, typst_matrix
+from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
+from nnexplain.scenes.base.run_scene import RunThreeDScene
 
 __all__ = ["Lift"]
 
-CONTRAST_RECIPE = "circles-2"
 RANGES = {"tanh": "squashed\ninto (−1, 1)", "sigmoid": "squashed\ninto (0, 1)", "relu": "negative\nvalues become 0"}
-
-
-def contrast_problem(manifest: dict) -> str | None:
-    """Why a run cannot be the two-unit contrast (completing "it ..."); None when it can."""
-    layers = manifest["layers"]
-    if len(layers) != 3 or layers[1] != 2:
-        return f"is a {'-'.join(map(str, layers))} network; the contrast needs one hidden layer of 2 units (circles-2)"
-    return get_scene("fold").check(manifest)
 
 
 class Lift(RunThreeDScene):
     scene_name = "lift"
-    contrast_run_dir: ClassVar[Path | None] = None
     epoch: ClassVar[int | None] = None
     step_seconds: ClassVar[float] = 1.6
     pause_seconds: ClassVar[float] = 0.4
@@ -72,20 +56,8 @@ class Lift(RunThreeDScene):
         self.stages = representations(self.run.tensors(self.epoch), self.run.probe["inputs"], spec)
         self.labels = self.run.probe["labels"].astype(int)
         self.steps = [s for s in network_steps(self.stages, self.params, self.run.activation, dims=3) if s.layer == 0]
-        self.contrast = self.load_contrast()
+        self.contrast = self.runs["contrast"]
         self.captions: dict[str, object] = {}
-
-    @classmethod
-    def resolve_contrast_dir(cls) -> Path:
-        return locate_run(cls.contrast_run_dir, "NNEXPLAIN_CONTRAST_RUN", CONTRAST_RECIPE, cls.__name__)
-
-    def load_contrast(self) -> Run:
-        where = self.resolve_contrast_dir()
-        run = load_run(where)
-        problem = contrast_problem(run.manifest)
-        if problem:
-            raise RunError(f"scene 'lift' cannot use contrast run {where}: it {problem}")
-        return run
 
     # --- captions, fixed in the frame ------------------------------------------------------------
 
@@ -143,8 +115,9 @@ class Lift(RunThreeDScene):
     def show_input(self) -> None:
         self.set_camera_orientation(phi=0, theta=-90 * DEGREES)
         stage = self.stages[0]
-        extent = nice_extent(1.05 * max(np.abs(stage.grid).max(), np.abs(stage.points).max()))
-        self.view = self.view_for(Projection.fit(stage.points, 3), extent)
+        projection = Projection.fit(stage.points, 3)
+        extent = fitting_extent((stage.grid, stage.points), projection)
+        self.view = self.view_for(projection, extent)
         self.plane = WarpedPlane(stage.grid, stage.points, self.labels, self.view, self.theme, facing=self.facing)
         self.outline = self.box(2)
         title = label("Lifting into 3-D", self.theme, 34, weight="BOLD").to_corner(UP + LEFT, buff=0.4)
@@ -165,8 +138,9 @@ class Lift(RunThreeDScene):
         run = self.contrast
         stage = representations(run.tensors(), run.probe["inputs"], GridSpec.from_dataset(run.dataset))[0]
         half, centre = 1.3, np.array([-5.45, -2.3, 0.0])
-        extent = nice_extent(1.05 * max(np.abs(stage.grid).max(), np.abs(stage.points).max()))
-        view = PlaneView.fitting(Projection.fit(stage.points, 2), extent, half, centre)
+        projection = Projection.fit(stage.points, 2)
+        extent = fitting_extent((stage.grid, stage.points), projection)
+        view = PlaneView.fitting(projection, extent, half, centre)
         dots = WarpedPlane(stage.grid, stage.points, run.probe["labels"].astype(int), view, self.theme, dot_radius=0.028, line_width=0.5)
         probability = class_one_probability(run.params(), run.activation, (-extent, extent, -extent, extent), self.raster_size)
         image = prediction_image(probability, self.theme, 2 * half).move_to(centre)
@@ -184,7 +158,7 @@ class Lift(RunThreeDScene):
         self.wait(self.contrast_seconds)
 
     def play_step(self, step: Step) -> None:
-        k = sub(step.layer + 1)
+        k = subscript(step.layer + 1)
         weight, bias = step.layer_motion.weight, step.layer_motion.bias
         if step.kind == "linear":
             matrices = formula(f"W_1 = {typst_matrix(weight)} quad b_1 = {typst_matrix(bias[:, None])}", self.theme, 26)
@@ -207,7 +181,7 @@ class Lift(RunThreeDScene):
             self.outline = outline
         else:
             if step.kind == "shift":
-                text = f"2  Shift  + b{k}\nb{k} = ({', '.join(number(b) for b in bias)})\nmoves everything."
+                text = f"2  Shift  + b{k}\nb{k} = ({', '.join(fmt_fixed(b) for b in bias)})\nmoves everything."
             else:
                 text = f"3  {step.layer_motion.activation}, coordinate\nby coordinate: {RANGES[step.layer_motion.activation]}"
             self.fit_view(step)
@@ -219,8 +193,7 @@ class Lift(RunThreeDScene):
 
     def zoom_onto(self, step: Step) -> float:
         """Fit the cube to where ``step`` ends; returns the extent shown."""
-        end = step.motion(1.0)
-        extent = nice_extent(1.05 * max(np.abs(end[0]).max(), np.abs(end[1]).max()))
+        extent = fitting_extent(step.motion(1.0), step.projection)
         view = self.view_for(step.projection, extent)
         if not view.same_as(self.view):
             self.bring_to_front(self.plane)

@@ -19,13 +19,13 @@ from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.steps import composite_map, layer_steps
-from nnexplain.mobjects.style import fmt_percent, formula
-from nnexplain.scenes import plane_story
+from nnexplain.mobjects.style import fmt_percent, formula, typst_matrix
+from nnexplain.scenes.base.plane_story import PlaneStory
 
 __all__ = ["LinearCollapse"]
 
 
-class LinearCollapse(plane_story.PlaneStory):
+class LinearCollapse(PlaneStory):
     scene_name = "linear-collapse"
     title = "Linear layers collapse"
     include_output = True  # the output layer is one more affine map: its image is the logit plane
@@ -60,8 +60,8 @@ class LinearCollapse(plane_story.PlaneStory):
         self.rewind()
         weight, bias = composite_map(self.params)
         weight_name, bias_name = self.product_names()
-        product = formula(f"W = {weight_name} = {plane_story.typst_matrix(weight)}", self.theme, 28)
-        shift = formula(f"b = {bias_name} = {plane_story.typst_matrix(bias[:, None])}", self.theme, 28)
+        product = formula(f"W = {weight_name} = {typst_matrix(weight)}", self.theme, 28)
+        shift = formula(f"b = {bias_name} = {typst_matrix(bias[:, None])}", self.theme, 28)
         numbers = VGroup(product, shift).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         steps = layer_steps(self.stages[0], weight, bias, "identity", 0, self.steps[-1].projection)
         names = ("1  One linear map   x ↦ Wx", "2  One shift   + b")

@@ -33,12 +33,12 @@ from manim import (
     smooth,
 )
 
-from nnexplain.diagram import brightness_note, image_shape, network_view, pick_probes
+from nnexplain.geometry.network import brightness_note, image_shape, network_view, pick_probes
 from nnexplain.mobjects.edges import SignalPulse
 from nnexplain.mobjects.network import NetworkDiagram
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_count, fmt_percent, formula, label
-from nnexplain.scene_base import RunScene
+from nnexplain.scenes.base.run_scene import RunScene
 
 LAYER_X = (-3.2, -1.0, 1.2, 3.3)
 IMAGE_CENTER = np.array([-5.6, 0.35, 0])

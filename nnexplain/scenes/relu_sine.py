@@ -1,15 +1,11 @@
 """relu-sine: without an activation a network fits sin x with a line; with ReLU its hinges add up to the wave.
 
-The scene draws two real runs of the same sizes: its own run (default recipe
-``sine-relu``) and a *linear companion* with no activation (default
-``sine-linear``). The companion comes from, in order:
+The scene draws two real runs of the same sizes: its main run (default recipe
+``sine-relu``) and its ``linear`` run, the same kind of network with no activation
+(default ``sine-linear``; ``nnexplain render relu-sine --with linear=DIR`` picks another).
 
-1. the class attribute ``linear_run_dir`` (a subclass, or a test);
-2. ``$NNEXPLAIN_LINEAR_RUN``;
-3. the cached default run of ``linear_recipe``, trained once in ``setup()`` (a few
-   seconds) before any animation starts, like the scene's own default run.
-
-    NNEXPLAIN_RUN=runs/sine-relu NNEXPLAIN_LINEAR_RUN=runs/sine-linear .venv/bin/manim -ql scenes/relu_sine.py ReluSine
+    nnexplain render relu-sine --run runs/sine-relu --with linear=runs/sine-linear
+    NNEXPLAIN_RUN=runs/sine-relu NNEXPLAIN_LINEAR_RUN=runs/sine-linear manim -ql scenes/relu_sine.py ReluSine
 
 With two ReLU layers the coloured curves are the units of the *last* hidden layer
 (each already bent by the first layer's hinges); a caption says so.
@@ -17,15 +13,8 @@ With two ReLU layers the coloured curves are the units of the *last* hidden laye
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import ClassVar
-
-
-from nnexplain.catalog import linear_curve_regression
-from nnexplain.errors import RunError
 from nnexplain.geometry.hinges import (
     build_order,
-    curve_domain,
     interpolation_error,
     linear_map,
     max_fit_error,
@@ -34,31 +23,18 @@ from nnexplain.geometry.hinges import (
     silent_units,
 )
 from nnexplain.mobjects.hinges import Fade, fmt_interval
-from nnexplain.rundir import load_run
-from nnexplain.scene_base import locate_run
-from nnexplain.scenes.hinge_story import HingeStory, subscript
+from nnexplain.mobjects.style import subscript
+from nnexplain.scenes.base.hinge_story import HingeStory
 
 __all__ = ["ReluSine"]
 
 
 class ReluSine(HingeStory):
     scene_name = "relu-sine"
-    linear_run_dir: ClassVar[Path | None] = None
-    linear_recipe: ClassVar[str] = "sine-linear"
-
-    @classmethod
-    def resolve_linear_run_dir(cls) -> Path:
-        return locate_run(cls.linear_run_dir, "NNEXPLAIN_LINEAR_RUN", cls.linear_recipe, cls.__name__)
 
     def setup(self) -> None:
         super().setup()
-        linear_dir = self.resolve_linear_run_dir()
-        self.linear_run = load_run(linear_dir)
-        reason = linear_curve_regression(self.linear_run.manifest)
-        if reason is None and curve_domain(self.linear_run.manifest) != self.domain:
-            reason = f"was sampled on {curve_domain(self.linear_run.manifest)}, not on the main run's {self.domain}"
-        if reason:
-            raise RunError(f"scene 'relu-sine' cannot use {linear_dir} as its linear run: it {reason}")
+        self.linear_run = self.runs["linear"]
         self.linear_sweep = self.sweep_of(self.linear_run)
         self.relu_sweep = self.sweep_of(self.run, self.hinge_epoch)
         self.hinges = self.relu_sweep[-1]

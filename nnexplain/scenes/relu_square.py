@@ -16,7 +16,8 @@ from typing import ClassVar
 
 from nnexplain.geometry.hinges import build_order, max_fit_error, output_kinks, running_sums, silent_units
 from nnexplain.mobjects.hinges import Fade, fmt_interval, fmt_number
-from nnexplain.scenes.hinge_story import HingeStory, subscript
+from nnexplain.mobjects.style import subscript
+from nnexplain.scenes.base.hinge_story import HingeStory
 
 __all__ = ["ReluSquare"]
 

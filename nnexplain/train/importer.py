@@ -12,9 +12,9 @@ Three formats are read, told apart by their bytes rather than their names:
 The layers are the 2-D ``*.weight`` tensors and their ``*.bias`` tensors, in
 key order (safetensors files do not keep their key order, so theirs are taken in
 natural name order: ``2.weight`` before ``10.weight``). The run is written
-through the same machinery as training (:func:`~nnexplain.snapshot.snapshot_tensors`
-with every registered contributor), so every scene that can draw a trained run
-of that shape draws the imported one. It holds one snapshot, epoch 0, with
+through the same machinery as training (:func:`~nnexplain.run.snapshot.snapshot_tensors`
+with the standard :mod:`~nnexplain.run.contents`), so every scene that can draw a
+trained run of that shape draws the imported one. It holds one snapshot, epoch 0, with
 ``step`` null: the history of the training is not in the file. Its metrics are
 computed here, in numpy, on the data set's training and validation splits.
 """
@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import os
 import re
-import shutil
 import struct
 import zipfile
 from pathlib import Path
@@ -33,14 +31,17 @@ from typing import Any
 
 import numpy as np
 
-from nnexplain import rundir
-from nnexplain.datasets import LOADERS, Dataset, load_dataset
+from nnexplain.data import LOADERS, Dataset, load_dataset
+from nnexplain.data.toy2d import warp_grid_spec
 from nnexplain.errors import DataError, NnexplainError
-from nnexplain.forward import forward_trace
-from nnexplain.probe import mistake_indices, probe_indices
-from nnexplain.recipes import TrainConfig
-from nnexplain.snapshot import snapshot_tensors
-from nnexplain.weights import Params, layer_sizes, mlp_params, weight_names
+from nnexplain.run import create_run, update_manifest, write_mistakes, write_snapshot
+from nnexplain.run.contents import STANDARD_CONTENTS
+from nnexplain.run.forward import forward_trace
+from nnexplain.run.snapshot import snapshot_tensors
+from nnexplain.run.staging import StagedDirectory
+from nnexplain.run.weights import Params, layer_sizes, mlp_params, weight_names
+from nnexplain.train.probe import mistake_indices, probe_indices
+from nnexplain.train.recipes import TrainConfig
 
 __all__ = [
     "FORMATS",
@@ -149,7 +150,7 @@ def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
 
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
-    from nnexplain.datasets.npzfile import read_npz
+    from nnexplain.data.npzfile import read_npz
 
     return read_npz(path, what="weights file")
 
@@ -168,7 +169,7 @@ def _load_data(spec: str) -> Dataset:
     if spec.endswith(".npz") or Path(spec).is_file():
         if not Path(spec).is_file():
             raise DataError(f"--data {spec}: no such file")
-        from nnexplain.datasets.npzfile import load_npz_dataset
+        from nnexplain.data.npzfile import load_npz_dataset
 
         return load_npz_dataset(spec)
     raise DataError(f"unknown data set {spec!r}; choose one of: {', '.join(LOADERS)}, or a FILE.npz")
@@ -259,15 +260,14 @@ def import_weights(
         **evaluate(val_outputs, dataset.y_val, task, "val"),
     }
     probe = probe_indices(dataset, TrainConfig.probe_per_class)
-    if task == "classify":
-        probe = np.concatenate([probe, mistake_indices(dataset, val_outputs.argmax(1), probe)])
+    wrong = mistake_indices(dataset, val_outputs.argmax(1), probe) if task == "classify" else probe[:0]
     manifest: dict[str, Any] = {
         "recipe": name,
         "config": {},
         "layers": sizes,
         "activation": activation,
         "output": "softmax" if task == "classify" else "identity",
-        "dataset": dataset.describe(),
+        "dataset": drawing_description(dataset),
         "torch": None,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "status": "importing",
@@ -275,16 +275,25 @@ def import_weights(
         "device": None,
         "imported_from": {"file": weights.name, "format": fmt, "sha256": _sha256(weights)},
     }
-    # Written beside --out and renamed into place, so a failed import leaves nothing half-written there.
-    staging = out.parent / f".{out.name}.{os.getpid()}.importing"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        rundir.create_run(staging, manifest, {"inputs": dataset.x_val[probe], "labels": dataset.y_val[probe]})
-        tensors = snapshot_tensors(params, manifest, dataset.x_val[probe])
-        rundir.write_snapshot(staging, 0, tensors, metrics, step=None)
-        rundir.update_manifest(staging, status="complete", wall_seconds=None)
-        os.replace(staging, out)  # an empty directory at --out is replaced too
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    # Built beside --out and renamed into place, so a failed import leaves nothing half-written there.
+    with StagedDirectory(out) as staging:
+        create_run(staging.path, manifest, {"inputs": dataset.x_val[probe], "labels": dataset.y_val[probe]})
+        tensors = snapshot_tensors(params, manifest, dataset.x_val[probe], STANDARD_CONTENTS)
+        write_snapshot(staging.path, 0, tensors, metrics, step=None)
+        if len(wrong):
+            write_mistakes(staging.path, {"inputs": dataset.x_val[wrong], "labels": dataset.y_val[wrong]})
+        update_manifest(staging.path, status="complete", wall_seconds=None)
     return out
+
+
+def drawing_description(dataset: Dataset) -> dict[str, Any]:
+    """The data set's description, with what the standard snapshot contents need to draw a user's own
+    low-dimensional data as the built-in sets give it: a warp grid around 2-D points (fold, lift),
+    the interval of 1-D inputs (relu-sine, relu-square)."""
+    description = dataset.describe()
+    inputs = np.concatenate([dataset.x_train, dataset.x_val]).astype(np.float64)
+    if dataset.input_size == 2 and "warp_grid" not in description:
+        description["warp_grid"] = warp_grid_spec(inputs)
+    elif dataset.input_size == 1 and "domain" not in description and inputs.max() > inputs.min():
+        description["domain"] = [float(inputs.min()), float(inputs.max())]
+    return description

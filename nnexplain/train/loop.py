@@ -1,8 +1,10 @@
 """Train a recipe with torch and record it into a run directory.
 
 One explicit loop: the whole data set sits on the device, each epoch is a fresh
-permutation cut into mini-batches, and a :class:`~nnexplain.recorder.Recorder`
-takes a snapshot on the epochs :func:`~nnexplain.schedule.snapshot_epochs` picks.
+permutation cut into mini-batches, and a :class:`~nnexplain.train.recorder.Recorder`
+takes a snapshot on the epochs :func:`~nnexplain.run.schedule.snapshot_epochs` picks.
+When training ends, the validation items the final network gets wrong are recorded
+once, beside the probe set.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from nnexplain.datasets import Dataset, load_dataset
+from nnexplain.data import Dataset, load_dataset
 from nnexplain.errors import NnexplainError
-from nnexplain.models import MLP
-from nnexplain.probe import mistake_indices, probe_indices
-from nnexplain.recipes import TrainConfig
-from nnexplain.recorder import Recorder, extend_probe
-from nnexplain.schedule import snapshot_epochs
+from nnexplain.run.schedule import snapshot_epochs
+from nnexplain.train.models import MLP
+from nnexplain.train.probe import mistake_indices, probe_indices
+from nnexplain.train.recipes import TrainConfig
+from nnexplain.train.recorder import Recorder
 
 __all__ = ["train", "resolve_device", "EpochReport"]
 
@@ -159,14 +161,8 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
         finish_epoch(epoch, _evaluate(model, dataset.task, x_train, y_train, "train"))
 
     if dataset.task == "classify":
-        _add_wrong_probes(model, dataset, probe, x_val, out)
+        with torch.no_grad():
+            wrong = mistake_indices(dataset, model(x_val).argmax(1).cpu().numpy(), probe)
+        recorder.record_mistakes(dataset.x_val[wrong], dataset.y_val[wrong])
     recorder.finish(wall_seconds=round(time.perf_counter() - started, 3))
     return Path(out)
-
-
-@torch.no_grad()
-def _add_wrong_probes(model: MLP, dataset: Dataset, probe: np.ndarray, x_val: torch.Tensor, out: str | Path) -> None:
-    """Add validation items the final network gets wrong, so scenes can show its mistakes."""
-    extra = mistake_indices(dataset, model(x_val).argmax(1).cpu().numpy(), probe)
-    if len(extra):
-        extend_probe(out, {"inputs": dataset.x_val[extra], "labels": dataset.y_val[extra]})

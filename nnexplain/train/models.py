@@ -2,7 +2,7 @@
 
 Hidden layers share one activation; the last layer returns raw scores (logits
 for classification, values for regression). The matching numpy forward pass is
-:mod:`nnexplain.forward`.
+:mod:`nnexplain.run.forward`.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnexplain.datasets import Dataset
+from nnexplain.data import Dataset
 
 __all__ = ["probe_indices", "mistake_indices", "MAX_WRONG_PROBES"]
 

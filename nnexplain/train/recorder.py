@@ -23,13 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from nnexplain import rundir
 from nnexplain.errors import NnexplainError
-from nnexplain.forward import ACTIVATIONS
-from nnexplain.snapshot import snapshot_tensors
-from nnexplain.weights import layer_sizes, mlp_params
+from nnexplain.run import create_run, update_manifest, write_mistakes, write_snapshot
+from nnexplain.run.contents import STANDARD_CONTENTS, Content
+from nnexplain.run.forward import ACTIVATIONS
+from nnexplain.run.snapshot import snapshot_tensors
+from nnexplain.run.weights import layer_sizes, mlp_params
 
-__all__ = ["Recorder", "extend_probe"]
+__all__ = ["Recorder"]
 
 _ACTIVATION_MODULES = {"Sigmoid": "sigmoid", "Tanh": "tanh", "ReLU": "relu"}
 _OUTPUT_MODULES = {"Softmax", "LogSoftmax"}  # the output layer's; runs record softmax for classifiers anyway
@@ -104,7 +105,7 @@ def _probe_arrays(probe: Any, labels: Any) -> tuple[dict[str, np.ndarray], tuple
 def _describe_dataset(dataset: Any, task: str | None, item_shape: tuple[int, ...], outputs: int) -> dict[str, Any]:
     """The manifest's data set entry: a registered data set's own, else one made from the probe."""
     if isinstance(dataset, str):
-        from nnexplain.datasets import load_dataset
+        from nnexplain.data import load_dataset
 
         dataset = load_dataset(dataset)
     if hasattr(dataset, "describe"):
@@ -159,10 +160,12 @@ class Recorder:
 
     ``probe``: the inputs whose activations every snapshot records (torch or numpy,
     one item per row; images may keep their shape), or an ``(inputs, labels)`` tuple.
-    ``dataset``: a registered data set's name (``"mnist"``), a :class:`~nnexplain.datasets.Dataset`,
+    ``dataset``: a registered data set's name (``"mnist"``), a :class:`~nnexplain.data.Dataset`,
     a dict, or None to describe one from the probe. ``activation`` is read from the
-    model's modules when not given. Used as a context manager, it finishes the run
-    when the block ends without an error.
+    model's modules when not given. ``contents``: what each snapshot records beyond
+    weights and probe activations (:data:`~nnexplain.run.contents.STANDARD_CONTENTS`:
+    warps of 2-D input planes, curves of 1-D regressions). Used as a context manager,
+    it finishes the run when the block ends without an error.
     """
 
     def __init__(
@@ -179,12 +182,14 @@ class Recorder:
         config: dict[str, Any] | None = None,
         seed: int | None = None,
         device: str | None = None,
+        contents: tuple[Content, ...] = STANDARD_CONTENTS,
         **fields: Any,
     ):
         import torch
 
         self.model = model
         self.out = Path(out)
+        self.contents = tuple(contents)
         self.probe, item_shape = _probe_arrays(probe, labels)
         sizes = layer_sizes(model_params(model))
         activation = _infer_activation(model, activation)
@@ -208,7 +213,7 @@ class Recorder:
             **fields,
         }
         self._started = time.perf_counter()
-        rundir.create_run(self.out, self.manifest, self.probe)
+        create_run(self.out, self.manifest, self.probe)
 
     def snapshot(
         self, epoch: int, metrics: dict[str, Any] | None = None, step: int | None = None, **fields: Any
@@ -218,14 +223,25 @@ class Recorder:
         ``metrics`` values may be floats or one-element tensors; ``step`` is the
         number of optimiser steps so far, when known.
         """
-        tensors = snapshot_tensors(model_params(self.model), self.manifest, self.probe["inputs"])
+        tensors = snapshot_tensors(model_params(self.model), self.manifest, self.probe["inputs"], self.contents)
         clean = {key: _metric(key, value) for key, value in (metrics or {}).items()}
-        rundir.write_snapshot(self.out, int(epoch), tensors, clean, step=step, **fields)
+        write_snapshot(self.out, int(epoch), tensors, clean, step=step, **fields)
+
+    def record_mistakes(self, inputs: Any, labels: Any) -> None:
+        """Record, once and at the end, validation items the final network gets wrong.
+
+        Scenes show them after the probe items; their activations at every snapshot
+        are computed from that snapshot's weights when the run is read.
+        """
+        if len(_numpy(inputs)) == 0:
+            return
+        arrays, _ = _probe_arrays(inputs, labels)
+        write_mistakes(self.out, arrays)
 
     def finish(self, **fields: Any) -> None:
         """Mark the run complete; fields such as ``wall_seconds`` go into the manifest."""
         fields.setdefault("wall_seconds", round(time.perf_counter() - self._started, 3))
-        rundir.update_manifest(self.out, status="complete", **fields)
+        update_manifest(self.out, status="complete", **fields)
 
     def __enter__(self) -> "Recorder":
         return self
@@ -233,18 +249,3 @@ class Recorder:
     def __exit__(self, error_type, error, traceback) -> None:
         if error_type is None:
             self.finish()
-
-
-def extend_probe(run_dir: str | Path, extra: dict[str, np.ndarray]) -> None:
-    """Append inputs (and labels) to a run's probe set and recompute every snapshot's probe arrays.
-
-    Used to add the validation images the final network gets wrong, which are
-    only known once training ends.
-    """
-    run = rundir.load_run(run_dir)
-    probe = {key: np.concatenate([run.probe[key], np.asarray(extra[key], run.probe[key].dtype)]) for key in run.probe}
-    for entry in run.snapshots:
-        tensors = snapshot_tensors(run.params(entry["epoch"]), run.manifest, probe["inputs"])
-        fields = {k: v for k, v in entry.items() if k not in ("epoch", "file", "metrics")}
-        rundir.write_snapshot(run.path, entry["epoch"], tensors, entry["metrics"], **fields)
-    rundir.replace_probe(run.path, probe)

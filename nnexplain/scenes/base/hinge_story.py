@@ -17,21 +17,16 @@ from typing import ClassVar
 import numpy as np
 from manim import DOWN, LEFT, UL, UP, Create, DashedLine, FadeIn, Transform, TransformFromCopy, VGroup
 
-from nnexplain.datasets.curves import target_function
-from nnexplain.geometry.hinges import CurveSnapshot, build_order, curve_domain, curve_snapshot, running_sums
+from nnexplain.data.curves import target_function
+from nnexplain.geometry.hinges import CurveSnapshot, build_order, curve_snapshot, running_sums
 from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, SnapshotSweep, legend, padded_range, paragraph
-from nnexplain.mobjects.style import label
-from nnexplain.rundir import Run
-from nnexplain.scene_base import RunScene
-from nnexplain.schedule import spread_epochs
+from nnexplain.mobjects.style import label, subscript
+from nnexplain.run import Run
+from nnexplain.run.contents import curve_domain
+from nnexplain.run.schedule import spread_epochs
+from nnexplain.scenes.base.run_scene import RunScene
 
-__all__ = ["HingeStory", "subscript"]
-
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def subscript(number: int) -> str:
-    return str(number).translate(_SUBSCRIPTS)
+__all__ = ["HingeStory"]
 
 
 class HingeStory(RunScene):

@@ -14,33 +14,19 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
 
 from nnexplain.geometry.boundary import class_one_probability, clip_line, split_square
-from nnexplain.geometry.steps import Step, network_steps, state_extent
-from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, representations
+from nnexplain.geometry.steps import Step, fitting_extent, network_steps
+from nnexplain.geometry.warp import GridSpec, Projection, representations
 from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, class_legend, prediction_image
-from nnexplain.mobjects.style import formula, label
-from nnexplain.scene_base import RunScene
+from nnexplain.mobjects.style import fmt_fixed, formula, label, subscript, typst_matrix
+from nnexplain.scenes.base.run_scene import RunScene
 
-__all__ = ["PlaneStory", "sub", "number", "typst_matrix"]
+__all__ = ["PlaneStory"]
 
-SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 SQUASH = {
     "tanh": "tanh squashes each coordinate into (−1, 1)",
     "sigmoid": "sigmoid squashes each coordinate into (0, 1)",
     "relu": "ReLU sets negative coordinates to 0:\nhalf-planes fold onto the axes",
 }
-
-
-def sub(value: int) -> str:
-    return str(value).translate(SUBSCRIPTS)
-
-
-def number(value: float) -> str:
-    return f"{value:.2f}".replace("-", "−")
-
-
-def typst_matrix(values: np.ndarray) -> str:
-    rows = np.atleast_2d(values)
-    return 'mat(delim: "[", ' + "; ".join(", ".join(f"{v:.2f}" for v in row) for row in rows) + ")"
 
 
 class PlaneStory(RunScene):
@@ -95,7 +81,7 @@ class PlaneStory(RunScene):
 
     def extent_of_input(self) -> float:
         stage = self.stages[0]
-        return nice_extent(1.05 * max(np.abs(stage.grid).max(), np.abs(stage.points).max()))
+        return fitting_extent((stage.grid, stage.points), Projection.fit(stage.points, 2))
 
     def show_input(self, intro: str) -> None:
         input_stage = self.stages[0]
@@ -167,7 +153,7 @@ class PlaneStory(RunScene):
         self.wait(self.pause_seconds)
 
     def step_list(self, layer: int) -> VGroup:
-        k = sub(layer + 1)
+        k = subscript(layer + 1)
         names = [f"1  Linear map   x ↦ W{k}x", f"2  Shift   + b{k}"]
         if self.run.activation != "identity" and layer < len(self.params) - 1:
             names.append(f"3  {self.run.activation}, coordinate by coordinate")
@@ -181,10 +167,10 @@ class PlaneStory(RunScene):
         return rows
 
     def detail_for(self, step: Step) -> str:
-        k, motion = sub(step.layer + 1), step.layer_motion
+        k, motion = subscript(step.layer + 1), step.layer_motion
         weight, bias = motion.weight, motion.bias
         if step.kind == "mirror":
-            return f"det W{k} = {number(np.linalg.det(weight))} < 0: W{k} mirrors the plane.\nNo smooth path of invertible maps\ncan flip it, so the mirror comes first."
+            return f"det W{k} = {fmt_fixed(np.linalg.det(weight))} < 0: W{k} mirrors the plane.\nNo smooth path of invertible maps\ncan flip it, so the mirror comes first."
         if step.kind == "linear":
             if weight.shape[0] != weight.shape[1]:
                 if motion.lifted:
@@ -192,9 +178,9 @@ class PlaneStory(RunScene):
                 return f"W{k} is {weight.shape[0]} × {weight.shape[1]}: drawn as a straight blend"
             det = np.linalg.det(weight)
             first = "After the mirror: turn" if det < 0 else "Turn"
-            return f"det W{k} = {number(det)}\n{first} while stretching, through\ninvertible matrices only"
+            return f"det W{k} = {fmt_fixed(det)}\n{first} while stretching, through\ninvertible matrices only"
         if step.kind == "shift":
-            return f"b{k} = ({', '.join(number(b) for b in bias)}) moves everything"
+            return f"b{k} = ({', '.join(fmt_fixed(b) for b in bias)}) moves everything"
         return SQUASH[motion.activation]
 
     def highlight(self, rows: VGroup, current: int) -> None:
@@ -217,7 +203,7 @@ class PlaneStory(RunScene):
             self.play_step(step, *self.caption("detail", self.detail(self.detail_for(step))))
         # End the beat on the layer's result at a readable size, not in the view its steps needed.
         last = steps[-1]
-        self.fit_view(last, nice_extent(1.05 * state_extent(last.motion(1.0), last.projection)))
+        self.fit_view(last, fitting_extent(last.motion(1.0), last.projection))
 
     # --- the ending: a boundary, then back to the input --------------------------------------------
 
