@@ -234,11 +234,25 @@ def test_every_trained_fixture_imports_alike(tmp_path, fixture):
 
 @pytest.mark.graphical
 def test_imported_network_renders_neurons(tmp_path, sigmoid_run):
+    """The trained fixture's final weights, imported, draw the same network, digits and verdicts as the
+    trained run (its control frame); only the subtitle differs, naming the file instead of the training."""
+    from PIL import Image
+
+    from frames import CONTROL, HEIGHT, WIDTH
+
     weights = _fixture_weights(sigmoid_run, tmp_path / "weights.npz")
     assert run_cli("import", weights, "--activation", "sigmoid", "--out", tmp_path / "run").returncode == 0
-    result = run_cli("render", "neurons", "--run", tmp_path / "run", "--format", "png", "--out", tmp_path / "renders")
+    result = run_cli(
+        "render", "neurons", "--run", tmp_path / "run", "--format", "png", "--resolution", f"{WIDTH}x{HEIGHT}",
+        "--out", tmp_path / "renders",
+    )
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "renders" / "neurons-480p.png").is_file()
+    frame = np.asarray(Image.open(result.stdout.strip().splitlines()[-1]).convert("RGB")).astype(int)
+    trained = np.load(CONTROL / "neurons-sigmoid_run.npz")["frame"].astype(int)
+    differing = np.abs(frame - trained).max(axis=2) > 12
+    header = 45  # rows of the title and the subtitle at this size
+    assert differing[header:].mean() < 0.002
+    assert differing[:header].mean() > 0.01  # "imported from weights.npz" where the trained run says how it trained
 
 
 # Refusals ------------------------------------------------------------------------------------
