@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 from manim import Create, Line, Scene, ShowPassingFlash, VGroup, tempconfig
 
-from nnexplain.diagram import network_view
+from nnexplain.geometry.network import network_view
 from nnexplain.mobjects.edges import SignalPulse
 from nnexplain.mobjects.network import EDGE_OPACITIES, EDGE_WIDTHS, NetworkDiagram
 from nnexplain.mobjects.style import Theme
-from nnexplain.render import QUALITIES
-from nnexplain.rundir import load_run
+from nnexplain.app.options import QUALITIES
+from nnexplain.run import load_run
 
 RUN = Path(__file__).parent.parent / "tests" / "data" / "mnist-sigmoid"
 

@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from nnexplain.catalog import get_scene
-from nnexplain.forward import predict
-from nnexplain.recipes import get_recipe
-from nnexplain.render import RenderOptions, render_scene
-from nnexplain.rundir import load_run
-from nnexplain.train import train
+from nnexplain.app.catalog import get_scene
+from nnexplain.run.forward import forward_trace
+from nnexplain.train.recipes import get_recipe
+from nnexplain.app.options import RenderOptions
+from nnexplain.app.render import render_scene
+from nnexplain.app.runs import resolve_runs
+from nnexplain.run import load_run
+from nnexplain.train.loop import train
 
 RECIPES = ["sine-linear", "sine-relu", "square-relu-3"]
 SCENES = {"relu-sine": "sine-relu", "relu-square": "square-relu-3"}
@@ -42,16 +43,16 @@ def train_all(root: Path) -> dict[str, Path]:
         print(f"train {name:<14} {seconds:6.2f} s  {len(run.epochs)} snapshots  {metrics}")
     run = load_run(runs["sine-relu"])
     x = np.linspace(-math.pi, math.pi, 100_001)
-    error = np.abs(predict(run.params(), run.activation, run.output, x[:, None])[:, 0] - np.sin(x)).max()
+    error = np.abs(forward_trace(run.params(), run.activation, run.output, x[:, None])[-1][1][:, 0] - np.sin(x)).max()
     print(f"sine-relu max |error| on a 100,001-point grid over [-π, π]: {error:.4f} (required ≤ 0.05)")
     return runs
 
 
 def render_all(runs: dict[str, Path], out: Path, options: RenderOptions) -> None:
-    os.environ["NNEXPLAIN_LINEAR_RUN"] = str(runs["sine-linear"])
     for scene, recipe in SCENES.items():
         started = time.perf_counter()
-        path = render_scene(get_scene(scene), runs[recipe], options, out)
+        scene_runs = resolve_runs(get_scene(scene), runs[recipe], {"linear": runs["sine-linear"]} if scene == "relu-sine" else {})
+        path = render_scene(get_scene(scene), scene_runs, options, out).path
         print(f"render {scene:<12} {options.quality:>6} {options.fmt:<4} {time.perf_counter() - started:6.2f} s  {path.name}")
 
 

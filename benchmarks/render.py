@@ -17,9 +17,9 @@ from pathlib import Path
 
 import av
 
-from nnexplain.cache import ensure_default_run
-from nnexplain.catalog import SCENES
-from nnexplain.render import QUALITIES
+from nnexplain.app.cache import ensure_default_run
+from nnexplain.app.catalog import SCENES
+from nnexplain.app.options import QUALITIES
 
 EMPTY_SCENE = """
 from manim import Scene
@@ -56,11 +56,11 @@ def main() -> None:
     for name in args.scenes:
         info = SCENES[name]
         run = ensure_default_run(info.recipe)
-        for recipe in info.also_needs:
-            ensure_default_run(recipe)
+        for spec in info.further:  # rendered with their default runs; trained here, not timed
+            ensure_default_run(spec.recipe)
         for quality in args.quality:
             with tempfile.TemporaryDirectory() as scratch:
-                command = [sys.executable, "-m", "nnexplain.cli", "render", name, "--run", str(run), "--quality", quality, "--out", scratch]
+                command = [sys.executable, "-m", "nnexplain", "render", name, "--run", str(run), "--quality", quality, "--out", scratch]
                 wall, output = timed(command)
                 length = video_seconds(Path(output))
                 floor = floor_seconds(length, quality, Path(scratch))

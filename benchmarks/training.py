@@ -13,10 +13,10 @@ from pathlib import Path
 
 import torch
 
-from nnexplain.datasets import load_dataset
-from nnexplain.recipes import ACTIVATION_DEFAULTS
-from nnexplain.rundir import load_run
-from nnexplain.train import train
+from nnexplain.data import load_dataset
+from nnexplain.train.recipes import ACTIVATION_DEFAULTS
+from nnexplain.run import load_run
+from nnexplain.train.loop import train
 
 
 def main() -> None:

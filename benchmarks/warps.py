@@ -17,11 +17,11 @@ from pathlib import Path
 
 import torch
 
-from nnexplain.geometry.warp import GridSpec, layer_warps
-from nnexplain.recipes import get_recipe
-from nnexplain.rundir import load_run
-from nnexplain.snapshot import snapshot_tensors
-from nnexplain.train import train
+from nnexplain.run.contents import STANDARD_CONTENTS, GridSpec, layer_warps
+from nnexplain.train.recipes import get_recipe
+from nnexplain.run import load_run
+from nnexplain.run.snapshot import snapshot_tensors
+from nnexplain.train.loop import train
 
 SNAPSHOTS = 50
 REPEATS = 5
@@ -45,7 +45,7 @@ def measure(name: str, config, out: Path) -> None:
     params = [run.params(epoch) for epoch in run.epochs]
     inputs = run.probe["inputs"]
     warps = best_of(lambda: [layer_warps(p, run.activation, spec) for p in params])
-    whole = best_of(lambda: [snapshot_tensors(p, run.manifest, inputs) for p in params])
+    whole = best_of(lambda: [snapshot_tensors(p, run.manifest, inputs, STANDARD_CONTENTS) for p in params])
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 1e6
     grid = f"{2 * spec.lines} lines × {spec.points} points"
     print(f"{name}: {'-'.join(map(str, run.layers))}, {len(params)} snapshots, grid {grid}")

@@ -9,6 +9,19 @@ The public API for recording and reading runs from Python::
 
 ``import nnexplain`` itself imports neither torch nor manim: the names below are
 loaded on first use.
+
+The package is built in floors, each a folder, data flowing up through them::
+
+    data/      data sets
+    run/       the run directory: format, forward pass, what a snapshot holds
+    train/     torch training, the Recorder, importing weights      (writes runs)
+    geometry/  plain-numpy maths of what a network does             (reads runs)
+    mobjects/  manim pieces built from runs
+    scenes/    base classes and stories, then one module per scene
+    app/       the command line, the catalog, run resolution, rendering
+
+A floor imports only floors below it; train and the drawing floors (geometry,
+mobjects, scenes) never import each other; only app finds and trains runs.
 """
 
 from __future__ import annotations
@@ -18,7 +31,7 @@ from typing import Any
 
 __all__ = ["Recorder", "load_run", "Run"]
 
-_LAZY = {"Recorder": "nnexplain.recorder", "load_run": "nnexplain.rundir", "Run": "nnexplain.rundir"}
+_LAZY = {"Recorder": "nnexplain.train.recorder", "load_run": "nnexplain.run.directory", "Run": "nnexplain.run.directory"}
 
 
 def __getattr__(name: str) -> Any:

@@ -5,7 +5,9 @@ incoming weights, laid out as a 28×28 image. Render it with plain manim:
 
     NNEXPLAIN_RUN=runs/mnist manim -ql scenes/example_features.py FirstLayerFeatures
 
-Without ``NNEXPLAIN_RUN`` it draws the cached default ``mnist`` run (``default_recipe``).
+Without ``NNEXPLAIN_RUN`` it draws the cached default ``mnist`` run (``default_recipe``),
+trained once: :class:`~nnexplain.app.standalone.FromEnvironment` finds the run when
+manim constructs the scene itself.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, UP, FadeIn, LaggedStart, VGroup
 
+from nnexplain.app.standalone import FromEnvironment
 from nnexplain.mobjects import PixelImage, label
-from nnexplain.scene_base import RunScene
+from nnexplain.scenes import RunScene
 
 
-class FirstLayerFeatures(RunScene):
+class FirstLayerFeatures(FromEnvironment, RunScene):
+    """What each first-layer neuron of an MNIST network looks for."""
+
     default_recipe = "mnist"
 
     def construct(self) -> None:

@@ -41,7 +41,7 @@ def private_cache(tmp_path, monkeypatch):
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the real ``nnexplain`` entry point in a subprocess, as a user would."""
     return subprocess.run(
-        [sys.executable, "-c", "from nnexplain.cli import main; main()", *map(str, args)],
+        [sys.executable, "-c", "from nnexplain.app.cli import main; main()", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -59,7 +59,7 @@ def torch_model(run, epoch=None):
     """A torch MLP holding a run's stored weights at ``epoch``: the answer key for recorded arrays."""
     import torch
 
-    from nnexplain.models import MLP
+    from nnexplain.train.models import MLP
 
     model = MLP(run.layers, run.activation)
     with torch.no_grad():

@@ -23,17 +23,28 @@ CHANNEL_TOLERANCE = 12
 MAX_DIFFERING_FRACTION = 0.002
 
 
-def render_last_frame(scene_class: type, run_dir: Path | None, media_dir: Path) -> np.ndarray:
-    scene = render_for_test(scene_class, run_dir, media_dir)
+def render_last_frame(scene_class: type, run_dir: Path, media_dir: Path, **further: Path) -> np.ndarray:
+    scene = render_for_test(scene_class, run_dir, media_dir, **further)
     return np.asarray(scene.renderer.get_frame())[..., :3].copy()
 
 
-def render_for_test(scene_class: type, run_dir: Path | None, media_dir: Path):
+def _no_training(recipe: str) -> Path:
+    raise AssertionError(f"the test would train the default {recipe} run; give every run it needs")
+
+
+def scene_runs(scene_class: type, run_dir: Path, **further: Path):
+    """The runs of ``scene_class``, resolved and checked as ``nnexplain render --run DIR --with ROLE=DIR`` does."""
+    from nnexplain.app.catalog import scene_info_of
+    from nnexplain.app.runs import resolve_runs
+
+    return resolve_runs(scene_info_of(scene_class), Path(run_dir), further, default_run=_no_training)
+
+
+def render_for_test(scene_class: type, run_dir: Path, media_dir: Path, **further: Path):
     """Render ``scene_class`` at test size, writing only its last frame; returns the scene."""
     from manim import tempconfig
 
-    attributes = {} if run_dir is None else {"run_dir": Path(run_dir)}
-    bound = type(scene_class.__name__, (scene_class,), attributes)
+    runs = scene_runs(scene_class, run_dir, **further)
     settings = {
         "media_dir": str(media_dir),
         "pixel_width": WIDTH,
@@ -45,7 +56,8 @@ def render_for_test(scene_class: type, run_dir: Path | None, media_dir: Path):
         "progress_bar": "none",
     }
     with tempconfig(settings):
-        scene = bound()
+        scene = scene_class()
+        scene.bind(runs)
         scene.render()
         return scene
 

@@ -13,8 +13,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from nnexplain.recipes import ACTIVATION_DEFAULTS, get_recipe
-from nnexplain.train import train
+from nnexplain.train.recipes import ACTIVATION_DEFAULTS, get_recipe
+from nnexplain.train.loop import train
 
 DATA = Path(__file__).parent / "data"
 

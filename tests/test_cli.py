@@ -6,8 +6,8 @@ import shutil
 import numpy as np
 
 from conftest import run_cli
-from nnexplain import rundir
-from nnexplain.datasets.idx import write_idx
+from nnexplain.run import directory as rundir
+from nnexplain.data.idx import write_idx
 
 
 def assert_user_error(result, *fragments):
@@ -129,7 +129,7 @@ def test_train_writes_a_run_and_prints_its_path(tmp_path):
 
 
 def test_data_dir_reads_the_standard_file_names(tmp_path):
-    from nnexplain.datasets.mnist import EMBEDDED_DIR
+    from nnexplain.data.mnist import EMBEDDED_DIR
 
     directory = tmp_path / "mnist"
     directory.mkdir()

@@ -7,12 +7,12 @@ import pytest
 import torch
 
 from conftest import torch_model
-from nnexplain.datasets import load_dataset
-from nnexplain.datasets.curves import load_curve, target_function
+from nnexplain.data import load_dataset
+from nnexplain.data.curves import load_curve, target_function
 from nnexplain.errors import DataError
 from nnexplain.geometry.hinges import linear_map
-from nnexplain.recipes import TrainConfig, get_recipe
-from nnexplain.rundir import load_run
+from nnexplain.train.recipes import TrainConfig, get_recipe
+from nnexplain.run import load_run
 
 from conftest import DATA
 

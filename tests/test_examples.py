@@ -3,10 +3,22 @@
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from conftest import DATA, run_cli
-from frames import check_frame, render_last_frame
+from frames import HEIGHT, WIDTH, check_frame, render_last_frame
+
+# The control frame of each scene drawing those runs.
+CONTROL_OF_DEFAULT = {
+    "neurons": "neurons-sigmoid_run",
+    "fold": "fold-spiral",
+    "linear-collapse": "linear-collapse",
+    "lift": "lift",
+    "relu-sine": "relu-sine",
+    "relu-square": "relu-square",
+}
 
 # Fixture runs standing in for the cached default runs of each recipe.
 DEFAULT_RUNS = {
@@ -21,40 +33,63 @@ DEFAULT_RUNS = {
 }
 
 
+SCENE_FILES = Path(__file__).parent.parent / "scenes"
+
+
+def load_scene_file(name: str):
+    """A file of the repository's scenes/ folder, imported as manim imports it (by path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"scene_file_{name}", SCENE_FILES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.mark.graphical
 def test_example_scene_renders(request, tmp_path, sigmoid_run):
-    from nnexplain.scenes.example_features import FirstLayerFeatures
+    FirstLayerFeatures = load_scene_file("example_features").FirstLayerFeatures
 
     frame = render_last_frame(FirstLayerFeatures, sigmoid_run, tmp_path)
     check_frame("example-features", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
 
 
+PUBLIC_MODULES = {"nnexplain", "nnexplain.mobjects", "nnexplain.scenes", "nnexplain.app.standalone"}
+
+
 def test_example_scene_uses_only_the_public_api():
-    source = (Path(__file__).parent.parent / "scenes" / "example_features.py").read_text()
-    imports = [line for line in source.splitlines() if line.startswith(("from nnexplain", "import nnexplain"))]
-    assert imports == ["from nnexplain.mobjects import PixelImage, label", "from nnexplain.scene_base import RunScene"]
+    """Every nnexplain import of the example, wherever it stands in the file, is from a public module."""
+    import ast
+
+    tree = ast.parse((SCENE_FILES / "example_features.py").read_text())
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    modules |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    used = {module for module in modules if module.split(".")[0] == "nnexplain"}
+    assert used and used <= PUBLIC_MODULES, used - PUBLIC_MODULES
 
 
 def test_render_all_in_parallel(tmp_path):
-    from nnexplain.catalog import SCENES
+    from nnexplain.app.catalog import SCENES
 
     cache = tmp_path / "cache"
     for recipe, fixture in DEFAULT_RUNS.items():
         shutil.copytree(DATA / fixture, cache / "runs" / f"{recipe}-v1")
     result = run_cli(
-        "render", "all", "--jobs", "2", "--format", "png", "--resolution", "160x90", "--out", tmp_path / "out",
+        "render", "all", "--jobs", "2", "--format", "png", "--resolution", f"{WIDTH}x{HEIGHT}", "--out", tmp_path / "out",
         env={"NNEXPLAIN_CACHE": str(cache)},
     )
     assert result.returncode == 0, result.stderr
     written = result.stdout.strip().splitlines()
-    assert written == [str(tmp_path / "out" / f"{name}-160x90.png") for name in SCENES]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{name}-160x90.png" for name in SCENES)
+    assert written == [str(tmp_path / "out" / f"{name}-{WIDTH}x{HEIGHT}.png") for name in SCENES]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{name}-{WIDTH}x{HEIGHT}.png" for name in SCENES)
     assert "training" not in result.stderr  # every default run came from the cache
+    # Each scene drew its default runs exactly as a render of it alone does: its control frame.
+    for name, path in zip(SCENES, written):
+        frame = np.asarray(Image.open(path).convert("RGB"))
+        check_frame(CONTROL_OF_DEFAULT[name], frame, False, tmp_path / "failed")
 
 
 def test_public_mobjects_are_built_from_runs():
-    import numpy as np
-
     from nnexplain import load_run
     from nnexplain.mobjects import FitView, NetworkDiagram, PixelImage, WarpedPlane
 
@@ -69,5 +104,11 @@ def test_public_mobjects_are_built_from_runs():
     assert len(plane.scene_points) == len(spiral.probe["inputs"])
     assert max(plane.width, plane.height) <= 6.0 + 1e-6  # fitted to the panel
 
-    fit = FitView.from_run(load_run(DATA / "sine-relu"))
-    assert fit.width > 0
+    sine = load_run(DATA / "sine-relu")
+    fit = FitView.from_run(sine)
+    stored = sine.tensors()
+    assert len(fit.unit_curves) == sine.layers[-2] == len(stored["curve.units"])
+    # What is drawn is the recorded curve, mapped into the panel (clipped to it).
+    np.testing.assert_allclose(np.asarray(fit.output_curve.get_anchors())[::2][:, :2], fit.output_panel.plot_points(stored["curve.x"], stored["curve.y"])[:-1, :2], atol=1e-9)
+    for curve, values in zip(fit.unit_curves, stored["curve.units"]):
+        np.testing.assert_allclose(np.asarray(curve.get_anchors())[::2][:, :2], fit.units_panel.plot_points(stored["curve.x"], values)[:-1, :2], atol=1e-9)

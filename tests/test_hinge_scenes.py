@@ -7,19 +7,18 @@ import numpy as np
 import pytest
 
 from conftest import DATA, run_cli
-from frames import check_frame, render_for_test
-from nnexplain.catalog import check_run_suits, get_scene
+from frames import check_frame, render_for_test, scene_runs
+from nnexplain.app.catalog import check_run_suits, get_scene
 from nnexplain.errors import RunError
 from nnexplain.mobjects.style import Theme
-from nnexplain.rundir import load_run
+from nnexplain.run import load_run
 
 
 @pytest.mark.graphical
 def test_relu_sine_last_frame(tmp_path, request):
     from nnexplain.scenes.relu_sine import ReluSine
 
-    bound = type("ReluSine", (ReluSine,), {"linear_run_dir": DATA / "sine-linear"})
-    scene = render_for_test(bound, DATA / "sine-relu", tmp_path / "media")
+    scene = render_for_test(ReluSine, DATA / "sine-relu", tmp_path / "media", linear=DATA / "sine-linear")
     frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
     check_frame("relu-sine", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
     assert 20 <= scene.renderer.time <= 40  # seconds at the default speed
@@ -55,32 +54,31 @@ def test_render_refuses_a_classifier_in_one_line(tmp_path):
     assert result.stderr.strip().count("\n") == 0 and "scene 'relu-square' cannot draw run" in result.stderr
 
 
-def _setup(scene_class: type, tmp_path: Path, **attributes):
+def _setup(scene_class: type, tmp_path: Path, run_dir: Path, further: dict | None = None, **attributes):
     from manim import tempconfig
 
     with tempconfig({"media_dir": str(tmp_path), "verbosity": "ERROR"}):
         scene = type(scene_class.__name__, (scene_class,), attributes)()
+        scene.bind(scene_runs(scene_class, run_dir, **(further or {})))
         scene.setup()
     return scene
 
 
-def test_relu_sine_refuses_a_relu_run_as_its_linear_run(tmp_path):
+def test_relu_sine_refuses_a_relu_run_as_its_linear_run():
     from nnexplain.scenes.relu_sine import ReluSine
 
     with pytest.raises(RunError, match=r"cannot use .*sine-relu as its linear run: it uses activation 'relu'"):
-        _setup(ReluSine, tmp_path, run_dir=DATA / "sine-relu", linear_run_dir=DATA / "sine-relu")
+        scene_runs(ReluSine, DATA / "sine-relu", linear=DATA / "sine-relu")
     with pytest.raises(RunError, match=r"cannot use .*square-relu-3 as its linear run"):
-        _setup(ReluSine, tmp_path, run_dir=DATA / "sine-relu", linear_run_dir=DATA / "square-relu-3")
+        scene_runs(ReluSine, DATA / "sine-relu", linear=DATA / "square-relu-3")
 
 
-def test_relu_sine_finds_its_linear_run(tmp_path, monkeypatch):
+def test_relu_sine_draws_the_linear_run_it_is_handed(tmp_path):
     from nnexplain.scenes.relu_sine import ReluSine
 
-    monkeypatch.setenv("NNEXPLAIN_LINEAR_RUN", str(DATA / "sine-linear"))
-    scene = _setup(ReluSine, tmp_path, run_dir=DATA / "sine-relu")
+    scene = _setup(ReluSine, tmp_path, DATA / "sine-relu", {"linear": DATA / "sine-linear"})
     assert scene.linear_run.path == DATA / "sine-linear"
-    bound = type("Bound", (ReluSine,), {"linear_run_dir": tmp_path / "elsewhere"})
-    assert bound.resolve_linear_run_dir() == tmp_path / "elsewhere"  # the class attribute wins
+    assert [s.epoch for s in scene.linear_sweep] == load_run(DATA / "sine-linear").epochs
 
 
 def test_a_subclass_picks_snapshots_colours_and_timing(tmp_path):
@@ -92,7 +90,7 @@ def test_a_subclass_picks_snapshots_colours_and_timing(tmp_path):
     scene = _setup(
         ReluSquare,
         tmp_path,
-        run_dir=DATA / "square-relu-3",
+        DATA / "square-relu-3",
         theme=replace(Theme(), palette=palette),
         sweep_snapshots=3,
         hinge_epoch=run.epochs[-2],

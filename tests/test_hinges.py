@@ -10,7 +10,6 @@ import torch
 
 from nnexplain.geometry.hinges import (
     build_order,
-    curve_arrays,
     curve_snapshot,
     interpolation_error,
     linear_map,
@@ -20,10 +19,11 @@ from nnexplain.geometry.hinges import (
     silent_units,
     unit_kinks,
 )
-from nnexplain.models import MLP, TORCH_ACTIVATIONS
-from nnexplain.recorder import Recorder, model_params
-from nnexplain.rundir import load_run
-from nnexplain.schedule import spread_epochs
+from nnexplain.train.models import MLP, TORCH_ACTIVATIONS
+from nnexplain.train.recorder import Recorder, model_params
+from nnexplain.run import load_run
+from nnexplain.run.contents import curve_arrays
+from nnexplain.run.schedule import spread_epochs
 
 from conftest import DATA
 

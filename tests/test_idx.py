@@ -3,8 +3,8 @@ import gzip
 import numpy as np
 import pytest
 
-from nnexplain.datasets.idx import read_idx, write_idx
-from nnexplain.datasets.mnist import EMBEDDED_DIR, load_mnist
+from nnexplain.data.idx import read_idx, write_idx
+from nnexplain.data.mnist import EMBEDDED_DIR, load_mnist
 from nnexplain.errors import DataError
 
 

@@ -5,10 +5,10 @@ import pytest
 from manim import ManimColor
 
 from frames import check_frame, render_last_frame
-from nnexplain.diagram import choose_inputs, network_view, pick_probes
+from nnexplain.geometry.network import choose_inputs, network_view, pick_probes
 from nnexplain.mobjects.network import NetworkDiagram
 from nnexplain.mobjects.style import Theme
-from nnexplain.rundir import load_run
+from nnexplain.run import load_run
 
 LAYER_X = (-3, -1, 1, 3)
 

@@ -6,7 +6,7 @@ import torch
 
 from conftest import torch_model
 
-from nnexplain.rundir import load_run
+from nnexplain.run import load_run
 
 
 @pytest.mark.parametrize("fixture", ["sigmoid_run", "relu_run"])
@@ -39,7 +39,7 @@ def test_probe_holds_all_digits_and_some_mistakes(sigmoid_run):
 
 def test_final_accuracy_is_what_the_weights_give(sigmoid_run):
     """The manifest's val_acc is recomputed from the stored weights on the embedded validation split."""
-    from nnexplain.datasets.mnist import load_mnist
+    from nnexplain.data.mnist import load_mnist
 
     run = load_run(sigmoid_run)
     data = load_mnist()

@@ -15,10 +15,10 @@ import torch
 from torch import nn
 
 import nnexplain
-from nnexplain.datasets.mnist import load_mnist
+from nnexplain.data.mnist import load_mnist
 from nnexplain.errors import NnexplainError
-from nnexplain.recipes import get_recipe
-from nnexplain.train import train
+from nnexplain.train.recipes import get_recipe
+from nnexplain.train.loop import train
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -47,7 +47,8 @@ def test_a_user_loop_run_is_shaped_like_a_trained_run(tmp_path, small_mnist):
     model = _sigmoid_sequential()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     x, y = torch.from_numpy(small_mnist.x_train), torch.from_numpy(small_mnist.y_train)
-    probe = (torch.from_numpy(trained.probe["inputs"]), torch.from_numpy(trained.probe["labels"]))
+    chosen = len(trained.probe["inputs"]) - len(trained.mistakes["inputs"])  # the probe before the mistakes
+    probe = (torch.from_numpy(trained.probe["inputs"][:chosen]), torch.from_numpy(trained.probe["labels"][:chosen]))
     with nnexplain.Recorder(model, out=tmp_path / "mine", probe=probe, dataset=small_mnist) as recorder:
         for epoch in range(3):
             if epoch:
@@ -56,7 +57,9 @@ def test_a_user_loop_run_is_shaped_like_a_trained_run(tmp_path, small_mnist):
                 loss.backward()
                 optimizer.step()
             recorder.snapshot(epoch=epoch, metrics={"train_loss": loss if epoch else 2.3}, step=epoch)
+        recorder.record_mistakes(trained.mistakes["inputs"], trained.mistakes["labels"])
     mine = nnexplain.load_run(tmp_path / "mine")
+    assert len(trained.mistakes["inputs"]) > 0  # two epochs on 600 digits leave some
 
     assert set(mine.manifest) == set(trained.manifest)
     assert mine.dataset == trained.dataset

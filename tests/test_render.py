@@ -43,9 +43,18 @@ def test_gif_loops_forever(sigmoid_run, tmp_path):
 
 
 def test_png_is_the_last_frame(sigmoid_run, tmp_path):
-    path = _render(sigmoid_run, tmp_path, "--format", "png")[-1]
+    import numpy as np
+
+    path = _render(sigmoid_run, tmp_path / "png", "--format", "png")[-1]
+    movie = _render(sigmoid_run, tmp_path / "mp4")[-1]
+    with av.open(movie) as container:
+        frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
     with Image.open(path) as image:
-        assert image.size == (160, 90)
+        still = np.asarray(image.convert("RGB")).astype(int)
+    # The video is H.264 in yuv420p, so its frames are near, not equal: the last is far nearer than the first.
+    distance = [np.abs(frame.astype(int) - still).mean() for frame in (frames[0], frames[len(frames) // 2], frames[-1])]
+    assert still.shape == (90, 160, 3)
+    assert distance[-1] < 6.0 and distance[-1] < distance[1] / 3 and distance[-1] < distance[0] / 3, distance
 
 
 def test_one_clip_per_beat(sigmoid_run, tmp_path):

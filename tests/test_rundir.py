@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from nnexplain import rundir
+from nnexplain.run import directory as rundir
 from nnexplain.errors import RunError
 
 
@@ -42,12 +42,13 @@ def test_run_directory_can_move(tmp_path):
     np.testing.assert_array_equal(rundir.load_run(tmp_path / "there").tensors(2)["bias.0"], [0, 1])
 
 
-def test_rewriting_a_snapshot_replaces_it(tmp_path):
+def test_a_recorded_snapshot_is_never_rewritten(tmp_path):
     path = _make_run(tmp_path / "run", epochs=(0, 1))
-    rundir.write_snapshot(path, 1, {"weight.0": np.zeros((2, 3), np.float32), "bias.0": np.zeros(2, np.float32)})
-    run = rundir.load_run(path)
-    assert run.epochs == [0, 1]
-    np.testing.assert_array_equal(run.tensors(1)["weight.0"], 0)
+    before = (path / "snapshots" / "epoch-00001.safetensors").read_bytes()
+    with pytest.raises(RunError, match="already holds a snapshot of epoch 1; a recorded snapshot is never rewritten"):
+        rundir.write_snapshot(path, 1, {"weight.0": np.zeros((2, 3), np.float32), "bias.0": np.zeros(2, np.float32)})
+    assert (path / "snapshots" / "epoch-00001.safetensors").read_bytes() == before
+    np.testing.assert_array_equal(rundir.load_run(path).tensors(1)["weight.0"], 1)
 
 
 def test_no_temporary_files_left(tmp_path):

@@ -1,13 +1,11 @@
 """The space-folding scenes: which runs they accept, and their last frames."""
 
-from pathlib import Path
-
 import pytest
 
-from frames import check_frame, render_last_frame
-from nnexplain.catalog import check_run_suits, get_scene
+from frames import check_frame, render_last_frame, scene_runs
+from nnexplain.app.catalog import check_run_suits, get_scene
 from nnexplain.errors import RunError
-from nnexplain.rundir import load_run
+from nnexplain.run import load_run
 
 from conftest import run_cli
 
@@ -52,19 +50,11 @@ def test_render_refuses_an_unsuited_run_in_one_line(data_dir, tmp_path):
     ]
 
 
-def _lift_with(contrast: Path):
+def test_lift_refuses_a_contrast_run_that_is_not_two_units(data_dir):
     from nnexplain.scenes.lift import Lift
 
-    return type("Lift", (Lift,), {"contrast_run_dir": contrast})
-
-
-def test_lift_refuses_a_contrast_run_that_is_not_two_units(data_dir, tmp_path):
-    from manim import tempconfig
-
-    scene_class = type("Lift", (_lift_with(data_dir / "spiral"),), {"run_dir": data_dir / "circles-3"})
-    with tempconfig({"media_dir": str(tmp_path), "dry_run": True, "verbosity": "ERROR"}):
-        with pytest.raises(RunError, match="cannot use contrast run .*spiral: it is a 2-2-2-2-2-2 network"):
-            scene_class().setup()
+    with pytest.raises(RunError, match="cannot use .*spiral as its contrast run: it is a 2-2-2-2-2-2 network"):
+        scene_runs(Lift, data_dir / "circles-3", contrast=data_dir / "spiral")
 
 
 @pytest.mark.graphical
@@ -86,7 +76,9 @@ def test_linear_collapse_last_frame(data_dir, tmp_path, request):
 
 @pytest.mark.graphical
 def test_lift_last_frame(data_dir, tmp_path, request):
-    frame = render_last_frame(_lift_with(data_dir / "circles-2"), data_dir / "circles-3", tmp_path)
+    from nnexplain.scenes.lift import Lift
+
+    frame = render_last_frame(Lift, data_dir / "circles-3", tmp_path, contrast=data_dir / "circles-2")
     check_frame("lift", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
 
 
@@ -119,9 +111,10 @@ def test_a_subclass_picks_another_snapshot(data_dir, tmp_path):
 
     run_dir = data_dir / "spiral"
     first = load_run(run_dir).epochs[0]
-    scene_class = type("Fold", (Fold,), {"run_dir": run_dir, "epoch": first, "step_seconds": 0.5})
+    scene_class = type("Fold", (Fold,), {"epoch": first, "step_seconds": 0.5})
     with tempconfig({"media_dir": str(tmp_path), "dry_run": True, "verbosity": "ERROR"}):
         scene = scene_class()
+        scene.bind(scene_runs(Fold, run_dir))
         scene.setup()
     for (weight, _), (expected, _) in zip(scene.params, load_run(run_dir).params(first)):
         assert (weight == expected).all()

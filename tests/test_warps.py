@@ -9,23 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from nnexplain.datasets.toy2d import load_toy2d
+from nnexplain.data.toy2d import load_toy2d
 from nnexplain.geometry.boundary import clip_line, clip_plane, decision_boundary, split_square
 from nnexplain.geometry.paths import MatrixPath, lift_matrix, polar
 from nnexplain.geometry.steps import composite_map, network_steps
-from nnexplain.geometry.warp import (
-    GridSpec,
-    LayerMotion,
-    Projection,
-    Representation,
-    grid_lines,
-    layer_warps,
-    nice_extent,
-    representations,
-    warp_contributor,
-)
-from nnexplain.recorder import Recorder
-from nnexplain.rundir import load_run
+from nnexplain.geometry.warp import LayerMotion, Projection, Representation, nice_extent, representations
+from nnexplain.run import load_run
+from nnexplain.run.contents import GridSpec, grid_lines, layer_warps, warp_arrays
+from nnexplain.train.recorder import Recorder
 
 PLANE_RUNS = ["spiral", "spiral-sigmoid", "spiral-linear", "circles-2", "circles-3", "moons-relu"]
 TORCH_ACTIVATIONS = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu, "identity": lambda z: z}
@@ -77,11 +68,11 @@ def test_the_grid_covers_its_bounds_densely():
 
 def test_contributor_applies_to_2d_runs_with_a_grid_only(data_dir):
     run = load_run(data_dir / "spiral")
-    assert warp_contributor(run.params(), run.manifest)
+    assert warp_arrays(run.params(), run.manifest)
     no_grid = {**run.manifest, "dataset": {"name": "custom", "task": "classify"}}
-    assert warp_contributor(run.params(), no_grid) == {}
+    assert warp_arrays(run.params(), no_grid) == {}
     mnist = load_run(data_dir / "mnist-sigmoid")
-    assert warp_contributor(mnist.params(), mnist.manifest) == {}
+    assert warp_arrays(mnist.params(), mnist.manifest) == {}
     assert not any(key.startswith("warp.") for key in mnist.tensors())
 
 

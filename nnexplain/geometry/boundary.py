@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnexplain.forward import forward_trace
+from nnexplain.run.forward import forward_trace
 
-__all__ = ["decision_boundary", "clip_line", "split_square", "clip_plane", "class_one_probability", "accuracy"]
+__all__ = ["decision_boundary", "clip_line", "split_square", "clip_plane", "class_one_probability"]
 
 Params = list[tuple[np.ndarray, np.ndarray]]
 
@@ -95,6 +95,3 @@ def class_one_probability(params: Params, activation: str, bounds: tuple[float, 
     probabilities = forward_trace(params, activation, "softmax", pixels)[-1][1]
     return probabilities[:, 1].reshape(size, size)
 
-
-def accuracy(logits: np.ndarray, labels: np.ndarray) -> float:
-    return float(np.mean(np.argmax(logits, axis=1) == labels))

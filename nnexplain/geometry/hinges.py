@@ -14,8 +14,8 @@ exactly. Without an activation every contribution is a straight line, and so is
 their sum: :func:`linear_map` collapses such a network to one slope and intercept.
 
 Snapshots of 1-D regression runs carry ``curve.x``, ``curve.y`` and ``curve.units``
-(:func:`curve_arrays`, registered in :data:`nnexplain.snapshot.CONTRIBUTORS`),
-sampled over the ``domain`` named in the run's data set description.
+(recorded by :func:`nnexplain.run.contents.curve_arrays`), sampled over the
+``domain`` named in the run's data set description; this module reads them.
 """
 
 from __future__ import annotations
@@ -25,16 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from nnexplain.forward import forward_trace
-from nnexplain.rundir import Run
+from nnexplain.run import Run
+from nnexplain.run.contents import column as _column
+from nnexplain.run.contents import curve_domain, unit_contributions
+from nnexplain.run.forward import forward_trace
 
 __all__ = [
-    "CURVE_SAMPLES",
-    "is_curve_run",
-    "curve_domain",
-    "sample_grid",
-    "unit_contributions",
-    "curve_arrays",
     "unit_kinks",
     "output_kinks",
     "linear_map",
@@ -48,60 +44,8 @@ __all__ = [
 ]
 
 Params = list[tuple[np.ndarray, np.ndarray]]
-CURVE_SAMPLES = 401
 # Activations that are linear between kinks; only these have kinks to find.
 PIECEWISE_LINEAR = ("relu", "identity")
-
-
-def is_curve_run(manifest: dict[str, Any]) -> bool:
-    """A 1-input, 1-output regression network."""
-    layers = manifest["layers"]
-    return layers[0] == 1 and layers[-1] == 1 and manifest["output"] == "identity" and manifest["dataset"].get("task") == "regress"
-
-
-def curve_domain(manifest: dict[str, Any]) -> tuple[float, float] | None:
-    """The interval the run's curve is sampled on: its data set description's ``domain``."""
-    domain = manifest["dataset"].get("domain")
-    if domain is None:
-        return None
-    low, high = (float(v) for v in domain)
-    return low, high
-
-
-def sample_grid(domain: tuple[float, float], samples: int = CURVE_SAMPLES) -> np.ndarray:
-    return np.linspace(domain[0], domain[1], samples)
-
-
-def _column(x: np.ndarray) -> np.ndarray:
-    return np.asarray(x, np.float64).reshape(-1, 1)
-
-
-def unit_contributions(params: Params, activation: str, x: np.ndarray) -> np.ndarray:
-    """``w_out_j * a_j(x)`` for every unit j of the last hidden layer, shape (units, len(x))."""
-    if len(params) < 2:
-        return np.zeros((0, len(x)))
-    if len(x) == 0:
-        return np.zeros((params[-1][0].shape[1], 0))
-    last_hidden = forward_trace(params, activation, "identity", _column(x))[-2][1]
-    out_weights = np.asarray(params[-1][0], np.float64)[0]
-    return (last_hidden * out_weights).T
-
-
-def curve_arrays(params: Params, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The snapshot contributor: the sampled output curve and every unit's contribution to it.
-
-    Returns {} for runs that are not 1-D regressions with a ``domain``.
-    """
-    domain = curve_domain(manifest) if is_curve_run(manifest) else None
-    if domain is None:
-        return {}
-    x = sample_grid(domain)
-    trace = forward_trace(params, manifest["activation"], manifest["output"], _column(x))
-    return {
-        "curve.x": x.astype(np.float32),
-        "curve.y": trace[-1][1][:, 0].astype(np.float32),
-        "curve.units": unit_contributions(params, manifest["activation"], x).astype(np.float32),
-    }
 
 
 def _zero_crossings(x: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -171,7 +115,7 @@ def max_fit_error(run: Run, epoch: int | None = None) -> tuple[float, bool]:
     every sampled x of the stored curve; otherwise only at the probe points,
     whose true values the run stores.
     """
-    from nnexplain.datasets.curves import target_function
+    from nnexplain.data.curves import target_function
 
     tensors = run.tensors(epoch)
     target = target_function(run.dataset)

@@ -20,7 +20,7 @@ import numpy as np
 
 from nnexplain.geometry.warp import LayerMotion, Projection, Representation, nice_extent
 
-__all__ = ["Step", "layer_steps", "network_steps", "state_extent", "composite_map"]
+__all__ = ["Step", "layer_steps", "network_steps", "state_extent", "fitting_extent", "composite_map"]
 
 Motion = Callable[[float], tuple[np.ndarray, np.ndarray]]
 SAMPLES = np.linspace(0.0, 1.0, 9)  # where a motion is sampled to find its extent
@@ -39,6 +39,11 @@ class Step:
 def state_extent(state: tuple[np.ndarray, np.ndarray], projection: Projection) -> float:
     grid, points = state
     return float(max(np.abs(projection(grid)).max(), np.abs(projection(points)).max()))
+
+
+def fitting_extent(state: tuple[np.ndarray, np.ndarray], projection: Projection) -> float:
+    """The round extent a view needs to show ``state`` (grid, points) with a 5% margin."""
+    return nice_extent(1.05 * state_extent(state, projection))
 
 
 def _extent(motion: Motion, projection: Projection) -> float:

@@ -1,18 +1,11 @@
 """What each layer of a network does to its 2-D input space, in plain numpy.
 
-A *warp* is the image of a dense grid of the input plane (``lines`` vertical
-and ``lines`` horizontal lines of ``points`` samples each, over the rectangle
-the data set's description names in ``warp_grid``) after every stage of the
-network. Every snapshot of a 2-D run stores, for each layer ``i``:
-
-    warp.pre.i   (2·lines, points, width)   after the affine map  W·x + b
-    warp.act.i   (2·lines, points, width)   after the activation (hidden layers only)
-
-as float32. The output layer's softmax is left out: it is not a map of space
-but a reading of the logits; so is ``act`` when the activation is the identity,
-where it would repeat ``pre``. The data points' images are the probe's ``pre.i``
-and ``act.i``, which every snapshot already holds; the 2-D recipes put the
-whole validation set into the probe.
+Every snapshot of a 2-D run stores the image of a dense grid of the input plane
+after every stage of the network (``warp.pre.i``, ``warp.act.i``; recorded by
+:func:`nnexplain.run.contents.warp_arrays`). The data points' images are the
+probe's ``pre.i`` and ``act.i``, which every snapshot already holds; the 2-D
+recipes put the whole validation set into the probe. This module reads them as
+:class:`Representation` objects and moves between them (:class:`LayerMotion`).
 
 For display, a representation of width 1 or 2 (or 3 in a 3-D scene) is drawn
 as it is; wider ones go through :class:`Projection`, principal component
@@ -23,72 +16,21 @@ screen that it shows a projection.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from nnexplain.forward import ACTIVATIONS, forward_trace
 from nnexplain.geometry.paths import MatrixPath, lift_matrix
+from nnexplain.run.contents import GridSpec, grid_lines
+from nnexplain.run.forward import ACTIVATIONS
 
 __all__ = [
     "GridSpec",
-    "grid_lines",
-    "layer_warps",
-    "warp_contributor",
     "Representation",
     "representations",
     "Projection",
     "LayerMotion",
     "nice_extent",
 ]
-
-Params = list[tuple[np.ndarray, np.ndarray]]
-
-
-@dataclass(frozen=True)
-class GridSpec:
-    bounds: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max
-    lines: int  # per direction
-    points: int  # per line
-
-    @classmethod
-    def from_dataset(cls, description: dict[str, Any]) -> "GridSpec | None":
-        """The grid a data set's description asks for; None when it names none."""
-        spec = description.get("warp_grid")
-        if not spec:
-            return None
-        return cls(tuple(float(b) for b in spec["bounds"]), int(spec["lines"]), int(spec["points"]))
-
-
-def grid_lines(spec: GridSpec) -> np.ndarray:
-    """(2·lines, points, 2): the vertical lines (x fixed) left to right, then the horizontal ones bottom up."""
-    x_min, x_max, y_min, y_max = spec.bounds
-    xs, ys = np.linspace(x_min, x_max, spec.lines), np.linspace(y_min, y_max, spec.lines)
-    along_x, along_y = np.linspace(x_min, x_max, spec.points), np.linspace(y_min, y_max, spec.points)
-    vertical = np.stack(np.broadcast_arrays(xs[:, None], along_y[None, :]), axis=-1)
-    horizontal = np.stack(np.broadcast_arrays(along_x[None, :], ys[:, None]), axis=-1)
-    return np.concatenate([vertical, horizontal])
-
-
-def layer_warps(params: Params, activation: str, spec: GridSpec) -> dict[str, np.ndarray]:
-    """The grid's image after every affine map and every hidden activation, as float32."""
-    grid = grid_lines(spec)
-    shape = grid.shape[:2]
-    trace = forward_trace(params, activation, "identity", grid.reshape(-1, 2))
-    arrays = {}
-    for index, (pre, act) in enumerate(trace):
-        arrays[f"warp.pre.{index}"] = pre.reshape(*shape, -1).astype(np.float32)
-        if index < len(trace) - 1 and activation != "identity":
-            arrays[f"warp.act.{index}"] = act.reshape(*shape, -1).astype(np.float32)
-    return arrays
-
-
-def warp_contributor(params: Params, manifest: dict[str, Any]) -> dict[str, np.ndarray]:
-    """Snapshot contributor: warps for runs with 2-D input whose data set names a ``warp_grid``."""
-    spec = GridSpec.from_dataset(manifest.get("dataset", {}))
-    if manifest["layers"][0] != 2 or spec is None:
-        return {}
-    return layer_warps(params, manifest["activation"], spec)
 
 
 @dataclass(frozen=True)

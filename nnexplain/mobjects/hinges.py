@@ -23,7 +23,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Animation, DashedVMobject, Dot, Line, M
 
 from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot
 from nnexplain.mobjects.style import Theme, label
-from nnexplain.rundir import Run
+from nnexplain.run import Run
 
 __all__ = [
     "nice_step",

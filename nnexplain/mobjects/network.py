@@ -1,4 +1,4 @@
-"""A layered network diagram built from a :class:`~nnexplain.diagram.NetworkView`.
+"""A layered network diagram built from a :class:`~nnexplain.geometry.network.NetworkView`.
 
     diagram = NetworkDiagram.from_run(load_run("runs/mnist"))
     self.play(Create(diagram))
@@ -17,10 +17,10 @@ from typing import Sequence
 import numpy as np
 from manim import LEFT, RIGHT, Brace, Circle, Dot, VGroup
 
-from nnexplain.diagram import WIDTH_CLASSES, NetworkView, network_view
+from nnexplain.geometry.network import WIDTH_CLASSES, NetworkView, network_view
 from nnexplain.mobjects.edges import EdgeBundle
 from nnexplain.mobjects.style import Theme, label
-from nnexplain.rundir import Run
+from nnexplain.run import Run
 
 __all__ = ["NetworkDiagram", "edge_styles"]
 

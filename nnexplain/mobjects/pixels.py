@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 from manim import LEFT, UP, ManimColor, Rectangle, VGroup, VMobject, interpolate_color
 
-from nnexplain.diagram import image_shape
+from nnexplain.geometry.network import image_shape
 from nnexplain.errors import RunError
-from nnexplain.rundir import Run
+from nnexplain.run import Run
 
 __all__ = ["PixelImage"]
 

@@ -22,9 +22,10 @@ import numpy as np
 from manim import RESAMPLING_ALGORITHMS, Animation, ImageMobject, ManimColor, Mobject, VGroup, VMobject
 
 from nnexplain.errors import RunError
-from nnexplain.geometry.warp import GridSpec, Projection, nice_extent, representations
+from nnexplain.geometry.steps import fitting_extent
+from nnexplain.geometry.warp import GridSpec, Projection, representations
 from nnexplain.mobjects.style import Theme, label
-from nnexplain.rundir import Run
+from nnexplain.run import Run
 
 __all__ = ["PlaneView", "WarpedPlane", "Warp", "polyline_points", "prediction_image", "class_legend"]
 
@@ -158,7 +159,7 @@ class WarpedPlane(VGroup):
         stages = representations(run.tensors(epoch), run.probe["inputs"], spec)
         chosen = stages[stage]
         projection = Projection.fit(chosen.points, 2)
-        extent = nice_extent(1.05 * float(np.abs(projection(chosen.grid)).max()))
+        extent = fitting_extent((chosen.grid, chosen.points), projection)
         view = PlaneView.fitting(projection, extent, half_size)
         return cls(chosen.grid, chosen.points, run.probe["labels"], view, theme or Theme())
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from manim import MathTex, MathTypst, Text, VMobject
 
-__all__ = ["Theme", "formula", "label", "fmt_count", "fmt_percent"]
+__all__ = ["Theme", "formula", "label", "fmt_count", "fmt_percent", "fmt_fixed", "subscript", "typst_matrix"]
+
+_SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,21 @@ def fmt_count(value: int) -> str:
 
 def fmt_percent(value: float, digits: int = 1) -> str:
     return f"{100 * value:.{digits}f}%"
+
+
+def fmt_fixed(value: float, digits: int = 2) -> str:
+    """A number with ``digits`` decimals and a typographic minus: −4.75."""
+    return f"{value:.{digits}f}".replace("-", "−")
+
+
+def subscript(number: int) -> str:
+    """``number`` in subscript digits, for names such as W₂ in plain text."""
+    return str(number).translate(_SUBSCRIPTS)
+
+
+def typst_matrix(values) -> str:
+    """Typst source of a bracketed matrix (a vector is one column), two decimals an entry."""
+    import numpy as np
+
+    rows = np.atleast_2d(values)
+    return 'mat(delim: "[", ' + "; ".join(", ".join(f"{v:.2f}" for v in row) for row in rows) + ")"

@@ -1,0 +1,89 @@
+"""How to render: quality, format, size and rate, and the names of the files written.
+
+Kept apart from :mod:`nnexplain.app.render` (and free of manim), so the command
+line can offer and check these choices without importing the renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nnexplain.errors import NnexplainError
+
+__all__ = ["QUALITIES", "FORMATS", "RenderOptions"]
+
+# name -> (width, height, frames per second), as manim's -ql/-qm/-qh/-qk.
+QUALITIES = {
+    "low": (854, 480, 15),
+    "medium": (1280, 720, 30),
+    "high": (1920, 1080, 60),
+    "4k": (3840, 2160, 60),
+}
+FORMATS = ("mp4", "webm", "gif", "png")
+# GIFs go into slides: keep them small enough to embed.
+GIF_MAX_WIDTH, GIF_MAX_FPS = 960, 15
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    quality: str = "low"
+    fmt: str = "mp4"
+    fps: int | None = None
+    resolution: tuple[int, int] | None = None
+    transparent: bool = False
+    sections: bool = False
+
+    def __post_init__(self) -> None:
+        if self.transparent and self.fmt not in ("webm", "png"):
+            raise NnexplainError(
+                f"--transparent needs --format webm (VP9 with alpha) or png, not {self.fmt}; "
+                "mp4 (H.264) and gif cannot hold an alpha channel"
+            )
+        if self.sections and self.fmt not in ("mp4", "webm"):
+            raise NnexplainError(f"--sections writes video clips: use --format mp4 or webm, not {self.fmt}")
+        if self.resolution and any(side < 16 or side % 2 for side in self.resolution):
+            raise NnexplainError(f"--resolution {self.resolution[0]}x{self.resolution[1]}: both sides must be even and at least 16")
+
+    def size_and_rate(self) -> tuple[int, int, int]:
+        width, height, fps = QUALITIES[self.quality]
+        if self.resolution:
+            width, height = self.resolution
+        elif self.fmt == "gif" and width > GIF_MAX_WIDTH:
+            width, height = GIF_MAX_WIDTH, round(GIF_MAX_WIDTH * height / width / 2) * 2
+        if self.fps:
+            fps = self.fps
+        elif self.fmt == "gif":
+            fps = min(fps, GIF_MAX_FPS)
+        return width, height, fps
+
+    def stem(self, scene: str) -> str:
+        width, height, fps = self.size_and_rate()
+        if self.resolution is None:
+            size = f"{height}p" + ("" if self.fmt == "png" else str(fps))
+        else:
+            size = f"{width}x{height}" + ("" if self.fmt == "png" else f"-{fps}fps")
+        return f"{scene}-{size}{'-alpha' if self.transparent else ''}"
+
+    def file_name(self, scene: str) -> str:
+        return f"{self.stem(scene)}.{self.fmt}"
+
+    def manim_config(self, media_dir: Path) -> dict:
+        width, height, fps = self.size_and_rate()
+        settings = {
+            "media_dir": str(media_dir),
+            "pixel_width": width,
+            "pixel_height": height,
+            "frame_rate": fps,
+            "format": self.fmt,
+            "transparent": self.transparent,
+            "save_sections": self.sections,
+            "disable_caching": True,
+            "verbosity": "WARNING",
+            "progress_bar": "none",
+            "output_file": "scene",
+        }
+        if self.fmt == "mp4":
+            # H.264 in yuv420p is what PowerPoint, Keynote and every browser play.
+            settings.update(video_codec="libx264", pixel_format="yuv420p")
+        return settings

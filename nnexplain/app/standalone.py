@@ -1,0 +1,29 @@
+"""Scenes rendered by plain ``manim FILE Scene``, their runs named by environment variables.
+
+manim constructs the scene itself, so nothing hands it its runs. Mix
+:class:`FromEnvironment` in first, and ``setup()`` resolves them through
+:func:`nnexplain.app.runs.runs_from_environment` (``$NNEXPLAIN_RUN``, then the
+default runs, trained once) before the scene's own set-up::
+
+    from nnexplain.app.standalone import FromEnvironment
+    from nnexplain.scenes.neurons import Neurons as NeuronsScene
+
+    class Neurons(FromEnvironment, NeuronsScene):    # NNEXPLAIN_RUN=runs/mnist manim -ql this.py Neurons
+        pass
+
+The files in the repository's ``scenes/`` folder are exactly this, one per built-in scene.
+"""
+
+from __future__ import annotations
+
+from nnexplain.app.catalog import scene_info_of
+from nnexplain.app.runs import runs_from_environment
+
+__all__ = ["FromEnvironment"]
+
+
+class FromEnvironment:
+    def setup(self) -> None:
+        if getattr(self, "runs", None) is None:
+            self.bind(runs_from_environment(scene_info_of(type(self))))
+        super().setup()

@@ -1,0 +1,14 @@
+"""The run floor: the run directory, the contract between training and drawing.
+
+- :mod:`~nnexplain.run.directory`: the format (manifest + safetensors), written atomically, read without unpickling;
+- :mod:`~nnexplain.run.snapshot` and :mod:`~nnexplain.run.contents`: what a snapshot holds, computed from weights;
+- :mod:`~nnexplain.run.forward`: the numpy forward pass; :mod:`~nnexplain.run.weights`: a plain MLP from named arrays;
+- :mod:`~nnexplain.run.schedule`: which epochs are recorded, and which of them a sweep shows;
+- :mod:`~nnexplain.run.staging`: a whole run directory built beside its place, then renamed in.
+
+This floor imports only the data floor and the errors below it; training and drawing import it.
+"""
+
+from nnexplain.run.directory import FORMAT, FORMAT_VERSION, Run, create_run, load_run, update_manifest, write_mistakes, write_snapshot
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "Run", "create_run", "load_run", "update_manifest", "write_mistakes", "write_snapshot"]

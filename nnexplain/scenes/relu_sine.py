@@ -1,0 +1,121 @@
+"""relu-sine: without an activation a network fits sin x with a line; with ReLU its hinges add up to the wave.
+
+The scene draws two real runs of the same sizes: its main run (default recipe
+``sine-relu``) and its ``linear`` run, the same kind of network with no activation
+(default ``sine-linear``; ``nnexplain render relu-sine --with linear=DIR`` picks another).
+
+    nnexplain render relu-sine --run runs/sine-relu --with linear=runs/sine-linear
+    NNEXPLAIN_RUN=runs/sine-relu NNEXPLAIN_LINEAR_RUN=runs/sine-linear manim -ql scenes/relu_sine.py ReluSine
+
+With two ReLU layers the coloured curves are the units of the *last* hidden layer
+(each already bent by the first layer's hinges); a caption says so.
+"""
+
+from __future__ import annotations
+
+from nnexplain.geometry.hinges import (
+    build_order,
+    interpolation_error,
+    linear_map,
+    max_fit_error,
+    output_kinks,
+    running_sums,
+    silent_units,
+)
+from nnexplain.mobjects.hinges import Fade, fmt_interval
+from nnexplain.mobjects.style import subscript
+from nnexplain.scenes.base.hinge_story import HingeStory
+
+__all__ = ["ReluSine"]
+
+
+class ReluSine(HingeStory):
+    scene_name = "relu-sine"
+
+    def setup(self) -> None:
+        super().setup()
+        self.linear_run = self.runs["linear"]
+        self.linear_sweep = self.sweep_of(self.linear_run)
+        self.relu_sweep = self.sweep_of(self.run, self.hinge_epoch)
+        self.hinges = self.relu_sweep[-1]
+        self.formula = self.run.dataset.get("formula", "the target")
+        self.shape = " → ".join(map(str, self.run.layers))
+
+    def construct(self) -> None:
+        self.beat("data")
+        self.show_data(f"Fitting {self.formula} with and without ReLU", self.linear_sweep + self.relu_sweep)
+        self.beat("linear network")
+        self.fit_linear()
+        self.beat("why a line")
+        self.explain_line()
+        self.beat("relu network")
+        self.introduce_relu()
+        self.beat("training")
+        self.train_relu()
+        self.beat("adding up")
+        self.add_up_hinges()
+        self.beat("final error")
+        self.show_error()
+
+    def fit_linear(self) -> None:
+        self.linear_parts = self.enter_units(self.linear_sweep)
+        shape = " → ".join(map(str, self.linear_run.layers))
+        self.set_caption(f"{shape}, no activation,\ntrained on samples of {self.formula}.")
+        self.sweep(self.linear_parts[-1], self.linear_sweep)
+
+    def explain_line(self) -> None:
+        slope, intercept = linear_map(self.linear_run.params(self.linear_sweep[-1].epoch))
+        sign = "−" if intercept < 0 else "+"
+        self.set_caption(
+            "It ends as a straight line. With no\n"
+            "activation the layers multiply out\n"
+            f"to one: y = {slope:.2f}·x {sign} {abs(intercept):.2f}.\n"
+            "Each unit adds a line, and lines\n"
+            "add up to a line, however deep.",
+            run_time=1.0,
+        )
+        self.wait(self.hold_seconds)
+
+    def introduce_relu(self) -> None:
+        self.play(*[Fade(part, out=True) for part in self.linear_parts], run_time=0.8)
+        *_, self.relu_view = self.enter_units(self.relu_sweep, running_sums(self.hinges, build_order(self.hinges)))
+        self.set_caption(f"{self.shape}, with ReLU\nbetween the layers:\nrelu(z) = max(0, z)")
+        self.wait(self.hold_seconds / 2)
+
+    def train_relu(self) -> None:
+        self.set_caption(self._decomposition_caption())
+        self.sweep(self.relu_view, self.relu_sweep)
+
+    def _decomposition_caption(self) -> str:
+        layers = self.hinges.hidden_layers
+        if layers == 1:
+            return "Each colour is one unit's hinge,\nw₂ⱼ·relu(w₁ⱼx + b₁ⱼ); its dot is\nthe kink at x = −b₁ⱼ/w₁ⱼ."
+        out, last = subscript(layers + 1), subscript(layers)
+        earlier = "the first layer's" if layers == 2 else "earlier layers'"
+        return (
+            f"{layers} hidden layers. Each colour is a\n"
+            f"unit of the last one: w{out}ⱼ·relu(z{last}ⱼ).\n"
+            f"z{last}ⱼ sums {earlier} hinges,\n"
+            "so it can bend more than once.\n"
+            "Dots: where its own ReLU cuts."
+        )
+
+    def add_up_hinges(self) -> None:
+        silent = len(silent_units(self.hinges))
+        note = f"\n({silent} of {len(self.hinges.units)} units stay at 0 here:\ntheir ReLU never turns on.)" if silent else ""
+        self.set_caption("Add them up: start at the output\nbias, then add one unit at a time." + note)
+        left = self.add_up(self.relu_view, self.hinges)
+        self.set_caption("The sum is the network's output.")
+        self.play(Fade(left, out=True), run_time=0.6)
+
+    def show_error(self) -> None:
+        error, whole = max_fit_error(self.run, self.hinges.epoch)
+        where = f"on {fmt_interval(self.domain)}" if whole else "at the data points"
+        pieces = len(output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)) + 1
+        lines = f"max error {where}: {error:.3f}\n{pieces} linear pieces in the output."
+        if self.target is not None:
+            yardstick = interpolation_error(self.target, self.domain, pieces)
+            lines += f"\nJoining {pieces} equal pieces of {self.formula}\nwith lines misses by ≤ {yardstick:.3f}."
+        self.set_caption(lines, first_line_color=self.theme.highlight)
+        self.wait(self.hold_seconds)
+

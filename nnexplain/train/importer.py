@@ -1,0 +1,299 @@
+"""Turn a trained MLP from a weights file into a run directory.
+
+    nnexplain import model.pt --activation relu --data mnist --out runs/mine
+
+Three formats are read, told apart by their bytes rather than their names:
+
+* a PyTorch ``state_dict`` saved with ``torch.save`` (read with
+  ``torch.load(weights_only=True)``, so no pickled code ever runs);
+* a ``.safetensors`` file;
+* a numpy ``.npz`` file (read with ``allow_pickle=False``).
+
+The layers are the 2-D ``*.weight`` tensors and their ``*.bias`` tensors, in
+key order (safetensors files do not keep their key order, so theirs are taken in
+natural name order: ``2.weight`` before ``10.weight``). The run is written
+through the same machinery as training (:func:`~nnexplain.run.snapshot.snapshot_tensors`
+with the standard :mod:`~nnexplain.run.contents`), so every scene that can draw a
+trained run of that shape draws the imported one. It holds one snapshot, epoch 0, with
+``step`` null: the history of the training is not in the file. Its metrics are
+computed here, in numpy, on the data set's training and validation splits.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+import struct
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnexplain.data import LOADERS, Dataset, load_dataset
+from nnexplain.data.toy2d import warp_grid_spec
+from nnexplain.errors import DataError, NnexplainError
+from nnexplain.run import create_run, update_manifest, write_mistakes, write_snapshot
+from nnexplain.run.contents import STANDARD_CONTENTS
+from nnexplain.run.forward import forward_trace
+from nnexplain.run.snapshot import snapshot_tensors
+from nnexplain.run.staging import StagedDirectory
+from nnexplain.run.weights import Params, layer_sizes, mlp_params, weight_names
+from nnexplain.train.probe import mistake_indices, probe_indices
+from nnexplain.train.recipes import TrainConfig
+
+__all__ = [
+    "FORMATS",
+    "detect_format",
+    "read_tensors",
+    "resolve_dataset",
+    "network_outputs",
+    "evaluate",
+    "import_weights",
+]
+
+FORMATS = ("torch", "safetensors", "npz")
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a first member, or the end record of an empty archive
+_EVALUATION_CHUNK = 8192
+
+
+def detect_format(path: Path) -> str:
+    """``"torch"``, ``"safetensors"`` or ``"npz"``, from the file's bytes; raises for anything else."""
+    with open(path, "rb") as handle:
+        head = handle.read(9)
+    size = path.stat().st_size
+    if head.startswith(_ZIP_MAGICS):
+        return _zip_format(path)
+    if len(head) == 9 and head[8:9] == b"{" and struct.unpack("<Q", head[:8])[0] <= size - 8:
+        return "safetensors"
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return "torch"  # torch.save's legacy (pre-1.6) format is a bare pickle stream; weights_only reads it safely
+    raise NnexplainError(
+        f"{path} is not a weights file nnexplain reads; expected a torch.save state_dict (.pt/.pth), "
+        "a .safetensors file or a numpy .npz file"
+    )
+
+
+def _zip_format(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        raise NnexplainError(f"{path} starts like a zip archive but is corrupt; save the weights again") from None
+    leaves = {name.rsplit("/", 1)[-1] for name in names}
+    if "constants.pkl" in leaves:
+        raise NnexplainError(f"{path} is a TorchScript archive; save the model's state_dict with torch.save instead")
+    if "data.pkl" in leaves:
+        return "torch"
+    if all(name.endswith(".npy") for name in names):  # numpy.savez() of nothing is an empty zip
+        return "npz"
+    raise NnexplainError(f"{path} is a zip archive but neither a torch.save file nor a numpy .npz file")
+
+
+def _natural_key(name: str) -> list:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _refusal_reason(error: Exception) -> str:
+    """The line of torch's (long, multi-line) refusal that says what it refused."""
+    boilerplate = ("Weights only load failed", "Please file an issue", "Check the documentation")
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    useful = [line for line in lines if not line.startswith(boilerplate)]
+    return (useful or lines or [type(error).__name__])[0]
+
+
+def _read_torch(path: Path) -> dict[str, np.ndarray]:
+    import warnings
+
+    import torch
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. about the pickle protocol: the error below says enough
+            state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # torch raises UnpicklingError, RuntimeError and more for files it refuses
+        raise NnexplainError(
+            f"{path}: refused by torch.load(weights_only=True): {_refusal_reason(error)}; "
+            "nnexplain reads only a state_dict of tensors and never runs pickled code"
+        ) from None
+    if not isinstance(state, dict):
+        raise NnexplainError(
+            f"{path} holds a {type(state).__name__}, not a state_dict; save model.state_dict() with torch.save"
+        )
+    arrays = {}
+    for name, value in state.items():
+        if not isinstance(value, torch.Tensor):
+            raise NnexplainError(
+                f"{path}: entry {name!r} is not a tensor (it is {type(value).__name__}); "
+                "expected a bare model.state_dict() of Linear weights and biases"
+            )
+        tensor = value.detach().cpu()
+        arrays[str(name)] = (tensor.float() if tensor.is_floating_point() else tensor).numpy()
+    return arrays
+
+
+def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    from safetensors.numpy import load
+
+    data = path.read_bytes()
+    try:
+        arrays = load(data)
+    except KeyError as error:  # safetensors.numpy has no numpy type for this dtype
+        raise NnexplainError(
+            f"{path}: tensors of dtype {error.args[0]} cannot be read without torch; save them as float32"
+        ) from None
+    except Exception as error:  # safetensors raises its own error types for bad bytes
+        reason = str(error).splitlines()[0]
+        raise NnexplainError(f"{path} is not a readable safetensors file ({reason})") from None
+    return {name: arrays[name] for name in sorted(arrays, key=_natural_key)}
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    from nnexplain.data.npzfile import read_npz
+
+    return read_npz(path, what="weights file")
+
+
+def read_tensors(path: str | Path) -> tuple[dict[str, np.ndarray], str]:
+    """The named arrays in ``path`` and its format; nothing is unpickled."""
+    path = Path(path)
+    fmt = detect_format(path)
+    reader = {"torch": _read_torch, "safetensors": _read_safetensors, "npz": _read_npz}[fmt]
+    return reader(path), fmt
+
+
+def _load_data(spec: str) -> Dataset:
+    if spec in LOADERS:
+        return load_dataset(spec)
+    if spec.endswith(".npz") or Path(spec).is_file():
+        if not Path(spec).is_file():
+            raise DataError(f"--data {spec}: no such file")
+        from nnexplain.data.npzfile import load_npz_dataset
+
+        return load_npz_dataset(spec)
+    raise DataError(f"unknown data set {spec!r}; choose one of: {', '.join(LOADERS)}, or a FILE.npz")
+
+
+def resolve_dataset(spec: str | None, inputs: int) -> Dataset:
+    """The data set ``spec`` names, or with none the one registered data set that takes ``inputs`` features."""
+    if spec is not None:
+        return _load_data(spec)
+    registered = {name: load_dataset(name) for name in LOADERS}
+    fitting = [name for name, dataset in registered.items() if dataset.input_size == inputs]
+    if len(fitting) == 1:
+        return registered[fitting[0]]
+    if fitting:
+        raise DataError(f"several data sets take {inputs} inputs ({', '.join(fitting)}); choose one with --data")
+    known = ", ".join(f"{name} {dataset.input_size}" for name, dataset in registered.items())
+    raise DataError(
+        f"no registered data set takes {inputs} inputs (they take: {known}); pass --data FILE.npz with your own data"
+    )
+
+
+def _check_fits(names: list[str], sizes: list[int], dataset: Dataset, source: str) -> None:
+    first, last = names[0], names[-1]
+    if sizes[0] != dataset.input_size:
+        shape = "×".join(map(str, dataset.input_shape))
+        raise NnexplainError(
+            f"{source}: {first!r} takes {sizes[0]} inputs "
+            f"but data set {dataset.name!r} has {dataset.input_size} ({shape})"
+        )
+    wanted = len(dataset.classes) if dataset.task == "classify" else dataset.y_val.shape[1]
+    kind = "classes" if dataset.task == "classify" else "target columns"
+    if sizes[-1] != wanted:
+        raise NnexplainError(
+            f"{source}: {last!r} gives {sizes[-1]} outputs but data set {dataset.name!r} has {wanted} {kind}"
+        )
+
+
+def network_outputs(params: Params, activation: str, x: np.ndarray) -> np.ndarray:
+    """The last layer's raw outputs (logits, or regression values) for inputs ``x``, a chunk at a time."""
+    chunks = [x[start : start + _EVALUATION_CHUNK] for start in range(0, len(x), _EVALUATION_CHUNK)]
+    return np.concatenate([forward_trace(params, activation, "identity", chunk)[-1][0] for chunk in chunks])
+
+
+def evaluate(outputs: np.ndarray, y: np.ndarray, task: str, prefix: str) -> dict[str, float]:
+    """The metrics training reports (``_loss``, and ``_acc`` or ``_max_error``) of raw ``outputs``."""
+    if task == "classify":
+        shifted = outputs - outputs.max(axis=1, keepdims=True)
+        log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return {
+            f"{prefix}_loss": float(-log_probabilities[np.arange(len(y)), y].mean()),
+            f"{prefix}_acc": float((outputs.argmax(1) == y).mean()),
+        }
+    errors = outputs - y
+    return {f"{prefix}_loss": float((errors**2).mean()), f"{prefix}_max_error": float(np.abs(errors).max())}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_weights(
+    weights: str | Path,
+    activation: str,
+    out: str | Path,
+    data: str | None = None,
+    name: str = "imported",
+) -> Path:
+    """Write the run directory of the MLP in ``weights`` to ``out`` (which must be empty or absent)."""
+    weights, out = Path(weights), Path(out)
+    if activation not in ("sigmoid", "tanh", "relu", "identity"):
+        raise NnexplainError(f"unknown activation {activation!r}; choose sigmoid, tanh, relu or identity (none)")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise NnexplainError(f"{out} is not empty; choose another --out, or remove the run in it first")
+    tensors, fmt = read_tensors(weights)
+    params = mlp_params(tensors, source=weights.name)
+    sizes = layer_sizes(params)
+    dataset = resolve_dataset(data, sizes[0])
+    _check_fits(weight_names(tensors), sizes, dataset, weights.name)
+    task = dataset.task
+
+    val_outputs = network_outputs(params, activation, dataset.x_val)
+    metrics = {
+        **evaluate(network_outputs(params, activation, dataset.x_train), dataset.y_train, task, "train"),
+        **evaluate(val_outputs, dataset.y_val, task, "val"),
+    }
+    probe = probe_indices(dataset, TrainConfig.probe_per_class)
+    wrong = mistake_indices(dataset, val_outputs.argmax(1), probe) if task == "classify" else probe[:0]
+    manifest: dict[str, Any] = {
+        "recipe": name,
+        "config": {},
+        "layers": sizes,
+        "activation": activation,
+        "output": "softmax" if task == "classify" else "identity",
+        "dataset": drawing_description(dataset),
+        "torch": None,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "status": "importing",
+        "seed": None,
+        "device": None,
+        "imported_from": {"file": weights.name, "format": fmt, "sha256": _sha256(weights)},
+    }
+    # Built beside --out and renamed into place, so a failed import leaves nothing half-written there.
+    with StagedDirectory(out) as staging:
+        create_run(staging.path, manifest, {"inputs": dataset.x_val[probe], "labels": dataset.y_val[probe]})
+        tensors = snapshot_tensors(params, manifest, dataset.x_val[probe], STANDARD_CONTENTS)
+        write_snapshot(staging.path, 0, tensors, metrics, step=None)
+        if len(wrong):
+            write_mistakes(staging.path, {"inputs": dataset.x_val[wrong], "labels": dataset.y_val[wrong]})
+        update_manifest(staging.path, status="complete", wall_seconds=None)
+    return out
+
+
+def drawing_description(dataset: Dataset) -> dict[str, Any]:
+    """The data set's description, with what the standard snapshot contents need to draw a user's own
+    low-dimensional data as the built-in sets give it: a warp grid around 2-D points (fold, lift),
+    the interval of 1-D inputs (relu-sine, relu-square)."""
+    description = dataset.describe()
+    inputs = np.concatenate([dataset.x_train, dataset.x_val]).astype(np.float64)
+    if dataset.input_size == 2 and "warp_grid" not in description:
+        description["warp_grid"] = warp_grid_spec(inputs)
+    elif dataset.input_size == 1 and "domain" not in description and inputs.max() > inputs.min():
+        description["domain"] = [float(inputs.min()), float(inputs.max())]
+    return description

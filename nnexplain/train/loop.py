@@ -1,0 +1,168 @@
+"""Train a recipe with torch and record it into a run directory.
+
+One explicit loop: the whole data set sits on the device, each epoch is a fresh
+permutation cut into mini-batches, and a :class:`~nnexplain.train.recorder.Recorder`
+takes a snapshot on the epochs :func:`~nnexplain.run.schedule.snapshot_epochs` picks.
+When training ends, the validation items the final network gets wrong are recorded
+once, beside the probe set.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from nnexplain.data import Dataset, load_dataset
+from nnexplain.errors import NnexplainError
+from nnexplain.run.schedule import snapshot_epochs
+from nnexplain.train.models import MLP
+from nnexplain.train.probe import mistake_indices, probe_indices
+from nnexplain.train.recipes import TrainConfig
+from nnexplain.train.recorder import Recorder
+
+__all__ = ["train", "resolve_device", "EpochReport"]
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    epoch: int
+    epochs: int
+    metrics: dict[str, float]
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise NnexplainError("--device cuda was asked for but no CUDA device is available; use --device cpu or auto")
+    if name not in ("cpu", "cuda"):
+        raise NnexplainError(f"unknown device {name!r}; choose auto, cpu or cuda")
+    return torch.device(name)
+
+
+def _shift_images(images: torch.Tensor, shape: tuple[int, ...], max_shift: int, generator: torch.Generator) -> torch.Tensor:
+    """Move each image by its own random offset of up to ``max_shift`` pixels (zero padded)."""
+    n, (height, width) = len(images), shape
+    padded = F.pad(images.view(n, height, width), (max_shift,) * 4)
+    dy, dx = torch.randint(0, 2 * max_shift + 1, (2, n, 1), generator=generator, device=images.device)
+    rows = (dy + torch.arange(height, device=images.device))[:, :, None]
+    cols = (dx + torch.arange(width, device=images.device))[:, None, :]
+    return padded[torch.arange(n, device=images.device)[:, None, None], rows, cols].reshape(n, -1)
+
+
+def _loss(task: str, outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return F.cross_entropy(outputs, targets) if task == "classify" else F.mse_loss(outputs, targets)
+
+
+@torch.no_grad()
+def _evaluate(model: MLP, task: str, x: torch.Tensor, y: torch.Tensor, prefix: str) -> dict[str, float]:
+    outputs = model(x)
+    metrics = {f"{prefix}_loss": float(_loss(task, outputs, y))}
+    if task == "classify":
+        metrics[f"{prefix}_acc"] = float((outputs.argmax(1) == y).float().mean())
+    else:
+        metrics[f"{prefix}_max_error"] = float((outputs - y).abs().max())
+    return metrics
+
+
+def _optimizer(config: TrainConfig, model: MLP, steps: int):
+    if config.optimizer == "adam":
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    elif config.optimizer == "sgd":
+        optimizer = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=0.9, nesterov=True)
+    else:
+        raise NnexplainError(f"unknown optimizer {config.optimizer!r}; choose sgd or adam")
+    if config.schedule == "onecycle":
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.lr, total_steps=max(steps, 1))
+    elif config.schedule == "constant":
+        scheduler = torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0)
+    else:
+        raise NnexplainError(f"unknown schedule {config.schedule!r}; choose onecycle or constant")
+    return optimizer, scheduler
+
+
+def train(
+    config: TrainConfig,
+    out: str | Path,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+    dataset: Dataset | None = None,
+) -> Path:
+    """Train ``config`` and write its run directory to ``out``; returns ``out``."""
+    device = resolve_device(config.device)
+    dataset = dataset or load_dataset(config.dataset, config.data_dir, **config.dataset_options)
+    threads = torch.get_num_threads()
+    if device.type == "cpu":
+        # These networks are tiny: a second thread only adds synchronisation, and on a
+        # busy machine it made training 3-30x slower (benchmarks/training.py).
+        torch.set_num_threads(1)
+    try:
+        return _train(config, out, on_epoch, dataset, device)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, device: torch.device) -> Path:
+    torch.manual_seed(config.seed)
+    generator = torch.Generator(device=device).manual_seed(config.seed)
+    to_device = lambda a: torch.from_numpy(np.ascontiguousarray(a)).to(device)  # noqa: E731
+    x_train, y_train = to_device(dataset.x_train), to_device(dataset.y_train)
+    x_val, y_val = to_device(dataset.x_val), to_device(dataset.y_val)
+
+    sizes = [dataset.input_size, *config.hidden, len(dataset.classes) if dataset.task == "classify" else y_train.shape[1]]
+    model = MLP(sizes, config.activation).to(device)
+    batch_size = config.batch_size or len(x_train)
+    batches_per_epoch = -(-len(x_train) // batch_size)
+    optimizer, scheduler = _optimizer(config, model, config.epochs * batches_per_epoch)
+
+    probe = probe_indices(dataset, config.probe_per_class)
+    recorder = Recorder(
+        model,
+        out,
+        probe=(dataset.x_val[probe], dataset.y_val[probe]),
+        activation=config.activation,
+        task=dataset.task,
+        dataset=dataset.describe(),
+        recipe=config.recipe,
+        config=config.to_dict(),
+        seed=config.seed,
+        device=device.type,
+    )
+    record_at = set(snapshot_epochs(config.epochs, config.max_snapshots))
+    started = time.perf_counter()
+
+    def finish_epoch(epoch: int, train_metrics: dict[str, float]) -> None:
+        model.eval()
+        metrics = {**train_metrics, **_evaluate(model, dataset.task, x_val, y_val, "val")}
+        model.train()
+        if epoch in record_at:
+            recorder.snapshot(epoch, metrics, step=epoch * batches_per_epoch)
+        if on_epoch:
+            on_epoch(EpochReport(epoch, config.epochs, metrics))
+
+    finish_epoch(0, _evaluate(model, dataset.task, x_train, y_train, "train"))
+    for epoch in range(1, config.epochs + 1):
+        order = torch.randperm(len(x_train), generator=generator, device=device)
+        for start in range(0, len(x_train), batch_size):
+            batch = order[start : start + batch_size]
+            inputs = x_train[batch]
+            if config.augment_shift:
+                inputs = _shift_images(inputs, dataset.input_shape, config.augment_shift, generator)
+            loss = _loss(dataset.task, model(inputs), y_train[batch])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+        finish_epoch(epoch, _evaluate(model, dataset.task, x_train, y_train, "train"))
+
+    if dataset.task == "classify":
+        with torch.no_grad():
+            wrong = mistake_indices(dataset, model(x_val).argmax(1).cpu().numpy(), probe)
+        recorder.record_mistakes(dataset.x_val[wrong], dataset.y_val[wrong])
+    recorder.finish(wall_seconds=round(time.perf_counter() - started, 3))
+    return Path(out)

@@ -1,0 +1,251 @@
+"""Record snapshots from any training loop, including a user's own.
+
+    import nnexplain
+
+    with nnexplain.Recorder(model, out="runs/mine", probe=(x_val[:40], y_val[:40]), dataset="mnist") as recorder:
+        recorder.snapshot(epoch=0)                       # the initialisation
+        for epoch in range(1, 11):
+            train_one_epoch(model)
+            recorder.snapshot(epoch=epoch, metrics={"val_acc": evaluate(model)})
+
+``nnexplain train`` records through this same class, so a run written from a
+user's loop cannot be told apart from one it trained. The model must be a plain
+MLP: its state dict holds only Linear weights and biases, in order (an
+``nn.Sequential`` of ``Linear`` and ``Sigmoid``/``Tanh``/``ReLU`` modules is).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnexplain.errors import NnexplainError
+from nnexplain.run import create_run, update_manifest, write_mistakes, write_snapshot
+from nnexplain.run.contents import STANDARD_CONTENTS, Content
+from nnexplain.run.forward import ACTIVATIONS
+from nnexplain.run.snapshot import snapshot_tensors
+from nnexplain.run.weights import layer_sizes, mlp_params
+
+__all__ = ["Recorder"]
+
+_ACTIVATION_MODULES = {"Sigmoid": "sigmoid", "Tanh": "tanh", "ReLU": "relu"}
+_OUTPUT_MODULES = {"Softmax", "LogSoftmax"}  # the output layer's; runs record softmax for classifiers anyway
+TASKS = ("classify", "regress")
+
+
+def _numpy(value: Any) -> np.ndarray:
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+def _metric(name: str, value: Any) -> float:
+    array = _numpy(value)
+    if array.size != 1:
+        raise NnexplainError(f"metric {name!r} holds {array.size} values; a metric is one number")
+    return float(array.item())
+
+
+def _infer_activation(model: Any, given: str | None) -> str:
+    """The hidden activation: ``given``, or the model's; they must agree with its activation modules."""
+    if isinstance(getattr(model, "activation", None), str):
+        return given or model.activation
+    found, unsupported = set(), set()
+    for module in model.modules():
+        name = type(module).__name__
+        if name in _ACTIVATION_MODULES:
+            found.add(name)
+        elif type(module).__module__ == "torch.nn.modules.activation" and name not in _OUTPUT_MODULES:
+            unsupported.add(name)
+    if unsupported:
+        raise NnexplainError(
+            f"the model uses {', '.join(sorted(unsupported))}; "
+            "nnexplain records networks with Sigmoid, Tanh or ReLU hidden layers"
+        )
+    if len(found) > 1:
+        raise NnexplainError(f"the model mixes {' and '.join(sorted(found))}; a run has one hidden activation")
+    inferred = _ACTIVATION_MODULES[found.pop()] if found else None
+    if given and inferred and given != inferred:
+        raise NnexplainError(f"activation={given!r} was given but the model's hidden layers use {inferred}")
+    if given or inferred:
+        return given or inferred
+    raise NnexplainError(
+        "cannot tell the model's hidden activation from its modules; "
+        "pass activation='sigmoid', 'tanh', 'relu' or 'identity'"
+    )
+
+
+def _probe_arrays(probe: Any, labels: Any) -> tuple[dict[str, np.ndarray], tuple[int, ...]]:
+    """The probe set as stored (inputs flattened to rows), and the shape of one input item."""
+    if hasattr(probe, "tensors") and labels is None:  # a torch TensorDataset
+        probe = tuple(probe.tensors)
+    if isinstance(probe, tuple):
+        if labels is not None or len(probe) != 2:
+            raise NnexplainError("probe is a tuple: pass it as (inputs, labels), or pass the inputs alone with labels=")
+        probe, labels = probe
+    inputs = _numpy(probe)
+    if inputs.ndim < 2 or len(inputs) == 0 or not np.issubdtype(inputs.dtype, np.number):
+        raise NnexplainError(
+            f"probe inputs have shape {inputs.shape}; expected numbers, one item per row (N × features)"
+        )
+    arrays = {"inputs": inputs.reshape(len(inputs), -1).astype(np.float32)}
+    if labels is not None:
+        labels = _numpy(labels)
+        if len(labels) != len(inputs):
+            raise NnexplainError(f"the probe has {len(inputs)} inputs but {len(labels)} labels")
+        integer = np.issubdtype(labels.dtype, np.integer)
+        arrays["labels"] = labels.astype(np.int64 if integer else np.float32)
+    return arrays, tuple(int(n) for n in inputs.shape[1:])
+
+
+def _describe_dataset(dataset: Any, task: str | None, item_shape: tuple[int, ...], outputs: int) -> dict[str, Any]:
+    """The manifest's data set entry: a registered data set's own, else one made from the probe."""
+    if isinstance(dataset, str):
+        from nnexplain.data import load_dataset
+
+        dataset = load_dataset(dataset)
+    if hasattr(dataset, "describe"):
+        dataset = dataset.describe()
+    task = task or (dataset or {}).get("task") or "classify"
+    if task not in TASKS:
+        raise NnexplainError(f"unknown task {task!r}; choose classify or regress")
+    made = {
+        "name": "custom",
+        "task": task,
+        "train": None,
+        "val": None,
+        "input_shape": list(item_shape),
+        "classes": [str(c) for c in range(outputs)] if task == "classify" else [],
+        "source": "",
+    }
+    return {**made, **(dataset or {}), "task": task}
+
+
+def model_params(model: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    if not hasattr(model, "state_dict"):
+        raise NnexplainError(f"the model is a {type(model).__name__}; Recorder needs a torch.nn.Module")
+    state = {name: _numpy(value) for name, value in model.state_dict().items()}
+    return mlp_params(state, source=type(model).__name__)
+
+
+def _check_fits(sizes: list[int], dataset: dict[str, Any], probe: dict[str, np.ndarray]) -> None:
+    features, name = probe["inputs"].shape[1], dataset["name"]
+    if features != sizes[0]:
+        raise NnexplainError(f"probe inputs have {features} features but the model's first layer takes {sizes[0]}")
+    if int(np.prod(dataset["input_shape"])) != sizes[0]:
+        raise NnexplainError(
+            f"data set {name!r} has inputs of shape {dataset['input_shape']} but the model takes {sizes[0]}"
+        )
+    if dataset["task"] != "classify":
+        return
+    if len(dataset["classes"]) != sizes[-1]:
+        raise NnexplainError(
+            f"data set {name!r} has {len(dataset['classes'])} classes but the model gives {sizes[-1]} outputs"
+        )
+    labels = probe.get("labels")
+    if labels is not None and (
+        labels.dtype != np.int64 or labels.ndim != 1 or not 0 <= labels.min() <= labels.max() < sizes[-1]
+    ):
+        raise NnexplainError(
+            f"a classifier's probe labels must be class indices from 0 to {sizes[-1] - 1}, one per input"
+        )
+
+
+class Recorder:
+    """Writes a run directory: one :meth:`snapshot` per recorded epoch, then :meth:`finish`.
+
+    ``probe``: the inputs whose activations every snapshot records (torch or numpy,
+    one item per row; images may keep their shape), or an ``(inputs, labels)`` tuple.
+    ``dataset``: a registered data set's name (``"mnist"``), a :class:`~nnexplain.data.Dataset`,
+    a dict, or None to describe one from the probe. ``activation`` is read from the
+    model's modules when not given. ``contents``: what each snapshot records beyond
+    weights and probe activations (:data:`~nnexplain.run.contents.STANDARD_CONTENTS`:
+    warps of 2-D input planes, curves of 1-D regressions). Used as a context manager,
+    it finishes the run when the block ends without an error.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        out: str | Path,
+        probe: Any,
+        labels: Any = None,
+        *,
+        activation: str | None = None,
+        task: str | None = None,
+        dataset: Any = None,
+        recipe: str = "custom",
+        config: dict[str, Any] | None = None,
+        seed: int | None = None,
+        device: str | None = None,
+        contents: tuple[Content, ...] = STANDARD_CONTENTS,
+        **fields: Any,
+    ):
+        import torch
+
+        self.model = model
+        self.out = Path(out)
+        self.contents = tuple(contents)
+        self.probe, item_shape = _probe_arrays(probe, labels)
+        sizes = layer_sizes(model_params(model))
+        activation = _infer_activation(model, activation)
+        if activation not in ACTIVATIONS:
+            raise NnexplainError(f"unknown activation {activation!r}; choose one of: {', '.join(ACTIVATIONS)}")
+        description = _describe_dataset(dataset, task, item_shape, sizes[-1])
+        _check_fits(sizes, description, self.probe)
+        parameter = next(iter(model.parameters()))
+        self.manifest = {
+            "recipe": recipe,
+            "config": dict(config or {}),
+            "layers": sizes,
+            "activation": activation,
+            "output": "softmax" if description["task"] == "classify" else "identity",
+            "dataset": description,
+            "torch": torch.__version__.split("+")[0],
+            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "status": "training",
+            "seed": torch.initial_seed() if seed is None else seed,
+            "device": device or parameter.device.type,
+            **fields,
+        }
+        self._started = time.perf_counter()
+        create_run(self.out, self.manifest, self.probe)
+
+    def snapshot(
+        self, epoch: int, metrics: dict[str, Any] | None = None, step: int | None = None, **fields: Any
+    ) -> None:
+        """Record the model as it is now, as the state after ``epoch`` epochs (0 = initialisation).
+
+        ``metrics`` values may be floats or one-element tensors; ``step`` is the
+        number of optimiser steps so far, when known.
+        """
+        tensors = snapshot_tensors(model_params(self.model), self.manifest, self.probe["inputs"], self.contents)
+        clean = {key: _metric(key, value) for key, value in (metrics or {}).items()}
+        write_snapshot(self.out, int(epoch), tensors, clean, step=step, **fields)
+
+    def record_mistakes(self, inputs: Any, labels: Any) -> None:
+        """Record, once and at the end, validation items the final network gets wrong.
+
+        Scenes show them after the probe items; their activations at every snapshot
+        are computed from that snapshot's weights when the run is read.
+        """
+        if len(_numpy(inputs)) == 0:
+            return
+        arrays, _ = _probe_arrays(inputs, labels)
+        write_mistakes(self.out, arrays)
+
+    def finish(self, **fields: Any) -> None:
+        """Mark the run complete; fields such as ``wall_seconds`` go into the manifest."""
+        fields.setdefault("wall_seconds", round(time.perf_counter() - self._started, 3))
+        update_manifest(self.out, status="complete", **fields)
+
+    def __enter__(self) -> "Recorder":
+        return self
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        if error_type is None:
+            self.finish()
