@@ -102,14 +102,17 @@ def train(recipe, out, device, epochs, seed, activation, data_dir, overwrite) ->
             raise NnexplainError(f"recipe {recipe!r} has a fixed activation; --activation applies to: {', '.join(ACTIVATION_DEFAULTS)}")
         config = ACTIVATION_DEFAULTS[recipe](activation)
     config = config.with_overrides(device=device, epochs=epochs, seed=seed, data_dir=str(data_dir) if data_dir else None)
-    out = out or Path("runs") / recipe
-    occupied = out.exists() and any(out.iterdir())
-    if occupied and not overwrite:
-        raise NnexplainError(f"{out} is not empty; choose another --out, or pass --overwrite to replace the run in it")
+    import os
+
     from nnexplain.data import load_dataset
-    from nnexplain.run.staging import StagedDirectory
+    from nnexplain.run.staging import StagedDirectory, check_place, recover, run_lock
     from nnexplain.train.loop import resolve_device, train as train_run
 
+    shown = out or Path("runs") / recipe
+    out = Path(os.path.realpath(shown))  # through a symlink: the run goes where it points, the link stays
+    if out == Path.cwd() or out in Path.cwd().parents:
+        raise NnexplainError(f"--out {shown} is the directory you are in (or holds it); give a run directory below it")
+    occupied = check_place(out, overwrite)  # refuses early what may never be replaced
     resolve_device(device)  # fail before anything slow
     dataset = load_dataset(config.dataset, config.data_dir, **config.dataset_options)
     on_epoch, progress = _progress_printer(recipe)
@@ -117,10 +120,13 @@ def train(recipe, out, device, epochs, seed, activation, data_dir, overwrite) ->
         if occupied:  # trained beside the old run, which stays until the new one is complete
             with StagedDirectory(out, replace=True) as staging:
                 train_run(config, staging.path, on_epoch=on_epoch, dataset=dataset)
-        else:
-            train_run(config, out, on_epoch=on_epoch, dataset=dataset)
+        else:  # trained in place, so a killed training leaves a readable, partial run
+            with run_lock(out):
+                recover(out)
+                check_place(out, replace=False)
+                train_run(config, out, on_epoch=on_epoch, dataset=dataset)
     _print_summary(out)
-    click.echo(str(out))
+    click.echo(str(shown))
 
 
 def _print_summary(run_dir: Path) -> None:

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from nnexplain.errors import RunError
+from nnexplain.run import staging
 from nnexplain.run.snapshot import probe_activations
 
 __all__ = [
@@ -107,6 +108,9 @@ def create_run(run_dir: str | Path, manifest: dict[str, Any], probe: dict[str, n
     dataset, ...); the format fields and the snapshot list are added here.
     """
     run_dir = Path(run_dir)
+    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
+        what = "holds a run already" if (run_dir / MANIFEST).exists() else "is not an empty directory"
+        raise RunError(f"{run_dir} {what}; record into a new or empty directory (runs are never overwritten)")
     run_dir.mkdir(parents=True, exist_ok=True)
     _save_tensors(run_dir / PROBE_FILE, probe)
     full = {"format": FORMAT, "version": FORMAT_VERSION, **manifest, "probe": PROBE_FILE, "snapshots": []}
@@ -275,6 +279,13 @@ class Run:
 
 
 def load_run(run_dir: str | Path) -> Run:
-    """Open a run directory, checking its manifest; tensors load lazily."""
+    """Open a run directory, checking its manifest; tensors load lazily.
+
+    A replacement of the run that a killed process left half done is finished or
+    rolled back first (:func:`nnexplain.run.staging.recover`).
+    """
     run_dir = Path(run_dir)
+    if staging.interrupted(run_dir):
+        with staging.run_lock(run_dir):
+            staging.recover(run_dir)
     return Run(run_dir, _read_manifest(run_dir))

@@ -38,7 +38,7 @@ from nnexplain.run import create_run, update_manifest, write_mistakes, write_sna
 from nnexplain.run.contents import STANDARD_CONTENTS
 from nnexplain.run.forward import forward_trace
 from nnexplain.run.snapshot import snapshot_tensors
-from nnexplain.run.staging import StagedDirectory
+from nnexplain.run.staging import StagedDirectory, check_place
 from nnexplain.run.weights import Params, layer_sizes, mlp_params, weight_names
 from nnexplain.train.probe import mistake_indices, probe_indices
 from nnexplain.train.recipes import TrainConfig
@@ -245,8 +245,7 @@ def import_weights(
     weights, out = Path(weights), Path(out)
     if activation not in ("sigmoid", "tanh", "relu", "identity"):
         raise NnexplainError(f"unknown activation {activation!r}; choose sigmoid, tanh, relu or identity (none)")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise NnexplainError(f"{out} is not empty; choose another --out, or remove the run in it first")
+    check_place(out, replace=False)  # before anything slow; checked again, locked, when the run goes in
     tensors, fmt = read_tensors(weights)
     params = mlp_params(tensors, source=weights.name)
     sizes = layer_sizes(params)
