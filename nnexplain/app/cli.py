@@ -15,7 +15,7 @@ import click
 from nnexplain.app.catalog import SCENES
 from nnexplain.app.options import FORMATS, QUALITIES
 from nnexplain.errors import NnexplainError
-from nnexplain.train.recipes import ACTIVATION_DEFAULTS
+from nnexplain.train.recipes import ACTIVATION_DEFAULTS, MAX_EPOCHS, MAX_SEED
 
 
 class UserError(click.ClickException):
@@ -86,8 +86,8 @@ def _progress_printer(label: str):
 @click.argument("recipe")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Run directory to write [runs/RECIPE].")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-@click.option("--epochs", type=click.IntRange(min=1), help="Epochs to train [the recipe's].")
-@click.option("--seed", type=int, help="Seed for initialisation and shuffling [the recipe's].")
+@click.option("--epochs", type=click.IntRange(1, MAX_EPOCHS), help="Epochs to train [the recipe's].")
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), help="Seed for initialisation and shuffling [the recipe's].")
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), help=f"Hidden activation, for the recipes that offer a choice ({', '.join(ACTIVATION_DEFAULTS)}).")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
 @click.option("--overwrite", is_flag=True, help="Replace a run already in --out (kept until the new one is complete).")

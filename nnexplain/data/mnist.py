@@ -39,6 +39,11 @@ def _load_pair(directory: Path, prefix: str) -> tuple[np.ndarray, np.ndarray]:
             f"{directory}: {prefix} images {images.shape} and labels {labels.shape} do not match "
             "(expected N×28×28 images and N labels)"
         )
+    if len(images) == 0:
+        raise DataError(f"{directory}: the {prefix} files hold no images")
+    outside = labels[(labels < 0) | (labels > 9)]
+    if len(outside):
+        raise DataError(f"{directory}: the {prefix} labels include {int(outside[0])}; MNIST labels are the digits 0 to 9")
     return images, labels
 
 

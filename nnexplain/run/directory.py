@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from nnexplain.errors import RunError
+from nnexplain.inputs import read_bytes
 from nnexplain.run import staging
 from nnexplain.run.snapshot import probe_activations
 
@@ -57,6 +58,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 PROBE_FILE = "probe.safetensors"
 MISTAKES_FILE = "mistakes.safetensors"
+MAX_MANIFEST_BYTES = 64 << 20  # a manifest of 60 snapshots is a few kB
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 _REQUIRED_KEYS = ("recipe", "layers", "activation", "output", "dataset", "snapshots")
@@ -88,10 +90,11 @@ def _save_tensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
 def _load_tensors(path: Path) -> dict[str, np.ndarray]:
     from safetensors.numpy import load
 
+    if not path.exists() and not path.is_symlink():
+        raise RunError(f"run file {path} is missing; retrain the run or copy it whole")
+    data = read_bytes(path, "run file", RunError)
     try:
-        return load(path.read_bytes())
-    except FileNotFoundError:
-        raise RunError(f"run file {path} is missing; retrain the run or copy it whole") from None
+        return load(data)
     except Exception as error:  # safetensors raises its own error types for bad bytes
         raise RunError(f"run file {path} is corrupt ({str(error).splitlines()[0]}); retrain the run") from None
 
@@ -160,15 +163,20 @@ def _read_manifest(run_dir: Path) -> dict[str, Any]:
     path = run_dir / MANIFEST
     if not run_dir.is_dir():
         raise RunError(f"no run directory at {run_dir}; train one with `nnexplain train RECIPE --out {run_dir}`")
+    if not path.exists() and not path.is_symlink():
+        raise RunError(f"{run_dir} is not a run directory: it has no {MANIFEST}")
+    text = read_bytes(path, "run manifest", RunError, limit=MAX_MANIFEST_BYTES)
     try:
-        manifest = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise RunError(f"{run_dir} is not a run directory: it has no {MANIFEST}") from None
+        manifest = json.loads(text.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise RunError(f"{path} is corrupt ({error}); retrain the run") from None
+    except RecursionError:
+        raise RunError(f"{path} is corrupt (nested too deep to be a run manifest); retrain the run") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise RunError(f"{path} is not an nnexplain run manifest (its 'format' is not {FORMAT!r})")
     version = manifest.get("version")
+    if type(version) is not int:  # "1" is not 1, and true is not 1 either
+        raise RunError(f"{path} is corrupt: its version is {json.dumps(version)}, not a whole number; retrain the run")
     if version != FORMAT_VERSION:
         raise RunError(
             f"{run_dir} was written in run format version {version}; this nnexplain reads version "
