@@ -367,7 +367,11 @@ def main() -> None:
         sys.exit(2 if isinstance(error, (UserError, click.UsageError)) else error.exit_code)
     except OSError as error:
         # Disk full, permission denied and the like: the user's environment, not a bug.
-        click.echo(f"nnexplain: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+        reason = error.strerror or str(error) or type(error).__name__
+        click.echo(f"nnexplain: error: {reason}: {error.filename or ''}".rstrip(": "), err=True)
+        sys.exit(2)
+    except MemoryError:
+        click.echo("nnexplain: error: out of memory; nothing already written was changed", err=True)
         sys.exit(2)
 
 

@@ -26,7 +26,7 @@ CLASSES = tuple(str(digit) for digit in range(10))
 
 def _find(directory: Path, stem: str) -> Path:
     for name in (f"{stem}.gz", stem, stem.replace("-idx", ".idx")):
-        if (directory / name).is_file():
+        if (directory / name).exists():  # a FIFO or device too: reading it says what it is
             return directory / name
     raise DataError(f"{directory} has no {stem}[.gz]; --data-dir needs the four standard MNIST IDX files")
 

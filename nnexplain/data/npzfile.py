@@ -85,7 +85,8 @@ def load_npz_dataset(path: str | Path) -> Dataset:
         for name, values in ((f"x_{split}", x), (f"y_{split}", y)):
             if not np.issubdtype(values.dtype, np.number) or np.iscomplexobj(values) or not np.all(np.isfinite(values)):
                 raise DataError(f"data file {path}: {name} must hold finite real numbers")
-            if values.size and np.abs(values).max() > MAX_ABS_VALUE:
+            labels = name.startswith("y_") and np.issubdtype(values.dtype, np.integer)  # class indices: checked below
+            if values.size and not labels and np.abs(values).max() > MAX_ABS_VALUE:
                 raise DataError(
                     f"data file {path}: {name} reaches {np.abs(values).max():.3g}; nnexplain draws data of magnitude "
                     f"up to {MAX_ABS_VALUE:g}: rescale it"
