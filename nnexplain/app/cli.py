@@ -260,18 +260,44 @@ def preview(scene, run_dir, further, width, out) -> None:
 
 
 @cli.command()
-@click.argument("scene")
-@_scene_options
+@click.argument("scenes", nargs=-1, required=True, metavar="SCENE [SCENE ...]")
+@click.option(
+    "--run", "run_values", multiple=True, metavar="[SCENE=]DIR",
+    help="A scene's run, e.g. --run neurons=runs/mnist (plain DIR when the deck has one scene); repeatable [each scene's default].",
+)
+@click.option(
+    "--with", "with_values", multiple=True, metavar="[SCENE:]ROLE=DIR",
+    help="A further run, e.g. --with relu-sine:linear=runs/lin (ROLE=DIR: every scene in the deck that reads ROLE).",
+)
 @_quality
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the HTML deck.")
+@click.option("--format", "fmt", type=click.Choice(["html", "pptx"]), default="html", show_default=True)
+@click.option("--one-file", is_flag=True, help="HTML in one self-contained file: reveal.js and the clips inlined.")
+@click.option("--name", help="File name of the deck [the scene's, or `lecture` for several].")
+@click.option("--jobs", type=click.IntRange(min=1), help="Scenes rendered at once [as many as cores].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the deck.")
 @_user_errors
-def slides(scene, run_dir, further, quality, out) -> None:
-    """A reveal.js HTML deck of SCENE that pauses at every beat (needs nnexplain[slides])."""
-    from nnexplain.app.export import require_slides, write_slides
+def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out) -> None:
+    """One deck of SCENE [SCENE ...], in that order, pausing at every beat, with speaker notes.
 
-    require_slides()
-    info, runs = _scene_and_runs(scene, run_dir, further)
-    click.echo(str(write_slides(info, runs, quality, out)))
+    HTML decks (reveal.js, shipped with nnexplain) and PowerPoint decks work with no
+    network. Needs nnexplain[slides].
+    """
+    import os
+
+    from nnexplain.app.catalog import get_scene
+    from nnexplain.app.runs import resolve_runs
+    from nnexplain.app.slides import DeckPart, assign_runs, check_deck_format, require_slides, write_deck
+
+    require_slides(fmt)
+    check_deck_format(fmt, one_file)
+    infos = [get_scene(scene) for scene in scenes]
+    given = assign_runs(list(scenes), run_values, with_values)
+    parts = [DeckPart(info, resolve_runs(info, *given[info.name], default_run=_default_run)) for info in infos]
+    jobs = jobs or min(os.cpu_count() or 1, len(parts))
+    from nnexplain.app.options import RenderOptions
+
+    deck = write_deck(parts, RenderOptions(quality=quality), out, name or (scenes[0] if len(scenes) == 1 else "lecture"), fmt, one_file, jobs)
+    click.echo(str(deck))
 
 
 def _default_run(recipe: str) -> Path:
