@@ -149,3 +149,28 @@ def test_a_run_is_never_recorded_over_another(tmp_path):
         create_run(tmp_path / "run", {"recipe": "x"}, {"inputs": __import__("numpy").zeros((1, 1), "float32")})
     assert (tmp_path / "run" / "manifest.json").read_bytes() == before
     assert json.loads(before)["recipe"] == "square-relu-3"
+
+
+def test_a_diverging_training_stops_at_the_first_bad_step_and_keeps_strict_json(tmp_path):
+    out = tmp_path / "run"
+    result = run_cli("train", "square-relu-3", "--lr", "1e12", "--epochs", "20", "--out", out)
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("nnexplain: error: training diverged at epoch 2, step 2: the loss became inf") and "Traceback" not in result.stderr
+    text = (out / "manifest.json").read_text()
+    manifest = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in the manifest"))  # strict JSON
+    assert manifest["status"] == "diverged" and manifest["diverged_at"] == {"epoch": 2, "step": 2}
+    assert [s["epoch"] for s in manifest["snapshots"]] == [0, 1]
+    assert manifest["snapshots"][1]["metrics"]["train_loss"] is None  # it was inf
+    assert load_run(out).tensors(1)["weight.0"].shape == (3, 1)  # what was recorded before stays readable
+    node = shutil.which("node")
+    if node:  # the strictest JSON parser at hand
+        assert subprocess.run([node, "-e", f"JSON.parse(require('fs').readFileSync({json.dumps(str(out / 'manifest.json'))}))"]).returncode == 0
+
+
+def test_lr_and_batch_size_override_the_recipe(tmp_path):
+    out = tmp_path / "run"
+    assert run_cli("train", "spiral", "--lr", "0.01", "--batch-size", "100", "--epochs", "2", "--out", out).returncode == 0
+    run = load_run(out)
+    assert run.manifest["config"]["lr"] == 0.01 and run.manifest["config"]["batch_size"] == 100
+    assert [s["step"] for s in run.snapshots] == [0, 6, 12]  # 600 points in batches of 100

@@ -88,11 +88,13 @@ def _progress_printer(label: str):
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--epochs", type=click.IntRange(1, MAX_EPOCHS), help="Epochs to train [the recipe's].")
 @click.option("--seed", type=click.IntRange(0, MAX_SEED), help="Seed for initialisation and shuffling [the recipe's].")
+@click.option("--lr", type=click.FloatRange(0, 1e12, min_open=True), help="Learning rate (the peak, with a one-cycle schedule) [the recipe's].")
+@click.option("--batch-size", type=click.IntRange(0, 1_000_000), help="Examples per step; 0: the whole training set [the recipe's].")
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), help=f"Hidden activation, for the recipes that offer a choice ({', '.join(ACTIVATION_DEFAULTS)}).")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
 @click.option("--overwrite", is_flag=True, help="Replace a run already in --out (kept until the new one is complete).")
 @_user_errors
-def train(recipe, out, device, epochs, seed, activation, data_dir, overwrite) -> None:
+def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_dir, overwrite) -> None:
     """Train RECIPE and write a run directory."""
     from nnexplain.train.recipes import get_recipe
 
@@ -101,7 +103,9 @@ def train(recipe, out, device, epochs, seed, activation, data_dir, overwrite) ->
         if recipe not in ACTIVATION_DEFAULTS:
             raise NnexplainError(f"recipe {recipe!r} has a fixed activation; --activation applies to: {', '.join(ACTIVATION_DEFAULTS)}")
         config = ACTIVATION_DEFAULTS[recipe](activation)
-    config = config.with_overrides(device=device, epochs=epochs, seed=seed, data_dir=str(data_dir) if data_dir else None)
+    config = config.with_overrides(
+        device=device, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, data_dir=str(data_dir) if data_dir else None
+    )
     import os
 
     from nnexplain.data import load_dataset

@@ -100,7 +100,10 @@ def _load_tensors(path: Path) -> dict[str, np.ndarray]:
 
 
 def _write_manifest(run_dir: Path, manifest: dict[str, Any]) -> None:
-    text = json.dumps(manifest, indent=2, sort_keys=False) + "\n"
+    try:
+        text = json.dumps(manifest, indent=2, sort_keys=False, allow_nan=False) + "\n"
+    except ValueError:
+        raise RunError(f"{run_dir}: a value to record is NaN or infinite; the manifest holds only finite numbers") from None
     atomic_write(run_dir / MANIFEST, text.encode())
 
 
