@@ -174,3 +174,33 @@ def test_lr_and_batch_size_override_the_recipe(tmp_path):
     run = load_run(out)
     assert run.manifest["config"]["lr"] == 0.01 and run.manifest["config"]["batch_size"] == 100
     assert [s["step"] for s in run.snapshots] == [0, 6, 12]  # 600 points in batches of 100
+
+
+def _partial_copy(tmp_path):
+    """square-relu-3 as if killed after its second-to-last snapshot."""
+    run = tmp_path / "partial"
+    shutil.copytree(DATA / "square-relu-3", run)
+    manifest = json.loads((run / "manifest.json").read_text())
+    last = manifest["snapshots"].pop()
+    (run / last["file"]).unlink()
+    manifest["status"] = "training"
+    (run / "manifest.json").write_text(json.dumps(manifest))
+    return run, manifest["snapshots"][-1]["epoch"], manifest["config"]["epochs"]
+
+
+def test_a_partial_run_says_so_in_info_and_on_screen(tmp_path):
+    import numpy as np
+
+    from frames import CONTROL, render_for_test
+    from nnexplain.scenes.relu_square import ReluSquare
+
+    run, last, planned = _partial_copy(tmp_path)
+    result = run_cli("info", run)
+    assert f"status           training (partial run: {last} of {planned} epochs)" in result.stdout
+    scene = render_for_test(ReluSquare, run, tmp_path / "media")
+    texts = [m.text for m in scene.mobjects for m in m.get_family() if hasattr(m, "text")]
+    assert f"partialrun:{last}of{planned}epochs" in texts  # (Text keeps no spaces)
+    frame = np.asarray(scene.renderer.get_frame())[..., :3]
+    complete = np.load(CONTROL / "relu-square.npz")["frame"]
+    corner = np.abs(frame.astype(int) - complete.astype(int)).max(axis=2) > 12
+    assert corner[-24:, -200:].mean() > 0.02  # the note, bottom right

@@ -159,7 +159,7 @@ def info(run_dir) -> None:
         ("parameters", f"{sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:])):,}"),
         ("data set", f"{run.dataset.get('name')} ({run.dataset.get('train', '?')} train / {run.dataset.get('val', '?')} val)"),
         ("device", str(run.manifest.get("device") or "?")),
-        ("status", str(run.manifest.get("status", "?"))),
+        ("status", str(run.manifest.get("status", "?")) + (f" ({run.unfinished})" if run.unfinished else "")),
         ("epochs recorded", f"{len(epochs)}: {_ranges(epochs)}" if epochs else "none yet"),
     ]
     for key, value in run.final_metrics.items():

@@ -227,6 +227,22 @@ class Run:
         return [snapshot["epoch"] for snapshot in self.snapshots]
 
     @property
+    def unfinished(self) -> str | None:
+        """What is missing from a run that did not complete, in a few words ("partial run: 12 of
+        30 epochs"); None for a complete run."""
+        status = self.manifest.get("status", "complete")
+        if status == "complete":
+            return None
+        last = self.epochs[-1] if self.epochs else None
+        if status == "diverged":
+            at = self.manifest.get("diverged_at") or {}
+            return f"diverged at epoch {at.get('epoch', '?')}: drawn from the {len(self.epochs)} snapshots before it"
+        planned = (self.manifest.get("config") or {}).get("epochs")
+        if last is None:
+            return "partial run: no snapshot yet"
+        return f"partial run: {last} of {planned} epochs" if planned else f"partial run: {last} epochs so far, not finished"
+
+    @property
     def final_metrics(self) -> dict[str, float]:
         return self.snapshots[-1]["metrics"] if self.snapshots else {}
 
