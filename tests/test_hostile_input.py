@@ -177,6 +177,7 @@ def test_2d_data_with_one_sample_is_refused(tmp_path):
     assert_user_error(result, "x_train has shape (1, 2); expected at least 2 items")
 
 
+@pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")  # deprecated, but users still save them
 @pytest.mark.parametrize("kind", ["sparse", "meta", "quantized", "complex"])
 def test_odd_torch_tensors_are_refused_not_cast(tmp_path, kind):
     import torch
