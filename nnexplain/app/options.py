@@ -89,4 +89,10 @@ class RenderOptions:
         if self.fmt == "mp4":
             # H.264 in yuv420p is what PowerPoint, Keynote and every browser play.
             settings.update(video_codec="libx264", pixel_format="yuv420p")
+        if self.fmt in ("mp4", "gif"):
+            # x264 with frame threads encodes the same frames differently when the machine is
+            # busy, so renders were not reproducible. One thread per clip is: manim encodes
+            # several clips at once anyway, and a render split over processes then joins into
+            # exactly the video one process makes (crf 23 is manim's own default).
+            settings["video_encoder_options"] = {"crf": "23", "threads": "1"}
         return settings

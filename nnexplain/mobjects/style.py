@@ -17,6 +17,10 @@ from dataclasses import dataclass
 
 from manim import MathTex, MathTypst, Text, VMobject
 
+from nnexplain.mobjects.cairo_paths import clear_path_first
+
+clear_path_first()  # see nnexplain.mobjects.cairo_paths: frames depend on the scene's state, not its history
+
 __all__ = ["Theme", "formula", "label", "fmt_count", "fmt_percent", "fmt_fixed", "subscript", "typst_matrix"]
 
 _SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
