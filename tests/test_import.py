@@ -400,7 +400,7 @@ def test_existing_run_is_not_overwritten(tmp_path, sigmoid_run):
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "keep.txt").write_text("mine")
     result = run_cli("import", weights, "--activation", "sigmoid", "--out", tmp_path / "run")
-    assert_user_error(result, "is not empty")
+    assert_user_error(result, "is not a run directory (it holds keep.txt)")
     assert (tmp_path / "run" / "keep.txt").read_text() == "mine"
 
 

@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 
 from nnexplain.errors import RunError
+from nnexplain.inputs import read_bytes
+from nnexplain.run import staging
 from nnexplain.run.snapshot import probe_activations
 
 __all__ = [
@@ -56,6 +58,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 PROBE_FILE = "probe.safetensors"
 MISTAKES_FILE = "mistakes.safetensors"
+MAX_MANIFEST_BYTES = 64 << 20  # a manifest of 60 snapshots is a few kB
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 _REQUIRED_KEYS = ("recipe", "layers", "activation", "output", "dataset", "snapshots")
@@ -87,16 +90,20 @@ def _save_tensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
 def _load_tensors(path: Path) -> dict[str, np.ndarray]:
     from safetensors.numpy import load
 
+    if not path.exists() and not path.is_symlink():
+        raise RunError(f"run file {path} is missing; retrain the run or copy it whole")
+    data = read_bytes(path, "run file", RunError)
     try:
-        return load(path.read_bytes())
-    except FileNotFoundError:
-        raise RunError(f"run file {path} is missing; retrain the run or copy it whole") from None
+        return load(data)
     except Exception as error:  # safetensors raises its own error types for bad bytes
         raise RunError(f"run file {path} is corrupt ({str(error).splitlines()[0]}); retrain the run") from None
 
 
 def _write_manifest(run_dir: Path, manifest: dict[str, Any]) -> None:
-    text = json.dumps(manifest, indent=2, sort_keys=False) + "\n"
+    try:
+        text = json.dumps(manifest, indent=2, sort_keys=False, allow_nan=False) + "\n"
+    except ValueError:
+        raise RunError(f"{run_dir}: a value to record is NaN or infinite; the manifest holds only finite numbers") from None
     atomic_write(run_dir / MANIFEST, text.encode())
 
 
@@ -107,6 +114,9 @@ def create_run(run_dir: str | Path, manifest: dict[str, Any], probe: dict[str, n
     dataset, ...); the format fields and the snapshot list are added here.
     """
     run_dir = Path(run_dir)
+    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
+        what = "holds a run already" if (run_dir / MANIFEST).exists() else "is not an empty directory"
+        raise RunError(f"{run_dir} {what}; record into a new or empty directory (runs are never overwritten)")
     run_dir.mkdir(parents=True, exist_ok=True)
     _save_tensors(run_dir / PROBE_FILE, probe)
     full = {"format": FORMAT, "version": FORMAT_VERSION, **manifest, "probe": PROBE_FILE, "snapshots": []}
@@ -156,15 +166,20 @@ def _read_manifest(run_dir: Path) -> dict[str, Any]:
     path = run_dir / MANIFEST
     if not run_dir.is_dir():
         raise RunError(f"no run directory at {run_dir}; train one with `nnexplain train RECIPE --out {run_dir}`")
+    if not path.exists() and not path.is_symlink():
+        raise RunError(f"{run_dir} is not a run directory: it has no {MANIFEST}")
+    text = read_bytes(path, "run manifest", RunError, limit=MAX_MANIFEST_BYTES)
     try:
-        manifest = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise RunError(f"{run_dir} is not a run directory: it has no {MANIFEST}") from None
+        manifest = json.loads(text.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise RunError(f"{path} is corrupt ({error}); retrain the run") from None
+    except RecursionError:
+        raise RunError(f"{path} is corrupt (nested too deep to be a run manifest); retrain the run") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise RunError(f"{path} is not an nnexplain run manifest (its 'format' is not {FORMAT!r})")
     version = manifest.get("version")
+    if type(version) is not int:  # "1" is not 1, and true is not 1 either
+        raise RunError(f"{path} is corrupt: its version is {json.dumps(version)}, not a whole number; retrain the run")
     if version != FORMAT_VERSION:
         raise RunError(
             f"{run_dir} was written in run format version {version}; this nnexplain reads version "
@@ -210,6 +225,22 @@ class Run:
     @property
     def epochs(self) -> list[int]:
         return [snapshot["epoch"] for snapshot in self.snapshots]
+
+    @property
+    def unfinished(self) -> str | None:
+        """What is missing from a run that did not complete, in a few words ("partial run: 12 of
+        30 epochs"); None for a complete run."""
+        status = self.manifest.get("status", "complete")
+        if status == "complete":
+            return None
+        last = self.epochs[-1] if self.epochs else None
+        if status == "diverged":
+            at = self.manifest.get("diverged_at") or {}
+            return f"diverged at epoch {at.get('epoch', '?')}: drawn from the {len(self.epochs)} snapshots before it"
+        planned = (self.manifest.get("config") or {}).get("epochs")
+        if last is None:
+            return "partial run: no snapshot yet"
+        return f"partial run: {last} of {planned} epochs" if planned else f"partial run: {last} epochs so far, not finished"
 
     @property
     def final_metrics(self) -> dict[str, float]:
@@ -275,6 +306,13 @@ class Run:
 
 
 def load_run(run_dir: str | Path) -> Run:
-    """Open a run directory, checking its manifest; tensors load lazily."""
+    """Open a run directory, checking its manifest; tensors load lazily.
+
+    A replacement of the run that a killed process left half done is finished or
+    rolled back first (:func:`nnexplain.run.staging.recover`).
+    """
     run_dir = Path(run_dir)
+    if staging.interrupted(run_dir):
+        with staging.run_lock(run_dir):
+            staging.recover(run_dir)
     return Run(run_dir, _read_manifest(run_dir))

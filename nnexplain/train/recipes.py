@@ -11,7 +11,10 @@ from typing import Any
 
 from nnexplain.errors import NnexplainError
 
-__all__ = ["TrainConfig", "Recipe", "RECIPES", "get_recipe"]
+__all__ = ["TrainConfig", "Recipe", "RECIPES", "get_recipe", "MAX_EPOCHS", "MAX_SEED"]
+
+MAX_EPOCHS = 1_000_000
+MAX_SEED = 2**63 - 1  # torch's generators take seeds below 2**64; JSON and numpy keep this exactly
 
 
 @dataclass(frozen=True)

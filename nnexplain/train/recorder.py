@@ -17,6 +17,7 @@ MLP: its state dict holds only Linear weights and biases, in order (an
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -43,11 +44,13 @@ def _numpy(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
-def _metric(name: str, value: Any) -> float:
+def _metric(name: str, value: Any) -> float | None:
+    """One number; NaN and infinities are recorded as null (the manifest is strict JSON)."""
     array = _numpy(value)
     if array.size != 1:
         raise NnexplainError(f"metric {name!r} holds {array.size} values; a metric is one number")
-    return float(array.item())
+    number = float(array.item())
+    return number if math.isfinite(number) else None
 
 
 def _infer_activation(model: Any, given: str | None) -> str:
@@ -213,6 +216,7 @@ class Recorder:
             **fields,
         }
         self._started = time.perf_counter()
+        self.epochs: list[int] = []  # recorded so far
         create_run(self.out, self.manifest, self.probe)
 
     def snapshot(
@@ -226,6 +230,7 @@ class Recorder:
         tensors = snapshot_tensors(model_params(self.model), self.manifest, self.probe["inputs"], self.contents)
         clean = {key: _metric(key, value) for key, value in (metrics or {}).items()}
         write_snapshot(self.out, int(epoch), tensors, clean, step=step, **fields)
+        self.epochs.append(int(epoch))
 
     def record_mistakes(self, inputs: Any, labels: Any) -> None:
         """Record, once and at the end, validation items the final network gets wrong.
@@ -238,10 +243,10 @@ class Recorder:
         arrays, _ = _probe_arrays(inputs, labels)
         write_mistakes(self.out, arrays)
 
-    def finish(self, **fields: Any) -> None:
-        """Mark the run complete; fields such as ``wall_seconds`` go into the manifest."""
+    def finish(self, status: str = "complete", **fields: Any) -> None:
+        """Mark the run complete (or ``diverged``); fields such as ``wall_seconds`` go into the manifest."""
         fields.setdefault("wall_seconds", round(time.perf_counter() - self._started, 3))
-        update_manifest(self.out, status="complete", **fields)
+        update_manifest(self.out, status=status, **fields)
 
     def __enter__(self) -> "Recorder":
         return self

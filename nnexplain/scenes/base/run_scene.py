@@ -23,10 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from manim import ManimColor, Scene, ThreeDScene
+from manim import DR, BackgroundRectangle, ManimColor, Scene, ThreeDScene, VGroup
 
 from nnexplain.errors import RunError
-from nnexplain.mobjects.style import Theme
+from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 from nnexplain.scenes.base.runs import SceneRuns
 
@@ -63,6 +63,18 @@ class RunSceneMixin:
             )
         self.run = self.runs.main
         self.beat_log: list[Beat] = []
+        self.show_unfinished()
+
+    def show_unfinished(self) -> None:
+        """A run that did not complete is never drawn as if it had: a note stays on screen throughout."""
+        if self.run.unfinished is None:
+            return
+        note = label(self.run.unfinished, self.theme, 20, self.theme.highlight)
+        box = BackgroundRectangle(note, color=self.theme.background, fill_opacity=0.85, buff=0.08)
+        marker = VGroup(box, note).to_corner(DR, buff=0.1).set_z_index(100)
+        if isinstance(self, ThreeDScene):
+            self.add_fixed_in_frame_mobjects(marker)
+        self.add(marker)
 
     def beat(self, name: str, note: str | None = None, loop: bool = False) -> None:
         """Start the teaching beat ``name`` (a manim section), with its speaker note."""
