@@ -18,6 +18,7 @@ CONTROL_OF_DEFAULT = {
     "lift": "lift",
     "relu-sine": "relu-sine",
     "relu-square": "relu-square",
+    "softmax": "softmax",
 }
 
 # Fixture runs standing in for the cached default runs of each recipe.

@@ -1,0 +1,117 @@
+"""Learning over time, read from a run's history: curves, one epoch's steps, overfitting, error rates.
+
+Every number comes from :attr:`nnexplain.run.Run.history`: the metrics of every
+epoch (or, for runs recorded before history files, of every snapshot) and the
+loss of every optimiser step.
+
+**Overfitting** is marked where the validation loss is lowest, when afterwards it
+rose by a clear margin (:data:`OVERFIT_MARGIN` of its minimum, at least
+:data:`OVERFIT_MIN_RISE`) while the training loss kept falling: the network keeps
+fitting its training data better and new data worse.
+
+**Error rate** is 1 − accuracy. A log axis shows what a linear accuracy axis hides:
+from 99% to 99.5% the accuracy moves half a point, the error halves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnexplain.run import Run
+from nnexplain.run.history import History
+
+__all__ = [
+    "OVERFIT_MARGIN",
+    "OVERFIT_MIN_RISE",
+    "Divergence",
+    "divergence",
+    "EpochSteps",
+    "epoch_steps",
+    "shown_epoch",
+    "error_rates",
+    "error_floor",
+    "late_epochs",
+]
+
+OVERFIT_MARGIN = 0.2  # the final validation loss is at least 20% above its minimum ...
+OVERFIT_MIN_RISE = 0.02  # ... and at least this much above it in absolute terms
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where training and validation part ways."""
+
+    epoch: int  # the epoch of the lowest validation loss
+    best_val_loss: float
+    final_val_loss: float
+    train_loss_then: float
+    final_train_loss: float
+
+    @property
+    def rise(self) -> float:
+        return self.final_val_loss - self.best_val_loss
+
+
+def divergence(history: History) -> Divergence | None:
+    """The overfitting point of a run, or None when its validation loss did not turn back up."""
+    val, train = history.metric("val_loss"), history.metric("train_loss")
+    known = np.isfinite(val) & np.isfinite(train)
+    if known.sum() < 3:
+        return None
+    epochs, val, train = history.epochs[known], val[known], train[known]
+    best = int(np.argmin(val))
+    rise = val[-1] - val[best]
+    if best == len(val) - 1 or rise < max(OVERFIT_MARGIN * val[best], OVERFIT_MIN_RISE) or train[-1] >= train[best]:
+        return None
+    return Divergence(int(epochs[best]), float(val[best]), float(val[-1]), float(train[best]), float(train[-1]))
+
+
+@dataclass(frozen=True)
+class EpochSteps:
+    """The training pass of one epoch: its steps' losses, and the batches behind them."""
+
+    epoch: int
+    steps: np.ndarray  # global step numbers
+    losses: np.ndarray
+    batch_size: int | None  # None when the run does not say
+    train_items: int | None
+
+    @property
+    def count(self) -> int:
+        return len(self.steps)
+
+
+def shown_epoch(history: History, preferred: int = 1) -> int | None:
+    """The epoch whose two passes a scene plays: ``preferred`` when it has recorded steps, else the first that has."""
+    counts = history.steps_per_epoch()
+    if not counts:
+        return None
+    return preferred if preferred in counts else min(counts)
+
+
+def epoch_steps(run: Run, epoch: int) -> EpochSteps:
+    steps, losses = run.history.epoch_steps(epoch)
+    config = run.manifest.get("config") or {}
+    train_items = run.dataset.get("train")
+    batch_size = config.get("batch_size")
+    if batch_size == 0:  # full batch
+        batch_size = train_items
+    return EpochSteps(int(epoch), steps, losses, batch_size, train_items)
+
+
+def error_rates(accuracy: np.ndarray) -> np.ndarray:
+    return 1.0 - np.asarray(accuracy, np.float64)
+
+
+def error_floor(items: int | None) -> float:
+    """Where a log axis of error rates stops: half of one item in ``items`` (zero errors are drawn there)."""
+    return 0.5 / items if items else 1e-4
+
+
+def late_epochs(history: History, fraction: float = 0.5) -> np.ndarray:
+    """Indices of the last ``fraction`` of the epochs with a validation accuracy (at least two)."""
+    known = np.flatnonzero(np.isfinite(history.metric("val_acc")))
+    count = max(2, int(np.ceil(fraction * len(known))))
+    return known[-count:]
