@@ -19,6 +19,7 @@ CONTROL_OF_DEFAULT = {
     "relu-sine": "relu-sine",
     "relu-square": "relu-square",
     "softmax": "softmax",
+    "hidden-features": "hidden-features",
 }
 
 # Fixture runs standing in for the cached default runs of each recipe.

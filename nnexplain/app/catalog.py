@@ -262,6 +262,14 @@ SCENES: dict[str, SceneInfo] = {
             _relu_curve_regression,
         ),
         SceneInfo(
+            "hidden-features",
+            "nnexplain.scenes.hidden_features",
+            "HiddenFeatures",
+            "mnist",
+            "the first layer's 16 weight images over training, what they really are, and one neuron's weighted sum",
+            _first_layer_images,
+        ),
+        SceneInfo(
             "softmax",
             "nnexplain.scenes.softmax",
             "Softmax",

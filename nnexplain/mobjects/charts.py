@@ -68,10 +68,10 @@ class LineChart(VGroup):
         if y_ticks is None:
             y_ticks = [10.0**k for k in range(math.ceil(math.log10(self.y_low)), math.floor(math.log10(self.y_high)) + 1)] if log_y else nice_ticks(self.y_low, self.y_high)
         for value in y_ticks:
-            self.labels.add(label(fmt_tick(value, percent), theme, size, theme.muted).next_to(self.point(self.x_low, value), LEFT, buff=0.1))
-            self.add(Line(self.point(self.x_low, value), self.point(self.x_high, value)).set_stroke(theme.muted, 0.8, opacity=0.25))
+            self.labels.add(label(fmt_tick(value, percent), theme, size, theme.muted).next_to(self.at(self.x_low, value), LEFT, buff=0.1))
+            self.add(Line(self.at(self.x_low, value), self.at(self.x_high, value)).set_stroke(theme.muted, 0.8, opacity=0.25))
         for value in x_ticks if x_ticks is not None else nice_ticks(self.x_low, self.x_high, 4):
-            self.labels.add(label(fmt_tick(value), theme, size, theme.muted).next_to(self.point(value, self.y_low), DOWN, buff=0.08))
+            self.labels.add(label(fmt_tick(value), theme, size, theme.muted).next_to(self.at(value, self.y_low), DOWN, buff=0.08))
         if title:
             self.labels.add(label(title, theme, size + 2).next_to(self.box, UP, buff=0.1, aligned_edge=LEFT))
         if x_title:
@@ -84,7 +84,7 @@ class LineChart(VGroup):
             return (np.log10(y) - math.log10(self.y_low)) / (math.log10(self.y_high) - math.log10(self.y_low))
         return (y - self.y_low) / (self.y_high - self.y_low)
 
-    def points(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def to_scene(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Scene points (n, 3); y is clipped to the axes so nothing leaves the box."""
         left, bottom = self.box.get_corner(DOWN + LEFT)[:2]
         x = np.asarray(x, np.float64)
@@ -92,8 +92,8 @@ class LineChart(VGroup):
         v = bottom + self._v(y) * self.box.height
         return np.stack([u, v, np.zeros_like(u)], axis=1)
 
-    def point(self, x: float, y: float) -> np.ndarray:
-        return self.points(np.array([x]), np.array([y]))[0]
+    def at(self, x: float, y: float) -> np.ndarray:
+        return self.to_scene(np.array([x]), np.array([y]))[0]
 
     def curve(self, colour: str, width: float = 3.5) -> VMobject:
         """An empty curve in ``colour``; fill it with :meth:`draw`."""
@@ -112,13 +112,13 @@ class LineChart(VGroup):
             else:
                 x, y = x[inside], y[inside]
         if len(x) < 2:
-            points = self.points(x[:1], y[:1]) if len(x) else np.zeros((1, 3)) + self.box.get_corner(DOWN + LEFT)
+            points = self.to_scene(x[:1], y[:1]) if len(x) else np.zeros((1, 3)) + self.box.get_corner(DOWN + LEFT)
             return curve.set_points_as_corners(np.repeat(points, 2, axis=0))
-        return curve.set_points_as_corners(self.points(x, y))
+        return curve.set_points_as_corners(self.to_scene(x, y))
 
     def marker(self, x: float, colour: str) -> DashedLine:
         """A dashed vertical line at ``x`` across the axes."""
-        return DashedLine(self.point(x, self.y_low), self.point(x, self.y_high), dash_length=0.08).set_stroke(colour, 2.5)
+        return DashedLine(self.at(x, self.y_low), self.at(x, self.y_high), dash_length=0.08).set_stroke(colour, 2.5)
 
 
 class SignedBars(VGroup):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UP, Animation, ImageMobject, ManimColor, Mobject, Rectangle, VGroup
+from manim import DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UP, Animation, Group, ImageMobject, ManimColor, Mobject, Rectangle
 
 from nnexplain.mobjects.style import Theme, label
 
@@ -98,7 +98,7 @@ class Playback(Animation):
         self.update_function(self.rate_func(alpha))
 
 
-class ColourBar(VGroup):
+class ColourBar(Group):
     """The legend of :func:`diverging_rgba`: a horizontal bar from −scale to +scale with its numbers."""
 
     def __init__(self, scale: float, theme: Theme, width: float = 2.4, height: float = 0.18, text: str = "", size: float = 16, digits: int = 2):
