@@ -270,6 +270,22 @@ SCENES: dict[str, SceneInfo] = {
             _first_layer_images,
         ),
         SceneInfo(
+            "training",
+            "nnexplain.scenes.training",
+            "Training",
+            "moons-overfit",
+            "decision regions and learning curves over training, the two passes of an epoch, overfitting, error rate",
+            _learning,
+        ),
+        SceneInfo(
+            "neuron-maps",
+            "nnexplain.scenes.neuron_maps",
+            "NeuronMaps",
+            "moons-overfit",
+            "every neuron of a 2-D network as a map of the input plane, with weighted edges, over training",
+            _neuron_maps,
+        ),
+        SceneInfo(
             "softmax",
             "nnexplain.scenes.softmax",
             "Softmax",

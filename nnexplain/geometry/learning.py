@@ -9,6 +9,10 @@ rose by a clear margin (:data:`OVERFIT_MARGIN` of its minimum, at least
 :data:`OVERFIT_MIN_RISE`) while the training loss kept falling: the network keeps
 fitting its training data better and new data worse.
 
+The training points of a generated 2-D data set are not stored in the run; they
+are regenerated from its description (:func:`training_points`), and only when the
+regenerated validation points are exactly the run's probe.
+
 **Error rate** is 1 − accuracy. A log axis shows what a linear accuracy axis hides:
 from 99% to 99.5% the accuracy moves half a point, the error halves.
 """
@@ -33,6 +37,9 @@ __all__ = [
     "error_rates",
     "error_floor",
     "late_epochs",
+    "training_points",
+    "probe_verdicts",
+    "snapshot_near",
 ]
 
 OVERFIT_MARGIN = 0.2  # the final validation loss is at least 20% above its minimum ...
@@ -115,3 +122,39 @@ def late_epochs(history: History, fraction: float = 0.5) -> np.ndarray:
     known = np.flatnonzero(np.isfinite(history.metric("val_acc")))
     count = max(2, int(np.ceil(fraction * len(known))))
     return known[-count:]
+
+
+def training_points(run: Run) -> tuple[np.ndarray, np.ndarray] | None:
+    """The training points and labels of a run on a built-in generated 2-D data set, else None.
+
+    Regenerated with the data set options the run trained with; refused (None) unless
+    the regenerated validation points are exactly the run's probe inputs, so a changed
+    generator can never put other points on screen.
+    """
+    from nnexplain.data.toy2d import GENERATION_SEEDS, load_toy2d
+    from nnexplain.errors import DataError
+
+    description = run.dataset
+    name = description.get("name")
+    if name not in GENERATION_SEEDS or description.get("generation_seed") != GENERATION_SEEDS[name]:
+        return None
+    options = dict((run.manifest.get("config") or {}).get("dataset_options") or {})
+    try:
+        data = load_toy2d(name, **options)
+    except (DataError, TypeError):
+        return None
+    probe = run.probe["inputs"]
+    if len(data.x_train) != description.get("train") or len(probe) < len(data.x_val) or not np.array_equal(probe[: len(data.x_val)], data.x_val):
+        return None
+    return data.x_train, data.y_train
+
+
+def probe_verdicts(run: Run, epoch: int) -> np.ndarray:
+    """Per probe item (mistakes included), whether the snapshot's network classifies it right."""
+    logits = run.tensors(epoch)[f"pre.{len(run.layers) - 2}"]
+    return logits.argmax(axis=1) == run.probe["labels"]
+
+
+def snapshot_near(run: Run, epoch: float) -> int:
+    """The recorded epoch nearest ``epoch``."""
+    return min(run.epochs, key=lambda recorded: abs(recorded - epoch))

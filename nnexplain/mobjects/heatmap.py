@@ -22,7 +22,7 @@ from manim import DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UP, Animation, Group
 
 from nnexplain.mobjects.style import Theme, label
 
-__all__ = ["diverging_rgba", "grey_rgba", "two_class_rgba", "Heatmap", "Playback", "ColourBar", "blend_keyframes"]
+__all__ = ["diverging_rgba", "grey_rgba", "mosaic_rgba", "two_class_rgba", "Heatmap", "Playback", "ColourBar", "blend_keyframes"]
 
 
 def _rgb(colour: str) -> np.ndarray:
@@ -42,6 +42,20 @@ def grey_rgba(values: np.ndarray) -> np.ndarray:
     """An image's own grey levels (values in [0, 1], 1 white) as colours."""
     v = np.clip(np.asarray(values, np.float64), 0.0, 1.0)[..., None]
     return _to_bytes(np.repeat(v, 3, axis=-1))
+
+
+def mosaic_rgba(images: np.ndarray, borders: list[str], theme: Theme, cols: int, border: int = 2) -> np.ndarray:
+    """Grey images side by side, ``cols`` a row, each framed ``border`` pixels wide in its colour."""
+    count, rows, width = images.shape
+    grid_rows = -(-count // cols)
+    tile_h, tile_w = rows + 2 * border, width + 2 * border
+    canvas = np.zeros((grid_rows * tile_h, cols * tile_w, 3))
+    canvas[...] = _rgb(theme.background)
+    for index, (image, colour) in enumerate(zip(images, borders)):
+        top, left = (index // cols) * tile_h, (index % cols) * tile_w
+        canvas[top : top + tile_h, left : left + tile_w] = _rgb(colour)
+        canvas[top + border : top + border + rows, left + border : left + border + width] = np.clip(image, 0, 1)[..., None]
+    return _to_bytes(canvas)
 
 
 def two_class_rgba(probability: np.ndarray, theme: Theme, strength: float = 0.45) -> np.ndarray:

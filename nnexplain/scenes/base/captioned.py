@@ -24,7 +24,7 @@ class CaptionedScene(RunScene):
 
     reading_seconds_per_word: ClassVar[float] = 1 / 3
     caption_size: ClassVar[float] = 20
-    caption_y: ClassVar[float] = -3.55
+    caption_y: ClassVar[float] = -3.5
     caption_width: ClassVar[float] = 13.2
 
     def setup(self) -> None:
@@ -42,7 +42,12 @@ class CaptionedScene(RunScene):
         return group.to_corner(UL, buff=0.3)
 
     def caption_mobject(self, text: str) -> VGroup:
+        """``text`` at the caption size, broken into two lines at the middle space when one is too wide."""
         caption = label(text, self.theme, self.caption_size)
+        if caption.width > self.caption_width and "\n" not in text and " " in text:
+            spaces = [i for i, char in enumerate(text) if char == " "]
+            middle = min(spaces, key=lambda i: abs(i - len(text) / 2))
+            caption = label(text[:middle] + "\n" + text[middle + 1 :], self.theme, self.caption_size)
         if caption.width > self.caption_width:
             caption.scale_to_fit_width(self.caption_width)
         return caption.move_to([0, self.caption_y, 0])
