@@ -36,9 +36,9 @@ def test_every_map_is_a_torch_forward_pass_on_the_same_grid(scene):
 def test_the_last_frame_shows_the_last_snapshot(scene):
     """Each tile's pixels are its final map on its layer's fixed scale; each line's colour is its weight's sign."""
     theme = Theme()
-    for column, maps, scale in zip(scene.diagram.columns, scene.maps[-1], scene.scales):
-        for tile, values in zip(column, maps):
-            np.testing.assert_array_equal(tile.pixel_array, diverging_rgba(values, scale, theme))
+    for layer, (maps, scale) in enumerate(zip(scene.maps[-1], scene.scales)):
+        for unit, values in enumerate(maps):
+            np.testing.assert_array_equal(scene.diagram.tile_pixels(layer, unit), diverging_rgba(values, scale, theme))
     assert scene.scales[1:-1] == [1.0, 1.0]  # tanh layers: one scale, ±1, for every neuron and snapshot
     run = load_run(MOONS)
     for lines, (weight, _), largest in zip(scene.diagram.edges, run.params(), scene.largest):

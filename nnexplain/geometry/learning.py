@@ -90,12 +90,30 @@ class EpochSteps:
         return len(self.steps)
 
 
-def shown_epoch(history: History, preferred: int = 1) -> int | None:
-    """The epoch whose two passes a scene plays: ``preferred`` when it has recorded steps, else the first that has."""
+def shown_epoch(history: History, recorded: list[int], preferred: int | None = None) -> int | None:
+    """The epoch whose two passes a scene plays, or None when the run recorded no steps.
+
+    ``preferred`` when it has recorded steps; else, among the epochs with steps whose
+    start and end are both recorded snapshots, the one whose batch losses fell most
+    (first quarter against last quarter): learning you can see. Failing that, the
+    first epoch with steps.
+    """
     counts = history.steps_per_epoch()
     if not counts:
         return None
-    return preferred if preferred in counts else min(counts)
+    if preferred in counts:
+        return preferred
+    snapshots = set(recorded)
+    candidates = [e for e in counts if e in snapshots and e - 1 in snapshots and counts[e] >= 2]
+    if not candidates:
+        return min(counts)
+
+    def fall(epoch: int) -> float:
+        losses = history.epoch_steps(epoch)[1]
+        quarter = max(1, len(losses) // 4)
+        return float(losses[:quarter].mean() - losses[-quarter:].mean())
+
+    return max(candidates, key=fall)
 
 
 def epoch_steps(run: Run, epoch: int) -> EpochSteps:

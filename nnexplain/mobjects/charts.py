@@ -14,7 +14,7 @@ from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, DashedLine, Line, Rectangle, VG
 
 from nnexplain.mobjects.style import Theme, label
 
-__all__ = ["LineChart", "SignedBars", "ProgressBar", "nice_ticks", "fmt_tick"]
+__all__ = ["LineChart", "SignedBars", "ProgressBar", "Readout", "nice_ticks", "fmt_tick"]
 
 
 def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
@@ -177,3 +177,39 @@ class ProgressBar(VGroup):
         self.fill.move_to(self.outline.get_left() + RIGHT * width / 2 + ORIGIN)
         self.fill.set_fill(opacity=0.85 if fraction > 0 else 0)
         return self
+
+
+class Readout(VGroup):
+    """A fixed name and a value that changes often (an epoch, a loss): only the value is typeset anew.
+
+    Text is typeset glyph by glyph, so a long label rebuilt every snapshot costs far
+    more than the few digits that change; each value's text is made once and kept.
+    """
+
+    def __init__(self, name: str, value: str, theme: Theme, size: float = 18, colour: str | None = None, buff: float = 0.12):
+        super().__init__()
+        self.theme, self.size, self.colour, self.buff = theme, size, colour or theme.text, buff
+        self.name = label(name, theme, size, self.colour)
+        self._values: dict[str, VGroup] = {}
+        self.value = self._placed(self._typeset(value))
+        self.add(self.name, self.value)
+
+    def _typeset(self, text: str) -> VGroup:
+        if text not in self._values:
+            self._values[text] = label(text, self.theme, self.size, self.colour)
+        return self._values[text].copy()
+
+    def set_value(self, text: str) -> "Readout":
+        """Show ``text`` as the value, after the name, on the name's baseline."""
+        self.value.become(self._placed(self._typeset(text)))
+        return self
+
+    def _placed(self, value: VGroup) -> VGroup:
+        value.next_to(self.name, RIGHT, buff=self.buff)
+        return value.shift((_baseline(self.name) - _baseline(value)) * UP)
+
+
+def _baseline(text: VMobject) -> float:
+    """Where most glyphs of ``text`` stand (descenders and dots fall off the median)."""
+    glyphs = [glyph for glyph in text.submobjects if glyph.has_points()] or [text]
+    return float(np.median([glyph.get_bottom()[1] for glyph in glyphs]))

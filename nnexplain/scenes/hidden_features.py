@@ -21,7 +21,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Group, Rectang
 
 from nnexplain.geometry.features import neuron_sum, plainest_neuron, start_correlation, stroke_template, strongest_probe, top_share, weight_images, weight_scale
 from nnexplain.geometry.network import image_shape
-from nnexplain.mobjects.charts import LineChart
+from nnexplain.mobjects.charts import LineChart, Readout
 from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.scenes.base.captioned import CaptionedScene
@@ -79,8 +79,11 @@ class HiddenFeatures(CaptionedScene):
         self.chart = LineChart((0, max(epochs[-1], 1)), (0, 1), self.theme, 4.7, 2.0, y_ticks=[0, 0.5, 1], percent=True, title="validation accuracy", x_title="epoch")
         self.chart.move_to([COLUMN_X + 0.55, -1.55, 0], aligned_edge=LEFT)
         curve = self.chart.curve(self.theme.highlight)
-        readouts = [self.readout(epoch, accuracy[list(history.epochs).index(epoch)] if epoch in history.epochs else np.nan) for epoch in self.run.epochs]
-        readout = readouts[0].copy()
+        rows = {int(epoch): row for row, epoch in enumerate(history.epochs)}
+        accuracy_at = [accuracy[rows[epoch]] if epoch in rows else np.nan for epoch in self.run.epochs]
+        epoch_readout = Readout("epoch", "0", self.theme, 20)
+        accuracy_readout = Readout("validation accuracy", fmt_percent(accuracy_at[0]) if np.isfinite(accuracy_at[0]) else "–", self.theme, 20)
+        readout = VGroup(epoch_readout, accuracy_readout).arrange(RIGHT, buff=0.45).move_to([COLUMN_X, 0.45, 0], aligned_edge=LEFT)
         self.chart.draw(curve, history.epochs, accuracy, upto=0)
         back = Playback(self.tiles, lambda t: self.show_keyframe((1 - t) * (len(self.keyframes) - 1), fade_to_start=True))
         self.say(
@@ -93,7 +96,9 @@ class HiddenFeatures(CaptionedScene):
             self.show_keyframe(position)
             epoch = np.interp(position, np.arange(len(epochs)), epochs)
             self.chart.draw(curve, history.epochs, accuracy, upto=epoch)
-            readout.become(readouts[int(round(position))])
+            index = int(round(position))
+            epoch_readout.set_value(str(self.run.epochs[index]))
+            accuracy_readout.set_value(fmt_percent(accuracy_at[index]) if np.isfinite(accuracy_at[index]) else "–")
 
         self.say("Then every recorded snapshot, to the end of training:")
         self.play(Playback(Group(self.tiles, self.chart, curve, readout), play, run_time=self.snapshot_seconds * len(self.keyframes)))
@@ -184,10 +189,6 @@ class HiddenFeatures(CaptionedScene):
             images = blend_keyframes(self.keyframes, position)
         for tile, image in zip(self.tiles, images):
             tile.show(self.rgba(image))
-
-    def readout(self, epoch: int, accuracy: float) -> VGroup:
-        text = f"epoch {epoch}" + ("" if not np.isfinite(accuracy) else f"   validation accuracy {fmt_percent(accuracy)}")
-        return label(text, self.theme, 20).move_to([COLUMN_X, 0.45, 0], aligned_edge=LEFT)
 
     def probe_label(self, probe: int) -> str:
         labels = self.run.probe.get("labels")

@@ -23,6 +23,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, Group, Rectangle, Surround
 
 from nnexplain.geometry.learning import divergence, training_points
 from nnexplain.geometry.regions import PlaneRaster, layer_maps, map_scale
+from nnexplain.mobjects.charts import Readout
 from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, two_class_rgba
 from nnexplain.mobjects.neuron_maps import NeuronMapDiagram
 from nnexplain.mobjects.style import label
@@ -82,7 +83,7 @@ class NeuronMaps(CaptionedScene):
         bar = ColourBar(1.0, self.theme, width=1.6, height=0.14, text="activation (inputs: own scale)", size=15, digits=0)
         bar.move_to(REGIONS_CENTRE + (REGIONS_SIZE / 2 + 0.6) * DOWN)
         key = label("lines: weights, blue > 0, red < 0,\nthicker for larger |weight|", self.theme, 15, self.theme.muted).next_to(bar, DOWN, buff=0.1)
-        self.status = self.status_text(0)
+        self.status = self.make_status()
         self.show_position(0.0)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(self.diagram), FadeIn(self.headers), FadeIn(Group(self.region_panel, outline, self.dots)), FadeIn(heading), FadeIn(bar), FadeIn(key), FadeIn(self.status), run_time=self.t(1.2))
         self.say("Each square is one neuron: its activation at every point of the input plane, x₁ to the right, x₂ up.")
@@ -90,30 +91,25 @@ class NeuronMaps(CaptionedScene):
 
     def over_training(self) -> None:
         self.beat("training")
-        statuses: dict[int, VGroup] = {}
-
         def play(t: float) -> None:
             position = t * (len(self.maps) - 1)
             self.show_position(position)
-            index = int(round(position))
-            if index not in statuses:
-                statuses[index] = self.status_text(index)
-            self.status.become(statuses[index])
+            self.show_status(int(round(position)))
 
         self.say("Now every recorded snapshot, from the start to the end of training:")
-        moving = Group(*self.diagram.edges, *self.diagram.columns, self.region_panel, self.dots, self.status)
+        moving = Group(*self.diagram.edges, self.diagram.frames, *self.diagram.columns, self.region_panel, self.dots, self.status)
         self.play(Playback(moving, play, run_time=self.sweep_seconds))
         self.hold(self.t(0.5))
 
     def read_it(self) -> None:
         self.beat("reading it")
-        first = Group(*self.diagram.columns[1])
+        first = self.diagram.tiles[1]
         box = SurroundingRectangle(first, color=self.theme.highlight, buff=0.08)
         self.say(f"Layer 1: each neuron is {self.run.activation} of one straight cut through the plane, a soft half-plane.", FadeIn(box), run_time=self.t(0.6))
         if len(self.run.layers) > 3:
-            second = SurroundingRectangle(Group(*self.diagram.columns[2]), color=self.theme.highlight, buff=0.08)
+            second = SurroundingRectangle(self.diagram.tiles[2], color=self.theme.highlight, buff=0.08)
             self.say("Layer 2 adds those cuts up, with its weights, into bent and curved regions.", box.animate.become(second), run_time=self.t(0.6))
-        output = SurroundingRectangle(Group(*self.diagram.columns[-1], self.region_panel), color=self.theme.highlight, buff=0.08)
+        output = SurroundingRectangle(Group(self.diagram.tiles[-1], self.region_panel), color=self.theme.highlight, buff=0.08)
         ending = "The output compares the last layer's maps: where class 1 wins is its decision region."
         if divergence(self.run.history) is not None:
             ending = "The output's regions bend around single training points: this run overfits."
@@ -153,13 +149,18 @@ class NeuronMaps(CaptionedScene):
             for (u, v), c in zip(unit, y)
         ))
 
-    def status_text(self, index: int) -> VGroup:
-        """The snapshot's epoch and losses, over the decision regions."""
-        epoch = self.run.epochs[index]
-        metrics = self.run.snapshots[index]["metrics"]
-        losses = [f"{name} loss {metrics[key]:.3f}" for name, key in (("training", "train_loss"), ("validation", "val_loss")) if key in metrics]
-        status = VGroup(label(f"epoch {epoch}", self.theme, 22, self.theme.highlight))
-        if losses:
-            status.add(label(" · ".join(losses), self.theme, 16, self.theme.highlight))
-        status.arrange(DOWN, aligned_edge=RIGHT, buff=0.1)
+    def make_status(self) -> VGroup:
+        """The epoch and the losses over the decision regions; :meth:`show_status` changes their numbers."""
+        metrics = self.run.snapshots[0]["metrics"]
+        self.readouts = [Readout("epoch", str(self.run.epochs[0]), self.theme, 22, self.theme.highlight)]
+        for name, key in (("training loss", "train_loss"), ("validation loss", "val_loss")):
+            if key in metrics:
+                self.readouts.append(Readout(name, f"{metrics[key]:.3f}", self.theme, 16, self.theme.highlight))
+        status = VGroup(self.readouts[0], VGroup(*self.readouts[1:]).arrange(RIGHT, buff=0.35)).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
         return status.move_to([REGIONS_CENTRE[0] + REGIONS_SIZE / 2, 2.75, 0], aligned_edge=RIGHT + UP)
+
+    def show_status(self, index: int) -> None:
+        metrics = self.run.snapshots[index]["metrics"]
+        self.readouts[0].set_value(str(self.run.epochs[index]))
+        for readout, key in zip(self.readouts[1:], ("train_loss", "val_loss")):
+            readout.set_value(f"{metrics[key]:.3f}")

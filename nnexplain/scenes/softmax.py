@@ -96,7 +96,9 @@ class Softmax(CaptionedScene):
         z = self.steps.logits
         scale = min(UP_ROOM / max(z.max(), 1e-9), DOWN_ROOM / max(-z.min(), 1e-9))
         changes = [*self.stage_to("the logits z (the last layer's scores)"), self.bars_to(z * scale, self.signed_colours(z))]
-        text = "These scores, the logits, can be negative and do not add up to 1." if kind == "sure" else "Its logits lie close together."
+        first, second = self.steps.winner, self.steps.runner_up
+        close = f"Its two largest logits are close: {self.names[first]}: {fmt_fixed(z[first])}, {self.names[second]}: {fmt_fixed(z[second])}."
+        text = "These scores, the logits, can be negative and do not add up to 1." if kind == "sure" else close
         self.say(text, *changes, run_time=self.t(1.0))
         self.show_values([fmt_fixed(v) for v in z])
 

@@ -34,7 +34,7 @@ from nnexplain.geometry.learning import (
 )
 from nnexplain.geometry.network import image_shape
 from nnexplain.geometry.regions import PlaneRaster, class_one_map
-from nnexplain.mobjects.charts import LineChart, ProgressBar
+from nnexplain.mobjects.charts import LineChart, ProgressBar, Readout
 from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, mosaic_rgba, two_class_rgba
 from nnexplain.mobjects.style import fmt_count, fmt_percent, label
 from nnexplain.scenes.base.captioned import CaptionedScene
@@ -50,7 +50,7 @@ class Training(CaptionedScene):
     sweep_seconds: ClassVar[float] = 10.0  # the whole training, snapshot after snapshot
     batch_seconds: ClassVar[float] = 0.45  # per batch in the training pass (at most pass_seconds in all)
     pass_seconds: ClassVar[float] = 4.5
-    epoch: ClassVar[int] = 1  # the epoch whose two passes are played (when it has recorded steps)
+    epoch: ClassVar[int | None] = None  # the epoch whose two passes are played; None: the one whose loss fell most
     raster_size: ClassVar[int] = 96
 
     def setup(self) -> None:
@@ -88,7 +88,7 @@ class Training(CaptionedScene):
 
     def one_epoch(self) -> None:
         self.beat("one epoch")
-        epoch = shown_epoch(self.history, self.epoch)
+        epoch = shown_epoch(self.history, self.run.epochs, self.epoch)
         if epoch is None:
             self.say("This run recorded no per-step losses, so the passes inside an epoch cannot be shown.")
             return
@@ -96,27 +96,31 @@ class Training(CaptionedScene):
         total = int(self.run.manifest.get("config", {}).get("epochs") or self.epochs[-1])
         heading = label(f"epoch {epoch} of {total}: two passes", self.theme, 22, weight="BOLD")
         heading.move_to([COLUMN_X, 2.55, 0], aligned_edge=LEFT)
-        first = label("1  training pass: a batch, its loss, a weight update", self.theme, 18).move_to([COLUMN_X, 2.0, 0], aligned_edge=LEFT)
+        batch = f"a batch of {steps.batch_size}" if steps.batch_size else "a batch"
+        first = label(f"1  training: {batch}, its loss, an update", self.theme, 18).move_to([COLUMN_X, 2.0, 0], aligned_edge=LEFT)
         bar = ProgressBar(self.theme, 3.6).move_to([COLUMN_X, 1.55, 0], aligned_edge=LEFT)
         losses = LineChart((0.5, steps.count + 0.5), (0, 1.1 * float(steps.losses.max())), self.theme, 5.6, 1.2, x_ticks=[1, steps.count], title="", size=15)
         losses.move_to([COLUMN_X + 0.45, 0.35, 0], aligned_edge=LEFT)
         loss_title = label("training loss of each batch", self.theme, 15, self.theme.muted).next_to(losses.box, UP, buff=0.06, aligned_edge=LEFT)
         curve, marker = losses.curve(self.theme.positive, 3), Dot(radius=0.05, color=self.theme.positive)
-        counters = [self.counter(f"batch {k} of {steps.count}" + (f" ({steps.batch_size} items)" if steps.batch_size else ""), bar) for k in range(steps.count + 1)]
-        counter = counters[0].copy()
+        counter = Readout("batch", f"0 / {steps.count}", self.theme, 16, self.theme.muted).next_to(bar, RIGHT, buff=0.2)
         losses.draw(curve, [1], [steps.losses[0]], upto=1)
         marker.move_to(losses.at(1, steps.losses[0]))
         parts = VGroup(heading, first, bar, losses, loss_title, counter)
+        which = f"Epoch {epoch}" if self.epoch is not None else f"Take epoch {epoch}, whose batch losses fell most"
+        before = [] if epoch - 1 not in self.run.epochs or epoch == 1 else [
+            Playback(self.moving_panel(), lambda t, k=self.run.epochs.index(epoch - 1): self.panel.show(blend_keyframes(self.keyframes, t * k))),
+            *self.epoch_to(epoch - 1),
+        ]  # the network as the epoch finds it
         self.say(
-            f"One epoch is two passes over the data. First, training: {steps.count} batches, and after each one the weights change.",
-            FadeIn(parts), run_time=self.t(0.8),
+            f"{which}. An epoch is two passes over the data. First, training: {steps.count} batches, each followed by a weight update.",
+            FadeIn(parts), *before, run_time=self.t(0.8),
         )
 
         def train(t: float) -> None:
             done = t * steps.count
             bar.set_fraction(done / steps.count)
-            k = int(np.floor(done))
-            counter.become(counters[k])
+            counter.set_value(f"{int(np.floor(done))} / {steps.count}")
             upto = max(1.0, min(done, steps.count))
             x = np.arange(1, steps.count + 1)
             losses.draw(curve, x, steps.losses, upto=upto)
@@ -128,9 +132,9 @@ class Training(CaptionedScene):
         after = self.run.epochs.index(epoch) if epoch in self.run.epochs else None
         if after is not None:
             self.play(Playback(self.moving_panel(), lambda t: self.panel.show(blend_keyframes(self.keyframes, after - 1 + t))), *self.epoch_to(epoch), run_time=self.t(0.6))
-        second = label("2  validation pass: weights frozen, no updates", self.theme, 18).move_to([COLUMN_X, -0.75, 0], aligned_edge=LEFT)
+        second = label("2  validation: weights frozen, no updates", self.theme, 18).move_to([COLUMN_X, -0.75, 0], aligned_edge=LEFT)
         frozen = ProgressBar(self.theme, 3.6, colour=self.theme.muted).move_to([COLUMN_X, -1.2, 0], aligned_edge=LEFT)
-        items = self.counter(f"{fmt_count(self.run.dataset.get('val') or 0)} validation items", frozen)
+        items = label(f"{fmt_count(self.run.dataset.get('val') or 0)} validation items", self.theme, 16, self.theme.muted).next_to(frozen, RIGHT, buff=0.2)
         self.say("Second, validation: the same network, weights frozen, scored on items it never trains on.", FadeIn(second), FadeIn(frozen), FadeIn(items))
         self.play(Playback(frozen, frozen.set_fraction, run_time=self.t(1.2)))
         row = list(self.history.epochs).index(epoch)
@@ -158,17 +162,12 @@ class Training(CaptionedScene):
             "Right: training and validation curves, one point per epoch. Now every recorded snapshot:",
             *leaving, FadeIn(self.loss_chart), FadeIn(self.accuracy_chart), FadeIn(key), *(FadeIn(c) for c in self.curves.values()), run_time=self.t(0.8),
         )
-        labels = {}
-
         def play(t: float) -> None:
             position = start + t * (len(self.keyframes) - 1 - start)
             epoch = float(np.interp(position, np.arange(len(self.epochs)), self.epochs))
             self.panel.show(blend_keyframes(self.keyframes, position))
             self.draw_curves(epoch)
-            whole = int(round(epoch))
-            if whole not in labels:
-                labels[whole] = self.epoch_text(whole)
-            self.epoch_label.become(labels[whole])
+            self.epoch_label.set_value(str(int(round(epoch))))
 
         self.play(Playback(Group(self.moving_panel(), self.epoch_label, *self.curves.values()), play, run_time=self.sweep_seconds * (1 - start / max(len(self.keyframes) - 1, 1))))
         self.key = key
@@ -269,21 +268,18 @@ class Training(CaptionedScene):
         parts.arrange(RIGHT, buff=0.2)
         return parts.scale_to_fit_width(min(parts.width, PANEL_SIZE + 0.4)).move_to(below)
 
-    def epoch_text(self, epoch: int) -> VGroup:
+    def epoch_text(self, epoch: int) -> Readout:
         corner = PANEL_CENTRE + PANEL_SIZE / 2 * (LEFT + UP)
-        return label(f"epoch {epoch}", self.theme, 20, self.theme.highlight).next_to(corner, UP, buff=0.1, aligned_edge=LEFT)
+        return Readout("epoch", str(epoch), self.theme, 20, self.theme.highlight).next_to(corner, UP, buff=0.1, aligned_edge=LEFT)
 
     def moving_panel(self) -> Group:
         """The panel and, after it, what is drawn over it: an animation puts its group last, so this order stays."""
         return Group(self.panel, self.dots)
 
     def epoch_to(self, epoch: int) -> list:
-        """Animations swapping the epoch over the panel for ``epoch``."""
-        old, self.epoch_label = self.epoch_label, self.epoch_text(int(epoch))
-        return [FadeOut(old), FadeIn(self.epoch_label)]
-
-    def counter(self, text: str, bar: ProgressBar) -> VGroup:
-        return label(text, self.theme, 16, self.theme.muted).next_to(bar, RIGHT, buff=0.2)
+        """An animation switching the epoch over the panel to ``epoch`` halfway through."""
+        before, after = self.epoch_label.value.copy(), str(int(epoch))
+        return [Playback(self.epoch_label, lambda t: self.epoch_label.value.become(before) if t < 0.5 else self.epoch_label.set_value(after))]
 
     def chart(self, y_range, y: float, title: str, percent: bool, x_title: str = "") -> LineChart:
         chart = LineChart((0, float(max(self.epochs[-1], 1))), y_range, self.theme, CHART_WIDTH, CHART_HEIGHT, percent=percent, title=title, x_title=x_title, size=15)

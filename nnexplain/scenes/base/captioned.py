@@ -4,7 +4,9 @@
 captions under the picture. :meth:`CaptionedScene.say` swaps the caption and
 remembers when; the next :meth:`~CaptionedScene.say` (or :meth:`~CaptionedScene.hold`)
 first waits until the old one has been up one second per three words
-(``reading_seconds_per_word``), counting the animations played meanwhile.
+(``reading_seconds_per_word``), counting the animations played meanwhile. A new
+:meth:`~CaptionedScene.beat` holds too, so every beat (and each ``--sections`` clip)
+ends on its last caption, read.
 """
 
 from __future__ import annotations
@@ -61,6 +63,12 @@ class CaptionedScene(RunScene):
         self.caption = new
         self._caption_since = self.time
         self._caption_words = len(text.split())
+
+    def beat(self, name: str) -> None:
+        """End the previous beat on its caption, read, then start the next one (each clip ends settled)."""
+        if self.caption is not None:
+            self.hold()
+        super().beat(name)
 
     def hold(self, extra: float = 0.0) -> None:
         """Wait until the caption has been up long enough to read, then ``extra`` seconds more."""
