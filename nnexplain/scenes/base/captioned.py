@@ -73,5 +73,6 @@ class CaptionedScene(RunScene):
     def hold(self, extra: float = 0.0) -> None:
         """Wait until the caption has been up long enough to read, then ``extra`` seconds more."""
         remaining = self._caption_words * self.reading_seconds_per_word - (self.time - self._caption_since)
-        if remaining + extra > 0.01:
-            self.wait(max(remaining, 0.0) + extra)
+        seconds = max(remaining, 0.0) + extra
+        if seconds > 0.01:
+            self.wait(seconds)
