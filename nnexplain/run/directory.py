@@ -5,6 +5,7 @@ A run directory holds::
     manifest.json                     what the run is, and one entry per snapshot
     probe.safetensors                 the fixed probe inputs (and their labels)
     snapshots/epoch-0003.safetensors  weights, biases and recorded tensors of one snapshot
+    history/epoch-0003.safetensors    step losses and epoch metrics since the previous snapshot
     mistakes.safetensors              validation items the final network gets wrong (classifiers)
 
 Structured data lives in the JSON manifest; arrays live in safetensors files,
@@ -19,6 +20,9 @@ the end, as inputs and labels; :attr:`Run.probe` appends them to the probe set,
 and :meth:`Run.tensors` appends their activations, computed from that
 snapshot's stored weights. (Runs written before this file existed hold them in
 the probe itself.)
+
+Each snapshot may name a history file (:mod:`~nnexplain.run.history`), written
+before the manifest like its tensors; :attr:`Run.history` joins them.
 
 The verbs: :func:`create_run`, :func:`write_snapshot`, :func:`write_mistakes`,
 :func:`update_manifest`, :func:`load_run` and :meth:`Run.tensors`.
@@ -39,6 +43,7 @@ import numpy as np
 from nnexplain.errors import RunError
 from nnexplain.inputs import read_bytes
 from nnexplain.run import staging
+from nnexplain.run.history import History, history_file
 from nnexplain.run.snapshot import probe_activations
 
 __all__ = [
@@ -129,13 +134,22 @@ def write_snapshot(
     epoch: int,
     tensors: dict[str, np.ndarray],
     metrics: dict[str, float] | None = None,
+    history: dict[str, np.ndarray] | None = None,
     **fields: Any,
 ) -> None:
-    """Add the snapshot of ``epoch``: tensors first, then the manifest entry. A recorded epoch is final."""
+    """Add the snapshot of ``epoch``: its history part and tensors first, then the manifest entry.
+
+    A recorded epoch is final. ``history`` holds the arrays of :func:`nnexplain.run.history.history_part`.
+    """
     run_dir = Path(run_dir)
     manifest = _read_manifest(run_dir)
     if any(entry["epoch"] == epoch for entry in manifest["snapshots"]):
         raise RunError(f"{run_dir} already holds a snapshot of epoch {epoch}; a recorded snapshot is never rewritten")
+    if history is not None:
+        # A file left by a run killed before its manifest entry was written is named by no
+        # manifest: replacing it (when a resumed run gets this far again) rewrites nothing recorded.
+        fields["history"] = history_file(epoch)
+        _save_tensors(run_dir / fields["history"], history)
     relative = f"snapshots/epoch-{epoch:05d}.safetensors"
     _save_tensors(run_dir / relative, tensors)
     entry = {"epoch": int(epoch), **fields, "file": relative, "metrics": dict(metrics or {})}
@@ -261,6 +275,18 @@ class Run:
         if "mistakes" not in self.manifest:
             return {}
         return _load_tensors(self.path / self.manifest["mistakes"])
+
+    @cached_property
+    def history(self) -> History:
+        """Every recorded step loss and epoch's metrics, joined from the snapshots' history files.
+
+        Runs without history files (recorded before they existed, or imported) get
+        one row per snapshot from its metrics, and no steps.
+        """
+        files = [entry["history"] for entry in self.snapshots if entry.get("history")]
+        if not files:
+            return History.from_snapshots(self.snapshots)
+        return History.concatenate([_load_tensors(self.path / name) for name in files], self.manifest.get("step_loss_every"))
 
     def snapshot(self, epoch: int | None = None) -> dict[str, Any]:
         """The manifest entry of ``epoch``; the last snapshot when ``epoch`` is None."""

@@ -2,7 +2,8 @@
 
 One explicit loop: the whole data set sits on the device, each epoch is a fresh
 permutation cut into mini-batches, and a :class:`~nnexplain.train.recorder.Recorder`
-takes a snapshot on the epochs :func:`~nnexplain.run.schedule.snapshot_epochs` picks.
+takes a snapshot on the epochs :func:`~nnexplain.run.schedule.snapshot_epochs` picks,
+and logs the loss of every step and the metrics of every epoch in between.
 When training ends, the validation items the final network gets wrong are recorded
 once, beside the probe set.
 """
@@ -142,6 +143,7 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
         model.eval()
         metrics = {**train_metrics, **_evaluate(model, dataset.task, x_val, y_val, "val")}
         model.train()
+        recorder.log_epoch(epoch, metrics)
         if epoch in record_at:
             recorder.snapshot(epoch, metrics, step=epoch * batches_per_epoch)
         if on_epoch:
@@ -162,6 +164,7 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
             loss.backward()
             optimizer.step()
             scheduler.step()
+            recorder.log_step(loss)
         finish_epoch(epoch, _evaluate(model, dataset.task, x_train, y_train, "train"))
 
     if dataset.task == "classify":
