@@ -14,6 +14,10 @@ from readability import render_watched, short_captions, small_texts
 from nnexplain.scenes.base.captions import reading_seconds, words
 
 SCENES = {
+    "fold": ("nnexplain.scenes.fold", "Fold", "spiral", {}),
+    "fold-failing": ("nnexplain.scenes.fold", "Fold", "spiral-relu", {}),
+    "fold-pca": ("nnexplain.scenes.fold", "Fold", "circles-3", {}),
+    "linear-collapse": ("nnexplain.scenes.linear_collapse", "LinearCollapse", "spiral-linear", {}),
     "relu-square": ("nnexplain.scenes.relu_square", "ReluSquare", "square-relu-3", {}),
     "relu-sine": ("nnexplain.scenes.relu_sine", "ReluSine", "sine-relu", {"linear": "sine-linear"}),
 }
