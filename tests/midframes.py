@@ -59,12 +59,12 @@ def warp_of(kind: str) -> Callable[[tuple], bool]:
     return lambda animations: any(isinstance(a, Warp) and getattr(a.motion, "__name__", "") == kind for a in animations)
 
 
-def sample_warps(monkeypatch, alphas=np.linspace(0.05, 0.95, 7)) -> list[tuple[str, float, np.ndarray]]:
+def sample_warps(monkeypatch, alphas=np.linspace(0.05, 0.95, 7)) -> list[tuple]:
     """Patch :class:`Warp` so every warp, when it begins, is also drawn at ``alphas``; returns the
-    list it fills with (motion name, alpha, scene points of the data)."""
+    list it fills with (motion name, alpha, scene points of the data, the view, the data's state)."""
     from nnexplain.mobjects.plane import Warp
 
-    samples: list[tuple[str, float, np.ndarray]] = []
+    samples: list[tuple] = []
     begin = Warp.begin
 
     def sampling_begin(self):
@@ -72,7 +72,8 @@ def sample_warps(monkeypatch, alphas=np.linspace(0.05, 0.95, 7)) -> list[tuple[s
         name = getattr(self.motion, "__name__", "view") if self.motion is not None else "view"
         for alpha in alphas:
             self.interpolate_mobject(float(alpha))
-            samples.append((name, float(alpha), np.array(self.mobject.scene_points)))
+            plane = self.mobject
+            samples.append((name, float(alpha), np.array(plane.scene_points), plane.view, np.array(plane.points_state)))
         self.interpolate_mobject(0.0)
 
     monkeypatch.setattr(Warp, "begin", sampling_begin)

@@ -46,9 +46,9 @@ def test_the_data_fill_the_panel_inside_every_step(scene_name, fixture, tmp_path
     samples = sample_warps(monkeypatch)
     scene = render_for_test(_scene_class(scene_name), DATA / fixture, tmp_path)
     side = 2 * scene.panel_half_size
-    kinds = {name for name, _, _ in samples}
+    kinds = {name for name, *_ in samples}
     assert {"linear", "shift"} <= kinds and len(samples) >= 7 * 6
-    too_small = [(name, alpha, round(bounding_fraction(points[:, :2], side), 3)) for name, alpha, points in samples if bounding_fraction(points[:, :2], side) < 0.4]
+    too_small = [(name, alpha, round(bounding_fraction(points[:, :2], side), 3)) for name, alpha, points, *_ in samples if bounding_fraction(points[:, :2], side) < 0.4]
     assert too_small == []
 
 

@@ -17,6 +17,7 @@ SCENES = {
     "fold": ("nnexplain.scenes.fold", "Fold", "spiral", {}),
     "fold-failing": ("nnexplain.scenes.fold", "Fold", "spiral-relu", {}),
     "fold-pca": ("nnexplain.scenes.fold", "Fold", "circles-3", {}),
+    "lift": ("nnexplain.scenes.lift", "Lift", "circles-3", {"contrast": "circles-2"}),
     "linear-collapse": ("nnexplain.scenes.linear_collapse", "LinearCollapse", "spiral-linear", {}),
     "relu-square": ("nnexplain.scenes.relu_square", "ReluSquare", "square-relu-3", {}),
     "relu-sine": ("nnexplain.scenes.relu_sine", "ReluSine", "sine-relu", {"linear": "sine-linear"}),

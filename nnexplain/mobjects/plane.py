@@ -15,7 +15,7 @@ or with a view that follows the data (``framing``: state ↦ view)::
 
     plane = WarpedPlane(stages[0].grid, stages[0].points, labels, view, theme)
     self.play(Warp(plane, step.motion, view=zoomed_view, run_time=2))
-    self.play(Warp(plane, step.motion, framing=lambda state: view_around(state[1])))
+    self.play(Warp(plane, step.motion, framing=lambda state, t: view_around(state[1])))
 """
 
 from __future__ import annotations
@@ -320,7 +320,8 @@ class CarriedLines(VMobject):
 class Warp(Animation):
     """Move a :class:`WarpedPlane` along ``motion`` (t ↦ (grid, points)) and/or to another ``view``.
 
-    With ``framing`` (a state ↦ view), the view follows the state at every frame instead.
+    With ``framing`` ((state, t) ↦ view), the view follows the state (and the time, for a
+    turning camera) at every frame instead.
     ``carried`` are further (mobject, motion or None) pairs drawn in the same view (a motion of
     None keeps the mobject's state), and ``followers`` objects whose ``follow(view)`` is called
     every frame (a scale bar). Keep them after the plane in the scene, where manim redraws them.
@@ -331,7 +332,7 @@ class Warp(Animation):
         plane: WarpedPlane,
         motion: Callable[[float], State] | None = None,
         view: Callable | None = None,
-        framing: Callable[[State], Callable] | None = None,
+        framing: Callable[[State, float], Callable] | None = None,
         carried: tuple = (),
         followers: tuple = (),
         **kwargs,
@@ -350,7 +351,7 @@ class Warp(Animation):
         t = self.rate_func(alpha)
         state = self.motion(t) if self.motion is not None else self.still
         if self.framing is not None:
-            view = self.framing(state)
+            view = self.framing(state, t)
         else:
             view = self.end_view if t == 1 else _BlendedView(self.start_view, self.end_view, t)
         self.mobject.set_state(*state, view=view)

@@ -163,7 +163,7 @@ class PlaneStory(RunScene):
         return PlaneView.around(projection, frame.centre, frame.radius, self.panel_half_size, self.panel_centre, self.fill)
 
     def framing(self, projection: Projection):
-        return lambda state: self.framed(projection, state[1])
+        return lambda state, t: self.framed(projection, state[1])
 
     def projection_note(self, projection: Projection):
         if not projection.is_projection:
