@@ -19,9 +19,18 @@ from frames import render_for_test
 
 
 def render_frame_inside(
-    scene_class: type, run_dir: Path, media_dir: Path, beat: str, predicate: Callable[[tuple], bool], alpha: float = 0.5, **further: Path
-) -> np.ndarray:
-    captured: list[np.ndarray] = []
+    scene_class: type,
+    run_dir: Path,
+    media_dir: Path,
+    beat: str,
+    predicate: Callable[[tuple], bool],
+    alpha: float = 0.5,
+    inspect: Callable | None = None,
+    **further: Path,
+):
+    """The frame (480 × 270) at ``alpha`` of the chosen play; with ``inspect``, also what
+    ``inspect(scene)`` returns at that moment, as (frame, inspected)."""
+    captured: list = []
 
     class Inside(scene_class):
         def beat(self, name: str) -> None:
@@ -37,7 +46,8 @@ def render_frame_inside(
                 self.update_to_time(alpha * self.get_run_time(self.animations))
                 self.renderer.static_image = None
                 self.renderer.update_frame(self)
-                captured.append(np.asarray(self.renderer.get_frame())[..., :3].copy())
+                frame = np.asarray(self.renderer.get_frame())[..., :3].copy()
+                captured.append((frame, inspect(self)) if inspect else frame)
                 original(skip_rendering)
 
             self.play_internal = play_internal

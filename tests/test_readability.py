@@ -14,6 +14,8 @@ from readability import render_watched, short_captions, small_texts
 from nnexplain.scenes.base.captions import reading_seconds, words
 
 SCENES = {
+    "neurons": ("nnexplain.scenes.neurons", "Neurons", "mnist-sigmoid", {}),
+    "neurons-relu": ("nnexplain.scenes.neurons", "Neurons", "mnist-relu", {}),
     "fold": ("nnexplain.scenes.fold", "Fold", "spiral", {}),
     "fold-failing": ("nnexplain.scenes.fold", "Fold", "spiral-relu", {}),
     "fold-pca": ("nnexplain.scenes.fold", "Fold", "circles-3", {}),
