@@ -114,6 +114,22 @@ def test_the_variance_a_projection_keeps_matches_the_covariance_eigenvalues():
     eigen = np.sort(np.linalg.eigvalsh(np.cov(points.T)))[::-1]
     assert kept_variance(points, 2) == pytest.approx(eigen[:2].sum() / eigen.sum(), rel=1e-9)
     assert kept_variance(points[:, :2], 2) == 1.0
+    from nnexplain.geometry.warp import Projection
+
+    assert Projection.fit(points, 2).kept == pytest.approx(eigen[:2].sum() / eigen.sum(), rel=1e-9)
+
+
+def test_the_panel_says_how_much_a_projection_keeps(tmp_path):
+    """fold on circles-3 (three hidden units) draws them through PCA and says what share it keeps."""
+    from nnexplain.scenes.fold import Fold
+
+    scene = _setup(Fold, DATA / "circles-3", tmp_path)
+    projection = scene.steps[0].projection
+    assert projection.is_projection
+    scene.plane = None
+    note = scene.projection_note(projection)
+    eigen = np.sort(np.linalg.eigvalsh(np.cov(load_run(DATA / "circles-3").tensors()["act.0"].astype(np.float64).T)))[::-1]
+    assert note.original_text == f"3-D shown flat: {100 * eigen[:2].sum() / eigen.sum():.0f}% kept (PCA)"
 
 
 def test_the_failing_run_is_narrated_as_a_failure(tmp_path):

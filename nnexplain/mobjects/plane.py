@@ -77,6 +77,11 @@ class PlaneView:
         ``fill`` of the way to the panel's edge."""
         return cls(projection, fill * half_size / radius, tuple(centre), tuple(float(v) for v in origin))
 
+    @property
+    def shows_axes(self) -> bool:
+        """Whether the representation's own axes mean anything here (not through a PCA projection)."""
+        return not self.projection.is_projection
+
     def inverse(self, scene_point: np.ndarray) -> np.ndarray:
         """The projected coordinates drawn at ``scene_point``."""
         dims = self.projection.basis.shape[1]
@@ -129,6 +134,10 @@ class _BlendedView:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return (1 - self.s) * self.start(x) + self.s * self.end(x)
+
+    @property
+    def shows_axes(self) -> bool:
+        return getattr(self.start, "shows_axes", True) and getattr(self.end, "shows_axes", True)
 
     @property
     def scale(self) -> float:
@@ -272,7 +281,9 @@ class WarpedPlane(VGroup):
         self.interior.set_points(clipped_polyline_points(scene_grid[self.interior_rows], self.clip))
         self.border.set_points(clipped_polyline_points(scene_grid[self.border_rows], self.clip))
         if self.axes is not None:
-            self.axes.set_points(clipped_polyline_points(self._axis_lines(grid.shape[-1]), self.clip))
+            shown = getattr(self.view, "shows_axes", True)
+            lines = self._axis_lines(grid.shape[-1]) if shown else np.zeros((0, 2, 3))
+            self.axes.set_points(clipped_polyline_points(lines, self.clip) if len(lines) else np.zeros((0, 3)))
         self.scene_points = self.view(points)
         self.refresh_dots()
         return self

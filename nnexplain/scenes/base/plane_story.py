@@ -23,7 +23,7 @@ from manim import DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, ImageMobject,
 
 from nnexplain.geometry.boundary import class_one_probability, clip_line_to, split_rectangle
 from nnexplain.geometry.contour import as_lines, level_curves
-from nnexplain.geometry.findings import Pile, dead_units, kept_variance, largest_pile, misclassified
+from nnexplain.geometry.findings import Pile, dead_units, largest_pile, misclassified
 from nnexplain.geometry.framing import follow
 from nnexplain.geometry.steps import Step, carried_motions, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
@@ -169,8 +169,8 @@ class PlaneStory(RunScene):
         if not projection.is_projection:
             return VGroup()
         width = projection.basis.shape[0]
-        kept = fmt_percent(kept_variance(self.plane.points_state[:, :width], 2), 0)
-        text = label(f"{width}-D drawn flat (PCA), {kept} kept", self.theme, TEXT, self.theme.muted)
+        kept = fmt_percent(projection.kept, 0)
+        text = label(f"{width}-D shown flat: {kept} kept (PCA)", self.theme, TEXT, self.theme.muted)
         text.scale_to_fit_width(min(text.width, 2 * self.panel_half_size))
         return text.move_to(np.array(self.panel_centre) + [0, -self.panel_half_size - 0.3, 0])
 
@@ -200,7 +200,7 @@ class PlaneStory(RunScene):
         self.keep_plane_last()
         self.play(
             Warp(self.plane, view=view, carried=[(m, None) for m in self.carried_mobjects()], followers=(self.scale_bar,), run_time=self.switch_seconds, rate_func=smooth),
-            *self.caption("view", self.projection_note(projection), "drawn flat" if projection.is_projection else ""),
+            *self.caption("view", self.projection_note(projection), f"drawn flat {projection.kept:.0%} kept" if projection.is_projection else ""),
         )
         self.view = view
 
