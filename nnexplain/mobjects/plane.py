@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from manim import RESAMPLING_ALGORITHMS, RIGHT, Animation, ImageMobject, ManimColor, Mobject, VGroup, VMobject
+from manim import RESAMPLING_ALGORITHMS, Animation, ImageMobject, ManimColor, Mobject, VGroup, VMobject
 
 from nnexplain.errors import RunError
 from nnexplain.geometry.steps import fitting_extent
@@ -37,7 +37,6 @@ __all__ = [
     "WarpedPlane",
     "CarriedLines",
     "Warp",
-    "ScaleBar",
     "polyline_points",
     "clipped_polyline_points",
     "prediction_image",
@@ -335,7 +334,7 @@ class Warp(Animation):
     turning camera) at every frame instead.
     ``carried`` are further (mobject, motion or None) pairs drawn in the same view (a motion of
     None keeps the mobject's state), and ``followers`` objects whose ``follow(view)`` is called
-    every frame (a scale bar). Keep them after the plane in the scene, where manim redraws them.
+    every frame (a :class:`~nnexplain.mobjects.scalebar.ScaleBar`). Keep them after the plane in the scene, where manim redraws them.
     """
 
     def __init__(
@@ -370,45 +369,6 @@ class Warp(Animation):
             mobject.set_state(*(move(t) if move is not None else still), view=view)
         for follower in self.followers:
             follower.follow(view)
-
-
-class ScaleBar(VGroup):
-    """A bar of a round length in representation units, with its length written beside it; it
-    follows the view's zoom, so a step that scales the data tenfold shows it.
-
-    Every label it may need (1, 2, 5 × 10^k for k in ``decades``) is made up front and only
-    shown or hidden: manim fixes the mobjects an animation draws when the animation begins.
-    """
-
-    def __init__(self, theme: Theme, left: np.ndarray, longest: float = 1.6, size: float = 24, decades: range = range(-3, 4)):
-        super().__init__()
-        self.theme, self.left, self.longest = theme, np.asarray(left, float), longest
-        self.bar = VMobject(stroke_color=theme.text, stroke_width=3)
-        self.labels = {
-            step * 10.0**k: label(f"{step * 10.0**k:g}", theme, size, theme.text).set_opacity(0) for k in decades for step in (1, 2, 5)
-        }
-        self.length: float | None = None
-        self.add(self.bar, *self.labels.values())
-
-    def follow(self, view: Callable) -> "ScaleBar":
-        """Redraw for ``view`` (anything with a ``scale``: scene units per representation unit)."""
-        from nnexplain.geometry.framing import nice_length
-
-        unit = float(view.scale)
-        wanted = nice_length(self.longest / max(unit, 1e-12))
-        length = min(self.labels, key=lambda value: abs(np.log(value / wanted)))  # the same number, as a key
-        span = length * unit
-        tick = 0.09
-        a, b = self.left, self.left + np.array([span, 0, 0])
-        self.bar.set_points_as_corners([a + [0, tick, 0], a - [0, tick, 0], a, b, b + [0, tick, 0], b - [0, tick, 0]])
-        text = self.labels[length]
-        text.next_to(b, RIGHT, buff=0.15)
-        if length != self.length:
-            if self.length is not None:
-                self.labels[self.length].set_opacity(0)
-            text.set_opacity(1)
-            self.length = length
-        return self
 
 
 def prediction_image(probability: np.ndarray, theme: Theme, height: float, strength: float = 0.25) -> ImageMobject:

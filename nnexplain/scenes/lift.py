@@ -135,6 +135,8 @@ class Lift(RunScene):
         self.show_contrast()
         for step in self.steps:
             self.beat(f"step: {step.kind}")
+            if step is self.steps[0]:
+                self.back_to_the_run()
             self.play_step(step)
         self.beat("a plane separates them")
         self.show_plane()
@@ -187,9 +189,12 @@ class Lift(RunScene):
         self.play(FadeIn(image), FadeIn(contrast), FadeIn(boundary), FadeIn(heading), *self.caption("detail", self.detail(text), text), run_time=1.0)
         self.clock.settle("detail")
         self.wait(self.pause_seconds)
+        self.contrast_parts = (image, contrast, boundary, heading)  # the beat ends on them; the next clears them
+
+    def back_to_the_run(self) -> None:
         back = "Now three hidden units\n(this run), same data."
         self.play(
-            *(FadeOut(m) for m in (image, contrast, boundary, heading)),
+            *(FadeOut(m) for m in self.contrast_parts),
             FadeIn(self.plane),
             FadeIn(self.box),
             *self.caption("detail", self.detail(back), back),

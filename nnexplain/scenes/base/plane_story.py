@@ -27,7 +27,8 @@ from nnexplain.geometry.findings import Pile, dead_units, largest_pile, misclass
 from nnexplain.geometry.framing import follow
 from nnexplain.geometry.steps import Step, carried_motions, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
-from nnexplain.mobjects.plane import CarriedLines, PlaneView, ScaleBar, Warp, WarpedPlane, class_legend, prediction_image
+from nnexplain.mobjects.plane import CarriedLines, PlaneView, Warp, WarpedPlane, class_legend, prediction_image
+from nnexplain.mobjects.scalebar import ScaleBar
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
 from nnexplain.scenes.base.captions import CaptionClock
 from nnexplain.scenes.base.run_scene import RunScene
