@@ -224,7 +224,8 @@ SCENES: dict[str, SceneInfo] = {
             "nnexplain.scenes.fold",
             "Fold",
             "spiral",
-            "a 2-D classifier folds its input plane, layer by layer, until one straight line separates the classes",
+            "a 2-D classifier moves its input plane layer by layer (tanh and sigmoid stretch and squash, ReLU folds) "
+            "until one straight line separates the classes; a failing run is told as a failure",
             _folding,
         ),
         SceneInfo(
@@ -232,7 +233,7 @@ SCENES: dict[str, SceneInfo] = {
             "nnexplain.scenes.linear_collapse",
             "LinearCollapse",
             "spiral-linear",
-            "linear layers without activation amount to one matrix: grid lines stay straight, the boundary a line",
+            "linear layers only turn, stretch and shear, and amount to one matrix: the boundary stays a straight line",
             _linear,
         ),
         SceneInfo(
