@@ -45,6 +45,7 @@ class SceneInfo:
     description: str
     check: RunCheck
     further: tuple[FurtherRun, ...] = ()
+    needs_landscape: bool = False  # the app stores the main run's loss landscape before the scene renders
 
     def load_class(self) -> type:
         from importlib import import_module
