@@ -36,6 +36,7 @@ FIXTURES = {
     "sine-linear": lambda: get_recipe("sine-linear").config.with_overrides(max_snapshots=8, device="cpu"),
     "sine-relu": lambda: get_recipe("sine-relu").config.with_overrides(max_snapshots=8, device="cpu"),
     "square-relu-3": lambda: get_recipe("square-relu-3").config.with_overrides(max_snapshots=8, device="cpu"),
+    "chain": lambda: get_recipe("chain").config.with_overrides(max_snapshots=8),
 }
 
 

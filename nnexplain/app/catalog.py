@@ -139,6 +139,18 @@ def _two_unit_contrast(manifest: dict[str, Any], main: dict[str, Any]) -> str | 
     return _folding(manifest)
 
 
+def _one_neuron_chain(manifest: dict[str, Any]) -> str | None:
+    """A regression of one neuron per layer with at least two layers of weights (chain-rule)."""
+    layers = manifest["layers"]
+    if any(size != 1 for size in layers) or len(layers) < 3:
+        return f"is a {'-'.join(map(str, layers))} network; the scene needs one neuron per layer and a hidden layer (1-1-1-1, like chain)"
+    if manifest["output"] != "identity":
+        return f"has {manifest['output']} output; the scene needs a regression (squared-error cost)"
+    if manifest["activation"] not in ("sigmoid", "tanh", "relu"):
+        return f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh or relu"
+    return None
+
+
 SCENES: dict[str, SceneInfo] = {
     info.name: info
     for info in [
@@ -191,6 +203,14 @@ SCENES: dict[str, SceneInfo] = {
             "square-relu-3",
             "three ReLU hinges build x² piece by piece",
             _relu_curve_regression,
+        ),
+        SceneInfo(
+            "chain-rule",
+            "nnexplain.scenes.chain_rule",
+            "ChainRule",
+            "chain",
+            "one neuron per layer: ∂C/∂w is a product along the chain, checked by nudging the weight",
+            _one_neuron_chain,
         ),
     ]
 }

@@ -144,6 +144,11 @@ RECIPES: dict[str, Recipe] = {
             "1-3-1 ReLU network fitting x² on [-1, 1] with three hinges",
             _full_batch("square-relu-3", "square", (3,), "relu", epochs=2000, lr=0.02, seed=11),
         ),
+        Recipe(
+            "chain",
+            "1-1-1-1 sigmoid network, one neuron per layer, fitting a step on [-2, 2] from 32 points (the chain rule's network)",
+            _full_batch("chain", "step", (1, 1), "sigmoid", epochs=2000, lr=0.1, seed=0, dataset_options={"train": 32, "val": 101}),
+        ),
     ]
 }
 
