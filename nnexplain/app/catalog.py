@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from nnexplain.errors import NnexplainError, RunError
+from nnexplain.run.landscape import landscape_refusal
 
 __all__ = ["FurtherRun", "SceneInfo", "SCENES", "get_scene", "scene_info_of", "check_run_suits"]
 
@@ -151,6 +152,13 @@ def _one_neuron_chain(manifest: dict[str, Any]) -> str | None:
     return None
 
 
+def _training_path(manifest: dict[str, Any]) -> str | None:
+    """A run whose loss landscape is stored, or can be: a recorded path of at least three snapshots (descent)."""
+    if manifest["output"] not in ("softmax", "identity"):
+        return f"has {manifest['output']} output; the scene knows the losses of softmax and identity outputs"
+    return landscape_refusal(manifest)
+
+
 SCENES: dict[str, SceneInfo] = {
     info.name: info
     for info in [
@@ -211,6 +219,15 @@ SCENES: dict[str, SceneInfo] = {
             "chain",
             "one neuron per layer: ∂C/∂w is a product along the chain, checked by nudging the weight",
             _one_neuron_chain,
+        ),
+        SceneInfo(
+            "descent",
+            "nnexplain.scenes.descent",
+            "Descent",
+            "mnist",
+            "downhill on the run's own loss: one weight's slope, the landscape under the training path, mini-batches",
+            _training_path,
+            needs_landscape=True,
         ),
     ]
 }
