@@ -229,6 +229,14 @@ SCENES: dict[str, SceneInfo] = {
             _training_path,
             needs_landscape=True,
         ),
+        SceneInfo(
+            "backprop",
+            "nnexplain.scenes.backprop",
+            "Backprop",
+            "mnist",
+            "one digit's wishes passed backwards through the real weights, each edge its real gradient; one mini-batch step",
+            _mnist_classifier,
+        ),
     ]
 }
 
