@@ -13,8 +13,6 @@ import shutil
 import sys
 from pathlib import Path
 
-from nnexplain.app.landscape import ensure_landscape
-from nnexplain.run import load_run
 from nnexplain.train.recipes import ACTIVATION_DEFAULTS, get_recipe
 from nnexplain.train.loop import train
 
@@ -39,10 +37,7 @@ FIXTURES = {
     "sine-relu": lambda: get_recipe("sine-relu").config.with_overrides(max_snapshots=8, device="cpu"),
     "square-relu-3": lambda: get_recipe("square-relu-3").config.with_overrides(max_snapshots=8, device="cpu"),
     "chain": lambda: get_recipe("chain").config.with_overrides(max_snapshots=8),
-    "mnist-landscape": lambda: get_recipe("mnist").config.with_overrides(max_snapshots=6, device="cpu"),
 }
-# Fixtures stored with their loss landscape, as `nnexplain landscape` stores it (descent reads it).
-WITH_LANDSCAPE = {"mnist-landscape"}
 
 
 def main(names: list[str]) -> None:
@@ -50,8 +45,6 @@ def main(names: list[str]) -> None:
         target = DATA / name
         shutil.rmtree(target, ignore_errors=True)
         train(FIXTURES[name](), target)
-        if name in WITH_LANDSCAPE:
-            ensure_landscape(load_run(target))
         print(target)
 
 

@@ -14,7 +14,7 @@ from nnexplain.mobjects.style import Theme
 from nnexplain.mobjects.wishes import GradientEdges, WishArrows, WishRings
 from nnexplain.run import load_run
 
-RUN = DATA / "mnist-landscape"
+RUN = DATA / "mnist-sigmoid"
 LAYER_X = (-3.2, -1.0, 1.2, 3.3)
 
 

@@ -17,20 +17,30 @@ from nnexplain.mobjects.style import Theme
 from nnexplain.run import load_run
 from nnexplain.run.landscape import read_landscape
 
-RUN = DATA / "mnist-landscape"
 
 
 @pytest.fixture(scope="module")
-def landscape():
-    return read_landscape(load_run(RUN))
+def landscape_run(tmp_path_factory):
+    """The mnist fixture, copied, with its landscape stored as `nnexplain landscape` stores it."""
+    from nnexplain.app.landscape import ensure_landscape
+
+    target = tmp_path_factory.mktemp("descent") / "mnist"
+    shutil.copytree(DATA / "mnist-sigmoid", target)
+    ensure_landscape(load_run(target))
+    return target
+
+
+@pytest.fixture(scope="module")
+def landscape(landscape_run):
+    return read_landscape(load_run(landscape_run))
 
 
 def _flat(params):
     return np.concatenate([np.concatenate([w.ravel(), b.ravel()]) for w, b in params]).astype(np.float64)
 
 
-def test_each_plotted_path_point_is_the_projection_of_a_stored_snapshot(landscape):
-    run = load_run(RUN)
+def test_each_plotted_path_point_is_the_projection_of_a_stored_snapshot(landscape, landscape_run):
+    run = load_run(landscape_run)
     plot = LandscapePlot(landscape, Theme(), width=5.9, height=5.0).shift([-3.35, -0.55, 0])
     plot.show_path(len(run.epochs) - 1)
     drawn = plot.coords_of(np.array([dot.get_center() for dot in plot.path_dots]))
@@ -64,10 +74,11 @@ def test_the_fan_draws_true_angles_and_relative_lengths(landscape):
         assert np.linalg.norm(vector) / np.linalg.norm(full) == pytest.approx(norm / landscape["stochastic.full_norm"][0], rel=1e-6)
 
 
-def test_the_scene_refuses_runs_without_a_path():
+def test_the_scene_refuses_runs_without_a_path(landscape_run):
     info = get_scene("descent")
     assert info.needs_landscape and info.recipe == "mnist"
-    check_run_suits(info, load_run(RUN).manifest, "mnist-landscape")
+    check_run_suits(info, load_run(landscape_run).manifest, "mnist")
+    check_run_suits(info, load_run(DATA / "mnist-sigmoid").manifest, "mnist-sigmoid")  # computed when it renders
     with pytest.raises(RunError, match="has 2 snapshots; a loss landscape needs a recorded training path of at least 3"):
         check_run_suits(info, load_run(DATA / "spiral").manifest, "spiral")
 
@@ -99,10 +110,10 @@ def test_the_scene_reads_the_landscape_and_shows_its_numbers(tmp_path, landscape
 
 
 @pytest.mark.graphical
-def test_descent_last_frame(tmp_path, request, landscape):
+def test_descent_last_frame(tmp_path, request, landscape, landscape_run):
     from nnexplain.scenes.descent import Descent
 
-    scene = render_for_test(Descent, RUN, tmp_path / "media")
+    scene = render_for_test(Descent, landscape_run, tmp_path / "media")
     frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
     check_frame("descent", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
     assert 40 <= scene.renderer.time <= 90

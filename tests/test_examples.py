@@ -18,6 +18,9 @@ CONTROL_OF_DEFAULT = {
     "lift": "lift",
     "relu-sine": "relu-sine",
     "relu-square": "relu-square",
+    "chain-rule": "chain-rule",
+    "descent": "descent",
+    "backprop": "backprop",
 }
 
 # Fixture runs standing in for the cached default runs of each recipe.
@@ -30,6 +33,7 @@ DEFAULT_RUNS = {
     "sine-linear": "sine-linear",
     "sine-relu": "sine-relu",
     "square-relu-3": "square-relu-3",
+    "chain": "chain",
 }
 
 
