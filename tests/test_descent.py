@@ -120,3 +120,4 @@ def test_descent_last_frame(tmp_path, request, landscape, landscape_run):
     notes = "".join(part.text for note in scene.fan_notes for part in note)
     angles = landscape["stochastic.angles"]
     assert f"angles{angles[0].min():.0f}°–{angles[0].max():.0f}°" in notes and f"angles{angles[1].min():.0f}°–{angles[1].max():.0f}°" in notes
+    assert "used64ofthe8,000digits" in "".join(line.text for line in scene.caption)

@@ -73,7 +73,9 @@ def descent_arrays(
     offsets = np.linspace(-span, span, WEIGHT_SAMPLES)
     kind, layer, row, column = parameter_name(final, index)
 
-    used_batch = batch_size or DEFAULT_BATCH
+    # A run trained on the full batch is shown the mini-batch a stochastic run would take: 64, or an
+    # eighth of a small data set (a batch as large as the data would be the full batch again).
+    used_batch = min(batch_size or DEFAULT_BATCH, len(x_train)) if batch_size else min(DEFAULT_BATCH, max(1, len(x_train) // 8))
     stochastic: dict[str, list] = {"angles": [], "full_norm": [], "batch_norm": [], "indices": []}
     for params in (snapshots[0], final):
         found = batch_gradients(params, activation, output, x_train, y_train, used_batch, BATCHES)

@@ -120,8 +120,7 @@ class Descent(RunScene):
         self.say(
             f"A gradient step moves w by −η·slope, with\n{learning}"
             + (f":\n−η·slope = −{fmt_number(lr, 3)} × {_signed(slope, 3)} = {_signed(step, 3)}, downhill.\n" if lr else ".\n")
-            + f"Small here: this curve is lowest at w = {fmt_number(w[lowest], 2)},\n"
-            f"only {_signed(losses[len(losses) // 2] - losses[lowest], 2)} below the trained value.",
+            + self.bottom_note(w[lowest], losses[len(losses) // 2] - losses[lowest]),
             hold=7.0,
         )
         self.weight_view = VGroup(panel, x_name, y_name, curve, dot, tangent, arrow)
@@ -190,28 +189,30 @@ class Descent(RunScene):
             angles = self.landscape["stochastic.angles"][slot]
             norms = self.landscape["stochastic.batch_norm"][slot]
             note = paragraph(
-                f"epoch {epoch:,}\nangles {angles.min():.0f}°–{angles.max():.0f}°\n"
-                f"lengths {norms.min():.2f}–{norms.max():.2f}\n(full: {self.landscape['stochastic.full_norm'][slot]:.3f})",
-                self.theme, 2.9, size=17,
+                f"epoch {epoch:,}: angles {angles.min():.0f}°–{angles.max():.0f}°\n"
+                f"lengths {norms.min():.2g}–{norms.max():.2g} (full {self.landscape['stochastic.full_norm'][slot]:.2g})",
+                self.theme, 3.0, size=16,
             )
-            notes.add(note.move_to([self.column_left + 3.2 * slot, -0.4, 0], aligned_edge=UP + LEFT))
+            notes.add(note.move_to([self.column_left + 3.2 * slot, -0.35, 0], aligned_edge=UP + LEFT))
             fans.add(fan)
         self.play(FadeOut(self.path_rows), FadeIn(marks, scale=0.5), run_time=0.6)
         self.fans, self.fan_notes = fans, notes
-        trained = self.facts.get("trained_batch_size")
-        batch = facts["batch_size"]
-        how = f"Each step of this run used {batch} {self.items}" if trained else f"This run trained on the full batch; a step on {batch} {self.items}"
         for fan, note in zip(fans, notes):
             self.play(Create(fan.full), run_time=0.5)
             self.play(*(Create(arrow) for arrow in fan.batches), FadeIn(note), run_time=1.0)
             self.bring_to_front(fan.full)
+        trained = self.facts.get("trained_batch_size")
+        batch = facts["batch_size"]
+        if trained:
+            how = f"Why “stochastic”? Each step of this run used\n{batch} of the {fmt_count(facts['full'])} {self.items}, not all of them."
+        else:
+            how = f"Why “stochastic”? This run stepped on all {fmt_count(facts['full'])}\n{self.items} at once; a stochastic step uses {batch}."
         self.say(
-            "Why “stochastic”? " + how + ",\n"
-            f"not all {fmt_count(facts['full'])}. White: the full gradient. Yellow:\n"
-            f"{facts['batches']} mini-batch gradients, at their true angle and length.\n"
-            "At fixed weights, an epoch's batches average to the full one.",
+            how + "\nWhite: the full gradient. Yellow: "
+            f"{facts['batches']} mini-batch\ngradients, at their true angle and length. At fixed\n"
+            "weights, an epoch's batches average to the full one.",
             hold=9.0,
-            top=-1.95,
+            top=-1.45,
         )
 
     # --- pieces ------------------------------------------------------------
@@ -233,6 +234,12 @@ class Descent(RunScene):
                 x += width + 0.5
         table.arrange(DOWN, buff=0.1, aligned_edge=LEFT).move_to([self.column_left, 1.75, 0], aligned_edge=UP + LEFT)
         return table
+
+    def bottom_note(self, lowest: float, drop: float) -> str:
+        """Where this slice of the loss is lowest, against the trained value."""
+        if drop < 5e-5:
+            return "The trained value sits at the bottom of this curve."
+        return f"Small here: this curve is lowest at w = {fmt_number(lowest, 2)},\nonly {drop:.2g} below the trained value."
 
     def weight_name(self, weight: dict) -> str:
         layer, row, column = weight["layer"], weight["row"], weight["column"]
