@@ -95,6 +95,7 @@ class ChainRule(RunScene):
 
     def show_tree(self) -> None:
         self.beat("what depends on what")
+        self.clear_caption()  # a caption belongs to its beat
         self.tree = ChainTree(self.values, self.theme, levels=2)
         first = self.tree.level(0)
         inputs = VGroup(*(self.tree.nodes[k] for k in ("w0", "a1", "b0")))
@@ -113,6 +114,7 @@ class ChainRule(RunScene):
 
     def show_product(self, depth: int) -> None:
         self.beat("the product" if depth == 0 else "the longer product")
+        self.clear_caption()  # a caption belongs to its beat
         factors = chain_factors(self.values, depth)
         colors = self.factor_colors(len(factors))
         symbols = [self.typst_symbol(f.name) for f in factors]
