@@ -2,8 +2,8 @@
 
 Every ``import``/``from … import`` counts, at module level or inside a function,
 and so does ``import_module("nnexplain.…")`` with a literal name. A module's floor
-is the first folder under ``nnexplain/`` (``errors.py`` is the ground; the package's
-own ``__init__``/``__main__`` are its face, above everything). Run it to see the
+is the first folder under ``nnexplain/`` (``errors.py`` and ``inputs.py`` are the ground;
+the package's own ``__init__``/``__main__`` are its face, above everything). Run it to see the
 graph::
 
     .venv/bin/python tests/import_graph.py          # floors, arrows between floors, loops
@@ -23,18 +23,20 @@ PACKAGE = Path(__file__).resolve().parent.parent / "nnexplain"
 
 # Each floor and the floors below it that it may import. train and the drawing floors
 # (geometry, mobjects, scenes) are two wings over the run floor: neither imports the other.
+GROUND = {"errors", "inputs"}  # errors.py and inputs.py: every floor may use them
 MAY_IMPORT: dict[str, set[str]] = {
     "errors": set(),
-    "data": {"errors"},
-    "run": {"data", "errors"},
-    "train": {"run", "data", "errors"},
-    "geometry": {"run", "data", "errors"},
-    "mobjects": {"geometry", "run", "data", "errors"},
-    "scenes": {"mobjects", "geometry", "run", "data", "errors"},
-    "app": {"scenes", "mobjects", "geometry", "train", "run", "data", "errors"},
-    "face": {"app", "scenes", "mobjects", "geometry", "train", "run", "data", "errors"},
+    "inputs": {"errors"},
+    "data": GROUND,
+    "run": {"data"} | GROUND,
+    "train": {"run", "data"} | GROUND,
+    "geometry": {"run", "data"} | GROUND,
+    "mobjects": {"geometry", "run", "data"} | GROUND,
+    "scenes": {"mobjects", "geometry", "run", "data"} | GROUND,
+    "app": {"scenes", "mobjects", "geometry", "train", "run", "data"} | GROUND,
+    "face": {"app", "scenes", "mobjects", "geometry", "train", "run", "data"} | GROUND,
 }
-ORDER = ["errors", "data", "run", "train", "geometry", "mobjects", "scenes", "app", "face"]
+ORDER = ["errors", "inputs", "data", "run", "train", "geometry", "mobjects", "scenes", "app", "face"]
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:

@@ -36,6 +36,10 @@ FIXTURES = {
     "sine-linear": lambda: get_recipe("sine-linear").config.with_overrides(max_snapshots=8, device="cpu"),
     "sine-relu": lambda: get_recipe("sine-relu").config.with_overrides(max_snapshots=8, device="cpu"),
     "square-relu-3": lambda: get_recipe("square-relu-3").config.with_overrides(max_snapshots=8, device="cpu"),
+    # Trained exactly as the recipe (same data, steps and history); fewer snapshots and a coarse warp grid keep it small.
+    "moons-overfit": lambda: get_recipe("moons-overfit").config.with_overrides(
+        max_snapshots=8, device="cpu", dataset_options={**get_recipe("moons-overfit").config.dataset_options, "grid_lines": 5, "grid_points": 20}
+    ),
     "chain": lambda: get_recipe("chain").config.with_overrides(max_snapshots=8),
 }
 

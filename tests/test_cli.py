@@ -108,7 +108,7 @@ def test_cuda_asked_for_but_absent(tmp_path):
 def test_training_never_overwrites_a_run_silently(tmp_path, sigmoid_run):
     shutil.copytree(sigmoid_run, tmp_path / "run")
     before = (tmp_path / "run" / "manifest.json").read_bytes()
-    assert_user_error(run_cli("train", "mnist", "--out", tmp_path / "run"), "is not empty", "--overwrite")
+    assert_user_error(run_cli("train", "mnist", "--out", tmp_path / "run"), "holds a run already", "--overwrite")
     assert (tmp_path / "run" / "manifest.json").read_bytes() == before
 
 

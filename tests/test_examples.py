@@ -18,6 +18,10 @@ CONTROL_OF_DEFAULT = {
     "lift": "lift",
     "relu-sine": "relu-sine",
     "relu-square": "relu-square",
+    "softmax": "softmax",
+    "hidden-features": "hidden-features",
+    "training": "training-moons-overfit",
+    "neuron-maps": "neuron-maps",
     "chain-rule": "chain-rule",
     "descent": "descent",
     "backprop": "backprop",
@@ -33,6 +37,7 @@ DEFAULT_RUNS = {
     "sine-linear": "sine-linear",
     "sine-relu": "sine-relu",
     "square-relu-3": "square-relu-3",
+    "moons-overfit": "moons-overfit",
     "chain": "chain",
 }
 

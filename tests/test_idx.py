@@ -80,5 +80,5 @@ def test_empty_and_missing_files(tmp_path):
     (tmp_path / "empty").write_bytes(b"")
     with pytest.raises(DataError, match="not an IDX file"):
         read_idx(tmp_path / "empty")
-    with pytest.raises(DataError, match="not found"):
+    with pytest.raises(DataError, match="does not exist"):
         read_idx(tmp_path / "absent")

@@ -217,11 +217,15 @@ def test_every_trained_fixture_imports_alike(tmp_path, fixture):
     trained = load_run(fixture)
     if trained.dataset["name"] not in LOADERS:
         pytest.skip(f"{fixture.name} was trained on {trained.dataset['name']!r}, which is not a built-in data set")
+    options = (trained.manifest.get("config") or {}).get("dataset_options")
+    if options:
+        pytest.skip(f"{fixture.name} was trained with data set options {options}, which `import --data NAME` does not take")
     weights = _fixture_weights(fixture, tmp_path / "weights.npz")
     run = load_run(import_weights(weights, trained.activation, tmp_path / "run", data=trained.dataset["name"]))
     # The MNIST fixtures were recorded when the mistakes were appended to the probe, not kept in a file of their own.
-    assert set(run.manifest) - {"mistakes"} == set(trained.manifest) - {"mistakes", "landscape"} | {"imported_from"}
-    assert set(run.snapshots[0]) == set(trained.snapshots[0])
+    # A weights file has no training history: no step losses, no history file named by the snapshot.
+    assert set(run.manifest) - {"mistakes"} == set(trained.manifest) - {"mistakes", "step_loss_every", "landscape"} | {"imported_from"}
+    assert set(run.snapshots[0]) == set(trained.snapshots[0]) - {"history"}
     ours, theirs = run.tensors(), trained.tensors()
     assert ours.keys() == theirs.keys()
     for name, value in ours.items():
@@ -229,8 +233,13 @@ def test_every_trained_fixture_imports_alike(tmp_path, fixture):
     for name in (key for key in ours if key.startswith(("weight.", "bias."))):
         np.testing.assert_array_equal(ours[name], theirs[name])
     for scene in SCENES.values():
-        if not scene.needs_landscape:  # a landscape needs the training path, which an imported run does not have
-            assert scene.check(run.manifest) == scene.check(trained.manifest), scene.name
+        if scene.needs_landscape:  # a landscape needs the training path, which an imported run does not have
+            continue
+        reason = scene.check(run.manifest)
+        if reason and "imported from a weights file" in reason:  # scenes that play a run over time need 2 snapshots
+            assert "at least 2 snapshots" in reason, scene.name
+            continue
+        assert reason == scene.check(trained.manifest), scene.name
 
 
 @pytest.mark.graphical
@@ -401,7 +410,7 @@ def test_existing_run_is_not_overwritten(tmp_path, sigmoid_run):
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "keep.txt").write_text("mine")
     result = run_cli("import", weights, "--activation", "sigmoid", "--out", tmp_path / "run")
-    assert_user_error(result, "is not empty")
+    assert_user_error(result, "is not a run directory (it holds keep.txt)")
     assert (tmp_path / "run" / "keep.txt").read_text() == "mine"
 
 

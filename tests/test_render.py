@@ -87,13 +87,6 @@ def test_contact_sheet_has_a_tile_per_beat(sigmoid_run, tmp_path):
         assert sheet.width == 3 * 480 and sheet.height == 5 * (270 + 26)  # 13 beats, 3 a row
 
 
-def test_slides_deck(sigmoid_run, tmp_path):
-    result = run_cli("slides", "neurons", "--run", sigmoid_run, "--quality", "low", "--out", tmp_path / "deck")
-    assert result.returncode == 0, result.stderr
-    html = (tmp_path / "deck" / "neurons.html").read_text()
-    assert html.count("<section") == 13 and len(list((tmp_path / "deck" / "neurons_assets").glob("*.mp4"))) == 13
-
-
 def test_slides_without_the_extra_say_how_to_install(sigmoid_run, tmp_path):
     blocker = tmp_path / "block" / "manim_slides"
     blocker.mkdir(parents=True)

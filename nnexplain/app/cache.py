@@ -47,8 +47,9 @@ def ensure_default_run(recipe: str, on_epoch: Callable | None = None) -> Path:
     from nnexplain.train.recipes import get_recipe
 
     config = get_recipe(recipe).config
-    with StagedDirectory(target, replace=True) as staging:
-        train(config, staging.path, on_epoch=on_epoch)
-        if is_complete(target):  # another process trained it meanwhile: keep theirs
+    with StagedDirectory(target, replace=True, wait=True) as staging:  # a second process waits for the first
+        if is_complete(target):  # it was trained while we waited: keep it
             staging.discard()
+        else:
+            train(config, staging.path, on_epoch=on_epoch)
     return target

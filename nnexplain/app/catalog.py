@@ -140,6 +140,76 @@ def _two_unit_contrast(manifest: dict[str, Any], main: dict[str, Any]) -> str | 
     return _folding(manifest)
 
 
+def _image_side(manifest: dict[str, Any]) -> int | None:
+    """The side of a square image input (the data set's shape, else a square input size), or None."""
+    shape = manifest["dataset"].get("input_shape") or []
+    if len(shape) == 2:
+        return int(shape[0]) if shape[0] == shape[1] else None
+    side = round(manifest["layers"][0] ** 0.5)
+    return side if side > 1 and side * side == manifest["layers"][0] else None
+
+
+def _image_classifier(manifest: dict[str, Any]) -> str | None:
+    """A classifier of images (its logits as bars, its inputs as pictures)."""
+    layers = manifest["layers"]
+    if manifest["output"] != "softmax" or layers[-1] < 3:
+        return f"ends in {layers[-1]} {manifest['output']} outputs; the scene needs a classifier of 3 classes or more (softmax output)"
+    if _image_side(manifest) is None:
+        return f"takes {layers[0]} inputs, not a square image; the scene draws its inputs as images (MNIST: 784 = 28 × 28)"
+    return None
+
+
+def _first_layer_images(manifest: dict[str, Any]) -> str | None:
+    """An image classifier with a hidden layer whose weight vectors are images, 16 units at most (a 4 × 4 grid)."""
+    reason = _image_classifier(manifest)
+    layers = manifest["layers"]
+    if reason is None and len(layers) < 3:
+        reason = "has no hidden layer; the scene draws the first hidden layer's weights"
+    if reason is None and layers[1] > 16:
+        reason = f"has {layers[1]} units in its first hidden layer; the scene draws at most 16 (a 4 × 4 grid)"
+    if reason is None and manifest["activation"] not in ("sigmoid", "tanh", "relu"):
+        reason = f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh or relu"
+    return reason
+
+
+def _history(manifest: dict[str, Any]) -> str | None:
+    """At least two snapshots with validation metrics: something to draw over time."""
+    snapshots = manifest["snapshots"]
+    if len(snapshots) < 2:
+        where = "was imported from a weights file" if manifest.get("imported_from") else "has only one"
+        return f"has {len(snapshots)} snapshot{'s' * (len(snapshots) != 1)}: it {where}; the scene needs a run with at least 2 snapshots (train one)"
+    if not all("val_loss" in (entry.get("metrics") or {}) for entry in snapshots):
+        return "records no val_loss in its snapshots; the scene draws training against validation"
+    return None
+
+
+def _learning(manifest: dict[str, Any]) -> str | None:
+    """``training``: a classifier with history; its left panel is the plane (2-D input) or the probe images."""
+    layers = manifest["layers"]
+    if manifest["output"] != "softmax":
+        return f"has {manifest['output']} output; the scene draws a classifier's accuracy and decision regions"
+    if layers[0] != 2 and _image_side(manifest) is None:
+        return f"takes {layers[0]} inputs; the scene draws 2-D points or square images"
+    return _history(manifest)
+
+
+NEURON_MAP_WIDTH = 8
+
+
+def _neuron_maps(manifest: dict[str, Any]) -> str | None:
+    """``neuron-maps``: a 2-D two-class classifier with history, each layer at most 8 wide."""
+    layers = manifest["layers"]
+    if layers[0] != 2:
+        return f"takes {layers[0]} inputs; the scene maps neurons over a 2-D input plane (train moons-overfit, spiral, ...)"
+    if manifest["output"] != "softmax" or layers[-1] != 2:
+        return f"ends in {layers[-1]} {manifest['output']} outputs; the scene needs a two-class classifier (softmax over 2)"
+    if max(layers[1:-1], default=0) > NEURON_MAP_WIDTH:
+        return f"has a layer of {max(layers[1:-1])} units; the scene draws layers up to {NEURON_MAP_WIDTH} wide"
+    if manifest["activation"] not in ("sigmoid", "tanh", "relu", "identity"):
+        return f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh, relu or identity"
+    return _history(manifest)
+
+
 def _one_neuron_chain(manifest: dict[str, Any]) -> str | None:
     """A regression of one neuron per layer with at least two layers of weights (chain-rule)."""
     layers = manifest["layers"]
@@ -211,6 +281,38 @@ SCENES: dict[str, SceneInfo] = {
             "square-relu-3",
             "three ReLU hinges build x² piece by piece",
             _relu_curve_regression,
+        ),
+        SceneInfo(
+            "hidden-features",
+            "nnexplain.scenes.hidden_features",
+            "HiddenFeatures",
+            "mnist",
+            "the first layer's 16 weight images over training, what they really are, and one neuron's weighted sum",
+            _first_layer_images,
+        ),
+        SceneInfo(
+            "training",
+            "nnexplain.scenes.training",
+            "Training",
+            "moons-overfit",
+            "decision regions and learning curves over training, the two passes of an epoch, overfitting, error rate",
+            _learning,
+        ),
+        SceneInfo(
+            "neuron-maps",
+            "nnexplain.scenes.neuron_maps",
+            "NeuronMaps",
+            "moons-overfit",
+            "every neuron of a 2-D network as a map of the input plane, with weighted edges, over training",
+            _neuron_maps,
+        ),
+        SceneInfo(
+            "softmax",
+            "nnexplain.scenes.softmax",
+            "Softmax",
+            "mnist",
+            "a classifier's real logits exponentiated and divided by their sum; why not divide raw scores, why not argmax",
+            _image_classifier,
         ),
         SceneInfo(
             "chain-rule",

@@ -15,7 +15,7 @@ import click
 from nnexplain.app.catalog import SCENES
 from nnexplain.app.options import FORMATS, QUALITIES
 from nnexplain.errors import NnexplainError
-from nnexplain.train.recipes import ACTIVATION_DEFAULTS
+from nnexplain.train.recipes import ACTIVATION_DEFAULTS, MAX_EPOCHS, MAX_SEED
 
 
 class UserError(click.ClickException):
@@ -86,13 +86,15 @@ def _progress_printer(label: str):
 @click.argument("recipe")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Run directory to write [runs/RECIPE].")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-@click.option("--epochs", type=click.IntRange(min=1), help="Epochs to train [the recipe's].")
-@click.option("--seed", type=int, help="Seed for initialisation and shuffling [the recipe's].")
+@click.option("--epochs", type=click.IntRange(1, MAX_EPOCHS), help="Epochs to train [the recipe's].")
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), help="Seed for initialisation and shuffling [the recipe's].")
+@click.option("--lr", type=click.FloatRange(0, 1e12, min_open=True), help="Learning rate (the peak, with a one-cycle schedule) [the recipe's].")
+@click.option("--batch-size", type=click.IntRange(0, 1_000_000), help="Examples per step; 0: the whole training set [the recipe's].")
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), help=f"Hidden activation, for the recipes that offer a choice ({', '.join(ACTIVATION_DEFAULTS)}).")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
 @click.option("--overwrite", is_flag=True, help="Replace a run already in --out (kept until the new one is complete).")
 @_user_errors
-def train(recipe, out, device, epochs, seed, activation, data_dir, overwrite) -> None:
+def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_dir, overwrite) -> None:
     """Train RECIPE and write a run directory."""
     from nnexplain.train.recipes import get_recipe
 
@@ -101,15 +103,20 @@ def train(recipe, out, device, epochs, seed, activation, data_dir, overwrite) ->
         if recipe not in ACTIVATION_DEFAULTS:
             raise NnexplainError(f"recipe {recipe!r} has a fixed activation; --activation applies to: {', '.join(ACTIVATION_DEFAULTS)}")
         config = ACTIVATION_DEFAULTS[recipe](activation)
-    config = config.with_overrides(device=device, epochs=epochs, seed=seed, data_dir=str(data_dir) if data_dir else None)
-    out = out or Path("runs") / recipe
-    occupied = out.exists() and any(out.iterdir())
-    if occupied and not overwrite:
-        raise NnexplainError(f"{out} is not empty; choose another --out, or pass --overwrite to replace the run in it")
+    config = config.with_overrides(
+        device=device, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, data_dir=str(data_dir) if data_dir else None
+    )
+    import os
+
     from nnexplain.data import load_dataset
-    from nnexplain.run.staging import StagedDirectory
+    from nnexplain.run.staging import StagedDirectory, check_place, recover, run_lock
     from nnexplain.train.loop import resolve_device, train as train_run
 
+    shown = out or Path("runs") / recipe
+    out = Path(os.path.realpath(shown))  # through a symlink: the run goes where it points, the link stays
+    if out == Path.cwd() or out in Path.cwd().parents:
+        raise NnexplainError(f"--out {shown} is the directory you are in (or holds it); give a run directory below it")
+    occupied = check_place(out, overwrite)  # refuses early what may never be replaced
     resolve_device(device)  # fail before anything slow
     dataset = load_dataset(config.dataset, config.data_dir, **config.dataset_options)
     on_epoch, progress = _progress_printer(recipe)
@@ -117,10 +124,13 @@ def train(recipe, out, device, epochs, seed, activation, data_dir, overwrite) ->
         if occupied:  # trained beside the old run, which stays until the new one is complete
             with StagedDirectory(out, replace=True) as staging:
                 train_run(config, staging.path, on_epoch=on_epoch, dataset=dataset)
-        else:
-            train_run(config, out, on_epoch=on_epoch, dataset=dataset)
+        else:  # trained in place, so a killed training leaves a readable, partial run
+            with run_lock(out):
+                recover(out)
+                check_place(out, replace=False)
+                train_run(config, out, on_epoch=on_epoch, dataset=dataset)
     _print_summary(out)
-    click.echo(str(out))
+    click.echo(str(shown))
 
 
 def _print_summary(run_dir: Path) -> None:
@@ -149,7 +159,7 @@ def info(run_dir) -> None:
         ("parameters", f"{sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:])):,}"),
         ("data set", f"{run.dataset.get('name')} ({run.dataset.get('train', '?')} train / {run.dataset.get('val', '?')} val)"),
         ("device", str(run.manifest.get("device") or "?")),
-        ("status", str(run.manifest.get("status", "?"))),
+        ("status", str(run.manifest.get("status", "?")) + (f" ({run.unfinished})" if run.unfinished else "")),
         ("epochs recorded", f"{len(epochs)}: {_ranges(epochs)}" if epochs else "none yet"),
     ]
     for key, value in run.final_metrics.items():
@@ -282,18 +292,44 @@ def preview(scene, run_dir, further, width, out) -> None:
 
 
 @cli.command()
-@click.argument("scene")
-@_scene_options
+@click.argument("scenes", nargs=-1, required=True, metavar="SCENE [SCENE ...]")
+@click.option(
+    "--run", "run_values", multiple=True, metavar="[SCENE=]DIR",
+    help="A scene's run, e.g. --run neurons=runs/mnist (plain DIR when the deck has one scene); repeatable [each scene's default].",
+)
+@click.option(
+    "--with", "with_values", multiple=True, metavar="[SCENE:]ROLE=DIR",
+    help="A further run, e.g. --with relu-sine:linear=runs/lin (ROLE=DIR: every scene in the deck that reads ROLE).",
+)
 @_quality
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the HTML deck.")
+@click.option("--format", "fmt", type=click.Choice(["html", "pptx"]), default="html", show_default=True)
+@click.option("--one-file", is_flag=True, help="HTML in one self-contained file: reveal.js and the clips inlined.")
+@click.option("--name", help="File name of the deck [the scene's, or `lecture` for several].")
+@click.option("--jobs", type=click.IntRange(min=1), help="Scenes rendered at once [as many as cores].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the deck.")
 @_user_errors
-def slides(scene, run_dir, further, quality, out) -> None:
-    """A reveal.js HTML deck of SCENE that pauses at every beat (needs nnexplain[slides])."""
-    from nnexplain.app.export import require_slides, write_slides
+def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out) -> None:
+    """One deck of SCENE [SCENE ...], in that order, pausing at every beat, with speaker notes.
 
-    require_slides()
-    info, runs = _scene_and_runs(scene, run_dir, further)
-    click.echo(str(write_slides(info, runs, quality, out)))
+    HTML decks (reveal.js, shipped with nnexplain) and PowerPoint decks work with no
+    network. Needs nnexplain[slides].
+    """
+    import os
+
+    from nnexplain.app.catalog import get_scene
+    from nnexplain.app.runs import resolve_runs
+    from nnexplain.app.slides import DeckPart, assign_runs, check_deck_format, require_slides, write_deck
+
+    require_slides(fmt)
+    check_deck_format(fmt, one_file)
+    infos = [get_scene(scene) for scene in scenes]
+    given = assign_runs(list(scenes), run_values, with_values)
+    parts = [DeckPart(info, resolve_runs(info, *given[info.name], default_run=_default_run)) for info in infos]
+    jobs = jobs or min(os.cpu_count() or 1, len(parts))
+    from nnexplain.app.options import RenderOptions
+
+    deck = write_deck(parts, RenderOptions(quality=quality), out, name or (scenes[0] if len(scenes) == 1 else "lecture"), fmt, one_file, jobs)
+    click.echo(str(deck))
 
 
 def _default_run(recipe: str) -> Path:
@@ -357,7 +393,11 @@ def main() -> None:
         sys.exit(2 if isinstance(error, (UserError, click.UsageError)) else error.exit_code)
     except OSError as error:
         # Disk full, permission denied and the like: the user's environment, not a bug.
-        click.echo(f"nnexplain: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+        reason = error.strerror or str(error) or type(error).__name__
+        click.echo(f"nnexplain: error: {reason}: {error.filename or ''}".rstrip(": "), err=True)
+        sys.exit(2)
+    except MemoryError:
+        click.echo("nnexplain: error: out of memory; nothing already written was changed", err=True)
         sys.exit(2)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from nnexplain.data import LOADERS, Dataset, load_dataset
 from nnexplain.errors import RunError
-from nnexplain.run import Run
+from nnexplain.run import Run, load_run
 from nnexplain.run.landscape import has_landscape, landscape_refusal, write_landscape
 
 __all__ = ["ensure_landscape", "training_data"]
@@ -54,4 +54,7 @@ def ensure_landscape(run: Run) -> Run:
     )
     info["lr"] = config.get("lr")
     info["trained_batch_size"] = config.get("batch_size")
+    stored = load_run(run.path)
+    if has_landscape(stored):  # another process (a parallel render) stored it while this one computed
+        return stored
     return write_landscape(run, arrays, info)

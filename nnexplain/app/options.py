@@ -21,6 +21,7 @@ QUALITIES = {
     "4k": (3840, 2160, 60),
 }
 FORMATS = ("mp4", "webm", "gif", "png")
+MAX_SIDE = 7680
 # GIFs go into slides: keep them small enough to embed.
 GIF_MAX_WIDTH, GIF_MAX_FPS = 960, 15
 
@@ -42,8 +43,10 @@ class RenderOptions:
             )
         if self.sections and self.fmt not in ("mp4", "webm"):
             raise NnexplainError(f"--sections writes video clips: use --format mp4 or webm, not {self.fmt}")
-        if self.resolution and any(side < 16 or side % 2 for side in self.resolution):
-            raise NnexplainError(f"--resolution {self.resolution[0]}x{self.resolution[1]}: both sides must be even and at least 16")
+        if self.resolution and any(side < 16 or side > MAX_SIDE or side % 2 for side in self.resolution):
+            raise NnexplainError(
+                f"--resolution {self.resolution[0]}x{self.resolution[1]}: both sides must be even, from 16 to {MAX_SIDE} (8K)"
+            )
 
     def size_and_rate(self) -> tuple[int, int, int]:
         width, height, fps = QUALITIES[self.quality]

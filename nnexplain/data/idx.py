@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from nnexplain.errors import DataError
+from nnexplain.inputs import MAX_FILE_BYTES, read_bytes
 
 __all__ = ["read_idx", "write_idx"]
 
@@ -29,18 +30,20 @@ _CODES = {dtype.newbyteorder("="): code for code, dtype in _DTYPES.items()}
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"IDX file not found: {path}") from None
-    except OSError as error:
-        raise DataError(f"cannot read IDX file {path}: {error.strerror}") from None
+    raw = read_bytes(path, "IDX file")
     if raw[:2] != b"\x1f\x8b":
         return raw
+    # Inflate at most the size limit: a small "gzip bomb" is refused before it fills memory.
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
-        return gzip.decompress(raw)
-    except (EOFError, OSError, zlib.error):
+        data = inflater.decompress(raw, MAX_FILE_BYTES + 1)
+    except zlib.error:
         raise DataError(f"{path} is a truncated or corrupt gzip file; download it again") from None
+    if len(data) > MAX_FILE_BYTES or inflater.unconsumed_tail:
+        raise DataError(f"{path} inflates to more than {MAX_FILE_BYTES / 2**30:g} GiB; an IDX file of MNIST is far smaller")
+    if not inflater.eof:
+        raise DataError(f"{path} is a truncated or corrupt gzip file; download it again")
+    return data
 
 
 def read_idx(path: str | Path, ndim: int | None = None) -> np.ndarray:

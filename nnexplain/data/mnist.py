@@ -26,7 +26,7 @@ CLASSES = tuple(str(digit) for digit in range(10))
 
 def _find(directory: Path, stem: str) -> Path:
     for name in (f"{stem}.gz", stem, stem.replace("-idx", ".idx")):
-        if (directory / name).is_file():
+        if (directory / name).exists():  # a FIFO or device too: reading it says what it is
             return directory / name
     raise DataError(f"{directory} has no {stem}[.gz]; --data-dir needs the four standard MNIST IDX files")
 
@@ -39,6 +39,11 @@ def _load_pair(directory: Path, prefix: str) -> tuple[np.ndarray, np.ndarray]:
             f"{directory}: {prefix} images {images.shape} and labels {labels.shape} do not match "
             "(expected N×28×28 images and N labels)"
         )
+    if len(images) == 0:
+        raise DataError(f"{directory}: the {prefix} files hold no images")
+    outside = labels[(labels < 0) | (labels > 9)]
+    if len(outside):
+        raise DataError(f"{directory}: the {prefix} labels include {int(outside[0])}; MNIST labels are the digits 0 to 9")
     return images, labels
 
 

@@ -120,12 +120,20 @@ def load_toy2d(
     n_val: int = 400,
     grid_lines: int = GRID_LINES,
     grid_points: int = GRID_POINTS,
+    label_noise: float = 0.0,
 ) -> Dataset:
-    """Data set ``name`` with balanced classes, always the same points for the same sizes."""
+    """Data set ``name`` with balanced classes, always the same points for the same sizes.
+
+    ``label_noise``: the fraction of *training* labels flipped (validation stays clean,
+    so it measures the real pattern), chosen by a generator of its own: the points
+    are the same with or without it.
+    """
     if name not in GENERATORS:
         raise DataError(f"unknown 2-D data set {name!r}; choose one of: {', '.join(GENERATORS)}")
     if min(n_train, n_val) < 2 or grid_lines < 2 or grid_points < 2:
         raise DataError(f"{name}: n_train, n_val, grid_lines and grid_points must each be at least 2")
+    if not 0 <= label_noise < 0.5:
+        raise DataError(f"{name}: label_noise is the fraction of training labels flipped, from 0 up to (not including) 0.5")
     rng = np.random.default_rng(GENERATION_SEEDS[name])
     parts = []
     for size in (n_train, n_val):  # one generator, two draws: both halves exactly balanced
@@ -133,6 +141,13 @@ def load_toy2d(
         order = rng.permutation(size)
         parts.append((x[order].astype(np.float32), y[order]))
     (x_train, y_train), (x_val, y_val) = parts
+    source, extra = SOURCES[name], {}
+    if label_noise:
+        flipped = np.random.default_rng(GENERATION_SEEDS[name] + 1).permutation(n_train)[: round(label_noise * n_train)]
+        y_train = y_train.copy()
+        y_train[flipped] = 1 - y_train[flipped]
+        source += f"; {len(flipped)} of {n_train} training labels flipped"
+        extra["label_noise"] = label_noise
     return Dataset(
         name=name,
         task="classify",
@@ -142,6 +157,10 @@ def load_toy2d(
         y_val=y_val,
         input_shape=(2,),
         classes=CLASSES[name],
-        source=SOURCES[name],
-        extra={"generation_seed": GENERATION_SEEDS[name], "warp_grid": warp_grid_spec(np.concatenate([x_train, x_val]), grid_lines, grid_points)},
+        source=source,
+        extra={
+            "generation_seed": GENERATION_SEEDS[name],
+            "warp_grid": warp_grid_spec(np.concatenate([x_train, x_val]), grid_lines, grid_points),
+            **extra,
+        },
     )

@@ -17,8 +17,8 @@ The arrays (computed by :mod:`nnexplain.geometry.descent`)::
 and the manifest's ``landscape`` entry holds the facts: the file, the grid, the data
 subset, the explained variance, the seconds it took, the chosen weight and its gradient.
 
-It is written like everything in a run: the file to a temporary name renamed into
-place, then the manifest. A recorded landscape is never rewritten. Only a complete
+It is written like everything in a run, under the run's lock: the file to a temporary
+name renamed into place, then the manifest. A recorded landscape is never rewritten. Only a complete
 run with at least three snapshots has one (:func:`landscape_refusal` says why not).
 """
 
@@ -31,7 +31,9 @@ from typing import Any
 import numpy as np
 
 from nnexplain.errors import RunError
+from nnexplain.inputs import read_bytes
 from nnexplain.run.directory import Run, atomic_write, load_run, update_manifest
+from nnexplain.run.staging import run_lock
 
 __all__ = ["LANDSCAPE_FILE", "MIN_SNAPSHOTS", "Landscape", "has_landscape", "landscape_refusal", "read_landscape", "write_landscape"]
 
@@ -84,23 +86,23 @@ def read_landscape(run: Run) -> Landscape:
 
     entry = run.manifest["landscape"]
     path = run.path / entry["file"]
+    data = read_bytes(path, "run file", RunError)
     try:
-        arrays = load(path.read_bytes())
-    except FileNotFoundError:
-        raise RunError(f"run file {path} is missing; copy the run whole") from None
+        arrays = load(data)
     except Exception as error:  # safetensors raises its own error types for bad bytes
         raise RunError(f"run file {path} is corrupt ({str(error).splitlines()[0]})") from None
     return Landscape(arrays, entry)
 
 
 def write_landscape(run: Run, arrays: dict[str, np.ndarray], info: dict[str, Any]) -> Run:
-    """Store a landscape in ``run``'s directory (file first, manifest last); returns the run reloaded."""
+    """Store a landscape in ``run``'s directory (file first, manifest last), holding the run's lock
+    (waiting for another writer); returns the run reloaded."""
     from safetensors.numpy import save
 
-    current = load_run(run.path)  # another process may have stored one meanwhile
-    if has_landscape(current):
-        raise RunError(f"run {run.path} already holds its loss landscape; a recorded landscape is never rewritten")
-    contiguous = {name: np.ascontiguousarray(value) for name, value in arrays.items()}
-    atomic_write(run.path / LANDSCAPE_FILE, save(contiguous, metadata={"format": "nnexplain-landscape"}))
-    update_manifest(run.path, landscape={"file": LANDSCAPE_FILE, **info})
+    with run_lock(run.path, wait=True):
+        if has_landscape(load_run(run.path)):  # another process may have stored one meanwhile
+            raise RunError(f"run {run.path} already holds its loss landscape; a recorded landscape is never rewritten")
+        contiguous = {name: np.ascontiguousarray(value) for name, value in arrays.items()}
+        atomic_write(run.path / LANDSCAPE_FILE, save(contiguous, metadata={"format": "nnexplain-landscape"}))
+        update_manifest(run.path, landscape={"file": LANDSCAPE_FILE, **info})
     return load_run(run.path)

@@ -12,6 +12,7 @@ from typing import Mapping
 import numpy as np
 
 from nnexplain.errors import NnexplainError
+from nnexplain.inputs import MAX_PARAMETERS
 
 __all__ = ["mlp_params", "layer_sizes", "weight_names"]
 
@@ -45,6 +46,15 @@ def mlp_params(tensors: Mapping[str, np.ndarray], source: str = "weights") -> Pa
             )
     if not weights:
         raise NnexplainError(f"{source}: no '*.weight' tensors found; expected Linear layers of an MLP")
+    for name, value in tensors.items():
+        kind = np.asarray(value).dtype
+        if not (np.issubdtype(kind, np.floating) or np.issubdtype(kind, np.integer)):
+            raise NnexplainError(f"{source}: tensor {name!r} holds {kind} values; weights are real numbers (float32)")
+    count = sum(int(np.size(value)) for value in tensors.values())
+    if count > MAX_PARAMETERS:
+        raise NnexplainError(
+            f"{source}: the network has {count:,} parameters; nnexplain draws networks of up to {MAX_PARAMETERS:,}"
+        )
     params = []
     for name in weights:
         bias_name = name[: -len("weight")] + "bias"

@@ -34,11 +34,12 @@ import numpy as np
 from nnexplain.data import LOADERS, Dataset, load_dataset
 from nnexplain.data.toy2d import warp_grid_spec
 from nnexplain.errors import DataError, NnexplainError
+from nnexplain.inputs import read_bytes, regular_file
 from nnexplain.run import create_run, update_manifest, write_mistakes, write_snapshot
 from nnexplain.run.contents import STANDARD_CONTENTS
 from nnexplain.run.forward import forward_trace
 from nnexplain.run.snapshot import snapshot_tensors
-from nnexplain.run.staging import StagedDirectory
+from nnexplain.run.staging import StagedDirectory, check_place
 from nnexplain.run.weights import Params, layer_sizes, mlp_params, weight_names
 from nnexplain.train.probe import mistake_indices, probe_indices
 from nnexplain.train.recipes import TrainConfig
@@ -60,6 +61,7 @@ _EVALUATION_CHUNK = 8192
 
 def detect_format(path: Path) -> str:
     """``"torch"``, ``"safetensors"`` or ``"npz"``, from the file's bytes; raises for anything else."""
+    regular_file(path, "weights file", NnexplainError)
     with open(path, "rb") as handle:
         head = handle.read(9)
     size = path.stat().st_size
@@ -128,15 +130,33 @@ def _read_torch(path: Path) -> dict[str, np.ndarray]:
                 f"{path}: entry {name!r} is not a tensor (it is {type(value).__name__}); "
                 "expected a bare model.state_dict() of Linear weights and biases"
             )
+        odd = _odd_tensor(value)
+        if odd:
+            raise NnexplainError(f"{path}: tensor {name!r} is {odd}; save the model's plain (dense, real) float weights")
         tensor = value.detach().cpu()
         arrays[str(name)] = (tensor.float() if tensor.is_floating_point() else tensor).numpy()
     return arrays
 
 
+def _odd_tensor(tensor) -> str | None:
+    """What makes a tensor other than a plain dense real array, if anything."""
+    import torch
+
+    if tensor.is_sparse or tensor.layout != torch.strided:
+        return f"sparse (layout {tensor.layout})"
+    if tensor.is_meta:
+        return "a meta tensor (it has a shape but no values)"
+    if tensor.is_quantized:
+        return f"quantized ({tensor.dtype})"
+    if tensor.is_complex():
+        return f"complex ({tensor.dtype})"
+    return None
+
+
 def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
     from safetensors.numpy import load
 
-    data = path.read_bytes()
+    data = read_bytes(path, "weights file", NnexplainError)
     try:
         arrays = load(data)
     except KeyError as error:  # safetensors.numpy has no numpy type for this dtype
@@ -166,9 +186,8 @@ def read_tensors(path: str | Path) -> tuple[dict[str, np.ndarray], str]:
 def _load_data(spec: str) -> Dataset:
     if spec in LOADERS:
         return load_dataset(spec)
-    if spec.endswith(".npz") or Path(spec).is_file():
-        if not Path(spec).is_file():
-            raise DataError(f"--data {spec}: no such file")
+    if spec.endswith(".npz") or Path(spec).exists():
+        regular_file(spec, "--data file")
         from nnexplain.data.npzfile import load_npz_dataset
 
         return load_npz_dataset(spec)
@@ -245,8 +264,7 @@ def import_weights(
     weights, out = Path(weights), Path(out)
     if activation not in ("sigmoid", "tanh", "relu", "identity"):
         raise NnexplainError(f"unknown activation {activation!r}; choose sigmoid, tanh, relu or identity (none)")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise NnexplainError(f"{out} is not empty; choose another --out, or remove the run in it first")
+    check_place(out, replace=False)  # before anything slow; checked again, locked, when the run goes in
     tensors, fmt = read_tensors(weights)
     params = mlp_params(tensors, source=weights.name)
     sizes = layer_sizes(params)

@@ -2,7 +2,8 @@
 
 One explicit loop: the whole data set sits on the device, each epoch is a fresh
 permutation cut into mini-batches, and a :class:`~nnexplain.train.recorder.Recorder`
-takes a snapshot on the epochs :func:`~nnexplain.run.schedule.snapshot_epochs` picks.
+takes a snapshot on the epochs :func:`~nnexplain.run.schedule.snapshot_epochs` picks,
+and logs the loss of every step and the metrics of every epoch in between.
 When training ends, the validation items the final network gets wrong are recorded
 once, beside the probe set.
 """
@@ -137,9 +138,12 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
     started = time.perf_counter()
 
     def finish_epoch(epoch: int, train_metrics: dict[str, float]) -> None:
+        if not all(torch.isfinite(parameter).all() for parameter in model.parameters()):
+            _diverged(recorder, config, epoch, epoch * batches_per_epoch, "a weight became NaN or infinite")
         model.eval()
         metrics = {**train_metrics, **_evaluate(model, dataset.task, x_val, y_val, "val")}
         model.train()
+        recorder.log_epoch(epoch, metrics)
         if epoch in record_at:
             recorder.snapshot(epoch, metrics, step=epoch * batches_per_epoch)
         if on_epoch:
@@ -148,16 +152,19 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
     finish_epoch(0, _evaluate(model, dataset.task, x_train, y_train, "train"))
     for epoch in range(1, config.epochs + 1):
         order = torch.randperm(len(x_train), generator=generator, device=device)
-        for start in range(0, len(x_train), batch_size):
+        for number, start in enumerate(range(0, len(x_train), batch_size), start=1):
             batch = order[start : start + batch_size]
             inputs = x_train[batch]
             if config.augment_shift:
                 inputs = _shift_images(inputs, dataset.input_shape, config.augment_shift, generator)
             loss = _loss(dataset.task, model(inputs), y_train[batch])
+            if not torch.isfinite(loss):  # stop at the first bad step; the snapshots so far stay
+                _diverged(recorder, config, epoch, (epoch - 1) * batches_per_epoch + number, f"the loss became {loss.item()}")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             scheduler.step()
+            recorder.log_step(loss)
         finish_epoch(epoch, _evaluate(model, dataset.task, x_train, y_train, "train"))
 
     if dataset.task == "classify":
@@ -166,3 +173,12 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
         recorder.record_mistakes(dataset.x_val[wrong], dataset.y_val[wrong])
     recorder.finish(wall_seconds=round(time.perf_counter() - started, 3))
     return Path(out)
+
+
+def _diverged(recorder: Recorder, config: TrainConfig, epoch: int, step: int, what: str) -> None:
+    """Mark the run as diverged (its snapshots so far stay readable) and stop with one line."""
+    recorder.finish(status="diverged", diverged_at={"epoch": epoch, "step": step})
+    raise NnexplainError(
+        f"training diverged at epoch {epoch}, step {step}: {what}; the {len(recorder.epochs)} snapshots before it "
+        f"are kept in {recorder.out}. Try a smaller --lr (it was {config.lr:g})"
+    )

@@ -8,6 +8,11 @@
             train_one_epoch(model)
             recorder.snapshot(epoch=epoch, metrics={"val_acc": evaluate(model)})
 
+Inside an epoch, ``recorder.log_step(loss)`` after each optimiser step records the
+step's loss, and ``recorder.log_epoch(epoch, metrics)`` the metrics of epochs with no
+snapshot; each snapshot writes what was logged since the previous one
+(:mod:`nnexplain.run.history`), so a run killed mid-training keeps it.
+
 ``nnexplain train`` records through this same class, so a run written from a
 user's loop cannot be told apart from one it trained. The model must be a plain
 MLP: its state dict holds only Linear weights and biases, in order (an
@@ -17,6 +22,7 @@ MLP: its state dict holds only Linear weights and biases, in order (an
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +33,7 @@ from nnexplain.errors import NnexplainError
 from nnexplain.run import create_run, update_manifest, write_mistakes, write_snapshot
 from nnexplain.run.contents import STANDARD_CONTENTS, Content
 from nnexplain.run.forward import ACTIVATIONS
+from nnexplain.run.history import HistoryLog
 from nnexplain.run.snapshot import snapshot_tensors
 from nnexplain.run.weights import layer_sizes, mlp_params
 
@@ -43,11 +50,23 @@ def _numpy(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
-def _metric(name: str, value: Any) -> float:
+def _losses(values: list[Any]) -> np.ndarray:
+    """Logged step losses as float32, tensors converted in one transfer (kept as they are, NaN included:
+    they go into a safetensors file, not the JSON manifest)."""
+    if all(hasattr(value, "detach") for value in values):
+        import torch
+
+        return torch.stack([value.reshape(()) for value in values]).float().cpu().numpy()
+    return np.array([float(_numpy(value).reshape(-1)[0]) for value in values], np.float32)
+
+
+def _metric(name: str, value: Any) -> float | None:
+    """One number; NaN and infinities are recorded as null (the manifest is strict JSON)."""
     array = _numpy(value)
     if array.size != 1:
         raise NnexplainError(f"metric {name!r} holds {array.size} values; a metric is one number")
-    return float(array.item())
+    number = float(array.item())
+    return number if math.isfinite(number) else None
 
 
 def _infer_activation(model: Any, given: str | None) -> str:
@@ -183,6 +202,7 @@ class Recorder:
         seed: int | None = None,
         device: str | None = None,
         contents: tuple[Content, ...] = STANDARD_CONTENTS,
+        loss_every: int = 1,
         **fields: Any,
     ):
         import torch
@@ -210,9 +230,12 @@ class Recorder:
             "status": "training",
             "seed": torch.initial_seed() if seed is None else seed,
             "device": device or parameter.device.type,
+            "step_loss_every": int(loss_every),
             **fields,
         }
+        self.history = HistoryLog(every=loss_every)
         self._started = time.perf_counter()
+        self.epochs: list[int] = []  # recorded so far
         create_run(self.out, self.manifest, self.probe)
 
     def snapshot(
@@ -221,11 +244,26 @@ class Recorder:
         """Record the model as it is now, as the state after ``epoch`` epochs (0 = initialisation).
 
         ``metrics`` values may be floats or one-element tensors; ``step`` is the
-        number of optimiser steps so far, when known.
+        number of optimiser steps so far (by default, the steps logged with :meth:`log_step`,
+        when there were any). The steps and epochs logged since the previous snapshot
+        are written beside it.
         """
         tensors = snapshot_tensors(model_params(self.model), self.manifest, self.probe["inputs"], self.contents)
         clean = {key: _metric(key, value) for key, value in (metrics or {}).items()}
-        write_snapshot(self.out, int(epoch), tensors, clean, step=step, **fields)
+        self.history.epoch(epoch, clean)
+        if step is None and self.history.steps_done:
+            step = self.history.steps_done
+        write_snapshot(self.out, int(epoch), tensors, clean, history=self.history.part(_losses), step=step, **fields)
+        self.history.clear()
+        self.epochs.append(int(epoch))
+
+    def log_step(self, loss: Any) -> None:
+        """Record the loss of one optimiser step (a float or a one-element tensor; it is read at the next snapshot)."""
+        self.history.step(loss.detach() if hasattr(loss, "detach") else loss)
+
+    def log_epoch(self, epoch: int, metrics: dict[str, Any]) -> None:
+        """Record the metrics of a finished epoch that gets no snapshot; the next snapshot writes them."""
+        self.history.epoch(epoch, {key: _metric(key, value) for key, value in metrics.items()})
 
     def record_mistakes(self, inputs: Any, labels: Any) -> None:
         """Record, once and at the end, validation items the final network gets wrong.
@@ -238,10 +276,10 @@ class Recorder:
         arrays, _ = _probe_arrays(inputs, labels)
         write_mistakes(self.out, arrays)
 
-    def finish(self, **fields: Any) -> None:
-        """Mark the run complete; fields such as ``wall_seconds`` go into the manifest."""
+    def finish(self, status: str = "complete", **fields: Any) -> None:
+        """Mark the run complete (or ``diverged``); fields such as ``wall_seconds`` go into the manifest."""
         fields.setdefault("wall_seconds", round(time.perf_counter() - self._started, 3))
-        update_manifest(self.out, status="complete", **fields)
+        update_manifest(self.out, status=status, **fields)
 
     def __enter__(self) -> "Recorder":
         return self

@@ -12,21 +12,32 @@ A scene never finds, trains or checks runs itself; the application floor does
 :class:`nnexplain.app.standalone.FromEnvironment`, for plain ``manim``.
 
 Scenes mark their teaching beats with :meth:`RunSceneMixin.beat`, which starts a
-manim section, so ``--sections`` can cut one clip per beat.
+manim section, so ``--sections`` can cut one clip per beat and a slide deck can
+pause at each. A beat carries a speaker note written from the run's facts (the
+scene passes its own, or :meth:`RunSceneMixin.beat_note` writes one) and says
+whether its clip is meant to loop (a spinning view).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
-from manim import ManimColor, Scene, ThreeDScene
+from manim import DR, BackgroundRectangle, ManimColor, Scene, ThreeDScene, VGroup
 
 from nnexplain.errors import RunError
-from nnexplain.mobjects.style import Theme
+from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 from nnexplain.scenes.base.runs import SceneRuns
 
-__all__ = ["RunSceneMixin", "RunScene", "RunThreeDScene"]
+__all__ = ["Beat", "RunSceneMixin", "RunScene", "RunThreeDScene"]
+
+
+@dataclass(frozen=True)
+class Beat:
+    name: str
+    note: str  # what the presenter reads in the speaker view (Markdown)
+    loop: bool = False  # the beat's clip repeats until the presenter moves on
 
 
 class RunSceneMixin:
@@ -35,6 +46,7 @@ class RunSceneMixin:
     theme: ClassVar[Theme] = Theme()
     runs: SceneRuns | None = None
     run: Run  # the main run, set in setup()
+    beat_log: list[Beat]  # the beats so far, set in setup()
 
     def bind(self, runs: SceneRuns) -> "RunSceneMixin":
         """Hand the scene the runs it draws; call before ``render()``."""
@@ -50,10 +62,36 @@ class RunSceneMixin:
                 "through a class that mixes in nnexplain.app.standalone.FromEnvironment"
             )
         self.run = self.runs.main
+        self.beat_log: list[Beat] = []
+        self.show_unfinished()
 
-    def beat(self, name: str) -> None:
-        """Start the teaching beat ``name`` (a manim section)."""
+    def show_unfinished(self) -> None:
+        """A run that did not complete is never drawn as if it had: a note stays on screen throughout."""
+        if self.run.unfinished is None:
+            return
+        note = label(self.run.unfinished, self.theme, 20, self.theme.highlight)
+        box = BackgroundRectangle(note, color=self.theme.background, fill_opacity=0.85, buff=0.08)
+        marker = VGroup(box, note).to_corner(DR, buff=0.1).set_z_index(100)
+        if isinstance(self, ThreeDScene):
+            self.add_fixed_in_frame_mobjects(marker)
+        self.add(marker)
+
+    def beat(self, name: str, note: str | None = None, loop: bool = False) -> None:
+        """Start the teaching beat ``name`` (a manim section), with its speaker note."""
+        self.beat_log.append(Beat(name, self.beat_note(name) if note is None else note, loop))
         self.next_section(name)
+
+    def beat_note(self, name: str) -> str:
+        """The note of a beat the scene wrote none for: the beat, and the facts of the run on screen."""
+        run = self.run
+        facts = [f"{run.recipe}: a {'-'.join(map(str, run.layers))} network, {run.activation} hidden layers"]
+        metrics, epochs = run.final_metrics, run.epochs[-1] if run.epochs else 0
+        trained = f" after {epochs} epochs" if epochs else ""
+        if "val_acc" in metrics:
+            facts.append(f"validation accuracy {100 * metrics['val_acc']:.1f}%{trained}")
+        elif "val_max_error" in metrics:
+            facts.append(f"largest validation error {metrics['val_max_error']:.3f}{trained}")
+        return f"{name[:1].upper()}{name[1:]}. " + "; ".join(facts) + "."
 
 
 class RunScene(RunSceneMixin, Scene):

@@ -1,0 +1,232 @@
+"""Slide decks for the lecture hall: offline reveal.js HTML, PowerPoint, several scenes in one deck.
+
+Every scene marks its teaching beats (:meth:`~nnexplain.scenes.base.run_scene.RunSceneMixin.beat`),
+each with a speaker note and whether it loops. :func:`slide_class` turns any scene
+class into a manim-slides ``Slide`` whose slides are those beats; :func:`write_deck`
+renders one or more scenes that way (in parallel processes when asked) and converts
+them with manim-slides' own converters:
+
+- HTML: its reveal.js template, with reveal.js served from the files vendored in
+  ``nnexplain/app/revealjs`` (copied next to the deck), so nothing is fetched when
+  the deck is built or opened; ``one_file`` inlines them, and the clips, into one file;
+- PPTX: its PowerPoint converter (python-pptx), one slide per beat with its clip
+  set to play on entry and the note in the notes pane.
+
+    from nnexplain.app.slides import slide_class
+    NeuronsSlides = slide_class(Neurons)     # a manim-slides Slide; bind runs before render()
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from nnexplain.app.catalog import SceneInfo, get_scene
+from nnexplain.app.options import RenderOptions
+from nnexplain.errors import NnexplainError
+from nnexplain.scenes.base.runs import SceneRuns
+
+__all__ = ["DeckPart", "assign_runs", "check_deck_format", "require_slides", "slide_class", "write_deck", "REVEALJS"]
+
+REVEALJS = Path(__file__).resolve().parent / "revealjs"  # reveal.js 6.0.1's dist files and licence
+DECK_FORMATS = ("html", "pptx")
+
+
+@dataclass(frozen=True)
+class DeckPart:
+    """One scene of a deck, with the runs it draws."""
+
+    info: SceneInfo
+    runs: SceneRuns
+
+
+def require_slides(fmt: str = "html") -> None:
+    try:
+        import manim_slides  # noqa: F401
+    except ImportError:
+        raise NnexplainError("slides need the optional extra: pip install 'nnexplain[slides]' (it installs manim-slides)") from None
+    if fmt == "pptx":
+        try:
+            import pptx  # noqa: F401
+        except ImportError:
+            raise NnexplainError("--format pptx needs python-pptx: pip install 'nnexplain[slides]'") from None
+
+
+def check_deck_format(fmt: str, one_file: bool) -> None:
+    if fmt not in DECK_FORMATS:
+        raise NnexplainError(f"unknown deck format {fmt!r}; choose html or pptx")
+    if one_file and fmt != "html":
+        raise NnexplainError("--one-file applies to HTML decks; a .pptx is one file already")
+
+
+def slide_class(scene_class: type, output_folder: Path | None = None) -> type:
+    """``scene_class`` as a manim-slides Slide: every beat is a slide, with its note and loop flag."""
+    from manim import Scene, ThreeDScene
+    from manim_slides import Slide, ThreeDSlide
+
+    base = ThreeDSlide if issubclass(scene_class, ThreeDScene) else Slide
+    folder = {} if output_folder is None else {"output_folder": Path(output_folder)}
+
+    def __init__(self, *args, **kwargs):
+        # Slide.__init__ only sets config["write_to_movie"], which manim 0.22 no longer has
+        # (its format setting replaced it); the init past it is manim-slides' own.
+        super(Slide, self).__init__(*args, **{**folder, **kwargs})
+
+    def next_section(self, name: str = "unnamed", *args, **kwargs):
+        # RunSceneMixin.beat() has just recorded the beat that starts here.
+        beat = self.beat_log[-1] if getattr(self, "beat_log", None) else None
+        if beat is None or beat.name != name:
+            return Slide.next_slide(self, name, *args, **kwargs)
+        return Slide.next_slide(self, name, *args, notes=beat.note, loop=beat.loop, **kwargs)
+
+    def render(self, *args, **kwargs):
+        # Slide.render wraps Scene.render in config changes manim 0.22 rejects
+        # (an infinite max_files_cached); caching is off in nnexplain renders anyway.
+        Scene.render(self, *args, **kwargs)
+        self._save_slides(use_cache=False, flush_cache=False, skip_reversing=self.skip_reversing)
+
+    attributes = {"__init__": __init__, "next_section": next_section, "render": render, "skip_reversing": True}
+    return type(f"{scene_class.__name__}Slides", (base, scene_class), attributes)
+
+
+def _render_part(part: DeckPart, options: RenderOptions, folder: Path) -> str:
+    """Render one scene as slides into ``folder``; returns the name manim-slides filed it under."""
+    from manim import tempconfig
+
+    logging.getLogger("manim-slides").setLevel(logging.WARNING)  # its per-slide INFO lines drown the output path
+    scene_class = slide_class(part.info.load_class(), folder)
+    with tempconfig(options.manim_config(folder / "media")):
+        scene = scene_class()
+        scene.bind(part.runs)
+        scene.render()
+        return str(scene)
+
+
+def write_deck(
+    parts: list[DeckPart], options: RenderOptions, out: Path, name: str, fmt: str = "html", one_file: bool = False, jobs: int = 1
+) -> Path:
+    """Render ``parts`` in order into one deck, ``out/NAME.html`` (with ``NAME_assets/``) or ``out/NAME.pptx``.
+
+    ``options`` sets the clips' size and rate (mp4, H.264 in yuv420p: what browsers and
+    PowerPoint play); ``jobs`` scenes render at once, each in its own process.
+    """
+    from manim_slides.present import get_scenes_presentation_config
+
+    check_deck_format(fmt, one_file)
+    if options.fmt != "mp4" or options.transparent:
+        raise NnexplainError("slide decks play mp4 clips (H.264); they take no other format or transparency")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{name}.", dir=out) as scratch:
+        folders = [Path(scratch) / f"part-{index}" for index in range(len(parts))]
+        if jobs > 1 and len(parts) > 1:
+            # A fresh interpreter per worker: manim's config is global to a process.
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(jobs, len(parts)), mp_context=context) as pool:
+                names = list(pool.map(_render_part, parts, [options] * len(parts), folders))
+        else:
+            names = [_render_part(part, options, folder) for part, folder in zip(parts, folders)]
+        configs = [get_scenes_presentation_config([scene], folder)[0] for scene, folder in zip(names, folders)]
+        built = Path(scratch) / "deck"
+        if fmt == "pptx":
+            target = _write_pptx(configs, built, name, options)
+        else:
+            target = _write_html(configs, built, name, one_file)
+        return _move_deck_into(built, target, out)
+
+
+def _write_pptx(configs, built: Path, name: str, options: RenderOptions) -> Path:
+    from manim_slides.convert import PowerPoint
+
+    width, height, _ = options.size_and_rate()
+    target = built / f"{name}.pptx"
+    PowerPoint(presentation_configs=configs, width=width, height=height).convert_to(target)
+    return target
+
+
+def _write_html(configs, built: Path, name: str, one_file: bool) -> Path:
+    from manim_slides.convert import RevealJS
+
+    assets = f"{name}_assets"
+    reveal = f"{assets}/reveal.js"  # relative to the deck, as the template writes {{ cdn_url }}/dist/...
+    target = built / f"{name}.html"
+    RevealJS(presentation_configs=configs, cdn_url=reveal, one_file=one_file).convert_to(target)
+    if one_file:
+        _inline_revealjs(target, reveal)
+    else:
+        shutil.copytree(REVEALJS, built / reveal)
+    return target
+
+
+def _inline_revealjs(deck: Path, reveal: str) -> None:
+    """Put the vendored reveal.js files into the deck itself, where the template links to them."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(deck.read_text(encoding="utf-8"), "html.parser")
+    for tag, attribute in (("link", "href"), ("script", "src")):
+        for element in soup.find_all(tag):
+            link = element.get(attribute) or ""
+            if not link.startswith(reveal + "/"):
+                continue
+            text = (REVEALJS / link[len(reveal) + 1 :]).read_text(encoding="utf-8")
+            inline = soup.new_tag("style" if tag == "link" else "script")
+            inline.string = text
+            element.replace_with(inline)
+    deck.write_text(str(soup), encoding="utf-8")
+
+
+def _move_deck_into(built: Path, target: Path, out: Path) -> Path:
+    """Rename the finished deck (and its assets folder) into ``out``, replacing an earlier deck of that name."""
+    for item in sorted(built.iterdir()):
+        destination = out / item.name
+        if destination.is_dir() and not destination.is_symlink():
+            retired = out / f".{item.name}.{os.getpid()}.old"
+            destination.rename(retired)
+            os.replace(item, destination)
+            shutil.rmtree(retired)
+        else:
+            os.replace(item, destination)
+    return out / target.name
+
+
+def assign_runs(scenes: list[str], run_values: tuple[str, ...], with_values: tuple[str, ...]) -> dict[str, tuple]:
+    """Which runs each scene of a deck was given on the command line: scene -> (main DIR or None, {role: DIR}).
+
+    ``--run SCENE=DIR`` (or a plain ``DIR`` when the deck has one scene) and
+    ``--with SCENE:ROLE=DIR`` (or ``ROLE=DIR`` for every scene in the deck that reads ROLE).
+    """
+    repeated = sorted({scene for scene in scenes if scenes.count(scene) > 1})
+    if repeated:
+        raise NnexplainError(f"scene {repeated[0]!r} is listed twice; a deck shows each scene once")
+    given: dict[str, tuple] = {scene: (None, {}) for scene in scenes}
+    in_deck = ", ".join(scenes)
+    for value in run_values:
+        scene, sep, path = value.partition("=")
+        if not sep:
+            if len(scenes) > 1:
+                raise NnexplainError(f"--run {value}: say which scene it is for, e.g. --run {scenes[0]}={value}")
+            scene, path = scenes[0], value
+        if scene not in given:
+            raise NnexplainError(f"--run {value}: scene {scene!r} is not in this deck ({in_deck})")
+        if not path:
+            raise NnexplainError(f"--run {value}: no run directory after '='")
+        given[scene] = (Path(path), given[scene][1])
+    for value in with_values:
+        target, sep, path = value.partition("=")
+        scene, colon, role = target.rpartition(":") if ":" in target else ("", "", target)
+        if not sep or not role or not path:
+            raise NnexplainError(f"--with {value}: expected [SCENE:]ROLE=DIR, e.g. relu-sine:linear=runs/sine-linear")
+        if colon and scene not in given:
+            raise NnexplainError(f"--with {value}: scene {scene!r} is not in this deck ({in_deck})")
+        readers = [scene] if colon else [s for s in scenes if any(spec.role == role for spec in get_scene(s).further)]
+        if not readers:
+            raise NnexplainError(f"--with {value}: no scene in this deck ({in_deck}) reads a {role!r} run")
+        for reader in readers:
+            get_scene(reader).further_run(role)  # refuses a role the scene does not read
+            given[reader][1][role] = Path(path)
+    return given

@@ -1,0 +1,92 @@
+"""A network drawn as TensorFlow Playground draws it: every neuron a small map of the input plane.
+
+Columns of square tiles, one per neuron (the inputs first, the output layer
+last), each showing that neuron's activation over the whole input plane, and
+between the columns one line per weight: blue for positive, red for negative,
+thicker for larger. :meth:`NeuronMapDiagram.show` repaints the tiles and the
+lines in place, so a scene can play it through snapshots frame by frame::
+
+    diagram = NeuronMapDiagram(run.layers, theme, xs, tile=0.55, top=2.5)
+    diagram.show(maps, params)          # maps: per layer (width, size, size); params: [(W, b), ...]
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from manim import LEFT, RIGHT, Group, Line, Rectangle, VGroup
+
+from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba
+from nnexplain.mobjects.style import Theme
+
+__all__ = ["NeuronMapDiagram"]
+
+MAX_EDGE_WIDTH = 6.0
+
+
+class NeuronMapDiagram(Group):
+    """Tiles for ``sizes`` (input width first) at the column x positions ``xs``, centred on ``centre_y``.
+
+    Each column is one image (its tiles stacked, transparent between them): the
+    renderer composites an image onto the whole frame, so one per column, not one
+    per neuron, keeps a frame cheap. :attr:`tiles` holds a square per neuron for
+    positions and highlights.
+    """
+
+    def __init__(self, sizes: Sequence[int], theme: Theme, xs: Sequence[float], tile: float, centre_y: float, gap: float, raster: int):
+        super().__init__()
+        self.theme, self.sizes, self.raster = theme, list(sizes), int(raster)
+        self.gap_pixels = max(1, round(raster * gap / tile))
+        self.tiles: list[VGroup] = []
+        self.columns: list[Heatmap] = []
+        self.frames = VGroup()
+        for size, x in zip(self.sizes, xs):
+            squares = VGroup()
+            for row in range(size):
+                y = centre_y + ((size - 1) / 2 - row) * (tile + gap)
+                squares.add(Rectangle(width=tile, height=tile).set_stroke(theme.neuron_stroke, 1).move_to([x, y, 0]))
+            self.tiles.append(squares)
+            self.frames.add(*squares)
+            blank = [np.zeros((raster, raster))] * size
+            column = Heatmap(self._column_rgba(blank, 1.0), squares.height, smooth=True).move_to(squares)
+            self.columns.append(column)
+        self.edges: list[VGroup] = []
+        for lower, upper in zip(self.tiles[:-1], self.tiles[1:]):
+            lines = VGroup()
+            for target in upper:
+                for source in lower:
+                    lines.add(Line(source.get_edge_center(RIGHT), target.get_edge_center(LEFT)).set_stroke(theme.muted, 1))
+            self.edges.append(lines)
+        self.add(*self.edges, self.frames, *self.columns)
+
+    def tile(self, layer: int, unit: int) -> Rectangle:
+        """The square of ``unit`` in ``layer`` (0: the inputs)."""
+        return self.tiles[layer][unit]
+
+    def _column_rgba(self, maps: Sequence[np.ndarray], scale: float) -> np.ndarray:
+        gap = np.zeros((self.gap_pixels, self.raster, 4), np.uint8)  # transparent
+        parts = []
+        for index, values in enumerate(maps):
+            if index:
+                parts.append(gap)
+            parts.append(diverging_rgba(values, scale, self.theme))
+        return np.concatenate(parts, axis=0)
+
+    def tile_pixels(self, layer: int, unit: int) -> np.ndarray:
+        """The pixels of one neuron's map inside its column's image."""
+        top = unit * (self.raster + self.gap_pixels)
+        return self.columns[layer].pixel_array[top : top + self.raster]
+
+    def show_maps(self, maps: Sequence[np.ndarray], scales: Sequence[float]) -> None:
+        """Repaint every tile: ``maps[layer]`` is (width, size, size), coloured on ``scales[layer]``."""
+        for column, layer_maps, scale in zip(self.columns, maps, scales):
+            column.show(self._column_rgba(layer_maps, scale))
+
+    def show_weights(self, params: Sequence[tuple[np.ndarray, np.ndarray]], largest: Sequence[float]) -> None:
+        """Colour each line by its weight's sign and size it by |w| against ``largest[layer]``."""
+        for lines, (weight, _), top in zip(self.edges, params, largest):
+            for line, w in zip(lines, np.asarray(weight).ravel()):  # row-major: target by target, sources inside
+                share = min(abs(float(w)) / top, 1.0) if top > 0 else 0.0
+                colour = self.theme.positive if w >= 0 else self.theme.negative
+                line.set_stroke(colour, width=0.4 + MAX_EDGE_WIDTH * share, opacity=0.25 + 0.7 * share)

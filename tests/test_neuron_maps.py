@@ -1,0 +1,69 @@
+"""neuron-maps: every tile is a torch forward pass of the stored weights on the same grid; every line a real weight."""
+
+import numpy as np
+import pytest
+import torch
+from manim import ManimColor
+
+import nnexplain
+from conftest import DATA, run_cli
+from frames import check_frame, render_for_test, render_last_frame
+from nnexplain.mobjects.heatmap import diverging_rgba
+from nnexplain.mobjects.style import Theme
+from nnexplain.run import load_run
+from test_cli import assert_user_error
+from test_training_scene import _torch_layers
+
+MOONS = DATA / "moons-overfit"
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    from nnexplain.scenes.neuron_maps import NeuronMaps
+
+    return render_for_test(NeuronMaps, MOONS, tmp_path_factory.mktemp("media"))
+
+
+def test_every_map_is_a_torch_forward_pass_on_the_same_grid(scene):
+    run = load_run(MOONS)
+    points = scene.raster.points
+    for keyframe, epoch in zip(scene.maps, run.epochs):
+        np.testing.assert_array_equal(keyframe[0].reshape(2, -1).T, points)  # the inputs' own maps
+        for ours, theirs in zip(keyframe[1:], _torch_layers(run, epoch, points)):
+            np.testing.assert_allclose(ours.reshape(len(ours), -1).T, theirs, rtol=1e-6, atol=1e-7)
+
+
+def test_the_last_frame_shows_the_last_snapshot(scene):
+    """Each tile's pixels are its final map on its layer's fixed scale; each line's colour is its weight's sign."""
+    theme = Theme()
+    for layer, (maps, scale) in enumerate(zip(scene.maps[-1], scene.scales)):
+        for unit, values in enumerate(maps):
+            np.testing.assert_array_equal(scene.diagram.tile_pixels(layer, unit), diverging_rgba(values, scale, theme))
+    assert scene.scales[1:-1] == [1.0, 1.0]  # tanh layers: one scale, ±1, for every neuron and snapshot
+    run = load_run(MOONS)
+    for lines, (weight, _), largest in zip(scene.diagram.edges, run.params(), scene.largest):
+        colours = [line.get_stroke_color().to_hex().upper() for line in lines]
+        expected = [ManimColor(theme.positive if w >= 0 else theme.negative).to_hex().upper() for w in weight.ravel()]
+        assert colours == expected
+        widths = np.array([line.get_stroke_width() for line in lines])
+        order = np.argsort(np.abs(weight.ravel()))
+        assert (np.diff(widths[order]) >= -1e-9).all()  # thicker lines carry larger weights
+        assert largest >= np.abs(weight).max()
+
+
+def test_layers_wider_than_eight_are_refused_in_one_line(tmp_path):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 9), torch.nn.Tanh(), torch.nn.Linear(9, 2))
+    run = load_run(MOONS)
+    with nnexplain.Recorder(model, out=tmp_path / "wide", probe=(run.probe["inputs"], run.probe["labels"]), dataset="moons") as recorder:
+        recorder.snapshot(epoch=0, metrics={"val_loss": 0.7})
+        recorder.snapshot(epoch=1, metrics={"val_loss": 0.6})
+    assert_user_error(run_cli("render", "neuron-maps", "--run", tmp_path / "wide"), "a layer of 9 units", "up to 8 wide")
+
+
+@pytest.mark.graphical
+def test_last_frame(request, tmp_path):
+    from nnexplain.scenes.neuron_maps import NeuronMaps
+
+    frame = render_last_frame(NeuronMaps, MOONS, tmp_path)
+    check_frame("neuron-maps", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")

@@ -1,0 +1,209 @@
+"""Slide decks in the programs lecturers present with: headless Chromium (no network) and LibreOffice."""
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from manim import Circle, Create, FadeOut, Rotate
+
+from browser import CHROMIUM, Browser
+from conftest import DATA, run_cli
+from test_cli import assert_user_error
+
+from nnexplain.app.catalog import get_scene, scene_info_of
+from nnexplain.app.options import RenderOptions
+from nnexplain.app.runs import resolve_runs
+from nnexplain.app.slides import DeckPart, write_deck
+from nnexplain.run import load_run
+from nnexplain.scenes import RunScene
+
+TINY = RenderOptions(resolution=(256, 144), fps=5)
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-impress)")
+
+RUNS = {"relu-square": DATA / "square-relu-3", "neurons": DATA / "mnist-sigmoid"}
+BEATS = {"relu-square": ["data", "hinges", "training", "piece by piece", "final error"]}
+
+
+def _never(recipe):
+    raise AssertionError(f"the test would train {recipe}")
+
+
+def _part(scene: str) -> DeckPart:
+    info = get_scene(scene)
+    return DeckPart(info, resolve_runs(info, RUNS[scene], default_run=_never))
+
+
+class Looping(RunScene):
+    """A three-beat scene whose middle beat is a spinning view, marked to loop."""
+
+    def construct(self):
+        circle = Circle()
+        self.beat("appear", note="A circle appears.")
+        self.play(Create(circle), run_time=0.6)
+        self.beat("spin", note="It **spins**, round and round.", loop=True)
+        self.play(Rotate(circle, 3.14159), run_time=0.6)
+        self.beat("leave")
+        self.play(FadeOut(circle), run_time=0.6)
+
+
+@pytest.fixture(scope="module")
+def lecture(tmp_path_factory):
+    """One HTML deck of two scenes, rendered in parallel, and its one-file twin."""
+    out = tmp_path_factory.mktemp("lecture")
+    parts = [_part("relu-square"), _part("neurons")]
+    deck = write_deck(parts, TINY, out / "deck", "lecture", jobs=2)
+    single = write_deck(parts[:1], TINY, out / "single", "relu-square", one_file=True)
+    return deck, single
+
+
+@pytest.fixture(scope="module")
+def powerpoint(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pptx")
+    looping = DeckPart(scene_info_of(Looping), resolve_runs(scene_info_of(Looping), DATA / "square-relu-3", default_run=_never))
+    return write_deck([_part("relu-square"), looping], TINY, out, "talk", fmt="pptx")
+
+
+def _slide_count(html: str) -> int:
+    return len(re.findall(r"<section\b", html))
+
+
+def test_the_html_deck_is_offline_and_ordered(lecture):
+    deck, _ = lecture
+    html = deck.read_text()
+    assert deck.name == "lecture.html"
+    live = re.sub(r"<!--.*?-->", "", html, flags=re.DOTALL)  # the template's commented-out examples load nothing
+    assert re.findall(r'(?:src|href)="(?!lecture_assets/|data:)([^"]*)"', live) == []  # no CDN: every file is beside it
+    assert (deck.parent / "lecture_assets" / "reveal.js" / "dist" / "reveal.js").is_file()
+    assert (deck.parent / "lecture_assets" / "reveal.js" / "LICENSE").read_text().startswith("Copyright (C) 2011")
+    assert _slide_count(html) == 5 + 13  # relu-square's beats, then neurons'
+    assert html.index("s0_") < html.index("s1_")  # the first scene's clips come first
+
+
+@needs_chromium
+def test_chromium_with_no_network_runs_the_deck_and_plays_the_first_clip(lecture, tmp_path):
+    deck, _ = lecture
+    with Browser.start(tmp_path) as browser:
+        browser.open(deck)
+        browser.wait_for("typeof Reveal !== 'undefined' && Reveal.isReady()")
+        assert browser.evaluate("Reveal.getTotalSlides()") == 18
+        _assert_first_clip_plays(browser)
+        notes = browser.evaluate("Reveal.getSlides().map(s => Reveal.getSlideNotes(s) || '')")
+        assert browser.remote_requests() == []
+    accuracy = f"{100 * load_run(RUNS['neurons']).final_metrics['val_acc']:.1f}%"
+    assert len(notes) == 18 and all(notes)
+    assert all(accuracy in note for note in notes[5:])  # neurons' notes give its run's accuracy
+    square = load_run(RUNS["relu-square"])
+    fit = f"largest validation error {square.final_metrics['val_max_error']:.3f} after {square.epochs[-1]} epochs"
+    assert notes[0] == f"<p>Data. square-relu-3: a 1-3-1 network, relu hidden layers; {fit}.</p>\n"  # Markdown, as shown
+
+
+@needs_chromium
+def test_the_one_file_deck_works_alone(lecture, tmp_path):
+    _, single = lecture
+    alone = tmp_path / "mailed" / "deck.html"
+    alone.parent.mkdir()
+    shutil.copy(single, alone)  # nothing beside it: no assets folder
+    live = re.sub(r"<!--.*?-->", "", alone.read_text(), flags=re.DOTALL)
+    assert "<script src=" not in live and 'rel="stylesheet"' not in live and "data:video/mp4;base64," in live
+    with Browser.start(tmp_path) as browser:
+        browser.open(alone)
+        browser.wait_for("typeof Reveal !== 'undefined' && Reveal.isReady()")
+        assert browser.evaluate("Reveal.getTotalSlides()") == 5
+        _assert_first_clip_plays(browser)
+        assert browser.remote_requests() == []
+
+
+def _assert_first_clip_plays(browser) -> None:
+    video = "document.querySelector('.slide-background.present video')"
+    browser.wait_for(f"{video} && {video}.readyState >= 2", seconds=20)
+    assert browser.evaluate(f"{video}.error") is None
+    browser.wait_for(f"{video}.currentTime > 0.3", seconds=20)  # it plays, on entry, by itself
+
+
+def test_the_powerpoint_deck_has_a_playing_clip_and_notes_per_beat(powerpoint):
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    presentation = Presentation(str(powerpoint))
+    slides = list(presentation.slides)
+    assert len(slides) == 5 + 3
+    for slide in slides:
+        movies = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.MEDIA]
+        assert len(movies) == 1
+        timing = slide.element.xpath(".//p:timing")
+        assert timing and timing[0].xpath(".//p:cond[@delay='0']")  # it plays on entry, no click
+        assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text
+    notes = [slide.notes_slide.notes_text_frame.text for slide in slides]
+    square = load_run(RUNS["relu-square"])
+    assert notes[0] == f"Data. square-relu-3: a 1-3-1 network, relu hidden layers; largest validation error {square.final_metrics['val_max_error']:.3f} after {square.epochs[-1]} epochs."
+    assert notes[5:] == ["A circle appears.", "It **spins**, round and round.", notes[7]]
+    loops = [bool(slide.element.xpath(".//p:cTn[@repeatCount='indefinite']")) for slide in slides]
+    assert loops == [False] * 6 + [True, False]  # only the spinning beat loops
+    with zipfile.ZipFile(powerpoint) as archive:
+        assert len([name for name in archive.namelist() if name.startswith("ppt/media/") and name.endswith(".mp4")]) == 8
+
+
+@needs_libreoffice
+def test_libreoffice_opens_the_powerpoint_deck(powerpoint, tmp_path):
+    done = subprocess.run(
+        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "pdf", "--outdir", str(tmp_path), str(powerpoint)],
+        capture_output=True, text=True, timeout=240,
+    )
+    pdf = tmp_path / "talk.pdf"
+    assert done.returncode == 0 and pdf.is_file(), done.stderr
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 8
+
+
+def test_a_looping_beat_loops_in_the_html_deck(tmp_path):
+    info = scene_info_of(Looping)
+    deck = write_deck([DeckPart(info, resolve_runs(info, DATA / "square-relu-3", default_run=_never))], TINY, tmp_path, "loop")
+    sections = re.findall(r"<section\b[^>]*>", deck.read_text())
+    assert ["data-background-video-loop" in section for section in sections] == [False, True, False]
+
+
+def test_the_cli_writes_a_three_scene_lecture(tmp_path):
+    result = run_cli(
+        "slides", "relu-square", "relu-sine", "neurons", "--out", tmp_path / "deck",
+        "--run", f"relu-square={DATA / 'square-relu-3'}", "--run", f"relu-sine={DATA / 'sine-relu'}",
+        "--with", f"linear={DATA / 'sine-linear'}", "--run", f"neurons={DATA / 'mnist-sigmoid'}",
+        env={"NNEXPLAIN_CACHE": str(tmp_path / "empty-cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    deck = Path(result.stdout.strip().splitlines()[-1])
+    assert deck == tmp_path / "deck" / "lecture.html"
+    assert _slide_count(deck.read_text()) == 5 + 7 + 13
+    assert not (tmp_path / "empty-cache").exists()  # every run was given: nothing trained
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["neurons", "flod"], "unknown scene 'flod'"),
+        (["neurons", "--run", f"fold={DATA / 'spiral'}"], "--run fold="),
+        (["neurons", "relu-square", "--run", str(DATA / "mnist-sigmoid")], "say which scene it is for"),
+        (["neurons", "neurons"], "scene 'neurons' is listed twice"),
+        (["neurons", "--with", "linear=x"], "no scene in this deck (neurons) reads a 'linear' run"),
+        (["relu-sine", "--with", "relu-sine:contrast=x"], "scene 'relu-sine' reads no 'contrast' run"),
+        (["neurons", "--format", "pptx", "--one-file"], "--one-file applies to HTML decks"),
+    ],
+)
+def test_deck_mistakes_are_one_line_and_exit_2(tmp_path, arguments, message):
+    result = run_cli("slides", *arguments, "--out", tmp_path / "deck", env={"NNEXPLAIN_CACHE": str(tmp_path / "cache")})
+    assert_user_error(result, message)
+    assert not (tmp_path / "deck").exists() and not (tmp_path / "cache").exists()
+
+
+def test_pptx_without_python_pptx_says_how_to_install(tmp_path):
+    blocker = tmp_path / "block" / "pptx"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('not installed')")
+    result = run_cli(
+        "slides", "relu-square", "--run", DATA / "square-relu-3", "--format", "pptx", "--out", tmp_path / "deck",
+        env={"PYTHONPATH": str(blocker.parent)},
+    )
+    assert_user_error(result, "--format pptx needs python-pptx: pip install 'nnexplain[slides]'")

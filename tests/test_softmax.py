@@ -1,0 +1,61 @@
+"""The softmax scene shows the run's own logits, and torch agrees with every number derived from them."""
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import torch_model
+from frames import check_frame, render_for_test, render_last_frame
+from nnexplain.geometry.softmax import logits_of, pick_confident, pick_uncertain, softmax_steps
+from nnexplain.run import load_run
+
+
+@pytest.fixture(params=["sigmoid_run", "relu_run"])
+def run(request):
+    return load_run(request.getfixturevalue(request.param))
+
+
+def test_the_logits_are_the_networks_own(run):
+    """The stored logits are what the stored weights give, in torch, for every probe item (mistakes included)."""
+    with torch.no_grad():
+        expected = torch_model(run)(torch.from_numpy(run.probe["inputs"])).double().numpy()
+    np.testing.assert_allclose(logits_of(run), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_probabilities_sum_to_one_and_are_torch_softmax(run):
+    stored = torch.from_numpy(run.tensors()["pre.2"]).double()
+    for index in range(len(stored)):
+        steps = softmax_steps(run, index)
+        assert steps.probabilities.sum() == pytest.approx(1.0, abs=1e-12)
+        np.testing.assert_allclose(steps.probabilities, torch.softmax(stored[index], 0).numpy(), rtol=1e-10, atol=1e-15)
+        np.testing.assert_allclose(steps.exponentials / steps.total, steps.probabilities, rtol=1e-9)
+
+
+def test_the_digits_are_the_surest_and_the_least_sure(run):
+    stored = torch.from_numpy(run.tensors()["pre.2"]).double()
+    entropy = torch.distributions.Categorical(logits=stored).entropy().numpy()
+    assert pick_uncertain(run) == int(np.argmax(entropy))
+    right = np.flatnonzero(stored.argmax(1).numpy() == run.probe["labels"])
+    assert pick_confident(run) == int(right[np.argmin(entropy[right])])
+
+
+def test_the_scene_shows_those_numbers_and_divides_the_same_logits_naively(sigmoid_run, tmp_path):
+    from nnexplain.scenes.softmax import Softmax
+
+    run = load_run(sigmoid_run)
+    scene = render_for_test(Softmax, sigmoid_run, tmp_path)
+    stored = run.tensors()["pre.2"]
+    entropy = torch.distributions.Categorical(logits=torch.from_numpy(stored).double()).entropy().numpy()
+    unsure = stored[int(np.argmax(entropy))].astype(np.float64)
+    np.testing.assert_array_equal(scene.shown["unsure"].logits, unsure)
+    np.testing.assert_allclose(scene.naive_values, unsure / unsure.sum(), rtol=1e-12)
+    assert scene.naive_texts == [f"{v:.2f}".replace("-", "−") for v in unsure / unsure.sum()]  # the numbers written over the bars
+    assert (scene.naive_values < 0).any()  # this run's unsure digit shows the failure the caption names
+
+
+@pytest.mark.graphical
+def test_last_frame(request, sigmoid_run, tmp_path):
+    from nnexplain.scenes.softmax import Softmax
+
+    frame = render_last_frame(Softmax, sigmoid_run, tmp_path)
+    check_frame("softmax", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")

@@ -1,0 +1,128 @@
+"""The training scene: regions from the stored weights (torch agrees), curves from the history, a real overfitting run."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import DATA, run_cli, torch_model
+from frames import check_frame, render_for_test, render_last_frame
+from nnexplain.geometry.learning import OVERFIT_MARGIN, divergence, training_points
+from nnexplain.geometry.regions import PlaneRaster, class_one_map, layer_maps
+from nnexplain.mobjects.heatmap import two_class_rgba
+from nnexplain.mobjects.style import Theme
+from nnexplain.run import load_run
+from test_cli import assert_user_error
+
+MOONS = DATA / "moons-overfit"
+MARGIN = 0.2  # the moons-overfit recipe's final validation loss ends at least this far above its minimum (measured: 0.39)
+
+
+def _torch_layers(run, epoch, points):
+    """Every layer's activation on ``points`` in torch: the answer key for the maps."""
+    model = torch_model(run, epoch).double()
+    activation = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "identity": lambda z: z}[run.activation]
+    x, outputs = torch.from_numpy(points), []
+    with torch.no_grad():
+        for index, linear in enumerate(model.linears):
+            x = linear(x)
+            x = torch.softmax(x, 1) if index == len(model.linears) - 1 else activation(x)
+            outputs.append(x.numpy())
+    return outputs
+
+
+@pytest.mark.parametrize("fixture", ["moons-overfit", "moons-relu", "spiral"])
+def test_maps_and_regions_are_a_torch_forward_pass_on_the_same_grid(fixture):
+    run = load_run(DATA / fixture)
+    raster = PlaneRaster.around(run.dataset["warp_grid"]["bounds"], 37)
+    for epoch in (run.epochs[0], run.epochs[-1]):
+        expected = _torch_layers(run, epoch, raster.points)
+        for ours, theirs in zip(layer_maps(run.params(epoch), run.activation, "softmax", raster), expected):
+            np.testing.assert_allclose(ours, theirs.T.reshape(ours.shape), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(class_one_map(run.params(epoch), run.activation, raster).ravel(), expected[-1][:, 1], rtol=1e-6, atol=1e-9)
+
+
+def test_the_raster_is_square_row_zero_on_top():
+    raster = PlaneRaster.around((0, 4, -1, 1), 5)
+    points = raster.points.reshape(5, 5, 2)
+    assert raster.bounds == (0, 4, -2, 2)
+    np.testing.assert_allclose(points[0, 0], [0, 2]) and np.testing.assert_allclose(points[-1, -1], [4, -2])
+    np.testing.assert_allclose(raster.to_unit(np.array([[0.0, -2.0], [4.0, 2.0]])), [[0, 0], [1, 1]])
+
+
+def test_the_overfitting_recipe_overfits(tmp_path):
+    """Trained for real: the final validation loss ends more than MARGIN above its minimum, training loss still falling."""
+    from nnexplain.train.loop import train
+    from nnexplain.train.recipes import get_recipe
+
+    config = get_recipe("moons-overfit").config.with_overrides(max_snapshots=2)
+    history = load_run(train(config, tmp_path / "run")).history
+    val, train_loss = history.metric("val_loss"), history.metric("train_loss")
+    best = int(np.argmin(val))
+    assert val[-1] - val[best] > MARGIN, (val[best], val[-1])
+    assert train_loss[-1] < train_loss[best] - 0.1
+    assert history.metric("val_acc").max() - history.metric("val_acc")[-1] > 0.1  # it gets worse on new points, too
+    found = divergence(history)
+    assert found is not None and found.epoch == history.epochs[best] and found.rise > OVERFIT_MARGIN * found.best_val_loss
+
+
+def test_the_training_points_are_the_runs():
+    run = load_run(MOONS)
+    x, y = training_points(run)
+    assert len(x) == run.dataset["train"] == 80
+    from nnexplain.data import load_dataset
+
+    clean = load_dataset("moons", n_train=80)
+    np.testing.assert_array_equal(x, clean.x_train)
+    assert (y != clean.y_train).sum() == 16  # 20% of the labels flipped, as the recipe says
+    shifted = json.loads((MOONS / "manifest.json").read_text())
+    shifted["config"]["dataset_options"]["n_train"] = 81  # a description that no longer matches its probe
+    assert training_points(type(run)(run.path, shifted)) is None
+
+
+def test_the_scene_draws_the_runs_numbers(tmp_path):
+    from nnexplain.scenes.training import Training
+
+    run = load_run(MOONS)
+    scene = render_for_test(Training, MOONS, tmp_path)
+    theme = Theme()
+    raster = scene.raster()
+    expected = _torch_layers(run, run.epochs[-1], raster.points)[-1][:, 1].reshape(raster.size, raster.size)
+    drawn = scene.keyframes[-1].astype(int)
+    assert np.abs(drawn - two_class_rgba(expected, theme, strength=0.32).astype(int)).max() <= 1
+    assert np.array_equal(scene.panel.pixel_array, scene.keyframes[-1])  # it ends on the last snapshot
+    history = run.history
+    chart = scene.loss_chart
+    val = history.metric("val_loss")
+    anchors = np.asarray(scene.curves["val_loss"].get_anchors())[:, :2]
+    np.testing.assert_allclose(anchors[0], chart.at(history.epochs[0], val[0])[:2], atol=1e-9)
+    np.testing.assert_allclose(anchors[-1], chart.at(history.epochs[-1], val[-1])[:2], atol=1e-9)
+    assert scene.shown_epoch == 1 and scene.divergence.epoch == history.epochs[np.argmin(val)]
+
+
+def test_a_run_without_history_still_renders(tmp_path, sigmoid_run):
+    from nnexplain.scenes.training import Training
+
+    scene = render_for_test(Training, sigmoid_run, tmp_path)
+    assert not hasattr(scene, "shown_epoch") and scene.divergence is None
+
+
+def test_an_imported_run_is_refused_in_one_line(tmp_path):
+    run = load_run(MOONS)
+    weights = {f"{i}.weight": torch.from_numpy(w) for i, (w, _) in enumerate(run.params())}
+    weights.update({f"{i}.bias": torch.from_numpy(b) for i, (_, b) in enumerate(run.params())})
+    torch.save(dict(sorted(weights.items())), tmp_path / "moons.pt")
+    assert run_cli("import", tmp_path / "moons.pt", "--activation", "tanh", "--data", "moons", "--out", tmp_path / "imported").returncode == 0
+    for scene in ("training", "neuron-maps"):
+        assert_user_error(run_cli("render", scene, "--run", tmp_path / "imported"), f"scene '{scene}' cannot draw", "imported from a weights file", "at least 2 snapshots")
+
+
+@pytest.mark.graphical
+@pytest.mark.parametrize("fixture", ["moons-overfit", "mnist-sigmoid"])
+def test_last_frame(request, fixture, tmp_path):
+    from nnexplain.scenes.training import Training
+
+    frame = render_last_frame(Training, DATA / fixture, tmp_path)
+    check_frame(f"training-{fixture}", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
