@@ -41,6 +41,7 @@ FIXTURES = {
     "moons-overfit": lambda: get_recipe("moons-overfit").config.with_overrides(
         max_snapshots=8, device="cpu", dataset_options={**get_recipe("moons-overfit").config.dataset_options, "grid_lines": 5, "grid_points": 20}
     ),
+    "chain": lambda: get_recipe("chain").config.with_overrides(max_snapshots=8),
 }
 
 

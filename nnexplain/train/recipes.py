@@ -170,6 +170,11 @@ RECIPES: dict[str, Recipe] = {
             "2-8-8-2 tanh net on 80 two-moons points, 20% of their labels flipped: it memorises them and overfits",
             _moons_overfit(),
         ),
+        Recipe(
+            "chain",
+            "1-1-1-1 sigmoid network, one neuron per layer, fitting a step on [-2, 2] from 32 points (the chain rule's network)",
+            _full_batch("chain", "step", (1, 1), "sigmoid", epochs=2000, lr=0.1, seed=0, dataset_options={"train": 32, "val": 101}),
+        ),
     ]
 }
 
