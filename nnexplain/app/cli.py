@@ -128,7 +128,7 @@ def info(run_dir) -> None:
 
 @cli.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@_user_errors
+@user_errors
 def landscape(run_dir) -> None:
     """Compute RUN_DIR's loss landscape once and store it in the run (descent reads it)."""
     from nnexplain.app.landscape import ensure_landscape

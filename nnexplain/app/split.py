@@ -112,13 +112,12 @@ def plan_scene(info: SceneInfo, runs: SceneRuns, options: RenderOptions, media: 
 
 
 def _timing(scene_class: type) -> type:
-    """``scene_class`` recording each animation's duration (skipped animations advance the renderer's clock)."""
+    """``scene_class`` recording each animation's run time, drawn or skipped alike (manim's ``duration``)."""
 
     class Timed(scene_class):
         def play(self, *args, **kwargs):
-            before = self.renderer.time
             super().play(*args, **kwargs)
-            self.__dict__.setdefault("_split_durations", []).append(self.renderer.time - before)
+            self.__dict__.setdefault("_split_durations", []).append(float(self.duration))
 
     Timed.__name__ = scene_class.__name__
     Timed.__qualname__ = scene_class.__qualname__
@@ -152,9 +151,10 @@ def render_part(info: SceneInfo, runs: SceneRuns, options: RenderOptions, span: 
         seen["plays"] = scene.renderer.num_plays
 
     settings = {**options.manim_config(media), "from_animation_number": start, "upto_animation_number": stop - 1, "save_sections": False}
-    _run(info, runs, settings, collect, scene_class)
+    scene = _run(info, runs, settings, collect, _timing(scene_class or info.load_class()))
     files = seen["files"][start:stop]
-    if seen["plays"] != stop or len(files) != stop - start or any(file is None for file in files) or not _same_beats(seen["beats"], plan, stop):
+    same_story = tuple(_durations(scene)[:stop]) == plan.durations[:stop] and _same_beats(seen["beats"], plan, stop)
+    if seen["plays"] != stop or len(files) != stop - start or any(file is None for file in files) or not same_story:
         raise NotDeterministic(f"animations {start}-{stop - 1} came out differently in another process")
     out.mkdir(parents=True, exist_ok=True)
     copies = []
@@ -185,8 +185,8 @@ def join_parts(info: SceneInfo, runs: SceneRuns, options: RenderOptions, plan: P
 
     def inject(scene) -> None:
         writer = scene.renderer.file_writer
-        if len(writer.partial_movie_files) != plan.count:
-            raise NotDeterministic("the scene played a different number of animations when joining")
+        if len(writer.partial_movie_files) != plan.count or tuple(_durations(scene)) != plan.durations:
+            raise NotDeterministic("the scene's animations came out differently when joining")
         writer.partial_movie_files[:] = files
         at = 0
         for section in writer.sections:
@@ -195,7 +195,7 @@ def join_parts(info: SceneInfo, runs: SceneRuns, options: RenderOptions, plan: P
             at += size
 
     settings = {**options.manim_config(media), "from_animation_number": SKIP_ALL}
-    return _run(info, runs, settings, inject, scene_class)
+    return _run(info, runs, settings, inject, _timing(scene_class or info.load_class()))
 
 
 def record_whole(info: SceneInfo, runs: SceneRuns, options: RenderOptions, media: Path, record: dict, scene_class: type | None = None):

@@ -60,7 +60,9 @@ def formula(typst: str, theme: Theme, size: float = 36, tex: str | None = None, 
     """A formula from Typst source (or LaTeX, when asked for and available)."""
     if tex is not None and os.environ.get("NNEXPLAIN_TEX") == "1" and shutil.which("latex"):
         return _drop_svg_sources(MathTex(tex, font_size=size, color=color or theme.text))
-    return _drop_svg_sources(MathTypst(typst, font_size=size, color=color or theme.text))
+    # No SVG cache: manim 0.22 gives a cached MathTypst its strokes (fraction bars) at the SVG's raw width, a
+    # fresh one at a width scaled to its size, so a formula drawn twice in a process would not look the same.
+    return _drop_svg_sources(MathTypst(typst, font_size=size, color=color or theme.text, use_svg_cache=False))
 
 
 def fmt_count(value: int) -> str:
