@@ -129,14 +129,14 @@ class Fickle(RunScene):
     """A scene whose construct() differs from process to process: it must not be split."""
 
     def construct(self):
-        from manim import Circle, Create, FadeOut
+        from manim import RIGHT, Circle, Create, FadeOut
 
         circle = Circle()
         self.beat("one")
         self.play(Create(circle), run_time=0.4)
         self.beat("two")
         for _ in range(1 + os.getpid() % 3):  # another process, another count
-            self.play(circle.animate.shift(0.1 * (1, 0, 0)), run_time=0.2)
+            self.play(circle.animate.shift(0.1 * RIGHT), run_time=0.2)
         self.beat("three")
         self.play(FadeOut(circle), run_time=0.4)
 
