@@ -108,19 +108,13 @@ def warp_figure(repeats: int, default_run: DefaultRun) -> dict:
 
 
 def landscape_figure(repeats: int, default_run: DefaultRun) -> dict:
-    """Seconds to compute the loss landscape of the mnist run (when this nnexplain computes landscapes)."""
-    try:
-        from nnexplain.geometry import landscape
-    except ImportError:
-        return {"mnist_landscape_seconds": None}
+    """Seconds to compute the loss landscape of the mnist run (as ``nnexplain landscape`` does, not stored)."""
+    from nnexplain.app.landscape import compute_landscape
     from nnexplain.run import load_run
 
     run = load_run(default_run("mnist"))
-    compute = getattr(landscape, "compute_landscape", None) or getattr(landscape, "loss_landscape", None)
-    if compute is None:
-        return {"mnist_landscape_seconds": None}
-    samples = [_timed(lambda: compute(run)) for _ in range(repeats)]
-    return {"mnist_landscape_seconds": _figure(samples, 2)}
+    samples = [_timed(lambda: compute_landscape(run)) for _ in range(repeats)]
+    return {"mnist_landscape_seconds": {**_figure(samples, 2), "snapshots": len(run.epochs)}}
 
 
 def _middle_slice(plan: Plan, seconds: float) -> tuple[int, int]:
