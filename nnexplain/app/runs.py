@@ -4,7 +4,9 @@
 ``slides`` and plain ``manim`` (:func:`runs_from_environment`) all come through
 :func:`resolve_runs`. A run not given is the scene's default run, trained once into
 the cache when missing. Each run is loaded and checked against the scene, and the
-scene is handed one :class:`~nnexplain.scenes.base.runs.SceneRuns`.
+scene is handed one :class:`~nnexplain.scenes.base.runs.SceneRuns`. The files drawing reads
+are read and checked here (checksums, arrays, finite weights), so a damaged run is one
+line before rendering starts.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def resolve_runs(
         main = default_run(info.recipe)
     main_run = load_run(main)
     check_run_suits(info, main_run.manifest, str(main))
+    main_run.check_drawable()
     runs = {}
     for spec in info.further:
         where = further.get(spec.role) or default_run(spec.recipe)
@@ -47,6 +50,7 @@ def resolve_runs(
         reason = spec.check(run.manifest, main_run.manifest)
         if reason:
             raise RunError(f"scene {info.name!r} cannot use {where} as its {spec.role} run: it {reason}")
+        run.check_drawable()
         runs[spec.role] = run
     return SceneRuns(main_run, runs)
 

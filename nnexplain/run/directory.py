@@ -2,36 +2,37 @@
 
 A run directory holds::
 
-    manifest.json                     what the run is, and one entry per snapshot
-    probe.safetensors                 the fixed probe inputs (and their labels)
-    snapshots/epoch-0003.safetensors  weights, biases and recorded tensors of one snapshot
-    history/epoch-0003.safetensors    step losses and epoch metrics since the previous snapshot
-    mistakes.safetensors              validation items the final network gets wrong (classifiers)
+    manifest.json                      what the run is, one entry per snapshot, every file's checksum
+    probe.safetensors                  the fixed probe inputs (and their labels)
+    snapshots/epoch-00003.safetensors  weights, biases and recorded tensors of one snapshot
+    history/epoch-00003.safetensors    step losses and epoch metrics since the previous snapshot
+    resume/epoch-00003.safetensors     what training needs to go on from this snapshot (``train --resume``)
+    mistakes.safetensors               validation items the final network gets wrong (classifiers)
 
-Structured data lives in the JSON manifest; arrays live in safetensors files,
-whose paths the manifest stores relative to the run directory. Every file is
-written once, to a temporary name renamed into place, and the manifest is
-written after it, so a run killed mid-training is readable up to its last
-snapshot (its ``status`` says ``training``). A finished file is never rewritten.
-Loading reads JSON and safetensors only: nothing is ever unpickled.
+Structured data lives in the JSON manifest, checked against its schema
+(:mod:`~nnexplain.run.schema`) whenever it is read or written; arrays live in
+safetensors files, whose paths the manifest stores relative to the run directory
+with their SHA-256 and size (:mod:`~nnexplain.run.files`). Every file is written
+once, to a temporary name renamed into place, and the manifest after it, so a run
+killed mid-training is readable up to its last snapshot (its ``status`` says
+``training``). A finished file is never rewritten. Loading reads JSON and
+safetensors only, nothing is ever unpickled, and every file read is checked: its
+checksum, then its arrays against the manifest (:mod:`~nnexplain.run.checks`).
 
-The mistakes are known only when training ends, so they are recorded once, at
-the end, as inputs and labels; :attr:`Run.probe` appends them to the probe set,
-and :meth:`Run.tensors` appends their activations, computed from that
-snapshot's stored weights. (Runs written before this file existed hold them in
-the probe itself.)
+The mistakes are known only when training ends, so they are recorded once, at the
+end; :attr:`Run.probe` appends them to the probe set, and :meth:`Run.tensors` appends
+their activations, computed from that snapshot's stored weights. (Runs written
+before this file existed hold them in the probe itself.)
 
-Each snapshot may name a history file (:mod:`~nnexplain.run.history`), written
-before the manifest like its tensors; :attr:`Run.history` joins them.
-
-The verbs: :func:`create_run`, :func:`write_snapshot`, :func:`write_mistakes`,
-:func:`update_manifest`, :func:`load_run` and :meth:`Run.tensors`.
+The verbs: :func:`create_run`, :func:`write_snapshot`, :func:`write_run_file`,
+:func:`update_manifest`, :func:`load_run`, :meth:`Run.tensors` and :meth:`Run.verify`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import cached_property
@@ -43,6 +44,8 @@ import numpy as np
 from nnexplain.errors import RunError
 from nnexplain.inputs import read_bytes
 from nnexplain.run import staging
+from nnexplain.run.checks import check_drawable_weights, check_history, check_items, check_probe, check_snapshot
+from nnexplain.run.files import atomic_write, parse_tensors, read_checked, save_tensors, tensor_metadata
 from nnexplain.run.history import History, history_file
 from nnexplain.run.snapshot import probe_activations
 
@@ -50,9 +53,11 @@ __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "Run",
+    "Verified",
     "create_run",
     "write_snapshot",
     "write_mistakes",
+    "write_run_file",
     "update_manifest",
     "load_run",
     "atomic_write",
@@ -66,66 +71,54 @@ MISTAKES_FILE = "mistakes.safetensors"
 MAX_MANIFEST_BYTES = 64 << 20  # a manifest of 60 snapshots is a few kB
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
-_REQUIRED_KEYS = ("recipe", "layers", "activation", "output", "dataset", "snapshots")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; give the usual permissions
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _save_tensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
-    from safetensors.numpy import save
-
-    contiguous = {name: np.ascontiguousarray(value) for name, value in tensors.items()}
-    atomic_write(path, save(contiguous, metadata={"format": FORMAT}))
-
-
-def _load_tensors(path: Path) -> dict[str, np.ndarray]:
-    from safetensors.numpy import load
-
-    if not path.exists() and not path.is_symlink():
-        raise RunError(f"run file {path} is missing; retrain the run or copy it whole")
-    data = read_bytes(path, "run file", RunError)
-    try:
-        return load(data)
-    except Exception as error:  # safetensors raises its own error types for bad bytes
-        raise RunError(f"run file {path} is corrupt ({str(error).splitlines()[0]}); retrain the run") from None
-
-
-def _write_manifest(run_dir: Path, manifest: dict[str, Any]) -> None:
+def _write_manifest(run_dir: Path, manifest: dict[str, Any], shown: Path | None = None) -> None:
     try:
         text = json.dumps(manifest, indent=2, sort_keys=False, allow_nan=False) + "\n"
     except ValueError:
-        raise RunError(f"{run_dir}: a value to record is NaN or infinite; the manifest holds only finite numbers") from None
+        raise RunError(f"{shown or run_dir}: a value to record is NaN or infinite; the manifest holds only finite numbers") from None
+    from nnexplain.run.schema import manifest_problem
+
+    problem = manifest_problem(json.loads(text))  # nothing a reader would refuse is ever written
+    if problem:
+        raise RunError(f"cannot record run {shown or run_dir}: {problem}")
     atomic_write(run_dir / MANIFEST, text.encode())
+
+
+def _add_file(run_dir: Path, manifest: dict[str, Any], relative: str, tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None) -> str:
+    """Write one file of the run and record its checksum in ``manifest`` (written by the caller, after it)."""
+    record = save_tensors(run_dir / relative, tensors, metadata)
+    manifest.setdefault("files", {})[relative] = record.to_json()
+    return relative
 
 
 def create_run(run_dir: str | Path, manifest: dict[str, Any], probe: dict[str, np.ndarray]) -> Path:
     """Start a run directory: write the probe set, then a manifest with no snapshots yet.
 
     ``manifest`` holds the run's description (recipe, layers, activation, output,
-    dataset, ...); the format fields and the snapshot list are added here.
+    dataset, ...); the format fields and the snapshot list are added here. Both files
+    are made beside ``run_dir`` and renamed into place together, so a process killed
+    meanwhile leaves no directory there, or a readable run with no snapshot yet.
     """
     run_dir = Path(run_dir)
     if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
         what = "holds a run already" if (run_dir / MANIFEST).exists() else "is not an empty directory"
         raise RunError(f"{run_dir} {what}; record into a new or empty directory (runs are never overwritten)")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    _save_tensors(run_dir / PROBE_FILE, probe)
-    full = {"format": FORMAT, "version": FORMAT_VERSION, **manifest, "probe": PROBE_FILE, "snapshots": []}
-    _write_manifest(run_dir, full)
+    place = Path(os.path.realpath(run_dir))  # a link to an empty directory: the run goes where it points
+    place.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{place.name}.{os.getpid()}.", suffix=".staging", dir=place.parent))
+    try:
+        os.chmod(building, 0o777 & ~_UMASK)  # mkdtemp makes 0700 directories; keep the user's usual mode
+        full = {"format": FORMAT, "version": FORMAT_VERSION, **manifest, "probe": PROBE_FILE, "snapshots": []}
+        _add_file(building, full, PROBE_FILE, probe)
+        _write_manifest(building, full, shown=run_dir)
+        try:
+            os.replace(building, place)  # onto an absent or empty directory
+        except OSError:
+            raise RunError(f"{run_dir} is not an empty directory; record into a new or empty directory") from None
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
     return run_dir
 
 
@@ -135,37 +128,52 @@ def write_snapshot(
     tensors: dict[str, np.ndarray],
     metrics: dict[str, float] | None = None,
     history: dict[str, np.ndarray] | None = None,
+    resume: tuple[dict[str, np.ndarray], dict[str, Any]] | None = None,
     **fields: Any,
 ) -> None:
-    """Add the snapshot of ``epoch``: its history part and tensors first, then the manifest entry.
+    """Add the snapshot of ``epoch``: its history part, resume state and tensors first, then the manifest entry.
 
-    A recorded epoch is final. ``history`` holds the arrays of :func:`nnexplain.run.history.history_part`.
+    A recorded epoch is final. ``history`` holds the arrays of :func:`nnexplain.run.history.history_part`;
+    ``resume`` the tensors and JSON facts training needs to go on from here (:mod:`nnexplain.train.resume`).
     """
     run_dir = Path(run_dir)
     manifest = _read_manifest(run_dir)
     if any(entry["epoch"] == epoch for entry in manifest["snapshots"]):
         raise RunError(f"{run_dir} already holds a snapshot of epoch {epoch}; a recorded snapshot is never rewritten")
+    # A file left by a run killed before its manifest entry was written is named by no
+    # manifest: replacing it (when a resumed run gets this far again) rewrites nothing recorded.
     if history is not None:
-        # A file left by a run killed before its manifest entry was written is named by no
-        # manifest: replacing it (when a resumed run gets this far again) rewrites nothing recorded.
-        fields["history"] = history_file(epoch)
-        _save_tensors(run_dir / fields["history"], history)
-    relative = f"snapshots/epoch-{epoch:05d}.safetensors"
-    _save_tensors(run_dir / relative, tensors)
+        fields["history"] = _add_file(run_dir, manifest, history_file(epoch), history)
+    if resume is not None:
+        state, facts = resume
+        metadata = {"resume": json.dumps(facts, allow_nan=False)}
+        fields["resume"] = _add_file(run_dir, manifest, f"resume/epoch-{epoch:05d}.safetensors", state, metadata)
+    relative = _add_file(run_dir, manifest, f"snapshots/epoch-{epoch:05d}.safetensors", tensors)
     entry = {"epoch": int(epoch), **fields, "file": relative, "metrics": dict(metrics or {})}
     manifest["snapshots"] = sorted([*manifest["snapshots"], entry], key=lambda s: s["epoch"])
     _write_manifest(run_dir, manifest)
 
 
-def write_mistakes(run_dir: str | Path, mistakes: dict[str, np.ndarray]) -> None:
-    """Record, once, the validation items the final network gets wrong (``inputs`` and ``labels``)."""
+def write_run_file(run_dir: str | Path, relative: str, tensors: dict[str, np.ndarray], **fields: Any) -> None:
+    """Add a file of another kind (``relative`` to the run), with its checksum, and set manifest ``fields``
+    that name it, in one manifest write; a file the run already names is never rewritten.
+    The kinds a manifest may name are listed in :mod:`nnexplain.run.schema`."""
+    from nnexplain.run.schema import named_files
+
     run_dir = Path(run_dir)
     manifest = _read_manifest(run_dir)
-    if "mistakes" in manifest:
-        raise RunError(f"{run_dir} already records its mistakes; they are written once, when training ends")
-    _save_tensors(run_dir / MISTAKES_FILE, mistakes)
-    manifest["mistakes"] = MISTAKES_FILE
+    if relative in named_files(manifest) or relative in (manifest.get("files") or {}):
+        raise RunError(f"{run_dir} already holds {relative}; a recorded file is never rewritten")
+    _add_file(run_dir, manifest, relative, tensors)
+    manifest.update(fields)
     _write_manifest(run_dir, manifest)
+
+
+def write_mistakes(run_dir: str | Path, mistakes: dict[str, np.ndarray]) -> None:
+    """Record, once, the validation items the final network gets wrong (``inputs`` and ``labels``)."""
+    if "mistakes" in _read_manifest(Path(run_dir)):
+        raise RunError(f"{run_dir} already records its mistakes; they are written once, when training ends")
+    write_run_file(run_dir, MISTAKES_FILE, mistakes, mistakes=MISTAKES_FILE)
 
 
 def update_manifest(run_dir: str | Path, **fields: Any) -> None:
@@ -199,10 +207,18 @@ def _read_manifest(run_dir: Path) -> dict[str, Any]:
             f"{run_dir} was written in run format version {version}; this nnexplain reads version "
             f"{FORMAT_VERSION}: retrain it with this version"
         )
-    missing = [key for key in _REQUIRED_KEYS if key not in manifest]
-    if missing:
-        raise RunError(f"{path} is corrupt: it lacks {', '.join(missing)}; retrain the run")
+    from nnexplain.run.schema import validate_manifest  # pydantic: loaded by the first run read, not by `import nnexplain`
+
+    validate_manifest(manifest, str(path))
     return manifest
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What :meth:`Run.verify` checked: how many files, and how many of them against a recorded checksum."""
+
+    files: int
+    checksummed: int
 
 
 @dataclass(frozen=True)
@@ -232,9 +248,13 @@ class Run:
     def dataset(self) -> dict[str, Any]:
         return self.manifest["dataset"]
 
-    @property
+    @cached_property
     def snapshots(self) -> list[dict[str, Any]]:
-        return self.manifest["snapshots"]
+        """The manifest's snapshot entries; a metric recorded as null (it was NaN or infinite) is left out."""
+        return [
+            {**entry, "metrics": {name: value for name, value in entry["metrics"].items() if value is not None}}
+            for entry in self.manifest["snapshots"]
+        ]
 
     @property
     def epochs(self) -> list[int]:
@@ -263,18 +283,31 @@ class Run:
     @cached_property
     def probe(self) -> dict[str, np.ndarray]:
         """The probe inputs (and labels), followed by the recorded mistakes when the run has them."""
-        probe = _load_tensors(self.path / self.manifest["probe"])
+        probe = self.probe_file
         mistakes = self.mistakes
         if not mistakes:
             return probe
         return {key: np.concatenate([probe[key], mistakes[key].astype(probe[key].dtype)]) for key in probe}
 
     @cached_property
+    def probe_file(self) -> dict[str, np.ndarray]:
+        """The probe set as its file holds it, without the mistakes."""
+        relative = self.manifest["probe"]
+        tensors = self.read_file(relative)
+        check_probe(self.path / relative, tensors, self.manifest)
+        return tensors
+
+    @cached_property
     def mistakes(self) -> dict[str, np.ndarray]:
         """Validation items the final network gets wrong, recorded at the end (empty when none were)."""
         if "mistakes" not in self.manifest:
             return {}
-        return _load_tensors(self.path / self.manifest["mistakes"])
+        relative = self.manifest["mistakes"]
+        tensors = self.read_file(relative)
+        check_items(self.path / relative, tensors, self.manifest)
+        if set(tensors) != set(self.probe_file):
+            raise RunError(f"run file {self.path / relative} is corrupt: it holds {sorted(tensors)}, the probe {sorted(self.probe_file)}; retrain the run")
+        return tensors
 
     @cached_property
     def history(self) -> History:
@@ -286,7 +319,12 @@ class Run:
         files = [entry["history"] for entry in self.snapshots if entry.get("history")]
         if not files:
             return History.from_snapshots(self.snapshots)
-        return History.concatenate([_load_tensors(self.path / name) for name in files], self.manifest.get("step_loss_every"))
+        return History.concatenate([self._history_part(name) for name in files], self.manifest.get("step_loss_every"))
+
+    def _history_part(self, relative: str) -> dict[str, np.ndarray]:
+        tensors = self.read_file(relative)
+        check_history(self.path / relative, tensors)
+        return tensors
 
     def snapshot(self, epoch: int | None = None) -> dict[str, Any]:
         """The manifest entry of ``epoch``; the last snapshot when ``epoch`` is None."""
@@ -308,13 +346,76 @@ class Run:
         entry = self.snapshot(epoch)
         cache = self.__dict__.setdefault("_snapshot_cache", {})
         if entry["file"] not in cache:
-            cache[entry["file"]] = self._with_mistakes(self._load(entry["file"]))
+            cache[entry["file"]] = self._with_mistakes(self._snapshot_file(entry["file"]))
         return cache[entry["file"]]
 
     def params(self, epoch: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
         """The (weight, bias) pair of every layer; weights are (out, in) like torch's."""
-        tensors = self._load(self.snapshot(epoch)["file"])
+        tensors = self._snapshot_file(self.snapshot(epoch)["file"])
         return [(tensors[f"weight.{i}"], tensors[f"bias.{i}"]) for i in range(len(self.layers) - 1)]
+
+    def resume_state(self, epoch: int | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """The tensors and JSON facts recorded with snapshot ``epoch`` for training to go on from it."""
+        entry = self.snapshot(epoch)
+        if not entry.get("resume"):
+            raise RunError(f"run {self.path} recorded no resume state with its snapshot of epoch {entry['epoch']}")
+        data = read_checked(self.path, entry["resume"], self._record(entry["resume"]))
+        tensors = parse_tensors(self.path / entry["resume"], data)
+        try:
+            facts = json.loads(tensor_metadata(data)["resume"])
+        except (KeyError, ValueError, RecursionError):
+            raise RunError(f"run file {self.path / entry['resume']} is corrupt (its resume facts are unreadable); retrain the run") from None
+        return tensors, facts
+
+    def read_file(self, relative: str) -> dict[str, np.ndarray]:
+        """The arrays of a file of the run (kept once read), checked against its recorded size and SHA-256."""
+        cache = self.__dict__.setdefault("_tensor_cache", {})
+        if relative not in cache:
+            cache[relative] = parse_tensors(self.path / relative, read_checked(self.path, relative, self._record(relative)))
+        return cache[relative]
+
+    @property
+    def checksums(self) -> bool:
+        """Whether the run records its files' checksums (runs written before nnexplain did, do not)."""
+        return "files" in self.manifest
+
+    def verify(self) -> Verified:
+        """Read every file the manifest names and check it: checksum (when recorded), format, arrays.
+
+        Raises a one-line :class:`RunError` at the first file that fails. ``info`` calls this;
+        drawing checks the files it reads as it reads them.
+        """
+        from nnexplain.run.schema import FILE_ENTRIES, named_files
+
+        self.probe_file, self.mistakes, self.history  # noqa: B018  (each is read and checked)
+        for entry in self.snapshots:
+            self._snapshot_file(entry["file"])
+            if entry.get("resume"):
+                self.resume_state(entry["epoch"])
+        for key in FILE_ENTRIES:
+            if self.manifest.get(key):
+                self.read_file(self.manifest[key]["file"])
+        names = named_files(self.manifest)
+        return Verified(len(names), sum(self._record(name) is not None for name in names))
+
+    def check_drawable(self) -> None:
+        """Read and check what drawing reads (the probe, the mistakes, every snapshot): a damaged file,
+        or weights that are NaN, infinite or too large to draw, is a one-line :class:`RunError` now,
+        not a crash midway through a render."""
+        self.probe_file, self.mistakes  # noqa: B018
+        for entry in self.snapshots:
+            check_drawable_weights(self.path / entry["file"], self._snapshot_file(entry["file"]), len(self.layers) - 1)
+
+    def _record(self, relative: str) -> dict[str, Any] | None:
+        return (self.manifest.get("files") or {}).get(relative)
+
+    def _snapshot_file(self, relative: str) -> dict[str, np.ndarray]:
+        checked = self.__dict__.setdefault("_checked_snapshots", set())
+        tensors = self.read_file(relative)
+        if relative not in checked:
+            check_snapshot(self.path / relative, tensors, self.manifest, self.probe_file["inputs"])
+            checked.add(relative)
+        return tensors
 
     def _with_mistakes(self, tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         if not self.mistakes or "pre.0" not in tensors:
@@ -323,12 +424,6 @@ class Run:
         params = [(tensors[f"weight.{i}"], tensors[f"bias.{i}"]) for i in range(count)]
         extra = probe_activations(params, self.activation, self.output, self.mistakes["inputs"])
         return {**tensors, **{key: np.concatenate([tensors[key], extra[key]]) for key in extra}}
-
-    def _load(self, relative: str) -> dict[str, np.ndarray]:
-        cache = self.__dict__.setdefault("_tensor_cache", {})
-        if relative not in cache:
-            cache[relative] = _load_tensors(self.path / relative)
-        return cache[relative]
 
 
 def load_run(run_dir: str | Path) -> Run:

@@ -129,9 +129,13 @@ def _leftovers(target: Path) -> list[Path]:
     found = []
     for path in target.parent.iterdir():
         if path.is_dir() and not path.is_symlink() and any(pattern.fullmatch(path.name) for pattern in patterns):
-            if not any(path.iterdir()) or is_run_directory(path):
+            if is_run_directory(path) or all(_BEGUN.fullmatch(entry.name) for entry in path.iterdir()):
                 found.append(path)
     return found
+
+
+# What a run being created holds before its manifest is in place (nnexplain.run.directory.create_run).
+_BEGUN = re.compile(r"probe\.safetensors|\.(probe\.safetensors|manifest\.json)\.[A-Za-z0-9_]+\.tmp")
 
 
 class StagedDirectory:
