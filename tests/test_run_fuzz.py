@@ -79,7 +79,8 @@ def _copy(name):
 
 
 def _read_every_way(run):
-    """What the application does with a run; returns None or the clean error's message."""
+    """What the application does with a run: ``info`` (every file verified), then what drawing reads.
+    Returns None, or ``info``'s one-line error (that of drawing when only drawing fails)."""
     result = CliRunner().invoke(cli, ["info", str(run)])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -92,10 +93,11 @@ def _read_every_way(run):
             info.check(loaded.manifest)
         loaded.check_drawable()
         loaded.history, loaded.unfinished, loaded.probe  # noqa: B018
-        return None
+        drawing = None
     except NnexplainError as error:
         assert "\n" not in str(error)
-        return str(error)
+        drawing = str(error)
+    return result.output.strip() if result.exit_code == 2 else drawing
 
 
 @FUZZ

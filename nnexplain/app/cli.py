@@ -93,12 +93,18 @@ def _progress_printer(label: str):
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), help=f"Hidden activation, for the recipes that offer a choice ({', '.join(ACTIVATION_DEFAULTS)}).")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
 @click.option("--overwrite", is_flag=True, help="Replace a run already in --out (kept until the new one is complete).")
+@click.option("--resume", is_flag=True, help="Go on training the stopped run in --out from its last snapshot, as if it had never stopped.")
 @_user_errors
-def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_dir, overwrite) -> None:
+def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_dir, overwrite, resume) -> None:
     """Train RECIPE and write a run directory."""
     from nnexplain.train.recipes import get_recipe
 
     config = get_recipe(recipe).config
+    if resume:
+        if overwrite:
+            raise NnexplainError("--resume goes on with the run in --out, --overwrite replaces it: give one of them")
+        given = {"epochs": epochs, "seed": seed, "lr": lr, "batch_size": batch_size, "activation": activation, "data_dir": data_dir and str(data_dir)}
+        return _resume(recipe, out or Path("runs") / recipe, device, {key: value for key, value in given.items() if value is not None})
     if activation and activation != config.activation:
         if recipe not in ACTIVATION_DEFAULTS:
             raise NnexplainError(f"recipe {recipe!r} has a fixed activation; --activation applies to: {', '.join(ACTIVATION_DEFAULTS)}")
@@ -130,6 +136,22 @@ def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_di
                 check_place(out, replace=False)
                 train_run(config, out, on_epoch=on_epoch, dataset=dataset)
     _print_summary(out)
+    click.echo(str(shown))
+
+
+def _resume(recipe: str, shown: Path, device: str, given: dict) -> None:
+    from nnexplain.app.resume import resume_training
+
+    def with_progress(label: str, work) -> None:
+        on_epoch, progress = _progress_printer(label)
+        with progress:
+            work(on_epoch)
+
+    out, done = resume_training(recipe, shown, device, with_progress, given)
+    if done:
+        _print_summary(out)
+    else:
+        click.echo(f"{shown} is complete already; nothing to resume", err=True)
     click.echo(str(shown))
 
 

@@ -31,9 +31,6 @@ The verbs: :func:`create_run`, :func:`write_snapshot`, :func:`write_run_file`,
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -42,12 +39,13 @@ from typing import Any
 import numpy as np
 
 from nnexplain.errors import RunError
-from nnexplain.inputs import read_bytes
 from nnexplain.run import staging
 from nnexplain.run.checks import check_drawable_weights, check_history, check_items, check_probe, check_snapshot
-from nnexplain.run.files import atomic_write, parse_tensors, read_checked, save_tensors, tensor_metadata
-from nnexplain.run.history import History, history_file
+from nnexplain.run.files import atomic_write, parse_tensors, read_checked, tensor_metadata
+from nnexplain.run.history import History
+from nnexplain.run.manifest import FORMAT, FORMAT_VERSION, read_manifest
 from nnexplain.run.snapshot import probe_activations
+from nnexplain.run.writing import create_run, discard_unrecorded, update_manifest, write_mistakes, write_run_file, write_snapshot
 
 __all__ = [
     "FORMAT",
@@ -59,158 +57,10 @@ __all__ = [
     "write_mistakes",
     "write_run_file",
     "update_manifest",
+    "discard_unrecorded",
     "load_run",
     "atomic_write",
 ]
-
-FORMAT = "nnexplain-run"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-PROBE_FILE = "probe.safetensors"
-MISTAKES_FILE = "mistakes.safetensors"
-MAX_MANIFEST_BYTES = 64 << 20  # a manifest of 60 snapshots is a few kB
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-def _write_manifest(run_dir: Path, manifest: dict[str, Any], shown: Path | None = None) -> None:
-    try:
-        text = json.dumps(manifest, indent=2, sort_keys=False, allow_nan=False) + "\n"
-    except ValueError:
-        raise RunError(f"{shown or run_dir}: a value to record is NaN or infinite; the manifest holds only finite numbers") from None
-    from nnexplain.run.schema import manifest_problem
-
-    problem = manifest_problem(json.loads(text))  # nothing a reader would refuse is ever written
-    if problem:
-        raise RunError(f"cannot record run {shown or run_dir}: {problem}")
-    atomic_write(run_dir / MANIFEST, text.encode())
-
-
-def _add_file(run_dir: Path, manifest: dict[str, Any], relative: str, tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None) -> str:
-    """Write one file of the run and record its checksum in ``manifest`` (written by the caller, after it)."""
-    record = save_tensors(run_dir / relative, tensors, metadata)
-    manifest.setdefault("files", {})[relative] = record.to_json()
-    return relative
-
-
-def create_run(run_dir: str | Path, manifest: dict[str, Any], probe: dict[str, np.ndarray]) -> Path:
-    """Start a run directory: write the probe set, then a manifest with no snapshots yet.
-
-    ``manifest`` holds the run's description (recipe, layers, activation, output,
-    dataset, ...); the format fields and the snapshot list are added here. Both files
-    are made beside ``run_dir`` and renamed into place together, so a process killed
-    meanwhile leaves no directory there, or a readable run with no snapshot yet.
-    """
-    run_dir = Path(run_dir)
-    if run_dir.exists() and (not run_dir.is_dir() or any(run_dir.iterdir())):
-        what = "holds a run already" if (run_dir / MANIFEST).exists() else "is not an empty directory"
-        raise RunError(f"{run_dir} {what}; record into a new or empty directory (runs are never overwritten)")
-    place = Path(os.path.realpath(run_dir))  # a link to an empty directory: the run goes where it points
-    place.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{place.name}.{os.getpid()}.", suffix=".staging", dir=place.parent))
-    try:
-        os.chmod(building, 0o777 & ~_UMASK)  # mkdtemp makes 0700 directories; keep the user's usual mode
-        full = {"format": FORMAT, "version": FORMAT_VERSION, **manifest, "probe": PROBE_FILE, "snapshots": []}
-        _add_file(building, full, PROBE_FILE, probe)
-        _write_manifest(building, full, shown=run_dir)
-        try:
-            os.replace(building, place)  # onto an absent or empty directory
-        except OSError:
-            raise RunError(f"{run_dir} is not an empty directory; record into a new or empty directory") from None
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return run_dir
-
-
-def write_snapshot(
-    run_dir: str | Path,
-    epoch: int,
-    tensors: dict[str, np.ndarray],
-    metrics: dict[str, float] | None = None,
-    history: dict[str, np.ndarray] | None = None,
-    resume: tuple[dict[str, np.ndarray], dict[str, Any]] | None = None,
-    **fields: Any,
-) -> None:
-    """Add the snapshot of ``epoch``: its history part, resume state and tensors first, then the manifest entry.
-
-    A recorded epoch is final. ``history`` holds the arrays of :func:`nnexplain.run.history.history_part`;
-    ``resume`` the tensors and JSON facts training needs to go on from here (:mod:`nnexplain.train.resume`).
-    """
-    run_dir = Path(run_dir)
-    manifest = _read_manifest(run_dir)
-    if any(entry["epoch"] == epoch for entry in manifest["snapshots"]):
-        raise RunError(f"{run_dir} already holds a snapshot of epoch {epoch}; a recorded snapshot is never rewritten")
-    # A file left by a run killed before its manifest entry was written is named by no
-    # manifest: replacing it (when a resumed run gets this far again) rewrites nothing recorded.
-    if history is not None:
-        fields["history"] = _add_file(run_dir, manifest, history_file(epoch), history)
-    if resume is not None:
-        state, facts = resume
-        metadata = {"resume": json.dumps(facts, allow_nan=False)}
-        fields["resume"] = _add_file(run_dir, manifest, f"resume/epoch-{epoch:05d}.safetensors", state, metadata)
-    relative = _add_file(run_dir, manifest, f"snapshots/epoch-{epoch:05d}.safetensors", tensors)
-    entry = {"epoch": int(epoch), **fields, "file": relative, "metrics": dict(metrics or {})}
-    manifest["snapshots"] = sorted([*manifest["snapshots"], entry], key=lambda s: s["epoch"])
-    _write_manifest(run_dir, manifest)
-
-
-def write_run_file(run_dir: str | Path, relative: str, tensors: dict[str, np.ndarray], **fields: Any) -> None:
-    """Add a file of another kind (``relative`` to the run), with its checksum, and set manifest ``fields``
-    that name it, in one manifest write; a file the run already names is never rewritten.
-    The kinds a manifest may name are listed in :mod:`nnexplain.run.schema`."""
-    from nnexplain.run.schema import named_files
-
-    run_dir = Path(run_dir)
-    manifest = _read_manifest(run_dir)
-    if relative in named_files(manifest) or relative in (manifest.get("files") or {}):
-        raise RunError(f"{run_dir} already holds {relative}; a recorded file is never rewritten")
-    _add_file(run_dir, manifest, relative, tensors)
-    manifest.update(fields)
-    _write_manifest(run_dir, manifest)
-
-
-def write_mistakes(run_dir: str | Path, mistakes: dict[str, np.ndarray]) -> None:
-    """Record, once, the validation items the final network gets wrong (``inputs`` and ``labels``)."""
-    if "mistakes" in _read_manifest(Path(run_dir)):
-        raise RunError(f"{run_dir} already records its mistakes; they are written once, when training ends")
-    write_run_file(run_dir, MISTAKES_FILE, mistakes, mistakes=MISTAKES_FILE)
-
-
-def update_manifest(run_dir: str | Path, **fields: Any) -> None:
-    """Set top-level manifest fields, such as ``status`` when training ends."""
-    run_dir = Path(run_dir)
-    manifest = _read_manifest(run_dir)
-    manifest.update(fields)
-    _write_manifest(run_dir, manifest)
-
-
-def _read_manifest(run_dir: Path) -> dict[str, Any]:
-    path = run_dir / MANIFEST
-    if not run_dir.is_dir():
-        raise RunError(f"no run directory at {run_dir}; train one with `nnexplain train RECIPE --out {run_dir}`")
-    if not path.exists() and not path.is_symlink():
-        raise RunError(f"{run_dir} is not a run directory: it has no {MANIFEST}")
-    text = read_bytes(path, "run manifest", RunError, limit=MAX_MANIFEST_BYTES)
-    try:
-        manifest = json.loads(text.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise RunError(f"{path} is corrupt ({error}); retrain the run") from None
-    except RecursionError:
-        raise RunError(f"{path} is corrupt (nested too deep to be a run manifest); retrain the run") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise RunError(f"{path} is not an nnexplain run manifest (its 'format' is not {FORMAT!r})")
-    version = manifest.get("version")
-    if type(version) is not int:  # "1" is not 1, and true is not 1 either
-        raise RunError(f"{path} is corrupt: its version is {json.dumps(version)}, not a whole number; retrain the run")
-    if version != FORMAT_VERSION:
-        raise RunError(
-            f"{run_dir} was written in run format version {version}; this nnexplain reads version "
-            f"{FORMAT_VERSION}: retrain it with this version"
-        )
-    from nnexplain.run.schema import validate_manifest  # pydantic: loaded by the first run read, not by `import nnexplain`
-
-    validate_manifest(manifest, str(path))
-    return manifest
 
 
 @dataclass(frozen=True)
@@ -436,4 +286,4 @@ def load_run(run_dir: str | Path) -> Run:
     if staging.interrupted(run_dir):
         with staging.run_lock(run_dir):
             staging.recover(run_dir)
-    return Run(run_dir, _read_manifest(run_dir))
+    return Run(run_dir, read_manifest(run_dir))

@@ -71,7 +71,7 @@ def save_tensors(path: Path, tensors: dict[str, np.ndarray], metadata: dict[str,
     """Write a safetensors file of ``tensors`` (and string ``metadata``); returns its record."""
     from safetensors.numpy import save
 
-    contiguous = {name: np.ascontiguousarray(value) for name, value in tensors.items()}
+    contiguous = {name: np.require(value, requirements="C") for name, value in tensors.items()}  # 0-d stays 0-d
     return atomic_write(path, save(contiguous, metadata={"format": FORMAT, **(metadata or {})}))
 
 

@@ -51,6 +51,13 @@ def is_run_directory(path: Path) -> bool:
         return False
 
 
+def _status(path: Path) -> str | None:
+    try:
+        return json.loads((path / "manifest.json").read_text()).get("status")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def check_place(target: str | Path, replace: bool) -> bool:
     """Whether a new run may go to ``target``, and whether it replaces one there.
 
@@ -69,6 +76,8 @@ def check_place(target: str | Path, replace: bool) -> bool:
         shown = ", ".join(contents[:3]) + (f" and {len(contents) - 3} more" if len(contents) > 3 else "")
         raise RunError(f"{target} is not a run directory (it holds {shown}); nnexplain only ever replaces a run: choose another place")
     if not replace:
+        if _status(target) == "training":
+            raise RunError(f"{target} holds a training that stopped before it finished; go on with it (train --resume), or replace it (train --overwrite)")
         raise RunError(f"{target} holds a run already; choose another place, or replace it (train --overwrite)")
     return True
 
