@@ -176,8 +176,8 @@ def _history(manifest: dict[str, Any]) -> str | None:
     if len(snapshots) < 2:
         where = "was imported from a weights file" if manifest.get("imported_from") else "has only one"
         return f"has {len(snapshots)} snapshot{'s' * (len(snapshots) != 1)}: it {where}; the scene needs a run with at least 2 snapshots (train one)"
-    if not all("val_loss" in (entry.get("metrics") or {}) for entry in snapshots):
-        return "records no val_loss in its snapshots; the scene draws training against validation"
+    if not all((entry.get("metrics") or {}).get("val_loss") is not None for entry in snapshots):
+        return "records no val_loss in some snapshots (or a NaN one); the scene draws training against validation"
     return None
 
 
