@@ -302,3 +302,18 @@ def test_a_damaged_training_config_is_one_line(tmp_path, stopped_square, change,
     with pytest.raises(NnexplainError) as raised:
         resume(run)
     assert message in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_what_a_killed_process_wrote_after_its_last_manifest_is_removed_and_nothing_else(tmp_path, stopped_square):
+    from nnexplain.run.directory import discard_unrecorded
+
+    run = tmp_path / "run"
+    shutil.copytree(stopped_square, run)
+    before = _files(run)
+    orphans = ["snapshots/epoch-00009.safetensors", "history/epoch-00009.safetensors", "resume/.epoch-00009.safetensors.x1y2.tmp",
+               "mistakes.safetensors", ".manifest.json.a7b8.tmp"]
+    for name in orphans:
+        (run / name).write_bytes(b"half")
+    (run / "notes.txt").write_text("mine")  # not a kind of file training writes: kept
+    assert sorted(discard_unrecorded(run)) == sorted(orphans)
+    assert _files(run) == {**before, "notes.txt": b"mine"}

@@ -3,9 +3,8 @@
 Under the run's lock: a replacement a killed process left half done is finished or
 rolled back (:func:`~nnexplain.run.staging.recover`), the run is checked (it is the
 recipe's, it was stopped, not diverged or complete, it has a snapshot with resume
-state, and this is its device), what the killed process wrote after its last manifest
-is removed (:func:`~nnexplain.run.directory.discard_unrecorded`), and training goes on
-(:func:`nnexplain.train.loop.resume`).
+state, and this is its device), and training goes on (:func:`nnexplain.train.loop.resume`,
+which first removes what the killed process wrote after its last manifest).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from typing import Callable
 
 from nnexplain.errors import NnexplainError
 from nnexplain.run import load_run
-from nnexplain.run.directory import discard_unrecorded
 from nnexplain.run.staging import is_run_directory, recover, run_lock
 
 __all__ = ["resume_training"]
@@ -51,6 +49,5 @@ def resume_training(recipe: str, shown: Path, device: str, with_progress: WithPr
                 f"{shown} trained on {run.manifest['device']} and goes on there (the same result as never "
                 f"stopping needs the same device); drop --device {device}"
             )
-        discard_unrecorded(out)
         with_progress(f"{recipe} (resumed at {run.epochs[-1]})", lambda on_epoch: resume(out, on_epoch=on_epoch))
     return out, True

@@ -26,6 +26,7 @@ import torch.nn.functional as F
 from nnexplain.data import Dataset, load_dataset
 from nnexplain.errors import NnexplainError
 from nnexplain.run import Run, load_run
+from nnexplain.run.directory import discard_unrecorded
 from nnexplain.run.schedule import snapshot_epochs
 from nnexplain.train.models import MLP
 from nnexplain.train.probe import mistake_indices, probe_indices
@@ -111,10 +112,12 @@ def resume(out: str | Path, on_epoch: Callable[[EpochReport], None] | None = Non
 
     The configuration, device and data set are the run's own; the optimiser, schedule and
     random generators come back from the snapshot's resume file (:mod:`nnexplain.train.resume`).
-    The caller holds the run's lock. Raises :class:`NnexplainError` for a run that cannot go on.
+    What the stopped process wrote after its last manifest is removed first. The caller holds
+    the run's lock. Raises :class:`NnexplainError` for a run that cannot go on.
     """
     run = load_run(out)
     config = resumable_config(run)
+    discard_unrecorded(out)
     device = resolve_device(run.manifest["device"])
     try:
         dataset = dataset or load_dataset(config.dataset, config.data_dir, **config.dataset_options)
