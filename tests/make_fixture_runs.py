@@ -30,6 +30,7 @@ FIXTURES = {
     "spiral": lambda: _plane(get_recipe("spiral").config),
     "spiral-sigmoid": lambda: _plane(ACTIVATION_DEFAULTS["spiral"]("sigmoid")),
     "spiral-linear": lambda: _plane(get_recipe("spiral-linear").config),
+    "spiral-relu": lambda: _plane(ACTIVATION_DEFAULTS["spiral"]("relu")),  # a failure: points collapse, units die
     "circles-2": lambda: _plane(get_recipe("circles-2").config),
     "circles-3": lambda: _plane(get_recipe("circles-3").config),
     "moons-relu": lambda: _plane(get_recipe("moons-relu").config),
@@ -40,6 +41,7 @@ FIXTURES = {
     "moons-overfit": lambda: get_recipe("moons-overfit").config.with_overrides(
         max_snapshots=8, device="cpu", dataset_options={**get_recipe("moons-overfit").config.dataset_options, "grid_lines": 5, "grid_points": 20}
     ),
+    "chain": lambda: get_recipe("chain").config.with_overrides(max_snapshots=8),
 }
 
 

@@ -22,6 +22,9 @@ CONTROL_OF_DEFAULT = {
     "hidden-features": "hidden-features",
     "training": "training-moons-overfit",
     "neuron-maps": "neuron-maps",
+    "chain-rule": "chain-rule",
+    "descent": "descent",
+    "backprop": "backprop",
 }
 
 # Fixture runs standing in for the cached default runs of each recipe.
@@ -35,6 +38,7 @@ DEFAULT_RUNS = {
     "sine-relu": "sine-relu",
     "square-relu-3": "square-relu-3",
     "moons-overfit": "moons-overfit",
+    "chain": "chain",
 }
 
 

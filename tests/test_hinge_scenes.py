@@ -21,7 +21,7 @@ def test_relu_sine_last_frame(tmp_path, request):
     scene = render_for_test(ReluSine, DATA / "sine-relu", tmp_path / "media", linear=DATA / "sine-linear")
     frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
     check_frame("relu-sine", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-    assert 20 <= scene.renderer.time <= 40  # seconds at the default speed
+    assert 40 <= scene.renderer.time <= 75  # seconds at the default speed, captions held long enough to read
 
 
 @pytest.mark.graphical
@@ -31,7 +31,7 @@ def test_relu_square_last_frame(tmp_path, request):
     scene = render_for_test(ReluSquare, DATA / "square-relu-3", tmp_path / "media")
     frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
     check_frame("relu-square", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-    assert 20 <= scene.renderer.time <= 40
+    assert 25 <= scene.renderer.time <= 50
 
 
 @pytest.mark.parametrize("scene", ["relu-sine", "relu-square"])
@@ -111,4 +111,87 @@ def test_a_fit_view_from_a_run_is_ready_for_any_scene():
     assert len(view.unit_curves) == 3 and view.units_panel in view.submobjects
     assert view.output_panel.box.get_top()[1] < view.units_panel.box.get_bottom()[1]  # stacked, output below
     visible = [dot for dot in view.kink_dots if dot.get_fill_opacity() > 0]
-    assert len(visible) == 2  # the two kinks inside [-1, 1]
+    assert len(visible) == 3  # the recipe's three kinks all lie inside [-1, 1]
+
+
+def _one_hidden_layer_run(tmp_path: Path, kinks_and_slopes: list[tuple[float, float, float]]) -> Path:
+    """A 1-n-1 ReLU run on x² recorded from set weights: unit j is w2ⱼ·relu(sⱼ·(x − kⱼ))."""
+    import torch
+
+    from nnexplain import Recorder
+
+    model = torch.nn.Sequential(torch.nn.Linear(1, len(kinks_and_slopes)), torch.nn.ReLU(), torch.nn.Linear(len(kinks_and_slopes), 1))
+    with torch.no_grad():
+        for unit, (kink, facing, out) in enumerate(kinks_and_slopes):
+            model[0].weight[unit, 0], model[0].bias[unit] = facing, -facing * kink
+            model[2].weight[0, unit] = out
+        model[2].bias[0] = 0.1
+    x = torch.linspace(-1, 1, 21)[:, None]
+    description = {"name": "square", "task": "regress", "domain": [-1.0, 1.0], "function": "square", "formula": "x²"}
+    with Recorder(model, tmp_path / "run", probe=(x, x**2), task="regress", dataset=description) as recorder:
+        recorder.snapshot(epoch=0)
+    return tmp_path / "run"
+
+
+def test_hinges_whose_kink_lies_outside_the_data_are_named_with_what_they_add(tmp_path):
+    """A run built with one hinge bending at x = 70 (off on [-1, 1]: adds 0) and one at x = -5 (on: adds a line)."""
+    import torch
+
+    from nnexplain.geometry.hinges import curve_snapshot, quiet_units
+
+    run_dir = _one_hidden_layer_run(tmp_path, [(-0.5, 1.0, 1.0), (70.0, 1.0, 2.0), (-5.0, 1.0, 0.3), (0.4, -1.0, 0.5)])
+    run = load_run(run_dir)
+    quiet = quiet_units(curve_snapshot(run), run.params())
+    assert [(q.unit, q.adds) for q in quiet] == [(1, "0"), (2, "a straight line")]
+    assert [q.kink for q in quiet] == [pytest.approx(70.0), pytest.approx(-5.0)]
+    # torch as the answer key: on [-1, 1] unit 1 is 0 and unit 2 is straight and not 0
+    x = torch.linspace(-1, 1, 101)[:, None]
+    weight, bias = (torch.from_numpy(a) for a in run.params()[0])
+    hidden = torch.relu(x @ weight.T + bias)
+    assert torch.all(hidden[:, 1] == 0) and torch.all(hidden[:, 2] > 0)
+    assert torch.allclose(torch.diff(hidden[:, 2], 2), torch.zeros(99), atol=1e-5)
+
+
+def test_relu_square_says_how_many_hinges_bend_and_names_the_others(tmp_path):
+    from nnexplain.scenes.relu_square import ReluSquare
+
+    fixture = _setup(ReluSquare, tmp_path / "a", DATA / "square-relu-3")
+    weight, bias = fixture.run.params()[0]
+    assert np.all(np.abs(-bias / weight[:, 0]) < 1)  # the recipe's run: three kinks inside [-1, 1]
+    assert fixture.bending == 3 and fixture.quiet == []
+    built = _setup(ReluSquare, tmp_path / "b", _one_hidden_layer_run(tmp_path, [(-0.5, 1.0, 1.0), (70.0, 1.0, 2.0), (0.4, -1.0, 0.5)]))
+    assert built.bending == 2
+    assert "Unit 2 bends at x = 70,\noutside [−1, 1]: here\nit adds 0." in built._quiet_units_note()
+
+
+def test_the_best_error_of_n_straight_pieces_beats_every_other_choice_of_knots():
+    """Oracle: for random knots, the least max error (a linear programme over the heights) is never below it."""
+    from scipy.optimize import linprog
+
+    from nnexplain.geometry.hinges import best_piecewise_error
+
+    best = best_piecewise_error(np.square, (-1.0, 1.0), 4)
+    assert best == pytest.approx(1 / 32, rel=1e-4)  # h²·max|f''|/16 with h = 1/2
+
+    x = np.linspace(-1, 1, 401)
+
+    def least_error(knots: np.ndarray) -> float:
+        ends = np.concatenate([[-1.0], np.sort(knots), [1.0]])
+        basis = np.stack([np.interp(x, ends, np.eye(len(ends))[i]) for i in range(len(ends))], axis=1)
+        ones = np.ones((len(x), 1))  # minimise e subject to |basis·v − x²| ≤ e
+        a = np.block([[basis, -ones], [-basis, -ones]])
+        b = np.concatenate([x**2, -(x**2)])
+        result = linprog(np.r_[np.zeros(len(ends)), 1.0], A_ub=a, b_ub=b, bounds=[(None, None)] * (len(ends) + 1))
+        return result.fun
+
+    assert least_error(np.array([-0.5, 0.0, 0.5])) == pytest.approx(best, rel=1e-3)
+    rng = np.random.default_rng(0)
+    assert min(least_error(rng.uniform(-1, 1, 3)) for _ in range(60)) >= best - 1e-6
+
+
+def test_pieces_narrower_than_a_hundredth_of_the_interval_are_slivers():
+    from nnexplain.geometry.hinges import straight_pieces
+
+    assert straight_pieces(np.array([-0.5, 0.0, 0.005]), (-1.0, 1.0)) == (4, 1)
+    assert straight_pieces(np.array([]), (-1.0, 1.0)) == (1, 0)
+    assert straight_pieces(np.array([0.5, -0.5]), (-1.0, 1.0)) == (3, 0)

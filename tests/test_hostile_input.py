@@ -35,7 +35,7 @@ def _fifo(path):
 # --- only regular files --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("member", ["manifest.json", "probe.safetensors", "snapshots/epoch-02000.safetensors"])
+@pytest.mark.parametrize("member", ["manifest.json", "probe.safetensors", "snapshots/epoch-03000.safetensors"])
 def test_a_fifo_inside_a_run_is_refused_at_once(tmp_path, member):
     run = tmp_path / "run"
     shutil.copytree(DATA / "square-relu-3", run)

@@ -20,7 +20,7 @@ from nnexplain.errors import RunError
 from nnexplain.run import load_run
 from nnexplain.run.schema import named_files
 
-LAST = "snapshots/epoch-02000.safetensors"
+LAST = "snapshots/epoch-03000.safetensors"
 
 
 def _copy(tmp_path, name="square-relu-3"):

@@ -1,5 +1,6 @@
 """The space-folding scenes: which runs they accept, and their last frames."""
 
+import numpy as np
 import pytest
 
 from frames import check_frame, render_last_frame, scene_runs
@@ -119,3 +120,38 @@ def test_a_subclass_picks_another_snapshot(data_dir, tmp_path):
     for (weight, _), (expected, _) in zip(scene.params, load_run(run_dir).params(first)):
         assert (weight == expected).all()
     assert scene.metrics == load_run(run_dir).snapshot(first)["metrics"]
+
+
+def test_lift_keeps_the_data_filling_the_box_and_ends_looking_obliquely_at_the_plane(data_dir, tmp_path, monkeypatch):
+    """At seven moments inside every warp (lift, shift, tanh, the final turn), the data span ≥ 40% of the box;
+    the last view sees the separating plane 14° from edge-on, level on the screen, a class on each side."""
+    from frames import render_for_test
+    from midframes import sample_warps
+    from nnexplain.geometry.boundary import decision_boundary
+    from nnexplain.scenes.lift import Lift
+
+    samples = sample_warps(monkeypatch)
+    scene = render_for_test(Lift, data_dir / "circles-3", tmp_path, contrast=data_dir / "circles-2")
+    assert {"linear", "shift", "activate"} <= {name for name, *_ in samples}
+    fractions = [(name, alpha, np.ptp(view.normalised(state), axis=0).max() / (2 * view.half_size)) for name, alpha, _, view, state in samples]
+    assert [f for f in fractions if f[2] < 0.4] == []
+
+    normal, offset = decision_boundary(*scene.params[-1])
+    unit = normal / np.linalg.norm(normal)
+    view = scene.view
+    assert np.degrees(np.arccos(abs(view.camera_direction @ unit))) == pytest.approx(76, abs=1)
+    up_on_screen = (view.rotation @ unit)[:2]
+    assert abs(up_on_screen[0]) < 1e-6 * np.linalg.norm(up_on_screen)  # the normal points straight up or down
+    heights = scene.steps[-1].motion(1.0)[1] @ normal + offset
+    assert np.all(heights[scene.labels == 0] < 0) != np.all(heights[scene.labels == 0] > 0)  # the disk on one side
+    assert np.all(np.sign(heights[scene.labels == 1]) == -np.sign(heights[scene.labels == 0][0]))  # the ring on the other
+
+
+@pytest.mark.graphical
+def test_lift_frame_inside_the_lift(data_dir, tmp_path, request):
+    """Halfway through the 3 × 2 map: the plane tilting into space, the camera on its way round."""
+    from midframes import render_frame_inside, warp_of
+    from nnexplain.scenes.lift import Lift
+
+    frame = render_frame_inside(Lift, data_dir / "circles-3", tmp_path, "step: linear", warp_of("linear"), contrast=data_dir / "circles-2")
+    check_frame("lift-inside-the-lift", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from nnexplain.errors import NnexplainError, RunError
+from nnexplain.run.landscape import landscape_refusal
 
 __all__ = ["FurtherRun", "SceneInfo", "SCENES", "get_scene", "scene_info_of", "check_run_suits"]
 
@@ -45,6 +46,7 @@ class SceneInfo:
     description: str
     check: RunCheck
     further: tuple[FurtherRun, ...] = ()
+    needs_landscape: bool = False  # the app stores the main run's loss landscape before the scene renders
 
     def load_class(self) -> type:
         from importlib import import_module
@@ -208,6 +210,25 @@ def _neuron_maps(manifest: dict[str, Any]) -> str | None:
     return _history(manifest)
 
 
+def _one_neuron_chain(manifest: dict[str, Any]) -> str | None:
+    """A regression of one neuron per layer with at least two layers of weights (chain-rule)."""
+    layers = manifest["layers"]
+    if any(size != 1 for size in layers) or len(layers) < 3:
+        return f"is a {'-'.join(map(str, layers))} network; the scene needs one neuron per layer and a hidden layer (1-1-1-1, like chain)"
+    if manifest["output"] != "identity":
+        return f"has {manifest['output']} output; the scene needs a regression (squared-error cost)"
+    if manifest["activation"] not in ("sigmoid", "tanh", "relu"):
+        return f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh or relu"
+    return None
+
+
+def _training_path(manifest: dict[str, Any]) -> str | None:
+    """A run whose loss landscape is stored, or can be: a recorded path of at least three snapshots (descent)."""
+    if manifest["output"] not in ("softmax", "identity"):
+        return f"has {manifest['output']} output; the scene knows the losses of softmax and identity outputs"
+    return landscape_refusal(manifest)
+
+
 SCENES: dict[str, SceneInfo] = {
     info.name: info
     for info in [
@@ -224,7 +245,8 @@ SCENES: dict[str, SceneInfo] = {
             "nnexplain.scenes.fold",
             "Fold",
             "spiral",
-            "a 2-D classifier folds its input plane, layer by layer, until one straight line separates the classes",
+            "a 2-D classifier moves its input plane layer by layer (tanh and sigmoid stretch and squash, ReLU folds) "
+            "until one straight line separates the classes; a failing run is told as a failure",
             _folding,
         ),
         SceneInfo(
@@ -232,7 +254,7 @@ SCENES: dict[str, SceneInfo] = {
             "nnexplain.scenes.linear_collapse",
             "LinearCollapse",
             "spiral-linear",
-            "linear layers without activation amount to one matrix: grid lines stay straight, the boundary a line",
+            "linear layers only turn, stretch and shear, and amount to one matrix: the boundary stays a straight line",
             _linear,
         ),
         SceneInfo(
@@ -292,6 +314,31 @@ SCENES: dict[str, SceneInfo] = {
             "mnist",
             "a classifier's real logits exponentiated and divided by their sum; why not divide raw scores, why not argmax",
             _image_classifier,
+        ),
+        SceneInfo(
+            "chain-rule",
+            "nnexplain.scenes.chain_rule",
+            "ChainRule",
+            "chain",
+            "one neuron per layer: ∂C/∂w is a product along the chain, checked by nudging the weight",
+            _one_neuron_chain,
+        ),
+        SceneInfo(
+            "descent",
+            "nnexplain.scenes.descent",
+            "Descent",
+            "mnist",
+            "downhill on the run's own loss: one weight's slope, the landscape under the training path, mini-batches",
+            _training_path,
+            needs_landscape=True,
+        ),
+        SceneInfo(
+            "backprop",
+            "nnexplain.scenes.backprop",
+            "Backprop",
+            "mnist",
+            "one digit's wishes passed backwards through the real weights, each edge its real gradient; one mini-batch step",
+            _mnist_classifier,
         ),
     ]
 }

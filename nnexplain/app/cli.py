@@ -1,4 +1,4 @@
-"""The ``nnexplain`` command: list, train, info, render, preview and slides.
+"""The ``nnexplain`` command: list, train, info, landscape, render, preview and slides.
 
 Every user error (a wrong name, a missing or corrupt run, a bad data file) is
 one line on stderr and exit status 2. torch and manim are imported only by the
@@ -204,6 +204,28 @@ def _verified(run) -> str:
     if verified.checksummed == 0:
         return f"{verified.files} read and checked; no checksums to verify (recorded before nnexplain kept them)"
     return f"{verified.files} read and checked, {verified.checksummed} of them against their SHA-256"
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@_user_errors
+def landscape(run_dir) -> None:
+    """Compute RUN_DIR's loss landscape once and store it in the run (descent reads it)."""
+    from nnexplain.app.landscape import ensure_landscape
+    from nnexplain.run import load_run
+    from nnexplain.run.landscape import has_landscape
+
+    run = load_run(run_dir)
+    stored = has_landscape(run)
+    facts = ensure_landscape(run).manifest["landscape"]
+    subset, (rows, cols) = facts["subset"], facts["grid"]
+    done = "already stored" if stored else f"computed in {facts['seconds']:.1f} s"
+    click.echo(
+        f"landscape of {run_dir}: {rows}×{cols} grid, training loss on the first {subset['first']:,} of {subset['of']:,} "
+        f"training examples; its two directions explain {sum(facts['explained_variance']):.1%} of the path's variance ({done})",
+        err=True,
+    )
+    click.echo(str(Path(run_dir) / facts["file"]))
 
 
 def _ranges(values: list[int]) -> str:

@@ -3,9 +3,10 @@
 ``nnexplain render`` (``--run DIR``, ``--with ROLE=DIR``), ``render all``, ``preview``,
 ``slides`` and plain ``manim`` (:func:`runs_from_environment`) all come through
 :func:`resolve_runs`. A run not given is the scene's default run, trained once into
-the cache when missing. Each run is loaded and checked against the scene, and the
-scene is handed one :class:`~nnexplain.scenes.base.runs.SceneRuns`. The files drawing reads
-are read and checked here (checksums, arrays, finite weights), so a damaged run is one
+the cache when missing. Each run is loaded and checked against the scene, a scene that
+reads a loss landscape gets its main run's stored first (:mod:`nnexplain.app.landscape`),
+and the scene is handed one :class:`~nnexplain.scenes.base.runs.SceneRuns`. The files drawing
+reads are read and checked here (checksums, arrays, finite weights), so a damaged run is one
 line before rendering starts.
 """
 
@@ -17,6 +18,7 @@ from typing import Callable, Mapping
 
 from nnexplain.app.cache import ensure_default_run
 from nnexplain.app.catalog import SceneInfo, check_run_suits
+from nnexplain.app.landscape import ensure_landscape
 from nnexplain.errors import RunError
 from nnexplain.run import load_run
 from nnexplain.scenes.base.runs import SceneRuns
@@ -43,6 +45,8 @@ def resolve_runs(
     main_run = load_run(main)
     check_run_suits(info, main_run.manifest, str(main))
     main_run.check_drawable()
+    if info.needs_landscape:  # computed and stored once, here, so the scene only reads it
+        main_run = ensure_landscape(main_run)
     runs = {}
     for spec in info.further:
         where = further.get(spec.role) or default_run(spec.recipe)

@@ -41,7 +41,7 @@ def _toy2d(name: str):
 
 # Name -> loader(data_dir=None, **dataset_options). Loaders import their module lazily.
 LOADERS = {"mnist": _mnist}
-LOADERS.update({"sine": _curve("sine"), "square": _curve("square")})
+LOADERS.update({"sine": _curve("sine"), "square": _curve("square"), "step": _curve("step")})
 LOADERS.update({name: _toy2d(name) for name in ("spiral", "circles", "xor", "moons", "gauss")})
 
 

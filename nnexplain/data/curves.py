@@ -24,12 +24,14 @@ __all__ = ["TARGETS", "CURVES", "load_curve", "target_function"]
 TARGETS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sin": np.sin,
     "square": np.square,
+    "step": lambda x: (np.asarray(x) > 0).astype(np.float64),
 }
 
 # Data set name -> (function name, default interval, how the function is written for people).
 CURVES: dict[str, tuple[str, tuple[float, float], str]] = {
     "sine": ("sin", (-math.pi, math.pi), "sin x"),
     "square": ("square", (-1.0, 1.0), "x²"),
+    "step": ("step", (-2.0, 2.0), "a step from 0 to 1 at x = 0"),
 }
 
 DEFAULT_TRAIN = 256

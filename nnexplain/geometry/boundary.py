@@ -16,7 +16,15 @@ import numpy as np
 
 from nnexplain.run.forward import forward_trace
 
-__all__ = ["decision_boundary", "clip_line", "split_square", "clip_plane", "class_one_probability"]
+__all__ = [
+    "decision_boundary",
+    "clip_line",
+    "split_square",
+    "split_rectangle",
+    "clip_line_to",
+    "clip_plane",
+    "class_one_probability",
+]
 
 Params = list[tuple[np.ndarray, np.ndarray]]
 
@@ -62,6 +70,26 @@ def split_square(normal: np.ndarray, offset: float, half_extent: float) -> tuple
             sides[0].append(crossing)
             sides[1].append(crossing)
     return np.array(sides[0]).reshape(-1, 2), np.array(sides[1]).reshape(-1, 2)
+
+
+def split_rectangle(normal: np.ndarray, offset: float, bounds: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The rectangle (x_min, x_max, y_min, y_max) cut by the line normal·p + offset = 0 into
+    (class 0 side, class 1 side) polygons; either may be empty."""
+    x_min, x_max, y_min, y_max = bounds
+    centre = np.array([(x_min + x_max) / 2, (y_min + y_max) / 2])
+    half = np.array([(x_max - x_min) / 2, (y_max - y_min) / 2])
+    # In coordinates u = (p − centre)/half the rectangle is the square [−1, 1]²: n·p + o = (n·half)·u + (n·centre + o).
+    sides = split_square(np.asarray(normal) * half, float(np.asarray(normal) @ centre + offset), 1.0)
+    return tuple(side * half + centre if len(side) else side for side in sides)
+
+
+def clip_line_to(normal: np.ndarray, offset: float, bounds: tuple[float, float, float, float]) -> np.ndarray | None:
+    """The segment of the line normal·p + offset = 0 inside the rectangle (x_min, x_max, y_min, y_max)."""
+    x_min, x_max, y_min, y_max = bounds
+    centre = np.array([(x_min + x_max) / 2, (y_min + y_max) / 2])
+    half = np.array([(x_max - x_min) / 2, (y_max - y_min) / 2])
+    segment = clip_line(np.asarray(normal) * half, float(np.asarray(normal) @ centre + offset), 1.0)
+    return None if segment is None else segment * half + centre
 
 
 def clip_plane(normal: np.ndarray, offset: float, half_extent: float) -> np.ndarray | None:

@@ -36,6 +36,11 @@ __all__ = [
     "linear_map",
     "max_fit_error",
     "interpolation_error",
+    "best_piecewise_error",
+    "straight_pieces",
+    "hinge_kinks",
+    "QuietUnit",
+    "quiet_units",
     "CurveSnapshot",
     "curve_snapshot",
     "silent_units",
@@ -135,6 +140,55 @@ def interpolation_error(target: Any, domain: tuple[float, float], pieces: int, s
     second = np.diff(target(x), 2) / (x[1] - x[0]) ** 2
     width = (domain[1] - domain[0]) / pieces
     return float(np.max(np.abs(second)) * width**2 / 8)
+
+
+def best_piecewise_error(target: Any, domain: tuple[float, float], pieces: int, samples: int = 20001) -> float:
+    """The least max error any ``pieces`` straight pieces joined end to end can have against ``target``: max|f''|·h²/16.
+
+    Exact when f'' is constant (x²): equal pieces, the interpolating polyline moved down by half
+    its error, which then errs equally, with alternating signs, at the knots and the middles
+    (equioscillation), so no other choice of knots or heights does better. For other targets it
+    is the same formula, a yardstick rather than a bound.
+    """
+    return interpolation_error(target, domain, pieces, samples) / 2
+
+
+def straight_pieces(kinks: np.ndarray, domain: tuple[float, float], sliver_fraction: float = 0.01) -> tuple[int, int]:
+    """How many straight pieces the output has between ``kinks``, and how many of them are slivers,
+    narrower than ``sliver_fraction`` of the interval (a few pixels wide in a plot of it)."""
+    ends = np.concatenate([[domain[0]], np.sort(np.asarray(kinks, np.float64)), [domain[1]]])
+    widths = np.diff(ends)
+    return len(widths), int(np.sum(widths < sliver_fraction * (domain[1] - domain[0])))
+
+
+def hinge_kinks(params: Params) -> np.ndarray:
+    """Every first-layer unit's kink x = −b₁ⱼ/w₁ⱼ of a 1-input ReLU network, inside its data or not
+    (±inf for a unit whose weight is 0: it never bends)."""
+    weight, bias = (np.asarray(a, np.float64) for a in params[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kinks = -bias / weight[:, 0]
+    return np.where(weight[:, 0] == 0, np.inf, kinks)
+
+
+@dataclass(frozen=True)
+class QuietUnit:
+    """A last-hidden-layer unit that puts no bend into the output over the data's interval."""
+
+    unit: int
+    adds: str  # "a straight line" (its ReLU is on everywhere there) or "0" (off everywhere: dead)
+    kink: float | None  # where it does bend, for one hidden layer; None for deeper networks
+
+
+def quiet_units(snapshot: CurveSnapshot, params: Params) -> list[QuietUnit]:
+    """Units whose hinge bends only outside the interval (or never): they add a line, or nothing."""
+    outside = hinge_kinks(params) if snapshot.hidden_layers == 1 else None
+    quiet = []
+    for unit, values in enumerate(snapshot.units):
+        if len(snapshot.kinks[unit]):
+            continue
+        kink = None if outside is None or not np.isfinite(outside[unit]) else float(outside[unit])
+        quiet.append(QuietUnit(unit, "0" if not np.any(values) else "a straight line", kink))
+    return quiet
 
 
 @dataclass(frozen=True)

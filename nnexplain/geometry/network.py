@@ -143,7 +143,7 @@ def brightness_note(activation: str) -> str:
     return {
         "sigmoid": "brightness = activation (sigmoid, 0 to 1)",
         "tanh": "brightness = (activation + 1) / 2 (tanh, −1 to 1)",
-        "relu": "brightness = activation ÷ layer max over the probe digits (ReLU)",
+        "relu": "brightness = activation ÷ its layer's largest (ReLU)",
     }[activation]
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from nnexplain.geometry.warp import LayerMotion, Projection, Representation, nice_extent
 
-__all__ = ["Step", "layer_steps", "network_steps", "state_extent", "fitting_extent", "composite_map"]
+__all__ = ["Step", "layer_steps", "network_steps", "carried_motions", "state_extent", "fitting_extent", "composite_map"]
 
 Motion = Callable[[float], tuple[np.ndarray, np.ndarray]]
 SAMPLES = np.linspace(0.0, 1.0, 9)  # where a motion is sampled to find its extent
@@ -88,6 +88,26 @@ def network_steps(
         steps += layer_steps(start, weight, bias, layer_activation, layer, Projection.fit(end.points, dims))
         start = end
     return steps
+
+
+def carried_motions(steps: list[Step], lines: np.ndarray) -> list[Motion]:
+    """Motions that move ``lines`` (k, points, input width) through ``steps`` as the data move.
+
+    A curve drawn in the input plane (a decision boundary) is carried layer by layer with
+    the same maps, so it lands where the network sends it.
+    """
+    empty = np.zeros((0, lines.shape[-1]))
+    current, layer, motion = lines, None, None
+    motions = []
+    for step in steps:
+        if step.layer != layer:
+            if motion is not None:
+                current = (motion.activate(1.0) if motion.activation != "identity" else motion.shift(1.0))[0]
+            source = step.layer_motion
+            motion = LayerMotion(Representation("carried", step.layer - 1, current, empty), source.weight, source.bias, source.activation)
+            layer = step.layer
+        motions.append({"mirror": _mirror(motion), "linear": motion.linear, "shift": motion.shift, "activate": motion.activate}[step.kind])
+    return motions
 
 
 def _mirror(motion: LayerMotion) -> Motion:

@@ -67,6 +67,7 @@ class Projection:
     centre: np.ndarray
     basis: np.ndarray  # (width, dims)
     is_projection: bool  # False when the representation is drawn as it is (zero padded)
+    kept: float = 1.0  # the share of the fitted points' variance the drawn components keep
 
     @classmethod
     def fit(cls, data: np.ndarray, dims: int) -> "Projection":
@@ -75,11 +76,13 @@ class Projection:
         if width <= dims:
             return cls(np.zeros(width), np.eye(width, dims), False)
         centre = data.mean(axis=0)
-        _, _, vt = np.linalg.svd(data - centre, full_matrices=False)
+        _, sigma, vt = np.linalg.svd(data - centre, full_matrices=False)
+        total = float(np.sum(sigma**2))
+        kept = float(np.sum(sigma[:dims] ** 2) / total) if total > 0 else 1.0
         components = vt[:dims].T
         # Fix each component's sign (largest loading positive) so snapshots do not flip at random.
         signs = np.sign(components[np.argmax(np.abs(components), axis=0), np.arange(dims)])
-        return cls(centre, components * signs, True)
+        return cls(centre, components * signs, True, kept)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return (x - self.centre) @ self.basis

@@ -17,7 +17,10 @@ from typing import Sequence
 import numpy as np
 from manim import Animation, VGroup, VMobject
 
-__all__ = ["EdgeBundle", "SignalPulse", "segment_points"]
+__all__ = ["EdgeBundle", "SignalPulse", "FlowPulse", "FLOW_LEVELS", "segment_points"]
+
+# What share of the largest flow an edge must carry to be drawn in each pulse class (thinnest first).
+FLOW_LEVELS = (0.05, 0.2, 0.4, 0.6, 0.8)
 
 
 def segment_points(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -77,6 +80,37 @@ class SignalPulse(Animation):
         for strand in pulse:
             strand.set_stroke(width=strand.get_stroke_width() * width_factor, opacity=1.0)
         super().__init__(pulse, remover=True, introducer=True, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        head = alpha * (1 + self.pulse_length)
+        lower, upper = np.clip([head - self.pulse_length, head], 0.0, 1.0)
+        for strand in self.mobject:
+            strand.show_between(lower, upper)
+
+
+class FlowPulse(Animation):
+    """A pulse that shows what flows along each edge: width and brightness ∝ |weight × activation|.
+
+    ``flows`` holds one value per edge (its weight times its source neuron's activation
+    for one input); edges carrying under 5% of the largest flow get no pulse. Edges are
+    bundled into a few classes by their share of the largest flow, as :class:`EdgeBundle` does.
+    """
+
+    def __init__(self, starts: np.ndarray, ends: np.ndarray, flows: np.ndarray, color: str, max_width: float = 7.0, pulse_length: float = 0.3, **kwargs):
+        self.pulse_length = pulse_length
+        share = np.abs(np.asarray(flows, np.float64))
+        share = share / (share.max() or 1.0)
+        self.flow_class = np.searchsorted(FLOW_LEVELS, share, side="right") - 1  # −1: nothing flows
+        strands = []
+        for level in range(len(FLOW_LEVELS)):
+            chosen = self.flow_class == level
+            if chosen.any():
+                strand = _Strand(np.asarray(starts)[chosen], np.asarray(ends)[chosen])
+                weight = (level + 1) / len(FLOW_LEVELS)
+                strand.set_stroke(color, max_width * weight, 0.3 + 0.7 * weight)
+                strand.level = level
+                strands.append(strand)
+        super().__init__(VGroup(*strands), remover=True, introducer=True, **kwargs)
 
     def interpolate_mobject(self, alpha: float) -> None:
         head = alpha * (1 + self.pulse_length)

@@ -114,7 +114,7 @@ class CurvePanel(VGroup):
         width: float,
         height: float,
         x_labels: bool = True,
-        label_size: float = 16,
+        label_size: float = 24,
     ):
         super().__init__()
         self.domain, self.theme = domain, theme
@@ -184,15 +184,16 @@ class FitView(VGroup):
         unit_width: float = 3.5,
         output_width: float = 5,
         kink_radius: float = 0.06,
+        label_size: float = 24,
     ):
         super().__init__()
         self.units_panel, self.output_panel, self.theme = units_panel, output_panel, theme
-        self.unit_width, self.kink_radius = unit_width, kink_radius
+        self.unit_width, self.kink_radius, self.label_size = unit_width, kink_radius, label_size
         self.colors = [theme.palette[unit % len(theme.palette)] for unit in range(len(snapshot.units))]
         self.unit_curves = VGroup(*[VMobject(stroke_color=c, stroke_width=unit_width) for c in self.colors])
         self.kink_dots = VGroup()
         self.output_curve = VMobject(stroke_color=theme.text, stroke_width=output_width)
-        self.epoch_label = label("", theme, size=22)
+        self.epoch_label = label("", theme, size=label_size)
         self._shown_epoch: int | None = None
         self.add(self.unit_curves, self.kink_dots, self.output_curve, self.epoch_label)
         self.show(snapshot)
@@ -229,7 +230,7 @@ class FitView(VGroup):
                 dot.set_fill(opacity=0).set_stroke(opacity=0, background=True)
         if nearest.epoch != self._shown_epoch:
             anchor = self.epoch_label.get_left()
-            self.epoch_label.become(label(f"epoch {nearest.epoch:,}", self.theme, size=22)).move_to(anchor, aligned_edge=LEFT)
+            self.epoch_label.become(label(f"epoch {nearest.epoch:,}", self.theme, size=self.label_size)).move_to(anchor, aligned_edge=LEFT)
             self._shown_epoch = nearest.epoch
 
     def reserve_kink_dots(self, count: int) -> None:
@@ -292,7 +293,7 @@ class Fade(Animation):
             part.set_fill(opacity=fill * level, family=False).set_stroke(opacity=stroke * level, family=False)
 
 
-def legend(entries: list[tuple[str, bool, str]], theme: Theme, size: float = 18) -> VGroup:
+def legend(entries: list[tuple[str, bool, str]], theme: Theme, size: float = 24) -> VGroup:
     """Rows of (colour, dashed, text): a short line sample and its label."""
     rows = VGroup()
     for color, dashed, text in entries:
@@ -303,7 +304,7 @@ def legend(entries: list[tuple[str, bool, str]], theme: Theme, size: float = 18)
     return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
 
 
-def paragraph(text: str, theme: Theme, width: float, size: float = 20, color: str | None = None) -> VGroup:
+def paragraph(text: str, theme: Theme, width: float, size: float = 24, color: str | None = None) -> VGroup:
     """Lines of text (split at newlines), left aligned, shrunk if wider than ``width``."""
     # An empty line keeps the height of a line of text, so paragraphs can be separated.
     lines = VGroup(

@@ -18,7 +18,7 @@ import numpy as np
 from manim import LEFT, RIGHT, Brace, Circle, Dot, VGroup
 
 from nnexplain.geometry.network import WIDTH_CLASSES, NetworkView, network_view
-from nnexplain.mobjects.edges import EdgeBundle
+from nnexplain.mobjects.edges import EdgeBundle, FlowPulse
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 
@@ -42,6 +42,8 @@ class NetworkDiagram(VGroup):
         height: float = 5.4,
         center_y: float = 0.0,
         class_names: Sequence[str] = (),
+        count_size: float = 20,
+        name_size: float = 22,
     ):
         super().__init__()
         self.view, self.theme = view, theme
@@ -49,9 +51,9 @@ class NetworkDiagram(VGroup):
         self.edges = VGroup(*(self._bundle(i) for i in range(len(view.edges))))
         self.input_ellipsis = self._ellipsis()
         self.input_brace = Brace(self.layers[0], direction=LEFT, buff=0.12, color=theme.muted)
-        self.input_count = label(f"{view.layers[0]:,}", theme, 20, theme.muted).next_to(self.input_brace, LEFT, buff=0.08)
+        self.input_count = label(f"{view.layers[0]:,}", theme, count_size, theme.muted).next_to(self.input_brace, LEFT, buff=0.08)
         self.output_labels = VGroup(
-            *(label(name, theme, 22).next_to(neuron, RIGHT, buff=0.15) for name, neuron in zip(class_names, self.layers[-1]))
+            *(label(name, theme, name_size).next_to(neuron, RIGHT, buff=0.15) for name, neuron in zip(class_names, self.layers[-1]))
         )
         self.add(self.edges, self.layers, self.input_ellipsis, self.input_brace, self.input_count, self.output_labels)
 
@@ -95,9 +97,7 @@ class NetworkDiagram(VGroup):
 
     def _bundle(self, index: int) -> EdgeBundle:
         group = self.view.edges[index]
-        lower, upper = self.layers[index], self.layers[index + 1]
-        starts = np.array([n.get_center() for n in lower])[group.source] + RIGHT * lower[0].radius
-        ends = np.array([n.get_center() for n in upper])[group.target] + LEFT * upper[0].radius
+        starts, ends = self.edge_ends(index)
         colors = [self.theme.positive] * WIDTH_CLASSES + [self.theme.negative] * WIDTH_CLASSES
         return EdgeBundle(starts, ends, edge_styles(group.weight, group.width_class), colors, EDGE_WIDTHS * 2, EDGE_OPACITIES * 2)
 
@@ -109,6 +109,20 @@ class NetworkDiagram(VGroup):
     def light(self, layer: int, values: np.ndarray) -> list:
         """Animations that bring the neurons of ``layer`` to ``values``."""
         return [neuron.animate.set_fill(opacity=float(value)) for neuron, value in zip(self.layers[layer], values)]
+
+    def edge_ends(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end points of every drawn edge between layers ``index`` and ``index + 1``."""
+        group = self.view.edges[index]
+        lower, upper = self.layers[index], self.layers[index + 1]
+        starts = np.array([n.get_center() for n in lower])[group.source] + RIGHT * lower[0].radius
+        ends = np.array([n.get_center() for n in upper])[group.target] + LEFT * upper[0].radius
+        return starts, ends
+
+    def flow_pulse(self, index: int, sources: np.ndarray, color: str, **kwargs) -> FlowPulse:
+        """A pulse along the edges out of layer ``index`` showing |weight × activation| for the
+        drawn source neurons' activations ``sources`` (one input's)."""
+        group = self.view.edges[index]
+        return FlowPulse(*self.edge_ends(index), group.weight * np.asarray(sources)[group.source], color, **kwargs)
 
     def neuron_centers(self, layer: int) -> np.ndarray:
         return np.array([neuron.get_center() for neuron in self.layers[layer]])

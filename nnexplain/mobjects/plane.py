@@ -5,12 +5,17 @@ under part of a network. It is a handful of mobjects however dense the grid:
 one for the interior grid lines, one for the border lines, one per class for
 the points (each dot a sub-path), so a frame is cheap to draw. A
 :class:`PlaneView` says where representation coordinates land in the scene.
+Given a ``clip`` rectangle, lines are cut at it and dots outside it hidden, so a
+plane can be shown zoomed in on its data; ``axes=True`` draws the
+representation's own axes; :meth:`WarpedPlane.mark` rings chosen points.
 
 :class:`Warp` moves a plane along a motion (t ↦ grid and points, from
-:mod:`nnexplain.geometry.steps`) and, at the same time, from one view to another::
+:mod:`nnexplain.geometry.steps`) and, at the same time, from one view to another,
+or with a view that follows the data (``framing``: state ↦ view)::
 
     plane = WarpedPlane(stages[0].grid, stages[0].points, labels, view, theme)
     self.play(Warp(plane, step.motion, view=zoomed_view, run_time=2))
+    self.play(Warp(plane, step.motion, framing=lambda state, t: view_around(state[1])))
 """
 
 from __future__ import annotations
@@ -27,7 +32,16 @@ from nnexplain.geometry.warp import GridSpec, Projection, representations
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 
-__all__ = ["PlaneView", "WarpedPlane", "Warp", "polyline_points", "prediction_image", "class_legend"]
+__all__ = [
+    "PlaneView",
+    "WarpedPlane",
+    "CarriedLines",
+    "Warp",
+    "polyline_points",
+    "clipped_polyline_points",
+    "prediction_image",
+    "class_legend",
+]
 
 State = tuple[np.ndarray, np.ndarray]
 # Control points of a unit circle as four cubic arcs, as (u, v) coefficients.
@@ -48,17 +62,35 @@ class PlaneView:
 
     projection: Projection
     scale: float  # scene units per representation unit
-    centre: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    centre: tuple[float, float, float] = (0.0, 0.0, 0.0)  # where ``origin`` lands in the scene
+    origin: tuple[float, ...] = ()  # the projected point at ``centre``; () is the projection's zero
 
     @classmethod
     def fitting(cls, projection: Projection, extent: float, half_size: float, centre=(0.0, 0.0, 0.0)) -> "PlaneView":
         """The view that shows [−extent, extent] across a panel of half width ``half_size``."""
         return cls(projection, half_size / extent, tuple(centre))
 
+    @classmethod
+    def around(cls, projection: Projection, origin, radius: float, half_size: float, centre=(0.0, 0.0, 0.0), fill: float = 0.9) -> "PlaneView":
+        """The view that puts ``origin`` (projected) at ``centre`` and a circle of ``radius`` around it
+        ``fill`` of the way to the panel's edge."""
+        return cls(projection, fill * half_size / radius, tuple(centre), tuple(float(v) for v in origin))
+
+    @property
+    def shows_axes(self) -> bool:
+        """Whether the representation's own axes mean anything here (not through a PCA projection)."""
+        return not self.projection.is_projection
+
+    def inverse(self, scene_point: np.ndarray) -> np.ndarray:
+        """The projected coordinates drawn at ``scene_point``."""
+        dims = self.projection.basis.shape[1]
+        origin = np.asarray(self.origin or np.zeros(dims), np.float64)
+        return (np.asarray(scene_point, np.float64)[..., :dims] - np.asarray(self.centre)[:dims]) / self.scale + origin
+
     def same_as(self, other: object) -> bool:
         return (
             isinstance(other, PlaneView)
-            and (self.scale, self.centre) == (other.scale, other.centre)
+            and (self.scale, self.centre, self.origin) == (other.scale, other.centre, other.origin)
             and self.projection.basis.shape == other.projection.basis.shape
             and np.array_equal(self.projection.basis, other.projection.basis)
             and np.array_equal(self.projection.centre, other.projection.centre)
@@ -68,7 +100,10 @@ class PlaneView:
         # A layer's input is zero padded to the width its linear step moves in: drop or add those zeros.
         width = self.projection.basis.shape[0]
         x = x[..., :width] if x.shape[-1] >= width else np.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, width - x.shape[-1])])
-        projected = self.projection(x) * self.scale
+        projected = self.projection(x)
+        if self.origin:
+            projected = projected - np.asarray(self.origin)
+        projected = projected * self.scale
         flat = projected.reshape(-1, projected.shape[-1])
         points = np.zeros((len(flat), 3))
         points[:, : flat.shape[1]] = flat
@@ -99,11 +134,56 @@ class _BlendedView:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return (1 - self.s) * self.start(x) + self.s * self.end(x)
 
+    @property
+    def shows_axes(self) -> bool:
+        return getattr(self.start, "shows_axes", True) and getattr(self.end, "shows_axes", True)
+
+    @property
+    def scale(self) -> float:
+        """Scene units per representation unit, blended (a plain view's scale; see PlaneView)."""
+        return (1 - self.s) * getattr(self.start, "scale", 1.0) + self.s * getattr(self.end, "scale", 1.0)
+
 
 def polyline_points(lines: np.ndarray) -> np.ndarray:
     """Cubic Bézier control points drawing each of ``lines`` (L, P, 3) as P − 1 straight pieces."""
     a, b = lines[:, :-1], lines[:, 1:]
     return np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b], axis=2).reshape(-1, 3)
+
+
+Clip = tuple[float, float, float, float]  # x_min, x_max, y_min, y_max in scene units
+
+
+def clip_segments(a: np.ndarray, b: np.ndarray, clip: Clip) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The parts of segments a→b (n, 3) inside the rectangle ``clip`` (Liang–Barsky): kept mask, new ends."""
+    x_min, x_max, y_min, y_max = clip
+    d = b - a
+    low, high = np.zeros(len(a)), np.ones(len(a))
+    keep = np.ones(len(a), bool)
+    for p, q in ((-d[:, 0], a[:, 0] - x_min), (d[:, 0], x_max - a[:, 0]), (-d[:, 1], a[:, 1] - y_min), (d[:, 1], y_max - a[:, 1])):
+        keep &= ~((p == 0) & (q < 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = q / p
+        low = np.where(p < 0, np.maximum(low, r), low)
+        high = np.where(p > 0, np.minimum(high, r), high)
+    keep &= low < high
+    return keep, a + low[:, None] * d, a + high[:, None] * d
+
+
+def clipped_polyline_points(lines: np.ndarray, clip: Clip | None) -> np.ndarray:
+    """Like :func:`polyline_points`, with every piece cut at ``clip`` (pieces outside it dropped)."""
+    if clip is None:
+        return polyline_points(lines)
+    keep, a, b = clip_segments(lines[:, :-1].reshape(-1, 3), lines[:, 1:].reshape(-1, 3), clip)
+    a, b = a[keep], b[keep]
+    return np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b], axis=1).reshape(-1, 3)
+
+
+def _inside(points: np.ndarray, clip: Clip | None, margin: float = 0.0) -> np.ndarray:
+    if clip is None:
+        return np.ones(len(points), bool)
+    x_min, x_max, y_min, y_max = clip
+    x, y = points[:, 0], points[:, 1]
+    return (x >= x_min - margin) & (x <= x_max + margin) & (y >= y_min - margin) & (y <= y_max + margin)
 
 
 def dot_points(centres: np.ndarray, radius: float, right: np.ndarray, up: np.ndarray) -> np.ndarray:
@@ -113,7 +193,11 @@ def dot_points(centres: np.ndarray, radius: float, right: np.ndarray, up: np.nda
 
 
 class WarpedPlane(VGroup):
-    """The image of a grid and of labelled data points; :meth:`set_state` moves them."""
+    """The image of a grid and of labelled data points; :meth:`set_state` moves them.
+
+    ``clip`` (scene rectangle) cuts the lines and hides the dots outside it; ``axes``
+    draws the representation's coordinate axes (through its origin), cut the same way.
+    """
 
     def __init__(
         self,
@@ -125,14 +209,17 @@ class WarpedPlane(VGroup):
         dot_radius: float = 0.05,
         line_width: float = 1.2,
         facing: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
+        clip: Clip | None = None,
+        axes: bool = False,
     ):
         super().__init__()
         self.labels = np.asarray(labels)
-        self.view, self.dot_radius = view, dot_radius
+        self.view, self.dot_radius, self.clip = view, dot_radius, clip
         self.facing = _Shared(facing or _screen_axes)
         lines = len(grid) // 2
         self.border_rows = np.array([0, lines - 1, lines, 2 * lines - 1])
         self.interior_rows = np.setdiff1d(np.arange(len(grid)), self.border_rows)
+        self.axes = VMobject(stroke_color=theme.muted, stroke_width=2.2, stroke_opacity=0.9) if axes else None
         self.interior = VMobject(stroke_color=theme.muted, stroke_width=line_width, stroke_opacity=0.55)
         self.border = VMobject(stroke_color=theme.text, stroke_width=1.8 * line_width, stroke_opacity=0.8)
         self.dots = [
@@ -144,7 +231,8 @@ class WarpedPlane(VGroup):
             )
             for c in range(int(self.labels.max()) + 1)
         ]
-        self.add(self.interior, self.border, *self.dots)
+        self.rings: list[tuple[np.ndarray, VMobject, float]] = []
+        self.add(*([self.axes] if self.axes is not None else []), self.interior, self.border, *self.dots)
         self.set_state(grid, points)
 
     @classmethod
@@ -163,39 +251,107 @@ class WarpedPlane(VGroup):
         view = PlaneView.fitting(projection, extent, half_size)
         return cls(chosen.grid, chosen.points, run.probe["labels"], view, theme or Theme())
 
+    def mark(self, members: np.ndarray, color: str, radius: float = 0.11, width: float = 2.5) -> VMobject:
+        """Ring the points ``members`` (bool or indices) in ``color``; the rings move with them."""
+        chosen = np.zeros(len(self.labels), bool)
+        chosen[np.asarray(members)] = True
+        rings = VMobject(stroke_color=color, stroke_width=width, fill_opacity=0)
+        self.rings.append((chosen, rings, radius))
+        self.add(rings)
+        self.refresh_dots()
+        return rings
+
+    def remark(self, rings: VMobject, members: np.ndarray | None = None, radius: float | None = None) -> "WarpedPlane":
+        """Change which points ``rings`` (from :meth:`mark`) ring, or how large the rings are."""
+        for index, (chosen, mobject, old_radius) in enumerate(self.rings):
+            if mobject is rings:
+                if members is not None:
+                    chosen = np.zeros(len(self.labels), bool)
+                    chosen[np.asarray(members)] = True
+                self.rings[index] = (chosen, mobject, old_radius if radius is None else radius)
+        return self.refresh_dots()
+
     def set_state(self, grid: np.ndarray, points: np.ndarray, view: Callable | None = None) -> "WarpedPlane":
         """Put the grid and points at these representation coordinates (in ``view``, else the current one)."""
         self.grid_state, self.points_state = grid, points
         if view is not None:
             self.view = view
         scene_grid = self.view(grid)
-        self.interior.set_points(polyline_points(scene_grid[self.interior_rows]))
-        self.border.set_points(polyline_points(scene_grid[self.border_rows]))
+        self.interior.set_points(clipped_polyline_points(scene_grid[self.interior_rows], self.clip))
+        self.border.set_points(clipped_polyline_points(scene_grid[self.border_rows], self.clip))
+        if self.axes is not None:
+            shown = getattr(self.view, "shows_axes", True)
+            lines = self._axis_lines(grid.shape[-1]) if shown else np.zeros((0, 2, 3))
+            self.axes.set_points(clipped_polyline_points(lines, self.clip) if len(lines) else np.zeros((0, 3)))
         self.scene_points = self.view(points)
         self.refresh_dots()
         return self
 
+    def _axis_lines(self, width: int) -> np.ndarray:
+        """The lines through the representation's origin along its first two axes, in scene points."""
+        origin = self.view(np.zeros((1, width)))[0]
+        lines = []
+        for axis in range(min(width, 2)):
+            direction = self.view(np.eye(width)[axis][None])[0] - origin
+            length = np.linalg.norm(direction)
+            if length > 0:
+                reach = 100.0 * direction / length  # far past any panel; the clip cuts it
+                lines.append([origin - reach, origin + reach])
+        return np.array(lines).reshape(-1, 2, 3)
+
     def refresh_dots(self) -> "WarpedPlane":
         """Redraw the dots facing the camera (3-D scenes call this as the camera turns)."""
         right, up = self.facing()
+        shown = _inside(self.scene_points, self.clip)
         for class_index, dots in enumerate(self.dots):
-            dots.set_points(dot_points(self.scene_points[self.labels == class_index], self.dot_radius, right, up))
+            chosen = (self.labels == class_index) & shown
+            dots.set_points(dot_points(self.scene_points[chosen], self.dot_radius, right, up))
+        for members, rings, radius in self.rings:
+            rings.set_points(dot_points(self.scene_points[members & shown], radius, right, up))
+        return self
+
+
+class CarriedLines(VMobject):
+    """Polylines moved through a network like a plane's grid: set_state(lines, points, view) draws them."""
+
+    def __init__(self, lines: np.ndarray, view: Callable, color: str, width: float = 5, clip: Clip | None = None):
+        super().__init__(stroke_color=color, stroke_width=width)
+        self.clip = clip
+        self.set_state(lines, np.zeros((0, lines.shape[-1])), view)
+
+    def set_state(self, grid: np.ndarray, points: np.ndarray, view: Callable | None = None) -> "CarriedLines":
+        self.grid_state, self.points_state = grid, points
+        if view is not None:
+            self.view = view
+        self.set_points(clipped_polyline_points(self.view(grid), self.clip) if len(grid) else np.zeros((0, 3)))
         return self
 
 
 class Warp(Animation):
-    """Move a :class:`WarpedPlane` along ``motion`` (t ↦ (grid, points)) and/or to another ``view``."""
+    """Move a :class:`WarpedPlane` along ``motion`` (t ↦ (grid, points)) and/or to another ``view``.
+
+    With ``framing`` ((state, t) ↦ view), the view follows the state (and the time, for a
+    turning camera) at every frame instead.
+    ``carried`` are further (mobject, motion or None) pairs drawn in the same view (a motion of
+    None keeps the mobject's state), and ``followers`` objects whose ``follow(view)`` is called
+    every frame (a :class:`~nnexplain.mobjects.scalebar.ScaleBar`). Keep them after the plane in the scene, where manim redraws them.
+    """
 
     def __init__(
         self,
         plane: WarpedPlane,
         motion: Callable[[float], State] | None = None,
         view: Callable | None = None,
+        framing: Callable[[State, float], Callable] | None = None,
+        carried: tuple = (),
+        followers: tuple = (),
         **kwargs,
     ):
-        self.motion = motion
+        self.motion, self.framing = motion, framing
         self.start_view, self.end_view = plane.view, view or plane.view
         self.still = (plane.grid_state, plane.points_state)
+        self.carried = [(mobject, move, (mobject.grid_state, mobject.points_state)) for mobject, move in carried]
+        self.followers = followers
         super().__init__(plane, **kwargs)
 
     def create_starting_mobject(self) -> Mobject:
@@ -204,8 +360,15 @@ class Warp(Animation):
     def interpolate_mobject(self, alpha: float) -> None:
         t = self.rate_func(alpha)
         state = self.motion(t) if self.motion is not None else self.still
-        view = self.end_view if t == 1 else _BlendedView(self.start_view, self.end_view, t)
+        if self.framing is not None:
+            view = self.framing(state, t)
+        else:
+            view = self.end_view if t == 1 else _BlendedView(self.start_view, self.end_view, t)
         self.mobject.set_state(*state, view=view)
+        for mobject, move, still in self.carried:
+            mobject.set_state(*(move(t) if move is not None else still), view=view)
+        for follower in self.followers:
+            follower.follow(view)
 
 
 def prediction_image(probability: np.ndarray, theme: Theme, height: float, strength: float = 0.25) -> ImageMobject:
@@ -222,7 +385,7 @@ def prediction_image(probability: np.ndarray, theme: Theme, height: float, stren
     return image.scale_to_fit_height(height)
 
 
-def class_legend(classes: list[str], theme: Theme, size: float = 20):
+def class_legend(classes: list[str], theme: Theme, size: float = 24):
     """"■ first class   ■ second class" in the points' colours, on one baseline."""
     text = "     ".join(f"■ {name}" for name in classes)
     glyphs = [char for char in text if not char.isspace()]  # Text keeps no glyphs for spaces

@@ -18,7 +18,7 @@ import numpy as np
 
 from nnexplain.errors import RunError
 
-__all__ = ["MAX_ABS_WEIGHT", "check_probe", "check_items", "check_snapshot", "check_drawable_weights", "check_history"]
+__all__ = ["MAX_ABS_WEIGHT", "check_probe", "check_items", "check_snapshot", "check_drawable_weights", "check_history", "check_landscape"]
 
 MAX_ABS_WEIGHT = 1e6
 _REAL = ("f", "i", "u")
@@ -148,3 +148,27 @@ def check_history(path: Path, tensors: dict[str, np.ndarray]) -> None:
             _expect(path, tensors, name, np.float64, (epochs,))
         elif name not in _HISTORY_KEYS:
             raise _fail(path, f"it holds {name!r}; a history file holds step.* and epoch.* arrays")
+
+
+def check_landscape(path: Path, tensors: dict[str, np.ndarray], facts: dict[str, Any], snapshots: int, parameters: int) -> None:
+    """A loss landscape file (:mod:`nnexplain.run.landscape`) against its manifest facts and the run."""
+    grid = facts["grid"][0]
+    batches = facts["stochastic"]["batches"]
+    shapes = {
+        "grid.alpha": (grid,), "grid.beta": (grid,), "grid.loss": (grid, facts["grid"][1]),
+        "plane.directions": (2, parameters), "plane.explained": (2,),
+        "path.coords": (snapshots, 2), "path.surface_loss": (snapshots,), "path.loss": (snapshots,),
+        "weight.offsets": (None,), "weight.loss": (None,),
+        "stochastic.full_norm": (2,), "stochastic.batch_norm": (2, batches), "stochastic.angles": (2, batches),
+    }
+    for name, shape in shapes.items():
+        _expect(path, tensors, name, np.float64, shape)
+    _expect(path, tensors, "path.epochs", np.int64, (snapshots,))
+    _expect(path, tensors, "stochastic.epochs", np.int64, (2,))
+    _expect(path, tensors, "stochastic.indices", np.int64, (2, batches, None))
+    if len(tensors["weight.loss"]) != len(tensors["weight.offsets"]):
+        raise _fail(path, "'weight.loss' and 'weight.offsets' differ in length")
+    unknown = sorted(set(tensors) - set(shapes) - {"path.epochs", "stochastic.epochs", "stochastic.indices"})
+    if unknown:
+        raise _fail(path, f"it holds {unknown[0]!r}, which is no part of a loss landscape")
+    _finite(path, tensors)

@@ -40,7 +40,7 @@ import numpy as np
 
 from nnexplain.errors import RunError
 from nnexplain.run import staging
-from nnexplain.run.checks import check_drawable_weights, check_history, check_items, check_probe, check_snapshot
+from nnexplain.run.checks import check_drawable_weights, check_history, check_items, check_landscape, check_probe, check_snapshot
 from nnexplain.run.files import atomic_write, parse_tensors, read_checked, tensor_metadata
 from nnexplain.run.history import History
 from nnexplain.run.manifest import FORMAT, FORMAT_VERSION, read_manifest
@@ -245,6 +245,10 @@ class Run:
         for key in FILE_ENTRIES:
             if self.manifest.get(key):
                 self.read_file(self.manifest[key]["file"])
+        if self.manifest.get("landscape"):
+            entry = self.manifest["landscape"]
+            parameters = sum(a * b + b for a, b in zip(self.layers[:-1], self.layers[1:]))
+            check_landscape(self.path / entry["file"], self.read_file(entry["file"]), entry, len(self.epochs), parameters)
         names = named_files(self.manifest)
         return Verified(len(names), sum(self._record(name) is not None for name in names))
 

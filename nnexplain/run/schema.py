@@ -23,14 +23,14 @@ optional file entries of :data:`FILE_ENTRIES` (objects with a ``file``, such as
 
 **Adding a new kind of file** (say ``"saliency"``, an object of facts with its file):
 
-1. add ``"saliency": FileEntry | None = None`` to :class:`Manifest` and its key to
-   :data:`FILE_ENTRIES` (type its facts with a subclass of :class:`FileEntry` if
-   anything reads them);
+1. add ``"saliency": SaliencyEntry = None`` to :class:`Manifest` (a subclass of
+   :class:`FileEntry` typing the facts something reads, like :class:`LandscapeEntry`)
+   and its key to :data:`FILE_ENTRIES`;
 2. write it with :func:`nnexplain.run.directory.write_run_file` (``write_run_file(run_dir,
    "saliency.safetensors", arrays, saliency={"file": "saliency.safetensors", ...})``),
    which records its checksum and refuses to rewrite it;
 3. read it with :meth:`nnexplain.run.Run.read_file`, which checks the checksum, and check
-   what its arrays must hold where it is read.
+   what its arrays must hold (:mod:`nnexplain.run.checks`, as ``check_landscape``).
 """
 
 from __future__ import annotations
@@ -98,6 +98,43 @@ class FileEntry(Open):
     """An optional file of its own kind, with facts about it: ``{"file": "landscape.safetensors", ...}``."""
 
     file: RelativePath
+
+
+class _Subset(Open):
+    split: Literal["train"]
+    first: Annotated[int, Field(ge=1)]
+    of: Annotated[int, Field(ge=1)]
+
+
+class _Weight(Open):
+    index: Count
+    kind: Literal["weight", "bias"]
+    layer: Count
+    row: Count
+    column: Count
+    value: Finite
+    gradient: Finite
+
+
+class _Stochastic(Open):
+    batch_size: Annotated[int, Field(ge=1)]
+    batches: Annotated[int, Field(ge=1, le=10_000)]
+    seed: Count
+    full: Annotated[int, Field(ge=1)]
+
+
+class LandscapeEntry(FileEntry):
+    """The facts of a run's loss landscape (:mod:`nnexplain.run.landscape`), as ``descent`` reads them."""
+
+    grid: Annotated[list[Annotated[int, Field(ge=2, le=10_000)]], Field(min_length=2, max_length=2)]
+    subset: _Subset
+    explained_variance: Annotated[list[Annotated[float, Field(ge=0, le=1.000001)]], Field(min_length=2, max_length=2)]
+    landscape_seconds: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    seconds: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    weight: _Weight
+    stochastic: _Stochastic
+    lr: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    trained_batch_size: Count | None = None
 
 
 class WarpGrid(Open):
@@ -192,7 +229,7 @@ class Manifest(Open):
     resumed_from: list[Epoch] = []  # the epochs a killed training was resumed from, in order
     files: dict[RelativePath, FileRecord] | None = None
     mistakes: RelativePath = None  # type: ignore[assignment]  # absent when none were recorded; never null
-    landscape: FileEntry | None = None
+    landscape: LandscapeEntry = None  # type: ignore[assignment]  # absent until computed; never null
 
     @model_validator(mode="after")
     def _consistent(self) -> "Manifest":

@@ -1,12 +1,18 @@
 """Fold: a trained 2-D classifier moves its input plane until one straight line separates the classes.
 
-Each hidden layer is played as three separate, captioned steps: the linear map
-(along a path of invertible matrices, with a mirror first when det W < 0), the
-shift by the bias, and the pointwise nonlinearity. The output layer's decision
-line is then drawn in the last representation, and the input plane is coloured
-by the network's verdict. Every number comes from the run's last snapshot
-(or ``epoch``); the dots are the run's probe, the whole validation set of the
-2-D recipes.
+Each hidden layer is played as separate, captioned steps: the linear map (along a
+path of invertible matrices, with a flip first when det W < 0), the shift by the
+bias, and the pointwise nonlinearity, the view following the data all the while.
+The title says what the activation does (colah, "Neural Networks, Manifolds, and
+Topology"): tanh and sigmoid layers stretch and squash without tearing; ReLU layers
+fold. The output layer's decision line is drawn in the last representation, the
+layers are undone with that line carried along (it becomes the boundary in the
+input plane), and the input plane is coloured by the network's verdict, its wrong
+points ringed. A run that fails is narrated as a failure: where its points pile up
+and which units are dead.
+
+Every number comes from the run's last snapshot (or ``epoch``); the dots are the
+run's probe, the whole validation set of the 2-D recipes.
 
     nnexplain render fold --run runs/spiral
     NNEXPLAIN_RUN=runs/spiral manim -ql scenes/fold.py Fold
@@ -14,69 +20,109 @@ by the network's verdict. Every number comes from the run's last snapshot
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from manim import FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
-from nnexplain.geometry.steps import fitting_extent
 from nnexplain.mobjects.style import fmt_percent
 from nnexplain.scenes.base.plane_story import PlaneStory
 
 __all__ = ["Fold"]
 
+TITLES = {
+    "tanh": "Tanh layers stretch and\nsquash, but never tear",
+    "sigmoid": "Sigmoid layers stretch\nand squash, never tear",
+    "relu": "ReLU layers fold space",
+}
+
 
 class Fold(PlaneStory):
     scene_name = "fold"
-    title = "How layers fold space"
-    line_seconds = 2.0  # how long the decision line is held
-    verdict_seconds = 2.5  # how long the coloured input plane is held
+    line_seconds: ClassVar[float] = 1.0  # extra hold on the decision line, beyond its caption
+    verdict_seconds: ClassVar[float] = 1.5  # extra hold on the coloured input plane
+    good_accuracy: ClassVar[float] = 0.95  # below this, the ending says the network failed
+
+    def title_text(self) -> str:
+        return TITLES[self.run.activation]
 
     def construct(self) -> None:
         self.beat("the data")
-        self.show_input(f"{len(self.labels)} validation points, two classes.\nNo straight line separates them here.")
+        self.show_input(f"{len(self.labels)} validation points,\ntwo classes. No straight line\nseparates them here.")
         hidden = len(self.params) - 1
         for layer in range(hidden):
             self.beat(f"layer {layer + 1}")
             weight = self.params[layer][0]
-            self.play_layer(layer, f"Layer {layer + 1} of {hidden}   {weight.shape[1]} → {weight.shape[0]}")
+            self.play_layer(layer, f"Layer {layer + 1} of {hidden}:  {weight.shape[1]} → {weight.shape[0]}")
         self.beat("the decision line")
         overlay = self.show_decision_line()
         self.beat("the boundary in the input plane")
-        self.play(FadeOut(overlay), run_time=0.4)
-        self.rewind()
-        self.show_verdict()
+        self.show_verdict(overlay)
+        self.finish()
+
+    def accuracy(self) -> str:
+        return fmt_percent(self.metrics.get("val_acc", float("nan")))
 
     def show_decision_line(self) -> VGroup:
-        last = self.steps[-1]
-        self.fit_view(last, fitting_extent(last.motion(1.0), last.projection))
         normal, offset = decision_boundary(*self.params[-1])
-        accuracy = f"validation accuracy {fmt_percent(self.metrics.get('val_acc', float('nan')))}"
+        wrong = int(self.wrong.sum())
+        marks = f"\n{wrong} wrong points are ringed in red." if wrong else ""
         if len(normal) > 2:
             overlay = VGroup()
-            hint = "\n(the lift scene draws it in 3-D)" if len(normal) == 3 else ""
-            text = f"In {len(normal)}-D the output's boundary is a plane,\nnot a line in this projection.{hint}\n{accuracy}"
+            text = f"In {len(normal)}-D the output's boundary\nis a plane, not a line in this\nflat view. {self.accuracy()} correct.{marks}"
         else:
             overlay = self.boundary_overlay(np.pad(normal, (0, 2 - len(normal))), offset)
-            text = f"The output layer draws one straight line,\nwhere its two logits are equal.\n{accuracy}"
+            text = f"The output layer draws one\nstraight line: where its two\noutputs are equal. {self.accuracy()} correct.{marks}"
+        rings = self.ring_wrong()
+        rings.set_stroke(opacity=0)
         self.play(
-            *self.caption("header", self.heading("Output layer")),
+            *self.caption("header", self.heading("Output layer"), "Output layer"),
             *self.caption("rows", VGroup()),
             *self.caption("matrices", VGroup()),
-            *self.caption("detail", self.detail(text)),
+            *self.caption("detail", self.detail(text), text),
             FadeIn(overlay),
+            rings.animate.set_stroke(opacity=1),
             run_time=1.0,
         )
+        self.clock.settle("detail")
         self.wait(self.line_seconds)
         return overlay
 
-    def show_verdict(self) -> None:
-        accuracy = fmt_percent(self.metrics.get("val_acc", float("nan")))
-        text = f"Undo the layers: the straight line becomes\nthis boundary in the input plane.\nvalidation accuracy {accuracy}"
+    def show_verdict(self, overlay: VGroup) -> None:
+        """Undo the layers with the boundary carried along, then colour the input plane by the verdict."""
+        boundary = self.decision_lines()
+        self.add(boundary)
+        if getattr(self, "pile_rings", None) is not None:
+            self.plane.remark(self.pile_rings, radius=0.1)  # the pile spreads out again as the layers are undone
+        header = "Back to the input plane"
+        text = "Undo the layers: the straight\nline becomes this boundary."
         self.play(
-            FadeIn(self.verdict_image()),
-            self.plane.interior.animate.set_stroke(opacity=0.25),
-            *self.caption("header", self.heading("Back in the input plane")),
-            *self.caption("detail", self.detail(text)),
-            run_time=1.0,
+            FadeOut(overlay),
+            *self.caption("header", self.heading(header), header),
+            *self.caption("detail", self.detail(text), text),
+            run_time=0.6,
         )
+        self.rewind(boundary)
+        rings = getattr(self, "pile_rings", None)
+        if rings is not None and len(np.unique(self.labels[self.pile.members])) == 1:
+            self.play(rings.animate.set_stroke(opacity=0), run_time=0.4)  # a harmless pile: nothing to show here
+        self.play(FadeIn(self.verdict_image()), self.plane.interior.animate.set_stroke(opacity=0.25), run_time=1.0)
+        text = self.ending_words()
+        self.play(*self.caption("detail", self.detail(text), text))
+        self.clock.settle("detail")
         self.wait(self.verdict_seconds)
+
+    def ending_words(self) -> str:
+        accuracy, wrong = self.accuracy(), int(self.wrong.sum())
+        if self.metrics.get("val_acc", 1.0) >= self.good_accuracy:
+            return f"{accuracy} of the points are on\ntheir side of the boundary."
+        text = f"A failure: {accuracy} correct,\n{wrong} points wrong (ringed)."
+        inside = 0 if self.pile is None else int((self.wrong & self.pile.members).sum())
+        if inside:
+            text += f"\n{inside} of them are among the {self.pile.count}\npoints pressed onto one spot\n(ringed in yellow): one answer\nfor all of them."
+        dead = sorted({d.layer for d in self.dead})
+        if dead:
+            layers = ", ".join(str(layer + 1) for layer in dead)
+            text += f"\nWhy: dead units in layer{'s' if len(dead) > 1 else ''} {layers}\nleave too few directions\nto untangle the arms."
+        return text

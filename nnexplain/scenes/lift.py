@@ -1,15 +1,19 @@
 """Lift: three hidden units lift a disk out of its ring into 3-D, where a plane separates them.
 
-The run is a 2-3-… classifier on the disk-in-ring data (``circles-3``). Its first
-layer is played as three steps in 3-D: the 3 × 2 linear map (through an
-invertible 3 × 3 path, :func:`nnexplain.geometry.paths.lift_matrix`), the shift
-and the nonlinearity; then the output layer's boundary, a plane, is drawn and the
-camera turns around it. Before that, a two-unit network on the same data
-(``circles-2``) shows where it gets stuck: in its 2-D hidden plane the ring still
-surrounds the disk, and its line cuts through the ring.
+The run is a 2-3-… classifier on the disk-in-ring data (``circles-3``). First, a
+two-unit network on the same data (``circles-2``, the scene's ``contrast`` run) gets
+the whole panel for its own beat: its boundary in the input plane cannot close
+around the disk, and the ring points it gets wrong are ringed. Then the three-unit
+run's first layer is played as three steps: the 3 × 2 linear map (through an
+invertible 3 × 3 path, :func:`nnexplain.geometry.paths.lift_matrix`) while the
+camera tilts from above to an angle, the shift, and the nonlinearity, the view
+following the data throughout and the box's axes named with the ranges they span.
+Last, the output layer's boundary, a plane, is drawn, and the camera turns to look
+at it obliquely: the points on its near side are drawn in front of it, those on the
+far side behind.
 
-The two-unit network is the scene's ``contrast`` run (default ``circles-2``;
-``nnexplain render lift --with contrast=DIR`` picks another).
+The 3-D picture is drawn by :class:`~nnexplain.mobjects.orbit.OrbitView` in a flat
+scene, so the camera turns and zooms in the same animation that moves the data.
 
     nnexplain render lift --run runs/circles-3 --with contrast=runs/circles-2
     NNEXPLAIN_RUN=runs/circles-3 NNEXPLAIN_CONTRAST_RUN=runs/circles-2 manim -ql scenes/lift.py Lift
@@ -20,33 +24,43 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DEGREES, DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Polygon, Square, VMobject, smooth
+from manim import DEGREES, DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, Polygon, VGroup, smooth
 
 from nnexplain.geometry.boundary import class_one_probability, clip_plane, decision_boundary
-from nnexplain.geometry.steps import Step, fitting_extent, network_steps
+from nnexplain.geometry.contour import as_lines, level_curves
+from nnexplain.geometry.findings import misclassified
+from nnexplain.geometry.framing import follow
+from nnexplain.geometry.steps import Step, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
-from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, class_legend, polyline_points, prediction_image
+from nnexplain.mobjects.orbit import FrontDots, OrbitBox, OrbitView, camera_angles, upright_roll
+from nnexplain.mobjects.plane import CarriedLines, PlaneView, Warp, WarpedPlane, class_legend, prediction_image
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
-from nnexplain.scenes.base.run_scene import RunThreeDScene
+from nnexplain.scenes.base.captions import CaptionClock
+from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["Lift"]
 
-RANGES = {"tanh": "squashed\ninto (−1, 1)", "sigmoid": "squashed\ninto (0, 1)", "relu": "negative\nvalues become 0"}
+TEXT = 24
+SQUASH = {"tanh": "into −1 … 1 (tanh)", "sigmoid": "into 0 … 1 (sigmoid)", "relu": "negatives to 0 (ReLU)"}
 
 
-class Lift(RunThreeDScene):
+class Lift(RunScene):
     scene_name = "lift"
     epoch: ClassVar[int | None] = None
-    step_seconds: ClassVar[float] = 1.6
+    step_seconds: ClassVar[float] = 1.8
+    lift_seconds: ClassVar[float] = 3.0  # the 3 × 2 map, while the camera tilts
     pause_seconds: ClassVar[float] = 0.4
-    zoom_seconds: ClassVar[float] = 0.6
-    contrast_seconds: ClassVar[float] = 3.0
-    turn_seconds: ClassVar[float] = 6.0  # the camera's turn around the separating plane
-    cube_half_size: ClassVar[float] = 2.1  # scene units from the centre to a face of the shown cube
-    raster_size: ClassVar[int] = 160  # pixels per side of the two-unit network's verdict
-    tilt: ClassVar[tuple[float, float]] = (62 * DEGREES, -55 * DEGREES)  # camera phi, theta in 3-D
-    column_left: ClassVar[float] = 3.3  # x where the caption column starts
-    column_width: ClassVar[float] = 3.4
+    turn_seconds: ClassVar[float] = 3.0  # the camera's turn to look at the separating plane
+    hold_seconds: ClassVar[float] = 1.0  # extra hold at the end, beyond the last caption's reading time
+    raster_size: ClassVar[int] = 240  # pixels per side of the two-unit network's verdict
+    tilt: ClassVar[tuple[float, float]] = (62 * DEGREES, -55 * DEGREES)  # camera phi, theta after the lift
+    plane_angle: ClassVar[float] = 76 * DEGREES  # the final camera's angle from the plane's normal: 14° above it
+    panel_centre: ClassVar[tuple[float, float, float]] = (-3.45, -0.3, 0.0)
+    flat_half: ClassVar[float] = 3.1  # half side of the panel seen from above
+    box_half: ClassVar[float] = 1.85  # half side of the box once tilted (its outline reaches farther)
+    fill: ClassVar[float] = 0.9
+    column_left: ClassVar[float] = 0.55
+    column_width: ClassVar[float] = 6.35
 
     def setup(self) -> None:
         super().setup()
@@ -58,164 +72,219 @@ class Lift(RunThreeDScene):
         self.steps = [s for s in network_steps(self.stages, self.params, self.run.activation, dims=3) if s.layer == 0]
         self.contrast = self.runs["contrast"]
         self.captions: dict[str, object] = {}
+        self.clock = CaptionClock(self)
+        x, y, _ = self.panel_centre
+        self.clip = (x - 3.6, x + 3.6, -4.0, 4.0)  # lines never reach the caption column
 
-    # --- captions, fixed in the frame ------------------------------------------------------------
+    # --- captions ----------------------------------------------------------------------------------
 
-    def caption(self, key: str, mobject) -> list:
-        self.add_fixed_in_frame_mobjects(mobject)
+    def caption(self, key: str, mobject, text: str = "") -> list:
+        self.clock.settle(key)
         old = self.captions.get(key)
         self.captions[key] = mobject
+        self.clock.shown(key, text, fade_seconds=0.5)
         if old is None:
             return [FadeIn(mobject, run_time=0.4)]
         return [AnimationGroup(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3), lag_ratio=1)]
 
     def detail(self, text: str):
-        """The explanation of the current step, in the column right of the cube."""
-        mobject = label(text, self.theme, 22)
+        mobject = label(text, self.theme, TEXT)
         mobject.scale_to_fit_width(min(mobject.width, self.column_width))
-        return mobject.move_to([self.column_left, 1.0, 0], aligned_edge=LEFT + UP)
+        return mobject.move_to([self.column_left, 1.2, 0], aligned_edge=LEFT + UP)
 
-    # --- the 3-D panel ---------------------------------------------------------------------------
+    def numbers(self, mobject):
+        mobject.scale_to_fit_width(min(mobject.width, self.column_width))
+        return mobject.move_to([self.column_left, -3.85, 0], aligned_edge=LEFT + DOWN)
 
-    def view_for(self, projection: Projection, extent: float) -> PlaneView:
-        return PlaneView.fitting(projection, extent, self.cube_half_size)
+    # --- views -------------------------------------------------------------------------------------
 
-    def fit_view(self, step: Step) -> None:
-        view = self.view_for(step.projection, step.extent)
-        if not view.same_as(self.view):
-            self.bring_to_front(self.plane)  # only what comes after a moving mobject is redrawn
-            self.play(Warp(self.plane, view=view, run_time=self.zoom_seconds, rate_func=smooth))
-            self.view = view
+    def orbit(self, projection: Projection, points: np.ndarray, phi: float, theta: float, half: float, gamma: float = 0.0) -> OrbitView:
+        """The camera at (phi, theta, roll gamma) around ``points``, filling a box of half side ``half``."""
+        width = projection.basis.shape[0]
+        points = points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
+        frame = follow(projection(points))
+        origin = tuple(np.pad(frame.centre, (0, 3 - len(frame.centre))))
+        return OrbitView(projection, self.fill * half / frame.radius, self.panel_centre, origin, phi, theta, half, gamma)
 
-    def box(self, dims: int) -> VMobject:
-        """The faint outline of the shown square (2-D) or cube (3-D)."""
-        h = self.cube_half_size
-        corners = [(x, y, z) for x in (-h, h) for y in (-h, h) for z in ((-h, h) if dims == 3 else (0,))]
-        edges = [(a, b) for i, a in enumerate(corners) for b in corners[i + 1 :] if np.sum(np.array(a) != np.array(b)) == 1]
-        outline = VMobject(stroke_color=self.theme.muted, stroke_width=1.2, stroke_opacity=0.45)
-        return outline.set_points(polyline_points(np.array(edges, float)))
+    def framing(self, projection: Projection, angles=None):
+        """View following the data; ``angles`` (t ↦ phi, theta, [roll,] half) turns the camera meanwhile."""
+        still = (self.view.phi, self.view.theta, self.view.half_size)
 
-    def facing(self) -> tuple[np.ndarray, np.ndarray]:
-        rotation = self.camera.generate_rotation_matrix()
-        return rotation[0], rotation[1]
+        def view(state, t):
+            phi, theta, *rest = angles(t) if angles else still
+            gamma, half = (rest[0], rest[1]) if len(rest) == 2 else (self.view.gamma, rest[0])
+            return self.orbit(projection, state[1], phi, theta, half, gamma)
 
-    # --- the story -------------------------------------------------------------------------------
+        return view
+
+    def warp(self, motion, projection: Projection, run_time: float, angles=None, *captions) -> None:
+        self.bring_to_front(self.plane, self.box, *self.front)
+        self.play(
+            Warp(self.plane, motion, framing=self.framing(projection, angles), followers=(self.box, *self.front), run_time=run_time, rate_func=smooth),
+            *captions,
+        )
+        self.view = self.plane.view
+
+    # --- the story ---------------------------------------------------------------------------------
 
     def construct(self) -> None:
+        self.front: list = []
         self.beat("the data")
         self.show_input()
         self.beat("two units are not enough")
         self.show_contrast()
         for step in self.steps:
             self.beat(f"step: {step.kind}")
+            if step is self.steps[0]:
+                self.back_to_the_run()
             self.play_step(step)
         self.beat("a plane separates them")
         self.show_plane()
+        self.clock.finish()
 
     def show_input(self) -> None:
-        self.set_camera_orientation(phi=0, theta=-90 * DEGREES)
         stage = self.stages[0]
-        projection = Projection.fit(stage.points, 3)
-        extent = fitting_extent((stage.grid, stage.points), projection)
-        self.view = self.view_for(projection, extent)
-        self.plane = WarpedPlane(stage.grid, stage.points, self.labels, self.view, self.theme, facing=self.facing)
-        self.outline = self.box(2)
-        title = label("Lifting into 3-D", self.theme, 34, weight="BOLD").to_corner(UP + LEFT, buff=0.4)
+        projection = self.steps[0].projection
+        self.view = self.orbit(projection, stage.points, 0.0, -90 * DEGREES, self.flat_half)
+        self.plane = WarpedPlane(stage.grid, stage.points, self.labels, self.view, self.theme, clip=self.clip)
+        self.box = OrbitBox(self.theme, ("x₁", "x₂", "—"), TEXT).follow(self.view)
+        title = VGroup(*(label(line, self.theme, 32, weight="BOLD") for line in ("Three units lift the disk", "out of the ring")))
+        title.arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to([self.column_left, 3.85, 0], aligned_edge=LEFT + UP)
         shape = "-".join(map(str, self.run.layers))
-        facts = label(f"{self.run.recipe} · {shape} · {self.run.activation}", self.theme, 20, self.theme.muted)
-        facts.next_to(title, DOWN, buff=0.15, aligned_edge=LEFT)
-        legend = self.legend().next_to(facts, DOWN, buff=0.3, aligned_edge=LEFT)
-        self.add_fixed_in_frame_mobjects(title, facts, legend)
-        intro = f"{len(self.labels)} validation points:\na disk inside a ring.\nNo straight line\nseparates them."
-        self.play(*(FadeIn(m) for m in (self.outline, self.plane, title, facts, legend)), *self.caption("detail", self.detail(intro)))
-        self.wait(1.5)
-
-    def legend(self):
-        return class_legend((self.run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme)
+        facts = label(f"{self.run.recipe} · {shape} · {self.run.activation}", self.theme, TEXT, self.theme.muted)
+        facts.next_to(title, DOWN, buff=0.2, aligned_edge=LEFT)
+        self.legend = class_legend((self.run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme, TEXT)
+        self.legend.next_to(facts, DOWN, buff=0.2, aligned_edge=LEFT)
+        intro = f"{len(self.labels)} validation points: a disk\ninside a ring. No straight\nline separates them."
+        self.play(*(FadeIn(m) for m in (self.plane, self.box, title, facts, self.legend)), *self.caption("detail", self.detail(intro), intro))
+        self.clock.settle("detail")
 
     def show_contrast(self) -> None:
-        """The two-unit network's verdict on the input plane, in a corner: its boundary cannot close."""
+        """The two-unit network, full size: its boundary cannot close around the disk; its mistakes ringed."""
         run = self.contrast
         stage = representations(run.tensors(), run.probe["inputs"], GridSpec.from_dataset(run.dataset))[0]
-        half, centre = 1.3, np.array([-5.45, -2.3, 0.0])
-        projection = Projection.fit(stage.points, 2)
-        extent = fitting_extent((stage.grid, stage.points), projection)
-        view = PlaneView.fitting(projection, extent, half, centre)
-        dots = WarpedPlane(stage.grid, stage.points, run.probe["labels"].astype(int), view, self.theme, dot_radius=0.028, line_width=0.5)
-        probability = class_one_probability(run.params(), run.activation, (-extent, extent, -extent, extent), self.raster_size)
-        image = prediction_image(probability, self.theme, 2 * half).move_to(centre)
-        frame = Square(2 * half, color=self.theme.muted, stroke_width=1, stroke_opacity=0.5).move_to(centre)
+        labels = run.probe["labels"].astype(int)
+        frame = follow(stage.points)
+        view = PlaneView.around(Projection.fit(stage.points, 2), frame.centre, frame.radius, self.flat_half, self.panel_centre, self.fill)
+        x, y, _ = self.panel_centre
+        h = self.flat_half
+        bounds = (*view.inverse(np.array([x - h, y - h])), *view.inverse(np.array([x + h, y + h])))
+        bounds = (bounds[0], bounds[2], bounds[1], bounds[3])
+        probability = class_one_probability(run.params(), run.activation, bounds, self.raster_size)
+        image = prediction_image(probability, self.theme, 2 * h).move_to(self.panel_centre).set_z_index(-1)
+        contrast = WarpedPlane(stage.grid, stage.points, labels, view, self.theme, clip=(x - h, x + h, y - h, y + h))
+        contrast.interior.set_stroke(opacity=0.18)
+        boundary = CarriedLines(as_lines(level_curves(probability, bounds)), view, self.theme.highlight, width=5)
+        wrong = misclassified(run.params(), run.activation, run.probe["inputs"], labels)
+        rings = contrast.mark(wrong, self.theme.wrong, radius=0.1, width=2.5)
         accuracy = fmt_percent(run.final_metrics.get("val_acc", float("nan")))
-        heading = label(f"2 hidden units\n({run.recipe}): {accuracy}", self.theme, 20, weight="BOLD")
-        heading.next_to(frame, UP, buff=0.15, aligned_edge=LEFT)
-        group = Group(image, frame, dots, heading)
-        self.add_fixed_in_frame_mobjects(group)
+        shape = "-".join(map(str, run.layers))
+        heading = label(f"Two hidden units ({run.recipe}, {shape})", self.theme, TEXT, weight="BOLD")
+        heading.move_to([self.column_left, 1.75, 0], aligned_edge=LEFT)
         text = (
-            "With 2 hidden units the\nboundary in the input\nplane cannot close around\n"
-            f"the disk (left): ring points\nfall inside. Stuck at {accuracy}."
+            "Its boundary in the input\nplane cannot close around\nthe disk, so ring points fall\n"
+            f"on the disk's side: {int(wrong.sum())} wrong\n(ringed in red), {accuracy} correct."
         )
-        self.play(FadeIn(group), *self.caption("detail", self.detail(text)), run_time=1.0)
-        self.wait(self.contrast_seconds)
+        self.play(FadeOut(self.plane), FadeOut(self.box), run_time=0.5)
+        self.play(FadeIn(image), FadeIn(contrast), FadeIn(boundary), FadeIn(heading), *self.caption("detail", self.detail(text), text), run_time=1.0)
+        self.clock.settle("detail")
+        self.wait(self.pause_seconds)
+        self.contrast_parts = (image, contrast, boundary, heading)  # the beat ends on them; the next clears them
+
+    def back_to_the_run(self) -> None:
+        back = "Now three hidden units\n(this run), same data."
+        self.play(
+            *(FadeOut(m) for m in self.contrast_parts),
+            FadeIn(self.plane),
+            FadeIn(self.box),
+            *self.caption("detail", self.detail(back), back),
+            run_time=1.0,
+        )
 
     def play_step(self, step: Step) -> None:
         k = subscript(step.layer + 1)
         weight, bias = step.layer_motion.weight, step.layer_motion.bias
+        angles = None
         if step.kind == "linear":
-            matrices = formula(f"W_1 = {typst_matrix(weight)} quad b_1 = {typst_matrix(bias[:, None])}", self.theme, 26)
-            matrices.to_corner(DOWN + RIGHT, buff=0.4)
-            text = f"1  Linear map  x ↦ W{k}x\nW{k} is 3 × 2: the plane\ntilts into 3-D, along a\npath of invertible 3 × 3\nmatrices (det > 0)."
-            outline = self.box(3)
-            self.view = self.view_for(step.projection, step.extent)  # zoom out while lifting
-            self.move_camera(
-                phi=self.tilt[0],
-                theta=self.tilt[1],
-                added_anims=[
-                    Warp(self.plane, step.motion, view=self.view, run_time=self.step_seconds * 1.5, rate_func=smooth),
-                    FadeOut(self.outline),
-                    FadeIn(outline),
-                    *self.caption("detail", self.detail(text)),
-                    *self.caption("matrices", matrices),
-                ],
-                run_time=self.step_seconds * 1.5,
-            )
-            self.outline = outline
+            matrices = formula(f"W_1 = {typst_matrix(weight)} quad b_1 = {typst_matrix(bias[:, None])}", self.theme, 34)
+            text = f"1  Turn and stretch x ↦ W{k}x.\nW{k} is 3 × 2: each point gets\nthree coordinates, one per\nunit; the plane tilts into\nspace (det > 0 all the way)."
+            self.box.names = ["unit 1", "unit 2", "unit 3"]
+            start = (self.view.phi, self.view.theta, self.view.half_size)
+            end = (*self.tilt, self.box_half)
+            # The box shrinks early in the tilt: seen from an angle, its outline reaches farther than its side.
+            angles = lambda t: (*((1 - t) * np.array(start[:2]) + t * np.array(end[:2])), start[2] + (end[2] - start[2]) * (1 - (1 - t) ** 3))  # noqa: E731
+            captions = [*self.caption("detail", self.detail(text), text), *self.caption("numbers", self.numbers(matrices))]
+            seconds = self.lift_seconds
+        elif step.kind == "shift":
+            text = f"2  Shift everything\n(b{k} = ({', '.join(fmt_fixed(b) for b in bias)}))."
+            captions, seconds = self.caption("detail", self.detail(text), text), self.step_seconds
         else:
-            if step.kind == "shift":
-                text = f"2  Shift  + b{k}\nb{k} = ({', '.join(fmt_fixed(b) for b in bias)})\nmoves everything."
-            else:
-                text = f"3  {step.layer_motion.activation}, coordinate\nby coordinate: {RANGES[step.layer_motion.activation]}"
-            self.fit_view(step)
-            self.bring_to_front(self.plane)
-            self.play(Warp(self.plane, step.motion, run_time=self.step_seconds, rate_func=smooth), *self.caption("detail", self.detail(text)))
-        if step is self.steps[-1]:
-            self.zoom_onto(step)  # end the beat on the lifted data at a readable size
+            words = SQUASH[step.layer_motion.activation]
+            text = f"3  Squash each coordinate\n{words}: the lifted\nsheet bends, nothing tears."
+            captions, seconds = self.caption("detail", self.detail(text), text), self.step_seconds
+        self.warp(step.motion, step.projection, seconds, angles, *captions)
         self.wait(self.pause_seconds)
 
-    def zoom_onto(self, step: Step) -> float:
-        """Fit the cube to where ``step`` ends; returns the extent shown."""
-        extent = fitting_extent(step.motion(1.0), step.projection)
-        view = self.view_for(step.projection, extent)
-        if not view.same_as(self.view):
-            self.bring_to_front(self.plane)
-            self.play(Warp(self.plane, view=view, run_time=self.zoom_seconds, rate_func=smooth))
-            self.view = view
-        return extent
-
     def show_plane(self) -> None:
-        final = self.steps[-1]
-        extent = self.zoom_onto(final)
+        """The output layer's plane, then a turn to see it obliquely, near-side points in front of it."""
+        self.clock.settle("detail")
         normal, offset = decision_boundary(*self.params[-1])
-        polygon = clip_plane(normal, offset, extent)
+        unit = normal / np.linalg.norm(normal)
+        here = self.view.camera_direction
+        across = here - (here @ unit) * unit
+        across = across / (np.linalg.norm(across) or 1.0)
+        side = 1.0 if here @ unit >= 0 else -1.0
+        direction = np.cos(self.plane_angle) * side * unit + np.sin(self.plane_angle) * across
+        phi, theta = camera_angles(direction)
+        theta = self.view.theta + (theta - self.view.theta + np.pi) % (2 * np.pi) - np.pi  # the short way round
+        gamma = upright_roll(phi, theta, side * unit)  # the plane level on the screen, the camera's side up
+        gamma = (gamma + np.pi) % (2 * np.pi) - np.pi
+        final = self.steps[-1].motion(1.0)[1]  # the first layer's output, where the plane is drawn
+        heights = final @ normal + offset
+        near = [c for c in (0, 1) if np.mean(heights[self.labels == c]) * side > 0]
         accuracy = fmt_percent(self.metrics.get("val_acc", float("nan")))
-        text = f"Output layer: one plane,\nwhere the two logits\nare equal. Disk on one\nside, ring on the other:\n{accuracy} on validation."
-        anims = list(self.caption("detail", self.detail(text)))
-        if polygon is not None:
-            sheet = Polygon(*(self.view(p[None])[0] for p in polygon), stroke_color=self.theme.highlight, stroke_width=2)
-            sheet.set_fill(self.theme.highlight, opacity=0.28)
-            anims.append(FadeIn(sheet))
-        self.play(*anims, run_time=1.0)
-        self.plane.add_updater(lambda plane: plane.refresh_dots())
-        self.begin_ambient_camera_rotation(rate=0.18)
-        self.wait(self.turn_seconds)
-        self.stop_ambient_camera_rotation()
-        self.plane.refresh_dots()  # the updater ran before the camera's last turn
+        text = f"Output layer: one plane, where\nthe two outputs are equal.\nDisk on one side, ring on the\nother: {accuracy} correct."
+        sheet = self.sheet(normal, offset)
+        self.add(sheet)
+        sheet.set_fill(opacity=0).set_stroke(opacity=0)
+        self.play(sheet.animate.set_fill(opacity=0.18).set_stroke(opacity=1), *self.caption("detail", self.detail(text), text), run_time=1.0)
+        self.front = [FrontDots(self.plane.dots[c]) for c in near]
+        self.add(*self.front)
+        start = np.array([self.view.phi, self.view.theta, self.view.gamma])
+        end = np.array([phi, theta, gamma])
+        angles = lambda t: (*((1 - t) * start + t * end), self.box_half)  # noqa: E731
+        sheet_follower = _SheetFollower(sheet, self, normal, offset)
+        self.bring_to_front(self.plane, self.box, sheet, *self.front)
+        self.play(
+            Warp(self.plane, framing=self.framing(self.view.projection, angles), followers=(self.box, sheet_follower, *self.front), run_time=self.turn_seconds, rate_func=smooth)
+        )
+        self.view = self.plane.view
+        look = "Seen from here, the points\nin front of the sheet and\nthose behind it are the\ntwo classes."
+        self.play(*self.caption("detail", self.detail(look), look))
+        self.clock.settle("detail")
+        self.wait(self.hold_seconds)
+
+    def sheet(self, normal: np.ndarray, offset: float) -> Polygon:
+        polygon = _sheet_corners(self.view, normal, offset)
+        sheet = Polygon(*(polygon if polygon is not None else np.zeros((3, 3))), stroke_color=self.theme.highlight, stroke_width=2)
+        return sheet.set_fill(self.theme.highlight, opacity=0.18)
+
+
+def _sheet_corners(view: OrbitView, normal: np.ndarray, offset: float) -> np.ndarray | None:
+    """Scene corners of the plane normal·h + offset = 0 where it cuts the shown box."""
+    reach = view.half_size / view.scale
+    origin = np.asarray(view.origin)
+    polygon = clip_plane(normal, float(offset + normal @ origin), reach)
+    return None if polygon is None else view(polygon + origin)
+
+
+class _SheetFollower:
+    """Redraws the separating sheet in each frame's view."""
+
+    def __init__(self, sheet: Polygon, scene: Lift, normal: np.ndarray, offset: float):
+        self.sheet, self.normal, self.offset = sheet, normal, offset
+
+    def follow(self, view: OrbitView) -> None:
+        corners = _sheet_corners(view, self.normal, self.offset)
+        if corners is not None:
+            self.sheet.set_points_as_corners([*corners, corners[0]])

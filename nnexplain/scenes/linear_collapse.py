@@ -1,11 +1,13 @@
 """Linear collapse: layers without an activation add up to one matrix and one shift.
 
 A purely linear network (the ``spiral-linear`` recipe: three affine layers, no
-activation) moves the spiral's plane layer by layer; the grid lines stay
-straight, parallel and evenly spaced after every layer. Then the single map
-W = W₃W₂W₁, b = W₃W₂b₁ + W₃b₂ + b₃, with its real numbers on screen, does the
-whole journey in one step and lands on exactly the same picture. The boundary
-such a network draws in the input plane is therefore a straight line.
+activation) moves the spiral's plane layer by layer, the view following the data;
+the grid lines stay straight, parallel and evenly spaced after every layer: linear
+layers only turn, stretch and shear. Then the single map W = W₃W₂W₁,
+b = W₃W₂b₁ + W₃b₂ + b₃, with its real numbers on screen, does the whole journey in
+one step and lands on exactly the same picture (drawn faint underneath). The
+boundary such a network draws in the input plane is therefore a straight line,
+which the layers, undone, are seen to carry back there.
 
     nnexplain render linear-collapse --run runs/spiral-linear
 """
@@ -15,37 +17,41 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
+from manim import DOWN, LEFT, UP, FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.steps import composite_map, layer_steps
+from nnexplain.mobjects.plane import WarpedPlane
 from nnexplain.mobjects.style import fmt_percent, formula, typst_matrix
-from nnexplain.scenes.base.plane_story import PlaneStory
+from nnexplain.scenes.base.plane_story import NUMBERS, PlaneStory
 
 __all__ = ["LinearCollapse"]
 
 
 class LinearCollapse(PlaneStory):
     scene_name = "linear-collapse"
-    title = "Linear layers collapse"
     include_output = True  # the output layer is one more affine map: its image is the logit plane
-    compare_seconds: ClassVar[float] = 1.5  # how long the one-step result is held over the layer-by-layer one
-    verdict_seconds: ClassVar[float] = 3.0
+    compare_seconds: ClassVar[float] = 1.0  # extra hold on the one-step result over the layer-by-layer one
+    verdict_seconds: ClassVar[float] = 1.5
+
+    def title_text(self) -> str:
+        return "Linear layers only turn,\nstretch and shear"
 
     def construct(self) -> None:
         self.beat("the data")
-        self.show_input("No activation: every layer only multiplies\nby a matrix and adds a vector.")
+        intro = "No activation: every layer\nonly multiplies by a matrix\nand adds a vector."
+        self.show_input(intro)
         count = len(self.params)
         for layer in range(count):
             self.beat(f"layer {layer + 1}")
             weight = self.params[layer][0]
-            role = "  (logits)" if layer == count - 1 else ""
-            self.play_layer(layer, f"Layer {layer + 1} of {count}   {weight.shape[1]} → {weight.shape[0]}{role}")
-            self.wait(self.pause_seconds)
+            role = "  (outputs)" if layer == count - 1 else ""
+            self.play_layer(layer, f"Layer {layer + 1} of {count}:  {weight.shape[1]} → {weight.shape[0]}{role}")
         self.beat("one matrix")
         self.show_one_step()
         self.beat("one straight line")
         self.show_verdict()
+        self.finish()
 
     def product_names(self) -> tuple[str, str]:
         """Typst for W_L ⋯ W_1 and for W_L ⋯ W_2 b_1 + ⋯ + b_L."""
@@ -55,44 +61,67 @@ class LinearCollapse(PlaneStory):
         return weight, " + ".join(terms)
 
     def show_one_step(self) -> None:
-        ghost = self.plane.copy().set_stroke(opacity=0.25).set_fill(opacity=0.3)
+        grid, points = self.plane.grid_state, self.plane.points_state
+        ghost = WarpedPlane(grid, points, self.labels, self.plane.view, self.theme, clip=self.clip)
+        ghost.set_stroke(opacity=0.25).set_fill(opacity=0.3)
         self.add(ghost)
-        self.rewind()
+        self.rewind(also=[ghost])
         weight, bias = composite_map(self.params)
         weight_name, bias_name = self.product_names()
-        product = formula(f"W = {weight_name} = {typst_matrix(weight)}", self.theme, 28)
-        shift = formula(f"b = {bias_name} = {typst_matrix(bias[:, None])}", self.theme, 28)
-        numbers = VGroup(product, shift).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        product = formula(f"W = {weight_name} = {typst_matrix(weight)}", self.theme, NUMBERS)
+        shift = formula(f"b = {bias_name} = {typst_matrix(bias[:, None])}", self.theme, NUMBERS)
+        numbers = VGroup(product, shift).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         steps = layer_steps(self.stages[0], weight, bias, "identity", 0, self.steps[-1].projection)
-        names = ("1  One linear map   x ↦ Wx", "2  One shift   + b")
-        rows = self.at_column(self.rows(names), 0.75)
+        rows = self.rows(["1  One turn and stretch   x ↦ Wx", "2  One shift   + b"])
+        rows.move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
+        header = "All layers as one"
+        text = "Multiply the matrices, collect\nthe shifts: the same journey\nin one step."
         self.play(
-            *self.caption("header", self.heading("All layers as one")),
-            *self.caption("rows", rows),
-            *self.caption("detail", self.detail("Multiply the matrices and collect the shifts:\nthe same journey in one step.")),
+            *self.caption("header", self.heading(header), header),
+            *self.caption("rows", rows, "One turn and stretch, one shift"),
+            *self.caption("detail", self.detail(text), text),
             *self.caption("matrices", self.numbers(numbers)),
         )
+        self.clock.settle("detail")
         for step in steps:
             self.highlight(rows, 1 if step.kind == "shift" else 0)
-            self.play_step(step)
-        landed = "It lands exactly on the layer-by-layer picture\n(faint underneath): a combination of linear\nfunctions is just another linear function."
-        self.play(*self.caption("detail", self.detail(landed)))
+            self.switch_projection(step.projection)
+            seconds = self.mirror_seconds if step.kind == "mirror" else self.step_seconds
+            self.warp(step.motion, step.projection, seconds, carried=[(ghost, None)])
+        landed = "It lands exactly on the layer-\nby-layer picture (faint): linear\nmaps combine into one linear map."
+        self.play(*self.caption("detail", self.detail(landed), landed))
+        self.clock.settle("detail")
         self.wait(self.compare_seconds)
+        self.carried = []
         self.play(FadeOut(ghost), run_time=0.4)
 
     def show_verdict(self) -> None:
-        normal, offset = decision_boundary(np.eye(2), np.zeros(2))  # in the logit plane: logit₁ = logit₀
+        normal, offset = decision_boundary(np.eye(2), np.zeros(2))  # in the output plane: output₁ = output₀
         overlay = self.boundary_overlay(normal, offset)
         accuracy = fmt_percent(self.metrics.get("val_acc", float("nan")))
-        text = f"Where the two logits are equal: one line.\nIn the input plane it is a straight line too,\nso the spiral stays tangled: {accuracy} correct."
-        self.play(FadeIn(overlay), *self.caption("detail", self.detail(text)), *self.caption("rows", VGroup()), run_time=1.0)
-        self.wait(1.0)
-        self.play(FadeOut(overlay), run_time=0.4)
-        self.rewind()
+        rings = self.ring_wrong()
+        rings.set_stroke(opacity=0)
+        header = "One straight line"
+        text = f"Where the two outputs are\nequal: one line. {accuracy} correct;\nwrong points ringed in red."
+        self.play(
+            FadeIn(overlay),
+            rings.animate.set_stroke(opacity=1),
+            *self.caption("header", self.heading(header), header),
+            *self.caption("detail", self.detail(text), text),
+            *self.caption("rows", VGroup()),
+            run_time=1.0,
+        )
+        self.clock.settle("detail")
+        boundary = self.decision_lines()
+        self.add(boundary)
+        back = "Undo the layers: in the input\nplane it is a straight line too,\nso the spiral stays tangled."
+        self.play(FadeOut(overlay), *self.caption("detail", self.detail(back), back), run_time=0.6)
+        self.rewind(boundary)
         self.play(
             FadeIn(self.verdict_image()),
             self.plane.interior.animate.set_stroke(opacity=0.25),
-            *self.caption("header", self.heading("Back in the input plane")),
+            *self.caption("header", self.heading("Back in the input plane"), "Back in the input plane"),
             run_time=1.0,
         )
+        self.clock.settle("detail")
         self.wait(self.verdict_seconds)

@@ -5,8 +5,12 @@
 
 Every brightness is the neuron's stored activation for that digit, every edge
 colour is the sign of its real weight, and every prediction is the network's.
-Subclass to change colours (``theme``), pace (``step_seconds``), the digits
-shown (``probe_indices``), or how many inputs stand for the 784 (``shown_inputs``).
+The marked pixels fly into the input neurons, which light only when they arrive;
+then a pulse runs along each layer's edges whose width and brightness show what
+flows along each edge for that digit, |weight × activation| (3Blue1Brown,
+"But what is a neural network?", chapter 1). Subclass to change colours (``theme``),
+pace (``step_seconds``), the digits shown (``probe_indices``), or how many inputs
+stand for the 784 (``shown_inputs``).
 """
 
 from __future__ import annotations
@@ -34,16 +38,19 @@ from manim import (
 )
 
 from nnexplain.geometry.network import brightness_note, image_shape, network_view, pick_probes
-from nnexplain.mobjects.edges import SignalPulse
 from nnexplain.mobjects.network import NetworkDiagram
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_count, fmt_percent, formula, label
+from nnexplain.scenes.base.captions import CaptionClock
 from nnexplain.scenes.base.run_scene import RunScene
 
-LAYER_X = (-3.2, -1.0, 1.2, 3.3)
-IMAGE_CENTER = np.array([-5.6, 0.35, 0])
-PIXEL_SIZE = 0.095  # a 28-pixel image is 2.66 wide: it ends left of the input brace's label
-PANEL_X = 5.75
+LAYER_X = (-2.9, -0.85, 1.2, 3.1)
+NETWORK_HEIGHT, NETWORK_Y = 4.2, 0.05
+IMAGE_CENTER = np.array([-5.7, 0.85, 0])
+PIXEL_SIZE = 0.09  # a 28-pixel image is 2.52 wide: it ends well left of the "784" beside the input brace
+LEFT_EDGE = -6.95
+PANEL_X = 5.85
+TEXT = 24  # every text: about 14 px tall at 480p
 
 
 class Neurons(RunScene):
@@ -55,6 +62,7 @@ class Neurons(RunScene):
 
     def construct(self) -> None:
         self.view = network_view(self.run, self.epoch, self.shown_inputs)
+        self.clock = CaptionClock(self)
         self.overlay = VGroup()
         first, *others = self.probe_indices or pick_probes(self.view)
         self.show_title()
@@ -67,6 +75,7 @@ class Neurons(RunScene):
         self.show_formula()
         for number, probe in enumerate(others, start=2):
             self.next_digit(probe, number)
+        self.clock.finish()
 
     # --- beats -------------------------------------------------------------
 
@@ -74,8 +83,9 @@ class Neurons(RunScene):
         self.beat("title")
         shape = "-".join(str(n) for n in self.view.layers)
         title = label(f"A trained {shape} network reads handwritten digits", self.theme, 30)
-        title.to_edge(UP, buff=0.25)
-        subtitle = label(self.run_summary(), self.theme, 18, self.theme.muted).next_to(title, DOWN, buff=0.12)
+        title.to_edge(UP, buff=0.2)
+        subtitle = label(self.run_summary(), self.theme, TEXT, self.theme.muted).next_to(title, DOWN, buff=0.1)
+        subtitle.scale_to_fit_width(min(subtitle.width, 13.9))
         self.header = VGroup(title, subtitle)
         self.play(FadeIn(self.header, shift=0.2 * DOWN), run_time=self.t(1.2))
 
@@ -83,21 +93,23 @@ class Neurons(RunScene):
         self.beat("digit")
         self.image = self.pixel_image(probe)
         self.caption = self.digit_caption(probe)
-        self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(1.0))
+        self.play(FadeIn(self.image), *self.swap("digit", self.caption, self.caption.original_text), run_time=self.t(1.0))
 
     def draw_network(self) -> None:
         self.beat("network")
         names = self.run.dataset.get("classes") or [str(i) for i in range(self.view.layers[-1])]
-        self.diagram = NetworkDiagram(self.view, self.theme, LAYER_X, height=4.7, center_y=-0.1, class_names=names)
+        self.diagram = NetworkDiagram(
+            self.view, self.theme, LAYER_X, height=NETWORK_HEIGHT, center_y=NETWORK_Y, class_names=names, count_size=TEXT, name_size=TEXT
+        )
         headers = ["input", *(f"hidden {i}" for i in range(1, len(self.view.layers) - 1)), "output"]
         self.layer_headers = VGroup(
-            *(label(text, self.theme, 17, self.theme.muted).move_to([x, 2.62, 0]) for text, x in zip(headers, LAYER_X))
+            *(label(text, self.theme, TEXT, self.theme.muted).move_to([x, 2.7, 0]) for text, x in zip(headers, LAYER_X))
         )
         self.legend = self.make_legend()
         self.input_note = label(
-            f"marked: the {len(self.view.shown_inputs)} of {self.view.layers[0]:,}\npixels drawn as inputs\n(weighted most by layer 1)",
-            self.theme, 14, self.theme.muted,
-        ).next_to(IMAGE_CENTER + 1.8 * DOWN, DOWN, buff=0.12)
+            f"yellow squares:\nthe {len(self.view.shown_inputs)} of {self.view.layers[0]:,}\npixels drawn\nas inputs",
+            self.theme, TEXT, self.theme.muted,
+        ).move_to([LEFT_EDGE, -1.0, 0], aligned_edge=LEFT + UP)
         self.play(
             LaggedStart(*(Create(column) for column in self.diagram.layers), lag_ratio=0.2),
             FadeIn(self.layer_headers),
@@ -118,66 +130,77 @@ class Neurons(RunScene):
         self.bring_to_back(*static)
 
     def feed_pixels(self, probe: int) -> None:
-        """The drawn input neurons take their pixels' values; the other pixels pour into the ellipsis."""
+        """The marked pixels fly into the drawn input neurons, which light when they arrive; the rest pour into the ellipsis."""
         self.beat("pixels in")
-        shown = self.view.shown_inputs
-        markers = self.pixel_markers()
-        copies = VGroup(*(self.pixel_square(probe, index) for index in shown))
-        targets = self.diagram.layers[0].copy()
-        self.diagram.set_brightness(0, self.view.brightness(probe)[0])
+        self.markers = self.pixel_markers()
+        self.play(Create(self.markers), run_time=self.t(0.6))
+        self.fly_pixels(probe, self.t(1.4))
+
+    def fly_pixels(self, probe: int, seconds: float) -> None:
+        copies = VGroup(*(self.pixel_square(probe, index) for index in self.view.shown_inputs))
         rest = self.image.copy()
-        self.play(Create(markers), run_time=self.t(0.6))
         self.play(
-            *(Transform(square, neuron) for square, neuron in zip(copies, self.diagram.layers[0])),
+            *(Transform(square, neuron.copy().set_fill(self.theme.neuron_fill, 0)) for square, neuron in zip(copies, self.diagram.layers[0])),
             rest.animate.scale(0.04).move_to(self.diagram.input_ellipsis).set_opacity(0),
-            run_time=self.t(1.4),
+            run_time=seconds,
             rate_func=smooth,
         )
-        self.remove(rest, copies, targets)
-        self.add(self.diagram.layers[0])
-        self.markers = markers
+        self.remove(rest, copies)
+        self.play(*self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.4))  # they light once arrived
+
+    def pulse(self, layer: int, probe: int, seconds: float) -> None:
+        """What flows from layer ``layer − 1`` into ``layer`` for this digit, then the layer lights up."""
+        sources = self.view.probe_inputs[probe, self.view.shown_inputs] if layer == 1 else self.view.activations[layer - 2][probe]
+        self.play(self.diagram.flow_pulse(layer - 1, sources, self.theme.highlight), run_time=seconds)
 
     def light_layer(self, layer: int, probe: int) -> None:
         self.beat(f"layer {layer}")
-        values = self.view.brightness(probe)[layer]
-        self.play(SignalPulse(self.diagram.edges[layer - 1]), run_time=self.t(0.9))
-        self.play(*self.diagram.light(layer, values), run_time=self.t(0.6))
+        self.pulse(layer, probe, self.t(0.9))
+        self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.6))
 
     def reveal_prediction(self, probe: int) -> None:
         self.beat("prediction")
         self.probabilities = self.probability_labels(probe)
-        self.verdict = self.prediction_panel(probe)
+        verdict = self.prediction_panel(probe)
         self.box = self.output_box(probe)
-        self.play(FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * LEFT), run_time=self.t(1.2))
+        self.play(
+            FadeIn(self.probabilities), Create(self.box), *self.swap("verdict", verdict, verdict.words, shift=0.2 * LEFT), run_time=self.t(1.2)
+        )
+        self.verdict = verdict
         self.wait(self.t(1.2))
 
     def show_formula(self) -> None:
         self.beat("formula")
         panel = self.formula_panel()
-        veil = Rectangle(width=14.3, height=6.5).move_to([0, -0.45, 0]).set_fill(self.theme.background, 0.9).set_stroke(width=0)
+        veil = Rectangle(width=14.3, height=6.9).move_to([0, -0.5, 0]).set_fill(self.theme.background, 0.92).set_stroke(width=0)
+        self.clock.settle("verdict")
         self.play(FadeIn(veil), FadeIn(panel, shift=0.2 * UP), run_time=self.t(1.0))
-        self.wait(self.t(4.0))
+        self.clock.shown("formula", panel.words)
+        self.clock.settle("formula")
+        self.wait(self.t(1.0))
         self.overlay.add(veil, panel)  # the next digit clears it, so this beat ends on the formula
 
     def next_digit(self, probe: int, number: int) -> None:
         self.beat(f"digit {number}")
+        self.clock.settle("verdict", "formula")
         image, caption = self.pixel_image(probe), self.digit_caption(probe)
+        self.clock.hidden("verdict")
+        self.clock.hidden("formula")
         self.play(
             FadeOut(VGroup(self.box, self.verdict, self.probabilities, *self.overlay)),
             *(AnimationGroup(*self.diagram.light(layer, np.zeros(size))) for layer, size in enumerate(self.view.drawn_sizes)),
             FadeOut(self.image),
             FadeIn(image),
-            FadeOut(self.caption),
-            FadeIn(caption),
+            *self.swap("digit", caption, caption.original_text),
             run_time=self.t(0.8),
         )
+        self.overlay = VGroup()  # faded out and gone: it must not be faded (and so shown) again
         self.image, self.caption = image, caption
         self.bring_to_front(self.markers)  # the new image came in on top of them
-        self.play(*self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.6))
+        self.fly_pixels(probe, self.t(0.8))
         for layer in range(1, len(self.view.layers)):
-            values = self.view.brightness(probe)[layer]
-            self.play(SignalPulse(self.diagram.edges[layer - 1]), run_time=self.t(0.6))
-            self.play(*self.diagram.light(layer, values), run_time=self.t(0.4))
+            self.pulse(layer, probe, self.t(0.6))
+            self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.4))
         self.reveal_prediction(probe)
 
     # --- pieces ------------------------------------------------------------
@@ -185,16 +208,25 @@ class Neurons(RunScene):
     def t(self, seconds: float) -> float:
         return seconds * self.step_seconds
 
+    def swap(self, slot: str, mobject, text: str, shift=ORIGIN) -> list:
+        """Animations that bring in ``mobject`` as the caption of ``slot``, once the old one has been read."""
+        self.clock.settle(slot)
+        old = getattr(self, "_slots", {}).get(slot)
+        self._slots = {**getattr(self, "_slots", {}), slot: mobject}
+        self.clock.shown(slot, text, fade_seconds=self.t(1.0))
+        fade_in = FadeIn(mobject, shift=shift)
+        return [fade_in] if old is None or slot == "verdict" else [FadeOut(old), fade_in]
+
     def run_summary(self) -> str:
         config, dataset = self.run.manifest.get("config", {}), self.run.dataset
         parts = [self.run.activation]
         if config.get("epochs"):
-            parts.append(f"{config['epochs']} epochs on {fmt_count(dataset.get('train', 0))} MNIST digits")
+            parts.append(f"{config['epochs']} epochs on {fmt_count(dataset.get('train', 0))} digits")
         if self.run.manifest.get("imported_from"):
             parts.append(f"imported from {self.run.manifest['imported_from']['file']}")
         if "val_acc" in self.run.final_metrics:
             accuracy = self.run.final_metrics["val_acc"]
-            parts.append(f"validation accuracy {fmt_percent(accuracy)} (error {fmt_percent(1 - accuracy)})")
+            parts.append(f"{fmt_percent(accuracy)} of validation digits right (error {fmt_percent(1 - accuracy)})")
         return "  ·  ".join(parts)
 
     def image_values(self, probe: int) -> np.ndarray:
@@ -204,10 +236,10 @@ class Neurons(RunScene):
         image = PixelImage(self.image_values(probe), pixel_size=PIXEL_SIZE, frame_color=self.theme.neuron_stroke)
         return image.move_to(IMAGE_CENTER)
 
-    def digit_caption(self, probe: int) -> VGroup:
+    def digit_caption(self, probe: int):
         true = self.view.label(probe)
-        text = f"probe input {probe + 1}" if true is None else f"validation digit, label {true}"
-        return label(text, self.theme, 18, self.theme.muted).next_to(IMAGE_CENTER + 1.4 * DOWN, DOWN, buff=0.1)
+        text = f"probe input {probe + 1}" if true is None else f"its label: {true}"
+        return label(text, self.theme, TEXT, self.theme.muted).move_to([LEFT_EDGE, IMAGE_CENTER[1] - 1.55, 0], aligned_edge=LEFT)
 
     def pixel_markers(self) -> VGroup:
         size = self.image.current_pixel_size
@@ -227,7 +259,7 @@ class Neurons(RunScene):
         probabilities = self.view.activations[-1][probe]
         return VGroup(
             *(
-                label(_short_percent(p), self.theme, 16, self.theme.muted).next_to(name, RIGHT, buff=0.18)
+                label(_short_percent(p), self.theme, TEXT, self.theme.muted).next_to(name, RIGHT, buff=0.15)
                 for p, name in zip(probabilities, self.diagram.output_labels)
             )
         )
@@ -236,51 +268,56 @@ class Neurons(RunScene):
         best, _ = self.view.prediction(probe)
         color = {True: self.theme.correct, False: self.theme.wrong, None: self.theme.highlight}[self.view.is_correct(probe)]
         target = VGroup(self.diagram.layers[-1][best], self.diagram.output_labels[best], self.probabilities[best])
-        return SurroundingRectangle(target, color=color, buff=0.07, corner_radius=0.06)
+        return SurroundingRectangle(target, color=color, buff=0.06, corner_radius=0.06)
 
     def prediction_panel(self, probe: int) -> VGroup:
         best, confidence = self.view.prediction(probe)
         true = self.view.label(probe)
-        lines = [
-            label("network says", self.theme, 18, self.theme.muted),
-            label(str(best), self.theme, 54, weight="BOLD"),
-            label(f"{fmt_percent(confidence)} sure", self.theme, 18),
-        ]
+        texts = ["network says", str(best), f"{fmt_percent(confidence)} sure"]
+        lines = [label(texts[0], self.theme, TEXT, self.theme.muted), label(texts[1], self.theme, 54, weight="BOLD"), label(texts[2], self.theme, TEXT)]
         # A run recorded without labels has nothing to check the answer against.
         if true is not None and best == true:
-            lines.append(label("✓ correct", self.theme, 20, self.theme.correct))
+            texts.append("✓ correct")
+            lines.append(label(texts[-1], self.theme, TEXT, self.theme.correct))
         elif true is not None:
-            lines += [label("✗ wrong:", self.theme, 20, self.theme.wrong), label(f"the label is {true}", self.theme, 20, self.theme.wrong)]
-        return VGroup(*lines).arrange(DOWN, buff=0.14).move_to([PANEL_X, -0.1, 0])
+            texts += ["✗ wrong:", f"the label is {true}"]
+            lines += [label(texts[-2], self.theme, TEXT, self.theme.wrong), label(texts[-1], self.theme, TEXT, self.theme.wrong)]
+        panel = VGroup(*lines).arrange(DOWN, buff=0.14).move_to([PANEL_X, 0.2, 0])
+        panel.words = " ".join(texts)
+        return panel
 
     def make_legend(self) -> VGroup:
-        def swatch(color: str) -> Line:
-            return Line(ORIGIN, 0.45 * RIGHT, stroke_width=3, color=color)
+        def swatch(color: str, width: float = 3) -> Line:
+            return Line(ORIGIN, 0.45 * RIGHT, stroke_width=width, color=color)
 
-        row_one = VGroup(
-            swatch(self.theme.positive), label("positive weight", self.theme, 16),
-            swatch(self.theme.negative), label("negative weight", self.theme, 16),
-            label("thicker = larger |weight|", self.theme, 16, self.theme.muted),
-        ).arrange(RIGHT, buff=0.15)
-        row_two = label(f"{brightness_note(self.run.activation)}  ·  output: softmax probability", self.theme, 15, self.theme.muted)
-        legend = VGroup(row_one, row_two).arrange(DOWN, buff=0.12)
-        legend.to_edge(DOWN, buff=0.18)
-        return legend
+        rows = VGroup(
+            VGroup(
+                swatch(self.theme.positive), label("positive weight", self.theme, TEXT),
+                swatch(self.theme.negative), label("negative weight", self.theme, TEXT),
+                label("(thicker: larger)", self.theme, TEXT, self.theme.muted),
+            ).arrange(RIGHT, buff=0.15),
+            VGroup(swatch(self.theme.highlight, 6), label("pulse: what flows, |weight × activation|", self.theme, TEXT)).arrange(RIGHT, buff=0.15),
+            label(brightness_note(self.run.activation), self.theme, TEXT, self.theme.muted),
+        ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        rows.scale_to_fit_width(min(rows.width, 10.2))
+        return rows.move_to([-3.3, -3.95, 0], aligned_edge=LEFT + DOWN)
 
     def formula_panel(self) -> VGroup:
         sizes = self.view.layers
         symbol = {"sigmoid": "sigma", "tanh": "tanh", "relu": '"ReLU"'}[self.run.activation]
-        hidden = formula(f"a^((1)) = {symbol}(W^((1)) a^((0)) + b^((1)))", self.theme, 44)
-        output = formula(f"a^(({len(sizes) - 1})) = \"softmax\"(W^(({len(sizes) - 1}))a^(({len(sizes) - 2})) + b^(({len(sizes) - 1})))", self.theme, 30, color=self.theme.muted)
-        rows = []
+        hidden = formula(f"a^((1)) = {symbol}(W^((1)) a^((0)) + b^((1)))", self.theme, 48)
+        last = len(sizes) - 1
+        output = formula(f"a^(({last})) = \"softmax\"(W^(({last}))a^(({last - 1})) + b^(({last})))", self.theme, 36, color=self.theme.muted)
+        texts = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-            rows.append(
-                label(f"layer {i}:  W is {n_out}×{n_in},  b has {n_out}  →  {n_out}×{n_in} + {n_out} = {fmt_count(n_out * n_in + n_out)} parameters", self.theme, 20)
-            )
+            texts.append(f"layer {i}:  {n_out}×{n_in} weights + {n_out} biases = {fmt_count(n_out * n_in + n_out)}")
         total = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
-        rows.append(label(f"this network: {fmt_count(total)} parameters, all of them trained", self.theme, 22, self.theme.highlight))
+        texts.append(f"this network: {fmt_count(total)} parameters, all of them trained")
+        rows = [label(text, self.theme, TEXT) for text in texts[:-1]] + [label(texts[-1], self.theme, TEXT, self.theme.highlight)]
         table = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        return VGroup(hidden, output, table).arrange(DOWN, buff=0.35).move_to([0, -0.35, 0])
+        panel = VGroup(hidden, output, table).arrange(DOWN, buff=0.35).move_to([0, -0.45, 0])
+        panel.words = " ".join(texts)
+        return panel
 
 
 def _short_percent(p: float) -> str:

@@ -17,12 +17,15 @@ from nnexplain.geometry.hinges import (
     build_order,
     interpolation_error,
     linear_map,
+    straight_pieces,
     max_fit_error,
     output_kinks,
     running_sums,
     silent_units,
 )
-from nnexplain.mobjects.hinges import Fade, fmt_interval
+from manim import Create
+
+from nnexplain.mobjects.hinges import Fade, fmt_number
 from nnexplain.mobjects.style import subscript
 from nnexplain.scenes.base.hinge_story import HingeStory
 
@@ -43,7 +46,7 @@ class ReluSine(HingeStory):
 
     def construct(self) -> None:
         self.beat("data")
-        self.show_data(f"Fitting {self.formula} with and without ReLU", self.linear_sweep + self.relu_sweep)
+        self.show_data(f"Fitting {self.formula} with\nand without ReLU", self.linear_sweep + self.relu_sweep)
         self.beat("linear network")
         self.fit_linear()
         self.beat("why a line")
@@ -56,31 +59,34 @@ class ReluSine(HingeStory):
         self.add_up_hinges()
         self.beat("final error")
         self.show_error()
+        self.finish()
 
     def fit_linear(self) -> None:
         self.linear_parts = self.enter_units(self.linear_sweep)
         shape = " → ".join(map(str, self.linear_run.layers))
-        self.set_caption(f"{shape}, no activation,\ntrained on samples of {self.formula}.")
+        self.set_caption(f"{shape},\nno activation, trained\non samples of {self.formula}.")
         self.sweep(self.linear_parts[-1], self.linear_sweep)
 
     def explain_line(self) -> None:
         slope, intercept = linear_map(self.linear_run.params(self.linear_sweep[-1].epoch))
         sign = "−" if intercept < 0 else "+"
         self.set_caption(
-            "It ends as a straight line. With no\n"
-            "activation the layers multiply out\n"
-            f"to one: y = {slope:.2f}·x {sign} {abs(intercept):.2f}.\n"
-            "Each unit adds a line, and lines\n"
-            "add up to a line, however deep.",
+            "It ends as a straight line.\n"
+            "With no activation the\n"
+            "layers multiply out to one:\n"
+            f"y = {slope:.2f}·x {sign} {abs(intercept):.2f}\n"
+            "Each unit adds a line, and\n"
+            "lines add up to a line,\n"
+            "however deep.",
             run_time=1.0,
         )
-        self.wait(self.hold_seconds)
+        self.hold()
 
     def introduce_relu(self) -> None:
         self.play(*[Fade(part, out=True) for part in self.linear_parts], run_time=0.8)
         *_, self.relu_view = self.enter_units(self.relu_sweep, running_sums(self.hinges, build_order(self.hinges)))
-        self.set_caption(f"{self.shape}, with ReLU\nbetween the layers:\nrelu(z) = max(0, z)")
-        self.wait(self.hold_seconds / 2)
+        self.set_caption(f"{self.shape},\nwith ReLU between\nthe layers:\nrelu(z) = max(0, z)")
+        self.hold()
 
     def train_relu(self) -> None:
         self.set_caption(self._decomposition_caption())
@@ -89,33 +95,38 @@ class ReluSine(HingeStory):
     def _decomposition_caption(self) -> str:
         layers = self.hinges.hidden_layers
         if layers == 1:
-            return "Each colour is one unit's hinge,\nw₂ⱼ·relu(w₁ⱼx + b₁ⱼ); its dot is\nthe kink at x = −b₁ⱼ/w₁ⱼ."
+            return "Each colour is one unit's\nhinge, w₂ⱼ·relu(w₁ⱼx + b₁ⱼ);\nits dot is the kink,\nx = −b₁ⱼ/w₁ⱼ."
         out, last = subscript(layers + 1), subscript(layers)
         earlier = "the first layer's" if layers == 2 else "earlier layers'"
         return (
-            f"{layers} hidden layers. Each colour is a\n"
-            f"unit of the last one: w{out}ⱼ·relu(z{last}ⱼ).\n"
-            f"z{last}ⱼ sums {earlier} hinges,\n"
-            "so it can bend more than once.\n"
-            "Dots: where its own ReLU cuts."
+            f"{layers} hidden layers. Each\n"
+            "colour is a unit of the\n"
+            f"last one: w{out}ⱼ·relu(z{last}ⱼ).\n"
+            f"z{last}ⱼ sums {earlier}\n"
+            "hinges, so it can bend\n"
+            "more than once. Dots:\n"
+            "where its own ReLU cuts."
         )
 
     def add_up_hinges(self) -> None:
         silent = len(silent_units(self.hinges))
-        note = f"\n({silent} of {len(self.hinges.units)} units stay at 0 here:\ntheir ReLU never turns on.)" if silent else ""
-        self.set_caption("Add them up: start at the output\nbias, then add one unit at a time." + note)
+        note = f"\n\n{silent} of {len(self.hinges.units)} units stay at 0\nhere: their ReLU never\nturns on (dead units)." if silent else ""
+        self.set_caption("Add them up: start at the\noutput bias, then add one\nunit at a time." + note)
         left = self.add_up(self.relu_view, self.hinges)
-        self.set_caption("The sum is the network's output.")
+        self.set_caption("The sum is the\nnetwork's output.")
         self.play(Fade(left, out=True), run_time=0.6)
 
     def show_error(self) -> None:
         error, whole = max_fit_error(self.run, self.hinges.epoch)
-        where = f"on {fmt_interval(self.domain)}" if whole else "at the data points"
-        pieces = len(output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)) + 1
-        lines = f"max error {where}: {error:.3f}\n{pieces} linear pieces in the output."
+        kinks = output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)
+        pieces, slivers = straight_pieces(kinks, self.domain)
+        lines = f"Largest error{'' if whole else ' at the data'}: {error:.3f}\n{pieces} straight pieces"
+        if slivers:
+            narrow = fmt_number(0.01 * (self.domain[1] - self.domain[0]))
+            lines += f";\n{slivers} of them are slivers\nnarrower than {narrow}"
         if self.target is not None:
             yardstick = interpolation_error(self.target, self.domain, pieces)
-            lines += f"\nJoining {pieces} equal pieces of {self.formula}\nwith lines misses by ≤ {yardstick:.3f}."
+            lines += f"\n\nJoining {pieces} equal pieces\nof {self.formula} with lines\nmisses by up to {yardstick:.3f}."
+        self.play(Create(self.error_marker(self.relu_view, self.hinges)), run_time=0.5)
         self.set_caption(lines, first_line_color=self.theme.highlight)
-        self.wait(self.hold_seconds)
-
+        self.hold()

@@ -3,8 +3,11 @@
 The screen holds two panels over the run's x interval: above, what each unit of
 the last hidden layer adds (``w_out_j · a_j(x)``, one colour per unit, its kinks
 as dots); below, the network's output against the target. A text column on the
-right carries the legend, the epoch and the captions. Everything drawn comes
-from the run's stored snapshot arrays (:mod:`nnexplain.geometry.hinges`).
+right carries the title, the legend, the epoch and the captions. Everything drawn
+comes from the run's stored snapshot arrays (:mod:`nnexplain.geometry.hinges`).
+
+Every caption stays up at least one second per three words (:mod:`.captions`), and
+no text is smaller than 24 points (about 14 pixels tall at 480p).
 
 Subclasses change timing (``step_seconds``, ``add_seconds``), which snapshots are
 shown (``sweep_snapshots``, ``hinge_epoch``) and colours (``theme``).
@@ -15,7 +18,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, UL, UP, Create, DashedLine, FadeIn, Transform, TransformFromCopy, VGroup
+from manim import DOWN, LEFT, UL, UP, Circle, Create, DashedLine, FadeIn, Line, Transform, TransformFromCopy, VGroup
 
 from nnexplain.data.curves import target_function
 from nnexplain.geometry.hinges import CurveSnapshot, build_order, curve_snapshot, running_sums
@@ -24,35 +27,42 @@ from nnexplain.mobjects.style import label, subscript
 from nnexplain.run import Run
 from nnexplain.run.contents import curve_domain
 from nnexplain.run.schedule import spread_epochs
+from nnexplain.scenes.base.captions import CaptionClock
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["HingeStory"]
+
+TEXT_SIZE = 24  # every text of these scenes: about 14 px tall at 480p
 
 
 class HingeStory(RunScene):
     """Base of ``relu-sine`` and ``relu-square``; subclasses write ``construct`` from these beats."""
 
     step_seconds: ClassVar[float] = 0.45  # per recorded snapshot in a training sweep
-    add_seconds: ClassVar[float] = 0.7  # per unit added into the running sum
-    hold_seconds: ClassVar[float] = 1.75  # pause on each explanation
+    add_seconds: ClassVar[float] = 0.9  # per unit added into the running sum
+    hold_seconds: ClassVar[float] = 0.5  # extra pause at the end of a beat, beyond its caption's reading time
     sweep_snapshots: ClassVar[int] = 14  # recorded snapshots a training sweep passes through
     hinge_epoch: ClassVar[int | None] = None  # the snapshot whose units are added up; None: the last
     kink_guides: ClassVar[bool] = False  # dashed lines through both panels at each kink while adding up
 
-    # Layout, in scene units (the frame is 14.2 × 8).
-    panel_width: ClassVar[float] = 7.8
-    panel_center_x: ClassVar[float] = -2.65
-    units_box: ClassVar[tuple[float, float]] = (0.35, 2.75)  # bottom and top of the upper panel
-    output_box: ClassVar[tuple[float, float]] = (-3.25, -0.35)
-    column_left: ClassVar[float] = 1.8
-    column_width: ClassVar[float] = 4.9
-    caption_size: ClassVar[float] = 20
+    # Layout, in scene units (the frame is 14.2 × 8): plots on the left, a text column on the right.
+    panel_width: ClassVar[float] = 7.7
+    panel_center_x: ClassVar[float] = -2.25
+    units_box: ClassVar[tuple[float, float]] = (0.5, 3.3)  # bottom and top of the upper panel
+    output_box: ClassVar[tuple[float, float]] = (-3.25, -0.4)
+    column_left: ClassVar[float] = 2.0
+    column_width: ClassVar[float] = 5.0
+    legend_top: ClassVar[float] = 2.75  # under a title of two lines
+    epoch_y: ClassVar[float] = 1.05  # under a legend of three rows
+    caption_top: ClassVar[float] = 0.65
+    caption_size: ClassVar[float] = TEXT_SIZE
 
     def setup(self) -> None:
         super().setup()
         self.domain = curve_domain(self.run.manifest)
         self.target = target_function(self.run.dataset)
         self.caption: VGroup | None = None
+        self.clock = CaptionClock(self)
 
     # Numbers ----------------------------------------------------------------
 
@@ -68,11 +78,16 @@ class HingeStory(RunScene):
     # Mobjects ---------------------------------------------------------------
 
     def make_title(self, text: str) -> VGroup:
-        return label(text, self.theme, size=32, weight="BOLD").to_corner(UL, buff=0.35)
+        """The title, bold, broken into lines at its newlines, in the column's top corner."""
+        title = VGroup(*(label(line, self.theme, size=32, weight="BOLD") for line in text.split("\n")))
+        title.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        if title.width > self.column_width:
+            title.scale_to_fit_width(self.column_width)
+        return title.move_to([self.column_left, 3.8, 0], aligned_edge=UL)
 
     def _panel(self, box: tuple[float, float], y_range: tuple[float, float], x_labels: bool) -> CurvePanel:
         bottom, top = box
-        panel = CurvePanel(self.domain, y_range, self.theme, self.panel_width, top - bottom, x_labels=x_labels)
+        panel = CurvePanel(self.domain, y_range, self.theme, self.panel_width, top - bottom, x_labels=x_labels, label_size=TEXT_SIZE)
         return panel.shift(np.array([self.panel_center_x, (bottom + top) / 2, 0]) - panel.box.get_center())
 
     def output_panel(self, snapshots: list[CurveSnapshot]) -> CurvePanel:
@@ -87,7 +102,7 @@ class HingeStory(RunScene):
         return self._panel(self.units_box, padded_range(values), x_labels=False)
 
     def panel_heading(self, panel: CurvePanel, text: str) -> VGroup:
-        heading = label(text, self.theme, size=18, color=self.theme.muted)
+        heading = label(text, self.theme, size=TEXT_SIZE, color=self.theme.muted)
         return heading.next_to(panel.box, UP, buff=0.08, aligned_edge=LEFT)
 
     def data_mobjects(self, panel: CurvePanel, x: np.ndarray) -> VGroup:
@@ -101,7 +116,13 @@ class HingeStory(RunScene):
 
     def legend_mobject(self, target_text: str) -> VGroup:
         entries = [(self.theme.text, False, "network output"), (self.theme.muted, True, target_text)]
-        return legend(entries, self.theme).move_to([self.column_left, self.units_box[1], 0], aligned_edge=UL)
+        return legend(entries, self.theme, size=TEXT_SIZE).move_to(self.column_point(self.legend_top), aligned_edge=UL)
+
+    def sum_legend(self) -> VGroup:
+        """The legend row of the running sum (white, like the output it becomes), under the others."""
+        row = legend([(self.theme.text, False, "running sum of the units")], self.theme, size=TEXT_SIZE)
+        row[0][0].set_stroke(width=7)
+        return row.next_to(self.legend, DOWN, buff=0.12, aligned_edge=LEFT)
 
     def column_point(self, y: float) -> np.ndarray:
         return np.array([self.column_left, y, 0.0])
@@ -127,21 +148,30 @@ class HingeStory(RunScene):
         """The upper panel, its heading, and a view of ``snapshots[0]``, drawn in."""
         panel = self.units_panel(snapshots, sums)
         heading = self.units_heading(panel, snapshots[0].hidden_layers)
-        view = FitView(snapshots[0], panel, self.outputs, self.theme).place_epoch_label(self.column_point(1.75))
+        view = FitView(snapshots[0], panel, self.outputs, self.theme, label_size=TEXT_SIZE)
+        view.place_epoch_label(self.column_point(self.epoch_y))
         self.play(Create(panel), Fade(heading), run_time=0.8)
         self.play(Create(view), run_time=1.0)
         return panel, heading, view
 
-    def set_caption(self, text: str, first_line_color: str | None = None, run_time: float = 0.8, top: float = 1.2) -> None:
-        """Replace the caption in the right-hand column."""
+    def set_caption(self, text: str, first_line_color: str | None = None, run_time: float = 0.8) -> None:
+        """Replace the caption in the right-hand column, once the old one has been up long enough to read."""
         caption = paragraph(text, self.theme, self.column_width, size=self.caption_size)
         if first_line_color:
             caption[0].set_color(first_line_color)
-        caption.move_to(self.column_point(top), aligned_edge=UL)
+        caption.move_to(self.column_point(self.caption_top), aligned_edge=UL)
+        self.clock.settle("caption")
         if self.caption is not None:
+            self.clock.hidden("caption")
             self.play(Fade(self.caption, out=True), run_time=run_time / 3)
         self.play(Fade(caption), run_time=run_time)
+        self.clock.shown("caption", text)
         self.caption = caption
+
+    def hold(self) -> None:
+        """End a beat: keep its picture until its caption has been read, then a moment more."""
+        self.clock.settle("caption")
+        self.wait(self.hold_seconds)
 
     def sweep(self, view: FitView, snapshots: list[CurveSnapshot]) -> None:
         """Play the view through the recorded snapshots, one ``step_seconds`` each."""
@@ -150,16 +180,25 @@ class HingeStory(RunScene):
     def add_up(self, view: FitView, snapshot: CurveSnapshot) -> VGroup:
         """Start from the output bias and add the units one at a time; the total lands on the output.
 
-        Returns what it left on screen (the running sum and any kink guides).
+        The output panel's curve is taken away first, so the finished output appears
+        only when the sum reaches it. The running sum keeps one colour (the output's)
+        and a legend row. Returns what it left on screen (the running sum and any kink guides).
         """
         view.show(snapshot)
         order = build_order(snapshot)
         sums = running_sums(snapshot, order)
         panel, x = view.units_panel, snapshot.x
-        running = panel.curve(x, sums[0], self.theme.text, width=4.5)
+        running = panel.curve(x, sums[0], self.theme.text, width=7)
         guides = VGroup()
         curves = view.unit_curves
-        self.play(Create(running), *[curve.animate.set_stroke(opacity=0.25) for curve in curves], run_time=self.add_seconds)
+        self.sum_row = self.sum_legend()
+        self.play(
+            Create(running),
+            Fade(self.sum_row),
+            view.output_curve.animate.set_stroke(opacity=0),
+            *[curve.animate.set_stroke(opacity=0.25) for curve in curves],
+            run_time=self.add_seconds,
+        )
         previous = None
         for step, unit in enumerate(order, start=1):
             # Only the unit being added is bright; the last one dims again.
@@ -168,15 +207,16 @@ class HingeStory(RunScene):
                 highlight.append(curves[previous].animate.set_stroke(opacity=0.25))
             new_guides = self._kink_guides(view, snapshot, unit) if self.kink_guides else VGroup()
             guides.add(*new_guides)
-            grown = panel.curve(x, sums[step], view.colors[unit], width=4.5)
+            grown = panel.curve(x, sums[step], self.theme.text, width=7)
             self.play(Transform(running, grown), *highlight, *[Create(g) for g in new_guides], run_time=self.add_seconds)
             previous = unit
         restore = [curve.animate.set_stroke(opacity=0.55) for curve in curves]
-        self.play(running.animate.set_stroke(self.theme.text), *restore, run_time=self.add_seconds)
+        self.play(*restore, run_time=self.add_seconds / 2)
         landing = view.output_panel.curve(x, sums[-1], self.theme.text, width=view.output_curve.stroke_width)
         self.play(TransformFromCopy(running, landing), run_time=1.2 * self.add_seconds + 0.4)
+        view.output_curve.set_stroke(opacity=1)
         self.remove(landing)  # it lies exactly on the output curve
-        return VGroup(running, guides)
+        return VGroup(running, guides, self.sum_row)
 
     def _kink_guides(self, view: FitView, snapshot: CurveSnapshot, unit: int) -> VGroup:
         """Dashed lines at the unit's kinks through both panels (not the gap between, where a heading sits)."""
@@ -190,3 +230,17 @@ class HingeStory(RunScene):
                     .set_stroke(view.colors[unit], opacity=0.7)
                 )
         return guides
+
+    def error_marker(self, view: FitView, snapshot: CurveSnapshot) -> VGroup:
+        """A bar from the output to the target where they are farthest apart (nothing without a target)."""
+        if self.target is None:
+            return VGroup()
+        x = snapshot.x
+        worst = int(np.argmax(np.abs(snapshot.output - self.target_values(x))))
+        ends = view.output_panel.plot_points(x[[worst, worst]], np.array([snapshot.output[worst], self.target_values(x[worst])]))
+        ring = Circle(radius=0.14, color=self.theme.highlight, stroke_width=4).move_to(ends[0])
+        return VGroup(Line(ends[0], ends[1], stroke_width=6, color=self.theme.highlight), ring)
+
+    def finish(self) -> None:
+        """End the scene once the last caption has been up long enough to read."""
+        self.clock.finish()

@@ -1,9 +1,17 @@
 """What ``fold`` and ``linear-collapse`` share: a panel showing one representation, a caption
 column, and a player for the steps of :func:`nnexplain.geometry.steps.network_steps`.
 
-The panel is a square centred on the representation's origin; it zooms (a short,
-separate animation) whenever the next step would leave it or look tiny in it, and
-its corner note says what range it shows and whether it is a projection.
+The panel follows the data while they move: at every frame of every step the view
+is centred on the data points and zoomed so that they fill it
+(:mod:`nnexplain.geometry.framing`); a scale bar over the panel shows the zoom, and
+the representation's own axes move with it. What the run did that a learner must
+know (dead units, points collapsed onto one spot, a projection and what it keeps)
+is found in :mod:`nnexplain.geometry.findings` and said in the captions, which
+each stay up one second per three words (:mod:`.captions`).
+
+The ending draws the output layer's line in the last representation, then undoes
+the layers with the decision boundary carried along, so the straight line is seen
+to become the boundary in the input plane, where wrong points are ringed.
 """
 
 from __future__ import annotations
@@ -11,41 +19,49 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
+from manim import DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
 
-from nnexplain.geometry.boundary import class_one_probability, clip_line, split_square
-from nnexplain.geometry.steps import Step, fitting_extent, network_steps
+from nnexplain.geometry.boundary import class_one_probability, clip_line_to, split_rectangle
+from nnexplain.geometry.contour import as_lines, level_curves
+from nnexplain.geometry.findings import Pile, dead_units, largest_pile, misclassified
+from nnexplain.geometry.framing import follow
+from nnexplain.geometry.steps import Step, carried_motions, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
-from nnexplain.mobjects.plane import PlaneView, Warp, WarpedPlane, class_legend, prediction_image
-from nnexplain.mobjects.style import fmt_fixed, formula, label, subscript, typst_matrix
+from nnexplain.mobjects.plane import CarriedLines, PlaneView, Warp, WarpedPlane, class_legend, prediction_image
+from nnexplain.mobjects.scalebar import ScaleBar
+from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
+from nnexplain.scenes.base.captions import CaptionClock
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["PlaneStory"]
 
-SQUASH = {
-    "tanh": "tanh squashes each coordinate into (−1, 1)",
-    "sigmoid": "sigmoid squashes each coordinate into (0, 1)",
-    "relu": "ReLU sets negative coordinates to 0:\nhalf-planes fold onto the axes",
+TEXT = 24  # body text: about 14 px tall at 480p
+NUMBERS = 34  # formulas, whose letters are smaller at the same size
+ACTIVATION_WORDS = {
+    "tanh": ("Squash (tanh)", "Squash each coordinate\ninto −1 … 1 (tanh): the plane\nbends, but nothing tears."),
+    "sigmoid": ("Squash (sigmoid)", "Squash each coordinate\ninto 0 … 1 (sigmoid): the plane\nbends, but nothing tears."),
+    "relu": ("Fold (ReLU)", "Negative coordinates become\n0 (ReLU): half-planes fold\nflat onto the axes."),
 }
+PILE_SHARE = 0.05  # a pile is told when it holds at least this share of the points
 
 
 class PlaneStory(RunScene):
     """The panel, the captions and the step player that ``fold`` and ``linear-collapse`` share."""
 
-    title: ClassVar[str]
     epoch: ClassVar[int | None] = None  # the snapshot drawn; None for the last
-    step_seconds: ClassVar[float] = 1.25
+    step_seconds: ClassVar[float] = 1.6
     mirror_seconds: ClassVar[float] = 0.9
     pause_seconds: ClassVar[float] = 0.3
-    intro_seconds: ClassVar[float] = 2.0
-    zoom_seconds: ClassVar[float] = 0.5
-    panel_centre: ClassVar[tuple[float, float, float]] = (-3.35, -0.3, 0.0)
-    panel_half_size: ClassVar[float] = 3.3
-    column_left: ClassVar[float] = 0.75  # x where the caption column starts
-    column_width: ClassVar[float] = 6.0
+    switch_seconds: ClassVar[float] = 0.6  # blending to another projection between layers
     include_output: ClassVar[bool] = False  # animate the output layer's affine map too
-    rewind_seconds: ClassVar[float] = 0.2  # per step, when the layers are undone at the end
+    rewind_seconds: ClassVar[float] = 0.35  # per step, when the layers are undone at the end
     raster_size: ClassVar[int] = 240  # pixels per side of the verdict image
+    contour_raster_size: ClassVar[int] = 480  # samples per side where the boundary curve is traced
+    panel_centre: ClassVar[tuple[float, float, float]] = (-3.5, -0.3, 0.0)
+    panel_half_size: ClassVar[float] = 3.2
+    fill: ClassVar[float] = 0.9  # the data's farthest point from their centre, as a share of the half panel
+    column_left: ClassVar[float] = 0.2
+    column_width: ClassVar[float] = 6.7
 
     def setup(self) -> None:
         super().setup()
@@ -56,192 +72,310 @@ class PlaneStory(RunScene):
         self.labels = self.run.probe["labels"].astype(int)
         self.steps = network_steps(self.stages, self.params, self.run.activation, include_output=self.include_output)
         self.captions: dict[str, object] = {}
+        self.clock = CaptionClock(self)
+        half = self.panel_half_size
+        x, y, _ = self.panel_centre
+        self.clip = (x - half, x + half, y - half, y + half)
+        self.find()
+
+    # --- what the run did ------------------------------------------------------------------------
+
+    def find(self) -> None:
+        """Dead units, piles of points on one spot (each time one grows), and the points the network gets wrong."""
+        hidden = [s.points for s in self.stages if s.stage == "act"]
+        self.dead = dead_units(hidden)
+        self.wrong = misclassified(self.params, self.run.activation, self.run.probe["inputs"], self.labels)
+        self.piles: dict[int, Pile] = {}  # hidden layer -> the pile it leaves, where it is new or bigger
+        biggest = 1
+        for layer, points in enumerate(hidden):
+            pile = largest_pile(points)
+            if pile.count >= max(2, PILE_SHARE * len(points)) and pile.count > biggest:
+                self.piles[layer] = pile
+                biggest = pile.count
+        self.pile = self.piles[max(self.piles)] if self.piles else None  # the biggest, the last one made
+
+    def finding_for(self, layer: int) -> str:
+        """What layer ``layer`` did that must be said: its dead units, the pile it made or grew."""
+        lines = []
+        dead = [d.unit + 1 for d in self.dead if d.layer == layer]
+        if len(dead) == 1:
+            lines.append(f"Unit {dead[0]} is 0 for every point:\na dead unit.")
+        elif dead:
+            lines.append(f"Units {' and '.join(map(str, dead))} are 0 for every\npoint: dead units.")
+        if dead and len(dead) == self.params[layer][0].shape[0] - 1:
+            lines[-1] += " The plane is\npressed onto a line."
+        pile = self.piles.get(layer)
+        if pile is not None:
+            spot = ", ".join(fmt_fixed(v) for v in pile.spot[:3])
+            earlier = [p for k, p in self.piles.items() if k < layer]
+            verb = "Now" if earlier else ""
+            text = f"{verb} {pile.count} of {len(self.labels)} points sit on\none spot, ({spot}), ringed.".strip()
+            if len(np.unique(self.labels[pile.members])) > 1:
+                text += "\nBoth classes: nothing later\ncan pull them apart."
+            else:
+                text += "\nAll of one class: no harm done."
+            lines.append(text[0].upper() + text[1:])
+        return "\n".join(lines)
 
     # --- layout -------------------------------------------------------------------------------
-
-    def view_for(self, projection: Projection, extent: float) -> PlaneView:
-        return PlaneView.fitting(projection, extent, self.panel_half_size, self.panel_centre)
 
     def at_column(self, mobject, y: float):
         return mobject.move_to([self.column_left, y, 0], aligned_edge=LEFT)
 
-    def caption(self, key: str, mobject) -> list:
-        """Put ``mobject`` in the caption slot ``key``; returns the animations that swap it in."""
+    def caption(self, key: str, mobject, text: str = "") -> list:
+        """Put ``mobject`` in the caption slot ``key``, once the caption there has been up long enough
+        to read; returns the animations that swap it in. ``text`` is what the clock counts."""
+        self.clock.settle(key)
         old = self.captions.get(key)
         self.captions[key] = mobject
+        self.clock.shown(key, text, fade_seconds=0.5)
         if old is None:
             return [FadeIn(mobject, run_time=0.3)]
         return [AnimationGroup(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3), lag_ratio=1)]
-
-    def view_note(self, view: PlaneView, extent: float):
-        what = f"PCA projection of {view.projection.basis.shape[0]}-D space · " if view.projection.is_projection else ""
-        text = label(f"{what}both axes −{extent:g} … {extent:g}", self.theme, 18, self.theme.muted)
-        top_left = np.array(self.panel_centre) + [-self.panel_half_size, self.panel_half_size, 0]
-        return text.move_to(top_left + [0, 0.25, 0], aligned_edge=LEFT)
-
-    def extent_of_input(self) -> float:
-        stage = self.stages[0]
-        return fitting_extent((stage.grid, stage.points), Projection.fit(stage.points, 2))
-
-    def show_input(self, intro: str) -> None:
-        input_stage = self.stages[0]
-        extent = self.extent_of_input()
-        self.view = self.view_for(Projection.fit(input_stage.points, 2), extent)
-        self.extent = extent
-        half = self.panel_half_size
-        self.frame = VGroup(
-            Square(2 * half, color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.5),
-            Line(LEFT * half, RIGHT * half, color=self.theme.muted, stroke_width=1, stroke_opacity=0.35),
-            Line(DOWN * half, UP * half, color=self.theme.muted, stroke_width=1, stroke_opacity=0.35),
-        ).move_to(self.panel_centre)
-        self.plane = WarpedPlane(input_stage.grid, input_stage.points, self.labels, self.view, self.theme)
-        title = self.at_column(label(self.title, self.theme, 34, weight="BOLD"), 3.35)
-        shape = "-".join(map(str, self.run.layers))
-        facts = f"{self.run.recipe} · {shape} · {self.run.activation} · epoch {self.run.snapshot(self.epoch)['epoch']}"
-        subtitle = self.at_column(label(facts, self.theme, 20, self.theme.muted), 2.8)
-        legend = self.legend().next_to(subtitle, DOWN, buff=0.3, aligned_edge=LEFT)
-        self.play(*map(FadeIn, (self.frame, self.plane, title, subtitle, legend)), run_time=1.0)
-        self.play(*self.caption("view", self.view_note(self.view, extent)), *self.caption("detail", self.detail(intro)))
-        self.wait(self.intro_seconds)
-
-    def legend(self):
-        return class_legend((self.run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme)
 
     def fit_column(self, mobject):
         return mobject.scale_to_fit_width(min(mobject.width, self.column_width))
 
     def heading(self, text: str):
-        return self.at_column(self.fit_column(label(text, self.theme, 28, weight="BOLD")), 1.75)
+        return self.at_column(self.fit_column(label(text, self.theme, 28, weight="BOLD")), 1.62)
 
     def detail(self, text: str):
         """The explanation of the current step: a few short lines under the step list."""
-        text = self.fit_column(label(text, self.theme, 20, self.theme.text))
-        return text.move_to([self.column_left, -0.45, 0], aligned_edge=LEFT + UP)
+        mobject = self.fit_column(label(text, self.theme, TEXT, self.theme.text))
+        return mobject.move_to([self.column_left, -0.15, 0], aligned_edge=LEFT + UP)
 
     def numbers(self, mobject):
         """Formulas with the real numbers, at the foot of the column."""
-        return self.fit_column(mobject).move_to([self.column_left, -3.75, 0], aligned_edge=LEFT + DOWN)
+        return self.fit_column(mobject).move_to([self.column_left, -3.85, 0], aligned_edge=LEFT + DOWN)
 
-    # --- playing steps -------------------------------------------------------------------------
+    def title_text(self) -> str:
+        raise NotImplementedError
 
-    def fit_view(self, step: Step, extent: float | None = None) -> None:
-        """Zoom (or switch projection) first when the step would not fit the panel, or would look tiny."""
-        extent = extent or step.extent
-        view = self.view_for(step.projection, extent)
-        if view.same_as(self.view):
-            return
-        self.keep_plane_last()
-        self.play(
-            Warp(self.plane, view=view, run_time=self.zoom_seconds, rate_func=smooth),
-            *self.caption("view", self.view_note(view, extent)),
-        )
-        self.view, self.extent = view, extent
+    def legend(self):
+        return class_legend((self.run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme, TEXT)
+
+    # --- the view that follows the data ------------------------------------------------------------
+
+    def framed(self, projection: Projection, points: np.ndarray) -> PlaneView:
+        """The view of ``projection`` centred on ``points`` (representation rows), filling the panel."""
+        width = projection.basis.shape[0]
+        points = points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
+        frame = follow(projection(points))
+        return PlaneView.around(projection, frame.centre, frame.radius, self.panel_half_size, self.panel_centre, self.fill)
+
+    def framing(self, projection: Projection):
+        return lambda state, t: self.framed(projection, state[1])
+
+    def projection_note(self, projection: Projection):
+        if not projection.is_projection:
+            return VGroup()
+        width = projection.basis.shape[0]
+        kept = fmt_percent(projection.kept, 0)
+        text = label(f"{width}-D shown flat: {kept} kept (PCA)", self.theme, TEXT, self.theme.muted)
+        text.scale_to_fit_width(min(text.width, 2 * self.panel_half_size))
+        return text.move_to(np.array(self.panel_centre) + [0, -self.panel_half_size - 0.3, 0])
 
     def keep_plane_last(self) -> None:
         """manim redraws, every frame, each mobject listed after one that moves: with the moving
-        plane last, the captions beside it stay in the cached background (they never overlap)."""
-        self.bring_to_front(self.plane)
+        plane (and what moves with it) last, the captions beside it stay in the cached background."""
+        self.bring_to_front(self.plane, *self.carried_mobjects(), self.scale_bar)
 
-    def play_step(self, step: Step, *captions) -> None:
-        """Play one step, with caption changes alongside; a mirror is a jump, held for a moment."""
-        self.fit_view(step)
+    def carried_mobjects(self) -> list:
+        return [mobject for mobject, _ in getattr(self, "carried", [])]
+
+    def warp(self, motion, projection: Projection, run_time: float, rate_func=smooth, carried=(), *captions) -> None:
+        """Play ``motion`` with the view following the data in ``projection``."""
         self.keep_plane_last()
-        if step.kind == "mirror":
-            self.play(Warp(self.plane, step.motion, run_time=self.mirror_seconds, rate_func=linear), *captions)
-        else:
-            self.play(Warp(self.plane, step.motion, run_time=self.step_seconds, rate_func=smooth), *captions)
-        self.wait(self.pause_seconds)
+        self.play(
+            Warp(self.plane, motion, framing=self.framing(projection), carried=carried, followers=(self.scale_bar,), run_time=run_time, rate_func=rate_func),
+            *captions,
+        )
+        self.view = self.plane.view
+
+    def switch_projection(self, projection: Projection) -> None:
+        """Blend to another projection (a wider layer's PCA) before a step that is drawn in it."""
+        current = self.view.projection
+        if current.basis.shape == projection.basis.shape and np.array_equal(current.basis, projection.basis) and np.array_equal(current.centre, projection.centre):
+            return
+        view = self.framed(projection, self.plane.points_state)
+        self.keep_plane_last()
+        self.play(
+            Warp(self.plane, view=view, carried=[(m, None) for m in self.carried_mobjects()], followers=(self.scale_bar,), run_time=self.switch_seconds, rate_func=smooth),
+            *self.caption("view", self.projection_note(projection), f"drawn flat {projection.kept:.0%} kept" if projection.is_projection else ""),
+        )
+        self.view = view
+
+    # --- the beginning -------------------------------------------------------------------------------
+
+    def show_input(self, intro: str) -> None:
+        stage = self.stages[0]
+        projection = Projection.fit(stage.points, 2)
+        self.view = self.framed(projection, stage.points)
+        half = self.panel_half_size
+        self.frame = Square(2 * half, color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.5).move_to(self.panel_centre)
+        self.plane = WarpedPlane(stage.grid, stage.points, self.labels, self.view, self.theme, clip=self.clip, axes=not projection.is_projection)
+        top_left = np.array(self.panel_centre) + [-half, half, 0]
+        self.scale_bar = ScaleBar(self.theme, top_left + [0.1, 0.35, 0], size=TEXT).follow(self.view)
+        title = VGroup(*(label(line, self.theme, 32, weight="BOLD") for line in self.title_text().split("\n")))
+        title.arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to([self.column_left, 3.85, 0], aligned_edge=LEFT + UP)
+        shape = "-".join(map(str, self.run.layers))
+        facts = f"{self.run.recipe} · {shape} · {self.run.activation}"
+        if self.epoch is not None:
+            facts += f" · epoch {self.run.snapshot(self.epoch)['epoch']}"
+        subtitle = self.at_column(self.fit_column(label(facts, self.theme, TEXT, self.theme.muted)), title.get_bottom()[1] - 0.3)
+        legend = self.legend().next_to(subtitle, DOWN, buff=0.2, aligned_edge=LEFT)
+        self.play(*map(FadeIn, (self.frame, self.plane, title, subtitle, legend, self.scale_bar)), run_time=1.0)
+        self.play(*self.caption("detail", self.detail(intro), intro))
+        self.clock.settle("detail")
+
+    # --- playing steps -------------------------------------------------------------------------
 
     def step_list(self, layer: int) -> VGroup:
         k = subscript(layer + 1)
-        names = [f"1  Linear map   x ↦ W{k}x", f"2  Shift   + b{k}"]
+        names = [f"1  Turn and stretch   x ↦ W{k}x", f"2  Shift   + b{k}"]
         if self.run.activation != "identity" and layer < len(self.params) - 1:
-            names.append(f"3  {self.run.activation}, coordinate by coordinate")
+            names.append(f"3  {ACTIVATION_WORDS[self.run.activation][0]}")
         return self.rows(names)
 
     def rows(self, names: list[str]) -> VGroup:
         """One muted line per step, their tops evenly spaced (subscripts must not push rows apart)."""
-        rows = VGroup(*(label(name, self.theme, 24, self.theme.muted) for name in names))
+        rows = VGroup(*(self.fit_column(label(name, self.theme, TEXT, self.theme.muted)) for name in names))
         for index, row in enumerate(rows):
-            row.move_to([0, -0.45 * index, 0], aligned_edge=LEFT + UP)
+            row.move_to([0, -0.42 * index, 0], aligned_edge=LEFT + UP)
         return rows
 
     def detail_for(self, step: Step) -> str:
         k, motion = subscript(step.layer + 1), step.layer_motion
         weight, bias = motion.weight, motion.bias
         if step.kind == "mirror":
-            return f"det W{k} = {fmt_fixed(np.linalg.det(weight))} < 0: W{k} mirrors the plane.\nNo smooth path of invertible maps\ncan flip it, so the mirror comes first."
+            det = fmt_fixed(np.linalg.det(weight))
+            return f"First the plane flips over\n(det W{k} = {det} < 0): no\nsmooth turn can do that."
         if step.kind == "linear":
             if weight.shape[0] != weight.shape[1]:
-                if motion.lifted:
-                    return f"W{k} is 3 × 2: the plane tilts into 3-D space\n(shown through an invertible 3 × 3 path)"
-                return f"W{k} is {weight.shape[0]} × {weight.shape[1]}: drawn as a straight blend"
-            det = np.linalg.det(weight)
-            first = "After the mirror: turn" if det < 0 else "Turn"
-            return f"det W{k} = {fmt_fixed(det)}\n{first} while stretching, through\ninvertible matrices only"
+                return f"W{k} is {weight.shape[0]} × {weight.shape[1]}: the points move\nto {weight.shape[0]} coordinates."
+            det = fmt_fixed(np.linalg.det(weight))
+            then = "Then turn" if np.linalg.det(weight) < 0 else "Turn"
+            stretch = np.linalg.svd(weight, compute_uv=False)
+            if stretch[-1] > 0 and stretch[0] / stretch[-1] >= 8:
+                return f"{then} and stretch one way\n{stretch[0] / stretch[-1]:.0f}× more than the other\n(det W{k} = {det})."
+            return f"{then} and stretch; lines\nstay straight (det W{k} = {det})."
         if step.kind == "shift":
-            return f"b{k} = ({', '.join(fmt_fixed(b) for b in bias)}) moves everything"
-        return SQUASH[motion.activation]
+            return f"Shift everything\n(b{k} = ({', '.join(fmt_fixed(b) for b in bias)}))."
+        return ACTIVATION_WORDS[motion.activation][1]
 
     def highlight(self, rows: VGroup, current: int) -> None:
         for index, row in enumerate(rows):
             row.set_color(self.theme.highlight if index == current else self.theme.muted)
 
     def play_layer(self, layer: int, header: str) -> None:
+        self.clock.settle("detail")  # the last step's words are read before a new layer begins
         steps = [s for s in self.steps if s.layer == layer]
-        rows = self.at_column(self.step_list(layer), 0.75)
+        rows = self.step_list(layer).move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
         weight, bias = self.params[layer]
-        matrices = formula(f"W_{layer + 1} = {typst_matrix(weight)} quad b_{layer + 1} = {typst_matrix(bias[:, None])}", self.theme, 28)
+        matrices = formula(f"W_{layer + 1} = {typst_matrix(weight)} quad b_{layer + 1} = {typst_matrix(bias[:, None])}", self.theme, NUMBERS)
         self.play(
-            *self.caption("header", self.heading(header)),
-            *self.caption("rows", rows),
+            *self.caption("header", self.heading(header), header),
+            *self.caption("rows", rows, " ".join(row.original_text for row in rows)),
             *self.caption("matrices", self.numbers(matrices)),
         )
         for step in steps:
-            row = {"mirror": 0, "linear": 0, "shift": 1, "activate": 2}[step.kind]
-            self.highlight(rows, row)
-            self.play_step(step, *self.caption("detail", self.detail(self.detail_for(step))))
-        # End the beat on the layer's result at a readable size, not in the view its steps needed.
-        last = steps[-1]
-        self.fit_view(last, fitting_extent(last.motion(1.0), last.projection))
+            self.play_step(step, rows)
+
+    def play_step(self, step: Step, rows: VGroup | None = None) -> None:
+        """Play one step with its caption; the view follows the data throughout. A mirror is a jump.
+
+        After a layer's last step, what it did that must be said (dead units, a pile) takes
+        the place of its numbers at the foot of the column, and a pile is ringed.
+        """
+        self.switch_projection(step.projection)
+        text = self.detail_for(step)
+        captions = self.caption("detail", self.detail(text), text)  # waits until the last one was read
+        if rows is not None:
+            self.highlight(rows, {"mirror": 0, "linear": 0, "shift": 1, "activate": 2}[step.kind])
+        seconds, rate = (self.mirror_seconds, linear) if step.kind == "mirror" else (self.step_seconds, smooth)
+        self.warp(step.motion, step.projection, seconds, rate, (), *captions)
+        last = step is [s for s in self.steps if s.layer == step.layer][-1]
+        finding = self.finding_for(step.layer) if last and step.layer < len(self.params) - 1 else ""
+        if finding:
+            words = self.numbers(label(finding, self.theme, TEXT, self.theme.highlight))
+            anims = self.caption("matrices", words, finding)
+            pile = self.piles.get(step.layer)
+            if pile is not None:
+                if getattr(self, "pile_rings", None) is None:
+                    self.pile_rings = self.plane.mark(pile.members, self.theme.highlight, radius=0.22, width=4)
+                    self.pile_rings.set_stroke(opacity=0)
+                    anims.append(self.pile_rings.animate.set_stroke(opacity=1))
+                else:
+                    self.plane.remark(self.pile_rings, pile.members)
+            self.play(*anims, run_time=0.6)
+        self.wait(self.pause_seconds)
 
     # --- the ending: a boundary, then back to the input --------------------------------------------
 
+    def visible_bounds(self) -> tuple[float, float, float, float]:
+        """The rectangle of (projected) representation coordinates the panel shows now."""
+        x_min, x_max, y_min, y_max = self.clip
+        (a, b), (c, d) = self.view.inverse(np.array([x_min, y_min])), self.view.inverse(np.array([x_max, y_max]))
+        return a, c, b, d
+
     def boundary_overlay(self, normal: np.ndarray, offset: float) -> VGroup:
         """The line normal·h + offset = 0 in the current view, with the two sides tinted by class."""
-        centre, scale = np.array(self.panel_centre), self.view.scale
+        bounds = self.visible_bounds()
 
         def to_scene(p: np.ndarray) -> np.ndarray:
-            return centre + [*(p * scale), 0]
+            return self.view(np.asarray(p)[None])[0]
 
         tints = VGroup(
             *(
                 Polygon(*map(to_scene, polygon), fill_color=self.theme.palette[side], fill_opacity=0.16, stroke_width=0)
-                for side, polygon in enumerate(split_square(normal, offset, self.extent))
+                for side, polygon in enumerate(split_rectangle(normal, offset, bounds))
                 if len(polygon) >= 3
             )
         ).set_z_index(-1)
-        segment = clip_line(normal, offset, self.extent)
+        segment = clip_line_to(normal, offset, bounds)
         line = VGroup() if segment is None else Line(*map(to_scene, segment), color=self.theme.highlight, stroke_width=5)
         return VGroup(tints, line)
 
-    def rewind(self) -> None:
-        """Undo every step quickly, back to the input plane in its first view."""
-        for step in reversed(self.steps):
-            self.fit_view(step, max(step.extent, self.extent))
-            self.keep_plane_last()
-            self.play(Warp(self.plane, lambda t, m=step.motion: m(1 - t), run_time=self.rewind_seconds, rate_func=linear))
-        stage, extent = self.stages[0], self.extent_of_input()
-        first = self.view_for(Projection.fit(stage.points, 2), extent)
-        self.play(
-            Warp(self.plane, lambda t: (stage.grid, stage.points), view=first, run_time=self.zoom_seconds),
-            *self.caption("view", self.view_note(first, extent)),
-        )
-        self.view, self.extent = first, extent
+    def input_bounds(self) -> tuple[float, float, float, float]:
+        stage = self.stages[0]
+        view = self.framed(Projection.fit(stage.points, 2), stage.points)
+        x_min, x_max, y_min, y_max = self.clip
+        (a, b), (c, d) = view.inverse(np.array([x_min, y_min])), view.inverse(np.array([x_max, y_max]))
+        return a, c, b, d
+
+    def decision_lines(self) -> CarriedLines:
+        """The network's boundary in the input plane (class-1 probability ½), carried to where the view is now."""
+        bounds = self.input_bounds()
+        probability = class_one_probability(self.params, self.run.activation, bounds, self.contour_raster_size)
+        self.boundary_lines = as_lines(level_curves(probability, bounds))
+        self.boundary_motions = carried_motions(self.steps, self.boundary_lines)
+        here = self.boundary_motions[-1](1.0)[0] if self.steps else self.boundary_lines
+        return CarriedLines(here, self.view, self.theme.highlight, width=5, clip=self.clip)
+
+    def rewind(self, boundary: CarriedLines | None = None, also: list | None = None) -> None:
+        """Undo every step quickly, back to the input plane, the view following; ``boundary`` rides
+        along through the layers, and ``also`` (planes that stay put, such as a ghost) with the view."""
+        still = [(mobject, None) for mobject in also or []]
+        self.carried = still + ([] if boundary is None else [(boundary, None)])
+        for index in reversed(range(len(self.steps))):
+            step = self.steps[index]
+            self.switch_projection(step.projection)
+            carried = still + ([] if boundary is None else [(boundary, lambda t, m=self.boundary_motions[index]: m(1 - t))])
+            self.warp(lambda t, m=step.motion: m(1 - t), step.projection, self.rewind_seconds, linear, carried)
+        stage = self.stages[0]
+        self.switch_projection(Projection.fit(stage.points, 2))
 
     def verdict_image(self) -> ImageMobject:
         """The input panel coloured by the network's verdict, drawn under the grid and the dots."""
-        extent = self.extent_of_input()
-        probability = class_one_probability(self.params, self.run.activation, (-extent, extent, -extent, extent), self.raster_size)
+        probability = class_one_probability(self.params, self.run.activation, self.input_bounds(), self.raster_size)
         image = prediction_image(probability, self.theme, 2 * self.panel_half_size).move_to(self.panel_centre)
         return image.set_z_index(-1)
+
+    def ring_wrong(self) -> VGroup:
+        """Red rings around the points the network gets wrong (nothing when it gets all right)."""
+        if not self.wrong.any():
+            return VGroup()
+        return self.plane.mark(self.wrong, self.theme.wrong, radius=0.1, width=2.5)
+
+    def finish(self) -> None:
+        self.clock.finish()

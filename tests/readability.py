@@ -1,0 +1,109 @@
+"""Checks of what a scene shows over its whole length, read from the scene's state, not its pixels.
+
+:func:`render_watched` renders a scene writing only its last frame (so every
+animation is skipped but the scene's clock still runs) and, after every ``play``
+and ``wait``, notes each text on screen with its size. :func:`small_texts` lists
+those under about 14 pixels tall at 480p; the caption log of the scene's
+:class:`~nnexplain.scenes.base.captions.CaptionClock` says how long each caption
+stayed up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from frames import render_for_test
+
+MIN_TEXT_PIXELS = 14.0  # capital-letter height at 480p, where a frame 8 units tall is 480 pixels
+PIXELS_PER_UNIT_480P = 480 / 8
+
+
+@dataclass(frozen=True)
+class SeenText:
+    text: str
+    pixels: float  # capital-letter height at 480p
+    time: float
+
+
+def _cap_height_per_point(kind: str) -> float:
+    """Scene units per font point of a capital H, measured once per kind of text."""
+    from nnexplain.mobjects.style import Theme, formula, label
+
+    cached = _CAP_HEIGHTS.get(kind)
+    if cached is None:
+        sample = label("H", Theme(), 100) if kind == "text" else formula("H", Theme(), 100)
+        cached = _CAP_HEIGHTS[kind] = sample.height / 100
+    return cached
+
+
+_CAP_HEIGHTS: dict[str, float] = {}
+
+
+def _visible(mobject) -> bool:
+    parts = mobject.family_members_with_points()
+    return any(part.get_fill_opacity() > 0.05 or part.get_stroke_opacity() > 0.05 for part in parts)
+
+
+def texts_on_screen(scene) -> list[SeenText]:
+    from manim import MathTex, MathTypst, Text
+
+    seen = []
+    for top in scene.mobjects:
+        for mobject in top.get_family():
+            if isinstance(mobject, Text):
+                kind, name = "text", mobject.original_text
+            elif isinstance(mobject, (MathTypst, MathTex)):
+                kind, name = "formula", getattr(mobject, "typst_source", None) or str(mobject)
+            else:
+                continue
+            if mobject.height == 0 or not _visible(mobject):
+                continue
+            with np.errstate(all="ignore"):
+                size = float(mobject.font_size)
+            if not np.isfinite(size):  # an empty text, later filled by become()
+                continue
+            pixels = size * _cap_height_per_point(kind) * PIXELS_PER_UNIT_480P
+            seen.append(SeenText(name, pixels, float(scene.renderer.time)))
+    return seen
+
+
+def render_watched(scene_class: type, run_dir: Path, media_dir: Path, **further: Path):
+    """Render ``scene_class`` (last frame only), noting the texts on screen after every play and wait."""
+    seen: list[SeenText] = []
+
+    class Watched(scene_class):
+        def play(self, *args, **kwargs):
+            super().play(*args, **kwargs)
+            seen.extend(texts_on_screen(self))
+
+        def wait(self, *args, **kwargs):
+            super().wait(*args, **kwargs)
+            seen.extend(texts_on_screen(self))
+
+    Watched.__name__ = scene_class.__name__
+    scene = render_for_test(Watched, run_dir, media_dir, **further)
+    scene.seen_texts = seen
+    return scene
+
+
+def small_texts(scene, floor: float = MIN_TEXT_PIXELS) -> list[str]:
+    """Each text seen under ``floor`` pixels, once, with its size."""
+    small = {}
+    for seen in scene.seen_texts:
+        if seen.pixels < floor - 1e-6:
+            small.setdefault(seen.text, seen.pixels)
+    return [f"{text!r}: {pixels:.1f} px" for text, pixels in small.items()]
+
+
+def short_captions(scene) -> list[str]:
+    """Each caption held less than one second per three words."""
+    from nnexplain.scenes.base.captions import reading_seconds, words
+
+    return [
+        f"{record.slot}: {record.text!r} ({words(record.text)} words) held {record.held:.2f} s, needs {reading_seconds(record.text):.2f} s"
+        for record in scene.clock.log
+        if record.held < reading_seconds(record.text) - 1e-3
+    ]

@@ -1,0 +1,110 @@
+"""The backprop scene draws one digit's real gradients (torch is the answer key) and a real mini-batch step."""
+
+import numpy as np
+import pytest
+import torch
+from manim import ManimColor
+
+from conftest import DATA, torch_model
+from frames import check_frame, render_for_test
+from nnexplain.geometry.network import network_view
+from nnexplain.geometry.wishes import batch_step, choose_batch, example_backprop, gradient_edges, strongest_edge
+from nnexplain.mobjects.network import NetworkDiagram
+from nnexplain.mobjects.style import Theme
+from nnexplain.mobjects.wishes import GradientEdges, WishArrows, WishRings
+from nnexplain.run import load_run
+
+RUN = DATA / "mnist-sigmoid"
+LAYER_X = (-3.2, -1.0, 1.2, 3.3)
+
+
+def _hex(color):
+    return ManimColor(color).to_hex().upper()
+
+
+@pytest.fixture(scope="module")
+def run():
+    return load_run(RUN)
+
+
+def torch_example(run, index):
+    """Per-weight gradients and per-layer δ of one probe item, from autograd."""
+    model = torch_model(run).double()
+    x = torch.from_numpy(run.probe["inputs"][index : index + 1].astype(np.float64))
+    pres, a = [], x
+    for number, linear in enumerate(model.linears):
+        z = linear(a)
+        z.retain_grad()
+        pres.append(z)
+        a = torch.sigmoid(z) if number < len(model.linears) - 1 else z
+    loss = torch.nn.functional.cross_entropy(a, torch.from_numpy(run.probe["labels"][index : index + 1]))
+    loss.backward()
+    return [linear.weight.grad.numpy() for linear in model.linears], [z.grad.numpy()[0] for z in pres], torch.softmax(a, 1).detach().numpy()[0]
+
+
+@pytest.mark.parametrize("index", [4, 17])
+def test_edges_and_wishes_are_autograds(run, index):
+    theme = Theme()
+    view = network_view(run)
+    diagram = NetworkDiagram(view, theme, LAYER_X, height=4.7)
+    result = example_backprop(run.params(), run.activation, run.output, run.probe["inputs"], run.probe["labels"], index)
+    weight_grads, deltas, probabilities = torch_example(run, index)
+    target = np.eye(10)[run.probe["labels"][index]]
+    output = WishArrows(diagram.neuron_centers(3), -result.deltas[2][0], theme, numbers=True)
+    np.testing.assert_allclose(output.values, target - probabilities, atol=1e-6)
+    for arrow, wish in zip(output.arrows, target - probabilities):
+        assert (arrow.get_end()[1] > arrow.get_start()[1]) == (wish > 0)
+    for layer in range(3):
+        group = gradient_edges(view, result, run.probe["inputs"][index : index + 1], layer)
+        columns = view.shown_inputs[group.source] if layer == 0 else group.source
+        np.testing.assert_allclose(group.weight, weight_grads[layer][group.target, columns], atol=1e-7)
+        edges = GradientEdges(diagram, group, layer, theme)
+        lower, upper = diagram.neuron_centers(layer), diagram.neuron_centers(layer + 1)
+        for strand in edges:
+            for start, end in zip(strand.starts, strand.ends):
+                source = np.argmin(np.linalg.norm(lower[:, :2] - start[:2], axis=1))
+                goal = np.argmin(np.linalg.norm(upper[:, :2] - end[:2], axis=1))
+                column = view.shown_inputs[source] if layer == 0 else source
+                wanted = theme.positive if weight_grads[layer][goal, column] < 0 else theme.negative
+                if abs(weight_grads[layer][goal, column]) > 1e-9:
+                    assert _hex(strand.get_stroke_color()) == _hex(wanted)
+        strongest = strongest_edge(group)
+        assert abs(group.weight[strongest]) == pytest.approx(np.abs(weight_grads[layer][:, columns]).max(), rel=1e-6)
+    for layer in (1, 2):
+        rings = WishRings(diagram.layers[layer], -result.deltas[layer - 1][0], theme)
+        for ring, delta in zip(rings, deltas[layer - 1]):
+            assert _hex(ring.get_stroke_color()) == _hex(theme.positive if -delta > 0 else theme.negative)
+        widths = [ring.get_stroke_width() for ring in rings]
+        assert np.argmax(widths) == np.argmax(np.abs(deltas[layer - 1]))
+
+
+def test_the_batch_step_is_a_real_step(run):
+    labels, inputs = run.probe["labels"], run.probe["inputs"]
+    predicted = network_view(run).activations[-1].argmax(1)
+    batch = choose_batch(labels, predicted, 12)
+    assert len(batch) == 12 and set(labels[batch[:10]]) == set(range(10))
+    assert all(predicted[i] != labels[i] for i in batch[10:])
+    step = batch_step(run.params(), run.activation, run.output, inputs, labels, batch, 0.5)
+    model = torch_model(run).double()
+    x, y = torch.from_numpy(inputs[batch].astype(np.float64)), torch.from_numpy(labels[batch])
+    torch.nn.functional.cross_entropy(model(x), y).backward()
+    with torch.no_grad():
+        before = torch.nn.functional.cross_entropy(model(x), y, reduction="none").numpy()
+        for parameter in model.parameters():
+            parameter -= 0.5 * parameter.grad
+        after = torch.nn.functional.cross_entropy(model(x), y, reduction="none").numpy()
+    np.testing.assert_allclose(step.before, before, rtol=1e-6)
+    np.testing.assert_allclose(step.after, after, rtol=1e-6)
+    assert step.loss_after < step.loss_before
+
+
+@pytest.mark.graphical
+def test_backprop_last_frame(tmp_path, request, run):
+    from nnexplain.scenes.backprop import Backprop
+
+    scene = render_for_test(Backprop, RUN, tmp_path / "media")
+    frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
+    check_frame("backprop", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
+    assert 40 <= scene.renderer.time <= 90
+    texts = [part.text for card in scene.cards for part in card[1]]
+    assert f"{scene.step.before[0]:.3f}→{scene.step.after[0]:.3f}" in texts

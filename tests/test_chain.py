@@ -1,0 +1,111 @@
+"""The chain rule on one neuron per layer: its product is autograd's derivative, and a nudge confirms it."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import DATA
+from frames import check_frame, render_for_test
+from nnexplain.app.catalog import check_run_suits, get_scene
+from nnexplain.errors import RunError
+from nnexplain.geometry.chain import NUDGE, NUDGE_TOLERANCE, chain_factors, chain_values, nudged_cost, worst_example
+from nnexplain.run import load_run
+from nnexplain.train.models import TORCH_ACTIVATIONS
+
+
+def autograd_slopes(params, activation, x, y):
+    """∂C/∂w of every layer's weight for C = (ŷ − y)², by torch."""
+    weights = [torch.tensor(float(np.ravel(w)[0]), dtype=torch.float64, requires_grad=True) for w, _ in params]
+    a = torch.tensor(float(x), dtype=torch.float64)
+    for index, (weight, (_, bias)) in enumerate(zip(weights, params)):
+        z = weight * a + float(np.ravel(bias)[0])
+        a = z if index == len(params) - 1 else TORCH_ACTIVATIONS[activation](z)
+    ((a - y) ** 2).backward()
+    return [w.grad.item() for w in weights]
+
+
+@pytest.fixture(scope="module")
+def chain_run():
+    return load_run(DATA / "chain")
+
+
+def _example(run):
+    x, y = run.probe["inputs"][:, 0], run.probe["labels"][:, 0]
+    index = worst_example(run.params(), run.activation, x, y)
+    return index, float(x[index]), float(y[index])
+
+
+def test_the_chain_run_trained_and_its_values_are_the_stored_ones(chain_run):
+    assert chain_run.layers == [1, 1, 1, 1] and chain_run.activation == "sigmoid"
+    assert chain_run.final_metrics["train_loss"] < 0.01  # it learned the step at its 32 training points
+    index, x, y = _example(chain_run)
+    values = chain_values(chain_run.params(), chain_run.activation, x, y)
+    stored = chain_run.tensors()
+    for layer in range(3):
+        assert values.act[layer + 1] == pytest.approx(float(stored[f"act.{layer}"][index, 0]), rel=1e-5)
+        assert values.pre[layer] == pytest.approx(float(stored[f"pre.{layer}"][index, 0]), rel=1e-5)
+    assert values.cost == pytest.approx((values.act[-1] - y) ** 2)
+    assert values.cost == pytest.approx(max((stored["act.2"][:, 0] - chain_run.probe["labels"][:, 0]) ** 2), rel=1e-5)
+
+
+def test_the_products_are_autograds_derivatives_on_the_run(chain_run):
+    _, x, y = _example(chain_run)
+    params = chain_run.params()
+    values = chain_values(params, chain_run.activation, x, y)
+    expected = autograd_slopes(params, chain_run.activation, x, y)
+    for depth in range(3):
+        product = np.prod([factor.value for factor in chain_factors(values, depth)])
+        assert product == pytest.approx(expected[-1 - depth], rel=1e-9)
+    names = [factor.meaning for factor in chain_factors(values, 1)]
+    assert names == ["a(L−2)", "f′(z(L−1))", "w(L)", "f′(z(L))", "2(a(L) − y)"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(2, 5),
+    st.sampled_from(["sigmoid", "tanh", "relu"]),
+    st.integers(0, 2**32 - 1),
+)
+def test_the_products_are_autograds_derivatives_on_random_chains(layers, activation, seed):
+    rng = np.random.default_rng(seed)
+    params = [(rng.normal(0, 2, (1, 1)), rng.normal(0, 1, 1)) for _ in range(layers)]
+    x, y = rng.normal(), rng.normal()
+    values = chain_values(params, activation, x, y)
+    expected = autograd_slopes(params, activation, x, y)
+    for depth in range(layers):
+        product = np.prod([factor.value for factor in chain_factors(values, depth)])
+        assert product == pytest.approx(expected[-1 - depth], rel=1e-9, abs=1e-15)
+
+
+def test_a_nudge_changes_the_cost_by_epsilon_times_the_product(chain_run):
+    """The stated tolerance: |ΔC − ε·∂C/∂w| ≤ 1% of |ε·∂C/∂w| for ε = 0.001, on the run's weights."""
+    assert (NUDGE, NUDGE_TOLERANCE) == (1e-3, 0.01)
+    _, x, y = _example(chain_run)
+    params = chain_run.params()
+    values = chain_values(params, chain_run.activation, x, y)
+    for depth in (0, 1):
+        change = nudged_cost(params, chain_run.activation, x, y, depth) - values.cost
+        predicted = NUDGE * np.prod([factor.value for factor in chain_factors(values, depth)])
+        assert abs(change - predicted) <= NUDGE_TOLERANCE * abs(predicted)
+        assert abs(change) > 1e-5  # a change the scene's seven decimals show
+
+
+def test_the_scene_takes_one_neuron_chains_only():
+    info = get_scene("chain-rule")
+    check_run_suits(info, load_run(DATA / "chain").manifest, "chain")
+    for other, reason in [("mnist-sigmoid", "784-16-16-10 network; the scene needs one neuron per layer"), ("sine-relu", "1-8-8-1")]:
+        with pytest.raises(RunError, match=reason):
+            check_run_suits(info, load_run(DATA / other).manifest, other)
+
+
+@pytest.mark.graphical
+def test_chain_rule_last_frame(tmp_path, request):
+    from nnexplain.scenes.chain_rule import ChainRule
+
+    scene = render_for_test(ChainRule, DATA / "chain", tmp_path / "media")
+    frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
+    check_frame("chain-rule", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
+    assert 40 <= scene.renderer.time <= 75
+    assert "0.0036%" in "".join(row.text for row in scene.check)
