@@ -69,7 +69,7 @@ def test_run_of_another_format_version(tmp_path, sigmoid_run):
 
 
 def test_run_unsuited_to_the_scene(tmp_path):
-    manifest = {"recipe": "toy", "layers": [2, 3, 2], "activation": "tanh", "output": "softmax", "dataset": {}}
+    manifest = {"recipe": "toy", "layers": [2, 3, 2], "activation": "tanh", "output": "softmax", "dataset": {"name": "toy", "task": "classify"}}
     rundir.create_run(tmp_path / "run", manifest, {"inputs": np.zeros((1, 2), np.float32)})
     assert_user_error(
         run_cli("render", "neurons", "--run", tmp_path / "run"), "scene 'neurons' cannot draw", "2-3-2", "784-…-10"

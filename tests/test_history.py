@@ -118,7 +118,7 @@ def test_every_kth_step_is_kept_with_k_recorded(tmp_path, small_mnist):
 def test_a_resumed_run_continues_the_history(tmp_path):
     """A run resumed from its last snapshot starts a new log at that step; the files join without a gap."""
     path = tmp_path / "run"
-    rundir.create_run(path, {"recipe": "t", "layers": [1, 1], "activation": "relu", "output": "identity", "dataset": {}}, {"inputs": np.zeros((1, 1), np.float32)})
+    rundir.create_run(path, {"recipe": "t", "layers": [1, 1], "activation": "relu", "output": "identity", "dataset": {"name": "t", "task": "regress"}}, {"inputs": np.zeros((1, 1), np.float32)})
     tensors = {"weight.0": np.ones((1, 1), np.float32), "bias.0": np.zeros(1, np.float32)}
     log = HistoryLog()
     for epoch in (0, 1):

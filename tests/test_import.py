@@ -192,8 +192,9 @@ def test_npz_round_trip_reproduces_the_trained_run(tmp_path, sigmoid_run):
         np.testing.assert_allclose(value, expected[name], rtol=1e-6, atol=1e-7, err_msg=name)
     for name, value in trained.final_metrics.items():
         assert run.final_metrics[name] == pytest.approx(value, abs=2e-6), name
-    # The fixture was recorded when the mistakes were appended to the probe, not kept in a file of their own.
-    assert set(run.manifest) == set(trained.manifest) | {"imported_from", "mistakes"}
+    # The fixture was recorded when the mistakes were appended to the probe, not kept in a file of their own,
+    # and before files had checksums.
+    assert set(run.manifest) == set(trained.manifest) | {"imported_from", "mistakes", "files"}
     assert set(run.snapshots[0]) == set(trained.snapshots[0])
 
 
@@ -224,7 +225,7 @@ def test_every_trained_fixture_imports_alike(tmp_path, fixture):
     run = load_run(import_weights(weights, trained.activation, tmp_path / "run", data=trained.dataset["name"]))
     # The MNIST fixtures were recorded when the mistakes were appended to the probe, not kept in a file of their own.
     # A weights file has no training history: no step losses, no history file named by the snapshot.
-    assert set(run.manifest) - {"mistakes"} == set(trained.manifest) - {"mistakes", "step_loss_every", "landscape"} | {"imported_from"}
+    assert set(run.manifest) - {"mistakes", "files"} == set(trained.manifest) - {"mistakes", "step_loss_every", "landscape"} | {"imported_from"}
     assert set(run.snapshots[0]) == set(trained.snapshots[0]) - {"history"}
     ours, theirs = run.tensors(), trained.tensors()
     assert ours.keys() == theirs.keys()

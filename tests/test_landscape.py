@@ -156,14 +156,15 @@ def test_the_snapshots_own_loss_is_the_recorded_training_loss_of_a_full_batch_ru
 def test_stored_once_file_first_manifest_last(tmp_path, monkeypatch):
     shutil.copytree(DATA / "mnist-sigmoid", tmp_path / "run")
     run = load_run(tmp_path / "run")
-    import nnexplain.run.landscape as module
+    import nnexplain.run.writing as module
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(module, "update_manifest", interrupted)
+    monkeypatch.setattr(module, "write_manifest", interrupted)  # killed after the file, before the manifest
     with pytest.raises(KeyboardInterrupt):
         write_landscape(run, {"grid.loss": np.zeros((2, 2))}, {})
+    assert (tmp_path / "run" / "landscape.safetensors").exists()
     assert "landscape" not in load_run(tmp_path / "run").manifest  # the file alone is not a landscape
     monkeypatch.undo()
     stored = ensure_landscape(run)

@@ -198,3 +198,49 @@ def test_pulses_show_weight_times_activation(sigmoid_run):
         assert list(widths.values()) == sorted(widths.values())  # more flow, thicker pulse
         colours = {strand.get_stroke_color().to_hex().upper() for strand in pulse.mobject}
         assert colours == {"#FFD166"} and not colours & {Theme().positive.upper(), Theme().negative.upper()}
+
+
+# --- networks of any depth (issue 15, item 10) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [24, 17])  # neurons' and backprop's header sizes
+def test_headers_of_any_depth_never_run_into_each_other(size):
+    from nnexplain.mobjects.network import column_xs, layer_headers
+
+    layout = (-2.9, -0.85, 1.2, 3.1)
+    assert column_xs(layout, 4) == layout
+    for count in range(2, 11):  # no hidden layer up to the catalogue's limit of 8
+        xs = column_xs(layout, count)
+        assert xs[0] == layout[0] and xs[-1] == layout[-1] and (count == 4 or np.allclose(np.diff(xs), np.diff(xs)[0]))
+        boxes = [(h.get_left()[0], h.get_right()[0], h.get_bottom()[1], h.get_top()[1]) for h in layer_headers(xs, Theme(), size, 2.7)]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                apart = a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2]
+                assert apart, (count, a, b)
+
+
+def test_a_network_with_three_hidden_layers_is_drawn_and_nine_are_refused(tmp_path):
+    """784-16-16-16-10 crashed neurons and backprop (four fixed columns); deeper than the
+    catalogue's limit is refused in one line before anything renders."""
+    import torch
+    from safetensors.torch import save_file
+
+    from conftest import run_cli
+    from test_cli import assert_user_error
+
+    def imported(hidden: int):
+        torch.manual_seed(hidden)
+        sizes = [784, *[16] * hidden, 10]
+        linears = [torch.nn.Linear(a, b) for a, b in zip(sizes, sizes[1:])]
+        weights = {f"{2 * i}.{name}": value.contiguous() for i, linear in enumerate(linears) for name, value in linear.state_dict().items()}
+        save_file(weights, tmp_path / f"net{hidden}.safetensors")
+        result = run_cli("import", tmp_path / f"net{hidden}.safetensors", "--activation", "sigmoid", "--data", "mnist", "--out", tmp_path / f"run{hidden}")
+        assert result.returncode == 0, result.stderr
+        return tmp_path / f"run{hidden}"
+
+    three = imported(3)
+    for scene in ("neurons", "backprop"):
+        result = run_cli("render", scene, "--run", three, "--format", "png", "--resolution", "160x90", "--out", tmp_path / "out")
+        assert result.returncode == 0, result.stderr
+    refused = run_cli("render", "neurons", "--run", imported(9), "--format", "png", "--out", tmp_path / "out")
+    assert_user_error(refused, "9 hidden layers", "at most 8")

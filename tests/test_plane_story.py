@@ -124,7 +124,7 @@ def test_the_panel_says_how_much_a_projection_keeps(tmp_path):
     from nnexplain.scenes.fold import Fold
 
     scene = _setup(Fold, DATA / "circles-3", tmp_path)
-    projection = scene.steps[0].projection
+    projection = next(step for step in scene.steps if step.kind == "shift").projection  # fitted on act.0's points
     assert projection.is_projection
     scene.plane = None
     note = scene.projection_note(projection)

@@ -13,7 +13,7 @@ def _make_run(path, epochs=(0, 1, 2)):
         "layers": [3, 2],
         "activation": "relu",
         "output": "softmax",
-        "dataset": {"name": "toy"},
+        "dataset": {"name": "toy", "task": "classify"},
     }
     probe = {"inputs": np.eye(3, dtype=np.float32), "labels": np.array([0, 1, 1])}
     rundir.create_run(path, manifest, probe)

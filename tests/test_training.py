@@ -80,8 +80,8 @@ def test_mistakes_are_recorded_once_at_the_end_and_nothing_is_rewritten(tmp_path
             written.setdefault(path, path.read_bytes())
 
     run = load_run(train(_config(seed=4), tmp_path / "run", on_epoch=remember_files, dataset=small_mnist))
-    # The probe, every snapshot and its history file, each seen as it was first written.
-    assert len(written) == 1 + 2 * len(run.epochs)
+    # The probe, every snapshot with its history and resume files, each seen as it was first written.
+    assert len(written) == 1 + 3 * len(run.epochs)
     for path, first_bytes in written.items():
         assert path.read_bytes() == first_bytes, f"{path.name} was rewritten"
     assert run.manifest["mistakes"] == "mistakes.safetensors" and "mistakes.safetensors" not in {p.name for p in written}

@@ -61,6 +61,9 @@ class SceneInfo:
         raise NnexplainError(f"scene {self.name!r} reads no {role!r} run; its further runs: {roles}")
 
 
+MAX_HIDDEN_COLUMNS = 8  # neurons, backprop: more columns than this crowd the frame's width (their numbers touch)
+
+
 def _mnist_classifier(manifest: dict[str, Any]) -> str | None:
     layers = manifest["layers"]
     if layers[0] != 784 or layers[-1] != 10 or manifest["output"] != "softmax":
@@ -68,6 +71,8 @@ def _mnist_classifier(manifest: dict[str, Any]) -> str | None:
         return f"is a {shape} network with {manifest['output']} output; the scene needs a 784-…-10 MNIST classifier"
     if manifest["activation"] not in ("sigmoid", "relu", "tanh"):
         return f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh or relu"
+    if len(layers) - 2 > MAX_HIDDEN_COLUMNS:
+        return f"has {len(layers) - 2} hidden layers; the scene lays out at most {MAX_HIDDEN_COLUMNS} side by side"
     return None
 
 
@@ -178,8 +183,8 @@ def _history(manifest: dict[str, Any]) -> str | None:
     if len(snapshots) < 2:
         where = "was imported from a weights file" if manifest.get("imported_from") else "has only one"
         return f"has {len(snapshots)} snapshot{'s' * (len(snapshots) != 1)}: it {where}; the scene needs a run with at least 2 snapshots (train one)"
-    if not all("val_loss" in (entry.get("metrics") or {}) for entry in snapshots):
-        return "records no val_loss in its snapshots; the scene draws training against validation"
+    if not all((entry.get("metrics") or {}).get("val_loss") is not None for entry in snapshots):
+        return "records no val_loss in some snapshots (or a NaN one); the scene draws training against validation"
     return None
 
 

@@ -50,12 +50,18 @@ def list_command() -> None:
 @click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), help=f"Hidden activation, for the recipes that offer a choice ({', '.join(ACTIVATION_DEFAULTS)}).")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
 @click.option("--overwrite", is_flag=True, help="Replace a run already in --out (kept until the new one is complete).")
+@click.option("--resume", is_flag=True, help="Go on training the stopped run in --out from its last snapshot, as if it had never stopped.")
 @user_errors
-def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_dir, overwrite) -> None:
+def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_dir, overwrite, resume) -> None:
     """Train RECIPE and write a run directory."""
     from nnexplain.train.recipes import get_recipe
 
     config = get_recipe(recipe).config
+    if resume:
+        if overwrite:
+            raise NnexplainError("--resume goes on with the run in --out, --overwrite replaces it: give one of them")
+        given = {"epochs": epochs, "seed": seed, "lr": lr, "batch_size": batch_size, "activation": activation, "data_dir": data_dir and str(data_dir)}
+        return _resume(recipe, out or Path("runs") / recipe, device, {key: value for key, value in given.items() if value is not None})
     if activation and activation != config.activation:
         if recipe not in ACTIVATION_DEFAULTS:
             raise NnexplainError(f"recipe {recipe!r} has a fixed activation; --activation applies to: {', '.join(ACTIVATION_DEFAULTS)}")
@@ -90,6 +96,22 @@ def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_di
     click.echo(str(shown))
 
 
+def _resume(recipe: str, shown: Path, device: str, given: dict) -> None:
+    from nnexplain.app.resume import resume_training
+
+    def with_progress(label: str, work) -> None:
+        on_epoch, progress = progress_printer(label)
+        with progress:
+            work(on_epoch)
+
+    out, done = resume_training(recipe, shown, device, with_progress, given)
+    if done:
+        _print_summary(out)
+    else:
+        click.echo(f"{shown} is complete already; nothing to resume", err=True)
+    click.echo(str(shown))
+
+
 def _print_summary(run_dir: Path) -> None:
     from nnexplain.run import load_run
 
@@ -101,12 +123,14 @@ def _print_summary(run_dir: Path) -> None:
 
 @cli.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--quick", is_flag=True, help="Read the manifest only; skip checking every file against its checksum.")
 @user_errors
-def info(run_dir) -> None:
-    """Architecture, data set, epochs recorded and final metrics of RUN_DIR."""
+def info(run_dir, quick) -> None:
+    """Architecture, data set, epochs recorded and final metrics of RUN_DIR, its files verified."""
     from nnexplain.run import load_run
 
     run = load_run(run_dir)
+    files = "not verified (--quick)" if quick else _verified(run)
     epochs = run.epochs
     lines = [
         ("run", str(run.path)),
@@ -118,12 +142,25 @@ def info(run_dir) -> None:
         ("device", str(run.manifest.get("device") or "?")),
         ("status", str(run.manifest.get("status", "?")) + (f" ({run.unfinished})" if run.unfinished else "")),
         ("epochs recorded", f"{len(epochs)}: {_ranges(epochs)}" if epochs else "none yet"),
+        ("files", files),
     ]
+    if run.manifest.get("resumed_from"):
+        lines.insert(-2, ("resumed", "after a stop, from epoch " + ", ".join(map(str, run.manifest["resumed_from"]))))
     for key, value in run.final_metrics.items():
         lines.append((key, f"{value:.2%}" if key.endswith("_acc") else f"{value:.4g}"))
     width = max(len(key) for key, _ in lines)
     for key, value in lines:
         click.echo(f"{key:<{width}}  {value}")
+
+
+def _verified(run) -> str:
+    """Every file read and checked (a damaged one is the command's one-line error), said in a few words."""
+    verified = run.verify()
+    if verified.checksummed == verified.files:
+        return f"{verified.files} verified (size and SHA-256)"
+    if verified.checksummed == 0:
+        return f"{verified.files} read and checked; no checksums to verify (recorded before nnexplain kept them)"
+    return f"{verified.files} read and checked, {verified.checksummed} of them against their SHA-256"
 
 
 @cli.command()

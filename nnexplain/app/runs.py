@@ -5,7 +5,9 @@
 :func:`resolve_runs`. A run not given is the scene's default run, trained once into
 the cache when missing. Each run is loaded and checked against the scene, a scene that
 reads a loss landscape gets its main run's stored first (:mod:`nnexplain.app.landscape`),
-and the scene is handed one :class:`~nnexplain.scenes.base.runs.SceneRuns`.
+and the scene is handed one :class:`~nnexplain.scenes.base.runs.SceneRuns`. The files drawing
+reads are read and checked here (checksums, arrays, finite weights), so a damaged run is one
+line before rendering starts.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def resolve_runs(
         main = default_run(info.recipe)
     main_run = load_run(main)
     check_run_suits(info, main_run.manifest, str(main))
+    main_run.check_drawable()
     if info.needs_landscape:  # computed and stored once, here, so the scene only reads it
         main_run = ensure_landscape(main_run)
     runs = {}
@@ -51,6 +54,7 @@ def resolve_runs(
         reason = spec.check(run.manifest, main_run.manifest)
         if reason:
             raise RunError(f"scene {info.name!r} cannot use {where} as its {spec.role} run: it {reason}")
+        run.check_drawable()
         runs[spec.role] = run
     return SceneRuns(main_run, runs)
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from nnexplain.geometry.warp import LayerMotion, Projection, Representation, nice_extent
 
-__all__ = ["Step", "layer_steps", "network_steps", "carried_motions", "state_extent", "fitting_extent", "composite_map"]
+__all__ = ["Step", "layer_steps", "moving_projection", "network_steps", "carried_motions", "state_extent", "fitting_extent", "composite_map"]
 
 Motion = Callable[[float], tuple[np.ndarray, np.ndarray]]
 SAMPLES = np.linspace(0.0, 1.0, 9)  # where a motion is sampled to find its extent
@@ -58,11 +58,29 @@ def layer_steps(
     kinds = (["mirror"] if motion.mirrors else []) + ["linear", "shift"]
     if activation != "identity":
         kinds.append("activate")
+    moving = moving_projection(motion, projection)
     steps = []
     for kind in kinds:
         function = {"mirror": _mirror(motion), "linear": motion.linear, "shift": motion.shift, "activate": motion.activate}[kind]
-        steps.append(Step(kind, layer, function, projection, _extent(function, projection), motion))
+        drawn = moving if kind in ("mirror", "linear") else projection
+        steps.append(Step(kind, layer, function, drawn, _extent(function, drawn), motion))
     return steps
+
+
+def moving_projection(motion: LayerMotion, projection: Projection) -> Projection:
+    """How the layer's mirror and linear steps are drawn.
+
+    ``projection`` (fitted on the layer's output) when the step moves in a space the panel
+    shows as it is. Otherwise the step moves in a wider space than the panel (a layer that
+    widens 2 → 7 or narrows 7 → 5), and a projection fitted on the output alone can flatten
+    where the step starts into a line, or drop the input's extra units: so it is drawn through
+    principal components fitted on the points where it starts and where it ends together.
+    """
+    dims = projection.basis.shape[1]
+    if motion.width <= dims and motion.width == projection.basis.shape[0]:
+        return projection
+    start, end = motion.linear(0.0)[1], motion.linear(1.0)[1]
+    return Projection.fit(np.concatenate([start, end]), dims)
 
 
 def network_steps(
@@ -76,7 +94,9 @@ def network_steps(
 
     ``stages`` are a snapshot's :func:`~nnexplain.geometry.warp.representations`;
     each layer's motion starts from the recorded representation before it, and its
-    projection is fitted on the data points' representation that layer produces.
+    projection is fitted on the data points' representation that layer produces
+    (a linear step wider than the panel is drawn through components fitted on where
+    it starts and ends: :func:`moving_projection`).
     """
     ends = {(s.layer, s.stage): s for s in stages}
     steps: list[Step] = []
@@ -96,7 +116,6 @@ def carried_motions(steps: list[Step], lines: np.ndarray) -> list[Motion]:
     A curve drawn in the input plane (a decision boundary) is carried layer by layer with
     the same maps, so it lands where the network sends it.
     """
-    empty = np.zeros((0, lines.shape[-1]))
     current, layer, motion = lines, None, None
     motions = []
     for step in steps:
@@ -104,7 +123,8 @@ def carried_motions(steps: list[Step], lines: np.ndarray) -> list[Motion]:
             if motion is not None:
                 current = (motion.activate(1.0) if motion.activation != "identity" else motion.shift(1.0))[0]
             source = step.layer_motion
-            motion = LayerMotion(Representation("carried", step.layer - 1, current, empty), source.weight, source.bias, source.activation)
+            no_points = np.zeros((0, current.shape[-1]))  # the lines alone, in the width they have reached
+            motion = LayerMotion(Representation("carried", step.layer - 1, current, no_points), source.weight, source.bias, source.activation)
             layer = step.layer
         motions.append({"mirror": _mirror(motion), "linear": motion.linear, "shift": motion.shift, "activate": motion.activate}[step.kind])
     return motions

@@ -22,7 +22,7 @@ from nnexplain.mobjects.edges import EdgeBundle, FlowPulse
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 
-__all__ = ["NetworkDiagram", "edge_styles"]
+__all__ = ["NetworkDiagram", "edge_styles", "column_xs", "layer_headers"]
 
 EDGE_WIDTHS = (0.5, 1.0, 1.7, 2.6)
 EDGE_OPACITIES = (0.22, 0.35, 0.55, 0.8)
@@ -31,6 +31,33 @@ EDGE_OPACITIES = (0.22, 0.35, 0.55, 0.8)
 def edge_styles(weights: np.ndarray, width_classes: np.ndarray) -> np.ndarray:
     """Style index of each edge: sign picks the colour block, the width class the entry in it."""
     return np.where(weights >= 0, 0, WIDTH_CLASSES) + width_classes
+
+
+def column_xs(layout: Sequence[float], count: int) -> tuple[float, ...]:
+    """Where the columns of ``count`` layers stand: ``layout`` when it has that many (a scene's
+    tuned spacing), else spread evenly from its first column to its last, so a network of any
+    depth fills the same width."""
+    if len(layout) == count:
+        return tuple(layout)
+    return tuple(float(x) for x in np.linspace(layout[0], layout[-1], count))
+
+
+def layer_headers(xs: Sequence[float], theme: Theme, size: float, y: float) -> VGroup:
+    """"input", "hidden 1", …, "output" over the columns at ``xs``. Where "hidden 1" is wider than
+    the room between columns (a deep network), one "hidden layers" stands over the hidden columns
+    and each gets its number just under it, so no header runs into the next."""
+    count = len(xs)
+    names = ["input", *(f"hidden {i}" for i in range(1, count - 1)), "output"]
+    headers = VGroup(*(label(text, theme, size, theme.muted).move_to([x, y, 0]) for text, x in zip(names, xs)))
+    gaps = np.diff(np.asarray(xs, float))
+    if count < 3 or all(gap >= (a.width + b.width) / 2 + 0.15 for gap, a, b in zip(gaps, headers, headers[1:])):
+        return headers
+    hidden = label("hidden layers", theme, size, theme.muted).move_to([float(np.mean(xs[1:-1])), y, 0])
+    below = hidden.get_bottom()[1] - 0.06
+    numbers = [label(str(i), theme, size, theme.muted) for i in range(1, count - 1)]
+    for number, x in zip(numbers, xs[1:-1]):
+        number.move_to([x, below - number.height / 2, 0])
+    return VGroup(headers[0], hidden, *numbers, headers[-1])
 
 
 class NetworkDiagram(VGroup):
@@ -47,6 +74,8 @@ class NetworkDiagram(VGroup):
     ):
         super().__init__()
         self.view, self.theme = view, theme
+        if len(layer_x) != len(view.layers):
+            raise ValueError(f"{len(view.layers)} layers need {len(view.layers)} column positions, not {len(layer_x)} (see column_xs)")
         self.layers = VGroup(*(self._column(count, x, height, center_y, split=(i == 0)) for i, (count, x) in enumerate(zip(view.drawn_sizes, layer_x))))
         self.edges = VGroup(*(self._bundle(i) for i in range(len(view.edges))))
         self.input_ellipsis = self._ellipsis()

@@ -1,6 +1,9 @@
 """The run floor: the run directory, the contract between training and drawing.
 
-- :mod:`~nnexplain.run.directory`: the format (manifest + safetensors), written atomically, read without unpickling;
+- :mod:`~nnexplain.run.directory`: the format (manifest + safetensors), written atomically, read without unpickling
+  (:mod:`~nnexplain.run.writing` writes it, :mod:`~nnexplain.run.manifest` reads and writes the manifest);
+- :mod:`~nnexplain.run.schema`, :mod:`~nnexplain.run.checks`, :mod:`~nnexplain.run.files`: the manifest's schema,
+  what each file's arrays must hold, and the files' checksums: every run read is checked;
 - :mod:`~nnexplain.run.snapshot` and :mod:`~nnexplain.run.contents`: what a snapshot holds, computed from weights;
 - :mod:`~nnexplain.run.forward`: the numpy forward pass; :mod:`~nnexplain.run.weights`: a plain MLP from named arrays;
 - :mod:`~nnexplain.run.schedule`: which epochs are recorded, and which of them a sweep shows;

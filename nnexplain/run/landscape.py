@@ -18,7 +18,9 @@ and the manifest's ``landscape`` entry holds the facts: the file, the grid, the 
 subset, the explained variance, the seconds it took, the chosen weight and its gradient.
 
 It is written like everything in a run, under the run's lock: the file to a temporary
-name renamed into place, then the manifest. A recorded landscape is never rewritten. Only a complete
+name renamed into place, with its checksum, then the manifest
+(:func:`~nnexplain.run.directory.write_run_file`); reading checks both and the arrays'
+shapes against the facts. A recorded landscape is never rewritten. Only a complete
 run with at least three snapshots has one (:func:`landscape_refusal` says why not).
 """
 
@@ -31,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from nnexplain.errors import RunError
-from nnexplain.inputs import read_bytes
-from nnexplain.run.directory import Run, atomic_write, load_run, update_manifest
+from nnexplain.run.checks import check_landscape
+from nnexplain.run.directory import Run, load_run, write_run_file
 from nnexplain.run.staging import run_lock
 
 __all__ = ["LANDSCAPE_FILE", "MIN_SNAPSHOTS", "Landscape", "has_landscape", "landscape_refusal", "read_landscape", "write_landscape"]
@@ -79,30 +81,22 @@ class Landscape:
 
 
 def read_landscape(run: Run) -> Landscape:
-    """The landscape stored in ``run``; a one-line :class:`RunError` when it has none."""
+    """The landscape stored in ``run``, checked against its checksum and its facts; a one-line
+    :class:`RunError` when it has none or it is damaged."""
     if not has_landscape(run):
         raise RunError(f"run {run.path} has no loss landscape yet; compute it with `nnexplain landscape {run.path}`")
-    from safetensors.numpy import load
-
     entry = run.manifest["landscape"]
-    path = run.path / entry["file"]
-    data = read_bytes(path, "run file", RunError)
-    try:
-        arrays = load(data)
-    except Exception as error:  # safetensors raises its own error types for bad bytes
-        raise RunError(f"run file {path} is corrupt ({str(error).splitlines()[0]})") from None
+    arrays = run.read_file(entry["file"])
+    parameters = sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:]))
+    check_landscape(run.path / entry["file"], arrays, entry, len(run.epochs), parameters)
     return Landscape(arrays, entry)
 
 
 def write_landscape(run: Run, arrays: dict[str, np.ndarray], info: dict[str, Any]) -> Run:
-    """Store a landscape in ``run``'s directory (file first, manifest last), holding the run's lock
-    (waiting for another writer); returns the run reloaded."""
-    from safetensors.numpy import save
-
+    """Store a landscape in ``run``'s directory (file first, with its checksum, manifest last), holding the
+    run's lock (waiting for another writer); returns the run reloaded."""
     with run_lock(run.path, wait=True):
         if has_landscape(load_run(run.path)):  # another process may have stored one meanwhile
             raise RunError(f"run {run.path} already holds its loss landscape; a recorded landscape is never rewritten")
-        contiguous = {name: np.ascontiguousarray(value) for name, value in arrays.items()}
-        atomic_write(run.path / LANDSCAPE_FILE, save(contiguous, metadata={"format": "nnexplain-landscape"}))
-        update_manifest(run.path, landscape={"file": LANDSCAPE_FILE, **info})
+        write_run_file(run.path, LANDSCAPE_FILE, arrays, landscape={"file": LANDSCAPE_FILE, **info})
     return load_run(run.path)

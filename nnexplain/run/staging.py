@@ -51,6 +51,13 @@ def is_run_directory(path: Path) -> bool:
         return False
 
 
+def _status(path: Path) -> str | None:
+    try:
+        return json.loads((path / "manifest.json").read_text()).get("status")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def check_place(target: str | Path, replace: bool) -> bool:
     """Whether a new run may go to ``target``, and whether it replaces one there.
 
@@ -69,6 +76,8 @@ def check_place(target: str | Path, replace: bool) -> bool:
         shown = ", ".join(contents[:3]) + (f" and {len(contents) - 3} more" if len(contents) > 3 else "")
         raise RunError(f"{target} is not a run directory (it holds {shown}); nnexplain only ever replaces a run: choose another place")
     if not replace:
+        if _status(target) == "training":
+            raise RunError(f"{target} holds a training that stopped before it finished; go on with it (train --resume), or replace it (train --overwrite)")
         raise RunError(f"{target} holds a run already; choose another place, or replace it (train --overwrite)")
     return True
 
@@ -129,9 +138,13 @@ def _leftovers(target: Path) -> list[Path]:
     found = []
     for path in target.parent.iterdir():
         if path.is_dir() and not path.is_symlink() and any(pattern.fullmatch(path.name) for pattern in patterns):
-            if not any(path.iterdir()) or is_run_directory(path):
+            if is_run_directory(path) or all(_BEGUN.fullmatch(entry.name) for entry in path.iterdir()):
                 found.append(path)
     return found
+
+
+# What a run being created holds before its manifest is in place (nnexplain.run.directory.create_run).
+_BEGUN = re.compile(r"probe\.safetensors|\.(probe\.safetensors|manifest\.json)\.[A-Za-z0-9_]+\.tmp")
 
 
 class StagedDirectory:

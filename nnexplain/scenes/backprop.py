@@ -27,7 +27,7 @@ from nnexplain.geometry.network import image_shape, network_view
 from nnexplain.geometry.wishes import batch_step, choose_batch, choose_example, example_backprop, gradient_edges, strongest_edge
 from nnexplain.mobjects.edges import SignalPulse
 from nnexplain.mobjects.hinges import Fade, paragraph
-from nnexplain.mobjects.network import NetworkDiagram
+from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.mobjects.wishes import GradientEdges, WishArrows, WishRings, signed
@@ -86,9 +86,11 @@ class Backprop(RunScene):
         self.image = PixelImage(self.inputs[self.digit].reshape(image_shape(self.run)), pixel_size=PIXEL_SIZE, frame_color=self.theme.neuron_stroke).move_to(IMAGE_CENTER)
         true, said = int(self.labels[self.digit]), int(self.predicted[self.digit])
         tag = label(f"validation digit, label {self.names[true]}", self.theme, 18, self.theme.muted).next_to(self.image, DOWN, buff=0.15)
-        self.diagram = NetworkDiagram(self.view, self.theme, LAYER_X, height=4.7, center_y=-0.1, class_names=self.names)
-        headers = ["input", *(f"hidden {i}" for i in range(1, len(self.view.layers) - 1)), "output"]
-        self.layer_headers = VGroup(*(label(text, self.theme, 17, self.theme.muted).move_to([x, 2.62, 0]) for text, x in zip(headers, LAYER_X)))
+        self.layer_x = column_xs(LAYER_X, len(self.view.layers))
+        self.layer_headers = layer_headers(self.layer_x, self.theme, 17, 2.62)
+        crowded = len(self.layer_headers) > len(self.layer_x)  # hidden columns numbered under one header: lower their tops
+        height, centre = (4.4, -0.25) if crowded else (4.7, -0.1)
+        self.diagram = NetworkDiagram(self.view, self.theme, self.layer_x, height=height, center_y=centre, class_names=self.names)
         self.play(FadeIn(self.image), FadeIn(tag), Create(self.diagram.layers), FadeIn(self.layer_headers), run_time=self.t(1.2))
         self.play(*(Create(bundle) for bundle in self.diagram.edges), FadeIn(VGroup(self.diagram.input_ellipsis, self.diagram.input_brace, self.diagram.input_count, self.diagram.output_labels)), run_time=self.t(1.2))
         self.bring_to_back(self.header, self.layer_headers, *self.diagram.edges)
@@ -111,7 +113,7 @@ class Backprop(RunScene):
         wish = -self.result.deltas[-1][0]
         self.play(FadeOut(self.box), run_time=self.t(0.3))
         self.output_wishes = WishArrows(self.diagram.neuron_centers(len(self.view.layers) - 1), wish, self.theme, max_length=0.42, x_offset=1.45, numbers=True, size=16)
-        heading = label("wish: y − p", self.theme, 17, self.theme.highlight).move_to([LAYER_X[-1] + 1.95, 2.62, 0])
+        heading = label("wish: y − p", self.theme, 17, self.theme.highlight).move_to([self.layer_x[-1] + 1.95, 2.62, 0])
         # The weights' own colours step back: from here on, colour means how a weight should change.
         self.play(Create(self.output_wishes.arrows), FadeIn(self.output_wishes.numbers), FadeIn(heading),
                   *(bundle.animate.set_stroke(opacity=0.06) for bundle in self.diagram.edges), run_time=self.t(1.2))

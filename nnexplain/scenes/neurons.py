@@ -38,7 +38,7 @@ from manim import (
 )
 
 from nnexplain.geometry.network import brightness_note, image_shape, network_view, pick_probes
-from nnexplain.mobjects.network import NetworkDiagram
+from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_count, fmt_percent, formula, label
 from nnexplain.scenes.base.captions import CaptionClock
@@ -83,7 +83,7 @@ class Neurons(RunScene):
         self.beat("title")
         shape = "-".join(str(n) for n in self.view.layers)
         title = label(f"A trained {shape} network reads handwritten digits", self.theme, 30)
-        title.to_edge(UP, buff=0.2)
+        title.scale_to_fit_width(min(title.width, 13.9)).to_edge(UP, buff=0.2)  # a deep network's shape is long
         subtitle = label(self.run_summary(), self.theme, TEXT, self.theme.muted).next_to(title, DOWN, buff=0.1)
         subtitle.scale_to_fit_width(min(subtitle.width, 13.9))
         self.header = VGroup(title, subtitle)
@@ -98,13 +98,11 @@ class Neurons(RunScene):
     def draw_network(self) -> None:
         self.beat("network")
         names = self.run.dataset.get("classes") or [str(i) for i in range(self.view.layers[-1])]
-        self.diagram = NetworkDiagram(
-            self.view, self.theme, LAYER_X, height=NETWORK_HEIGHT, center_y=NETWORK_Y, class_names=names, count_size=TEXT, name_size=TEXT
-        )
-        headers = ["input", *(f"hidden {i}" for i in range(1, len(self.view.layers) - 1)), "output"]
-        self.layer_headers = VGroup(
-            *(label(text, self.theme, TEXT, self.theme.muted).move_to([x, 2.7, 0]) for text, x in zip(headers, LAYER_X))
-        )
+        self.layer_x = column_xs(LAYER_X, len(self.view.layers))
+        self.layer_headers = layer_headers(self.layer_x, self.theme, TEXT, 2.7)
+        crowded = len(self.layer_headers) > len(self.layer_x)  # hidden columns numbered under one header: lower their tops
+        height, centre = (NETWORK_HEIGHT - 0.3, NETWORK_Y - 0.15) if crowded else (NETWORK_HEIGHT, NETWORK_Y)
+        self.diagram = NetworkDiagram(self.view, self.theme, self.layer_x, height=height, center_y=centre, class_names=names, count_size=TEXT, name_size=TEXT)
         self.legend = self.make_legend()
         self.input_note = label(
             f"yellow squares:\nthe {len(self.view.shown_inputs)} of {self.view.layers[0]:,}\npixels drawn\nas inputs",

@@ -6,6 +6,10 @@ takes a snapshot on the epochs :func:`~nnexplain.run.schedule.snapshot_epochs` p
 and logs the loss of every step and the metrics of every epoch in between.
 When training ends, the validation items the final network gets wrong are recorded
 once, beside the probe set.
+
+Each snapshot also records what the loop needs to go on from it (optimiser, schedule,
+random generator: :mod:`~nnexplain.train.resume`), so :func:`resume` continues a killed
+training from its last snapshot into the run the uninterrupted loop would have written.
 """
 
 from __future__ import annotations
@@ -21,13 +25,16 @@ import torch.nn.functional as F
 
 from nnexplain.data import Dataset, load_dataset
 from nnexplain.errors import NnexplainError
+from nnexplain.run import Run, load_run
+from nnexplain.run.directory import discard_unrecorded
 from nnexplain.run.schedule import snapshot_epochs
 from nnexplain.train.models import MLP
 from nnexplain.train.probe import mistake_indices, probe_indices
 from nnexplain.train.recipes import TrainConfig
 from nnexplain.train.recorder import Recorder
+from nnexplain.train.resume import recorded_config, restore_training_state, training_state
 
-__all__ = ["train", "resolve_device", "EpochReport"]
+__all__ = ["train", "resume", "resumable_config", "resolve_device", "EpochReport"]
 
 
 @dataclass(frozen=True)
@@ -97,18 +104,59 @@ def train(
     """Train ``config`` and write its run directory to ``out``; returns ``out``."""
     device = resolve_device(config.device)
     dataset = dataset or load_dataset(config.dataset, config.data_dir, **config.dataset_options)
+    return _single_threaded(device, lambda: _train(config, out, on_epoch, dataset, device))
+
+
+def resume(out: str | Path, on_epoch: Callable[[EpochReport], None] | None = None, dataset: Dataset | None = None) -> Path:
+    """Go on training the partial run in ``out`` from its last snapshot, as if it had never stopped.
+
+    The configuration, device and data set are the run's own; the optimiser, schedule and
+    random generators come back from the snapshot's resume file (:mod:`nnexplain.train.resume`).
+    What the stopped process wrote after its last manifest is removed first. The caller holds
+    the run's lock. Raises :class:`NnexplainError` for a run that cannot go on.
+    """
+    run = load_run(out)
+    config = resumable_config(run)
+    discard_unrecorded(out)
+    device = resolve_device(run.manifest["device"])
+    try:
+        dataset = dataset or load_dataset(config.dataset, config.data_dir, **config.dataset_options)
+    except TypeError:  # options its data set does not take
+        raise NnexplainError(f"{out}: its recorded data set options {config.dataset_options} are not {config.dataset!r}'s; it cannot go on") from None
+    chosen = probe_indices(dataset, config.probe_per_class)
+    picked = np.asarray(dataset.x_val[chosen], np.float32).reshape(len(chosen), -1)
+    if picked.shape != run.probe_file["inputs"].shape or not np.array_equal(picked, run.probe_file["inputs"]):
+        raise NnexplainError(f"{out} was trained on other data than {config.dataset!r} gives now (its probe differs); it cannot go on")
+    return _single_threaded(device, lambda: _train(config, out, on_epoch, dataset, device, start=run))
+
+
+def resumable_config(run: Run) -> TrainConfig:
+    """The configuration a partial run trained with, once it is clear the run can go on; else one line why not."""
+    where, status = run.path, run.manifest["status"]
+    if status == "diverged":
+        raise NnexplainError(f"{where} diverged (at epoch {run.manifest['diverged_at']['epoch']}); going on would diverge again: retrain it with a smaller --lr (--overwrite)")
+    if status != "training":
+        raise NnexplainError(f"{where} is {status}, not a training that was stopped; there is nothing to resume")
+    if not run.snapshots:
+        raise NnexplainError(f"{where} was stopped before its first snapshot; there is nothing to resume from: train it again (--overwrite)")
+    if not run.snapshot().get("resume"):
+        raise NnexplainError(f"{where} recorded no resume state (an older nnexplain, or your own loop, wrote it); it cannot go on")
+    return recorded_config(run.manifest.get("config"), str(where))
+
+
+def _single_threaded(device: torch.device, work: Callable[[], Path]) -> Path:
     threads = torch.get_num_threads()
     if device.type == "cpu":
         # These networks are tiny: a second thread only adds synchronisation, and on a
         # busy machine it made training 3-30x slower (benchmarks/training.py).
         torch.set_num_threads(1)
     try:
-        return _train(config, out, on_epoch, dataset, device)
+        return work()
     finally:
         torch.set_num_threads(threads)
 
 
-def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, device: torch.device) -> Path:
+def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, device: torch.device, start: Run | None = None) -> Path:
     torch.manual_seed(config.seed)
     generator = torch.Generator(device=device).manual_seed(config.seed)
     to_device = lambda a: torch.from_numpy(np.ascontiguousarray(a)).to(device)  # noqa: E731
@@ -122,18 +170,28 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
     optimizer, scheduler = _optimizer(config, model, config.epochs * batches_per_epoch)
 
     probe = probe_indices(dataset, config.probe_per_class)
-    recorder = Recorder(
-        model,
-        out,
-        probe=(dataset.x_val[probe], dataset.y_val[probe]),
-        activation=config.activation,
-        task=dataset.task,
-        dataset=dataset.describe(),
-        recipe=config.recipe,
-        config=config.to_dict(),
-        seed=config.seed,
-        device=device.type,
-    )
+    elapsed = 0.0
+    if start is None:
+        recorder = Recorder(
+            model,
+            out,
+            probe=(dataset.x_val[probe], dataset.y_val[probe]),
+            activation=config.activation,
+            task=dataset.task,
+            dataset=dataset.describe(),
+            recipe=config.recipe,
+            config=config.to_dict(),
+            seed=config.seed,
+            device=device.type,
+        )
+    else:  # the state at the end of the last snapshot's epoch, as the uninterrupted run had it
+        with torch.no_grad():
+            for linear, (weight, bias) in zip(model.linears, start.params()):
+                linear.weight.copy_(torch.from_numpy(weight))
+                linear.bias.copy_(torch.from_numpy(bias))
+        tensors, facts = start.resume_state()
+        elapsed = restore_training_state(tensors, facts, optimizer, scheduler, generator, f"run file {start.path / start.snapshot()['resume']}")
+        recorder = Recorder.reopen(model, start)
     record_at = set(snapshot_epochs(config.epochs, config.max_snapshots))
     started = time.perf_counter()
 
@@ -145,15 +203,17 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
         model.train()
         recorder.log_epoch(epoch, metrics)
         if epoch in record_at:
-            recorder.snapshot(epoch, metrics, step=epoch * batches_per_epoch)
+            state = training_state(optimizer, scheduler, generator, elapsed + time.perf_counter() - started)
+            recorder.snapshot(epoch, metrics, step=epoch * batches_per_epoch, resume=state)
         if on_epoch:
             on_epoch(EpochReport(epoch, config.epochs, metrics))
 
-    finish_epoch(0, _evaluate(model, dataset.task, x_train, y_train, "train"))
-    for epoch in range(1, config.epochs + 1):
+    if start is None:
+        finish_epoch(0, _evaluate(model, dataset.task, x_train, y_train, "train"))
+    for epoch in range((start.epochs[-1] if start else 0) + 1, config.epochs + 1):
         order = torch.randperm(len(x_train), generator=generator, device=device)
-        for number, start in enumerate(range(0, len(x_train), batch_size), start=1):
-            batch = order[start : start + batch_size]
+        for number, start_index in enumerate(range(0, len(x_train), batch_size), start=1):
+            batch = order[start_index : start_index + batch_size]
             inputs = x_train[batch]
             if config.augment_shift:
                 inputs = _shift_images(inputs, dataset.input_shape, config.augment_shift, generator)
@@ -167,11 +227,11 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
             recorder.log_step(loss)
         finish_epoch(epoch, _evaluate(model, dataset.task, x_train, y_train, "train"))
 
-    if dataset.task == "classify":
+    if dataset.task == "classify" and not (start and "mistakes" in start.manifest):  # a run stopped after them has them
         with torch.no_grad():
             wrong = mistake_indices(dataset, model(x_val).argmax(1).cpu().numpy(), probe)
         recorder.record_mistakes(dataset.x_val[wrong], dataset.y_val[wrong])
-    recorder.finish(wall_seconds=round(time.perf_counter() - started, 3))
+    recorder.finish(wall_seconds=round(elapsed + time.perf_counter() - started, 3))
     return Path(out)
 
 

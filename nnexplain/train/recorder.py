@@ -238,22 +238,47 @@ class Recorder:
         self.epochs: list[int] = []  # recorded so far
         create_run(self.out, self.manifest, self.probe)
 
+    @classmethod
+    def reopen(cls, model: Any, run: Any, contents: tuple[Content, ...] = STANDARD_CONTENTS) -> "Recorder":
+        """Go on recording a partial ``run`` (:class:`~nnexplain.run.Run`) after its last snapshot, whose
+        weights ``model`` holds: how ``train --resume`` continues a killed training."""
+        if layer_sizes(model_params(model)) != run.layers:
+            raise NnexplainError(f"the model's layers {layer_sizes(model_params(model))} are not the run's {run.layers}")
+        recorder = cls.__new__(cls)
+        recorder.model, recorder.out, recorder.contents = model, Path(run.path), tuple(contents)
+        recorder.probe = dict(run.probe_file)
+        recorder.manifest = dict(run.manifest)
+        last = run.snapshot()
+        every = run.manifest.get("step_loss_every", 1)
+        recorder.history = HistoryLog(every=every, steps_done=last.get("step") or 0, last_epoch=last["epoch"])
+        recorder._started = time.perf_counter()
+        recorder.epochs = list(run.epochs)
+        update_manifest(recorder.out, resumed_from=[*run.manifest.get("resumed_from", []), last["epoch"]])
+        return recorder
+
     def snapshot(
-        self, epoch: int, metrics: dict[str, Any] | None = None, step: int | None = None, **fields: Any
+        self,
+        epoch: int,
+        metrics: dict[str, Any] | None = None,
+        step: int | None = None,
+        resume: tuple[dict[str, np.ndarray], dict[str, Any]] | None = None,
+        **fields: Any,
     ) -> None:
         """Record the model as it is now, as the state after ``epoch`` epochs (0 = initialisation).
 
         ``metrics`` values may be floats or one-element tensors; ``step`` is the
         number of optimiser steps so far (by default, the steps logged with :meth:`log_step`,
         when there were any). The steps and epochs logged since the previous snapshot
-        are written beside it.
+        are written beside it, and so is ``resume``, what training needs to go on from
+        here (:func:`nnexplain.train.resume.training_state`).
         """
         tensors = snapshot_tensors(model_params(self.model), self.manifest, self.probe["inputs"], self.contents)
         clean = {key: _metric(key, value) for key, value in (metrics or {}).items()}
         self.history.epoch(epoch, clean)
         if step is None and self.history.steps_done:
             step = self.history.steps_done
-        write_snapshot(self.out, int(epoch), tensors, clean, history=self.history.part(_losses), step=step, **fields)
+        history = self.history.part(_losses)
+        write_snapshot(self.out, int(epoch), tensors, clean, history=history, resume=resume, step=step, **fields)
         self.history.clear()
         self.epochs.append(int(epoch))
 

@@ -42,6 +42,7 @@ ACTIVATION_WORDS = {
     "sigmoid": ("Squash (sigmoid)", "Squash each coordinate\ninto 0 … 1 (sigmoid): the plane\nbends, but nothing tears."),
     "relu": ("Fold (ReLU)", "Negative coordinates become\n0 (ReLU): half-planes fold\nflat onto the axes."),
 }
+NUMBERS_HEIGHT = 2.2  # room at the column's foot, under three lines of a step's words
 PILE_SHARE = 0.05  # a pile is told when it holds at least this share of the points
 
 
@@ -145,8 +146,11 @@ class PlaneStory(RunScene):
         return mobject.move_to([self.column_left, -0.15, 0], aligned_edge=LEFT + UP)
 
     def numbers(self, mobject):
-        """Formulas with the real numbers, at the foot of the column."""
-        return self.fit_column(mobject).move_to([self.column_left, -3.85, 0], aligned_edge=LEFT + DOWN)
+        """Formulas with the real numbers, at the foot of the column, never up into the step's words
+        (a 7 × 2 matrix is taller than the room under them)."""
+        mobject = self.fit_column(mobject)
+        mobject.scale_to_fit_height(min(mobject.height, NUMBERS_HEIGHT))
+        return mobject.move_to([self.column_left, -3.85, 0], aligned_edge=LEFT + DOWN)
 
     def title_text(self) -> str:
         raise NotImplementedError
@@ -260,7 +264,9 @@ class PlaneStory(RunScene):
                 return f"{then} and stretch one way\n{stretch[0] / stretch[-1]:.0f}× more than the other\n(det W{k} = {det})."
             return f"{then} and stretch; lines\nstay straight (det W{k} = {det})."
         if step.kind == "shift":
-            return f"Shift everything\n(b{k} = ({', '.join(fmt_fixed(b) for b in bias)}))."
+            values = [fmt_fixed(b) for b in bias]
+            rows = ",\n".join(", ".join(values[i : i + 4]) for i in range(0, len(values), 4))  # 4 a line, not shrunk
+            return f"Shift everything\n(b{k} = ({rows}))."
         return ACTIVATION_WORDS[motion.activation][1]
 
     def highlight(self, rows: VGroup, current: int) -> None:

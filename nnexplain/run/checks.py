@@ -1,0 +1,174 @@
+"""What the arrays of a run's files must hold, checked when they are read: names, shapes, dtypes, values.
+
+The manifest says what the network is (:mod:`~nnexplain.run.schema`); each file's
+arrays must agree with it, or the run is corrupt (one line naming the file and the
+array, never a crash further on). A snapshot's arrays must be finite, and to be
+drawn its weights must lie within ±:data:`MAX_ABS_WEIGHT`: a network beyond that
+cannot be drawn (its activations overflow), whatever wrote it. A probe must belong to the run: the first layer's
+stored pre-activations are recomputed from it and the weights.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnexplain.errors import RunError
+
+__all__ = ["MAX_ABS_WEIGHT", "check_probe", "check_items", "check_snapshot", "check_drawable_weights", "check_history", "check_landscape"]
+
+MAX_ABS_WEIGHT = 1e6
+_REAL = ("f", "i", "u")
+_HISTORY_KEYS = {"step.index": np.int64, "step.epoch": np.int64, "step.loss": np.float32, "epoch.index": np.int64}
+
+
+def _fail(path: Path, what: str) -> RunError:
+    return RunError(f"run file {path} is corrupt: {what}; retrain the run")
+
+
+def _expect(path: Path, tensors: dict[str, np.ndarray], name: str, dtype, shape: tuple) -> np.ndarray:
+    """``tensors[name]``, which must have ``dtype`` and ``shape`` (None: any length there)."""
+    if name not in tensors:
+        raise _fail(path, f"it lacks {name!r}")
+    value = tensors[name]
+    if value.dtype != np.dtype(dtype):
+        raise _fail(path, f"{name!r} holds {value.dtype}, not {np.dtype(dtype)}")
+    if len(value.shape) != len(shape) or any(want is not None and want != got for want, got in zip(shape, value.shape)):
+        wanted = "×".join("N" if side is None else str(side) for side in shape) or "a single value"
+        raise _fail(path, f"{name!r} has shape {tuple(value.shape)}, not {wanted} (the manifest's layers do not match its arrays)")
+    return value
+
+
+def _finite(path: Path, tensors: dict[str, np.ndarray]) -> None:
+    for name, value in tensors.items():
+        if value.dtype.kind not in _REAL:
+            raise _fail(path, f"{name!r} holds {value.dtype} values, not real numbers")
+        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+            raise RunError(
+                f"run file {path} holds NaN or infinite values in {name!r}: the network cannot be drawn; retrain the run"
+            )
+
+
+def check_items(path: Path, tensors: dict[str, np.ndarray], manifest: dict[str, Any]) -> int:
+    """A probe or mistakes file: ``inputs`` (N × inputs) and optional ``labels``; returns N."""
+    layers, task = manifest["layers"], manifest["dataset"]["task"]
+    inputs = _expect(path, tensors, "inputs", np.float32, (None, layers[0]))
+    count = len(inputs)
+    if "labels" in tensors:
+        labels = tensors["labels"]
+        if task == "classify":
+            labels = _expect(path, tensors, "labels", np.int64, (count,))
+            if count and not 0 <= labels.min() <= labels.max() < layers[-1]:
+                raise _fail(path, f"its labels run from {labels.min()} to {labels.max()}, outside the {layers[-1]} classes")
+        elif labels.dtype != np.float32 or labels.shape not in ((count,), (count, layers[-1])):
+            raise _fail(path, f"'labels' has shape {labels.shape} and dtype {labels.dtype}; a regression's are {count} float32 targets")
+    unknown = sorted(set(tensors) - {"inputs", "labels"})
+    if unknown:
+        raise _fail(path, f"it holds {unknown[0]!r}; a probe holds only 'inputs' and 'labels'")
+    _finite(path, {"inputs": inputs})
+    return count
+
+
+def check_probe(path: Path, tensors: dict[str, np.ndarray], manifest: dict[str, Any]) -> None:
+    if check_items(path, tensors, manifest) == 0:
+        raise _fail(path, "it holds no probe items")
+
+
+_LAYER_TENSOR = re.compile(r"(weight|bias|pre|act|warp\.pre|warp\.act)\.(\d+)")
+
+
+def check_snapshot(path: Path, tensors: dict[str, np.ndarray], manifest: dict[str, Any], probe_inputs: np.ndarray | None) -> None:
+    """A snapshot's weights, biases and recorded arrays against the manifest's layers and the run's probe.
+
+    ``probe_inputs``: the probe file's inputs (None to skip the check that the probe belongs to the run).
+    """
+    layers = manifest["layers"]
+    count = len(layers) - 1
+    for index in range(count):
+        weight = _expect(path, tensors, f"weight.{index}", np.float32, (layers[index + 1], layers[index]))
+        _expect(path, tensors, f"bias.{index}", np.float32, (layers[index + 1],))
+        del weight
+    _finite(path, tensors)
+    for name in tensors:
+        match = _LAYER_TENSOR.fullmatch(name)
+        if match and int(match.group(2)) >= count:
+            raise _fail(path, f"it holds {name!r}, but the manifest's layers {layers} have {count} layers")
+    recorded = "pre.0" in tensors
+    rows = len(probe_inputs) if probe_inputs is not None else (len(tensors["pre.0"]) if recorded else None)
+    for index in range(count if recorded else 0):
+        for kind in ("pre", "act"):
+            _expect(path, tensors, f"{kind}.{index}", np.float32, (rows, layers[index + 1]))
+    for index in range(count):
+        for kind in ("warp.pre", "warp.act"):
+            if f"{kind}.{index}" in tensors:
+                _expect(path, tensors, f"{kind}.{index}", np.float32, (None, None, layers[index + 1]))
+    if "curve.x" in tensors:
+        samples = len(_expect(path, tensors, "curve.x", np.float32, (None,)))
+        _expect(path, tensors, "curve.y", np.float32, (samples,))
+        _expect(path, tensors, "curve.units", np.float32, (layers[-2] if count > 1 else 0, samples))
+    if recorded and probe_inputs is not None and rows:
+        _probe_matches(path, tensors, probe_inputs)
+
+
+def check_drawable_weights(path: Path, tensors: dict[str, np.ndarray], layers: int) -> None:
+    """Weights a picture can hold: within ±:data:`MAX_ABS_WEIGHT` (a run that was diverging may record
+    larger ones before it stops; they are kept and read, not drawn)."""
+    for index in range(layers):
+        largest = max(np.abs(tensors[f"weight.{index}"]).max(), np.abs(tensors[f"bias.{index}"]).max())
+        if largest > MAX_ABS_WEIGHT:
+            raise RunError(
+                f"run file {path}: layer {index} has a weight of magnitude {largest:.3g}; nnexplain draws networks whose "
+                f"weights and biases lie within ±{MAX_ABS_WEIGHT:g} (larger ones overflow)"
+            )
+
+
+def _probe_matches(path: Path, tensors: dict[str, np.ndarray], inputs: np.ndarray) -> None:
+    """The stored first-layer pre-activations are the probe's, under this snapshot's weights."""
+    weight, bias = tensors["weight.0"].astype(np.float64), tensors["bias.0"].astype(np.float64)
+    expected = inputs.astype(np.float64) @ weight.T + bias
+    scale = np.abs(inputs.astype(np.float64)) @ np.abs(weight.T) + np.abs(bias) + 1e-6
+    if np.max(np.abs(expected - tensors["pre.0"]) / scale) > 1e-3:
+        raise RunError(
+            f"run file {path} does not belong with the run's probe: its recorded activations are not the probe's "
+            "under its weights (a probe or snapshot from another run?); retrain the run"
+        )
+
+
+def check_history(path: Path, tensors: dict[str, np.ndarray]) -> None:
+    """A history file (:mod:`nnexplain.run.history`): steps with their epochs and losses, epochs with their metrics."""
+    steps = len(_expect(path, tensors, "step.index", np.int64, (None,)))
+    _expect(path, tensors, "step.epoch", np.int64, (steps,))
+    _expect(path, tensors, "step.loss", np.float32, (steps,))
+    epochs = len(_expect(path, tensors, "epoch.index", np.int64, (None,)))
+    for name in tensors:
+        if name.startswith("epoch.") and name != "epoch.index":
+            _expect(path, tensors, name, np.float64, (epochs,))
+        elif name not in _HISTORY_KEYS:
+            raise _fail(path, f"it holds {name!r}; a history file holds step.* and epoch.* arrays")
+
+
+def check_landscape(path: Path, tensors: dict[str, np.ndarray], facts: dict[str, Any], snapshots: int, parameters: int) -> None:
+    """A loss landscape file (:mod:`nnexplain.run.landscape`) against its manifest facts and the run."""
+    grid = facts["grid"][0]
+    batches = facts["stochastic"]["batches"]
+    shapes = {
+        "grid.alpha": (grid,), "grid.beta": (grid,), "grid.loss": (grid, facts["grid"][1]),
+        "plane.directions": (2, parameters), "plane.explained": (2,),
+        "path.coords": (snapshots, 2), "path.surface_loss": (snapshots,), "path.loss": (snapshots,),
+        "weight.offsets": (None,), "weight.loss": (None,),
+        "stochastic.full_norm": (2,), "stochastic.batch_norm": (2, batches), "stochastic.angles": (2, batches),
+    }
+    for name, shape in shapes.items():
+        _expect(path, tensors, name, np.float64, shape)
+    _expect(path, tensors, "path.epochs", np.int64, (snapshots,))
+    _expect(path, tensors, "stochastic.epochs", np.int64, (2,))
+    _expect(path, tensors, "stochastic.indices", np.int64, (2, batches, None))
+    if len(tensors["weight.loss"]) != len(tensors["weight.offsets"]):
+        raise _fail(path, "'weight.loss' and 'weight.offsets' differ in length")
+    unknown = sorted(set(tensors) - set(shapes) - {"path.epochs", "stochastic.epochs", "stochastic.indices"})
+    if unknown:
+        raise _fail(path, f"it holds {unknown[0]!r}, which is no part of a loss landscape")
+    _finite(path, tensors)
