@@ -117,6 +117,31 @@ class PlaneStory(RunScene):
             lines.append(text[0].upper() + text[1:])
         return "\n".join(lines)
 
+    # --- speaker notes: what the run did, in the presenter's words ----------------------------
+
+    def data_note(self) -> str:
+        shape = "-".join(map(str, self.run.layers))
+        return f"{len(self.labels)} validation points of {self.run.recipe}, drawn by a {shape} {self.run.activation} network: {self.accuracy_text()} correct."
+
+    def accuracy_text(self) -> str:
+        return fmt_percent(self.metrics.get("val_acc", float("nan")))
+
+    def layer_note(self, layer: int) -> str:
+        """Layer ``layer``'s shape, whether it flips the plane, what it did (dead units, piles) and what the view keeps."""
+        weight = self.params[layer][0]
+        kind = "the output layer, no activation" if layer == len(self.params) - 1 else f"{self.run.activation}"
+        text = f"Layer {layer + 1}: {weight.shape[1]} to {weight.shape[0]} units, {kind}."
+        if weight.shape[0] == weight.shape[1]:
+            det = float(np.linalg.det(weight))
+            text += f" det W = {det:.2f}" + (": it flips the plane first." if det < 0 else ".")
+        if layer < len(self.params) - 1:
+            finding = " ".join(self.finding_for(layer).replace(", ringed", "").split())
+            text += f" {finding}" if finding else " No dead units, no points pressed together."
+        kept = min(step.projection.kept for step in self.steps if step.layer == layer)
+        if kept < 1:
+            text += f" Drawn flat by PCA, keeping {fmt_percent(kept, 0)} of the spread."
+        return text
+
     # --- layout -------------------------------------------------------------------------------
 
     def at_column(self, mobject, y: float):
