@@ -214,7 +214,7 @@ class Neurons(RunScene):
         true = self.view.label(probe)
         which = f"Probe digit {probe + 1}" + ("" if true is None else f" (label {true})")
         verdict = "" if true is None else " (right)" if best == true else f" (wrong: the label is {true})"
-        return f"{which}, predicted {best} at {fmt_percent(confidence)}{verdict}. {self.result_fact()}."
+        return f"{which}, predicted {best} at {_note_percent(confidence)}{verdict}. {self.result_fact()}."
 
     def network_note(self) -> str:
         sizes = self.view.layers
@@ -234,7 +234,7 @@ class Neurons(RunScene):
         values = self.view.activations[layer - 1][probe]
         if layer == len(self.view.layers) - 1:
             best, confidence = self.view.prediction(probe)
-            return f"Output layer, {len(values)} softmax outputs: the largest is {best}, at {fmt_percent(confidence)}."
+            return f"Output layer, {len(values)} softmax outputs: the largest is {best}, at {_note_percent(confidence)}."
         top = int(np.argmax(values))
         if self.run.activation == "relu":
             state = f"{int((values == 0).sum())} of its {len(values)} ReLU neurons are 0 (off)"
@@ -248,8 +248,8 @@ class Neurons(RunScene):
         true = self.view.label(probe)
         verdict = "" if true is None else " Right." if best == true else f" Wrong: the label is {true}."
         return (
-            f"The network says {best}, {fmt_percent(probabilities[best])} sure; "
-            f"runner-up {second} at {fmt_percent(probabilities[second])}.{verdict}"
+            f"The network says {best}, {_note_percent(probabilities[best])} sure; "
+            f"runner-up {second} at {_note_percent(probabilities[second])}.{verdict}"
         )
 
     def formula_note(self) -> str:
@@ -378,3 +378,10 @@ class Neurons(RunScene):
 def _short_percent(p: float) -> str:
     """Whole percents, without rounding a not-quite-certain answer up to 100%."""
     return ">99%" if 0.995 <= p < 1 else f"{round(100 * p):d}%"
+
+
+def _note_percent(p: float) -> str:
+    """One decimal, as in "99.2%", without rounding a near-certainty to 100% or a small chance to 0%."""
+    if 0.9995 <= p < 1:
+        return "over 99.9%"
+    return "under 0.1%" if 0 < p < 0.0005 else fmt_percent(p)

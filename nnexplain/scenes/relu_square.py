@@ -76,7 +76,10 @@ class ReluSquare(HingeStory):
         pieces = len(output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)) + 1
         text = f"Largest error{'' if whole else ' at the data'} {error:.3f}, from {pieces} straight pieces."
         if self.target is not None:
-            text += f" The best any {pieces} straight pieces can do: {best_piecewise_error(self.target, self.domain, pieces):.3f}."
+            best, units = best_piecewise_error(self.target, self.domain, pieces), len(self.hinges.units)
+            text += f" The best any {pieces} straight pieces can do: {best:.3f}."
+            if self.hinges.hidden_layers == 1 and pieces == units + 1 and error > 1.2 * best:
+                text += f" {units} hinges and a bias are one number too few to make that fit."
         return text
 
     def introduce_hinges(self) -> None:

@@ -22,7 +22,7 @@ from manim import DOWN, LEFT, UL, UP, Circle, Create, DashedLine, FadeIn, Line, 
 
 from nnexplain.data.curves import target_function
 from nnexplain.geometry.hinges import CurveSnapshot, build_order, curve_snapshot, max_fit_error, running_sums
-from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, SnapshotSweep, legend, padded_range, paragraph
+from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, SnapshotSweep, fmt_interval, legend, padded_range, paragraph
 from nnexplain.mobjects.style import label, subscript
 from nnexplain.run import Run
 from nnexplain.run.contents import curve_domain
@@ -85,8 +85,7 @@ class HingeStory(RunScene):
         )
 
     def data_note(self, first: str) -> str:
-        lo, hi = self.domain
-        return f"{first} The data: {len(self.run.probe['inputs'])} samples of {self.run.dataset.get('formula', 'the target')} on [{lo:g}, {hi:g}]."
+        return f"{first} The data: {len(self.run.probe['inputs'])} samples of {self.run.dataset.get('formula', 'the target')} on {fmt_interval(self.domain)}."
 
     # Mobjects ---------------------------------------------------------------
 
