@@ -137,7 +137,7 @@ class PlaneStory(RunScene):
         kept = min(step.projection.kept for step in self.steps if step.layer == layer)
         if kept < 1:
             facts.append(f"drawn flat by PCA, keeping {fmt_percent(kept, 0)} of the spread")
-        text = f"Layer {layer + 1}: {'; '.join(facts)}."
+        text = f"Layer {layer + 1}: {', '.join(facts)}."
         if layer == len(self.params) - 1:
             return text
         dead = [d.unit + 1 for d in self.dead if d.layer == layer]
