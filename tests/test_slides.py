@@ -171,6 +171,27 @@ def test_a_looping_beat_loops_in_the_html_deck(tmp_path):
     assert ["data-background-video-loop" in section for section in sections] == [False, True, False]
 
 
+def test_lift_s_last_slide_loops_and_its_clip_wraps_around_seamlessly(tmp_path):
+    import av
+
+    info = get_scene("lift")
+    runs = resolve_runs(info, DATA / "circles-3", {"contrast": DATA / "circles-2"}, default_run=_never)
+    deck = write_deck([DeckPart(info, runs)], TINY, tmp_path, "lift")
+    sections = re.findall(r"<section\b[^>]*>", deck.read_text())
+    assert ["data-background-video-loop" in section for section in sections] == [False] * (len(sections) - 1) + [True]
+    clip = re.search(r'data-background-video="([^"]+)"', sections[-1])[1]
+    frames = [frame.to_ndarray(format="rgb24").astype(int) for frame in av.open(str(tmp_path / clip)).decode(video=0)]
+
+    def change(a, b) -> float:
+        return float(np.abs(a - b).mean())
+
+    step = np.median([change(a, b) for a, b in zip(frames, frames[1:])])
+    # The turn plays at an even speed and ends where it began: from its last frame back to its first is one more
+    # step like the others (a turn that stopped short, or went half way, would jump); half way round, it differs more.
+    assert len(frames) >= 20 and change(frames[-1], frames[0]) <= 1.25 * step
+    assert change(frames[len(frames) // 2], frames[0]) > 1.25 * change(frames[-1], frames[0])
+
+
 def test_the_cli_writes_a_three_scene_lecture(tmp_path):
     result = run_cli(
         "slides", "relu-square", "relu-sine", "neurons", "--out", tmp_path / "deck",
