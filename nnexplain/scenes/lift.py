@@ -10,7 +10,8 @@ camera tilts from above to an angle, the shift, and the nonlinearity, the view
 following the data throughout and the box's axes named with the ranges they span.
 Last, the output layer's boundary, a plane, is drawn, and the camera turns to look
 at it obliquely: the points on its near side are drawn in front of it, those on the
-far side behind.
+far side behind. The last beat circles the plane once at an even speed, ending where
+it starts, so a slide deck loops it (``loop=True``).
 
 The 3-D picture is drawn by :class:`~nnexplain.mobjects.orbit.OrbitView` in a flat
 scene, so the camera turns and zooms in the same animation that moves the data.
