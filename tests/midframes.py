@@ -33,9 +33,9 @@ def render_frame_inside(
     captured: list = []
 
     class Inside(scene_class):
-        def beat(self, name: str) -> None:
+        def beat(self, name: str, **note_and_loop) -> None:
             self.current_beat = name
-            super().beat(name)
+            super().beat(name, **note_and_loop)
 
         def play(self, *animations, **kwargs):
             if captured or getattr(self, "current_beat", None) != beat or not predicate(animations):

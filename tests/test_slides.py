@@ -1,17 +1,20 @@
 """Slide decks in the programs lecturers present with: headless Chromium (no network) and LibreOffice."""
 
+import html
 import re
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from manim import Circle, Create, FadeOut, Rotate
 
 from browser import CHROMIUM, Browser
 from conftest import DATA, run_cli
 from test_cli import assert_user_error
+from test_speaker_notes import storyboard
 
 from nnexplain.app.catalog import get_scene, scene_info_of
 from nnexplain.app.options import RenderOptions
@@ -94,12 +97,11 @@ def test_chromium_with_no_network_runs_the_deck_and_plays_the_first_clip(lecture
         _assert_first_clip_plays(browser)
         notes = browser.evaluate("Reveal.getSlides().map(s => Reveal.getSlideNotes(s) || '')")
         assert browser.remote_requests() == []
-    accuracy = f"{100 * load_run(RUNS['neurons']).final_metrics['val_acc']:.1f}%"
     assert len(notes) == 18 and all(notes)
-    assert all(accuracy in note for note in notes[5:])  # neurons' notes give its run's accuracy
-    square = load_run(RUNS["relu-square"])
-    fit = f"largest validation error {square.final_metrics['val_max_error']:.3f} after {square.epochs[-1]} epochs"
-    assert notes[0] == f"<p>Data. square-relu-3: a 1-3-1 network, relu hidden layers; {fit}.</p>\n"  # Markdown, as shown
+    written = [beat.note for scene in ("relu-square", "neurons") for beat in storyboard(scene, RUNS[scene], tmp_path / scene).beat_log]
+    assert notes == [f"<p>{html.escape(note, quote=False)}</p>\n" for note in written]  # each scene's own notes, as Markdown shows them
+    accuracy = f"{100 * load_run(RUNS['neurons']).final_metrics['val_acc']:.1f}%"
+    assert accuracy in notes[5 + 1]  # neurons' first digit: its run's accuracy
 
 
 @needs_chromium
@@ -125,7 +127,7 @@ def _assert_first_clip_plays(browser) -> None:
     browser.wait_for(f"{video}.currentTime > 0.3", seconds=20)  # it plays, on entry, by itself
 
 
-def test_the_powerpoint_deck_has_a_playing_clip_and_notes_per_beat(powerpoint):
+def test_the_powerpoint_deck_has_a_playing_clip_and_notes_per_beat(powerpoint, tmp_path):
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -139,8 +141,11 @@ def test_the_powerpoint_deck_has_a_playing_clip_and_notes_per_beat(powerpoint):
         assert timing and timing[0].xpath(".//p:cond[@delay='0']")  # it plays on entry, no click
         assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text
     notes = [slide.notes_slide.notes_text_frame.text for slide in slides]
-    square = load_run(RUNS["relu-square"])
-    assert notes[0] == f"Data. square-relu-3: a 1-3-1 network, relu hidden layers; largest validation error {square.final_metrics['val_max_error']:.3f} after {square.epochs[-1]} epochs."
+    assert notes[:5] == [beat.note for beat in storyboard("relu-square", RUNS["relu-square"], tmp_path).beat_log]
+    (weight, bias), _ = load_run(RUNS["relu-square"]).params()
+    kinks = sorted(k for k in -bias / weight[:, 0] if -1 <= k <= 1)  # where each hinge bends: w·x + b = 0
+    said = [float(k.replace("−", "-")) for k in notes[1].split("x = ")[1].rstrip(".").split(", ")]
+    np.testing.assert_allclose(said, kinks, atol=0.005)  # the hinges beat names the run's own kinks
     assert notes[5:] == ["A circle appears.", "It **spins**, round and round.", notes[7]]
     loops = [bool(slide.element.xpath(".//p:cTn[@repeatCount='indefinite']")) for slide in slides]
     assert loops == [False] * 6 + [True, False]  # only the spinning beat loops
@@ -164,6 +169,27 @@ def test_a_looping_beat_loops_in_the_html_deck(tmp_path):
     deck = write_deck([DeckPart(info, resolve_runs(info, DATA / "square-relu-3", default_run=_never))], TINY, tmp_path, "loop")
     sections = re.findall(r"<section\b[^>]*>", deck.read_text())
     assert ["data-background-video-loop" in section for section in sections] == [False, True, False]
+
+
+def test_lift_s_last_slide_loops_and_its_clip_wraps_around_seamlessly(tmp_path):
+    import av
+
+    info = get_scene("lift")
+    runs = resolve_runs(info, DATA / "circles-3", {"contrast": DATA / "circles-2"}, default_run=_never)
+    deck = write_deck([DeckPart(info, runs)], TINY, tmp_path, "lift")
+    sections = re.findall(r"<section\b[^>]*>", deck.read_text())
+    assert ["data-background-video-loop" in section for section in sections] == [False] * (len(sections) - 1) + [True]
+    clip = re.search(r'data-background-video="([^"]+)"', sections[-1])[1]
+    frames = [frame.to_ndarray(format="rgb24").astype(int) for frame in av.open(str(tmp_path / clip)).decode(video=0)]
+
+    def change(a, b) -> float:
+        return float(np.abs(a - b).mean())
+
+    step = np.median([change(a, b) for a, b in zip(frames, frames[1:])])
+    # The turn plays at an even speed and ends where it began: from its last frame back to its first is one more
+    # step like the others (a turn that stopped short, or went half way, would jump); half way round, it differs more.
+    assert len(frames) >= 20 and change(frames[-1], frames[0]) <= 1.25 * step
+    assert change(frames[len(frames) // 2], frames[0]) > 1.25 * change(frames[-1], frames[0])
 
 
 def test_the_cli_writes_a_three_scene_lecture(tmp_path):

@@ -73,7 +73,7 @@ class Backprop(RunScene):
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title")
+        self.beat("title", note=self.title_note())
         title = label("Backpropagation: what one digit wants to change", self.theme, 30, weight="BOLD").to_edge(UP, buff=0.25)
         shape = "-".join(map(str, self.run.layers))
         accuracy = self.run.final_metrics.get("val_acc")
@@ -82,7 +82,7 @@ class Backprop(RunScene):
         self.play(FadeIn(self.header, shift=0.2 * DOWN), run_time=self.t(1.0))
 
     def forward(self) -> None:
-        self.beat("forward")
+        self.beat("forward", note=self.forward_note())
         self.image = PixelImage(self.inputs[self.digit].reshape(image_shape(self.run)), pixel_size=PIXEL_SIZE, frame_color=self.theme.neuron_stroke).move_to(IMAGE_CENTER)
         true, said = int(self.labels[self.digit]), int(self.predicted[self.digit])
         tag = label(f"validation digit, label {self.names[true]}", self.theme, 18, self.theme.muted).next_to(self.image, DOWN, buff=0.15)
@@ -109,7 +109,7 @@ class Backprop(RunScene):
                  f"{fmt_percent(p[said], 0)} sure: {verdict}.", hold=3.0)
 
     def wish_list(self) -> None:
-        self.beat("wish list")
+        self.beat("wish list", note=self.wish_note())
         wish = -self.result.deltas[-1][0]
         self.play(FadeOut(self.box), run_time=self.t(0.3))
         self.output_wishes = WishArrows(self.diagram.neuron_centers(len(self.view.layers) - 1), wish, self.theme, max_length=0.42, x_offset=1.45, numbers=True, size=16)
@@ -128,7 +128,7 @@ class Backprop(RunScene):
 
     def backwards(self, layer: int) -> None:
         """Layer ``layer``'s weights (0: from the inputs) get their gradients; the neurons below get their wishes."""
-        self.beat(f"back to layer {layer}" if layer else "back to the pixels")
+        self.beat(f"back to layer {layer}" if layer else "back to the pixels", note=self.backwards_note(layer))
         group = gradient_edges(self.view, self.result, self.inputs[self.digit : self.digit + 1], layer)
         edges = GradientEdges(self.diagram, group, layer, self.theme)
         self.gradient_edges = getattr(self, "gradient_edges", {})
@@ -157,7 +157,7 @@ class Backprop(RunScene):
             self.say("Down to the weights from the pixels: a dark pixel (value 0) gives its weights no gradient at all.", hold=4.0)
 
     def what_matters(self) -> None:
-        self.beat("what matters")
+        self.beat("what matters", note=self.matters_note())
         self.clear_caption()
         layer = len(self.view.layers) - 2
         edges = self.gradient_edges[layer]
@@ -179,7 +179,7 @@ class Backprop(RunScene):
         self.highlight = VGroup(glow, rings)
 
     def mini_batch(self) -> None:
-        self.beat("mini-batch")
+        self.beat("mini-batch", note=self.batch_note())
         lr = float((self.run.manifest.get("config") or {}).get("lr") or 0.1)
         batch = choose_batch(self.labels, self.predicted, self.batch_size)
         step = batch_step(self.params, self.run.activation, self.run.output, self.inputs, self.labels, batch, lr)
@@ -212,6 +212,51 @@ class Backprop(RunScene):
             hold=8.0,
         )
         self.cards, self.step = cards, step
+
+    # --- speaker notes (the numbers each beat draws) --------------------------
+
+    def title_note(self) -> str:
+        return f"The trained {'-'.join(map(str, self.run.layers))} {self.run.activation} network ({self.run.recipe}). {self.result_fact()}."
+
+    def forward_note(self) -> str:
+        true, said = int(self.labels[self.digit]), int(self.predicted[self.digit])
+        p = self.view.activations[-1][self.digit][said]
+        verdict = "right" if said == true else "wrong"
+        return f"Probe digit {self.digit + 1}, label {self.names[true]}: the network says {self.names[said]}, {fmt_percent(p)} sure ({verdict})."
+
+    def wish_note(self) -> str:
+        wish = -self.result.deltas[-1][0]
+        true, other = int(self.labels[self.digit]), int(np.argmin(wish))
+        return f"The loss wants output {self.names[true]} up by {wish[true]:.2f} and {self.names[other]} down by {-wish[other]:.2f}: each output's wish is y − p."
+
+    def backwards_note(self, layer: int) -> str:
+        if layer == 0:
+            dark = int((self.inputs[self.digit] == 0).sum())
+            return f"Back to the weights from the pixels: {dark} of this digit's {self.inputs.shape[1]} pixels are 0, so their weights get no gradient at all."
+        wishes = np.abs(self.result.deltas[layer - 1][0])
+        return f"Hidden layer {layer}'s wishes: the weighted sum of the wishes above, times the {self.run.activation}'s slope; the largest is {wishes.max():.2f}."
+
+    def matters_note(self) -> str:
+        layer = len(self.view.layers) - 2
+        group = self.gradient_edges[layer].group
+        index = strongest_edge(group)
+        source, target = int(group.source[index]), int(group.target[index])
+        a_in, delta = float(self.result.act[layer - 1][0, source]), float(self.result.deltas[layer][0, target])
+        return (
+            f"The largest gradient: hidden-{layer} neuron {source + 1} to output {self.names[target]}, a = {a_in:.2f} times δ = {delta:.2f}. "
+            f"A dark neuron (a = {float(np.min(self.result.act[layer - 1][0])):.2f}) passes almost nothing."
+        )
+
+    def batch_note(self) -> str:
+        lr = float((self.run.manifest.get("config") or {}).get("lr") or 0.1)
+        batch = choose_batch(self.labels, self.predicted, self.batch_size)
+        step = batch_step(self.params, self.run.activation, self.run.output, self.inputs, self.labels, batch, lr)
+        fell = int(np.sum(step.after < step.before - 0.0005))
+        rose = int(np.sum(step.after > step.before + 0.0005))
+        return (
+            f"One step on {len(batch)} digits with η = {lr:g}: the batch's loss goes from {step.loss_before:.3f} to {step.loss_after:.3f}. "
+            f"{fell} digits' losses fell, {rose} rose."
+        )
 
     # --- pieces ------------------------------------------------------------
 

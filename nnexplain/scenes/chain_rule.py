@@ -68,7 +68,7 @@ class ChainRule(RunScene):
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title")
+        self.beat("title", note=self.title_note())
         title = label("The chain rule, one neuron per layer", self.theme, 30, weight="BOLD").to_corner(UP + LEFT, buff=0.3)
         shape = "-".join(map(str, self.run.layers))
         epoch = self.run.snapshot(self.epoch)["epoch"]
@@ -80,7 +80,7 @@ class ChainRule(RunScene):
         self.play(FadeIn(self.header, shift=0.1 * DOWN), run_time=1.0)
 
     def show_network(self) -> None:
-        self.beat("one example")
+        self.beat("one example", note=self.example_note())
         self.row = ChainRow(self.values, self.theme)
         cost = label(f"cost of this example: C = (a⁽ᴸ⁾ − y)² = {number(self.values.cost)}", self.theme, 22, self.theme.highlight)
         self.cost_note = cost.next_to(self.row, DOWN, buff=0.25)
@@ -94,7 +94,7 @@ class ChainRule(RunScene):
         )
 
     def show_tree(self) -> None:
-        self.beat("what depends on what")
+        self.beat("what depends on what", note=self.tree_note())
         self.clear_caption()  # a caption belongs to its beat
         self.tree = ChainTree(self.values, self.theme, levels=2)
         first = self.tree.level(0)
@@ -113,7 +113,7 @@ class ChainRule(RunScene):
         )
 
     def show_product(self, depth: int) -> None:
-        self.beat("the product" if depth == 0 else "the longer product")
+        self.beat("the product" if depth == 0 else "the longer product", note=self.product_note(depth))
         self.clear_caption()  # a caption belongs to its beat
         factors = chain_factors(self.values, depth)
         colors = self.factor_colors(len(factors))
@@ -155,7 +155,7 @@ class ChainRule(RunScene):
             )
 
     def nudge(self, depth: int) -> None:
-        self.beat("the check" if depth == 0 else "the check again")
+        self.beat("the check" if depth == 0 else "the check again", note=self.check_note(depth))
         layer_weight = self.values.weights[-1 - depth]
         after = nudged_cost(self.params, self.run.activation, self.x, self.y, depth, self.epsilon)
         change = after - self.values.cost
@@ -178,7 +178,7 @@ class ChainRule(RunScene):
         self.wait(2.5 * self.hold_seconds)
 
     def further_back(self) -> None:
-        self.beat("one layer back")
+        self.beat("one layer back", note=self.back_note())
         self.play(Fade(self.check, out=True), run_time=0.4)
         self.check = VGroup()
         deeper = VGroup(*(self.tree.nodes[k] for k in ("z1", "w1", "a2", "b1")))
@@ -186,6 +186,34 @@ class ChainRule(RunScene):
         self.play(*(line.animate.set_stroke(self.theme.muted, 2, 0.8) for line in self.tree.edges.values() if line in self.mobjects), run_time=0.5)
         self.play(FadeIn(deeper, shift=0.1 * UP), *(Create(line) for line in lines), run_time=1.2)
         self.play(Indicate(self.tree.nodes["a1"], color=self.theme.highlight), run_time=0.8)
+
+    # --- speaker notes (the numbers each beat draws) --------------------------
+
+    def title_note(self) -> str:
+        epoch = self.run.snapshot(self.epoch)["epoch"]
+        return f"A trained {'-'.join(map(str, self.run.layers))} {self.run.activation} network, one neuron per layer, {epoch:,} epochs on {self.run.dataset.get('formula', 'its data')}."
+
+    def example_note(self) -> str:
+        return f"The example it fits worst: x = {self.x:.2f}, target y = {self.y:.2f}, output {self.values.act[-1]:.4f}; its cost (a − y)² = {self.values.cost:.6f}."
+
+    def tree_note(self) -> str:
+        return f"{self.values.depth} layers of one weight each. The cost depends on w(L) only through z(L) = w(L)·a(L−1) + b(L), then a(L)."
+
+    def product_note(self, depth: int) -> str:
+        factors = chain_factors(self.values, depth)
+        product = float(np.prod([f.value for f in factors]))
+        return f"∂C/∂w is the product of {len(factors)} factors, {' × '.join(f'{f.value:.4f}' for f in factors)} = {product:.6f}."
+
+    def check_note(self, depth: int) -> str:
+        total = float(np.prod([f.value for f in chain_factors(self.values, depth)]))
+        change = nudged_cost(self.params, self.run.activation, self.x, self.y, depth, self.epsilon) - self.values.cost
+        return f"Nudge the weight by ε = {self.epsilon:g}: the cost really changes by {change:+.7f}; ε × the product predicts {self.epsilon * total:+.7f}."
+
+    def back_note(self) -> str:
+        return (
+            f"One layer further back, the chain passes through w(L) = {self.values.weights[-1]:.4f} and the {self.run.activation}'s slope "
+            f"{self.values.slopes[-2]:.4f}: each layer back multiplies in one weight and one slope."
+        )
 
     # --- pieces ------------------------------------------------------------
 

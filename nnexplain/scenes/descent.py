@@ -66,7 +66,7 @@ class Descent(RunScene):
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title")
+        self.beat("title", note=self.title_note())
         title = label("How a network learns: downhill on its loss", self.theme, 30, weight="BOLD").to_corner(UP + LEFT, buff=0.3)
         shape = "-".join(map(str, self.run.layers))
         subset = f"loss: {self.loss_name} on {fmt_count(self.examples)} of {fmt_count(self.facts['subset']['of'])} training {self.items}"
@@ -75,7 +75,7 @@ class Descent(RunScene):
         self.play(FadeIn(self.header, shift=0.1 * DOWN), run_time=1.0)
 
     def one_weight(self) -> None:
-        self.beat("one weight")
+        self.beat("one weight", note=self.weight_note())
         weight = self.facts["weight"]
         value, slope = weight["value"], weight["gradient"]
         offsets, losses = self.landscape["weight.offsets"], self.landscape["weight.loss"]
@@ -127,7 +127,7 @@ class Descent(RunScene):
         self.weight_view = VGroup(panel, x_name, y_name, curve, dot, tangent, arrow)
 
     def two_directions(self) -> None:
-        self.beat("two directions")
+        self.beat("two directions", note=self.plane_note())
         self.play(FadeOut(self.weight_view), Fade(self.caption, out=True), run_time=0.8)
         self.caption = None
         plot = LandscapePlot(self.landscape, self.theme, width=5.9, height=5.0)
@@ -177,7 +177,7 @@ class Descent(RunScene):
         )
 
     def stochastic(self) -> None:
-        self.beat("why stochastic")
+        self.beat("why stochastic", note=self.stochastic_note())
         self.clear_caption()
         facts = self.facts["stochastic"]
         epochs = [int(e) for e in self.landscape["stochastic.epochs"]]
@@ -216,6 +216,37 @@ class Descent(RunScene):
             "weights, an epoch's batches average to the full one.",
             hold=9.0,
             top=-1.45,
+        )
+
+    # --- speaker notes (the numbers each beat draws) --------------------------
+
+    def title_note(self) -> str:
+        shape = "-".join(map(str, self.run.layers))
+        return (
+            f"A trained {shape} {self.run.activation} network, {fmt_count(self.parameters)} parameters. Its loss here: {self.loss_name} "
+            f"on {fmt_count(self.examples)} of its {fmt_count(self.facts['subset']['of'])} training {self.items}."
+        )
+
+    def weight_note(self) -> str:
+        weight, lr = self.facts["weight"], self.facts.get("lr")
+        text = f"One weight, {self.weight_name(weight)}: trained value {fmt_number(weight['value'], 3)}, slope ∂loss/∂w = {_signed(weight['gradient'], 3)}."
+        if lr:
+            return text + f" With the run's learning rate η = {fmt_number(lr, 3)}, one step moves it by {_signed(-lr * weight['gradient'], 3)}."
+        return text + " The run does not record its learning rate."
+
+    def plane_note(self) -> str:
+        epochs, own = self.landscape.epochs, self.landscape["path.loss"]
+        return (
+            f"The loss on the plane through the final weights along the path's two main directions ({self.landscape.explained:.0%} of its variance). "
+            f"The snapshots' loss falls from {own[0]:.4f} at epoch {epochs[0]:,} to {own[-1]:.4f} at epoch {epochs[-1]:,}."
+        )
+
+    def stochastic_note(self) -> str:
+        facts, angles = self.facts["stochastic"], self.landscape["stochastic.angles"]
+        epochs = ", ".join(f"{int(e):,}" for e in self.landscape["stochastic.epochs"])
+        return (
+            f"{facts['batches']} mini-batch gradients of {facts['batch_size']} {self.items} each, at epochs {epochs}: they point "
+            f"{angles.min():.0f}° to {angles.max():.0f}° away from the full gradient over all {fmt_count(facts['full'])}."
         )
 
     # --- pieces ------------------------------------------------------------

@@ -48,21 +48,26 @@ class Fold(PlaneStory):
         return TITLES[self.run.activation]
 
     def construct(self) -> None:
-        self.beat("the data")
+        self.beat("the data", note=self.data_note())
         self.show_input(f"{len(self.labels)} validation points,\ntwo classes. No straight line\nseparates them here.")
         hidden = len(self.params) - 1
         for layer in range(hidden):
-            self.beat(f"layer {layer + 1}")
+            self.beat(f"layer {layer + 1}", note=self.layer_note(layer))
             weight = self.params[layer][0]
             self.play_layer(layer, f"Layer {layer + 1} of {hidden}:  {weight.shape[1]} → {weight.shape[0]}")
-        self.beat("the decision line")
+        self.beat("the decision line", note=self.line_note())
         overlay = self.show_decision_line()
-        self.beat("the boundary in the input plane")
+        self.beat("the boundary in the input plane", note=" ".join(self.ending_words().split()))
         self.show_verdict(overlay)
         self.finish()
 
     def accuracy(self) -> str:
         return fmt_percent(self.metrics.get("val_acc", float("nan")))
+
+    def line_note(self) -> str:
+        normal, _ = decision_boundary(*self.params[-1])
+        shape = "a straight line" if len(normal) <= 2 else f"a plane in {len(normal)}-D"
+        return f"The output layer's boundary is {shape} in the last layer's space: {self.accuracy()} correct, {int(self.wrong.sum())} of {len(self.labels)} points wrong."
 
     def show_decision_line(self) -> VGroup:
         normal, offset = decision_boundary(*self.params[-1])

@@ -56,7 +56,7 @@ class HiddenFeatures(CaptionedScene):
     # --- beats -------------------------------------------------------------
 
     def show_grid(self) -> None:
-        self.beat("the grid")
+        self.beat("the grid", note=self.grid_note())
         units = self.final.shape[0]
         shape = "-".join(map(str, self.run.layers))
         self.title = self.make_title("What does the first layer learn?", f"{self.run.recipe} · {shape} · {self.run.activation} · the first layer's real weights")
@@ -72,7 +72,7 @@ class HiddenFeatures(CaptionedScene):
         self.say("Blue pixels push the neuron up when they are inked, red ones pull it down; dark is near zero.")
 
     def over_training(self) -> None:
-        self.beat("over training")
+        self.beat("over training", note=self.training_note())
         history = self.run.history
         epochs = np.asarray(self.run.epochs, np.float64)
         accuracy = history.metric("val_acc")
@@ -106,7 +106,7 @@ class HiddenFeatures(CaptionedScene):
         self.hold(self.t(0.5))
 
     def honest_answer(self) -> None:
-        self.beat("what are they")
+        self.beat("what are they", note=self.honest_note())
         chosen, image = self.chosen, self.final[self.chosen]
         template = stroke_template(image)
         real_share, drawn_share = top_share(image), top_share(template)
@@ -137,7 +137,7 @@ class HiddenFeatures(CaptionedScene):
         self.facts = Group(drawn, names, facts, outlines)
 
     def one_neuron(self) -> None:
-        self.beat("one neuron")
+        self.beat("one neuron", note=self.neuron_note())
         chosen = self.chosen
         probe = strongest_probe(self.run, chosen)
         total = neuron_sum(self.run, chosen, probe)
@@ -171,6 +171,39 @@ class HiddenFeatures(CaptionedScene):
         self.play(FadeIn(lines[1]), run_time=self.t(0.8))
         self.play(FadeIn(lines[2]), run_time=self.t(0.8))
         self.say("the same number the run recorded when it ran this digit through the network.", FadeIn(lines[3]))
+
+    # --- speaker notes (the numbers each beat draws) --------------------------
+
+    def grid_note(self) -> str:
+        return (
+            f"The first layer's {self.final.shape[0]} neurons, each {self.shape[0]} × {self.shape[1]} weights drawn as an image, "
+            f"at the end of training ({self.run.recipe}, {self.run.activation}); colours saturate at ±{self.scale:.2f}."
+        )
+
+    def training_note(self) -> str:
+        accuracy = self.run.history.metric("val_acc")
+        known = accuracy[np.isfinite(accuracy)]
+        reached = f"; validation accuracy {fmt_percent(known[0])} to {fmt_percent(known[-1])}" if len(known) else ""
+        return f"{len(self.run.epochs)} recorded snapshots, epoch {self.run.epochs[0]} to {self.run.epochs[-1]}, from small random weights{reached}."
+
+    def honest_note(self) -> str:
+        image = self.final[self.chosen]
+        others = [top_share(other) for index, other in enumerate(self.final) if index != self.chosen]
+        start = start_correlation(self.keyframes[0], self.final)[self.chosen]
+        return (
+            f"Neuron {self.chosen + 1}, the neatest of the {len(self.final)}: its strongest 10% of pixels carry {fmt_percent(top_share(image), 0)} of its weight "
+            f"(a drawn detector: {fmt_percent(top_share(stroke_template(image)), 0)}; the others {fmt_percent(min(others), 0)} to {fmt_percent(max(others), 0)}). "
+            f"It correlates {start:.2f} with its random start."
+        )
+
+    def neuron_note(self) -> str:
+        probe = strongest_probe(self.run, self.chosen)
+        total = neuron_sum(self.run, self.chosen, probe)
+        f = SYMBOL.get(self.run.activation, self.run.activation)
+        return (
+            f"Probe digit {probe + 1}{self.probe_label(probe)} excites neuron {self.chosen + 1} most: products sum to {total.weighted_sum:.3f}, "
+            f"plus bias {total.bias:.3f} gives z = {total.pre_activation:.3f}, and {f}(z) = {total.output:.6f}, as the run recorded."
+        )
 
     # --- pieces ------------------------------------------------------------
 

@@ -10,7 +10,8 @@ camera tilts from above to an angle, the shift, and the nonlinearity, the view
 following the data throughout and the box's axes named with the ranges they span.
 Last, the output layer's boundary, a plane, is drawn, and the camera turns to look
 at it obliquely: the points on its near side are drawn in front of it, those on the
-far side behind.
+far side behind. The last beat circles the plane once at an even speed, ending where
+it starts, so a slide deck loops it (``loop=True``).
 
 The 3-D picture is drawn by :class:`~nnexplain.mobjects.orbit.OrbitView` in a flat
 scene, so the camera turns and zooms in the same animation that moves the data.
@@ -24,7 +25,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DEGREES, DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, Polygon, VGroup, smooth
+from manim import DEGREES, DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, Polygon, VGroup, linear, smooth
 
 from nnexplain.geometry.boundary import class_one_probability, clip_plane, decision_boundary
 from nnexplain.geometry.contour import as_lines, level_curves
@@ -52,6 +53,7 @@ class Lift(RunScene):
     pause_seconds: ClassVar[float] = 0.4
     turn_seconds: ClassVar[float] = 3.0  # the camera's turn to look at the separating plane
     hold_seconds: ClassVar[float] = 1.0  # extra hold at the end, beyond the last caption's reading time
+    orbit_seconds: ClassVar[float] = 8.0  # the last beat's whole turn around the plane (a looping slide)
     raster_size: ClassVar[int] = 240  # pixels per side of the two-unit network's verdict
     tilt: ClassVar[tuple[float, float]] = (62 * DEGREES, -55 * DEGREES)  # camera phi, theta after the lift
     plane_angle: ClassVar[float] = 76 * DEGREES  # the final camera's angle from the plane's normal: 14° above it
@@ -96,6 +98,38 @@ class Lift(RunScene):
         mobject.scale_to_fit_width(min(mobject.width, self.column_width))
         return mobject.move_to([self.column_left, -3.85, 0], aligned_edge=LEFT + DOWN)
 
+    # --- speaker notes ------------------------------------------------------------------------------
+
+    def wrong_of(self, run) -> tuple[int, int]:
+        labels = run.probe["labels"].astype(int)
+        return int(misclassified(run.params(self.epoch if run is self.run else None), run.activation, run.probe["inputs"], labels).sum()), len(labels)
+
+    def data_note(self) -> str:
+        shape = "-".join(map(str, self.run.layers))
+        return f"{len(self.labels)} validation points, a disk inside a ring: no straight line separates them. This run: {self.run.recipe}, a {shape} {self.run.activation} network."
+
+    def contrast_note(self) -> str:
+        run, (wrong, total) = self.contrast, self.wrong_of(self.contrast)
+        accuracy = fmt_percent(run.final_metrics.get("val_acc", float("nan")))
+        return f"With two hidden units ({run.recipe}), the boundary cannot close around the disk: {wrong} of {total} points wrong, {accuracy} correct."
+
+    def step_note(self, step: Step) -> str:
+        weight, bias = step.layer_motion.weight, step.layer_motion.bias
+        if step.kind == "linear":
+            return f"W1 is {weight.shape[0]} × {weight.shape[1]}: each point gets one coordinate per hidden unit, and the plane tilts into 3-D."
+        if step.kind == "shift":
+            return f"Shift by b1 = ({', '.join(f'{b:.2f}' for b in bias)})."
+        return f"{step.layer_motion.activation} squashes each coordinate {SQUASH[step.layer_motion.activation].split(' (')[0]}: the lifted sheet bends, nothing tears."
+
+    def plane_note(self) -> str:
+        wrong, total = self.wrong_of(self.run)
+        return f"The output layer is one plane in this 3-D space: {fmt_percent(self.metrics.get('val_acc', float('nan')))} correct, {wrong} of {total} points wrong."
+
+    def orbit_note(self) -> str:
+        wrong, _ = self.wrong_of(self.run)
+        sides = "every disk point on one side of the plane, every ring point on the other" if not wrong else f"{wrong} points on the wrong side of the plane"
+        return f"One slow turn around the plane ({self.orbit_seconds:g} s), ending where it starts: this slide loops until you move on. Seen from all round: {sides}."
+
     # --- views -------------------------------------------------------------------------------------
 
     def orbit(self, projection: Projection, points: np.ndarray, phi: float, theta: float, half: float, gamma: float = 0.0) -> OrbitView:
@@ -129,18 +163,21 @@ class Lift(RunScene):
 
     def construct(self) -> None:
         self.front: list = []
-        self.beat("the data")
+        self.beat("the data", note=self.data_note())
         self.show_input()
-        self.beat("two units are not enough")
+        self.beat("two units are not enough", note=self.contrast_note())
         self.show_contrast()
         for step in self.steps:
-            self.beat(f"step: {step.kind}")
+            self.beat(f"step: {step.kind}", note=self.step_note(step))
             if step is self.steps[0]:
                 self.back_to_the_run()
             self.play_step(step)
-        self.beat("a plane separates them")
+        self.beat("a plane separates them", note=self.plane_note())
         self.show_plane()
         self.clock.finish()
+        # Its own beat, and the last: one whole turn that ends where it starts, so the slide loops seamlessly.
+        self.beat("around the plane", note=self.orbit_note(), loop=True)
+        self.circle_the_plane()
 
     def show_input(self) -> None:
         stage = self.stages[0]
@@ -253,16 +290,37 @@ class Lift(RunScene):
         start = np.array([self.view.phi, self.view.theta, self.view.gamma])
         end = np.array([phi, theta, gamma])
         angles = lambda t: (*((1 - t) * start + t * end), self.box_half)  # noqa: E731
-        sheet_follower = _SheetFollower(sheet, self, normal, offset)
+        self.sheet_follower = _SheetFollower(sheet, self, normal, offset)
         self.bring_to_front(self.plane, self.box, sheet, *self.front)
         self.play(
-            Warp(self.plane, framing=self.framing(self.view.projection, angles), followers=(self.box, sheet_follower, *self.front), run_time=self.turn_seconds, rate_func=smooth)
+            Warp(self.plane, framing=self.framing(self.view.projection, angles), followers=(self.box, self.sheet_follower, *self.front), run_time=self.turn_seconds, rate_func=smooth)
         )
         self.view = self.plane.view
         look = "Seen from here, the points\nin front of the sheet and\nthose behind it are the\ntwo classes."
         self.play(*self.caption("detail", self.detail(look), look))
         self.clock.settle("detail")
         self.wait(self.hold_seconds)
+
+    def circle_the_plane(self) -> None:
+        """One whole turn of the camera about the plane's normal, at the same height above the plane and
+        the plane kept level, at an even speed: its last frame is its first, so the clip can loop."""
+        normal, _ = decision_boundary(*self.params[-1])
+        here = self.view.camera_direction
+        up = normal / np.linalg.norm(normal)
+        up = up if here @ up >= 0 else -up  # the camera stays on its side, so the points in front stay in front
+        height = float(here @ up)
+        across = (here - height * up) / np.linalg.norm(here - height * up)
+        other = np.cross(up, across)
+
+        def angles(t: float):
+            turn = 2 * np.pi * t
+            direction = height * up + np.sqrt(1 - height**2) * (np.cos(turn) * across + np.sin(turn) * other)
+            phi, theta = camera_angles(direction)
+            return phi, theta, upright_roll(phi, theta, up), self.box_half
+
+        followers = (self.box, self.sheet_follower, *self.front)
+        self.play(Warp(self.plane, framing=self.framing(self.view.projection, angles), followers=followers, run_time=self.orbit_seconds, rate_func=linear))
+        self.view = self.plane.view
 
     def sheet(self, normal: np.ndarray, offset: float) -> Polygon:
         polygon = _sheet_corners(self.view, normal, offset)

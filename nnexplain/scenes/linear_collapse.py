@@ -38,18 +38,18 @@ class LinearCollapse(PlaneStory):
         return "Linear layers only turn,\nstretch and shear"
 
     def construct(self) -> None:
-        self.beat("the data")
+        self.beat("the data", note=self.data_note())
         intro = "No activation: every layer\nonly multiplies by a matrix\nand adds a vector."
         self.show_input(intro)
         count = len(self.params)
         for layer in range(count):
-            self.beat(f"layer {layer + 1}")
+            self.beat(f"layer {layer + 1}", note=self.layer_note(layer))
             weight = self.params[layer][0]
             role = "  (outputs)" if layer == count - 1 else ""
             self.play_layer(layer, f"Layer {layer + 1} of {count}:  {weight.shape[1]} → {weight.shape[0]}{role}")
-        self.beat("one matrix")
+        self.beat("one matrix", note=self.one_matrix_note())
         self.show_one_step()
-        self.beat("one straight line")
+        self.beat("one straight line", note=self.line_note())
         self.show_verdict()
         self.finish()
 
@@ -59,6 +59,14 @@ class LinearCollapse(PlaneStory):
         weight = " ".join(f"W_{i}" for i in range(count, 0, -1))
         terms = [" ".join([*(f"W_{j}" for j in range(count, i, -1)), f"b_{i}"]) for i in range(1, count + 1)]
         return weight, " + ".join(terms)
+
+    def one_matrix_note(self) -> str:
+        weight, bias = composite_map(self.params)
+        rows = "; ".join(" ".join(f"{v:.2f}" for v in row) for row in weight)
+        return f"The {len(self.params)} layers multiply out to one map: W = [{rows}], b = ({', '.join(f'{v:.2f}' for v in bias)}). It lands exactly where the layers did."
+
+    def line_note(self) -> str:
+        return f"So the boundary is one straight line in the input plane too: {self.accuracy_text()} correct, {int(self.wrong.sum())} of {len(self.labels)} points wrong."
 
     def show_one_step(self) -> None:
         grid, points = self.plane.grid_state, self.plane.points_state

@@ -66,7 +66,7 @@ class NeuronMaps(CaptionedScene):
     # --- beats -------------------------------------------------------------
 
     def show_network(self) -> None:
-        self.beat("the network")
+        self.beat("the network", note=self.network_note())
         shape = "-".join(map(str, self.run.layers))
         self.title = self.make_title("Every neuron is a map of the input plane", f"{self.run.recipe} · {shape} · {self.run.activation} · recomputed from each snapshot's weights")
         count = len(self.run.layers)
@@ -90,7 +90,7 @@ class NeuronMaps(CaptionedScene):
         self.say("Each line is one weight: blue positive, red negative, thicker for larger. This is the random start.")
 
     def over_training(self) -> None:
-        self.beat("training")
+        self.beat("training", note=self.training_note())
         def play(t: float) -> None:
             position = t * (len(self.maps) - 1)
             self.show_position(position)
@@ -102,7 +102,7 @@ class NeuronMaps(CaptionedScene):
         self.hold(self.t(0.5))
 
     def read_it(self) -> None:
-        self.beat("reading it")
+        self.beat("reading it", note=self.reading_note())
         first = self.diagram.tiles[1]
         box = SurroundingRectangle(first, color=self.theme.highlight, buff=0.08)
         self.say(f"Layer 1: each neuron is {self.run.activation} of one straight cut through the plane, a soft half-plane.", FadeIn(box), run_time=self.t(0.6))
@@ -114,6 +114,31 @@ class NeuronMaps(CaptionedScene):
         if divergence(self.run.history) is not None:
             ending = "The output's regions bend around single training points: this run overfits."
         self.say(ending, box.animate.become(output), run_time=self.t(0.6))
+
+    # --- speaker notes (the numbers each beat draws) --------------------------
+
+    def network_note(self) -> str:
+        shape, hidden = "-".join(map(str, self.run.layers)), sum(self.run.layers[1:-1])
+        return (
+            f"{self.run.recipe}, a {shape} {self.run.activation} network: each of its {hidden} hidden neurons and {self.run.layers[-1]} outputs "
+            f"is drawn as its activation over the input plane. This is the start, epoch {self.run.epochs[0]}."
+        )
+
+    def training_note(self) -> str:
+        first, last = self.run.snapshots[0]["metrics"], self.run.snapshots[-1]["metrics"]
+        losses = "; ".join(
+            f"{name} {first[key]:.3f} to {last[key]:.3f}" for name, key in (("training loss", "train_loss"), ("validation loss", "val_loss")) if key in first and key in last
+        )
+        return f"{len(self.run.epochs)} recorded snapshots, epoch {self.run.epochs[0]} to {self.run.epochs[-1]}" + (f": {losses}." if losses else ".")
+
+    def reading_note(self) -> str:
+        found = divergence(self.run.history)
+        if found is not None:
+            return (
+                f"Layer 1 cuts the plane with straight lines; later layers bend them. The output's regions wrap single training points: "
+                f"this run overfits (validation loss lowest at epoch {found.epoch}, {found.best_val_loss:.2f}, ending at {found.final_val_loss:.2f})."
+            )
+        return f"Layer 1 cuts the plane with straight lines; later layers bend them; the output's region is where class 1 wins. {self.result_fact()}."
 
     # --- pieces ------------------------------------------------------------
 

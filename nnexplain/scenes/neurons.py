@@ -80,7 +80,7 @@ class Neurons(RunScene):
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title")
+        self.beat("title", note=self.title_note())
         shape = "-".join(str(n) for n in self.view.layers)
         title = label(f"A trained {shape} network reads handwritten digits", self.theme, 30)
         title.scale_to_fit_width(min(title.width, 13.9)).to_edge(UP, buff=0.2)  # a deep network's shape is long
@@ -90,13 +90,13 @@ class Neurons(RunScene):
         self.play(FadeIn(self.header, shift=0.2 * DOWN), run_time=self.t(1.2))
 
     def show_image(self, probe: int) -> None:
-        self.beat("digit")
+        self.beat("digit", note=self.digit_note(probe))
         self.image = self.pixel_image(probe)
         self.caption = self.digit_caption(probe)
         self.play(FadeIn(self.image), *self.swap("digit", self.caption, self.caption.original_text), run_time=self.t(1.0))
 
     def draw_network(self) -> None:
-        self.beat("network")
+        self.beat("network", note=self.network_note())
         names = self.run.dataset.get("classes") or [str(i) for i in range(self.view.layers[-1])]
         self.layer_x = column_xs(LAYER_X, len(self.view.layers))
         self.layer_headers = layer_headers(self.layer_x, self.theme, TEXT, 2.7)
@@ -129,7 +129,7 @@ class Neurons(RunScene):
 
     def feed_pixels(self, probe: int) -> None:
         """The marked pixels fly into the drawn input neurons, which light when they arrive; the rest pour into the ellipsis."""
-        self.beat("pixels in")
+        self.beat("pixels in", note=self.pixels_note(probe))
         self.markers = self.pixel_markers()
         self.play(Create(self.markers), run_time=self.t(0.6))
         self.fly_pixels(probe, self.t(1.4))
@@ -152,12 +152,12 @@ class Neurons(RunScene):
         self.play(self.diagram.flow_pulse(layer - 1, sources, self.theme.highlight), run_time=seconds)
 
     def light_layer(self, layer: int, probe: int) -> None:
-        self.beat(f"layer {layer}")
+        self.beat(f"layer {layer}", note=self.layer_note(layer, probe))
         self.pulse(layer, probe, self.t(0.9))
         self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.6))
 
     def reveal_prediction(self, probe: int) -> None:
-        self.beat("prediction")
+        self.beat("prediction", note=self.prediction_note(probe))
         self.probabilities = self.probability_labels(probe)
         verdict = self.prediction_panel(probe)
         self.box = self.output_box(probe)
@@ -168,7 +168,7 @@ class Neurons(RunScene):
         self.wait(self.t(1.2))
 
     def show_formula(self) -> None:
-        self.beat("formula")
+        self.beat("formula", note=self.formula_note())
         panel = self.formula_panel()
         veil = Rectangle(width=14.3, height=6.9).move_to([0, -0.5, 0]).set_fill(self.theme.background, 0.92).set_stroke(width=0)
         self.clock.settle("verdict")
@@ -179,7 +179,7 @@ class Neurons(RunScene):
         self.overlay.add(veil, panel)  # the next digit clears it, so this beat ends on the formula
 
     def next_digit(self, probe: int, number: int) -> None:
-        self.beat(f"digit {number}")
+        self.beat(f"digit {number}", note=self.digit_note(probe))
         self.clock.settle("verdict", "formula")
         image, caption = self.pixel_image(probe), self.digit_caption(probe)
         self.clock.hidden("verdict")
@@ -200,6 +200,61 @@ class Neurons(RunScene):
             self.pulse(layer, probe, self.t(0.6))
             self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.4))
         self.reveal_prediction(probe)
+
+    # --- speaker notes: what the presenter reads, from the numbers drawn ----------
+
+    def title_note(self) -> str:
+        shape = "-".join(map(str, self.view.layers))
+        return f"A trained {shape} {self.run.activation} network ({self.run.recipe}). {self.result_fact()}."
+
+    def digit_note(self, probe: int) -> str:
+        best, confidence = self.view.prediction(probe)
+        true = self.view.label(probe)
+        which = f"Probe digit {probe + 1}" + ("" if true is None else f" (label {true})")
+        verdict = "" if true is None else " (right)" if best == true else f" (wrong: the label is {true})"
+        return f"{which}, predicted {best} at {_note_percent(confidence)}{verdict}. {self.result_fact()}."
+
+    def network_note(self) -> str:
+        sizes = self.view.layers
+        total = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        return (
+            f"{len(sizes) - 1} layers of weights, {fmt_count(total)} parameters. Only {len(self.view.shown_inputs)} of the "
+            f"{fmt_count(sizes[0])} input pixels are drawn; edge colour is the weight's sign, thickness its size."
+        )
+
+    def pixels_note(self, probe: int) -> str:
+        pixels = self.view.probe_inputs[probe]
+        inked = int((pixels > 0).sum())
+        shown = int((pixels[self.view.shown_inputs] > 0).sum())
+        return f"{inked} of this digit's {len(pixels)} pixels are inked; {shown} of the {len(self.view.shown_inputs)} drawn inputs are."
+
+    def layer_note(self, layer: int, probe: int) -> str:
+        values = self.view.activations[layer - 1][probe]
+        if layer == len(self.view.layers) - 1:
+            best, confidence = self.view.prediction(probe)
+            return f"Output layer, {len(values)} softmax outputs: the largest is {best}, at {_note_percent(confidence)}."
+        top = int(np.argmax(values))
+        if self.run.activation == "relu":
+            state = f"{int((values == 0).sum())} of its {len(values)} ReLU neurons are 0 (off)"
+        else:
+            state = f"{int((values > 0.5).sum())} of its {len(values)} {self.run.activation} neurons are above 0.5"
+        return f"Hidden layer {layer}: for this digit {state}; the brightest, neuron {top + 1}, is at {values[top]:.2f}."
+
+    def prediction_note(self, probe: int) -> str:
+        probabilities = self.view.activations[-1][probe]
+        best, second = np.argsort(probabilities)[::-1][:2]
+        true = self.view.label(probe)
+        verdict = "" if true is None else " Right." if best == true else f" Wrong: the label is {true}."
+        return (
+            f"The network says {best}, {_note_percent(probabilities[best])} sure; "
+            f"runner-up {second} at {_note_percent(probabilities[second])}.{verdict}"
+        )
+
+    def formula_note(self) -> str:
+        sizes = self.view.layers
+        counts = [fmt_count(a * b + b) for a, b in zip(sizes[:-1], sizes[1:])]
+        total = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        return f"Each layer is weights times the layer below, plus biases, through {self.run.activation}: {' + '.join(counts)} = {fmt_count(total)} trained parameters."
 
     # --- pieces ------------------------------------------------------------
 
@@ -321,3 +376,10 @@ class Neurons(RunScene):
 def _short_percent(p: float) -> str:
     """Whole percents, without rounding a not-quite-certain answer up to 100%."""
     return ">99%" if 0.995 <= p < 1 else f"{round(100 * p):d}%"
+
+
+def _note_percent(p: float) -> str:
+    """One decimal, as in "99.2%", without rounding a near-certainty to 100% or a small chance to 0%."""
+    if 0.9995 <= p < 1:
+        return "over 99.9%"
+    return "under 0.1%" if 0 < p < 0.0005 else fmt_percent(p)

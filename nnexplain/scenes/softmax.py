@@ -65,7 +65,7 @@ class Softmax(CaptionedScene):
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title")
+        self.beat("title", note=self.title_note())
         shape = "-".join(map(str, self.run.layers))
         epoch = self.run.snapshot(self.epoch)["epoch"]
         self.title = self.make_title("Softmax: from scores to probabilities", f"{self.run.recipe} · {shape} · {self.run.activation} · epoch {epoch} · the run's own logits")
@@ -77,7 +77,7 @@ class Softmax(CaptionedScene):
         self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(VGroup(self.chart.zero, self.chart.names)), run_time=self.t(1.0))
 
     def show_digit(self, kind: str, index: int) -> None:
-        self.beat(f"{kind} digit")
+        self.beat(f"{kind} digit", note=self.digit_note(kind, index))
         self.steps = softmax_steps(self.run, index, self.epoch)
         self.shown[kind] = self.steps
         digit = self.digit_image(index)
@@ -93,7 +93,7 @@ class Softmax(CaptionedScene):
             self.say("Now the probe digit with the highest-entropy prediction: the one it is least sure of.", *changes, run_time=self.t(0.8))
 
     def show_logits(self, kind: str) -> None:
-        self.beat(f"{kind}: logits")
+        self.beat(f"{kind}: logits", note=self.logits_note())
         z = self.steps.logits
         scale = min(UP_ROOM / max(z.max(), 1e-9), DOWN_ROOM / max(-z.min(), 1e-9))
         changes = [*self.stage_to("the logits z (the last layer's scores)"), self.bars_to(z * scale, self.signed_colours(z))]
@@ -104,7 +104,7 @@ class Softmax(CaptionedScene):
         self.show_values([fmt_fixed(v) for v in z])
 
     def exponentiate(self, kind: str) -> None:
-        self.beat(f"{kind}: exp")
+        self.beat(f"{kind}: exp", note=self.exp_note())
         e = self.steps.exponentials
         changes = [*self.drop_values(), *self.stage_to("exp(z): every score positive, order kept"), self.bars_to(e / e.max() * UP_ROOM, self.theme.positive)]
         if kind == "sure":
@@ -116,7 +116,7 @@ class Softmax(CaptionedScene):
             self.wait(self.t(0.8))
 
     def normalise(self, kind: str) -> None:
-        self.beat(f"{kind}: probabilities")
+        self.beat(f"{kind}: probabilities", note=self.probabilities_note())
         p = self.steps.probabilities
         colours = [self.theme.highlight if i == self.steps.winner else self.theme.positive for i in range(len(p))]
         stage = f"÷ Σ exp(z) = {fmt_value(self.steps.total)}:  probabilities, sum {p.sum():.3f}"
@@ -132,7 +132,7 @@ class Softmax(CaptionedScene):
         self.show_values([f"{v:.3f}" for v in p])
 
     def naive_division(self) -> None:
-        self.beat("why exp")
+        self.beat("why exp", note=self.naive_note())
         steps = self.steps
         naive, total = steps.naive, steps.naive_total
         self.naive_values, self.naive_texts = naive, [fmt_fixed(v) for v in naive]
@@ -148,7 +148,7 @@ class Softmax(CaptionedScene):
         self.show_values(self.naive_texts)
 
     def no_slope(self) -> None:
-        self.beat("why not argmax")
+        self.beat("why not argmax", note=self.argmax_note())
         steps, k = self.steps, self.steps.runner_up
         left, right = self.small_chart(-3.4), self.small_chart(3.6)
         headings = VGroup(
@@ -178,6 +178,46 @@ class Softmax(CaptionedScene):
 
         self.play(Playback(VGroup(left, right, note), nudge, run_time=self.t(5.0)))
         self.say("Softmax moves smoothly as a logit moves, so training can tell which way to push it.")
+
+    # --- speaker notes (the numbers each beat draws) --------------------------
+
+    def title_note(self) -> str:
+        shape, epoch = "-".join(map(str, self.run.layers)), self.run.snapshot(self.epoch)["epoch"]
+        return f"{self.run.recipe}, a {shape} {self.run.activation} network at epoch {epoch}: every bar is its own logit or probability. {self.result_fact()}."
+
+    def digit_note(self, kind: str, index: int) -> str:
+        steps = softmax_steps(self.run, index, self.epoch)
+        p = steps.probabilities
+        which = "its surest right answer" if kind == "sure" else "its least sure answer (highest entropy)"
+        return f"Probe digit {index + 1}, {self.true_label(index)}: {which}. It will say {self.names[steps.winner]} with probability {p[steps.winner]:.3f}."
+
+    def logits_note(self) -> str:
+        z, first, second = self.steps.logits, self.steps.winner, self.steps.runner_up
+        return f"Logits from {z.min():.2f} to {z.max():.2f}: largest {self.names[first]} ({z[first]:.2f}), next {self.names[second]} ({z[second]:.2f}). They can be negative and do not sum to 1."
+
+    def exp_note(self) -> str:
+        e = self.steps.exponentials
+        return f"exp makes them all positive, order kept: from {fmt_value(e.min())} to {fmt_value(e.max())}, summing to {fmt_value(self.steps.total)}."
+
+    def probabilities_note(self) -> str:
+        p = self.steps.probabilities
+        top = ", ".join(f"{self.names[i]}: {p[i]:.3f}" for i in np.argsort(p)[::-1][:3])
+        return f"Divided by {fmt_value(self.steps.total)}, they sum to 1. Largest three: {top}."
+
+    def naive_note(self) -> str:
+        naive = self.steps.naive
+        return (
+            f"Dividing the raw logits by their sum, {self.steps.naive_total:.2f}, gives {int((naive < 0).sum())} values below 0 "
+            f"and {int((naive > 1).sum())} above 1: not probabilities."
+        )
+
+    def argmax_note(self) -> str:
+        steps, k = self.steps, self.steps.runner_up
+        reach = steps.logits[steps.winner] - steps.logits[k] + self.nudge
+        return (
+            f"{self.names[k]}'s logit is nudged up by up to {reach:.1f}: its softmax probability rises smoothly from {steps.probabilities[k]:.3f}, "
+            f"while argmax stays 0 and then jumps to 1. No slope, nothing to learn from."
+        )
 
     # --- pieces ------------------------------------------------------------
 

@@ -73,7 +73,7 @@ class Training(CaptionedScene):
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title")
+        self.beat("title", note=self.title_note())
         shape = "-".join(map(str, self.run.layers))
         data = self.run.dataset
         self.title = self.make_title("How a network learns, epoch by epoch", f"{self.run.recipe} · {shape} · {self.run.activation} · {fmt_count(data.get('train') or 0)} training / {fmt_count(data.get('val') or 0)} validation items")
@@ -87,7 +87,7 @@ class Training(CaptionedScene):
         self.say(f"Left: what the network says, at each recorded snapshot: {what}. Epoch 0 is the random start.")
 
     def one_epoch(self) -> None:
-        self.beat("one epoch")
+        self.beat("one epoch", note=self.epoch_note())
         epoch = shown_epoch(self.history, self.run.epochs, self.epoch)
         if epoch is None:
             self.say("This run recorded no per-step losses, so the passes inside an epoch cannot be shown.")
@@ -146,7 +146,7 @@ class Training(CaptionedScene):
         self.shown_epoch = epoch
 
     def over_training(self) -> None:
-        self.beat("over training")
+        self.beat("over training", note=self.curves_note())
         top = float(np.nanmax([self.metric["train_loss"], self.metric["val_loss"]]))
         self.loss_chart = self.chart((0, 1.1 * top), LOSS_Y, "loss (lower is better)", percent=False)
         self.accuracy_chart = self.chart((0, 1), ACCURACY_Y, "accuracy", percent=True, x_title="epoch")
@@ -174,7 +174,7 @@ class Training(CaptionedScene):
         self.hold(self.t(0.5))
 
     def overfitting(self) -> None:
-        self.beat("overfitting")
+        self.beat("overfitting", note=self.overfitting_note())
         found = divergence(self.history)
         self.divergence = found
         if found is None:
@@ -196,7 +196,7 @@ class Training(CaptionedScene):
         self.markers = markers
 
     def error_rate(self) -> None:
-        self.beat("error rate")
+        self.beat("error rate", note=self.error_rate_note())
         rows = late_epochs(self.history)
         epochs = self.history.epochs[rows].astype(np.float64)
         accuracy = {name: self.metric[name][rows] for name in ("train_acc", "val_acc")}
@@ -219,6 +219,52 @@ class Training(CaptionedScene):
         self.say("Error rate is one minus accuracy; here with the run's final validation accuracy.", *leaving, FadeIn(formula), run_time=self.t(0.8))
         self.say("Why report it? From 99% to 99.5% accuracy, the accuracy barely moves, but the error halves.", FadeIn(note), FadeIn(left), FadeIn(right), FadeIn(drawn), self.key.animate.next_to(right.box, UP, buff=0.45, aligned_edge=RIGHT))
         self.error_charts = VGroup(left, right, drawn)
+
+    # --- speaker notes (the numbers each beat draws) --------------------------
+
+    def title_note(self) -> str:
+        data, shape = self.run.dataset, "-".join(map(str, self.run.layers))
+        return (
+            f"{self.run.recipe}, a {shape} {self.run.activation} network: {fmt_count(data.get('train') or 0)} training and "
+            f"{fmt_count(data.get('val') or 0)} validation items, {len(self.run.epochs)} recorded snapshots. {self.result_fact()}."
+        )
+
+    def epoch_note(self) -> str:
+        epoch = shown_epoch(self.history, self.run.epochs, self.epoch)
+        if epoch is None:
+            return "This run recorded no per-step losses, so the two passes inside an epoch cannot be shown."
+        steps, row = epoch_steps(self.run, epoch), list(self.history.epochs).index(epoch)
+        batch = f" of {steps.batch_size}" if steps.batch_size else ""
+        return (
+            f"Epoch {epoch}: {steps.count} training batches{batch}, batch loss {steps.losses[0]:.3f} at the first, {steps.losses[-1]:.3f} at the last. "
+            f"Then validation, weights frozen: loss {self.metric['val_loss'][row]:.3f}, accuracy {fmt_percent(self.metric['val_acc'][row])}."
+        )
+
+    def curves_note(self) -> str:
+        def span(name: str, fmt) -> str:
+            values = self.metric[name][np.isfinite(self.metric[name])]
+            return f"{fmt(values[0])} to {fmt(values[-1])}"
+
+        loss = lambda v: f"{v:.3f}"  # noqa: E731
+        return (
+            f"Over {int(self.epochs[-1])} epochs: training loss {span('train_loss', loss)}, validation loss {span('val_loss', loss)}; "
+            f"validation accuracy {span('val_acc', fmt_percent)}."
+        )
+
+    def overfitting_note(self) -> str:
+        found = divergence(self.history)
+        if found is None:
+            return "Training and validation losses never part ways: this run does not overfit."
+        noisy = self.run.dataset.get("label_noise")
+        why = f" ({noisy:.0%} of the training labels are flipped)" if noisy else ""
+        return (
+            f"Overfitting: validation loss is lowest at epoch {found.epoch} ({found.best_val_loss:.2f}) and ends at {found.final_val_loss:.2f}, "
+            f"while training loss falls from {found.train_loss_then:.2f} to {found.final_train_loss:.2f}{why}."
+        )
+
+    def error_rate_note(self) -> str:
+        accuracy = self.metric["val_acc"][np.isfinite(self.metric["val_acc"])]
+        return f"Error rate = 1 − accuracy: {fmt_percent(accuracy[-1])} validation accuracy is a {fmt_percent(1 - accuracy[-1])} error rate. Near 100%, small accuracy gains halve the errors."
 
     # --- pieces ------------------------------------------------------------
 

@@ -64,11 +64,11 @@ class CaptionedScene(RunScene):
         self._caption_since = self.script_time
         self._caption_words = len(text.split())
 
-    def beat(self, name: str) -> None:
+    def beat(self, name: str, note: str | None = None, loop: bool = False) -> None:
         """End the previous beat on its caption, read, then start the next one (each clip ends settled)."""
         if self.caption is not None:
             self.hold()
-        super().beat(name)
+        super().beat(name, note, loop)
 
     def hold(self, extra: float = 0.0) -> None:
         """Wait until the caption has been up long enough to read, then ``extra`` seconds more."""

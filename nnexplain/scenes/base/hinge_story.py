@@ -21,8 +21,8 @@ import numpy as np
 from manim import DOWN, LEFT, UL, UP, Circle, Create, DashedLine, FadeIn, Line, Transform, TransformFromCopy, VGroup
 
 from nnexplain.data.curves import target_function
-from nnexplain.geometry.hinges import CurveSnapshot, build_order, curve_snapshot, running_sums
-from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, SnapshotSweep, legend, padded_range, paragraph
+from nnexplain.geometry.hinges import CurveSnapshot, build_order, curve_snapshot, max_fit_error, running_sums
+from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, SnapshotSweep, fmt_interval, legend, padded_range, paragraph
 from nnexplain.mobjects.style import label, subscript
 from nnexplain.run import Run
 from nnexplain.run.contents import curve_domain
@@ -74,6 +74,18 @@ class HingeStory(RunScene):
 
     def target_values(self, x: np.ndarray) -> np.ndarray | None:
         return None if self.target is None else self.target(np.asarray(x, np.float64))
+
+    def sweep_note(self, run: Run, snapshots: list[CurveSnapshot]) -> str:
+        """The presenter's note for a training sweep: which snapshots it plays, and how the largest error moved."""
+        (before, _), (after, whole) = max_fit_error(run, snapshots[0].epoch), max_fit_error(run, snapshots[-1].epoch)
+        where = "" if whole else " at the data"
+        return (
+            f"{len(snapshots)} recorded snapshots of {run.recipe}, epoch {snapshots[0].epoch:,} to {snapshots[-1].epoch:,}: "
+            f"the largest error{where} goes from {before:.3f} to {after:.3f}."
+        )
+
+    def data_note(self, first: str) -> str:
+        return f"{first} The data: {len(self.run.probe['inputs'])} samples of {self.run.dataset.get('formula', 'the target')} on {fmt_interval(self.domain)}."
 
     # Mobjects ---------------------------------------------------------------
 

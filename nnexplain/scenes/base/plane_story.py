@@ -118,6 +118,40 @@ class PlaneStory(RunScene):
             lines.append(text[0].upper() + text[1:])
         return "\n".join(lines)
 
+    # --- speaker notes: what the run did, in the presenter's words ----------------------------
+
+    def data_note(self) -> str:
+        shape, activation = "-".join(map(str, self.run.layers)), self.run.activation
+        network = f"a {shape} network with no activation" if activation == "identity" else f"a {shape} {activation} network"
+        return f"{len(self.labels)} validation points of {self.run.recipe}, drawn by {network}: {self.accuracy_text()} correct."
+
+    def accuracy_text(self) -> str:
+        return fmt_percent(self.metrics.get("val_acc", float("nan")))
+
+    def layer_note(self, layer: int) -> str:
+        """Layer ``layer``'s shape, whether it flips the plane, what the view keeps, and what it did: dead units, a pile."""
+        weight = self.params[layer][0]
+        facts = [f"{weight.shape[1]} to {weight.shape[0]} units", "the output layer, no activation" if layer == len(self.params) - 1 else self.run.activation]
+        if weight.shape[0] == weight.shape[1]:
+            det = float(np.linalg.det(weight))
+            facts.append(f"det W = {det:.2f}" + (", so it flips the plane first" if det < 0 else ""))
+        kept = min(step.projection.kept for step in self.steps if step.layer == layer)
+        if kept < 1:
+            facts.append(f"drawn flat by PCA, keeping {fmt_percent(kept, 0)} of the spread")
+        text = f"Layer {layer + 1}: {', '.join(facts)}."
+        if layer == len(self.params) - 1:
+            return text
+        dead = [d.unit + 1 for d in self.dead if d.layer == layer]
+        if dead:
+            units = f"Unit {dead[0]} is" if len(dead) == 1 else f"Units {' and '.join(map(str, dead))} are"
+            pressed = ", pressing the plane onto a line" if len(dead) == weight.shape[0] - 1 else ""
+            text += f" {units} 0 for every point: dead{pressed}."
+        pile = self.piles.get(layer)
+        if pile is not None:
+            mixed = len(np.unique(self.labels[pile.members])) > 1
+            text += f" {pile.count} of {len(self.labels)} points now sit on one spot, " + ("both classes: nothing later can pull them apart." if mixed else "all of one class: no harm done.")
+        return text if dead or pile is not None else text + " No dead units, no points pressed together."
+
     # --- layout -------------------------------------------------------------------------------
 
     def at_column(self, mobject, y: float):

@@ -97,13 +97,21 @@ class RunSceneMixin:
         """The note of a beat the scene wrote none for: the beat, and the facts of the run on screen."""
         run = self.run
         facts = [f"{run.recipe}: a {'-'.join(map(str, run.layers))} network, {run.activation} hidden layers"]
+        result = self.result_fact()
+        if result:
+            facts.append(result[:1].lower() + result[1:])
+        return f"{name[:1].upper()}{name[1:]}. " + "; ".join(facts) + "."
+
+    def result_fact(self, run: Run | None = None) -> str:
+        """How the run ended, e.g. "Validation accuracy 94.8% after 30 epochs" ("" when it recorded neither)."""
+        run = run or self.run
         metrics, epochs = run.final_metrics, run.epochs[-1] if run.epochs else 0
         trained = f" after {epochs} epochs" if epochs else ""
         if "val_acc" in metrics:
-            facts.append(f"validation accuracy {100 * metrics['val_acc']:.1f}%{trained}")
-        elif "val_max_error" in metrics:
-            facts.append(f"largest validation error {metrics['val_max_error']:.3f}{trained}")
-        return f"{name[:1].upper()}{name[1:]}. " + "; ".join(facts) + "."
+            return f"Validation accuracy {100 * metrics['val_acc']:.1f}%{trained}"
+        if "val_max_error" in metrics:
+            return f"Largest validation error {metrics['val_max_error']:.3f}{trained}"
+        return ""
 
 
 class RunScene(RunSceneMixin, Scene):

@@ -1,0 +1,151 @@
+"""Speaker notes: every beat of every scene carries its own note, and the notes say what the run did.
+
+The beats are collected by running each scene's storyboard with its animations
+stubbed out (``play`` and ``wait`` do nothing, manim's dry run writes nothing):
+a note is built from the run and the scene's numbers when its beat starts, never
+from what an animation left on screen, so this sees every note a render would, in
+seconds. The facts in the notes are checked against torch, run on the stored weights.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import DATA, torch_model
+from frames import scene_runs
+from nnexplain.app.catalog import SCENES
+from nnexplain.run import load_run
+
+FIXTURES = {  # scene -> (main fixture run, further runs)
+    "neurons": ("mnist-sigmoid", {}),
+    "fold": ("spiral-relu", {}),
+    "linear-collapse": ("spiral-linear", {}),
+    "lift": ("circles-3", {"contrast": "circles-2"}),
+    "relu-sine": ("sine-relu", {"linear": "sine-linear"}),
+    "relu-square": ("square-relu-3", {}),
+    "hidden-features": ("mnist-sigmoid", {}),
+    "training": ("moons-overfit", {}),
+    "neuron-maps": ("moons-overfit", {}),
+    "softmax": ("mnist-sigmoid", {}),
+    "chain-rule": ("chain", {}),
+    "descent": (None, {}),  # the mnist fixture with its landscape stored: see `landscape_run`
+    "backprop": ("mnist-sigmoid", {}),
+}
+
+
+@pytest.fixture(scope="module")
+def landscape_run(tmp_path_factory):
+    from nnexplain.app.landscape import ensure_landscape
+
+    target = tmp_path_factory.mktemp("notes") / "mnist"
+    shutil.copytree(DATA / "mnist-sigmoid", target)
+    ensure_landscape(load_run(target))
+    return target
+
+
+def storyboard(name: str, run_dir, tmp_path, **further):
+    """The scene ``name`` after its construct() ran with every play and wait skipped: its beat_log is complete."""
+    from manim import tempconfig
+
+    scene_class = SCENES[name].load_class()
+    skipping = type(scene_class.__name__, (scene_class,), {"play": lambda self, *a, **k: None, "wait": lambda self, *a, **k: None})
+    with tempconfig({"media_dir": str(tmp_path), "dry_run": True, "verbosity": "ERROR", "progress_bar": "none"}):
+        scene = skipping()
+        scene.bind(scene_runs(scene_class, run_dir, **further))
+        scene.render()
+    return scene
+
+
+def test_every_scene_is_checked():
+    assert set(FIXTURES) == set(SCENES)
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_every_beat_has_its_own_note(name, tmp_path, request):
+    fixture, further = FIXTURES[name]
+    run_dir = request.getfixturevalue("landscape_run") if fixture is None else DATA / fixture
+    scene = storyboard(name, run_dir, tmp_path, **{role: DATA / f for role, f in further.items()})
+    assert len(scene.beat_log) >= 3
+    for beat in scene.beat_log:
+        assert beat.note != scene.beat_note(beat.name), f"{name}: beat {beat.name!r} has the generic note"
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", beat.note.strip()) if s]
+        assert 1 <= len(sentences) <= 3 and len(beat.note) <= 330, f"{name}: beat {beat.name!r}: {beat.note!r}"
+        assert not re.search(r"\bnan\b|\bNone\b|\{|\}", beat.note), f"{name}: beat {beat.name!r}: {beat.note!r}"
+        assert "\n" not in beat.note
+
+
+def _forward(run, inputs: np.ndarray) -> list[np.ndarray]:
+    """Every layer's activations for ``inputs``, by torch on the stored weights; the last is softmax."""
+    model = torch_model(run)
+    act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}[run.activation]
+    x, layers = torch.from_numpy(np.asarray(inputs, np.float32)), []
+    with torch.no_grad():
+        for linear in model.linears[:-1]:
+            x = act(linear(x))
+            layers.append(x.numpy())
+        layers.append(torch.softmax(model.linears[-1](x), dim=1).numpy())
+    return layers
+
+
+def _percent(p: float) -> str:
+    return "over 99.9%" if 0.9995 <= p < 1 else "under 0.1%" if 0 < p < 0.0005 else f"{100 * p:.1f}%"
+
+
+def test_the_neurons_notes_give_the_digit_its_prediction_and_the_run_s_accuracy(tmp_path):
+    scene = storyboard("neurons", DATA / "mnist-sigmoid", tmp_path)
+    run = load_run(DATA / "mnist-sigmoid")
+    notes = {beat.name: beat.note for beat in scene.beat_log}
+    accuracy = f"Validation accuracy {100 * run.final_metrics['val_acc']:.1f}% after {run.epochs[-1]} epochs."
+    shown = []
+    for name in ("digit", "digit 2", "digit 3"):
+        probe = int(re.match(r"Probe digit (\d+) ", notes[name])[1]) - 1
+        shown.append(probe)
+        p = _forward(run, run.probe["inputs"][probe : probe + 1])[-1][0]
+        label, said = int(run.probe["labels"][probe]), int(np.argmax(p))
+        verdict = "(right)" if said == label else f"(wrong: the label is {label})"
+        assert notes[name] == f"Probe digit {probe + 1} (label {label}), predicted {said} at {_percent(p[said])} {verdict}. {accuracy}"
+    assert any("wrong" in notes[name] for name in ("digit 2", "digit 3"))  # the story ends on a mistake: the note says so
+    first = run.probe["inputs"][shown[0] : shown[0] + 1]
+    hidden = _forward(run, first)[0][0]
+    assert f"{int((hidden > 0.5).sum())} of its {len(hidden)} sigmoid neurons are above 0.5" in notes["layer 1"]
+    total = sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:]))
+    assert f"= {total:,} trained parameters" in notes["formula"]
+    np.testing.assert_allclose(scene.image_values(shown[-1]).ravel(), run.probe["inputs"][shown[-1]])  # the last digit drawn is the note's
+
+
+def test_the_fold_notes_of_a_failing_run_name_its_dead_units_and_its_mistakes(tmp_path):
+    scene = storyboard("fold", DATA / "spiral-relu", tmp_path)
+    run = load_run(DATA / "spiral-relu")
+    notes = {beat.name: beat.note for beat in scene.beat_log}
+    layers = _forward(run, run.probe["inputs"])
+    labels = run.probe["labels"].astype(int)
+    wrong = int((layers[-1].argmax(axis=1) != labels).sum())
+    accuracy = f"{100 * run.final_metrics['val_acc']:.1f}%"
+    assert notes["the data"].endswith(f"relu network: {accuracy} correct.")
+    assert f"{accuracy} correct, {wrong} of {len(labels)} points wrong." in notes["the decision line"]
+    dead_layers = []
+    for layer, values in enumerate(layers[:-1]):
+        dead = [unit + 1 for unit in np.flatnonzero(np.all(values == 0, axis=0))]
+        note = notes[f"layer {layer + 1}"]
+        if len(dead) == 1:
+            assert f"Unit {dead[0]} is 0 for every point: dead" in note
+        elif dead:
+            assert f"Units {' and '.join(map(str, dead))} are 0 for every point: dead" in note
+        else:
+            assert "No dead units" in note
+        dead_layers += [str(layer + 1)] * bool(dead)
+    assert dead_layers, "the fixture is meant to have dead units"
+    ending = notes["the boundary in the input plane"]
+    assert ending.startswith(f"A failure: {accuracy} correct, {wrong} points wrong")
+    assert f"dead units in layers {', '.join(dead_layers)}" in ending
+
+
+def test_only_lift_s_last_beat_loops(tmp_path):
+    scene = storyboard("lift", DATA / "circles-3", tmp_path, contrast=DATA / "circles-2")
+    assert [beat.loop for beat in scene.beat_log] == [False] * (len(scene.beat_log) - 1) + [True]
+    assert scene.beat_log[-1].name == "around the plane"
