@@ -4,7 +4,10 @@ Every figure is measured at least three times (``repeats``) and given as its med
 with its minimum and maximum. Renders are measured on a slice of each scene (a run of
 animations from its middle beat, about ``slice_seconds`` of video): the full
 videos at 1080p60 would take far longer than the five minutes a bench may take on two
-cores. The floor, an empty scene of the same length and quality rendered by manim in
+cores. A scene's render factor is the time to draw and encode its slice ÷ the slice's
+length; ``with_setup`` adds what the process spent before it (building the scene and
+skipping the animations before the slice), which a whole render pays once and a
+one-second slice makes look twenty times larger. The floor, an empty scene of the same length and quality rendered by manim in
 this process, is measured in the same run, so ratios to it compare like with like.
 ``--jobs`` is measured on one scene (``neurons``), where its parts are long enough to pay.
 """
@@ -139,23 +142,55 @@ def _empty_scene_seconds(options: RenderOptions, seconds: float, folder: Path) -
         return _timed(lambda: Empty().render())
 
 
+def _clocked(scene_class: type, first: int, clock: dict) -> type:
+    """``scene_class`` noting when its animation ``first`` (the first one drawn) starts."""
+
+    class Clocked(scene_class):
+        def play(self, *args, **kwargs):
+            plays = self.__dict__.setdefault("_bench_plays", [0])
+            if plays[0] == first:
+                clock["first_drawn"] = time.perf_counter()
+            plays[0] += 1
+            super().play(*args, **kwargs)
+
+    Clocked.__name__ = scene_class.__name__
+    Clocked.__qualname__ = scene_class.__qualname__
+    return Clocked
+
+
+def _slice_seconds(info, runs, options: RenderOptions, span: tuple[int, int], plan: Plan, media: Path, out: Path) -> tuple[float, float]:
+    """Seconds to render ``span``: drawing it (from its first animation until its files are written), and all
+    told (with the process's set-up: building the scene and skipping the animations before the slice)."""
+    clock: dict = {}
+    started = time.perf_counter()
+    render_part(info, runs, options, span, plan, media, out, scene_class=_clocked(info.load_class(), span[0], clock))
+    ended = time.perf_counter()
+    return ended - clock["first_drawn"], ended - started
+
+
 def scene_figures(scenes: list[str], repeats: int, slice_seconds: dict[str, float], default_run: DefaultRun) -> tuple[dict, dict]:
-    """Render time ÷ video length of each scene's slice, per quality; and the floor of an empty scene."""
+    """Render time ÷ video length of each scene's slice, per quality (drawing it, and with the set-up
+    before it); and the floor of an empty scene."""
     figures, floors = {}, {}
     with _scratch() as folder:
         for name in scenes:
             info = get_scene(name)
             runs = resolve_runs(info, default_run=default_run)
+            plan = plan_scene(info, runs, QUALITY["low"], folder / "plan")  # the story does not depend on quality
             figures[name] = {}
             for quality, options in QUALITY.items():
-                plan = plan_scene(info, runs, options, folder / "plan")
                 span = _middle_slice(plan, slice_seconds[quality])
                 length = sum(plan.durations[span[0] : span[1]])
-                samples = [
-                    _timed(lambda: render_part(info, runs, options, span, plan, folder / f"m{name}{quality}{r}", folder / f"p{name}{quality}{r}")) / length
+                drawing, told = zip(*(
+                    _slice_seconds(info, runs, options, span, plan, folder / f"m{name}{quality}{r}", folder / f"p{name}{quality}{r}")
                     for r in range(repeats)
-                ]
-                figures[name][quality] = {**_figure(samples), "video_seconds": round(length, 2), "animations": list(span)}
+                ))
+                figures[name][quality] = {
+                    **_figure([t / length for t in drawing]),
+                    "with_setup": _figure([t / length for t in told]),
+                    "video_seconds": round(length, 2),
+                    "animations": list(span),
+                }
         for quality, options in QUALITY.items():
             seconds = slice_seconds[quality]
             samples = [_empty_scene_seconds(options, seconds, folder / f"floor{quality}{r}") / seconds for r in range(repeats)]
@@ -218,7 +253,7 @@ def run_bench(default_run: DefaultRun, scenes: list[str] | None = None, repeats:
     progress("scenes")
     result["render_factor"], result["floor_factor"] = scene_figures(scenes, repeats, slice_seconds, default_run)
     progress("jobs")
-    result["jobs"] = jobs_figure(repeats, jobs or max(os.cpu_count() or 1, 2), 3.0, default_run)
+    result["jobs"] = jobs_figure(repeats, jobs or max(os.cpu_count() or 1, 2), 8.0, default_run)
     progress("cache")
     result["cache"] = cache_figure(repeats, default_run)
     result["bench_seconds"] = round(time.perf_counter() - started, 1)
