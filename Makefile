@@ -12,7 +12,7 @@ render: setup
 	$(VENV)/bin/nnexplain render $(SCENE) $(ARGS)
 
 test: setup
-	$(VENV)/bin/python -m pytest -q $(ARGS)
+	$(VENV)/bin/python -m pytest -q -n auto $(ARGS)
 
 benchmark: setup
 	$(VENV)/bin/python benchmarks/run.py $(ARGS)

@@ -13,27 +13,10 @@ from pathlib import Path
 import click
 
 from nnexplain.app.catalog import SCENES
-from nnexplain.app.options import FORMATS, QUALITIES
+from nnexplain.app.cli_common import UserError, progress_printer, user_errors
+from nnexplain.app.cli_scenes import preview, render, slides
 from nnexplain.errors import NnexplainError
 from nnexplain.train.recipes import ACTIVATION_DEFAULTS, MAX_EPOCHS, MAX_SEED
-
-
-class UserError(click.ClickException):
-    exit_code = 2
-
-
-def _user_errors(function):
-    """Turn :class:`NnexplainError` raised inside a command into a one-line exit-2 error."""
-    import functools
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except NnexplainError as error:
-            raise UserError(str(error)) from None
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,32 +39,6 @@ def list_command() -> None:
         click.echo(f"  {recipe.name:<{width}}  {recipe.description}")
 
 
-def _progress_printer(label: str):
-    """A rich progress bar fed by training's per-epoch reports; returns (callback, context)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    progress = Progress(
-        TextColumn(f"[bold]{label}[/] epoch"),
-        MofNCompleteColumn(),
-        BarColumn(),
-        TextColumn("{task.fields[metrics]}"),
-        TimeElapsedColumn(),
-        console=__import__("rich.console").console.Console(stderr=True),
-    )
-    task = progress.add_task("train", total=None, metrics="")
-
-    def on_epoch(report) -> None:
-        m = report.metrics
-        parts = [f"loss {m.get('train_loss', float('nan')):.4f}"]
-        if "train_acc" in m:
-            parts += [f"train {m['train_acc']:.1%}", f"val {m['val_acc']:.1%}"]
-        else:
-            parts += [f"val loss {m['val_loss']:.4g}"]
-        progress.update(task, completed=report.epoch, total=report.epochs, metrics="  ".join(parts))
-
-    return on_epoch, progress
-
-
 @cli.command()
 @click.argument("recipe")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Run directory to write [runs/RECIPE].")
@@ -94,7 +51,7 @@ def _progress_printer(label: str):
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
 @click.option("--overwrite", is_flag=True, help="Replace a run already in --out (kept until the new one is complete).")
 @click.option("--resume", is_flag=True, help="Go on training the stopped run in --out from its last snapshot, as if it had never stopped.")
-@_user_errors
+@user_errors
 def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_dir, overwrite, resume) -> None:
     """Train RECIPE and write a run directory."""
     from nnexplain.train.recipes import get_recipe
@@ -125,7 +82,7 @@ def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_di
     occupied = check_place(out, overwrite)  # refuses early what may never be replaced
     resolve_device(device)  # fail before anything slow
     dataset = load_dataset(config.dataset, config.data_dir, **config.dataset_options)
-    on_epoch, progress = _progress_printer(recipe)
+    on_epoch, progress = progress_printer(recipe)
     with progress:
         if occupied:  # trained beside the old run, which stays until the new one is complete
             with StagedDirectory(out, replace=True) as staging:
@@ -143,7 +100,7 @@ def _resume(recipe: str, shown: Path, device: str, given: dict) -> None:
     from nnexplain.app.resume import resume_training
 
     def with_progress(label: str, work) -> None:
-        on_epoch, progress = _progress_printer(label)
+        on_epoch, progress = progress_printer(label)
         with progress:
             work(on_epoch)
 
@@ -167,7 +124,7 @@ def _print_summary(run_dir: Path) -> None:
 @cli.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--quick", is_flag=True, help="Read the manifest only; skip checking every file against its checksum.")
-@_user_errors
+@user_errors
 def info(run_dir, quick) -> None:
     """Architecture, data set, epochs recorded and final metrics of RUN_DIR, its files verified."""
     from nnexplain.run import load_run
@@ -208,7 +165,7 @@ def _verified(run) -> str:
 
 @cli.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@_user_errors
+@user_errors
 def landscape(run_dir) -> None:
     """Compute RUN_DIR's loss landscape once and store it in the run (descent reads it)."""
     from nnexplain.app.landscape import ensure_landscape
@@ -232,155 +189,6 @@ def _ranges(values: list[int]) -> str:
     return ", ".join(map(str, values)) if len(values) <= 12 else f"{values[0]}, {values[1]}, … {values[-1]}"
 
 
-def _resolution(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        width, height = (int(side) for side in value.lower().split("x"))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
-    return width, height
-
-
-def _further_runs(ctx, param, values) -> dict[str, Path]:
-    runs = {}
-    for value in values:
-        role, _, path = value.partition("=")
-        if not role or not path:
-            raise click.BadParameter(f"{value!r} is not ROLE=DIR, e.g. linear=runs/sine-linear")
-        runs[role] = Path(path)
-    return runs
-
-
-_FURTHER_HELP = "; ".join(
-    f"{info.name}: {spec.role} ({spec.description}; default run {spec.recipe})" for info in SCENES.values() for spec in info.further
-)
-
-
-def _scene_options(function):
-    """--run and --with, shared by render, preview and slides."""
-    function = click.option(
-        "--with", "further", multiple=True, metavar="ROLE=DIR", callback=_further_runs,
-        help=f"A further run the scene reads, by role (repeatable) [its default run]. {_FURTHER_HELP}.",
-    )(function)
-    return click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")(function)
-
-
-def _quality(function):
-    return click.option("--quality", type=click.Choice(QUALITIES), default="low", show_default=True)(function)
-
-
-@cli.command()
-@click.argument("scene")
-@_scene_options
-@_quality
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
-@click.option("--fps", type=click.IntRange(1, 240), help="Frames per second [the quality's].")
-@click.option("--resolution", callback=_resolution, help="WIDTHxHEIGHT, e.g. 1280x720 [the quality's].")
-@click.option("--transparent", is_flag=True, help="Transparent background (webm: VP9 with alpha; png).")
-@click.option("--sections", is_flag=True, help="Also write one clip per teaching beat.")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Parallel renders for SCENE=all.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"), show_default=True)
-@_user_errors
-def render(scene, run_dir, further, quality, fmt, fps, resolution, transparent, sections, jobs, out) -> None:
-    """Render SCENE (or `all`) into --out; the last line printed is the output file."""
-    from nnexplain.app.options import RenderOptions
-
-    options = RenderOptions(quality, fmt, fps, resolution, transparent, sections)
-    if scene == "all":
-        if run_dir is not None or further:
-            raise NnexplainError("render all draws each scene's default runs; drop --run and --with, or render one scene with them")
-        from nnexplain.app.render_all import render_all
-
-        for path in render_all(options, out, jobs, _default_run):
-            click.echo(str(path))
-        return
-    from nnexplain.app.render import render_scene
-
-    info, runs = _scene_and_runs(scene, run_dir, further)
-    result = render_scene(info, runs, options, out)
-    for clip in result.sections:
-        click.echo(str(clip))
-    click.echo(str(result.path))
-
-
-def _scene_and_runs(scene: str, run_dir: Path | None, further: dict[str, Path]):
-    from nnexplain.app.catalog import get_scene
-    from nnexplain.app.runs import resolve_runs
-
-    info = get_scene(scene)
-    return info, resolve_runs(info, run_dir, further, default_run=_default_run)
-
-
-@cli.command()
-@click.argument("scene")
-@_scene_options
-@click.option("--width", type=click.IntRange(160, 1920), default=480, show_default=True, help="Width of each frame on the sheet.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The contact sheet, FILE.png.")
-@_user_errors
-def preview(scene, run_dir, further, width, out) -> None:
-    """A contact sheet of SCENE: the last frame of every teaching beat."""
-    from nnexplain.app.export import write_contact_sheet
-
-    if out.suffix.lower() != ".png":
-        raise NnexplainError(f"--out {out} must be a .png file")
-    info, runs = _scene_and_runs(scene, run_dir, further)
-    click.echo(str(write_contact_sheet(info, runs, width - width % 2, out)))
-
-
-@cli.command()
-@click.argument("scenes", nargs=-1, required=True, metavar="SCENE [SCENE ...]")
-@click.option(
-    "--run", "run_values", multiple=True, metavar="[SCENE=]DIR",
-    help="A scene's run, e.g. --run neurons=runs/mnist (plain DIR when the deck has one scene); repeatable [each scene's default].",
-)
-@click.option(
-    "--with", "with_values", multiple=True, metavar="[SCENE:]ROLE=DIR",
-    help="A further run, e.g. --with relu-sine:linear=runs/lin (ROLE=DIR: every scene in the deck that reads ROLE).",
-)
-@_quality
-@click.option("--format", "fmt", type=click.Choice(["html", "pptx"]), default="html", show_default=True)
-@click.option("--one-file", is_flag=True, help="HTML in one self-contained file: reveal.js and the clips inlined.")
-@click.option("--name", help="File name of the deck [the scene's, or `lecture` for several].")
-@click.option("--jobs", type=click.IntRange(min=1), help="Scenes rendered at once [as many as cores].")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the deck.")
-@_user_errors
-def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out) -> None:
-    """One deck of SCENE [SCENE ...], in that order, pausing at every beat, with speaker notes.
-
-    HTML decks (reveal.js, shipped with nnexplain) and PowerPoint decks work with no
-    network. Needs nnexplain[slides].
-    """
-    import os
-
-    from nnexplain.app.catalog import get_scene
-    from nnexplain.app.runs import resolve_runs
-    from nnexplain.app.slides import DeckPart, assign_runs, check_deck_format, require_slides, write_deck
-
-    require_slides(fmt)
-    check_deck_format(fmt, one_file)
-    infos = [get_scene(scene) for scene in scenes]
-    given = assign_runs(list(scenes), run_values, with_values)
-    parts = [DeckPart(info, resolve_runs(info, *given[info.name], default_run=_default_run)) for info in infos]
-    jobs = jobs or min(os.cpu_count() or 1, len(parts))
-    from nnexplain.app.options import RenderOptions
-
-    deck = write_deck(parts, RenderOptions(quality=quality), out, name or (scenes[0] if len(scenes) == 1 else "lecture"), fmt, one_file, jobs)
-    click.echo(str(deck))
-
-
-def _default_run(recipe: str) -> Path:
-    from nnexplain.app.cache import default_run_dir, ensure_default_run, is_complete
-
-    target = default_run_dir(recipe)
-    if not is_complete(target):
-        click.echo(f"training the default {recipe} run once, into {target}", err=True)
-        on_epoch, progress = _progress_printer(recipe)
-        with progress:
-            ensure_default_run(recipe, on_epoch=on_epoch)
-    return target
-
-
 @cli.command("import")
 @click.argument("weights", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -397,7 +205,7 @@ def _default_run(recipe: str) -> Path:
 )
 @click.option("--name", default="imported", show_default=True, help="Name the run goes by (its recipe).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Run directory to write.")
-@_user_errors
+@user_errors
 def import_command(weights, activation, data, name, out) -> None:
     """Make a run directory from a trained MLP in WEIGHTS.
 
@@ -413,6 +221,33 @@ def import_command(weights, activation, data, name, out) -> None:
     architecture = "-".join(map(str, run.layers))
     click.echo(f"imported {architecture} {run.activation} network on {run.dataset['name']}: {shown}", err=True)
     click.echo(str(out))
+
+
+@cli.command()
+@click.option("--scenes", multiple=True, help="Only these scenes' render figures (repeatable) [every scene].")
+@click.option("--repeats", type=click.IntRange(3, 20), default=3, show_default=True, help="Runs per figure (median, min, max).")
+@click.option("--jobs", type=click.IntRange(2, 256), help="Processes for the --jobs figure [the number of cores, at least 2].")
+@user_errors
+def bench(scenes, repeats, jobs) -> None:
+    """Time training, recording and rendering here; print one JSON object.
+
+    Renders are timed on a slice of each scene (from its middle beat), against an
+    empty scene of the same length and quality timed in the same run.
+    """
+    import json
+
+    from nnexplain.app.bench import run_bench
+    from nnexplain.app.catalog import get_scene
+    from nnexplain.app.cli_common import default_run
+
+    for name in scenes:
+        get_scene(name)
+    result = run_bench(default_run, list(scenes) or None, repeats, jobs, progress=lambda text: click.echo(f"bench: {text}", err=True))
+    click.echo(json.dumps(result, indent=2))
+
+
+for command in (render, preview, slides):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from nnexplain.errors import RunError
 from nnexplain.run import Run, load_run
 from nnexplain.run.landscape import has_landscape, landscape_refusal, write_landscape
 
-__all__ = ["ensure_landscape", "training_data"]
+__all__ = ["compute_landscape", "ensure_landscape", "training_data"]
 
 
 def training_data(run: Run) -> Dataset:
@@ -37,10 +37,8 @@ def training_data(run: Run) -> Dataset:
     return dataset
 
 
-def ensure_landscape(run: Run) -> Run:
-    """``run`` with its landscape stored, computing it first when it has none."""
-    if has_landscape(run):
-        return run
+def compute_landscape(run: Run) -> tuple[dict, dict]:
+    """The arrays and facts of ``run``'s landscape, computed (not stored)."""
     reason = landscape_refusal(run.manifest)
     if reason:
         raise RunError(f"run {run.path} {reason}")
@@ -54,6 +52,14 @@ def ensure_landscape(run: Run) -> Run:
     )
     info["lr"] = config.get("lr")
     info["trained_batch_size"] = config.get("batch_size")
+    return arrays, info
+
+
+def ensure_landscape(run: Run) -> Run:
+    """``run`` with its landscape stored, computing it first when it has none."""
+    if has_landscape(run):
+        return run
+    arrays, info = compute_landscape(run)
     stored = load_run(run.path)
     if has_landscape(stored):  # another process (a parallel render) stored it while this one computed
         return stored

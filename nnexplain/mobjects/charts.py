@@ -13,6 +13,7 @@ import numpy as np
 from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, DashedLine, Line, Rectangle, VGroup, VMobject
 
 from nnexplain.mobjects.style import Theme, label
+from nnexplain.mobjects.slot_text import SlotText
 
 __all__ = ["LineChart", "SignedBars", "ProgressBar", "Readout", "nice_ticks", "fmt_tick"]
 
@@ -186,12 +187,16 @@ class Readout(VGroup):
     more than the few digits that change; each value's text is made once and kept.
     """
 
-    def __init__(self, name: str, value: str, theme: Theme, size: float = 18, colour: str | None = None, buff: float = 0.12):
+    def __init__(
+        self, name: str, value: str, theme: Theme, size: float = 18, colour: str | None = None, buff: float = 0.12, width: int = 16
+    ):
         super().__init__()
         self.theme, self.size, self.colour, self.buff = theme, size, colour or theme.text, buff
         self.name = label(name, theme, size, self.colour)
         self._values: dict[str, VGroup] = {}
-        self.value = self._placed(self._typeset(value))
+        # The value changes inside animations: glyph slots for ``width`` characters (see nnexplain.mobjects.slot_text).
+        self.value = SlotText(self._placed(self._typeset(value)), slots=max(width, len(value)))
+        self.text = value
         self.add(self.name, self.value)
 
     def _typeset(self, text: str) -> VGroup:
@@ -201,7 +206,8 @@ class Readout(VGroup):
 
     def set_value(self, text: str) -> "Readout":
         """Show ``text`` as the value, after the name, on the name's baseline."""
-        self.value.become(self._placed(self._typeset(text)))
+        self.value.show(self._placed(self._typeset(text)), placed=True)
+        self.text = text
         return self
 
     def _placed(self, value: VGroup) -> VGroup:

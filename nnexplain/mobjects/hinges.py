@@ -23,6 +23,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Animation, DashedVMobject, Dot, Line, M
 
 from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot
 from nnexplain.mobjects.style import Theme, label
+from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.run import Run
 
 __all__ = [
@@ -193,7 +194,8 @@ class FitView(VGroup):
         self.unit_curves = VGroup(*[VMobject(stroke_color=c, stroke_width=unit_width) for c in self.colors])
         self.kink_dots = VGroup()
         self.output_curve = VMobject(stroke_color=theme.text, stroke_width=output_width)
-        self.epoch_label = label("", theme, size=label_size)
+        # Slots for "epoch 999,999,999": the label changes inside sweeps (see nnexplain.mobjects.slot_text).
+        self.epoch_label = SlotText(label(f"epoch {snapshot.epoch:,}", theme, size=label_size), slots=16)
         self._shown_epoch: int | None = None
         self.add(self.unit_curves, self.kink_dots, self.output_curve, self.epoch_label)
         self.show(snapshot)
@@ -229,8 +231,7 @@ class FitView(VGroup):
             else:
                 dot.set_fill(opacity=0).set_stroke(opacity=0, background=True)
         if nearest.epoch != self._shown_epoch:
-            anchor = self.epoch_label.get_left()
-            self.epoch_label.become(label(f"epoch {nearest.epoch:,}", self.theme, size=self.label_size)).move_to(anchor, aligned_edge=LEFT)
+            self.epoch_label.show(label(f"epoch {nearest.epoch:,}", self.theme, size=self.label_size))
             self._shown_epoch = nearest.epoch
 
     def reserve_kink_dots(self, count: int) -> None:

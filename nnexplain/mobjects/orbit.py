@@ -23,6 +23,7 @@ from manim import VGroup, VMobject
 from nnexplain.geometry.warp import Projection
 from nnexplain.mobjects.plane import polyline_points
 from nnexplain.mobjects.style import Theme, fmt_fixed, label
+from nnexplain.mobjects.slot_text import SlotText
 
 __all__ = ["OrbitView", "OrbitBox", "FrontDots", "camera_angles", "upright_roll"]
 
@@ -99,8 +100,9 @@ class OrbitBox(VGroup):
 
     Each axis's tip carries the last word of its name ("2" for "unit 2"), and a table in a
     corner gives each name with its range. Labels are redrawn in place every frame
-    (``follow``); each starts as a long placeholder, because manim draws during an
-    animation only the parts a mobject had when the animation began.
+    (``follow``) in glyph slots reserved for a long placeholder, because manim draws during
+    an animation only the parts a mobject had when the animation began
+    (:mod:`nnexplain.mobjects.slot_text`).
     """
 
     def __init__(self, theme: Theme, names: tuple[str, str, str], size: float = 24, table_corner=(-7.0, 3.95)):
@@ -108,14 +110,14 @@ class OrbitBox(VGroup):
         self.theme, self.names, self.size, self.table_corner = theme, list(names), size, np.array(table_corner)
         self.outline = VMobject(stroke_color=theme.muted, stroke_width=1.5, stroke_opacity=0.6)
         self.axes = VMobject(stroke_color=theme.text, stroke_width=2.5, stroke_opacity=0.8)
-        self.tips = [label("x" * 8, theme, size, theme.text) for _ in range(3)]
-        self.ranges = [label("x" * 28, theme, size, theme.muted) for _ in range(3)]
+        self.tips = [SlotText(label("x" * 8, theme, size, theme.text), edge=None) for _ in range(3)]
+        self.ranges = [SlotText(label("x" * 28, theme, size, theme.muted), edge=None) for _ in range(3)]
         self.texts: dict[int, str] = {}
         self.add(self.outline, self.axes, *self.tips, *self.ranges)
 
     def _write(self, key: int, mobject, text: str, color: str) -> None:
         if self.texts.get(key) != text:
-            mobject.become(label(text, self.theme, self.size, color))
+            mobject.show(label(text, self.theme, self.size, color), placed=True)  # placed by follow()
             self.texts[key] = text
 
     def follow(self, view: OrbitView) -> "OrbitBox":

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from manim import RESAMPLING_ALGORITHMS, Animation, ImageMobject, ManimColor, Mobject, VGroup, VMobject
+from manim import RESAMPLING_ALGORITHMS, Animation, config, ImageMobject, ManimColor, Mobject, VGroup, VMobject
 
 from nnexplain.errors import RunError
+from nnexplain.geometry.simplify import simplified_segments
 from nnexplain.geometry.steps import fitting_extent
 from nnexplain.geometry.warp import GridSpec, Projection, representations
 from nnexplain.mobjects.style import Theme, label
@@ -39,6 +40,7 @@ __all__ = [
     "Warp",
     "polyline_points",
     "clipped_polyline_points",
+    "half_a_pixel",
     "prediction_image",
     "class_legend",
 ]
@@ -169,13 +171,19 @@ def clip_segments(a: np.ndarray, b: np.ndarray, clip: Clip) -> tuple[np.ndarray,
     return keep, a + low[:, None] * d, a + high[:, None] * d
 
 
-def clipped_polyline_points(lines: np.ndarray, clip: Clip | None) -> np.ndarray:
-    """Like :func:`polyline_points`, with every piece cut at ``clip`` (pieces outside it dropped)."""
-    if clip is None:
-        return polyline_points(lines)
-    keep, a, b = clip_segments(lines[:, :-1].reshape(-1, 3), lines[:, 1:].reshape(-1, 3), clip)
-    a, b = a[keep], b[keep]
+def clipped_polyline_points(lines: np.ndarray, clip: Clip | None, tolerance: float = 0.0) -> np.ndarray:
+    """Like :func:`polyline_points`, with every piece cut at ``clip`` (pieces outside it dropped), and
+    straight runs drawn as fewer pieces that stay within ``tolerance`` (scene units) of every point."""
+    a, b = simplified_segments(lines, tolerance)
+    if clip is not None:
+        keep, a, b = clip_segments(a, b, clip)
+        a, b = a[keep], b[keep]
     return np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b], axis=1).reshape(-1, 3)
+
+
+def half_a_pixel() -> float:
+    """Half a pixel of the frame being rendered, in scene units: how far a drawn line may stray."""
+    return 0.5 * config.frame_width / config.pixel_width
 
 
 def _inside(points: np.ndarray, clip: Clip | None, margin: float = 0.0) -> np.ndarray:
@@ -277,8 +285,9 @@ class WarpedPlane(VGroup):
         if view is not None:
             self.view = view
         scene_grid = self.view(grid)
-        self.interior.set_points(clipped_polyline_points(scene_grid[self.interior_rows], self.clip))
-        self.border.set_points(clipped_polyline_points(scene_grid[self.border_rows], self.clip))
+        tolerance = half_a_pixel()
+        self.interior.set_points(clipped_polyline_points(scene_grid[self.interior_rows], self.clip, tolerance))
+        self.border.set_points(clipped_polyline_points(scene_grid[self.border_rows], self.clip, tolerance))
         if self.axes is not None:
             shown = getattr(self.view, "shows_axes", True)
             lines = self._axis_lines(grid.shape[-1]) if shown else np.zeros((0, 2, 3))
@@ -323,7 +332,8 @@ class CarriedLines(VMobject):
         self.grid_state, self.points_state = grid, points
         if view is not None:
             self.view = view
-        self.set_points(clipped_polyline_points(self.view(grid), self.clip) if len(grid) else np.zeros((0, 3)))
+        lines = self.view(grid)
+        self.set_points(clipped_polyline_points(lines, self.clip, half_a_pixel()) if len(grid) else np.zeros((0, 3)))
         return self
 
 

@@ -17,6 +17,12 @@ from dataclasses import dataclass
 
 from manim import MathTex, MathTypst, Text, VMobject
 
+from nnexplain.mobjects.cairo_paths import clear_path_first
+from nnexplain.mobjects.image_overlay import composite_only_where_drawn
+
+clear_path_first()  # see nnexplain.mobjects.cairo_paths: frames depend on the scene's state, not its history
+composite_only_where_drawn()  # see nnexplain.mobjects.image_overlay: the same frames, far fewer pixels composited
+
 __all__ = ["Theme", "formula", "label", "fmt_count", "fmt_percent", "fmt_fixed", "subscript", "typst_matrix"]
 
 _SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
@@ -56,7 +62,9 @@ def formula(typst: str, theme: Theme, size: float = 36, tex: str | None = None, 
     """A formula from Typst source (or LaTeX, when asked for and available)."""
     if tex is not None and os.environ.get("NNEXPLAIN_TEX") == "1" and shutil.which("latex"):
         return _drop_svg_sources(MathTex(tex, font_size=size, color=color or theme.text))
-    return _drop_svg_sources(MathTypst(typst, font_size=size, color=color or theme.text))
+    # No SVG cache: manim 0.22 gives a cached MathTypst its strokes (fraction bars) at the SVG's raw width, a
+    # fresh one at a width scaled to its size, so a formula drawn twice in a process would not look the same.
+    return _drop_svg_sources(MathTypst(typst, font_size=size, color=color or theme.text, use_svg_cache=False))
 
 
 def fmt_count(value: int) -> str:

@@ -25,6 +25,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Animation, Arrow, Create, Dot, FadeIn, FadeOut, Line, VGroup
 
 from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number, paragraph
+from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.landscape import GradientFan, LandscapePlot, PathSweep
 from nnexplain.mobjects.style import fmt_count, label
 from nnexplain.run.landscape import read_landscape
@@ -142,18 +143,20 @@ class Descent(RunScene):
         )
         self.clear_caption()
         epochs, own, under = self.landscape.epochs, self.landscape["path.loss"], self.landscape["path.surface_loss"]
-        rows = VGroup(
-            label("epoch 0", self.theme, 26, weight="BOLD"),
-            label("loss of the snapshot: 0.0000", self.theme, 20),
-            label("surface under it on the plane: 0.0000", self.theme, 20, self.theme.muted),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.18).move_to([self.column_left, 1.6, 0], aligned_edge=UP + LEFT)
+        styles = [(26, None, "BOLD"), (20, None, "NORMAL"), (20, self.theme.muted, "NORMAL")]
+
+        def texts(index: int) -> tuple[str, str, str]:
+            return (f"epoch {epochs[index]:,}", f"loss of the snapshot: {own[index]:.4f}", f"surface under it on the plane: {under[index]:.4f}")
+
+        # The rows change inside the sweep: glyph slots and a fixed anchor each (see nnexplain.mobjects.slot_text).
+        longest = [max(column, key=len) for column in zip(*(texts(i) for i in range(len(epochs))))]
+        rows = VGroup(*[SlotText(label(text, self.theme, *style), edge=UP + LEFT) for text, style in zip(longest, styles)])
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.18).move_to([self.column_left, 1.6, 0], aligned_edge=UP + LEFT)
         self.add(rows)
 
         def show(index: int) -> None:
-            texts = (f"epoch {epochs[index]:,}", f"loss of the snapshot: {own[index]:.4f}", f"surface under it on the plane: {under[index]:.4f}")
-            for row, text, size, color, weight in zip(rows, texts, (26, 20, 20), (None, None, self.theme.muted), ("BOLD", "NORMAL", "NORMAL")):
-                corner = row.get_corner(UP + LEFT)
-                row.become(label(text, self.theme, size, color, weight)).move_to(corner, aligned_edge=UP + LEFT)
+            for row, text, style in zip(rows, texts(index), styles):
+                row.show(label(text, self.theme, *style))
 
         show(0)
         # The rows change inside the sweep's callback; animating them too makes manim redraw them every frame.

@@ -122,7 +122,7 @@ class LinearCollapse(PlaneStory):
         self.clock.settle("detail")
         boundary = self.decision_lines()
         self.add(boundary)
-        back = "Undo the layers: in the input\nplane it is a straight line too,\nso the spiral stays tangled."
+        back = "Undo the layers: in the input\nplane it is a straight line too,\nwhatever the data."
         self.play(FadeOut(overlay), *self.caption("detail", self.detail(back), back), run_time=0.6)
         self.rewind(boundary)
         self.play(

@@ -24,6 +24,7 @@ from nnexplain.geometry.softmax import SoftmaxSteps, nudged, one_hot, pick_confi
 from nnexplain.mobjects.charts import SignedBars
 from nnexplain.mobjects.heatmap import Heatmap, Playback, grey_rgba
 from nnexplain.mobjects.style import fmt_fixed, label
+from nnexplain.mobjects.slot_text import SlotText, glyph_count
 from nnexplain.scenes.base.captioned import CaptionedScene
 
 DIGIT_CENTRE = np.array([-5.3, 0.35, 0])
@@ -166,14 +167,14 @@ class Softmax(CaptionedScene):
         show(0.0)
         top = steps.logits[steps.winner] - steps.logits[k] + self.nudge
         notes = [label(f"logit of {self.names[k]} nudged up by {d:.1f}", self.theme, 18, self.theme.highlight).move_to([0, ZERO_Y - 0.8, 0]) for d in np.arange(0, top + 0.05, 0.1)]
-        note = notes[0].copy()
+        note = SlotText(notes[0].copy(), slots=max(map(glyph_count, notes)))  # changes inside the nudge: see nnexplain.mobjects.slot_text
         leaving = [FadeOut(m) for m in (self.values, self.chart, self.stage, self.digit_parts) if m is not None]
         self.say("Why not just take the largest? The argmax has no slope to learn from.", *leaving, FadeIn(left), FadeIn(right), FadeIn(headings), FadeIn(note), run_time=self.t(0.8))
 
         def nudge(t: float) -> None:
             delta = top * np.sin(np.pi * t)
             show(delta)
-            note.become(notes[min(int(round(delta / 0.1)), len(notes) - 1)])
+            note.show(notes[min(int(round(delta / 0.1)), len(notes) - 1)], placed=True)
 
         self.play(Playback(VGroup(left, right, note), nudge, run_time=self.t(5.0)))
         self.say("Softmax moves smoothly as a logit moves, so training can tell which way to push it.")

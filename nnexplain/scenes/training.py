@@ -324,8 +324,8 @@ class Training(CaptionedScene):
 
     def epoch_to(self, epoch: int) -> list:
         """An animation switching the epoch over the panel to ``epoch`` halfway through."""
-        before, after = self.epoch_label.value.copy(), str(int(epoch))
-        return [Playback(self.epoch_label, lambda t: self.epoch_label.value.become(before) if t < 0.5 else self.epoch_label.set_value(after))]
+        before, after = self.epoch_label.text, str(int(epoch))
+        return [Playback(self.epoch_label, lambda t: self.epoch_label.set_value(before if t < 0.5 else after))]
 
     def chart(self, y_range, y: float, title: str, percent: bool, x_title: str = "") -> LineChart:
         chart = LineChart((0, float(max(self.epochs[-1], 1))), y_range, self.theme, CHART_WIDTH, CHART_HEIGHT, percent=percent, title=title, x_title=x_title, size=15)

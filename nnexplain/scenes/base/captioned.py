@@ -61,7 +61,7 @@ class CaptionedScene(RunScene):
         swaps = [FadeIn(new)] + ([FadeOut(self.caption)] if self.caption is not None else [])
         self.play(*swaps, *animations, run_time=run_time)
         self.caption = new
-        self._caption_since = self.time
+        self._caption_since = self.script_time
         self._caption_words = len(text.split())
 
     def beat(self, name: str, note: str | None = None, loop: bool = False) -> None:
@@ -72,7 +72,7 @@ class CaptionedScene(RunScene):
 
     def hold(self, extra: float = 0.0) -> None:
         """Wait until the caption has been up long enough to read, then ``extra`` seconds more."""
-        remaining = self._caption_words * self.reading_seconds_per_word - (self.time - self._caption_since)
+        remaining = self._caption_words * self.reading_seconds_per_word - (self.script_time - self._caption_since)
         seconds = max(remaining, 0.0) + extra
         if seconds > 0.01:
             self.wait(seconds)

@@ -60,7 +60,7 @@ class CaptionClock:
 
     @property
     def now(self) -> float:
-        return float(self.scene.renderer.time)
+        return float(self.scene.script_time)  # not renderer.time: see RunSceneMixin.script_time
 
     def remaining(self, slot: str) -> float:
         record = self.current.get(slot)

@@ -16,6 +16,12 @@ manim section, so ``--sections`` can cut one clip per beat and a slide deck can
 pause at each. A beat carries a speaker note written from the run's facts (the
 scene passes its own, or :meth:`RunSceneMixin.beat_note` writes one) and says
 whether its clip is meant to loop (a spinning view).
+
+Scenes that time anything (how long a caption has been up) read
+:attr:`RunSceneMixin.script_time`, the sum of the run times played so far. manim's
+own clock counts drawn frames when rendering but run times when skipping, so a
+decision taken from it could differ between a whole render and one cut into
+parts (:mod:`nnexplain.app.split`), and the parts would not join up.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ class RunSceneMixin:
     runs: SceneRuns | None = None
     run: Run  # the main run, set in setup()
     beat_log: list[Beat]  # the beats so far, set in setup()
+    script_time: float = 0.0  # seconds of storyboard played so far, the same whether frames are drawn or skipped
 
     def bind(self, runs: SceneRuns) -> "RunSceneMixin":
         """Hand the scene the runs it draws; call before ``render()``."""
@@ -63,7 +70,12 @@ class RunSceneMixin:
             )
         self.run = self.runs.main
         self.beat_log: list[Beat] = []
+        self.script_time = 0.0
         self.show_unfinished()
+
+    def play(self, *args, **kwargs) -> None:
+        super().play(*args, **kwargs)
+        self.script_time += self.duration  # the run time manim compiled for this play (a wait's too)
 
     def show_unfinished(self) -> None:
         """A run that did not complete is never drawn as if it had: a note stays on screen throughout."""

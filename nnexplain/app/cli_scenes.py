@@ -1,0 +1,125 @@
+"""The commands that draw scenes: render (one scene, or all), preview and slides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from nnexplain.app.cli_common import default_run, quality_option, resolution, scene_options, user_errors
+from nnexplain.app.options import FORMATS
+from nnexplain.errors import NnexplainError
+
+__all__ = ["render", "preview", "slides"]
+
+
+@click.command()
+@click.argument("scene")
+@scene_options
+@quality_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mp4", show_default=True)
+@click.option("--fps", type=click.IntRange(1, 240), help="Frames per second [the quality's].")
+@click.option("--resolution", callback=resolution, help="WIDTHxHEIGHT, e.g. 1280x720 [the quality's].")
+@click.option("--transparent", is_flag=True, help="Transparent background (webm: VP9 with alpha; png).")
+@click.option("--sections", is_flag=True, help="Also write one clip per teaching beat.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes: for one scene, ranges of its animations rendered at once and joined; for `all`, scenes at once [as many as cores where splitting pays, else 1].")
+@click.option("--no-cache", is_flag=True, help="Draw everything again, ignoring (and not filling) the render cache.")
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True, help="Where ranges render: this machine's processes, or a Ray cluster (needs nnexplain[ray]).")
+@click.option("--address", help="The Ray cluster to join, e.g. ray://head:10001 or auto [a local cluster started for this render].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"), show_default=True)
+@user_errors
+def render(scene, run_dir, further, quality, fmt, fps, resolution, transparent, sections, jobs, no_cache, backend, address, out) -> None:
+    """Render SCENE (or `all`) into --out; the last line printed is the output file."""
+    from nnexplain.app.options import RenderOptions
+    from nnexplain.app.render import default_jobs
+    from nnexplain.app.render_cache import RenderCache
+
+    options = RenderOptions(quality, fmt, fps, resolution, transparent, sections)
+    if address and backend != "ray":
+        raise NnexplainError("--address names a Ray cluster; add --backend ray")
+    if backend == "ray":
+        from nnexplain.app.ray_backend import require_ray
+
+        require_ray()
+    cache = None if no_cache else RenderCache()
+    if scene == "all":
+        if run_dir is not None or further:
+            raise NnexplainError("render all draws each scene's default runs; drop --run and --with, or render one scene with them")
+        from nnexplain.app.render_all import render_all
+
+        for path in render_all(options, out, jobs or default_jobs(options), default_run, cache, backend, address):
+            click.echo(str(path))
+        return
+    from nnexplain.app.render import render_scene
+
+    info, runs = _scene_and_runs(scene, run_dir, further)
+    note = lambda text: click.echo(f"nnexplain: {text}", err=True)  # noqa: E731
+    result = render_scene(info, runs, options, out, jobs=jobs or default_jobs(options), cache=cache, backend=backend, address=address, note=note)
+    for clip in result.sections:
+        click.echo(str(clip))
+    click.echo(str(result.path))
+
+
+def _scene_and_runs(scene: str, run_dir: Path | None, further: dict[str, Path]):
+    from nnexplain.app.catalog import get_scene
+    from nnexplain.app.runs import resolve_runs
+
+    info = get_scene(scene)
+    return info, resolve_runs(info, run_dir, further, default_run=default_run)
+
+
+@click.command()
+@click.argument("scene")
+@scene_options
+@click.option("--width", type=click.IntRange(160, 1920), default=480, show_default=True, help="Width of each frame on the sheet.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The contact sheet, FILE.png.")
+@user_errors
+def preview(scene, run_dir, further, width, out) -> None:
+    """A contact sheet of SCENE: the last frame of every teaching beat."""
+    from nnexplain.app.export import write_contact_sheet
+
+    if out.suffix.lower() != ".png":
+        raise NnexplainError(f"--out {out} must be a .png file")
+    info, runs = _scene_and_runs(scene, run_dir, further)
+    click.echo(str(write_contact_sheet(info, runs, width - width % 2, out)))
+
+
+@click.command()
+@click.argument("scenes", nargs=-1, required=True, metavar="SCENE [SCENE ...]")
+@click.option(
+    "--run", "run_values", multiple=True, metavar="[SCENE=]DIR",
+    help="A scene's run, e.g. --run neurons=runs/mnist (plain DIR when the deck has one scene); repeatable [each scene's default].",
+)
+@click.option(
+    "--with", "with_values", multiple=True, metavar="[SCENE:]ROLE=DIR",
+    help="A further run, e.g. --with relu-sine:linear=runs/lin (ROLE=DIR: every scene in the deck that reads ROLE).",
+)
+@quality_option
+@click.option("--format", "fmt", type=click.Choice(["html", "pptx"]), default="html", show_default=True)
+@click.option("--one-file", is_flag=True, help="HTML in one self-contained file: reveal.js and the clips inlined.")
+@click.option("--name", help="File name of the deck [the scene's, or `lecture` for several].")
+@click.option("--jobs", type=click.IntRange(min=1), help="Scenes rendered at once [as many as cores].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the deck.")
+@user_errors
+def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out) -> None:
+    """One deck of SCENE [SCENE ...], in that order, pausing at every beat, with speaker notes.
+
+    HTML decks (reveal.js, shipped with nnexplain) and PowerPoint decks work with no
+    network. Needs nnexplain[slides].
+    """
+    import os
+
+    from nnexplain.app.catalog import get_scene
+    from nnexplain.app.runs import resolve_runs
+    from nnexplain.app.slides import DeckPart, assign_runs, check_deck_format, require_slides, write_deck
+
+    require_slides(fmt)
+    check_deck_format(fmt, one_file)
+    infos = [get_scene(scene) for scene in scenes]
+    given = assign_runs(list(scenes), run_values, with_values)
+    parts = [DeckPart(info, resolve_runs(info, *given[info.name], default_run=default_run)) for info in infos]
+    jobs = jobs or min(os.cpu_count() or 1, len(parts))
+    from nnexplain.app.options import RenderOptions
+
+    deck = write_deck(parts, RenderOptions(quality=quality), out, name or (scenes[0] if len(scenes) == 1 else "lecture"), fmt, one_file, jobs)
+    click.echo(str(deck))

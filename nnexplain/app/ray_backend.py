@@ -1,0 +1,88 @@
+"""Ranges of a scene rendered on a Ray cluster: ``nnexplain render SCENE --backend ray [--address ADDR]``.
+
+The unit of work is one range of one scene (:func:`nnexplain.app.split.render_part`).
+Workers need only nnexplain installed, no shared file system: the run directories
+travel to them as tar archives through Ray's object store, and each range's partial
+movie files come back the same way, as bytes. Without an address, Ray starts a local
+cluster on this machine; with one (``--address ray://head:10001`` or ``auto``) it
+joins that cluster. It needs the optional extra: ``pip install 'nnexplain[ray]'``.
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import tempfile
+from pathlib import Path
+
+from nnexplain.app.catalog import SceneInfo
+from nnexplain.app.options import RenderOptions
+from nnexplain.app.split import Part, Plan, render_part
+from nnexplain.errors import NnexplainError
+from nnexplain.run import load_run
+from nnexplain.scenes.base.runs import SceneRuns
+
+__all__ = ["require_ray", "render_parts_on_ray", "pack_directory", "unpack_directory"]
+
+
+def require_ray():
+    try:
+        import ray
+    except ImportError:
+        raise NnexplainError("--backend ray needs the optional extra: pip install 'nnexplain[ray]'") from None
+    return ray
+
+
+def pack_directory(path: Path) -> bytes:
+    """A run directory as an uncompressed tar archive (safetensors compress poorly)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        archive.add(path, arcname="run")
+    return buffer.getvalue()
+
+
+def unpack_directory(data: bytes, into: Path) -> Path:
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r") as archive:
+        archive.extractall(into, filter="data")  # no absolute paths, no links out
+    return into / "run"
+
+
+def _render_range(info: SceneInfo, roles: list[str], options: RenderOptions, plan: Plan, span: tuple[int, int], scene_class, *packed: bytes):
+    """On a worker: unpack the runs (``packed``, one per role), render the range, return its files' names and bytes."""
+    with tempfile.TemporaryDirectory(prefix="nnexplain-ray-") as scratch:
+        scratch = Path(scratch)
+        paths = {role: unpack_directory(data, scratch / role) for role, data in zip(roles, packed)}
+        runs = SceneRuns(load_run(paths.pop("main")), {role: load_run(path) for role, path in paths.items()})
+        part = render_part(info, runs, options, span, plan, scratch / "media", scratch / "part", scene_class)
+        return [(file.name, file.read_bytes()) for file in part.files]
+
+
+def render_parts_on_ray(
+    info: SceneInfo,
+    runs: SceneRuns,
+    options: RenderOptions,
+    plan: Plan,
+    spans: list[tuple[int, int]],
+    out: Path,
+    scene_class: type | None = None,
+    address: str | None = None,
+) -> list[Part]:
+    ray = require_ray()
+    if not ray.is_initialized():
+        ray.init(address=address, log_to_driver=False, include_dashboard=False, configure_logging=False)
+    packed = {"main": pack_directory(runs.main.path), **{role: pack_directory(run.path) for role, run in runs.further.items()}}
+    roles = list(packed)
+    shared = [ray.put(packed[role]) for role in roles]  # once into the object store, read by every task
+    task = ray.remote(num_cpus=1)(_render_range)
+    # Refs passed as top-level arguments are resolved into bytes on the worker.
+    refs = [task.remote(info, roles, options, plan, span, scene_class, *shared) for span in spans]
+    parts = []
+    for span, files in zip(spans, ray.get(refs)):
+        folder = out / f"part-{span[0]}"
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, data in files:
+            (folder / name).write_bytes(data)
+            paths.append(folder / name)
+        parts.append(Part(span[0], span[1], tuple(paths)))
+    return parts

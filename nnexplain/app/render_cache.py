@@ -1,0 +1,213 @@
+"""Rendered parts of scenes, kept to be reused: a re-render with nothing changed draws nothing.
+
+A part is a contiguous range of a scene's animations as partial movie files
+(:mod:`nnexplain.app.split`). Parts are filed under a *scene key*, a SHA-256 of
+everything that decides the pixels:
+
+- nnexplain's source code, and the source file of the scene's class when it is your own;
+- the scene and its class (subclass attributes such as ``step_seconds`` live in that source);
+- every run it draws, main and further, hashed by content (file names and bytes), not path;
+- the render options that reach manim (size, rate, format, codec, transparency);
+- the versions of manim and PyAV.
+
+Under the key sit the scene's plan (its animations and beats), one folder per
+range, whose ``part.json`` (written last) lists each file with its SHA-256, and the
+joined result (``final/``, the video and its sections, listed the same way): a
+re-render with nothing changed copies that, without even importing manim. A part or
+result whose files do not match their checksums is removed and drawn again, never used. Any code change
+gives a new key, so every part of every scene is drawn again: the key cannot tell
+which beats a change touches. The cache lives in ``CACHE/renders`` and is kept under
+``$NNEXPLAIN_RENDER_CACHE_MB`` (default 2048) by removing the least recently used parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import shutil
+from pathlib import Path
+
+from nnexplain.app.cache import cache_dir
+from nnexplain.app.catalog import SceneInfo
+from nnexplain.app.options import RenderOptions
+from nnexplain.app.split import Part, Plan
+from nnexplain.run.directory import atomic_write
+from nnexplain.scenes.base.runs import SceneRuns
+
+__all__ = ["RenderCache", "scene_key"]
+
+PACKAGE = Path(__file__).resolve().parent.parent
+DEFAULT_CAP_MB = 2048
+_source_hash: str | None = None
+_run_hashes: dict[tuple, str] = {}
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _package_hash() -> str:
+    global _source_hash
+    if _source_hash is None:
+        digest = hashlib.sha256()
+        for path in sorted(PACKAGE.rglob("*.py")):
+            digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
+        _source_hash = digest.hexdigest()
+    return _source_hash
+
+
+def run_hash(path: Path) -> str:
+    """The content of a run directory: every file's relative name and bytes."""
+    files = sorted(p for p in Path(path).rglob("*") if p.is_file())
+    stamp = (str(Path(path).resolve()), tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
+    if stamp not in _run_hashes:
+        digest = hashlib.sha256()
+        for file in files:
+            digest.update(str(file.relative_to(path)).encode() + b"\0" + _file_hash(file).encode())
+        _run_hashes[stamp] = digest.hexdigest()
+    return _run_hashes[stamp]
+
+
+def scene_key(info: SceneInfo, runs: SceneRuns, options: RenderOptions, scene_class: type | None = None) -> str:
+    from importlib.metadata import version
+
+    if scene_class is None:  # a built-in scene: its code is nnexplain's, hashed below
+        module, name, own = info.module, info.class_name, ""
+    else:
+        module_file = Path(inspect.getfile(scene_class)).resolve()
+        own = "" if PACKAGE in module_file.parents else _file_hash(module_file)  # your own scene's file
+        module, name = scene_class.__module__, scene_class.__qualname__
+    settings = options.manim_config(Path("."))
+    settings.pop("media_dir")
+    facts = {
+        "nnexplain": _package_hash(),
+        "scene": [info.name, module, name, own],
+        "runs": {"main": run_hash(runs.main.path), **{role: run_hash(run.path) for role, run in sorted(runs.further.items())}},
+        "options": settings,
+        "versions": [version("manim"), version("av")],
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:40]
+
+
+class RenderCache:
+    def __init__(self, root: Path | None = None, cap_mb: int | None = None):
+        self.root = Path(root) if root else cache_dir() / "renders"
+        self.cap = (cap_mb if cap_mb is not None else int(os.environ.get("NNEXPLAIN_RENDER_CACHE_MB", DEFAULT_CAP_MB))) << 20
+
+    # --- plans ---------------------------------------------------------------------------------
+
+    def plan(self, key: str) -> Plan | None:
+        try:
+            data = json.loads((self.root / key / "plan.json").read_text())
+            return Plan(tuple(data["durations"]), tuple((name, size) for name, size in data["beats"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def store_plan(self, key: str, plan: Plan) -> None:
+        atomic_write(self.root / key / "plan.json", json.dumps({"durations": plan.durations, "beats": plan.beats}).encode())
+
+    # --- parts ---------------------------------------------------------------------------------
+
+    def parts(self, key: str) -> dict[tuple[int, int], Part]:
+        """Every intact cached part of scene ``key``, by its range (corrupt ones are removed)."""
+        found = {}
+        for folder in (self.root / key / "parts").glob("*-*"):
+            part = self._load(folder)
+            if part is not None:
+                found[part.start, part.stop] = part
+        return found
+
+    @staticmethod
+    def chain(parts: dict[tuple[int, int], Part], count: int) -> list[Part] | None:
+        """Parts that cover animations 0 to ``count`` end to end (the longest at each step), if they do."""
+        by_start: dict[int, list[Part]] = {}
+        for part in parts.values():
+            by_start.setdefault(part.start, []).append(part)
+        chain, at = [], 0
+        while at < count and at in by_start:
+            part = max(by_start[at], key=lambda p: p.stop)
+            chain.append(part)
+            at = part.stop
+        return chain if at == count else None
+
+    def _load(self, folder: Path) -> Part | None:
+        try:
+            data = json.loads((folder / "part.json").read_text())
+            files = [folder / name for name in data["files"]]
+            if any(_file_hash(file) != digest for file, digest in zip(files, data["sha256"])) or len(files) != len(data["sha256"]):
+                raise ValueError("a file does not match its checksum")
+        except (OSError, ValueError, KeyError, TypeError):
+            shutil.rmtree(folder, ignore_errors=True)  # corrupt or half written: drawn again, never joined
+            return None
+        os.utime(folder / "part.json")  # recently used
+        return Part(int(data["start"]), int(data["stop"]), tuple(files))
+
+    def store_part(self, key: str, part: Part) -> Part:
+        folder = self.root / key / "parts" / f"{part.start:05d}-{part.stop:05d}"
+        staging = folder.with_name(f".{folder.name}.{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        names = []
+        for file in part.files:
+            shutil.copyfile(file, staging / file.name)
+            names.append(file.name)
+        manifest = {"start": part.start, "stop": part.stop, "files": names, "sha256": [_file_hash(staging / n) for n in names]}
+        atomic_write(staging / "part.json", json.dumps(manifest).encode())
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(staging, folder)
+        self.evict()
+        return Part(part.start, part.stop, tuple(folder / name for name in names))
+
+    # --- joined results ---------------------------------------------------------------------------
+
+    def final(self, key: str) -> tuple[Path, list[Path]] | None:
+        """The joined video and its sections (in order) for ``key``, when cached and intact."""
+        folder = self.root / key / "final"
+        try:
+            data = json.loads((folder / "final.json").read_text())
+            files = [folder / name for name in data["files"]]
+            if len(files) != len(data["sha256"]) or any(_file_hash(f) != d for f, d in zip(files, data["sha256"])):
+                raise ValueError("a file does not match its checksum")
+        except (OSError, ValueError, KeyError, TypeError):
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        os.utime(folder / "final.json")
+        return files[0], files[1:]
+
+    def store_final(self, key: str, video: Path, sections: list[Path]) -> None:
+        folder = self.root / key / "final"
+        staging = folder.with_name(f".final.{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        (staging / "sections").mkdir(parents=True)
+        names = [video.name] + [f"sections/{section.name}" for section in sections]
+        for source, name in zip([video, *sections], names):
+            shutil.copyfile(source, staging / name)
+        data = {"files": names, "sha256": [_file_hash(staging / name) for name in names]}
+        atomic_write(staging / "final.json", json.dumps(data).encode())
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(staging, folder)
+        self.evict()
+
+    def evict(self) -> None:
+        """Remove least recently used parts until the cache fits its cap."""
+        parts = []
+        for manifest in [*self.root.glob("*/parts/*/part.json"), *self.root.glob("*/final/final.json")]:
+            folder = manifest.parent
+            size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+            parts.append((manifest.stat().st_mtime, size, folder))
+        total = sum(size for _, size, _ in parts)
+        for _, size, folder in sorted(parts):
+            if total <= self.cap:
+                break
+            shutil.rmtree(folder, ignore_errors=True)
+            total -= size
+
+    def size(self) -> int:
+        return sum(f.stat().st_size for f in self.root.rglob("*") if f.is_file()) if self.root.exists() else 0
+

@@ -1,0 +1,61 @@
+"""Compositing images only where they have pixels gives manim's own frames, byte for byte."""
+
+import numpy as np
+import pytest
+from manim import Camera, ImageMobject, Square, tempconfig
+
+import nnexplain.mobjects.style  # noqa: F401  (installs the patch)
+from conftest import DATA
+from nnexplain.run import load_run
+
+
+def _weight_images():
+    """The first layer's weight images of a real run, as the scene shows them: rotated, overlapping, cut by the frame."""
+    weights = load_run(DATA / "mnist-sigmoid").params()[0][0]
+    images = []
+    for unit, (x, y, angle, scale) in enumerate([(0, 0, 0, 2), (1.5, 0.5, 0.3, 3), (-7.5, 3.8, 0, 4), (6.5, -3.5, 1.0, 3), (0.2, 0.1, 0, 1)]):
+        values = weights[unit].reshape(28, 28)
+        level = np.uint8(np.clip(128 + 127 * values / np.abs(values).max(), 0, 255))
+        rgba = np.dstack([level, 255 - level, np.full_like(level, 90), np.where(np.abs(values) > 0.05, 255, 120).astype(np.uint8)])
+        image = ImageMobject(rgba).scale(scale).rotate(angle).move_to([x, y, 0])
+        images.append(image)
+    return images
+
+
+def _frame(mobjects, patched: bool) -> np.ndarray:
+    overlay = Camera.overlay_PIL_image
+    if not patched:
+        Camera.overlay_PIL_image = overlay.original
+    try:
+        camera = Camera()
+        camera.capture_mobjects(mobjects)
+        return camera.pixel_array.copy()
+    finally:
+        Camera.overlay_PIL_image = overlay
+
+
+@pytest.mark.parametrize("size", [(480, 270), (1920, 1080)])
+def test_frames_with_images_are_byte_for_byte_manims(size):
+    with tempconfig({"pixel_width": size[0], "pixel_height": size[1]}):
+        scene = [Square(2, fill_opacity=0.8, color="#4FA3F7"), *_weight_images()]
+        ours, manims = _frame(scene, True), _frame(scene, False)
+    assert ours.any() and np.array_equal(ours, manims)
+
+
+def test_the_check_can_fail(monkeypatch):
+    """A composite that misses the last row and column of each image's box is caught."""
+    from PIL import Image
+
+    def too_small(self, pixel_array, image):
+        if image.getbbox(alpha_only=True) is None:
+            return
+        left, top, right, bottom = image.getbbox(alpha_only=True)
+        box = (left, top, right - 1, bottom - 1)
+        region = pixel_array[box[1] : box[3], box[0] : box[2]]
+        region[:, :] = np.asarray(Image.alpha_composite(Image.fromarray(region, mode="RGBA"), image.crop(box)))
+
+    too_small.original = Camera.overlay_PIL_image.original
+    monkeypatch.setattr(Camera, "overlay_PIL_image", too_small)
+    with tempconfig({"pixel_width": 480, "pixel_height": 270}):
+        scene = _weight_images()
+        assert not np.array_equal(_frame(scene, True), _frame(scene, False))

@@ -1,0 +1,241 @@
+"""One scene rendered by several processes (or a Ray cluster), joined, and reused from the render cache.
+
+The oracle is a plain single-process render of the same scene, runs and options:
+every decoded frame must be equal to it, with zero tolerance.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from conftest import DATA, run_cli
+from frames import scene_runs
+from scene_state import first_difference, states_after_each_animation
+from test_cli import assert_user_error
+
+from nnexplain.app import render as render_module
+from nnexplain.app.catalog import SCENES, get_scene
+from nnexplain.app.options import RenderOptions
+from nnexplain.app.render import render_scene
+from nnexplain.app.render_cache import RenderCache
+from nnexplain.scenes import RunScene
+
+# Frames are compared at 256×144: at 160 pixels wide x264 (SIMD, one thread) encodes the very same
+# frames differently from run to run, one time in ten, so equal videos could not be asked for there.
+SMALL = RenderOptions(resolution=(256, 144), fps=3)
+FURTHER = {"relu-sine": {"linear": DATA / "sine-linear"}, "lift": {"contrast": DATA / "circles-2"}}
+MAIN = {
+    "neurons": "mnist-sigmoid", "fold": "spiral", "linear-collapse": "spiral-linear", "lift": "circles-3", "relu-sine": "sine-relu",
+    "relu-square": "square-relu-3", "hidden-features": "mnist-sigmoid", "training": "moons-overfit", "neuron-maps": "moons-overfit",
+    "softmax": "mnist-sigmoid", "chain-rule": "chain", "descent": "mnist-sigmoid", "backprop": "mnist-sigmoid",
+}
+
+
+def _runs(scene: str, run_dir: Path | None = None):
+    return scene_runs(get_scene(scene).load_class(), run_dir or DATA / MAIN[scene], **FURTHER.get(scene, {}))
+
+
+@pytest.fixture(scope="module")
+def landscape_run(tmp_path_factory):
+    """The mnist fixture, copied, with its landscape stored (descent reads one; the fixture stays as it is)."""
+    from nnexplain.app.landscape import ensure_landscape
+    from nnexplain.run import load_run
+
+    target = tmp_path_factory.mktemp("landscape") / "mnist-sigmoid"
+    shutil.copytree(DATA / "mnist-sigmoid", target)
+    ensure_landscape(load_run(target))
+    return target
+
+
+def test_every_scene_is_in_this_test():
+    assert sorted(MAIN) == sorted(SCENES)
+
+
+@pytest.mark.parametrize("scene", sorted(MAIN))
+def test_skipping_to_any_animation_leaves_the_scene_as_drawing_it_does(tmp_path, scene, request):
+    """The premise of a split render: after every animation, skipped or drawn, the same picture is set up."""
+    scene_class = get_scene(scene).load_class()
+    runs = _runs(scene, request.getfixturevalue("landscape_run") if scene == "descent" else None)
+    drawn = states_after_each_animation(scene_class, runs, tmp_path / "drawn", skip=False)
+    skipped = states_after_each_animation(scene_class, runs, tmp_path / "skipped", skip=True)
+    assert len(drawn) > 5
+    assert first_difference(drawn, skipped) is None, first_difference(drawn, skipped)
+
+
+def test_the_state_check_can_fail(tmp_path):
+    """A label moved a step per frame, not to where the animation says, ends elsewhere when skipped."""
+    runs = scene_runs(Creeping, DATA / "square-relu-3")
+    drawn = states_after_each_animation(Creeping, runs, tmp_path / "d", skip=False)
+    skipped = states_after_each_animation(Creeping, runs, tmp_path / "s", skip=True)
+    assert (first_difference(drawn, skipped) or "").startswith("after animation 0, Text #0 > VMobjectFromSVGPath: points differ")
+
+
+class Creeping(RunScene):
+    """A label that creeps right by a fixed step each time the animation updates it."""
+
+    def construct(self):
+        from manim import RIGHT, Text, UpdateFromAlphaFunc
+
+        label = Text("creep", font_size=30)
+        self.add(label)
+        self.beat("creep")
+        self.play(UpdateFromAlphaFunc(label, lambda mobject, alpha: mobject.shift(0.05 * RIGHT)), run_time=1)
+        self.play(UpdateFromAlphaFunc(label, lambda mobject, alpha: None), run_time=0.4)
+
+
+def _frames(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="rgba") for frame in container.decode(video=0)]
+
+
+def _assert_same_frames(one: Path, other: Path) -> None:
+    first, second = _frames(one), _frames(other)
+    assert len(first) == len(second) > 0
+    for index, (a, b) in enumerate(zip(first, second)):
+        assert np.array_equal(a, b), f"{other.name}: frame {index} differs"
+
+
+@pytest.mark.parametrize("scene", ["relu-square", "lift"])  # every scene: the state test above
+def test_a_split_render_has_exactly_the_frames_of_one_process(tmp_path, scene):
+    info, runs = get_scene(scene), _runs(scene)
+    whole = render_scene(info, runs, SMALL, tmp_path / "whole")
+    notes = []
+    parts = render_scene(info, runs, SMALL, tmp_path / "split", jobs=2, note=notes.append)
+    assert notes == []  # it really was split
+    _assert_same_frames(whole.path, parts.path)
+
+
+def test_sections_gif_and_transparent_webm_survive_the_split(tmp_path):
+    info, runs = get_scene("relu-square"), _runs("relu-square")
+    for options in (
+        RenderOptions(resolution=(256, 144), fps=3, sections=True),
+        RenderOptions(resolution=(256, 144), fps=3, fmt="webm", transparent=True),
+        RenderOptions(resolution=(256, 144), fps=3, fmt="gif"),
+    ):
+        whole = render_scene(info, runs, options, tmp_path / f"whole-{options.fmt}")
+        parts = render_scene(info, runs, options, tmp_path / f"split-{options.fmt}", jobs=3)
+        _assert_same_frames(whole.path, parts.path)
+        assert [p.name for p in parts.sections] == [p.name for p in whole.sections]
+        assert len(whole.sections) > 3 if options.sections else whole.sections == []
+        for one, other in zip(whole.sections, parts.sections):
+            _assert_same_frames(one, other)
+
+
+class Fickle(RunScene):
+    """A scene whose construct() differs from process to process: it must not be split."""
+
+    def construct(self):
+        from manim import RIGHT, Circle, Create, FadeOut
+
+        circle = Circle()
+        self.beat("one")
+        self.play(Create(circle), run_time=0.4)
+        self.beat("two")
+        for _ in range(1 + os.getpid() % 3):  # another process, another count
+            self.play(circle.animate.shift(0.1 * RIGHT), run_time=0.2)
+        self.beat("three")
+        self.play(FadeOut(circle), run_time=0.4)
+
+
+def test_a_scene_that_is_not_the_same_in_every_process_is_not_split(tmp_path):
+    from nnexplain.app.catalog import scene_info_of
+
+    info = scene_info_of(Fickle)
+    runs = scene_runs(Fickle, DATA / "square-relu-3")
+    notes = []
+    for attempt in range(3):  # the parts run in fresh processes: their pids rarely all agree with ours
+        result = render_scene(info, runs, SMALL, tmp_path / f"out{attempt}", jobs=3, note=notes.append, scene_class=Fickle)
+        assert result.path.is_file()
+        if notes:
+            break
+    assert notes and notes[0].startswith("rendered in one process, not split:")
+
+
+def test_a_rerender_with_nothing_changed_draws_nothing(tmp_path, monkeypatch):
+    info, runs = get_scene("relu-square"), _runs("relu-square")
+    cache = RenderCache(tmp_path / "cache")
+    first = render_scene(info, runs, SMALL, tmp_path / "first", jobs=2, cache=cache)
+    drawn = []
+    real = render_module.render_parts
+    monkeypatch.setattr(render_module, "render_parts", lambda *a, **k: drawn.extend(a[4]) or real(*a, **k))
+    monkeypatch.setattr(render_module, "record_whole", lambda *a, **k: pytest.fail("rendered the whole scene again"))
+    again = render_scene(info, runs, SMALL, tmp_path / "again", jobs=2, cache=cache)
+    assert first.path.read_bytes() == again.path.read_bytes()
+    single = render_scene(info, runs, SMALL, tmp_path / "single", cache=cache)  # the parts chain, whatever the split
+    assert single.path.read_bytes() == first.path.read_bytes() and drawn == []
+
+
+def test_other_options_or_runs_draw_again(tmp_path):
+    cache = RenderCache(tmp_path / "cache")
+    info = get_scene("relu-square")
+    runs = scene_runs(info.load_class(), DATA / "square-relu-3")
+    render_scene(info, runs, SMALL, tmp_path / "a", cache=cache)
+    render_scene(info, runs, RenderOptions(resolution=(160, 90), fps=6), tmp_path / "b", cache=cache)
+    assert len(list((tmp_path / "cache").iterdir())) == 2  # one scene key each
+
+
+def test_a_corrupt_cached_part_is_drawn_again_never_joined(tmp_path):
+    info, runs = get_scene("relu-square"), _runs("relu-square")
+    cache = RenderCache(tmp_path / "cache")
+    first = render_scene(info, runs, SMALL, tmp_path / "first", jobs=2, cache=cache)
+    victim = sorted((tmp_path / "cache").rglob("parts/*/*.mp4"))[3]
+    corrupted = victim.read_bytes()[:-100] + bytes(100)  # same size, other bytes
+    victim.write_bytes(corrupted)
+    (final,) = (tmp_path / "cache").rglob("final/*.mp4")
+    final.write_bytes(final.read_bytes()[:-1])  # the joined video is cut short too
+    drawn = []
+    real = render_module.render_parts
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render_module, "render_parts", lambda *a, **k: drawn.extend(a[4]) or real(*a, **k))
+        again = render_scene(info, runs, SMALL, tmp_path / "again", jobs=2, cache=cache)
+    _assert_same_frames(first.path, again.path)
+    assert len(drawn) == 1  # only the part with the bad file
+    assert victim.read_bytes() != corrupted  # drawn again and filed anew
+
+
+def test_the_cache_keeps_under_its_cap_by_dropping_the_oldest(tmp_path):
+    cache = RenderCache(tmp_path / "cache", cap_mb=0)
+    info = get_scene("relu-square")
+    runs = scene_runs(info.load_class(), DATA / "square-relu-3")
+    render_scene(info, runs, SMALL, tmp_path / "a", cache=cache)
+    assert list((tmp_path / "cache").rglob("part.json")) == []  # nothing fits in 0 MB
+
+
+def test_no_cache_leaves_no_cache(tmp_path):
+    result = run_cli(
+        "render", "relu-square", "--run", DATA / "square-relu-3", "--resolution", "160x90", "--fps", "5", "--no-cache",
+        "--out", tmp_path / "out", env={"NNEXPLAIN_CACHE": str(tmp_path / "cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "cache" / "renders").exists()
+
+
+def test_ray_without_the_extra_says_how_to_install(tmp_path):
+    blocker = tmp_path / "block" / "ray"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('not installed')")
+    result = run_cli(
+        "render", "relu-square", "--run", DATA / "square-relu-3", "--backend", "ray", "--out", tmp_path / "out",
+        env={"PYTHONPATH": str(blocker.parent)},
+    )
+    assert_user_error(result, "--backend ray needs the optional extra: pip install 'nnexplain[ray]'")
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'nnexplain[ray]')")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield ray
+    ray.shutdown()
+
+
+def test_a_real_local_ray_cluster_renders_the_same_video(tmp_path, ray_cluster):
+    assert ray_cluster.cluster_resources()["CPU"] == 2
+    info, runs = get_scene("relu-square"), _runs("relu-square")
+    local = render_scene(info, runs, SMALL, tmp_path / "local")
+    on_ray = render_scene(info, runs, SMALL, tmp_path / "ray", jobs=2, backend="ray")
+    _assert_same_frames(local.path, on_ray.path)
