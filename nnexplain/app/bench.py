@@ -232,7 +232,7 @@ def cache_figure(repeats: int, default_run: DefaultRun) -> dict:
         environment = {**os.environ, "NNEXPLAIN_CACHE": str(folder / "cache")}
 
         def render(out: str) -> None:
-            command = [sys.executable, "-m", "nnexplain.app.cli", "render", info.name, "--run", str(runs.main.path), "--out", str(folder / out)]
+            command = [str(Path(sys.executable).with_name("nnexplain")), "render", info.name, "--run", str(runs.main.path), "--out", str(folder / out)]
             subprocess.run(command, env=environment, check=True, capture_output=True)
 
         first = _timed(lambda: render("first"))
