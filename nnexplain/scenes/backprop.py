@@ -31,6 +31,7 @@ from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.mobjects.wishes import GradientEdges, WishArrows, WishRings, signed
+from nnexplain.scenes.base.paragraph_captions import ParagraphCaptions
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["Backprop"]
@@ -41,7 +42,7 @@ PIXEL_SIZE = 0.095
 SLOPES = {"sigmoid": "σ′(z) = a(1 − a)", "tanh": "tanh′(z) = 1 − a²", "relu": "ReLU′(z), 1 or 0"}
 
 
-class Backprop(RunScene):
+class Backprop(ParagraphCaptions, RunScene):
     scene_name = "backprop"
     step_seconds: ClassVar[float] = 1.0  # scales every beat
     probe_index: ClassVar[int | None] = None  # the walkthrough's digit; None: the first the network gets wrong
@@ -265,12 +266,7 @@ class Backprop(RunScene):
 
     def say(self, text: str, hold: float) -> None:
         caption = paragraph(text, self.theme, 13.4, size=19).move_to([0, -3.05, 0], aligned_edge=UP)
-        self.clear_caption()
-        self.play(Fade(caption), run_time=self.t(0.5))
-        self.caption = caption
-        self.wait(self.t(hold))
+        self.show_caption(caption, self.t(0.5), self.t(hold))
 
-    def clear_caption(self) -> None:
-        if self.caption is not None:
-            self.play(Fade(self.caption, out=True), run_time=self.t(0.3))
-            self.caption = None
+    def caption_fade_out_seconds(self) -> float:
+        return self.t(0.3)

@@ -27,6 +27,7 @@ from nnexplain.geometry.chain import NUDGE, chain_factors, chain_values, nudged_
 from nnexplain.mobjects.chain import ChainRow, ChainTree, ProductColumns, number, sup
 from nnexplain.mobjects.hinges import Fade, paragraph
 from nnexplain.mobjects.style import label
+from nnexplain.scenes.base.paragraph_captions import ParagraphCaptions
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["ChainRule"]
@@ -34,7 +35,7 @@ __all__ = ["ChainRule"]
 SLOPE_NAMES = {"sigmoid": "sigma'", "tanh": "tanh'", "relu": '"ReLU"\'', "identity": "1"}
 
 
-class ChainRule(RunScene):
+class ChainRule(ParagraphCaptions, RunScene):
     scene_name = "chain-rule"
     hold_seconds: ClassVar[float] = 1.0  # scales every pause
     example: ClassVar[int | None] = None  # a probe index; None: the example the network fits worst
@@ -220,15 +221,7 @@ class ChainRule(RunScene):
     def say(self, text: str, hold: float) -> None:
         """Replace the caption, then hold it ``hold`` × ``hold_seconds``."""
         caption = paragraph(text, self.theme, 8.0, size=20).move_to([self.caption_left, self.caption_top, 0], aligned_edge=UP + LEFT)
-        self.clear_caption()
-        self.play(Fade(caption), run_time=0.6)
-        self.caption = caption
-        self.wait(hold * self.hold_seconds)
-
-    def clear_caption(self) -> None:
-        if self.caption is not None:
-            self.play(Fade(self.caption, out=True), run_time=0.3)
-            self.caption = None
+        self.show_caption(caption, 0.6, hold * self.hold_seconds)
 
     def node_key(self, node) -> str:
         return next(key for key, value in self.tree.nodes.items() if value is node)

@@ -29,6 +29,7 @@ from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.landscape import GradientFan, LandscapePlot, PathSweep
 from nnexplain.mobjects.style import fmt_count, label
 from nnexplain.run.landscape import read_landscape
+from nnexplain.scenes.base.paragraph_captions import ParagraphCaptions
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["Descent"]
@@ -38,7 +39,7 @@ def _signed(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}".replace("-", "−")
 
 
-class Descent(RunScene):
+class Descent(ParagraphCaptions, RunScene):
     scene_name = "descent"
     hold_seconds: ClassVar[float] = 1.0  # scales every pause
     step_seconds: ClassVar[float] = 0.4  # per snapshot of the path
@@ -289,12 +290,4 @@ class Descent(RunScene):
     def say(self, text: str, hold: float, top: float = 1.6) -> None:
         caption = paragraph(text, self.theme, self.column_width, size=self.caption_size)
         caption.move_to([self.column_left, top, 0], aligned_edge=UP + LEFT)
-        self.clear_caption()
-        self.play(Fade(caption), run_time=0.6)
-        self.caption = caption
-        self.wait(hold * self.hold_seconds)
-
-    def clear_caption(self) -> None:
-        if self.caption is not None:
-            self.play(Fade(self.caption, out=True), run_time=0.3)
-            self.caption = None
+        self.show_caption(caption, 0.6, hold * self.hold_seconds)
