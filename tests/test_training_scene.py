@@ -126,3 +126,26 @@ def test_last_frame(request, fixture, tmp_path):
 
     frame = render_last_frame(Training, DATA / fixture, tmp_path)
     check_frame(f"training-{fixture}", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
+
+
+def test_why_report_the_error_rate_is_told_with_the_runs_own_accuracy():
+    """The reason is told in the run's numbers, read here straight from its history, not from the scene's code."""
+    import json
+
+    from nnexplain.scenes.training import Training
+
+    manifest = json.loads((DATA / "moons-overfit" / "manifest.json").read_text())
+    run = load_run(DATA / "moons-overfit")
+    val = np.array([np.nan if v is None else v for v in run.history.metric("val_acc")], dtype=float)
+    known = np.flatnonzero(np.isfinite(val))
+    late = known[-max(2, int(np.ceil(0.5 * len(known)))):]
+    train = np.asarray(run.history.metric("train_acc"), dtype=float)[late]
+    first, best = train[0], np.nanmax(train)
+    text = Training.why_error_rate(train)
+    assert manifest["recipe"] == "moons-overfit" and best > first
+    assert f"from {100 * first:.1f}% to at best {100 * best:.1f}%" in text
+    assert f"{(1 - first) / (1 - best):.1f} times fewer mistakes" in text
+    assert "99.5%" not in text
+    flat = Training.why_error_rate(np.array([0.9, 0.85, 0.9]))
+    assert "did not rise" in flat and "90.0% at first" in flat
+    assert "to none" in Training.why_error_rate(np.array([0.8, 1.0]))

@@ -217,7 +217,7 @@ class Training(CaptionedScene):
         note = label(f"the last {len(rows)} recorded epochs; zero errors drawn at {fmt_percent(floor, 2)}", self.theme, 16, self.theme.muted).move_to([COLUMN_X, 1.7, 0], aligned_edge=LEFT)
         leaving = [FadeOut(m) for m in (self.loss_chart, self.accuracy_chart, *self.curves.values(), getattr(self, "markers", None)) if m is not None]
         self.say("Error rate is one minus accuracy; here with the run's final validation accuracy.", *leaving, FadeIn(formula), run_time=self.t(0.8))
-        self.say("Why report it? From 99% to 99.5% accuracy, the accuracy barely moves, but the error halves.", FadeIn(note), FadeIn(left), FadeIn(right), FadeIn(drawn), self.key.animate.next_to(right.box, UP, buff=0.45, aligned_edge=RIGHT))
+        self.say(self.why_error_rate(accuracy["train_acc"]), FadeIn(note), FadeIn(left), FadeIn(right), FadeIn(drawn), self.key.animate.next_to(right.box, UP, buff=0.45, aligned_edge=RIGHT))
         self.error_charts = VGroup(left, right, drawn)
 
     # --- speaker notes (the numbers each beat draws) --------------------------
@@ -264,7 +264,23 @@ class Training(CaptionedScene):
 
     def error_rate_note(self) -> str:
         accuracy = self.metric["val_acc"][np.isfinite(self.metric["val_acc"])]
-        return f"Error rate = 1 − accuracy: {fmt_percent(accuracy[-1])} validation accuracy is a {fmt_percent(1 - accuracy[-1])} error rate. Near 100%, small accuracy gains halve the errors."
+        late = self.metric["train_acc"][late_epochs(self.history)]
+        return f"Error rate = 1 − accuracy: {fmt_percent(accuracy[-1])} validation accuracy is a {fmt_percent(1 - accuracy[-1])} error rate. " + self.why_error_rate(late)
+
+    @staticmethod
+    def why_error_rate(train_accuracy: np.ndarray) -> str:
+        """Why report the error rate, told with the run's training accuracy over the charted epochs (first, then best)."""
+        known = train_accuracy[np.isfinite(train_accuracy)]
+        first, best = float(known[0]), float(known.max())
+        if best <= first:
+            return f"Why report it? Mistakes are what a user meets. Here training accuracy did not rise over these epochs: {fmt_percent(first)} at first, {fmt_percent(best)} at best."
+        if best >= 1:
+            return f"Why report it? Training accuracy rises from {fmt_percent(first)} to 100%, {100 * (best - first):.1f} points; the error falls from {fmt_percent(1 - first)} to none."
+        return (
+            f"Why report it? Training accuracy rises from {fmt_percent(first)} to at best {fmt_percent(best)}, "
+            f"{100 * (best - first):.1f} points; the error falls from {fmt_percent(1 - first)} to {fmt_percent(1 - best)}: "
+            f"{(1 - first) / (1 - best):.1f} times fewer mistakes."
+        )
 
     # --- pieces ------------------------------------------------------------
 
