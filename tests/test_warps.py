@@ -179,7 +179,14 @@ def test_path_determinant_never_reaches_zero_3d(weight):
 
 @pytest.mark.parametrize(
     "weight",
-    [-np.eye(2), np.diag([1.0, -1.0]), np.array([[0.0, 1.0], [1.0, 0.0]]), np.diag([-1.0, -1.0, 1.0]), -np.eye(3)],
+    [
+        -np.eye(2),
+        np.diag([1.0, -1.0]),
+        np.array([[0.0, 1.0], [1.0, 0.0]]),
+        np.diag([-1.0, -1.0, 1.0]),
+        -np.eye(3),
+        np.array([[0.0, 1.0, 1e-6], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]),  # hypothesis: a mirror a hair off a half turn
+    ],
 )
 def test_path_handles_half_turns_and_mirrors(weight):
     _check_path(weight)

@@ -51,13 +51,13 @@ def _axis_angle(rotation: np.ndarray) -> tuple[np.ndarray, float]:
         return skew / np.linalg.norm(skew), angle
     if cosine > 0:  # the identity: any axis will do
         return np.array([0.0, 0.0, 1.0]), 0.0
-    # (Nearly) a half turn: R = 2·a·aᵀ − I, so the axis is the largest column of R + I.
-    symmetric = rotation + np.eye(3)
-    column = symmetric[:, np.argmax(np.linalg.norm(symmetric, axis=0))]
-    axis = column / np.linalg.norm(column)
-    if skew @ axis < 0:  # the skew part, small as it is, says which way round
-        axis = -axis
-    return axis, angle
+    # (Nearly) a half turn: the axis is the direction R leaves alone, the null vector of R − I. Read off
+    # R + I instead (exact only at a half turn), it was off by the tiny skew part, and R¹ missed R by as much.
+    axis = np.linalg.svd(rotation - np.eye(3))[2][-1]
+    along = skew @ axis / 2  # sin of the angle about this axis
+    if along < 0:  # the skew part, small as it is, says which way round
+        axis, along = -axis, -along
+    return axis, float(np.arctan2(along, cosine))
 
 
 def rotation_power(rotation: np.ndarray, t: float) -> np.ndarray:
