@@ -79,16 +79,23 @@ def slide_class(scene_class: type, output_folder: Path | None = None) -> type:
         super(Slide, self).__init__(*args, **{**folder, **kwargs})
 
     def next_section(self, name: str = "unnamed", *args, **kwargs):
-        # RunSceneMixin.beat() has just recorded the beat that starts here.
-        beat = self.beat_log[-1] if getattr(self, "beat_log", None) else None
+        # RunSceneMixin.beat() has just recorded the beat that starts here. A beat's note is its
+        # narration, complete only when the beat ends: the slide of the beat before (still
+        # manim-slides' current slide config) gets its note now.
+        beats = getattr(self, "beat_log", None) or []
+        beat = beats[-1] if beats else None
         if beat is None or beat.name != name:
             return Slide.next_slide(self, name, *args, **kwargs)
-        return Slide.next_slide(self, name, *args, notes=beat.note, loop=beat.loop, **kwargs)
+        if len(beats) > 1:
+            self._base_slide_config.notes = beats[-2].note
+        return Slide.next_slide(self, name, *args, loop=beat.loop, **kwargs)
 
     def render(self, *args, **kwargs):
         # Slide.render wraps Scene.render in config changes manim 0.22 rejects
         # (an infinite max_files_cached); caching is off in nnexplain renders anyway.
         Scene.render(self, *args, **kwargs)
+        if getattr(self, "beat_log", None):
+            self._base_slide_config.notes = self.beat_log[-1].note  # the last slide's, now its beat has ended
         self._save_slides(use_cache=False, flush_cache=False, skip_reversing=self.skip_reversing)
 
     attributes = {"__init__": __init__, "next_section": next_section, "render": render, "skip_reversing": True}

@@ -45,46 +45,23 @@ class ReluSine(HingeStory):
         self.shape = " → ".join(map(str, self.run.layers))
 
     def construct(self) -> None:
-        self.beat("data", note=self.data_note("Without an activation a network can only draw a line; with ReLU, hinges add up to the curve."))
+        self.beat("data")
+        self.say(self.data_note("Without an activation a network can only draw a line; with ReLU, hinges add up to the curve."))
         self.show_data(f"Fitting {self.formula} with\nand without ReLU", self.linear_sweep + self.relu_sweep)
-        self.beat("linear network", note=self.sweep_note(self.linear_run, self.linear_sweep))
+        self.beat("linear network")
         self.fit_linear()
-        self.beat("why a line", note=self.line_note())
+        self.beat("why a line")
         self.explain_line()
-        self.beat("relu network", note=self.relu_note())
+        self.beat("relu network")
         self.introduce_relu()
-        self.beat("training", note=self.sweep_note(self.run, self.relu_sweep))
+        self.beat("training")
         self.train_relu()
-        self.beat("adding up", note=self.adding_note())
+        self.beat("adding up")
         self.add_up_hinges()
-        self.beat("final error", note=self.error_note())
+        self.beat("final error")
         self.show_error()
-        self.finish()
 
-    # Speaker notes ----------------------------------------------------------
-
-    def line_note(self) -> str:
-        slope, intercept = linear_map(self.linear_run.params(self.linear_sweep[-1].epoch))
-        error, _ = max_fit_error(self.linear_run, self.linear_sweep[-1].epoch)
-        return f"The layers multiply out to one line, y = {slope:.2f}·x {'−' if intercept < 0 else '+'} {abs(intercept):.2f}; it misses {self.formula} by up to {error:.3f}."
-
-    def relu_note(self) -> str:
-        return f"Same sizes, {self.shape}, with ReLU: each of the {len(self.hinges.units)} units of its last hidden layer adds one hinge."
-
-    def adding_note(self) -> str:
-        silent = silent_units(self.hinges)
-        dead = f" {len(silent)} of the {len(self.hinges.units)} units stay at 0 everywhere here: dead units, they add nothing." if silent else ""
-        return f"Start at the output bias, {self.hinges.output_bias:.3f}, and add the units one at a time; the sum is the network's output.{dead}"
-
-    def error_note(self) -> str:
-        error, whole = max_fit_error(self.run, self.hinges.epoch)
-        kinks = output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)
-        pieces, slivers = straight_pieces(kinks, self.domain)
-        text = f"Largest error{'' if whole else ' at the data'} {error:.3f}, with {len(kinks)} kinks: {pieces} straight pieces"
-        text += f", {slivers} of them slivers." if slivers else "."
-        if self.target is not None:
-            text += f" Joining {pieces} equal pieces of {self.formula} with lines would miss by up to {interpolation_error(self.target, self.domain, pieces):.3f}."
-        return text
+    # Beats ------------------------------------------------------------------
 
     def fit_linear(self) -> None:
         self.linear_parts = self.enter_units(self.linear_sweep)
@@ -105,13 +82,13 @@ class ReluSine(HingeStory):
             "however deep.",
             run_time=1.0,
         )
-        self.hold()
+        self.end_beat()
 
     def introduce_relu(self) -> None:
         self.play(*[Fade(part, out=True) for part in self.linear_parts], run_time=0.8)
         *_, self.relu_view = self.enter_units(self.relu_sweep, running_sums(self.hinges, build_order(self.hinges)))
         self.set_caption(f"{self.shape},\nwith ReLU between\nthe layers:\nrelu(z) = max(0, z)")
-        self.hold()
+        self.end_beat()
 
     def train_relu(self) -> None:
         self.set_caption(self._decomposition_caption())
@@ -154,4 +131,4 @@ class ReluSine(HingeStory):
             lines += f"\n\nJoining {pieces} equal pieces\nof {self.formula} with lines\nmisses by up to {yardstick:.3f}."
         self.play(Create(self.error_marker(self.relu_view, self.hinges)), run_time=0.5)
         self.set_caption(lines, first_line_color=self.theme.highlight)
-        self.hold()
+        self.end_beat()

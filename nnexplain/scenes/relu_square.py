@@ -47,40 +47,21 @@ class ReluSquare(HingeStory):
         self.bending = len(self.hinges.units) - len(self.quiet)
 
     def construct(self) -> None:
-        self.beat("data", note=self.data_note(f"{self.bending} of the {len(self.hinges.units)} ReLU hinges bend inside the interval."))
+        self.beat("data")
+        self.say(self.data_note(f"{self.bending} of the {len(self.hinges.units)} ReLU hinges bend inside the interval."))
         plural = "s" if self.bending != 1 else ""
         self.show_data(f"{self.bending} ReLU hinge{plural}\nbuild {self.formula}", self.snapshots)
-        self.beat("hinges", note=self.hinges_note())
+        self.beat("hinges")
         self.introduce_hinges()
-        self.beat("training", note=self.sweep_note(self.run, self.snapshots))
+        self.beat("training")
+        self.say(self.sweep_note(self.run, self.snapshots))
         self.sweep(self.view, self.snapshots)
-        self.beat("piece by piece", note=self.pieces_note())
+        self.beat("piece by piece")
         self.build_pieces()
-        self.beat("final error", note=self.error_note())
+        self.beat("final error")
         self.show_error()
-        self.finish()
 
-    # Speaker notes ----------------------------------------------------------
-
-    def hinges_note(self) -> str:
-        kinks = sorted(k for unit in self.hinges.kinks for k in unit)
-        where = f"its kinks inside the interval: x = {', '.join(fmt_number(k) for k in kinks)}" if kinks else "no unit bends inside the interval"
-        return f"{' → '.join(map(str, self.run.layers))} with ReLU: each unit adds a hinge, flat on one side of its kink; {where}."
-
-    def pieces_note(self) -> str:
-        quiet = "".join(f" Unit {q.unit + 1} {'never bends' if q.kink is None else f'bends at x = {fmt_number(q.kink)}, outside the interval'}: it adds {q.adds}." for q in self.quiet)
-        return f"From the output bias, {self.hinges.output_bias:.3f}, the hinges are added left to right; each bends the sum at its kink.{quiet}"
-
-    def error_note(self) -> str:
-        error, whole = max_fit_error(self.run, self.hinges.epoch)
-        pieces = len(output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)) + 1
-        text = f"Largest error{'' if whole else ' at the data'} {error:.3f}, from {pieces} straight pieces."
-        if self.target is not None:
-            best, units = best_piecewise_error(self.target, self.domain, pieces), len(self.hinges.units)
-            text += f" The best any {pieces} straight pieces can do: {best:.3f}."
-            if self.hinges.hidden_layers == 1 and pieces == units + 1 and error > 1.2 * best:
-                text += f" {units} hinges and a bias are one number too few to make that fit."
-        return text
+    # Beats ------------------------------------------------------------------
 
     def introduce_hinges(self) -> None:
         sums = running_sums(self.hinges, build_order(self.hinges))
@@ -96,7 +77,7 @@ class ReluSquare(HingeStory):
             f"w{outer}ⱼ·relu(w{inner}ⱼx + b{inner}ⱼ),\n"
             f"kink at x = −b{inner}ⱼ/w{inner}ⱼ"
         )
-        self.hold()
+        self.end_beat()
 
     def build_pieces(self) -> None:
         self.set_caption(
@@ -124,7 +105,7 @@ class ReluSquare(HingeStory):
                 lines += f"\n{units} hinges and a bias have\none number too few to\nmake that fit."
         self.play(Create(self.error_marker(self.view, self.hinges)), run_time=0.5)
         self.set_caption(lines, first_line_color=self.theme.highlight)
-        self.hold()
+        self.end_beat()
 
     def _quiet_units_note(self) -> str:
         """About units that put no bend inside the interval: where they bend, and what they add instead."""

@@ -6,8 +6,8 @@ as dots); below, the network's output against the target. A text column on the
 right carries the title, the legend, the epoch and the captions. Everything drawn
 comes from the run's stored snapshot arrays (:mod:`nnexplain.geometry.hinges`).
 
-Every caption stays up at least one second per three words (:mod:`.captions`), and
-no text is smaller than 24 points (about 14 pixels tall at 480p).
+The captions are the beats' narration, each up at least as long as it takes to read
+(:mod:`.narration`), and no text is smaller than 24 points (about 14 pixels tall at 480p).
 
 Subclasses change timing (``step_seconds``, ``add_seconds``), which snapshots are
 shown (``sweep_snapshots``, ``hinge_epoch``) and colours (``theme``).
@@ -27,7 +27,6 @@ from nnexplain.mobjects.style import label, subscript
 from nnexplain.run import Run
 from nnexplain.run.contents import curve_domain
 from nnexplain.run.schedule import spread_epochs
-from nnexplain.scenes.base.captions import CaptionClock
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["HingeStory"]
@@ -61,8 +60,6 @@ class HingeStory(RunScene):
         super().setup()
         self.domain = curve_domain(self.run.manifest)
         self.target = target_function(self.run.dataset)
-        self.caption: VGroup | None = None
-        self.clock = CaptionClock(self)
 
     # Numbers ----------------------------------------------------------------
 
@@ -167,23 +164,17 @@ class HingeStory(RunScene):
         return panel, heading, view
 
     def set_caption(self, text: str, first_line_color: str | None = None, run_time: float = 0.8) -> None:
-        """Replace the caption in the right-hand column, once the old one has been up long enough to read."""
+        """Narrate ``text`` in the right-hand column, once the caption there has been up long enough to read."""
         caption = paragraph(text, self.theme, self.column_width, size=self.caption_size)
         if first_line_color:
             caption[0].set_color(first_line_color)
         caption.move_to(self.column_point(self.caption_top), aligned_edge=UL)
-        self.clock.settle("caption")
-        if self.caption is not None:
-            self.clock.hidden("caption")
-            self.play(Fade(self.caption, out=True), run_time=run_time / 3)
-        self.play(Fade(caption), run_time=run_time)
-        self.clock.shown("caption", text)
-        self.caption = caption
+        replacing = "caption" in self.caption_mobjects  # the old one fades out first, in a third of the time
+        self.play(*self.say(text, caption), run_time=run_time * 4 / 3 if replacing else run_time)
 
-    def hold(self) -> None:
+    def end_beat(self) -> None:
         """End a beat: keep its picture until its caption has been read, then a moment more."""
-        self.clock.settle("caption")
-        self.wait(self.hold_seconds)
+        self.hold("caption", extra=self.hold_seconds)
 
     def sweep(self, view: FitView, snapshots: list[CurveSnapshot]) -> None:
         """Play the view through the recorded snapshots, one ``step_seconds`` each."""
@@ -252,7 +243,3 @@ class HingeStory(RunScene):
         ends = view.output_panel.plot_points(x[[worst, worst]], np.array([snapshot.output[worst], self.target_values(x[worst])]))
         ring = Circle(radius=0.14, color=self.theme.highlight, stroke_width=4).move_to(ends[0])
         return VGroup(Line(ends[0], ends[1], stroke_width=6, color=self.theme.highlight), ring)
-
-    def finish(self) -> None:
-        """End the scene once the last caption has been up long enough to read."""
-        self.clock.finish()

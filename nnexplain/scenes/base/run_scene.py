@@ -11,11 +11,16 @@ A scene never finds, trains or checks runs itself; the application floor does
 (:mod:`nnexplain.app.runs`), for ``nnexplain render`` and, through
 :class:`nnexplain.app.standalone.FromEnvironment`, for plain ``manim``.
 
-Scenes mark their teaching beats with :meth:`RunSceneMixin.beat`, which starts a
-manim section, so ``--sections`` can cut one clip per beat and a slide deck can
-pause at each. A beat carries a speaker note written from the run's facts (the
-scene passes its own, or :meth:`RunSceneMixin.beat_note` writes one) and says
-whether its clip is meant to loop (a spinning view).
+A scene's ``construct()`` reads like a storyboard of named beats. Each beat starts
+with :meth:`RunSceneMixin.beat` (a manim section, so ``--sections`` cuts one clip per
+beat and a deck pauses at each) and carries its narration: the lines a narrator
+would say over it, written from the run's numbers, each given with
+:meth:`RunSceneMixin.say` (or :meth:`RunSceneMixin.narrate`, manim-voiceover's
+``with`` form). The narration is the one source of the captions drawn on screen,
+the speaker notes (:attr:`Beat.note`) and the subtitles; every line stays up at
+least as long as it takes to read (:mod:`~nnexplain.scenes.base.narration`), and a
+beat ends only once its lines have been read. ``t(seconds)`` scales an animation's
+time by the scene's ``pace``.
 
 Scenes that time anything (how long a caption has been up) read
 :attr:`RunSceneMixin.script_time`, the sum of the run times played so far. manim's
@@ -26,33 +31,58 @@ parts (:mod:`nnexplain.app.split`), and the parts would not join up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import ClassVar, Iterator
 
-from manim import DR, BackgroundRectangle, ManimColor, Scene, ThreeDScene, VGroup
+from manim import DR, AnimationGroup, BackgroundRectangle, ManimColor, Mobject, Scene, ThreeDScene, VGroup
 
 from nnexplain.errors import RunError
+from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
+from nnexplain.scenes.base.narration import Line, Narrator, reading_seconds
 from nnexplain.scenes.base.runs import SceneRuns
 
 __all__ = ["Beat", "RunSceneMixin", "RunScene", "RunThreeDScene"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Beat:
+    """A named step of a scene's story, with the lines of narration said over it."""
+
     name: str
-    note: str  # what the presenter reads in the speaker view (Markdown)
+    label: str | None = None  # a short on-screen label for the beat, if the scene draws one
     loop: bool = False  # the beat's clip repeats until the presenter moves on
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def narration(self) -> str:
+        """Everything narrated over the beat, as one paragraph."""
+        return " ".join(line.sentence for line in self.lines)
+
+    @property
+    def note(self) -> str:
+        """What the presenter reads in the speaker view: the beat's narration."""
+        return self.narration
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """What :meth:`RunSceneMixin.narrate` yields: how long its line takes, to spread the animations over."""
+
+    duration: float
 
 
 class RunSceneMixin:
     scene_name: ClassVar[str | None] = None  # a built-in scene's name in the catalog (nnexplain.app.catalog)
     default_recipe: ClassVar[str | None] = None  # your own scene's default run, when it is not built in
     theme: ClassVar[Theme] = Theme()
+    pace: ClassVar[float] = 1.0  # scales every animation's time (t()); 0.5 plays twice as fast
     runs: SceneRuns | None = None
     run: Run  # the main run, set in setup()
     beat_log: list[Beat]  # the beats so far, set in setup()
+    narrator: Narrator  # the reading clock and the log of every line narrated, set in setup()
     script_time: float = 0.0  # seconds of storyboard played so far, the same whether frames are drawn or skipped
 
     def bind(self, runs: SceneRuns) -> "RunSceneMixin":
@@ -70,6 +100,8 @@ class RunSceneMixin:
             )
         self.run = self.runs.main
         self.beat_log: list[Beat] = []
+        self.narrator = Narrator(self)
+        self.caption_mobjects: dict[str, Mobject] = {}  # slot -> the caption drawn there now
         self.script_time = 0.0
         self.show_unfinished()
 
@@ -88,19 +120,79 @@ class RunSceneMixin:
             self.add_fixed_in_frame_mobjects(marker)
         self.add(marker)
 
-    def beat(self, name: str, note: str | None = None, loop: bool = False) -> None:
-        """Start the teaching beat ``name`` (a manim section), with its speaker note."""
-        self.beat_log.append(Beat(name, self.beat_note(name) if note is None else note, loop))
-        self.next_section(name)
+    # --- the storyboard: beats and their narration ---------------------------------------------
 
-    def beat_note(self, name: str) -> str:
-        """The note of a beat the scene wrote none for: the beat, and the facts of the run on screen."""
-        run = self.run
-        facts = [f"{run.recipe}: a {'-'.join(map(str, run.layers))} network, {run.activation} hidden layers"]
-        result = self.result_fact()
-        if result:
-            facts.append(result[:1].lower() + result[1:])
-        return f"{name[:1].upper()}{name[1:]}. " + "; ".join(facts) + "."
+    def t(self, seconds: float) -> float:
+        """``seconds`` of animation at the scene's pace."""
+        return seconds * self.pace
+
+    def beat(self, name: str, note: str | None = None, loop: bool = False, *, label: str | None = None) -> Beat:
+        """Start the beat ``name`` (a manim section), once the lines of the one before have been read.
+
+        ``note`` (to go: scenes not yet converted to narration) is narrated, undrawn."""
+        if self.beat_log:
+            self.narrator.settle()
+        beat = Beat(name, label, loop)
+        self.beat_log.append(beat)
+        self.next_section(name)
+        if note:
+            self.say(note)
+        return beat
+
+    def say(self, text: str, caption: Mobject | None = None, slot: str = "caption", fade_seconds: float = 0.0) -> list:
+        """Narrate ``text``, a line of the current beat; returns the animations that bring in its caption.
+
+        ``caption`` is how the line is drawn, in ``slot``: it replaces the caption there
+        once that one has been up long enough to read (the old one fades out, then the new
+        one in). Without ``caption`` the line is narrated (notes, subtitles) but not drawn;
+        the beat still lasts until it could have been read. Play what is returned, with
+        any animation that goes with the line. ``fade_seconds``: how long the caption takes
+        to come in, which its reading time starts after.
+        """
+        drawn = slot if caption is not None else None
+        self.narrator.settle(drawn)
+        line = self.narrator.shown(drawn, text, self.beat_log[-1].name if self.beat_log else None, fade_seconds)
+        if self.beat_log:
+            self.beat_log[-1].lines.append(line)
+        if caption is None:
+            return []
+        old = self.caption_mobjects.get(slot)
+        self.caption_mobjects[slot] = caption
+        return [Fade(caption)] if old is None else [AnimationGroup(Fade(old, out=True), Fade(caption), lag_ratio=1)]
+
+    @contextmanager
+    def narrate(self, text: str, caption: Mobject | None = None, slot: str = "caption", fade_seconds: float = 0.0) -> Iterator[Tracker]:
+        """manim-voiceover's form: ``with self.narrate(text) as line: self.play(..., run_time=line.duration)``.
+
+        The caption comes in first; the block's animations play while the line is read,
+        and the block ends once it has been.
+        """
+        animations = self.say(text, caption, slot, fade_seconds)
+        if animations:
+            self.play(*animations, run_time=self.t(0.5))
+        yield Tracker(reading_seconds(text))
+        self.narrator.settle(slot if caption is not None else None)
+
+    def unsay(self, slot: str = "caption") -> list:
+        """The animations that take the caption in ``slot`` away (once read)."""
+        self.narrator.settle(slot)
+        self.narrator.hidden(slot)
+        old = self.caption_mobjects.pop(slot, None)
+        return [] if old is None else [Fade(old, out=True)]
+
+    def hold(self, *slots: str | None, extra: float = 0.0) -> None:
+        """Wait until the lines up (in ``slots``; all when none are named) have been read, then ``extra`` seconds."""
+        self.narrator.settle(*slots)
+        if extra > 0:
+            self.wait(extra)
+
+    def finish(self) -> None:
+        """End the scene once every line still up has been read (tear_down does it too)."""
+        self.narrator.finish()
+
+    def tear_down(self) -> None:
+        self.finish()  # the last beat, like every other, lasts until its lines are read
+        super().tear_down()
 
     def result_fact(self, run: Run | None = None) -> str:
         """How the run ended, e.g. "Validation accuracy 94.8% after 30 epochs" ("" when it recorded neither)."""
