@@ -102,12 +102,18 @@ class RunSceneMixin:
         self.beat_log: list[Beat] = []
         self.narrator = Narrator(self)
         self.caption_mobjects: dict[str, Mobject] = {}  # slot -> the caption drawn there now
+        self._fading_in: dict[int, Line] = {}  # id of the animation bringing a caption in -> its line
         self.script_time = 0.0
         self.show_unfinished()
 
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)
         self.script_time += self.duration  # the run time manim compiled for this play (a wait's too)
+        if self._fading_in:  # a caption is readable once its fade-in has played
+            for animation in _all_animations(args):
+                line = self._fading_in.pop(id(animation), None)
+                if line is not None:
+                    line.shown = self.script_time
 
     def show_unfinished(self) -> None:
         """A run that did not complete is never drawn as if it had: a note stays on screen throughout."""
@@ -144,10 +150,11 @@ class RunSceneMixin:
 
         ``caption`` is how the line is drawn, in ``slot``: it replaces the caption there
         once that one has been up long enough to read (the old one fades out, then the new
-        one in). Without ``caption`` the line is narrated (notes, subtitles) but not drawn;
-        the beat still lasts until it could have been read. Play what is returned, with
-        any animation that goes with the line. ``fade_seconds``: how long the caption takes
-        to come in, which its reading time starts after.
+        one in). Play what is returned, with any animation that goes with the line: the
+        line's reading time starts when that play ends. Without ``caption`` the line is
+        narrated (notes, subtitles, voice) but not drawn, from now, and the beat still lasts
+        until it could have been read. ``fade_seconds``: for a caption brought in some other
+        way, how long after now it becomes readable.
         """
         drawn = slot if caption is not None else None
         self.narrator.settle(drawn)
@@ -158,7 +165,9 @@ class RunSceneMixin:
             return []
         old = self.caption_mobjects.get(slot)
         self.caption_mobjects[slot] = caption
-        return [Fade(caption)] if old is None else [AnimationGroup(Fade(old, out=True), Fade(caption), lag_ratio=1)]
+        swap = Fade(caption) if old is None else AnimationGroup(Fade(old, out=True), Fade(caption), lag_ratio=1)
+        self._fading_in[id(swap)] = line  # its reading time starts when the play that fades it in ends
+        return [swap]
 
     @contextmanager
     def narrate(self, text: str, caption: Mobject | None = None, slot: str = "caption", fade_seconds: float = 0.0) -> Iterator[Tracker]:
@@ -204,6 +213,13 @@ class RunSceneMixin:
         if "val_max_error" in metrics:
             return f"Largest validation error {metrics['val_max_error']:.3f}{trained}"
         return ""
+
+
+def _all_animations(animations) -> Iterator:
+    """Every animation in ``animations`` and inside their groups (a caption's swap may be nested)."""
+    for animation in animations:
+        yield animation
+        yield from _all_animations(getattr(animation, "animations", ()))
 
 
 class RunScene(RunSceneMixin, Scene):
