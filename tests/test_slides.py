@@ -46,11 +46,14 @@ class Looping(RunScene):
 
     def construct(self):
         circle = Circle()
-        self.beat("appear", note="A circle appears.")
+        self.beat("appear")
+        self.say("A circle appears.")
         self.play(Create(circle), run_time=0.6)
-        self.beat("spin", note="It **spins**, round and round.", loop=True)
+        self.beat("spin", loop=True)
+        self.say("It **spins**, round.")
         self.play(Rotate(circle, 3.14159), run_time=0.6)
         self.beat("leave")
+        self.say("Gone.")
         self.play(FadeOut(circle), run_time=0.6)
 
 
@@ -144,9 +147,10 @@ def test_the_powerpoint_deck_has_a_playing_clip_and_notes_per_beat(powerpoint, t
     assert notes[:5] == [beat.note for beat in storyboard("relu-square", RUNS["relu-square"], tmp_path).beat_log]
     (weight, bias), _ = load_run(RUNS["relu-square"]).params()
     kinks = sorted(k for k in -bias / weight[:, 0] if -1 <= k <= 1)  # where each hinge bends: w·x + b = 0
-    said = [float(k.replace("−", "-")) for k in notes[1].split("x = ")[1].rstrip(".").split(", ")]
-    np.testing.assert_allclose(said, kinks, atol=0.005)  # the hinges beat names the run's own kinks
-    assert notes[5:] == ["A circle appears.", "It **spins**, round and round.", notes[7]]
+    joined = notes[4].split("joined at x = ")[1].split(" ")[:len(kinks)]
+    said = [float(k.rstrip(",").replace("−", "-")) for k in joined]
+    np.testing.assert_allclose(said, kinks, atol=0.005)  # the last beat names where the run's own hinges bend
+    assert notes[5:] == ["A circle appears.", "It **spins**, round.", "Gone."]
     loops = [bool(slide.element.xpath(".//p:cTn[@repeatCount='indefinite']")) for slide in slides]
     assert loops == [False] * 6 + [True, False]  # only the spinning beat loops
     with zipfile.ZipFile(powerpoint) as archive:
