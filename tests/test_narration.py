@@ -141,3 +141,40 @@ def test_the_reading_pace_counts_words_not_symbols():
 
     assert words("det W₂ = −4.75 < 0: the plane flips") == 7  # "=", "<" are not words; numbers are
     assert reading_seconds("one two three four five six") == pytest.approx(2.0)
+
+
+def test_in_captions_mode_a_line_is_drawn_in_the_band_readable_and_inside_the_safe_margin(sigmoid_run, tmp_path):
+    from manim import Text
+
+    from nnexplain.mobjects.caption_band import BAND_TOP
+    from nnexplain.scenes.base.run_scene import RunScene
+
+    text = "Each of the sixteen neurons adds up all 784 pixels, each times its own weight."
+    seen = {}
+
+    class Banded(RunScene):
+        captions_in_band = True
+
+        def construct(self):
+            self.beat("one")
+            self.play(*self.say(text))
+            seen["band"] = self.caption_mobjects["band"]
+
+    render_for_test(Banded, sigmoid_run, tmp_path)
+    rows = [row for row in seen["band"].get_family() if isinstance(row, Text)]
+    assert [row.original_text for row in rows] == ["Each of the sixteen neurons adds up all", "784 pixels, each times its own weight."]
+    pixels_per_unit = 480 / 8
+    for row in rows:
+        capital = Text("H", font_size=row.font_size).height * pixels_per_unit
+        assert capital >= 16  # LECTURE.md: at least 16 px tall at 480p
+    band = seen["band"]
+    assert band.get_top()[1] <= BAND_TOP and band.get_bottom()[1] >= -4 + 24 / 60  # 24 px from the bottom edge
+    assert abs(band.get_left()[0]) <= 14.22 / 2 - 24 / 60
+
+
+def test_a_line_too_long_for_two_rows_is_refused_with_the_fix():
+    from nnexplain.mobjects.caption_band import NarrationTooLong, caption_rows
+
+    assert caption_rows("short") == ["short"]
+    with pytest.raises(NarrationTooLong, match="say it as two lines"):
+        caption_rows("word " * 30)

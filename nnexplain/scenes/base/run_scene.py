@@ -38,6 +38,7 @@ from typing import ClassVar, Iterator
 from manim import DR, AnimationGroup, BackgroundRectangle, ManimColor, Mobject, Scene, ThreeDScene, VGroup
 
 from nnexplain.errors import RunError
+from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
@@ -79,6 +80,10 @@ class RunSceneMixin:
     default_recipe: ClassVar[str | None] = None  # your own scene's default run, when it is not built in
     theme: ClassVar[Theme] = Theme()
     pace: ClassVar[float] = 1.0  # scales every animation's time (t()); 0.5 plays twice as fast
+    # How narration shows: "captions" draws each line in the caption band at the foot of the frame;
+    # "voice" speaks it (subtitles beside the video); "presenter" draws nothing (the notes carry it).
+    narration_mode: str = "captions"
+    captions_in_band: ClassVar[bool] = False  # to go once every scene narrates this way: lines without a caption of their own are drawn in the band
     runs: SceneRuns | None = None
     run: Run  # the main run, set in setup()
     beat_log: list[Beat]  # the beats so far, set in setup()
@@ -156,6 +161,8 @@ class RunSceneMixin:
         until it could have been read. ``fade_seconds``: for a caption brought in some other
         way, how long after now it becomes readable.
         """
+        if caption is None and self.captions_in_band and self.narration_mode == "captions":
+            caption, slot = caption_band(text, self.theme), "band"
         drawn = slot if caption is not None else None
         self.narrator.settle(drawn)
         line = self.narrator.shown(drawn, text, self.beat_log[-1].name if self.beat_log else None, fade_seconds)
@@ -179,8 +186,9 @@ class RunSceneMixin:
         animations = self.say(text, caption, slot, fade_seconds)
         if animations:
             self.play(*animations, run_time=self.t(0.5))
+        line = self.narrator.log[-1]
         yield Tracker(reading_seconds(text))
-        self.narrator.settle(slot if caption is not None else None)
+        self.narrator.settle(line.slot)
 
     def unsay(self, slot: str = "caption") -> list:
         """The animations that take the caption in ``slot`` away (once read)."""
