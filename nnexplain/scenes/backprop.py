@@ -117,15 +117,15 @@ class Backprop(RunScene):
         self.play(FadeOut(self.box), run_time=self.t(0.3))
         self.output_wishes = WishArrows(self.diagram.neuron_centers(len(self.view.layers) - 1), wish, self.theme, max_length=0.42, x_offset=1.45, numbers=True, size=16)
         heading = label("wish: y − p", self.theme, 17, self.theme.highlight).move_to([self.layer_x[-1] + 1.95, 2.62, 0])
-        # The weights' own colours step back: from here on, colour means how a weight should change.
-        self.play(Create(self.output_wishes.arrows), FadeIn(self.output_wishes.numbers), FadeIn(heading),
-                  *(bundle.animate.set_stroke(opacity=0.06) for bundle in self.diagram.edges), run_time=self.t(1.2))
         true = int(self.labels[self.digit])
         other = int(np.argmin(wish))
         self.tell(
             f"What should change? The loss wants output {self.names[true]} up by {wish[true]:.2f} and {self.names[other]} down by {-wish[other]:.2f}.\n"
             "Each output's wish is y − p: minus the run's own ∂loss/∂z = p − y (softmax with cross-entropy)."
         )
+        # The weights' own colours step back: from here on, colour means how a weight should change.
+        self.play(Create(self.output_wishes.arrows), FadeIn(self.output_wishes.numbers), FadeIn(heading),
+                  *(bundle.animate.set_stroke(opacity=0.06) for bundle in self.diagram.edges), run_time=self.t(1.2))
         self.wish_heading = heading
 
     def backwards(self, layer: int) -> None:
@@ -140,10 +140,14 @@ class Backprop(RunScene):
             wishes = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)
             self.wish_rings = [*getattr(self, "wish_rings", []), wishes]
             animations.append(Create(wishes))
-        self.play(SignalPulse(edges.backwards()), run_time=self.t(0.9))
+        self.tell_rule(layer, wishes)
+        self.play(SignalPulse(edges.backwards()), run_time=self.t(0.9))  # what the caption says, while it is read
         self.play(*animations, run_time=self.t(1.2))
         self.bring_to_back(edges)
         self.bring_to_back(self.header, self.layer_headers, *self.diagram.edges)
+
+    def tell_rule(self, layer: int, wishes: WishRings | None) -> None:
+        """The caption of a step back: the rule at the first, then the largest wish, then the pixels."""
         first = layer == len(self.view.layers) - 2
         if first:
             self.tell(
@@ -157,7 +161,6 @@ class Backprop(RunScene):
             self.tell("Down to the weights from the pixels: a dark pixel (value 0) gives its weights no gradient at all.")
 
     def what_matters(self) -> None:
-        self.play(*self.unsay(), run_time=self.t(0.3))
         layer = len(self.view.layers) - 2
         edges = self.gradient_edges[layer]
         index = strongest_edge(edges.group)
@@ -167,13 +170,13 @@ class Backprop(RunScene):
         delta = float(self.result.deltas[layer][0, target])
         glow = Line(start, end, stroke_width=7, color=self.theme.highlight)
         rings = VGroup(*(Circle(radius=neuron.radius + 0.07, color=self.theme.highlight, stroke_width=3).move_to(neuron) for neuron in (self.diagram.layers[layer][source], self.diagram.layers[layer + 1][target])))
-        self.play(Create(glow), Create(rings), run_time=self.t(0.8))
         dim = float(np.min(self.result.act[layer - 1][0]))
         change = "grow" if a_in * delta < 0 else "shrink"
         self.tell(
             f"This digit's largest gradient, hidden-{layer} neuron {source + 1} → output {self.names[target]}: a bright neuron (a = {a_in:.2f}) times a big wish\n"
             f"(δ = {signed(delta)}): δ·a = {signed(a_in * delta)}, so this weight should {change}. A dark neuron (a = {dim:.2f}) passes almost nothing, whatever the wish."
         )
+        self.play(Create(glow), Create(rings), run_time=self.t(0.8))
         self.highlight = VGroup(glow, rings)
 
     def mini_batch(self) -> None:

@@ -100,24 +100,22 @@ class ChainRule(RunScene):
         )
 
     def show_tree(self) -> None:
-        self.drop_caption()
         self.tree = ChainTree(self.values, self.theme, levels=2)
         first = self.tree.level(0)
         inputs = VGroup(*(self.tree.nodes[k] for k in ("w0", "a1", "b0")))
         upper = [self.tree.nodes[k] for k in ("z0", "a0", "C", "y")]
-        self.play(FadeIn(inputs, shift=0.1 * UP), run_time=self.t(0.8))
-        for node in upper:
-            lines = [line for (lower, top), line in self.tree.edges.items() if top == self.node_key(node) and lower in ("w0", "a1", "b0", "z0", "a0", "y")]
-            self.play(*(Create(line) for line in lines), FadeIn(node, shift=0.1 * UP), run_time=self.t(0.6))
-        self.first_level = first
         self.tell(
             "Each value is made from the ones below it:\n"
             "w⁽ᴸ⁾, a⁽ᴸ⁻¹⁾ and b⁽ᴸ⁾ make z⁽ᴸ⁾ = w⁽ᴸ⁾a⁽ᴸ⁻¹⁾ + b⁽ᴸ⁾,\n"
             "which makes a⁽ᴸ⁾, which makes the cost."
         )
+        self.play(FadeIn(inputs, shift=0.1 * UP), run_time=self.t(0.8))  # the tree grows while the caption is read
+        for node in upper:
+            lines = [line for (lower, top), line in self.tree.edges.items() if top == self.node_key(node) and lower in ("w0", "a1", "b0", "z0", "a0", "y")]
+            self.play(*(Create(line) for line in lines), FadeIn(node, shift=0.1 * UP), run_time=self.t(0.6))
+        self.first_level = first
 
     def show_product(self, depth: int) -> None:
-        self.drop_caption()
         factors = chain_factors(self.values, depth)
         colors = self.factor_colors(len(factors))
         symbols = [self.typst_symbol(f.name) for f in factors]
@@ -135,12 +133,16 @@ class ChainRule(RunScene):
         whole.move_to([*self.product_center, 0])
         if getattr(self, "product", None) is not None:
             self.play(Fade(self.product, out=True), Fade(self.product_result, out=True), Fade(self.check, out=True), run_time=self.t(0.5))
-        links = self.chain_links(depth)
+        self.tell_product(depth)
+        links = self.chain_links(depth)  # the product is written out while its caption is read
         self.play(*(line.animate.set_stroke(color, 5, 1) for line, color in zip(links, colors)), run_time=self.t(0.8))
         self.play(Fade(product.lhs), Fade(product.rows(0)), run_time=self.t(0.9))
         self.play(Fade(product.rows(1)), run_time=self.t(0.8))
         self.play(Fade(product.rows(2)), Fade(result), run_time=self.t(0.8))
         self.product, self.product_result, self.total = product, result, total
+
+    def tell_product(self, depth: int) -> None:
+        """The product's caption: how it is made (first), what one layer further back adds (then)."""
         if depth == 0:
             self.tell(
                 "How much does C move when w⁽ᴸ⁾ moves? Multiply\n"
@@ -171,7 +173,7 @@ class ChainRule(RunScene):
             label(f"they agree to {100 * agreement:.2g}% of ΔC", self.theme, 20, self.theme.correct),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         rows.move_to([self.caption_left, self.caption_top + 0.1, 0], aligned_edge=UP + LEFT)
-        self.drop_caption()
+        self.play(*self.unsay(), run_time=self.t(0.3))  # the rows take the caption's place
         for row in rows:
             self.play(Fade(row), run_time=self.t(0.7))
             self.wait(self.t(0.6))
@@ -212,11 +214,6 @@ class ChainRule(RunScene):
         caption = paragraph(text, self.theme, 8.0, size=20).move_to([self.caption_left, self.caption_top, 0], aligned_edge=UP + LEFT)
         fade = self.t(0.9 if "caption" in self.caption_mobjects else 0.6)
         self.play(*self.say(text, caption, fade_seconds=fade), run_time=fade)
-
-    def drop_caption(self) -> None:
-        """Fade the caption out, once read: a caption belongs to its beat."""
-        if gone := self.unsay():
-            self.play(*gone, run_time=self.t(0.3))
 
     def node_key(self, node) -> str:
         return next(key for key, value in self.tree.nodes.items() if value is node)

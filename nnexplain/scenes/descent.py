@@ -93,13 +93,13 @@ class Descent(RunScene):
         here = panel.plot_point(value, losses[len(losses) // 2])
         dot = Dot(here, radius=0.08, color=self.theme.highlight)
         self.play(Create(panel), FadeIn(x_name), FadeIn(y_name), run_time=self.t(1.0))
-        self.play(Create(curve), run_time=self.t(1.5))
-        self.play(FadeIn(dot, scale=0.5), run_time=self.t(0.5))
         self.tell(
             f"Hold {fmt_count(self.parameters - 1)} weights and biases at their trained\n"
             f"values and move one. The loss traces this curve.\n"
             f"The dot is the trained value, w = {fmt_number(value, 3)}."
         )
+        self.play(Create(curve), run_time=self.t(1.5))  # drawn while the caption is read
+        self.play(FadeIn(dot, scale=0.5), run_time=self.t(0.5))
         reach = 0.22 * (w[-1] - w[0])
         tangent = Line(panel.plot_point(value - reach, losses[len(losses) // 2] - reach * slope), panel.plot_point(value + reach, losses[len(losses) // 2] + reach * slope))
         tangent.set_stroke(self.theme.highlight, 3)
@@ -132,12 +132,12 @@ class Descent(RunScene):
         plot.shift(np.array([-3.35, -0.55, 0]) - plot.box.get_center())
         axes = plot.axis_labels(15)
         self.plot = plot
-        self.play(FadeIn(plot.image), Create(plot.contours), Create(plot.box), FadeIn(axes), run_time=self.t(1.5))
         self.tell(
             f"All {fmt_count(self.parameters)} at once: the loss on a plane through the\n"
             "final weights, along the two directions the training\n"
             "path moved most. Bright is high loss, dark is low."
         )
+        self.play(FadeIn(plot.image), Create(plot.contours), Create(plot.box), FadeIn(axes), run_time=self.t(1.5))
         self.play(*self.unsay(), run_time=self.t(0.3))
         epochs, own, under = self.landscape.epochs, self.landscape["path.loss"], self.landscape["path.surface_loss"]
         styles = [(26, None, "BOLD"), (20, None, "NORMAL"), (20, self.theme.muted, "NORMAL")]
@@ -195,10 +195,6 @@ class Descent(RunScene):
             fans.add(fan)
         self.play(FadeOut(self.path_rows), FadeIn(marks, scale=0.5), run_time=self.t(0.6))
         self.fans, self.fan_notes = fans, notes
-        for fan, note in zip(fans, notes):
-            self.play(Create(fan.full), run_time=self.t(0.5))
-            self.play(*(Create(arrow) for arrow in fan.batches), FadeIn(note), run_time=self.t(1.0))
-            self.bring_to_front(fan.full)
         trained = self.facts.get("trained_batch_size")
         batch = facts["batch_size"]
         if trained:
@@ -211,6 +207,10 @@ class Descent(RunScene):
             "weights, an epoch's batches average to the full one.",
             top=-1.45,
         )
+        for fan, note in zip(fans, notes):  # drawn while the caption that names them is read
+            self.play(Create(fan.full), run_time=self.t(0.5))
+            self.play(*(Create(arrow) for arrow in fan.batches), FadeIn(note), run_time=self.t(1.0))
+            self.bring_to_front(fan.full)
 
     # --- the title's narration (the other beats narrate their captions) --------
 
