@@ -152,13 +152,15 @@ class Backprop(RunScene):
         if first:
             self.tell(
                 f"Backwards: each edge takes the colour and width of its gradient for this digit, δ_out · a_in (blue: the weight\n"
-                f"should grow, red: shrink). A hidden neuron's wish (its ring) is the weighted sum of the wishes above it, times {SLOPES[self.run.activation]}."
+                "should grow, red: shrink). A hidden neuron's wish (its ring) is the weighted sum "
+                f"of the wishes above it, times {SLOPES[self.run.activation]}."
             )
         elif layer > 0:
             top = float(np.abs(wishes.values).max())
             self.tell(f"One layer further back, the same rule: the largest wish in hidden layer {layer} is {top:.2f}.")
         else:
-            self.tell("Down to the weights from the pixels: a dark pixel (value 0) gives its weights no gradient at all.")
+            self.tell("Down to the weights from the pixels: a dark pixel (value 0) gives its weights no gradient "
+                      "at all.")
 
     def what_matters(self) -> None:
         layer = len(self.view.layers) - 2
@@ -174,7 +176,8 @@ class Backprop(RunScene):
         change = "grow" if a_in * delta < 0 else "shrink"
         self.tell(
             f"This digit's largest gradient, hidden-{layer} neuron {source + 1} → output {self.names[target]}: a bright neuron (a = {a_in:.2f}) times a big wish\n"
-            f"(δ = {signed(delta)}): δ·a = {signed(a_in * delta)}, so this weight should {change}. A dark neuron (a = {dim:.2f}) passes almost nothing, whatever the wish."
+            f"(δ = {signed(delta)}): δ·a = {signed(a_in * delta)}, so this weight should {change}. "
+            f"A dark neuron (a = {dim:.2f}) passes almost nothing, whatever the wish."
         )
         self.play(Create(glow), Create(rings), run_time=self.t(0.8))
         self.highlight = VGroup(glow, rings)
@@ -207,7 +210,8 @@ class Backprop(RunScene):
         rose = [int(self.labels[i]) for i, b, a in zip(step.indices, step.before, step.after) if a > b + 0.0005]
         fell = int(np.sum(step.after < step.before - 0.0005))
         note = f"{fell} of {len(batch)} digits' losses fell" + (f"; {len(rose)} rose ({', '.join(self.names[r] for r in rose)}): one step for the batch is not a step for every digit." if rose else ".")
-        self.tell(f"The batch's loss, computed before and after the step: {step.loss_before:.3f} → {step.loss_after:.3f}.\n{note}")
+        before_after = f"{step.loss_before:.3f} → {step.loss_after:.3f}"
+        self.tell(f"The batch's loss, computed before and after the step: {before_after}.\n{note}")
         self.cards, self.step = cards, step
 
     # --- the title's narration (the other beats narrate their captions) --------

@@ -91,12 +91,16 @@ class ChainRule(RunScene):
         self.row = ChainRow(self.values, self.theme)
         cost = label(f"cost of this example: C = (a⁽ᴸ⁾ − y)² = {number(self.values.cost)}", self.theme, 22, self.theme.highlight)
         self.cost_note = cost.next_to(self.row, DOWN, buff=0.25)
-        self.play(Create(self.row.links), Create(self.row.neurons), FadeIn(self.row.names), FadeIn(self.row.weights), run_time=self.t(1.4))
+        self.play(
+            Create(self.row.links), Create(self.row.neurons), FadeIn(self.row.names), FadeIn(self.row.weights),
+            run_time=self.t(1.4),
+        )
         self.play(Fade(self.cost_note), run_time=self.t(0.6))
         self.tell(
             f"One example: x = {number(self.x, 2)}, target y = {number(self.y, 0)},\n"
             "the one this network fits worst.\n"
-            f"Its cost: C = (a⁽ᴸ⁾ − y)² = {number(self.values.cost)}. L = {self.values.depth}: the output layer."
+            f"Its cost: C = (a⁽ᴸ⁾ − y)² = {number(self.values.cost)}. "
+            f"L = {self.values.depth}: the output layer."
         )
 
     def show_tree(self) -> None:
@@ -111,7 +115,9 @@ class ChainRule(RunScene):
         )
         self.play(FadeIn(inputs, shift=0.1 * UP), run_time=self.t(0.8))  # the tree grows while the caption is read
         for node in upper:
-            lines = [line for (lower, top), line in self.tree.edges.items() if top == self.node_key(node) and lower in ("w0", "a1", "b0", "z0", "a0", "y")]
+            below = ("w0", "a1", "b0", "z0", "a0", "y")
+            key = self.node_key(node)
+            lines = [line for (lower, top), line in self.tree.edges.items() if top == key and lower in below]
             self.play(*(Create(line) for line in lines), FadeIn(node, shift=0.1 * UP), run_time=self.t(0.6))
         self.first_level = first
 
@@ -132,7 +138,8 @@ class ChainRule(RunScene):
             whole.scale_to_fit_width(self.product_width)
         whole.move_to([*self.product_center, 0])
         if getattr(self, "product", None) is not None:
-            self.play(Fade(self.product, out=True), Fade(self.product_result, out=True), Fade(self.check, out=True), run_time=self.t(0.5))
+            old = (self.product, self.product_result, self.check)
+            self.play(*(Fade(part, out=True) for part in old), run_time=self.t(0.5))
         self.tell_product(depth)
         links = self.chain_links(depth)  # the product is written out while its caption is read
         self.play(*(line.animate.set_stroke(color, 5, 1) for line, color in zip(links, colors)), run_time=self.t(0.8))
@@ -186,7 +193,8 @@ class ChainRule(RunScene):
         self.check = VGroup()
         deeper = VGroup(*(self.tree.nodes[k] for k in ("z1", "w1", "a2", "b1")))
         lines = [line for (lower, upper), line in self.tree.edges.items() if lower in ("z1", "w1", "a2", "b1")]
-        self.play(*(line.animate.set_stroke(self.theme.muted, 2, 0.8) for line in self.tree.edges.values() if line in self.mobjects), run_time=self.t(0.5))
+        drawn = [line for line in self.tree.edges.values() if line in self.mobjects]
+        self.play(*(line.animate.set_stroke(self.theme.muted, 2, 0.8) for line in drawn), run_time=self.t(0.5))
         self.play(FadeIn(deeper, shift=0.1 * UP), *(Create(line) for line in lines), run_time=self.t(1.2))
         self.play(Indicate(self.tree.nodes["a1"], color=self.theme.highlight), run_time=self.t(0.8))
 
