@@ -98,6 +98,33 @@ def test_the_batch_step_is_a_real_step(run):
     assert step.loss_after < step.loss_before
 
 
+def test_the_narration_says_what_autograd_computes(run, tmp_path):
+    """The digit's prediction and wishes (y − p), and the batch's loss before and after the step, by torch."""
+    from test_speaker_notes import storyboard
+
+    scene = storyboard("backprop", RUN, tmp_path)
+    narration = {beat.name: beat.narration for beat in scene.beat_log}
+    _, _, probabilities = torch_example(run, scene.digit)
+    label, said = int(run.probe["labels"][scene.digit]), int(np.argmax(probabilities))
+    verdict = "right" if said == label else "wrong"
+    assert f"labelled {label} goes forward. The network says {said}, {100 * probabilities[said]:.0f}% sure: {verdict}." in narration["forward"]
+    wish = np.eye(10)[label] - probabilities
+    other = int(np.argmin(wish))
+    assert f"output {label} up by {wish[label]:.2f} and {other} down by {-wish[other]:.2f}." in narration["wish list"]
+
+    batch, lr = scene.step.indices, run.manifest["config"]["lr"]
+    model = torch_model(run).double()
+    x, y = torch.from_numpy(run.probe["inputs"][batch].astype(np.float64)), torch.from_numpy(run.probe["labels"][batch])
+    torch.nn.functional.cross_entropy(model(x), y).backward()
+    with torch.no_grad():
+        before = torch.nn.functional.cross_entropy(model(x), y, reduction="none").numpy()
+        for parameter in model.parameters():
+            parameter -= lr * parameter.grad
+        after = torch.nn.functional.cross_entropy(model(x), y, reduction="none").numpy()
+    fell = int(np.sum(after < before - 0.0005))
+    assert f"after the step: {before.mean():.3f} → {after.mean():.3f}. {fell} of {len(batch)} digits' losses fell" in narration["mini-batch"]
+
+
 @pytest.mark.graphical
 def test_backprop_last_frame(tmp_path, request, run):
     from nnexplain.scenes.backprop import Backprop

@@ -100,6 +100,29 @@ def test_the_scene_takes_one_neuron_chains_only():
             check_run_suits(info, load_run(DATA / other).manifest, other)
 
 
+def test_the_checks_narrate_the_costs_real_change_and_autograds_prediction(chain_run, tmp_path):
+    """Each check beat says ΔC, recomputed by torch at the nudged weight, and ε times autograd's ∂C/∂w."""
+    from test_speaker_notes import storyboard
+
+    _, x, y = _example(chain_run)
+    params = chain_run.params()
+    slopes = autograd_slopes(params, chain_run.activation, x, y)
+    narration = {beat.name: beat.narration for beat in storyboard("chain-rule", DATA / "chain", tmp_path).beat_log}
+
+    def cost(nudged_layer: int | None) -> float:
+        a = torch.tensor(float(x), dtype=torch.float64)
+        for index, (weight, bias) in enumerate(params):
+            w = float(np.ravel(weight)[0]) + (NUDGE if index == nudged_layer else 0.0)
+            z = w * a + float(np.ravel(bias)[0])
+            a = z if index == len(params) - 1 else TORCH_ACTIVATIONS[chain_run.activation](z)
+        return float((a - y) ** 2)
+
+    for depth, beat in enumerate(("the check", "the check again")):
+        layer = len(params) - 1 - depth
+        change = cost(layer) - cost(None)
+        assert f"the cost really changes by {change:+.7f}; ε × the product predicts {NUDGE * slopes[layer]:+.7f}." in narration[beat]
+
+
 @pytest.mark.graphical
 def test_chain_rule_last_frame(tmp_path, request):
     from nnexplain.scenes.chain_rule import ChainRule

@@ -109,6 +109,32 @@ def test_the_scene_reads_the_landscape_and_shows_its_numbers(tmp_path, landscape
     assert not (tmp_path / "run" / "landscape.safetensors").exists()
 
 
+def test_the_one_weight_narration_states_autograds_steepest_slope_and_step(tmp_path, landscape_run, landscape):
+    """The weight narrated is the one torch finds steepest (biases aside); its slope and −η·slope are said."""
+    import torch
+
+    from conftest import torch_model
+    from test_landscape import _subset
+    from test_speaker_notes import storyboard
+
+    run = load_run(landscape_run)
+    x, y = _subset(run, landscape)
+    model = torch_model(run).double()
+    torch.nn.functional.cross_entropy(model(torch.from_numpy(np.asarray(x, np.float64))), torch.from_numpy(y)).backward()
+    gradient = torch.cat([parameter.grad.flatten() for parameter in model.parameters()]).numpy()
+    is_weight = np.concatenate([np.full(p.numel(), name.endswith("weight")) for name, p in model.named_parameters()])
+    steepest = int(np.argmax(np.where(is_weight, np.abs(gradient), -1.0)))  # a weight's, as the scene says
+    slope, lr = float(gradient[steepest]), run.manifest["config"]["lr"]
+    assert landscape.info["weight"]["index"] == steepest
+    narration = {beat.name: beat.narration for beat in storyboard("descent", landscape_run, tmp_path).beat_log}
+
+    def said(value: float) -> str:
+        return f"{value:.3g}".replace("-", "−")
+
+    assert f"∂loss/∂w = {said(slope)}:" in narration["one weight"]
+    assert f"× {said(slope)} = {said(-lr * slope)}, downhill." in narration["one weight"]
+
+
 @pytest.mark.graphical
 def test_descent_last_frame(tmp_path, request, landscape, landscape_run):
     from nnexplain.scenes.descent import Descent
@@ -120,4 +146,5 @@ def test_descent_last_frame(tmp_path, request, landscape, landscape_run):
     notes = "".join(part.text for note in scene.fan_notes for part in note)
     angles = landscape["stochastic.angles"]
     assert f"angles{angles[0].min():.0f}°–{angles[0].max():.0f}°" in notes and f"angles{angles[1].min():.0f}°–{angles[1].max():.0f}°" in notes
-    assert "used64ofthe8,000digits" in "".join(line.text for line in scene.caption)
+    assert "used64ofthe8,000digits" in "".join(line.text for line in scene.caption_mobjects["caption"])  # drawn
+    assert "used 64 of the 8,000 digits" in scene.beat_log[-1].narration  # and narrated

@@ -11,8 +11,9 @@ into one step, and every loss is computed again after it. Numbers from
 
     NNEXPLAIN_RUN=runs/mnist manim -ql scenes/backprop.py Backprop
 
-Subclass to change the pace (``step_seconds``), the digit (``probe_index``), the batch
-size (``batch_size``) or the snapshot (``epoch``).
+Each beat's caption is its narration, held until read. Subclass to change the pace
+(``pace`` scales every animation), the digit (``probe_index``), the batch size
+(``batch_size``) or the snapshot (``epoch``).
 """
 
 from __future__ import annotations
@@ -20,18 +21,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, Line, SurroundingRectangle, VGroup
+from manim import DOWN, RIGHT, UP, Circle, Create, FadeIn, FadeOut, Line, SurroundingRectangle, VGroup
 
 from nnexplain.geometry.backprop import example_losses
 from nnexplain.geometry.network import image_shape, network_view
 from nnexplain.geometry.wishes import batch_step, choose_batch, choose_example, example_backprop, gradient_edges, strongest_edge
 from nnexplain.mobjects.edges import SignalPulse
-from nnexplain.mobjects.hinges import Fade, paragraph
+from nnexplain.mobjects.hinges import paragraph
 from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.mobjects.wishes import GradientEdges, WishArrows, WishRings, signed
-from nnexplain.scenes.base.paragraph_captions import ParagraphCaptions
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["Backprop"]
@@ -42,9 +42,8 @@ PIXEL_SIZE = 0.095
 SLOPES = {"sigmoid": "σ′(z) = a(1 − a)", "tanh": "tanh′(z) = 1 − a²", "relu": "ReLU′(z), 1 or 0"}
 
 
-class Backprop(ParagraphCaptions, RunScene):
+class Backprop(RunScene):
     scene_name = "backprop"
-    step_seconds: ClassVar[float] = 1.0  # scales every beat
     probe_index: ClassVar[int | None] = None  # the walkthrough's digit; None: the first the network gets wrong
     batch_size: ClassVar[int] = 12
     epoch: ClassVar[int | None] = None
@@ -60,21 +59,26 @@ class Backprop(ParagraphCaptions, RunScene):
         self.digit = self.probe_index if self.probe_index is not None else choose_example(losses, self.predicted, self.labels)
         self.result = example_backprop(self.params, self.run.activation, self.run.output, self.inputs, self.labels, self.digit)
         self.names = self.run.dataset.get("classes") or [str(i) for i in range(self.run.layers[-1])]
-        self.caption: VGroup | None = None
 
     def construct(self) -> None:
+        self.beat("title")
         self.show_title()
+        self.beat("forward")
         self.forward()
+        self.beat("wish list")
         self.wish_list()
         for layer in range(len(self.run.layers) - 2, -1, -1):
+            self.beat(f"back to layer {layer}" if layer else "back to the pixels")
             self.backwards(layer)
+        self.beat("what matters")
         self.what_matters()
+        self.beat("mini-batch")
         self.mini_batch()
 
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title", note=self.title_note())
+        self.say(self.title_note())  # no caption: the title and its summary are labels
         title = label("Backpropagation: what one digit wants to change", self.theme, 30, weight="BOLD").to_edge(UP, buff=0.25)
         shape = "-".join(map(str, self.run.layers))
         accuracy = self.run.final_metrics.get("val_acc")
@@ -83,7 +87,6 @@ class Backprop(ParagraphCaptions, RunScene):
         self.play(FadeIn(self.header, shift=0.2 * DOWN), run_time=self.t(1.0))
 
     def forward(self) -> None:
-        self.beat("forward", note=self.forward_note())
         self.image = PixelImage(self.inputs[self.digit].reshape(image_shape(self.run)), pixel_size=PIXEL_SIZE, frame_color=self.theme.neuron_stroke).move_to(IMAGE_CENTER)
         true, said = int(self.labels[self.digit]), int(self.predicted[self.digit])
         tag = label(f"validation digit, label {self.names[true]}", self.theme, 18, self.theme.muted).next_to(self.image, DOWN, buff=0.15)
@@ -106,30 +109,27 @@ class Backprop(ParagraphCaptions, RunScene):
         self.play(FadeIn(self.percent), Create(box), run_time=self.t(0.8))
         self.image_group, self.box = VGroup(self.image, tag), box
         verdict = "right" if said == true else "wrong"
-        self.say(f"A validation digit labelled {self.names[true]} goes forward. The network says {self.names[said]}, "
-                 f"{fmt_percent(p[said], 0)} sure: {verdict}.", hold=3.0)
+        self.tell(f"A validation digit labelled {self.names[true]} goes forward. The network says {self.names[said]}, "
+                  f"{fmt_percent(p[said], 0)} sure: {verdict}.")
 
     def wish_list(self) -> None:
-        self.beat("wish list", note=self.wish_note())
         wish = -self.result.deltas[-1][0]
         self.play(FadeOut(self.box), run_time=self.t(0.3))
         self.output_wishes = WishArrows(self.diagram.neuron_centers(len(self.view.layers) - 1), wish, self.theme, max_length=0.42, x_offset=1.45, numbers=True, size=16)
         heading = label("wish: y − p", self.theme, 17, self.theme.highlight).move_to([self.layer_x[-1] + 1.95, 2.62, 0])
+        true = int(self.labels[self.digit])
+        other = int(np.argmin(wish))
+        self.tell(
+            f"What should change? The loss wants output {self.names[true]} up by {wish[true]:.2f} and {self.names[other]} down by {-wish[other]:.2f}.\n"
+            "Each output's wish is y − p: minus the run's own ∂loss/∂z = p − y (softmax with cross-entropy)."
+        )
         # The weights' own colours step back: from here on, colour means how a weight should change.
         self.play(Create(self.output_wishes.arrows), FadeIn(self.output_wishes.numbers), FadeIn(heading),
                   *(bundle.animate.set_stroke(opacity=0.06) for bundle in self.diagram.edges), run_time=self.t(1.2))
-        true = int(self.labels[self.digit])
-        other = int(np.argmin(wish))
-        self.say(
-            f"What should change? The loss wants output {self.names[true]} up by {wish[true]:.2f} and {self.names[other]} down by {-wish[other]:.2f}.\n"
-            "Each output's wish is y − p: minus the run's own ∂loss/∂z = p − y (softmax with cross-entropy).",
-            hold=6.0,
-        )
         self.wish_heading = heading
 
     def backwards(self, layer: int) -> None:
         """Layer ``layer``'s weights (0: from the inputs) get their gradients; the neurons below get their wishes."""
-        self.beat(f"back to layer {layer}" if layer else "back to the pixels", note=self.backwards_note(layer))
         group = gradient_edges(self.view, self.result, self.inputs[self.digit : self.digit + 1], layer)
         edges = GradientEdges(self.diagram, group, layer, self.theme)
         self.gradient_edges = getattr(self, "gradient_edges", {})
@@ -140,26 +140,29 @@ class Backprop(ParagraphCaptions, RunScene):
             wishes = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)
             self.wish_rings = [*getattr(self, "wish_rings", []), wishes]
             animations.append(Create(wishes))
-        self.play(SignalPulse(edges.backwards()), run_time=self.t(0.9))
+        self.tell_rule(layer, wishes)
+        self.play(SignalPulse(edges.backwards()), run_time=self.t(0.9))  # what the caption says, while it is read
         self.play(*animations, run_time=self.t(1.2))
         self.bring_to_back(edges)
         self.bring_to_back(self.header, self.layer_headers, *self.diagram.edges)
+
+    def tell_rule(self, layer: int, wishes: WishRings | None) -> None:
+        """The caption of a step back: the rule at the first, then the largest wish, then the pixels."""
         first = layer == len(self.view.layers) - 2
         if first:
-            self.say(
+            self.tell(
                 f"Backwards: each edge takes the colour and width of its gradient for this digit, δ_out · a_in (blue: the weight\n"
-                f"should grow, red: shrink). A hidden neuron's wish (its ring) is the weighted sum of the wishes above it, times {SLOPES[self.run.activation]}.",
-                hold=7.0,
+                "should grow, red: shrink). A hidden neuron's wish (its ring) is the weighted sum "
+                f"of the wishes above it, times {SLOPES[self.run.activation]}."
             )
         elif layer > 0:
             top = float(np.abs(wishes.values).max())
-            self.say(f"One layer further back, the same rule: the largest wish in hidden layer {layer} is {top:.2f}.", hold=3.5)
+            self.tell(f"One layer further back, the same rule: the largest wish in hidden layer {layer} is {top:.2f}.")
         else:
-            self.say("Down to the weights from the pixels: a dark pixel (value 0) gives its weights no gradient at all.", hold=4.0)
+            self.tell("Down to the weights from the pixels: a dark pixel (value 0) gives its weights no gradient "
+                      "at all.")
 
     def what_matters(self) -> None:
-        self.beat("what matters", note=self.matters_note())
-        self.clear_caption()
         layer = len(self.view.layers) - 2
         edges = self.gradient_edges[layer]
         index = strongest_edge(edges.group)
@@ -169,23 +172,22 @@ class Backprop(ParagraphCaptions, RunScene):
         delta = float(self.result.deltas[layer][0, target])
         glow = Line(start, end, stroke_width=7, color=self.theme.highlight)
         rings = VGroup(*(Circle(radius=neuron.radius + 0.07, color=self.theme.highlight, stroke_width=3).move_to(neuron) for neuron in (self.diagram.layers[layer][source], self.diagram.layers[layer + 1][target])))
-        self.play(Create(glow), Create(rings), run_time=self.t(0.8))
         dim = float(np.min(self.result.act[layer - 1][0]))
         change = "grow" if a_in * delta < 0 else "shrink"
-        self.say(
+        self.tell(
             f"This digit's largest gradient, hidden-{layer} neuron {source + 1} → output {self.names[target]}: a bright neuron (a = {a_in:.2f}) times a big wish\n"
-            f"(δ = {signed(delta)}): δ·a = {signed(a_in * delta)}, so this weight should {change}. A dark neuron (a = {dim:.2f}) passes almost nothing, whatever the wish.",
-            hold=7.0,
+            f"(δ = {signed(delta)}): δ·a = {signed(a_in * delta)}, so this weight should {change}. "
+            f"A dark neuron (a = {dim:.2f}) passes almost nothing, whatever the wish."
         )
+        self.play(Create(glow), Create(rings), run_time=self.t(0.8))
         self.highlight = VGroup(glow, rings)
 
     def mini_batch(self) -> None:
-        self.beat("mini-batch", note=self.batch_note())
         lr = float((self.run.manifest.get("config") or {}).get("lr") or 0.1)
         batch = choose_batch(self.labels, self.predicted, self.batch_size)
         step = batch_step(self.params, self.run.activation, self.run.output, self.inputs, self.labels, batch, lr)
         everything = VGroup(self.diagram, self.layer_headers, self.image_group, self.percent, self.output_wishes, self.wish_heading, self.highlight, *self.gradient_edges.values(), *self.wish_rings)
-        self.clear_caption()
+        self.play(*self.unsay(), run_time=self.t(0.3))
         self.play(FadeOut(everything), run_time=self.t(0.8))
         self.remove(*self.mobjects)
         self.add(self.header)
@@ -208,65 +210,19 @@ class Backprop(ParagraphCaptions, RunScene):
         rose = [int(self.labels[i]) for i, b, a in zip(step.indices, step.before, step.after) if a > b + 0.0005]
         fell = int(np.sum(step.after < step.before - 0.0005))
         note = f"{fell} of {len(batch)} digits' losses fell" + (f"; {len(rose)} rose ({', '.join(self.names[r] for r in rose)}): one step for the batch is not a step for every digit." if rose else ".")
-        self.say(
-            f"The batch's loss, computed before and after the step: {step.loss_before:.3f} → {step.loss_after:.3f}.\n{note}",
-            hold=8.0,
-        )
+        before_after = f"{step.loss_before:.3f} → {step.loss_after:.3f}"
+        self.tell(f"The batch's loss, computed before and after the step: {before_after}.\n{note}")
         self.cards, self.step = cards, step
 
-    # --- speaker notes (the numbers each beat draws) --------------------------
+    # --- the title's narration (the other beats narrate their captions) --------
 
     def title_note(self) -> str:
         return f"The trained {'-'.join(map(str, self.run.layers))} {self.run.activation} network ({self.run.recipe}). {self.result_fact()}."
 
-    def forward_note(self) -> str:
-        true, said = int(self.labels[self.digit]), int(self.predicted[self.digit])
-        p = self.view.activations[-1][self.digit][said]
-        verdict = "right" if said == true else "wrong"
-        return f"Probe digit {self.digit + 1}, label {self.names[true]}: the network says {self.names[said]}, {fmt_percent(p)} sure ({verdict})."
-
-    def wish_note(self) -> str:
-        wish = -self.result.deltas[-1][0]
-        true, other = int(self.labels[self.digit]), int(np.argmin(wish))
-        return f"The loss wants output {self.names[true]} up by {wish[true]:.2f} and {self.names[other]} down by {-wish[other]:.2f}: each output's wish is y − p."
-
-    def backwards_note(self, layer: int) -> str:
-        if layer == 0:
-            dark = int((self.inputs[self.digit] == 0).sum())
-            return f"Back to the weights from the pixels: {dark} of this digit's {self.inputs.shape[1]} pixels are 0, so their weights get no gradient at all."
-        wishes = np.abs(self.result.deltas[layer - 1][0])
-        return f"Hidden layer {layer}'s wishes: the weighted sum of the wishes above, times the {self.run.activation}'s slope; the largest is {wishes.max():.2f}."
-
-    def matters_note(self) -> str:
-        layer = len(self.view.layers) - 2
-        group = self.gradient_edges[layer].group
-        index = strongest_edge(group)
-        source, target = int(group.source[index]), int(group.target[index])
-        a_in, delta = float(self.result.act[layer - 1][0, source]), float(self.result.deltas[layer][0, target])
-        return (
-            f"The largest gradient: hidden-{layer} neuron {source + 1} to output {self.names[target]}, a = {a_in:.2f} times δ = {delta:.2f}. "
-            f"A dark neuron (a = {float(np.min(self.result.act[layer - 1][0])):.2f}) passes almost nothing."
-        )
-
-    def batch_note(self) -> str:
-        lr = float((self.run.manifest.get("config") or {}).get("lr") or 0.1)
-        batch = choose_batch(self.labels, self.predicted, self.batch_size)
-        step = batch_step(self.params, self.run.activation, self.run.output, self.inputs, self.labels, batch, lr)
-        fell = int(np.sum(step.after < step.before - 0.0005))
-        rose = int(np.sum(step.after > step.before + 0.0005))
-        return (
-            f"One step on {len(batch)} digits with η = {lr:g}: the batch's loss goes from {step.loss_before:.3f} to {step.loss_after:.3f}. "
-            f"{fell} digits' losses fell, {rose} rose."
-        )
-
     # --- pieces ------------------------------------------------------------
 
-    def t(self, seconds: float) -> float:
-        return seconds * self.step_seconds
-
-    def say(self, text: str, hold: float) -> None:
+    def tell(self, text: str) -> None:
+        """Narrate ``text`` as the caption along the bottom: the old one fades out, once read, then this one in."""
         caption = paragraph(text, self.theme, 13.4, size=19).move_to([0, -3.05, 0], aligned_edge=UP)
-        self.show_caption(caption, self.t(0.5), self.t(hold))
-
-    def caption_fade_out_seconds(self) -> float:
-        return self.t(0.3)
+        fade = self.t(0.8 if "caption" in self.caption_mobjects else 0.5)
+        self.play(*self.say(text, caption, fade_seconds=fade), run_time=fade)

@@ -11,7 +11,9 @@ sigmoid's slope σ′ enters one layer back, and the scene says so.
 
     NNEXPLAIN_RUN=runs/chain manim -ql scenes/chain_rule.py ChainRule
 
-Subclass to change the pace (``hold_seconds``), the example (``example``: a probe index),
+Each beat's caption is its narration, held until read; the beats without one (the title,
+the checks, one layer back) narrate their numbers undrawn. Subclass to change the pace
+(``pace`` scales every animation and pause), the example (``example``: a probe index),
 the snapshot (``epoch``) or the nudge (``epsilon``).
 """
 
@@ -27,7 +29,6 @@ from nnexplain.geometry.chain import NUDGE, chain_factors, chain_values, nudged_
 from nnexplain.mobjects.chain import ChainRow, ChainTree, ProductColumns, number, sup
 from nnexplain.mobjects.hinges import Fade, paragraph
 from nnexplain.mobjects.style import label
-from nnexplain.scenes.base.paragraph_captions import ParagraphCaptions
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["ChainRule"]
@@ -35,9 +36,8 @@ __all__ = ["ChainRule"]
 SLOPE_NAMES = {"sigmoid": "sigma'", "tanh": "tanh'", "relu": '"ReLU"\'', "identity": "1"}
 
 
-class ChainRule(ParagraphCaptions, RunScene):
+class ChainRule(RunScene):
     scene_name = "chain-rule"
-    hold_seconds: ClassVar[float] = 1.0  # scales every pause
     example: ClassVar[int | None] = None  # a probe index; None: the example the network fits worst
     epoch: ClassVar[int | None] = None  # the snapshot; None: the last
     epsilon: ClassVar[float] = NUDGE
@@ -54,22 +54,29 @@ class ChainRule(ParagraphCaptions, RunScene):
         index = self.example if self.example is not None else worst_example(self.params, self.run.activation, inputs, targets)
         self.x, self.y = float(inputs[index]), float(targets[index])
         self.values = chain_values(self.params, self.run.activation, self.x, self.y)
-        self.caption: VGroup | None = None
 
     def construct(self) -> None:
+        self.beat("title")
         self.show_title()
+        self.beat("one example")
         self.show_network()
+        self.beat("what depends on what")
         self.show_tree()
+        self.beat("the product")
         self.show_product(0)
+        self.beat("the check")
         self.nudge(0)
+        self.beat("one layer back")
         self.further_back()
+        self.beat("the longer product")
         self.show_product(1)
+        self.beat("the check again")
         self.nudge(1)
 
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title", note=self.title_note())
+        self.say(self.title_note())  # no caption: the title and its subtitle are labels
         title = label("The chain rule, one neuron per layer", self.theme, 30, weight="BOLD").to_corner(UP + LEFT, buff=0.3)
         shape = "-".join(map(str, self.run.layers))
         epoch = self.run.snapshot(self.epoch)["epoch"]
@@ -78,44 +85,43 @@ class ChainRule(ParagraphCaptions, RunScene):
             self.theme, 18, self.theme.muted,
         ).next_to(title, DOWN, buff=0.1, aligned_edge=LEFT)
         self.header = VGroup(title, subtitle)
-        self.play(FadeIn(self.header, shift=0.1 * DOWN), run_time=1.0)
+        self.play(FadeIn(self.header, shift=0.1 * DOWN), run_time=self.t(1.0))
 
     def show_network(self) -> None:
-        self.beat("one example", note=self.example_note())
         self.row = ChainRow(self.values, self.theme)
         cost = label(f"cost of this example: C = (a⁽ᴸ⁾ − y)² = {number(self.values.cost)}", self.theme, 22, self.theme.highlight)
         self.cost_note = cost.next_to(self.row, DOWN, buff=0.25)
-        self.play(Create(self.row.links), Create(self.row.neurons), FadeIn(self.row.names), FadeIn(self.row.weights), run_time=1.4)
-        self.play(Fade(self.cost_note), run_time=0.6)
-        self.say(
+        self.play(
+            Create(self.row.links), Create(self.row.neurons), FadeIn(self.row.names), FadeIn(self.row.weights),
+            run_time=self.t(1.4),
+        )
+        self.play(Fade(self.cost_note), run_time=self.t(0.6))
+        self.tell(
             f"One example: x = {number(self.x, 2)}, target y = {number(self.y, 0)},\n"
             "the one this network fits worst.\n"
-            f"Its cost: C = (a⁽ᴸ⁾ − y)² = {number(self.values.cost)}. L = {self.values.depth}: the output layer.",
-            hold=5.0,
+            f"Its cost: C = (a⁽ᴸ⁾ − y)² = {number(self.values.cost)}. "
+            f"L = {self.values.depth}: the output layer."
         )
 
     def show_tree(self) -> None:
-        self.beat("what depends on what", note=self.tree_note())
-        self.clear_caption()  # a caption belongs to its beat
         self.tree = ChainTree(self.values, self.theme, levels=2)
         first = self.tree.level(0)
         inputs = VGroup(*(self.tree.nodes[k] for k in ("w0", "a1", "b0")))
         upper = [self.tree.nodes[k] for k in ("z0", "a0", "C", "y")]
-        self.play(FadeIn(inputs, shift=0.1 * UP), run_time=0.8)
-        for node in upper:
-            lines = [line for (lower, top), line in self.tree.edges.items() if top == self.node_key(node) and lower in ("w0", "a1", "b0", "z0", "a0", "y")]
-            self.play(*(Create(line) for line in lines), FadeIn(node, shift=0.1 * UP), run_time=0.6)
-        self.first_level = first
-        self.say(
+        self.tell(
             "Each value is made from the ones below it:\n"
             "w⁽ᴸ⁾, a⁽ᴸ⁻¹⁾ and b⁽ᴸ⁾ make z⁽ᴸ⁾ = w⁽ᴸ⁾a⁽ᴸ⁻¹⁾ + b⁽ᴸ⁾,\n"
-            "which makes a⁽ᴸ⁾, which makes the cost.",
-            hold=5.0,
+            "which makes a⁽ᴸ⁾, which makes the cost."
         )
+        self.play(FadeIn(inputs, shift=0.1 * UP), run_time=self.t(0.8))  # the tree grows while the caption is read
+        for node in upper:
+            below = ("w0", "a1", "b0", "z0", "a0", "y")
+            key = self.node_key(node)
+            lines = [line for (lower, top), line in self.tree.edges.items() if top == key and lower in below]
+            self.play(*(Create(line) for line in lines), FadeIn(node, shift=0.1 * UP), run_time=self.t(0.6))
+        self.first_level = first
 
     def show_product(self, depth: int) -> None:
-        self.beat("the product" if depth == 0 else "the longer product", note=self.product_note(depth))
-        self.clear_caption()  # a caption belongs to its beat
         factors = chain_factors(self.values, depth)
         colors = self.factor_colors(len(factors))
         symbols = [self.typst_symbol(f.name) for f in factors]
@@ -132,31 +138,34 @@ class ChainRule(ParagraphCaptions, RunScene):
             whole.scale_to_fit_width(self.product_width)
         whole.move_to([*self.product_center, 0])
         if getattr(self, "product", None) is not None:
-            self.play(Fade(self.product, out=True), Fade(self.product_result, out=True), Fade(self.check, out=True), run_time=0.5)
-        links = self.chain_links(depth)
-        self.play(*(line.animate.set_stroke(color, 5, 1) for line, color in zip(links, colors)), run_time=0.8)
-        self.play(Fade(product.lhs), Fade(product.rows(0)), run_time=0.9)
-        self.play(Fade(product.rows(1)), run_time=0.8)
-        self.play(Fade(product.rows(2)), Fade(result), run_time=0.8)
+            old = (self.product, self.product_result, self.check)
+            self.play(*(Fade(part, out=True) for part in old), run_time=self.t(0.5))
+        self.tell_product(depth)
+        links = self.chain_links(depth)  # the product is written out while its caption is read
+        self.play(*(line.animate.set_stroke(color, 5, 1) for line, color in zip(links, colors)), run_time=self.t(0.8))
+        self.play(Fade(product.lhs), Fade(product.rows(0)), run_time=self.t(0.9))
+        self.play(Fade(product.rows(1)), run_time=self.t(0.8))
+        self.play(Fade(product.rows(2)), Fade(result), run_time=self.t(0.8))
         self.product, self.product_result, self.total = product, result, total
+
+    def tell_product(self, depth: int) -> None:
+        """The product's caption: how it is made (first), what one layer further back adds (then)."""
         if depth == 0:
-            self.say(
+            self.tell(
                 "How much does C move when w⁽ᴸ⁾ moves? Multiply\n"
                 "how much each link passes on. The output neuron\n"
-                "here is linear (a⁽ᴸ⁾ = z⁽ᴸ⁾), so its factor is 1.",
-                hold=6.0,
+                "here is linear (a⁽ᴸ⁾ = z⁽ᴸ⁾), so its factor is 1."
             )
         else:
             slope = self.values.slopes[-2]
-            self.say(
+            self.tell(
                 f"Further back, the chain is longer: it passes through\n"
                 f"w⁽ᴸ⁾ = {number(self.values.weights[-1])} and the {self.run.activation}'s slope, "
-                f"{number(slope)}.\nEach layer back multiplies in one weight and one slope.",
-                hold=6.0,
+                f"{number(slope)}.\nEach layer back multiplies in one weight and one slope."
             )
 
     def nudge(self, depth: int) -> None:
-        self.beat("the check" if depth == 0 else "the check again", note=self.check_note(depth))
+        self.say(self.check_note(depth))  # the rows drawn are numbers (labels): the narration says what they show
         layer_weight = self.values.weights[-1 - depth]
         after = nudged_cost(self.params, self.run.activation, self.x, self.y, depth, self.epsilon)
         change = after - self.values.cost
@@ -171,39 +180,29 @@ class ChainRule(ParagraphCaptions, RunScene):
             label(f"they agree to {100 * agreement:.2g}% of ΔC", self.theme, 20, self.theme.correct),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         rows.move_to([self.caption_left, self.caption_top + 0.1, 0], aligned_edge=UP + LEFT)
-        self.clear_caption()
+        self.play(*self.unsay(), run_time=self.t(0.3))  # the rows take the caption's place
         for row in rows:
-            self.play(Fade(row), run_time=0.7)
-            self.wait(0.6 * self.hold_seconds)
+            self.play(Fade(row), run_time=self.t(0.7))
+            self.wait(self.t(0.6))
         self.check = rows
-        self.wait(2.5 * self.hold_seconds)
+        self.wait(self.t(2.5))
 
     def further_back(self) -> None:
-        self.beat("one layer back", note=self.back_note())
-        self.play(Fade(self.check, out=True), run_time=0.4)
+        self.say(self.back_note())  # no caption: the tree grows, and the next beat's caption says it
+        self.play(Fade(self.check, out=True), run_time=self.t(0.4))
         self.check = VGroup()
         deeper = VGroup(*(self.tree.nodes[k] for k in ("z1", "w1", "a2", "b1")))
         lines = [line for (lower, upper), line in self.tree.edges.items() if lower in ("z1", "w1", "a2", "b1")]
-        self.play(*(line.animate.set_stroke(self.theme.muted, 2, 0.8) for line in self.tree.edges.values() if line in self.mobjects), run_time=0.5)
-        self.play(FadeIn(deeper, shift=0.1 * UP), *(Create(line) for line in lines), run_time=1.2)
-        self.play(Indicate(self.tree.nodes["a1"], color=self.theme.highlight), run_time=0.8)
+        drawn = [line for line in self.tree.edges.values() if line in self.mobjects]
+        self.play(*(line.animate.set_stroke(self.theme.muted, 2, 0.8) for line in drawn), run_time=self.t(0.5))
+        self.play(FadeIn(deeper, shift=0.1 * UP), *(Create(line) for line in lines), run_time=self.t(1.2))
+        self.play(Indicate(self.tree.nodes["a1"], color=self.theme.highlight), run_time=self.t(0.8))
 
-    # --- speaker notes (the numbers each beat draws) --------------------------
+    # --- the narration of the beats that draw no caption --------------------------
 
     def title_note(self) -> str:
         epoch = self.run.snapshot(self.epoch)["epoch"]
         return f"A trained {'-'.join(map(str, self.run.layers))} {self.run.activation} network, one neuron per layer, {epoch:,} epochs on {self.run.dataset.get('formula', 'its data')}."
-
-    def example_note(self) -> str:
-        return f"The example it fits worst: x = {self.x:.2f}, target y = {self.y:.2f}, output {self.values.act[-1]:.4f}; its cost (a − y)² = {self.values.cost:.6f}."
-
-    def tree_note(self) -> str:
-        return f"{self.values.depth} layers of one weight each. The cost depends on w(L) only through z(L) = w(L)·a(L−1) + b(L), then a(L)."
-
-    def product_note(self, depth: int) -> str:
-        factors = chain_factors(self.values, depth)
-        product = float(np.prod([f.value for f in factors]))
-        return f"∂C/∂w is the product of {len(factors)} factors, {' × '.join(f'{f.value:.4f}' for f in factors)} = {product:.6f}."
 
     def check_note(self, depth: int) -> str:
         total = float(np.prod([f.value for f in chain_factors(self.values, depth)]))
@@ -218,10 +217,11 @@ class ChainRule(ParagraphCaptions, RunScene):
 
     # --- pieces ------------------------------------------------------------
 
-    def say(self, text: str, hold: float) -> None:
-        """Replace the caption, then hold it ``hold`` × ``hold_seconds``."""
+    def tell(self, text: str) -> None:
+        """Narrate ``text`` as the caption under the tree: the old one fades out, once read, then this one in."""
         caption = paragraph(text, self.theme, 8.0, size=20).move_to([self.caption_left, self.caption_top, 0], aligned_edge=UP + LEFT)
-        self.show_caption(caption, 0.6, hold * self.hold_seconds)
+        fade = self.t(0.9 if "caption" in self.caption_mobjects else 0.6)
+        self.play(*self.say(text, caption, fade_seconds=fade), run_time=fade)
 
     def node_key(self, node) -> str:
         return next(key for key, value in self.tree.nodes.items() if value is node)

@@ -14,7 +14,9 @@ computed once by ``nnexplain landscape`` or before this scene renders):
 
     NNEXPLAIN_RUN=runs/mnist manim -ql scenes/descent.py Descent
 
-Subclass to change the pace (``hold_seconds``, ``step_seconds`` per snapshot) or colours (``theme``).
+Each beat's captions are its narration (:meth:`~nnexplain.scenes.base.run_scene.RunSceneMixin.say`), each
+held until read. Subclass to change the pace (``pace`` scales every animation, ``snapshot_seconds``: per
+snapshot of the path) or colours (``theme``).
 """
 
 from __future__ import annotations
@@ -22,14 +24,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Animation, Arrow, Create, Dot, FadeIn, FadeOut, Line, VGroup
+from manim import DOWN, LEFT, UP, Animation, Arrow, Create, Dot, FadeIn, FadeOut, Line, VGroup
 
 from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number, paragraph
 from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.landscape import GradientFan, LandscapePlot, PathSweep
 from nnexplain.mobjects.style import fmt_count, label
 from nnexplain.run.landscape import read_landscape
-from nnexplain.scenes.base.paragraph_captions import ParagraphCaptions
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["Descent"]
@@ -39,10 +40,9 @@ def _signed(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}".replace("-", "−")
 
 
-class Descent(ParagraphCaptions, RunScene):
+class Descent(RunScene):
     scene_name = "descent"
-    hold_seconds: ClassVar[float] = 1.0  # scales every pause
-    step_seconds: ClassVar[float] = 0.4  # per snapshot of the path
+    snapshot_seconds: ClassVar[float] = 0.4  # per snapshot of the path, at pace 1
 
     column_left: ClassVar[float] = 0.75
     column_width: ClassVar[float] = 6.1
@@ -56,27 +56,29 @@ class Descent(ParagraphCaptions, RunScene):
         self.examples = self.facts["subset"]["first"]
         self.items = "digits" if self.run.dataset.get("name", "").startswith("mnist") else "examples"
         self.loss_name = "cross-entropy" if self.run.output == "softmax" else "squared error"
-        self.caption: VGroup | None = None
 
     def construct(self) -> None:
+        self.beat("title")
         self.show_title()
+        self.beat("one weight")
         self.one_weight()
+        self.beat("two directions")
         self.two_directions()
+        self.beat("why stochastic")
         self.stochastic()
 
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title", note=self.title_note())
+        self.say(self.title_note())  # no caption: the title and its subtitle are labels
         title = label("How a network learns: downhill on its loss", self.theme, 30, weight="BOLD").to_corner(UP + LEFT, buff=0.3)
         shape = "-".join(map(str, self.run.layers))
         subset = f"loss: {self.loss_name} on {fmt_count(self.examples)} of {fmt_count(self.facts['subset']['of'])} training {self.items}"
         subtitle = label(f"trained {shape} {self.run.activation} network, {fmt_count(self.parameters)} parameters  ·  {subset}", self.theme, 17, self.theme.muted)
         self.header = VGroup(title, subtitle.next_to(title, DOWN, buff=0.1, aligned_edge=LEFT))
-        self.play(FadeIn(self.header, shift=0.1 * DOWN), run_time=1.0)
+        self.play(FadeIn(self.header, shift=0.1 * DOWN), run_time=self.t(1.0))
 
     def one_weight(self) -> None:
-        self.beat("one weight", note=self.weight_note())
         weight = self.facts["weight"]
         value, slope = weight["value"], weight["gradient"]
         offsets, losses = self.landscape["weight.offsets"], self.landscape["weight.loss"]
@@ -90,59 +92,53 @@ class Descent(ParagraphCaptions, RunScene):
         curve = panel.curve(w, losses, self.theme.text, 4)
         here = panel.plot_point(value, losses[len(losses) // 2])
         dot = Dot(here, radius=0.08, color=self.theme.highlight)
-        self.play(Create(panel), FadeIn(x_name), FadeIn(y_name), run_time=1.0)
-        self.play(Create(curve), run_time=1.5)
-        self.play(FadeIn(dot, scale=0.5), run_time=0.5)
-        self.say(
+        self.play(Create(panel), FadeIn(x_name), FadeIn(y_name), run_time=self.t(1.0))
+        self.tell(
             f"Hold {fmt_count(self.parameters - 1)} weights and biases at their trained\n"
             f"values and move one. The loss traces this curve.\n"
-            f"The dot is the trained value, w = {fmt_number(value, 3)}.",
-            hold=4.5,
+            f"The dot is the trained value, w = {fmt_number(value, 3)}."
         )
+        self.play(Create(curve), run_time=self.t(1.5))  # drawn while the caption is read
+        self.play(FadeIn(dot, scale=0.5), run_time=self.t(0.5))
         reach = 0.22 * (w[-1] - w[0])
         tangent = Line(panel.plot_point(value - reach, losses[len(losses) // 2] - reach * slope), panel.plot_point(value + reach, losses[len(losses) // 2] + reach * slope))
         tangent.set_stroke(self.theme.highlight, 3)
-        self.play(Create(tangent), run_time=0.8)
-        self.say(
+        self.tell(
             f"Its slope there is ∂loss/∂w = {_signed(slope, 3)}:\n"
             "the number backpropagation computes for this weight\n"
             "(the tangent drawn has exactly that slope).",
-            hold=4.5,
+            Create(tangent),
         )
         lr = self.facts.get("lr")
         step = -(lr or 0.0) * slope
         lowest = int(np.argmin(losses))
         arrow_start = panel.plot_point(value, low - pad)
         arrow = Arrow(arrow_start, panel.plot_point(value + step, low - pad), buff=0, color=self.theme.highlight, stroke_width=5)
-        if arrow.get_length() > 0.2:  # a step too short to see is said, not drawn
-            self.play(Create(arrow), run_time=0.6)
-        else:
+        drawn = arrow.get_length() > 0.2  # a step too short to see is said, not drawn
+        if not drawn:
             arrow = VGroup()
         learning = f"η = {fmt_number(lr, 3)}, the run's learning rate" if lr else "η, the learning rate (this run does not record it)"
-        self.say(
+        self.tell(
             f"A gradient step moves w by −η·slope, with\n{learning}"
             + (f":\n−η·slope = −{fmt_number(lr, 3)} × {_signed(slope, 3)} = {_signed(step, 3)}, downhill.\n" if lr else ".\n")
             + self.bottom_note(w[lowest], losses[len(losses) // 2] - losses[lowest]),
-            hold=7.0,
+            *([Create(arrow)] if drawn else []),
         )
         self.weight_view = VGroup(panel, x_name, y_name, curve, dot, tangent, arrow)
 
     def two_directions(self) -> None:
-        self.beat("two directions", note=self.plane_note())
-        self.play(FadeOut(self.weight_view), Fade(self.caption, out=True), run_time=0.8)
-        self.caption = None
+        self.play(FadeOut(self.weight_view), *self.unsay(), run_time=self.t(0.8))
         plot = LandscapePlot(self.landscape, self.theme, width=5.9, height=5.0)
         plot.shift(np.array([-3.35, -0.55, 0]) - plot.box.get_center())
         axes = plot.axis_labels(15)
         self.plot = plot
-        self.play(FadeIn(plot.image), Create(plot.contours), Create(plot.box), FadeIn(axes), run_time=1.5)
-        self.say(
+        self.tell(
             f"All {fmt_count(self.parameters)} at once: the loss on a plane through the\n"
             "final weights, along the two directions the training\n"
-            "path moved most. Bright is high loss, dark is low.",
-            hold=4.5,
+            "path moved most. Bright is high loss, dark is low."
         )
-        self.clear_caption()
+        self.play(FadeIn(plot.image), Create(plot.contours), Create(plot.box), FadeIn(axes), run_time=self.t(1.5))
+        self.play(*self.unsay(), run_time=self.t(0.3))
         epochs, own, under = self.landscape.epochs, self.landscape["path.loss"], self.landscape["path.surface_loss"]
         styles = [(26, None, "BOLD"), (20, None, "NORMAL"), (20, self.theme.muted, "NORMAL")]
 
@@ -161,25 +157,23 @@ class Descent(ParagraphCaptions, RunScene):
 
         show(0)
         # The rows change inside the sweep's callback; animating them too makes manim redraw them every frame.
-        self.play(PathSweep(plot, on_snapshot=show, step_seconds=self.step_seconds), Animation(rows))
-        self.wait(self.hold_seconds)
+        self.play(PathSweep(plot, on_snapshot=show, step_seconds=self.t(self.snapshot_seconds)), Animation(rows))
+        self.wait(self.t(1.0))
         table = self.loss_table(epochs, own, under)
-        self.play(Fade(rows, out=True), run_time=0.3)
-        self.play(Fade(table), run_time=0.8)
+        self.play(Fade(rows, out=True), run_time=self.t(0.3))
+        self.play(Fade(table), run_time=self.t(0.8))
         self.path_rows = table
         self.fans = None
-        self.say(
+        self.tell(
             "They differ because the path leaves the plane: these\n"
             f"two directions hold {self.landscape.explained:.0%} of the path's variance\n"
             f"({self.facts['explained_variance'][0]:.0%} and {self.facts['explained_variance'][1]:.0%}), not all of it. At the final\n"
             "weights, the plane's origin, the two agree.",
-            hold=7.0,
             top=table.get_bottom()[1] - 0.35,
         )
 
     def stochastic(self) -> None:
-        self.beat("why stochastic", note=self.stochastic_note())
-        self.clear_caption()
+        self.play(*self.unsay(), run_time=self.t(0.3))
         facts = self.facts["stochastic"]
         epochs = [int(e) for e in self.landscape["stochastic.epochs"]]
         coords = self.landscape["path.coords"]
@@ -199,55 +193,32 @@ class Descent(ParagraphCaptions, RunScene):
             )
             notes.add(note.move_to([self.column_left + 3.2 * slot, -0.35, 0], aligned_edge=UP + LEFT))
             fans.add(fan)
-        self.play(FadeOut(self.path_rows), FadeIn(marks, scale=0.5), run_time=0.6)
+        self.play(FadeOut(self.path_rows), FadeIn(marks, scale=0.5), run_time=self.t(0.6))
         self.fans, self.fan_notes = fans, notes
-        for fan, note in zip(fans, notes):
-            self.play(Create(fan.full), run_time=0.5)
-            self.play(*(Create(arrow) for arrow in fan.batches), FadeIn(note), run_time=1.0)
-            self.bring_to_front(fan.full)
         trained = self.facts.get("trained_batch_size")
         batch = facts["batch_size"]
         if trained:
             how = f"Why “stochastic”? Each step of this run used\n{batch} of the {fmt_count(facts['full'])} {self.items}, not all of them."
         else:
             how = f"Why “stochastic”? This run stepped on all {fmt_count(facts['full'])}\n{self.items} at once; a stochastic step uses {batch}."
-        self.say(
+        self.tell(
             how + "\nWhite: the full gradient. Yellow: "
             f"{facts['batches']} mini-batch\ngradients, at their true angle and length. At fixed\n"
             "weights, an epoch's batches average to the full one.",
-            hold=9.0,
             top=-1.45,
         )
+        for fan, note in zip(fans, notes):  # drawn while the caption that names them is read
+            self.play(Create(fan.full), run_time=self.t(0.5))
+            self.play(*(Create(arrow) for arrow in fan.batches), FadeIn(note), run_time=self.t(1.0))
+            self.bring_to_front(fan.full)
 
-    # --- speaker notes (the numbers each beat draws) --------------------------
+    # --- the title's narration (the other beats narrate their captions) --------
 
     def title_note(self) -> str:
         shape = "-".join(map(str, self.run.layers))
         return (
             f"A trained {shape} {self.run.activation} network, {fmt_count(self.parameters)} parameters. Its loss here: {self.loss_name} "
             f"on {fmt_count(self.examples)} of its {fmt_count(self.facts['subset']['of'])} training {self.items}."
-        )
-
-    def weight_note(self) -> str:
-        weight, lr = self.facts["weight"], self.facts.get("lr")
-        text = f"One weight, {self.weight_name(weight)}: trained value {fmt_number(weight['value'], 3)}, slope ∂loss/∂w = {_signed(weight['gradient'], 3)}."
-        if lr:
-            return text + f" With the run's learning rate η = {fmt_number(lr, 3)}, one step moves it by {_signed(-lr * weight['gradient'], 3)}."
-        return text + " The run does not record its learning rate."
-
-    def plane_note(self) -> str:
-        epochs, own = self.landscape.epochs, self.landscape["path.loss"]
-        return (
-            f"The loss on the plane through the final weights along the path's two main directions ({self.landscape.explained:.0%} of its variance). "
-            f"The snapshots' loss falls from {own[0]:.4f} at epoch {epochs[0]:,} to {own[-1]:.4f} at epoch {epochs[-1]:,}."
-        )
-
-    def stochastic_note(self) -> str:
-        facts, angles = self.facts["stochastic"], self.landscape["stochastic.angles"]
-        epochs = ", ".join(f"{int(e):,}" for e in self.landscape["stochastic.epochs"])
-        return (
-            f"{facts['batches']} mini-batch gradients of {facts['batch_size']} {self.items} each, at epochs {epochs}: they point "
-            f"{angles.min():.0f}° to {angles.max():.0f}° away from the full gradient over all {fmt_count(facts['full'])}."
         )
 
     # --- pieces ------------------------------------------------------------
@@ -287,7 +258,12 @@ class Descent(ParagraphCaptions, RunScene):
             target = f"to hidden-{layer + 1} neuron {row + 1}"
         return f"{source} {target}"
 
-    def say(self, text: str, hold: float, top: float = 1.6) -> None:
+    def tell(self, text: str, *animations: Animation, top: float = 1.6) -> None:
+        """Narrate ``text`` as the caption of the right-hand column (its top at ``top``), with ``animations``.
+
+        The caption before it fades out first, once read; this one is held until read.
+        """
         caption = paragraph(text, self.theme, self.column_width, size=self.caption_size)
         caption.move_to([self.column_left, top, 0], aligned_edge=UP + LEFT)
-        self.show_caption(caption, 0.6, hold * self.hold_seconds)
+        fade = self.t(0.9 if "caption" in self.caption_mobjects else 0.6)  # the old one out, then this one in
+        self.play(*self.say(text, caption, fade_seconds=fade), *animations, run_time=fade)
