@@ -178,3 +178,18 @@ def test_a_line_too_long_for_two_rows_is_refused_with_the_fix():
     assert caption_rows("short") == ["short"]
     with pytest.raises(NarrationTooLong, match="say it as two lines"):
         caption_rows("word " * 30)
+
+
+def test_a_line_drawn_nowhere_ends_once_read_not_when_the_next_starts(sigmoid_run, tmp_path):
+    text = "Four words said here."
+
+    def story(scene):
+        scene.beat("one")
+        scene.say(text)
+        scene.wait(5.0)  # a long animation after it: the line was over after its reading time
+        scene.say("And one more.")
+
+    scene = _render(tmp_path, sigmoid_run, story)
+    first, second = scene.narrator.log
+    assert first.held == pytest.approx(_reading(text), abs=2e-3)
+    assert second.held == pytest.approx(_reading("And one more."), abs=2e-3)

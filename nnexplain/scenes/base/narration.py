@@ -94,10 +94,16 @@ class Narrator:
         return max(0.0, line.shown + reading_seconds(line.text) - self.now)
 
     def settle(self, *slots: str | None) -> None:
-        """Wait until the lines in ``slots`` (all of them when none are named) have been up long enough to read."""
-        wait = max((self.remaining(slot) for slot in (slots or tuple(self.current))), default=0.0)
+        """Wait until the lines in ``slots`` (all of them when none are named) have been up long enough to read.
+
+        A line drawn nowhere is over once read: it ends then, not when the next one starts."""
+        slots = slots or tuple(self.current)
+        wait = max((self.remaining(slot) for slot in slots), default=0.0)
         if wait > 1e-6:
             self.scene.wait(wait + 1e-3)
+        if None in slots and None in self.current:
+            line = self.current.pop(None)
+            line.hidden = line.shown + reading_seconds(line.text)
 
     def shown(self, slot: str | None, text: str, beat: str | None = None, fade_seconds: float = 0.0) -> Line:
         """Record that ``text`` replaces the line in ``slot``; it is readable once faded in."""
@@ -110,7 +116,7 @@ class Narrator:
     def hidden(self, slot: str | None) -> None:
         line = self.current.pop(slot, None)
         if line is not None:
-            line.hidden = self.now
+            line.hidden = self.now if slot is not None else min(self.now, line.shown + reading_seconds(line.text))
 
     def finish(self) -> None:
         """At the end of the scene: keep every line still up until it has been read."""
