@@ -62,7 +62,11 @@ class HiddenFeatures(RunScene):
     def show_grid(self) -> None:
         units = self.final.shape[0]
         shape = "-".join(map(str, self.run.layers))
-        self.title = title_block("What does the first layer learn?", f"{self.run.recipe} · {shape} · {self.run.activation} · the first layer's real weights", self.theme)
+        self.title = title_block(
+            "What does the first layer learn?",
+            f"{self.run.recipe} · {shape} · {self.run.activation} · the first layer's real weights",
+            self.theme,
+        )
         self.tiles = Group(*(Heatmap(self.rgba(image), TILE) for image in self.final))
         self.tiles.arrange_in_grid(rows=int(np.ceil(units / 4)), cols=min(units, 4), buff=GAP).move_to(GRID_CENTRE)
         self.frames = VGroup(*(Rectangle(width=TILE, height=TILE).set_stroke(self.theme.neuron_stroke, 1).move_to(t) for t in self.tiles))
@@ -71,7 +75,11 @@ class HiddenFeatures(RunScene):
         note = label(f"colours saturate at ±{self.scale:.2f}:\n99% of the final weights lie inside", self.theme, 16, self.theme.muted)
         self.scale_note = note.next_to(self.legend, DOWN, buff=0.2, aligned_edge=LEFT)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(self.tiles), FadeIn(self.frames), FadeIn(self.legend), FadeIn(self.scale_note), run_time=self.t(1.2))
-        say_below(self, f"Each of the {units} first-layer neurons has one weight per pixel: {self.shape[0]} × {self.shape[1]} weights, drawn as an image.")
+        say_below(
+            self,
+            f"Each of the {units} first-layer neurons has one weight per pixel: {self.shape[0]} × {self.shape[1]} "
+            "weights, drawn as an image.",
+        )
         say_below(self, "Blue pixels push the neuron up when they are inked, red ones pull it down; dark is near zero.")
 
     def over_training(self) -> None:
@@ -133,9 +141,22 @@ class HiddenFeatures(RunScene):
             label(f"neuron {chosen + 1}         {fmt_percent(real_share, 0)}", self.theme, 20, self.theme.highlight),
             label(f"the other {len(others)} neurons   {fmt_percent(min(others), 0)} to {fmt_percent(max(others), 0)}", self.theme, 20),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.14).move_to([COLUMN_X + 0.9, -0.2, 0], aligned_edge=LEFT)
-        say_below(self, "The hopeful story: each neuron detects one stroke or loop. Here is the neatest of the 16 beside such a detector.")
-        say_below(self, f"Its weights spread over the whole digit area: the strongest tenth of its pixels carry only {fmt_percent(real_share, 0)} of its weight.", FadeIn(facts))
-        say_below(self, f"Nor is it the random start left over: its final weights correlate {start[chosen]:.2f} with their first values.")
+        say_below(
+            self,
+            "The hopeful story: each neuron detects one stroke or loop. Here is the neatest of the 16 beside such a "
+            "detector.",
+        )
+        say_below(
+            self,
+            "Its weights spread over the whole digit area: the strongest tenth of its pixels carry only "
+            f"{fmt_percent(real_share, 0)} of its weight.",
+            FadeIn(facts),
+        )
+        say_below(
+            self,
+            f"Nor is it the random start left over: its final weights correlate {start[chosen]:.2f} with their first "
+            "values.",
+        )
         self.facts = Group(drawn, names, facts, outlines)
 
     def one_neuron(self) -> None:
@@ -155,7 +176,12 @@ class HiddenFeatures(RunScene):
             label("pixel × weight (same scale)", self.theme, 16, self.theme.muted).next_to(product, DOWN, buff=0.1),
         )
         self.play(FadeOut(self.facts), self.big.animate.scale_to_fit_height(size).move_to(weights), FadeIn(digit), FadeIn(symbols), FadeIn(names), run_time=self.t(1.0))
-        say_below(self, f"What does neuron {chosen + 1} respond to? The probe digit that excites it most, pixel by pixel times its weights.", FadeIn(product))
+        say_below(
+            self,
+            f"What does neuron {chosen + 1} respond to? The probe digit that excites it most, pixel by pixel times "
+            "its weights.",
+            FadeIn(product),
+        )
         f = SYMBOL.get(self.run.activation, self.run.activation)
         recorded = self.run.tensors()
         pre, act = float(recorded["pre.0"][probe, chosen]), float(recorded["act.0"][probe, chosen])
@@ -168,10 +194,14 @@ class HiddenFeatures(RunScene):
         lines = VGroup(*(label(text.replace("-", "−"), self.theme, 20) for text in self.sum_texts[:3]))
         lines.add(label(self.sum_texts[3].replace("-", "−"), self.theme, 20, self.theme.highlight))
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.14).move_to([-6.3, -2.35, 0], aligned_edge=LEFT)
-        say_below(self, "Add up all the products, add the bias, apply the activation:", FadeIn(lines[0]), run_time=self.t(0.8))
+        say_below(
+            self, "Add up all the products, add the bias, apply the activation:", FadeIn(lines[0]), run_time=self.t(0.8)
+        )
         self.play(FadeIn(lines[1]), run_time=self.t(0.8))
         self.play(FadeIn(lines[2]), run_time=self.t(0.8))
-        say_below(self, "the same number the run recorded when it ran this digit through the network.", FadeIn(lines[3]))
+        say_below(
+            self, "the same number the run recorded when it ran this digit through the network.", FadeIn(lines[3])
+        )
 
     # --- pieces ------------------------------------------------------------
 

@@ -70,7 +70,11 @@ class NeuronMaps(RunScene):
 
     def show_network(self) -> None:
         shape = "-".join(map(str, self.run.layers))
-        self.title = title_block("Every neuron is a map of the input plane", f"{self.run.recipe} · {shape} · {self.run.activation} · recomputed from each snapshot's weights", self.theme)
+        self.title = title_block(
+            "Every neuron is a map of the input plane",
+            f"{self.run.recipe} · {shape} · {self.run.activation} · recomputed from each snapshot's weights",
+            self.theme,
+        )
         count = len(self.run.layers)
         xs = np.linspace(DIAGRAM_LEFT, DIAGRAM_RIGHT, count)
         widest = max(self.run.layers)
@@ -88,8 +92,12 @@ class NeuronMaps(RunScene):
         self.status = self.make_status()
         self.show_position(0.0)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(self.diagram), FadeIn(self.headers), FadeIn(Group(self.region_panel, outline, self.dots)), FadeIn(heading), FadeIn(bar), FadeIn(key), FadeIn(self.status), run_time=self.t(1.2))
-        say_below(self, "Each square is one neuron: its activation at every point of the input plane, x₁ to the right, x₂ up.")
-        say_below(self, "Each line is one weight: blue positive, red negative, thicker for larger. This is the random start.")
+        say_below(
+            self, "Each square is one neuron: its activation at every point of the input plane, x₁ to the right, x₂ up."
+        )
+        say_below(
+            self, "Each line is one weight: blue positive, red negative, thicker for larger. This is the random start."
+        )
 
     def over_training(self) -> None:
         def play(t: float) -> None:
@@ -105,10 +113,20 @@ class NeuronMaps(RunScene):
     def read_it(self) -> None:
         first = self.diagram.tiles[1]
         box = SurroundingRectangle(first, color=self.theme.highlight, buff=0.08)
-        say_below(self, f"Layer 1: each neuron is {self.run.activation} of one straight cut through the plane, a soft half-plane.", FadeIn(box), run_time=self.t(0.6))
+        say_below(
+            self,
+            f"Layer 1: each neuron is {self.run.activation} of one straight cut through the plane, a soft half-plane.",
+            FadeIn(box),
+            run_time=self.t(0.6),
+        )
         if len(self.run.layers) > 3:
             second = SurroundingRectangle(self.diagram.tiles[2], color=self.theme.highlight, buff=0.08)
-            say_below(self, "Layer 2 adds those cuts up, with its weights, into bent and curved regions.", box.animate.become(second), run_time=self.t(0.6))
+            say_below(
+                self,
+                "Layer 2 adds those cuts up, with its weights, into bent and curved regions.",
+                box.animate.become(second),
+                run_time=self.t(0.6),
+            )
         output = SurroundingRectangle(Group(self.diagram.tiles[-1], self.region_panel), color=self.theme.highlight, buff=0.08)
         ending = "The output compares the last layer's maps: where class 1 wins is its decision region."
         if divergence(self.run.history) is not None:

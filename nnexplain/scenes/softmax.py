@@ -75,7 +75,11 @@ class Softmax(RunScene):
     def show_title(self) -> None:
         shape = "-".join(map(str, self.run.layers))
         epoch = self.run.snapshot(self.epoch)["epoch"]
-        self.title = title_block("Softmax: from scores to probabilities", f"{self.run.recipe} · {shape} · {self.run.activation} · epoch {epoch} · the run's own logits", self.theme)
+        self.title = title_block(
+            "Softmax: from scores to probabilities",
+            f"{self.run.recipe} · {shape} · {self.run.activation} · epoch {epoch} · the run's own logits",
+            self.theme,
+        )
         self.chart = SignedBars([str(n) for n in self.names], self.theme, 8.6, UP_ROOM, DOWN_ROOM)
         self.chart.move_to([CHART_X, ZERO_Y, 0], coor_mask=[1, 0, 0]).shift((ZERO_Y - self.chart.zero.get_center()[1]) * UP)
         self.values: VGroup | None = None
@@ -94,9 +98,15 @@ class Softmax(RunScene):
         self.values, self.digit_parts = None, Group(digit, note)
         changes = [*leaving, FadeIn(self.digit_parts), self.bars_to(np.zeros(len(self.names)), self.theme.positive)]
         if kind == "sure":
-            say_below(self, "A digit the network is sure of. Its last layer gives one score per class.", *changes, run_time=self.t(0.8))
+            text = "A digit the network is sure of. Its last layer gives one score per class."
+            say_below(self, text, *changes, run_time=self.t(0.8))
         else:
-            say_below(self, "Now the probe digit with the highest-entropy prediction: the one it is least sure of.", *changes, run_time=self.t(0.8))
+            say_below(
+                self,
+                "Now the probe digit with the highest-entropy prediction: the one it is least sure of.",
+                *changes,
+                run_time=self.t(0.8),
+            )
 
     def show_logits(self, kind: str) -> None:
         z = self.steps.logits
@@ -112,7 +122,9 @@ class Softmax(RunScene):
         e = self.steps.exponentials
         changes = [*self.drop_values(), *self.stage_to("exp(z): every score positive, order kept"), self.bars_to(e / e.max() * UP_ROOM, self.theme.positive)]
         if kind == "sure":
-            say_below(self, "Step 1: exp makes every score positive, and keeps their order.", *changes, run_time=self.t(1.2))
+            say_below(
+                self, "Step 1: exp makes every score positive, and keeps their order.", *changes, run_time=self.t(1.2)
+            )
         else:  # no caption of its own (the one about the logits stays up): the numbers are narrated
             self.say(self.exp_note())
             self.play(*changes, run_time=self.t(1.2))
@@ -147,7 +159,12 @@ class Softmax(RunScene):
         if (naive > 1).any():
             troubles.append(f"{int((naive > 1).sum())} above 1")
         problem = ", ".join(troubles) or "the numbers only happen to look like probabilities"
-        say_below(self, f"Why not divide the raw logits by their sum, {fmt_fixed(total)}?\n{problem[0].upper() + problem[1:]}.", *changes, run_time=self.t(1.2))
+        say_below(
+            self,
+            f"Why not divide the raw logits by their sum, {fmt_fixed(total)}?\n{problem[0].upper() + problem[1:]}.",
+            *changes,
+            run_time=self.t(1.2),
+        )
         self.show_values(self.naive_texts)
 
     def no_slope(self) -> None:
@@ -171,7 +188,16 @@ class Softmax(RunScene):
         notes = [label(f"logit of {self.names[k]} nudged up by {d:.1f}", self.theme, 18, self.theme.highlight).move_to([0, ZERO_Y - 0.8, 0]) for d in np.arange(0, top + 0.05, 0.1)]
         note = SlotText(notes[0].copy(), slots=max(map(glyph_count, notes)))  # changes inside the nudge: see nnexplain.mobjects.slot_text
         leaving = [FadeOut(m) for m in (self.values, self.chart, self.stage, self.digit_parts) if m is not None]
-        say_below(self, "Why not just take the largest? The argmax has no slope to learn from.", *leaving, FadeIn(left), FadeIn(right), FadeIn(headings), FadeIn(note), run_time=self.t(0.8))
+        say_below(
+            self,
+            "Why not just take the largest? The argmax has no slope to learn from.",
+            *leaving,
+            FadeIn(left),
+            FadeIn(right),
+            FadeIn(headings),
+            FadeIn(note),
+            run_time=self.t(0.8),
+        )
 
         def nudge(t: float) -> None:
             delta = top * np.sin(np.pi * t)

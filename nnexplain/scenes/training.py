@@ -80,7 +80,12 @@ class Training(RunScene):
     def show_title(self) -> None:
         shape = "-".join(map(str, self.run.layers))
         data = self.run.dataset
-        self.title = title_block("How a network learns, epoch by epoch", f"{self.run.recipe} · {shape} · {self.run.activation} · {fmt_count(data.get('train') or 0)} training / {fmt_count(data.get('val') or 0)} validation items", self.theme)
+        self.title = title_block(
+            "How a network learns, epoch by epoch",
+            f"{self.run.recipe} · {shape} · {self.run.activation} · {fmt_count(data.get('train') or 0)} training / "
+            f"{fmt_count(data.get('val') or 0)} validation items",
+            self.theme,
+        )
         self.panel = Heatmap(self.keyframes[0], PANEL_SIZE, smooth=self.plane).move_to(PANEL_CENTRE)
         outline = Rectangle(width=PANEL_SIZE, height=PANEL_SIZE).set_stroke(self.theme.muted, 1.2).move_to(PANEL_CENTRE)
         self.dots = self.points()
@@ -139,7 +144,13 @@ class Training(RunScene):
         second = label("2  validation: weights frozen, no updates", self.theme, 18).move_to([COLUMN_X, -0.75, 0], aligned_edge=LEFT)
         frozen = ProgressBar(self.theme, 3.6, colour=self.theme.muted).move_to([COLUMN_X, -1.2, 0], aligned_edge=LEFT)
         items = label(f"{fmt_count(self.run.dataset.get('val') or 0)} validation items", self.theme, 16, self.theme.muted).next_to(frozen, RIGHT, buff=0.2)
-        say_below(self, "Second, validation: the same network, weights frozen, scored on items it never trains on.", FadeIn(second), FadeIn(frozen), FadeIn(items))
+        say_below(
+            self,
+            "Second, validation: the same network, weights frozen, scored on items it never trains on.",
+            FadeIn(second),
+            FadeIn(frozen),
+            FadeIn(items),
+        )
         self.play(Playback(frozen, frozen.set_fraction, run_time=self.t(1.2)))
         row = list(self.history.epochs).index(epoch)
         val_loss, val_acc = self.metric["val_loss"][row], self.metric["val_acc"][row]
@@ -196,7 +207,11 @@ class Training(RunScene):
         self.play(Playback(self.moving_panel(), lambda t: self.panel.show(blend_keyframes(self.keyframes, index + t * (last - index)))), *self.epoch_to(self.run.epochs[-1]), run_time=self.t(1.5))
         noisy = self.run.dataset.get("label_noise")
         why = f" ({noisy:.0%} of them have flipped labels)" if noisy else ""
-        say_below(self, f"Overfitting: it fits its own training items{why} ever better, new items worse: validation loss {found.final_val_loss:.2f} at the end.")
+        say_below(
+            self,
+            f"Overfitting: it fits its own training items{why} ever better, new items worse: validation loss "
+            f"{found.final_val_loss:.2f} at the end.",
+        )
         self.markers = markers
 
     def error_rate(self) -> None:
@@ -219,8 +234,22 @@ class Training(RunScene):
         formula = label(f"error rate = 1 − accuracy = 1 − {fmt_percent(final)} = {fmt_percent(1 - final)}", self.theme, 20).move_to([COLUMN_X, 2.3, 0], aligned_edge=LEFT)
         note = label(f"the last {len(rows)} recorded epochs; zero errors drawn at {fmt_percent(floor, 2)}", self.theme, 16, self.theme.muted).move_to([COLUMN_X, 1.7, 0], aligned_edge=LEFT)
         leaving = [FadeOut(m) for m in (self.loss_chart, self.accuracy_chart, *self.curves.values(), getattr(self, "markers", None)) if m is not None]
-        say_below(self, "Error rate is one minus accuracy; here with the run's final validation accuracy.", *leaving, FadeIn(formula), run_time=self.t(0.8))
-        say_below(self, self.why_error_rate(accuracy["train_acc"]), FadeIn(note), FadeIn(left), FadeIn(right), FadeIn(drawn), self.key.animate.next_to(right.box, UP, buff=0.45, aligned_edge=RIGHT))
+        say_below(
+            self,
+            "Error rate is one minus accuracy; here with the run's final validation accuracy.",
+            *leaving,
+            FadeIn(formula),
+            run_time=self.t(0.8),
+        )
+        say_below(
+            self,
+            self.why_error_rate(accuracy["train_acc"]),
+            FadeIn(note),
+            FadeIn(left),
+            FadeIn(right),
+            FadeIn(drawn),
+            self.key.animate.next_to(right.box, UP, buff=0.45, aligned_edge=RIGHT),
+        )
         self.error_charts = VGroup(left, right, drawn)
 
     # --- narration -------------------------------------------------------
