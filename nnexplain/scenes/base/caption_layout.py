@@ -14,7 +14,7 @@ from manim import DOWN, UL, Animation, VGroup
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.scenes.base.run_scene import RunSceneMixin
 
-__all__ = ["CAPTION_SIZE", "CAPTION_WIDTH", "title_block", "caption_block", "say_below"]
+__all__ = ["CAPTION_SIZE", "CAPTION_WIDTH", "caption_block", "say_below", "title_block"]
 
 CAPTION_SIZE = 20
 CAPTION_Y = -3.5
