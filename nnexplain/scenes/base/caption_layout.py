@@ -47,8 +47,7 @@ def say_below(scene: RunSceneMixin, text: str, *animations: Animation, run_time:
     """Narrate ``text`` as the caption under the picture, playing ``animations`` while it comes in.
 
     The old caption fades out, then the new one in, within ``run_time`` (0.6 s at the
-    scene's pace when not given); the line counts as readable from the end of that play.
+    scene's pace when not given); the line's reading time starts when that play ends.
     """
-    run_time = scene.t(0.6) if run_time is None else run_time
-    swap = scene.say(text, caption_block(text, scene.theme), fade_seconds=run_time)
-    scene.play(*swap, *animations, run_time=run_time)
+    swap = scene.say(text, caption_block(text, scene.theme))
+    scene.play(*swap, *animations, run_time=scene.t(0.6) if run_time is None else run_time)
