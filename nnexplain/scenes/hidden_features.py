@@ -9,7 +9,7 @@ from the initialisation through every recorded snapshot, beside the validation
 accuracy; then one neuron beside the stroke detector the hopeful story draws, with
 a measured fact; then that neuron's weighted sum on the probe digit that excites
 it most, ending on the number the run recorded. Subclass to change the pace
-(``step_seconds``, ``snapshot_seconds``) or the neuron (``neuron``).
+(``pace``, ``snapshot_seconds``) or the neuron (``neuron``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from nnexplain.geometry.network import image_shape
 from nnexplain.mobjects.charts import LineChart, Readout
 from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
-from nnexplain.scenes.base.captioned import CaptionedScene
+from nnexplain.scenes.base.caption_layout import say_below, title_block
+from nnexplain.scenes.base.run_scene import RunScene
 
 GRID_CENTRE = np.array([-3.6, -0.2, 0])
 TILE, GAP = 1.3, 0.12
@@ -32,9 +33,8 @@ COLUMN_X = 0.75  # left edge of the right-hand column
 SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
 
 
-class HiddenFeatures(CaptionedScene):
+class HiddenFeatures(RunScene):
     scene_name = "hidden-features"
-    step_seconds: ClassVar[float] = 1.0  # scales every animation
     snapshot_seconds: ClassVar[float] = 0.3  # per recorded snapshot in the sweep over training
     neuron: ClassVar[int | None] = None  # the neuron of the last two beats; None: the most concentrated one
 
@@ -47,19 +47,26 @@ class HiddenFeatures(CaptionedScene):
         self.chosen = plainest_neuron(self.final) if self.neuron is None else int(self.neuron)
 
     def construct(self) -> None:
+        self.beat("the grid")
         self.show_grid()
+        self.beat("over training")
         self.over_training()
+        self.beat("what are they")
         self.honest_answer()
+        self.beat("one neuron")
         self.one_neuron()
-        self.hold(1.0)
+        self.hold(extra=1.0)
 
     # --- beats -------------------------------------------------------------
 
     def show_grid(self) -> None:
-        self.beat("the grid", note=self.grid_note())
         units = self.final.shape[0]
         shape = "-".join(map(str, self.run.layers))
-        self.title = self.make_title("What does the first layer learn?", f"{self.run.recipe} · {shape} · {self.run.activation} · the first layer's real weights")
+        self.title = title_block(
+            "What does the first layer learn?",
+            f"{self.run.recipe} · {shape} · {self.run.activation} · the first layer's real weights",
+            self.theme,
+        )
         self.tiles = Group(*(Heatmap(self.rgba(image), TILE) for image in self.final))
         self.tiles.arrange_in_grid(rows=int(np.ceil(units / 4)), cols=min(units, 4), buff=GAP).move_to(GRID_CENTRE)
         self.frames = VGroup(*(Rectangle(width=TILE, height=TILE).set_stroke(self.theme.neuron_stroke, 1).move_to(t) for t in self.tiles))
@@ -68,11 +75,14 @@ class HiddenFeatures(CaptionedScene):
         note = label(f"colours saturate at ±{self.scale:.2f}:\n99% of the final weights lie inside", self.theme, 16, self.theme.muted)
         self.scale_note = note.next_to(self.legend, DOWN, buff=0.2, aligned_edge=LEFT)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(self.tiles), FadeIn(self.frames), FadeIn(self.legend), FadeIn(self.scale_note), run_time=self.t(1.2))
-        self.say(f"Each of the {units} first-layer neurons has one weight per pixel: {self.shape[0]} × {self.shape[1]} weights, drawn as an image.")
-        self.say("Blue pixels push the neuron up when they are inked, red ones pull it down; dark is near zero.")
+        say_below(
+            self,
+            f"Each of the {units} first-layer neurons has one weight per pixel: {self.shape[0]} × {self.shape[1]} "
+            "weights, drawn as an image.",
+        )
+        say_below(self, "Blue pixels push the neuron up when they are inked, red ones pull it down; dark is near zero.")
 
     def over_training(self) -> None:
-        self.beat("over training", note=self.training_note())
         history = self.run.history
         epochs = np.asarray(self.run.epochs, np.float64)
         accuracy = history.metric("val_acc")
@@ -86,7 +96,8 @@ class HiddenFeatures(CaptionedScene):
         readout = VGroup(epoch_readout, accuracy_readout).arrange(RIGHT, buff=0.45).move_to([COLUMN_X, 0.45, 0], aligned_edge=LEFT)
         self.chart.draw(curve, history.epochs, accuracy, upto=0)
         back = Playback(self.tiles, lambda t: self.show_keyframe((1 - t) * (len(self.keyframes) - 1), fade_to_start=True))
-        self.say(
+        say_below(
+            self,
             "Training starts from small random weights: on this scale, nearly black.",
             back, FadeIn(self.chart), FadeIn(curve), FadeIn(readout), run_time=self.t(1.2),
         )
@@ -100,13 +111,12 @@ class HiddenFeatures(CaptionedScene):
             epoch_readout.set_value(str(self.run.epochs[index]))
             accuracy_readout.set_value(fmt_percent(accuracy_at[index]) if np.isfinite(accuracy_at[index]) else "–")
 
-        self.say("Then every recorded snapshot, to the end of training:")
+        say_below(self, "Then every recorded snapshot, to the end of training:")
         self.play(Playback(Group(self.tiles, self.chart, curve, readout), play, run_time=self.snapshot_seconds * len(self.keyframes)))
         self.sweep = VGroup(self.chart, curve, readout)
-        self.hold(self.t(0.5))
+        self.hold(extra=self.t(0.5))
 
     def honest_answer(self) -> None:
-        self.beat("what are they", note=self.honest_note())
         chosen, image = self.chosen, self.final[self.chosen]
         template = stroke_template(image)
         real_share, drawn_share = top_share(image), top_share(template)
@@ -131,13 +141,25 @@ class HiddenFeatures(CaptionedScene):
             label(f"neuron {chosen + 1}         {fmt_percent(real_share, 0)}", self.theme, 20, self.theme.highlight),
             label(f"the other {len(others)} neurons   {fmt_percent(min(others), 0)} to {fmt_percent(max(others), 0)}", self.theme, 20),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.14).move_to([COLUMN_X + 0.9, -0.2, 0], aligned_edge=LEFT)
-        self.say("The hopeful story: each neuron detects one stroke or loop. Here is the neatest of the 16 beside such a detector.")
-        self.say(f"Its weights spread over the whole digit area: the strongest tenth of its pixels carry only {fmt_percent(real_share, 0)} of its weight.", FadeIn(facts))
-        self.say(f"Nor is it the random start left over: its final weights correlate {start[chosen]:.2f} with their first values.")
+        say_below(
+            self,
+            "The hopeful story: each neuron detects one stroke or loop. Here is the neatest of the 16 beside such a "
+            "detector.",
+        )
+        say_below(
+            self,
+            "Its weights spread over the whole digit area: the strongest tenth of its pixels carry only "
+            f"{fmt_percent(real_share, 0)} of its weight.",
+            FadeIn(facts),
+        )
+        say_below(
+            self,
+            f"Nor is it the random start left over: its final weights correlate {start[chosen]:.2f} with their first "
+            "values.",
+        )
         self.facts = Group(drawn, names, facts, outlines)
 
     def one_neuron(self) -> None:
-        self.beat("one neuron", note=self.neuron_note())
         chosen = self.chosen
         probe = strongest_probe(self.run, chosen)
         total = neuron_sum(self.run, chosen, probe)
@@ -154,7 +176,12 @@ class HiddenFeatures(CaptionedScene):
             label("pixel × weight (same scale)", self.theme, 16, self.theme.muted).next_to(product, DOWN, buff=0.1),
         )
         self.play(FadeOut(self.facts), self.big.animate.scale_to_fit_height(size).move_to(weights), FadeIn(digit), FadeIn(symbols), FadeIn(names), run_time=self.t(1.0))
-        self.say(f"What does neuron {chosen + 1} respond to? The probe digit that excites it most, pixel by pixel times its weights.", FadeIn(product))
+        say_below(
+            self,
+            f"What does neuron {chosen + 1} respond to? The probe digit that excites it most, pixel by pixel times "
+            "its weights.",
+            FadeIn(product),
+        )
         f = SYMBOL.get(self.run.activation, self.run.activation)
         recorded = self.run.tensors()
         pre, act = float(recorded["pre.0"][probe, chosen]), float(recorded["act.0"][probe, chosen])
@@ -167,48 +194,16 @@ class HiddenFeatures(CaptionedScene):
         lines = VGroup(*(label(text.replace("-", "−"), self.theme, 20) for text in self.sum_texts[:3]))
         lines.add(label(self.sum_texts[3].replace("-", "−"), self.theme, 20, self.theme.highlight))
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.14).move_to([-6.3, -2.35, 0], aligned_edge=LEFT)
-        self.say("Add up all the products, add the bias, apply the activation:", FadeIn(lines[0]), run_time=self.t(0.8))
+        say_below(
+            self, "Add up all the products, add the bias, apply the activation:", FadeIn(lines[0]), run_time=self.t(0.8)
+        )
         self.play(FadeIn(lines[1]), run_time=self.t(0.8))
         self.play(FadeIn(lines[2]), run_time=self.t(0.8))
-        self.say("the same number the run recorded when it ran this digit through the network.", FadeIn(lines[3]))
-
-    # --- speaker notes (the numbers each beat draws) --------------------------
-
-    def grid_note(self) -> str:
-        return (
-            f"The first layer's {self.final.shape[0]} neurons, each {self.shape[0]} × {self.shape[1]} weights drawn as an image, "
-            f"at the end of training ({self.run.recipe}, {self.run.activation}); colours saturate at ±{self.scale:.2f}."
-        )
-
-    def training_note(self) -> str:
-        accuracy = self.run.history.metric("val_acc")
-        known = accuracy[np.isfinite(accuracy)]
-        reached = f"; validation accuracy {fmt_percent(known[0])} to {fmt_percent(known[-1])}" if len(known) else ""
-        return f"{len(self.run.epochs)} recorded snapshots, epoch {self.run.epochs[0]} to {self.run.epochs[-1]}, from small random weights{reached}."
-
-    def honest_note(self) -> str:
-        image = self.final[self.chosen]
-        others = [top_share(other) for index, other in enumerate(self.final) if index != self.chosen]
-        start = start_correlation(self.keyframes[0], self.final)[self.chosen]
-        return (
-            f"Neuron {self.chosen + 1}, the neatest of the {len(self.final)}: its strongest 10% of pixels carry {fmt_percent(top_share(image), 0)} of its weight "
-            f"(a drawn detector: {fmt_percent(top_share(stroke_template(image)), 0)}; the others {fmt_percent(min(others), 0)} to {fmt_percent(max(others), 0)}). "
-            f"It correlates {start:.2f} with its random start."
-        )
-
-    def neuron_note(self) -> str:
-        probe = strongest_probe(self.run, self.chosen)
-        total = neuron_sum(self.run, self.chosen, probe)
-        f = SYMBOL.get(self.run.activation, self.run.activation)
-        return (
-            f"Probe digit {probe + 1}{self.probe_label(probe)} excites neuron {self.chosen + 1} most: products sum to {total.weighted_sum:.3f}, "
-            f"plus bias {total.bias:.3f} gives z = {total.pre_activation:.3f}, and {f}(z) = {total.output:.6f}, as the run recorded."
+        say_below(
+            self, "the same number the run recorded when it ran this digit through the network.", FadeIn(lines[3])
         )
 
     # --- pieces ------------------------------------------------------------
-
-    def t(self, seconds: float) -> float:
-        return seconds * self.step_seconds
 
     def rgba(self, image: np.ndarray) -> np.ndarray:
         return diverging_rgba(image, self.scale, self.theme)

@@ -10,7 +10,7 @@ numpy forward pass (:mod:`nnexplain.geometry.regions`). Lines are the weights
 (blue positive, red negative, thicker larger). The output's decision regions,
 with the data points, sit on the right. The whole diagram plays through the
 recorded snapshots with the epoch and the losses. Layers up to 8 wide.
-Subclass to change the pace (``sweep_seconds``, ``step_seconds``) or the map
+Subclass to change the pace (``sweep_seconds``, ``pace``) or the map
 resolution (``tile_raster``).
 """
 
@@ -27,16 +27,16 @@ from nnexplain.mobjects.charts import Readout
 from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, two_class_rgba
 from nnexplain.mobjects.neuron_maps import NeuronMapDiagram
 from nnexplain.mobjects.style import label
-from nnexplain.scenes.base.captioned import CaptionedScene
+from nnexplain.scenes.base.caption_layout import say_below, title_block
+from nnexplain.scenes.base.run_scene import RunScene
 
 DIAGRAM_LEFT, DIAGRAM_RIGHT = -6.2, 2.6  # x of the first and the last column of tiles
 CENTRE_Y, HEIGHT = -0.2, 4.9  # the columns' middle and the most they may span
 REGIONS_CENTRE, REGIONS_SIZE = np.array([5.1, -0.05, 0]), 3.2
 
 
-class NeuronMaps(CaptionedScene):
+class NeuronMaps(RunScene):
     scene_name = "neuron-maps"
-    step_seconds: ClassVar[float] = 1.0  # scales every animation but the sweep
     sweep_seconds: ClassVar[float] = 12.0  # all recorded snapshots, first to last
     tile_raster: ClassVar[int] = 40  # pixels per side of a neuron's map
     regions_raster: ClassVar[int] = 96
@@ -58,17 +58,23 @@ class NeuronMaps(CaptionedScene):
         self.largest = [max(float(np.abs(p[layer][0]).max()) for p in self.params) for layer in range(layers - 1)]
 
     def construct(self) -> None:
+        self.beat("the network")
         self.show_network()
+        self.beat("training")
         self.over_training()
+        self.beat("reading it")
         self.read_it()
-        self.hold(1.0)
+        self.hold(extra=1.0)
 
     # --- beats -------------------------------------------------------------
 
     def show_network(self) -> None:
-        self.beat("the network", note=self.network_note())
         shape = "-".join(map(str, self.run.layers))
-        self.title = self.make_title("Every neuron is a map of the input plane", f"{self.run.recipe} · {shape} · {self.run.activation} · recomputed from each snapshot's weights")
+        self.title = title_block(
+            "Every neuron is a map of the input plane",
+            f"{self.run.recipe} · {shape} · {self.run.activation} · recomputed from each snapshot's weights",
+            self.theme,
+        )
         count = len(self.run.layers)
         xs = np.linspace(DIAGRAM_LEFT, DIAGRAM_RIGHT, count)
         widest = max(self.run.layers)
@@ -86,64 +92,48 @@ class NeuronMaps(CaptionedScene):
         self.status = self.make_status()
         self.show_position(0.0)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(self.diagram), FadeIn(self.headers), FadeIn(Group(self.region_panel, outline, self.dots)), FadeIn(heading), FadeIn(bar), FadeIn(key), FadeIn(self.status), run_time=self.t(1.2))
-        self.say("Each square is one neuron: its activation at every point of the input plane, x₁ to the right, x₂ up.")
-        self.say("Each line is one weight: blue positive, red negative, thicker for larger. This is the random start.")
+        say_below(
+            self, "Each square is one neuron: its activation at every point of the input plane, x₁ to the right, x₂ up."
+        )
+        say_below(
+            self, "Each line is one weight: blue positive, red negative, thicker for larger. This is the random start."
+        )
 
     def over_training(self) -> None:
-        self.beat("training", note=self.training_note())
         def play(t: float) -> None:
             position = t * (len(self.maps) - 1)
             self.show_position(position)
             self.show_status(int(round(position)))
 
-        self.say("Now every recorded snapshot, from the start to the end of training:")
+        say_below(self, "Now every recorded snapshot, from the start to the end of training:")
         moving = Group(*self.diagram.edges, self.diagram.frames, *self.diagram.columns, self.region_panel, self.dots, self.status)
         self.play(Playback(moving, play, run_time=self.sweep_seconds))
-        self.hold(self.t(0.5))
+        self.hold(extra=self.t(0.5))
 
     def read_it(self) -> None:
-        self.beat("reading it", note=self.reading_note())
         first = self.diagram.tiles[1]
         box = SurroundingRectangle(first, color=self.theme.highlight, buff=0.08)
-        self.say(f"Layer 1: each neuron is {self.run.activation} of one straight cut through the plane, a soft half-plane.", FadeIn(box), run_time=self.t(0.6))
+        say_below(
+            self,
+            f"Layer 1: each neuron is {self.run.activation} of one straight cut through the plane, a soft half-plane.",
+            FadeIn(box),
+            run_time=self.t(0.6),
+        )
         if len(self.run.layers) > 3:
             second = SurroundingRectangle(self.diagram.tiles[2], color=self.theme.highlight, buff=0.08)
-            self.say("Layer 2 adds those cuts up, with its weights, into bent and curved regions.", box.animate.become(second), run_time=self.t(0.6))
+            say_below(
+                self,
+                "Layer 2 adds those cuts up, with its weights, into bent and curved regions.",
+                box.animate.become(second),
+                run_time=self.t(0.6),
+            )
         output = SurroundingRectangle(Group(self.diagram.tiles[-1], self.region_panel), color=self.theme.highlight, buff=0.08)
         ending = "The output compares the last layer's maps: where class 1 wins is its decision region."
         if divergence(self.run.history) is not None:
             ending = "The output's regions bend around single training points: this run overfits."
-        self.say(ending, box.animate.become(output), run_time=self.t(0.6))
-
-    # --- speaker notes (the numbers each beat draws) --------------------------
-
-    def network_note(self) -> str:
-        shape, hidden = "-".join(map(str, self.run.layers)), sum(self.run.layers[1:-1])
-        return (
-            f"{self.run.recipe}, a {shape} {self.run.activation} network: each of its {hidden} hidden neurons and {self.run.layers[-1]} outputs "
-            f"is drawn as its activation over the input plane. This is the start, epoch {self.run.epochs[0]}."
-        )
-
-    def training_note(self) -> str:
-        first, last = self.run.snapshots[0]["metrics"], self.run.snapshots[-1]["metrics"]
-        losses = "; ".join(
-            f"{name} {first[key]:.3f} to {last[key]:.3f}" for name, key in (("training loss", "train_loss"), ("validation loss", "val_loss")) if key in first and key in last
-        )
-        return f"{len(self.run.epochs)} recorded snapshots, epoch {self.run.epochs[0]} to {self.run.epochs[-1]}" + (f": {losses}." if losses else ".")
-
-    def reading_note(self) -> str:
-        found = divergence(self.run.history)
-        if found is not None:
-            return (
-                f"Layer 1 cuts the plane with straight lines; later layers bend them. The output's regions wrap single training points: "
-                f"this run overfits (validation loss lowest at epoch {found.epoch}, {found.best_val_loss:.2f}, ending at {found.final_val_loss:.2f})."
-            )
-        return f"Layer 1 cuts the plane with straight lines; later layers bend them; the output's region is where class 1 wins. {self.result_fact()}."
+        say_below(self, ending, box.animate.become(output), run_time=self.t(0.6))
 
     # --- pieces ------------------------------------------------------------
-
-    def t(self, seconds: float) -> float:
-        return seconds * self.step_seconds
 
     def snapshot_maps(self, epoch: int) -> list[np.ndarray]:
         """The inputs' own maps (x₁, x₂), then every layer's, for one snapshot."""

@@ -8,7 +8,7 @@ highest-entropy prediction (the one it is least sure of): the output layer's
 stored logits as signed bars, exponentiated, then divided by their sum. Then,
 with the same logits, why not divide the raw scores by their sum, and why not
 just take the largest. Every number is the run's (:mod:`nnexplain.geometry.softmax`).
-Subclass to change the pace (``step_seconds``), the snapshot (``epoch``) or the
+Subclass to change the pace (``pace``), the snapshot (``epoch``) or the
 size of the nudge (``nudge``).
 """
 
@@ -25,7 +25,8 @@ from nnexplain.mobjects.charts import SignedBars
 from nnexplain.mobjects.heatmap import Heatmap, Playback, grey_rgba
 from nnexplain.mobjects.style import fmt_fixed, label
 from nnexplain.mobjects.slot_text import SlotText, glyph_count
-from nnexplain.scenes.base.captioned import CaptionedScene
+from nnexplain.scenes.base.caption_layout import say_below, title_block
+from nnexplain.scenes.base.run_scene import RunScene
 
 DIGIT_CENTRE = np.array([-5.3, 0.35, 0])
 CHART_X, ZERO_Y, UP_ROOM, DOWN_ROOM = 1.3, -0.2, 2.0, 1.35
@@ -43,32 +44,42 @@ def fmt_value(value: float) -> str:
     return f"{mantissa:.1f}·10{str(exponent).translate(_SUPERSCRIPTS)}".replace("-", "−")
 
 
-class Softmax(CaptionedScene):
+class Softmax(RunScene):
     scene_name = "softmax"
-    step_seconds: ClassVar[float] = 1.0  # scales every animation
     epoch: ClassVar[int | None] = None  # the snapshot whose logits are shown; None: the last
     nudge: ClassVar[float] = 1.5  # how far past the winner the runner-up's logit is pushed
 
     def construct(self) -> None:
         self.names = list(self.run.dataset.get("classes") or range(self.run.layers[-1]))
         self.shown: dict[str, SoftmaxSteps] = {}
+        self.beat("title")
+        self.say(self.title_note())
         self.show_title()
         for kind, index in (("sure", pick_confident(self.run, self.epoch)), ("unsure", pick_uncertain(self.run, self.epoch))):
+            self.beat(f"{kind} digit")
             self.show_digit(kind, index)
+            self.beat(f"{kind}: logits")
             self.show_logits(kind)
+            self.beat(f"{kind}: exp")
             self.exponentiate(kind)
+            self.beat(f"{kind}: probabilities")
             self.normalise(kind)
+        self.beat("why exp")
         self.naive_division()
+        self.beat("why not argmax")
         self.no_slope()
-        self.hold(1.0)
+        self.hold(extra=1.0)
 
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title", note=self.title_note())
         shape = "-".join(map(str, self.run.layers))
         epoch = self.run.snapshot(self.epoch)["epoch"]
-        self.title = self.make_title("Softmax: from scores to probabilities", f"{self.run.recipe} · {shape} · {self.run.activation} · epoch {epoch} · the run's own logits")
+        self.title = title_block(
+            "Softmax: from scores to probabilities",
+            f"{self.run.recipe} · {shape} · {self.run.activation} · epoch {epoch} · the run's own logits",
+            self.theme,
+        )
         self.chart = SignedBars([str(n) for n in self.names], self.theme, 8.6, UP_ROOM, DOWN_ROOM)
         self.chart.move_to([CHART_X, ZERO_Y, 0], coor_mask=[1, 0, 0]).shift((ZERO_Y - self.chart.zero.get_center()[1]) * UP)
         self.values: VGroup | None = None
@@ -77,7 +88,6 @@ class Softmax(CaptionedScene):
         self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(VGroup(self.chart.zero, self.chart.names)), run_time=self.t(1.0))
 
     def show_digit(self, kind: str, index: int) -> None:
-        self.beat(f"{kind} digit", note=self.digit_note(kind, index))
         self.steps = softmax_steps(self.run, index, self.epoch)
         self.shown[kind] = self.steps
         digit = self.digit_image(index)
@@ -88,35 +98,41 @@ class Softmax(CaptionedScene):
         self.values, self.digit_parts = None, Group(digit, note)
         changes = [*leaving, FadeIn(self.digit_parts), self.bars_to(np.zeros(len(self.names)), self.theme.positive)]
         if kind == "sure":
-            self.say("A digit the network is sure of. Its last layer gives one score per class.", *changes, run_time=self.t(0.8))
+            text = "A digit the network is sure of. Its last layer gives one score per class."
+            say_below(self, text, *changes, run_time=self.t(0.8))
         else:
-            self.say("Now the probe digit with the highest-entropy prediction: the one it is least sure of.", *changes, run_time=self.t(0.8))
+            say_below(
+                self,
+                "Now the probe digit with the highest-entropy prediction: the one it is least sure of.",
+                *changes,
+                run_time=self.t(0.8),
+            )
 
     def show_logits(self, kind: str) -> None:
-        self.beat(f"{kind}: logits", note=self.logits_note())
         z = self.steps.logits
         scale = min(UP_ROOM / max(z.max(), 1e-9), DOWN_ROOM / max(-z.min(), 1e-9))
         changes = [*self.stage_to("the logits z (the last layer's scores)"), self.bars_to(z * scale, self.signed_colours(z))]
         first, second = self.steps.winner, self.steps.runner_up
         close = f"Its two largest logits are close: {self.names[first]}: {fmt_fixed(z[first])}, {self.names[second]}: {fmt_fixed(z[second])}."
         text = "These scores, the logits, can be negative and do not add up to 1." if kind == "sure" else close
-        self.say(text, *changes, run_time=self.t(1.0))
+        say_below(self, text, *changes, run_time=self.t(1.0))
         self.show_values([fmt_fixed(v) for v in z])
 
     def exponentiate(self, kind: str) -> None:
-        self.beat(f"{kind}: exp", note=self.exp_note())
         e = self.steps.exponentials
         changes = [*self.drop_values(), *self.stage_to("exp(z): every score positive, order kept"), self.bars_to(e / e.max() * UP_ROOM, self.theme.positive)]
         if kind == "sure":
-            self.say("Step 1: exp makes every score positive, and keeps their order.", *changes, run_time=self.t(1.2))
-        else:
+            say_below(
+                self, "Step 1: exp makes every score positive, and keeps their order.", *changes, run_time=self.t(1.2)
+            )
+        else:  # no caption of its own (the one about the logits stays up): the numbers are narrated
+            self.say(self.exp_note())
             self.play(*changes, run_time=self.t(1.2))
         self.show_values([fmt_value(v) for v in e])
         if kind != "sure":
             self.wait(self.t(0.8))
 
     def normalise(self, kind: str) -> None:
-        self.beat(f"{kind}: probabilities", note=self.probabilities_note())
         p = self.steps.probabilities
         colours = [self.theme.highlight if i == self.steps.winner else self.theme.positive for i in range(len(p))]
         stage = f"÷ Σ exp(z) = {fmt_value(self.steps.total)}:  probabilities, sum {p.sum():.3f}"
@@ -128,11 +144,10 @@ class Softmax(CaptionedScene):
         else:
             top = ", ".join(f"{self.names[i]}: {p[i]:.0%}" for i in best)
             text = f"Probabilities {top}. The network hesitates."
-        self.say(text, *changes, run_time=self.t(1.2))
+        say_below(self, text, *changes, run_time=self.t(1.2))
         self.show_values([f"{v:.3f}" for v in p])
 
     def naive_division(self) -> None:
-        self.beat("why exp", note=self.naive_note())
         steps = self.steps
         naive, total = steps.naive, steps.naive_total
         self.naive_values, self.naive_texts = naive, [fmt_fixed(v) for v in naive]
@@ -144,11 +159,15 @@ class Softmax(CaptionedScene):
         if (naive > 1).any():
             troubles.append(f"{int((naive > 1).sum())} above 1")
         problem = ", ".join(troubles) or "the numbers only happen to look like probabilities"
-        self.say(f"Why not divide the raw logits by their sum, {fmt_fixed(total)}?\n{problem[0].upper() + problem[1:]}.", *changes, run_time=self.t(1.2))
+        say_below(
+            self,
+            f"Why not divide the raw logits by their sum, {fmt_fixed(total)}?\n{problem[0].upper() + problem[1:]}.",
+            *changes,
+            run_time=self.t(1.2),
+        )
         self.show_values(self.naive_texts)
 
     def no_slope(self) -> None:
-        self.beat("why not argmax", note=self.argmax_note())
         steps, k = self.steps, self.steps.runner_up
         left, right = self.small_chart(-3.4), self.small_chart(3.6)
         headings = VGroup(
@@ -169,7 +188,16 @@ class Softmax(CaptionedScene):
         notes = [label(f"logit of {self.names[k]} nudged up by {d:.1f}", self.theme, 18, self.theme.highlight).move_to([0, ZERO_Y - 0.8, 0]) for d in np.arange(0, top + 0.05, 0.1)]
         note = SlotText(notes[0].copy(), slots=max(map(glyph_count, notes)))  # changes inside the nudge: see nnexplain.mobjects.slot_text
         leaving = [FadeOut(m) for m in (self.values, self.chart, self.stage, self.digit_parts) if m is not None]
-        self.say("Why not just take the largest? The argmax has no slope to learn from.", *leaving, FadeIn(left), FadeIn(right), FadeIn(headings), FadeIn(note), run_time=self.t(0.8))
+        say_below(
+            self,
+            "Why not just take the largest? The argmax has no slope to learn from.",
+            *leaving,
+            FadeIn(left),
+            FadeIn(right),
+            FadeIn(headings),
+            FadeIn(note),
+            run_time=self.t(0.8),
+        )
 
         def nudge(t: float) -> None:
             delta = top * np.sin(np.pi * t)
@@ -177,52 +205,19 @@ class Softmax(CaptionedScene):
             note.show(notes[min(int(round(delta / 0.1)), len(notes) - 1)], placed=True)
 
         self.play(Playback(VGroup(left, right, note), nudge, run_time=self.t(5.0)))
-        self.say("Softmax moves smoothly as a logit moves, so training can tell which way to push it.")
+        say_below(self, "Softmax moves smoothly as a logit moves, so training can tell which way to push it.")
 
-    # --- speaker notes (the numbers each beat draws) --------------------------
+    # --- narrated undrawn (beats with no caption of their own) ----------------
 
     def title_note(self) -> str:
         shape, epoch = "-".join(map(str, self.run.layers)), self.run.snapshot(self.epoch)["epoch"]
         return f"{self.run.recipe}, a {shape} {self.run.activation} network at epoch {epoch}: every bar is its own logit or probability. {self.result_fact()}."
 
-    def digit_note(self, kind: str, index: int) -> str:
-        steps = softmax_steps(self.run, index, self.epoch)
-        p = steps.probabilities
-        which = "its surest right answer" if kind == "sure" else "its least sure answer (highest entropy)"
-        return f"Probe digit {index + 1}, {self.true_label(index)}: {which}. It will say {self.names[steps.winner]} with probability {p[steps.winner]:.3f}."
-
-    def logits_note(self) -> str:
-        z, first, second = self.steps.logits, self.steps.winner, self.steps.runner_up
-        return f"Logits from {z.min():.2f} to {z.max():.2f}: largest {self.names[first]} ({z[first]:.2f}), next {self.names[second]} ({z[second]:.2f}). They can be negative and do not sum to 1."
-
     def exp_note(self) -> str:
         e = self.steps.exponentials
         return f"exp makes them all positive, order kept: from {fmt_value(e.min())} to {fmt_value(e.max())}, summing to {fmt_value(self.steps.total)}."
 
-    def probabilities_note(self) -> str:
-        p = self.steps.probabilities
-        top = ", ".join(f"{self.names[i]}: {p[i]:.3f}" for i in np.argsort(p)[::-1][:3])
-        return f"Divided by {fmt_value(self.steps.total)}, they sum to 1. Largest three: {top}."
-
-    def naive_note(self) -> str:
-        naive = self.steps.naive
-        return (
-            f"Dividing the raw logits by their sum, {self.steps.naive_total:.2f}, gives {int((naive < 0).sum())} values below 0 "
-            f"and {int((naive > 1).sum())} above 1: not probabilities."
-        )
-
-    def argmax_note(self) -> str:
-        steps, k = self.steps, self.steps.runner_up
-        reach = steps.logits[steps.winner] - steps.logits[k] + self.nudge
-        return (
-            f"{self.names[k]}'s logit is nudged up by up to {reach:.1f}: its softmax probability rises smoothly from {steps.probabilities[k]:.3f}, "
-            f"while argmax stays 0 and then jumps to 1. No slope, nothing to learn from."
-        )
-
     # --- pieces ------------------------------------------------------------
-
-    def t(self, seconds: float) -> float:
-        return seconds * self.step_seconds
 
     def signed_colours(self, values: np.ndarray) -> list[str]:
         return [self.theme.positive if v >= 0 else self.theme.negative for v in values]

@@ -11,7 +11,7 @@ when right and red when wrong. Right, the training and validation curves of ever
 epoch (:attr:`nnexplain.run.Run.history`). One epoch is played as its two passes:
 the training batches with their real losses, then the validation pass with frozen
 weights. Then the whole training, where it overfits, and the error rate.
-Subclass to change the pace (``step_seconds``, ``sweep_seconds``) or the epoch played.
+Subclass to change the pace (``pace``, ``sweep_seconds``) or the epoch played.
 """
 
 from __future__ import annotations
@@ -37,16 +37,16 @@ from nnexplain.geometry.regions import PlaneRaster, class_one_map
 from nnexplain.mobjects.charts import LineChart, ProgressBar, Readout
 from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, mosaic_rgba, two_class_rgba
 from nnexplain.mobjects.style import fmt_count, fmt_percent, label
-from nnexplain.scenes.base.captioned import CaptionedScene
+from nnexplain.scenes.base.caption_layout import say_below, title_block
+from nnexplain.scenes.base.run_scene import RunScene
 
 PANEL_CENTRE, PANEL_SIZE = np.array([-4.0, -0.25, 0]), 4.9
 COLUMN_X, CHART_WIDTH, CHART_HEIGHT = 0.1, 5.9, 1.55
 LOSS_Y, ACCURACY_Y = 1.05, -1.65  # centres of the two charts
 
 
-class Training(CaptionedScene):
+class Training(RunScene):
     scene_name = "training"
-    step_seconds: ClassVar[float] = 1.0  # scales every animation but the sweep
     sweep_seconds: ClassVar[float] = 10.0  # the whole training, snapshot after snapshot
     batch_seconds: ClassVar[float] = 0.45  # per batch in the training pass (at most pass_seconds in all)
     pass_seconds: ClassVar[float] = 4.5
@@ -63,20 +63,29 @@ class Training(CaptionedScene):
         self.metric = {name: self.history.metric(name) for name in ("train_loss", "val_loss", "train_acc", "val_acc")}
 
     def construct(self) -> None:
+        self.beat("title")
         self.show_title()
+        self.beat("one epoch")
         self.one_epoch()
+        self.beat("over training")
         self.over_training()
+        self.beat("overfitting")
         self.overfitting()
+        self.beat("error rate")
         self.error_rate()
-        self.hold(1.0)
+        self.hold(extra=1.0)
 
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title", note=self.title_note())
         shape = "-".join(map(str, self.run.layers))
         data = self.run.dataset
-        self.title = self.make_title("How a network learns, epoch by epoch", f"{self.run.recipe} · {shape} · {self.run.activation} · {fmt_count(data.get('train') or 0)} training / {fmt_count(data.get('val') or 0)} validation items")
+        self.title = title_block(
+            "How a network learns, epoch by epoch",
+            f"{self.run.recipe} · {shape} · {self.run.activation} · {fmt_count(data.get('train') or 0)} training / "
+            f"{fmt_count(data.get('val') or 0)} validation items",
+            self.theme,
+        )
         self.panel = Heatmap(self.keyframes[0], PANEL_SIZE, smooth=self.plane).move_to(PANEL_CENTRE)
         outline = Rectangle(width=PANEL_SIZE, height=PANEL_SIZE).set_stroke(self.theme.muted, 1.2).move_to(PANEL_CENTRE)
         self.dots = self.points()
@@ -84,13 +93,12 @@ class Training(CaptionedScene):
         self.epoch_label = self.epoch_text(0)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(self.panel_parts), FadeIn(self.epoch_label), run_time=self.t(1.0))
         what = "its decision regions over the input plane" if self.plane else "its verdict on each probe digit"
-        self.say(f"Left: what the network says, at each recorded snapshot: {what}. Epoch 0 is the random start.")
+        say_below(self, f"Left: what the network says, at each recorded snapshot: {what}. Epoch 0 is the random start.")
 
     def one_epoch(self) -> None:
-        self.beat("one epoch", note=self.epoch_note())
         epoch = shown_epoch(self.history, self.run.epochs, self.epoch)
         if epoch is None:
-            self.say("This run recorded no per-step losses, so the passes inside an epoch cannot be shown.")
+            say_below(self, "This run recorded no per-step losses, so the passes inside an epoch cannot be shown.")
             return
         steps = epoch_steps(self.run, epoch)
         total = int(self.run.manifest.get("config", {}).get("epochs") or self.epochs[-1])
@@ -112,7 +120,8 @@ class Training(CaptionedScene):
             Playback(self.moving_panel(), lambda t, k=self.run.epochs.index(epoch - 1): self.panel.show(blend_keyframes(self.keyframes, t * k))),
             *self.epoch_to(epoch - 1),
         ]  # the network as the epoch finds it
-        self.say(
+        say_below(
+            self,
             f"{which}. An epoch is two passes over the data. First, training: {steps.count} batches, each followed by a weight update.",
             FadeIn(parts), *before, run_time=self.t(0.8),
         )
@@ -135,18 +144,23 @@ class Training(CaptionedScene):
         second = label("2  validation: weights frozen, no updates", self.theme, 18).move_to([COLUMN_X, -0.75, 0], aligned_edge=LEFT)
         frozen = ProgressBar(self.theme, 3.6, colour=self.theme.muted).move_to([COLUMN_X, -1.2, 0], aligned_edge=LEFT)
         items = label(f"{fmt_count(self.run.dataset.get('val') or 0)} validation items", self.theme, 16, self.theme.muted).next_to(frozen, RIGHT, buff=0.2)
-        self.say("Second, validation: the same network, weights frozen, scored on items it never trains on.", FadeIn(second), FadeIn(frozen), FadeIn(items))
+        say_below(
+            self,
+            "Second, validation: the same network, weights frozen, scored on items it never trains on.",
+            FadeIn(second),
+            FadeIn(frozen),
+            FadeIn(items),
+        )
         self.play(Playback(frozen, frozen.set_fraction, run_time=self.t(1.2)))
         row = list(self.history.epochs).index(epoch)
         val_loss, val_acc = self.metric["val_loss"][row], self.metric["val_acc"][row]
         result = label(f"validation loss {val_loss:.3f}   validation accuracy {fmt_percent(val_acc)}", self.theme, 18, self.theme.highlight)
         result.move_to([COLUMN_X, -1.8, 0], aligned_edge=LEFT)
-        self.say("Its result is one point on each validation curve, once an epoch.", FadeIn(result))
+        say_below(self, "Its result is one point on each validation curve, once an epoch.", FadeIn(result))
         self.epoch_parts = VGroup(parts, curve, marker, second, frozen, items, result)
         self.shown_epoch = epoch
 
     def over_training(self) -> None:
-        self.beat("over training", note=self.curves_note())
         top = float(np.nanmax([self.metric["train_loss"], self.metric["val_loss"]]))
         self.loss_chart = self.chart((0, 1.1 * top), LOSS_Y, "loss (lower is better)", percent=False)
         self.accuracy_chart = self.chart((0, 1), ACCURACY_Y, "accuracy", percent=True, x_title="epoch")
@@ -158,7 +172,8 @@ class Training(CaptionedScene):
         start = self.run.epochs.index(getattr(self, "shown_epoch", 0)) if getattr(self, "shown_epoch", 0) in self.run.epochs else 0
         self.draw_curves(self.epochs[start])
         leaving = [FadeOut(self.epoch_parts)] if hasattr(self, "epoch_parts") else []
-        self.say(
+        say_below(
+            self,
             "Right: training and validation curves, one point per epoch. Now every recorded snapshot:",
             *leaving, FadeIn(self.loss_chart), FadeIn(self.accuracy_chart), FadeIn(key), *(FadeIn(c) for c in self.curves.values()), run_time=self.t(0.8),
         )
@@ -171,32 +186,35 @@ class Training(CaptionedScene):
 
         self.play(Playback(Group(self.moving_panel(), self.epoch_label, *self.curves.values()), play, run_time=self.sweep_seconds * (1 - start / max(len(self.keyframes) - 1, 1))))
         self.key = key
-        self.hold(self.t(0.5))
+        self.hold(extra=self.t(0.5))
 
     def overfitting(self) -> None:
-        self.beat("overfitting", note=self.overfitting_note())
         found = divergence(self.history)
         self.divergence = found
         if found is None:
-            self.say("Training and validation losses never part ways here: this run does not overfit.")
+            say_below(self, "Training and validation losses never part ways here: this run does not overfit.")
             return
         markers = VGroup(self.loss_chart.marker(found.epoch, self.theme.negative), self.accuracy_chart.marker(found.epoch, self.theme.negative))
         near = snapshot_near(self.run, found.epoch)
         index, last = self.run.epochs.index(near), len(self.keyframes) - 1
-        self.say(
+        say_below(
+            self,
             f"Validation loss is lowest at epoch {found.epoch} ({found.best_val_loss:.2f}). After that, training loss keeps falling and validation loss rises.",
             Create(markers), run_time=self.t(0.8),
         )
         self.play(Playback(self.moving_panel(), lambda t: self.panel.show(blend_keyframes(self.keyframes, last + t * (index - last)))), *self.epoch_to(near), run_time=self.t(1.0))
-        self.say(f"Epoch {near}, the snapshot nearest that point, against the last:")
+        say_below(self, f"Epoch {near}, the snapshot nearest that point, against the last:")
         self.play(Playback(self.moving_panel(), lambda t: self.panel.show(blend_keyframes(self.keyframes, index + t * (last - index)))), *self.epoch_to(self.run.epochs[-1]), run_time=self.t(1.5))
         noisy = self.run.dataset.get("label_noise")
         why = f" ({noisy:.0%} of them have flipped labels)" if noisy else ""
-        self.say(f"Overfitting: it fits its own training items{why} ever better, new items worse: validation loss {found.final_val_loss:.2f} at the end.")
+        say_below(
+            self,
+            f"Overfitting: it fits its own training items{why} ever better, new items worse: validation loss "
+            f"{found.final_val_loss:.2f} at the end.",
+        )
         self.markers = markers
 
     def error_rate(self) -> None:
-        self.beat("error rate", note=self.error_rate_note())
         rows = late_epochs(self.history)
         epochs = self.history.epochs[rows].astype(np.float64)
         accuracy = {name: self.metric[name][rows] for name in ("train_acc", "val_acc")}
@@ -216,56 +234,25 @@ class Training(CaptionedScene):
         formula = label(f"error rate = 1 − accuracy = 1 − {fmt_percent(final)} = {fmt_percent(1 - final)}", self.theme, 20).move_to([COLUMN_X, 2.3, 0], aligned_edge=LEFT)
         note = label(f"the last {len(rows)} recorded epochs; zero errors drawn at {fmt_percent(floor, 2)}", self.theme, 16, self.theme.muted).move_to([COLUMN_X, 1.7, 0], aligned_edge=LEFT)
         leaving = [FadeOut(m) for m in (self.loss_chart, self.accuracy_chart, *self.curves.values(), getattr(self, "markers", None)) if m is not None]
-        self.say("Error rate is one minus accuracy; here with the run's final validation accuracy.", *leaving, FadeIn(formula), run_time=self.t(0.8))
-        self.say(self.why_error_rate(accuracy["train_acc"]), FadeIn(note), FadeIn(left), FadeIn(right), FadeIn(drawn), self.key.animate.next_to(right.box, UP, buff=0.45, aligned_edge=RIGHT))
+        say_below(
+            self,
+            "Error rate is one minus accuracy; here with the run's final validation accuracy.",
+            *leaving,
+            FadeIn(formula),
+            run_time=self.t(0.8),
+        )
+        say_below(
+            self,
+            self.why_error_rate(accuracy["train_acc"]),
+            FadeIn(note),
+            FadeIn(left),
+            FadeIn(right),
+            FadeIn(drawn),
+            self.key.animate.next_to(right.box, UP, buff=0.45, aligned_edge=RIGHT),
+        )
         self.error_charts = VGroup(left, right, drawn)
 
-    # --- speaker notes (the numbers each beat draws) --------------------------
-
-    def title_note(self) -> str:
-        data, shape = self.run.dataset, "-".join(map(str, self.run.layers))
-        return (
-            f"{self.run.recipe}, a {shape} {self.run.activation} network: {fmt_count(data.get('train') or 0)} training and "
-            f"{fmt_count(data.get('val') or 0)} validation items, {len(self.run.epochs)} recorded snapshots. {self.result_fact()}."
-        )
-
-    def epoch_note(self) -> str:
-        epoch = shown_epoch(self.history, self.run.epochs, self.epoch)
-        if epoch is None:
-            return "This run recorded no per-step losses, so the two passes inside an epoch cannot be shown."
-        steps, row = epoch_steps(self.run, epoch), list(self.history.epochs).index(epoch)
-        batch = f" of {steps.batch_size}" if steps.batch_size else ""
-        return (
-            f"Epoch {epoch}: {steps.count} training batches{batch}, batch loss {steps.losses[0]:.3f} at the first, {steps.losses[-1]:.3f} at the last. "
-            f"Then validation, weights frozen: loss {self.metric['val_loss'][row]:.3f}, accuracy {fmt_percent(self.metric['val_acc'][row])}."
-        )
-
-    def curves_note(self) -> str:
-        def span(name: str, fmt) -> str:
-            values = self.metric[name][np.isfinite(self.metric[name])]
-            return f"{fmt(values[0])} to {fmt(values[-1])}"
-
-        loss = lambda v: f"{v:.3f}"  # noqa: E731
-        return (
-            f"Over {int(self.epochs[-1])} epochs: training loss {span('train_loss', loss)}, validation loss {span('val_loss', loss)}; "
-            f"validation accuracy {span('val_acc', fmt_percent)}."
-        )
-
-    def overfitting_note(self) -> str:
-        found = divergence(self.history)
-        if found is None:
-            return "Training and validation losses never part ways: this run does not overfit."
-        noisy = self.run.dataset.get("label_noise")
-        why = f" ({noisy:.0%} of the training labels are flipped)" if noisy else ""
-        return (
-            f"Overfitting: validation loss is lowest at epoch {found.epoch} ({found.best_val_loss:.2f}) and ends at {found.final_val_loss:.2f}, "
-            f"while training loss falls from {found.train_loss_then:.2f} to {found.final_train_loss:.2f}{why}."
-        )
-
-    def error_rate_note(self) -> str:
-        accuracy = self.metric["val_acc"][np.isfinite(self.metric["val_acc"])]
-        late = self.metric["train_acc"][late_epochs(self.history)]
-        return f"Error rate = 1 − accuracy: {fmt_percent(accuracy[-1])} validation accuracy is a {fmt_percent(1 - accuracy[-1])} error rate. " + self.why_error_rate(late)
+    # --- narration -------------------------------------------------------
 
     @staticmethod
     def why_error_rate(train_accuracy: np.ndarray) -> str:
@@ -283,9 +270,6 @@ class Training(CaptionedScene):
         )
 
     # --- pieces ------------------------------------------------------------
-
-    def t(self, seconds: float) -> float:
-        return seconds * self.step_seconds
 
     def panel_rgba(self, epoch: int) -> np.ndarray:
         if self.plane:
