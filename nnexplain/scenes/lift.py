@@ -85,8 +85,9 @@ class Lift(RunScene):
 
     def tell(self, text: str) -> list:
         """Narrate ``text`` in the column, once the caption there has been read; returns the animations
-        that swap it in (the old one fades out, then the new one in) in half a second, whatever plays with it."""
-        animations = self.say(text, self.detail(text), "detail", fade_seconds=0.5)
+        that swap it in (the old one fades out, then the new one in) in half a second, whatever plays with it.
+        Its reading time starts when the play that brings it in ends."""
+        animations = self.say(text, self.detail(text), "detail")
         for animation in animations:
             animation.run_time = 0.5 if isinstance(animation, AnimationGroup) else 0.4
         return animations
@@ -132,11 +133,11 @@ class Lift(RunScene):
 
         return view
 
-    def warp(self, motion, projection: Projection, run_time: float, angles=None, *captions) -> None:
+    def warp(self, motion, projection: Projection, run_time: float, angles=None) -> None:
         self.bring_to_front(self.plane, self.box, *self.front)
         self.play(
-            Warp(self.plane, motion, framing=self.framing(projection, angles), followers=(self.box, *self.front), run_time=run_time, rate_func=smooth),
-            *captions,
+            Warp(self.plane, motion, framing=self.framing(projection, angles), followers=(self.box, *self.front),
+                 run_time=run_time, rate_func=smooth),
         )
         self.view = self.plane.view
 
@@ -238,7 +239,8 @@ class Lift(RunScene):
             words = SQUASH[step.layer_motion.activation]
             text = f"3  Squash each coordinate\n{words}: the lifted\nsheet bends, nothing tears."
             captions, seconds = self.tell(text), self.step_seconds
-        self.warp(step.motion, step.projection, seconds, angles, *captions)
+        self.play(*captions)  # the words first: the step plays while they are read
+        self.warp(step.motion, step.projection, seconds, angles)
         self.wait(self.pause_seconds)
 
     def show_plane(self) -> None:

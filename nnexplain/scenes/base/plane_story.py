@@ -129,9 +129,10 @@ class PlaneStory(RunScene):
 
     def tell(self, text: str, mobject, slot: str = "detail") -> list:
         """Narrate ``text``, drawn as ``mobject`` in ``slot``, once what is there has been read; returns
-        the animations that swap it in (the old text fades out, then the new one in), in the column's time."""
+        the animations that swap it in (the old text fades out, then the new one in), in the column's time.
+        Its reading time starts when the play that brings it in ends."""
         label_there = self.shown_labels.pop(slot, None)
-        animations = self.say(text, mobject, slot, fade_seconds=SWAP)
+        animations = self.say(text, mobject, slot)
         if label_there is not None:
             animations = [AnimationGroup(Fade(label_there, out=True), *animations, lag_ratio=1)]
         return self._timed(animations)
@@ -204,12 +205,12 @@ class PlaneStory(RunScene):
     def carried_mobjects(self) -> list:
         return [mobject for mobject, _ in getattr(self, "carried", [])]
 
-    def warp(self, motion, projection: Projection, run_time: float, rate_func=smooth, carried=(), *captions) -> None:
+    def warp(self, motion, projection: Projection, run_time: float, rate_func=smooth, carried=()) -> None:
         """Play ``motion`` with the view following the data in ``projection``."""
         self.keep_plane_last()
         self.play(
-            Warp(self.plane, motion, framing=self.framing(projection), carried=carried, followers=(self.scale_bar,), run_time=run_time, rate_func=rate_func),
-            *captions,
+            Warp(self.plane, motion, framing=self.framing(projection), carried=carried, followers=(self.scale_bar,),
+                 run_time=run_time, rate_func=rate_func),
         )
         self.view = self.plane.view
 
@@ -304,7 +305,7 @@ class PlaneStory(RunScene):
             self.play_step(step, rows)
 
     def play_step(self, step: Step, rows: VGroup | None = None) -> None:
-        """Play one step with its caption; the view follows the data throughout. A mirror is a jump.
+        """Play one step after its caption, while the caption is read; the view follows the data throughout.
 
         After a layer's last step, what it did that must be said (dead units, a pile) takes
         the place of its numbers at the foot of the column, and a pile is ringed.
@@ -314,8 +315,9 @@ class PlaneStory(RunScene):
         captions = self.tell(text, self.detail(text))  # waits until the last one was read
         if rows is not None:
             self.highlight(rows, {"mirror": 0, "linear": 0, "shift": 1, "activate": 2}[step.kind])
+        self.play(*captions)
         seconds, rate = (self.mirror_seconds, linear) if step.kind == "mirror" else (self.step_seconds, smooth)
-        self.warp(step.motion, step.projection, seconds, rate, (), *captions)
+        self.warp(step.motion, step.projection, seconds, rate)
         last = step is [s for s in self.steps if s.layer == step.layer][-1]
         finding = self.finding_for(step.layer) if last and step.layer < len(self.params) - 1 else ""
         if finding:
