@@ -110,7 +110,10 @@ class Lift(RunScene):
     def orbit_words(self) -> str:
         wrong, _ = self.wrong_of(self.run)
         sides = "every disk point on one side of the plane, every ring point on the other" if not wrong else f"{wrong} points on the wrong side of the plane"
-        return f"One slow turn around the plane, ending where it starts: this slide loops until you move on. Seen from all round: {sides}."
+        return (
+            "One slow turn around the plane, ending where it starts: this slide loops until you move on. "
+            f"Seen from all round: {sides}."
+        )
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -302,7 +305,8 @@ class Lift(RunScene):
         words = self.orbit_words()
         self.say(words)  # narrated, not drawn: the turn lasts as long as it takes to say, at an even speed
         seconds = max(self.orbit_seconds, reading_seconds(words))
-        self.play(Warp(self.plane, framing=self.framing(self.view.projection, angles), followers=followers, run_time=seconds, rate_func=linear))
+        framing = self.framing(self.view.projection, angles)
+        self.play(Warp(self.plane, framing=framing, followers=followers, run_time=seconds, rate_func=linear))
         self.view = self.plane.view
 
     def sheet(self, normal: np.ndarray, offset: float) -> Polygon:

@@ -172,7 +172,8 @@ class Neurons(RunScene):
         self.probabilities = self.probability_labels(probe)
         self.verdict = self.prediction_panel(probe)
         self.box = self.output_box(probe)
-        self.play(FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * LEFT), run_time=self.t(1.2))
+        arriving = FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * LEFT)
+        self.play(*arriving, run_time=self.t(1.2))
         self.wait(self.t(1.2))
 
     def show_formula(self) -> None:
