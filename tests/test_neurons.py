@@ -99,15 +99,23 @@ def test_last_frame(fixture, request, tmp_path):
 def test_a_subclass_changes_colours_pace_and_digits(sigmoid_run, tmp_path):
     from dataclasses import replace
 
+    from manim import Wait
+
     from frames import render_for_test
+    from nnexplain.scenes.base.narration import reading_seconds
     from nnexplain.scenes.neurons import Neurons
 
     class SameDigits(Neurons):
         probe_indices = (5, 9)
 
+        def play(self, *animations, **kwargs):
+            super().play(*animations, **kwargs)
+            if not all(isinstance(animation, Wait) for animation in animations):
+                self.moving = getattr(self, "moving", 0.0) + self.duration
+
     class Custom(SameDigits):
         theme = replace(Theme(), positive="#FFD166")
-        step_seconds = 0.5
+        pace = 0.5
 
     run = load_run(sigmoid_run)
     default = render_for_test(SameDigits, sigmoid_run, tmp_path / "default")
@@ -115,8 +123,11 @@ def test_a_subclass_changes_colours_pace_and_digits(sigmoid_run, tmp_path):
     assert custom.caption.text == f"its label: {run.probe['labels'][9]}".replace(" ", "")
     colours = {strand.get_stroke_color().to_hex().upper() for bundle in custom.diagram.edges for strand in bundle}
     assert "#FFD166" in colours and ManimColor(Theme().positive).to_hex().upper() not in colours
-    # Twice as fast, but never faster than its captions can be read (one second per three words).
-    assert default.time > 10 and default.time / 2 < custom.time < 0.85 * default.time
+    # The animations play twice as fast, but no faster than the narration can be read (three words a second):
+    # its lines are said one after another, each held until read.
+    assert default.moving > 10 and custom.moving == pytest.approx(default.moving / 2)
+    assert all(line.held >= reading_seconds(line.text) - 1e-3 for line in custom.narrator.log)
+    assert custom.time >= sum(reading_seconds(line.text) for line in custom.narrator.log) - 1e-3
 
 
 def test_a_run_recorded_without_labels_renders(sigmoid_run, tmp_path):

@@ -117,7 +117,7 @@ def test_the_neurons_notes_give_the_digit_its_prediction_and_the_run_s_accuracy(
     np.testing.assert_allclose(scene.image_values(shown[-1]).ravel(), run.probe["inputs"][shown[-1]])  # the last digit drawn is the note's
 
 
-def test_the_fold_notes_of_a_failing_run_name_its_dead_units_and_its_mistakes(tmp_path):
+def test_the_fold_narration_of_a_failing_run_names_its_dead_units_and_its_mistakes(tmp_path):
     scene = storyboard("fold", DATA / "spiral-relu", tmp_path)
     run = load_run(DATA / "spiral-relu")
     notes = {beat.name: beat.note for beat in scene.beat_log}
@@ -125,22 +125,22 @@ def test_the_fold_notes_of_a_failing_run_name_its_dead_units_and_its_mistakes(tm
     labels = run.probe["labels"].astype(int)
     wrong = int((layers[-1].argmax(axis=1) != labels).sum())
     accuracy = f"{100 * run.final_metrics['val_acc']:.1f}%"
-    assert notes["the data"].endswith(f"relu network: {accuracy} correct.")
-    assert f"{accuracy} correct, {wrong} of {len(labels)} points wrong." in notes["the decision line"]
+    assert notes["the data"].startswith(f"{len(labels)} validation points")
+    assert f"{accuracy} correct. {wrong} wrong points are ringed in red." in notes["the decision line"]
     dead_layers = []
     for layer, values in enumerate(layers[:-1]):
         dead = [unit + 1 for unit in np.flatnonzero(np.all(values == 0, axis=0))]
         note = notes[f"layer {layer + 1}"]
         if len(dead) == 1:
-            assert f"Unit {dead[0]} is 0 for every point: dead" in note
+            assert f"Unit {dead[0]} is 0 for every point: a dead unit." in note
         elif dead:
-            assert f"Units {' and '.join(map(str, dead))} are 0 for every point: dead" in note
+            assert f"Units {' and '.join(map(str, dead))} are 0 for every point: dead units." in note
         else:
-            assert "No dead units" in note
+            assert "dead" not in note
         dead_layers += [str(layer + 1)] * bool(dead)
     assert dead_layers, "the fixture is meant to have dead units"
     ending = notes["the boundary in the input plane"]
-    assert ending.startswith(f"A failure: {accuracy} correct, {wrong} points wrong")
+    assert f"A failure: {accuracy} correct, {wrong} points wrong" in ending
     assert f"dead units in layers {', '.join(dead_layers)}" in ending
 
 

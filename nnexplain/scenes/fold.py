@@ -48,26 +48,20 @@ class Fold(PlaneStory):
         return TITLES[self.run.activation]
 
     def construct(self) -> None:
-        self.beat("the data", note=self.data_note())
+        self.beat("the data")
         self.show_input(f"{len(self.labels)} validation points,\ntwo classes. No straight line\nseparates them here.")
         hidden = len(self.params) - 1
         for layer in range(hidden):
-            self.beat(f"layer {layer + 1}", note=self.layer_note(layer))
+            self.beat(f"layer {layer + 1}")
             weight = self.params[layer][0]
             self.play_layer(layer, f"Layer {layer + 1} of {hidden}:  {weight.shape[1]} → {weight.shape[0]}")
-        self.beat("the decision line", note=self.line_note())
+        self.beat("the decision line")
         overlay = self.show_decision_line()
-        self.beat("the boundary in the input plane", note=" ".join(self.ending_words().split()))
+        self.beat("the boundary in the input plane")
         self.show_verdict(overlay)
-        self.finish()
 
     def accuracy(self) -> str:
         return fmt_percent(self.metrics.get("val_acc", float("nan")))
-
-    def line_note(self) -> str:
-        normal, _ = decision_boundary(*self.params[-1])
-        shape = "a straight line" if len(normal) <= 2 else f"a plane in {len(normal)}-D"
-        return f"The output layer's boundary is {shape} in the last layer's space: {self.accuracy()} correct, {int(self.wrong.sum())} of {len(self.labels)} points wrong."
 
     def show_decision_line(self) -> VGroup:
         normal, offset = decision_boundary(*self.params[-1])
@@ -82,16 +76,15 @@ class Fold(PlaneStory):
         rings = self.ring_wrong()
         rings.set_stroke(opacity=0)
         self.play(
-            *self.caption("header", self.heading("Output layer"), "Output layer"),
-            *self.caption("rows", VGroup()),
-            *self.caption("matrices", VGroup()),
-            *self.caption("detail", self.detail(text), text),
+            *self.put("header", self.heading("Output layer")),
+            *self.put("rows", VGroup()),
+            *self.put("matrices", VGroup()),
+            *self.tell(text, self.detail(text)),
             FadeIn(overlay),
             rings.animate.set_stroke(opacity=1),
             run_time=1.0,
         )
-        self.clock.settle("detail")
-        self.wait(self.line_seconds)
+        self.hold("detail", extra=self.line_seconds)
         return overlay
 
     def show_verdict(self, overlay: VGroup) -> None:
@@ -104,8 +97,8 @@ class Fold(PlaneStory):
         text = "Undo the layers: the straight\nline becomes this boundary."
         self.play(
             FadeOut(overlay),
-            *self.caption("header", self.heading(header), header),
-            *self.caption("detail", self.detail(text), text),
+            *self.put("header", self.heading(header)),
+            *self.tell(text, self.detail(text)),
             run_time=0.6,
         )
         self.rewind(boundary)
@@ -114,9 +107,8 @@ class Fold(PlaneStory):
             self.play(rings.animate.set_stroke(opacity=0), run_time=0.4)  # a harmless pile: nothing to show here
         self.play(FadeIn(self.verdict_image()), self.plane.interior.animate.set_stroke(opacity=0.25), run_time=1.0)
         text = self.ending_words()
-        self.play(*self.caption("detail", self.detail(text), text))
-        self.clock.settle("detail")
-        self.wait(self.verdict_seconds)
+        self.play(*self.tell(text, self.detail(text)))
+        self.hold("detail", extra=self.verdict_seconds)
 
     def ending_words(self) -> str:
         accuracy, wrong = self.accuracy(), int(self.wrong.sum())

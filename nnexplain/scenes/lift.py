@@ -13,6 +13,9 @@ at it obliquely: the points on its near side are drawn in front of it, those on 
 far side behind. The last beat circles the plane once at an even speed, ending where
 it starts, so a slide deck loops it (``loop=True``).
 
+The captions in the column are the beats' narration, each up at least as long as it
+takes to read (:mod:`~nnexplain.scenes.base.narration`); the formulas under them are labels.
+
 The 3-D picture is drawn by :class:`~nnexplain.mobjects.orbit.OrbitView` in a flat
 scene, so the camera turns and zooms in the same animation that moves the data.
 
@@ -33,10 +36,11 @@ from nnexplain.geometry.findings import misclassified
 from nnexplain.geometry.framing import follow
 from nnexplain.geometry.steps import Step, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
+from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.orbit import FrontDots, OrbitBox, OrbitView, camera_angles, upright_roll
 from nnexplain.mobjects.plane import CarriedLines, PlaneView, Warp, WarpedPlane, class_legend, prediction_image
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
-from nnexplain.scenes.base.captions import CaptionClock
+from nnexplain.scenes.base.narration import reading_seconds
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["Lift"]
@@ -48,12 +52,13 @@ SQUASH = {"tanh": "into −1 … 1 (tanh)", "sigmoid": "into 0 … 1 (sigmoid)",
 class Lift(RunScene):
     scene_name = "lift"
     epoch: ClassVar[int | None] = None
-    step_seconds: ClassVar[float] = 1.8
+    step_seconds: ClassVar[float] = 1.8  # per step of the first layer after the lift (the shift, the activation)
     lift_seconds: ClassVar[float] = 3.0  # the 3 × 2 map, while the camera tilts
     pause_seconds: ClassVar[float] = 0.4
     turn_seconds: ClassVar[float] = 3.0  # the camera's turn to look at the separating plane
     hold_seconds: ClassVar[float] = 1.0  # extra hold at the end, beyond the last caption's reading time
-    orbit_seconds: ClassVar[float] = 8.0  # the last beat's whole turn around the plane (a looping slide)
+    orbit_seconds: ClassVar[float] = 8.0  # the last beat's whole turn around the plane (a looping slide), or as
+    # long as its narration takes to read, if that is longer
     raster_size: ClassVar[int] = 240  # pixels per side of the two-unit network's verdict
     tilt: ClassVar[tuple[float, float]] = (62 * DEGREES, -55 * DEGREES)  # camera phi, theta after the lift
     plane_angle: ClassVar[float] = 76 * DEGREES  # the final camera's angle from the plane's normal: 14° above it
@@ -73,21 +78,19 @@ class Lift(RunScene):
         self.labels = self.run.probe["labels"].astype(int)
         self.steps = [s for s in network_steps(self.stages, self.params, self.run.activation, dims=3) if s.layer == 0]
         self.contrast = self.runs["contrast"]
-        self.captions: dict[str, object] = {}
-        self.clock = CaptionClock(self)
         x, y, _ = self.panel_centre
         self.clip = (x - 3.6, x + 3.6, -4.0, 4.0)  # lines never reach the caption column
 
     # --- captions ----------------------------------------------------------------------------------
 
-    def caption(self, key: str, mobject, text: str = "") -> list:
-        self.clock.settle(key)
-        old = self.captions.get(key)
-        self.captions[key] = mobject
-        self.clock.shown(key, text, fade_seconds=0.5)
-        if old is None:
-            return [FadeIn(mobject, run_time=0.4)]
-        return [AnimationGroup(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3), lag_ratio=1)]
+    def tell(self, text: str) -> list:
+        """Narrate ``text`` in the column, once the caption there has been read; returns the animations
+        that swap it in (the old one fades out, then the new one in) in half a second, whatever plays with it.
+        Its reading time starts when the play that brings it in ends."""
+        animations = self.say(text, self.detail(text), "detail")
+        for animation in animations:
+            animation.run_time = 0.5 if isinstance(animation, AnimationGroup) else 0.4
+        return animations
 
     def detail(self, text: str):
         mobject = label(text, self.theme, TEXT)
@@ -98,37 +101,19 @@ class Lift(RunScene):
         mobject.scale_to_fit_width(min(mobject.width, self.column_width))
         return mobject.move_to([self.column_left, -3.85, 0], aligned_edge=LEFT + DOWN)
 
-    # --- speaker notes ------------------------------------------------------------------------------
+    # --- the run's numbers, in words --------------------------------------------------------------
 
     def wrong_of(self, run) -> tuple[int, int]:
         labels = run.probe["labels"].astype(int)
         return int(misclassified(run.params(self.epoch if run is self.run else None), run.activation, run.probe["inputs"], labels).sum()), len(labels)
 
-    def data_note(self) -> str:
-        shape = "-".join(map(str, self.run.layers))
-        return f"{len(self.labels)} validation points, a disk inside a ring: no straight line separates them. This run: {self.run.recipe}, a {shape} {self.run.activation} network."
-
-    def contrast_note(self) -> str:
-        run, (wrong, total) = self.contrast, self.wrong_of(self.contrast)
-        accuracy = fmt_percent(run.final_metrics.get("val_acc", float("nan")))
-        return f"With two hidden units ({run.recipe}), the boundary cannot close around the disk: {wrong} of {total} points wrong, {accuracy} correct."
-
-    def step_note(self, step: Step) -> str:
-        weight, bias = step.layer_motion.weight, step.layer_motion.bias
-        if step.kind == "linear":
-            return f"W1 is {weight.shape[0]} × {weight.shape[1]}: each point gets one coordinate per hidden unit, and the plane tilts into 3-D."
-        if step.kind == "shift":
-            return f"Shift by b1 = ({', '.join(f'{b:.2f}' for b in bias)})."
-        return f"{step.layer_motion.activation} squashes each coordinate {SQUASH[step.layer_motion.activation].split(' (')[0]}: the lifted sheet bends, nothing tears."
-
-    def plane_note(self) -> str:
-        wrong, total = self.wrong_of(self.run)
-        return f"The output layer is one plane in this 3-D space: {fmt_percent(self.metrics.get('val_acc', float('nan')))} correct, {wrong} of {total} points wrong."
-
-    def orbit_note(self) -> str:
+    def orbit_words(self) -> str:
         wrong, _ = self.wrong_of(self.run)
         sides = "every disk point on one side of the plane, every ring point on the other" if not wrong else f"{wrong} points on the wrong side of the plane"
-        return f"One slow turn around the plane ({self.orbit_seconds:g} s), ending where it starts: this slide loops until you move on. Seen from all round: {sides}."
+        return (
+            "One slow turn around the plane, ending where it starts: this slide loops until you move on. "
+            f"Seen from all round: {sides}."
+        )
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -151,11 +136,11 @@ class Lift(RunScene):
 
         return view
 
-    def warp(self, motion, projection: Projection, run_time: float, angles=None, *captions) -> None:
+    def warp(self, motion, projection: Projection, run_time: float, angles=None) -> None:
         self.bring_to_front(self.plane, self.box, *self.front)
         self.play(
-            Warp(self.plane, motion, framing=self.framing(projection, angles), followers=(self.box, *self.front), run_time=run_time, rate_func=smooth),
-            *captions,
+            Warp(self.plane, motion, framing=self.framing(projection, angles), followers=(self.box, *self.front),
+                 run_time=run_time, rate_func=smooth),
         )
         self.view = self.plane.view
 
@@ -163,20 +148,19 @@ class Lift(RunScene):
 
     def construct(self) -> None:
         self.front: list = []
-        self.beat("the data", note=self.data_note())
+        self.beat("the data")
         self.show_input()
-        self.beat("two units are not enough", note=self.contrast_note())
+        self.beat("two units are not enough")
         self.show_contrast()
         for step in self.steps:
-            self.beat(f"step: {step.kind}", note=self.step_note(step))
+            self.beat(f"step: {step.kind}")
             if step is self.steps[0]:
                 self.back_to_the_run()
             self.play_step(step)
-        self.beat("a plane separates them", note=self.plane_note())
+        self.beat("a plane separates them")
         self.show_plane()
-        self.clock.finish()
         # Its own beat, and the last: one whole turn that ends where it starts, so the slide loops seamlessly.
-        self.beat("around the plane", note=self.orbit_note(), loop=True)
+        self.beat("around the plane", loop=True)
         self.circle_the_plane()
 
     def show_input(self) -> None:
@@ -193,8 +177,8 @@ class Lift(RunScene):
         self.legend = class_legend((self.run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme, TEXT)
         self.legend.next_to(facts, DOWN, buff=0.2, aligned_edge=LEFT)
         intro = f"{len(self.labels)} validation points: a disk\ninside a ring. No straight\nline separates them."
-        self.play(*(FadeIn(m) for m in (self.plane, self.box, title, facts, self.legend)), *self.caption("detail", self.detail(intro), intro))
-        self.clock.settle("detail")
+        self.play(*(FadeIn(m) for m in (self.plane, self.box, title, facts, self.legend)), *self.tell(intro))
+        self.hold("detail")
 
     def show_contrast(self) -> None:
         """The two-unit network, full size: its boundary cannot close around the disk; its mistakes ringed."""
@@ -223,9 +207,8 @@ class Lift(RunScene):
             f"on the disk's side: {int(wrong.sum())} wrong\n(ringed in red), {accuracy} correct."
         )
         self.play(FadeOut(self.plane), FadeOut(self.box), run_time=0.5)
-        self.play(FadeIn(image), FadeIn(contrast), FadeIn(boundary), FadeIn(heading), *self.caption("detail", self.detail(text), text), run_time=1.0)
-        self.clock.settle("detail")
-        self.wait(self.pause_seconds)
+        self.play(FadeIn(image), FadeIn(contrast), FadeIn(boundary), FadeIn(heading), *self.tell(text), run_time=1.0)
+        self.hold("detail", extra=self.pause_seconds)
         self.contrast_parts = (image, contrast, boundary, heading)  # the beat ends on them; the next clears them
 
     def back_to_the_run(self) -> None:
@@ -234,7 +217,7 @@ class Lift(RunScene):
             *(FadeOut(m) for m in self.contrast_parts),
             FadeIn(self.plane),
             FadeIn(self.box),
-            *self.caption("detail", self.detail(back), back),
+            *self.tell(back),
             run_time=1.0,
         )
 
@@ -250,21 +233,22 @@ class Lift(RunScene):
             end = (*self.tilt, self.box_half)
             # The box shrinks early in the tilt: seen from an angle, its outline reaches farther than its side.
             angles = lambda t: (*((1 - t) * np.array(start[:2]) + t * np.array(end[:2])), start[2] + (end[2] - start[2]) * (1 - (1 - t) ** 3))  # noqa: E731
-            captions = [*self.caption("detail", self.detail(text), text), *self.caption("numbers", self.numbers(matrices))]
+            captions = [*self.tell(text), Fade(self.numbers(matrices), run_time=0.4)]  # the formulas: a label
             seconds = self.lift_seconds
         elif step.kind == "shift":
             text = f"2  Shift everything\n(b{k} = ({', '.join(fmt_fixed(b) for b in bias)}))."
-            captions, seconds = self.caption("detail", self.detail(text), text), self.step_seconds
+            captions, seconds = self.tell(text), self.step_seconds
         else:
             words = SQUASH[step.layer_motion.activation]
             text = f"3  Squash each coordinate\n{words}: the lifted\nsheet bends, nothing tears."
-            captions, seconds = self.caption("detail", self.detail(text), text), self.step_seconds
-        self.warp(step.motion, step.projection, seconds, angles, *captions)
+            captions, seconds = self.tell(text), self.step_seconds
+        self.play(*captions)  # the words first: the step plays while they are read
+        self.warp(step.motion, step.projection, seconds, angles)
         self.wait(self.pause_seconds)
 
     def show_plane(self) -> None:
         """The output layer's plane, then a turn to see it obliquely, near-side points in front of it."""
-        self.clock.settle("detail")
+        self.hold("detail")
         normal, offset = decision_boundary(*self.params[-1])
         unit = normal / np.linalg.norm(normal)
         here = self.view.camera_direction
@@ -284,7 +268,7 @@ class Lift(RunScene):
         sheet = self.sheet(normal, offset)
         self.add(sheet)
         sheet.set_fill(opacity=0).set_stroke(opacity=0)
-        self.play(sheet.animate.set_fill(opacity=0.18).set_stroke(opacity=1), *self.caption("detail", self.detail(text), text), run_time=1.0)
+        self.play(sheet.animate.set_fill(opacity=0.18).set_stroke(opacity=1), *self.tell(text), run_time=1.0)
         self.front = [FrontDots(self.plane.dots[c]) for c in near]
         self.add(*self.front)
         start = np.array([self.view.phi, self.view.theta, self.view.gamma])
@@ -297,9 +281,8 @@ class Lift(RunScene):
         )
         self.view = self.plane.view
         look = "Seen from here, the points\nin front of the sheet and\nthose behind it are the\ntwo classes."
-        self.play(*self.caption("detail", self.detail(look), look))
-        self.clock.settle("detail")
-        self.wait(self.hold_seconds)
+        self.play(*self.tell(look))
+        self.hold("detail", extra=self.hold_seconds)
 
     def circle_the_plane(self) -> None:
         """One whole turn of the camera about the plane's normal, at the same height above the plane and
@@ -319,7 +302,11 @@ class Lift(RunScene):
             return phi, theta, upright_roll(phi, theta, up), self.box_half
 
         followers = (self.box, self.sheet_follower, *self.front)
-        self.play(Warp(self.plane, framing=self.framing(self.view.projection, angles), followers=followers, run_time=self.orbit_seconds, rate_func=linear))
+        words = self.orbit_words()
+        self.say(words)  # narrated, not drawn: the turn lasts as long as it takes to say, at an even speed
+        seconds = max(self.orbit_seconds, reading_seconds(words))
+        framing = self.framing(self.view.projection, angles)
+        self.play(Warp(self.plane, framing=framing, followers=followers, run_time=seconds, rate_func=linear))
         self.view = self.plane.view
 
     def sheet(self, normal: np.ndarray, offset: float) -> Polygon:

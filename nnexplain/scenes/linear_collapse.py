@@ -38,20 +38,19 @@ class LinearCollapse(PlaneStory):
         return "Linear layers only turn,\nstretch and shear"
 
     def construct(self) -> None:
-        self.beat("the data", note=self.data_note())
+        self.beat("the data")
         intro = "No activation: every layer\nonly multiplies by a matrix\nand adds a vector."
         self.show_input(intro)
         count = len(self.params)
         for layer in range(count):
-            self.beat(f"layer {layer + 1}", note=self.layer_note(layer))
+            self.beat(f"layer {layer + 1}")
             weight = self.params[layer][0]
             role = "  (outputs)" if layer == count - 1 else ""
             self.play_layer(layer, f"Layer {layer + 1} of {count}:  {weight.shape[1]} → {weight.shape[0]}{role}")
-        self.beat("one matrix", note=self.one_matrix_note())
+        self.beat("one matrix")
         self.show_one_step()
-        self.beat("one straight line", note=self.line_note())
+        self.beat("one straight line")
         self.show_verdict()
-        self.finish()
 
     def product_names(self) -> tuple[str, str]:
         """Typst for W_L ⋯ W_1 and for W_L ⋯ W_2 b_1 + ⋯ + b_L."""
@@ -59,14 +58,6 @@ class LinearCollapse(PlaneStory):
         weight = " ".join(f"W_{i}" for i in range(count, 0, -1))
         terms = [" ".join([*(f"W_{j}" for j in range(count, i, -1)), f"b_{i}"]) for i in range(1, count + 1)]
         return weight, " + ".join(terms)
-
-    def one_matrix_note(self) -> str:
-        weight, bias = composite_map(self.params)
-        rows = "; ".join(" ".join(f"{v:.2f}" for v in row) for row in weight)
-        return f"The {len(self.params)} layers multiply out to one map: W = [{rows}], b = ({', '.join(f'{v:.2f}' for v in bias)}). It lands exactly where the layers did."
-
-    def line_note(self) -> str:
-        return f"So the boundary is one straight line in the input plane too: {self.accuracy_text()} correct, {int(self.wrong.sum())} of {len(self.labels)} points wrong."
 
     def show_one_step(self) -> None:
         grid, points = self.plane.grid_state, self.plane.points_state
@@ -85,21 +76,20 @@ class LinearCollapse(PlaneStory):
         header = "All layers as one"
         text = "Multiply the matrices, collect\nthe shifts: the same journey\nin one step."
         self.play(
-            *self.caption("header", self.heading(header), header),
-            *self.caption("rows", rows, "One turn and stretch, one shift"),
-            *self.caption("detail", self.detail(text), text),
-            *self.caption("matrices", self.numbers(numbers)),
+            *self.put("header", self.heading(header)),
+            *self.put("rows", rows),
+            *self.tell(text, self.detail(text)),
+            *self.put("matrices", self.numbers(numbers)),
         )
-        self.clock.settle("detail")
+        self.hold("detail")
         for step in steps:
             self.highlight(rows, 1 if step.kind == "shift" else 0)
             self.switch_projection(step.projection)
             seconds = self.mirror_seconds if step.kind == "mirror" else self.step_seconds
             self.warp(step.motion, step.projection, seconds, carried=[(ghost, None)])
         landed = "It lands exactly on the layer-\nby-layer picture (faint): linear\nmaps combine into one linear map."
-        self.play(*self.caption("detail", self.detail(landed), landed))
-        self.clock.settle("detail")
-        self.wait(self.compare_seconds)
+        self.play(*self.tell(landed, self.detail(landed)))
+        self.hold("detail", extra=self.compare_seconds)
         self.carried = []
         self.play(FadeOut(ghost), run_time=0.4)
 
@@ -114,22 +104,21 @@ class LinearCollapse(PlaneStory):
         self.play(
             FadeIn(overlay),
             rings.animate.set_stroke(opacity=1),
-            *self.caption("header", self.heading(header), header),
-            *self.caption("detail", self.detail(text), text),
-            *self.caption("rows", VGroup()),
+            *self.put("header", self.heading(header)),
+            *self.tell(text, self.detail(text)),
+            *self.put("rows", VGroup()),
             run_time=1.0,
         )
-        self.clock.settle("detail")
+        self.hold("detail")
         boundary = self.decision_lines()
         self.add(boundary)
         back = "Undo the layers: in the input\nplane it is a straight line too,\nwhatever the data."
-        self.play(FadeOut(overlay), *self.caption("detail", self.detail(back), back), run_time=0.6)
+        self.play(FadeOut(overlay), *self.tell(back, self.detail(back)), run_time=0.6)
         self.rewind(boundary)
         self.play(
             FadeIn(self.verdict_image()),
             self.plane.interior.animate.set_stroke(opacity=0.25),
-            *self.caption("header", self.heading("Back in the input plane"), "Back in the input plane"),
+            *self.put("header", self.heading("Back in the input plane")),
             run_time=1.0,
         )
-        self.clock.settle("detail")
-        self.wait(self.verdict_seconds)
+        self.hold("detail", extra=self.verdict_seconds)

@@ -8,9 +8,11 @@ colour is the sign of its real weight, and every prediction is the network's.
 The marked pixels fly into the input neurons, which light only when they arrive;
 then a pulse runs along each layer's edges whose width and brightness show what
 flows along each edge for that digit, |weight × activation| (3Blue1Brown,
-"But what is a neural network?", chapter 1). Subclass to change colours (``theme``),
-pace (``step_seconds``), the digits shown (``probe_indices``), or how many inputs
-stand for the 784 (``shown_inputs``).
+"But what is a neural network?", chapter 1). Each beat is narrated (speaker notes,
+subtitles), not captioned: what is on screen is labels and numbers. Subclass to change
+colours (``theme``), pace (``pace``: 0.5 plays the animations twice as fast; the
+narration still takes as long to read), the digits shown (``probe_indices``), or how
+many inputs stand for the 784 (``shown_inputs``).
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ from nnexplain.geometry.network import brightness_note, image_shape, network_vie
 from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_count, fmt_percent, formula, label
-from nnexplain.scenes.base.captions import CaptionClock
 from nnexplain.scenes.base.run_scene import RunScene
 
 LAYER_X = (-2.9, -0.85, 1.2, 3.1)
@@ -55,32 +56,47 @@ TEXT = 24  # every text: about 14 px tall at 480p
 
 class Neurons(RunScene):
     scene_name = "neurons"
-    step_seconds: ClassVar[float] = 1.0  # scales every beat; 0.5 plays twice as fast
     probe_indices: ClassVar[tuple[int, ...] | None] = None  # probe items to show; None picks them
     shown_inputs: ClassVar[int] = 16
     epoch: ClassVar[int | None] = None  # the snapshot to draw; None is the last
 
     def construct(self) -> None:
         self.view = network_view(self.run, self.epoch, self.shown_inputs)
-        self.clock = CaptionClock(self)
         self.overlay = VGroup()
         first, *others = self.probe_indices or pick_probes(self.view)
+        self.beat("title")
+        self.say(self.title_note())
         self.show_title()
+        self.beat("digit")
+        self.say(self.digit_note(first))
         self.show_image(first)
+        self.beat("network")
+        self.say(self.network_note())
         self.draw_network()
+        self.beat("pixels in")
+        self.say(self.pixels_note(first))
         self.feed_pixels(first)
         for layer in range(1, len(self.view.layers)):
+            self.beat(f"layer {layer}")
+            self.say(self.layer_note(layer, first))
             self.light_layer(layer, first)
+        self.beat("prediction")
+        self.say(self.prediction_note(first))
         self.reveal_prediction(first)
+        self.beat("formula")
+        self.say(self.formula_note())
         self.show_formula()
         for number, probe in enumerate(others, start=2):
-            self.next_digit(probe, number)
-        self.clock.finish()
+            self.beat(f"digit {number}")
+            self.say(self.digit_note(probe))
+            self.next_digit(probe)
+            self.beat("prediction")
+            self.say(self.prediction_note(probe))
+            self.reveal_prediction(probe)
 
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
-        self.beat("title", note=self.title_note())
         shape = "-".join(str(n) for n in self.view.layers)
         title = label(f"A trained {shape} network reads handwritten digits", self.theme, 30)
         title.scale_to_fit_width(min(title.width, 13.9)).to_edge(UP, buff=0.2)  # a deep network's shape is long
@@ -90,13 +106,11 @@ class Neurons(RunScene):
         self.play(FadeIn(self.header, shift=0.2 * DOWN), run_time=self.t(1.2))
 
     def show_image(self, probe: int) -> None:
-        self.beat("digit", note=self.digit_note(probe))
         self.image = self.pixel_image(probe)
         self.caption = self.digit_caption(probe)
-        self.play(FadeIn(self.image), *self.swap("digit", self.caption, self.caption.original_text), run_time=self.t(1.0))
+        self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(1.0))
 
     def draw_network(self) -> None:
-        self.beat("network", note=self.network_note())
         names = self.run.dataset.get("classes") or [str(i) for i in range(self.view.layers[-1])]
         self.layer_x = column_xs(LAYER_X, len(self.view.layers))
         self.layer_headers = layer_headers(self.layer_x, self.theme, TEXT, 2.7)
@@ -129,7 +143,6 @@ class Neurons(RunScene):
 
     def feed_pixels(self, probe: int) -> None:
         """The marked pixels fly into the drawn input neurons, which light when they arrive; the rest pour into the ellipsis."""
-        self.beat("pixels in", note=self.pixels_note(probe))
         self.markers = self.pixel_markers()
         self.play(Create(self.markers), run_time=self.t(0.6))
         self.fly_pixels(probe, self.t(1.4))
@@ -152,44 +165,34 @@ class Neurons(RunScene):
         self.play(self.diagram.flow_pulse(layer - 1, sources, self.theme.highlight), run_time=seconds)
 
     def light_layer(self, layer: int, probe: int) -> None:
-        self.beat(f"layer {layer}", note=self.layer_note(layer, probe))
         self.pulse(layer, probe, self.t(0.9))
         self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.6))
 
     def reveal_prediction(self, probe: int) -> None:
-        self.beat("prediction", note=self.prediction_note(probe))
         self.probabilities = self.probability_labels(probe)
-        verdict = self.prediction_panel(probe)
+        self.verdict = self.prediction_panel(probe)
         self.box = self.output_box(probe)
-        self.play(
-            FadeIn(self.probabilities), Create(self.box), *self.swap("verdict", verdict, verdict.words, shift=0.2 * LEFT), run_time=self.t(1.2)
-        )
-        self.verdict = verdict
+        arriving = FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * LEFT)
+        self.play(*arriving, run_time=self.t(1.2))
         self.wait(self.t(1.2))
 
     def show_formula(self) -> None:
-        self.beat("formula", note=self.formula_note())
         panel = self.formula_panel()
         veil = Rectangle(width=14.3, height=6.9).move_to([0, -0.5, 0]).set_fill(self.theme.background, 0.92).set_stroke(width=0)
-        self.clock.settle("verdict")
         self.play(FadeIn(veil), FadeIn(panel, shift=0.2 * UP), run_time=self.t(1.0))
-        self.clock.shown("formula", panel.words)
-        self.clock.settle("formula")
         self.wait(self.t(1.0))
         self.overlay.add(veil, panel)  # the next digit clears it, so this beat ends on the formula
 
-    def next_digit(self, probe: int, number: int) -> None:
-        self.beat(f"digit {number}", note=self.digit_note(probe))
-        self.clock.settle("verdict", "formula")
+    def next_digit(self, probe: int) -> None:
+        """Clear the last digit's answer, then run the next digit through the network (its answer: the next beat)."""
         image, caption = self.pixel_image(probe), self.digit_caption(probe)
-        self.clock.hidden("verdict")
-        self.clock.hidden("formula")
         self.play(
             FadeOut(VGroup(self.box, self.verdict, self.probabilities, *self.overlay)),
             *(AnimationGroup(*self.diagram.light(layer, np.zeros(size))) for layer, size in enumerate(self.view.drawn_sizes)),
             FadeOut(self.image),
             FadeIn(image),
-            *self.swap("digit", caption, caption.original_text),
+            FadeOut(self.caption),
+            FadeIn(caption),
             run_time=self.t(0.8),
         )
         self.overlay = VGroup()  # faded out and gone: it must not be faded (and so shown) again
@@ -199,9 +202,8 @@ class Neurons(RunScene):
         for layer in range(1, len(self.view.layers)):
             self.pulse(layer, probe, self.t(0.6))
             self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.4))
-        self.reveal_prediction(probe)
 
-    # --- speaker notes: what the presenter reads, from the numbers drawn ----------
+    # --- the narration: what is said over each beat, from the numbers drawn ----------
 
     def title_note(self) -> str:
         shape = "-".join(map(str, self.view.layers))
@@ -257,18 +259,6 @@ class Neurons(RunScene):
         return f"Each layer is weights times the layer below, plus biases, through {self.run.activation}: {' + '.join(counts)} = {fmt_count(total)} trained parameters."
 
     # --- pieces ------------------------------------------------------------
-
-    def t(self, seconds: float) -> float:
-        return seconds * self.step_seconds
-
-    def swap(self, slot: str, mobject, text: str, shift=ORIGIN) -> list:
-        """Animations that bring in ``mobject`` as the caption of ``slot``, once the old one has been read."""
-        self.clock.settle(slot)
-        old = getattr(self, "_slots", {}).get(slot)
-        self._slots = {**getattr(self, "_slots", {}), slot: mobject}
-        self.clock.shown(slot, text, fade_seconds=self.t(1.0))
-        fade_in = FadeIn(mobject, shift=shift)
-        return [fade_in] if old is None or slot == "verdict" else [FadeOut(old), fade_in]
 
     def run_summary(self) -> str:
         config, dataset = self.run.manifest.get("config", {}), self.run.dataset
@@ -336,7 +326,6 @@ class Neurons(RunScene):
             texts += ["✗ wrong:", f"the label is {true}"]
             lines += [label(texts[-2], self.theme, TEXT, self.theme.wrong), label(texts[-1], self.theme, TEXT, self.theme.wrong)]
         panel = VGroup(*lines).arrange(DOWN, buff=0.14).move_to([PANEL_X, 0.2, 0])
-        panel.words = " ".join(texts)
         return panel
 
     def make_legend(self) -> VGroup:
@@ -369,7 +358,6 @@ class Neurons(RunScene):
         rows = [label(text, self.theme, TEXT) for text in texts[:-1]] + [label(texts[-1], self.theme, TEXT, self.theme.highlight)]
         table = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         panel = VGroup(hidden, output, table).arrange(DOWN, buff=0.35).move_to([0, -0.45, 0])
-        panel.words = " ".join(texts)
         return panel
 
 

@@ -6,8 +6,12 @@ is centred on the data points and zoomed so that they fill it
 (:mod:`nnexplain.geometry.framing`); a scale bar over the panel shows the zoom, and
 the representation's own axes move with it. What the run did that a learner must
 know (dead units, points collapsed onto one spot, a projection and what it keeps)
-is found in :mod:`nnexplain.geometry.findings` and said in the captions, which
-each stay up one second per three words (:mod:`.captions`).
+is found in :mod:`nnexplain.geometry.findings` and said in the captions.
+
+The captions in the column's ``"detail"`` slot (and a layer's findings, at its foot) are
+the beats' narration, each up at least as long as it takes to read (:mod:`.narration`);
+the heading, the list of a layer's steps, the formulas and the note under the panel
+are labels, swapped in the same way but with no reading time of their own.
 
 The ending draws the output layer's line in the last representation, then undoes
 the layers with the decision boundary carried along, so the straight line is seen
@@ -19,7 +23,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
+from manim import DOWN, LEFT, UP, AnimationGroup, FadeIn, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
 
 from nnexplain.geometry.boundary import class_one_probability, clip_line_to, split_rectangle
 from nnexplain.geometry.contour import as_lines, level_curves
@@ -27,10 +31,10 @@ from nnexplain.geometry.findings import Pile, dead_units, largest_pile, misclass
 from nnexplain.geometry.framing import follow
 from nnexplain.geometry.steps import Step, carried_motions, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
+from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.plane import CarriedLines, PlaneView, Warp, WarpedPlane, class_legend, prediction_image
 from nnexplain.mobjects.scalebar import ScaleBar
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
-from nnexplain.scenes.base.captions import CaptionClock
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["PlaneStory"]
@@ -44,13 +48,14 @@ ACTIVATION_WORDS = {
 }
 NUMBERS_HEIGHT = 2.2  # room at the column's foot, under three lines of a step's words
 PILE_SHARE = 0.05  # a pile is told when it holds at least this share of the points
+FADE_IN, SWAP = 0.3, 0.5  # seconds a text takes to come in, and to replace another (out, then in)
 
 
 class PlaneStory(RunScene):
     """The panel, the captions and the step player that ``fold`` and ``linear-collapse`` share."""
 
     epoch: ClassVar[int | None] = None  # the snapshot drawn; None for the last
-    step_seconds: ClassVar[float] = 1.6
+    step_seconds: ClassVar[float] = 1.6  # per step of a layer (turn and stretch, shift, activation)
     mirror_seconds: ClassVar[float] = 0.9
     pause_seconds: ClassVar[float] = 0.3
     switch_seconds: ClassVar[float] = 0.6  # blending to another projection between layers
@@ -72,8 +77,7 @@ class PlaneStory(RunScene):
         self.stages = representations(self.run.tensors(self.epoch), self.run.probe["inputs"], self.spec)
         self.labels = self.run.probe["labels"].astype(int)
         self.steps = network_steps(self.stages, self.params, self.run.activation, include_output=self.include_output)
-        self.captions: dict[str, object] = {}
-        self.clock = CaptionClock(self)
+        self.shown_labels: dict[str, object] = {}  # slot -> the label drawn there now (narrated captions: say())
         half = self.panel_half_size
         x, y, _ = self.panel_centre
         self.clip = (x - half, x + half, y - half, y + half)
@@ -118,55 +122,35 @@ class PlaneStory(RunScene):
             lines.append(text[0].upper() + text[1:])
         return "\n".join(lines)
 
-    # --- speaker notes: what the run did, in the presenter's words ----------------------------
-
-    def data_note(self) -> str:
-        shape, activation = "-".join(map(str, self.run.layers)), self.run.activation
-        network = f"a {shape} network with no activation" if activation == "identity" else f"a {shape} {activation} network"
-        return f"{len(self.labels)} validation points of {self.run.recipe}, drawn by {network}: {self.accuracy_text()} correct."
-
-    def accuracy_text(self) -> str:
-        return fmt_percent(self.metrics.get("val_acc", float("nan")))
-
-    def layer_note(self, layer: int) -> str:
-        """Layer ``layer``'s shape, whether it flips the plane, what the view keeps, and what it did: dead units, a pile."""
-        weight = self.params[layer][0]
-        facts = [f"{weight.shape[1]} to {weight.shape[0]} units", "the output layer, no activation" if layer == len(self.params) - 1 else self.run.activation]
-        if weight.shape[0] == weight.shape[1]:
-            det = float(np.linalg.det(weight))
-            facts.append(f"det W = {det:.2f}" + (", so it flips the plane first" if det < 0 else ""))
-        kept = min(step.projection.kept for step in self.steps if step.layer == layer)
-        if kept < 1:
-            facts.append(f"drawn flat by PCA, keeping {fmt_percent(kept, 0)} of the spread")
-        text = f"Layer {layer + 1}: {', '.join(facts)}."
-        if layer == len(self.params) - 1:
-            return text
-        dead = [d.unit + 1 for d in self.dead if d.layer == layer]
-        if dead:
-            units = f"Unit {dead[0]} is" if len(dead) == 1 else f"Units {' and '.join(map(str, dead))} are"
-            pressed = ", pressing the plane onto a line" if len(dead) == weight.shape[0] - 1 else ""
-            text += f" {units} 0 for every point: dead{pressed}."
-        pile = self.piles.get(layer)
-        if pile is not None:
-            mixed = len(np.unique(self.labels[pile.members])) > 1
-            text += f" {pile.count} of {len(self.labels)} points now sit on one spot, " + ("both classes: nothing later can pull them apart." if mixed else "all of one class: no harm done.")
-        return text if dead or pile is not None else text + " No dead units, no points pressed together."
-
     # --- layout -------------------------------------------------------------------------------
 
     def at_column(self, mobject, y: float):
         return mobject.move_to([self.column_left, y, 0], aligned_edge=LEFT)
 
-    def caption(self, key: str, mobject, text: str = "") -> list:
-        """Put ``mobject`` in the caption slot ``key``, once the caption there has been up long enough
-        to read; returns the animations that swap it in. ``text`` is what the clock counts."""
-        self.clock.settle(key)
-        old = self.captions.get(key)
-        self.captions[key] = mobject
-        self.clock.shown(key, text, fade_seconds=0.5)
-        if old is None:
-            return [FadeIn(mobject, run_time=0.3)]
-        return [AnimationGroup(FadeOut(old, run_time=0.2), FadeIn(mobject, run_time=0.3), lag_ratio=1)]
+    def tell(self, text: str, mobject, slot: str = "detail") -> list:
+        """Narrate ``text``, drawn as ``mobject`` in ``slot``, once what is there has been read; returns
+        the animations that swap it in (the old text fades out, then the new one in), in the column's time.
+        Its reading time starts when the play that brings it in ends."""
+        label_there = self.shown_labels.pop(slot, None)
+        animations = self.say(text, mobject, slot)
+        if label_there is not None:
+            animations = [AnimationGroup(Fade(label_there, out=True), *animations, lag_ratio=1)]
+        return self._timed(animations)
+
+    def put(self, slot: str, mobject) -> list:
+        """The animations that put the label ``mobject`` in ``slot`` (a heading, a list, formulas, an
+        empty group to clear it) in place of what is there; a narrated caption there is read first."""
+        old = self.shown_labels.pop(slot, None)
+        leaving = [Fade(old, out=True)] if old is not None else self.unsay(slot)
+        self.shown_labels[slot] = mobject
+        return self._timed([AnimationGroup(*leaving, Fade(mobject), lag_ratio=1)] if leaving else [Fade(mobject)])
+
+    @staticmethod
+    def _timed(animations: list) -> list:
+        """A text comes in in FADE_IN seconds, or replaces another in SWAP, whatever else plays with it."""
+        for animation in animations:
+            animation.run_time = SWAP if isinstance(animation, AnimationGroup) else FADE_IN
+        return animations
 
     def fit_column(self, mobject):
         return mobject.scale_to_fit_width(min(mobject.width, self.column_width))
@@ -221,12 +205,12 @@ class PlaneStory(RunScene):
     def carried_mobjects(self) -> list:
         return [mobject for mobject, _ in getattr(self, "carried", [])]
 
-    def warp(self, motion, projection: Projection, run_time: float, rate_func=smooth, carried=(), *captions) -> None:
+    def warp(self, motion, projection: Projection, run_time: float, rate_func=smooth, carried=()) -> None:
         """Play ``motion`` with the view following the data in ``projection``."""
         self.keep_plane_last()
         self.play(
-            Warp(self.plane, motion, framing=self.framing(projection), carried=carried, followers=(self.scale_bar,), run_time=run_time, rate_func=rate_func),
-            *captions,
+            Warp(self.plane, motion, framing=self.framing(projection), carried=carried, followers=(self.scale_bar,),
+                 run_time=run_time, rate_func=rate_func),
         )
         self.view = self.plane.view
 
@@ -239,7 +223,7 @@ class PlaneStory(RunScene):
         self.keep_plane_last()
         self.play(
             Warp(self.plane, view=view, carried=[(m, None) for m in self.carried_mobjects()], followers=(self.scale_bar,), run_time=self.switch_seconds, rate_func=smooth),
-            *self.caption("view", self.projection_note(projection), f"drawn flat {projection.kept:.0%} kept" if projection.is_projection else ""),
+            *self.put("view", self.projection_note(projection)),
         )
         self.view = view
 
@@ -263,8 +247,8 @@ class PlaneStory(RunScene):
         subtitle = self.at_column(self.fit_column(label(facts, self.theme, TEXT, self.theme.muted)), title.get_bottom()[1] - 0.3)
         legend = self.legend().next_to(subtitle, DOWN, buff=0.2, aligned_edge=LEFT)
         self.play(*map(FadeIn, (self.frame, self.plane, title, subtitle, legend, self.scale_bar)), run_time=1.0)
-        self.play(*self.caption("detail", self.detail(intro), intro))
-        self.clock.settle("detail")
+        self.play(*self.tell(intro, self.detail(intro)))
+        self.hold("detail")
 
     # --- playing steps -------------------------------------------------------------------------
 
@@ -308,37 +292,37 @@ class PlaneStory(RunScene):
             row.set_color(self.theme.highlight if index == current else self.theme.muted)
 
     def play_layer(self, layer: int, header: str) -> None:
-        self.clock.settle("detail")  # the last step's words are read before a new layer begins
         steps = [s for s in self.steps if s.layer == layer]
         rows = self.step_list(layer).move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
         weight, bias = self.params[layer]
         matrices = formula(f"W_{layer + 1} = {typst_matrix(weight)} quad b_{layer + 1} = {typst_matrix(bias[:, None])}", self.theme, NUMBERS)
         self.play(
-            *self.caption("header", self.heading(header), header),
-            *self.caption("rows", rows, " ".join(row.original_text for row in rows)),
-            *self.caption("matrices", self.numbers(matrices)),
+            *self.put("header", self.heading(header)),
+            *self.put("rows", rows),
+            *self.put("matrices", self.numbers(matrices)),
         )
         for step in steps:
             self.play_step(step, rows)
 
     def play_step(self, step: Step, rows: VGroup | None = None) -> None:
-        """Play one step with its caption; the view follows the data throughout. A mirror is a jump.
+        """Play one step after its caption, while the caption is read; the view follows the data throughout.
 
         After a layer's last step, what it did that must be said (dead units, a pile) takes
         the place of its numbers at the foot of the column, and a pile is ringed.
         """
         self.switch_projection(step.projection)
         text = self.detail_for(step)
-        captions = self.caption("detail", self.detail(text), text)  # waits until the last one was read
+        captions = self.tell(text, self.detail(text))  # waits until the last one was read
         if rows is not None:
             self.highlight(rows, {"mirror": 0, "linear": 0, "shift": 1, "activate": 2}[step.kind])
+        self.play(*captions)
         seconds, rate = (self.mirror_seconds, linear) if step.kind == "mirror" else (self.step_seconds, smooth)
-        self.warp(step.motion, step.projection, seconds, rate, (), *captions)
+        self.warp(step.motion, step.projection, seconds, rate)
         last = step is [s for s in self.steps if s.layer == step.layer][-1]
         finding = self.finding_for(step.layer) if last and step.layer < len(self.params) - 1 else ""
         if finding:
             words = self.numbers(label(finding, self.theme, TEXT, self.theme.highlight))
-            anims = self.caption("matrices", words, finding)
+            anims = self.tell(finding, words, "matrices")
             pile = self.piles.get(step.layer)
             if pile is not None:
                 if getattr(self, "pile_rings", None) is None:
@@ -416,6 +400,3 @@ class PlaneStory(RunScene):
         if not self.wrong.any():
             return VGroup()
         return self.plane.mark(self.wrong, self.theme.wrong, radius=0.1, width=2.5)
-
-    def finish(self) -> None:
-        self.clock.finish()
