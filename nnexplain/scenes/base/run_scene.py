@@ -208,7 +208,12 @@ class RunSceneMixin:
         self.narrator.finish()
 
     def tear_down(self) -> None:
-        self.finish()  # the last beat, like every other, lasts until its lines are read
+        from manim.utils.exceptions import EndSceneEarlyException
+
+        try:
+            self.finish()  # the last beat, like every other, lasts until its lines are read
+        except EndSceneEarlyException:
+            pass  # a part of a split render ends before the final hold: the last part draws it
         super().tear_down()
 
     def result_fact(self, run: Run | None = None) -> str:
