@@ -108,8 +108,13 @@ def scale_run(tmp_path, scale_kind):
     model = network.torch_module()
     x, y = _blobs(400, seed=1)
     probe = _blobs(40, seed=2)
-    dataset = {"name": "circle", "task": "classify", "classes": ["inside", "outside"], "input_shape": [2],
-               "warp_grid": {"bounds": [-1.5, 1.5, -1.5, 1.5], "lines": 5, "points": 9}}
+    dataset = {
+        "name": "circle",
+        "task": "classify",
+        "classes": ["inside", "outside"],
+        "input_shape": [2],
+        "warp_grid": {"bounds": [-1.5, 1.5, -1.5, 1.5], "lines": 5, "points": 9},
+    }
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     inputs, targets = torch.from_numpy(x), torch.from_numpy(y)
     losses = []
@@ -173,7 +178,9 @@ def test_an_unregistered_kind_is_one_line_naming_the_field(scale_run):
     run_dir = scale_run[0]
     del LAYER_KINDS["scale"]
     try:
-        with pytest.raises(RunError, match=r"network\[1\]\.kind: unknown layer kind 'scale'; known kinds: dense") as raised:
+        with pytest.raises(
+            RunError, match=r"network\[1\]\.kind: unknown layer kind 'scale'; known kinds: dense"
+        ) as raised:
             load_run(run_dir)
         assert "\n" not in str(raised.value)
     finally:
@@ -184,11 +191,18 @@ def test_a_plain_mlp_built_from_the_network_is_recorded_as_runs_always_were(tmp_
     torch.manual_seed(0)
     model = Network.mlp([2, 4, 2], "relu").torch_module()
     probe = _blobs(10, seed=3)
-    with nnexplain.Recorder(model, tmp_path / "run", probe=probe, dataset={"name": "c", "task": "classify"}) as recorder:
+    with nnexplain.Recorder(
+        model, tmp_path / "run", probe=probe, dataset={"name": "c", "task": "classify"}
+    ) as recorder:
         recorder.snapshot(epoch=0)
     run = load_run(tmp_path / "run")
     assert "network" not in run.manifest and run.layers == [2, 4, 2] and run.activation == "relu"
-    assert sorted(k for k in run.tensors() if k.startswith(("weight", "bias"))) == ["bias.0", "bias.1", "weight.0", "weight.1"]
+    assert sorted(k for k in run.tensors() if k.startswith(("weight", "bias"))) == [
+        "bias.0",
+        "bias.1",
+        "weight.0",
+        "weight.1",
+    ]
 
 
 # --- the activation registry against torch ------------------------------------------------------
@@ -257,7 +271,10 @@ def test_the_names_the_package_offers_come_from_the_registry():
 def test_the_networks_forward_pass_is_torchs(widths, activation, output, seed):
     rng = np.random.default_rng(seed)
     network = Network.mlp(widths, activation, output)
-    params = [(rng.normal(size=(b, a)).astype(np.float32), rng.normal(size=b).astype(np.float32)) for a, b in zip(widths, widths[1:])]
+    params = [
+        (rng.normal(size=(b, a)).astype(np.float32), rng.normal(size=b).astype(np.float32))
+        for a, b in zip(widths, widths[1:])
+    ]
     x = rng.normal(size=(9, widths[0])).astype(np.float32)
 
     a = torch.from_numpy(x.astype(np.float64))
@@ -297,7 +314,11 @@ def _strings(nodes) -> list[str]:
 def duplicates(source: str) -> list[str]:
     """What ``source`` defines that the network model defines once: a Params alias, a parameter count
     formula, a literal collection of activation names, a table from activation names to functions."""
-    found = [f"Params alias at line {n}" for n, line in enumerate(source.splitlines(), 1) if re.match(r"\s*Params\s*[:=]", line)]
+    found = [
+        f"Params alias at line {n}"
+        for n, line in enumerate(source.splitlines(), 1)
+        if re.match(r"\s*Params\s*[:=]", line)
+    ]
     found += [f"parameter count {match.group(0)!r}" for match in PARAMETER_COUNT.finditer(source)]
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and len(set(_strings(node.elts)) & NAMES) >= 2:

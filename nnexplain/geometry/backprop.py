@@ -66,7 +66,8 @@ def backprop(params: Params, activation: str, output: str, x: np.ndarray, y: np.
         deltas.insert(0, delta)
     inputs = [x, *act[:-1]]
     gradients = [layer.parameter_gradients(p, a, d) for layer, p, d, a in zip(network.layers, params, deltas, inputs)]
-    return Backprop(float(losses.mean()), losses, [g[0] for g in gradients], [g[1] for g in gradients], deltas, pre, act)
+    weight_grads, bias_grads = [g[0] for g in gradients], [g[1] for g in gradients]
+    return Backprop(float(losses.mean()), losses, weight_grads, bias_grads, deltas, pre, act)
 
 
 def flatten(params_or_grads: Params) -> np.ndarray:

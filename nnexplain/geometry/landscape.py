@@ -100,7 +100,8 @@ def plane_losses(
             a = activate(z)
             weights = base[layer][0][None] + np.einsum("kd,doi->koi", block, np.stack([m[layer][0] for m in moves]))
             biases = base[layer][1][None] + block @ np.stack([m[layer][1] for m in moves])
-            z = layers[layer].pre_activation((weights.astype(np.float32), biases.astype(np.float32)), a)  # K networks at once
+            # K networks at once: the stacked weights' leading axis.
+            z = layers[layer].pre_activation((weights.astype(np.float32), biases.astype(np.float32)), a)
         losses[start : start + len(block)] = _loss_of_outputs(output, z.astype(np.float64), np.asarray(y))
     return losses
 

@@ -78,7 +78,9 @@ def grid_lines(spec: GridSpec) -> np.ndarray:
     return np.concatenate([vertical, horizontal])
 
 
-def layer_warps(params: Params, activation: str, spec: GridSpec, network: Network | None = None) -> dict[str, np.ndarray]:
+def layer_warps(
+    params: Params, activation: str, spec: GridSpec, network: Network | None = None
+) -> dict[str, np.ndarray]:
     """The grid's image after every layer's pre-activation and every hidden activation, as float32.
 
     ``network``: the run's (the plain MLP of ``params`` and ``activation`` when None)."""
@@ -108,7 +110,8 @@ def warp_arrays(params: Params, manifest: dict[str, Any]) -> dict[str, np.ndarra
 def is_curve_run(manifest: dict[str, Any]) -> bool:
     """A 1-input, 1-output regression network whose output layer is dense (a sum over the units below it)."""
     layers = manifest["layers"]
-    if not (layers[0] == 1 and layers[-1] == 1 and manifest["output"] == "identity" and manifest["dataset"].get("task") == "regress"):
+    one_to_one = layers[0] == 1 and layers[-1] == 1
+    if not (one_to_one and manifest["output"] == "identity" and manifest["dataset"].get("task") == "regress"):
         return False
     return isinstance(Network.from_manifest(manifest).layers[-1], Dense)
 

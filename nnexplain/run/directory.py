@@ -252,7 +252,8 @@ class Run:
                 self.read_file(self.manifest[key]["file"])
         if self.manifest.get("landscape"):
             entry = self.manifest["landscape"]
-            check_landscape(self.path / entry["file"], self.read_file(entry["file"]), entry, len(self.epochs), self.network.parameter_count)
+            arrays = self.read_file(entry["file"])
+            check_landscape(self.path / entry["file"], arrays, entry, len(self.epochs), self.network.parameter_count)
         names = named_files(self.manifest)
         return Verified(len(names), sum(self._record(name) is not None for name in names))
 

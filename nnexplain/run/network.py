@@ -69,7 +69,9 @@ class Network:
     # --- made from ----------------------------------------------------------------------------
 
     @classmethod
-    def from_specs(cls, input_shape: Sequence[int], specs: Sequence[Any], activation: str, output: str = "identity") -> "Network":
+    def from_specs(
+        cls, input_shape: Sequence[int], specs: Sequence[Any], activation: str, output: str = "identity"
+    ) -> "Network":
         """The network of manifest entries ``specs`` on inputs of ``input_shape``.
 
         Raises :class:`~nnexplain.run.layers.LayerSpecError` whose key names the entry and field (``network[1].units``).
@@ -80,7 +82,9 @@ class Network:
             try:
                 layer = layer_from_spec(spec, shape, "identity" if last else activation)
             except LayerSpecError as error:
-                raise LayerSpecError(f"network[{index}]" + (f".{error.key}" if error.key else ""), error.message) from None
+                raise LayerSpecError(
+                    f"network[{index}]" + (f".{error.key}" if error.key else ""), error.message
+                ) from None
             layers.append(layer)
             shape = layer.output_shape
         return cls(tuple(input_shape), tuple(layers), activation, output)
@@ -89,7 +93,9 @@ class Network:
     def mlp(cls, widths: Sequence[int], activation: str, output: str = "identity") -> "Network":
         """The plain MLP of ``widths`` (input first): dense layers, ``activation`` between them."""
         widths = [operator.index(width) for width in widths]  # numpy integers too; "16" and 16.0 are no widths
-        return cls.from_specs((widths[0],), [{"kind": "dense", "units": width} for width in widths[1:]], activation, output)
+        return cls.from_specs(
+            (widths[0],), [{"kind": "dense", "units": width} for width in widths[1:]], activation, output
+        )
 
     @classmethod
     def from_params(cls, params: Params, activation: str, output: str = "identity") -> "Network":
@@ -127,7 +133,7 @@ class Network:
         return [layer.spec() for layer in self.layers]
 
     def manifest_entries(self) -> dict[str, Any]:
-        """What a manifest says of it: ``layers``, ``activation``, ``output``, and ``network`` unless it is a plain MLP."""
+        """What a manifest says of it: ``layers``, ``activation``, ``output``, and ``network`` unless a plain MLP."""
         entries: dict[str, Any] = {"layers": self.widths, "activation": self.activation, "output": self.output}
         if not self.is_plain_mlp:
             entries["network"] = self.specs()
@@ -156,7 +162,9 @@ class Network:
         """Per layer, the names its parameters are stored under (by default, in snapshot files)."""
         return [[key(index, name) for name in layer.parameter_names] for index, layer in enumerate(self.layers)]
 
-    def params_from_arrays(self, arrays: dict[str, np.ndarray], key: Callable[[int, str], str] = snapshot_key) -> Params:
+    def params_from_arrays(
+        self, arrays: dict[str, np.ndarray], key: Callable[[int, str], str] = snapshot_key
+    ) -> Params:
         """Every layer's parameters out of named arrays (checked elsewhere: :mod:`~nnexplain.run.checks`)."""
         return [tuple(arrays[name] for name in names) for names in self.parameter_keys(key)]
 
@@ -169,7 +177,7 @@ class Network:
         }
 
     def torch_module(self) -> Any:
-        """A fresh torch module of this network (:class:`~nnexplain.run.torch_network.NetworkModule`): raw scores out."""
+        """A fresh torch module of it (:class:`~nnexplain.run.torch_network.NetworkModule`), giving raw scores."""
         from nnexplain.run.torch_network import NetworkModule
 
         return NetworkModule(self)

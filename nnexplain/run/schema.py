@@ -217,7 +217,8 @@ class Manifest(Open):
     activation: Literal[ALL_ACTIVATIONS]
     output: Literal[OUTPUT_FUNCTIONS]
     # The layers of a network that is not a plain MLP ({"kind": ..., ...} each; nnexplain.run.network).
-    network: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_LAYERS)] = None  # type: ignore[assignment]  # absent for a plain MLP; never null
+    # Absent for a plain MLP; never null.
+    network: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_LAYERS)] = None  # type: ignore[assignment]
     dataset: DatasetInfo
     probe: RelativePath
     snapshots: Annotated[list[Snapshot], Field(max_length=MAX_SNAPSHOTS)]

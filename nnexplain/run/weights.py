@@ -47,7 +47,10 @@ def _finite(name: str, value: np.ndarray, source: str) -> None:
 
 
 def network_params(
-    network: Network, tensors: Mapping[str, np.ndarray], source: str = "weights", key: Callable[[int, str], str] = snapshot_key
+    network: Network,
+    tensors: Mapping[str, np.ndarray],
+    source: str = "weights",
+    key: Callable[[int, str], str] = snapshot_key,
 ) -> Params:
     """The parameters of ``network``, each named ``key(layer, name)`` in ``tensors``, as float32; raises
     :class:`NnexplainError` for a missing, extra, misshapen or non-finite array."""
@@ -65,7 +68,9 @@ def network_params(
                 raise NnexplainError(f"{source}: the network's layer {index} ({layer.kind}) has no {name!r}")
             value = np.asarray(tensors[name], dtype=np.float32)
             if value.shape != shape:
-                raise NnexplainError(f"{source}: {name!r} has shape {value.shape}; layer {index} ({layer.kind}) needs {shape}")
+                raise NnexplainError(
+                    f"{source}: {name!r} has shape {value.shape}; layer {index} ({layer.kind}) needs {shape}"
+                )
             _finite(name, value, source)
             values.append(value)
         params.append(tuple(values))

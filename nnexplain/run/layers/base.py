@@ -75,7 +75,7 @@ class Layer(ABC):
 
     @abstractmethod
     def torch_module(self) -> Any:
-        """A fresh ``torch.nn.Module`` computing z, whose parameters are named as :meth:`parameter_shapes` names them."""
+        """A fresh ``torch.nn.Module`` computing z; its parameters are named as :meth:`parameter_shapes` names them."""
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any], input_shape: tuple[int, ...], activation: str) -> "Layer":
@@ -86,7 +86,9 @@ class Layer(ABC):
         """The keys of its manifest entry besides ``"kind"``."""
         return {}
 
-    def parameter_gradients(self, params: tuple[np.ndarray, ...], x: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, ...]:
+    def parameter_gradients(
+        self, params: tuple[np.ndarray, ...], x: np.ndarray, delta: np.ndarray
+    ) -> tuple[np.ndarray, ...]:
         """The mean over examples of ∂(example's loss)/∂(each parameter), given δ = ∂(example's loss)/∂z."""
         raise NotImplementedError(f"a {self.kind} layer cannot be backpropagated in numpy")
 

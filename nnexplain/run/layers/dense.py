@@ -30,7 +30,11 @@ class Dense(Layer):
     def from_options(cls, options: Mapping[str, Any], input_shape: tuple[int, ...], activation: str) -> "Dense":
         if len(input_shape) != 1:
             raise LayerSpecError("kind", f"a dense layer takes flat inputs, not of shape {tuple(input_shape)}")
-        return cls(input_shape=tuple(input_shape), activation=activation, units=whole_number(options, "units", 1, MAX_PARAMETERS))
+        return cls(
+            input_shape=tuple(input_shape),
+            activation=activation,
+            units=whole_number(options, "units", 1, MAX_PARAMETERS),
+        )
 
     def options(self) -> dict[str, Any]:
         return {"units": self.units}
@@ -47,7 +51,9 @@ class Dense(Layer):
         weight, bias = params
         return x @ np.swapaxes(weight, -1, -2) + bias[..., None, :]
 
-    def parameter_gradients(self, params: tuple[np.ndarray, ...], x: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, ...]:
+    def parameter_gradients(
+        self, params: tuple[np.ndarray, ...], x: np.ndarray, delta: np.ndarray
+    ) -> tuple[np.ndarray, ...]:
         return delta.T @ x / len(x), delta.mean(axis=0)
 
     def input_gradient(self, params: tuple[np.ndarray, ...], delta: np.ndarray) -> np.ndarray:
