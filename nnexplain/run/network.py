@@ -26,6 +26,7 @@ builds the torch module training uses (torch imported then, not before).
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from dataclasses import dataclass, replace
@@ -92,10 +93,8 @@ class Network:
     @classmethod
     def mlp(cls, widths: Sequence[int], activation: str, output: str = "identity") -> "Network":
         """The plain MLP of ``widths`` (input first): dense layers, ``activation`` between them."""
-        widths = [operator.index(width) for width in widths]  # numpy integers too; "16" and 16.0 are no widths
-        return cls.from_specs(
-            (widths[0],), [{"kind": "dense", "units": width} for width in widths[1:]], activation, output
-        )
+        widths = tuple(operator.index(width) for width in widths)  # numpy integers too; "16" and 16.0 are no widths
+        return _plain_mlp(widths, activation, output)
 
     @classmethod
     def from_params(cls, params: Params, activation: str, output: str = "identity") -> "Network":
@@ -181,6 +180,12 @@ class Network:
         from nnexplain.run.torch_network import NetworkModule
 
         return NetworkModule(self)
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_mlp(widths: tuple[int, ...], activation: str, output: str) -> Network:
+    # Kept: geometry builds the network of the same weights' shapes again and again (a network is immutable).
+    return Network.from_specs((widths[0],), [{"kind": "dense", "units": width} for width in widths[1:]], activation, output)
 
 
 def forward_trace(params: Params, activation: str, output: str, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -49,7 +49,7 @@ class Dense(Layer):
     def pre_activation(self, params: tuple[np.ndarray, ...], x: np.ndarray) -> np.ndarray:
         # Leading axes of the weight and bias stack networks (the loss landscape runs thousands at once).
         weight, bias = params
-        return x @ np.swapaxes(weight, -1, -2) + bias[..., None, :]
+        return x @ weight.swapaxes(-1, -2) + (bias if bias.ndim == 1 else bias[..., None, :])
 
     def parameter_gradients(
         self, params: tuple[np.ndarray, ...], x: np.ndarray, delta: np.ndarray
