@@ -185,7 +185,8 @@ class Network:
 @functools.lru_cache(maxsize=256)
 def _plain_mlp(widths: tuple[int, ...], activation: str, output: str) -> Network:
     # Kept: geometry builds the network of the same weights' shapes again and again (a network is immutable).
-    return Network.from_specs((widths[0],), [{"kind": "dense", "units": width} for width in widths[1:]], activation, output)
+    specs = [{"kind": "dense", "units": width} for width in widths[1:]]
+    return Network.from_specs((widths[0],), specs, activation, output)
 
 
 def forward_trace(params: Params, activation: str, output: str, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
