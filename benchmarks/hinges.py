@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from nnexplain.app.catalog import get_scene
-from nnexplain.run.forward import forward_trace
+from nnexplain.run.network import forward_trace
 from nnexplain.train.recipes import get_recipe
 from nnexplain.app.options import RenderOptions
 from nnexplain.app.render import render_scene

@@ -55,13 +55,37 @@ def data_dir() -> Path:
     return DATA
 
 
+def torch_activations() -> dict:
+    """Each activation as torch computes it: the answer key for the registry's numpy functions."""
+    import torch
+
+    return {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "identity": lambda z: z}
+
+
+def torch_mlp(sizes, activation: str):
+    """A plain torch MLP written out here (``linears``, ``activation``), independent of the package's network."""
+    from torch import nn
+
+    class TorchMLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.activation = activation
+            self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
+
+        def forward(self, x):
+            act = torch_activations()[self.activation]
+            for linear in self.linears[:-1]:
+                x = act(linear(x))
+            return self.linears[-1](x)
+
+    return TorchMLP()
+
+
 def torch_model(run, epoch=None):
     """A torch MLP holding a run's stored weights at ``epoch``: the answer key for recorded arrays."""
     import torch
 
-    from nnexplain.train.models import MLP
-
-    model = MLP(run.layers, run.activation)
+    model = torch_mlp(run.layers, run.activation)
     with torch.no_grad():
         for linear, (weight, bias) in zip(model.linears, run.params(epoch)):
             linear.weight.copy_(torch.from_numpy(weight))

@@ -6,10 +6,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import torch_model
+from conftest import torch_activations, torch_model
 from nnexplain.geometry.backprop import backprop, example_losses, flatten, sgd_step, unflatten
 from nnexplain.run import load_run
-from nnexplain.train.models import TORCH_ACTIVATIONS
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "identity"]
 
@@ -24,7 +23,7 @@ def torch_answer(params, activation, output, x, y, dtype=torch.float64):
         z = a @ w.T + b
         z.retain_grad()
         pres.append(z)
-        a = z if index == len(weights) - 1 else TORCH_ACTIVATIONS[activation](z)
+        a = z if index == len(weights) - 1 else torch_activations()[activation](z)
     if output == "softmax":
         loss = torch.nn.functional.cross_entropy(a, torch.tensor(np.asarray(y), dtype=torch.int64))
     else:

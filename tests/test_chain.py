@@ -6,13 +6,12 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA
+from conftest import DATA, torch_activations
 from frames import check_frame, render_for_test
 from nnexplain.app.catalog import check_run_suits, get_scene
 from nnexplain.errors import RunError
 from nnexplain.geometry.chain import NUDGE, NUDGE_TOLERANCE, chain_factors, chain_values, nudged_cost, worst_example
 from nnexplain.run import load_run
-from nnexplain.train.models import TORCH_ACTIVATIONS
 
 
 def autograd_slopes(params, activation, x, y):
@@ -21,7 +20,7 @@ def autograd_slopes(params, activation, x, y):
     a = torch.tensor(float(x), dtype=torch.float64)
     for index, (weight, (_, bias)) in enumerate(zip(weights, params)):
         z = weight * a + float(np.ravel(bias)[0])
-        a = z if index == len(params) - 1 else TORCH_ACTIVATIONS[activation](z)
+        a = z if index == len(params) - 1 else torch_activations()[activation](z)
     ((a - y) ** 2).backward()
     return [w.grad.item() for w in weights]
 

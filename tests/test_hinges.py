@@ -19,20 +19,19 @@ from nnexplain.geometry.hinges import (
     silent_units,
     unit_kinks,
 )
-from nnexplain.train.models import MLP, TORCH_ACTIVATIONS
 from nnexplain.train.recorder import Recorder, model_params
 from nnexplain.run import load_run
 from nnexplain.run.contents import curve_arrays
 from nnexplain.run.schedule import spread_epochs
 
-from conftest import DATA
+from conftest import DATA, torch_activations, torch_mlp
 
 CURVE_RUNS = ["sine-relu", "square-relu-3", "sine-linear"]
 
 
-def _torch_model(params, activation: str) -> MLP:
+def _torch_model(params, activation: str):
     sizes = [params[0][0].shape[1]] + [weight.shape[0] for weight, _ in params]
-    model = MLP(sizes, activation).double()
+    model = torch_mlp(sizes, activation).double()
     with torch.no_grad():
         for linear, (weight, bias) in zip(model.linears, params):
             linear.weight.copy_(torch.from_numpy(np.asarray(weight, np.float64)))
@@ -42,12 +41,12 @@ def _torch_model(params, activation: str) -> MLP:
 
 def _random_params(sizes, activation="relu", seed=0):
     torch.manual_seed(seed)
-    return model_params(MLP(sizes, activation))
+    return model_params(torch_mlp(sizes, activation))
 
 
-def _last_hidden(model: MLP, x: np.ndarray) -> np.ndarray:
+def _last_hidden(model, x: np.ndarray) -> np.ndarray:
     """(pre-activation, activation) of the last hidden layer, from torch."""
-    act = TORCH_ACTIVATIONS[model.activation]
+    act = torch_activations()[model.activation]
     a = torch.from_numpy(np.asarray(x, np.float64)[:, None])
     with torch.no_grad():
         for linear in model.linears[:-1]:

@@ -64,6 +64,13 @@ def test_every_fixture_run_recorded_before_the_schema_still_loads_and_checks():
         assert verified.files == len(named_files(run.manifest)) and verified.checksummed == 0, run_dir
 
 
+_DENSE_1 = {"kind": "dense", "units": 1}
+
+
+def _network(*layers):
+    return lambda manifest: manifest.update(network=list(layers))
+
+
 CORRUPT_MANIFESTS = [
     ("dataset null", lambda m: m.update(dataset=None), "dataset: Input should be a valid dictionary"),
     ("dataset a string", lambda m: m.update(dataset="square"), "dataset: Input should be a valid dictionary"),
@@ -98,6 +105,35 @@ CORRUPT_MANIFESTS = [
     ("a checksum not hex", lambda m: m.update(files={"probe.safetensors": {"sha256": "xyz", "size": 1}}), "must be a SHA-256"),
     ("mistakes null", lambda m: m.update(mistakes=None), "mistakes: Input should be a valid string"),
     ("layers beyond the parameter limit", lambda m: m.update(layers=[784, 100_000, 10_000]), "parameters"),
+    ("network null", lambda m: m.update(network=None), "network: Input should be a valid list"),
+    ("network empty", lambda m: m.update(network=[]), "network: List should have at least 1 item"),
+    ("network layer a string", _network("dense", _DENSE_1), "network[0]: Input should be a valid dictionary"),
+    ("network layer without kind", _network({"units": 3}, _DENSE_1), "network[0].kind: Field required"),
+    (
+        "network layer of no known kind",
+        _network({"kind": "conv9"}, _DENSE_1),
+        "network[0].kind: unknown layer kind 'conv9'; known kinds: dense",
+    ),
+    (
+        "network units a string",
+        _network({"kind": "dense", "units": "3"}, _DENSE_1),
+        "network[0].units: must be a whole number from 1 to",
+    ),
+    (
+        "network units a boolean",
+        _network({"kind": "dense", "units": 3}, {"kind": "dense", "units": True}),
+        "network[1].units: must be a whole number",
+    ),
+    (
+        "network layer with an unknown key",
+        _network({"kind": "dense", "units": 3, "activation": "tanh"}, _DENSE_1),
+        "network[0].activation: is no option of a dense layer (it takes units)",
+    ),
+    (
+        "network against layers",
+        _network({"kind": "dense", "units": 4}, _DENSE_1),
+        "network: its layers give widths [1, 4, 1], but layers is [1, 3, 1]",
+    ),
 ]
 
 
@@ -107,6 +143,16 @@ def test_each_kind_of_corrupt_manifest_is_one_line_naming_the_field(tmp_path, ch
     with pytest.raises(RunError, match="manifest.json is corrupt") as raised:
         load_run(run)
     assert message in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_network_list_of_the_same_dense_layers_is_the_same_run(tmp_path):
+    """``network`` is optional: listing the plain MLP's own layers changes nothing a reader computes."""
+    plain = load_run(DATA / "square-relu-3")
+    listed = load_run(_edit(_copy(tmp_path), _network({"kind": "dense", "units": 3}, _DENSE_1)))
+    listed.check_drawable()
+    assert listed.network == plain.network and listed.network.is_plain_mlp
+    for mine, theirs in zip(listed.params(), plain.params()):
+        assert all(np.array_equal(a, b) for a, b in zip(mine, theirs))
 
 
 def test_corrupt_manifests_are_one_line_and_exit_2_for_info_and_render(tmp_path):

@@ -16,6 +16,7 @@ from nnexplain.app.catalog import SCENES
 from nnexplain.app.cli_common import UserError, progress_printer, user_errors
 from nnexplain.app.cli_scenes import preview, render, slides
 from nnexplain.errors import NnexplainError
+from nnexplain.run.activations import ALL_ACTIVATIONS, HIDDEN_ACTIVATIONS
 from nnexplain.train.recipes import ACTIVATION_DEFAULTS, MAX_EPOCHS, MAX_SEED
 
 
@@ -47,7 +48,7 @@ def list_command() -> None:
 @click.option("--seed", type=click.IntRange(0, MAX_SEED), help="Seed for initialisation and shuffling [the recipe's].")
 @click.option("--lr", type=click.FloatRange(0, 1e12, min_open=True), help="Learning rate (the peak, with a one-cycle schedule) [the recipe's].")
 @click.option("--batch-size", type=click.IntRange(0, 1_000_000), help="Examples per step; 0: the whole training set [the recipe's].")
-@click.option("--activation", type=click.Choice(["sigmoid", "tanh", "relu"]), help=f"Hidden activation, for the recipes that offer a choice ({', '.join(ACTIVATION_DEFAULTS)}).")
+@click.option("--activation", type=click.Choice(HIDDEN_ACTIVATIONS), help=f"Hidden activation, for the recipes that offer a choice ({', '.join(ACTIVATION_DEFAULTS)}).")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
 @click.option("--overwrite", is_flag=True, help="Replace a run already in --out (kept until the new one is complete).")
 @click.option("--resume", is_flag=True, help="Go on training the stopped run in --out from its last snapshot, as if it had never stopped.")
@@ -137,7 +138,7 @@ def info(run_dir, quick) -> None:
         ("format version", str(run.manifest["version"])),
         ("recipe", run.recipe),
         ("architecture", f"{'-'.join(map(str, run.layers))}, {run.activation} hidden, {run.output} output"),
-        ("parameters", f"{sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:])):,}"),
+        ("parameters", f"{run.network.parameter_count:,}"),
         ("data set", f"{run.dataset.get('name')} ({run.dataset.get('train', '?')} train / {run.dataset.get('val', '?')} val)"),
         ("device", str(run.manifest.get("device") or "?")),
         ("status", str(run.manifest.get("status", "?")) + (f" ({run.unfinished})" if run.unfinished else "")),
@@ -193,7 +194,7 @@ def _ranges(values: list[int]) -> str:
 @click.argument("weights", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--activation",
-    type=click.Choice(["sigmoid", "tanh", "relu", "identity"]),
+    type=click.Choice(ALL_ACTIVATIONS),
     required=True,
     help="The hidden layers' activation (a weights file does not say); identity: none.",
 )

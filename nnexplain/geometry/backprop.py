@@ -21,11 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnexplain.run.forward import forward_trace
+from nnexplain.run.activations import ACTIVATIONS, OUTPUTS
+from nnexplain.run.network import Network, Params
 
-__all__ = ["Backprop", "backprop", "example_losses", "activation_slope", "flatten", "unflatten", "sgd_step"]
-
-Params = list[tuple[np.ndarray, np.ndarray]]
+__all__ = ["Backprop", "backprop", "example_losses", "flatten", "unflatten", "sgd_step"]
 
 
 @dataclass(frozen=True)
@@ -44,72 +43,48 @@ class Backprop:
         return np.outer(self.deltas[layer][example], below[example])
 
 
-def activation_slope(activation: str, pre: np.ndarray, act: np.ndarray) -> np.ndarray:
-    """f′(z) of a hidden activation, from z and a = f(z) (ReLU's slope at exactly 0 is 0, as torch has it)."""
-    if activation == "sigmoid":
-        return act * (1.0 - act)
-    if activation == "tanh":
-        return 1.0 - act * act
-    if activation == "relu":
-        return (pre > 0).astype(np.float64)
-    if activation == "identity":
-        return np.ones_like(pre)
-    raise ValueError(f"unknown activation {activation!r}")
-
-
-def _output_loss(output: str, pre: np.ndarray, act: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each example's loss and its δ at the output layer."""
-    if output == "softmax":
-        labels = np.asarray(y).astype(np.int64).reshape(-1)
-        shifted = pre - pre.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        rows = np.arange(len(labels))
-        delta = act.copy()
-        delta[rows, labels] -= 1.0
-        return -log_p[rows, labels], delta
-    if output == "identity":
-        error = act - np.asarray(y, np.float64).reshape(act.shape)
-        return (error**2).mean(axis=1), 2.0 * error / act.shape[1]
-    raise ValueError(f"unknown output {output!r}")
-
-
 def example_losses(params: Params, activation: str, output: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Each example's loss (no gradients)."""
-    pre, act = forward_trace(params, activation, output, x)[-1]
-    return _output_loss(output, pre, act, y)[0]
+    pre, act = Network.from_params(params, activation, output).trace(params, x)[-1]
+    return OUTPUTS[output].losses(pre, act, y)[0]
 
 
 def backprop(params: Params, activation: str, output: str, x: np.ndarray, y: np.ndarray) -> Backprop:
     """Forward, then backward through every layer, for the examples ``x`` with targets ``y``."""
+    network = Network.from_params(params, activation, output)
     x = np.asarray(x, np.float64).reshape(len(x), -1)
-    trace = forward_trace(params, activation, output, x)
+    trace = network.trace(params, x)
     pre = [z for z, _ in trace]
     act = [a for _, a in trace]
-    losses, delta = _output_loss(output, pre[-1], act[-1], y)
+    losses, delta = OUTPUTS[output].losses(pre[-1], act[-1], y)
     deltas = [delta]
-    for layer in range(len(params) - 2, -1, -1):
-        weight_above = np.asarray(params[layer + 1][0], np.float64)
-        delta = (delta @ weight_above) * activation_slope(activation, pre[layer], act[layer])
+    for index in range(len(params) - 1, 0, -1):
+        below = network.layers[index - 1]
+        weights = tuple(np.asarray(value, np.float64) for value in params[index])
+        slope = ACTIVATIONS[below.activation].slope(pre[index - 1], act[index - 1])
+        delta = network.layers[index].input_gradient(weights, delta) * slope
         deltas.insert(0, delta)
-    count = len(x)
     inputs = [x, *act[:-1]]
-    weight_grads = [d.T @ a / count for d, a in zip(deltas, inputs)]
-    bias_grads = [d.mean(axis=0) for d in deltas]
+    gradients = [layer.parameter_gradients(p, a, d) for layer, p, d, a in zip(network.layers, params, deltas, inputs)]
+    weight_grads, bias_grads = [g[0] for g in gradients], [g[1] for g in gradients]
     return Backprop(float(losses.mean()), losses, weight_grads, bias_grads, deltas, pre, act)
 
 
-def flatten(params_or_grads: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """One vector of every weight then bias, layer by layer (weights row by row)."""
-    return np.concatenate([np.concatenate([np.ravel(w), np.ravel(b)]) for w, b in params_or_grads]).astype(np.float64)
+def flatten(params_or_grads: Params) -> np.ndarray:
+    """One vector of every parameter, layer by layer in the order of their names (a dense layer's weight, row by
+    row, then its bias)."""
+    return np.concatenate([np.ravel(value) for layer in params_or_grads for value in layer]).astype(np.float64)
 
 
 def unflatten(vector: np.ndarray, like: Params) -> Params:
-    """The (weight, bias) pairs of ``vector``, shaped like ``like``."""
+    """The parameters of every layer in ``vector`` (as :func:`flatten` lays them out), shaped like ``like``."""
     params, at = [], 0
-    for weight, bias in like:
-        w_size, b_size = np.size(weight), np.size(bias)
-        params.append((vector[at : at + w_size].reshape(np.shape(weight)), vector[at + w_size : at + w_size + b_size]))
-        at += w_size + b_size
+    for layer in like:
+        values = []
+        for value in layer:
+            values.append(vector[at : at + np.size(value)].reshape(np.shape(value)))
+            at += np.size(value)
+        params.append(tuple(values))
     return params
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnexplain.run.forward import forward_trace
+from nnexplain.run.network import Params, forward_trace
 
 __all__ = [
     "decision_boundary",
@@ -26,7 +26,6 @@ __all__ = [
     "class_one_probability",
 ]
 
-Params = list[tuple[np.ndarray, np.ndarray]]
 
 
 def decision_boundary(weight: np.ndarray, bias: np.ndarray) -> tuple[np.ndarray, float]:

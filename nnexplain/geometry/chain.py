@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnexplain.geometry.backprop import Params, activation_slope
-from nnexplain.run.forward import forward_trace
+from nnexplain.run.activations import ACTIVATIONS
+from nnexplain.run.network import Params, forward_trace
 
 __all__ = ["ChainValues", "chain_values", "Factor", "chain_factors", "nudged_cost", "NUDGE", "NUDGE_TOLERANCE", "worst_example"]
 
@@ -59,7 +59,8 @@ def chain_values(params: Params, activation: str, x: float, y: float) -> ChainVa
     trace = forward_trace(params, activation, "identity", np.array([[x]], np.float64))
     pre = [float(z[0, 0]) for z, _ in trace]
     act = [float(x)] + [float(a[0, 0]) for _, a in trace]
-    slopes = [float(activation_slope(activation, np.array(z), np.array(a))) for z, a in zip(pre[:-1], act[1:-1])] + [1.0]
+    slope = ACTIVATIONS[activation].slope
+    slopes = [float(slope(np.array(z), np.array(a))) for z, a in zip(pre[:-1], act[1:-1])] + [1.0]
     return ChainValues(
         x=float(x),
         y=float(y),

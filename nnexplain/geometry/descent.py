@@ -19,8 +19,9 @@ import time
 
 import numpy as np
 
-from nnexplain.geometry.backprop import Params, flatten
+from nnexplain.geometry.backprop import flatten
 from nnexplain.geometry.landscape import batch_gradients, grid_axes, largest_gradient, parameter_name, plane_losses, trajectory_plane, weight_slice
+from nnexplain.run.network import Params
 
 __all__ = ["descent_arrays", "GRID", "SUBSET", "WEIGHT_SAMPLES", "BATCHES"]
 

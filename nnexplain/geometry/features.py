@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnexplain.run import Run
-from nnexplain.run.forward import ACTIVATIONS
+from nnexplain.run.activations import ACTIVATIONS
 
 __all__ = [
     "weight_images",
@@ -127,7 +127,7 @@ class NeuronSum:
 
     @property
     def output(self) -> float:
-        return float(ACTIVATIONS[self.activation](np.array([self.pre_activation]))[0])
+        return float(ACTIVATIONS[self.activation].function(np.array([self.pre_activation]))[0])
 
 
 def neuron_sum(run: Run, neuron: int, probe_index: int, epoch: int | None = None) -> NeuronSum:

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnexplain.run.forward import forward_trace
+from nnexplain.run.network import Params, forward_trace
 
 __all__ = ["DeadUnit", "dead_units", "Pile", "largest_pile", "kept_variance", "misclassified"]
 
-Params = list[tuple[np.ndarray, np.ndarray]]
 PILE_TOLERANCE = 1e-6  # points closer than this, relative to the data's spread, share a spot
 
 

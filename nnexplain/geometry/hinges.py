@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 
 from nnexplain.run import Run
+from nnexplain.run.activations import ACTIVATIONS
 from nnexplain.run.contents import column as _column
 from nnexplain.run.contents import curve_domain, unit_contributions
-from nnexplain.run.forward import forward_trace
+from nnexplain.run.network import Params, forward_trace
 
 __all__ = [
     "unit_kinks",
@@ -48,9 +49,6 @@ __all__ = [
     "running_sums",
 ]
 
-Params = list[tuple[np.ndarray, np.ndarray]]
-# Activations that are linear between kinks; only these have kinks to find.
-PIECEWISE_LINEAR = ("relu", "identity")
 
 
 def _zero_crossings(x: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -89,7 +87,7 @@ def unit_kinks(params: Params, activation: str, domain: tuple[float, float]) -> 
     For one hidden layer that is ``-b1_j / w1_j`` when it lies in the domain. Only
     ReLU networks have kinks; other activations (and no activation) give empty arrays.
     """
-    if activation not in PIECEWISE_LINEAR:
+    if not ACTIVATIONS[activation].piecewise_linear:  # only these have kinks to find
         return [np.zeros(0) for _ in range(params[-1][0].shape[1])] if len(params) > 1 else []
     layers = _kinks_by_layer(params, activation, domain)
     return layers[-1] if layers else []
@@ -97,7 +95,7 @@ def unit_kinks(params: Params, activation: str, domain: tuple[float, float]) -> 
 
 def output_kinks(params: Params, activation: str, domain: tuple[float, float]) -> np.ndarray:
     """Every x strictly inside ``domain`` where some unit of some layer bends the output."""
-    if activation not in PIECEWISE_LINEAR:
+    if not ACTIVATIONS[activation].piecewise_linear:  # only these have kinks to find
         return np.zeros(0)
     every = [k for layer in _kinks_by_layer(params, activation, domain) for k in layer]
     kinks = np.unique(np.concatenate([np.zeros(0), *every]))

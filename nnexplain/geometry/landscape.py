@@ -21,16 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnexplain.geometry.backprop import Params, backprop, flatten, unflatten
-
-# In place and without masks: the blocks here are large, and the masked sigmoid of
-# run.forward (safe for any z) took 80% of the time. tanh never overflows.
-_FAST = {
-    "sigmoid": lambda z: np.multiply(np.add(np.tanh(np.multiply(z, 0.5, out=z), out=z), 1.0, out=z), 0.5, out=z),  # σ(z) = (1 + tanh(z/2))/2
-    "tanh": lambda z: np.tanh(z, out=z),
-    "relu": lambda z: np.maximum(z, 0.0, out=z),
-    "identity": lambda z: z,
-}
+from nnexplain.geometry.backprop import backprop, flatten, unflatten
+from nnexplain.run.activations import ACTIVATIONS
+from nnexplain.run.network import Network, Params
 
 __all__ = ["TrajectoryPlane", "trajectory_plane", "plane_losses", "grid_axes", "weight_slice", "largest_gradient", "batch_gradients", "BatchGradients"]
 
@@ -93,8 +86,10 @@ def plane_losses(
     points = np.atleast_2d(np.asarray(points, np.float64))
     base = [(np.asarray(w, np.float64), np.asarray(b, np.float64)) for w, b in params]
     moves = [unflatten(np.asarray(d, np.float64), base) for d in directions]
+    layers = Network.from_params(params, activation, output).layers
     # First layer: X·(W* + Σ αⱼDⱼ)ᵀ + b* + Σ αⱼdⱼ, from D + 1 fixed products.
-    first = [x @ base[0][0].T + base[0][1]] + [x @ move[0][0].T + move[0][1] for move in moves]
+    first = [layers[0].pre_activation(base[0], x)] + [layers[0].pre_activation(move[0], x) for move in moves]
+    activate = ACTIVATIONS[activation].in_place  # without masks: the blocks here are large
     widest = max(w.shape[0] for w, _ in base)
     chunk = max(1, CHUNK_FLOATS // (len(x) * widest))
     losses = np.empty(len(points))
@@ -102,10 +97,11 @@ def plane_losses(
         block = points[start : start + chunk]  # (K, D)
         z = (first[0][None] + np.einsum("kd,dnh->knh", block, np.stack(first[1:]))).astype(np.float32)
         for layer in range(1, len(base)):
-            a = _FAST[activation](z)
+            a = activate(z)
             weights = base[layer][0][None] + np.einsum("kd,doi->koi", block, np.stack([m[layer][0] for m in moves]))
             biases = base[layer][1][None] + block @ np.stack([m[layer][1] for m in moves])
-            z = np.matmul(a, weights.transpose(0, 2, 1).astype(np.float32)) + biases[:, None, :].astype(np.float32)
+            # K networks at once: the stacked weights' leading axis.
+            z = layers[layer].pre_activation((weights.astype(np.float32), biases.astype(np.float32)), a)
         losses[start : start + len(block)] = _loss_of_outputs(output, z.astype(np.float64), np.asarray(y))
     return losses
 

@@ -2,7 +2,7 @@
 
 Nothing here is recorded during training: every map is recomputed from a
 snapshot's stored weights with the numpy forward pass
-(:func:`nnexplain.run.forward.forward_trace`) on a square raster of the input
+(:meth:`nnexplain.run.network.Network.trace`) on a square raster of the input
 plane. That keeps runs small, works the same for trained, recorded and imported
 runs, and costs a few milliseconds per snapshot (a 48 × 48 raster of a 2-8-8-2
 network: 2,304 points, three matrix products).
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnexplain.run.forward import forward_trace
+from nnexplain.run.activations import ACTIVATIONS
+from nnexplain.run.network import Params, forward_trace
 
 __all__ = ["PlaneRaster", "layer_maps", "class_one_map", "map_scale"]
 
-Params = list[tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,8 @@ def map_scale(maps: list[np.ndarray], activation: str) -> float:
     tanh and sigmoid are bounded by 1; ReLU and identity layers are not, so their
     scale is the largest absolute value over the maps given.
     """
-    if activation in ("tanh", "sigmoid"):
-        return 1.0
+    bound = ACTIVATIONS[activation].bound
+    if bound is not None:
+        return bound
     largest = max((float(np.abs(m).max()) for m in maps), default=0.0)
     return largest if largest > 0 else 1.0

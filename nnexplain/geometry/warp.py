@@ -21,7 +21,7 @@ import numpy as np
 
 from nnexplain.geometry.paths import MatrixPath, lift_matrix
 from nnexplain.run.contents import GridSpec, grid_lines
-from nnexplain.run.forward import ACTIVATIONS
+from nnexplain.run.activations import ACTIVATIONS
 
 __all__ = [
     "GridSpec",
@@ -134,7 +134,7 @@ class LayerMotion:
 
     def activate(self, t: float) -> tuple[np.ndarray, np.ndarray]:
         pre = self.shift(1.0)
-        return tuple((1 - t) * z + t * ACTIVATIONS[self.activation](z) for z in pre)
+        return tuple((1 - t) * z + t * ACTIVATIONS[self.activation].function(z) for z in pre)
 
 
 def nice_extent(value: float) -> float:

@@ -5,7 +5,9 @@
 - :mod:`~nnexplain.run.schema`, :mod:`~nnexplain.run.checks`, :mod:`~nnexplain.run.files`: the manifest's schema,
   what each file's arrays must hold, and the files' checksums: every run read is checked;
 - :mod:`~nnexplain.run.snapshot` and :mod:`~nnexplain.run.contents`: what a snapshot holds, computed from weights;
-- :mod:`~nnexplain.run.forward`: the numpy forward pass; :mod:`~nnexplain.run.weights`: a plain MLP from named arrays;
+- :mod:`~nnexplain.run.network`: the network of a run, made of :mod:`~nnexplain.run.layers` (one file per kind):
+  its parameters, the numpy forward pass and the torch module; :mod:`~nnexplain.run.activations`: every activation
+  and output function; :mod:`~nnexplain.run.weights`: a network's parameters from named arrays;
 - :mod:`~nnexplain.run.schedule`: which epochs are recorded, and which of them a sweep shows;
 - :mod:`~nnexplain.run.staging`: a whole run directory built beside its place, then renamed in.
 

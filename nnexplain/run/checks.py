@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from nnexplain.errors import RunError
+from nnexplain.run.network import Network
 
 __all__ = ["MAX_ABS_WEIGHT", "check_probe", "check_items", "check_snapshot", "check_drawable_weights", "check_history", "check_landscape"]
 
@@ -77,47 +78,57 @@ def check_probe(path: Path, tensors: dict[str, np.ndarray], manifest: dict[str, 
         raise _fail(path, "it holds no probe items")
 
 
-_LAYER_TENSOR = re.compile(r"(weight|bias|pre|act|warp\.pre|warp\.act)\.(\d+)")
+_PER_LAYER = re.compile(r"(.+)\.(\d+)")
+_RECORDED = ("pre", "act", "warp.pre", "warp.act")
 
 
 def check_snapshot(path: Path, tensors: dict[str, np.ndarray], manifest: dict[str, Any], probe_inputs: np.ndarray | None) -> None:
-    """A snapshot's weights, biases and recorded arrays against the manifest's layers and the run's probe.
+    """A snapshot's parameters and recorded arrays against the manifest's network and the run's probe.
 
     ``probe_inputs``: the probe file's inputs (None to skip the check that the probe belongs to the run).
     """
-    layers = manifest["layers"]
-    count = len(layers) - 1
-    for index in range(count):
-        weight = _expect(path, tensors, f"weight.{index}", np.float32, (layers[index + 1], layers[index]))
-        _expect(path, tensors, f"bias.{index}", np.float32, (layers[index + 1],))
-        del weight
+    network = Network.from_manifest(manifest)
+    layers, count = manifest["layers"], len(network.layers)
+    expected = set()
+    for index, layer in enumerate(network.layers):
+        for name, shape in layer.parameter_shapes().items():
+            key = f"{name}.{index}"
+            _expect(path, tensors, key, np.float32, shape)
+            expected.add(key)
     _finite(path, tensors)
+    stems = {name for layer in network.layers for name in layer.parameter_names}
     for name in tensors:
-        match = _LAYER_TENSOR.fullmatch(name)
-        if match and int(match.group(2)) >= count:
+        match = _PER_LAYER.fullmatch(name)
+        if not match or name in expected:
+            continue
+        stem, index = match.group(1), int(match.group(2))
+        if index >= count and (stem in _RECORDED or stem in stems):
             raise _fail(path, f"it holds {name!r}, but the manifest's layers {layers} have {count} layers")
+        if stem in stems and stem not in _RECORDED:
+            layer = network.layers[index]
+            raise _fail(path, f"it holds {name!r}, but layer {index} is a {layer.kind} layer without it")
     recorded = "pre.0" in tensors
     rows = len(probe_inputs) if probe_inputs is not None else (len(tensors["pre.0"]) if recorded else None)
-    for index in range(count if recorded else 0):
+    for index, layer in enumerate(network.layers if recorded else ()):
         for kind in ("pre", "act"):
-            _expect(path, tensors, f"{kind}.{index}", np.float32, (rows, layers[index + 1]))
-    for index in range(count):
+            _expect(path, tensors, f"{kind}.{index}", np.float32, (rows, *layer.output_shape))
+    for index, layer in enumerate(network.layers):
         for kind in ("warp.pre", "warp.act"):
             if f"{kind}.{index}" in tensors:
-                _expect(path, tensors, f"{kind}.{index}", np.float32, (None, None, layers[index + 1]))
+                _expect(path, tensors, f"{kind}.{index}", np.float32, (None, None, *layer.output_shape))
     if "curve.x" in tensors:
         samples = len(_expect(path, tensors, "curve.x", np.float32, (None,)))
         _expect(path, tensors, "curve.y", np.float32, (samples,))
         _expect(path, tensors, "curve.units", np.float32, (layers[-2] if count > 1 else 0, samples))
     if recorded and probe_inputs is not None and rows:
-        _probe_matches(path, tensors, probe_inputs)
+        _probe_matches(path, tensors, probe_inputs, network)
 
 
-def check_drawable_weights(path: Path, tensors: dict[str, np.ndarray], layers: int) -> None:
+def check_drawable_weights(path: Path, tensors: dict[str, np.ndarray], network: Network) -> None:
     """Weights a picture can hold: within ±:data:`MAX_ABS_WEIGHT` (a run that was diverging may record
     larger ones before it stops; they are kept and read, not drawn)."""
-    for index in range(layers):
-        largest = max(np.abs(tensors[f"weight.{index}"]).max(), np.abs(tensors[f"bias.{index}"]).max())
+    for index, values in enumerate(network.params_from_arrays(tensors)):
+        largest = max((np.abs(value).max(initial=0.0) for value in values), default=0.0)
         if largest > MAX_ABS_WEIGHT:
             raise RunError(
                 f"run file {path}: layer {index} has a weight of magnitude {largest:.3g}; nnexplain draws networks whose "
@@ -125,11 +136,14 @@ def check_drawable_weights(path: Path, tensors: dict[str, np.ndarray], layers: i
             )
 
 
-def _probe_matches(path: Path, tensors: dict[str, np.ndarray], inputs: np.ndarray) -> None:
+def _probe_matches(path: Path, tensors: dict[str, np.ndarray], inputs: np.ndarray, network: Network) -> None:
     """The stored first-layer pre-activations are the probe's, under this snapshot's weights."""
-    weight, bias = tensors["weight.0"].astype(np.float64), tensors["bias.0"].astype(np.float64)
-    expected = inputs.astype(np.float64) @ weight.T + bias
-    scale = np.abs(inputs.astype(np.float64)) @ np.abs(weight.T) + np.abs(bias) + 1e-6
+    first = network.layers[0]
+    values = tuple(value.astype(np.float64) for value in network.params_from_arrays(tensors)[0])
+    x = inputs.astype(np.float64).reshape(len(inputs), *network.input_shape)
+    expected = first.pre_activation(values, x)
+    # The same map of the magnitudes bounds the rounding a float32 recording can hold.
+    scale = first.pre_activation(tuple(np.abs(value) for value in values), np.abs(x)) + 1e-6
     if np.max(np.abs(expected - tensors["pre.0"]) / scale) > 1e-3:
         raise RunError(
             f"run file {path} does not belong with the run's probe: its recorded activations are not the probe's "

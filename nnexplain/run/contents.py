@@ -28,7 +28,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from nnexplain.run.forward import forward_trace
+from nnexplain.run.layers import Dense
+from nnexplain.run.network import Network, Params
 
 __all__ = [
     "Content",
@@ -45,7 +46,6 @@ __all__ = [
     "curve_arrays",
 ]
 
-Params = list[tuple[np.ndarray, np.ndarray]]
 Content = Callable[[Params, dict[str, Any]], dict[str, np.ndarray]]
 CURVE_SAMPLES = 401
 
@@ -78,16 +78,21 @@ def grid_lines(spec: GridSpec) -> np.ndarray:
     return np.concatenate([vertical, horizontal])
 
 
-def layer_warps(params: Params, activation: str, spec: GridSpec) -> dict[str, np.ndarray]:
-    """The grid's image after every affine map and every hidden activation, as float32."""
+def layer_warps(
+    params: Params, activation: str, spec: GridSpec, network: Network | None = None
+) -> dict[str, np.ndarray]:
+    """The grid's image after every layer's pre-activation and every hidden activation, as float32.
+
+    ``network``: the run's (the plain MLP of ``params`` and ``activation`` when None)."""
+    network = (network or Network.from_params(params, activation)).with_output("identity")
     grid = grid_lines(spec)
     shape = grid.shape[:2]
-    trace = forward_trace(params, activation, "identity", grid.reshape(-1, 2))
+    trace = network.trace(params, grid.reshape(-1, 2))
     arrays = {}
-    for index, (pre, act) in enumerate(trace):
-        arrays[f"warp.pre.{index}"] = pre.reshape(*shape, -1).astype(np.float32)
-        if index < len(trace) - 1 and activation != "identity":
-            arrays[f"warp.act.{index}"] = act.reshape(*shape, -1).astype(np.float32)
+    for index, ((pre, act), layer) in enumerate(zip(trace, network.layers)):
+        arrays[f"warp.pre.{index}"] = pre.reshape(*shape, *layer.output_shape).astype(np.float32)
+        if index < len(trace) - 1 and layer.activation != "identity":
+            arrays[f"warp.act.{index}"] = act.reshape(*shape, *layer.output_shape).astype(np.float32)
     return arrays
 
 
@@ -96,16 +101,19 @@ def warp_arrays(params: Params, manifest: dict[str, Any]) -> dict[str, np.ndarra
     spec = GridSpec.from_dataset(manifest.get("dataset", {}))
     if manifest["layers"][0] != 2 or spec is None:
         return {}
-    return layer_warps(params, manifest["activation"], spec)
+    return layer_warps(params, manifest["activation"], spec, Network.from_manifest(manifest))
 
 
 # --- curves of 1-D regressions -----------------------------------------------------------------
 
 
 def is_curve_run(manifest: dict[str, Any]) -> bool:
-    """A 1-input, 1-output regression network."""
+    """A 1-input, 1-output regression network whose output layer is dense (a sum over the units below it)."""
     layers = manifest["layers"]
-    return layers[0] == 1 and layers[-1] == 1 and manifest["output"] == "identity" and manifest["dataset"].get("task") == "regress"
+    one_to_one = layers[0] == 1 and layers[-1] == 1
+    if not (one_to_one and manifest["output"] == "identity" and manifest["dataset"].get("task") == "regress"):
+        return False
+    return isinstance(Network.from_manifest(manifest).layers[-1], Dense)
 
 
 def curve_domain(manifest: dict[str, Any]) -> tuple[float, float] | None:
@@ -125,13 +133,16 @@ def column(x: np.ndarray) -> np.ndarray:
     return np.asarray(x, np.float64).reshape(-1, 1)
 
 
-def unit_contributions(params: Params, activation: str, x: np.ndarray) -> np.ndarray:
-    """``w_out_j * a_j(x)`` for every unit j of the last hidden layer, shape (units, len(x))."""
+def unit_contributions(params: Params, activation: str, x: np.ndarray, network: Network | None = None) -> np.ndarray:
+    """``w_out_j * a_j(x)`` for every unit j below the (dense) output layer, shape (units, len(x)).
+
+    ``network``: the run's (the plain MLP of ``params`` and ``activation`` when None)."""
+    network = (network or Network.from_params(params, activation)).with_output("identity")
     if len(params) < 2:
         return np.zeros((0, len(x)))
     if len(x) == 0:
         return np.zeros((params[-1][0].shape[1], 0))
-    last_hidden = forward_trace(params, activation, "identity", column(x))[-2][1]
+    last_hidden = network.trace(params, column(x))[-2][1]
     out_weights = np.asarray(params[-1][0], np.float64)[0]
     return (last_hidden * out_weights).T
 
@@ -142,12 +153,13 @@ def curve_arrays(params: Params, manifest: dict[str, Any]) -> dict[str, np.ndarr
     domain = curve_domain(manifest) if is_curve_run(manifest) else None
     if domain is None:
         return {}
+    network = Network.from_manifest(manifest)
     x = sample_grid(domain)
-    trace = forward_trace(params, manifest["activation"], manifest["output"], column(x))
+    trace = network.trace(params, column(x))
     return {
         "curve.x": x.astype(np.float32),
         "curve.y": trace[-1][1][:, 0].astype(np.float32),
-        "curve.units": unit_contributions(params, manifest["activation"], x).astype(np.float32),
+        "curve.units": unit_contributions(params, manifest["activation"], x, network).astype(np.float32),
     }
 
 

@@ -44,6 +44,7 @@ from nnexplain.run.checks import check_drawable_weights, check_history, check_it
 from nnexplain.run.files import atomic_write, parse_tensors, read_checked, tensor_metadata
 from nnexplain.run.history import History
 from nnexplain.run.manifest import FORMAT, FORMAT_VERSION, read_manifest
+from nnexplain.run.network import Network, Params
 from nnexplain.run.snapshot import probe_activations
 from nnexplain.run.writing import create_run, discard_unrecorded, update_manifest, write_mistakes, write_run_file, write_snapshot
 
@@ -97,6 +98,11 @@ class Run:
     @property
     def dataset(self) -> dict[str, Any]:
         return self.manifest["dataset"]
+
+    @cached_property
+    def network(self) -> Network:
+        """The network the manifest describes: its layers, their parameters' names and shapes, its forward pass."""
+        return Network.from_manifest(self.manifest)
 
     @cached_property
     def snapshots(self) -> list[dict[str, Any]]:
@@ -199,10 +205,9 @@ class Run:
             cache[entry["file"]] = self._with_mistakes(self._snapshot_file(entry["file"]))
         return cache[entry["file"]]
 
-    def params(self, epoch: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The (weight, bias) pair of every layer; weights are (out, in) like torch's."""
-        tensors = self._snapshot_file(self.snapshot(epoch)["file"])
-        return [(tensors[f"weight.{i}"], tensors[f"bias.{i}"]) for i in range(len(self.layers) - 1)]
+    def params(self, epoch: int | None = None) -> Params:
+        """Every layer's parameters (a dense layer's (weight, bias) pair; weights are (out, in) like torch's)."""
+        return self.network.params_from_arrays(self._snapshot_file(self.snapshot(epoch)["file"]))
 
     def resume_state(self, epoch: int | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         """The tensors and JSON facts recorded with snapshot ``epoch`` for training to go on from it."""
@@ -247,8 +252,8 @@ class Run:
                 self.read_file(self.manifest[key]["file"])
         if self.manifest.get("landscape"):
             entry = self.manifest["landscape"]
-            parameters = sum(a * b + b for a, b in zip(self.layers[:-1], self.layers[1:]))
-            check_landscape(self.path / entry["file"], self.read_file(entry["file"]), entry, len(self.epochs), parameters)
+            arrays = self.read_file(entry["file"])
+            check_landscape(self.path / entry["file"], arrays, entry, len(self.epochs), self.network.parameter_count)
         names = named_files(self.manifest)
         return Verified(len(names), sum(self._record(name) is not None for name in names))
 
@@ -258,7 +263,7 @@ class Run:
         not a crash midway through a render."""
         self.probe_file, self.mistakes  # noqa: B018
         for entry in self.snapshots:
-            check_drawable_weights(self.path / entry["file"], self._snapshot_file(entry["file"]), len(self.layers) - 1)
+            check_drawable_weights(self.path / entry["file"], self._snapshot_file(entry["file"]), self.network)
 
     def _record(self, relative: str) -> dict[str, Any] | None:
         return (self.manifest.get("files") or {}).get(relative)
@@ -274,9 +279,8 @@ class Run:
     def _with_mistakes(self, tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         if not self.mistakes or "pre.0" not in tensors:
             return tensors
-        count = len(self.layers) - 1
-        params = [(tensors[f"weight.{i}"], tensors[f"bias.{i}"]) for i in range(count)]
-        extra = probe_activations(params, self.activation, self.output, self.mistakes["inputs"])
+        params = self.network.params_from_arrays(tensors)
+        extra = probe_activations(self.network, params, self.mistakes["inputs"])
         return {**tensors, **{key: np.concatenate([tensors[key], extra[key]]) for key in extra}}
 
 

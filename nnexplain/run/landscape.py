@@ -87,8 +87,7 @@ def read_landscape(run: Run) -> Landscape:
         raise RunError(f"run {run.path} has no loss landscape yet; compute it with `nnexplain landscape {run.path}`")
     entry = run.manifest["landscape"]
     arrays = run.read_file(entry["file"])
-    parameters = sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:]))
-    check_landscape(run.path / entry["file"], arrays, entry, len(run.epochs), parameters)
+    check_landscape(run.path / entry["file"], arrays, entry, len(run.epochs), run.network.parameter_count)
     return Landscape(arrays, entry)
 
 

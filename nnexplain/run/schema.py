@@ -42,6 +42,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from nnexplain.errors import RunError
 from nnexplain.inputs import MAX_CLASSES, MAX_PARAMETERS
+from nnexplain.run.activations import ALL_ACTIVATIONS, OUTPUT_FUNCTIONS, output_for_task
+from nnexplain.run.layers import LayerSpecError
+from nnexplain.run.network import Network
 
 __all__ = ["Manifest", "Snapshot", "DatasetInfo", "FileEntry", "FILE_ENTRIES", "RelativePath", "validate_manifest", "manifest_problem", "named_files"]
 
@@ -211,8 +214,11 @@ class Manifest(Open):
     version: Literal[1]
     recipe: Name
     layers: Annotated[list[Annotated[int, Field(ge=1, le=MAX_PARAMETERS)]], Field(min_length=2, max_length=MAX_LAYERS)]
-    activation: Literal["sigmoid", "tanh", "relu", "identity"]
-    output: Literal["softmax", "identity"]
+    activation: Literal[ALL_ACTIVATIONS]
+    output: Literal[OUTPUT_FUNCTIONS]
+    # The layers of a network that is not a plain MLP ({"kind": ..., ...} each; nnexplain.run.network).
+    # Absent for a plain MLP; never null.
+    network: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_LAYERS)] = None  # type: ignore[assignment]
     dataset: DatasetInfo
     probe: RelativePath
     snapshots: Annotated[list[Snapshot], Field(max_length=MAX_SNAPSHOTS)]
@@ -234,9 +240,10 @@ class Manifest(Open):
     @model_validator(mode="after")
     def _consistent(self) -> "Manifest":
         layers, dataset = self.layers, self.dataset
-        if sum(a * b + b for a, b in zip(layers[:-1], layers[1:])) > MAX_PARAMETERS:
+        network = self._network()
+        if network.parameter_count > MAX_PARAMETERS:
             raise ValueError(f"layers {layers} make more than {MAX_PARAMETERS:,} parameters")
-        expected = "softmax" if dataset.task == "classify" else "identity"
+        expected = output_for_task(dataset.task)
         if self.output != expected:
             raise ValueError(f"a {dataset.task} run has {expected} output, not {self.output}")
         if dataset.input_shape is not None and _product(dataset.input_shape) != layers[0]:
@@ -247,6 +254,18 @@ class Manifest(Open):
         if any(a >= b for a, b in zip(epochs, epochs[1:])):
             raise ValueError("snapshots must be in order of epoch, each epoch once")
         return self
+
+    def _network(self) -> Network:
+        """The network the manifest describes; its ``network`` entries must give the widths ``layers`` states."""
+        if self.network is None:
+            return Network.mlp(self.layers, self.activation, self.output)
+        try:
+            network = Network.from_specs((self.layers[0],), self.network, self.activation, self.output)
+        except LayerSpecError as error:
+            raise ValueError(f"{error.key}: {error.message}") from None
+        if network.widths != self.layers:
+            raise ValueError(f"network: its layers give widths {network.widths}, but layers is {self.layers}")
+        return network
 
 
 FILE_ENTRIES = ("landscape",)  # optional top-level objects naming a file of their own

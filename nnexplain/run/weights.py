@@ -1,27 +1,80 @@
-"""Reading a plain MLP out of a flat dictionary of named arrays.
+"""A network's parameters out of a flat dictionary of named arrays, checked.
 
 A state dict, a safetensors file and an npz file all come down to names and
-arrays. The layers are the 2-D ``*.weight`` arrays, each with the 1-D ``*.bias``
-of the same prefix, in key order; shapes must chain (out × in, like torch).
+arrays. Two readings:
+
+- :func:`network_params`: the parameters of a known :class:`~nnexplain.run.network.Network`,
+  each under the name its layer gives it, of the shape its kind says (a dense weight is
+  2-D; a kind may declare kernels of any rank);
+- :func:`mlp_params`: a plain MLP found in arrays of unknown layout (a user's ``Linear``
+  stack): the 2-D ``*.weight`` arrays, each with the 1-D ``*.bias`` of the same prefix,
+  in key order; shapes must chain (out × in, like torch).
 """
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 
 from nnexplain.errors import NnexplainError
 from nnexplain.inputs import MAX_PARAMETERS
+from nnexplain.run.network import Network, Params, snapshot_key
 
-__all__ = ["mlp_params", "layer_sizes", "weight_names"]
-
-Params = list[tuple[np.ndarray, np.ndarray]]
+__all__ = ["mlp_params", "network_params", "weight_names"]
 
 
 def weight_names(tensors: Mapping[str, np.ndarray]) -> list[str]:
     """The names of the layers' weights, first layer first."""
     return [name for name in tensors if name.endswith("weight")]
+
+
+def _check_real(tensors: Mapping[str, np.ndarray], source: str) -> None:
+    for name, value in tensors.items():
+        kind = np.asarray(value).dtype
+        if not (np.issubdtype(kind, np.floating) or np.issubdtype(kind, np.integer)):
+            raise NnexplainError(f"{source}: tensor {name!r} holds {kind} values; weights are real numbers (float32)")
+    count = sum(int(np.size(value)) for value in tensors.values())
+    if count > MAX_PARAMETERS:
+        raise NnexplainError(
+            f"{source}: the network has {count:,} parameters; nnexplain draws networks of up to {MAX_PARAMETERS:,}"
+        )
+
+
+def _finite(name: str, value: np.ndarray, source: str) -> None:
+    if not np.all(np.isfinite(value)):
+        raise NnexplainError(f"{source}: tensor {name!r} contains NaN or inf values")
+
+
+def network_params(
+    network: Network,
+    tensors: Mapping[str, np.ndarray],
+    source: str = "weights",
+    key: Callable[[int, str], str] = snapshot_key,
+) -> Params:
+    """The parameters of ``network``, each named ``key(layer, name)`` in ``tensors``, as float32; raises
+    :class:`NnexplainError` for a missing, extra, misshapen or non-finite array."""
+    names = network.parameter_keys(key)
+    expected = {name for layer in names for name in layer}
+    extra = sorted(set(tensors) - expected)
+    if extra:
+        raise NnexplainError(f"{source}: tensor {extra[0]!r} is no parameter of the network's layers")
+    _check_real(tensors, source)
+    params = []
+    for index, (layer, layer_names) in enumerate(zip(network.layers, names)):
+        values = []
+        for name, shape in zip(layer_names, layer.parameter_shapes().values()):
+            if name not in tensors:
+                raise NnexplainError(f"{source}: the network's layer {index} ({layer.kind}) has no {name!r}")
+            value = np.asarray(tensors[name], dtype=np.float32)
+            if value.shape != shape:
+                raise NnexplainError(
+                    f"{source}: {name!r} has shape {value.shape}; layer {index} ({layer.kind}) needs {shape}"
+                )
+            _finite(name, value, source)
+            values.append(value)
+        params.append(tuple(values))
+    return params
 
 
 def mlp_params(tensors: Mapping[str, np.ndarray], source: str = "weights") -> Params:
@@ -46,15 +99,7 @@ def mlp_params(tensors: Mapping[str, np.ndarray], source: str = "weights") -> Pa
             )
     if not weights:
         raise NnexplainError(f"{source}: no '*.weight' tensors found; expected Linear layers of an MLP")
-    for name, value in tensors.items():
-        kind = np.asarray(value).dtype
-        if not (np.issubdtype(kind, np.floating) or np.issubdtype(kind, np.integer)):
-            raise NnexplainError(f"{source}: tensor {name!r} holds {kind} values; weights are real numbers (float32)")
-    count = sum(int(np.size(value)) for value in tensors.values())
-    if count > MAX_PARAMETERS:
-        raise NnexplainError(
-            f"{source}: the network has {count:,} parameters; nnexplain draws networks of up to {MAX_PARAMETERS:,}"
-        )
+    _check_real(tensors, source)
     params = []
     for name in weights:
         bias_name = name[: -len("weight")] + "bias"
@@ -68,8 +113,7 @@ def mlp_params(tensors: Mapping[str, np.ndarray], source: str = "weights") -> Pa
                 f"to match weight {name!r} of shape {weight.shape}"
             )
         for tensor_name, value in ((name, weight), (bias_name, bias)):
-            if not np.all(np.isfinite(value)):
-                raise NnexplainError(f"{source}: tensor {tensor_name!r} contains NaN or inf values")
+            _finite(tensor_name, value, source)
         if params and params[-1][0].shape[0] != weight.shape[1]:
             previous = weights[len(params) - 1]
             raise NnexplainError(
@@ -81,7 +125,3 @@ def mlp_params(tensors: Mapping[str, np.ndarray], source: str = "weights") -> Pa
     if orphans:
         raise NnexplainError(f"{source}: bias {sorted(orphans)[0]!r} has no matching weight")
     return params
-
-
-def layer_sizes(params: Params) -> list[int]:
-    return [int(params[0][0].shape[1])] + [int(weight.shape[0]) for weight, _ in params]

@@ -52,7 +52,7 @@ class Descent(RunScene):
         super().setup()
         self.landscape = read_landscape(self.run)
         self.facts = self.landscape.info
-        self.parameters = sum(a * b + b for a, b in zip(self.run.layers[:-1], self.run.layers[1:]))
+        self.parameters = self.run.network.parameter_count
         self.examples = self.facts["subset"]["first"]
         self.items = "digits" if self.run.dataset.get("name", "").startswith("mnist") else "examples"
         self.loss_name = "cross-entropy" if self.run.output == "softmax" else "squared error"

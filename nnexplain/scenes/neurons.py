@@ -218,7 +218,7 @@ class Neurons(RunScene):
 
     def network_note(self) -> str:
         sizes = self.view.layers
-        total = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        total = self.run.network.parameter_count
         return (
             f"{len(sizes) - 1} layers of weights, {fmt_count(total)} parameters. Only {len(self.view.shown_inputs)} of the "
             f"{fmt_count(sizes[0])} input pixels are drawn; edge colour is the weight's sign, thickness its size."
@@ -254,8 +254,8 @@ class Neurons(RunScene):
 
     def formula_note(self) -> str:
         sizes = self.view.layers
-        counts = [fmt_count(a * b + b) for a, b in zip(sizes[:-1], sizes[1:])]
-        total = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        counts = [fmt_count(layer.parameter_count) for layer in self.run.network.layers]
+        total = self.run.network.parameter_count
         return f"Each layer is weights times the layer below, plus biases, through {self.run.activation}: {' + '.join(counts)} = {fmt_count(total)} trained parameters."
 
     # --- pieces ------------------------------------------------------------
@@ -351,9 +351,9 @@ class Neurons(RunScene):
         last = len(sizes) - 1
         output = formula(f"a^(({last})) = \"softmax\"(W^(({last}))a^(({last - 1})) + b^(({last})))", self.theme, 36, color=self.theme.muted)
         texts = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-            texts.append(f"layer {i}:  {n_out}×{n_in} weights + {n_out} biases = {fmt_count(n_out * n_in + n_out)}")
-        total = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+        for i, (n_in, n_out, layer) in enumerate(zip(sizes[:-1], sizes[1:], self.run.network.layers), start=1):
+            texts.append(f"layer {i}:  {n_out}×{n_in} weights + {n_out} biases = {fmt_count(layer.parameter_count)}")
+        total = self.run.network.parameter_count
         texts.append(f"this network: {fmt_count(total)} parameters, all of them trained")
         rows = [label(text, self.theme, TEXT) for text in texts[:-1]] + [label(texts[-1], self.theme, TEXT, self.theme.highlight)]
         table = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)

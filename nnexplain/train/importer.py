@@ -36,11 +36,12 @@ from nnexplain.data.toy2d import warp_grid_spec
 from nnexplain.errors import DataError, NnexplainError
 from nnexplain.inputs import read_bytes, regular_file
 from nnexplain.run import create_run, update_manifest, write_mistakes, write_snapshot
+from nnexplain.run.activations import ALL_ACTIVATIONS, output_for_task
 from nnexplain.run.contents import STANDARD_CONTENTS
-from nnexplain.run.forward import forward_trace
+from nnexplain.run.network import Network, Params
 from nnexplain.run.snapshot import snapshot_tensors
 from nnexplain.run.staging import StagedDirectory, check_place
-from nnexplain.run.weights import Params, layer_sizes, mlp_params, weight_names
+from nnexplain.run.weights import mlp_params, weight_names
 from nnexplain.train.probe import mistake_indices, probe_indices
 from nnexplain.train.recipes import TrainConfig
 
@@ -228,8 +229,9 @@ def _check_fits(names: list[str], sizes: list[int], dataset: Dataset, source: st
 
 def network_outputs(params: Params, activation: str, x: np.ndarray) -> np.ndarray:
     """The last layer's raw outputs (logits, or regression values) for inputs ``x``, a chunk at a time."""
+    network = Network.from_params(params, activation)
     chunks = [x[start : start + _EVALUATION_CHUNK] for start in range(0, len(x), _EVALUATION_CHUNK)]
-    return np.concatenate([forward_trace(params, activation, "identity", chunk)[-1][0] for chunk in chunks])
+    return np.concatenate([network.trace(params, chunk)[-1][0] for chunk in chunks])
 
 
 def evaluate(outputs: np.ndarray, y: np.ndarray, task: str, prefix: str) -> dict[str, float]:
@@ -262,12 +264,13 @@ def import_weights(
 ) -> Path:
     """Write the run directory of the MLP in ``weights`` to ``out`` (which must be empty or absent)."""
     weights, out = Path(weights), Path(out)
-    if activation not in ("sigmoid", "tanh", "relu", "identity"):
-        raise NnexplainError(f"unknown activation {activation!r}; choose sigmoid, tanh, relu or identity (none)")
+    if activation not in ALL_ACTIVATIONS:
+        *others, last = ALL_ACTIVATIONS
+        raise NnexplainError(f"unknown activation {activation!r}; choose {', '.join(others)} or {last} (none)")
     check_place(out, replace=False)  # before anything slow; checked again, locked, when the run goes in
     tensors, fmt = read_tensors(weights)
     params = mlp_params(tensors, source=weights.name)
-    sizes = layer_sizes(params)
+    sizes = Network.from_params(params, activation).widths
     dataset = resolve_dataset(data, sizes[0])
     _check_fits(weight_names(tensors), sizes, dataset, weights.name)
     task = dataset.task
@@ -282,9 +285,7 @@ def import_weights(
     manifest: dict[str, Any] = {
         "recipe": name,
         "config": {},
-        "layers": sizes,
-        "activation": activation,
-        "output": "softmax" if task == "classify" else "identity",
+        **Network.from_params(params, activation, output_for_task(task)).manifest_entries(),
         "dataset": drawing_description(dataset),
         "torch": None,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),

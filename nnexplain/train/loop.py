@@ -26,9 +26,10 @@ import torch.nn.functional as F
 from nnexplain.data import Dataset, load_dataset
 from nnexplain.errors import NnexplainError
 from nnexplain.run import Run, load_run
+from nnexplain.run.activations import output_for_task
 from nnexplain.run.directory import discard_unrecorded
+from nnexplain.run.network import Network
 from nnexplain.run.schedule import snapshot_epochs
-from nnexplain.train.models import MLP
 from nnexplain.train.probe import mistake_indices, probe_indices
 from nnexplain.train.recipes import TrainConfig
 from nnexplain.train.recorder import Recorder
@@ -69,7 +70,7 @@ def _loss(task: str, outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tens
 
 
 @torch.no_grad()
-def _evaluate(model: MLP, task: str, x: torch.Tensor, y: torch.Tensor, prefix: str) -> dict[str, float]:
+def _evaluate(model: torch.nn.Module, task: str, x: torch.Tensor, y: torch.Tensor, prefix: str) -> dict[str, float]:
     outputs = model(x)
     metrics = {f"{prefix}_loss": float(_loss(task, outputs, y))}
     if task == "classify":
@@ -79,7 +80,7 @@ def _evaluate(model: MLP, task: str, x: torch.Tensor, y: torch.Tensor, prefix: s
     return metrics
 
 
-def _optimizer(config: TrainConfig, model: MLP, steps: int):
+def _optimizer(config: TrainConfig, model: torch.nn.Module, steps: int):
     if config.optimizer == "adam":
         optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     elif config.optimizer == "sgd":
@@ -164,7 +165,7 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
     x_val, y_val = to_device(dataset.x_val), to_device(dataset.y_val)
 
     sizes = [dataset.input_size, *config.hidden, len(dataset.classes) if dataset.task == "classify" else y_train.shape[1]]
-    model = MLP(sizes, config.activation).to(device)
+    model = Network.mlp(sizes, config.activation, output_for_task(dataset.task)).torch_module().to(device)
     batch_size = config.batch_size or len(x_train)
     batches_per_epoch = -(-len(x_train) // batch_size)
     optimizer, scheduler = _optimizer(config, model, config.epochs * batches_per_epoch)
@@ -185,10 +186,7 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
             device=device.type,
         )
     else:  # the state at the end of the last snapshot's epoch, as the uninterrupted run had it
-        with torch.no_grad():
-            for linear, (weight, bias) in zip(model.linears, start.params()):
-                linear.weight.copy_(torch.from_numpy(weight))
-                linear.bias.copy_(torch.from_numpy(bias))
+        model.load_params(start.params())
         tensors, facts = start.resume_state()
         elapsed = restore_training_state(tensors, facts, optimizer, scheduler, generator, f"run file {start.path / start.snapshot()['resume']}")
         recorder = Recorder.reopen(model, start)

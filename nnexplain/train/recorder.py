@@ -14,9 +14,11 @@ snapshot; each snapshot writes what was logged since the previous one
 (:mod:`nnexplain.run.history`), so a run killed mid-training keeps it.
 
 ``nnexplain train`` records through this same class, so a run written from a
-user's loop cannot be told apart from one it trained. The model must be a plain
-MLP: its state dict holds only Linear weights and biases, in order (an
-``nn.Sequential`` of ``Linear`` and ``Sigmoid``/``Tanh``/``ReLU`` modules is).
+user's loop cannot be told apart from one it trained. The model is either the
+torch module of a :class:`~nnexplain.run.network.Network` (``network.torch_module()``,
+of any layer kinds), or a plain MLP: its state dict holds only Linear weights and
+biases, in order (an ``nn.Sequential`` of ``Linear`` and ``Sigmoid``/``Tanh``/``ReLU``
+modules is).
 """
 
 from __future__ import annotations
@@ -31,15 +33,16 @@ import numpy as np
 
 from nnexplain.errors import NnexplainError
 from nnexplain.run import create_run, update_manifest, write_mistakes, write_snapshot
+from nnexplain.run.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, output_for_task
 from nnexplain.run.contents import STANDARD_CONTENTS, Content
-from nnexplain.run.forward import ACTIVATIONS
 from nnexplain.run.history import HistoryLog
+from nnexplain.run.network import Network, Params, module_key
 from nnexplain.run.snapshot import snapshot_tensors
-from nnexplain.run.weights import layer_sizes, mlp_params
+from nnexplain.run.weights import mlp_params, network_params
 
 __all__ = ["Recorder"]
 
-_ACTIVATION_MODULES = {"Sigmoid": "sigmoid", "Tanh": "tanh", "ReLU": "relu"}
+_ACTIVATION_MODULES = {ACTIVATIONS[name].torch_module_name: name for name in HIDDEN_ACTIVATIONS}
 _OUTPUT_MODULES = {"Softmax", "LogSoftmax"}  # the output layer's; runs record softmax for classifiers anyway
 TASKS = ("classify", "regress")
 
@@ -83,7 +86,7 @@ def _infer_activation(model: Any, given: str | None) -> str:
     if unsupported:
         raise NnexplainError(
             f"the model uses {', '.join(sorted(unsupported))}; "
-            "nnexplain records networks with Sigmoid, Tanh or ReLU hidden layers"
+            f"nnexplain records networks with {_either(_ACTIVATION_MODULES)} hidden layers"
         )
     if len(found) > 1:
         raise NnexplainError(f"the model mixes {' and '.join(sorted(found))}; a run has one hidden activation")
@@ -92,10 +95,14 @@ def _infer_activation(model: Any, given: str | None) -> str:
         raise NnexplainError(f"activation={given!r} was given but the model's hidden layers use {inferred}")
     if given or inferred:
         return given or inferred
-    raise NnexplainError(
-        "cannot tell the model's hidden activation from its modules; "
-        "pass activation='sigmoid', 'tanh', 'relu' or 'identity'"
-    )
+    choices = _either(repr(name) for name in ACTIVATIONS)
+    raise NnexplainError(f"cannot tell the model's hidden activation from its modules; pass activation={choices}")
+
+
+def _either(names) -> str:
+    """The names joined as in "a, b or c"."""
+    *others, last = names
+    return f"{', '.join(others)} or {last}" if others else last
 
 
 def _probe_arrays(probe: Any, labels: Any) -> tuple[dict[str, np.ndarray], tuple[int, ...]]:
@@ -144,11 +151,35 @@ def _describe_dataset(dataset: Any, task: str | None, item_shape: tuple[int, ...
     return {**made, **(dataset or {}), "task": task}
 
 
-def model_params(model: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+def model_params(model: Any) -> Params:
+    """The parameters of every layer of ``model``: a network's torch module, or a plain MLP of Linear layers."""
     if not hasattr(model, "state_dict"):
         raise NnexplainError(f"the model is a {type(model).__name__}; Recorder needs a torch.nn.Module")
     state = {name: _numpy(value) for name, value in model.state_dict().items()}
+    network = _built_network(model)
+    if network is not None:
+        return network_params(network, state, type(model).__name__, module_key)
     return mlp_params(state, source=type(model).__name__)
+
+
+def _built_network(model: Any) -> Network | None:
+    """The network whose :meth:`~nnexplain.run.network.Network.torch_module` ``model`` is, if it is one."""
+    network = getattr(model, "network", None)
+    return network if isinstance(network, Network) else None
+
+
+def model_network(model: Any, activation: str | None, task: str) -> Network:
+    """The network ``model`` computes, with the hidden activation given or read from it, and the task's output."""
+    params = model_params(model)
+    activation = _infer_activation(model, activation)
+    if activation not in ACTIVATIONS:
+        raise NnexplainError(f"unknown activation {activation!r}; choose one of: {', '.join(ACTIVATIONS)}")
+    built = _built_network(model)
+    if built is not None:
+        if activation != built.activation:
+            raise NnexplainError(f"activation={activation!r} was given but the model's network uses {built.activation}")
+        return built.with_output(output_for_task(task))
+    return Network.from_params(params, activation, output_for_task(task))
 
 
 def _check_fits(sizes: list[int], dataset: dict[str, Any], probe: dict[str, np.ndarray]) -> None:
@@ -211,19 +242,16 @@ class Recorder:
         self.out = Path(out)
         self.contents = tuple(contents)
         self.probe, item_shape = _probe_arrays(probe, labels)
-        sizes = layer_sizes(model_params(model))
-        activation = _infer_activation(model, activation)
-        if activation not in ACTIVATIONS:
-            raise NnexplainError(f"unknown activation {activation!r}; choose one of: {', '.join(ACTIVATIONS)}")
+        network = model_network(model, activation, task or "classify")
+        sizes = network.widths
         description = _describe_dataset(dataset, task, item_shape, sizes[-1])
+        network = network.with_output(output_for_task(description["task"]))
         _check_fits(sizes, description, self.probe)
         parameter = next(iter(model.parameters()))
         self.manifest = {
             "recipe": recipe,
             "config": dict(config or {}),
-            "layers": sizes,
-            "activation": activation,
-            "output": "softmax" if description["task"] == "classify" else "identity",
+            **network.manifest_entries(),
             "dataset": description,
             "torch": torch.__version__.split("+")[0],
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -242,8 +270,9 @@ class Recorder:
     def reopen(cls, model: Any, run: Any, contents: tuple[Content, ...] = STANDARD_CONTENTS) -> "Recorder":
         """Go on recording a partial ``run`` (:class:`~nnexplain.run.Run`) after its last snapshot, whose
         weights ``model`` holds: how ``train --resume`` continues a killed training."""
-        if layer_sizes(model_params(model)) != run.layers:
-            raise NnexplainError(f"the model's layers {layer_sizes(model_params(model))} are not the run's {run.layers}")
+        network = model_network(model, run.activation, run.dataset["task"])
+        if network != run.network:
+            raise NnexplainError(f"the model's layers {network.widths} are not the run's {run.layers}")
         recorder = cls.__new__(cls)
         recorder.model, recorder.out, recorder.contents = model, Path(run.path), tuple(contents)
         recorder.probe = dict(run.probe_file)

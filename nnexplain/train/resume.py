@@ -31,6 +31,7 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from nnexplain.errors import RunError
+from nnexplain.run.activations import ALL_ACTIVATIONS
 from nnexplain.train.recipes import MAX_EPOCHS, MAX_SEED, TrainConfig
 
 __all__ = ["training_state", "restore_training_state", "recorded_config", "RESUME_FORMAT"]
@@ -58,7 +59,7 @@ class _Config(BaseModel):
     recipe: str
     dataset: str
     hidden: list[Annotated[int, Field(ge=1, le=100_000)]] = Field(max_length=100)
-    activation: Literal["sigmoid", "tanh", "relu", "identity"]
+    activation: Literal[ALL_ACTIVATIONS]
     epochs: int = Field(ge=1, le=MAX_EPOCHS)
     lr: float = Field(gt=0, allow_inf_nan=False)
     batch_size: int = Field(ge=0, le=1_000_000)

@@ -1,0 +1,9 @@
+"""The kinds of layer a network is made of, one file each, registered by name (:mod:`~.base` says how).
+
+Importing this package registers the built-in kinds: ``dense``.
+"""
+
+from nnexplain.run.layers.base import LAYER_KINDS, Layer, LayerSpecError, layer_from_spec, register_layer_kind
+from nnexplain.run.layers.dense import Dense
+
+__all__ = ["Layer", "LayerSpecError", "LAYER_KINDS", "register_layer_kind", "layer_from_spec", "Dense"]
