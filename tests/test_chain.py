@@ -113,7 +113,7 @@ def test_the_checks_narrate_the_costs_real_change_and_autograds_prediction(chain
         for index, (weight, bias) in enumerate(params):
             w = float(np.ravel(weight)[0]) + (NUDGE if index == nudged_layer else 0.0)
             z = w * a + float(np.ravel(bias)[0])
-            a = z if index == len(params) - 1 else TORCH_ACTIVATIONS[chain_run.activation](z)
+            a = z if index == len(params) - 1 else torch_activations()[chain_run.activation](z)
         return float((a - y) ** 2)
 
     for depth, beat in enumerate(("the check", "the check again")):
