@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from conftest import DATA, run_cli
-from frames import CONTROL, HEIGHT, WIDTH
+from frames import CONTROL, HEIGHT, WIDTH, check_frame
 from test_cli import assert_user_error
 
 from nnexplain.app.catalog import get_scene
@@ -65,7 +65,8 @@ def test_the_cli_takes_further_runs_with_with(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "training" not in result.stderr and not (tmp_path / "empty-cache").exists()
     frame = np.asarray(Image.open(result.stdout.strip().splitlines()[-1]).convert("RGB"))
-    np.testing.assert_array_equal(frame, np.load(CONTROL / "relu-sine.npz")["frame"])
+    # The control frame was drawn on another machine: numpy's and cairo's SIMD paths may round an edge differently.
+    check_frame("relu-sine", frame, False, tmp_path / "failures")
 
 
 @pytest.mark.parametrize(
@@ -119,7 +120,7 @@ def test_plain_manim_reads_the_runs_from_the_environment(tmp_path):
     env = {"NNEXPLAIN_RUN": str(DATA / "sine-relu"), "NNEXPLAIN_LINEAR_RUN": str(DATA / "sine-linear"),
            "NNEXPLAIN_CACHE": str(tmp_path / "empty-cache")}
     frame = _plain_manim(tmp_path, "relu_sine.py", "ReluSine", env)
-    np.testing.assert_array_equal(frame, np.load(CONTROL / "relu-sine.npz")["frame"])
+    check_frame("relu-sine", frame, False, tmp_path / "failures")  # drawn on another machine, as above
     assert not (tmp_path / "empty-cache").exists()  # nothing was trained
 
 
