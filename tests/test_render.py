@@ -8,6 +8,8 @@ from PIL import Image
 from conftest import run_cli
 from test_cli import assert_user_error
 
+from nnexplain.app.cache import default_run_dir
+
 TINY = ("--resolution", "160x90", "--fps", "5")
 
 
@@ -100,7 +102,7 @@ def test_default_run_is_trained_once_then_reused(tmp_path):
     first = run_cli("render", "neurons", "--format", "png", *TINY, "--out", tmp_path, env={"NNEXPLAIN_CACHE": str(cache)})
     assert first.returncode == 0, first.stderr
     assert "training the default mnist run once" in first.stderr
-    manifest = cache / "runs" / "mnist-v1" / "manifest.json"
+    manifest = cache / "runs" / default_run_dir("mnist").name / "manifest.json"
     trained = manifest.stat().st_mtime_ns
     second = run_cli("render", "neurons", "--format", "png", *TINY, "--out", tmp_path, env={"NNEXPLAIN_CACHE": str(cache)})
     assert second.returncode == 0, second.stderr
