@@ -5,7 +5,7 @@ import av
 import pytest
 from PIL import Image
 
-from conftest import run_cli
+from conftest import ahead_on_path, run_cli
 from test_cli import assert_user_error
 
 from nnexplain.app.cache import default_run_dir
@@ -93,7 +93,7 @@ def test_slides_without_the_extra_say_how_to_install(sigmoid_run, tmp_path):
     blocker = tmp_path / "block" / "manim_slides"
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text("raise ImportError('not installed')")
-    result = run_cli("slides", "neurons", "--run", sigmoid_run, "--out", tmp_path / "deck", env={"PYTHONPATH": str(blocker.parent)})
+    result = run_cli("slides", "neurons", "--run", sigmoid_run, "--out", tmp_path / "deck", env=ahead_on_path(blocker.parent))
     assert_user_error(result, "pip install 'nnexplain[slides]'")
 
 
