@@ -33,7 +33,8 @@ def _no_training(recipe: str) -> Path:
 
 
 def scene_runs(scene_class: type, run_dir: Path, **further: Path):
-    """The runs of ``scene_class``, resolved, checked and prepared as ``nnexplain render --run DIR --with ROLE=DIR`` does."""
+    """The runs of ``scene_class``, resolved, checked and prepared as ``nnexplain render --run DIR --with ROLE=DIR``
+    does."""
     from nnexplain.app.catalog import scene_info_of
     from nnexplain.app.runs import prepare_runs, resolve_runs
 

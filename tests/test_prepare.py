@@ -15,7 +15,7 @@ from nnexplain.app.render import RenderResult
 from nnexplain.app.runs import resolve_runs, runs_from_environment
 from nnexplain.run.landscape import has_landscape, read_landscape
 
-# Copies of these fixtures stand in for the default runs: descent computes its landscape into them, never into tests/data.
+# Copies of these fixtures stand in for the default runs: descent's landscape goes into them, never into tests/data.
 DEFAULT_RUNS = {
     "mnist": "mnist-sigmoid", "spiral": "spiral", "spiral-linear": "spiral-linear", "circles-2": "circles-2",
     "circles-3": "circles-3", "sine-linear": "sine-linear", "sine-relu": "sine-relu", "square-relu-3": "square-relu-3",
@@ -24,7 +24,8 @@ DEFAULT_RUNS = {
 
 
 def _contents(folder: Path) -> dict[str, str]:
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.rglob("*")) if path.is_file()}
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 
 @pytest.fixture
@@ -74,7 +75,8 @@ def _captured(monkeypatch, module: str, name: str, result):
 
 
 def test_render_prepares_the_runs(mnist_copy, monkeypatch, tmp_path):
-    seen = _captured(monkeypatch, "nnexplain.app.render", "render_scene", lambda job, out, *rest: RenderResult(tmp_path / "x.mp4"))
+    rendered = lambda job, out, *rest: RenderResult(tmp_path / "x.mp4")  # noqa: E731
+    seen = _captured(monkeypatch, "nnexplain.app.render", "render_scene", rendered)
     from nnexplain.app.cli import cli
 
     result = CliRunner().invoke(cli, ["render", "descent", "--run", str(mnist_copy), "--out", str(tmp_path / "out")])
@@ -87,7 +89,8 @@ def test_preview_prepares_the_runs(mnist_copy, monkeypatch, tmp_path):
     seen = _captured(monkeypatch, "nnexplain.app.export", "write_contact_sheet", lambda info, runs, width, out: out)
     from nnexplain.app.cli import cli
 
-    result = CliRunner().invoke(cli, ["preview", "descent", "--run", str(mnist_copy), "--out", str(tmp_path / "sheet.png")])
+    arguments = ["preview", "descent", "--run", str(mnist_copy), "--out", str(tmp_path / "sheet.png")]
+    result = CliRunner().invoke(cli, arguments)
     assert result.exit_code == 0, result.output
     (info, runs, *_), = seen
     _assert_landscape_stored(runs, mnist_copy)
@@ -106,7 +109,8 @@ def test_slides_prepare_the_runs(mnist_copy, monkeypatch, tmp_path):
 def test_render_all_prepares_every_scenes_runs(copied_default_runs, monkeypatch, tmp_path):
     from nnexplain.app import render_all as render_all_module
 
-    seen = _captured(monkeypatch, "nnexplain.app.render_all", "render_scene", lambda job, out, *rest: RenderResult(out / job.info.name))
+    rendered = lambda job, out, *rest: RenderResult(out / job.info.name)  # noqa: E731
+    seen = _captured(monkeypatch, "nnexplain.app.render_all", "render_scene", rendered)
     render_all_module.render_all(RenderOptions(fmt="png"), tmp_path / "out", 1, copied_default_runs)
     jobs = {job.info.name: job for job, *_ in seen}
     _assert_landscape_stored(jobs["descent"].runs, copied_default_runs("mnist"))
@@ -115,7 +119,8 @@ def test_render_all_prepares_every_scenes_runs(copied_default_runs, monkeypatch,
 def test_bench_prepares_the_runs(copied_default_runs):
     from nnexplain.app.bench import _scene_job
 
-    _assert_landscape_stored(_scene_job("descent", RenderOptions(), copied_default_runs).runs, copied_default_runs("mnist"))
+    job = _scene_job("descent", RenderOptions(), copied_default_runs)
+    _assert_landscape_stored(job.runs, copied_default_runs("mnist"))
 
 
 def test_plain_manim_prepares_the_runs(mnist_copy, monkeypatch):

@@ -93,7 +93,8 @@ def test_slides_without_the_extra_say_how_to_install(sigmoid_run, tmp_path):
     blocker = tmp_path / "block" / "manim_slides"
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text("raise ImportError('not installed')")
-    result = run_cli("slides", "neurons", "--run", sigmoid_run, "--out", tmp_path / "deck", env=ahead_on_path(blocker.parent))
+    deck = tmp_path / "deck"
+    result = run_cli("slides", "neurons", "--run", sigmoid_run, "--out", deck, env=ahead_on_path(blocker.parent))
     assert_user_error(result, "pip install 'nnexplain[slides]'")
 
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from conftest import DATA, run_cli
-from frames import CONTROL, HEIGHT, WIDTH, check_frame
+from frames import HEIGHT, WIDTH, check_frame
 from test_cli import assert_user_error
 
 from nnexplain.app.cache import default_run_dir

@@ -148,7 +148,8 @@ def test_a_scene_that_is_not_the_same_in_every_process_is_not_split(tmp_path):
     runs = scene_runs(Fickle, DATA / "square-relu-3")
     notes = []
     for attempt in range(3):  # the parts run in fresh processes: their pids rarely all agree with ours
-        result = render_scene(RenderJob(info, runs, SMALL, jobs=3, scene_class=Fickle), tmp_path / f"out{attempt}", note=notes.append)
+        job = RenderJob(info, runs, SMALL, jobs=3, scene_class=Fickle)
+        result = render_scene(job, tmp_path / f"out{attempt}", note=notes.append)
         assert result.path.is_file()
         if notes:
             break
@@ -165,7 +166,8 @@ def test_a_rerender_with_nothing_changed_draws_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(render_module, "record_whole", lambda *a, **k: pytest.fail("rendered the whole scene again"))
     again = render_scene(RenderJob(info, runs, SMALL, jobs=2), tmp_path / "again", cache=cache)
     assert first.path.read_bytes() == again.path.read_bytes()
-    single = render_scene(RenderJob(info, runs, SMALL), tmp_path / "single", cache=cache)  # the parts chain, whatever the split
+    # The parts chain, whatever the split:
+    single = render_scene(RenderJob(info, runs, SMALL), tmp_path / "single", cache=cache)
     assert single.path.read_bytes() == first.path.read_bytes() and drawn == []
 
 

@@ -130,11 +130,11 @@ def _scale(params) -> float:
     return max(float(np.abs(array).max()) for pair in params for array in pair)
 
 
-def _drift_bound(run, amplification: float) -> float:
+def _drift_bound(run, margin: float) -> float:
     """How far float32 rounding on another CPU can move ``run``'s final weights (see the table above)."""
     config = run.manifest["config"]
     batches = 1 if not config["batch_size"] else -(-run.dataset["train"] // config["batch_size"])
-    return amplification * config["epochs"] * batches * EPS32 * _scale(run.params())
+    return margin * config["epochs"] * batches * EPS32 * _scale(run.params())
 
 
 def _largest_difference(mine, theirs) -> float:
@@ -166,7 +166,7 @@ def test_the_recipes_reach_what_their_scenes_say(fixture, data_dir, tmp_path):
     """Trained afresh, each recipe reaches the accuracy its scene narrates, counted by torch from the final
     weights; and the committed fixture run is that training: the same settings, the same initial weights, and
     final weights as near as float32 rounding on another CPU allows (where the training does not amplify it)."""
-    low, high, amplification = FIXTURE_TRAININGS[fixture]
+    low, high, margin = FIXTURE_TRAININGS[fixture]
     run = _retrained(fixture, tmp_path / "run")
     accuracy = _accuracy(run)
     assert low <= accuracy <= high
@@ -178,13 +178,14 @@ def test_the_recipes_reach_what_their_scenes_say(fixture, data_dir, tmp_path):
     assert run.epochs[0] == fixture_run.epochs[0] == 0
     initial = fixture_run.params(0)
     assert _largest_difference(run.params(0), initial) <= 4 * EPS32 * _scale(initial)  # one draw: a rounding or two
-    if amplification is not None:
-        assert _largest_difference(run.params(), fixture_run.params()) <= _drift_bound(fixture_run, amplification)
+    if margin is not None:
+        assert _largest_difference(run.params(), fixture_run.params()) <= _drift_bound(fixture_run, margin)
 
 
-@pytest.mark.parametrize("fixture", [name for name, (_, _, amplification) in FIXTURE_TRAININGS.items() if amplification])
+@pytest.mark.parametrize("fixture", [name for name, (_, _, margin) in FIXTURE_TRAININGS.items() if margin])
 def test_one_more_step_of_training_is_past_the_drift_bound(fixture, data_dir, tmp_path):
     """The bound tells another training apart: one more step (epochs + 1) moves the final weights beyond it."""
     fixture_run = load_run(data_dir / fixture)
     longer = _retrained(fixture, tmp_path / "run", epochs=RECIPES[fixture].config.epochs + 1)
-    assert _largest_difference(longer.params(), fixture_run.params()) > _drift_bound(fixture_run, FIXTURE_TRAININGS[fixture][2])
+    bound = _drift_bound(fixture_run, FIXTURE_TRAININGS[fixture][2])
+    assert _largest_difference(longer.params(), fixture_run.params()) > bound

@@ -35,7 +35,8 @@ def cache_dir() -> Path:
 
 def config_hash(config: TrainConfig) -> str:
     """A short SHA-256 of ``config`` as canonical JSON, with the run format version it is written in."""
-    canonical = json.dumps({"format": FORMAT_VERSION, "config": config.to_dict()}, sort_keys=True, separators=(",", ":"))
+    facts = {"format": FORMAT_VERSION, "config": config.to_dict()}
+    canonical = json.dumps(facts, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 

@@ -118,7 +118,8 @@ def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, 
     check_deck_format(fmt, one_file)
     infos = [get_scene(scene) for scene in scenes]
     given = assign_runs(list(scenes), run_values, with_values)
-    resolved = [(info, resolve_runs(info, *given[info.name], default_run=default_run)) for info in infos]  # all checked first
+    # Every scene's runs are checked before any is prepared (a landscape takes seconds).
+    resolved = [(info, resolve_runs(info, *given[info.name], default_run=default_run)) for info in infos]
     parts = [DeckPart(info, prepare_runs(info, runs)) for info, runs in resolved]
     jobs = jobs or min(os.cpu_count() or 1, len(parts))
     from nnexplain.app.options import RenderOptions

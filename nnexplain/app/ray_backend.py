@@ -48,7 +48,8 @@ def unpack_directory(data: bytes, into: Path) -> Path:
 
 def _travelling(runs: SceneRuns) -> SceneRuns:
     """The runs as they travel: their manifests only (the files travel packed), nothing read from them yet."""
-    return SceneRuns(Run(runs.main.path, runs.main.manifest), {role: Run(run.path, run.manifest) for role, run in runs.further.items()})
+    further = {role: Run(run.path, run.manifest) for role, run in runs.further.items()}
+    return SceneRuns(Run(runs.main.path, runs.main.manifest), further)
 
 
 def _render_range(job: RenderJob, plan: Plan, span: tuple[int, int], *packed: bytes):

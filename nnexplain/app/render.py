@@ -51,7 +51,10 @@ def _move_into(source: Path, target: Path) -> None:
 
 
 def render_scene(
-    job: RenderJob, out_dir: str | Path, cache: RenderCache | None = None, note: Callable[[str], None] = lambda text: None
+    job: RenderJob,
+    out_dir: str | Path,
+    cache: RenderCache | None = None,
+    note: Callable[[str], None] = lambda text: None,
 ) -> RenderResult:
     """Render ``job`` into ``out_dir``; returns the written files.
 
@@ -78,7 +81,8 @@ def render_scene(
         writer = scene.renderer.file_writer
         produced = Path(writer.image_file_path if writer.output_spec.is_still else writer.movie_file_path)
         section_dir = writer.sections_output_dir if options.sections else None
-        sections = _collect_sections(section_dir, out_dir / f"{options.stem(name)}-sections", options.fmt) if section_dir else []
+        clips = out_dir / f"{options.stem(name)}-sections"
+        sections = _collect_sections(section_dir, clips, options.fmt) if section_dir else []
         _move_into(produced, target)
     if cache:
         cache.store_final(key, target, sections)
@@ -184,5 +188,5 @@ def render_parts(job: RenderJob, plan: Plan, spans: list[tuple[int, int]], out: 
 
     # A fresh interpreter per worker: manim's config is global to a process.
     with ProcessPoolExecutor(max_workers=len(spans), mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(render_part, job, plan, span, media, part) for span, (media, part) in zip(spans, folders)]
+        futures = [pool.submit(render_part, job, plan, span, *where) for span, where in zip(spans, folders)]
         return [future.result() for future in futures]

@@ -42,8 +42,8 @@ def render_all(
     resolved = {name: resolve_runs(info, default_run=default_run) for name, info in SCENES.items()}  # all checked first
     runs = {name: prepare_runs(SCENES[name], scene_runs) for name, scene_runs in resolved.items()}
     if backend == "ray":
-        ray_jobs = [RenderJob(SCENES[name], runs[name], options, jobs=max(jobs, 2), backend="ray", address=address) for name in runs]
-        return [render_scene(job, out, cache).path for job in ray_jobs]
+        spread = {"jobs": max(jobs, 2), "backend": "ray", "address": address}
+        return [render_scene(RenderJob(SCENES[name], runs[name], options, **spread), out, cache).path for name in runs]
     scene_jobs = [RenderJob(SCENES[name], runs[name], options) for name in runs]  # each scene in one process
     if jobs == 1:
         return [render_scene(job, out, cache).path for job in scene_jobs]

@@ -148,7 +148,8 @@ def render_part(job: RenderJob, plan: Plan, span: tuple[int, int], media: Path, 
         seen["beats"] = [(section.name, len(section.partial_movie_files)) for section in writer.sections]
         seen["plays"] = scene.renderer.num_plays
 
-    settings = {**job.options.manim_config(media), "from_animation_number": start, "upto_animation_number": stop - 1, "save_sections": False}
+    span_only = {"from_animation_number": start, "upto_animation_number": stop - 1, "save_sections": False}
+    settings = {**job.options.manim_config(media), **span_only}
     scene = _run(job, settings, collect)
     files = seen["files"][start:stop]
     same_story = tuple(_durations(scene)[:stop]) == plan.durations[:stop] and _same_beats(seen["beats"], plan, stop)
