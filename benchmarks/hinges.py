@@ -23,8 +23,8 @@ from nnexplain.app.catalog import get_scene
 from nnexplain.run.network import forward_trace
 from nnexplain.train.recipes import get_recipe
 from nnexplain.app.options import RenderOptions
-from nnexplain.app.render import render_scene
-from nnexplain.app.runs import resolve_runs
+from nnexplain.app.render import RenderJob, render_scene
+from nnexplain.app.runs import prepare_runs, resolve_runs
 from nnexplain.run import load_run
 from nnexplain.train.loop import train
 
@@ -51,8 +51,9 @@ def train_all(root: Path) -> dict[str, Path]:
 def render_all(runs: dict[str, Path], out: Path, options: RenderOptions) -> None:
     for scene, recipe in SCENES.items():
         started = time.perf_counter()
-        scene_runs = resolve_runs(get_scene(scene), runs[recipe], {"linear": runs["sine-linear"]} if scene == "relu-sine" else {})
-        path = render_scene(get_scene(scene), scene_runs, options, out).path
+        info = get_scene(scene)
+        scene_runs = resolve_runs(info, runs[recipe], {"linear": runs["sine-linear"]} if scene == "relu-sine" else {})
+        path = render_scene(RenderJob(info, prepare_runs(info, scene_runs), options), out).path
         print(f"render {scene:<12} {options.quality:>6} {options.fmt:<4} {time.perf_counter() - started:6.2f} s  {path.name}")
 
 

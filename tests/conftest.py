@@ -50,6 +50,12 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
     )
 
 
+def ahead_on_path(folder: Path) -> dict:
+    """An environment whose imports look in ``folder`` first (a stand-in package that refuses to import),
+    then where they looked before: the code under test stays this checkout's, not an installed copy."""
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))}
+
+
 @pytest.fixture
 def data_dir() -> Path:
     return DATA

@@ -33,11 +33,13 @@ def _no_training(recipe: str) -> Path:
 
 
 def scene_runs(scene_class: type, run_dir: Path, **further: Path):
-    """The runs of ``scene_class``, resolved and checked as ``nnexplain render --run DIR --with ROLE=DIR`` does."""
+    """The runs of ``scene_class``, resolved, checked and prepared as ``nnexplain render --run DIR --with ROLE=DIR``
+    does."""
     from nnexplain.app.catalog import scene_info_of
-    from nnexplain.app.runs import resolve_runs
+    from nnexplain.app.runs import prepare_runs, resolve_runs
 
-    return resolve_runs(scene_info_of(scene_class), Path(run_dir), further, default_run=_no_training)
+    info = scene_info_of(scene_class)
+    return prepare_runs(info, resolve_runs(info, Path(run_dir), further, default_run=_no_training))
 
 
 def render_for_test(scene_class: type, run_dir: Path, media_dir: Path, **further: Path):

@@ -10,6 +10,8 @@ from PIL import Image
 from conftest import DATA, run_cli
 from frames import HEIGHT, WIDTH, check_frame, render_last_frame
 
+from nnexplain.app.cache import default_run_dir
+
 # The control frame of each scene drawing those runs.
 CONTROL_OF_DEFAULT = {
     "neurons": "neurons-sigmoid_run",
@@ -82,7 +84,7 @@ def test_render_all_in_parallel(tmp_path):
 
     cache = tmp_path / "cache"
     for recipe, fixture in DEFAULT_RUNS.items():
-        shutil.copytree(DATA / fixture, cache / "runs" / f"{recipe}-v1")
+        shutil.copytree(DATA / fixture, cache / "runs" / default_run_dir(recipe).name)
     result = run_cli(
         "render", "all", "--jobs", "2", "--format", "png", "--resolution", f"{WIDTH}x{HEIGHT}", "--out", tmp_path / "out",
         env={"NNEXPLAIN_CACHE": str(cache)},

@@ -11,7 +11,7 @@ from conftest import DATA, run_cli, torch_model
 from test_cli import assert_user_error
 from nnexplain.app.catalog import SceneInfo
 from nnexplain.app.landscape import ensure_landscape, training_data
-from nnexplain.app.runs import resolve_runs
+from nnexplain.app.runs import prepare_runs, resolve_runs
 from nnexplain.errors import RunError
 from nnexplain.run import load_run
 from nnexplain.run.landscape import read_landscape, write_landscape
@@ -209,11 +209,14 @@ def test_a_run_still_training_or_on_unknown_data_is_refused(tmp_path):
     assert_user_error(run_cli("landscape", tmp_path / "run"), "trained on data set 'custom', which nnexplain cannot load again")
 
 
-def test_a_scene_that_reads_a_landscape_gets_it_stored_when_its_runs_are_resolved(tmp_path):
+def test_a_scene_that_reads_a_landscape_gets_it_stored_when_its_runs_are_prepared(tmp_path):
     shutil.copytree(DATA / "mnist-sigmoid", tmp_path / "run")
     info = SceneInfo("test", "x", "X", None, "", lambda manifest: None, needs_landscape=True)
     runs = resolve_runs(info, tmp_path / "run", default_run=lambda recipe: pytest.fail("trained"))
-    assert read_landscape(runs.main).info["grid"] == [41, 41]
+    assert "landscape" not in runs.main.manifest  # resolving only finds, loads and checks
+    prepared = prepare_runs(info, runs)
+    assert read_landscape(prepared.main).info["grid"] == [41, 41]
+    assert prepare_runs(info, prepared).main.manifest == prepared.main.manifest  # stored once, then read
     plain = SceneInfo("plain", "x", "X", None, "", lambda manifest: None)
     shutil.copytree(DATA / "mnist-sigmoid", tmp_path / "other")
-    assert "landscape" not in resolve_runs(plain, tmp_path / "other").main.manifest
+    assert "landscape" not in prepare_runs(plain, resolve_runs(plain, tmp_path / "other")).main.manifest

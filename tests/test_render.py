@@ -5,8 +5,10 @@ import av
 import pytest
 from PIL import Image
 
-from conftest import run_cli
+from conftest import ahead_on_path, run_cli
 from test_cli import assert_user_error
+
+from nnexplain.app.cache import default_run_dir
 
 TINY = ("--resolution", "160x90", "--fps", "5")
 
@@ -91,7 +93,8 @@ def test_slides_without_the_extra_say_how_to_install(sigmoid_run, tmp_path):
     blocker = tmp_path / "block" / "manim_slides"
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text("raise ImportError('not installed')")
-    result = run_cli("slides", "neurons", "--run", sigmoid_run, "--out", tmp_path / "deck", env={"PYTHONPATH": str(blocker.parent)})
+    deck = tmp_path / "deck"
+    result = run_cli("slides", "neurons", "--run", sigmoid_run, "--out", deck, env=ahead_on_path(blocker.parent))
     assert_user_error(result, "pip install 'nnexplain[slides]'")
 
 
@@ -100,7 +103,7 @@ def test_default_run_is_trained_once_then_reused(tmp_path):
     first = run_cli("render", "neurons", "--format", "png", *TINY, "--out", tmp_path, env={"NNEXPLAIN_CACHE": str(cache)})
     assert first.returncode == 0, first.stderr
     assert "training the default mnist run once" in first.stderr
-    manifest = cache / "runs" / "mnist-v1" / "manifest.json"
+    manifest = cache / "runs" / default_run_dir("mnist").name / "manifest.json"
     trained = manifest.stat().st_mtime_ns
     second = run_cli("render", "neurons", "--format", "png", *TINY, "--out", tmp_path, env={"NNEXPLAIN_CACHE": str(cache)})
     assert second.returncode == 0, second.stderr

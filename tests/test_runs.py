@@ -11,9 +11,10 @@ import pytest
 from PIL import Image
 
 from conftest import DATA, run_cli
-from frames import CONTROL, HEIGHT, WIDTH
+from frames import HEIGHT, WIDTH, check_frame
 from test_cli import assert_user_error
 
+from nnexplain.app.cache import default_run_dir
 from nnexplain.app.catalog import get_scene
 from nnexplain.app.runs import resolve_runs, runs_from_environment
 from nnexplain.errors import NnexplainError, RunError
@@ -65,7 +66,8 @@ def test_the_cli_takes_further_runs_with_with(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "training" not in result.stderr and not (tmp_path / "empty-cache").exists()
     frame = np.asarray(Image.open(result.stdout.strip().splitlines()[-1]).convert("RGB"))
-    np.testing.assert_array_equal(frame, np.load(CONTROL / "relu-sine.npz")["frame"])
+    # The control frame was drawn on another machine: numpy's and cairo's SIMD paths may round an edge differently.
+    check_frame("relu-sine", frame, False, tmp_path / "failures")
 
 
 @pytest.mark.parametrize(
@@ -119,7 +121,7 @@ def test_plain_manim_reads_the_runs_from_the_environment(tmp_path):
     env = {"NNEXPLAIN_RUN": str(DATA / "sine-relu"), "NNEXPLAIN_LINEAR_RUN": str(DATA / "sine-linear"),
            "NNEXPLAIN_CACHE": str(tmp_path / "empty-cache")}
     frame = _plain_manim(tmp_path, "relu_sine.py", "ReluSine", env)
-    np.testing.assert_array_equal(frame, np.load(CONTROL / "relu-sine.npz")["frame"])
+    check_frame("relu-sine", frame, False, tmp_path / "failures")  # drawn on another machine, as above
     assert not (tmp_path / "empty-cache").exists()  # nothing was trained
 
 
@@ -127,8 +129,6 @@ def test_plain_manim_reads_the_runs_from_the_environment(tmp_path):
 def test_plain_manim_draws_the_cached_default_runs_when_none_is_named(tmp_path):
     cache = tmp_path / "cache"
     for recipe in ("circles-3", "circles-2"):
-        shutil.copytree(DATA / recipe, cache / "runs" / f"{recipe}-v1")
+        shutil.copytree(DATA / recipe, cache / "runs" / default_run_dir(recipe).name)
     frame = _plain_manim(tmp_path, "lift.py", "Lift", {"NNEXPLAIN_CACHE": str(cache)})
-    control = np.load(CONTROL / "lift.npz")["frame"]
-    differing = np.abs(frame.astype(int) - control.astype(int)).max(axis=2) > 12
-    assert differing.mean() < 0.002
+    check_frame("lift", frame, False, tmp_path / "failures")

@@ -12,6 +12,7 @@ import pytest
 from conftest import DATA, run_cli
 from test_cli import assert_user_error
 
+from nnexplain.app.cache import default_run_dir
 from nnexplain.errors import RunError
 from nnexplain.run import load_run
 from nnexplain.run import staging as staging_module
@@ -87,8 +88,9 @@ def test_two_renders_share_one_training_of_the_default_run(tmp_path):
     for process in processes:
         assert process.wait(timeout=300) == 0, process.stderr.read()
     runs = cache / "runs"
-    assert sorted(p.name for p in runs.iterdir()) == [".square-relu-3-v1.lock", "square-relu-3-v1"]
-    assert load_run(runs / "square-relu-3-v1").manifest["status"] == "complete"
+    name = default_run_dir("square-relu-3").name
+    assert sorted(p.name for p in runs.iterdir()) == [f".{name}.lock", name]
+    assert load_run(runs / name).manifest["status"] == "complete"
 
 
 def _half_swapped(tmp_path, keep_staging: bool):

@@ -12,7 +12,7 @@ import pytest
 from manim import Circle, Create, FadeOut, Rotate
 
 from browser import CHROMIUM, Browser
-from conftest import DATA, run_cli
+from conftest import DATA, ahead_on_path, run_cli
 from test_cli import assert_user_error
 from test_speaker_notes import storyboard
 
@@ -234,6 +234,6 @@ def test_pptx_without_python_pptx_says_how_to_install(tmp_path):
     (blocker / "__init__.py").write_text("raise ImportError('not installed')")
     result = run_cli(
         "slides", "relu-square", "--run", DATA / "square-relu-3", "--format", "pptx", "--out", tmp_path / "deck",
-        env={"PYTHONPATH": str(blocker.parent)},
+        env=ahead_on_path(blocker.parent),
     )
     assert_user_error(result, "--format pptx needs python-pptx: pip install 'nnexplain[slides]'")

@@ -12,7 +12,7 @@ import av
 import numpy as np
 import pytest
 
-from conftest import DATA, run_cli
+from conftest import DATA, ahead_on_path, run_cli
 from frames import scene_runs
 from scene_state import first_difference, states_after_each_animation
 from test_cli import assert_user_error
@@ -20,7 +20,7 @@ from test_cli import assert_user_error
 from nnexplain.app import render as render_module
 from nnexplain.app.catalog import SCENES, get_scene
 from nnexplain.app.options import RenderOptions
-from nnexplain.app.render import render_scene
+from nnexplain.app.render import RenderJob, render_scene
 from nnexplain.app.render_cache import RenderCache
 from nnexplain.scenes import RunScene
 
@@ -102,9 +102,9 @@ def _assert_same_frames(one: Path, other: Path) -> None:
 @pytest.mark.parametrize("scene", ["relu-square", "lift"])  # every scene: the state test above
 def test_a_split_render_has_exactly_the_frames_of_one_process(tmp_path, scene):
     info, runs = get_scene(scene), _runs(scene)
-    whole = render_scene(info, runs, SMALL, tmp_path / "whole")
+    whole = render_scene(RenderJob(info, runs, SMALL), tmp_path / "whole")
     notes = []
-    parts = render_scene(info, runs, SMALL, tmp_path / "split", jobs=2, note=notes.append)
+    parts = render_scene(RenderJob(info, runs, SMALL, jobs=2), tmp_path / "split", note=notes.append)
     assert notes == []  # it really was split
     _assert_same_frames(whole.path, parts.path)
 
@@ -116,8 +116,8 @@ def test_sections_gif_and_transparent_webm_survive_the_split(tmp_path):
         RenderOptions(resolution=(256, 144), fps=3, fmt="webm", transparent=True),
         RenderOptions(resolution=(256, 144), fps=3, fmt="gif"),
     ):
-        whole = render_scene(info, runs, options, tmp_path / f"whole-{options.fmt}")
-        parts = render_scene(info, runs, options, tmp_path / f"split-{options.fmt}", jobs=3)
+        whole = render_scene(RenderJob(info, runs, options), tmp_path / f"whole-{options.fmt}")
+        parts = render_scene(RenderJob(info, runs, options, jobs=3), tmp_path / f"split-{options.fmt}")
         _assert_same_frames(whole.path, parts.path)
         assert [p.name for p in parts.sections] == [p.name for p in whole.sections]
         assert len(whole.sections) > 3 if options.sections else whole.sections == []
@@ -148,7 +148,8 @@ def test_a_scene_that_is_not_the_same_in_every_process_is_not_split(tmp_path):
     runs = scene_runs(Fickle, DATA / "square-relu-3")
     notes = []
     for attempt in range(3):  # the parts run in fresh processes: their pids rarely all agree with ours
-        result = render_scene(info, runs, SMALL, tmp_path / f"out{attempt}", jobs=3, note=notes.append, scene_class=Fickle)
+        job = RenderJob(info, runs, SMALL, jobs=3, scene_class=Fickle)
+        result = render_scene(job, tmp_path / f"out{attempt}", note=notes.append)
         assert result.path.is_file()
         if notes:
             break
@@ -158,14 +159,15 @@ def test_a_scene_that_is_not_the_same_in_every_process_is_not_split(tmp_path):
 def test_a_rerender_with_nothing_changed_draws_nothing(tmp_path, monkeypatch):
     info, runs = get_scene("relu-square"), _runs("relu-square")
     cache = RenderCache(tmp_path / "cache")
-    first = render_scene(info, runs, SMALL, tmp_path / "first", jobs=2, cache=cache)
+    first = render_scene(RenderJob(info, runs, SMALL, jobs=2), tmp_path / "first", cache=cache)
     drawn = []
     real = render_module.render_parts
-    monkeypatch.setattr(render_module, "render_parts", lambda *a, **k: drawn.extend(a[4]) or real(*a, **k))
+    monkeypatch.setattr(render_module, "render_parts", lambda *a, **k: drawn.extend(a[2]) or real(*a, **k))
     monkeypatch.setattr(render_module, "record_whole", lambda *a, **k: pytest.fail("rendered the whole scene again"))
-    again = render_scene(info, runs, SMALL, tmp_path / "again", jobs=2, cache=cache)
+    again = render_scene(RenderJob(info, runs, SMALL, jobs=2), tmp_path / "again", cache=cache)
     assert first.path.read_bytes() == again.path.read_bytes()
-    single = render_scene(info, runs, SMALL, tmp_path / "single", cache=cache)  # the parts chain, whatever the split
+    # The parts chain, whatever the split:
+    single = render_scene(RenderJob(info, runs, SMALL), tmp_path / "single", cache=cache)
     assert single.path.read_bytes() == first.path.read_bytes() and drawn == []
 
 
@@ -173,15 +175,15 @@ def test_other_options_or_runs_draw_again(tmp_path):
     cache = RenderCache(tmp_path / "cache")
     info = get_scene("relu-square")
     runs = scene_runs(info.load_class(), DATA / "square-relu-3")
-    render_scene(info, runs, SMALL, tmp_path / "a", cache=cache)
-    render_scene(info, runs, RenderOptions(resolution=(160, 90), fps=6), tmp_path / "b", cache=cache)
+    render_scene(RenderJob(info, runs, SMALL), tmp_path / "a", cache=cache)
+    render_scene(RenderJob(info, runs, RenderOptions(resolution=(160, 90), fps=6)), tmp_path / "b", cache=cache)
     assert len(list((tmp_path / "cache").iterdir())) == 2  # one scene key each
 
 
 def test_a_corrupt_cached_part_is_drawn_again_never_joined(tmp_path):
     info, runs = get_scene("relu-square"), _runs("relu-square")
     cache = RenderCache(tmp_path / "cache")
-    first = render_scene(info, runs, SMALL, tmp_path / "first", jobs=2, cache=cache)
+    first = render_scene(RenderJob(info, runs, SMALL, jobs=2), tmp_path / "first", cache=cache)
     victim = sorted((tmp_path / "cache").rglob("parts/*/*.mp4"))[3]
     corrupted = victim.read_bytes()[:-100] + bytes(100)  # same size, other bytes
     victim.write_bytes(corrupted)
@@ -190,8 +192,8 @@ def test_a_corrupt_cached_part_is_drawn_again_never_joined(tmp_path):
     drawn = []
     real = render_module.render_parts
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(render_module, "render_parts", lambda *a, **k: drawn.extend(a[4]) or real(*a, **k))
-        again = render_scene(info, runs, SMALL, tmp_path / "again", jobs=2, cache=cache)
+        patch.setattr(render_module, "render_parts", lambda *a, **k: drawn.extend(a[2]) or real(*a, **k))
+        again = render_scene(RenderJob(info, runs, SMALL, jobs=2), tmp_path / "again", cache=cache)
     _assert_same_frames(first.path, again.path)
     assert len(drawn) == 1  # only the part with the bad file
     assert victim.read_bytes() != corrupted  # drawn again and filed anew
@@ -201,7 +203,7 @@ def test_the_cache_keeps_under_its_cap_by_dropping_the_oldest(tmp_path):
     cache = RenderCache(tmp_path / "cache", cap_mb=0)
     info = get_scene("relu-square")
     runs = scene_runs(info.load_class(), DATA / "square-relu-3")
-    render_scene(info, runs, SMALL, tmp_path / "a", cache=cache)
+    render_scene(RenderJob(info, runs, SMALL), tmp_path / "a", cache=cache)
     assert list((tmp_path / "cache").rglob("part.json")) == []  # nothing fits in 0 MB
 
 
@@ -220,7 +222,7 @@ def test_ray_without_the_extra_says_how_to_install(tmp_path):
     (blocker / "__init__.py").write_text("raise ImportError('not installed')")
     result = run_cli(
         "render", "relu-square", "--run", DATA / "square-relu-3", "--backend", "ray", "--out", tmp_path / "out",
-        env={"PYTHONPATH": str(blocker.parent)},
+        env=ahead_on_path(blocker.parent),
     )
     assert_user_error(result, "--backend ray needs the optional extra: pip install 'nnexplain[ray]'")
 
@@ -236,6 +238,6 @@ def ray_cluster():
 def test_a_real_local_ray_cluster_renders_the_same_video(tmp_path, ray_cluster):
     assert ray_cluster.cluster_resources()["CPU"] == 2
     info, runs = get_scene("relu-square"), _runs("relu-square")
-    local = render_scene(info, runs, SMALL, tmp_path / "local")
-    on_ray = render_scene(info, runs, SMALL, tmp_path / "ray", jobs=2, backend="ray")
+    local = render_scene(RenderJob(info, runs, SMALL), tmp_path / "local")
+    on_ray = render_scene(RenderJob(info, runs, SMALL, jobs=2, backend="ray"), tmp_path / "ray")
     _assert_same_frames(local.path, on_ray.path)

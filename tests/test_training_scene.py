@@ -48,7 +48,8 @@ def test_the_raster_is_square_row_zero_on_top():
     raster = PlaneRaster.around((0, 4, -1, 1), 5)
     points = raster.points.reshape(5, 5, 2)
     assert raster.bounds == (0, 4, -2, 2)
-    np.testing.assert_allclose(points[0, 0], [0, 2]) and np.testing.assert_allclose(points[-1, -1], [4, -2])
+    np.testing.assert_allclose(points[0, 0], [0, 2])
+    np.testing.assert_allclose(points[-1, -1], [4, -2])
     np.testing.assert_allclose(raster.to_unit(np.array([[0.0, -2.0], [4.0, 2.0]])), [[0, 0], [1, 1]])
 
 

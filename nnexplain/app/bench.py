@@ -22,12 +22,14 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from nnexplain.app.catalog import SCENES, get_scene
+from nnexplain.app.job import RenderJob
 from nnexplain.app.options import RenderOptions
-from nnexplain.app.runs import DefaultRun, resolve_runs
+from nnexplain.app.runs import DefaultRun, prepare_runs, resolve_runs
 from nnexplain.app.split import Plan, plan_scene, render_part
 
 __all__ = ["run_bench"]
@@ -158,12 +160,19 @@ def _clocked(scene_class: type, first: int, clock: dict) -> type:
     return Clocked
 
 
-def _slice_seconds(info, runs, options: RenderOptions, span: tuple[int, int], plan: Plan, media: Path, out: Path) -> tuple[float, float]:
+def _scene_job(name: str, options: RenderOptions, default_run: DefaultRun) -> RenderJob:
+    """Scene ``name`` drawing its default runs, prepared as a render prepares them."""
+    info = get_scene(name)
+    return RenderJob(info, prepare_runs(info, resolve_runs(info, default_run=default_run)), options)
+
+
+def _slice_seconds(job: RenderJob, span: tuple[int, int], plan: Plan, media: Path, out: Path) -> tuple[float, float]:
     """Seconds to render ``span``: drawing it (from its first animation until its files are written), and all
     told (with the process's set-up: building the scene and skipping the animations before the slice)."""
     clock: dict = {}
+    clocked = replace(job, scene_class=_clocked(job.load_class(), span[0], clock))
     started = time.perf_counter()
-    render_part(info, runs, options, span, plan, media, out, scene_class=_clocked(info.load_class(), span[0], clock))
+    render_part(clocked, plan, span, media, out)
     ended = time.perf_counter()
     return ended - clock["first_drawn"], ended - started
 
@@ -174,15 +183,15 @@ def scene_figures(scenes: list[str], repeats: int, slice_seconds: dict[str, floa
     figures, floors = {}, {}
     with _scratch() as folder:
         for name in scenes:
-            info = get_scene(name)
-            runs = resolve_runs(info, default_run=default_run)
-            plan = plan_scene(info, runs, QUALITY["low"], folder / "plan")  # the story does not depend on quality
+            low = _scene_job(name, QUALITY["low"], default_run)
+            plan = plan_scene(low, folder / "plan")  # the story does not depend on quality
             figures[name] = {}
             for quality, options in QUALITY.items():
+                job = replace(low, options=options)
                 span = _middle_slice(plan, slice_seconds[quality])
                 length = sum(plan.durations[span[0] : span[1]])
                 drawing, told = zip(*(
-                    _slice_seconds(info, runs, options, span, plan, folder / f"m{name}{quality}{r}", folder / f"p{name}{quality}{r}")
+                    _slice_seconds(job, span, plan, folder / f"m{name}{quality}{r}", folder / f"p{name}{quality}{r}")
                     for r in range(repeats)
                 ))
                 figures[name][quality] = {
@@ -204,21 +213,19 @@ def jobs_figure(repeats: int, jobs: int, seconds: float, default_run: DefaultRun
     from nnexplain.app.render import render_parts
     from nnexplain.app.split import cut
 
-    info = get_scene("neurons")
-    runs = resolve_runs(info, default_run=default_run)
-    options = QUALITY["high"]
+    job = _scene_job("neurons", QUALITY["high"], default_run)
     single, split = [], []
     with _scratch() as folder:
-        plan = plan_scene(info, runs, options, folder / "plan")
+        plan = plan_scene(job, folder / "plan")
         span = _middle_slice(plan, seconds)
         length = sum(plan.durations[span[0] : span[1]])
         for r in range(repeats):
-            single.append(_timed(lambda: render_part(info, runs, options, span, plan, folder / f"s{r}", folder / f"sp{r}")) / length)
+            single.append(_timed(lambda: render_part(job, plan, span, folder / f"s{r}", folder / f"sp{r}")) / length)
         # The slice may hold one beat: cut it between any two of its animations.
         sub = Plan(plan.durations[span[0] : span[1]], tuple((f"animation {i}", 1) for i in range(*span)))
         spans = [(span[0] + a, span[0] + b) for a, b in cut(sub, jobs)]
         for r in range(repeats):
-            split.append(_timed(lambda: render_parts(info, runs, options, plan, spans, folder / f"j{r}")) / length)
+            split.append(_timed(lambda: render_parts(job, plan, spans, folder / f"j{r}")) / length)
     return {"scene": "neurons", "quality": "high", "jobs": jobs, "video_seconds": round(length, 2),
             "one_process": _figure(single), "split": _figure(split)}
 
@@ -227,7 +234,7 @@ def cache_figure(repeats: int, default_run: DefaultRun) -> dict:
     """relu-square at 480p15 as a user runs it, `nnexplain render` in a fresh process: the first render,
     and re-renders with nothing changed (the cache's hits, process start-up included)."""
     info = get_scene("relu-square")
-    runs = resolve_runs(info, default_run=default_run)
+    runs = resolve_runs(info, default_run=default_run)  # the command prepares them itself
     with _scratch() as folder:
         environment = {**os.environ, "NNEXPLAIN_CACHE": str(folder / "cache")}
 

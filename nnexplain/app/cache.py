@@ -3,12 +3,17 @@
 ``nnexplain render SCENE`` with no ``--run`` and plain ``manim scenes/x.py X``
 both draw the scene's default recipe from here. The cache lives in
 ``$NNEXPLAIN_CACHE``, else ``$XDG_CACHE_HOME/nnexplain``, else ``~/.cache/nnexplain``.
-A run is trained beside its place and renamed in (:class:`~nnexplain.run.staging.StagedDirectory`),
-so an interrupted training never leaves a half run where a complete one is expected.
+A default run is filed under its recipe's name and a hash of everything it was trained
+with (the recipe's whole config and the run format version), so a recipe whose settings
+change trains a new default run instead of drawing the old one. A run is trained beside
+its place and renamed in (:class:`~nnexplain.run.staging.StagedDirectory`), so an
+interrupted training never leaves a half run where a complete one is expected.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Callable
@@ -16,8 +21,9 @@ from typing import Callable
 from nnexplain.errors import RunError
 from nnexplain.run import FORMAT_VERSION, load_run
 from nnexplain.run.staging import StagedDirectory
+from nnexplain.train.recipes import TrainConfig, get_recipe
 
-__all__ = ["cache_dir", "default_run_dir", "ensure_default_run", "is_complete"]
+__all__ = ["cache_dir", "config_hash", "default_run_dir", "ensure_default_run", "is_complete"]
 
 
 def cache_dir() -> Path:
@@ -27,8 +33,16 @@ def cache_dir() -> Path:
     return Path(base) / "nnexplain"
 
 
-def default_run_dir(recipe: str) -> Path:
-    return cache_dir() / "runs" / f"{recipe}-v{FORMAT_VERSION}"
+def config_hash(config: TrainConfig) -> str:
+    """A short SHA-256 of ``config`` as canonical JSON, with the run format version it is written in."""
+    facts = {"format": FORMAT_VERSION, "config": config.to_dict()}
+    canonical = json.dumps(facts, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def default_run_dir(recipe: str, config: TrainConfig | None = None) -> Path:
+    """Where the default run of ``recipe`` trained with ``config`` (the recipe's own, as it reads today) is cached."""
+    return cache_dir() / "runs" / f"{recipe}-v{FORMAT_VERSION}-{config_hash(config or get_recipe(recipe).config)}"
 
 
 def is_complete(run_dir: Path) -> bool:
@@ -40,13 +54,12 @@ def is_complete(run_dir: Path) -> bool:
 
 def ensure_default_run(recipe: str, on_epoch: Callable | None = None) -> Path:
     """The cached default run of ``recipe``, training it first if it is missing or unfinished."""
-    target = default_run_dir(recipe)
+    config = get_recipe(recipe).config
+    target = default_run_dir(recipe, config)
     if is_complete(target):
         return target
     from nnexplain.train.loop import train
-    from nnexplain.train.recipes import get_recipe
 
-    config = get_recipe(recipe).config
     with StagedDirectory(target, replace=True, wait=True) as staging:  # a second process waits for the first
         if is_complete(target):  # it was trained while we waited: keep it
             staging.discard()

@@ -50,22 +50,23 @@ def render(scene, run_dir, further, quality, fmt, fps, resolution, transparent, 
         for path in render_all(options, out, jobs or default_jobs(options), default_run, cache, backend, address):
             click.echo(str(path))
         return
-    from nnexplain.app.render import render_scene
+    from nnexplain.app.render import RenderJob, render_scene
 
     info, runs = _scene_and_runs(scene, run_dir, further)
-    note = lambda text: click.echo(f"nnexplain: {text}", err=True)  # noqa: E731
-    result = render_scene(info, runs, options, out, jobs=jobs or default_jobs(options), cache=cache, backend=backend, address=address, note=note)
+    job = RenderJob(info, runs, options, jobs=jobs or default_jobs(options), backend=backend, address=address)
+    result = render_scene(job, out, cache, note=lambda text: click.echo(f"nnexplain: {text}", err=True))
     for clip in result.sections:
         click.echo(str(clip))
     click.echo(str(result.path))
 
 
 def _scene_and_runs(scene: str, run_dir: Path | None, further: dict[str, Path]):
+    """The scene and its runs, found, checked and prepared for drawing (its landscape computed if it reads one)."""
     from nnexplain.app.catalog import get_scene
-    from nnexplain.app.runs import resolve_runs
+    from nnexplain.app.runs import prepare_runs, resolve_runs
 
     info = get_scene(scene)
-    return info, resolve_runs(info, run_dir, further, default_run=default_run)
+    return info, prepare_runs(info, resolve_runs(info, run_dir, further, default_run=default_run))
 
 
 @click.command()
@@ -110,14 +111,16 @@ def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, 
     import os
 
     from nnexplain.app.catalog import get_scene
-    from nnexplain.app.runs import resolve_runs
+    from nnexplain.app.runs import prepare_runs, resolve_runs
     from nnexplain.app.slides import DeckPart, assign_runs, check_deck_format, require_slides, write_deck
 
     require_slides(fmt)
     check_deck_format(fmt, one_file)
     infos = [get_scene(scene) for scene in scenes]
     given = assign_runs(list(scenes), run_values, with_values)
-    parts = [DeckPart(info, resolve_runs(info, *given[info.name], default_run=default_run)) for info in infos]
+    # Every scene's runs are checked before any is prepared (a landscape takes seconds).
+    resolved = [(info, resolve_runs(info, *given[info.name], default_run=default_run)) for info in infos]
+    parts = [DeckPart(info, prepare_runs(info, runs)) for info, runs in resolved]
     jobs = jobs or min(os.cpu_count() or 1, len(parts))
     from nnexplain.app.options import RenderOptions
 

@@ -1,7 +1,7 @@
 """The application computes a run's loss landscape once and stores it in the run; scenes only read it.
 
 ``nnexplain landscape RUN`` calls :func:`ensure_landscape`, and so does
-:func:`nnexplain.app.runs.resolve_runs` for a scene whose catalog entry says
+:func:`nnexplain.app.runs.prepare_runs` for a scene whose catalog entry says
 ``needs_landscape`` (``descent``), before the scene is built. The run's training
 data is loaded as training loaded it (its recipe's data set, options and data
 directory), so the landscape is the training loss.

@@ -15,11 +15,10 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from nnexplain.app.catalog import SceneInfo
-from nnexplain.app.options import RenderOptions
+from nnexplain.app.job import RenderJob
 from nnexplain.app.split import Part, Plan, render_part
 from nnexplain.errors import NnexplainError
-from nnexplain.run import load_run
+from nnexplain.run import Run, load_run
 from nnexplain.scenes.base.runs import SceneRuns
 
 __all__ = ["require_ray", "render_parts_on_ray", "pack_directory", "unpack_directory"]
@@ -47,35 +46,34 @@ def unpack_directory(data: bytes, into: Path) -> Path:
     return into / "run"
 
 
-def _render_range(info: SceneInfo, roles: list[str], options: RenderOptions, plan: Plan, span: tuple[int, int], scene_class, *packed: bytes):
-    """On a worker: unpack the runs (``packed``, one per role), render the range, return its files' names and bytes."""
+def _travelling(runs: SceneRuns) -> SceneRuns:
+    """The runs as they travel: their manifests only (the files travel packed), nothing read from them yet."""
+    further = {role: Run(run.path, run.manifest) for role, run in runs.further.items()}
+    return SceneRuns(Run(runs.main.path, runs.main.manifest), further)
+
+
+def _render_range(job: RenderJob, plan: Plan, span: tuple[int, int], *packed: bytes):
+    """On a worker: unpack the runs (``packed``: the main run's, then the further runs' in the job's order),
+    render the range, return its files' names and bytes."""
     with tempfile.TemporaryDirectory(prefix="nnexplain-ray-") as scratch:
         scratch = Path(scratch)
-        paths = {role: unpack_directory(data, scratch / role) for role, data in zip(roles, packed)}
+        roles = ["main", *job.runs.further]
+        paths = {role: unpack_directory(data, scratch / role) for role, data in zip(roles, packed, strict=True)}
         runs = SceneRuns(load_run(paths.pop("main")), {role: load_run(path) for role, path in paths.items()})
-        part = render_part(info, runs, options, span, plan, scratch / "media", scratch / "part", scene_class)
+        part = render_part(job.with_runs(runs), plan, span, scratch / "media", scratch / "part")
         return [(file.name, file.read_bytes()) for file in part.files]
 
 
-def render_parts_on_ray(
-    info: SceneInfo,
-    runs: SceneRuns,
-    options: RenderOptions,
-    plan: Plan,
-    spans: list[tuple[int, int]],
-    out: Path,
-    scene_class: type | None = None,
-    address: str | None = None,
-) -> list[Part]:
+def render_parts_on_ray(job: RenderJob, plan: Plan, spans: list[tuple[int, int]], out: Path) -> list[Part]:
     ray = require_ray()
     if not ray.is_initialized():
-        ray.init(address=address, log_to_driver=False, include_dashboard=False, configure_logging=False)
-    packed = {"main": pack_directory(runs.main.path), **{role: pack_directory(run.path) for role, run in runs.further.items()}}
-    roles = list(packed)
-    shared = [ray.put(packed[role]) for role in roles]  # once into the object store, read by every task
+        ray.init(address=job.address, log_to_driver=False, include_dashboard=False, configure_logging=False)
+    runs = [job.runs.main, *job.runs.further.values()]
+    shared = [ray.put(pack_directory(run.path)) for run in runs]  # once into the object store, read by every task
     task = ray.remote(num_cpus=1)(_render_range)
+    travelling = job.with_runs(_travelling(job.runs))
     # Refs passed as top-level arguments are resolved into bytes on the worker.
-    refs = [task.remote(info, roles, options, plan, span, scene_class, *shared) for span in spans]
+    refs = [task.remote(travelling, plan, span, *shared) for span in spans]
     parts = []
     for span, files in zip(spans, ray.get(refs)):
         folder = out / f"part-{span[0]}"

@@ -2,7 +2,8 @@
 
 manim builds a scene with no arguments, so :func:`render_scene` constructs it,
 hands it the runs it draws (:meth:`~nnexplain.scenes.base.run_scene.RunSceneMixin.bind`,
-resolved beforehand by :mod:`nnexplain.app.runs`), then renders. manim writes into a
+resolved and prepared beforehand by :mod:`nnexplain.app.runs`), then renders. What to
+render is one :class:`~nnexplain.app.job.RenderJob`. manim writes into a
 private temporary media directory; each finished file is then renamed into the
 output directory under its final name, so concurrent renders never collide and a
 failed render leaves earlier files in place.
@@ -18,14 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from nnexplain.app.catalog import SceneInfo
+from nnexplain.app.job import RenderJob
 from nnexplain.app.options import RenderOptions
 from nnexplain.app.render_cache import RenderCache, scene_key
 from nnexplain.app.ray_backend import render_parts_on_ray
 from nnexplain.app.split import NotDeterministic, Part, Plan, cut, join_parts, plan_scene, record_whole, render_part
-from nnexplain.scenes.base.runs import SceneRuns
 
-__all__ = ["RenderResult", "render_scene", "render_parts", "default_jobs"]
+__all__ = ["RenderJob", "RenderResult", "render_scene", "render_parts", "default_jobs"]
 
 # Splitting costs a process start, a planning pass and a joining pass (seconds);
 # below this many pixels a second it does not pay (benchmarks/render.py, nnexplain bench).
@@ -51,41 +51,40 @@ def _move_into(source: Path, target: Path) -> None:
 
 
 def render_scene(
-    info: SceneInfo,
-    runs: SceneRuns,
-    options: RenderOptions,
+    job: RenderJob,
     out_dir: str | Path,
-    scene_class: type | None = None,
-    jobs: int = 1,
     cache: RenderCache | None = None,
-    backend: str = "local",
-    address: str | None = None,
     note: Callable[[str], None] = lambda text: None,
 ) -> RenderResult:
-    """Render scene ``info`` drawing ``runs`` into ``out_dir``; returns the written files.
+    """Render ``job`` into ``out_dir``; returns the written files.
 
-    ``jobs`` > 1 renders ranges of the scene's animations in that many processes
-    (:mod:`nnexplain.app.split`; ``backend="ray"`` on a Ray cluster) and joins them;
-    ``cache`` reuses parts rendered before (:mod:`nnexplain.app.render_cache`).
+    ``job.jobs`` > 1 renders ranges of the scene's animations in that many processes
+    (:mod:`nnexplain.app.split`; ``job.backend == "ray"`` on a Ray cluster) and joins them;
+    ``cache`` reuses parts rendered before (:mod:`nnexplain.app.render_cache`); ``note``
+    is told when a render could not be split.
     """
+    options, name = job.options, job.info.name
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / options.file_name(info.name)
-    key = scene_key(info, runs, options, scene_class) if cache and options.fmt != "png" else None
-    cached = cache.final(key) if key else None
+    target = out_dir / options.file_name(name)
+    if options.fmt == "png":  # one frame: nothing to split or reuse
+        cache = None
+    key = scene_key(job) if cache else None
+    cached = cache.final(key) if cache else None
     if cached:  # nothing changed since this was rendered
         video, clips = cached
         _copy_into(video, target)
-        sections = _copy_sections(clips, out_dir / f"{options.stem(info.name)}-sections") if options.sections else []
+        sections = _copy_sections(clips, out_dir / f"{options.stem(name)}-sections") if options.sections else []
         return RenderResult(target, sections)
     with tempfile.TemporaryDirectory(prefix="nnexplain-render-") as scratch:
-        scene = _draw(info, runs, options, Path(scratch), scene_class, jobs, cache, backend, address, note, key)
+        scene = _draw(job, Path(scratch), cache, key, note)
         writer = scene.renderer.file_writer
         produced = Path(writer.image_file_path if writer.output_spec.is_still else writer.movie_file_path)
         section_dir = writer.sections_output_dir if options.sections else None
-        sections = _collect_sections(section_dir, out_dir / f"{options.stem(info.name)}-sections", options.fmt) if section_dir else []
+        clips = out_dir / f"{options.stem(name)}-sections"
+        sections = _collect_sections(section_dir, clips, options.fmt) if section_dir else []
         _move_into(produced, target)
-    if key:
+    if cache:
         cache.store_final(key, target, sections)
     return RenderResult(target, sections)
 
@@ -106,52 +105,53 @@ def _copy_sections(clips: list[Path], destination: Path) -> list[Path]:
     return [destination / clip.name for clip in clips]
 
 
-def _draw(info, runs, options, scratch: Path, scene_class, jobs, cache, backend, address, note, key):
-    """Render the scene in ``scratch``; returns the finished scene (its writer knows the files)."""
-    if options.fmt == "png":  # one frame: nothing to split or reuse
-        return _whole(info, runs, options, scratch / "whole", scene_class)
+def _draw(job: RenderJob, scratch: Path, cache: RenderCache | None, key: str | None, note: Callable[[str], None]):
+    """Render the scene in ``scratch``; returns the finished scene (its writer knows the files).
+
+    ``cache`` and ``key`` come together: both or neither (a png, or ``--no-cache``)."""
     plan = cache.plan(key) if cache else None
-    if plan is not None or jobs > 1:
+    if job.options.fmt != "png" and (plan is not None or job.jobs > 1):
         try:
-            return _in_parts(info, runs, options, scratch, scene_class, jobs, cache, key, plan, backend, address)
+            return _in_parts(job, scratch, cache, key, plan)
         except NotDeterministic as problem:
             note(f"rendered in one process, not split: {problem}")
+    media = scratch / "whole-again" if plan else scratch / "whole"
+    if cache is None:
+        return _whole(job, media)
     recorded: dict = {}
-    scene = _whole(info, runs, options, scratch / "whole-again" if plan else scratch / "whole", scene_class, recorded if cache else None)
-    if cache and "plan" in recorded:
+    scene = record_whole(job, media, recorded)  # and its plan and files, as one part
+    if "plan" in recorded:
         cache.store_plan(key, recorded["plan"])
         cache.store_part(key, recorded["part"])
     return scene
 
 
-def _whole(info, runs, options, media: Path, scene_class, record: dict | None = None):
-    """The scene in one process; with ``record``, also its plan and its files as one part, for the cache."""
-    if record is None:
-        from manim import tempconfig
+def _whole(job: RenderJob, media: Path):
+    """The scene in one process."""
+    from manim import tempconfig
 
-        with tempconfig(options.manim_config(media)):
-            scene = (scene_class or info.load_class())()
-            scene.bind(runs)
-            scene.render()
-            return scene
-    return record_whole(info, runs, options, media, record, scene_class)
+    with tempconfig(job.options.manim_config(media)):
+        scene = job.load_class()()
+        scene.bind(job.runs)
+        scene.render()
+        return scene
 
 
-def _in_parts(info, runs, options, scratch: Path, scene_class, jobs, cache, key, plan, backend, address):
+def _in_parts(job: RenderJob, scratch: Path, cache: RenderCache | None, key: str | None, plan: Plan | None):
     if plan is None:
-        plan = plan_scene(info, runs, options, scratch / "plan", scene_class)
+        plan = plan_scene(job, scratch / "plan")
         if cache:
             cache.store_plan(key, plan)
     done = cache.parts(key) if cache else {}
     chain = RenderCache.chain(done, plan.count)
     if chain is None:
-        spans = cut(plan, max(jobs, 1))
+        spans = cut(plan, job.jobs)
         missing = [span for span in spans if span not in done]
-        fresh = render_parts(info, runs, options, plan, missing, scratch / "parts", scene_class, backend, address)
+        fresh = render_parts(job, plan, missing, scratch / "parts")
         if cache:
             fresh = [cache.store_part(key, part) for part in fresh]
         chain = sorted([done[span] for span in spans if span in done] + fresh, key=lambda part: part.start)
-    return join_parts(info, runs, options, plan, chain, scratch / "join", scene_class)
+    return join_parts(job, plan, chain, scratch / "join")
 
 
 def _collect_sections(section_dir: Path, destination: Path, fmt: str) -> list[Path]:
@@ -174,32 +174,19 @@ def _has_frames(section: dict) -> bool:
     return float(section.get("duration", "0") or 0) > 0
 
 
-def render_parts(
-    info: SceneInfo,
-    runs: SceneRuns,
-    options: RenderOptions,
-    plan: Plan,
-    spans: list[tuple[int, int]],
-    out: Path,
-    scene_class: type | None = None,
-    backend: str = "local",
-    address: str | None = None,
-) -> list[Part]:
+def render_parts(job: RenderJob, plan: Plan, spans: list[tuple[int, int]], out: Path) -> list[Part]:
     """Render ``spans`` of the scene, each in its own process (or Ray task); one span renders here."""
     if not spans:
         return []
-    if backend == "ray":
-        return render_parts_on_ray(info, runs, options, plan, spans, out, scene_class, address)
+    if job.backend == "ray":
+        return render_parts_on_ray(job, plan, spans, out)
     folders = [(out / f"media-{start}", out / f"part-{start}") for start, _ in spans]
     if len(spans) == 1:
-        return [render_part(info, runs, options, spans[0], plan, *folders[0], scene_class)]
+        return [render_part(job, plan, spans[0], *folders[0])]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # A fresh interpreter per worker: manim's config is global to a process.
     with ProcessPoolExecutor(max_workers=len(spans), mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [
-            pool.submit(render_part, info, runs, options, span, plan, media, part, scene_class)
-            for span, (media, part) in zip(spans, folders)
-        ]
+        futures = [pool.submit(render_part, job, plan, span, *where) for span, where in zip(spans, folders)]
         return [future.result() for future in futures]

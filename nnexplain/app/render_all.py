@@ -1,7 +1,8 @@
 """``nnexplain render all``: every scene, in parallel processes.
 
-Every scene's runs are resolved first, in this process and one after another, so
-default runs are trained once and no two processes train the same recipe. Each
+Every scene's runs are resolved and prepared first, in this process and one after
+another, so default runs are trained (and landscapes computed) once, never by two
+processes at a time. Each
 scene then renders through :func:`~nnexplain.app.render.render_scene`, in a pool of
 worker processes (manim's config is global to a process), into its own temporary
 media directory; its file is renamed into place under a name no other scene uses,
@@ -14,18 +15,14 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from nnexplain.app.catalog import SCENES, get_scene
+from nnexplain.app.catalog import SCENES
+from nnexplain.app.job import RenderJob
 from nnexplain.app.options import RenderOptions
-from nnexplain.app.render import RenderResult, render_scene
+from nnexplain.app.render import render_scene
 from nnexplain.app.render_cache import RenderCache
-from nnexplain.app.runs import DefaultRun, resolve_runs
-from nnexplain.scenes.base.runs import SceneRuns
+from nnexplain.app.runs import DefaultRun, prepare_runs, resolve_runs
 
 __all__ = ["render_all"]
-
-
-def _render_one(name: str, runs: SceneRuns, options: RenderOptions, out: Path, cache: RenderCache | None = None) -> RenderResult:
-    return render_scene(get_scene(name), runs, options, out, cache=cache)
 
 
 def render_all(
@@ -42,14 +39,16 @@ def render_all(
     Locally, ``jobs`` scenes render at once, one process each. On Ray, the scenes render
     one after another, each cut into ranges that the cluster renders at once.
     """
-    runs = {name: resolve_runs(info, default_run=default_run) for name, info in SCENES.items()}
+    resolved = {name: resolve_runs(info, default_run=default_run) for name, info in SCENES.items()}  # all checked first
+    runs = {name: prepare_runs(SCENES[name], scene_runs) for name, scene_runs in resolved.items()}
     if backend == "ray":
-        return [render_scene(SCENES[name], scene_runs, options, out, jobs=max(jobs, 2), cache=cache, backend="ray", address=address).path
-                for name, scene_runs in runs.items()]
+        spread = {"jobs": max(jobs, 2), "backend": "ray", "address": address}
+        return [render_scene(RenderJob(SCENES[name], runs[name], options, **spread), out, cache).path for name in runs]
+    scene_jobs = [RenderJob(SCENES[name], runs[name], options) for name in runs]  # each scene in one process
     if jobs == 1:
-        return [_render_one(name, scene_runs, options, out, cache).path for name, scene_runs in runs.items()]
+        return [render_scene(job, out, cache).path for job in scene_jobs]
     # A fresh interpreter per worker: no manim state is inherited from this process.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(_render_one, name, scene_runs, options, out, cache) for name, scene_runs in runs.items()]
+        futures = [pool.submit(render_scene, job, out, cache) for job in scene_jobs]
         return [future.result().path for future in futures]

@@ -7,8 +7,11 @@ everything that decides the pixels:
 - nnexplain's source code, and the source file of the scene's class when it is your own;
 - the scene and its class (subclass attributes such as ``step_seconds`` live in that source);
 - every run it draws, main and further, hashed by content (file names and bytes), not path;
-- the render options that reach manim (size, rate, format, codec, transparency);
-- the versions of manim and PyAV.
+- the render options that reach manim (size, rate, format, codec, transparency, sections);
+- the settings outside nnexplain's options that change what is drawn (:func:`drawing_environment`):
+  ``$NNEXPLAIN_TEX`` with the LaTeX it finds, and the manim.cfg files manim reads (yours
+  and the current folder's), which can set colours, fonts or sizes;
+- the versions of the libraries that draw: manim, PyAV, ManimPango, pycairo and typst.
 
 Under the key sit the scene's plan (its animations and beats), one folder per
 range, whose ``part.json`` (written last) lists each file with its SHA-256, and the
@@ -27,16 +30,15 @@ import inspect
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from nnexplain.app.cache import cache_dir
-from nnexplain.app.catalog import SceneInfo
-from nnexplain.app.options import RenderOptions
+from nnexplain.app.job import RenderJob
 from nnexplain.app.split import Part, Plan
 from nnexplain.run.directory import atomic_write
-from nnexplain.scenes.base.runs import SceneRuns
 
-__all__ = ["RenderCache", "scene_key"]
+__all__ = ["RenderCache", "scene_key", "drawing_environment"]
 
 PACKAGE = Path(__file__).resolve().parent.parent
 DEFAULT_CAP_MB = 2048
@@ -74,23 +76,66 @@ def run_hash(path: Path) -> str:
     return _run_hashes[stamp]
 
 
-def scene_key(info: SceneInfo, runs: SceneRuns, options: RenderOptions, scene_class: type | None = None) -> str:
-    from importlib.metadata import version
+# The libraries whose versions change pixels: the renderer, the encoder, text, vector drawing, formulas.
+DRAWING_LIBRARIES = ("manim", "av", "manimpango", "pycairo", "typst")
 
-    if scene_class is None:  # a built-in scene: its code is nnexplain's, hashed below
+
+def _manim_config_files() -> list[Path]:
+    """The manim.cfg files manim reads on import besides its own defaults (manim._config.utils.config_file_paths)."""
+    if sys.platform.startswith("win32"):
+        user_wide = Path.home() / "AppData" / "Roaming" / "Manim" / "manim.cfg"
+    else:
+        user_wide = Path.home() / ".config" / "manim" / "manim.cfg"
+    return [user_wide, Path("manim.cfg").resolve()]
+
+
+# The environment variables the drawing floors read (tests/test_render_job.py finds every one in their source).
+DRAWING_VARIABLES = ("NNEXPLAIN_TEX",)
+
+
+def drawing_environment() -> dict:
+    """What outside a job's options changes the pixels of a render in this process.
+
+    ``$NNEXPLAIN_TEX=1`` sets formulas in LaTeX where a ``latex`` is found, as
+    :func:`nnexplain.mobjects.style.formula` decides (not imported here: it imports manim),
+    so the key holds the LaTeX found, or None where formulas are Typst.
+    """
+    latex = shutil.which("latex") if os.environ.get("NNEXPLAIN_TEX") == "1" else None
+    config_files = {str(path): _file_hash(path) for path in _manim_config_files() if path.is_file()}
+    return {"NNEXPLAIN_TEX": latex, "manim.cfg": config_files}
+
+
+def _versions() -> dict[str, str | None]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in DRAWING_LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def scene_key(job: RenderJob) -> str:
+    """The SHA-256 (40 hex digits) of everything that decides the pixels of ``job``'s render, here."""
+    info = job.info
+    if job.scene_class is None:  # a built-in scene: its code is nnexplain's, hashed below
         module, name, own = info.module, info.class_name, ""
     else:
-        module_file = Path(inspect.getfile(scene_class)).resolve()
+        module_file = Path(inspect.getfile(job.scene_class)).resolve()
         own = "" if PACKAGE in module_file.parents else _file_hash(module_file)  # your own scene's file
-        module, name = scene_class.__module__, scene_class.__qualname__
-    settings = options.manim_config(Path("."))
+        module, name = job.scene_class.__module__, job.scene_class.__qualname__
+    settings = job.options.manim_config(Path("."))
     settings.pop("media_dir")
+    runs = job.runs
     facts = {
         "nnexplain": _package_hash(),
         "scene": [info.name, module, name, own],
         "runs": {"main": run_hash(runs.main.path), **{role: run_hash(run.path) for role, run in sorted(runs.further.items())}},
         "options": settings,
-        "versions": [version("manim"), version("av")],
+        "environment": drawing_environment(),
+        "versions": _versions(),
     }
     return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:40]
 

@@ -1,13 +1,17 @@
 """The one place runs are found for scenes: the main run and every further run, checked once.
 
 ``nnexplain render`` (``--run DIR``, ``--with ROLE=DIR``), ``render all``, ``preview``,
-``slides`` and plain ``manim`` (:func:`runs_from_environment`) all come through
-:func:`resolve_runs`. A run not given is the scene's default run, trained once into
-the cache when missing. Each run is loaded and checked against the scene, a scene that
-reads a loss landscape gets its main run's stored first (:mod:`nnexplain.app.landscape`),
-and the scene is handed one :class:`~nnexplain.scenes.base.runs.SceneRuns`. The files drawing
-reads are read and checked here (checksums, arrays, finite weights), so a damaged run is one
-line before rendering starts.
+``slides``, ``bench`` and plain ``manim`` (:func:`runs_from_environment`) all come through
+:func:`resolve_runs`, then :func:`prepare_runs`:
+
+1. **resolve** finds, loads and checks, and writes nothing into a run: a run not given is
+   the scene's default run (trained once into the cache when missing); each run is checked
+   against the scene, and the files drawing reads are read and checked (checksums, arrays,
+   finite weights), so a damaged run is one line before rendering starts;
+2. **prepare** computes what a scene reads but a run may not hold yet, and stores it in the
+   run: the main run's loss landscape for a scene that reads one (:mod:`nnexplain.app.landscape`).
+
+The scene is then handed one :class:`~nnexplain.scenes.base.runs.SceneRuns`.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from nnexplain.errors import RunError
 from nnexplain.run import load_run
 from nnexplain.scenes.base.runs import SceneRuns
 
-__all__ = ["resolve_runs", "runs_from_environment"]
+__all__ = ["prepare_runs", "resolve_runs", "runs_from_environment"]
 
 DefaultRun = Callable[[str], Path]  # recipe -> its cached run, trained when missing
 
@@ -34,7 +38,7 @@ def resolve_runs(
     further: Mapping[str, Path] | None = None,
     default_run: DefaultRun = ensure_default_run,
 ) -> SceneRuns:
-    """Load and check the runs scene ``info`` draws; what is not given is its default run."""
+    """Load and check the runs scene ``info`` draws; what is not given is its default run. Writes into no run."""
     further = dict(further or {})
     for role in further:
         info.further_run(role)  # refuses a role the scene does not read
@@ -45,8 +49,6 @@ def resolve_runs(
     main_run = load_run(main)
     check_run_suits(info, main_run.manifest, str(main))
     main_run.check_drawable()
-    if info.needs_landscape:  # computed and stored once, here, so the scene only reads it
-        main_run = ensure_landscape(main_run)
     runs = {}
     for spec in info.further:
         where = further.get(spec.role) or default_run(spec.recipe)
@@ -59,9 +61,19 @@ def resolve_runs(
     return SceneRuns(main_run, runs)
 
 
+def prepare_runs(info: SceneInfo, runs: SceneRuns) -> SceneRuns:
+    """``runs`` with what scene ``info`` reads stored in them: its main run's loss landscape, when it reads one
+    (computed once and kept in the run, so the scene only reads it). Call it after :func:`resolve_runs` has
+    checked every run, and before drawing."""
+    if not info.needs_landscape:
+        return runs
+    return SceneRuns(ensure_landscape(runs.main), runs.further)
+
+
 def runs_from_environment(info: SceneInfo, default_run: DefaultRun = ensure_default_run) -> SceneRuns:
     """For plain manim: ``$NNEXPLAIN_RUN`` is the main run and ``$NNEXPLAIN_<ROLE>_RUN`` each further
-    run (``$NNEXPLAIN_LINEAR_RUN`` for relu-sine's ``linear`` run). The only reader of these variables."""
+    run (``$NNEXPLAIN_LINEAR_RUN`` for relu-sine's ``linear`` run), resolved, not yet prepared.
+    The only reader of these variables."""
     main = os.environ.get("NNEXPLAIN_RUN")
     further = {spec.role: Path(os.environ[spec.environment_variable]) for spec in info.further if os.environ.get(spec.environment_variable)}
     return resolve_runs(info, Path(main) if main else None, further, default_run)

@@ -27,9 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from nnexplain.app.catalog import SceneInfo
-from nnexplain.app.options import RenderOptions
-from nnexplain.scenes.base.runs import SceneRuns
+from nnexplain.app.job import RenderJob
 
 __all__ = ["Plan", "Part", "NotDeterministic", "plan_scene", "cut", "render_part", "join_parts", "record_whole"]
 
@@ -78,12 +76,13 @@ def _instrumented(scene_class: type, on_scene: Callable) -> type:
     return Instrumented
 
 
-def _run(info: SceneInfo, runs: SceneRuns, settings: dict, on_scene: Callable, scene_class: type | None = None):
+def _run(job: RenderJob, settings: dict, on_scene: Callable):
+    """Render the job's scene under manim ``settings``, timing its animations and calling ``on_scene`` at tear-down."""
     from manim import tempconfig
 
     with tempconfig(settings):
-        scene = _instrumented(scene_class or info.load_class(), on_scene)()
-        scene.bind(runs)
+        scene = _instrumented(_timing(job.load_class()), on_scene)()
+        scene.bind(job.runs)
         scene.render()
         return scene
 
@@ -93,7 +92,7 @@ def _durations(scene) -> list[float]:
     return getattr(scene, "_split_durations", [])
 
 
-def plan_scene(info: SceneInfo, runs: SceneRuns, options: RenderOptions, media: Path, scene_class: type | None = None) -> Plan:
+def plan_scene(job: RenderJob, media: Path) -> Plan:
     """The scene's animations and beats, from one pass that draws nothing."""
     found: dict = {}
 
@@ -102,9 +101,8 @@ def plan_scene(info: SceneInfo, runs: SceneRuns, options: RenderOptions, media: 
         found["beats"] = tuple((section.name, len(section.partial_movie_files)) for section in writer.sections)
         found["count"] = scene.renderer.num_plays
 
-    timing = _timing(scene_class or info.load_class())
-    settings = {**options.manim_config(media), "from_animation_number": SKIP_ALL, "save_sections": False}
-    scene = _run(info, runs, settings, record, timing)
+    settings = {**job.options.manim_config(media), "from_animation_number": SKIP_ALL, "save_sections": False}
+    scene = _run(job, settings, record)
     durations = tuple(_durations(scene))
     if len(durations) != found["count"] or sum(size for _, size in found["beats"]) != found["count"]:
         raise NotDeterministic("the planning pass lost count of the scene's animations")
@@ -139,7 +137,7 @@ def cut(plan: Plan, jobs: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in ranges if b > a]
 
 
-def render_part(info: SceneInfo, runs: SceneRuns, options: RenderOptions, span: tuple[int, int], plan: Plan, media: Path, out: Path, scene_class: type | None = None) -> Part:
+def render_part(job: RenderJob, plan: Plan, span: tuple[int, int], media: Path, out: Path) -> Part:
     """Render animations ``span`` of the scene; their partial movie files are copied into ``out``."""
     start, stop = span
     seen: dict = {}
@@ -150,8 +148,9 @@ def render_part(info: SceneInfo, runs: SceneRuns, options: RenderOptions, span: 
         seen["beats"] = [(section.name, len(section.partial_movie_files)) for section in writer.sections]
         seen["plays"] = scene.renderer.num_plays
 
-    settings = {**options.manim_config(media), "from_animation_number": start, "upto_animation_number": stop - 1, "save_sections": False}
-    scene = _run(info, runs, settings, collect, _timing(scene_class or info.load_class()))
+    span_only = {"from_animation_number": start, "upto_animation_number": stop - 1, "save_sections": False}
+    settings = {**job.options.manim_config(media), **span_only}
+    scene = _run(job, settings, collect)
     files = seen["files"][start:stop]
     same_story = tuple(_durations(scene)[:stop]) == plan.durations[:stop] and _same_beats(seen["beats"], plan, stop)
     if seen["plays"] != stop or len(files) != stop - start or any(file is None for file in files) or not same_story:
@@ -177,7 +176,7 @@ def _same_beats(beats: list[tuple[str, int]], plan: Plan, stop: int) -> bool:
     return [b for b in seen if b[1]] == [b for b in expected if b[1]]
 
 
-def join_parts(info: SceneInfo, runs: SceneRuns, options: RenderOptions, plan: Plan, parts: list[Part], media: Path, scene_class: type | None = None):
+def join_parts(job: RenderJob, plan: Plan, parts: list[Part], media: Path):
     """Run the scene with every animation skipped and let manim join the parts' files; returns the scene."""
     files = [str(file) for part in sorted(parts, key=lambda p: p.start) for file in part.files]
     if len(files) != plan.count:
@@ -194,11 +193,11 @@ def join_parts(info: SceneInfo, runs: SceneRuns, options: RenderOptions, plan: P
             section.partial_movie_files[:] = files[at : at + size]
             at += size
 
-    settings = {**options.manim_config(media), "from_animation_number": SKIP_ALL}
-    return _run(info, runs, settings, inject, _timing(scene_class or info.load_class()))
+    settings = {**job.options.manim_config(media), "from_animation_number": SKIP_ALL}
+    return _run(job, settings, inject)
 
 
-def record_whole(info: SceneInfo, runs: SceneRuns, options: RenderOptions, media: Path, record: dict, scene_class: type | None = None):
+def record_whole(job: RenderJob, media: Path, record: dict):
     """Render the scene in one process, and note its plan and all its files as one part (for the cache)."""
 
     def collect(scene) -> None:
@@ -206,7 +205,7 @@ def record_whole(info: SceneInfo, runs: SceneRuns, options: RenderOptions, media
         record["beats"] = tuple((section.name, len(section.partial_movie_files)) for section in writer.sections)
         record["files"] = list(writer.partial_movie_files)
 
-    scene = _run(info, runs, options.manim_config(media), collect, _timing(scene_class or info.load_class()))
+    scene = _run(job, job.options.manim_config(media), collect)
     files = record["files"]
     if files and all(file is not None for file in files):
         record["plan"] = Plan(tuple(_durations(scene)), record["beats"])
