@@ -63,8 +63,3 @@ class SceneSpec:
     further: tuple[FurtherRun, ...] = ()
     needs_landscape: bool = False  # the app stores the main run's loss landscape before the scene renders
 
-    @property
-    def recipes(self) -> tuple[str, ...]:
-        """Every recipe that trains a default run of the scene, the main run's first."""
-        main = () if self.recipe is None else (self.recipe,)
-        return main + tuple(further.recipe for further in self.further)
