@@ -49,6 +49,17 @@ def default_fixtures(scene: str) -> SceneRunDirs:
     return SceneRunDirs(fixture_of(info.recipe), {further.role: fixture_of(further.recipe) for further in info.further})
 
 
+def ready_fixtures(scene: str, scratch: Path) -> SceneRunDirs:
+    """:func:`default_fixtures`, ready to render: where the scene needs a loss landscape, its main run is
+    a copy under ``scratch`` with one stored (the app would store it in the run it is given)."""
+    from nnexplain.app.catalog import get_scene
+
+    runs = default_fixtures(scene)
+    if not get_scene(scene).needs_landscape:
+        return runs
+    return SceneRunDirs(with_landscape(runs.main, scratch), runs.further)
+
+
 def with_landscape(run_dir: Path, scratch: Path) -> Path:
     """A copy of ``run_dir`` under ``scratch`` with its loss landscape stored (the fixture itself stays as it is)."""
     from nnexplain.app.landscape import ensure_landscape
