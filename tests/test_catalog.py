@@ -52,7 +52,8 @@ def test_nnexplain_list_shows_each_scene_s_question():
 def test_every_recipe_a_scene_names_has_a_fixture_run_of_that_recipe():
     """A new scene whose spec names a recipe with no fixture fails here until it gets one."""
     named = {recipe for info in SCENES.values() for recipe in _recipes(info)}
-    assert named - set(FIXTURE_OF_RECIPE) == set(), "add a fixture run (tests/make_fixture_runs.py) and a line to FIXTURE_OF_RECIPE"
+    missing = named - set(FIXTURE_OF_RECIPE)
+    assert missing == set(), f"{missing}: train a fixture (tests/make_fixture_runs.py), add it to FIXTURE_OF_RECIPE"
     for recipe, fixture in FIXTURE_OF_RECIPE.items():
         manifest = json.loads((DATA / fixture / "manifest.json").read_text())
         assert manifest["recipe"] == recipe, fixture
@@ -81,7 +82,8 @@ def test_each_spec_sits_beside_its_scene_and_names_its_class(name):
 def test_listing_the_catalog_imports_neither_manim_nor_torch():
     code = (
         "import sys; from nnexplain.app.catalog import SCENES; "
-        "print(len([info.question for info in SCENES.values()]), sorted(m for m in ('torch', 'manim') if m in sys.modules))"
+        "print(len([info.question for info in SCENES.values()]), "
+        "sorted(m for m in ('torch', 'manim') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split(maxsplit=1) == [str(len(SCENES)), "[]\n"]
@@ -127,7 +129,8 @@ def test_a_new_scene_is_its_module_and_its_spec(tmp_path):
     (tmp_path / "new_scenes" / "__init__.py").write_text("")
     (tmp_path / "new_scenes" / "output_bias.py").write_text(NEW_SCENE)
     (tmp_path / "specs").mkdir()
-    (tmp_path / "specs" / "output_bias.py").write_text(_spec_source("output-bias", 65, "new_scenes.output_bias", "OutputBias"))
+    spec = _spec_source("output-bias", 65, "new_scenes.output_bias", "OutputBias")
+    (tmp_path / "specs" / "output_bias.py").write_text(spec)
     cli = (
         f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import nnexplain.scenes.specs as specs; "
         f"specs.__path__.append({str(tmp_path / 'specs')!r}); from nnexplain.app.cli import main; main()"

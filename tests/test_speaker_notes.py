@@ -21,7 +21,7 @@ from frames import scene_runs
 from nnexplain.app.catalog import SCENES
 from nnexplain.run import load_run
 
-# Each scene on the fixtures standing in for its default runs (conftest's default_runs), and runs worth a row of their own
+# Each scene on the fixtures standing in for its default runs (conftest's default_runs), and runs worth their own row
 FIXTURES = {name: (name, None) for name in SCENES} | {
     "fold-failing": ("fold", SceneRunDirs(DATA / "spiral-relu")),  # a failure, told as one
 }

@@ -81,7 +81,8 @@ def catalog_of(specs: list[SceneSpec]) -> dict[str, SceneInfo]:
     catalog: dict[str, SceneInfo] = {}
     for spec in specs:
         if spec.name in catalog:
-            raise NnexplainError(f"two scene specs are named {spec.name!r} ({catalog[spec.name].module}, {spec.module})")
+            modules = f"{catalog[spec.name].module}, {spec.module}"
+            raise NnexplainError(f"two scene specs are named {spec.name!r} ({modules})")
         catalog[spec.name] = SceneInfo.from_spec(spec)
     return catalog
 

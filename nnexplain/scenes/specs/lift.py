@@ -29,9 +29,13 @@ SPEC = SceneSpec(
     module="nnexplain.scenes.lift",
     class_name="Lift",
     question="How can a network separate a disk from the ring around it?",
-    description="three hidden units lift a disk out of its ring into 3-D, where a plane separates them; two units cannot",
+    description=(
+        "three hidden units lift a disk out of its ring into 3-D, where a plane separates them; two units cannot"
+    ),
     recipe="circles-3",
     check=lifting,
     order=40,
-    further=(FurtherRun("contrast", "circles-2", "the two-unit network whose boundary cannot close", two_unit_contrast),),
+    further=(
+        FurtherRun("contrast", "circles-2", "the two-unit network whose boundary cannot close", two_unit_contrast),
+    ),
 )

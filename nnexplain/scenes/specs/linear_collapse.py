@@ -21,7 +21,9 @@ SPEC = SceneSpec(
     module="nnexplain.scenes.linear_collapse",
     class_name="LinearCollapse",
     question="Why does stacking layers without an activation add nothing?",
-    description="linear layers only turn, stretch and shear, and amount to one matrix: the boundary stays a straight line",
+    description=(
+        "linear layers only turn, stretch and shear, and amount to one matrix: the boundary stays a straight line"
+    ),
     recipe="spiral-linear",
     check=linear,
     order=30,

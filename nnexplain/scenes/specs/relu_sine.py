@@ -25,5 +25,7 @@ SPEC = SceneSpec(
     recipe="sine-relu",
     check=relu_curve_regression,
     order=50,
-    further=(FurtherRun("linear", "sine-linear", "the same network with no activation, fitted first", linear_companion),),
+    further=(
+        FurtherRun("linear", "sine-linear", "the same network with no activation, fitted first", linear_companion),
+    ),
 )

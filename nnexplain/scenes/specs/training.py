@@ -21,7 +21,9 @@ SPEC = SceneSpec(
     module="nnexplain.scenes.training",
     class_name="Training",
     question="What happens while a network trains, and when does it start to overfit?",
-    description="decision regions and learning curves over training, the two passes of an epoch, overfitting, error rate",
+    description=(
+        "decision regions and learning curves over training, the two passes of an epoch, overfitting, error rate"
+    ),
     recipe="moons-overfit",
     check=learning,
     order=80,
