@@ -7,7 +7,7 @@ SPEC = SceneSpec(
     name="backprop",
     module="nnexplain.scenes.backprop",
     class_name="Backprop",
-    question="How does one example tell every weight which way to move?",
+    question="How does one digit's error reach every weight?",
     description=(
         "one digit's wishes passed backwards through the real weights, each edge its real gradient; "
         "one mini-batch step"

@@ -17,7 +17,7 @@ SPEC = SceneSpec(
     name="descent",
     module="nnexplain.scenes.descent",
     class_name="Descent",
-    question="How does gradient descent find its way down the loss?",
+    question="How does a network learn by gradient steps on its own loss?",
     description=(
         "downhill on the run's own loss: one weight's slope, the landscape under the training path, mini-batches"
     ),

@@ -7,7 +7,7 @@ SPEC = SceneSpec(
     name="fold",
     module="nnexplain.scenes.fold",
     class_name="Fold",
-    question="How do layers untangle two classes that no straight line separates?",
+    question="What does a hidden layer do to its input?",
     description=(
         "a 2-D classifier moves its input plane layer by layer (tanh and sigmoid stretch and squash, ReLU folds) "
         "until one straight line separates the classes; a failing run is told as a failure"

@@ -28,7 +28,7 @@ SPEC = SceneSpec(
     name="lift",
     module="nnexplain.scenes.lift",
     class_name="Lift",
-    question="How can a network separate a disk from the ring around it?",
+    question="Why can a wider layer separate what a narrower one cannot?",
     description=(
         "three hidden units lift a disk out of its ring into 3-D, where a plane separates them; two units cannot"
     ),

@@ -20,7 +20,7 @@ SPEC = SceneSpec(
     name="linear-collapse",
     module="nnexplain.scenes.linear_collapse",
     class_name="LinearCollapse",
-    question="Why does stacking layers without an activation add nothing?",
+    question="Why do we need a nonlinearity?",
     description=(
         "linear layers only turn, stretch and shear, and amount to one matrix: the boundary stays a straight line"
     ),

@@ -7,7 +7,7 @@ SPEC = SceneSpec(
     name="softmax",
     module="nnexplain.scenes.softmax",
     class_name="Softmax",
-    question="How do a network's raw scores become probabilities?",
+    question="What does softmax do, and why is it there?",
     description=(
         "a classifier's real logits exponentiated and divided by their sum; why not divide raw scores, why not argmax"
     ),

@@ -20,7 +20,7 @@ SPEC = SceneSpec(
     name="training",
     module="nnexplain.scenes.training",
     class_name="Training",
-    question="What happens while a network trains, and when does it start to overfit?",
+    question="What happens over an epoch, and when does a network start to overfit?",
     description=(
         "decision regions and learning curves over training, the two passes of an epoch, overfitting, error rate"
     ),
