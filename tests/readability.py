@@ -99,17 +99,12 @@ def small_texts(scene, floor: float = MIN_TEXT_PIXELS) -> list[str]:
 
 
 def short_captions(scene) -> list[str]:
-    """Each line of narration held less than its reading time (one second per three words), drawn or not.
-
-    Scenes not yet narrating through the beat API keep some captions on their own
-    :class:`~nnexplain.scenes.base.captions.CaptionClock` (``scene.clock``): its lines count too.
-    """
+    """Each line of narration held less than its reading time (one second per three words), drawn or not."""
     from nnexplain.scenes.base.narration import reading_seconds, words
 
-    lines = [*scene.narrator.log, *getattr(getattr(scene, "clock", None), "log", [])]
     return [
         f"{line.slot or 'narrated'}: {line.text!r} ({words(line.text)} words) held {line.held:.2f} s, "
         f"needs {reading_seconds(line.text):.2f} s"
-        for line in lines
+        for line in scene.narrator.log
         if line.held < reading_seconds(line.text) - 1e-3
     ]
