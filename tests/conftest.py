@@ -32,6 +32,15 @@ def relu_run() -> Path:
     return DATA / "mnist-relu"
 
 
+@pytest.fixture(scope="session")
+def default_runs(tmp_path_factory):
+    """scene name -> the fixture runs standing in for its default runs (tests/fixture_runs.py), ready to render."""
+    from fixture_runs import ready_fixtures
+
+    scratch = tmp_path_factory.mktemp("default-runs")
+    return lambda scene: ready_fixtures(scene, scratch)
+
+
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
     """Default runs go to a per-test cache, never the user's."""

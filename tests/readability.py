@@ -3,9 +3,9 @@
 :func:`render_watched` renders a scene writing only its last frame (so every
 animation is skipped but the scene's clock still runs) and, after every ``play``
 and ``wait``, notes each text on screen with its size. :func:`small_texts` lists
-those under about 14 pixels tall at 480p; the caption log of the scene's
-:class:`~nnexplain.scenes.base.captions.CaptionClock` says how long each caption
-stayed up.
+those under about 14 pixels tall at 480p; :func:`short_captions` the lines of
+narration (``scene.narrator.log``, see :mod:`nnexplain.scenes.base.narration`) held
+less than their reading time.
 """
 
 from __future__ import annotations
@@ -99,11 +99,12 @@ def small_texts(scene, floor: float = MIN_TEXT_PIXELS) -> list[str]:
 
 
 def short_captions(scene) -> list[str]:
-    """Each caption held less than one second per three words."""
-    from nnexplain.scenes.base.captions import reading_seconds, words
+    """Each line of narration held less than its reading time (one second per three words), drawn or not."""
+    from nnexplain.scenes.base.narration import reading_seconds, words
 
     return [
-        f"{record.slot}: {record.text!r} ({words(record.text)} words) held {record.held:.2f} s, needs {reading_seconds(record.text):.2f} s"
-        for record in scene.clock.log
-        if record.held < reading_seconds(record.text) - 1e-3
+        f"{line.slot or 'narrated'}: {line.text!r} ({words(line.text)} words) held {line.held:.2f} s, "
+        f"needs {reading_seconds(line.text):.2f} s"
+        for line in scene.narrator.log
+        if line.held < reading_seconds(line.text) - 1e-3
     ]

@@ -8,40 +8,13 @@ import pytest
 from PIL import Image
 
 from conftest import DATA, run_cli
+from fixture_runs import fixture_of
 from frames import HEIGHT, WIDTH, check_frame, render_last_frame
 
 from nnexplain.app.cache import default_run_dir
 
-# The control frame of each scene drawing those runs.
-CONTROL_OF_DEFAULT = {
-    "neurons": "neurons-sigmoid_run",
-    "fold": "fold-spiral",
-    "linear-collapse": "linear-collapse",
-    "lift": "lift",
-    "relu-sine": "relu-sine",
-    "relu-square": "relu-square",
-    "softmax": "softmax",
-    "hidden-features": "hidden-features",
-    "training": "training-moons-overfit",
-    "neuron-maps": "neuron-maps",
-    "chain-rule": "chain-rule",
-    "descent": "descent",
-    "backprop": "backprop",
-}
-
-# Fixture runs standing in for the cached default runs of each recipe.
-DEFAULT_RUNS = {
-    "mnist": "mnist-sigmoid",
-    "spiral": "spiral",
-    "spiral-linear": "spiral-linear",
-    "circles-2": "circles-2",
-    "circles-3": "circles-3",
-    "sine-linear": "sine-linear",
-    "sine-relu": "sine-relu",
-    "square-relu-3": "square-relu-3",
-    "moons-overfit": "moons-overfit",
-    "chain": "chain",
-}
+# The control frame of a scene drawing its default runs is named after the scene, but for these.
+CONTROL_OF_DEFAULT = {"neurons": "neurons-sigmoid_run", "fold": "fold-spiral", "training": "training-moons-overfit"}
 
 
 SCENE_FILES = Path(__file__).parent.parent / "scenes"
@@ -83,8 +56,9 @@ def test_render_all_in_parallel(tmp_path):
     from nnexplain.app.catalog import SCENES
 
     cache = tmp_path / "cache"
-    for recipe, fixture in DEFAULT_RUNS.items():
-        shutil.copytree(DATA / fixture, cache / "runs" / default_run_dir(recipe).name)
+    recipes = {recipe for info in SCENES.values() for recipe in (info.recipe, *(f.recipe for f in info.further))}
+    for recipe in recipes:  # the fixtures stand in for the cached default runs of each recipe
+        shutil.copytree(fixture_of(recipe), cache / "runs" / default_run_dir(recipe).name)
     result = run_cli(
         "render", "all", "--jobs", "2", "--format", "png", "--resolution", f"{WIDTH}x{HEIGHT}", "--out", tmp_path / "out",
         env={"NNEXPLAIN_CACHE": str(cache)},
@@ -97,7 +71,7 @@ def test_render_all_in_parallel(tmp_path):
     # Each scene drew its default runs exactly as a render of it alone does: its control frame.
     for name, path in zip(SCENES, written):
         frame = np.asarray(Image.open(path).convert("RGB"))
-        check_frame(CONTROL_OF_DEFAULT[name], frame, False, tmp_path / "failed")
+        check_frame(CONTROL_OF_DEFAULT.get(name, name), frame, False, tmp_path / "failed")
 
 
 def test_public_mobjects_are_built_from_runs():

@@ -1,57 +1,75 @@
-"""Readable scenes: no text under about 14 pixels tall at 480p, and every caption up one second per three words.
+"""Readable scenes: no text under about 14 pixels tall at 480p, and every line of narration held until read.
 
-Each scene is rendered writing only its last frame (animations skipped, the scene's
-clock still running); the texts on screen are read from the scene after every play
-and wait, and the captions' times from its caption clock.
+Every scene of the catalog is rendered on the fixtures standing in for its default
+runs (tests/fixture_runs.py), writing only its last frame (animations skipped, the
+scene's clock still running); the texts on screen are read from the scene after every
+play and wait, and each line's times from the scene's narrator log.
 """
-
-import importlib
 
 import pytest
 
 from conftest import DATA
+from fixture_runs import SceneRunDirs
 from readability import render_watched, short_captions, small_texts
-from nnexplain.scenes.base.captions import reading_seconds, words
 
-SCENES = {
-    "neurons": ("nnexplain.scenes.neurons", "Neurons", "mnist-sigmoid", {}),
-    "neurons-relu": ("nnexplain.scenes.neurons", "Neurons", "mnist-relu", {}),
-    "fold": ("nnexplain.scenes.fold", "Fold", "spiral", {}),
-    "fold-failing": ("nnexplain.scenes.fold", "Fold", "spiral-relu", {}),
-    "fold-pca": ("nnexplain.scenes.fold", "Fold", "circles-3", {}),
-    "lift": ("nnexplain.scenes.lift", "Lift", "circles-3", {"contrast": "circles-2"}),
-    "linear-collapse": ("nnexplain.scenes.linear_collapse", "LinearCollapse", "spiral-linear", {}),
-    "relu-square": ("nnexplain.scenes.relu_square", "ReluSquare", "square-relu-3", {}),
-    "relu-sine": ("nnexplain.scenes.relu_sine", "ReluSine", "sine-relu", {"linear": "sine-linear"}),
+from nnexplain.app.catalog import SCENES
+from nnexplain.scenes.base.narration import reading_seconds, words
+
+# Every scene on its default runs' fixtures (conftest's default_runs), and runs that draw differently.
+CASES = {name: (name, None) for name in SCENES} | {
+    "neurons-relu": ("neurons", SceneRunDirs(DATA / "mnist-relu")),
+    "fold-failing": ("fold", SceneRunDirs(DATA / "spiral-relu")),
+    "fold-pca": ("fold", SceneRunDirs(DATA / "circles-3")),  # three hidden units, drawn through a projection
 }
 
 
+# Scenes with text under 14 px today, and where. Strict: once a scene passes, its entry fails the test until removed.
+SMALL_TEXT_TODAY = {
+    "hidden-features": "captions 12 px (20 points), subtitle 10 px, axis labels and image titles 10 to 11 px",
+    "training": "captions 12 px (20 points), subtitle 10 px, legend 8 px, axis labels 9 to 10 px",
+    "neuron-maps": "captions 12 px (20 points), subtitle 10 px, layer names and legends 9 to 10 px",
+    "softmax": "captions 12 px (20 points), subtitle 10 px, bar labels and values 9 to 11 px",
+    "chain-rule": "captions and formulas 10 to 12 px; the second product's factors 10 px, their values 11 px",
+    "descent": "captions 9 to 11 px (paragraphs scaled to their column), axis and table labels 9 to 11 px",
+    "backprop": "captions 9 to 11.5 px, layer names 10 px, bar labels and the batch's losses 9 to 10 px",
+}
+
+
+def _cases(failing_today: dict[str, str]):
+    return [
+        pytest.param(case, marks=pytest.mark.xfail(reason=failing_today[case], strict=True))
+        if case in failing_today
+        else case
+        for case in CASES
+    ]
+
+
 @pytest.fixture(scope="module")
-def watched(tmp_path_factory):
+def watched(tmp_path_factory, default_runs):
     rendered = {}
 
-    def render(name):
-        if name not in rendered:
-            module, class_name, fixture, further = SCENES[name]
-            scene_class = getattr(importlib.import_module(module), class_name)
-            media = tmp_path_factory.mktemp(name)
-            rendered[name] = render_watched(scene_class, DATA / fixture, media, **{k: DATA / v for k, v in further.items()})
-        return rendered[name]
+    def render(case):
+        if case not in rendered:
+            name, runs = CASES[case]
+            runs = runs or default_runs(name)
+            media = tmp_path_factory.mktemp(case)
+            rendered[case] = render_watched(SCENES[name].load_class(), runs.main, media, **runs.further)
+        return rendered[case]
 
     return render
 
 
-@pytest.mark.parametrize("name", SCENES)
-def test_no_text_is_smaller_than_14_pixels_at_480p(name, watched):
-    scene = watched(name)
+@pytest.mark.parametrize("case", _cases(SMALL_TEXT_TODAY))
+def test_no_text_is_smaller_than_14_pixels_at_480p(case, watched):
+    scene = watched(case)
     assert scene.seen_texts, "the check saw no text at all"
     assert small_texts(scene) == []
 
 
-@pytest.mark.parametrize("name", SCENES)
-def test_every_caption_stays_up_one_second_per_three_words(name, watched):
-    scene = watched(name)
-    assert len(scene.clock.log) >= 3
+@pytest.mark.parametrize("case", CASES)
+def test_every_line_is_held_one_second_per_three_words(case, watched):
+    scene = watched(case)
+    assert len(scene.narrator.log) >= 3
     assert short_captions(scene) == []
 
 
@@ -69,8 +87,13 @@ def test_small_text_and_hasty_captions_are_caught(tmp_path):
 
         def setup(self):
             super().setup()
-            self.clock.settle = lambda *slots: None
+            self.narrator.settle = lambda *slots: None
 
     scene = render_watched(Hasty, DATA / "square-relu-3", tmp_path)
-    assert short_captions(scene)
+    hasty = short_captions(scene)
+    assert any(line.startswith("caption: ") for line in hasty) and any(line.startswith("narrated: ") for line in hasty)
     assert any("Start at the output bias," in text for text in small_texts(scene))
+
+
+def test_only_cases_of_this_test_are_excused():
+    assert set(SMALL_TEXT_TODAY) <= set(CASES)

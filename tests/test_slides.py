@@ -13,6 +13,7 @@ from manim import Circle, Create, FadeOut, Rotate
 
 from browser import CHROMIUM, Browser
 from conftest import DATA, ahead_on_path, run_cli
+from fixture_runs import default_fixtures
 from test_cli import assert_user_error
 from test_speaker_notes import storyboard
 
@@ -28,7 +29,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-impress)")
 
-RUNS = {"relu-square": DATA / "square-relu-3", "neurons": DATA / "mnist-sigmoid"}
+RUNS = {scene: default_fixtures(scene).main for scene in ("relu-square", "neurons")}  # two scenes, one deck
 BEATS = {"relu-square": ["data", "hinges", "training", "piece by piece", "final error"]}
 
 

@@ -5,7 +5,6 @@ every decoded frame must be equal to it, with zero tolerance.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import av
@@ -13,6 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import DATA, ahead_on_path, run_cli
+from fixture_runs import default_fixtures
 from frames import scene_runs
 from scene_state import first_difference, states_after_each_animation
 from test_cli import assert_user_error
@@ -27,39 +27,19 @@ from nnexplain.scenes import RunScene
 # Frames are compared at 256×144: at 160 pixels wide x264 (SIMD, one thread) encodes the very same
 # frames differently from run to run, one time in ten, so equal videos could not be asked for there.
 SMALL = RenderOptions(resolution=(256, 144), fps=3)
-FURTHER = {"relu-sine": {"linear": DATA / "sine-linear"}, "lift": {"contrast": DATA / "circles-2"}}
-MAIN = {
-    "neurons": "mnist-sigmoid", "fold": "spiral", "linear-collapse": "spiral-linear", "lift": "circles-3", "relu-sine": "sine-relu",
-    "relu-square": "square-relu-3", "hidden-features": "mnist-sigmoid", "training": "moons-overfit", "neuron-maps": "moons-overfit",
-    "softmax": "mnist-sigmoid", "chain-rule": "chain", "descent": "mnist-sigmoid", "backprop": "mnist-sigmoid",
-}
 
 
 def _runs(scene: str, run_dir: Path | None = None):
-    return scene_runs(get_scene(scene).load_class(), run_dir or DATA / MAIN[scene], **FURTHER.get(scene, {}))
+    """The fixtures standing in for the scene's default runs (tests/fixture_runs.py), or ``run_dir`` as its main run."""
+    fixtures = default_fixtures(scene)
+    return scene_runs(get_scene(scene).load_class(), run_dir or fixtures.main, **fixtures.further)
 
 
-@pytest.fixture(scope="module")
-def landscape_run(tmp_path_factory):
-    """The mnist fixture, copied, with its landscape stored (descent reads one; the fixture stays as it is)."""
-    from nnexplain.app.landscape import ensure_landscape
-    from nnexplain.run import load_run
-
-    target = tmp_path_factory.mktemp("landscape") / "mnist-sigmoid"
-    shutil.copytree(DATA / "mnist-sigmoid", target)
-    ensure_landscape(load_run(target))
-    return target
-
-
-def test_every_scene_is_in_this_test():
-    assert sorted(MAIN) == sorted(SCENES)
-
-
-@pytest.mark.parametrize("scene", sorted(MAIN))
-def test_skipping_to_any_animation_leaves_the_scene_as_drawing_it_does(tmp_path, scene, request):
+@pytest.mark.parametrize("scene", SCENES)
+def test_skipping_to_any_animation_leaves_the_scene_as_drawing_it_does(tmp_path, scene, default_runs):
     """The premise of a split render: after every animation, skipped or drawn, the same picture is set up."""
     scene_class = get_scene(scene).load_class()
-    runs = _runs(scene, request.getfixturevalue("landscape_run") if scene == "descent" else None)
+    runs = _runs(scene, default_runs(scene).main)
     drawn = states_after_each_animation(scene_class, runs, tmp_path / "drawn", skip=False)
     skipped = states_after_each_animation(scene_class, runs, tmp_path / "skipped", skip=True)
     assert len(drawn) > 5

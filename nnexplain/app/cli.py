@@ -28,13 +28,14 @@ def cli() -> None:
 
 @cli.command("list")
 def list_command() -> None:
-    """The scenes and the training recipes, one line each."""
+    """The scenes, each with the question it answers, and the training recipes."""
     from nnexplain.train.recipes import RECIPES
 
     width = max(map(len, [*SCENES, *RECIPES]))
     click.echo("Scenes (nnexplain render SCENE):")
     for info in SCENES.values():
-        click.echo(f"  {info.name:<{width}}  {info.description} [default run: {info.recipe}]")
+        click.echo(f"  {info.name:<{width}}  {info.question}")
+        click.echo(f"  {'':<{width}}  {info.description} [default run: {info.recipe}]")
     click.echo("Recipes (nnexplain train RECIPE):")
     for recipe in RECIPES.values():
         click.echo(f"  {recipe.name:<{width}}  {recipe.description}")

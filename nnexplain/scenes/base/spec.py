@@ -1,0 +1,65 @@
+"""What a scene needs beside itself, declared next to it and read without importing manim.
+
+Each built-in scene has a spec module, ``nnexplain/scenes/specs/<scene module>.py``,
+defining ``SPEC = SceneSpec(...)``: the scene's name and class, the question it answers,
+the recipe of its default run and which runs it can draw, and the further runs it reads
+by role. The application's catalog (:mod:`nnexplain.app.catalog`) collects every spec
+module it finds there, so adding a scene means adding its module and its spec::
+
+    SPEC = SceneSpec(
+        name="relu-square",
+        module="nnexplain.scenes.relu_square",
+        class_name="ReluSquare",
+        question="How do ReLU units build a curve?",
+        description="three ReLU hinges build x² piece by piece",
+        recipe="square-relu-3",
+        check=relu_curve_regression,
+        order=60,
+    )
+
+A check is a named module-level function (so that a scene's entry pickles for worker
+processes): it reads a run's manifest and returns None when the scene can draw the run,
+else why not, completing the sentence "this run ...".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+__all__ = ["RunCheck", "FurtherCheck", "FurtherRun", "SceneSpec"]
+
+RunCheck = Callable[[dict[str, Any]], "str | None"]
+# A further run's check also sees the main run's manifest (the two must match in some ways).
+FurtherCheck = Callable[[dict[str, Any], dict[str, Any]], "str | None"]
+
+
+@dataclass(frozen=True)
+class FurtherRun:
+    """A run a scene reads beside its main run: ``--with ROLE=DIR``, ``$NNEXPLAIN_<ROLE>_RUN``."""
+
+    role: str
+    recipe: str  # trains the default run of this role
+    description: str
+    check: FurtherCheck
+
+    @property
+    def environment_variable(self) -> str:
+        return f"NNEXPLAIN_{self.role.upper().replace('-', '_')}_RUN"
+
+
+@dataclass(frozen=True)
+class SceneSpec:
+    """A built-in scene as the application sees it before importing it."""
+
+    name: str  # as typed after `nnexplain render`; the scene class's scene_name
+    module: str
+    class_name: str
+    question: str  # the one question a learner asks that the scene answers
+    description: str  # what the scene shows, in one line
+    recipe: str | None  # trains the default main run; None: the scene has none (it needs --run)
+    check: RunCheck  # which main runs it can draw
+    order: int  # its place in `nnexplain list` and `render all`: the course order (steps of 10 leave room)
+    further: tuple[FurtherRun, ...] = ()
+    needs_landscape: bool = False  # the app stores the main run's loss landscape before the scene renders
+

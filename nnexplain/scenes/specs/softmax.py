@@ -1,0 +1,17 @@
+"""``softmax``: a classifier's real logits turned into probabilities."""
+
+from nnexplain.scenes.base.checks import image_classifier
+from nnexplain.scenes.base.spec import SceneSpec
+
+SPEC = SceneSpec(
+    name="softmax",
+    module="nnexplain.scenes.softmax",
+    class_name="Softmax",
+    question="What does softmax do, and why is it there?",
+    description=(
+        "a classifier's real logits exponentiated and divided by their sum; why not divide raw scores, why not argmax"
+    ),
+    recipe="mnist",
+    check=image_classifier,
+    order=100,
+)
