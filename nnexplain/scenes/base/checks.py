@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nnexplain.run.activations import HIDDEN_ACTIVATIONS
+
 __all__ = [
     "MAX_HIDDEN_COLUMNS",
     "mnist_classifier",
@@ -36,7 +38,7 @@ def mnist_classifier(manifest: dict[str, Any]) -> str | None:
             f"is a {_shape(manifest)} network with {manifest['output']} output; "
             "the scene needs a 784-…-10 MNIST classifier"
         )
-    if manifest["activation"] not in ("sigmoid", "relu", "tanh"):
+    if manifest["activation"] not in HIDDEN_ACTIVATIONS:
         return f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh or relu"
     if len(layers) - 2 > MAX_HIDDEN_COLUMNS:
         return f"has {len(layers) - 2} hidden layers; the scene lays out at most {MAX_HIDDEN_COLUMNS} side by side"
@@ -66,7 +68,7 @@ def warps(manifest: dict[str, Any]) -> str | None:
 
 def folding(manifest: dict[str, Any]) -> str | None:
     """:func:`warps`, with hidden layers that bend the plane (a squashing or ReLU activation)."""
-    if manifest["activation"] not in ("sigmoid", "tanh", "relu"):
+    if manifest["activation"] not in HIDDEN_ACTIVATIONS:
         return f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh or relu hidden layers"
     return warps(manifest)
 

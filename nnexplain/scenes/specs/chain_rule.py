@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from nnexplain.run.activations import HIDDEN_ACTIVATIONS
 from nnexplain.scenes.base.spec import SceneSpec
 
 
@@ -13,7 +14,7 @@ def one_neuron_chain(manifest: dict[str, Any]) -> str | None:
         return f"is a {shape} network; the scene needs one neuron per layer and a hidden layer (1-1-1-1, like chain)"
     if manifest["output"] != "identity":
         return f"has {manifest['output']} output; the scene needs a regression (squared-error cost)"
-    if manifest["activation"] not in ("sigmoid", "tanh", "relu"):
+    if manifest["activation"] not in HIDDEN_ACTIVATIONS:
         return f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh or relu"
     return None
 

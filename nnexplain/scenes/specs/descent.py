@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from nnexplain.run.activations import OUTPUT_FUNCTIONS
 from nnexplain.run.landscape import landscape_refusal
 from nnexplain.scenes.base.spec import SceneSpec
 
 
 def training_path(manifest: dict[str, Any]) -> str | None:
     """A run whose loss landscape is stored, or can be: a recorded path of at least three snapshots."""
-    if manifest["output"] not in ("softmax", "identity"):
+    if manifest["output"] not in OUTPUT_FUNCTIONS:
         return f"has {manifest['output']} output; the scene knows the losses of softmax and identity outputs"
     return landscape_refusal(manifest)
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from nnexplain.run.activations import HIDDEN_ACTIVATIONS
 from nnexplain.scenes.base.checks import image_classifier
 from nnexplain.scenes.base.spec import SceneSpec
 
@@ -16,7 +17,7 @@ def first_layer_images(manifest: dict[str, Any]) -> str | None:
         reason = "has no hidden layer; the scene draws the first hidden layer's weights"
     if reason is None and layers[1] > MAX_UNITS:
         reason = f"has {layers[1]} units in its first hidden layer; the scene draws at most {MAX_UNITS} (a 4 × 4 grid)"
-    if reason is None and manifest["activation"] not in ("sigmoid", "tanh", "relu"):
+    if reason is None and manifest["activation"] not in HIDDEN_ACTIVATIONS:
         reason = f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh or relu"
     return reason
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from nnexplain.run.activations import ALL_ACTIVATIONS
 from nnexplain.scenes.base.checks import history
 from nnexplain.scenes.base.spec import SceneSpec
 
@@ -23,7 +24,7 @@ def neuron_maps(manifest: dict[str, Any]) -> str | None:
         )
     if max(layers[1:-1], default=0) > NEURON_MAP_WIDTH:
         return f"has a layer of {max(layers[1:-1])} units; the scene draws layers up to {NEURON_MAP_WIDTH} wide"
-    if manifest["activation"] not in ("sigmoid", "tanh", "relu", "identity"):
+    if manifest["activation"] not in ALL_ACTIVATIONS:
         return f"uses activation {manifest['activation']!r}; the scene needs sigmoid, tanh, relu or identity"
     return history(manifest)
 
