@@ -53,10 +53,11 @@ def test_png_is_the_last_frame(sigmoid_run, tmp_path):
         frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
     with Image.open(path) as image:
         still = np.asarray(image.convert("RGB")).astype(int)
-    # The video is H.264 in yuv420p, so its frames are near, not equal: the last is far nearer than the first.
-    distance = [np.abs(frame.astype(int) - still).mean() for frame in (frames[0], frames[len(frames) // 2], frames[-1])]
+    # The video is H.264 in yuv420p, so its frames are near, not equal: the last is the nearest of all
+    # (within encoding noise), and far nearer than the first.
+    distance = [np.abs(frame.astype(int) - still).mean() for frame in frames]
     assert still.shape == (90, 160, 3)
-    assert distance[-1] < 6.0 and distance[-1] < distance[1] / 3 and distance[-1] < distance[0] / 3, distance
+    assert distance[-1] < 6.0 and distance[-1] <= min(distance) + 0.5 and distance[-1] < distance[0] / 3, distance[-1]
 
 
 def test_one_clip_per_beat(sigmoid_run, tmp_path):

@@ -51,10 +51,11 @@ def test_a_job_names_its_fields_and_cannot_be_changed():
 
 @pytest.mark.parametrize("name", sorted(SCENES))
 def test_every_scenes_job_pickles_for_spawned_processes_and_ray_tasks(name):
-    from test_split import FURTHER, MAIN
+    from fixture_runs import default_fixtures
 
     info = SCENES[name]
-    runs = resolve_runs(info, DATA / MAIN[name], FURTHER.get(name, {}), default_run=_never)
+    fixtures = default_fixtures(name)
+    runs = resolve_runs(info, fixtures.main, fixtures.further, default_run=_never)
     job = RenderJob(info, runs, RenderOptions(), jobs=2, backend="ray", address="auto")
     again = pickle.loads(pickle.dumps(job))
     assert again == job and again.load_class() is job.load_class()
