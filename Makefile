@@ -3,7 +3,7 @@ VENV := .venv
 SCENE ?= neurons
 ARGS ?=
 
-.PHONY: setup render test benchmark regenerate-frames clean
+.PHONY: setup render test lint benchmark regenerate-frames clean
 
 setup:
 	@scripts/setup.sh
@@ -13,6 +13,11 @@ render: setup
 
 test: setup
 	$(VENV)/bin/python -m pytest -q -n auto $(ARGS)
+
+# ruff at line length 120 (pyproject.toml): lint, and the formatting it would write.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 benchmark: setup
 	$(VENV)/bin/python benchmarks/run.py $(ARGS)

@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 from manim import Create, Line, Scene, ShowPassingFlash, VGroup, tempconfig
 
+from nnexplain.app.options import QUALITIES
 from nnexplain.geometry.network import network_view
 from nnexplain.mobjects.edges import SignalPulse
 from nnexplain.mobjects.network import EDGE_OPACITIES, EDGE_WIDTHS, NetworkDiagram
 from nnexplain.mobjects.style import Theme
-from nnexplain.app.options import QUALITIES
 from nnexplain.run import load_run
 
 RUN = Path(__file__).parent.parent / "tests" / "data" / "mnist-sigmoid"
@@ -64,8 +64,15 @@ def main() -> None:
     print(f"{edges} edges; bundles use {mobjects} VMobjects; {3 * fps} frames at {width}x{height}")
     for kind in ("lines", "bundles"):
         with tempfile.TemporaryDirectory() as media:
-            settings = {"media_dir": media, "pixel_width": width, "pixel_height": height, "frame_rate": fps,
-                        "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}
+            settings = {
+                "media_dir": media,
+                "pixel_width": width,
+                "pixel_height": height,
+                "frame_rate": fps,
+                "disable_caching": True,
+                "verbosity": "ERROR",
+                "progress_bar": "none",
+            }
             with tempconfig(settings):
                 started = time.perf_counter()
                 make_scene(kind, diagram.copy())().render()

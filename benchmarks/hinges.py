@@ -20,13 +20,13 @@ from pathlib import Path
 import numpy as np
 
 from nnexplain.app.catalog import get_scene
-from nnexplain.run.network import forward_trace
-from nnexplain.train.recipes import get_recipe
 from nnexplain.app.options import RenderOptions
 from nnexplain.app.render import RenderJob, render_scene
 from nnexplain.app.runs import prepare_runs, resolve_runs
 from nnexplain.run import load_run
+from nnexplain.run.network import forward_trace
 from nnexplain.train.loop import train
+from nnexplain.train.recipes import get_recipe
 
 RECIPES = ["sine-linear", "sine-relu", "square-relu-3"]
 SCENES = {"relu-sine": "sine-relu", "relu-square": "square-relu-3"}
@@ -54,7 +54,9 @@ def render_all(runs: dict[str, Path], out: Path, options: RenderOptions) -> None
         info = get_scene(scene)
         scene_runs = resolve_runs(info, runs[recipe], {"linear": runs["sine-linear"]} if scene == "relu-sine" else {})
         path = render_scene(RenderJob(info, prepare_runs(info, scene_runs), options), out).path
-        print(f"render {scene:<12} {options.quality:>6} {options.fmt:<4} {time.perf_counter() - started:6.2f} s  {path.name}")
+        print(
+            f"render {scene:<12} {options.quality:>6} {options.fmt:<4} {time.perf_counter() - started:6.2f} s  {path.name}"
+        )
 
 
 def main() -> None:

@@ -46,7 +46,19 @@ def floor_seconds(length: float, quality: str, scratch: Path) -> float:
     script = scratch / "empty.py"
     script.write_text(EMPTY_SCENE.format(seconds=length))
     flag = {"low": "-ql", "medium": "-qm", "high": "-qh", "4k": "-qk"}[quality]
-    command = [sys.executable, "-m", "manim", flag, "--disable_caching", "--progress_bar", "none", "--media_dir", str(scratch), str(script), "Empty"]
+    command = [
+        sys.executable,
+        "-m",
+        "manim",
+        flag,
+        "--disable_caching",
+        "--progress_bar",
+        "none",
+        "--media_dir",
+        str(scratch),
+        str(script),
+        "Empty",
+    ]
     return timed(command)[0]
 
 
@@ -58,13 +70,27 @@ def main() -> None:
     for name in args.scenes:
         info = SCENES[name]
         run = ensure_default_run(info.recipe)
-        if info.needs_landscape:  # stored once before timing, as `nnexplain landscape` would (benchmarks/landscape.py times it)
+        if (
+            info.needs_landscape
+        ):  # stored once before timing, as `nnexplain landscape` would (benchmarks/landscape.py times it)
             ensure_landscape(load_run(run))
         for spec in info.further:  # rendered with their default runs; trained here, not timed
             ensure_default_run(spec.recipe)
         for quality in args.quality:
             with tempfile.TemporaryDirectory() as scratch:
-                command = [sys.executable, "-m", "nnexplain", "render", name, "--run", str(run), "--quality", quality, "--out", scratch]
+                command = [
+                    sys.executable,
+                    "-m",
+                    "nnexplain",
+                    "render",
+                    name,
+                    "--run",
+                    str(run),
+                    "--quality",
+                    quality,
+                    "--out",
+                    scratch,
+                ]
                 wall, output = timed(command)
                 length = video_seconds(Path(output))
                 floor = floor_seconds(length, quality, Path(scratch))

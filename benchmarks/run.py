@@ -1,7 +1,7 @@
 """Run every benchmark in this folder, one after another (they compete for the CPU otherwise).
 
-    make benchmark                      # all of them
-    make benchmark ARGS="training"      # only benchmarks/training.py
+make benchmark                      # all of them
+make benchmark ARGS="training"      # only benchmarks/training.py
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from pathlib import Path
 import torch
 
 from nnexplain.data import load_dataset
-from nnexplain.train.recipes import ACTIVATION_DEFAULTS
 from nnexplain.run import load_run
 from nnexplain.train.loop import train
+from nnexplain.train.recipes import ACTIVATION_DEFAULTS
 
 
 def main() -> None:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import torch
 
-from nnexplain.run.contents import STANDARD_CONTENTS, GridSpec, layer_warps
-from nnexplain.train.recipes import get_recipe
 from nnexplain.run import load_run
+from nnexplain.run.contents import STANDARD_CONTENTS, GridSpec, layer_warps
 from nnexplain.run.snapshot import snapshot_tensors
 from nnexplain.train.loop import train
+from nnexplain.train.recipes import get_recipe
 
 SNAPSHOTS = 50
 REPEATS = 5

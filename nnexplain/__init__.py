@@ -31,7 +31,11 @@ from typing import Any
 
 __all__ = ["Recorder", "load_run", "Run"]
 
-_LAZY = {"Recorder": "nnexplain.train.recorder", "load_run": "nnexplain.run.directory", "Run": "nnexplain.run.directory"}
+_LAZY = {
+    "Recorder": "nnexplain.train.recorder",
+    "load_run": "nnexplain.run.directory",
+    "Run": "nnexplain.run.directory",
+}
 
 
 def __getattr__(name: str) -> Any:

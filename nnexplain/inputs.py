@@ -15,7 +15,16 @@ from pathlib import Path
 
 from nnexplain.errors import DataError, NnexplainError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_ARRAY_BYTES", "MAX_PARAMETERS", "MAX_CLASSES", "MAX_ABS_VALUE", "regular_file", "read_bytes", "check_array_bytes"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_ARRAY_BYTES",
+    "MAX_PARAMETERS",
+    "MAX_CLASSES",
+    "MAX_ABS_VALUE",
+    "regular_file",
+    "read_bytes",
+    "check_array_bytes",
+]
 
 MAX_FILE_BYTES = 2 << 30  # 2 GiB: any one file read whole
 MAX_ARRAY_BYTES = 1 << 30  # 1 GiB: any one array a header claims, once read
@@ -32,7 +41,9 @@ _KINDS = {
 }
 
 
-def regular_file(path: str | Path, what: str = "file", error: type[NnexplainError] = DataError, limit: int = MAX_FILE_BYTES) -> Path:
+def regular_file(
+    path: str | Path, what: str = "file", error: type[NnexplainError] = DataError, limit: int = MAX_FILE_BYTES
+) -> Path:
     """``path``, checked to be a regular file (links followed) of at most ``limit`` bytes."""
     path = Path(path)
     try:
@@ -45,11 +56,15 @@ def regular_file(path: str | Path, what: str = "file", error: type[NnexplainErro
         kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
         raise error(f"{what} {path} is {kind}, not a regular file")
     if info.st_size > limit:
-        raise error(f"{what} {path} is {info.st_size / 2**30:.1f} GiB; nnexplain reads files of up to {limit / 2**30:g} GiB")
+        raise error(
+            f"{what} {path} is {info.st_size / 2**30:.1f} GiB; nnexplain reads files of up to {limit / 2**30:g} GiB"
+        )
     return path
 
 
-def read_bytes(path: str | Path, what: str = "file", error: type[NnexplainError] = DataError, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_bytes(
+    path: str | Path, what: str = "file", error: type[NnexplainError] = DataError, limit: int = MAX_FILE_BYTES
+) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes."""
     path = regular_file(path, what, error, limit)
     try:
@@ -62,11 +77,15 @@ def read_bytes(path: str | Path, what: str = "file", error: type[NnexplainError]
     return data
 
 
-def check_array_bytes(shape: tuple[int, ...], itemsize: int, what: str, error: type[NnexplainError] = DataError) -> None:
+def check_array_bytes(
+    shape: tuple[int, ...], itemsize: int, what: str, error: type[NnexplainError] = DataError
+) -> None:
     """Refuse an array whose claimed shape would take more than :data:`MAX_ARRAY_BYTES`, before it is allocated."""
     count = 1
     for side in shape:
         count *= int(side)
     if count * itemsize > MAX_ARRAY_BYTES:
         shown = "×".join(map(str, shape))
-        raise error(f"{what} claims a {shown} array ({count * itemsize / 2**30:.1f} GiB); nnexplain reads arrays of up to {MAX_ARRAY_BYTES / 2**30:g} GiB")
+        raise error(
+            f"{what} claims a {shown} array ({count * itemsize / 2**30:.1f} GiB); nnexplain reads arrays of up to {MAX_ARRAY_BYTES / 2**30:g} GiB"
+        )

@@ -28,17 +28,25 @@ class FirstLayerFeatures(FromEnvironment, RunScene):
     def construct(self) -> None:
         self.beat("title")
         title = label("What each first-layer neuron looks for", self.theme, 32).to_edge(UP, buff=0.3)
-        note = label("its 784 incoming weights as a 28×28 image: bright = strongly positive, black = zero or negative",
-                     self.theme, 16, self.theme.muted).next_to(title, DOWN, buff=0.15)
+        note = label(
+            "its 784 incoming weights as a 28×28 image: bright = strongly positive, black = zero or negative",
+            self.theme,
+            16,
+            self.theme.muted,
+        ).next_to(title, DOWN, buff=0.15)
         self.play(FadeIn(title), FadeIn(note))
 
         self.beat("features")
         weights, _ = self.run.params()[0]  # (hidden, 784)
-        tiles = VGroup(*(self.feature_tile(row, index) for index, row in enumerate(weights))).arrange_in_grid(cols=8, buff=0.3)
+        tiles = VGroup(*(self.feature_tile(row, index) for index, row in enumerate(weights))).arrange_in_grid(
+            cols=8, buff=0.3
+        )
         tiles.move_to(0.6 * DOWN)
         self.play(LaggedStart(*(FadeIn(tile) for tile in tiles), lag_ratio=0.08), run_time=2)
         self.wait()
 
     def feature_tile(self, weights: np.ndarray, index: int) -> VGroup:
         image = PixelImage(np.clip(weights / np.abs(weights).max(), 0, 1).reshape(28, 28), pixel_size=0.05)
-        return VGroup(image, label(f"neuron {index + 1}", self.theme, 14, self.theme.muted).next_to(image, DOWN, buff=0.08))
+        return VGroup(
+            image, label(f"neuron {index + 1}", self.theme, 14, self.theme.muted).next_to(image, DOWN, buff=0.08)
+        )

@@ -94,7 +94,18 @@ def main() -> None:
             if cue:
                 draw.text((x + 4, y + 16), cue[:110], fill="blue")
         sheet.save(args.out / f"sheet-{sheet_index // args.per_sheet:02d}.png")
-    print(json.dumps({"video": str(args.video), "seconds": round(end, 2), "frames": total, "frozen_share": round(frozen / max(total - 1, 1), 3), "freezes_3s": stretches, "sheets": (len(picked) + args.per_sheet - 1) // args.per_sheet}))
+    print(
+        json.dumps(
+            {
+                "video": str(args.video),
+                "seconds": round(end, 2),
+                "frames": total,
+                "frozen_share": round(frozen / max(total - 1, 1), 3),
+                "freezes_3s": stretches,
+                "sheets": (len(picked) + args.per_sheet - 1) // args.per_sheet,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

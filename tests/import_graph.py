@@ -104,7 +104,10 @@ def graph(package: Path = PACKAGE) -> dict[str, set[str]]:
 def upward(edges: dict[str, set[str]], floor=floor_of) -> list[tuple[str, str]]:
     """Arrows from a floor to one it may not import."""
     return sorted(
-        (a, b) for a, targets in edges.items() for b in targets if floor(a) != floor(b) and floor(b) not in MAY_IMPORT[floor(a)]
+        (a, b)
+        for a, targets in edges.items()
+        for b in targets
+        if floor(a) != floor(b) and floor(b) not in MAY_IMPORT[floor(a)]
     )
 
 

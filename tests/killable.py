@@ -68,7 +68,9 @@ class Server:
         # then start torch cold): it needs this folder on its path, and the flag that makes it warm up.
         saved = dict(os.environ)
         os.environ["NNEXPLAIN_KILLABLE_SERVER"] = "1"
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [os.path.dirname(os.path.abspath(__file__)), saved.get("PYTHONPATH")]))
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [os.path.dirname(os.path.abspath(__file__)), saved.get("PYTHONPATH")])
+        )
         try:
             forkserver.ensure_running()
         finally:
@@ -76,11 +78,20 @@ class Server:
             os.environ.update(saved)
 
     def start(self, arguments: list[str], log: str, die_at: tuple[int, bool] | None = None, tally: str | None = None):
-        process = self.context.Process(target=_command, args=([str(a) for a in arguments], die_at, str(log), tally and str(tally)))
+        process = self.context.Process(
+            target=_command, args=([str(a) for a in arguments], die_at, str(log), tally and str(tally))
+        )
         process.start()
         return process
 
-    def run(self, arguments: list[str], log: str, die_at: tuple[int, bool] | None = None, tally: str | None = None, timeout: float = 120) -> int:
+    def run(
+        self,
+        arguments: list[str],
+        log: str,
+        die_at: tuple[int, bool] | None = None,
+        tally: str | None = None,
+        timeout: float = 120,
+    ) -> int:
         process = self.start(arguments, log, die_at, tally)
         process.join(timeout)
         if process.is_alive():
@@ -103,7 +114,9 @@ def _warm_up() -> None:
         from nnexplain.data.mnist import load_mnist
 
         data = load_mnist()
-        small = replace(data, x_train=data.x_train[:64], y_train=data.y_train[:64], x_val=data.x_val[:50], y_val=data.y_val[:50])
+        small = replace(
+            data, x_train=data.x_train[:64], y_train=data.y_train[:64], x_val=data.x_val[:50], y_val=data.y_val[:50]
+        )
         train(config, f"{scratch}/run", dataset=small)
 
 

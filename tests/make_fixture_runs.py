@@ -13,8 +13,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from nnexplain.train.recipes import ACTIVATION_DEFAULTS, get_recipe
 from nnexplain.train.loop import train
+from nnexplain.train.recipes import ACTIVATION_DEFAULTS, get_recipe
 
 DATA = Path(__file__).parent / "data"
 
@@ -39,7 +39,9 @@ FIXTURES = {
     "square-relu-3": lambda: get_recipe("square-relu-3").config.with_overrides(max_snapshots=8, device="cpu"),
     # Trained exactly as the recipe (same data, steps and history); fewer snapshots and a coarse warp grid keep it small.
     "moons-overfit": lambda: get_recipe("moons-overfit").config.with_overrides(
-        max_snapshots=8, device="cpu", dataset_options={**get_recipe("moons-overfit").config.dataset_options, "grid_lines": 5, "grid_points": 20}
+        max_snapshots=8,
+        device="cpu",
+        dataset_options={**get_recipe("moons-overfit").config.dataset_options, "grid_lines": 5, "grid_points": 20},
     ),
     "chain": lambda: get_recipe("chain").config.with_overrides(max_snapshots=8),
 }

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-
 from frames import render_for_test
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
 from frames import render_for_test
 
 MIN_TEXT_PIXELS = 14.0  # capital-letter height at 480p, where a frame 8 units tall is 480 pixels

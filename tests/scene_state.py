@@ -24,7 +24,9 @@ POINT_TOLERANCE = 1e-9
 
 def _visible(mobject) -> bool:
     rgbas = [getattr(mobject, name, None) for name in ("fill_rgbas", "stroke_rgbas")]
-    return any(r is not None and np.size(r) and np.any(np.asarray(r)[..., 3] > 0) for r in rgbas) or hasattr(mobject, "pixel_array")
+    return any(r is not None and np.size(r) and np.any(np.asarray(r)[..., 3] > 0) for r in rgbas) or hasattr(
+        mobject, "pixel_array"
+    )
 
 
 def _state(scene) -> list[tuple]:
@@ -36,11 +38,25 @@ def _state(scene) -> list[tuple]:
                 continue
             looks = tuple(
                 np.asarray(getattr(part, name), dtype=float).copy()
-                for name in ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas", "stroke_width", "background_stroke_width")
+                for name in (
+                    "fill_rgbas",
+                    "stroke_rgbas",
+                    "background_stroke_rgbas",
+                    "stroke_width",
+                    "background_stroke_width",
+                )
                 if hasattr(part, name)
             )
             image = np.asarray(part.pixel_array).copy() if hasattr(part, "pixel_array") else None
-            rows.append((f"{type(mobject).__name__} #{top} > {type(part).__name__}", part.z_index, np.array(part.points, dtype=float), looks, image))
+            rows.append(
+                (
+                    f"{type(mobject).__name__} #{top} > {type(part).__name__}",
+                    part.z_index,
+                    np.array(part.points, dtype=float),
+                    looks,
+                    image,
+                )
+            )
     return rows
 
 

@@ -93,15 +93,31 @@ def test_every_width_sequence_is_drawn_in_the_width_it_moves_in(hidden, activati
 
 def test_a_2_7_5_2_relu_net_imported_with_moons_renders_fold(tmp_path):
     """The case that crashed: a layer that narrows (7 → 5) after one that widens."""
+    from conftest import run_cli
     from safetensors.torch import save_file
 
-    from conftest import run_cli
-
     linears = torch_network([2, 7, 5, 2], seed=0)
-    tensors = {f"{index * 2}.{name}": value.float().contiguous() for index, linear in enumerate(linears) for name, value in linear.state_dict().items()}
+    tensors = {
+        f"{index * 2}.{name}": value.float().contiguous()
+        for index, linear in enumerate(linears)
+        for name, value in linear.state_dict().items()
+    }
     save_file(tensors, tmp_path / "net.safetensors")
-    imported = run_cli("import", tmp_path / "net.safetensors", "--activation", "relu", "--data", "moons", "--out", tmp_path / "run")
+    imported = run_cli(
+        "import", tmp_path / "net.safetensors", "--activation", "relu", "--data", "moons", "--out", tmp_path / "run"
+    )
     assert imported.returncode == 0, imported.stderr
-    result = run_cli("render", "fold", "--run", tmp_path / "run", "--format", "png", "--resolution", "160x90", "--out", tmp_path / "out")
+    result = run_cli(
+        "render",
+        "fold",
+        "--run",
+        tmp_path / "run",
+        "--format",
+        "png",
+        "--resolution",
+        "160x90",
+        "--out",
+        tmp_path / "out",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].endswith(".png")

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 import torch
+from conftest import torch_activations, torch_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import torch_activations, torch_model
 from nnexplain.geometry.backprop import backprop, example_losses, flatten, sgd_step, unflatten
 from nnexplain.run import load_run
 
@@ -112,4 +112,6 @@ def test_flatten_round_trips_and_a_step_moves_against_the_gradient():
     x, y = rng.normal(size=(6, 3)), rng.integers(0, 2, 6)
     result = backprop(params, "tanh", "softmax", x, y)
     stepped = sgd_step(params, result, 0.1)
-    np.testing.assert_allclose(flatten(stepped), vector - 0.1 * flatten(list(zip(result.weight_grads, result.bias_grads))))
+    np.testing.assert_allclose(
+        flatten(stepped), vector - 0.1 * flatten(list(zip(result.weight_grads, result.bias_grads)))
+    )

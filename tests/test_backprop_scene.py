@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 import torch
-from manim import ManimColor
-
 from conftest import DATA, torch_model
 from frames import check_frame, render_for_test
+from manim import ManimColor
+
 from nnexplain.geometry.network import network_view
 from nnexplain.geometry.wishes import batch_step, choose_batch, example_backprop, gradient_edges, strongest_edge
 from nnexplain.mobjects.network import NetworkDiagram
@@ -39,7 +39,11 @@ def torch_example(run, index):
         a = torch.sigmoid(z) if number < len(model.linears) - 1 else z
     loss = torch.nn.functional.cross_entropy(a, torch.from_numpy(run.probe["labels"][index : index + 1]))
     loss.backward()
-    return [linear.weight.grad.numpy() for linear in model.linears], [z.grad.numpy()[0] for z in pres], torch.softmax(a, 1).detach().numpy()[0]
+    return (
+        [linear.weight.grad.numpy() for linear in model.linears],
+        [z.grad.numpy()[0] for z in pres],
+        torch.softmax(a, 1).detach().numpy()[0],
+    )
 
 
 @pytest.mark.parametrize("index", [4, 17])
@@ -107,7 +111,10 @@ def test_the_narration_says_what_autograd_computes(run, tmp_path):
     _, _, probabilities = torch_example(run, scene.digit)
     label, said = int(run.probe["labels"][scene.digit]), int(np.argmax(probabilities))
     verdict = "right" if said == label else "wrong"
-    assert f"labelled {label} goes forward. The network says {said}, {100 * probabilities[said]:.0f}% sure: {verdict}." in narration["forward"]
+    assert (
+        f"labelled {label} goes forward. The network says {said}, {100 * probabilities[said]:.0f}% sure: {verdict}."
+        in narration["forward"]
+    )
     wish = np.eye(10)[label] - probabilities
     other = int(np.argmin(wish))
     assert f"output {label} up by {wish[label]:.2f} and {other} down by {-wish[other]:.2f}." in narration["wish list"]
@@ -122,7 +129,10 @@ def test_the_narration_says_what_autograd_computes(run, tmp_path):
             parameter -= lr * parameter.grad
         after = torch.nn.functional.cross_entropy(model(x), y, reduction="none").numpy()
     fell = int(np.sum(after < before - 0.0005))
-    assert f"after the step: {before.mean():.3f} → {after.mean():.3f}. {fell} of {len(batch)} digits' losses fell" in narration["mini-batch"]
+    assert (
+        f"after the step: {before.mean():.3f} → {after.mean():.3f}. {fell} of {len(batch)} digits' losses fell"
+        in narration["mini-batch"]
+    )
 
 
 @pytest.mark.graphical

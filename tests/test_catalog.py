@@ -13,7 +13,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, run_cli
 from fixture_runs import FIXTURE_OF_RECIPE, default_fixtures
 
@@ -23,8 +22,19 @@ from nnexplain.run import load_run
 from nnexplain.scenes.base.spec import SceneSpec
 
 COURSE_ORDER = [
-    "neurons", "fold", "linear-collapse", "lift", "relu-sine", "relu-square", "hidden-features",
-    "training", "neuron-maps", "softmax", "chain-rule", "descent", "backprop",
+    "neurons",
+    "fold",
+    "linear-collapse",
+    "lift",
+    "relu-sine",
+    "relu-square",
+    "hidden-features",
+    "training",
+    "neuron-maps",
+    "softmax",
+    "chain-rule",
+    "descent",
+    "backprop",
 ]
 
 
@@ -106,7 +116,7 @@ def test_specs_are_collected_in_course_order_and_each_name_once(tmp_path, monkey
         discover_specs("more_specs")
 
 
-NEW_SCENE = '''
+NEW_SCENE = """
 from nnexplain.mobjects.style import label
 from nnexplain.scenes import RunScene
 
@@ -119,7 +129,7 @@ class OutputBias(RunScene):
         bias = float(self.run.params()[-1][1][0])
         line = f"The output bias of this run is {bias:.3f}."
         self.play(*self.say(line, caption=label(line, self.theme, 24)))
-'''
+"""
 
 
 def test_a_new_scene_is_its_module_and_its_spec(tmp_path):
@@ -147,8 +157,19 @@ def test_a_new_scene_is_its_module_and_its_spec(tmp_path):
     refused = nnexplain("render", "output-bias", "--run", DATA / "mnist-sigmoid")
     assert refused.returncode == 2 and "scene 'output-bias' cannot draw run" in refused.stderr
     drawn = nnexplain(
-        "render", "output-bias", "--run", DATA / "square-relu-3", "--format", "png", "--resolution", "160x90",
-        "--jobs", "1", "--no-cache", "--out", tmp_path / "out",
+        "render",
+        "output-bias",
+        "--run",
+        DATA / "square-relu-3",
+        "--format",
+        "png",
+        "--resolution",
+        "160x90",
+        "--jobs",
+        "1",
+        "--no-cache",
+        "--out",
+        tmp_path / "out",
     )
     assert drawn.returncode == 0, drawn.stderr
     assert Path(drawn.stdout.strip().splitlines()[-1]).is_file()

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 import torch
+from conftest import DATA, torch_activations
+from frames import check_frame, render_for_test
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, torch_activations
-from frames import check_frame, render_for_test
 from nnexplain.app.catalog import check_run_suits, get_scene
 from nnexplain.errors import RunError
 from nnexplain.geometry.chain import NUDGE, NUDGE_TOLERANCE, chain_factors, chain_values, nudged_cost, worst_example
@@ -94,7 +94,10 @@ def test_a_nudge_changes_the_cost_by_epsilon_times_the_product(chain_run):
 def test_the_scene_takes_one_neuron_chains_only():
     info = get_scene("chain-rule")
     check_run_suits(info, load_run(DATA / "chain").manifest, "chain")
-    for other, reason in [("mnist-sigmoid", "784-16-16-10 network; the scene needs one neuron per layer"), ("sine-relu", "1-8-8-1")]:
+    for other, reason in [
+        ("mnist-sigmoid", "784-16-16-10 network; the scene needs one neuron per layer"),
+        ("sine-relu", "1-8-8-1"),
+    ]:
         with pytest.raises(RunError, match=reason):
             check_run_suits(info, load_run(DATA / other).manifest, other)
 
@@ -119,7 +122,10 @@ def test_the_checks_narrate_the_costs_real_change_and_autograds_prediction(chain
     for depth, beat in enumerate(("the check", "the check again")):
         layer = len(params) - 1 - depth
         change = cost(layer) - cost(None)
-        assert f"the cost really changes by {change:+.7f}; ε × the product predicts {NUDGE * slopes[layer]:+.7f}." in narration[beat]
+        assert (
+            f"the cost really changes by {change:+.7f}; ε × the product predicts {NUDGE * slopes[layer]:+.7f}."
+            in narration[beat]
+        )
 
 
 @pytest.mark.graphical

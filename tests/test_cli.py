@@ -4,10 +4,10 @@ import json
 import shutil
 
 import numpy as np
-
 from conftest import run_cli
-from nnexplain.run import directory as rundir
+
 from nnexplain.data.idx import write_idx
+from nnexplain.run import directory as rundir
 
 
 def assert_user_error(result, *fragments):
@@ -69,7 +69,13 @@ def test_run_of_another_format_version(tmp_path, sigmoid_run):
 
 
 def test_run_unsuited_to_the_scene(tmp_path):
-    manifest = {"recipe": "toy", "layers": [2, 3, 2], "activation": "tanh", "output": "softmax", "dataset": {"name": "toy", "task": "classify"}}
+    manifest = {
+        "recipe": "toy",
+        "layers": [2, 3, 2],
+        "activation": "tanh",
+        "output": "softmax",
+        "dataset": {"name": "toy", "task": "classify"},
+    }
     rundir.create_run(tmp_path / "run", manifest, {"inputs": np.zeros((1, 2), np.float32)})
     assert_user_error(
         run_cli("render", "neurons", "--run", tmp_path / "run"), "scene 'neurons' cannot draw", "2-3-2", "784-…-10"
@@ -96,7 +102,9 @@ def test_idx_with_wrong_magic(tmp_path):
 
 
 def test_truncated_idx(tmp_path):
-    directory = _mnist_dir(tmp_path, images_bytes=b"\x00\x00\x08\x03" + np.array([20, 28, 28], ">u4").tobytes() + bytes(50))
+    directory = _mnist_dir(
+        tmp_path, images_bytes=b"\x00\x00\x08\x03" + np.array([20, 28, 28], ">u4").tobytes() + bytes(50)
+    )
     assert_user_error(run_cli("train", "mnist", "--data-dir", directory, "--out", tmp_path / "run"), "truncated")
 
 
@@ -137,7 +145,9 @@ def test_data_dir_reads_the_standard_file_names(tmp_path):
         source = EMBEDDED_DIR / f"t10k-{kind}-ubyte.gz"
         shutil.copy(source, directory / f"train-{kind}-ubyte.gz")
         shutil.copy(source, directory / f"t10k-{kind}-ubyte.gz")
-    result = run_cli("train", "mnist", "--data-dir", directory, "--epochs", "1", "--device", "cpu", "--out", tmp_path / "run")
+    result = run_cli(
+        "train", "mnist", "--data-dir", directory, "--epochs", "1", "--device", "cpu", "--out", tmp_path / "run"
+    )
     assert result.returncode == 0, result.stderr
     dataset = rundir.load_run(tmp_path / "run").dataset
     assert (dataset["name"], dataset["train"], dataset["val"]) == ("mnist-full", 10000, 10000)

@@ -5,19 +5,19 @@ import math
 import numpy as np
 import pytest
 import torch
+from conftest import DATA, torch_model
 
-from conftest import torch_model
 from nnexplain.data import load_dataset
 from nnexplain.data.curves import load_curve, target_function
 from nnexplain.errors import DataError
 from nnexplain.geometry.hinges import linear_map
-from nnexplain.train.recipes import TrainConfig, get_recipe
 from nnexplain.run import load_run
+from nnexplain.train.recipes import TrainConfig, get_recipe
 
-from conftest import DATA
 
-
-@pytest.mark.parametrize("name, function, domain", [("sine", np.sin, (-math.pi, math.pi)), ("square", np.square, (-1, 1))])
+@pytest.mark.parametrize(
+    "name, function, domain", [("sine", np.sin, (-math.pi, math.pi)), ("square", np.square, (-1, 1))]
+)
 def test_curve_samples_the_named_function(name, function, domain):
     data = load_dataset(name)
     assert data.task == "regress" and data.input_shape == (1,) and data.input_size == 1

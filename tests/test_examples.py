@@ -5,11 +5,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
-
 from conftest import DATA, run_cli
 from fixture_runs import fixture_of
 from frames import HEIGHT, WIDTH, check_frame, render_last_frame
+from PIL import Image
 
 from nnexplain.app.cache import default_run_dir
 
@@ -60,13 +59,24 @@ def test_render_all_in_parallel(tmp_path):
     for recipe in recipes:  # the fixtures stand in for the cached default runs of each recipe
         shutil.copytree(fixture_of(recipe), cache / "runs" / default_run_dir(recipe).name)
     result = run_cli(
-        "render", "all", "--jobs", "2", "--format", "png", "--resolution", f"{WIDTH}x{HEIGHT}", "--out", tmp_path / "out",
+        "render",
+        "all",
+        "--jobs",
+        "2",
+        "--format",
+        "png",
+        "--resolution",
+        f"{WIDTH}x{HEIGHT}",
+        "--out",
+        tmp_path / "out",
         env={"NNEXPLAIN_CACHE": str(cache)},
     )
     assert result.returncode == 0, result.stderr
     written = result.stdout.strip().splitlines()
     assert written == [str(tmp_path / "out" / f"{name}-{WIDTH}x{HEIGHT}.png") for name in SCENES]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{name}-{WIDTH}x{HEIGHT}.png" for name in SCENES)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{name}-{WIDTH}x{HEIGHT}.png" for name in SCENES
+    )
     assert "training" not in result.stderr  # every default run came from the cache
     # Each scene drew its default runs exactly as a render of it alone does: its control frame.
     for name, path in zip(SCENES, written):
@@ -94,6 +104,14 @@ def test_public_mobjects_are_built_from_runs():
     stored = sine.tensors()
     assert len(fit.unit_curves) == sine.layers[-2] == len(stored["curve.units"])
     # What is drawn is the recorded curve, mapped into the panel (clipped to it).
-    np.testing.assert_allclose(np.asarray(fit.output_curve.get_anchors())[::2][:, :2], fit.output_panel.plot_points(stored["curve.x"], stored["curve.y"])[:-1, :2], atol=1e-9)
+    np.testing.assert_allclose(
+        np.asarray(fit.output_curve.get_anchors())[::2][:, :2],
+        fit.output_panel.plot_points(stored["curve.x"], stored["curve.y"])[:-1, :2],
+        atol=1e-9,
+    )
     for curve, values in zip(fit.unit_curves, stored["curve.units"]):
-        np.testing.assert_allclose(np.asarray(curve.get_anchors())[::2][:, :2], fit.units_panel.plot_points(stored["curve.x"], values)[:-1, :2], atol=1e-9)
+        np.testing.assert_allclose(
+            np.asarray(curve.get_anchors())[::2][:, :2],
+            fit.units_panel.plot_points(stored["curve.x"], values)[:-1, :2],
+            atol=1e-9,
+        )

@@ -3,11 +3,19 @@
 import numpy as np
 import pytest
 import torch
-from manim import ManimColor
-
 from conftest import torch_model
 from frames import check_frame, render_for_test, render_last_frame
-from nnexplain.geometry.features import neuron_sum, plainest_neuron, start_correlation, stroke_template, strongest_probe, top_share, weight_images
+from manim import ManimColor
+
+from nnexplain.geometry.features import (
+    neuron_sum,
+    plainest_neuron,
+    start_correlation,
+    stroke_template,
+    strongest_probe,
+    top_share,
+    weight_images,
+)
 from nnexplain.mobjects.heatmap import diverging_rgba
 from nnexplain.mobjects.style import Theme
 from nnexplain.run import load_run
@@ -28,8 +36,13 @@ def test_one_neurons_sum_is_torchs_and_the_runs(run):
         assert total.weighted_sum == pytest.approx(float((x * weight).sum()), abs=1e-9)
         z = float(x @ weight + bias)
         assert total.pre_activation == pytest.approx(z, abs=1e-9)
-        assert total.output == pytest.approx(float({"sigmoid": torch.sigmoid, "relu": torch.relu}[run.activation](torch.tensor(z, dtype=torch.float64))), abs=1e-12)
-        assert total.output == pytest.approx(float(run.tensors()["act.0"][probe, neuron]), abs=1e-5)  # what the run recorded
+        assert total.output == pytest.approx(
+            float({"sigmoid": torch.sigmoid, "relu": torch.relu}[run.activation](torch.tensor(z, dtype=torch.float64))),
+            abs=1e-12,
+        )
+        assert total.output == pytest.approx(
+            float(run.tensors()["act.0"][probe, neuron]), abs=1e-5
+        )  # what the run recorded
         assert probe == int(np.argmax(run.tensors()["pre.0"][:, neuron]))
 
 
@@ -44,7 +57,9 @@ def test_concentration_and_start_correlation_against_plain_formulas(run):
     chosen = plainest_neuron(images)
     assert top_share(images[chosen]) == max(top_share(image) for image in images)
     template = stroke_template(images[chosen])
-    assert top_share(template) > 0.9 > 0.6 > top_share(images[chosen])  # the drawn detector is a stroke; the neuron is not
+    assert (
+        top_share(template) > 0.9 > 0.6 > top_share(images[chosen])
+    )  # the drawn detector is a stroke; the neuron is not
     assert np.abs(template).max() == pytest.approx(np.abs(images[chosen]).max())  # same colour scale
 
 
@@ -67,7 +82,9 @@ def test_the_scene_draws_every_snapshot_on_one_scale_and_the_recorded_number(sig
     for keyframe, epoch in zip(scene.keyframes, run.epochs):
         np.testing.assert_array_equal(keyframe.reshape(16, -1), run.params(epoch)[0][0])
     assert scene.scale == pytest.approx(np.quantile(np.abs(run.params()[0][0]), 0.99))
-    for tile, image in zip(scene.tiles, scene.final):  # after the sweep every tile shows its final weights on that scale
+    for tile, image in zip(
+        scene.tiles, scene.final
+    ):  # after the sweep every tile shows its final weights on that scale
         if tile is not scene.big:
             np.testing.assert_array_equal(tile.pixel_array, diverging_rgba(image, scene.scale, Theme()))
     probe, neuron = scene.total.probe_index, scene.total.neuron

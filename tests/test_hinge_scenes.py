@@ -5,9 +5,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import DATA, run_cli
 from frames import check_frame, render_for_test, scene_runs
+
 from nnexplain.app.catalog import check_run_suits, get_scene
 from nnexplain.errors import RunError
 from nnexplain.mobjects.style import Theme
@@ -38,7 +38,9 @@ def test_relu_square_last_frame(tmp_path, request):
 def test_the_scenes_draw_their_recipes_and_refuse_other_runs(scene):
     info = get_scene(scene)
     check_run_suits(info, load_run(DATA / info.recipe).manifest, info.recipe)
-    with pytest.raises(RunError, match=r"is a 784-16-16-10 classify network with softmax output; the scene needs a 1-…-1 regression"):
+    with pytest.raises(
+        RunError, match=r"is a 784-16-16-10 classify network with softmax output; the scene needs a 1-…-1 regression"
+    ):
         check_run_suits(info, load_run(DATA / "mnist-relu").manifest, "mnist-relu")
     with pytest.raises(RunError, match=r"uses activation 'identity'; the scene shows ReLU hinges and needs relu"):
         check_run_suits(info, load_run(DATA / "sine-linear").manifest, "sine-linear")
@@ -120,7 +122,9 @@ def _one_hidden_layer_run(tmp_path: Path, kinks_and_slopes: list[tuple[float, fl
 
     from nnexplain import Recorder
 
-    model = torch.nn.Sequential(torch.nn.Linear(1, len(kinks_and_slopes)), torch.nn.ReLU(), torch.nn.Linear(len(kinks_and_slopes), 1))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(1, len(kinks_and_slopes)), torch.nn.ReLU(), torch.nn.Linear(len(kinks_and_slopes), 1)
+    )
     with torch.no_grad():
         for unit, (kink, facing, out) in enumerate(kinks_and_slopes):
             model[0].weight[unit, 0], model[0].bias[unit] = facing, -facing * kink
@@ -159,7 +163,11 @@ def test_relu_square_says_how_many_hinges_bend_and_names_the_others(tmp_path):
     weight, bias = fixture.run.params()[0]
     assert np.all(np.abs(-bias / weight[:, 0]) < 1)  # the recipe's run: three kinks inside [-1, 1]
     assert fixture.bending == 3 and fixture.quiet == []
-    built = _setup(ReluSquare, tmp_path / "b", _one_hidden_layer_run(tmp_path, [(-0.5, 1.0, 1.0), (70.0, 1.0, 2.0), (0.4, -1.0, 0.5)]))
+    built = _setup(
+        ReluSquare,
+        tmp_path / "b",
+        _one_hidden_layer_run(tmp_path, [(-0.5, 1.0, 1.0), (70.0, 1.0, 2.0), (0.4, -1.0, 0.5)]),
+    )
     assert built.bending == 2
     assert "Unit 2 bends at x = 70,\noutside [−1, 1]: here\nit adds 0." in built._quiet_units_note()
 

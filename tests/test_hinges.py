@@ -7,6 +7,7 @@ import shutil
 import numpy as np
 import pytest
 import torch
+from conftest import DATA, torch_activations, torch_mlp
 
 from nnexplain.geometry.hinges import (
     build_order,
@@ -19,12 +20,10 @@ from nnexplain.geometry.hinges import (
     silent_units,
     unit_kinks,
 )
-from nnexplain.train.recorder import Recorder, model_params
 from nnexplain.run import load_run
 from nnexplain.run.contents import curve_arrays
 from nnexplain.run.schedule import spread_epochs
-
-from conftest import DATA, torch_activations, torch_mlp
+from nnexplain.train.recorder import Recorder, model_params
 
 CURVE_RUNS = ["sine-relu", "square-relu-3", "sine-linear"]
 
@@ -61,7 +60,11 @@ def test_units_add_up_to_the_network_output_at_every_sampled_x(name):
     for epoch in run.epochs:
         stored, params = run.tensors(epoch), run.params(epoch)
         x = stored["curve.x"].astype(np.float64)
-        assert len(x) >= 400 and x[0] == pytest.approx(run.dataset["domain"][0]) and x[-1] == pytest.approx(run.dataset["domain"][1])
+        assert (
+            len(x) >= 400
+            and x[0] == pytest.approx(run.dataset["domain"][0])
+            and x[-1] == pytest.approx(run.dataset["domain"][1])
+        )
         model = _torch_model(params, run.activation)
         with torch.no_grad():
             output = model(torch.from_numpy(x[:, None])).numpy()[:, 0]
@@ -176,12 +179,19 @@ def test_max_error_falls_back_to_the_probe_without_a_known_target(tmp_path):
 
 def test_straight_pieces_of_sin_miss_by_pi_squared_over_2n_squared():
     for pieces in (4, 10, 14):
-        assert interpolation_error(np.sin, (-math.pi, math.pi), pieces) == pytest.approx(math.pi**2 / (2 * pieces**2), rel=1e-4)
+        assert interpolation_error(np.sin, (-math.pi, math.pi), pieces) == pytest.approx(
+            math.pi**2 / (2 * pieces**2), rel=1e-4
+        )
 
 
 def test_only_one_dimensional_regressions_with_a_domain_get_curves():
     params = _random_params([1, 4, 1])
-    regression = {"layers": [1, 4, 1], "activation": "relu", "output": "identity", "dataset": {"task": "regress", "domain": [-1, 1]}}
+    regression = {
+        "layers": [1, 4, 1],
+        "activation": "relu",
+        "output": "identity",
+        "dataset": {"task": "regress", "domain": [-1, 1]},
+    }
     assert set(curve_arrays(params, regression)) == {"curve.x", "curve.y", "curve.units"}
     assert curve_arrays(params, {**regression, "dataset": {"task": "regress"}}) == {}
     mnist = load_run(DATA / "mnist-relu")

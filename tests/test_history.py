@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
+from conftest import DATA
 from torch import nn
 
 import nnexplain
@@ -16,13 +17,13 @@ from nnexplain.run.history import HistoryLog, history_part
 from nnexplain.train.loop import train
 from nnexplain.train.recipes import get_recipe
 
-from conftest import DATA
-
 
 @pytest.fixture(scope="module")
 def small_mnist():
     data = load_mnist()
-    return replace(data, x_train=data.x_train[:600], y_train=data.y_train[:600], x_val=data.x_val[:200], y_val=data.y_val[:200])
+    return replace(
+        data, x_train=data.x_train[:600], y_train=data.y_train[:600], x_val=data.x_val[:200], y_val=data.y_val[:200]
+    )
 
 
 def _config(**overrides):
@@ -43,7 +44,10 @@ def test_every_step_and_every_epoch_is_in_the_history(tmp_path, small_mnist):
         for name, value in snapshot["metrics"].items():
             assert history.metric(name)[row] == value
     assert np.isfinite(history.metric("val_loss")).all() and history.metric("nothing").shape == (4,)
-    assert [s.get("history") for s in run.snapshots] == ["history/epoch-00000.safetensors", "history/epoch-00003.safetensors"]
+    assert [s.get("history") for s in run.snapshots] == [
+        "history/epoch-00000.safetensors",
+        "history/epoch-00003.safetensors",
+    ]
 
 
 def test_step_losses_match_a_replay_of_the_first_steps(tmp_path, small_mnist):
@@ -118,7 +122,17 @@ def test_every_kth_step_is_kept_with_k_recorded(tmp_path, small_mnist):
 def test_a_resumed_run_continues_the_history(tmp_path):
     """A run resumed from its last snapshot starts a new log at that step; the files join without a gap."""
     path = tmp_path / "run"
-    rundir.create_run(path, {"recipe": "t", "layers": [1, 1], "activation": "relu", "output": "identity", "dataset": {"name": "t", "task": "regress"}}, {"inputs": np.zeros((1, 1), np.float32)})
+    rundir.create_run(
+        path,
+        {
+            "recipe": "t",
+            "layers": [1, 1],
+            "activation": "relu",
+            "output": "identity",
+            "dataset": {"name": "t", "task": "regress"},
+        },
+        {"inputs": np.zeros((1, 1), np.float32)},
+    )
     tensors = {"weight.0": np.ones((1, 1), np.float32), "bias.0": np.zeros(1, np.float32)}
     log = HistoryLog()
     for epoch in (0, 1):
@@ -156,7 +170,7 @@ def test_a_damaged_history_file_is_named(tmp_path, small_mnist, damage):
     else:
         target.unlink()
     with pytest.raises(RunError, match="epoch-00001.safetensors"):
-        load_run(path).history
+        load_run(path).history  # noqa: B018  (reading it is the check)
 
 
 def test_steps_and_their_losses_must_pair():

@@ -9,7 +9,6 @@ import zipfile
 
 import numpy as np
 import pytest
-
 from conftest import DATA, run_cli
 from test_cli import assert_user_error
 
@@ -23,7 +22,10 @@ QUICK = 60  # seconds: a hang would run into this
 def _cli(*args, **kwargs):
     return subprocess.run(
         [sys.executable, "-c", "from nnexplain.app.cli import main; main()", *map(str, args)],
-        capture_output=True, text=True, timeout=QUICK, **kwargs,
+        capture_output=True,
+        text=True,
+        timeout=QUICK,
+        **kwargs,
     )
 
 
@@ -41,13 +43,17 @@ def test_a_fifo_inside_a_run_is_refused_at_once(tmp_path, member):
     shutil.copytree(DATA / "square-relu-3", run)
     (run / member).unlink()
     _fifo(run / member)
-    result = _cli("render", "relu-square", "--run", run, "--format", "png", "--resolution", "160x90", "--out", tmp_path / "out")
+    result = _cli(
+        "render", "relu-square", "--run", run, "--format", "png", "--resolution", "160x90", "--out", tmp_path / "out"
+    )
     assert_user_error(result, "is a FIFO (named pipe), not a regular file")
 
 
 def test_a_device_or_fifo_as_weights_or_data_is_refused_at_once(tmp_path):
     (tmp_path / "zero.pt").symlink_to("/dev/zero")
-    assert_user_error(_cli("import", tmp_path / "zero.pt", "--activation", "relu", "--out", tmp_path / "a"), "is a character device")
+    assert_user_error(
+        _cli("import", tmp_path / "zero.pt", "--activation", "relu", "--out", tmp_path / "a"), "is a character device"
+    )
     weights = tmp_path / "w.npz"
     np.savez(weights, **{"l.weight": np.ones((1, 2), np.float32), "l.bias": np.zeros(1, np.float32)})
     _fifo(tmp_path / "data.npz")
@@ -57,7 +63,12 @@ def test_a_device_or_fifo_as_weights_or_data_is_refused_at_once(tmp_path):
 
 
 def test_a_fifo_in_the_mnist_directory_is_refused_at_once(tmp_path):
-    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+    for name in (
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ):
         _fifo(tmp_path / name)
     result = _cli("train", "mnist", "--data-dir", tmp_path, "--out", tmp_path / "run")
     assert_user_error(result, "is a FIFO (named pipe), not a regular file")
@@ -84,7 +95,9 @@ def test_a_deflate_bomb_is_refused_before_inflating(tmp_path):
     path = tmp_path / "bomb.npz"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         with archive.open("x_train.npy", "w", force_zip64=True) as member:
-            np.lib.format.write_array_header_1_0(member, {"descr": "|u1", "fortran_order": False, "shape": (1_200_000_000,)})
+            np.lib.format.write_array_header_1_0(
+                member, {"descr": "|u1", "fortran_order": False, "shape": (1_200_000_000,)}
+            )
             chunk = bytes(64 << 20)
             for _ in range(18):  # 1.2 GB of zeros, a few MB on disk
                 member.write(chunk)
@@ -97,7 +110,9 @@ def test_a_deflate_bomb_is_refused_before_inflating(tmp_path):
 
 def test_a_network_past_the_parameter_limit_is_refused_before_it_is_copied():
     wide = {"0.weight": np.broadcast_to(np.float32(0), (100_000, 784)), "0.bias": np.zeros(100_000, np.float32)}
-    with pytest.raises(NnexplainError, match=r"the network has 78,500,000 parameters; nnexplain draws networks of up to 20,000,000"):
+    with pytest.raises(
+        NnexplainError, match=r"the network has 78,500,000 parameters; nnexplain draws networks of up to 20,000,000"
+    ):
         mlp_params(wide, "wide.safetensors")
 
 
@@ -129,12 +144,18 @@ def test_out_of_range_options_are_one_line(tmp_path, arguments, message):
 
 
 def test_the_largest_accepted_seed_trains(tmp_path):
-    assert _cli("train", "square-relu-3", "--seed", str(2**63 - 1), "--epochs", "5", "--out", tmp_path / "run").returncode == 0
+    assert (
+        _cli("train", "square-relu-3", "--seed", str(2**63 - 1), "--epochs", "5", "--out", tmp_path / "run").returncode
+        == 0
+    )
 
 
 @pytest.mark.parametrize(
     "labels, message",
-    [(np.array([3, 10, 2], np.uint8), "the train labels include 10"), (np.zeros(0, np.uint8), "the train files hold no images")],
+    [
+        (np.array([3, 10, 2], np.uint8), "the train labels include 10"),
+        (np.zeros(0, np.uint8), "the train files hold no images"),
+    ],
 )
 def test_bad_idx_labels_are_refused_before_anything_is_written(tmp_path, labels, message):
     data = tmp_path / "mnist"
@@ -161,7 +182,9 @@ def _import_with_data(tmp_path, arrays, sizes=(1, 4, 1)):
 
 def test_infinite_targets_are_refused(tmp_path):
     x = np.linspace(-1, 1, 10, dtype=np.float32)[:, None]
-    result = _import_with_data(tmp_path, {"x_train": x, "y_train": np.where(x > 0.5, np.inf, x), "x_val": x, "y_val": x})
+    result = _import_with_data(
+        tmp_path, {"x_train": x, "y_train": np.where(x > 0.5, np.inf, x), "x_val": x, "y_val": x}
+    )
     assert_user_error(result, "y_train must hold finite real numbers")
 
 
@@ -197,7 +220,9 @@ def test_odd_torch_tensors_are_refused_not_cast(tmp_path, kind):
 
 def test_complex_weights_in_an_npz_are_refused(tmp_path):
     np.savez(tmp_path / "w.npz", **{"0.weight": np.ones((2, 3), np.complex64), "0.bias": np.zeros(2, np.float32)})
-    assert_user_error(_cli("import", tmp_path / "w.npz", "--activation", "relu", "--out", tmp_path / "run"), "holds complex64 values")
+    assert_user_error(
+        _cli("import", tmp_path / "w.npz", "--activation", "relu", "--out", tmp_path / "run"), "holds complex64 values"
+    )
 
 
 # --- messages that say what is wrong ---------------------------------------------------------------------------
@@ -213,7 +238,9 @@ def test_a_truncated_npz_is_called_truncated_and_objects_are_called_objects(tmp_
     result = _cli("import", weights, "--activation", "relu", "--data", tmp_path / "cut.npz", "--out", tmp_path / "run")
     assert result.returncode == 2 and "Python objects" not in result.stderr and "not a readable .npz" in result.stderr
     np.savez(tmp_path / "objects.npz", x_train=np.array([{"a": 1}, None], dtype=object))
-    result = _cli("import", weights, "--activation", "relu", "--data", tmp_path / "objects.npz", "--out", tmp_path / "run")
+    result = _cli(
+        "import", weights, "--activation", "relu", "--data", tmp_path / "objects.npz", "--out", tmp_path / "run"
+    )
     assert_user_error(result, "array 'x_train' holds Python objects")
 
 

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
+from conftest import DATA
 from manim import Camera, ImageMobject, Square, tempconfig
 
 import nnexplain.mobjects.style  # noqa: F401  (installs the patch)
-from conftest import DATA
 from nnexplain.run import load_run
 
 
@@ -13,10 +13,14 @@ def _weight_images():
     """The first layer's weight images of a real run, as the scene shows them: rotated, overlapping, cut by the frame."""
     weights = load_run(DATA / "mnist-sigmoid").params()[0][0]
     images = []
-    for unit, (x, y, angle, scale) in enumerate([(0, 0, 0, 2), (1.5, 0.5, 0.3, 3), (-7.5, 3.8, 0, 4), (6.5, -3.5, 1.0, 3), (0.2, 0.1, 0, 1)]):
+    for unit, (x, y, angle, scale) in enumerate(
+        [(0, 0, 0, 2), (1.5, 0.5, 0.3, 3), (-7.5, 3.8, 0, 4), (6.5, -3.5, 1.0, 3), (0.2, 0.1, 0, 1)]
+    ):
         values = weights[unit].reshape(28, 28)
         level = np.uint8(np.clip(128 + 127 * values / np.abs(values).max(), 0, 255))
-        rgba = np.dstack([level, 255 - level, np.full_like(level, 90), np.where(np.abs(values) > 0.05, 255, 120).astype(np.uint8)])
+        rgba = np.dstack(
+            [level, 255 - level, np.full_like(level, 90), np.where(np.abs(values) > 0.05, 255, 120).astype(np.uint8)]
+        )
         image = ImageMobject(rgba).scale(scale).rotate(angle).move_to([x, y, 0])
         images.append(image)
     return images

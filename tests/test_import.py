@@ -9,15 +9,15 @@ import zipfile
 import numpy as np
 import pytest
 import torch
+from conftest import DATA, run_cli
+from test_cli import assert_user_error
 from torch import nn
 
-from conftest import DATA, run_cli
 from nnexplain.app.catalog import SCENES
 from nnexplain.data import LOADERS
 from nnexplain.data.mnist import load_mnist
-from nnexplain.train.importer import import_weights
 from nnexplain.run import load_run
-from test_cli import assert_user_error
+from nnexplain.train.importer import import_weights
 
 FIXTURE_RUNS = sorted(path for path in DATA.iterdir() if (path / "manifest.json").is_file())
 
@@ -70,7 +70,7 @@ def _torch_trace(model: nn.Sequential, inputs: np.ndarray, output=torch.softmax)
     linears = [m for m in model if isinstance(m, nn.Linear)]
     trace, a = [], torch.from_numpy(inputs)
     with torch.no_grad():
-        for index, module in enumerate(model):
+        for module in model:
             a = module(a)
             if isinstance(module, nn.Linear):
                 trace.append([a, a])
@@ -220,12 +220,18 @@ def test_every_trained_fixture_imports_alike(tmp_path, fixture):
         pytest.skip(f"{fixture.name} was trained on {trained.dataset['name']!r}, which is not a built-in data set")
     options = (trained.manifest.get("config") or {}).get("dataset_options")
     if options:
-        pytest.skip(f"{fixture.name} was trained with data set options {options}, which `import --data NAME` does not take")
+        pytest.skip(
+            f"{fixture.name} was trained with data set options {options}, which `import --data NAME` does not take"
+        )
     weights = _fixture_weights(fixture, tmp_path / "weights.npz")
     run = load_run(import_weights(weights, trained.activation, tmp_path / "run", data=trained.dataset["name"]))
     # The MNIST fixtures were recorded when the mistakes were appended to the probe, not kept in a file of their own.
     # A weights file has no training history: no step losses, no history file named by the snapshot.
-    assert set(run.manifest) - {"mistakes", "files"} == set(trained.manifest) - {"mistakes", "step_loss_every", "landscape"} | {"imported_from"}
+    assert set(run.manifest) - {"mistakes", "files"} == set(trained.manifest) - {
+        "mistakes",
+        "step_loss_every",
+        "landscape",
+    } | {"imported_from"}
     assert set(run.snapshots[0]) == set(trained.snapshots[0]) - {"history"}
     ours, theirs = run.tensors(), trained.tensors()
     assert ours.keys() == theirs.keys()
@@ -247,15 +253,22 @@ def test_every_trained_fixture_imports_alike(tmp_path, fixture):
 def test_imported_network_renders_neurons(tmp_path, sigmoid_run):
     """The trained fixture's final weights, imported, draw the same network, digits and verdicts as the
     trained run (its control frame); only the subtitle differs, naming the file instead of the training."""
-    from PIL import Image
-
     from frames import CONTROL, HEIGHT, WIDTH
+    from PIL import Image
 
     weights = _fixture_weights(sigmoid_run, tmp_path / "weights.npz")
     assert run_cli("import", weights, "--activation", "sigmoid", "--out", tmp_path / "run").returncode == 0
     result = run_cli(
-        "render", "neurons", "--run", tmp_path / "run", "--format", "png", "--resolution", f"{WIDTH}x{HEIGHT}",
-        "--out", tmp_path / "renders",
+        "render",
+        "neurons",
+        "--run",
+        tmp_path / "run",
+        "--format",
+        "png",
+        "--resolution",
+        f"{WIDTH}x{HEIGHT}",
+        "--out",
+        tmp_path / "renders",
     )
     assert result.returncode == 0, result.stderr
     frame = np.asarray(Image.open(result.stdout.strip().splitlines()[-1]).convert("RGB")).astype(int)
@@ -426,16 +439,30 @@ def test_own_low_dimensional_data_can_be_drawn(tmp_path):
 
     _spiral_file(tmp_path / "points.npz", classes=2)
     rng = np.random.default_rng(0)
-    layers = {"0.weight": rng.normal(size=(2, 2)), "0.bias": rng.normal(size=2), "2.weight": rng.normal(size=(2, 2)), "2.bias": np.zeros(2)}
+    layers = {
+        "0.weight": rng.normal(size=(2, 2)),
+        "0.bias": rng.normal(size=2),
+        "2.weight": rng.normal(size=(2, 2)),
+        "2.bias": np.zeros(2),
+    }
     np.savez(tmp_path / "plane.npz", **layers)
-    plane = load_run(import_weights(tmp_path / "plane.npz", "tanh", tmp_path / "plane", data=str(tmp_path / "points.npz")))
+    plane = load_run(
+        import_weights(tmp_path / "plane.npz", "tanh", tmp_path / "plane", data=str(tmp_path / "points.npz"))
+    )
     check_run_suits(SCENES["fold"], plane.manifest, "plane")
     assert plane.tensors()["warp.pre.0"].shape == (42, 200, 2)
 
     x = np.linspace(-2, 2, 60, dtype=np.float32)[:, None]
     np.savez(tmp_path / "curve.npz", x_train=x, y_train=x**2, x_val=x[::3], y_val=x[::3] ** 2)
-    hinges = {"0.weight": np.array([[1.0], [-1.0], [1.0]]), "0.bias": np.array([0.0, 0.0, -1.0]), "2.weight": np.array([[1.0, 1.0, 1.0]]), "2.bias": np.array([0.0])}
+    hinges = {
+        "0.weight": np.array([[1.0], [-1.0], [1.0]]),
+        "0.bias": np.array([0.0, 0.0, -1.0]),
+        "2.weight": np.array([[1.0, 1.0, 1.0]]),
+        "2.bias": np.array([0.0]),
+    }
     np.savez(tmp_path / "hinges.npz", **hinges)
-    curve = load_run(import_weights(tmp_path / "hinges.npz", "relu", tmp_path / "curve", data=str(tmp_path / "curve.npz")))
+    curve = load_run(
+        import_weights(tmp_path / "hinges.npz", "relu", tmp_path / "curve", data=str(tmp_path / "curve.npz"))
+    )
     check_run_suits(SCENES["relu-square"], curve.manifest, "curve")
     assert curve.dataset["domain"] == [-2.0, 2.0] and curve.tensors()["curve.x"][[0, -1]].tolist() == [-2.0, 2.0]

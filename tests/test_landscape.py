@@ -6,9 +6,9 @@ import shutil
 import numpy as np
 import pytest
 import torch
-
 from conftest import DATA, run_cli, torch_model
 from test_cli import assert_user_error
+
 from nnexplain.app.catalog import SceneInfo
 from nnexplain.app.landscape import ensure_landscape, training_data
 from nnexplain.app.runs import prepare_runs, resolve_runs
@@ -118,7 +118,9 @@ def test_the_one_weight_curve_slope_is_the_gradient_component(mnist_landscape):
     # The curve's own slope at the trained value agrees too, to its sampling.
     spacing = offsets[1] - offsets[0]
     middle = len(offsets) // 2
-    assert (losses[middle + 1] - losses[middle - 1]) / (2 * spacing) == pytest.approx(facts["gradient"], rel=0.2, abs=2e-4)
+    assert (losses[middle + 1] - losses[middle - 1]) / (2 * spacing) == pytest.approx(
+        facts["gradient"], rel=0.2, abs=2e-4
+    )
 
 
 def test_mini_batch_angles_are_those_of_autograd_gradients(mnist_landscape):
@@ -130,7 +132,9 @@ def test_mini_batch_angles_are_those_of_autograd_gradients(mnist_landscape):
 
         def gradient(rows):
             model.zero_grad()
-            loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(data.x_train[rows].astype(np.float64))), torch.from_numpy(data.y_train[rows]))
+            loss = torch.nn.functional.cross_entropy(
+                model(torch.from_numpy(data.x_train[rows].astype(np.float64))), torch.from_numpy(data.y_train[rows])
+            )
             loss.backward()
             return torch.cat([p.grad.flatten() for p in model.parameters()]).numpy()
 
@@ -191,9 +195,12 @@ def test_runs_without_a_path_get_one_line(tmp_path):
     shutil.copytree(DATA / "spiral", tmp_path / "two")
     assert_user_error(run_cli("landscape", tmp_path / "two"), "has 2 snapshots", "at least 3")
     from test_import import _fixture_weights
+
     from nnexplain.train.importer import import_weights
 
-    imported = import_weights(_fixture_weights(DATA / "mnist-sigmoid", tmp_path / "w.npz"), "sigmoid", tmp_path / "imported")
+    imported = import_weights(
+        _fixture_weights(DATA / "mnist-sigmoid", tmp_path / "w.npz"), "sigmoid", tmp_path / "imported"
+    )
     assert_user_error(run_cli("landscape", imported), "has 1 snapshot (an imported run holds only its final weights)")
     with pytest.raises(RunError, match="no loss landscape yet; compute it with `nnexplain landscape"):
         read_landscape(load_run(imported))
@@ -205,8 +212,12 @@ def test_a_run_still_training_or_on_unknown_data_is_refused(tmp_path):
     manifest = json.loads(manifest_path.read_text())
     manifest_path.write_text(json.dumps({**manifest, "status": "training"}))
     assert_user_error(run_cli("landscape", tmp_path / "run"), "is not complete (status 'training')")
-    manifest_path.write_text(json.dumps({**manifest, "config": {}, "dataset": {**manifest["dataset"], "name": "custom"}}))
-    assert_user_error(run_cli("landscape", tmp_path / "run"), "trained on data set 'custom', which nnexplain cannot load again")
+    manifest_path.write_text(
+        json.dumps({**manifest, "config": {}, "dataset": {**manifest["dataset"], "name": "custom"}})
+    )
+    assert_user_error(
+        run_cli("landscape", tmp_path / "run"), "trained on data set 'custom', which nnexplain cannot load again"
+    )
 
 
 def test_a_scene_that_reads_a_landscape_gets_it_stored_when_its_runs_are_prepared(tmp_path):

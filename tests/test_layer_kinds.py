@@ -22,12 +22,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import torch_activations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
 import nnexplain
-from conftest import torch_activations
 from nnexplain.errors import RunError
 from nnexplain.run import load_run
 from nnexplain.run.activations import ACTIVATIONS, ALL_ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_FUNCTIONS, OUTPUTS

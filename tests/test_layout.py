@@ -8,9 +8,8 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 import import_graph
+import pytest
 from import_graph import MAY_IMPORT, PACKAGE, floor_of, graph, loops, upward
 
 
@@ -45,15 +44,22 @@ def test_the_checker_sees_lazy_and_dynamic_imports(tmp_path):
     for folder in (package, package / "run", package / "app"):
         (folder / "__init__.py").write_text("")
     (package / "app" / "cache.py").write_text("")
-    (package / "run" / "lazy.py").write_text(textwrap.dedent("""
+    (package / "run" / "lazy.py").write_text(
+        textwrap.dedent("""
         def f():
             from nnexplain.app import cache
-        """))
-    (package / "run" / "dynamic.py").write_text("from importlib import import_module\nimport_module('nnexplain.app.cache')\n")
+        """)
+    )
+    (package / "run" / "dynamic.py").write_text(
+        "from importlib import import_module\nimport_module('nnexplain.app.cache')\n"
+    )
     (package / "run" / "a.py").write_text("from nnexplain.run import b\n")
     (package / "run" / "b.py").write_text("def g():\n    from nnexplain.run import a\n")
     found = graph(package)
-    assert upward(found) == [("nnexplain.run.dynamic", "nnexplain.app.cache"), ("nnexplain.run.lazy", "nnexplain.app.cache")]
+    assert upward(found) == [
+        ("nnexplain.run.dynamic", "nnexplain.app.cache"),
+        ("nnexplain.run.lazy", "nnexplain.app.cache"),
+    ]
     assert loops(found) == [["nnexplain.run.a", "nnexplain.run.b"]]
 
 

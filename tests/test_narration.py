@@ -7,7 +7,6 @@ not against the narrator's own arithmetic; the notes against the lines the test 
 from __future__ import annotations
 
 import pytest
-
 from frames import render_for_test
 
 PACE = 3.0  # words a second, as LECTURE.md asks
@@ -162,7 +161,10 @@ def test_in_captions_mode_a_line_is_drawn_in_the_band_readable_and_inside_the_sa
 
     render_for_test(Banded, sigmoid_run, tmp_path)
     rows = [row for row in seen["band"].get_family() if isinstance(row, Text)]
-    assert [row.original_text for row in rows] == ["Each of the sixteen neurons adds up all", "784 pixels, each times its own weight."]
+    assert [row.original_text for row in rows] == [
+        "Each of the sixteen neurons adds up all",
+        "784 pixels, each times its own weight.",
+    ]
     pixels_per_unit = 480 / 8
     for row in rows:
         capital = Text("H", font_size=row.font_size).height * pixels_per_unit

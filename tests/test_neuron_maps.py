@@ -3,16 +3,16 @@
 import numpy as np
 import pytest
 import torch
-from manim import ManimColor
-
-import nnexplain
 from conftest import DATA, run_cli
 from frames import check_frame, render_for_test, render_last_frame
+from manim import ManimColor
+from test_cli import assert_user_error
+from test_training_scene import _torch_layers
+
+import nnexplain
 from nnexplain.mobjects.heatmap import diverging_rgba
 from nnexplain.mobjects.style import Theme
 from nnexplain.run import load_run
-from test_cli import assert_user_error
-from test_training_scene import _torch_layers
 
 MOONS = DATA / "moons-overfit"
 
@@ -55,10 +55,14 @@ def test_layers_wider_than_eight_are_refused_in_one_line(tmp_path):
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(2, 9), torch.nn.Tanh(), torch.nn.Linear(9, 2))
     run = load_run(MOONS)
-    with nnexplain.Recorder(model, out=tmp_path / "wide", probe=(run.probe["inputs"], run.probe["labels"]), dataset="moons") as recorder:
+    with nnexplain.Recorder(
+        model, out=tmp_path / "wide", probe=(run.probe["inputs"], run.probe["labels"]), dataset="moons"
+    ) as recorder:
         recorder.snapshot(epoch=0, metrics={"val_loss": 0.7})
         recorder.snapshot(epoch=1, metrics={"val_loss": 0.6})
-    assert_user_error(run_cli("render", "neuron-maps", "--run", tmp_path / "wide"), "a layer of 9 units", "up to 8 wide")
+    assert_user_error(
+        run_cli("render", "neuron-maps", "--run", tmp_path / "wide"), "a layer of 9 units", "up to 8 wide"
+    )
 
 
 @pytest.mark.graphical

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from frames import check_frame, render_last_frame
 from manim import ManimColor
 
-from frames import check_frame, render_last_frame
 from nnexplain.geometry.network import choose_inputs, network_view, pick_probes
 from nnexplain.mobjects.network import NetworkDiagram
 from nnexplain.mobjects.style import Theme
@@ -69,7 +69,10 @@ def test_thicker_edges_carry_larger_weights(run):
     for group in view.edges:
         magnitude = np.abs(group.weight)
         for width_class in range(3):
-            assert magnitude[group.width_class == width_class].max() <= magnitude[group.width_class == width_class + 1].min()
+            assert (
+                magnitude[group.width_class == width_class].max()
+                <= magnitude[group.width_class == width_class + 1].min()
+            )
 
 
 def test_shown_inputs_are_heavily_weighted_and_spread():
@@ -99,9 +102,9 @@ def test_last_frame(fixture, request, tmp_path):
 def test_a_subclass_changes_colours_pace_and_digits(sigmoid_run, tmp_path):
     from dataclasses import replace
 
+    from frames import render_for_test
     from manim import Wait
 
-    from frames import render_for_test
     from nnexplain.scenes.base.narration import reading_seconds
     from nnexplain.scenes.neurons import Neurons
 
@@ -132,13 +135,19 @@ def test_a_subclass_changes_colours_pace_and_digits(sigmoid_run, tmp_path):
 
 def test_a_run_recorded_without_labels_renders(sigmoid_run, tmp_path):
     import torch
-
     from frames import render_for_test
+
     from nnexplain import Recorder
     from nnexplain.scenes.neurons import Neurons
 
     run = load_run(sigmoid_run)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 16), torch.nn.Sigmoid(), torch.nn.Linear(16, 16), torch.nn.Sigmoid(), torch.nn.Linear(16, 10))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 16),
+        torch.nn.Sigmoid(),
+        torch.nn.Linear(16, 16),
+        torch.nn.Sigmoid(),
+        torch.nn.Linear(16, 10),
+    )
     with torch.no_grad():
         for linear, (weight, bias) in zip(model[::2], run.params()):
             linear.weight.copy_(torch.from_numpy(weight))
@@ -153,7 +162,9 @@ def _visible_formulas(scene) -> list:
     from manim import MathTypst
 
     return [
-        m for top in scene.mobjects for m in top.get_family()
+        m
+        for top in scene.mobjects
+        for m in top.get_family()
         if isinstance(m, MathTypst) and any(p.get_fill_opacity() > 0.02 for p in m.family_members_with_points())
     ]
 
@@ -162,6 +173,7 @@ def _visible_formulas(scene) -> list:
 def test_the_formula_does_not_come_back_when_the_third_digit_arrives(sigmoid_run, tmp_path, request):
     """Early in the third digit's transition nothing of the formula overlay is on screen (it used to flash back)."""
     from midframes import render_frame_inside
+
     from nnexplain.scenes.neurons import Neurons
 
     frame, formulas = render_frame_inside(
@@ -173,8 +185,8 @@ def test_the_formula_does_not_come_back_when_the_third_digit_arrives(sigmoid_run
 
 def test_inputs_light_only_after_their_pixels_arrive(sigmoid_run, tmp_path):
     from manim import Transform
-
     from midframes import render_frame_inside
+
     from nnexplain.scenes.neurons import Neurons
 
     def input_brightness(scene):
@@ -182,7 +194,9 @@ def test_inputs_light_only_after_their_pixels_arrive(sigmoid_run, tmp_path):
 
     flying = lambda animations: any(type(a) is Transform for a in animations)  # the squares, not .animate  # noqa: E731
     for beat in ("pixels in", "digit 2"):
-        _, during = render_frame_inside(Neurons, sigmoid_run, tmp_path / beat, beat, flying, alpha=0.9, inspect=input_brightness)
+        _, during = render_frame_inside(
+            Neurons, sigmoid_run, tmp_path / beat, beat, flying, alpha=0.9, inspect=input_brightness
+        )
         assert max(during) == 0, f"{beat}: inputs lit while their pixels are still flying"
 
 
@@ -195,7 +209,11 @@ def test_pulses_show_weight_times_activation(sigmoid_run):
     diagram = NetworkDiagram(view, Theme(), LAYER_X)
     probe = 3
     weights = [w for w, _ in run.params()]
-    sources = [run.probe["inputs"][probe, view.shown_inputs], run.tensors()["act.0"][probe], run.tensors()["act.1"][probe]]
+    sources = [
+        run.probe["inputs"][probe, view.shown_inputs],
+        run.tensors()["act.0"][probe],
+        run.tensors()["act.1"][probe],
+    ]
     drawn = [view.shown_inputs, np.arange(16), np.arange(16)]
     for index in range(3):
         pulse = diagram.flow_pulse(index, sources[index], "#FFD166")
@@ -223,7 +241,10 @@ def test_headers_of_any_depth_never_run_into_each_other(size):
     for count in range(2, 11):  # no hidden layer up to the catalogue's limit of 8
         xs = column_xs(layout, count)
         assert xs[0] == layout[0] and xs[-1] == layout[-1] and (count == 4 or np.allclose(np.diff(xs), np.diff(xs)[0]))
-        boxes = [(h.get_left()[0], h.get_right()[0], h.get_bottom()[1], h.get_top()[1]) for h in layer_headers(xs, Theme(), size, 2.7)]
+        boxes = [
+            (h.get_left()[0], h.get_right()[0], h.get_bottom()[1], h.get_top()[1])
+            for h in layer_headers(xs, Theme(), size, 2.7)
+        ]
         for i, a in enumerate(boxes):
             for b in boxes[i + 1 :]:
                 apart = a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2]
@@ -234,24 +255,38 @@ def test_a_network_with_three_hidden_layers_is_drawn_and_nine_are_refused(tmp_pa
     """784-16-16-16-10 crashed neurons and backprop (four fixed columns); deeper than the
     catalogue's limit is refused in one line before anything renders."""
     import torch
-    from safetensors.torch import save_file
-
     from conftest import run_cli
+    from safetensors.torch import save_file
     from test_cli import assert_user_error
 
     def imported(hidden: int):
         torch.manual_seed(hidden)
         sizes = [784, *[16] * hidden, 10]
         linears = [torch.nn.Linear(a, b) for a, b in zip(sizes, sizes[1:])]
-        weights = {f"{2 * i}.{name}": value.contiguous() for i, linear in enumerate(linears) for name, value in linear.state_dict().items()}
+        weights = {
+            f"{2 * i}.{name}": value.contiguous()
+            for i, linear in enumerate(linears)
+            for name, value in linear.state_dict().items()
+        }
         save_file(weights, tmp_path / f"net{hidden}.safetensors")
-        result = run_cli("import", tmp_path / f"net{hidden}.safetensors", "--activation", "sigmoid", "--data", "mnist", "--out", tmp_path / f"run{hidden}")
+        result = run_cli(
+            "import",
+            tmp_path / f"net{hidden}.safetensors",
+            "--activation",
+            "sigmoid",
+            "--data",
+            "mnist",
+            "--out",
+            tmp_path / f"run{hidden}",
+        )
         assert result.returncode == 0, result.stderr
         return tmp_path / f"run{hidden}"
 
     three = imported(3)
     for scene in ("neurons", "backprop"):
-        result = run_cli("render", scene, "--run", three, "--format", "png", "--resolution", "160x90", "--out", tmp_path / "out")
+        result = run_cli(
+            "render", scene, "--run", three, "--format", "png", "--resolution", "160x90", "--out", tmp_path / "out"
+        )
         assert result.returncode == 0, result.stderr
     refused = run_cli("render", "neurons", "--run", imported(9), "--format", "png", "--out", tmp_path / "out")
     assert_user_error(refused, "9 hidden layers", "at most 8")

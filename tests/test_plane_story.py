@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 import torch
-
 from conftest import DATA, torch_model
 from frames import check_frame, scene_runs
 from midframes import render_frame_inside, sample_warps, warp_of
+
 from nnexplain.geometry.findings import dead_units, kept_variance, largest_pile, misclassified
 from nnexplain.geometry.framing import bounding_fraction, follow, nice_length
 from nnexplain.run import load_run
@@ -48,7 +48,11 @@ def test_the_data_fill_the_panel_inside_every_step(scene_name, fixture, tmp_path
     side = 2 * scene.panel_half_size
     kinds = {name for name, *_ in samples}
     assert {"linear", "shift"} <= kinds and len(samples) >= 7 * 6
-    too_small = [(name, alpha, round(bounding_fraction(points[:, :2], side), 3)) for name, alpha, points, *_ in samples if bounding_fraction(points[:, :2], side) < 0.4]
+    too_small = [
+        (name, alpha, round(bounding_fraction(points[:, :2], side), 3))
+        for name, alpha, points, *_ in samples
+        if bounding_fraction(points[:, :2], side) < 0.4
+    ]
     assert too_small == []
 
 
@@ -87,7 +91,9 @@ def test_dead_units_and_the_pile_of_the_failing_relu_spiral_match_torch():
         for linear in model.linears[:-1]:
             x = torch.relu(linear(x))
             hidden.append(x.numpy())
-    expected_dead = [(layer, unit) for layer, h in enumerate(hidden) for unit in range(h.shape[1]) if np.all(h[:, unit] == 0)]
+    expected_dead = [
+        (layer, unit) for layer, h in enumerate(hidden) for unit in range(h.shape[1]) if np.all(h[:, unit] == 0)
+    ]
     found = [(d.layer, d.unit) for d in dead_units([run.tensors()[f"act.{i}"] for i in range(len(hidden))])]
     assert found == expected_dead and len(found) >= 2
     last = hidden[-1]
@@ -97,7 +103,9 @@ def test_dead_units_and_the_pile_of_the_failing_relu_spiral_match_torch():
     np.testing.assert_allclose(pile.spot, 0, atol=1e-7)
     wrong = misclassified(run.params(), run.activation, run.probe["inputs"], run.probe["labels"])
     with torch.no_grad():
-        torch_wrong = model(torch.from_numpy(run.probe["inputs"].astype(np.float32))).argmax(1).numpy() != run.probe["labels"]
+        torch_wrong = (
+            model(torch.from_numpy(run.probe["inputs"].astype(np.float32))).argmax(1).numpy() != run.probe["labels"]
+        )
     assert np.array_equal(wrong, torch_wrong) and wrong.sum() == 86 and (wrong & at_origin).sum() == 84
 
 
@@ -128,7 +136,9 @@ def test_the_panel_says_how_much_a_projection_keeps(tmp_path):
     assert projection.is_projection
     scene.plane = None
     note = scene.projection_note(projection)
-    eigen = np.sort(np.linalg.eigvalsh(np.cov(load_run(DATA / "circles-3").tensors()["act.0"].astype(np.float64).T)))[::-1]
+    eigen = np.sort(np.linalg.eigvalsh(np.cov(load_run(DATA / "circles-3").tensors()["act.0"].astype(np.float64).T)))[
+        ::-1
+    ]
     assert note.original_text == f"3-D shown flat: {100 * eigen[:2].sum() / eigen.sum():.0f}% kept (PCA)"
 
 
@@ -167,7 +177,9 @@ def test_fold_frame_inside_the_first_tanh(tmp_path, request):
     from nnexplain.scenes.fold import Fold
 
     frame = render_frame_inside(Fold, DATA / "spiral", tmp_path, "layer 1", warp_of("activate"), alpha=0.5)
-    check_frame("fold-spiral-layer1-tanh", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
+    check_frame(
+        "fold-spiral-layer1-tanh", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures"
+    )
 
 
 @pytest.mark.graphical
@@ -176,4 +188,6 @@ def test_fold_frame_inside_the_failing_relu(tmp_path, request):
     from nnexplain.scenes.fold import Fold
 
     frame = render_frame_inside(Fold, DATA / "spiral-relu", tmp_path, "layer 3", warp_of("activate"), alpha=0.6)
-    check_frame("fold-spiral-relu-layer3-relu", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
+    check_frame(
+        "fold-spiral-relu-layer3-relu", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures"
+    )

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import DATA
 
 from nnexplain.app.catalog import get_scene
@@ -17,9 +16,16 @@ from nnexplain.run.landscape import has_landscape, read_landscape
 
 # Copies of these fixtures stand in for the default runs: descent's landscape goes into them, never into tests/data.
 DEFAULT_RUNS = {
-    "mnist": "mnist-sigmoid", "spiral": "spiral", "spiral-linear": "spiral-linear", "circles-2": "circles-2",
-    "circles-3": "circles-3", "sine-linear": "sine-linear", "sine-relu": "sine-relu", "square-relu-3": "square-relu-3",
-    "moons-overfit": "moons-overfit", "chain": "chain",
+    "mnist": "mnist-sigmoid",
+    "spiral": "spiral",
+    "spiral-linear": "spiral-linear",
+    "circles-2": "circles-2",
+    "circles-3": "circles-3",
+    "sine-linear": "sine-linear",
+    "sine-relu": "sine-relu",
+    "square-relu-3": "square-relu-3",
+    "moons-overfit": "moons-overfit",
+    "chain": "chain",
 }
 
 
@@ -81,7 +87,7 @@ def test_render_prepares_the_runs(mnist_copy, monkeypatch, tmp_path):
 
     result = CliRunner().invoke(cli, ["render", "descent", "--run", str(mnist_copy), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    (job, *_), = seen
+    ((job, *_),) = seen
     _assert_landscape_stored(job.runs, mnist_copy)
 
 
@@ -92,7 +98,7 @@ def test_preview_prepares_the_runs(mnist_copy, monkeypatch, tmp_path):
     arguments = ["preview", "descent", "--run", str(mnist_copy), "--out", str(tmp_path / "sheet.png")]
     result = CliRunner().invoke(cli, arguments)
     assert result.exit_code == 0, result.output
-    (info, runs, *_), = seen
+    ((info, runs, *_),) = seen
     _assert_landscape_stored(runs, mnist_copy)
 
 
@@ -102,7 +108,7 @@ def test_slides_prepare_the_runs(mnist_copy, monkeypatch, tmp_path):
 
     result = CliRunner().invoke(cli, ["slides", "descent", "--run", str(mnist_copy), "--out", str(tmp_path / "deck")])
     assert result.exit_code == 0, result.output
-    (parts, *_), = seen
+    ((parts, *_),) = seen
     _assert_landscape_stored(parts[0].runs, mnist_copy)
 
 

@@ -7,7 +7,6 @@ play and wait, and each line's times from the scene's narrator log.
 """
 
 import pytest
-
 from conftest import DATA
 from fixture_runs import SceneRunDirs
 from readability import render_watched, short_captions, small_texts

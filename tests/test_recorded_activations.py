@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 import torch
-
 from conftest import torch_model
 
 from nnexplain.run import load_run

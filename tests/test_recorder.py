@@ -17,8 +17,8 @@ from torch import nn
 import nnexplain
 from nnexplain.data.mnist import load_mnist
 from nnexplain.errors import NnexplainError
-from nnexplain.train.recipes import get_recipe
 from nnexplain.train.loop import train
+from nnexplain.train.recipes import get_recipe
 
 README = Path(__file__).parent.parent / "README.md"
 

@@ -1,11 +1,9 @@
 """Lecture outputs: codecs, alpha, loops, one clip per beat, contact sheets and slides."""
 
-
 import av
 import pytest
-from PIL import Image
-
 from conftest import ahead_on_path, run_cli
+from PIL import Image
 from test_cli import assert_user_error
 
 from nnexplain.app.cache import default_run_dir
@@ -16,7 +14,12 @@ TINY = ("--resolution", "160x90", "--fps", "5")
 def _stream(path):
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        return stream.codec_context.name, stream.codec_context.pix_fmt, dict(stream.metadata), (stream.width, stream.height)
+        return (
+            stream.codec_context.name,
+            stream.codec_context.pix_fmt,
+            dict(stream.metadata),
+            (stream.width, stream.height),
+        )
 
 
 def _render(run, out, *args):
@@ -76,7 +79,9 @@ def _duration(path):
 
 
 def test_transparent_mp4_is_refused(sigmoid_run, tmp_path):
-    assert_user_error(run_cli("render", "neurons", "--run", sigmoid_run, "--transparent"), "--transparent needs --format webm")
+    assert_user_error(
+        run_cli("render", "neurons", "--run", sigmoid_run, "--transparent"), "--transparent needs --format webm"
+    )
 
 
 def test_bad_resolution_is_refused(sigmoid_run):
@@ -101,12 +106,16 @@ def test_slides_without_the_extra_say_how_to_install(sigmoid_run, tmp_path):
 
 def test_default_run_is_trained_once_then_reused(tmp_path):
     cache = tmp_path / "cache"
-    first = run_cli("render", "neurons", "--format", "png", *TINY, "--out", tmp_path, env={"NNEXPLAIN_CACHE": str(cache)})
+    first = run_cli(
+        "render", "neurons", "--format", "png", *TINY, "--out", tmp_path, env={"NNEXPLAIN_CACHE": str(cache)}
+    )
     assert first.returncode == 0, first.stderr
     assert "training the default mnist run once" in first.stderr
     manifest = cache / "runs" / default_run_dir("mnist").name / "manifest.json"
     trained = manifest.stat().st_mtime_ns
-    second = run_cli("render", "neurons", "--format", "png", *TINY, "--out", tmp_path, env={"NNEXPLAIN_CACHE": str(cache)})
+    second = run_cli(
+        "render", "neurons", "--format", "png", *TINY, "--out", tmp_path, env={"NNEXPLAIN_CACHE": str(cache)}
+    )
     assert second.returncode == 0, second.stderr
     assert "training" not in second.stderr and manifest.stat().st_mtime_ns == trained
     assert second.stdout.strip().splitlines()[-1] == str(tmp_path / "neurons-160x90.png")

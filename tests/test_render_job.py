@@ -6,7 +6,6 @@ from dataclasses import FrozenInstanceError, fields, replace
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA
 
 from nnexplain.app.catalog import SCENES, get_scene
@@ -90,8 +89,15 @@ def test_every_field_of_a_job_changes_its_key_or_is_declared_not_drawn():
 
 @pytest.mark.parametrize(
     "changes",
-    [{"quality": "medium"}, {"fmt": "webm"}, {"fps": 24}, {"resolution": (320, 180)},
-     {"fmt": "webm", "transparent": True}, {"sections": True}, {"fmt": "gif"}],
+    [
+        {"quality": "medium"},
+        {"fmt": "webm"},
+        {"fps": 24},
+        {"resolution": (320, 180)},
+        {"fmt": "webm", "transparent": True},
+        {"sections": True},
+        {"fmt": "gif"},
+    ],
     ids=str,
 )
 def test_every_render_option_changes_the_key(changes):

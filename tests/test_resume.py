@@ -13,12 +13,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import killable
 import numpy as np
 import pytest
-from safetensors.numpy import save
-
-import killable
 from conftest import DATA, run_cli
+from safetensors.numpy import save
 
 from nnexplain.errors import NnexplainError, RunError
 from nnexplain.run import load_run
@@ -46,7 +45,9 @@ def assert_same_run(resumed: Path, reference: Path) -> None:
     for manifest in (a, b):
         for key in UNCOMPARED:
             manifest.pop(key, None)
-        manifest["files"] = {name: record for name, record in manifest["files"].items() if not name.startswith("resume/")}
+        manifest["files"] = {
+            name: record for name, record in manifest["files"].items() if not name.startswith("resume/")
+        }
     assert a == b
     for epoch in load_run(reference).epochs:
         mine_state, their_state = load_run(resumed).resume_state(epoch)[0], load_run(reference).resume_state(epoch)[0]
@@ -74,7 +75,9 @@ def small_mnist():
     from nnexplain.data.mnist import load_mnist
 
     data = load_mnist()
-    return replace(data, x_train=data.x_train[:600], y_train=data.y_train[:600], x_val=data.x_val[:200], y_val=data.y_val[:200])
+    return replace(
+        data, x_train=data.x_train[:600], y_train=data.y_train[:600], x_val=data.x_val[:200], y_val=data.y_val[:200]
+    )
 
 
 CONFIGS = {
@@ -117,7 +120,9 @@ def server():
 def reference(server, tmp_path_factory):
     """The training never stopped; how many renames it makes, and for how long it writes the run."""
     base = tmp_path_factory.mktemp("reference")
-    assert server.run([*TRAIN, "--out", base / "run"], base / "log", tally=base / "renames") == 0, (base / "log").read_text()
+    assert server.run([*TRAIN, "--out", base / "run"], base / "log", tally=base / "renames") == 0, (
+        base / "log"
+    ).read_text()
     times = [float(line.split()[0]) for line in (base / "renames").read_text().splitlines()]
     return base / "run", times[-1] - times[0], len(times)
 
@@ -139,7 +144,9 @@ def _kill(server, arguments, out, log, rng, renames, seconds):
     return f"{delay:.2f} s in", process.exitcode
 
 
-def test_a_training_killed_at_random_moments_is_absent_or_readable_and_goes_on_to_the_same_run(tmp_path, server, reference):
+def test_a_training_killed_at_random_moments_is_absent_or_readable_and_goes_on_to_the_same_run(
+    tmp_path, server, reference
+):
     reference_run, seconds, renames = reference
     rng = random.Random(15)
     outcomes = []
@@ -149,7 +156,9 @@ def test_a_training_killed_at_random_moments_is_absent_or_readable_and_goes_on_t
         out, log = place / "run", place / "log"
         moment, code = _kill(server, [*TRAIN, "--out", out], out, log, rng, renames, seconds)
         if not out.exists():
-            assert server.run([*TRAIN, "--out", out, "--resume"], log) == 2 and "holds no run to resume" in log.read_text()
+            assert (
+                server.run([*TRAIN, "--out", out, "--resume"], log) == 2 and "holds no run to resume" in log.read_text()
+            )
             outcomes.append((moment, "absent"))
             continue
         run = load_run(out)  # never unreadable: the manifest and every file it names check out
@@ -157,7 +166,10 @@ def test_a_training_killed_at_random_moments_is_absent_or_readable_and_goes_on_t
         status = run.manifest["status"]
         assert status in ("training", "complete") and (code != 0 or status == "complete"), (moment, status, code)
         if not run.snapshots:
-            assert server.run([*TRAIN, "--out", out, "--resume"], log) == 2 and "before its first snapshot" in log.read_text()
+            assert (
+                server.run([*TRAIN, "--out", out, "--resume"], log) == 2
+                and "before its first snapshot" in log.read_text()
+            )
             outcomes.append((moment, "no snapshot yet"))
             continue
         if attempt % 4 == 3:  # the resumed training is killed too, then resumed again
@@ -202,9 +214,17 @@ def _partial(tmp_path, source="square-relu-3", **changes):
     "setup, arguments, message",
     [
         (lambda p: p / "absent", ["square-relu-3"], "holds no run to resume; train it without --resume"),
-        (lambda p: _partial(p), ["square-relu-3"], "recorded no resume state (an older nnexplain, or your own loop, wrote it)"),
+        (
+            lambda p: _partial(p),
+            ["square-relu-3"],
+            "recorded no resume state (an older nnexplain, or your own loop, wrote it)",
+        ),
         (lambda p: _partial(p), ["sine-relu"], "holds a run of recipe 'square-relu-3', not 'sine-relu'"),
-        (lambda p: _partial(p, status="diverged", diverged_at={"epoch": 5, "step": 5}), ["square-relu-3"], "diverged (at epoch 5)"),
+        (
+            lambda p: _partial(p, status="diverged", diverged_at={"epoch": 5, "step": 5}),
+            ["square-relu-3"],
+            "diverged (at epoch 5)",
+        ),
         (lambda p: _partial(p), ["square-relu-3", "--overwrite"], "--overwrite replaces it: give one of them"),
     ],
 )
@@ -227,20 +247,45 @@ def test_options_given_with_resume_must_be_the_runs_own(tmp_path, server, stoppe
     shutil.copytree(stopped_square, run)
     message = "--epochs 9 is not the run's own (20); --resume goes on with the run's settings: drop --epochs"
     _assert_refused(server, tmp_path, ["train", "square-relu-3", "--epochs", "9", "--out", run, "--resume"], message)
-    _assert_refused(server, tmp_path, ["train", "square-relu-3", "--device", "cuda", "--out", run, "--resume"], "trained on cpu and goes on there")
-    assert server.run(["train", "square-relu-3", "--epochs", "20", "--seed", "112", "--out", run, "--resume"], tmp_path / "log") == 0  # its own: fine
+    _assert_refused(
+        server,
+        tmp_path,
+        ["train", "square-relu-3", "--device", "cuda", "--out", run, "--resume"],
+        "trained on cpu and goes on there",
+    )
+    assert (
+        server.run(
+            ["train", "square-relu-3", "--epochs", "20", "--seed", "112", "--out", run, "--resume"], tmp_path / "log"
+        )
+        == 0
+    )  # its own: fine
 
 
 def test_a_run_stopped_before_its_first_snapshot_cannot_go_on(tmp_path, server):
-    manifest = {"recipe": "square-relu-3", "config": {"epochs": 5}, "layers": [1, 3, 1], "activation": "relu", "output": "identity",
-                "dataset": {"name": "square", "task": "regress"}, "status": "training", "device": "cpu"}
+    manifest = {
+        "recipe": "square-relu-3",
+        "config": {"epochs": 5},
+        "layers": [1, 3, 1],
+        "activation": "relu",
+        "output": "identity",
+        "dataset": {"name": "square", "task": "regress"},
+        "status": "training",
+        "device": "cpu",
+    }
     create_run(tmp_path / "run", manifest, {"inputs": np.zeros((2, 1), np.float32)})
-    _assert_refused(server, tmp_path, ["train", "square-relu-3", "--out", tmp_path / "run", "--resume"], "stopped before its first snapshot")
+    _assert_refused(
+        server,
+        tmp_path,
+        ["train", "square-relu-3", "--out", tmp_path / "run", "--resume"],
+        "stopped before its first snapshot",
+    )
 
 
 @pytest.fixture(scope="module")
 def stopped_square(tmp_path_factory):
-    return _stopped(replace(get_recipe("square-relu-3").config, epochs=20), tmp_path_factory.mktemp("square") / "run", 8)
+    return _stopped(
+        replace(get_recipe("square-relu-3").config, epochs=20), tmp_path_factory.mktemp("square") / "run", 8
+    )
 
 
 def _tamper(run, change_tensors=None, change_facts=None):
@@ -251,7 +296,10 @@ def _tamper(run, change_tensors=None, change_facts=None):
     tensors = dict(tensors)
     (change_tensors or (lambda t: None))(tensors)
     (change_facts or (lambda f: None))(facts)
-    data = save({k: np.require(v, requirements="C") for k, v in tensors.items()}, metadata={"format": "nnexplain-run", "resume": json.dumps(facts)})
+    data = save(
+        {k: np.require(v, requirements="C") for k, v in tensors.items()},
+        metadata={"format": "nnexplain-run", "resume": json.dumps(facts)},
+    )
     (run / relative).write_bytes(data)
     manifest["files"][relative] = {"sha256": sha256(data), "size": len(data)}
     (run / "manifest.json").write_text(json.dumps(manifest))
@@ -260,15 +308,39 @@ def _tamper(run, change_tensors=None, change_facts=None):
 @pytest.mark.parametrize(
     "tensors, facts, message",
     [
-        (lambda t: t.update({"optimizer.0.exp_avg": np.zeros((7, 7), np.float32)}), None, "'optimizer.0.exp_avg' is float32 (7, 7)"),
-        (lambda t: t.update({"optimizer.9.exp_avg": np.zeros(3, np.float32)}), None, "which is no state of this run's optimiser"),
+        (
+            lambda t: t.update({"optimizer.0.exp_avg": np.zeros((7, 7), np.float32)}),
+            None,
+            "'optimizer.0.exp_avg' is float32 (7, 7)",
+        ),
+        (
+            lambda t: t.update({"optimizer.9.exp_avg": np.zeros(3, np.float32)}),
+            None,
+            "which is no state of this run's optimiser",
+        ),
         (lambda t: t["optimizer.0.exp_avg"].__setitem__(0, np.nan), None, "not finite float32"),
-        (lambda t: t.update({"rng.generator": t["rng.generator"][:10]}), None, "does not fit this run's optimiser and schedule"),
+        (
+            lambda t: t.update({"rng.generator": t["rng.generator"][:10]}),
+            None,
+            "does not fit this run's optimiser and schedule",
+        ),
         (lambda t: t.pop("rng.torch"), None, "rng.torch is missing"),
         (None, lambda f: f.update(optimizer="SGD"), "holds the state of SGD, but the run's recipe trains with Adam"),
-        (None, lambda f: f["scheduler"].update(last_epoch="x"), "does not fit this run's scheduler (last_epoch is 'x')"),
-        (None, lambda f: f["scheduler"].pop("total_steps"), "does not fit this run's scheduler (its state has other entries)"),
-        (None, lambda f: f["param_groups"][0].update(betas=[0.9]), "does not fit this run's optimizer ([0].betas has another length)"),
+        (
+            None,
+            lambda f: f["scheduler"].update(last_epoch="x"),
+            "does not fit this run's scheduler (last_epoch is 'x')",
+        ),
+        (
+            None,
+            lambda f: f["scheduler"].pop("total_steps"),
+            "does not fit this run's scheduler (its state has other entries)",
+        ),
+        (
+            None,
+            lambda f: f["param_groups"][0].update(betas=[0.9]),
+            "does not fit this run's optimizer ([0].betas has another length)",
+        ),
         (None, lambda f: f.update(elapsed=-1), "elapsed"),
         (None, lambda f: f["param_groups"][0].update(lr=float("inf")), "[0].lr is inf"),
     ],
@@ -286,7 +358,10 @@ def test_a_damaged_resume_state_is_one_line(tmp_path, stopped_square, tensors, f
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda c: c.update(lr="fast"), "recorded training config is not one this nnexplain trains (lr: Input should be a valid number)"),
+        (
+            lambda c: c.update(lr="fast"),
+            "recorded training config is not one this nnexplain trains (lr: Input should be a valid number)",
+        ),
         (lambda c: c.update(optimizer="lbfgs"), "(optimizer: Input should be 'sgd' or 'adam')"),
         (lambda c: c.pop("hidden"), "(hidden: Field required)"),
         (lambda c: c.update(dataset_options={"spin": 3}), "recorded data set options {'spin': 3} are not 'square''s"),
@@ -310,8 +385,13 @@ def test_what_a_killed_process_wrote_after_its_last_manifest_is_removed_and_noth
     run = tmp_path / "run"
     shutil.copytree(stopped_square, run)
     before = _files(run)
-    orphans = ["snapshots/epoch-00009.safetensors", "history/epoch-00009.safetensors", "resume/.epoch-00009.safetensors.x1y2.tmp",
-               "mistakes.safetensors", ".manifest.json.a7b8.tmp"]
+    orphans = [
+        "snapshots/epoch-00009.safetensors",
+        "history/epoch-00009.safetensors",
+        "resume/.epoch-00009.safetensors.x1y2.tmp",
+        "mistakes.safetensors",
+        ".manifest.json.a7b8.tmp",
+    ]
     for name in orphans:
         (run / name).write_bytes(b"half")
     (run / "notes.txt").write_text("mine")  # not a kind of file training writes: kept

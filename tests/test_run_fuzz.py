@@ -16,11 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from safetensors.numpy import load, save
-
-from conftest import DATA
 
 from nnexplain.app.catalog import SCENES
 from nnexplain.app.cli import cli
@@ -32,7 +31,12 @@ FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCh
 SOURCES = ["square-relu-3", "moons-overfit", "mnist-sigmoid"]
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=12) | st.just("a\nb")
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()
+    | st.text(max_size=12)
+    | st.just("a\nb")
     | st.sampled_from(["", "..", "/etc/passwd", "../../x", "probe.safetensors", "snapshots/epoch-00000.safetensors"]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
@@ -51,7 +55,9 @@ def _paths(node, prefix=()):
 
 
 def _mutate(manifest, data):
-    places = [place for place in _paths(manifest) if place not in ((), ("format",), ("version",))]  # those two: test_hostile_input
+    places = [
+        place for place in _paths(manifest) if place not in ((), ("format",), ("version",))
+    ]  # those two: test_hostile_input
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
         place = data.draw(st.sampled_from(places), label="place")
         parent = manifest
@@ -61,7 +67,11 @@ def _mutate(manifest, data):
             action = data.draw(st.sampled_from(["replace", "delete", "nudge"]), label="action")
             if action == "delete" and isinstance(parent, dict):
                 del parent[place[-1]]
-            elif action == "nudge" and isinstance(parent[place[-1]], (int, float)) and not isinstance(parent[place[-1]], bool):
+            elif (
+                action == "nudge"
+                and isinstance(parent[place[-1]], (int, float))
+                and not isinstance(parent[place[-1]], bool)
+            ):
                 parent[place[-1]] = data.draw(st.sampled_from([0, -1, 1, 2**63, -(2**63), 1e308, 0.5]), label="number")
             else:
                 parent[place[-1]] = data.draw(JSON, label="value")
@@ -150,7 +160,11 @@ def _damage(path, data):
         if kind == "drop":
             del tensors[name]
         else:
-            tensors[name if kind == "replace" else data.draw(st.sampled_from(["weight.9", "pre.0", "extra", "labels"]), label="name")] = _odd_array(data)
+            tensors[
+                name
+                if kind == "replace"
+                else data.draw(st.sampled_from(["weight.9", "pre.0", "extra", "labels"]), label="name")
+            ] = _odd_array(data)
         path.write_bytes(save(tensors))
 
 

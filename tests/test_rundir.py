@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from nnexplain.run import directory as rundir
 from nnexplain.errors import RunError
+from nnexplain.run import directory as rundir
 
 
 def _make_run(path, epochs=(0, 1, 2)):
@@ -29,7 +29,7 @@ def test_round_trip(tmp_path):
     assert run.snapshot(1)["step"] == 7
     assert run.final_metrics == {"val_acc": pytest.approx(0.7)}
     np.testing.assert_array_equal(run.tensors(1)["weight.0"], np.ones((2, 3)))
-    (weight, bias), = run.params()
+    ((weight, bias),) = run.params()
     np.testing.assert_array_equal(weight, np.full((2, 3), 2))
     np.testing.assert_array_equal(run.probe["labels"], [0, 1, 1])
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
-
 from conftest import DATA, run_cli
 from frames import HEIGHT, WIDTH, check_frame
+from PIL import Image
 from test_cli import assert_user_error
 
 from nnexplain.app.cache import default_run_dir
@@ -27,7 +26,9 @@ def _never(recipe):
 
 
 def test_given_runs_are_loaded_and_handed_over_by_role():
-    runs = resolve_runs(get_scene("relu-sine"), DATA / "sine-relu", {"linear": DATA / "sine-linear"}, default_run=_never)
+    runs = resolve_runs(
+        get_scene("relu-sine"), DATA / "sine-relu", {"linear": DATA / "sine-linear"}, default_run=_never
+    )
     assert runs.main.path == DATA / "sine-relu" and runs["linear"].path == DATA / "sine-linear"
     with pytest.raises(RunError, match=r"this scene was given no 'contrast' run \(further runs given: linear\)"):
         runs["contrast"]
@@ -59,8 +60,18 @@ def test_the_environment_names_the_runs_for_plain_manim(monkeypatch):
 
 def test_the_cli_takes_further_runs_with_with(tmp_path):
     result = run_cli(
-        "render", "relu-sine", "--run", DATA / "sine-relu", "--with", f"linear={DATA / 'sine-linear'}",
-        "--format", "png", "--resolution", f"{WIDTH}x{HEIGHT}", "--out", tmp_path,
+        "render",
+        "relu-sine",
+        "--run",
+        DATA / "sine-relu",
+        "--with",
+        f"linear={DATA / 'sine-linear'}",
+        "--format",
+        "png",
+        "--resolution",
+        f"{WIDTH}x{HEIGHT}",
+        "--out",
+        tmp_path,
         env={"NNEXPLAIN_CACHE": str(tmp_path / "empty-cache")},
     )
     assert result.returncode == 0, result.stderr
@@ -73,7 +84,10 @@ def test_the_cli_takes_further_runs_with_with(tmp_path):
 @pytest.mark.parametrize(
     "further, message",
     [
-        (f"linear={DATA / 'sine-relu'}", f"scene 'relu-sine' cannot use {DATA / 'sine-relu'} as its linear run: it uses activation 'relu'"),
+        (
+            f"linear={DATA / 'sine-relu'}",
+            f"scene 'relu-sine' cannot use {DATA / 'sine-relu'} as its linear run: it uses activation 'relu'",
+        ),
         (f"linear={DATA / 'square-relu-3'}", "as its linear run: it uses activation 'relu'"),
         ("contrast=runs/x", "scene 'relu-sine' reads no 'contrast' run; its further runs: linear"),
         ("linear", "'linear' is not ROLE=DIR"),
@@ -107,8 +121,21 @@ def _plain_manim(tmp_path, scene_file: str, scene: str, env: dict) -> np.ndarray
     """Render the last frame the way a user runs plain manim on a file of scenes/."""
     media = tmp_path / "media"
     command = [
-        sys.executable, "-m", "manim", "-r", f"{WIDTH},{HEIGHT}", "--fps", "15", "-s", "--disable_caching",
-        "--media_dir", str(media), "-v", "WARNING", str(SCENE_FILES / scene_file), scene,
+        sys.executable,
+        "-m",
+        "manim",
+        "-r",
+        f"{WIDTH},{HEIGHT}",
+        "--fps",
+        "15",
+        "-s",
+        "--disable_caching",
+        "--media_dir",
+        str(media),
+        "-v",
+        "WARNING",
+        str(SCENE_FILES / scene_file),
+        scene,
     ]
     done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **env}, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -118,8 +145,11 @@ def _plain_manim(tmp_path, scene_file: str, scene: str, env: dict) -> np.ndarray
 
 @pytest.mark.graphical
 def test_plain_manim_reads_the_runs_from_the_environment(tmp_path):
-    env = {"NNEXPLAIN_RUN": str(DATA / "sine-relu"), "NNEXPLAIN_LINEAR_RUN": str(DATA / "sine-linear"),
-           "NNEXPLAIN_CACHE": str(tmp_path / "empty-cache")}
+    env = {
+        "NNEXPLAIN_RUN": str(DATA / "sine-relu"),
+        "NNEXPLAIN_LINEAR_RUN": str(DATA / "sine-linear"),
+        "NNEXPLAIN_CACHE": str(tmp_path / "empty-cache"),
+    }
     frame = _plain_manim(tmp_path, "relu_sine.py", "ReluSine", env)
     check_frame("relu-sine", frame, False, tmp_path / "failures")  # drawn on another machine, as above
     assert not (tmp_path / "empty-cache").exists()  # nothing was trained

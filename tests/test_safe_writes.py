@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import DATA, run_cli
 from test_cli import assert_user_error
 
@@ -66,7 +65,17 @@ def test_out_dot_is_refused_in_one_line(tmp_path):
 
 def test_two_trainings_into_one_new_out_never_mix(tmp_path):
     out = tmp_path / "run"
-    command = [sys.executable, "-c", "from nnexplain.app.cli import main; main()", "train", "spiral", "--out", str(out), "--epochs", "400"]
+    command = [
+        sys.executable,
+        "-c",
+        "from nnexplain.app.cli import main; main()",
+        "train",
+        "spiral",
+        "--out",
+        str(out),
+        "--epochs",
+        "400",
+    ]
     first = subprocess.Popen([*command, "--seed", "1"], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     second = subprocess.Popen([*command, "--seed", "2"], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     results = [(process.wait(timeout=300), process.stderr.read(), seed) for process, seed in ((first, 1), (second, 2))]
@@ -81,10 +90,23 @@ def test_two_trainings_into_one_new_out_never_mix(tmp_path):
 
 def test_two_renders_share_one_training_of_the_default_run(tmp_path):
     cache = tmp_path / "cache"
-    command = [sys.executable, "-c", "from nnexplain.app.cli import main; main()", "render", "relu-square", "--format", "png",
-               "--resolution", "160x90", "--out"]
+    command = [
+        sys.executable,
+        "-c",
+        "from nnexplain.app.cli import main; main()",
+        "render",
+        "relu-square",
+        "--format",
+        "png",
+        "--resolution",
+        "160x90",
+        "--out",
+    ]
     env = {**os.environ, "NNEXPLAIN_CACHE": str(cache)}
-    processes = [subprocess.Popen([*command, str(tmp_path / f"out{i}")], env=env, stderr=subprocess.PIPE, text=True) for i in (1, 2)]
+    processes = [
+        subprocess.Popen([*command, str(tmp_path / f"out{i}")], env=env, stderr=subprocess.PIPE, text=True)
+        for i in (1, 2)
+    ]
     for process in processes:
         assert process.wait(timeout=300) == 0, process.stderr.read()
     runs = cache / "runs"
@@ -158,7 +180,10 @@ def test_a_diverging_training_stops_at_the_first_bad_step_and_keeps_strict_json(
     result = run_cli("train", "square-relu-3", "--lr", "1e12", "--epochs", "20", "--out", out)
     assert result.returncode == 2
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("nnexplain: error: training diverged at epoch 2, step 2: the loss became inf") and "Traceback" not in result.stderr
+    assert (
+        last.startswith("nnexplain: error: training diverged at epoch 2, step 2: the loss became inf")
+        and "Traceback" not in result.stderr
+    )
     text = (out / "manifest.json").read_text()
     manifest = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in the manifest"))  # strict JSON
     assert manifest["status"] == "diverged" and manifest["diverged_at"] == {"epoch": 2, "step": 2}
@@ -167,12 +192,19 @@ def test_a_diverging_training_stops_at_the_first_bad_step_and_keeps_strict_json(
     assert load_run(out).tensors(1)["weight.0"].shape == (3, 1)  # what was recorded before stays readable
     node = shutil.which("node")
     if node:  # the strictest JSON parser at hand
-        assert subprocess.run([node, "-e", f"JSON.parse(require('fs').readFileSync({json.dumps(str(out / 'manifest.json'))}))"]).returncode == 0
+        assert (
+            subprocess.run(
+                [node, "-e", f"JSON.parse(require('fs').readFileSync({json.dumps(str(out / 'manifest.json'))}))"]
+            ).returncode
+            == 0
+        )
 
 
 def test_lr_and_batch_size_override_the_recipe(tmp_path):
     out = tmp_path / "run"
-    assert run_cli("train", "spiral", "--lr", "0.01", "--batch-size", "100", "--epochs", "2", "--out", out).returncode == 0
+    assert (
+        run_cli("train", "spiral", "--lr", "0.01", "--batch-size", "100", "--epochs", "2", "--out", out).returncode == 0
+    )
     run = load_run(out)
     assert run.manifest["config"]["lr"] == 0.01 and run.manifest["config"]["batch_size"] == 100
     assert [s["step"] for s in run.snapshots] == [0, 6, 12]  # 600 points in batches of 100
@@ -192,8 +224,8 @@ def _partial_copy(tmp_path):
 
 def test_a_partial_run_says_so_in_info_and_on_screen(tmp_path):
     import numpy as np
-
     from frames import CONTROL, render_for_test
+
     from nnexplain.scenes.relu_square import ReluSquare
 
     run, last, planned = _partial_copy(tmp_path)

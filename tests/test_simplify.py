@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from manim import tempconfig
 
-from conftest import DATA
 from nnexplain.geometry.simplify import simplified_segments
 from nnexplain.geometry.warp import representations
 from nnexplain.mobjects.plane import WarpedPlane, half_a_pixel
@@ -33,7 +33,11 @@ def _wiggly_lines(seed, count, length):
     base = rng.normal(size=(count, 1, 2)) + t * rng.normal(size=(count, 1, 2)) * 4
     bend = rng.normal(size=(count, 1, 2)) * np.sin(t * rng.uniform(0.5, 12, size=(count, 1, 1)))
     kink = rng.normal(size=(count, 1, 2)) * np.abs(t - rng.uniform(size=(count, 1, 1)))
-    return base + rng.choice([0.0, 0.02, 0.5], size=(count, 1, 1)) * bend + rng.choice([0.0, 1.0], size=(count, 1, 1)) * kink
+    return (
+        base
+        + rng.choice([0.0, 0.02, 0.5], size=(count, 1, 1)) * bend
+        + rng.choice([0.0, 1.0], size=(count, 1, 1)) * kink
+    )
 
 
 @settings(max_examples=25, deadline=None)
@@ -46,6 +50,7 @@ def test_every_point_stays_within_the_tolerance_of_the_drawn_pieces(seed, count,
     assert np.array_equal(ends, np.concatenate([e for _, e in one_by_one]))
     for line, (own_starts, own_ends) in enumerate(one_by_one):
         assert _farthest_point(lines[line : line + 1], own_starts, own_ends) <= tolerance * (1 + 1e-9)
+
 
 def test_straight_lines_shrink_to_a_few_pieces_and_curves_keep_what_they_need():
     t = np.linspace(0, 1, 200)[:, None]

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import Circle, Create, FadeOut, Rotate
-
 from browser import CHROMIUM, Browser
 from conftest import DATA, ahead_on_path, run_cli
 from fixture_runs import default_fixtures
+from manim import Circle, Create, FadeOut, Rotate
 from test_cli import assert_user_error
 from test_speaker_notes import storyboard
 
@@ -27,7 +26,9 @@ from nnexplain.scenes import RunScene
 TINY = RenderOptions(resolution=(256, 144), fps=5)
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-impress)")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-impress)"
+)
 
 RUNS = {scene: default_fixtures(scene).main for scene in ("relu-square", "neurons")}  # two scenes, one deck
 BEATS = {"relu-square": ["data", "hinges", "training", "piece by piece", "final error"]}
@@ -71,7 +72,9 @@ def lecture(tmp_path_factory):
 @pytest.fixture(scope="module")
 def powerpoint(tmp_path_factory):
     out = tmp_path_factory.mktemp("pptx")
-    looping = DeckPart(scene_info_of(Looping), resolve_runs(scene_info_of(Looping), DATA / "square-relu-3", default_run=_never))
+    looping = DeckPart(
+        scene_info_of(Looping), resolve_runs(scene_info_of(Looping), DATA / "square-relu-3", default_run=_never)
+    )
     return write_deck([_part("relu-square"), looping], TINY, out, "talk", fmt="pptx")
 
 
@@ -102,8 +105,14 @@ def test_chromium_with_no_network_runs_the_deck_and_plays_the_first_clip(lecture
         notes = browser.evaluate("Reveal.getSlides().map(s => Reveal.getSlideNotes(s) || '')")
         assert browser.remote_requests() == []
     assert len(notes) == 18 and all(notes)
-    written = [beat.note for scene in ("relu-square", "neurons") for beat in storyboard(scene, RUNS[scene], tmp_path / scene).beat_log]
-    assert notes == [f"<p>{html.escape(note, quote=False)}</p>\n" for note in written]  # each scene's own notes, as Markdown shows them
+    written = [
+        beat.note
+        for scene in ("relu-square", "neurons")
+        for beat in storyboard(scene, RUNS[scene], tmp_path / scene).beat_log
+    ]
+    assert notes == [
+        f"<p>{html.escape(note, quote=False)}</p>\n" for note in written
+    ]  # each scene's own notes, as Markdown shows them
     accuracy = f"{100 * load_run(RUNS['neurons']).final_metrics['val_acc']:.1f}%"
     assert accuracy in notes[5 + 1]  # neurons' first digit: its run's accuracy
 
@@ -148,21 +157,34 @@ def test_the_powerpoint_deck_has_a_playing_clip_and_notes_per_beat(powerpoint, t
     assert notes[:5] == [beat.note for beat in storyboard("relu-square", RUNS["relu-square"], tmp_path).beat_log]
     (weight, bias), _ = load_run(RUNS["relu-square"]).params()
     kinks = sorted(k for k in -bias / weight[:, 0] if -1 <= k <= 1)  # where each hinge bends: w·x + b = 0
-    joined = notes[4].split("joined at x = ")[1].split(" ")[:len(kinks)]
+    joined = notes[4].split("joined at x = ")[1].split(" ")[: len(kinks)]
     said = [float(k.rstrip(",").replace("−", "-")) for k in joined]
     np.testing.assert_allclose(said, kinks, atol=0.005)  # the last beat names where the run's own hinges bend
     assert notes[5:] == ["A circle appears.", "It **spins**, round.", "Gone."]
     loops = [bool(slide.element.xpath(".//p:cTn[@repeatCount='indefinite']")) for slide in slides]
     assert loops == [False] * 6 + [True, False]  # only the spinning beat loops
     with zipfile.ZipFile(powerpoint) as archive:
-        assert len([name for name in archive.namelist() if name.startswith("ppt/media/") and name.endswith(".mp4")]) == 8
+        assert (
+            len([name for name in archive.namelist() if name.startswith("ppt/media/") and name.endswith(".mp4")]) == 8
+        )
 
 
 @needs_libreoffice
 def test_libreoffice_opens_the_powerpoint_deck(powerpoint, tmp_path):
     done = subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "pdf", "--outdir", str(tmp_path), str(powerpoint)],
-        capture_output=True, text=True, timeout=240,
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(powerpoint),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     pdf = tmp_path / "talk.pdf"
     assert done.returncode == 0 and pdf.is_file(), done.stderr
@@ -171,7 +193,9 @@ def test_libreoffice_opens_the_powerpoint_deck(powerpoint, tmp_path):
 
 def test_a_looping_beat_loops_in_the_html_deck(tmp_path):
     info = scene_info_of(Looping)
-    deck = write_deck([DeckPart(info, resolve_runs(info, DATA / "square-relu-3", default_run=_never))], TINY, tmp_path, "loop")
+    deck = write_deck(
+        [DeckPart(info, resolve_runs(info, DATA / "square-relu-3", default_run=_never))], TINY, tmp_path, "loop"
+    )
     sections = re.findall(r"<section\b[^>]*>", deck.read_text())
     assert ["data-background-video-loop" in section for section in sections] == [False, True, False]
 
@@ -199,9 +223,20 @@ def test_lift_s_last_slide_loops_and_its_clip_wraps_around_seamlessly(tmp_path):
 
 def test_the_cli_writes_a_three_scene_lecture(tmp_path):
     result = run_cli(
-        "slides", "relu-square", "relu-sine", "neurons", "--out", tmp_path / "deck",
-        "--run", f"relu-square={DATA / 'square-relu-3'}", "--run", f"relu-sine={DATA / 'sine-relu'}",
-        "--with", f"linear={DATA / 'sine-linear'}", "--run", f"neurons={DATA / 'mnist-sigmoid'}",
+        "slides",
+        "relu-square",
+        "relu-sine",
+        "neurons",
+        "--out",
+        tmp_path / "deck",
+        "--run",
+        f"relu-square={DATA / 'square-relu-3'}",
+        "--run",
+        f"relu-sine={DATA / 'sine-relu'}",
+        "--with",
+        f"linear={DATA / 'sine-linear'}",
+        "--run",
+        f"neurons={DATA / 'mnist-sigmoid'}",
         env={"NNEXPLAIN_CACHE": str(tmp_path / "empty-cache")},
     )
     assert result.returncode == 0, result.stderr
@@ -234,7 +269,14 @@ def test_pptx_without_python_pptx_says_how_to_install(tmp_path):
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text("raise ImportError('not installed')")
     result = run_cli(
-        "slides", "relu-square", "--run", DATA / "square-relu-3", "--format", "pptx", "--out", tmp_path / "deck",
+        "slides",
+        "relu-square",
+        "--run",
+        DATA / "square-relu-3",
+        "--format",
+        "pptx",
+        "--out",
+        tmp_path / "deck",
         env=ahead_on_path(blocker.parent),
     )
     assert_user_error(result, "--format pptx needs python-pptx: pip install 'nnexplain[slides]'")

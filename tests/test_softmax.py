@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 import torch
-
 from conftest import torch_model
 from frames import check_frame, render_for_test, render_last_frame
+
 from nnexplain.geometry.softmax import logits_of, pick_confident, pick_uncertain, softmax_steps
 from nnexplain.run import load_run
 
@@ -49,7 +49,9 @@ def test_the_scene_shows_those_numbers_and_divides_the_same_logits_naively(sigmo
     unsure = stored[int(np.argmax(entropy))].astype(np.float64)
     np.testing.assert_array_equal(scene.shown["unsure"].logits, unsure)
     np.testing.assert_allclose(scene.naive_values, unsure / unsure.sum(), rtol=1e-12)
-    assert scene.naive_texts == [f"{v:.2f}".replace("-", "−") for v in unsure / unsure.sum()]  # the numbers written over the bars
+    assert scene.naive_texts == [
+        f"{v:.2f}".replace("-", "−") for v in unsure / unsure.sum()
+    ]  # the numbers written over the bars
     assert (scene.naive_values < 0).any()  # this run's unsure digit shows the failure the caption names
 
 

@@ -2,13 +2,12 @@
 
 import numpy as np
 import pytest
-
+from conftest import run_cli
 from frames import check_frame, render_last_frame, scene_runs
+
 from nnexplain.app.catalog import check_run_suits, get_scene
 from nnexplain.errors import RunError
 from nnexplain.run import load_run
-
-from conftest import run_cli
 
 
 @pytest.mark.parametrize(
@@ -29,7 +28,14 @@ def test_scenes_refuse_runs_they_cannot_draw(scene, fixture, reason, data_dir):
 
 @pytest.mark.parametrize(
     "scene, fixture",
-    [("fold", "spiral"), ("fold", "moons-relu"), ("fold", "spiral-sigmoid"), ("fold", "circles-3"), ("linear-collapse", "spiral-linear"), ("lift", "circles-3")],
+    [
+        ("fold", "spiral"),
+        ("fold", "moons-relu"),
+        ("fold", "spiral-sigmoid"),
+        ("fold", "circles-3"),
+        ("linear-collapse", "spiral-linear"),
+        ("lift", "circles-3"),
+    ],
 )
 def test_scenes_accept_their_runs(scene, fixture, data_dir):
     check_run_suits(get_scene(scene), load_run(data_dir / fixture).manifest, "here")
@@ -127,13 +133,17 @@ def test_lift_keeps_the_data_filling_the_box_and_ends_looking_obliquely_at_the_p
     the last view sees the separating plane 14° from edge-on, level on the screen, a class on each side."""
     from frames import render_for_test
     from midframes import sample_warps
+
     from nnexplain.geometry.boundary import decision_boundary
     from nnexplain.scenes.lift import Lift
 
     samples = sample_warps(monkeypatch)
     scene = render_for_test(Lift, data_dir / "circles-3", tmp_path, contrast=data_dir / "circles-2")
     assert {"linear", "shift", "activate"} <= {name for name, *_ in samples}
-    fractions = [(name, alpha, np.ptp(view.normalised(state), axis=0).max() / (2 * view.half_size)) for name, alpha, _, view, state in samples]
+    fractions = [
+        (name, alpha, np.ptp(view.normalised(state), axis=0).max() / (2 * view.half_size))
+        for name, alpha, _, view, state in samples
+    ]
     assert [f for f in fractions if f[2] < 0.4] == []
 
     normal, offset = decision_boundary(*scene.params[-1])
@@ -144,14 +154,19 @@ def test_lift_keeps_the_data_filling_the_box_and_ends_looking_obliquely_at_the_p
     assert abs(up_on_screen[0]) < 1e-6 * np.linalg.norm(up_on_screen)  # the normal points straight up or down
     heights = scene.steps[-1].motion(1.0)[1] @ normal + offset
     assert np.all(heights[scene.labels == 0] < 0) != np.all(heights[scene.labels == 0] > 0)  # the disk on one side
-    assert np.all(np.sign(heights[scene.labels == 1]) == -np.sign(heights[scene.labels == 0][0]))  # the ring on the other
+    assert np.all(
+        np.sign(heights[scene.labels == 1]) == -np.sign(heights[scene.labels == 0][0])
+    )  # the ring on the other
 
 
 @pytest.mark.graphical
 def test_lift_frame_inside_the_lift(data_dir, tmp_path, request):
     """Halfway through the 3 × 2 map: the plane tilting into space, the camera on its way round."""
     from midframes import render_frame_inside, warp_of
+
     from nnexplain.scenes.lift import Lift
 
-    frame = render_frame_inside(Lift, data_dir / "circles-3", tmp_path, "step: linear", warp_of("linear"), contrast=data_dir / "circles-2")
+    frame = render_frame_inside(
+        Lift, data_dir / "circles-3", tmp_path, "step: linear", warp_of("linear"), contrast=data_dir / "circles-2"
+    )
     check_frame("lift-inside-the-lift", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")

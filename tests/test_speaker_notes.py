@@ -14,10 +14,10 @@ import re
 import numpy as np
 import pytest
 import torch
-
 from conftest import DATA, torch_model
 from fixture_runs import SceneRunDirs
 from frames import scene_runs
+
 from nnexplain.app.catalog import SCENES
 from nnexplain.run import load_run
 
@@ -32,7 +32,9 @@ def storyboard(name: str, run_dir, tmp_path, **further):
     from manim import tempconfig
 
     scene_class = SCENES[name].load_class()
-    skipping = type(scene_class.__name__, (scene_class,), {"play": lambda self, *a, **k: None, "wait": lambda self, *a, **k: None})
+    skipping = type(
+        scene_class.__name__, (scene_class,), {"play": lambda self, *a, **k: None, "wait": lambda self, *a, **k: None}
+    )
     with tempconfig({"media_dir": str(tmp_path), "dry_run": True, "verbosity": "ERROR", "progress_bar": "none"}):
         scene = skipping()
         scene.bind(scene_runs(scene_class, run_dir, **further))
@@ -82,14 +84,21 @@ def test_the_neurons_notes_give_the_digit_its_prediction_and_the_run_s_accuracy(
         p = _forward(run, run.probe["inputs"][probe : probe + 1])[-1][0]
         label, said = int(run.probe["labels"][probe]), int(np.argmax(p))
         verdict = "(right)" if said == label else f"(wrong: the label is {label})"
-        assert notes[name] == f"Probe digit {probe + 1} (label {label}), predicted {said} at {_percent(p[said])} {verdict}. {accuracy}"
-    assert any("wrong" in notes[name] for name in ("digit 2", "digit 3"))  # the story ends on a mistake: the note says so
+        assert (
+            notes[name]
+            == f"Probe digit {probe + 1} (label {label}), predicted {said} at {_percent(p[said])} {verdict}. {accuracy}"
+        )
+    assert any(
+        "wrong" in notes[name] for name in ("digit 2", "digit 3")
+    )  # the story ends on a mistake: the note says so
     first = run.probe["inputs"][shown[0] : shown[0] + 1]
     hidden = _forward(run, first)[0][0]
     assert f"{int((hidden > 0.5).sum())} of its {len(hidden)} sigmoid neurons are above 0.5" in notes["layer 1"]
     total = sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:]))
     assert f"= {total:,} trained parameters" in notes["formula"]
-    np.testing.assert_allclose(scene.image_values(shown[-1]).ravel(), run.probe["inputs"][shown[-1]])  # the last digit drawn is the note's
+    np.testing.assert_allclose(
+        scene.image_values(shown[-1]).ravel(), run.probe["inputs"][shown[-1]]
+    )  # the last digit drawn is the note's
 
 
 def test_the_fold_narration_of_a_failing_run_names_its_dead_units_and_its_mistakes(tmp_path):

@@ -10,7 +10,6 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-
 from conftest import DATA, ahead_on_path, run_cli
 from fixture_runs import default_fixtures
 from frames import scene_runs
@@ -51,7 +50,9 @@ def test_the_state_check_can_fail(tmp_path):
     runs = scene_runs(Creeping, DATA / "square-relu-3")
     drawn = states_after_each_animation(Creeping, runs, tmp_path / "d", skip=False)
     skipped = states_after_each_animation(Creeping, runs, tmp_path / "s", skip=True)
-    assert (first_difference(drawn, skipped) or "").startswith("after animation 0, Text #0 > VMobjectFromSVGPath: points differ")
+    assert (first_difference(drawn, skipped) or "").startswith(
+        "after animation 0, Text #0 > VMobjectFromSVGPath: points differ"
+    )
 
 
 class Creeping(RunScene):
@@ -189,8 +190,18 @@ def test_the_cache_keeps_under_its_cap_by_dropping_the_oldest(tmp_path):
 
 def test_no_cache_leaves_no_cache(tmp_path):
     result = run_cli(
-        "render", "relu-square", "--run", DATA / "square-relu-3", "--resolution", "160x90", "--fps", "5", "--no-cache",
-        "--out", tmp_path / "out", env={"NNEXPLAIN_CACHE": str(tmp_path / "cache")},
+        "render",
+        "relu-square",
+        "--run",
+        DATA / "square-relu-3",
+        "--resolution",
+        "160x90",
+        "--fps",
+        "5",
+        "--no-cache",
+        "--out",
+        tmp_path / "out",
+        env={"NNEXPLAIN_CACHE": str(tmp_path / "cache")},
     )
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "cache" / "renders").exists()
@@ -201,7 +212,14 @@ def test_ray_without_the_extra_says_how_to_install(tmp_path):
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text("raise ImportError('not installed')")
     result = run_cli(
-        "render", "relu-square", "--run", DATA / "square-relu-3", "--backend", "ray", "--out", tmp_path / "out",
+        "render",
+        "relu-square",
+        "--run",
+        DATA / "square-relu-3",
+        "--backend",
+        "ray",
+        "--out",
+        tmp_path / "out",
         env=ahead_on_path(blocker.parent),
     )
     assert_user_error(result, "--backend ray needs the optional extra: pip install 'nnexplain[ray]'")

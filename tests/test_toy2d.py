@@ -8,8 +8,8 @@ from nnexplain.app.cli import cli
 from nnexplain.data import LOADERS, load_dataset
 from nnexplain.data.toy2d import GENERATION_SEEDS, GENERATORS, load_toy2d, warp_grid_spec
 from nnexplain.errors import DataError
-from nnexplain.train.recipes import RECIPES
 from nnexplain.run import load_run
+from nnexplain.train.recipes import RECIPES
 
 NAMES = ["spiral", "circles", "xor", "moons", "gauss"]
 
@@ -146,7 +146,6 @@ def _largest_difference(mine, theirs) -> float:
 
 def _accuracy(run) -> float:
     import torch
-
     from conftest import torch_model
 
     data = load_dataset(run.manifest["config"]["dataset"])

@@ -4,16 +4,18 @@ import numpy as np
 import pytest
 
 from nnexplain.data.mnist import load_mnist
-from nnexplain.train.recipes import TrainConfig, get_recipe
 from nnexplain.errors import NnexplainError
 from nnexplain.run import load_run
 from nnexplain.train.loop import train
+from nnexplain.train.recipes import TrainConfig, get_recipe
 
 
 @pytest.fixture(scope="module")
 def small_mnist():
     data = load_mnist()
-    return replace(data, x_train=data.x_train[:600], y_train=data.y_train[:600], x_val=data.x_val[:200], y_val=data.y_val[:200])
+    return replace(
+        data, x_train=data.x_train[:600], y_train=data.y_train[:600], x_val=data.x_val[:200], y_val=data.y_val[:200]
+    )
 
 
 def _config(**overrides) -> TrainConfig:
@@ -70,7 +72,6 @@ def test_long_runs_are_recorded_on_a_log_schedule():
 
 def test_mistakes_are_recorded_once_at_the_end_and_nothing_is_rewritten(tmp_path, small_mnist):
     import torch
-
     from conftest import torch_model
 
     written: dict = {}
@@ -84,7 +85,9 @@ def test_mistakes_are_recorded_once_at_the_end_and_nothing_is_rewritten(tmp_path
     assert len(written) == 1 + 3 * len(run.epochs)
     for path, first_bytes in written.items():
         assert path.read_bytes() == first_bytes, f"{path.name} was rewritten"
-    assert run.manifest["mistakes"] == "mistakes.safetensors" and "mistakes.safetensors" not in {p.name for p in written}
+    assert run.manifest["mistakes"] == "mistakes.safetensors" and "mistakes.safetensors" not in {
+        p.name for p in written
+    }
 
     # The answer key: the final network, in torch, on the validation items outside the probe.
     final = torch_model(run)

@@ -1,29 +1,32 @@
 """The training scene: regions from the stored weights (torch agrees), curves from the history, a real overfitting run."""
 
 import json
-import shutil
 
 import numpy as np
 import pytest
 import torch
-
 from conftest import DATA, run_cli, torch_model
 from frames import check_frame, render_for_test, render_last_frame
+from test_cli import assert_user_error
+
 from nnexplain.geometry.learning import OVERFIT_MARGIN, divergence, training_points
 from nnexplain.geometry.regions import PlaneRaster, class_one_map, layer_maps
 from nnexplain.mobjects.heatmap import two_class_rgba
 from nnexplain.mobjects.style import Theme
 from nnexplain.run import load_run
-from test_cli import assert_user_error
 
 MOONS = DATA / "moons-overfit"
-MARGIN = 0.2  # the moons-overfit recipe's final validation loss ends at least this far above its minimum (measured: 0.39)
+MARGIN = (
+    0.2  # the moons-overfit recipe's final validation loss ends at least this far above its minimum (measured: 0.39)
+)
 
 
 def _torch_layers(run, epoch, points):
     """Every layer's activation on ``points`` in torch: the answer key for the maps."""
     model = torch_model(run, epoch).double()
-    activation = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "identity": lambda z: z}[run.activation]
+    activation = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "identity": lambda z: z}[
+        run.activation
+    ]
     x, outputs = torch.from_numpy(points), []
     with torch.no_grad():
         for index, linear in enumerate(model.linears):
@@ -41,7 +44,9 @@ def test_maps_and_regions_are_a_torch_forward_pass_on_the_same_grid(fixture):
         expected = _torch_layers(run, epoch, raster.points)
         for ours, theirs in zip(layer_maps(run.params(epoch), run.activation, "softmax", raster), expected):
             np.testing.assert_allclose(ours, theirs.T.reshape(ours.shape), rtol=1e-6, atol=1e-7)
-        np.testing.assert_allclose(class_one_map(run.params(epoch), run.activation, raster).ravel(), expected[-1][:, 1], rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(
+            class_one_map(run.params(epoch), run.activation, raster).ravel(), expected[-1][:, 1], rtol=1e-6, atol=1e-9
+        )
 
 
 def test_the_raster_is_square_row_zero_on_top():
@@ -66,7 +71,9 @@ def test_the_overfitting_recipe_overfits(tmp_path):
     assert train_loss[-1] < train_loss[best] - 0.1
     assert history.metric("val_acc").max() - history.metric("val_acc")[-1] > 0.1  # it gets worse on new points, too
     found = divergence(history)
-    assert found is not None and found.epoch == history.epochs[best] and found.rise > OVERFIT_MARGIN * found.best_val_loss
+    assert (
+        found is not None and found.epoch == history.epochs[best] and found.rise > OVERFIT_MARGIN * found.best_val_loss
+    )
 
 
 def test_the_training_points_are_the_runs():
@@ -115,9 +122,19 @@ def test_an_imported_run_is_refused_in_one_line(tmp_path):
     weights = {f"{i}.weight": torch.from_numpy(w) for i, (w, _) in enumerate(run.params())}
     weights.update({f"{i}.bias": torch.from_numpy(b) for i, (_, b) in enumerate(run.params())})
     torch.save(dict(sorted(weights.items())), tmp_path / "moons.pt")
-    assert run_cli("import", tmp_path / "moons.pt", "--activation", "tanh", "--data", "moons", "--out", tmp_path / "imported").returncode == 0
+    assert (
+        run_cli(
+            "import", tmp_path / "moons.pt", "--activation", "tanh", "--data", "moons", "--out", tmp_path / "imported"
+        ).returncode
+        == 0
+    )
     for scene in ("training", "neuron-maps"):
-        assert_user_error(run_cli("render", scene, "--run", tmp_path / "imported"), f"scene '{scene}' cannot draw", "imported from a weights file", "at least 2 snapshots")
+        assert_user_error(
+            run_cli("render", scene, "--run", tmp_path / "imported"),
+            f"scene '{scene}' cannot draw",
+            "imported from a weights file",
+            "at least 2 snapshots",
+        )
 
 
 @pytest.mark.graphical
@@ -139,7 +156,7 @@ def test_why_report_the_error_rate_is_told_with_the_runs_own_accuracy():
     run = load_run(DATA / "moons-overfit")
     val = np.array([np.nan if v is None else v for v in run.history.metric("val_acc")], dtype=float)
     known = np.flatnonzero(np.isfinite(val))
-    late = known[-max(2, int(np.ceil(0.5 * len(known)))):]
+    late = known[-max(2, int(np.ceil(0.5 * len(known)))) :]
     train = np.asarray(run.history.metric("train_acc"), dtype=float)[late]
     first, best = train[0], np.nanmax(train)
     text = Training.why_error_rate(train)

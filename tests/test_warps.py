@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 import torch
-
 from conftest import torch_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,11 +33,15 @@ def test_stored_warps_are_the_models_intermediate_outputs(fixture, data_dir):
         with torch.no_grad():
             for index, linear in enumerate(model.linears):
                 z = linear(a)
-                np.testing.assert_allclose(stored[f"warp.pre.{index}"].reshape(-1, z.shape[1]), z.numpy(), rtol=1e-4, atol=1e-5)
+                np.testing.assert_allclose(
+                    stored[f"warp.pre.{index}"].reshape(-1, z.shape[1]), z.numpy(), rtol=1e-4, atol=1e-5
+                )
                 a = activation(z)
                 hidden = index < len(model.linears) - 1
                 if hidden and run.activation != "identity":
-                    np.testing.assert_allclose(stored[f"warp.act.{index}"].reshape(-1, z.shape[1]), a.numpy(), rtol=1e-4, atol=1e-5)
+                    np.testing.assert_allclose(
+                        stored[f"warp.act.{index}"].reshape(-1, z.shape[1]), a.numpy(), rtol=1e-4, atol=1e-5
+                    )
                 else:
                     assert f"warp.act.{index}" not in stored  # softmax, or an identity that would repeat pre
         assert stored["warp.pre.0"].dtype == np.float32
@@ -80,7 +83,9 @@ def test_a_run_recorded_from_a_users_loop_gets_the_same_warps(tmp_path, data_dir
     trained = load_run(data_dir / "circles-3")
     model = torch_model(trained, None)
     data = load_toy2d("circles")
-    recorder = Recorder(model, tmp_path / "mine", probe=(data.x_val[:16], data.y_val[:16]), activation="tanh", dataset=data.describe())
+    recorder = Recorder(
+        model, tmp_path / "mine", probe=(data.x_val[:16], data.y_val[:16]), activation="tanh", dataset=data.describe()
+    )
     recorder.snapshot(epoch=0)
     recorder.finish()
     mine, theirs = load_run(tmp_path / "mine").tensors(), trained.tensors()
@@ -253,7 +258,9 @@ def test_three_units_are_drawn_in_3d_or_through_a_labelled_projection_in_2d(data
     flat = network_steps(stages, run.params(), run.activation, dims=2)
     assert [s.kind for s in flat] == ["linear", "shift", "activate"]
     assert all(step.projection.is_projection for step in flat)
-    assert not any(step.projection.is_projection for step in network_steps(stages, run.params(), run.activation, dims=3))
+    assert not any(
+        step.projection.is_projection for step in network_steps(stages, run.params(), run.activation, dims=3)
+    )
     assert flat[0].layer_motion.lifted
 
 

@@ -39,7 +39,12 @@ MNIST_TARGET = 0.93
 
 
 def _figure(samples: list[float], digits: int = 3) -> dict:
-    return {"median": round(statistics.median(samples), digits), "min": round(min(samples), digits), "max": round(max(samples), digits), "runs": len(samples)}
+    return {
+        "median": round(statistics.median(samples), digits),
+        "min": round(min(samples), digits),
+        "max": round(max(samples), digits),
+        "runs": len(samples),
+    }
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -177,7 +182,9 @@ def _slice_seconds(job: RenderJob, span: tuple[int, int], plan: Plan, media: Pat
     return ended - clock["first_drawn"], ended - started
 
 
-def scene_figures(scenes: list[str], repeats: int, slice_seconds: dict[str, float], default_run: DefaultRun) -> tuple[dict, dict]:
+def scene_figures(
+    scenes: list[str], repeats: int, slice_seconds: dict[str, float], default_run: DefaultRun
+) -> tuple[dict, dict]:
     """Render time ÷ video length of each scene's slice, per quality (drawing it, and with the set-up
     before it); and the floor of an empty scene."""
     figures, floors = {}, {}
@@ -190,10 +197,14 @@ def scene_figures(scenes: list[str], repeats: int, slice_seconds: dict[str, floa
                 job = replace(low, options=options)
                 span = _middle_slice(plan, slice_seconds[quality])
                 length = sum(plan.durations[span[0] : span[1]])
-                drawing, told = zip(*(
-                    _slice_seconds(job, span, plan, folder / f"m{name}{quality}{r}", folder / f"p{name}{quality}{r}")
-                    for r in range(repeats)
-                ))
+                drawing, told = zip(
+                    *(
+                        _slice_seconds(
+                            job, span, plan, folder / f"m{name}{quality}{r}", folder / f"p{name}{quality}{r}"
+                        )
+                        for r in range(repeats)
+                    )
+                )
                 figures[name][quality] = {
                     **_figure([t / length for t in drawing]),
                     "with_setup": _figure([t / length for t in told]),
@@ -202,7 +213,9 @@ def scene_figures(scenes: list[str], repeats: int, slice_seconds: dict[str, floa
                 }
         for quality, options in QUALITY.items():
             seconds = slice_seconds[quality]
-            samples = [_empty_scene_seconds(options, seconds, folder / f"floor{quality}{r}") / seconds for r in range(repeats)]
+            samples = [
+                _empty_scene_seconds(options, seconds, folder / f"floor{quality}{r}") / seconds for r in range(repeats)
+            ]
             floors[quality] = {**_figure(samples), "video_seconds": seconds}
     return figures, floors
 
@@ -226,8 +239,14 @@ def jobs_figure(repeats: int, jobs: int, seconds: float, default_run: DefaultRun
         spans = [(span[0] + a, span[0] + b) for a, b in cut(sub, jobs)]
         for r in range(repeats):
             split.append(_timed(lambda: render_parts(job, plan, spans, folder / f"j{r}")) / length)
-    return {"scene": "neurons", "quality": "high", "jobs": jobs, "video_seconds": round(length, 2),
-            "one_process": _figure(single), "split": _figure(split)}
+    return {
+        "scene": "neurons",
+        "quality": "high",
+        "jobs": jobs,
+        "video_seconds": round(length, 2),
+        "one_process": _figure(single),
+        "split": _figure(split),
+    }
 
 
 def cache_figure(repeats: int, default_run: DefaultRun) -> dict:
@@ -239,22 +258,46 @@ def cache_figure(repeats: int, default_run: DefaultRun) -> dict:
         environment = {**os.environ, "NNEXPLAIN_CACHE": str(folder / "cache")}
 
         def render(out: str) -> None:
-            command = [str(Path(sys.executable).with_name("nnexplain")), "render", info.name, "--run", str(runs.main.path), "--out", str(folder / out)]
+            command = [
+                str(Path(sys.executable).with_name("nnexplain")),
+                "render",
+                info.name,
+                "--run",
+                str(runs.main.path),
+                "--out",
+                str(folder / out),
+            ]
             subprocess.run(command, env=environment, check=True, capture_output=True)
 
         first = _timed(lambda: render("first"))
         hits = [_timed(lambda: render(f"hit{r}")) for r in range(repeats)]
-    return {"scene": "relu-square", "quality": "low", "first_seconds": round(first, 2), "hit_seconds": _figure(hits, 2),
-            "hit_share_of_first": round(statistics.median(hits) / first, 3)}
+    return {
+        "scene": "relu-square",
+        "quality": "low",
+        "first_seconds": round(first, 2),
+        "hit_seconds": _figure(hits, 2),
+        "hit_share_of_first": round(statistics.median(hits) / first, 3),
+    }
 
 
-def run_bench(default_run: DefaultRun, scenes: list[str] | None = None, repeats: int = 3, jobs: int | None = None,
-              slice_seconds: dict[str, float] | None = None, progress: Callable[[str], None] = lambda text: None) -> dict:
+def run_bench(
+    default_run: DefaultRun,
+    scenes: list[str] | None = None,
+    repeats: int = 3,
+    jobs: int | None = None,
+    slice_seconds: dict[str, float] | None = None,
+    progress: Callable[[str], None] = lambda text: None,
+) -> dict:
     scenes = scenes or list(SCENES)
     slice_seconds = slice_seconds or {"low": 1.0, "high": 0.5}
     started = time.perf_counter()
     result: dict = {
-        "machine": {"system": platform.platform(), "processor": platform.processor() or platform.machine(), "cores": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "system": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+        },
         "repeats": repeats,
     }
     progress("training mnist")

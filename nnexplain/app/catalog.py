@@ -50,8 +50,15 @@ class SceneInfo:
     @classmethod
     def from_spec(cls, spec: SceneSpec) -> "SceneInfo":
         return cls(
-            spec.name, spec.module, spec.class_name, spec.recipe, spec.description, spec.check,
-            spec.further, spec.needs_landscape, spec.question,
+            spec.name,
+            spec.module,
+            spec.class_name,
+            spec.recipe,
+            spec.description,
+            spec.check,
+            spec.further,
+            spec.needs_landscape,
+            spec.question,
         )
 
     def load_class(self) -> type:

@@ -47,12 +47,28 @@ def list_command() -> None:
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--epochs", type=click.IntRange(1, MAX_EPOCHS), help="Epochs to train [the recipe's].")
 @click.option("--seed", type=click.IntRange(0, MAX_SEED), help="Seed for initialisation and shuffling [the recipe's].")
-@click.option("--lr", type=click.FloatRange(0, 1e12, min_open=True), help="Learning rate (the peak, with a one-cycle schedule) [the recipe's].")
-@click.option("--batch-size", type=click.IntRange(0, 1_000_000), help="Examples per step; 0: the whole training set [the recipe's].")
-@click.option("--activation", type=click.Choice(HIDDEN_ACTIVATIONS), help=f"Hidden activation, for the recipes that offer a choice ({', '.join(ACTIVATION_DEFAULTS)}).")
+@click.option(
+    "--lr",
+    type=click.FloatRange(0, 1e12, min_open=True),
+    help="Learning rate (the peak, with a one-cycle schedule) [the recipe's].",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(0, 1_000_000),
+    help="Examples per step; 0: the whole training set [the recipe's].",
+)
+@click.option(
+    "--activation",
+    type=click.Choice(HIDDEN_ACTIVATIONS),
+    help=f"Hidden activation, for the recipes that offer a choice ({', '.join(ACTIVATION_DEFAULTS)}).",
+)
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Directory with the full MNIST IDX files.")
 @click.option("--overwrite", is_flag=True, help="Replace a run already in --out (kept until the new one is complete).")
-@click.option("--resume", is_flag=True, help="Go on training the stopped run in --out from its last snapshot, as if it had never stopped.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Go on training the stopped run in --out from its last snapshot, as if it had never stopped.",
+)
 @user_errors
 def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_dir, overwrite, resume) -> None:
     """Train RECIPE and write a run directory."""
@@ -62,20 +78,40 @@ def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_di
     if resume:
         if overwrite:
             raise NnexplainError("--resume goes on with the run in --out, --overwrite replaces it: give one of them")
-        given = {"epochs": epochs, "seed": seed, "lr": lr, "batch_size": batch_size, "activation": activation, "data_dir": data_dir and str(data_dir)}
-        return _resume(recipe, out or Path("runs") / recipe, device, {key: value for key, value in given.items() if value is not None})
+        given = {
+            "epochs": epochs,
+            "seed": seed,
+            "lr": lr,
+            "batch_size": batch_size,
+            "activation": activation,
+            "data_dir": data_dir and str(data_dir),
+        }
+        return _resume(
+            recipe,
+            out or Path("runs") / recipe,
+            device,
+            {key: value for key, value in given.items() if value is not None},
+        )
     if activation and activation != config.activation:
         if recipe not in ACTIVATION_DEFAULTS:
-            raise NnexplainError(f"recipe {recipe!r} has a fixed activation; --activation applies to: {', '.join(ACTIVATION_DEFAULTS)}")
+            raise NnexplainError(
+                f"recipe {recipe!r} has a fixed activation; --activation applies to: {', '.join(ACTIVATION_DEFAULTS)}"
+            )
         config = ACTIVATION_DEFAULTS[recipe](activation)
     config = config.with_overrides(
-        device=device, epochs=epochs, seed=seed, lr=lr, batch_size=batch_size, data_dir=str(data_dir) if data_dir else None
+        device=device,
+        epochs=epochs,
+        seed=seed,
+        lr=lr,
+        batch_size=batch_size,
+        data_dir=str(data_dir) if data_dir else None,
     )
     import os
 
     from nnexplain.data import load_dataset
     from nnexplain.run.staging import StagedDirectory, check_place, recover, run_lock
-    from nnexplain.train.loop import resolve_device, train as train_run
+    from nnexplain.train.loop import resolve_device
+    from nnexplain.train.loop import train as train_run
 
     shown = out or Path("runs") / recipe
     out = Path(os.path.realpath(shown))  # through a symlink: the run goes where it points, the link stays
@@ -140,7 +176,10 @@ def info(run_dir, quick) -> None:
         ("recipe", run.recipe),
         ("architecture", f"{'-'.join(map(str, run.layers))}, {run.activation} hidden, {run.output} output"),
         ("parameters", f"{run.network.parameter_count:,}"),
-        ("data set", f"{run.dataset.get('name')} ({run.dataset.get('train', '?')} train / {run.dataset.get('val', '?')} val)"),
+        (
+            "data set",
+            f"{run.dataset.get('name')} ({run.dataset.get('train', '?')} train / {run.dataset.get('val', '?')} val)",
+        ),
         ("device", str(run.manifest.get("device") or "?")),
         ("status", str(run.manifest.get("status", "?")) + (f" ({run.unfinished})" if run.unfinished else "")),
         ("epochs recorded", f"{len(epochs)}: {_ranges(epochs)}" if epochs else "none yet"),
@@ -215,8 +254,8 @@ def import_command(weights, activation, data, name, out) -> None:
     a .safetensors file or an .npz file: 2-D *.weight tensors with their *.bias,
     in order, whose shapes chain (out × in).
     """
-    from nnexplain.train.importer import import_weights
     from nnexplain.run import load_run
+    from nnexplain.train.importer import import_weights
 
     run = load_run(import_weights(weights, activation, out, data=data, name=name))
     shown = ", ".join(f"{k} {v:.2%}" if k.endswith("_acc") else f"{k} {v:.4g}" for k, v in run.final_metrics.items())
@@ -227,8 +266,12 @@ def import_command(weights, activation, data, name, out) -> None:
 
 @cli.command()
 @click.option("--scenes", multiple=True, help="Only these scenes' render figures (repeatable) [every scene].")
-@click.option("--repeats", type=click.IntRange(3, 20), default=3, show_default=True, help="Runs per figure (median, min, max).")
-@click.option("--jobs", type=click.IntRange(2, 256), help="Processes for the --jobs figure [the number of cores, at least 2].")
+@click.option(
+    "--repeats", type=click.IntRange(3, 20), default=3, show_default=True, help="Runs per figure (median, min, max)."
+)
+@click.option(
+    "--jobs", type=click.IntRange(2, 256), help="Processes for the --jobs figure [the number of cores, at least 2]."
+)
 @user_errors
 def bench(scenes, repeats, jobs) -> None:
     """Time training, recording and rendering here; print one JSON object.
@@ -244,7 +287,9 @@ def bench(scenes, repeats, jobs) -> None:
 
     for name in scenes:
         get_scene(name)
-    result = run_bench(default_run, list(scenes) or None, repeats, jobs, progress=lambda text: click.echo(f"bench: {text}", err=True))
+    result = run_bench(
+        default_run, list(scenes) or None, repeats, jobs, progress=lambda text: click.echo(f"bench: {text}", err=True)
+    )
     click.echo(json.dumps(result, indent=2))
 
 

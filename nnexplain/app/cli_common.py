@@ -10,7 +10,15 @@ from nnexplain.app.catalog import SCENES
 from nnexplain.app.options import QUALITIES
 from nnexplain.errors import NnexplainError
 
-__all__ = ["UserError", "user_errors", "progress_printer", "default_run", "resolution", "scene_options", "quality_option"]
+__all__ = [
+    "UserError",
+    "user_errors",
+    "progress_printer",
+    "default_run",
+    "resolution",
+    "scene_options",
+    "quality_option",
+]
 
 
 class UserError(click.ClickException):
@@ -78,17 +86,25 @@ def further_runs(ctx, param, values) -> dict[str, Path]:
 
 
 _FURTHER_HELP = "; ".join(
-    f"{info.name}: {spec.role} ({spec.description}; default run {spec.recipe})" for info in SCENES.values() for spec in info.further
+    f"{info.name}: {spec.role} ({spec.description}; default run {spec.recipe})"
+    for info in SCENES.values()
+    for spec in info.further
 )
 
 
 def scene_options(function):
     """--run and --with, shared by render, preview and slides."""
     function = click.option(
-        "--with", "further", multiple=True, metavar="ROLE=DIR", callback=further_runs,
+        "--with",
+        "further",
+        multiple=True,
+        metavar="ROLE=DIR",
+        callback=further_runs,
         help=f"A further run the scene reads, by role (repeatable) [its default run]. {_FURTHER_HELP}.",
     )(function)
-    return click.option("--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default].")(function)
+    return click.option(
+        "--run", "run_dir", type=click.Path(path_type=Path), help="Run directory [the scene's cached default]."
+    )(function)
 
 
 def quality_option(function):

@@ -22,13 +22,28 @@ __all__ = ["render", "preview", "slides"]
 @click.option("--resolution", callback=resolution, help="WIDTHxHEIGHT, e.g. 1280x720 [the quality's].")
 @click.option("--transparent", is_flag=True, help="Transparent background (webm: VP9 with alpha; png).")
 @click.option("--sections", is_flag=True, help="Also write one clip per teaching beat.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Processes: for one scene, ranges of its animations rendered at once and joined; for `all`, scenes at once [as many as cores where splitting pays, else 1].")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes: for one scene, ranges of its animations rendered at once and joined; for `all`, scenes at once [as many as cores where splitting pays, else 1].",
+)
 @click.option("--no-cache", is_flag=True, help="Draw everything again, ignoring (and not filling) the render cache.")
-@click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True, help="Where ranges render: this machine's processes, or a Ray cluster (needs nnexplain[ray]).")
-@click.option("--address", help="The Ray cluster to join, e.g. ray://head:10001 or auto [a local cluster started for this render].")
+@click.option(
+    "--backend",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where ranges render: this machine's processes, or a Ray cluster (needs nnexplain[ray]).",
+)
+@click.option(
+    "--address",
+    help="The Ray cluster to join, e.g. ray://head:10001 or auto [a local cluster started for this render].",
+)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"), show_default=True)
 @user_errors
-def render(scene, run_dir, further, quality, fmt, fps, resolution, transparent, sections, jobs, no_cache, backend, address, out) -> None:
+def render(
+    scene, run_dir, further, quality, fmt, fps, resolution, transparent, sections, jobs, no_cache, backend, address, out
+) -> None:
     """Render SCENE (or `all`) into --out; the last line printed is the output file."""
     from nnexplain.app.options import RenderOptions
     from nnexplain.app.render import default_jobs
@@ -44,7 +59,9 @@ def render(scene, run_dir, further, quality, fmt, fps, resolution, transparent, 
     cache = None if no_cache else RenderCache()
     if scene == "all":
         if run_dir is not None or further:
-            raise NnexplainError("render all draws each scene's default runs; drop --run and --with, or render one scene with them")
+            raise NnexplainError(
+                "render all draws each scene's default runs; drop --run and --with, or render one scene with them"
+            )
         from nnexplain.app.render_all import render_all
 
         for path in render_all(options, out, jobs or default_jobs(options), default_run, cache, backend, address):
@@ -72,8 +89,12 @@ def _scene_and_runs(scene: str, run_dir: Path | None, further: dict[str, Path]):
 @click.command()
 @click.argument("scene")
 @scene_options
-@click.option("--width", type=click.IntRange(160, 1920), default=480, show_default=True, help="Width of each frame on the sheet.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The contact sheet, FILE.png.")
+@click.option(
+    "--width", type=click.IntRange(160, 1920), default=480, show_default=True, help="Width of each frame on the sheet."
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The contact sheet, FILE.png."
+)
 @user_errors
 def preview(scene, run_dir, further, width, out) -> None:
     """A contact sheet of SCENE: the last frame of every teaching beat."""
@@ -88,11 +109,17 @@ def preview(scene, run_dir, further, width, out) -> None:
 @click.command()
 @click.argument("scenes", nargs=-1, required=True, metavar="SCENE [SCENE ...]")
 @click.option(
-    "--run", "run_values", multiple=True, metavar="[SCENE=]DIR",
+    "--run",
+    "run_values",
+    multiple=True,
+    metavar="[SCENE=]DIR",
     help="A scene's run, e.g. --run neurons=runs/mnist (plain DIR when the deck has one scene); repeatable [each scene's default].",
 )
 @click.option(
-    "--with", "with_values", multiple=True, metavar="[SCENE:]ROLE=DIR",
+    "--with",
+    "with_values",
+    multiple=True,
+    metavar="[SCENE:]ROLE=DIR",
     help="A further run, e.g. --with relu-sine:linear=runs/lin (ROLE=DIR: every scene in the deck that reads ROLE).",
 )
 @quality_option
@@ -124,5 +151,13 @@ def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, 
     jobs = jobs or min(os.cpu_count() or 1, len(parts))
     from nnexplain.app.options import RenderOptions
 
-    deck = write_deck(parts, RenderOptions(quality=quality), out, name or (scenes[0] if len(scenes) == 1 else "lecture"), fmt, one_file, jobs)
+    deck = write_deck(
+        parts,
+        RenderOptions(quality=quality),
+        out,
+        name or (scenes[0] if len(scenes) == 1 else "lecture"),
+        fmt,
+        one_file,
+        jobs,
+    )
     click.echo(str(deck))

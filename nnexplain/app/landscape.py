@@ -48,7 +48,13 @@ def compute_landscape(run: Run) -> tuple[dict, dict]:
     snapshots = [run.params(epoch) for epoch in run.epochs]
     config = run.manifest.get("config") or {}
     arrays, info = descent_arrays(
-        snapshots, run.epochs, run.activation, run.output, dataset.x_train, np.asarray(dataset.y_train), int(config.get("batch_size") or 0)
+        snapshots,
+        run.epochs,
+        run.activation,
+        run.output,
+        dataset.x_train,
+        np.asarray(dataset.y_train),
+        int(config.get("batch_size") or 0),
     )
     info["lr"] = config.get("lr")
     info["trained_batch_size"] = config.get("batch_size")

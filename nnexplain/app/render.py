@@ -21,8 +21,8 @@ from typing import Callable
 
 from nnexplain.app.job import RenderJob
 from nnexplain.app.options import RenderOptions
-from nnexplain.app.render_cache import RenderCache, scene_key
 from nnexplain.app.ray_backend import render_parts_on_ray
+from nnexplain.app.render_cache import RenderCache, scene_key
 from nnexplain.app.split import NotDeterministic, Part, Plan, cut, join_parts, plan_scene, record_whole, render_part
 
 __all__ = ["RenderJob", "RenderResult", "render_scene", "render_parts", "default_jobs"]

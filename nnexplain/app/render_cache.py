@@ -132,7 +132,10 @@ def scene_key(job: RenderJob) -> str:
     facts = {
         "nnexplain": _package_hash(),
         "scene": [info.name, module, name, own],
-        "runs": {"main": run_hash(runs.main.path), **{role: run_hash(run.path) for role, run in sorted(runs.further.items())}},
+        "runs": {
+            "main": run_hash(runs.main.path),
+            **{role: run_hash(run.path) for role, run in sorted(runs.further.items())},
+        },
         "options": settings,
         "environment": drawing_environment(),
         "versions": _versions(),
@@ -143,7 +146,9 @@ def scene_key(job: RenderJob) -> str:
 class RenderCache:
     def __init__(self, root: Path | None = None, cap_mb: int | None = None):
         self.root = Path(root) if root else cache_dir() / "renders"
-        self.cap = (cap_mb if cap_mb is not None else int(os.environ.get("NNEXPLAIN_RENDER_CACHE_MB", DEFAULT_CAP_MB))) << 20
+        self.cap = (
+            cap_mb if cap_mb is not None else int(os.environ.get("NNEXPLAIN_RENDER_CACHE_MB", DEFAULT_CAP_MB))
+        ) << 20
 
     # --- plans ---------------------------------------------------------------------------------
 
@@ -155,7 +160,9 @@ class RenderCache:
             return None
 
     def store_plan(self, key: str, plan: Plan) -> None:
-        atomic_write(self.root / key / "plan.json", json.dumps({"durations": plan.durations, "beats": plan.beats}).encode())
+        atomic_write(
+            self.root / key / "plan.json", json.dumps({"durations": plan.durations, "beats": plan.beats}).encode()
+        )
 
     # --- parts ---------------------------------------------------------------------------------
 
@@ -185,7 +192,9 @@ class RenderCache:
         try:
             data = json.loads((folder / "part.json").read_text())
             files = [folder / name for name in data["files"]]
-            if any(_file_hash(file) != digest for file, digest in zip(files, data["sha256"])) or len(files) != len(data["sha256"]):
+            if any(_file_hash(file) != digest for file, digest in zip(files, data["sha256"])) or len(files) != len(
+                data["sha256"]
+            ):
                 raise ValueError("a file does not match its checksum")
         except (OSError, ValueError, KeyError, TypeError):
             shutil.rmtree(folder, ignore_errors=True)  # corrupt or half written: drawn again, never joined
@@ -202,7 +211,12 @@ class RenderCache:
         for file in part.files:
             shutil.copyfile(file, staging / file.name)
             names.append(file.name)
-        manifest = {"start": part.start, "stop": part.stop, "files": names, "sha256": [_file_hash(staging / n) for n in names]}
+        manifest = {
+            "start": part.start,
+            "stop": part.stop,
+            "files": names,
+            "sha256": [_file_hash(staging / n) for n in names],
+        }
         atomic_write(staging / "part.json", json.dumps(manifest).encode())
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(staging, folder)
@@ -255,4 +269,3 @@ class RenderCache:
 
     def size(self) -> int:
         return sum(f.stat().st_size for f in self.root.rglob("*") if f.is_file()) if self.root.exists() else 0
-

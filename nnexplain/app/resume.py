@@ -19,10 +19,14 @@ from nnexplain.run.staging import is_run_directory, recover, run_lock
 
 __all__ = ["resume_training"]
 
-WithProgress = Callable[[str, Callable[[Callable], None]], None]  # (label, work(on_epoch)) -> runs work under a progress bar
+WithProgress = Callable[
+    [str, Callable[[Callable], None]], None
+]  # (label, work(on_epoch)) -> runs work under a progress bar
 
 
-def resume_training(recipe: str, shown: Path, device: str, with_progress: WithProgress, given: dict | None = None) -> tuple[Path, bool]:
+def resume_training(
+    recipe: str, shown: Path, device: str, with_progress: WithProgress, given: dict | None = None
+) -> tuple[Path, bool]:
     """Go on training the run at ``shown``; returns its real path and whether it trained (False: it was complete).
 
     ``given``: training options the command was also given (``{"epochs": 3}``); each must be the run's own.
@@ -43,7 +47,9 @@ def resume_training(recipe: str, shown: Path, device: str, with_progress: WithPr
         for key, value in (given or {}).items():
             if getattr(recorded, key) != value:
                 option = "--" + key.replace("_", "-")
-                raise NnexplainError(f"{option} {value} is not the run's own ({getattr(recorded, key)}); --resume goes on with the run's settings: drop {option}")
+                raise NnexplainError(
+                    f"{option} {value} is not the run's own ({getattr(recorded, key)}); --resume goes on with the run's settings: drop {option}"
+                )
         if device not in ("auto", run.manifest["device"]):
             raise NnexplainError(
                 f"{shown} trained on {run.manifest['device']} and goes on there (the same result as never "

@@ -75,5 +75,9 @@ def runs_from_environment(info: SceneInfo, default_run: DefaultRun = ensure_defa
     run (``$NNEXPLAIN_LINEAR_RUN`` for relu-sine's ``linear`` run), resolved, not yet prepared.
     The only reader of these variables."""
     main = os.environ.get("NNEXPLAIN_RUN")
-    further = {spec.role: Path(os.environ[spec.environment_variable]) for spec in info.further if os.environ.get(spec.environment_variable)}
+    further = {
+        spec.role: Path(os.environ[spec.environment_variable])
+        for spec in info.further
+        if os.environ.get(spec.environment_variable)
+    }
     return resolve_runs(info, Path(main) if main else None, further, default_run)

@@ -50,7 +50,9 @@ def require_slides(fmt: str = "html") -> None:
     try:
         import manim_slides  # noqa: F401
     except ImportError:
-        raise NnexplainError("slides need the optional extra: pip install 'nnexplain[slides]' (it installs manim-slides)") from None
+        raise NnexplainError(
+            "slides need the optional extra: pip install 'nnexplain[slides]' (it installs manim-slides)"
+        ) from None
     if fmt == "pptx":
         try:
             import pptx  # noqa: F401
@@ -116,7 +118,13 @@ def _render_part(part: DeckPart, options: RenderOptions, folder: Path) -> str:
 
 
 def write_deck(
-    parts: list[DeckPart], options: RenderOptions, out: Path, name: str, fmt: str = "html", one_file: bool = False, jobs: int = 1
+    parts: list[DeckPart],
+    options: RenderOptions,
+    out: Path,
+    name: str,
+    fmt: str = "html",
+    one_file: bool = False,
+    jobs: int = 1,
 ) -> Path:
     """Render ``parts`` in order into one deck, ``out/NAME.html`` (with ``NAME_assets/``) or ``out/NAME.pptx``.
 

@@ -129,7 +129,11 @@ def cut(plan: Plan, jobs: int) -> list[tuple[int, int]]:
     ranges, start = [], 0
     for part in range(1, jobs):
         goal = total * part / jobs
-        best = min((edge for edge in edges if start < edge < plan.count), key=lambda e: abs(sum(plan.durations[:e]) - goal), default=None)
+        best = min(
+            (edge for edge in edges if start < edge < plan.count),
+            key=lambda e: abs(sum(plan.durations[:e]) - goal),
+            default=None,
+        )
         if best is not None and best > start:
             ranges.append((start, best))
             start = best

@@ -40,7 +40,9 @@ def _read_bytes(path: Path) -> bytes:
     except zlib.error:
         raise DataError(f"{path} is a truncated or corrupt gzip file; download it again") from None
     if len(data) > MAX_FILE_BYTES or inflater.unconsumed_tail:
-        raise DataError(f"{path} inflates to more than {MAX_FILE_BYTES / 2**30:g} GiB; an IDX file of MNIST is far smaller")
+        raise DataError(
+            f"{path} inflates to more than {MAX_FILE_BYTES / 2**30:g} GiB; an IDX file of MNIST is far smaller"
+        )
     if not inflater.eof:
         raise DataError(f"{path} is a truncated or corrupt gzip file; download it again")
     return data
@@ -64,8 +66,7 @@ def read_idx(path: str | Path, ndim: int | None = None) -> np.ndarray:
     if ndim is not None and file_ndim != ndim:
         expected = (data[2] << 8) | ndim
         raise DataError(
-            f"{path} has magic number {int.from_bytes(data[:4], 'big')} ({file_ndim}-D); "
-            f"expected {expected} ({ndim}-D)"
+            f"{path} has magic number {int.from_bytes(data[:4], 'big')} ({file_ndim}-D); expected {expected} ({ndim}-D)"
         )
     header_end = 4 + 4 * file_ndim
     if len(data) < header_end:

@@ -43,7 +43,9 @@ def _load_pair(directory: Path, prefix: str) -> tuple[np.ndarray, np.ndarray]:
         raise DataError(f"{directory}: the {prefix} files hold no images")
     outside = labels[(labels < 0) | (labels > 9)]
     if len(outside):
-        raise DataError(f"{directory}: the {prefix} labels include {int(outside[0])}; MNIST labels are the digits 0 to 9")
+        raise DataError(
+            f"{directory}: the {prefix} labels include {int(outside[0])}; MNIST labels are the digits 0 to 9"
+        )
     return images, labels
 
 

@@ -42,7 +42,9 @@ def read_npz(path: Path, what: str = "data file") -> dict[str, np.ndarray]:
 
 def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, what: str) -> np.ndarray:
     if member.file_size > MAX_ARRAY_BYTES + 4096:
-        raise DataError(f"{what} inflates to {member.file_size / 2**30:.1f} GiB; nnexplain reads arrays of up to {MAX_ARRAY_BYTES / 2**30:g} GiB")
+        raise DataError(
+            f"{what} inflates to {member.file_size / 2**30:.1f} GiB; nnexplain reads arrays of up to {MAX_ARRAY_BYTES / 2**30:g} GiB"
+        )
     try:
         with archive.open(member) as handle:
             version = np.lib.format.read_magic(handle)
@@ -58,9 +60,13 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, what: str) -
     except DataError:
         raise
     except (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error) as error:
-        raise DataError(f"{what} is truncated or corrupt ({str(error).splitlines()[0] if str(error) else type(error).__name__})") from None
+        raise DataError(
+            f"{what} is truncated or corrupt ({str(error).splitlines()[0] if str(error) else type(error).__name__})"
+        ) from None
     if len(data) != expected:
-        raise DataError(f"{what} is truncated or corrupt: its header promises {expected} bytes, the file holds {len(data)}")
+        raise DataError(
+            f"{what} is truncated or corrupt: its header promises {expected} bytes, the file holds {len(data)}"
+        )
     array = np.frombuffer(data, dtype=dtype)
     return array.reshape(shape[::-1]).T if fortran else array.reshape(shape)
 
@@ -103,7 +109,9 @@ def load_npz_dataset(path: str | Path) -> Dataset:
             )
         count = int(max(y_train.max(), y_val.max())) + 1
         if count > MAX_CLASSES:
-            raise DataError(f"data file {path}: the targets name class {count - 1}; nnexplain draws up to {MAX_CLASSES:,} classes")
+            raise DataError(
+                f"data file {path}: the targets name class {count - 1}; nnexplain draws up to {MAX_CLASSES:,} classes"
+            )
         classes = (
             tuple(str(name) for name in arrays["classes"]) if "classes" in arrays else tuple(map(str, range(count)))
         )
@@ -128,4 +136,3 @@ def load_npz_dataset(path: str | Path) -> Dataset:
         classes=classes,
         source=f"{path.name} (the user's own data)",
     )
-

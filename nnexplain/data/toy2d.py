@@ -133,7 +133,9 @@ def load_toy2d(
     if min(n_train, n_val) < 2 or grid_lines < 2 or grid_points < 2:
         raise DataError(f"{name}: n_train, n_val, grid_lines and grid_points must each be at least 2")
     if not 0 <= label_noise < 0.5:
-        raise DataError(f"{name}: label_noise is the fraction of training labels flipped, from 0 up to (not including) 0.5")
+        raise DataError(
+            f"{name}: label_noise is the fraction of training labels flipped, from 0 up to (not including) 0.5"
+        )
     rng = np.random.default_rng(GENERATION_SEEDS[name])
     parts = []
     for size in (n_train, n_val):  # one generator, two draws: both halves exactly balanced

@@ -27,7 +27,6 @@ __all__ = [
 ]
 
 
-
 def decision_boundary(weight: np.ndarray, bias: np.ndarray) -> tuple[np.ndarray, float]:
     """(normal, offset) of the two-class output layer: class 1 where normal·h + offset > 0."""
     weight, bias = np.asarray(weight, np.float64), np.asarray(bias, np.float64)
@@ -71,7 +70,9 @@ def split_square(normal: np.ndarray, offset: float, half_extent: float) -> tuple
     return np.array(sides[0]).reshape(-1, 2), np.array(sides[1]).reshape(-1, 2)
 
 
-def split_rectangle(normal: np.ndarray, offset: float, bounds: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+def split_rectangle(
+    normal: np.ndarray, offset: float, bounds: tuple[float, float, float, float]
+) -> tuple[np.ndarray, np.ndarray]:
     """The rectangle (x_min, x_max, y_min, y_max) cut by the line normal·p + offset = 0 into
     (class 0 side, class 1 side) polygons; either may be empty."""
     x_min, x_max, y_min, y_max = bounds
@@ -113,7 +114,9 @@ def clip_plane(normal: np.ndarray, offset: float, half_extent: float) -> np.ndar
     return points[order]
 
 
-def class_one_probability(params: Params, activation: str, bounds: tuple[float, float, float, float], size: int) -> np.ndarray:
+def class_one_probability(
+    params: Params, activation: str, bounds: tuple[float, float, float, float], size: int
+) -> np.ndarray:
     """(size, size) probability of class 1 on a raster of the input rectangle; row 0 is the top."""
     x_min, x_max, y_min, y_max = bounds
     xs = np.linspace(x_min, x_max, size)
@@ -121,4 +124,3 @@ def class_one_probability(params: Params, activation: str, bounds: tuple[float, 
     pixels = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
     probabilities = forward_trace(params, activation, "softmax", pixels)[-1][1]
     return probabilities[:, 1].reshape(size, size)
-

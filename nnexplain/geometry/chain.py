@@ -22,7 +22,16 @@ import numpy as np
 from nnexplain.run.activations import ACTIVATIONS
 from nnexplain.run.network import Params, forward_trace
 
-__all__ = ["ChainValues", "chain_values", "Factor", "chain_factors", "nudged_cost", "NUDGE", "NUDGE_TOLERANCE", "worst_example"]
+__all__ = [
+    "ChainValues",
+    "chain_values",
+    "Factor",
+    "chain_factors",
+    "nudged_cost",
+    "NUDGE",
+    "NUDGE_TOLERANCE",
+    "worst_example",
+]
 
 NUDGE = 1e-3  # ε
 # |ΔC − ε·∂C/∂w| ≤ NUDGE_TOLERANCE · |ε·∂C/∂w|: the first-order change is right to 1%
@@ -86,9 +95,15 @@ def chain_factors(values: ChainValues, depth: int = 0) -> list[Factor]:
     layer = top - depth  # the weight's layer, 1-based
     factors = [Factor(f"∂z{_sup(layer, top)}/∂w{_sup(layer, top)}", f"a{_sup(layer - 1, top)}", values.act[layer - 1])]
     for above in range(layer, top + 1):
-        factors.append(Factor(f"∂a{_sup(above, top)}/∂z{_sup(above, top)}", f"f′(z{_sup(above, top)})", values.slopes[above - 1]))
+        factors.append(
+            Factor(f"∂a{_sup(above, top)}/∂z{_sup(above, top)}", f"f′(z{_sup(above, top)})", values.slopes[above - 1])
+        )
         if above < top:
-            factors.append(Factor(f"∂z{_sup(above + 1, top)}/∂a{_sup(above, top)}", f"w{_sup(above + 1, top)}", values.weights[above]))
+            factors.append(
+                Factor(
+                    f"∂z{_sup(above + 1, top)}/∂a{_sup(above, top)}", f"w{_sup(above + 1, top)}", values.weights[above]
+                )
+            )
     factors.append(Factor(f"∂C/∂a{_sup(top, top)}", f"2(a{_sup(top, top)} − y)", 2.0 * (values.act[-1] - values.y)))
     return factors
 

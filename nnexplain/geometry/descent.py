@@ -20,7 +20,15 @@ import time
 import numpy as np
 
 from nnexplain.geometry.backprop import flatten
-from nnexplain.geometry.landscape import batch_gradients, grid_axes, largest_gradient, parameter_name, plane_losses, trajectory_plane, weight_slice
+from nnexplain.geometry.landscape import (
+    batch_gradients,
+    grid_axes,
+    largest_gradient,
+    parameter_name,
+    plane_losses,
+    trajectory_plane,
+    weight_slice,
+)
 from nnexplain.run.network import Params
 
 __all__ = ["descent_arrays", "GRID", "SUBSET", "WEIGHT_SAMPLES", "BATCHES"]
@@ -66,7 +74,12 @@ def descent_arrays(
     points = np.stack(np.meshgrid(alpha, beta, indexing="ij"), axis=-1).reshape(-1, 2)
     surface = plane_losses(final, plane.directions, points, activation, output, x, y).reshape(grid, grid)
     path_surface = plane_losses(final, plane.directions, plane.coords, activation, output, x, y)
-    own = np.array([plane_losses(p, np.zeros((1, flatten(p).size)), np.zeros((1, 1)), activation, output, x, y)[0] for p in snapshots])
+    own = np.array(
+        [
+            plane_losses(p, np.zeros((1, flatten(p).size)), np.zeros((1, 1)), activation, output, x, y)[0]
+            for p in snapshots
+        ]
+    )
     landscape_seconds = time.perf_counter() - started
 
     index, component = largest_gradient(final, activation, output, x, y)
@@ -76,7 +89,9 @@ def descent_arrays(
 
     # A run trained on the full batch is shown the mini-batch a stochastic run would take: 64, or an
     # eighth of a small data set (a batch as large as the data would be the full batch again).
-    used_batch = min(batch_size or DEFAULT_BATCH, len(x_train)) if batch_size else min(DEFAULT_BATCH, max(1, len(x_train) // 8))
+    used_batch = (
+        min(batch_size or DEFAULT_BATCH, len(x_train)) if batch_size else min(DEFAULT_BATCH, max(1, len(x_train) // 8))
+    )
     stochastic: dict[str, list] = {"angles": [], "full_norm": [], "batch_norm": [], "indices": []}
     for params in (snapshots[0], final):
         found = batch_gradients(params, activation, output, x_train, y_train, used_batch, BATCHES)

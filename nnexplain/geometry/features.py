@@ -97,7 +97,9 @@ def stroke_template(image: np.ndarray) -> np.ndarray:
     grid = np.stack(np.indices(image.shape), axis=-1) - centre
     along, across = grid @ direction, grid @ normal
     envelope = np.clip(1.0 - (np.abs(along) / (length / 2)) ** 4, 0.0, 1.0)
-    profile = np.exp(-(across**2) / 2.0) - 0.5 * (np.exp(-((across - 2.5) ** 2) / 2.0) + np.exp(-((across + 2.5) ** 2) / 2.0))
+    profile = np.exp(-(across**2) / 2.0) - 0.5 * (
+        np.exp(-((across - 2.5) ** 2) / 2.0) + np.exp(-((across + 2.5) ** 2) / 2.0)
+    )
     template = envelope * profile
     return sign * template / np.abs(template).max() * np.abs(image).max()
 

@@ -50,7 +50,6 @@ __all__ = [
 ]
 
 
-
 def _zero_crossings(x: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Where the piecewise-linear ``z`` (linear between consecutive ``x``) changes sign."""
     sign = np.sign(z)

@@ -25,7 +25,16 @@ from nnexplain.geometry.backprop import backprop, flatten, unflatten
 from nnexplain.run.activations import ACTIVATIONS
 from nnexplain.run.network import Network, Params
 
-__all__ = ["TrajectoryPlane", "trajectory_plane", "plane_losses", "grid_axes", "weight_slice", "largest_gradient", "batch_gradients", "BatchGradients"]
+__all__ = [
+    "TrajectoryPlane",
+    "trajectory_plane",
+    "plane_losses",
+    "grid_axes",
+    "weight_slice",
+    "largest_gradient",
+    "batch_gradients",
+    "BatchGradients",
+]
 
 CHUNK_FLOATS = 250_000  # floats per block of networks: small enough to stay in the CPU cache (4x faster than 8M)
 
@@ -69,13 +78,21 @@ def _loss_of_outputs(output: str, logits: np.ndarray, y: np.ndarray) -> np.ndarr
     if output == "softmax":
         shifted = logits - logits.max(axis=2, keepdims=True)
         log_norm = np.log(np.exp(shifted).sum(axis=2))
-        picked = np.take_along_axis(shifted, y.reshape(1, -1, 1).astype(np.int64).repeat(len(logits), 0), axis=2)[..., 0]
+        picked = np.take_along_axis(shifted, y.reshape(1, -1, 1).astype(np.int64).repeat(len(logits), 0), axis=2)[
+            ..., 0
+        ]
         return (log_norm - picked).mean(axis=1)
     return ((logits - y.reshape(1, *logits.shape[1:])) ** 2).mean(axis=(1, 2))
 
 
 def plane_losses(
-    params: Params, directions: np.ndarray, points: np.ndarray, activation: str, output: str, x: np.ndarray, y: np.ndarray
+    params: Params,
+    directions: np.ndarray,
+    points: np.ndarray,
+    activation: str,
+    output: str,
+    x: np.ndarray,
+    y: np.ndarray,
 ) -> np.ndarray:
     """Mean loss over (x, y) of the network ``θ* + Σ_j points[k, j]·directions[j]`` for every point k.
 
@@ -147,9 +164,17 @@ class BatchGradients:
 
 
 def batch_gradients(
-    params: Params, activation: str, output: str, x: np.ndarray, y: np.ndarray, batch_size: int, count: int, seed: int = 0
+    params: Params,
+    activation: str,
+    output: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    batch_size: int,
+    count: int,
+    seed: int = 0,
 ) -> BatchGradients:
     """The full-batch gradient and ``count`` mini-batch gradients (examples drawn without replacement, seeded)."""
+
     def gradient(rows) -> np.ndarray:
         result = backprop(params, activation, output, x[rows], y[rows])
         return flatten(list(zip(result.weight_grads, result.bias_grads)))

@@ -162,7 +162,11 @@ def training_points(run: Run) -> tuple[np.ndarray, np.ndarray] | None:
     except (DataError, TypeError):
         return None
     probe = run.probe["inputs"]
-    if len(data.x_train) != description.get("train") or len(probe) < len(data.x_val) or not np.array_equal(probe[: len(data.x_val)], data.x_val):
+    if (
+        len(data.x_train) != description.get("train")
+        or len(probe) < len(data.x_val)
+        or not np.array_equal(probe[: len(data.x_val)], data.x_val)
+    ):
         return None
     return data.x_train, data.y_train
 

@@ -78,7 +78,9 @@ def image_shape(run: Run) -> tuple[int, int] | None:
     return (side, side) if side * side == run.layers[0] and side > 1 else None
 
 
-def choose_inputs(first_weight: np.ndarray, count: int, image_shape: tuple[int, ...] | None = None, spacing: int = 3) -> np.ndarray:
+def choose_inputs(
+    first_weight: np.ndarray, count: int, image_shape: tuple[int, ...] | None = None, spacing: int = 3
+) -> np.ndarray:
     """``count`` inputs the first layer weighs most (largest column norm), in input order.
 
     Border pixels of MNIST are always 0 and carry tiny weights, so this picks

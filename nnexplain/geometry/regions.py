@@ -24,7 +24,6 @@ from nnexplain.run.network import Params, forward_trace
 __all__ = ["PlaneRaster", "layer_maps", "class_one_map", "map_scale"]
 
 
-
 @dataclass(frozen=True)
 class PlaneRaster:
     """A size × size raster of the square [x_min, x_max] × [y_min, y_max] (row 0 at the top)."""

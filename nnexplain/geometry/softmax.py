@@ -21,7 +21,17 @@ import numpy as np
 
 from nnexplain.run import Run
 
-__all__ = ["softmax_of", "SoftmaxSteps", "softmax_steps", "logits_of", "entropies", "pick_confident", "pick_uncertain", "nudged", "one_hot"]
+__all__ = [
+    "softmax_of",
+    "SoftmaxSteps",
+    "softmax_steps",
+    "logits_of",
+    "entropies",
+    "pick_confident",
+    "pick_uncertain",
+    "nudged",
+    "one_hot",
+]
 
 
 def softmax_of(z: np.ndarray) -> np.ndarray:

@@ -20,7 +20,16 @@ import numpy as np
 
 from nnexplain.geometry.warp import LayerMotion, Projection, Representation, nice_extent
 
-__all__ = ["Step", "layer_steps", "moving_projection", "network_steps", "carried_motions", "state_extent", "fitting_extent", "composite_map"]
+__all__ = [
+    "Step",
+    "layer_steps",
+    "moving_projection",
+    "network_steps",
+    "carried_motions",
+    "state_extent",
+    "fitting_extent",
+    "composite_map",
+]
 
 Motion = Callable[[float], tuple[np.ndarray, np.ndarray]]
 SAMPLES = np.linspace(0.0, 1.0, 9)  # where a motion is sampled to find its extent
@@ -61,7 +70,12 @@ def layer_steps(
     moving = moving_projection(motion, projection)
     steps = []
     for kind in kinds:
-        function = {"mirror": _mirror(motion), "linear": motion.linear, "shift": motion.shift, "activate": motion.activate}[kind]
+        function = {
+            "mirror": _mirror(motion),
+            "linear": motion.linear,
+            "shift": motion.shift,
+            "activate": motion.activate,
+        }[kind]
         drawn = moving if kind in ("mirror", "linear") else projection
         steps.append(Step(kind, layer, function, drawn, _extent(function, drawn), motion))
     return steps
@@ -124,9 +138,18 @@ def carried_motions(steps: list[Step], lines: np.ndarray) -> list[Motion]:
                 current = (motion.activate(1.0) if motion.activation != "identity" else motion.shift(1.0))[0]
             source = step.layer_motion
             no_points = np.zeros((0, current.shape[-1]))  # the lines alone, in the width they have reached
-            motion = LayerMotion(Representation("carried", step.layer - 1, current, no_points), source.weight, source.bias, source.activation)
+            motion = LayerMotion(
+                Representation("carried", step.layer - 1, current, no_points),
+                source.weight,
+                source.bias,
+                source.activation,
+            )
             layer = step.layer
-        motions.append({"mirror": _mirror(motion), "linear": motion.linear, "shift": motion.shift, "activate": motion.activate}[step.kind])
+        motions.append(
+            {"mirror": _mirror(motion), "linear": motion.linear, "shift": motion.shift, "activate": motion.activate}[
+                step.kind
+            ]
+        )
     return motions
 
 

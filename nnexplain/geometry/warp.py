@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnexplain.geometry.paths import MatrixPath, lift_matrix
-from nnexplain.run.contents import GridSpec, grid_lines
 from nnexplain.run.activations import ACTIVATIONS
+from nnexplain.run.contents import GridSpec, grid_lines
 
 __all__ = [
     "GridSpec",
@@ -121,7 +121,9 @@ class LayerMotion:
 
     def linear(self, t: float) -> tuple[np.ndarray, np.ndarray]:
         if self.path is None:
-            return tuple((1 - t) * self._pad(x) + t * self._pad(y) for x, y in zip((self.grid, self.points), self.mapped))
+            return tuple(
+                (1 - t) * self._pad(x) + t * self._pad(y) for x, y in zip((self.grid, self.points), self.mapped)
+            )
         matrix = self.path.at(t)
         return tuple(self._pad(x) @ matrix.T for x in (self.grid, self.points))
 

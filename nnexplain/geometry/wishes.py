@@ -18,13 +18,24 @@ import numpy as np
 from nnexplain.geometry.backprop import Backprop, Params, backprop, example_losses, sgd_step
 from nnexplain.geometry.network import EdgeGroup, NetworkView
 
-__all__ = ["GRADIENT_QUANTILES", "example_backprop", "gradient_edges", "strongest_edge", "BatchStep", "batch_step", "choose_batch", "choose_example"]
+__all__ = [
+    "GRADIENT_QUANTILES",
+    "example_backprop",
+    "gradient_edges",
+    "strongest_edge",
+    "BatchStep",
+    "batch_step",
+    "choose_batch",
+    "choose_example",
+]
 
 # Edge width classes by |gradient| quantile within a layer: most edges thin, the top 5% bold.
 GRADIENT_QUANTILES = (0.5, 0.8, 0.95)
 
 
-def example_backprop(params: Params, activation: str, output: str, inputs: np.ndarray, labels: np.ndarray, index: int) -> Backprop:
+def example_backprop(
+    params: Params, activation: str, output: str, inputs: np.ndarray, labels: np.ndarray, index: int
+) -> Backprop:
     """Backpropagation of the one example ``index``."""
     return backprop(params, activation, output, inputs[index : index + 1], labels[index : index + 1])
 
@@ -65,7 +76,9 @@ class BatchStep:
         return float(self.after.mean())
 
 
-def batch_step(params: Params, activation: str, output: str, inputs: np.ndarray, labels: np.ndarray, indices: np.ndarray, lr: float) -> BatchStep:
+def batch_step(
+    params: Params, activation: str, output: str, inputs: np.ndarray, labels: np.ndarray, indices: np.ndarray, lr: float
+) -> BatchStep:
     """One plain gradient step on the batch ``indices``: the mean of their gradients, times ``lr``; losses recomputed."""
     x, y = inputs[indices], labels[indices]
     result = backprop(params, activation, output, x, y)

@@ -35,7 +35,16 @@ def number(value: float, digits: int = 3) -> str:
 class ChainRow(VGroup):
     """The network as a row of neurons, each filled by its activation, the weights over the links."""
 
-    def __init__(self, values: ChainValues, theme: Theme, left: float = -1.3, right: float = 6.3, y: float = 2.25, radius: float = 0.28, size: float = 28):
+    def __init__(
+        self,
+        values: ChainValues,
+        theme: Theme,
+        left: float = -1.3,
+        right: float = 6.3,
+        y: float = 2.25,
+        radius: float = 0.28,
+        size: float = 28,
+    ):
         super().__init__()
         count = values.depth + 1
         xs = np.linspace(left, right, count)
@@ -47,12 +56,16 @@ class ChainRow(VGroup):
             self.neurons.add(neuron)
             offset = values.depth - index
             name = "x" if index == 0 else f"a^{sup(offset)}"
-            self.names.add(formula(f"{name} = {number(values.act[index], 2)}", theme, size).next_to(neuron, DOWN, buff=0.12))
+            self.names.add(
+                formula(f"{name} = {number(values.act[index], 2)}", theme, size).next_to(neuron, DOWN, buff=0.12)
+            )
         for index in range(values.depth):
             start, end = self.neurons[index].get_right(), self.neurons[index + 1].get_left()
             self.links.add(Line(start, end, stroke_color=theme.muted, stroke_width=2.5))
             offset = values.depth - 1 - index
-            weight = formula(f"w^{sup(offset)} = {number(values.weights[index], 2)}", theme, size - 4, color=theme.muted)
+            weight = formula(
+                f"w^{sup(offset)} = {number(values.weights[index], 2)}", theme, size - 4, color=theme.muted
+            )
             self.weights.add(weight.next_to(self.links[-1], UP, buff=0.1))
         self.add(self.links, self.neurons, self.names, self.weights)
 
@@ -65,15 +78,29 @@ class ChainTree(VGroup):
     at the bottom. ``edges`` maps (lower key, upper key) to the line between them.
     """
 
-    def __init__(self, values: ChainValues, theme: Theme, levels: int = 2, center_x: float = -5.0, top: float = 2.15, step: float = 1.0, spread: float = 1.5, size: float = 34):
+    def __init__(
+        self,
+        values: ChainValues,
+        theme: Theme,
+        levels: int = 2,
+        center_x: float = -5.0,
+        top: float = 2.15,
+        step: float = 1.0,
+        spread: float = 1.5,
+        size: float = 34,
+    ):
         super().__init__()
         self.theme = theme
         top_layer = values.depth
         nodes: dict[str, VGroup] = {}
 
-        def node(key: str, name: str, value: float, x: float, y: float, color: str | None = None, digits: int = 3) -> None:
+        def node(
+            key: str, name: str, value: float, x: float, y: float, color: str | None = None, digits: int = 3
+        ) -> None:
             # The name over its value: names with superscripts stay legible, nodes stay narrow.
-            group = VGroup(formula(name, theme, size, color=color), label(number(value, digits), theme, 20, color or theme.text))
+            group = VGroup(
+                formula(name, theme, size, color=color), label(number(value, digits), theme, 20, color or theme.text)
+            )
             nodes[key] = group.arrange(DOWN, buff=0.06).move_to([x, y, 0])
 
         node("C", "C", values.cost, center_x, top, theme.highlight)
@@ -113,19 +140,23 @@ class ChainTree(VGroup):
     def level(self, k: int) -> VGroup:
         """The nodes and edges of layer offset ``k`` (its z, w, b and the activation below), for revealing in steps."""
         keys = [f"z{k}", f"w{k}", f"a{k + 1}", f"b{k}"] + (["a0", "C", "y"] if k == 0 else [])
-        lines = [line for (lower, upper), line in self.edges.items() if lower in keys and (upper in keys or upper == f"a{k}")]
+        lines = [
+            line for (lower, upper), line in self.edges.items() if lower in keys and (upper in keys or upper == f"a{k}")
+        ]
         return VGroup(*lines, *(self.nodes[key] for key in keys))
 
 
 class ProductColumns(VGroup):
     """``lhs = f₁ · f₂ · …``: each factor a column of its symbol, its meaning and its value, in its colour."""
 
-    def __init__(self, lhs: str, factors: Sequence[tuple[str, str, float, str]], theme: Theme, size: float = 28, gap: float = 0.5):
+    def __init__(
+        self, lhs: str, factors: Sequence[tuple[str, str, float, str]], theme: Theme, size: float = 28, gap: float = 0.5
+    ):
         super().__init__()
         self.lhs = formula(f"{lhs} =", theme, size)
         self.columns = VGroup()
         self.dots = VGroup()
-        for index, (symbol, meaning, value, color) in enumerate(factors):
+        for symbol, meaning, value, color in factors:
             column = VGroup(
                 formula(symbol, theme, size, color=color),
                 formula(meaning, theme, size - 2, color=color),
@@ -140,14 +171,18 @@ class ProductColumns(VGroup):
         for left, right in zip(self.columns[:-1], self.columns[1:]):
             for row in range(3):
                 y = left[row].get_y()
-                self.dots.add(label("·" if row < 2 else "×", theme, size - 4, theme.muted).move_to([(left.get_right()[0] + right.get_left()[0]) / 2, y, 0]))
+                self.dots.add(
+                    label("·" if row < 2 else "×", theme, size - 4, theme.muted).move_to(
+                        [(left.get_right()[0] + right.get_left()[0]) / 2, y, 0]
+                    )
+                )
         self.lhs.next_to(self.columns[0][0], LEFT, buff=0.2)
         self.product = VGroup()
         self.add(self.lhs, self.columns, self.dots)
 
     def rows(self, row: int) -> VGroup:
         """Row ``row`` of every column (0 symbols, 1 meanings, 2 values) with the signs between them."""
-        signs = self.dots[row :: 3]
+        signs = self.dots[row::3]
         return VGroup(*(column[row] for column in self.columns), *signs)
 
     def result(self, value: float, theme: Theme, size: float = 20) -> VGroup:

@@ -12,8 +12,8 @@ import math
 import numpy as np
 from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, DashedLine, Line, Rectangle, VGroup, VMobject
 
-from nnexplain.mobjects.style import Theme, label
 from nnexplain.mobjects.slot_text import SlotText
+from nnexplain.mobjects.style import Theme, label
 
 __all__ = ["LineChart", "SignedBars", "ProgressBar", "Readout", "nice_ticks", "fmt_tick"]
 
@@ -67,12 +67,24 @@ class LineChart(VGroup):
         self.add(self.box)
         self.labels = VGroup()
         if y_ticks is None:
-            y_ticks = [10.0**k for k in range(math.ceil(math.log10(self.y_low)), math.floor(math.log10(self.y_high)) + 1)] if log_y else nice_ticks(self.y_low, self.y_high)
+            y_ticks = (
+                [10.0**k for k in range(math.ceil(math.log10(self.y_low)), math.floor(math.log10(self.y_high)) + 1)]
+                if log_y
+                else nice_ticks(self.y_low, self.y_high)
+            )
         for value in y_ticks:
-            self.labels.add(label(fmt_tick(value, percent), theme, size, theme.muted).next_to(self.at(self.x_low, value), LEFT, buff=0.1))
-            self.add(Line(self.at(self.x_low, value), self.at(self.x_high, value)).set_stroke(theme.muted, 0.8, opacity=0.25))
+            self.labels.add(
+                label(fmt_tick(value, percent), theme, size, theme.muted).next_to(
+                    self.at(self.x_low, value), LEFT, buff=0.1
+                )
+            )
+            self.add(
+                Line(self.at(self.x_low, value), self.at(self.x_high, value)).set_stroke(theme.muted, 0.8, opacity=0.25)
+            )
         for value in x_ticks if x_ticks is not None else nice_ticks(self.x_low, self.x_high, 4):
-            self.labels.add(label(fmt_tick(value), theme, size, theme.muted).next_to(self.at(value, self.y_low), DOWN, buff=0.08))
+            self.labels.add(
+                label(fmt_tick(value), theme, size, theme.muted).next_to(self.at(value, self.y_low), DOWN, buff=0.08)
+            )
         if title:
             self.labels.add(label(title, theme, size + 2).next_to(self.box, UP, buff=0.1, aligned_edge=LEFT))
         if x_title:
@@ -188,7 +200,14 @@ class Readout(VGroup):
     """
 
     def __init__(
-        self, name: str, value: str, theme: Theme, size: float = 18, colour: str | None = None, buff: float = 0.12, width: int = 16
+        self,
+        name: str,
+        value: str,
+        theme: Theme,
+        size: float = 18,
+        colour: str | None = None,
+        buff: float = 0.12,
+        width: int = 16,
     ):
         super().__init__()
         self.theme, self.size, self.colour, self.buff = theme, size, colour or theme.text, buff

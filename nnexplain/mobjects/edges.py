@@ -96,7 +96,16 @@ class FlowPulse(Animation):
     bundled into a few classes by their share of the largest flow, as :class:`EdgeBundle` does.
     """
 
-    def __init__(self, starts: np.ndarray, ends: np.ndarray, flows: np.ndarray, color: str, max_width: float = 7.0, pulse_length: float = 0.3, **kwargs):
+    def __init__(
+        self,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        flows: np.ndarray,
+        color: str,
+        max_width: float = 7.0,
+        pulse_length: float = 0.3,
+        **kwargs,
+    ):
         self.pulse_length = pulse_length
         share = np.abs(np.asarray(flows, np.float64))
         share = share / (share.max() or 1.0)

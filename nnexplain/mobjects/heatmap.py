@@ -18,11 +18,32 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RESAMPLING_ALGORITHMS, RIGHT, UP, Animation, Group, ImageMobject, ManimColor, Mobject, Rectangle
+from manim import (
+    DOWN,
+    LEFT,
+    RESAMPLING_ALGORITHMS,
+    RIGHT,
+    UP,
+    Animation,
+    Group,
+    ImageMobject,
+    ManimColor,
+    Mobject,
+    Rectangle,
+)
 
 from nnexplain.mobjects.style import Theme, label
 
-__all__ = ["diverging_rgba", "grey_rgba", "mosaic_rgba", "two_class_rgba", "Heatmap", "Playback", "ColourBar", "blend_keyframes"]
+__all__ = [
+    "diverging_rgba",
+    "grey_rgba",
+    "mosaic_rgba",
+    "two_class_rgba",
+    "Heatmap",
+    "Playback",
+    "ColourBar",
+    "blend_keyframes",
+]
 
 
 def _rgb(colour: str) -> np.ndarray:
@@ -54,7 +75,9 @@ def mosaic_rgba(images: np.ndarray, borders: list[str], theme: Theme, cols: int,
     for index, (image, colour) in enumerate(zip(images, borders)):
         top, left = (index // cols) * tile_h, (index % cols) * tile_w
         canvas[top : top + tile_h, left : left + tile_w] = _rgb(colour)
-        canvas[top + border : top + border + rows, left + border : left + border + width] = np.clip(image, 0, 1)[..., None]
+        canvas[top + border : top + border + rows, left + border : left + border + width] = np.clip(image, 0, 1)[
+            ..., None
+        ]
     return _to_bytes(canvas)
 
 
@@ -115,7 +138,16 @@ class Playback(Animation):
 class ColourBar(Group):
     """The legend of :func:`diverging_rgba`: a horizontal bar from −scale to +scale with its numbers."""
 
-    def __init__(self, scale: float, theme: Theme, width: float = 2.4, height: float = 0.18, text: str = "", size: float = 16, digits: int = 2):
+    def __init__(
+        self,
+        scale: float,
+        theme: Theme,
+        width: float = 2.4,
+        height: float = 0.18,
+        text: str = "",
+        size: float = 16,
+        digits: int = 2,
+    ):
         super().__init__()
         values = np.linspace(-scale, scale, 64)[None, :]
         self.bar = Heatmap(diverging_rgba(values, scale, theme), height, smooth=True)

@@ -19,11 +19,25 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Animation, DashedVMobject, Dot, Line, Mobject, Rectangle, VGroup, VMobject, linear
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Animation,
+    DashedVMobject,
+    Dot,
+    Line,
+    Mobject,
+    Rectangle,
+    VGroup,
+    VMobject,
+    linear,
+)
 
 from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot
-from nnexplain.mobjects.style import Theme, label
 from nnexplain.mobjects.slot_text import SlotText
+from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 
 __all__ = [
@@ -46,7 +60,7 @@ MINUS = "\u2212"
 
 def fmt_number(value: float, digits: int = 2) -> str:
     """A short number with a typographic minus: 0.5, −1, 0.03."""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if abs(value) >= 10 ** -digits else "0"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if abs(value) >= 10**-digits else "0"
     return text.replace("-", MINUS)
 
 
@@ -137,7 +151,13 @@ class CurvePanel(VGroup):
         self.add(self.tick_labels)
 
     def _line(self, start: tuple[float, float], end: tuple[float, float]) -> Line:
-        return Line(self.plot_point(*start), self.plot_point(*end), stroke_color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.6)
+        return Line(
+            self.plot_point(*start),
+            self.plot_point(*end),
+            stroke_color=self.theme.muted,
+            stroke_width=1.5,
+            stroke_opacity=0.6,
+        )
 
     def plot_points(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Scene points (n, 3) of data coordinates; y is clipped to the panel so nothing leaves its frame."""
@@ -227,7 +247,9 @@ class FitView(VGroup):
             if index < len(kinks):
                 unit, k = kinks[index]
                 dot.move_to(self.units_panel.plot_point(k, np.interp(k, frame.x, frame.units[unit])))
-                dot.set_fill(self.colors[unit], opacity=1).set_stroke(self.theme.background, width=1.5, opacity=1, background=True)
+                dot.set_fill(self.colors[unit], opacity=1).set_stroke(
+                    self.theme.background, width=1.5, opacity=1, background=True
+                )
             else:
                 dot.set_fill(opacity=0).set_stroke(opacity=0, background=True)
         if nearest.epoch != self._shown_epoch:
@@ -283,7 +305,9 @@ class Fade(Animation):
     def __init__(self, mobject: Mobject, out: bool = False, **kwargs):
         super().__init__(mobject, remover=out, introducer=not out, **kwargs)
         self.out = out
-        self.opacities = [(m, m.get_fill_opacity(), m.get_stroke_opacity()) for m in mobject.family_members_with_points()]
+        self.opacities = [
+            (m, m.get_fill_opacity(), m.get_stroke_opacity()) for m in mobject.family_members_with_points()
+        ]
 
     def create_starting_mobject(self) -> Mobject:
         return Mobject()
@@ -315,4 +339,3 @@ def paragraph(text: str, theme: Theme, width: float, size: float = 24, color: st
     if lines.width > width:
         lines.scale_to_fit_width(width)
     return lines
-

@@ -33,7 +33,9 @@ def composite_only_where_drawn() -> None:
             return None
         left, top, right, bottom = box
         region = pixel_array[top:bottom, left:right]
-        region[:, :] = np.asarray(Image.alpha_composite(Image.fromarray(region, mode="RGBA"), image.crop(box)), dtype="uint8")
+        region[:, :] = np.asarray(
+            Image.alpha_composite(Image.fromarray(region, mode="RGBA"), image.crop(box)), dtype="uint8"
+        )
         return None
 
     overlay_PIL_image.composites_only_where_drawn = True

@@ -15,7 +15,21 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Animation, Arrow, Dot, Group, ImageMobject, Mobject, Rectangle, VGroup, VMobject, linear
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    Animation,
+    Arrow,
+    Dot,
+    Group,
+    ImageMobject,
+    Mobject,
+    Rectangle,
+    VGroup,
+    VMobject,
+    linear,
+)
 
 from nnexplain.geometry.contours import contour_segments, log_levels
 from nnexplain.mobjects.edges import EdgeBundle
@@ -86,7 +100,9 @@ class LandscapePlot(Group):
         count = len(levels)
         shade = (np.log(levels) - np.log(loss.min())) / (np.log(loss.max()) - np.log(loss.min()) + 1e-12)
         colors = [self.theme.text if t < 0.5 else self.theme.background for t in shade]
-        return EdgeBundle(np.concatenate(starts), np.concatenate(ends), np.concatenate(styles), colors, [1.2] * count, [0.35] * count)
+        return EdgeBundle(
+            np.concatenate(starts), np.concatenate(ends), np.concatenate(styles), colors, [1.2] * count, [0.35] * count
+        )
 
     def _index_points(self, index: np.ndarray) -> np.ndarray:
         alpha = np.interp(index[:, 0], np.arange(len(self.alpha)), self.alpha)
@@ -135,7 +151,13 @@ class LandscapePlot(Group):
 class PathSweep(Animation):
     """Grow the plot's path from the first snapshot to the last; ``on_snapshot(k)`` when snapshot k is reached."""
 
-    def __init__(self, plot: LandscapePlot, on_snapshot: Callable[[int], None] | None = None, step_seconds: float = 0.35, **kwargs):
+    def __init__(
+        self,
+        plot: LandscapePlot,
+        on_snapshot: Callable[[int], None] | None = None,
+        step_seconds: float = 0.35,
+        **kwargs,
+    ):
         self.count = len(plot.landscape["path.coords"])
         self.on_snapshot = on_snapshot
         self.reached = -1
@@ -157,14 +179,36 @@ class GradientFan(VGroup):
     angles to it and true relative lengths. Each batch arrow lies in its own plane with the full one, so it
     is drawn alternately above and below."""
 
-    def __init__(self, full_norm: float, batch_norms: np.ndarray, angles: np.ndarray, theme: Theme, length: float = 2.2, color: str | None = None):
+    def __init__(
+        self,
+        full_norm: float,
+        batch_norms: np.ndarray,
+        angles: np.ndarray,
+        theme: Theme,
+        length: float = 2.2,
+        color: str | None = None,
+    ):
         super().__init__()
         self.scale_factor = length / max(full_norm, *batch_norms)  # scene units per unit of gradient length
         self.batches = VGroup()
         for number, (norm, angle) in enumerate(zip(batch_norms, angles)):
             side = 1 if number % 2 == 0 else -1
             direction = np.array([np.cos(np.radians(angle)), side * np.sin(np.radians(angle)), 0.0])
-            arrow = Arrow(np.zeros(3), direction * norm * self.scale_factor, buff=0, stroke_width=3, color=color or theme.highlight, max_tip_length_to_length_ratio=0.12)
+            arrow = Arrow(
+                np.zeros(3),
+                direction * norm * self.scale_factor,
+                buff=0,
+                stroke_width=3,
+                color=color or theme.highlight,
+                max_tip_length_to_length_ratio=0.12,
+            )
             self.batches.add(arrow.set_opacity(0.85))
-        self.full = Arrow(np.zeros(3), RIGHT * full_norm * self.scale_factor, buff=0, stroke_width=6, color=theme.text, max_tip_length_to_length_ratio=0.12)
+        self.full = Arrow(
+            np.zeros(3),
+            RIGHT * full_norm * self.scale_factor,
+            buff=0,
+            stroke_width=6,
+            color=theme.text,
+            max_tip_length_to_length_ratio=0.12,
+        )
         self.add(self.batches, self.full)

@@ -43,7 +43,7 @@ def column_xs(layout: Sequence[float], count: int) -> tuple[float, ...]:
 
 
 def layer_headers(xs: Sequence[float], theme: Theme, size: float, y: float) -> VGroup:
-    """"input", "hidden 1", …, "output" over the columns at ``xs``. Where "hidden 1" is wider than
+    """ "input", "hidden 1", …, "output" over the columns at ``xs``. Where "hidden 1" is wider than
     the room between columns (a deep network), one "hidden layers" stands over the hidden columns
     and each gets its number just under it, so no header runs into the next."""
     count = len(xs)
@@ -75,14 +75,26 @@ class NetworkDiagram(VGroup):
         super().__init__()
         self.view, self.theme = view, theme
         if len(layer_x) != len(view.layers):
-            raise ValueError(f"{len(view.layers)} layers need {len(view.layers)} column positions, not {len(layer_x)} (see column_xs)")
-        self.layers = VGroup(*(self._column(count, x, height, center_y, split=(i == 0)) for i, (count, x) in enumerate(zip(view.drawn_sizes, layer_x))))
+            raise ValueError(
+                f"{len(view.layers)} layers need {len(view.layers)} column positions, not {len(layer_x)} (see column_xs)"
+            )
+        self.layers = VGroup(
+            *(
+                self._column(count, x, height, center_y, split=(i == 0))
+                for i, (count, x) in enumerate(zip(view.drawn_sizes, layer_x))
+            )
+        )
         self.edges = VGroup(*(self._bundle(i) for i in range(len(view.edges))))
         self.input_ellipsis = self._ellipsis()
         self.input_brace = Brace(self.layers[0], direction=LEFT, buff=0.12, color=theme.muted)
-        self.input_count = label(f"{view.layers[0]:,}", theme, count_size, theme.muted).next_to(self.input_brace, LEFT, buff=0.08)
+        self.input_count = label(f"{view.layers[0]:,}", theme, count_size, theme.muted).next_to(
+            self.input_brace, LEFT, buff=0.08
+        )
         self.output_labels = VGroup(
-            *(label(name, theme, name_size).next_to(neuron, RIGHT, buff=0.15) for name, neuron in zip(class_names, self.layers[-1]))
+            *(
+                label(name, theme, name_size).next_to(neuron, RIGHT, buff=0.15)
+                for name, neuron in zip(class_names, self.layers[-1])
+            )
         )
         self.add(self.edges, self.layers, self.input_ellipsis, self.input_brace, self.input_count, self.output_labels)
 
@@ -128,7 +140,9 @@ class NetworkDiagram(VGroup):
         group = self.view.edges[index]
         starts, ends = self.edge_ends(index)
         colors = [self.theme.positive] * WIDTH_CLASSES + [self.theme.negative] * WIDTH_CLASSES
-        return EdgeBundle(starts, ends, edge_styles(group.weight, group.width_class), colors, EDGE_WIDTHS * 2, EDGE_OPACITIES * 2)
+        return EdgeBundle(
+            starts, ends, edge_styles(group.weight, group.width_class), colors, EDGE_WIDTHS * 2, EDGE_OPACITIES * 2
+        )
 
     def set_brightness(self, layer: int, values: np.ndarray) -> "NetworkDiagram":
         for neuron, value in zip(self.layers[layer], values):

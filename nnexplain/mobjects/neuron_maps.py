@@ -34,7 +34,16 @@ class NeuronMapDiagram(Group):
     positions and highlights.
     """
 
-    def __init__(self, sizes: Sequence[int], theme: Theme, xs: Sequence[float], tile: float, centre_y: float, gap: float, raster: int):
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        theme: Theme,
+        xs: Sequence[float],
+        tile: float,
+        centre_y: float,
+        gap: float,
+        raster: int,
+    ):
         super().__init__()
         self.theme, self.sizes, self.raster = theme, list(sizes), int(raster)
         self.gap_pixels = max(1, round(raster * gap / tile))
@@ -56,7 +65,9 @@ class NeuronMapDiagram(Group):
             lines = VGroup()
             for target in upper:
                 for source in lower:
-                    lines.add(Line(source.get_edge_center(RIGHT), target.get_edge_center(LEFT)).set_stroke(theme.muted, 1))
+                    lines.add(
+                        Line(source.get_edge_center(RIGHT), target.get_edge_center(LEFT)).set_stroke(theme.muted, 1)
+                    )
             self.edges.append(lines)
         self.add(*self.edges, self.frames, *self.columns)
 

@@ -22,8 +22,8 @@ from manim import VGroup, VMobject
 
 from nnexplain.geometry.warp import Projection
 from nnexplain.mobjects.plane import polyline_points
-from nnexplain.mobjects.style import Theme, fmt_fixed, label
 from nnexplain.mobjects.slot_text import SlotText
+from nnexplain.mobjects.style import Theme, fmt_fixed, label
 
 __all__ = ["OrbitView", "OrbitBox", "FrontDots", "camera_angles", "upright_roll"]
 
@@ -136,11 +136,22 @@ class OrbitBox(VGroup):
             edge = turned[end] - turned[0]
             length = np.linalg.norm(edge[:2])
             shown = float(np.clip((length - 0.6) / 0.6, 0, 1))  # an axis pointing at the camera has no name
-            self._write(axis, self.tips[axis], self.names[axis].split()[-1], self.theme.text)  # "unit 2" → "2" at the tip
-            self.tips[axis].move_to(turned[end] + edge / (length or 1.0) * (0.2 + self.tips[axis].width / 2)).set_opacity(shown)
+            self._write(
+                axis, self.tips[axis], self.names[axis].split()[-1], self.theme.text
+            )  # "unit 2" → "2" at the tip
+            self.tips[axis].move_to(
+                turned[end] + edge / (length or 1.0) * (0.2 + self.tips[axis].width / 2)
+            ).set_opacity(shown)
             low, high = view.shown_range(axis)
-            self._write(3 + axis, self.ranges[axis], f"{self.names[axis]}: {fmt_fixed(low, 1)} to {fmt_fixed(high, 1)}", self.theme.muted)
-            self.ranges[axis].move_to([*(self.table_corner + [0, -0.4 * row]), 0], aligned_edge=np.array([-1.0, 1.0, 0.0]))
+            self._write(
+                3 + axis,
+                self.ranges[axis],
+                f"{self.names[axis]}: {fmt_fixed(low, 1)} to {fmt_fixed(high, 1)}",
+                self.theme.muted,
+            )
+            self.ranges[axis].move_to(
+                [*(self.table_corner + [0, -0.4 * row]), 0], aligned_edge=np.array([-1.0, 1.0, 0.0])
+            )
             self.ranges[axis].set_opacity(shown)
             row += shown > 0
         return self
@@ -150,7 +161,9 @@ class FrontDots(VMobject):
     """A copy of one class's dots of a plane, redrawn each frame: add it after a sheet to show them in front."""
 
     def __init__(self, dots: VMobject):
-        super().__init__(fill_color=dots.get_fill_color(), fill_opacity=1.0, stroke_color=dots.get_stroke_color(), stroke_width=0.6)
+        super().__init__(
+            fill_color=dots.get_fill_color(), fill_opacity=1.0, stroke_color=dots.get_stroke_color(), stroke_width=0.6
+        )
         self.source = dots
         self.follow(None)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from manim import LEFT, UP, ManimColor, Rectangle, VGroup, VMobject, interpolate_color
 
-from nnexplain.geometry.network import image_shape
 from nnexplain.errors import RunError
+from nnexplain.geometry.network import image_shape
 from nnexplain.run import Run
 
 __all__ = ["PixelImage"]
@@ -32,7 +32,14 @@ def _square_points(centers: np.ndarray, side: float) -> np.ndarray:
 class PixelImage(VGroup):
     """``values`` (rows × cols, in [0, 1]) as squares of side ``pixel_size``, centred on the origin."""
 
-    def __init__(self, values: np.ndarray, pixel_size: float = 0.1, ink: str = "#FFFFFF", paper: str = "#000000", frame_color: str = "#6C7480"):
+    def __init__(
+        self,
+        values: np.ndarray,
+        pixel_size: float = 0.1,
+        ink: str = "#FFFFFF",
+        paper: str = "#000000",
+        frame_color: str = "#6C7480",
+    ):
         super().__init__()
         self.values = np.asarray(values, dtype=float)
         self.pixel_size = pixel_size

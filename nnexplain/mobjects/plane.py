@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from manim import RESAMPLING_ALGORITHMS, Animation, config, ImageMobject, ManimColor, Mobject, VGroup, VMobject
+from manim import RESAMPLING_ALGORITHMS, Animation, ImageMobject, ManimColor, Mobject, VGroup, VMobject, config
 
 from nnexplain.errors import RunError
 from nnexplain.geometry.simplify import simplified_segments
@@ -73,7 +73,9 @@ class PlaneView:
         return cls(projection, half_size / extent, tuple(centre))
 
     @classmethod
-    def around(cls, projection: Projection, origin, radius: float, half_size: float, centre=(0.0, 0.0, 0.0), fill: float = 0.9) -> "PlaneView":
+    def around(
+        cls, projection: Projection, origin, radius: float, half_size: float, centre=(0.0, 0.0, 0.0), fill: float = 0.9
+    ) -> "PlaneView":
         """The view that puts ``origin`` (projected) at ``centre`` and a circle of ``radius`` around it
         ``fill`` of the way to the panel's edge."""
         return cls(projection, fill * half_size / radius, tuple(centre), tuple(float(v) for v in origin))
@@ -161,7 +163,12 @@ def clip_segments(a: np.ndarray, b: np.ndarray, clip: Clip) -> tuple[np.ndarray,
     d = b - a
     low, high = np.zeros(len(a)), np.ones(len(a))
     keep = np.ones(len(a), bool)
-    for p, q in ((-d[:, 0], a[:, 0] - x_min), (d[:, 0], x_max - a[:, 0]), (-d[:, 1], a[:, 1] - y_min), (d[:, 1], y_max - a[:, 1])):
+    for p, q in (
+        (-d[:, 0], a[:, 0] - x_min),
+        (d[:, 0], x_max - a[:, 0]),
+        (-d[:, 1], a[:, 1] - y_min),
+        (d[:, 1], y_max - a[:, 1]),
+    ):
         keep &= ~((p == 0) & (q < 0))
         with np.errstate(divide="ignore", invalid="ignore"):
             r = q / p
@@ -396,7 +403,7 @@ def prediction_image(probability: np.ndarray, theme: Theme, height: float, stren
 
 
 def class_legend(classes: list[str], theme: Theme, size: float = 24):
-    """"■ first class   ■ second class" in the points' colours, on one baseline."""
+    """ "■ first class   ■ second class" in the points' colours, on one baseline."""
     text = "     ".join(f"■ {name}" for name in classes)
     glyphs = [char for char in text if not char.isspace()]  # Text keeps no glyphs for spaces
     squares = [i for i, char in enumerate(glyphs) if char == "■"]

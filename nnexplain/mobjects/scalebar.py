@@ -25,12 +25,16 @@ class ScaleBar(VGroup):
     shown or hidden: manim fixes the mobjects an animation draws when the animation begins.
     """
 
-    def __init__(self, theme: Theme, left: np.ndarray, longest: float = 1.6, size: float = 24, decades: range = range(-3, 4)):
+    def __init__(
+        self, theme: Theme, left: np.ndarray, longest: float = 1.6, size: float = 24, decades: range = range(-3, 4)
+    ):
         super().__init__()
         self.theme, self.left, self.longest = theme, np.asarray(left, float), longest
         self.bar = VMobject(stroke_color=theme.text, stroke_width=3)
         self.labels = {
-            step * 10.0**k: label(f"{step * 10.0**k:g}", theme, size, theme.text).set_opacity(0) for k in decades for step in (1, 2, 5)
+            step * 10.0**k: label(f"{step * 10.0**k:g}", theme, size, theme.text).set_opacity(0)
+            for k in decades
+            for step in (1, 2, 5)
         }
         self.length: float | None = None
         self.add(self.bar, *self.labels.values())

@@ -74,7 +74,9 @@ class SlotText(VGroup):
             text = text.copy().move_to(self.anchor, aligned_edge=self.edge)
         glyphs = text.family_members_with_points()
         if len(glyphs) > len(self.slots):
-            raise ValueError(f"{len(glyphs)} glyphs do not fit in {len(self.slots)} slots: reserve more when making the SlotText")
+            raise ValueError(
+                f"{len(glyphs)} glyphs do not fit in {len(self.slots)} slots: reserve more when making the SlotText"
+            )
         for index, slot in enumerate(self.slots):
             if index < len(glyphs):
                 slot.points = glyphs[index].points.copy()

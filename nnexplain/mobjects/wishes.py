@@ -37,7 +37,17 @@ def signed(value: float, digits: int = 2) -> str:
 class WishArrows(VGroup):
     """Vertical arrows beside neurons at ``centers``, one per ``values`` entry, optionally with their numbers."""
 
-    def __init__(self, centers: np.ndarray, values: np.ndarray, theme: Theme, max_length: float = 0.45, x_offset: float = 0.3, numbers: bool = False, size: float = 16, scale: float | None = None):
+    def __init__(
+        self,
+        centers: np.ndarray,
+        values: np.ndarray,
+        theme: Theme,
+        max_length: float = 0.45,
+        x_offset: float = 0.3,
+        numbers: bool = False,
+        size: float = 16,
+        scale: float | None = None,
+    ):
         super().__init__()
         self.values = np.asarray(values, np.float64)
         self.scale = scale or float(np.abs(self.values).max()) or 1.0  # the wish drawn max_length long
@@ -47,7 +57,15 @@ class WishArrows(VGroup):
             base = np.asarray(center) + RIGHT * x_offset
             color = theme.positive if value > 0 else theme.negative
             tip = base + (UP if value > 0 else DOWN) * max(length, 1e-3)
-            arrow = Arrow(base, tip, buff=0, stroke_width=4, color=color, max_tip_length_to_length_ratio=0.35, max_stroke_width_to_length_ratio=12)
+            arrow = Arrow(
+                base,
+                tip,
+                buff=0,
+                stroke_width=4,
+                color=color,
+                max_tip_length_to_length_ratio=0.35,
+                max_stroke_width_to_length_ratio=12,
+            )
             if length < 0.03:  # too small to see as an arrow: a faint tick
                 arrow.set_opacity(0.25)
             self.arrows.add(arrow)
@@ -68,7 +86,9 @@ class WishRings(VGroup):
         for neuron, value in zip(neurons, self.values):
             share = abs(value) / self.scale
             ring = Circle(radius=neuron.radius + gap).move_to(neuron.get_center())
-            ring.set_stroke(theme.positive if value > 0 else theme.negative, 0.5 + max_width * share, 0.25 + 0.75 * share)
+            ring.set_stroke(
+                theme.positive if value > 0 else theme.negative, 0.5 + max_width * share, 0.25 + 0.75 * share
+            )
             self.add(ring)
 
 

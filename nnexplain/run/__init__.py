@@ -14,6 +14,24 @@
 This floor imports only the data floor and the errors below it; training and drawing import it.
 """
 
-from nnexplain.run.directory import FORMAT, FORMAT_VERSION, Run, create_run, load_run, update_manifest, write_mistakes, write_snapshot
+from nnexplain.run.directory import (
+    FORMAT,
+    FORMAT_VERSION,
+    Run,
+    create_run,
+    load_run,
+    update_manifest,
+    write_mistakes,
+    write_snapshot,
+)
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "Run", "create_run", "load_run", "update_manifest", "write_mistakes", "write_snapshot"]
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "Run",
+    "create_run",
+    "load_run",
+    "update_manifest",
+    "write_mistakes",
+    "write_snapshot",
+]

@@ -19,7 +19,15 @@ import numpy as np
 from nnexplain.errors import RunError
 from nnexplain.run.network import Network
 
-__all__ = ["MAX_ABS_WEIGHT", "check_probe", "check_items", "check_snapshot", "check_drawable_weights", "check_history", "check_landscape"]
+__all__ = [
+    "MAX_ABS_WEIGHT",
+    "check_probe",
+    "check_items",
+    "check_snapshot",
+    "check_drawable_weights",
+    "check_history",
+    "check_landscape",
+]
 
 MAX_ABS_WEIGHT = 1e6
 _REAL = ("f", "i", "u")
@@ -39,7 +47,10 @@ def _expect(path: Path, tensors: dict[str, np.ndarray], name: str, dtype, shape:
         raise _fail(path, f"{name!r} holds {value.dtype}, not {np.dtype(dtype)}")
     if len(value.shape) != len(shape) or any(want is not None and want != got for want, got in zip(shape, value.shape)):
         wanted = "×".join("N" if side is None else str(side) for side in shape) or "a single value"
-        raise _fail(path, f"{name!r} has shape {tuple(value.shape)}, not {wanted} (the manifest's layers do not match its arrays)")
+        raise _fail(
+            path,
+            f"{name!r} has shape {tuple(value.shape)}, not {wanted} (the manifest's layers do not match its arrays)",
+        )
     return value
 
 
@@ -63,9 +74,14 @@ def check_items(path: Path, tensors: dict[str, np.ndarray], manifest: dict[str, 
         if task == "classify":
             labels = _expect(path, tensors, "labels", np.int64, (count,))
             if count and not 0 <= labels.min() <= labels.max() < layers[-1]:
-                raise _fail(path, f"its labels run from {labels.min()} to {labels.max()}, outside the {layers[-1]} classes")
+                raise _fail(
+                    path, f"its labels run from {labels.min()} to {labels.max()}, outside the {layers[-1]} classes"
+                )
         elif labels.dtype != np.float32 or labels.shape not in ((count,), (count, layers[-1])):
-            raise _fail(path, f"'labels' has shape {labels.shape} and dtype {labels.dtype}; a regression's are {count} float32 targets")
+            raise _fail(
+                path,
+                f"'labels' has shape {labels.shape} and dtype {labels.dtype}; a regression's are {count} float32 targets",
+            )
     unknown = sorted(set(tensors) - {"inputs", "labels"})
     if unknown:
         raise _fail(path, f"it holds {unknown[0]!r}; a probe holds only 'inputs' and 'labels'")
@@ -82,7 +98,9 @@ _PER_LAYER = re.compile(r"(.+)\.(\d+)")
 _RECORDED = ("pre", "act", "warp.pre", "warp.act")
 
 
-def check_snapshot(path: Path, tensors: dict[str, np.ndarray], manifest: dict[str, Any], probe_inputs: np.ndarray | None) -> None:
+def check_snapshot(
+    path: Path, tensors: dict[str, np.ndarray], manifest: dict[str, Any], probe_inputs: np.ndarray | None
+) -> None:
     """A snapshot's parameters and recorded arrays against the manifest's network and the run's probe.
 
     ``probe_inputs``: the probe file's inputs (None to skip the check that the probe belongs to the run).
@@ -164,16 +182,26 @@ def check_history(path: Path, tensors: dict[str, np.ndarray]) -> None:
             raise _fail(path, f"it holds {name!r}; a history file holds step.* and epoch.* arrays")
 
 
-def check_landscape(path: Path, tensors: dict[str, np.ndarray], facts: dict[str, Any], snapshots: int, parameters: int) -> None:
+def check_landscape(
+    path: Path, tensors: dict[str, np.ndarray], facts: dict[str, Any], snapshots: int, parameters: int
+) -> None:
     """A loss landscape file (:mod:`nnexplain.run.landscape`) against its manifest facts and the run."""
     grid = facts["grid"][0]
     batches = facts["stochastic"]["batches"]
     shapes = {
-        "grid.alpha": (grid,), "grid.beta": (grid,), "grid.loss": (grid, facts["grid"][1]),
-        "plane.directions": (2, parameters), "plane.explained": (2,),
-        "path.coords": (snapshots, 2), "path.surface_loss": (snapshots,), "path.loss": (snapshots,),
-        "weight.offsets": (None,), "weight.loss": (None,),
-        "stochastic.full_norm": (2,), "stochastic.batch_norm": (2, batches), "stochastic.angles": (2, batches),
+        "grid.alpha": (grid,),
+        "grid.beta": (grid,),
+        "grid.loss": (grid, facts["grid"][1]),
+        "plane.directions": (2, parameters),
+        "plane.explained": (2,),
+        "path.coords": (snapshots, 2),
+        "path.surface_loss": (snapshots,),
+        "path.loss": (snapshots,),
+        "weight.offsets": (None,),
+        "weight.loss": (None,),
+        "stochastic.full_norm": (2,),
+        "stochastic.batch_norm": (2, batches),
+        "stochastic.angles": (2, batches),
     }
     for name, shape in shapes.items():
         _expect(path, tensors, name, np.float64, shape)

@@ -40,13 +40,27 @@ import numpy as np
 
 from nnexplain.errors import RunError
 from nnexplain.run import staging
-from nnexplain.run.checks import check_drawable_weights, check_history, check_items, check_landscape, check_probe, check_snapshot
+from nnexplain.run.checks import (
+    check_drawable_weights,
+    check_history,
+    check_items,
+    check_landscape,
+    check_probe,
+    check_snapshot,
+)
 from nnexplain.run.files import atomic_write, parse_tensors, read_checked, tensor_metadata
 from nnexplain.run.history import History
 from nnexplain.run.manifest import FORMAT, FORMAT_VERSION, read_manifest
 from nnexplain.run.network import Network, Params
 from nnexplain.run.snapshot import probe_activations
-from nnexplain.run.writing import create_run, discard_unrecorded, update_manifest, write_mistakes, write_run_file, write_snapshot
+from nnexplain.run.writing import (
+    create_run,
+    discard_unrecorded,
+    update_manifest,
+    write_mistakes,
+    write_run_file,
+    write_snapshot,
+)
 
 __all__ = [
     "FORMAT",
@@ -130,7 +144,11 @@ class Run:
         planned = (self.manifest.get("config") or {}).get("epochs")
         if last is None:
             return "partial run: no snapshot yet"
-        return f"partial run: {last} of {planned} epochs" if planned else f"partial run: {last} epochs so far, not finished"
+        return (
+            f"partial run: {last} of {planned} epochs"
+            if planned
+            else f"partial run: {last} epochs so far, not finished"
+        )
 
     @property
     def final_metrics(self) -> dict[str, float]:
@@ -162,7 +180,9 @@ class Run:
         tensors = self.read_file(relative)
         check_items(self.path / relative, tensors, self.manifest)
         if set(tensors) != set(self.probe_file):
-            raise RunError(f"run file {self.path / relative} is corrupt: it holds {sorted(tensors)}, the probe {sorted(self.probe_file)}; retrain the run")
+            raise RunError(
+                f"run file {self.path / relative} is corrupt: it holds {sorted(tensors)}, the probe {sorted(self.probe_file)}; retrain the run"
+            )
         return tensors
 
     @cached_property
@@ -219,14 +239,18 @@ class Run:
         try:
             facts = json.loads(tensor_metadata(data)["resume"])
         except (KeyError, ValueError, RecursionError):
-            raise RunError(f"run file {self.path / entry['resume']} is corrupt (its resume facts are unreadable); retrain the run") from None
+            raise RunError(
+                f"run file {self.path / entry['resume']} is corrupt (its resume facts are unreadable); retrain the run"
+            ) from None
         return tensors, facts
 
     def read_file(self, relative: str) -> dict[str, np.ndarray]:
         """The arrays of a file of the run (kept once read), checked against its recorded size and SHA-256."""
         cache = self.__dict__.setdefault("_tensor_cache", {})
         if relative not in cache:
-            cache[relative] = parse_tensors(self.path / relative, read_checked(self.path, relative, self._record(relative)))
+            cache[relative] = parse_tensors(
+                self.path / relative, read_checked(self.path, relative, self._record(relative))
+            )
         return cache[relative]
 
     @property

@@ -28,7 +28,16 @@ import numpy as np
 from nnexplain.errors import RunError
 from nnexplain.inputs import read_bytes
 
-__all__ = ["FileRecord", "atomic_write", "save_tensors", "inside", "read_checked", "parse_tensors", "tensor_metadata", "sha256"]
+__all__ = [
+    "FileRecord",
+    "atomic_write",
+    "save_tensors",
+    "inside",
+    "read_checked",
+    "parse_tensors",
+    "tensor_metadata",
+    "sha256",
+]
 
 FORMAT = "nnexplain-run"
 _UMASK = os.umask(0o022)
@@ -80,7 +89,9 @@ def inside(run_dir: Path, relative: str) -> Path:
     path = run_dir / relative
     root = os.path.realpath(run_dir)
     if Path(relative).is_absolute() or os.path.commonpath([root, os.path.realpath(path)]) != root:
-        raise RunError(f"{run_dir}: the manifest names {relative!r}, which is outside the run directory; retrain the run")
+        raise RunError(
+            f"{run_dir}: the manifest names {relative!r}, which is outside the run directory; retrain the run"
+        )
     return path
 
 
@@ -91,7 +102,11 @@ def read_checked(run_dir: Path, relative: str, record: dict | None) -> bytes:
         raise RunError(f"run file {path} is missing; retrain the run or copy it whole")
     data = read_bytes(path, "run file", RunError)
     if record is not None and (len(data) != record["size"] or sha256(data) != record["sha256"]):
-        what = f"is {len(data)} bytes, not the {record['size']} recorded" if len(data) != record["size"] else "does not match its recorded SHA-256"
+        what = (
+            f"is {len(data)} bytes, not the {record['size']} recorded"
+            if len(data) != record["size"]
+            else "does not match its recorded SHA-256"
+        )
         raise RunError(f"run file {path} {what}: it was damaged or changed after it was written; retrain the run")
     return data
 

@@ -75,7 +75,9 @@ class History:
     def concatenate(cls, parts: list[dict[str, np.ndarray]], every: int | None = None) -> "History":
         """The history of a run from its files' arrays, in snapshot order."""
         epochs = np.concatenate([p["epoch.index"] for p in parts]) if parts else np.zeros(0, np.int64)
-        names = sorted({key[len("epoch.") :] for p in parts for key in p if key.startswith("epoch.") and key != "epoch.index"})
+        names = sorted(
+            {key[len("epoch.") :] for p in parts for key in p if key.startswith("epoch.") and key != "epoch.index"}
+        )
         metrics = {
             name: np.concatenate([p.get(f"epoch.{name}", np.full(len(p["epoch.index"]), np.nan)) for p in parts])
             for name in names
@@ -84,7 +86,11 @@ class History:
         def column(key: str, dtype) -> np.ndarray:
             return np.concatenate([p[key] for p in parts]).astype(dtype) if parts else np.zeros(0, dtype)
 
-        steps, step_epochs, losses = column("step.index", np.int64), column("step.epoch", np.int64), column("step.loss", np.float32)
+        steps, step_epochs, losses = (
+            column("step.index", np.int64),
+            column("step.epoch", np.int64),
+            column("step.loss", np.float32),
+        )
         return cls(steps, step_epochs, losses, epochs.astype(np.int64), metrics, every)
 
     @classmethod

@@ -37,7 +37,15 @@ from nnexplain.run.checks import check_landscape
 from nnexplain.run.directory import Run, load_run, write_run_file
 from nnexplain.run.staging import run_lock
 
-__all__ = ["LANDSCAPE_FILE", "MIN_SNAPSHOTS", "Landscape", "has_landscape", "landscape_refusal", "read_landscape", "write_landscape"]
+__all__ = [
+    "LANDSCAPE_FILE",
+    "MIN_SNAPSHOTS",
+    "Landscape",
+    "has_landscape",
+    "landscape_refusal",
+    "read_landscape",
+    "write_landscape",
+]
 
 LANDSCAPE_FILE = "landscape.safetensors"
 MIN_SNAPSHOTS = 3  # two principal directions of the path need two independent moves
@@ -56,7 +64,9 @@ def landscape_refusal(manifest: dict[str, Any]) -> str | None:
         origin = " (an imported run holds only its final weights)" if manifest.get("imported_from") else ""
         return f"has {count} snapshot{'s' * (count != 1)}{origin}; a loss landscape needs a recorded training path of at least {MIN_SNAPSHOTS}"
     if manifest.get("status") != "complete":
-        return f"is not complete (status {manifest.get('status')!r}); its landscape is computed once training has finished"
+        return (
+            f"is not complete (status {manifest.get('status')!r}); its landscape is computed once training has finished"
+        )
     return None
 
 

@@ -28,7 +28,9 @@ def write_manifest(run_dir: Path, manifest: dict[str, Any], shown: Path | None =
     try:
         text = json.dumps(manifest, indent=2, sort_keys=False, allow_nan=False) + "\n"
     except ValueError:
-        raise RunError(f"{shown or run_dir}: a value to record is NaN or infinite; the manifest holds only finite numbers") from None
+        raise RunError(
+            f"{shown or run_dir}: a value to record is NaN or infinite; the manifest holds only finite numbers"
+        ) from None
     from nnexplain.run.schema import manifest_problem
 
     problem = manifest_problem(json.loads(text))  # nothing a reader would refuse is ever written
@@ -60,7 +62,9 @@ def read_manifest(run_dir: Path) -> dict[str, Any]:
             f"{run_dir} was written in run format version {version}; this nnexplain reads version "
             f"{FORMAT_VERSION}: retrain it with this version"
         )
-    from nnexplain.run.schema import validate_manifest  # pydantic: loaded by the first run read, not by `import nnexplain`
+    from nnexplain.run.schema import (
+        validate_manifest,  # pydantic: loaded by the first run read, not by `import nnexplain`
+    )
 
     validate_manifest(manifest, str(path))
     return manifest

@@ -26,7 +26,7 @@ def snapshot_epochs(total_epochs: int, max_snapshots: int = 60) -> list[int]:
         epochs = np.unique(np.round(np.geomspace(1, total_epochs + 1, count)).astype(int) - 1)
         epochs = np.union1d(epochs, [0, total_epochs])
         if len(epochs) >= max_snapshots or count > 10 * max_snapshots:
-            return [int(e) for e in epochs[:max_snapshots - 1]] + [total_epochs]
+            return [int(e) for e in epochs[: max_snapshots - 1]] + [total_epochs]
         count += 1
 
 

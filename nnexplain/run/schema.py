@@ -46,7 +46,17 @@ from nnexplain.run.activations import ALL_ACTIVATIONS, OUTPUT_FUNCTIONS, output_
 from nnexplain.run.layers import LayerSpecError
 from nnexplain.run.network import Network
 
-__all__ = ["Manifest", "Snapshot", "DatasetInfo", "FileEntry", "FILE_ENTRIES", "RelativePath", "validate_manifest", "manifest_problem", "named_files"]
+__all__ = [
+    "Manifest",
+    "Snapshot",
+    "DatasetInfo",
+    "FileEntry",
+    "FILE_ENTRIES",
+    "RelativePath",
+    "validate_manifest",
+    "manifest_problem",
+    "named_files",
+]
 
 MAX_EPOCH = 10**9
 MAX_SNAPSHOTS = 100_000
@@ -247,9 +257,13 @@ class Manifest(Open):
         if self.output != expected:
             raise ValueError(f"a {dataset.task} run has {expected} output, not {self.output}")
         if dataset.input_shape is not None and _product(dataset.input_shape) != layers[0]:
-            raise ValueError(f"dataset.input_shape {dataset.input_shape} does not match the {layers[0]} inputs of layers {layers}")
+            raise ValueError(
+                f"dataset.input_shape {dataset.input_shape} does not match the {layers[0]} inputs of layers {layers}"
+            )
         if dataset.task == "classify" and dataset.classes and len(dataset.classes) != layers[-1]:
-            raise ValueError(f"dataset.classes names {len(dataset.classes)} classes, but layers {layers} end in {layers[-1]} outputs")
+            raise ValueError(
+                f"dataset.classes names {len(dataset.classes)} classes, but layers {layers} end in {layers[-1]} outputs"
+            )
         epochs = [snapshot.epoch for snapshot in self.snapshots]
         if any(a >= b for a, b in zip(epochs, epochs[1:])):
             raise ValueError("snapshots must be in order of epoch, each epoch once")

@@ -74,10 +74,14 @@ def check_place(target: str | Path, replace: bool) -> bool:
         return False
     if not is_run_directory(target):
         shown = ", ".join(contents[:3]) + (f" and {len(contents) - 3} more" if len(contents) > 3 else "")
-        raise RunError(f"{target} is not a run directory (it holds {shown}); nnexplain only ever replaces a run: choose another place")
+        raise RunError(
+            f"{target} is not a run directory (it holds {shown}); nnexplain only ever replaces a run: choose another place"
+        )
     if not replace:
         if _status(target) == "training":
-            raise RunError(f"{target} holds a training that stopped before it finished; go on with it (train --resume), or replace it (train --overwrite)")
+            raise RunError(
+                f"{target} holds a training that stopped before it finished; go on with it (train --resume), or replace it (train --overwrite)"
+            )
         raise RunError(f"{target} holds a run already; choose another place, or replace it (train --overwrite)")
     return True
 
@@ -92,7 +96,9 @@ def run_lock(target: str | Path, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise RunError(f"another nnexplain process is writing {target}; wait for it to finish, or choose another place") from None
+            raise RunError(
+                f"another nnexplain process is writing {target}; wait for it to finish, or choose another place"
+            ) from None
         yield
     finally:
         os.close(descriptor)  # closing releases the lock
@@ -164,7 +170,11 @@ class StagedDirectory:
         try:
             recover(self.target)
             check_place(self.target, self.replace)
-            self.path = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.{os.getpid()}.", suffix=".staging", dir=self.target.parent))
+            self.path = Path(
+                tempfile.mkdtemp(
+                    prefix=f".{self.target.name}.{os.getpid()}.", suffix=".staging", dir=self.target.parent
+                )
+            )
             os.chmod(self.path, 0o777 & ~_UMASK)  # mkdtemp makes 0700 directories; keep the user's usual mode
         except BaseException:
             self._lock.__exit__(None, None, None)

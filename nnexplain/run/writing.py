@@ -22,7 +22,16 @@ from nnexplain.run.files import save_tensors
 from nnexplain.run.history import history_file
 from nnexplain.run.manifest import FORMAT, FORMAT_VERSION, MANIFEST, read_manifest, write_manifest
 
-__all__ = ["PROBE_FILE", "MISTAKES_FILE", "create_run", "write_snapshot", "write_run_file", "write_mistakes", "update_manifest", "discard_unrecorded"]
+__all__ = [
+    "PROBE_FILE",
+    "MISTAKES_FILE",
+    "create_run",
+    "write_snapshot",
+    "write_run_file",
+    "write_mistakes",
+    "update_manifest",
+    "discard_unrecorded",
+]
 
 PROBE_FILE = "probe.safetensors"
 MISTAKES_FILE = "mistakes.safetensors"
@@ -30,7 +39,13 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def _add_file(run_dir: Path, manifest: dict[str, Any], relative: str, tensors: dict[str, np.ndarray], metadata: dict[str, str] | None = None) -> str:
+def _add_file(
+    run_dir: Path,
+    manifest: dict[str, Any],
+    relative: str,
+    tensors: dict[str, np.ndarray],
+    metadata: dict[str, str] | None = None,
+) -> str:
     """Write one file of the run and record its checksum in ``manifest`` (written by the caller, after it)."""
     record = save_tensors(run_dir / relative, tensors, metadata)
     manifest.setdefault("files", {})[relative] = record.to_json()
@@ -140,7 +155,11 @@ def discard_unrecorded(run_dir: str | Path) -> list[str]:
     run_dir = Path(run_dir)
     manifest = read_manifest(run_dir)
     named = set(named_files(manifest)) | set(manifest.get("files") or {})
-    places = [run_dir] + [run_dir / name for name in _WRITTEN_BY_TRAINING if (run_dir / name).is_dir() and not (run_dir / name).is_symlink()]
+    places = [run_dir] + [
+        run_dir / name
+        for name in _WRITTEN_BY_TRAINING
+        if (run_dir / name).is_dir() and not (run_dir / name).is_symlink()
+    ]
     removed = []
     for place in places:
         for path in place.iterdir():

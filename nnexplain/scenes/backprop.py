@@ -25,7 +25,14 @@ from manim import DOWN, RIGHT, UP, Circle, Create, FadeIn, FadeOut, Line, Surrou
 
 from nnexplain.geometry.backprop import example_losses
 from nnexplain.geometry.network import image_shape, network_view
-from nnexplain.geometry.wishes import batch_step, choose_batch, choose_example, example_backprop, gradient_edges, strongest_edge
+from nnexplain.geometry.wishes import (
+    batch_step,
+    choose_batch,
+    choose_example,
+    example_backprop,
+    gradient_edges,
+    strongest_edge,
+)
 from nnexplain.mobjects.edges import SignalPulse
 from nnexplain.mobjects.hinges import paragraph
 from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
@@ -56,8 +63,12 @@ class Backprop(RunScene):
         self.inputs, self.labels = self.run.probe["inputs"], self.run.probe["labels"]
         self.predicted = self.view.activations[-1].argmax(axis=1)
         losses = example_losses(self.params, self.run.activation, self.run.output, self.inputs, self.labels)
-        self.digit = self.probe_index if self.probe_index is not None else choose_example(losses, self.predicted, self.labels)
-        self.result = example_backprop(self.params, self.run.activation, self.run.output, self.inputs, self.labels, self.digit)
+        self.digit = (
+            self.probe_index if self.probe_index is not None else choose_example(losses, self.predicted, self.labels)
+        )
+        self.result = example_backprop(
+            self.params, self.run.activation, self.run.output, self.inputs, self.labels, self.digit
+        )
         self.names = self.run.dataset.get("classes") or [str(i) for i in range(self.run.layers[-1])]
 
     def construct(self) -> None:
@@ -79,24 +90,55 @@ class Backprop(RunScene):
 
     def show_title(self) -> None:
         self.say(self.title_note())  # no caption: the title and its summary are labels
-        title = label("Backpropagation: what one digit wants to change", self.theme, 30, weight="BOLD").to_edge(UP, buff=0.25)
+        title = label("Backpropagation: what one digit wants to change", self.theme, 30, weight="BOLD").to_edge(
+            UP, buff=0.25
+        )
         shape = "-".join(map(str, self.run.layers))
         accuracy = self.run.final_metrics.get("val_acc")
-        summary = f"the trained {shape} {self.run.activation} network" + (f", validation accuracy {fmt_percent(accuracy)}" if accuracy is not None else "")
+        summary = f"the trained {shape} {self.run.activation} network" + (
+            f", validation accuracy {fmt_percent(accuracy)}" if accuracy is not None else ""
+        )
         self.header = VGroup(title, label(summary, self.theme, 18, self.theme.muted).next_to(title, DOWN, buff=0.12))
         self.play(FadeIn(self.header, shift=0.2 * DOWN), run_time=self.t(1.0))
 
     def forward(self) -> None:
-        self.image = PixelImage(self.inputs[self.digit].reshape(image_shape(self.run)), pixel_size=PIXEL_SIZE, frame_color=self.theme.neuron_stroke).move_to(IMAGE_CENTER)
+        self.image = PixelImage(
+            self.inputs[self.digit].reshape(image_shape(self.run)),
+            pixel_size=PIXEL_SIZE,
+            frame_color=self.theme.neuron_stroke,
+        ).move_to(IMAGE_CENTER)
         true, said = int(self.labels[self.digit]), int(self.predicted[self.digit])
-        tag = label(f"validation digit, label {self.names[true]}", self.theme, 18, self.theme.muted).next_to(self.image, DOWN, buff=0.15)
+        tag = label(f"validation digit, label {self.names[true]}", self.theme, 18, self.theme.muted).next_to(
+            self.image, DOWN, buff=0.15
+        )
         self.layer_x = column_xs(LAYER_X, len(self.view.layers))
         self.layer_headers = layer_headers(self.layer_x, self.theme, 17, 2.62)
-        crowded = len(self.layer_headers) > len(self.layer_x)  # hidden columns numbered under one header: lower their tops
+        crowded = len(self.layer_headers) > len(
+            self.layer_x
+        )  # hidden columns numbered under one header: lower their tops
         height, centre = (4.4, -0.25) if crowded else (4.7, -0.1)
-        self.diagram = NetworkDiagram(self.view, self.theme, self.layer_x, height=height, center_y=centre, class_names=self.names)
-        self.play(FadeIn(self.image), FadeIn(tag), Create(self.diagram.layers), FadeIn(self.layer_headers), run_time=self.t(1.2))
-        self.play(*(Create(bundle) for bundle in self.diagram.edges), FadeIn(VGroup(self.diagram.input_ellipsis, self.diagram.input_brace, self.diagram.input_count, self.diagram.output_labels)), run_time=self.t(1.2))
+        self.diagram = NetworkDiagram(
+            self.view, self.theme, self.layer_x, height=height, center_y=centre, class_names=self.names
+        )
+        self.play(
+            FadeIn(self.image),
+            FadeIn(tag),
+            Create(self.diagram.layers),
+            FadeIn(self.layer_headers),
+            run_time=self.t(1.2),
+        )
+        self.play(
+            *(Create(bundle) for bundle in self.diagram.edges),
+            FadeIn(
+                VGroup(
+                    self.diagram.input_ellipsis,
+                    self.diagram.input_brace,
+                    self.diagram.input_count,
+                    self.diagram.output_labels,
+                )
+            ),
+            run_time=self.t(1.2),
+        )
         self.bring_to_back(self.header, self.layer_headers, *self.diagram.edges)
         brightness = self.view.brightness(self.digit)
         self.play(*self.diagram.light(0, brightness[0]), run_time=self.t(0.6))
@@ -104,18 +146,37 @@ class Backprop(RunScene):
             self.play(SignalPulse(self.diagram.edges[layer - 1]), run_time=self.t(0.7))
             self.play(*self.diagram.light(layer, brightness[layer]), run_time=self.t(0.4))
         p = self.view.activations[-1][self.digit]
-        self.percent = VGroup(*(label(f"{round(100 * v):d}%", self.theme, 15, self.theme.muted).next_to(name, RIGHT, buff=0.15) for v, name in zip(p, self.diagram.output_labels)))
-        box = SurroundingRectangle(VGroup(self.diagram.layers[-1][said], self.diagram.output_labels[said], self.percent[said]), color=self.theme.correct if said == true else self.theme.wrong, buff=0.06)
+        self.percent = VGroup(
+            *(
+                label(f"{round(100 * v):d}%", self.theme, 15, self.theme.muted).next_to(name, RIGHT, buff=0.15)
+                for v, name in zip(p, self.diagram.output_labels)
+            )
+        )
+        box = SurroundingRectangle(
+            VGroup(self.diagram.layers[-1][said], self.diagram.output_labels[said], self.percent[said]),
+            color=self.theme.correct if said == true else self.theme.wrong,
+            buff=0.06,
+        )
         self.play(FadeIn(self.percent), Create(box), run_time=self.t(0.8))
         self.image_group, self.box = VGroup(self.image, tag), box
         verdict = "right" if said == true else "wrong"
-        self.tell(f"A validation digit labelled {self.names[true]} goes forward. The network says {self.names[said]}, "
-                  f"{fmt_percent(p[said], 0)} sure: {verdict}.")
+        self.tell(
+            f"A validation digit labelled {self.names[true]} goes forward. The network says {self.names[said]}, "
+            f"{fmt_percent(p[said], 0)} sure: {verdict}."
+        )
 
     def wish_list(self) -> None:
         wish = -self.result.deltas[-1][0]
         self.play(FadeOut(self.box), run_time=self.t(0.3))
-        self.output_wishes = WishArrows(self.diagram.neuron_centers(len(self.view.layers) - 1), wish, self.theme, max_length=0.42, x_offset=1.45, numbers=True, size=16)
+        self.output_wishes = WishArrows(
+            self.diagram.neuron_centers(len(self.view.layers) - 1),
+            wish,
+            self.theme,
+            max_length=0.42,
+            x_offset=1.45,
+            numbers=True,
+            size=16,
+        )
         heading = label("wish: y − p", self.theme, 17, self.theme.highlight).move_to([self.layer_x[-1] + 1.95, 2.62, 0])
         true = int(self.labels[self.digit])
         other = int(np.argmin(wish))
@@ -124,8 +185,13 @@ class Backprop(RunScene):
             "Each output's wish is y − p: minus the run's own ∂loss/∂z = p − y (softmax with cross-entropy)."
         )
         # The weights' own colours step back: from here on, colour means how a weight should change.
-        self.play(Create(self.output_wishes.arrows), FadeIn(self.output_wishes.numbers), FadeIn(heading),
-                  *(bundle.animate.set_stroke(opacity=0.06) for bundle in self.diagram.edges), run_time=self.t(1.2))
+        self.play(
+            Create(self.output_wishes.arrows),
+            FadeIn(self.output_wishes.numbers),
+            FadeIn(heading),
+            *(bundle.animate.set_stroke(opacity=0.06) for bundle in self.diagram.edges),
+            run_time=self.t(1.2),
+        )
         self.wish_heading = heading
 
     def backwards(self, layer: int) -> None:
@@ -159,8 +225,9 @@ class Backprop(RunScene):
             top = float(np.abs(wishes.values).max())
             self.tell(f"One layer further back, the same rule: the largest wish in hidden layer {layer} is {top:.2f}.")
         else:
-            self.tell("Down to the weights from the pixels: a dark pixel (value 0) gives its weights no gradient "
-                      "at all.")
+            self.tell(
+                "Down to the weights from the pixels: a dark pixel (value 0) gives its weights no gradient at all."
+            )
 
     def what_matters(self) -> None:
         layer = len(self.view.layers) - 2
@@ -171,7 +238,12 @@ class Backprop(RunScene):
         a_in = float(self.result.act[layer - 1][0, source])
         delta = float(self.result.deltas[layer][0, target])
         glow = Line(start, end, stroke_width=7, color=self.theme.highlight)
-        rings = VGroup(*(Circle(radius=neuron.radius + 0.07, color=self.theme.highlight, stroke_width=3).move_to(neuron) for neuron in (self.diagram.layers[layer][source], self.diagram.layers[layer + 1][target])))
+        rings = VGroup(
+            *(
+                Circle(radius=neuron.radius + 0.07, color=self.theme.highlight, stroke_width=3).move_to(neuron)
+                for neuron in (self.diagram.layers[layer][source], self.diagram.layers[layer + 1][target])
+            )
+        )
         dim = float(np.min(self.result.act[layer - 1][0]))
         change = "grow" if a_in * delta < 0 else "shrink"
         self.tell(
@@ -186,14 +258,26 @@ class Backprop(RunScene):
         lr = float((self.run.manifest.get("config") or {}).get("lr") or 0.1)
         batch = choose_batch(self.labels, self.predicted, self.batch_size)
         step = batch_step(self.params, self.run.activation, self.run.output, self.inputs, self.labels, batch, lr)
-        everything = VGroup(self.diagram, self.layer_headers, self.image_group, self.percent, self.output_wishes, self.wish_heading, self.highlight, *self.gradient_edges.values(), *self.wish_rings)
+        everything = VGroup(
+            self.diagram,
+            self.layer_headers,
+            self.image_group,
+            self.percent,
+            self.output_wishes,
+            self.wish_heading,
+            self.highlight,
+            *self.gradient_edges.values(),
+            *self.wish_rings,
+        )
         self.play(*self.unsay(), run_time=self.t(0.3))
         self.play(FadeOut(everything), run_time=self.t(0.8))
         self.remove(*self.mobjects)
         self.add(self.header)
         cards = VGroup()
         for item, before, after in zip(step.indices, step.before, step.after):
-            image = PixelImage(self.inputs[item].reshape(image_shape(self.run)), pixel_size=0.05, frame_color=self.theme.neuron_stroke)
+            image = PixelImage(
+                self.inputs[item].reshape(image_shape(self.run)), pixel_size=0.05, frame_color=self.theme.neuron_stroke
+            )
             moved = after - before
             color = self.theme.correct if moved < -0.0005 else self.theme.wrong if moved > 0.0005 else self.theme.muted
             text = VGroup(
@@ -203,13 +287,19 @@ class Backprop(RunScene):
             cards.add(VGroup(image, text.next_to(image, DOWN, buff=0.1)))
         cards.arrange_in_grid(rows=2, buff=(0.45, 0.3)).move_to([0, 0.15, 0])
         top = label(
-            f"{len(batch)} digits, one step: θ − η × (the average of their {len(batch)} gradients), η = {lr:g}", self.theme, 20
+            f"{len(batch)} digits, one step: θ − η × (the average of their {len(batch)} gradients), η = {lr:g}",
+            self.theme,
+            20,
         ).move_to([0, 2.55, 0])
         self.play(FadeIn(top), FadeIn(VGroup(*(card[0] for card in cards)), lag_ratio=0.1), run_time=self.t(1.2))
         self.play(FadeIn(VGroup(*(card[1] for card in cards))), run_time=self.t(0.8))
         rose = [int(self.labels[i]) for i, b, a in zip(step.indices, step.before, step.after) if a > b + 0.0005]
         fell = int(np.sum(step.after < step.before - 0.0005))
-        note = f"{fell} of {len(batch)} digits' losses fell" + (f"; {len(rose)} rose ({', '.join(self.names[r] for r in rose)}): one step for the batch is not a step for every digit." if rose else ".")
+        note = f"{fell} of {len(batch)} digits' losses fell" + (
+            f"; {len(rose)} rose ({', '.join(self.names[r] for r in rose)}): one step for the batch is not a step for every digit."
+            if rose
+            else "."
+        )
         before_after = f"{step.loss_before:.3f} → {step.loss_after:.3f}"
         self.tell(f"The batch's loss, computed before and after the step: {before_after}.\n{note}")
         self.cards, self.step = cards, step

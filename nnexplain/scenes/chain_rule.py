@@ -50,8 +50,15 @@ class ChainRule(RunScene):
     def setup(self) -> None:
         super().setup()
         self.params = self.run.params(self.epoch)
-        inputs, targets = self.run.probe["inputs"][:, 0], self.run.probe["labels"].reshape(len(self.run.probe["inputs"]), -1)[:, 0]
-        index = self.example if self.example is not None else worst_example(self.params, self.run.activation, inputs, targets)
+        inputs, targets = (
+            self.run.probe["inputs"][:, 0],
+            self.run.probe["labels"].reshape(len(self.run.probe["inputs"]), -1)[:, 0],
+        )
+        index = (
+            self.example
+            if self.example is not None
+            else worst_example(self.params, self.run.activation, inputs, targets)
+        )
         self.x, self.y = float(inputs[index]), float(targets[index])
         self.values = chain_values(self.params, self.run.activation, self.x, self.y)
 
@@ -77,22 +84,31 @@ class ChainRule(RunScene):
 
     def show_title(self) -> None:
         self.say(self.title_note())  # no caption: the title and its subtitle are labels
-        title = label("The chain rule, one neuron per layer", self.theme, 30, weight="BOLD").to_corner(UP + LEFT, buff=0.3)
+        title = label("The chain rule, one neuron per layer", self.theme, 30, weight="BOLD").to_corner(
+            UP + LEFT, buff=0.3
+        )
         shape = "-".join(map(str, self.run.layers))
         epoch = self.run.snapshot(self.epoch)["epoch"]
         subtitle = label(
             f"a trained {shape} {self.run.activation} network ({epoch:,} epochs on {self.run.dataset.get('formula', 'its data')})",
-            self.theme, 18, self.theme.muted,
+            self.theme,
+            18,
+            self.theme.muted,
         ).next_to(title, DOWN, buff=0.1, aligned_edge=LEFT)
         self.header = VGroup(title, subtitle)
         self.play(FadeIn(self.header, shift=0.1 * DOWN), run_time=self.t(1.0))
 
     def show_network(self) -> None:
         self.row = ChainRow(self.values, self.theme)
-        cost = label(f"cost of this example: C = (a⁽ᴸ⁾ − y)² = {number(self.values.cost)}", self.theme, 22, self.theme.highlight)
+        cost = label(
+            f"cost of this example: C = (a⁽ᴸ⁾ − y)² = {number(self.values.cost)}", self.theme, 22, self.theme.highlight
+        )
         self.cost_note = cost.next_to(self.row, DOWN, buff=0.25)
         self.play(
-            Create(self.row.links), Create(self.row.neurons), FadeIn(self.row.names), FadeIn(self.row.weights),
+            Create(self.row.links),
+            Create(self.row.neurons),
+            FadeIn(self.row.names),
+            FadeIn(self.row.weights),
             run_time=self.t(1.4),
         )
         self.play(Fade(self.cost_note), run_time=self.t(0.6))
@@ -173,10 +189,19 @@ class ChainRule(RunScene):
         agreement = abs(change - predicted) / abs(predicted) if predicted else 0.0
         name = "w⁽ᴸ⁾" if depth == 0 else f"w⁽ᴸ⁻{superscript(depth)}⁾"
         rows = VGroup(
-            label(f"nudge {name} by ε = {self.epsilon:g}:  {number(layer_weight, 6)} → {number(layer_weight + self.epsilon, 6)}", self.theme, 20),
+            label(
+                f"nudge {name} by ε = {self.epsilon:g}:  {number(layer_weight, 6)} → {number(layer_weight + self.epsilon, 6)}",
+                self.theme,
+                20,
+            ),
             label(f"recompute the cost:  C = {number(self.values.cost, 6)} → {number(after, 6)}", self.theme, 20),
             label(f"the change:  ΔC = {_signed(change)}", self.theme, 20),
-            label(f"ε × the product = {self.epsilon:g} × {number(self.total)} = {_signed(predicted)}", self.theme, 20, self.theme.highlight),
+            label(
+                f"ε × the product = {self.epsilon:g} × {number(self.total)} = {_signed(predicted)}",
+                self.theme,
+                20,
+                self.theme.highlight,
+            ),
             label(f"they agree to {100 * agreement:.2g}% of ΔC", self.theme, 20, self.theme.correct),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         rows.move_to([self.caption_left, self.caption_top + 0.1, 0], aligned_edge=UP + LEFT)
@@ -219,7 +244,9 @@ class ChainRule(RunScene):
 
     def tell(self, text: str) -> None:
         """Narrate ``text`` as the caption under the tree: the old one fades out, once read, then this one in."""
-        caption = paragraph(text, self.theme, 8.0, size=20).move_to([self.caption_left, self.caption_top, 0], aligned_edge=UP + LEFT)
+        caption = paragraph(text, self.theme, 8.0, size=20).move_to(
+            [self.caption_left, self.caption_top, 0], aligned_edge=UP + LEFT
+        )
         fade = self.t(0.9 if "caption" in self.caption_mobjects else 0.6)
         self.play(*self.say(text, caption, fade_seconds=fade), run_time=fade)
 
@@ -240,7 +267,16 @@ class ChainRule(RunScene):
     def factor_colors(self, count: int) -> list[str]:
         """One colour per factor (and its link in the tree), none repeated."""
         palette = self.theme.palette
-        colors = [self.theme.highlight, palette[2], palette[4], palette[3], palette[0], palette[5], palette[1], palette[7]]
+        colors = [
+            self.theme.highlight,
+            palette[2],
+            palette[4],
+            palette[3],
+            palette[0],
+            palette[5],
+            palette[1],
+            palette[7],
+        ]
         return [colors[index % len(colors)] for index in range(count)]
 
     def typst_symbol(self, name: str) -> str:

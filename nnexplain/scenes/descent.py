@@ -27,8 +27,8 @@ import numpy as np
 from manim import DOWN, LEFT, UP, Animation, Arrow, Create, Dot, FadeIn, FadeOut, Line, VGroup
 
 from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number, paragraph
-from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.landscape import GradientFan, LandscapePlot, PathSweep
+from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.style import fmt_count, label
 from nnexplain.run.landscape import read_landscape
 from nnexplain.scenes.base.run_scene import RunScene
@@ -71,10 +71,17 @@ class Descent(RunScene):
 
     def show_title(self) -> None:
         self.say(self.title_note())  # no caption: the title and its subtitle are labels
-        title = label("How a network learns: downhill on its loss", self.theme, 30, weight="BOLD").to_corner(UP + LEFT, buff=0.3)
+        title = label("How a network learns: downhill on its loss", self.theme, 30, weight="BOLD").to_corner(
+            UP + LEFT, buff=0.3
+        )
         shape = "-".join(map(str, self.run.layers))
         subset = f"loss: {self.loss_name} on {fmt_count(self.examples)} of {fmt_count(self.facts['subset']['of'])} training {self.items}"
-        subtitle = label(f"trained {shape} {self.run.activation} network, {fmt_count(self.parameters)} parameters  ·  {subset}", self.theme, 17, self.theme.muted)
+        subtitle = label(
+            f"trained {shape} {self.run.activation} network, {fmt_count(self.parameters)} parameters  ·  {subset}",
+            self.theme,
+            17,
+            self.theme.muted,
+        )
         self.header = VGroup(title, subtitle.next_to(title, DOWN, buff=0.1, aligned_edge=LEFT))
         self.play(FadeIn(self.header, shift=0.1 * DOWN), run_time=self.t(1.0))
 
@@ -87,7 +94,9 @@ class Descent(RunScene):
         pad = 0.1 * (high - low)
         panel = CurvePanel((float(w[0]), float(w[-1])), (low - pad, high + pad), self.theme, 6.2, 4.2)
         panel.shift(np.array([-3.35, -0.55, 0]) - panel.box.get_center())
-        x_name = label(f"w, the weight {self.weight_name(weight)}", self.theme, 17, self.theme.muted).next_to(panel.box, DOWN, buff=0.45)
+        x_name = label(f"w, the weight {self.weight_name(weight)}", self.theme, 17, self.theme.muted).next_to(
+            panel.box, DOWN, buff=0.45
+        )
         y_name = label("loss", self.theme, 17, self.theme.muted).next_to(panel.box, UP, buff=0.1, aligned_edge=LEFT)
         curve = panel.curve(w, losses, self.theme.text, 4)
         here = panel.plot_point(value, losses[len(losses) // 2])
@@ -101,7 +110,10 @@ class Descent(RunScene):
         self.play(Create(curve), run_time=self.t(1.5))  # drawn while the caption is read
         self.play(FadeIn(dot, scale=0.5), run_time=self.t(0.5))
         reach = 0.22 * (w[-1] - w[0])
-        tangent = Line(panel.plot_point(value - reach, losses[len(losses) // 2] - reach * slope), panel.plot_point(value + reach, losses[len(losses) // 2] + reach * slope))
+        tangent = Line(
+            panel.plot_point(value - reach, losses[len(losses) // 2] - reach * slope),
+            panel.plot_point(value + reach, losses[len(losses) // 2] + reach * slope),
+        )
         tangent.set_stroke(self.theme.highlight, 3)
         self.tell(
             f"Its slope there is ∂loss/∂w = {_signed(slope, 3)}:\n"
@@ -113,14 +125,24 @@ class Descent(RunScene):
         step = -(lr or 0.0) * slope
         lowest = int(np.argmin(losses))
         arrow_start = panel.plot_point(value, low - pad)
-        arrow = Arrow(arrow_start, panel.plot_point(value + step, low - pad), buff=0, color=self.theme.highlight, stroke_width=5)
+        arrow = Arrow(
+            arrow_start, panel.plot_point(value + step, low - pad), buff=0, color=self.theme.highlight, stroke_width=5
+        )
         drawn = arrow.get_length() > 0.2  # a step too short to see is said, not drawn
         if not drawn:
             arrow = VGroup()
-        learning = f"η = {fmt_number(lr, 3)}, the run's learning rate" if lr else "η, the learning rate (this run does not record it)"
+        learning = (
+            f"η = {fmt_number(lr, 3)}, the run's learning rate"
+            if lr
+            else "η, the learning rate (this run does not record it)"
+        )
         self.tell(
             f"A gradient step moves w by −η·slope, with\n{learning}"
-            + (f":\n−η·slope = −{fmt_number(lr, 3)} × {_signed(slope, 3)} = {_signed(step, 3)}, downhill.\n" if lr else ".\n")
+            + (
+                f":\n−η·slope = −{fmt_number(lr, 3)} × {_signed(slope, 3)} = {_signed(step, 3)}, downhill.\n"
+                if lr
+                else ".\n"
+            )
             + self.bottom_note(w[lowest], losses[len(losses) // 2] - losses[lowest]),
             *([Create(arrow)] if drawn else []),
         )
@@ -143,11 +165,17 @@ class Descent(RunScene):
         styles = [(26, None, "BOLD"), (20, None, "NORMAL"), (20, self.theme.muted, "NORMAL")]
 
         def texts(index: int) -> tuple[str, str, str]:
-            return (f"epoch {epochs[index]:,}", f"loss of the snapshot: {own[index]:.4f}", f"surface under it on the plane: {under[index]:.4f}")
+            return (
+                f"epoch {epochs[index]:,}",
+                f"loss of the snapshot: {own[index]:.4f}",
+                f"surface under it on the plane: {under[index]:.4f}",
+            )
 
         # The rows change inside the sweep: glyph slots and a fixed anchor each (see nnexplain.mobjects.slot_text).
         longest = [max(column, key=len) for column in zip(*(texts(i) for i in range(len(epochs))))]
-        rows = VGroup(*[SlotText(label(text, self.theme, *style), edge=UP + LEFT) for text, style in zip(longest, styles)])
+        rows = VGroup(
+            *[SlotText(label(text, self.theme, *style), edge=UP + LEFT) for text, style in zip(longest, styles)]
+        )
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.18).move_to([self.column_left, 1.6, 0], aligned_edge=UP + LEFT)
         self.add(rows)
 
@@ -177,11 +205,22 @@ class Descent(RunScene):
         facts = self.facts["stochastic"]
         epochs = [int(e) for e in self.landscape["stochastic.epochs"]]
         coords = self.landscape["path.coords"]
-        marks = VGroup(*(Dot(self.plot.plot_point(coords[self.landscape.epochs.index(e)]), radius=0.1, color=self.theme.highlight) for e in epochs))
+        marks = VGroup(
+            *(
+                Dot(
+                    self.plot.plot_point(coords[self.landscape.epochs.index(e)]), radius=0.1, color=self.theme.highlight
+                )
+                for e in epochs
+            )
+        )
         fans, notes = VGroup(), VGroup()
         for slot, epoch in enumerate(epochs):
             fan = GradientFan(
-                float(self.landscape["stochastic.full_norm"][slot]), self.landscape["stochastic.batch_norm"][slot], self.landscape["stochastic.angles"][slot], self.theme, length=1.45
+                float(self.landscape["stochastic.full_norm"][slot]),
+                self.landscape["stochastic.batch_norm"][slot],
+                self.landscape["stochastic.angles"][slot],
+                self.theme,
+                length=1.45,
             )
             fan.shift(np.array([self.column_left + 0.3 + 3.2 * slot, 1.25, 0]) - fan.full.get_start())
             angles = self.landscape["stochastic.angles"][slot]
@@ -189,7 +228,9 @@ class Descent(RunScene):
             note = paragraph(
                 f"epoch {epoch:,}: angles {angles.min():.0f}°–{angles.max():.0f}°\n"
                 f"lengths {norms.min():.2g}–{norms.max():.2g} (full {self.landscape['stochastic.full_norm'][slot]:.2g})",
-                self.theme, 3.0, size=16,
+                self.theme,
+                3.0,
+                size=16,
             )
             notes.add(note.move_to([self.column_left + 3.2 * slot, -0.35, 0], aligned_edge=UP + LEFT))
             fans.add(fan)

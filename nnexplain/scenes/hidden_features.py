@@ -19,7 +19,16 @@ from typing import ClassVar
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Group, Rectangle, SurroundingRectangle, VGroup
 
-from nnexplain.geometry.features import neuron_sum, plainest_neuron, start_correlation, stroke_template, strongest_probe, top_share, weight_images, weight_scale
+from nnexplain.geometry.features import (
+    neuron_sum,
+    plainest_neuron,
+    start_correlation,
+    stroke_template,
+    strongest_probe,
+    top_share,
+    weight_images,
+    weight_scale,
+)
 from nnexplain.geometry.network import image_shape
 from nnexplain.mobjects.charts import LineChart, Readout
 from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, diverging_rgba, grey_rgba
@@ -69,12 +78,26 @@ class HiddenFeatures(RunScene):
         )
         self.tiles = Group(*(Heatmap(self.rgba(image), TILE) for image in self.final))
         self.tiles.arrange_in_grid(rows=int(np.ceil(units / 4)), cols=min(units, 4), buff=GAP).move_to(GRID_CENTRE)
-        self.frames = VGroup(*(Rectangle(width=TILE, height=TILE).set_stroke(self.theme.neuron_stroke, 1).move_to(t) for t in self.tiles))
+        self.frames = VGroup(
+            *(Rectangle(width=TILE, height=TILE).set_stroke(self.theme.neuron_stroke, 1).move_to(t) for t in self.tiles)
+        )
         self.legend = ColourBar(self.scale, self.theme, text="weight, one colour scale for every image", size=16)
         self.legend.move_to([COLUMN_X, 2.35, 0], aligned_edge=LEFT)
-        note = label(f"colours saturate at ±{self.scale:.2f}:\n99% of the final weights lie inside", self.theme, 16, self.theme.muted)
+        note = label(
+            f"colours saturate at ±{self.scale:.2f}:\n99% of the final weights lie inside",
+            self.theme,
+            16,
+            self.theme.muted,
+        )
         self.scale_note = note.next_to(self.legend, DOWN, buff=0.2, aligned_edge=LEFT)
-        self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(self.tiles), FadeIn(self.frames), FadeIn(self.legend), FadeIn(self.scale_note), run_time=self.t(1.2))
+        self.play(
+            FadeIn(self.title, shift=0.2 * DOWN),
+            FadeIn(self.tiles),
+            FadeIn(self.frames),
+            FadeIn(self.legend),
+            FadeIn(self.scale_note),
+            run_time=self.t(1.2),
+        )
         say_below(
             self,
             f"Each of the {units} first-layer neurons has one weight per pixel: {self.shape[0]} × {self.shape[1]} "
@@ -86,20 +109,42 @@ class HiddenFeatures(RunScene):
         history = self.run.history
         epochs = np.asarray(self.run.epochs, np.float64)
         accuracy = history.metric("val_acc")
-        self.chart = LineChart((0, max(epochs[-1], 1)), (0, 1), self.theme, 4.7, 2.0, y_ticks=[0, 0.5, 1], percent=True, title="validation accuracy", x_title="epoch")
+        self.chart = LineChart(
+            (0, max(epochs[-1], 1)),
+            (0, 1),
+            self.theme,
+            4.7,
+            2.0,
+            y_ticks=[0, 0.5, 1],
+            percent=True,
+            title="validation accuracy",
+            x_title="epoch",
+        )
         self.chart.move_to([COLUMN_X + 0.55, -1.55, 0], aligned_edge=LEFT)
         curve = self.chart.curve(self.theme.highlight)
         rows = {int(epoch): row for row, epoch in enumerate(history.epochs)}
         accuracy_at = [accuracy[rows[epoch]] if epoch in rows else np.nan for epoch in self.run.epochs]
         epoch_readout = Readout("epoch", "0", self.theme, 20)
-        accuracy_readout = Readout("validation accuracy", fmt_percent(accuracy_at[0]) if np.isfinite(accuracy_at[0]) else "–", self.theme, 20)
-        readout = VGroup(epoch_readout, accuracy_readout).arrange(RIGHT, buff=0.45).move_to([COLUMN_X, 0.45, 0], aligned_edge=LEFT)
+        accuracy_readout = Readout(
+            "validation accuracy", fmt_percent(accuracy_at[0]) if np.isfinite(accuracy_at[0]) else "–", self.theme, 20
+        )
+        readout = (
+            VGroup(epoch_readout, accuracy_readout)
+            .arrange(RIGHT, buff=0.45)
+            .move_to([COLUMN_X, 0.45, 0], aligned_edge=LEFT)
+        )
         self.chart.draw(curve, history.epochs, accuracy, upto=0)
-        back = Playback(self.tiles, lambda t: self.show_keyframe((1 - t) * (len(self.keyframes) - 1), fade_to_start=True))
+        back = Playback(
+            self.tiles, lambda t: self.show_keyframe((1 - t) * (len(self.keyframes) - 1), fade_to_start=True)
+        )
         say_below(
             self,
             "Training starts from small random weights: on this scale, nearly black.",
-            back, FadeIn(self.chart), FadeIn(curve), FadeIn(readout), run_time=self.t(1.2),
+            back,
+            FadeIn(self.chart),
+            FadeIn(curve),
+            FadeIn(readout),
+            run_time=self.t(1.2),
         )
 
         def play(t: float) -> None:
@@ -112,7 +157,13 @@ class HiddenFeatures(RunScene):
             accuracy_readout.set_value(fmt_percent(accuracy_at[index]) if np.isfinite(accuracy_at[index]) else "–")
 
         say_below(self, "Then every recorded snapshot, to the end of training:")
-        self.play(Playback(Group(self.tiles, self.chart, curve, readout), play, run_time=self.snapshot_seconds * len(self.keyframes)))
+        self.play(
+            Playback(
+                Group(self.tiles, self.chart, curve, readout),
+                play,
+                run_time=self.snapshot_seconds * len(self.keyframes),
+            )
+        )
         self.sweep = VGroup(self.chart, curve, readout)
         self.hold(extra=self.t(0.5))
 
@@ -126,21 +177,44 @@ class HiddenFeatures(RunScene):
         self.play(Create(box), run_time=self.t(0.5))
         big = Rectangle(width=2.7, height=2.7).move_to([-4.6, 0.05, 0])  # where the neuron's tile goes
         drawn = Heatmap(self.rgba(template), 2.7).move_to([-1.2, 0.05, 0])
-        outlines = VGroup(*(Rectangle(width=2.7, height=2.7).set_stroke(self.theme.neuron_stroke, 1).move_to(m) for m in (big, drawn)))
+        outlines = VGroup(
+            *(Rectangle(width=2.7, height=2.7).set_stroke(self.theme.neuron_stroke, 1).move_to(m) for m in (big, drawn))
+        )
         names = VGroup(
             label(f"neuron {chosen + 1}, trained", self.theme, 18).next_to(big, UP, buff=0.15),
-            label("the hoped-for stroke detector\n(drawn here, not trained)", self.theme, 18, self.theme.muted).next_to(drawn, UP, buff=0.15),
+            label("the hoped-for stroke detector\n(drawn here, not trained)", self.theme, 18, self.theme.muted).next_to(
+                drawn, UP, buff=0.15
+            ),
         )
-        self.play(FadeOut(Group(*self.tiles[:chosen], *self.tiles[chosen + 1 :])), FadeOut(self.frames), FadeOut(box), FadeOut(self.sweep),
-                  self.tiles[chosen].animate.scale_to_fit_height(big.height).move_to(big), FadeIn(drawn), FadeIn(names), FadeIn(outlines), run_time=self.t(1.0))
+        self.play(
+            FadeOut(Group(*self.tiles[:chosen], *self.tiles[chosen + 1 :])),
+            FadeOut(self.frames),
+            FadeOut(box),
+            FadeOut(self.sweep),
+            self.tiles[chosen].animate.scale_to_fit_height(big.height).move_to(big),
+            FadeIn(drawn),
+            FadeIn(names),
+            FadeIn(outlines),
+            run_time=self.t(1.0),
+        )
         self.big = self.tiles[chosen]
-        facts = VGroup(
-            label("share of the weight mass on the", self.theme, 20),
-            label("strongest 10% of the pixels:", self.theme, 20),
-            label(f"drawn detector   {fmt_percent(drawn_share, 0)}", self.theme, 20, self.theme.muted),
-            label(f"neuron {chosen + 1}         {fmt_percent(real_share, 0)}", self.theme, 20, self.theme.highlight),
-            label(f"the other {len(others)} neurons   {fmt_percent(min(others), 0)} to {fmt_percent(max(others), 0)}", self.theme, 20),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.14).move_to([COLUMN_X + 0.9, -0.2, 0], aligned_edge=LEFT)
+        facts = (
+            VGroup(
+                label("share of the weight mass on the", self.theme, 20),
+                label("strongest 10% of the pixels:", self.theme, 20),
+                label(f"drawn detector   {fmt_percent(drawn_share, 0)}", self.theme, 20, self.theme.muted),
+                label(
+                    f"neuron {chosen + 1}         {fmt_percent(real_share, 0)}", self.theme, 20, self.theme.highlight
+                ),
+                label(
+                    f"the other {len(others)} neurons   {fmt_percent(min(others), 0)} to {fmt_percent(max(others), 0)}",
+                    self.theme,
+                    20,
+                ),
+            )
+            .arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+            .move_to([COLUMN_X + 0.9, -0.2, 0], aligned_edge=LEFT)
+        )
         say_below(
             self,
             "The hopeful story: each neuron detects one stroke or loop. Here is the neatest of the 16 beside such a "
@@ -168,14 +242,23 @@ class HiddenFeatures(RunScene):
         digit = Heatmap(grey_rgba(total.inputs.reshape(self.shape)), size).move_to([-5.2, y, 0])
         weights = Heatmap(self.rgba(total.weights.reshape(self.shape)), size).move_to([-2.2, y, 0])
         product = Heatmap(self.rgba(total.products.reshape(self.shape)), size).move_to([0.8, y, 0])
-        symbols = VGroup(label("×", self.theme, 36).move_to([-3.7, y, 0]), label("=", self.theme, 36).move_to([-0.7, y, 0]))
+        symbols = VGroup(
+            label("×", self.theme, 36).move_to([-3.7, y, 0]), label("=", self.theme, 36).move_to([-0.7, y, 0])
+        )
         labels = self.probe_label(probe)
         names = VGroup(
             label(f"the digit{labels}", self.theme, 16, self.theme.muted).next_to(digit, DOWN, buff=0.1),
             label(f"neuron {chosen + 1}'s weights", self.theme, 16, self.theme.muted).next_to(weights, DOWN, buff=0.1),
             label("pixel × weight (same scale)", self.theme, 16, self.theme.muted).next_to(product, DOWN, buff=0.1),
         )
-        self.play(FadeOut(self.facts), self.big.animate.scale_to_fit_height(size).move_to(weights), FadeIn(digit), FadeIn(symbols), FadeIn(names), run_time=self.t(1.0))
+        self.play(
+            FadeOut(self.facts),
+            self.big.animate.scale_to_fit_height(size).move_to(weights),
+            FadeIn(digit),
+            FadeIn(symbols),
+            FadeIn(names),
+            run_time=self.t(1.0),
+        )
         say_below(
             self,
             f"What does neuron {chosen + 1} respond to? The probe digit that excites it most, pixel by pixel times "

@@ -105,11 +105,19 @@ class Lift(RunScene):
 
     def wrong_of(self, run) -> tuple[int, int]:
         labels = run.probe["labels"].astype(int)
-        return int(misclassified(run.params(self.epoch if run is self.run else None), run.activation, run.probe["inputs"], labels).sum()), len(labels)
+        return int(
+            misclassified(
+                run.params(self.epoch if run is self.run else None), run.activation, run.probe["inputs"], labels
+            ).sum()
+        ), len(labels)
 
     def orbit_words(self) -> str:
         wrong, _ = self.wrong_of(self.run)
-        sides = "every disk point on one side of the plane, every ring point on the other" if not wrong else f"{wrong} points on the wrong side of the plane"
+        sides = (
+            "every disk point on one side of the plane, every ring point on the other"
+            if not wrong
+            else f"{wrong} points on the wrong side of the plane"
+        )
         return (
             "One slow turn around the plane, ending where it starts: this slide loops until you move on. "
             f"Seen from all round: {sides}."
@@ -117,13 +125,19 @@ class Lift(RunScene):
 
     # --- views -------------------------------------------------------------------------------------
 
-    def orbit(self, projection: Projection, points: np.ndarray, phi: float, theta: float, half: float, gamma: float = 0.0) -> OrbitView:
+    def orbit(
+        self, projection: Projection, points: np.ndarray, phi: float, theta: float, half: float, gamma: float = 0.0
+    ) -> OrbitView:
         """The camera at (phi, theta, roll gamma) around ``points``, filling a box of half side ``half``."""
         width = projection.basis.shape[0]
-        points = points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
+        points = (
+            points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
+        )
         frame = follow(projection(points))
         origin = tuple(np.pad(frame.centre, (0, 3 - len(frame.centre))))
-        return OrbitView(projection, self.fill * half / frame.radius, self.panel_centre, origin, phi, theta, half, gamma)
+        return OrbitView(
+            projection, self.fill * half / frame.radius, self.panel_centre, origin, phi, theta, half, gamma
+        )
 
     def framing(self, projection: Projection, angles=None):
         """View following the data; ``angles`` (t ↦ phi, theta, [roll,] half) turns the camera meanwhile."""
@@ -139,8 +153,14 @@ class Lift(RunScene):
     def warp(self, motion, projection: Projection, run_time: float, angles=None) -> None:
         self.bring_to_front(self.plane, self.box, *self.front)
         self.play(
-            Warp(self.plane, motion, framing=self.framing(projection, angles), followers=(self.box, *self.front),
-                 run_time=run_time, rate_func=smooth),
+            Warp(
+                self.plane,
+                motion,
+                framing=self.framing(projection, angles),
+                followers=(self.box, *self.front),
+                run_time=run_time,
+                rate_func=smooth,
+            ),
         )
         self.view = self.plane.view
 
@@ -169,7 +189,9 @@ class Lift(RunScene):
         self.view = self.orbit(projection, stage.points, 0.0, -90 * DEGREES, self.flat_half)
         self.plane = WarpedPlane(stage.grid, stage.points, self.labels, self.view, self.theme, clip=self.clip)
         self.box = OrbitBox(self.theme, ("x₁", "x₂", "—"), TEXT).follow(self.view)
-        title = VGroup(*(label(line, self.theme, 32, weight="BOLD") for line in ("Three units lift the disk", "out of the ring")))
+        title = VGroup(
+            *(label(line, self.theme, 32, weight="BOLD") for line in ("Three units lift the disk", "out of the ring"))
+        )
         title.arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to([self.column_left, 3.85, 0], aligned_edge=LEFT + UP)
         shape = "-".join(map(str, self.run.layers))
         facts = label(f"{self.run.recipe} · {shape} · {self.run.activation}", self.theme, TEXT, self.theme.muted)
@@ -186,7 +208,9 @@ class Lift(RunScene):
         stage = representations(run.tensors(), run.probe["inputs"], GridSpec.from_dataset(run.dataset))[0]
         labels = run.probe["labels"].astype(int)
         frame = follow(stage.points)
-        view = PlaneView.around(Projection.fit(stage.points, 2), frame.centre, frame.radius, self.flat_half, self.panel_centre, self.fill)
+        view = PlaneView.around(
+            Projection.fit(stage.points, 2), frame.centre, frame.radius, self.flat_half, self.panel_centre, self.fill
+        )
         x, y, _ = self.panel_centre
         h = self.flat_half
         bounds = (*view.inverse(np.array([x - h, y - h])), *view.inverse(np.array([x + h, y + h])))
@@ -197,7 +221,7 @@ class Lift(RunScene):
         contrast.interior.set_stroke(opacity=0.18)
         boundary = CarriedLines(as_lines(level_curves(probability, bounds)), view, self.theme.highlight, width=5)
         wrong = misclassified(run.params(), run.activation, run.probe["inputs"], labels)
-        rings = contrast.mark(wrong, self.theme.wrong, radius=0.1, width=2.5)
+        contrast.mark(wrong, self.theme.wrong, radius=0.1, width=2.5)
         accuracy = fmt_percent(run.final_metrics.get("val_acc", float("nan")))
         shape = "-".join(map(str, run.layers))
         heading = label(f"Two hidden units ({run.recipe}, {shape})", self.theme, TEXT, weight="BOLD")
@@ -232,7 +256,13 @@ class Lift(RunScene):
             start = (self.view.phi, self.view.theta, self.view.half_size)
             end = (*self.tilt, self.box_half)
             # The box shrinks early in the tilt: seen from an angle, its outline reaches farther than its side.
-            angles = lambda t: (*((1 - t) * np.array(start[:2]) + t * np.array(end[:2])), start[2] + (end[2] - start[2]) * (1 - (1 - t) ** 3))  # noqa: E731
+
+            def angles(t, start=start, end=end):
+                return (
+                    *((1 - t) * np.array(start[:2]) + t * np.array(end[:2])),
+                    start[2] + (end[2] - start[2]) * (1 - (1 - t) ** 3),
+                )
+
             captions = [*self.tell(text), Fade(self.numbers(matrices), run_time=0.4)]  # the formulas: a label
             seconds = self.lift_seconds
         elif step.kind == "shift":
@@ -277,7 +307,13 @@ class Lift(RunScene):
         self.sheet_follower = _SheetFollower(sheet, self, normal, offset)
         self.bring_to_front(self.plane, self.box, sheet, *self.front)
         self.play(
-            Warp(self.plane, framing=self.framing(self.view.projection, angles), followers=(self.box, self.sheet_follower, *self.front), run_time=self.turn_seconds, rate_func=smooth)
+            Warp(
+                self.plane,
+                framing=self.framing(self.view.projection, angles),
+                followers=(self.box, self.sheet_follower, *self.front),
+                run_time=self.turn_seconds,
+                rate_func=smooth,
+            )
         )
         self.view = self.plane.view
         look = "Seen from here, the points\nin front of the sheet and\nthose behind it are the\ntwo classes."
@@ -311,7 +347,9 @@ class Lift(RunScene):
 
     def sheet(self, normal: np.ndarray, offset: float) -> Polygon:
         polygon = _sheet_corners(self.view, normal, offset)
-        sheet = Polygon(*(polygon if polygon is not None else np.zeros((3, 3))), stroke_color=self.theme.highlight, stroke_width=2)
+        sheet = Polygon(
+            *(polygon if polygon is not None else np.zeros((3, 3))), stroke_color=self.theme.highlight, stroke_width=2
+        )
         return sheet.set_fill(self.theme.highlight, opacity=0.18)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, Group, Rectangle, SurroundingRectangle, VGroup
+from manim import DOWN, RIGHT, UP, Dot, FadeIn, Group, Rectangle, SurroundingRectangle, VGroup
 
 from nnexplain.geometry.learning import divergence, training_points
 from nnexplain.geometry.regions import PlaneRaster, layer_maps, map_scale
@@ -45,14 +45,26 @@ class NeuronMaps(RunScene):
         super().setup()
         grid = self.run.dataset.get("warp_grid")
         points = self.run.probe["inputs"]
-        bounds = grid["bounds"] if grid else (points[:, 0].min(), points[:, 0].max(), points[:, 1].min(), points[:, 1].max())
+        bounds = (
+            grid["bounds"] if grid else (points[:, 0].min(), points[:, 0].max(), points[:, 1].min(), points[:, 1].max())
+        )
         self.raster = PlaneRaster.around(bounds, self.tile_raster)
         self.region_raster = PlaneRaster.around(bounds, self.regions_raster)
         self.maps = [self.snapshot_maps(epoch) for epoch in self.run.epochs]
-        self.regions = [two_class_rgba(layer_maps(self.run.params(e), self.run.activation, "softmax", self.region_raster)[-1][1], self.theme, strength=0.32) for e in self.run.epochs]
+        self.regions = [
+            two_class_rgba(
+                layer_maps(self.run.params(e), self.run.activation, "softmax", self.region_raster)[-1][1],
+                self.theme,
+                strength=0.32,
+            )
+            for e in self.run.epochs
+        ]
         layers = len(self.run.layers)
         self.scales = [float(np.abs(self.maps[0][0]).max())] + [
-            map_scale([keyframe[layer] for keyframe in self.maps], self.run.activation if layer < layers - 1 else "sigmoid") for layer in range(1, layers)
+            map_scale(
+                [keyframe[layer] for keyframe in self.maps], self.run.activation if layer < layers - 1 else "sigmoid"
+            )
+            for layer in range(1, layers)
         ]
         self.params = [self.run.params(epoch) for epoch in self.run.epochs]
         self.largest = [max(float(np.abs(p[layer][0]).max()) for p in self.params) for layer in range(layers - 1)]
@@ -81,17 +93,38 @@ class NeuronMaps(RunScene):
         tile = min(0.62, (xs[1] - xs[0]) * 0.42, HEIGHT / (widest + (widest - 1) * 0.2))
         self.diagram = NeuronMapDiagram(self.run.layers, self.theme, xs, tile, CENTRE_Y, 0.2 * tile, self.tile_raster)
         names = ["input"] + [f"layer {i}" for i in range(1, count - 1)] + ["output"]
-        self.headers = VGroup(*(label(name, self.theme, 16, self.theme.muted).move_to([x, CENTRE_Y + HEIGHT / 2 + 0.3, 0]) for name, x in zip(names, xs)))
+        self.headers = VGroup(
+            *(
+                label(name, self.theme, 16, self.theme.muted).move_to([x, CENTRE_Y + HEIGHT / 2 + 0.3, 0])
+                for name, x in zip(names, xs)
+            )
+        )
         self.region_panel = Heatmap(self.regions[0], REGIONS_SIZE, smooth=True).move_to(REGIONS_CENTRE)
-        outline = Rectangle(width=REGIONS_SIZE, height=REGIONS_SIZE).set_stroke(self.theme.muted, 1.2).move_to(REGIONS_CENTRE)
+        outline = (
+            Rectangle(width=REGIONS_SIZE, height=REGIONS_SIZE).set_stroke(self.theme.muted, 1.2).move_to(REGIONS_CENTRE)
+        )
         self.dots = self.points()
         heading = label("decision regions", self.theme, 16, self.theme.muted).next_to(outline, UP, buff=0.12)
-        bar = ColourBar(1.0, self.theme, width=1.6, height=0.14, text="activation (inputs: own scale)", size=15, digits=0)
+        bar = ColourBar(
+            1.0, self.theme, width=1.6, height=0.14, text="activation (inputs: own scale)", size=15, digits=0
+        )
         bar.move_to(REGIONS_CENTRE + (REGIONS_SIZE / 2 + 0.6) * DOWN)
-        key = label("lines: weights, blue > 0, red < 0,\nthicker for larger |weight|", self.theme, 15, self.theme.muted).next_to(bar, DOWN, buff=0.1)
+        key = label(
+            "lines: weights, blue > 0, red < 0,\nthicker for larger |weight|", self.theme, 15, self.theme.muted
+        ).next_to(bar, DOWN, buff=0.1)
         self.status = self.make_status()
         self.show_position(0.0)
-        self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(self.diagram), FadeIn(self.headers), FadeIn(Group(self.region_panel, outline, self.dots)), FadeIn(heading), FadeIn(bar), FadeIn(key), FadeIn(self.status), run_time=self.t(1.2))
+        self.play(
+            FadeIn(self.title, shift=0.2 * DOWN),
+            FadeIn(self.diagram),
+            FadeIn(self.headers),
+            FadeIn(Group(self.region_panel, outline, self.dots)),
+            FadeIn(heading),
+            FadeIn(bar),
+            FadeIn(key),
+            FadeIn(self.status),
+            run_time=self.t(1.2),
+        )
         say_below(
             self, "Each square is one neuron: its activation at every point of the input plane, x₁ to the right, x₂ up."
         )
@@ -106,7 +139,9 @@ class NeuronMaps(RunScene):
             self.show_status(int(round(position)))
 
         say_below(self, "Now every recorded snapshot, from the start to the end of training:")
-        moving = Group(*self.diagram.edges, self.diagram.frames, *self.diagram.columns, self.region_panel, self.dots, self.status)
+        moving = Group(
+            *self.diagram.edges, self.diagram.frames, *self.diagram.columns, self.region_panel, self.dots, self.status
+        )
         self.play(Playback(moving, play, run_time=self.sweep_seconds))
         self.hold(extra=self.t(0.5))
 
@@ -127,7 +162,9 @@ class NeuronMaps(RunScene):
                 box.animate.become(second),
                 run_time=self.t(0.6),
             )
-        output = SurroundingRectangle(Group(self.diagram.tiles[-1], self.region_panel), color=self.theme.highlight, buff=0.08)
+        output = SurroundingRectangle(
+            Group(self.diagram.tiles[-1], self.region_panel), color=self.theme.highlight, buff=0.08
+        )
         ending = "The output compares the last layer's maps: where class 1 wins is its decision region."
         if divergence(self.run.history) is not None:
             ending = "The output's regions bend around single training points: this run overfits."
@@ -145,10 +182,15 @@ class NeuronMaps(RunScene):
         """The diagram at ``position`` along the snapshots: maps and weights blended between neighbours."""
         index = min(int(position), len(self.maps) - 2) if len(self.maps) > 1 else 0
         fraction = position - index
-        maps = [blend_keyframes([keyframe[layer] for keyframe in self.maps], position) for layer in range(len(self.maps[0]))]
+        maps = [
+            blend_keyframes([keyframe[layer] for keyframe in self.maps], position) for layer in range(len(self.maps[0]))
+        ]
         self.diagram.show_maps(maps, self.scales)
         if fraction and len(self.params) > 1:
-            params = [((1 - fraction) * a[0] + fraction * b[0], a[1]) for a, b in zip(self.params[index], self.params[index + 1])]
+            params = [
+                ((1 - fraction) * a[0] + fraction * b[0], a[1])
+                for a, b in zip(self.params[index], self.params[index + 1])
+            ]
         else:
             params = self.params[int(round(position))]
         self.diagram.show_weights(params, self.largest)
@@ -159,10 +201,14 @@ class NeuronMaps(RunScene):
         x, y = found if found is not None else (self.run.probe["inputs"], self.run.probe["labels"])
         unit = self.region_raster.to_unit(x)
         corner = REGIONS_CENTRE - REGIONS_SIZE / 2 * (RIGHT + UP)
-        return VGroup(*(
-            Dot(corner + REGIONS_SIZE * (u * RIGHT + v * UP), radius=0.045, color=self.theme.palette[int(c) % 2]).set_stroke(self.theme.background, 1.5)
-            for (u, v), c in zip(unit, y)
-        ))
+        return VGroup(
+            *(
+                Dot(
+                    corner + REGIONS_SIZE * (u * RIGHT + v * UP), radius=0.045, color=self.theme.palette[int(c) % 2]
+                ).set_stroke(self.theme.background, 1.5)
+                for (u, v), c in zip(unit, y)
+            )
+        )
 
     def make_status(self) -> VGroup:
         """The epoch and the losses over the decision regions; :meth:`show_status` changes their numbers."""
@@ -171,7 +217,9 @@ class NeuronMaps(RunScene):
         for name, key in (("training loss", "train_loss"), ("validation loss", "val_loss")):
             if key in metrics:
                 self.readouts.append(Readout(name, f"{metrics[key]:.3f}", self.theme, 16, self.theme.highlight))
-        status = VGroup(self.readouts[0], VGroup(*self.readouts[1:]).arrange(RIGHT, buff=0.35)).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+        status = VGroup(self.readouts[0], VGroup(*self.readouts[1:]).arrange(RIGHT, buff=0.35)).arrange(
+            DOWN, aligned_edge=RIGHT, buff=0.12
+        )
         return status.move_to([REGIONS_CENTRE[0] + REGIONS_SIZE / 2, 2.75, 0], aligned_edge=RIGHT + UP)
 
     def show_status(self, index: int) -> None:

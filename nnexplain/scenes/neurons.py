@@ -114,13 +114,26 @@ class Neurons(RunScene):
         names = self.run.dataset.get("classes") or [str(i) for i in range(self.view.layers[-1])]
         self.layer_x = column_xs(LAYER_X, len(self.view.layers))
         self.layer_headers = layer_headers(self.layer_x, self.theme, TEXT, 2.7)
-        crowded = len(self.layer_headers) > len(self.layer_x)  # hidden columns numbered under one header: lower their tops
+        crowded = len(self.layer_headers) > len(
+            self.layer_x
+        )  # hidden columns numbered under one header: lower their tops
         height, centre = (NETWORK_HEIGHT - 0.3, NETWORK_Y - 0.15) if crowded else (NETWORK_HEIGHT, NETWORK_Y)
-        self.diagram = NetworkDiagram(self.view, self.theme, self.layer_x, height=height, center_y=centre, class_names=names, count_size=TEXT, name_size=TEXT)
+        self.diagram = NetworkDiagram(
+            self.view,
+            self.theme,
+            self.layer_x,
+            height=height,
+            center_y=centre,
+            class_names=names,
+            count_size=TEXT,
+            name_size=TEXT,
+        )
         self.legend = self.make_legend()
         self.input_note = label(
             f"yellow squares:\nthe {len(self.view.shown_inputs)} of {self.view.layers[0]:,}\npixels drawn\nas inputs",
-            self.theme, TEXT, self.theme.muted,
+            self.theme,
+            TEXT,
+            self.theme.muted,
         ).move_to([LEFT_EDGE, -1.0, 0], aligned_edge=LEFT + UP)
         self.play(
             LaggedStart(*(Create(column) for column in self.diagram.layers), lag_ratio=0.2),
@@ -137,8 +150,17 @@ class Neurons(RunScene):
         )
         # manim redraws, every frame, each mobject that comes after one that moves. What never
         # moves again (texts, edges) goes first, so it is drawn once into the cached background.
-        static = VGroup(self.header, self.layer_headers, self.legend, self.input_note, self.diagram.input_ellipsis,
-                        self.diagram.input_brace, self.diagram.input_count, self.diagram.output_labels, *self.diagram.edges)
+        static = VGroup(
+            self.header,
+            self.layer_headers,
+            self.legend,
+            self.input_note,
+            self.diagram.input_ellipsis,
+            self.diagram.input_brace,
+            self.diagram.input_count,
+            self.diagram.output_labels,
+            *self.diagram.edges,
+        )
         self.bring_to_back(*static)
 
     def feed_pixels(self, probe: int) -> None:
@@ -151,17 +173,26 @@ class Neurons(RunScene):
         copies = VGroup(*(self.pixel_square(probe, index) for index in self.view.shown_inputs))
         rest = self.image.copy()
         self.play(
-            *(Transform(square, neuron.copy().set_fill(self.theme.neuron_fill, 0)) for square, neuron in zip(copies, self.diagram.layers[0])),
+            *(
+                Transform(square, neuron.copy().set_fill(self.theme.neuron_fill, 0))
+                for square, neuron in zip(copies, self.diagram.layers[0])
+            ),
             rest.animate.scale(0.04).move_to(self.diagram.input_ellipsis).set_opacity(0),
             run_time=seconds,
             rate_func=smooth,
         )
         self.remove(rest, copies)
-        self.play(*self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.4))  # they light once arrived
+        self.play(
+            *self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.4)
+        )  # they light once arrived
 
     def pulse(self, layer: int, probe: int, seconds: float) -> None:
         """What flows from layer ``layer − 1`` into ``layer`` for this digit, then the layer lights up."""
-        sources = self.view.probe_inputs[probe, self.view.shown_inputs] if layer == 1 else self.view.activations[layer - 2][probe]
+        sources = (
+            self.view.probe_inputs[probe, self.view.shown_inputs]
+            if layer == 1
+            else self.view.activations[layer - 2][probe]
+        )
         self.play(self.diagram.flow_pulse(layer - 1, sources, self.theme.highlight), run_time=seconds)
 
     def light_layer(self, layer: int, probe: int) -> None:
@@ -178,7 +209,12 @@ class Neurons(RunScene):
 
     def show_formula(self) -> None:
         panel = self.formula_panel()
-        veil = Rectangle(width=14.3, height=6.9).move_to([0, -0.5, 0]).set_fill(self.theme.background, 0.92).set_stroke(width=0)
+        veil = (
+            Rectangle(width=14.3, height=6.9)
+            .move_to([0, -0.5, 0])
+            .set_fill(self.theme.background, 0.92)
+            .set_stroke(width=0)
+        )
         self.play(FadeIn(veil), FadeIn(panel, shift=0.2 * UP), run_time=self.t(1.0))
         self.wait(self.t(1.0))
         self.overlay.add(veil, panel)  # the next digit clears it, so this beat ends on the formula
@@ -188,7 +224,10 @@ class Neurons(RunScene):
         image, caption = self.pixel_image(probe), self.digit_caption(probe)
         self.play(
             FadeOut(VGroup(self.box, self.verdict, self.probabilities, *self.overlay)),
-            *(AnimationGroup(*self.diagram.light(layer, np.zeros(size))) for layer, size in enumerate(self.view.drawn_sizes)),
+            *(
+                AnimationGroup(*self.diagram.light(layer, np.zeros(size)))
+                for layer, size in enumerate(self.view.drawn_sizes)
+            ),
             FadeOut(self.image),
             FadeIn(image),
             FadeOut(self.caption),
@@ -234,13 +273,17 @@ class Neurons(RunScene):
         values = self.view.activations[layer - 1][probe]
         if layer == len(self.view.layers) - 1:
             best, confidence = self.view.prediction(probe)
-            return f"Output layer, {len(values)} softmax outputs: the largest is {best}, at {_note_percent(confidence)}."
+            return (
+                f"Output layer, {len(values)} softmax outputs: the largest is {best}, at {_note_percent(confidence)}."
+            )
         top = int(np.argmax(values))
         if self.run.activation == "relu":
             state = f"{int((values == 0).sum())} of its {len(values)} ReLU neurons are 0 (off)"
         else:
             state = f"{int((values > 0.5).sum())} of its {len(values)} {self.run.activation} neurons are above 0.5"
-        return f"Hidden layer {layer}: for this digit {state}; the brightest, neuron {top + 1}, is at {values[top]:.2f}."
+        return (
+            f"Hidden layer {layer}: for this digit {state}; the brightest, neuron {top + 1}, is at {values[top]:.2f}."
+        )
 
     def prediction_note(self, probe: int) -> str:
         probabilities = self.view.activations[-1][probe]
@@ -253,7 +296,6 @@ class Neurons(RunScene):
         )
 
     def formula_note(self) -> str:
-        sizes = self.view.layers
         counts = [fmt_count(layer.parameter_count) for layer in self.run.network.layers]
         total = self.run.network.parameter_count
         return f"Each layer is weights times the layer below, plus biases, through {self.run.activation}: {' + '.join(counts)} = {fmt_count(total)} trained parameters."
@@ -282,7 +324,9 @@ class Neurons(RunScene):
     def digit_caption(self, probe: int):
         true = self.view.label(probe)
         text = f"probe input {probe + 1}" if true is None else f"its label: {true}"
-        return label(text, self.theme, TEXT, self.theme.muted).move_to([LEFT_EDGE, IMAGE_CENTER[1] - 1.55, 0], aligned_edge=LEFT)
+        return label(text, self.theme, TEXT, self.theme.muted).move_to(
+            [LEFT_EDGE, IMAGE_CENTER[1] - 1.55, 0], aligned_edge=LEFT
+        )
 
     def pixel_markers(self) -> VGroup:
         size = self.image.current_pixel_size
@@ -309,7 +353,9 @@ class Neurons(RunScene):
 
     def output_box(self, probe: int) -> SurroundingRectangle:
         best, _ = self.view.prediction(probe)
-        color = {True: self.theme.correct, False: self.theme.wrong, None: self.theme.highlight}[self.view.is_correct(probe)]
+        color = {True: self.theme.correct, False: self.theme.wrong, None: self.theme.highlight}[
+            self.view.is_correct(probe)
+        ]
         target = VGroup(self.diagram.layers[-1][best], self.diagram.output_labels[best], self.probabilities[best])
         return SurroundingRectangle(target, color=color, buff=0.06, corner_radius=0.06)
 
@@ -317,14 +363,21 @@ class Neurons(RunScene):
         best, confidence = self.view.prediction(probe)
         true = self.view.label(probe)
         texts = ["network says", str(best), f"{fmt_percent(confidence)} sure"]
-        lines = [label(texts[0], self.theme, TEXT, self.theme.muted), label(texts[1], self.theme, 54, weight="BOLD"), label(texts[2], self.theme, TEXT)]
+        lines = [
+            label(texts[0], self.theme, TEXT, self.theme.muted),
+            label(texts[1], self.theme, 54, weight="BOLD"),
+            label(texts[2], self.theme, TEXT),
+        ]
         # A run recorded without labels has nothing to check the answer against.
         if true is not None and best == true:
             texts.append("✓ correct")
             lines.append(label(texts[-1], self.theme, TEXT, self.theme.correct))
         elif true is not None:
             texts += ["✗ wrong:", f"the label is {true}"]
-            lines += [label(texts[-2], self.theme, TEXT, self.theme.wrong), label(texts[-1], self.theme, TEXT, self.theme.wrong)]
+            lines += [
+                label(texts[-2], self.theme, TEXT, self.theme.wrong),
+                label(texts[-1], self.theme, TEXT, self.theme.wrong),
+            ]
         panel = VGroup(*lines).arrange(DOWN, buff=0.14).move_to([PANEL_X, 0.2, 0])
         return panel
 
@@ -334,11 +387,15 @@ class Neurons(RunScene):
 
         rows = VGroup(
             VGroup(
-                swatch(self.theme.positive), label("positive weight", self.theme, TEXT),
-                swatch(self.theme.negative), label("negative weight", self.theme, TEXT),
+                swatch(self.theme.positive),
+                label("positive weight", self.theme, TEXT),
+                swatch(self.theme.negative),
+                label("negative weight", self.theme, TEXT),
                 label("(thicker: larger)", self.theme, TEXT, self.theme.muted),
             ).arrange(RIGHT, buff=0.15),
-            VGroup(swatch(self.theme.highlight, 6), label("pulse: what flows, |weight × activation|", self.theme, TEXT)).arrange(RIGHT, buff=0.15),
+            VGroup(
+                swatch(self.theme.highlight, 6), label("pulse: what flows, |weight × activation|", self.theme, TEXT)
+            ).arrange(RIGHT, buff=0.15),
             label(brightness_note(self.run.activation), self.theme, TEXT, self.theme.muted),
         ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
         rows.scale_to_fit_width(min(rows.width, 10.2))
@@ -349,13 +406,20 @@ class Neurons(RunScene):
         symbol = {"sigmoid": "sigma", "tanh": "tanh", "relu": '"ReLU"'}[self.run.activation]
         hidden = formula(f"a^((1)) = {symbol}(W^((1)) a^((0)) + b^((1)))", self.theme, 48)
         last = len(sizes) - 1
-        output = formula(f"a^(({last})) = \"softmax\"(W^(({last}))a^(({last - 1})) + b^(({last})))", self.theme, 36, color=self.theme.muted)
+        output = formula(
+            f'a^(({last})) = "softmax"(W^(({last}))a^(({last - 1})) + b^(({last})))',
+            self.theme,
+            36,
+            color=self.theme.muted,
+        )
         texts = []
         for i, (n_in, n_out, layer) in enumerate(zip(sizes[:-1], sizes[1:], self.run.network.layers), start=1):
             texts.append(f"layer {i}:  {n_out}×{n_in} weights + {n_out} biases = {fmt_count(layer.parameter_count)}")
         total = self.run.network.parameter_count
         texts.append(f"this network: {fmt_count(total)} parameters, all of them trained")
-        rows = [label(text, self.theme, TEXT) for text in texts[:-1]] + [label(texts[-1], self.theme, TEXT, self.theme.highlight)]
+        rows = [label(text, self.theme, TEXT) for text in texts[:-1]] + [
+            label(texts[-1], self.theme, TEXT, self.theme.highlight)
+        ]
         table = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         panel = VGroup(hidden, output, table).arrange(DOWN, buff=0.35).move_to([0, -0.45, 0])
         return panel

@@ -13,18 +13,18 @@ With two ReLU layers the coloured curves are the units of the *last* hidden laye
 
 from __future__ import annotations
 
+from manim import Create
+
 from nnexplain.geometry.hinges import (
     build_order,
     interpolation_error,
     linear_map,
-    straight_pieces,
     max_fit_error,
     output_kinks,
     running_sums,
     silent_units,
+    straight_pieces,
 )
-from manim import Create
-
 from nnexplain.mobjects.hinges import Fade, fmt_number
 from nnexplain.mobjects.style import subscript
 from nnexplain.scenes.base.hinge_story import HingeStory
@@ -46,7 +46,11 @@ class ReluSine(HingeStory):
 
     def construct(self) -> None:
         self.beat("data")
-        self.say(self.data_note("Without an activation a network can only draw a line; with ReLU, hinges add up to the curve."))
+        self.say(
+            self.data_note(
+                "Without an activation a network can only draw a line; with ReLU, hinges add up to the curve."
+            )
+        )
         self.show_data(f"Fitting {self.formula} with\nand without ReLU", self.linear_sweep + self.relu_sweep)
         self.beat("linear network")
         self.fit_linear()
@@ -112,7 +116,11 @@ class ReluSine(HingeStory):
 
     def add_up_hinges(self) -> None:
         silent = len(silent_units(self.hinges))
-        note = f"\n\n{silent} of {len(self.hinges.units)} units stay at 0\nhere: their ReLU never\nturns on (dead units)." if silent else ""
+        note = (
+            f"\n\n{silent} of {len(self.hinges.units)} units stay at 0\nhere: their ReLU never\nturns on (dead units)."
+            if silent
+            else ""
+        )
         self.set_caption("Add them up: start at the\noutput bias, then add one\nunit at a time." + note)
         left = self.add_up(self.relu_view, self.hinges)
         self.set_caption("The sum is the\nnetwork's output.")
@@ -128,7 +136,9 @@ class ReluSine(HingeStory):
             lines += f";\n{slivers} of them are slivers\nnarrower than {narrow}"
         if self.target is not None:
             yardstick = interpolation_error(self.target, self.domain, pieces)
-            lines += f"\n\nJoining {pieces} equal pieces\nof {self.formula} with lines\nmisses by up to {yardstick:.3f}."
+            lines += (
+                f"\n\nJoining {pieces} equal pieces\nof {self.formula} with lines\nmisses by up to {yardstick:.3f}."
+            )
         self.play(Create(self.error_marker(self.relu_view, self.hinges)), run_time=0.5)
         self.set_caption(lines, first_line_color=self.theme.highlight)
         self.end_beat()

@@ -48,7 +48,9 @@ class ReluSquare(HingeStory):
 
     def construct(self) -> None:
         self.beat("data")
-        self.say(self.data_note(f"{self.bending} of the {len(self.hinges.units)} ReLU hinges bend inside the interval."))
+        self.say(
+            self.data_note(f"{self.bending} of the {len(self.hinges.units)} ReLU hinges bend inside the interval.")
+        )
         plural = "s" if self.bending != 1 else ""
         self.show_data(f"{self.bending} ReLU hinge{plural}\nbuild {self.formula}", self.snapshots)
         self.beat("hinges")

@@ -20,11 +20,19 @@ import numpy as np
 from manim import DOWN, UP, FadeIn, FadeOut, Group, ManimColor, VGroup, interpolate_color
 
 from nnexplain.geometry.network import image_shape
-from nnexplain.geometry.softmax import SoftmaxSteps, nudged, one_hot, pick_confident, pick_uncertain, softmax_of, softmax_steps
+from nnexplain.geometry.softmax import (
+    SoftmaxSteps,
+    nudged,
+    one_hot,
+    pick_confident,
+    pick_uncertain,
+    softmax_of,
+    softmax_steps,
+)
 from nnexplain.mobjects.charts import SignedBars
 from nnexplain.mobjects.heatmap import Heatmap, Playback, grey_rgba
-from nnexplain.mobjects.style import fmt_fixed, label
 from nnexplain.mobjects.slot_text import SlotText, glyph_count
+from nnexplain.mobjects.style import fmt_fixed, label
 from nnexplain.scenes.base.caption_layout import say_below, title_block
 from nnexplain.scenes.base.run_scene import RunScene
 
@@ -55,7 +63,10 @@ class Softmax(RunScene):
         self.beat("title")
         self.say(self.title_note())
         self.show_title()
-        for kind, index in (("sure", pick_confident(self.run, self.epoch)), ("unsure", pick_uncertain(self.run, self.epoch))):
+        for kind, index in (
+            ("sure", pick_confident(self.run, self.epoch)),
+            ("unsure", pick_uncertain(self.run, self.epoch)),
+        ):
             self.beat(f"{kind} digit")
             self.show_digit(kind, index)
             self.beat(f"{kind}: logits")
@@ -81,11 +92,17 @@ class Softmax(RunScene):
             self.theme,
         )
         self.chart = SignedBars([str(n) for n in self.names], self.theme, 8.6, UP_ROOM, DOWN_ROOM)
-        self.chart.move_to([CHART_X, ZERO_Y, 0], coor_mask=[1, 0, 0]).shift((ZERO_Y - self.chart.zero.get_center()[1]) * UP)
+        self.chart.move_to([CHART_X, ZERO_Y, 0], coor_mask=[1, 0, 0]).shift(
+            (ZERO_Y - self.chart.zero.get_center()[1]) * UP
+        )
         self.values: VGroup | None = None
         self.digit_parts: Group | None = None
         self.stage = VGroup()
-        self.play(FadeIn(self.title, shift=0.2 * DOWN), FadeIn(VGroup(self.chart.zero, self.chart.names)), run_time=self.t(1.0))
+        self.play(
+            FadeIn(self.title, shift=0.2 * DOWN),
+            FadeIn(VGroup(self.chart.zero, self.chart.names)),
+            run_time=self.t(1.0),
+        )
 
     def show_digit(self, kind: str, index: int) -> None:
         self.steps = softmax_steps(self.run, index, self.epoch)
@@ -93,7 +110,9 @@ class Softmax(RunScene):
         digit = self.digit_image(index)
         truth = self.true_label(index)
         what = "surest prediction" if kind == "sure" else "highest entropy"
-        note = label(f"probe digit {index + 1}\n{truth}, {what}", self.theme, 16, self.theme.muted).next_to(digit, DOWN, buff=0.15)
+        note = label(f"probe digit {index + 1}\n{truth}, {what}", self.theme, 16, self.theme.muted).next_to(
+            digit, DOWN, buff=0.15
+        )
         leaving = [FadeOut(m) for m in (self.digit_parts, self.values) if m is not None]
         self.values, self.digit_parts = None, Group(digit, note)
         changes = [*leaving, FadeIn(self.digit_parts), self.bars_to(np.zeros(len(self.names)), self.theme.positive)]
@@ -111,7 +130,10 @@ class Softmax(RunScene):
     def show_logits(self, kind: str) -> None:
         z = self.steps.logits
         scale = min(UP_ROOM / max(z.max(), 1e-9), DOWN_ROOM / max(-z.min(), 1e-9))
-        changes = [*self.stage_to("the logits z (the last layer's scores)"), self.bars_to(z * scale, self.signed_colours(z))]
+        changes = [
+            *self.stage_to("the logits z (the last layer's scores)"),
+            self.bars_to(z * scale, self.signed_colours(z)),
+        ]
         first, second = self.steps.winner, self.steps.runner_up
         close = f"Its two largest logits are close: {self.names[first]}: {fmt_fixed(z[first])}, {self.names[second]}: {fmt_fixed(z[second])}."
         text = "These scores, the logits, can be negative and do not add up to 1." if kind == "sure" else close
@@ -120,7 +142,11 @@ class Softmax(RunScene):
 
     def exponentiate(self, kind: str) -> None:
         e = self.steps.exponentials
-        changes = [*self.drop_values(), *self.stage_to("exp(z): every score positive, order kept"), self.bars_to(e / e.max() * UP_ROOM, self.theme.positive)]
+        changes = [
+            *self.drop_values(),
+            *self.stage_to("exp(z): every score positive, order kept"),
+            self.bars_to(e / e.max() * UP_ROOM, self.theme.positive),
+        ]
         if kind == "sure":
             say_below(
                 self, "Step 1: exp makes every score positive, and keeps their order.", *changes, run_time=self.t(1.2)
@@ -152,7 +178,11 @@ class Softmax(RunScene):
         naive, total = steps.naive, steps.naive_total
         self.naive_values, self.naive_texts = naive, [fmt_fixed(v) for v in naive]
         scale = min(UP_ROOM / max(naive.max(), 1e-9), DOWN_ROOM / max(-naive.min(), 1e-9))
-        changes = [*self.drop_values(), *self.stage_to(f"z ÷ Σ z,  with Σ z = {fmt_fixed(total)}"), self.bars_to(naive * scale, self.signed_colours(naive))]
+        changes = [
+            *self.drop_values(),
+            *self.stage_to(f"z ÷ Σ z,  with Σ z = {fmt_fixed(total)}"),
+            self.bars_to(naive * scale, self.signed_colours(naive)),
+        ]
         troubles = []
         if (naive < 0).any():
             troubles.append(f"{int((naive < 0).sum())} 'probabilities' come out below zero")
@@ -172,21 +202,33 @@ class Softmax(RunScene):
         left, right = self.small_chart(-3.4), self.small_chart(3.6)
         headings = VGroup(
             label("softmax(z)", self.theme, 20).move_to([-3.4, ZERO_Y + SLOPE_ROOM + 0.35, 0]),
-            label("argmax: 1 for the largest, 0 elsewhere", self.theme, 20).move_to([3.6, ZERO_Y + SLOPE_ROOM + 0.35, 0]),
+            label("argmax: 1 for the largest, 0 elsewhere", self.theme, 20).move_to(
+                [3.6, ZERO_Y + SLOPE_ROOM + 0.35, 0]
+            ),
         )
 
         def show(delta: float) -> None:
             z = nudged(steps.logits, k, delta)
             winner = int(np.argmax(z))
-            left.set_heights(softmax_of(z) * SLOPE_ROOM, [self.theme.highlight if i == winner else self.theme.positive for i in range(len(z))])
+            left.set_heights(
+                softmax_of(z) * SLOPE_ROOM,
+                [self.theme.highlight if i == winner else self.theme.positive for i in range(len(z))],
+            )
             right.set_heights(one_hot(z) * SLOPE_ROOM, [self.theme.highlight] * len(z))
             for chart in (left, right):
                 chart.bars[k].set_stroke(self.theme.text, 2)
 
         show(0.0)
         top = steps.logits[steps.winner] - steps.logits[k] + self.nudge
-        notes = [label(f"logit of {self.names[k]} nudged up by {d:.1f}", self.theme, 18, self.theme.highlight).move_to([0, ZERO_Y - 0.8, 0]) for d in np.arange(0, top + 0.05, 0.1)]
-        note = SlotText(notes[0].copy(), slots=max(map(glyph_count, notes)))  # changes inside the nudge: see nnexplain.mobjects.slot_text
+        notes = [
+            label(f"logit of {self.names[k]} nudged up by {d:.1f}", self.theme, 18, self.theme.highlight).move_to(
+                [0, ZERO_Y - 0.8, 0]
+            )
+            for d in np.arange(0, top + 0.05, 0.1)
+        ]
+        note = SlotText(
+            notes[0].copy(), slots=max(map(glyph_count, notes))
+        )  # changes inside the nudge: see nnexplain.mobjects.slot_text
         leaving = [FadeOut(m) for m in (self.values, self.chart, self.stage, self.digit_parts) if m is not None]
         say_below(
             self,
@@ -257,7 +299,10 @@ class Softmax(RunScene):
 
     def stage_to(self, text: str) -> list:
         """Animations replacing the stage line over the chart by ``text``."""
-        old, self.stage = self.stage, label(text, self.theme, 22, self.theme.highlight).move_to([CHART_X, ZERO_Y + UP_ROOM + 0.75, 0])
+        old, self.stage = (
+            self.stage,
+            label(text, self.theme, 22, self.theme.highlight).move_to([CHART_X, ZERO_Y + UP_ROOM + 0.75, 0]),
+        )
         return [FadeOut(old), FadeIn(self.stage)]
 
     def digit_image(self, index: int) -> Heatmap:

@@ -133,7 +133,9 @@ def _read_torch(path: Path) -> dict[str, np.ndarray]:
             )
         odd = _odd_tensor(value)
         if odd:
-            raise NnexplainError(f"{path}: tensor {name!r} is {odd}; save the model's plain (dense, real) float weights")
+            raise NnexplainError(
+                f"{path}: tensor {name!r} is {odd}; save the model's plain (dense, real) float weights"
+            )
         tensor = value.detach().cpu()
         arrays[str(name)] = (tensor.float() if tensor.is_floating_point() else tensor).numpy()
     return arrays

@@ -55,7 +55,9 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def _shift_images(images: torch.Tensor, shape: tuple[int, ...], max_shift: int, generator: torch.Generator) -> torch.Tensor:
+def _shift_images(
+    images: torch.Tensor, shape: tuple[int, ...], max_shift: int, generator: torch.Generator
+) -> torch.Tensor:
     """Move each image by its own random offset of up to ``max_shift`` pixels (zero padded)."""
     n, (height, width) = len(images), shape
     padded = F.pad(images.view(n, height, width), (max_shift,) * 4)
@@ -108,7 +110,9 @@ def train(
     return _single_threaded(device, lambda: _train(config, out, on_epoch, dataset, device))
 
 
-def resume(out: str | Path, on_epoch: Callable[[EpochReport], None] | None = None, dataset: Dataset | None = None) -> Path:
+def resume(
+    out: str | Path, on_epoch: Callable[[EpochReport], None] | None = None, dataset: Dataset | None = None
+) -> Path:
     """Go on training the partial run in ``out`` from its last snapshot, as if it had never stopped.
 
     The configuration, device and data set are the run's own; the optimiser, schedule and
@@ -123,11 +127,15 @@ def resume(out: str | Path, on_epoch: Callable[[EpochReport], None] | None = Non
     try:
         dataset = dataset or load_dataset(config.dataset, config.data_dir, **config.dataset_options)
     except TypeError:  # options its data set does not take
-        raise NnexplainError(f"{out}: its recorded data set options {config.dataset_options} are not {config.dataset!r}'s; it cannot go on") from None
+        raise NnexplainError(
+            f"{out}: its recorded data set options {config.dataset_options} are not {config.dataset!r}'s; it cannot go on"
+        ) from None
     chosen = probe_indices(dataset, config.probe_per_class)
     picked = np.asarray(dataset.x_val[chosen], np.float32).reshape(len(chosen), -1)
     if picked.shape != run.probe_file["inputs"].shape or not np.array_equal(picked, run.probe_file["inputs"]):
-        raise NnexplainError(f"{out} was trained on other data than {config.dataset!r} gives now (its probe differs); it cannot go on")
+        raise NnexplainError(
+            f"{out} was trained on other data than {config.dataset!r} gives now (its probe differs); it cannot go on"
+        )
     return _single_threaded(device, lambda: _train(config, out, on_epoch, dataset, device, start=run))
 
 
@@ -135,13 +143,19 @@ def resumable_config(run: Run) -> TrainConfig:
     """The configuration a partial run trained with, once it is clear the run can go on; else one line why not."""
     where, status = run.path, run.manifest["status"]
     if status == "diverged":
-        raise NnexplainError(f"{where} diverged (at epoch {run.manifest['diverged_at']['epoch']}); going on would diverge again: retrain it with a smaller --lr (--overwrite)")
+        raise NnexplainError(
+            f"{where} diverged (at epoch {run.manifest['diverged_at']['epoch']}); going on would diverge again: retrain it with a smaller --lr (--overwrite)"
+        )
     if status != "training":
         raise NnexplainError(f"{where} is {status}, not a training that was stopped; there is nothing to resume")
     if not run.snapshots:
-        raise NnexplainError(f"{where} was stopped before its first snapshot; there is nothing to resume from: train it again (--overwrite)")
+        raise NnexplainError(
+            f"{where} was stopped before its first snapshot; there is nothing to resume from: train it again (--overwrite)"
+        )
     if not run.snapshot().get("resume"):
-        raise NnexplainError(f"{where} recorded no resume state (an older nnexplain, or your own loop, wrote it); it cannot go on")
+        raise NnexplainError(
+            f"{where} recorded no resume state (an older nnexplain, or your own loop, wrote it); it cannot go on"
+        )
     return recorded_config(run.manifest.get("config"), str(where))
 
 
@@ -157,14 +171,20 @@ def _single_threaded(device: torch.device, work: Callable[[], Path]) -> Path:
         torch.set_num_threads(threads)
 
 
-def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, device: torch.device, start: Run | None = None) -> Path:
+def _train(
+    config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, device: torch.device, start: Run | None = None
+) -> Path:
     torch.manual_seed(config.seed)
     generator = torch.Generator(device=device).manual_seed(config.seed)
     to_device = lambda a: torch.from_numpy(np.ascontiguousarray(a)).to(device)  # noqa: E731
     x_train, y_train = to_device(dataset.x_train), to_device(dataset.y_train)
     x_val, y_val = to_device(dataset.x_val), to_device(dataset.y_val)
 
-    sizes = [dataset.input_size, *config.hidden, len(dataset.classes) if dataset.task == "classify" else y_train.shape[1]]
+    sizes = [
+        dataset.input_size,
+        *config.hidden,
+        len(dataset.classes) if dataset.task == "classify" else y_train.shape[1],
+    ]
     model = Network.mlp(sizes, config.activation, output_for_task(dataset.task)).torch_module().to(device)
     batch_size = config.batch_size or len(x_train)
     batches_per_epoch = -(-len(x_train) // batch_size)
@@ -188,7 +208,9 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
     else:  # the state at the end of the last snapshot's epoch, as the uninterrupted run had it
         model.load_params(start.params())
         tensors, facts = start.resume_state()
-        elapsed = restore_training_state(tensors, facts, optimizer, scheduler, generator, f"run file {start.path / start.snapshot()['resume']}")
+        elapsed = restore_training_state(
+            tensors, facts, optimizer, scheduler, generator, f"run file {start.path / start.snapshot()['resume']}"
+        )
         recorder = Recorder.reopen(model, start)
     record_at = set(snapshot_epochs(config.epochs, config.max_snapshots))
     started = time.perf_counter()
@@ -217,7 +239,9 @@ def _train(config: TrainConfig, out: str | Path, on_epoch, dataset: Dataset, dev
                 inputs = _shift_images(inputs, dataset.input_shape, config.augment_shift, generator)
             loss = _loss(dataset.task, model(inputs), y_train[batch])
             if not torch.isfinite(loss):  # stop at the first bad step; the snapshots so far stay
-                _diverged(recorder, config, epoch, (epoch - 1) * batches_per_epoch + number, f"the loss became {loss.item()}")
+                _diverged(
+                    recorder, config, epoch, (epoch - 1) * batches_per_epoch + number, f"the loss became {loss.item()}"
+                )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

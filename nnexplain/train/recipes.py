@@ -97,7 +97,9 @@ def _full_batch(
     )
 
 
-def _plane(recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, epochs: int, lr: float, seed: int = 0) -> TrainConfig:
+def _plane(
+    recipe: str, dataset: str, hidden: tuple[int, ...], activation: str, epochs: int, lr: float, seed: int = 0
+) -> TrainConfig:
     # Each snapshot holds the grid's image after every layer (~0.6 MB for spiral): keep 12.
     return _full_batch(recipe, dataset, hidden, activation, epochs, lr, seed, max_snapshots=12)
 
@@ -125,7 +127,9 @@ RECIPES: dict[str, Recipe] = {
     recipe.name: recipe
     for recipe in [
         Recipe("mnist", "784-16-16-10 digit classifier on MNIST, sigmoid (or --activation relu)", _mnist("sigmoid")),
-        Recipe("spiral", "2-2-2-2-2-2 tanh net untangles a two-arm spiral (or --activation sigmoid/relu)", _spiral("tanh")),
+        Recipe(
+            "spiral", "2-2-2-2-2-2 tanh net untangles a two-arm spiral (or --activation sigmoid/relu)", _spiral("tanh")
+        ),
         Recipe(
             "circles-2",
             "2-2-2 tanh net on a disk inside a ring: two units cannot separate them",
@@ -173,7 +177,16 @@ RECIPES: dict[str, Recipe] = {
         Recipe(
             "chain",
             "1-1-1-1 sigmoid network, one neuron per layer, fitting a step on [-2, 2] from 32 points (the chain rule's network)",
-            _full_batch("chain", "step", (1, 1), "sigmoid", epochs=2000, lr=0.1, seed=0, dataset_options={"train": 32, "val": 101}),
+            _full_batch(
+                "chain",
+                "step",
+                (1, 1),
+                "sigmoid",
+                epochs=2000,
+                lr=0.1,
+                seed=0,
+                dataset_options={"train": 32, "val": 101},
+            ),
         ),
     ]
 }

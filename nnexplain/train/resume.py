@@ -80,25 +80,34 @@ def recorded_config(config: Any, where: str) -> TrainConfig:
         checked = _Config.model_validate(config)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
-        raise RunError(f"{where}: its recorded training config is not one this nnexplain trains ({'.'.join(map(str, first['loc']))}: {first['msg']}); it cannot go on") from None
+        raise RunError(
+            f"{where}: its recorded training config is not one this nnexplain trains ({'.'.join(map(str, first['loc']))}: {first['msg']}); it cannot go on"
+        ) from None
     return TrainConfig(**{**checked.model_dump(), "hidden": tuple(checked.hidden)})
 
 
-def training_state(optimizer: torch.optim.Optimizer, scheduler: Any, generator: torch.Generator, elapsed: float) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def training_state(
+    optimizer: torch.optim.Optimizer, scheduler: Any, generator: torch.Generator, elapsed: float
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """The tensors and JSON facts of a resume file, taken now (at the end of an epoch)."""
     state = optimizer.state_dict()
     tensors: dict[str, np.ndarray] = {}
     for index, values in state["state"].items():
         for key, value in values.items():
             if not torch.is_tensor(value):
-                raise RunError(f"the optimiser keeps {key!r} as a {type(value).__name__}; nnexplain records tensors only")
+                raise RunError(
+                    f"the optimiser keeps {key!r} as a {type(value).__name__}; nnexplain records tensors only"
+                )
             tensors[f"optimizer.{index}.{key}"] = value.detach().cpu().numpy()
     tensors["rng.generator"] = generator.get_state().numpy()
     tensors["rng.torch"] = torch.get_rng_state().numpy()
     facts = {
         "format": RESUME_FORMAT,
         "optimizer": type(optimizer).__name__,
-        "param_groups": [{key: list(value) if isinstance(value, tuple) else value for key, value in group.items()} for group in state["param_groups"]],
+        "param_groups": [
+            {key: list(value) if isinstance(value, tuple) else value for key, value in group.items()}
+            for group in state["param_groups"]
+        ],
         "scheduler": scheduler.state_dict(),
         "elapsed": round(float(elapsed), 3),
     }
@@ -106,7 +115,12 @@ def training_state(optimizer: torch.optim.Optimizer, scheduler: Any, generator: 
 
 
 def restore_training_state(
-    tensors: dict[str, np.ndarray], facts: Any, optimizer: torch.optim.Optimizer, scheduler: Any, generator: torch.Generator, where: str
+    tensors: dict[str, np.ndarray],
+    facts: Any,
+    optimizer: torch.optim.Optimizer,
+    scheduler: Any,
+    generator: torch.Generator,
+    where: str,
 ) -> float:
     """Put a resume file's state into a freshly built optimiser, scheduler and generator; returns the
     seconds trained before. Anything that does not fit them is a one-line :class:`RunError`."""
@@ -114,9 +128,13 @@ def restore_training_state(
         checked = _Facts.model_validate(facts)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
-        raise RunError(f"{where} is corrupt: {'.'.join(map(str, first['loc']))}: {first['msg']}; retrain the run") from None
+        raise RunError(
+            f"{where} is corrupt: {'.'.join(map(str, first['loc']))}: {first['msg']}; retrain the run"
+        ) from None
     if checked.optimizer != type(optimizer).__name__:
-        raise RunError(f"{where} holds the state of {checked.optimizer}, but the run's recipe trains with {type(optimizer).__name__}")
+        raise RunError(
+            f"{where} holds the state of {checked.optimizer}, but the run's recipe trains with {type(optimizer).__name__}"
+        )
     parameters = [p for group in optimizer.param_groups for p in group["params"]]
     state: dict[int, dict[str, torch.Tensor]] = {}
     for name, value in tensors.items():
@@ -134,7 +152,10 @@ def restore_training_state(
         {key: tuple(value) if isinstance(fresh[0].get(key), tuple) else value for key, value in group.items()}
         for group in checked.param_groups
     ]
-    for what, recorded, built in (("optimizer", groups, fresh), ("scheduler", checked.scheduler, scheduler.state_dict())):
+    for what, recorded, built in (
+        ("optimizer", groups, fresh),
+        ("scheduler", checked.scheduler, scheduler.state_dict()),
+    ):
         problem = _unlike(recorded, built)
         if problem:
             raise RunError(f"{where} does not fit this run's {what} ({problem}); retrain the run")
@@ -163,7 +184,9 @@ def _unlike(recorded: Any, built: Any, at: str = "") -> str | None:
             return f"{at} has another length"
         return next((p for i, pair in enumerate(zip(recorded, built)) if (p := _unlike(*pair, f"{at}[{i}]"))), None)
     if isinstance(built, bool) or built is None or isinstance(built, str):
-        return None if type(recorded) is type(built) or (built is None and recorded is None) else f"{at} is {recorded!r}"
+        return (
+            None if type(recorded) is type(built) or (built is None and recorded is None) else f"{at} is {recorded!r}"
+        )
     if isinstance(built, number) and not isinstance(recorded, bool) and isinstance(recorded, number):
         return None if math.isfinite(recorded) else f"{at} is {recorded!r}"
     return f"{at} is {recorded!r}"
@@ -180,5 +203,7 @@ def _check_learning_rates(optimizer: torch.optim.Optimizer) -> None:
     for group in optimizer.param_groups:
         for key in ("lr", "initial_lr", "max_lr", "min_lr"):
             value = group.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0
+            ):
                 raise ValueError(f"{key} is {value!r}")

@@ -50,8 +50,7 @@ def warps(manifest: dict[str, Any]) -> str | None:
     layers = manifest["layers"]
     if layers[0] != 2:
         return (
-            f"takes {layers[0]} inputs; "
-            "the scene draws networks on 2-D data (train spiral, circles-3, moons-relu, ...)"
+            f"takes {layers[0]} inputs; the scene draws networks on 2-D data (train spiral, circles-3, moons-relu, ...)"
         )
     if not manifest["dataset"].get("warp_grid"):
         return (
@@ -115,8 +114,7 @@ def image_classifier(manifest: dict[str, Any]) -> str | None:
         )
     if image_side(manifest) is None:
         return (
-            f"takes {layers[0]} inputs, not a square image; "
-            "the scene draws its inputs as images (MNIST: 784 = 28 × 28)"
+            f"takes {layers[0]} inputs, not a square image; the scene draws its inputs as images (MNIST: 784 = 28 × 28)"
         )
     return None
 

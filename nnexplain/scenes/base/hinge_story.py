@@ -22,7 +22,16 @@ from manim import DOWN, LEFT, UL, UP, Circle, Create, DashedLine, FadeIn, Line, 
 
 from nnexplain.data.curves import target_function
 from nnexplain.geometry.hinges import CurveSnapshot, build_order, curve_snapshot, max_fit_error, running_sums
-from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, SnapshotSweep, fmt_interval, legend, padded_range, paragraph
+from nnexplain.mobjects.hinges import (
+    CurvePanel,
+    Fade,
+    FitView,
+    SnapshotSweep,
+    fmt_interval,
+    legend,
+    padded_range,
+    paragraph,
+)
 from nnexplain.mobjects.style import label, subscript
 from nnexplain.run import Run
 from nnexplain.run.contents import curve_domain
@@ -96,7 +105,9 @@ class HingeStory(RunScene):
 
     def _panel(self, box: tuple[float, float], y_range: tuple[float, float], x_labels: bool) -> CurvePanel:
         bottom, top = box
-        panel = CurvePanel(self.domain, y_range, self.theme, self.panel_width, top - bottom, x_labels=x_labels, label_size=TEXT_SIZE)
+        panel = CurvePanel(
+            self.domain, y_range, self.theme, self.panel_width, top - bottom, x_labels=x_labels, label_size=TEXT_SIZE
+        )
         return panel.shift(np.array([self.panel_center_x, (bottom + top) / 2, 0]) - panel.box.get_center())
 
     def output_panel(self, snapshots: list[CurveSnapshot]) -> CurvePanel:
@@ -151,9 +162,13 @@ class HingeStory(RunScene):
         data = self.data_mobjects(self.outputs, snapshots[0].x)
         self.legend = self.legend_mobject(f"{formula}, and samples of it")
         self.play(FadeIn(self.title, shift=0.1 * DOWN), Create(self.outputs), Fade(heading), run_time=1.2)
-        self.play(FadeIn(data[-1], lag_ratio=0.05), *[Create(part) for part in data[:-1]], Fade(self.legend), run_time=1.5)
+        self.play(
+            FadeIn(data[-1], lag_ratio=0.05), *[Create(part) for part in data[:-1]], Fade(self.legend), run_time=1.5
+        )
 
-    def enter_units(self, snapshots: list[CurveSnapshot], sums: np.ndarray | None = None) -> tuple[CurvePanel, VGroup, FitView]:
+    def enter_units(
+        self, snapshots: list[CurveSnapshot], sums: np.ndarray | None = None
+    ) -> tuple[CurvePanel, VGroup, FitView]:
         """The upper panel, its heading, and a view of ``snapshots[0]``, drawn in."""
         panel = self.units_panel(snapshots, sums)
         heading = self.units_heading(panel, snapshots[0].hidden_layers)
@@ -211,7 +226,9 @@ class HingeStory(RunScene):
             new_guides = self._kink_guides(view, snapshot, unit) if self.kink_guides else VGroup()
             guides.add(*new_guides)
             grown = panel.curve(x, sums[step], self.theme.text, width=7)
-            self.play(Transform(running, grown), *highlight, *[Create(g) for g in new_guides], run_time=self.add_seconds)
+            self.play(
+                Transform(running, grown), *highlight, *[Create(g) for g in new_guides], run_time=self.add_seconds
+            )
             previous = unit
         restore = [curve.animate.set_stroke(opacity=0.55) for curve in curves]
         self.play(*restore, run_time=self.add_seconds / 2)
@@ -229,8 +246,9 @@ class HingeStory(RunScene):
             for panel in (view.units_panel, view.output_panel):
                 top, bottom = panel.box.get_top()[1], panel.box.get_bottom()[1]
                 guides.add(
-                    DashedLine([horizontal, top, 0], [horizontal, bottom, 0], dash_length=0.08, stroke_width=2)
-                    .set_stroke(view.colors[unit], opacity=0.7)
+                    DashedLine(
+                        [horizontal, top, 0], [horizontal, bottom, 0], dash_length=0.08, stroke_width=2
+                    ).set_stroke(view.colors[unit], opacity=0.7)
                 )
         return guides
 
@@ -240,6 +258,8 @@ class HingeStory(RunScene):
             return VGroup()
         x = snapshot.x
         worst = int(np.argmax(np.abs(snapshot.output - self.target_values(x))))
-        ends = view.output_panel.plot_points(x[[worst, worst]], np.array([snapshot.output[worst], self.target_values(x[worst])]))
+        ends = view.output_panel.plot_points(
+            x[[worst, worst]], np.array([snapshot.output[worst], self.target_values(x[worst])])
+        )
         ring = Circle(radius=0.14, color=self.theme.highlight, stroke_width=4).move_to(ends[0])
         return VGroup(Line(ends[0], ends[1], stroke_width=6, color=self.theme.highlight), ring)

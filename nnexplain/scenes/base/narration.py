@@ -123,4 +123,3 @@ class Narrator:
         self.settle()
         for slot in list(self.current):
             self.hidden(slot)
-

@@ -43,7 +43,10 @@ TEXT = 24  # body text: about 14 px tall at 480p
 NUMBERS = 34  # formulas, whose letters are smaller at the same size
 ACTIVATION_WORDS = {
     "tanh": ("Squash (tanh)", "Squash each coordinate\ninto −1 … 1 (tanh): the plane\nbends, but nothing tears."),
-    "sigmoid": ("Squash (sigmoid)", "Squash each coordinate\ninto 0 … 1 (sigmoid): the plane\nbends, but nothing tears."),
+    "sigmoid": (
+        "Squash (sigmoid)",
+        "Squash each coordinate\ninto 0 … 1 (sigmoid): the plane\nbends, but nothing tears.",
+    ),
     "relu": ("Fold (ReLU)", "Negative coordinates become\n0 (ReLU): half-planes fold\nflat onto the axes."),
 }
 NUMBERS_HEIGHT = 2.2  # room at the column's foot, under three lines of a step's words
@@ -181,9 +184,13 @@ class PlaneStory(RunScene):
     def framed(self, projection: Projection, points: np.ndarray) -> PlaneView:
         """The view of ``projection`` centred on ``points`` (representation rows), filling the panel."""
         width = projection.basis.shape[0]
-        points = points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
+        points = (
+            points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
+        )
         frame = follow(projection(points))
-        return PlaneView.around(projection, frame.centre, frame.radius, self.panel_half_size, self.panel_centre, self.fill)
+        return PlaneView.around(
+            projection, frame.centre, frame.radius, self.panel_half_size, self.panel_centre, self.fill
+        )
 
     def framing(self, projection: Projection):
         return lambda state, t: self.framed(projection, state[1])
@@ -209,20 +216,38 @@ class PlaneStory(RunScene):
         """Play ``motion`` with the view following the data in ``projection``."""
         self.keep_plane_last()
         self.play(
-            Warp(self.plane, motion, framing=self.framing(projection), carried=carried, followers=(self.scale_bar,),
-                 run_time=run_time, rate_func=rate_func),
+            Warp(
+                self.plane,
+                motion,
+                framing=self.framing(projection),
+                carried=carried,
+                followers=(self.scale_bar,),
+                run_time=run_time,
+                rate_func=rate_func,
+            ),
         )
         self.view = self.plane.view
 
     def switch_projection(self, projection: Projection) -> None:
         """Blend to another projection (a wider layer's PCA) before a step that is drawn in it."""
         current = self.view.projection
-        if current.basis.shape == projection.basis.shape and np.array_equal(current.basis, projection.basis) and np.array_equal(current.centre, projection.centre):
+        if (
+            current.basis.shape == projection.basis.shape
+            and np.array_equal(current.basis, projection.basis)
+            and np.array_equal(current.centre, projection.centre)
+        ):
             return
         view = self.framed(projection, self.plane.points_state)
         self.keep_plane_last()
         self.play(
-            Warp(self.plane, view=view, carried=[(m, None) for m in self.carried_mobjects()], followers=(self.scale_bar,), run_time=self.switch_seconds, rate_func=smooth),
+            Warp(
+                self.plane,
+                view=view,
+                carried=[(m, None) for m in self.carried_mobjects()],
+                followers=(self.scale_bar,),
+                run_time=self.switch_seconds,
+                rate_func=smooth,
+            ),
             *self.put("view", self.projection_note(projection)),
         )
         self.view = view
@@ -234,8 +259,18 @@ class PlaneStory(RunScene):
         projection = Projection.fit(stage.points, 2)
         self.view = self.framed(projection, stage.points)
         half = self.panel_half_size
-        self.frame = Square(2 * half, color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.5).move_to(self.panel_centre)
-        self.plane = WarpedPlane(stage.grid, stage.points, self.labels, self.view, self.theme, clip=self.clip, axes=not projection.is_projection)
+        self.frame = Square(2 * half, color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.5).move_to(
+            self.panel_centre
+        )
+        self.plane = WarpedPlane(
+            stage.grid,
+            stage.points,
+            self.labels,
+            self.view,
+            self.theme,
+            clip=self.clip,
+            axes=not projection.is_projection,
+        )
         top_left = np.array(self.panel_centre) + [-half, half, 0]
         self.scale_bar = ScaleBar(self.theme, top_left + [0.1, 0.35, 0], size=TEXT).follow(self.view)
         title = VGroup(*(label(line, self.theme, 32, weight="BOLD") for line in self.title_text().split("\n")))
@@ -244,7 +279,9 @@ class PlaneStory(RunScene):
         facts = f"{self.run.recipe} · {shape} · {self.run.activation}"
         if self.epoch is not None:
             facts += f" · epoch {self.run.snapshot(self.epoch)['epoch']}"
-        subtitle = self.at_column(self.fit_column(label(facts, self.theme, TEXT, self.theme.muted)), title.get_bottom()[1] - 0.3)
+        subtitle = self.at_column(
+            self.fit_column(label(facts, self.theme, TEXT, self.theme.muted)), title.get_bottom()[1] - 0.3
+        )
         legend = self.legend().next_to(subtitle, DOWN, buff=0.2, aligned_edge=LEFT)
         self.play(*map(FadeIn, (self.frame, self.plane, title, subtitle, legend, self.scale_bar)), run_time=1.0)
         self.play(*self.tell(intro, self.detail(intro)))
@@ -274,7 +311,9 @@ class PlaneStory(RunScene):
             return f"First the plane flips over\n(det W{k} = {det} < 0): no\nsmooth turn can do that."
         if step.kind == "linear":
             if weight.shape[0] != weight.shape[1]:
-                return f"W{k} is {weight.shape[0]} × {weight.shape[1]}: the points move\nto {weight.shape[0]} coordinates."
+                return (
+                    f"W{k} is {weight.shape[0]} × {weight.shape[1]}: the points move\nto {weight.shape[0]} coordinates."
+                )
             det = fmt_fixed(np.linalg.det(weight))
             then = "Then turn" if np.linalg.det(weight) < 0 else "Turn"
             stretch = np.linalg.svd(weight, compute_uv=False)
@@ -295,7 +334,11 @@ class PlaneStory(RunScene):
         steps = [s for s in self.steps if s.layer == layer]
         rows = self.step_list(layer).move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
         weight, bias = self.params[layer]
-        matrices = formula(f"W_{layer + 1} = {typst_matrix(weight)} quad b_{layer + 1} = {typst_matrix(bias[:, None])}", self.theme, NUMBERS)
+        matrices = formula(
+            f"W_{layer + 1} = {typst_matrix(weight)} quad b_{layer + 1} = {typst_matrix(bias[:, None])}",
+            self.theme,
+            NUMBERS,
+        )
         self.play(
             *self.put("header", self.heading(header)),
             *self.put("rows", rows),
@@ -357,7 +400,9 @@ class PlaneStory(RunScene):
             )
         ).set_z_index(-1)
         segment = clip_line_to(normal, offset, bounds)
-        line = VGroup() if segment is None else Line(*map(to_scene, segment), color=self.theme.highlight, stroke_width=5)
+        line = (
+            VGroup() if segment is None else Line(*map(to_scene, segment), color=self.theme.highlight, stroke_width=5)
+        )
         return VGroup(tints, line)
 
     def input_bounds(self) -> tuple[float, float, float, float]:
@@ -384,7 +429,9 @@ class PlaneStory(RunScene):
         for index in reversed(range(len(self.steps))):
             step = self.steps[index]
             self.switch_projection(step.projection)
-            carried = still + ([] if boundary is None else [(boundary, lambda t, m=self.boundary_motions[index]: m(1 - t))])
+            carried = still + (
+                [] if boundary is None else [(boundary, lambda t, m=self.boundary_motions[index]: m(1 - t))]
+            )
             self.warp(lambda t, m=step.motion: m(1 - t), step.projection, self.rewind_seconds, linear, carried)
         stage = self.stages[0]
         self.switch_projection(Projection.fit(stage.points, 2))

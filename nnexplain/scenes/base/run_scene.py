@@ -83,7 +83,9 @@ class RunSceneMixin:
     # How narration shows: "captions" draws each line in the caption band at the foot of the frame;
     # "voice" speaks it (subtitles beside the video); "presenter" draws nothing (the notes carry it).
     narration_mode: str = "captions"
-    captions_in_band: ClassVar[bool] = False  # to go once every scene narrates this way: lines without a caption of their own are drawn in the band
+    captions_in_band: ClassVar[bool] = (
+        False  # to go once every scene narrates this way: lines without a caption of their own are drawn in the band
+    )
     runs: SceneRuns | None = None
     run: Run  # the main run, set in setup()
     beat_log: list[Beat]  # the beats so far, set in setup()
@@ -177,7 +179,9 @@ class RunSceneMixin:
         return [swap]
 
     @contextmanager
-    def narrate(self, text: str, caption: Mobject | None = None, slot: str = "caption", fade_seconds: float = 0.0) -> Iterator[Tracker]:
+    def narrate(
+        self, text: str, caption: Mobject | None = None, slot: str = "caption", fade_seconds: float = 0.0
+    ) -> Iterator[Tracker]:
         """manim-voiceover's form: ``with self.narrate(text) as line: self.play(..., run_time=line.duration)``.
 
         The caption comes in first; the block's animations play while the line is read,

@@ -62,4 +62,3 @@ class SceneSpec:
     order: int  # its place in `nnexplain list` and `render all`: the course order (steps of 10 leave room)
     further: tuple[FurtherRun, ...] = ()
     needs_landscape: bool = False  # the app stores the main run's loss landscape before the scene renders
-

@@ -9,8 +9,7 @@ SPEC = SceneSpec(
     class_name="Backprop",
     question="How does one digit's error reach every weight?",
     description=(
-        "one digit's wishes passed backwards through the real weights, each edge its real gradient; "
-        "one mini-batch step"
+        "one digit's wishes passed backwards through the real weights, each edge its real gradient; one mini-batch step"
     ),
     recipe="mnist",
     check=mnist_classifier,

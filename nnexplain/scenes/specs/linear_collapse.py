@@ -10,8 +10,7 @@ def linear(manifest: dict[str, Any]) -> str | None:
     """:func:`~nnexplain.scenes.base.checks.warps` of a network with no activation."""
     if manifest["activation"] != "identity":
         return (
-            f"uses activation {manifest['activation']!r}; "
-            "the scene needs a purely linear network (activation identity)"
+            f"uses activation {manifest['activation']!r}; the scene needs a purely linear network (activation identity)"
         )
     return warps(manifest)
 
