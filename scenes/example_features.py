@@ -25,7 +25,7 @@ class FirstLayerFeatures(FromEnvironment, RunScene):
 
     default_recipe = "mnist"
 
-    def construct(self) -> None:
+    def construct(self) -> None:  # a storyboard of beats; each narrates while its picture moves
         self.beat("title")
         title = label("What each first-layer neuron looks for", self.theme, 32).to_edge(UP, buff=0.3)
         note = label(
@@ -34,7 +34,8 @@ class FirstLayerFeatures(FromEnvironment, RunScene):
             16,
             self.theme.muted,
         ).next_to(title, DOWN, buff=0.15)
-        self.play(FadeIn(title), FadeIn(note))
+        with self.narrate("What does each neuron of the first layer look for?") as line:
+            self.play(FadeIn(title), FadeIn(note), run_time=line.duration)
 
         self.beat("features")
         weights, _ = self.run.params()[0]  # (hidden, 784)
@@ -42,8 +43,8 @@ class FirstLayerFeatures(FromEnvironment, RunScene):
             cols=8, buff=0.3
         )
         tiles.move_to(0.6 * DOWN)
-        self.play(LaggedStart(*(FadeIn(tile) for tile in tiles), lag_ratio=0.08), run_time=2)
-        self.wait()
+        with self.narrate(f"Here are the {len(weights)} neurons' weights, each as a picture.") as line:
+            self.play(LaggedStart(*(FadeIn(tile) for tile in tiles), lag_ratio=0.08), run_time=line.duration)
 
     def feature_tile(self, weights: np.ndarray, index: int) -> VGroup:
         image = PixelImage(np.clip(weights / np.abs(weights).max(), 0, 1).reshape(28, 28), pixel_size=0.05)
