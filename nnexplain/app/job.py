@@ -44,6 +44,19 @@ class RenderJob:
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {self.jobs}")
 
+    def speaker(self):
+        """Who says the narration, when it is voiced (None otherwise); speech is kept in CACHE/speech."""
+        if self.options.narration != "voice":
+            return None
+        from nnexplain.app.cache import cache_dir
+        from nnexplain.speech.speaker import Speaker
+
+        return Speaker(self.options.voice, cache_dir() / "speech")
+
+    def bind(self, scene, runs: SceneRuns | None = None):
+        """Hand ``scene`` its runs (``runs``, else the job's), its narration mode and speaker."""
+        return scene.bind(runs or self.runs, narration=self.options.narration, speaker=self.speaker())
+
     def load_class(self) -> type:
         """The scene class to build: your own when given, else the catalog's."""
         return self.scene_class or self.info.load_class()
