@@ -260,3 +260,49 @@ def test_the_cache_key_holds_the_narration_and_the_voice():
         )
     }
     assert len(keys) == 5
+
+
+# --- presenter mode: the paragraphs leave the picture --------------------------------------------
+
+
+class Captioned(RunScene):
+    """A beat whose line is drawn as a caption, with a square that moves meanwhile."""
+
+    draw_caption = True
+
+    def construct(self):
+        from manim import DOWN, Square
+
+        from nnexplain.mobjects.style import label
+
+        square = Square().shift(0.5 * DOWN)
+        self.add(square)
+        self.beat("only")
+        text = LINES[0]
+        caption = label(text, self.theme, 24).to_edge(DOWN) if self.draw_caption else None
+        self.play(*self.say(text, caption), square.animate.rotate(0.3), run_time=0.5)
+        self.play(square.animate.rotate(0.3), run_time=0.5)
+
+
+class Presenting(Captioned):
+    narration_mode = "presenter"
+
+
+class Bare(Captioned):
+    draw_caption = False
+
+
+def test_presenter_mode_draws_no_paragraph_and_keeps_the_timeline(tmp_path):
+    from frames import render_for_test
+
+    def last_frame(scene_class, where):
+        scene = render_for_test(scene_class, DATA / "square-relu-3", tmp_path / where)
+        return np.asarray(scene.renderer.get_frame()), scene
+
+    captioned, with_caption = last_frame(Captioned, "captions")
+    presented, presenting = last_frame(Presenting, "presenter")
+    bare, _ = last_frame(Bare, "bare")
+    assert np.array_equal(presented, bare)  # the oracle: the same scene never given a caption
+    assert not np.array_equal(captioned, bare)  # the check can fail: the caption is drawn in captions mode
+    assert presenting.script_time == pytest.approx(with_caption.script_time)
+    assert [line.text for line in presenting.narrator.log] == [LINES[0]]  # still narrated: notes, subtitles

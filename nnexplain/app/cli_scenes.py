@@ -164,8 +164,15 @@ def preview(scene, run_dir, further, width, out) -> None:
 @click.option("--name", help="File name of the deck [the scene's, or `lecture` for several].")
 @click.option("--jobs", type=click.IntRange(min=1), help="Scenes rendered at once [as many as cores].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the deck.")
+@click.option(
+    "--narration",
+    type=click.Choice(["presenter", "captions"]),
+    default="presenter",
+    show_default=True,
+    help="presenter: a bare picture, the narration in the speaker notes (you speak); captions: drawn on the slides.",
+)
 @user_errors
-def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out) -> None:
+def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out, narration) -> None:
     """One deck of SCENE [SCENE ...], in that order, pausing at every beat, with speaker notes.
 
     HTML decks (reveal.js, shipped with nnexplain) and PowerPoint decks work with no
@@ -189,7 +196,7 @@ def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, 
 
     deck = write_deck(
         parts,
-        RenderOptions(quality=quality),
+        RenderOptions(quality=quality, narration=narration),
         out,
         name or (scenes[0] if len(scenes) == 1 else "lecture"),
         fmt,

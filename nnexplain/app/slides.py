@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nnexplain.app.catalog import SceneInfo, get_scene
+from nnexplain.app.job import speaker_for
 from nnexplain.app.options import RenderOptions
 from nnexplain.errors import NnexplainError
 from nnexplain.scenes.base.runs import SceneRuns
@@ -112,7 +113,7 @@ def _render_part(part: DeckPart, options: RenderOptions, folder: Path) -> str:
     scene_class = slide_class(part.info.load_class(), folder)
     with tempconfig(options.manim_config(folder / "media")):
         scene = scene_class()
-        scene.bind(part.runs)
+        scene.bind(part.runs, narration=options.narration, speaker=speaker_for(options))
         scene.render()
         return str(scene)
 
@@ -136,6 +137,8 @@ def write_deck(
     check_deck_format(fmt, one_file)
     if options.fmt != "mp4" or options.transparent:
         raise NnexplainError("slide decks play mp4 clips (H.264); they take no other format or transparency")
+    if options.narration == "voice":
+        raise NnexplainError("decks are not voiced yet: use --narration presenter (the notes) or captions")
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{name}.", dir=out) as scratch:
         folders = [Path(scratch) / f"part-{index}" for index in range(len(parts))]

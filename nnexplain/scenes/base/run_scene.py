@@ -77,6 +77,9 @@ class Tracker:
     duration: float
 
 
+NARRATION_SLOTS = ("caption", "band")  # where a line's own paragraph is drawn (other slots hold labels)
+
+
 class RunSceneMixin:
     scene_name: ClassVar[str | None] = None  # a built-in scene's name in the catalog (nnexplain.app.catalog)
     default_recipe: ClassVar[str | None] = None  # your own scene's default run, when it is not built in
@@ -175,6 +178,10 @@ class RunSceneMixin:
         """
         if caption is None and self.captions_in_band and self.narration_mode == "captions":
             caption, slot = caption_band(text, self.theme), "band"
+        if caption is not None and self.narration_mode != "captions" and slot in NARRATION_SLOTS:
+            # The paragraph leaves the picture: the voice or the presenter says it, the subtitles and
+            # notes carry it. An empty stand-in keeps the timeline (every fade, every wait) unchanged.
+            caption = VGroup()
         drawn = slot if caption is not None else None
         self.narrator.settle(drawn)
         line = self.narrator.shown(drawn, text, self.beat_log[-1].name if self.beat_log else None, fade_seconds)
