@@ -306,3 +306,28 @@ def test_presenter_mode_draws_no_paragraph_and_keeps_the_timeline(tmp_path):
     assert not np.array_equal(captioned, bare)  # the check can fail: the caption is drawn in captions mode
     assert presenting.script_time == pytest.approx(with_caption.script_time)
     assert [line.text for line in presenting.narrator.log] == [LINES[0]]  # still narrated: notes, subtitles
+
+
+def test_burnt_subtitles_are_drawn_at_the_foot_of_the_frames_their_cues_cover(tmp_path):
+    import av
+
+    runs = scene_runs(Spoken, DATA / "square-relu-3")
+    plain, burnt = (
+        render_scene(
+            RenderJob(scene_info_of(Spoken), runs, RenderOptions(**SMALL, burn_subtitles=burn), scene_class=Spoken),
+            tmp_path / f"burn-{burn}",
+        )
+        for burn in (False, True)
+    )
+
+    def frames(path):
+        with av.open(str(path)) as container:
+            return [frame.to_ndarray(format="rgb24").astype(int) for frame in container.decode(video=0)]
+
+    starts = _cue_starts(plain.path.with_suffix(".srt"))
+    first, second = frames(plain.path), frames(burnt.path)
+    assert len(first) == len(second)
+    inside = round((starts[0] + 0.5) * FPS)  # half a second into the first cue
+    foot = slice(-50, None)
+    assert np.abs(first[inside][foot] - second[inside][foot]).mean() > 5  # the cue is there
+    assert np.abs(first[inside][:60] - second[inside][:60]).mean() < 2  # and nothing else changed
