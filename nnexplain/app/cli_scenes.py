@@ -166,10 +166,10 @@ def preview(scene, run_dir, further, width, out) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the deck.")
 @click.option(
     "--narration",
-    type=click.Choice(["presenter", "captions"]),
+    type=click.Choice(["presenter", "captions", "voice"]),
     default="presenter",
     show_default=True,
-    help="presenter: a bare picture, the narration in the speaker notes (you speak); captions: drawn on the slides.",
+    help="presenter: a bare picture, the narration in the speaker notes (you speak); captions: drawn on the slides; voice: each clip speaks its beat (needs nnexplain[voice]).",
 )
 @user_errors
 def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out, narration) -> None:
@@ -193,6 +193,11 @@ def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, 
     parts = [DeckPart(info, prepare_runs(info, runs)) for info, runs in resolved]
     jobs = jobs or min(os.cpu_count() or 1, len(parts))
     from nnexplain.app.options import RenderOptions
+
+    if narration == "voice":
+        from nnexplain.speech.voice import voice_named
+
+        voice_named("hibari")  # the engine is there, before anything is drawn
 
     deck = write_deck(
         parts,
