@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from nnexplain.app.cli_common import default_run, quality_option, resolution, scene_options, user_errors
-from nnexplain.app.options import FORMATS
+from nnexplain.app.options import FORMATS, NARRATIONS
 from nnexplain.errors import NnexplainError
 
 __all__ = ["render", "preview", "slides"]
@@ -40,16 +40,52 @@ __all__ = ["render", "preview", "slides"]
     help="The Ray cluster to join, e.g. ray://head:10001 or auto [a local cluster started for this render].",
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"), show_default=True)
+@click.option(
+    "--narration",
+    type=click.Choice(NARRATIONS),
+    help="captions: drawn on screen; voice: spoken, subtitles beside; presenter: silent, bare picture [captions].",
+)
+@click.option(
+    "--voice", "voiced", is_flag=True, help="Speak the narration (--narration voice; needs nnexplain[voice])."
+)
+@click.option(
+    "--voice-name", default="hibari", show_default=True, help="hibari, hibari:VOICE, tone, or a folder of recordings."
+)
+@click.option("--burn-subtitles", is_flag=True, help="Also draw the subtitles into the picture.")
 @user_errors
 def render(
-    scene, run_dir, further, quality, fmt, fps, resolution, transparent, sections, jobs, no_cache, backend, address, out
+    scene,
+    run_dir,
+    further,
+    quality,
+    fmt,
+    fps,
+    resolution,
+    transparent,
+    sections,
+    jobs,
+    no_cache,
+    backend,
+    address,
+    out,
+    narration,
+    voiced,
+    voice_name,
+    burn_subtitles,
 ) -> None:
     """Render SCENE (or `all`) into --out; the last line printed is the output file."""
     from nnexplain.app.options import RenderOptions
     from nnexplain.app.render import default_jobs
     from nnexplain.app.render_cache import RenderCache
 
-    options = RenderOptions(quality, fmt, fps, resolution, transparent, sections)
+    if voiced and narration not in (None, "voice"):
+        raise NnexplainError(f"--voice speaks the narration; it cannot go with --narration {narration}")
+    narration = "voice" if voiced else narration or "captions"
+    options = RenderOptions(quality, fmt, fps, resolution, transparent, sections, narration, voice_name, burn_subtitles)
+    if narration == "voice":  # the engine is there and the voice exists, before anything is drawn
+        from nnexplain.speech.voice import voice_named
+
+        voice_named(voice_name)
     if address and backend != "ray":
         raise NnexplainError("--address names a Ray cluster; add --backend ray")
     if backend == "ray":
@@ -128,8 +164,15 @@ def preview(scene, run_dir, further, width, out) -> None:
 @click.option("--name", help="File name of the deck [the scene's, or `lecture` for several].")
 @click.option("--jobs", type=click.IntRange(min=1), help="Scenes rendered at once [as many as cores].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory for the deck.")
+@click.option(
+    "--narration",
+    type=click.Choice(["presenter", "captions", "voice"]),
+    default="presenter",
+    show_default=True,
+    help="presenter: a bare picture, the narration in the speaker notes (you speak); captions: drawn on the slides; voice: each clip speaks its beat (needs nnexplain[voice]).",
+)
 @user_errors
-def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out) -> None:
+def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out, narration) -> None:
     """One deck of SCENE [SCENE ...], in that order, pausing at every beat, with speaker notes.
 
     HTML decks (reveal.js, shipped with nnexplain) and PowerPoint decks work with no
@@ -151,9 +194,14 @@ def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, 
     jobs = jobs or min(os.cpu_count() or 1, len(parts))
     from nnexplain.app.options import RenderOptions
 
+    if narration == "voice":
+        from nnexplain.speech.voice import voice_named
+
+        voice_named("hibari")  # the engine is there, before anything is drawn
+
     deck = write_deck(
         parts,
-        RenderOptions(quality=quality),
+        RenderOptions(quality=quality, narration=narration),
         out,
         name or (scenes[0] if len(scenes) == 1 else "lecture"),
         fmt,

@@ -19,7 +19,7 @@ from nnexplain.app.catalog import SceneInfo
 from nnexplain.app.options import RenderOptions
 from nnexplain.scenes.base.runs import SceneRuns
 
-__all__ = ["RenderJob", "BACKENDS"]
+__all__ = ["RenderJob", "BACKENDS", "speaker_for"]
 
 BACKENDS = ("local", "ray")
 
@@ -44,6 +44,14 @@ class RenderJob:
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {self.jobs}")
 
+    def speaker(self):
+        """Who says the narration, when it is voiced (None otherwise)."""
+        return speaker_for(self.options)
+
+    def bind(self, scene, runs: SceneRuns | None = None):
+        """Hand ``scene`` its runs (``runs``, else the job's), its narration mode and speaker."""
+        return scene.bind(runs or self.runs, narration=self.options.narration, speaker=self.speaker())
+
     def load_class(self) -> type:
         """The scene class to build: your own when given, else the catalog's."""
         return self.scene_class or self.info.load_class()
@@ -51,3 +59,13 @@ class RenderJob:
     def with_runs(self, runs: SceneRuns) -> RenderJob:
         """The same job drawing ``runs`` (a Ray worker's unpacked copies of them)."""
         return replace(self, runs=runs)
+
+
+def speaker_for(options: RenderOptions):
+    """The speaker of ``options``' narration when it is voiced, else None; speech is kept in CACHE/speech."""
+    if options.narration != "voice":
+        return None
+    from nnexplain.app.cache import cache_dir
+    from nnexplain.speech.speaker import Speaker
+
+    return Speaker(options.voice, cache_dir() / "speech")

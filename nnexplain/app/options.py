@@ -11,7 +11,7 @@ from pathlib import Path
 
 from nnexplain.errors import NnexplainError
 
-__all__ = ["QUALITIES", "FORMATS", "RenderOptions"]
+__all__ = ["QUALITIES", "FORMATS", "NARRATIONS", "RenderOptions"]
 
 # name -> (width, height, frames per second), as manim's -ql/-qm/-qh/-qk.
 QUALITIES = {
@@ -21,6 +21,10 @@ QUALITIES = {
     "4k": (3840, 2160, 60),
 }
 FORMATS = ("mp4", "webm", "gif", "png")
+# How the narration reaches the viewer: "captions" draws it on screen (a silent video that explains
+# itself); "voice" speaks it, with subtitles beside the video (students at home); "presenter" leaves
+# the picture silent and bare, the narration in the subtitles and speaker notes (a lecturer speaks).
+NARRATIONS = ("captions", "voice", "presenter")
 MAX_SIDE = 7680
 # GIFs go into slides: keep them small enough to embed.
 GIF_MAX_WIDTH, GIF_MAX_FPS = 960, 15
@@ -34,8 +38,15 @@ class RenderOptions:
     resolution: tuple[int, int] | None = None
     transparent: bool = False
     sections: bool = False
+    narration: str = "captions"
+    voice: str = "hibari"  # who speaks when narration is "voice" (nnexplain.speech.voice.voice_named)
+    burn_subtitles: bool = False  # draw the subtitles into the picture too
 
     def __post_init__(self) -> None:
+        if self.narration not in NARRATIONS:
+            raise NnexplainError(f"--narration {self.narration}: use one of {', '.join(NARRATIONS)}")
+        if self.burn_subtitles and self.fmt not in ("mp4", "webm"):
+            raise NnexplainError(f"--burn-subtitles draws into a video: use --format mp4 or webm, not {self.fmt}")
         if self.transparent and self.fmt not in ("webm", "png"):
             raise NnexplainError(
                 f"--transparent needs --format webm (VP9 with alpha) or png, not {self.fmt}; "
@@ -70,6 +81,16 @@ class RenderOptions:
 
     def file_name(self, scene: str) -> str:
         return f"{self.stem(scene)}.{self.fmt}"
+
+    @property
+    def voiced(self) -> bool:
+        """The video carries sound: narration spoken, into a format that holds audio."""
+        return self.narration == "voice" and self.fmt in ("mp4", "webm")
+
+    def narration_facts(self) -> dict:
+        """What of the narration decides the output, for the render cache's key."""
+        voice = self.voice if self.narration == "voice" else None
+        return {"mode": self.narration, "voice": voice, "burn_subtitles": self.burn_subtitles}
 
     def manim_config(self, media_dir: Path) -> dict:
         width, height, fps = self.size_and_rate()

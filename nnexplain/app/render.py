@@ -42,6 +42,7 @@ def default_jobs(options: RenderOptions) -> int:
 class RenderResult:
     path: Path
     sections: list[Path] = field(default_factory=list)
+    beside: list[Path] = field(default_factory=list)  # the subtitles, .srt and .vtt
 
 
 def _move_into(source: Path, target: Path) -> None:
@@ -72,10 +73,12 @@ def render_scene(
     key = scene_key(job) if cache else None
     cached = cache.final(key) if cache else None
     if cached:  # nothing changed since this was rendered
-        video, clips = cached
+        video, clips, beside = cached
         _copy_into(video, target)
+        for side_file in beside:  # subtitles
+            _copy_into(side_file, target.with_suffix(side_file.suffix))
         sections = _copy_sections(clips, out_dir / f"{options.stem(name)}-sections") if options.sections else []
-        return RenderResult(target, sections)
+        return RenderResult(target, sections, [target.with_suffix(f.suffix) for f in beside])
     with tempfile.TemporaryDirectory(prefix="nnexplain-render-") as scratch:
         scene = _draw(job, Path(scratch), cache, key, note)
         writer = scene.renderer.file_writer
@@ -83,10 +86,38 @@ def render_scene(
         section_dir = writer.sections_output_dir if options.sections else None
         clips = out_dir / f"{options.stem(name)}-sections"
         sections = _collect_sections(section_dir, clips, options.fmt) if section_dir else []
+        beside = _narrate(job, scene, produced, sections, target, note)
         _move_into(produced, target)
     if cache:
-        cache.store_final(key, target, sections)
-    return RenderResult(target, sections)
+        cache.store_final(key, target, sections, beside)
+    return RenderResult(target, sections, beside)
+
+
+def _narrate(job: RenderJob, scene, video: Path, sections: list[Path], target: Path, note) -> list[Path]:
+    """Lay the narration under and beside a rendered video: its sound, burnt-in subtitles, .srt and .vtt."""
+    from nnexplain.app.soundtrack import add_sound, soundtrack, video_seconds
+    from nnexplain.app.subtitles import narration_cues, write_subtitles
+
+    options = job.options
+    if options.fmt == "png":
+        return []
+    lines = scene.narrator.log
+    seconds = video_seconds(video)
+    cues = narration_cues(lines, seconds)
+    if options.burn_subtitles:
+        from nnexplain.app.burn import burn_subtitles
+
+        burn_subtitles(video, cues)
+    if options.narration == "voice" and options.fmt == "gif":
+        note("a gif has no sound: the narration is in the subtitles beside it")
+    if options.voiced:
+        track = soundtrack(lines, job.speaker(), seconds)
+        add_sound(video, track)
+        offset = 0.0
+        for clip in sections:  # each beat's clip carries its stretch of the track
+            add_sound(clip, track, offset)
+            offset += video_seconds(clip)
+    return list(write_subtitles(cues, target))
 
 
 def _copy_into(source: Path, target: Path) -> None:
@@ -132,7 +163,7 @@ def _whole(job: RenderJob, media: Path):
 
     with tempconfig(job.options.manim_config(media)):
         scene = job.load_class()()
-        scene.bind(job.runs)
+        job.bind(scene)
         scene.render()
         return scene
 

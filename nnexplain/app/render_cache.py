@@ -137,10 +137,20 @@ def scene_key(job: RenderJob) -> str:
             **{role: run_hash(run.path) for role, run in sorted(runs.further.items())},
         },
         "options": settings,
+        # The narration's mode and voice: the picture keeps time with the speech, and the sound is in
+        # the file. The narration's words come from the code and the runs, both above.
+        "narration": job.options.narration_facts(),
+        "voice": _voice_identity(job),
         "environment": drawing_environment(),
         "versions": _versions(),
     }
     return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:40]
+
+
+def _voice_identity(job: RenderJob) -> str | None:
+    """The voice's own name (engine, version, voice; a recording folder's content hash), when voiced."""
+    speaker = job.speaker()
+    return None if speaker is None else speaker.voice.name
 
 
 class RenderCache:
@@ -225,8 +235,8 @@ class RenderCache:
 
     # --- joined results ---------------------------------------------------------------------------
 
-    def final(self, key: str) -> tuple[Path, list[Path]] | None:
-        """The joined video and its sections (in order) for ``key``, when cached and intact."""
+    def final(self, key: str) -> tuple[Path, list[Path], list[Path]] | None:
+        """The joined video, its sections (in order) and its side files (subtitles) for ``key``, when cached and intact."""
         folder = self.root / key / "final"
         try:
             data = json.loads((folder / "final.json").read_text())
@@ -237,15 +247,21 @@ class RenderCache:
             shutil.rmtree(folder, ignore_errors=True)
             return None
         os.utime(folder / "final.json")
-        return files[0], files[1:]
+        rest = files[1:]
+        return (
+            files[0],
+            [f for f in rest if f.parent.name == "sections"],
+            [f for f in rest if f.parent.name == "beside"],
+        )
 
-    def store_final(self, key: str, video: Path, sections: list[Path]) -> None:
+    def store_final(self, key: str, video: Path, sections: list[Path], beside: list[Path] = ()) -> None:
         folder = self.root / key / "final"
         staging = folder.with_name(f".final.{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         (staging / "sections").mkdir(parents=True)
-        names = [video.name] + [f"sections/{section.name}" for section in sections]
-        for source, name in zip([video, *sections], names):
+        (staging / "beside").mkdir(parents=True)
+        names = [video.name] + [f"sections/{s.name}" for s in sections] + [f"beside/{b.name}" for b in beside]
+        for source, name in zip([video, *sections, *beside], names):
             shutil.copyfile(source, staging / name)
         data = {"files": names, "sha256": [_file_hash(staging / name) for name in names]}
         atomic_write(staging / "final.json", json.dumps(data).encode())

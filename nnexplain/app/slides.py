@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nnexplain.app.catalog import SceneInfo, get_scene
+from nnexplain.app.job import speaker_for
 from nnexplain.app.options import RenderOptions
 from nnexplain.errors import NnexplainError
 from nnexplain.scenes.base.runs import SceneRuns
+from nnexplain.speech.timing import Chunk
 
 __all__ = ["DeckPart", "assign_runs", "check_deck_format", "require_slides", "slide_class", "write_deck", "REVEALJS"]
 
@@ -112,9 +114,34 @@ def _render_part(part: DeckPart, options: RenderOptions, folder: Path) -> str:
     scene_class = slide_class(part.info.load_class(), folder)
     with tempconfig(options.manim_config(folder / "media")):
         scene = scene_class()
-        scene.bind(part.runs)
+        scene.bind(part.runs, narration=options.narration, speaker=speaker_for(options))
         scene.render()
+        _narrate_slides(scene, options, folder / f"{scene}.json")
         return str(scene)
+
+
+def _narrate_slides(scene, options: RenderOptions, config_file: Path) -> None:
+    """Give each slide's clip its captions (``CLIP.vtt`` beside it) and, voiced, its stretch of the sound."""
+    from manim_slides.config import PresentationConfig
+
+    from nnexplain.app.soundtrack import add_sound, soundtrack, video_seconds
+    from nnexplain.app.subtitles import narration_cues, vtt
+
+    clips = [slide.file for slide in PresentationConfig.from_file(config_file).slides]
+    lengths = [video_seconds(clip) for clip in clips]
+    cues = narration_cues(scene.narrator.log, sum(lengths))
+    track = soundtrack(scene.narrator.log, speaker_for(options), sum(lengths)) if options.voiced else None
+    start = 0.0
+    for clip, length in zip(clips, lengths):
+        own = [
+            Chunk(cue.text, max(0.0, cue.start - start), min(length, cue.end - start))
+            for cue in cues
+            if cue.start < start + length and cue.end > start
+        ]
+        clip.with_suffix(".vtt").write_text(vtt([cue for cue in own if cue.end > cue.start]), encoding="utf-8")
+        if track is not None:
+            add_sound(clip, track, start)
+        start += length
 
 
 def write_deck(
@@ -151,31 +178,84 @@ def write_deck(
         if fmt == "pptx":
             target = _write_pptx(configs, built, name, options)
         else:
-            target = _write_html(configs, built, name, one_file)
+            title = ", ".join(part.info.name for part in parts)
+            target = _write_html(configs, built, name, one_file, title)
         return _move_deck_into(built, target, out)
 
 
 def _write_pptx(configs, built: Path, name: str, options: RenderOptions) -> Path:
-    from manim_slides.convert import PowerPoint
+    from manim_slides import convert
 
     width, height, _ = options.size_and_rate()
     target = built / f"{name}.pptx"
-    PowerPoint(presentation_configs=configs, width=width, height=height).convert_to(target)
+    # A slide's still (what a handout prints, and what shows before the clip plays) is its beat's own
+    # last frame; manim-slides takes the clip's first, which is the previous beat's end.
+    first_frame = convert.read_image_from_video_file
+    convert.read_image_from_video_file = lambda file, frame_index=None: first_frame(file, convert.FrameIndex.last)
+    try:
+        convert.PowerPoint(presentation_configs=configs, width=width, height=height).convert_to(target)
+    finally:
+        convert.read_image_from_video_file = first_frame
     return target
 
 
-def _write_html(configs, built: Path, name: str, one_file: bool) -> Path:
+def _write_html(configs, built: Path, name: str, one_file: bool, title: str) -> Path:
     from manim_slides.convert import RevealJS
 
     assets = f"{name}_assets"
     reveal = f"{assets}/reveal.js"  # relative to the deck, as the template writes {{ cdn_url }}/dist/...
     target = built / f"{name}.html"
-    RevealJS(presentation_configs=configs, cdn_url=reveal, one_file=one_file).convert_to(target)
+    RevealJS(
+        presentation_configs=configs, cdn_url=reveal, one_file=one_file, title=title, slide_number="c/t"
+    ).convert_to(target)
+    _add_captions(target, [slide.file.with_suffix(".vtt") for config in configs for slide in config.slides])
     if one_file:
         _inline_revealjs(target, reveal)
     else:
         shutil.copytree(REVEALJS, built / reveal)
     return target
+
+
+# reveal.js makes each slide's background <video> itself: a captions track is added to it when its
+# slide is shown, from the section's data-captions (a data: URL, which file:// pages may load).
+# C toggles the captions.
+CAPTIONS_SCRIPT = """
+function nnexplainCaptions(event) {
+  const slide = event.currentSlide || Reveal.getCurrentSlide();
+  const video = slide && slide.slideBackgroundContentElement && slide.slideBackgroundContentElement.querySelector('video');
+  if (!video || !slide.dataset.captions || video.querySelector('track')) return;
+  const track = document.createElement('track');
+  Object.assign(track, {kind: 'captions', srclang: 'en', label: 'Narration', src: slide.dataset.captions, default: true});
+  video.appendChild(track);
+  track.track.mode = window.nnexplainCaptionsHidden ? 'hidden' : 'showing';
+}
+Reveal.on('ready', nnexplainCaptions);
+Reveal.on('slidechanged', nnexplainCaptions);
+Reveal.addKeyBinding({keyCode: 67, key: 'C', description: 'Captions on/off'}, () => {
+  window.nnexplainCaptionsHidden = !window.nnexplainCaptionsHidden;
+  document.querySelectorAll('.slide-background video').forEach(video => {
+    for (const track of video.textTracks) track.mode = window.nnexplainCaptionsHidden ? 'hidden' : 'showing';
+  });
+});
+"""
+
+
+def _add_captions(deck: Path, captions: list[Path]) -> None:
+    """Each slide's captions (WebVTT) as a data: URL on its section, and the script that shows them."""
+    import base64
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(deck.read_text(encoding="utf-8"), "html.parser")
+    sections = [section for section in soup.find_all("section") if section.get("data-background-video")]
+    for section, vtt_file in zip(sections, captions):
+        if vtt_file.exists():
+            encoded = base64.b64encode(vtt_file.read_bytes()).decode()
+            section["data-captions"] = f"data:text/vtt;base64,{encoded}"
+    script = soup.new_tag("script")
+    script.string = CAPTIONS_SCRIPT
+    soup.body.append(script)
+    deck.write_text(str(soup), encoding="utf-8")
 
 
 def _inline_revealjs(deck: Path, reveal: str) -> None:

@@ -82,7 +82,7 @@ def _run(job: RenderJob, settings: dict, on_scene: Callable):
 
     with tempconfig(settings):
         scene = _instrumented(_timing(job.load_class()), on_scene)()
-        scene.bind(job.runs)
+        job.bind(scene)
         scene.render()
         return scene
 

@@ -12,7 +12,9 @@ voice and subtitles. This module holds what needs no manim:
 - :class:`Narrator`, the clock of one scene: each line is shown in a *slot* (a place on
   screen, such as ``"caption"``), and before a slot's line is replaced, or its beat ends,
   the narrator waits out whatever is left of its reading time. Motion played meanwhile
-  counts, so a line shown with a long animation costs no extra seconds.
+  counts, so a line shown with a long animation costs no extra seconds. Voiced, a line holds
+  as long as it is spoken, plus a short pause (its timer is then a
+  :class:`~nnexplain.speech.speaker.Speaker`'s), so every beat stretches to its speech.
 
 The narrator's log of lines is what subtitles and tests read, without looking at pixels::
 
@@ -25,24 +27,12 @@ The narrator's log of lines is what subtitles and tests read, without looking at
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Callable, Protocol
+
+from nnexplain.speech.timing import WORDS_PER_SECOND, Chunk, Timing, reading_seconds, reading_timing, words
 
 __all__ = ["WORDS_PER_SECOND", "words", "reading_seconds", "spoken", "Line", "Narrator"]
-
-WORDS_PER_SECOND = 3.0  # the reading pace: a line stays up one second per three words
-_WORD = re.compile(r"[^\W_]", re.UNICODE)  # a token is a word when it holds a letter or a digit
-
-
-def words(text: str) -> int:
-    """The number of words (whitespace-separated tokens with a letter or digit) in ``text``."""
-    return sum(1 for token in text.split() if _WORD.search(token))
-
-
-def reading_seconds(text: str) -> float:
-    """How long ``text`` must stay up to be read: one second per three words."""
-    return words(text) / WORDS_PER_SECOND
 
 
 def spoken(text: str) -> str:
@@ -65,6 +55,18 @@ class Line:
     beat: str | None
     shown: float  # scene time when it became readable
     hidden: float | None = None  # scene time when it began to go, None while it is up
+    timing: Timing | None = None  # its chunks (subtitle cues) and how long it holds: read, or spoken
+
+    @property
+    def duration(self) -> float:
+        """How long the line needs: its reading time, or its speech and a short pause when voiced."""
+        return reading_seconds(self.text) if self.timing is None else self.timing.duration
+
+    @property
+    def cues(self) -> tuple[Chunk, ...]:
+        """Its subtitle cues, in scene time."""
+        timing = self.timing or reading_timing(self.text)
+        return tuple(Chunk(chunk.text, self.shown + chunk.start, self.shown + chunk.end) for chunk in timing.chunks)
 
     @property
     def held(self) -> float:
@@ -78,8 +80,9 @@ class Line:
 class Narrator:
     """The reading clock of one scene: one line up per slot, each held until read; the log of all lines."""
 
-    def __init__(self, scene: Clock):
+    def __init__(self, scene: Clock, timer: Callable[[str], Timing] = reading_timing):
         self.scene = scene
+        self.timer = timer  # a line's timing: reading_timing when silent, a Speaker's when voiced
         self.current: dict[str | None, Line] = {}  # slot None: a line narrated but drawn nowhere
         self.log: list[Line] = []
 
@@ -91,7 +94,7 @@ class Narrator:
         line = self.current.get(slot)
         if line is None:
             return 0.0
-        return max(0.0, line.shown + reading_seconds(line.text) - self.now)
+        return max(0.0, line.shown + line.duration - self.now)
 
     def settle(self, *slots: str | None) -> None:
         """Wait until the lines in ``slots`` (all of them when none are named) have been up long enough to read.
@@ -103,12 +106,12 @@ class Narrator:
             self.scene.wait(wait + 1e-3)
         if None in slots and None in self.current:
             line = self.current.pop(None)
-            line.hidden = line.shown + reading_seconds(line.text)
+            line.hidden = line.shown + line.duration
 
     def shown(self, slot: str | None, text: str, beat: str | None = None, fade_seconds: float = 0.0) -> Line:
         """Record that ``text`` replaces the line in ``slot``; it is readable once faded in."""
         self.hidden(slot)
-        line = Line(slot, text, beat, self.now + fade_seconds)
+        line = Line(slot, text, beat, self.now + fade_seconds, timing=self.timer(spoken(text)))
         self.current[slot] = line
         self.log.append(line)
         return line
@@ -116,7 +119,7 @@ class Narrator:
     def hidden(self, slot: str | None) -> None:
         line = self.current.pop(slot, None)
         if line is not None:
-            line.hidden = self.now if slot is not None else min(self.now, line.shown + reading_seconds(line.text))
+            line.hidden = self.now if slot is not None else min(self.now, line.shown + line.duration)
 
     def finish(self) -> None:
         """At the end of the scene: keep every line still up until it has been read."""

@@ -42,8 +42,10 @@ from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
-from nnexplain.scenes.base.narration import Line, Narrator, reading_seconds
+from nnexplain.scenes.base.narration import Line, Narrator
 from nnexplain.scenes.base.runs import SceneRuns
+from nnexplain.speech.speaker import Speaker
+from nnexplain.speech.timing import reading_timing
 
 __all__ = ["Beat", "RunSceneMixin", "RunScene", "RunThreeDScene"]
 
@@ -75,6 +77,9 @@ class Tracker:
     duration: float
 
 
+NARRATION_SLOTS = ("caption", "band")  # where a line's own paragraph is drawn (other slots hold labels)
+
+
 class RunSceneMixin:
     scene_name: ClassVar[str | None] = None  # a built-in scene's name in the catalog (nnexplain.app.catalog)
     default_recipe: ClassVar[str | None] = None  # your own scene's default run, when it is not built in
@@ -92,9 +97,14 @@ class RunSceneMixin:
     narrator: Narrator  # the reading clock and the log of every line narrated, set in setup()
     script_time: float = 0.0  # seconds of storyboard played so far, the same whether frames are drawn or skipped
 
-    def bind(self, runs: SceneRuns) -> "RunSceneMixin":
-        """Hand the scene the runs it draws; call before ``render()``."""
+    speaker: Speaker | None = None  # says the narration in voice mode (nnexplain.speech), given with bind()
+
+    def bind(self, runs: SceneRuns, narration: str | None = None, speaker: Speaker | None = None) -> "RunSceneMixin":
+        """Hand the scene the runs it draws, and how to narrate (a mode, a speaker for "voice"); before ``render()``."""
         self.runs = runs
+        if narration is not None:
+            self.narration_mode = narration
+        self.speaker = speaker
         return self
 
     def setup(self) -> None:
@@ -107,7 +117,10 @@ class RunSceneMixin:
             )
         self.run = self.runs.main
         self.beat_log: list[Beat] = []
-        self.narrator = Narrator(self)
+        if self.narration_mode == "voice" and self.speaker is None:
+            raise RunError(f"{type(self).__name__}: voice narration needs a speaker, given with bind()")
+        # Voiced, each line lasts as long as it is said, so the picture keeps time with the voice.
+        self.narrator = Narrator(self, self.speaker.timing if self.narration_mode == "voice" else reading_timing)
         self.caption_mobjects: dict[str, Mobject] = {}  # slot -> the caption drawn there now
         self._fading_in: dict[int, Line] = {}  # id of the animation bringing a caption in -> its line
         self.script_time = 0.0
@@ -165,6 +178,10 @@ class RunSceneMixin:
         """
         if caption is None and self.captions_in_band and self.narration_mode == "captions":
             caption, slot = caption_band(text, self.theme), "band"
+        if caption is not None and self.narration_mode != "captions" and slot in NARRATION_SLOTS:
+            # The paragraph leaves the picture: the voice or the presenter says it, the subtitles and
+            # notes carry it. An empty stand-in keeps the timeline (every fade, every wait) unchanged.
+            caption = VGroup()
         drawn = slot if caption is not None else None
         self.narrator.settle(drawn)
         line = self.narrator.shown(drawn, text, self.beat_log[-1].name if self.beat_log else None, fade_seconds)
@@ -191,7 +208,7 @@ class RunSceneMixin:
         if animations:
             self.play(*animations, run_time=self.t(0.5))
         line = self.narrator.log[-1]
-        yield Tracker(reading_seconds(text))
+        yield Tracker(line.duration)  # its reading time, or its speech and a pause when voiced
         self.narrator.settle(line.slot)
 
     def unsay(self, slot: str = "caption") -> list:
