@@ -317,15 +317,16 @@ def main() -> None:
         sys.exit(2 if isinstance(error, (UserError, click.UsageError)) else error.exit_code)
     except OSError as error:
         # Disk full, permission denied and the like: the user's environment, not a bug.
-        reason = error.strerror or str(error) or type(error).__name__
-        if isinstance(error, FileExistsError) and error.filename and _leads_nowhere(error.filename):
+        from nnexplain.app.scratch import failed_path, reason
+
+        if isinstance(error, FileExistsError) and failed_path(error) and _leads_nowhere(failed_path(error)):
             click.echo(
-                f"nnexplain: error: {error.filename} is a symbolic link that leads nowhere (to itself, round a loop, "
+                f"nnexplain: error: {failed_path(error)} is a symbolic link that leads nowhere (to itself, round a loop, "
                 "or to nothing); remove it or choose another place",
                 err=True,
             )
             sys.exit(2)
-        click.echo(f"nnexplain: error: {reason}: {error.filename or ''}".rstrip(": "), err=True)
+        click.echo(f"nnexplain: error: {reason(error)}", err=True)
         sys.exit(2)
     except MemoryError:
         click.echo("nnexplain: error: out of memory; nothing already written was changed", err=True)
