@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from nnexplain.app.catalog import SCENES
-from nnexplain.app.cli_common import UserError, progress_printer, user_errors
+from nnexplain.app.cli_common import PositiveFiniteFloat, UserError, progress_printer, user_errors
 from nnexplain.app.cli_scenes import preview, render, slides
 from nnexplain.errors import NnexplainError
 from nnexplain.run.activations import ALL_ACTIVATIONS, HIDDEN_ACTIVATIONS
@@ -49,7 +49,7 @@ def list_command() -> None:
 @click.option("--seed", type=click.IntRange(0, MAX_SEED), help="Seed for initialisation and shuffling [the recipe's].")
 @click.option(
     "--lr",
-    type=click.FloatRange(0, 1e12, min_open=True),
+    type=PositiveFiniteFloat(1e12),
     help="Learning rate (the peak, with a one-cycle schedule) [the recipe's].",
 )
 @click.option(
@@ -165,10 +165,12 @@ def _print_summary(run_dir: Path) -> None:
 @user_errors
 def info(run_dir, quick) -> None:
     """Architecture, data set, epochs recorded and final metrics of RUN_DIR, its files verified."""
+    from nnexplain.app.runs import imported_advice
     from nnexplain.run import load_run
 
-    run = load_run(run_dir)
-    files = "not verified (--quick)" if quick else _verified(run)
+    with imported_advice(run_dir):
+        run = load_run(run_dir)
+        files = "not verified (--quick)" if quick else _verified(run)
     epochs = run.epochs
     lines = [
         ("run", str(run.path)),
@@ -255,9 +257,12 @@ def import_command(weights, activation, data, name, out) -> None:
     in order, whose shapes chain (out × in).
     """
     from nnexplain.run import load_run
-    from nnexplain.train.importer import import_weights
+    from nnexplain.train.importer import conversion, import_weights
 
     run = load_run(import_weights(weights, activation, out, data=data, name=name))
+    for dtype in run.manifest["imported_from"].get("dtypes", []):
+        if conversion(dtype):
+            click.echo(f"{dtype} weights held as float32: {conversion(dtype)}", err=True)
     shown = ", ".join(f"{k} {v:.2%}" if k.endswith("_acc") else f"{k} {v:.4g}" for k, v in run.final_metrics.items())
     architecture = "-".join(map(str, run.layers))
     click.echo(f"imported {architecture} {run.activation} network on {run.dataset['name']}: {shown}", err=True)
@@ -312,12 +317,27 @@ def main() -> None:
         sys.exit(2 if isinstance(error, (UserError, click.UsageError)) else error.exit_code)
     except OSError as error:
         # Disk full, permission denied and the like: the user's environment, not a bug.
-        reason = error.strerror or str(error) or type(error).__name__
-        click.echo(f"nnexplain: error: {reason}: {error.filename or ''}".rstrip(": "), err=True)
+        from nnexplain.app.scratch import failed_path, reason
+
+        if isinstance(error, FileExistsError) and failed_path(error) and _leads_nowhere(failed_path(error)):
+            click.echo(
+                f"nnexplain: error: {failed_path(error)} is a symbolic link that leads nowhere (to itself, round a loop, "
+                "or to nothing); remove it or choose another place",
+                err=True,
+            )
+            sys.exit(2)
+        click.echo(f"nnexplain: error: {reason(error)}", err=True)
         sys.exit(2)
     except MemoryError:
         click.echo("nnexplain: error: out of memory; nothing already written was changed", err=True)
         sys.exit(2)
+
+
+def _leads_nowhere(path) -> bool:
+    """A symbolic link that resolves to nothing (mkdir then says only "File exists")."""
+    import os
+
+    return os.path.islink(path) and not os.path.exists(path)
 
 
 if __name__ == "__main__":

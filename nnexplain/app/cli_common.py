@@ -18,11 +18,27 @@ __all__ = [
     "resolution",
     "scene_options",
     "quality_option",
+    "PositiveFiniteFloat",
 ]
 
 
 class UserError(click.ClickException):
     exit_code = 2
+
+
+class PositiveFiniteFloat(click.FloatRange):
+    """A float in (0, ``most``]: NaN passes every comparison click's range makes, so it is refused by name."""
+
+    def __init__(self, most: float):
+        super().__init__(0, most, min_open=True)
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number; give one in the range 0<x<={self.max:g}", param, ctx)
+        return super().convert(number, param, ctx)
 
 
 def user_errors(function):

@@ -93,6 +93,8 @@ def render(
 
         require_ray()
     cache = None if no_cache else RenderCache()
+    if cache:
+        cache.check_writable()  # a cache that cannot be written is skipped now, said once, before any drawing
     if scene == "all":
         if run_dir is not None or further:
             raise NnexplainError(

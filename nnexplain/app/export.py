@@ -9,12 +9,12 @@ decks are :mod:`nnexplain.app.slides`.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from nnexplain.app.catalog import SceneInfo
 from nnexplain.app.options import RenderOptions
 from nnexplain.app.render import RenderJob, render_scene
+from nnexplain.app.scratch import scratch_dir
 from nnexplain.errors import NnexplainError
 from nnexplain.scenes.base.runs import SceneRuns
 
@@ -40,7 +40,7 @@ def write_contact_sheet(info: SceneInfo, runs: SceneRuns, width: int, out: Path)
 
     height = round(width * 9 / 16 / 2) * 2
     options = RenderOptions(resolution=(width, height), fps=PREVIEW_FPS, sections=True)
-    with tempfile.TemporaryDirectory(prefix="nnexplain-preview-") as scratch:
+    with scratch_dir("preview") as scratch:
         result = render_scene(RenderJob(info, runs, options), scratch)
         frames = [(clip.stem.split("-", 1)[1].replace("-", " "), _last_frame(clip)) for clip in result.sections]
     if not frames:

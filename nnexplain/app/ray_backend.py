@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import io
 import tarfile
-import tempfile
 from pathlib import Path
 
 from nnexplain.app.job import RenderJob
+from nnexplain.app.scratch import scratch_dir
 from nnexplain.app.split import Part, Plan, render_part
 from nnexplain.errors import NnexplainError
 from nnexplain.run import Run, load_run
@@ -55,8 +55,7 @@ def _travelling(runs: SceneRuns) -> SceneRuns:
 def _render_range(job: RenderJob, plan: Plan, span: tuple[int, int], *packed: bytes):
     """On a worker: unpack the runs (``packed``: the main run's, then the further runs' in the job's order),
     render the range, return its files' names and bytes."""
-    with tempfile.TemporaryDirectory(prefix="nnexplain-ray-") as scratch:
-        scratch = Path(scratch)
+    with scratch_dir("ray") as scratch:
         roles = ["main", *job.runs.further]
         paths = {role: unpack_directory(data, scratch / role) for role, data in zip(roles, packed, strict=True)}
         runs = SceneRuns(load_run(paths.pop("main")), {role: load_run(path) for role, path in paths.items()})

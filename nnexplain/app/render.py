@@ -15,14 +15,16 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from nnexplain.app.job import RenderJob
 from nnexplain.app.options import RenderOptions
 from nnexplain.app.ray_backend import render_parts_on_ray
 from nnexplain.app.render_cache import RenderCache, scene_key
+from nnexplain.app.scratch import scratch_dir
 from nnexplain.app.split import NotDeterministic, Part, Plan, cut, join_parts, plan_scene, record_whole, render_part
 
 __all__ = ["RenderJob", "RenderResult", "render_scene", "render_parts", "default_jobs"]
@@ -45,10 +47,24 @@ class RenderResult:
     beside: list[Path] = field(default_factory=list)  # the subtitles, .srt and .vtt
 
 
-def _move_into(source: Path, target: Path) -> None:
+@contextmanager
+def _staged(target: Path) -> Iterator[Path]:
+    """A hidden name beside ``target`` to write to, renamed onto it when done; removed if anything fails
+    (an interrupt too), the earlier ``target`` kept. A failed write names ``target``, the path the user gave."""
     staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.move(source, staged)
-    os.replace(staged, target)
+    try:
+        yield staged
+        os.replace(staged, target)
+    except BaseException as error:
+        staged.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno is not None:
+            raise OSError(error.errno, error.strerror, str(target)) from None
+        raise
+
+
+def _move_into(source: Path, target: Path) -> None:
+    with _staged(target) as staged:
+        shutil.move(source, staged)
 
 
 def render_scene(
@@ -79,8 +95,8 @@ def render_scene(
             _copy_into(side_file, target.with_suffix(side_file.suffix))
         sections = _copy_sections(clips, out_dir / f"{options.stem(name)}-sections") if options.sections else []
         return RenderResult(target, sections, [target.with_suffix(f.suffix) for f in beside])
-    with tempfile.TemporaryDirectory(prefix="nnexplain-render-") as scratch:
-        scene = _draw(job, Path(scratch), cache, key, note)
+    with scratch_dir("render") as scratch:
+        scene = _draw(job, scratch, cache, key, note)
         writer = scene.renderer.file_writer
         produced = Path(writer.image_file_path if writer.output_spec.is_still else writer.movie_file_path)
         section_dir = writer.sections_output_dir if options.sections else None
@@ -121,18 +137,28 @@ def _narrate(job: RenderJob, scene, video: Path, sections: list[Path], target: P
 
 
 def _copy_into(source: Path, target: Path) -> None:
-    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, staged)
-    os.replace(staged, target)
+    with _staged(target) as staged:
+        shutil.copyfile(source, staged)
+
+
+@contextmanager
+def _staged_folder(destination: Path) -> Iterator[Path]:
+    """A hidden folder beside ``destination``, renamed onto it when done, removed if anything fails."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    try:
+        yield staging
+        if destination.exists():
+            shutil.rmtree(destination)
+        os.replace(staging, destination)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _copy_sections(clips: list[Path], destination: Path) -> list[Path]:
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
-    for clip in clips:
-        shutil.copyfile(clip, staging / clip.name)
-    if destination.exists():
-        shutil.rmtree(destination)
-    os.replace(staging, destination)
+    with _staged_folder(destination) as staging:
+        for clip in clips:
+            shutil.copyfile(clip, staging / clip.name)
     return [destination / clip.name for clip in clips]
 
 
@@ -188,16 +214,13 @@ def _in_parts(job: RenderJob, scratch: Path, cache: RenderCache | None, key: str
 def _collect_sections(section_dir: Path, destination: Path, fmt: str) -> list[Path]:
     """Copy manim's per-section clips out as NN-beat-name.FORMAT, in order."""
     index = json.loads(next(section_dir.glob("*.json")).read_text())
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
     names = []
-    for number, section in enumerate(s for s in index if s["name"] != "autocreated" or _has_frames(s)):
-        slug = "".join(c if c.isalnum() else "-" for c in section["name"].lower()).strip("-")
-        name = f"{number:02d}-{slug}.{fmt}"
-        shutil.move(section_dir / section["video"], staging / name)
-        names.append(name)
-    if destination.exists():
-        shutil.rmtree(destination)
-    os.replace(staging, destination)
+    with _staged_folder(destination) as staging:
+        for number, section in enumerate(s for s in index if s["name"] != "autocreated" or _has_frames(s)):
+            slug = "".join(c if c.isalnum() else "-" for c in section["name"].lower()).strip("-")
+            name = f"{number:02d}-{slug}.{fmt}"
+            shutil.move(section_dir / section["video"], staging / name)
+            names.append(name)
     return [destination / name for name in names]
 
 

@@ -21,6 +21,11 @@ result whose files do not match their checksums is removed and drawn again, neve
 gives a new key, so every part of every scene is drawn again: the key cannot tell
 which beats a change touches. The cache lives in ``CACHE/renders`` and is kept under
 ``$NNEXPLAIN_RENDER_CACHE_MB`` (default 2048) by removing the least recently used parts.
+
+The cache is an optimisation, never a point of failure: a cache that cannot be written
+(a file, a symbolic link loop, a read-only or full disk) is *skipped*: the render goes on
+without it, one line on stderr says so and why (:meth:`RenderCache.skip`), and nothing
+half written stays in it. A read-only cache is still read.
 """
 
 from __future__ import annotations
@@ -31,10 +36,13 @@ import json
 import os
 import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
 
 from nnexplain.app.cache import cache_dir
 from nnexplain.app.job import RenderJob
+from nnexplain.app.scratch import reason
 from nnexplain.app.split import Part, Plan
 from nnexplain.run.directory import atomic_write
 
@@ -44,6 +52,14 @@ PACKAGE = Path(__file__).resolve().parent.parent
 DEFAULT_CAP_MB = 2048
 _source_hash: str | None = None
 _run_hashes: dict[tuple, str] = {}
+
+
+def _touch(path: Path) -> None:
+    """Mark as recently used, where the cache can be written (a read-only cache is read all the same)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def _file_hash(path: Path) -> str:
@@ -153,12 +169,56 @@ def _voice_identity(job: RenderJob) -> str | None:
     return None if speaker is None else speaker.voice.name
 
 
+def say_on_stderr(text: str) -> None:
+    """How a skipped cache is told (a module function: a cache travels to worker processes pickled)."""
+    print(f"nnexplain: {text}", file=sys.stderr, flush=True)
+
+
 class RenderCache:
-    def __init__(self, root: Path | None = None, cap_mb: int | None = None):
+    def __init__(
+        self, root: Path | None = None, cap_mb: int | None = None, note: Callable[[str], None] = say_on_stderr
+    ):
         self.root = Path(root) if root else cache_dir() / "renders"
         self.cap = (
             cap_mb if cap_mb is not None else int(os.environ.get("NNEXPLAIN_RENDER_CACHE_MB", DEFAULT_CAP_MB))
         ) << 20
+        self.note = note
+        self.skipped: str | None = None  # why nothing more is written, once something failed
+
+    # --- when it cannot be written -------------------------------------------------------------
+
+    def skip(self, error: OSError) -> None:
+        """Write nothing more into the cache (reading it goes on); say so once, with the path that failed."""
+        if self.skipped is None:
+            self.skipped = reason(error)
+            self.note(f"render cache skipped ({self.skipped}); rendering without it")
+
+    def check_writable(self) -> bool:
+        """Whether a file can be written in the cache now; if not, it is skipped (said once) before any drawing."""
+        if self.skipped is None:
+            probe = self.root / f".probe.{os.getpid()}"
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                probe.write_bytes(b"nnexplain")
+                probe.unlink()
+            except OSError as error:
+                self.skip(error)
+        return self.skipped is None
+
+    @contextmanager
+    def _writing(self, staging: Path | None = None) -> Iterator[None]:
+        """A write into the cache: an OSError skips the cache (and removes ``staging``) rather than fail the render.
+        The caller checks :attr:`skipped` for what to return instead."""
+        try:
+            yield
+        except OSError as error:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            self.skip(error)
+        except BaseException:  # an interrupt: nothing half written stays in the cache
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
 
     # --- plans ---------------------------------------------------------------------------------
 
@@ -170,16 +230,23 @@ class RenderCache:
             return None
 
     def store_plan(self, key: str, plan: Plan) -> None:
-        atomic_write(
-            self.root / key / "plan.json", json.dumps({"durations": plan.durations, "beats": plan.beats}).encode()
-        )
+        if self.skipped:
+            return
+        with self._writing():
+            atomic_write(
+                self.root / key / "plan.json", json.dumps({"durations": plan.durations, "beats": plan.beats}).encode()
+            )
 
     # --- parts ---------------------------------------------------------------------------------
 
     def parts(self, key: str) -> dict[tuple[int, int], Part]:
         """Every intact cached part of scene ``key``, by its range (corrupt ones are removed)."""
         found = {}
-        for folder in (self.root / key / "parts").glob("*-*"):
+        try:
+            folders = list((self.root / key / "parts").glob("*-*"))
+        except OSError:  # not a folder, a link loop, unreadable: nothing cached to use
+            return found
+        for folder in folders:
             part = self._load(folder)
             if part is not None:
                 found[part.start, part.stop] = part
@@ -209,29 +276,34 @@ class RenderCache:
         except (OSError, ValueError, KeyError, TypeError):
             shutil.rmtree(folder, ignore_errors=True)  # corrupt or half written: drawn again, never joined
             return None
-        os.utime(folder / "part.json")  # recently used
+        _touch(folder / "part.json")  # recently used
         return Part(int(data["start"]), int(data["stop"]), tuple(files))
 
     def store_part(self, key: str, part: Part) -> Part:
+        """``part`` copied into the cache; the part itself, unchanged, when the cache is skipped."""
+        if self.skipped:
+            return part
         folder = self.root / key / "parts" / f"{part.start:05d}-{part.stop:05d}"
         staging = folder.with_name(f".{folder.name}.{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        names = []
-        for file in part.files:
-            shutil.copyfile(file, staging / file.name)
-            names.append(file.name)
-        manifest = {
-            "start": part.start,
-            "stop": part.stop,
-            "files": names,
-            "sha256": [_file_hash(staging / n) for n in names],
-        }
-        atomic_write(staging / "part.json", json.dumps(manifest).encode())
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(staging, folder)
-        self.evict()
-        return Part(part.start, part.stop, tuple(folder / name for name in names))
+        with self._writing(staging):
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+            names = []
+            for file in part.files:
+                shutil.copyfile(file, staging / file.name)
+                names.append(file.name)
+            manifest = {
+                "start": part.start,
+                "stop": part.stop,
+                "files": names,
+                "sha256": [_file_hash(staging / n) for n in names],
+            }
+            atomic_write(staging / "part.json", json.dumps(manifest).encode())
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(staging, folder)
+            self.evict()
+            return Part(part.start, part.stop, tuple(folder / name for name in names))
+        return part
 
     # --- joined results ---------------------------------------------------------------------------
 
@@ -246,7 +318,7 @@ class RenderCache:
         except (OSError, ValueError, KeyError, TypeError):
             shutil.rmtree(folder, ignore_errors=True)
             return None
-        os.utime(folder / "final.json")
+        _touch(folder / "final.json")
         rest = files[1:]
         return (
             files[0],
@@ -255,27 +327,33 @@ class RenderCache:
         )
 
     def store_final(self, key: str, video: Path, sections: list[Path], beside: list[Path] = ()) -> None:
+        if self.skipped:
+            return
         folder = self.root / key / "final"
         staging = folder.with_name(f".final.{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        (staging / "sections").mkdir(parents=True)
-        (staging / "beside").mkdir(parents=True)
-        names = [video.name] + [f"sections/{s.name}" for s in sections] + [f"beside/{b.name}" for b in beside]
-        for source, name in zip([video, *sections, *beside], names):
-            shutil.copyfile(source, staging / name)
-        data = {"files": names, "sha256": [_file_hash(staging / name) for name in names]}
-        atomic_write(staging / "final.json", json.dumps(data).encode())
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(staging, folder)
-        self.evict()
+        with self._writing(staging):
+            shutil.rmtree(staging, ignore_errors=True)
+            (staging / "sections").mkdir(parents=True)
+            (staging / "beside").mkdir(parents=True)
+            names = [video.name] + [f"sections/{s.name}" for s in sections] + [f"beside/{b.name}" for b in beside]
+            for source, name in zip([video, *sections, *beside], names):
+                shutil.copyfile(source, staging / name)
+            data = {"files": names, "sha256": [_file_hash(staging / name) for name in names]}
+            atomic_write(staging / "final.json", json.dumps(data).encode())
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(staging, folder)
+            self.evict()
 
     def evict(self) -> None:
         """Remove least recently used parts until the cache fits its cap."""
         parts = []
         for manifest in [*self.root.glob("*/parts/*/part.json"), *self.root.glob("*/final/final.json")]:
             folder = manifest.parent
-            size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
-            parts.append((manifest.stat().st_mtime, size, folder))
+            try:
+                size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+                parts.append((manifest.stat().st_mtime, size, folder))
+            except OSError:  # removed meanwhile by another render's eviction
+                continue
         total = sum(size for _, size, _ in parts)
         for _, size, folder in sorted(parts):
             if total <= self.cap:

@@ -16,9 +16,11 @@ The scene is then handed one :class:`~nnexplain.scenes.base.runs.SceneRuns`.
 
 from __future__ import annotations
 
+import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 from nnexplain.app.cache import ensure_default_run
 from nnexplain.app.catalog import SceneInfo, check_run_suits
@@ -27,9 +29,41 @@ from nnexplain.errors import RunError
 from nnexplain.run import load_run
 from nnexplain.scenes.base.runs import SceneRuns
 
-__all__ = ["prepare_runs", "resolve_runs", "runs_from_environment"]
+__all__ = ["prepare_runs", "resolve_runs", "runs_from_environment", "imported_advice"]
 
 DefaultRun = Callable[[str], Path]  # recipe -> its cached run, trained when missing
+
+
+@contextmanager
+def imported_advice(run_dir: Path) -> Iterator[None]:
+    """A damaged imported run is not retrained (nnexplain never trained it): its errors say to import it again."""
+    try:
+        yield
+    except RunError as error:
+        manifest = Path(run_dir) / "manifest.json"
+        try:
+            if not manifest.is_file() or manifest.stat().st_size > 1 << 20:  # never a FIFO, never a huge file
+                raise ValueError("not a manifest to read here")
+            origin = json.loads(manifest.read_text())["imported_from"]["file"]
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            RecursionError,
+        ):  # unreadable, or not imported: the advice stands
+            raise error from None
+        advice = f"import it again from {origin} (nnexplain import {origin} … --out {run_dir})"
+        raise RunError(str(error).replace("retrain the run", advice)) from None
+
+
+def _checked(info: SceneInfo, where: Path, check_suits: bool):
+    with imported_advice(where):
+        run = load_run(where)
+        if check_suits:
+            check_run_suits(info, run.manifest, str(where))
+        run.check_drawable()
+    return run
 
 
 def resolve_runs(
@@ -46,17 +80,14 @@ def resolve_runs(
         if info.recipe is None:
             raise RunError(f"scene {info.name!r} has no default run; give it one with --run (or $NNEXPLAIN_RUN)")
         main = default_run(info.recipe)
-    main_run = load_run(main)
-    check_run_suits(info, main_run.manifest, str(main))
-    main_run.check_drawable()
+    main_run = _checked(info, main, check_suits=True)
     runs = {}
     for spec in info.further:
         where = further.get(spec.role) or default_run(spec.recipe)
-        run = load_run(where)
+        run = _checked(info, where, check_suits=False)
         reason = spec.check(run.manifest, main_run.manifest)
         if reason:
             raise RunError(f"scene {info.name!r} cannot use {where} as its {spec.role} run: it {reason}")
-        run.check_drawable()
         runs[spec.role] = run
     return SceneRuns(main_run, runs)
 

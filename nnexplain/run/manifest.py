@@ -41,6 +41,8 @@ def write_manifest(run_dir: Path, manifest: dict[str, Any], shown: Path | None =
 
 def read_manifest(run_dir: Path) -> dict[str, Any]:
     path = run_dir / MANIFEST
+    if run_dir.exists() and not run_dir.is_dir():
+        raise RunError(f"{run_dir} is a file, not a run directory; give the run's folder (the one holding {MANIFEST})")
     if not run_dir.is_dir():
         raise RunError(f"no run directory at {run_dir}; train one with `nnexplain train RECIPE --out {run_dir}`")
     if not path.exists() and not path.is_symlink():

@@ -77,8 +77,14 @@ def network_params(
     return params
 
 
-def mlp_params(tensors: Mapping[str, np.ndarray], source: str = "weights") -> Params:
-    """The (weight, bias) pairs of a plain MLP, checked; raises :class:`NnexplainError`."""
+def mlp_params(
+    tensors: Mapping[str, np.ndarray], source: str = "weights", zero_missing_biases: bool = False, order_hint: str = ""
+) -> Params:
+    """The (weight, bias) pairs of a plain MLP, checked; raises :class:`NnexplainError`.
+
+    ``zero_missing_biases``: a weight with no bias (torch's ``Linear(bias=False)``) gets a bias of zeros,
+    which computes the same; else it is refused. ``order_hint`` ends the message of shapes that do not chain
+    (how the caller ordered the names, and how to fix it)."""
     weights = weight_names(tensors)
     for name, value in tensors.items():
         if name.endswith("weight"):
@@ -104,9 +110,9 @@ def mlp_params(tensors: Mapping[str, np.ndarray], source: str = "weights") -> Pa
     for name in weights:
         bias_name = name[: -len("weight")] + "bias"
         weight = np.asarray(tensors[name], dtype=np.float32)
-        if bias_name not in tensors:
+        if bias_name not in tensors and not zero_missing_biases:
             raise NnexplainError(f"{source}: weight {name!r} has no matching bias {bias_name!r}")
-        bias = np.asarray(tensors[bias_name], dtype=np.float32)
+        bias = np.asarray(tensors.get(bias_name, np.zeros(weight.shape[0])), dtype=np.float32)
         if bias.shape != (weight.shape[0],):
             raise NnexplainError(
                 f"{source}: bias {bias_name!r} has shape {bias.shape}; expected ({weight.shape[0]},) "
@@ -118,7 +124,7 @@ def mlp_params(tensors: Mapping[str, np.ndarray], source: str = "weights") -> Pa
             previous = weights[len(params) - 1]
             raise NnexplainError(
                 f"{source}: shapes do not chain: {previous!r} outputs {params[-1][0].shape[0]} "
-                f"but {name!r} has shape {weight.shape} (expects {weight.shape[1]} inputs)"
+                f"but {name!r} has shape {weight.shape} (expects {weight.shape[1]} inputs){order_hint}"
             )
         params.append((weight, bias))
     orphans = set(tensors) - set(weights) - {w[: -len("weight")] + "bias" for w in weights}

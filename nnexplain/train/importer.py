@@ -11,7 +11,12 @@ Three formats are read, told apart by their bytes rather than their names:
 
 The layers are the 2-D ``*.weight`` tensors and their ``*.bias`` tensors, in
 key order (safetensors files do not keep their key order, so theirs are taken in
-natural name order: ``2.weight`` before ``10.weight``). The run is written
+natural name order: ``2.weight`` before ``10.weight``; names that sort against the
+layer order are refused with that hint). A weight without a bias (``Linear(bias=False)``)
+gets a bias of zeros, which computes the same. Float weights of any width are read and
+held as float32 (:func:`conversion`): float16, bfloat16 and float8 widen exactly, float64
+rounds to the nearest float32; the dtypes read are recorded in the manifest (``imported_from``).
+The run is written
 through the same machinery as training (:func:`~nnexplain.run.snapshot.snapshot_tensors`
 with the standard :mod:`~nnexplain.run.contents`), so every scene that can draw a
 trained run of that shape draws the imported one. It holds one snapshot, epoch 0, with
@@ -37,10 +42,11 @@ from nnexplain.errors import DataError, NnexplainError
 from nnexplain.inputs import read_bytes, regular_file
 from nnexplain.run import create_run, update_manifest, write_mistakes, write_snapshot
 from nnexplain.run.activations import ALL_ACTIVATIONS, output_for_task
+from nnexplain.run.checks import MAX_ABS_WEIGHT
 from nnexplain.run.contents import STANDARD_CONTENTS
 from nnexplain.run.network import Network, Params
 from nnexplain.run.snapshot import snapshot_tensors
-from nnexplain.run.staging import StagedDirectory, check_place
+from nnexplain.run.staging import StagedDirectory, check_place, is_run_directory
 from nnexplain.run.weights import mlp_params, weight_names
 from nnexplain.train.probe import mistake_indices, probe_indices
 from nnexplain.train.recipes import TrainConfig
@@ -49,6 +55,8 @@ __all__ = [
     "FORMATS",
     "detect_format",
     "read_tensors",
+    "read_weights",
+    "conversion",
     "resolve_dataset",
     "network_outputs",
     "evaluate",
@@ -99,14 +107,21 @@ def _natural_key(name: str) -> list:
 
 
 def _refusal_reason(error: Exception) -> str:
-    """The line of torch's (long, multi-line) refusal that says what it refused."""
-    boilerplate = ("Weights only load failed", "Please file an issue", "Check the documentation")
+    """The line of torch's (long, multi-line) refusal that says what it refused (never its advice to
+    load with ``weights_only=False``, which would run the file's pickled code)."""
+    pickled = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(error))
+    if pickled:
+        return (
+            f"it pickles a {pickled.group(1)} object, not only tensors (torch.save(model) saves the whole module); "
+            "save its weights with torch.save(model.state_dict(), PATH) and import that"
+        )
+    boilerplate = ("Weights only load failed", "Please file an issue", "Check the documentation", "(1)", "(2)")
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     useful = [line for line in lines if not line.startswith(boilerplate)]
     return (useful or lines or [type(error).__name__])[0]
 
 
-def _read_torch(path: Path) -> dict[str, np.ndarray]:
+def _read_torch(path: Path) -> tuple[dict[str, np.ndarray], set[str]]:
     import warnings
 
     import torch
@@ -124,7 +139,7 @@ def _read_torch(path: Path) -> dict[str, np.ndarray]:
         raise NnexplainError(
             f"{path} holds a {type(state).__name__}, not a state_dict; save model.state_dict() with torch.save"
         )
-    arrays = {}
+    arrays, dtypes = {}, set()
     for name, value in state.items():
         if not isinstance(value, torch.Tensor):
             raise NnexplainError(
@@ -137,8 +152,9 @@ def _read_torch(path: Path) -> dict[str, np.ndarray]:
                 f"{path}: tensor {name!r} is {odd}; save the model's plain (dense, real) float weights"
             )
         tensor = value.detach().cpu()
+        dtypes.add(str(tensor.dtype).removeprefix("torch."))
         arrays[str(name)] = (tensor.float() if tensor.is_floating_point() else tensor).numpy()
-    return arrays
+    return arrays, dtypes
 
 
 def _odd_tensor(tensor) -> str | None:
@@ -156,34 +172,80 @@ def _odd_tensor(tensor) -> str | None:
     return None
 
 
-def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
+def _read_safetensors(path: Path) -> tuple[dict[str, np.ndarray], set[str]]:
     from safetensors.numpy import load
 
     data = read_bytes(path, "weights file", NnexplainError)
     try:
         arrays = load(data)
-    except KeyError as error:  # safetensors.numpy has no numpy type for this dtype
-        raise NnexplainError(
-            f"{path}: tensors of dtype {error.args[0]} cannot be read without torch; save them as float32"
-        ) from None
+        dtypes = {str(array.dtype) for array in arrays.values()}
+    except KeyError:  # numpy has no type for this dtype (bfloat16, float8): torch reads it
+        arrays, dtypes = _read_safetensors_with_torch(path, data)
     except Exception as error:  # safetensors raises its own error types for bad bytes
         reason = str(error).splitlines()[0]
         raise NnexplainError(f"{path} is not a readable safetensors file ({reason})") from None
-    return {name: arrays[name] for name in sorted(arrays, key=_natural_key)}
+    return {name: arrays[name] for name in sorted(arrays, key=_natural_key)}, dtypes
 
 
-def _read_npz(path: Path) -> dict[str, np.ndarray]:
+def _read_safetensors_with_torch(path: Path, data: bytes) -> tuple[dict[str, np.ndarray], set[str]]:
+    try:
+        from safetensors.torch import load
+    except ImportError:
+        raise NnexplainError(
+            f"{path}: its dtypes have no numpy type and torch is missing; save them as float32"
+        ) from None
+    try:
+        tensors = load(data)
+    except Exception as error:
+        reason = str(error).splitlines()[0]
+        raise NnexplainError(f"{path} is not a readable safetensors file ({reason})") from None
+    arrays, dtypes = {}, set()
+    for name, tensor in tensors.items():
+        odd = _odd_tensor(tensor)
+        if odd:
+            raise NnexplainError(
+                f"{path}: tensor {name!r} is {odd}; save the model's plain (dense, real) float weights"
+            )
+        dtypes.add(str(tensor.dtype).removeprefix("torch."))
+        arrays[name] = (tensor.float() if tensor.is_floating_point() else tensor).numpy()
+    return arrays, dtypes
+
+
+def _read_npz(path: Path) -> tuple[dict[str, np.ndarray], set[str]]:
     from nnexplain.data.npzfile import read_npz
 
-    return read_npz(path, what="weights file")
+    arrays = read_npz(path, what="weights file")
+    return arrays, {str(array.dtype) for array in arrays.values()}
+
+
+def read_weights(path: str | Path) -> tuple[dict[str, np.ndarray], str, list[str]]:
+    """The named arrays in ``path`` (those numpy has no type for already float32), its format, and the
+    dtypes the file held; nothing is unpickled."""
+    path = Path(path)
+    fmt = detect_format(path)
+    reader = {"torch": _read_torch, "safetensors": _read_safetensors, "npz": _read_npz}[fmt]
+    arrays, dtypes = reader(path)
+    return arrays, fmt, sorted(dtypes)
 
 
 def read_tensors(path: str | Path) -> tuple[dict[str, np.ndarray], str]:
     """The named arrays in ``path`` and its format; nothing is unpickled."""
-    path = Path(path)
-    fmt = detect_format(path)
-    reader = {"torch": _read_torch, "safetensors": _read_safetensors, "npz": _read_npz}[fmt]
-    return reader(path), fmt
+    arrays, fmt, _ = read_weights(path)
+    return arrays, fmt
+
+
+_EXACT = "exactly (each of its values is a float32)"
+
+
+def conversion(dtype: str) -> str | None:
+    """How weights of ``dtype`` become the float32 a run holds; None for float32 itself."""
+    if dtype == "float32":
+        return None
+    if dtype in ("float16", "bfloat16") or dtype.startswith("float8"):
+        return _EXACT
+    if dtype == "float64":
+        return "rounded to the nearest float32 (ties to even)"
+    return "rounded to the nearest float32 (exact up to 2**24)"  # integer weights
 
 
 def _load_data(spec: str) -> Dataset:
@@ -214,6 +276,7 @@ def resolve_dataset(spec: str | None, inputs: int) -> Dataset:
 
 
 def _check_fits(names: list[str], sizes: list[int], dataset: Dataset, source: str) -> None:
+    """The network's input and output sizes are the data set's."""
     first, last = names[0], names[-1]
     if sizes[0] != dataset.input_size:
         shape = "×".join(map(str, dataset.input_shape))
@@ -224,8 +287,14 @@ def _check_fits(names: list[str], sizes: list[int], dataset: Dataset, source: st
     wanted = len(dataset.classes) if dataset.task == "classify" else dataset.y_val.shape[1]
     kind = "classes" if dataset.task == "classify" else "target columns"
     if sizes[-1] != wanted:
+        hint = ""
+        if dataset.task != "classify" and sizes[-1] > 1 and wanted == 1:  # class labels saved as floats, likely
+            hint = (
+                "; its y holds floats, read as regression targets: for a classifier, save y_train and y_val "
+                "as integer class indices"
+            )
         raise NnexplainError(
-            f"{source}: {last!r} gives {sizes[-1]} outputs but data set {dataset.name!r} has {wanted} {kind}"
+            f"{source}: {last!r} gives {sizes[-1]} outputs but data set {dataset.name!r} has {wanted} {kind}{hint}"
         )
 
 
@@ -269,9 +338,19 @@ def import_weights(
     if activation not in ALL_ACTIVATIONS:
         *others, last = ALL_ACTIVATIONS
         raise NnexplainError(f"unknown activation {activation!r}; choose {', '.join(others)} or {last} (none)")
+    if out.is_dir() and is_run_directory(out):
+        raise NnexplainError(f"{out} holds a run already; import into another --out (an import never replaces a run)")
     check_place(out, replace=False)  # before anything slow; checked again, locked, when the run goes in
-    tensors, fmt = read_tensors(weights)
-    params = mlp_params(tensors, source=weights.name)
+    tensors, fmt, dtypes = read_weights(weights)
+    order_hint = (
+        "; a safetensors file does not keep the layers' order, so nnexplain takes its names in natural order "
+        "(here: " + ", ".join(weight_names(tensors)) + "): rename the layers so their names sort in order "
+        "(e.g. 0.weight, 1.weight), or save a torch state_dict, which keeps it"
+        if fmt == "safetensors"
+        else ""
+    )
+    params = mlp_params(tensors, source=weights.name, zero_missing_biases=True, order_hint=order_hint)
+    _check_drawable(params, weights.name)
     sizes = Network.from_params(params, activation).widths
     dataset = resolve_dataset(data, sizes[0])
     _check_fits(weight_names(tensors), sizes, dataset, weights.name)
@@ -294,7 +373,7 @@ def import_weights(
         "status": "importing",
         "seed": None,
         "device": None,
-        "imported_from": {"file": weights.name, "format": fmt, "sha256": _sha256(weights)},
+        "imported_from": {"file": weights.name, "format": fmt, "sha256": _sha256(weights), "dtypes": dtypes},
     }
     # Built beside --out and renamed into place, so a failed import leaves nothing half-written there.
     with StagedDirectory(out) as staging:
@@ -305,6 +384,17 @@ def import_weights(
             write_mistakes(staging.path, {"inputs": dataset.x_val[wrong], "labels": dataset.y_val[wrong]})
         update_manifest(staging.path, status="complete", wall_seconds=None)
     return out
+
+
+def _check_drawable(params: Params, source: str) -> None:
+    """Refuse now what no scene could draw (as :func:`~nnexplain.run.checks.check_drawable_weights` would at render)."""
+    for index, values in enumerate(params):
+        largest = max(float(np.abs(value).max(initial=0.0)) for value in values)
+        if largest > MAX_ABS_WEIGHT:
+            raise NnexplainError(
+                f"{source}: layer {index} has a weight of magnitude {largest:.3g}; nnexplain draws networks whose "
+                f"weights and biases lie within ±{MAX_ABS_WEIGHT:g}"
+            )
 
 
 def drawing_description(dataset: Dataset) -> dict[str, Any]:

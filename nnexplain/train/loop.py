@@ -27,6 +27,7 @@ from nnexplain.data import Dataset, load_dataset
 from nnexplain.errors import NnexplainError
 from nnexplain.run import Run, load_run
 from nnexplain.run.activations import output_for_task
+from nnexplain.run.checks import MAX_ABS_WEIGHT
 from nnexplain.run.directory import discard_unrecorded
 from nnexplain.run.network import Network
 from nnexplain.run.schedule import snapshot_epochs
@@ -218,6 +219,15 @@ def _train(
     def finish_epoch(epoch: int, train_metrics: dict[str, float]) -> None:
         if not all(torch.isfinite(parameter).all() for parameter in model.parameters()):
             _diverged(recorder, config, epoch, epoch * batches_per_epoch, "a weight became NaN or infinite")
+        largest = max(float(parameter.detach().abs().max()) for parameter in model.parameters())
+        if largest > MAX_ABS_WEIGHT:  # no scene could draw this snapshot: the run has failed, and says so now
+            _diverged(
+                recorder,
+                config,
+                epoch,
+                epoch * batches_per_epoch,
+                f"a weight reached magnitude {largest:.3g}, beyond the ±{MAX_ABS_WEIGHT:g} nnexplain can draw",
+            )
         model.eval()
         metrics = {**train_metrics, **_evaluate(model, dataset.task, x_val, y_val, "val")}
         model.train()
