@@ -102,15 +102,19 @@ def render_scene(
         section_dir = writer.sections_output_dir if options.sections else None
         clips = out_dir / f"{options.stem(name)}-sections"
         sections = _collect_sections(section_dir, clips, options.fmt) if section_dir else []
-        beside = _narrate(job, scene, produced, sections, target, note)
+        side_files = _narrate(job, scene, produced, sections, note)
         _move_into(produced, target)
+        beside = [target.with_suffix(side_file.suffix) for side_file in side_files]
+        for side_file, destination in zip(side_files, beside):  # after the video: a full disk names the video
+            _copy_into(side_file, destination)
     if cache:
         cache.store_final(key, target, sections, beside)
     return RenderResult(target, sections, beside)
 
 
-def _narrate(job: RenderJob, scene, video: Path, sections: list[Path], target: Path, note) -> list[Path]:
-    """Lay the narration under and beside a rendered video: its sound, burnt-in subtitles, .srt and .vtt."""
+def _narrate(job: RenderJob, scene, video: Path, sections: list[Path], note) -> list[Path]:
+    """Lay the narration under and beside a rendered video: its sound, burnt-in subtitles, and its .srt and
+    .vtt written beside it in the scratch folder (the caller copies them out with the video)."""
     from nnexplain.app.soundtrack import add_sound, soundtrack, video_seconds
     from nnexplain.app.subtitles import narration_cues, write_subtitles
 
@@ -133,7 +137,7 @@ def _narrate(job: RenderJob, scene, video: Path, sections: list[Path], target: P
         for clip in sections:  # each beat's clip carries its stretch of the track
             add_sound(clip, track, offset)
             offset += video_seconds(clip)
-    return list(write_subtitles(cues, target))
+    return list(write_subtitles(cues, video))
 
 
 def _copy_into(source: Path, target: Path) -> None:
