@@ -40,9 +40,32 @@ __all__ = ["render", "preview", "slides"]
     help="The Ray cluster to join, e.g. ray://head:10001 or auto [a local cluster started for this render].",
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("renders"), show_default=True)
+@click.option(
+    "--input",
+    "own_input",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your own digit: a photo, scan or drawing (PNG, JPEG...), prepared as MNIST was and read by the run "
+    "(neurons, softmax, backprop, hidden-features).",
+)
+@click.option("--label", "own_label", type=click.IntRange(min=0), help="Which digit --input is (backprop needs it).")
 @user_errors
 def render(
-    scene, run_dir, further, quality, fmt, fps, resolution, transparent, sections, jobs, no_cache, backend, address, out
+    scene,
+    run_dir,
+    further,
+    quality,
+    fmt,
+    fps,
+    resolution,
+    transparent,
+    sections,
+    jobs,
+    no_cache,
+    backend,
+    address,
+    out,
+    own_input=None,
+    own_label=None,
 ) -> None:
     """Render SCENE (or `all`) into --out; the last line printed is the output file."""
     from nnexplain.app.options import RenderOptions
@@ -57,6 +80,10 @@ def render(
 
         require_ray()
     cache = None if no_cache else RenderCache()
+    if own_label is not None and own_input is None:
+        raise NnexplainError("--label says which digit --input is; give --input IMAGE too")
+    if own_input is not None and (scene == "all" or backend == "ray"):
+        raise NnexplainError("--input feeds one scene rendered here: drop `all` or --backend ray")
     if scene == "all":
         if run_dir is not None or further:
             raise NnexplainError(
@@ -70,6 +97,10 @@ def render(
     from nnexplain.app.render import RenderJob, render_scene
 
     info, runs = _scene_and_runs(scene, run_dir, further)
+    if own_input is not None:
+        from nnexplain.app.own_input import with_own_digit
+
+        runs = with_own_digit(info, runs, own_input, own_label)
     job = RenderJob(info, runs, options, jobs=jobs or default_jobs(options), backend=backend, address=address)
     result = render_scene(job, out, cache, note=lambda text: click.echo(f"nnexplain: {text}", err=True))
     for clip in result.sections:

@@ -137,10 +137,21 @@ def scene_key(job: RenderJob) -> str:
             **{role: run_hash(run.path) for role, run in sorted(runs.further.items())},
         },
         "options": settings,
+        **_own_digit_facts(runs),
         "environment": drawing_environment(),
         "versions": _versions(),
     }
     return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:40]
+
+
+def _own_digit_facts(runs) -> dict:
+    """The user's own digit (``render --input``) and its label, when the job draws one: the run's
+    files alone do not decide the pixels then."""
+    if runs.own_digit is None:
+        return {}
+    digit = runs.own_digit
+    pixels = hashlib.sha256(digit.pixels.astype("float32").tobytes() + digit.picture.astype("float32").tobytes())
+    return {"own digit": [pixels.hexdigest(), digit.name, runs.own_label]}
 
 
 class RenderCache:

@@ -63,7 +63,8 @@ class Neurons(RunScene):
     def construct(self) -> None:
         self.view = network_view(self.run, self.epoch, self.shown_inputs)
         self.overlay = VGroup()
-        first, *others = self.probe_indices or pick_probes(self.view)
+        own = self.runs.own_index  # your own digit (render --input): the one digit shown
+        first, *others = [own] if own is not None else (self.probe_indices or pick_probes(self.view))
         self.beat("title")
         self.say(self.title_note())
         self.show_title()
@@ -251,9 +252,14 @@ class Neurons(RunScene):
     def digit_note(self, probe: int) -> str:
         best, confidence = self.view.prediction(probe)
         true = self.view.label(probe)
-        which = f"Probe digit {probe + 1}" + ("" if true is None else f" (label {true})")
+        which = self.digit_name(probe) + ("" if true is None else f" (label {true})")
         verdict = "" if true is None else " (right)" if best == true else f" (wrong: the label is {true})"
         return f"{which}, predicted {best} at {_note_percent(confidence)}{verdict}. {self.result_fact()}."
+
+    def digit_name(self, probe: int) -> str:
+        if probe == self.runs.own_index:
+            return f"Your digit, {self.runs.own_digit.name}, prepared as MNIST was"
+        return f"Probe digit {probe + 1}"
 
     def network_note(self) -> str:
         sizes = self.view.layers
@@ -323,7 +329,9 @@ class Neurons(RunScene):
 
     def digit_caption(self, probe: int):
         true = self.view.label(probe)
-        text = f"probe input {probe + 1}" if true is None else f"its label: {true}"
+        text = f"its label: {true}" if true is not None else f"probe input {probe + 1}"
+        if true is None and probe == self.runs.own_index:
+            text = "your digit"
         return label(text, self.theme, TEXT, self.theme.muted).move_to(
             [LEFT_EDGE, IMAGE_CENTER[1] - 1.55, 0], aligned_edge=LEFT
         )
