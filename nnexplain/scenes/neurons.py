@@ -30,6 +30,7 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    GrowArrow,
     LaggedStart,
     Line,
     Rectangle,
@@ -40,6 +41,7 @@ from manim import (
 )
 
 from nnexplain.geometry.network import brightness_note, image_shape, network_view, pick_probes
+from nnexplain.mobjects.digit_preparation import DigitPreparation
 from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_count, fmt_percent, formula, label
@@ -68,6 +70,9 @@ class Neurons(RunScene):
         self.beat("title")
         self.say(self.title_note())
         self.show_title()
+        if own is not None:
+            self.beat("your digit")
+            self.show_preparation()
         self.beat("digit")
         self.say(self.digit_note(first))
         self.show_image(first)
@@ -110,6 +115,19 @@ class Neurons(RunScene):
         self.image = self.pixel_image(probe)
         self.caption = self.digit_caption(probe)
         self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(1.0))
+
+    def show_preparation(self) -> None:
+        digit = self.runs.own_digit
+        strip = DigitPreparation(digit, self.theme, text=TEXT).move_to(0.3 * DOWN)
+        strip.scale_to_fit_width(min(strip.width, 13.4))
+        with self.narrate(f"Your picture, {digit.name}, as you gave it.") as line:
+            self.play(FadeIn(strip.panels[0]), FadeIn(strip.names[0]), run_time=self.t(line.duration))
+        for step, text in enumerate(self.preparation_notes(), start=1):
+            outline = strip.crop if step == 1 else strip.fit
+            with self.narrate(text) as line:
+                self.play(GrowArrow(strip.arrows[step - 1]), FadeIn(strip.panels[step]), run_time=self.t(0.8))
+                self.play(Create(outline), FadeIn(strip.names[step]), run_time=max(line.duration - self.t(0.8), 0.5))
+        self.play(FadeOut(strip), run_time=self.t(0.6))
 
     def draw_network(self) -> None:
         names = self.run.dataset.get("classes") or [str(i) for i in range(self.view.layers[-1])]
@@ -260,6 +278,13 @@ class Neurons(RunScene):
         if probe == self.runs.own_index:
             return f"Your digit, {self.runs.own_digit.name}, prepared as MNIST was"
         return f"Probe digit {probe + 1}"
+
+    def preparation_notes(self) -> list[str]:
+        inverted = "Dark ink on light paper, inverted" if self.runs.own_digit.inverted else "Turned to grey"
+        return [
+            f"{inverted} as MNIST's digits are, white on black, and cropped to the ink.",
+            "Scaled to fit 20 by 20 pixels, then centred by its centre of mass in 28 by 28: MNIST's recipe.",
+        ]
 
     def network_note(self) -> str:
         sizes = self.view.layers
