@@ -46,6 +46,11 @@ class RunWithExtraProbe(Run):
             joined["labels"] = np.concatenate([probe["labels"], labels.astype(probe["labels"].dtype)])
         return joined
 
+    @cached_property
+    def recorded(self) -> Run:
+        """The run as recorded, without the extra items (their indices are the same in both)."""
+        return Run(self.path, self.manifest)
+
     @property
     def extra_indices(self) -> list[int]:
         """Where the extra items are in :attr:`probe`."""

@@ -39,6 +39,11 @@ class SceneRuns:
         return SceneRuns(main, self.further, digit, label)
 
     @property
+    def recorded_main(self) -> Run:
+        """The main run as recorded, without the user's digit: for picking among the run's own probe items."""
+        return self.main.recorded if isinstance(self.main, RunWithExtraProbe) else self.main
+
+    @property
     def own_index(self) -> int | None:
         """Where the user's own digit is in ``main.probe``; None when the scene draws only the run's probe."""
         return None if self.own_digit is None else len(self.main.probe["inputs"]) - 1
