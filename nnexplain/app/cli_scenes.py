@@ -96,11 +96,14 @@ def render(
         return
     from nnexplain.app.render import RenderJob, render_scene
 
-    info, runs = _scene_and_runs(scene, run_dir, further)
-    if own_input is not None:
-        from nnexplain.app.own_input import with_own_digit
+    digit = None
+    if own_input is not None:  # read and checked before any run is found, or trained
+        from nnexplain.app.own_input import read_own_digit, with_own_digit
 
-        runs = with_own_digit(info, runs, own_input, own_label)
+        digit = read_own_digit(scene, own_input)
+    info, runs = _scene_and_runs(scene, run_dir, further)
+    if digit is not None:
+        runs = with_own_digit(info, runs, digit, own_label)
     job = RenderJob(info, runs, options, jobs=jobs or default_jobs(options), backend=backend, address=address)
     result = render_scene(job, out, cache, note=lambda text: click.echo(f"nnexplain: {text}", err=True))
     for clip in result.sections:

@@ -12,20 +12,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from nnexplain.app.catalog import SceneInfo
-from nnexplain.data.own_digit import load_digit
+from nnexplain.data.own_digit import PreparedDigit, load_digit
 from nnexplain.errors import NnexplainError
 from nnexplain.scenes.base.runs import SceneRuns
 
-__all__ = ["OWN_DIGIT_SCENES", "NEEDS_LABEL", "with_own_digit"]
+__all__ = ["OWN_DIGIT_SCENES", "NEEDS_LABEL", "read_own_digit", "with_own_digit"]
 
 OWN_DIGIT_SCENES = ("neurons", "softmax", "backprop", "hidden-features")
 NEEDS_LABEL = ("backprop",)  # its walkthrough is the loss against the digit's true label
 
 
-def with_own_digit(info: SceneInfo, runs: SceneRuns, image: str | Path, label: int | None = None) -> SceneRuns:
-    """``runs`` with the digit in ``image`` appended to the main run's probe; one-line errors for what cannot be."""
-    if info.name not in OWN_DIGIT_SCENES:
-        raise NnexplainError(f"--input feeds your own digit to {', '.join(OWN_DIGIT_SCENES)}; not to {info.name}")
+def read_own_digit(scene: str, image: str | Path) -> PreparedDigit:
+    """The digit in ``image`` for ``scene``, prepared as MNIST's were; checked before any run is found or trained."""
+    if scene not in OWN_DIGIT_SCENES:
+        raise NnexplainError(f"--input feeds your own digit to {', '.join(OWN_DIGIT_SCENES)}; not to {scene}")
+    return load_digit(image)
+
+
+def with_own_digit(info: SceneInfo, runs: SceneRuns, digit: PreparedDigit, label: int | None = None) -> SceneRuns:
+    """``runs`` with ``digit`` appended to the main run's probe; one-line errors for what cannot be."""
     run = runs.main
     if list(run.dataset.get("input_shape") or []) != [28, 28]:
         raise NnexplainError(
@@ -39,4 +44,4 @@ def with_own_digit(info: SceneInfo, runs: SceneRuns, image: str | Path, label: i
         raise NnexplainError(
             f"{info.name} walks back from the loss against your digit's true label: say which digit it is with --label"
         )
-    return runs.with_own_digit(load_digit(image), label)
+    return runs.with_own_digit(digit, label)

@@ -76,7 +76,11 @@ def read_image(path: str | Path) -> np.ndarray:
         return np.asarray(grey, dtype=np.float32) / 255.0
     except DataError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # Pillow's own limit, from the header, on opening
+        raise DataError(
+            f"image {path} is larger than nnexplain reads ({MAX_IMAGE_PIXELS / 1e6:g} megapixels): scale it down"
+        ) from None
+    except UnidentifiedImageError:
         raise DataError(f"{path} is not an image nnexplain can read (PNG, JPEG, GIF, BMP, TIFF or WebP)") from None
     except (OSError, ValueError, SyntaxError) as problem:  # Pillow's errors for a truncated or damaged file
         raise DataError(f"image {path} is damaged: {problem}") from None
