@@ -186,7 +186,7 @@ def _fit(crop: np.ndarray, box: int) -> np.ndarray:
     height, width = crop.shape
     scale = box / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    image = Image.fromarray(crop.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS)
+    image = Image.fromarray(crop.astype(np.float32)).resize(size, Image.Resampling.LANCZOS)
     return np.clip(np.asarray(image, dtype=np.float32), 0.0, 1.0)
 
 
