@@ -6,6 +6,7 @@ The public API for recording and reading runs from Python::
 
     recorder = nnexplain.Recorder(model, out="runs/mine", probe=(x_val[:40], y_val[:40]))
     run = nnexplain.load_run("runs/mine")
+    nnexplain.show("neurons", run=recorder)   # in Jupyter or Colab: render it and show it inline
 
 ``import nnexplain`` itself imports neither torch nor manim: the names below are
 loaded on first use.
@@ -29,12 +30,13 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__all__ = ["Recorder", "load_run", "Run"]
+__all__ = ["Recorder", "load_run", "Run", "show"]
 
 _LAZY = {
     "Recorder": "nnexplain.train.recorder",
     "load_run": "nnexplain.run.directory",
     "Run": "nnexplain.run.directory",
+    "show": "nnexplain.app.notebook",  # a scene inline in Jupyter or Colab
 }
 
 

@@ -69,12 +69,43 @@ def list_command() -> None:
     is_flag=True,
     help="Go on training the stopped run in --out from its last snapshot, as if it had never stopped.",
 )
+@click.option(
+    "--data",
+    "data_file",
+    metavar="FILE.csv|FILE.npz",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Train the recipe's network on your own data: a CSV (x,y or x1,x2,label, with a header) or an .npz.",
+)
+@click.option(
+    "--val-split",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Share of a CSV's rows kept for validation [0.2].",
+)
+@click.option("--split-seed", type=click.IntRange(0, MAX_SEED), help="Seed of a CSV's validation split [0].")
 @user_errors
-def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_dir, overwrite, resume) -> None:
+def train(
+    recipe,
+    out,
+    device,
+    epochs,
+    seed,
+    lr,
+    batch_size,
+    activation,
+    data_dir,
+    overwrite,
+    resume,
+    data_file=None,
+    val_split=None,
+    split_seed=None,
+) -> None:
     """Train RECIPE and write a run directory."""
     from nnexplain.train.recipes import get_recipe
 
     config = get_recipe(recipe).config
+    own_data = _own_data(data_file, val_split, split_seed)
+    if own_data is not None and (resume or data_dir):
+        raise NnexplainError("--data trains afresh on your own file: drop --resume and --data-dir")
     if resume:
         if overwrite:
             raise NnexplainError("--resume goes on with the run in --out, --overwrite replaces it: give one of them")
@@ -119,7 +150,7 @@ def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_di
         raise NnexplainError(f"--out {shown} is the directory you are in (or holds it); give a run directory below it")
     occupied = check_place(out, overwrite)  # refuses early what may never be replaced
     resolve_device(device)  # fail before anything slow
-    dataset = load_dataset(config.dataset, config.data_dir, **config.dataset_options)
+    dataset = own_data or load_dataset(config.dataset, config.data_dir, **config.dataset_options)
     on_epoch, progress = progress_printer(recipe)
     with progress:
         if occupied:  # trained beside the old run, which stays until the new one is complete
@@ -132,6 +163,17 @@ def train(recipe, out, device, epochs, seed, lr, batch_size, activation, data_di
                 train_run(config, out, on_epoch=on_epoch, dataset=dataset)
     _print_summary(out)
     click.echo(str(shown))
+
+
+def _own_data(data_file: Path | None, val_split: float | None, split_seed: int | None):
+    """The data set in ``--data FILE`` (None without one); the split options apply only with a CSV."""
+    if data_file is None:
+        if val_split is not None or split_seed is not None:
+            raise NnexplainError("--val-split and --split-seed split your own CSV: give it with --data FILE.csv")
+        return None
+    from nnexplain.data.csvfile import load_data_file
+
+    return load_data_file(data_file, val_split, split_seed)
 
 
 def _resume(recipe: str, shown: Path, device: str, given: dict) -> None:
@@ -242,14 +284,21 @@ def _ranges(values: list[int]) -> str:
 )
 @click.option(
     "--data",
-    metavar="NAME|FILE.npz",
-    help="A built-in data set by name (a wrong name lists them), or an .npz with x_train, y_train, x_val, y_val "
+    metavar="NAME|FILE.csv|FILE.npz",
+    help="A built-in data set by name (a wrong name lists them), a CSV (x,y or x1,x2,label, with a header), "
+    "or an .npz with x_train, y_train, x_val, y_val "
     "(integer y: class indices; float y: regression targets) [inferred from the input size when only one fits].",
 )
 @click.option("--name", default="imported", show_default=True, help="Name the run goes by (its recipe).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Run directory to write.")
+@click.option(
+    "--val-split",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Share of a --data CSV's rows kept for validation [0.2].",
+)
+@click.option("--split-seed", type=click.IntRange(0, MAX_SEED), help="Seed of a --data CSV's validation split [0].")
 @user_errors
-def import_command(weights, activation, data, name, out) -> None:
+def import_command(weights, activation, data, name, out, val_split=None, split_seed=None) -> None:
     """Make a run directory from a trained MLP in WEIGHTS.
 
     WEIGHTS is a state_dict saved with torch.save (read with weights_only=True),
@@ -259,7 +308,10 @@ def import_command(weights, activation, data, name, out) -> None:
     from nnexplain.run import load_run
     from nnexplain.train.importer import conversion, import_weights
 
-    run = load_run(import_weights(weights, activation, out, data=data, name=name))
+    own = _own_data(Path(data), val_split, split_seed) if data and data.lower().endswith(".csv") else None
+    if own is None and (val_split is not None or split_seed is not None):
+        raise NnexplainError("--val-split and --split-seed split your own CSV: give it with --data FILE.csv")
+    run = load_run(import_weights(weights, activation, out, data=own or data, name=name))
     for dtype in run.manifest["imported_from"].get("dtypes", []):
         if conversion(dtype):
             click.echo(f"{dtype} weights held as float32: {conversion(dtype)}", err=True)

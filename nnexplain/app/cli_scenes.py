@@ -52,6 +52,14 @@ __all__ = ["render", "preview", "slides"]
     "--voice-name", default="hibari", show_default=True, help="hibari, hibari:VOICE, tone, or a folder of recordings."
 )
 @click.option("--burn-subtitles", is_flag=True, help="Also draw the subtitles into the picture.")
+@click.option(
+    "--input",
+    "own_input",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your own digit: a photo, scan or drawing (PNG, JPEG...), prepared as MNIST was and read by the run "
+    "(neurons, softmax, backprop, hidden-features).",
+)
+@click.option("--label", "own_label", type=click.IntRange(min=0), help="Which digit --input is (backprop needs it).")
 @user_errors
 def render(
     scene,
@@ -72,6 +80,8 @@ def render(
     voiced,
     voice_name,
     burn_subtitles,
+    own_input=None,
+    own_label=None,
 ) -> None:
     """Render SCENE (or `all`) into --out; the last line printed is the output file."""
     from nnexplain.app.options import RenderOptions
@@ -95,6 +105,10 @@ def render(
     cache = None if no_cache else RenderCache()
     if cache:
         cache.check_writable()  # a cache that cannot be written is skipped now, said once, before any drawing
+    if own_label is not None and own_input is None:
+        raise NnexplainError("--label says which digit --input is; give --input IMAGE too")
+    if own_input is not None and (scene == "all" or backend == "ray"):
+        raise NnexplainError("--input feeds one scene rendered here: drop `all` or --backend ray")
     if scene == "all":
         if run_dir is not None or further:
             raise NnexplainError(
@@ -107,7 +121,14 @@ def render(
         return
     from nnexplain.app.render import RenderJob, render_scene
 
+    digit = None
+    if own_input is not None:  # read and checked before any run is found, or trained
+        from nnexplain.app.own_input import read_own_digit, with_own_digit
+
+        digit = read_own_digit(scene, own_input)
     info, runs = _scene_and_runs(scene, run_dir, further)
+    if digit is not None:
+        runs = with_own_digit(info, runs, digit, own_label)
     job = RenderJob(info, runs, options, jobs=jobs or default_jobs(options), backend=backend, address=address)
     result = render_scene(job, out, cache, note=lambda text: click.echo(f"nnexplain: {text}", err=True))
     for clip in result.sections:

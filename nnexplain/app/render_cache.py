@@ -157,6 +157,7 @@ def scene_key(job: RenderJob) -> str:
         # the file. The narration's words come from the code and the runs, both above.
         "narration": job.options.narration_facts(),
         "voice": _voice_identity(job),
+        **_own_digit_facts(runs),
         "environment": drawing_environment(),
         "versions": _versions(),
     }
@@ -172,6 +173,16 @@ def _voice_identity(job: RenderJob) -> str | None:
 def say_on_stderr(text: str) -> None:
     """How a skipped cache is told (a module function: a cache travels to worker processes pickled)."""
     print(f"nnexplain: {text}", file=sys.stderr, flush=True)
+
+
+def _own_digit_facts(runs) -> dict:
+    """The user's own digit (``render --input``) and its label, when the job draws one: the run's
+    files alone do not decide the pixels then."""
+    if runs.own_digit is None:
+        return {}
+    digit = runs.own_digit
+    pixels = hashlib.sha256(digit.pixels.astype("float32").tobytes() + digit.picture.astype("float32").tobytes())
+    return {"own digit": [pixels.hexdigest(), digit.name, runs.own_label]}
 
 
 class RenderCache:

@@ -60,11 +60,14 @@ class NetworkView:
         return best, float(probabilities[best])
 
     def label(self, probe_index: int) -> int | None:
-        return None if self.probe_labels is None else int(self.probe_labels[probe_index])
+        """The item's label; None when the run has no labels, or the item none (a negative label: your own digit)."""
+        if self.probe_labels is None or self.probe_labels[probe_index] < 0:
+            return None
+        return int(self.probe_labels[probe_index])
 
     def is_correct(self, probe_index: int) -> bool | None:
-        """Whether the network gets this probe item right; None when the run has no labels."""
-        if self.probe_labels is None:
+        """Whether the network gets this probe item right; None when the item has no label."""
+        if self.label(probe_index) is None:
             return None
         return self.prediction(probe_index)[0] == self.label(probe_index)
 

@@ -66,6 +66,8 @@ class Backprop(RunScene):
         self.digit = (
             self.probe_index if self.probe_index is not None else choose_example(losses, self.predicted, self.labels)
         )
+        if self.runs.own_index is not None:  # your own digit (render --input, with the --label you gave)
+            self.digit = self.runs.own_index
         self.result = example_backprop(
             self.params, self.run.activation, self.run.output, self.inputs, self.labels, self.digit
         )
@@ -108,7 +110,8 @@ class Backprop(RunScene):
             frame_color=self.theme.neuron_stroke,
         ).move_to(IMAGE_CENTER)
         true, said = int(self.labels[self.digit]), int(self.predicted[self.digit])
-        tag = label(f"validation digit, label {self.names[true]}", self.theme, 18, self.theme.muted).next_to(
+        what = "validation digit" if self.runs.own_index is None else "your digit"
+        tag = label(f"{what}, label {self.names[true]}", self.theme, 18, self.theme.muted).next_to(
             self.image, DOWN, buff=0.15
         )
         self.layer_x = column_xs(LAYER_X, len(self.view.layers))
@@ -161,7 +164,7 @@ class Backprop(RunScene):
         self.image_group, self.box = VGroup(self.image, tag), box
         verdict = "right" if said == true else "wrong"
         self.tell(
-            f"A validation digit labelled {self.names[true]} goes forward. The network says {self.names[said]}, "
+            f"{'A validation digit' if self.runs.own_index is None else 'Your digit'} labelled {self.names[true]} goes forward. The network says {self.names[said]}, "
             f"{fmt_percent(p[said], 0)} sure: {verdict}."
         )
 

@@ -235,7 +235,8 @@ class HiddenFeatures(RunScene):
 
     def one_neuron(self) -> None:
         chosen = self.chosen
-        probe = strongest_probe(self.run, chosen)
+        own = self.runs.own_index  # your own digit (render --input) instead of the probe digit that excites it most
+        probe = strongest_probe(self.run, chosen) if own is None else own
         total = neuron_sum(self.run, chosen, probe)
         self.total = total
         size, y = 2.2, 0.15
@@ -262,7 +263,10 @@ class HiddenFeatures(RunScene):
         say_below(
             self,
             f"What does neuron {chosen + 1} respond to? The probe digit that excites it most, pixel by pixel times "
-            "its weights.",
+            "its weights."
+            if own is None
+            else f"How does neuron {chosen + 1} respond to your digit, {self.runs.own_digit.name}? Pixel by pixel "
+            "times its weights.",
             FadeIn(product),
         )
         f = SYMBOL.get(self.run.activation, self.run.activation)
@@ -272,7 +276,8 @@ class HiddenFeatures(RunScene):
             f"sum of the {len(total.inputs)} products  =  {total.weighted_sum:.3f}",
             f"+ bias {total.bias:.3f}   →   z = {total.pre_activation:.3f}",
             f"{f}(z)  =  {total.output:.6f}",
-            f"the run recorded for this neuron and digit:  z = {pre:.3f},  {f}(z) = {act:.6f}",
+            f"{'the run recorded' if own is None else 'the network computes'} for this neuron and digit:  "
+            f"z = {pre:.3f},  {f}(z) = {act:.6f}",
         ]
         lines = VGroup(*(label(text.replace("-", "−"), self.theme, 20) for text in self.sum_texts[:3]))
         lines.add(label(self.sum_texts[3].replace("-", "−"), self.theme, 20, self.theme.highlight))
@@ -283,7 +288,11 @@ class HiddenFeatures(RunScene):
         self.play(FadeIn(lines[1]), run_time=self.t(0.8))
         self.play(FadeIn(lines[2]), run_time=self.t(0.8))
         say_below(
-            self, "the same number the run recorded when it ran this digit through the network.", FadeIn(lines[3])
+            self,
+            "the same number the run recorded when it ran this digit through the network."
+            if own is None
+            else "the same number the network's forward pass gives for your digit.",
+            FadeIn(lines[3]),
         )
 
     # --- pieces ------------------------------------------------------------
@@ -304,7 +313,7 @@ class HiddenFeatures(RunScene):
     def probe_label(self, probe: int) -> str:
         labels = self.run.probe.get("labels")
         names = self.run.dataset.get("classes") or []
-        if labels is None:
+        if labels is None or labels[probe] < 0:  # no labels, or your own digit unlabelled
             return ""
         value = int(labels[probe])
         return f" (a {names[value] if value < len(names) else value})"

@@ -30,6 +30,7 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    GrowArrow,
     LaggedStart,
     Line,
     Rectangle,
@@ -40,6 +41,7 @@ from manim import (
 )
 
 from nnexplain.geometry.network import brightness_note, image_shape, network_view, pick_probes
+from nnexplain.mobjects.digit_preparation import DigitPreparation
 from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_count, fmt_percent, formula, label
@@ -63,10 +65,14 @@ class Neurons(RunScene):
     def construct(self) -> None:
         self.view = network_view(self.run, self.epoch, self.shown_inputs)
         self.overlay = VGroup()
-        first, *others = self.probe_indices or pick_probes(self.view)
+        own = self.runs.own_index  # your own digit (render --input): the one digit shown
+        first, *others = [own] if own is not None else (self.probe_indices or pick_probes(self.view))
         self.beat("title")
         self.say(self.title_note())
         self.show_title()
+        if own is not None:
+            self.beat("your digit")
+            self.show_preparation()
         self.beat("digit")
         self.say(self.digit_note(first))
         self.show_image(first)
@@ -109,6 +115,19 @@ class Neurons(RunScene):
         self.image = self.pixel_image(probe)
         self.caption = self.digit_caption(probe)
         self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(1.0))
+
+    def show_preparation(self) -> None:
+        digit = self.runs.own_digit
+        strip = DigitPreparation(digit, self.theme, text=TEXT).move_to(0.3 * DOWN)
+        strip.scale_to_fit_width(min(strip.width, 13.4))
+        with self.narrate(f"Your picture, {digit.name}, as you gave it.") as line:
+            self.play(FadeIn(strip.panels[0]), FadeIn(strip.names[0]), run_time=self.t(line.duration))
+        for step, text in enumerate(self.preparation_notes(), start=1):
+            outline = strip.crop if step == 1 else strip.fit
+            with self.narrate(text) as line:
+                self.play(GrowArrow(strip.arrows[step - 1]), FadeIn(strip.panels[step]), run_time=self.t(0.8))
+                self.play(Create(outline), FadeIn(strip.names[step]), run_time=max(line.duration - self.t(0.8), 0.5))
+        self.play(FadeOut(strip), run_time=self.t(0.6))
 
     def draw_network(self) -> None:
         names = self.run.dataset.get("classes") or [str(i) for i in range(self.view.layers[-1])]
@@ -251,9 +270,21 @@ class Neurons(RunScene):
     def digit_note(self, probe: int) -> str:
         best, confidence = self.view.prediction(probe)
         true = self.view.label(probe)
-        which = f"Probe digit {probe + 1}" + ("" if true is None else f" (label {true})")
+        which = self.digit_name(probe) + ("" if true is None else f" (label {true})")
         verdict = "" if true is None else " (right)" if best == true else f" (wrong: the label is {true})"
         return f"{which}, predicted {best} at {_note_percent(confidence)}{verdict}. {self.result_fact()}."
+
+    def digit_name(self, probe: int) -> str:
+        if probe == self.runs.own_index:
+            return f"Your digit, {self.runs.own_digit.name}, prepared as MNIST was"
+        return f"Probe digit {probe + 1}"
+
+    def preparation_notes(self) -> list[str]:
+        inverted = "Dark ink on light paper, inverted" if self.runs.own_digit.inverted else "Turned to grey"
+        return [
+            f"{inverted} as MNIST's digits are, white on black, and cropped to the ink.",
+            "Scaled to fit 20 by 20 pixels, then centred by its centre of mass in 28 by 28: MNIST's recipe.",
+        ]
 
     def network_note(self) -> str:
         sizes = self.view.layers
@@ -323,7 +354,9 @@ class Neurons(RunScene):
 
     def digit_caption(self, probe: int):
         true = self.view.label(probe)
-        text = f"probe input {probe + 1}" if true is None else f"its label: {true}"
+        text = f"its label: {true}" if true is not None else f"probe input {probe + 1}"
+        if true is None and probe == self.runs.own_index:
+            text = "your digit"
         return label(text, self.theme, TEXT, self.theme.muted).move_to(
             [LEFT_EDGE, IMAGE_CENTER[1] - 1.55, 0], aligned_edge=LEFT
         )

@@ -63,9 +63,10 @@ class Softmax(RunScene):
         self.beat("title")
         self.say(self.title_note())
         self.show_title()
+        own = self.runs.own_index  # your own digit (render --input) takes the unsure digit's place
         for kind, index in (
-            ("sure", pick_confident(self.run, self.epoch)),
-            ("unsure", pick_uncertain(self.run, self.epoch)),
+            ("sure", pick_confident(self.runs.recorded_main, self.epoch)),
+            ("unsure", pick_uncertain(self.run, self.epoch)) if own is None else ("yours", own),
         ):
             self.beat(f"{kind} digit")
             self.show_digit(kind, index)
@@ -110,14 +111,18 @@ class Softmax(RunScene):
         digit = self.digit_image(index)
         truth = self.true_label(index)
         what = "surest prediction" if kind == "sure" else "highest entropy"
-        note = label(f"probe digit {index + 1}\n{truth}, {what}", self.theme, 16, self.theme.muted).next_to(
-            digit, DOWN, buff=0.15
-        )
+        text = f"probe digit {index + 1}\n{truth}, {what}"
+        if kind == "yours":
+            text = f"your digit, {self.runs.own_digit.name}\n{truth}"
+        note = label(text, self.theme, 16, self.theme.muted).next_to(digit, DOWN, buff=0.15)
         leaving = [FadeOut(m) for m in (self.digit_parts, self.values) if m is not None]
         self.values, self.digit_parts = None, Group(digit, note)
         changes = [*leaving, FadeIn(self.digit_parts), self.bars_to(np.zeros(len(self.names)), self.theme.positive)]
         if kind == "sure":
             text = "A digit the network is sure of. Its last layer gives one score per class."
+            say_below(self, text, *changes, run_time=self.t(0.8))
+        elif kind == "yours":
+            text = f"Now your digit, {self.runs.own_digit.name}, prepared as MNIST's digits were."
             say_below(self, text, *changes, run_time=self.t(0.8))
         else:
             say_below(
@@ -135,7 +140,7 @@ class Softmax(RunScene):
             self.bars_to(z * scale, self.signed_colours(z)),
         ]
         first, second = self.steps.winner, self.steps.runner_up
-        close = f"Its two largest logits are close: {self.names[first]}: {fmt_fixed(z[first])}, {self.names[second]}: {fmt_fixed(z[second])}."
+        close = f"Its two largest logits{' are close' if kind == 'unsure' else ''}: {self.names[first]}: {fmt_fixed(z[first])}, {self.names[second]}: {fmt_fixed(z[second])}."
         text = "These scores, the logits, can be negative and do not add up to 1." if kind == "sure" else close
         say_below(self, text, *changes, run_time=self.t(1.0))
         self.show_values([fmt_fixed(v) for v in z])
@@ -169,7 +174,7 @@ class Softmax(RunScene):
             text = f"Step 2: divide by their sum. Now they add up to 1: {self.names[best[0]]}, {sure} sure."
         else:
             top = ", ".join(f"{self.names[i]}: {p[i]:.0%}" for i in best)
-            text = f"Probabilities {top}. The network hesitates."
+            text = f"Probabilities {top}." + (" The network hesitates." if kind == "unsure" else "")
         say_below(self, text, *changes, run_time=self.t(1.2))
         self.show_values([f"{v:.3f}" for v in p])
 
@@ -312,4 +317,6 @@ class Softmax(RunScene):
 
     def true_label(self, index: int) -> str:
         labels = self.run.probe.get("labels")
-        return "no label" if labels is None else f"label {self.names[int(labels[index])]}"
+        if labels is None or labels[index] < 0:  # a run without labels, or your own digit unlabelled
+            return "no label"
+        return f"label {self.names[int(labels[index])]}"

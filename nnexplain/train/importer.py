@@ -251,16 +251,18 @@ def conversion(dtype: str) -> str | None:
 def _load_data(spec: str) -> Dataset:
     if spec in LOADERS:
         return load_dataset(spec)
-    if spec.endswith(".npz") or Path(spec).exists():
+    if spec.endswith((".npz", ".csv")) or Path(spec).exists():
         regular_file(spec, "--data file")
-        from nnexplain.data.npzfile import load_npz_dataset
+        from nnexplain.data.csvfile import load_data_file
 
-        return load_npz_dataset(spec)
-    raise DataError(f"unknown data set {spec!r}; choose one of: {', '.join(LOADERS)}, or a FILE.npz")
+        return load_data_file(spec)
+    raise DataError(f"unknown data set {spec!r}; choose one of: {', '.join(LOADERS)}, or a FILE.csv or FILE.npz")
 
 
-def resolve_dataset(spec: str | None, inputs: int) -> Dataset:
-    """The data set ``spec`` names, or with none the one registered data set that takes ``inputs`` features."""
+def resolve_dataset(spec: str | Dataset | None, inputs: int) -> Dataset:
+    """The data set ``spec`` names (or is), or with none the one registered data set that takes ``inputs`` features."""
+    if isinstance(spec, Dataset):
+        return spec
     if spec is not None:
         return _load_data(spec)
     registered = {name: load_dataset(name) for name in LOADERS}
@@ -330,7 +332,7 @@ def import_weights(
     weights: str | Path,
     activation: str,
     out: str | Path,
-    data: str | None = None,
+    data: str | Dataset | None = None,
     name: str = "imported",
 ) -> Path:
     """Write the run directory of the MLP in ``weights`` to ``out`` (which must be empty or absent)."""
