@@ -59,6 +59,9 @@ class Layer(ABC):
     kind: ClassVar[str]
     option_names: ClassVar[tuple[str, ...]] = ()
     takes_activation: ClassVar[bool] = False  # whether the network's hidden activation follows its pre-activation
+    # The rank of the inputs it takes (1: flat vectors; 3: images, channels first); None: any. A network whose
+    # first layer takes images reads the data set's images with their shape (Network.from_manifest).
+    input_rank: ClassVar[int | None] = None
 
     @property
     @abstractmethod
