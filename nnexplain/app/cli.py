@@ -185,6 +185,13 @@ def info(run_dir, quick) -> None:
         ("epochs recorded", f"{len(epochs)}: {_ranges(epochs)}" if epochs else "none yet"),
         ("files", files),
     ]
+    if not run.network.is_plain_mlp:  # a CNN: its layers in order, each with its output's shape and parameters
+        lines[3] = ("architecture", run.network.describe())
+        for index, layer in enumerate(run.network.layers):
+            shape = "×".join(map(str, layer.output_shape))
+            lines.insert(
+                4 + index, (f"layer {index}", f"{layer.summary()} → {shape} ({layer.parameter_count:,} parameters)")
+            )
     if run.manifest.get("resumed_from"):
         lines.insert(-2, ("resumed", "after a stop, from epoch " + ", ".join(map(str, run.manifest["resumed_from"]))))
     for key, value in run.final_metrics.items():

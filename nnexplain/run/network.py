@@ -133,6 +133,15 @@ class Network:
     def parameter_count(self) -> int:
         return sum(layer.parameter_count for layer in self.layers)
 
+    def describe(self) -> str:
+        """One line: the layers in order with the shapes between them, for ``info``."""
+        shape = "×".join(map(str, self.input_shape))
+        steps = [
+            f"{layer.summary()}{' + ' + layer.activation if layer.activation != 'identity' else ''}"
+            for layer in self.layers
+        ]
+        return f"{shape} → " + " → ".join(steps) + f" → {self.output}"
+
     def specs(self) -> list[dict[str, Any]]:
         return [layer.spec() for layer in self.layers]
 

@@ -99,6 +99,10 @@ class Layer(ABC):
         """∂(example's loss)/∂x for each example, given δ = ∂(example's loss)/∂z."""
         raise NotImplementedError(f"a {self.kind} layer cannot be backpropagated in numpy")
 
+    def summary(self) -> str:
+        """A few words for ``info`` and captions: its kind and sizes (``conv2d 5×5×8``)."""
+        return self.kind
+
     @property
     def parameter_names(self) -> tuple[str, ...]:
         return tuple(self.parameter_shapes())

@@ -58,6 +58,16 @@ class Conv2d(Layer):
             "padding": pair_option(self.padding),
         }
 
+    def summary(self) -> str:
+        extras = [
+            f"{name} {pair_option(value)}"
+            for name, value, plain in (("stride", self.stride, (1, 1)), ("padding", self.padding, (0, 0)))
+            if value != plain
+        ]
+        return f"conv2d {self.kernel_size[0]}×{self.kernel_size[1]}×{self.channels}" + (
+            f" ({', '.join(extras)})" if extras else ""
+        )
+
     @property
     def in_channels(self) -> int:
         return self.input_shape[0]

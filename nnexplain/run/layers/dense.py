@@ -40,6 +40,9 @@ class Dense(Layer):
     def options(self) -> dict[str, Any]:
         return {"units": self.units}
 
+    def summary(self) -> str:
+        return f"dense {self.units}"
+
     @property
     def output_shape(self) -> tuple[int, ...]:
         return (self.units,)

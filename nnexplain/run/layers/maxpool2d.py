@@ -50,6 +50,11 @@ class MaxPool2d(Layer):
             "padding": pair_option(self.padding),
         }
 
+    def summary(self) -> str:
+        extras = [f"stride {pair_option(self.stride)}"] if self.stride != self.kernel_size else []
+        extras += [f"padding {pair_option(self.padding)}"] if any(self.padding) else []
+        return f"maxpool2d {self.kernel_size[0]}×{self.kernel_size[1]}" + (f" ({', '.join(extras)})" if extras else "")
+
     @property
     def output_shape(self) -> tuple[int, ...]:
         sides = (
