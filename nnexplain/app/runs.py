@@ -26,6 +26,7 @@ from nnexplain.app.landscape import ensure_landscape
 from nnexplain.errors import RunError
 from nnexplain.run import load_run
 from nnexplain.scenes.base.runs import SceneRuns
+from nnexplain.scenes.base.spec import layer_kinds_refusal
 
 __all__ = ["prepare_runs", "resolve_runs", "runs_from_environment"]
 
@@ -53,7 +54,7 @@ def resolve_runs(
     for spec in info.further:
         where = further.get(spec.role) or default_run(spec.recipe)
         run = load_run(where)
-        reason = spec.check(run.manifest, main_run.manifest)
+        reason = layer_kinds_refusal(run.manifest, spec.layer_kinds) or spec.check(run.manifest, main_run.manifest)
         if reason:
             raise RunError(f"scene {info.name!r} cannot use {where} as its {spec.role} run: it {reason}")
         run.check_drawable()
