@@ -242,8 +242,7 @@ def _ranges(values: list[int]) -> str:
 @click.option(
     "--activation",
     type=click.Choice(ALL_ACTIVATIONS),
-    required=True,
-    help="The hidden layers' activation (a weights file does not say); identity: none.",
+    help="The hidden layers' activation (a weights file does not say; an ONNX graph does); identity: none.",
 )
 @click.option(
     "--data",
@@ -255,18 +254,19 @@ def _ranges(values: list[int]) -> str:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Run directory to write.")
 @user_errors
 def import_command(weights, activation, data, name, out) -> None:
-    """Make a run directory from a trained MLP in WEIGHTS.
+    """Make a run directory from a trained network in WEIGHTS.
 
     WEIGHTS is a state_dict saved with torch.save (read with weights_only=True),
-    a .safetensors file or an .npz file: 2-D *.weight tensors with their *.bias,
-    in order, whose shapes chain (out × in).
+    a .safetensors file or an .npz file: an MLP's 2-D *.weight tensors with their
+    *.bias, in order, whose shapes chain (out × in); or an ONNX model, whose graph
+    names its layers (Conv, MaxPool, Flatten, Gemm/MatMul, Relu...), read and never run.
     """
     from nnexplain.run import load_run
     from nnexplain.train.importer import import_weights
 
     run = load_run(import_weights(weights, activation, out, data=data, name=name))
     shown = ", ".join(f"{k} {v:.2%}" if k.endswith("_acc") else f"{k} {v:.4g}" for k, v in run.final_metrics.items())
-    architecture = "-".join(map(str, run.layers))
+    architecture = "-".join(map(str, run.layers)) if run.network.is_plain_mlp else run.network.describe()
     click.echo(f"imported {architecture} {run.activation} network on {run.dataset['name']}: {shown}", err=True)
     click.echo(str(out))
 

@@ -204,7 +204,7 @@ class DivergedAt(Open):
 
 class ImportedFrom(Open):
     file: Annotated[str, Field(max_length=1_000)]
-    format: Literal["torch", "safetensors", "npz"]
+    format: Literal["torch", "safetensors", "npz", "onnx"]
     sha256: Annotated[str, AfterValidator(_sha256)]
 
 
