@@ -69,3 +69,44 @@ def test_cnn_mnist_learns_in_a_short_training(tmp_path):
     accuracy = float((outputs.argmax(1).numpy() == data.y_val).mean())
     assert accuracy > 0.95
     assert abs(accuracy - run.final_metrics["val_acc"]) < 1e-3
+
+
+def test_recorder_records_a_users_own_sequential_cnn(tmp_path):
+    """A CNN as a user writes it, in their own loop: the run holds its layers, weights and torch's feature maps."""
+    from torch import nn
+
+    import nnexplain
+    from nnexplain.data import load_dataset
+
+    data = load_dataset("mnist")
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(1, 3, 3, stride=2, padding=1), nn.Tanh(), nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.1),
+        nn.Linear(3 * 7 * 7, 10),
+    )  # fmt: skip
+    images = torch.from_numpy(data.x_train[:512]).reshape(-1, 1, 28, 28)
+    probe = torch.from_numpy(data.x_val[:12]).reshape(-1, 1, 28, 28)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with nnexplain.Recorder(model, tmp_path / "run", probe=(probe, data.y_val[:12]), dataset="mnist") as recorder:
+        recorder.snapshot(epoch=0)
+        for start in range(0, 512, 64):
+            loss = F.cross_entropy(
+                model(images[start : start + 64]), torch.from_numpy(data.y_train[start : start + 64])
+            )
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            recorder.log_step(loss)
+        recorder.snapshot(epoch=1)
+    run = load_run(tmp_path / "run")
+    assert [layer.summary() for layer in run.network.layers] == [
+        "conv2d 3×3×3 (stride 2, padding 1)", "maxpool2d 2×2", "flatten", "dense 10"
+    ]  # fmt: skip
+    assert run.activation == "tanh" and run.network.input_shape == (1, 28, 28)
+    tensors = run.tensors(1)
+    model.eval()
+    with torch.no_grad():
+        conv = model[1](model[0](probe))
+        np.testing.assert_allclose(tensors["act.0"][:12], conv.numpy(), **FLOAT32)
+        np.testing.assert_allclose(tensors["pre.3"][:12], model(probe).numpy(), **FLOAT32)
+    np.testing.assert_array_equal(tensors["weight.3"], model[5].weight.detach().numpy())
