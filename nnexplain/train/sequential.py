@@ -25,7 +25,7 @@ from nnexplain.run.network import Network
 
 __all__ = ["SequentialLayout", "sequential_layout"]
 
-_IMAGE_MODULES = ("Conv2d", "MaxPool2d", "Flatten")
+_IMAGE_MODULES = ("Conv2d", "MaxPool2d")  # a Flatten before Linear layers alone is an MLP on images
 _ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh"}
 _PASSED_OVER = ("Dropout", "Identity")
 _OUTPUTS = ("Softmax", "LogSoftmax")
