@@ -42,7 +42,7 @@ class TrainConfig:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["hidden"] = list(self.hidden)
-        data["network"] = [dict(spec) for spec in self.network]
+        data["network"] = list(self.network)  # asdict copied each entry already
         return data
 
     @classmethod
