@@ -25,6 +25,8 @@ FIXTURE_OF_RECIPE = {
     "square-relu-3": "square-relu-3",
     "moons-overfit": "moons-overfit",
     "chain": "chain",
+    "cnn-mnist": "cnn-mnist",
+    "mlp-mnist-6k": "mlp-mnist-6k",
 }
 
 

@@ -44,6 +44,12 @@ FIXTURES = {
         dataset_options={**get_recipe("moons-overfit").config.dataset_options, "grid_lines": 5, "grid_points": 20},
     ),
     "chain": lambda: get_recipe("chain").config.with_overrides(max_snapshots=8),
+    # Feature maps make a CNN snapshot large (a probe digit's first layer alone is 8 maps of 24 x 24):
+    # one probe digit per class and three snapshots keep it near 2 MB.
+    "cnn-mnist": lambda: get_recipe("cnn-mnist").config.with_overrides(
+        max_snapshots=3, probe_per_class=1, device="cpu"
+    ),
+    "mlp-mnist-6k": lambda: get_recipe("mlp-mnist-6k").config.with_overrides(max_snapshots=3, device="cpu"),
 }
 
 

@@ -218,6 +218,10 @@ def test_every_trained_fixture_imports_alike(tmp_path, fixture):
     trained = load_run(fixture)
     if trained.dataset["name"] not in LOADERS:
         pytest.skip(f"{fixture.name} was trained on {trained.dataset['name']!r}, which is not a built-in data set")
+    if not trained.network.is_plain_mlp:
+        pytest.skip(
+            f"{fixture.name}: a state dict does not say a CNN's layers; CNNs import from ONNX (test_onnx_import)"
+        )
     options = (trained.manifest.get("config") or {}).get("dataset_options")
     if options:
         pytest.skip(
@@ -231,8 +235,9 @@ def test_every_trained_fixture_imports_alike(tmp_path, fixture):
         "mistakes",
         "step_loss_every",
         "landscape",
+        "files",  # fixtures recorded before checksums have none; the newer ones (mlp-mnist-6k) have
     } | {"imported_from"}
-    assert set(run.snapshots[0]) == set(trained.snapshots[0]) - {"history"}
+    assert set(run.snapshots[0]) == set(trained.snapshots[0]) - {"history", "resume"}  # no training to go on
     ours, theirs = run.tensors(), trained.tensors()
     assert ours.keys() == theirs.keys()
     for name, value in ours.items():

@@ -179,7 +179,8 @@ def test_an_unregistered_kind_is_one_line_naming_the_field(scale_run):
     del LAYER_KINDS["scale"]
     try:
         with pytest.raises(
-            RunError, match=r"network\[1\]\.kind: unknown layer kind 'scale'; known kinds: dense"
+            RunError,
+            match=r"network\[1\]\.kind: unknown layer kind 'scale'; known kinds: conv2d, dense, flatten, maxpool2d",
         ) as raised:
             load_run(run_dir)
         assert "\n" not in str(raised.value)

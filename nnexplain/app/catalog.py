@@ -17,7 +17,7 @@ from importlib import import_module
 from typing import Any
 
 from nnexplain.errors import NnexplainError, RunError
-from nnexplain.scenes.base.spec import FurtherCheck, FurtherRun, RunCheck, SceneSpec
+from nnexplain.scenes.base.spec import FurtherCheck, FurtherRun, RunCheck, SceneSpec, layer_kinds_refusal
 
 __all__ = [
     "RunCheck",
@@ -46,6 +46,7 @@ class SceneInfo:
     further: tuple[FurtherRun, ...] = ()
     needs_landscape: bool = False  # the app stores the main run's loss landscape before the scene renders
     question: str = ""  # what a learner asks that the scene answers ("" for a scene of your own without one)
+    layer_kinds: tuple[str, ...] | None = None  # the layer kinds it draws in its main run; None: any (your own scene)
 
     @classmethod
     def from_spec(cls, spec: SceneSpec) -> "SceneInfo":
@@ -59,6 +60,7 @@ class SceneInfo:
             spec.further,
             spec.needs_landscape,
             spec.question,
+            spec.layer_kinds,
         )
 
     def load_class(self) -> type:
@@ -125,6 +127,6 @@ def _any_run(manifest: dict[str, Any]) -> None:
 
 
 def check_run_suits(info: SceneInfo, manifest: dict[str, Any], where: str) -> None:
-    reason = info.check(manifest)
+    reason = layer_kinds_refusal(manifest, info.layer_kinds) or info.check(manifest)
     if reason:
         raise RunError(f"scene {info.name!r} cannot draw run {where}: it {reason}")

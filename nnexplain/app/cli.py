@@ -229,6 +229,13 @@ def info(run_dir, quick) -> None:
         ("epochs recorded", f"{len(epochs)}: {_ranges(epochs)}" if epochs else "none yet"),
         ("files", files),
     ]
+    if not run.network.is_plain_mlp:  # a CNN: its layers in order, each with its output's shape and parameters
+        lines[3] = ("architecture", run.network.describe())
+        for index, layer in enumerate(run.network.layers):
+            shape = "×".join(map(str, layer.output_shape))
+            lines.insert(
+                4 + index, (f"layer {index}", f"{layer.summary()} → {shape} ({layer.parameter_count:,} parameters)")
+            )
     if run.manifest.get("resumed_from"):
         lines.insert(-2, ("resumed", "after a stop, from epoch " + ", ".join(map(str, run.manifest["resumed_from"]))))
     for key, value in run.final_metrics.items():
@@ -279,8 +286,7 @@ def _ranges(values: list[int]) -> str:
 @click.option(
     "--activation",
     type=click.Choice(ALL_ACTIVATIONS),
-    required=True,
-    help="The hidden layers' activation (a weights file does not say); identity: none.",
+    help="The hidden layers' activation (a weights file does not say; an ONNX graph does); identity: none.",
 )
 @click.option(
     "--data",
@@ -299,11 +305,12 @@ def _ranges(values: list[int]) -> str:
 @click.option("--split-seed", type=click.IntRange(0, MAX_SEED), help="Seed of a --data CSV's validation split [0].")
 @user_errors
 def import_command(weights, activation, data, name, out, val_split=None, split_seed=None) -> None:
-    """Make a run directory from a trained MLP in WEIGHTS.
+    """Make a run directory from a trained network in WEIGHTS.
 
     WEIGHTS is a state_dict saved with torch.save (read with weights_only=True),
-    a .safetensors file or an .npz file: 2-D *.weight tensors with their *.bias,
-    in order, whose shapes chain (out × in).
+    a .safetensors file or an .npz file: an MLP's 2-D *.weight tensors with their
+    *.bias, in order, whose shapes chain (out × in); or an ONNX model, whose graph
+    names its layers (Conv, MaxPool, Flatten, Gemm/MatMul, Relu...), read and never run.
     """
     from nnexplain.run import load_run
     from nnexplain.train.importer import conversion, import_weights
@@ -316,7 +323,7 @@ def import_command(weights, activation, data, name, out, val_split=None, split_s
         if conversion(dtype):
             click.echo(f"{dtype} weights held as float32: {conversion(dtype)}", err=True)
     shown = ", ".join(f"{k} {v:.2%}" if k.endswith("_acc") else f"{k} {v:.4g}" for k, v in run.final_metrics.items())
-    architecture = "-".join(map(str, run.layers))
+    architecture = "-".join(map(str, run.layers)) if run.network.is_plain_mlp else run.network.describe()
     click.echo(f"imported {architecture} {run.activation} network on {run.dataset['name']}: {shown}", err=True)
     click.echo(str(out))
 

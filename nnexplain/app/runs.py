@@ -28,6 +28,7 @@ from nnexplain.app.landscape import ensure_landscape
 from nnexplain.errors import RunError
 from nnexplain.run import load_run
 from nnexplain.scenes.base.runs import SceneRuns
+from nnexplain.scenes.base.spec import layer_kinds_refusal
 
 __all__ = ["prepare_runs", "resolve_runs", "runs_from_environment", "imported_advice"]
 
@@ -85,7 +86,7 @@ def resolve_runs(
     for spec in info.further:
         where = further.get(spec.role) or default_run(spec.recipe)
         run = _checked(info, where, check_suits=False)
-        reason = spec.check(run.manifest, main_run.manifest)
+        reason = layer_kinds_refusal(run.manifest, spec.layer_kinds) or spec.check(run.manifest, main_run.manifest)
         if reason:
             raise RunError(f"scene {info.name!r} cannot use {where} as its {spec.role} run: it {reason}")
         runs[spec.role] = run

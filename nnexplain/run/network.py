@@ -14,7 +14,9 @@ entries (``[{"kind": "dense", "units": 3}, {"kind": "scale"}, ...]``), and still
 writes ``layers``, ``activation`` and ``output`` consistent with it: a reader that
 knows no ``network`` then finds a layer's parameters missing (``weight.1``) and
 refuses the run, instead of drawing other numbers. Without ``network``, the
-network is the plain MLP of ``layers`` (:meth:`Network.from_manifest`).
+network is the plain MLP of ``layers`` (:meth:`Network.from_manifest`). A network
+whose first layer takes images (``conv2d``, ``maxpool2d``) reads each input in the
+shape of the data set's ``input_shape``, channels first (:func:`input_shape_for`).
 
 **In snapshots.** Layer ``i``'s parameter ``NAME`` is stored as ``NAME.i`` (``weight.0``,
 ``bias.0``, ``scale.1``), its pre-activation and activation on the probe as ``pre.i``
@@ -35,9 +37,9 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from nnexplain.run.activations import ACTIVATIONS, OUTPUTS
-from nnexplain.run.layers import Dense, Layer, LayerSpecError, layer_from_spec
+from nnexplain.run.layers import LAYER_KINDS, Dense, Layer, LayerSpecError, layer_from_spec
 
-__all__ = ["Params", "Network", "snapshot_key", "module_key", "forward_trace"]
+__all__ = ["Params", "Network", "snapshot_key", "module_key", "forward_trace", "input_shape_for"]
 
 Params = list[tuple[np.ndarray, ...]]  # per layer, its parameters in the order of its parameter names
 
@@ -108,7 +110,10 @@ class Network:
         layers, activation, output = manifest["layers"], manifest["activation"], manifest["output"]
         if manifest.get("network") is None:
             return cls.mlp(layers, activation, output)
-        return cls.from_specs((layers[0],), manifest["network"], activation, output)
+        image = (manifest.get("dataset") or {}).get("input_shape")
+        return cls.from_specs(
+            input_shape_for(manifest["network"], layers[0], image), manifest["network"], activation, output
+        )
 
     def with_output(self, output: str) -> "Network":
         return replace(self, output=output)
@@ -127,6 +132,15 @@ class Network:
     @property
     def parameter_count(self) -> int:
         return sum(layer.parameter_count for layer in self.layers)
+
+    def describe(self) -> str:
+        """One line: the layers in order with the shapes between them, for ``info``."""
+        shape = "×".join(map(str, self.input_shape))
+        steps = [
+            f"{layer.summary()}{' + ' + layer.activation if layer.activation != 'identity' else ''}"
+            for layer in self.layers
+        ]
+        return f"{shape} → " + " → ".join(steps) + f" → {self.output}"
 
     def specs(self) -> list[dict[str, Any]]:
         return [layer.spec() for layer in self.layers]
@@ -180,6 +194,20 @@ class Network:
         from nnexplain.run.torch_network import NetworkModule
 
         return NetworkModule(self)
+
+
+def input_shape_for(specs: Sequence[Any], width: int, data_shape: Sequence[int] | None) -> tuple[int, ...]:
+    """The shape a network of manifest entries ``specs`` reads each input in.
+
+    Flat (``(width,)``, the manifest's ``layers[0]``) unless its first layer takes images: then the
+    data set's ``input_shape``, channels first (a (28, 28) digit is one channel: (1, 28, 28)).
+    """
+    first = specs[0] if specs and isinstance(specs[0], dict) else {}
+    kind = LAYER_KINDS.get(first.get("kind")) if isinstance(first.get("kind"), str) else None
+    if kind is None or kind.input_rank != 3 or not data_shape or math.prod(data_shape) != width:
+        return (width,)
+    shape = tuple(int(side) for side in data_shape)
+    return (1, *shape) if len(shape) == 2 else shape
 
 
 @functools.lru_cache(maxsize=256)

@@ -44,7 +44,7 @@ from nnexplain.errors import RunError
 from nnexplain.inputs import MAX_CLASSES, MAX_PARAMETERS
 from nnexplain.run.activations import ALL_ACTIVATIONS, OUTPUT_FUNCTIONS, output_for_task
 from nnexplain.run.layers import LayerSpecError
-from nnexplain.run.network import Network
+from nnexplain.run.network import Network, input_shape_for
 
 __all__ = [
     "Manifest",
@@ -204,7 +204,7 @@ class DivergedAt(Open):
 
 class ImportedFrom(Open):
     file: Annotated[str, Field(max_length=1_000)]
-    format: Literal["torch", "safetensors", "npz"]
+    format: Literal["torch", "safetensors", "npz", "onnx"]
     sha256: Annotated[str, AfterValidator(_sha256)]
 
 
@@ -274,7 +274,8 @@ class Manifest(Open):
         if self.network is None:
             return Network.mlp(self.layers, self.activation, self.output)
         try:
-            network = Network.from_specs((self.layers[0],), self.network, self.activation, self.output)
+            shape = input_shape_for(self.network, self.layers[0], self.dataset.input_shape)
+            network = Network.from_specs(shape, self.network, self.activation, self.output)
         except LayerSpecError as error:
             raise ValueError(f"{error.key}: {error.message}") from None
         if network.widths != self.layers:

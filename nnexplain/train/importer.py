@@ -44,10 +44,12 @@ from nnexplain.run import create_run, update_manifest, write_mistakes, write_sna
 from nnexplain.run.activations import ALL_ACTIVATIONS, output_for_task
 from nnexplain.run.checks import MAX_ABS_WEIGHT
 from nnexplain.run.contents import STANDARD_CONTENTS
-from nnexplain.run.network import Network, Params
+from nnexplain.run.layers import LayerSpecError
+from nnexplain.run.network import Network, Params, input_shape_for
 from nnexplain.run.snapshot import snapshot_tensors
 from nnexplain.run.staging import StagedDirectory, check_place, is_run_directory
-from nnexplain.run.weights import mlp_params, weight_names
+from nnexplain.run.weights import mlp_params, network_params, weight_names
+from nnexplain.train.onnx_graph import is_onnx, read_onnx
 from nnexplain.train.probe import mistake_indices, probe_indices
 from nnexplain.train.recipes import TrainConfig
 
@@ -63,13 +65,13 @@ __all__ = [
     "import_weights",
 ]
 
-FORMATS = ("torch", "safetensors", "npz")
+FORMATS = ("torch", "safetensors", "npz", "onnx")
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a first member, or the end record of an empty archive
 _EVALUATION_CHUNK = 8192
 
 
 def detect_format(path: Path) -> str:
-    """``"torch"``, ``"safetensors"`` or ``"npz"``, from the file's bytes; raises for anything else."""
+    """``"torch"``, ``"safetensors"``, ``"npz"`` or ``"onnx"``, from the file's bytes; raises for anything else."""
     regular_file(path, "weights file", NnexplainError)
     with open(path, "rb") as handle:
         head = handle.read(9)
@@ -80,9 +82,11 @@ def detect_format(path: Path) -> str:
         return "safetensors"
     if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
         return "torch"  # torch.save's legacy (pre-1.6) format is a bare pickle stream; weights_only reads it safely
+    if is_onnx(head):
+        return "onnx"
     raise NnexplainError(
         f"{path} is not a weights file nnexplain reads; expected a torch.save state_dict (.pt/.pth), "
-        "a .safetensors file or a numpy .npz file"
+        "a .safetensors file, a numpy .npz file or an ONNX model (.onnx)"
     )
 
 
@@ -300,10 +304,14 @@ def _check_fits(names: list[str], sizes: list[int], dataset: Dataset, source: st
         )
 
 
-def network_outputs(params: Params, activation: str, x: np.ndarray) -> np.ndarray:
-    """The last layer's raw outputs (logits, or regression values) for inputs ``x``, a chunk at a time."""
-    network = Network.from_params(params, activation)
-    chunks = [x[start : start + _EVALUATION_CHUNK] for start in range(0, len(x), _EVALUATION_CHUNK)]
+def network_outputs(params: Params, activation: str | Network, x: np.ndarray) -> np.ndarray:
+    """The last layer's raw outputs (logits, or regression values) for inputs ``x``, a chunk at a time.
+
+    ``activation``: the plain MLP's hidden activation, or the network itself."""
+    network = activation if isinstance(activation, Network) else Network.from_params(params, activation)
+    # A chunk's widest layer is kept near 2 million values (a CNN's feature maps are wide; an MLP's chunk is 8,192).
+    size = max(16, min(_EVALUATION_CHUNK, 2_000_000 // max(network.widths)))
+    chunks = [x[start : start + size] for start in range(0, len(x), size)]
     return np.concatenate([network.trace(params, chunk)[-1][0] for chunk in chunks])
 
 
@@ -330,18 +338,22 @@ def _sha256(path: Path) -> str:
 
 def import_weights(
     weights: str | Path,
-    activation: str,
+    activation: str | None,
     out: str | Path,
     data: str | Dataset | None = None,
     name: str = "imported",
 ) -> Path:
     """Write the run directory of the MLP in ``weights`` to ``out`` (which must be empty or absent)."""
     weights, out = Path(weights), Path(out)
+    if out.is_dir() and is_run_directory(out):
+        raise NnexplainError(f"{out} holds a run already; import into another --out (an import never replaces a run)")
+    if detect_format(weights) == "onnx":
+        return _import_onnx(weights, activation, out, data, name)
+    if activation is None:
+        raise NnexplainError(f"{weights.name} holds weights only: say the hidden layers' activation with --activation")
     if activation not in ALL_ACTIVATIONS:
         *others, last = ALL_ACTIVATIONS
         raise NnexplainError(f"unknown activation {activation!r}; choose {', '.join(others)} or {last} (none)")
-    if out.is_dir() and is_run_directory(out):
-        raise NnexplainError(f"{out} holds a run already; import into another --out (an import never replaces a run)")
     check_place(out, replace=False)  # before anything slow; checked again, locked, when the run goes in
     tensors, fmt, dtypes = read_weights(weights)
     order_hint = (
@@ -356,11 +368,51 @@ def import_weights(
     sizes = Network.from_params(params, activation).widths
     dataset = resolve_dataset(data, sizes[0])
     _check_fits(weight_names(tensors), sizes, dataset, weights.name)
-    task = dataset.task
+    network = Network.from_params(params, activation, output_for_task(dataset.task))
+    return _write_imported(network, params, dataset, weights, fmt, out, name, dtypes)
 
-    val_outputs = network_outputs(params, activation, dataset.x_val)
+
+def _import_onnx(weights: Path, activation: str | None, out: Path, data: str | None, name: str) -> Path:
+    """An ONNX model's network (:mod:`~nnexplain.train.onnx_graph`), its layers and activation read from its graph."""
+    check_place(out, replace=False)
+    graph = read_onnx(weights)
+    if activation is not None and activation != graph.activation:
+        raise NnexplainError(
+            f"{weights.name}: --activation {activation} was given, but the graph's hidden layers use {graph.activation}"
+        )
+    width = int(np.prod(graph.input_shape))
+    dataset = resolve_dataset(data, width)
+    shape = input_shape_for(graph.specs, width, dataset.input_shape)
+    if shape != graph.input_shape and len(graph.input_shape) > 1:
+        raise NnexplainError(
+            f"{weights.name}: the graph takes inputs of shape {graph.input_shape}, "
+            f"but data set {dataset.name!r} has {tuple(dataset.input_shape)}"
+        )
+    try:
+        network = Network.from_specs(shape, graph.specs, graph.activation, output_for_task(dataset.task))
+    except LayerSpecError as error:
+        raise NnexplainError(f"{weights.name}: {error.key}: {error.message}") from None
+    params = network_params(network, network.arrays_of_params(graph.params), weights.name)  # shapes, finite values
+    _check_drawable(params, weights.name)
+    _check_fits([f"layer {i}" for i in range(len(network.layers))], network.widths, dataset, weights.name)
+    return _write_imported(network, params, dataset, weights, "onnx", out, name)
+
+
+def _write_imported(
+    network: Network,
+    params: Params,
+    dataset: Dataset,
+    weights: Path,
+    fmt: str,
+    out: Path,
+    name: str,
+    dtypes: list[str] = (),
+) -> Path:
+    """Evaluate ``network`` with ``params`` on the data set, and write its run of one snapshot to ``out``."""
+    task = dataset.task
+    val_outputs = network_outputs(params, network, dataset.x_val)
     metrics = {
-        **evaluate(network_outputs(params, activation, dataset.x_train), dataset.y_train, task, "train"),
+        **evaluate(network_outputs(params, network, dataset.x_train), dataset.y_train, task, "train"),
         **evaluate(val_outputs, dataset.y_val, task, "val"),
     }
     probe = probe_indices(dataset, TrainConfig.probe_per_class)
@@ -368,14 +420,14 @@ def import_weights(
     manifest: dict[str, Any] = {
         "recipe": name,
         "config": {},
-        **Network.from_params(params, activation, output_for_task(task)).manifest_entries(),
+        **network.manifest_entries(),
         "dataset": drawing_description(dataset),
         "torch": None,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "status": "importing",
         "seed": None,
         "device": None,
-        "imported_from": {"file": weights.name, "format": fmt, "sha256": _sha256(weights), "dtypes": dtypes},
+        "imported_from": {"file": weights.name, "format": fmt, "sha256": _sha256(weights), "dtypes": list(dtypes)},
     }
     # Built beside --out and renamed into place, so a failed import leaves nothing half-written there.
     with StagedDirectory(out) as staging:

@@ -29,7 +29,8 @@ from nnexplain.run import Run, load_run
 from nnexplain.run.activations import output_for_task
 from nnexplain.run.checks import MAX_ABS_WEIGHT
 from nnexplain.run.directory import discard_unrecorded
-from nnexplain.run.network import Network
+from nnexplain.run.layers import LayerSpecError
+from nnexplain.run.network import Network, input_shape_for
 from nnexplain.run.schedule import snapshot_epochs
 from nnexplain.train.probe import mistake_indices, probe_indices
 from nnexplain.train.recipes import TrainConfig
@@ -186,7 +187,7 @@ def _train(
         *config.hidden,
         len(dataset.classes) if dataset.task == "classify" else y_train.shape[1],
     ]
-    model = Network.mlp(sizes, config.activation, output_for_task(dataset.task)).torch_module().to(device)
+    model = training_network(config, dataset, sizes[-1]).torch_module().to(device)
     batch_size = config.batch_size or len(x_train)
     batches_per_epoch = -(-len(x_train) // batch_size)
     optimizer, scheduler = _optimizer(config, model, config.epochs * batches_per_epoch)
@@ -265,6 +266,19 @@ def _train(
         recorder.record_mistakes(dataset.x_val[wrong], dataset.y_val[wrong])
     recorder.finish(wall_seconds=round(elapsed + time.perf_counter() - started, 3))
     return Path(out)
+
+
+def training_network(config: TrainConfig, dataset: Dataset, outputs: int) -> Network:
+    """The network ``config`` trains: its ``network`` entries (or dense ``hidden`` layers), then a dense output layer."""
+    output = output_for_task(dataset.task)
+    if not config.network:
+        return Network.mlp([dataset.input_size, *config.hidden, outputs], config.activation, output)
+    specs = [*config.network, {"kind": "dense", "units": outputs}]
+    shape = input_shape_for(specs, dataset.input_size, dataset.input_shape)
+    try:
+        return Network.from_specs(shape, specs, config.activation, output)
+    except LayerSpecError as error:
+        raise NnexplainError(f"recipe {config.recipe!r}: {error.key}: {error.message}") from None
 
 
 def _diverged(recorder: Recorder, config: TrainConfig, epoch: int, step: int, what: str) -> None:

@@ -35,10 +35,14 @@ class TrainConfig:
     max_snapshots: int = 60
     probe_per_class: int = 4
     dataset_options: dict[str, Any] = field(default_factory=dict)
+    # The layers before the output layer as manifest entries ({"kind": "conv2d", ...}); empty: the dense
+    # layers of ``hidden``. Training appends the dense output layer either way.
+    network: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["hidden"] = list(self.hidden)
+        data["network"] = list(self.network)  # asdict copied each entry already
         return data
 
     @classmethod
@@ -47,7 +51,7 @@ class TrainConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise NnexplainError(f"unknown training config keys {unknown}; known keys are {sorted(known)}")
-        return cls(**{**data, "hidden": tuple(data["hidden"])})
+        return cls(**{**data, "hidden": tuple(data["hidden"]), "network": tuple(data.get("network", ()))})
 
     def with_overrides(self, **overrides: Any) -> "TrainConfig":
         return replace(self, **{key: value for key, value in overrides.items() if value is not None})
@@ -190,6 +194,48 @@ RECIPES: dict[str, Recipe] = {
         ),
     ]
 }
+
+
+# --- convolutional networks, and an MLP of their size (issue 26) -------------------------------------------------
+
+CNN_MNIST_LAYERS = (
+    {"kind": "conv2d", "channels": 8, "kernel_size": 5},
+    {"kind": "maxpool2d", "kernel_size": 2},
+    {"kind": "conv2d", "channels": 16, "kernel_size": 5},
+    {"kind": "maxpool2d", "kernel_size": 2},
+    {"kind": "flatten"},
+)
+
+
+def _cnn_mnist() -> TrainConfig:
+    """5,994 parameters: conv 5×5×8 → relu → pool 2 → conv 5×5×16 → relu → pool 2 → flatten → dense 10."""
+    return TrainConfig(
+        recipe="cnn-mnist",
+        dataset="mnist",
+        hidden=(),
+        activation="relu",
+        epochs=8,
+        lr=0.05,
+        batch_size=64,
+        augment_shift=1,
+        network=CNN_MNIST_LAYERS,
+    )
+
+
+def _mlp_mnist_6k() -> TrainConfig:
+    """784-8-10 ReLU: 6,370 parameters, the nearest MLP to cnn-mnist's 5,994 (784-7-10 has 5,575)."""
+    return replace(_cnn_mnist(), recipe="mlp-mnist-6k", hidden=(8,), network=(), lr=0.1)
+
+
+for _recipe in (
+    Recipe(
+        "cnn-mnist",
+        "CNN on MNIST: conv 5x5x8, relu, pool 2, conv 5x5x16, relu, pool 2, dense 10 (5,994 parameters)",
+        _cnn_mnist(),
+    ),
+    Recipe("mlp-mnist-6k", "784-8-10 ReLU MLP on MNIST, about cnn-mnist's parameter count (6,370)", _mlp_mnist_6k()),
+):
+    RECIPES[_recipe.name] = _recipe
 
 # Recipes whose defaults change with --activation; the rest keep their own activation.
 ACTIVATION_DEFAULTS = {"mnist": _mnist, "spiral": _spiral}

@@ -16,9 +16,10 @@ snapshot; each snapshot writes what was logged since the previous one
 ``nnexplain train`` records through this same class, so a run written from a
 user's loop cannot be told apart from one it trained. The model is either the
 torch module of a :class:`~nnexplain.run.network.Network` (``network.torch_module()``,
-of any layer kinds), or a plain MLP: its state dict holds only Linear weights and
+of any layer kinds), a plain MLP: its state dict holds only Linear weights and
 biases, in order (an ``nn.Sequential`` of ``Linear`` and ``Sigmoid``/``Tanh``/``ReLU``
-modules is).
+modules is), or a CNN as an ``nn.Sequential`` of ``Conv2d``, ``MaxPool2d``, ``Flatten``,
+``Linear`` and activations (:mod:`~nnexplain.train.sequential`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from nnexplain.run.history import HistoryLog
 from nnexplain.run.network import Network, Params, module_key
 from nnexplain.run.snapshot import snapshot_tensors
 from nnexplain.run.weights import mlp_params, network_params
+from nnexplain.train.sequential import SequentialLayout, sequential_layout
 
 __all__ = ["Recorder"]
 
@@ -182,6 +184,15 @@ def model_network(model: Any, activation: str | None, task: str) -> Network:
     return Network.from_params(params, activation, output_for_task(task))
 
 
+def _sequential_cnn(model: Any, item_shape: tuple[int, ...], dataset: Any, task: str | None) -> SequentialLayout | None:
+    """A user's ``nn.Sequential`` CNN (:mod:`~nnexplain.train.sequential`) on the probe's images, else None."""
+    shape = item_shape
+    if len(shape) < 2:  # flat probe rows: the data set's images say the shape
+        shape = tuple(_describe_dataset(dataset, task, item_shape, 0).get("input_shape") or item_shape)
+    shape = (1, *shape) if len(shape) == 2 else tuple(shape)
+    return sequential_layout(model, shape, output_for_task(task or "classify"))
+
+
 def _check_fits(sizes: list[int], dataset: dict[str, Any], probe: dict[str, np.ndarray]) -> None:
     features, name = probe["inputs"].shape[1], dataset["name"]
     if features != sizes[0]:
@@ -242,7 +253,10 @@ class Recorder:
         self.out = Path(out)
         self.contents = tuple(contents)
         self.probe, item_shape = _probe_arrays(probe, labels)
-        network = model_network(model, activation, task or "classify")
+        self._layout = _sequential_cnn(model, item_shape, dataset, task)
+        network = self._layout.network if self._layout else model_network(model, activation, task or "classify")
+        if self._layout and activation not in (None, network.activation):
+            raise NnexplainError(f"activation={activation!r} was given but the model's layers use {network.activation}")
         sizes = network.widths
         description = _describe_dataset(dataset, task, item_shape, sizes[-1])
         network = network.with_output(output_for_task(description["task"]))
@@ -275,6 +289,7 @@ class Recorder:
             raise NnexplainError(f"the model's layers {network.widths} are not the run's {run.layers}")
         recorder = cls.__new__(cls)
         recorder.model, recorder.out, recorder.contents = model, Path(run.path), tuple(contents)
+        recorder._layout = None  # train --resume records the network's own module
         recorder.probe = dict(run.probe_file)
         recorder.manifest = dict(run.manifest)
         last = run.snapshot()
@@ -284,6 +299,12 @@ class Recorder:
         recorder.epochs = list(run.epochs)
         update_manifest(recorder.out, resumed_from=[*run.manifest.get("resumed_from", []), last["epoch"]])
         return recorder
+
+    def _params(self) -> Params:
+        if self._layout is None:
+            return model_params(self.model)
+        state = {name: _numpy(value) for name, value in self.model.state_dict().items()}
+        return network_params(self._layout.network, state, type(self.model).__name__, self._layout.key)
 
     def snapshot(
         self,
@@ -301,7 +322,7 @@ class Recorder:
         are written beside it, and so is ``resume``, what training needs to go on from
         here (:func:`nnexplain.train.resume.training_state`).
         """
-        tensors = snapshot_tensors(model_params(self.model), self.manifest, self.probe["inputs"], self.contents)
+        tensors = snapshot_tensors(self._params(), self.manifest, self.probe["inputs"], self.contents)
         clean = {key: _metric(key, value) for key, value in (metrics or {}).items()}
         self.history.epoch(epoch, clean)
         if step is None and self.history.steps_done:

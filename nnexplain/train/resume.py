@@ -72,6 +72,7 @@ class _Config(BaseModel):
     max_snapshots: int = Field(ge=1, le=100_000)
     probe_per_class: int = Field(ge=1, le=10_000)
     dataset_options: dict[str, Any]
+    network: list[dict[str, Any]] = Field(default=[], max_length=100)  # absent from runs recorded before it existed
 
 
 def recorded_config(config: Any, where: str) -> TrainConfig:
@@ -83,7 +84,7 @@ def recorded_config(config: Any, where: str) -> TrainConfig:
         raise RunError(
             f"{where}: its recorded training config is not one this nnexplain trains ({'.'.join(map(str, first['loc']))}: {first['msg']}); it cannot go on"
         ) from None
-    return TrainConfig(**{**checked.model_dump(), "hidden": tuple(checked.hidden)})
+    return TrainConfig(**{**checked.model_dump(), "hidden": tuple(checked.hidden), "network": tuple(checked.network)})
 
 
 def training_state(

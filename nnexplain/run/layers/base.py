@@ -59,6 +59,9 @@ class Layer(ABC):
     kind: ClassVar[str]
     option_names: ClassVar[tuple[str, ...]] = ()
     takes_activation: ClassVar[bool] = False  # whether the network's hidden activation follows its pre-activation
+    # The rank of the inputs it takes (1: flat vectors; 3: images, channels first); None: any. A network whose
+    # first layer takes images reads the data set's images with their shape (Network.from_manifest).
+    input_rank: ClassVar[int | None] = None
 
     @property
     @abstractmethod
@@ -95,6 +98,10 @@ class Layer(ABC):
     def input_gradient(self, params: tuple[np.ndarray, ...], delta: np.ndarray) -> np.ndarray:
         """∂(example's loss)/∂x for each example, given δ = ∂(example's loss)/∂z."""
         raise NotImplementedError(f"a {self.kind} layer cannot be backpropagated in numpy")
+
+    def summary(self) -> str:
+        """A few words for ``info`` and captions: its kind and sizes (``conv2d 5×5×8``)."""
+        return self.kind
 
     @property
     def parameter_names(self) -> tuple[str, ...]:

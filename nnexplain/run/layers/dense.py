@@ -25,6 +25,7 @@ class Dense(Layer):
     kind: ClassVar[str] = "dense"
     option_names: ClassVar[tuple[str, ...]] = ("units",)
     takes_activation: ClassVar[bool] = True
+    input_rank: ClassVar[int] = 1
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any], input_shape: tuple[int, ...], activation: str) -> "Dense":
@@ -38,6 +39,9 @@ class Dense(Layer):
 
     def options(self) -> dict[str, Any]:
         return {"units": self.units}
+
+    def summary(self) -> str:
+        return f"dense {self.units}"
 
     @property
     def output_shape(self) -> tuple[int, ...]:

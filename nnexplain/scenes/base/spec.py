@@ -20,6 +20,10 @@ module it finds there, so adding a scene means adding its module and its spec::
 A check is a named module-level function (so that a scene's entry pickles for worker
 processes): it reads a run's manifest and returns None when the scene can draw the run,
 else why not, completing the sentence "this run ...".
+
+``layer_kinds`` names the layer kinds (:mod:`nnexplain.run.layers`) the scene can draw; a
+run with a layer of another kind is refused in one line before its check is asked
+(by default a scene draws dense layers only: every scene before the convolutional ones).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-__all__ = ["RunCheck", "FurtherCheck", "FurtherRun", "SceneSpec"]
+__all__ = ["RunCheck", "FurtherCheck", "FurtherRun", "SceneSpec", "layer_kinds_refusal"]
 
 RunCheck = Callable[[dict[str, Any]], "str | None"]
 # A further run's check also sees the main run's manifest (the two must match in some ways).
@@ -42,6 +46,7 @@ class FurtherRun:
     recipe: str  # trains the default run of this role
     description: str
     check: FurtherCheck
+    layer_kinds: tuple[str, ...] = ("dense",)  # the layer kinds the scene can draw in this run
 
     @property
     def environment_variable(self) -> str:
@@ -62,3 +67,20 @@ class SceneSpec:
     order: int  # its place in `nnexplain list` and `render all`: the course order (steps of 10 leave room)
     further: tuple[FurtherRun, ...] = ()
     needs_landscape: bool = False  # the app stores the main run's loss landscape before the scene renders
+    layer_kinds: tuple[str, ...] = ("dense",)  # the layer kinds it can draw in its main run
+
+
+def layer_kinds_refusal(manifest: dict[str, Any], kinds: tuple[str, ...] | None) -> str | None:
+    """Why a scene that draws layers of ``kinds`` (None: any) cannot draw the run of ``manifest``, or None."""
+    if kinds is None:
+        return None
+    entries = manifest.get("network") or [{"kind": "dense"}]  # no network list: a plain MLP
+    present = list(dict.fromkeys(str(entry.get("kind")) for entry in entries))
+    others = [kind for kind in present if kind not in kinds]
+    if not others:
+        return None
+    return f"has {_listed(others)} layers, and this scene draws only {_listed(list(kinds))} layers"
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
