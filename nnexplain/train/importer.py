@@ -443,7 +443,7 @@ def _write_imported(
 def _check_drawable(params: Params, source: str) -> None:
     """Refuse now what no scene could draw (as :func:`~nnexplain.run.checks.check_drawable_weights` would at render)."""
     for index, values in enumerate(params):
-        largest = max(float(np.abs(value).max(initial=0.0)) for value in values)
+        largest = max((float(np.abs(value).max(initial=0.0)) for value in values), default=0.0)
         if largest > MAX_ABS_WEIGHT:
             raise NnexplainError(
                 f"{source}: layer {index} has a weight of magnitude {largest:.3g}; nnexplain draws networks whose "
