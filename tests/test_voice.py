@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 from conftest import DATA, run_cli
 from frames import scene_runs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from speech_recognition import recovered, transcribe
 from test_cli import assert_user_error
 
@@ -66,10 +68,18 @@ class Spoken(RunScene):
         ("∂C/∂w", "d C by d w"),
         ("x² ≈ 0.5", "x squared about zero point five"),
         ("the 3rd layer", "the third layer"),
+        ("C = (a⁽ᴸ⁾ − y)²", "C equals (a L minus y) squared"),
+        ("a⁽ᴸ⁻¹⁾", "a L minus one"),
     ],
 )
 def test_numbers_and_symbols_are_read_as_a_person_says_them(written, said):
     assert spoken_text(written) == said
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_spoken_text_is_always_plain_ascii_an_engine_can_spell(text):
+    assert spoken_text(text).isascii()
 
 
 def test_whole_numbers_in_words_follow_their_digits():
