@@ -97,6 +97,9 @@ def test_every_field_of_a_job_changes_its_key_or_is_declared_not_drawn():
         {"fmt": "webm", "transparent": True},
         {"sections": True},
         {"fmt": "gif"},
+        {"narration": "presenter"},
+        {"narration": "voice", "voice": "tone"},
+        {"burn_subtitles": True},
     ],
     ids=str,
 )

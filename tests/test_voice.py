@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 from conftest import DATA, run_cli
 from frames import scene_runs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from speech_recognition import recovered, transcribe
 from test_cli import assert_user_error
 
@@ -66,10 +68,18 @@ class Spoken(RunScene):
         ("∂C/∂w", "d C by d w"),
         ("x² ≈ 0.5", "x squared about zero point five"),
         ("the 3rd layer", "the third layer"),
+        ("C = (a⁽ᴸ⁾ − y)²", "C equals (a L minus y) squared"),
+        ("a⁽ᴸ⁻¹⁾", "a L minus one"),
     ],
 )
 def test_numbers_and_symbols_are_read_as_a_person_says_them(written, said):
     assert spoken_text(written) == said
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_spoken_text_is_always_plain_ascii_an_engine_can_spell(text):
+    assert spoken_text(text).isascii()
 
 
 def test_whole_numbers_in_words_follow_their_digits():
@@ -331,3 +341,18 @@ def test_burnt_subtitles_are_drawn_at_the_foot_of_the_frames_their_cues_cover(tm
     foot = slice(-50, None)
     assert np.abs(first[inside][foot] - second[inside][foot]).mean() > 5  # the cue is there
     assert np.abs(first[inside][:60] - second[inside][:60]).mean() < 2  # and nothing else changed
+
+
+def test_a_cached_voiced_render_comes_back_with_its_sound_and_subtitles(tmp_path, monkeypatch):
+    from nnexplain.app import render as render_module
+    from nnexplain.app.render_cache import RenderCache
+
+    cache = RenderCache(tmp_path / "cache")
+    runs = scene_runs(Spoken, DATA / "square-relu-3")
+    job = RenderJob(scene_info_of(Spoken), runs, RenderOptions(**SMALL, narration="voice", voice="tone"))
+    first = render_scene(job, tmp_path / "first", cache=cache)
+    monkeypatch.setattr(render_module, "_draw", lambda *a, **k: pytest.fail("drew the scene again"))
+    again = render_scene(job, tmp_path / "again", cache=cache)
+    assert again.path.read_bytes() == first.path.read_bytes()
+    assert [p.read_text() for p in again.beside] == [p.read_text() for p in first.beside]
+    assert [p.suffix for p in again.beside] == [".srt", ".vtt"] and read_sound(again.path)[1] > 1

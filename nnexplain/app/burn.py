@@ -46,7 +46,8 @@ def _draw_cue(image, text: str) -> None:
     for line, box in zip(lines, boxes):
         line_width, line_height = box[2] - box[0], box[3] - box[1]
         x = (width - line_width) // 2
-        draw.rectangle((x - 8, y - 4, x + line_width + 8, y + line_height + gap), fill=(0, 0, 0, 190))
+        # Opaque: the picture under the words must not show through them.
+        draw.rectangle((x - 8, y - 4, x + line_width + 8, y + line_height + gap), fill=(0, 0, 0, 255))
         draw.text((x - box[0], y - box[1]), line, font=font, fill=(255, 255, 255, 255))
         y += line_height + gap
 

@@ -8,6 +8,7 @@ makes that rewrite, so every engine (and a person recording the lines) reads the
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from nnexplain.speech.numbers import number_words
 
@@ -32,6 +33,14 @@ _SYMBOLS = {  # read in words, with spaces around, wherever they stand
     "Σ": " the sum of ",
     "σ": " sigma ",
     "η": " eta ",
+    "ε": " epsilon ",
+    "α": " alpha ",
+    "β": " beta ",
+    "μ": " mu ",
+    "π": " pi ",
+    "∇": " the gradient of ",
+    "−": " minus ",
+    "±": " plus or minus ",
     "λ": " lambda ",
     "θ": " theta ",
     "Δ": " delta ",
@@ -53,6 +62,7 @@ _NUMBER_RE = re.compile(rf"(?<![\w.]){_NUMBER}(?!\d)")
 _LETTER_DIGIT = re.compile(r"\b([A-Za-z])(\d+)\b")  # W2, a1: a symbol with an index
 _MINUS = re.compile(r"(?<![\w)])[−-](?=\d)")
 _ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
+_SUPERSCRIPT_INDEX = re.compile(r"⁽([^⁾]*)⁾")  # w⁽ᴸ⁾, a⁽ᴸ⁻¹⁾: a layer's index, said after the symbol
 
 
 def _architecture(match: re.Match) -> str:
@@ -69,11 +79,21 @@ def _ordinal(match: re.Match) -> str:
     return words + ("h" if words.endswith("t") else "th")
 
 
+def _raised_plain(character: str) -> str:
+    """A raised letter or digit (ᴸ, ¹) as its plain one (x¹⁰ is then said "x ten"); others as they are."""
+    name = unicodedata.name(character, "")
+    if "SUPERSCRIPT" in name or name.startswith("MODIFIER LETTER"):
+        return unicodedata.normalize("NFKD", character)
+    return character
+
+
 def spoken_text(text: str) -> str:
     """``text`` as a voice reads it: one line, numbers and symbols in words, punctuation kept for pauses."""
     text = " ".join(text.split()).translate(_SUBSCRIPTS)
+    text = _SUPERSCRIPT_INDEX.sub(lambda m: " " + unicodedata.normalize("NFKD", m.group(1)) + " ", text)
     for mark, words in _SUPERSCRIPTS.items():
         text = text.replace(mark, words)
+    text = "".join(_raised_plain(c) for c in text)
     text = _DIMENSIONS.sub(_architecture, text)
     text = _TIMES.sub(lambda m: f"{m.group(1)} by ", text)
     text = _ORDINAL.sub(_ordinal, text)
@@ -82,5 +102,7 @@ def spoken_text(text: str) -> str:
     text = _NUMBER_RE.sub(lambda m: number_words(m.group(0)), text)
     for mark, words in _SYMBOLS.items():
         text = text.replace(mark, words)
+    # Nothing an engine cannot spell is left: what remains outside ASCII is dropped (é -> e).
+    text = "".join(c if c.isascii() else " " for c in unicodedata.normalize("NFKD", text))
     text = re.sub(r"\s+([,.;:!?)])", r"\1", text)
     return " ".join(text.split())

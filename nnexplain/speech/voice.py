@@ -60,7 +60,10 @@ class HibariVoice:
 
             self._engine = Hibari(voice=self.voice, threads=1)
         # A fixed seed: the same line sounds the same in every process, so parts of a split render agree.
-        return np.asarray(self._engine(text, speed=self.speed, seed=0), dtype=np.float32)
+        try:
+            return np.asarray(self._engine(text, speed=self.speed, seed=0), dtype=np.float32)
+        except Exception as error:  # the engine's own failure, as one line naming what it was asked to say
+            raise NnexplainError(f"hibari-tts could not say {text!r}: {error}") from None
 
     def __getstate__(self):  # travels to worker processes without its loaded model
         return {**self.__dict__, "_engine": None}
