@@ -140,3 +140,19 @@ def test_sigint_to_a_ray_render_ends_its_local_cluster(tmp_path):
         assert not _temporary_files(tmp_path / "out", command.tmp)
     finally:
         shutil.rmtree(ray_tmp, ignore_errors=True)
+
+
+def test_sigint_to_slides_ends_its_workers_and_leaves_no_scratch_in_out(tmp_path):
+    pytest.importorskip("manim_slides", reason="slides are an optional extra (nnexplain[slides])")
+    runs = ("--run", f"relu-square={DATA / 'square-relu-3'}", "--run", f"chain-rule={DATA / 'chain'}")
+    out = tmp_path / "deck"
+    command = Command(tmp_path, "slides", "relu-square", "chain-rule", *runs, "--jobs", "2", "--out", out)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".lecture.*/part-*/media")):  # the workers are drawing
+        assert command.process.poll() is None, command.process.communicate()[1].decode()[-2000:]
+        assert time.monotonic() < deadline, "the workers never started drawing"
+        time.sleep(0.05)
+    time.sleep(random.uniform(0, 2))
+    status, stderr = command.interrupt(signal.SIGINT)
+    assert status == 130, stderr[-2000:]
+    assert not _temporary_files(out, command.tmp)
