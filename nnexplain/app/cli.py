@@ -362,13 +362,20 @@ for command in (render, preview, slides):
 
 
 def main() -> None:
+    from nnexplain.app import interrupts
+
+    interrupts.install()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
-    except click.Abort:
+    except click.Abort as abort:  # click turns Ctrl-C (and SIGTERM, raised alike) into Abort
+        if isinstance(abort.__cause__, KeyboardInterrupt):
+            _interrupted(abort.__cause__)
         click.echo("aborted", err=True)
         sys.exit(1)
+    except KeyboardInterrupt as interrupt:
+        _interrupted(interrupt)
     except click.ClickException as error:
         # One line, whatever click would have printed around it (usage, hints).
         message = " ".join(error.format_message().split())
@@ -390,6 +397,19 @@ def main() -> None:
     except MemoryError:
         click.echo("nnexplain: error: out of memory; nothing already written was changed", err=True)
         sys.exit(2)
+
+
+def _interrupted(interrupt: KeyboardInterrupt) -> None:
+    """Everything started was ended and cleaned up on the way here (:mod:`nnexplain.app.interrupts`)."""
+    import os
+
+    from nnexplain.app.interrupts import exit_status
+
+    click.echo("nnexplain: interrupted; nothing half written was left", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # At once: what remains is the interpreter's teardown, where Ray's client alone takes seconds.
+    os._exit(exit_status(interrupt))
 
 
 def _leads_nowhere(path) -> bool:

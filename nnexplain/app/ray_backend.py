@@ -14,8 +14,9 @@ import io
 import tarfile
 from pathlib import Path
 
+from nnexplain.app.interrupts import reclaim_sigterm
 from nnexplain.app.job import RenderJob
-from nnexplain.app.scratch import scratch_dir
+from nnexplain.app.scratch import scratch_dir, sweep_stale
 from nnexplain.app.split import Part, Plan, render_part
 from nnexplain.errors import NnexplainError
 from nnexplain.run import Run, load_run
@@ -65,16 +66,23 @@ def _render_range(job: RenderJob, plan: Plan, span: tuple[int, int], *packed: by
 
 def render_parts_on_ray(job: RenderJob, plan: Plan, spans: list[tuple[int, int]], out: Path) -> list[Part]:
     ray = require_ray()
-    if not ray.is_initialized():
+    started = not ray.is_initialized()
+    if started:
         ray.init(address=job.address, log_to_driver=False, include_dashboard=False, configure_logging=False)
+        reclaim_sigterm()  # SIGTERM ends this render as Ctrl-C does (exit 143), not with Ray's exit status
     runs = [job.runs.main, *job.runs.further.values()]
     shared = [ray.put(pack_directory(run.path)) for run in runs]  # once into the object store, read by every task
     task = ray.remote(num_cpus=1)(_render_range)
     travelling = job.with_runs(_travelling(job.runs))
     # Refs passed as top-level arguments are resolved into bytes on the worker.
     refs = [task.remote(travelling, plan, span, *shared) for span in spans]
+    try:
+        results = ray.get(refs)
+    except BaseException:  # an interrupt, or a range that failed: end every task this render started
+        _cancel(ray, refs, started)
+        raise
     parts = []
-    for span, files in zip(spans, ray.get(refs)):
+    for span, files in zip(spans, results):
         folder = out / f"part-{span[0]}"
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
@@ -83,3 +91,17 @@ def render_parts_on_ray(job: RenderJob, plan: Plan, spans: list[tuple[int, int]]
             paths.append(folder / name)
         parts.append(Part(span[0], span[1], tuple(paths)))
     return parts
+
+
+def _cancel(ray, refs: list, started: bool) -> None:
+    """End every task in ``refs`` at once (force: a task drawing in C code would not see an interrupt for
+    seconds); when this process started the cluster, shut it down, and remove the scratch folders its killed
+    workers left on this machine."""
+    for ref in refs:
+        try:
+            ray.cancel(ref, force=True, recursive=True)
+        except Exception:  # finished or failed already
+            pass
+    if started:
+        ray.shutdown()
+        sweep_stale()

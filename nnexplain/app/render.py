@@ -241,10 +241,7 @@ def render_parts(job: RenderJob, plan: Plan, spans: list[tuple[int, int]], out: 
     folders = [(out / f"media-{start}", out / f"part-{start}") for start, _ in spans]
     if len(spans) == 1:
         return [render_part(job, plan, spans[0], *folders[0])]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from nnexplain.app.interrupts import pool_map
 
-    # A fresh interpreter per worker: manim's config is global to a process.
-    with ProcessPoolExecutor(max_workers=len(spans), mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(render_part, job, plan, span, *where) for span, where in zip(spans, folders)]
-        return [future.result() for future in futures]
+    # A fresh interpreter per worker: manim's config is global to a process. An interrupt ends them all.
+    return pool_map(render_part, [(job, plan, span, *where) for span, where in zip(spans, folders)], len(spans))

@@ -11,11 +11,10 @@ so concurrent renders never collide.
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from nnexplain.app.catalog import SCENES
+from nnexplain.app.interrupts import pool_map
 from nnexplain.app.job import RenderJob
 from nnexplain.app.options import RenderOptions
 from nnexplain.app.render import render_scene
@@ -47,8 +46,5 @@ def render_all(
     scene_jobs = [RenderJob(SCENES[name], runs[name], options) for name in runs]  # each scene in one process
     if jobs == 1:
         return [render_scene(job, out, cache).path for job in scene_jobs]
-    # A fresh interpreter per worker: no manim state is inherited from this process.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(render_scene, job, out, cache) for job in scene_jobs]
-        return [future.result().path for future in futures]
+    # A fresh interpreter per worker: no manim state is inherited from this process. An interrupt ends them all.
+    return [result.path for result in pool_map(render_scene, [(job, out, cache) for job in scene_jobs], jobs)]

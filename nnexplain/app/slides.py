@@ -19,11 +19,9 @@ them with manim-slides' own converters:
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,9 +166,9 @@ def write_deck(
         folders = [Path(scratch) / f"part-{index}" for index in range(len(parts))]
         if jobs > 1 and len(parts) > 1:
             # A fresh interpreter per worker: manim's config is global to a process.
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(jobs, len(parts)), mp_context=context) as pool:
-                names = list(pool.map(_render_part, parts, [options] * len(parts), folders))
+            from nnexplain.app.interrupts import pool_map  # an interrupt ends every worker
+
+            names = pool_map(_render_part, list(zip(parts, [options] * len(parts), folders)), min(jobs, len(parts)))
         else:
             names = [_render_part(part, options, folder) for part, folder in zip(parts, folders)]
         configs = [get_scenes_presentation_config([scene], folder)[0] for scene, folder in zip(names, folders)]

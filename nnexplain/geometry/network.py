@@ -73,12 +73,10 @@ class NetworkView:
 
 
 def image_shape(run: Run) -> tuple[int, int] | None:
-    """The (rows, cols) of a run's image inputs: the data set's, else square when the input size is a square."""
+    """The (rows, cols) of a run's image inputs, when its data set says they are images (a 2-D ``input_shape``);
+    else None, whatever the input size (four measurements are no 2 × 2 picture)."""
     shape = tuple(run.dataset.get("input_shape") or ())
-    if len(shape) == 2:
-        return int(shape[0]), int(shape[1])
-    side = int(round(np.sqrt(run.layers[0])))
-    return (side, side) if side * side == run.layers[0] and side > 1 else None
+    return (int(shape[0]), int(shape[1])) if len(shape) == 2 else None
 
 
 def choose_inputs(

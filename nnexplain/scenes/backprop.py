@@ -39,6 +39,7 @@ from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.mobjects.wishes import GradientEdges, WishArrows, WishRings, signed
+from nnexplain.scenes.base.run_facts import recorded_step_size
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["Backprop"]
@@ -47,6 +48,9 @@ LAYER_X = (-3.2, -1.0, 1.2, 3.3)
 IMAGE_CENTER = np.array([-5.6, 0.35, 0])
 PIXEL_SIZE = 0.095
 SLOPES = {"sigmoid": "σ′(z) = a(1 − a)", "tanh": "tanh′(z) = 1 − a²", "relu": "ReLU′(z), 1 or 0"}
+
+
+ILLUSTRATIVE_STEP_SIZE = 0.1  # the mini-batch step of a run that records no learning rate of its own
 
 
 class Backprop(RunScene):
@@ -258,7 +262,8 @@ class Backprop(RunScene):
         self.highlight = VGroup(glow, rings)
 
     def mini_batch(self) -> None:
-        lr = float((self.run.manifest.get("config") or {}).get("lr") or 0.1)
+        recorded = recorded_step_size(self.run)
+        lr = recorded or ILLUSTRATIVE_STEP_SIZE  # a run with none of its own (imported) gets one, said to be ours
         batch = choose_batch(self.labels, self.predicted, self.batch_size)
         step = batch_step(self.params, self.run.activation, self.run.output, self.inputs, self.labels, batch, lr)
         everything = VGroup(
@@ -290,7 +295,8 @@ class Backprop(RunScene):
             cards.add(VGroup(image, text.next_to(image, DOWN, buff=0.1)))
         cards.arrange_in_grid(rows=2, buff=(0.45, 0.3)).move_to([0, 0.15, 0])
         top = label(
-            f"{len(batch)} digits, one step: θ − η × (the average of their {len(batch)} gradients), η = {lr:g}",
+            f"{len(batch)} digits, one step: θ − η × (the average of their {len(batch)} gradients), η = {lr:g}"
+            + ("" if recorded else " (ours: the run records none)"),
             self.theme,
             20,
         ).move_to([0, 2.55, 0])
@@ -304,7 +310,8 @@ class Backprop(RunScene):
             else "."
         )
         before_after = f"{step.loss_before:.3f} → {step.loss_after:.3f}"
-        self.tell(f"The batch's loss, computed before and after the step: {before_after}.\n{note}")
+        size = "" if recorded else f" of size η = {lr:g}, chosen for this picture since the run records no step size"
+        self.tell(f"The batch's loss, computed before and after a step{size}: {before_after}.\n{note}")
         self.cards, self.step = cards, step
 
     # --- the title's narration (the other beats narrate their captions) --------

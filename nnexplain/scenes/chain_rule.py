@@ -90,7 +90,7 @@ class ChainRule(RunScene):
         shape = "-".join(map(str, self.run.layers))
         epoch = self.run.snapshot(self.epoch)["epoch"]
         subtitle = label(
-            f"a trained {shape} {self.run.activation} network ({epoch:,} epochs on {self.run.dataset.get('formula', 'its data')})",
+            f"a trained {shape} {self.run.activation} network ({self.training_words(epoch)})",
             self.theme,
             18,
             self.theme.muted,
@@ -227,7 +227,13 @@ class ChainRule(RunScene):
 
     def title_note(self) -> str:
         epoch = self.run.snapshot(self.epoch)["epoch"]
-        return f"A trained {'-'.join(map(str, self.run.layers))} {self.run.activation} network, one neuron per layer, {epoch:,} epochs on {self.run.dataset.get('formula', 'its data')}."
+        return f"A trained {'-'.join(map(str, self.run.layers))} {self.run.activation} network, one neuron per layer, {self.training_words(epoch)}."
+
+    def training_words(self, epoch: int) -> str:
+        """How it was trained, as far as the run records: its epochs, or for an imported run only its data."""
+        data = self.run.dataset.get("formula", "its data")
+        origin = self.run.manifest.get("imported_from")
+        return f"imported from {origin['file']}, on {data}" if origin else f"{epoch:,} epochs on {data}"
 
     def check_note(self, depth: int) -> str:
         total = float(np.prod([f.value for f in chain_factors(self.values, depth)]))

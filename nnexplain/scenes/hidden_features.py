@@ -34,6 +34,7 @@ from nnexplain.mobjects.charts import LineChart, Readout
 from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.scenes.base.caption_layout import say_below, title_block
+from nnexplain.scenes.base.run_facts import has_history, has_random_start, origin
 from nnexplain.scenes.base.run_scene import RunScene
 
 GRID_CENTRE = np.array([-3.6, -0.2, 0])
@@ -58,8 +59,12 @@ class HiddenFeatures(RunScene):
     def construct(self) -> None:
         self.beat("the grid")
         self.show_grid()
-        self.beat("over training")
-        self.over_training()
+        if has_history(self.run):
+            self.beat("over training")
+            self.over_training()
+        else:  # one snapshot (an imported run): nothing to replay, and said so
+            self.beat("final weights only")
+            self.final_weights_only()
         self.beat("what are they")
         self.honest_answer()
         self.beat("one neuron")
@@ -104,6 +109,13 @@ class HiddenFeatures(RunScene):
             "weights, drawn as an image.",
         )
         say_below(self, "Blue pixels push the neuron up when they are inked, red ones pull it down; dark is near zero.")
+
+    def final_weights_only(self) -> None:
+        say_below(
+            self,
+            f"This run holds one snapshot, its final weights ({origin(self.run)}): there is no training "
+            "to replay here.",
+        )
 
     def over_training(self) -> None:
         history = self.run.history
@@ -172,7 +184,7 @@ class HiddenFeatures(RunScene):
         template = stroke_template(image)
         real_share, drawn_share = top_share(image), top_share(template)
         others = [top_share(other) for index, other in enumerate(self.final) if index != chosen]
-        start = start_correlation(self.keyframes[0], self.final)
+        start = start_correlation(self.keyframes[0], self.final) if has_random_start(self.run) else None
         box = SurroundingRectangle(self.tiles[chosen], color=self.theme.highlight, buff=0.04)
         self.play(Create(box), run_time=self.t(0.5))
         big = Rectangle(width=2.7, height=2.7).move_to([-4.6, 0.05, 0])  # where the neuron's tile goes
@@ -190,7 +202,7 @@ class HiddenFeatures(RunScene):
             FadeOut(Group(*self.tiles[:chosen], *self.tiles[chosen + 1 :])),
             FadeOut(self.frames),
             FadeOut(box),
-            FadeOut(self.sweep),
+            *([FadeOut(self.sweep)] if has_history(self.run) else []),
             self.tiles[chosen].animate.scale_to_fit_height(big.height).move_to(big),
             FadeIn(drawn),
             FadeIn(names),
@@ -226,11 +238,14 @@ class HiddenFeatures(RunScene):
             f"{fmt_percent(real_share, 0)} of its weight.",
             FadeIn(facts),
         )
-        say_below(
-            self,
-            f"Nor is it the random start left over: its final weights correlate {start[chosen]:.2f} with their first "
-            "values.",
-        )
+        if start is not None:
+            say_below(
+                self,
+                f"Nor is it the random start left over: its final weights correlate {start[chosen]:.2f} with their "
+                "first values.",
+            )
+        else:
+            say_below(self, "Whether it moved far from a random start, this run cannot tell: it holds no start.")
         self.facts = Group(drawn, names, facts, outlines)
 
     def one_neuron(self) -> None:

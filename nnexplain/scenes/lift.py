@@ -293,8 +293,15 @@ class Lift(RunScene):
         final = self.steps[-1].motion(1.0)[1]  # the first layer's output, where the plane is drawn
         heights = final @ normal + offset
         near = [c for c in (0, 1) if np.mean(heights[self.labels == c]) * side > 0]
-        accuracy = fmt_percent(self.metrics.get("val_acc", float("nan")))
-        text = f"Output layer: one plane, where\nthe two outputs are equal.\nDisk on one side, ring on the\nother: {accuracy} correct."
+        wrong, drawn = self.wrong_of(self.run)  # the points on screen: what the sentence must agree with
+        accuracy = fmt_percent(1 - wrong / drawn)
+        if wrong:
+            text = (
+                f"Output layer: one plane, where\nthe two outputs are equal.\nDisk mostly on one side, ring\n"
+                f"on the other: {wrong} of {drawn} points\non the wrong side, {accuracy} correct."
+            )
+        else:
+            text = f"Output layer: one plane, where\nthe two outputs are equal.\nDisk on one side, ring on the\nother: {accuracy} correct."
         sheet = self.sheet(normal, offset)
         self.add(sheet)
         sheet.set_fill(opacity=0).set_stroke(opacity=0)
@@ -316,7 +323,11 @@ class Lift(RunScene):
             )
         )
         self.view = self.plane.view
-        look = "Seen from here, the points\nin front of the sheet and\nthose behind it are the\ntwo classes."
+        look = (
+            "Seen from here, the points\nin front of the sheet and\nthose behind it are the\ntwo classes."
+            if not wrong
+            else f"Seen from here, in front of\nthe sheet and behind it lie\nthe two classes, but for\n{wrong} point{'s' * (wrong != 1)} on the wrong side."
+        )
         self.play(*self.tell(look))
         self.hold("detail", extra=self.hold_seconds)
 

@@ -89,7 +89,7 @@ class Softmax(RunScene):
         epoch = self.run.snapshot(self.epoch)["epoch"]
         self.title = title_block(
             "Softmax: from scores to probabilities",
-            f"{self.run.recipe} · {shape} · {self.run.activation} · epoch {epoch} · the run's own logits",
+            f"{self.run.recipe} · {shape} · {self.run.activation} · {self.moment(epoch)} · the run's own logits",
             self.theme,
         )
         self.chart = SignedBars([str(n) for n in self.names], self.theme, 8.6, UP_ROOM, DOWN_ROOM)
@@ -258,7 +258,13 @@ class Softmax(RunScene):
 
     def title_note(self) -> str:
         shape, epoch = "-".join(map(str, self.run.layers)), self.run.snapshot(self.epoch)["epoch"]
-        return f"{self.run.recipe}, a {shape} {self.run.activation} network at epoch {epoch}: every bar is its own logit or probability. {self.result_fact()}."
+        return f"{self.run.recipe}, a {shape} {self.run.activation} network {self.moment(epoch, spoken=True)}: every bar is its own logit or probability. {self.result_fact()}."
+
+    def moment(self, epoch: int, spoken: bool = False) -> str:
+        """Which weights: an epoch of a recorded training, or an imported run's only (final) weights."""
+        if self.run.manifest.get("imported_from"):
+            return "with its imported final weights" if spoken else "imported final weights"
+        return f"at epoch {epoch}" if spoken else f"epoch {epoch}"
 
     def exp_note(self) -> str:
         e = self.steps.exponentials

@@ -96,12 +96,10 @@ def relu_curve_regression(manifest: dict[str, Any]) -> str | None:
 
 
 def image_side(manifest: dict[str, Any]) -> int | None:
-    """The side of a square image input (the data set's shape, else a square input size), or None."""
+    """The side of a square image input, or None: only a data set that says its inputs are images (a 2-D
+    ``input_shape``) has them drawn as one; four measurements are no 2 × 2 picture."""
     shape = manifest["dataset"].get("input_shape") or []
-    if len(shape) == 2:
-        return int(shape[0]) if shape[0] == shape[1] else None
-    side = round(manifest["layers"][0] ** 0.5)
-    return side if side > 1 and side * side == manifest["layers"][0] else None
+    return int(shape[0]) if len(shape) == 2 and shape[0] == shape[1] else None
 
 
 def image_classifier(manifest: dict[str, Any]) -> str | None:
@@ -114,7 +112,8 @@ def image_classifier(manifest: dict[str, Any]) -> str | None:
         )
     if image_side(manifest) is None:
         return (
-            f"takes {layers[0]} inputs, not a square image; the scene draws its inputs as images (MNIST: 784 = 28 × 28)"
+            f"takes {layers[0]} inputs, which its data set does not give as a square image; the scene draws its inputs "
+            "as images (MNIST: 28 × 28)"
         )
     return None
 
