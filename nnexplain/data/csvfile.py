@@ -195,9 +195,10 @@ def _with_drawing_extents(dataset: Dataset) -> Dataset:
 
     from nnexplain.data.toy2d import warp_grid_spec
 
-    points = np.concatenate([dataset.x_train, dataset.x_val])
+    # As nnexplain.train.importer.drawing_description gives imported runs (the train floor: not imported here).
+    points = np.concatenate([dataset.x_train, dataset.x_val]).astype(np.float64)
     extra = dict(dataset.extra)
-    if dataset.input_size == 2 and dataset.task == "classify":
+    if dataset.input_size == 2:
         extra.setdefault("warp_grid", warp_grid_spec(points))
     elif dataset.input_size == 1 and points.max() > points.min():
         extra.setdefault("domain", [float(points.min()), float(points.max())])
