@@ -35,7 +35,7 @@ def mnist_recipe(ink: np.ndarray) -> np.ndarray:
     crop = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
     scale = 20 / max(crop.shape)
     size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
-    fitted = np.asarray(Image.fromarray(crop.astype(np.float32), mode="F").resize(size, Image.Resampling.BILINEAR))
+    fitted = np.asarray(Image.fromarray(crop.astype(np.float32)).resize(size, Image.Resampling.BILINEAR))
     canvas = np.zeros((28, 28), np.float32)
     top, left = (28 - fitted.shape[0]) // 2, (28 - fitted.shape[1]) // 2
     canvas[top : top + fitted.shape[0], left : left + fitted.shape[1]] = fitted
@@ -74,6 +74,18 @@ def test_photographed_digits_are_read_too(mnist_run):
     prepared = [prepare_digit(photographed(ink, rng)).pixels for _, ink, rng in drawn]
     accuracy = float((_predict(mnist_run, prepared) == labels).mean())
     assert accuracy >= 0.85, f"{accuracy:.0%} of {len(labels)} photographed digits read right"
+
+
+def test_photos_showing_the_desk_round_the_paper_are_read_too(mnist_run):
+    drawn = _drawn(seed=30)
+    labels = np.array([digit for digit, _, _ in drawn])
+    prepared = []
+    for _, ink, rng in drawn:
+        desk = np.clip(0.15 + rng.normal(0, 0.03, (200, 220)), 0, 1)  # a dark desk, the sheet on it
+        desk[20:180, 30:190] = photographed(ink, rng)
+        prepared.append(prepare_digit(desk).pixels)
+    accuracy = float((_predict(mnist_run, prepared) == labels).mean())
+    assert accuracy >= 0.8, f"{accuracy:.0%} of {len(labels)} photos with the desk in them read right"
 
 
 def test_preparation_matches_mnists_recipe_written_independently(mnist_run):

@@ -172,15 +172,34 @@ def _is_integer(text: str) -> bool:
 
 def load_data_file(path: str | Path, val_fraction: float | None = None, seed: int | None = None) -> Dataset:
     """The user's own data in ``path``: a CSV (split here, ``val_fraction`` and ``seed`` [0.2, 0]) or an
-    ``.npz`` (which holds its own split: ``val_fraction`` and ``seed`` do not apply)."""
+    ``.npz`` (which holds its own split: ``val_fraction`` and ``seed`` do not apply). Points in the plane
+    get a ``warp_grid`` round them and a curve its ``domain``, as ``import`` gives them, so the 2-D and
+    curve scenes can draw a run trained on them."""
     if str(path).lower().endswith(".csv"):
-        return load_csv_dataset(
+        dataset = load_csv_dataset(
             path,
             DEFAULT_VAL_FRACTION if val_fraction is None else val_fraction,
             DEFAULT_SPLIT_SEED if seed is None else seed,
         )
-    if val_fraction is not None or seed is not None:
+    elif val_fraction is not None or seed is not None:
         raise DataError(f"--val-split and --split-seed split a CSV; {path} is not a .csv (an .npz holds its own split)")
-    from nnexplain.data.npzfile import load_npz_dataset
+    else:
+        from nnexplain.data.npzfile import load_npz_dataset
 
-    return load_npz_dataset(path)
+        dataset = load_npz_dataset(path)
+    return _with_drawing_extents(dataset)
+
+
+def _with_drawing_extents(dataset: Dataset) -> Dataset:
+    from dataclasses import replace
+
+    from nnexplain.data.toy2d import warp_grid_spec
+
+    # As nnexplain.train.importer.drawing_description gives imported runs (the train floor: not imported here).
+    points = np.concatenate([dataset.x_train, dataset.x_val]).astype(np.float64)
+    extra = dict(dataset.extra)
+    if dataset.input_size == 2:
+        extra.setdefault("warp_grid", warp_grid_spec(points))
+    elif dataset.input_size == 1 and points.max() > points.min():
+        extra.setdefault("domain", [float(points.min()), float(points.max())])
+    return replace(dataset, extra=extra)

@@ -7,7 +7,7 @@ only digits prepared the same way, so :func:`prepare_digit` does, step by step:
 
 1. grey scale (a transparent background counts as paper);
 2. dark ink on light paper is inverted (the paper is whichever shade most of the picture is);
-3. the paper is flattened: uneven lighting (a photo's shadow) is the picture blurred far
+3. a photo that shows the desk round the sheet is cut to the sheet; the paper is flattened: uneven lighting (a photo's shadow) is the picture blurred far
    wider than a stroke, subtracted; ink is then scaled so its strong strokes are 1;
 4. cropped to the ink (specks of noise smaller than a stroke's dot are not ink);
 5. scaled to fit 20 × 20 keeping its aspect;
@@ -36,6 +36,7 @@ MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel camera; checked from the header,
 SIDE, BOX = 28, 20  # MNIST: 28 × 28 images, the digit fitted into 20 × 20
 WORK_SIDE = 256  # pictures are first scaled down to at most this (faster, and the same result at 28 × 28)
 MIN_CONTRAST = 0.12  # ink darker than its paper by less than this (of full scale) is no ink
+PAPER_SHADE = 0.25  # how much darker than the paper's median a shadowed part of the paper may be
 INK_LEVEL = 0.3  # of the strong strokes' level: where the ink's outline lies
 TWO_DIGIT_GAP = 0.08  # a blank column gap this wide (of the ink's height) between digit-sized marks: two digits
 
@@ -100,7 +101,7 @@ def prepare_digit(picture: np.ndarray, name: str = "your digit", where: str | No
     paper = float(np.median(picture))
     inverted = paper > 0.5
     ink = 1.0 - picture if inverted else picture.copy()
-    ink = _flatten_paper(ink)
+    ink = _flatten_paper(_on_the_paper(ink))
     peak = _stroke_peak(ink)
     if peak < MIN_CONTRAST:
         raise DataError(f"image {where} holds no ink: no stroke stands out from the paper")
@@ -114,6 +115,24 @@ def prepare_digit(picture: np.ndarray, name: str = "your digit", where: str | No
     crop = np.where(_near(mask), ink, 0.0)[box[0] : box[1], box[2] : box[3]]
     fitted = _fit(crop, BOX)
     return PreparedDigit(_centre_by_mass(fitted, SIDE), picture, ink, box, fitted, inverted, name)
+
+
+def _on_the_paper(ink: np.ndarray) -> np.ndarray:
+    """``ink`` cut to the sheet of paper when the photo shows what lies round it (a desk): the paper is the
+    largest connected region of the paper's shade; outside its box nothing is read as ink."""
+    from scipy import ndimage
+
+    paper = float(np.median(ink))
+    sheet, count = ndimage.label(ink < paper + PAPER_SHADE)
+    if count == 0:
+        return ink
+    largest = 1 + int(np.argmax(np.bincount(sheet.ravel())[1:]))
+    rows, cols = np.nonzero(sheet == largest)
+    top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    if (bottom - top) * (right - left) >= 0.9 * ink.size:
+        return ink  # the paper fills the picture: nothing round it to cut
+    inset = max(1, round(0.02 * min(bottom - top, right - left)))  # the sheet's own edge and shadow
+    return ink[top + inset : bottom - inset, left + inset : right - inset]
 
 
 def _flatten_paper(ink: np.ndarray) -> np.ndarray:
