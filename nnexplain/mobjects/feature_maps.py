@@ -7,13 +7,18 @@ that maps can be compared; the scale is stated where they are drawn.
 from __future__ import annotations
 
 import numpy as np
+from manim import ManimColor
 
-from nnexplain.mobjects.heatmap import _rgb, diverging_rgba
+from nnexplain.mobjects.heatmap import diverging_rgba
 from nnexplain.mobjects.style import Theme
 
 __all__ = ["map_grid_rgba", "partial_map_rgba", "symmetric_scale"]
 
 EMPTY = "#2A313B"  # a map's cells not computed yet: lighter than the background, which is the colour of 0
+
+
+def _rgb(colour: str) -> np.ndarray:
+    return np.array(ManimColor(colour).to_rgb())
 
 
 def symmetric_scale(values: np.ndarray) -> float:
