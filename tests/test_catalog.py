@@ -32,6 +32,7 @@ COURSE_ORDER = [
     "training",
     "neuron-maps",
     "softmax",
+    "convolution",
     "chain-rule",
     "descent",
     "backprop",

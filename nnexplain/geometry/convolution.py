@@ -1,0 +1,125 @@
+"""The numbers of the ``convolution`` scene: one probe digit through a run's CNN, from what the run stored.
+
+For a probe digit the network classifies right, the first layer's kernel that responds most
+to it (the largest weighted sum at any position, bias aside) is followed through the network:
+
+- its 5×5 weights and bias, the digit's patch under it at a few positions, the 25 products and
+  their sum plus the bias: the dot product, whose value is the stored feature map's
+  ``pre.0[channel, row, column]`` (computed here in numpy, checked against it in the tests);
+- every first-layer map before and after the activation (``pre.0``, ``act.0``), and the share
+  of values the activation sets to zero;
+- the pooling layer after it (``act.1``) and, for one window, which of its values survived;
+- the maps of every later image layer, the flattened vector, and the output probabilities
+  (``act.{last}``).
+
+Nothing here is typed in: every array is the run's, or computed from its stored weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnexplain.run import Run
+from nnexplain.run.layers import Conv2d, MaxPool2d
+
+__all__ = ["DotProduct", "ConvolutionStory", "convolution_story", "dot_product"]
+
+
+@dataclass(frozen=True)
+class DotProduct:
+    """The kernel at one output position: the patch it covers, the products, and their sum with the bias."""
+
+    row: int  # output position (the patch's top-left corner in the unpadded input, stride 1)
+    column: int
+    patch: np.ndarray  # (k, k) input values
+    products: np.ndarray  # (k, k) patch × weight
+    bias: float
+
+    @property
+    def value(self) -> float:
+        return float(self.products.sum() + self.bias)
+
+
+def dot_product(image: np.ndarray, kernel: np.ndarray, bias: float, layer: Conv2d, row: int, column: int) -> DotProduct:
+    """The dot product at output (row, column) of a single-channel image (padding and stride as the layer's)."""
+    padded = np.pad(image, [(layer.padding[0],) * 2, (layer.padding[1],) * 2])
+    top, left = row * layer.stride[0], column * layer.stride[1]
+    patch = padded[top : top + kernel.shape[0], left : left + kernel.shape[1]]
+    return DotProduct(row, column, patch, patch * kernel, bias)
+
+
+@dataclass(frozen=True)
+class ConvolutionStory:
+    probe_index: int
+    label: str
+    image: np.ndarray  # (rows, cols) in [0, 1]
+    conv: Conv2d
+    channel: int  # the kernel followed
+    kernel: np.ndarray  # (k, k)
+    bias: float
+    pre_maps: np.ndarray  # (channels, r, c): the first layer's maps before the activation
+    act_maps: np.ndarray  # after it
+    pool: MaxPool2d
+    pooled: np.ndarray  # (channels, r', c')
+    pool_window: tuple[int, int]  # an output position of the pool whose window is shown
+    dot_products: tuple[DotProduct, ...]
+    later_maps: tuple[tuple[str, np.ndarray], ...]  # (summary, maps) of every later 3-D layer output
+    flat: np.ndarray  # the flattened vector
+    probabilities: np.ndarray
+    classes: tuple[str, ...]
+    zeroed_share: float  # the share of first-layer values the activation set to 0
+
+
+def convolution_story(run: Run, epoch: int | None = None) -> ConvolutionStory:
+    """The story of the first probe digit the run's last snapshot classifies right (the first one if none)."""
+    network = run.network
+    tensors = run.tensors(epoch)
+    probe = run.probe
+    last = len(network.layers) - 1
+    probabilities = tensors[f"act.{last}"].astype(np.float64)
+    labels = probe["labels"]
+    right = np.flatnonzero(probabilities.argmax(1) == labels)
+    index = int(right[0]) if len(right) else 0
+    conv, pool = network.layers[0], network.layers[1]
+    assert isinstance(conv, Conv2d) and isinstance(pool, MaxPool2d)
+    image = probe["inputs"][index].reshape(network.input_shape)[0].astype(np.float64)
+    weight, bias = (tensors[f"{name}.0"].astype(np.float64) for name in ("weight", "bias"))
+    pre = tensors["pre.0"][index].astype(np.float64)
+    act = tensors["act.0"][index].astype(np.float64)
+    channel = int((pre - bias[:, None, None]).reshape(len(pre), -1).max(1).argmax())  # the strongest response
+    kernel, kernel_bias = weight[channel, 0], float(bias[channel])
+    chosen = pre[channel]
+    positions = [np.unravel_index(chosen.argmax(), chosen.shape), np.unravel_index(chosen.argmin(), chosen.shape)]
+    positions.append((0, 0))  # the corner: blank paper, where only the bias is left
+    dots = tuple(dot_product(image, kernel, kernel_bias, conv, int(r), int(c)) for r, c in positions)
+    pooled = tensors["act.1"][index].astype(np.float64)
+    peak = np.unravel_index(pooled[channel].argmax(), pooled[channel].shape)
+    later = tuple(
+        (layer.summary(), tensors[f"act.{i}"][index].astype(np.float64))
+        for i, layer in enumerate(network.layers[2:], start=2)
+        if len(layer.output_shape) == 3
+    )
+    flat_index = next(i for i, layer in enumerate(network.layers) if layer.kind == "flatten")
+    classes = tuple(run.dataset.get("classes") or map(str, range(probabilities.shape[1])))
+    return ConvolutionStory(
+        probe_index=index,
+        label=classes[int(labels[index])],
+        image=image,
+        conv=conv,
+        channel=channel,
+        kernel=kernel,
+        bias=kernel_bias,
+        pre_maps=pre,
+        act_maps=act,
+        pool=pool,
+        pooled=pooled,
+        pool_window=(int(peak[0]), int(peak[1])),
+        dot_products=dots,
+        later_maps=later,
+        flat=tensors[f"act.{flat_index}"][index].astype(np.float64),
+        probabilities=probabilities[index],
+        classes=classes,
+        zeroed_share=float(np.mean((pre < 0))),
+    )

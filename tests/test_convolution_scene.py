@@ -1,0 +1,73 @@
+"""The convolution scene's numbers: every dot product shown is the run's stored feature-map value, and torch's.
+
+The answer keys: the feature map the run stored (``pre.0``, recorded when it trained) and
+torch's ``F.conv2d`` of the probe digit with the stored kernel; torch's ``max_pool2d`` and
+softmax for the pooled value and the probabilities.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from conftest import DATA
+from test_speaker_notes import storyboard
+
+from nnexplain.geometry.convolution import convolution_story
+from nnexplain.run import load_run
+
+RUN = DATA / "cnn-mnist"
+
+
+@pytest.fixture(scope="module")
+def run():
+    return load_run(RUN)
+
+
+def test_each_dot_product_shown_is_the_stored_feature_map_value_and_torchs(run):
+    story = convolution_story(run)
+    stored = run.tensors()["pre.0"][story.probe_index, story.channel]
+    image = torch.from_numpy(run.probe["inputs"][story.probe_index].astype(np.float64)).reshape(1, 1, 28, 28)
+    kernel = torch.from_numpy(run.tensors()["weight.0"][story.channel : story.channel + 1].astype(np.float64))
+    bias = torch.tensor([float(run.tensors()["bias.0"][story.channel])], dtype=torch.float64)
+    torch_map = F.conv2d(image, kernel, bias)[0, 0].numpy()
+    assert len(story.dot_products) == 3
+    for dot in story.dot_products:
+        assert dot.value == pytest.approx(float(stored[dot.row, dot.column]), abs=1e-5)  # float32 recording
+        assert dot.value == pytest.approx(float(torch_map[dot.row, dot.column]), abs=1e-9)
+    largest, smallest, corner = story.dot_products
+    assert (largest.row, largest.column) == np.unravel_index(stored.argmax(), stored.shape)
+    assert (smallest.row, smallest.column) == np.unravel_index(stored.argmin(), stored.shape)
+    assert np.all(corner.patch == 0) and corner.value == pytest.approx(story.bias)
+
+
+def test_pooling_and_probabilities_are_torchs(run):
+    story = convolution_story(run)
+    act = torch.from_numpy(story.act_maps)[None]
+    np.testing.assert_allclose(story.pooled, F.max_pool2d(act, 2)[0].numpy(), atol=1e-6)
+    tensors = run.tensors()
+    logits = tensors[f"pre.{len(run.network.layers) - 1}"][story.probe_index].astype(np.float64)
+    np.testing.assert_allclose(story.probabilities, torch.softmax(torch.from_numpy(logits), 0).numpy(), atol=1e-6)
+    assert story.classes[int(story.probabilities.argmax())] == story.label  # a digit the network gets right
+
+
+def test_the_narration_says_the_stored_values(run, tmp_path):
+    story = convolution_story(run)
+    scene = storyboard("convolution", RUN, tmp_path)
+    notes = {beat.name: beat.note for beat in scene.beat_log}
+    stored = run.tensors()["pre.0"][story.probe_index, story.channel]
+    for number, dot in enumerate(story.dot_products):
+        shown = f"{float(stored[dot.row, dot.column]):.2f}".replace("-", "−")
+        assert shown in notes[f"dot product {number + 1}"]
+    assert f"{story.probabilities.max():.1%}" in notes["dense"]
+
+
+@pytest.mark.graphical
+def test_last_frame(request, tmp_path):
+    from frames import check_frame, render_last_frame
+
+    from nnexplain.scenes.convolution import Convolution
+
+    frame = render_last_frame(Convolution, RUN, tmp_path)
+    check_frame("convolution", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
