@@ -28,15 +28,16 @@ MAY_IMPORT: dict[str, set[str]] = {
     "errors": set(),
     "inputs": {"errors"},
     "data": GROUND,
+    "speech": GROUND,  # the narration's voice and timing: no manim, no runs
     "run": {"data"} | GROUND,
     "train": {"run", "data"} | GROUND,
     "geometry": {"run", "data"} | GROUND,
     "mobjects": {"geometry", "run", "data"} | GROUND,
-    "scenes": {"mobjects", "geometry", "run", "data"} | GROUND,
-    "app": {"scenes", "mobjects", "geometry", "train", "run", "data"} | GROUND,
-    "face": {"app", "scenes", "mobjects", "geometry", "train", "run", "data"} | GROUND,
+    "scenes": {"speech", "mobjects", "geometry", "run", "data"} | GROUND,
+    "app": {"scenes", "speech", "mobjects", "geometry", "train", "run", "data"} | GROUND,
+    "face": {"app", "scenes", "speech", "mobjects", "geometry", "train", "run", "data"} | GROUND,
 }
-ORDER = ["errors", "inputs", "data", "run", "train", "geometry", "mobjects", "scenes", "app", "face"]
+ORDER = ["errors", "inputs", "data", "speech", "run", "train", "geometry", "mobjects", "scenes", "app", "face"]
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:

@@ -8,6 +8,7 @@ run's fixture imported from its final weights, as a user would import a network 
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -40,13 +41,47 @@ REWORKED_ELSEWHERE = {
 
 
 def _imported(fixture, folder):
-    """The fixture's final weights as an .npz (layers fc1, fc2, …), imported on the data set it was trained on."""
+    """The fixture's final weights as an .npz (layers fc1, fc2, …), imported on the data set it was trained on;
+    a CNN's as an ONNX graph exported by torch (a state dict does not say a CNN's layers)."""
     trained = load_run(fixture)
+    if any(type(layer).__name__ != "Dense" for layer in trained.network.layers):
+        return _imported_onnx(trained, folder)
     arrays = {}
     for index, (weight, bias) in enumerate(trained.params(), start=1):
         arrays[f"fc{index}.weight"], arrays[f"fc{index}.bias"] = weight, bias
     np.savez(folder / "weights.npz", **arrays)
     return import_weights(folder / "weights.npz", trained.activation, folder / "run", data=trained.dataset["name"])
+
+
+def _imported_onnx(trained, folder):
+    """The run's final weights in a plain torch stack of its layers, exported to ONNX and imported."""
+    import torch
+    from torch import nn
+
+    from nnexplain.run.activations import ACTIVATIONS
+
+    network = trained.network
+    modules = [layer.torch_module() for layer in network.layers]
+    for module, layer, values in zip(modules, network.layers, trained.params()):
+        for name, value in zip(layer.parameter_names, values):
+            getattr(module, name).data = torch.from_numpy(np.asarray(value, dtype=np.float32))
+    activations = [ACTIVATIONS[layer.activation].torch_function() for layer in network.layers]
+
+    class Stack(nn.Module):  # each layer, then its own activation (the last layer's is the identity: logits out)
+        def __init__(self):
+            super().__init__()
+            self.layers = nn.ModuleList(modules)
+
+        def forward(self, x):
+            for module, activate in zip(self.layers, activations):
+                x = activate(module(x))
+            return x
+
+    path = folder / "model.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the legacy exporter's deprecation notice
+        torch.onnx.export(Stack().eval(), (torch.zeros((1, *network.input_shape)),), str(path), dynamo=False)
+    return import_weights(path, None, folder / "run", data=trained.dataset["name"])
 
 
 def _accepting_scenes():
