@@ -1,0 +1,432 @@
+"""depth: why depth, not just width? A wide and a deep ReLU network of the same size, trained for real, compared.
+
+The scene reads twelve runs (see :mod:`nnexplain.scenes.specs.depth`): the fits of
+sin 3πx by a 1-56-1 and a 1-8-8-8-1 network (169 parameters each) from three seeds,
+and a 2-74-2 against a 2-12-12-12-2 classifier (372 and 374) on a three-turn spiral,
+from three seeds. It explains what each layer can do (a hinge per unit; a later unit
+cuts every piece the earlier ones left), then says what these runs did: piece counts,
+largest errors and validation accuracies, as medians with their spread. Every number
+is computed from the stored weights (:mod:`nnexplain.geometry.depth`).
+
+    nnexplain render depth
+    manim -ql scenes/depth.py Depth      # runs from $NNEXPLAIN_RUN, $NNEXPLAIN_WIDE_RUN, ... or the defaults
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, Dot, FadeIn, FadeOut, LaggedStart, Line, VGroup
+
+from nnexplain.data import load_dataset
+from nnexplain.data.curves import target_function
+from nnexplain.geometry.boundary import class_one_probability
+from nnexplain.geometry.depth import (
+    FitPieces,
+    busiest_unit,
+    fit_pieces,
+    network_output,
+    piece_bounds,
+    pre_activation,
+    seed_summary,
+    worst_point,
+)
+from nnexplain.mobjects.depth import TEXT_SIZE, SeedStrip, bend_dots, card, curve_axes, curve_path
+from nnexplain.mobjects.heatmap import Heatmap, two_class_rgba
+from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.style import label
+from nnexplain.run import Run
+from nnexplain.run.contents import curve_domain
+from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.specs.depth import SEEDS
+
+__all__ = ["Depth", "CurveFit"]
+
+WIDE, DEEP = "#C792EA", "#5EEAD4"  # one colour per network throughout
+LAYER_COLOURS = ("#FFD166", "#F78FB3", "#7BD389", "#F2A541")  # bends by the layer that made them
+SAMPLES = 2001  # points per drawn curve: the bends are marked where they are, not where a sample falls
+
+
+@dataclass(frozen=True)
+class CurveFit:
+    """One 1-D fit as the scene tells it: its pieces, where it misses most, its size."""
+
+    run: Run
+    pieces: FitPieces
+    worst_x: float
+    error: float
+    parameters: int
+
+    @property
+    def hidden(self) -> list[int]:
+        return self.run.layers[1:-1]
+
+    @property
+    def shape(self) -> str:
+        return "-".join(map(str, self.run.layers))
+
+
+def curve_fit(run: Run) -> CurveFit:
+    params, domain = run.params(), curve_domain(run.manifest)
+    x, error = worst_point(params, run.activation, target_function(run.dataset), domain)
+    return CurveFit(run, fit_pieces(params, run.activation, domain), x, error, run.network.parameter_count)
+
+
+def _seeds(runs: list[Run]) -> str:
+    seeds = [run.manifest.get("seed") for run in runs]
+    return "seeds " + ", ".join(map(str, seeds)) if None not in seeds else f"{len(runs)} trainings"
+
+
+def _range(values, fmt) -> str:
+    spread = seed_summary(values)
+    return f"{fmt(spread.median)} ({fmt(spread.low)}–{fmt(spread.high)})"
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+class Depth(RunScene):
+    scene_name = "depth"
+    captions_in_band = True
+
+    def setup(self) -> None:
+        super().setup()
+        role = lambda name, seed: name if seed == 0 else f"{name}-seed{seed}"  # noqa: E731
+        self.deep_runs = [self.run] + [self.runs[role("deep", seed)] for seed in SEEDS[1:]]
+        self.wide_runs = [self.runs[role("wide", seed)] for seed in SEEDS]
+        self.deep_fits = [curve_fit(run) for run in self.deep_runs]
+        self.wide_fits = [curve_fit(run) for run in self.wide_runs]
+        self.deep, self.wide = self.deep_fits[0], self.wide_fits[0]
+        self.spiral_deep = [self.runs[role("spiral-deep", seed)] for seed in SEEDS]
+        self.spiral_wide = [self.runs[role("spiral-wide", seed)] for seed in SEEDS]
+        self.domain = curve_domain(self.run.manifest)
+        self.target = target_function(self.run.dataset)
+        self.formula = self.run.dataset.get("formula", "the target")
+
+    def construct(self) -> None:
+        self.beat("question")
+        self.ask()
+        self.beat("budget")
+        self.show_budget()
+        self.beat("width adds")
+        self.show_wide()
+        self.beat("depth cuts")
+        self.show_cut()
+        self.beat("deep fit")
+        self.show_deep()
+        self.beat("seeds")
+        self.compare_seeds()
+        self.beat("spiral")
+        self.show_spiral()
+        self.beat("verdict")
+        self.conclude()
+
+    # Beats ------------------------------------------------------------------
+
+    def ask(self) -> None:
+        self.title = label("Why depth, not just width?", self.theme, 40).to_corner(UL, buff=0.45)
+        self.axes = curve_axes(self.domain, (-1.5, 1.5), 8.2, 4.3, self.theme).move_to([-2.35, 0.15, 0])
+        with self.narrate("Why stack layers, when one wide hidden layer can fit any curve?") as line:
+            self.play(Fade(self.title), Create(self.axes), run_time=line.duration)
+        x = np.linspace(*self.domain, SAMPLES)
+        self.target_curve = curve_path(self.axes, x, self.target(x), self.theme.muted, 3)
+        with self.narrate("A common answer: one layer can, if very wide; depth lets layers compose.") as line:
+            self.play(Create(self.target_curve), run_time=line.duration)
+        low, high = (f"{v:g}".replace("-", "−") for v in self.domain)
+        self.target_label = label(self.formula, self.theme, TEXT_SIZE, self.theme.muted)
+        self.target_label.next_to(self.axes, UP, buff=0.05).align_to(self.axes, RIGHT)
+        with self.narrate(f"Test it: two real ReLU networks fit {self.formula} on [{low}, {high}].") as line:
+            self.play(Fade(self.target_label), run_time=line.duration)
+
+    def show_budget(self) -> None:
+        wide, deep = self.wide, self.deep
+        self.wide_card = card([(f"wide  {wide.shape}", WIDE), (f"{wide.parameters} parameters", WIDE)], self.theme)
+        self.deep_card = card([(f"deep  {deep.shape}", DEEP), (f"{deep.parameters} parameters", DEEP)], self.theme)
+        self.wide_card.move_to([4.3, 3.2, 0], aligned_edge=UL).shift(LEFT * 2.3)
+        self.deep_card.next_to(self.wide_card, DOWN, buff=1.25, aligned_edge=LEFT)
+        layers = len(deep.hidden)
+        widths = "" if len(set(deep.hidden)) > 1 else f" of {deep.hidden[0]}"
+        with self.narrate(f"Wide: one hidden layer of {wide.hidden[0]} units. Deep: {layers} layers{widths}.") as line:
+            self.play(Fade(self.wide_card[0]), Fade(self.deep_card[0]), run_time=line.duration)
+        if wide.parameters == deep.parameters:
+            budget = f"Both have {wide.parameters} parameters: the same budget."
+        else:
+            gap = abs(wide.parameters / deep.parameters - 1)
+            budget = f"{wide.parameters} and {deep.parameters} parameters: the same budget within {gap:.0%}."
+        with self.narrate(budget) as line:
+            self.play(Fade(self.wide_card[1]), Fade(self.deep_card[1]), run_time=line.duration)
+
+    def show_wide(self) -> None:
+        wide, x = self.wide, np.linspace(*self.domain, SAMPLES)
+        params = wide.run.params()
+        (w1, b1), (w2, _) = params[0], params[1]
+        kinks = -b1 / np.where(w1[:, 0] == 0, np.inf, w1[:, 0])
+        inside = np.flatnonzero((kinks > self.domain[0]) & (kinks < self.domain[1]))
+        unit = int(inside[np.argmax(np.abs(w2[0, inside]))]) if len(inside) else int(np.argmax(np.abs(w2[0])))
+        hinge = w2[0, unit] * np.maximum(0.0, w1[unit, 0] * x + b1[unit])
+        hinge_path = curve_path(self.axes, x, np.clip(hinge, -1.5, 1.5), WIDE, 3)
+        with self.narrate("Each unit of the wide layer is one hinge: a line that bends once.") as line:
+            self.play(Create(hinge_path), run_time=line.duration)
+        units = wide.hidden[0]
+        self.wide_curve = curve_path(self.axes, x, network_output(params, wide.run.activation, x), WIDE)
+        with self.narrate(f"Added up, {units} hinges make at most {units + 1} straight pieces.") as line:
+            self.play(Fade(hinge_path, out=True), Create(self.wide_curve), run_time=line.duration)
+        bends = wide.pieces.bends
+        self.wide_dots = bend_dots(self.axes, bends, network_output(params, wide.run.activation, bends), WIDE, 0.07)
+        rest = wide.pieces.pieces
+        with self.narrate(f"This fit bends {len(bends)} times: {rest} pieces, each bend marked.") as line:
+            self.play(LaggedStart(*(Create(d) for d in self.wide_dots), lag_ratio=0.2), run_time=line.duration)
+        self.wide_result = card(
+            [(f"{rest} pieces (≤ {units + 1})", WIDE), (f"largest error {wide.error:.2f}", WIDE)], self.theme
+        ).next_to(self.wide_card, DOWN, buff=0.14, aligned_edge=LEFT)
+        marker = self.error_marker(wide, WIDE)
+        with self.narrate(f"Its largest error is {wide.error:.2f}, at x = {self.fmt(wide.worst_x)}.") as line:
+            self.play(Create(marker), Fade(self.wide_result), run_time=line.duration)
+        self.play(Fade(marker, out=True), run_time=self.t(0.4))
+
+    def show_cut(self) -> None:
+        deep = self.deep
+        params, activation = deep.run.params(), deep.run.activation
+        busy = busiest_unit(params, activation, self.domain)
+        x = np.linspace(*self.domain, SAMPLES)
+        z = pre_activation(params, activation, busy.layer, busy.unit, x)
+        scale = 1.3 / max(float(np.max(np.abs(z))), 1e-9)
+        z_path = curve_path(self.axes, x, scale * z, self.theme.highlight, 3)
+        z_label = label(f"z: input of one layer-{busy.layer} unit (scaled)", self.theme, TEXT_SIZE - 2)
+        z_label.set_color(self.theme.highlight).next_to(self.axes, UP, buff=0.05).align_to(self.axes, LEFT)
+        dim = [part.animate.set_stroke(opacity=0.2) for part in (self.wide_curve, self.target_curve)]
+        earlier = "layer 1's" if busy.layer == 2 else "earlier layers'"
+        with self.narrate(f"Depth works differently. A layer-{busy.layer} unit adds up {earlier} hinges.") as line:
+            self.play(*dim, Fade(self.wide_dots, out=True), Fade(self.target_label, out=True), run_time=self.t(0.6))
+            self.play(Create(z_path), Fade(z_label), run_time=max(line.duration - self.t(0.6), self.t(0.5)))
+        corners = busy.breakpoints[(busy.breakpoints > self.domain[0]) & (busy.breakpoints < self.domain[1])]
+        corner_z = scale * pre_activation(params, activation, busy.layer, busy.unit, corners)
+        corner_dots = bend_dots(self.axes, corners, corner_z, self.theme.text, 0.05)
+        with self.narrate(f"So its input is already bent, at {len(corners)} points, before its own ReLU.") as line:
+            self.play(LaggedStart(*(Create(d) for d in corner_dots), lag_ratio=0.3), run_time=line.duration)
+        crossings = bend_dots(self.axes, busy.crossings, np.zeros(len(busy.crossings)), self.theme.highlight, 0.1)
+        times = {1: "once", 2: "twice"}.get(len(busy.crossings), f"{len(busy.crossings)} times")
+        with self.narrate(f"It can cross zero on every piece; this one crosses {times}.") as line:
+            self.play(LaggedStart(*(Create(d) for d in crossings), lag_ratio=0.4), run_time=line.duration)
+        bounds = piece_bounds(deep.hidden)
+        self.deep_bound = bounds[-1]
+        with self.narrate(
+            f"Each crossing is a new bend: pieces can multiply, up to {bounds[-1]} after layer {len(bounds)}."
+        ) as line:
+            self.play(Fade(corner_dots, out=True), run_time=line.duration / 2)
+            self.play(
+                Fade(z_path, out=True), Fade(z_label, out=True), Fade(crossings, out=True), run_time=line.duration / 2
+            )
+
+    def show_deep(self) -> None:
+        deep, x = self.deep, np.linspace(*self.domain, SAMPLES)
+        params, activation = deep.run.params(), deep.run.activation
+        deep_curve = curve_path(self.axes, x, network_output(params, activation, x), DEEP)
+        with self.narrate("Now the deep fit, each bend coloured by the layer that made it.") as line:
+            self.play(self.target_curve.animate.set_stroke(opacity=1), Create(deep_curve), run_time=line.duration)
+        counts, groups = [], []
+        for layer in range(1, len(deep.hidden) + 1):
+            bends = deep.pieces.bends_from(layer)
+            counts.append(len(bends))
+            colour = LAYER_COLOURS[(layer - 1) % len(LAYER_COLOURS)]
+            groups.append(bend_dots(self.axes, bends, network_output(params, activation, bends), colour, 0.075))
+        rows = [(f"layer {i + 1}: {n} bends", LAYER_COLOURS[i % len(LAYER_COLOURS)]) for i, n in enumerate(counts)]
+        self.deep_rows = card(rows, self.theme).next_to(self.deep_card, DOWN, buff=0.14, aligned_edge=LEFT)
+        said = ", ".join(f"layer {i + 1} {'made' if i == 0 else 'added'} {n}" for i, n in enumerate(counts))
+        with self.narrate(said[0].upper() + said[1:] + ".") as line:
+            for group, row in zip(groups, self.deep_rows):
+                self.play(
+                    LaggedStart(*(Create(d) for d in group), lag_ratio=0.2),
+                    Fade(row),
+                    run_time=line.duration / len(groups),
+                )
+        pieces, wide_pieces = deep.pieces.pieces, self.wide.pieces.pieces
+        compared = "fewer than" if pieces < wide_pieces else "more than" if pieces > wide_pieces else "as many as"
+        self.deep_result = card(
+            [(f"{pieces} pieces (≤ {self.deep_bound})", DEEP), (f"largest error {deep.error:.2f}", DEEP)], self.theme
+        ).next_to(self.deep_rows, DOWN, buff=0.14, aligned_edge=LEFT)
+        with self.narrate(
+            f"{pieces} pieces, {compared} the wide fit's {wide_pieces}, of {self.deep_bound} possible."
+        ) as line:
+            self.play(
+                Fade(self.deep_result[0]), self.wide_curve.animate.set_stroke(opacity=0.6), run_time=line.duration
+            )
+        marker = self.error_marker(deep, DEEP)
+        better = (
+            "smaller than"
+            if deep.error < self.wide.error
+            else "larger than"
+            if deep.error > self.wide.error
+            else "equal to"
+        )
+        with self.narrate(
+            f"Its largest error is {deep.error:.2f}, {better} the wide fit's {self.wide.error:.2f}."
+        ) as line:
+            self.play(Create(marker), Fade(self.deep_result[1]), run_time=line.duration)
+        self.curve_scene = VGroup(self.axes, self.target_curve, self.wide_curve, deep_curve, marker, *groups)
+
+    def compare_seeds(self) -> None:
+        wide_pieces = [fit.pieces.pieces for fit in self.wide_fits]
+        deep_pieces = [fit.pieces.pieces for fit in self.deep_fits]
+        wide_errors = [fit.error for fit in self.wide_fits]
+        deep_errors = [fit.error for fit in self.deep_fits]
+        panel = VGroup(self.wide_card, self.wide_result, self.deep_card, self.deep_rows, self.deep_result)
+        top = max(wide_pieces + deep_pieces)
+        piece_strip = SeedStrip(
+            "straight pieces, one dot per seed; bar: median",
+            [("wide", WIDE, wide_pieces), ("deep", DEEP, deep_pieces)],
+            (0, 10 * np.ceil(top * 1.1 / 10)),
+            7.5,
+            self.theme,
+            lambda v: f"{v:.0f}",
+            ticks=(0, 10 * np.ceil(top * 1.1 / 10)),
+        ).move_to([0.3, 1.75, 0])
+        high = max(wide_errors + deep_errors)
+        error_strip = SeedStrip(
+            "largest error",
+            [("wide", WIDE, wide_errors), ("deep", DEEP, deep_errors)],
+            (0, np.ceil(high * 11) / 10),
+            7.5,
+            self.theme,
+            lambda v: f"{v:.2f}",
+            ticks=(0, np.ceil(high * 11) / 10),
+        ).next_to(piece_strip, DOWN, buff=0.45)
+        with self.narrate(
+            f"One training proves little: each network was trained from {_seeds(self.deep_runs)}."
+        ) as line:
+            self.play(Fade(self.curve_scene, out=True), Fade(panel, out=True), run_time=self.t(0.8))
+            frame = VGroup(*piece_strip.submobjects[:3])
+            self.play(Fade(frame), run_time=max(line.duration - self.t(0.8), self.t(0.5)))
+        pieces_said = f"wide {_range(wide_pieces, '{:.0f}'.format)}, deep {_range(deep_pieces, '{:.0f}'.format)}"
+        with self.narrate(f"Pieces: {pieces_said}.") as line:
+            self.play(LaggedStart(*(Fade(row) for row in piece_strip.rows), lag_ratio=0.6), run_time=line.duration)
+        errors_said = f"wide {_range(wide_errors, '{:.2f}'.format)}, deep {_range(deep_errors, '{:.2f}'.format)}"
+        with self.narrate(f"Largest error: {errors_said}.") as line:
+            self.play(Fade(error_strip), run_time=line.duration)
+        self.curve_verdict = self.verdict(wide_pieces, deep_pieces, wide_errors, deep_errors)
+        with self.narrate(self.curve_verdict) as line:
+            self.play(Fade(piece_strip, out=True), Fade(error_strip, out=True), run_time=line.duration)
+        self.seed_numbers = (wide_pieces, deep_pieces, wide_errors, deep_errors)
+
+    def verdict(self, wide_pieces, deep_pieces, wide_errors, deep_errors) -> str:
+        """What the seeds show, in words true of them: which fit had fewer pieces and which erred less, and how clearly."""
+        pieces = "fewer" if np.median(deep_pieces) < np.median(wide_pieces) else "more"
+        deep_wins = np.median(deep_errors) < np.median(wide_errors)
+        clear = max(deep_errors) < min(wide_errors) if deep_wins else min(deep_errors) > max(wide_errors)
+        how = "on every seed" if clear else "by the median, not on every seed"
+        errs = "erred less" if deep_wins else "erred more"
+        return f"The deep fits had {pieces} pieces and {errs} {how}."
+
+    def show_spiral(self) -> None:
+        deep_acc = [run.final_metrics["val_acc"] for run in self.spiral_deep]
+        wide_acc = [run.final_metrics["val_acc"] for run in self.spiral_wide]
+        wide_run = self.spiral_wide[int(np.argsort(wide_acc)[len(wide_acc) // 2])]
+        deep_run = self.spiral_deep[int(np.argsort(deep_acc)[len(deep_acc) // 2])]
+        panels = VGroup()
+        pictures = []
+        for run, colour, where in ((wide_run, WIDE, -4.55), (deep_run, DEEP, -0.95)):
+            picture, points = self.region_picture(run, 3.1)
+            picture.move_to([where, 0.55, 0])
+            points.move_to(picture.get_center())
+            name = label("-".join(map(str, run.layers)), self.theme, TEXT_SIZE, colour).next_to(picture, UP, buff=0.1)
+            count = label(f"{run.network.parameter_count} parameters", self.theme, TEXT_SIZE - 2, colour)
+            accuracy = label(f"validation {_percent(run.final_metrics['val_acc'])}", self.theme, TEXT_SIZE - 2, colour)
+            count.next_to(picture, DOWN, buff=0.1)
+            accuracy.next_to(count, DOWN, buff=0.08)
+            pictures.append(picture)
+            panels.add(VGroup(points, name, count, accuracy))
+        strip = SeedStrip(
+            "validation accuracy",
+            [("wide", WIDE, wide_acc), ("deep", DEEP, deep_acc)],
+            (0.5, 1.0),
+            3.0,
+            self.theme,
+            _percent,
+            ticks=(0.5, 1.0),
+        ).move_to([4.6, 0.9, 0])
+        params = (wide_run.network.parameter_count, deep_run.network.parameter_count)
+        with self.narrate(f"In 2-D: a spiral of three turns, {params[0]} against {params[1]} parameters.") as line:
+            self.play(
+                *(FadeIn(picture) for picture in pictures), *(Fade(panel) for panel in panels), run_time=line.duration
+            )
+        with self.narrate("Shown: each one's median seed. Shade: the class it predicts; dots: the truth.") as line:
+            self.play(
+                Fade(strip.submobjects[0]),
+                Fade(strip.submobjects[1]),
+                Fade(strip.submobjects[2]),
+                run_time=line.duration,
+            )
+        with self.narrate(
+            f"Validation accuracy: wide {_range(wide_acc, _percent)}, deep {_range(deep_acc, _percent)}."
+        ) as line:
+            self.play(LaggedStart(*(Fade(row) for row in strip.rows), lag_ratio=0.5), run_time=line.duration)
+        deep_wins = np.median(deep_acc) > np.median(wide_acc)
+        clear = min(deep_acc) > max(wide_acc) if deep_wins else max(deep_acc) < min(wide_acc)
+        winner, loser = ("deep", "wide") if deep_wins else ("wide", "deep")
+        how = "on every seed" if clear else "by the median; the seeds overlap"
+        self.spiral_verdict = f"On the spiral the {winner} nets did better {how}."
+        with self.narrate(self.spiral_verdict) as line:
+            self.play(
+                Fade(panels, out=True), Fade(strip, out=True), *(FadeOut(p) for p in pictures), run_time=line.duration
+            )
+        self.spiral_numbers = (wide_acc, deep_acc)
+
+    def conclude(self) -> None:
+        wide_pieces, deep_pieces, wide_errors, deep_errors = self.seed_numbers
+        wide_acc, deep_acc = self.spiral_numbers
+        med = lambda values: float(np.median(values))  # noqa: E731
+        header = ["", "pieces", "error", "spiral"]
+        rows = [
+            ("wide", WIDE, wide_pieces, wide_errors, wide_acc),
+            ("deep", DEEP, deep_pieces, deep_errors, deep_acc),
+        ]
+        table = VGroup()
+        columns = [-4.2, -1.9, 0.6, 3.3]
+        for col, text in zip(columns, header):
+            table.add(label(text, self.theme, TEXT_SIZE, self.theme.muted).move_to([col, 1.6, 0]))
+        for index, (name, colour, pieces, errors, accuracy) in enumerate(rows):
+            y = 0.9 - 0.6 * index
+            cells = [name, f"{med(pieces):.0f}", f"{med(errors):.2f}", _percent(med(accuracy))]
+            for col, text in zip(columns, cells):
+                table.add(label(text, self.theme, TEXT_SIZE, colour).move_to([col, y, 0]))
+        note = label(f"medians of {len(SEEDS)} seeds each", self.theme, TEXT_SIZE - 2, self.theme.muted)
+        note.move_to([0, -0.7, 0])
+        with self.narrate(f"In these runs, depth could multiply pieces, up to {self.deep_bound}; it did not.") as line:
+            self.play(Fade(table), Fade(note), run_time=line.duration)
+        with self.narrate("What depth gives is possible pieces; training decides how many it finds.") as line:
+            self.play(self.title.animate.set_color(self.theme.highlight), run_time=line.duration)
+
+    # Pieces of the picture ---------------------------------------------------
+
+    def fmt(self, value: float) -> str:
+        return f"{value:.2f}".replace("-", "−")
+
+    def error_marker(self, fit: CurveFit, colour: str) -> VGroup:
+        """A bar from the target to the fit where the fit misses most, and a dot on the fit."""
+        params = fit.run.params()
+        y_fit = float(network_output(params, fit.run.activation, np.array([fit.worst_x]))[0])
+        y_target = float(self.target(np.array([fit.worst_x]))[0])
+        bar = Line(self.axes.c2p(fit.worst_x, y_target), self.axes.c2p(fit.worst_x, y_fit), stroke_width=6)
+        bar.set_color(self.theme.highlight)
+        return VGroup(bar, Dot(self.axes.c2p(fit.worst_x, y_fit), radius=0.08, color=colour))
+
+    def region_picture(self, run: Run, height: float):
+        """The run's decision regions over its data's rectangle, with its validation points on top."""
+        bounds = tuple(run.dataset["warp_grid"]["bounds"])
+        probability = class_one_probability(run.params(), run.activation, bounds, 160)
+        picture = Heatmap(two_class_rgba(probability, self.theme, strength=0.6), height)
+        options = dict((run.manifest.get("config") or {}).get("dataset_options") or {})
+        data = load_dataset(run.dataset["name"], **options)
+        x_min, x_max, y_min, y_max = bounds
+        scale = height / (y_max - y_min)
+        centre = np.array([(x_min + x_max) / 2, (y_min + y_max) / 2])
+        points = VGroup(
+            *(
+                Dot([*(scale * (p - centre)), 0], radius=0.03, color=self.theme.palette[int(c)])
+                for p, c in zip(data.x_val, data.y_val)
+            )
+        )
+        picture.stretch_to_fit_width(height * (x_max - x_min) / (y_max - y_min))
+        return picture, points
