@@ -17,11 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Create, Dot, FadeIn, FadeOut, LaggedStart, Line, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, Dot, LaggedStart, Line, VGroup
 
-from nnexplain.data import load_dataset
 from nnexplain.data.curves import target_function
-from nnexplain.geometry.boundary import class_one_probability
 from nnexplain.geometry.depth import (
     FitPieces,
     busiest_unit,
@@ -29,22 +27,27 @@ from nnexplain.geometry.depth import (
     network_output,
     piece_bounds,
     pre_activation,
-    seed_summary,
     worst_point,
 )
+from nnexplain.geometry.hinges import straight_pieces
 from nnexplain.mobjects.depth import TEXT_SIZE, SeedStrip, bend_dots, card, curve_axes, curve_path
-from nnexplain.mobjects.heatmap import Heatmap, two_class_rgba
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import label
 from nnexplain.run import Run
 from nnexplain.run.contents import curve_domain
 from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.depth_spiral import DEEP, WIDE, SpiralComparison, spread
 from nnexplain.scenes.specs.depth import SEEDS
 
 __all__ = ["Depth", "CurveFit"]
 
-WIDE, DEEP = "#C792EA", "#5EEAD4"  # one colour per network throughout
-LAYER_COLOURS = ("#FFD166", "#F78FB3", "#7BD389", "#F2A541")  # bends by the layer that made them
+LAYER_COLOURS = (
+    "#F78FB3",
+    "#7BD389",
+    "#F2A541",
+    "#4FA3F7",
+)  # never the highlight (z, the largest error)  # bends by the layer that made them
+SLIVER = 0.01  # a piece narrower than this share of the interval is a sliver: a few pixels wide on screen
 SAMPLES = 2001  # points per drawn curve: the bends are marked where they are, not where a sample falls
 
 
@@ -78,16 +81,7 @@ def _seeds(runs: list[Run]) -> str:
     return "seeds " + ", ".join(map(str, seeds)) if None not in seeds else f"{len(runs)} trainings"
 
 
-def _range(values, fmt) -> str:
-    spread = seed_summary(values)
-    return f"{fmt(spread.median)} ({fmt(spread.low)}–{fmt(spread.high)})"
-
-
-def _percent(value: float) -> str:
-    return f"{100 * value:.1f}%"
-
-
-class Depth(RunScene):
+class Depth(SpiralComparison, RunScene):
     scene_name = "depth"
     captions_in_band = True
 
@@ -142,10 +136,39 @@ class Depth(RunScene):
 
     def show_budget(self) -> None:
         wide, deep = self.wide, self.deep
-        self.wide_card = card([(f"wide  {wide.shape}", WIDE), (f"{wide.parameters} parameters", WIDE)], self.theme)
-        self.deep_card = card([(f"deep  {deep.shape}", DEEP), (f"{deep.parameters} parameters", DEEP)], self.theme)
-        self.wide_card.move_to([4.3, 3.2, 0], aligned_edge=UL).shift(LEFT * 2.3)
-        self.deep_card.next_to(self.wide_card, DOWN, buff=1.25, aligned_edge=LEFT)
+        self.deep_bound = piece_bounds(deep.hidden)[-1]
+        # The text column: each row fades in when the narration reaches it.
+        self.wide_card = card(
+            [
+                (f"wide  {wide.shape}", WIDE),
+                (f"{wide.parameters} parameters", WIDE),
+                (f"up to {wide.hidden[0] + 1} pieces", WIDE),
+                (f"found {wide.pieces.pieces}, {self.slivers(wide)} slivers", WIDE),
+                (f"largest error {wide.error:.2f}", WIDE),
+            ],
+            self.theme,
+        )
+        self.deep_card = card(
+            [
+                (f"deep  {deep.shape}", DEEP),
+                (f"{deep.parameters} parameters", DEEP),
+                (f"up to {self.deep_bound} pieces", DEEP),
+                ("bends", DEEP),
+                (f"found {deep.pieces.pieces}, {self.slivers(deep)} slivers", DEEP),
+                (f"largest error {deep.error:.2f}", DEEP),
+            ],
+            self.theme,
+        )
+        self.wide_card.move_to([2.0, 3.55, 0], aligned_edge=UL)
+        self.deep_card.next_to(self.wide_card, DOWN, buff=0.4, aligned_edge=LEFT)
+        counts = [len(deep.pieces.bends_from(layer)) for layer in range(1, len(deep.hidden) + 1)]
+        terms = [
+            label(str(n) if i == 0 else f"+ {n}", self.theme, TEXT_SIZE, self.layer_colour(i + 1))
+            for i, n in enumerate(counts)
+        ]
+        bends_row = self.deep_card[3]
+        self.bend_terms = VGroup(*terms).arrange(RIGHT, buff=0.15).next_to(bends_row, RIGHT, buff=0.15)
+        self.bend_terms.align_to(bends_row, DOWN)
         layers = len(deep.hidden)
         widths = "" if len(set(deep.hidden)) > 1 else f" of {deep.hidden[0]}"
         with self.narrate(f"Wide: one hidden layer of {wide.hidden[0]} units. Deep: {layers} layers{widths}.") as line:
@@ -172,18 +195,21 @@ class Depth(RunScene):
         units = wide.hidden[0]
         self.wide_curve = curve_path(self.axes, x, network_output(params, wide.run.activation, x), WIDE)
         with self.narrate(f"Added up, {units} hinges make at most {units + 1} straight pieces.") as line:
-            self.play(Fade(hinge_path, out=True), Create(self.wide_curve), run_time=line.duration)
+            self.play(Fade(hinge_path, out=True), Fade(self.wide_card[2]), run_time=self.t(0.6))
+            self.play(Create(self.wide_curve), run_time=max(line.duration - self.t(0.6), self.t(0.5)))
         bends = wide.pieces.bends
         self.wide_dots = bend_dots(self.axes, bends, network_output(params, wide.run.activation, bends), WIDE, 0.07)
-        rest = wide.pieces.pieces
-        with self.narrate(f"This fit bends {len(bends)} times: {rest} pieces, each bend marked.") as line:
-            self.play(LaggedStart(*(Create(d) for d in self.wide_dots), lag_ratio=0.2), run_time=line.duration)
-        self.wide_result = card(
-            [(f"{rest} pieces (≤ {units + 1})", WIDE), (f"largest error {wide.error:.2f}", WIDE)], self.theme
-        ).next_to(self.wide_card, DOWN, buff=0.14, aligned_edge=LEFT)
+        pieces, slivers = wide.pieces.pieces, self.slivers(wide)
+        unseen = f", {slivers} of them slivers under {self.sliver_width} wide" if slivers else ", each bend marked"
+        with self.narrate(f"This fit bends {len(bends)} times: {pieces} pieces{unseen}.") as line:
+            self.play(
+                LaggedStart(*(Create(d) for d in self.wide_dots), lag_ratio=0.2),
+                Fade(self.wide_card[3]),
+                run_time=line.duration,
+            )
         marker = self.error_marker(wide, WIDE)
         with self.narrate(f"Its largest error is {wide.error:.2f}, at x = {self.fmt(wide.worst_x)}.") as line:
-            self.play(Create(marker), Fade(self.wide_result), run_time=line.duration)
+            self.play(Create(marker), Fade(self.wide_card[4]), run_time=line.duration)
         self.play(Fade(marker, out=True), run_time=self.t(0.4))
 
     def show_cut(self) -> None:
@@ -211,11 +237,10 @@ class Depth(RunScene):
         with self.narrate(f"It can cross zero on every piece; this one crosses {times}.") as line:
             self.play(LaggedStart(*(Create(d) for d in crossings), lag_ratio=0.4), run_time=line.duration)
         bounds = piece_bounds(deep.hidden)
-        self.deep_bound = bounds[-1]
         with self.narrate(
             f"Each crossing is a new bend: pieces can multiply, up to {bounds[-1]} after layer {len(bounds)}."
         ) as line:
-            self.play(Fade(corner_dots, out=True), run_time=line.duration / 2)
+            self.play(Fade(corner_dots, out=True), Fade(self.deep_card[2]), run_time=line.duration / 2)
             self.play(
                 Fade(z_path, out=True), Fade(z_label, out=True), Fade(crossings, out=True), run_time=line.duration / 2
             )
@@ -230,29 +255,24 @@ class Depth(RunScene):
         for layer in range(1, len(deep.hidden) + 1):
             bends = deep.pieces.bends_from(layer)
             counts.append(len(bends))
-            colour = LAYER_COLOURS[(layer - 1) % len(LAYER_COLOURS)]
+            colour = self.layer_colour(layer)
             groups.append(bend_dots(self.axes, bends, network_output(params, activation, bends), colour, 0.075))
-        rows = [(f"layer {i + 1}: {n} bends", LAYER_COLOURS[i % len(LAYER_COLOURS)]) for i, n in enumerate(counts)]
-        self.deep_rows = card(rows, self.theme).next_to(self.deep_card, DOWN, buff=0.14, aligned_edge=LEFT)
         said = ", ".join(f"layer {i + 1} {'made' if i == 0 else 'added'} {n}" for i, n in enumerate(counts))
         with self.narrate(said[0].upper() + said[1:] + ".") as line:
-            for group, row in zip(groups, self.deep_rows):
+            self.play(Fade(self.deep_card[3]), run_time=self.t(0.3))
+            for group, term in zip(groups, self.bend_terms):
                 self.play(
                     LaggedStart(*(Create(d) for d in group), lag_ratio=0.2),
-                    Fade(row),
-                    run_time=line.duration / len(groups),
+                    Fade(term),
+                    run_time=max(line.duration - self.t(0.3), self.t(0.6)) / len(groups),
                 )
         pieces, wide_pieces = deep.pieces.pieces, self.wide.pieces.pieces
         compared = "fewer than" if pieces < wide_pieces else "more than" if pieces > wide_pieces else "as many as"
-        self.deep_result = card(
-            [(f"{pieces} pieces (≤ {self.deep_bound})", DEEP), (f"largest error {deep.error:.2f}", DEEP)], self.theme
-        ).next_to(self.deep_rows, DOWN, buff=0.14, aligned_edge=LEFT)
         with self.narrate(
-            f"{pieces} pieces, {compared} the wide fit's {wide_pieces}, of {self.deep_bound} possible."
+            f"{pieces} pieces ({self.slivers(deep)} slivers), {compared} the wide fit's {wide_pieces},"
+            f" of {self.deep_bound} possible."
         ) as line:
-            self.play(
-                Fade(self.deep_result[0]), self.wide_curve.animate.set_stroke(opacity=0.6), run_time=line.duration
-            )
+            self.play(Fade(self.deep_card[4]), self.wide_curve.animate.set_stroke(opacity=0.6), run_time=line.duration)
         marker = self.error_marker(deep, DEEP)
         better = (
             "smaller than"
@@ -264,141 +284,70 @@ class Depth(RunScene):
         with self.narrate(
             f"Its largest error is {deep.error:.2f}, {better} the wide fit's {self.wide.error:.2f}."
         ) as line:
-            self.play(Create(marker), Fade(self.deep_result[1]), run_time=line.duration)
+            self.play(Create(marker), Fade(self.deep_card[5]), run_time=line.duration)
         self.curve_scene = VGroup(self.axes, self.target_curve, self.wide_curve, deep_curve, marker, *groups)
 
     def compare_seeds(self) -> None:
         wide_pieces = [fit.pieces.pieces for fit in self.wide_fits]
         deep_pieces = [fit.pieces.pieces for fit in self.deep_fits]
+        wide_visible = [fit.pieces.pieces - self.slivers(fit) for fit in self.wide_fits]
+        deep_visible = [fit.pieces.pieces - self.slivers(fit) for fit in self.deep_fits]
         wide_errors = [fit.error for fit in self.wide_fits]
         deep_errors = [fit.error for fit in self.deep_fits]
-        panel = VGroup(self.wide_card, self.wide_result, self.deep_card, self.deep_rows, self.deep_result)
-        top = max(wide_pieces + deep_pieces)
-        piece_strip = SeedStrip(
-            "straight pieces, one dot per seed; bar: median",
-            [("wide", WIDE, wide_pieces), ("deep", DEEP, deep_pieces)],
-            (0, 10 * np.ceil(top * 1.1 / 10)),
-            7.5,
-            self.theme,
-            lambda v: f"{v:.0f}",
-            ticks=(0, 10 * np.ceil(top * 1.1 / 10)),
-        ).move_to([0.3, 1.75, 0])
-        high = max(wide_errors + deep_errors)
-        error_strip = SeedStrip(
-            "largest error",
-            [("wide", WIDE, wide_errors), ("deep", DEEP, deep_errors)],
-            (0, np.ceil(high * 11) / 10),
-            7.5,
-            self.theme,
-            lambda v: f"{v:.2f}",
-            ticks=(0, np.ceil(high * 11) / 10),
-        ).next_to(piece_strip, DOWN, buff=0.45)
+        panel = VGroup(self.wide_card, self.deep_card, self.bend_terms)
+        count = "{:.0f}".format
+        top = 10 * np.ceil(max(wide_pieces + deep_pieces) * 1.1 / 10)
+        strip = lambda title, wide, deep, top, fmt: SeedStrip(  # noqa: E731
+            title, [("wide", WIDE, wide), ("deep", DEEP, deep)], (0, top), 3.6, self.theme, fmt, ticks=(0, top)
+        )
+        piece_strip = strip("all pieces", wide_pieces, deep_pieces, top, count).move_to([-3.3, 1.9, 0])
+        visible_strip = strip(f"pieces wider than {self.sliver_width}", wide_visible, deep_visible, top, count)
+        visible_strip.move_to([3.4, 1.9, 0])
+        high = np.ceil(max(wide_errors + deep_errors) * 11) / 10
+        error_strip = strip("largest error", wide_errors, deep_errors, high, "{:.2f}".format).move_to([0, -0.9, 0])
         with self.narrate(
             f"One training proves little: each network was trained from {_seeds(self.deep_runs)}."
         ) as line:
             self.play(Fade(self.curve_scene, out=True), Fade(panel, out=True), run_time=self.t(0.8))
             frame = VGroup(*piece_strip.submobjects[:3])
             self.play(Fade(frame), run_time=max(line.duration - self.t(0.8), self.t(0.5)))
-        pieces_said = f"wide {_range(wide_pieces, '{:.0f}'.format)}, deep {_range(deep_pieces, '{:.0f}'.format)}"
-        with self.narrate(f"Pieces: {pieces_said}.") as line:
+        pieces_said = f"wide {spread(wide_pieces, count)}, deep {spread(deep_pieces, count)}"
+        with self.narrate(f"Pieces, one dot a seed: {pieces_said}.") as line:
             self.play(LaggedStart(*(Fade(row) for row in piece_strip.rows), lag_ratio=0.6), run_time=line.duration)
-        errors_said = f"wide {_range(wide_errors, '{:.2f}'.format)}, deep {_range(deep_errors, '{:.2f}'.format)}"
+        visible_said = f"wide {spread(wide_visible, count)}, deep {spread(deep_visible, count)}"
+        with self.narrate(f"Wider than {self.sliver_width}: {visible_said}.") as line:
+            self.play(Fade(visible_strip), run_time=line.duration)
+        errors_said = f"wide {spread(wide_errors, '{:.2f}'.format)}, deep {spread(deep_errors, '{:.2f}'.format)}"
         with self.narrate(f"Largest error: {errors_said}.") as line:
             self.play(Fade(error_strip), run_time=line.duration)
         self.curve_verdict = self.verdict(wide_pieces, deep_pieces, wide_errors, deep_errors)
         with self.narrate(self.curve_verdict) as line:
-            self.play(Fade(piece_strip, out=True), Fade(error_strip, out=True), run_time=line.duration)
+            strips = (piece_strip, visible_strip, error_strip)
+            self.play(*(Fade(part, out=True) for part in strips), run_time=line.duration)
         self.seed_numbers = (wide_pieces, deep_pieces, wide_errors, deep_errors)
 
     def verdict(self, wide_pieces, deep_pieces, wide_errors, deep_errors) -> str:
         """What the seeds show, in words true of them: which fit had fewer pieces and which erred less, and how clearly."""
-        pieces = "fewer" if np.median(deep_pieces) < np.median(wide_pieces) else "more"
+        deep, wide = np.median(deep_pieces), np.median(wide_pieces)
+        pieces = "fewer" if deep < wide else "more" if deep > wide else "as many"
         deep_wins = np.median(deep_errors) < np.median(wide_errors)
         clear = max(deep_errors) < min(wide_errors) if deep_wins else min(deep_errors) > max(wide_errors)
         how = "on every seed" if clear else "by the median, not on every seed"
         errs = "erred less" if deep_wins else "erred more"
         return f"The deep fits had {pieces} pieces and {errs} {how}."
 
-    def show_spiral(self) -> None:
-        deep_acc = [run.final_metrics["val_acc"] for run in self.spiral_deep]
-        wide_acc = [run.final_metrics["val_acc"] for run in self.spiral_wide]
-        wide_run = self.spiral_wide[int(np.argsort(wide_acc)[len(wide_acc) // 2])]
-        deep_run = self.spiral_deep[int(np.argsort(deep_acc)[len(deep_acc) // 2])]
-        panels = VGroup()
-        pictures = []
-        for run, colour, where in ((wide_run, WIDE, -4.55), (deep_run, DEEP, -0.95)):
-            picture, points = self.region_picture(run, 3.1)
-            picture.move_to([where, 0.55, 0])
-            points.move_to(picture.get_center())
-            name = label("-".join(map(str, run.layers)), self.theme, TEXT_SIZE, colour).next_to(picture, UP, buff=0.1)
-            count = label(f"{run.network.parameter_count} parameters", self.theme, TEXT_SIZE - 2, colour)
-            accuracy = label(f"validation {_percent(run.final_metrics['val_acc'])}", self.theme, TEXT_SIZE - 2, colour)
-            count.next_to(picture, DOWN, buff=0.1)
-            accuracy.next_to(count, DOWN, buff=0.08)
-            pictures.append(picture)
-            panels.add(VGroup(points, name, count, accuracy))
-        strip = SeedStrip(
-            "validation accuracy",
-            [("wide", WIDE, wide_acc), ("deep", DEEP, deep_acc)],
-            (0.5, 1.0),
-            3.0,
-            self.theme,
-            _percent,
-            ticks=(0.5, 1.0),
-        ).move_to([4.6, 0.9, 0])
-        params = (wide_run.network.parameter_count, deep_run.network.parameter_count)
-        with self.narrate(f"In 2-D: a spiral of three turns, {params[0]} against {params[1]} parameters.") as line:
-            self.play(
-                *(FadeIn(picture) for picture in pictures), *(Fade(panel) for panel in panels), run_time=line.duration
-            )
-        with self.narrate("Shown: each one's median seed. Shade: the class it predicts; dots: the truth.") as line:
-            self.play(
-                Fade(strip.submobjects[0]),
-                Fade(strip.submobjects[1]),
-                Fade(strip.submobjects[2]),
-                run_time=line.duration,
-            )
-        with self.narrate(
-            f"Validation accuracy: wide {_range(wide_acc, _percent)}, deep {_range(deep_acc, _percent)}."
-        ) as line:
-            self.play(LaggedStart(*(Fade(row) for row in strip.rows), lag_ratio=0.5), run_time=line.duration)
-        deep_wins = np.median(deep_acc) > np.median(wide_acc)
-        clear = min(deep_acc) > max(wide_acc) if deep_wins else max(deep_acc) < min(wide_acc)
-        winner, loser = ("deep", "wide") if deep_wins else ("wide", "deep")
-        how = "on every seed" if clear else "by the median; the seeds overlap"
-        self.spiral_verdict = f"On the spiral the {winner} nets did better {how}."
-        with self.narrate(self.spiral_verdict) as line:
-            self.play(
-                Fade(panels, out=True), Fade(strip, out=True), *(FadeOut(p) for p in pictures), run_time=line.duration
-            )
-        self.spiral_numbers = (wide_acc, deep_acc)
-
-    def conclude(self) -> None:
-        wide_pieces, deep_pieces, wide_errors, deep_errors = self.seed_numbers
-        wide_acc, deep_acc = self.spiral_numbers
-        med = lambda values: float(np.median(values))  # noqa: E731
-        header = ["", "pieces", "error", "spiral"]
-        rows = [
-            ("wide", WIDE, wide_pieces, wide_errors, wide_acc),
-            ("deep", DEEP, deep_pieces, deep_errors, deep_acc),
-        ]
-        table = VGroup()
-        columns = [-4.2, -1.9, 0.6, 3.3]
-        for col, text in zip(columns, header):
-            table.add(label(text, self.theme, TEXT_SIZE, self.theme.muted).move_to([col, 1.6, 0]))
-        for index, (name, colour, pieces, errors, accuracy) in enumerate(rows):
-            y = 0.9 - 0.6 * index
-            cells = [name, f"{med(pieces):.0f}", f"{med(errors):.2f}", _percent(med(accuracy))]
-            for col, text in zip(columns, cells):
-                table.add(label(text, self.theme, TEXT_SIZE, colour).move_to([col, y, 0]))
-        note = label(f"medians of {len(SEEDS)} seeds each", self.theme, TEXT_SIZE - 2, self.theme.muted)
-        note.move_to([0, -0.7, 0])
-        with self.narrate(f"In these runs, depth could multiply pieces, up to {self.deep_bound}; it did not.") as line:
-            self.play(Fade(table), Fade(note), run_time=line.duration)
-        with self.narrate("What depth gives is possible pieces; training decides how many it finds.") as line:
-            self.play(self.title.animate.set_color(self.theme.highlight), run_time=line.duration)
-
     # Pieces of the picture ---------------------------------------------------
+
+    def layer_colour(self, layer: int) -> str:
+        return LAYER_COLOURS[(layer - 1) % len(LAYER_COLOURS)]
+
+    @property
+    def sliver_width(self) -> str:
+        return f"{SLIVER * (self.domain[1] - self.domain[0]):g}"
+
+    def slivers(self, fit: CurveFit) -> int:
+        """Pieces narrower than 1% of the interval: a few pixels wide at most."""
+        return straight_pieces(fit.pieces.bends, self.domain, SLIVER)[1]
 
     def fmt(self, value: float) -> str:
         return f"{value:.2f}".replace("-", "−")
@@ -411,22 +360,3 @@ class Depth(RunScene):
         bar = Line(self.axes.c2p(fit.worst_x, y_target), self.axes.c2p(fit.worst_x, y_fit), stroke_width=6)
         bar.set_color(self.theme.highlight)
         return VGroup(bar, Dot(self.axes.c2p(fit.worst_x, y_fit), radius=0.08, color=colour))
-
-    def region_picture(self, run: Run, height: float):
-        """The run's decision regions over its data's rectangle, with its validation points on top."""
-        bounds = tuple(run.dataset["warp_grid"]["bounds"])
-        probability = class_one_probability(run.params(), run.activation, bounds, 160)
-        picture = Heatmap(two_class_rgba(probability, self.theme, strength=0.6), height)
-        options = dict((run.manifest.get("config") or {}).get("dataset_options") or {})
-        data = load_dataset(run.dataset["name"], **options)
-        x_min, x_max, y_min, y_max = bounds
-        scale = height / (y_max - y_min)
-        centre = np.array([(x_min + x_max) / 2, (y_min + y_max) / 2])
-        points = VGroup(
-            *(
-                Dot([*(scale * (p - centre)), 0], radius=0.03, color=self.theme.palette[int(c)])
-                for p, c in zip(data.x_val, data.y_val)
-            )
-        )
-        picture.stretch_to_fit_width(height * (x_max - x_min) / (y_max - y_min))
-        return picture, points
