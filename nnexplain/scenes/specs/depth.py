@@ -113,10 +113,10 @@ SPEC = SceneSpec(
     name="depth",
     module="nnexplain.scenes.depth",
     class_name="Depth",
-    question="Why depth, not just width? Does a deep network make more pieces than a wide one of the same size?",
+    question="Why depth, not just width, when one wide hidden layer can already fit any curve?",
     description="one wide ReLU layer against three narrow ones, same parameter budget, several seeds, 1-D and 2-D",
     recipe="waves-deep",
     check=deep_curve,
-    order=65,
+    order=68,
     further=_further_runs(),
 )
