@@ -164,7 +164,7 @@ def test_the_narration_says_the_runs_numbers(tmp_path):
     winner = "deep" if np.median(accuracy["deep"]) > np.median(accuracy["wide"]) else "wide"
     assert f"On the spiral the {winner} nets did better" in text
     fewer = np.median(pieces["deep"]) < np.median(pieces["wide"])
-    assert ("The deep fits had fewer pieces" if fewer else "The deep fits had more pieces") in text
+    assert f"So the deep fits had {'fewer' if fewer else 'more'} pieces in all" in text
 
 
 def fit_pieces_count(run_dir) -> int:

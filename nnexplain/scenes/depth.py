@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Create, Dot, LaggedStart, Line, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, Dot, LaggedStart, Line, SurroundingRectangle, VGroup
 
 from nnexplain.data.curves import target_function
 from nnexplain.geometry.depth import (
@@ -300,11 +300,11 @@ class Depth(SpiralComparison, RunScene):
         strip = lambda title, wide, deep, top, fmt: SeedStrip(  # noqa: E731
             title, [("wide", WIDE, wide), ("deep", DEEP, deep)], (0, top), 3.6, self.theme, fmt, ticks=(0, top)
         )
-        piece_strip = strip("all pieces", wide_pieces, deep_pieces, top, count).move_to([-3.3, 1.9, 0])
+        piece_strip = strip("all pieces", wide_pieces, deep_pieces, top, count).move_to([-3.3, 1.45, 0])
         visible_strip = strip(f"pieces wider than {self.sliver_width}", wide_visible, deep_visible, top, count)
-        visible_strip.move_to([3.4, 1.9, 0])
+        visible_strip.move_to([3.4, 1.45, 0])
         high = np.ceil(max(wide_errors + deep_errors) * 11) / 10
-        error_strip = strip("largest error", wide_errors, deep_errors, high, "{:.2f}".format).move_to([0, -0.9, 0])
+        error_strip = strip("largest error", wide_errors, deep_errors, high, "{:.2f}".format).move_to([0, -1.0, 0])
         with self.narrate(
             f"One training proves little: each network was trained from {_seeds(self.deep_runs)}."
         ) as line:
@@ -320,21 +320,31 @@ class Depth(SpiralComparison, RunScene):
         errors_said = f"wide {spread(wide_errors, '{:.2f}'.format)}, deep {spread(deep_errors, '{:.2f}'.format)}"
         with self.narrate(f"Largest error: {errors_said}.") as line:
             self.play(Fade(error_strip), run_time=line.duration)
-        self.curve_verdict = self.verdict(wide_pieces, deep_pieces, wide_errors, deep_errors)
-        with self.narrate(self.curve_verdict) as line:
-            strips = (piece_strip, visible_strip, error_strip)
-            self.play(*(Fade(part, out=True) for part in strips), run_time=line.duration)
-        self.seed_numbers = (wide_pieces, deep_pieces, wide_errors, deep_errors)
+        first, second = self.verdict(wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors)
+        with self.narrate(first) as line:
+            ring = SurroundingRectangle(visible_strip, color=self.theme.highlight, buff=0.12)
+            self.play(Create(ring), run_time=line.duration)
+        with self.narrate(second) as line:
+            strips = VGroup(piece_strip, visible_strip, error_strip, ring)
+            self.play(Fade(strips, out=True), run_time=line.duration)
+        self.seed_numbers = {
+            "wide": (wide_pieces, wide_visible, wide_errors),
+            "deep": (deep_pieces, deep_visible, deep_errors),
+        }
 
-    def verdict(self, wide_pieces, deep_pieces, wide_errors, deep_errors) -> str:
-        """What the seeds show, in words true of them: which fit had fewer pieces and which erred less, and how clearly."""
-        deep, wide = np.median(deep_pieces), np.median(wide_pieces)
-        pieces = "fewer" if deep < wide else "more" if deep > wide else "as many"
+    def verdict(self, wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors):
+        """Two lines true of the seeds: how many pieces the deep fits had (all, visible), and which erred less."""
+
+        def compare(deep, wide):
+            deep, wide = np.median(deep), np.median(wide)
+            return "fewer" if deep < wide else "more" if deep > wide else "as many"
+
+        wider = f"{compare(deep_visible, wide_visible)} wider than {self.sliver_width}"
+        first = f"So the deep fits had {compare(deep_pieces, wide_pieces)} pieces in all, and {wider}."
         deep_wins = np.median(deep_errors) < np.median(wide_errors)
         clear = max(deep_errors) < min(wide_errors) if deep_wins else min(deep_errors) > max(wide_errors)
         how = "on every seed" if clear else "by the median, not on every seed"
-        errs = "erred less" if deep_wins else "erred more"
-        return f"The deep fits had {pieces} pieces and {errs} {how}."
+        return first, f"They erred {'less' if deep_wins else 'more'} than the wide fits {how}."
 
     # Pieces of the picture ---------------------------------------------------
 

@@ -8,7 +8,7 @@ scene gathered (``seed_numbers``). The colours and number formats are shared wit
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Dot, FadeIn, FadeOut, LaggedStart, VGroup
+from manim import DOWN, RIGHT, UP, Circle, Create, Dot, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup
 
 from nnexplain.data import load_dataset
 from nnexplain.geometry.boundary import class_one_probability
@@ -49,7 +49,7 @@ class SpiralComparison:
         pictures, frames, dots, scores = [], VGroup(), VGroup(), VGroup()
         for run, colour, where in zip(shown, (WIDE, DEEP), (-4.6, -0.8)):
             picture, points = self.region_picture(run, PICTURE)
-            picture.move_to([where, 0.75, 0])
+            picture.move_to([where, 0.55, 0])
             points.move_to(picture.get_center())
             name = label("-".join(map(str, run.layers)), self.theme, TEXT_SIZE, colour).next_to(picture, UP, buff=0.1)
             count = label(f"{run.network.parameter_count} parameters", self.theme, TEXT_SIZE - 2, colour)
@@ -86,39 +86,49 @@ class SpiralComparison:
         how = "on every seed" if clear else "by the median; the seeds overlap"
         self.spiral_verdict = f"On the spiral the {winner} nets did better {how}."
         with self.narrate(self.spiral_verdict) as line:
-            self.play(strip.rows[0 if winner == "wide" else 1].animate.scale(1.15), run_time=line.duration)
+            ring = SurroundingRectangle(strip.rows[0 if winner == "wide" else 1], color=self.theme.highlight, buff=0.08)
+            self.play(Create(ring), run_time=line.duration)
         best = max(wide_acc + deep_acc)
         best_kind = "deep" if best in deep_acc else "wide"
         if best_kind == loser:
             with self.narrate(f"Yet the best single net was {loser}: {percent(best)}. Seeds matter here.") as line:
-                self.play(strip.rows[0 if loser == "wide" else 1].animate.scale(1.15), run_time=line.duration)
+                best_dot = strip.rows[0 if loser == "wide" else 1][1][
+                    (wide_acc if loser == "wide" else deep_acc).index(best)
+                ]
+                circle = Circle(radius=0.16, color=self.theme.highlight).move_to(best_dot)
+                self.play(Create(circle), run_time=line.duration)
+                ring.add(circle)
         self.play(
             Fade(VGroup(frames, dots, scores, strip), out=True), *(FadeOut(p) for p in pictures), run_time=self.t(0.8)
         )
         self.spiral_numbers = (wide_acc, deep_acc)
 
     def conclude(self) -> None:
-        wide_pieces, deep_pieces, wide_errors, deep_errors = self.seed_numbers
-        wide_acc, deep_acc = self.spiral_numbers
+        """The closing table: what each network could do and what its runs did, as medians over the seeds."""
+        numbers = self.seed_numbers
         med = lambda values: float(np.median(values))  # noqa: E731
-        header = ["", "pieces", "largest error", "spiral accuracy"]
+        header = ["", "possible", "pieces", "visible", "error", "spiral"]
         rows = [
-            ("wide", WIDE, wide_pieces, wide_errors, wide_acc),
-            ("deep", DEEP, deep_pieces, deep_errors, deep_acc),
+            ("wide", WIDE, self.wide.hidden[0] + 1, numbers["wide"], self.spiral_numbers[0]),
+            ("deep", DEEP, self.deep_bound, numbers["deep"], self.spiral_numbers[1]),
         ]
+        columns = [-5.2, -3.2, -1.1, 0.9, 2.9, 5.0]
         table = VGroup()
-        columns = [-4.6, -2.4, 0.4, 3.8]
         for col, text in zip(columns, header):
-            table.add(label(text, self.theme, TEXT_SIZE, self.theme.muted).move_to([col, 1.6, 0]))
-        for index, (name, colour, pieces, errors, accuracy) in enumerate(rows):
-            y = 0.9 - 0.6 * index
-            cells = [name, f"{med(pieces):.0f}", f"{med(errors):.2f}", percent(med(accuracy))]
+            table.add(label(text, self.theme, TEXT_SIZE, self.theme.muted).move_to([col, 1.9, 0]))
+        for index, (name, colour, possible, (pieces, visible, errors), accuracy) in enumerate(rows):
+            cells = [name, str(possible), f"{med(pieces):.0f}", f"{med(visible):.0f}", f"{med(errors):.2f}"]
+            cells.append(percent(med(accuracy)))
             for col, text in zip(columns, cells):
-                table.add(label(text, self.theme, TEXT_SIZE, colour).move_to([col, y, 0]))
-        note = label(f"medians of {len(self.spiral_wide)} seeds each", self.theme, TEXT_SIZE - 2, self.theme.muted)
-        note.move_to([0, -0.7, 0])
+                table.add(label(text, self.theme, TEXT_SIZE, colour).move_to([col, 1.2 - 0.6 * index, 0]))
+        notes = [
+            f"medians of {len(self.spiral_wide)} seeds; visible: pieces wider than {self.sliver_width};",
+            f"error: largest |fit − {self.formula}|; spiral: validation accuracy",
+        ]
+        note = VGroup(*(label(text, self.theme, TEXT_SIZE - 4, self.theme.muted) for text in notes))
+        note.arrange(DOWN, buff=0.1).move_to([0, -0.9, 0])
         with self.narrate(f"In these runs, depth could multiply pieces, up to {self.deep_bound}; it did not.") as line:
-            self.play(Fade(table), Fade(note), run_time=line.duration)
+            self.play(Fade(table[: len(header) + 2 * len(header)]), Fade(note), run_time=line.duration)
         with self.narrate("What depth gives is possible pieces; training decides how many it finds.") as line:
             self.play(self.title.animate.set_color(self.theme.highlight), run_time=line.duration)
 
