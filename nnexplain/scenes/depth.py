@@ -300,9 +300,9 @@ class Depth(SpiralComparison, RunScene):
         strip = lambda title, wide, deep, top, fmt: SeedStrip(  # noqa: E731
             title, [("wide", WIDE, wide), ("deep", DEEP, deep)], (0, top), 3.6, self.theme, fmt, ticks=(0, top)
         )
-        piece_strip = strip("all pieces", wide_pieces, deep_pieces, top, count).move_to([-3.3, 1.45, 0])
+        piece_strip = strip("all pieces", wide_pieces, deep_pieces, top, count).move_to([-3.5, 1.45, 0])
         visible_strip = strip(f"pieces wider than {self.sliver_width}", wide_visible, deep_visible, top, count)
-        visible_strip.move_to([3.4, 1.45, 0])
+        visible_strip.move_to([3.0, 1.45, 0])
         high = np.ceil(max(wide_errors + deep_errors) * 11) / 10
         error_strip = strip("largest error", wide_errors, deep_errors, high, "{:.2f}".format).move_to([0, -1.0, 0])
         with self.narrate(

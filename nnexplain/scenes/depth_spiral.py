@@ -99,7 +99,9 @@ class SpiralComparison:
                 self.play(Create(circle), run_time=line.duration)
                 ring.add(circle)
         self.play(
-            Fade(VGroup(frames, dots, scores, strip), out=True), *(FadeOut(p) for p in pictures), run_time=self.t(0.8)
+            Fade(VGroup(frames, dots, scores, strip, ring), out=True),
+            *(FadeOut(p) for p in pictures),
+            run_time=self.t(0.8),
         )
         self.spiral_numbers = (wide_acc, deep_acc)
 
