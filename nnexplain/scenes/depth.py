@@ -187,9 +187,13 @@ class Depth(SpiralComparison, RunScene):
         (w1, b1), (w2, _) = params[0], params[1]
         kinks = -b1 / np.where(w1[:, 0] == 0, np.inf, w1[:, 0])
         inside = np.flatnonzero((kinks > self.domain[0]) & (kinks < self.domain[1]))
-        unit = int(inside[np.argmax(np.abs(w2[0, inside]))]) if len(inside) else int(np.argmax(np.abs(w2[0])))
+        # The unit bending nearest the middle shows its hinge with room on both sides.
+        centre = sum(self.domain) / 2
+        unit = int(inside[np.argmin(np.abs(kinks[inside] - centre))]) if len(inside) else 0
         hinge = w2[0, unit] * np.maximum(0.0, w1[unit, 0] * x + b1[unit])
-        hinge_path = curve_path(self.axes, x, np.clip(hinge, -1.5, 1.5), WIDE, 3)
+        shown = np.abs(hinge) <= 1.5  # the part inside the plot: one side flat, the other straight up to the edge
+        hinge_path = curve_path(self.axes, x[shown], hinge[shown], WIDE, 3)
+        hinge_path.add(Dot(self.axes.c2p(kinks[unit], 0), radius=0.07, color=WIDE))  # where it bends
         with self.narrate("Each unit of the wide layer is one hinge: a line that bends once.") as line:
             self.play(Create(hinge_path), run_time=line.duration)
         units = wide.hidden[0]

@@ -50,7 +50,7 @@ class SpiralComparison:
         for run, colour, where in zip(shown, (WIDE, DEEP), (-4.6, -0.8)):
             picture, points = self.region_picture(run, PICTURE)
             picture.move_to([where, 0.55, 0])
-            points.move_to(picture.get_center())
+            points.move_to(picture.get_center()).set_z_index(1)  # above any picture that fades in later
             name = label("-".join(map(str, run.layers)), self.theme, TEXT_SIZE, colour).next_to(picture, UP, buff=0.1)
             count = label(f"{run.network.parameter_count} parameters", self.theme, TEXT_SIZE - 2, colour)
             count.next_to(picture, DOWN, buff=0.1)
@@ -91,13 +91,20 @@ class SpiralComparison:
         best = max(wide_acc + deep_acc)
         best_kind = "deep" if best in deep_acc else "wide"
         if best_kind == loser:
+            side = 0 if loser == "wide" else 1
+            values, runs = (wide_acc, self.spiral_wide) if loser == "wide" else (deep_acc, self.spiral_deep)
+            best_picture, _ = self.region_picture(runs[values.index(best)], PICTURE)
+            best_picture.move_to(pictures[side])
+            best_score = label(f"best seed {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side])
+            best_score.move_to(scores[side])
+            circle = Circle(radius=0.16, color=self.theme.highlight).move_to(strip.rows[side][1][values.index(best)])
             with self.narrate(f"Yet the best single net was {loser}: {percent(best)}. Seeds matter here.") as line:
-                best_dot = strip.rows[0 if loser == "wide" else 1][1][
-                    (wide_acc if loser == "wide" else deep_acc).index(best)
-                ]
-                circle = Circle(radius=0.16, color=self.theme.highlight).move_to(best_dot)
-                self.play(Create(circle), run_time=line.duration)
-                ring.add(circle)
+                self.play(Create(circle), Fade(scores[side], out=True), run_time=self.t(0.8))
+                self.play(
+                    FadeIn(best_picture), Fade(best_score), run_time=max(line.duration - self.t(0.8), self.t(0.5))
+                )
+            pictures.append(best_picture)
+            ring.add(circle, best_score)
         self.play(
             Fade(VGroup(frames, dots, scores, strip, ring), out=True),
             *(FadeOut(p) for p in pictures),
