@@ -170,3 +170,14 @@ def test_the_narration_says_the_runs_numbers(tmp_path):
 def fit_pieces_count(run_dir) -> int:
     run = load_run(run_dir)
     return fit_pieces(run.params(), run.activation, tuple(run.dataset["domain"])).pieces
+
+
+def test_a_recipe_at_a_seed_is_that_recipe_trained_from_that_seed():
+    from nnexplain.errors import NnexplainError
+    from nnexplain.train.recipes import get_recipe
+
+    base, seeded = get_recipe("waves-deep"), get_recipe("waves-deep@2")
+    assert seeded.config == base.config.with_overrides(seed=2) and seeded.config.recipe == "waves-deep"
+    for bad in ("waves-deep@", "waves-deep@-1", "waves-deep@two", "waves-deep@²", "nope@1"):
+        with pytest.raises(NnexplainError):
+            get_recipe(bad)
