@@ -48,7 +48,7 @@ LAYER_COLOURS = (
     "#4FA3F7",
 )  # never the highlight (z, the largest error)  # bends by the layer that made them
 SLIVER = 0.01  # a piece narrower than this share of the interval is a sliver: a few pixels wide on screen
-SAMPLES = 2001  # points per drawn curve: the bends are marked where they are, not where a sample falls
+SAMPLES = 301  # evenly spaced points per drawn curve (so Create draws at an even pace), plus every bend exactly
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class Depth(SpiralComparison, RunScene):
         self.axes = curve_axes(self.domain, (-1.5, 1.5), 8.2, 4.3, self.theme).move_to([-2.35, 0.15, 0])
         with self.narrate("Why stack layers, when one wide hidden layer can fit any curve?") as line:
             self.play(Fade(self.title), Create(self.axes), run_time=line.duration)
-        x = np.linspace(*self.domain, SAMPLES)
+        x = np.linspace(*self.domain, 2 * SAMPLES)
         self.target_curve = curve_path(self.axes, x, self.target(x), self.theme.muted, 3)
         with self.narrate("A common answer: one layer can, if very wide; depth lets layers compose.") as line:
             self.play(Create(self.target_curve), run_time=line.duration)
@@ -182,7 +182,7 @@ class Depth(SpiralComparison, RunScene):
             self.play(Fade(self.wide_card[1]), Fade(self.deep_card[1]), run_time=line.duration)
 
     def show_wide(self) -> None:
-        wide, x = self.wide, np.linspace(*self.domain, SAMPLES)
+        wide, x = self.wide, self.samples(self.wide.pieces.bends)
         params = wide.run.params()
         (w1, b1), (w2, _) = params[0], params[1]
         kinks = -b1 / np.where(w1[:, 0] == 0, np.inf, w1[:, 0])
@@ -190,9 +190,10 @@ class Depth(SpiralComparison, RunScene):
         # The unit bending nearest the middle shows its hinge with room on both sides.
         centre = sum(self.domain) / 2
         unit = int(inside[np.argmin(np.abs(kinks[inside] - centre))]) if len(inside) else 0
-        hinge = w2[0, unit] * np.maximum(0.0, w1[unit, 0] * x + b1[unit])
+        hinge_x = self.samples([kinks[unit]] if len(inside) else [])
+        hinge = w2[0, unit] * np.maximum(0.0, w1[unit, 0] * hinge_x + b1[unit])
         shown = np.abs(hinge) <= 1.5  # the part inside the plot: one side flat, the other straight up to the edge
-        hinge_path = curve_path(self.axes, x[shown], hinge[shown], WIDE, 3)
+        hinge_path = curve_path(self.axes, hinge_x[shown], hinge[shown], WIDE, 3)
         hinge_path.add(Dot(self.axes.c2p(kinks[unit], 0), radius=0.07, color=WIDE))  # where it bends
         with self.narrate("Each unit of the wide layer is one hinge: a line that bends once.") as line:
             self.play(Create(hinge_path), run_time=line.duration)
@@ -220,7 +221,7 @@ class Depth(SpiralComparison, RunScene):
         deep = self.deep
         params, activation = deep.run.params(), deep.run.activation
         busy = busiest_unit(params, activation, self.domain)
-        x = np.linspace(*self.domain, SAMPLES)
+        x = self.samples(busy.breakpoints)  # z is straight between the earlier layers' switches
         z = pre_activation(params, activation, busy.layer, busy.unit, x)
         scale = 1.3 / max(float(np.max(np.abs(z))), 1e-9)
         z_path = curve_path(self.axes, x, scale * z, self.theme.highlight, 3)
@@ -250,7 +251,7 @@ class Depth(SpiralComparison, RunScene):
             )
 
     def show_deep(self) -> None:
-        deep, x = self.deep, np.linspace(*self.domain, SAMPLES)
+        deep, x = self.deep, self.samples(self.deep.pieces.bends)
         params, activation = deep.run.params(), deep.run.activation
         deep_curve = curve_path(self.axes, x, network_output(params, activation, x), DEEP)
         with self.narrate("Now the deep fit, each bend coloured by the layer that made it.") as line:
@@ -351,6 +352,11 @@ class Depth(SpiralComparison, RunScene):
         return first, f"They erred {'less' if deep_wins else 'more'} than the wide fits {how}."
 
     # Pieces of the picture ---------------------------------------------------
+
+    def samples(self, bends) -> np.ndarray:
+        """Where to sample a piecewise-linear curve: evenly, and at each of its ``bends`` (so the polyline is exact)."""
+        inside = [b for b in bends if self.domain[0] < b < self.domain[1]]
+        return np.unique(np.concatenate([np.linspace(*self.domain, SAMPLES), np.asarray(inside, np.float64)]))
 
     def layer_colour(self, layer: int) -> str:
         return LAYER_COLOURS[(layer - 1) % len(LAYER_COLOURS)]
