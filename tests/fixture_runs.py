@@ -28,6 +28,14 @@ FIXTURE_OF_RECIPE = {
     "cnn-mnist": "cnn-mnist",
     "mlp-mnist-6k": "mlp-mnist-6k",
 }
+# The depth scene's runs: three seeds of each, NAME@SEED (seed 0 is the recipe itself).
+FIXTURE_OF_RECIPE.update(
+    {
+        (name if seed == 0 else f"{name}@{seed}"): f"depth/{name}-{seed}"
+        for name in ("waves-wide", "waves-deep", "spiral3-wide", "spiral3-deep")
+        for seed in (0, 1, 2)
+    }
+)
 
 
 @dataclass(frozen=True)

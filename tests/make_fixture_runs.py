@@ -53,6 +53,25 @@ FIXTURES = {
 }
 
 
+def _depth(recipe: str):
+    """The depth scene's runs, trained as their recipes; few snapshots, and for the spiral a coarse warp grid."""
+    config = get_recipe(recipe).config
+    if config.dataset == "waves":
+        return lambda: config.with_overrides(max_snapshots=3)
+    options = {**config.dataset_options, "grid_lines": 3, "grid_points": 8}
+    return lambda: config.with_overrides(max_snapshots=2, dataset_options=options)
+
+
+DEPTH_SEEDS = (0, 1, 2)
+FIXTURES.update(
+    {
+        f"depth/{name}-{seed}": _depth(f"{name}@{seed}")
+        for name in ("waves-wide", "waves-deep", "spiral3-wide", "spiral3-deep")
+        for seed in DEPTH_SEEDS
+    }
+)
+
+
 def main(names: list[str]) -> None:
     for name in names or FIXTURES:
         target = DATA / name

@@ -20,6 +20,7 @@ from nnexplain.app.catalog import SCENES, catalog_of, check_run_suits, discover_
 from nnexplain.errors import NnexplainError
 from nnexplain.run import load_run
 from nnexplain.scenes.base.spec import SceneSpec
+from nnexplain.train.recipes import get_recipe
 
 COURSE_ORDER = [
     "neurons",
@@ -28,6 +29,7 @@ COURSE_ORDER = [
     "lift",
     "relu-sine",
     "relu-square",
+    "depth",
     "hidden-features",
     "training",
     "neuron-maps",
@@ -67,7 +69,9 @@ def test_every_recipe_a_scene_names_has_a_fixture_run_of_that_recipe():
     assert missing == set(), f"{missing}: train a fixture (tests/make_fixture_runs.py), add it to FIXTURE_OF_RECIPE"
     for recipe, fixture in FIXTURE_OF_RECIPE.items():
         manifest = json.loads((DATA / fixture / "manifest.json").read_text())
-        assert manifest["recipe"] == recipe, fixture
+        name, _, seed = recipe.partition("@")  # NAME@SEED: recipe NAME trained from seed SEED
+        assert manifest["recipe"] == name, fixture
+        assert manifest["seed"] == int(seed or get_recipe(name).config.seed), fixture
 
 
 @pytest.mark.parametrize("name", SCENES)

@@ -43,6 +43,7 @@ def _toy2d(name: str):
 LOADERS = {"mnist": _mnist}
 LOADERS.update({"sine": _curve("sine"), "square": _curve("square"), "step": _curve("step")})
 LOADERS.update({name: _toy2d(name) for name in ("spiral", "circles", "xor", "moons", "gauss")})
+LOADERS.update({"waves": _curve("waves"), "spiral3": _toy2d("spiral3")})
 
 
 def load_dataset(name: str, data_dir: str | None = None, **options: Any) -> Dataset:

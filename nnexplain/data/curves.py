@@ -25,6 +25,7 @@ TARGETS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sin": np.sin,
     "square": np.square,
     "step": lambda x: (np.asarray(x) > 0).astype(np.float64),
+    "sin3pi": lambda x: np.sin(3 * np.pi * np.asarray(x)),
 }
 
 # Data set name -> (function name, default interval, how the function is written for people).
@@ -32,6 +33,7 @@ CURVES: dict[str, tuple[str, tuple[float, float], str]] = {
     "sine": ("sin", (-math.pi, math.pi), "sin x"),
     "square": ("square", (-1.0, 1.0), "x²"),
     "step": ("step", (-2.0, 2.0), "a step from 0 to 1 at x = 0"),
+    "waves": ("sin3pi", (-1.0, 1.0), "sin 3πx"),  # six bumps: the depth scene's 1-D target
 }
 
 DEFAULT_TRAIN = 256

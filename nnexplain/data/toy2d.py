@@ -87,14 +87,27 @@ def gauss(rng: np.random.Generator, n: int, spread: float = 0.35) -> tuple[np.nd
     return centres + rng.normal(0.0, spread, (n, 2)), y
 
 
-GENERATORS: dict[str, Generator] = {"spiral": spiral, "circles": circles, "xor": xor, "moons": moons, "gauss": gauss}
-GENERATION_SEEDS = {"spiral": 7101, "circles": 7102, "xor": 7103, "moons": 7104, "gauss": 7105}
+def spiral3(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The two-arm spiral winding three times: arms a sixth of the radius apart (depth scene's 2-D target)."""
+    return spiral(rng, n, turns=3.0, noise=0.02)
+
+
+GENERATORS: dict[str, Generator] = {
+    "spiral": spiral,
+    "circles": circles,
+    "xor": xor,
+    "moons": moons,
+    "gauss": gauss,
+    "spiral3": spiral3,
+}
+GENERATION_SEEDS = {"spiral": 7101, "circles": 7102, "xor": 7103, "moons": 7104, "gauss": 7105, "spiral3": 7106}
 CLASSES = {
     "spiral": ("arm A", "arm B"),
     "circles": ("disk", "ring"),
     "xor": ("same sign", "opposite sign"),
     "moons": ("upper moon", "lower moon"),
     "gauss": ("blob A", "blob B"),
+    "spiral3": ("arm A", "arm B"),
 }
 SOURCES = {
     "spiral": "two-arm spiral (turns 1, noise 0.03), generated in code",
@@ -102,6 +115,7 @@ SOURCES = {
     "xor": "xor quadrants of [-1, 1]² with a 0.1 gap at the axes, generated in code",
     "moons": "two moons (noise 0.08), generated in code",
     "gauss": "two Gaussian blobs (sd 0.35), generated in code",
+    "spiral3": "two-arm spiral (turns 3, noise 0.02), generated in code",
 }
 
 

@@ -1,0 +1,93 @@
+"""Pieces of the ``depth`` scene's picture: a curve plot, bend markers, a card of text rows, a strip of seeds.
+
+Each is built from numbers the scene computed (:mod:`nnexplain.geometry.depth`); nothing here
+reads a run. Text is at least 28 points (about 16 px tall at 480p, LECTURE.md's floor).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Axes, Dot, Line, VGroup, VMobject
+
+from nnexplain.mobjects.style import Theme, label
+
+__all__ = ["TEXT_SIZE", "curve_axes", "curve_path", "bend_dots", "card", "SeedStrip"]
+
+TEXT_SIZE = 28  # about 16 px tall capitals at 480p
+
+
+def curve_axes(
+    domain: tuple[float, float], y_range: tuple[float, float], width: float, height: float, theme: Theme
+) -> Axes:
+    """Plain axes over ``domain`` × ``y_range``, ticks at the ends and 0, numbers left off (the captions say them)."""
+    axes = Axes(
+        x_range=[domain[0], domain[1], (domain[1] - domain[0]) / 4],
+        y_range=[y_range[0], y_range[1], 1.0],
+        x_length=width,
+        y_length=height,
+        tips=False,
+        axis_config={"color": theme.muted, "stroke_width": 2, "include_ticks": True, "tick_size": 0.05},
+    )
+    return axes
+
+
+def curve_path(axes: Axes, x: np.ndarray, y: np.ndarray, color: str, width: float = 4) -> VMobject:
+    """The polyline through (x, y) on ``axes``: a piecewise-linear curve drawn exactly as its samples."""
+    path = VMobject(stroke_color=color, stroke_width=width)
+    points = np.asarray(axes.c2p(np.asarray(x, np.float64), np.asarray(y, np.float64)))  # (3, samples)
+    path.set_points_as_corners(points.T)
+    return path
+
+
+def bend_dots(axes: Axes, x: np.ndarray, y: np.ndarray, color: str, radius: float = 0.055) -> VGroup:
+    """A dot at each bend (x, y) of a curve."""
+    return VGroup(*(Dot(axes.c2p(a, b), radius=radius, color=color) for a, b in zip(x, y)))
+
+
+def card(rows: Sequence[tuple[str, str]], theme: Theme, size: float = TEXT_SIZE, spacing: float = 0.14) -> VGroup:
+    """Rows of (text, colour), left-aligned, one under the other."""
+    lines = VGroup(*(label(text, theme, size, color) for text, color in rows))
+    return lines.arrange(DOWN, aligned_edge=LEFT, buff=spacing)
+
+
+class SeedStrip(VGroup):
+    """A number line with one dot per seed for each of two networks, and each one's median as a bar.
+
+    ``rows``: (name, colour, values) for each network; ``fmt`` writes a value for the median labels.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        rows: Sequence[tuple[str, str, Sequence[float]]],
+        value_range: tuple[float, float],
+        width: float,
+        theme: Theme,
+        fmt: Callable[[float], str],
+        ticks: Sequence[float] = (),
+    ):
+        super().__init__()
+        low, high = value_range
+        self.place = lambda v: LEFT * width / 2 + RIGHT * width * (v - low) / (high - low)  # noqa: E731
+        heading = label(title, theme, TEXT_SIZE, theme.text)
+        axis = Line(self.place(low), self.place(high), stroke_color=theme.muted, stroke_width=2)
+        tick_marks = VGroup()
+        for tick in ticks:
+            mark = Line(self.place(tick) + UP * 0.06, self.place(tick) + DOWN * 0.06, stroke_color=theme.muted)
+            tick_marks.add(mark, label(fmt(tick), theme, TEXT_SIZE - 4, theme.muted).next_to(mark, DOWN, buff=0.08))
+        heading.next_to(axis, UP, buff=0.75 + 0.42 * (len(rows) - 1)).align_to(axis, LEFT)
+        self.rows = VGroup()
+        for index, (name, color, values) in enumerate(rows):
+            y = UP * (0.35 + 0.42 * (len(rows) - 1 - index))
+            dots = VGroup(*(Dot(self.place(v) + y, radius=0.07, color=color) for v in values))
+            median = float(np.median(values))
+            bar = Line(self.place(median) + y + DOWN * 0.14, self.place(median) + y + UP * 0.14, stroke_color=color)
+            bar.set_stroke(width=5)
+            name_label = label(name, theme, TEXT_SIZE - 2, color).next_to(self.place(low) + y, LEFT, buff=0.25)
+            median_label = label(fmt(median), theme, TEXT_SIZE - 2, color).next_to(
+                self.place(high) + y, RIGHT, buff=0.25
+            )
+            self.rows.add(VGroup(name_label, dots, bar, median_label))
+        self.add(heading, axis, tick_marks, self.rows)

@@ -1,0 +1,382 @@
+"""depth: why depth, not just width? A wide and a deep ReLU network of the same size, trained for real, compared.
+
+The scene reads twelve runs (see :mod:`nnexplain.scenes.specs.depth`): the fits of
+sin 3πx by a 1-56-1 and a 1-8-8-8-1 network (169 parameters each) from three seeds,
+and a 2-74-2 against a 2-12-12-12-2 classifier (372 and 374) on a three-turn spiral,
+from three seeds. It explains what each layer can do (a hinge per unit; a later unit
+cuts every piece the earlier ones left), then says what these runs did: piece counts,
+largest errors and validation accuracies, as medians with their spread. Every number
+is computed from the stored weights (:mod:`nnexplain.geometry.depth`).
+
+    nnexplain render depth
+    manim -ql scenes/depth.py Depth      # runs from $NNEXPLAIN_RUN, $NNEXPLAIN_WIDE_RUN, ... or the defaults
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, Dot, LaggedStart, Line, SurroundingRectangle, VGroup
+
+from nnexplain.data.curves import target_function
+from nnexplain.geometry.depth import (
+    FitPieces,
+    busiest_unit,
+    fit_pieces,
+    network_output,
+    piece_bounds,
+    pre_activation,
+    worst_point,
+)
+from nnexplain.geometry.hinges import straight_pieces
+from nnexplain.mobjects.depth import TEXT_SIZE, SeedStrip, bend_dots, card, curve_axes, curve_path
+from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.style import label
+from nnexplain.run import Run
+from nnexplain.run.contents import curve_domain
+from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.depth_spiral import DEEP, WIDE, SpiralComparison, spread
+from nnexplain.scenes.specs.depth import SEEDS
+
+__all__ = ["Depth", "CurveFit"]
+
+LAYER_COLOURS = (
+    "#F78FB3",
+    "#7BD389",
+    "#F2A541",
+    "#4FA3F7",
+)  # never the highlight (z, the largest error)  # bends by the layer that made them
+SLIVER = 0.01  # a piece narrower than this share of the interval is a sliver: a few pixels wide on screen
+SAMPLES = 301  # evenly spaced points per drawn curve (so Create draws at an even pace), plus every bend exactly
+
+
+@dataclass(frozen=True)
+class CurveFit:
+    """One 1-D fit as the scene tells it: its pieces, where it misses most, its size."""
+
+    run: Run
+    pieces: FitPieces
+    worst_x: float
+    error: float
+    parameters: int
+
+    @property
+    def hidden(self) -> list[int]:
+        return self.run.layers[1:-1]
+
+    @property
+    def shape(self) -> str:
+        return "-".join(map(str, self.run.layers))
+
+
+def curve_fit(run: Run) -> CurveFit:
+    params, domain = run.params(), curve_domain(run.manifest)
+    x, error = worst_point(params, run.activation, target_function(run.dataset), domain)
+    return CurveFit(run, fit_pieces(params, run.activation, domain), x, error, run.network.parameter_count)
+
+
+def _seeds(runs: list[Run]) -> str:
+    seeds = [run.manifest.get("seed") for run in runs]
+    return "seeds " + ", ".join(map(str, seeds)) if None not in seeds else f"{len(runs)} trainings"
+
+
+class Depth(SpiralComparison, RunScene):
+    scene_name = "depth"
+    captions_in_band = True
+
+    def setup(self) -> None:
+        super().setup()
+        role = lambda name, seed: name if seed == 0 else f"{name}-seed{seed}"  # noqa: E731
+        self.deep_runs = [self.run] + [self.runs[role("deep", seed)] for seed in SEEDS[1:]]
+        self.wide_runs = [self.runs[role("wide", seed)] for seed in SEEDS]
+        self.deep_fits = [curve_fit(run) for run in self.deep_runs]
+        self.wide_fits = [curve_fit(run) for run in self.wide_runs]
+        self.deep, self.wide = self.deep_fits[0], self.wide_fits[0]
+        self.spiral_deep = [self.runs[role("spiral-deep", seed)] for seed in SEEDS]
+        self.spiral_wide = [self.runs[role("spiral-wide", seed)] for seed in SEEDS]
+        self.domain = curve_domain(self.run.manifest)
+        self.target = target_function(self.run.dataset)
+        self.formula = self.run.dataset.get("formula", "the target")
+
+    def construct(self) -> None:
+        self.beat("question")
+        self.ask()
+        self.beat("budget")
+        self.show_budget()
+        self.beat("width adds")
+        self.show_wide()
+        self.beat("depth cuts")
+        self.show_cut()
+        self.beat("deep fit")
+        self.show_deep()
+        self.beat("seeds")
+        self.compare_seeds()
+        self.beat("spiral")
+        self.show_spiral()
+        self.beat("verdict")
+        self.conclude()
+
+    # Beats ------------------------------------------------------------------
+
+    def ask(self) -> None:
+        self.title = label("Why depth, not just width?", self.theme, 40).to_corner(UL, buff=0.45)
+        self.axes = curve_axes(self.domain, (-1.5, 1.5), 8.2, 4.3, self.theme).move_to([-2.35, 0.15, 0])
+        with self.narrate("Why stack layers, when one wide hidden layer can fit any curve?") as line:
+            self.play(Fade(self.title), Create(self.axes), run_time=line.duration)
+        x = np.linspace(*self.domain, 2 * SAMPLES)
+        self.target_curve = curve_path(self.axes, x, self.target(x), self.theme.muted, 3)
+        with self.narrate("A common answer: one layer can, if very wide; depth lets layers compose.") as line:
+            self.play(Create(self.target_curve), run_time=line.duration)
+        low, high = (f"{v:g}".replace("-", "−") for v in self.domain)
+        self.target_label = label(self.formula, self.theme, TEXT_SIZE, self.theme.muted)
+        self.target_label.next_to(self.axes, UP, buff=0.05).align_to(self.axes, RIGHT)
+        with self.narrate(f"Test it: two real ReLU networks fit {self.formula} on [{low}, {high}].") as line:
+            self.play(Fade(self.target_label), run_time=line.duration)
+
+    def show_budget(self) -> None:
+        wide, deep = self.wide, self.deep
+        self.deep_bound = piece_bounds(deep.hidden)[-1]
+        # The text column: each row fades in when the narration reaches it.
+        self.wide_card = card(
+            [
+                (f"wide  {wide.shape}", WIDE),
+                (f"{wide.parameters} parameters", WIDE),
+                (f"up to {wide.hidden[0] + 1} pieces", WIDE),
+                (f"found {wide.pieces.pieces}, {self.slivers(wide)} slivers", WIDE),
+                (f"largest error {wide.error:.2f}", WIDE),
+            ],
+            self.theme,
+        )
+        self.deep_card = card(
+            [
+                (f"deep  {deep.shape}", DEEP),
+                (f"{deep.parameters} parameters", DEEP),
+                (f"up to {self.deep_bound} pieces", DEEP),
+                ("bends", DEEP),
+                (f"found {deep.pieces.pieces}, {self.slivers(deep)} slivers", DEEP),
+                (f"largest error {deep.error:.2f}", DEEP),
+            ],
+            self.theme,
+        )
+        self.wide_card.move_to([2.0, 3.55, 0], aligned_edge=UL)
+        self.deep_card.next_to(self.wide_card, DOWN, buff=0.4, aligned_edge=LEFT)
+        counts = [len(deep.pieces.bends_from(layer)) for layer in range(1, len(deep.hidden) + 1)]
+        terms = [
+            label(str(n) if i == 0 else f"+ {n}", self.theme, TEXT_SIZE, self.layer_colour(i + 1))
+            for i, n in enumerate(counts)
+        ]
+        bends_row = self.deep_card[3]
+        self.bend_terms = VGroup(*terms).arrange(RIGHT, buff=0.15).next_to(bends_row, RIGHT, buff=0.15)
+        self.bend_terms.align_to(bends_row, DOWN)
+        layers = len(deep.hidden)
+        widths = "" if len(set(deep.hidden)) > 1 else f" of {deep.hidden[0]}"
+        with self.narrate(f"Wide: one hidden layer of {wide.hidden[0]} units. Deep: {layers} layers{widths}.") as line:
+            self.play(Fade(self.wide_card[0]), Fade(self.deep_card[0]), run_time=line.duration)
+        if wide.parameters == deep.parameters:
+            budget = f"Both have {wide.parameters} parameters: the same budget."
+        else:
+            gap = abs(wide.parameters / deep.parameters - 1)
+            budget = f"{wide.parameters} and {deep.parameters} parameters: the same budget within {gap:.0%}."
+        with self.narrate(budget) as line:
+            self.play(Fade(self.wide_card[1]), Fade(self.deep_card[1]), run_time=line.duration)
+
+    def show_wide(self) -> None:
+        wide, x = self.wide, self.samples(self.wide.pieces.bends)
+        params = wide.run.params()
+        (w1, b1), (w2, _) = params[0], params[1]
+        kinks = -b1 / np.where(w1[:, 0] == 0, np.inf, w1[:, 0])
+        inside = np.flatnonzero((kinks > self.domain[0]) & (kinks < self.domain[1]))
+        # The unit bending nearest the middle shows its hinge with room on both sides.
+        centre = sum(self.domain) / 2
+        unit = int(inside[np.argmin(np.abs(kinks[inside] - centre))]) if len(inside) else 0
+        hinge_x = self.samples([kinks[unit]] if len(inside) else [])
+        hinge = w2[0, unit] * np.maximum(0.0, w1[unit, 0] * hinge_x + b1[unit])
+        shown = np.abs(hinge) <= 1.5  # the part inside the plot: one side flat, the other straight up to the edge
+        hinge_path = curve_path(self.axes, hinge_x[shown], hinge[shown], WIDE, 3)
+        hinge_path.add(Dot(self.axes.c2p(kinks[unit], 0), radius=0.07, color=WIDE))  # where it bends
+        with self.narrate("Each unit of the wide layer is one hinge: a line that bends once.") as line:
+            self.play(Create(hinge_path), run_time=line.duration)
+        units = wide.hidden[0]
+        self.wide_curve = curve_path(self.axes, x, network_output(params, wide.run.activation, x), WIDE)
+        with self.narrate(f"Added up, {units} hinges make at most {units + 1} straight pieces.") as line:
+            self.play(Fade(hinge_path, out=True), Fade(self.wide_card[2]), run_time=self.t(0.6))
+            self.play(Create(self.wide_curve), run_time=max(line.duration - self.t(0.6), self.t(0.5)))
+        bends = wide.pieces.bends
+        self.wide_dots = bend_dots(self.axes, bends, network_output(params, wide.run.activation, bends), WIDE, 0.07)
+        pieces, slivers = wide.pieces.pieces, self.slivers(wide)
+        unseen = f", {slivers} of them slivers under {self.sliver_width} wide" if slivers else ", each bend marked"
+        with self.narrate(f"This fit bends {len(bends)} times: {pieces} pieces{unseen}.") as line:
+            self.play(
+                LaggedStart(*(Create(d) for d in self.wide_dots), lag_ratio=0.2),
+                Fade(self.wide_card[3]),
+                run_time=line.duration,
+            )
+        marker = self.error_marker(wide, WIDE)
+        with self.narrate(f"Its largest error is {wide.error:.2f}, at x = {self.fmt(wide.worst_x)}.") as line:
+            self.play(Create(marker), Fade(self.wide_card[4]), run_time=line.duration)
+        self.play(Fade(marker, out=True), run_time=self.t(0.4))
+
+    def show_cut(self) -> None:
+        deep = self.deep
+        params, activation = deep.run.params(), deep.run.activation
+        busy = busiest_unit(params, activation, self.domain)
+        x = self.samples(busy.breakpoints)  # z is straight between the earlier layers' switches
+        z = pre_activation(params, activation, busy.layer, busy.unit, x)
+        scale = 1.3 / max(float(np.max(np.abs(z))), 1e-9)
+        z_path = curve_path(self.axes, x, scale * z, self.theme.highlight, 3)
+        z_label = label(f"z: input of one layer-{busy.layer} unit (scaled)", self.theme, TEXT_SIZE - 2)
+        z_label.set_color(self.theme.highlight).next_to(self.axes, UP, buff=0.05).align_to(self.axes, LEFT)
+        dim = [part.animate.set_stroke(opacity=0.2) for part in (self.wide_curve, self.target_curve)]
+        earlier = "layer 1's" if busy.layer == 2 else "earlier layers'"
+        with self.narrate(f"Depth works differently. A layer-{busy.layer} unit adds up {earlier} hinges.") as line:
+            self.play(*dim, Fade(self.wide_dots, out=True), Fade(self.target_label, out=True), run_time=self.t(0.6))
+            self.play(Create(z_path), Fade(z_label), run_time=max(line.duration - self.t(0.6), self.t(0.5)))
+        corners = busy.breakpoints[(busy.breakpoints > self.domain[0]) & (busy.breakpoints < self.domain[1])]
+        corner_z = scale * pre_activation(params, activation, busy.layer, busy.unit, corners)
+        corner_dots = bend_dots(self.axes, corners, corner_z, self.theme.text, 0.05)
+        with self.narrate(f"So its input is already bent, at {len(corners)} points, before its own ReLU.") as line:
+            self.play(LaggedStart(*(Create(d) for d in corner_dots), lag_ratio=0.3), run_time=line.duration)
+        crossings = bend_dots(self.axes, busy.crossings, np.zeros(len(busy.crossings)), self.theme.highlight, 0.1)
+        times = {1: "once", 2: "twice"}.get(len(busy.crossings), f"{len(busy.crossings)} times")
+        with self.narrate(f"It can cross zero on every piece; this one crosses {times}.") as line:
+            self.play(LaggedStart(*(Create(d) for d in crossings), lag_ratio=0.4), run_time=line.duration)
+        bounds = piece_bounds(deep.hidden)
+        with self.narrate(
+            f"Each crossing is a new bend: pieces can multiply, up to {bounds[-1]} after layer {len(bounds)}."
+        ) as line:
+            self.play(Fade(corner_dots, out=True), Fade(self.deep_card[2]), run_time=line.duration / 2)
+            self.play(
+                Fade(z_path, out=True), Fade(z_label, out=True), Fade(crossings, out=True), run_time=line.duration / 2
+            )
+
+    def show_deep(self) -> None:
+        deep, x = self.deep, self.samples(self.deep.pieces.bends)
+        params, activation = deep.run.params(), deep.run.activation
+        deep_curve = curve_path(self.axes, x, network_output(params, activation, x), DEEP)
+        with self.narrate("Now the deep fit, each bend coloured by the layer that made it.") as line:
+            self.play(self.target_curve.animate.set_stroke(opacity=1), Create(deep_curve), run_time=line.duration)
+        counts, groups = [], []
+        for layer in range(1, len(deep.hidden) + 1):
+            bends = deep.pieces.bends_from(layer)
+            counts.append(len(bends))
+            colour = self.layer_colour(layer)
+            groups.append(bend_dots(self.axes, bends, network_output(params, activation, bends), colour, 0.075))
+        said = ", ".join(f"layer {i + 1} {'made' if i == 0 else 'added'} {n}" for i, n in enumerate(counts))
+        with self.narrate(said[0].upper() + said[1:] + ".") as line:
+            self.play(Fade(self.deep_card[3]), run_time=self.t(0.3))
+            for group, term in zip(groups, self.bend_terms):
+                self.play(
+                    LaggedStart(*(Create(d) for d in group), lag_ratio=0.2),
+                    Fade(term),
+                    run_time=max(line.duration - self.t(0.3), self.t(0.6)) / len(groups),
+                )
+        pieces, wide_pieces = deep.pieces.pieces, self.wide.pieces.pieces
+        compared = "fewer than" if pieces < wide_pieces else "more than" if pieces > wide_pieces else "as many as"
+        with self.narrate(
+            f"{pieces} pieces ({self.slivers(deep)} slivers), {compared} the wide fit's {wide_pieces},"
+            f" of {self.deep_bound} possible."
+        ) as line:
+            self.play(Fade(self.deep_card[4]), self.wide_curve.animate.set_stroke(opacity=0.6), run_time=line.duration)
+        marker = self.error_marker(deep, DEEP)
+        better = (
+            "smaller than"
+            if deep.error < self.wide.error
+            else "larger than"
+            if deep.error > self.wide.error
+            else "equal to"
+        )
+        with self.narrate(
+            f"Its largest error is {deep.error:.2f}, {better} the wide fit's {self.wide.error:.2f}."
+        ) as line:
+            self.play(Create(marker), Fade(self.deep_card[5]), run_time=line.duration)
+        self.curve_scene = VGroup(self.axes, self.target_curve, self.wide_curve, deep_curve, marker, *groups)
+
+    def compare_seeds(self) -> None:
+        wide_pieces = [fit.pieces.pieces for fit in self.wide_fits]
+        deep_pieces = [fit.pieces.pieces for fit in self.deep_fits]
+        wide_visible = [fit.pieces.pieces - self.slivers(fit) for fit in self.wide_fits]
+        deep_visible = [fit.pieces.pieces - self.slivers(fit) for fit in self.deep_fits]
+        wide_errors = [fit.error for fit in self.wide_fits]
+        deep_errors = [fit.error for fit in self.deep_fits]
+        panel = VGroup(self.wide_card, self.deep_card, self.bend_terms)
+        count = "{:.0f}".format
+        top = 10 * np.ceil(max(wide_pieces + deep_pieces) * 1.1 / 10)
+        strip = lambda title, wide, deep, top, fmt: SeedStrip(  # noqa: E731
+            title, [("wide", WIDE, wide), ("deep", DEEP, deep)], (0, top), 3.6, self.theme, fmt, ticks=(0, top)
+        )
+        piece_strip = strip("all pieces", wide_pieces, deep_pieces, top, count).move_to([-3.5, 1.45, 0])
+        visible_strip = strip(f"pieces wider than {self.sliver_width}", wide_visible, deep_visible, top, count)
+        visible_strip.move_to([3.0, 1.45, 0])
+        high = np.ceil(max(wide_errors + deep_errors) * 11) / 10
+        error_strip = strip("largest error", wide_errors, deep_errors, high, "{:.2f}".format).move_to([0, -1.0, 0])
+        with self.narrate(
+            f"One training proves little: each network was trained from {_seeds(self.deep_runs)}."
+        ) as line:
+            self.play(Fade(self.curve_scene, out=True), Fade(panel, out=True), run_time=self.t(0.8))
+            frame = VGroup(*piece_strip.submobjects[:3])
+            self.play(Fade(frame), run_time=max(line.duration - self.t(0.8), self.t(0.5)))
+        pieces_said = f"wide {spread(wide_pieces, count)}, deep {spread(deep_pieces, count)}"
+        with self.narrate(f"Pieces, one dot a seed: {pieces_said}.") as line:
+            self.play(LaggedStart(*(Fade(row) for row in piece_strip.rows), lag_ratio=0.6), run_time=line.duration)
+        visible_said = f"wide {spread(wide_visible, count)}, deep {spread(deep_visible, count)}"
+        with self.narrate(f"Wider than {self.sliver_width}: {visible_said}.") as line:
+            self.play(Fade(visible_strip), run_time=line.duration)
+        errors_said = f"wide {spread(wide_errors, '{:.2f}'.format)}, deep {spread(deep_errors, '{:.2f}'.format)}"
+        with self.narrate(f"Largest error: {errors_said}.") as line:
+            self.play(Fade(error_strip), run_time=line.duration)
+        first, second = self.verdict(wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors)
+        with self.narrate(first) as line:
+            ring = SurroundingRectangle(visible_strip, color=self.theme.highlight, buff=0.12)
+            self.play(Create(ring), run_time=line.duration)
+        with self.narrate(second) as line:
+            strips = VGroup(piece_strip, visible_strip, error_strip, ring)
+            self.play(Fade(strips, out=True), run_time=line.duration)
+        self.seed_numbers = {
+            "wide": (wide_pieces, wide_visible, wide_errors),
+            "deep": (deep_pieces, deep_visible, deep_errors),
+        }
+
+    def verdict(self, wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors):
+        """Two lines true of the seeds: how many pieces the deep fits had (all, visible), and which erred less."""
+
+        def compare(deep, wide):
+            deep, wide = np.median(deep), np.median(wide)
+            return "fewer" if deep < wide else "more" if deep > wide else "as many"
+
+        wider = f"{compare(deep_visible, wide_visible)} wider than {self.sliver_width}"
+        first = f"So the deep fits had {compare(deep_pieces, wide_pieces)} pieces in all, and {wider}."
+        deep_wins = np.median(deep_errors) < np.median(wide_errors)
+        clear = max(deep_errors) < min(wide_errors) if deep_wins else min(deep_errors) > max(wide_errors)
+        how = "on every seed" if clear else "by the median, not on every seed"
+        return first, f"They erred {'less' if deep_wins else 'more'} than the wide fits {how}."
+
+    # Pieces of the picture ---------------------------------------------------
+
+    def samples(self, bends) -> np.ndarray:
+        """Where to sample a piecewise-linear curve: evenly, and at each of its ``bends`` (so the polyline is exact)."""
+        inside = [b for b in bends if self.domain[0] < b < self.domain[1]]
+        return np.unique(np.concatenate([np.linspace(*self.domain, SAMPLES), np.asarray(inside, np.float64)]))
+
+    def layer_colour(self, layer: int) -> str:
+        return LAYER_COLOURS[(layer - 1) % len(LAYER_COLOURS)]
+
+    @property
+    def sliver_width(self) -> str:
+        return f"{SLIVER * (self.domain[1] - self.domain[0]):g}"
+
+    def slivers(self, fit: CurveFit) -> int:
+        """Pieces narrower than 1% of the interval: a few pixels wide at most."""
+        return straight_pieces(fit.pieces.bends, self.domain, SLIVER)[1]
+
+    def fmt(self, value: float) -> str:
+        return f"{value:.2f}".replace("-", "−")
+
+    def error_marker(self, fit: CurveFit, colour: str) -> VGroup:
+        """A bar from the target to the fit where the fit misses most, and a dot on the fit."""
+        params = fit.run.params()
+        y_fit = float(network_output(params, fit.run.activation, np.array([fit.worst_x]))[0])
+        y_target = float(self.target(np.array([fit.worst_x]))[0])
+        bar = Line(self.axes.c2p(fit.worst_x, y_target), self.axes.c2p(fit.worst_x, y_fit), stroke_width=6)
+        bar.set_color(self.theme.highlight)
+        return VGroup(bar, Dot(self.axes.c2p(fit.worst_x, y_fit), radius=0.08, color=colour))

@@ -1,0 +1,161 @@
+"""The depth scene's 2-D half and its closing card: the wide and the deep spiral classifiers over several seeds.
+
+A mixin of :class:`nnexplain.scenes.depth.Depth` (kept apart so that each file stays short):
+it reads ``spiral_wide`` and ``spiral_deep`` (one run per seed) and the 1-D medians the
+scene gathered (``seed_numbers``). The colours and number formats are shared with it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, RIGHT, UP, Circle, Create, Dot, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup
+
+from nnexplain.data import load_dataset
+from nnexplain.geometry.boundary import class_one_probability
+from nnexplain.geometry.depth import seed_summary
+from nnexplain.mobjects.depth import TEXT_SIZE, SeedStrip
+from nnexplain.mobjects.heatmap import Heatmap, two_class_rgba
+from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.style import label
+from nnexplain.run import Run
+
+__all__ = ["WIDE", "DEEP", "spread", "percent", "SpiralComparison"]
+
+WIDE, DEEP = "#C792EA", "#5EEAD4"  # one colour per network throughout the scene
+PICTURE = 3.4  # height of each decision-region picture, in scene units
+
+
+def spread(values, fmt) -> str:
+    """The median of a few seeds' values and their range: "31 (30–32)"."""
+    summary = seed_summary(values)
+    return f"{fmt(summary.median)} ({fmt(summary.low)}–{fmt(summary.high)})"
+
+
+def percent(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def _median_run(runs: list[Run], values: list[float]) -> Run:
+    return runs[int(np.argsort(values)[len(values) // 2])]
+
+
+class SpiralComparison:
+    """Beats ``show_spiral`` and ``conclude``."""
+
+    def show_spiral(self) -> None:
+        deep_acc = [run.final_metrics["val_acc"] for run in self.spiral_deep]
+        wide_acc = [run.final_metrics["val_acc"] for run in self.spiral_wide]
+        shown = (_median_run(self.spiral_wide, wide_acc), _median_run(self.spiral_deep, deep_acc))
+        pictures, frames, dots, scores = [], VGroup(), VGroup(), VGroup()
+        for run, colour, where in zip(shown, (WIDE, DEEP), (-4.6, -0.8)):
+            picture, points = self.region_picture(run, PICTURE)
+            picture.move_to([where, 0.55, 0])
+            points.move_to(picture.get_center()).set_z_index(1)  # above any picture that fades in later
+            name = label("-".join(map(str, run.layers)), self.theme, TEXT_SIZE, colour).next_to(picture, UP, buff=0.1)
+            count = label(f"{run.network.parameter_count} parameters", self.theme, TEXT_SIZE - 2, colour)
+            count.next_to(picture, DOWN, buff=0.1)
+            accuracy = label(f"validation {percent(run.final_metrics['val_acc'])}", self.theme, TEXT_SIZE - 2, colour)
+            accuracy.next_to(count, DOWN, buff=0.08)
+            pictures.append(picture)
+            frames.add(VGroup(name, count))
+            dots.add(points)
+            scores.add(accuracy)
+        strip = SeedStrip(
+            "validation accuracy",
+            [("wide", WIDE, wide_acc), ("deep", DEEP, deep_acc)],
+            (0.5, 1.0),
+            2.4,
+            self.theme,
+            percent,
+            ticks=(0.5, 1.0),
+        )
+        strip.shift(RIGHT * (6.6 - strip.get_right()[0]) + UP * (1.4 - strip.get_center()[1]))
+        params = [run.network.parameter_count for run in shown]
+        with self.narrate(f"In 2-D: a spiral of three turns, {params[0]} against {params[1]} parameters.") as line:
+            self.play(*(FadeIn(picture) for picture in pictures), Fade(frames), run_time=line.duration)
+        with self.narrate("Shade: the class each predicts. Dots: validation points, by their true class.") as line:
+            self.play(LaggedStart(Fade(dots[0]), Fade(dots[1]), Fade(scores), lag_ratio=0.5), run_time=line.duration)
+        with self.narrate(
+            f"Seeds: wide {spread(wide_acc, percent)}, deep {spread(deep_acc, percent)}; shown: medians."
+        ) as line:
+            self.play(Fade(VGroup(*strip.submobjects[:3])), run_time=self.t(0.5))
+            self.play(LaggedStart(*(Fade(row) for row in strip.rows), lag_ratio=0.5), run_time=line.duration)
+        deep_wins = np.median(deep_acc) > np.median(wide_acc)
+        clear = min(deep_acc) > max(wide_acc) if deep_wins else max(deep_acc) < min(wide_acc)
+        winner, loser = ("deep", "wide") if deep_wins else ("wide", "deep")
+        how = "on every seed" if clear else "by the median; the seeds overlap"
+        self.spiral_verdict = f"On the spiral the {winner} nets did better {how}."
+        with self.narrate(self.spiral_verdict) as line:
+            ring = SurroundingRectangle(strip.rows[0 if winner == "wide" else 1], color=self.theme.highlight, buff=0.08)
+            self.play(Create(ring), run_time=line.duration)
+        best = max(wide_acc + deep_acc)
+        best_kind = "deep" if best in deep_acc else "wide"
+        if best_kind == loser:
+            side = 0 if loser == "wide" else 1
+            values, runs = (wide_acc, self.spiral_wide) if loser == "wide" else (deep_acc, self.spiral_deep)
+            best_picture, _ = self.region_picture(runs[values.index(best)], PICTURE)
+            best_picture.move_to(pictures[side])
+            best_score = label(f"best seed {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side])
+            best_score.move_to(scores[side])
+            circle = Circle(radius=0.16, color=self.theme.highlight).move_to(strip.rows[side][1][values.index(best)])
+            with self.narrate(f"Yet the best single net was {loser}: {percent(best)}. Seeds matter here.") as line:
+                self.play(Create(circle), Fade(scores[side], out=True), run_time=self.t(0.8))
+                self.play(
+                    FadeIn(best_picture), Fade(best_score), run_time=max(line.duration - self.t(0.8), self.t(0.5))
+                )
+            pictures.append(best_picture)
+            ring.add(circle, best_score)
+        self.play(
+            Fade(VGroup(frames, dots, scores, strip, ring), out=True),
+            *(FadeOut(p) for p in pictures),
+            run_time=self.t(0.8),
+        )
+        self.spiral_numbers = (wide_acc, deep_acc)
+
+    def conclude(self) -> None:
+        """The closing table: what each network could do and what its runs did, as medians over the seeds."""
+        numbers = self.seed_numbers
+        med = lambda values: float(np.median(values))  # noqa: E731
+        header = ["", "possible", "pieces", "visible", "error", "spiral"]
+        rows = [
+            ("wide", WIDE, self.wide.hidden[0] + 1, numbers["wide"], self.spiral_numbers[0]),
+            ("deep", DEEP, self.deep_bound, numbers["deep"], self.spiral_numbers[1]),
+        ]
+        columns = [-5.2, -3.2, -1.1, 0.9, 2.9, 5.0]
+        table = VGroup()
+        for col, text in zip(columns, header):
+            table.add(label(text, self.theme, TEXT_SIZE, self.theme.muted).move_to([col, 1.9, 0]))
+        for index, (name, colour, possible, (pieces, visible, errors), accuracy) in enumerate(rows):
+            cells = [name, str(possible), f"{med(pieces):.0f}", f"{med(visible):.0f}", f"{med(errors):.2f}"]
+            cells.append(percent(med(accuracy)))
+            for col, text in zip(columns, cells):
+                table.add(label(text, self.theme, TEXT_SIZE, colour).move_to([col, 1.2 - 0.6 * index, 0]))
+        notes = [
+            f"medians of {len(self.spiral_wide)} seeds; visible: pieces wider than {self.sliver_width};",
+            f"error: largest |fit − {self.formula}|; spiral: validation accuracy",
+        ]
+        note = VGroup(*(label(text, self.theme, TEXT_SIZE - 4, self.theme.muted) for text in notes))
+        note.arrange(DOWN, buff=0.1).move_to([0, -0.9, 0])
+        with self.narrate(f"In these runs, depth could multiply pieces, up to {self.deep_bound}; it did not.") as line:
+            self.play(Fade(table[: len(header) + 2 * len(header)]), Fade(note), run_time=line.duration)
+        with self.narrate("What depth gives is possible pieces; training decides how many it finds.") as line:
+            self.play(self.title.animate.set_color(self.theme.highlight), run_time=line.duration)
+
+    def region_picture(self, run: Run, height: float):
+        """The run's decision regions over its data's rectangle, with its validation points on top."""
+        bounds = tuple(run.dataset["warp_grid"]["bounds"])
+        probability = class_one_probability(run.params(), run.activation, bounds, 160)
+        picture = Heatmap(two_class_rgba(probability, self.theme, strength=0.35), height)
+        options = dict((run.manifest.get("config") or {}).get("dataset_options") or {})
+        data = load_dataset(run.dataset["name"], **options)
+        x_min, x_max, y_min, y_max = bounds
+        scale = height / (y_max - y_min)
+        centre = np.array([(x_min + x_max) / 2, (y_min + y_max) / 2])
+        points = VGroup(
+            *(
+                Dot([*(scale * (p - centre)), 0], radius=0.03, color=self.theme.palette[int(c)])
+                for p, c in zip(data.x_val, data.y_val)
+            )
+        )
+        picture.stretch_to_fit_width(height * (x_max - x_min) / (y_max - y_min))
+        return picture, points
