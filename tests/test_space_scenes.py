@@ -77,7 +77,7 @@ def test_fold_last_frame(fixture, data_dir, tmp_path, request):
 def test_linear_collapse_last_frame(data_dir, tmp_path, request):
     from nnexplain.scenes.linear_collapse import LinearCollapse
 
-    frame = render_last_frame(LinearCollapse, data_dir / "spiral-linear", tmp_path)
+    frame = render_last_frame(LinearCollapse, data_dir / "spiral-linear", tmp_path, nonlinear=data_dir / "spiral")
     check_frame("linear-collapse", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
 
 

@@ -276,3 +276,32 @@ def test_boundary_clipping():
 
 def test_nice_extent():
     assert [nice_extent(v) for v in (0.9, 1.0, 1.2, 2.7, 7.0, 11.0)] == [1.0, 1.0, 1.5, 3.0, 8.0, 15.0]
+
+
+def test_a_mirror_is_a_continuous_half_turn_through_3d(data_dir):
+    """The turn over starts at the layer's input and ends exactly on the mirror image where the matrix path
+    starts; in between it is a real rotation of the plane about its first axis, seen in perspective (the
+    oracle: a 3-D rotation matrix and a pinhole camera written out here), and no frame jumps."""
+    run = load_run(data_dir / "spiral")
+    stages = representations(run.tensors(None), run.probe["inputs"], GridSpec.from_dataset(run.dataset))
+    mirror = next(s for s in network_steps(stages, run.params(None), run.activation) if s.kind == "mirror")
+    motion = mirror.layer_motion
+    grid, points = motion.unmoved()
+    for start, end, x in zip(mirror.motion(0.0), mirror.motion(1.0), (grid, points)):
+        np.testing.assert_allclose(start, x, atol=1e-12)
+        np.testing.assert_allclose(end, x * [1, -1], atol=1e-12)
+    np.testing.assert_allclose(mirror.motion(1.0)[1], motion.linear(0.0)[1], atol=1e-12)
+
+    centre, distance = motion.turn_centre, motion.turn_depth
+    assert centre[1] == 0 and distance > 0
+    for t in (0.25, 0.5, 0.8):
+        angle = np.pi * t
+        rotation = np.array([[1, 0, 0], [0, np.cos(angle), -np.sin(angle)], [0, np.sin(angle), np.cos(angle)]])
+        space = np.column_stack([points, np.zeros(len(points))]) @ rotation.T
+        seen = centre + (space[:, :2] - centre) * (distance / (distance - space[:, 2]))[:, None]
+        np.testing.assert_allclose(mirror.motion(t)[1], seen, atol=1e-9)
+    halfway = mirror.motion(0.5)[1]
+    assert np.ptp(halfway[:, 1]) < 0.5 * np.ptp(points[:, 1])  # edge-on, nearly a line
+    reach = np.abs(points).max()
+    frames = [mirror.motion(t)[1] for t in np.linspace(0, 1, 37)]
+    assert max(np.abs(b - a).max() for a, b in zip(frames, frames[1:])) < 0.2 * reach

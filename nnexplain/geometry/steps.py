@@ -1,7 +1,7 @@
 """A network's action on space cut into the steps a scene animates, with nothing drawn yet.
 
 Each layer becomes up to four :class:`Step` objects: a ``mirror`` (only when
-det W < 0), the ``linear`` map along an invertible path, the ``shift`` by the
+det W < 0: a half turn through 3-D, :meth:`~nnexplain.geometry.warp.LayerMotion.turn_over`), the ``linear`` map along an invertible path, the ``shift`` by the
 bias, and the pointwise ``activate`` (left out for the identity). Every step
 carries its motion (t ↦ grid and points, in the layer's own coordinates), the
 :class:`~nnexplain.geometry.warp.Projection` that draws it, and the extent a view
@@ -71,7 +71,7 @@ def layer_steps(
     steps = []
     for kind in kinds:
         function = {
-            "mirror": _mirror(motion),
+            "mirror": motion.turn_over,
             "linear": motion.linear,
             "shift": motion.shift,
             "activate": motion.activate,
@@ -145,18 +145,11 @@ def carried_motions(steps: list[Step], lines: np.ndarray) -> list[Motion]:
                 source.activation,
             )
             layer = step.layer
+        turn = lambda t, motion=motion, source=step.layer_motion: motion.turn_over(t, like=source)  # noqa: E731
         motions.append(
-            {"mirror": _mirror(motion), "linear": motion.linear, "shift": motion.shift, "activate": motion.activate}[
-                step.kind
-            ]
+            {"mirror": turn, "linear": motion.linear, "shift": motion.shift, "activate": motion.activate}[step.kind]
         )
     return motions
-
-
-def _mirror(motion: LayerMotion) -> Motion:
-    """The jump to the mirror image: the layer's input before t = 1/2, its mirror image from then on."""
-    unmoved, mirrored = motion.unmoved(), motion.linear(0.0)
-    return lambda t: mirrored if t >= 0.5 else unmoved
 
 
 def composite_map(params: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:

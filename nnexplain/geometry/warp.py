@@ -16,6 +16,7 @@ screen that it shows a projection.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -92,7 +93,7 @@ class LayerMotion:
     """The three steps of one layer, each a function of t ∈ [0, 1] returning (grid, points).
 
     ``linear(t)`` moves the layer's input x to W·x along a :class:`~.paths.MatrixPath`
-    (from the mirror when det W < 0; see :attr:`path`) when W is square; two units
+    (from the mirror when det W < 0; see :attr:`path`, and :meth:`turn_over` for the way there) when W is square; two units
     feeding three ride the invertible :func:`~.paths.lift_matrix`; any other shape
     blends straight, with the narrower side zero padded. ``shift(t)`` adds t·b,
     and ``activate(t)`` is x ↦ (1 − t)·x + t·σ(x).
@@ -126,6 +127,44 @@ class LayerMotion:
             )
         matrix = self.path.at(t)
         return tuple(self._pad(x) @ matrix.T for x in (self.grid, self.points))
+
+    def turn_over(self, t: float, like: "LayerMotion | None" = None) -> tuple[np.ndarray, np.ndarray]:
+        """The way from the layer's input to its mirror image F·x (the start of :attr:`path`): a half
+        turn of the plane about its first axis through one more dimension, drawn in perspective.
+
+        No path of invertible matrices within the plane leads from I to a mirror, but one turn
+        through 3-D does, as 3Blue1Brown draws it: the last coordinate y becomes (y cos πt, y sin πt),
+        the new depth z = y sin πt, and a camera at distance :attr:`turn_depth` over the data's
+        centre c sees each point at c + (p − c)·D/(D − z). At t = 0 and t = 1 nothing is in depth,
+        so the turn starts at x and ends exactly at F·x. ``like``: the motion whose centre and depth to
+        use (lines carried through the network turn with the data they are drawn with).
+        """
+        like = like or self
+        angle = np.pi * t
+        moved = []
+        for x in self.unmoved():
+            depth = x[..., -1] * np.sin(angle)
+            turned = x.copy()
+            turned[..., -1] = x[..., -1] * np.cos(angle)
+            scale = like.turn_depth / (like.turn_depth - depth)
+            moved.append(like.turn_centre + (turned - like.turn_centre) * scale[..., None])
+        return tuple(moved)
+
+    @cached_property
+    def turn_centre(self) -> np.ndarray:
+        """Where the camera of :meth:`turn_over` looks: the data's centre, on the axis of the turn."""
+        points = self.unmoved()[1]
+        centre = (points.min(axis=0) + points.max(axis=0)) / 2 if len(points) else np.zeros(self.width)
+        centre[-1] = 0.0
+        return centre
+
+    @cached_property
+    def turn_depth(self) -> float:
+        """The camera's distance in :meth:`turn_over`: 3.5 times the data's reach from the centre, so the
+        near edge looks about 1.4 times as large as the far one, a clear but mild perspective."""
+        points = self.unmoved()[1]
+        reach = np.linalg.norm(points - self.turn_centre, axis=-1).max() if len(points) else 1.0
+        return 3.5 * max(float(reach), 1e-9)
 
     def unmoved(self) -> tuple[np.ndarray, np.ndarray]:
         """The layer's input, zero padded to the width the linear step moves in."""

@@ -1,14 +1,17 @@
 """Fold: a trained 2-D classifier moves its input plane until one straight line separates the classes.
 
 Each hidden layer is played as separate, captioned steps: the linear map (along a
-path of invertible matrices, with a flip first when det W < 0), the shift by the
+path of invertible matrices; when det W < 0, first a half turn of the plane
+through 3-D to its mirror image), the shift by the
 bias, and the pointwise nonlinearity, the view following the data all the while.
 The title says what the activation does (colah, "Neural Networks, Manifolds, and
 Topology"): tanh and sigmoid layers stretch and squash without tearing; ReLU layers
 fold. The output layer's decision line is drawn in the last representation, the
 layers are undone with that line carried along (it becomes the boundary in the
 input plane), and the input plane is coloured by the network's verdict, its wrong
-points ringed. A run that fails is narrated as a failure: where its points pile up
+points ringed. Before that, "why more than one layer?" is answered with the run's
+own numbers: after each layer, the share of points the best straight line puts on
+their side (:mod:`nnexplain.geometry.separability`). A run that fails is narrated as a failure: where its points pile up
 and which units are dead.
 
 Every number comes from the run's last snapshot (or ``epoch``); the dots are the
@@ -23,11 +26,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import FadeIn, FadeOut, VGroup
+from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
-from nnexplain.mobjects.style import fmt_percent
-from nnexplain.scenes.base.plane_story import PlaneStory
+from nnexplain.geometry.separability import best_line_accuracy
+from nnexplain.mobjects.style import fmt_percent, label
+from nnexplain.scenes.base.plane_story import TEXT, PlaneStory
 
 __all__ = ["Fold"]
 
@@ -47,18 +51,65 @@ class Fold(PlaneStory):
     def title_text(self) -> str:
         return TITLES[self.run.activation]
 
+    def setup(self) -> None:
+        super().setup()
+        # How separable the points are at the input and after each hidden layer: the share of them that
+        # the best straight line puts on their own side (geometry/separability.py), from the run's points.
+        kept = [s.points for s in self.stages if s.stage == "input" or (s.stage == "act")]
+        self.separable = [best_line_accuracy(points, self.labels) for points in kept[: len(self.params)]]
+
     def construct(self) -> None:
         self.beat("the data")
-        self.show_input(f"{len(self.labels)} validation points,\ntwo classes. No straight line\nseparates them here.")
+        best = fmt_percent(self.separable[0])
+        self.show_input(
+            f"{len(self.labels)} validation points,\ntwo classes. No straight line\nseparates them: the best one\n"
+            f"puts {best} on their side."
+        )
         hidden = len(self.params) - 1
         for layer in range(hidden):
             self.beat(f"layer {layer + 1}")
             weight = self.params[layer][0]
             self.play_layer(layer, f"Layer {layer + 1} of {hidden}:  {weight.shape[1]} → {weight.shape[0]}")
+        self.beat("why more than one layer")
+        self.show_separability()
         self.beat("the decision line")
         overlay = self.show_decision_line()
         self.beat("the boundary in the input plane")
         self.show_verdict(overlay)
+
+    def finding_for(self, layer: int) -> str:
+        """What the layer did that must be said, then how separable it left the points."""
+        now, before = fmt_percent(self.separable[layer + 1]), fmt_percent(self.separable[layer])
+        line = f"Best straight line now: {now}\n(before this layer: {before})."
+        found = super().finding_for(layer)
+        return f"{found}\n{line}" if found else line
+
+    def separability_words(self) -> str:
+        """Why more than one layer, in the run's numbers: the best line's share after each layer."""
+        first, last, layers = self.separable[0], self.separable[-1], len(self.separable) - 1
+        text = f"Why more than one layer? The\nbest straight line: {fmt_percent(first)} at the\ninput"
+        if layers > 1:
+            text += f", {fmt_percent(self.separable[1])} after one layer"
+        text += f",\n{fmt_percent(last)} after {layers}."
+        return text
+
+    def separability_table(self):
+        cells = [f"in {fmt_percent(self.separable[0], 0)}"]
+        cells += [f"{k} → {fmt_percent(a, 0)}" for k, a in enumerate(self.separable[1:], start=1)]
+        title = label("Best straight line, after layer:", self.theme, TEXT, self.theme.muted)
+        row = label("   ".join(cells), self.theme, TEXT, self.theme.highlight)
+        return self.numbers(VGroup(title, row).arrange(DOWN, aligned_edge=LEFT, buff=0.15))
+
+    def show_separability(self) -> None:
+        text = self.separability_words()
+        self.play(
+            *self.drop_reference(),
+            *self.put("header", self.heading("Why more than one layer")),
+            *self.put("rows", VGroup()),
+            *self.tell(text, self.detail(text)),
+            *self.put("matrices", self.separability_table()),
+        )
+        self.hold("detail")
 
     def accuracy(self) -> str:
         return fmt_percent(self.metrics.get("val_acc", float("nan")))
@@ -76,6 +127,7 @@ class Fold(PlaneStory):
         rings = self.ring_wrong()
         rings.set_stroke(opacity=0)
         self.play(
+            *self.drop_reference(),
             *self.put("header", self.heading("Output layer")),
             *self.put("rows", VGroup()),
             *self.put("matrices", VGroup()),
@@ -105,7 +157,12 @@ class Fold(PlaneStory):
         rings = getattr(self, "pile_rings", None)
         if rings is not None and len(np.unique(self.labels[self.pile.members])) == 1:
             self.play(rings.animate.set_stroke(opacity=0), run_time=0.4)  # a harmless pile: nothing to show here
-        self.play(FadeIn(self.verdict_image()), self.plane.interior.animate.set_stroke(opacity=0.25), run_time=1.0)
+        self.play(
+            FadeIn(self.verdict_image()),
+            self.plane.interior.animate.set_stroke(opacity=0.25),
+            *self.put("header", self.heading("Back in the input plane")),
+            run_time=1.0,
+        )
         text = self.ending_words()
         self.play(*self.tell(text, self.detail(text)))
         self.hold("detail", extra=self.verdict_seconds)

@@ -7,9 +7,11 @@ layers only turn, stretch and shear. Then the single map W = W₃W₂W₁,
 b = W₃W₂b₁ + W₃b₂ + b₃, with its real numbers on screen, does the whole journey in
 one step and lands on exactly the same picture (drawn faint underneath). The
 boundary such a network draws in the input plane is therefore a straight line,
-which the layers, undone, are seen to carry back there.
+which the layers, undone, are seen to carry back there, its wrong points ringed. It
+ends side by side with a tanh network trained on the same data (the ``nonlinear``
+run, default ``spiral``), whose boundary bends around the arms.
 
-    nnexplain render linear-collapse --run runs/spiral-linear
+    nnexplain render linear-collapse --run runs/spiral-linear --with nonlinear=runs/spiral
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, UP, FadeIn, FadeOut, VGroup
+from manim import DOWN, LEFT, UP, Create, FadeIn, FadeOut, Indicate, Square, VGroup
 
-from nnexplain.geometry.boundary import decision_boundary
+from nnexplain.geometry.boundary import class_one_probability, decision_boundary
+from nnexplain.geometry.contour import as_lines, level_curves
+from nnexplain.geometry.findings import misclassified
+from nnexplain.geometry.framing import follow
 from nnexplain.geometry.steps import composite_map, layer_steps
-from nnexplain.mobjects.plane import WarpedPlane
-from nnexplain.mobjects.style import fmt_percent, formula, typst_matrix
-from nnexplain.scenes.base.plane_story import NUMBERS, PlaneStory
+from nnexplain.geometry.warp import GridSpec, Projection, representations
+from nnexplain.mobjects.plane import CarriedLines, PlaneView, WarpedPlane, prediction_image
+from nnexplain.mobjects.style import fmt_percent, formula, label, typst_matrix
+from nnexplain.scenes.base.plane_story import NUMBERS, TEXT, PlaneStory
 
 __all__ = ["LinearCollapse"]
 
@@ -31,6 +37,8 @@ __all__ = ["LinearCollapse"]
 class LinearCollapse(PlaneStory):
     scene_name = "linear-collapse"
     include_output = True  # the output layer is one more affine map: its image is the logit plane
+    side_half: ClassVar[float] = 1.85  # the tanh network's panel, at the column's foot
+    side_centre: ClassVar[tuple[float, float, float]] = (2.35, -1.6, 0.0)
     compare_seconds: ClassVar[float] = 1.0  # extra hold on the one-step result over the layer-by-layer one
     verdict_seconds: ClassVar[float] = 1.5
 
@@ -51,6 +59,8 @@ class LinearCollapse(PlaneStory):
         self.show_one_step()
         self.beat("one straight line")
         self.show_verdict()
+        self.beat("side by side")
+        self.show_side_by_side()
 
     def product_names(self) -> tuple[str, str]:
         """Typst for W_L ⋯ W_1 and for W_L ⋯ W_2 b_1 + ⋯ + b_L."""
@@ -63,6 +73,8 @@ class LinearCollapse(PlaneStory):
         grid, points = self.plane.grid_state, self.plane.points_state
         ghost = WarpedPlane(grid, points, self.labels, self.plane.view, self.theme, clip=self.clip)
         ghost.set_stroke(opacity=0.25).set_fill(opacity=0.3)
+        back = "Keep this picture (faint) and\nundo the layers, back to the\ninput plane."
+        self.play(*self.drop_reference(), *self.put("rows", VGroup()), *self.tell(back, self.detail(back)))
         self.add(ghost)
         self.rewind(also=[ghost])
         weight, bias = composite_map(self.params)
@@ -82,28 +94,29 @@ class LinearCollapse(PlaneStory):
             *self.put("matrices", self.numbers(numbers)),
         )
         self.hold("detail")
+        self.carried = [(ghost, None)]
         for step in steps:
             self.highlight(rows, 1 if step.kind == "shift" else 0)
             self.switch_projection(step.projection)
+            if step.kind == "shift":
+                self.play_in_place(step)  # the points move; the view zooms back after
+                continue
             seconds = self.mirror_seconds if step.kind == "mirror" else self.step_seconds
-            self.warp(step.motion, step.projection, seconds, carried=[(ghost, None)])
+            self.warp(step.motion, step.projection, seconds, carried=[(ghost, None)], steady=step.kind == "mirror")
         landed = "It lands exactly on the layer-\nby-layer picture (faint): linear\nmaps combine into one linear map."
         self.play(*self.tell(landed, self.detail(landed)))
         self.hold("detail", extra=self.compare_seconds)
         self.carried = []
-        self.play(FadeOut(ghost), run_time=0.4)
+        self.play(FadeOut(ghost), *self.put("zoom", VGroup()), run_time=0.4)
 
     def show_verdict(self) -> None:
         normal, offset = decision_boundary(np.eye(2), np.zeros(2))  # in the output plane: output₁ = output₀
         overlay = self.boundary_overlay(normal, offset)
         accuracy = fmt_percent(self.metrics.get("val_acc", float("nan")))
-        rings = self.ring_wrong()
-        rings.set_stroke(opacity=0)
         header = "One straight line"
-        text = f"Where the two outputs are\nequal: one line. {accuracy} correct;\nwrong points ringed in red."
+        text = f"The network answers by which\noutput is larger: the line where\nthey are equal. {accuracy} correct."
         self.play(
             FadeIn(overlay),
-            rings.animate.set_stroke(opacity=1),
             *self.put("header", self.heading(header)),
             *self.tell(text, self.detail(text)),
             *self.put("rows", VGroup()),
@@ -115,10 +128,62 @@ class LinearCollapse(PlaneStory):
         back = "Undo the layers: in the input\nplane it is a straight line too,\nwhatever the data."
         self.play(FadeOut(overlay), *self.tell(back, self.detail(back)), run_time=0.6)
         self.rewind(boundary)
+        rings = self.ring_wrong()
+        rings.set_stroke(opacity=0)
+        wrong = int(self.wrong.sum())
+        ringed = f"{wrong} points are on the wrong\nside (ringed): a straight line\ncannot follow the arms."
         self.play(
             FadeIn(self.verdict_image()),
             self.plane.interior.animate.set_stroke(opacity=0.25),
+            rings.animate.set_stroke(opacity=1),
             *self.put("header", self.heading("Back in the input plane")),
+            *self.tell(ringed, self.detail(ringed)),
             run_time=1.0,
         )
+        self.hold("detail")
+        self.linear_boundary = boundary
+
+    def show_side_by_side(self) -> None:
+        """The tanh network on the same data beside this one: its boundary bends around the arms."""
+        run = self.runs["nonlinear"]
+        stage = representations(run.tensors(), run.probe["inputs"], GridSpec.from_dataset(run.dataset))[0]
+        labels = run.probe["labels"].astype(int)
+        h, centre = self.side_half, np.array(self.side_centre)
+        clip = (centre[0] - h, centre[0] + h, centre[1] - h, centre[1] + h)
+        frame = follow(stage.points)
+        view = PlaneView.around(Projection.fit(stage.points, 2), frame.centre, frame.radius, h, centre, self.fill)
+        (a, b), (c, d) = view.inverse(np.array(clip[::2])), view.inverse(np.array(clip[1::2]))
+        bounds = (a, c, b, d)
+        probability = class_one_probability(run.params(), run.activation, bounds, self.raster_size)
+        image = prediction_image(probability, self.theme, 2 * h).move_to(centre).set_z_index(-1)
+        plane = WarpedPlane(stage.grid, stage.points, labels, view, self.theme, clip=clip)
+        plane.interior.set_stroke(opacity=0.25)
+        wrong = misclassified(run.params(), run.activation, run.probe["inputs"], labels)
+        if wrong.any():
+            plane.mark(wrong, self.theme.wrong, radius=0.08, width=2.0)
+        border = Square(2 * h, color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.5).move_to(centre)
+        curve = CarriedLines(
+            as_lines(level_curves(probability, bounds)), view, self.theme.highlight, width=4, clip=clip
+        )
+        shape = "-".join(map(str, run.layers))
+        accuracy = fmt_percent(run.final_metrics.get("val_acc", float("nan")))
+        mine = fmt_percent(self.metrics.get("val_acc", float("nan")))
+        text = f"Same data, with {run.activation} between\nthe layers ({shape}): {accuracy}\ncorrect, against {mine}."
+        caption = self.fit_column(label(text, self.theme, TEXT, self.theme.text))
+        caption.move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
+        self.play(
+            *self.put("header", self.heading("Linear (left) and tanh (right)")),
+            *self.put("matrices", VGroup()),
+            *self.tell(text, caption),
+            FadeIn(border),
+            FadeIn(image),
+            FadeIn(plane),
+            run_time=1.0,
+        )
+        self.play(Create(curve), run_time=2.0)
+        self.hold("detail")
+        end = "Only a nonlinearity between\nthe layers lets the boundary bend."
+        words = self.fit_column(label(end, self.theme, TEXT, self.theme.text))
+        words.move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
+        self.play(*self.tell(end, words), Indicate(curve, color=self.theme.highlight, scale_factor=1.0), run_time=1.5)
         self.hold("detail", extra=self.verdict_seconds)

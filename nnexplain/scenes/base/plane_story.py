@@ -23,7 +23,21 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, UP, AnimationGroup, FadeIn, ImageMobject, Line, Polygon, Square, VGroup, linear, smooth
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    FadeIn,
+    FadeOut,
+    ImageMobject,
+    Line,
+    Polygon,
+    Square,
+    VGroup,
+    smooth,
+)
 
 from nnexplain.geometry.boundary import class_one_probability, clip_line_to, split_rectangle
 from nnexplain.geometry.contour import as_lines, level_curves
@@ -49,6 +63,8 @@ ACTIVATION_WORDS = {
     ),
     "relu": ("Fold (ReLU)", "Negative coordinates become\n0 (ReLU): half-planes fold\nflat onto the axes."),
 }
+SQUARES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # where a squashing activation puts every coordinate
+SQUARE_ROOM = 3.0  # a squash is seen at most this many times the square's size around it
 NUMBERS_HEIGHT = 2.2  # room at the column's foot, under three lines of a step's words
 PILE_SHARE = 0.05  # a pile is told when it holds at least this share of the points
 FADE_IN, SWAP = 0.3, 0.5  # seconds a text takes to come in, and to replace another (out, then in)
@@ -59,16 +75,17 @@ class PlaneStory(RunScene):
 
     epoch: ClassVar[int | None] = None  # the snapshot drawn; None for the last
     step_seconds: ClassVar[float] = 1.6  # per step of a layer (turn and stretch, shift, activation)
-    mirror_seconds: ClassVar[float] = 0.9
+    mirror_seconds: ClassVar[float] = 2.4  # the turn over through 3-D
     pause_seconds: ClassVar[float] = 0.3
     switch_seconds: ClassVar[float] = 0.6  # blending to another projection between layers
     include_output: ClassVar[bool] = False  # animate the output layer's affine map too
-    rewind_seconds: ClassVar[float] = 0.35  # per step, when the layers are undone at the end
+    rewind_seconds: ClassVar[float] = 0.9  # per step, when the layers are undone at the end (the payoff: not rushed)
+    reframe_seconds: ClassVar[float] = 0.6  # a change of zoom before or after a step drawn at a fixed zoom
     raster_size: ClassVar[int] = 240  # pixels per side of the verdict image
     contour_raster_size: ClassVar[int] = 480  # samples per side where the boundary curve is traced
     panel_centre: ClassVar[tuple[float, float, float]] = (-3.5, -0.3, 0.0)
     panel_half_size: ClassVar[float] = 3.2
-    fill: ClassVar[float] = 0.9  # the data's farthest point from their centre, as a share of the half panel
+    fill: ClassVar[float] = 0.85  # the data's farthest point from their centre, as a share of the half panel
     column_left: ClassVar[float] = 0.2
     column_width: ClassVar[float] = 6.7
 
@@ -181,19 +198,26 @@ class PlaneStory(RunScene):
 
     # --- the view that follows the data ------------------------------------------------------------
 
-    def framed(self, projection: Projection, points: np.ndarray) -> PlaneView:
-        """The view of ``projection`` centred on ``points`` (representation rows), filling the panel."""
-        width = projection.basis.shape[0]
-        points = (
-            points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
-        )
-        frame = follow(projection(points))
+    def framed(self, projection: Projection, points: np.ndarray, radius: float | None = None) -> PlaneView:
+        """The view of ``projection`` centred on ``points`` (representation rows), filling the panel
+        (or showing ``radius`` around their centre)."""
+        frame = follow(projection(self._fitted(projection, points)))
         return PlaneView.around(
-            projection, frame.centre, frame.radius, self.panel_half_size, self.panel_centre, self.fill
+            projection, frame.centre, radius or frame.radius, self.panel_half_size, self.panel_centre, self.fill
         )
 
-    def framing(self, projection: Projection):
-        return lambda state, t: self.framed(projection, state[1])
+    @staticmethod
+    def _fitted(projection: Projection, points: np.ndarray) -> np.ndarray:
+        width = projection.basis.shape[0]
+        return points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
+
+    def framing(self, projection: Projection, steady_from=None):
+        """The view following the data; ``steady_from`` (a state): at that state's zoom throughout (a turn
+        over through 3-D shows the data edge-on halfway, and must not zoom in on the sliver)."""
+        radius = None
+        if steady_from is not None:
+            radius = follow(projection(self._fitted(projection, steady_from[1]))).radius
+        return lambda state, t: self.framed(projection, state[1], radius)
 
     def projection_note(self, projection: Projection):
         if not projection.is_projection:
@@ -212,14 +236,25 @@ class PlaneStory(RunScene):
     def carried_mobjects(self) -> list:
         return [mobject for mobject, _ in getattr(self, "carried", [])]
 
-    def warp(self, motion, projection: Projection, run_time: float, rate_func=smooth, carried=()) -> None:
-        """Play ``motion`` with the view following the data in ``projection``."""
+    def warp(
+        self,
+        motion,
+        projection: Projection,
+        run_time: float,
+        rate_func=smooth,
+        carried=(),
+        steady: bool = False,
+        extra=(),
+    ) -> None:
+        """Play ``motion`` with the view following the data in ``projection`` (at a steady zoom if ``steady``),
+        with ``extra`` animations (a heading swapped as it starts)."""
         self.keep_plane_last()
         self.play(
+            *extra,
             Warp(
                 self.plane,
                 motion,
-                framing=self.framing(projection),
+                framing=self.framing(projection, motion(0.0) if steady else None),
                 carried=carried,
                 followers=(self.scale_bar,),
                 run_time=run_time,
@@ -308,7 +343,9 @@ class PlaneStory(RunScene):
         weight, bias = motion.weight, motion.bias
         if step.kind == "mirror":
             det = fmt_fixed(np.linalg.det(weight))
-            return f"First the plane flips over\n(det W{k} = {det} < 0): no\nsmooth turn can do that."
+            return (
+                f"det W{k} = {det} < 0: W{k} mirrors.\nNo turn within the plane does\nthat: it turns over through 3-D."
+            )
         if step.kind == "linear":
             if weight.shape[0] != weight.shape[1]:
                 return (
@@ -319,11 +356,13 @@ class PlaneStory(RunScene):
             stretch = np.linalg.svd(weight, compute_uv=False)
             if stretch[-1] > 0 and stretch[0] / stretch[-1] >= 8:
                 return f"{then} and stretch one way\n{stretch[0] / stretch[-1]:.0f}× more than the other\n(det W{k} = {det})."
-            return f"{then} and stretch; lines\nstay straight (det W{k} = {det})."
+            if step.layer == 0 or self.run.activation == "identity":  # the grid is still straight
+                return f"{then} and stretch; lines\nstay straight (det W{k} = {det})."
+            return f"{then} and stretch (det W{k} = {det}):\na linear map adds no new bends."
         if step.kind == "shift":
             values = [fmt_fixed(b) for b in bias]
             rows = ",\n".join(", ".join(values[i : i + 4]) for i in range(0, len(values), 4))  # 4 a line, not shrunk
-            return f"Shift everything\n(b{k} = ({rows}))."
+            return f"Shift every point by the\nsame vector b{k} = ({rows})."
         return ACTIVATION_WORDS[motion.activation][1]
 
     def highlight(self, rows: VGroup, current: int) -> None:
@@ -340,6 +379,7 @@ class PlaneStory(RunScene):
             NUMBERS,
         )
         self.play(
+            *self.drop_reference(),
             *self.put("header", self.heading(header)),
             *self.put("rows", rows),
             *self.put("matrices", self.numbers(matrices)),
@@ -359,8 +399,11 @@ class PlaneStory(RunScene):
         if rows is not None:
             self.highlight(rows, {"mirror": 0, "linear": 0, "shift": 1, "activate": 2}[step.kind])
         self.play(*captions)
-        seconds, rate = (self.mirror_seconds, linear) if step.kind == "mirror" else (self.step_seconds, smooth)
-        self.warp(step.motion, step.projection, seconds, rate)
+        if step.kind in ("shift", "activate") and not step.projection.is_projection:
+            self.play_in_place(step)
+        else:
+            seconds = self.mirror_seconds if step.kind == "mirror" else self.step_seconds
+            self.warp(step.motion, step.projection, seconds, steady=step.kind == "mirror")
         last = step is [s for s in self.steps if s.layer == step.layer][-1]
         finding = self.finding_for(step.layer) if last and step.layer < len(self.params) - 1 else ""
         if finding:
@@ -376,6 +419,95 @@ class PlaneStory(RunScene):
                     self.plane.remark(self.pile_rings, pile.members)
             self.play(*anims, run_time=0.6)
         self.wait(self.pause_seconds)
+
+    # --- steps drawn at a fixed zoom: a shift moves the points, a squash shrinks them into its square ---------
+
+    def reference_square(self, step: Step) -> CarriedLines | None:
+        """The square a squashing activation maps into (tanh: [−1, 1]², sigmoid: [0, 1]²), in the view."""
+        bounds = SQUARES.get(step.layer_motion.activation) if step.kind == "activate" else None
+        if bounds is None or step.projection.basis.shape[0] != 2:
+            return None
+        low, high = bounds
+        corners = np.array([[low, low], [high, low], [high, high], [low, high], [low, low]])
+        edges = np.stack([np.linspace(a, b, 8) for a, b in zip(corners[:-1], corners[1:])])
+        square = CarriedLines(edges, self.view, self.theme.highlight, width=3, clip=self.clip)
+        square.set_stroke(opacity=0.9)
+        return square
+
+    def reframe(self, view: PlaneView, extra=()) -> None:
+        """Change the zoom (and centre) to ``view`` with the data still, everything carried along."""
+        self.keep_plane_last()
+        self.play(
+            Warp(
+                self.plane,
+                view=view,
+                carried=[(m, None) for m in self.carried_mobjects()],
+                followers=(self.scale_bar,),
+                run_time=self.reframe_seconds,
+                rate_func=smooth,
+            ),
+            *extra,
+        )
+        self.view = view
+
+    def zoom_note(self, old: PlaneView, new: PlaneView):
+        """ "View zoomed in ×3" over the panel's right corner when the scale changes by 30% or more; else nothing."""
+        ratio = new.scale / old.scale
+        if 1 / 1.3 < ratio < 1.3:
+            return VGroup()
+        words = f"view zoomed in ×{ratio:.1f}" if ratio > 1 else f"view zoomed out ×{1 / ratio:.1f}"
+        note = label(words, self.theme, TEXT, self.theme.highlight)
+        half = self.panel_half_size
+        return note.move_to(np.array(self.panel_centre) + [half, half + 0.35, 0], aligned_edge=RIGHT)
+
+    def play_in_place(self, step: Step) -> None:
+        """Play a shift or a squash with the zoom fixed, so that what moves is the points, not the axes.
+
+        The view first widens to hold where the data start and end (and the activation's square); after
+        the step it zooms back onto the data, the square carried along and the change of zoom written over
+        the panel (the scale bar shows it too).
+        """
+        start, end = step.motion(0.0), step.motion(1.0)
+        square = self.reference_square(step)
+        held = [start[1], end[1]] + ([square.grid_state.reshape(-1, 2)] if square is not None else [])
+        fixed = self.framed(step.projection, np.concatenate(held))
+        if square is not None:
+            # Data far outside the square (a 17:1 stretch, a sigmoid after a large weight) would leave it, and
+            # the data squashed into it, a speck: the view holds at most SQUARE_ROOM times the square, and the
+            # far ends of the data come in from outside the panel as they are squashed.
+            corners = square.grid_state.reshape(-1, 2)
+            room = SQUARE_ROOM * follow(step.projection(corners)).radius
+            if follow(step.projection(np.concatenate(held))).radius > room:
+                fixed = self.framed(step.projection, corners, radius=room)
+        extra = []
+        if square is not None:
+            self.carried = [(square, None)]
+            square.set_state(square.grid_state, square.points_state, fixed)
+            extra.append(FadeIn(square))
+        if not fixed.same_as(self.view):
+            self.reframe(fixed, [*self.put("zoom", self.zoom_note(self.view, fixed)), *extra])
+        elif extra:
+            self.play(*extra, run_time=self.reframe_seconds)
+        self.keep_plane_last()
+        self.play(
+            Warp(
+                self.plane,
+                step.motion,
+                view=fixed,
+                carried=[(m, None) for m in self.carried_mobjects()],
+                followers=(self.scale_bar,),
+                run_time=self.step_seconds,
+                rate_func=smooth,
+            )
+        )
+        after = self.framed(step.projection, end[1])
+        self.reframe(after, self.put("zoom", self.zoom_note(fixed, after)))
+
+    def drop_reference(self) -> list:
+        """The animations that take away the reference square and the zoom note, if any."""
+        leaving = [FadeOut(m) for m in self.carried_mobjects()]
+        self.carried = []
+        return leaving + self.put("zoom", VGroup())
 
     # --- the ending: a boundary, then back to the input --------------------------------------------
 
@@ -426,13 +558,25 @@ class PlaneStory(RunScene):
         along through the layers, and ``also`` (planes that stay put, such as a ghost) with the view."""
         still = [(mobject, None) for mobject in also or []]
         self.carried = still + ([] if boundary is None else [(boundary, None)])
+        layers = len({step.layer for step in self.steps})
         for index in reversed(range(len(self.steps))):
             step = self.steps[index]
             self.switch_projection(step.projection)
             carried = still + (
                 [] if boundary is None else [(boundary, lambda t, m=self.boundary_motions[index]: m(1 - t))]
             )
-            self.warp(lambda t, m=step.motion: m(1 - t), step.projection, self.rewind_seconds, linear, carried)
+            first = index == len(self.steps) - 1 or self.steps[index + 1].layer != step.layer
+            heading = self.put("header", self.heading(f"Undo layer {step.layer + 1} of {layers}")) if first else []
+            seconds = self.mirror_seconds if step.kind == "mirror" else self.rewind_seconds
+            self.warp(
+                lambda t, m=step.motion: m(1 - t),
+                step.projection,
+                seconds,
+                smooth,
+                carried,
+                steady=step.kind == "mirror",
+                extra=heading,
+            )
         stage = self.stages[0]
         self.switch_projection(Projection.fit(stage.points, 2))
 
@@ -443,7 +587,9 @@ class PlaneStory(RunScene):
         return image.set_z_index(-1)
 
     def ring_wrong(self) -> VGroup:
-        """Red rings around the points the network gets wrong (nothing when it gets all right)."""
+        """Red outlines around the points the network gets wrong, their class colour still seen (nothing when it gets all right)."""
         if not self.wrong.any():
             return VGroup()
-        return self.plane.mark(self.wrong, self.theme.wrong, radius=0.1, width=2.5)
+        return self.plane.mark(
+            self.wrong, self.theme.wrong, radius=0.08, width=2.0
+        )  # hugging the dot: its colour shows
