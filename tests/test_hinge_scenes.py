@@ -247,3 +247,30 @@ def test_a_hinge_is_what_the_run_stored_for_its_unit():
             expected = torch.relu(torch.from_numpy(x) * float(w1[unit, 0]) + float(b1[unit])) * float(w2[0, unit])
             np.testing.assert_allclose(hinge(x, w1[unit, 0], b1[unit], w2[0, unit]), expected.numpy(), atol=1e-6)
             np.testing.assert_allclose(stored, expected.numpy(), atol=1e-5)
+
+
+def test_relu_sine_marks_every_kink_of_the_stored_output_and_its_slivers(tmp_path):
+    """Oracle: the stored network evaluated by torch on a 200,001-point grid; a kink is where its second difference
+    leaves 0 (changes sign away from it); the marked kinks, pieces and slivers must be exactly those."""
+    from nnexplain.scenes.relu_sine import SLIVER_FRACTION, ReluSine
+
+    scene = _setup(ReluSine, tmp_path, DATA / "sine-relu", {"linear": DATA / "sine-linear"})
+    kinks, slivers = scene.piece_marks()
+    low, high = scene.domain
+    x = np.linspace(low, high, 200_001)
+    a = torch.from_numpy(x[:, None])
+    params = scene.run.params(scene.hinges.epoch)
+    with torch.no_grad():
+        for depth, (weight, bias) in enumerate(params):
+            a = a @ torch.from_numpy(weight.astype(np.float64)).T + torch.from_numpy(bias.astype(np.float64))
+            if depth < len(params) - 1:
+                a = torch.relu(a)
+    second = np.diff(a.numpy()[:, 0], 2)
+    bent = np.flatnonzero(np.abs(second) > 1e-12) + 1  # grid points next to a kink
+    clusters = np.split(bent, np.flatnonzero(np.diff(bent) > 1) + 1)
+    assert len(kinks) == len(clusters) > 5
+    for kink, cluster in zip(kinks, clusters):
+        assert x[cluster[0] - 1] <= kink <= x[cluster[-1] + 1]
+    found = np.array([x[c].mean() for c in clusters])
+    widths = np.diff(np.concatenate([[low], found, [high]]))
+    assert len(slivers) == int(np.sum(widths < SLIVER_FRACTION * (high - low))) > 0
