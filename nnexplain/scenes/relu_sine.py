@@ -172,7 +172,7 @@ class ReluSine(HingeStory):
         view = FitView(snapshots[0], panel, self.outputs, self.theme, label_size=TEXT_SIZE)
         view.place_epoch_label(self.column_point(self.epoch_y))
         drawn = [Create(part) for part in (view.unit_curves, view.kink_dots, view.output_curve)]
-        self.play(Create(panel), Fade(heading), *drawn, Fade(view.epoch_label), run_time=run_time)
+        self.play(*self.draw_panel(panel), Fade(heading), *drawn, Fade(view.epoch_label), run_time=run_time)
         return panel, heading, view
 
     def train_relu(self) -> None:

@@ -107,12 +107,14 @@ class ReluSquare(HingeStory):
         over = " and turns it over" if out_weight < 0 else " again"
         lines = [
             "Every unit starts from ReLU: a negative z becomes 0, a positive z stays z.",
-            f"Unit {unit + 1}'s input weight, {w}, scales x{turned}.",
+            f"Unit {unit + 1}'s input weight, {w}, scales x: the slope becomes {w}{turned}.",
             f"Its bias moves the kink to x = −bias/weight = {fmt_number(-bias / weight)}.",
             f"Its output weight, {v}, scales it{over}: this is what unit {unit + 1} adds.",
         ]
         with self.narrate(lines[0]) as line:
-            self.play(Create(panel), Fade(heading), *self.show_labels(formulas[0]), run_time=0.4 * line.duration)
+            self.play(
+                *self.draw_panel(panel), Fade(heading), *self.show_labels(formulas[0]), run_time=0.4 * line.duration
+            )
             self.play(Create(curve), Fade(dot), run_time=0.6 * line.duration)
         for before, after, text, formula in zip(stages, stages[1:], lines[1:], formulas[1:]):
             with self.narrate(text) as line:
@@ -121,8 +123,9 @@ class ReluSquare(HingeStory):
         self.one_hinge = (unit, panel, heading, built)
 
     def _unit_to_build(self, snapshot) -> int:
-        """The first unit that bends inside the interval at the random start (else unit 1)."""
-        return next((unit for unit, kinks in enumerate(snapshot.kinks) if len(kinks)), 0)
+        """Of the units that bend inside the interval at the random start, the one adding the most (else unit 1)."""
+        bending = [unit for unit, kinks in enumerate(snapshot.kinks) if len(kinks)]
+        return max(bending, key=lambda unit: np.max(np.abs(snapshot.units[unit])), default=0)
 
     def introduce_hinges(self) -> None:
         sums = running_sums(self.hinges, build_order(self.hinges))
@@ -140,7 +143,7 @@ class ReluSquare(HingeStory):
         others = [curve for index, curve in enumerate(view.unit_curves) if index != unit]
         with self.narrate(text) as line:
             self.play(
-                ReplacementTransform(old_panel, panel),
+                *self.swap_panel(old_panel, panel),
                 in_turn(Fade(old_heading, out=True), Fade(heading)),
                 ReplacementTransform(built[0], view.unit_curves[unit]),
                 Fade(built[1], out=True),
@@ -226,7 +229,7 @@ class ReluSquare(HingeStory):
         with self.narrate(f"Could {self.pieces} straight pieces do better? The best, drawn above:") as line:
             self.play(
                 *[Fade(part, out=True) for part in leaving],
-                ReplacementTransform(panel, best_panel),
+                *self.swap_panel(panel, best_panel),
                 run_time=0.4 * line.duration,
             )
             self.play(Fade(best_heading), Create(target), run_time=0.6 * line.duration)
@@ -240,6 +243,8 @@ class ReluSquare(HingeStory):
         if self.pieces == units + 1 and self.network_error > 1.2 * fit.error:
             # n hinges and a bias are 2n + 1 numbers (a hinge: its kink and its slope); n + 1 joined pieces take 2n + 2.
             text = f"{units} hinges and a bias are {2 * units + 1} numbers; {self.pieces} joined pieces need {2 * self.pieces}."
+            # The best fit laid over the network's output too, for a direct comparison.
+            overlay = self.outputs.curve(x, fit(x), self.theme.highlight, width=3).set_stroke(opacity=0.8)
             with self.narrate(text) as line:
-                self.play(view.output_curve.animate.set_stroke(width=8), run_time=line.duration)
+                self.play(Create(overlay), run_time=line.duration)
         self.hold(extra=self.hold_seconds)

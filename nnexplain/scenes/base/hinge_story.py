@@ -33,6 +33,7 @@ from manim import (
     Create,
     DashedLine,
     Line,
+    ReplacementTransform,
     Transform,
     VGroup,
 )
@@ -160,6 +161,25 @@ class HingeStory(RunScene):
         which = "each unit" if hidden_layers == 1 else "each last-layer unit"
         return self.panel_heading(panel, f"what {which} adds")
 
+    def draw_panel(self, panel: CurvePanel) -> list:
+        """The animations that draw ``panel``: its frame and axes traced, its tick labels faded in (text traced
+        stroke by stroke shows stray part-glyphs)."""
+        return [Create(VGroup(*[part for part in panel if part is not panel.tick_labels])), Fade(panel.tick_labels)]
+
+    def swap_panel(self, old: CurvePanel, new: CurvePanel) -> list:
+        """The animations that turn ``old`` into ``new`` in its place: the frame and axes move, the old tick
+        labels leave before the new ones come."""
+        frame = [part for part in old if part is not old.tick_labels]
+        target = [part for part in new if part is not new.tick_labels]
+        if len(frame) != len(target):  # an axis appears or goes: trace the new frame instead
+            return [
+                Fade(VGroup(*frame), out=True),
+                Create(VGroup(*target)),
+                in_turn(Fade(old.tick_labels, out=True), Fade(new.tick_labels)),
+            ]
+        moves = [ReplacementTransform(a, b) for a, b in zip(frame, target)]
+        return [*moves, in_turn(Fade(old.tick_labels, out=True), Fade(new.tick_labels))]
+
     def show_labels(self, text: str | None, color: str | None = None) -> list:
         """The animations that put ``text`` (short lines) in the column's label place: the old labels
         fade out first, then the new ones in (never two texts cross-fading in one place)."""
@@ -190,7 +210,7 @@ class HingeStory(RunScene):
         data = self.data_mobjects(self.outputs, snapshots[0].x)
         self.legend = self.legend_mobject(f"{formula}, and samples")
         with self.narrate(question) as line:
-            self.play(Fade(self.title), Create(self.outputs), Fade(heading), run_time=line.duration)
+            self.play(Fade(self.title), *self.draw_panel(self.outputs), Fade(heading), run_time=line.duration)
         with self.narrate(data_text) as line:
             self.play(*[Create(part) for part in data[:-1]], Fade(data[-1]), Fade(self.legend), run_time=line.duration)
 
@@ -201,7 +221,7 @@ class HingeStory(RunScene):
         view = FitView(snapshots[0], panel, self.outputs, self.theme, label_size=TEXT_SIZE)
         view.place_epoch_label(self.column_point(self.epoch_y))
         with self.narrate(text) as line:
-            self.play(Create(panel), Fade(heading), run_time=0.4 * line.duration)
+            self.play(*self.draw_panel(panel), Fade(heading), run_time=0.4 * line.duration)
             # The epoch fades in: drawing its letters stroke by stroke leaves stray glyphs.
             drawn = [Create(part) for part in (view.unit_curves, view.kink_dots, view.output_curve)]
             self.play(*drawn, Fade(view.epoch_label), run_time=0.6 * line.duration)
@@ -251,6 +271,7 @@ class HingeStory(RunScene):
             )
             self.play(Create(running), Fade(bias_tag), run_time=0.6 * line.duration)
         previous = None
+        self.play(Fade(bias_tag, out=True), run_time=0.3)  # before the sum moves off the line it labels
         for step, unit in enumerate(order, start=1):
             highlight = [curves[unit].animate.set_stroke(opacity=1.0, width=highlight_width)]
             if previous is not None:
@@ -258,8 +279,7 @@ class HingeStory(RunScene):
             new_guides = self._kink_guides(view, snapshot, unit) if self.kink_guides else VGroup()
             guides.add(*new_guides)
             grown = panel.curve(x, sums[step], self.theme.text, width=view.output_curve.stroke_width)
-            leaving = [Fade(bias_tag, out=True)] if step == 1 else []
-            animations = [Transform(running, grown), *highlight, *[Create(g) for g in new_guides], *leaving]
+            animations = [Transform(running, grown), *highlight, *[Create(g) for g in new_guides]]
             if label_units:
                 animations += self.show_labels(f"+ unit {unit + 1}", color=view.colors[unit])
             text = unit_text(step, unit)
