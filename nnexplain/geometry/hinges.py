@@ -38,6 +38,9 @@ __all__ = [
     "max_fit_error",
     "interpolation_error",
     "best_piecewise_error",
+    "hinge",
+    "JoinedFit",
+    "best_joined_fit",
     "straight_pieces",
     "hinge_kinks",
     "QuietUnit",
@@ -101,6 +104,12 @@ def output_kinks(params: Params, activation: str, domain: tuple[float, float]) -
     return kinks[(kinks > domain[0]) & (kinks < domain[1])]
 
 
+def hinge(x: np.ndarray, weight: float, bias: float, out_weight: float) -> np.ndarray:
+    """One ReLU unit's contribution, ``out_weight · max(0, weight·x + bias)``: flat on one side of its kink
+    at ``x = −bias/weight``, straight on the other."""
+    return out_weight * np.maximum(0.0, weight * np.asarray(x, np.float64) + bias)
+
+
 def linear_map(params: Params) -> tuple[float, float]:
     """Slope and intercept of a 1-D network with no activation: its layers multiplied out."""
     weight, bias = np.eye(1), np.zeros(1)
@@ -148,6 +157,38 @@ def best_piecewise_error(target: Any, domain: tuple[float, float], pieces: int, 
     is the same formula, a yardstick rather than a bound.
     """
     return interpolation_error(target, domain, pieces, samples) / 2
+
+
+@dataclass(frozen=True)
+class JoinedFit:
+    """Straight pieces joined end to end: ``knots`` (the domain's ends included) and the fit's ``heights`` there."""
+
+    knots: np.ndarray
+    heights: np.ndarray
+    error: float  # the largest |fit − target| on a fine grid of the domain, measured, not the formula's
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return np.interp(x, self.knots, self.heights)
+
+
+def best_joined_fit(target: Any, domain: tuple[float, float], pieces: int, samples: int = 20001) -> JoinedFit | None:
+    """The best ``pieces`` joined straight pieces against a target of constant curvature (x²), or None.
+
+    With f'' constant the best are equal pieces: the chords through the target at the knots, moved
+    towards it by half their largest miss (f''·h²/8). The fit then errs by f''·h²/16 at every knot and
+    every middle, with alternating signs (equioscillation), so no other knots or heights do better.
+    For a target whose curvature varies there is no such closed form, and no fit is claimed.
+    """
+    x = np.linspace(domain[0], domain[1], samples)
+    values = target(x)
+    second = np.diff(values, 2) / (x[1] - x[0]) ** 2
+    if np.ptp(second) > 1e-3 * max(float(np.max(np.abs(second))), 1e-9):
+        return None
+    knots = np.linspace(domain[0], domain[1], pieces + 1)
+    half_miss = interpolation_error(target, domain, pieces, samples) / 2
+    heights = target(knots) - np.sign(np.mean(second)) * half_miss  # convex: the chords lie above, move them down
+    fit = JoinedFit(knots, heights, 0.0)
+    return JoinedFit(knots, heights, float(np.max(np.abs(fit(x) - values))))
 
 
 def straight_pieces(kinks: np.ndarray, domain: tuple[float, float], sliver_fraction: float = 0.01) -> tuple[int, int]:

@@ -35,7 +35,7 @@ from manim import (
     linear,
 )
 
-from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot
+from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot, hinge
 from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
@@ -50,6 +50,7 @@ __all__ = [
     "CurvePanel",
     "FitView",
     "SnapshotSweep",
+    "HingeMorph",
     "Fade",
     "legend",
     "paragraph",
@@ -292,6 +293,33 @@ class SnapshotSweep(Animation):
         fraction = position - index
         before, after = self.snapshots[index], self.snapshots[index + 1]
         self.mobject.show(_blend(before, after, fraction), nearest=before if fraction < 0.5 else after)
+
+
+class HingeMorph(Animation):
+    """Move one hinge ``v·max(0, w·x + b)`` from one (w, b, v) to another; its kink dot follows.
+
+    The numbers move in a straight line, so every frame draws a real hinge (a weight
+    passing through 0 flattens it, then turns it to face the other way).
+    """
+
+    def __init__(self, hinge_view: VGroup, panel: CurvePanel, x: np.ndarray, start, end, **kwargs):
+        self.panel, self.x = panel, x
+        self.start, self.end = np.asarray(start, np.float64), np.asarray(end, np.float64)
+        super().__init__(hinge_view, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()  # every frame is drawn from the numbers: no copy needed
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        weight, bias, out_weight = (1 - alpha) * self.start + alpha * self.end
+        curve, dot = self.mobject
+        curve.set_points_as_corners(self.panel.plot_points(self.x, hinge(self.x, weight, bias, out_weight)))
+        low, high = self.panel.domain
+        kink = -bias / weight if weight != 0 else np.inf
+        if low <= kink <= high:
+            dot.move_to(self.panel.plot_point(kink, 0)).set_opacity(1)
+        else:
+            dot.set_opacity(0)
 
 
 class Fade(Animation):

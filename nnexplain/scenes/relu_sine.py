@@ -7,17 +7,40 @@ The scene draws two real runs of the same sizes: its main run (default recipe
     nnexplain render relu-sine --run runs/sine-relu --with linear=runs/sine-linear
     NNEXPLAIN_RUN=runs/sine-relu NNEXPLAIN_LINEAR_RUN=runs/sine-linear manim -ql scenes/relu_sine.py ReluSine
 
-With two ReLU layers the coloured curves are the units of the *last* hidden layer
-(each already bent by the first layer's hinges); a caption says so.
+Why a line is shown, not told: the linear network's units, each a straight line, are
+added one at a time from the output bias, and the sum stays straight (its layers
+multiplied out give the slope and intercept shown). The ReLU network's units are then
+added the same way, each bright while it joins. The output's kinks are marked (slivers,
+pieces narrower than a hundredth of the interval, boxed), and the largest error is
+zoomed into.
+
+With two ReLU layers the coloured curves are the units of the *last* hidden layer,
+each already bent by the first layer's hinges, and the narration says so. A one-hidden-
+layer variant, where each unit is one hinge, is what ``relu-square`` shows.
 """
 
 from __future__ import annotations
 
-from manim import Create
+import numpy as np
+from manim import (
+    DL,
+    DR,
+    LEFT,
+    UL,
+    UR,
+    Create,
+    DashedLine,
+    Dot,
+    GrowFromCenter,
+    LaggedStart,
+    Rectangle,
+    Transform,
+    VGroup,
+)
 
 from nnexplain.geometry.hinges import (
+    CurveSnapshot,
     build_order,
-    interpolation_error,
     linear_map,
     max_fit_error,
     output_kinks,
@@ -25,15 +48,17 @@ from nnexplain.geometry.hinges import (
     silent_units,
     straight_pieces,
 )
-from nnexplain.mobjects.hinges import Fade, fmt_number
-from nnexplain.mobjects.style import subscript
-from nnexplain.scenes.base.hinge_story import HingeStory
+from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, fmt_interval, fmt_number, legend
+from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory
 
 __all__ = ["ReluSine"]
+
+SLIVER_FRACTION = 0.01  # a piece narrower than this share of the interval is a sliver: a few pixels wide
 
 
 class ReluSine(HingeStory):
     scene_name = "relu-sine"
+    add_seconds = 1.1
 
     def setup(self) -> None:
         super().setup()
@@ -46,12 +71,12 @@ class ReluSine(HingeStory):
 
     def construct(self) -> None:
         self.beat("data")
-        self.say(
-            self.data_note(
-                "Without an activation a network can only draw a line; with ReLU, hinges add up to the curve."
-            )
+        self.show_data(
+            f"Fitting {self.formula} with\nand without ReLU",
+            self.linear_sweep + self.relu_sweep,
+            f"How does a network draw {self.formula}? First without an activation.",
+            f"The data: {len(self.run.probe['inputs'])} samples of {self.formula} on {fmt_interval(self.domain)}.",
         )
-        self.show_data(f"Fitting {self.formula} with\nand without ReLU", self.linear_sweep + self.relu_sweep)
         self.beat("linear network")
         self.fit_linear()
         self.beat("why a line")
@@ -62,83 +87,209 @@ class ReluSine(HingeStory):
         self.train_relu()
         self.beat("adding up")
         self.add_up_hinges()
+        self.beat("pieces")
+        self.mark_pieces()
         self.beat("final error")
         self.show_error()
+
+    # Numbers ------------------------------------------------------------------
+
+    def piece_marks(self) -> tuple[np.ndarray, list[tuple[float, float]]]:
+        """The output's kinks inside the interval, and the slivers: (left, right) of each piece narrower
+        than ``SLIVER_FRACTION`` of it."""
+        kinks = output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)
+        ends = np.concatenate([[self.domain[0]], kinks, [self.domain[1]]])
+        narrow = SLIVER_FRACTION * (self.domain[1] - self.domain[0])
+        slivers = [(float(a), float(b)) for a, b in zip(ends[:-1], ends[1:]) if b - a < narrow]
+        return kinks, slivers
 
     # Beats ------------------------------------------------------------------
 
     def fit_linear(self) -> None:
-        self.linear_parts = self.enter_units(self.linear_sweep)
         shape = " → ".join(map(str, self.linear_run.layers))
-        self.set_caption(f"{shape},\nno activation, trained\non samples of {self.formula}.")
-        self.sweep(self.linear_parts[-1], self.linear_sweep)
+        self.linear_parts = self.enter_units(
+            self.linear_sweep, None, f"A {shape} network, no activation. Each colour: what one unit adds."
+        )
+        error, _ = max_fit_error(self.linear_run, self.linear_sweep[-1].epoch)
+        lines = [
+            f"Trained on the samples, epoch {self.linear_sweep[0].epoch:,} to {self.linear_sweep[-1].epoch:,}…",
+            f"…it ends as a straight line. Largest error: {error:.2f}.",
+        ]
+        self.sweep(self.linear_parts[-1], self.linear_sweep, lines)
 
     def explain_line(self) -> None:
-        slope, intercept = linear_map(self.linear_run.params(self.linear_sweep[-1].epoch))
+        """The linear network's units, each a line, added from the output bias: the sum stays a line."""
+        final = self.linear_sweep[-1]
+        slope, intercept = linear_map(self.linear_run.params(final.epoch))
         sign = "−" if intercept < 0 else "+"
-        self.set_caption(
-            "It ends as a straight line.\n"
-            "With no activation the\n"
-            "layers multiply out to one:\n"
-            f"y = {slope:.2f}·x {sign} {abs(intercept):.2f}\n"
-            "Each unit adds a line, and\n"
-            "lines add up to a line,\n"
-            "however deep.",
-            run_time=1.0,
+        order = build_order(final)
+
+        def unit_text(step: int, unit: int) -> str | None:
+            if step == 1:
+                return "Each unit adds a straight line, and a line plus a line is a line."
+            if step == len(order):
+                return "However deep, a network without an activation stays one line."
+            return None
+
+        bias = fmt_number(final.output_bias)
+        self.add_up(
+            self.linear_parts[-1], final, f"Why a line? Start at the output bias, {bias}, and add the units.", unit_text
         )
-        self.end_beat()
+        formula = f"y = {fmt_number(slope)}·x"
+        if fmt_number(abs(intercept)) != "0":
+            formula += f" {sign} {fmt_number(abs(intercept))}"
+        # The layers' weights multiplied out, drawn over the network's own output: they coincide.
+        x = final.x
+        product = self.outputs.dashed_curve(x, slope * x + intercept, self.theme.palette[4], width=4)
+        with self.narrate(f"Its layers multiply out to one: {formula}, drawn dashed.") as line:
+            self.play(*self.show_labels(f"layers multiplied out:\n{formula}"), run_time=0.4 * line.duration)
+            self.play(Create(product), run_time=0.6 * line.duration)
+        self.linear_parts = (*self.linear_parts[:2], VGroup(self.linear_parts[2], product))
 
     def introduce_relu(self) -> None:
-        self.play(*[Fade(part, out=True) for part in self.linear_parts], run_time=0.8)
-        *_, self.relu_view = self.enter_units(self.relu_sweep, running_sums(self.hinges, build_order(self.hinges)))
-        self.set_caption(f"{self.shape},\nwith ReLU between\nthe layers:\nrelu(z) = max(0, z)")
-        self.end_beat()
+        panel, heading, view = self.linear_parts
+        with self.narrate(f"Now {self.shape} with ReLU, max(0, z), between the layers.") as line:
+            self.play(
+                *[Fade(part, out=True) for part in (panel, heading, view)],
+                *self.show_labels(None),
+                run_time=0.4 * line.duration,
+            )
+            self.remove(panel, heading, view)
+            self.relu_parts = self.enter_units_quietly(self.relu_sweep, 0.6 * line.duration)
+        layers = self.hinges.hidden_layers
+        if layers > 1:
+            earlier = "first layer's" if layers == 2 else "earlier layers'"
+            with self.narrate(f"Each colour: a unit of the last layer, already bent by the {earlier} hinges.") as line:
+                dots = self.relu_parts[-1].kink_dots
+                self.play(*[dot.animate.scale(1.8) for dot in dots], run_time=line.duration / 2)
+                self.play(*[dot.animate.scale(1 / 1.8) for dot in dots], run_time=line.duration / 2)
+
+    def enter_units_quietly(self, snapshots: list[CurveSnapshot], run_time: float):
+        """The upper panel and a view of ``snapshots[0]`` drawn in, within the line already being said."""
+        sums = running_sums(self.hinges, build_order(self.hinges))
+        panel = self.units_panel(snapshots, sums)
+        heading = self.units_heading(panel, snapshots[0].hidden_layers)
+        view = FitView(snapshots[0], panel, self.outputs, self.theme, label_size=TEXT_SIZE)
+        view.place_epoch_label(self.column_point(self.epoch_y))
+        drawn = [Create(part) for part in (view.unit_curves, view.kink_dots, view.output_curve)]
+        self.play(*self.draw_panel(panel), Fade(heading), *drawn, Fade(view.epoch_label), run_time=run_time)
+        return panel, heading, view
 
     def train_relu(self) -> None:
-        self.set_caption(self._decomposition_caption())
-        self.sweep(self.relu_view, self.relu_sweep)
-
-    def _decomposition_caption(self) -> str:
-        layers = self.hinges.hidden_layers
-        if layers == 1:
-            return "Each colour is one unit's\nhinge, w₂ⱼ·relu(w₁ⱼx + b₁ⱼ);\nits dot is the kink,\nx = −b₁ⱼ/w₁ⱼ."
-        out, last = subscript(layers + 1), subscript(layers)
-        earlier = "the first layer's" if layers == 2 else "earlier layers'"
-        return (
-            f"{layers} hidden layers. Each\n"
-            "colour is a unit of the\n"
-            f"last one: w{out}ⱼ·relu(z{last}ⱼ).\n"
-            f"z{last}ⱼ sums {earlier}\n"
-            "hinges, so it can bend\n"
-            "more than once. Dots:\n"
-            "where its own ReLU cuts."
-        )
+        (before, _), (after, whole) = (max_fit_error(self.run, s.epoch) for s in (self.relu_sweep[0], self.hinges))
+        where = "" if whole else " at the data"
+        lines = [
+            f"Training, epoch {self.relu_sweep[0].epoch:,} to {self.hinges.epoch:,}: the kinks move and the units bend.",
+            f"The largest error{where} goes from {before:.2f} to {after:.3f}.",
+        ]
+        self.sweep(self.relu_parts[-1], self.relu_sweep, lines)
 
     def add_up_hinges(self) -> None:
-        silent = len(silent_units(self.hinges))
-        note = (
-            f"\n\n{silent} of {len(self.hinges.units)} units stay at 0\nhere: their ReLU never\nturns on (dead units)."
-            if silent
-            else ""
+        view = self.relu_parts[-1]
+        silent = silent_units(self.hinges)
+
+        def unit_text(step: int, unit: int) -> str | None:
+            if step == 1:
+                return "One unit at a time, bright while it joins: the sum bends where it bends."
+            return None
+
+        if silent:
+            units = " and ".join(str(u + 1) for u in silent)
+            plural = "s" if len(silent) > 1 else ""
+            curves = [view.unit_curves[u] for u in silent]
+            with self.narrate(
+                f"Unit{plural} {units} {'stay' if plural else 'stays'} 0 here: a ReLU that never turns on adds nothing."
+            ) as line:
+                self.play(*[c.animate.set_stroke(width=8) for c in curves], run_time=line.duration / 2)
+                self.play(*[c.animate.set_stroke(width=view.unit_width) for c in curves], run_time=line.duration / 2)
+
+        bias = fmt_number(self.hinges.output_bias)
+        self.add_up(view, self.hinges, f"Add them up, from the output bias, {bias}.", unit_text, label_units=True)
+
+    def mark_pieces(self) -> None:
+        kinks, slivers = self.piece_marks()
+        pieces, sliver_count = straight_pieces(kinks, self.domain, SLIVER_FRACTION)
+        panel, x, output = self.outputs, self.hinges.x, self.hinges.output
+        dots = VGroup(
+            *[
+                Dot(point, radius=0.075, color=self.theme.text).set_stroke(
+                    self.theme.background, width=2, background=True
+                )
+                for point in panel.plot_points(kinks, np.interp(kinks, x, output))
+            ]
         )
-        self.set_caption("Add them up: start at the\noutput bias, then add one\nunit at a time." + note)
-        left = self.add_up(self.relu_view, self.hinges)
-        self.set_caption("The sum is the\nnetwork's output.")
-        self.play(Fade(left, out=True), run_time=0.6)
+        boxes = VGroup()
+        for left, right in slivers:
+            middle = (left + right) / 2
+            center = panel.plot_point(middle, float(np.interp(middle, x, output)))
+            boxes.add(Rectangle(width=0.4, height=0.4, stroke_color=self.theme.text, stroke_width=3).move_to(center))
+        text = f"{len(kinks)} kinks cut the output into {pieces} straight pieces."
+        with self.narrate(text) as line:
+            self.play(
+                LaggedStart(*[GrowFromCenter(dot) for dot in dots], lag_ratio=0.3),
+                *self.show_labels(f"{len(kinks)} kinks\n{pieces} straight pieces"),
+                run_time=line.duration,
+            )
+        if sliver_count:
+            narrow = fmt_number(SLIVER_FRACTION * (self.domain[1] - self.domain[0]))
+            plural = "s" if sliver_count != 1 else ""
+            with self.narrate(f"{sliver_count} of them are sliver{plural}, under {narrow} wide: boxed.") as line:
+                labels = f"{len(kinks)} kinks\n{pieces} straight pieces\n{sliver_count} sliver{plural} (boxed)"
+                self.play(Create(boxes), *self.show_labels(labels), run_time=line.duration)
+        self.piece_mobjects = VGroup(dots, boxes)
 
     def show_error(self) -> None:
+        x, output = self.hinges.x, self.hinges.output
         error, whole = max_fit_error(self.run, self.hinges.epoch)
-        kinks = output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)
-        pieces, slivers = straight_pieces(kinks, self.domain)
-        lines = f"Largest error{'' if whole else ' at the data'}: {error:.3f}\n{pieces} straight pieces"
-        if slivers:
-            narrow = fmt_number(0.01 * (self.domain[1] - self.domain[0]))
-            lines += f";\n{slivers} of them are slivers\nnarrower than {narrow}"
-        if self.target is not None:
-            yardstick = interpolation_error(self.target, self.domain, pieces)
-            lines += (
-                f"\n\nJoining {pieces} equal pieces\nof {self.formula} with lines\nmisses by up to {yardstick:.3f}."
+        if self.target is None:
+            with self.narrate(f"Its largest error at the data: {error:.3f}.") as line:
+                self.play(*self.show_labels(f"largest error\n{error:.3f}"), run_time=line.duration)
+            return
+        at = self.worst_point(x, output)
+        marker = self.error_marker(self.outputs, x, output, at, f"{error:.3f}")[:2]  # the inset carries the number
+        inset, frame, links = self.zoom_inset(x, output, at)
+        with self.narrate(
+            f"Its largest error, {error:.3f}, is at x = {fmt_number(x[at])}: zoomed in on the right."
+        ) as line:
+            self.play(Create(marker), Create(frame), *self.show_labels(None), run_time=0.3 * line.duration)
+            # The frame grows into the inset's box; its ticks fade in (a morphing glyph is a stray glyph).
+            growing, panel = frame.copy(), inset[0]
+            self.play(Transform(growing, panel.box.copy()), Create(links), run_time=0.3 * line.duration)
+            self.remove(growing)
+            self.add(panel.box)
+            ticks = VGroup(*[part for part in panel.submobjects if part is not panel.box])
+            self.play(
+                *[Create(part) for part in inset[1:-1]], Fade(inset[-1]), Fade(ticks), run_time=0.4 * line.duration
             )
-        self.play(Create(self.error_marker(self.relu_view, self.hinges)), run_time=0.5)
-        self.set_caption(lines, first_line_color=self.theme.highlight)
-        self.end_beat()
+        linear = self.linear_sweep[-1]
+        line_fit = self.outputs.dashed_curve(linear.x, linear.output, self.theme.palette[4], width=3)
+        text = f"The line missed by {max_fit_error(self.linear_run, linear.epoch)[0]:.2f}; {len(self.piece_marks()[0])} kinks bring it to {error:.3f}."
+        row = legend([(self.theme.palette[4], True, "the line, no activation")], self.theme, size=TEXT_SIZE)
+        row.move_to(self.column_point(self.labels_top), aligned_edge=UL)
+        with self.narrate(text) as line:
+            self.play(Create(line_fit), Fade(row), run_time=line.duration)
+
+    def zoom_inset(self, x: np.ndarray, output: np.ndarray, at: int) -> tuple[VGroup, Rectangle, VGroup]:
+        """A panel magnifying the output and the target around ``x[at]``, the frame it magnifies, and two links."""
+        span = 0.08 * (self.domain[1] - self.domain[0])
+        low, high = max(self.domain[0], x[at] - span / 2), min(self.domain[1], x[at] + span / 2)
+        fine = np.linspace(low, high, 200)
+        values = [np.interp(fine, x, output), self.target_values(fine)]
+        y_low, y_high = min(map(np.min, values)), max(map(np.max, values))
+        pad = 0.15 * (y_high - y_low)
+        y_low, y_high = y_low - pad, y_high + pad
+        inset = CurvePanel((low, high), (y_low, y_high), self.theme, 3.4, 2.0, x_labels=True, label_size=TEXT_SIZE)
+        inset.shift(np.array([4.75, -0.75, 0]) - inset.box.get_center())
+        target = inset.dashed_curve(fine, self.target_values(fine), self.theme.muted, width=3, dashes=20)
+        drawn = inset.curve(fine, np.interp(fine, x, output), self.theme.text, width=5)
+        worst = inset.plot_points(x[[at, at]], np.array([output[at], self.target_values(x[at])]))
+        bar = DashedLine(worst[0], worst[1], dash_length=0.06, stroke_width=5, color=self.theme.highlight)
+        tag = self.tag(f"{max_fit_error(self.run, self.hinges.epoch)[0]:.3f}", bar.get_center(), LEFT)
+        corners = self.outputs.plot_points(np.array([low, high]), np.array([y_low, y_high]))
+        frame = Rectangle(width=max(corners[1][0] - corners[0][0], 0.1), height=max(corners[1][1] - corners[0][1], 0.1))
+        frame.set_stroke(self.theme.highlight, width=2).move_to((corners[0] + corners[1]) / 2)
+        links = VGroup(
+            DashedLine(frame.get_corner(UR), inset.box.get_corner(UL), dash_length=0.08, stroke_width=1.5),
+            DashedLine(frame.get_corner(DR), inset.box.get_corner(DL), dash_length=0.08, stroke_width=1.5),
+        ).set_stroke(self.theme.highlight, opacity=0.5)
+        return VGroup(inset, target, drawn, bar, tag), frame, links

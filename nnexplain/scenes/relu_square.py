@@ -1,13 +1,14 @@
 """relu-square: ReLU hinges build x² piece by piece.
 
-A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. Each
-hidden unit adds a hinge ``w₂ⱼ·relu(w₁ⱼx + b₁ⱼ)``, flat on one side of its kink at
-``x = −b₁ⱼ/w₁ⱼ`` and straight on the other; added up from the output bias, left to
-right, each hinge bends the sum at its kink, so the output is made of straight
-pieces joined at the kinks. The title counts the hinges that bend inside the
-interval; a unit whose kink lies outside it is named, with where it bends and
-what it adds instead (a straight line, or 0). The last beat sets the max error
-beside the least any that many straight pieces could have.
+A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. The
+scene first builds one unit's hinge from max(0, z) with the run's own numbers: its
+input weight scales it, its bias shifts the kink, its output weight scales it again.
+Then every unit's hinge, over training; then, from the output bias, the hinges are
+added left to right, each bending the sum at its kink, until the sum is the network's
+output. A unit whose kink lies outside the interval is named, with what it adds
+instead (a straight line, or 0). The last beats mark the largest error and draw, beside
+the network's output, the best fit that many joined straight pieces can make, with its
+error (:func:`~nnexplain.geometry.hinges.best_joined_fit`).
 
     NNEXPLAIN_RUN=runs/square-relu-3 .venv/bin/manim -ql scenes/relu_square.py ReluSquare
 """
@@ -16,19 +17,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from manim import Create
+import numpy as np
+from manim import Create, Dot, ReplacementTransform, VGroup, VMobject
 
 from nnexplain.geometry.hinges import (
-    best_piecewise_error,
+    best_joined_fit,
     build_order,
+    hinge,
     max_fit_error,
     output_kinks,
     quiet_units,
     running_sums,
 )
-from nnexplain.mobjects.hinges import Fade, fmt_interval, fmt_number
-from nnexplain.mobjects.style import subscript
-from nnexplain.scenes.base.hinge_story import HingeStory
+from nnexplain.mobjects.hinges import Fade, FitView, HingeMorph, fmt_interval, fmt_number, padded_range
+from nnexplain.scenes.base.hinge_story import HingeStory, in_turn
 
 __all__ = ["ReluSquare"]
 
@@ -36,7 +38,6 @@ __all__ = ["ReluSquare"]
 class ReluSquare(HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
-    add_seconds: ClassVar[float] = 1.0
 
     def setup(self) -> None:
         super().setup()
@@ -45,75 +46,205 @@ class ReluSquare(HingeStory):
         self.formula = self.run.dataset.get("formula", "the target")
         self.quiet = quiet_units(self.hinges, self.run.params(self.hinges.epoch))
         self.bending = len(self.hinges.units) - len(self.quiet)
+        self.kinks = output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)
+        self.pieces = len(self.kinks) + 1
+        self.best_fit = None if self.target is None else best_joined_fit(self.target, self.domain, self.pieces)
 
     def construct(self) -> None:
         self.beat("data")
-        self.say(
-            self.data_note(f"{self.bending} of the {len(self.hinges.units)} ReLU hinges bend inside the interval.")
-        )
-        plural = "s" if self.bending != 1 else ""
-        self.show_data(f"{self.bending} ReLU hinge{plural}\nbuild {self.formula}", self.snapshots)
+        self.show_question()
+        if self.hinges.hidden_layers == 1:  # one unit's hinge is w₂·relu(w₁x + b₁) only with one hidden layer
+            self.beat("one hinge")
+            self.build_one_hinge()
         self.beat("hinges")
         self.introduce_hinges()
         self.beat("training")
-        self.say(self.sweep_note(self.run, self.snapshots))
-        self.sweep(self.view, self.snapshots)
+        self.train()
         self.beat("piece by piece")
         self.build_pieces()
         self.beat("final error")
         self.show_error()
+        if self.best_fit is not None:
+            self.beat("best fit")
+            self.compare_best_fit()
 
     # Beats ------------------------------------------------------------------
 
+    def show_question(self) -> None:
+        plural = "s" if self.bending != 1 else ""
+        self.show_data(
+            f"{self.bending} ReLU hinge{plural}\nbuild {self.formula}",
+            self.snapshots,
+            f"How can {len(self.hinges.units)} ReLU units draw {self.formula}, a curve?",
+            f"The data: {len(self.run.probe['inputs'])} samples of {self.formula} on {fmt_interval(self.domain)}.",
+        )
+
+    def build_one_hinge(self) -> None:
+        """max(0, x), then the first unit's own input weight, bias and output weight, one at a time."""
+        start = self.snapshots[0]
+        params = self.run.params(start.epoch)
+        unit = self._unit_to_build(start)
+        weight, bias = float(params[0][0][unit, 0]), float(params[0][1][unit])
+        out_weight = float(params[1][0][0, unit])
+        stages = [(1.0, 0.0, 1.0), (weight, 0.0, 1.0), (weight, bias, 1.0), (weight, bias, out_weight)]
+        x = start.x
+        panel = self.panel_in(self.units_box, padded_range([hinge(x, *stage) for stage in stages]), x_labels=False)
+        heading = self.panel_heading(panel, f"unit {unit + 1} at the random start")
+        color = self.theme.palette[unit % len(self.theme.palette)]
+        curve = VMobject(stroke_color=color, stroke_width=5)
+        dot = Dot(radius=0.08, color=color)
+        built = VGroup(curve, dot)
+        HingeMorph(built, panel, x, stages[0], stages[0]).interpolate_mobject(0)
+        w, b, v = fmt_number(weight), fmt_number(abs(bias)), fmt_number(out_weight)
+        sign = "−" if bias < 0 else "+"
+        formulas = [
+            "max(0, x)",
+            f"max(0, {w}·x)",
+            f"max(0, {w}·x {sign} {b})\nkink at x = {fmt_number(-bias / weight)}",
+            f"{v} ·\nmax(0, {w}·x {sign} {b})",
+        ]
+        turned = ", and turns it to face left" if weight < 0 else ""
+        over = " and turns it over" if out_weight < 0 else " again"
+        lines = [
+            "Every unit starts from ReLU: a negative z becomes 0, a positive z stays z.",
+            f"Unit {unit + 1}'s input weight, {w}, scales x: the slope becomes {w}{turned}.",
+            f"Its bias moves the kink to x = −bias/weight = {fmt_number(-bias / weight)}.",
+            f"Its output weight, {v}, scales it{over}: this is what unit {unit + 1} adds.",
+        ]
+        with self.narrate(lines[0]) as line:
+            self.play(
+                *self.draw_panel(panel), Fade(heading), *self.show_labels(formulas[0]), run_time=0.4 * line.duration
+            )
+            self.play(Create(curve), Fade(dot), run_time=0.6 * line.duration)
+        for before, after, text, formula in zip(stages, stages[1:], lines[1:], formulas[1:]):
+            with self.narrate(text) as line:
+                self.play(*self.show_labels(formula), run_time=0.5)
+                self.play(HingeMorph(built, panel, x, before, after), run_time=max(line.duration - 0.5, 1.0))
+        self.one_hinge = (unit, panel, heading, built)
+
+    def _unit_to_build(self, snapshot) -> int:
+        """Of the units that bend inside the interval at the random start, the one adding the most (else unit 1)."""
+        bending = [unit for unit, kinks in enumerate(snapshot.kinks) if len(kinks)]
+        return max(bending, key=lambda unit: np.max(np.abs(snapshot.units[unit])), default=0)
+
     def introduce_hinges(self) -> None:
         sums = running_sums(self.hinges, build_order(self.hinges))
-        *_, self.view = self.enter_units(self.snapshots, sums)
-        shape = " → ".join(map(str, self.run.layers))
-        inner, outer = subscript(self.hinges.hidden_layers), subscript(self.hinges.hidden_layers + 1)
-        self.set_caption(
-            f"{shape}, with ReLU.\n"
-            "Each unit adds a hinge,\n"
-            "flat on one side of its\n"
-            "kink (the dot) and\n"
-            "straight on the other:\n"
-            f"w{outer}ⱼ·relu(w{inner}ⱼx + b{inner}ⱼ),\n"
-            f"kink at x = −b{inner}ⱼ/w{inner}ⱼ"
-        )
-        self.end_beat()
+        panel = self.units_panel(self.snapshots, sums)
+        heading = self.units_heading(panel, self.hinges.hidden_layers)
+        view = FitView(self.snapshots[0], panel, self.outputs, self.theme, label_size=28)
+        view.place_epoch_label(self.column_point(self.epoch_y))
+        units = len(self.hinges.units)
+        text = f"Each of the {units} units adds a hinge; the dots are their kinks."
+        if not hasattr(self, "one_hinge"):
+            self.units_panel_parts = self.enter_units(self.snapshots, sums, text)
+            self.view = self.units_panel_parts[-1]
+            return
+        unit, old_panel, old_heading, built = self.one_hinge
+        others = [curve for index, curve in enumerate(view.unit_curves) if index != unit]
+        with self.narrate(text) as line:
+            self.play(
+                *self.swap_panel(old_panel, panel),
+                in_turn(Fade(old_heading, out=True), Fade(heading)),
+                ReplacementTransform(built[0], view.unit_curves[unit]),
+                Fade(built[1], out=True),
+                *self.show_labels(None),
+                run_time=0.5 * line.duration,
+            )
+            self.remove(view.unit_curves[unit])  # back into the view, where it is drawn from now on
+            self.add(view)
+            for curve in others:
+                curve.set_stroke(opacity=0)
+            view.kink_dots.set_opacity(0)
+            view.output_curve.set_stroke(opacity=0)
+            view.epoch_label.set_opacity(0)
+            self.play(
+                *[curve.animate.set_stroke(opacity=1) for curve in others],
+                Fade(view.kink_dots),
+                Fade(view.epoch_label),
+                view.output_curve.animate.set_stroke(opacity=1),
+                run_time=0.5 * line.duration,
+            )
+        view.show(self.snapshots[0])
+        self.units_panel_parts, self.view = (panel, heading, view), view
+
+    def train(self) -> None:
+        (before, _), (after, whole) = (max_fit_error(self.run, s.epoch) for s in (self.snapshots[0], self.hinges))
+        where = "" if whole else " at the data"
+        first, last = self.snapshots[0].epoch, self.hinges.epoch
+        lines = [
+            f"Training moves every kink and slope, epoch {first:,} to {last:,}.",
+            f"The largest error{where} goes from {before:.3f} to {after:.3f}.",
+        ]
+        self.sweep(self.view, self.snapshots, lines)
 
     def build_pieces(self) -> None:
-        self.set_caption(
-            "Start at the output bias,\n"
-            "then add the hinges left\n"
-            "to right: each one bends\n"
-            "the sum at its kink." + self._quiet_units_note()
+        def unit_text(step: int, unit: int) -> str:
+            quiet = self.quiet_unit_line(unit)
+            if quiet is not None:
+                return quiet
+            kinks = ", ".join(fmt_number(k) for k in self.hinges.kinks[unit])
+            return f"Add unit {unit + 1}: the sum bends at x = {kinks}."
+
+        bias = fmt_number(self.hinges.output_bias)
+        self.guides = self.add_up(
+            self.view, self.hinges, f"Now add them up. Start at the output bias, {bias}: a flat line.", unit_text
         )
-        left = self.add_up(self.view, self.hinges)
-        self.play(Fade(left[0], out=True), Fade(left[2], out=True), run_time=0.6)
+
+    def quiet_unit_line(self, unit: int) -> str | None:
+        """About a unit that puts no bend inside the interval: where it bends, and what it adds instead."""
+        quiet = next((q for q in self.quiet if q.unit == unit), None)
+        if quiet is None:
+            return None
+        bends = f"bends at x = {fmt_number(quiet.kink)}" if quiet.kink is not None else "never bends"
+        return f"Unit {unit + 1} {bends}, outside {fmt_interval(self.domain)}: here it adds {quiet.adds}."
 
     def show_error(self) -> None:
+        x, output = self.hinges.x, self.hinges.output
         error, whole = max_fit_error(self.run, self.hinges.epoch)
-        kinks = output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)
-        pieces = len(kinks) + 1
-        lines = f"Largest error{'' if whole else ' at the data'}: {error:.3f}\n{pieces} straight pieces"
-        if len(kinks):
-            lines += ", joined\nat x = " + ", ".join(fmt_number(k) for k in kinks)
-        if self.target is not None:
-            best = best_piecewise_error(self.target, self.domain, pieces)
-            lines += f"\n\nThe best any {pieces} straight\npieces can do: {best:.3f}."
-            units = len(self.hinges.units)
-            if self.hinges.hidden_layers == 1 and pieces == units + 1 and error > 1.2 * best:
-                # n hinges and a bias are 2n + 1 numbers; n + 1 joined pieces take 2n + 2.
-                lines += f"\n{units} hinges and a bias have\none number too few to\nmake that fit."
-        self.play(Create(self.error_marker(self.view, self.hinges)), run_time=0.5)
-        self.set_caption(lines, first_line_color=self.theme.highlight)
-        self.end_beat()
+        text = f"The sum is the network's output: {self.pieces} straight pieces."
+        if self.target is None:
+            with self.narrate(f"{text} Its largest error at the data: {error:.3f}.") as line:
+                self.play(*self.show_labels(f"largest error: {error:.3f}"), run_time=line.duration)
+            return
+        at = self.worst_point(x, output)
+        marker = self.error_marker(self.outputs, x, output, at, f"{error:.3f}")
+        with self.narrate(text) as line:
+            self.play(*self.show_labels(f"{self.pieces} straight pieces"), run_time=line.duration)
+        with self.narrate(f"Its largest error is {error:.3f}, at x = {fmt_number(x[at])}.") as line:
+            self.play(Create(marker[:2]), Fade(marker[2]), run_time=line.duration)
+        self.network_error = error
 
-    def _quiet_units_note(self) -> str:
-        """About units that put no bend inside the interval: where they bend, and what they add instead."""
-        interval = fmt_interval(self.domain)
-        notes = []
-        for quiet in self.quiet:
-            where = f"bends at x = {fmt_number(quiet.kink)}" if quiet.kink is not None else "never bends"
-            notes.append(f"\n\nUnit {quiet.unit + 1} {where},\noutside {interval}: here\nit adds {quiet.adds}.")
-        return "".join(notes)
+    def compare_best_fit(self) -> None:
+        """The upper panel gives way to the best fit of as many joined pieces, with its error."""
+        fit, x = self.best_fit, self.hinges.x
+        panel, heading, view = self.units_panel_parts
+        best_panel = self.panel_in(self.units_box, (self.outputs.y_low, self.outputs.y_high), x_labels=False)
+        best_heading = self.panel_heading(best_panel, f"the best {self.pieces} joined straight pieces")
+        target = best_panel.dashed_curve(x, self.target_values(x), self.theme.muted, width=3)
+        drawn = best_panel.curve(x, fit(x), self.theme.highlight, width=5)
+        knots = best_panel.dots(fit.knots, fit.heights, self.theme.highlight, radius=0.06)
+        at = self.worst_point(x, fit(x))
+        marker = self.error_marker(best_panel, x, fit(x), at, f"{fit.error:.3f}")
+        leaving = [view.unit_curves, view.kink_dots, heading, self.guides]
+        with self.narrate(f"Could {self.pieces} straight pieces do better? The best, drawn above:") as line:
+            self.play(
+                *[Fade(part, out=True) for part in leaving],
+                *self.swap_panel(panel, best_panel),
+                run_time=0.4 * line.duration,
+            )
+            self.play(Fade(best_heading), Create(target), run_time=0.6 * line.duration)
+        moved = "down" if np.mean(fit.heights - self.target(fit.knots)) < 0 else "up"
+        with self.narrate(f"Equal pieces, their ends moved {moved} by half the chords' miss.") as line:
+            self.play(Create(drawn), Fade(knots), run_time=line.duration)
+        labels = f"network: {self.network_error:.3f}\nbest {self.pieces} pieces: {fit.error:.3f}"
+        with self.narrate(f"Its largest error is {fit.error:.3f}, the network's {self.network_error:.3f}.") as line:
+            self.play(Create(marker[:2]), Fade(marker[2]), *self.show_labels(labels), run_time=line.duration)
+        units = len(self.hinges.units)
+        if self.pieces == units + 1 and self.network_error > 1.2 * fit.error:
+            # n hinges and a bias are 2n + 1 numbers (a hinge: its kink and its slope); n + 1 joined pieces take 2n + 2.
+            text = f"{units} hinges and a bias are {2 * units + 1} numbers; {self.pieces} joined pieces need {2 * self.pieces}."
+            # The best fit laid over the network's output too, for a direct comparison.
+            overlay = self.outputs.curve(x, fit(x), self.theme.highlight, width=3).set_stroke(opacity=0.8)
+            with self.narrate(text) as line:
+                self.play(Create(overlay), run_time=line.duration)
+        self.hold(extra=self.hold_seconds)

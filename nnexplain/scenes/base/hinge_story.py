@@ -2,12 +2,14 @@
 
 The screen holds two panels over the run's x interval: above, what each unit of
 the last hidden layer adds (``w_out_j · a_j(x)``, one colour per unit, its kinks
-as dots); below, the network's output against the target. A text column on the
-right carries the title, the legend, the epoch and the captions. Everything drawn
-comes from the run's stored snapshot arrays (:mod:`nnexplain.geometry.hinges`).
+as dots); below, the network's output against the target. A column on the right
+carries the title, the legend, the epoch and short labels (numbers being discussed);
+the narration is said through the beat API and drawn in the caption band at the
+foot of the frame, which nothing else enters. Everything drawn comes from the run's
+stored snapshot arrays (:mod:`nnexplain.geometry.hinges`).
 
-The captions are the beats' narration, each up at least as long as it takes to read
-(:mod:`.narration`), and no text is smaller than 24 points (about 14 pixels tall at 480p).
+Each beat plays its motion while its line is read (``with self.narrate(text) as line``),
+so the picture moves with what is said.
 
 Subclasses change timing (``step_seconds``, ``add_seconds``), which snapshots are
 shown (``sweep_snapshots``, ``hinge_epoch``) and colours (``theme``).
@@ -15,60 +17,85 @@ shown (``sweep_snapshots``, ``hinge_epoch``) and colours (``theme``).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, UL, UP, Circle, Create, DashedLine, FadeIn, Line, Transform, TransformFromCopy, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Animation,
+    AnimationGroup,
+    BackgroundRectangle,
+    Circle,
+    Create,
+    DashedLine,
+    Line,
+    ReplacementTransform,
+    Transform,
+    VGroup,
+)
 
 from nnexplain.data.curves import target_function
-from nnexplain.geometry.hinges import CurveSnapshot, build_order, curve_snapshot, max_fit_error, running_sums
+from nnexplain.geometry.hinges import CurveSnapshot, build_order, curve_snapshot, running_sums
+from nnexplain.mobjects.caption_band import BAND_TOP
 from nnexplain.mobjects.hinges import (
     CurvePanel,
     Fade,
     FitView,
     SnapshotSweep,
-    fmt_interval,
+    fmt_number,
     legend,
     padded_range,
     paragraph,
 )
-from nnexplain.mobjects.style import label, subscript
+from nnexplain.mobjects.style import label
 from nnexplain.run import Run
 from nnexplain.run.contents import curve_domain
 from nnexplain.run.schedule import spread_epochs
 from nnexplain.scenes.base.run_scene import RunScene
 
-__all__ = ["HingeStory"]
+__all__ = ["HingeStory", "TEXT_SIZE", "in_turn"]
 
-TEXT_SIZE = 24  # every text of these scenes: about 14 px tall at 480p
+TEXT_SIZE = 28  # every text of these scenes: digits about 17 px tall at 480p
+SAFE_TOP = 3.6  # the title-safe margin, 24 px of 480, in scene units
+
+
+def in_turn(*animations: Animation) -> Animation:
+    """The animations one after another, in one play's time (a text leaving before the next arrives)."""
+    return AnimationGroup(*animations, lag_ratio=1)
 
 
 class HingeStory(RunScene):
     """Base of ``relu-sine`` and ``relu-square``; subclasses write ``construct`` from these beats."""
 
+    captions_in_band = True  # the narration is drawn as subtitles; the column keeps short labels only
     step_seconds: ClassVar[float] = 0.45  # per recorded snapshot in a training sweep
-    add_seconds: ClassVar[float] = 0.9  # per unit added into the running sum
-    hold_seconds: ClassVar[float] = 0.5  # extra pause at the end of a beat, beyond its caption's reading time
+    add_seconds: ClassVar[float] = 0.9  # per unit added into the running sum, when no line of its own is said
+    hold_seconds: ClassVar[float] = 0.5  # extra pause at the end of a beat, beyond its line's reading time
     sweep_snapshots: ClassVar[int] = 14  # recorded snapshots a training sweep passes through
     hinge_epoch: ClassVar[int | None] = None  # the snapshot whose units are added up; None: the last
     kink_guides: ClassVar[bool] = False  # dashed lines through both panels at each kink while adding up
 
-    # Layout, in scene units (the frame is 14.2 × 8): plots on the left, a text column on the right.
-    panel_width: ClassVar[float] = 7.7
-    panel_center_x: ClassVar[float] = -2.25
-    units_box: ClassVar[tuple[float, float]] = (0.5, 3.3)  # bottom and top of the upper panel
-    output_box: ClassVar[tuple[float, float]] = (-3.25, -0.4)
-    column_left: ClassVar[float] = 2.0
-    column_width: ClassVar[float] = 5.0
-    legend_top: ClassVar[float] = 2.75  # under a title of two lines
-    epoch_y: ClassVar[float] = 1.05  # under a legend of three rows
-    caption_top: ClassVar[float] = 0.65
-    caption_size: ClassVar[float] = TEXT_SIZE
+    # Layout, in scene units (the frame is 14.2 × 8): plots on the left, a text column on the right,
+    # everything above the caption band and inside the title-safe margin.
+    panel_width: ClassVar[float] = 7.5
+    panel_center_x: ClassVar[float] = -2.4
+    units_box: ClassVar[tuple[float, float]] = (1.0, 3.15)  # bottom and top of the upper panel
+    output_box: ClassVar[tuple[float, float]] = (BAND_TOP + 0.5, 0.45)
+    column_left: ClassVar[float] = 2.1
+    column_width: ClassVar[float] = 4.55
+    legend_top: ClassVar[float] = 2.6  # under a title of two lines
+    epoch_y: ClassVar[float] = 1.2  # under a legend of three rows
+    labels_top: ClassVar[float] = 0.75  # where short labels (the numbers being discussed) start
 
     def setup(self) -> None:
         super().setup()
         self.domain = curve_domain(self.run.manifest)
         self.target = target_function(self.run.dataset)
+        self.column_labels: VGroup | None = None
 
     # Numbers ----------------------------------------------------------------
 
@@ -81,18 +108,6 @@ class HingeStory(RunScene):
     def target_values(self, x: np.ndarray) -> np.ndarray | None:
         return None if self.target is None else self.target(np.asarray(x, np.float64))
 
-    def sweep_note(self, run: Run, snapshots: list[CurveSnapshot]) -> str:
-        """The presenter's note for a training sweep: which snapshots it plays, and how the largest error moved."""
-        (before, _), (after, whole) = max_fit_error(run, snapshots[0].epoch), max_fit_error(run, snapshots[-1].epoch)
-        where = "" if whole else " at the data"
-        return (
-            f"{len(snapshots)} recorded snapshots of {run.recipe}, epoch {snapshots[0].epoch:,} to {snapshots[-1].epoch:,}: "
-            f"the largest error{where} goes from {before:.3f} to {after:.3f}."
-        )
-
-    def data_note(self, first: str) -> str:
-        return f"{first} The data: {len(self.run.probe['inputs'])} samples of {self.run.dataset.get('formula', 'the target')} on {fmt_interval(self.domain)}."
-
     # Mobjects ---------------------------------------------------------------
 
     def make_title(self, text: str) -> VGroup:
@@ -101,9 +116,10 @@ class HingeStory(RunScene):
         title.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         if title.width > self.column_width:
             title.scale_to_fit_width(self.column_width)
-        return title.move_to([self.column_left, 3.8, 0], aligned_edge=UL)
+        return title.move_to([self.column_left, SAFE_TOP, 0], aligned_edge=UL)
 
-    def _panel(self, box: tuple[float, float], y_range: tuple[float, float], x_labels: bool) -> CurvePanel:
+    def panel_in(self, box: tuple[float, float], y_range: tuple[float, float], x_labels: bool) -> CurvePanel:
+        """A panel over the run's interval filling the plots' width between ``box``'s bottom and top."""
         bottom, top = box
         panel = CurvePanel(
             self.domain, y_range, self.theme, self.panel_width, top - bottom, x_labels=x_labels, label_size=TEXT_SIZE
@@ -115,11 +131,11 @@ class HingeStory(RunScene):
         values = [s.output for s in snapshots] + [self.run.probe["labels"]]
         if self.target is not None:
             values.append(self.target_values(x))
-        return self._panel(self.output_box, padded_range(values), x_labels=True)
+        return self.panel_in(self.output_box, padded_range(values), x_labels=True)
 
     def units_panel(self, snapshots: list[CurveSnapshot], sums: np.ndarray | None = None) -> CurvePanel:
         values = [s.units for s in snapshots] + ([] if sums is None else [sums])
-        return self._panel(self.units_box, padded_range(values), x_labels=False)
+        return self.panel_in(self.units_box, padded_range(values), x_labels=False)
 
     def panel_heading(self, panel: CurvePanel, text: str) -> VGroup:
         heading = label(text, self.theme, size=TEXT_SIZE, color=self.theme.muted)
@@ -138,105 +154,146 @@ class HingeStory(RunScene):
         entries = [(self.theme.text, False, "network output"), (self.theme.muted, True, target_text)]
         return legend(entries, self.theme, size=TEXT_SIZE).move_to(self.column_point(self.legend_top), aligned_edge=UL)
 
-    def sum_legend(self) -> VGroup:
-        """The legend row of the running sum (white, like the output it becomes), under the others."""
-        row = legend([(self.theme.text, False, "running sum of the units")], self.theme, size=TEXT_SIZE)
-        row[0][0].set_stroke(width=7)
-        return row.next_to(self.legend, DOWN, buff=0.12, aligned_edge=LEFT)
-
     def column_point(self, y: float) -> np.ndarray:
         return np.array([self.column_left, y, 0.0])
 
     def units_heading(self, panel: CurvePanel, hidden_layers: int) -> VGroup:
-        out, last = subscript(hidden_layers + 1), subscript(hidden_layers)
-        return self.panel_heading(panel, f"what each last-layer unit adds: w{out}ⱼ·a{last}ⱼ(x)")
+        which = "each unit" if hidden_layers == 1 else "each last-layer unit"
+        return self.panel_heading(panel, f"what {which} adds")
+
+    def draw_panel(self, panel: CurvePanel) -> list:
+        """The animations that draw ``panel``: its frame and axes traced, its tick labels faded in (text traced
+        stroke by stroke shows stray part-glyphs)."""
+        return [Create(VGroup(*[part for part in panel if part is not panel.tick_labels])), Fade(panel.tick_labels)]
+
+    def swap_panel(self, old: CurvePanel, new: CurvePanel) -> list:
+        """The animations that turn ``old`` into ``new`` in its place: the frame and axes move, the old tick
+        labels leave before the new ones come."""
+        frame = [part for part in old if part is not old.tick_labels]
+        target = [part for part in new if part is not new.tick_labels]
+        if len(frame) != len(target):  # an axis appears or goes: trace the new frame instead
+            return [
+                Fade(VGroup(*frame), out=True),
+                Create(VGroup(*target)),
+                in_turn(Fade(old.tick_labels, out=True), Fade(new.tick_labels)),
+            ]
+        moves = [ReplacementTransform(a, b) for a, b in zip(frame, target)]
+        return [*moves, in_turn(Fade(old.tick_labels, out=True), Fade(new.tick_labels))]
+
+    def show_labels(self, text: str | None, color: str | None = None) -> list:
+        """The animations that put ``text`` (short lines) in the column's label place: the old labels
+        fade out first, then the new ones in (never two texts cross-fading in one place)."""
+        leaving = [] if self.column_labels is None else [Fade(self.column_labels, out=True)]
+        self.column_labels = None
+        if text:
+            self.column_labels = paragraph(text, self.theme, self.column_width, size=TEXT_SIZE, color=color)
+            self.column_labels.move_to(self.column_point(self.labels_top), aligned_edge=UL)
+            return [in_turn(*leaving, Fade(self.column_labels))]
+        return leaving
+
+    def tag(self, text: str, point: np.ndarray, direction: np.ndarray, color: str | None = None) -> VGroup:
+        """A short label beside ``point``, on a patch of background so curves behind it do not cross the text."""
+        text_mobject = label(text, self.theme, size=TEXT_SIZE, color=color or self.theme.highlight)
+        text_mobject.next_to(point, direction, buff=0.15)
+        patch = BackgroundRectangle(text_mobject, color=self.theme.background, fill_opacity=0.85, buff=0.05)
+        return VGroup(patch, text_mobject)
 
     # Beats ------------------------------------------------------------------
 
-    def show_data(self, title: str, snapshots: list[CurveSnapshot]) -> None:
-        """Title, the output panel (sized for ``snapshots``), the target and its samples, the legend."""
+    def show_data(self, title: str, snapshots: list[CurveSnapshot], question: str, data_text: str) -> None:
+        """Title and output panel (sized for ``snapshots``) while ``question`` is said; then the target, its
+        samples and the legend while ``data_text`` is."""
         formula = self.run.dataset.get("formula", "target")
         self.title = self.make_title(title)
         self.outputs = self.output_panel(snapshots)
         heading = self.panel_heading(self.outputs, f"network output and {formula}")
         data = self.data_mobjects(self.outputs, snapshots[0].x)
-        self.legend = self.legend_mobject(f"{formula}, and samples of it")
-        self.play(FadeIn(self.title, shift=0.1 * DOWN), Create(self.outputs), Fade(heading), run_time=1.2)
-        self.play(
-            FadeIn(data[-1], lag_ratio=0.05), *[Create(part) for part in data[:-1]], Fade(self.legend), run_time=1.5
-        )
+        self.legend = self.legend_mobject(f"{formula}, and samples")
+        with self.narrate(question) as line:
+            self.play(Fade(self.title), *self.draw_panel(self.outputs), Fade(heading), run_time=line.duration)
+        with self.narrate(data_text) as line:
+            self.play(*[Create(part) for part in data[:-1]], Fade(data[-1]), Fade(self.legend), run_time=line.duration)
 
-    def enter_units(
-        self, snapshots: list[CurveSnapshot], sums: np.ndarray | None = None
-    ) -> tuple[CurvePanel, VGroup, FitView]:
-        """The upper panel, its heading, and a view of ``snapshots[0]``, drawn in."""
+    def enter_units(self, snapshots: list[CurveSnapshot], sums: np.ndarray | None, text: str):
+        """The upper panel, its heading, and a view of ``snapshots[0]``, drawn in while ``text`` is said."""
         panel = self.units_panel(snapshots, sums)
         heading = self.units_heading(panel, snapshots[0].hidden_layers)
         view = FitView(snapshots[0], panel, self.outputs, self.theme, label_size=TEXT_SIZE)
         view.place_epoch_label(self.column_point(self.epoch_y))
-        self.play(Create(panel), Fade(heading), run_time=0.8)
-        self.play(Create(view), run_time=1.0)
+        with self.narrate(text) as line:
+            self.play(*self.draw_panel(panel), Fade(heading), run_time=0.4 * line.duration)
+            # The epoch fades in: drawing its letters stroke by stroke leaves stray glyphs.
+            drawn = [Create(part) for part in (view.unit_curves, view.kink_dots, view.output_curve)]
+            self.play(*drawn, Fade(view.epoch_label), run_time=0.6 * line.duration)
         return panel, heading, view
 
-    def set_caption(self, text: str, first_line_color: str | None = None, run_time: float = 0.8) -> None:
-        """Narrate ``text`` in the right-hand column, once the caption there has been up long enough to read."""
-        caption = paragraph(text, self.theme, self.column_width, size=self.caption_size)
-        if first_line_color:
-            caption[0].set_color(first_line_color)
-        caption.move_to(self.column_point(self.caption_top), aligned_edge=UL)
-        replacing = "caption" in self.caption_mobjects  # the old one fades out first, in a third of the time
-        self.play(*self.say(text, caption), run_time=run_time * 4 / 3 if replacing else run_time)
+    def sweep(self, view: FitView, snapshots: list[CurveSnapshot], lines: list[str]) -> None:
+        """Play the view through the recorded snapshots, one ``step_seconds`` each, the ``lines`` said meanwhile
+        (each over an equal share of the snapshots, longer where a line takes longer to read)."""
+        cuts = np.linspace(0, len(snapshots) - 1, len(lines) + 1).round().astype(int)
+        for text, first, last in zip(lines, cuts[:-1], cuts[1:]):
+            with self.narrate(text) as line:
+                part = snapshots[first : last + 1]
+                run_time = max(self.step_seconds * max(len(part) - 1, 1), line.duration)
+                self.play(SnapshotSweep(view, part, run_time=run_time))
 
-    def end_beat(self) -> None:
-        """End a beat: keep its picture until its caption has been read, then a moment more."""
-        self.hold("caption", extra=self.hold_seconds)
+    def add_up(
+        self,
+        view: FitView,
+        snapshot: CurveSnapshot,
+        bias_text: str,
+        unit_text: Callable[[int, int], str | None],
+        highlight_width: float = 6.0,
+        label_units: bool = False,
+    ) -> VGroup:
+        """Build the output in its own panel: start from the output bias, add the units one at a time.
 
-    def sweep(self, view: FitView, snapshots: list[CurveSnapshot]) -> None:
-        """Play the view through the recorded snapshots, one ``step_seconds`` each."""
-        self.play(SnapshotSweep(view, snapshots, step_seconds=self.step_seconds))
-
-    def add_up(self, view: FitView, snapshot: CurveSnapshot) -> VGroup:
-        """Start from the output bias and add the units one at a time; the total lands on the output.
-
-        The output panel's curve is taken away first, so the finished output appears
-        only when the sum reaches it. The running sum keeps one colour (the output's)
-        and a legend row. Returns what it left on screen (the running sum and any kink guides).
+        The output curve is taken away first, so the finished output appears only when
+        the sum reaches it; the sum never leaves the output panel. The unit being added is
+        bright and thick in the upper panel, the others dim. ``unit_text(step, unit)`` is the
+        line said while that unit is added (None: added within the line before, in
+        ``add_seconds``). ``label_units``: the column names the unit joining, in its colour.
+        Returns what it left on screen (the kink guides).
         """
         view.show(snapshot)
         order = build_order(snapshot)
         sums = running_sums(snapshot, order)
-        panel, x = view.units_panel, snapshot.x
-        running = panel.curve(x, sums[0], self.theme.text, width=7)
-        guides = VGroup()
-        curves = view.unit_curves
-        self.sum_row = self.sum_legend()
-        self.play(
-            Create(running),
-            Fade(self.sum_row),
-            view.output_curve.animate.set_stroke(opacity=0),
-            *[curve.animate.set_stroke(opacity=0.25) for curve in curves],
-            run_time=self.add_seconds,
-        )
+        panel, x = view.output_panel, snapshot.x
+        running = panel.curve(x, sums[0], self.theme.text, width=view.output_curve.stroke_width)
+        bias_point = panel.plot_point(x[len(x) // 6], sums[0][0])
+        bias_tag = self.tag(f"bias {fmt_number(snapshot.output_bias)}", bias_point, UP)
+        curves, guides = view.unit_curves, VGroup()
+        with self.narrate(bias_text) as line:
+            self.play(
+                view.output_curve.animate.set_stroke(opacity=0),
+                *[curve.animate.set_stroke(opacity=0.25) for curve in curves],
+                run_time=0.4 * line.duration,
+            )
+            self.play(Create(running), Fade(bias_tag), run_time=0.6 * line.duration)
         previous = None
+        self.play(Fade(bias_tag, out=True), run_time=0.3)  # before the sum moves off the line it labels
         for step, unit in enumerate(order, start=1):
-            # Only the unit being added is bright; the last one dims again.
-            highlight = [curves[unit].animate.set_stroke(opacity=1.0)]
+            highlight = [curves[unit].animate.set_stroke(opacity=1.0, width=highlight_width)]
             if previous is not None:
-                highlight.append(curves[previous].animate.set_stroke(opacity=0.25))
+                highlight.append(curves[previous].animate.set_stroke(opacity=0.25, width=view.unit_width))
             new_guides = self._kink_guides(view, snapshot, unit) if self.kink_guides else VGroup()
             guides.add(*new_guides)
-            grown = panel.curve(x, sums[step], self.theme.text, width=7)
-            self.play(
-                Transform(running, grown), *highlight, *[Create(g) for g in new_guides], run_time=self.add_seconds
-            )
+            grown = panel.curve(x, sums[step], self.theme.text, width=view.output_curve.stroke_width)
+            animations = [Transform(running, grown), *highlight, *[Create(g) for g in new_guides]]
+            if label_units:
+                animations += self.show_labels(f"+ unit {unit + 1}", color=view.colors[unit])
+            text = unit_text(step, unit)
+            if text is None:
+                self.play(*animations, run_time=self.add_seconds)
+            else:
+                with self.narrate(text) as line:
+                    self.play(*animations, run_time=max(self.add_seconds, line.duration))
             previous = unit
-        restore = [curve.animate.set_stroke(opacity=0.55) for curve in curves]
-        self.play(*restore, run_time=self.add_seconds / 2)
-        landing = view.output_panel.curve(x, sums[-1], self.theme.text, width=view.output_curve.stroke_width)
-        self.play(TransformFromCopy(running, landing), run_time=1.2 * self.add_seconds + 0.4)
+        restore = [curve.animate.set_stroke(opacity=1.0, width=view.unit_width) for curve in curves]
+        self.play(*restore, *(self.show_labels(None) if label_units else []), run_time=0.5)
         view.output_curve.set_stroke(opacity=1)
-        self.remove(landing)  # it lies exactly on the output curve
-        return VGroup(running, guides, self.sum_row)
+        self.remove(running)  # it lies exactly on the output curve
+        return guides
 
     def _kink_guides(self, view: FitView, snapshot: CurveSnapshot, unit: int) -> VGroup:
         """Dashed lines at the unit's kinks through both panels (not the gap between, where a heading sits)."""
@@ -252,14 +309,18 @@ class HingeStory(RunScene):
                 )
         return guides
 
-    def error_marker(self, view: FitView, snapshot: CurveSnapshot) -> VGroup:
-        """A bar from the output to the target where they are farthest apart (nothing without a target)."""
-        if self.target is None:
-            return VGroup()
-        x = snapshot.x
-        worst = int(np.argmax(np.abs(snapshot.output - self.target_values(x))))
-        ends = view.output_panel.plot_points(
-            x[[worst, worst]], np.array([snapshot.output[worst], self.target_values(x[worst])])
-        )
+    def error_marker(self, panel: CurvePanel, x: np.ndarray, fitted: np.ndarray, at: int, text: str) -> VGroup:
+        """A bar from ``fitted`` to the target at ``x[at]``, a ring on it, and ``text`` beside it."""
+        ends = panel.plot_points(x[[at, at]], np.array([fitted[at], self.target_values(x[at])]))
         ring = Circle(radius=0.14, color=self.theme.highlight, stroke_width=4).move_to(ends[0])
-        return VGroup(Line(ends[0], ends[1], stroke_width=6, color=self.theme.highlight), ring)
+        bar = Line(ends[0], ends[1], stroke_width=6, color=self.theme.highlight)
+        room_above = panel.box.get_top()[1] - ends[0][1]
+        side = RIGHT if ends[0][0] < panel.box.get_center()[0] else LEFT
+        tag = self.tag(text, ring.get_center(), (UP if room_above > 0.7 else DOWN) + side)
+        return VGroup(bar, ring, tag)
+
+    def worst_point(self, x: np.ndarray, fitted: np.ndarray) -> int:
+        """Where ``fitted`` is farthest from the target; of equal misses, the one nearest the middle."""
+        miss = np.abs(fitted - self.target_values(x))
+        ties = np.flatnonzero(miss >= miss.max() - 1e-6 * max(miss.max(), 1e-12))
+        return int(ties[np.argmin(np.abs(x[ties] - np.mean(self.domain)))])
