@@ -32,11 +32,12 @@ MAY_IMPORT: dict[str, set[str]] = {
     "train": {"run", "data"} | GROUND,
     "geometry": {"run", "data"} | GROUND,
     "mobjects": {"geometry", "run", "data"} | GROUND,
-    "scenes": {"mobjects", "geometry", "run", "data"} | GROUND,
-    "app": {"scenes", "mobjects", "geometry", "train", "run", "data"} | GROUND,
-    "face": {"app", "scenes", "mobjects", "geometry", "train", "run", "data"} | GROUND,
+    "speech": GROUND,  # narration said aloud: numpy and an optional engine, no manim, no runs
+    "scenes": {"speech", "mobjects", "geometry", "run", "data"} | GROUND,
+    "app": {"speech", "scenes", "mobjects", "geometry", "train", "run", "data"} | GROUND,
+    "face": {"app", "speech", "scenes", "mobjects", "geometry", "train", "run", "data"} | GROUND,
 }
-ORDER = ["errors", "inputs", "data", "run", "train", "geometry", "mobjects", "scenes", "app", "face"]
+ORDER = ["errors", "inputs", "data", "run", "train", "geometry", "mobjects", "speech", "scenes", "app", "face"]
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:
