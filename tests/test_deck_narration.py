@@ -92,3 +92,18 @@ def test_each_powerpoint_slide_shows_its_own_beats_last_frame(tmp_path):
             frames = [f.to_ndarray(format="rgb24").astype(int) for f in container.decode(video=0)]
         to_last, to_first = np.abs(still - frames[-1]).mean(), np.abs(still - frames[0]).mean()
         assert to_first > 0.5 and to_last < to_first / 4, (to_last, to_first)  # its own beat's end, not its start
+
+
+def test_voiced_powerpoint_slides_embed_clips_with_their_sound(tmp_path):
+    import av
+    from pptx import Presentation
+
+    pytest.importorskip("hibari", reason="the voice extra (hibari-tts) is not installed")
+    options = RenderOptions(**TINY, narration="voice")
+    deck = write_deck([_spoken_part()], options, tmp_path, "talk", fmt="pptx")
+    for slide in Presentation(str(deck)).slides:
+        clip = next(rel.target_part for rel in slide.part.rels.values() if rel.target_part.partname.endswith(".mp4"))
+        with av.open(io.BytesIO(clip.blob)) as container:
+            assert container.streams.audio and container.streams.audio[0].codec_context.name == "aac"
+            loudest = max(float(np.abs(frame.to_ndarray()).max()) for frame in container.decode(audio=0))
+        assert loudest > 0.05  # its beat's speech, not silence

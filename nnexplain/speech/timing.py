@@ -47,9 +47,20 @@ def reading_seconds(text: str) -> float:
     return words(text) / WORDS_PER_SECOND
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+
+
 def cue_lines(text: str) -> list[str]:
-    """``text`` wrapped at :data:`CUE_WIDTH` characters."""
-    return textwrap.wrap(text, CUE_WIDTH, break_long_words=True, break_on_hyphens=False)
+    """``text`` wrapped at :data:`CUE_WIDTH` characters, its lines balanced: no "x =" then a lone "0."."""
+    lines = _wrap(text, CUE_WIDTH)
+    for width in range(CUE_WIDTH - 1, CUE_WIDTH // 2, -1):
+        if len(lines) < 2 or len(lines[-1]) * 3 >= len(lines[0]):
+            break
+        narrower = _wrap(text, width)
+        if len(narrower) == len(lines):
+            lines = narrower
+    return lines
 
 
 def _fits(text: str) -> bool:
