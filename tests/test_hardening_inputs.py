@@ -150,3 +150,18 @@ def test_a_damaged_imported_run_is_told_to_import_again(tmp_path):
     for result in (run_cli("info", run_dir), run_cli("render", "lift", "--run", run_dir, "--no-cache")):
         assert_user_error(result, "import it again from w.pt")
         assert "retrain" not in result.stderr
+
+
+def test_safetensors_names_out_of_order_that_chain_but_do_not_fit_get_the_hint_too(tmp_path):
+    model = _moons_model(hidden=5, outputs=2)  # in name order: 2×5 then 5×2, a 5-2-5 network that fits no data
+    save_file(
+        {
+            "encoder.weight": model[0].weight.detach(),
+            "encoder.bias": model[0].bias.detach(),
+            "classifier.weight": model[2].weight.detach(),
+            "classifier.bias": model[2].bias.detach(),
+        },
+        tmp_path / "named.safetensors",
+    )
+    with pytest.raises(NnexplainError, match="rename the layers so their names sort in order"):
+        import_weights(tmp_path / "named.safetensors", "relu", tmp_path / "run", data="moons")

@@ -11,6 +11,7 @@ failed render leaves earlier files in place.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -57,9 +58,18 @@ def _staged(target: Path) -> Iterator[Path]:
         os.replace(staged, target)
     except BaseException as error:
         staged.unlink(missing_ok=True)
-        if isinstance(error, OSError) and error.errno is not None:
-            raise OSError(error.errno, error.strerror, str(target)) from None
+        if isinstance(error, OSError) and error.errno is not None and _at(error, staged):
+            raise OSError(error.errno, error.strerror, str(target)) from None  # not our hidden name: theirs
         raise
+
+
+def _at(error: OSError, staged: Path) -> bool:
+    """Whether writing ``staged`` is what failed (a full disk fails at the destination, whatever a copy names)."""
+    return str(staged) in (str(error.filename), str(error.filename2)) or error.errno in (
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EFBIG,
+    )
 
 
 def _move_into(source: Path, target: Path) -> None:

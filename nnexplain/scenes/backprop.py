@@ -51,6 +51,7 @@ SLOPES = {"sigmoid": "σ′(z) = a(1 − a)", "tanh": "tanh′(z) = 1 − a²", 
 
 
 ILLUSTRATIVE_STEP_SIZE = 0.1  # the mini-batch step of a run that records no learning rate of its own
+STEP_LABEL_WIDTH = 12.6  # scene units: the 14.2-wide frame less its margins
 
 
 class Backprop(RunScene):
@@ -294,12 +295,17 @@ class Backprop(RunScene):
             ).arrange(DOWN, buff=0.06)
             cards.add(VGroup(image, text.next_to(image, DOWN, buff=0.1)))
         cards.arrange_in_grid(rows=2, buff=(0.45, 0.3)).move_to([0, 0.15, 0])
+        average = (
+            f"the average of their {len(batch)} gradients" if recorded else f"mean of their {len(batch)} gradients"
+        )
         top = label(
-            f"{len(batch)} digits, one step: θ − η × (the average of their {len(batch)} gradients), η = {lr:g}"
-            + ("" if recorded else " (ours: the run records none)"),
+            f"{len(batch)} digits, one step: θ − η × ({average}), η = {lr:g}"
+            + ("" if recorded else " (ours: the run has none)"),
             self.theme,
             20,
         ).move_to([0, 2.55, 0])
+        if top.width > STEP_LABEL_WIDTH:  # inside the frame's margins, whatever the numbers
+            top.scale_to_fit_width(STEP_LABEL_WIDTH)
         self.play(FadeIn(top), FadeIn(VGroup(*(card[0] for card in cards)), lag_ratio=0.1), run_time=self.t(1.2))
         self.play(FadeIn(VGroup(*(card[1] for card in cards))), run_time=self.t(0.8))
         rose = [int(self.labels[i]) for i, b, a in zip(step.indices, step.before, step.after) if a > b + 0.0005]

@@ -116,7 +116,7 @@ class Lift(RunScene):
         sides = (
             "every disk point on one side of the plane, every ring point on the other"
             if not wrong
-            else f"{wrong} points on the wrong side of the plane"
+            else f"{wrong} point{'s' * (wrong != 1)} on the wrong side of the plane"
         )
         return (
             "One slow turn around the plane, ending where it starts: this slide loops until you move on. "

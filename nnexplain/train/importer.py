@@ -366,8 +366,11 @@ def import_weights(
     params = mlp_params(tensors, source=weights.name, zero_missing_biases=True, order_hint=order_hint)
     _check_drawable(params, weights.name)
     sizes = Network.from_params(params, activation).widths
-    dataset = resolve_dataset(data, sizes[0])
-    _check_fits(weight_names(tensors), sizes, dataset, weights.name)
+    try:
+        dataset = resolve_dataset(data, sizes[0])
+        _check_fits(weight_names(tensors), sizes, dataset, weights.name)
+    except NnexplainError as error:  # names sorted against the layer order can chain and still not fit
+        raise type(error)(f"{error}{order_hint}") from None
     network = Network.from_params(params, activation, output_for_task(dataset.task))
     return _write_imported(network, params, dataset, weights, fmt, out, name, dtypes)
 
