@@ -76,7 +76,7 @@ class SeedStrip(VGroup):
         tick_marks = VGroup()
         for tick in ticks:
             mark = Line(self.place(tick) + UP * 0.06, self.place(tick) + DOWN * 0.06, stroke_color=theme.muted)
-            tick_marks.add(mark, label(fmt(tick), theme, TEXT_SIZE - 4, theme.muted).next_to(mark, DOWN, buff=0.08))
+            tick_marks.add(mark, label(fmt(tick), theme, TEXT_SIZE - 2, theme.muted).next_to(mark, DOWN, buff=0.08))
         heading.next_to(axis, UP, buff=0.75 + 0.42 * (len(rows) - 1)).align_to(axis, LEFT)
         self.rows = VGroup()
         for index, (name, color, values) in enumerate(rows):
