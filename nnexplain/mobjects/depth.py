@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Axes, Dot, Line, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Animation, Axes, Dot, Line, Mobject, VGroup, VMobject
 
 from nnexplain.mobjects.style import Theme, label
 
-__all__ = ["TEXT_SIZE", "curve_axes", "curve_path", "bend_dots", "card", "SeedStrip"]
+__all__ = ["TEXT_SIZE", "curve_axes", "curve_path", "bend_dots", "card", "SeedStrip", "StrokeTo"]
 
 TEXT_SIZE = 28  # about 16 px tall capitals at 480p
 
@@ -76,7 +76,7 @@ class SeedStrip(VGroup):
         tick_marks = VGroup()
         for tick in ticks:
             mark = Line(self.place(tick) + UP * 0.06, self.place(tick) + DOWN * 0.06, stroke_color=theme.muted)
-            tick_marks.add(mark, label(fmt(tick), theme, TEXT_SIZE - 4, theme.muted).next_to(mark, DOWN, buff=0.08))
+            tick_marks.add(mark, label(fmt(tick), theme, TEXT_SIZE - 2, theme.muted).next_to(mark, DOWN, buff=0.08))
         heading.next_to(axis, UP, buff=0.75 + 0.42 * (len(rows) - 1)).align_to(axis, LEFT)
         self.rows = VGroup()
         for index, (name, color, values) in enumerate(rows):
@@ -91,3 +91,19 @@ class SeedStrip(VGroup):
             )
             self.rows.add(VGroup(name_label, dots, bar, median_label))
         self.add(heading, axis, tick_marks, self.rows)
+
+
+class StrokeTo(Animation):
+    """Take a curve's stroke opacity to ``opacity`` (dim it, or bring it back), copying nothing.
+
+    ``mobject.animate.set_stroke(...)`` would copy the curve and interpolate every point each frame."""
+
+    def __init__(self, mobject: VMobject, opacity: float, **kwargs):
+        super().__init__(mobject, **kwargs)
+        self.start, self.end = mobject.get_stroke_opacity(), opacity
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        self.mobject.set_stroke(opacity=self.start + (self.end - self.start) * self.rate_func(alpha))

@@ -30,7 +30,7 @@ from nnexplain.geometry.depth import (
     worst_point,
 )
 from nnexplain.geometry.hinges import straight_pieces
-from nnexplain.mobjects.depth import TEXT_SIZE, SeedStrip, bend_dots, card, curve_axes, curve_path
+from nnexplain.mobjects.depth import TEXT_SIZE, SeedStrip, StrokeTo, bend_dots, card, curve_axes, curve_path
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import label
 from nnexplain.run import Run
@@ -227,7 +227,7 @@ class Depth(SpiralComparison, RunScene):
         z_path = curve_path(self.axes, x, scale * z, self.theme.highlight, 3)
         z_label = label(f"z: input of one layer-{busy.layer} unit (scaled)", self.theme, TEXT_SIZE - 2)
         z_label.set_color(self.theme.highlight).next_to(self.axes, UP, buff=0.05).align_to(self.axes, LEFT)
-        dim = [part.animate.set_stroke(opacity=0.2) for part in (self.wide_curve, self.target_curve)]
+        dim = [StrokeTo(part, 0.2) for part in (self.wide_curve, self.target_curve)]
         earlier = "layer 1's" if busy.layer == 2 else "earlier layers'"
         with self.narrate(f"Depth works differently. A layer-{busy.layer} unit adds up {earlier} hinges.") as line:
             self.play(*dim, Fade(self.wide_dots, out=True), Fade(self.target_label, out=True), run_time=self.t(0.6))
@@ -255,7 +255,7 @@ class Depth(SpiralComparison, RunScene):
         params, activation = deep.run.params(), deep.run.activation
         deep_curve = curve_path(self.axes, x, network_output(params, activation, x), DEEP)
         with self.narrate("Now the deep fit, each bend coloured by the layer that made it.") as line:
-            self.play(self.target_curve.animate.set_stroke(opacity=1), Create(deep_curve), run_time=line.duration)
+            self.play(StrokeTo(self.target_curve, 1.0), Create(deep_curve), run_time=line.duration)
         counts, groups = [], []
         for layer in range(1, len(deep.hidden) + 1):
             bends = deep.pieces.bends_from(layer)
@@ -277,7 +277,7 @@ class Depth(SpiralComparison, RunScene):
             f"{pieces} pieces ({self.slivers(deep)} slivers), {compared} the wide fit's {wide_pieces},"
             f" of {self.deep_bound} possible."
         ) as line:
-            self.play(Fade(self.deep_card[4]), self.wide_curve.animate.set_stroke(opacity=0.6), run_time=line.duration)
+            self.play(Fade(self.deep_card[4]), StrokeTo(self.wide_curve, 0.6), run_time=line.duration)
         marker = self.error_marker(deep, DEEP)
         better = (
             "smaller than"

@@ -134,7 +134,7 @@ class SpiralComparison:
             f"medians of {len(self.spiral_wide)} seeds; visible: pieces wider than {self.sliver_width};",
             f"error: largest |fit − {self.formula}|; spiral: validation accuracy",
         ]
-        note = VGroup(*(label(text, self.theme, TEXT_SIZE - 4, self.theme.muted) for text in notes))
+        note = VGroup(*(label(text, self.theme, TEXT_SIZE - 2, self.theme.muted) for text in notes))
         note.arrange(DOWN, buff=0.1).move_to([0, -0.9, 0])
         with self.narrate(f"In these runs, depth could multiply pieces, up to {self.deep_bound}; it did not.") as line:
             self.play(Fade(table[: len(header) + 2 * len(header)]), Fade(note), run_time=line.duration)
