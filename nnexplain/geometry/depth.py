@@ -28,6 +28,8 @@ from nnexplain.geometry.hinges import _kinks_by_layer
 from nnexplain.run.contents import column
 from nnexplain.run.network import Params, forward_trace
 
+SEEDS = (0, 1, 2)  # the seeds each depth recipe is trained from (recipes' NAME@SEED form)
+
 __all__ = [
     "FitPieces",
     "fit_pieces",

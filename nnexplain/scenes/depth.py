@@ -21,6 +21,7 @@ from manim import DOWN, LEFT, RIGHT, UL, UP, Create, Dot, LaggedStart, Line, Sur
 
 from nnexplain.data.curves import target_function
 from nnexplain.geometry.depth import (
+    SEEDS,
     FitPieces,
     busiest_unit,
     fit_pieces,
@@ -37,7 +38,6 @@ from nnexplain.run import Run
 from nnexplain.run.contents import curve_domain
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.depth_spiral import DEEP, WIDE, SpiralComparison, spread
-from nnexplain.scenes.specs.depth import SEEDS
 
 __all__ = ["Depth", "CurveFit"]
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from nnexplain.geometry.depth import SEEDS
 from nnexplain.run.network import Network
 from nnexplain.scenes.base.checks import relu_curve_regression, warps
 from nnexplain.scenes.base.spec import FurtherRun, SceneSpec
 
-SEEDS = (0, 1, 2)
 BUDGET_TOLERANCE = 0.10  # the wide and the deep network's parameter counts differ by at most this fraction
 
 
