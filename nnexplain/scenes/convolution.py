@@ -72,6 +72,11 @@ def title(heading: str, facts: str, theme) -> VGroup:
     return group.to_corner(UP + [-1, 0, 0], buff=0.4)
 
 
+def transparent(rgba: np.ndarray) -> np.ndarray:
+    """The same image, fully see-through (drawn over nothing until it is revealed)."""
+    return np.zeros_like(rgba)
+
+
 def reveal(mobject: Heatmap, frame: Callable[[float], np.ndarray], run_time: float = 1.0) -> Playback:
     """Redraw ``mobject`` each frame with ``frame(t)``, t from 0 to 1."""
     return Playback(mobject, lambda t: mobject.show(frame(t)), run_time=run_time)
@@ -289,7 +294,8 @@ class Convolution(RunScene):
         def one_by_one(t: float) -> np.ndarray:
             hidden = shown.copy()
             hidden[int(t * count) :] = 0  # maps not reached yet: blank (0 is the background's colour)
-            return map_grid_rgba(hidden, self.map_scale, self.theme, self.maps_cols, 1, self.grid_frames())
+            image = map_grid_rgba(hidden, self.map_scale, self.theme, self.maps_cols, 1, self.grid_frames())
+            return image if t > 0 else transparent(image)  # nothing over the map fading out
 
         self.grid.show(one_by_one(0))
         self.add(self.grid)  # blank until revealed (a FadeIn would redraw it over the reveal)
@@ -393,7 +399,8 @@ class Convolution(RunScene):
             def one_by_one(t: float, shown=shown, count=count, per_row=per_row, scale=scale, frames=frames):
                 hidden = shown.copy()
                 hidden[int(t * count) :] = 0
-                return map_grid_rgba(hidden, scale, self.theme, per_row, 1, frames)
+                image = map_grid_rgba(hidden, scale, self.theme, per_row, 1, frames)
+                return image if t > 0 else transparent(image)  # nothing until its turn: the last picture fades
 
             grid.show(one_by_one(0))
             self.add(grid)
@@ -414,11 +421,11 @@ class Convolution(RunScene):
         caption = label(f"{flat.size} numbers in a row", self.theme, LABEL, self.theme.muted).next_to(
             strip, DOWN, buff=0.12
         )
-        partial = lambda t: np.where(  # noqa: E731
+        partial = lambda t: np.where(  # noqa: E731  (values not reached yet: see-through)
             (np.arange(flat.size) < t * flat.size)[None, :, None],
             diverging_rgba(flat[None, :], scale, self.theme),
-            diverging_rgba(np.zeros((1, flat.size)), scale, self.theme),
-        )
+            0,
+        ).astype(np.uint8)
         strip.show(partial(0))
         self.add(strip)
         self.telling(
