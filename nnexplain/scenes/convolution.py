@@ -14,7 +14,7 @@ its picture moves: each beat's animations are spread over its narration.
 
 from __future__ import annotations
 
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from manim import DOWN, RIGHT, UP, Animation, AnimationGroup, FadeIn, FadeOut, Group, Rectangle, VGroup, Wait
@@ -24,62 +24,13 @@ from nnexplain.mobjects.charts import SignedBars
 from nnexplain.mobjects.feature_maps import EMPTY, map_grid_rgba, partial_map_rgba, symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
-from nnexplain.scenes.base.caption_layout import CAPTION_WIDTH
 from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.convolution_text import LABEL, by, caption, outlined, reveal, signed, title, transparent
 
-# Text is 24 points and more: at least 14 px tall at 480p (the shared caption layout's 20 points give 12 px).
-LABEL, CAPTION, HEADING = 24, 24, 32
-CAPTION_Y = -3.22  # two caption lines stay inside the 24 px margin
 DIGIT_X, MAP_X, PANEL_Y, PANEL_HEIGHT = -4.65, 4.65, -0.2, 3.8
 TRIPLE_Y, TRIPLE_HEIGHT = 0.45, 1.05
 GRID_X, GRID_HEIGHT = 2.2, 3.6
 WIDEST = 12.2  # a grid of later maps or the flattened strip, in scene units
-
-
-def signed(value: float) -> str:
-    return f"{value:.2f}".replace("-", "−")
-
-
-def by(rows: int, cols: int) -> str:
-    """ "24 × 24", never broken across caption lines (no-break spaces)."""
-    return f"{rows}\u00a0×\u00a0{cols}"
-
-
-def outlined(mobject: Heatmap, theme) -> Group:
-    """A heatmap with a thin outline, so that one of zeros (the background's colour) still shows its place."""
-    frame = Rectangle(width=mobject.width, height=mobject.height).set_stroke(theme.muted, 1).move_to(mobject)
-    return Group(mobject, frame)
-
-
-def caption(text: str, theme) -> VGroup:
-    """A narrated line under the picture, broken at the space nearest its middle when one line is too wide."""
-    line = label(text, theme, CAPTION)
-    if line.width > CAPTION_WIDTH and " " in text:
-        spaces = [i for i, char in enumerate(text) if char == " "]
-        middle = min(spaces, key=lambda i: abs(i - len(text) / 2))
-        line = label(text[:middle] + "\n" + text[middle + 1 :], theme, CAPTION)
-    if line.width > CAPTION_WIDTH:
-        line.scale_to_fit_width(CAPTION_WIDTH)  # too long a line: the readability test says so
-    return line.move_to([0, CAPTION_Y, 0])
-
-
-def title(heading: str, facts: str, theme) -> VGroup:
-    """The question in bold over the run's facts, in the top-left corner."""
-    group = VGroup(label(heading, theme, HEADING, weight="BOLD"), label(facts, theme, LABEL, theme.muted))
-    group.arrange(DOWN, aligned_edge=[-1, 0, 0], buff=0.1)
-    if group.width > CAPTION_WIDTH:
-        group.scale_to_fit_width(CAPTION_WIDTH)
-    return group.to_corner(UP + [-1, 0, 0], buff=0.4)
-
-
-def transparent(rgba: np.ndarray) -> np.ndarray:
-    """The same image, fully see-through (drawn over nothing until it is revealed)."""
-    return np.zeros_like(rgba)
-
-
-def reveal(mobject: Heatmap, frame: Callable[[float], np.ndarray], run_time: float = 1.0) -> Playback:
-    """Redraw ``mobject`` each frame with ``frame(t)``, t from 0 to 1."""
-    return Playback(mobject, lambda t: mobject.show(frame(t)), run_time=run_time)
 
 
 class Convolution(RunScene):
@@ -358,7 +309,7 @@ class Convolution(RunScene):
             GRID_HEIGHT * prows / rows,
         ).move_to(self.grid)
         pooled_caption = label(
-            f"pooled: {count_maps(story.pooled)} maps of {prows} × {pcols}", self.theme, LABEL, self.theme.muted
+            f"pooled: {len(story.pooled)} maps of {prows} × {pcols}", self.theme, LABEL, self.theme.muted
         )
         pooled_caption.next_to(pooled, DOWN, buff=0.12)
         self.telling(
@@ -458,7 +409,3 @@ class Convolution(RunScene):
             Playback(chart.bars, grow, run_time=2.0),
             FadeIn(number, run_time=0.4),
         )
-
-
-def count_maps(maps: np.ndarray) -> int:
-    return int(maps.shape[0])
