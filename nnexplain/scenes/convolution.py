@@ -14,7 +14,7 @@ its picture moves: each beat's animations are spread over its narration.
 
 from __future__ import annotations
 
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from manim import DOWN, RIGHT, UP, Animation, AnimationGroup, FadeIn, FadeOut, Group, Rectangle, VGroup, Wait
@@ -24,33 +24,13 @@ from nnexplain.mobjects.charts import SignedBars
 from nnexplain.mobjects.feature_maps import EMPTY, map_grid_rgba, partial_map_rgba, symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
-from nnexplain.scenes.base.caption_layout import caption_block, title_block
 from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.convolution_text import LABEL, by, caption, outlined, reveal, signed, title, transparent
 
-DIGIT_X, MAP_X, PANEL_Y, PANEL_HEIGHT = -4.65, 4.65, -0.35, 3.8
-TRIPLE_Y, TRIPLE_HEIGHT = 0.45, 1.2
+DIGIT_X, MAP_X, PANEL_Y, PANEL_HEIGHT = -4.65, 4.65, -0.2, 3.8
+TRIPLE_Y, TRIPLE_HEIGHT = 0.45, 1.05
 GRID_X, GRID_HEIGHT = 2.2, 3.6
 WIDEST = 12.2  # a grid of later maps or the flattened strip, in scene units
-
-
-def signed(value: float) -> str:
-    return f"{value:.2f}".replace("-", "−")
-
-
-def by(rows: int, cols: int) -> str:
-    """ "24 × 24", never broken across caption lines (no-break spaces)."""
-    return f"{rows}\u00a0×\u00a0{cols}"
-
-
-def outlined(mobject: Heatmap, theme) -> Group:
-    """A heatmap with a thin outline, so that one of zeros (the background's colour) still shows its place."""
-    frame = Rectangle(width=mobject.width, height=mobject.height).set_stroke(theme.muted, 1).move_to(mobject)
-    return Group(mobject, frame)
-
-
-def reveal(mobject: Heatmap, frame: Callable[[float], np.ndarray], run_time: float = 1.0) -> Playback:
-    """Redraw ``mobject`` each frame with ``frame(t)``, t from 0 to 1."""
-    return Playback(mobject, lambda t: mobject.show(frame(t)), run_time=run_time)
 
 
 class Convolution(RunScene):
@@ -85,7 +65,7 @@ class Convolution(RunScene):
     def telling(self, text: str, *steps: Animation) -> None:
         """Narrate ``text`` as the caption, the ``steps`` played one after another while it is read
         (each takes its share of the line by its own run time)."""
-        with self.narrate(text, caption_block(text, self.theme)) as line:
+        with self.narrate(text, caption(text, self.theme)) as line:
             # lag_ratio 1: one after another, but all begun at once, so nothing shows before its turn
             self.play(AnimationGroup(*steps, lag_ratio=1), run_time=max(line.duration, self.t(1.0)))
 
@@ -97,10 +77,10 @@ class Convolution(RunScene):
         facts = f"{run.recipe} · {run.network.parameter_count:,} parameters · epoch {entry['epoch']}"
         if entry["metrics"].get("val_acc") is not None:
             facts += f" · {fmt_percent(entry['metrics']['val_acc'])} validation accuracy"
-        self.title = title_block("What does a convolutional layer compute?", facts, self.theme)
+        self.title = title("What does a convolutional layer compute?", facts, self.theme)
         self.digit = Heatmap(grey_rgba(story.image), PANEL_HEIGHT).move_to([DIGIT_X, PANEL_Y, 0])
         rows, cols = story.image.shape
-        self.digit_caption = label(f"the digit, {by(rows, cols)} pixels", self.theme, 17, self.theme.muted)
+        self.digit_caption = label(f"the digit, {by(rows, cols)} pixels", self.theme, LABEL, self.theme.muted)
         self.digit_caption.next_to(self.digit, DOWN, buff=0.12)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), run_time=self.t(0.8))
         self.telling(
@@ -118,7 +98,7 @@ class Convolution(RunScene):
         caption = label(
             f"kernel {story.channel + 1}: {k} × {k} weights\nblue positive, red negative",
             self.theme,
-            17,
+            LABEL,
             self.theme.muted,
         )
         self.kernel_group = Group(self.kernel, caption.next_to(self.kernel, DOWN, buff=0.12)).move_to([0, TRIPLE_Y, 0])
@@ -126,7 +106,9 @@ class Convolution(RunScene):
         rows, cols = story.pre_maps.shape[1:]
         self.map = Heatmap(partial_map_rgba(story.pre_maps[story.channel], self.map_scale, self.theme, 0), PANEL_HEIGHT)
         self.map.move_to([MAP_X, PANEL_Y, 0])
-        self.map_caption = label(f"feature map {story.channel + 1}: {rows} × {cols}", self.theme, 17, self.theme.muted)
+        self.map_caption = label(
+            f"feature map {story.channel + 1}: {rows} × {cols}", self.theme, LABEL, self.theme.muted
+        )
         self.map_caption.next_to(self.map, DOWN, buff=0.12)
         pixel = PANEL_HEIGHT / story.image.shape[0]
         self.window = Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.highlight, 3)
@@ -171,10 +153,10 @@ class Convolution(RunScene):
         products = Heatmap(diverging_rgba(dot.products, scale, self.theme), TRIPLE_HEIGHT)
         times, equals = label("×", self.theme, 32), label("=", self.theme, 32)
         patch, kernel, products = (outlined(m, self.theme) for m in (patch, kernel, products))
-        row = Group(patch, times, kernel, equals, products).arrange(RIGHT, buff=0.2).move_to([0, TRIPLE_Y, 0])
+        row = Group(patch, times, kernel, equals, products).arrange(RIGHT, buff=0.15).move_to([0, TRIPLE_Y, 0])
         captions = VGroup(
             *(
-                label(name, self.theme, 17, self.theme.muted).next_to(mobject, DOWN, buff=0.1)
+                label(name, self.theme, LABEL, self.theme.muted).next_to(mobject, DOWN, buff=0.1)
                 for name, mobject in (("patch", patch), ("weights", kernel), ("products", products))
             )
         )
@@ -182,13 +164,13 @@ class Convolution(RunScene):
             f"sum of the {dot.products.size} products: {signed(dot.products.sum())}\n"
             f"+ bias {signed(dot.bias)} = {signed(dot.value)}",
             self.theme,
-            21,
-        ).next_to(captions, DOWN, buff=0.3)
+            LABEL,
+        ).next_to(captions, DOWN, buff=0.25)
         where = f"row {dot.row + 1}, column {dot.column + 1}"
         if number == 0:
             text = (
                 f"Lay the kernel on the digit, multiply each pixel by the weight over it, add the 25 products "
-                f"and the bias: {signed(dot.value)}, the map's value at {where}, its largest."
+                f"and the bias: {signed(dot.value)}, the map's largest value ({where})."
             )
         elif number == 1:
             text = f"Elsewhere the same sum gives {signed(dot.value)}, the smallest value in this map, at {where}."
@@ -223,7 +205,7 @@ class Convolution(RunScene):
             FadeIn(Group(times, kernel, captions[1]), run_time=0.8),
             FadeIn(Group(equals, products, captions[2]), run_time=0.8),
             FadeIn(sum_text, run_time=0.8),
-            Playback(self.map, fill, run_time=0.5),
+            Playback(Group(self.map, self.cell), fill, run_time=0.5),  # the cell stays drawn over the map
         ]
         self.telling(text, *steps)
 
@@ -256,14 +238,15 @@ class Convolution(RunScene):
         before = map_grid_rgba(story.pre_maps, self.map_scale, self.theme, self.maps_cols, 1, self.grid_frames())
         self.grid = Heatmap(before, GRID_HEIGHT).move_to([GRID_X, PANEL_Y, 0])
         self.grid_caption = label(
-            f"all {count} maps, on one colour scale (±{self.map_scale:.2f})", self.theme, 17, self.theme.muted
+            f"all {count} maps, on one colour scale (±{self.map_scale:.2f})", self.theme, LABEL, self.theme.muted
         ).next_to(self.grid, DOWN, buff=0.12)
         shown = self.story.pre_maps.copy()
 
         def one_by_one(t: float) -> np.ndarray:
             hidden = shown.copy()
             hidden[int(t * count) :] = 0  # maps not reached yet: blank (0 is the background's colour)
-            return map_grid_rgba(hidden, self.map_scale, self.theme, self.maps_cols, 1, self.grid_frames())
+            image = map_grid_rgba(hidden, self.map_scale, self.theme, self.maps_cols, 1, self.grid_frames())
+            return image if t > 0 else transparent(image)  # nothing over the map fading out
 
         self.grid.show(one_by_one(0))
         self.add(self.grid)  # blank until revealed (a FadeIn would redraw it over the reveal)
@@ -295,36 +278,44 @@ class Convolution(RunScene):
         top, left = row * pool.stride[0] - pool.padding[0], column * pool.stride[1] - pool.padding[1]
         window = story.act_maps[story.channel][max(top, 0) : top + kh, max(left, 0) : left + kw]
         values = VGroup(
-            *(VGroup(*(label(signed(v), self.theme, 21) for v in line)).arrange(RIGHT, buff=0.35) for line in window)
+            *(VGroup(*(label(signed(v), self.theme, LABEL) for v in line)).arrange(RIGHT, buff=0.35) for line in window)
         ).arrange(DOWN, buff=0.2)
         best = np.unravel_index(window.argmax(), window.shape)
         values[best[0]][best[1]].set_color(self.theme.highlight)
         box = Rectangle(width=values.width + 0.4, height=values.height + 0.3).set_stroke(self.theme.muted, 2)
-        survived = label(signed(window.max()), self.theme, 26, self.theme.highlight)
-        heading = label(f"one {kh} × {kw} window of map {story.channel + 1}", self.theme, 17, self.theme.muted)
+        survived = label(signed(window.max()), self.theme, 28, self.theme.highlight)
+        heading = label(f"one {kh} × {kw} window of map {story.channel + 1}", self.theme, LABEL, self.theme.muted)
         detail = VGroup(VGroup(box, values), label("→", self.theme, 32), survived).arrange(RIGHT, buff=0.35)
         detail = VGroup(heading, detail).arrange(DOWN, buff=0.25).move_to([DIGIT_X, PANEL_Y, 0])
+        detail.shift(RIGHT * max(0.0, -6.6 - detail.get_left()[0]))  # inside the title-safe margin
+        # The window's place on map's tile in the grid (tiles are the map plus a 1-pixel gap all round).
+        rows, cols = story.act_maps.shape[1:]
+        pixel = self.grid.height / (-(-story.conv.channels // self.maps_cols) * (rows + 2))
+        tile_row, tile_col = divmod(story.channel, self.maps_cols)
+        corner = np.array([tile_col * (cols + 2) + 1 + left + kw / 2, -(tile_row * (rows + 2) + 1 + top + kh / 2), 0])
+        marker = Rectangle(width=kw * pixel, height=kh * pixel).set_stroke(self.theme.highlight, 2)
+        marker.move_to(self.grid.get_corner(UP + [-1, 0, 0]) + pixel * corner)
         self.telling(
             f"Max pooling keeps the largest value of each {by(kh, kw)} window: here "
             f"{', '.join(signed(v) for v in window.ravel())} give {signed(window.max())}.",
             FadeOut(Group(self.digit, self.digit_caption), run_time=0.6),
+            FadeIn(marker, run_time=0.6),
             FadeIn(VGroup(heading, detail[1][0]), run_time=1.0),
             FadeIn(detail[1][1:], shift=0.3 * RIGHT, run_time=1.0),
         )
-        rows, cols = story.act_maps.shape[1:]
         prows, pcols = story.pooled.shape[1:]
         pooled = Heatmap(
             map_grid_rgba(story.pooled, self.map_scale, self.theme, self.maps_cols, 1, self.grid_frames()),
             GRID_HEIGHT * prows / rows,
         ).move_to(self.grid)
         pooled_caption = label(
-            f"pooled: {count_maps(story.pooled)} maps of {prows} × {pcols}", self.theme, 17, self.theme.muted
+            f"pooled: {len(story.pooled)} maps of {prows} × {pcols}", self.theme, LABEL, self.theme.muted
         )
         pooled_caption.next_to(pooled, DOWN, buff=0.12)
         self.telling(
             f"The windows do not overlap, so each map shrinks from {by(rows, cols)} to {by(prows, pcols)}: "
             "a quarter of the values, each the strongest of its window.",
-            FadeOut(self.grid_caption, run_time=0.4),
+            FadeOut(VGroup(self.grid_caption, marker), run_time=0.4),
             self.grid.animate(run_time=1.5).stretch_to_fit_height(pooled.height).stretch_to_fit_width(pooled.width),
             FadeIn(Group(pooled, pooled_caption), run_time=0.6),
         )
@@ -342,7 +333,7 @@ class Convolution(RunScene):
             height = min(3.4, WIDEST * image.shape[0] / image.shape[1])
             grid = Heatmap(image, height).move_to([0, PANEL_Y + 0.3, 0])
             caption = label(
-                f"{summary}: {count} maps of {rows} × {cols} (scale ±{scale:.2f})", self.theme, 17, self.theme.muted
+                f"{summary}: {count} maps of {rows} × {cols} (scale ±{scale:.2f})", self.theme, LABEL, self.theme.muted
             ).next_to(grid, DOWN, buff=0.12)
             if summary.startswith("conv2d"):
                 k = summary.split()[1].rsplit("×", 1)[0]
@@ -359,7 +350,8 @@ class Convolution(RunScene):
             def one_by_one(t: float, shown=shown, count=count, per_row=per_row, scale=scale, frames=frames):
                 hidden = shown.copy()
                 hidden[int(t * count) :] = 0
-                return map_grid_rgba(hidden, scale, self.theme, per_row, 1, frames)
+                image = map_grid_rgba(hidden, scale, self.theme, per_row, 1, frames)
+                return image if t > 0 else transparent(image)  # nothing until its turn: the last picture fades
 
             grid.show(one_by_one(0))
             self.add(grid)
@@ -377,14 +369,14 @@ class Convolution(RunScene):
         scale = symmetric_scale(flat)
         strip = Heatmap(diverging_rgba(flat[None, :], scale, self.theme), 0.4)
         strip.stretch_to_fit_width(WIDEST).move_to([0, 1.5, 0])
-        caption = label(f"{flat.size} numbers in a row", self.theme, 17, self.theme.muted).next_to(
+        caption = label(f"{flat.size} numbers in a row", self.theme, LABEL, self.theme.muted).next_to(
             strip, DOWN, buff=0.12
         )
-        partial = lambda t: np.where(  # noqa: E731
+        partial = lambda t: np.where(  # noqa: E731  (values not reached yet: see-through)
             (np.arange(flat.size) < t * flat.size)[None, :, None],
             diverging_rgba(flat[None, :], scale, self.theme),
-            diverging_rgba(np.zeros((1, flat.size)), scale, self.theme),
-        )
+            0,
+        ).astype(np.uint8)
         strip.show(partial(0))
         self.add(strip)
         self.telling(
@@ -398,11 +390,11 @@ class Convolution(RunScene):
     def dense_to_softmax(self) -> None:
         story = self.story
         p = story.probabilities
-        chart = SignedBars(list(story.classes), self.theme, 8.0, 2.2, 0.0, size=20)
-        chart.shift([0, -2.45 - chart.zero.get_center()[1], 0])  # bars rise from here, clear of the strip above
+        chart = SignedBars(list(story.classes), self.theme, 8.0, 2.2, 0.0, size=LABEL)
+        chart.shift([0, -1.95 - chart.zero.get_center()[1], 0])  # bars rise from here, clear of the strip above
         winner = int(p.argmax())
         colours = [self.theme.highlight if i == winner else self.theme.positive for i in range(len(p))]
-        number = label(fmt_percent(p[winner]), self.theme, 20, self.theme.highlight)
+        number = label(fmt_percent(p[winner]), self.theme, LABEL, self.theme.highlight)
 
         chart.set_heights(p * 2.2, colours)
         number.next_to(chart.bars[winner], UP, buff=0.08)  # where the winner's bar will end
@@ -417,7 +409,3 @@ class Convolution(RunScene):
             Playback(chart.bars, grow, run_time=2.0),
             FadeIn(number, run_time=0.4),
         )
-
-
-def count_maps(maps: np.ndarray) -> int:
-    return int(maps.shape[0])

@@ -1,0 +1,68 @@
+"""The convolution scene's text and picture helpers: text at 24 points (14 px at 480p), heatmaps revealed in place.
+
+The shared caption layout (:mod:`~nnexplain.scenes.base.caption_layout`) draws captions at 20 points, 12 px at
+480p; this scene keeps every text at 14 px or more, so it draws its own caption and title at 24 points.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from manim import DOWN, Group, Rectangle, VGroup
+
+from nnexplain.mobjects.heatmap import Heatmap, Playback
+from nnexplain.mobjects.style import label
+from nnexplain.scenes.base.caption_layout import CAPTION_WIDTH
+
+__all__ = ["LABEL", "signed", "by", "outlined", "caption", "title", "transparent", "reveal"]
+
+# Text is 24 points and more: at least 14 px tall at 480p (the shared caption layout's 20 points give 12 px).
+LABEL, CAPTION, HEADING = 24, 24, 32
+CAPTION_Y = -3.22  # two caption lines stay inside the 24 px margin
+
+
+def signed(value: float) -> str:
+    return f"{value:.2f}".replace("-", "−")
+
+
+def by(rows: int, cols: int) -> str:
+    """Rows × columns, never broken across caption lines (no-break spaces)."""
+    return f"{rows}\u00a0×\u00a0{cols}"
+
+
+def outlined(mobject: Heatmap, theme) -> Group:
+    """A heatmap with a thin outline, so that one of zeros (the background's colour) still shows its place."""
+    frame = Rectangle(width=mobject.width, height=mobject.height).set_stroke(theme.muted, 1).move_to(mobject)
+    return Group(mobject, frame)
+
+
+def caption(text: str, theme) -> VGroup:
+    """A narrated line under the picture, broken at the space nearest its middle when one line is too wide."""
+    line = label(text, theme, CAPTION)
+    if line.width > CAPTION_WIDTH and " " in text:
+        spaces = [i for i, char in enumerate(text) if char == " "]
+        middle = min(spaces, key=lambda i: abs(i - len(text) / 2))
+        line = label(text[:middle] + "\n" + text[middle + 1 :], theme, CAPTION)
+    if line.width > CAPTION_WIDTH:
+        line.scale_to_fit_width(CAPTION_WIDTH)  # too long a line: the readability test says so
+    return line.move_to([0, CAPTION_Y, 0])
+
+
+def title(heading: str, facts: str, theme) -> VGroup:
+    """The question in bold over the run's facts, in the top-left corner."""
+    group = VGroup(label(heading, theme, HEADING, weight="BOLD"), label(facts, theme, LABEL, theme.muted))
+    group.arrange(DOWN, aligned_edge=[-1, 0, 0], buff=0.1)
+    if group.width > CAPTION_WIDTH:
+        group.scale_to_fit_width(CAPTION_WIDTH)
+    return group.to_corner([-1, 1, 0], buff=0.4)
+
+
+def transparent(rgba: np.ndarray) -> np.ndarray:
+    """The same image, fully see-through (drawn over nothing until it is revealed)."""
+    return np.zeros_like(rgba)
+
+
+def reveal(mobject: Heatmap, frame: Callable[[float], np.ndarray], run_time: float = 1.0) -> Playback:
+    """Redraw ``mobject`` each frame with ``frame(t)``, t from 0 to 1."""
+    return Playback(mobject, lambda t: mobject.show(frame(t)), run_time=run_time)
