@@ -50,11 +50,12 @@ from nnexplain.scenes.base.run_scene import RunScene
 
 LAYER_X = (-2.9, -0.85, 1.2, 3.1)
 NETWORK_HEIGHT, NETWORK_Y = 4.2, 0.05
-IMAGE_CENTER = np.array([-5.7, 0.85, 0])
+IMAGE_CENTER = np.array([-5.44, 0.85, 0])
 PIXEL_SIZE = 0.09  # a 28-pixel image is 2.52 wide: it ends well left of the "784" beside the input brace
-LEFT_EDGE = -6.95
-PANEL_X = 5.85
+LEFT_EDGE = -6.7  # the title-safe margin, 24 px at 480p
+PANEL_X = 5.75
 SAFE_MARGIN = 0.4  # 24 px of 854 at 480p: LECTURE.md's title-safe margin
+SAFE_RIGHT = 7.11 - SAFE_MARGIN - 0.05  # the frame's right edge, less the margin and a pixel or three
 TEXT = 24  # every text: about 14 px tall at 480p
 MATH = 34  # typeset formulas in a beat's line, as tall as the text beside them
 HEADERS_Y = 2.55  # the layers' names, just under the beat's line
@@ -100,9 +101,11 @@ class Neurons(RunScene):
     def show_title(self) -> None:
         shape = "-".join(str(n) for n in self.view.layers)
         title = label(f"A trained {shape} network reads handwritten digits", self.theme, 30)
-        title.scale_to_fit_width(min(title.width, 13.2)).to_edge(UP, buff=SAFE_MARGIN)  # a deep network's shape is long
+        title.scale_to_fit_width(min(title.width, 13.2)).to_edge(
+            UP, buff=SAFE_MARGIN + 0.05
+        )  # a deep network's shape is long
         self.header = VGroup(title)
-        self.play(FadeIn(self.header, shift=0.2 * DOWN), run_time=self.t(1.0))
+        self.play(FadeIn(self.header, shift=0.2 * UP), run_time=self.t(1.0))
         summary = label(self.run_summary(), self.theme, TEXT, self.theme.muted)
         errors = self.error_count()
         if errors is None:
@@ -269,7 +272,7 @@ class Neurons(RunScene):
         self.probabilities = self.probability_labels(probe)
         self.verdict = self.prediction_panel(probe)
         self.box = self.output_box(probe)
-        arriving = FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * LEFT)
+        arriving = FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * UP)
         answer = label("the answer: the largest output", self.theme, TEXT)
         with self.tell(self.prediction_note(probe), answer) as line:
             self.play(*arriving, run_time=self.t(min(line.duration, 1.6)))
@@ -506,7 +509,8 @@ class Neurons(RunScene):
                 label(texts[-1], self.theme, TEXT, self.theme.wrong),
             ]
         panel = VGroup(*lines).arrange(DOWN, buff=0.14).move_to([PANEL_X, 0.2, 0])
-        return panel
+        inside = SAFE_RIGHT - panel.get_right()[0]
+        return panel.shift(min(inside, 0) * RIGHT)  # a long verdict keeps inside the title-safe margin
 
     def make_legend(self) -> VGroup:
         def swatch(color: str, width: float = 3) -> Line:
