@@ -184,7 +184,7 @@ def test_the_formula_does_not_come_back_when_the_third_digit_arrives(sigmoid_run
 
 
 def test_inputs_light_only_after_their_pixels_arrive(sigmoid_run, tmp_path):
-    from manim import Transform
+    from manim import LaggedStart, Transform
     from midframes import render_frame_inside
 
     from nnexplain.scenes.neurons import Neurons
@@ -192,7 +192,9 @@ def test_inputs_light_only_after_their_pixels_arrive(sigmoid_run, tmp_path):
     def input_brightness(scene):
         return [neuron.get_fill_opacity() for neuron in scene.diagram.layers[0]]
 
-    flying = lambda animations: any(type(a) is Transform for a in animations)  # the squares, not .animate  # noqa: E731
+    def flying(animations):  # the squares, one after another, not .animate
+        return any(isinstance(a, LaggedStart) and all(type(s) is Transform for s in a.animations) for a in animations)
+
     for beat in ("pixels in", "digit 2"):
         _, during = render_frame_inside(
             Neurons, sigmoid_run, tmp_path / beat, beat, flying, alpha=0.9, inspect=input_brightness

@@ -37,6 +37,7 @@ from manim import (
     SurroundingRectangle,
     Transform,
     VGroup,
+    Write,
     smooth,
 )
 
@@ -49,11 +50,15 @@ from nnexplain.scenes.base.run_scene import RunScene
 
 LAYER_X = (-2.9, -0.85, 1.2, 3.1)
 NETWORK_HEIGHT, NETWORK_Y = 4.2, 0.05
-IMAGE_CENTER = np.array([-5.7, 0.85, 0])
+IMAGE_CENTER = np.array([-5.44, 0.85, 0])
 PIXEL_SIZE = 0.09  # a 28-pixel image is 2.52 wide: it ends well left of the "784" beside the input brace
-LEFT_EDGE = -6.95
-PANEL_X = 5.85
+LEFT_EDGE = -6.7  # the title-safe margin, 24 px at 480p
+PANEL_X = 5.75
+SAFE_MARGIN = 0.4  # 24 px of 854 at 480p: LECTURE.md's title-safe margin
+SAFE_RIGHT = 7.11 - SAFE_MARGIN - 0.05  # the frame's right edge, less the margin and a pixel or three
 TEXT = 24  # every text: about 14 px tall at 480p
+MATH = 34  # typeset formulas in a beat's line, as tall as the text beside them
+HEADERS_Y = 2.55  # the layers' names, just under the beat's line
 
 
 class Neurons(RunScene):
@@ -68,36 +73,27 @@ class Neurons(RunScene):
         own = self.runs.own_index  # your own digit (render --input): the one digit shown
         first, *others = [own] if own is not None else (self.probe_indices or pick_probes(self.view))
         self.beat("title")
-        self.say(self.title_note())
         self.show_title()
         if own is not None:
             self.beat("your digit")
             self.show_preparation()
         self.beat("digit")
-        self.say(self.digit_note(first))
         self.show_image(first)
         self.beat("network")
-        self.say(self.network_note())
         self.draw_network()
         self.beat("pixels in")
-        self.say(self.pixels_note(first))
         self.feed_pixels(first)
         for layer in range(1, len(self.view.layers)):
             self.beat(f"layer {layer}")
-            self.say(self.layer_note(layer, first))
             self.light_layer(layer, first)
         self.beat("prediction")
-        self.say(self.prediction_note(first))
         self.reveal_prediction(first)
         self.beat("formula")
-        self.say(self.formula_note())
         self.show_formula()
         for number, probe in enumerate(others, start=2):
             self.beat(f"digit {number}")
-            self.say(self.digit_note(probe))
             self.next_digit(probe)
             self.beat("prediction")
-            self.say(self.prediction_note(probe))
             self.reveal_prediction(probe)
 
     # --- beats -------------------------------------------------------------
@@ -105,16 +101,31 @@ class Neurons(RunScene):
     def show_title(self) -> None:
         shape = "-".join(str(n) for n in self.view.layers)
         title = label(f"A trained {shape} network reads handwritten digits", self.theme, 30)
-        title.scale_to_fit_width(min(title.width, 13.9)).to_edge(UP, buff=0.2)  # a deep network's shape is long
-        subtitle = label(self.run_summary(), self.theme, TEXT, self.theme.muted).next_to(title, DOWN, buff=0.1)
-        subtitle.scale_to_fit_width(min(subtitle.width, 13.9))
-        self.header = VGroup(title, subtitle)
-        self.play(FadeIn(self.header, shift=0.2 * DOWN), run_time=self.t(1.2))
+        title.scale_to_fit_width(min(title.width, 13.2)).to_edge(
+            UP, buff=SAFE_MARGIN + 0.05
+        )  # a deep network's shape is long
+        self.header = VGroup(title)
+        self.play(FadeIn(self.header, shift=0.2 * UP), run_time=self.t(1.0))
+        summary = label(self.run_summary(), self.theme, TEXT, self.theme.muted)
+        errors = self.error_count()
+        if errors is None:
+            with self.tell(self.title_note(), summary) as line:
+                self.wait(self.t(line.duration))
+            return
+        wrong, total = errors
+        counted = label(f"{fmt_count(wrong)} of its {fmt_count(total)} validation digits read wrong", self.theme, TEXT)
+        counted.set_color(self.theme.wrong)
+        said = f"{self.title_note()} It reads {fmt_count(wrong)} of its {fmt_count(total)} validation digits wrong."
+        with self.tell(said, VGroup(summary, counted).arrange(DOWN, buff=0.12)) as line:
+            self.play(Write(counted), run_time=self.t(0.6 * line.duration))  # the count, as it is said
 
     def show_image(self, probe: int) -> None:
         self.image = self.pixel_image(probe)
         self.caption = self.digit_caption(probe)
-        self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(1.0))
+        rows, cols = self.image.values.shape
+        shown = label(f"{rows}×{cols} pixels, each a number from 0 (black) to 1 (white)", self.theme, TEXT)
+        with self.tell(self.digit_note(probe), shown) as line:
+            self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(0.6 * line.duration))
 
     def show_preparation(self) -> None:
         digit = self.runs.own_digit
@@ -132,7 +143,7 @@ class Neurons(RunScene):
     def draw_network(self) -> None:
         names = self.run.dataset.get("classes") or [str(i) for i in range(self.view.layers[-1])]
         self.layer_x = column_xs(LAYER_X, len(self.view.layers))
-        self.layer_headers = layer_headers(self.layer_x, self.theme, TEXT, 2.7)
+        self.layer_headers = layer_headers(self.layer_x, self.theme, TEXT, HEADERS_Y)
         crowded = len(self.layer_headers) > len(
             self.layer_x
         )  # hidden columns numbered under one header: lower their tops
@@ -154,19 +165,23 @@ class Neurons(RunScene):
             TEXT,
             self.theme.muted,
         ).move_to([LEFT_EDGE, -1.0, 0], aligned_edge=LEFT + UP)
-        self.play(
-            LaggedStart(*(Create(column) for column in self.diagram.layers), lag_ratio=0.2),
-            FadeIn(self.layer_headers),
-            run_time=self.t(1.2),
-        )
-        self.play(
-            LaggedStart(*(Create(bundle) for bundle in self.diagram.edges), lag_ratio=0.3),
-            FadeIn(VGroup(self.diagram.input_ellipsis, self.diagram.input_brace, self.diagram.input_count)),
-            FadeIn(self.diagram.output_labels),
-            FadeIn(self.legend),
-            FadeIn(self.input_note),
-            run_time=self.t(1.6),
-        )
+        sizes = " → ".join(fmt_count(n) for n in self.view.layers)
+        shape = label(f"{sizes} neurons, {fmt_count(self.run.network.parameter_count)} parameters", self.theme, TEXT)
+        with self.tell(self.network_note(), shape) as line:
+            self.play(
+                LaggedStart(*(Create(column) for column in self.diagram.layers), lag_ratio=0.2),
+                FadeIn(self.layer_headers),
+                run_time=self.t(0.4 * line.duration),
+            )
+            # lag_ratio 0: every strand (each sign, each width) grows at once, so an edge has its colour from its first frame
+            self.play(
+                LaggedStart(*(Create(bundle, lag_ratio=0) for bundle in self.diagram.edges), lag_ratio=0.3),
+                FadeIn(VGroup(self.diagram.input_ellipsis, self.diagram.input_brace, self.diagram.input_count)),
+                FadeIn(self.diagram.output_labels),
+                FadeIn(self.legend),
+                FadeIn(self.input_note),
+                run_time=self.t(0.6 * line.duration),
+            )
         # manim redraws, every frame, each mobject that comes after one that moves. What never
         # moves again (texts, edges) goes first, so it is drawn once into the cached background.
         static = VGroup(
@@ -183,24 +198,28 @@ class Neurons(RunScene):
         self.bring_to_back(*static)
 
     def feed_pixels(self, probe: int) -> None:
-        """The marked pixels fly into the drawn input neurons, which light when they arrive; the rest pour into the ellipsis."""
+        """The marked pixels fly, one after another, into the drawn input neurons, which light once they have arrived."""
         self.markers = self.pixel_markers()
-        self.play(Create(self.markers), run_time=self.t(0.6))
-        self.fly_pixels(probe, self.t(1.4))
+        shown = self.mixed(formula("a^((0)) =", self.theme, MATH), "the pixels, one to each input neuron")
+        with self.tell(self.pixels_note(probe), shown) as line:
+            self.play(Create(self.markers), run_time=self.t(0.6))
+            self.fly_pixels(probe, self.t(max(line.duration - 1.0, 1.4)), lag_ratio=0.35)
 
-    def fly_pixels(self, probe: int, seconds: float) -> None:
+    def fly_pixels(self, probe: int, seconds: float, lag_ratio: float = 0.2) -> None:
+        """Each marked square, a copy filled with its pixel's grey, flies into its input neuron; later
+        squares leave as earlier ones land, so one can follow which pixel becomes which input."""
         copies = VGroup(*(self.pixel_square(probe, index) for index in self.view.shown_inputs))
-        rest = self.image.copy()
         self.play(
-            *(
-                Transform(square, neuron.copy().set_fill(self.theme.neuron_fill, 0))
-                for square, neuron in zip(copies, self.diagram.layers[0])
+            LaggedStart(
+                *(
+                    Transform(square, neuron.copy().set_fill(self.theme.neuron_fill, 0), rate_func=smooth)
+                    for square, neuron in zip(copies, self.diagram.layers[0])
+                ),
+                lag_ratio=lag_ratio,
             ),
-            rest.animate.scale(0.04).move_to(self.diagram.input_ellipsis).set_opacity(0),
             run_time=seconds,
-            rate_func=smooth,
         )
-        self.remove(rest, copies)
+        self.remove(copies)
         self.play(
             *self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.4)
         )  # they light once arrived
@@ -215,34 +234,94 @@ class Neurons(RunScene):
         self.play(self.diagram.flow_pulse(layer - 1, sources, self.theme.highlight), run_time=seconds)
 
     def light_layer(self, layer: int, probe: int) -> None:
-        self.pulse(layer, probe, self.t(0.9))
-        self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.6))
+        with self.tell(self.layer_note(layer, probe), self.layer_rule(layer)) as line:
+            self.pulse(layer, probe, self.t(max(0.65 * line.duration, 0.9)))
+            self.play(
+                *self.diagram.light(layer, self.view.brightness(probe)[layer]),
+                run_time=self.t(max(0.35 * line.duration, 0.6)),
+            )
+
+    def layer_rule(self, layer: int):
+        """The short line of a layer's beat: what each of its neurons computes, typeset."""
+        if layer == len(self.view.layers) - 1:
+            return self.mixed(
+                "output:",
+                formula(f'"{self.output_name}"("weighted sums" + "biases")', self.theme, MATH),
+                f"= {self.view.layers[-1]} shares adding to 1",
+            )
+        below = "pixels" if layer == 1 else f"hidden {layer - 1}"
+        return self.mixed(
+            f"hidden {layer}, each neuron:",
+            formula(f'{self.squash}("weighted sum of {below}" + "bias")', self.theme, MATH),
+        )
+
+    def mixed(self, *parts) -> VGroup:
+        """Words (strings, in the labels' font) and typeset formulas on one line."""
+        drawn = [label(part, self.theme, TEXT) if isinstance(part, str) else part for part in parts]
+        return VGroup(*drawn).arrange(RIGHT, buff=0.15)
+
+    @property
+    def squash(self) -> str:
+        return {"sigmoid": "sigma", "tanh": "tanh", "relu": '"ReLU"'}[self.run.activation]
+
+    @property
+    def output_name(self) -> str:
+        return self.run.manifest.get("output", "softmax")
 
     def reveal_prediction(self, probe: int) -> None:
         self.probabilities = self.probability_labels(probe)
         self.verdict = self.prediction_panel(probe)
         self.box = self.output_box(probe)
-        arriving = FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * LEFT)
-        self.play(*arriving, run_time=self.t(1.2))
-        self.wait(self.t(1.2))
+        arriving = FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * UP)
+        answer = label("the answer: the largest output", self.theme, TEXT)
+        with self.tell(self.prediction_note(probe), answer) as line:
+            self.play(*arriving, run_time=self.t(min(line.duration, 1.6)))
 
     def show_formula(self) -> None:
-        panel = self.formula_panel()
-        veil = (
-            Rectangle(width=14.3, height=6.9)
-            .move_to([0, -0.5, 0])
-            .set_fill(self.theme.background, 0.92)
-            .set_stroke(width=0)
-        )
-        self.play(FadeIn(veil), FadeIn(panel, shift=0.2 * UP), run_time=self.t(1.0))
-        self.wait(self.t(1.0))
-        self.overlay.add(veil, panel)  # the next digit clears it, so this beat ends on the formula
+        """The layer as one formula, a row at a time as the narration reaches it, then what it costs in parameters."""
+        hidden, output, table = self.formula_panel()
+        veil = Rectangle(width=14.3, height=6.6).move_to([0, -0.65, 0])
+        veil.set_fill(self.theme.background, 0.95).set_stroke(width=0)
+        said = self.mixed("the whole layer at once:", formula(f"a = {self.squash}(W a + b)", self.theme, MATH))
+        lines = [
+            (self.formula_note(), said, hidden[0]),
+            *(
+                (f"Hidden layer {k} does the same to the layer below it.", None, row)
+                for k, row in enumerate(hidden[1:], start=2)
+            ),
+            ("The output layer adds up its sums the same way;", None, output),
+        ]
+        self.play(FadeIn(veil), run_time=self.t(0.5))
+        for text, drawn, row in lines:
+            with self.tell(text, drawn) as line:
+                self.play(FadeIn(row, shift=0.15 * UP), run_time=self.t(min(line.duration, 1.5)))
+        squashed = SurroundingRectangle(output, color=self.theme.highlight, buff=0.1)
+        with self.tell(
+            f"then {self.output_name} turns them into shares that add up to 1: the softmax scene opens it up."
+        ) as line:
+            self.play(Create(squashed), run_time=self.t(0.5 * line.duration))
+        self.overlay.add(squashed)
+        with self.tell(self.parameter_note()) as line:
+            self.play(
+                LaggedStart(*(FadeIn(row, shift=0.1 * RIGHT) for row in table), lag_ratio=0.6),
+                run_time=self.t(line.duration),
+            )
+        self.overlay.add(veil, hidden, output, table)  # the next digit clears it, so this beat ends on the formula
 
     def next_digit(self, probe: int) -> None:
-        """Clear the last digit's answer, then run the next digit through the network (its answer: the next beat)."""
+        """Clear the formula and the last digit's answer, then run the next digit through the network."""
         image, caption = self.pixel_image(probe), self.digit_caption(probe)
+        shown = label("another digit, the same weights", self.theme, TEXT)
+        with self.tell(self.digit_note(probe), shown) as line:
+            self.run_next_digit(probe, image, caption, line.duration)
+
+    def run_next_digit(self, probe: int, image, caption, seconds: float) -> None:
+        if len(self.overlay):  # the formula leaves first: nothing of the network is lit or drawn over it
+            self.play(FadeOut(self.overlay), run_time=self.t(0.6))
+            self.remove(*self.overlay)
+        self.overlay = VGroup()  # faded out and gone: it must not be faded (and so shown) again
         self.play(
-            FadeOut(VGroup(self.box, self.verdict, self.probabilities, *self.overlay)),
+            FadeOut(VGroup(self.box, self.verdict, self.probabilities)),
             *(
                 AnimationGroup(*self.diagram.light(layer, np.zeros(size)))
                 for layer, size in enumerate(self.view.drawn_sizes)
@@ -253,13 +332,14 @@ class Neurons(RunScene):
             FadeIn(caption),
             run_time=self.t(0.8),
         )
-        self.overlay = VGroup()  # faded out and gone: it must not be faded (and so shown) again
         self.image, self.caption = image, caption
         self.bring_to_front(self.markers)  # the new image came in on top of them
-        self.fly_pixels(probe, self.t(0.8))
-        for layer in range(1, len(self.view.layers)):
-            self.pulse(layer, probe, self.t(0.6))
-            self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.4))
+        steps = len(self.view.layers) - 1
+        pace = max(1.0, (seconds - 2.0) / (1.6 + steps))  # spread over the line: the flight, then each layer
+        self.fly_pixels(probe, self.t(1.6 * pace))
+        for layer in range(1, steps + 1):
+            self.pulse(layer, probe, self.t(0.6 * pace))
+            self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.4 * pace))
 
     # --- the narration: what is said over each beat, from the numbers drawn ----------
 
@@ -268,11 +348,9 @@ class Neurons(RunScene):
         return f"A trained {shape} {self.run.activation} network ({self.run.recipe}). {self.result_fact()}."
 
     def digit_note(self, probe: int) -> str:
-        best, confidence = self.view.prediction(probe)
         true = self.view.label(probe)
-        which = self.digit_name(probe) + ("" if true is None else f" (label {true})")
-        verdict = "" if true is None else " (right)" if best == true else f" (wrong: the label is {true})"
-        return f"{which}, predicted {best} at {_note_percent(confidence)}{verdict}. {self.result_fact()}."
+        which = self.digit_name(probe) + ("" if true is None else f", labelled {true}")
+        return f"{which}: its pixels, from 0 for black to 1 for white, are all the network sees."
 
     def digit_name(self, probe: int) -> str:
         if probe == self.runs.own_index:
@@ -327,9 +405,22 @@ class Neurons(RunScene):
         )
 
     def formula_note(self) -> str:
+        return (
+            f"The whole layer at once: the weight matrix W times the layer below, a, plus the biases b, "
+            f"through {self.run.activation}."
+        )
+
+    def parameter_note(self) -> str:
         counts = [fmt_count(layer.parameter_count) for layer in self.run.network.layers]
         total = self.run.network.parameter_count
-        return f"Each layer is weights times the layer below, plus biases, through {self.run.activation}: {' + '.join(counts)} = {fmt_count(total)} trained parameters."
+        return f"Every weight and bias was trained: {' + '.join(counts)} = {fmt_count(total)} parameters."
+
+    def error_count(self) -> tuple[int, int] | None:
+        """(validation digits read wrong, validation digits), from the run's accuracy and its split."""
+        accuracy, total = self.run.final_metrics.get("val_acc"), self.run.dataset.get("val")
+        if accuracy is None or not total:
+            return None
+        return round((1 - accuracy) * total), int(total)
 
     # --- pieces ------------------------------------------------------------
 
@@ -341,12 +432,18 @@ class Neurons(RunScene):
         if self.run.manifest.get("imported_from"):
             parts.append(f"imported from {self.run.manifest['imported_from']['file']}")
         if "val_acc" in self.run.final_metrics:
-            accuracy = self.run.final_metrics["val_acc"]
-            parts.append(f"{fmt_percent(accuracy)} of validation digits right (error {fmt_percent(1 - accuracy)})")
+            parts.append(f"{fmt_percent(self.run.final_metrics['val_acc'])} of validation digits right")
         return "  ·  ".join(parts)
 
     def image_values(self, probe: int) -> np.ndarray:
-        return self.view.probe_inputs[probe].reshape(image_shape(self.run))
+        """The probe's inputs as a picture: the data set's shape, else (a run recorded without one, as a
+        bare Recorder writes) a square when the input count is one, e.g. 784 = 28 × 28."""
+        inputs = self.view.probe_inputs[probe]
+        shape = image_shape(self.run)
+        side = int(round(np.sqrt(inputs.size)))
+        if shape is None and side * side == inputs.size:
+            shape = (side, side)
+        return inputs.reshape(shape)
 
     def pixel_image(self, probe: int) -> PixelImage:
         image = PixelImage(self.image_values(probe), pixel_size=PIXEL_SIZE, frame_color=self.theme.neuron_stroke)
@@ -412,7 +509,8 @@ class Neurons(RunScene):
                 label(texts[-1], self.theme, TEXT, self.theme.wrong),
             ]
         panel = VGroup(*lines).arrange(DOWN, buff=0.14).move_to([PANEL_X, 0.2, 0])
-        return panel
+        inside = SAFE_RIGHT - panel.get_right()[0]
+        return panel.shift(min(inside, 0) * RIGHT)  # a long verdict keeps inside the title-safe margin
 
     def make_legend(self) -> VGroup:
         def swatch(color: str, width: float = 3) -> Line:
@@ -429,21 +527,43 @@ class Neurons(RunScene):
             VGroup(
                 swatch(self.theme.highlight, 6), label("pulse: what flows, |weight × activation|", self.theme, TEXT)
             ).arrange(RIGHT, buff=0.15),
-            label(brightness_note(self.run.activation), self.theme, TEXT, self.theme.muted),
+            label(
+                f"{brightness_note(self.run.activation)}; output: {self.output_name}",
+                self.theme,
+                TEXT,
+                self.theme.muted,
+            ),
         ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
-        rows.scale_to_fit_width(min(rows.width, 10.2))
-        return rows.move_to([-3.3, -3.95, 0], aligned_edge=LEFT + DOWN)
+        rows.scale_to_fit_width(min(rows.width, 9.9))  # ends inside the title-safe margin
+        return rows.move_to([-3.3, -4.0 + SAFE_MARGIN, 0], aligned_edge=LEFT + DOWN)
+
+    def tell(self, text: str, drawn=None):
+        """Narrate ``text`` (``with self.tell(...) as line:``) while ``drawn``, its short line, replaces the one
+        under the title; in its own slot, so it stays in the picture when a voice speaks the narration."""
+        return self.narrate(text, None if drawn is None else self.beat_line(drawn), slot="beat line")
+
+    def beat_line(self, drawn):
+        """The beat's short line, centred under the title."""
+        drawn.scale_to_fit_width(min(drawn.width, 13.2))
+        return drawn.next_to(self.header, DOWN, buff=0.08).set_x(0)
 
     def formula_panel(self) -> VGroup:
+        """(the hidden layers' formulas, the output's, the parameter table), arranged."""
         sizes = self.view.layers
-        symbol = {"sigmoid": "sigma", "tanh": "tanh", "relu": '"ReLU"'}[self.run.activation]
-        hidden = formula(f"a^((1)) = {symbol}(W^((1)) a^((0)) + b^((1)))", self.theme, 48)
+        symbol = self.squash
         last = len(sizes) - 1
+        hidden = VGroup(
+            *(
+                formula(f"a^(({k})) = {symbol}(W^(({k})) a^(({k - 1})) + b^(({k})))", self.theme, 40)
+                for k in range(1, min(last, 3))
+            )
+        )
+        if last > 3:  # a deep network: one row stands for its other hidden layers
+            hidden.add(
+                formula(f'a^((k)) = {symbol}(W^((k)) a^((k-1)) + b^((k))), quad k = 3 "…" {last - 1}', self.theme, 40)
+            )
         output = formula(
-            f'a^(({last})) = "softmax"(W^(({last}))a^(({last - 1})) + b^(({last})))',
-            self.theme,
-            36,
-            color=self.theme.muted,
+            f'a^(({last})) = "{self.output_name}"(W^(({last}))a^(({last - 1})) + b^(({last})))', self.theme, 40
         )
         texts = []
         for i, (n_in, n_out, layer) in enumerate(zip(sizes[:-1], sizes[1:], self.run.network.layers), start=1):
@@ -454,8 +574,9 @@ class Neurons(RunScene):
             label(texts[-1], self.theme, TEXT, self.theme.highlight)
         ]
         table = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        panel = VGroup(hidden, output, table).arrange(DOWN, buff=0.35).move_to([0, -0.45, 0])
-        return panel
+        VGroup(*hidden, output).arrange(DOWN, buff=0.22)
+        VGroup(VGroup(*hidden, output), table).arrange(DOWN, buff=0.4).move_to([0, -0.6, 0])
+        return hidden, output, table
 
 
 def _short_percent(p: float) -> str:
