@@ -29,7 +29,7 @@ from nnexplain.geometry.hinges import (
     quiet_units,
     running_sums,
 )
-from nnexplain.mobjects.hinges import Fade, FitView, HingeMorph, fmt_interval, fmt_number, padded_range
+from nnexplain.mobjects.hinges import Fade, FitView, HingeMorph, fmt_interval, fmt_number, fmt_small, padded_range
 from nnexplain.scenes.base.hinge_story import HingeStory, in_turn
 
 __all__ = ["ReluSquare"]
@@ -185,7 +185,7 @@ class ReluSquare(HingeStory):
             kinks = ", ".join(fmt_number(k) for k in self.hinges.kinks[unit])
             return f"Add unit {unit + 1}: the sum bends at x = {kinks}."
 
-        bias = fmt_number(self.hinges.output_bias)
+        bias = fmt_small(self.hinges.output_bias)
         self.guides = self.add_up(
             self.view, self.hinges, f"Now add them up. Start at the output bias, {bias}: a flat line.", unit_text
         )
