@@ -151,16 +151,17 @@ class ReluSquare(HingeStory):
                 run_time=0.5 * line.duration,
             )
             self.remove(view.unit_curves[unit])  # back into the view, where it is drawn from now on
-            self.add(view)
+            # The fades read the opacities they bring in now, before the parts are hidden.
+            appearing = [Fade(view.kink_dots), Fade(view.epoch_label)]
             for curve in others:
                 curve.set_stroke(opacity=0)
             view.kink_dots.set_opacity(0)
             view.output_curve.set_stroke(opacity=0)
             view.epoch_label.set_opacity(0)
+            self.add(view)
             self.play(
                 *[curve.animate.set_stroke(opacity=1) for curve in others],
-                Fade(view.kink_dots),
-                Fade(view.epoch_label),
+                *appearing,
                 view.output_curve.animate.set_stroke(opacity=1),
                 run_time=0.5 * line.duration,
             )
