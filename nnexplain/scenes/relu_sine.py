@@ -201,8 +201,10 @@ class ReluSine(HingeStory):
             with self.narrate(
                 f"Unit{plural} {units} {'stay' if plural else 'stays'} 0 here: a ReLU that never turns on adds nothing."
             ) as line:
-                self.play(*[c.animate.set_stroke(width=8) for c in curves], run_time=line.duration / 2)
-                self.play(*[c.animate.set_stroke(width=view.unit_width) for c in curves], run_time=line.duration / 2)
+                shown = self.show_labels(f"unit{plural} {units}:\n0 everywhere", color=view.colors[silent[0]])
+                self.play(*[c.animate.set_stroke(width=8) for c in curves], *shown, run_time=0.6 * line.duration)
+                thinner = [c.animate.set_stroke(width=view.unit_width) for c in curves]
+                self.play(*thinner, *self.show_labels(None), run_time=0.4 * line.duration)
 
         bias = fmt_small(self.hinges.output_bias)
         self.add_up(view, self.hinges, f"Add them up, from the output bias, {bias}.", unit_text, label_units=True)
