@@ -46,6 +46,7 @@ __all__ = [
     "padded_range",
     "x_ticks",
     "fmt_number",
+    "fmt_small",
     "fmt_interval",
     "CurvePanel",
     "FitView",
@@ -63,6 +64,11 @@ def fmt_number(value: float, digits: int = 2) -> str:
     """A short number with a typographic minus: 0.5, −1, 0.03."""
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if abs(value) >= 10**-digits else "0"
     return text.replace("-", MINUS)
+
+
+def fmt_small(value: float) -> str:
+    """Like :func:`fmt_number`, with a third digit for a value that two would round to 0 (a bias of 0.004)."""
+    return fmt_number(value, 2 if abs(value) >= 0.005 else 3)
 
 
 def _pi_multiple(value: float) -> float | None:

@@ -25,8 +25,9 @@ import numpy as np
 from manim import (
     DL,
     DR,
-    LEFT,
+    RIGHT,
     UL,
+    UP,
     UR,
     Create,
     DashedLine,
@@ -48,7 +49,7 @@ from nnexplain.geometry.hinges import (
     silent_units,
     straight_pieces,
 )
-from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, fmt_interval, fmt_number, legend
+from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, fmt_interval, fmt_number, fmt_small, legend
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory
 
 __all__ = ["ReluSine"]
@@ -131,7 +132,7 @@ class ReluSine(HingeStory):
                 return "However deep, a network without an activation stays one line."
             return None
 
-        bias = fmt_number(final.output_bias)
+        bias = fmt_small(final.output_bias)
         self.add_up(
             self.linear_parts[-1], final, f"Why a line? Start at the output bias, {bias}, and add the units.", unit_text
         )
@@ -200,10 +201,12 @@ class ReluSine(HingeStory):
             with self.narrate(
                 f"Unit{plural} {units} {'stay' if plural else 'stays'} 0 here: a ReLU that never turns on adds nothing."
             ) as line:
-                self.play(*[c.animate.set_stroke(width=8) for c in curves], run_time=line.duration / 2)
-                self.play(*[c.animate.set_stroke(width=view.unit_width) for c in curves], run_time=line.duration / 2)
+                shown = self.show_labels(f"unit{plural} {units}:\n0 everywhere", color=view.colors[silent[0]])
+                self.play(*[c.animate.set_stroke(width=8) for c in curves], *shown, run_time=0.6 * line.duration)
+                thinner = [c.animate.set_stroke(width=view.unit_width) for c in curves]
+                self.play(*thinner, *self.show_labels(None), run_time=0.4 * line.duration)
 
-        bias = fmt_number(self.hinges.output_bias)
+        bias = fmt_small(self.hinges.output_bias)
         self.add_up(view, self.hinges, f"Add them up, from the output bias, {bias}.", unit_text, label_units=True)
 
     def mark_pieces(self) -> None:
@@ -264,7 +267,7 @@ class ReluSine(HingeStory):
         linear = self.linear_sweep[-1]
         line_fit = self.outputs.dashed_curve(linear.x, linear.output, self.theme.palette[4], width=3)
         text = f"The line missed by {max_fit_error(self.linear_run, linear.epoch)[0]:.2f}; {len(self.piece_marks()[0])} kinks bring it to {error:.3f}."
-        row = legend([(self.theme.palette[4], True, "the line, no activation")], self.theme, size=TEXT_SIZE)
+        row = legend([(self.theme.palette[4], True, "the linear network")], self.theme, size=TEXT_SIZE)
         row.move_to(self.column_point(self.labels_top), aligned_edge=UL)
         with self.narrate(text) as line:
             self.play(Create(line_fit), Fade(row), run_time=line.duration)
@@ -284,7 +287,7 @@ class ReluSine(HingeStory):
         drawn = inset.curve(fine, np.interp(fine, x, output), self.theme.text, width=5)
         worst = inset.plot_points(x[[at, at]], np.array([output[at], self.target_values(x[at])]))
         bar = DashedLine(worst[0], worst[1], dash_length=0.06, stroke_width=5, color=self.theme.highlight)
-        tag = self.tag(f"{max_fit_error(self.run, self.hinges.epoch)[0]:.3f}", bar.get_center(), LEFT)
+        tag = self.tag(f"{max_fit_error(self.run, self.hinges.epoch)[0]:.3f}", bar.get_center(), UP + RIGHT)
         corners = self.outputs.plot_points(np.array([low, high]), np.array([y_low, y_high]))
         frame = Rectangle(width=max(corners[1][0] - corners[0][0], 0.1), height=max(corners[1][1] - corners[0][1], 0.1))
         frame.set_stroke(self.theme.highlight, width=2).move_to((corners[0] + corners[1]) / 2)

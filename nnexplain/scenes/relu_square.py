@@ -29,7 +29,7 @@ from nnexplain.geometry.hinges import (
     quiet_units,
     running_sums,
 )
-from nnexplain.mobjects.hinges import Fade, FitView, HingeMorph, fmt_interval, fmt_number, padded_range
+from nnexplain.mobjects.hinges import Fade, FitView, HingeMorph, fmt_interval, fmt_number, fmt_small, padded_range
 from nnexplain.scenes.base.hinge_story import HingeStory, in_turn
 
 __all__ = ["ReluSquare"]
@@ -151,16 +151,17 @@ class ReluSquare(HingeStory):
                 run_time=0.5 * line.duration,
             )
             self.remove(view.unit_curves[unit])  # back into the view, where it is drawn from now on
-            self.add(view)
+            # The fades read the opacities they bring in now, before the parts are hidden.
+            appearing = [Fade(view.kink_dots), Fade(view.epoch_label)]
             for curve in others:
                 curve.set_stroke(opacity=0)
             view.kink_dots.set_opacity(0)
             view.output_curve.set_stroke(opacity=0)
             view.epoch_label.set_opacity(0)
+            self.add(view)
             self.play(
                 *[curve.animate.set_stroke(opacity=1) for curve in others],
-                Fade(view.kink_dots),
-                Fade(view.epoch_label),
+                *appearing,
                 view.output_curve.animate.set_stroke(opacity=1),
                 run_time=0.5 * line.duration,
             )
@@ -185,7 +186,7 @@ class ReluSquare(HingeStory):
             kinks = ", ".join(fmt_number(k) for k in self.hinges.kinks[unit])
             return f"Add unit {unit + 1}: the sum bends at x = {kinks}."
 
-        bias = fmt_number(self.hinges.output_bias)
+        bias = fmt_small(self.hinges.output_bias)
         self.guides = self.add_up(
             self.view, self.hinges, f"Now add them up. Start at the output bias, {bias}: a flat line.", unit_text
         )

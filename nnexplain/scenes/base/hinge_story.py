@@ -46,7 +46,7 @@ from nnexplain.mobjects.hinges import (
     Fade,
     FitView,
     SnapshotSweep,
-    fmt_number,
+    fmt_small,
     legend,
     padded_range,
     paragraph,
@@ -81,8 +81,8 @@ class HingeStory(RunScene):
 
     # Layout, in scene units (the frame is 14.2 × 8): plots on the left, a text column on the right,
     # everything above the caption band and inside the title-safe margin.
-    panel_width: ClassVar[float] = 7.5
-    panel_center_x: ClassVar[float] = -2.4
+    panel_width: ClassVar[float] = 7.3
+    panel_center_x: ClassVar[float] = -2.05  # the y tick labels (−0.5) stay 24 px from the edge
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.15)  # bottom and top of the upper panel
     output_box: ClassVar[tuple[float, float]] = (BAND_TOP + 0.5, 0.45)
     column_left: ClassVar[float] = 2.1
@@ -261,7 +261,7 @@ class HingeStory(RunScene):
         panel, x = view.output_panel, snapshot.x
         running = panel.curve(x, sums[0], self.theme.text, width=view.output_curve.stroke_width)
         bias_point = panel.plot_point(x[len(x) // 6], sums[0][0])
-        bias_tag = self.tag(f"bias {fmt_number(snapshot.output_bias)}", bias_point, UP)
+        bias_tag = self.tag(f"bias {fmt_small(snapshot.output_bias)}", bias_point, UP)
         curves, guides = view.unit_curves, VGroup()
         with self.narrate(bias_text) as line:
             self.play(
