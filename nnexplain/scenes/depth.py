@@ -61,6 +61,7 @@ LAYER_COLOURS = (
     "#4FA3F7",
 )  # never the highlight (z, the largest error)  # bends by the layer that made them
 SLIVER = 0.01  # a piece narrower than this share of the interval is a sliver: a few pixels wide on screen
+RIGHT_EDGE = 6.6  # scene units: the frame's right edge (7.1) less the 24 px margin at 480p
 SUMMED_FIRST = 3  # hinges added one at a time before the rest are added at once
 SAMPLES = 301  # evenly spaced points per drawn curve (so Create draws at an even pace), plus every bend exactly
 
@@ -227,7 +228,7 @@ class Depth(SpiralComparison, RunScene):
             self.play(ReplacementTransform(hinge_path, sums[0]), Fade(kink_dot, out=True), Fade(count), run_time=step)
             for k in range(1, len(sums)):
                 after = counter(k + 1)
-                self.play(ReplacementTransform(sums[k - 1], sums[k]), ReplacementTransform(count, after), run_time=step)
+                self.play(ReplacementTransform(sums[k - 1], sums[k]), Fade(count, out=True), Fade(after), run_time=step)
                 count = after
         units = wide.hidden[0]
         self.wide_curve = curve_path(self.axes, x, network_output(params, wide.run.activation, x), WIDE)
@@ -235,7 +236,8 @@ class Depth(SpiralComparison, RunScene):
             last = counter(units)
             self.play(
                 ReplacementTransform(sums[-1], self.wide_curve),
-                ReplacementTransform(count, last),
+                Fade(count, out=True),
+                Fade(last),
                 Fade(self.wide_card[2]),
                 run_time=self.t(1.5),
             )
@@ -283,29 +285,33 @@ class Depth(SpiralComparison, RunScene):
         relu_label = label(f"ReLU(z): output of that layer-{busy.layer} unit (scaled)", self.theme, TEXT_SIZE - 2)
         relu_label.set_color(self.theme.highlight).move_to(z_label, aligned_edge=LEFT)
         with self.read("Its ReLU flattens z below zero: each crossing becomes a new bend.") as line:
-            self.play(Fade(corner_dots, out=True), run_time=self.t(0.4))
+            self.play(Fade(corner_dots, out=True), Fade(z_label, out=True), run_time=self.t(0.4))
             self.play(
                 ReplacementTransform(z_path, relu_path),
-                ReplacementTransform(z_label, relu_label),
+                Fade(relu_label),
                 run_time=max(line.duration - self.t(0.4), self.t(0.5)),
             )
         bounds = piece_bounds(deep.hidden)
         factors = [width + 1 for width in deep.hidden]
         said = " × ".join(map(str, factors))
-        tally = [label("=", self.theme, TEXT_SIZE, DEEP)]
+        # The row "up to 729 pieces" written as its product, each layer's factor in that layer's colour.
+        tally = [label("up to", self.theme, TEXT_SIZE, DEEP)]
         for i, factor in enumerate(factors):
             tally.append(
                 label(str(factor) if i == 0 else f"× {factor}", self.theme, TEXT_SIZE, self.layer_colour(i + 1))
             )
-        tally = VGroup(*tally).arrange(RIGHT, buff=0.12).next_to(self.deep_card[2], RIGHT, buff=0.15)
+        tally.append(label(f"= {bounds[-1]}", self.theme, TEXT_SIZE, DEEP))
+        tally = VGroup(*tally).arrange(RIGHT, buff=0.14).move_to(self.deep_card[2], aligned_edge=LEFT)
         tally.align_to(self.deep_card[2], DOWN)
+        if tally.get_right()[0] > RIGHT_EDGE:  # many layers: a longer product, drawn smaller to stay in the frame
+            tally.scale((RIGHT_EDGE - tally.get_left()[0]) / tally.width, about_edge=LEFT)
+        self.deep_card[2].set_opacity(0)  # the tally takes its place (and is never faded in with the card)
         with self.read(
             f"Each layer's {deep.hidden[0]} units can cut every piece again: {said} = {bounds[-1]} pieces at most."
             if len(set(deep.hidden)) == 1
             else f"Each layer can cut every piece again: {said} = {bounds[-1]} pieces at most."
         ) as line:
-            self.play(Fade(self.deep_card[2]), Fade(tally[0]), run_time=self.t(0.5))
-            for term in tally[1:]:
+            for term in tally:
                 self.play(Fade(term), run_time=self.t(0.5))
             self.wait(max(line.duration - self.t(0.5) * len(tally) - self.t(0.8), 0.1))
             self.play(

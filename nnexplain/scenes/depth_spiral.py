@@ -62,8 +62,9 @@ class SpiralComparison:
         with self.narrate(text) as line:
             start, duration = self.narrator.now, max(line.duration, reading_floor(text))
             yield Tracker(duration)
-            if self.narrator.now - start < duration:
-                self.wait(duration - (self.narrator.now - start))
+            left = duration - (self.narrator.now - start)
+            if left > 0.1:  # a shorter wait would be under one frame at 15 fps
+                self.wait(left)
 
     def show_spiral(self) -> None:
         deep_acc = [run.final_metrics["val_acc"] for run in self.spiral_deep]
