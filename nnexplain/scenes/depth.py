@@ -393,18 +393,36 @@ class Depth(SpiralComparison, RunScene):
         with self.read(f"Largest error: {errors_said}.") as line:
             self.play(Fade(error_strip), run_time=self.t(0.5))
         first, second = self.verdict(wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors)
-        with self.read(first) as line:
-            ring = SurroundingRectangle(visible_strip, color=self.theme.highlight, buff=0.12)
+        with self.read(first) as line:  # "pieces in all", then "wider than": the box follows the words
+            ring = SurroundingRectangle(piece_strip, color=self.theme.highlight, buff=0.12)
             self.play(Create(ring), run_time=self.t(0.8))
+            self.wait(max(line.duration / 2 - self.t(0.8), 0.1))
+            visible_ring = SurroundingRectangle(visible_strip, color=self.theme.highlight, buff=0.12)
+            self.play(ReplacementTransform(ring, visible_ring), run_time=self.t(0.6))
+        extremes = self.error_extremes(wide_errors, deep_errors).next_to(error_strip, RIGHT, buff=0.35)
+        if extremes.get_right()[0] > RIGHT_EDGE:
+            extremes.scale((RIGHT_EDGE - extremes.get_left()[0]) / extremes.width, about_edge=LEFT)
         with self.read(second) as line:
             error_ring = SurroundingRectangle(error_strip, color=self.theme.highlight, buff=0.12)
-            self.play(ReplacementTransform(ring, error_ring), run_time=self.t(0.6))
-            self.wait(max(line.duration - self.t(1.2), 0.1))
-            self.play(Fade(VGroup(piece_strip, visible_strip, error_strip, error_ring), out=True), run_time=self.t(0.6))
+            self.play(ReplacementTransform(visible_ring, error_ring), run_time=self.t(0.6))
+            self.play(Fade(extremes), run_time=self.t(0.5))
+            self.wait(max(line.duration - self.t(1.7), 0.1))
+            shown = VGroup(piece_strip, visible_strip, error_strip, error_ring, extremes)
+            self.play(Fade(shown, out=True), run_time=self.t(0.6))
         self.seed_numbers = {
             "wide": (wide_pieces, wide_visible, wide_errors),
             "deep": (deep_pieces, deep_visible, deep_errors),
         }
+
+    def error_extremes(self, wide_errors, deep_errors) -> VGroup:
+        """The winner's worst seed against the loser's best: where "not on every seed" can be read off."""
+        deep_wins = np.median(deep_errors) < np.median(wide_errors)
+        winner, loser = (("deep", DEEP, deep_errors), ("wide", WIDE, wide_errors))[:: 1 if deep_wins else -1]
+        rows = [
+            label(f"worst {winner[0]} {max(winner[2]):.2f}", self.theme, TEXT_SIZE - 2, winner[1]),
+            label(f"best {loser[0]} {min(loser[2]):.2f}", self.theme, TEXT_SIZE - 2, loser[1]),
+        ]
+        return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
 
     def verdict(self, wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors):
         """Two lines true of the seeds: how many pieces the deep fits had (all, visible), and which erred less."""
