@@ -385,13 +385,13 @@ class Depth(SpiralComparison, RunScene):
             self.play(Fade(frame), run_time=max(line.duration - self.t(0.8), self.t(0.5)))
         pieces_said = f"wide {spread(wide_pieces, count)}, deep {spread(deep_pieces, count)}"
         with self.read(f"Pieces, one dot a seed: {pieces_said}.") as line:
-            self.play(LaggedStart(*(Fade(row) for row in piece_strip.rows), lag_ratio=0.6), run_time=self.t(1.0))
+            self.stagger(piece_strip, line.duration, with_frame=False)
         visible_said = f"wide {spread(wide_visible, count)}, deep {spread(deep_visible, count)}"
         with self.read(f"Wider than {self.sliver_width}: {visible_said}.") as line:
-            self.play(Fade(visible_strip), run_time=self.t(0.5))
+            self.stagger(visible_strip, line.duration, with_frame=True)
         errors_said = f"wide {spread(wide_errors, '{:.2f}'.format)}, deep {spread(deep_errors, '{:.2f}'.format)}"
         with self.read(f"Largest error: {errors_said}.") as line:
-            self.play(Fade(error_strip), run_time=self.t(0.5))
+            self.stagger(error_strip, line.duration, with_frame=True)
         first, second = self.verdict(wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors)
         with self.read(first) as line:  # "pieces in all", then "wider than": the box follows the words
             ring = SurroundingRectangle(piece_strip, color=self.theme.highlight, buff=0.12)

@@ -66,6 +66,16 @@ class SpiralComparison:
             if left > 0.1:  # a shorter wait would be under one frame at 15 fps
                 self.wait(left)
 
+    def stagger(self, strip: SeedStrip, duration: float, with_frame: bool) -> None:
+        """A seed strip's rows, each quickly when the line reaches it (wide, then deep), spread over ``duration``."""
+        frame = VGroup(*strip.submobjects[:3])
+        parts = [VGroup(frame, strip.rows[0]) if with_frame else strip.rows[0], *strip.rows[1:]]
+        gap = duration * 0.8 / len(parts)  # the last row is up with a fifth of the line still to read
+        for part in parts:
+            self.play(Fade(part), run_time=self.t(0.5))
+            if gap - self.t(0.5) > 0.1:
+                self.wait(gap - self.t(0.5))
+
     def show_spiral(self) -> None:
         deep_acc = [run.final_metrics["val_acc"] for run in self.spiral_deep]
         wide_acc = [run.final_metrics["val_acc"] for run in self.spiral_wide]
@@ -102,8 +112,7 @@ class SpiralComparison:
         with self.read(
             f"Seeds: wide {spread(wide_acc, percent)}, deep {spread(deep_acc, percent)}; shown: medians."
         ) as line:
-            self.play(Fade(VGroup(*strip.submobjects[:3])), run_time=self.t(0.5))
-            self.play(LaggedStart(*(Fade(row) for row in strip.rows), lag_ratio=0.5), run_time=self.t(1.0))
+            self.stagger(strip, line.duration, with_frame=True)
         deep_wins = np.median(deep_acc) > np.median(wide_acc)
         clear = min(deep_acc) > max(wide_acc) if deep_wins else max(deep_acc) < min(wide_acc)
         winner, loser = ("deep", "wide") if deep_wins else ("wide", "deep")
