@@ -186,8 +186,10 @@ class Depth(SpiralComparison, RunScene):
         self.bend_terms.align_to(bends_row, DOWN)
         layers = len(deep.hidden)
         widths = "" if len(set(deep.hidden)) > 1 else f" of {deep.hidden[0]}"
-        with self.read(f"Wide: one hidden layer of {wide.hidden[0]} units. Deep: {layers} layers{widths}."):
-            self.play(Fade(self.wide_card[0]), Fade(self.deep_card[0]), run_time=self.t(0.5))
+        with self.read(f"Wide: one hidden layer of {wide.hidden[0]} units. Deep: {layers} layers{widths}.") as line:
+            self.play(Fade(self.wide_card[0]), run_time=self.t(0.5))  # "Wide: ..." then, halfway, "Deep: ..."
+            self.wait(max(line.duration / 2 - self.t(0.5), 0.1))
+            self.play(Fade(self.deep_card[0]), run_time=self.t(0.5))
         if wide.parameters == deep.parameters:
             budget = f"Both have {wide.parameters} parameters: the same budget."
         else:
@@ -346,7 +348,8 @@ class Depth(SpiralComparison, RunScene):
             f"{pieces} pieces ({self.slivers(deep)} slivers), {compared} the wide fit's {wide_pieces},"
             f" of {self.deep_bound} possible."
         ) as line:
-            self.play(Fade(self.deep_card[4]), StrokeTo(self.wide_curve, 0.6), run_time=self.t(0.5))
+            self.play(Fade(self.deep_card[4]), run_time=self.t(0.5))
+            self.play(StrokeTo(self.wide_curve, 0.6), run_time=max(line.duration - self.t(0.5), self.t(0.5)))
         marker = self.error_marker(deep, DEEP)
         better = (
             "smaller than"
