@@ -17,7 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Create, Dot, LaggedStart, Line, SurroundingRectangle, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Create,
+    Dot,
+    LaggedStart,
+    Line,
+    ReplacementTransform,
+    SurroundingRectangle,
+    VGroup,
+)
 
 from nnexplain.data.curves import target_function
 from nnexplain.geometry.depth import (
@@ -48,6 +61,8 @@ LAYER_COLOURS = (
     "#4FA3F7",
 )  # never the highlight (z, the largest error)  # bends by the layer that made them
 SLIVER = 0.01  # a piece narrower than this share of the interval is a sliver: a few pixels wide on screen
+RIGHT_EDGE = 6.6  # scene units: the frame's right edge (7.1) less the 24 px margin at 480p
+SUMMED_FIRST = 3  # hinges added one at a time before the rest are added at once
 SAMPLES = 301  # evenly spaced points per drawn curve (so Create draws at an even pace), plus every bend exactly
 
 
@@ -122,16 +137,16 @@ class Depth(SpiralComparison, RunScene):
     def ask(self) -> None:
         self.title = label("Why depth, not just width?", self.theme, 40).to_corner(UL, buff=0.45)
         self.axes = curve_axes(self.domain, (-1.5, 1.5), 8.2, 4.3, self.theme).move_to([-2.35, 0.15, 0])
-        with self.narrate("Why stack layers, when one wide hidden layer can fit any curve?") as line:
+        with self.read("Why stack layers, when one wide hidden layer can fit any curve?") as line:
             self.play(Fade(self.title), Create(self.axes), run_time=line.duration)
         x = np.linspace(*self.domain, 2 * SAMPLES)
         self.target_curve = curve_path(self.axes, x, self.target(x), self.theme.muted, 3)
-        with self.narrate("A common answer: one layer can, if very wide; depth lets layers compose.") as line:
+        with self.read("A common answer: one layer can, if very wide; depth lets layers compose.") as line:
             self.play(Create(self.target_curve), run_time=line.duration)
         low, high = (f"{v:g}".replace("-", "−") for v in self.domain)
         self.target_label = label(self.formula, self.theme, TEXT_SIZE, self.theme.muted)
         self.target_label.next_to(self.axes, UP, buff=0.05).align_to(self.axes, RIGHT)
-        with self.narrate(f"Test it: two real ReLU networks fit {self.formula} on [{low}, {high}].") as line:
+        with self.read(f"Test it: two real ReLU networks fit {self.formula} on [{low}, {high}].") as line:
             self.play(Fade(self.target_label), run_time=line.duration)
 
     def show_budget(self) -> None:
@@ -171,57 +186,84 @@ class Depth(SpiralComparison, RunScene):
         self.bend_terms.align_to(bends_row, DOWN)
         layers = len(deep.hidden)
         widths = "" if len(set(deep.hidden)) > 1 else f" of {deep.hidden[0]}"
-        with self.narrate(f"Wide: one hidden layer of {wide.hidden[0]} units. Deep: {layers} layers{widths}.") as line:
-            self.play(Fade(self.wide_card[0]), Fade(self.deep_card[0]), run_time=line.duration)
+        with self.read(f"Wide: one hidden layer of {wide.hidden[0]} units. Deep: {layers} layers{widths}.") as line:
+            self.play(Fade(self.wide_card[0]), run_time=self.t(0.5))  # "Wide: ..." then, halfway, "Deep: ..."
+            self.wait(max(line.duration / 2 - self.t(0.5), 0.1))
+            self.play(Fade(self.deep_card[0]), run_time=self.t(0.5))
         if wide.parameters == deep.parameters:
             budget = f"Both have {wide.parameters} parameters: the same budget."
         else:
             gap = abs(wide.parameters / deep.parameters - 1)
             budget = f"{wide.parameters} and {deep.parameters} parameters: the same budget within {gap:.0%}."
-        with self.narrate(budget) as line:
-            self.play(Fade(self.wide_card[1]), Fade(self.deep_card[1]), run_time=line.duration)
+        with self.read(budget):
+            self.play(Fade(self.wide_card[1]), Fade(self.deep_card[1]), run_time=self.t(0.5))
 
     def show_wide(self) -> None:
         wide, x = self.wide, self.samples(self.wide.pieces.bends)
         params = wide.run.params()
-        (w1, b1), (w2, _) = params[0], params[1]
+        (w1, b1), (w2, b2) = params[0], params[1]
         kinks = -b1 / np.where(w1[:, 0] == 0, np.inf, w1[:, 0])
-        inside = np.flatnonzero((kinks > self.domain[0]) & (kinks < self.domain[1]))
-        # The unit bending nearest the middle shows its hinge with room on both sides.
-        centre = sum(self.domain) / 2
-        unit = int(inside[np.argmin(np.abs(kinks[inside] - centre))]) if len(inside) else 0
-        hinge_x = self.samples([kinks[unit]] if len(inside) else [])
+        first = self.first_hinges(w1, b1, w2, b2, kinks, SUMMED_FIRST)
+
+        def running_sum(units):  # the output bias and these units' hinges: the fit, a few hinges at a time
+            at = self.samples(kinks[list(units)])
+            total = b2[0] + sum(w2[0, j] * np.maximum(0.0, w1[j, 0] * at + b1[j]) for j in units)
+            return curve_path(self.axes, at, total + 0 * at, WIDE, 3)
+
+        def counter(n):
+            text = f"{n} of {wide.hidden[0]} hinges added"
+            return (
+                label(text, self.theme, TEXT_SIZE - 2, WIDE).next_to(self.axes, UP, buff=0.05).align_to(self.axes, LEFT)
+            )
+
+        unit = first[0]
+        hinge_x = self.samples([kinks[unit]])
         hinge = w2[0, unit] * np.maximum(0.0, w1[unit, 0] * hinge_x + b1[unit])
         shown = np.abs(hinge) <= 1.5  # the part inside the plot: one side flat, the other straight up to the edge
         hinge_path = curve_path(self.axes, hinge_x[shown], hinge[shown], WIDE, 3)
-        hinge_path.add(Dot(self.axes.c2p(kinks[unit], 0), radius=0.07, color=WIDE))  # where it bends
-        with self.narrate("Each unit of the wide layer is one hinge: a line that bends once.") as line:
-            self.play(Create(hinge_path), run_time=line.duration)
+        kink_dot = Dot(self.axes.c2p(kinks[unit], 0), radius=0.07, color=WIDE)  # where it bends
+        with self.read("Each unit of the wide layer is one hinge: a line that bends once.") as line:
+            self.play(Create(hinge_path), Create(kink_dot), run_time=line.duration)
+        sums, count = [running_sum(first[: k + 1]) for k in range(len(first))], counter(1)
+        with self.read("Add them up one by one: each hinge bends the sum once more.") as line:
+            step = line.duration / len(sums)
+            self.play(ReplacementTransform(hinge_path, sums[0]), Fade(kink_dot, out=True), Fade(count), run_time=step)
+            for k in range(1, len(sums)):
+                after = counter(k + 1)
+                self.play(ReplacementTransform(sums[k - 1], sums[k]), Fade(count, out=True), Fade(after), run_time=step)
+                count = after
         units = wide.hidden[0]
         self.wide_curve = curve_path(self.axes, x, network_output(params, wide.run.activation, x), WIDE)
-        with self.narrate(f"Added up, {units} hinges make at most {units + 1} straight pieces.") as line:
-            self.play(Fade(hinge_path, out=True), Fade(self.wide_card[2]), run_time=self.t(0.6))
-            self.play(Create(self.wide_curve), run_time=max(line.duration - self.t(0.6), self.t(0.5)))
+        with self.read(f"Added up, all {units} hinges make at most {units + 1} straight pieces.") as line:
+            last = counter(units)
+            self.play(
+                ReplacementTransform(sums[-1], self.wide_curve),
+                Fade(count, out=True),
+                Fade(last),
+                Fade(self.wide_card[2]),
+                run_time=self.t(1.5),
+            )
+        self.play(Fade(last, out=True), run_time=self.t(0.4))
         bends = wide.pieces.bends
         self.wide_dots = bend_dots(self.axes, bends, network_output(params, wide.run.activation, bends), WIDE, 0.07)
         pieces, slivers = wide.pieces.pieces, self.slivers(wide)
         unseen = f", {slivers} of them slivers under {self.sliver_width} wide" if slivers else ", each bend marked"
-        with self.narrate(f"This fit bends {len(bends)} times: {pieces} pieces{unseen}.") as line:
+        with self.read(f"This fit bends {len(bends)} times: {pieces} pieces{unseen}.") as line:
+            self.play(Fade(self.wide_card[3]), run_time=self.t(0.5))
             self.play(
                 LaggedStart(*(Create(d) for d in self.wide_dots), lag_ratio=0.2),
-                Fade(self.wide_card[3]),
-                run_time=line.duration,
+                run_time=max(line.duration - self.t(0.5), self.t(0.5)),
             )
         marker = self.error_marker(wide, WIDE)
-        with self.narrate(f"Its largest error is {wide.error:.2f}, at x = {self.fmt(wide.worst_x)}.") as line:
-            self.play(Create(marker), Fade(self.wide_card[4]), run_time=line.duration)
+        with self.read(f"Its largest error is {wide.error:.2f}, at x = {self.fmt(wide.worst_x)}.") as line:
+            self.play(Create(marker), Fade(self.wide_card[4]), run_time=self.t(0.5))
         self.play(Fade(marker, out=True), run_time=self.t(0.4))
 
     def show_cut(self) -> None:
         deep = self.deep
         params, activation = deep.run.params(), deep.run.activation
         busy = busiest_unit(params, activation, self.domain)
-        x = self.samples(busy.breakpoints)  # z is straight between the earlier layers' switches
+        x = self.samples(np.concatenate([busy.breakpoints, busy.crossings]))  # straight between these
         z = pre_activation(params, activation, busy.layer, busy.unit, x)
         scale = 1.3 / max(float(np.max(np.abs(z))), 1e-9)
         z_path = curve_path(self.axes, x, scale * z, self.theme.highlight, 3)
@@ -229,32 +271,61 @@ class Depth(SpiralComparison, RunScene):
         z_label.set_color(self.theme.highlight).next_to(self.axes, UP, buff=0.05).align_to(self.axes, LEFT)
         dim = [StrokeTo(part, 0.2) for part in (self.wide_curve, self.target_curve)]
         earlier = "layer 1's" if busy.layer == 2 else "earlier layers'"
-        with self.narrate(f"Depth works differently. A layer-{busy.layer} unit adds up {earlier} hinges.") as line:
+        with self.read(f"Depth works differently. A layer-{busy.layer} unit adds up {earlier} hinges.") as line:
             self.play(*dim, Fade(self.wide_dots, out=True), Fade(self.target_label, out=True), run_time=self.t(0.6))
             self.play(Create(z_path), Fade(z_label), run_time=max(line.duration - self.t(0.6), self.t(0.5)))
         corners = busy.breakpoints[(busy.breakpoints > self.domain[0]) & (busy.breakpoints < self.domain[1])]
         corner_z = scale * pre_activation(params, activation, busy.layer, busy.unit, corners)
         corner_dots = bend_dots(self.axes, corners, corner_z, self.theme.text, 0.05)
-        with self.narrate(f"So its input is already bent, at {len(corners)} points, before its own ReLU.") as line:
+        with self.read(f"So its input is already bent, at {len(corners)} points, before its own ReLU.") as line:
             self.play(LaggedStart(*(Create(d) for d in corner_dots), lag_ratio=0.3), run_time=line.duration)
         crossings = bend_dots(self.axes, busy.crossings, np.zeros(len(busy.crossings)), self.theme.highlight, 0.1)
         times = {1: "once", 2: "twice"}.get(len(busy.crossings), f"{len(busy.crossings)} times")
-        with self.narrate(f"It can cross zero on every piece; this one crosses {times}.") as line:
+        with self.read(f"It can cross zero on every piece; this one crosses {times}.") as line:
             self.play(LaggedStart(*(Create(d) for d in crossings), lag_ratio=0.4), run_time=line.duration)
-        bounds = piece_bounds(deep.hidden)
-        with self.narrate(
-            f"Each crossing is a new bend: pieces can multiply, up to {bounds[-1]} after layer {len(bounds)}."
-        ) as line:
-            self.play(Fade(corner_dots, out=True), Fade(self.deep_card[2]), run_time=line.duration / 2)
+        relu_path = curve_path(self.axes, x, scale * np.maximum(z, 0.0), self.theme.highlight, 3)
+        relu_label = label(f"ReLU(z): output of that layer-{busy.layer} unit (scaled)", self.theme, TEXT_SIZE - 2)
+        relu_label.set_color(self.theme.highlight).move_to(z_label, aligned_edge=LEFT)
+        with self.read("Its ReLU flattens z below zero: each crossing becomes a new bend.") as line:
+            self.play(Fade(corner_dots, out=True), Fade(z_label, out=True), run_time=self.t(0.4))
             self.play(
-                Fade(z_path, out=True), Fade(z_label, out=True), Fade(crossings, out=True), run_time=line.duration / 2
+                ReplacementTransform(z_path, relu_path),
+                Fade(relu_label),
+                run_time=max(line.duration - self.t(0.4), self.t(0.5)),
             )
+        bounds = piece_bounds(deep.hidden)
+        factors = [width + 1 for width in deep.hidden]
+        said = " × ".join(map(str, factors))
+        # The row "up to 729 pieces" written as its product, each layer's factor in that layer's colour.
+        tally = [label("up to", self.theme, TEXT_SIZE, DEEP)]
+        for i, factor in enumerate(factors):
+            tally.append(
+                label(str(factor) if i == 0 else f"× {factor}", self.theme, TEXT_SIZE, self.layer_colour(i + 1))
+            )
+        tally.append(label(f"= {bounds[-1]}", self.theme, TEXT_SIZE, DEEP))
+        tally = VGroup(*tally).arrange(RIGHT, buff=0.14).move_to(self.deep_card[2], aligned_edge=LEFT)
+        tally.align_to(self.deep_card[2], DOWN)
+        if tally.get_right()[0] > RIGHT_EDGE:  # many layers: a longer product, drawn smaller to stay in the frame
+            tally.scale((RIGHT_EDGE - tally.get_left()[0]) / tally.width, about_edge=LEFT)
+        self.deep_card[2].set_opacity(0)  # the tally takes its place (and is never faded in with the card)
+        with self.read(
+            f"Each layer's {deep.hidden[0]} units can cut every piece again: {said} = {bounds[-1]} pieces at most."
+            if len(set(deep.hidden)) == 1
+            else f"Each layer can cut every piece again: {said} = {bounds[-1]} pieces at most."
+        ) as line:
+            for term in tally:
+                self.play(Fade(term), run_time=self.t(0.5))
+            self.wait(max(line.duration - self.t(0.5) * len(tally) - self.t(0.8), 0.1))
+            self.play(
+                Fade(relu_path, out=True), Fade(relu_label, out=True), Fade(crossings, out=True), run_time=self.t(0.8)
+            )
+        self.bend_tally = tally
 
     def show_deep(self) -> None:
         deep, x = self.deep, self.samples(self.deep.pieces.bends)
         params, activation = deep.run.params(), deep.run.activation
         deep_curve = curve_path(self.axes, x, network_output(params, activation, x), DEEP)
-        with self.narrate("Now the deep fit, each bend coloured by the layer that made it.") as line:
+        with self.read("Now the deep fit, each bend coloured by the layer that made it.") as line:
             self.play(StrokeTo(self.target_curve, 1.0), Create(deep_curve), run_time=line.duration)
         counts, groups = [], []
         for layer in range(1, len(deep.hidden) + 1):
@@ -263,7 +334,7 @@ class Depth(SpiralComparison, RunScene):
             colour = self.layer_colour(layer)
             groups.append(bend_dots(self.axes, bends, network_output(params, activation, bends), colour, 0.075))
         said = ", ".join(f"layer {i + 1} {'made' if i == 0 else 'added'} {n}" for i, n in enumerate(counts))
-        with self.narrate(said[0].upper() + said[1:] + ".") as line:
+        with self.read(said[0].upper() + said[1:] + ".") as line:
             self.play(Fade(self.deep_card[3]), run_time=self.t(0.3))
             for group, term in zip(groups, self.bend_terms):
                 self.play(
@@ -273,11 +344,12 @@ class Depth(SpiralComparison, RunScene):
                 )
         pieces, wide_pieces = deep.pieces.pieces, self.wide.pieces.pieces
         compared = "fewer than" if pieces < wide_pieces else "more than" if pieces > wide_pieces else "as many as"
-        with self.narrate(
+        with self.read(
             f"{pieces} pieces ({self.slivers(deep)} slivers), {compared} the wide fit's {wide_pieces},"
             f" of {self.deep_bound} possible."
         ) as line:
-            self.play(Fade(self.deep_card[4]), StrokeTo(self.wide_curve, 0.6), run_time=line.duration)
+            self.play(Fade(self.deep_card[4]), run_time=self.t(0.5))
+            self.play(StrokeTo(self.wide_curve, 0.6), run_time=max(line.duration - self.t(0.5), self.t(0.5)))
         marker = self.error_marker(deep, DEEP)
         better = (
             "smaller than"
@@ -286,10 +358,10 @@ class Depth(SpiralComparison, RunScene):
             if deep.error > self.wide.error
             else "equal to"
         )
-        with self.narrate(
+        with self.read(
             f"Its largest error is {deep.error:.2f}, {better} the wide fit's {self.wide.error:.2f}."
         ) as line:
-            self.play(Create(marker), Fade(self.deep_card[5]), run_time=line.duration)
+            self.play(Create(marker), Fade(self.deep_card[5]), run_time=self.t(0.5))
         self.curve_scene = VGroup(self.axes, self.target_curve, self.wide_curve, deep_curve, marker, *groups)
 
     def compare_seeds(self) -> None:
@@ -299,7 +371,7 @@ class Depth(SpiralComparison, RunScene):
         deep_visible = [fit.pieces.pieces - self.slivers(fit) for fit in self.deep_fits]
         wide_errors = [fit.error for fit in self.wide_fits]
         deep_errors = [fit.error for fit in self.deep_fits]
-        panel = VGroup(self.wide_card, self.deep_card, self.bend_terms)
+        panel = VGroup(self.wide_card, self.deep_card, self.bend_terms, self.bend_tally)
         count = "{:.0f}".format
         top = 10 * np.ceil(max(wide_pieces + deep_pieces) * 1.1 / 10)
         strip = lambda title, wide, deep, top, fmt: SeedStrip(  # noqa: E731
@@ -310,32 +382,50 @@ class Depth(SpiralComparison, RunScene):
         visible_strip.move_to([3.0, 1.45, 0])
         high = np.ceil(max(wide_errors + deep_errors) * 11) / 10
         error_strip = strip("largest error", wide_errors, deep_errors, high, "{:.2f}".format).move_to([0, -1.0, 0])
-        with self.narrate(
-            f"One training proves little: each network was trained from {_seeds(self.deep_runs)}."
-        ) as line:
+        with self.read(f"One training proves little: each network was trained from {_seeds(self.deep_runs)}.") as line:
             self.play(Fade(self.curve_scene, out=True), Fade(panel, out=True), run_time=self.t(0.8))
             frame = VGroup(*piece_strip.submobjects[:3])
             self.play(Fade(frame), run_time=max(line.duration - self.t(0.8), self.t(0.5)))
         pieces_said = f"wide {spread(wide_pieces, count)}, deep {spread(deep_pieces, count)}"
-        with self.narrate(f"Pieces, one dot a seed: {pieces_said}.") as line:
-            self.play(LaggedStart(*(Fade(row) for row in piece_strip.rows), lag_ratio=0.6), run_time=line.duration)
+        with self.read(f"Pieces, one dot a seed: {pieces_said}.") as line:
+            self.stagger(piece_strip, line.duration, with_frame=False)
         visible_said = f"wide {spread(wide_visible, count)}, deep {spread(deep_visible, count)}"
-        with self.narrate(f"Wider than {self.sliver_width}: {visible_said}.") as line:
-            self.play(Fade(visible_strip), run_time=line.duration)
+        with self.read(f"Wider than {self.sliver_width}: {visible_said}.") as line:
+            self.stagger(visible_strip, line.duration, with_frame=True)
         errors_said = f"wide {spread(wide_errors, '{:.2f}'.format)}, deep {spread(deep_errors, '{:.2f}'.format)}"
-        with self.narrate(f"Largest error: {errors_said}.") as line:
-            self.play(Fade(error_strip), run_time=line.duration)
+        with self.read(f"Largest error: {errors_said}.") as line:
+            self.stagger(error_strip, line.duration, with_frame=True)
         first, second = self.verdict(wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors)
-        with self.narrate(first) as line:
-            ring = SurroundingRectangle(visible_strip, color=self.theme.highlight, buff=0.12)
-            self.play(Create(ring), run_time=line.duration)
-        with self.narrate(second) as line:
-            strips = VGroup(piece_strip, visible_strip, error_strip, ring)
-            self.play(Fade(strips, out=True), run_time=line.duration)
+        with self.read(first) as line:  # "pieces in all", then "wider than": the box follows the words
+            ring = SurroundingRectangle(piece_strip, color=self.theme.highlight, buff=0.12)
+            self.play(Create(ring), run_time=self.t(0.8))
+            self.wait(max(line.duration / 2 - self.t(0.8), 0.1))
+            visible_ring = SurroundingRectangle(visible_strip, color=self.theme.highlight, buff=0.12)
+            self.play(ReplacementTransform(ring, visible_ring), run_time=self.t(0.6))
+        extremes = self.error_extremes(wide_errors, deep_errors).next_to(error_strip, RIGHT, buff=0.35)
+        if extremes.get_right()[0] > RIGHT_EDGE:
+            extremes.scale((RIGHT_EDGE - extremes.get_left()[0]) / extremes.width, about_edge=LEFT)
+        with self.read(second) as line:
+            error_ring = SurroundingRectangle(error_strip, color=self.theme.highlight, buff=0.12)
+            self.play(ReplacementTransform(visible_ring, error_ring), run_time=self.t(0.6))
+            self.play(Fade(extremes), run_time=self.t(0.5))
+            self.wait(max(line.duration - self.t(1.7), 0.1))
+            shown = VGroup(piece_strip, visible_strip, error_strip, error_ring, extremes)
+            self.play(Fade(shown, out=True), run_time=self.t(0.6))
         self.seed_numbers = {
             "wide": (wide_pieces, wide_visible, wide_errors),
             "deep": (deep_pieces, deep_visible, deep_errors),
         }
+
+    def error_extremes(self, wide_errors, deep_errors) -> VGroup:
+        """The winner's worst seed against the loser's best: where "not on every seed" can be read off."""
+        deep_wins = np.median(deep_errors) < np.median(wide_errors)
+        winner, loser = (("deep", DEEP, deep_errors), ("wide", WIDE, wide_errors))[:: 1 if deep_wins else -1]
+        rows = [
+            label(f"worst {winner[0]} {max(winner[2]):.2f}", self.theme, TEXT_SIZE - 2, winner[1]),
+            label(f"best {loser[0]} {min(loser[2]):.2f}", self.theme, TEXT_SIZE - 2, loser[1]),
+        ]
+        return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
 
     def verdict(self, wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors):
         """Two lines true of the seeds: how many pieces the deep fits had (all, visible), and which erred less."""
@@ -357,6 +447,26 @@ class Depth(SpiralComparison, RunScene):
         """Where to sample a piecewise-linear curve: evenly, and at each of its ``bends`` (so the polyline is exact)."""
         inside = [b for b in bends if self.domain[0] < b < self.domain[1]]
         return np.unique(np.concatenate([np.linspace(*self.domain, SAMPLES), np.asarray(inside, np.float64)]))
+
+    def first_hinges(self, w1, b1, w2, b2, kinks, count: int) -> list[int]:
+        """``count`` wide units whose running sum (with the output bias) stays inside the plot, each bending inside it.
+
+        Among those that keep the sum in view, the one that moves it most, so each new bend can be seen."""
+        inside = [j for j in range(len(kinks)) if self.domain[0] < kinks[j] < self.domain[1]]
+        x = np.linspace(*self.domain, 201)
+        total, chosen = b2[0] + 0 * x, []
+        for _ in range(count):
+            best, best_reach = None, 0.0
+            for j in inside:
+                hinge = w2[0, j] * np.maximum(0.0, w1[j, 0] * x + b1[j])
+                reach = float(np.max(np.abs(hinge)))
+                if j not in chosen and np.max(np.abs(total + hinge)) <= 1.4 and reach > best_reach:
+                    best, best_reach = j, reach
+            if best is None:
+                break
+            chosen.append(best)
+            total = total + w2[0, best] * np.maximum(0.0, w1[best, 0] * x + b1[best])
+        return chosen or inside[:1]
 
     def layer_colour(self, layer: int) -> str:
         return LAYER_COLOURS[(layer - 1) % len(LAYER_COLOURS)]

@@ -7,6 +7,9 @@ scene gathered (``seed_numbers``). The colours and number formats are shared wit
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
+
 import numpy as np
 from manim import DOWN, RIGHT, UP, Circle, Create, Dot, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup
 
@@ -18,6 +21,7 @@ from nnexplain.mobjects.heatmap import Heatmap, two_class_rgba
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import label
 from nnexplain.run import Run
+from nnexplain.scenes.base.run_scene import Tracker
 
 __all__ = ["WIDE", "DEEP", "spread", "percent", "SpiralComparison"]
 
@@ -39,8 +43,38 @@ def _median_run(runs: list[Run], values: list[float]) -> Run:
     return runs[int(np.argsort(values)[len(values) // 2])]
 
 
+NUMBER_SECONDS = 1.0  # a caption stays up at least this long per number in it (plus a second): numbers read slowly
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def reading_floor(text: str) -> float:
+    """The least time a line full of numbers needs: a second each, and one more."""
+    numbers = len(_NUMBER.findall(text))
+    return NUMBER_SECONDS * (numbers + 1) if numbers >= 3 else 0.0
+
+
 class SpiralComparison:
     """Beats ``show_spiral`` and ``conclude``."""
+
+    @contextmanager
+    def read(self, text: str):
+        """:meth:`narrate`, but a line with many numbers stays up a second a number (its block may use it all)."""
+        with self.narrate(text) as line:
+            start, duration = self.narrator.now, max(line.duration, reading_floor(text))
+            yield Tracker(duration)
+            left = duration - (self.narrator.now - start)
+            if left > 0.1:  # a shorter wait would be under one frame at 15 fps
+                self.wait(left)
+
+    def stagger(self, strip: SeedStrip, duration: float, with_frame: bool) -> None:
+        """A seed strip's rows, each quickly when the line reaches it (wide, then deep), spread over ``duration``."""
+        frame = VGroup(*strip.submobjects[:3])
+        parts = [VGroup(frame, strip.rows[0]) if with_frame else strip.rows[0], *strip.rows[1:]]
+        gap = duration * 0.8 / len(parts)  # the last row is up with a fifth of the line still to read
+        for part in parts:
+            self.play(Fade(part), run_time=self.t(0.5))
+            if gap - self.t(0.5) > 0.1:
+                self.wait(gap - self.t(0.5))
 
     def show_spiral(self) -> None:
         deep_acc = [run.final_metrics["val_acc"] for run in self.spiral_deep]
@@ -71,21 +105,20 @@ class SpiralComparison:
         )
         strip.shift(RIGHT * (6.6 - strip.get_right()[0]) + UP * (1.4 - strip.get_center()[1]))
         params = [run.network.parameter_count for run in shown]
-        with self.narrate(f"In 2-D: a spiral of three turns, {params[0]} against {params[1]} parameters.") as line:
-            self.play(*(FadeIn(picture) for picture in pictures), Fade(frames), run_time=line.duration)
-        with self.narrate("Shade: the class each predicts. Dots: validation points, by their true class.") as line:
+        with self.read(f"In 2-D: a spiral of three turns, {params[0]} against {params[1]} parameters.") as line:
+            self.play(*(FadeIn(picture) for picture in pictures), Fade(frames), run_time=self.t(1.0))
+        with self.read("Shade: the class each predicts. Dots: validation points, by their true class.") as line:
             self.play(LaggedStart(Fade(dots[0]), Fade(dots[1]), Fade(scores), lag_ratio=0.5), run_time=line.duration)
-        with self.narrate(
+        with self.read(
             f"Seeds: wide {spread(wide_acc, percent)}, deep {spread(deep_acc, percent)}; shown: medians."
         ) as line:
-            self.play(Fade(VGroup(*strip.submobjects[:3])), run_time=self.t(0.5))
-            self.play(LaggedStart(*(Fade(row) for row in strip.rows), lag_ratio=0.5), run_time=line.duration)
+            self.stagger(strip, line.duration, with_frame=True)
         deep_wins = np.median(deep_acc) > np.median(wide_acc)
         clear = min(deep_acc) > max(wide_acc) if deep_wins else max(deep_acc) < min(wide_acc)
         winner, loser = ("deep", "wide") if deep_wins else ("wide", "deep")
         how = "on every seed" if clear else "by the median; the seeds overlap"
         self.spiral_verdict = f"On the spiral the {winner} nets did better {how}."
-        with self.narrate(self.spiral_verdict) as line:
+        with self.read(self.spiral_verdict) as line:
             ring = SurroundingRectangle(strip.rows[0 if winner == "wide" else 1], color=self.theme.highlight, buff=0.08)
             self.play(Create(ring), run_time=line.duration)
         best = max(wide_acc + deep_acc)
@@ -98,7 +131,7 @@ class SpiralComparison:
             best_score = label(f"best seed {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side])
             best_score.move_to(scores[side])
             circle = Circle(radius=0.16, color=self.theme.highlight).move_to(strip.rows[side][1][values.index(best)])
-            with self.narrate(f"Yet the best single net was {loser}: {percent(best)}. Seeds matter here.") as line:
+            with self.read(f"Yet the best single net was {loser}: {percent(best)}. Seeds matter here.") as line:
                 self.play(Create(circle), Fade(scores[side], out=True), run_time=self.t(0.8))
                 self.play(
                     FadeIn(best_picture), Fade(best_score), run_time=max(line.duration - self.t(0.8), self.t(0.5))
@@ -136,9 +169,9 @@ class SpiralComparison:
         ]
         note = VGroup(*(label(text, self.theme, TEXT_SIZE - 2, self.theme.muted) for text in notes))
         note.arrange(DOWN, buff=0.1).move_to([0, -0.9, 0])
-        with self.narrate(f"In these runs, depth could multiply pieces, up to {self.deep_bound}; it did not.") as line:
-            self.play(Fade(table[: len(header) + 2 * len(header)]), Fade(note), run_time=line.duration)
-        with self.narrate("What depth gives is possible pieces; training decides how many it finds.") as line:
+        with self.read(f"In these runs, depth could multiply pieces, up to {self.deep_bound}; it did not.") as line:
+            self.play(Fade(table[: len(header) + 2 * len(header)]), Fade(note), run_time=self.t(0.5))
+        with self.read("What depth gives is possible pieces; training decides how many it finds.") as line:
             self.play(self.title.animate.set_color(self.theme.highlight), run_time=line.duration)
 
     def region_picture(self, run: Run, height: float):
