@@ -170,7 +170,7 @@ def test_the_failing_run_is_narrated_as_a_failure(tmp_path):
     # Why more than one layer, in this run's numbers: even after four layers no straight line separates them.
     assert len(scene.separable) == 5 and scene.separable[-1] < 0.9
     assert scene.separability_words().endswith(f"{100 * scene.separable[-1]:.1f}% after 4.")
-    assert f"Best straight line now: {100 * scene.separable[1]:.1f}%" in first
+    assert scene.layer_summary(0).startswith(f"The best straight line now puts\n{100 * scene.separable[1]:.1f}%")
 
 
 def test_a_good_run_is_not_called_a_failure_and_titles_follow_the_activation(tmp_path):

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
+from manim import FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.separability import best_line_accuracy
@@ -77,12 +77,10 @@ class Fold(PlaneStory):
         self.beat("the boundary in the input plane")
         self.show_verdict(overlay)
 
-    def finding_for(self, layer: int) -> str:
-        """What the layer did that must be said, then how separable it left the points."""
+    def layer_summary(self, layer: int) -> str:
+        """How separable the layer left the points: the best straight line's share, before and after it."""
         now, before = fmt_percent(self.separable[layer + 1]), fmt_percent(self.separable[layer])
-        line = f"Best straight line now: {now}\n(before this layer: {before})."
-        found = super().finding_for(layer)
-        return f"{found}\n{line}" if found else line
+        return f"The best straight line now puts\n{now} on their side (before this\nlayer: {before})."
 
     def separability_words(self) -> str:
         """Why more than one layer, in the run's numbers: the best line's share after each layer."""
@@ -94,11 +92,11 @@ class Fold(PlaneStory):
         return text
 
     def separability_table(self):
-        cells = [f"in {fmt_percent(self.separable[0], 0)}"]
-        cells += [f"{k} → {fmt_percent(a, 0)}" for k, a in enumerate(self.separable[1:], start=1)]
-        title = label("Best straight line, after layer:", self.theme, TEXT, self.theme.muted)
-        row = label("   ".join(cells), self.theme, TEXT, self.theme.highlight)
-        return self.numbers(VGroup(title, row).arrange(DOWN, aligned_edge=LEFT, buff=0.15))
+        """The best straight line's share at the input and after each layer, three to a row."""
+        cells = [f"input {fmt_percent(self.separable[0], 0)}"]
+        cells += [f"layer {k}: {fmt_percent(a, 0)}" for k, a in enumerate(self.separable[1:], start=1)]
+        rows = ["    ".join(cells[i : i + 3]) for i in range(0, len(cells), 3)]
+        return self.numbers(label("\n".join(rows), self.theme, TEXT, self.theme.highlight))
 
     def show_separability(self) -> None:
         text = self.separability_words()
