@@ -26,10 +26,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import FadeIn, FadeOut, VGroup
+from manim import Create, FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
-from nnexplain.geometry.separability import best_line_accuracy
+from nnexplain.geometry.separability import best_line, best_line_accuracy
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.scenes.base.plane_story import TEXT, PlaneStory
 
@@ -77,10 +77,29 @@ class Fold(PlaneStory):
         self.beat("the boundary in the input plane")
         self.show_verdict(overlay)
 
+    def show_summary(self, layer: int, text: str) -> None:
+        """Say how separable the layer left the points while the best straight line is drawn over them."""
+        stage = [s for s in self.stages if s.stage == "act"][layer]
+        animations = self.tell(text, self.detail(text))
+        if stage.width == 2 and not self.view.projection.is_projection:
+            _, normal, offset = best_line(stage.points, self.labels)
+            tints, line = self.boundary_overlay(normal, offset)
+            self.best_line = VGroup(tints, line)
+            self.add(tints)
+            tints.set_opacity(0)
+            self.play(*animations)
+            self.play(Create(line), tints.animate.set_fill(opacity=0.16), run_time=1.5)
+        else:
+            self.play(*animations)
+
     def layer_summary(self, layer: int) -> str:
         """How separable the layer left the points: the best straight line's share, before and after it."""
         now, before = fmt_percent(self.separable[layer + 1]), fmt_percent(self.separable[layer])
         return f"The best straight line now puts\n{now} on their side (before this\nlayer: {before})."
+
+    def drop_best_line(self) -> list:
+        best, self.best_line = getattr(self, "best_line", None), None
+        return [] if best is None else [FadeOut(best)]
 
     def separability_words(self) -> str:
         """Why more than one layer, in the run's numbers: the best line's share after each layer."""
@@ -126,6 +145,7 @@ class Fold(PlaneStory):
         rings.set_stroke(opacity=0)
         self.play(
             *self.drop_reference(),
+            *self.drop_best_line(),
             *self.put("header", self.heading("Output layer")),
             *self.put("rows", VGroup()),
             *self.put("matrices", VGroup()),

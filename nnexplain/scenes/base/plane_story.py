@@ -380,6 +380,7 @@ class PlaneStory(RunScene):
         )
         self.play(
             *self.drop_reference(),
+            *self.drop_best_line(),
             *self.put("header", self.heading(header)),
             *self.put("rows", rows),
             *self.put("matrices", self.numbers(matrices)),
@@ -420,8 +421,11 @@ class PlaneStory(RunScene):
             self.play(*anims, run_time=0.6)
         summary = self.layer_summary(step.layer) if last and step.layer < len(self.params) - 1 else ""
         if summary:
-            self.play(*self.tell(summary, self.detail(summary)))
+            self.show_summary(step.layer, summary)
         self.wait(self.pause_seconds)
+
+    def show_summary(self, layer: int, text: str) -> None:
+        self.play(*self.tell(text, self.detail(text)))
 
     def layer_summary(self, layer: int) -> str:
         """A line said after hidden layer ``layer``, in the caption's place (none here; fold says how separable)."""
@@ -509,6 +513,10 @@ class PlaneStory(RunScene):
         )
         after = self.framed(step.projection, end[1])
         self.reframe(after, self.put("zoom", self.zoom_note(fixed, after)))
+
+    def drop_best_line(self) -> list:
+        """The animations that take away what :meth:`show_summary` drew (nothing here)."""
+        return []
 
     def drop_reference(self) -> list:
         """The animations that take away the reference square and the zoom note, if any."""
