@@ -102,13 +102,19 @@ class Fold(PlaneStory):
         return [] if best is None else [FadeOut(best)]
 
     def separability_words(self) -> str:
-        """Why more than one layer, in the run's numbers: the best line's share after each layer."""
-        first, last, layers = self.separable[0], self.separable[-1], len(self.separable) - 1
-        text = f"Why more than one layer? The\nbest straight line: {fmt_percent(first)} at the\ninput"
-        if layers > 1:
-            text += f", {fmt_percent(self.separable[1])} after one layer"
-        text += f",\n{fmt_percent(last)} after {layers}."
-        return text
+        """Why more than one layer, in the run's numbers: the best line's share at the input, after one layer,
+        and from which layer on it is as good as at the end (later layers may add nothing: said so)."""
+        share, layers = self.separable, len(self.separable) - 1
+        text = f"Why more than one layer? The\nbest straight line: {fmt_percent(share[0])} at the\ninput"
+        if layers == 1:
+            return text + f", {fmt_percent(share[1])} after\nthe one hidden layer."
+        text += f", {fmt_percent(share[1])} after one layer"
+        reached = min(k for k in range(1, layers + 1) if share[k] >= share[-1])
+        if reached == 1:
+            return text + f",\nand no better after {layers}."
+        if reached < layers:
+            return text + f",\n{fmt_percent(share[-1])} from layer {reached} on."
+        return text + f",\n{fmt_percent(share[-1])} after {layers}."
 
     def separability_table(self):
         """The best straight line's share at the input and after each layer, three to a row."""
