@@ -60,3 +60,15 @@ def test_the_trained_spiral_ends_separable_and_starts_not(data_dir):
     layers, labels = run_layers("spiral", data_dir)
     accuracies = [best_line_accuracy(points, labels) for points in layers]
     assert accuracies[0] < 0.8 and accuracies[-1] == 1.0
+
+
+def test_the_line_drawn_scores_what_is_said(data_dir):
+    """best_line's line, applied to the points by hand, puts the share it reports on their side."""
+    from nnexplain.geometry.separability import best_line
+
+    layers, labels = run_layers("spiral", data_dir)
+    for points in layers:
+        share, normal, offset = best_line(points, labels)
+        side = points @ normal + offset > 0
+        assert max(np.mean(side == labels), np.mean(side != labels)) == pytest.approx(share)
+        assert share == best_line_accuracy(points, labels)

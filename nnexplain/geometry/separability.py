@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["DIRECTIONS", "best_line_accuracy", "threshold_accuracy"]
+__all__ = ["DIRECTIONS", "best_line", "best_line_accuracy", "threshold_accuracy"]
 
 DIRECTIONS = 3600
 
@@ -72,3 +72,19 @@ def best_line_accuracy(points: np.ndarray, labels: np.ndarray, directions: int =
     for chunk in np.array_split(fan, max(1, len(fan) // 512)):
         best = max(best, float(threshold_accuracy(chunk @ points.T, labels).max()))
     return best
+
+
+def best_line(points: np.ndarray, labels: np.ndarray, directions: int = DIRECTIONS) -> tuple[float, np.ndarray, float]:
+    """For 2-D ``points``: the best line's share correct, its unit normal n and offset c (the line n·x + c = 0,
+    halfway between the two projections it falls between), as :func:`best_line_accuracy` finds it."""
+    points = np.asarray(points, np.float64)
+    labels = np.asarray(labels).astype(np.int64)
+    if points.shape[1] != 2:
+        raise ValueError(f"best_line draws lines in the plane, not in {points.shape[1]}-D")
+    fan = _directions(2, directions)
+    scores = threshold_accuracy(fan @ points.T, labels)
+    normal = fan[int(np.argmax(scores))]
+    projections = np.sort(points @ normal)
+    cuts = np.concatenate([[projections[0] - 1], (projections[1:] + projections[:-1]) / 2, [projections[-1] + 1]])
+    agree = [max(np.mean((points @ normal > c) == labels), np.mean((points @ normal <= c) == labels)) for c in cuts]
+    return float(scores.max()), normal, -float(cuts[int(np.argmax(agree))])

@@ -26,10 +26,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, FadeIn, FadeOut, VGroup
+from manim import Create, FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
-from nnexplain.geometry.separability import best_line_accuracy
+from nnexplain.geometry.separability import best_line, best_line_accuracy
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.scenes.base.plane_story import TEXT, PlaneStory
 
@@ -77,28 +77,51 @@ class Fold(PlaneStory):
         self.beat("the boundary in the input plane")
         self.show_verdict(overlay)
 
-    def finding_for(self, layer: int) -> str:
-        """What the layer did that must be said, then how separable it left the points."""
+    def show_summary(self, layer: int, text: str) -> None:
+        """Say how separable the layer left the points while the best straight line is drawn over them."""
+        stage = [s for s in self.stages if s.stage == "act"][layer]
+        animations = self.tell(text, self.detail(text))
+        if stage.width == 2 and not self.view.projection.is_projection:
+            _, normal, offset = best_line(stage.points, self.labels)
+            tints, line = self.boundary_overlay(normal, offset)
+            self.best_line = VGroup(tints, line)
+            self.add(tints)
+            tints.set_opacity(0)
+            self.play(*animations)
+            self.play(Create(line), tints.animate.set_fill(opacity=0.16), run_time=1.5)
+        else:
+            self.play(*animations)
+
+    def layer_summary(self, layer: int) -> str:
+        """How separable the layer left the points: the best straight line's share, before and after it."""
         now, before = fmt_percent(self.separable[layer + 1]), fmt_percent(self.separable[layer])
-        line = f"Best straight line now: {now}\n(before this layer: {before})."
-        found = super().finding_for(layer)
-        return f"{found}\n{line}" if found else line
+        return f"The best straight line now puts\n{now} on their side (before this\nlayer: {before})."
+
+    def drop_best_line(self) -> list:
+        best, self.best_line = getattr(self, "best_line", None), None
+        return [] if best is None else [FadeOut(best)]
 
     def separability_words(self) -> str:
-        """Why more than one layer, in the run's numbers: the best line's share after each layer."""
-        first, last, layers = self.separable[0], self.separable[-1], len(self.separable) - 1
-        text = f"Why more than one layer? The\nbest straight line: {fmt_percent(first)} at the\ninput"
-        if layers > 1:
-            text += f", {fmt_percent(self.separable[1])} after one layer"
-        text += f",\n{fmt_percent(last)} after {layers}."
-        return text
+        """Why more than one layer, in the run's numbers: the best line's share at the input, after one layer,
+        and from which layer on it is as good as at the end (later layers may add nothing: said so)."""
+        share, layers = self.separable, len(self.separable) - 1
+        text = f"Why more than one layer? The\nbest straight line: {fmt_percent(share[0])} at the\ninput"
+        if layers == 1:
+            return text + f", {fmt_percent(share[1])} after\nthe one hidden layer."
+        text += f", {fmt_percent(share[1])} after one layer"
+        reached = min(k for k in range(1, layers + 1) if share[k] >= share[-1])
+        if reached == 1:
+            return text + f",\nand no better after {layers}."
+        if reached < layers:
+            return text + f",\n{fmt_percent(share[-1])} from layer {reached} on."
+        return text + f",\n{fmt_percent(share[-1])} after {layers}."
 
     def separability_table(self):
-        cells = [f"in {fmt_percent(self.separable[0], 0)}"]
-        cells += [f"{k} → {fmt_percent(a, 0)}" for k, a in enumerate(self.separable[1:], start=1)]
-        title = label("Best straight line, after layer:", self.theme, TEXT, self.theme.muted)
-        row = label("   ".join(cells), self.theme, TEXT, self.theme.highlight)
-        return self.numbers(VGroup(title, row).arrange(DOWN, aligned_edge=LEFT, buff=0.15))
+        """The best straight line's share at the input and after each layer, three to a row."""
+        cells = [f"input {fmt_percent(self.separable[0], 0)}"]
+        cells += [f"layer {k}: {fmt_percent(a, 0)}" for k, a in enumerate(self.separable[1:], start=1)]
+        rows = ["    ".join(cells[i : i + 3]) for i in range(0, len(cells), 3)]
+        return self.numbers(label("\n".join(rows), self.theme, TEXT, self.theme.highlight))
 
     def show_separability(self) -> None:
         text = self.separability_words()
@@ -128,6 +151,7 @@ class Fold(PlaneStory):
         rings.set_stroke(opacity=0)
         self.play(
             *self.drop_reference(),
+            *self.drop_best_line(),
             *self.put("header", self.heading("Output layer")),
             *self.put("rows", VGroup()),
             *self.put("matrices", VGroup()),

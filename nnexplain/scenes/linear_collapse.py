@@ -160,7 +160,7 @@ class LinearCollapse(PlaneStory):
         plane.interior.set_stroke(opacity=0.25)
         wrong = misclassified(run.params(), run.activation, run.probe["inputs"], labels)
         if wrong.any():
-            plane.mark(wrong, self.theme.wrong, radius=0.08, width=2.0)
+            plane.mark(wrong, self.theme.wrong, radius=0.1, width=1.3)
         border = Square(2 * h, color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.5).move_to(centre)
         curve = CarriedLines(
             as_lines(level_curves(probability, bounds)), view, self.theme.highlight, width=4, clip=clip

@@ -380,6 +380,7 @@ class PlaneStory(RunScene):
         )
         self.play(
             *self.drop_reference(),
+            *self.drop_best_line(),
             *self.put("header", self.heading(header)),
             *self.put("rows", rows),
             *self.put("matrices", self.numbers(matrices)),
@@ -418,7 +419,17 @@ class PlaneStory(RunScene):
                 else:
                     self.plane.remark(self.pile_rings, pile.members)
             self.play(*anims, run_time=0.6)
+        summary = self.layer_summary(step.layer) if last and step.layer < len(self.params) - 1 else ""
+        if summary:
+            self.show_summary(step.layer, summary)
         self.wait(self.pause_seconds)
+
+    def show_summary(self, layer: int, text: str) -> None:
+        self.play(*self.tell(text, self.detail(text)))
+
+    def layer_summary(self, layer: int) -> str:
+        """A line said after hidden layer ``layer``, in the caption's place (none here; fold says how separable)."""
+        return ""
 
     # --- steps drawn at a fixed zoom: a shift moves the points, a squash shrinks them into its square ---------
 
@@ -502,6 +513,10 @@ class PlaneStory(RunScene):
         )
         after = self.framed(step.projection, end[1])
         self.reframe(after, self.put("zoom", self.zoom_note(fixed, after)))
+
+    def drop_best_line(self) -> list:
+        """The animations that take away what :meth:`show_summary` drew (nothing here)."""
+        return []
 
     def drop_reference(self) -> list:
         """The animations that take away the reference square and the zoom note, if any."""
@@ -587,9 +602,8 @@ class PlaneStory(RunScene):
         return image.set_z_index(-1)
 
     def ring_wrong(self) -> VGroup:
-        """Red outlines around the points the network gets wrong, their class colour still seen (nothing when it gets all right)."""
+        """Thin red rings around the points the network gets wrong, clear of the dot so its class colour
+        shows (nothing when it gets all right)."""
         if not self.wrong.any():
             return VGroup()
-        return self.plane.mark(
-            self.wrong, self.theme.wrong, radius=0.08, width=2.0
-        )  # hugging the dot: its colour shows
+        return self.plane.mark(self.wrong, self.theme.wrong, radius=0.1, width=1.3)
