@@ -38,7 +38,7 @@ from nnexplain.scenes.convolution_text import (
 )
 
 DIGIT_X, MAP_X, PANEL_Y, PANEL_HEIGHT = -4.65, 4.65, -0.2, 3.8
-TRIPLE_Y, TRIPLE_HEIGHT, PRODUCTS_HEIGHT = 0.45, 1.05, 2.3
+TRIPLE_Y, TRIPLE_HEIGHT, PRODUCTS_HEIGHT = 0.45, 1.05, 2.5
 GRID_X, GRID_HEIGHT = 2.2, 3.6
 WIDEST = 12.2  # a grid of later maps or the flattened strip, in scene units
 
@@ -179,12 +179,10 @@ class Convolution(RunScene):
         )
         # the products written out, each pixel × the weight over it, in the cells they colour
         numbers = numbered(products, dot.products, self.theme)
-        products_caption = label(
-            f"products: pixel × weight (sum {signed(dot.products.sum())})", self.theme, LABEL, self.theme.muted
-        )
+        products_caption = label(f"products, sum {signed(dot.products.sum())}", self.theme, LABEL, self.theme.muted)
         sum_text = label(f"+ bias {signed(dot.bias)} = {signed(dot.value)}", self.theme, 28, self.theme.highlight)
         column = Group(Group(row, captions), Group(products, numbers), products_caption, sum_text)
-        column.arrange(DOWN, buff=0.12).move_to([0, -0.15, 0])
+        column.arrange(DOWN, buff=0.1).move_to([0, 0.05, 0])
         captions = VGroup(captions[0], captions[1], products_caption)
         products = Group(products, numbers)
         where = f"row {dot.row + 1}, column {dot.column + 1}"
@@ -240,6 +238,10 @@ class Convolution(RunScene):
         readout = label(live_readout(values, 0, 0), self.theme, 28, self.theme.highlight)
         live = Group(kernel, readout).arrange(DOWN, buff=0.3).move_to([0, PANEL_Y, 0])
 
+        # its glyph count changes, so it cannot be one of the Playback's mobjects; a (no-op) updater keeps it redrawn
+        readout.add_updater(lambda mobject: None)
+        self.add(readout.set_opacity(0.0))
+
         def sweep(t: float) -> None:
             filled = int(round(t * rows * cols))
             self.map.show(partial_map_rgba(values, self.map_scale, self.theme, filled))
@@ -247,15 +249,16 @@ class Convolution(RunScene):
             self.place_window(position // cols, position % cols)
             # the value just written into the map, beside the kernel that made it
             text = label(live_readout(values, position // cols, position % cols), self.theme, 28, self.theme.highlight)
-            readout.become(text.move_to(readout))
+            readout.become(text.move_to(readout).set_opacity(1.0 if t > 0 else 0.0))  # shown once the slide starts
 
         self.telling(
             f"The kernel slides over every position, one pixel at a time: {by(rows, cols)} = {rows * cols} "
             "dot products fill the feature map, row by row.",
             FadeOut(self.triple, run_time=0.5),
-            FadeIn(live, run_time=0.5),
-            Playback(Group(self.map, self.window, self.cell, readout), sweep, run_time=6.0),
+            FadeIn(kernel, run_time=0.5),
+            Playback(Group(self.map, self.window, self.cell), sweep, run_time=6.0),
         )
+        readout.clear_updaters()
         self.triple = live
 
     def what_it_detects(self) -> None:
@@ -264,25 +267,28 @@ class Convolution(RunScene):
         k = story.kernel.shape[0]
         correlation = edge_correlation(story.image, story.pre_maps[story.channel], story.conv, k)
         if correlation >= 0.7:
-            answer = "an edge detector:\nblue where a stroke begins,\nred where it ends"
+            answer = "an edge detector:\nblue where a stroke begins\nred where it ends"
             text = (
                 f"So kernel {story.channel + 1} detects edges: its map is high where ink begins, reading left to "
                 f"right, and negative where it ends (correlation {correlation:.2f} with the ink's change)."
             )
         else:
-            answer = f"kernel {story.channel + 1}:\none pattern,\nlooked for everywhere"
+            answer = "one pattern,\nlooked for everywhere"
             text = (
                 f"So a convolutional layer asks one question everywhere: how much does each patch look like "
                 f"kernel {story.channel + 1}? Its map is the answer, position by position."
             )
-        words = label(answer, self.theme, 28, self.theme.highlight).move_to([0, PANEL_Y, 0])
+        kernel, readout = self.triple
+        words = label(answer, self.theme, LABEL, self.theme.highlight)
+        if words.width > 4.8:  # between the digit and the map
+            words.scale_to_fit_width(4.8)
+        words.next_to(kernel, DOWN, buff=0.3)
         self.telling(
             text,
-            FadeOut(self.triple, run_time=0.6),
-            FadeOut(Group(self.window, self.cell), run_time=0.4),
+            FadeOut(Group(readout, self.window, self.cell), run_time=0.5),
             FadeIn(words, shift=0.2 * UP, run_time=1.0),
         )
-        self.triple = words
+        self.triple = Group(kernel, words)
 
     def grid_frames(self) -> dict[int, str]:
         return {self.story.channel: self.theme.highlight}
