@@ -101,8 +101,8 @@ class Convolution(RunScene):
         self.digit_caption.next_to(self.digit, DOWN, buff=0.12)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), run_time=self.t(0.8))
         self.telling(
-            f"A convolutional network reads an image through small kernels. Here is probe digit "
-            f"{story.probe_index + 1}, a {story.label}.",
+            f"A convolutional network reads an image through small kernels. Here is one handwritten digit, "
+            f"a {story.label}.",
             FadeIn(self.digit, scale=0.6, run_time=2.0),
             FadeIn(self.digit_caption, run_time=1.0),
         )
