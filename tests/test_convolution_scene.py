@@ -14,8 +14,10 @@ import torch.nn.functional as F
 from conftest import DATA
 from test_speaker_notes import storyboard
 
-from nnexplain.geometry.convolution import convolution_story
+from nnexplain.geometry.convolution import convolution_story, edge_correlation
 from nnexplain.run import load_run
+from nnexplain.scenes.convolution import live_readout
+from nnexplain.scenes.convolution_text import cell_text
 
 RUN = DATA / "cnn-mnist"
 
@@ -36,10 +38,35 @@ def test_each_dot_product_shown_is_the_stored_feature_map_value_and_torchs(run):
     for dot in story.dot_products:
         assert dot.value == pytest.approx(float(stored[dot.row, dot.column]), abs=1e-5)  # float32 recording
         assert dot.value == pytest.approx(float(torch_map[dot.row, dot.column]), abs=1e-9)
+        # the numbers written in the products' cells: the pixel × weight torch multiplies, to their two decimals
+        torch_products = (image[0, 0, dot.row : dot.row + 5, dot.column : dot.column + 5] * kernel[0, 0]).numpy()
+        written = [cell_text(float(v)) for v in dot.products.ravel()]
+        expected = [f"{v:.2f}" for v in torch_products.ravel()]
+        for text, value in zip(written, expected, strict=True):
+            assert text == ("0" if float(value) == 0 else value.replace("0.", ".", 1).replace("-", "−"))
+    # the live value beside the sliding kernel, at every position, is the stored map's
+    for row in range(stored.shape[0]):
+        for column in range(stored.shape[1]):
+            shown = float(live_readout(story.pre_maps[story.channel], row, column).rsplit("= ", 1)[1].replace("−", "-"))
+            assert shown == pytest.approx(float(torch_map[row, column]), abs=0.006)
     largest, smallest, corner = story.dot_products
     assert (largest.row, largest.column) == np.unravel_index(stored.argmax(), stored.shape)
     assert (smallest.row, smallest.column) == np.unravel_index(stored.argmin(), stored.shape)
     assert np.all(corner.patch == 0) and corner.value == pytest.approx(story.bias)
+
+
+def test_the_edge_detector_claim_is_measured(run):
+    """The scene calls the kernel an edge detector only on a correlation >= 0.7, here recomputed with torch: the
+    ink on the right two columns of each window minus the ink on the left two, as a convolution."""
+    story = convolution_story(run)
+    image = torch.from_numpy(story.image)[None, None]
+    difference = torch.zeros(1, 1, 5, 5, dtype=torch.float64)
+    difference[..., 3:], difference[..., :2] = 1 / 10, -1 / 10
+    change = F.conv2d(image, difference)[0, 0].numpy().ravel()
+    expected = np.corrcoef(change, story.pre_maps[story.channel].ravel())[0, 1]
+    measured = edge_correlation(story.image, story.pre_maps[story.channel], story.conv, 5)
+    assert measured == pytest.approx(expected, abs=1e-9)
+    assert measured > 0.7  # this run's kernel is one: the narration says so
 
 
 def test_pooling_and_probabilities_are_torchs(run):

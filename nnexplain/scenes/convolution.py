@@ -19,18 +19,33 @@ from typing import ClassVar
 import numpy as np
 from manim import DOWN, RIGHT, UP, Animation, AnimationGroup, FadeIn, FadeOut, Group, Rectangle, VGroup, Wait
 
-from nnexplain.geometry.convolution import DotProduct, convolution_story
+from nnexplain.geometry.convolution import DotProduct, convolution_story, edge_correlation
 from nnexplain.mobjects.charts import SignedBars
 from nnexplain.mobjects.feature_maps import EMPTY, map_grid_rgba, partial_map_rgba, symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.scenes.base.run_scene import RunScene
-from nnexplain.scenes.convolution_text import LABEL, by, caption, outlined, reveal, signed, title, transparent
+from nnexplain.scenes.convolution_text import (
+    LABEL,
+    by,
+    caption,
+    numbered,
+    outlined,
+    reveal,
+    signed,
+    title,
+    transparent,
+)
 
 DIGIT_X, MAP_X, PANEL_Y, PANEL_HEIGHT = -4.65, 4.65, -0.2, 3.8
-TRIPLE_Y, TRIPLE_HEIGHT = 0.45, 1.05
+TRIPLE_Y, TRIPLE_HEIGHT, PRODUCTS_HEIGHT = 0.45, 1.05, 2.5
 GRID_X, GRID_HEIGHT = 2.2, 3.6
 WIDEST = 12.2  # a grid of later maps or the flattened strip, in scene units
+
+
+def live_readout(values: np.ndarray, row: int, column: int) -> str:
+    """The running value beside the sliding kernel: the map's value at (row, column), 1-based in the text."""
+    return f"row {row + 1}, column {column + 1}\n= {signed(float(values[row, column]))}"
 
 
 class Convolution(RunScene):
@@ -48,6 +63,8 @@ class Convolution(RunScene):
             self.show_dot_product(number, dot)
         self.beat("slide")
         self.slide_kernel()
+        self.beat("what it detects")
+        self.what_it_detects()
         self.beat("all maps")
         self.show_all_maps()
         self.beat("relu")
@@ -84,8 +101,8 @@ class Convolution(RunScene):
         self.digit_caption.next_to(self.digit, DOWN, buff=0.12)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), run_time=self.t(0.8))
         self.telling(
-            f"A convolutional network reads an image through small kernels. Here is probe digit "
-            f"{story.probe_index + 1}, a {story.label}.",
+            f"A convolutional network reads an image through small kernels. Here is one handwritten digit, "
+            f"a {story.label}.",
             FadeIn(self.digit, scale=0.6, run_time=2.0),
             FadeIn(self.digit_caption, run_time=1.0),
         )
@@ -118,8 +135,8 @@ class Convolution(RunScene):
         self.triple: Group | None = None
         self.place_window(0, 0)
         self.telling(
-            f"Its first layer has {story.conv.channels} kernels of {by(k, k)} weights. We follow kernel "
-            f"{story.channel + 1}, the one whose map this {story.label} drives highest.",
+            f"Its first layer has {story.conv.channels} kernels of {by(k, k)} weights. Here is one of them, kernel "
+            f"{story.channel + 1}, the one this {story.label} drives highest.",
             FadeIn(self.kernel_group, shift=0.3 * UP, run_time=1.5),
             FadeIn(Group(self.map, self.map_caption), run_time=1.0),
         )
@@ -150,22 +167,24 @@ class Convolution(RunScene):
         scale = symmetric_scale(dot.products) if np.abs(dot.products).max() > 0 else self.kernel_scale
         patch = Heatmap(grey_rgba(dot.patch), TRIPLE_HEIGHT)
         kernel = Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), TRIPLE_HEIGHT)
-        products = Heatmap(diverging_rgba(dot.products, scale, self.theme), TRIPLE_HEIGHT)
+        products = Heatmap(diverging_rgba(dot.products, scale, self.theme), PRODUCTS_HEIGHT)
         times, equals = label("×", self.theme, 32), label("=", self.theme, 32)
         patch, kernel, products = (outlined(m, self.theme) for m in (patch, kernel, products))
-        row = Group(patch, times, kernel, equals, products).arrange(RIGHT, buff=0.15).move_to([0, TRIPLE_Y, 0])
+        row = Group(patch, times, kernel, equals).arrange(RIGHT, buff=0.15)
         captions = VGroup(
             *(
-                label(name, self.theme, LABEL, self.theme.muted).next_to(mobject, DOWN, buff=0.1)
-                for name, mobject in (("patch", patch), ("weights", kernel), ("products", products))
+                label(name, self.theme, LABEL, self.theme.muted).next_to(mobject, DOWN, buff=0.08)
+                for name, mobject in (("patch", patch), ("weights", kernel))
             )
         )
-        sum_text = label(
-            f"sum of the {dot.products.size} products: {signed(dot.products.sum())}\n"
-            f"+ bias {signed(dot.bias)} = {signed(dot.value)}",
-            self.theme,
-            LABEL,
-        ).next_to(captions, DOWN, buff=0.25)
+        # the products written out, each pixel × the weight over it, in the cells they colour
+        numbers = numbered(products, dot.products, self.theme)
+        products_caption = label(f"products, sum {signed(dot.products.sum())}", self.theme, LABEL, self.theme.muted)
+        sum_text = label(f"+ bias {signed(dot.bias)} = {signed(dot.value)}", self.theme, 28, self.theme.highlight)
+        column = Group(Group(row, captions), Group(products, numbers), products_caption, sum_text)
+        column.arrange(DOWN, buff=0.1).move_to([0, 0.05, 0])
+        captions = VGroup(captions[0], captions[1], products_caption)
+        products = Group(products, numbers)
         where = f"row {dot.row + 1}, column {dot.column + 1}"
         if number == 0:
             text = (
@@ -179,7 +198,7 @@ class Convolution(RunScene):
         else:
             text = f"At the top-left corner the sum gives {signed(dot.value)}."
         old = self.triple if self.triple is not None else self.kernel_group
-        self.triple = Group(row, captions, sum_text)
+        self.triple = Group(row, captions, products, sum_text)
         before = self.window.get_center(), self.cell.get_center()
         self.place_window(dot.row, dot.column)
         after = self.window.get_center(), self.cell.get_center()
@@ -213,20 +232,63 @@ class Convolution(RunScene):
         story = self.story
         rows, cols = story.pre_maps.shape[1:]
         values = story.pre_maps[story.channel]
+        kernel = outlined(
+            Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), TRIPLE_HEIGHT), self.theme
+        )
+        readout = label(live_readout(values, 0, 0), self.theme, 28, self.theme.highlight)
+        live = Group(kernel, readout).arrange(DOWN, buff=0.3).move_to([0, PANEL_Y, 0])
+
+        # its glyph count changes, so it cannot be one of the Playback's mobjects; a (no-op) updater keeps it redrawn
+        readout.add_updater(lambda mobject: None)
+        self.add(readout.set_opacity(0.0))
 
         def sweep(t: float) -> None:
             filled = int(round(t * rows * cols))
             self.map.show(partial_map_rgba(values, self.map_scale, self.theme, filled))
             position = min(filled, rows * cols - 1)
             self.place_window(position // cols, position % cols)
+            # the value just written into the map, beside the kernel that made it
+            text = label(live_readout(values, position // cols, position % cols), self.theme, 28, self.theme.highlight)
+            readout.become(text.move_to(readout).set_opacity(1.0 if t > 0 else 0.0))  # shown once the slide starts
 
         self.telling(
             f"The kernel slides over every position, one pixel at a time: {by(rows, cols)} = {rows * cols} "
             "dot products fill the feature map, row by row.",
             FadeOut(self.triple, run_time=0.5),
+            FadeIn(kernel, run_time=0.5),
             Playback(Group(self.map, self.window, self.cell), sweep, run_time=6.0),
         )
-        self.triple = None
+        readout.clear_updaters()
+        self.triple = live
+
+    def what_it_detects(self) -> None:
+        """The one sentence to keep, said only when the run shows it: the map measured against the ink's change."""
+        story = self.story
+        k = story.kernel.shape[0]
+        correlation = edge_correlation(story.image, story.pre_maps[story.channel], story.conv, k)
+        if correlation >= 0.7:
+            answer = "an edge detector:\nblue where a stroke begins\nred where it ends"
+            text = (
+                f"So kernel {story.channel + 1} detects edges: its map is high where ink begins, reading left to "
+                f"right, and negative where it ends (correlation {correlation:.2f} with the ink's change)."
+            )
+        else:
+            answer = "one pattern,\nlooked for everywhere"
+            text = (
+                f"So a convolutional layer asks one question everywhere: how much does each patch look like "
+                f"kernel {story.channel + 1}? Its map is the answer, position by position."
+            )
+        kernel, readout = self.triple
+        words = label(answer, self.theme, LABEL, self.theme.highlight)
+        if words.width > 4.8:  # between the digit and the map
+            words.scale_to_fit_width(4.8)
+        words.next_to(kernel, DOWN, buff=0.3)
+        self.telling(
+            text,
+            FadeOut(Group(readout, self.window, self.cell), run_time=0.5),
+            FadeIn(words, shift=0.2 * UP, run_time=1.0),
+        )
+        self.triple = Group(kernel, words)
 
     def grid_frames(self) -> dict[int, str]:
         return {self.story.channel: self.theme.highlight}
@@ -252,7 +314,7 @@ class Convolution(RunScene):
         self.add(self.grid)  # blank until revealed (a FadeIn would redraw it over the reveal)
         self.telling(
             f"Each of the {count} kernels makes its own map of the same digit; kernel {story.channel + 1}'s is framed.",
-            FadeOut(Group(self.window, self.cell, self.map, self.map_caption), run_time=0.8),
+            FadeOut(Group(self.window, self.cell, self.map, self.map_caption, self.triple), run_time=0.8),
             FadeIn(self.grid_caption, run_time=0.6),
             reveal(self.grid, one_by_one, run_time=3.0),
         )
@@ -332,14 +394,17 @@ class Convolution(RunScene):
             image = map_grid_rgba(maps, scale, self.theme, per_row, 1, frames)
             height = min(3.4, WIDEST * image.shape[0] / image.shape[1])
             grid = Heatmap(image, height).move_to([0, PANEL_Y + 0.3, 0])
+            if summary.startswith("conv2d"):
+                k = summary.split()[1].rsplit("×", 1)[0]
+                summary = f"conv2d: {count} kernels of {k} × {in_channels}, then {self.run.activation}"
             caption = label(
                 f"{summary}: {count} maps of {rows} × {cols} (scale ±{scale:.2f})", self.theme, LABEL, self.theme.muted
             ).next_to(grid, DOWN, buff=0.12)
             if summary.startswith("conv2d"):
-                k = summary.split()[1].rsplit("×", 1)[0]
                 text = (
                     f"The next layer's {count} kernels each read all {in_channels} maps at once ({k}\u00a0×\u00a0{in_channels} "
-                    f"weights each) and make {count} maps of {by(rows, cols)}."
+                    f"weights each) and make {count} maps of {by(rows, cols)}; "
+                    f"{self.run.activation} again sets their negative values to 0."
                 )
             elif summary.startswith("maxpool2d"):
                 text = f"Pooling again: {count} maps of {by(rows, cols)}."

@@ -15,7 +15,7 @@ from nnexplain.mobjects.heatmap import Heatmap, Playback
 from nnexplain.mobjects.style import label
 from nnexplain.scenes.base.caption_layout import CAPTION_WIDTH
 
-__all__ = ["LABEL", "signed", "by", "outlined", "caption", "title", "transparent", "reveal"]
+__all__ = ["LABEL", "signed", "by", "cell_text", "numbered", "outlined", "caption", "title", "transparent", "reveal"]
 
 # Text is 24 points and more: at least 14 px tall at 480p (the shared caption layout's 20 points give 12 px).
 LABEL, CAPTION, HEADING = 24, 24, 32
@@ -24,6 +24,30 @@ CAPTION_Y = -3.22  # two caption lines stay inside the 24 px margin
 
 def signed(value: float) -> str:
     return f"{value:.2f}".replace("-", "−")
+
+
+def cell_text(value: float) -> str:
+    """One cell's value in two decimals without the leading zero (".34", "−.57"), so it fits its cell; 0 is "0"."""
+    text = f"{value:.2f}"
+    if float(text) == 0:
+        return "0"
+    return text.replace("0.", ".", 1).replace("-", "−")
+
+
+def numbered(tile: Group, values: np.ndarray, theme, size: float = 20) -> VGroup:
+    """Each of ``values`` written over its cell of ``tile`` (a square heatmap), outlined in the background's colour
+    so that it reads on blue, red and blank cells alike."""
+    rows, cols = values.shape
+    cell = tile.width / cols
+    texts = VGroup()
+    for r in range(rows):
+        for c in range(cols):
+            text = label(cell_text(float(values[r, c])), theme, size)
+            if text.width > 0.92 * cell:
+                text.scale_to_fit_width(0.92 * cell)
+            text.set_stroke(theme.background, width=3, background=True)
+            texts.add(text.move_to(tile.get_corner([-1, 1, 0]) + cell * np.array([c + 0.5, -(r + 0.5), 0])))
+    return texts
 
 
 def by(rows: int, cols: int) -> str:
