@@ -64,6 +64,10 @@ TEXT_SIZE = 28  # every text of these scenes: digits about 17 px tall at 480p
 SAFE_TOP = 3.6  # the title-safe margin, 24 px of 480, in scene units
 
 
+# Error bars, rings and their numbers: a colour no unit, best fit or label uses (magenta).
+ERROR_COLOR = "#FF4FD8"
+
+
 def step_weights(snapshots: list[CurveSnapshot]) -> np.ndarray:
     """How far the output moves in each step between snapshots (largest change), plus a floor of a quarter
     of the mean step, so no step flashes past in no time."""
@@ -284,7 +288,7 @@ class HingeStory(RunScene):
         panel, x = view.output_panel, snapshot.x
         running = panel.curve(x, sums[0], self.theme.text, width=view.output_curve.stroke_width)
         bias_point = panel.plot_point(x[len(x) // 6], sums[0][0])
-        bias_tag = self.tag(f"bias {fmt_small(snapshot.output_bias)}", bias_point, UP)
+        bias_tag = self.tag(f"bias {fmt_small(snapshot.output_bias)}", bias_point, UP, color=self.theme.text)
         curves, guides = view.unit_curves, VGroup()
         with self.narrate(bias_text) as line:
             self.play(
@@ -335,11 +339,11 @@ class HingeStory(RunScene):
     def error_marker(self, panel: CurvePanel, x: np.ndarray, fitted: np.ndarray, at: int, text: str) -> VGroup:
         """A bar from ``fitted`` to the target at ``x[at]``, a ring on it, and ``text`` beside it."""
         ends = panel.plot_points(x[[at, at]], np.array([fitted[at], self.target_values(x[at])]))
-        ring = Circle(radius=0.14, color=self.theme.highlight, stroke_width=4).move_to(ends[0])
-        bar = Line(ends[0], ends[1], stroke_width=6, color=self.theme.highlight)
+        ring = Circle(radius=0.14, color=ERROR_COLOR, stroke_width=4).move_to(ends[0])
+        bar = Line(ends[0], ends[1], stroke_width=6, color=ERROR_COLOR)
         room_above = panel.box.get_top()[1] - ends[0][1]
         side = RIGHT if ends[0][0] < panel.box.get_center()[0] else LEFT
-        tag = self.tag(text, ring.get_center(), (UP if room_above > 0.7 else DOWN) + side)
+        tag = self.tag(text, ring.get_center(), (UP if room_above > 0.7 else DOWN) + side, color=ERROR_COLOR)
         return VGroup(bar, ring, tag)
 
     def worst_point(self, x: np.ndarray, fitted: np.ndarray) -> int:
