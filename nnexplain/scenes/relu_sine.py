@@ -33,7 +33,9 @@ from manim import (
     DashedLine,
     Dot,
     GrowFromCenter,
+    Indicate,
     LaggedStart,
+    Line,
     Rectangle,
     Transform,
     VGroup,
@@ -50,7 +52,7 @@ from nnexplain.geometry.hinges import (
     straight_pieces,
 )
 from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, fmt_interval, fmt_number, fmt_small, legend
-from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory
+from nnexplain.scenes.base.hinge_story import ERROR_COLOR, TEXT_SIZE, HingeStory
 
 __all__ = ["ReluSine"]
 
@@ -114,9 +116,19 @@ class ReluSine(HingeStory):
         error, _ = max_fit_error(self.linear_run, self.linear_sweep[-1].epoch)
         lines = [
             "Trained on the samples (its own run: the epoch counts up on the right)…",
-            f"…it stays a straight line. Largest error: {error:.2f}.",
+            "…it stays a straight line.",
         ]
         self.sweep(self.linear_parts[-1], self.linear_sweep, lines)
+        if self.target is None:
+            return
+        final = self.linear_sweep[-1]
+        at = self.worst_point(final.x, final.output)
+        marker = self.error_marker(self.outputs, final.x, final.output, at, f"{error:.2f}")
+        with self.narrate(f"Its largest error: {error:.2f}, at x = {fmt_number(final.x[at])}.") as line:
+            self.play(Create(marker[:2]), Fade(marker[2]), run_time=0.6 * line.duration)
+            self.play(Indicate(marker[:2], color=ERROR_COLOR), run_time=0.25 * line.duration)
+            self.play(Fade(marker, out=True), run_time=0.15 * line.duration)
+        self.remove(marker)
 
     def explain_line(self) -> None:
         """The linear network's units, each a line, added from the output bias: the sum stays a line."""
@@ -286,8 +298,10 @@ class ReluSine(HingeStory):
         target = inset.dashed_curve(fine, self.target_values(fine), self.theme.muted, width=3, dashes=20)
         drawn = inset.curve(fine, np.interp(fine, x, output), self.theme.text, width=5)
         worst = inset.plot_points(x[[at, at]], np.array([output[at], self.target_values(x[at])]))
-        bar = DashedLine(worst[0], worst[1], dash_length=0.06, stroke_width=5, color=self.theme.highlight)
-        tag = self.tag(f"{max_fit_error(self.run, self.hinges.epoch)[0]:.3f}", bar.get_center(), UP + RIGHT)
+        bar = Line(worst[0], worst[1], stroke_width=6, color=ERROR_COLOR)
+        tag = self.tag(
+            f"{max_fit_error(self.run, self.hinges.epoch)[0]:.3f}", bar.get_center(), UP + RIGHT, color=ERROR_COLOR
+        )
         corners = self.outputs.plot_points(np.array([low, high]), np.array([y_low, y_high]))
         frame = Rectangle(width=max(corners[1][0] - corners[0][0], 0.1), height=max(corners[1][1] - corners[0][1], 0.1))
         frame.set_stroke(self.theme.highlight, width=2).move_to((corners[0] + corners[1]) / 2)
