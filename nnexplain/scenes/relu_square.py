@@ -225,7 +225,7 @@ class ReluSquare(HingeStory):
         color = self.theme.palette[3]
         overlay = self.outputs.curve(x, refit, color, width=4)
         labels = (
-            f"network: {self.network_error:.3f}\nits kinks, best heights: {refit_error:.3f}\n"
+            f"network: {self.network_error:.3f}\nsame kinks, refit: {refit_error:.3f}\n"
             f"best {self.pieces} pieces: {self.best_fit.error:.3f}"
         )
         text = f"Same kinks, output weights and bias refit for the largest error: {refit_error:.3f}."
