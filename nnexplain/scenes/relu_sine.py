@@ -214,9 +214,23 @@ class ReluSine(HingeStory):
                 f"Unit{plural} {units} {'stay' if plural else 'stays'} 0 here: a ReLU that never turns on adds nothing."
             ) as line:
                 shown = self.show_labels(f"unit{plural} {units}:\n0 everywhere", color=view.colors[silent[0]])
-                self.play(*[c.animate.set_stroke(width=8) for c in curves], *shown, run_time=0.6 * line.duration)
+                # Each flat unit named on its own line, spread along it (they lie on one another at 0).
+                spots = np.linspace(self.domain[0], self.domain[1], len(silent) + 2)[1:-1]
+                tags = VGroup(
+                    *[
+                        self.tag(f"unit {u + 1}", view.units_panel.plot_point(spot, 0), UP, color=view.colors[u])
+                        for u, spot in zip(silent, spots)
+                    ]
+                )
+                self.play(
+                    *[c.animate.set_stroke(width=8) for c in curves],
+                    *shown,
+                    Fade(tags),
+                    run_time=0.6 * line.duration,
+                )
                 thinner = [c.animate.set_stroke(width=view.unit_width) for c in curves]
-                self.play(*thinner, *self.show_labels(None), run_time=0.4 * line.duration)
+                self.play(*thinner, *self.show_labels(None), Fade(tags, out=True), run_time=0.4 * line.duration)
+                self.remove(tags)
 
         bias = fmt_small(self.hinges.output_bias)
         self.add_up(view, self.hinges, f"Add them up, from the output bias, {bias}.", unit_text, label_units=True)
