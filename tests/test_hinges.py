@@ -221,3 +221,29 @@ def test_spread_epochs_keeps_the_ends_and_the_early_snapshots():
     assert set(picked) <= set(recorded) and picked == sorted(picked)
     assert spread_epochs(recorded, 50) == recorded
     assert spread_epochs(recorded, 1) == [144]
+
+
+def test_minimax_output_refit_beats_every_other_choice_of_output_weights():
+    """The LP's largest error against an independent search: Nelder–Mead from the LP's answer and from random
+    starts never finds output weights and a bias with a smaller largest error (nor does the network's own)."""
+    from scipy.optimize import minimize
+
+    from nnexplain.geometry.hinges import minimax_output_refit
+
+    rng = np.random.default_rng(3)
+    weight, bias = rng.normal(size=(3, 1)), rng.normal(size=3)
+    out_weight, out_bias = rng.normal(size=(1, 3)), rng.normal(size=1)
+    x = np.linspace(-1, 1, 801)
+    target = x**2
+    _, error = minimax_output_refit([(weight, bias), (out_weight, out_bias)], x, target)
+    units = np.maximum(0.0, np.outer(x, weight[:, 0]) + bias)
+
+    def largest(heights):
+        return np.max(np.abs(units @ heights[:3] + heights[3] - target))
+
+    assert largest(np.concatenate([out_weight[0], out_bias])) >= error - 1e-9
+    for start in [np.concatenate([out_weight[0], out_bias]), *rng.normal(size=(5, 4))]:
+        found = minimize(
+            largest, start, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000}
+        )
+        assert found.fun >= error - 1e-6

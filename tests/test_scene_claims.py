@@ -33,8 +33,6 @@ SAYS_IT_LACKS = ("records no", "holds no", "cannot tell")
 
 # Scenes whose modules another helper reworks at the same time as issue 28; their claims are reported, not fixed here.
 REWORKED_ELSEWHERE = {
-    "relu-square": "nnexplain/scenes/relu_square.py (hinge_story.py)",
-    "relu-sine": "nnexplain/scenes/relu_sine.py (hinge_story.py)",
     "fold": "nnexplain/scenes/fold.py (plane_story.py)",
     "linear-collapse": "nnexplain/scenes/linear_collapse.py (plane_story.py)",
 }

@@ -41,6 +41,7 @@ __all__ = [
     "hinge",
     "JoinedFit",
     "best_joined_fit",
+    "minimax_output_refit",
     "straight_pieces",
     "hinge_kinks",
     "QuietUnit",
@@ -169,6 +170,26 @@ class JoinedFit:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return np.interp(x, self.knots, self.heights)
+
+
+def minimax_output_refit(params: Params, x: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float]:
+    """A one-hidden-layer ReLU network's units kept (their kinks and slopes in), its output weights and bias
+    chosen to make the largest |fit − target| over ``x`` least: a linear programme (minimise t subject to
+    −t ≤ Σ v_j·relu_j(x) + c − target ≤ t). Returns the refitted curve on ``x`` and its largest error."""
+    from scipy.optimize import linprog
+
+    (weight, bias), _ = params[0], params[1]
+    x = np.asarray(x, np.float64)
+    units = np.maximum(0.0, np.outer(x, np.asarray(weight, np.float64)[:, 0]) + np.asarray(bias, np.float64))
+    design = np.column_stack([units, np.ones_like(x)])  # columns: each unit's activation, then the bias
+    ones = np.ones((len(x), 1))
+    rows = np.vstack([np.hstack([design, -ones]), np.hstack([-design, -ones])])
+    bounds = np.concatenate([target, -np.asarray(target, np.float64)])
+    cost = np.zeros(design.shape[1] + 1)
+    cost[-1] = 1.0
+    solved = linprog(cost, A_ub=rows, b_ub=bounds, bounds=[(None, None)] * design.shape[1] + [(0, None)])
+    fitted = design @ solved.x[:-1]
+    return fitted, float(np.max(np.abs(fitted - target)))
 
 
 def best_joined_fit(target: Any, domain: tuple[float, float], pieces: int, samples: int = 20001) -> JoinedFit | None:

@@ -278,10 +278,20 @@ class FitView(VGroup):
 
 
 class SnapshotSweep(Animation):
-    """Play a :class:`FitView` through recorded snapshots, each step taking the same time."""
+    """Play a :class:`FitView` through recorded snapshots, each step taking the same time (or its ``weights`` share)."""
 
-    def __init__(self, view: FitView, snapshots: list[CurveSnapshot], step_seconds: float = 0.5, **kwargs):
+    def __init__(
+        self,
+        view: FitView,
+        snapshots: list[CurveSnapshot],
+        step_seconds: float = 0.5,
+        weights: np.ndarray | None = None,
+        **kwargs,
+    ):
         self.snapshots = snapshots
+        # ``weights``: each step's share of the time (default equal); cumulative ends of the steps in [0, 1].
+        shares = np.ones(max(len(snapshots) - 1, 1)) if weights is None else np.asarray(weights, dtype=float)
+        self.step_ends = np.cumsum(shares) / shares.sum()
         view.reserve_kink_dots(max(sum(len(k) for k in snapshot.kinks) for snapshot in snapshots))
         kwargs.setdefault("run_time", step_seconds * max(len(snapshots) - 1, 1))
         super().__init__(view, rate_func=linear, **kwargs)
@@ -294,9 +304,9 @@ class SnapshotSweep(Animation):
         if len(self.snapshots) == 1:
             self.mobject.show(self.snapshots[0])
             return
-        position = alpha * (len(self.snapshots) - 1)
-        index = min(int(position), len(self.snapshots) - 2)
-        fraction = position - index
+        index = min(int(np.searchsorted(self.step_ends, alpha, side="right")), len(self.snapshots) - 2)
+        start = self.step_ends[index - 1] if index else 0.0
+        fraction = float(np.clip((alpha - start) / max(self.step_ends[index] - start, 1e-12), 0.0, 1.0))
         before, after = self.snapshots[index], self.snapshots[index + 1]
         self.mobject.show(_blend(before, after, fraction), nearest=before if fraction < 0.5 else after)
 

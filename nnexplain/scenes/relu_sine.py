@@ -33,7 +33,9 @@ from manim import (
     DashedLine,
     Dot,
     GrowFromCenter,
+    Indicate,
     LaggedStart,
+    Line,
     Rectangle,
     Transform,
     VGroup,
@@ -50,7 +52,7 @@ from nnexplain.geometry.hinges import (
     straight_pieces,
 )
 from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, fmt_interval, fmt_number, fmt_small, legend
-from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory
+from nnexplain.scenes.base.hinge_story import ERROR_COLOR, TEXT_SIZE, HingeStory
 
 __all__ = ["ReluSine"]
 
@@ -113,10 +115,20 @@ class ReluSine(HingeStory):
         )
         error, _ = max_fit_error(self.linear_run, self.linear_sweep[-1].epoch)
         lines = [
-            f"Trained on the samples, epoch {self.linear_sweep[0].epoch:,} to {self.linear_sweep[-1].epoch:,}…",
-            f"…it ends as a straight line. Largest error: {error:.2f}.",
+            "Trained on the samples (its own run: the epoch counts up on the right)…",
+            "…it stays a straight line.",
         ]
         self.sweep(self.linear_parts[-1], self.linear_sweep, lines)
+        if self.target is None:
+            return
+        final = self.linear_sweep[-1]
+        at = self.worst_point(final.x, final.output)
+        marker = self.error_marker(self.outputs, final.x, final.output, at, f"{error:.2f}")
+        with self.narrate(f"Its largest error: {error:.2f}, at x = {fmt_number(final.x[at])}.") as line:
+            self.play(Create(marker[:2]), Fade(marker[2]), run_time=0.6 * line.duration)
+            self.play(Indicate(marker[:2], color=ERROR_COLOR), run_time=0.25 * line.duration)
+            self.play(Fade(marker, out=True), run_time=0.15 * line.duration)
+        self.remove(marker)
 
     def explain_line(self) -> None:
         """The linear network's units, each a line, added from the output bias: the sum stays a line."""
@@ -202,9 +214,23 @@ class ReluSine(HingeStory):
                 f"Unit{plural} {units} {'stay' if plural else 'stays'} 0 here: a ReLU that never turns on adds nothing."
             ) as line:
                 shown = self.show_labels(f"unit{plural} {units}:\n0 everywhere", color=view.colors[silent[0]])
-                self.play(*[c.animate.set_stroke(width=8) for c in curves], *shown, run_time=0.6 * line.duration)
+                # Each flat unit named on its own line, spread along it (they lie on one another at 0).
+                spots = np.linspace(self.domain[0], self.domain[1], len(silent) + 2)[1:-1]
+                tags = VGroup(
+                    *[
+                        self.tag(f"unit {u + 1}", view.units_panel.plot_point(spot, 0), UP, color=view.colors[u])
+                        for u, spot in zip(silent, spots)
+                    ]
+                )
+                self.play(
+                    *[c.animate.set_stroke(width=8) for c in curves],
+                    *shown,
+                    Fade(tags),
+                    run_time=0.6 * line.duration,
+                )
                 thinner = [c.animate.set_stroke(width=view.unit_width) for c in curves]
-                self.play(*thinner, *self.show_labels(None), run_time=0.4 * line.duration)
+                self.play(*thinner, *self.show_labels(None), Fade(tags, out=True), run_time=0.4 * line.duration)
+                self.remove(tags)
 
         bias = fmt_small(self.hinges.output_bias)
         self.add_up(view, self.hinges, f"Add them up, from the output bias, {bias}.", unit_text, label_units=True)
@@ -286,8 +312,10 @@ class ReluSine(HingeStory):
         target = inset.dashed_curve(fine, self.target_values(fine), self.theme.muted, width=3, dashes=20)
         drawn = inset.curve(fine, np.interp(fine, x, output), self.theme.text, width=5)
         worst = inset.plot_points(x[[at, at]], np.array([output[at], self.target_values(x[at])]))
-        bar = DashedLine(worst[0], worst[1], dash_length=0.06, stroke_width=5, color=self.theme.highlight)
-        tag = self.tag(f"{max_fit_error(self.run, self.hinges.epoch)[0]:.3f}", bar.get_center(), UP + RIGHT)
+        bar = Line(worst[0], worst[1], stroke_width=6, color=ERROR_COLOR)
+        tag = self.tag(
+            f"{max_fit_error(self.run, self.hinges.epoch)[0]:.3f}", bar.get_center(), UP + RIGHT, color=ERROR_COLOR
+        )
         corners = self.outputs.plot_points(np.array([low, high]), np.array([y_low, y_high]))
         frame = Rectangle(width=max(corners[1][0] - corners[0][0], 0.1), height=max(corners[1][1] - corners[0][1], 0.1))
         frame.set_stroke(self.theme.highlight, width=2).move_to((corners[0] + corners[1]) / 2)

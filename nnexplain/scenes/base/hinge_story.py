@@ -36,6 +36,7 @@ from manim import (
     ReplacementTransform,
     Transform,
     VGroup,
+    there_and_back,
 )
 
 from nnexplain.data.curves import target_function
@@ -61,6 +62,17 @@ __all__ = ["HingeStory", "TEXT_SIZE", "in_turn"]
 
 TEXT_SIZE = 28  # every text of these scenes: digits about 17 px tall at 480p
 SAFE_TOP = 3.6  # the title-safe margin, 24 px of 480, in scene units
+
+
+# Error bars, rings and their numbers: a colour no unit, best fit or label uses (magenta).
+ERROR_COLOR = "#FF4FD8"
+
+
+def step_weights(snapshots: list[CurveSnapshot]) -> np.ndarray:
+    """How far the output moves in each step between snapshots (largest change), plus a floor of a quarter
+    of the mean step, so no step flashes past in no time."""
+    moves = np.array([np.max(np.abs(b.output - a.output)) for a, b in zip(snapshots, snapshots[1:])])
+    return moves + 0.25 * max(float(moves.mean()), 1e-9)
 
 
 def in_turn(*animations: Animation) -> Animation:
@@ -228,14 +240,29 @@ class HingeStory(RunScene):
         return panel, heading, view
 
     def sweep(self, view: FitView, snapshots: list[CurveSnapshot], lines: list[str]) -> None:
-        """Play the view through the recorded snapshots, one ``step_seconds`` each, the ``lines`` said meanwhile
-        (each over an equal share of the snapshots, longer where a line takes longer to read)."""
-        cuts = np.linspace(0, len(snapshots) - 1, len(lines) + 1).round().astype(int)
+        """Play the view through the recorded snapshots, the ``lines`` said meanwhile.
+
+        Each step's time follows how far the output moves in it (measured from the snapshots, with a floor),
+        so the sweep is slow where the fit changes and quick where it does not; each line is said over an
+        equal share of that change. A run with one snapshot (an imported one) records no training: that is
+        said instead of the lines."""
+        if len(snapshots) < 2:
+            with self.narrate("This run records no training, only its final weights.") as line:
+                self.play(
+                    view.output_curve.animate(rate_func=there_and_back).set_stroke(width=10),
+                    run_time=line.duration,
+                )
+            return
+        weights = step_weights(snapshots)
+        ends = np.concatenate([[0.0], np.cumsum(weights)]) / weights.sum()
+        cuts = [0] + [int(np.argmin(np.abs(ends - share))) for share in np.linspace(0, 1, len(lines) + 1)[1:-1]]
+        cuts = np.maximum.accumulate(np.array(cuts + [len(snapshots) - 1]))
         for text, first, last in zip(lines, cuts[:-1], cuts[1:]):
             with self.narrate(text) as line:
                 part = snapshots[first : last + 1]
                 run_time = max(self.step_seconds * max(len(part) - 1, 1), line.duration)
-                self.play(SnapshotSweep(view, part, run_time=run_time))
+                shares = weights[first:last] if last > first else None
+                self.play(SnapshotSweep(view, part, weights=shares, run_time=run_time))
 
     def add_up(
         self,
@@ -261,7 +288,7 @@ class HingeStory(RunScene):
         panel, x = view.output_panel, snapshot.x
         running = panel.curve(x, sums[0], self.theme.text, width=view.output_curve.stroke_width)
         bias_point = panel.plot_point(x[len(x) // 6], sums[0][0])
-        bias_tag = self.tag(f"bias {fmt_small(snapshot.output_bias)}", bias_point, UP)
+        bias_tag = self.tag(f"bias {fmt_small(snapshot.output_bias)}", bias_point, UP, color=self.theme.text)
         curves, guides = view.unit_curves, VGroup()
         with self.narrate(bias_text) as line:
             self.play(
@@ -312,11 +339,11 @@ class HingeStory(RunScene):
     def error_marker(self, panel: CurvePanel, x: np.ndarray, fitted: np.ndarray, at: int, text: str) -> VGroup:
         """A bar from ``fitted`` to the target at ``x[at]``, a ring on it, and ``text`` beside it."""
         ends = panel.plot_points(x[[at, at]], np.array([fitted[at], self.target_values(x[at])]))
-        ring = Circle(radius=0.14, color=self.theme.highlight, stroke_width=4).move_to(ends[0])
-        bar = Line(ends[0], ends[1], stroke_width=6, color=self.theme.highlight)
+        ring = Circle(radius=0.14, color=ERROR_COLOR, stroke_width=4).move_to(ends[0])
+        bar = Line(ends[0], ends[1], stroke_width=6, color=ERROR_COLOR)
         room_above = panel.box.get_top()[1] - ends[0][1]
         side = RIGHT if ends[0][0] < panel.box.get_center()[0] else LEFT
-        tag = self.tag(text, ring.get_center(), (UP if room_above > 0.7 else DOWN) + side)
+        tag = self.tag(text, ring.get_center(), (UP if room_above > 0.7 else DOWN) + side, color=ERROR_COLOR)
         return VGroup(bar, ring, tag)
 
     def worst_point(self, x: np.ndarray, fitted: np.ndarray) -> int:
