@@ -57,8 +57,21 @@ def trained(tmp_path_factory):
     return train(config, tmp_path_factory.mktemp("trained") / "run", dataset=small)
 
 
+def _fixture_runs():
+    """Every fixture run: a folder of DATA holding a manifest, or a folder grouping such runs (depth/)."""
+    runs = []
+    for folder in sorted(DATA.iterdir()):
+        if (folder / "manifest.json").exists():
+            runs.append(folder)
+        else:
+            grouped = sorted(child for child in folder.iterdir() if child.is_dir())
+            assert grouped and all((child / "manifest.json").exists() for child in grouped), folder
+            runs.extend(grouped)
+    return runs
+
+
 def test_every_fixture_run_recorded_before_the_schema_still_loads_and_checks():
-    for run_dir in sorted(DATA.iterdir()):
+    for run_dir in _fixture_runs():
         run = load_run(run_dir)
         run.check_drawable()
         verified = run.verify()

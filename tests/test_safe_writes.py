@@ -175,21 +175,33 @@ def test_a_run_is_never_recorded_over_another(tmp_path):
     assert json.loads(before)["recipe"] == "square-relu-3"
 
 
-def test_a_diverging_training_stops_at_the_first_bad_step_and_keeps_strict_json(tmp_path):
+@pytest.mark.parametrize(
+    "batch_size, stop",
+    [
+        # The whole set per step: the first step throws a weight to 4e10, beyond what can be drawn (issue 28); the
+        # end of epoch 1 says so before recording anything (before this check the loss became inf at epoch 2, step 2).
+        ("0", "training diverged at epoch 1, step 1: a weight reached magnitude 4e+10, beyond the ±1e+06"),
+        # One example per step: the loss overflows inside epoch 1, before its end checks the weights.
+        ("1", "training diverged at epoch 1, step 5: the loss became inf"),
+    ],
+)
+def test_a_diverging_training_stops_at_the_first_bad_step_and_keeps_strict_json(tmp_path, batch_size, stop):
     out = tmp_path / "run"
-    result = run_cli("train", "square-relu-3", "--lr", "1e12", "--epochs", "20", "--out", out)
+    result = run_cli(
+        "train", "square-relu-3", "--lr", "1e12", "--batch-size", batch_size, "--epochs", "20", "--out", out
+    )
     assert result.returncode == 2
     last = result.stderr.strip().splitlines()[-1]
-    assert (
-        last.startswith("nnexplain: error: training diverged at epoch 2, step 2: the loss became inf")
-        and "Traceback" not in result.stderr
-    )
+    assert last.startswith(f"nnexplain: error: {stop}") and "Traceback" not in result.stderr
+    step = int(stop.split("step ")[1].split(":")[0])
     text = (out / "manifest.json").read_text()
     manifest = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in the manifest"))  # strict JSON
-    assert manifest["status"] == "diverged" and manifest["diverged_at"] == {"epoch": 2, "step": 2}
-    assert [s["epoch"] for s in manifest["snapshots"]] == [0, 1]
-    assert manifest["snapshots"][1]["metrics"]["train_loss"] is None  # it was inf
-    assert load_run(out).tensors(1)["weight.0"].shape == (3, 1)  # what was recorded before stays readable
+    assert manifest["status"] == "diverged" and manifest["diverged_at"] == {"epoch": 1, "step": step}
+    assert [s["epoch"] for s in manifest["snapshots"]] == [0]  # nothing undrawable was recorded
+    assert load_run(out).tensors(0)["weight.0"].shape == (3, 1)  # what was recorded before stays readable
+    from nnexplain.train.recorder import _metric
+
+    assert _metric("train_loss", float("inf")) is None and _metric("val_loss", float("nan")) is None  # null in JSON
     node = shutil.which("node")
     if node:  # the strictest JSON parser at hand
         assert (
