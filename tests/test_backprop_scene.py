@@ -130,7 +130,7 @@ def test_the_narration_says_what_autograd_computes(run, tmp_path):
         after = torch.nn.functional.cross_entropy(model(x), y, reduction="none").numpy()
     fell = int(np.sum(after < before - 0.0005))
     assert (
-        f"after the step: {before.mean():.3f} → {after.mean():.3f}. {fell} of {len(batch)} digits' losses fell"
+        f"before and after a step: {before.mean():.3f} → {after.mean():.3f}. {fell} of {len(batch)} digits' losses fell"
         in narration["mini-batch"]
     )
 

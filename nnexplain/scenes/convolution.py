@@ -235,10 +235,12 @@ class Convolution(RunScene):
         kernel = outlined(
             Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), TRIPLE_HEIGHT), self.theme
         )
-        readout = label(live_readout(values, 0, 0), self.theme, 28, self.theme.highlight)
+        # the readout's text is swapped whole, never morphed with become(): its glyph count changes, and become()
+        # would pad the glyphs with copies that depend on which frames were drawn, so the readout would differ
+        # between a drawn and a skipped slide. A (no-op) updater keeps its holder redrawn.
+        readout = VGroup(label(live_readout(values, 0, 0), self.theme, 28, self.theme.highlight))
         live = Group(kernel, readout).arrange(DOWN, buff=0.3).move_to([0, PANEL_Y, 0])
-
-        # its glyph count changes, so it cannot be one of the Playback's mobjects; a (no-op) updater keeps it redrawn
+        centre = readout.get_center()
         readout.add_updater(lambda mobject: None)
         self.add(readout.set_opacity(0.0))
 
@@ -249,7 +251,7 @@ class Convolution(RunScene):
             self.place_window(position // cols, position % cols)
             # the value just written into the map, beside the kernel that made it
             text = label(live_readout(values, position // cols, position % cols), self.theme, 28, self.theme.highlight)
-            readout.become(text.move_to(readout).set_opacity(1.0 if t > 0 else 0.0))  # shown once the slide starts
+            readout.submobjects = [text.move_to(centre).set_opacity(1.0 if t > 0 else 0.0)]  # shown once it starts
 
         self.telling(
             f"The kernel slides over every position, one pixel at a time: {by(rows, cols)} = {rows * cols} "
