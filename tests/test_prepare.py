@@ -7,26 +7,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import DATA
+from fixture_runs import fixture_of
 
 from nnexplain.app.catalog import get_scene
 from nnexplain.app.options import RenderOptions
 from nnexplain.app.render import RenderResult
 from nnexplain.app.runs import resolve_runs, runs_from_environment
 from nnexplain.run.landscape import has_landscape, read_landscape
-
-# Copies of these fixtures stand in for the default runs: descent's landscape goes into them, never into tests/data.
-DEFAULT_RUNS = {
-    "mnist": "mnist-sigmoid",
-    "spiral": "spiral",
-    "spiral-linear": "spiral-linear",
-    "circles-2": "circles-2",
-    "circles-3": "circles-3",
-    "sine-linear": "sine-linear",
-    "sine-relu": "sine-relu",
-    "square-relu-3": "square-relu-3",
-    "moons-overfit": "moons-overfit",
-    "chain": "chain",
-}
 
 
 def _contents(folder: Path) -> dict[str, str]:
@@ -43,13 +30,14 @@ def mnist_copy(tmp_path) -> Path:
 
 @pytest.fixture
 def copied_default_runs(tmp_path):
-    """A default_run that hands out copies of the fixtures, made once each."""
+    """A default_run that hands out copies of the fixtures standing in for each recipe (tests/fixture_runs.py),
+    made once each: descent's landscape goes into them, never into tests/data."""
     made = {}
 
     def default_run(recipe: str) -> Path:
         if recipe not in made:
             made[recipe] = tmp_path / "defaults" / recipe
-            shutil.copytree(DATA / DEFAULT_RUNS[recipe], made[recipe])
+            shutil.copytree(fixture_of(recipe), made[recipe])
         return made[recipe]
 
     return default_run

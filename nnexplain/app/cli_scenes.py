@@ -102,9 +102,7 @@ def render(
         from nnexplain.app.ray_backend import require_ray
 
         require_ray()
-    cache = None if no_cache else RenderCache()
-    if cache:
-        cache.check_writable()  # a cache that cannot be written is skipped now, said once, before any drawing
+    cache = None if no_cache or fmt == "png" else RenderCache()  # a png is one frame: nothing to reuse
     if own_label is not None and own_input is None:
         raise NnexplainError("--label says which digit --input is; give --input IMAGE too")
     if own_input is not None and (scene == "all" or backend == "ray"):
@@ -129,6 +127,8 @@ def render(
     info, runs = _scene_and_runs(scene, run_dir, further)
     if digit is not None:
         runs = with_own_digit(info, runs, digit, own_label)
+    if cache:  # once the command is accepted: a cache that cannot be written is skipped now, said once, before drawing
+        cache.check_writable()
     job = RenderJob(info, runs, options, jobs=jobs or default_jobs(options), backend=backend, address=address)
     result = render_scene(job, out, cache, note=lambda text: click.echo(f"nnexplain: {text}", err=True))
     for clip in result.sections:

@@ -40,6 +40,10 @@ def render_all(
     """
     resolved = {name: resolve_runs(info, default_run=default_run) for name, info in SCENES.items()}  # all checked first
     runs = {name: prepare_runs(SCENES[name], scene_runs) for name, scene_runs in resolved.items()}
+    if options.fmt == "png":  # one frame each: nothing to reuse
+        cache = None
+    if cache:  # a cache that cannot be written is skipped now, said once, before any drawing
+        cache.check_writable()
     if backend == "ray":
         spread = {"jobs": max(jobs, 2), "backend": "ray", "address": address}
         return [render_scene(RenderJob(SCENES[name], runs[name], options, **spread), out, cache).path for name in runs]
