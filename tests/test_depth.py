@@ -194,15 +194,3 @@ def test_a_recipe_at_a_seed_is_that_recipe_trained_from_that_seed():
     for bad in ("waves-deep@", "waves-deep@-1", "waves-deep@two", "waves-deep@²", "nope@1"):
         with pytest.raises(NnexplainError):
             get_recipe(bad)
-
-
-@pytest.mark.graphical
-def test_last_frame(request, tmp_path):
-    from fixture_runs import default_fixtures
-    from frames import check_frame, render_last_frame
-
-    from nnexplain.scenes.depth import Depth
-
-    runs = default_fixtures("depth")  # the fixtures standing in for every default run, as `render all` draws it
-    frame = render_last_frame(Depth, runs.main, tmp_path, **runs.further)
-    check_frame("depth", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
