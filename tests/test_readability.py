@@ -79,15 +79,24 @@ def test_reading_time_counts_words_not_symbols():
 
 
 def test_small_text_and_hasty_captions_are_caught(tmp_path):
-    """The checks can fail: a scene with 16-point captions that swaps them without waiting."""
-    from nnexplain.scenes.relu_square import ReluSquare
+    """The checks can fail: a scene with 16-point captions that swaps them, and its narration, without waiting.
 
-    class Hasty(ReluSquare):
-        caption_size = 16
+    (A scene of its own: relu-square, the scene this once subclassed, now draws its narration in the caption band
+    and plays each line's animation for as long as the line is read, so it cannot be made hasty from outside.)"""
+    from nnexplain.mobjects.style import label
+    from nnexplain.scenes import RunScene
 
-        def setup(self):
-            super().setup()
-            self.narrator.settle = lambda *slots: None
+    class Hasty(RunScene):
+        def construct(self):
+            self.narrator.settle = lambda *slots: None  # nothing waits for a line to be read
+            self.beat("hasty")
+            first = "Start at the output bias, a flat line, drawn small."
+            self.play(*self.say(first, label(first, self.theme, 16)), run_time=0.2)
+            second = "Then the next caption comes at once, before anyone could read the first."
+            self.play(*self.say(second, label(second, self.theme, 16)), run_time=0.2)
+            self.say("A narrated line, undrawn, cut short by the one after it.")
+            self.say("And the one after it, cut short by the end.")
+            self.wait(0.2)
 
     scene = render_watched(Hasty, DATA / "square-relu-3", tmp_path)
     hasty = short_captions(scene)

@@ -31,7 +31,11 @@ needs_libreoffice = pytest.mark.skipif(
 )
 
 RUNS = {scene: default_fixtures(scene).main for scene in ("relu-square", "neurons")}  # two scenes, one deck
-BEATS = {"relu-square": ["data", "hinges", "training", "piece by piece", "final error"]}
+
+
+def _beats(scene: str, run_dir, tmp_path, **further) -> list:
+    """The scene's beats on this run, from its storyboard: one slide each."""
+    return storyboard(scene, run_dir, tmp_path / f"storyboard-{scene}", **further).beat_log
 
 
 def _never(recipe):
@@ -82,7 +86,7 @@ def _slide_count(html: str) -> int:
     return len(re.findall(r"<section\b", html))
 
 
-def test_the_html_deck_is_offline_and_ordered(lecture):
+def test_the_html_deck_is_offline_and_ordered(lecture, tmp_path):
     deck, _ = lecture
     html = deck.read_text()
     assert deck.name == "lecture.html"
@@ -90,31 +94,29 @@ def test_the_html_deck_is_offline_and_ordered(lecture):
     assert re.findall(r'(?:src|href)="(?!lecture_assets/|data:)([^"]*)"', live) == []  # no CDN: every file is beside it
     assert (deck.parent / "lecture_assets" / "reveal.js" / "dist" / "reveal.js").is_file()
     assert (deck.parent / "lecture_assets" / "reveal.js" / "LICENSE").read_text().startswith("Copyright (C) 2011")
-    assert _slide_count(html) == 5 + 13  # relu-square's beats, then neurons'
+    beats = [len(_beats(scene, RUNS[scene], tmp_path)) for scene in ("relu-square", "neurons")]
+    assert _slide_count(html) == sum(beats)  # relu-square's beats, then neurons'
     assert html.index("s0_") < html.index("s1_")  # the first scene's clips come first
 
 
 @needs_chromium
 def test_chromium_with_no_network_runs_the_deck_and_plays_the_first_clip(lecture, tmp_path):
     deck, _ = lecture
+    beats = {scene: _beats(scene, RUNS[scene], tmp_path) for scene in ("relu-square", "neurons")}
+    written = [beat.note for scene in ("relu-square", "neurons") for beat in beats[scene]]
     with Browser.start(tmp_path) as browser:
         browser.open(deck)
         browser.wait_for("typeof Reveal !== 'undefined' && Reveal.isReady()")
-        assert browser.evaluate("Reveal.getTotalSlides()") == 18
+        assert browser.evaluate("Reveal.getTotalSlides()") == len(written)
         _assert_first_clip_plays(browser)
         notes = browser.evaluate("Reveal.getSlides().map(s => Reveal.getSlideNotes(s) || '')")
         assert browser.remote_requests() == []
-    assert len(notes) == 18 and all(notes)
-    written = [
-        beat.note
-        for scene in ("relu-square", "neurons")
-        for beat in storyboard(scene, RUNS[scene], tmp_path / scene).beat_log
-    ]
+    assert len(notes) == len(written) and all(notes)
     assert notes == [
         f"<p>{html.escape(note, quote=False)}</p>\n" for note in written
     ]  # each scene's own notes, as Markdown shows them
     accuracy = f"{100 * load_run(RUNS['neurons']).final_metrics['val_acc']:.1f}%"
-    assert accuracy in notes[5 + 1]  # neurons' first digit: its run's accuracy
+    assert accuracy in notes[len(beats["relu-square"])]  # neurons' opening beat: its run's accuracy
 
 
 @needs_chromium
@@ -128,7 +130,7 @@ def test_the_one_file_deck_works_alone(lecture, tmp_path):
     with Browser.start(tmp_path) as browser:
         browser.open(alone)
         browser.wait_for("typeof Reveal !== 'undefined' && Reveal.isReady()")
-        assert browser.evaluate("Reveal.getTotalSlides()") == 5
+        assert browser.evaluate("Reveal.getTotalSlides()") == len(_beats("relu-square", RUNS["relu-square"], tmp_path))
         _assert_first_clip_plays(browser)
         assert browser.remote_requests() == []
 
@@ -146,7 +148,8 @@ def test_the_powerpoint_deck_has_a_playing_clip_and_notes_per_beat(powerpoint, t
 
     presentation = Presentation(str(powerpoint))
     slides = list(presentation.slides)
-    assert len(slides) == 5 + 3
+    beats = _beats("relu-square", RUNS["relu-square"], tmp_path)
+    assert len(slides) == len(beats) + 3
     for slide in slides:
         movies = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.MEDIA]
         assert len(movies) == 1
@@ -154,19 +157,19 @@ def test_the_powerpoint_deck_has_a_playing_clip_and_notes_per_beat(powerpoint, t
         assert timing and timing[0].xpath(".//p:cond[@delay='0']")  # it plays on entry, no click
         assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text
     notes = [slide.notes_slide.notes_text_frame.text for slide in slides]
-    assert notes[:5] == [beat.note for beat in storyboard("relu-square", RUNS["relu-square"], tmp_path).beat_log]
+    assert notes[: len(beats)] == [beat.note for beat in beats]
     (weight, bias), _ = load_run(RUNS["relu-square"]).params()
     kinks = sorted(k for k in -bias / weight[:, 0] if -1 <= k <= 1)  # where each hinge bends: w·x + b = 0
-    joined = notes[4].split("joined at x = ")[1].split(" ")[: len(kinks)]
-    said = [float(k.rstrip(",").replace("−", "-")) for k in joined]
-    np.testing.assert_allclose(said, kinks, atol=0.005)  # the last beat names where the run's own hinges bend
-    assert notes[5:] == ["A circle appears.", "It **spins**, round.", "Gone."]
+    piece_by_piece = notes[[beat.name for beat in beats].index("piece by piece")]
+    said = sorted(float(k.replace("−", "-")) for k in re.findall(r"bends at x = (−?\d+(?:\.\d+)?)", piece_by_piece))
+    np.testing.assert_allclose(said, kinks, atol=0.005)  # the sum is told bending where the run's own hinges bend
+    assert notes[len(beats) :] == ["A circle appears.", "It **spins**, round.", "Gone."]
     loops = [bool(slide.element.xpath(".//p:cTn[@repeatCount='indefinite']")) for slide in slides]
-    assert loops == [False] * 6 + [True, False]  # only the spinning beat loops
+    assert loops == [False] * (len(beats) + 1) + [True, False]  # only the spinning beat loops
     with zipfile.ZipFile(powerpoint) as archive:
-        assert (
-            len([name for name in archive.namelist() if name.startswith("ppt/media/") and name.endswith(".mp4")]) == 8
-        )
+        assert len(
+            [name for name in archive.namelist() if name.startswith("ppt/media/") and name.endswith(".mp4")]
+        ) == len(slides)
 
 
 @needs_libreoffice
@@ -188,7 +191,8 @@ def test_libreoffice_opens_the_powerpoint_deck(powerpoint, tmp_path):
     )
     pdf = tmp_path / "talk.pdf"
     assert done.returncode == 0 and pdf.is_file(), done.stderr
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == 8
+    beats = _beats("relu-square", RUNS["relu-square"], tmp_path)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == len(beats) + 3  # relu-square's, then Looping's
 
 
 def test_a_looping_beat_loops_in_the_html_deck(tmp_path):
@@ -242,7 +246,12 @@ def test_the_cli_writes_a_three_scene_lecture(tmp_path):
     assert result.returncode == 0, result.stderr
     deck = Path(result.stdout.strip().splitlines()[-1])
     assert deck == tmp_path / "deck" / "lecture.html"
-    assert _slide_count(deck.read_text()) == 5 + 7 + 13
+    beats = (
+        _beats("relu-square", DATA / "square-relu-3", tmp_path)
+        + _beats("relu-sine", DATA / "sine-relu", tmp_path, linear=DATA / "sine-linear")
+        + _beats("neurons", DATA / "mnist-sigmoid", tmp_path)
+    )
+    assert _slide_count(deck.read_text()) == len(beats)
     assert not (tmp_path / "empty-cache").exists()  # every run was given: nothing trained
 
 

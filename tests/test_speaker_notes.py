@@ -75,27 +75,36 @@ def _percent(p: float) -> str:
 def test_the_neurons_notes_give_the_digit_its_prediction_and_the_run_s_accuracy(tmp_path):
     scene = storyboard("neurons", DATA / "mnist-sigmoid", tmp_path)
     run = load_run(DATA / "mnist-sigmoid")
-    notes = {beat.name: beat.note for beat in scene.beat_log}
+    beats = scene.beat_log
+    notes = {beat.name: beat.note for beat in beats}
+    total = int(run.dataset["val"])
+    wrong = round((1 - run.final_metrics["val_acc"]) * total)
     accuracy = f"Validation accuracy {100 * run.final_metrics['val_acc']:.1f}% after {run.epochs[-1]} epochs."
-    shown = []
-    for name in ("digit", "digit 2", "digit 3"):
-        probe = int(re.match(r"Probe digit (\d+) ", notes[name])[1]) - 1
+    assert accuracy in notes["title"]
+    assert f"It reads {wrong:,} of its {total:,} validation digits wrong." in notes["title"]  # the error, as a count
+    shown, verdicts = [], []
+    for at, beat in enumerate(beats):
+        if beat.name not in ("digit", "digit 2", "digit 3"):
+            continue
+        probe = int(re.match(r"Probe digit (\d+), ", beat.note)[1]) - 1
         shown.append(probe)
+        label = int(run.probe["labels"][probe])
+        assert beat.note.startswith(f"Probe digit {probe + 1}, labelled {label}: ")
         p = _forward(run, run.probe["inputs"][probe : probe + 1])[-1][0]
-        label, said = int(run.probe["labels"][probe]), int(np.argmax(p))
-        verdict = "(right)" if said == label else f"(wrong: the label is {label})"
-        assert (
-            notes[name]
-            == f"Probe digit {probe + 1} (label {label}), predicted {said} at {_percent(p[said])} {verdict}. {accuracy}"
+        said, second = np.argsort(p)[::-1][:2]
+        verdict = "Right." if said == label else f"Wrong: the label is {label}."
+        prediction = next(later for later in beats[at + 1 :] if later.name == "prediction")  # this digit's verdict
+        assert prediction.note == (
+            f"The network says {said}, {_percent(p[said])} sure; runner-up {second} at {_percent(p[second])}. {verdict}"
         )
-    assert any(
-        "wrong" in notes[name] for name in ("digit 2", "digit 3")
-    )  # the story ends on a mistake: the note says so
+        verdicts.append(verdict)
+    assert len(shown) == 3
+    assert any(verdict.startswith("Wrong") for verdict in verdicts[1:])  # the story ends on a mistake: the note says so
     first = run.probe["inputs"][shown[0] : shown[0] + 1]
     hidden = _forward(run, first)[0][0]
     assert f"{int((hidden > 0.5).sum())} of its {len(hidden)} sigmoid neurons are above 0.5" in notes["layer 1"]
-    total = sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:]))
-    assert f"= {total:,} trained parameters" in notes["formula"]
+    parameters = sum(a * b + b for a, b in zip(run.layers[:-1], run.layers[1:]))
+    assert f"= {parameters:,} parameters." in notes["formula"]
     np.testing.assert_allclose(
         scene.image_values(shown[-1]).ravel(), run.probe["inputs"][shown[-1]]
     )  # the last digit drawn is the note's

@@ -57,6 +57,7 @@ PANEL_X = 5.75
 SAFE_MARGIN = 0.4  # 24 px of 854 at 480p: LECTURE.md's title-safe margin
 SAFE_RIGHT = 7.11 - SAFE_MARGIN - 0.05  # the frame's right edge, less the margin and a pixel or three
 TEXT = 24  # every text: about 14 px tall at 480p
+LEGEND_LEFTMOST = -5.0  # the legend may start this far left, under the digit's column, clear of the input brace
 MATH = 34  # typeset formulas in a beat's line, as tall as the text beside them
 HEADERS_Y = 2.55  # the layers' names, just under the beat's line
 
@@ -534,8 +535,11 @@ class Neurons(RunScene):
                 self.theme.muted,
             ),
         ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
-        rows.scale_to_fit_width(min(rows.width, 9.9))  # ends inside the title-safe margin
-        return rows.move_to([-3.3, -4.0 + SAFE_MARGIN, 0], aligned_edge=LEFT + DOWN)
+        # It starts under the network; a wider legend (ReLU's and tanh's longer brightness notes) starts further
+        # left, under the digit's column, rather than shrink under 14 px, and ends inside the title-safe margin.
+        right = -3.3 + 9.9
+        rows.scale_to_fit_width(min(rows.width, right - LEGEND_LEFTMOST))
+        return rows.move_to([min(-3.3, right - rows.width), -4.0 + SAFE_MARGIN, 0], aligned_edge=LEFT + DOWN)
 
     def tell(self, text: str, drawn=None):
         """Narrate ``text`` (``with self.tell(...) as line:``) while ``drawn``, its short line, replaces the one
