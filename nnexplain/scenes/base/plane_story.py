@@ -273,19 +273,7 @@ class PlaneStory(RunScene):
         ):
             return
         view = self.framed(projection, self.plane.points_state)
-        self.keep_plane_last()
-        self.play(
-            Warp(
-                self.plane,
-                view=view,
-                carried=[(m, None) for m in self.carried_mobjects()],
-                followers=(self.scale_bar,),
-                run_time=self.switch_seconds,
-                rate_func=smooth,
-            ),
-            *self.put("view", self.projection_note(projection)),
-        )
-        self.view = view
+        self.reframe(view, self.put("view", self.projection_note(projection)), run_time=self.switch_seconds)
 
     # --- the beginning -------------------------------------------------------------------------------
 
@@ -445,7 +433,7 @@ class PlaneStory(RunScene):
         square.set_stroke(opacity=0.9)
         return square
 
-    def reframe(self, view: PlaneView, extra=()) -> None:
+    def reframe(self, view: PlaneView, extra=(), run_time: float | None = None) -> None:
         """Change the zoom (and centre) to ``view`` with the data still, everything carried along."""
         self.keep_plane_last()
         self.play(
@@ -454,7 +442,7 @@ class PlaneStory(RunScene):
                 view=view,
                 carried=[(m, None) for m in self.carried_mobjects()],
                 followers=(self.scale_bar,),
-                run_time=self.reframe_seconds,
+                run_time=self.reframe_seconds if run_time is None else run_time,
                 rate_func=smooth,
             ),
             *extra,
