@@ -19,6 +19,8 @@ import signal
 import time
 from typing import Any, Callable, Iterable
 
+from nnexplain.app.scratch import sweep_stale
+
 __all__ = ["Terminated", "install", "reclaim_sigterm", "exit_status", "pool_map", "GRACE_SECONDS"]
 
 GRACE_SECONDS = 3.0  # a worker's clean-up after SIGTERM, before it is killed
@@ -95,6 +97,9 @@ def pool_map(function: Callable, argument_tuples: Iterable[tuple], jobs: int) ->
         results = [future.result() for future in futures]
     except BaseException:
         _end_workers(pool)
+        # A worker killed after the grace period, or signalled between creating its scratch folder and
+        # entering the ``with`` that removes it, leaves the folder; every worker is gone now, so remove them.
+        sweep_stale()
         raise
     pool.shutdown(wait=True)
     return results
