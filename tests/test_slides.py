@@ -173,7 +173,7 @@ def test_the_powerpoint_deck_has_a_playing_clip_and_notes_per_beat(powerpoint, t
 
 
 @needs_libreoffice
-def test_libreoffice_opens_the_powerpoint_deck(powerpoint, tmp_path):
+def test_libreoffice_prints_each_beat_s_own_last_frame_in_the_handout(powerpoint, tmp_path):
     done = subprocess.run(
         [
             SOFFICE,
@@ -192,7 +192,65 @@ def test_libreoffice_opens_the_powerpoint_deck(powerpoint, tmp_path):
     pdf = tmp_path / "talk.pdf"
     assert done.returncode == 0 and pdf.is_file(), done.stderr
     beats = _beats("relu-square", RUNS["relu-square"], tmp_path)
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) == len(beats) + 3  # relu-square's, then Looping's
+    pages = _pdf_pages(pdf)
+    assert len(pages) == len(beats) + 3  # relu-square's, then Looping's
+    # The oracle: each slide's own clip, as embedded in the deck, decoded with PyAV. A clip starts where the
+    # beat before it ended, so its first frame is the previous beat's end (what manim-slides printed).
+    clips = [_first_and_last_frames(clip) for clip in _slide_clips(powerpoint)]
+    for number, (page, (first, last)) in enumerate(zip(pages, clips), start=1):
+        wrong = [first] + ([clips[number - 2][1]] if number > 1 else [])  # its clip's start, the previous beat's end
+        mine = _difference(page, last)
+        for other in wrong:
+            if _difference(last, other) > SAME_PICTURE:  # a beat that ends as it began cannot be told apart
+                assert mine < 0.5 * _difference(page, other), f"page {number} is not its own beat's last frame"
+        # Not black: the page keeps the contrast of its beat's last frame (the old first-frame stills of every
+        # scene's first beat were its empty background).
+        assert np.ptp(page) >= 0.5 * np.ptp(last) > 0, f"page {number} is blank where its beat ends drawn"
+
+
+SAME_PICTURE = 0.05  # mean grey-level difference below which two frames show the same picture (encoding noise)
+HANDOUT_SIZE = (128, 72)  # pages and frames compared at this size, in grey: the PDF's and the clip's pixels differ
+
+
+def _comparable(image) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(image.convert("L").resize(HANDOUT_SIZE, Image.Resampling.BILINEAR), dtype=float)
+
+
+def _difference(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a - b).mean())
+
+
+def _pdf_pages(pdf: Path) -> list[np.ndarray]:
+    """Each page of the PDF as LibreOffice drew it, rasterised by PDFium at the clips' width."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [_comparable(page.render(scale=TINY.resolution[0] / page.get_width()).to_pil()) for page in document]
+    finally:
+        document.close()
+
+
+def _slide_clips(deck: Path) -> list[bytes]:
+    """The video each slide embeds, in slide order."""
+    from pptx import Presentation
+
+    return [
+        next(rel.target_part.blob for rel in slide.part.rels.values() if rel.reltype.endswith("/video"))
+        for slide in Presentation(str(deck)).slides
+    ]
+
+
+def _first_and_last_frames(clip: bytes) -> tuple[np.ndarray, np.ndarray]:
+    import io
+
+    import av
+
+    with av.open(io.BytesIO(clip)) as container:
+        frames = [frame.to_image() for frame in container.decode(video=0)]
+    return _comparable(frames[0]), _comparable(frames[-1])
 
 
 def test_a_looping_beat_loops_in_the_html_deck(tmp_path):
