@@ -299,6 +299,8 @@ def test_the_cli_writes_a_three_scene_lecture(tmp_path):
         f"linear={DATA / 'sine-linear'}",
         "--run",
         f"neurons={DATA / 'mnist-sigmoid'}",
+        "--quality",
+        "low",  # the decks' default (720p30) is tested below, without drawing
         env={"NNEXPLAIN_CACHE": str(tmp_path / "empty-cache")},
     )
     assert result.returncode == 0, result.stderr
@@ -323,12 +325,32 @@ def test_the_cli_writes_a_three_scene_lecture(tmp_path):
         (["neurons", "--with", "linear=x"], "no scene in this deck (neurons) reads a 'linear' run"),
         (["relu-sine", "--with", "relu-sine:contrast=x"], "scene 'relu-sine' reads no 'contrast' run"),
         (["neurons", "--format", "pptx", "--one-file"], "--one-file applies to HTML decks"),
+        # The voice is checked before any default run is trained (the cache stays empty).
+        (["neurons", "--narration", "voice", "--voice-name", "nowhere"], "unknown voice 'nowhere'"),
     ],
 )
 def test_deck_mistakes_are_one_line_and_exit_2(tmp_path, arguments, message):
     result = run_cli("slides", *arguments, "--out", tmp_path / "deck", env={"NNEXPLAIN_CACHE": str(tmp_path / "cache")})
     assert_user_error(result, message)
     assert not (tmp_path / "deck").exists() and not (tmp_path / "cache").exists()
+
+
+def test_a_deck_is_drawn_for_a_projector_a_video_for_drafting_unless_asked(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from nnexplain.app import slides as slides_module
+    from nnexplain.app.cli import cli
+
+    asked = []
+    monkeypatch.setattr(slides_module, "write_deck", lambda parts, options, *rest: asked.append(options) or tmp_path)
+    deck = ["slides", "relu-square", "--run", str(DATA / "square-relu-3"), "--out", str(tmp_path / "deck")]
+    for arguments in (deck, [*deck, "--quality", "low"], [*deck, "--narration", "voice", "--voice-name", "tone"]):
+        result = CliRunner().invoke(cli, arguments)
+        assert result.exit_code == 0, result.output
+    assert [options.size_and_rate() for options in asked] == [(1280, 720, 30), (854, 480, 15), (1280, 720, 30)]
+    assert asked[2].voiced and asked[2].voice == "tone"  # the deck speaks in the voice it was given
+    render_help = CliRunner().invoke(cli, ["render", "--help"]).output
+    assert re.search(r"--quality \[[^]]*\]\s+\[default: low\]", render_help)  # videos still draft at 480p15
 
 
 def test_pptx_without_python_pptx_says_how_to_install(tmp_path):

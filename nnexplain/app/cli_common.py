@@ -123,8 +123,13 @@ def scene_options(function):
     )(function)
 
 
-def quality_option(function):
-    return click.option("--quality", type=click.Choice(QUALITIES), default="low", show_default=True)(function)
+def quality_option(function=None, *, default: str = "low"):
+    """--quality, low (480p15, for drafting) unless ``default`` says otherwise: decks pass theirs."""
+
+    def decorate(function):
+        return click.option("--quality", type=click.Choice(QUALITIES), default=default, show_default=True)(function)
+
+    return decorate if function is None else decorate(function)
 
 
 def default_run(recipe: str) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from nnexplain.app.cli_common import default_run, quality_option, resolution, scene_options, user_errors
-from nnexplain.app.options import FORMATS, NARRATIONS
+from nnexplain.app.options import DECK_QUALITY, FORMATS, NARRATIONS
 from nnexplain.errors import NnexplainError
 
 __all__ = ["render", "preview", "slides"]
@@ -181,7 +181,7 @@ def preview(scene, run_dir, further, width, out) -> None:
     metavar="[SCENE:]ROLE=DIR",
     help="A further run, e.g. --with relu-sine:linear=runs/lin (ROLE=DIR: every scene in the deck that reads ROLE).",
 )
-@quality_option
+@quality_option(default=DECK_QUALITY)
 @click.option("--format", "fmt", type=click.Choice(["html", "pptx"]), default="html", show_default=True)
 @click.option("--one-file", is_flag=True, help="HTML in one self-contained file: reveal.js and the clips inlined.")
 @click.option("--name", help="File name of the deck [the scene's, or `lecture` for several].")
@@ -194,8 +194,14 @@ def preview(scene, run_dir, further, width, out) -> None:
     show_default=True,
     help="presenter: a bare picture, the narration in the speaker notes (you speak); captions: drawn on the slides; voice: each clip speaks its beat (needs nnexplain[voice]).",
 )
+@click.option(
+    "--voice-name",
+    default="hibari",
+    show_default=True,
+    help="With --narration voice: hibari, hibari:VOICE, tone, or a folder of recordings.",
+)
 @user_errors
-def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out, narration) -> None:
+def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out, narration, voice_name) -> None:
     """One deck of SCENE [SCENE ...], in that order, pausing at every beat, with speaker notes.
 
     HTML decks (reveal.js, shipped with nnexplain) and PowerPoint decks work with no
@@ -209,6 +215,10 @@ def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, 
 
     require_slides(fmt)
     check_deck_format(fmt, one_file)
+    if narration == "voice":  # the engine is there and the voice exists, before any run is trained or drawn
+        from nnexplain.speech.voice import voice_named
+
+        voice_named(voice_name)
     infos = [get_scene(scene) for scene in scenes]
     given = assign_runs(list(scenes), run_values, with_values)
     # Every scene's runs are checked before any is prepared (a landscape takes seconds).
@@ -217,14 +227,9 @@ def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, 
     jobs = jobs or min(os.cpu_count() or 1, len(parts))
     from nnexplain.app.options import RenderOptions
 
-    if narration == "voice":
-        from nnexplain.speech.voice import voice_named
-
-        voice_named("hibari")  # the engine is there, before anything is drawn
-
     deck = write_deck(
         parts,
-        RenderOptions(quality=quality, narration=narration),
+        RenderOptions(quality=quality, narration=narration, voice=voice_name),
         out,
         name or (scenes[0] if len(scenes) == 1 else "lecture"),
         fmt,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from nnexplain.errors import NnexplainError
 
-__all__ = ["QUALITIES", "FORMATS", "NARRATIONS", "RenderOptions"]
+__all__ = ["QUALITIES", "DECK_QUALITY", "FORMATS", "NARRATIONS", "RenderOptions"]
 
 # name -> (width, height, frames per second), as manim's -ql/-qm/-qh/-qk.
 QUALITIES = {
@@ -20,6 +20,9 @@ QUALITIES = {
     "high": (1920, 1080, 60),
     "4k": (3840, 2160, 60),
 }
+# A deck's default quality. Videos and notebooks draft at "low"; a deck is shown on a projector,
+# where 480p is soft (README, "Lectures", has what each quality costs).
+DECK_QUALITY = "medium"
 FORMATS = ("mp4", "webm", "gif", "png")
 # How the narration reaches the viewer: "captions" draws it on screen (a silent video that explains
 # itself); "voice" speaks it, with subtitles beside the video (students at home); "presenter" leaves
