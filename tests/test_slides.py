@@ -335,7 +335,7 @@ def test_deck_mistakes_are_one_line_and_exit_2(tmp_path, arguments, message):
     assert not (tmp_path / "deck").exists() and not (tmp_path / "cache").exists()
 
 
-def test_a_deck_is_drawn_for_a_projector_a_video_for_drafting_unless_asked(monkeypatch, tmp_path):
+def test_a_deck_is_drawn_for_a_projector_and_a_presenter_unless_asked(monkeypatch, tmp_path):
     from click.testing import CliRunner
 
     from nnexplain.app import slides as slides_module
@@ -348,6 +348,7 @@ def test_a_deck_is_drawn_for_a_projector_a_video_for_drafting_unless_asked(monke
         result = CliRunner().invoke(cli, arguments)
         assert result.exit_code == 0, result.output
     assert [options.size_and_rate() for options in asked] == [(1280, 720, 30), (854, 480, 15), (1280, 720, 30)]
+    assert asked[0].narration == "presenter"  # a deck's default: the lecturer speaks, the notes hold the narration
     assert asked[2].voiced and asked[2].voice == "tone"  # the deck speaks in the voice it was given
     render_help = CliRunner().invoke(cli, ["render", "--help"]).output
     assert re.search(r"--quality \[[^]]*\]\s+\[default: low\]", render_help)  # videos still draft at 480p15
