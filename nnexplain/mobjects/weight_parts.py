@@ -14,8 +14,8 @@ import numpy as np
 from manim import DOWN, Line, Mobject, Rectangle, VGroup, VMobject
 
 from nnexplain.geometry.features import mask_outline
-from nnexplain.mobjects.charts import nice_ticks
-from nnexplain.mobjects.style import Theme, fmt_fixed, label
+from nnexplain.mobjects.charts import fmt_tick, nice_ticks
+from nnexplain.mobjects.style import Theme, label
 
 __all__ = ["pixel_outline", "SumBar"]
 
@@ -45,10 +45,11 @@ class SumBar(VGroup):
         self.axis = Line([-width / 2, 0, 0], [width / 2, 0, 0]).set_stroke(theme.muted, 2)
         self.add(self.axis)
         self.ticks = VGroup()
-        for value in nice_ticks(self.low, self.high, 6):
+        for value in nice_ticks(self.low, self.high, 5):
             x = self.x(value)
             self.ticks.add(Line([x, -0.08, 0], [x, 0.08, 0]).set_stroke(theme.muted, 2))
-            self.ticks.add(label(fmt_fixed(value, 0), theme, size, theme.muted).next_to([x, -0.08, 0], DOWN, 0.08))
+            text = fmt_tick(value).replace("-", "−")
+            self.ticks.add(label(text, theme, size, theme.muted).next_to([x, -0.08, 0], DOWN, 0.08))
         self.add(self.ticks)
         self.bar = Rectangle(width=0.01, height=0.32).set_stroke(width=0).set_fill(theme.positive, 0.9)
         self.add(self.bar)

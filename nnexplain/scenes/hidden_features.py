@@ -50,11 +50,12 @@ TEXT = 27  # points: capital letters 16 px tall at 480p
 GRID_CENTRE = np.array([-4.27, 0.05, 0])
 TILE, GAP = 1.12, 0.1
 COLUMN_X = -1.2  # left edge of the right-hand column
-BIG = 3.4  # the chosen neuron's weight image, up close
-BIG_AT = np.array([-4.9, -0.05, 0])
+BIG = 3.2  # the chosen neuron's weight image, up close
+BIG_AT = np.array([-4.95, 0.2, 0])
 ROW_TILE = 1.45  # the digits that excite it most (top row) and least (bottom row)
-ROW_XS = (-1.45, 0.3, 2.05)
-ROW_YS = (1.2, -1.15)
+ROW_XS = (-2.05, -0.05, 1.95)
+ROW_YS = (1.3, -1.1)
+NOTE_X = 3.05  # left edge of what the band adds, beside each row
 EXAMPLES = 3
 SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
 
@@ -110,8 +111,10 @@ class HiddenFeatures(RunScene):
         self.frames = VGroup(
             *(Rectangle(width=TILE, height=TILE).set_stroke(self.theme.neuron_stroke, 1).move_to(t) for t in self.tiles)
         )
-        self.legend = ColourBar(self.scale, self.theme, width=2.6, text="weight (one scale for all)", size=TEXT)
-        self.legend.move_to([COLUMN_X + 0.05, 1.95, 0], aligned_edge=LEFT)
+        self.legend = ColourBar(self.scale, self.theme, width=1.8, size=TEXT)
+        self.legend.move_to([COLUMN_X + 0.05, 1.7, 0], aligned_edge=LEFT)
+        self.legend_name = label("weight, one colour scale for all", self.theme, TEXT, self.theme.muted)
+        self.legend_name.next_to(self.legend, UP, buff=0.1).align_to(self.legend, LEFT)
         pixels = " × ".join(map(str, self.shape))
         with self.narrate(
             f"Each of the {units} first-layer neurons has one weight per pixel: {pixels} weights."
@@ -123,7 +126,7 @@ class HiddenFeatures(RunScene):
                 run_time=max(line.duration - 0.6, 1.0),
             )
         with self.narrate("Blue weights push the neuron up where a digit has ink; red ones pull it down.") as line:
-            self.play(FadeIn(self.legend, shift=0.2 * LEFT), run_time=line.duration)
+            self.play(FadeIn(self.legend, shift=0.2 * LEFT), FadeIn(self.legend_name), run_time=line.duration)
 
     def over_training(self) -> None:
         history, epochs = self.run.history, np.asarray(self.run.epochs, np.float64)
@@ -131,7 +134,7 @@ class HiddenFeatures(RunScene):
         rows = {int(epoch): row for row, epoch in enumerate(history.epochs)}
         accuracy_at = [accuracy[rows[epoch]] if epoch in rows else np.nan for epoch in self.run.epochs]
         chart = LineChart(
-            (0, max(epochs[-1], 1)), (0, 1), self.theme, 5.9, 1.85, y_ticks=[0, 0.5, 1], percent=True, size=TEXT
+            (0, max(epochs[-1], 1)), (0, 1), self.theme, 5.2, 1.85, y_ticks=[0, 0.5, 1], percent=True, size=TEXT
         )
         chart.move_to([COLUMN_X + 1.05, -0.85, 0], aligned_edge=LEFT)
         curve = chart.curve(self.theme.highlight)
@@ -196,12 +199,14 @@ class HiddenFeatures(RunScene):
                 FadeOut(box),
                 *([FadeOut(self.sweep)] if hasattr(self, "sweep") else []),
                 self.tiles[chosen].animate.scale_to_fit_height(BIG).move_to(BIG_AT),
+                FadeOut(self.legend_name),
+                self.legend.animate.move_to(BIG_AT + (BIG / 2 + 0.35) * DOWN),
                 run_time=max(line.duration - 0.6, 1.0),
             )
         self.big = self.tiles[chosen]
         self.big_frame = Rectangle(width=BIG, height=BIG).set_stroke(self.theme.neuron_stroke, 1).move_to(BIG_AT)
         self.big_name = label(f"{self.name}, trained", self.theme, TEXT).next_to(self.big_frame, UP, buff=0.12)
-        drawn = Heatmap(self.rgba(template), BIG).move_to([0.2, BIG_AT[1], 0])
+        drawn = Heatmap(self.rgba(template), BIG).move_to([0.0, BIG_AT[1], 0])
         drawn_frame = Rectangle(width=BIG, height=BIG).set_stroke(self.theme.neuron_stroke, 1).move_to(drawn)
         drawn_name = label("a stroke detector, drawn", self.theme, TEXT, self.theme.muted).next_to(drawn, UP, buff=0.12)
         with self.narrate("A stroke detector would look like this one: drawn here by hand, not trained.") as line:
@@ -210,30 +215,31 @@ class HiddenFeatures(RunScene):
                 FadeIn(drawn), FadeIn(drawn_frame), FadeIn(drawn_name, shift=0.2 * DOWN), run_time=line.duration - 0.5
             )
         facts = VGroup(
-            label("strongest tenth of", self.theme, TEXT, self.theme.muted),
-            label("the pixels holds", self.theme, TEXT, self.theme.muted),
+            label("weight held by the", self.theme, TEXT, self.theme.muted),
+            label("strongest 10% of pixels:", self.theme, TEXT, self.theme.muted),
             label(f"{self.name}: {fmt_percent(real_share, 0)}", self.theme, TEXT, self.theme.highlight),
-            label(f"the drawn one: {fmt_percent(drawn_share, 0)}", self.theme, TEXT),
-            label("of the weight", self.theme, TEXT, self.theme.muted),
+            label(f"drawn one: {fmt_percent(drawn_share, 0)}", self.theme, TEXT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        facts.move_to([2.4, BIG_AT[1], 0], aligned_edge=LEFT)
+        facts.move_to([2.25, BIG_AT[1] + BIG / 2, 0], aligned_edge=UP + LEFT)
         with self.narrate(
             f"The strongest tenth of its pixels hold {fmt_percent(real_share, 0)} of its weight; "
             f"the drawn one's, {fmt_percent(drawn_share, 0)}."
         ) as line:
-            self.play(FadeIn(facts, lag_ratio=0.3), run_time=line.duration)
+            self.play(FadeIn(facts, shift=0.2 * LEFT, lag_ratio=0.25), run_time=line.duration)
         gone = [drawn, drawn_frame, drawn_name, facts]
         if has_random_start(self.run):
             correlation = start_correlation(self.keyframes[0], self.final)[chosen]
+            start = Heatmap(self.rgba(self.keyframes[0][chosen]), 1.1)
+            start.move_to([2.25, BIG_AT[1] - BIG / 2, 0], aligned_edge=DOWN + LEFT)
+            start_name = VGroup(
+                label("its epoch 0:", self.theme, TEXT, self.theme.muted),
+                label(f"correlation {correlation:.2f}", self.theme, TEXT),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+            start_name.next_to(start, RIGHT, buff=0.15)
             with self.narrate(
                 f"Nor is it the random start left over: it correlates {correlation:.2f} with it."
             ) as line:
-                start = Heatmap(self.rgba(self.keyframes[0][chosen]), 1.1).next_to(facts, DOWN, buff=0.15)
-                start_name = label("its epoch 0", self.theme, TEXT, self.theme.muted).next_to(start, RIGHT, buff=0.15)
-                self.play(facts.animate.shift(0.7 * UP), run_time=0.5)
-                start.next_to(facts, DOWN, buff=0.15).shift(0.7 * UP).align_to(facts, LEFT)
-                start_name.next_to(start, RIGHT, buff=0.15)
-                self.play(FadeIn(start), FadeIn(start_name), run_time=line.duration - 0.5)
+                self.play(FadeIn(start, shift=0.2 * UP), FadeIn(start_name), run_time=line.duration)
             gone += [start, start_name]
         with self.narrate(f"So {self.name} is no clean stroke detector. What does it respond to?") as line:
             self.play(*(FadeOut(part) for part in gone), run_time=line.duration)
@@ -280,7 +286,7 @@ class HiddenFeatures(RunScene):
         labels = ", ".join(self.class_name(i) for i in groups[0] if self.class_name(i))
         validation = len(order)
         with self.narrate(
-            f"Of the {validation} validation digits the run recorded, these {EXAMPLES} give it the highest z."
+            f"Of the {validation} validation digits the run recorded, these {EXAMPLES} push its input z highest."
         ) as line:
             group, tiles, names, title, _ = rows[0]
             self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
@@ -288,9 +294,9 @@ class HiddenFeatures(RunScene):
             rows[0],
             f"Ink × weight, pixel by pixel: {fmt_percent(shares[0], 0)} of their ink falls on the band.",
             band[0],
-            1.6,
+            ROW_YS[0],
         )
-        with self.narrate(f"These {EXAMPLES} give it the lowest z.") as line:
+        with self.narrate(f"These {EXAMPLES} push it lowest.") as line:
             group, tiles, names, title, _ = rows[1]
             self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
         alone = ", ".join(fmt_fixed(value, 1) for value in band[1])
@@ -298,7 +304,7 @@ class HiddenFeatures(RunScene):
             rows[1],
             f"{fmt_percent(shares[1], 0)} of their ink falls on it; the band alone adds {alone} to z.",
             band[1],
-            -0.75,
+            ROW_YS[1],
         )
         avoid = stroke.sign < 0 and shares[0] < shares[1]
         cover = stroke.sign > 0 and shares[0] > shares[1]
@@ -335,7 +341,7 @@ class HiddenFeatures(RunScene):
                 label("  ".join(fmt_fixed(value, 1) for value in band), self.theme, TEXT, self.theme.highlight),
             )
             .arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-            .move_to([3.15, y, 0], aligned_edge=LEFT)
+            .move_to([NOTE_X, y, 0], aligned_edge=LEFT)
         )
         with self.narrate(text) as line:
             self.play(Playback(tiles, blend), Create(outlines), run_time=0.6 * line.duration)
@@ -372,6 +378,7 @@ class HiddenFeatures(RunScene):
                 FadeOut(self.big_name),
                 FadeOut(self.big_frame),
                 FadeOut(self.outline),
+                FadeOut(self.legend),
                 self.big.animate.scale_to_fit_height(size).move_to([-2.72, y, 0]),
                 FadeIn(digit),
                 FadeIn(symbols),
@@ -381,9 +388,9 @@ class HiddenFeatures(RunScene):
             self.play(FadeIn(product, shift=0.3 * RIGHT), run_time=0.5 * line.duration)
         row_sums = np.cumsum(total.products.reshape(self.shape).sum(axis=1))
         ends = [0.0, *row_sums, row_sums[-1] + total.bias]
-        bar = SumBar((min(0.0, *ends), max(0.0, *ends)), self.theme, width=8.6).move_to([-1.85, -1.5, 0])
+        bar = SumBar((min(0.0, *ends), max(0.0, *ends)), self.theme, width=7.6).move_to([-2.5, -1.45, 0])
         running = Readout("sum of the products so far", fmt_fixed(0.0, 2), self.theme, TEXT, width=8)
-        running.move_to([-6.3, -0.7, 0], aligned_edge=LEFT)
+        running.move_to([-6.3, -0.6, 0], aligned_edge=LEFT)
         scan = Rectangle(width=size, height=size / self.shape[0]).set_stroke(self.theme.highlight, 2)
         top = product.get_top()[1]
         rows = self.shape[0]
@@ -403,11 +410,11 @@ class HiddenFeatures(RunScene):
             self.play(FadeIn(bar), FadeIn(running), FadeIn(scan), run_time=0.5)
             self.play(Playback(Group(bar, running, scan), add_rows), run_time=max(line.duration - 0.5, 3.0))
         symbol = SYMBOL.get(self.run.activation, self.run.activation)
-        z_readout = label(
-            f"+ bias {fmt_fixed(total.bias, 2)}  →  z = {fmt_fixed(total.pre_activation, 2)}", self.theme, TEXT
-        )
-        z_readout.next_to(running, DOWN, buff=0.12).align_to(running, LEFT).shift(1.0 * DOWN)
-        z_readout.move_to([2.95, -0.7, 0], aligned_edge=LEFT)
+        z_readout = VGroup(
+            label(f"+ bias {fmt_fixed(total.bias, 2)}", self.theme, TEXT),
+            label(f"= z = {fmt_fixed(total.pre_activation, 2)}", self.theme, TEXT),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        z_readout.move_to([2.3, -1.0, 0], aligned_edge=LEFT)
         with self.narrate(
             f"Then the bias, {fmt_fixed(total.bias, 2)}: z = {fmt_fixed(total.pre_activation, 2)}."
         ) as line:
@@ -418,8 +425,8 @@ class HiddenFeatures(RunScene):
                 run_time=line.duration,
             )
         reach = max(abs(total.pre_activation) * 1.15, 6.0)
-        squash = LineChart((-reach, reach), (0, 1), self.theme, 3.0, 1.7, y_ticks=[0, 1], x_ticks=[0], size=TEXT)
-        squash.move_to([4.9, y + 0.05, 0])
+        squash = LineChart((-reach, reach), (0, 1), self.theme, 3.0, 1.5, y_ticks=[0, 1], x_ticks=[0], size=TEXT)
+        squash.move_to([4.85, y - 0.1, 0])
         z = np.linspace(-reach, reach, 200)
         curve = squash.curve(self.theme.text, 3)
         squash_of = ACTIVATIONS[self.run.activation].function
