@@ -286,7 +286,7 @@ class HiddenFeatures(RunScene):
         labels = ", ".join(self.class_name(i) for i in groups[0] if self.class_name(i))
         validation = len(order)
         with self.narrate(
-            f"Of the {validation} validation digits the run recorded, these {EXAMPLES} push its input z highest."
+            f"Of the {validation} validation digits recorded, these {EXAMPLES} push its input z highest."
         ) as line:
             group, tiles, names, title, _ = rows[0]
             self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
