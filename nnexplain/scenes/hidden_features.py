@@ -51,11 +51,10 @@ GRID_CENTRE = np.array([-4.27, 0.05, 0])
 TILE, GAP = 1.12, 0.1
 COLUMN_X = -1.2  # left edge of the right-hand column
 BIG = 3.2  # the chosen neuron's weight image, up close
-BIG_AT = np.array([-4.95, 0.2, 0])
-ROW_TILE = 1.45  # the digits that excite it most (top row) and least (bottom row)
-ROW_XS = (-2.05, -0.05, 1.95)
-ROW_YS = (1.3, -1.1)
-NOTE_X = 3.05  # left edge of what the band adds, beside each row
+BIG_AT = np.array([-5.05, 0.2, 0])
+ROW_TILE = 1.4  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
+ROW_XS = (-2.6, 0.72, 4.04)
+ROW_YS = (1.35, -1.05)
 EXAMPLES = 3
 SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
 
@@ -200,7 +199,7 @@ class HiddenFeatures(RunScene):
                 *([FadeOut(self.sweep)] if hasattr(self, "sweep") else []),
                 self.tiles[chosen].animate.scale_to_fit_height(BIG).move_to(BIG_AT),
                 FadeOut(self.legend_name),
-                self.legend.animate.move_to(BIG_AT + (BIG / 2 + 0.35) * DOWN),
+                self.legend.animate.move_to(BIG_AT + (BIG / 2 + 0.35) * DOWN + 0.25 * RIGHT),
                 run_time=max(line.duration - 0.6, 1.0),
             )
         self.big = self.tiles[chosen]
@@ -229,10 +228,12 @@ class HiddenFeatures(RunScene):
         gone = [drawn, drawn_frame, drawn_name, facts]
         if has_random_start(self.run):
             correlation = start_correlation(self.keyframes[0], self.final)[chosen]
-            start = Heatmap(self.rgba(self.keyframes[0][chosen]), 1.1)
+            first = self.keyframes[0][chosen]  # brightened to its own scale: on the shared one it is nearly black
+            start = Heatmap(diverging_rgba(first, float(np.quantile(np.abs(first), 0.99)), self.theme), 1.1)
             start.move_to([2.25, BIG_AT[1] - BIG / 2, 0], aligned_edge=DOWN + LEFT)
             start_name = VGroup(
-                label("its epoch 0:", self.theme, TEXT, self.theme.muted),
+                label("its epoch 0,", self.theme, TEXT, self.theme.muted),
+                label("brightened:", self.theme, TEXT, self.theme.muted),
                 label(f"correlation {correlation:.2f}", self.theme, TEXT),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
             start_name.next_to(start, RIGHT, buff=0.15)
@@ -275,7 +276,9 @@ class HiddenFeatures(RunScene):
             )
             names = VGroup(
                 *(
-                    label(f"z = {fmt_fixed(float(pre[i]), 1)}", self.theme, TEXT).next_to(tile, DOWN, buff=0.08)
+                    label(f"z = {fmt_fixed(float(pre[i]), 1)}", self.theme, TEXT)
+                    .next_to(tile, RIGHT, buff=0.12)
+                    .shift(0.22 * UP)
                     for i, tile in zip(group, tiles)
                 )
             )
@@ -335,13 +338,13 @@ class HiddenFeatures(RunScene):
             for tile, grey, product in zip(tiles, greys, products):
                 tile.show(np.round((1 - t) * grey + t * product).astype(np.uint8))
 
-        note = (
-            VGroup(
-                label("band adds", self.theme, TEXT, self.theme.muted),
-                label("  ".join(fmt_fixed(value, 1) for value in band), self.theme, TEXT, self.theme.highlight),
+        note = VGroup(
+            *(
+                label(f"band {fmt_fixed(value, 1)}", self.theme, TEXT, self.theme.highlight)
+                .next_to(name, DOWN, buff=0.14)
+                .align_to(name, LEFT)
+                for value, name in zip(band, names)
             )
-            .arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-            .move_to([NOTE_X, y, 0], aligned_edge=LEFT)
         )
         with self.narrate(text) as line:
             self.play(Playback(tiles, blend), Create(outlines), run_time=0.6 * line.duration)
@@ -447,7 +450,7 @@ class HiddenFeatures(RunScene):
         who = "the run recorded" if own is None else "the network computes"
         self.sum_texts = [f"{who}: z = {pre:.3f},  {symbol}(z) = {act:.6f}"]
         check = label(self.sum_texts[-1].replace("-", "−"), self.theme, TEXT, self.theme.highlight)
-        check.move_to([0, -2.2, 0])
+        check.move_to([0, -2.12, 0])
         with self.narrate(
             f"The same numbers {who} for this digit: z = {fmt_fixed(pre, 3)}, {symbol}(z) = {act:.6f}."
         ) as line:
