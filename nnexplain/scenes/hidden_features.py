@@ -52,8 +52,8 @@ TILE, GAP = 1.12, 0.1
 COLUMN_X = -1.2  # left edge of the right-hand column
 BIG = 3.2  # the chosen neuron's weight image, up close
 BIG_AT = np.array([-5.05, 0.2, 0])
-ROW_TILE = 1.4  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
-ROW_XS = (-2.6, 0.72, 4.04)
+ROW_TILE = 1.3  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
+ROW_XS = (-2.55, 0.65, 3.85)
 ROW_YS = (1.35, -1.05)
 EXAMPLES = 3
 SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
@@ -110,7 +110,7 @@ class HiddenFeatures(RunScene):
         self.frames = VGroup(
             *(Rectangle(width=TILE, height=TILE).set_stroke(self.theme.neuron_stroke, 1).move_to(t) for t in self.tiles)
         )
-        self.legend = ColourBar(self.scale, self.theme, width=1.8, size=TEXT)
+        self.legend = ColourBar(self.scale, self.theme, width=1.3, size=TEXT)
         self.legend.move_to([COLUMN_X + 0.05, 1.7, 0], aligned_edge=LEFT)
         self.legend_name = label("weight, one colour scale for all", self.theme, TEXT, self.theme.muted)
         self.legend_name.next_to(self.legend, UP, buff=0.1).align_to(self.legend, LEFT)
@@ -199,7 +199,7 @@ class HiddenFeatures(RunScene):
                 *([FadeOut(self.sweep)] if hasattr(self, "sweep") else []),
                 self.tiles[chosen].animate.scale_to_fit_height(BIG).move_to(BIG_AT),
                 FadeOut(self.legend_name),
-                self.legend.animate.move_to(BIG_AT + (BIG / 2 + 0.35) * DOWN + 0.25 * RIGHT),
+                self.legend.animate.move_to(BIG_AT + (BIG / 2 + 0.35) * DOWN),
                 run_time=max(line.duration - 0.6, 1.0),
             )
         self.big = self.tiles[chosen]
