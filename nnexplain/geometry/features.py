@@ -28,6 +28,7 @@ __all__ = [
     "weight_scale",
     "top_share",
     "start_correlation",
+    "strongest_pixels",
     "stroke_template",
     "plainest_neuron",
     "NeuronSum",
@@ -59,6 +60,15 @@ def top_share(image: np.ndarray, fraction: float = 0.1) -> float:
     if total == 0:
         return 0.0
     return float(magnitudes[: max(1, round(fraction * len(magnitudes)))].sum() / total)
+
+
+def strongest_pixels(image: np.ndarray, fraction: float = 0.1) -> np.ndarray:
+    """The pixels :func:`top_share` counts: the strongest ``fraction`` of them by |w|, as a boolean mask."""
+    magnitudes = np.abs(np.asarray(image, np.float64))
+    count = max(1, round(fraction * magnitudes.size))
+    mask = np.zeros(magnitudes.size, bool)
+    mask[np.argsort(-magnitudes.ravel(), kind="stable")[:count]] = True
+    return mask.reshape(magnitudes.shape)
 
 
 def start_correlation(start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -228,12 +238,17 @@ def mask_outline(mask: np.ndarray) -> list[tuple[tuple[int, int], tuple[int, int
 
 def snapshot_seconds(keyframes: Sequence[np.ndarray], total: float, floor: float) -> np.ndarray:
     """Seconds for each step between consecutive keyframes: ``floor`` each, and the rest of ``total`` shared
-    in proportion to how far the weights move in that step (the root of Σ Δw²), so the sweep is slow where
-    the images change most."""
+    in proportion to how far the weights move in that step for their size, ‖Δw‖ / ‖w after‖, so the sweep
+    is slow where the images change most: early, when small random weights become patterns."""
     steps = len(keyframes) - 1
     if steps < 1:
         return np.zeros(0)
-    change = np.array([np.linalg.norm(np.asarray(b) - np.asarray(a)) for a, b in zip(keyframes, keyframes[1:])])
+    change = np.array(
+        [
+            np.linalg.norm(np.asarray(b) - np.asarray(a)) / max(np.linalg.norm(np.asarray(b)), 1e-12)
+            for a, b in zip(keyframes, keyframes[1:])
+        ]
+    )
     spare = max(total - floor * steps, 0.0)
     share = change / change.sum() if change.sum() > 0 else np.full(steps, 1.0 / steps)
     return floor + spare * share

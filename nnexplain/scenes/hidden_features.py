@@ -20,7 +20,21 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, Group, Rectangle, SurroundingRectangle, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Group,
+    Rectangle,
+    SurroundingRectangle,
+    VGroup,
+    there_and_back_with_pause,
+)
 
 from nnexplain.geometry.features import (
     ink_share,
@@ -31,6 +45,7 @@ from nnexplain.geometry.features import (
     start_correlation,
     stroke_template,
     strong_stroke,
+    strongest_pixels,
     top_share,
     weight_images,
     weight_scale,
@@ -38,7 +53,7 @@ from nnexplain.geometry.features import (
 from nnexplain.geometry.network import image_shape
 from nnexplain.mobjects.charts import LineChart, Readout
 from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, diverging_rgba, grey_rgba
-from nnexplain.mobjects.style import fmt_fixed, fmt_percent, label
+from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label
 from nnexplain.mobjects.weight_parts import SumBar, pixel_outline
 from nnexplain.run.activations import ACTIVATIONS
 from nnexplain.scenes.base.run_facts import has_history, has_random_start, origin
@@ -53,7 +68,7 @@ COLUMN_X = -1.2  # left edge of the right-hand column
 BIG = 3.2  # the chosen neuron's weight image, up close
 BIG_AT = np.array([-5.05, 0.2, 0])
 ROW_TILE = 1.3  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
-ROW_XS = (-2.55, 0.65, 3.85)
+ROW_XS = (-2.4, 0.78, 3.96)
 ROW_YS = (1.35, -1.05)
 EXAMPLES = 3
 SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
@@ -142,10 +157,11 @@ class HiddenFeatures(RunScene):
         epoch_readout = Readout("epoch", str(self.run.epochs[0]), self.theme, TEXT, width=4)
         accuracy_readout = Readout("validation accuracy", shown(accuracy_at[0]), self.theme, TEXT, width=6)
         readout = VGroup(epoch_readout, accuracy_readout).arrange(RIGHT, buff=0.5)
-        readout.move_to([COLUMN_X + 0.05, 0.75, 0], aligned_edge=LEFT)
+        readout.move_to([COLUMN_X + 0.05, 0.6, 0], aligned_edge=LEFT)
         start = "the random start" if has_random_start(self.run) else "the first snapshot"
         with self.narrate(f"Epoch {self.run.epochs[0]}, {start}: small weights, nearly black on this scale.") as line:
-            self.play(FadeIn(chart), FadeIn(curve), FadeIn(readout), run_time=line.duration)
+            self.play(FadeIn(chart), FadeIn(curve), FadeIn(readout), run_time=0.4 * line.duration)
+            self.brighten_start(line.duration * 0.6)
 
         def show(position: float) -> None:
             self.show_keyframe(position)
@@ -156,17 +172,17 @@ class HiddenFeatures(RunScene):
 
         last = self.run.epochs[-1]
         lines = [
-            f"Then every recorded snapshot to epoch {last}, slowest where the weights move most.",
-            "Watch each image sharpen while the validation accuracy climbs.",
+            "Now watch each image sharpen while the validation accuracy climbs.",
+            f"Every snapshot to epoch {last}, slowest where the weights change most for their size.",
             f"Epoch {last}: validation accuracy {shown(accuracy_at[-1])}. These are the trained weights.",
         ]
         durations = [self.narrator.timer(text).duration for text in lines]
-        steps = snapshot_seconds(self.keyframes, sum(durations[:2]) + 0.5 * durations[2], self.sweep_floor)
+        steps = snapshot_seconds(self.keyframes, sum(durations) + 3.0, self.sweep_floor)
         times = np.concatenate([[0.0], np.cumsum(steps)])  # when the sweep reaches each snapshot
         reached = 0.0
-        for text in lines:
+        for number, text in enumerate(lines):
             with self.narrate(text) as line:
-                until = min(reached + line.duration, times[-1])
+                until = times[-1] if number == len(lines) - 1 else min(reached + line.duration, times[-1])
                 if until > reached:
                     span = (reached, until)
                     self.play(
@@ -197,18 +213,23 @@ class HiddenFeatures(RunScene):
                 FadeOut(self.frames),
                 FadeOut(box),
                 *([FadeOut(self.sweep)] if hasattr(self, "sweep") else []),
-                self.tiles[chosen].animate.scale_to_fit_height(BIG).move_to(BIG_AT),
                 FadeOut(self.legend_name),
-                self.legend.animate.move_to(BIG_AT + (BIG / 2 + 0.35) * DOWN),
-                run_time=max(line.duration - 0.6, 1.0),
+                FadeOut(self.legend),
+                run_time=0.5 * max(line.duration - 0.6, 1.0),
+            )
+            self.legend.move_to(BIG_AT + (BIG / 2 + 0.35) * DOWN + 0.15 * RIGHT)
+            self.play(
+                self.tiles[chosen].animate.scale_to_fit_height(BIG).move_to(BIG_AT),
+                FadeIn(self.legend),
+                run_time=0.5 * max(line.duration - 0.6, 1.0),
             )
         self.big = self.tiles[chosen]
         self.big_frame = Rectangle(width=BIG, height=BIG).set_stroke(self.theme.neuron_stroke, 1).move_to(BIG_AT)
         self.big_name = label(f"{self.name}, trained", self.theme, TEXT).next_to(self.big_frame, UP, buff=0.12)
         drawn = Heatmap(self.rgba(template), BIG).move_to([0.0, BIG_AT[1], 0])
         drawn_frame = Rectangle(width=BIG, height=BIG).set_stroke(self.theme.neuron_stroke, 1).move_to(drawn)
-        drawn_name = label("a stroke detector, drawn", self.theme, TEXT, self.theme.muted).next_to(drawn, UP, buff=0.12)
-        with self.narrate("A stroke detector would look like this one: drawn here by hand, not trained.") as line:
+        drawn_name = label("a clean detector, drawn", self.theme, TEXT, self.theme.muted).next_to(drawn, UP, buff=0.12)
+        with self.narrate("A clean detector of its strongest stroke would look like this: drawn, not trained.") as line:
             self.play(FadeIn(self.big_frame), FadeIn(self.big_name), run_time=0.5)
             self.play(
                 FadeIn(drawn), FadeIn(drawn_frame), FadeIn(drawn_name, shift=0.2 * DOWN), run_time=line.duration - 0.5
@@ -219,18 +240,36 @@ class HiddenFeatures(RunScene):
             label(f"{self.name}: {fmt_percent(real_share, 0)}", self.theme, TEXT, self.theme.highlight),
             label(f"drawn one: {fmt_percent(drawn_share, 0)}", self.theme, TEXT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        facts.move_to([2.25, BIG_AT[1] + BIG / 2, 0], aligned_edge=UP + LEFT)
+        facts.move_to([2.0, BIG_AT[1] + BIG / 2, 0], aligned_edge=UP + LEFT)
+        tenth = VGroup(
+            *(
+                pixel_outline(strongest_pixels(values), tile, self.theme.highlight, 2)
+                for values, tile in ((image, self.tiles[chosen]), (template, drawn))
+            )
+        )
         with self.narrate(
             f"The strongest tenth of its pixels hold {fmt_percent(real_share, 0)} of its weight; "
             f"the drawn one's, {fmt_percent(drawn_share, 0)}."
         ) as line:
-            self.play(FadeIn(facts, shift=0.2 * LEFT, lag_ratio=0.25), run_time=line.duration)
+            self.play(Create(tenth), run_time=0.4 * line.duration)
+            self.play(FadeIn(facts, shift=0.2 * LEFT, lag_ratio=0.25), run_time=0.6 * line.duration)
+        others = [top_share(other) for index, other in enumerate(self.final) if index != chosen]
+        other_line = label(
+            f"other {len(others)}: {fmt_percent(min(others), 0)}–{fmt_percent(max(others), 0)}", self.theme, TEXT
+        ).next_to(facts, DOWN, buff=0.12, aligned_edge=LEFT)
+        more = " even more" if max(others) < real_share else ""
+        with self.narrate(
+            f"The other {len(others)} neurons spread their weight{more}: "
+            f"{fmt_percent(min(others), 0)} to {fmt_percent(max(others), 0)}."
+        ) as line:
+            self.play(FadeIn(other_line, shift=0.2 * LEFT), FadeOut(tenth), run_time=line.duration)
+        facts.add(other_line)
         gone = [drawn, drawn_frame, drawn_name, facts]
         if has_random_start(self.run):
             correlation = start_correlation(self.keyframes[0], self.final)[chosen]
             first = self.keyframes[0][chosen]  # brightened to its own scale: on the shared one it is nearly black
-            start = Heatmap(diverging_rgba(first, float(np.quantile(np.abs(first), 0.99)), self.theme), 1.1)
-            start.move_to([2.25, BIG_AT[1] - BIG / 2, 0], aligned_edge=DOWN + LEFT)
+            start = Heatmap(diverging_rgba(first, float(np.quantile(np.abs(first), 0.99)), self.theme), 0.95)
+            start.move_to([2.0, BIG_AT[1] - BIG / 2, 0], aligned_edge=DOWN + LEFT)
             start_name = VGroup(
                 label("its epoch 0,", self.theme, TEXT, self.theme.muted),
                 label("brightened:", self.theme, TEXT, self.theme.muted),
@@ -242,7 +281,7 @@ class HiddenFeatures(RunScene):
             ) as line:
                 self.play(FadeIn(start, shift=0.2 * UP), FadeIn(start_name), run_time=line.duration)
             gone += [start, start_name]
-        with self.narrate(f"So {self.name} is no clean stroke detector. What does it respond to?") as line:
+        with self.narrate(f"So {self.name} is no clean stroke detector. Then what does it respond to?") as line:
             self.play(*(FadeOut(part) for part in gone), run_time=line.duration)
 
     def strongest_weights(self) -> None:
@@ -266,6 +305,7 @@ class HiddenFeatures(RunScene):
         self.best = order[0]
         shares = [float(ink_share(inputs[group], stroke.mask).mean()) for group in groups]
         band = [[float((inputs[i] * weights.ravel())[stroke.mask.ravel()].sum()) for i in group] for group in groups]
+        rest = [[float((inputs[i] * weights.ravel())[~stroke.mask.ravel()].sum()) for i in group] for group in groups]
         rows = []
         for group, y, heading in zip(groups, ROW_YS, ("excite it most", "excite it least")):
             tiles = Group(
@@ -278,7 +318,7 @@ class HiddenFeatures(RunScene):
                 *(
                     label(f"z = {fmt_fixed(float(pre[i]), 1)}", self.theme, TEXT)
                     .next_to(tile, RIGHT, buff=0.12)
-                    .shift(0.22 * UP)
+                    .shift(0.42 * UP)
                     for i, tile in zip(group, tiles)
                 )
             )
@@ -286,7 +326,6 @@ class HiddenFeatures(RunScene):
             title.next_to(tiles, UP, buff=0.1).align_to(tiles, LEFT)
             outlines = VGroup(*(pixel_outline(stroke.mask, tile, self.theme.highlight, 2) for tile in tiles))
             rows.append((group, tiles, names, title, outlines))
-        labels = ", ".join(self.class_name(i) for i in groups[0] if self.class_name(i))
         validation = len(order)
         with self.narrate(
             f"Of the {validation} validation digits recorded, these {EXAMPLES} push its input z highest."
@@ -295,26 +334,22 @@ class HiddenFeatures(RunScene):
             self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
         self.ink_products(
             rows[0],
-            f"Ink × weight, pixel by pixel: {fmt_percent(shares[0], 0)} of their ink falls on the band.",
+            f"Ink × weight, pixel by pixel: on these the band adds {', '.join(fmt_fixed(v, 1) for v in band[0])}.",
             band[0],
-            ROW_YS[0],
+            rest[0],
         )
         with self.narrate(f"These {EXAMPLES} push it lowest.") as line:
             group, tiles, names, title, _ = rows[1]
             self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
         alone = ", ".join(fmt_fixed(value, 1) for value in band[1])
-        self.ink_products(
-            rows[1],
-            f"{fmt_percent(shares[1], 0)} of their ink falls on it; the band alone adds {alone} to z.",
-            band[1],
-            ROW_YS[1],
-        )
+        self.ink_products(rows[1], f"On these the band alone adds {alone} to z.", band[1], rest[1])
         avoid = stroke.sign < 0 and shares[0] < shares[1]
         cover = stroke.sign > 0 and shares[0] > shares[1]
         if avoid:
-            verdict = f"So {self.name} fires for digits that keep off its red band{' (here: ' + labels + ')' if labels else ''}."
+            empty = "leave it nearly empty" if shares[0] < 0.05 else "put less ink on it"
+            verdict = f"Ink on its red band shuts {self.name} off; the {EXAMPLES} it fires for most {empty}."
         elif cover:
-            verdict = f"So {self.name} fires for digits with ink on its blue band{' (here: ' + labels + ')' if labels else ''}."
+            verdict = f"So {self.name} fires when ink lies on its blue band."
         else:
             verdict = f"The band alone does not decide: {self.name}'s weights spread over the whole digit."
         with self.narrate(verdict) as line:
@@ -326,7 +361,7 @@ class HiddenFeatures(RunScene):
             )
         self.rows = rows
 
-    def ink_products(self, row, text: str, band: list[float], y: float) -> None:
+    def ink_products(self, row, text: str, band: list[float], rest: list[float]) -> None:
         """Turn a row's digits into ink × weight, outline the band on each, and note what the band adds."""
         group, tiles, names, title, outlines = row
         inputs = np.asarray(self.run.probe["inputs"], np.float64)
@@ -338,14 +373,11 @@ class HiddenFeatures(RunScene):
             for tile, grey, product in zip(tiles, greys, products):
                 tile.show(np.round((1 - t) * grey + t * product).astype(np.uint8))
 
-        note = VGroup(
-            *(
-                label(f"band {fmt_fixed(value, 1)}", self.theme, TEXT, self.theme.highlight)
-                .next_to(name, DOWN, buff=0.14)
-                .align_to(name, LEFT)
-                for value, name in zip(band, names)
-            )
-        )
+        note = VGroup()
+        for on_band, elsewhere, name in zip(band, rest, names):
+            on = label(f"band {fmt_fixed(on_band, 1)}", self.theme, TEXT, self.theme.highlight)
+            off = label(f"rest {'+' if elsewhere >= 0 else ''}{fmt_fixed(elsewhere, 1)}", self.theme, TEXT)
+            note.add(VGroup(on, off).arrange(DOWN, aligned_edge=LEFT, buff=0.1).next_to(name, DOWN, 0.1, LEFT))
         with self.narrate(text) as line:
             self.play(Playback(tiles, blend), Create(outlines), run_time=0.6 * line.duration)
             self.play(FadeIn(note, shift=0.2 * LEFT), run_time=0.4 * line.duration)
@@ -358,15 +390,15 @@ class HiddenFeatures(RunScene):
         self.total = total
         recorded = self.run.tensors()
         pre, act = float(recorded["pre.0"][probe, self.chosen]), float(recorded["act.0"][probe, self.chosen])
-        size, y = 2.0, 1.25
-        digit = Heatmap(grey_rgba(total.inputs.reshape(self.shape)), size).move_to([-5.45, y, 0])
-        product = Heatmap(self.rgba(total.products.reshape(self.shape)), size).move_to([0.0, y, 0])
+        size, y, weights_x = 2.3, 1.2, -2.5
+        digit = Heatmap(grey_rgba(total.inputs.reshape(self.shape)), size).move_to([-5.4, y, 0])
+        product = Heatmap(self.rgba(total.products.reshape(self.shape)), size).move_to([0.4, y, 0])
         symbols = VGroup(
-            label("×", self.theme, 40).move_to([-4.08, y, 0]), label("=", self.theme, 40).move_to([-1.35, y, 0])
+            label("×", self.theme, 40).move_to([-3.95, y, 0]), label("=", self.theme, 40).move_to([-1.05, y, 0])
         )
         names = VGroup(
             label("the digit", self.theme, TEXT, self.theme.muted).next_to(digit, DOWN, buff=0.08),
-            label("weights", self.theme, TEXT, self.theme.muted).next_to([-2.72, y - size / 2, 0], DOWN, buff=0.08),
+            label("weights", self.theme, TEXT, self.theme.muted).next_to([weights_x, y - size / 2, 0], DOWN, 0.08),
             label("products", self.theme, TEXT, self.theme.muted).next_to(product, DOWN, buff=0.08),
         )
         rows_and_notes = [part for row in self.rows for part in row[1:]] + self.notes
@@ -382,18 +414,21 @@ class HiddenFeatures(RunScene):
                 FadeOut(self.big_frame),
                 FadeOut(self.outline),
                 FadeOut(self.legend),
-                self.big.animate.scale_to_fit_height(size).move_to([-2.72, y, 0]),
+                run_time=0.3 * line.duration,
+            )
+            self.play(
+                self.big.animate.scale_to_fit_height(size).move_to([weights_x, y, 0]),
                 FadeIn(digit),
                 FadeIn(symbols),
                 FadeIn(names),
-                run_time=0.5 * line.duration,
+                run_time=0.35 * line.duration,
             )
-            self.play(FadeIn(product, shift=0.3 * RIGHT), run_time=0.5 * line.duration)
+            self.play(FadeIn(product, shift=0.3 * RIGHT), run_time=0.35 * line.duration)
         row_sums = np.cumsum(total.products.reshape(self.shape).sum(axis=1))
         ends = [0.0, *row_sums, row_sums[-1] + total.bias]
-        bar = SumBar((min(0.0, *ends), max(0.0, *ends)), self.theme, width=7.6).move_to([-2.5, -1.45, 0])
+        bar = SumBar((min(0.0, *ends), max(0.0, *ends)), self.theme, width=7.6).move_to([-2.5, -1.55, 0])
         running = Readout("sum of the products so far", fmt_fixed(0.0, 2), self.theme, TEXT, width=8)
-        running.move_to([-6.3, -0.6, 0], aligned_edge=LEFT)
+        running.move_to([-6.3, -0.72, 0], aligned_edge=LEFT)
         scan = Rectangle(width=size, height=size / self.shape[0]).set_stroke(self.theme.highlight, 2)
         top = product.get_top()[1]
         rows = self.shape[0]
@@ -413,17 +448,19 @@ class HiddenFeatures(RunScene):
             self.play(FadeIn(bar), FadeIn(running), FadeIn(scan), run_time=0.5)
             self.play(Playback(Group(bar, running, scan), add_rows), run_time=max(line.duration - 0.5, 3.0))
         symbol = SYMBOL.get(self.run.activation, self.run.activation)
-        z_readout = VGroup(
-            label(f"+ bias {fmt_fixed(total.bias, 2)}", self.theme, TEXT),
-            label(f"= z = {fmt_fixed(total.pre_activation, 2)}", self.theme, TEXT),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        z_readout.move_to([2.3, -1.0, 0], aligned_edge=LEFT)
+        plus = "+" if total.bias >= 0 else "-"
+        z_readout = formula(
+            f"z = {total.weighted_sum:.2f} {plus} {abs(total.bias):.2f} = {total.pre_activation:.2f}",
+            self.theme,
+            34,
+        ).move_to(running, aligned_edge=LEFT)
         with self.narrate(
             f"Then the bias, {fmt_fixed(total.bias, 2)}: z = {fmt_fixed(total.pre_activation, 2)}."
         ) as line:
             self.play(
                 Playback(bar, lambda t: bar.set_value(ends[-2] + t * total.bias)),
                 FadeOut(scan),
+                FadeOut(running),
                 FadeIn(z_readout),
                 run_time=line.duration,
             )
@@ -437,6 +474,9 @@ class HiddenFeatures(RunScene):
         squash.draw(curve, z, np.clip(values, 0, 1))
         dot = Dot(squash.at(-reach, float(values[0])), radius=0.09, color=self.theme.highlight)
         a_readout = label(f"{symbol}(z) = {total.output:.6f}", self.theme, TEXT).next_to(squash, UP, buff=0.12)
+        z_tick = label(fmt_fixed(total.pre_activation, 2), self.theme, TEXT, self.theme.highlight)
+        z_tick.next_to(squash.at(total.pre_activation, 0), DOWN, buff=0.08)
+        z_tick.shift(min(0.0, 6.6 - z_tick.get_right()[0]) * RIGHT + max(0.0, 3.0 - z_tick.get_left()[0]) * RIGHT)
         with self.narrate(
             f"{symbol} squashes z: {symbol}({fmt_fixed(total.pre_activation, 2)}) = {total.output:.6f}, this digit's activation."
         ) as line:
@@ -446,7 +486,7 @@ class HiddenFeatures(RunScene):
                 at = -reach + t * (total.pre_activation + reach)
                 dot.move_to(squash.at(at, float(squash_of(np.array([at]))[0])))
 
-            self.play(FadeIn(dot), Playback(dot, path), FadeIn(a_readout), run_time=0.6 * line.duration)
+            self.play(FadeIn(dot), Playback(dot, path), FadeIn(a_readout), FadeIn(z_tick), run_time=0.6 * line.duration)
         who = "the run recorded" if own is None else "the network computes"
         self.sum_texts = [f"{who}: z = {pre:.3f},  {symbol}(z) = {act:.6f}"]
         check = label(self.sum_texts[-1].replace("-", "−"), self.theme, TEXT, self.theme.highlight)
@@ -460,6 +500,25 @@ class HiddenFeatures(RunScene):
 
     def rgba(self, image: np.ndarray) -> np.ndarray:
         return diverging_rgba(image, self.scale, self.theme)
+
+    def brighten_start(self, seconds: float) -> None:
+        """The random start on each image's own scale and back: there is a pattern, too faint for the shared one."""
+        first = self.keyframes[0]
+        dim = [self.rgba(image).astype(np.float64) for image in first]
+        bright = [
+            diverging_rgba(image, float(np.quantile(np.abs(image), 0.99)), self.theme).astype(np.float64)
+            for image in first
+        ]
+        note = label("brightened, each on its own scale", self.theme, TEXT, self.theme.highlight)
+        note.move_to([COLUMN_X + 0.05, 1.05, 0], aligned_edge=LEFT)
+
+        def blend(t: float) -> None:
+            weight = np.sin(np.pi * t)  # up and back down
+            for tile, low, high in zip(self.tiles, dim, bright):
+                tile.show(np.round((1 - weight) * low + weight * high).astype(np.uint8))
+
+        self.play(Playback(self.tiles, blend), FadeIn(note, rate_func=there_and_back_with_pause), run_time=seconds)
+        self.remove(note)
 
     def show_keyframe(self, position: float) -> None:
         """The grid at ``position`` along the snapshots."""
