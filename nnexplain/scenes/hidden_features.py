@@ -346,8 +346,8 @@ class HiddenFeatures(RunScene):
         avoid = stroke.sign < 0 and shares[0] < shares[1]
         cover = stroke.sign > 0 and shares[0] > shares[1]
         if avoid:
-            empty = "leave it nearly empty" if shares[0] < 0.05 else "put less ink on it"
-            verdict = f"Ink on its red band shuts {self.name} off; the {EXAMPLES} it fires for most {empty}."
+            empty = "leave the band nearly empty" if shares[0] < 0.05 else "put less ink there"
+            verdict = f"Ink on its red band shuts {self.name} off; its top {EXAMPLES} {empty}."
         elif cover:
             verdict = f"So {self.name} fires when ink lies on its blue band."
         else:
