@@ -72,6 +72,7 @@ ROW_XS = (-2.4, 0.78, 3.96)
 ROW_YS = (1.35, -1.05)
 EXAMPLES = 3
 SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
+DOES = {"sigmoid": "squashes z into 0…1", "tanh": "squashes z into −1…1", "relu": "keeps a positive z, else gives 0"}
 
 
 class HiddenFeatures(RunScene):
@@ -465,20 +466,23 @@ class HiddenFeatures(RunScene):
                 run_time=line.duration,
             )
         reach = max(abs(total.pre_activation) * 1.15, 6.0)
-        squash = LineChart((-reach, reach), (0, 1), self.theme, 3.0, 1.5, y_ticks=[0, 1], x_ticks=[0], size=TEXT)
-        squash.move_to([4.85, y - 0.1, 0])
-        z = np.linspace(-reach, reach, 200)
-        curve = squash.curve(self.theme.text, 3)
+        z = np.linspace(-reach, reach, 201)
         squash_of = ACTIVATIONS[self.run.activation].function
         values = squash_of(z)
-        squash.draw(curve, z, np.clip(values, 0, 1))
+        low, high = float(values.min()), float(values.max())
+        ticks = [low, high] if high - low <= 2 else [0.0, float(np.floor(high))]
+        squash = LineChart((-reach, reach), (low, high), self.theme, 3.0, 1.5, y_ticks=ticks, x_ticks=[0], size=TEXT)
+        squash.move_to([4.85, y - 0.1, 0])
+        curve = squash.curve(self.theme.text, 3)
+        squash.draw(curve, z, values)
         dot = Dot(squash.at(-reach, float(values[0])), radius=0.09, color=self.theme.highlight)
         a_readout = label(f"{symbol}(z) = {total.output:.6f}", self.theme, TEXT).next_to(squash, UP, buff=0.12)
         z_tick = label(fmt_fixed(total.pre_activation, 2), self.theme, TEXT, self.theme.highlight)
-        z_tick.next_to(squash.at(total.pre_activation, 0), DOWN, buff=0.08)
+        z_tick.next_to(squash.at(total.pre_activation, low), DOWN, buff=0.08)
         z_tick.shift(min(0.0, 6.6 - z_tick.get_right()[0]) * RIGHT + max(0.0, 3.0 - z_tick.get_left()[0]) * RIGHT)
         with self.narrate(
-            f"{symbol} squashes z: {symbol}({fmt_fixed(total.pre_activation, 2)}) = {total.output:.6f}, this digit's activation."
+            f"{symbol} {DOES.get(self.run.activation, 'acts on z')}: {symbol}({fmt_fixed(total.pre_activation, 2)}) "
+            f"= {total.output:.6f}."
         ) as line:
             self.play(FadeIn(squash), Create(curve), run_time=0.4 * line.duration)
 
