@@ -67,8 +67,10 @@ TILE, GAP = 1.12, 0.1
 COLUMN_X = -1.2  # left edge of the right-hand column
 BIG = 3.2  # the chosen neuron's weight image, up close
 BIG_AT = np.array([-5.05, 0.2, 0])
-ROW_TILE = 1.3  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
-ROW_XS = (-2.4, 0.78, 3.96)
+ROW_TILE = 1.2  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
+ROW_XS = (-3.15, 0.27, 3.69)
+SIDE = 2.7  # the neuron's weight image beside the rows
+SIDE_AT = np.array([-5.35, 0.35, 0])
 ROW_YS = (1.35, -1.05)
 EXAMPLES = 3
 SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
@@ -227,7 +229,7 @@ class HiddenFeatures(RunScene):
         self.big = self.tiles[chosen]
         self.big_frame = Rectangle(width=BIG, height=BIG).set_stroke(self.theme.neuron_stroke, 1).move_to(BIG_AT)
         self.big_name = label(f"{self.name}, trained", self.theme, TEXT).next_to(self.big_frame, UP, buff=0.12)
-        drawn = Heatmap(self.rgba(template), BIG).move_to([0.0, BIG_AT[1], 0])
+        drawn = Heatmap(self.rgba(template), BIG).move_to([-0.2, BIG_AT[1], 0])
         drawn_frame = Rectangle(width=BIG, height=BIG).set_stroke(self.theme.neuron_stroke, 1).move_to(drawn)
         drawn_name = label("a clean detector, drawn", self.theme, TEXT, self.theme.muted).next_to(drawn, UP, buff=0.12)
         with self.narrate("A clean detector of its strongest stroke would look like this: drawn, not trained.") as line:
@@ -241,7 +243,7 @@ class HiddenFeatures(RunScene):
             label(f"{self.name}: {fmt_percent(real_share, 0)}", self.theme, TEXT, self.theme.highlight),
             label(f"drawn one: {fmt_percent(drawn_share, 0)}", self.theme, TEXT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        facts.move_to([2.0, BIG_AT[1] + BIG / 2, 0], aligned_edge=UP + LEFT)
+        facts.move_to([1.75, BIG_AT[1] + BIG / 2, 0], aligned_edge=UP + LEFT)
         tenth = VGroup(
             *(
                 pixel_outline(strongest_pixels(values), tile, self.theme.highlight, 2)
@@ -264,13 +266,12 @@ class HiddenFeatures(RunScene):
             f"{fmt_percent(min(others), 0)} to {fmt_percent(max(others), 0)}."
         ) as line:
             self.play(FadeIn(other_line, shift=0.2 * LEFT), FadeOut(tenth), run_time=line.duration)
-        facts.add(other_line)
-        gone = [drawn, drawn_frame, drawn_name, facts]
+        gone = [drawn, drawn_frame, drawn_name, facts, other_line]
         if has_random_start(self.run):
             correlation = start_correlation(self.keyframes[0], self.final)[chosen]
             first = self.keyframes[0][chosen]  # brightened to its own scale: on the shared one it is nearly black
             start = Heatmap(diverging_rgba(first, float(np.quantile(np.abs(first), 0.99)), self.theme), 0.95)
-            start.move_to([2.0, BIG_AT[1] - BIG / 2, 0], aligned_edge=DOWN + LEFT)
+            start.move_to([1.75, BIG_AT[1] - BIG / 2, 0], aligned_edge=DOWN + LEFT)
             start_name = VGroup(
                 label("its epoch 0,", self.theme, TEXT, self.theme.muted),
                 label("brightened:", self.theme, TEXT, self.theme.muted),
@@ -304,6 +305,13 @@ class HiddenFeatures(RunScene):
         pre = self.run.tensors()["pre.0"][:, self.chosen]
         groups = (order[:EXAMPLES], order[-EXAMPLES:][::-1])
         self.best = order[0]
+        side = Group(self.big, self.big_frame, self.outline)
+        self.play(
+            side.animate.scale(SIDE / BIG).move_to(SIDE_AT),
+            self.big_name.animate.next_to(SIDE_AT + SIDE / 2 * UP, UP, buff=0.12),
+            self.legend.animate.move_to(SIDE_AT + (SIDE / 2 + 0.55) * DOWN + 0.25 * RIGHT),
+            run_time=0.6,
+        )
         shares = [float(ink_share(inputs[group], stroke.mask).mean()) for group in groups]
         band = [[float((inputs[i] * weights.ravel())[stroke.mask.ravel()].sum()) for i in group] for group in groups]
         rest = [[float((inputs[i] * weights.ravel())[~stroke.mask.ravel()].sum()) for i in group] for group in groups]
