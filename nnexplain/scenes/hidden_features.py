@@ -306,12 +306,15 @@ class HiddenFeatures(RunScene):
         groups = (order[:EXAMPLES], order[-EXAMPLES:][::-1])
         self.best = order[0]
         side = Group(self.big, self.big_frame, self.outline)
+        side_name = label(self.name, self.theme, TEXT).next_to(SIDE_AT + SIDE / 2 * UP, UP, buff=0.12)
         self.play(
             side.animate.scale(SIDE / BIG).move_to(SIDE_AT),
-            self.big_name.animate.next_to(SIDE_AT + SIDE / 2 * UP, UP, buff=0.12),
+            FadeOut(self.big_name),
+            FadeIn(side_name),
             self.legend.animate.move_to(SIDE_AT + (SIDE / 2 + 0.55) * DOWN + 0.25 * RIGHT),
             run_time=0.6,
         )
+        self.big_name = side_name
         shares = [float(ink_share(inputs[group], stroke.mask).mean()) for group in groups]
         band = [[float((inputs[i] * weights.ravel())[stroke.mask.ravel()].sum()) for i in group] for group in groups]
         rest = [[float((inputs[i] * weights.ravel())[~stroke.mask.ravel()].sum()) for i in group] for group in groups]
