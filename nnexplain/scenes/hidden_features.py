@@ -101,7 +101,10 @@ class HiddenFeatures(RunScene):
             self.over_training()
         else:  # one snapshot (an imported run): nothing to replay, and said so
             self.beat("final weights only")
-            self.say(f"This run holds one snapshot, its final weights ({origin(self.run)}): no training to replay.")
+            with self.narrate(f"This run holds one snapshot: its final weights, {origin(self.run)}.") as line:
+                self.play(self.frames.animate.set_stroke(self.theme.highlight, 1.5), run_time=line.duration)
+            with self.narrate("It holds no training to replay, and no random start to compare with.") as line:
+                self.play(self.frames.animate.set_stroke(self.theme.neuron_stroke, 1), run_time=line.duration)
         self.beat("not a stroke detector")
         self.honest_answer()
         self.beat("its strongest weights")
