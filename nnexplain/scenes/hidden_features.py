@@ -445,6 +445,7 @@ class HiddenFeatures(RunScene):
         running = Readout("sum of the products so far", fmt_fixed(0.0, 2), self.theme, TEXT, width=8)
         running.move_to([-6.3, -0.72, 0], aligned_edge=LEFT)
         scan = Rectangle(width=size, height=size / self.shape[0]).set_stroke(self.theme.highlight, 2)
+        frame = Rectangle(width=size, height=size).set_stroke(self.theme.neuron_stroke, 1).move_to(product)
         top = product.get_top()[1]
         rows = self.shape[0]
 
@@ -460,33 +461,32 @@ class HiddenFeatures(RunScene):
         with self.narrate(
             f"Add up its {total.inputs.size} products row by row: blue pushes the sum up, red pulls it down."
         ) as line:
-            self.play(FadeIn(bar), FadeIn(running), FadeIn(scan), run_time=0.5)
+            self.play(FadeIn(bar), FadeIn(running), FadeIn(scan), FadeIn(frame), run_time=0.5)
             self.play(Playback(Group(bar, running, scan), add_rows), run_time=max(line.duration - 0.5, 3.0))
         symbol = SYMBOL.get(self.run.activation, self.run.activation)
         plus = "+" if total.bias >= 0 else "-"
         z_readout = formula(
             f"z = {total.weighted_sum:.2f} {plus} {abs(total.bias):.2f} = {total.pre_activation:.2f}",
             self.theme,
-            34,
+            40,
         ).move_to(running, aligned_edge=LEFT)
         with self.narrate(
             f"Then the bias, {fmt_fixed(total.bias, 2)}: z = {fmt_fixed(total.pre_activation, 2)}."
         ) as line:
+            self.play(FadeOut(scan), FadeOut(running), run_time=0.3 * line.duration)
             self.play(
                 Playback(bar, lambda t: bar.set_value(ends[-2] + t * total.bias)),
-                FadeOut(scan),
-                FadeOut(running),
                 FadeIn(z_readout),
-                run_time=line.duration,
+                run_time=0.7 * line.duration,
             )
         reach = max(abs(total.pre_activation) * 1.15, 6.0)
         z = np.linspace(-reach, reach, 201)
         squash_of = ACTIVATIONS[self.run.activation].function
         values = squash_of(z)
-        low, high = float(values.min()), float(values.max())
-        ticks = [low, high] if high - low <= 2 else [0.0, float(np.floor(high))]
+        low, high = float(np.floor(values.min())), float(np.ceil(values.max()))  # sigmoid 0…1, tanh −1…1
+        ticks = [low, high] if high - low <= 2 else [0.0, float(np.floor(values.max()))]
         squash = LineChart((-reach, reach), (low, high), self.theme, 3.0, 1.5, y_ticks=ticks, x_ticks=[0], size=TEXT)
-        squash.move_to([4.85, y - 0.1, 0])
+        squash.shift([6.5 - squash.box.get_right()[0], y - 0.1 - squash.box.get_y(), 0])
         curve = squash.curve(self.theme.text, 3)
         squash.draw(curve, z, values)
         dot = Dot(squash.at(-reach, float(values[0])), radius=0.09, color=self.theme.highlight)
