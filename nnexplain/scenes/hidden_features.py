@@ -131,7 +131,7 @@ class HiddenFeatures(RunScene):
         self.frames = VGroup(
             *(Rectangle(width=TILE, height=TILE).set_stroke(self.theme.neuron_stroke, 1).move_to(t) for t in self.tiles)
         )
-        self.legend = ColourBar(self.scale, self.theme, width=1.3, size=TEXT)
+        self.legend = ColourBar(self.scale, self.theme, width=1.0, size=TEXT)
         self.legend.move_to([COLUMN_X + 0.05, 1.7, 0], aligned_edge=LEFT)
         self.legend_name = label("weight, one colour scale for all", self.theme, TEXT, self.theme.muted)
         self.legend_name.next_to(self.legend, UP, buff=0.1).align_to(self.legend, LEFT)
@@ -145,8 +145,16 @@ class HiddenFeatures(RunScene):
                 FadeIn(self.tiles, lag_ratio=0.1),
                 run_time=max(line.duration - 0.6, 1.0),
             )
+        self.play(FadeIn(self.legend, shift=0.2 * LEFT), FadeIn(self.legend_name), run_time=0.8)
+        if not has_history(self.run):
+            self.say_colours()
+
+    def say_colours(self) -> None:
+        """The sign convention, said while coloured weights are on screen, the bar's two ends pointed out."""
         with self.narrate("Blue weights push the neuron up where a digit has ink; red ones pull it down.") as line:
-            self.play(FadeIn(self.legend, shift=0.2 * LEFT), FadeIn(self.legend_name), run_time=line.duration)
+            ends = VGroup(self.legend.submobjects[2], self.legend.submobjects[3])
+            self.play(ends.animate.set_color(self.theme.highlight), run_time=0.5 * line.duration)
+            self.play(ends.animate.set_color(self.theme.muted), run_time=0.5 * line.duration)
 
     def over_training(self) -> None:
         history, epochs = self.run.history, np.asarray(self.run.epochs, np.float64)
@@ -165,7 +173,7 @@ class HiddenFeatures(RunScene):
         readout = VGroup(epoch_readout, accuracy_readout).arrange(RIGHT, buff=0.5)
         readout.move_to([COLUMN_X + 0.05, 0.6, 0], aligned_edge=LEFT)
         start = "the random start" if has_random_start(self.run) else "the first snapshot"
-        with self.narrate(f"Epoch {self.run.epochs[0]}, {start}: small weights, nearly black on this scale.") as line:
+        with self.narrate(f"Epoch {self.run.epochs[0]}, {start}: nearly black here; brightened, it is noise.") as line:
             self.play(FadeIn(chart), FadeIn(curve), FadeIn(readout), run_time=0.4 * line.duration)
             self.brighten_start(line.duration * 0.6)
 
@@ -183,26 +191,25 @@ class HiddenFeatures(RunScene):
             f"Epoch {last}: validation accuracy {shown(accuracy_at[-1])}. These are the trained weights.",
         ]
         durations = [self.narrator.timer(text).duration for text in lines]
-        steps = snapshot_seconds(self.keyframes, sum(durations) + 3.0, self.sweep_floor)
+        steps = snapshot_seconds(self.keyframes, sum(durations[:2]) + 4.0, self.sweep_floor)
         times = np.concatenate([[0.0], np.cumsum(steps)])  # when the sweep reaches each snapshot
-        reached = 0.0
-        for number, text in enumerate(lines):
-            with self.narrate(text) as line:
-                until = times[-1] if number == len(lines) - 1 else min(reached + line.duration, times[-1])
-                if until > reached:
-                    span = (reached, until)
-                    self.play(
-                        Playback(
-                            Group(self.tiles, chart, curve, readout),
-                            lambda t, span=span: show(
-                                np.interp(span[0] + t * (span[1] - span[0]), times, np.arange(len(times)))
-                            ),
-                            run_time=until - reached,
-                        )
-                    )
-                    reached = until
-                else:
-                    self.play(self.frames.animate.set_stroke(self.theme.highlight, 1.5), run_time=line.duration)
+
+        def sweep(start: float, stop: float) -> Playback:
+            return Playback(
+                Group(self.tiles, chart, curve, readout),
+                lambda t: show(np.interp(start + t * (stop - start), times, np.arange(len(times)))),
+                run_time=stop - start,
+            )
+
+        # The caption changes while the sweep runs: the pictures never wait for the words.
+        stops = [0.0, durations[0] + 2.0, times[-1]]
+        for text, start, stop in zip(lines[:2], stops, stops[1:]):
+            self.play(*self.say(text), sweep(start, start + 0.5))
+            self.play(sweep(start + 0.5, stop))
+        with self.narrate(lines[2]) as line:
+            self.play(curve.animate.set_stroke(width=7), run_time=0.5 * line.duration)
+            self.play(curve.animate.set_stroke(width=3.5), run_time=0.5 * line.duration)
+        self.say_colours()
         self.sweep = VGroup(chart, curve, readout)
 
     def honest_answer(self) -> None:
@@ -309,15 +316,12 @@ class HiddenFeatures(RunScene):
         groups = (order[:EXAMPLES], order[-EXAMPLES:][::-1])
         self.best = order[0]
         side = Group(self.big, self.big_frame, self.outline)
-        side_name = label(self.name, self.theme, TEXT).next_to(SIDE_AT + SIDE / 2 * UP, UP, buff=0.12)
         self.play(
             side.animate.scale(SIDE / BIG).move_to(SIDE_AT),
-            FadeOut(self.big_name),
-            FadeIn(side_name),
-            self.legend.animate.move_to(SIDE_AT + (SIDE / 2 + 0.55) * DOWN + 0.25 * RIGHT),
+            self.big_name.animate.next_to(SIDE_AT + SIDE / 2 * UP, UP, buff=0.12).set_x(-6.65, LEFT),
+            self.legend.animate.move_to([-5.2, SIDE_AT[1] - SIDE / 2 - 0.95, 0]),
             run_time=0.6,
         )
-        self.big_name = side_name
         shares = [float(ink_share(inputs[group], stroke.mask).mean()) for group in groups]
         band = [[float((inputs[i] * weights.ravel())[stroke.mask.ravel()].sum()) for i in group] for group in groups]
         rest = [[float((inputs[i] * weights.ravel())[~stroke.mask.ravel()].sum()) for i in group] for group in groups]
@@ -441,9 +445,9 @@ class HiddenFeatures(RunScene):
             self.play(FadeIn(product, shift=0.3 * RIGHT), run_time=0.35 * line.duration)
         row_sums = np.cumsum(total.products.reshape(self.shape).sum(axis=1))
         ends = [0.0, *row_sums, row_sums[-1] + total.bias]
-        bar = SumBar((min(0.0, *ends), max(0.0, *ends)), self.theme, width=7.6).move_to([-2.5, -1.55, 0])
+        bar = SumBar((min(0.0, *ends), max(0.0, *ends)), self.theme, width=7.6).move_to([-2.5, -1.42, 0])
         running = Readout("sum of the products so far", fmt_fixed(0.0, 2), self.theme, TEXT, width=8)
-        running.move_to([-6.3, -0.72, 0], aligned_edge=LEFT)
+        running.move_to([-6.3, -0.65, 0], aligned_edge=LEFT)
         scan = Rectangle(width=size, height=size / self.shape[0]).set_stroke(self.theme.highlight, 2)
         frame = Rectangle(width=size, height=size).set_stroke(self.theme.neuron_stroke, 1).move_to(product)
         top = product.get_top()[1]
@@ -469,11 +473,11 @@ class HiddenFeatures(RunScene):
             f"z = {total.weighted_sum:.2f} {plus} {abs(total.bias):.2f} = {total.pre_activation:.2f}",
             self.theme,
             40,
-        ).move_to(running, aligned_edge=LEFT)
+        ).move_to([0.3, running.get_y(), 0], aligned_edge=LEFT)
         with self.narrate(
             f"Then the bias, {fmt_fixed(total.bias, 2)}: z = {fmt_fixed(total.pre_activation, 2)}."
         ) as line:
-            self.play(FadeOut(scan), FadeOut(running), run_time=0.3 * line.duration)
+            self.play(FadeOut(scan), run_time=0.3 * line.duration)
             self.play(
                 Playback(bar, lambda t: bar.set_value(ends[-2] + t * total.bias)),
                 FadeIn(z_readout),
@@ -508,7 +512,7 @@ class HiddenFeatures(RunScene):
         who = "the run recorded" if own is None else "the network computes"
         self.sum_texts = [f"{who}: z = {pre:.3f},  {symbol}(z) = {act:.6f}"]
         check = label(self.sum_texts[-1].replace("-", "−"), self.theme, TEXT, self.theme.highlight)
-        check.move_to([0, -2.12, 0])
+        check.move_to([0, -2.17, 0])
         with self.narrate(
             f"The same numbers {who} for this digit: z = {fmt_fixed(pre, 3)}, {symbol}(z) = {act:.6f}."
         ) as line:
