@@ -22,6 +22,7 @@ from typing import ClassVar
 import numpy as np
 from manim import (
     DOWN,
+    AnimationGroup,
     LEFT,
     RIGHT,
     UP,
@@ -316,12 +317,14 @@ class HiddenFeatures(RunScene):
         groups = (order[:EXAMPLES], order[-EXAMPLES:][::-1])
         self.best = order[0]
         side = Group(self.big, self.big_frame, self.outline)
+        side_name = label(self.name, self.theme, TEXT).next_to(SIDE_AT + SIDE / 2 * UP, UP, buff=0.12)
         self.play(
             side.animate.scale(SIDE / BIG).move_to(SIDE_AT),
-            self.big_name.animate.next_to(SIDE_AT + SIDE / 2 * UP, UP, buff=0.12).set_x(-6.65, LEFT),
+            AnimationGroup(FadeOut(self.big_name), FadeIn(side_name), lag_ratio=1),  # one after the other
             self.legend.animate.move_to([-5.2, SIDE_AT[1] - SIDE / 2 - 0.95, 0]),
-            run_time=0.6,
+            run_time=0.8,
         )
+        self.big_name = side_name
         shares = [float(ink_share(inputs[group], stroke.mask).mean()) for group in groups]
         band = [[float((inputs[i] * weights.ravel())[stroke.mask.ravel()].sum()) for i in group] for group in groups]
         rest = [[float((inputs[i] * weights.ravel())[~stroke.mask.ravel()].sum()) for i in group] for group in groups]
