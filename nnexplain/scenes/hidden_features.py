@@ -22,10 +22,10 @@ from typing import ClassVar
 import numpy as np
 from manim import (
     DOWN,
-    AnimationGroup,
     LEFT,
     RIGHT,
     UP,
+    AnimationGroup,
     Create,
     Dot,
     FadeIn,
