@@ -8,10 +8,14 @@ from frames import check_frame, render_for_test, render_last_frame
 from manim import ManimColor
 
 from nnexplain.geometry.features import (
+    ink_share,
+    mask_outline,
     neuron_sum,
     plainest_neuron,
+    snapshot_seconds,
     start_correlation,
     stroke_template,
+    strong_stroke,
     strongest_probe,
     top_share,
     weight_images,
@@ -73,11 +77,18 @@ def test_the_colour_map_is_diverging_on_one_fixed_scale():
     assert abs(rgba[3] - (hue(theme.background) + hue(theme.positive)) / 2).max() <= 1
 
 
-def test_the_scene_draws_every_snapshot_on_one_scale_and_the_recorded_number(sigmoid_run, tmp_path):
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The scene on the sigmoid fixture, rendered once (last frame only) for the tests that read its state."""
+    from conftest import DATA
+
     from nnexplain.scenes.hidden_features import HiddenFeatures
 
-    run = load_run(sigmoid_run)
-    scene = render_for_test(HiddenFeatures, sigmoid_run, tmp_path)
+    return render_for_test(HiddenFeatures, DATA / "mnist-sigmoid", tmp_path_factory.mktemp("hidden"))
+
+
+def test_the_scene_draws_every_snapshot_on_one_scale_and_the_recorded_number(sigmoid_run, rendered):
+    run, scene = load_run(sigmoid_run), rendered
     assert len(scene.keyframes) == len(run.epochs)
     for keyframe, epoch in zip(scene.keyframes, run.epochs):
         np.testing.assert_array_equal(keyframe.reshape(16, -1), run.params(epoch)[0][0])
@@ -90,6 +101,77 @@ def test_the_scene_draws_every_snapshot_on_one_scale_and_the_recorded_number(sig
     probe, neuron = scene.total.probe_index, scene.total.neuron
     z, a = run.tensors()["pre.0"][probe, neuron], run.tensors()["act.0"][probe, neuron]
     assert scene.sum_texts[-1].endswith(f"z = {z:.3f},  σ(z) = {a:.6f}")
+
+
+def test_what_the_neuron_responds_to_is_recomputed_from_its_weights_and_the_digits(sigmoid_run, rendered):
+    """The digits said to excite the chosen neuron most and least, and what its band adds on them, from torch."""
+    run, scene = load_run(sigmoid_run), rendered
+    model = torch_model(run).requires_grad_(False)
+    x = torch.from_numpy(run.probe["inputs"]).double()
+    z = (x @ model.linears[0].weight.double().T + model.linears[0].bias.double())[:, scene.chosen].numpy()
+    order = np.argsort(-z)
+    most, least = [int(i) for i in order[:3]], [int(i) for i in order[::-1][:3]]
+    assert [row[0] for row in scene.rows] == [most, least]
+    weights = model.linears[0].weight.double()[scene.chosen].numpy().reshape(28, 28)
+    # The band, found here by brute force: the sign of the largest |w|, and every pixel at least half that strong.
+    peak = weights.flat[np.argmax(np.abs(weights))]
+    band = (weights / peak) >= 0.5
+    np.testing.assert_array_equal(scene.stroke.mask, band)
+    narration = " ".join(line.sentence for line in scene.narrator.log)
+    inputs = run.probe["inputs"].astype(np.float64)
+    adds = [
+        ", ".join(f"{(inputs[i].reshape(28, 28) * weights)[band].sum():.1f}" for i in group) for group in (most, least)
+    ]
+    assert f"on these the band adds {adds[0]}.".replace("-", "−") in narration
+    assert f"On these the band alone adds {adds[1]} to z.".replace("-", "−") in narration
+    share = [np.mean([inputs[i].reshape(28, 28)[band].sum() / inputs[i].sum() for i in g]) for g in (most, least)]
+    if peak < 0 and share[0] < share[1]:  # the verdict follows the ink: the most exciting digits avoid the red band
+        assert "Ink on its red band shuts" in narration
+    assert f"{int(band.sum())} {'red' if peak < 0 else 'blue'} pixels" in narration
+    rows = np.nonzero(band.any(axis=1))[0]
+    assert f"rows {rows.min() + 1}–{rows.max() + 1}" in narration
+
+
+def test_the_strongest_weights_and_their_direction_on_drawn_bars():
+    image = np.zeros((28, 28))
+    image[12, 5:20] = -1.0  # a horizontal red bar, and weaker weights that are not part of it
+    image[3, 3] = 0.4
+    stroke = strong_stroke(image)
+    assert stroke.sign == -1 and stroke.pixels == 15 and stroke.rows == (12, 12) and stroke.cols == (5, 19)
+    assert stroke.orientation == "horizontal"
+    assert strong_stroke(image.T * -1).orientation == "vertical" and strong_stroke(image.T * -1).sign == 1
+    rising = np.zeros((28, 28))
+    for k in range(10):
+        rising[20 - k, 5 + k] = 1.0  # up and to the right on screen: the row falls as the column grows
+    assert strong_stroke(rising).orientation == "rising"
+    assert strong_stroke(rising[:, ::-1]).orientation == "falling"
+    blob = np.zeros((28, 28))
+    blob[10:14, 10:14] = 1.0
+    assert strong_stroke(blob).orientation == "compact"
+
+
+def test_ink_share_and_outline_against_plain_counts():
+    rng = np.random.default_rng(1)
+    mask = rng.random((28, 28)) > 0.7
+    digits = rng.random((5, 784))
+    expected = [digit.reshape(28, 28)[mask].sum() / digit.sum() for digit in digits]
+    np.testing.assert_allclose(ink_share(digits, mask), expected, rtol=1e-12)
+    padded = np.pad(mask, 1).astype(int)  # every edge between a mask pixel and a non-mask one, counted both ways
+    boundary = np.abs(np.diff(padded, axis=0)).sum() + np.abs(np.diff(padded, axis=1)).sum()
+    edges = mask_outline(mask)
+    assert len(edges) == boundary and len(set(edges)) == boundary
+    for (r0, c0), (r1, c1) in edges:
+        assert abs(r1 - r0) + abs(c1 - c0) == 1  # unit edges along the pixel grid
+
+
+def test_the_sweep_is_slowest_where_the_weights_move_most_for_their_size(sigmoid_run):
+    run = load_run(sigmoid_run)
+    keyframes = [weight_images(run, epoch, (28, 28)) for epoch in run.epochs]
+    seconds = snapshot_seconds(keyframes, total=12.0, floor=0.15)
+    moves = [np.sqrt(((b - a) ** 2).sum() / (b**2).sum()) for a, b in zip(keyframes, keyframes[1:])]
+    assert seconds.sum() == pytest.approx(12.0) and seconds.min() >= 0.15 - 1e-12
+    assert np.argmax(seconds) == np.argmax(moves) and np.argmin(seconds) == np.argmin(moves)
+    np.testing.assert_allclose(np.diff(seconds) * np.diff(moves) >= -1e-12, True)  # same order of steps
 
 
 @pytest.mark.graphical

@@ -27,15 +27,15 @@ def _weight_images():
 
 
 def _frame(mobjects, patched: bool) -> np.ndarray:
-    overlay = Camera.overlay_PIL_image
+    overlay, display = Camera.overlay_PIL_image, Camera.display_image_mobject
     if not patched:
-        Camera.overlay_PIL_image = overlay.original
+        Camera.overlay_PIL_image, Camera.display_image_mobject = overlay.original, display.original
     try:
         camera = Camera()
         camera.capture_mobjects(mobjects)
         return camera.pixel_array.copy()
     finally:
-        Camera.overlay_PIL_image = overlay
+        Camera.overlay_PIL_image, Camera.display_image_mobject = overlay, display
 
 
 @pytest.mark.parametrize("size", [(480, 270), (1920, 1080)])
@@ -60,6 +60,24 @@ def test_the_check_can_fail(monkeypatch):
 
     too_small.original = Camera.overlay_PIL_image.original
     monkeypatch.setattr(Camera, "overlay_PIL_image", too_small)
+    # Images go through the overlay only on manim's own display path: take it, to test the overlay.
+    manims = Camera.display_image_mobject.original
+    monkeypatch.setattr(manims, "original", manims, raising=False)
+    monkeypatch.setattr(Camera, "display_image_mobject", manims)
+    with tempconfig({"pixel_width": 480, "pixel_height": 270}):
+        scene = _weight_images()
+        assert not np.array_equal(_frame(scene, True), _frame(scene, False))
+
+
+def test_the_check_can_fail_on_the_warp_too(monkeypatch):
+    """Images drawn in place but one pixel row too high are caught."""
+    drawn_in_place = Camera.display_image_mobject
+
+    def one_row_up(self, image_mobject, pixel_array):
+        return drawn_in_place(self, image_mobject, pixel_array[1:])
+
+    one_row_up.original = drawn_in_place.original
+    monkeypatch.setattr(Camera, "display_image_mobject", one_row_up)
     with tempconfig({"pixel_width": 480, "pixel_height": 270}):
         scene = _weight_images()
         assert not np.array_equal(_frame(scene, True), _frame(scene, False))

@@ -24,7 +24,6 @@ CASES = {name: (name, None) for name in SCENES} | {
 
 # Scenes with text under 14 px today, and where. Strict: once a scene passes, its entry fails the test until removed.
 SMALL_TEXT_TODAY = {
-    "hidden-features": "captions 12 px (20 points), subtitle 10 px, axis labels and image titles 10 to 11 px",
     "training": "captions 12 px (20 points), subtitle 10 px, legend 8 px, axis labels 9 to 10 px",
     "neuron-maps": "captions 12 px (20 points), subtitle 10 px, layer names and legends 9 to 10 px",
     "softmax": "captions 12 px (20 points), subtitle 10 px, bar labels and values 9 to 11 px",

@@ -112,7 +112,7 @@ def test_no_sentence_claims_what_an_imported_run_lacks(name, tmp_path):
 def test_hidden_features_of_a_trained_run_still_tells_its_history_and_start(tmp_path):
     runs = default_fixtures("hidden-features")
     notes = " ".join(beat.note for beat in storyboard("hidden-features", runs.main, tmp_path).beat_log)
-    assert "Nor is it the random start left over" in notes and "every recorded snapshot" in notes
+    assert "Nor is it the random start left over" in notes and "Every snapshot to epoch" in notes, notes
 
 
 def _forward_wrong(params, x, y) -> int:

@@ -16,6 +16,7 @@ says how much of the random start is left.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -27,6 +28,7 @@ __all__ = [
     "weight_scale",
     "top_share",
     "start_correlation",
+    "strongest_pixels",
     "stroke_template",
     "plainest_neuron",
     "NeuronSum",
@@ -58,6 +60,15 @@ def top_share(image: np.ndarray, fraction: float = 0.1) -> float:
     if total == 0:
         return 0.0
     return float(magnitudes[: max(1, round(fraction * len(magnitudes)))].sum() / total)
+
+
+def strongest_pixels(image: np.ndarray, fraction: float = 0.1) -> np.ndarray:
+    """The pixels :func:`top_share` counts: the strongest ``fraction`` of them by |w|, as a boolean mask."""
+    magnitudes = np.abs(np.asarray(image, np.float64))
+    count = max(1, round(fraction * magnitudes.size))
+    mask = np.zeros(magnitudes.size, bool)
+    mask[np.argsort(-magnitudes.ravel(), kind="stable")[:count]] = True
+    return mask.reshape(magnitudes.shape)
 
 
 def start_correlation(start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -148,3 +159,96 @@ def neuron_sum(run: Run, neuron: int, probe_index: int, epoch: int | None = None
 def strongest_probe(run: Run, neuron: int, epoch: int | None = None) -> int:
     """The probe item on which ``neuron``'s recorded pre-activation is largest: what it responds to most."""
     return int(np.argmax(run.tensors(epoch)["pre.0"][:, neuron]))
+
+
+# --- what one neuron responds to ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StrongStroke:
+    """A neuron's strongest weights: the pixels at least half as strong as its largest, of that weight's sign."""
+
+    mask: np.ndarray  # (rows, cols) bool
+    sign: float  # +1: they push the neuron up (blue); −1: they pull it down (red)
+    rows: tuple[int, int]  # first and last row it covers, 0-based
+    cols: tuple[int, int]
+    orientation: str  # "horizontal", "vertical", "rising", "falling" or "compact"
+
+    @property
+    def pixels(self) -> int:
+        return int(self.mask.sum())
+
+
+def strong_stroke(image: np.ndarray, fraction: float = 0.5) -> StrongStroke:
+    """Where ``image``'s strongest weights lie: every pixel whose weight, of the sign of the largest |weight|,
+    is at least ``fraction`` of it; with the band's extent and direction (the principal axis of its pixels).
+
+    A band is "horizontal" or "vertical" within 25° of that axis, else "rising" (to the right) or
+    "falling"; "compact" when its pixels spread less than 1.5 times as far one way as the other.
+    """
+    image = np.asarray(image, np.float64)
+    sign = 1.0 if image.max() >= -image.min() else -1.0
+    signed = sign * image
+    mask = signed >= fraction * signed.max()
+    rows, cols = np.nonzero(mask)
+    offsets = np.stack([rows - rows.mean(), cols - cols.mean()], axis=1)
+    spreads, axes = np.linalg.eigh(offsets.T @ offsets / len(rows))
+    if spreads[-1] < 1.5**2 * max(spreads[0], 1e-12):
+        orientation = "compact"
+    else:
+        down, right = axes[:, -1]  # the long axis, as (row, col): rows grow downward on screen
+        angle = np.degrees(np.arctan2(abs(down), abs(right)))  # 0: along a row, 90: along a column
+        if angle < 25:
+            orientation = "horizontal"
+        elif angle > 65:
+            orientation = "vertical"
+        else:
+            orientation = "rising" if down * right < 0 else "falling"
+    return StrongStroke(mask, sign, (int(rows.min()), int(rows.max())), (int(cols.min()), int(cols.max())), orientation)
+
+
+def ink_share(inputs: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """For each image in ``inputs`` (n, pixels), the share of its ink (Σ pixel values) that lies on ``mask``."""
+    inputs = np.asarray(inputs, np.float64).reshape(len(inputs), -1)
+    ink = inputs.sum(axis=1)
+    return inputs[:, np.asarray(mask, bool).ravel()].sum(axis=1) / np.where(ink > 0, ink, 1.0)
+
+
+def probes_by_response(run: Run, neuron: int, epoch: int | None = None) -> np.ndarray:
+    """The probe items ordered by ``neuron``'s recorded pre-activation, the most exciting first."""
+    return np.argsort(-np.asarray(run.tensors(epoch)["pre.0"][:, neuron], np.float64), kind="stable")
+
+
+def mask_outline(mask: np.ndarray) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The edges between ``mask``'s pixels and the rest, as ((row, col), (row, col)) pixel corners."""
+    padded = np.pad(np.asarray(mask, bool), 1)
+    edges = []
+    for row, col in zip(*np.nonzero(padded)):
+        r, c = row - 1, col - 1  # in the unpadded grid; corner (r, c) is the pixel's top left
+        if not padded[row - 1, col]:
+            edges.append(((r, c), (r, c + 1)))
+        if not padded[row + 1, col]:
+            edges.append(((r + 1, c), (r + 1, c + 1)))
+        if not padded[row, col - 1]:
+            edges.append(((r, c), (r + 1, c)))
+        if not padded[row, col + 1]:
+            edges.append(((r, c + 1), (r + 1, c + 1)))
+    return edges
+
+
+def snapshot_seconds(keyframes: Sequence[np.ndarray], total: float, floor: float) -> np.ndarray:
+    """Seconds for each step between consecutive keyframes: ``floor`` each, and the rest of ``total`` shared
+    in proportion to how far the weights move in that step for their size, ‖Δw‖ / ‖w after‖, so the sweep
+    is slow where the images change most: early, when small random weights become patterns."""
+    steps = len(keyframes) - 1
+    if steps < 1:
+        return np.zeros(0)
+    change = np.array(
+        [
+            np.linalg.norm(np.asarray(b) - np.asarray(a)) / max(np.linalg.norm(np.asarray(b)), 1e-12)
+            for a, b in zip(keyframes, keyframes[1:])
+        ]
+    )
+    spare = max(total - floor * steps, 0.0)
+    share = change / change.sum() if change.sum() > 0 else np.full(steps, 1.0 / steps)
+    return floor + spare * share
