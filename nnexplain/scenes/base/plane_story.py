@@ -73,6 +73,8 @@ FADE_IN, SWAP = 0.3, 0.5  # seconds a text takes to come in, and to replace anot
 class PlaneStory(RunScene):
     """The panel, the captions and the step player that ``fold`` and ``linear-collapse`` share."""
 
+    # The column's paragraphs and a layer's findings under the formulas are narration (labels go in with put()).
+    narration_slots: ClassVar[tuple[str, ...]] = (*RunScene.narration_slots, "detail", "matrices")
     epoch: ClassVar[int | None] = None  # the snapshot drawn; None for the last
     step_seconds: ClassVar[float] = 1.6  # per step of a layer (turn and stretch, shift, activation)
     mirror_seconds: ClassVar[float] = 2.4  # the turn over through 3-D

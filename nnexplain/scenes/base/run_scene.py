@@ -88,6 +88,8 @@ class RunSceneMixin:
     # How narration shows: "captions" draws each line in the caption band at the foot of the frame;
     # "voice" speaks it (subtitles beside the video); "presenter" draws nothing (the notes carry it).
     narration_mode: str = "captions"
+    # The slots where a line's own paragraph is drawn: left out of the picture in voice and presenter modes.
+    narration_slots: ClassVar[tuple[str, ...]] = NARRATION_SLOTS
     captions_in_band: ClassVar[bool] = (
         False  # to go once every scene narrates this way: lines without a caption of their own are drawn in the band
     )
@@ -178,7 +180,7 @@ class RunSceneMixin:
         """
         if caption is None and self.captions_in_band and self.narration_mode == "captions":
             caption, slot = caption_band(text, self.theme), "band"
-        if caption is not None and self.narration_mode != "captions" and slot in NARRATION_SLOTS:
+        if caption is not None and self.narration_mode != "captions" and slot in self.narration_slots:
             # The paragraph leaves the picture: the voice or the presenter says it, the subtitles and
             # notes carry it. An empty stand-in keeps the timeline (every fade, every wait) unchanged.
             caption = VGroup()
