@@ -6,7 +6,17 @@ import torch
 from conftest import torch_model
 from frames import check_frame, render_for_test, render_last_frame
 
-from nnexplain.geometry.softmax import logits_of, pick_confident, pick_uncertain, softmax_steps
+from nnexplain.geometry.softmax import (
+    argmax_against_logit,
+    cross_entropy,
+    logits_of,
+    output_error,
+    overtaking_logit,
+    pick_confident,
+    pick_uncertain,
+    probability_against_logit,
+    softmax_steps,
+)
 from nnexplain.run import load_run
 
 
@@ -29,6 +39,34 @@ def test_probabilities_sum_to_one_and_are_torch_softmax(run):
         assert steps.probabilities.sum() == pytest.approx(1.0, abs=1e-12)
         np.testing.assert_allclose(steps.probabilities, torch.softmax(stored[index], 0).numpy(), rtol=1e-10, atol=1e-15)
         np.testing.assert_allclose(steps.exponentials / steps.total, steps.probabilities, rtol=1e-9)
+
+
+def test_cross_entropy_is_torchs_on_every_probe_item(run):
+    stored, labels = torch.from_numpy(logits_of(run)), torch.from_numpy(run.probe["labels"]).long()
+    expected = torch.nn.functional.cross_entropy(stored, labels, reduction="none").numpy()
+    ours = [cross_entropy(z, int(k)) for z, k in zip(logits_of(run), run.probe["labels"])]
+    np.testing.assert_allclose(ours, expected, rtol=1e-12, atol=1e-14)
+
+
+def test_the_output_error_p_minus_y_is_autograds_slope_of_the_cross_entropy(run):
+    for logits, label in zip(logits_of(run), run.probe["labels"]):
+        z = torch.tensor(logits, requires_grad=True)
+        torch.nn.functional.cross_entropy(z[None], torch.tensor([int(label)])).backward()
+        np.testing.assert_allclose(output_error(logits, int(label)), z.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+def test_the_nudge_curves_are_softmax_and_argmax_of_the_nudged_logits(run):
+    """Brute force: set the logit to each value, softmax and argmax the whole vector in torch."""
+    logits = logits_of(run)[pick_uncertain(run)]
+    for index in range(len(logits)):
+        values = np.linspace(logits.min() - 3, logits.max() + 3, 301)
+        values = np.append(values, overtaking_logit(logits, index))  # the tie itself
+        nudged = torch.from_numpy(np.repeat(logits[None], len(values), axis=0))
+        nudged[:, index] = torch.from_numpy(values)
+        expected_p = torch.softmax(nudged, 1)[:, index].numpy()
+        expected_win = (torch.argmax(nudged, 1) == index).double().numpy()
+        np.testing.assert_allclose(probability_against_logit(logits, index, values), expected_p, rtol=1e-12)
+        np.testing.assert_array_equal(argmax_against_logit(logits, index, values), expected_win)
 
 
 def test_the_digits_are_the_surest_and_the_least_sure(run):
