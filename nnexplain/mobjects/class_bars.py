@@ -1,0 +1,100 @@
+"""One bar per class, each drawn between two heights, with a value axis that can be relabelled.
+
+A classifier's scores change meaning from step to step (logits, their exponentials on a
+log axis, probabilities, the error p − y), and so does the axis under them. The bars here
+know nothing of values: a scene maps each step's values to scene heights, and moves every
+bar's two ends (``bottoms``, ``tops``) there, in place, frame by frame through
+:class:`~nnexplain.mobjects.heatmap.Playback`. Its grid and tick labels, a separate
+``VGroup`` made by :meth:`ClassBars.axis`, fade out and in as the axis changes.
+
+    bars = ClassBars([str(n) for n in range(10)], theme, left=-4.9, right=4.3, floor=-1.85)
+    bars.set_bars(np.full(10, y0), y0 + 0.2 * logits, colours)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import LEFT, UP, Line, ManimColor, Rectangle, VGroup, interpolate_color
+
+from nnexplain.mobjects.style import Theme, label
+
+__all__ = ["ClassBars"]
+
+MIN_HEIGHT = 0.004  # a bar of zero height stays a hairline, so it can grow again without a new mobject
+
+
+class ClassBars(VGroup):
+    """Bars between ``left`` and ``right``, class names under the ``floor`` line, a baseline the bars stand on."""
+
+    def __init__(self, names: list[str], theme: Theme, left: float, right: float, floor: float, size: float = 28):
+        super().__init__()
+        self.theme, self.left, self.right, self.floor = theme, left, right, floor
+        self.step = (right - left) / len(names)
+        self.baseline = Line([left, floor, 0], [right, floor, 0]).set_stroke(theme.muted, 2)
+        self.bars = VGroup(*(Rectangle(width=0.6 * self.step, height=1).set_stroke(width=0) for _ in names))
+        self.names = VGroup(
+            *(
+                label(name, theme, size, theme.muted).move_to([self.x(i), floor - 0.3, 0])
+                for i, name in enumerate(names)
+            )
+        )
+        self.add(self.baseline, self.bars, self.names)
+        self.set_bars(np.full(len(names), floor), np.full(len(names), floor), [theme.positive] * len(names))
+
+    def x(self, index: int) -> float:
+        return self.left + (index + 0.5) * self.step
+
+    def set_bars(self, bottoms: np.ndarray, tops: np.ndarray, colours: list, baseline: float | None = None):
+        """Each bar from ``bottoms[i]`` to ``tops[i]`` (scene heights; a top under its bottom hangs down)."""
+        self.bottoms = np.asarray(bottoms, np.float64).copy()
+        self.tops = np.asarray(tops, np.float64).copy()
+        self.colours = [ManimColor(c) for c in colours]
+        for index, (bar, low, high, colour) in enumerate(zip(self.bars, self.bottoms, self.tops, self.colours)):
+            size = max(abs(high - low), MIN_HEIGHT)
+            bar.stretch_to_fit_height(size)
+            bar.move_to([self.x(index), (low + high) / 2, 0])
+            bar.set_fill(colour, 1)
+        if baseline is not None:
+            self.baseline.put_start_and_end_on([self.left, baseline, 0], [self.right, baseline, 0])
+        return self
+
+    def blend(self, start: tuple, end: tuple, t: float | np.ndarray) -> None:
+        """The bars (and baseline) a share ``t`` of the way from ``start`` to ``end``, each a :meth:`state`;
+        ``t`` may be one share per bar (the baseline then follows the last)."""
+        (b0, t0, c0, l0), (b1, t1, c1, l1) = start, end
+        shares = np.broadcast_to(np.asarray(t, np.float64), b0.shape)
+        colours = [interpolate_color(ManimColor(a), ManimColor(b), float(s)) for a, b, s in zip(c0, c1, shares)]
+        last = float(shares[-1])
+        self.set_bars(
+            (1 - shares) * b0 + shares * b1, (1 - shares) * t0 + shares * t1, colours, (1 - last) * l0 + last * l1
+        )
+
+    def state(self) -> tuple:
+        """(bottoms, tops, colours, baseline height) as drawn now."""
+        return self.bottoms.copy(), self.tops.copy(), list(self.colours), float(self.baseline.get_center()[1])
+
+    def tip(self, index: int) -> np.ndarray:
+        """The end of bar ``index`` away from its bottom: where its number goes."""
+        return np.array([self.x(index), self.tops[index], 0.0])
+
+    def axis(self, heights: list[float], texts: list[str], size: float = 28, grid: list[float] | None = None) -> VGroup:
+        """Tick labels at ``heights`` left of the bars, with faint grid lines there (and at ``grid``, unlabelled)."""
+        lines = VGroup(
+            *(
+                Line([self.left, y, 0], [self.right, y, 0]).set_stroke(self.theme.muted, 1, opacity=0.3)
+                for y in (grid if grid is not None else heights)
+            )
+        )
+        labels = VGroup(
+            *(
+                label(text, self.theme, size, self.theme.muted).next_to([self.left, y, 0], LEFT, buff=0.15)
+                for y, text in zip(heights, texts)
+            )
+        )
+        return VGroup(lines, labels)
+
+    def value(self, index: int, text: str, colour: str | None = None, size: float = 28):
+        """``text`` beside the tip of bar ``index``: above a bar that stands up, below one that hangs down."""
+        tip, down = self.tip(index), self.tops[index] < self.bottoms[index] - 1e-9
+        mark = label(text, self.theme, size, colour or self.theme.text)
+        return mark.next_to(tip, -UP if down else UP, buff=0.08)
