@@ -14,7 +14,7 @@ bar's two ends (``bottoms``, ``tops``) there, in place, frame by frame through
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT, UP, Line, ManimColor, Rectangle, VGroup, interpolate_color
+from manim import DOWN, LEFT, RIGHT, UP, Line, ManimColor, Rectangle, VGroup, interpolate_color
 
 from nnexplain.mobjects.style import Theme, label
 
@@ -94,7 +94,10 @@ class ClassBars(VGroup):
         return VGroup(lines, labels)
 
     def value(self, index: int, text: str, colour: str | None = None, size: float = 28):
-        """``text`` beside the tip of bar ``index``: above a bar that stands up, below one that hangs down."""
+        """``text`` beside the tip of bar ``index``: above a bar that stands up, below one that hangs down, or
+        right of a hanging tip too near the class names for the text to fit under it."""
         tip, down = self.tip(index), self.tops[index] < self.bottoms[index] - 1e-9
         mark = label(text, self.theme, size, colour or self.theme.text)
+        if down and tip[1] - mark.height - 0.1 < self.floor:
+            return mark.next_to(tip, RIGHT, buff=0.05 + 0.3 * self.step).align_to(tip, DOWN)
         return mark.next_to(tip, -UP if down else UP, buff=0.08)

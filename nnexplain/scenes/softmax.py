@@ -26,7 +26,7 @@ import math
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, Create, DashedLine, Dot, FadeIn, FadeOut, Group, Line, VGroup
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, Create, DashedLine, Dot, FadeIn, FadeOut, Group, Line, VGroup
 
 from nnexplain.geometry.network import image_shape
 from nnexplain.geometry.softmax import (
@@ -45,6 +45,7 @@ from nnexplain.mobjects.class_bars import ClassBars
 from nnexplain.mobjects.heatmap import Heatmap, Playback, grey_rgba
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import fmt_fixed, formula, label
+from nnexplain.scenes.base.hinge_story import in_turn
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.softmax_text import Told, fmt_value
 
@@ -104,19 +105,28 @@ class Softmax(RunScene):
         question = label("What does softmax do, and why is it there?", self.theme, SIZE + 2, weight="BOLD")
         self.question = question.move_to([SAFE_LEFT + question.width / 2, SAFE_TOP - question.height / 2, 0])
         self.picture = self.digit_picture(self.first, 2.0, [5.6, 0.95, 0])
+        place = self.picture.get_center()
+        self.picture.scale(1.6).move_to([0, 0.1, 0])  # first large in the middle: the digit is the input
         self.chart = ClassBars(self.names, self.theme, **WIDE)
         self.stage, self.ticks, self.values = VGroup(), VGroup(), VGroup()
         with self.narrate(self.told.question()) as line:
-            self.play(Fade(self.question), run_time=0.5 * line.duration)
+            self.play(Fade(self.question), run_time=0.4 * line.duration)
+            self.play(FadeIn(self.picture), run_time=0.4 * line.duration)
         with self.narrate(self.told.network()) as line:
-            self.play(FadeIn(self.picture), Fade(VGroup(self.chart.baseline, self.chart.names)), run_time=line.duration)
+            self.play(self.picture.animate.scale(1 / 1.6).move_to(place), run_time=0.8 * line.duration)
 
     def show_logits(self) -> None:
         z, steps = self.steps["first"].logits, self.steps["first"]
         self.view = LogitView(z, WIDE["floor"], HIGH)
         top, bottom = steps.winner, int(np.argmin(z))
+        self.chart.set_bars(
+            np.full(len(z), self.view.zero), np.full(len(z), self.view.zero), self.signed(z), self.view.zero
+        )
         with self.narrate(self.told.logits()) as line:
-            self.play(*self.stage_to("the logits z"), *self.ticks_to(self.view.logit_axis(self.chart)), run_time=0.8)
+            arriving = Fade(VGroup(self.chart.baseline, self.chart.names))
+            self.play(
+                arriving, *self.stage_to("the logits z"), *self.ticks_to(self.view.logit_axis(self.chart)), run_time=0.8
+            )
             grow = self.bars_to(self.view.zero, self.view.y(z), self.signed(z), self.view.zero, in_turn=True)
             self.play(grow, run_time=max(line.duration - 1.3, 1.5))
         with self.narrate(self.told.extremes(top, bottom)) as line:
@@ -124,7 +134,7 @@ class Softmax(RunScene):
             self.play(*self.values_to(VGroup(*marks)), run_time=0.6 * line.duration)
         with self.narrate(self.told.not_probabilities()) as line:
             total = label(f"Σ z = {fmt_fixed(z.sum())}", self.theme, SIZE, self.theme.highlight)
-            total.move_to([WIDE["right"] - total.width / 2, HIGH - 0.1, 0])
+            total.move_to([WIDE["left"] + 0.1 + total.width / 2, HIGH - 0.1, 0])
             negative = [self.chart.bars[i] for i in np.flatnonzero(z < 0)]
             self.play(*self.values_to(VGroup(*self.values, total)), *self.pulse(negative), run_time=line.duration)
 
@@ -227,19 +237,15 @@ class Softmax(RunScene):
             PANEL["right"] - PANEL["left"],
             PANEL["top"] - PANEL["bottom"],
             y_ticks=[0, 0.5, 1],
-            x_ticks=[round(z[k], 2), round(flip, 2)],
+            x_ticks=nice_ticks(low, high, 4),
             size=SIZE,
+            x_title=f"the {self.names[k]}'s logit",
         )
         plot.shift([PANEL["left"] - plot.box.get_left()[0], PANEL["bottom"] - plot.box.get_bottom()[1], 0])
         soft, step = plot.curve(self.theme.highlight, 5), plot.curve(self.theme.text, 4)
         soft_dot, step_dot = Dot(radius=0.09, color=self.theme.highlight), Dot(radius=0.09, color=self.theme.text)
-        names = VGroup(
-            label(f"p({self.names[k]})", self.theme, SIZE, self.theme.highlight),
-            label(f"argmax is {self.names[k]}", self.theme, SIZE),
-        )
-        title = label(f"as the {self.names[k]}'s logit moves", self.theme, SIZE, self.theme.muted).next_to(
-            plot.box, UP, buff=0.12
-        )
+        names = self.legend(plot, [(f"p({self.names[k]})", self.theme.highlight), ("argmax: 0 or 1", self.theme.text)])
+        title = VGroup()
         seen = [z[k], z[k]]
 
         def show(value: float) -> None:
@@ -254,14 +260,10 @@ class Softmax(RunScene):
             self.chart.set_bars(
                 np.full(len(z), self.p_view.floor), self.p_view.y(softmax_of(moved)), self.chart.colours
             )
-            names[0].next_to(soft_dot, UP + LEFT, buff=0.05)
-            names[1].next_to(
-                step_dot, DOWN + RIGHT if step_dot.get_center()[1] > plot.box.get_center()[1] else UP + RIGHT, buff=0.05
-            )
 
         def move(start: float, end: float) -> Playback:
             return Playback(
-                VGroup(plot, soft, step, soft_dot, step_dot, names, self.chart.bars),
+                VGroup(soft, step, soft_dot, step_dot, self.chart.bars),
                 lambda t: show(start + t * (end - start)),
             )
 
@@ -282,7 +284,8 @@ class Softmax(RunScene):
             self.play(move(far, z[k]), run_time=line.duration)
         slope = steps.probabilities[k] * (1 - steps.probabilities[k])
         with self.narrate(self.told.slope(slope)) as line:
-            half = 1.2
+            p = steps.probabilities[k]
+            half = min(1.2, z[k] - low, high - z[k], p / slope, (1 - p) / slope)  # inside the plot's box
             tangent = Line(
                 plot.at(z[k] - half, steps.probabilities[k] - half * slope),
                 plot.at(z[k] + half, steps.probabilities[k] + half * slope),
@@ -305,35 +308,37 @@ class Softmax(RunScene):
             y_ticks=list(range(0, int(top) + 1, 2)),
             x_ticks=[0, 0.5, 1],
             size=SIZE,
+            x_title=f"p({self.names[k]})",
         )
         plot.shift([PANEL["left"] - plot.box.get_left()[0], PANEL["bottom"] - plot.box.get_bottom()[1], 0])
         curve = plot.curve(self.theme.highlight, 5)
         ps = np.exp(-np.linspace(top, 0, 200))
         plot.draw(curve, ps, -np.log(ps))
-        title = label("loss −log p of the right class", self.theme, SIZE, self.theme.muted).next_to(
-            plot.box, UP, buff=0.12
-        )
+        title = label("loss = −log p", self.theme, SIZE, self.theme.highlight)
+        title.next_to(plot.box.get_corner(UP + RIGHT), DOWN + LEFT, buff=0.15)
         with self.narrate(self.told.cross_entropy()) as line:
             self.play(FadeOut(self.panel), run_time=0.6)
             self.play(Fade(VGroup(plot, title)), Create(curve), run_time=max(line.duration - 0.6, 1.2))
         texts = {"second": fmt_fixed(c_second), "first": fmt_value(c_first)}
         self.shown_losses = {"second": (c_second, texts["second"]), "first": (c_first, texts["first"])}
         dots = VGroup()
-        for p, c, text, side in (
-            (p_second, c_second, texts["second"], RIGHT),
-            (p_first, c_first, texts["first"], UP + LEFT),
+        for p, c, text, beside in (
+            (p_second, c_second, texts["second"], True),
+            (p_first, c_first, texts["first"], False),
         ):
             dot = Dot(plot.at(p, c), radius=0.1, color=self.theme.text)
-            dots.add(dot, label(text, self.theme, SIZE).next_to(dot, side, buff=0.1))
+            mark = label(text, self.theme, SIZE)
+            # right of a dot up the curve; over the sure one, at the box's right edge, ending where it does
+            mark.next_to(dot, RIGHT, buff=0.12) if beside else mark.next_to(dot, UP, buff=0.35).align_to(dot, RIGHT)
+            dots.add(dot, mark)
         with self.narrate(self.told.losses(p_second, c_second, p_first, c_first)) as line:
             self.play(Fade(dots), run_time=0.6 * line.duration)
         parts = VGroup(plot, title, curve, dots)
         mean = self.told.validation_loss()
         if mean is not None:
             level = DashedLine(plot.at(0, mean), plot.at(1, mean), dash_length=0.1).set_stroke(self.theme.muted, 3)
-            note = label(f"mean {mean:.3f}", self.theme, SIZE, self.theme.muted).next_to(
-                plot.at(0.5, mean), UP, buff=0.08
-            )
+            note = label(f"mean {mean:.3f}", self.theme, SIZE, self.theme.muted)
+            note.next_to(plot.at(0.03, mean), UP, buff=0.08).align_to(plot.at(0.03, mean), LEFT)
             with self.narrate(self.told.mean_loss(mean)) as line:
                 self.play(Create(level), Fade(note), run_time=0.6 * line.duration)
             parts.add(level, note)
@@ -363,7 +368,8 @@ class Softmax(RunScene):
             wanted.stretch_to_fit_height(view.zero - view.y(np.array([-1.0]))[0]).move_to(
                 [self.chart.x(k), (view.zero + view.y(np.array([-1.0]))[0]) / 2, 0]
             )
-            self.play(Create(wanted), *self.values_to(VGroup(self.chart.value(k, "−y"))), run_time=0.45 * line.duration)
+            name = label("−y", self.theme, SIZE, self.theme.negative).next_to(wanted, RIGHT, buff=0.05)
+            self.play(Create(wanted), *self.values_to(VGroup(name)), run_time=0.45 * line.duration)
         with self.narrate(self.told.p_minus_y(error)) as line:
             self.play(*self.stage_to("p − y"), Fade(slope), run_time=0.8)
             self.play(
@@ -426,16 +432,25 @@ class Softmax(RunScene):
     def stage_to(self, text: str) -> list:
         old, self.stage = self.stage, label(text, self.theme, SIZE, self.theme.highlight)
         self.stage.move_to([(self.chart.left + self.chart.right) / 2, HIGH + 0.75, 0])
-        return [Fade(old, out=True), Fade(self.stage)] if len(old) else [Fade(self.stage)]
+        return [in_turn(Fade(old, out=True), Fade(self.stage))] if len(old) else [Fade(self.stage)]
 
     def ticks_to(self, axis: VGroup) -> list:
         old, self.ticks = self.ticks, axis
-        return [Fade(old, out=True), Fade(axis)] if len(old) else [Fade(axis)]
+        return [in_turn(Fade(old, out=True), Fade(axis))] if len(old) else [Fade(axis)]
 
     def values_to(self, values: VGroup) -> list:
         old, self.values = self.values, values
         out = [Fade(old, out=True)] if len(old) else []
         return out + ([Fade(values)] if len(values) else [])
+
+    def legend(self, plot: LineChart, entries: list[tuple[str, str]]) -> VGroup:
+        """A short line of each colour and its name, in the top-left corner inside ``plot``'s box."""
+        rows = VGroup()
+        for text, colour in entries:
+            sample = Line(ORIGIN, 0.4 * RIGHT).set_stroke(colour, 5)
+            rows.add(VGroup(sample, label(text, self.theme, SIZE, colour)).arrange(RIGHT, buff=0.12))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        return rows.next_to(plot.box.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.15)
 
     def sum_mark(self, text: str):
         mark = label(text, self.theme, SIZE, self.theme.highlight)
@@ -476,7 +491,7 @@ class LogitView:
         return self.floor + (np.asarray(z, float) - self.z_low) / (self.z_high - self.z_low) * (self.high - self.floor)
 
     def logit_axis(self, chart: ClassBars) -> VGroup:
-        ticks = [t for t in nice_ticks(self.z_low, self.z_high, 4) if t >= self.z_low]
+        ticks = [t for t in nice_ticks(self.z_low, self.z_high, 6) if t >= self.z_low]
         return chart.axis(list(self.y(np.array(ticks))), [fmt_fixed(t, 0) for t in ticks])
 
     def log_axis(self, chart: ClassBars) -> VGroup:
@@ -484,7 +499,8 @@ class LogitView:
         heights = self.y(np.array(decades) * LN10)
         every = max(1, math.ceil(0.55 / max(heights[1] - heights[0], 1e-9))) if len(decades) > 1 else 1
         shown = [d for d in decades if d % every == 0]
-        return chart.axis(list(self.y(np.array(shown) * LN10)), [fmt_value(10.0**d) for d in shown], grid=list(heights))
+        texts = [f"{10.0**d:.{-d}f}" if d < 0 else f"{10**d:,}" for d in shown]
+        return chart.axis(list(self.y(np.array(shown) * LN10)), texts, grid=list(heights))
 
 
 class ProbabilityView:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnexplain.mobjects.style import fmt_fixed
+from nnexplain.mobjects.style import fmt_fixed, subscript
 
 __all__ = ["Told", "fmt_value"]
 
@@ -175,14 +175,14 @@ class Told:
 
     def in_logits(self) -> str:
         k = self.names[self.right_class]
-        return f"In the logits, C = log Σ exp(z) − z{k}. How does it move as each logit moves?"
+        return f"In the logits, C = log Σ exp(z) − z{subscript(k)}. How does it move as each logit moves?"
 
     def log_sum_slope(self) -> str:
         return "log Σ exp(z) rises with each logit by that class's probability p."
 
     def label_slope(self) -> str:
         k = self.names[self.right_class]
-        return f"And −z{k} falls by 1 as the {k}'s own logit rises: that is −y, the label."
+        return f"And −z{subscript(k)} falls by 1 as the {k}'s own logit rises: that is −y, the label."
 
     def p_minus_y(self, error: np.ndarray) -> str:
         k = self.right_class
