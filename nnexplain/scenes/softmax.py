@@ -40,7 +40,7 @@ from nnexplain.geometry.softmax import (
     softmax_of,
     softmax_steps,
 )
-from nnexplain.mobjects.charts import LineChart, nice_ticks
+from nnexplain.mobjects.charts import LineChart, fmt_tick, nice_ticks
 from nnexplain.mobjects.class_bars import ClassBars
 from nnexplain.mobjects.heatmap import Heatmap, Playback, grey_rgba
 from nnexplain.mobjects.hinges import Fade
@@ -136,7 +136,8 @@ class Softmax(RunScene):
             total = label(f"Σ z = {fmt_fixed(z.sum())}", self.theme, SIZE, self.theme.highlight)
             total.move_to([WIDE["left"] + 0.1 + total.width / 2, HIGH - 0.1, 0])
             negative = [self.chart.bars[i] for i in np.flatnonzero(z < 0)]
-            self.play(*self.values_to(VGroup(*self.values, total)), *self.pulse(negative), run_time=line.duration)
+            self.values.add(total)
+            self.play(Fade(total), *self.pulse(negative), run_time=line.duration)
 
     def exponentiate(self) -> None:
         steps, view = self.steps["first"], self.view
@@ -197,6 +198,7 @@ class Softmax(RunScene):
         chart = ClassBars(self.names, self.theme, **NARROW)
         picture = self.digit_picture(self.second, 1.25, [5.95, 2.95, 0], beside=True)
         view = LogitView(z, NARROW["floor"], HIGH, log_floor=False)
+        chart.set_bars(np.full(len(z), view.zero), np.full(len(z), view.zero), self.signed(z), view.zero)
         leaving = [FadeOut(m) for m in (self.picture, self.chart, self.ticks, self.values, self.stage)]
         self.chart, self.picture, self.stage, self.ticks, self.values = chart, picture, VGroup(), VGroup(), VGroup()
         with self.narrate(self.told.second()) as line:
@@ -420,14 +422,14 @@ class Softmax(RunScene):
         start = chart.state()
         end = (np.broadcast_to(bottoms, (count,)).astype(float), np.asarray(tops, float), colours, float(baseline))
         if not in_turn:
-            return Playback(chart.bars, lambda t: chart.blend(start, end, t))
+            return Playback(VGroup(chart.bars, chart.baseline), lambda t: chart.blend(start, end, t))
         length = 1 / (1 + (count - 1) / 3)  # each bar's share of the time, the starts a third of it apart
 
         def grow(t: float) -> None:
             shares = np.clip((t - np.arange(count) * length / 3) / length, 0, 1)
             chart.blend(start, end, shares)
 
-        return Playback(chart.bars, grow)
+        return Playback(VGroup(chart.bars, chart.baseline), grow)
 
     def stage_to(self, text: str) -> list:
         old, self.stage = self.stage, label(text, self.theme, SIZE, self.theme.highlight)
@@ -463,15 +465,18 @@ class Softmax(RunScene):
         return [bar.animate(rate_func=there_and_back).set_stroke(self.theme.text, 4) for bar in bars]
 
     def ratio_mark(self, first: int, second: int, text: str) -> VGroup:
-        """Dashed levels at two bars' tips and the factor between them, right of the bars."""
-        x = self.chart.right + 0.15
-        high, low = self.chart.tops[first], self.chart.tops[second]
+        """Dashed levels at two bars' tips and an arrow with the factor between them, beside the taller bar (on
+        the side with more bars to stand over)."""
+        chart = self.chart
+        side = 1 if first < len(chart.bars) - 2 else -1
+        x = chart.x(first) + side * 0.55 * chart.step
+        high, low = chart.tops[first], chart.tops[second]
         levels = [
-            DashedLine([self.chart.x(i), y, 0], [x + 0.3, y, 0], dash_length=0.08).set_stroke(self.theme.highlight, 2)
+            DashedLine([chart.x(i), y, 0], [x, y, 0], dash_length=0.08).set_stroke(self.theme.highlight, 2)
             for i, y in ((first, high), (second, low))
         ]
-        span = Arrow([x + 0.15, low, 0], [x + 0.15, high, 0], buff=0, color=self.theme.highlight, stroke_width=4)
-        note = label(text, self.theme, SIZE, self.theme.highlight).next_to(span, RIGHT, buff=0.1)
+        span = Arrow([x, low, 0], [x, high, 0], buff=0, color=self.theme.highlight, stroke_width=4)
+        note = label(text, self.theme, SIZE, self.theme.highlight).next_to(span, side * RIGHT, buff=0.1)
         return VGroup(*levels, span, note)
 
 
@@ -481,7 +486,7 @@ class LogitView:
     smallest logit (``log_floor``), so every exponential's bar stands on it."""
 
     def __init__(self, z: np.ndarray, floor: float, high: float, log_floor: bool = True):
-        low_decade = math.floor(min(z.min(), 0) / LN10)
+        low_decade = math.floor(min(z.min(), 0) / LN10 - 0.5)  # the smallest exp(z) at least half a decade tall
         self.z_low = low_decade * LN10 if log_floor else min(z.min(), 0) - 0.5
         self.z_high = max(z.max(), 0)
         self.floor, self.high = floor, high
@@ -491,8 +496,8 @@ class LogitView:
         return self.floor + (np.asarray(z, float) - self.z_low) / (self.z_high - self.z_low) * (self.high - self.floor)
 
     def logit_axis(self, chart: ClassBars) -> VGroup:
-        ticks = [t for t in nice_ticks(self.z_low, self.z_high, 6) if t >= self.z_low]
-        return chart.axis(list(self.y(np.array(ticks))), [fmt_fixed(t, 0) for t in ticks])
+        ticks = [t for t in nice_ticks(self.z_low, self.z_high, 5) if t >= self.z_low]
+        return chart.axis(list(self.y(np.array(ticks))), [fmt_tick(t) for t in ticks])
 
     def log_axis(self, chart: ClassBars) -> VGroup:
         decades = list(range(round(self.z_low / LN10), math.floor(self.z_high / LN10) + 1))

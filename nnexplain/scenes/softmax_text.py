@@ -16,13 +16,13 @@ _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 def fmt_value(value: float) -> str:
-    """Three significant digits, written out in full from 0.0001 to 999,999 (0.00016, 53.4, 123,291);
+    """Three significant digits (two under 0.01), written out from 0.0001 to 999,999 (0.00016, 53.4, 123,291);
     beyond, a power of ten (7.1·10⁶)."""
     magnitude = abs(value)
     if value == 0:
         return "0"
-    if 1e-4 <= magnitude < 1:
-        decimals = 2 - int(np.floor(np.log10(magnitude)))
+    if 1e-4 <= magnitude < 1:  # two significant digits under 0.01, so that a bar's number fits over it
+        decimals = (2 if magnitude >= 0.01 else 1) - int(np.floor(np.log10(magnitude)))
         return f"{value:.{decimals}f}".replace("-", "−")
     if 1 <= magnitude < 1000:
         return f"{value:.3g}".replace("-", "−")
