@@ -56,7 +56,7 @@ FORMULA_SIZE = 40  # a formula's letters as tall as the text's
 SAFE_LEFT, SAFE_TOP = -6.7, 3.6  # the title-safe margin (24 px of 854 × 480)
 HIGH = 2.0  # the top of every chart: room above it for a tip's number under the stage line
 WIDE = dict(left=-4.9, right=4.3, floor=-1.85)  # the chart of the first digit, its picture on the right
-NARROW = dict(left=-5.9, right=-0.7, floor=-1.85)  # the second digit's, beside a panel on the right
+NARROW = dict(left=-5.6, right=-0.6, floor=-1.85)  # the second digit's, beside a panel on the right
 PANEL = dict(left=1.2, right=6.5, bottom=-1.45, top=HIGH)  # the nudge's, the loss's and the formulas' place
 LN10 = math.log(10)
 
@@ -232,18 +232,9 @@ class Softmax(RunScene):
         flip = overtaking_logit(z, k)
         low, high = min(z[k], flip) - 2.0, max(z[k], flip) + 2.5
         far = high if z[k] < flip else low
-        plot = LineChart(
-            (low, high),
-            (0, 1),
-            self.theme,
-            PANEL["right"] - PANEL["left"],
-            PANEL["top"] - PANEL["bottom"],
-            y_ticks=[0, 0.5, 1],
-            x_ticks=nice_ticks(low, high, 4),
-            size=SIZE,
-            x_title=f"the {self.names[k]}'s logit",
+        plot = self.panel_plot(
+            (low, high), (0, 1), [0, 0.5, 1], nice_ticks(low, high, 4), f"the {self.names[k]}'s logit"
         )
-        plot.shift([PANEL["left"] - plot.box.get_left()[0], PANEL["bottom"] - plot.box.get_bottom()[1], 0])
         soft, step = plot.curve(self.theme.highlight, 5), plot.curve(self.theme.text, 4)
         soft_dot, step_dot = Dot(radius=0.09, color=self.theme.highlight), Dot(radius=0.09, color=self.theme.text)
         names = self.legend(plot, [(f"p({self.names[k]})", self.theme.highlight), ("argmax: 0 or 1", self.theme.text)])
@@ -301,18 +292,7 @@ class Softmax(RunScene):
         p_first = self.steps["first"].probabilities[label_first]
         c_second, c_first = (cross_entropy(self.steps[w].logits, c) for w, c in (("second", k), ("first", label_first)))
         top = max(4.0, math.ceil(c_second * 1.25))
-        plot = LineChart(
-            (0, 1),
-            (0, top),
-            self.theme,
-            PANEL["right"] - PANEL["left"],
-            PANEL["top"] - PANEL["bottom"],
-            y_ticks=list(range(0, int(top) + 1, 2)),
-            x_ticks=[0, 0.5, 1],
-            size=SIZE,
-            x_title=f"p({self.names[k]})",
-        )
-        plot.shift([PANEL["left"] - plot.box.get_left()[0], PANEL["bottom"] - plot.box.get_bottom()[1], 0])
+        plot = self.panel_plot((0, 1), (0, top), list(range(0, int(top) + 1, 2)), [0, 0.5, 1], f"p({self.names[k]})")
         curve = plot.curve(self.theme.highlight, 5)
         ps = np.exp(-np.linspace(top, 0, 200))
         plot.draw(curve, ps, -np.log(ps))
@@ -357,8 +337,12 @@ class Softmax(RunScene):
         with self.narrate(self.told.in_logits()) as line:
             self.play(FadeOut(self.panel), *self.values_to(VGroup()), run_time=0.6)
             self.play(Fade(loss), run_time=max(line.duration - 0.6, 1.0))
+        # The formula's glyphs run left to right: "C", "=", then log Σ e^(z_j), then "−", "z" and the class's name.
+        tail = 2 + len(n)
+        log_sum, own = self.underline(loss[2:-tail], self.theme.text), self.underline(loss[-tail:], self.theme.negative)
         with self.narrate(self.told.log_sum_slope()) as line:
-            self.play(*self.pulse(list(self.chart.bars)), run_time=line.duration)
+            self.play(Create(log_sum), run_time=0.3 * line.duration)
+            self.play(*self.pulse(list(self.chart.bars)), run_time=0.7 * line.duration)
         view = SignedView(NARROW["floor"], HIGH)
         with self.narrate(self.told.label_slope()) as line:
             self.play(
@@ -371,12 +355,13 @@ class Softmax(RunScene):
                 [self.chart.x(k), (view.zero + view.y(np.array([-1.0]))[0]) / 2, 0]
             )
             name = label("−y", self.theme, SIZE, self.theme.negative).next_to(wanted, RIGHT, buff=0.05)
-            self.play(Create(wanted), *self.values_to(VGroup(name)), run_time=0.45 * line.duration)
+            self.play(Create(wanted), Create(own), *self.values_to(VGroup(name)), run_time=0.45 * line.duration)
         with self.narrate(self.told.p_minus_y(error)) as line:
             self.play(*self.stage_to("p − y"), Fade(slope), run_time=0.8)
             self.play(
                 self.bars_to(view.zero, view.y(error), self.signed(error), view.zero),
                 Fade(wanted, out=True),
+                Fade(VGroup(log_sum, own), out=True),
                 *self.values_to(VGroup()),
                 run_time=max(line.duration - 1.6, 1.2),
             )
@@ -445,14 +430,27 @@ class Softmax(RunScene):
         out = [Fade(old, out=True)] if len(old) else []
         return out + ([Fade(values)] if len(values) else [])
 
+    def panel_plot(self, x_range, y_range, y_ticks, x_ticks, x_title: str) -> LineChart:
+        """Axes filling the panel right of the bars, the x axis's name clear of its tick labels."""
+        width, height = PANEL["right"] - PANEL["left"], PANEL["top"] - PANEL["bottom"]
+        plot = LineChart(x_range, y_range, self.theme, width, height, y_ticks=y_ticks, x_ticks=x_ticks, size=SIZE)
+        plot.shift([PANEL["left"] - plot.box.get_left()[0], PANEL["bottom"] - plot.box.get_bottom()[1], 0])
+        name = label(x_title, self.theme, SIZE, self.theme.muted).next_to(plot.box, DOWN, buff=0.45)
+        plot.labels.add(name)
+        return plot
+
+    def underline(self, part, colour: str) -> Line:
+        return Line(part.get_corner(DOWN + LEFT), part.get_corner(DOWN + RIGHT)).shift(0.1 * DOWN).set_stroke(colour, 4)
+
     def legend(self, plot: LineChart, entries: list[tuple[str, str]]) -> VGroup:
-        """A short line of each colour and its name, in the top-left corner inside ``plot``'s box."""
+        """A short line of each colour and its name, in the bottom-right corner inside ``plot``'s box (p(k) rises
+        with its logit, and the plot runs well past the argmax's step: that corner stays empty)."""
         rows = VGroup()
         for text, colour in entries:
             sample = Line(ORIGIN, 0.4 * RIGHT).set_stroke(colour, 5)
             rows.add(VGroup(sample, label(text, self.theme, SIZE, colour)).arrange(RIGHT, buff=0.12))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        return rows.next_to(plot.box.get_corner(UP + LEFT), DOWN + RIGHT, buff=0.15)
+        return rows.next_to(plot.box.get_corner(DOWN + RIGHT), UP + LEFT, buff=0.15)
 
     def sum_mark(self, text: str):
         mark = label(text, self.theme, SIZE, self.theme.highlight)
