@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import DATA, torch_model
-from frames import check_frame, render_for_test, render_last_frame
+from frames import check_frame, render_last_frame
 
 from nnexplain.geometry.softmax import (
     argmax_against_logit,

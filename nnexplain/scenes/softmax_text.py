@@ -112,7 +112,8 @@ class Told:
 
     def probabilities(self) -> str:
         p, top = self.sure.probabilities, self.sure.winner
-        return f"Probabilities: they add up to 1, and p({self.names[top]}) = {p[top]:.4f}."
+        value = "1 to four decimals" if p[top] >= 0.99995 else f"{p[top]:.4f}"
+        return f"Probabilities: they add up to 1, and p({self.names[top]}) = {value}."
 
     def second(self) -> str:
         index, runs = self.scene.second, self.scene.runs
@@ -128,7 +129,7 @@ class Told:
             return f"Softmax gives the {self.names[k]} {p[k]:.0%}: right, but far from sure."
         if not self.labelled:
             return f"Softmax gives the {self.names[k]} {p[k]:.0%}. No label: take that as the answer."
-        return f"Softmax: {self.names[top]} gets {p[top]:.0%}, {self.names[k]} {p[k]:.0%}. It reads this {self.names[k]} as a {self.names[top]}."
+        return f"Softmax: {self.names[top]} gets {p[top]:.0%}, {self.names[k]} {p[k]:.0%}. It reads this {self.names[k]} as {_a(self.names[top])}."
 
     def nudge_question(self, up: bool) -> str:
         k = self.names[self.right_class]
@@ -194,6 +195,12 @@ class Told:
 
     def bridge(self) -> str:
         return f"These {len(self.names)} numbers, p − y, are where backprop starts, at the output layer."
+
+
+def _a(name: str) -> str:
+    """``name`` with its article: a 1, an 8, an 11."""
+    vowel = name[:1].lower() in "aeiou8" or name in ("11", "18")
+    return f"{'an' if vowel else 'a'} {name}"
 
 
 def _largest_other(logits: np.ndarray, index: int) -> int:
