@@ -233,7 +233,7 @@ class Softmax(RunScene):
         low, high = min(z[k], flip) - 2.0, max(z[k], flip) + 2.5
         far = high if z[k] < flip else low
         plot = self.panel_plot(
-            (low, high), (0, 1), [0, 0.5, 1], nice_ticks(low, high, 4), f"the {self.names[k]}'s logit"
+            (low, high), (0, 1), [0, 0.5, 1], nice_ticks(low, high, 4), f"the {self.names[k]}'s logit", top=1.6
         )
         soft, step = plot.curve(self.theme.highlight, 5), plot.curve(self.theme.text, 4)
         soft_dot, step_dot = Dot(radius=0.09, color=self.theme.highlight), Dot(radius=0.09, color=self.theme.text)
@@ -430,9 +430,9 @@ class Softmax(RunScene):
         out = [Fade(old, out=True)] if len(old) else []
         return out + ([Fade(values)] if len(values) else [])
 
-    def panel_plot(self, x_range, y_range, y_ticks, x_ticks, x_title: str) -> LineChart:
-        """Axes filling the panel right of the bars, the x axis's name clear of its tick labels."""
-        width, height = PANEL["right"] - PANEL["left"], PANEL["top"] - PANEL["bottom"]
+    def panel_plot(self, x_range, y_range, y_ticks, x_ticks, x_title: str, top: float = PANEL["top"]) -> LineChart:
+        """Axes filling the panel right of the bars up to ``top``, the x axis's name clear of its tick labels."""
+        width, height = PANEL["right"] - PANEL["left"], top - PANEL["bottom"]
         plot = LineChart(x_range, y_range, self.theme, width, height, y_ticks=y_ticks, x_ticks=x_ticks, size=SIZE)
         plot.shift([PANEL["left"] - plot.box.get_left()[0], PANEL["bottom"] - plot.box.get_bottom()[1], 0])
         name = label(x_title, self.theme, SIZE, self.theme.muted).next_to(plot.box, DOWN, buff=0.45)
@@ -443,14 +443,13 @@ class Softmax(RunScene):
         return Line(part.get_corner(DOWN + LEFT), part.get_corner(DOWN + RIGHT)).shift(0.1 * DOWN).set_stroke(colour, 4)
 
     def legend(self, plot: LineChart, entries: list[tuple[str, str]]) -> VGroup:
-        """A short line of each colour and its name, in the bottom-right corner inside ``plot``'s box (p(k) rises
-        with its logit, and the plot runs well past the argmax's step: that corner stays empty)."""
+        """A short line of each colour and its name, in one row over ``plot``'s box (inside, a curve would cross it)."""
         rows = VGroup()
         for text, colour in entries:
             sample = Line(ORIGIN, 0.4 * RIGHT).set_stroke(colour, 5)
             rows.add(VGroup(sample, label(text, self.theme, SIZE, colour)).arrange(RIGHT, buff=0.12))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        return rows.next_to(plot.box.get_corner(DOWN + RIGHT), UP + LEFT, buff=0.15)
+        rows.arrange(RIGHT, buff=0.4)
+        return rows.next_to(plot.box, UP, buff=0.15).align_to(plot.box, LEFT)
 
     def sum_mark(self, text: str):
         mark = label(text, self.theme, SIZE, self.theme.highlight)
