@@ -199,7 +199,10 @@ class Softmax(RunScene):
         picture = self.digit_picture(self.second, 1.25, [5.95, 2.95, 0], beside=True)
         view = LogitView(z, NARROW["floor"], HIGH, log_floor=False)
         chart.set_bars(np.full(len(z), view.zero), np.full(len(z), view.zero), self.signed(z), view.zero)
-        leaving = [FadeOut(m) for m in (self.picture, self.chart, self.ticks, self.values, self.stage)]
+        # Fade copies nothing (FadeOut copies each text it fades); only the picture, an image, needs FadeOut.
+        leaving = [FadeOut(self.picture)] + [
+            Fade(m, out=True) for m in (self.chart, self.ticks, self.values, self.stage)
+        ]
         self.chart, self.picture, self.stage, self.ticks, self.values = chart, picture, VGroup(), VGroup(), VGroup()
         with self.narrate(self.told.second()) as line:
             self.play(*leaving, run_time=0.6)
@@ -266,7 +269,7 @@ class Softmax(RunScene):
             self.play(
                 *self.values_to(VGroup()),
                 Fade(VGroup(plot, title, mark)),
-                FadeIn(VGroup(soft_dot, step_dot, names)),
+                Fade(VGroup(soft_dot, step_dot, names)),
                 run_time=0.6 * line.duration,
             )
         with self.narrate(self.told.nudge_smooth(far > z[k])) as line:
@@ -299,7 +302,7 @@ class Softmax(RunScene):
         title = label("loss = −log p", self.theme, SIZE, self.theme.highlight)
         title.next_to(plot.box.get_corner(UP + RIGHT), DOWN + LEFT, buff=0.15)
         with self.narrate(self.told.cross_entropy()) as line:
-            self.play(FadeOut(self.panel), run_time=0.6)
+            self.play(Fade(self.panel, out=True), run_time=0.6)
             self.play(Fade(VGroup(plot, title)), Create(curve), run_time=max(line.duration - 0.6, 1.2))
         texts = {"second": fmt_fixed(c_second), "first": fmt_value(c_first)}
         self.shown_losses = {"second": (c_second, texts["second"]), "first": (c_first, texts["first"])}
@@ -335,7 +338,7 @@ class Softmax(RunScene):
         slope = formula("(partial C)/(partial z_i) = p_i - y_i", self.theme, FORMULA_SIZE)
         VGroup(loss, slope).arrange(DOWN, buff=0.6).move_to([(PANEL["left"] + PANEL["right"]) / 2, 0.6, 0])
         with self.narrate(self.told.in_logits()) as line:
-            self.play(FadeOut(self.panel), *self.values_to(VGroup()), run_time=0.6)
+            self.play(Fade(self.panel, out=True), *self.values_to(VGroup()), run_time=0.6)
             self.play(Fade(loss), run_time=max(line.duration - 0.6, 1.0))
         # The formula's glyphs run left to right: "C", "=", then log Σ e^(z_j), then "−", "z" and the class's name.
         tail = 2 + len(n)
