@@ -125,10 +125,11 @@ class Told:
 
     def second_probabilities(self) -> str:
         p, top, k = self.unsure.probabilities, self.unsure.winner, self.right_class
-        if top == k:
-            return f"Softmax gives the {self.names[k]} {p[k]:.0%}: right, but far from sure."
         if not self.labelled:
-            return f"Softmax gives the {self.names[k]} {p[k]:.0%}. No label: take that as the answer."
+            return f"Softmax gives the {self.names[k]} {p[k]:.0%}. With no label, take that as the answer."
+        if top == k:
+            verdict = "right, but far from sure" if p[k] < 0.9 else "right"
+            return f"Softmax gives the {self.names[k]} {p[k]:.0%}: {verdict}."
         return f"Softmax: {self.names[top]} gets {p[top]:.0%}, {self.names[k]} {p[k]:.0%}. It reads this {self.names[k]} as {_a(self.names[top])}."
 
     def nudge_question(self, up: bool) -> str:
