@@ -45,6 +45,7 @@ __all__ = [
     "probability_against_logit",
     "argmax_against_logit",
     "overtaking_logit",
+    "log_sum_exp",
 ]
 
 
@@ -134,11 +135,16 @@ def one_hot(logits: np.ndarray) -> np.ndarray:
     return vector
 
 
-def cross_entropy(logits: np.ndarray, label: int) -> float:
-    """−log p of class ``label``, as log Σ exp(z) − z_label (no probability rounded to 0 first)."""
+def log_sum_exp(logits: np.ndarray) -> float:
+    """log Σ exp(z), shifted by the largest logit so that no exp overflows."""
     z = np.asarray(logits, np.float64)
     top = z.max()
-    return float(top + np.log(np.exp(z - top).sum()) - z[label])
+    return float(top + np.log(np.exp(z - top).sum()))
+
+
+def cross_entropy(logits: np.ndarray, label: int) -> float:
+    """−log p of class ``label``, as log Σ exp(z) − z_label (no probability rounded to 0 first)."""
+    return log_sum_exp(logits) - float(np.asarray(logits, np.float64)[label])
 
 
 def output_error(logits: np.ndarray, label: int) -> np.ndarray:

@@ -32,6 +32,8 @@ from nnexplain.geometry.network import image_shape
 from nnexplain.geometry.softmax import (
     argmax_against_logit,
     cross_entropy,
+    log_sum_exp,
+    nudged,
     output_error,
     overtaking_logit,
     pick_confident,
@@ -44,7 +46,7 @@ from nnexplain.mobjects.charts import LineChart, fmt_tick, nice_ticks
 from nnexplain.mobjects.class_bars import ClassBars
 from nnexplain.mobjects.heatmap import Heatmap, Playback, grey_rgba
 from nnexplain.mobjects.hinges import Fade
-from nnexplain.mobjects.style import fmt_fixed, formula, label
+from nnexplain.mobjects.style import fmt_fixed, formula, label, subscript
 from nnexplain.scenes.base.hinge_story import in_turn
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.softmax_text import Told, fmt_value
@@ -59,6 +61,7 @@ WIDE = dict(left=-4.9, right=4.3, floor=-1.85)  # the chart of the first digit, 
 NARROW = dict(left=-5.6, right=-0.6, floor=-1.85)  # the second digit's, beside a panel on the right
 PANEL = dict(left=1.2, right=6.5, bottom=-1.45, top=HIGH)  # the nudge's, the loss's and the formulas' place
 LN10 = math.log(10)
+NUDGE = 0.01  # the step by which one logit is raised to show log Σ exp(z) rising by p times it
 
 
 class Softmax(RunScene):
@@ -75,6 +78,8 @@ class Softmax(RunScene):
         self.steps = {which: softmax_steps(self.run, index, self.epoch) for which, index in self.digits().items()}
         self.told = Told(self)
         self.shown_losses: dict[str, tuple[float, str]] = {}  # which digit -> (its cross-entropy, as drawn)
+        self.rises: dict[int, float] = {}  # class -> how much log Σ exp(z) rises when its logit rises by NUDGE
+        self.readouts = VGroup()
 
     def digits(self) -> dict[str, int]:
         return {"first": self.first, "second": self.second}
@@ -109,9 +114,8 @@ class Softmax(RunScene):
         self.picture.scale(1.6).move_to([0, 0.1, 0])  # first large in the middle: the digit is the input
         self.chart = ClassBars(self.names, self.theme, **WIDE)
         self.stage, self.ticks, self.values = VGroup(), VGroup(), VGroup()
-        with self.narrate(self.told.question()) as line:
-            self.play(Fade(self.question), run_time=0.4 * line.duration)
-            self.play(FadeIn(self.picture), run_time=0.4 * line.duration)
+        self.play(*self.say(self.told.question()), Fade(self.question), run_time=0.6)  # the question from frame one
+        self.play(FadeIn(self.picture), run_time=1.2)
         with self.narrate(self.told.network()) as line:
             self.play(self.picture.animate.scale(1 / 1.6).move_to(place), run_time=0.8 * line.duration)
 
@@ -214,8 +218,10 @@ class Softmax(RunScene):
                 run_time=0.8,
             )
             self.play(
-                self.bars_to(view.zero, view.y(z), self.signed(z), view.zero), run_time=max(line.duration - 1.9, 1.2)
+                self.bars_to(view.zero, view.y(z), self.signed(z), view.zero), run_time=max(line.duration - 2.5, 1.2)
             )
+            top = sorted({steps.winner, self.told.right_class, steps.runner_up}, key=lambda i: -z[i])[:2]
+            self.play(*self.values_to(VGroup(*(chart.value(i, fmt_fixed(z[i])) for i in top))), run_time=0.6)
         self.p_view = ProbabilityView(NARROW["floor"], HIGH)
         k = self.told.right_class
         with self.narrate(self.told.second_probabilities()) as line:
@@ -240,7 +246,10 @@ class Softmax(RunScene):
         )
         soft, step = plot.curve(self.theme.highlight, 5), plot.curve(self.theme.text, 4)
         soft_dot, step_dot = Dot(radius=0.09, color=self.theme.highlight), Dot(radius=0.09, color=self.theme.text)
-        names = self.legend(plot, [(f"p({self.names[k]})", self.theme.highlight), ("argmax: 0 or 1", self.theme.text)])
+        names = self.legend(
+            plot,
+            [(f"p({self.names[k]})", self.theme.highlight), (f"argmax is {self.names[k]}? 0 or 1", self.theme.text)],
+        )
         title = VGroup()
         seen = [z[k], z[k]]
 
@@ -270,10 +279,12 @@ class Softmax(RunScene):
                 *self.values_to(VGroup()),
                 Fade(VGroup(plot, title, mark)),
                 Fade(VGroup(soft_dot, step_dot, names)),
-                run_time=0.6 * line.duration,
+                run_time=0.35 * line.duration,
             )
+            halfway = (z[k] + flip) / 2  # the logit starts to move as the question is asked
+            self.play(move(z[k], halfway), run_time=0.65 * line.duration)
         with self.narrate(self.told.nudge_smooth(far > z[k])) as line:
-            self.play(move(z[k], flip - 0.02 * np.sign(far - z[k])), run_time=line.duration)
+            self.play(move(halfway, flip - 0.02 * np.sign(far - z[k])), run_time=line.duration)
         with self.narrate(self.told.nudge_jump(far > z[k], flip)) as line:
             self.play(move(flip - 0.02 * np.sign(far - z[k]), far), run_time=line.duration)
         with self.narrate(self.told.no_slope()) as line:
@@ -295,7 +306,7 @@ class Softmax(RunScene):
         p_first = self.steps["first"].probabilities[label_first]
         c_second, c_first = (cross_entropy(self.steps[w].logits, c) for w, c in (("second", k), ("first", label_first)))
         top = max(4.0, math.ceil(c_second * 1.25))
-        plot = self.panel_plot((0, 1), (0, top), list(range(0, int(top) + 1, 2)), [0, 0.5, 1], f"p({self.names[k]})")
+        plot = self.panel_plot((0, 1), (0, top), list(range(0, int(top) + 1, 2)), [0.5, 1], f"p({self.names[k]})")
         curve = plot.curve(self.theme.highlight, 5)
         ps = np.exp(-np.linspace(top, 0, 200))
         plot.draw(curve, ps, -np.log(ps))
@@ -311,11 +322,14 @@ class Softmax(RunScene):
             (p_second, c_second, texts["second"], True),
             (p_first, c_first, texts["first"], False),
         ):
-            dot = Dot(plot.at(p, c), radius=0.1, color=self.theme.text)
+            dot = Dot(plot.at(p, c), radius=0.08, color=self.theme.text)
             mark = label(text, self.theme, SIZE)
             # right of a dot up the curve; over the sure one, at the box's right edge, ending where it does
-            mark.next_to(dot, RIGHT, buff=0.12) if beside else mark.next_to(dot, UP, buff=0.35).align_to(dot, RIGHT)
-            dots.add(dot, mark)
+            mark.next_to(dot, RIGHT, buff=0.12) if beside else mark.next_to(dot, UP, buff=0.4).align_to(dot, RIGHT)
+            leader = Line(dot.get_top(), [dot.get_center()[0], mark.get_bottom()[1] - 0.03, 0]).set_stroke(
+                self.theme.text, 2
+            )
+            dots.add(dot, mark) if beside else dots.add(dot, mark, leader)
         with self.narrate(self.told.losses(p_second, c_second, p_first, c_first)) as line:
             self.play(Fade(dots), run_time=0.6 * line.duration)
         parts = VGroup(plot, title, curve, dots)
@@ -336,16 +350,28 @@ class Softmax(RunScene):
         n = self.names[k]
         loss = formula(f"C = log sum_j e^(z_j) - z_{n}", self.theme, FORMULA_SIZE)
         slope = formula("(partial C)/(partial z_i) = p_i - y_i", self.theme, FORMULA_SIZE)
-        VGroup(loss, slope).arrange(DOWN, buff=0.6).move_to([(PANEL["left"] + PANEL["right"]) / 2, 0.6, 0])
+        middle = (PANEL["left"] + PANEL["right"]) / 2
+        loss.move_to([middle, 1.35, 0])
+        slope.move_to([middle, -0.95, 0])
         with self.narrate(self.told.in_logits()) as line:
             self.play(Fade(self.panel, out=True), *self.values_to(VGroup()), run_time=0.6)
             self.play(Fade(loss), run_time=max(line.duration - 0.6, 1.0))
         # The formula's glyphs run left to right: "C", "=", then log Σ e^(z_j), then "−", "z" and the class's name.
         tail = 2 + len(n)
         log_sum, own = self.underline(loss[2:-tail], self.theme.text), self.underline(loss[-tail:], self.theme.negative)
-        with self.narrate(self.told.log_sum_slope()) as line:
-            self.play(Create(log_sum), run_time=0.3 * line.duration)
-            self.play(*self.pulse(list(self.chart.bars)), run_time=0.7 * line.duration)
+        # log Σ exp(z) nudged through one logit, then another: it rises by that class's p times the nudge
+        first = int(np.argmax(np.where(np.arange(len(p)) == k, -1.0, p)))  # the likeliest wrong class
+        for index, y in ((first, 0.55), (k, 0.05)):
+            rise = log_sum_exp(nudged(steps.logits, index, NUDGE)) - log_sum_exp(steps.logits)
+            self.rises[index] = rise
+            readout = label(
+                f"z{subscript(self.names[index])} + {NUDGE} → log Σ + {rise:.5f}", self.theme, SIZE, self.theme.text
+            ).move_to([middle, y, 0])
+            with self.narrate(self.told.log_sum_rise(index, rise, NUDGE, index == first)) as line:
+                shown = [Create(log_sum)] if index == first else []
+                self.play(*shown, Fade(readout), run_time=0.4 * line.duration)
+                self.play(*self.pulse([self.chart.bars[index]]), run_time=0.5 * line.duration)
+            self.readouts.add(readout)
         view = SignedView(NARROW["floor"], HIGH)
         with self.narrate(self.told.label_slope()) as line:
             self.play(
@@ -364,7 +390,7 @@ class Softmax(RunScene):
             self.play(
                 self.bars_to(view.zero, view.y(error), self.signed(error), view.zero),
                 Fade(wanted, out=True),
-                Fade(VGroup(log_sum, own), out=True),
+                Fade(VGroup(log_sum, own, self.readouts), out=True),
                 *self.values_to(VGroup()),
                 run_time=max(line.duration - 1.6, 1.2),
             )
@@ -377,10 +403,16 @@ class Softmax(RunScene):
         with self.narrate(self.told.pushes()) as line:
             arrows = VGroup()
             for i in sorted({self.told.right_class, int(np.argmax(error))}):
-                base = np.array([self.chart.x(i) + 0.3, self.chart.tops[i], 0])
+                # on the bar itself, from its tip toward the zero line (down for a positive error, up for a negative)
+                tip = np.array([self.chart.x(i), self.chart.tops[i], 0])
+                length = min(0.8, 0.8 * abs(self.chart.tops[i] - self.chart.bottoms[i]))
                 arrows.add(
                     Arrow(
-                        base, base + 0.8 * np.sign(-error[i]) * UP, buff=0, color=self.theme.highlight, stroke_width=5
+                        tip,
+                        tip + length * np.sign(-error[i]) * UP,
+                        buff=0.05,
+                        color=self.theme.highlight,
+                        stroke_width=6,
                     )
                 )
             self.play(Create(arrows), run_time=0.6 * line.duration)
@@ -446,13 +478,13 @@ class Softmax(RunScene):
         return Line(part.get_corner(DOWN + LEFT), part.get_corner(DOWN + RIGHT)).shift(0.1 * DOWN).set_stroke(colour, 4)
 
     def legend(self, plot: LineChart, entries: list[tuple[str, str]]) -> VGroup:
-        """A short line of each colour and its name, in one row over ``plot``'s box (inside, a curve would cross it)."""
+        """A short line of each colour and its name, in rows over ``plot``'s box (inside, a curve would cross it)."""
         rows = VGroup()
         for text, colour in entries:
             sample = Line(ORIGIN, 0.4 * RIGHT).set_stroke(colour, 5)
             rows.add(VGroup(sample, label(text, self.theme, SIZE, colour)).arrange(RIGHT, buff=0.12))
-        rows.arrange(RIGHT, buff=0.4)
-        return rows.next_to(plot.box, UP, buff=0.15).align_to(plot.box, LEFT)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        return rows.next_to(plot.box, UP, buff=0.12).align_to(plot.box, LEFT)
 
     def sum_mark(self, text: str):
         mark = label(text, self.theme, SIZE, self.theme.highlight)
@@ -496,7 +528,7 @@ class LogitView:
         return self.floor + (np.asarray(z, float) - self.z_low) / (self.z_high - self.z_low) * (self.high - self.floor)
 
     def logit_axis(self, chart: ClassBars) -> VGroup:
-        ticks = [t for t in nice_ticks(self.z_low, self.z_high, 5) if t >= self.z_low]
+        ticks = [t for t in nice_ticks(self.z_low, self.z_high, 6) if t >= self.z_low]
         return chart.axis(list(self.y(np.array(ticks))), [fmt_tick(t) for t in ticks])
 
     def log_axis(self, chart: ClassBars) -> VGroup:

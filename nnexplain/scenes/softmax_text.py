@@ -90,11 +90,11 @@ class Told:
         return f"Scores, not probabilities: {below} are below zero, and they add up to {fmt_fixed(z.sum())}."
 
     def exp_axis(self) -> str:
-        return "Step 1, exp(z). Drawn where each grid line is ×10, every tip stays put."
+        return "Step 1, exp(z), on an axis where each line is ×10. Watch the tips: they stay put."
 
     def exp_range(self) -> str:
         e = self.sure.exponentials
-        return f"So the order is kept, and every one is above zero: {fmt_value(e.min())} up to {fmt_value(e.max())}."
+        return f"exp is never below 0: all stand on the floor now, {fmt_value(e.min())} up to {fmt_value(e.max())}."
 
     def exp_ratio(self) -> str:
         first, second = self.sure.winner, self.sure.runner_up
@@ -121,7 +121,7 @@ class Told:
             return f"Now your digit, {runs.own_digit.name}, through the same network."
         known = self.label_of(index)
         called = f", labelled {self.names[known]}" if known is not None else ""
-        return f"Now the digit it is least sure of{called}. Its logits are close."
+        return f"Now the digit it is least sure of{called}: its top two logits are close."
 
     def second_probabilities(self) -> str:
         p, top, k = self.unsure.probabilities, self.unsure.winner, self.right_class
@@ -179,8 +179,11 @@ class Told:
         k = self.names[self.right_class]
         return f"In the logits, C = log Σ exp(z) − z{subscript(k)}. How does it move as each logit moves?"
 
-    def log_sum_slope(self) -> str:
-        return "log Σ exp(z) rises with each logit by that class's probability p."
+    def log_sum_rise(self, index: int, rise: float, step: float, first: bool) -> str:
+        name, p = self.names[index], self.unsure.probabilities[index]
+        if first:
+            return f"Raise the {name}'s logit by {step}: log Σ exp(z) rises {rise:.5f} ≈ {p:.3f} × {step}."
+        return f"The {name}'s: {rise:.5f} ≈ {p:.3f} × {step}. Each logit moves it by its own p."
 
     def label_slope(self) -> str:
         k = self.names[self.right_class]
