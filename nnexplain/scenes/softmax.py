@@ -352,7 +352,7 @@ class Softmax(RunScene):
         slope = formula("(partial C)/(partial z_i) = p_i - y_i", self.theme, FORMULA_SIZE)
         middle = (PANEL["left"] + PANEL["right"]) / 2
         loss.move_to([middle, 1.35, 0])
-        slope.move_to([middle, -0.95, 0])
+        slope.move_to([middle, -1.05, 0])
         with self.narrate(self.told.in_logits()) as line:
             self.play(Fade(self.panel, out=True), *self.values_to(VGroup()), run_time=0.6)
             self.play(Fade(loss), run_time=max(line.duration - 0.6, 1.0))
@@ -361,7 +361,7 @@ class Softmax(RunScene):
         log_sum, own = self.underline(loss[2:-tail], self.theme.text), self.underline(loss[-tail:], self.theme.negative)
         # log Σ exp(z) nudged through one logit, then another: it rises by that class's p times the nudge
         first = int(np.argmax(np.where(np.arange(len(p)) == k, -1.0, p)))  # the likeliest wrong class
-        for index, y in ((first, 0.55), (k, 0.05)):
+        for index, y in ((first, 0.3), (k, -0.15)):  # under the underlines
             rise = log_sum_exp(nudged(steps.logits, index, NUDGE)) - log_sum_exp(steps.logits)
             self.rises[index] = rise
             readout = label(
