@@ -170,11 +170,14 @@ class Softmax(RunScene):
             self.play(
                 Fade(gap, out=True),
                 *self.values_to(VGroup()),
-                *self.stage_to("exp(z) on an ordinary axis"),
+                *self.ticks_to(VGroup()),
                 run_time=0.6,
             )
             self.play(
-                *self.ticks_to(axis), self.bars_to(view.floor, linear, self.theme.positive, view.floor), run_time=2.0
+                *self.stage_to("exp(z) on an ordinary axis"),
+                *self.ticks_to(axis),
+                self.bars_to(view.floor, linear, self.theme.positive, view.floor),
+                run_time=2.0,
             )
             marks = [self.chart.value(i, fmt_value(e[i])) for i in (first, second)]
             self.play(*self.values_to(VGroup(*marks)), run_time=0.5)
@@ -226,7 +229,10 @@ class Softmax(RunScene):
         k = self.told.right_class
         with self.narrate(self.told.second_probabilities()) as line:
             self.play(
-                *self.stage_to("softmax: exp(z) ÷ Σ exp(z)"), *self.ticks_to(self.p_view.axis(chart)), run_time=0.6
+                *self.stage_to("softmax: exp(z) ÷ Σ exp(z)"),
+                *self.ticks_to(self.p_view.axis(chart)),
+                *self.values_to(VGroup()),
+                run_time=0.6,
             )
             self.play(
                 self.bars_to(self.p_view.floor, self.p_view.y(p), self.class_colours(len(p), k), self.p_view.floor),
@@ -296,9 +302,12 @@ class Softmax(RunScene):
             tangent = Line(
                 plot.at(z[k] - half, steps.probabilities[k] - half * slope),
                 plot.at(z[k] + half, steps.probabilities[k] + half * slope),
-            ).set_stroke(self.theme.highlight, 3)
-            self.play(Create(tangent), run_time=0.6 * line.duration)
-        self.panel = VGroup(plot, title, mark, soft, step, soft_dot, step_dot, names, tangent)
+            ).set_stroke(self.theme.text, 3)
+            p = steps.probabilities[k]
+            named = label(f"slope {slope:.2f} = {p:.2f} × {1 - p:.2f}", self.theme, SIZE, self.theme.text)
+            named.next_to(plot.box.get_corner(DOWN + RIGHT), UP + LEFT, buff=0.12)
+            self.play(Create(tangent), Fade(named), run_time=0.6 * line.duration)
+        self.panel = VGroup(plot, title, mark, soft, step, soft_dot, step_dot, names, tangent, named)
 
     def score(self) -> None:
         k, label_first = self.told.right_class, self.told.first_class
@@ -306,7 +315,9 @@ class Softmax(RunScene):
         p_first = self.steps["first"].probabilities[label_first]
         c_second, c_first = (cross_entropy(self.steps[w].logits, c) for w, c in (("second", k), ("first", label_first)))
         top = max(4.0, math.ceil(c_second * 1.25))
-        plot = self.panel_plot((0, 1), (0, top), list(range(0, int(top) + 1, 2)), [0.5, 1], f"p({self.names[k]})")
+        plot = self.panel_plot(
+            (0, 1), (0, top), list(range(0, int(top) + 1, 2)), [0.25, 0.5, 0.75], f"p({self.names[k]})"
+        )
         curve = plot.curve(self.theme.highlight, 5)
         ps = np.exp(-np.linspace(top, 0, 200))
         plot.draw(curve, ps, -np.log(ps))
@@ -353,9 +364,14 @@ class Softmax(RunScene):
         middle = (PANEL["left"] + PANEL["right"]) / 2
         loss.move_to([middle, 1.35, 0])
         slope.move_to([middle, -1.05, 0])
-        with self.narrate(self.told.in_logits()) as line:
+        ratio = formula(f"-log p_{n} = -log e^(z_{n}) / (sum_j e^(z_j))", self.theme, FORMULA_SIZE)
+        ratio.move_to(loss)
+        with self.narrate(self.told.as_ratio()) as line:
             self.play(Fade(self.panel, out=True), *self.values_to(VGroup()), run_time=0.6)
-            self.play(Fade(loss), run_time=max(line.duration - 0.6, 1.0))
+            self.play(Fade(ratio), run_time=0.6)
+            self.play(*self.pulse([self.chart.bars[k]]), run_time=max(line.duration - 1.2, 1.0))
+        with self.narrate(self.told.in_logits()) as line:
+            self.play(in_turn(Fade(ratio, out=True), Fade(loss)), run_time=1.0)
         # The formula's glyphs run left to right: "C", "=", then log Σ e^(z_j), then "−", "z" and the class's name.
         tail = 2 + len(n)
         log_sum, own = self.underline(loss[2:-tail], self.theme.text), self.underline(loss[-tail:], self.theme.negative)
@@ -369,8 +385,8 @@ class Softmax(RunScene):
             ).move_to([middle, y, 0])
             with self.narrate(self.told.log_sum_rise(index, rise, NUDGE, index == first)) as line:
                 shown = [Create(log_sum)] if index == first else []
-                self.play(*shown, Fade(readout), run_time=0.4 * line.duration)
-                self.play(*self.pulse([self.chart.bars[index]]), run_time=0.5 * line.duration)
+                self.play(*shown, *self.pulse([self.chart.bars[index]]), run_time=0.45 * line.duration)
+                self.play(Fade(readout), run_time=0.4 * line.duration)
             self.readouts.add(readout)
         view = SignedView(NARROW["floor"], HIGH)
         with self.narrate(self.told.label_slope()) as line:

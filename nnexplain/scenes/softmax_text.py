@@ -175,9 +175,13 @@ class Told:
         over = f"the {count:,} validation digits" if count else "the validation digits"
         return f"Averaged over {over}, the run's loss is {mean:.3f}."
 
+    def as_ratio(self) -> str:
+        k = self.names[self.right_class]
+        return f"In the logits: −log p({k}) is −log of exp(z{subscript(k)}) over Σ exp(z)."
+
     def in_logits(self) -> str:
         k = self.names[self.right_class]
-        return f"In the logits, C = log Σ exp(z) − z{subscript(k)}. How does it move as each logit moves?"
+        return f"The log of a ratio is a difference: C = log Σ exp(z) − z{subscript(k)}."
 
     def log_sum_rise(self, index: int, rise: float, step: float, first: bool) -> str:
         name, p = self.names[index], self.unsure.probabilities[index]
@@ -187,7 +191,7 @@ class Told:
 
     def label_slope(self) -> str:
         k = self.names[self.right_class]
-        return f"And −z{subscript(k)} falls by 1 as the {k}'s own logit rises: that is −y, the label."
+        return f"−z{subscript(k)} falls by 1 as the {k}'s logit rises: −y, with y 1 for the {k}, 0 for the rest."
 
     def p_minus_y(self, error: np.ndarray) -> str:
         k = self.right_class
