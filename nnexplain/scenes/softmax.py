@@ -370,11 +370,12 @@ class Softmax(RunScene):
             self.play(Fade(self.panel, out=True), *self.values_to(VGroup()), run_time=0.6)
             self.play(Fade(ratio), run_time=0.6)
             self.play(*self.pulse([self.chart.bars[k]]), run_time=max(line.duration - 1.2, 1.0))
-        with self.narrate(self.told.in_logits()) as line:
-            self.play(in_turn(Fade(ratio, out=True), Fade(loss)), run_time=1.0)
         # The formula's glyphs run left to right: "C", "=", then log Σ e^(z_j), then "−", "z" and the class's name.
         tail = 2 + len(n)
         log_sum, own = self.underline(loss[2:-tail], self.theme.text), self.underline(loss[-tail:], self.theme.negative)
+        with self.narrate(self.told.in_logits()) as line:  # the difference's two parts underlined, one colour each
+            self.play(in_turn(Fade(ratio, out=True), Fade(loss)), run_time=1.0)
+            self.play(in_turn(Create(log_sum), Create(own)), run_time=max(line.duration - 1.4, 1.0))
         # log Σ exp(z) nudged through one logit, then another: it rises by that class's p times the nudge
         first = int(np.argmax(np.where(np.arange(len(p)) == k, -1.0, p)))  # the likeliest wrong class
         for index, y in ((first, 0.3), (k, -0.15)):  # under the underlines
@@ -384,8 +385,7 @@ class Softmax(RunScene):
                 f"z{subscript(self.names[index])} + {NUDGE} → log Σ + {rise:.5f}", self.theme, SIZE, self.theme.text
             ).move_to([middle, y, 0])
             with self.narrate(self.told.log_sum_rise(index, rise, NUDGE, index == first)) as line:
-                shown = [Create(log_sum)] if index == first else []
-                self.play(*shown, *self.pulse([self.chart.bars[index]]), run_time=0.45 * line.duration)
+                self.play(*self.pulse([self.chart.bars[index]]), run_time=0.45 * line.duration)
                 self.play(Fade(readout), run_time=0.4 * line.duration)
             self.readouts.add(readout)
         view = SignedView(NARROW["floor"], HIGH)
@@ -400,7 +400,7 @@ class Softmax(RunScene):
                 [self.chart.x(k), (view.zero + view.y(np.array([-1.0]))[0]) / 2, 0]
             )
             name = label("−y", self.theme, SIZE, self.theme.negative).next_to(wanted, RIGHT, buff=0.05)
-            self.play(Create(wanted), Create(own), *self.values_to(VGroup(name)), run_time=0.45 * line.duration)
+            self.play(Create(wanted), *self.values_to(VGroup(name)), run_time=0.45 * line.duration)
         with self.narrate(self.told.p_minus_y(error)) as line:
             self.play(*self.stage_to("p − y"), Fade(slope), run_time=0.8)
             self.play(
