@@ -7,18 +7,26 @@ bar's two ends (``bottoms``, ``tops``) there, in place, frame by frame through
 :class:`~nnexplain.mobjects.heatmap.Playback`. Its grid and tick labels, a separate
 ``VGroup`` made by :meth:`ClassBars.axis`, fade out and in as the axis changes.
 
+The views (:class:`LogitView`, :class:`ProbabilityView`, :class:`SignedView`) are those maps, with the axis
+each draws.
+
     bars = ClassBars([str(n) for n in range(10)], theme, left=-4.9, right=4.3, floor=-1.85)
     bars.set_bars(np.full(10, y0), y0 + 0.2 * logits, colours)
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Line, ManimColor, Rectangle, VGroup, interpolate_color
 
+from nnexplain.mobjects.charts import fmt_tick, nice_ticks
 from nnexplain.mobjects.style import Theme, label
 
-__all__ = ["ClassBars"]
+__all__ = ["ClassBars", "LogitView", "ProbabilityView", "SignedView"]
+
+LN10 = math.log(10)
 
 MIN_HEIGHT = 0.004  # a bar of zero height stays a hairline, so it can grow again without a new mobject
 
@@ -101,3 +109,58 @@ class ClassBars(VGroup):
         if down and tip[1] - mark.height - 0.1 < self.floor:
             return mark.next_to(tip, RIGHT, buff=0.05 + 0.3 * self.step).align_to(tip, DOWN)
         return mark.next_to(tip, -UP if down else UP, buff=0.08)
+
+
+class LogitView:
+    """Logits to scene heights, shared by the logit axis and the log axis of their exponentials: a bar's tip
+    sits where its logit puts it in both, since log₁₀ exp(z) = z / ln 10. The floor is the decade under the
+    smallest logit (``log_floor``), so every exponential's bar stands on it."""
+
+    def __init__(self, z: np.ndarray, floor: float, high: float, log_floor: bool = True):
+        low_decade = math.floor(min(z.min(), 0) / LN10 - 0.5)  # the smallest exp(z) at least half a decade tall
+        self.z_low = low_decade * LN10 if log_floor else min(z.min(), 0) - 0.5
+        self.z_high = max(z.max(), 0)
+        self.floor, self.high = floor, high
+        self.zero = float(self.y(np.array([0.0]))[0])
+
+    def y(self, z: np.ndarray) -> np.ndarray:
+        return self.floor + (np.asarray(z, float) - self.z_low) / (self.z_high - self.z_low) * (self.high - self.floor)
+
+    def logit_axis(self, chart: ClassBars) -> VGroup:
+        ticks = [t for t in nice_ticks(self.z_low, self.z_high, 6) if t >= self.z_low]
+        return chart.axis(list(self.y(np.array(ticks))), [fmt_tick(t) for t in ticks])
+
+    def log_axis(self, chart: ClassBars) -> VGroup:
+        decades = list(range(round(self.z_low / LN10), math.floor(self.z_high / LN10) + 1))
+        heights = self.y(np.array(decades) * LN10)
+        every = max(1, math.ceil(0.55 / max(heights[1] - heights[0], 1e-9))) if len(decades) > 1 else 1
+        shown = [d for d in decades if d % every == 0]
+        texts = [f"{10.0**d:.{-d}f}" if d < 0 else f"{10**d:,}" for d in shown]
+        return chart.axis(list(self.y(np.array(shown) * LN10)), texts, grid=list(heights))
+
+
+class ProbabilityView:
+    """Probabilities 0…1 to scene heights, from the chart's floor to its top."""
+
+    def __init__(self, floor: float, high: float):
+        self.floor, self.high = floor, high
+
+    def y(self, p: np.ndarray) -> np.ndarray:
+        return self.floor + np.asarray(p, float) * (self.high - self.floor)
+
+    def axis(self, chart: ClassBars) -> VGroup:
+        return chart.axis(list(self.y(np.array([0, 0.5, 1]))), ["0", "0.5", "1"])
+
+
+class SignedView(ProbabilityView):
+    """−1…1 to scene heights: room for the error p − y, which is negative for the right class."""
+
+    def __init__(self, floor: float, high: float):
+        super().__init__(floor, high)
+        self.zero = (floor + high) / 2
+
+    def y(self, value: np.ndarray) -> np.ndarray:
+        return self.zero + np.asarray(value, float) * (self.high - self.floor) / 2
+
+    def axis(self, chart: ClassBars) -> VGroup:
+        return chart.axis(list(self.y(np.array([-1, 0, 1]))), ["−1", "0", "1"])

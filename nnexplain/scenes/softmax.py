@@ -42,8 +42,8 @@ from nnexplain.geometry.softmax import (
     softmax_of,
     softmax_steps,
 )
-from nnexplain.mobjects.charts import LineChart, fmt_tick, nice_ticks
-from nnexplain.mobjects.class_bars import ClassBars
+from nnexplain.mobjects.charts import LineChart, nice_ticks
+from nnexplain.mobjects.class_bars import ClassBars, LogitView, ProbabilityView, SignedView
 from nnexplain.mobjects.heatmap import Heatmap, Playback, grey_rgba
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import fmt_fixed, formula, label, subscript
@@ -60,7 +60,6 @@ HIGH = 2.0  # the top of every chart: room above it for a tip's number under the
 WIDE = dict(left=-4.9, right=4.3, floor=-1.85)  # the chart of the first digit, its picture on the right
 NARROW = dict(left=-5.6, right=-0.6, floor=-1.85)  # the second digit's, beside a panel on the right
 PANEL = dict(left=1.2, right=6.5, bottom=-1.45, top=HIGH)  # the nudge's, the loss's and the formulas' place
-LN10 = math.log(10)
 NUDGE = 0.01  # the step by which one logit is raised to show log Σ exp(z) rising by p times it
 
 
@@ -526,58 +525,3 @@ class Softmax(RunScene):
         span = Arrow([x, low, 0], [x, high, 0], buff=0, color=self.theme.highlight, stroke_width=4)
         note = label(text, self.theme, SIZE, self.theme.highlight).next_to(span, side * RIGHT, buff=0.1)
         return VGroup(*levels, span, note)
-
-
-class LogitView:
-    """Logits to scene heights, shared by the logit axis and the log axis of their exponentials: a bar's tip
-    sits where its logit puts it in both, since log₁₀ exp(z) = z / ln 10. The floor is the decade under the
-    smallest logit (``log_floor``), so every exponential's bar stands on it."""
-
-    def __init__(self, z: np.ndarray, floor: float, high: float, log_floor: bool = True):
-        low_decade = math.floor(min(z.min(), 0) / LN10 - 0.5)  # the smallest exp(z) at least half a decade tall
-        self.z_low = low_decade * LN10 if log_floor else min(z.min(), 0) - 0.5
-        self.z_high = max(z.max(), 0)
-        self.floor, self.high = floor, high
-        self.zero = float(self.y(np.array([0.0]))[0])
-
-    def y(self, z: np.ndarray) -> np.ndarray:
-        return self.floor + (np.asarray(z, float) - self.z_low) / (self.z_high - self.z_low) * (self.high - self.floor)
-
-    def logit_axis(self, chart: ClassBars) -> VGroup:
-        ticks = [t for t in nice_ticks(self.z_low, self.z_high, 6) if t >= self.z_low]
-        return chart.axis(list(self.y(np.array(ticks))), [fmt_tick(t) for t in ticks])
-
-    def log_axis(self, chart: ClassBars) -> VGroup:
-        decades = list(range(round(self.z_low / LN10), math.floor(self.z_high / LN10) + 1))
-        heights = self.y(np.array(decades) * LN10)
-        every = max(1, math.ceil(0.55 / max(heights[1] - heights[0], 1e-9))) if len(decades) > 1 else 1
-        shown = [d for d in decades if d % every == 0]
-        texts = [f"{10.0**d:.{-d}f}" if d < 0 else f"{10**d:,}" for d in shown]
-        return chart.axis(list(self.y(np.array(shown) * LN10)), texts, grid=list(heights))
-
-
-class ProbabilityView:
-    """Probabilities 0…1 to scene heights, from the chart's floor to its top."""
-
-    def __init__(self, floor: float, high: float):
-        self.floor, self.high = floor, high
-
-    def y(self, p: np.ndarray) -> np.ndarray:
-        return self.floor + np.asarray(p, float) * (self.high - self.floor)
-
-    def axis(self, chart: ClassBars) -> VGroup:
-        return chart.axis(list(self.y(np.array([0, 0.5, 1]))), ["0", "0.5", "1"])
-
-
-class SignedView(ProbabilityView):
-    """−1…1 to scene heights: room for the error p − y, which is negative for the right class."""
-
-    def __init__(self, floor: float, high: float):
-        super().__init__(floor, high)
-        self.zero = (floor + high) / 2
-
-    def y(self, value: np.ndarray) -> np.ndarray:
-        return self.zero + np.asarray(value, float) * (self.high - self.floor) / 2
-
-    def axis(self, chart: ClassBars) -> VGroup:
-        return chart.axis(list(self.y(np.array([-1, 0, 1]))), ["−1", "0", "1"])
