@@ -11,6 +11,15 @@ The naive alternative, zᵢ / Σⱼ zⱼ, fails on the same numbers: logits can 
 negative, so "probabilities" come out negative, and their sum can be near zero,
 so they blow up. The argmax, a one-hot vector, has no slope: nudging a logit
 changes nothing until the winner flips, so gradient descent learns nothing from it.
+
+Training scores the probabilities by the cross-entropy, the minus log of the right
+class's probability. Written in the logits it is
+
+    C = −log pₖ = log Σⱼ exp(zⱼ) − zₖ
+
+whose slope in each logit is ∂C/∂zᵢ = pᵢ − yᵢ: the log-sum rises with zᵢ by exactly
+pᵢ (softmax again), and −zₖ falls by 1 with the right class's own logit (y, the one-hot
+label). That p − y is the error backpropagation starts from at the output layer.
 """
 
 from __future__ import annotations
@@ -31,6 +40,12 @@ __all__ = [
     "pick_uncertain",
     "nudged",
     "one_hot",
+    "cross_entropy",
+    "output_error",
+    "probability_against_logit",
+    "argmax_against_logit",
+    "overtaking_logit",
+    "log_sum_exp",
 ]
 
 
@@ -118,3 +133,50 @@ def one_hot(logits: np.ndarray) -> np.ndarray:
     vector = np.zeros(len(logits))
     vector[int(np.argmax(logits))] = 1.0
     return vector
+
+
+def log_sum_exp(logits: np.ndarray) -> float:
+    """log Σ exp(z), shifted by the largest logit so that no exp overflows."""
+    z = np.asarray(logits, np.float64)
+    top = z.max()
+    return float(top + np.log(np.exp(z - top).sum()))
+
+
+def cross_entropy(logits: np.ndarray, label: int) -> float:
+    """−log p of class ``label``, as log Σ exp(z) − z_label (no probability rounded to 0 first)."""
+    return log_sum_exp(logits) - float(np.asarray(logits, np.float64)[label])
+
+
+def output_error(logits: np.ndarray, label: int) -> np.ndarray:
+    """∂C/∂z of the cross-entropy: the probabilities minus the one-hot label, p − y."""
+    error = softmax_of(np.asarray(logits, np.float64))
+    error[label] -= 1.0
+    return error
+
+
+def probability_against_logit(logits: np.ndarray, index: int, values: np.ndarray) -> np.ndarray:
+    """p(``index``) when logit ``index`` is set to each of ``values``, the others kept."""
+    z = np.asarray(logits, np.float64)
+    others = np.delete(z, index)
+    top = np.maximum(others.max(), np.asarray(values, np.float64))  # shift by the largest, as softmax_of does
+    mine = np.exp(np.asarray(values, np.float64) - top)
+    return mine / (mine + np.exp(others[None, :] - top[..., None]).sum(axis=-1))
+
+
+def overtaking_logit(logits: np.ndarray, index: int) -> float:
+    """Where logit ``index`` must rise past to become the argmax: the largest of the others."""
+    return float(np.delete(np.asarray(logits, np.float64), index).max())
+
+
+def argmax_against_logit(logits: np.ndarray, index: int, values: np.ndarray) -> np.ndarray:
+    """1 where class ``index`` is the argmax with its logit set to each of ``values``, else 0 (ties go to the
+    lower class, as numpy's and torch's argmax give them)."""
+    z = np.asarray(logits, np.float64)
+    values = np.asarray(values, np.float64)
+    before, after = z[:index], z[index + 1 :]
+    wins = np.ones(values.shape, bool)
+    if len(before):
+        wins &= values > before.max()
+    if len(after):
+        wins &= values >= after.max()
+    return wins.astype(np.float64)

@@ -9,7 +9,8 @@ SPEC = SceneSpec(
     class_name="Softmax",
     question="What does softmax do, and why is it there?",
     description=(
-        "a classifier's real logits exponentiated and divided by their sum; why not divide raw scores, why not argmax"
+        "a classifier's real logits exponentiated (on a ×10 axis, order kept) and divided by their sum; p(class) "
+        "against its logit beside argmax's step; the cross-entropy and its slope p − y, where backprop starts"
     ),
     recipe="mnist",
     check=image_classifier,
