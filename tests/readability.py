@@ -25,6 +25,7 @@ class SeenText:
     text: str
     pixels: float  # capital-letter height at 480p
     time: float
+    narration: bool = False  # part of a line's caption in one of the scene's narration slots
 
 
 def _cap_height_per_point(kind: str) -> float:
@@ -49,6 +50,12 @@ def _visible(mobject) -> bool:
 def texts_on_screen(scene) -> list[SeenText]:
     from manim import MathTex, MathTypst, Text
 
+    in_narration_slots = {
+        id(part)
+        for slot, caption in getattr(scene, "caption_mobjects", {}).items()
+        if slot in getattr(scene, "narration_slots", ())
+        for part in caption.get_family()
+    }
     seen = []
     for top in scene.mobjects:
         for mobject in top.get_family():
@@ -65,7 +72,7 @@ def texts_on_screen(scene) -> list[SeenText]:
             if not np.isfinite(size):  # an empty text, later filled by become()
                 continue
             pixels = size * _cap_height_per_point(kind) * PIXELS_PER_UNIT_480P
-            seen.append(SeenText(name, pixels, float(scene.renderer.time)))
+            seen.append(SeenText(name, pixels, float(scene.renderer.time), id(mobject) in in_narration_slots))
     return seen
 
 
@@ -107,3 +114,28 @@ def short_captions(scene) -> list[str]:
         for line in scene.narrator.log
         if line.held < reading_seconds(line.text) - 1e-3
     ]
+
+
+LONGEST_LABEL = 5  # words a label may share with the narration (a heading, a number with its name)
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[\w.%−+-]+", text.lower())
+
+
+def paragraphs_drawn(seen_texts, narrated: list[str]) -> list[str]:
+    """The paragraphs seen (two lines or more) outside the narration slots that repeat more than
+    LONGEST_LABEL consecutive words of a narrated line: text that voice and presenter modes would leave
+    in the picture, though the voice or the presenter says it."""
+    said = [" " + " ".join(_words(line)) + " " for line in narrated]
+    found = []
+    for text in sorted({seen.text for seen in seen_texts if "\n" in seen.text.strip() and not seen.narration}):
+        words = _words(text)
+        for start in range(len(words) - LONGEST_LABEL):
+            stretch = " " + " ".join(words[start : start + LONGEST_LABEL + 1]) + " "
+            if any(stretch in line for line in said):
+                found.append(text)
+                break
+    return found

@@ -9,7 +9,7 @@ play and wait, and each line's times from the scene's narrator log.
 import pytest
 from conftest import DATA
 from fixture_runs import SceneRunDirs
-from readability import render_watched, short_captions, small_texts
+from readability import SeenText, paragraphs_drawn, render_watched, short_captions, small_texts
 
 from nnexplain.app.catalog import SCENES
 from nnexplain.scenes.base.narration import reading_seconds, words
@@ -104,3 +104,22 @@ def test_small_text_and_hasty_captions_are_caught(tmp_path):
 
 def test_only_cases_of_this_test_are_excused():
     assert set(SMALL_TEXT_TODAY) <= set(CASES)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_voice_and_presenter_modes_leave_no_paragraph_of_the_narration_in_the_picture(case, watched):
+    """Voice and presenter modes draw no caption in a scene's narration slots (tests/test_voice.py checks that
+    on pixels); so every paragraph repeating the narration must be drawn in one of them. The oracle is the
+    narrator's log: what was said."""
+    scene = watched(case)
+    narrated = [line.text for line in scene.narrator.log]
+    assert paragraphs_drawn(scene.seen_texts, narrated) == []
+
+
+def test_the_paragraph_check_finds_a_paragraph_and_passes_labels_and_narration_captions():
+    narrated = ["The plane flips over (det W₂ = −4.75 < 0): no smooth turn can do that."]
+    paragraph = "The plane flips over (det W₂ = −4.75 < 0):\nno smooth turn can do that."
+    labels = ["det W₂ = −4.75", "the plane flips over (det W₂ = −4.75 < 0)"]  # one line each: labels
+    seen = [SeenText(paragraph, 20, 0), SeenText(paragraph + " ", 20, 0, narration=True)]
+    seen += [SeenText(text, 20, 0) for text in labels]
+    assert paragraphs_drawn(seen, narrated) == [paragraph]
