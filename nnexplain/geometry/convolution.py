@@ -9,8 +9,10 @@ to it (the largest weighted sum at any position, bias aside) is followed through
 - every first-layer map before and after the activation (``pre.0``, ``act.0``), and the share
   of values the activation sets to zero;
 - the pooling layer after it (``act.1``) and, for one window, which of its values survived;
-- the maps of every later image layer, the flattened vector, and the output probabilities
-  (``act.{last}``).
+- the second convolution reading the whole stack of pooled maps at one position: one
+  dot product per input map, their sum plus the bias being the stored ``pre.2`` there;
+- the maps of every later image layer, the flattened vector, the dense layer's weights for
+  the winning class, its logits (``pre.{last}``) and probabilities (``act.{last}``).
 
 Nothing here is typed in: every array is the run's, or computed from its stored weights.
 """
@@ -24,7 +26,15 @@ import numpy as np
 from nnexplain.run import Run
 from nnexplain.run.layers import Conv2d, MaxPool2d
 
-__all__ = ["DotProduct", "ConvolutionStory", "convolution_story", "dot_product", "edge_correlation"]
+__all__ = [
+    "DotProduct",
+    "StackDotProduct",
+    "ConvolutionStory",
+    "convolution_story",
+    "dot_product",
+    "stack_dot_product",
+    "edge_correlation",
+]
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,33 @@ def dot_product(image: np.ndarray, kernel: np.ndarray, bias: float, layer: Conv2
 
 
 @dataclass(frozen=True)
+class StackDotProduct:
+    """A later convolution's kernel at one output position: one dot product per input map, added, plus the bias."""
+
+    kernel: int  # which of the layer's kernels (its output map)
+    row: int
+    column: int
+    parts: np.ndarray  # (in_channels,) the dot product of each input map's patch with that map's slice of the kernel
+    bias: float
+
+    @property
+    def value(self) -> float:
+        return float(self.parts.sum() + self.bias)
+
+
+def stack_dot_product(
+    maps: np.ndarray, weight: np.ndarray, bias: np.ndarray, layer: Conv2d, kernel: int, row: int, column: int
+) -> StackDotProduct:
+    """Kernel ``kernel`` of ``layer`` (weights (out, in, k, k)) at output (row, column) of the (in, r, c) ``maps``."""
+    padded = np.pad(maps, [(0, 0), (layer.padding[0],) * 2, (layer.padding[1],) * 2])
+    top, left = row * layer.stride[0], column * layer.stride[1]
+    kh, kw = weight.shape[2:]
+    patches = padded[:, top : top + kh, left : left + kw]
+    parts = (patches * weight[kernel]).sum(axis=(1, 2))
+    return StackDotProduct(kernel, row, column, parts, float(bias[kernel]))
+
+
+@dataclass(frozen=True)
 class ConvolutionStory:
     probe_index: int
     label: str
@@ -66,7 +103,11 @@ class ConvolutionStory:
     pool_window: tuple[int, int]  # an output position of the pool whose window is shown
     dot_products: tuple[DotProduct, ...]
     later_maps: tuple[tuple[str, np.ndarray], ...]  # (summary, maps) of every later 3-D layer output
+    second: StackDotProduct | None  # the second layer's strongest response, when it is a convolution
     flat: np.ndarray  # the flattened vector
+    dense_weights: np.ndarray  # (classes, flat) the last layer's weights
+    dense_bias: np.ndarray  # (classes,)
+    logits: np.ndarray  # the last layer's weighted sums, before softmax
     probabilities: np.ndarray
     classes: tuple[str, ...]
     zeroed_share: float  # the share of first-layer values the activation set to 0
@@ -118,6 +159,12 @@ def convolution_story(run: Run, epoch: int | None = None) -> ConvolutionStory:
         for i, layer in enumerate(network.layers[2:], start=2)
         if len(layer.output_shape) == 3
     )
+    second = None
+    if isinstance(network.layers[2], Conv2d) and len(network.layers) > 3:
+        out = tensors["pre.2"][index].astype(np.float64)
+        strongest = np.unravel_index(out.argmax(), out.shape)
+        weight2, bias2 = (tensors[f"{name}.2"].astype(np.float64) for name in ("weight", "bias"))
+        second = stack_dot_product(pooled, weight2, bias2, network.layers[2], *map(int, strongest))
     flat_index = next(i for i, layer in enumerate(network.layers) if layer.kind == "flatten")
     classes = tuple(run.dataset.get("classes") or map(str, range(probabilities.shape[1])))
     return ConvolutionStory(
@@ -135,7 +182,11 @@ def convolution_story(run: Run, epoch: int | None = None) -> ConvolutionStory:
         pool_window=(int(peak[0]), int(peak[1])),
         dot_products=dots,
         later_maps=later,
+        second=second,
         flat=tensors[f"act.{flat_index}"][index].astype(np.float64),
+        dense_weights=tensors[f"weight.{last}"].astype(np.float64),
+        dense_bias=tensors[f"bias.{last}"].astype(np.float64),
+        logits=tensors[f"pre.{last}"][index].astype(np.float64),
         probabilities=probabilities[index],
         classes=classes,
         zeroed_share=float(np.mean((pre < 0))),
