@@ -204,9 +204,10 @@ class Convolution(LaterLayers, RunScene):
             for index, text in enumerate(numbers):
                 text.set_opacity(1.0 if index < counted else 0.0)
             total = label(f"sum {signed(dot.products.ravel()[:counted].sum())}", self.theme, LABEL)
-            running.submobjects = [total.move_to([SUM_X, PRODUCTS_Y + 1.0, 0])]
+            running.submobjects = [total.move_to([SUM_X, PRODUCTS_Y + 1.0, 0]).set_opacity(float(t > 0))]
 
         count_in(0)
+        self.add(running)
         running.add_updater(lambda mobject: None)  # redrawn each frame while its text is swapped
         steps: list[Animation] = []
         if number == 0:  # the big kernel, numbers and all, shrinks to the weights' place
@@ -233,7 +234,7 @@ class Convolution(LaterLayers, RunScene):
         steps += [  # the patch comes out of the window on the digit
             FadeIn(Group(patch, patch_label), target_position=source, scale=0.3, run_time=0.9),
             FadeIn(VGroup(times, weights_label, equals), run_time=0.5),
-            FadeIn(Group(products, products_label, running), run_time=0.4),
+            FadeIn(Group(products, products_label), run_time=0.4),  # the running sum shows once counting starts
             Playback(Group(products, numbers, running), count_in, run_time=3.0),
         ]
         self.add(numbers)  # see-through until counted in

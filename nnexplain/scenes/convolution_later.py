@@ -234,7 +234,12 @@ class LaterLayers:
             r, c = divmod(rest, cols)
             x = -width / 2 + (m % per_row) * tile + (c + 0.5) * TILE_CELL
             y = 1.6 - (m // per_row) * (rows * TILE_CELL + TILE_GAP) - (r + 0.5) * TILE_CELL
-            square = Square(TILE_CELL).set_stroke(width=0).set_fill(ManimColor.from_rgb(tuple(colours[index])), 1).move_to([x, y, 0])
+            square = (
+                Square(TILE_CELL)
+                .set_stroke(width=0)
+                .set_fill(ManimColor.from_rgb(tuple(colours[index])), 1)
+                .move_to([x, y, 0])
+            )
             self.cells.add(square)
         self.cells_label = self.muted(f"{count} maps of {by(rows, cols)} (scale ±{scale:.2f})")
         self.cells_label.next_to(self.cells, DOWN, buff=0.2)
