@@ -34,7 +34,7 @@ __all__ = ["Convolution", "live_readout"]
 COLUMN_X, DIGIT_Y, MAP_Y, COLUMN_HEIGHT = -5.35, 2.3, -0.55, 2.3
 WORK_X = 1.4  # the centre of the room right of the column
 PATCH_X, PATCH_Y, WEIGHTS_Y, SMALL = -3.0, 2.55, 0.0, 1.3  # the patch over the weights, each SMALL tall
-PRODUCTS_X, PRODUCTS_Y = 0.85, 0.75  # the 5 × 5 products, cells CELL wide
+PRODUCTS_X, PRODUCTS_Y = 1.05, 0.75  # the 5 × 5 products, cells CELL wide
 SUM_X = 4.95
 GRID_Y, GRID_HEIGHT = 0.9, 4.0
 
@@ -123,7 +123,7 @@ class Convolution(LaterLayers, RunScene):
         kernel = outlined(Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), CELL * k), self.theme)
         self.kernel_numbers = numbered(kernel, story.kernel, self.theme)
         self.kernel = kernel
-        Group(kernel, self.kernel_numbers).move_to([WORK_X, 0.9, 0])
+        Group(kernel, self.kernel_numbers).move_to([WORK_X, 0.95, 0])
         self.kernel_label = self.muted(f"kernel {story.channel + 1}: {by(k, k)} weights, blue +, red −")
         self.kernel_label.next_to(kernel, DOWN, buff=0.15)
         self.map_scale = symmetric_scale(story.pre_maps)
@@ -199,6 +199,8 @@ class Convolution(LaterLayers, RunScene):
         value.move_to([SUM_X, PRODUCTS_Y - 0.4, 0])
 
         def count_in(t: float) -> None:
+            if t == 0:  # not begun: the products' board is still fading in
+                return
             counted = int(round(t * k * k))
             products[0].show(partial_map_rgba(dot.products, scale, self.theme, counted))
             for index, text in enumerate(numbers):
@@ -206,7 +208,9 @@ class Convolution(LaterLayers, RunScene):
             total = label(f"sum {signed(dot.products.ravel()[:counted].sum())}", self.theme, LABEL)
             running.submobjects = [total.move_to([SUM_X, PRODUCTS_Y + 1.0, 0]).set_opacity(float(t > 0))]
 
-        count_in(0)
+        for text in numbers:
+            text.set_opacity(0.0)
+        numbers.set_z_index(1)  # over the products' board, which fades in after them
         self.add(running)
         running.add_updater(lambda mobject: None)  # redrawn each frame while its text is swapped
         steps: list[Animation] = []
@@ -298,15 +302,11 @@ class Convolution(LaterLayers, RunScene):
             readout.submobjects = [text.set_color(self.theme.highlight).move_to(centre).set_opacity(float(t > 0))]
 
         moving = Group(self.map, self.window, self.cell, readout)
-        self.telling(
-            "Now slide the kernel over every position, one pixel at a time.",
+        self.telling(  # one line, one play: the readout's text is swapped each frame, never left in a still frame
+            f"Slide it one pixel at a time: {rows * cols} dot products fill the map, row by row.",
             FadeOut(self.work, run_time=0.6),
             self.kernel.animate(run_time=0.8).scale_to_fit_height(2.4).move_to([WORK_X, 1.4, 0]),
-            Playback(moving, lambda t: sweep(0.3 * t), run_time=3.0),
-        )
-        self.telling(
-            f"{by(rows, cols)} = {rows * cols} dot products fill the feature map, row by row.",
-            Playback(moving, lambda t: sweep(0.3 + 0.7 * t), run_time=4.0),
+            Playback(moving, sweep, run_time=6.0),
         )
         readout.clear_updaters()
         self.work = Group(readout)

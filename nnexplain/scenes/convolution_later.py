@@ -94,6 +94,8 @@ class LaterLayers:
         self.remove(survivor)
 
         def sweep(t: float) -> None:
+            if t == 0:  # not begun
+                return
             done = int(round(t * prows * pcols))
             small.show(partial_map_rgba(pooled, self.map_scale, self.theme, done))
             at = min(done, prows * pcols - 1)
@@ -137,12 +139,12 @@ class LaterLayers:
             piece.set_stroke(opacity=0.0)
         parts = VGroup(
             *(
-                label(f"map {i + 1}: {signed(v)}", self.theme, LABEL).move_to([-0.3, 2.95 - 0.44 * i, 0])
+                label(f"map {i + 1}: {signed(v)}", self.theme, LABEL).move_to([0.3, 2.95 - 0.44 * i, 0])
                 for i, v in enumerate(second.parts)
             )
         )
         total = label(f"sum {signed(second.parts.sum())} + bias {signed(second.bias)}", self.theme, LABEL)
-        total.next_to(parts, DOWN, buff=0.25)
+        total.next_to(parts, DOWN, buff=0.25).set_x(0.3)
         value = label(f"= {signed(second.value)}", self.theme, 34, self.theme.highlight).next_to(total, DOWN, buff=0.15)
         out = story.later_maps[0][1] if story.later_maps else None
         pre = self.run.tensors(self.epoch)["pre.2"][story.probe_index, second.kernel].astype(np.float64)
@@ -241,11 +243,22 @@ class LaterLayers:
                 .move_to([x, y, 0])
             )
             self.cells.add(square)
+        # each map outlined (a map's zeros are the background's colour); the outlines stay behind when it flattens
+        self.tiles = VGroup(
+            *(
+                Rectangle(width=cols * TILE_CELL, height=rows * TILE_CELL)
+                .set_stroke(self.theme.muted, 1)
+                .move_to(self.cells[m * rows * cols : (m + 1) * rows * cols])
+                for m in range(count)
+            )
+        )
         self.cells_label = self.muted(f"{count} maps of {by(rows, cols)} (scale ±{scale:.2f})")
         self.cells_label.next_to(self.cells, DOWN, buff=0.2)
         per_map = [self.cells[m * rows * cols : (m + 1) * rows * cols] for m in range(count)]
         return AnimationGroup(
-            AnimationGroup(*(FadeIn(group) for group in per_map), lag_ratio=0.15, run_time=2.5),
+            AnimationGroup(
+                *(FadeIn(VGroup(tile, group)) for tile, group in zip(self.tiles, per_map)), lag_ratio=0.15, run_time=2.5
+            ),
             FadeIn(self.cells_label, run_time=0.4),
             lag_ratio=1,
         )
@@ -262,7 +275,7 @@ class LaterLayers:
         strip_label.set_x(0)
         self.telling(
             "Flatten lays these maps end to end, each map row after row,",
-            FadeOut(self.cells_label, run_time=0.4),
+            FadeOut(VGroup(self.cells_label, self.tiles), run_time=0.4),
             AnimationGroup(
                 *(square.animate.become(target) for square, target in zip(self.cells, targets)),
                 lag_ratio=0.004,
@@ -285,7 +298,7 @@ class LaterLayers:
         logits, p = story.logits, story.probabilities
         up, down = 1.25, 1.1
         reach = float(np.abs(logits).max())
-        chart = SignedBars(list(story.classes), self.theme, 11.5, up, down, size=LABEL)
+        chart = SignedBars(list(story.classes), self.theme, 12.4, up, down, size=LABEL)  # "−7.20" is 1.1 wide
         chart.shift([0, -0.4 - chart.zero.get_center()[1], 0])
         colours = [self.theme.highlight if i == winner else self.theme.positive for i in range(len(p))]
         neg = [self.theme.highlight if i == winner else self.theme.negative for i in range(len(p))]
@@ -294,7 +307,9 @@ class LaterLayers:
         numbers = VGroup()
         chart.set_heights(heights, colours)
         for index, z in enumerate(logits):
-            text = label(signed(z), self.theme, 24 if abs(z) >= 10 else LABEL, colours[index])
+            text = label(signed(z), self.theme, LABEL, colours[index])
+            if text.width > 0.95 * chart.step:
+                text.scale_to_fit_width(0.95 * chart.step)
             # a negative score's number sits just over the zero line, clear of the class names under the bars
             numbers.add(
                 text.next_to(

@@ -16,9 +16,10 @@ from nnexplain.mobjects.style import label
 
 __all__ = ["LABEL", "CELL", "signed", "by", "cell_text", "numbered", "outlined", "title", "transparent", "reveal"]
 
-# Capital letters 17 px tall at 480p; a number in a cell needs a cell about 0.92 units wide ("−.57").
+# Capital letters 17 px tall at 480p; a number in a cell ("−.57" is 0.87 units wide) needs a cell 1 unit wide,
+# so that the numbers of neighbouring cells do not run together.
 LABEL, HEADING = 28, 34
-CELL = 0.92
+CELL = 1.0
 
 
 def signed(value: float) -> str:
@@ -42,8 +43,8 @@ def numbered(tile: Group, values: np.ndarray, theme, size: float = LABEL) -> VGr
     for r in range(rows):
         for c in range(cols):
             text = label(cell_text(float(values[r, c])), theme, size)
-            if text.width > 0.92 * cell:
-                text.scale_to_fit_width(0.92 * cell)
+            if text.width > 0.86 * cell:
+                text.scale_to_fit_width(0.86 * cell)
             text.set_stroke(theme.background, width=3, background=True)
             texts.add(text.move_to(tile.get_corner([-1, 1, 0]) + cell * np.array([c + 0.5, -(r + 0.5), 0])))
     return texts
