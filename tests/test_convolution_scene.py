@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from conftest import DATA
 from test_speaker_notes import storyboard
 
-from nnexplain.geometry.convolution import convolution_story, edge_correlation
+from nnexplain.geometry.convolution import convolution_story, edge_correlation, ink_change
 from nnexplain.run import load_run
 from nnexplain.scenes.convolution import live_readout
 from nnexplain.scenes.convolution_text import cell_text
@@ -66,6 +66,8 @@ def test_the_edge_detector_claim_is_measured(run):
     expected = np.corrcoef(change, story.pre_maps[story.channel].ravel())[0, 1]
     measured = edge_correlation(story.image, story.pre_maps[story.channel], story.conv, 5)
     assert measured == pytest.approx(expected, abs=1e-9)
+    # the map drawn beside the feature map is that same change
+    np.testing.assert_allclose(ink_change(story.image, story.conv, 5).ravel(), change, atol=1e-12)
     assert measured > 0.7  # this run's kernel is one: the narration says so
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "dot_product",
     "stack_dot_product",
     "edge_correlation",
+    "ink_change",
 ]
 
 
@@ -113,18 +114,26 @@ class ConvolutionStory:
     zeroed_share: float  # the share of first-layer values the activation set to 0
 
 
-def edge_correlation(image: np.ndarray, feature_map: np.ndarray, layer: Conv2d, k: int) -> float:
-    """How much a map is a left-edge-of-stroke detector, measured: the correlation, over every output position, of
-    the map's value with the ink on the right of its window minus the ink on the left (the middle column left out).
-    Near 1: the map is high where ink begins (reading left to right) and low where it ends."""
+def ink_change(image: np.ndarray, layer: Conv2d, k: int) -> np.ndarray:
+    """At every output position of a k × k window: the mean ink on the right of the window minus the mean ink on its
+    left (the middle column left out). Positive where ink begins, reading left to right; negative where it ends."""
     padded = np.pad(image, [(layer.padding[0],) * 2, (layer.padding[1],) * 2])
-    rows, cols = feature_map.shape
+    rows = (padded.shape[0] - k) // layer.stride[0] + 1
+    cols = (padded.shape[1] - k) // layer.stride[1] + 1
     half = k // 2
-    change = np.empty_like(feature_map)
+    change = np.empty((rows, cols))
     for r in range(rows):
         for c in range(cols):
             patch = padded[r * layer.stride[0] : r * layer.stride[0] + k, c * layer.stride[1] : c * layer.stride[1] + k]
             change[r, c] = patch[:, k - half :].mean() - patch[:, :half].mean()
+    return change
+
+
+def edge_correlation(image: np.ndarray, feature_map: np.ndarray, layer: Conv2d, k: int) -> float:
+    """How much a map is a left-edge-of-stroke detector, measured: the correlation, over every output position, of
+    the map's value with :func:`ink_change`. Near 1: the map is high where ink begins (reading left to right) and
+    low where it ends."""
+    change = ink_change(image, layer, k)
     if change.std() == 0 or feature_map.std() == 0:
         return 0.0
     return float(np.corrcoef(change.ravel(), feature_map.ravel())[0, 1])

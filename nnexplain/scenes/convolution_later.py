@@ -217,7 +217,7 @@ class LaterLayers:
             grid.show(one_by_one(0))
             self.add(grid)
             text = f"Its {count} kernels make {count} maps of {by(rows, cols)}"
-            text += f", and {self.run.activation} again." if self.run.activation == "relu" else "."
+            text += ", and ReLU again." if self.run.activation == "relu" else f", and {self.run.activation} again."
             self.telling(
                 text, FadeOut(old, run_time=0.6), FadeIn(caption, run_time=0.5), reveal(grid, one_by_one, run_time=2.5)
             )
@@ -351,3 +351,4 @@ class LaterLayers:
         )
         verdict = "right" if name == story.label else f"wrong: it is a {story.label}"
         self.telling(f"{name} with {fmt_percent(p[winner])}, {verdict}.", FadeIn(percent, shift=0.2 * UP, run_time=0.8))
+        self.ending = Group(self.cells, law)  # what leaves for the answer; the chart stays
