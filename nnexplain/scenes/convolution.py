@@ -223,10 +223,10 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         change = ink_change(story.image, story.conv, k)
         ink = Heatmap(diverging_rgba(change, symmetric_scale(change), self.theme), COLUMN_HEIGHT)
         ink.move_to([-2.1, MAP_Y, 0])
-        ink_label = self.muted("ink's change, left to right").next_to(ink, UP, buff=0.12)
-        words = label("an edge detector:\nblue where a stroke begins,\nred where it ends", self.theme, LABEL)
-        words.set_color(self.theme.highlight).move_to([4.5, MAP_Y, 0])
-        r = label(f"r = {correlation:.2f}", self.theme, 34, self.theme.highlight).move_to([0.6, MAP_Y, 0])
+        ink_label = self.muted("ink's change,\nleft to right").next_to(ink, UP, buff=0.12)
+        words = label("an edge detector:\nblue, a stroke begins;\nred, it ends", self.theme, LABEL)
+        words.set_color(self.theme.highlight).next_to(self.kernel, RIGHT, buff=0.35)
+        r = label(f"r = {correlation:.2f}", self.theme, 34, self.theme.highlight).move_to([WORK_X, MAP_Y - 0.2, 0])
         self.telling(
             f"Kernel {story.channel + 1} detects edges: its map is high where ink begins, left to right,",
             FadeOut(Group(self.work, self.window, self.cell), run_time=0.5),

@@ -12,7 +12,21 @@ added, and the value flies into its cell of the map. The value is named only onc
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Animation, AnimationGroup, FadeIn, FadeOut, Group, Square, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    UP,
+    Animation,
+    AnimationGroup,
+    FadeIn,
+    FadeOut,
+    Group,
+    Mobject,
+    Square,
+    VGroup,
+    linear,
+    smooth,
+)
 
 from nnexplain.geometry.convolution import DotProduct
 from nnexplain.mobjects.feature_maps import partial_map_rgba, symmetric_scale
@@ -31,6 +45,22 @@ def cell_centre(heatmap: Heatmap, rows: int, row: float, column: float) -> np.nd
     """The centre of cell (row, column) of a square-celled heatmap ``rows`` cells tall."""
     cell = heatmap.height / rows
     return heatmap.get_corner(UP + LEFT) + cell * np.array([column + 0.5, -(row + 0.5), 0])
+
+
+def glide(mobject: Mobject, stops: list[tuple[np.ndarray, float]], run_time: float) -> Playback:
+    """Move ``mobject`` through ``stops`` (centre, height), smoothly between each two. Several glides of one mobject
+    can share a play: each leaves it alone until its turn (an animation builder would reset it to where it began)."""
+    legs = len(stops) - 1
+
+    def update(t: float) -> None:
+        if t == 0:
+            return
+        leg = min(int(t * legs), legs - 1)
+        (a, ha), (b, hb) = stops[leg], stops[leg + 1]
+        s = smooth(t * legs - leg)
+        mobject.scale_to_fit_height((1 - s) * ha + s * hb).move_to((1 - s) * a + s * b)
+
+    return Playback(mobject, update, run_time=run_time, rate_func=linear)
 
 
 class DotProductBeats:
@@ -91,11 +121,13 @@ class DotProductBeats:
         if number == 0:  # the kernel, its numbers gone, lies on the digit as the window, then takes the weights' place
             self.place_window(dot.row, dot.column)
             source = self.window.get_center()
+            start = (self.kernel.get_center(), self.kernel.height)
+            on_digit = (self.window.get_center(), self.window.height)
             lay += [
                 FadeOut(Group(self.kernel_numbers, self.kernel_label), run_time=0.5),
-                self.kernel.animate(run_time=1.2).scale_to_fit_height(self.window.height).move_to(self.window),
+                glide(self.kernel, [start, on_digit, on_digit], run_time=1.8),  # it lies there a moment
                 FadeIn(Group(self.window, self.cell), run_time=0.4),
-                self.kernel.animate(run_time=1.0).scale_to_fit_height(SMALL).move_to([PATCH_X, WEIGHTS_Y, 0]),
+                glide(self.kernel, [on_digit, (np.array([PATCH_X, WEIGHTS_Y, 0]), SMALL)], run_time=1.0),
             ]
         else:  # the last position's work leaves; the window and its cell travel to the next
             before = self.window.get_center(), self.cell.get_center()
@@ -157,10 +189,12 @@ class DotProductBeats:
         """The largest product worked out: its pixel, its weight and it marked, and the multiplication written."""
         k = dot.products.shape[0]
         row, column = np.unravel_index(np.abs(dot.products).argmax(), dot.products.shape)
+        # the kernel is marked where it will be by then: in the weights' place, SMALL tall
+        weights = Square(SMALL).move_to([PATCH_X, WEIGHTS_Y, 0])
         marks = VGroup(
             *(
                 Square(tile.height / k).set_stroke(self.theme.highlight, 3).move_to(cell_centre(tile, k, row, column))
-                for tile in (patch[0], self.kernel[0], products[0])
+                for tile in (patch[0], weights, products[0])
             )
         )
         pixel, weight, product = (

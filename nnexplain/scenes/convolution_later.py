@@ -208,9 +208,11 @@ class LaterLayers:
             )
             shown = maps.copy()
 
-            def one_by_one(t: float, shown=shown, count=count, per_row=per_row, scale=scale, frames=frames):
+            def one_by_one(t: float, shown=shown, count=count, per_row=per_row, scale=scale):
                 hidden = shown.copy()
-                hidden[int(t * count) :] = 0
+                reached = int(t * count)
+                hidden[reached:] = 0
+                frames = dict.fromkeys(range(reached), EMPTY)  # a map's frame comes with it, never before
                 image = map_grid_rgba(hidden, scale, self.theme, per_row, 1, frames)
                 return image if t > 0 else transparent(image)  # nothing until its turn: the last picture fades
 
