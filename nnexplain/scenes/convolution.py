@@ -224,7 +224,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         ink = Heatmap(diverging_rgba(change, symmetric_scale(change), self.theme), COLUMN_HEIGHT)
         ink.move_to([-2.1, MAP_Y, 0])
         ink_label = self.muted("ink's change,\nleft to right").next_to(ink, UP, buff=0.12)
-        words = label("an edge detector:\nblue, a stroke begins;\nred, it ends", self.theme, LABEL)
+        words = label("an edge detector:\nblue: ink begins\nred: ink ends", self.theme, LABEL)
         words.set_color(self.theme.highlight).next_to(self.kernel, RIGHT, buff=0.35)
         r = label(f"r = {correlation:.2f}", self.theme, 34, self.theme.highlight).move_to([WORK_X, MAP_Y - 0.2, 0])
         self.telling(
