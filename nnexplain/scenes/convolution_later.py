@@ -89,7 +89,7 @@ class LaterLayers:
             values[best].animate(run_time=0.6).set_color(self.theme.highlight).scale(1.2),
             FadeIn(target, run_time=0.3),
             survivor.animate(run_time=1.2).scale(0.4).move_to(target).set_opacity(0.0),
-            Playback(small, fill_one, run_time=0.3),
+            Playback(Group(small, target), fill_one, run_time=0.3),
         )
         self.remove(survivor)
 
@@ -181,7 +181,7 @@ class LaterLayers:
             FadeIn(total, run_time=0.6),
             FadeIn(value, run_time=0.6),
             flying.animate(run_time=1.0).scale(0.3).move_to(out_cell).set_opacity(0.0),
-            Playback(out_map, fill_one, run_time=0.3),
+            Playback(Group(out_map, out_cell), fill_one, run_time=0.3),
         )
         self.remove(flying)
         self.stage = self.show_later_maps(Group(deck, deck_label, parts, total, value, out_map, out_label, out_cell))
