@@ -49,6 +49,11 @@ def test_each_dot_product_shown_is_the_stored_feature_map_value_and_torchs(run):
         for column in range(stored.shape[1]):
             shown = float(live_readout(story.pre_maps[story.channel], row, column).rsplit("= ", 1)[1].replace("−", "-"))
             assert shown == pytest.approx(float(torch_map[row, column]), abs=0.006)
+    # "the kernel this digit drives highest": every kernel's largest weighted sum (no bias), from torch
+    weights = torch.from_numpy(run.tensors()["weight.0"].astype(np.float64))
+    sums = F.conv2d(image, weights)[0].numpy().reshape(len(weights), -1).max(1)
+    np.testing.assert_allclose(story.peaks, sums, atol=1e-5)
+    assert story.channel == int(sums.argmax())
     largest, smallest, corner = story.dot_products
     assert (largest.row, largest.column) == np.unravel_index(stored.argmax(), stored.shape)
     assert (smallest.row, smallest.column) == np.unravel_index(stored.argmin(), stored.shape)

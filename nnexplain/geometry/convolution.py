@@ -95,6 +95,7 @@ class ConvolutionStory:
     image: np.ndarray  # (rows, cols) in [0, 1]
     conv: Conv2d
     channel: int  # the kernel followed
+    peaks: np.ndarray  # (channels,) each first-layer kernel's largest weighted sum on the digit, bias aside
     kernel: np.ndarray  # (k, k)
     bias: float
     pre_maps: np.ndarray  # (channels, r, c): the first layer's maps before the activation
@@ -155,7 +156,8 @@ def convolution_story(run: Run, epoch: int | None = None) -> ConvolutionStory:
     weight, bias = (tensors[f"{name}.0"].astype(np.float64) for name in ("weight", "bias"))
     pre = tensors["pre.0"][index].astype(np.float64)
     act = tensors["act.0"][index].astype(np.float64)
-    channel = int((pre - bias[:, None, None]).reshape(len(pre), -1).max(1).argmax())  # the strongest response
+    peaks = (pre - bias[:, None, None]).reshape(len(pre), -1).max(1)
+    channel = int(peaks.argmax())  # the strongest response
     kernel, kernel_bias = weight[channel, 0], float(bias[channel])
     chosen = pre[channel]
     positions = [np.unravel_index(chosen.argmax(), chosen.shape), np.unravel_index(chosen.argmin(), chosen.shape)]
@@ -182,6 +184,7 @@ def convolution_story(run: Run, epoch: int | None = None) -> ConvolutionStory:
         image=image,
         conv=conv,
         channel=channel,
+        peaks=peaks,
         kernel=kernel,
         bias=kernel_bias,
         pre_maps=pre,

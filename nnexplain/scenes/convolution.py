@@ -46,7 +46,7 @@ from nnexplain.scenes.convolution_text import CELL, LABEL, by, numbered, outline
 __all__ = ["Convolution", "live_readout"]
 
 # The first layer's pictures: the digit over its feature map in a column on the left, the work on the right.
-COLUMN_X, DIGIT_Y, MAP_Y, COLUMN_HEIGHT = -5.35, 2.3, -0.55, 2.3
+COLUMN_X, DIGIT_Y, MAP_Y, COLUMN_HEIGHT = -5.1, 2.3, -0.55, 2.3  # labels inside the 24 px margin
 WORK_X = 1.4  # the centre of the room right of the column
 GRID_Y, GRID_HEIGHT = 0.9, 4.0
 
@@ -147,6 +147,22 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.map_label = self.muted(f"map {story.channel + 1}, {by(rows, cols)}").next_to(self.map, DOWN, buff=0.12)
         small_digit = self.digit.copy().scale_to_fit_height(COLUMN_HEIGHT).move_to([COLUMN_X, DIGIT_Y, 0])
         digit_label = self.muted("the digit").next_to(small_digit, DOWN, buff=0.12)
+        # every kernel in a row, each with its largest weighted sum on this digit under it
+        weights = self.run.tensors(self.epoch)["weight.0"][:, 0].astype(np.float64)
+        row = Group(
+            *(outlined(Heatmap(diverging_rgba(w, symmetric_scale(w), self.theme), 1.0), self.theme) for w in weights)
+        )
+        row.arrange(RIGHT, buff=0.25).move_to([1.45, 1.6, 0])  # inside the margin, clear of the digit
+        peaks = VGroup(
+            *(
+                label(f"{v:.1f}", self.theme, LABEL, self.theme.highlight if i == story.channel else None)
+                for i, v in enumerate(story.peaks)
+            )
+        )
+        for tile, peak in zip(row, peaks):
+            peak.next_to(tile, DOWN, buff=0.15)
+        names = VGroup(*(self.muted(str(i + 1)).next_to(tile, UP, buff=0.1) for i, tile in enumerate(row)))
+        peaks_label = self.muted(f"each kernel's largest sum on this {story.label}").next_to(peaks, DOWN, buff=0.2)
         self.telling(
             f"Its first layer has {story.conv.channels} kernels, each a {by(k, k)} grid of weights.",
             FadeOut(self.title, run_time=0.6),
@@ -155,10 +171,21 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
                 self.digit_label.animate.become(digit_label),
                 run_time=1.2,
             ),
+            AnimationGroup(*(FadeIn(Group(t, n)) for t, n in zip(row, names)), lag_ratio=0.2, run_time=1.6),
         )
         self.telling(
-            f"This is kernel {story.channel + 1}, the one this {story.label} drives highest.",
-            FadeIn(Group(kernel, self.kernel_label), shift=0.3 * UP, run_time=1.0),
+            f"Kernel {story.channel + 1} is the one this {story.label} drives highest.",
+            AnimationGroup(*(FadeIn(p, shift=0.2 * DOWN) for p in peaks), lag_ratio=0.2, run_time=1.6),
+            FadeIn(peaks_label, run_time=0.6),
+            pulse(row[story.channel], 1.25, run_time=1.0),
+        )
+        others = Group(*(Group(t, n, p) for i, (t, n, p) in enumerate(zip(row, names, peaks)) if i != story.channel))
+        chosen = Group(row[story.channel], names[story.channel], peaks[story.channel], peaks_label)
+        self.telling(
+            f"Here are its {k * k} weights: blue positive, red negative.",
+            FadeOut(others, run_time=0.6),
+            FadeOut(chosen, target_position=kernel.get_center(), scale=4.0, run_time=0.8),
+            FadeIn(Group(kernel, self.kernel_label), scale=0.3, run_time=0.8),
             FadeIn(self.kernel_numbers, lag_ratio=0.04, run_time=1.5),
         )
         pixel = COLUMN_HEIGHT / story.image.shape[0]
@@ -293,11 +320,11 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         if self.run.activation == "relu":
             self.telling(
                 "ReLU sets every negative value to 0 and keeps the rest.",
-                reveal(self.grid, lambda t: blend(0.5 * t), run_time=3.0),
+                reveal(self.grid, blend, run_time=3.0),
             )
             self.telling(
-                f"{fmt_percent(story.zeroed_share)} of these values, the red ones, become 0.",
-                reveal(self.grid, lambda t: blend(0.5 + 0.5 * t), run_time=3.0),
+                f"{fmt_percent(story.zeroed_share)} of these values, the red ones, became 0.",
+                pulse(self.grid, 1.04, 1.2),
             )
         else:
             self.telling(
@@ -310,17 +337,31 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         k = self.story.kernel.shape[0]
         question = label("What does a convolutional layer compute?", self.theme, 34, weight="BOLD")
         reply = label(
-            f"each kernel's {by(k, k)} dot product with every patch,\nplus its bias: one map per kernel",
+            f"each kernel's dot product with every {by(k, k)} patch of every map it reads,\nplus its bias: one map per kernel",
             self.theme,
             LABEL,
             self.theme.highlight,
         )
-        if reply.width > 13.2:
-            reply.scale_to_fit_width(13.2)
-        VGroup(question, reply).arrange(DOWN, aligned_edge=LEFT, buff=0.15).to_corner(UP + LEFT, buff=0.4)
+        if reply.width > 13.0:
+            reply.scale_to_fit_width(13.0)
+        VGroup(question, reply).arrange(DOWN, aligned_edge=LEFT, buff=0.15).to_corner(UP + LEFT, buff=0.5)
+        # the answer over a convolution: the digit, kernel 3 and the map it made, all from the run
+        story = self.story
+        digit = Heatmap(grey_rgba(story.image), 2.8)
+        kernel = outlined(Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), 1.4), self.theme)
+        made = Heatmap(diverging_rgba(story.pre_maps[story.channel], self.map_scale, self.theme), 2.8 * 24 / 28)
+        sign = label("→", self.theme, 40)
+        picture = Group(digit, label("⋆", self.theme, 40), kernel, sign, made).arrange(RIGHT, buff=0.4)
+        picture.move_to([0, -0.55, 0])
+        names = VGroup(
+            self.muted("the digit").next_to(digit, DOWN, buff=0.12),
+            self.muted(f"kernel {story.channel + 1}").next_to(kernel, DOWN, buff=0.12),
+            self.muted(f"map {story.channel + 1}").next_to(made, DOWN, buff=0.12),
+        )
         self.telling(
             "So each kernel's dot product with every patch, plus its bias, makes one map.",
             FadeOut(self.ending, run_time=0.6),
             FadeIn(question, shift=0.2 * DOWN, run_time=0.8),
+            FadeIn(Group(picture, names), lag_ratio=0.3, run_time=1.5),
             FadeIn(reply, run_time=0.8),
         )

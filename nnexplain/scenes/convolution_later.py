@@ -333,7 +333,7 @@ class LaterLayers:
             Playback(chart.bars, lambda t: chart.set_heights(t * heights, colours), run_time=2.0),
             AnimationGroup(*(FadeIn(n) for n in numbers), lag_ratio=0.2, run_time=1.2),
         )
-        law = formula("p_i = e^(z_i) / (sum_j e^(z_j))", self.theme, 34).move_to([4.6, 1.2, 0])
+        law = formula("p_i = e^(z_i) / (sum_j e^(z_j))", self.theme, 56).move_to([4.4, 1.5, 0])
         chart_p = np.array(p) * up
         percent = label(fmt_percent(p[winner]), self.theme, LABEL, self.theme.highlight)
         end_colours = [self.theme.highlight if i == winner else self.theme.positive for i in range(len(p))]
@@ -343,14 +343,21 @@ class LaterLayers:
 
         chart.set_heights(chart_p, end_colours)
         percent.next_to(chart.top_of(winner), UP, buff=0.05)
+        score = numbers[winner]  # the winner's score stays beside its probability: 9.01 → 94.5%
+        score_end = label(f"{signed(logits[winner])} →", self.theme, LABEL, self.theme.highlight)
+        score_end.next_to(percent, LEFT, buff=0.15)
         chart.set_heights(heights, colours)
         self.telling(
             "Softmax turns the scores into probabilities that add up to 1:",
             FadeOut(Group(weights, weights_label), run_time=0.5),
             FadeIn(law, run_time=0.6),
-            FadeOut(numbers, run_time=0.4),
+            FadeOut(VGroup(*(n for i, n in enumerate(numbers) if i != winner)), run_time=0.4),
             Playback(chart.bars, morph, run_time=2.0),
         )
         verdict = "right" if name == story.label else f"wrong: it is a {story.label}"
-        self.telling(f"{name} with {fmt_percent(p[winner])}, {verdict}.", FadeIn(percent, shift=0.2 * UP, run_time=0.8))
-        self.ending = Group(self.cells, law)  # what leaves for the answer; the chart stays
+        self.telling(
+            f"{name} with {fmt_percent(p[winner])}, {verdict}.",
+            score.animate(run_time=0.6).become(score_end),
+            FadeIn(percent, shift=0.2 * UP, run_time=0.8),
+        )
+        self.ending = Group(self.cells, law, chart, score, percent)  # what leaves for the answer
