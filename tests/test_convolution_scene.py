@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from conftest import DATA
 from test_speaker_notes import storyboard
 
-from nnexplain.geometry.convolution import convolution_story, edge_correlation
+from nnexplain.geometry.convolution import convolution_story, edge_correlation, ink_change
 from nnexplain.run import load_run
 from nnexplain.scenes.convolution import live_readout
 from nnexplain.scenes.convolution_text import cell_text
@@ -49,6 +49,11 @@ def test_each_dot_product_shown_is_the_stored_feature_map_value_and_torchs(run):
         for column in range(stored.shape[1]):
             shown = float(live_readout(story.pre_maps[story.channel], row, column).rsplit("= ", 1)[1].replace("−", "-"))
             assert shown == pytest.approx(float(torch_map[row, column]), abs=0.006)
+    # "the kernel this digit drives highest": every kernel's largest weighted sum (no bias), from torch
+    weights = torch.from_numpy(run.tensors()["weight.0"].astype(np.float64))
+    sums = F.conv2d(image, weights)[0].numpy().reshape(len(weights), -1).max(1)
+    np.testing.assert_allclose(story.peaks, sums, atol=1e-5)
+    assert story.channel == int(sums.argmax())
     largest, smallest, corner = story.dot_products
     assert (largest.row, largest.column) == np.unravel_index(stored.argmax(), stored.shape)
     assert (smallest.row, smallest.column) == np.unravel_index(stored.argmin(), stored.shape)
@@ -66,6 +71,8 @@ def test_the_edge_detector_claim_is_measured(run):
     expected = np.corrcoef(change, story.pre_maps[story.channel].ravel())[0, 1]
     measured = edge_correlation(story.image, story.pre_maps[story.channel], story.conv, 5)
     assert measured == pytest.approx(expected, abs=1e-9)
+    # the map drawn beside the feature map is that same change
+    np.testing.assert_allclose(ink_change(story.image, story.conv, 5).ravel(), change, atol=1e-12)
     assert measured > 0.7  # this run's kernel is one: the narration says so
 
 
@@ -79,6 +86,49 @@ def test_pooling_and_probabilities_are_torchs(run):
     assert story.classes[int(story.probabilities.argmax())] == story.label  # a digit the network gets right
 
 
+def test_the_second_layer_reads_the_stack_as_torch_does(run):
+    """The second layer's value shown (one dot product per pooled map, added, plus the bias) is the stored ``pre.2``
+    and torch's conv2d of the stored pooled maps; each per-map part is torch's conv2d of that map alone."""
+    story = convolution_story(run)
+    second = story.second
+    tensors = run.tensors()
+    pooled = torch.from_numpy(tensors["act.1"][story.probe_index].astype(np.float64))[None]
+    weight = torch.from_numpy(tensors["weight.2"].astype(np.float64))
+    bias = torch.from_numpy(tensors["bias.2"].astype(np.float64))
+    torch_maps = F.conv2d(pooled, weight, bias)[0].numpy()
+    assert second.value == pytest.approx(float(torch_maps[second.kernel, second.row, second.column]), abs=1e-9)
+    stored = tensors["pre.2"][story.probe_index]
+    assert second.value == pytest.approx(float(stored[second.kernel, second.row, second.column]), abs=1e-4)
+    assert (second.kernel, second.row, second.column) == np.unravel_index(stored.argmax(), stored.shape)
+    for channel, part in enumerate(second.parts):
+        alone = F.conv2d(
+            pooled[:, channel : channel + 1], weight[second.kernel : second.kernel + 1, channel : channel + 1]
+        )
+        assert part == pytest.approx(float(alone[0, 0, second.row, second.column]), abs=1e-9)
+
+
+def test_flatten_order_and_the_dense_scores_are_torchs(run):
+    """The row the last maps fly into is torch's flatten of them, and the scores over it are torch's linear layer."""
+    story = convolution_story(run)
+    last_maps = torch.from_numpy(story.later_maps[-1][1])[None]
+    np.testing.assert_allclose(story.flat, torch.flatten(last_maps, 1)[0].numpy(), atol=1e-6)
+    np.testing.assert_allclose(story.flat, story.later_maps[-1][1].reshape(-1), atol=0)  # the cells' order
+    tensors = run.tensors()
+    flat = torch.from_numpy(tensors["act.4"][story.probe_index].astype(np.float64))
+    weight = torch.from_numpy(tensors["weight.5"].astype(np.float64))
+    bias = torch.from_numpy(tensors["bias.5"].astype(np.float64))
+    np.testing.assert_allclose(story.logits, F.linear(flat, weight, bias).numpy(), atol=1e-4)
+    np.testing.assert_allclose(story.probabilities, torch.softmax(torch.from_numpy(story.logits), 0).numpy(), atol=1e-6)
+
+
+def test_the_pooled_value_shown_is_its_windows_largest(run):
+    story = convolution_story(run)
+    row, column = story.pool_window
+    window = torch.from_numpy(story.act_maps[story.channel, 2 * row : 2 * row + 2, 2 * column : 2 * column + 2])
+    stored = run.tensors()["act.1"][story.probe_index, story.channel, row, column]
+    assert float(window.max()) == pytest.approx(float(stored), abs=1e-6)
+
+
 def test_the_narration_says_the_stored_values(run, tmp_path):
     story = convolution_story(run)
     scene = storyboard("convolution", RUN, tmp_path)
@@ -88,6 +138,12 @@ def test_the_narration_says_the_stored_values(run, tmp_path):
         shown = f"{float(stored[dot.row, dot.column]):.2f}".replace("-", "−")
         assert shown in notes[f"dot product {number + 1}"]
     assert f"{story.probabilities.max():.1%}" in notes["dense"]
+    winner = int(story.probabilities.argmax())
+    assert f"{story.logits[winner]:.2f}".replace("-", "−") in notes["dense"]
+    second = run.tensors()["pre.2"][story.probe_index].max()
+    assert f"{float(second):.2f}".replace("-", "−") in notes["second layer"]
+    survivor = run.tensors()["act.1"][story.probe_index, story.channel][story.pool_window]
+    assert f"{float(survivor):.2f} survives" in notes["pooling"]
 
 
 @pytest.mark.graphical

@@ -9,8 +9,10 @@ to it (the largest weighted sum at any position, bias aside) is followed through
 - every first-layer map before and after the activation (``pre.0``, ``act.0``), and the share
   of values the activation sets to zero;
 - the pooling layer after it (``act.1``) and, for one window, which of its values survived;
-- the maps of every later image layer, the flattened vector, and the output probabilities
-  (``act.{last}``).
+- the second convolution reading the whole stack of pooled maps at one position: one
+  dot product per input map, their sum plus the bias being the stored ``pre.2`` there;
+- the maps of every later image layer, the flattened vector, the dense layer's weights for
+  the winning class, its logits (``pre.{last}``) and probabilities (``act.{last}``).
 
 Nothing here is typed in: every array is the run's, or computed from its stored weights.
 """
@@ -24,7 +26,16 @@ import numpy as np
 from nnexplain.run import Run
 from nnexplain.run.layers import Conv2d, MaxPool2d
 
-__all__ = ["DotProduct", "ConvolutionStory", "convolution_story", "dot_product", "edge_correlation"]
+__all__ = [
+    "DotProduct",
+    "StackDotProduct",
+    "ConvolutionStory",
+    "convolution_story",
+    "dot_product",
+    "stack_dot_product",
+    "edge_correlation",
+    "ink_change",
+]
 
 
 @dataclass(frozen=True)
@@ -51,12 +62,40 @@ def dot_product(image: np.ndarray, kernel: np.ndarray, bias: float, layer: Conv2
 
 
 @dataclass(frozen=True)
+class StackDotProduct:
+    """A later convolution's kernel at one output position: one dot product per input map, added, plus the bias."""
+
+    kernel: int  # which of the layer's kernels (its output map)
+    row: int
+    column: int
+    parts: np.ndarray  # (in_channels,) the dot product of each input map's patch with that map's slice of the kernel
+    bias: float
+
+    @property
+    def value(self) -> float:
+        return float(self.parts.sum() + self.bias)
+
+
+def stack_dot_product(
+    maps: np.ndarray, weight: np.ndarray, bias: np.ndarray, layer: Conv2d, kernel: int, row: int, column: int
+) -> StackDotProduct:
+    """Kernel ``kernel`` of ``layer`` (weights (out, in, k, k)) at output (row, column) of the (in, r, c) ``maps``."""
+    padded = np.pad(maps, [(0, 0), (layer.padding[0],) * 2, (layer.padding[1],) * 2])
+    top, left = row * layer.stride[0], column * layer.stride[1]
+    kh, kw = weight.shape[2:]
+    patches = padded[:, top : top + kh, left : left + kw]
+    parts = (patches * weight[kernel]).sum(axis=(1, 2))
+    return StackDotProduct(kernel, row, column, parts, float(bias[kernel]))
+
+
+@dataclass(frozen=True)
 class ConvolutionStory:
     probe_index: int
     label: str
     image: np.ndarray  # (rows, cols) in [0, 1]
     conv: Conv2d
     channel: int  # the kernel followed
+    peaks: np.ndarray  # (channels,) each first-layer kernel's largest weighted sum on the digit, bias aside
     kernel: np.ndarray  # (k, k)
     bias: float
     pre_maps: np.ndarray  # (channels, r, c): the first layer's maps before the activation
@@ -66,24 +105,36 @@ class ConvolutionStory:
     pool_window: tuple[int, int]  # an output position of the pool whose window is shown
     dot_products: tuple[DotProduct, ...]
     later_maps: tuple[tuple[str, np.ndarray], ...]  # (summary, maps) of every later 3-D layer output
+    second: StackDotProduct | None  # the second layer's strongest response, when it is a convolution
     flat: np.ndarray  # the flattened vector
+    dense_weights: np.ndarray  # (classes, flat) the last layer's weights
+    dense_bias: np.ndarray  # (classes,)
+    logits: np.ndarray  # the last layer's weighted sums, before softmax
     probabilities: np.ndarray
     classes: tuple[str, ...]
     zeroed_share: float  # the share of first-layer values the activation set to 0
 
 
-def edge_correlation(image: np.ndarray, feature_map: np.ndarray, layer: Conv2d, k: int) -> float:
-    """How much a map is a left-edge-of-stroke detector, measured: the correlation, over every output position, of
-    the map's value with the ink on the right of its window minus the ink on the left (the middle column left out).
-    Near 1: the map is high where ink begins (reading left to right) and low where it ends."""
+def ink_change(image: np.ndarray, layer: Conv2d, k: int) -> np.ndarray:
+    """At every output position of a k × k window: the mean ink on the right of the window minus the mean ink on its
+    left (the middle column left out). Positive where ink begins, reading left to right; negative where it ends."""
     padded = np.pad(image, [(layer.padding[0],) * 2, (layer.padding[1],) * 2])
-    rows, cols = feature_map.shape
+    rows = (padded.shape[0] - k) // layer.stride[0] + 1
+    cols = (padded.shape[1] - k) // layer.stride[1] + 1
     half = k // 2
-    change = np.empty_like(feature_map)
+    change = np.empty((rows, cols))
     for r in range(rows):
         for c in range(cols):
             patch = padded[r * layer.stride[0] : r * layer.stride[0] + k, c * layer.stride[1] : c * layer.stride[1] + k]
             change[r, c] = patch[:, k - half :].mean() - patch[:, :half].mean()
+    return change
+
+
+def edge_correlation(image: np.ndarray, feature_map: np.ndarray, layer: Conv2d, k: int) -> float:
+    """How much a map is a left-edge-of-stroke detector, measured: the correlation, over every output position, of
+    the map's value with :func:`ink_change`. Near 1: the map is high where ink begins (reading left to right) and
+    low where it ends."""
+    change = ink_change(image, layer, k)
     if change.std() == 0 or feature_map.std() == 0:
         return 0.0
     return float(np.corrcoef(change.ravel(), feature_map.ravel())[0, 1])
@@ -105,7 +156,8 @@ def convolution_story(run: Run, epoch: int | None = None) -> ConvolutionStory:
     weight, bias = (tensors[f"{name}.0"].astype(np.float64) for name in ("weight", "bias"))
     pre = tensors["pre.0"][index].astype(np.float64)
     act = tensors["act.0"][index].astype(np.float64)
-    channel = int((pre - bias[:, None, None]).reshape(len(pre), -1).max(1).argmax())  # the strongest response
+    peaks = (pre - bias[:, None, None]).reshape(len(pre), -1).max(1)
+    channel = int(peaks.argmax())  # the strongest response
     kernel, kernel_bias = weight[channel, 0], float(bias[channel])
     chosen = pre[channel]
     positions = [np.unravel_index(chosen.argmax(), chosen.shape), np.unravel_index(chosen.argmin(), chosen.shape)]
@@ -118,6 +170,12 @@ def convolution_story(run: Run, epoch: int | None = None) -> ConvolutionStory:
         for i, layer in enumerate(network.layers[2:], start=2)
         if len(layer.output_shape) == 3
     )
+    second = None
+    if isinstance(network.layers[2], Conv2d) and len(network.layers) > 3:
+        out = tensors["pre.2"][index].astype(np.float64)
+        strongest = np.unravel_index(out.argmax(), out.shape)
+        weight2, bias2 = (tensors[f"{name}.2"].astype(np.float64) for name in ("weight", "bias"))
+        second = stack_dot_product(pooled, weight2, bias2, network.layers[2], *map(int, strongest))
     flat_index = next(i for i, layer in enumerate(network.layers) if layer.kind == "flatten")
     classes = tuple(run.dataset.get("classes") or map(str, range(probabilities.shape[1])))
     return ConvolutionStory(
@@ -126,6 +184,7 @@ def convolution_story(run: Run, epoch: int | None = None) -> ConvolutionStory:
         image=image,
         conv=conv,
         channel=channel,
+        peaks=peaks,
         kernel=kernel,
         bias=kernel_bias,
         pre_maps=pre,
@@ -135,7 +194,11 @@ def convolution_story(run: Run, epoch: int | None = None) -> ConvolutionStory:
         pool_window=(int(peak[0]), int(peak[1])),
         dot_products=dots,
         later_maps=later,
+        second=second,
         flat=tensors[f"act.{flat_index}"][index].astype(np.float64),
+        dense_weights=tensors[f"weight.{last}"].astype(np.float64),
+        dense_bias=tensors[f"bias.{last}"].astype(np.float64),
+        logits=tensors[f"pre.{last}"][index].astype(np.float64),
         probabilities=probabilities[index],
         classes=classes,
         zeroed_share=float(np.mean((pre < 0))),

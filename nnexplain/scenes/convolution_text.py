@@ -1,7 +1,7 @@
-"""The convolution scene's text and picture helpers: text at 24 points (14 px at 480p), heatmaps revealed in place.
+"""The convolution scene's text and picture helpers: labels at 28 points (17 px at 480p), heatmaps revealed in place.
 
-The shared caption layout (:mod:`~nnexplain.scenes.base.caption_layout`) draws captions at 20 points, 12 px at
-480p; this scene keeps every text at 14 px or more, so it draws its own caption and title at 24 points.
+The narration is drawn in the shared caption band (:mod:`~nnexplain.mobjects.caption_band`, 17 px); every label,
+and every number written in a cell, is 28 points too, so nothing on screen is under 16 px at 480p.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from manim import DOWN, Group, Rectangle, VGroup
 
 from nnexplain.mobjects.heatmap import Heatmap, Playback
 from nnexplain.mobjects.style import label
-from nnexplain.scenes.base.caption_layout import CAPTION_WIDTH
 
-__all__ = ["LABEL", "signed", "by", "cell_text", "numbered", "outlined", "caption", "title", "transparent", "reveal"]
+__all__ = ["LABEL", "CELL", "signed", "by", "cell_text", "numbered", "outlined", "title", "transparent", "reveal"]
 
-# Text is 24 points and more: at least 14 px tall at 480p (the shared caption layout's 20 points give 12 px).
-LABEL, CAPTION, HEADING = 24, 24, 32
-CAPTION_Y = -3.22  # two caption lines stay inside the 24 px margin
+# Capital letters 17 px tall at 480p; a number in a cell ("−.57" is 0.87 units wide) needs a cell 1 unit wide,
+# so that the numbers of neighbouring cells do not run together.
+LABEL, HEADING = 28, 34
+CELL = 1.0
 
 
 def signed(value: float) -> str:
@@ -34,7 +34,7 @@ def cell_text(value: float) -> str:
     return text.replace("0.", ".", 1).replace("-", "−")
 
 
-def numbered(tile: Group, values: np.ndarray, theme, size: float = 20) -> VGroup:
+def numbered(tile: Group, values: np.ndarray, theme, size: float = LABEL) -> VGroup:
     """Each of ``values`` written over its cell of ``tile`` (a square heatmap), outlined in the background's colour
     so that it reads on blue, red and blank cells alike."""
     rows, cols = values.shape
@@ -43,8 +43,8 @@ def numbered(tile: Group, values: np.ndarray, theme, size: float = 20) -> VGroup
     for r in range(rows):
         for c in range(cols):
             text = label(cell_text(float(values[r, c])), theme, size)
-            if text.width > 0.92 * cell:
-                text.scale_to_fit_width(0.92 * cell)
+            if text.width > 0.86 * cell:
+                text.scale_to_fit_width(0.86 * cell)
             text.set_stroke(theme.background, width=3, background=True)
             texts.add(text.move_to(tile.get_corner([-1, 1, 0]) + cell * np.array([c + 0.5, -(r + 0.5), 0])))
     return texts
@@ -61,24 +61,12 @@ def outlined(mobject: Heatmap, theme) -> Group:
     return Group(mobject, frame)
 
 
-def caption(text: str, theme) -> VGroup:
-    """A narrated line under the picture, broken at the space nearest its middle when one line is too wide."""
-    line = label(text, theme, CAPTION)
-    if line.width > CAPTION_WIDTH and " " in text:
-        spaces = [i for i, char in enumerate(text) if char == " "]
-        middle = min(spaces, key=lambda i: abs(i - len(text) / 2))
-        line = label(text[:middle] + "\n" + text[middle + 1 :], theme, CAPTION)
-    if line.width > CAPTION_WIDTH:
-        line.scale_to_fit_width(CAPTION_WIDTH)  # too long a line: the readability test says so
-    return line.move_to([0, CAPTION_Y, 0])
-
-
 def title(heading: str, facts: str, theme) -> VGroup:
     """The question in bold over the run's facts, in the top-left corner."""
     group = VGroup(label(heading, theme, HEADING, weight="BOLD"), label(facts, theme, LABEL, theme.muted))
-    group.arrange(DOWN, aligned_edge=[-1, 0, 0], buff=0.1)
-    if group.width > CAPTION_WIDTH:
-        group.scale_to_fit_width(CAPTION_WIDTH)
+    group.arrange(DOWN, aligned_edge=[-1, 0, 0], buff=0.12)
+    if group.width > 13.2:  # inside the title-safe margin
+        group.scale_to_fit_width(13.2)
     return group.to_corner([-1, 1, 0], buff=0.4)
 
 
