@@ -47,11 +47,12 @@ def _upper(params: Params, index: int, activation: str, output: str, x: np.ndarr
     """The layers from parameter ``index``'s layer up, the index among theirs, and their input: the layers below
     it never change while it alone moves, so their output is computed once (the steps cost a fraction)."""
     at, layer = 0, 0
-    for layer, (weight, bias) in enumerate(params):
+    for weight, bias in params:
         size = np.size(weight) + np.size(bias)
         if index < at + size:
             break
         at += size
+        layer += 1
     if layer == 0:
         return params, index, x
     trace = Network.from_params(params, activation, output).trace(params, np.asarray(x, np.float64).reshape(len(x), -1))
