@@ -194,7 +194,7 @@ class Descent(RunScene):
         slopes = self.landscape["start.roll_slope"]
         first = -self.lr * slopes[0]
         rate = f"η = {fmt_number(self.lr, 3)}" + (
-            ", the run's peak rate" if self.own_lr else ", chosen for this picture"
+            f", the run's {self.rate_kind()}" if self.own_lr else ", chosen for this picture"
         )
         readout = SlotText(label(f"step {len(values) - 1:,} · C = {losses[0]:.4f}", self.theme, TEXT), edge=UL)
         readout.move_to(panel.box.get_corner(UL) + np.array([0.25, -0.2, 0]), aligned_edge=UL)
@@ -297,7 +297,7 @@ class Descent(RunScene):
                 Fade(up),
                 run_time=line.duration,
             )
-        with self.narrate("Bright is high cost, dark is low. The final weights are the plane's centre.") as line:
+        with self.narrate("Bright is high cost, dark is low, like a map of hills and a valley.") as line:
             self.wait(0.1)
         epochs, own = self.landscape.epochs, self.landscape["path.loss"]
         readout = (
