@@ -72,10 +72,12 @@ class StepRoll(Animation):
         trail: VGroup,
         trail_color: str,
         on_step: Callable[[int], None] | None = None,
+        first: int = 0,
         **kwargs,
     ):
+        """``first``: the step number of ``points[0]``, when a roll is played in parts."""
         self.points, self.trail, self.trail_color, self.on_step = np.asarray(points), trail, trail_color, on_step
-        self.reached = 0
+        self.reached, self.first = 0, first
         super().__init__(dot, rate_func=linear, **kwargs)
 
     def create_starting_mobject(self) -> Mobject:
@@ -95,7 +97,7 @@ class StepRoll(Animation):
             self.reached += 1
             self.trail.add(Dot(self.points[self.reached], radius=0.03, color=self.trail_color))
             if self.on_step is not None:
-                self.on_step(self.reached)
+                self.on_step(self.first + self.reached)
 
 
 def step_path(points: np.ndarray, color: str, width: float = 4, radius: float = 0.05) -> VGroup:

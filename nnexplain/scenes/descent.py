@@ -20,7 +20,7 @@ landscape (:mod:`nnexplain.run.landscape`, computed once before the scene render
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Create, Dot, FadeIn, GrowFromEdge, Line, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, UP, Animation, Create, Dot, FadeIn, GrowFromEdge, Indicate, Line, VGroup
 
 from nnexplain.mobjects.descent import CostHistogram, OutputBars, StepRoll, step_path
 from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number
@@ -99,6 +99,7 @@ class Descent(RunScene):
         picture = self.example_image(inputs[0], 2.6).move_to([-4.6, 0.4, 0])
         names = list(self.run.dataset.get("classes") or map(str, range(outputs.shape[1])))
         bars = OutputBars(outputs[0], target, names, self.theme, 6.4, 3.2, TEXT).move_to([1.9, 0.1, 0])
+        bars.target.move_to(bars.bars[target].get_bottom(), aligned_edge=DOWN)
         untrained = "the untrained" if self.start["epoch"] == 0 else "the first recorded"
         self.example_view = VGroup(bars)
         with self.narrate(
@@ -130,7 +131,7 @@ class Descent(RunScene):
         self.remove(*self.example_view)
         with self.narrate(f"Every {self.items[:-1]} has a cost of its own.") as line:
             self.play(*(Fade(part) for part in row), run_time=line.duration)
-        top = float(np.ceil(np.percentile(costs, 99.5)))
+        top = float(np.ceil(costs.max()))
         histogram = CostHistogram(costs, self.theme, 9.0, 1.7, top).move_to([0, -0.6, 0])
         ticks = VGroup(
             *(
@@ -177,11 +178,17 @@ class Descent(RunScene):
             self.play(Create(curve), run_time=0.7 * line.duration)
             self.play(Fade(dot), run_time=0.3 * line.duration)
         slope = float(self.landscape["start.roll_slope"][0])
-        reach = 0.25 * (x[-1] - x[0])
-        tangent = Line(
-            panel.plot_point(values[0] - reach, losses[0] - reach * slope),
-            panel.plot_point(values[0] + reach, losses[0] + reach * slope),
-        ).set_stroke(self.theme.highlight, 3)
+        # The tangent runs a quarter of the axis each way, cut where it would leave the panel.
+        ends = []
+        for side in (-1, 1):
+            reach = 0.25 * (x[-1] - x[0])
+            reach = min(reach, values[0] - x[0] if side < 0 else x[-1] - values[0])
+            rise = side * slope
+            if abs(rise) > 0:
+                room = (panel.y_high - losses[0]) if rise > 0 else (losses[0] - panel.y_low)
+                reach = min(reach, room / abs(rise))
+            ends.append(panel.plot_point(values[0] + side * reach, losses[0] + side * reach * slope))
+        tangent = Line(*ends).set_stroke(self.theme.highlight, 3)
         with self.narrate(f"Its slope there, ∂C/∂w, is {signed(slope)}: backpropagation computes it.") as line:
             self.play(Create(tangent), run_time=0.6 * line.duration)
         self.weight_panel = VGroup(panel, name, axis, curve, tangent)
@@ -196,12 +203,8 @@ class Descent(RunScene):
         rate = f"η = {fmt_number(self.lr, 3)}" + (
             f", the run's {self.rate_kind()}" if self.own_lr else ", chosen for this picture"
         )
-        readout = SlotText(label(f"step {len(values) - 1:,} · C = {losses[0]:.4f}", self.theme, TEXT), edge=UL)
+        readout = SlotText(label(f"step {len(values) - 1:,} · C = {losses.max():.4f}", self.theme, TEXT), edge=UL)
         readout.move_to(panel.box.get_corner(UL) + np.array([0.25, -0.2, 0]), aligned_edge=UL)
-        with self.narrate("A step moves w by −η × slope: downhill, and longer where it is steeper.") as line:
-            self.play(Fade(self.tangent, out=True), run_time=0.3 * line.duration)
-        with self.narrate(f"With {rate}, step 1 moves w by {signed(first, 2)}.") as line:
-            self.wait(0.1)
 
         def show(step: int) -> None:
             readout.show(label(f"step {step:,} · C = {losses[step]:.4f}", self.theme, TEXT))
@@ -212,17 +215,28 @@ class Descent(RunScene):
         self.add(trail)
         steps = len(values) - 1
         points = panel.plot_points(values, losses)
-        with self.narrate(f"{steps} real steps, the slope recomputed each time: they shrink as it flattens.") as line:
-            self.play(
-                StepRoll(
+        # The first steps slowly, one hop at a time while the rule is said; then the rest at an equal time per
+        # step, so each hop's length is the dot's speed and it is seen to slow down.
+        parts = [(0, 3), (3, 10), (10, steps)]
+        lines = [
+            "A step moves w by −η × slope: downhill, and longer where it is steeper.",
+            f"With {rate}, step 1 moves w by {signed(first, 2)}.",
+            f"{steps} real steps, the slope recomputed each time: they shrink as it flattens.",
+        ]
+        for (begin, end), text in zip(parts, lines):
+            with self.narrate(text) as line:
+                roll = StepRoll(
                     self.dot,
-                    points,
+                    points[begin : end + 1],
                     trail,
                     self.theme.highlight,
                     on_step=show,
-                    run_time=max(line.duration, self.t(8.0)),
+                    first=begin,
+                    run_time=max(0.9 * line.duration, self.t(8.0) if end == steps else 0),
                 )
-            )
+                if begin == 0:
+                    self.play(Fade(self.tangent, out=True), run_time=self.t(0.4))
+                self.play(roll, Animation(readout))
         drop = losses[0] - losses[-1]
         with self.narrate(f"C fell by only {drop:.3f}. One weight alone can do little.") as line:
             self.play(self.dot.animate.scale(1.6), run_time=0.3 * line.duration)
@@ -320,6 +334,7 @@ class Descent(RunScene):
             f"The run's own path, epoch {epochs[0]} to {epochs[-1]}: C falls {own[0]:.2f} → {own[-1]:.2f}."
         ) as line:
             self.play(
+                Animation(readout),
                 PathSweep(plot, on_snapshot=show, step_seconds=self.t(sweep_seconds) / max(len(epochs) - 1, 1)),
                 run_time=max(line.duration, sweep_seconds),
             )
@@ -352,7 +367,7 @@ class Descent(RunScene):
                 self.landscape["stochastic.batch_norm"][slot],
                 self.landscape["stochastic.angles"][slot],
                 self.theme,
-                length=1.3,
+                length=1.6,
                 color=orange,
             )
             downhill = self.landscape["stochastic.downhill"][slot]
@@ -390,20 +405,15 @@ class Descent(RunScene):
         self.remove(*self.fan_view)
         both = np.vstack([batch_xy, full_xy])
         span = max(np.ptp(both[:, 0]), np.ptp(both[:, 1]), 1e-9)
-        box_w, box_h = 5.2, 3.9
+        box_w, box_h = 5.2, 3.2
         scale = 0.85 * min(box_w / max(np.ptp(both[:, 0]), 1e-9), box_h / max(np.ptp(both[:, 1]), span * 0.3))
         centre = (both.max(axis=0) + both.min(axis=0)) / 2
-        origin = np.array([3.6, 0.35, 0])
+        origin = np.array([3.6, 0.75, 0])
 
         def to_scene(xy: np.ndarray) -> np.ndarray:
             shifted = (np.asarray(xy) - centre) * scale
             return np.column_stack([shifted, np.zeros(len(shifted))]) + origin
 
-        frame = VGroup(
-            Line(origin + [-box_w / 2, -box_h / 2, 0], origin + [box_w / 2, -box_h / 2, 0]).set_stroke(
-                self.theme.muted, 1.5
-            )
-        )
         orange = self.theme.palette[1]
         zig_path = step_path(to_scene(batch_xy), orange, 4)
         full_path = step_path(to_scene(full_xy), self.theme.text, 4)
@@ -417,14 +427,18 @@ class Descent(RunScene):
             self.play(Create(full_path[0]), *(Fade(dot) for dot in full_path[1]), run_time=0.8 * line.duration)
         shown = f"{zig['captured']:.0%}"
         with self.narrate(f"This plane: the full path and the widest swerve, {shown} of the batches' motion.") as line:
-            self.play(Create(frame), run_time=0.3 * line.duration)
+            self.play(Indicate(zig_path[0], color=orange), run_time=0.5 * line.duration)
         cheaper = self.subset / zig["batch_size"]
         with self.narrate(
             f"C ends at {batch_loss[-1]:.3f} against {full_loss[-1]:.3f}, but a batch step is {cheaper:.0f}× cheaper."
         ) as line:
-            ends = VGroup(
-                label(f"C = {batch_loss[-1]:.3f}", self.theme, TEXT, orange).next_to(zig_path[1][-1], UP, buff=0.15),
-                label(f"C = {full_loss[-1]:.3f}", self.theme, TEXT).next_to(full_path[1][-1], DOWN, buff=0.15),
+            ends = (
+                VGroup(
+                    label(f"after {steps} batch steps: C = {batch_loss[-1]:.3f}", self.theme, TEXT, orange),
+                    label(f"after {steps} full steps: C = {full_loss[-1]:.3f}", self.theme, TEXT),
+                )
+                .arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+                .move_to([0.9, -1.3, 0], aligned_edge=UL)
             )
             self.play(Fade(ends), run_time=0.4 * line.duration)
         with self.narrate("Many cheap, noisy steps downhill: that is how this network learned.") as line:
