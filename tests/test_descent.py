@@ -271,3 +271,36 @@ def test_descent_last_frame(tmp_path, request, landscape, landscape_run):
     assert 90 <= scene.renderer.time <= 200
     said = " ".join(beat.narration for beat in scene.beat_log)
     assert "Each real step used only 64 digits of the 8,000: a mini-batch." in said
+
+
+def test_a_landscape_of_an_older_version_is_computed_again_and_replaced(
+    tmp_path, monkeypatch, landscape_run, landscape
+):
+    """A run whose landscape predates the lesson's opening (version 1, ``landscape.safetensors``) gets the current
+    one on its next render, under a new name; the scene refuses to read the old one."""
+    import json
+
+    import nnexplain.app.landscape as app_landscape
+    from nnexplain.run.landscape import LANDSCAPE_FILE, LANDSCAPE_VERSION
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(landscape_run, run_dir)
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    entry = manifest["landscape"]
+    (run_dir / entry["file"]).rename(run_dir / "landscape.safetensors")
+    manifest["files"]["landscape.safetensors"] = manifest["files"].pop(entry["file"])
+    entry.pop("version")
+    entry["file"] = "landscape.safetensors"
+    (run_dir / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(RunError, match="older version; compute it again with `nnexplain landscape"):
+        read_landscape(load_run(run_dir))
+    facts = {k: v for k, v in landscape.info.items() if k not in ("file", "version")}
+    monkeypatch.setattr(app_landscape, "compute_landscape", lambda run: (dict(landscape.arrays), facts))
+    stored = app_landscape.ensure_landscape(load_run(run_dir))
+    assert stored.manifest["landscape"]["version"] == LANDSCAPE_VERSION
+    assert stored.manifest["landscape"]["file"] == LANDSCAPE_FILE != "landscape.safetensors"
+    np.testing.assert_array_equal(read_landscape(stored)["start.roll_values"], landscape["start.roll_values"])
+    with pytest.raises(RunError, match="never rewritten"):
+        from nnexplain.run.landscape import write_landscape
+
+        write_landscape(stored, dict(landscape.arrays), facts)
