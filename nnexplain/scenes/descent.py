@@ -204,7 +204,7 @@ class Descent(RunScene):
             f", the run's {self.rate_kind()}" if self.own_lr else ", chosen for this picture"
         )
         readout = SlotText(label(f"step {len(values) - 1:,} · C = {losses.max():.4f}", self.theme, TEXT), edge=UL)
-        readout.move_to(panel.box.get_corner(UL) + np.array([0.25, -0.2, 0]), aligned_edge=UL)
+        readout.move_to(panel.box.get_corner(UP + RIGHT) + np.array([0, 0.12, 0]), aligned_edge=DOWN + RIGHT)
 
         def show(step: int) -> None:
             readout.show(label(f"step {step:,} · C = {losses[step]:.4f}", self.theme, TEXT))
@@ -278,12 +278,10 @@ class Descent(RunScene):
             path = step_path(panel.plot_points(values[number, :count], losses[number, :count]), color)
             tag = label(f"η = {fmt_number(rates[number], 3)}", self.theme, TEXT, color)
             tags.add(tag)
-            tag.move_to([5.3, 1.6 - 0.55 * number, 0], aligned_edge=LEFT)
+            tag.move_to([4.85, 1.6 - 0.55 * number, 0], aligned_edge=LEFT)
             with self.narrate(text) as line:
                 self.play(Fade(tag), Create(path[0]), *(Fade(dot) for dot in path[1]), run_time=0.7 * line.duration)
             self.rate_parts.add(path)
-        if len(tags):
-            tags.align_to([5.2, 0, 0], RIGHT) if tags.get_right()[0] > 6.6 else None
         self.rate_view = VGroup(panel, axis, curve, tags, self.rate_parts)
         with self.narrate(
             f"One weight alone learns slowly. The run moves all {fmt_count(self.parameters)} at once."
@@ -367,17 +365,19 @@ class Descent(RunScene):
                 self.landscape["stochastic.batch_norm"][slot],
                 self.landscape["stochastic.angles"][slot],
                 self.theme,
-                length=1.6,
+                length=1.2,
                 color=orange,
             )
             downhill = self.landscape["stochastic.downhill"][slot]
             fan.rotate(np.arctan2(downhill[1], downhill[0]), about_point=fan.full.get_start())
             fan.shift(self.plot.plot_point(coords[index]) - fan.full.get_start())
+            for arrow in [*fan.batches, fan.full]:  # a dark rim keeps them visible on the bright slopes
+                arrow.set_stroke(self.theme.background, width=8, background=True)
             fans.add(fan)
         legend = (
             VGroup(
-                label("white: the full gradient's step", self.theme, TEXT),
-                label(f"orange: {stochastic['batches']} mini-batches'", self.theme, TEXT, orange),
+                label("white: all the data", self.theme, TEXT),
+                label(f"orange: {stochastic['batches']} mini-batches", self.theme, TEXT, orange),
             )
             .arrange(DOWN, aligned_edge=LEFT, buff=0.2)
             .move_to([0.9, 2.2, 0], aligned_edge=UL)
