@@ -20,7 +20,23 @@ landscape (:mod:`nnexplain.run.landscape`, computed once before the scene render
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Animation, Create, Dot, FadeIn, GrowFromEdge, Indicate, Line, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Animation,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowFromEdge,
+    Indicate,
+    Line,
+    VGroup,
+)
 
 from nnexplain.mobjects.descent import CostHistogram, OutputBars, StepRoll, step_path
 from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number
@@ -401,7 +417,7 @@ class Descent(RunScene):
         batch_xy, full_xy = self.landscape["start.zigzag_batch"], self.landscape["start.zigzag_full"]
         batch_loss, full_loss = self.landscape["start.zigzag_batch_loss"], self.landscape["start.zigzag_full_loss"]
         zig = self.start["zigzag"]
-        self.play(Fade(self.fan_view, out=True), run_time=self.t(0.4))
+        self.play(FadeOut(self.fan_view), run_time=self.t(0.4))  # FadeOut: Fade leaves the arrows' dark rims
         self.remove(*self.fan_view)
         both = np.vstack([batch_xy, full_xy])
         span = max(np.ptp(both[:, 0]), np.ptp(both[:, 1]), 1e-9)
@@ -419,6 +435,12 @@ class Descent(RunScene):
         full_path = step_path(to_scene(full_xy), self.theme.text, 4)
         steps = len(batch_xy) - 1
         count = fmt_count(self.subset)
+        # Tied to the path's first point: a close look at the start, on a plane of its own (said below).
+        start = self.plot.plot_point(self.landscape["path.coords"][0])
+        link = DashedLine(start, zig_path[1][0].get_center(), dash_length=0.12).set_stroke(self.theme.muted, 2)
+        title = label(f"epoch {self.start['epoch']:,}, close up", self.theme, TEXT, self.theme.muted)
+        title.move_to([origin[0], origin[1] + box_h / 2 + 0.35, 0])
+        self.play(Create(link), Fade(title), run_time=self.t(0.6))
         with self.narrate(
             f"From the start, {steps} steps of η = {fmt_number(self.lr, 3)} on {zig['batch_size']} {self.items} each…"
         ) as line:
@@ -434,8 +456,8 @@ class Descent(RunScene):
         ) as line:
             ends = (
                 VGroup(
-                    label(f"after {steps} batch steps: C = {batch_loss[-1]:.3f}", self.theme, TEXT, orange),
-                    label(f"after {steps} full steps: C = {full_loss[-1]:.3f}", self.theme, TEXT),
+                    label(f"{steps} batch steps: C = {batch_loss[-1]:.3f}", self.theme, TEXT, orange),
+                    label(f"{steps} full steps: C = {full_loss[-1]:.3f}", self.theme, TEXT),
                 )
                 .arrange(DOWN, aligned_edge=LEFT, buff=0.2)
                 .move_to([0.9, -1.3, 0], aligned_edge=UL)
