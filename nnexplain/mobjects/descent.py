@@ -7,11 +7,24 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from manim import DOWN, Animation, Dot, Line, Mobject, Rectangle, VGroup, VMobject, linear
+from manim import (
+    DOWN,
+    Animation,
+    AnimationGroup,
+    Create,
+    Dot,
+    FadeIn,
+    Line,
+    Mobject,
+    Rectangle,
+    Succession,
+    VGroup,
+    linear,
+)
 
 from nnexplain.mobjects.style import Theme, label
 
-__all__ = ["OutputBars", "CostHistogram", "StepRoll", "step_path"]
+__all__ = ["OutputBars", "CostHistogram", "StepRoll", "step_path", "step_by_step"]
 
 
 class OutputBars(VGroup):
@@ -101,7 +114,16 @@ class StepRoll(Animation):
 
 
 def step_path(points: np.ndarray, color: str, width: float = 4, radius: float = 0.05) -> VGroup:
-    """Straight steps through ``points`` (scene points), a dot at each: a path of discrete steps, not a curve."""
-    line = VMobject().set_points_as_corners(np.asarray(points)).set_stroke(color, width)
+    """Straight steps through ``points`` (scene points), a dot at each: a path of discrete steps, not a curve.
+    ``[0]`` holds one segment per step, ``[1]`` the dots (the start's first)."""
+    points = np.asarray(points)
+    segments = VGroup(*(Line(a, b).set_stroke(color, width) for a, b in zip(points[:-1], points[1:])))
     dots = VGroup(*(Dot(point, radius=radius, color=color) for point in points))
-    return VGroup(line, dots)
+    return VGroup(segments, dots)
+
+
+def step_by_step(path: VGroup, **kwargs) -> Succession:
+    """Play a :func:`step_path` one step after another: the start's dot, then each segment and the dot it reaches."""
+    segments, dots = path
+    hops = [AnimationGroup(Create(segment), FadeIn(dot), lag_ratio=0.7) for segment, dot in zip(segments, dots[1:])]
+    return Succession(FadeIn(dots[0]), *hops, **kwargs)

@@ -38,7 +38,7 @@ from manim import (
     VGroup,
 )
 
-from nnexplain.mobjects.descent import CostHistogram, OutputBars, StepRoll, step_path
+from nnexplain.mobjects.descent import CostHistogram, OutputBars, StepRoll, step_by_step, step_path
 from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number
 from nnexplain.mobjects.landscape import GradientFan, LandscapePlot, PathSweep
 from nnexplain.mobjects.pixels import PixelImage
@@ -296,7 +296,7 @@ class Descent(RunScene):
             tags.add(tag)
             tag.move_to([4.85, 1.6 - 0.55 * number, 0], aligned_edge=LEFT)
             with self.narrate(text) as line:
-                self.play(Fade(tag), Create(path[0]), *(Fade(dot) for dot in path[1]), run_time=0.7 * line.duration)
+                self.play(Fade(tag), step_by_step(path), run_time=0.7 * line.duration)
             self.rate_parts.add(path)
         self.rate_view = VGroup(panel, axis, curve, tags, self.rate_parts)
         with self.narrate(
@@ -444,9 +444,9 @@ class Descent(RunScene):
         with self.narrate(
             f"From the start, {steps} steps of η = {fmt_number(self.lr, 3)} on {zig['batch_size']} {self.items} each…"
         ) as line:
-            self.play(Create(zig_path[0]), *(Fade(dot) for dot in zig_path[1]), run_time=0.8 * line.duration)
+            self.play(step_by_step(zig_path), run_time=0.8 * line.duration)
         with self.narrate(f"…against {steps} steps on all {count}: straight, where the batches zig-zag.") as line:
-            self.play(Create(full_path[0]), *(Fade(dot) for dot in full_path[1]), run_time=0.8 * line.duration)
+            self.play(step_by_step(full_path), run_time=0.8 * line.duration)
         shown = f"{zig['captured']:.0%}"
         with self.narrate(f"This plane: the full path and the widest swerve, {shown} of the batches' motion.") as line:
             self.play(Indicate(zig_path[0], color=orange), run_time=0.5 * line.duration)
