@@ -261,16 +261,59 @@ def test_the_narration_states_the_slope_and_the_steps(tmp_path, landscape_run, l
     assert f"C rises to {landscape['start.rate_loss'][2, 1]:.3f}. Too large." in narration["learning rates"]
 
 
+def test_the_rolling_dot_slows_down_as_its_steps_shrink(landscape):
+    """The dot passes through the stored steps at an equal time each, so its speed on screen is the steps' length:
+    fast at the steep start, slow near the bottom; each step leaves a dot where it landed."""
+    from manim import Dot, VGroup
+
+    from nnexplain.mobjects.descent import StepRoll
+    from nnexplain.mobjects.hinges import CurvePanel
+
+    values, losses = landscape["start.roll_values"], landscape["start.roll_loss"]
+    panel = CurvePanel((values.min(), values.max()), (losses.min(), losses.max()), Theme(), 8.0, 3.6)
+    points = panel.plot_points(values, losses)
+    dot, trail = Dot(points[0]), VGroup()
+    roll = StepRoll(dot, points, trail, "#FFFFFF", run_time=8.0)
+    roll.begin()
+    frames = np.linspace(0, 1, 8 * 15 + 1)  # 15 frames a second
+    drawn = []
+    for alpha in frames:
+        roll.interpolate(alpha)
+        drawn.append(dot.get_center().copy())
+    speed = np.linalg.norm(np.diff(drawn, axis=0), axis=1)
+    third = len(speed) // 3
+    assert speed[:third].mean() > 4 * speed[-third:].mean() > 0
+    np.testing.assert_allclose([d.get_center() for d in trail], points[1:], atol=1e-9)
+
+
 @pytest.mark.graphical
 def test_descent_last_frame(tmp_path, request, landscape, landscape_run):
+    """The last frame, and every text over the whole video inside the 24 px title-safe margin."""
+    from manim import MathTypst, Text, config
+
     from nnexplain.scenes.descent import Descent
 
-    scene = render_for_test(Descent, landscape_run, tmp_path / "media")
+    outside = []
+
+    class Watched(Descent):
+        def play(self, *args, **kwargs):
+            super().play(*args, **kwargs)
+            margin = 0.4  # scene units: 24 px of 854 at 480p
+            half_w, half_h = config.frame_width / 2 - margin, config.frame_height / 2 - margin
+            for top in self.mobjects:
+                for part in top.get_family():
+                    if isinstance(part, (Text, MathTypst)) and part.height > 0:
+                        (left, bottom, _), (right, up, _) = part.get_corner([-1, -1, 0]), part.get_corner([1, 1, 0])
+                        if left < -half_w or right > half_w or bottom < -half_h or up > half_h:
+                            outside.append(f"{part.original_text!r} at {self.script_time:.1f} s")
+
+    scene = render_for_test(Watched, landscape_run, tmp_path / "media")
     frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
     check_frame("descent", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
     assert 90 <= scene.renderer.time <= 200
     said = " ".join(beat.narration for beat in scene.beat_log)
     assert "Each real step used only 64 digits of the 8,000: a mini-batch." in said
+    assert not sorted(set(outside)), sorted(set(outside))[:5]
 
 
 def test_a_landscape_of_an_older_version_is_computed_again_and_replaced(
