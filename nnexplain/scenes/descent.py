@@ -264,15 +264,16 @@ class Descent(RunScene):
             return
         rates, values, losses = (self.landscape[k] for k in ("start.rates", "start.rate_values", "start.rate_loss"))
         curve_x, curve_y = self.landscape["start.curve_values"], self.landscape["start.curve_loss"]
-        shown = curve_y <= max(losses[:, :2].max(), curve_y.min()) + 0.15 * (curve_y.max() - curve_y.min())
+        # C up to a little above the overshoot's landing; the curve is cut where it leaves the panel, not flattened.
         x, y = curve_x, curve_y
-        y_high = float(max(losses[:, :2].max(), y[shown].max()))
+        y_high = float(losses[:, :2].max())
         y_pad = 0.1 * (y_high - y.min())
         panel = CurvePanel(
-            (float(x[0]), float(x[-1])), (y.min() - y_pad, y_high + y_pad), self.theme, 8.0, 3.6, label_size=TEXT
+            (float(x[0]), float(x[-1])), (y.min() - y_pad, y_high + y_pad), self.theme, 7.4, 3.6, label_size=TEXT
         )
-        panel.move_to([0.6, 0.45, 0])
-        curve = panel.curve(x, y, self.theme.text, 4)
+        panel.move_to([0.2, 0.45, 0])
+        inside = y <= y_high + y_pad
+        curve = panel.curve(x[inside], y[inside], self.theme.text, 4)
         self.play(Fade(self.weight_panel, out=True), Fade(self.roll_view, out=True), run_time=self.t(0.5))
         self.remove(*self.weight_panel, *self.roll_view)
         self.set_heading("Step sizes, from the same start")
@@ -294,7 +295,7 @@ class Descent(RunScene):
             path = step_path(panel.plot_points(values[number, :count], losses[number, :count]), color)
             tag = label(f"η = {fmt_number(rates[number], 3)}", self.theme, TEXT, color)
             tags.add(tag)
-            tag.move_to([4.85, 1.6 - 0.55 * number, 0], aligned_edge=LEFT)
+            tag.move_to([panel.box.get_right()[0] + 0.25, 1.6 - 0.55 * number, 0], aligned_edge=LEFT)
             with self.narrate(text) as line:
                 self.play(Fade(tag), step_by_step(path), run_time=0.7 * line.duration)
             self.rate_parts.add(path)
