@@ -356,7 +356,22 @@ class Descent(RunScene):
         half = next(k for k, value in enumerate(own) if value <= own[0] - 0.9 * (own[0] - own[-1]))
         with self.narrate(f"Nine tenths of that fall is done by epoch {epochs[half]}; the rest is a creep.") as line:
             dot = Dot(plot.plot_point(self.landscape["path.coords"][half]), radius=0.12, color=self.theme.highlight)
-            self.play(Fade(dot), run_time=0.4 * line.duration)
+            show(half)
+            self.play(Fade(dot), Animation(readout), run_time=0.4 * line.duration)
+        # The plane holds most of the path's motion, not all: the colour under a snapshot is not its own cost.
+        under = float(self.landscape["path.surface_loss"][half])
+        if abs(under - own[half]) > 0.05 * own[half]:
+            caveat = VGroup(
+                label(f"colour under it: C = {under:.2f}", self.theme, TEXT, self.theme.muted),
+                label("(the path leaves the plane)", self.theme, TEXT, self.theme.muted),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+            caveat.next_to(readout, DOWN, buff=0.35, aligned_edge=LEFT)
+            with self.narrate(
+                f"The path leaves the plane: under epoch {epochs[half]} the colour says {under:.2f}, "
+                f"not its {own[half]:.2f}."
+            ) as line:
+                self.play(Fade(caveat), Indicate(dot, color=self.theme.highlight), run_time=0.6 * line.duration)
+            readout = VGroup(readout, caveat)
         self.landscape_view = VGroup(right, up, readout, dot)
 
     def batch_fans(self) -> None:
