@@ -46,7 +46,6 @@ BATCHES = 6
 EXAMPLES = 6  # examples whose own cost the opening shows
 ROLL_STEPS = 150  # steps of the run's own rate on one weight: enough to see them shrink near the bottom
 RATE_STEPS = 4
-ZIGZAG_STEPS = 12
 DEFAULT_BATCH = 64  # for runs trained on the full batch: the mini-batch a stochastic run would take
 
 
@@ -174,7 +173,9 @@ def start_arrays(
     curve_values = np.linspace(low - pad, high + pad, WEIGHT_SAMPLES)
     start_value = float(values[0])
     curve = weight_slice(params, index, curve_values - start_value, activation, output, x, y)
-    steps = zigzag(params, lr, batch_size, ZIGZAG_STEPS, activation, output, x, y, x, y)
+    # Equal work: as many mini-batch steps as one full step's examples pay for, against that one full step.
+    batch_steps = max(2, round(len(x) / batch_size))
+    steps = zigzag(params, lr, batch_size, batch_steps, activation, output, x, y, x, y, full_steps=1)
     kind, layer, row, column = parameter_name(params, index)
     arrays = {
         "start.example_inputs": x[:shown],
@@ -204,6 +205,6 @@ def start_arrays(
             "value": start_value,
             "gradient": component,
         },
-        "zigzag": {"steps": ZIGZAG_STEPS, "batch_size": int(batch_size), "captured": steps.captured},
+        "zigzag": {"steps": batch_steps, "full_steps": 1, "batch_size": int(batch_size), "captured": steps.captured},
     }
     return arrays, info

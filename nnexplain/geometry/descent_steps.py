@@ -131,7 +131,7 @@ def compare_rates(
 @dataclass(frozen=True)
 class ZigZag:
     batch_path: np.ndarray  # (steps + 1, P) the parameters after each mini-batch step, the start first
-    full_path: np.ndarray  # (steps + 1, P) the same after each full-batch step
+    full_path: np.ndarray  # (full_steps + 1, P) the same after each full-batch step
     batch_coords: np.ndarray  # (steps + 1, 2) batch_path drawn on the plane (the start at the origin)
     full_coords: np.ndarray  # (steps + 1, 2) full_path drawn on the plane
     batch_loss: np.ndarray  # (steps + 1,) the loss on the evaluation data along each path
@@ -152,24 +152,26 @@ def zigzag(
     x_eval: np.ndarray,
     y_eval: np.ndarray,
     seed: int = 0,
+    full_steps: int | None = None,
 ) -> ZigZag:
-    """``steps`` steps on random mini-batches of (x, y) (each drawn without replacement, seeded) against ``steps``
-    steps on all of it, from ``params`` with rate ``lr``; the losses along both on (x_eval, y_eval)."""
+    """``steps`` steps on random mini-batches of (x, y) (each drawn without replacement, seeded) against
+    ``full_steps`` (default ``steps``) steps on all of it, from ``params`` with rate ``lr``; the losses along both
+    on (x_eval, y_eval). ``steps = len(x) / batch_size`` against one full step compares them at equal work."""
     rng = np.random.default_rng(seed)
     start = flatten(params)
     batch_size = min(batch_size, len(x))
     indices = np.stack([rng.choice(len(x), batch_size, replace=False) for _ in range(steps)])
 
-    def walk(rows_of_step) -> np.ndarray:
+    def walk(rows_of_step, count: int) -> np.ndarray:
         path = [start]
-        for step in range(steps):
+        for step in range(count):
             rows = rows_of_step(step)
             _, gradient = gradient_vector(unflatten(path[-1], params), activation, output, x[rows], y[rows])
             path.append(path[-1] - lr * gradient)
         return np.stack(path)
 
-    batch_path = walk(lambda step: indices[step])
-    full_path = walk(lambda step: slice(None))
+    batch_path = walk(lambda step: indices[step], steps)
+    full_path = walk(lambda step: slice(None), steps if full_steps is None else full_steps)
     forward = full_path[-1] - start
     forward /= np.linalg.norm(forward) + 1e-300
     moves = batch_path - start

@@ -125,13 +125,17 @@ class Descent(RunScene):
             self.play(*(GrowFromEdge(bar, DOWN) for bar in bars.bars), run_time=0.6 * line.duration)
         right = names[target]
         p = float(outputs[0, target])
+        got = label(f"{p:.3f}", self.theme, TEXT, self.theme.highlight).next_to(bars.bars[target], RIGHT, buff=0.1)
+        got.shift((bars.bars[target].get_top()[1] + 0.25 - got.get_center()[1]) * UP)
+        want = label("1", self.theme, TEXT, self.theme.highlight).next_to(bars.target, UP, buff=0.1)
         with self.narrate(f"The right answer, {right}, should get 1. It gets only {p:.3f}.") as line:
-            self.play(Create(bars.target), run_time=0.5 * line.duration)
+            self.play(Create(bars.target), Fade(want), run_time=0.5 * line.duration)
+            self.play(Fade(got), run_time=0.3 * line.duration)
         formula = label(f"cost = −log {p:.3f} = {cost:.2f}", self.theme, TEXT + 4, self.theme.highlight)
         formula.move_to([1.9, -1.9, 0])
         with self.narrate(f"Its cost: −log {p:.3f} = {cost:.2f}. The less it believes the truth, the larger.") as line:
             self.play(Fade(formula), run_time=0.5 * line.duration)
-        self.example_view = VGroup(picture, bars, bars.target, formula)
+        self.example_view = VGroup(picture, bars, bars.target, formula, got, want)
 
     def average(self) -> None:
         costs = self.landscape["start.losses"]
@@ -188,7 +192,9 @@ class Descent(RunScene):
         self.set_heading("One weight, the other " + fmt_count(self.parameters - 1) + " held")
         held = fmt_count(self.parameters - 1)
         with self.narrate(f"Take one weight, w, and hold the other {held} where they start.") as line:
-            self.play(Create(panel), Fade(name), Fade(axis), run_time=line.duration)
+            self.play(Fade(panel), Fade(axis), run_time=self.t(0.6))
+            self.play(Fade(name), run_time=0.3 * line.duration)
+            self.play(Indicate(name, color=self.theme.text, scale_factor=1.08), run_time=0.4 * line.duration)
         dot = Dot(panel.plot_point(values[0], losses[0]), radius=0.09, color=self.theme.highlight)
         with self.narrate("Moving w alone traces this curve of C. The dot is where w starts.") as line:
             self.play(Create(curve), run_time=0.7 * line.duration)
@@ -279,13 +285,14 @@ class Descent(RunScene):
         self.set_heading("Step sizes, from the same start")
         axis = label("C", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1, aligned_edge=LEFT)
         with self.narrate("The same curve, zoomed out, and the same start: three step sizes.") as line:
-            self.play(Create(panel), Fade(axis), Create(curve), run_time=line.duration)
+            self.play(Fade(panel), Fade(axis), run_time=self.t(0.6))
+            self.play(Create(curve), run_time=0.7 * line.duration)
         colors = [self.theme.palette[0], self.theme.palette[2], self.theme.palette[4]]
         small, right, large = (fmt_number(r, 3) for r in rates)
         own = "the run's" if self.own_lr else "ours"
         words = [
-            f"η = {small}, {own}: {values.shape[1] - 1} steps, and w has barely moved. Too small.",
-            f"η = {right}: near the bottom in {self.steps_to_settle(losses[1])} steps. About right.",
+            f"η = {small}, {own}: {values.shape[1] - 1} steps and w has barely moved: small for one weight.",
+            f"η = {right}: near the bottom in {self.steps_to_settle(losses[1])} steps. Right for this one weight.",
             f"η = {large}: one step jumps past the bottom, C rises to {losses[2, 1]:.3f}. Too large.",
         ]
         tags = VGroup()
@@ -300,10 +307,15 @@ class Descent(RunScene):
                 self.play(Fade(tag), step_by_step(path), run_time=0.7 * line.duration)
             self.rate_parts.add(path)
         self.rate_view = VGroup(panel, axis, curve, tags, self.rate_parts)
-        with self.narrate(
-            f"One weight alone learns slowly. The run moves all {fmt_count(self.parameters)} at once."
-        ) as line:
-            self.play(Fade(self.rate_view, out=True), run_time=0.4 * line.duration)
+        everyone = fmt_count(self.parameters)
+        closing = (
+            f"But with all {everyone} moving at once, η = {small} is what trained this run."
+            if self.own_lr
+            else f"One weight alone learns slowly; a network moves all {everyone} at once."
+        )
+        with self.narrate(closing) as line:
+            self.play(Indicate(tags[0], color=colors[0], scale_factor=1.3), run_time=0.5 * line.duration)
+        self.play(Fade(self.rate_view, out=True), run_time=self.t(0.5))
         self.remove(*self.rate_view)
 
     def whole_landscape(self) -> None:
@@ -326,8 +338,11 @@ class Descent(RunScene):
                 Fade(up),
                 run_time=line.duration,
             )
-        with self.narrate("Bright is high cost, dark is low, like a map of hills and a valley.") as line:
-            self.wait(0.1)
+        final = Dot(plot.plot_point([0.0, 0.0]), radius=0.11, color=self.theme.highlight)
+        named = label("final weights", self.theme, TEXT, self.theme.highlight).next_to(final, DOWN, buff=0.12)
+        with self.narrate("Bright is high cost, dark is low. The plane passes through the final weights.") as line:
+            self.play(Fade(final), Fade(named), run_time=0.5 * line.duration)
+        self.play(Fade(final, out=True), Fade(named, out=True), run_time=self.t(0.4))
         epochs, own = self.landscape.epochs, self.landscape["path.loss"]
         readout = (
             VGroup(
@@ -385,8 +400,6 @@ class Descent(RunScene):
             text = f"Each real step used only {batch} {self.items} of the {fmt_count(full)}: a mini-batch."
         else:
             text = f"This run stepped on all {fmt_count(full)} {self.items}; a stochastic step uses {batch}."
-        with self.narrate(text) as line:
-            self.wait(0.1)
         coords = self.landscape["path.coords"]
         where = [0, len(coords) - 1]
         fans = VGroup()
@@ -403,12 +416,13 @@ class Descent(RunScene):
             downhill = self.landscape["stochastic.downhill"][slot]
             fan.rotate(np.arctan2(downhill[1], downhill[0]), about_point=fan.full.get_start())
             fan.shift(self.plot.plot_point(coords[index]) - fan.full.get_start())
+            fan.full.set_color(self.theme.palette[5])  # teal: all the data, as in the close-up below
             for arrow in [*fan.batches, fan.full]:  # a dark rim keeps them visible on the bright slopes
                 arrow.set_stroke(self.theme.background, width=8, background=True)
             fans.add(fan)
         legend = (
             VGroup(
-                label("white: all the data", self.theme, TEXT),
+                label("teal: all the data", self.theme, TEXT, self.theme.palette[5]),
                 label(f"orange: {stochastic['batches']} mini-batches", self.theme, TEXT, orange),
             )
             .arrange(DOWN, aligned_edge=LEFT, buff=0.2)
@@ -416,11 +430,16 @@ class Descent(RunScene):
         )
         angles, norms = self.landscape["stochastic.angles"], self.landscape["stochastic.batch_norm"]
         fulls = self.landscape["stochastic.full_norm"]
+        with self.narrate(text) as line:
+            self.play(Fade(legend[1]), run_time=0.5 * line.duration)
         with self.narrate(
             f"At the start, mini-batches point within {angles[0].max():.0f}° of the full gradient."
         ) as line:
             self.play(
-                Fade(legend), Create(fans[0].full), *(Create(a) for a in fans[0].batches), run_time=0.6 * line.duration
+                Fade(legend[0]),
+                Create(fans[0].full),
+                *(Create(a) for a in fans[0].batches),
+                run_time=0.6 * line.duration,
             )
         ratio = norms[1].mean() / fulls[1]
         with self.narrate(
@@ -446,50 +465,58 @@ class Descent(RunScene):
             shifted = (np.asarray(xy) - centre) * scale
             return np.column_stack([shifted, np.zeros(len(shifted))]) + origin
 
-        orange = self.theme.palette[1]
+        orange, teal = self.theme.palette[1], self.theme.palette[5]
         zig_path = step_path(to_scene(batch_xy), orange, 4)
-        full_path = step_path(to_scene(full_xy), self.theme.text, 4)
-        steps = len(batch_xy) - 1
+        full_path = step_path(to_scene(full_xy), teal, 5)
+        steps, full_steps = len(batch_xy) - 1, len(full_xy) - 1
         count = fmt_count(self.subset)
         # Tied to the path's first point: a close look at the start, on a plane of its own (said below).
         start = self.plot.plot_point(self.landscape["path.coords"][0])
         link = DashedLine(start, zig_path[1][0].get_center(), dash_length=0.12).set_stroke(self.theme.muted, 2)
         title = label(f"epoch {self.start['epoch']:,}, close up", self.theme, TEXT, self.theme.muted)
         title.move_to([origin[0], origin[1] + box_h / 2 + 0.35, 0])
-        self.play(Create(link), Fade(title), run_time=self.t(0.6))
+        here = label("start", self.theme, TEXT, self.theme.muted).next_to(zig_path[1][0], DOWN, buff=0.15)
+        self.play(Create(link), Fade(title), Fade(here), run_time=self.t(0.6))
         with self.narrate(
-            f"From the start, {steps} steps of η = {fmt_number(self.lr, 3)} on {zig['batch_size']} {self.items} each…"
+            f"From the start: {steps} steps of η = {fmt_number(self.lr, 3)}, each on {zig['batch_size']} {self.items}…"
         ) as line:
-            self.play(step_by_step(zig_path), run_time=0.8 * line.duration)
-        with self.narrate(f"…against {steps} steps on all {count}: straight, where the batches zig-zag.") as line:
+            self.play(step_by_step(zig_path), run_time=0.85 * line.duration)
+        work = "one step" if full_steps == 1 else f"{full_steps} steps"
+        with self.narrate(f"…the same work as {work} on all {count} {self.items} C is measured on.") as line:
             self.play(step_by_step(full_path), run_time=0.8 * line.duration)
         shown = f"{zig['captured']:.0%}"
-        with self.narrate(f"This plane: the full path and the widest swerve, {shown} of the batches' motion.") as line:
+        with self.narrate(f"Drawn in the plane of that step and the batches' widest swerve: {shown} of it.") as line:
             self.play(Indicate(zig_path[0], color=orange), run_time=0.5 * line.duration)
-        cheaper = self.subset / zig["batch_size"]
         with self.narrate(
-            f"C ends at {batch_loss[-1]:.3f} against {full_loss[-1]:.3f}, but a batch step is {cheaper:.0f}× cheaper."
+            f"Same work: the batches reach C = {batch_loss[-1]:.3f}, the full step only {full_loss[-1]:.3f}."
         ) as line:
             ends = (
                 VGroup(
                     label(f"{steps} batch steps: C = {batch_loss[-1]:.3f}", self.theme, TEXT, orange),
-                    label(f"{steps} full steps: C = {full_loss[-1]:.3f}", self.theme, TEXT),
+                    label(f"{work} on all: C = {full_loss[-1]:.3f}", self.theme, TEXT, teal),
                 )
                 .arrange(DOWN, aligned_edge=LEFT, buff=0.2)
                 .move_to([0.9, -1.3, 0], aligned_edge=UL)
             )
             self.play(Fade(ends), run_time=0.4 * line.duration)
-        with self.narrate("Many cheap, noisy steps downhill: that is how this network learned.") as line:
-            self.play(self.plot.path_dots.animate.set_color(self.theme.highlight), run_time=0.5 * line.duration)
+        per_epoch = int(np.ceil(self.facts["stochastic"]["full"] / zig["batch_size"]))
+        trained = self.facts.get("trained_batch_size")
+        ending = (
+            f"Each dot of the run's path is an epoch of {per_epoch} such noisy steps."
+            if trained
+            else "Cheap, noisy steps like these are what “stochastic” gradient descent takes."
+        )
+        with self.narrate(ending) as line:
+            self.play(self.plot.path_dots.animate.set_color(orange), run_time=0.5 * line.duration)
 
     # --- pieces ------------------------------------------------------------
 
     def set_heading(self, text: str) -> None:
         heading = label(text, self.theme, HEADING, weight="BOLD").to_corner(UL, buff=0.45)
-        animations = [Fade(heading)] if self.heading is None else [Fade(self.heading, out=True), Fade(heading)]
-        self.play(*animations, run_time=self.t(0.5))
-        if self.heading is not None:
+        if self.heading is not None:  # the old one fully out before the new one comes in
+            self.play(Fade(self.heading, out=True), run_time=self.t(0.3))
             self.remove(self.heading)
+        self.play(Fade(heading), run_time=self.t(0.4))
         self.heading = heading
 
     def example_image(self, values: np.ndarray, height: float):
