@@ -9,6 +9,7 @@ from typing import Callable
 import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     Animation,
     AnimationGroup,
     Create,
@@ -24,7 +25,7 @@ from manim import (
 
 from nnexplain.mobjects.style import Theme, label
 
-__all__ = ["OutputBars", "CostHistogram", "StepRoll", "step_path", "step_by_step"]
+__all__ = ["OutputBars", "CostHistogram", "ColourBar", "StepRoll", "step_path", "step_by_step"]
 
 
 class OutputBars(VGroup):
@@ -127,3 +128,26 @@ def step_by_step(path: VGroup, **kwargs) -> Succession:
     segments, dots = path
     hops = [AnimationGroup(Create(segment), FadeIn(dot), lag_ratio=0.7) for segment, dot in zip(segments, dots[1:])]
     return Succession(FadeIn(dots[0]), *hops, **kwargs)
+
+
+class ColourBar(VGroup):
+    """The landscape's colour scale: ``low`` (bottom) to ``high`` (top), log-spaced like the map, with ticks."""
+
+    def __init__(self, low: float, high: float, theme: Theme, height: float, size: float, width: float = 0.28):
+        from nnexplain.mobjects.landscape import loss_colors
+
+        super().__init__()
+        rows = 48
+        values = np.geomspace(low, high, rows)
+        colours = loss_colors(values, low, high)
+        self.strip = VGroup()
+        for number, rgb in enumerate(colours):
+            cell = Rectangle(width=width, height=height / rows).set_stroke(width=0)
+            cell.set_fill("#{:02X}{:02X}{:02X}".format(*rgb), 1)
+            self.strip.add(cell.move_to([0, (number + 0.5) * height / rows - height / 2, 0]))
+        self.ticks = VGroup()
+        for value in (low, float(np.sqrt(low * high)), high):
+            y = (np.log(value) - np.log(low)) / (np.log(high) - np.log(low)) * height - height / 2
+            text = f"{value:.2g}"
+            self.ticks.add(label(text, theme, size, theme.muted).move_to([width / 2 + 0.12, y, 0], aligned_edge=LEFT))
+        self.add(self.strip, self.ticks)

@@ -38,7 +38,7 @@ from manim import (
     VGroup,
 )
 
-from nnexplain.mobjects.descent import CostHistogram, OutputBars, StepRoll, step_by_step, step_path
+from nnexplain.mobjects.descent import ColourBar, CostHistogram, OutputBars, StepRoll, step_by_step, step_path
 from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number
 from nnexplain.mobjects.landscape import GradientFan, LandscapePlot, PathSweep
 from nnexplain.mobjects.pixels import PixelImage
@@ -321,7 +321,7 @@ class Descent(RunScene):
     def whole_landscape(self) -> None:
         self.set_heading("All the weights at once")
         plot = LandscapePlot(self.landscape, self.theme, width=5.4, height=4.3)
-        plot.move_to([-2.9, 0.35, 0])
+        plot.move_to([-3.3, 0.35, 0])
         self.plot = plot
         right = label("direction 1 →", self.theme, TEXT, self.theme.muted).next_to(plot.box, DOWN, buff=0.12)
         up = (
@@ -329,9 +329,14 @@ class Descent(RunScene):
             .rotate(np.pi / 2)
             .next_to(plot.box, LEFT, buff=0.12)
         )
+        grid = self.landscape["grid.loss"]
+        scale = ColourBar(float(grid.min()), float(grid.max()), self.theme, plot.box.height, TEXT)
+        scale.next_to(plot.box, RIGHT, buff=0.2).align_to(plot.box, DOWN)
+        scale.shift((plot.box.get_center()[1] - scale.strip.get_center()[1]) * UP)
         with self.narrate("C over a plane of weights: the two directions the training path moved most.") as line:
             self.play(
                 FadeIn(plot.image),
+                FadeIn(scale),
                 Create(plot.contours),
                 Create(plot.box),
                 Fade(right),
@@ -350,8 +355,10 @@ class Descent(RunScene):
                 SlotText(label(f"C = {max(own):.3f}", self.theme, HEADING), edge=UL),
             )
             .arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-            .move_to([1.2, 1.8, 0], aligned_edge=UL)
+            .move_to([1.8, 1.8, 0], aligned_edge=UL)
         )
+        own_note = label("the snapshot's own C", self.theme, TEXT, self.theme.muted)
+        own_note.next_to(readout, DOWN, buff=0.2, aligned_edge=LEFT)
 
         def show(index: int) -> None:
             readout[0].show(label(f"epoch {epochs[index]:,}", self.theme, HEADING, weight="BOLD"))
@@ -359,6 +366,7 @@ class Descent(RunScene):
 
         show(0)
         self.add(readout)
+        self.play(Fade(own_note), run_time=self.t(0.3))
         sweep_seconds = max(6.0, 0.45 * (len(epochs) - 1))
         with self.narrate(
             f"The run's own path, epoch {epochs[0]} to {epochs[-1]}: C falls {own[0]:.2f} → {own[-1]:.2f}."
@@ -387,7 +395,7 @@ class Descent(RunScene):
             ) as line:
                 self.play(Fade(caveat), Indicate(dot, color=self.theme.highlight), run_time=0.6 * line.duration)
             readout = VGroup(readout, caveat)
-        self.landscape_view = VGroup(right, up, readout, dot)
+        self.landscape_view = VGroup(right, up, VGroup(readout, own_note), dot)
 
     def batch_fans(self) -> None:
         stochastic = self.facts["stochastic"]
