@@ -114,7 +114,8 @@ class Descent(RunScene):
         cost = float(self.landscape["start.losses"][0])
         picture = self.example_image(inputs[0], 2.6).move_to([-4.6, 0.4, 0])
         names = list(self.run.dataset.get("classes") or map(str, range(outputs.shape[1])))
-        bars = OutputBars(outputs[0], target, names, self.theme, 6.4, 3.2, TEXT).move_to([1.9, 0.1, 0])
+        bars = OutputBars(outputs[0], target, names, self.theme, 6.4, 2.8, TEXT)
+        bars.shift(np.array([1.9, -0.95, 0]) - bars.base.get_center())  # the base line; a probability of 1 is 2.8 up
         bars.target.move_to(bars.bars[target].get_bottom(), aligned_edge=DOWN)
         untrained = "the untrained" if self.start["epoch"] == 0 else "the first recorded"
         self.example_view = VGroup(bars)
@@ -504,7 +505,7 @@ class Descent(RunScene):
                     label(f"{work} on all: C = {full_loss[-1]:.3f}", self.theme, TEXT, teal),
                 )
                 .arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-                .move_to([0.9, -1.3, 0], aligned_edge=UL)
+                .move_to([6.65, -0.95, 0], aligned_edge=UP + RIGHT)
             )
             self.play(Fade(ends), run_time=0.4 * line.duration)
         per_epoch = int(np.ceil(self.facts["stochastic"]["full"] / zig["batch_size"]))
