@@ -150,6 +150,7 @@ class Descent(RunScene):
         row.arrange(RIGHT, buff=0.45).move_to([0, 2.0, 0])
         self.play(Fade(self.example_view, out=True), run_time=self.t(0.5))
         self.remove(*self.example_view)
+        self.set_heading(f"The cost C: an average over {self.items}")
         with self.narrate(f"Every {self.items[:-1]} has a cost of its own.") as line:
             self.play(*(Fade(part) for part in row), run_time=line.duration)
         top = float(np.ceil(costs.max()))
