@@ -168,24 +168,24 @@ def test_stored_once_file_first_manifest_last(tmp_path, monkeypatch):
     monkeypatch.setattr(module, "write_manifest", interrupted)  # killed after the file, before the manifest
     with pytest.raises(KeyboardInterrupt):
         write_landscape(run, {"grid.loss": np.zeros((2, 2))}, {})
-    assert (tmp_path / "run" / "landscape.safetensors").exists()
+    assert (tmp_path / "run" / "landscape-v2.safetensors").exists()
     assert "landscape" not in load_run(tmp_path / "run").manifest  # the file alone is not a landscape
     monkeypatch.undo()
     stored = ensure_landscape(run)
-    before = (tmp_path / "run" / "landscape.safetensors").stat().st_mtime_ns
+    before = (tmp_path / "run" / "landscape-v2.safetensors").stat().st_mtime_ns
     with pytest.raises(RunError, match="already holds its loss landscape; a recorded landscape is never rewritten"):
         write_landscape(stored, {"grid.loss": np.zeros((2, 2))}, {})
     assert ensure_landscape(load_run(tmp_path / "run")).manifest == stored.manifest
     result = run_cli("landscape", tmp_path / "run")
     assert result.returncode == 0 and "already stored" in result.stderr
-    assert (tmp_path / "run" / "landscape.safetensors").stat().st_mtime_ns == before
+    assert (tmp_path / "run" / "landscape-v2.safetensors").stat().st_mtime_ns == before
 
 
 def test_the_command_computes_it_and_says_what_it_is(tmp_path):
     shutil.copytree(DATA / "mnist-sigmoid", tmp_path / "run")
     result = run_cli("landscape", tmp_path / "run")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == str(tmp_path / "run" / "landscape.safetensors")
+    assert result.stdout.strip().splitlines()[-1] == str(tmp_path / "run" / "landscape-v2.safetensors")
     assert "41×41 grid, training loss on the first 2,000 of 8,000 training examples" in result.stderr
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert f"explain {sum(manifest['landscape']['explained_variance']):.1%}" in result.stderr

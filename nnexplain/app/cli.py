@@ -262,10 +262,10 @@ def landscape(run_dir) -> None:
     """Compute RUN_DIR's loss landscape once and store it in the run (descent reads it)."""
     from nnexplain.app.landscape import ensure_landscape
     from nnexplain.run import load_run
-    from nnexplain.run.landscape import has_landscape
+    from nnexplain.run.landscape import has_landscape, landscape_current
 
     run = load_run(run_dir)
-    stored = has_landscape(run)
+    stored = has_landscape(run) and landscape_current(run)
     facts = ensure_landscape(run).manifest["landscape"]
     subset, (rows, cols) = facts["subset"], facts["grid"]
     done = "already stored" if stored else f"computed in {facts['seconds']:.1f} s"

@@ -14,9 +14,11 @@ import numpy as np
 from nnexplain.data import LOADERS, Dataset, load_dataset
 from nnexplain.errors import RunError
 from nnexplain.run import Run, load_run
-from nnexplain.run.landscape import has_landscape, landscape_refusal, write_landscape
+from nnexplain.run.landscape import has_landscape, landscape_current, landscape_refusal, write_landscape
 
 __all__ = ["compute_landscape", "ensure_landscape", "training_data"]
+
+PICTURE_LR = 0.1  # the step size of the opening's pictures for a run that records none (the scene says so)
 
 
 def training_data(run: Run) -> Dataset:
@@ -55,6 +57,7 @@ def compute_landscape(run: Run) -> tuple[dict, dict]:
         dataset.x_train,
         np.asarray(dataset.y_train),
         int(config.get("batch_size") or 0),
+        float(config.get("lr") or PICTURE_LR),
     )
     info["lr"] = config.get("lr")
     info["trained_batch_size"] = config.get("batch_size")
@@ -63,10 +66,12 @@ def compute_landscape(run: Run) -> tuple[dict, dict]:
 
 def ensure_landscape(run: Run) -> Run:
     """``run`` with its landscape stored, computing it first when it has none."""
-    if has_landscape(run):
+    if has_landscape(run) and landscape_current(run):
         return run
     arrays, info = compute_landscape(run)
     stored = load_run(run.path)
-    if has_landscape(stored):  # another process (a parallel render) stored it while this one computed
+    if has_landscape(stored) and landscape_current(
+        stored
+    ):  # another process (a parallel render) stored it while this one computed
         return stored
     return write_landscape(run, arrays, info)

@@ -202,7 +202,26 @@ def check_landscape(
         "stochastic.full_norm": (2,),
         "stochastic.batch_norm": (2, batches),
         "stochastic.angles": (2, batches),
+        "stochastic.downhill": (2, 2),
     }
+    start = {  # the lesson's opening (nnexplain.geometry.descent.start_arrays); rates only where one overshoots
+        "start.example_inputs": (None, None),
+        # class indices (n,) for a classifier, target rows (n, outputs) for a regression
+        "start.example_targets": (None,) * max(1, min(2, np.ndim(tensors.get("start.example_targets", 0)))),
+        "start.example_outputs": (None, None),
+        "start.losses": (facts["subset"]["first"],),
+        "start.curve_values": (None,),
+        "start.curve_loss": (None,),
+        "start.roll_values": (None,),
+        "start.roll_loss": (None,),
+        "start.roll_slope": (None,),
+        "start.zigzag_batch": (None, 2),
+        "start.zigzag_full": (None, 2),
+        "start.zigzag_batch_loss": (None,),
+        "start.zigzag_full_loss": (None,),
+    }
+    rates = {"start.rates": (3,), "start.rate_values": (3, None), "start.rate_loss": (3, None)}
+    shapes |= start | {name: shape for name, shape in rates.items() if name in tensors}
     for name, shape in shapes.items():
         _expect(path, tensors, name, np.float64, shape)
     _expect(path, tensors, "path.epochs", np.int64, (snapshots,))

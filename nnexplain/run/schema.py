@@ -148,6 +148,7 @@ class LandscapeEntry(FileEntry):
     stochastic: _Stochastic
     lr: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
     trained_batch_size: Count | None = None
+    version: Count | None = None  # absent: version 1, stored before the lesson's opening (start.*) was added
 
 
 class WarpGrid(Open):
