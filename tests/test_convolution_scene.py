@@ -144,13 +144,3 @@ def test_the_narration_says_the_stored_values(run, tmp_path):
     assert f"{float(second):.2f}".replace("-", "−") in notes["second layer"]
     survivor = run.tensors()["act.1"][story.probe_index, story.channel][story.pool_window]
     assert f"{float(survivor):.2f} survives" in notes["pooling"]
-
-
-@pytest.mark.graphical
-def test_last_frame(request, tmp_path):
-    from frames import check_frame, render_last_frame
-
-    from nnexplain.scenes.convolution import Convolution
-
-    frame = render_last_frame(Convolution, RUN, tmp_path)
-    check_frame("convolution", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")

@@ -167,19 +167,6 @@ def test_the_narration_says_the_runs_numbers(tmp_path):
     assert f"So the deep fits had {'fewer' if fewer else 'more'} pieces in all" in text
 
 
-@pytest.mark.graphical
-def test_depth_last_frame(request, tmp_path):
-    """The scene drawn from its default runs' fixtures, as `render all` draws it, against its control frame."""
-    from fixture_runs import default_fixtures
-    from frames import check_frame, render_last_frame
-
-    from nnexplain.scenes.depth import Depth
-
-    runs = default_fixtures("depth")
-    frame = render_last_frame(Depth, runs.main, tmp_path / "media", **runs.further)
-    check_frame("depth", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-
-
 def fit_pieces_count(run_dir) -> int:
     run = load_run(run_dir)
     return fit_pieces(run.params(), run.activation, tuple(run.dataset["domain"])).pieces

@@ -51,7 +51,10 @@ def test_example_scene_uses_only_the_public_api():
     assert used and used <= PUBLIC_MODULES, used - PUBLIC_MODULES
 
 
-def test_render_all_in_parallel(tmp_path):
+@pytest.mark.graphical
+def test_render_all_in_parallel(tmp_path, request):
+    """Every scene from its default runs' fixtures, in parallel, each last frame against its control frame:
+    the one test of a scene's default drawing (``make regenerate-frames`` regenerates them here)."""
     from nnexplain.app.catalog import SCENES
 
     cache = tmp_path / "cache"
@@ -81,7 +84,8 @@ def test_render_all_in_parallel(tmp_path):
     # Each scene drew its default runs exactly as a render of it alone does: its control frame.
     for name, path in zip(SCENES, written):
         frame = np.asarray(Image.open(path).convert("RGB"))
-        check_frame(CONTROL_OF_DEFAULT.get(name, name), frame, False, tmp_path / "failed")
+        regenerate = request.config.getoption("--regenerate-frames")
+        check_frame(CONTROL_OF_DEFAULT.get(name, name), frame, regenerate, tmp_path / "failed")
 
 
 def test_public_mobjects_are_built_from_runs():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import torch_model
-from frames import check_frame, render_for_test, render_last_frame
+from frames import render_for_test
 from manim import ManimColor
 
 from nnexplain.geometry.features import (
@@ -172,11 +172,3 @@ def test_the_sweep_is_slowest_where_the_weights_move_most_for_their_size(sigmoid
     assert seconds.sum() == pytest.approx(12.0) and seconds.min() >= 0.15 - 1e-12
     assert np.argmax(seconds) == np.argmax(moves) and np.argmin(seconds) == np.argmin(moves)
     np.testing.assert_allclose(np.diff(seconds) * np.diff(moves) >= -1e-12, True)  # same order of steps
-
-
-@pytest.mark.graphical
-def test_last_frame(request, sigmoid_run, tmp_path):
-    from nnexplain.scenes.hidden_features import HiddenFeatures
-
-    frame = render_last_frame(HiddenFeatures, sigmoid_run, tmp_path)
-    check_frame("hidden-features", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import DATA, run_cli
-from frames import check_frame, render_for_test, render_last_frame
+from frames import render_for_test
 from manim import ManimColor
 from test_cli import assert_user_error
 from test_training_scene import _torch_layers
@@ -63,11 +63,3 @@ def test_layers_wider_than_eight_are_refused_in_one_line(tmp_path):
     assert_user_error(
         run_cli("render", "neuron-maps", "--run", tmp_path / "wide"), "a layer of 9 units", "up to 8 wide"
     )
-
-
-@pytest.mark.graphical
-def test_last_frame(request, tmp_path):
-    from nnexplain.scenes.neuron_maps import NeuronMaps
-
-    frame = render_last_frame(NeuronMaps, MOONS, tmp_path)
-    check_frame("neuron-maps", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")

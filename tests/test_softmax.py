@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import torch
 from conftest import DATA, torch_model
-from frames import check_frame, render_last_frame
 
 from nnexplain.geometry.softmax import (
     argmax_against_logit,
@@ -142,11 +141,3 @@ def test_the_output_error_shown_is_autograds_slope_of_the_loss(watched):
     bars = watched.chart  # the bars end as p − y, on an axis from −1 to 1 around the chart's middle
     middle, half = (bars.floor + 2.0) / 2, (2.0 - bars.floor) / 2
     np.testing.assert_allclose((bars.tops - middle) / half, z.grad.numpy(), atol=1e-9)
-
-
-@pytest.mark.graphical
-def test_last_frame(request, sigmoid_run, tmp_path):
-    from nnexplain.scenes.softmax import Softmax
-
-    frame = render_last_frame(Softmax, sigmoid_run, tmp_path)
-    check_frame("softmax", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
