@@ -18,7 +18,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import Create, Dot, ReplacementTransform, VGroup, VMobject, there_and_back
+from manim import (
+    DOWN,
+    LEFT,
+    UL,
+    Create,
+    DashedVMobject,
+    Dot,
+    ReplacementTransform,
+    Transform,
+    VGroup,
+    VMobject,
+    there_and_back,
+)
 
 from nnexplain.geometry.hinges import (
     best_joined_fit,
@@ -30,8 +42,18 @@ from nnexplain.geometry.hinges import (
     quiet_units,
     running_sums,
 )
-from nnexplain.mobjects.hinges import Fade, FitView, HingeMorph, fmt_interval, fmt_number, fmt_small, padded_range
-from nnexplain.scenes.base.hinge_story import HingeStory, in_turn
+from nnexplain.mobjects.hinges import (
+    Fade,
+    FitView,
+    HingeMorph,
+    fmt_interval,
+    fmt_number,
+    fmt_small,
+    legend,
+    padded_range,
+)
+from nnexplain.mobjects.style import label
+from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 
 __all__ = ["ReluSquare"]
 
@@ -39,6 +61,8 @@ __all__ = ["ReluSquare"]
 class ReluSquare(HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
+    # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
+    units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
 
     def setup(self) -> None:
         super().setup()
@@ -59,6 +83,8 @@ class ReluSquare(HingeStory):
             self.build_one_hinge()
         self.beat("hinges")
         self.introduce_hinges()
+        self.beat("facing left")
+        self.explain_left_facing()
         self.beat("training")
         self.train()
         self.beat("piece by piece")
@@ -107,7 +133,7 @@ class ReluSquare(HingeStory):
         turned = ", and turns it to face left" if weight < 0 else ""
         over = " and turns it over" if out_weight < 0 else " again"
         lines = [
-            "Every unit starts from ReLU: a negative z becomes 0, a positive z stays z.",
+            "Every unit starts from ReLU: a negative x becomes 0, a positive x stays x.",
             f"Unit {unit + 1}'s input weight, {w}, scales x: the slope becomes {w}{turned}.",
             f"Its bias moves the kink to x = −bias/weight = {fmt_number(-bias / weight)}.",
             f"Its output weight, {v}, scales it{over}: this is what unit {unit + 1} adds.",
@@ -173,11 +199,50 @@ class ReluSquare(HingeStory):
         (before, _), (after, whole) = (max_fit_error(self.run, s.epoch) for s in (self.snapshots[0], self.hinges))
         where = "" if whole else " at the data"
         first, last = self.snapshots[0].epoch, self.hinges.epoch
-        lines = [
-            f"Training moves every kink and slope, epoch {first:,} to {last:,}.",
-            f"The largest error{where} goes from {before:.3f} to {after:.3f}.",
-        ]
-        self.sweep(self.view, self.snapshots, lines)
+        self.sweep(self.view, self.snapshots, [f"Training moves every kink and slope, epoch {first:,} to {last:,}."])
+        # Said once training has reached it, with both numbers on screen.
+        text = f"By epoch {last:,}, the largest error{where} has gone from {before:.3f} to {after:.3f}."
+        with self.narrate(text) as line:
+            self.play(*self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"), run_time=line.duration)
+        self.play(*self.show_labels(None), run_time=0.4)
+
+    def explain_left_facing(self) -> None:
+        """A negative input weight mirrors the hinge: it opens to the left. Shown on one of the run's own units."""
+        first = self.snapshots[0]
+        params = self.run.params(first.epoch)
+        weights = params[0][0][:, 0]
+        left = [unit for unit in range(len(weights)) if weights[unit] < 0 and len(first.kinks[unit])]
+        if self.hinges.hidden_layers != 1 or not left:
+            return
+        unit = max(left, key=lambda u: np.max(np.abs(first.units[u])))
+        weight, bias, out_weight = float(weights[unit]), float(params[0][1][unit]), float(params[1][0][0, unit])
+        x, panel = first.x, self.view.units_panel
+        color = self.view.colors[unit]
+        # The same hinge with the input weight's sign flipped (kink kept), then the unit's own: the mirror.
+        kink = -bias / weight
+        mirrored = (-weight, weight * kink, out_weight)
+        ghost = panel.curve(x, hinge(x, *mirrored), color, width=4).set_stroke(opacity=0.45)
+        ghost = DashedVMobject(ghost, num_dashes=40)
+        own = panel.curve(x, hinge(x, weight, bias, out_weight), color, width=7)
+        others = [c for i, c in enumerate(self.view.unit_curves) if i != unit]
+        text = (
+            f"Unit {unit + 1}'s input weight is {fmt_number(weight)}, negative: "
+            "its hinge is mirrored and opens to the left."
+        )
+        with self.narrate(text) as line:
+            self.play(
+                *[c.animate.set_stroke(opacity=0.25) for c in others],
+                *self.show_labels(f"unit {unit + 1}: weight {fmt_number(weight)}\nopens to the left", color=color),
+                Create(ghost),
+                run_time=0.35 * line.duration,
+            )
+            self.play(Transform(ghost, own), run_time=0.45 * line.duration)
+            self.play(
+                Fade(ghost, out=True),
+                *[c.animate.set_stroke(opacity=1) for c in others],
+                *self.show_labels(None),
+                run_time=0.2 * line.duration,
+            )
 
     def build_pieces(self) -> None:
         def unit_text(step: int, unit: int) -> str:
@@ -222,22 +287,48 @@ class ReluSquare(HingeStory):
         if self.hinges.hidden_layers != 1:
             return
         refit, refit_error = minimax_output_refit(self.run.params(self.hinges.epoch), x, self.target_values(x))
-        color = self.theme.palette[3]
-        overlay = self.outputs.curve(x, refit, color, width=4)
-        labels = (
-            f"network: {self.network_error:.3f}\nsame kinks, refit: {refit_error:.3f}\n"
-            f"best {self.pieces} pieces: {self.best_fit.error:.3f}"
-        )
+        color = self.theme.palette[5]  # no unit, target or best fit uses it
+        overlay = DashedVMobject(self.outputs.curve(x, refit, color, width=5), num_dashes=70)
+        at = self.worst_point(x, refit)
+        marker = self.error_marker(self.outputs, x, refit, at, f"{refit_error:.3f}", color=color)
+        keyed = legend(
+            [
+                (self.theme.text, False, "network output"),
+                (self.theme.muted, True, f"{self.formula}, and samples"),
+                (color, True, "same kinks, refit"),
+            ],
+            self.theme,
+            size=TEXT_SIZE,
+        ).move_to(self.legend, aligned_edge=UL)
+        rows = [
+            (f"network: {self.network_error:.3f}", self.theme.text),
+            (f"same kinks, refit: {refit_error:.3f}", color),
+            (f"best {self.pieces} pieces: {self.best_fit.error:.3f}", self.theme.highlight),
+        ]
+        labels = VGroup(*[label(t, self.theme, size=TEXT_SIZE, color=c) for t, c in rows])
+        labels.arrange(DOWN, aligned_edge=LEFT, buff=0.12).move_to(self.column_point(self.labels_top), aligned_edge=UL)
+        leaving = [] if self.column_labels is None else [Fade(self.column_labels, out=True)]
+        self.column_labels = labels
         text = f"Same kinks, output weights and bias refit for the largest error: {refit_error:.3f}."
         with self.narrate(text) as line:
-            self.play(Create(overlay), *self.show_labels(labels), run_time=line.duration)
+            self.play(
+                Create(overlay),
+                Transform(self.legend, keyed),
+                in_turn(*leaving, Fade(labels)),
+                run_time=0.6 * line.duration,
+            )
+            self.play(Create(marker[:2]), Fade(marker[2]), run_time=0.4 * line.duration)
         trained = len(self.run.epochs) > 1 and self.run.dataset.get("task") == "regress"
         if trained and refit_error < 0.9 * self.network_error:
-            text = f"Training lowered the mean squared error, not the largest: it ended at {self.network_error:.3f}."
+            text = (
+                "Training lowered the average squared error, not the largest: "
+                f"the network ended at {self.network_error:.3f}."
+            )
+            ring = self.network_marker[1]
             with self.narrate(text) as line:
                 self.play(
-                    self.network_marker.animate(rate_func=there_and_back).scale(1.4),
-                    overlay.animate(rate_func=there_and_back).set_stroke(width=8),
+                    ring.animate(rate_func=there_and_back).scale(1.4, about_point=ring.get_center()),
+                    self.view.output_curve.animate(rate_func=there_and_back).set_stroke(width=9),
                     run_time=line.duration,
                 )
 
@@ -253,14 +344,14 @@ class ReluSquare(HingeStory):
         at = self.worst_point(x, fit(x))
         marker = self.error_marker(best_panel, x, fit(x), at, f"{fit.error:.3f}")
         leaving = [view.unit_curves, view.kink_dots, heading, self.guides]
-        with self.narrate(f"Could {self.pieces} straight pieces do better? The best, drawn above:") as line:
+        with self.narrate(f"Could {self.pieces} straight pieces do better?") as line:
             self.play(
                 *[Fade(part, out=True) for part in leaving],
                 *self.swap_panel(panel, best_panel),
                 run_time=0.4 * line.duration,
             )
             self.play(Fade(best_heading), Create(target), run_time=0.6 * line.duration)
-        with self.narrate(f"The dots: the ends and corners of its {self.pieces} pieces.") as line:
+        with self.narrate("The best, drawn above; the dots are the ends and corners of its pieces.") as line:
             self.play(Create(drawn), Fade(knots), run_time=line.duration)
         labels = f"network: {self.network_error:.3f}\nbest {self.pieces} pieces: {fit.error:.3f}"
         with self.narrate(f"Its largest error is {fit.error:.3f}, the network's {self.network_error:.3f}.") as line:
