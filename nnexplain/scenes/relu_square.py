@@ -22,6 +22,7 @@ from manim import (
     DOWN,
     LEFT,
     UL,
+    UP,
     Create,
     DashedVMobject,
     Dot,
@@ -225,23 +226,21 @@ class ReluSquare(HingeStory):
         ghost = DashedVMobject(ghost, num_dashes=40)
         own = panel.curve(x, hinge(x, weight, bias, out_weight), color, width=7)
         others = [c for i, c in enumerate(self.view.unit_curves) if i != unit]
-        text = (
-            f"Unit {unit + 1}'s input weight is {fmt_number(weight)}, negative: "
-            "its hinge is mirrored and opens to the left."
-        )
-        with self.narrate(text) as line:
+        first_line = f"Unit {unit + 1}'s input weight, {fmt_number(weight)}, is negative."
+        with self.narrate(first_line) as line:
             self.play(
                 *[c.animate.set_stroke(opacity=0.25) for c in others],
-                *self.show_labels(f"unit {unit + 1}: weight {fmt_number(weight)}\nopens to the left", color=color),
+                *self.show_labels(f"unit {unit + 1}: weight {fmt_number(weight)}", color=color),
                 Create(ghost),
-                run_time=0.35 * line.duration,
+                run_time=line.duration,
             )
-            self.play(Transform(ghost, own), run_time=0.45 * line.duration)
+        with self.narrate("That mirrors its hinge about the kink: it opens to the left.") as line:
+            self.play(Transform(ghost, own), run_time=0.7 * line.duration)
             self.play(
                 Fade(ghost, out=True),
                 *[c.animate.set_stroke(opacity=1) for c in others],
                 *self.show_labels(None),
-                run_time=0.2 * line.duration,
+                run_time=0.3 * line.duration,
             )
 
     def build_pieces(self) -> None:
@@ -291,6 +290,8 @@ class ReluSquare(HingeStory):
         overlay = DashedVMobject(self.outputs.curve(x, refit, color, width=5), num_dashes=70)
         at = self.worst_point(x, refit)
         marker = self.error_marker(self.outputs, x, refit, at, f"{refit_error:.3f}", color=color)
+        # Its worst point lies near the network's: its number goes above the network's, clear of both curves.
+        marker[2].next_to(self.network_marker[2], UP, buff=0.08)
         keyed = legend(
             [
                 (self.theme.text, False, "network output"),
@@ -313,6 +314,7 @@ class ReluSquare(HingeStory):
         with self.narrate(text) as line:
             self.play(
                 Create(overlay),
+                Fade(self.view.epoch_label, out=True),  # the legend's third row takes its place
                 Transform(self.legend, keyed),
                 in_turn(*leaving, Fade(labels)),
                 run_time=0.6 * line.duration,
@@ -321,8 +323,7 @@ class ReluSquare(HingeStory):
         trained = len(self.run.epochs) > 1 and self.run.dataset.get("task") == "regress"
         if trained and refit_error < 0.9 * self.network_error:
             text = (
-                "Training lowered the average squared error, not the largest: "
-                f"the network ended at {self.network_error:.3f}."
+                f"Training cuts the average squared error, not the largest one: the network's {self.network_error:.3f}."
             )
             ring = self.network_marker[1]
             with self.narrate(text) as line:
@@ -343,6 +344,7 @@ class ReluSquare(HingeStory):
         knots = best_panel.dots(fit.knots, fit.heights, self.theme.highlight, radius=0.06)
         at = self.worst_point(x, fit(x))
         marker = self.error_marker(best_panel, x, fit(x), at, f"{fit.error:.3f}")
+        marker[2].next_to(marker[1], UP, buff=0.45)  # above the pieces meeting at its corner, not on them
         leaving = [view.unit_curves, view.kink_dots, heading, self.guides]
         with self.narrate(f"Could {self.pieces} straight pieces do better?") as line:
             self.play(
