@@ -201,6 +201,8 @@ class ReluSquare(HingeStory):
         where = "" if whole else " at the data"
         first, last = self.snapshots[0].epoch, self.hinges.epoch
         self.sweep(self.view, self.snapshots, [f"Training moves every kink and slope, epoch {first:,} to {last:,}."])
+        if len(self.snapshots) < 2:  # an imported run: no history, no drop to tell
+            return
         # Said once training has reached it, with both numbers on screen.
         text = f"By epoch {last:,}, the largest error{where} has gone from {before:.3f} to {after:.3f}."
         with self.narrate(text) as line:
