@@ -84,10 +84,10 @@ class ReluSquare(HingeStory):
             self.build_one_hinge()
         self.beat("hinges")
         self.introduce_hinges()
-        self.beat("facing left")
-        self.explain_left_facing()
         self.beat("training")
         self.train()
+        self.beat("facing left")
+        self.explain_left_facing()
         self.beat("piece by piece")
         self.build_pieces()
         self.beat("final error")
@@ -205,42 +205,59 @@ class ReluSquare(HingeStory):
             return
         # Said once training has reached it, with both numbers on screen.
         text = f"By epoch {last:,}, the largest error{where} has gone from {before:.3f} to {after:.3f}."
+        trained = self.hinges
+        worst = None
+        if self.target is not None:
+            at = self.worst_point(trained.x, trained.output)
+            worst = self.error_marker(self.outputs, trained.x, trained.output, at, "")[:2]  # bar and ring
         with self.narrate(text) as line:
-            self.play(*self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"), run_time=line.duration)
-        self.play(*self.show_labels(None), run_time=0.4)
+            self.play(
+                *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"), run_time=0.3 * line.duration
+            )
+            if worst is None:
+                self.wait(0.7 * line.duration)
+            else:
+                self.play(Create(worst), run_time=0.7 * line.duration)
+        self.play(*self.show_labels(None), *([] if worst is None else [Fade(worst, out=True)]), run_time=0.4)
 
     def explain_left_facing(self) -> None:
-        """A negative input weight mirrors the hinge: it opens to the left. Shown on one of the run's own units."""
-        first = self.snapshots[0]
-        params = self.run.params(first.epoch)
+        """A negative input weight mirrors the hinge about its kink: it opens to the left. Shown on one of the
+        trained units: its hinge drawn as a positive weight would make it, then flipped into its own."""
+        params = self.run.params(self.hinges.epoch)
         weights = params[0][0][:, 0]
-        left = [unit for unit in range(len(weights)) if weights[unit] < 0 and len(first.kinks[unit])]
+        left = [unit for unit in range(len(weights)) if weights[unit] < 0 and len(self.hinges.kinks[unit])]
         if self.hinges.hidden_layers != 1 or not left:
             return
-        unit = max(left, key=lambda u: np.max(np.abs(first.units[u])))
-        weight, bias, out_weight = float(weights[unit]), float(params[0][1][unit]), float(params[1][0][0, unit])
-        x, panel = first.x, self.view.units_panel
-        color = self.view.colors[unit]
-        # The same hinge with the input weight's sign flipped (kink kept), then the unit's own: the mirror.
+        biases, out_weights, x = params[0][1], params[1][0][0], self.hinges.x
+
+        def mirror_of(u: int) -> tuple[float, float, float]:
+            """The same kink with the input weight's sign flipped. Moving the numbers in a straight line from
+            there keeps the kink fixed while the hinge flattens and turns over: a mirror about the kink."""
+            return (-float(weights[u]), -float(biases[u]), float(out_weights[u]))
+
+        # The unit whose mirror leaves the panel least; the mirror is drawn only where it stays inside.
+        unit = min(left, key=lambda u: np.max(np.abs(hinge(x, *mirror_of(u)))))
+        weight, bias, out_weight = float(weights[unit]), float(biases[unit]), float(out_weights[unit])
+        panel, color = self.view.units_panel, self.view.colors[unit]
         kink = -bias / weight
-        mirrored = (-weight, weight * kink, out_weight)
-        ghost = panel.curve(x, hinge(x, *mirrored), color, width=4).set_stroke(opacity=0.45)
-        ghost = DashedVMobject(ghost, num_dashes=40)
-        own = panel.curve(x, hinge(x, weight, bias, out_weight), color, width=7)
-        others = [c for i, c in enumerate(self.view.unit_curves) if i != unit]
-        first_line = f"Unit {unit + 1}'s input weight, {fmt_number(weight)}, is negative."
-        with self.narrate(first_line) as line:
+        mirrored, own = mirror_of(unit), (weight, bias, out_weight)
+        x = x[(hinge(x, *mirrored) <= panel.y_high) & (hinge(x, *mirrored) >= panel.y_low)]
+        flipping = VGroup(VMobject(stroke_color=color, stroke_width=7), Dot(radius=0.08, color=color))
+        HingeMorph(flipping, panel, x, mirrored, mirrored).interpolate_mobject(0)
+        w = fmt_number(weight)
+        with self.narrate(f"Unit {unit + 1}'s input weight is {w}. With +{w[1:]}, its hinge would open right:") as line:
             self.play(
-                *[c.animate.set_stroke(opacity=0.25) for c in others],
-                *self.show_labels(f"unit {unit + 1}: weight {fmt_number(weight)}", color=color),
-                Create(ghost),
+                *[curve.animate.set_stroke(opacity=0.25) for curve in self.view.unit_curves],
+                *self.show_labels(f"unit {unit + 1}: weight {w}\nkink at x = {fmt_number(kink)}", color=color),
+                Create(flipping[0]),
+                Fade(flipping[1]),
                 run_time=line.duration,
             )
-        with self.narrate("That mirrors its hinge about the kink: it opens to the left.") as line:
-            self.play(Transform(ghost, own), run_time=0.7 * line.duration)
+        with self.narrate("A negative weight mirrors the hinge about its kink: it opens to the left.") as line:
+            self.play(HingeMorph(flipping, panel, x, mirrored, own), run_time=0.7 * line.duration)
             self.play(
-                Fade(ghost, out=True),
-                *[c.animate.set_stroke(opacity=1) for c in others],
+                Fade(flipping, out=True),
+                *[curve.animate.set_stroke(opacity=1) for curve in self.view.unit_curves],
                 *self.show_labels(None),
                 run_time=0.3 * line.duration,
             )
