@@ -27,7 +27,6 @@ from manim import (
     DashedVMobject,
     Dot,
     ReplacementTransform,
-    Transform,
     VGroup,
     VMobject,
     there_and_back,
@@ -311,15 +310,9 @@ class ReluSquare(HingeStory):
         marker = self.error_marker(self.outputs, x, refit, at, f"{refit_error:.3f}", color=color)
         # Its worst point lies near the network's: its number goes above the network's, clear of both curves.
         marker[2].next_to(self.network_marker[2], UP, buff=0.08)
-        keyed = legend(
-            [
-                (self.theme.text, False, "network output"),
-                (self.theme.muted, True, f"{self.formula}, and samples"),
-                (color, True, "same kinks, refit"),
-            ],
-            self.theme,
-            size=TEXT_SIZE,
-        ).move_to(self.legend, aligned_edge=UL)
+        # A third legend row under the two there (a Transform of the whole legend would scramble its letters).
+        keyed = legend([(color, True, "same kinks, refit")], self.theme, size=TEXT_SIZE)
+        keyed.next_to(self.legend, DOWN, buff=0.12, aligned_edge=LEFT)
         rows = [
             (f"network: {self.network_error:.3f}", self.theme.text),
             (f"same kinks, refit: {refit_error:.3f}", color),
@@ -334,7 +327,7 @@ class ReluSquare(HingeStory):
             self.play(
                 Create(overlay),
                 Fade(self.view.epoch_label, out=True),  # the legend's third row takes its place
-                Transform(self.legend, keyed),
+                Fade(keyed),
                 in_turn(*leaving, Fade(labels)),
                 run_time=0.6 * line.duration,
             )
