@@ -143,10 +143,19 @@ class ReluSquare(HingeStory):
                 *self.draw_panel(panel), Fade(heading), *self.show_labels(formulas[0]), run_time=0.4 * line.duration
             )
             self.play(Create(curve), Fade(dot), run_time=0.6 * line.duration)
+        ghost = None
         for before, after, text, formula in zip(stages, stages[1:], lines[1:], formulas[1:]):
+            # A faint copy of the stage before stays while the new one forms, so a small change can be seen.
+            previous = curve.copy().set_stroke(opacity=0.3, width=3)
             with self.narrate(text) as line:
-                self.play(*self.show_labels(formula), run_time=0.5)
+                fading = [] if ghost is None else [Fade(ghost, out=True)]
+                self.add(previous)
+                self.play(*self.show_labels(formula), *fading, run_time=0.5)
                 self.play(HingeMorph(built, panel, x, before, after), run_time=max(line.duration - 0.5, 1.0))
+            if ghost is not None:
+                self.remove(ghost)
+            ghost = previous
+        self.one_hinge_ghost = ghost
         self.one_hinge = (unit, panel, heading, built)
 
     def _unit_to_build(self, snapshot) -> int:
@@ -173,6 +182,7 @@ class ReluSquare(HingeStory):
                 *self.swap_panel(old_panel, panel),
                 in_turn(Fade(old_heading, out=True), Fade(heading)),
                 ReplacementTransform(built[0], view.unit_curves[unit]),
+                Fade(self.one_hinge_ghost, out=True),
                 Fade(built[1], out=True),
                 *self.show_labels(None),
                 run_time=0.5 * line.duration,
@@ -357,7 +367,7 @@ class ReluSquare(HingeStory):
         at = self.worst_point(x, fit(x))
         marker = self.error_marker(best_panel, x, fit(x), at, f"{fit.error:.3f}")
         marker[2].next_to(marker[1], UP, buff=0.45)  # above the pieces meeting at its corner, not on them
-        leaving = [view.unit_curves, view.kink_dots, heading, self.guides]
+        leaving = [view.unit_curves, view.kink_dots, heading]  # the network's kink lines (dashed) stay
         with self.narrate(f"Could {self.pieces} straight pieces do better?") as line:
             self.play(
                 *[Fade(part, out=True) for part in leaving],
@@ -365,7 +375,7 @@ class ReluSquare(HingeStory):
                 run_time=0.4 * line.duration,
             )
             self.play(Fade(best_heading), Create(target), run_time=0.6 * line.duration)
-        with self.narrate("The best, drawn above; the dots are the ends and corners of its pieces.") as line:
+        with self.narrate("The best, drawn above: its corners are not at the network's kinks.") as line:
             self.play(Create(drawn), Fade(knots), run_time=line.duration)
         labels = f"network: {self.network_error:.3f}\nbest {self.pieces} pieces: {fit.error:.3f}"
         with self.narrate(f"Its largest error is {fit.error:.3f}, the network's {self.network_error:.3f}.") as line:
