@@ -18,7 +18,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import Create, Dot, ReplacementTransform, VGroup, VMobject, there_and_back
+from manim import (
+    DOWN,
+    LEFT,
+    UL,
+    UP,
+    Create,
+    DashedVMobject,
+    Dot,
+    ReplacementTransform,
+    VGroup,
+    VMobject,
+    there_and_back,
+)
 
 from nnexplain.geometry.hinges import (
     best_joined_fit,
@@ -30,8 +42,18 @@ from nnexplain.geometry.hinges import (
     quiet_units,
     running_sums,
 )
-from nnexplain.mobjects.hinges import Fade, FitView, HingeMorph, fmt_interval, fmt_number, fmt_small, padded_range
-from nnexplain.scenes.base.hinge_story import HingeStory, in_turn
+from nnexplain.mobjects.hinges import (
+    Fade,
+    FitView,
+    HingeMorph,
+    fmt_interval,
+    fmt_number,
+    fmt_small,
+    legend,
+    padded_range,
+)
+from nnexplain.mobjects.style import label
+from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 
 __all__ = ["ReluSquare"]
 
@@ -39,6 +61,8 @@ __all__ = ["ReluSquare"]
 class ReluSquare(HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
+    # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
+    units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
 
     def setup(self) -> None:
         super().setup()
@@ -61,6 +85,8 @@ class ReluSquare(HingeStory):
         self.introduce_hinges()
         self.beat("training")
         self.train()
+        self.beat("facing left")
+        self.explain_left_facing()
         self.beat("piece by piece")
         self.build_pieces()
         self.beat("final error")
@@ -107,7 +133,7 @@ class ReluSquare(HingeStory):
         turned = ", and turns it to face left" if weight < 0 else ""
         over = " and turns it over" if out_weight < 0 else " again"
         lines = [
-            "Every unit starts from ReLU: a negative z becomes 0, a positive z stays z.",
+            "Every unit starts from ReLU: a negative x becomes 0, a positive x stays x.",
             f"Unit {unit + 1}'s input weight, {w}, scales x: the slope becomes {w}{turned}.",
             f"Its bias moves the kink to x = −bias/weight = {fmt_number(-bias / weight)}.",
             f"Its output weight, {v}, scales it{over}: this is what unit {unit + 1} adds.",
@@ -117,10 +143,19 @@ class ReluSquare(HingeStory):
                 *self.draw_panel(panel), Fade(heading), *self.show_labels(formulas[0]), run_time=0.4 * line.duration
             )
             self.play(Create(curve), Fade(dot), run_time=0.6 * line.duration)
+        ghost = None
         for before, after, text, formula in zip(stages, stages[1:], lines[1:], formulas[1:]):
+            # A faint copy of the stage before stays while the new one forms, so a small change can be seen.
+            previous = curve.copy().set_stroke(opacity=0.3, width=3)
             with self.narrate(text) as line:
-                self.play(*self.show_labels(formula), run_time=0.5)
+                fading = [] if ghost is None else [Fade(ghost, out=True)]
+                self.add(previous)
+                self.play(*self.show_labels(formula), *fading, run_time=0.5)
                 self.play(HingeMorph(built, panel, x, before, after), run_time=max(line.duration - 0.5, 1.0))
+            if ghost is not None:
+                self.remove(ghost)
+            ghost = previous
+        self.one_hinge_ghost = ghost
         self.one_hinge = (unit, panel, heading, built)
 
     def _unit_to_build(self, snapshot) -> int:
@@ -147,6 +182,7 @@ class ReluSquare(HingeStory):
                 *self.swap_panel(old_panel, panel),
                 in_turn(Fade(old_heading, out=True), Fade(heading)),
                 ReplacementTransform(built[0], view.unit_curves[unit]),
+                Fade(self.one_hinge_ghost, out=True),
                 Fade(built[1], out=True),
                 *self.show_labels(None),
                 run_time=0.5 * line.duration,
@@ -173,11 +209,67 @@ class ReluSquare(HingeStory):
         (before, _), (after, whole) = (max_fit_error(self.run, s.epoch) for s in (self.snapshots[0], self.hinges))
         where = "" if whole else " at the data"
         first, last = self.snapshots[0].epoch, self.hinges.epoch
-        lines = [
-            f"Training moves every kink and slope, epoch {first:,} to {last:,}.",
-            f"The largest error{where} goes from {before:.3f} to {after:.3f}.",
-        ]
-        self.sweep(self.view, self.snapshots, lines)
+        self.sweep(self.view, self.snapshots, [f"Training moves every kink and slope, epoch {first:,} to {last:,}."])
+        if len(self.snapshots) < 2:  # an imported run: no history, no drop to tell
+            return
+        # Said once training has reached it, with both numbers on screen.
+        text = f"By epoch {last:,}, the largest error{where} has gone from {before:.3f} to {after:.3f}."
+        trained = self.hinges
+        worst = None
+        if self.target is not None:
+            at = self.worst_point(trained.x, trained.output)
+            worst = self.error_marker(self.outputs, trained.x, trained.output, at, "")[:2]  # bar and ring
+        with self.narrate(text) as line:
+            self.play(
+                *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"), run_time=0.3 * line.duration
+            )
+            if worst is None:
+                self.wait(0.7 * line.duration)
+            else:
+                self.play(Create(worst), run_time=0.7 * line.duration)
+        self.play(*self.show_labels(None), *([] if worst is None else [Fade(worst, out=True)]), run_time=0.4)
+
+    def explain_left_facing(self) -> None:
+        """A negative input weight mirrors the hinge about its kink: it opens to the left. Shown on one of the
+        trained units: its hinge drawn as a positive weight would make it, then flipped into its own."""
+        params = self.run.params(self.hinges.epoch)
+        weights = params[0][0][:, 0]
+        left = [unit for unit in range(len(weights)) if weights[unit] < 0 and len(self.hinges.kinks[unit])]
+        if self.hinges.hidden_layers != 1 or not left:
+            return
+        biases, out_weights, x = params[0][1], params[1][0][0], self.hinges.x
+
+        def mirror_of(u: int) -> tuple[float, float, float]:
+            """The same kink with the input weight's sign flipped. Moving the numbers in a straight line from
+            there keeps the kink fixed while the hinge flattens and turns over: a mirror about the kink."""
+            return (-float(weights[u]), -float(biases[u]), float(out_weights[u]))
+
+        # The unit whose mirror leaves the panel least; the mirror is drawn only where it stays inside.
+        unit = min(left, key=lambda u: np.max(np.abs(hinge(x, *mirror_of(u)))))
+        weight, bias, out_weight = float(weights[unit]), float(biases[unit]), float(out_weights[unit])
+        panel, color = self.view.units_panel, self.view.colors[unit]
+        kink = -bias / weight
+        mirrored, own = mirror_of(unit), (weight, bias, out_weight)
+        x = x[(hinge(x, *mirrored) <= panel.y_high) & (hinge(x, *mirrored) >= panel.y_low)]
+        flipping = VGroup(VMobject(stroke_color=color, stroke_width=7), Dot(radius=0.08, color=color))
+        HingeMorph(flipping, panel, x, mirrored, mirrored).interpolate_mobject(0)
+        w = fmt_number(weight)
+        with self.narrate(f"Unit {unit + 1}'s input weight is {w}. With +{w[1:]}, its hinge would open right:") as line:
+            self.play(
+                *[curve.animate.set_stroke(opacity=0.25) for curve in self.view.unit_curves],
+                *self.show_labels(f"unit {unit + 1}: weight {w}\nkink at x = {fmt_number(kink)}", color=color),
+                Create(flipping[0]),
+                Fade(flipping[1]),
+                run_time=line.duration,
+            )
+        with self.narrate("A negative weight mirrors the hinge about its kink: it opens to the left.") as line:
+            self.play(HingeMorph(flipping, panel, x, mirrored, own), run_time=0.7 * line.duration)
+            self.play(
+                Fade(flipping, out=True),
+                *[curve.animate.set_stroke(opacity=1) for curve in self.view.unit_curves],
+                *self.show_labels(None),
+                run_time=0.3 * line.duration,
+            )
 
     def build_pieces(self) -> None:
         def unit_text(step: int, unit: int) -> str:
@@ -222,22 +314,44 @@ class ReluSquare(HingeStory):
         if self.hinges.hidden_layers != 1:
             return
         refit, refit_error = minimax_output_refit(self.run.params(self.hinges.epoch), x, self.target_values(x))
-        color = self.theme.palette[3]
-        overlay = self.outputs.curve(x, refit, color, width=4)
-        labels = (
-            f"network: {self.network_error:.3f}\nsame kinks, refit: {refit_error:.3f}\n"
-            f"best {self.pieces} pieces: {self.best_fit.error:.3f}"
-        )
+        color = self.theme.palette[5]  # no unit, target or best fit uses it
+        overlay = DashedVMobject(self.outputs.curve(x, refit, color, width=5), num_dashes=70)
+        at = self.worst_point(x, refit)
+        marker = self.error_marker(self.outputs, x, refit, at, f"{refit_error:.3f}", color=color)
+        # Its worst point lies near the network's: its number goes above the network's, clear of both curves.
+        marker[2].next_to(self.network_marker[2], UP, buff=0.08)
+        # A third legend row under the two there (a Transform of the whole legend would scramble its letters).
+        keyed = legend([(color, True, "same kinks, refit")], self.theme, size=TEXT_SIZE)
+        keyed.next_to(self.legend, DOWN, buff=0.12, aligned_edge=LEFT)
+        rows = [
+            (f"network: {self.network_error:.3f}", self.theme.text),
+            (f"same kinks, refit: {refit_error:.3f}", color),
+            (f"best {self.pieces} pieces: {self.best_fit.error:.3f}", self.theme.highlight),
+        ]
+        labels = VGroup(*[label(t, self.theme, size=TEXT_SIZE, color=c) for t, c in rows])
+        labels.arrange(DOWN, aligned_edge=LEFT, buff=0.12).move_to(self.column_point(self.labels_top), aligned_edge=UL)
+        leaving = [] if self.column_labels is None else [Fade(self.column_labels, out=True)]
+        self.column_labels = labels
         text = f"Same kinks, output weights and bias refit for the largest error: {refit_error:.3f}."
         with self.narrate(text) as line:
-            self.play(Create(overlay), *self.show_labels(labels), run_time=line.duration)
+            self.play(
+                Create(overlay),
+                Fade(self.view.epoch_label, out=True),  # the legend's third row takes its place
+                Fade(keyed),
+                in_turn(*leaving, Fade(labels)),
+                run_time=0.6 * line.duration,
+            )
+            self.play(Create(marker[:2]), Fade(marker[2]), run_time=0.4 * line.duration)
         trained = len(self.run.epochs) > 1 and self.run.dataset.get("task") == "regress"
         if trained and refit_error < 0.9 * self.network_error:
-            text = f"Training lowered the mean squared error, not the largest: it ended at {self.network_error:.3f}."
+            text = (
+                f"Training cuts the average squared error, not the largest one: the network's {self.network_error:.3f}."
+            )
+            ring = self.network_marker[1]
             with self.narrate(text) as line:
                 self.play(
-                    self.network_marker.animate(rate_func=there_and_back).scale(1.4),
-                    overlay.animate(rate_func=there_and_back).set_stroke(width=8),
+                    ring.animate(rate_func=there_and_back).scale(1.4, about_point=ring.get_center()),
+                    self.view.output_curve.animate(rate_func=there_and_back).set_stroke(width=9),
                     run_time=line.duration,
                 )
 
@@ -252,15 +366,16 @@ class ReluSquare(HingeStory):
         knots = best_panel.dots(fit.knots, fit.heights, self.theme.highlight, radius=0.06)
         at = self.worst_point(x, fit(x))
         marker = self.error_marker(best_panel, x, fit(x), at, f"{fit.error:.3f}")
-        leaving = [view.unit_curves, view.kink_dots, heading, self.guides]
-        with self.narrate(f"Could {self.pieces} straight pieces do better? The best, drawn above:") as line:
+        marker[2].next_to(marker[1], UP, buff=0.45)  # above the pieces meeting at its corner, not on them
+        leaving = [view.unit_curves, view.kink_dots, heading]  # the network's kink lines (dashed) stay
+        with self.narrate(f"Could {self.pieces} straight pieces do better?") as line:
             self.play(
                 *[Fade(part, out=True) for part in leaving],
                 *self.swap_panel(panel, best_panel),
                 run_time=0.4 * line.duration,
             )
             self.play(Fade(best_heading), Create(target), run_time=0.6 * line.duration)
-        with self.narrate(f"The dots: the ends and corners of its {self.pieces} pieces.") as line:
+        with self.narrate("The best, drawn above: its corners are not at the network's kinks.") as line:
             self.play(Create(drawn), Fade(knots), run_time=line.duration)
         labels = f"network: {self.network_error:.3f}\nbest {self.pieces} pieces: {fit.error:.3f}"
         with self.narrate(f"Its largest error is {fit.error:.3f}, the network's {self.network_error:.3f}.") as line:

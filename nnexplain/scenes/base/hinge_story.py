@@ -336,14 +336,16 @@ class HingeStory(RunScene):
                 )
         return guides
 
-    def error_marker(self, panel: CurvePanel, x: np.ndarray, fitted: np.ndarray, at: int, text: str) -> VGroup:
-        """A bar from ``fitted`` to the target at ``x[at]``, a ring on it, and ``text`` beside it."""
+    def error_marker(
+        self, panel: CurvePanel, x: np.ndarray, fitted: np.ndarray, at: int, text: str, color: str = ERROR_COLOR
+    ) -> VGroup:
+        """A bar from ``fitted`` to the target at ``x[at]``, a ring on it, and ``text`` beside it (in ``color``)."""
         ends = panel.plot_points(x[[at, at]], np.array([fitted[at], self.target_values(x[at])]))
-        ring = Circle(radius=0.14, color=ERROR_COLOR, stroke_width=4).move_to(ends[0])
-        bar = Line(ends[0], ends[1], stroke_width=6, color=ERROR_COLOR)
+        ring = Circle(radius=0.14, color=color, stroke_width=4).move_to(ends[0])
+        bar = Line(ends[0], ends[1], stroke_width=6, color=color)
         room_above = panel.box.get_top()[1] - ends[0][1]
         side = RIGHT if ends[0][0] < panel.box.get_center()[0] else LEFT
-        tag = self.tag(text, ring.get_center(), (UP if room_above > 0.7 else DOWN) + side, color=ERROR_COLOR)
+        tag = self.tag(text, ring.get_center(), (UP if room_above > 0.7 else DOWN) + side, color=color)
         return VGroup(bar, ring, tag)
 
     def worst_point(self, x: np.ndarray, fitted: np.ndarray) -> int:
