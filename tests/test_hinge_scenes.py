@@ -8,32 +8,12 @@ import numpy as np
 import pytest
 import torch
 from conftest import DATA, run_cli
-from frames import check_frame, render_for_test, scene_runs
+from frames import scene_runs
 
 from nnexplain.app.catalog import check_run_suits, get_scene
 from nnexplain.errors import RunError
 from nnexplain.mobjects.style import Theme
 from nnexplain.run import load_run
-
-
-@pytest.mark.graphical
-def test_relu_sine_last_frame(tmp_path, request):
-    from nnexplain.scenes.relu_sine import ReluSine
-
-    scene = render_for_test(ReluSine, DATA / "sine-relu", tmp_path / "media", linear=DATA / "sine-linear")
-    frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
-    check_frame("relu-sine", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-    assert 60 <= scene.renderer.time <= 120  # seconds at the default speed, each line held long enough to read
-
-
-@pytest.mark.graphical
-def test_relu_square_last_frame(tmp_path, request):
-    from nnexplain.scenes.relu_square import ReluSquare
-
-    scene = render_for_test(ReluSquare, DATA / "square-relu-3", tmp_path / "media")
-    frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
-    check_frame("relu-square", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-    assert 50 <= scene.renderer.time <= 95
 
 
 @pytest.mark.parametrize("scene", ["relu-sine", "relu-square"])
