@@ -32,11 +32,12 @@ from typing import ClassVar
 import numpy as np
 from manim import DEGREES, LEFT, UP, Create, FadeIn, FadeOut, Polygon, VGroup, linear, rush_from, rush_into, smooth
 
-from nnexplain.geometry.boundary import clip_line_to, clip_plane, decision_boundary
+from nnexplain.geometry.boundary import class_one_probability, clip_line_to, clip_plane, decision_boundary
+from nnexplain.geometry.contour import as_lines, level_curves
 from nnexplain.geometry.findings import misclassified
 from nnexplain.geometry.framing import follow
 from nnexplain.geometry.separability import best_line
-from nnexplain.geometry.steps import Step, network_steps
+from nnexplain.geometry.steps import Step, carried_motions, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.orbit import DepthPlane, OrbitBox, OrbitView, camera_angles, upright_roll
@@ -48,7 +49,7 @@ __all__ = ["Lift"]
 
 TEXT = 28  # labels: capital letters about 16 px tall at 480p
 NUMBERS = 34  # formulas
-PICTURE = (-6.3, 2.1, -2.05, 2.8)  # x_min, x_max, y_min, y_max of the box's outline (its names go round it)
+PICTURE = (-6.3, 2.1, -1.9, 2.8)  # x_min, x_max, y_min, y_max of the box's outline (its names go round it)
 SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
 
 
@@ -61,6 +62,7 @@ class Lift(RunScene):
     fill: ClassVar[float] = 0.9
     squash_room: ClassVar[float] = 3.0  # a squash is seen with the box three times its cube (as fold's square)
     orbit_seconds: ClassVar[float] = 10.0  # the last beat's whole turn (a looping slide), or its narration's time
+    raster_size: ClassVar[int] = 320  # samples per side where the two-unit network's boundary is traced
     column_left: ClassVar[float] = 2.75
     column_width: ClassVar[float] = 3.95
 
@@ -257,6 +259,8 @@ class Lift(RunScene):
         projection = self.steps[0].projection
         self.view = self.view_of(projection, stage.points, 0.0, -90 * DEGREES, depth=0.0)
         self.plane = DepthPlane(stage.grid, stage.points, self.labels, self.view, self.theme)
+        (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
+        self.input_bounds = (x - reach, x + reach, y - reach, y + reach)  # the input plane shown
         title = label("Three units lift the disk out of the ring", self.theme, TEXT, weight="BOLD")
         title.move_to([-6.7, 3.6, 0], aligned_edge=LEFT + UP)
         self.title = title
@@ -287,7 +291,7 @@ class Lift(RunScene):
                 FadeIn(plane),
                 *self.swap_label("run", self.run_labels(run, "Two hidden units")),
                 *self.swap_label("numbers", self.weights_label(self.contrast_steps[0])),
-                run_time=min(1.2, line.duration),
+                run_time=line.duration,
             )
         self.main_plane, self.plane = self.plane, plane
         k = subscript(1)
@@ -301,7 +305,11 @@ class Lift(RunScene):
             elif step.kind == "shift":
                 text = f"Shift every point by b{k} = ({', '.join(fmt_fixed(b) for b in motion.bias)})."
             else:
-                text = "tanh squashes each coordinate into −1 … 1: the plane bends, but never tears."
+                low, high = SQUASH.get(motion.activation, (-1, 1))
+                text = (
+                    f"{motion.activation} squashes each coordinate into {fmt_fixed(low, 0)} … {fmt_fixed(high, 0)} "
+                    f"(the square); then we zoom in ×{self.squash_room:.0f}."
+                )
             with self.narrate(text) as line:
                 self.play_flat_step(step, line.duration)
 
@@ -325,37 +333,51 @@ class Lift(RunScene):
             outline.set_state(outline.grid_state, outline.points_state, self.view)
             self.play(FadeIn(outline), run_time=0.3)
             self.extras.append(outline)
-            self.warp(step.motion, step.projection, 3 * seconds / 4 - 0.3, still=still, carried=[(outline, None)])
+            self.warp(step.motion, step.projection, seconds / 2 - 0.3, still=still, carried=[(outline, None)])
+            onto = self.box_view(step.projection, middle, (high - low) / 2, 0.0, -90 * DEGREES, depth=0.0)
+            self.reframe(onto, seconds / 4, carried=[(outline, None)])  # the square fills the picture
             return
         still = self.view_of(step.projection, np.concatenate([start, end]), 0.0, -90 * DEGREES, depth=0.0)
         self.warp(step.motion, step.projection, seconds, still=still)
 
     def two_units_fail(self) -> None:
-        """The output layer's line where the two-unit layer left the points: it cannot cut the disk out."""
+        """The output layer's line where the two-unit layer left the points, then carried back through the layer:
+        in the input plane it is a curve that cannot close around the disk."""
         run = self.contrast
-        normal, offset = decision_boundary(*run.params()[-1])
-        line_mobject = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.highlight, width=5)
         wrong = self.wrong_of(run)
-        accuracy = fmt_percent(1 - wrong.mean())
-        with self.narrate("So the ring still goes round the disk, and no straight line can cut it out.") as line:
-            self.play(Create(line_mobject), run_time=0.5 * line.duration)
-            self.play(line_mobject.animate.set_stroke(width=8), run_time=0.25 * line.duration)
-            self.play(line_mobject.animate.set_stroke(width=5), run_time=0.25 * line.duration)
+        count, total, accuracy = int(wrong.sum()), len(wrong), fmt_percent(1 - wrong.mean())
+        # The boundary traced in the input plane (class-1 probability ½), carried through the layer's steps: at
+        # the layer's output it is the output layer's straight line (within the points' reach).
+        bounds = self.input_bounds
+        probability = class_one_probability(run.params(), run.activation, bounds, self.raster_size)
+        motions = carried_motions(self.contrast_steps, as_lines(level_curves(probability, bounds)))
+        boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.highlight, width=5)
         rings = self.plane.mark(wrong, self.theme.wrong, radius=0.1, width=2.5)
         rings.set_stroke(opacity=0)
-        counted = self.column(
-            label(f"{int(wrong.sum())} of {len(wrong)} wrong\n{accuracy} correct", self.theme, TEXT, self.theme.wrong),
-            -0.5,
-        )
+        steps = self.contrast_steps
         with self.narrate(
-            f"Its output layer's line gets {int(wrong.sum())} of {len(wrong)} points wrong (ringed): {accuracy} correct."
+            f"The output layer's straight line, here: {count} of {total} points on its wrong side."
         ) as line:
-            self.play(
-                rings.animate.set_stroke(opacity=1), *self.swap_label("verdict", counted), run_time=0.5 * line.duration
-            )
-            self.play(rings.animate.set_stroke(width=4), run_time=0.25 * line.duration)
-            self.play(rings.animate.set_stroke(width=2.5), run_time=0.25 * line.duration)
-        self.contrast_parts = [line_mobject, *self.extras]
+            self.play(Create(boundary), run_time=0.5 * line.duration)
+            self.extras.append(boundary)
+            self.play(rings.animate.set_stroke(opacity=1), run_time=0.5 * line.duration)
+        counted = self.column(
+            label(f"{count} of {total} wrong\n{accuracy} correct", self.theme, TEXT, self.theme.wrong), -0.5
+        )
+        outline = [m for m in self.extras if m is not boundary]
+        with self.narrate("Undo the layer: back in the input plane, the line cannot close round the disk.") as line:
+            self.play(*(FadeOut(m) for m in outline), *self.swap_label("verdict", counted), run_time=0.5)
+            self.extras = [boundary]
+            seconds = (line.duration - 0.5) / len(steps)
+            for index in reversed(range(len(steps))):
+                step = steps[index]
+                self.warp(
+                    lambda t, m=step.motion: m(1 - t),
+                    step.projection,
+                    seconds,
+                    carried=[(boundary, lambda t, m=motions[index]: m(1 - t))],
+                )
+        self.contrast_parts = [boundary]
 
     def lift(self, step: Step) -> None:
         """Back to the three-unit run; the camera tilts into a box; W₁ places the plane there as a flat sheet."""
