@@ -192,7 +192,9 @@ class DepthPlane(WarpedPlane):
             return np.zeros(len(self.labels), bool)
         normal, offset = self.cut
         camera_side = np.sign(self.view.camera_position @ normal + offset)
-        return np.sign(self.points_state[:, : len(normal)] @ normal + offset) == camera_side
+        points = self.points_state[:, : len(normal)]
+        points = np.pad(points, [(0, 0), (0, len(normal) - points.shape[1])])  # a flat plane: its third coordinate 0
+        return np.sign(points @ normal + offset) == camera_side
 
     def refresh_dots(self) -> "WarpedPlane":
         if self.shades is None:
@@ -236,6 +238,11 @@ def _clip_to_cube(a: np.ndarray, b: np.ndarray, reach: float) -> tuple[np.ndarra
     return keep, a + low[:, None] * d, a + high[:, None] * d
 
 
+def _turn(a, b, c) -> float:
+    """The z component of (b − a) × (c − a): positive when a, b, c turn counter-clockwise."""
+    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+
 def _hull(points: np.ndarray) -> np.ndarray:
     """The convex hull of 2-D ``points``, counter-clockwise (Andrew's monotone chain)."""
     ordered = sorted(map(tuple, points))
@@ -243,7 +250,7 @@ def _hull(points: np.ndarray) -> np.ndarray:
     def half(sequence):
         chain: list = []
         for p in sequence:
-            while len(chain) >= 2 and np.cross(np.subtract(chain[-1], chain[-2]), np.subtract(p, chain[-2])) <= 0:
+            while len(chain) >= 2 and _turn(chain[-2], chain[-1], p) <= 0:
                 chain.pop()
             chain.append(p)
         return chain[:-1]

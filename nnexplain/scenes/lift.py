@@ -62,6 +62,7 @@ class Lift(RunScene):
     fill: ClassVar[float] = 0.9
     squash_room: ClassVar[float] = 3.0  # a squash is seen with the box three times its cube (as fold's square)
     orbit_seconds: ClassVar[float] = 10.0  # the last beat's whole turn (a looping slide), or its narration's time
+    clip: ClassVar[tuple[float, float, float, float]] = (-6.7, 2.5, -2.3, 3.2)  # the picture, its names included
     raster_size: ClassVar[int] = 320  # samples per side where the two-unit network's boundary is traced
     column_left: ClassVar[float] = 2.75
     column_width: ClassVar[float] = 3.95
