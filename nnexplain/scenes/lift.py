@@ -48,7 +48,7 @@ from nnexplain.scenes.base.run_scene import RunScene
 __all__ = ["Lift"]
 
 TEXT = 28  # labels: capital letters about 16 px tall at 480p
-NUMBERS = 34  # formulas
+NUMBERS = 38  # formulas (their capitals are smaller at the same size): about 16 px tall at 480p
 PICTURE = (-6.3, 2.1, -1.9, 2.8)  # x_min, x_max, y_min, y_max of the box's outline (its names go round it)
 SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
 
@@ -64,8 +64,8 @@ class Lift(RunScene):
     orbit_seconds: ClassVar[float] = 10.0  # the last beat's whole turn (a looping slide), or its narration's time
     clip: ClassVar[tuple[float, float, float, float]] = (-6.7, 2.5, -2.3, 3.2)  # the picture, its names included
     raster_size: ClassVar[int] = 320  # samples per side where the two-unit network's boundary is traced
-    column_left: ClassVar[float] = 2.75
-    column_width: ClassVar[float] = 3.95
+    column_left: ClassVar[float] = 2.6
+    column_width: ClassVar[float] = 4.1
 
     def setup(self) -> None:
         super().setup()
@@ -112,7 +112,7 @@ class Lift(RunScene):
         shape = "-".join(map(str, run.layers))
         parts = VGroup(
             self.column(label(heading, self.theme, TEXT, weight="BOLD"), 3.0),
-            self.column(label(f"{run.recipe} · {shape} · {run.activation}", self.theme, TEXT, self.theme.muted), 2.45),
+            self.column(label(f"{run.recipe} · {shape} · {run.activation}", self.theme, 27, self.theme.muted), 2.45),
             self.column(
                 class_legend((run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme, TEXT), 1.9
             ),
@@ -122,8 +122,11 @@ class Lift(RunScene):
     def weights_label(self, step: Step):
         k = step.layer + 1
         motion = step.layer_motion
-        text = f"W_{k} = {typst_matrix(motion.weight)} quad b_{k} = {typst_matrix(motion.bias[:, None])}"
-        return self.column(formula(text, self.theme, NUMBERS), 1.2)
+        bias = ", ".join(f"{b:.2f}" for b in motion.bias)
+        weight = self.column(formula(f"W_{k} = {typst_matrix(motion.weight)}", self.theme, NUMBERS), 1.35)
+        return VGroup(
+            weight, self.column(formula(f"b_{k} = ({bias})", self.theme, NUMBERS), weight.get_bottom()[1] - 0.15)
+        )
 
     def swap_label(self, slot: str, mobject) -> list:
         """The animations that put ``mobject`` in the column's ``slot`` (out with the old one, then in)."""
@@ -353,21 +356,19 @@ class Lift(RunScene):
         probability = class_one_probability(run.params(), run.activation, bounds, self.raster_size)
         motions = carried_motions(self.contrast_steps, as_lines(level_curves(probability, bounds)))
         boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.highlight, width=5)
+        normal, offset = decision_boundary(*run.params()[-1])
+        straight = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.highlight, width=5)
         rings = self.plane.mark(wrong, self.theme.wrong, radius=0.1, width=2.5)
         rings.set_stroke(opacity=0)
         steps = self.contrast_steps
         with self.narrate(
             f"The output layer's straight line, here: {count} of {total} points on its wrong side."
         ) as line:
-            self.play(Create(boundary), run_time=0.5 * line.duration)
-            self.extras.append(boundary)
+            self.play(Create(straight), run_time=0.5 * line.duration)
             self.play(rings.animate.set_stroke(opacity=1), run_time=0.5 * line.duration)
-        counted = self.column(
-            label(f"{count} of {total} wrong\n{accuracy} correct", self.theme, TEXT, self.theme.wrong), -0.5
-        )
-        outline = [m for m in self.extras if m is not boundary]
-        with self.narrate("Undo the layer: back in the input plane, the line cannot close round the disk.") as line:
-            self.play(*(FadeOut(m) for m in outline), *self.swap_label("verdict", counted), run_time=0.5)
+        # Where the points are, the line is the boundary carried here from the input plane: it goes back with them.
+        with self.narrate("Now undo the layer, step by step, carrying the line back to the input plane.") as line:
+            self.play(*(FadeOut(m) for m in [*self.extras, straight]), FadeIn(boundary), run_time=0.5)
             self.extras = [boundary]
             seconds = (line.duration - 0.5) / len(steps)
             for index in reversed(range(len(steps))):
@@ -378,6 +379,15 @@ class Lift(RunScene):
                     seconds,
                     carried=[(boundary, lambda t, m=motions[index]: m(1 - t))],
                 )
+        counted = self.column(
+            label(f"{count} of {total} wrong\n{accuracy} correct", self.theme, TEXT, self.theme.wrong), -0.95
+        )
+        with self.narrate(
+            f"In the input plane it cannot close round the disk: {count} wrong, {accuracy} correct."
+        ) as line:
+            self.play(*self.swap_label("verdict", counted), run_time=0.6)
+            self.play(rings.animate.set_stroke(width=5), run_time=(line.duration - 0.6) / 2)
+            self.play(rings.animate.set_stroke(width=2.5), run_time=(line.duration - 0.6) / 2)
         self.contrast_parts = [boundary]
 
     def lift(self, step: Step) -> None:
@@ -395,7 +405,7 @@ class Lift(RunScene):
             )
         self.plane, self.extras, self.view = self.main_plane, [], flat
         self.plane.set_state(self.plane.grid_state, self.plane.points_state, flat)
-        self.box = OrbitBox(self.theme, ("unit 1", "unit 2", "unit 3"), TEXT, table_corner=(self.column_left, -0.45))
+        self.box = OrbitBox(self.theme, ("unit 1", "unit 2", "unit 3"), TEXT, table_corner=(self.column_left, -0.95))
         self.box.strength = 0.0
         self.box.follow(flat)
         self.extras, self.followers = [self.box], (self.box,)
