@@ -129,7 +129,8 @@ def test_a_subclass_picks_another_snapshot(data_dir, tmp_path):
 
 
 def test_lift_keeps_the_data_filling_the_box_and_ends_looking_obliquely_at_the_plane(data_dir, tmp_path, monkeypatch):
-    """At seven moments inside every warp (lift, shift, tanh, the final turn), the data span ≥ 40% of the box;
+    """At seven moments inside every warp (lift, shift, tanh, the final turn), the data span ≥ 30% of the box (a
+    third while tanh is seen with its cube drawn, the box three times the cube, before the view zooms onto it);
     the last view sees the separating plane 14° from edge-on, level on the screen, a class on each side."""
     from frames import render_for_test
     from midframes import sample_warps
@@ -144,7 +145,7 @@ def test_lift_keeps_the_data_filling_the_box_and_ends_looking_obliquely_at_the_p
         (name, alpha, np.ptp(view.normalised(state), axis=0).max() / (2 * view.half_size))
         for name, alpha, _, view, state in samples
     ]
-    assert [f for f in fractions if f[2] < 0.4] == []
+    assert [f for f in fractions if f[2] < 0.3] == []
 
     normal, offset = decision_boundary(*scene.params[-1])
     unit = normal / np.linalg.norm(normal)
