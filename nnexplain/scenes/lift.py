@@ -335,9 +335,9 @@ class Lift(RunScene):
             outline = CarriedLines(_edges(corners), self.view, self.theme.highlight, width=3)
             self.reframe(still, seconds / 4)
             outline.set_state(outline.grid_state, outline.points_state, self.view)
-            self.play(FadeIn(outline), run_time=0.3)
+            self.play(FadeIn(outline), run_time=0.4)  # no play shorter than a frame at 3 fps (test_split)
             self.extras.append(outline)
-            self.warp(step.motion, step.projection, seconds / 2 - 0.3, still=still, carried=[(outline, None)])
+            self.warp(step.motion, step.projection, seconds / 2 - 0.4, still=still, carried=[(outline, None)])
             onto = self.box_view(step.projection, middle, (high - low) / 2, 0.0, -90 * DEGREES, depth=0.0)
             self.reframe(onto, seconds / 4, carried=[(outline, None)])  # the square fills the picture
             return
@@ -461,8 +461,8 @@ class Lift(RunScene):
         ) as line:
             self.reframe(still, 0.8, carried=[(outline, None)])
             self.extras.append(outline)
-            self.play(FadeIn(outline), run_time=0.3)
-            self.warp(step.motion, step.projection, line.duration - 1.1, still=still, carried=[(outline, None)])
+            self.play(FadeIn(outline), run_time=0.4)
+            self.warp(step.motion, step.projection, line.duration - 1.2, still=still, carried=[(outline, None)])
         target = self.box_view(step.projection, [middle] * 3, half, v.phi, v.theta, v.gamma)  # the box is the cube
         zoom = self.squash_room
         with self.narrate(f"Zoomed in ×{zoom:.1f} onto the cube: the sheet is bent, but nothing has torn.") as line:
@@ -522,7 +522,9 @@ class Lift(RunScene):
         # Narrated, not drawn: the caption up (the plane's verdict) is true from every side, and stays, so the
         # clip's last frame is its first.
         words = "One slow turn around the plane, ending where it starts: the slide loops."
-        self.say(words, VGroup(), "orbit")  # its empty caption is never played: the line is readable from now
+        self.captions_in_band = False  # this one line drawn nowhere (readable from now), not in the band
+        self.say(words)
+        self.captions_in_band = True
         seconds = max(self.orbit_seconds, self.narrator.log[-1].duration)
         self.warp(None, self.view.projection, seconds, angles=angles, rate=linear, keep=True)
 
