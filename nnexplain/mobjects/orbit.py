@@ -15,9 +15,9 @@ The depth cues a flat picture of 3-D needs (a lecture hall sees no stereo):
   a separating plane (:meth:`DepthPlane.cut_by`), the dots on the camera's side of it
   in a group of their own, added after the plane's polygon so they are seen in front;
 - :class:`OrbitBox` draws the box's edges fainter the farther they are, a grid on its
-  floor, its three axes, and each axis's name beyond the axis's end, outside the box
-  (so never over the data; a name that would fall on the box fades out), with a table
-  of the range each axis spans.
+  floor, its three axes, and each axis's name outside the box's outline, on the ray from
+  its centre through the axis's end (so never over the data), with a table of the range
+  each axis spans.
 """
 
 from __future__ import annotations
@@ -258,19 +258,23 @@ def _hull(points: np.ndarray) -> np.ndarray:
     return np.array(half(ordered) + half(ordered[::-1]))
 
 
-def _outside_by(point: np.ndarray, hull: np.ndarray) -> float:
-    """How far ``point`` lies outside the convex polygon ``hull`` (negative inside)."""
+def _exit_distance(centre: np.ndarray, direction: np.ndarray, hull: np.ndarray) -> float:
+    """How far from ``centre`` (inside the convex polygon ``hull``) the ray along ``direction`` leaves it."""
     edges = np.roll(hull, -1, axis=0) - hull
-    normals = np.stack([edges[:, 1], -edges[:, 0]], axis=1) / np.linalg.norm(edges, axis=1)[:, None]
-    return float(np.max(np.einsum("ij,ij->i", point - hull, normals)))
+    normals = np.stack([edges[:, 1], -edges[:, 0]], axis=1)
+    facing = normals @ direction
+    ahead = facing > 1e-12
+    if not ahead.any():
+        return 0.0
+    return float(np.min(np.einsum("ij,ij->i", normals[ahead], hull[ahead] - centre) / facing[ahead]))
 
 
 class OrbitBox(VGroup):
     """The shown box with depth cues: edges fainter when far, a floor grid, three named axes, a table of ranges.
 
-    The axes start at the box's corner (−h, −h, −h); each axis's name stands beyond its
-    end, outside the box's outline, and fades out where it would fall inside it (over the
-    data) or where the axis points at the camera. The table (placed by the scene at
+    The axes start at the box's corner (−h, −h, −h); each axis's name stands outside the
+    box's outline, on the ray from the outline's centre through the axis's end, and fades
+    out only where the axis points at the camera. The table (placed by the scene at
     ``table_corner``) gives each name with the range of values it spans. Labels are
     redrawn in place every frame (``follow``) in glyph slots reserved for a long
     placeholder, because manim draws during an animation only the parts a mobject had when
@@ -285,7 +289,7 @@ class OrbitBox(VGroup):
         names: tuple[str, str, str],
         size: float = 28,
         table_corner=(2.7, -0.4),
-        name_bounds=(-6.7, 2.5, -2.3, 3.2),
+        name_bounds=(-6.7, 2.45, -2.3, 3.05),
     ):
         super().__init__()
         self.name_bounds = name_bounds  # x_min, x_max, y_min, y_max the axes' names stay inside
@@ -334,17 +338,18 @@ class OrbitBox(VGroup):
             length = np.linalg.norm(edge[:2])
             self._write(axis, self.tips[axis], self.names[axis], self.theme.text)
             tip = self.tips[axis]
-            # Beyond the axis's end, by half the name's own extent along the axis and a gap.
-            direction = edge / (length or 1.0)
-            reach = 0.5 * (abs(direction[0]) * tip.width + abs(direction[1]) * tip.height) + 0.15
+            # Outside the box's outline, on the ray from its centre through the axis's end: never over the data.
+            centre = hull.mean(axis=0)
+            away = screen[end, :2] - centre
+            away = away / (np.linalg.norm(away) or 1.0)
+            reach = max(_exit_distance(centre, away, hull), float(np.linalg.norm(screen[end, :2] - centre)))
+            reach += 0.5 * (abs(away[0]) * tip.width + abs(away[1]) * tip.height) + 0.12
             x_min, x_max, y_min, y_max = self.name_bounds
-            place = screen[end] + direction * reach
+            place = centre + away * reach
             place[0] = np.clip(place[0], x_min + tip.width / 2, x_max - tip.width / 2)
             place[1] = np.clip(place[1], y_min + tip.height / 2, y_max - tip.height / 2)
-            tip.move_to(place)
-            clear = _outside_by(tip.get_center()[:2], hull) - 0.5 * np.hypot(tip.width, tip.height)
-            seen = float(np.clip((length - 0.5) / 0.5, 0, 1) * np.clip(1 + clear / 0.25, 0, 1))
-            tip.set_opacity(seen * self.strength)
+            tip.move_to([*place, 0.0])
+            tip.set_opacity(float(np.clip((length - 0.3) / 0.4, 0, 1)) * self.strength)  # gone only end-on
             low, high = view.shown_range(axis)
             self._write(
                 3 + axis,

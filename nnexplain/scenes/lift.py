@@ -27,18 +27,26 @@ with dots shaded by depth, a floor grid and axis names outside the box.
 
 from __future__ import annotations
 
+import itertools
 from typing import ClassVar
 
 import numpy as np
 from manim import DEGREES, LEFT, UP, Create, FadeIn, FadeOut, Polygon, VGroup, linear, rush_from, rush_into, smooth
 
-from nnexplain.geometry.boundary import class_one_probability, clip_line_to, clip_plane, decision_boundary
+from nnexplain.geometry.boundary import (
+    class_one_probability,
+    clip_line_to,
+    clip_plane,
+    decision_boundary,
+    split_rectangle,
+)
 from nnexplain.geometry.contour import as_lines, level_curves
 from nnexplain.geometry.findings import misclassified
 from nnexplain.geometry.framing import follow
 from nnexplain.geometry.separability import best_line
 from nnexplain.geometry.steps import Step, carried_motions, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
+from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.orbit import DepthPlane, OrbitBox, OrbitView, camera_angles, upright_roll
 from nnexplain.mobjects.plane import CarriedLines, Warp, class_legend
@@ -49,7 +57,7 @@ __all__ = ["Lift"]
 
 TEXT = 28  # labels: capital letters about 16 px tall at 480p
 NUMBERS = 38  # formulas (their capitals are smaller at the same size): about 16 px tall at 480p
-PICTURE = (-6.3, 2.1, -1.9, 2.8)  # x_min, x_max, y_min, y_max of the box's outline (its names go round it)
+PICTURE = (-6.2, 2.0, -1.85, 2.6)  # x_min, x_max, y_min, y_max of the box's outline (its names go round it)
 SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
 
 
@@ -58,11 +66,11 @@ class Lift(RunScene):
     captions_in_band = True  # the narration as subtitles at the foot; the column keeps labels only
     epoch: ClassVar[int | None] = None
     tilt: ClassVar[tuple[float, float]] = (62 * DEGREES, -55 * DEGREES)  # camera phi, theta once in 3-D
-    plane_angle: ClassVar[float] = 76 * DEGREES  # the final camera's angle from the plane's normal: 14° above it
+    plane_angle: ClassVar[float] = 90 * DEGREES  # the final camera's angle from the plane's normal: along the plane
     fill: ClassVar[float] = 0.9
     squash_room: ClassVar[float] = 3.0  # a squash is seen with the box three times its cube (as fold's square)
     orbit_seconds: ClassVar[float] = 10.0  # the last beat's whole turn (a looping slide), or its narration's time
-    clip: ClassVar[tuple[float, float, float, float]] = (-6.7, 2.5, -2.3, 3.2)  # the picture, its names included
+    clip: ClassVar[tuple[float, float, float, float]] = (-6.7, 2.45, -2.3, 3.05)  # the picture, its names included
     raster_size: ClassVar[int] = 320  # samples per side where the two-unit network's boundary is traced
     column_left: ClassVar[float] = 2.6
     column_width: ClassVar[float] = 4.1
@@ -98,7 +106,7 @@ class Lift(RunScene):
         total = len(self.labels)
         accuracy = fmt_percent(1 - wrong / total)
         if not wrong:
-            return f"The disk on one side of the plane, the ring on the other: {accuracy} correct."
+            return f"Seen along the plane: disk on one side, ring on the other, {accuracy} correct."
         return f"{wrong} of {total} points on the wrong side of the plane: {accuracy} correct."
 
     # --- layout -------------------------------------------------------------------------------
@@ -145,6 +153,20 @@ class Lift(RunScene):
         """The segment of the line normal·p + offset = 0 across the flat picture now shown (2-D points)."""
         (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
         return clip_line_to(normal, offset, (x - reach, x + reach, y - reach, y + reach))
+
+    def sides_of(self, normal: np.ndarray, offset: float) -> VGroup:
+        """The flat picture's two sides of the line normal·p + offset = 0, tinted by the class each is given to
+        (class 1 where normal·p + offset > 0), not yet shown."""
+        (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
+        polygons = split_rectangle(normal, offset, (x - reach, x + reach, y - reach, y + reach))
+        tints = VGroup(
+            *(
+                Polygon(*self.view(np.asarray(polygon)), stroke_width=0, fill_color=self.theme.palette[side])
+                for side, polygon in enumerate(polygons)
+                if len(polygon) >= 3
+            )
+        )
+        return tints.set_fill(opacity=0)
 
     # --- views --------------------------------------------------------------------------------
 
@@ -253,8 +275,8 @@ class Lift(RunScene):
             {"linear": self.lift, "shift": self.shift, "activate": self.squash}[step.kind](step)
         self.beat("a plane separates them")
         self.show_plane()
-        # Its own beat, and the last: one whole turn that ends where it starts, so the slide loops seamlessly.
-        self.beat("around the plane", loop=True)
+        # Its own beat, and the last (circle_the_plane starts it): one whole turn that ends where it starts, so the
+        # slide loops seamlessly.
         self.circle_the_plane()
 
     def ask(self) -> None:
@@ -269,13 +291,11 @@ class Lift(RunScene):
         title.move_to([-6.7, 3.6, 0], aligned_edge=LEFT + UP)
         self.title = title
         run = self.run_labels(self.run, "The data")
-        with self.narrate(
-            f"{len(self.labels)} validation points: a disk of one class inside a ring of the other."
-        ) as line:
-            self.play(FadeIn(title), *self.swap_label("run", run), run_time=0.6)
-            self.play(FadeIn(self.plane), run_time=line.duration - 0.6)
+        text = f"{len(self.labels)} validation points: a disk of one class inside a ring of the other."
+        self.play(*self.say(text), FadeIn(title), *self.swap_label("run", run), run_time=0.6)  # no black start
+        self.play(FadeIn(self.plane), run_time=self.narrator.log[-1].duration)  # while the line is read
         share, normal, offset = best_line(stage.points, self.labels)
-        best = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.highlight, width=5)
+        best = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.text, width=5)
         with self.narrate(
             f"No straight line separates them: the best one gets {fmt_percent(share)} of them right."
         ) as line:
@@ -303,46 +323,38 @@ class Lift(RunScene):
             motion = step.layer_motion
             if step.kind == "mirror":
                 det = fmt_fixed(np.linalg.det(motion.weight))
-                text = f"det W{k} = {det} < 0, a mirror: first the plane turns over through 3-D."
+                with self.narrate(f"det W{k} = {det} < 0, a mirror: first the plane turns over through 3-D.") as line:
+                    self.warp(step.motion, step.projection, line.duration)
             elif step.kind == "linear":
-                text = f"Then W{k} turns and stretches it: two units, so still a flat plane."
+                still = self.make_room(step)
+                with self.narrate(f"Then W{k} turns and stretches it: two units, so still a flat plane.") as line:
+                    self.warp(step.motion, step.projection, line.duration, still=still)
             elif step.kind == "shift":
-                text = f"Shift every point by b{k} = ({', '.join(fmt_fixed(b) for b in motion.bias)})."
+                bias = ", ".join(fmt_fixed(b) for b in motion.bias)
+                with self.narrate(f"Shift every point by b{k} = ({bias}).") as line:
+                    self.shift_still(step, line.duration)
             else:
-                low, high = SQUASH.get(motion.activation, (-1, 1))
-                text = (
-                    f"{motion.activation} squashes each coordinate into {fmt_fixed(low, 0)} … {fmt_fixed(high, 0)} "
-                    f"(the square); then we zoom in ×{self.squash_room:.0f}."
-                )
-            with self.narrate(text) as line:
-                self.play_flat_step(step, line.duration)
+                self.squash(step)
 
-    def play_flat_step(self, step: Step, seconds: float) -> None:
-        """A step of the two-unit layer in the flat view: the turn and the linear map with the view following
-        the data; the shift and the squash with the view still, so the points move, not the frame."""
-        if step.kind in ("mirror", "linear"):
-            self.warp(step.motion, step.projection, seconds)
-            return
-        start, end = step.motion(0.0)[1], step.motion(1.0)[1]
-        square = step.kind == "activate" and step.layer_motion.activation in SQUASH
-        if square:
-            low, high = SQUASH[step.layer_motion.activation]
-            middle = [(low + high) / 2] * 2
-            still = self.box_view(
-                step.projection, middle, self.squash_room * (high - low) / 2, 0.0, -90 * DEGREES, depth=0.0
-            )
-            corners = np.array([[low, low], [high, low], [high, high], [low, high], [low, low]])
-            outline = CarriedLines(_edges(corners), self.view, self.theme.highlight, width=3)
-            self.reframe(still, seconds / 4)
-            outline.set_state(outline.grid_state, outline.points_state, self.view)
-            self.play(FadeIn(outline), run_time=0.4)  # no play shorter than a frame at 3 fps (test_split)
-            self.extras.append(outline)
-            self.warp(step.motion, step.projection, seconds / 2 - 0.4, still=still, carried=[(outline, None)])
-            onto = self.box_view(step.projection, middle, (high - low) / 2, 0.0, -90 * DEGREES, depth=0.0)
-            self.reframe(onto, seconds / 4, carried=[(outline, None)])  # the square fills the picture
-            return
-        still = self.view_of(step.projection, np.concatenate([start, end]), 0.0, -90 * DEGREES, depth=0.0)
-        self.warp(step.motion, step.projection, seconds, still=still)
+    def make_room(self, step: Step) -> OrbitView:
+        """Zoom out, the data still, to a view holding where a linear step starts and ends: the stretch is then
+        seen as growth, not as a shrinking frame. Returns that view."""
+        v = self.view
+        ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1]])
+        still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
+        zoom = (still.half_size / still.scale) / (v.half_size / v.scale)
+        with self.narrate(f"First zoom out ×{zoom:.1f}, to make room for the stretch.") as line:
+            self.reframe(still, line.duration)
+        return still
+
+    def shift_still(self, step: Step, seconds: float) -> None:
+        """The shift with the view holding where it starts and ends: the points move, not the frame."""
+        v = self.view
+        ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1]])
+        still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
+        lead = min(0.8, seconds / 4)
+        self.reframe(still, lead)
+        self.warp(step.motion, step.projection, seconds - lead, still=still)
 
     def two_units_fail(self) -> None:
         """The output layer's line where the two-unit layer left the points, then carried back through the layer:
@@ -355,20 +367,23 @@ class Lift(RunScene):
         bounds = self.input_bounds
         probability = class_one_probability(run.params(), run.activation, bounds, self.raster_size)
         motions = carried_motions(self.contrast_steps, as_lines(level_curves(probability, bounds)))
-        boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.highlight, width=5)
+        boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.text, width=5)
         normal, offset = decision_boundary(*run.params()[-1])
-        straight = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.highlight, width=5)
-        rings = self.plane.mark(wrong, self.theme.wrong, radius=0.1, width=2.5)
+        straight = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.text, width=5)
+        sides = self.sides_of(normal, offset)
+        rings = self.plane.mark(wrong, self.theme.wrong, radius=0.13, width=1.6)  # clear of the dot: its colour shows
         rings.set_stroke(opacity=0)
         steps = self.contrast_steps
         with self.narrate(
             f"The output layer's straight line, here: {count} of {total} points on its wrong side."
         ) as line:
-            self.play(Create(straight), run_time=0.5 * line.duration)
+            self.add(sides)
+            self.bring_to_front(*self.drawn)
+            self.play(Create(straight), sides.animate.set_fill(opacity=0.16), run_time=0.5 * line.duration)
             self.play(rings.animate.set_stroke(opacity=1), run_time=0.5 * line.duration)
         # Where the points are, the line is the boundary carried here from the input plane: it goes back with them.
         with self.narrate("Now undo the layer, step by step, carrying the line back to the input plane.") as line:
-            self.play(*(FadeOut(m) for m in [*self.extras, straight]), FadeIn(boundary), run_time=0.5)
+            self.play(*(FadeOut(m) for m in [*self.extras, straight, sides]), FadeIn(boundary), run_time=0.5)
             self.extras = [boundary]
             seconds = (line.duration - 0.5) / len(steps)
             for index in reversed(range(len(steps))):
@@ -382,12 +397,16 @@ class Lift(RunScene):
         counted = self.column(
             label(f"{count} of {total} wrong\n{accuracy} correct", self.theme, TEXT, self.theme.wrong), -0.95
         )
-        with self.narrate(
-            f"In the input plane it cannot close round the disk: {count} wrong, {accuracy} correct."
-        ) as line:
+        arms = len(boundary.grid_state)
+        shape = "its two arms never meet" if arms == 2 else "it cannot close"
+        with self.narrate(f"In the input plane {shape} round the disk: {count} wrong, {accuracy} correct.") as line:
             self.play(*self.swap_label("verdict", counted), run_time=0.6)
-            self.play(rings.animate.set_stroke(width=5), run_time=(line.duration - 0.6) / 2)
-            self.play(rings.animate.set_stroke(width=2.5), run_time=(line.duration - 0.6) / 2)
+            self.play(rings.animate.set_stroke(width=4), run_time=(line.duration - 0.6) / 2)
+            self.play(rings.animate.set_stroke(width=1.6), run_time=(line.duration - 0.6) / 2)
+        if run.activation in SQUASH:  # tanh, sigmoid: onto an open square, so every half-plane's region is unbounded
+            with self.narrate("With any weights, two such units give a region that runs off to infinity.") as line:
+                self.play(boundary.animate.set_stroke(width=9), run_time=line.duration / 2)
+                self.play(boundary.animate.set_stroke(width=5), run_time=line.duration / 2)
         self.contrast_parts = [boundary]
 
     def lift(self, step: Step) -> None:
@@ -422,24 +441,22 @@ class Lift(RunScene):
             self.warp(lambda t: step.motion(0.0), step.projection, line.duration, angles=angles)
         self.depth = 1.0
         stretch = np.linalg.svd(step.layer_motion.weight, compute_uv=False)
+        still = self.make_room(step)
         with self.narrate(
             f"W{subscript(1)} has rank 2: the plane becomes a flat sheet, stretched {stretch[0]:.1f}× and {stretch[1]:.1f}×."
         ) as line:
-            self.warp(step.motion, step.projection, line.duration)
+            self.warp(step.motion, step.projection, line.duration, still=still)
 
     def shift(self, step: Step) -> None:
-        start, end = step.motion(0.0)[1], step.motion(1.0)[1]
-        v = self.view
-        still = self.view_of(step.projection, np.concatenate([start, end]), v.phi, v.theta, v.gamma)
         bias = ", ".join(fmt_fixed(b) for b in step.layer_motion.bias)
         with self.narrate(f"Shift the whole sheet by b{subscript(1)} = ({bias}).") as line:
-            self.reframe(still, min(0.8, line.duration / 4))
-            self.warp(step.motion, step.projection, line.duration - min(0.8, line.duration / 4), still=still)
+            self.shift_still(step, line.duration)
 
     def squash(self, step: Step) -> None:
-        """tanh with the view still, the cube it maps into drawn; then the view zooms onto the cube."""
+        """The squash with the view holding all of it and the square (or cube) it maps into; then a zoom onto it."""
         v = self.view
-        bounds = SQUASH.get(step.layer_motion.activation)
+        activation = step.layer_motion.activation
+        bounds = SQUASH.get(activation)
         if bounds is None:  # ReLU: no cube to fall into; the view follows the data
             with self.narrate(
                 "ReLU sets every negative coordinate to 0: the sheet folds onto the box's walls."
@@ -448,40 +465,48 @@ class Lift(RunScene):
             return
         low, high = bounds
         middle, half = (low + high) / 2, (high - low) / 2
-        still = self.box_view(step.projection, [middle] * 3, self.squash_room * half, v.phi, v.theta, v.gamma)
-        cube = np.array([[x, y, z] for x in (low, high) for y in (low, high) for z in (low, high)])
-        edges = np.array(
-            [[cube[i], cube[j]] for i in range(8) for j in range(i + 1, 8) if np.sum(cube[i] != cube[j]) == 1]
+        dims = step.projection.basis.shape[1]
+        corners = np.array(list(itertools.product((low, high), repeat=dims)), np.float64)
+        edges = np.array([[a, b] for a, b in itertools.combinations(corners, 2) if np.sum(a != b) == 1])
+        outline = CarriedLines(edges, v, self.theme.muted, width=3)
+        ends = np.concatenate(
+            [step.motion(0.0)[1], step.motion(1.0)[1], _padded(corners, step.motion(0.0)[1].shape[1])]
         )
-        outline = CarriedLines(
-            np.stack([np.linspace(a, b, 2) for a, b in edges]), self.view, self.theme.highlight, width=3
-        )
+        still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
+        shape, moving = ("cube", "sheet") if dims == 3 else ("square", "plane")
         with self.narrate(
-            f"{step.layer_motion.activation} squashes each coordinate into {fmt_fixed(low, 0)} … {fmt_fixed(high, 0)}, inside the cube drawn."
+            f"{activation} squashes each coordinate into {fmt_fixed(low, 0)} … {fmt_fixed(high, 0)}: "
+            f"the whole {moving} falls into the {shape}."
         ) as line:
-            self.reframe(still, 0.8, carried=[(outline, None)])
-            self.extras.append(outline)
+            self.reframe(still, 0.6)
+            outline.set_state(outline.grid_state, outline.points_state, self.view)
             self.play(FadeIn(outline), run_time=0.4)
-            self.warp(step.motion, step.projection, line.duration - 1.2, still=still, carried=[(outline, None)])
-        target = self.box_view(step.projection, [middle] * 3, half, v.phi, v.theta, v.gamma)  # the box is the cube
-        zoom = self.squash_room
-        with self.narrate(f"Zoomed in ×{zoom:.1f} onto the cube: the sheet is bent, but nothing has torn.") as line:
-            self.reframe(target, line.duration * 0.7, carried=[(outline, None)])
-            self.play(FadeOut(outline), run_time=0.3 * line.duration)
-        self.extras.remove(outline)
+            self.extras.append(outline)
+            self.warp(step.motion, step.projection, line.duration - 1.0, still=still, carried=[(outline, None)])
+        target = self.box_view(step.projection, [middle] * dims, half, v.phi, v.theta, v.gamma, self.depth)
+        zoom = (still.half_size / still.scale) / half
+        with self.narrate(f"Zoom in ×{zoom:.1f} onto the {shape}: the {moving} is bent, but nothing has torn.") as line:
+            if dims == 3:  # the box becomes the cube: its outline goes
+                self.reframe(target, line.duration * 0.7, carried=[(outline, None)])
+                self.play(FadeOut(outline), run_time=0.3 * line.duration)
+                self.extras.remove(outline)
+            else:
+                self.reframe(target, line.duration, carried=[(outline, None)])
 
     def show_plane(self) -> None:
-        """The output layer's plane, then a turn to look along it, the points on the camera's side in front."""
+        """The output layer's plane, then a turn until the camera looks along it: the plane is a line on the
+        screen, one class above it, the other below."""
         normal, offset = decision_boundary(*self.params[-1])
         unit = normal / np.linalg.norm(normal)
         here = self.view.camera_direction
         across = here - (here @ unit) * unit
         across = across / (np.linalg.norm(across) or 1.0)
         side = 1.0 if here @ unit >= 0 else -1.0
-        direction = np.cos(self.plane_angle) * side * unit + np.sin(self.plane_angle) * across
+        self.up = side * unit  # up on the screen from now on
+        direction = np.cos(self.plane_angle) * self.up + np.sin(self.plane_angle) * across
         phi, theta = camera_angles(direction)
         theta = self.view.theta + (theta - self.view.theta + np.pi) % (2 * np.pi) - np.pi  # the short way round
-        gamma = upright_roll(phi, theta, side * unit)  # the plane level on the screen, the camera's side up
+        gamma = upright_roll(phi, theta, self.up)  # the plane level on the screen, the camera's side up
         gamma = self.view.gamma + (gamma - self.view.gamma + np.pi) % (2 * np.pi) - np.pi
         sheet = _SeparatingPlane(normal, offset, self.theme)
         sheet.follow(self.view)
@@ -490,26 +515,43 @@ class Lift(RunScene):
         self.extras = [self.box, sheet, self.plane.front]
         self.followers = (self.box, sheet)
         self.add(sheet, self.plane.front)
-        with self.narrate("The output layer's two outputs are equal on one flat plane, drawn here.") as line:
-            self.play(sheet.animate.set_fill(opacity=0.22).set_stroke(opacity=1), run_time=0.4 * line.duration)
-            start = np.array([self.view.phi, self.view.theta, self.view.gamma])
-            self.turn_to = np.array([phi, theta, gamma])
-            halfway = (start + self.turn_to) / 2
+        start = np.array([self.view.phi, self.view.theta, self.view.gamma])
+        turn_to = np.array([phi, theta, gamma])
+        halfway = (start + turn_to) / 2
+        with self.narrate("The output layer's two outputs are equal on one flat plane, drawn in white.") as line:
+            self.play(
+                sheet.animate.set_fill(opacity=0.2).set_stroke(opacity=1),
+                self.plane.interior.animate.set_stroke(opacity=0.2),  # the sheet's grid steps back
+                run_time=0.4 * line.duration,
+            )
             angles = lambda t: (*((1 - t) * start + t * halfway), 1.0)  # noqa: E731
             self.warp(None, self.view.projection, 0.6 * line.duration, angles=angles, rate=rush_into, keep=True)
-        start = np.array([self.view.phi, self.view.theta, self.view.gamma])
         with self.narrate(self.verdict_words()) as line:
-            angles = lambda t: (*((1 - t) * start + t * self.turn_to), 1.0)  # noqa: E731
-            self.warp(None, self.view.projection, line.duration, angles=angles, rate=rush_from, keep=True)
+            angles = lambda t: (*((1 - t) * halfway + t * turn_to), 1.0)  # noqa: E731
+            self.warp(None, self.view.projection, 0.6 * line.duration, angles=angles, rate=rush_from, keep=True)
+            self.wait(0.4 * line.duration)  # edge-on: every point is seen above or below the line
+
+    def orbit_words(self) -> str:
+        """What stays true all the way round the plane, said over the last beat."""
+        wrong = int(self.wrong_of(self.run).sum())
+        if wrong:
+            return f"All the way round, the same {wrong} point{'s' * (wrong != 1)} stay on the wrong side."
+        normal, offset = decision_boundary(*self.params[-1])
+        heights = self.steps[-1].motion(1.0)[1] @ normal + offset
+        classes = (self.run.dataset.get("classes") or ["class 0", "class 1"])[:2]
+        above = classes[0] if np.mean(heights[self.labels == 0]) * (self.up @ normal) > 0 else classes[1]
+        below = classes[1] if above == classes[0] else classes[0]
+        return f"All the way round: the {above} stays above the plane, the {below} below."
 
     def circle_the_plane(self) -> None:
-        """One whole turn of the camera about the plane's normal, at the same height above the plane and
-        the plane kept level, at an even speed: its last frame is its first, so the clip can loop."""
-        normal, _ = decision_boundary(*self.params[-1])
+        """One whole turn of the camera about the plane's normal, looking along the plane, the plane kept level,
+        at an even speed: its last frame is its first, so the clip can loop.
+
+        The caption comes in just before the beat (in the band, as the last play of the one before), so the
+        clip holds it from its first frame to its last."""
+        up = self.up
         here = self.view.camera_direction
-        up = normal / np.linalg.norm(normal)
-        up = up if here @ up >= 0 else -up  # the camera stays on its side, so the points in front stay in front
-        height = float(here @ up)
+        height = float(np.clip(here @ up, -1.0, 1.0))
         across = (here - height * up) / np.linalg.norm(here - height * up)
         other = np.cross(up, across)
 
@@ -519,12 +561,16 @@ class Lift(RunScene):
             phi, theta = camera_angles(direction)
             return phi, theta, upright_roll(phi, theta, up), 1.0
 
-        # Narrated, not drawn: the caption up (the plane's verdict) is true from every side, and stays, so the
-        # clip's last frame is its first.
-        words = "One slow turn around the plane, ending where it starts: the slide loops."
-        self.captions_in_band = False  # this one line drawn nowhere (readable from now), not in the band
-        self.say(words)
+        words = self.orbit_words()
+        self.captions_in_band = False  # drawn by hand, below: say() must not build a second caption
+        caption = caption_band(words, self.theme) if self.narration_mode == "captions" else None
         self.captions_in_band = True
+        if caption is not None:
+            self.play(*self.unsay("band"), Fade(caption), run_time=0.6)
+        self.beat("around the plane", loop=True)
+        # Readable from now; the swap say() returns is never played (the caption is up), so keep it referenced:
+        # an animation's id marks its caption's fade, and a recycled id would move the line's time.
+        self.kept_swap = self.say(words, caption, "band") if caption is not None else self.say(words)
         seconds = max(self.orbit_seconds, self.narrator.log[-1].duration)
         self.warp(None, self.view.projection, seconds, angles=angles, rate=linear, keep=True)
 
@@ -542,8 +588,8 @@ class _SeparatingPlane(Polygon):
     """The output layer's plane normal·h + offset = 0 where it cuts the shown box, redrawn in each frame's view."""
 
     def __init__(self, normal: np.ndarray, offset: float, theme):
-        super().__init__(*np.zeros((3, 3)), stroke_color=theme.highlight, stroke_width=2.5)
-        self.set_fill(theme.highlight, opacity=0.22)
+        super().__init__(*np.zeros((3, 3)), stroke_color=theme.text, stroke_width=2.5)
+        self.set_fill(theme.text, opacity=0.2)
         self.normal, self.offset = np.asarray(normal, np.float64), float(offset)
 
     def follow(self, view: OrbitView) -> "_SeparatingPlane":
