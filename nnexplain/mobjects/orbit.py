@@ -258,6 +258,14 @@ def _hull(points: np.ndarray) -> np.ndarray:
     return np.array(half(ordered) + half(ordered[::-1]))
 
 
+def _overlap(a, b) -> bool:
+    """Whether the bounding boxes of two mobjects overlap."""
+    return bool(
+        abs(a.get_center()[0] - b.get_center()[0]) < (a.width + b.width) / 2
+        and abs(a.get_center()[1] - b.get_center()[1]) < (a.height + b.height) / 2
+    )
+
+
 def _exit_distance(centre: np.ndarray, direction: np.ndarray, hull: np.ndarray) -> float:
     """How far from ``centre`` (inside the convex polygon ``hull``) the ray along ``direction`` leaves it."""
     edges = np.roll(hull, -1, axis=0) - hull
@@ -349,6 +357,11 @@ class OrbitBox(VGroup):
             place[0] = np.clip(place[0], x_min + tip.width / 2, x_max - tip.width / 2)
             place[1] = np.clip(place[1], y_min + tip.height / 2, y_max - tip.height / 2)
             tip.move_to([*place, 0.0])
+            for other in self.tips[:axis]:  # two names on nearly the same ray: the later one steps farther out
+                for _ in range(12):
+                    if not _overlap(tip, other):
+                        break
+                    tip.shift([*(away * 0.12), 0.0])
             tip.set_opacity(float(np.clip((length - 0.3) / 0.4, 0, 1)) * self.strength)  # gone only end-on
             low, high = view.shown_range(axis)
             self._write(

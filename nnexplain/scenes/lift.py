@@ -31,7 +31,21 @@ import itertools
 from typing import ClassVar
 
 import numpy as np
-from manim import DEGREES, LEFT, UP, Create, FadeIn, FadeOut, Polygon, VGroup, linear, rush_from, rush_into, smooth
+from manim import (
+    DEGREES,
+    LEFT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    Polygon,
+    VGroup,
+    linear,
+    rush_from,
+    rush_into,
+    smooth,
+)
 
 from nnexplain.geometry.boundary import (
     class_one_probability,
@@ -145,8 +159,6 @@ class Lift(RunScene):
 
     @staticmethod
     def _then(first, second):
-        from manim import AnimationGroup
-
         return AnimationGroup(first, second, lag_ratio=1, run_time=0.6)
 
     def line_across(self, normal: np.ndarray, offset: float) -> np.ndarray:
@@ -366,7 +378,8 @@ class Lift(RunScene):
         # the layer's output it is the output layer's straight line (within the points' reach).
         bounds = self.input_bounds
         probability = class_one_probability(run.params(), run.activation, bounds, self.raster_size)
-        motions = carried_motions(self.contrast_steps, as_lines(level_curves(probability, bounds)))
+        curves = level_curves(probability, bounds)
+        motions = carried_motions(self.contrast_steps, as_lines(curves))
         boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.text, width=5)
         normal, offset = decision_boundary(*run.params()[-1])
         straight = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.text, width=5)
@@ -397,7 +410,7 @@ class Lift(RunScene):
         counted = self.column(
             label(f"{count} of {total} wrong\n{accuracy} correct", self.theme, TEXT, self.theme.wrong), -0.95
         )
-        arms = len(boundary.grid_state)
+        arms = len(curves)  # the boundary's separate pieces inside the input plane shown
         shape = "its two arms never meet" if arms == 2 else "it cannot close"
         with self.narrate(f"In the input plane {shape} round the disk: {count} wrong, {accuracy} correct.") as line:
             self.play(*self.swap_label("verdict", counted), run_time=0.6)
@@ -566,7 +579,8 @@ class Lift(RunScene):
         caption = caption_band(words, self.theme) if self.narration_mode == "captions" else None
         self.captions_in_band = True
         if caption is not None:
-            self.play(*self.unsay("band"), Fade(caption), run_time=0.6)
+            leaving = self.unsay("band")  # out, then the new one in: never two captions in one place
+            self.play(AnimationGroup(*leaving, Fade(caption), lag_ratio=1), run_time=0.8)
         self.beat("around the plane", loop=True)
         # Readable from now; the swap say() returns is never played (the caption is up), so keep it referenced:
         # an animation's id marks its caption's fade, and a recycled id would move the line's time.
