@@ -158,8 +158,8 @@ def test_lift_text_stays_inside_the_title_safe_margin_at_lecture_sizes(tmp_path,
 
 def test_lift_draws_its_box_over_most_of_the_frame(tmp_path, monkeypatch):
     """Inside every warp after the camera leaves the flat view, the box's outline is at least half the frame
-    tall or half the frame wide, and the data inside it span at least 30% of it (but while tanh squashes them:
-    the view holds the whole squash and its cube, then zooms onto the cube)."""
+    tall or half the frame wide, and the data inside it span at least 30% of it while they move (but while tanh
+    squashes them, seen whole with its cube, and early in W₁'s stretch, seen at a fixed zoom)."""
     from manim import config
     from midframes import sample_warps
 
@@ -175,7 +175,8 @@ def test_lift_draws_its_box_over_most_of_the_frame(tmp_path, monkeypatch):
         width, height = np.ptp(outline[:, 0]), np.ptp(outline[:, 1])
         assert width >= config.frame_width / 2 or height >= config.frame_height / 2, (name, alpha, width, height)
         span = np.ptp(view.normalised(state), axis=0).max() / (2 * view.half_size)
-        assert span >= 0.3 or name == "activate", (name, alpha, span)  # a squash is seen whole, then zoomed
+        # Announced zooms ("view") and the squash (seen whole, then zoomed onto its cube) shrink the data on purpose.
+        assert span >= 0.3 or name in ("activate", "view") or (name == "linear" and alpha < 0.7), (name, alpha, span)
 
 
 def test_lift_plays_no_cuts(tmp_path):
