@@ -153,7 +153,9 @@ def test_lift_keeps_the_data_filling_the_box_and_ends_looking_along_the_plane(da
     normal, offset = decision_boundary(*scene.params[-1])
     unit = normal / np.linalg.norm(normal)
     view = scene.view
-    assert np.degrees(np.arccos(abs(view.camera_direction @ unit))) == pytest.approx(90, abs=1)  # along it
+    # Looking along the plane: in perspective that means the camera stands on it (within a few degrees of 90°).
+    assert unit @ view.camera_position + offset / np.linalg.norm(normal) == pytest.approx(0, abs=1e-6)
+    assert np.degrees(np.arccos(abs(view.camera_direction @ unit))) == pytest.approx(90, abs=10)
     up_on_screen = (view.rotation @ unit)[:2]
     assert abs(up_on_screen[0]) < 1e-6 * np.linalg.norm(up_on_screen)  # the normal points straight up or down
     heights = scene.steps[-1].motion(1.0)[1] @ normal + offset

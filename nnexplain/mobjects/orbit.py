@@ -297,7 +297,7 @@ class OrbitBox(VGroup):
         names: tuple[str, str, str],
         size: float = 28,
         table_corner=(2.7, -0.4),
-        name_bounds=(-6.7, 2.45, -2.3, 3.05),
+        name_bounds=(-6.7, 2.45, -2.15, 3.05),
     ):
         super().__init__()
         self.name_bounds = name_bounds  # x_min, x_max, y_min, y_max the axes' names stay inside

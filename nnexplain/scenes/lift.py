@@ -299,7 +299,7 @@ class Lift(RunScene):
         self.plane = DepthPlane(stage.grid, stage.points, self.labels, self.view, self.theme)
         (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
         self.input_bounds = (x - reach, x + reach, y - reach, y + reach)  # the input plane shown
-        title = label("Three units lift the disk out of the ring", self.theme, TEXT, weight="BOLD")
+        title = label("Why can three units separate what two cannot?", self.theme, TEXT, weight="BOLD")
         title.move_to([-6.7, 3.6, 0], aligned_edge=LEFT + UP)
         self.title = title
         run = self.run_labels(self.run, "The data")
@@ -398,7 +398,7 @@ class Lift(RunScene):
         with self.narrate("Now undo the layer, step by step, carrying the line back to the input plane.") as line:
             self.play(*(FadeOut(m) for m in [*self.extras, straight, sides]), FadeIn(boundary), run_time=0.5)
             self.extras = [boundary]
-            seconds = (line.duration - 0.5) / len(steps)
+            seconds = max((line.duration - 0.5) / len(steps), 2.0)  # the payoff: slower than a glance
             for index in reversed(range(len(steps))):
                 step = steps[index]
                 self.warp(
@@ -416,10 +416,6 @@ class Lift(RunScene):
             self.play(*self.swap_label("verdict", counted), run_time=0.6)
             self.play(rings.animate.set_stroke(width=4), run_time=(line.duration - 0.6) / 2)
             self.play(rings.animate.set_stroke(width=1.6), run_time=(line.duration - 0.6) / 2)
-        if run.activation in SQUASH:  # tanh, sigmoid: onto an open square, so every half-plane's region is unbounded
-            with self.narrate("With any weights, two such units give a region that runs off to infinity.") as line:
-                self.play(boundary.animate.set_stroke(width=9), run_time=line.duration / 2)
-                self.play(boundary.animate.set_stroke(width=5), run_time=line.duration / 2)
         self.contrast_parts = [boundary]
 
     def lift(self, step: Step) -> None:
@@ -488,7 +484,7 @@ class Lift(RunScene):
         still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
         shape, moving = ("cube", "sheet") if dims == 3 else ("square", "plane")
         with self.narrate(
-            f"{activation} squashes each coordinate into {fmt_fixed(low, 0)} … {fmt_fixed(high, 0)}: "
+            f"{activation} squashes each coordinate into [{fmt_fixed(low, 0)}, {fmt_fixed(high, 0)}]: "
             f"the whole {moving} falls into the {shape}."
         ) as line:
             self.reframe(still, 0.6)
@@ -516,7 +512,12 @@ class Lift(RunScene):
         across = across / (np.linalg.norm(across) or 1.0)
         side = 1.0 if here @ unit >= 0 else -1.0
         self.up = side * unit  # up on the screen from now on
-        direction = np.cos(self.plane_angle) * self.up + np.sin(self.plane_angle) * across
+        # With perspective, the plane is a line on the screen only when the camera stands on it: lift the camera off
+        # the plane's parallel through the box's centre by as much as that centre sits off the plane.
+        reach = self.view.distance * self.view.half_size / self.view.scale
+        off = -(unit @ np.asarray(self.view.origin) + offset / np.linalg.norm(normal)) / reach * side
+        tilt = np.clip(np.cos(self.plane_angle) + off, -1.0, 1.0)
+        direction = tilt * self.up + np.sqrt(1 - tilt**2) * across
         phi, theta = camera_angles(direction)
         theta = self.view.theta + (theta - self.view.theta + np.pi) % (2 * np.pi) - np.pi  # the short way round
         gamma = upright_roll(phi, theta, self.up)  # the plane level on the screen, the camera's side up
