@@ -1,23 +1,25 @@
-"""Lift: three hidden units lift a disk out of its ring into 3-D, where a plane separates them.
+"""Lift: three hidden units lift a disk out of its ring into 3-D, where a plane separates them; two units cannot.
 
-The run is a 2-3-… classifier on the disk-in-ring data (``circles-3``). First, a
-two-unit network on the same data (``circles-2``, the scene's ``contrast`` run) gets
-the whole panel for its own beat: its boundary in the input plane cannot close
-around the disk, and the ring points it gets wrong are ringed. Then the three-unit
-run's first layer is played as three steps: the 3 × 2 linear map (through an
-invertible 3 × 3 path, :func:`nnexplain.geometry.paths.lift_matrix`) while the
-camera tilts from above to an angle, the shift, and the nonlinearity, the view
-following the data throughout and the box's axes named with the ranges they span.
-Last, the output layer's boundary, a plane, is drawn, and the camera turns to look
-at it obliquely: the points on its near side are drawn in front of it, those on the
-far side behind. The last beat circles the plane once at an even speed, ending where
-it starts, so a slide deck loops it (``loop=True``).
+The run is a 2-3-… classifier on the disk-in-ring data (``circles-3``). First the
+question, on the input plane: the best straight line (:mod:`nnexplain.geometry.separability`)
+leaves many points on the wrong side. Then a two-unit network on the same data
+(``circles-2``, the scene's ``contrast`` run) moves the plane through its layer, step
+by step (a mirror turned through 3-D, the linear map, the shift, the tanh), and its
+output layer's straight line is drawn where the points have arrived: the ring still
+goes round the disk, the line cuts through it, and the points it gets wrong are
+ringed, with the count. Then the three-unit run: the camera tilts into a 3-D box, the
+3 × 2 map places the plane as a flat sheet in it (rank 2; its two stretches are the
+singular values of W₁), the shift moves the sheet through the box, tanh squashes it
+into the cube −1 … 1 (drawn), and the view zooms onto the cube. Last, the output
+layer's plane is drawn, the camera turns to look along it, and the last beat circles
+it once at an even speed, ending where it starts, so a slide deck loops it
+(``loop=True``); the caption up meanwhile is true from every side.
 
-The captions in the column are the beats' narration, each up at least as long as it
-takes to read (:mod:`~nnexplain.scenes.base.narration`); the formulas under them are labels.
-
-The 3-D picture is drawn by :class:`~nnexplain.mobjects.orbit.OrbitView` in a flat
-scene, so the camera turns and zooms in the same animation that moves the data.
+The narration is drawn in the caption band at the foot of the frame; the column on the
+right keeps short labels (which run, the formulas, the ranges the box spans). Every
+step plays while its line is read. The 3-D picture is drawn by
+:class:`~nnexplain.mobjects.orbit.OrbitView` in a flat scene, in mild perspective,
+with dots shaded by depth, a floor grid and axis names outside the box.
 
     nnexplain render lift --run runs/circles-3 --with contrast=runs/circles-2
     NNEXPLAIN_RUN=runs/circles-3 NNEXPLAIN_CONTRAST_RUN=runs/circles-2 manim -ql scenes/lift.py Lift
@@ -25,320 +27,545 @@ scene, so the camera turns and zooms in the same animation that moves the data.
 
 from __future__ import annotations
 
+import itertools
 from typing import ClassVar
 
 import numpy as np
-from manim import DEGREES, DOWN, LEFT, UP, AnimationGroup, FadeIn, FadeOut, Polygon, VGroup, linear, smooth
+from manim import (
+    DEGREES,
+    LEFT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    Polygon,
+    VGroup,
+    linear,
+    rush_from,
+    rush_into,
+    smooth,
+)
 
-from nnexplain.geometry.boundary import class_one_probability, clip_plane, decision_boundary
+from nnexplain.geometry.boundary import (
+    class_one_probability,
+    clip_line_to,
+    clip_plane,
+    decision_boundary,
+    split_rectangle,
+)
 from nnexplain.geometry.contour import as_lines, level_curves
 from nnexplain.geometry.findings import misclassified
 from nnexplain.geometry.framing import follow
-from nnexplain.geometry.steps import Step, network_steps
+from nnexplain.geometry.separability import best_line
+from nnexplain.geometry.steps import Step, carried_motions, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
+from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import Fade
-from nnexplain.mobjects.orbit import FrontDots, OrbitBox, OrbitView, camera_angles, upright_roll
-from nnexplain.mobjects.plane import CarriedLines, PlaneView, Warp, WarpedPlane, class_legend, prediction_image
+from nnexplain.mobjects.orbit import DepthPlane, OrbitBox, OrbitView, camera_angles, upright_roll
+from nnexplain.mobjects.plane import CarriedLines, Warp, class_legend
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
-from nnexplain.scenes.base.narration import reading_seconds
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["Lift"]
 
-TEXT = 24
-SQUASH = {"tanh": "into −1 … 1 (tanh)", "sigmoid": "into 0 … 1 (sigmoid)", "relu": "negatives to 0 (ReLU)"}
+TEXT = 28  # labels: capital letters about 16 px tall at 480p
+NUMBERS = 38  # formulas (their capitals are smaller at the same size): about 16 px tall at 480p
+PICTURE = (-6.2, 2.0, -1.85, 2.6)  # x_min, x_max, y_min, y_max of the box's outline (its names go round it)
+SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
 
 
 class Lift(RunScene):
     scene_name = "lift"
+    captions_in_band = True  # the narration as subtitles at the foot; the column keeps labels only
     epoch: ClassVar[int | None] = None
-    step_seconds: ClassVar[float] = 1.8  # per step of the first layer after the lift (the shift, the activation)
-    lift_seconds: ClassVar[float] = 3.0  # the 3 × 2 map, while the camera tilts
-    pause_seconds: ClassVar[float] = 0.4
-    turn_seconds: ClassVar[float] = 3.0  # the camera's turn to look at the separating plane
-    hold_seconds: ClassVar[float] = 1.0  # extra hold at the end, beyond the last caption's reading time
-    orbit_seconds: ClassVar[float] = 8.0  # the last beat's whole turn around the plane (a looping slide), or as
-    # long as its narration takes to read, if that is longer
-    raster_size: ClassVar[int] = 240  # pixels per side of the two-unit network's verdict
-    tilt: ClassVar[tuple[float, float]] = (62 * DEGREES, -55 * DEGREES)  # camera phi, theta after the lift
-    plane_angle: ClassVar[float] = 76 * DEGREES  # the final camera's angle from the plane's normal: 14° above it
-    panel_centre: ClassVar[tuple[float, float, float]] = (-3.45, -0.3, 0.0)
-    flat_half: ClassVar[float] = 3.1  # half side of the panel seen from above
-    box_half: ClassVar[float] = 1.85  # half side of the box once tilted (its outline reaches farther)
+    tilt: ClassVar[tuple[float, float]] = (62 * DEGREES, -55 * DEGREES)  # camera phi, theta once in 3-D
+    plane_angle: ClassVar[float] = 90 * DEGREES  # the final camera's angle from the plane's normal: along the plane
     fill: ClassVar[float] = 0.9
-    column_left: ClassVar[float] = 0.55
-    column_width: ClassVar[float] = 6.35
+    squash_room: ClassVar[float] = 3.0  # a squash is seen with the box three times its cube (as fold's square)
+    orbit_seconds: ClassVar[float] = 10.0  # the last beat's whole turn (a looping slide), or its narration's time
+    clip: ClassVar[tuple[float, float, float, float]] = (-6.7, 2.45, -2.3, 3.05)  # the picture, its names included
+    raster_size: ClassVar[int] = 320  # samples per side where the two-unit network's boundary is traced
+    column_left: ClassVar[float] = 2.6
+    column_width: ClassVar[float] = 4.1
 
     def setup(self) -> None:
         super().setup()
-        spec = GridSpec.from_dataset(self.run.dataset)
         self.params = self.run.params(self.epoch)
-        self.metrics = self.run.snapshot(self.epoch)["metrics"]
-        self.stages = representations(self.run.tensors(self.epoch), self.run.probe["inputs"], spec)
         self.labels = self.run.probe["labels"].astype(int)
-        self.steps = [s for s in network_steps(self.stages, self.params, self.run.activation, dims=3) if s.layer == 0]
+        stages = representations(
+            self.run.tensors(self.epoch), self.run.probe["inputs"], GridSpec.from_dataset(self.run.dataset)
+        )
+        self.input = stages[0]
+        self.steps = [s for s in network_steps(stages, self.params, self.run.activation, dims=3) if s.layer == 0]
         self.contrast = self.runs["contrast"]
-        x, y, _ = self.panel_centre
-        self.clip = (x - 3.6, x + 3.6, -4.0, 4.0)  # lines never reach the caption column
-
-    # --- captions ----------------------------------------------------------------------------------
-
-    def tell(self, text: str) -> list:
-        """Narrate ``text`` in the column, once the caption there has been read; returns the animations
-        that swap it in (the old one fades out, then the new one in) in half a second, whatever plays with it.
-        Its reading time starts when the play that brings it in ends."""
-        animations = self.say(text, self.detail(text), "detail")
-        for animation in animations:
-            animation.run_time = 0.5 if isinstance(animation, AnimationGroup) else 0.4
-        return animations
-
-    def detail(self, text: str):
-        mobject = label(text, self.theme, TEXT)
-        mobject.scale_to_fit_width(min(mobject.width, self.column_width))
-        return mobject.move_to([self.column_left, 1.2, 0], aligned_edge=LEFT + UP)
-
-    def numbers(self, mobject):
-        mobject.scale_to_fit_width(min(mobject.width, self.column_width))
-        return mobject.move_to([self.column_left, -3.85, 0], aligned_edge=LEFT + DOWN)
-
-    # --- the run's numbers, in words --------------------------------------------------------------
-
-    def wrong_of(self, run) -> tuple[int, int]:
-        labels = run.probe["labels"].astype(int)
-        return int(
-            misclassified(
-                run.params(self.epoch if run is self.run else None), run.activation, run.probe["inputs"], labels
-            ).sum()
-        ), len(labels)
-
-    def orbit_words(self) -> str:
-        wrong, _ = self.wrong_of(self.run)
-        sides = (
-            "every disk point on one side of the plane, every ring point on the other"
-            if not wrong
-            else f"{wrong} point{'s' * (wrong != 1)} on the wrong side of the plane"
+        contrast_stages = representations(
+            self.contrast.tensors(), self.contrast.probe["inputs"], GridSpec.from_dataset(self.contrast.dataset)
         )
-        return (
-            "One slow turn around the plane, ending where it starts: this slide loops until you move on. "
-            f"Seen from all round: {sides}."
+        self.contrast_input = contrast_stages[0]
+        self.contrast_steps = [
+            s for s in network_steps(contrast_stages, self.contrast.params(), self.contrast.activation) if s.layer == 0
+        ]
+
+    # --- the run's numbers ----------------------------------------------------------------------
+
+    def wrong_of(self, run) -> np.ndarray:
+        """Which of ``run``'s drawn points its network gets wrong."""
+        params = run.params(self.epoch if run is self.run else None)
+        return misclassified(params, run.activation, run.probe["inputs"], run.probe["labels"].astype(int))
+
+    def verdict_words(self) -> str:
+        """The plane's verdict on every drawn point: true from whichever side the plane is seen."""
+        wrong = int(self.wrong_of(self.run).sum())
+        total = len(self.labels)
+        accuracy = fmt_percent(1 - wrong / total)
+        if not wrong:
+            return f"Seen along the plane: disk on one side, ring on the other, {accuracy} correct."
+        return f"{wrong} of {total} points on the wrong side of the plane: {accuracy} correct."
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def column(self, mobject, y: float):
+        mobject.scale_to_fit_width(min(mobject.width, self.column_width))
+        return mobject.move_to([self.column_left, y, 0], aligned_edge=LEFT + UP)
+
+    def run_labels(self, run, heading: str) -> VGroup:
+        """Which run is drawn: a heading, its recipe, shape and activation, and the class legend."""
+        shape = "-".join(map(str, run.layers))
+        parts = VGroup(
+            self.column(label(heading, self.theme, TEXT, weight="BOLD"), 3.0),
+            self.column(label(f"{run.recipe} · {shape} · {run.activation}", self.theme, 27, self.theme.muted), 2.45),
+            self.column(
+                class_legend((run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme, TEXT), 1.9
+            ),
+        )
+        return parts
+
+    def weights_label(self, step: Step):
+        k = step.layer + 1
+        motion = step.layer_motion
+        bias = ", ".join(f"{b:.2f}" for b in motion.bias)
+        weight = self.column(formula(f"W_{k} = {typst_matrix(motion.weight)}", self.theme, NUMBERS), 1.35)
+        return VGroup(
+            weight, self.column(formula(f"b_{k} = ({bias})", self.theme, NUMBERS), weight.get_bottom()[1] - 0.15)
         )
 
-    # --- views -------------------------------------------------------------------------------------
+    def swap_label(self, slot: str, mobject) -> list:
+        """The animations that put ``mobject`` in the column's ``slot`` (out with the old one, then in)."""
+        old = self.labels_shown.get(slot)
+        self.labels_shown[slot] = mobject
+        leaving = [] if old is None else [Fade(old, out=True, run_time=0.3)]
+        return [*leaving, Fade(mobject, run_time=0.4)] if not leaving else [self._then(leaving[0], Fade(mobject))]
 
-    def orbit(
-        self, projection: Projection, points: np.ndarray, phi: float, theta: float, half: float, gamma: float = 0.0
+    @staticmethod
+    def _then(first, second):
+        return AnimationGroup(first, second, lag_ratio=1, run_time=0.6)
+
+    def line_across(self, normal: np.ndarray, offset: float) -> np.ndarray:
+        """The segment of the line normal·p + offset = 0 across the flat picture now shown (2-D points)."""
+        (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
+        return clip_line_to(normal, offset, (x - reach, x + reach, y - reach, y + reach))
+
+    def sides_of(self, normal: np.ndarray, offset: float) -> VGroup:
+        """The flat picture's two sides of the line normal·p + offset = 0, tinted by the class each is given to
+        (class 1 where normal·p + offset > 0), not yet shown."""
+        (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
+        polygons = split_rectangle(normal, offset, (x - reach, x + reach, y - reach, y + reach))
+        tints = VGroup(
+            *(
+                Polygon(*self.view(np.asarray(polygon)), stroke_width=0, fill_color=self.theme.palette[side])
+                for side, polygon in enumerate(polygons)
+                if len(polygon) >= 3
+            )
+        )
+        return tints.set_fill(opacity=0)
+
+    # --- views --------------------------------------------------------------------------------
+
+    def box_view(
+        self,
+        projection: Projection,
+        origin,
+        reach: float,
+        phi: float,
+        theta: float,
+        gamma: float = 0.0,
+        depth: float = 1.0,
     ) -> OrbitView:
-        """The camera at (phi, theta, roll gamma) around ``points``, filling a box of half side ``half``."""
-        width = projection.basis.shape[0]
-        points = (
-            points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
-        )
-        frame = follow(projection(points))
-        origin = tuple(np.pad(frame.centre, (0, 3 - len(frame.centre))))
-        return OrbitView(
-            projection, self.fill * half / frame.radius, self.panel_centre, origin, phi, theta, half, gamma
-        )
+        """The camera at (phi, theta, roll gamma) on the box ``origin`` ± ``reach`` (representation units), the box
+        as large as the picture holds at this angle. ``depth``: the share of the box's height that counts in
+        fitting it (0 seen flat, where only its middle plane is drawn)."""
+        origin = tuple(np.pad(np.asarray(origin, np.float64), (0, 3 - len(origin))))
+        corners = np.array([[x, y, z * depth] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], np.float64)
+        unit = OrbitView(projection, 1.0 / reach, (0.0, 0.0, 0.0), origin, phi, theta, 1.0, gamma)
+        screen = unit.screen(corners)[:, :2]
+        low, high = screen.min(axis=0), screen.max(axis=0)
+        x_min, x_max, y_min, y_max = PICTURE
+        half = min((x_max - x_min) / (high - low)[0], (y_max - y_min) / (high - low)[1])
+        centre = (np.array([x_min + x_max, y_min + y_max]) - half * (low + high)) / 2
+        return OrbitView(projection, half / reach, (*centre, 0.0), origin, phi, theta, half, gamma)
 
-    def framing(self, projection: Projection, angles=None):
-        """View following the data; ``angles`` (t ↦ phi, theta, [roll,] half) turns the camera meanwhile."""
-        still = (self.view.phi, self.view.theta, self.view.half_size)
+    def view_of(self, projection: Projection, points: np.ndarray, phi, theta, gamma=0.0, depth=1.0) -> OrbitView:
+        """The view following ``points`` (representation rows): they fill ``fill`` of the box."""
+        frame = follow(projection(_padded(points, projection.basis.shape[0])))
+        return self.box_view(projection, frame.centre, frame.radius / self.fill, phi, theta, gamma, depth)
+
+    def framing(self, projection: Projection, angles=None, still: OrbitView | None = None, keep: bool = False):
+        """Per frame of a warp: ``still`` throughout; or the camera turned by ``angles`` (t ↦ phi, theta, roll,
+        depth) on the same box (``keep``) or on a box following the data."""
+        here, flat = self.view, self.depth
 
         def view(state, t):
-            phi, theta, *rest = angles(t) if angles else still
-            gamma, half = (rest[0], rest[1]) if len(rest) == 2 else (self.view.gamma, rest[0])
-            return self.orbit(projection, state[1], phi, theta, half, gamma)
+            if still is not None:
+                return still
+            phi, theta, gamma, depth = angles(t) if angles else (here.phi, here.theta, here.gamma, flat)
+            if keep:
+                return self.box_view(projection, here.origin, here.half_size / here.scale, phi, theta, gamma, depth)
+            return self.view_of(projection, state[1], phi, theta, gamma, depth)
 
         return view
 
-    def warp(self, motion, projection: Projection, run_time: float, angles=None) -> None:
-        self.bring_to_front(self.plane, self.box, *self.front)
+    def warp(
+        self,
+        motion,
+        projection: Projection,
+        run_time: float,
+        angles=None,
+        still=None,
+        carried=(),
+        rate=smooth,
+        keep=False,
+    ):
+        self.bring_to_front(*self.drawn)
         self.play(
             Warp(
                 self.plane,
                 motion,
-                framing=self.framing(projection, angles),
-                followers=(self.box, *self.front),
+                framing=self.framing(projection, angles, still, keep),
+                carried=carried,
+                followers=self.followers,
                 run_time=run_time,
-                rate_func=smooth,
-            ),
+                rate_func=rate,
+            )
         )
         self.view = self.plane.view
 
-    # --- the story ---------------------------------------------------------------------------------
+    def reframe(self, target: OrbitView, run_time: float, carried=()) -> None:
+        """Zoom (and move) from the view now to ``target``'s box, the data still, geometrically in scale."""
+        start = self.view
+        reaches = start.half_size / start.scale, target.half_size / target.scale
+
+        def view(state, t):
+            origin = (1 - t) * np.asarray(start.origin) + t * np.asarray(target.origin)
+            reach = reaches[0] * (reaches[1] / reaches[0]) ** t
+            return self.box_view(start.projection, origin, reach, start.phi, start.theta, start.gamma, self.depth)
+
+        self.bring_to_front(*self.drawn)
+        self.play(Warp(self.plane, framing=view, carried=carried, followers=self.followers, run_time=run_time))
+        self.view = self.plane.view
+
+    @property
+    def drawn(self) -> list:
+        """What moves, last in the scene, so manim redraws it (and not the still labels) each frame."""
+        return [self.plane, *self.extras]
+
+    # --- the story ------------------------------------------------------------------------------
 
     def construct(self) -> None:
-        self.front: list = []
-        self.beat("the data")
-        self.show_input()
-        self.beat("two units are not enough")
-        self.show_contrast()
+        self.labels_shown: dict[str, object] = {}
+        self.depth = 0.0  # the box's height counted in fitting it to the picture: 0 while the data are flat
+        self.extras: list = []
+        self.followers: tuple = ()
+        self.beat("the question")
+        self.ask()
+        self.beat("two units")
+        self.two_units()
+        self.beat("two units cannot close around the disk")
+        self.two_units_fail()
         for step in self.steps:
             self.beat(f"step: {step.kind}")
-            if step is self.steps[0]:
-                self.back_to_the_run()
-            self.play_step(step)
+            {"linear": self.lift, "shift": self.shift, "activate": self.squash}[step.kind](step)
         self.beat("a plane separates them")
         self.show_plane()
-        # Its own beat, and the last: one whole turn that ends where it starts, so the slide loops seamlessly.
-        self.beat("around the plane", loop=True)
+        # Its own beat, and the last (circle_the_plane starts it): one whole turn that ends where it starts, so the
+        # slide loops seamlessly.
         self.circle_the_plane()
 
-    def show_input(self) -> None:
-        stage = self.stages[0]
+    def ask(self) -> None:
+        """The data in the input plane, and the best straight line, which fails."""
+        stage = self.input
         projection = self.steps[0].projection
-        self.view = self.orbit(projection, stage.points, 0.0, -90 * DEGREES, self.flat_half)
-        self.plane = WarpedPlane(stage.grid, stage.points, self.labels, self.view, self.theme, clip=self.clip)
-        self.box = OrbitBox(self.theme, ("x₁", "x₂", "—"), TEXT).follow(self.view)
-        title = VGroup(
-            *(label(line, self.theme, 32, weight="BOLD") for line in ("Three units lift the disk", "out of the ring"))
-        )
-        title.arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to([self.column_left, 3.85, 0], aligned_edge=LEFT + UP)
-        shape = "-".join(map(str, self.run.layers))
-        facts = label(f"{self.run.recipe} · {shape} · {self.run.activation}", self.theme, TEXT, self.theme.muted)
-        facts.next_to(title, DOWN, buff=0.2, aligned_edge=LEFT)
-        self.legend = class_legend((self.run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme, TEXT)
-        self.legend.next_to(facts, DOWN, buff=0.2, aligned_edge=LEFT)
-        intro = f"{len(self.labels)} validation points: a disk\ninside a ring. No straight\nline separates them."
-        self.play(*(FadeIn(m) for m in (self.plane, self.box, title, facts, self.legend)), *self.tell(intro))
-        self.hold("detail")
+        self.view = self.view_of(projection, stage.points, 0.0, -90 * DEGREES, depth=0.0)
+        self.plane = DepthPlane(stage.grid, stage.points, self.labels, self.view, self.theme)
+        (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
+        self.input_bounds = (x - reach, x + reach, y - reach, y + reach)  # the input plane shown
+        title = label("Why can three units separate what two cannot?", self.theme, TEXT, weight="BOLD")
+        title.move_to([-6.7, 3.6, 0], aligned_edge=LEFT + UP)
+        self.title = title
+        run = self.run_labels(self.run, "The data")
+        text = f"{len(self.labels)} validation points: a disk of one class inside a ring of the other."
+        self.play(*self.say(text), FadeIn(title), *self.swap_label("run", run), run_time=0.6)  # no black start
+        self.play(FadeIn(self.plane), run_time=self.narrator.log[-1].duration)  # while the line is read
+        share, normal, offset = best_line(stage.points, self.labels)
+        best = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.text, width=5)
+        with self.narrate(
+            f"No straight line separates them: the best one gets {fmt_percent(share)} of them right."
+        ) as line:
+            self.play(Create(best), run_time=0.6 * line.duration)
+            self.play(best.animate.set_stroke(opacity=0.35), run_time=0.4 * line.duration)
+        self.play(FadeOut(best), run_time=0.4)
 
-    def show_contrast(self) -> None:
-        """The two-unit network, full size: its boundary cannot close around the disk; its mistakes ringed."""
+    def two_units(self) -> None:
+        """The two-unit network's layer, step by step, on its own points."""
         run = self.contrast
-        stage = representations(run.tensors(), run.probe["inputs"], GridSpec.from_dataset(run.dataset))[0]
+        stage = self.contrast_input
         labels = run.probe["labels"].astype(int)
-        frame = follow(stage.points)
-        view = PlaneView.around(
-            Projection.fit(stage.points, 2), frame.centre, frame.radius, self.flat_half, self.panel_centre, self.fill
-        )
-        x, y, _ = self.panel_centre
-        h = self.flat_half
-        bounds = (*view.inverse(np.array([x - h, y - h])), *view.inverse(np.array([x + h, y + h])))
-        bounds = (bounds[0], bounds[2], bounds[1], bounds[3])
+        plane = DepthPlane(stage.grid, stage.points, labels, self.view, self.theme)
+        with self.narrate(f"First, a network with only two hidden units ({run.recipe}), on the same data.") as line:
+            self.play(
+                FadeOut(self.plane),
+                FadeIn(plane),
+                *self.swap_label("run", self.run_labels(run, "Two hidden units")),
+                *self.swap_label("numbers", self.weights_label(self.contrast_steps[0])),
+                run_time=line.duration,
+            )
+        self.main_plane, self.plane = self.plane, plane
+        k = subscript(1)
+        for step in self.contrast_steps:
+            motion = step.layer_motion
+            if step.kind == "mirror":
+                det = fmt_fixed(np.linalg.det(motion.weight))
+                with self.narrate(f"det W{k} = {det} < 0, a mirror: first the plane turns over through 3-D.") as line:
+                    self.warp(step.motion, step.projection, line.duration)
+            elif step.kind == "linear":
+                still = self.make_room(step)
+                with self.narrate(f"Then W{k} turns and stretches it: two units, so still a flat plane.") as line:
+                    self.warp(step.motion, step.projection, line.duration, still=still)
+            elif step.kind == "shift":
+                bias = ", ".join(fmt_fixed(b) for b in motion.bias)
+                with self.narrate(f"Shift every point by b{k} = ({bias}).") as line:
+                    self.shift_still(step, line.duration)
+            else:
+                self.squash(step)
+
+    def make_room(self, step: Step) -> OrbitView:
+        """Zoom out, the data still, to a view holding where a linear step starts and ends: the stretch is then
+        seen as growth, not as a shrinking frame. Returns that view."""
+        v = self.view
+        ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1]])
+        still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
+        zoom = (still.half_size / still.scale) / (v.half_size / v.scale)
+        with self.narrate(f"First zoom out ×{zoom:.1f}, to make room for the stretch.") as line:
+            self.reframe(still, line.duration)
+        return still
+
+    def shift_still(self, step: Step, seconds: float) -> None:
+        """The shift with the view holding where it starts and ends: the points move, not the frame."""
+        v = self.view
+        ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1]])
+        still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
+        lead = min(0.8, seconds / 4)
+        self.reframe(still, lead)
+        self.warp(step.motion, step.projection, seconds - lead, still=still)
+
+    def two_units_fail(self) -> None:
+        """The output layer's line where the two-unit layer left the points, then carried back through the layer:
+        in the input plane it is a curve that cannot close around the disk."""
+        run = self.contrast
+        wrong = self.wrong_of(run)
+        count, total, accuracy = int(wrong.sum()), len(wrong), fmt_percent(1 - wrong.mean())
+        # The boundary traced in the input plane (class-1 probability ½), carried through the layer's steps: at
+        # the layer's output it is the output layer's straight line (within the points' reach).
+        bounds = self.input_bounds
         probability = class_one_probability(run.params(), run.activation, bounds, self.raster_size)
-        image = prediction_image(probability, self.theme, 2 * h).move_to(self.panel_centre).set_z_index(-1)
-        contrast = WarpedPlane(stage.grid, stage.points, labels, view, self.theme, clip=(x - h, x + h, y - h, y + h))
-        contrast.interior.set_stroke(opacity=0.18)
-        boundary = CarriedLines(as_lines(level_curves(probability, bounds)), view, self.theme.highlight, width=5)
-        wrong = misclassified(run.params(), run.activation, run.probe["inputs"], labels)
-        contrast.mark(wrong, self.theme.wrong, radius=0.1, width=2.5)
-        accuracy = fmt_percent(run.final_metrics.get("val_acc", float("nan")))
-        shape = "-".join(map(str, run.layers))
-        heading = label(f"Two hidden units ({run.recipe}, {shape})", self.theme, TEXT, weight="BOLD")
-        heading.move_to([self.column_left, 1.75, 0], aligned_edge=LEFT)
-        text = (
-            "Its boundary in the input\nplane cannot close around\nthe disk, so ring points fall\n"
-            f"on the disk's side: {int(wrong.sum())} wrong\n(ringed in red), {accuracy} correct."
-        )
-        self.play(FadeOut(self.plane), FadeOut(self.box), run_time=0.5)
-        self.play(FadeIn(image), FadeIn(contrast), FadeIn(boundary), FadeIn(heading), *self.tell(text), run_time=1.0)
-        self.hold("detail", extra=self.pause_seconds)
-        self.contrast_parts = (image, contrast, boundary, heading)  # the beat ends on them; the next clears them
-
-    def back_to_the_run(self) -> None:
-        back = "Now three hidden units\n(this run), same data."
-        self.play(
-            *(FadeOut(m) for m in self.contrast_parts),
-            FadeIn(self.plane),
-            FadeIn(self.box),
-            *self.tell(back),
-            run_time=1.0,
-        )
-
-    def play_step(self, step: Step) -> None:
-        k = subscript(step.layer + 1)
-        weight, bias = step.layer_motion.weight, step.layer_motion.bias
-        angles = None
-        if step.kind == "linear":
-            matrices = formula(f"W_1 = {typst_matrix(weight)} quad b_1 = {typst_matrix(bias[:, None])}", self.theme, 34)
-            text = f"1  Turn and stretch x ↦ W{k}x.\nW{k} is 3 × 2: each point gets\nthree coordinates, one per\nunit; the plane tilts into\nspace (det > 0 all the way)."
-            self.box.names = ["unit 1", "unit 2", "unit 3"]
-            start = (self.view.phi, self.view.theta, self.view.half_size)
-            end = (*self.tilt, self.box_half)
-            # The box shrinks early in the tilt: seen from an angle, its outline reaches farther than its side.
-
-            def angles(t, start=start, end=end):
-                return (
-                    *((1 - t) * np.array(start[:2]) + t * np.array(end[:2])),
-                    start[2] + (end[2] - start[2]) * (1 - (1 - t) ** 3),
+        curves = level_curves(probability, bounds)
+        motions = carried_motions(self.contrast_steps, as_lines(curves))
+        boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.text, width=5)
+        normal, offset = decision_boundary(*run.params()[-1])
+        straight = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.text, width=5)
+        sides = self.sides_of(normal, offset)
+        rings = self.plane.mark(wrong, self.theme.wrong, radius=0.13, width=1.6)  # clear of the dot: its colour shows
+        rings.set_stroke(opacity=0)
+        steps = self.contrast_steps
+        with self.narrate(
+            f"The output layer's straight line, here: {count} of {total} points on its wrong side."
+        ) as line:
+            self.add(sides)
+            self.bring_to_front(*self.drawn)
+            self.play(Create(straight), sides.animate.set_fill(opacity=0.16), run_time=0.5 * line.duration)
+            self.play(rings.animate.set_stroke(opacity=1), run_time=0.5 * line.duration)
+        # Where the points are, the line is the boundary carried here from the input plane: it goes back with them.
+        with self.narrate("Now undo the layer, step by step, carrying the line back to the input plane.") as line:
+            self.play(*(FadeOut(m) for m in [*self.extras, straight, sides]), FadeIn(boundary), run_time=0.5)
+            self.extras = [boundary]
+            seconds = max((line.duration - 0.5) / len(steps), 2.0)  # the payoff: slower than a glance
+            for index in reversed(range(len(steps))):
+                step = steps[index]
+                self.warp(
+                    lambda t, m=step.motion: m(1 - t),
+                    step.projection,
+                    seconds,
+                    carried=[(boundary, lambda t, m=motions[index]: m(1 - t))],
                 )
+        counted = self.column(
+            label(f"{count} of {total} wrong\n{accuracy} correct", self.theme, TEXT, self.theme.wrong), -0.95
+        )
+        arms = len(curves)  # the boundary's separate pieces inside the input plane shown
+        shape = "its two arms never meet" if arms == 2 else "it cannot close"
+        with self.narrate(f"In the input plane {shape} round the disk: {count} wrong, {accuracy} correct.") as line:
+            self.play(*self.swap_label("verdict", counted), run_time=0.6)
+            self.play(rings.animate.set_stroke(width=4), run_time=(line.duration - 0.6) / 2)
+            self.play(rings.animate.set_stroke(width=1.6), run_time=(line.duration - 0.6) / 2)
+        self.contrast_parts = [boundary]
 
-            captions = [*self.tell(text), Fade(self.numbers(matrices), run_time=0.4)]  # the formulas: a label
-            seconds = self.lift_seconds
-        elif step.kind == "shift":
-            text = f"2  Shift everything\n(b{k} = ({', '.join(fmt_fixed(b) for b in bias)}))."
-            captions, seconds = self.tell(text), self.step_seconds
-        else:
-            words = SQUASH[step.layer_motion.activation]
-            text = f"3  Squash each coordinate\n{words}: the lifted\nsheet bends, nothing tears."
-            captions, seconds = self.tell(text), self.step_seconds
-        self.play(*captions)  # the words first: the step plays while they are read
-        self.warp(step.motion, step.projection, seconds, angles)
-        self.wait(self.pause_seconds)
+    def lift(self, step: Step) -> None:
+        """Back to the three-unit run; the camera tilts into a box; W₁ places the plane there as a flat sheet."""
+        flat = self.view_of(step.projection, self.input.points, 0.0, -90 * DEGREES, depth=0.0)
+        with self.narrate(f"Now three hidden units ({self.run.recipe}, this run), on the same data.") as line:
+            self.play(
+                FadeOut(self.plane),
+                *(FadeOut(m) for m in self.contrast_parts),
+                FadeIn(self.main_plane),
+                *self.swap_label("run", self.run_labels(self.run, "Three hidden units")),
+                *self.swap_label("numbers", self.weights_label(step)),
+                *self.swap_label("verdict", VGroup()),
+                run_time=min(1.2, line.duration),
+            )
+        self.plane, self.extras, self.view = self.main_plane, [], flat
+        self.plane.set_state(self.plane.grid_state, self.plane.points_state, flat)
+        self.box = OrbitBox(self.theme, ("unit 1", "unit 2", "unit 3"), TEXT, table_corner=(self.column_left, -0.95))
+        self.box.strength = 0.0
+        self.box.follow(flat)
+        self.extras, self.followers = [self.box], (self.box,)
+        start, end = np.array([flat.phi, flat.theta, flat.gamma]), np.array([*self.tilt, 0.0])
+
+        def angles(t, start=start, end=end):
+            self.box.strength = min(1.0, 2.0 * t)  # the box comes in as the camera leaves the flat view
+            return (*((1 - t) * start + t * end), t)  # its height counts in fitting it as it comes into view
+
+        with self.narrate(
+            f"W{subscript(1)} is 3 × 2: each point gets three coordinates, one per unit, in a 3-D box."
+        ) as line:
+            self.add(self.box)
+            self.warp(lambda t: step.motion(0.0), step.projection, line.duration, angles=angles)
+        self.depth = 1.0
+        stretch = np.linalg.svd(step.layer_motion.weight, compute_uv=False)
+        still = self.make_room(step)
+        with self.narrate(
+            f"W{subscript(1)} has rank 2: the plane becomes a flat sheet, stretched {stretch[0]:.1f}× and {stretch[1]:.1f}×."
+        ) as line:
+            self.warp(step.motion, step.projection, line.duration, still=still)
+
+    def shift(self, step: Step) -> None:
+        bias = ", ".join(fmt_fixed(b) for b in step.layer_motion.bias)
+        with self.narrate(f"Shift the whole sheet by b{subscript(1)} = ({bias}).") as line:
+            self.shift_still(step, line.duration)
+
+    def squash(self, step: Step) -> None:
+        """The squash with the view holding all of it and the square (or cube) it maps into; then a zoom onto it."""
+        v = self.view
+        activation = step.layer_motion.activation
+        bounds = SQUASH.get(activation)
+        if bounds is None:  # ReLU: no cube to fall into; the view follows the data
+            with self.narrate(
+                "ReLU sets every negative coordinate to 0: the sheet folds onto the box's walls."
+            ) as line:
+                self.warp(step.motion, step.projection, line.duration)
+            return
+        low, high = bounds
+        middle, half = (low + high) / 2, (high - low) / 2
+        dims = step.projection.basis.shape[1]
+        corners = np.array(list(itertools.product((low, high), repeat=dims)), np.float64)
+        edges = np.array([[a, b] for a, b in itertools.combinations(corners, 2) if np.sum(a != b) == 1])
+        outline = CarriedLines(edges, v, self.theme.muted, width=3)
+        ends = np.concatenate(
+            [step.motion(0.0)[1], step.motion(1.0)[1], _padded(corners, step.motion(0.0)[1].shape[1])]
+        )
+        still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
+        shape, moving = ("cube", "sheet") if dims == 3 else ("square", "plane")
+        with self.narrate(
+            f"{activation} squashes each coordinate into [{fmt_fixed(low, 0)}, {fmt_fixed(high, 0)}]: "
+            f"the whole {moving} falls into the {shape}."
+        ) as line:
+            self.reframe(still, 0.6)
+            outline.set_state(outline.grid_state, outline.points_state, self.view)
+            self.play(FadeIn(outline), run_time=0.4)
+            self.extras.append(outline)
+            self.warp(step.motion, step.projection, line.duration - 1.0, still=still, carried=[(outline, None)])
+        target = self.box_view(step.projection, [middle] * dims, half, v.phi, v.theta, v.gamma, self.depth)
+        zoom = (still.half_size / still.scale) / half
+        with self.narrate(f"Zoom in ×{zoom:.1f} onto the {shape}: the {moving} is bent, but nothing has torn.") as line:
+            if dims == 3:  # the box becomes the cube: its outline goes
+                self.reframe(target, line.duration * 0.7, carried=[(outline, None)])
+                self.play(FadeOut(outline), run_time=0.3 * line.duration)
+                self.extras.remove(outline)
+            else:
+                self.reframe(target, line.duration, carried=[(outline, None)])
 
     def show_plane(self) -> None:
-        """The output layer's plane, then a turn to see it obliquely, near-side points in front of it."""
-        self.hold("detail")
+        """The output layer's plane, then a turn until the camera looks along it: the plane is a line on the
+        screen, one class above it, the other below."""
         normal, offset = decision_boundary(*self.params[-1])
         unit = normal / np.linalg.norm(normal)
         here = self.view.camera_direction
         across = here - (here @ unit) * unit
         across = across / (np.linalg.norm(across) or 1.0)
         side = 1.0 if here @ unit >= 0 else -1.0
-        direction = np.cos(self.plane_angle) * side * unit + np.sin(self.plane_angle) * across
+        self.up = side * unit  # up on the screen from now on
+        # With perspective, the plane is a line on the screen only when the camera stands on it: lift the camera off
+        # the plane's parallel through the box's centre by as much as that centre sits off the plane.
+        reach = self.view.distance * self.view.half_size / self.view.scale
+        off = -(unit @ np.asarray(self.view.origin) + offset / np.linalg.norm(normal)) / reach * side
+        tilt = np.clip(np.cos(self.plane_angle) + off, -1.0, 1.0)
+        direction = tilt * self.up + np.sqrt(1 - tilt**2) * across
         phi, theta = camera_angles(direction)
         theta = self.view.theta + (theta - self.view.theta + np.pi) % (2 * np.pi) - np.pi  # the short way round
-        gamma = upright_roll(phi, theta, side * unit)  # the plane level on the screen, the camera's side up
-        gamma = (gamma + np.pi) % (2 * np.pi) - np.pi
-        final = self.steps[-1].motion(1.0)[1]  # the first layer's output, where the plane is drawn
-        heights = final @ normal + offset
-        near = [c for c in (0, 1) if np.mean(heights[self.labels == c]) * side > 0]
-        wrong, drawn = self.wrong_of(self.run)  # the points on screen: what the sentence must agree with
-        accuracy = fmt_percent(1 - wrong / drawn)
-        if wrong:
-            text = (
-                f"Output layer: one plane, where\nthe two outputs are equal.\nDisk mostly on one side, ring\n"
-                f"on the other: {wrong} of {drawn} points\non the wrong side, {accuracy} correct."
-            )
-        else:
-            text = f"Output layer: one plane, where\nthe two outputs are equal.\nDisk on one side, ring on the\nother: {accuracy} correct."
-        sheet = self.sheet(normal, offset)
-        self.add(sheet)
+        gamma = upright_roll(phi, theta, self.up)  # the plane level on the screen, the camera's side up
+        gamma = self.view.gamma + (gamma - self.view.gamma + np.pi) % (2 * np.pi) - np.pi
+        sheet = _SeparatingPlane(normal, offset, self.theme)
+        sheet.follow(self.view)
         sheet.set_fill(opacity=0).set_stroke(opacity=0)
-        self.play(sheet.animate.set_fill(opacity=0.18).set_stroke(opacity=1), *self.tell(text), run_time=1.0)
-        self.front = [FrontDots(self.plane.dots[c]) for c in near]
-        self.add(*self.front)
+        self.plane.cut_by(normal, offset)
+        self.extras = [self.box, sheet, self.plane.front]
+        self.followers = (self.box, sheet)
+        self.add(sheet, self.plane.front)
         start = np.array([self.view.phi, self.view.theta, self.view.gamma])
-        end = np.array([phi, theta, gamma])
-        angles = lambda t: (*((1 - t) * start + t * end), self.box_half)  # noqa: E731
-        self.sheet_follower = _SheetFollower(sheet, self, normal, offset)
-        self.bring_to_front(self.plane, self.box, sheet, *self.front)
-        self.play(
-            Warp(
-                self.plane,
-                framing=self.framing(self.view.projection, angles),
-                followers=(self.box, self.sheet_follower, *self.front),
-                run_time=self.turn_seconds,
-                rate_func=smooth,
+        turn_to = np.array([phi, theta, gamma])
+        halfway = (start + turn_to) / 2
+        with self.narrate("The output layer's two outputs are equal on one flat plane, drawn in white.") as line:
+            self.play(
+                sheet.animate.set_fill(opacity=0.2).set_stroke(opacity=1),
+                self.plane.interior.animate.set_stroke(opacity=0.2),  # the sheet's grid steps back
+                run_time=0.4 * line.duration,
             )
-        )
-        self.view = self.plane.view
-        look = (
-            "Seen from here, the points\nin front of the sheet and\nthose behind it are the\ntwo classes."
-            if not wrong
-            else f"Seen from here, in front of\nthe sheet and behind it lie\nthe two classes, but for\n{wrong} point{'s' * (wrong != 1)} on the wrong side."
-        )
-        self.play(*self.tell(look))
-        self.hold("detail", extra=self.hold_seconds)
+            angles = lambda t: (*((1 - t) * start + t * halfway), 1.0)  # noqa: E731
+            self.warp(None, self.view.projection, 0.6 * line.duration, angles=angles, rate=rush_into, keep=True)
+        with self.narrate(self.verdict_words()) as line:
+            angles = lambda t: (*((1 - t) * halfway + t * turn_to), 1.0)  # noqa: E731
+            self.warp(None, self.view.projection, 0.6 * line.duration, angles=angles, rate=rush_from, keep=True)
+            self.wait(0.4 * line.duration)  # edge-on: every point is seen above or below the line
+
+    def orbit_words(self) -> str:
+        """What stays true all the way round the plane, said over the last beat."""
+        wrong = int(self.wrong_of(self.run).sum())
+        if wrong:
+            return f"All the way round, the same {wrong} point{'s' * (wrong != 1)} stay on the wrong side."
+        normal, offset = decision_boundary(*self.params[-1])
+        heights = self.steps[-1].motion(1.0)[1] @ normal + offset
+        classes = (self.run.dataset.get("classes") or ["class 0", "class 1"])[:2]
+        above = classes[0] if np.mean(heights[self.labels == 0]) * (self.up @ normal) > 0 else classes[1]
+        below = classes[1] if above == classes[0] else classes[0]
+        return f"All the way round: the {above} stays above the plane, the {below} below."
 
     def circle_the_plane(self) -> None:
-        """One whole turn of the camera about the plane's normal, at the same height above the plane and
-        the plane kept level, at an even speed: its last frame is its first, so the clip can loop."""
-        normal, _ = decision_boundary(*self.params[-1])
+        """One whole turn of the camera about the plane's normal, looking along the plane, the plane kept level,
+        at an even speed: its last frame is its first, so the clip can loop.
+
+        The caption comes in just before the beat (in the band, as the last play of the one before), so the
+        clip holds it from its first frame to its last."""
+        up = self.up
         here = self.view.camera_direction
-        up = normal / np.linalg.norm(normal)
-        up = up if here @ up >= 0 else -up  # the camera stays on its side, so the points in front stay in front
-        height = float(here @ up)
+        height = float(np.clip(here @ up, -1.0, 1.0))
         across = (here - height * up) / np.linalg.norm(here - height * up)
         other = np.cross(up, across)
 
@@ -346,39 +573,44 @@ class Lift(RunScene):
             turn = 2 * np.pi * t
             direction = height * up + np.sqrt(1 - height**2) * (np.cos(turn) * across + np.sin(turn) * other)
             phi, theta = camera_angles(direction)
-            return phi, theta, upright_roll(phi, theta, up), self.box_half
+            return phi, theta, upright_roll(phi, theta, up), 1.0
 
-        followers = (self.box, self.sheet_follower, *self.front)
         words = self.orbit_words()
-        self.say(words)  # narrated, not drawn: the turn lasts as long as it takes to say, at an even speed
-        seconds = max(self.orbit_seconds, reading_seconds(words))
-        framing = self.framing(self.view.projection, angles)
-        self.play(Warp(self.plane, framing=framing, followers=followers, run_time=seconds, rate_func=linear))
-        self.view = self.plane.view
-
-    def sheet(self, normal: np.ndarray, offset: float) -> Polygon:
-        polygon = _sheet_corners(self.view, normal, offset)
-        sheet = Polygon(
-            *(polygon if polygon is not None else np.zeros((3, 3))), stroke_color=self.theme.highlight, stroke_width=2
-        )
-        return sheet.set_fill(self.theme.highlight, opacity=0.18)
-
-
-def _sheet_corners(view: OrbitView, normal: np.ndarray, offset: float) -> np.ndarray | None:
-    """Scene corners of the plane normal·h + offset = 0 where it cuts the shown box."""
-    reach = view.half_size / view.scale
-    origin = np.asarray(view.origin)
-    polygon = clip_plane(normal, float(offset + normal @ origin), reach)
-    return None if polygon is None else view(polygon + origin)
+        self.captions_in_band = False  # drawn by hand, below: say() must not build a second caption
+        caption = caption_band(words, self.theme) if self.narration_mode == "captions" else None
+        self.captions_in_band = True
+        if caption is not None:
+            leaving = self.unsay("band")  # out, then the new one in: never two captions in one place
+            self.play(AnimationGroup(*leaving, Fade(caption), lag_ratio=1), run_time=0.8)
+        self.beat("around the plane", loop=True)
+        # Readable from now; the swap say() returns is never played (the caption is up), so keep it referenced:
+        # an animation's id marks its caption's fade, and a recycled id would move the line's time.
+        self.kept_swap = self.say(words, caption, "band") if caption is not None else self.say(words)
+        seconds = max(self.orbit_seconds, self.narrator.log[-1].duration)
+        self.warp(None, self.view.projection, seconds, angles=angles, rate=linear, keep=True)
 
 
-class _SheetFollower:
-    """Redraws the separating sheet in each frame's view."""
+def _padded(points: np.ndarray, width: int) -> np.ndarray:
+    return points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
 
-    def __init__(self, sheet: Polygon, scene: Lift, normal: np.ndarray, offset: float):
-        self.sheet, self.normal, self.offset = sheet, normal, offset
 
-    def follow(self, view: OrbitView) -> None:
-        corners = _sheet_corners(view, self.normal, self.offset)
-        if corners is not None:
-            self.sheet.set_points_as_corners([*corners, corners[0]])
+def _edges(corners: np.ndarray) -> np.ndarray:
+    """A closed polyline as lines of two points each, (k, 2, dims)."""
+    return np.stack([corners[:-1], corners[1:]], axis=1)
+
+
+class _SeparatingPlane(Polygon):
+    """The output layer's plane normal·h + offset = 0 where it cuts the shown box, redrawn in each frame's view."""
+
+    def __init__(self, normal: np.ndarray, offset: float, theme):
+        super().__init__(*np.zeros((3, 3)), stroke_color=theme.text, stroke_width=2.5)
+        self.set_fill(theme.text, opacity=0.2)
+        self.normal, self.offset = np.asarray(normal, np.float64), float(offset)
+
+    def follow(self, view: OrbitView) -> "_SeparatingPlane":
+        origin = np.asarray(view.origin)
+        polygon = clip_plane(self.normal, float(self.offset + self.normal @ origin), view.half_size / view.scale)
+        if polygon is not None:
+            corners = view(polygon + origin)
+            self.set_points_as_corners([*corners, corners[0]])
+        return self
