@@ -65,28 +65,14 @@ def test_lift_refuses_a_contrast_run_that_is_not_two_units(data_dir):
 
 
 @pytest.mark.graphical
-@pytest.mark.parametrize("fixture", ["spiral", "moons-relu", "spiral-sigmoid"])
+@pytest.mark.parametrize(
+    "fixture", ["moons-relu", "spiral-sigmoid"]
+)  # spiral, the default: test_render_all_in_parallel
 def test_fold_last_frame(fixture, data_dir, tmp_path, request):
     from nnexplain.scenes.fold import Fold
 
     frame = render_last_frame(Fold, data_dir / fixture, tmp_path)
     check_frame(f"fold-{fixture}", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-
-
-@pytest.mark.graphical
-def test_linear_collapse_last_frame(data_dir, tmp_path, request):
-    from nnexplain.scenes.linear_collapse import LinearCollapse
-
-    frame = render_last_frame(LinearCollapse, data_dir / "spiral-linear", tmp_path, nonlinear=data_dir / "spiral")
-    check_frame("linear-collapse", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-
-
-@pytest.mark.graphical
-def test_lift_last_frame(data_dir, tmp_path, request):
-    from nnexplain.scenes.lift import Lift
-
-    frame = render_last_frame(Lift, data_dir / "circles-3", tmp_path, contrast=data_dir / "circles-2")
-    check_frame("lift", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
 
 
 def test_warp_moves_the_plane_along_the_motion_and_between_views():
