@@ -18,8 +18,22 @@ def pytest_addoption(parser):
     )
 
 
+SHARED = "NNEXPLAIN_TEST_SHARED"  # a folder every xdist worker of one session shares (tests/fixture_runs.py)
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "graphical: renders a scene and compares its last frame to a control frame")
+    if not hasattr(config, "workerinput"):  # the controller, before it starts the workers (they inherit it)
+        import tempfile
+
+        os.environ[SHARED] = tempfile.mkdtemp(prefix="nnx-test-shared-")
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput") and os.environ.get(SHARED):
+        import shutil
+
+        shutil.rmtree(os.environ.pop(SHARED), ignore_errors=True)
 
 
 @pytest.fixture

@@ -71,12 +71,31 @@ def ready_fixtures(scene: str, scratch: Path) -> SceneRunDirs:
 
 
 def with_landscape(run_dir: Path, scratch: Path) -> Path:
-    """A copy of ``run_dir`` under ``scratch`` with its loss landscape stored (the fixture itself stays as it is)."""
+    """A copy of ``run_dir`` under ``scratch`` with its loss landscape stored (the fixture itself stays as it is).
+
+    The landscape is computed once per test session, whichever worker asks first, in a folder all workers
+    share (conftest's NNEXPLAIN_TEST_SHARED); every later copy is a file copy."""
+    target = scratch / run_dir.name
+    if not target.exists():
+        shutil.copytree(_landscape_once(run_dir, scratch), target)
+    return target
+
+
+def _landscape_once(run_dir: Path, scratch: Path) -> Path:
+    import fcntl
+    import os
+
     from nnexplain.app.landscape import ensure_landscape
     from nnexplain.run import load_run
 
-    target = scratch / run_dir.name
-    if not target.exists():
-        shutil.copytree(run_dir, target)
-        ensure_landscape(load_run(target))
-    return target
+    shared = Path(os.environ.get("NNEXPLAIN_TEST_SHARED") or scratch)
+    ready = shared / f"{run_dir.name}-with-landscape"
+    with open(shared / f"{run_dir.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker computes; the others wait, then copy
+        if not ready.exists():
+            making = shared / f"{run_dir.name}-making"
+            shutil.rmtree(making, ignore_errors=True)
+            shutil.copytree(run_dir, making)
+            ensure_landscape(load_run(making))
+            making.rename(ready)
+    return ready

@@ -21,12 +21,9 @@ from nnexplain.run.landscape import read_landscape
 @pytest.fixture(scope="module")
 def landscape_run(tmp_path_factory):
     """The mnist fixture, copied, with its landscape stored as `nnexplain landscape` stores it."""
-    from nnexplain.app.landscape import ensure_landscape
+    from fixture_runs import with_landscape
 
-    target = tmp_path_factory.mktemp("descent") / "mnist"
-    shutil.copytree(DATA / "mnist-sigmoid", target)
-    ensure_landscape(load_run(target))
-    return target
+    return with_landscape(DATA / "mnist-sigmoid", tmp_path_factory.mktemp("descent"))
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import DATA, run_cli
-from fixture_runs import fixture_of
+from fixture_runs import fixture_of, with_landscape
 from frames import HEIGHT, WIDTH, check_frame, render_last_frame
 from PIL import Image
 
@@ -51,6 +51,14 @@ def test_example_scene_uses_only_the_public_api():
     assert used and used <= PUBLIC_MODULES, used - PUBLIC_MODULES
 
 
+def ready_fixtures_of_recipe(recipe: str, scratch: Path) -> Path:
+    """The fixture of ``recipe``, with a loss landscape where a scene needs one (as the app would store it)."""
+    from nnexplain.app.catalog import SCENES
+
+    needs = {info.recipe for info in SCENES.values() if info.needs_landscape}
+    return with_landscape(fixture_of(recipe), scratch) if recipe in needs else fixture_of(recipe)
+
+
 @pytest.mark.graphical
 def test_render_all_in_parallel(tmp_path, request):
     """Every scene from its default runs' fixtures, in parallel, each last frame against its control frame:
@@ -60,7 +68,8 @@ def test_render_all_in_parallel(tmp_path, request):
     cache = tmp_path / "cache"
     recipes = {recipe for info in SCENES.values() for recipe in (info.recipe, *(f.recipe for f in info.further))}
     for recipe in recipes:  # the fixtures stand in for the cached default runs of each recipe
-        shutil.copytree(fixture_of(recipe), cache / "runs" / default_run_dir(recipe).name)
+        ready = ready_fixtures_of_recipe(recipe, tmp_path / "landscapes")  # descent's, with its landscape
+        shutil.copytree(ready, cache / "runs" / default_run_dir(recipe).name)
     result = run_cli(
         "render",
         "all",
