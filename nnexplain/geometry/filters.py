@@ -153,6 +153,22 @@ class FiltersStory:
     def size(self) -> int:
         return self.kernels.shape[-1]
 
+    @property
+    def steps(self) -> np.ndarray:
+        """(snapshots − 1,) how far the whole first layer moved between snapshots (Euclidean, all kernels at once)."""
+        flat = self.kernels.reshape(len(self.kernels), -1)
+        return np.linalg.norm(np.diff(flat, axis=0), axis=1)
+
+    def patch(self, place: Place) -> np.ndarray:
+        """The digit's pixels under the kernel at its strongest place."""
+        return self.images[place.digit][place.row : place.row + self.size, place.column : place.column + self.size]
+
+    def ink_on_positive(self, place: Place) -> float:
+        """The share of the patch's ink that lies on the kernel's positive weights (at the last snapshot)."""
+        patch = self.patch(place)
+        ink = float(patch.sum())
+        return float((patch * (self.kernels[-1][place.kernel] > 0)).sum()) / ink if ink > 0 else 0.0
+
 
 def _accuracy(run, epoch: int) -> float | None:
     value = run.snapshot(epoch)["metrics"].get("val_acc")

@@ -1,0 +1,462 @@
+"""What a CNN's first layer learns: its kernels over training, what each responds to (measured), against an MLP.
+
+    nnexplain render filters                          # cnn-mnist, with mlp-mnist-6k as the MLP
+    nnexplain render filters --run runs/cnn --with mlp=runs/mlp
+
+The first layer's kernels play from the random start through every recorded snapshot, the
+first epoch slowly. A tilted plane fitted to each kernel says which way it points and how much
+of it is an edge (:func:`~nnexplain.geometry.filters.edge_fit`); the run's kernels are called
+edges only where the plane explains at least half of them, and the others are said not to be.
+Their feature maps on three validation digits, and the place among all probe digits that
+drives each one highest, follow. Last, the MLP's first-layer weight images, drawn at the same
+pixel scale, with the share of each one's energy in its best window of the kernel's size.
+Every number is the runs' own (:mod:`nnexplain.geometry.filters`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, UP, Animation, AnimationGroup, Arrow, FadeIn, FadeOut, Group, Rectangle, VGroup, Wait
+
+from nnexplain.geometry.filters import EDGE_SHARE, filters_story
+from nnexplain.mobjects.feature_maps import symmetric_scale
+from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diverging_rgba, grey_rgba
+from nnexplain.mobjects.style import fmt_percent, label
+from nnexplain.scenes.base.run_facts import has_history, has_random_start
+from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.convolution_text import LABEL, by, caption, outlined, title
+
+__all__ = ["Filters", "side_words", "listed"]
+
+# The kernels' row while they train (large, centred) and from the measuring on (smaller, above the rest).
+TRAIN_Y, TRAIN_TILE, TRAIN_PITCH = 0.45, 1.3, 1.5
+TOP_Y, TOP_TILE, PITCH, FIRST_X = 1.95, 1.05, 1.4, -4.2
+LEFT_X = -5.85  # the column of row names, digits and run names, left of the kernels' columns
+SIDES = ("right", "upper right", "top", "upper left", "left", "lower left", "bottom", "lower right")
+
+
+def side_words(angle: float) -> tuple[str, str]:
+    """The side an angle (degrees, 0 right, 90 up) points to, in words, and the opposite side."""
+    sector = int(round(angle / 45)) % 8
+    return SIDES[sector], SIDES[(sector + 4) % 8]
+
+
+def listed(numbers: list[int]) -> str:
+    """1-based kernel numbers as words: "1", "1 and 3", "1, 3 and 8"."""
+    names = [str(n + 1) for n in numbers]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def column_x(index: int) -> float:
+    return FIRST_X + PITCH * index
+
+
+class Filters(RunScene):
+    scene_name = "filters"
+
+    def setup(self) -> None:
+        super().setup()
+        self.mlp = self.runs["mlp"]
+        self.story = filters_story(self.run, self.mlp)
+        self.kernel_scale = symmetric_scale(self.story.kernels)  # one scale for every kernel at every snapshot
+
+    def construct(self) -> None:
+        self.beat("question")
+        self.show_question()
+        if has_history(self.run):
+            self.beat("first epoch")
+            self.first_epoch()
+            self.beat("the rest of training")
+            self.rest_of_training()
+        self.beat("one kernel's edge")
+        self.fit_one_edge()
+        self.beat("every kernel")
+        self.measure_every_kernel()
+        self.beat("feature maps")
+        self.show_maps()
+        self.beat("strongest places")
+        self.show_strongest()
+        self.beat("against an mlp")
+        self.compare_mlp()
+        self.beat("verdict")
+        self.verdict()
+        self.hold(extra=1.5)
+
+    def telling(self, text: str, *steps: Animation) -> None:
+        """Narrate ``text`` as the caption, the ``steps`` played one after another while it is read."""
+        with self.narrate(text, caption(text, self.theme)) as line:
+            self.play(AnimationGroup(*steps, lag_ratio=1), run_time=max(line.duration, self.t(1.0)))
+
+    # --- pictures ----------------------------------------------------------
+
+    def kernel_rgba(self, kernel: np.ndarray) -> np.ndarray:
+        return diverging_rgba(kernel, self.kernel_scale, self.theme)
+
+    def epoch_text(self, index: int) -> VGroup:
+        story = self.story
+        text = f"epoch {story.epochs[index]} of {story.epochs[-1]}"
+        if story.accuracy[index] is not None:
+            text += f" · {fmt_percent(story.accuracy[index])} validation accuracy"
+        return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 0.85, 0])
+
+    # --- beats -------------------------------------------------------------
+
+    def show_question(self) -> None:
+        story, run = self.story, self.run
+        count, k = story.kernels.shape[1], story.size
+        facts = f"{run.recipe} · {run.network.parameter_count:,} parameters"
+        if story.accuracy[-1] is not None:
+            facts += f" · {fmt_percent(story.accuracy[-1])} validation accuracy"
+        self.title = title("What does the first layer learn?", facts, self.theme)
+        start = 0 if has_history(run) else len(story.epochs) - 1
+        self.heatmaps = [Heatmap(self.kernel_rgba(kernel), TRAIN_TILE) for kernel in story.kernels[start]]
+        self.tiles = [outlined(heatmap, self.theme) for heatmap in self.heatmaps]
+        self.numbers = [label(str(i + 1), self.theme, LABEL, self.theme.muted) for i in range(count)]
+        for i, (tile, number) in enumerate(zip(self.tiles, self.numbers)):
+            tile.move_to([(i - (count - 1) / 2) * TRAIN_PITCH, TRAIN_Y, 0])
+            number.next_to(tile, DOWN, buff=0.12)
+        self.legend = label(
+            f"{k} × {k} weights each · blue positive, red negative, one scale (±{self.kernel_scale:.2f})",
+            self.theme,
+            LABEL,
+            self.theme.muted,
+        ).move_to([0, TRAIN_Y + TRAIN_TILE / 2 + 0.45, 0])
+        self.epoch_holder = VGroup(self.epoch_text(start))
+        self.play(FadeIn(self.title, shift=0.2 * DOWN), run_time=self.t(0.8))
+        if has_random_start(run):
+            text = (
+                f"What does a CNN's first layer learn? This one has {count} kernels of {by(k, k)} weights. At the "
+                "random start they are small random numbers: faint noise."
+            )
+        else:
+            text = (
+                f"What does a CNN's first layer learn? This one has {count} kernels of {by(k, k)} weights; here they "
+                f"are as the run holds them, at epoch {story.epochs[-1]}."
+            )
+        self.telling(
+            text,
+            FadeIn(Group(*self.tiles), lag_ratio=0.15, run_time=2.0),
+            FadeIn(VGroup(*self.numbers, self.legend, self.epoch_holder), run_time=1.0),
+        )
+
+    def play_training(self, start: float, end: float, run_time: float) -> Playback:
+        """The kernels from snapshot position ``start`` to ``end``, blended between recorded snapshots."""
+        keyframes = list(self.story.kernels)
+        texts = [self.epoch_text(i) for i in range(len(keyframes))]
+
+        def update(t: float) -> None:
+            position = start + t * (end - start)
+            kernels = blend_keyframes(keyframes, position)
+            for heatmap, kernel in zip(self.heatmaps, kernels):
+                heatmap.show(self.kernel_rgba(kernel))
+            self.epoch_holder.submobjects = [texts[int(np.floor(position + 1e-9))]]  # a snapshot once reached
+
+        return Playback(Group(*self.heatmaps, self.epoch_holder), update, run_time=run_time)
+
+    def span(self, start: int, end: int) -> str:
+        """Snapshots ``start`` to ``end`` in epochs: "the first epoch", "epochs 2 to 8"."""
+        first, last = self.story.epochs[start], self.story.epochs[end]
+        if last - first == 1:
+            return "the first epoch" if first == 0 else f"epoch {last}"
+        return f"epochs {first} to {last}"
+
+    def first_epoch(self) -> None:
+        story = self.story
+        per_epoch = story.steps / np.diff(story.epochs)  # how far the kernels moved per epoch, snapshot to snapshot
+        most = " the most" if per_epoch[0] >= per_epoch.max() else ""
+        accuracy = ""
+        if story.accuracy[0] is not None and story.accuracy[1] is not None:
+            accuracy = (
+                f", while validation accuracy climbs from {fmt_percent(story.accuracy[0])} "
+                f"to {fmt_percent(story.accuracy[1])}"
+            )
+        self.epoch_holder.add_updater(lambda mobject: None)  # redrawn each frame as its text is swapped
+        self.telling(
+            f"Training starts. In {self.span(0, 1)} the kernels change{most}{accuracy}.",
+            self.play_training(0, 1, run_time=5.0),
+        )
+
+    def rest_of_training(self) -> None:
+        story = self.story
+        last = len(story.epochs) - 1
+        if last >= 2:
+            per_epoch = story.steps / np.diff(story.epochs)
+            pace = (
+                "each epoch less than the one before"
+                if np.all(np.diff(per_epoch) < 0)
+                else "more slowly than in the first"
+            )
+            self.telling(
+                f"Over {self.span(1, last)} they keep changing, {pace}: at the end they move "
+                f"{fmt_percent(per_epoch[-1] / per_epoch[0], 0)} as fast as at first.",
+                self.play_training(1, last, run_time=6.0),
+            )
+        self.epoch_holder.clear_updaters()
+        moved = story.moved
+        self.moved_labels = VGroup(
+            *(
+                label(f"{value:.1f}×", self.theme, LABEL, self.theme.highlight).next_to(number, DOWN, buff=0.1)
+                for value, number in zip(moved, self.numbers)
+            )
+        )
+        far = [i for i, value in enumerate(moved) if value > 2]
+        near = [i for i, value in enumerate(moved) if value < 1]
+        parts = []
+        if far:
+            parts.append(f"kernel{'s' if len(far) > 1 else ''} {listed(far)} moved more than twice that")
+        if near:
+            parts.append(f"kernel{'s' if len(near) > 1 else ''} {listed(near)} less than once")
+        said = "; ".join(parts) if parts else f"from {moved.min():.1f} to {moved.max():.1f} times"
+        self.telling(
+            f"Under each kernel, how far it moved from its start, in units of its starting size: {said}.",
+            FadeIn(self.moved_labels, lag_ratio=0.1, run_time=1.5),
+        )
+
+    def to_top_row(self) -> list[Animation]:
+        """The kernels, smaller, to the top row over the columns that the rest of the scene fills."""
+        moves = []
+        for i, (tile, number) in enumerate(zip(self.tiles, self.numbers)):
+            target = tile.copy().scale(TOP_TILE / TRAIN_TILE).move_to([column_x(i), TOP_Y, 0])
+            moves.append(tile.animate.scale(TOP_TILE / TRAIN_TILE).move_to(target))
+            moves.append(number.animate.move_to([column_x(i) - TOP_TILE / 2 - 0.2, TOP_Y + TOP_TILE / 2 - 0.15, 0]))
+        return moves
+
+    def fit_one_edge(self) -> None:
+        story = self.story
+        best = int(np.argmax([fit.share for fit in story.fits]))
+        fit, kernel = story.fits[best], story.kernels[-1][best]
+        centred = kernel - kernel.mean()
+        scale = symmetric_scale(centred)
+        size = 1.55
+        parts = [centred, fit.plane, centred - fit.plane]
+        pictures = [outlined(Heatmap(diverging_rgba(part, scale, self.theme), size), self.theme) for part in parts]
+        for picture, x in zip(pictures, (-3.4, 0.0, 3.4)):
+            picture.move_to([x, -0.55, 0])
+        signs = VGroup(label("=", self.theme, 40).move_to([-1.7, -0.55, 0]), label("+", self.theme, 40))
+        signs[1].move_to([1.7, -0.55, 0])
+        arrow = self.edge_arrow(fit.angle, pictures[1].get_center(), 0.6 * size)
+        names = [
+            f"kernel {best + 1}, its mean taken out",
+            f"a tilted plane: {fmt_percent(fit.share, 0)}",
+            f"the rest: {fmt_percent(fit.residual, 0)}",
+        ]
+        texts = VGroup(
+            *(
+                label(name, self.theme, LABEL, self.theme.muted).next_to(picture, DOWN, buff=0.15)
+                for name, picture in zip(names, pictures)
+            )
+        )
+        high, low = side_words(fit.angle)
+        leaving = [FadeOut(Group(self.legend, self.epoch_holder), run_time=0.6)]
+        if has_history(self.run):
+            leaving.append(FadeOut(self.moved_labels, run_time=0.6))
+        self.telling(
+            f"What does each kernel respond to? Fit a tilted plane to kernel {best + 1}'s {kernel.size} weights: "
+            f"it explains {fmt_percent(fit.share, 0)} of their variation, and rises toward the {high}.",
+            *leaving,
+            AnimationGroup(*self.to_top_row(), run_time=1.5),
+            FadeIn(Group(pictures[0], texts[0]), run_time=0.8),
+            FadeIn(Group(signs[0], pictures[1], texts[1], arrow), run_time=0.8),
+            FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
+        )
+        self.telling(
+            f"So kernel {best + 1} is an edge: its sum is largest with ink at its {high} and paper at its {low}.",
+            Wait(0.3),
+            arrow.animate(run_time=1.0).set_color(self.theme.highlight).scale(1.2),
+        )
+        self.demo = Group(*pictures, signs, texts, arrow)
+
+    def edge_arrow(self, angle: float, centre: np.ndarray, length: float) -> Arrow:
+        direction = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle)), 0.0])
+        return Arrow(
+            centre - direction * length / 2,
+            centre + direction * length / 2,
+            buff=0,
+            color=self.theme.text,
+            stroke_width=5,
+            max_tip_length_to_length_ratio=0.35,
+        )
+
+    def measure_every_kernel(self) -> None:
+        story = self.story
+        edges = list(story.edges)
+        others = [i for i in range(len(story.fits)) if i not in edges]
+        marks, frames = VGroup(), VGroup()
+        for i, fit in enumerate(story.fits):
+            edge = fit.share >= EDGE_SHARE
+            colour = self.theme.highlight if edge else self.theme.muted
+            share = label(fmt_percent(fit.share, 0), self.theme, LABEL, colour)
+            share.move_to([column_x(i), TOP_Y - TOP_TILE / 2 - 1.0, 0])
+            if edge:
+                marks.add(self.edge_arrow(fit.angle, [column_x(i), TOP_Y - TOP_TILE / 2 - 0.45, 0], 0.55))
+                frame = Rectangle(width=TOP_TILE + 0.12, height=TOP_TILE + 0.12).set_stroke(self.theme.highlight, 3)
+                frames.add(frame.move_to(self.tiles[i]))
+            marks.add(share)
+        threshold = fmt_percent(EDGE_SHARE, 0)
+        if edges and others:
+            worst = max(story.fits[i].share for i in others)
+            text = (
+                f"Measured the same way, {len(edges)} of the {len(story.fits)} kernels are edges, a plane explaining "
+                f"at least {threshold} of each: kernel{'s' if len(edges) > 1 else ''} {listed(edges)}. The other "
+                f"{len(others)} are not clean edge detectors: a plane explains at most {fmt_percent(worst, 0)} of them."
+            )
+        elif edges:
+            text = f"Measured the same way, all {len(edges)} kernels are edges: a plane explains at least {threshold}."
+        else:
+            text = (
+                f"Measured the same way, none of the {len(story.fits)} kernels is a clean edge detector: a plane "
+                f"explains at most {fmt_percent(max(f.share for f in story.fits), 0)} of any of them."
+            )
+        self.telling(
+            text,
+            FadeOut(self.demo, run_time=0.6),
+            FadeIn(frames, run_time=0.8),
+            FadeIn(marks, lag_ratio=0.1, run_time=1.6),
+        )
+        self.marks, self.frames = marks, frames
+
+    def show_maps(self) -> None:
+        story = self.story
+        scale = symmetric_scale(story.maps)
+        tile = 1.0
+        rows = Group()
+        for n, (digit, maps) in enumerate(zip(story.digits, story.maps)):
+            y = 0.45 - 1.12 * n
+            row = Group(outlined(Heatmap(grey_rgba(story.images[digit]), tile), self.theme).move_to([LEFT_X, y, 0]))
+            for i, values in enumerate(maps):
+                row.add(Heatmap(diverging_rgba(values, scale, self.theme), tile).move_to([column_x(i), y, 0]))
+            rows.add(row)
+        names = (
+            ", ".join(f"a {story.labels[d]}" for d in story.digits[:-1]) + f" and a {story.labels[story.digits[-1]]}"
+        )
+        rows_, cols_ = story.maps.shape[-2:]
+        self.telling(
+            f"Each kernel's {by(rows_, cols_)} feature map on three validation digits, {names}: blue where the "
+            "patch under the kernel looks like it, red where it looks like its opposite.",
+            FadeOut(self.marks, run_time=0.6),
+            *(FadeIn(row, lag_ratio=0.08, run_time=1.6) for row in rows),
+        )
+        self.maps = rows
+
+    def show_strongest(self) -> None:
+        story = self.story
+        k = story.size
+        tile, patch_tile = 1.15, 0.95
+        digits, patches, names = Group(), Group(), VGroup()
+        for place in story.places:
+            x = column_x(place.kernel)
+            image = story.images[place.digit]
+            picture = outlined(Heatmap(grey_rgba(image), tile), self.theme).move_to([x, 0.3, 0])
+            pixel = tile / image.shape[0]
+            box = Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.highlight, 2)
+            corner = picture.get_corner(UP + [-1, 0, 0])
+            box.move_to(corner + pixel * np.array([place.column + k / 2, -(place.row + k / 2), 0]))
+            digits.add(Group(picture, box))
+            names.add(
+                label(f"a {story.labels[place.digit]}", self.theme, LABEL, self.theme.muted).next_to(
+                    picture, DOWN, buff=0.1
+                )
+            )
+            patches.add(outlined(Heatmap(grey_rgba(story.patch(place)), patch_tile), self.theme).move_to([x, -1.75, 0]))
+        row_names = VGroup(
+            label("top\ndigit", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, 0.3, 0]),
+            label("its\npatch", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, -1.75, 0]),
+        )
+        count = len(story.images)
+        self.telling(
+            f"Over all {count} validation digits, where does each kernel respond most? The boxed {by(k, k)} patch "
+            "drives it highest; below, that patch enlarged.",
+            FadeOut(self.maps, run_time=0.6),
+            FadeIn(row_names[0], run_time=0.4),
+            FadeIn(Group(digits, names), lag_ratio=0.1, run_time=1.6),
+            FadeIn(row_names[1], run_time=0.4),
+            FadeIn(patches, lag_ratio=0.1, run_time=1.6),
+        )
+        shares = [story.ink_on_positive(place) for place in story.places]
+        ink = VGroup(
+            *(
+                label(fmt_percent(share, 0), self.theme, LABEL, self.theme.highlight).next_to(patch, DOWN, buff=0.1)
+                for share, patch in zip(shares, patches)
+            )
+        )
+        self.telling(
+            f"In each patch, {fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of the ink lies on the "
+            "kernel's blue weights: a kernel fires where the ink matches its positive weights.",
+            FadeIn(ink, lag_ratio=0.1, run_time=1.5),
+        )
+        self.strongest = Group(digits, names, patches, row_names, ink)
+
+    def compare_mlp(self) -> None:
+        story, mlp = self.story, self.mlp
+        k = story.size
+        side = story.images.shape[-1]
+        tile, cnn_y, mlp_y = 1.3, 1.0, -1.05
+        pixel = tile / side
+        frames, moves = VGroup(), []
+        for i, (place, kernel_tile, number) in enumerate(zip(story.places, self.tiles, self.numbers)):
+            frame = Rectangle(width=tile, height=tile).set_stroke(self.theme.muted, 1).move_to([column_x(i), cnn_y, 0])
+            frames.add(frame)
+            spot = frame.get_corner(UP + [-1, 0, 0]) + pixel * np.array([place.column + k / 2, -(place.row + k / 2), 0])
+            moves.append(kernel_tile.animate.scale(k * pixel / kernel_tile.height).move_to(spot))
+            moves.append(number.animate.move_to([column_x(i), cnn_y + tile / 2 + 0.25, 0]))
+        weights = story.mlp_images
+        scale = symmetric_scale(weights)
+        images, boxes, shares = Group(), VGroup(), VGroup()
+        for i, (image, window) in enumerate(zip(weights, story.mlp_windows)):
+            picture = Heatmap(diverging_rgba(image, scale, self.theme), tile).move_to([column_x(i), mlp_y, 0])
+            images.add(picture)
+            box = Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.highlight, 2)
+            corner = picture.get_corner(UP + [-1, 0, 0])
+            boxes.add(box.move_to(corner + pixel * np.array([window.column + k / 2, -(window.row + k / 2), 0])))
+            shares.add(
+                label(fmt_percent(window.share, 0), self.theme, LABEL, self.theme.highlight).next_to(
+                    picture, DOWN, buff=0.12
+                )
+            )
+        self.run_names = VGroup(
+            label("CNN", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, cnn_y, 0]),
+            label("MLP", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, mlp_y, 0]),
+        )
+        units, inputs = weights.shape[0], weights[0].size
+        self.telling(
+            f"Set against them, an MLP on the same digits with about the same budget: {mlp.network.parameter_count:,} "
+            f"parameters to this CNN's {self.run.network.parameter_count:,}. At one scale, a kernel covers "
+            f"{k * k} pixels; each of the MLP's {units} hidden units weighs all {inputs}.",
+            FadeOut(Group(self.strongest, self.frames), run_time=0.6),
+            FadeIn(frames, run_time=0.5),
+            AnimationGroup(*moves, run_time=2.0),
+            FadeIn(self.run_names, run_time=0.5),
+            FadeIn(images, lag_ratio=0.1, run_time=1.6),
+        )
+        values = sorted(window.share for window in story.mlp_windows)
+        median = float(np.median(values))
+        self.telling(
+            f"The best {by(k, k)} window of a unit's weights holds only {fmt_percent(values[0], 0)} to "
+            f"{fmt_percent(values[-1], 0)} of their energy ({fmt_percent(median, 0)} for the median unit): "
+            "diffuse templates over the whole digit, against a kernel's local stroke.",
+            FadeIn(boxes, lag_ratio=0.1, run_time=1.2),
+            FadeIn(shares, lag_ratio=0.1, run_time=1.2),
+        )
+
+    def verdict(self) -> None:
+        story, mlp = self.story, self.mlp
+        positions = int(np.prod(story.maps.shape[-2:]))
+        cnn_acc, mlp_acc = story.accuracy[-1], mlp.final_metrics.get("val_acc")
+        if cnn_acc is None or mlp_acc is None:
+            self.telling(
+                f"One kernel's {story.size * story.size} weights are used at all {positions} positions of the image.",
+                Wait(1.0),
+            )
+            return
+        results = VGroup(
+            *(
+                label(fmt_percent(value), self.theme, LABEL, self.theme.highlight).next_to(name, DOWN, buff=0.12)
+                for value, name in zip((cnn_acc, mlp_acc), self.run_names)
+            )
+        )
+        self.telling(
+            f"Each kernel is used at all {positions} positions of the image. This CNN reaches "
+            f"{fmt_percent(cnn_acc)} validation accuracy, the MLP {fmt_percent(float(mlp_acc))}"
+            + (": one training run of each." if has_history(self.run) and has_history(mlp) else "."),
+            FadeIn(results, shift=0.2 * UP, lag_ratio=0.5, run_time=1.5),
+        )
