@@ -97,7 +97,12 @@ class Filters(RunScene):
         text = f"epoch {story.epochs[index]} of {story.epochs[-1]}"
         if story.accuracy[index] is not None:
             text += f" · {fmt_percent(story.accuracy[index])} validation accuracy"
-        return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 0.85, 0])
+        return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 1.3, 0])
+
+    def show_epoch(self, index: int) -> None:
+        """Only snapshot ``index``'s line of the epoch texts is drawn (all stay in the scene: nothing is swapped)."""
+        for number, text in enumerate(self.epoch_texts):
+            text.set_opacity(1.0 if number == index else 0.0)
 
     # --- beats -------------------------------------------------------------
 
@@ -121,7 +126,8 @@ class Filters(RunScene):
             LABEL,
             self.theme.muted,
         ).move_to([0, TRAIN_Y + TRAIN_TILE / 2 + 0.45, 0])
-        self.epoch_holder = VGroup(self.epoch_text(start))
+        self.epoch_texts = VGroup(*(self.epoch_text(i) for i in range(len(story.epochs))))
+        self.show_epoch(start)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), run_time=self.t(0.8))
         if has_random_start(run):
             text = (
@@ -136,22 +142,21 @@ class Filters(RunScene):
         self.telling(
             text,
             FadeIn(Group(*self.tiles), lag_ratio=0.15, run_time=2.0),
-            FadeIn(VGroup(*self.numbers, self.legend, self.epoch_holder), run_time=1.0),
+            FadeIn(VGroup(*self.numbers, self.legend, self.epoch_texts), run_time=1.0),
         )
 
     def play_training(self, start: float, end: float, run_time: float) -> Playback:
         """The kernels from snapshot position ``start`` to ``end``, blended between recorded snapshots."""
         keyframes = list(self.story.kernels)
-        texts = [self.epoch_text(i) for i in range(len(keyframes))]
 
         def update(t: float) -> None:
             position = start + t * (end - start)
             kernels = blend_keyframes(keyframes, position)
             for heatmap, kernel in zip(self.heatmaps, kernels):
                 heatmap.show(self.kernel_rgba(kernel))
-            self.epoch_holder.submobjects = [texts[int(np.floor(position + 1e-9))]]  # a snapshot once reached
+            self.show_epoch(int(np.floor(position + 1e-9)))  # a snapshot's line once it is reached
 
-        return Playback(Group(*self.heatmaps, self.epoch_holder), update, run_time=run_time)
+        return Playback(Group(*self.heatmaps, self.epoch_texts), update, run_time=run_time)
 
     def span(self, start: int, end: int) -> str:
         """Snapshots ``start`` to ``end`` in epochs: "the first epoch", "epochs 2 to 8"."""
@@ -170,7 +175,6 @@ class Filters(RunScene):
                 f", while validation accuracy climbs from {fmt_percent(story.accuracy[0])} "
                 f"to {fmt_percent(story.accuracy[1])}"
             )
-        self.epoch_holder.add_updater(lambda mobject: None)  # redrawn each frame as its text is swapped
         self.telling(
             f"Training starts. In {self.span(0, 1)} the kernels change{most}{accuracy}.",
             self.play_training(0, 1, run_time=5.0),
@@ -191,7 +195,6 @@ class Filters(RunScene):
                 f"{fmt_percent(per_epoch[-1] / per_epoch[0], 0)} as fast as at first.",
                 self.play_training(1, last, run_time=6.0),
             )
-        self.epoch_holder.clear_updaters()
         moved = story.moved
         self.moved_labels = VGroup(
             *(
@@ -218,7 +221,7 @@ class Filters(RunScene):
         for i, (tile, number) in enumerate(zip(self.tiles, self.numbers)):
             target = tile.copy().scale(TOP_TILE / TRAIN_TILE).move_to([column_x(i), TOP_Y, 0])
             moves.append(tile.animate.scale(TOP_TILE / TRAIN_TILE).move_to(target))
-            moves.append(number.animate.move_to([column_x(i) - TOP_TILE / 2 - 0.2, TOP_Y + TOP_TILE / 2 - 0.15, 0]))
+            moves.append(number.animate.move_to([column_x(i), TOP_Y - TOP_TILE / 2 - 0.22, 0]))
         return moves
 
     def fit_one_edge(self) -> None:
@@ -230,15 +233,15 @@ class Filters(RunScene):
         size = 1.55
         parts = [centred, fit.plane, centred - fit.plane]
         pictures = [outlined(Heatmap(diverging_rgba(part, scale, self.theme), size), self.theme) for part in parts]
-        for picture, x in zip(pictures, (-3.4, 0.0, 3.4)):
-            picture.move_to([x, -0.55, 0])
-        signs = VGroup(label("=", self.theme, 40).move_to([-1.7, -0.55, 0]), label("+", self.theme, 40))
-        signs[1].move_to([1.7, -0.55, 0])
+        for picture, x in zip(pictures, (-3.8, 0.0, 3.8)):
+            picture.move_to([x, -0.45, 0])
+        signs = VGroup(label("=", self.theme, 40).move_to([-1.9, -0.45, 0]), label("+", self.theme, 40))
+        signs[1].move_to([1.9, -0.45, 0])
         arrow = self.edge_arrow(fit.angle, pictures[1].get_center(), 0.6 * size)
         names = [
-            f"kernel {best + 1}, its mean taken out",
-            f"a tilted plane: {fmt_percent(fit.share, 0)}",
-            f"the rest: {fmt_percent(fit.residual, 0)}",
+            f"kernel {best + 1} − its mean",
+            f"tilted plane: {fmt_percent(fit.share, 0)}",
+            f"rest: {fmt_percent(fit.residual, 0)}",
         ]
         texts = VGroup(
             *(
@@ -247,7 +250,7 @@ class Filters(RunScene):
             )
         )
         high, low = side_words(fit.angle)
-        leaving = [FadeOut(Group(self.legend, self.epoch_holder), run_time=0.6)]
+        leaving = [FadeOut(Group(self.legend, self.epoch_texts), run_time=0.6)]
         if has_history(self.run):
             leaving.append(FadeOut(self.moved_labels, run_time=0.6))
         self.telling(
@@ -281,39 +284,36 @@ class Filters(RunScene):
         story = self.story
         edges = list(story.edges)
         others = [i for i in range(len(story.fits)) if i not in edges]
-        marks, frames = VGroup(), VGroup()
+        arrows, frames, shares = VGroup(), VGroup(), {}
         for i, fit in enumerate(story.fits):
             edge = fit.share >= EDGE_SHARE
             colour = self.theme.highlight if edge else self.theme.muted
-            share = label(fmt_percent(fit.share, 0), self.theme, LABEL, colour)
-            share.move_to([column_x(i), TOP_Y - TOP_TILE / 2 - 1.0, 0])
+            shares[i] = label(fmt_percent(fit.share, 0), self.theme, LABEL, colour)
+            shares[i].move_to([column_x(i), TOP_Y - TOP_TILE / 2 - 1.35, 0])
             if edge:
-                marks.add(self.edge_arrow(fit.angle, [column_x(i), TOP_Y - TOP_TILE / 2 - 0.45, 0], 0.55))
+                arrows.add(self.edge_arrow(fit.angle, [column_x(i), TOP_Y - TOP_TILE / 2 - 0.8, 0], 0.55))
                 frame = Rectangle(width=TOP_TILE + 0.12, height=TOP_TILE + 0.12).set_stroke(self.theme.highlight, 3)
                 frames.add(frame.move_to(self.tiles[i]))
-            marks.add(share)
-        threshold = fmt_percent(EDGE_SHARE, 0)
-        if edges and others:
-            worst = max(story.fits[i].share for i in others)
-            text = (
-                f"Measured the same way, {len(edges)} of the {len(story.fits)} kernels are edges, a plane explaining "
-                f"at least {threshold} of each: kernel{'s' if len(edges) > 1 else ''} {listed(edges)}. The other "
-                f"{len(others)} are not clean edge detectors: a plane explains at most {fmt_percent(worst, 0)} of them."
+        edge_marks = VGroup(arrows, *(shares[i] for i in edges))
+        other_marks = VGroup(*(shares[i] for i in others))
+        count, threshold = len(story.fits), fmt_percent(EDGE_SHARE, 0)
+        if edges:
+            many = len(edges) > 1
+            first = (
+                f"Measured the same way, {len(edges)} of the {count} kernels are edges: a plane explains at least "
+                f"{threshold} of kernel{'s' if many else ''} {listed(edges)}, rising where the arrow points."
             )
-        elif edges:
-            text = f"Measured the same way, all {len(edges)} kernels are edges: a plane explains at least {threshold}."
         else:
-            text = (
-                f"Measured the same way, none of the {len(story.fits)} kernels is a clean edge detector: a plane "
-                f"explains at most {fmt_percent(max(f.share for f in story.fits), 0)} of any of them."
+            first = f"Measured the same way, none of the {count} kernels is an edge: no plane explains {threshold}."
+        self.telling(first, FadeOut(self.demo, run_time=0.6), FadeIn(frames, run_time=0.8), FadeIn(edge_marks))
+        if others:
+            worst = max(story.fits[i].share for i in others)
+            self.telling(
+                f"The other {len(others)} are not clean edge detectors: a plane explains at most "
+                f"{fmt_percent(worst, 0)} of any of them.",
+                FadeIn(other_marks, lag_ratio=0.15, run_time=1.6),
             )
-        self.telling(
-            text,
-            FadeOut(self.demo, run_time=0.6),
-            FadeIn(frames, run_time=0.8),
-            FadeIn(marks, lag_ratio=0.1, run_time=1.6),
-        )
-        self.marks, self.frames = marks, frames
+        self.marks, self.frames = VGroup(edge_marks, other_marks), frames
 
     def show_maps(self) -> None:
         story = self.story
@@ -418,24 +418,32 @@ class Filters(RunScene):
             label("MLP", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, mlp_y, 0]),
         )
         units, inputs = weights.shape[0], weights[0].size
+        whole = VGroup(  # a kernel's own best window is all of it
+            *(label("100%", self.theme, LABEL, self.theme.muted).next_to(frame, DOWN, buff=0.12) for frame in frames)
+        )
         self.telling(
-            f"Set against them, an MLP on the same digits with about the same budget: {mlp.network.parameter_count:,} "
-            f"parameters to this CNN's {self.run.network.parameter_count:,}. At one scale, a kernel covers "
-            f"{k * k} pixels; each of the MLP's {units} hidden units weighs all {inputs}.",
+            f"Set against them, an MLP on the same digits with about the same budget: "
+            f"{mlp.network.parameter_count:,} parameters to this CNN's {self.run.network.parameter_count:,}.",
             FadeOut(Group(self.strongest, self.frames), run_time=0.6),
             FadeIn(frames, run_time=0.5),
             AnimationGroup(*moves, run_time=2.0),
-            FadeIn(self.run_names, run_time=0.5),
-            FadeIn(images, lag_ratio=0.1, run_time=1.6),
+            FadeIn(self.run_names[0], run_time=0.5),
+        )
+        self.telling(
+            f"Drawn at one scale, a kernel covers {k * k} pixels; each of the MLP's {units} hidden units weighs all "
+            f"{inputs}.",
+            FadeIn(self.run_names[1], run_time=0.5),
+            FadeIn(images, lag_ratio=0.1, run_time=2.0),
         )
         values = sorted(window.share for window in story.mlp_windows)
         median = float(np.median(values))
         self.telling(
             f"The best {by(k, k)} window of a unit's weights holds only {fmt_percent(values[0], 0)} to "
             f"{fmt_percent(values[-1], 0)} of their energy ({fmt_percent(median, 0)} for the median unit): "
-            "diffuse templates over the whole digit, against a kernel's local stroke.",
+            "diffuse templates over the whole digit. A kernel's window holds all of it: a local stroke.",
             FadeIn(boxes, lag_ratio=0.1, run_time=1.2),
             FadeIn(shares, lag_ratio=0.1, run_time=1.2),
+            FadeIn(whole, run_time=0.8),
         )
 
     def verdict(self) -> None:
