@@ -139,6 +139,6 @@ def test_the_narration_states_the_measured_numbers(runs, tmp_path):
     ]
     told = notes["against an mlp"]
     assert f"holds only {_percent(min(windows))} to {_percent(max(windows))}" in told, told
-    assert f"({_percent(float(np.median(windows)))} for the median unit)" in told, told
+    assert f"{_percent(float(np.median(windows)))} for the median unit" in told, told
     assert f"{mlp.network.parameter_count:,} parameters to this CNN's {cnn.network.parameter_count:,}" in told
     assert f"{100 * cnn.final_metrics['val_acc']:.1f}% validation accuracy" in notes["verdict"]

@@ -16,7 +16,20 @@ Every number is the runs' own (:mod:`nnexplain.geometry.filters`).
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, UP, Animation, AnimationGroup, Arrow, FadeIn, FadeOut, Group, Rectangle, VGroup, Wait
+from manim import (
+    DOWN,
+    UP,
+    Animation,
+    AnimationGroup,
+    Arrow,
+    FadeIn,
+    FadeOut,
+    Group,
+    Indicate,
+    Rectangle,
+    VGroup,
+    Wait,
+)
 
 from nnexplain.geometry.filters import EDGE_SHARE, filters_story
 from nnexplain.mobjects.feature_maps import symmetric_scale
@@ -206,12 +219,12 @@ class Filters(RunScene):
         near = [i for i, value in enumerate(moved) if value < 1]
         parts = []
         if far:
-            parts.append(f"kernel{'s' if len(far) > 1 else ''} {listed(far)} moved more than twice that")
+            parts.append(f"kernel{'s' if len(far) > 1 else ''} {listed(far)} more than twice")
         if near:
             parts.append(f"kernel{'s' if len(near) > 1 else ''} {listed(near)} less than once")
         said = "; ".join(parts) if parts else f"from {moved.min():.1f} to {moved.max():.1f} times"
         self.telling(
-            f"Under each kernel, how far it moved from its start, in units of its starting size: {said}.",
+            f"Under each kernel, how far it moved, in units of its starting size: {said}.",
             FadeIn(self.moved_labels, lag_ratio=0.1, run_time=1.5),
         )
 
@@ -331,8 +344,8 @@ class Filters(RunScene):
         )
         rows_, cols_ = story.maps.shape[-2:]
         self.telling(
-            f"Each kernel's {by(rows_, cols_)} feature map on three validation digits, {names}: blue where the "
-            "patch under the kernel looks like it, red where it looks like its opposite.",
+            f"Each kernel's {by(rows_, cols_)} feature map of three validation digits, {names}: blue where a "
+            "patch looks like the kernel, red where it looks like its opposite.",
             FadeOut(self.marks, run_time=0.6),
             *(FadeIn(row, lag_ratio=0.08, run_time=1.6) for row in rows),
         )
@@ -439,11 +452,17 @@ class Filters(RunScene):
         median = float(np.median(values))
         self.telling(
             f"The best {by(k, k)} window of a unit's weights holds only {fmt_percent(values[0], 0)} to "
-            f"{fmt_percent(values[-1], 0)} of their energy ({fmt_percent(median, 0)} for the median unit): "
-            "diffuse templates over the whole digit. A kernel's window holds all of it: a local stroke.",
+            f"{fmt_percent(values[-1], 0)} of their energy, {fmt_percent(median, 0)} for the median unit: "
+            "diffuse templates over the whole digit.",
             FadeIn(boxes, lag_ratio=0.1, run_time=1.2),
             FadeIn(shares, lag_ratio=0.1, run_time=1.2),
-            FadeIn(whole, run_time=0.8),
+        )
+        self.telling(
+            f"A kernel's {by(k, k)} window holds all of its weights: a local stroke.",
+            Indicate(
+                VGroup(*(tile[1] for tile in self.tiles)), color=self.theme.highlight, scale_factor=1.6, run_time=1.2
+            ),
+            FadeIn(whole, lag_ratio=0.1, run_time=1.2),
         )
 
     def verdict(self) -> None:
