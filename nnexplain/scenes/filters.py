@@ -107,9 +107,10 @@ class Filters(RunScene):
 
     def epoch_text(self, index: int) -> VGroup:
         story = self.story
-        text = f"epoch {story.epochs[index]} of {story.epochs[-1]}"
+        parts = [f"epoch {story.epochs[index]} of {story.epochs[-1]}"] if has_history(self.run) else []
         if story.accuracy[index] is not None:
-            text += f" · {fmt_percent(story.accuracy[index])} validation accuracy"
+            parts.append(f"{fmt_percent(story.accuracy[index])} validation accuracy")
+        text = " · ".join(parts) or " "
         return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 1.3, 0])
 
     def show_epoch(self, index: int) -> None:
@@ -150,7 +151,7 @@ class Filters(RunScene):
         else:
             text = (
                 f"What does a CNN's first layer learn? This one has {count} kernels of {by(k, k)} weights; here they "
-                f"are as the run holds them, at epoch {story.epochs[-1]}."
+                "are as the run holds them."
             )
         self.telling(
             text,
