@@ -427,6 +427,7 @@ class Filters(RunScene):
                     picture, DOWN, buff=0.12
                 )
             )
+        self.kernel_frames, self.pixel = frames, pixel
         self.run_names = VGroup(
             label("CNN", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, cnn_y, 0]),
             label("MLP", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, mlp_y, 0]),
@@ -466,15 +467,32 @@ class Filters(RunScene):
             FadeIn(whole, lag_ratio=0.1, run_time=1.2),
         )
 
+    def sweep_kernels(self, run_time: float) -> Playback:
+        """Every kernel slides over every position of its frame, row after row, back and forth (no jump at a row's
+        end); it stays where the sweep ends."""
+        story, pixel, k = self.story, self.pixel, self.story.size
+        rows, cols = story.maps.shape[-2:]
+        corners = [frame.get_corner(UP + [-1, 0, 0]) for frame in self.kernel_frames]
+
+        def update(t: float) -> None:
+            step = min(int(t * rows * cols), rows * cols - 1)
+            row, column = divmod(step, cols)
+            column = column if row % 2 == 0 else cols - 1 - column  # back and forth: no jump at a row's end
+            for tile, corner in zip(self.tiles, corners):
+                tile.move_to(corner + pixel * np.array([column + k / 2, -(row + k / 2), 0]))
+
+        return Playback(Group(*self.tiles), update, run_time=run_time)
+
     def verdict(self) -> None:
         story, mlp = self.story, self.mlp
         positions = int(np.prod(story.maps.shape[-2:]))
         cnn_acc, mlp_acc = story.accuracy[-1], mlp.final_metrics.get("val_acc")
+        self.telling(
+            f"And each kernel is one set of {story.size * story.size} weights, used at all {positions} positions of "
+            "the image: one pattern, looked for everywhere.",
+            self.sweep_kernels(run_time=4.0),
+        )
         if cnn_acc is None or mlp_acc is None:
-            self.telling(
-                f"One kernel's {story.size * story.size} weights are used at all {positions} positions of the image.",
-                Wait(1.0),
-            )
             return
         results = VGroup(
             *(
@@ -483,7 +501,7 @@ class Filters(RunScene):
             )
         )
         self.telling(
-            f"Each kernel is used at all {positions} positions of the image. This CNN reaches "
+            "This CNN reaches "
             f"{fmt_percent(cnn_acc)} validation accuracy, the MLP {fmt_percent(float(mlp_acc))}"
             + (": one training run of each." if has_history(self.run) and has_history(mlp) else "."),
             FadeIn(results, shift=0.2 * UP, lag_ratio=0.5, run_time=1.5),
