@@ -60,6 +60,10 @@ def listed(numbers: list[int]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def moved_text(value: float) -> str:
+    return f"{value:.1f}×"
+
+
 def column_x(index: int) -> float:
     return FIRST_X + PITCH * index
 
@@ -113,8 +117,12 @@ class Filters(RunScene):
         text = " · ".join(parts) or " "
         return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 1.3, 0])
 
-    def show_epoch(self, index: int) -> None:
-        """Only snapshot ``index``'s line of the epoch texts is drawn (all stay in the scene: nothing is swapped)."""
+    def show_epoch(self, position: float) -> None:
+        """Only one line of the epoch texts is drawn (all stay in the scene: nothing is swapped): a snapshot's at a
+        whole ``position``, "epoch a → b" between two (the kernels drawn there are a blend of the two snapshots)."""
+        count = len(self.story.epochs)
+        nearest = int(round(position))
+        index = nearest if abs(position - nearest) < 1e-6 else count + int(np.floor(position))
         for number, text in enumerate(self.epoch_texts):
             text.set_opacity(1.0 if number == index else 0.0)
 
@@ -140,7 +148,11 @@ class Filters(RunScene):
             LABEL,
             self.theme.muted,
         ).move_to([0, TRAIN_Y + TRAIN_TILE / 2 + 0.45, 0])
-        self.epoch_texts = VGroup(*(self.epoch_text(i) for i in range(len(story.epochs))))
+        between = (
+            label(f"epoch {a} → {b}", self.theme, LABEL, self.theme.muted).move_to(self.epoch_text(0))
+            for a, b in zip(story.epochs, story.epochs[1:])
+        )
+        self.epoch_texts = VGroup(*(self.epoch_text(i) for i in range(len(story.epochs))), *between)
         self.show_epoch(start)
         self.play(FadeIn(self.title, shift=0.2 * DOWN), run_time=self.t(0.8))
         if has_random_start(run):
@@ -168,7 +180,7 @@ class Filters(RunScene):
             kernels = blend_keyframes(keyframes, position)
             for heatmap, kernel in zip(self.heatmaps, kernels):
                 heatmap.show(self.kernel_rgba(kernel))
-            self.show_epoch(int(np.floor(position + 1e-9)))  # a snapshot's line once it is reached
+            self.show_epoch(position)
 
         return Playback(Group(*self.heatmaps, self.epoch_texts), update, run_time=run_time)
 
@@ -212,12 +224,12 @@ class Filters(RunScene):
         moved = story.moved
         self.moved_labels = VGroup(
             *(
-                label(f"{value:.1f}×", self.theme, LABEL, self.theme.highlight).next_to(number, DOWN, buff=0.1)
+                label(moved_text(value), self.theme, LABEL, self.theme.highlight).next_to(number, DOWN, buff=0.1)
                 for value, number in zip(moved, self.numbers)
             )
         )
         far = [i for i, value in enumerate(moved) if value > 2]
-        near = [i for i, value in enumerate(moved) if value < 1]
+        near = [i for i, value in enumerate(moved) if round(value, 1) < 1]
         parts = []
         if far:
             parts.append(f"kernel{'s' if len(far) > 1 else ''} {listed(far)} more than twice")
@@ -320,14 +332,60 @@ class Filters(RunScene):
         else:
             first = f"Measured the same way, none of the {count} kernels is an edge: no plane explains {threshold}."
         self.telling(first, FadeOut(self.demo, run_time=0.6), FadeIn(frames, run_time=0.8), FadeIn(edge_marks))
+        row_names = VGroup(
+            label("plane", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, shares[0].get_y(), 0]),
+            label("moved", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, shares[0].get_y() - 0.5, 0]),
+        )
         if others:
             worst = max(story.fits[i].share for i in others)
             self.telling(
                 f"The other {len(others)} are not clean edge detectors: a plane explains at most "
                 f"{fmt_percent(worst, 0)} of any of them.",
+                FadeIn(row_names[0], run_time=0.4),
                 FadeIn(other_marks, lag_ratio=0.15, run_time=1.6),
             )
-        self.marks, self.frames = VGroup(edge_marks, other_marks), frames
+        marks = VGroup(edge_marks, other_marks, row_names[0])
+        if story.moved is not None:
+            moved = VGroup(
+                *(
+                    label(moved_text(value), self.theme, LABEL, self.theme.muted).move_to(
+                        [column_x(i), shares[0].get_y() - 0.5, 0]
+                    )
+                    for i, value in enumerate(story.moved)
+                )
+            )
+            self.telling(self.kinds_sentence(), FadeIn(row_names[1], run_time=0.4), FadeIn(moved, lag_ratio=0.1))
+            marks.add(row_names[1], moved)
+        self.marks, self.frames = marks, frames
+
+    def kinds(self) -> dict[str, list[int]]:
+        """Each kernel's kind, from the two measures: an edge; moved farther than its start's size but no edge;
+        or moved no farther (as shown, to one decimal): still near its random start."""
+        story = self.story
+        edges = list(story.edges)
+        if story.moved is None:
+            return {"edge": edges, "other": [i for i in range(len(story.fits)) if i not in edges], "start": []}
+        near = [i for i in range(len(story.fits)) if i not in edges and round(story.moved[i], 1) <= 1.0]
+        other = [i for i in range(len(story.fits)) if i not in edges and i not in near]
+        return {"edge": edges, "other": other, "start": near}
+
+    def kinds_sentence(self) -> str:
+        kinds, parts = self.kinds(), []
+        if kinds["other"]:
+            many = len(kinds["other"]) > 1
+            parts.append(
+                f"kernel{'s' if many else ''} {listed(kinds['other'])} moved far, into {'patterns' if many else 'a pattern'} "
+                "a plane does not fit"
+            )
+        if kinds["start"]:
+            many = len(kinds["start"]) > 1
+            parts.append(
+                f"kernel{'s' if many else ''} {listed(kinds['start'])} moved at most {'their' if many else 'its'} "
+                "own starting size"
+            )
+        return (
+            ("; ".join(parts) + ".")[0].upper() + ("; ".join(parts) + ".")[1:] if parts else "Every kernel moved far."
+        )
 
     def show_maps(self) -> None:
         story = self.story
@@ -387,6 +445,7 @@ class Filters(RunScene):
             FadeIn(patches, lag_ratio=0.1, run_time=1.6),
         )
         shares = [story.ink_on_positive(place) for place in story.places]
+        covers = [float(np.mean(story.kernels[-1][place.kernel] > 0)) for place in story.places]
         ink = VGroup(
             *(
                 label(fmt_percent(share, 0), self.theme, LABEL, self.theme.highlight).next_to(patch, DOWN, buff=0.1)
@@ -395,7 +454,8 @@ class Filters(RunScene):
         )
         self.telling(
             f"In each patch, {fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of the ink lies on the "
-            "kernel's blue weights: a kernel fires where the ink matches its positive weights.",
+            f"kernel's blue weights, which cover {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} "
+            "of its window.",
             FadeIn(ink, lag_ratio=0.1, run_time=1.5),
         )
         self.strongest = Group(digits, names, patches, row_names, ink)
@@ -445,8 +505,8 @@ class Filters(RunScene):
             FadeIn(self.run_names[0], run_time=0.5),
         )
         self.telling(
-            f"Drawn at one scale, a kernel covers {k * k} pixels; each of the MLP's {units} hidden units weighs all "
-            f"{inputs}.",
+            f"Drawn at one scale, each kernel where it fired most, a kernel covers {k * k} pixels; each of the MLP's "
+            f"{units} hidden units weighs all {inputs}.",
             FadeIn(self.run_names[1], run_time=0.5),
             FadeIn(images, lag_ratio=0.1, run_time=2.0),
         )
@@ -460,49 +520,70 @@ class Filters(RunScene):
             FadeIn(shares, lag_ratio=0.1, run_time=1.2),
         )
         self.telling(
-            f"A kernel's {by(k, k)} window holds all of its weights: a local stroke.",
+            f"A kernel's {by(k, k)} window holds all of it by construction: it can only be local. The MLP was free "
+            "to look anywhere, and spread its weights over the whole digit.",
             Indicate(
                 VGroup(*(tile[1] for tile in self.tiles)), color=self.theme.highlight, scale_factor=1.6, run_time=1.2
             ),
             FadeIn(whole, lag_ratio=0.1, run_time=1.2),
         )
+        self.whole = whole
 
     def sweep_kernels(self, run_time: float) -> Playback:
-        """Every kernel slides over every position of its frame, row after row, back and forth (no jump at a row's
-        end); it stays where the sweep ends."""
+        """Every kernel glides to its frame's top-left corner, then slides over every position, row after row, back
+        and forth (no jump at a row's end)."""
         story, pixel, k = self.story, self.pixel, self.story.size
         rows, cols = story.maps.shape[-2:]
         corners = [frame.get_corner(UP + [-1, 0, 0]) for frame in self.kernel_frames]
+        starts = [tile.get_center() for tile in self.tiles]
+        lead = 0.12  # the share of the time spent gliding to the first position
+
+        def spot(corner: np.ndarray, row: int, column: int) -> np.ndarray:
+            return corner + pixel * np.array([column + k / 2, -(row + k / 2), 0])
 
         def update(t: float) -> None:
-            step = min(int(t * rows * cols), rows * cols - 1)
+            if t < lead:
+                for tile, corner, start in zip(self.tiles, corners, starts):
+                    tile.move_to(start + (t / lead) * (spot(corner, 0, 0) - start))
+                return
+            step = min(int((t - lead) / (1 - lead) * rows * cols), rows * cols - 1)
             row, column = divmod(step, cols)
             column = column if row % 2 == 0 else cols - 1 - column  # back and forth: no jump at a row's end
             for tile, corner in zip(self.tiles, corners):
-                tile.move_to(corner + pixel * np.array([column + k / 2, -(row + k / 2), 0]))
+                tile.move_to(spot(corner, row, column))
 
         return Playback(Group(*self.tiles), update, run_time=run_time)
 
     def verdict(self) -> None:
-        story, mlp = self.story, self.mlp
+        story = self.story
         positions = int(np.prod(story.maps.shape[-2:]))
-        cnn_acc, mlp_acc = story.accuracy[-1], mlp.final_metrics.get("val_acc")
         self.telling(
             f"And each kernel is one set of {story.size * story.size} weights, used at all {positions} positions of "
             "the image: one pattern, looked for everywhere.",
-            self.sweep_kernels(run_time=4.0),
+            self.sweep_kernels(run_time=6.0),
         )
-        if cnn_acc is None or mlp_acc is None:
-            return
-        results = VGroup(
-            *(
-                label(fmt_percent(value), self.theme, LABEL, self.theme.highlight).next_to(name, DOWN, buff=0.12)
-                for value, name in zip((cnn_acc, mlp_acc), self.run_names)
-            )
-        )
+        # The answer, on the kernels themselves: each one's kind, measured above.
+        kinds = self.kinds()
+        names = {"edge": "edge", "other": "no edge", "start": "≈ start"}
+        summary, words = Group(), VGroup()
+        for i, kernel in enumerate(story.kernels[-1]):
+            tile = outlined(Heatmap(self.kernel_rgba(kernel), TOP_TILE), self.theme).move_to([column_x(i), 1.0, 0])
+            kind = next(name for name, members in kinds.items() if i in members)
+            colour = self.theme.highlight if kind == "edge" else self.theme.muted
+            words.add(label(names[kind], self.theme, LABEL, colour).next_to(tile, DOWN, buff=0.15))
+            if kind == "edge":
+                words.add(self.edge_arrow(story.fits[i].angle, words[-1].get_center() + [0, -0.45, 0], 0.45))
+            summary.add(tile)
+        edges, others, near = kinds["edge"], kinds["other"], kinds["start"]
+        said = f"So this first layer learned {len(edges)} edge{'s' if len(edges) != 1 else ''}"
+        said += f" (kernel{'s' if len(edges) > 1 else ''} {listed(edges)})" if edges else ""
+        if others:
+            said += f" and {len(others)} other pattern{'s' if len(others) != 1 else ''} ({listed(others)})"
+        if near:
+            said += f"; kernel{'s' if len(near) > 1 else ''} {listed(near)} stay{'' if len(near) > 1 else 's'} near the start"
         self.telling(
-            "This CNN reaches "
-            f"{fmt_percent(cnn_acc)} validation accuracy, the MLP {fmt_percent(float(mlp_acc))}"
-            + (": one training run of each." if has_history(self.run) and has_history(mlp) else "."),
-            FadeIn(results, shift=0.2 * UP, lag_ratio=0.5, run_time=1.5),
+            said + ".",
+            FadeOut(Group(self.kernel_frames, *self.tiles, self.whole), run_time=0.8),
+            FadeIn(summary, lag_ratio=0.1, run_time=1.2),
+            FadeIn(words, lag_ratio=0.05, run_time=1.2),
         )
