@@ -44,6 +44,7 @@ __all__ = ["Filters", "side_words", "listed"]
 # The kernels' row while they train (large, centred) and from the measuring on (smaller, above the rest).
 TRAIN_Y, TRAIN_TILE, TRAIN_PITCH = 0.45, 1.3, 1.5
 TOP_Y, TOP_TILE, PITCH, FIRST_X = 1.95, 1.05, 1.4, -4.2
+TEXT = 28  # labels under and beside the pictures: 16 px at 480p (captions and the legend stay at 24 points)
 LEFT_X = -5.85  # the column of row names, digits and run names, left of the kernels' columns
 SIDES = ("right", "upper right", "top", "upper left", "left", "lower left", "bottom", "lower right")
 
@@ -138,7 +139,7 @@ class Filters(RunScene):
         start = 0 if has_history(run) else len(story.epochs) - 1
         self.heatmaps = [Heatmap(self.kernel_rgba(kernel), TRAIN_TILE) for kernel in story.kernels[start]]
         self.tiles = [outlined(heatmap, self.theme) for heatmap in self.heatmaps]
-        self.numbers = [label(str(i + 1), self.theme, LABEL, self.theme.muted) for i in range(count)]
+        self.numbers = [label(str(i + 1), self.theme, TEXT, self.theme.muted) for i in range(count)]
         for i, (tile, number) in enumerate(zip(self.tiles, self.numbers)):
             tile.move_to([(i - (count - 1) / 2) * TRAIN_PITCH, TRAIN_Y, 0])
             number.next_to(tile, DOWN, buff=0.12)
@@ -224,7 +225,7 @@ class Filters(RunScene):
         moved = story.moved
         self.moved_labels = VGroup(
             *(
-                label(moved_text(value), self.theme, LABEL, self.theme.highlight).next_to(number, DOWN, buff=0.1)
+                label(moved_text(value), self.theme, TEXT, self.theme.highlight).next_to(number, DOWN, buff=0.1)
                 for value, number in zip(moved, self.numbers)
             )
         )
@@ -271,7 +272,7 @@ class Filters(RunScene):
         ]
         texts = VGroup(
             *(
-                label(name, self.theme, LABEL, self.theme.muted).next_to(picture, DOWN, buff=0.15)
+                label(name, self.theme, TEXT, self.theme.muted).next_to(picture, DOWN, buff=0.15)
                 for name, picture in zip(names, pictures)
             )
         )
@@ -314,7 +315,7 @@ class Filters(RunScene):
         for i, fit in enumerate(story.fits):
             edge = fit.share >= EDGE_SHARE
             colour = self.theme.highlight if edge else self.theme.muted
-            shares[i] = label(fmt_percent(fit.share, 0), self.theme, LABEL, colour)
+            shares[i] = label(fmt_percent(fit.share, 0), self.theme, TEXT, colour)
             shares[i].move_to([column_x(i), TOP_Y - TOP_TILE / 2 - 1.35, 0])
             if edge:
                 arrows.add(self.edge_arrow(fit.angle, [column_x(i), TOP_Y - TOP_TILE / 2 - 0.8, 0], 0.55))
@@ -333,8 +334,8 @@ class Filters(RunScene):
             first = f"Measured the same way, none of the {count} kernels is an edge: no plane explains {threshold}."
         self.telling(first, FadeOut(self.demo, run_time=0.6), FadeIn(frames, run_time=0.8), FadeIn(edge_marks))
         row_names = VGroup(
-            label("plane", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, shares[0].get_y(), 0]),
-            label("moved", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, shares[0].get_y() - 0.5, 0]),
+            label("plane", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, shares[0].get_y(), 0]),
+            label("moved", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, shares[0].get_y() - 0.5, 0]),
         )
         if others:
             worst = max(story.fits[i].share for i in others)
@@ -348,7 +349,7 @@ class Filters(RunScene):
         if story.moved is not None:
             moved = VGroup(
                 *(
-                    label(moved_text(value), self.theme, LABEL, self.theme.muted).move_to(
+                    label(moved_text(value), self.theme, TEXT, self.theme.muted).move_to(
                         [column_x(i), shares[0].get_y() - 0.5, 0]
                     )
                     for i, value in enumerate(story.moved)
@@ -425,14 +426,14 @@ class Filters(RunScene):
             box.move_to(corner + pixel * np.array([place.column + k / 2, -(place.row + k / 2), 0]))
             digits.add(Group(picture, box))
             names.add(
-                label(f"a {story.labels[place.digit]}", self.theme, LABEL, self.theme.muted).next_to(
+                label(f"a {story.labels[place.digit]}", self.theme, TEXT, self.theme.muted).next_to(
                     picture, DOWN, buff=0.1
                 )
             )
             patches.add(outlined(Heatmap(grey_rgba(story.patch(place)), patch_tile), self.theme).move_to([x, -1.75, 0]))
         row_names = VGroup(
-            label("top\ndigit", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, 0.3, 0]),
-            label("its\npatch", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, -1.75, 0]),
+            label("top\ndigit", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, 0.3, 0]),
+            label("its\npatch", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, -1.75, 0]),
         )
         count = len(story.images)
         self.telling(
@@ -448,7 +449,7 @@ class Filters(RunScene):
         covers = [float(np.mean(story.kernels[-1][place.kernel] > 0)) for place in story.places]
         ink = VGroup(
             *(
-                label(fmt_percent(share, 0), self.theme, LABEL, self.theme.highlight).next_to(patch, DOWN, buff=0.1)
+                label(fmt_percent(share, 0), self.theme, TEXT, self.theme.highlight).next_to(patch, DOWN, buff=0.1)
                 for share, patch in zip(shares, patches)
             )
         )
@@ -483,18 +484,18 @@ class Filters(RunScene):
             corner = picture.get_corner(UP + [-1, 0, 0])
             boxes.add(box.move_to(corner + pixel * np.array([window.column + k / 2, -(window.row + k / 2), 0])))
             shares.add(
-                label(fmt_percent(window.share, 0), self.theme, LABEL, self.theme.highlight).next_to(
+                label(fmt_percent(window.share, 0), self.theme, TEXT, self.theme.highlight).next_to(
                     picture, DOWN, buff=0.12
                 )
             )
         self.kernel_frames, self.pixel = frames, pixel
         self.run_names = VGroup(
-            label("CNN", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, cnn_y, 0]),
-            label("MLP", self.theme, LABEL, self.theme.muted).move_to([LEFT_X, mlp_y, 0]),
+            label("CNN", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, cnn_y, 0]),
+            label("MLP", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, mlp_y, 0]),
         )
         units, inputs = weights.shape[0], weights[0].size
         whole = VGroup(  # a kernel's own best window is all of it
-            *(label("100%", self.theme, LABEL, self.theme.muted).next_to(frame, DOWN, buff=0.12) for frame in frames)
+            *(label("100%", self.theme, TEXT, self.theme.muted).next_to(frame, DOWN, buff=0.12) for frame in frames)
         )
         self.telling(
             f"Set against them, an MLP on the same digits with about the same budget: "
@@ -522,8 +523,8 @@ class Filters(RunScene):
         self.telling(
             f"A kernel's {by(k, k)} window holds all of it by construction: it can only be local. The MLP was free "
             "to look anywhere, and spread its weights over the whole digit.",
-            Indicate(
-                VGroup(*(tile[1] for tile in self.tiles)), color=self.theme.highlight, scale_factor=1.6, run_time=1.2
+            AnimationGroup(  # each kernel's outline on its own: a group would swell about its centre, flying outward
+                *(Indicate(tile[1], color=self.theme.highlight, scale_factor=1.6) for tile in self.tiles), run_time=1.2
             ),
             FadeIn(whole, lag_ratio=0.1, run_time=1.2),
         )
@@ -570,7 +571,7 @@ class Filters(RunScene):
             tile = outlined(Heatmap(self.kernel_rgba(kernel), TOP_TILE), self.theme).move_to([column_x(i), 1.0, 0])
             kind = next(name for name, members in kinds.items() if i in members)
             colour = self.theme.highlight if kind == "edge" else self.theme.muted
-            words.add(label(names[kind], self.theme, LABEL, colour).next_to(tile, DOWN, buff=0.15))
+            words.add(label(names[kind], self.theme, TEXT, colour).next_to(tile, DOWN, buff=0.15))
             if kind == "edge":
                 words.add(self.edge_arrow(story.fits[i].angle, words[-1].get_center() + [0, -0.45, 0], 0.45))
             summary.add(tile)
