@@ -513,6 +513,7 @@ class Filters(RunScene):
         )
         values = sorted(window.share for window in story.mlp_windows)
         median = float(np.median(values))
+        self.mlp_row = Group(images, boxes, shares, self.run_names[1])
         self.telling(
             f"The best {by(k, k)} window of a unit's weights holds only {fmt_percent(values[0], 0)} to "
             f"{fmt_percent(values[-1], 0)} of their energy, {fmt_percent(median, 0)} for the median unit: "
@@ -565,7 +566,7 @@ class Filters(RunScene):
         )
         # The answer, on the kernels themselves: each one's kind, measured above.
         kinds = self.kinds()
-        names = {"edge": "edge", "other": "no edge", "start": "≈ start"}
+        names = {"edge": "edge", "other": "other", "start": "near\nstart"}
         summary, words = Group(), VGroup()
         for i, kernel in enumerate(story.kernels[-1]):
             tile = outlined(Heatmap(self.kernel_rgba(kernel), TOP_TILE), self.theme).move_to([column_x(i), 1.0, 0])
@@ -584,7 +585,7 @@ class Filters(RunScene):
             said += f"; kernel{'s' if len(near) > 1 else ''} {listed(near)} stay{'' if len(near) > 1 else 's'} near the start"
         self.telling(
             said + ".",
-            FadeOut(Group(self.kernel_frames, *self.tiles, self.whole), run_time=0.8),
+            FadeOut(Group(self.kernel_frames, *self.tiles, self.whole, self.mlp_row), run_time=0.8),
             FadeIn(summary, lag_ratio=0.1, run_time=1.2),
             FadeIn(words, lag_ratio=0.05, run_time=1.2),
         )
