@@ -35,6 +35,7 @@ COURSE_ORDER = [
     "neuron-maps",
     "softmax",
     "convolution",
+    "filters",
     "chain-rule",
     "descent",
     "backprop",

@@ -1,0 +1,223 @@
+"""What a CNN's first-layer kernels respond to, measured, set against an MLP's first-layer weight images.
+
+Three measures, each plain numpy on the stored weights and feature maps:
+
+- **Edge fit** (:func:`edge_fit`). The best tilted plane through a kernel's weights, fitted by
+  least squares after taking out their mean. On a square grid centred on 0 the two coordinate
+  ramps x and y are orthogonal with equal norms, so the fit is closed-form: the slope is
+  (Σ w·x, Σ w·y) / Σ x², and among all ramps x cos θ + y sin θ the one most like the kernel (the
+  largest cosine) points along that slope. The plane is a smooth edge: weights rising from one
+  side to the other, so the kernel's sum is largest where ink lies on its high side and paper on
+  its low side. Its *share*, the fraction of the kernel's variance the plane explains (R², the
+  squared cosine), says how much of the kernel is that edge: near 1 a clean edge detector, near
+  0 something else (a bar, a blob, or noise left from the random start).
+- **Strongest places** (:func:`strongest_places`): for each kernel, the probe digit and the
+  position where its stored feature map is largest, and the 5×5 patch there.
+- **Window share** (:func:`best_window`): the share of a weight image's energy (its squared
+  weights) inside its best ``size`` × ``size`` window, from a summed-area table. A kernel of that
+  size holds all of its weights there; a diffuse template spread evenly over 28×28 would hold
+  size² / 784 of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "EDGE_SHARE",
+    "EdgeFit",
+    "edge_fit",
+    "Place",
+    "strongest_places",
+    "Window",
+    "best_window",
+    "FiltersStory",
+    "filters_story",
+]
+
+
+@dataclass(frozen=True)
+class EdgeFit:
+    """The tilted plane that best fits a square kernel: its direction, steepness and share of the kernel."""
+
+    angle: float  # degrees, counter-clockwise from "right", toward the kernel's high (most positive) side
+    slope: float  # the plane's rise per pixel along ``angle``
+    share: float  # the fraction of the kernel's variance (about its mean) that the plane explains, 0…1
+    plane: np.ndarray  # (k, k) the fitted plane's values (mean 0)
+
+    @property
+    def residual(self) -> float:
+        return 1.0 - self.share
+
+
+def _ramps(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The coordinates of a size × size grid centred on 0: x to the right, y upward (row 0 is the top)."""
+    centred = np.arange(size, dtype=np.float64) - (size - 1) / 2
+    x = np.broadcast_to(centred[None, :], (size, size))
+    y = np.broadcast_to(-centred[:, None], (size, size))
+    return x, y
+
+
+def edge_fit(kernel: np.ndarray) -> EdgeFit:
+    """The least-squares tilted plane through a square kernel's weights (their mean taken out)."""
+    kernel = np.asarray(kernel, np.float64)
+    rows, cols = kernel.shape
+    if rows != cols:
+        raise ValueError(f"edge_fit takes a square kernel; this one is {rows} × {cols}")
+    x, y = _ramps(rows)
+    centred = kernel - kernel.mean()
+    norm = float((x * x).sum())  # = (y * y).sum()
+    gx, gy = float((centred * x).sum()) / norm, float((centred * y).sum()) / norm
+    plane = gx * x + gy * y
+    energy = float((centred * centred).sum())
+    share = float((plane * plane).sum()) / energy if energy > 0 else 0.0
+    return EdgeFit(float(np.degrees(np.arctan2(gy, gx))), float(np.hypot(gx, gy)), share, plane)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one kernel's map is largest over a set of digits: which digit, which output position, how high."""
+
+    kernel: int
+    digit: int  # index into the digits (the run's probe)
+    row: int  # output position: the patch's top-left pixel, for stride 1 and no padding
+    column: int
+    value: float
+
+
+def strongest_places(maps: np.ndarray) -> list[Place]:
+    """For each kernel, the digit and position of its largest map value; ``maps`` is (digits, kernels, r, c)."""
+    maps = np.asarray(maps)
+    digits, kernels, rows, cols = maps.shape
+    places = []
+    for kernel in range(kernels):
+        flat = int(maps[:, kernel].reshape(-1).argmax())
+        digit, rest = divmod(flat, rows * cols)
+        row, column = divmod(rest, cols)
+        places.append(Place(kernel, digit, row, column, float(maps[digit, kernel, row, column])))
+    return places
+
+
+@dataclass(frozen=True)
+class Window:
+    """The ``size`` × ``size`` window of an image holding the most of its energy, and that share."""
+
+    row: int  # top-left pixel
+    column: int
+    size: int
+    share: float  # energy inside / energy of the whole image
+
+
+def best_window(image: np.ndarray, size: int) -> Window:
+    """The window of ``size`` × ``size`` pixels holding the largest share of ``image``'s squared values."""
+    energy = np.asarray(image, np.float64) ** 2
+    rows, cols = energy.shape
+    if not 1 <= size <= min(rows, cols):
+        raise ValueError(f"a {size} × {size} window does not fit a {rows} × {cols} image")
+    table = np.zeros((rows + 1, cols + 1))
+    table[1:, 1:] = energy.cumsum(0).cumsum(1)  # table[r, c] = energy above row r and left of column c
+    sums = table[size:, size:] - table[:-size, size:] - table[size:, :-size] + table[:-size, :-size]
+    row, column = np.unravel_index(int(sums.argmax()), sums.shape)
+    total = float(energy.sum())
+    return Window(int(row), int(column), size, float(sums[row, column]) / total if total > 0 else 0.0)
+
+
+# --- the scene's story: both runs' numbers, read from what they stored ---------------------------------------------
+
+EDGE_SHARE = 0.5  # a kernel is called an edge when a tilted plane explains at least half of its variance
+SHOWN_CLASSES = ("0", "4", "7")  # a round stroke, crossing strokes, a bar over a slant: the digits whose maps are shown
+
+
+@dataclass(frozen=True)
+class FiltersStory:
+    epochs: tuple[int, ...]  # the main run's snapshots
+    accuracy: tuple[float | None, ...]  # validation accuracy at each
+    kernels: np.ndarray  # (snapshots, kernels, k, k): the first layer's weights at every snapshot
+    fits: tuple[EdgeFit, ...]  # each kernel's edge fit at the last snapshot
+    moved: np.ndarray | None  # (kernels,) |w_last − w_first| / |w_first|; None without a history
+    digits: tuple[int, ...]  # probe indices of the digits whose maps are shown
+    images: np.ndarray  # (probe items, rows, cols) in [0, 1]
+    labels: tuple[str, ...]  # every probe item's class name
+    maps: np.ndarray  # (digits shown, kernels, r, c): the stored first-layer maps before the activation
+    places: tuple[Place, ...]  # each kernel's strongest place over the whole probe
+    mlp_images: np.ndarray  # (units, rows, cols): the MLP's first-layer weight images at its last snapshot
+    mlp_windows: tuple[Window, ...]  # each unit's best window of the kernel's size
+
+    @property
+    def edges(self) -> tuple[int, ...]:
+        return tuple(i for i, fit in enumerate(self.fits) if fit.share >= EDGE_SHARE)
+
+    @property
+    def size(self) -> int:
+        return self.kernels.shape[-1]
+
+    @property
+    def steps(self) -> np.ndarray:
+        """(snapshots − 1,) how far the whole first layer moved between snapshots (Euclidean, all kernels at once)."""
+        flat = self.kernels.reshape(len(self.kernels), -1)
+        return np.linalg.norm(np.diff(flat, axis=0), axis=1)
+
+    def patch(self, place: Place) -> np.ndarray:
+        """The digit's pixels under the kernel at its strongest place."""
+        return self.images[place.digit][place.row : place.row + self.size, place.column : place.column + self.size]
+
+    def ink_on_positive(self, place: Place) -> float:
+        """The share of the patch's ink that lies on the kernel's positive weights (at the last snapshot)."""
+        patch = self.patch(place)
+        ink = float(patch.sum())
+        return float((patch * (self.kernels[-1][place.kernel] > 0)).sum()) / ink if ink > 0 else 0.0
+
+
+def _accuracy(run, epoch: int) -> float | None:
+    value = run.snapshot(epoch)["metrics"].get("val_acc")
+    return None if value is None else float(value)
+
+
+def _shown_digits(labels: tuple[str, ...], predicted: np.ndarray, truth: np.ndarray) -> tuple[int, ...]:
+    """The first probe digit of each of :data:`SHOWN_CLASSES` that the network gets right (others if absent)."""
+    wanted = [name for name in SHOWN_CLASSES if name in labels] or list(dict.fromkeys(labels))[:3]
+    chosen = []
+    for name in wanted:
+        candidates = [i for i, label in enumerate(labels) if label == name]
+        right = [i for i in candidates if predicted[i] == truth[i]]
+        chosen.append((right or candidates)[0])
+    return tuple(chosen)
+
+
+def filters_story(run, mlp) -> FiltersStory:
+    """The ``filters`` scene's numbers: ``run`` a CNN whose first layer is conv2d on one channel, ``mlp`` a dense
+    network on the same images. Every array is the runs' own, or computed here from their stored weights."""
+    epochs = tuple(run.epochs)
+    kernels = np.stack([run.tensors(epoch)["weight.0"][:, 0] for epoch in epochs]).astype(np.float64)
+    last = run.tensors(epochs[-1])
+    moved = None
+    if len(epochs) >= 2:
+        start, end = kernels[0].reshape(len(kernels[0]), -1), kernels[-1].reshape(len(kernels[-1]), -1)
+        moved = np.linalg.norm(end - start, axis=1) / np.linalg.norm(start, axis=1)
+    probe = run.probe
+    shape = tuple(run.network.input_shape[-2:])
+    images = probe["inputs"].reshape(-1, *shape).astype(np.float64)
+    classes = tuple(run.dataset.get("classes") or map(str, range(int(probe["labels"].max()) + 1)))
+    labels = tuple(classes[int(label)] for label in probe["labels"])
+    predicted = last[f"act.{len(run.network.layers) - 1}"].argmax(1)
+    digits = _shown_digits(labels, predicted, probe["labels"])
+    pre = last["pre.0"].astype(np.float64)
+    weights = mlp.tensors(mlp.epochs[-1])["weight.0"].astype(np.float64)
+    mlp_images = weights.reshape(len(weights), *shape)
+    size = kernels.shape[-1]
+    return FiltersStory(
+        epochs=epochs,
+        accuracy=tuple(_accuracy(run, epoch) for epoch in epochs),
+        kernels=kernels,
+        fits=tuple(edge_fit(kernel) for kernel in kernels[-1]),
+        moved=moved,
+        digits=digits,
+        images=images,
+        labels=labels,
+        maps=pre[list(digits)],
+        places=tuple(strongest_places(pre)),
+        mlp_images=mlp_images,
+        mlp_windows=tuple(best_window(image, size) for image in mlp_images),
+    )
