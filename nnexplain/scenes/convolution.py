@@ -337,7 +337,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         k = self.story.kernel.shape[0]
         question = label("What does a convolutional layer compute?", self.theme, 34, weight="BOLD")
         reply = label(
-            f"each kernel's dot product with every {by(k, k)} patch of every map it reads,\nplus its bias: one map per kernel",
+            f"kernel · each {by(k, k)} patch + bias, at every position: one map per kernel",
             self.theme,
             LABEL,
             self.theme.highlight,

@@ -37,7 +37,8 @@ from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diver
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.scenes.base.run_facts import has_history, has_random_start
 from nnexplain.scenes.base.run_scene import RunScene
-from nnexplain.scenes.convolution_text import LABEL, by, caption, outlined, title
+from nnexplain.scenes.convolution_text import LABEL, by, outlined, title
+from nnexplain.scenes.filters_text import caption
 
 __all__ = ["Filters", "side_words", "listed"]
 
