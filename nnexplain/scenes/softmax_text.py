@@ -68,13 +68,13 @@ class Told:
     def network(self) -> str:
         shape = "-".join(map(str, self.run.layers))
         if self.run.manifest.get("imported_from"):
-            when = "with its imported weights"
+            when = ", imported"  # its weights only: no epoch to name
         else:
-            when = f"after epoch {self.run.snapshot(self.scene.epoch)['epoch']}"
+            when = f" after epoch {self.run.snapshot(self.scene.epoch)['epoch']}"
         accuracy = self.run.final_metrics.get("val_acc")
-        text = f"A {shape} {self.run.activation} network {when}, on a digit it is sure of."
+        text = f"A {shape} {self.run.activation} network{when}, on a digit it is sure of."
         if accuracy is not None and self.scene.epoch is None:
-            text = f"A {shape} {self.run.activation} network {when}: {100 * accuracy:.1f}% of validation digits right."
+            text = f"A {shape} {self.run.activation} network{when}: {100 * accuracy:.1f}% of validation digits right."
         return text
 
     def logits(self) -> str:
