@@ -19,7 +19,7 @@ import signal
 import time
 from typing import Any, Callable, Iterable
 
-from nnexplain.app.scratch import sweep_stale
+from nnexplain.app.scratch import sweep_ended
 
 __all__ = ["Terminated", "install", "reclaim_sigterm", "exit_status", "pool_map", "GRACE_SECONDS"]
 
@@ -99,7 +99,7 @@ def pool_map(function: Callable, argument_tuples: Iterable[tuple], jobs: int) ->
         _end_workers(pool)
         # A worker killed after the grace period, or signalled between creating its scratch folder and
         # entering the ``with`` that removes it, leaves the folder; every worker is gone now, so remove them.
-        sweep_stale()
+        sweep_ended()
         raise
     pool.shutdown(wait=True)
     return results

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from nnexplain.app.interrupts import reclaim_sigterm
 from nnexplain.app.job import RenderJob
-from nnexplain.app.scratch import scratch_dir, sweep_stale
+from nnexplain.app.scratch import scratch_dir, sweep_ended
 from nnexplain.app.split import Part, Plan, render_part
 from nnexplain.errors import NnexplainError
 from nnexplain.run import Run, load_run
@@ -104,4 +104,4 @@ def _cancel(ray, refs: list, started: bool) -> None:
             pass
     if started:
         ray.shutdown()
-        sweep_stale()
+        sweep_ended()

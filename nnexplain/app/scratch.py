@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["scratch_dir", "sweep_stale", "failed_path", "reason"]
+__all__ = ["scratch_dir", "sweep_stale", "sweep_ended", "failed_path", "reason"]
 
 _NAME = re.compile(r"nnexplain-[a-z]+-(\d+)-")
 # A full disk or quota: the write failed at the destination, whatever the source was.
@@ -49,6 +49,24 @@ def sweep_stale(root: str | Path | None = None) -> list[Path]:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
+
+
+def sweep_ended(within: float = 3.0) -> None:
+    """After ending this command's workers: :func:`sweep_stale` until no other process's scratch folder is left,
+    or ``within`` seconds have passed (a worker being killed still holds its folder for a moment)."""
+    import time
+
+    deadline = time.monotonic() + within
+    while True:
+        sweep_stale()
+        others = [
+            folder
+            for folder in Path(tempfile.gettempdir()).glob("nnexplain-*-*-*")
+            if (match := _NAME.match(folder.name)) and int(match.group(1)) != os.getpid()
+        ]
+        if not others or time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
 
 
 def _alive(pid: int) -> bool:
