@@ -299,8 +299,10 @@ def test_the_cli_writes_a_three_scene_lecture(tmp_path):
         f"linear={DATA / 'sine-linear'}",
         "--run",
         f"neurons={DATA / 'mnist-sigmoid'}",
-        "--quality",
-        "low",  # the decks' default (720p30) is tested below, without drawing
+        "--resolution",  # small and few frames: this test is about the deck (the decks' default, 720p30, is
+        "256x144",  # tested below, without drawing)
+        "--fps",
+        "2",
         env={"NNEXPLAIN_CACHE": str(tmp_path / "empty-cache")},
     )
     assert result.returncode == 0, result.stderr

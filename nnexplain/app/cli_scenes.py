@@ -182,6 +182,8 @@ def preview(scene, run_dir, further, width, out) -> None:
     help="A further run, e.g. --with relu-sine:linear=runs/lin (ROLE=DIR: every scene in the deck that reads ROLE).",
 )
 @quality_option(default=DECK_QUALITY)
+@click.option("--fps", type=click.IntRange(1, 240), help="Frames per second [the quality's].")
+@click.option("--resolution", callback=resolution, help="WIDTHxHEIGHT, e.g. 1280x720 [the quality's].")
 @click.option("--format", "fmt", type=click.Choice(["html", "pptx"]), default="html", show_default=True)
 @click.option("--one-file", is_flag=True, help="HTML in one self-contained file: reveal.js and the clips inlined.")
 @click.option("--name", help="File name of the deck [the scene's, or `lecture` for several].")
@@ -201,7 +203,9 @@ def preview(scene, run_dir, further, width, out) -> None:
     help="With --narration voice: hibari, hibari:VOICE, tone, or a folder of recordings.",
 )
 @user_errors
-def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, out, narration, voice_name) -> None:
+def slides(
+    scenes, run_values, with_values, quality, fps, resolution, fmt, one_file, name, jobs, out, narration, voice_name
+) -> None:
     """One deck of SCENE [SCENE ...], in that order, pausing at every beat, with speaker notes.
 
     HTML decks (reveal.js, shipped with nnexplain) and PowerPoint decks work with no
@@ -229,7 +233,7 @@ def slides(scenes, run_values, with_values, quality, fmt, one_file, name, jobs, 
 
     deck = write_deck(
         parts,
-        RenderOptions(quality=quality, narration=narration, voice=voice_name),
+        RenderOptions(quality=quality, fps=fps, resolution=resolution, narration=narration, voice=voice_name),
         out,
         name or (scenes[0] if len(scenes) == 1 else "lecture"),
         fmt,
