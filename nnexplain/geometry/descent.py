@@ -95,7 +95,6 @@ def descent_arrays(
     index, component = largest_gradient(final, activation, output, x, y)
     span = _weight_span(final, index, activation, output, x, y)
     offsets = np.linspace(-span, span, WEIGHT_SAMPLES)
-    kind, layer, row, column = parameter_name(final, index)
 
     # A run trained on the full batch is shown the mini-batch a stochastic run would take: 64, or an
     # eighth of a small data set (a batch as large as the data would be the full batch again).
@@ -134,19 +133,26 @@ def descent_arrays(
         "explained_variance": [float(v) for v in plane.explained],
         "landscape_seconds": round(landscape_seconds, 3),
         "seconds": round(time.perf_counter() - started, 3),
-        "weight": {
-            "index": index,
-            "kind": kind,
-            "layer": layer,
-            "row": row,
-            "column": column,
-            "value": float(flatten(final)[index]),
-            "gradient": component,
-        },
+        "weight": weight_info(final, index, component),
         "stochastic": {"batch_size": used_batch, "batches": BATCHES, "seed": 0, "full": len(x_train)},
         "start": {"epoch": int(epochs[0]), **start_info},
     }
     return arrays, info
+
+
+def weight_info(params: Params, index: int, gradient: float) -> dict:
+    """The manifest's record of the one weight drawn: where it sits, its value in ``params``, its gradient."""
+    kind, layer, row, column = parameter_name(params, index)
+    value = float(flatten(params)[index])
+    return {
+        "index": index,
+        "kind": kind,
+        "layer": layer,
+        "row": row,
+        "column": column,
+        "value": value,
+        "gradient": gradient,
+    }
 
 
 def start_arrays(
@@ -176,7 +182,6 @@ def start_arrays(
     # Equal work: as many mini-batch steps as one full step's examples pay for, against that one full step.
     batch_steps = max(2, round(len(x) / batch_size))
     steps = zigzag(params, lr, batch_size, batch_steps, activation, output, x, y, x, y, full_steps=1)
-    kind, layer, row, column = parameter_name(params, index)
     arrays = {
         "start.example_inputs": x[:shown],
         "start.example_targets": np.asarray(y[:shown], np.float64),
@@ -196,15 +201,7 @@ def start_arrays(
         arrays |= {"start.rates": rates.rates, "start.rate_values": rates.values, "start.rate_loss": rates.losses}
     info = {
         "lr": float(lr),
-        "weight": {
-            "index": index,
-            "kind": kind,
-            "layer": layer,
-            "row": row,
-            "column": column,
-            "value": start_value,
-            "gradient": component,
-        },
+        "weight": weight_info(params, index, component),
         "zigzag": {"steps": batch_steps, "full_steps": 1, "batch_size": int(batch_size), "captured": steps.captured},
     }
     return arrays, info
