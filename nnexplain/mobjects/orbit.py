@@ -28,7 +28,7 @@ import numpy as np
 from manim import VGroup, VMobject
 
 from nnexplain.geometry.warp import Projection
-from nnexplain.mobjects.plane import WarpedPlane, polyline_points
+from nnexplain.mobjects.plane import WarpedPlane, clip_to_box, polyline_points
 from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.style import Theme, fmt_fixed, label
 
@@ -175,7 +175,7 @@ class DepthPlane(WarpedPlane):
         boxed = self.view.normalised(grid)
         for rows, lines in ((self.interior_rows, self.interior), (self.border_rows, self.border)):
             a, b = boxed[rows][:, :-1].reshape(-1, 3), boxed[rows][:, 1:].reshape(-1, 3)
-            keep, a, b = _clip_to_cube(a, b, reach)
+            keep, a, b = clip_to_box(a, b, (-reach,) * 3, (reach,) * 3)
             a, b = self.view.screen(a[keep]), self.view.screen(b[keep])
             lines.set_points(np.stack([a, a + (b - a) / 3, a + 2 * (b - a) / 3, b], axis=1).reshape(-1, 3))
         self.scene_points = self.view(points)
@@ -220,22 +220,6 @@ class DepthPlane(WarpedPlane):
             picked = members & shown
             rings.set_points(_round_dots(self.scene_points[picked], radius * radii[picked] / self.dot_radius))
         return self
-
-
-def _clip_to_cube(a: np.ndarray, b: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The parts of segments a→b (n, 3) inside the cube [−reach, reach]³ (Liang–Barsky): kept mask, new ends."""
-    d = b - a
-    low, high = np.zeros(len(a)), np.ones(len(a))
-    keep = np.ones(len(a), bool)
-    for axis in range(3):
-        for p, q in ((-d[:, axis], a[:, axis] + reach), (d[:, axis], reach - a[:, axis])):
-            keep &= ~((p == 0) & (q < 0))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                r = q / p
-            low = np.where(p < 0, np.maximum(low, r), low)
-            high = np.where(p > 0, np.minimum(high, r), high)
-    keep &= low < high
-    return keep, a + low[:, None] * d, a + high[:, None] * d
 
 
 def _turn(a, b, c) -> float:

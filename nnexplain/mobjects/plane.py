@@ -158,22 +158,24 @@ Clip = tuple[float, float, float, float]  # x_min, x_max, y_min, y_max in scene 
 
 
 def clip_segments(a: np.ndarray, b: np.ndarray, clip: Clip) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The parts of segments a→b (n, 3) inside the rectangle ``clip`` (Liang–Barsky): kept mask, new ends."""
+    """The parts of segments a→b (n, 3) inside the rectangle ``clip`` (x and y only): kept mask, new ends."""
     x_min, x_max, y_min, y_max = clip
+    return clip_to_box(a, b, (x_min, y_min), (x_max, y_max))
+
+
+def clip_to_box(a: np.ndarray, b: np.ndarray, lower, upper) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The parts of segments a→b (n, 3) inside the box ``lower`` ≤ coordinate ≤ ``upper`` on the first
+    ``len(lower)`` axes (Liang–Barsky): kept mask, new ends."""
     d = b - a
     low, high = np.zeros(len(a)), np.ones(len(a))
     keep = np.ones(len(a), bool)
-    for p, q in (
-        (-d[:, 0], a[:, 0] - x_min),
-        (d[:, 0], x_max - a[:, 0]),
-        (-d[:, 1], a[:, 1] - y_min),
-        (d[:, 1], y_max - a[:, 1]),
-    ):
-        keep &= ~((p == 0) & (q < 0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = q / p
-        low = np.where(p < 0, np.maximum(low, r), low)
-        high = np.where(p > 0, np.minimum(high, r), high)
+    for axis, (smallest, largest) in enumerate(zip(lower, upper)):
+        for p, q in ((-d[:, axis], a[:, axis] - smallest), (d[:, axis], largest - a[:, axis])):
+            keep &= ~((p == 0) & (q < 0))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = q / p
+            low = np.where(p < 0, np.maximum(low, r), low)
+            high = np.where(p > 0, np.minimum(high, r), high)
     keep &= low < high
     return keep, a + low[:, None] * d, a + high[:, None] * d
 
