@@ -99,7 +99,7 @@ class Filters(RunScene):
         self.compare_mlp()
         self.beat("verdict")
         self.verdict()
-        self.hold(extra=1.5)
+        self.hold(extra=3.0)  # the answer stays up once every label is in
 
     def telling(self, text: str, *steps: Animation) -> None:
         """Narrate ``text`` as the caption, the ``steps`` played one after another while it is read."""
