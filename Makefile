@@ -12,7 +12,7 @@ render: setup
 	$(VENV)/bin/nnexplain render $(SCENE) $(ARGS)
 
 test: setup
-	$(VENV)/bin/python -m pytest -q -n auto $(ARGS)
+	$(VENV)/bin/python -m pytest -q -n auto --dist loadgroup $(ARGS)
 
 # ruff at line length 120 (pyproject.toml): lint, and the formatting it would write.
 lint: setup

@@ -29,6 +29,29 @@ def pytest_configure(config):
         os.environ[SHARED] = tempfile.mkdtemp(prefix="nnx-test-shared-")
 
 
+# Tests that build a scene per catalog entry, by their parameter's name. `make test` runs pytest-xdist with
+# --dist loadgroup: each scene's tests go to one worker, where its texts are typeset once
+# (nnexplain.mobjects.style) and a module's scene, built once, serves all its tests (test_readability).
+_BY_SCENE = {
+    "test_readability.py": "case",
+    "test_split.py": "scene",
+    "test_speaker_notes.py": "case",
+    "test_scene_claims.py": "name",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    from nnexplain.app.catalog import SCENES
+
+    names = sorted(SCENES, key=len, reverse=True)  # "relu-square" before "relu"
+    for item in items:
+        param = _BY_SCENE.get(item.path.name)
+        value = getattr(getattr(item, "callspec", None), "params", {}).get(param)
+        if isinstance(value, str):
+            scene = next((name for name in names if value == name or value.startswith(name + "-")), value)
+            item.add_marker(pytest.mark.xdist_group(scene))
+
+
 def pytest_unconfigure(config):
     if not hasattr(config, "workerinput") and os.environ.get(SHARED):
         import shutil

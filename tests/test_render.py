@@ -28,9 +28,19 @@ def _render(run, out, *args):
     return result.stdout.strip().splitlines()
 
 
-def test_mp4_is_h264_yuv420p(sigmoid_run, tmp_path):
-    path = _render(sigmoid_run, tmp_path)[-1]
-    assert path == str(tmp_path / "neurons-160x90-5fps.mp4")
+@pytest.fixture(scope="module")
+def with_sections(tmp_path_factory):
+    """One render with a clip per beat: its last line is the whole video (the tests of both read it)."""
+    from conftest import DATA
+
+    out = tmp_path_factory.mktemp("sections")
+    return out, _render(DATA / "mnist-sigmoid", out, "--sections")
+
+
+def test_mp4_is_h264_yuv420p(with_sections):
+    out, lines = with_sections
+    path = lines[-1]
+    assert path == str(out / "neurons-160x90-5fps.mp4")
     codec, pixels, _, size = _stream(path)
     assert (codec, pixels, size) == ("h264", "yuv420p", (160, 90))
 
@@ -47,11 +57,11 @@ def test_gif_loops_forever(sigmoid_run, tmp_path):
         assert gif.info["loop"] == 0 and gif.n_frames > 50
 
 
-def test_png_is_the_last_frame(sigmoid_run, tmp_path):
+def test_png_is_the_last_frame(sigmoid_run, tmp_path, with_sections):
     import numpy as np
 
     path = _render(sigmoid_run, tmp_path / "png", "--format", "png")[-1]
-    movie = _render(sigmoid_run, tmp_path / "mp4")[-1]
+    movie = with_sections[1][-1]
     with av.open(movie) as container:
         frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
     with Image.open(path) as image:
@@ -63,8 +73,8 @@ def test_png_is_the_last_frame(sigmoid_run, tmp_path):
     assert distance[-1] < 6.0 and distance[-1] <= min(distance) + 0.5 and distance[-1] < distance[0] / 3, distance[-1]
 
 
-def test_one_clip_per_beat(sigmoid_run, tmp_path):
-    lines = _render(sigmoid_run, tmp_path, "--sections")
+def test_one_clip_per_beat(with_sections):
+    lines = with_sections[1]
     clips, movie = lines[:-1], lines[-1]
     names = [clip.rsplit("/", 1)[1] for clip in clips]
     assert names[:4] == ["00-title.mp4", "01-digit.mp4", "02-network.mp4", "03-pixels-in.mp4"]

@@ -14,6 +14,7 @@ from conftest import DATA, ahead_on_path, run_cli
 from fixture_runs import default_fixtures
 from frames import scene_runs
 from scene_state import first_difference, states_after_each_animation
+from small_scene import Sampler
 from test_cli import assert_user_error
 
 from nnexplain.app import render as render_module
@@ -43,6 +44,26 @@ def test_skipping_to_any_animation_leaves_the_scene_as_drawing_it_does(tmp_path,
     skipped = states_after_each_animation(scene_class, runs, tmp_path / "skipped", skip=True)
     assert len(drawn) > 5
     assert first_difference(drawn, skipped) is None, first_difference(drawn, skipped)
+
+
+def test_skipping_leaves_the_small_scene_as_drawing_it_does(tmp_path):
+    """The short scene the machinery tests below use (tests/small_scene.py) keeps the premise too."""
+    runs = scene_runs(Sampler, DATA / "square-relu-3")
+    drawn = states_after_each_animation(Sampler, runs, tmp_path / "drawn", skip=False)
+    skipped = states_after_each_animation(Sampler, runs, tmp_path / "skipped", skip=True)
+    assert len(drawn) == 11  # 7 plays and 4 waits for a line to be read
+    assert first_difference(drawn, skipped) is None, first_difference(drawn, skipped)
+
+
+def _sampler():
+    """The short scene's catalog entry and runs: for tests of splitting and caching, which hold for any scene."""
+    from nnexplain.app.catalog import scene_info_of
+
+    return scene_info_of(Sampler), scene_runs(Sampler, DATA / "square-relu-3")
+
+
+def _job(info, runs, options, **kwargs) -> RenderJob:
+    return RenderJob(info, runs, options, scene_class=Sampler, **kwargs)
 
 
 def test_the_state_check_can_fail(tmp_path):
@@ -91,14 +112,14 @@ def test_a_split_render_has_exactly_the_frames_of_one_process(tmp_path, scene):
 
 
 def test_sections_gif_and_transparent_webm_survive_the_split(tmp_path):
-    info, runs = get_scene("relu-square"), _runs("relu-square")
+    info, runs = _sampler()
     for options in (
         RenderOptions(resolution=(256, 144), fps=3, sections=True),
         RenderOptions(resolution=(256, 144), fps=3, fmt="webm", transparent=True),
         RenderOptions(resolution=(256, 144), fps=3, fmt="gif"),
     ):
-        whole = render_scene(RenderJob(info, runs, options), tmp_path / f"whole-{options.fmt}")
-        parts = render_scene(RenderJob(info, runs, options, jobs=3), tmp_path / f"split-{options.fmt}")
+        whole = render_scene(_job(info, runs, options), tmp_path / f"whole-{options.fmt}")
+        parts = render_scene(_job(info, runs, options, jobs=3), tmp_path / f"split-{options.fmt}")
         _assert_same_frames(whole.path, parts.path)
         assert [p.name for p in parts.sections] == [p.name for p in whole.sections]
         assert len(whole.sections) > 3 if options.sections else whole.sections == []
@@ -138,33 +159,32 @@ def test_a_scene_that_is_not_the_same_in_every_process_is_not_split(tmp_path):
 
 
 def test_a_rerender_with_nothing_changed_draws_nothing(tmp_path, monkeypatch):
-    info, runs = get_scene("relu-square"), _runs("relu-square")
+    info, runs = _sampler()
     cache = RenderCache(tmp_path / "cache")
-    first = render_scene(RenderJob(info, runs, SMALL, jobs=2), tmp_path / "first", cache=cache)
+    first = render_scene(_job(info, runs, SMALL, jobs=2), tmp_path / "first", cache=cache)
     drawn = []
     real = render_module.render_parts
     monkeypatch.setattr(render_module, "render_parts", lambda *a, **k: drawn.extend(a[2]) or real(*a, **k))
     monkeypatch.setattr(render_module, "record_whole", lambda *a, **k: pytest.fail("rendered the whole scene again"))
-    again = render_scene(RenderJob(info, runs, SMALL, jobs=2), tmp_path / "again", cache=cache)
+    again = render_scene(_job(info, runs, SMALL, jobs=2), tmp_path / "again", cache=cache)
     assert first.path.read_bytes() == again.path.read_bytes()
     # The parts chain, whatever the split:
-    single = render_scene(RenderJob(info, runs, SMALL), tmp_path / "single", cache=cache)
+    single = render_scene(_job(info, runs, SMALL), tmp_path / "single", cache=cache)
     assert single.path.read_bytes() == first.path.read_bytes() and drawn == []
 
 
 def test_other_options_or_runs_draw_again(tmp_path):
     cache = RenderCache(tmp_path / "cache")
-    info = get_scene("relu-square")
-    runs = scene_runs(info.load_class(), DATA / "square-relu-3")
-    render_scene(RenderJob(info, runs, SMALL), tmp_path / "a", cache=cache)
-    render_scene(RenderJob(info, runs, RenderOptions(resolution=(160, 90), fps=6)), tmp_path / "b", cache=cache)
+    info, runs = _sampler()
+    render_scene(_job(info, runs, SMALL), tmp_path / "a", cache=cache)
+    render_scene(_job(info, runs, RenderOptions(resolution=(160, 90), fps=6)), tmp_path / "b", cache=cache)
     assert len(list((tmp_path / "cache").iterdir())) == 2  # one scene key each
 
 
 def test_a_corrupt_cached_part_is_drawn_again_never_joined(tmp_path):
-    info, runs = get_scene("relu-square"), _runs("relu-square")
+    info, runs = _sampler()
     cache = RenderCache(tmp_path / "cache")
-    first = render_scene(RenderJob(info, runs, SMALL, jobs=2), tmp_path / "first", cache=cache)
+    first = render_scene(_job(info, runs, SMALL, jobs=2), tmp_path / "first", cache=cache)
     victim = sorted((tmp_path / "cache").rglob("parts/*/*.mp4"))[3]
     corrupted = victim.read_bytes()[:-100] + bytes(100)  # same size, other bytes
     victim.write_bytes(corrupted)
@@ -174,7 +194,7 @@ def test_a_corrupt_cached_part_is_drawn_again_never_joined(tmp_path):
     real = render_module.render_parts
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(render_module, "render_parts", lambda *a, **k: drawn.extend(a[2]) or real(*a, **k))
-        again = render_scene(RenderJob(info, runs, SMALL, jobs=2), tmp_path / "again", cache=cache)
+        again = render_scene(_job(info, runs, SMALL, jobs=2), tmp_path / "again", cache=cache)
     _assert_same_frames(first.path, again.path)
     assert len(drawn) == 1  # only the part with the bad file
     assert victim.read_bytes() != corrupted  # drawn again and filed anew
@@ -182,9 +202,8 @@ def test_a_corrupt_cached_part_is_drawn_again_never_joined(tmp_path):
 
 def test_the_cache_keeps_under_its_cap_by_dropping_the_oldest(tmp_path):
     cache = RenderCache(tmp_path / "cache", cap_mb=0)
-    info = get_scene("relu-square")
-    runs = scene_runs(info.load_class(), DATA / "square-relu-3")
-    render_scene(RenderJob(info, runs, SMALL), tmp_path / "a", cache=cache)
+    info, runs = _sampler()
+    render_scene(_job(info, runs, SMALL), tmp_path / "a", cache=cache)
     assert list((tmp_path / "cache").rglob("part.json")) == []  # nothing fits in 0 MB
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 
-from manim import MathTex, MathTypst, Text, VMobject
+from manim import ManimColor, MathTex, MathTypst, Text, VMobject
 
 from nnexplain.mobjects.cairo_paths import clear_path_first
 from nnexplain.mobjects.image_overlay import composite_only_where_drawn
@@ -55,16 +56,46 @@ def _drop_svg_sources(mobject: VMobject) -> VMobject:
 
 def label(text: str, theme: Theme, size: float = 24, color: str | None = None, weight: str = "NORMAL") -> Text:
     """Body text in the theme's font."""
-    return _drop_svg_sources(Text(text, font=theme.font, font_size=size, color=color or theme.text, weight=weight))
+    return _built_label(text, theme.font, float(size), _key(color or theme.text), weight, _page()).copy()
 
 
 def formula(typst: str, theme: Theme, size: float = 36, tex: str | None = None, color: str | None = None) -> VMobject:
     """A formula from Typst source (or LaTeX, when asked for and available)."""
-    if tex is not None and os.environ.get("NNEXPLAIN_TEX") == "1" and shutil.which("latex"):
-        return _drop_svg_sources(MathTex(tex, font_size=size, color=color or theme.text))
+    use_tex = tex is not None and os.environ.get("NNEXPLAIN_TEX") == "1" and bool(shutil.which("latex"))
+    return _built_formula(tex if use_tex else typst, use_tex, float(size), _key(color or theme.text), _page()).copy()
+
+
+# Typesetting a text costs about 50 ms (Pango writes an SVG, svgelements parses it), a copy of it about 0.5 ms.
+# Scenes typeset the same labels again and again (each snapshot's "epoch …", each part of a split render's skipped
+# animations, each test's scene), so each distinct text is typeset once a process and handed out as copies:
+# a copy is the very mobject, point for point. What manim typesets also depends on the frame's size in pixels
+# (Pango breaks a text wider than the frame into rows; Typst's strokes are scaled to pixels), so that is in the key.
+_TYPESET_CACHE_SIZE = 2048
+
+
+def _key(color) -> str:
+    """A colour as a hashable key (a ManimColor, a hex string or a name), drawn the same."""
+    return color if isinstance(color, str) else ManimColor(color).to_hex(with_alpha=True)
+
+
+def _page() -> tuple[int, int, float]:
+    from manim import config
+
+    return (config.pixel_width, config.pixel_height, config.frame_width)
+
+
+@lru_cache(maxsize=_TYPESET_CACHE_SIZE)
+def _built_label(text: str, font: str, size: float, color: str, weight: str, page: tuple) -> Text:
+    return _drop_svg_sources(Text(text, font=font, font_size=size, color=color, weight=weight))
+
+
+@lru_cache(maxsize=_TYPESET_CACHE_SIZE)
+def _built_formula(source: str, use_tex: bool, size: float, color: str, page: tuple) -> VMobject:
+    if use_tex:
+        return _drop_svg_sources(MathTex(source, font_size=size, color=color))
     # No SVG cache: manim 0.22 gives a cached MathTypst its strokes (fraction bars) at the SVG's raw width, a
     # fresh one at a width scaled to its size, so a formula drawn twice in a process would not look the same.
-    return _drop_svg_sources(MathTypst(typst, font_size=size, color=color or theme.text, use_svg_cache=False))
+    return _drop_svg_sources(MathTypst(source, font_size=size, color=color, use_svg_cache=False))
 
 
 def fmt_count(value: int) -> str:
