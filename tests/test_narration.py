@@ -52,7 +52,8 @@ def test_a_line_is_read_before_the_next_replaces_it_and_motion_counts(sigmoid_ru
 
     scene = _render(tmp_path, sigmoid_run, story)
     # the swap waited for what was left of the first line's reading time, then took its own 0.5 s
-    assert times["replaced"] - times["shown"] == pytest.approx(_reading(first) + 0.5, abs=2e-3)
+    # (to within a frame: the script clock counts the video's whole frames, 15 a second here)
+    assert times["replaced"] - times["shown"] == pytest.approx(_reading(first) + 0.5, abs=1 / 15 + 1e-6)
     lines = scene.narrator.log
     assert [line.text for line in lines] == [first, second]
     assert lines[0].held == pytest.approx(_reading(first), abs=2e-3)
@@ -195,3 +196,42 @@ def test_a_line_drawn_nowhere_ends_once_read_not_when_the_next_starts(sigmoid_ru
     first, second = scene.narrator.log
     assert first.held == pytest.approx(_reading(text), abs=2e-3)
     assert second.held == pytest.approx(_reading("And one more."), abs=2e-3)
+
+
+def test_the_script_clock_is_the_video_s_own_and_a_held_line_is_held_in_frames(sigmoid_run, tmp_path):
+    """Subtitles, notes and the voice are placed by the script clock; the oracle is the video: its decoded frames.
+
+    Run times that are not whole frames (manim rounds an animation up, a still wait down) once put a long
+    scene's subtitles seconds ahead of its picture."""
+    import av
+    from frames import scene_runs
+    from manim import Square
+
+    from nnexplain.app.catalog import scene_info_of
+    from nnexplain.app.options import RenderOptions
+    from nnexplain.app.render import RenderJob, render_scene
+    from nnexplain.scenes.base.run_scene import RunScene
+
+    clocks, asked = [], []
+
+    class OddTimes(RunScene):
+        def construct(self):
+            square = Square()
+            self.beat("odd")
+            for seconds in (0.23, 0.41, 0.09, 0.77):
+                self.play(square.animate.shift([0.2, 0, 0]), run_time=seconds)
+                self.wait(seconds / 2)  # a still wait
+                asked.append(1.5 * seconds)
+            clocks.append(self.script_time)
+            self.say("a line held until it is read, in whole frames")
+            self.play(square.animate.shift([-0.2, 0, 0]), run_time=0.31)
+            self.finish()
+            clocks.append(self.script_time)
+
+    fps = 7
+    runs = scene_runs(OddTimes, sigmoid_run)
+    job = RenderJob(scene_info_of(OddTimes), runs, RenderOptions(resolution=(64, 36), fps=fps), scene_class=OddTimes)
+    with av.open(str(render_scene(job, tmp_path / "out").path)) as container:
+        frames = sum(1 for _ in container.decode(video=0))
+    assert clocks[1] * fps == pytest.approx(frames, abs=1e-6)
+    assert (clocks[0] - sum(asked)) * fps > 2  # the check can fail: summing the run times asked for is frames short

@@ -103,7 +103,7 @@ class Narrator:
         slots = slots or tuple(self.current)
         wait = max((self.remaining(slot) for slot in slots), default=0.0)
         if wait > 1e-6:
-            self.scene.wait(wait + 1e-3)
+            self.scene.wait(wait)  # the scene waits whole frames, at least this long
         if None in slots and None in self.current:
             line = self.current.pop(None)
             line.hidden = line.shown + line.duration

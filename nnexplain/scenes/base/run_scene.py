@@ -23,7 +23,7 @@ beat ends only once its lines have been read. ``t(seconds)`` scales an animation
 time by the scene's ``pace``.
 
 Scenes that time anything (how long a caption has been up) read
-:attr:`RunSceneMixin.script_time`, the sum of the run times played so far. manim's
+:attr:`RunSceneMixin.script_time`, the length of video played so far (whole frames). manim's
 own clock counts drawn frames when rendering but run times when skipping, so a
 decision taken from it could differ between a whole render and one cut into
 parts (:mod:`nnexplain.app.split`), and the parts would not join up.
@@ -31,11 +31,13 @@ parts (:mod:`nnexplain.app.split`), and the parts would not join up.
 
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import ClassVar, Iterator
 
-from manim import DR, AnimationGroup, BackgroundRectangle, ManimColor, Mobject, Scene, ThreeDScene, VGroup
+import numpy as np
+from manim import DR, AnimationGroup, BackgroundRectangle, ManimColor, Mobject, Scene, ThreeDScene, VGroup, config
 
 from nnexplain.errors import RunError
 from nnexplain.mobjects.caption_band import caption_band
@@ -130,12 +132,31 @@ class RunSceneMixin:
 
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)
-        self.script_time += self.duration  # the run time manim compiled for this play (a wait's too)
+        self.script_time += self._seconds_drawn()
         if self._fading_in:  # a caption is readable once its fade-in has played
             for animation in _all_animations(args):
                 line = self._fading_in.pop(id(animation), None)
                 if line is not None:
                     line.shown = self.script_time
+
+    def wait(self, duration: float = 1.0, *args, **kwargs) -> None:
+        """manim's wait, lasting whole frames: at least ``duration`` (a line held until read is held that long in
+        the video too, where a still wait is cut down to whole frames)."""
+        step = 1 / config.frame_rate
+        frames = math.ceil(duration / step - 1e-6)
+        super().wait((frames + 0.5) * step if frames > 0 else duration, *args, **kwargs)
+
+    def _seconds_drawn(self) -> float:
+        """How long the play just compiled lasts in the video: manim draws its run time (``self.duration``) as
+        whole frames, rounded up for an animation and down for a still wait (cairo_renderer.freeze_current_frame).
+        Summing bare run times put a long scene's subtitles seconds ahead of its picture by the end. The count
+        depends on the run time and the frame rate only, so it is the same whether frames are drawn or skipped."""
+        step = 1 / config.frame_rate
+        if self.is_current_animation_frozen_frame():
+            frames = int(self.duration / step)
+        else:
+            frames = len(np.arange(0, self.duration, step))
+        return frames * step
 
     def show_unfinished(self) -> None:
         """A run that did not complete is never drawn as if it had: a note stays on screen throughout."""
