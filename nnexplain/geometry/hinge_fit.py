@@ -82,7 +82,7 @@ def best_hinge_fit(
     low, high = domain
     coarse = np.linspace(low, high, 101)
     tried = []
-    for kinks in itertools.combinations_with_replacement(np.linspace(low, high, grid), hinges):
+    for kinks in itertools.combinations(np.linspace(low, high, grid), hinges):  # an unused hinge: a kink at an end
         for directions in itertools.product((1.0, -1.0), repeat=hinges):
             kinks_, directions_ = np.array(kinks), np.array(directions)
             tried.append((least_max_weights(target, coarse, kinks_, directions_)[2], kinks_, directions_))

@@ -6,9 +6,10 @@ input weight scales it, its bias shifts the kink, its output weight scales it ag
 Then every unit's hinge, over training; then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
 output. A unit whose kink lies outside the interval is named, with what it adds
-instead (a straight line, or 0). The last beats mark the largest error and draw, beside
-the network's output, the best fit that many joined straight pieces can make, with its
-error (:func:`~nnexplain.geometry.hinges.best_joined_fit`).
+instead (a straight line, or 0). The last beats zoom on the output's miss (fit − target)
+and set three largest errors side by side, each drawn in its curve's colour: the network's,
+the same kinks with output weights refit for the largest error, and the best any bias +
+as many hinges can draw (:func:`~nnexplain.geometry.hinge_fit.best_hinge_fit`).
 
     NNEXPLAIN_RUN=runs/square-relu-3 .venv/bin/manim -ql scenes/relu_square.py ReluSquare
 """
@@ -21,19 +22,24 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    PI,
+    RIGHT,
     UL,
     UP,
+    Circle,
     Create,
     DashedVMobject,
     Dot,
+    Line,
     ReplacementTransform,
+    Rotate,
     VGroup,
     VMobject,
     there_and_back,
 )
 
+from nnexplain.geometry.hinge_fit import HingeFit, best_hinge_fit
 from nnexplain.geometry.hinges import (
-    best_joined_fit,
     build_order,
     hinge,
     max_fit_error,
@@ -58,6 +64,17 @@ from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 __all__ = ["ReluSquare"]
 
 
+_BEST_HINGES: dict[tuple[str, tuple[float, float], int], HingeFit] = {}
+
+
+def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) -> HingeFit:
+    """The search takes seconds: once per target (named by its formula), interval and number of units in a process."""
+    key = (formula, tuple(domain), units)
+    if key not in _BEST_HINGES:
+        _BEST_HINGES[key] = best_hinge_fit(target, domain, units)
+    return _BEST_HINGES[key]
+
+
 class ReluSquare(HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
@@ -73,7 +90,9 @@ class ReluSquare(HingeStory):
         self.bending = len(self.hinges.units) - len(self.quiet)
         self.kinks = output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)
         self.pieces = len(self.kinks) + 1
-        self.best_fit = None if self.target is None else best_joined_fit(self.target, self.domain, self.pieces)
+        self.best_fit = None
+        if self.target is not None and self.hinges.hidden_layers == 1:
+            self.best_fit = _best_hinges(self.target, self.formula, self.domain, len(self.hinges.units))
 
     def construct(self) -> None:
         self.beat("data")
@@ -91,8 +110,10 @@ class ReluSquare(HingeStory):
         self.build_pieces()
         self.beat("final error")
         self.show_error()
+        self.beat("same kinks, refit")
+        self.refit_heights()
         if self.best_fit is not None:
-            self.beat("best fit")
+            self.beat("best hinges")
             self.compare_best_fit()
 
     # Beats ------------------------------------------------------------------
@@ -218,15 +239,17 @@ class ReluSquare(HingeStory):
         worst = None
         if self.target is not None:
             at = self.worst_point(trained.x, trained.output)
-            worst = self.error_marker(self.outputs, trained.x, trained.output, at, "")[:2]  # bar and ring
+            # The network's colour: an error is drawn in the colour of the curve it belongs to.
+            worst = self.error_marker(self.outputs, trained.x, trained.output, at, "", color=self.theme.text)[:2]
         with self.narrate(text) as line:
+            # The ring comes with the words, and stays while they are read.
+            drawn = [] if worst is None else [Create(worst)]
             self.play(
-                *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"), run_time=0.3 * line.duration
+                *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"),
+                *drawn,
+                run_time=0.4 * line.duration,
             )
-            if worst is None:
-                self.wait(0.7 * line.duration)
-            else:
-                self.play(Create(worst), run_time=0.7 * line.duration)
+            self.wait(0.6 * line.duration)
         self.play(*self.show_labels(None), *([] if worst is None else [Fade(worst, out=True)]), run_time=0.4)
 
     def explain_left_facing(self) -> None:
@@ -244,17 +267,20 @@ class ReluSquare(HingeStory):
             there keeps the kink fixed while the hinge flattens and turns over: a mirror about the kink."""
             return (-float(weights[u]), -float(biases[u]), float(out_weights[u]))
 
-        # The unit whose mirror leaves the panel least; the mirror is drawn only where it stays inside.
+        # The unit whose mirror leaves the panel least. The would-be hinge is drawn only where it and its mirror
+        # image about the kink both stay inside the panel, so the turn through space never leaves it.
         unit = min(left, key=lambda u: np.max(np.abs(hinge(x, *mirror_of(u)))))
-        weight, bias, out_weight = float(weights[unit]), float(biases[unit]), float(out_weights[unit])
+        weight, bias = float(weights[unit]), float(biases[unit])
         panel, color = self.view.units_panel, self.view.colors[unit]
         kink = -bias / weight
-        mirrored, own = mirror_of(unit), (weight, bias, out_weight)
-        x = x[(hinge(x, *mirrored) <= panel.y_high) & (hinge(x, *mirrored) >= panel.y_low)]
+        mirrored = mirror_of(unit)
+        values = hinge(x, *mirrored)
+        low, high = self.domain
+        x = x[(values <= panel.y_high) & (values >= panel.y_low) & (2 * kink - x >= low) & (2 * kink - x <= high)]
         flipping = VGroup(VMobject(stroke_color=color, stroke_width=7), Dot(radius=0.08, color=color))
         HingeMorph(flipping, panel, x, mirrored, mirrored).interpolate_mobject(0)
         w = fmt_number(weight)
-        with self.narrate(f"Unit {unit + 1}'s input weight is {w}. With +{w[1:]}, its hinge would open right:") as line:
+        with self.narrate(f"With weight +{w[1:]}, unit {unit + 1}'s hinge would open to the right.") as line:
             self.play(
                 *[curve.animate.set_stroke(opacity=0.25) for curve in self.view.unit_curves],
                 *self.show_labels(f"unit {unit + 1}: weight {w}\nkink at x = {fmt_number(kink)}", color=color),
@@ -262,13 +288,18 @@ class ReluSquare(HingeStory):
                 Fade(flipping[1]),
                 run_time=line.duration,
             )
-        with self.narrate("A negative weight mirrors the hinge about its kink: it opens to the left.") as line:
-            self.play(HingeMorph(flipping, panel, x, mirrored, own), run_time=0.7 * line.duration)
+        with self.narrate(f"Its weight is {w}: the hinge turns over about its kink and opens to the left.") as line:
+            # A turn through space about the vertical line at the kink: every point keeps its height, and
+            # x − kink becomes kink − x, which is the hinge with the weight's sign flipped.
+            self.play(
+                Rotate(flipping[0], angle=PI, axis=UP, about_point=panel.plot_point(kink, 0)),
+                run_time=0.6 * line.duration,
+            )
             self.play(
                 Fade(flipping, out=True),
                 *[curve.animate.set_stroke(opacity=1) for curve in self.view.unit_curves],
                 *self.show_labels(None),
-                run_time=0.3 * line.duration,
+                run_time=0.4 * line.duration,
             )
 
     def build_pieces(self) -> None:
@@ -293,6 +324,8 @@ class ReluSquare(HingeStory):
         return f"Unit {unit + 1} {bends}, outside {fmt_interval(self.domain)}: here it adds {quiet.adds}."
 
     def show_error(self) -> None:
+        """The output's pieces, then its largest error: the upper panel becomes a zoom on the miss, fit − target,
+        where 0.079 is a bar one can read (on the output's own scale it is a few pixels)."""
         x, output = self.hinges.x, self.hinges.output
         error, whole = max_fit_error(self.run, self.hinges.epoch)
         text = f"The sum is the network's output: {self.pieces} straight pieces."
@@ -300,54 +333,104 @@ class ReluSquare(HingeStory):
             with self.narrate(f"{text} Its largest error at the data: {error:.3f}.") as line:
                 self.play(*self.show_labels(f"largest error: {error:.3f}"), run_time=line.duration)
             return
-        at = self.worst_point(x, output)
-        marker = self.error_marker(self.outputs, x, output, at, f"{error:.3f}")
         with self.narrate(text) as line:
             self.play(*self.show_labels(f"{self.pieces} straight pieces"), run_time=line.duration)
-        with self.narrate(f"Its largest error is {error:.3f}, at x = {fmt_number(x[at])}.") as line:
-            self.play(Create(marker[:2]), Fade(marker[2]), run_time=line.duration)
-        self.network_error, self.network_marker = error, marker
+        self.network_error = error
+        self.miss_top = max(error, self.best_fit.error if self.best_fit is not None else 0.0)
+        panel, heading, view = self.units_panel_parts
+        self.misses = self.panel_in(self.units_box, (-1.6 * self.miss_top, 1.6 * self.miss_top), x_labels=False)
+        miss_heading = self.panel_heading(self.misses, f"zoom on the miss: fit − {self.formula}")
+        at = self.worst_point(x, output)
+        ring = self.ring_at(self.outputs, x[at], output[at], self.theme.text)
+        miss = self.miss_mobjects(x, output, at, self.theme.text, f"network {error:.3f}")
+        self.error_rows = VGroup(label("largest error", self.theme, size=TEXT_SIZE, color=self.theme.muted))
+        self.error_rows.move_to(self.column_point(self.labels_top), aligned_edge=UL)
+        with self.narrate(f"Its largest error is {error:.3f}, at x = {fmt_number(x[at])}. Above, zoomed in.") as line:
+            self.play(
+                *[Fade(part, out=True) for part in (view.unit_curves, view.kink_dots, heading)],
+                *self.swap_panel(panel, self.misses),
+                Create(ring),
+                *self.show_labels(None),
+                run_time=0.35 * line.duration,
+            )
+            self.play(Fade(miss_heading), Create(miss[0]), Fade(self.error_rows[0]), run_time=0.3 * line.duration)
+            self.play(Create(miss[1]), Fade(miss[2]), run_time=0.35 * line.duration)
+        self.network_ring = ring
 
-    def refit_heights(self, x: np.ndarray) -> None:
+    def ring_at(self, panel, x: float, y: float, color: str) -> Circle:
+        return Circle(radius=0.14, color=color, stroke_width=4).move_to(panel.plot_point(x, y))
+
+    def miss_mobjects(self, x: np.ndarray, fitted: np.ndarray, at: int, color: str, text: str, dashed=False) -> VGroup:
+        """In the zoom panel: the fit's miss (fit − target) as a curve, a bar from 0 to it at its worst point
+        ``at``, and ``text`` beside the bar's end, all in the fit's colour (one rule: an error is drawn in the
+        colour of the curve it belongs to)."""
+        miss = fitted - self.target_values(x)
+        curve = self.misses.curve(x, miss, color, width=4)
+        if dashed:
+            curve = DashedVMobject(curve, num_dashes=70)
+        base, tip = self.misses.plot_point(x[at], 0.0), self.misses.plot_point(x[at], miss[at])
+        bar = Line(base, tip, stroke_width=7, color=color)
+        side = RIGHT if tip[0] < self.misses.box.get_center()[0] else LEFT
+        # Beside the bar and beyond its end, where the miss curve (which falls back towards 0) does not pass.
+        tag = self.tag(text, tip, side + (UP if miss[at] > 0 else DOWN), color=color)
+        return VGroup(curve, bar, tag)
+
+    def far_worst_point(self, x: np.ndarray, fitted: np.ndarray, taken: list[float]) -> int:
+        """Of the points where ``fitted`` misses the target (nearly) most, the one farthest from the x already
+        marked, so each bar and its number stand apart."""
+        miss = np.abs(fitted - self.target_values(x))
+        ties = np.flatnonzero(miss >= miss.max() - 0.002 * miss.max())
+        distance = np.min(np.abs(x[ties][:, None] - np.array(taken)[None, :]), axis=1)
+        return int(ties[np.argmax(distance)])
+
+    def add_error_row(self, text: str, color: str) -> Fade:
+        row = label(text, self.theme, size=TEXT_SIZE, color=color)
+        row.next_to(self.error_rows, DOWN, buff=0.12, aligned_edge=LEFT)
+        self.error_rows.add(row)
+        return Fade(row)
+
+    def add_legend_row(self, text: str, color: str, dashed: bool) -> VGroup:
+        """A legend row under the rows there (a Transform of the whole legend would scramble its letters)."""
+        row = legend([(color, dashed, text)], self.theme, size=TEXT_SIZE)
+        row.next_to(self.legend, DOWN, buff=0.12, aligned_edge=LEFT)
+        self.legend = VGroup(self.legend, row)
+        return row
+
+    def refit_heights(self) -> None:
         """Keep the network's units (kinks and slopes), choose its output weights and bias for the least largest
-        error (a linear programme): how much of the gap to the best pieces is the training's, not the units'."""
-        if self.hinges.hidden_layers != 1:
+        error (a linear programme): how much of the error is the training's, not the units'."""
+        if self.hinges.hidden_layers != 1 or not hasattr(self, "misses"):
             return
+        x = self.hinges.x
         refit, refit_error = minimax_output_refit(self.run.params(self.hinges.epoch), x, self.target_values(x))
         color = self.theme.palette[5]  # no unit, target or best fit uses it
         overlay = DashedVMobject(self.outputs.curve(x, refit, color, width=5), num_dashes=70)
-        at = self.worst_point(x, refit)
-        marker = self.error_marker(self.outputs, x, refit, at, f"{refit_error:.3f}", color=color)
-        # Its worst point lies near the network's: its number goes above the network's, clear of both curves.
-        marker[2].next_to(self.network_marker[2], UP, buff=0.08)
-        # A third legend row under the two there (a Transform of the whole legend would scramble its letters).
-        keyed = legend([(color, True, "same kinks, refit")], self.theme, size=TEXT_SIZE)
-        keyed.next_to(self.legend, DOWN, buff=0.12, aligned_edge=LEFT)
-        rows = [
-            (f"network: {self.network_error:.3f}", self.theme.text),
-            (f"same kinks, refit: {refit_error:.3f}", color),
-            (f"best {self.pieces} pieces: {self.best_fit.error:.3f}", self.theme.highlight),
-        ]
-        labels = VGroup(*[label(t, self.theme, size=TEXT_SIZE, color=c) for t, c in rows])
-        labels.arrange(DOWN, aligned_edge=LEFT, buff=0.12).move_to(self.column_point(self.labels_top), aligned_edge=UL)
-        leaving = [] if self.column_labels is None else [Fade(self.column_labels, out=True)]
-        self.column_labels = labels
-        text = f"Same kinks, output weights and bias refit for the largest error: {refit_error:.3f}."
+        taken = [float(x[self.worst_point(x, self.hinges.output)])]
+        at = self.far_worst_point(x, refit, taken)
+        self.marked_x = [*taken, float(x[at])]
+        miss = self.miss_mobjects(x, refit, at, color, f"refit {refit_error:.3f}", dashed=True)
+        keyed = self.add_legend_row("same kinks, refit", color, dashed=True)
+        text = f"Same kinks, output weights and bias refit to cut the largest error: {refit_error:.3f}."
         with self.narrate(text) as line:
             self.play(
                 Create(overlay),
-                Fade(self.view.epoch_label, out=True),  # the legend's third row takes its place
+                Fade(self.view.epoch_label, out=True),  # the legend's new rows take its place
                 Fade(keyed),
-                in_turn(*leaving, Fade(labels)),
-                run_time=0.6 * line.duration,
+                run_time=0.35 * line.duration,
             )
-            self.play(Create(marker[:2]), Fade(marker[2]), run_time=0.4 * line.duration)
+            self.play(Create(miss[0]), run_time=0.3 * line.duration)
+            self.play(
+                Create(miss[1]),
+                Fade(miss[2]),
+                self.add_error_row(f"same kinks, refit: {refit_error:.3f}", color),
+                run_time=0.35 * line.duration,
+            )
         trained = len(self.run.epochs) > 1 and self.run.dataset.get("task") == "regress"
         if trained and refit_error < 0.9 * self.network_error:
             text = (
                 f"Training cuts the average squared error, not the largest one: the network's {self.network_error:.3f}."
             )
-            ring = self.network_marker[1]
+            ring = self.network_ring
             with self.narrate(text) as line:
                 self.play(
                     ring.animate(rate_func=there_and_back).scale(1.4, about_point=ring.get_center()),
@@ -356,29 +439,37 @@ class ReluSquare(HingeStory):
                 )
 
     def compare_best_fit(self) -> None:
-        """The upper panel gives way to the best fit of as many joined pieces, with its error."""
+        """The best any bias + n hinges can draw (kinks searched, :func:`best_hinge_fit`): drawn over the output,
+        its kinks marked, its miss in the zoom panel."""
         fit, x = self.best_fit, self.hinges.x
-        panel, heading, view = self.units_panel_parts
-        best_panel = self.panel_in(self.units_box, (self.outputs.y_low, self.outputs.y_high), x_labels=False)
-        best_heading = self.panel_heading(best_panel, f"the best {self.pieces} joined straight pieces")
-        target = best_panel.dashed_curve(x, self.target_values(x), self.theme.muted, width=3)
-        drawn = best_panel.curve(x, fit(x), self.theme.highlight, width=5)
-        knots = best_panel.dots(fit.knots, fit.heights, self.theme.highlight, radius=0.06)
-        at = self.worst_point(x, fit(x))
-        marker = self.error_marker(best_panel, x, fit(x), at, f"{fit.error:.3f}")
-        marker[2].next_to(marker[1], UP, buff=0.45)  # above the pieces meeting at its corner, not on them
-        leaving = [view.unit_curves, view.kink_dots, heading]  # the network's kink lines (dashed) stay
-        with self.narrate(f"Could {self.pieces} straight pieces do better?") as line:
+        color = self.theme.highlight
+        units = len(self.hinges.units)
+        drawn = self.outputs.curve(x, fit(x), color, width=4)
+        inside = fit.kinks[(fit.kinks > self.domain[0]) & (fit.kinks < self.domain[1])]
+        knots = self.outputs.dots(inside, fit(inside), color, radius=0.07)
+        at = self.far_worst_point(x, fit(x), getattr(self, "marked_x", [float(np.mean(self.domain))]))
+        miss = self.miss_mobjects(x, fit(x), at, color, f"best {fit.error:.3f}")
+        keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
+        kinks = ", ".join(fmt_number(k) for k in inside)
+        with self.narrate(f"And with other kinks? The best bias + {units} hinges bend at x = {kinks}.") as line:
+            self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=line.duration)
+        text = f"Its largest error is {fit.error:.3f}, the least a search over kinks finds for {units} hinges."
+        with self.narrate(text) as line:
+            self.play(Create(miss[0]), run_time=0.5 * line.duration)
             self.play(
-                *[Fade(part, out=True) for part in leaving],
-                *self.swap_panel(panel, best_panel),
-                run_time=0.4 * line.duration,
+                Create(miss[1]),
+                Fade(miss[2]),
+                self.add_error_row(f"best {units} hinges: {fit.error:.3f}", color),
+                run_time=0.5 * line.duration,
             )
-            self.play(Fade(best_heading), Create(target), run_time=0.6 * line.duration)
-        with self.narrate("The best, drawn above: its corners are not at the network's kinks.") as line:
-            self.play(Create(drawn), Fade(knots), run_time=line.duration)
-        labels = f"network: {self.network_error:.3f}\nbest {self.pieces} pieces: {fit.error:.3f}"
-        with self.narrate(f"Its largest error is {fit.error:.3f}, the network's {self.network_error:.3f}.") as line:
-            self.play(Create(marker[:2]), Fade(marker[2]), *self.show_labels(labels), run_time=line.duration)
-        self.refit_heights(x)
+        closing = (
+            f"So {units} hinges could miss by only {fit.error:.3f}; this training stopped at {self.network_error:.3f}."
+        )
+        with self.narrate(closing) as line:
+            self.play(
+                self.network_ring.animate(rate_func=there_and_back).scale(1.4),
+                miss[1].animate(rate_func=there_and_back).set_stroke(width=12),
+                run_time=min(2.0, line.duration),
+            )
+            self.wait(max(line.duration - 2.0, 0))
         self.hold(extra=self.hold_seconds)
