@@ -35,6 +35,7 @@ from manim import (
     Rotate,
     VGroup,
     VMobject,
+    linear,
     there_and_back,
 )
 
@@ -292,7 +293,7 @@ class ReluSquare(HingeStory):
             # A turn through space about the vertical line at the kink: every point keeps its height, and
             # x − kink becomes kink − x, which is the hinge with the weight's sign flipped.
             self.play(
-                Rotate(flipping[0], angle=PI, axis=UP, about_point=panel.plot_point(kink, 0)),
+                Rotate(flipping[0], angle=PI, axis=UP, about_point=panel.plot_point(kink, 0), rate_func=linear),
                 run_time=0.6 * line.duration,
             )
             self.play(
@@ -343,8 +344,12 @@ class ReluSquare(HingeStory):
         at = self.worst_point(x, output)
         ring = self.ring_at(self.outputs, x[at], output[at], self.theme.text)
         miss = self.miss_mobjects(x, output, at, self.theme.text, f"network {error:.3f}")
-        self.error_rows = VGroup(label("largest error", self.theme, size=TEXT_SIZE, color=self.theme.muted))
-        self.error_rows.move_to(self.column_point(self.labels_top), aligned_edge=UL)
+        # Under the legend and the two rows it will gain (the refit, the best hinges).
+        self.error_rows = VGroup(
+            label("largest error", self.theme, size=TEXT_SIZE, color=self.theme.muted),
+            label(f"network: {error:.3f}", self.theme, size=TEXT_SIZE),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        self.error_rows.move_to(self.column_point(self.labels_top - 0.45), aligned_edge=UL)
         with self.narrate(f"Its largest error is {error:.3f}, at x = {fmt_number(x[at])}. Above, zoomed in.") as line:
             self.play(
                 *[Fade(part, out=True) for part in (view.unit_curves, view.kink_dots, heading)],
@@ -354,7 +359,7 @@ class ReluSquare(HingeStory):
                 run_time=0.35 * line.duration,
             )
             self.play(Fade(miss_heading), Create(miss[0]), Fade(self.error_rows[0]), run_time=0.3 * line.duration)
-            self.play(Create(miss[1]), Fade(miss[2]), run_time=0.35 * line.duration)
+            self.play(Create(miss[1]), Fade(miss[2]), Fade(self.error_rows[1]), run_time=0.35 * line.duration)
         self.network_ring = ring
 
     def ring_at(self, panel, x: float, y: float, color: str) -> Circle:
@@ -371,8 +376,10 @@ class ReluSquare(HingeStory):
         base, tip = self.misses.plot_point(x[at], 0.0), self.misses.plot_point(x[at], miss[at])
         bar = Line(base, tip, stroke_width=7, color=color)
         side = RIGHT if tip[0] < self.misses.box.get_center()[0] else LEFT
-        # Beside the bar and beyond its end, where the miss curve (which falls back towards 0) does not pass.
-        tag = self.tag(text, tip, side + (UP if miss[at] > 0 else DOWN), color=color)
+        # Beside the bar, level with its end and on its far side from 0: the miss curve falls back towards 0
+        # from there, so it does not pass under the number.
+        tag = self.tag(text, tip, side, color=color)
+        tag.next_to(tip, side, buff=0.12).align_to(tip, DOWN if miss[at] > 0 else UP)
         return VGroup(curve, bar, tag)
 
     def far_worst_point(self, x: np.ndarray, fitted: np.ndarray, taken: list[float]) -> int:
@@ -380,6 +387,10 @@ class ReluSquare(HingeStory):
         marked, so each bar and its number stand apart."""
         miss = np.abs(fitted - self.target_values(x))
         ties = np.flatnonzero(miss >= miss.max() - 0.002 * miss.max())
+        # A bar on the panel's frame is hidden by it: inside points first, when there are any.
+        margin = 0.06 * (self.domain[1] - self.domain[0])
+        inside = ties[(x[ties] > self.domain[0] + margin) & (x[ties] < self.domain[1] - margin)]
+        ties = inside if len(inside) else ties
         distance = np.min(np.abs(x[ties][:, None] - np.array(taken)[None, :]), axis=1)
         return int(ties[np.argmax(distance)])
 
@@ -446,7 +457,7 @@ class ReluSquare(HingeStory):
         units = len(self.hinges.units)
         drawn = self.outputs.curve(x, fit(x), color, width=4)
         inside = fit.kinks[(fit.kinks > self.domain[0]) & (fit.kinks < self.domain[1])]
-        knots = self.outputs.dots(inside, fit(inside), color, radius=0.07)
+        knots = self.outputs.dots(inside, fit(inside), color, radius=0.09)
         at = self.far_worst_point(x, fit(x), getattr(self, "marked_x", [float(np.mean(self.domain))]))
         miss = self.miss_mobjects(x, fit(x), at, color, f"best {fit.error:.3f}")
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
