@@ -76,6 +76,16 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
     return _BEST_HINGES[key]
 
 
+def _overlap(a, b) -> bool:
+    """Whether two mobjects' bounding boxes meet."""
+    return bool(
+        a.get_left()[0] < b.get_right()[0]
+        and b.get_left()[0] < a.get_right()[0]
+        and a.get_bottom()[1] < b.get_top()[1]
+        and b.get_bottom()[1] < a.get_top()[1]
+    )
+
+
 class ReluSquare(HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
@@ -248,9 +258,9 @@ class ReluSquare(HingeStory):
             self.play(
                 *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"),
                 *drawn,
-                run_time=0.4 * line.duration,
+                run_time=min(1.0, 0.4 * line.duration),
             )
-            self.wait(0.6 * line.duration)
+            self.wait(line.duration - min(1.0, 0.4 * line.duration))
         self.play(*self.show_labels(None), *([] if worst is None else [Fade(worst, out=True)]), run_time=0.4)
 
     def explain_left_facing(self) -> None:
@@ -336,7 +346,7 @@ class ReluSquare(HingeStory):
             return
         with self.narrate(text) as line:
             self.play(*self.show_labels(f"{self.pieces} straight pieces"), run_time=line.duration)
-        self.network_error = error
+        self.network_error, self.miss_tags = error, []
         self.miss_top = max(error, self.best_fit.error if self.best_fit is not None else 0.0)
         panel, heading, view = self.units_panel_parts
         self.misses = self.panel_in(self.units_box, (-1.6 * self.miss_top, 1.6 * self.miss_top), x_labels=False)
@@ -375,11 +385,22 @@ class ReluSquare(HingeStory):
             curve = DashedVMobject(curve, num_dashes=70)
         base, tip = self.misses.plot_point(x[at], 0.0), self.misses.plot_point(x[at], miss[at])
         bar = Line(base, tip, stroke_width=7, color=color)
-        side = RIGHT if tip[0] < self.misses.box.get_center()[0] else LEFT
         # Beside the bar, level with its end and on its far side from 0: the miss curve falls back towards 0
-        # from there, so it does not pass under the number.
-        tag = self.tag(text, tip, side, color=color)
-        tag.next_to(tip, side, buff=0.12).align_to(tip, DOWN if miss[at] > 0 else UP)
+        # from there, so it does not pass under the number. The side towards the middle first, unless the
+        # number would cover one already there or leave the panel.
+        toward_middle = RIGHT if tip[0] < self.misses.box.get_center()[0] else LEFT
+        for side in (toward_middle, -toward_middle):
+            tag = self.tag(text, tip, side, color=color)
+            tag.next_to(tip, side, buff=0.12).align_to(tip, DOWN if miss[at] > 0 else UP)
+            inside = (
+                self.misses.box.get_left()[0]
+                <= tag.get_left()[0]
+                <= tag.get_right()[0]
+                <= self.misses.box.get_right()[0]
+            )
+            if inside and not any(_overlap(tag, other) for other in self.miss_tags):
+                break
+        self.miss_tags.append(tag)
         return VGroup(curve, bar, tag)
 
     def far_worst_point(self, x: np.ndarray, fitted: np.ndarray, taken: list[float]) -> int:

@@ -32,6 +32,7 @@ from manim import (
     Circle,
     Create,
     DashedLine,
+    Dot,
     Line,
     ReplacementTransform,
     Transform,
@@ -90,6 +91,7 @@ class HingeStory(RunScene):
     sweep_snapshots: ClassVar[int] = 14  # recorded snapshots a training sweep passes through
     hinge_epoch: ClassVar[int | None] = None  # the snapshot whose units are added up; None: the last
     kink_guides: ClassVar[bool] = False  # dashed lines through both panels at each kink while adding up
+    guides_stay: ClassVar[bool] = True  # False: a unit's guides (and dots at its bends) leave when the next joins
 
     # Layout, in scene units (the frame is 14.2 × 8): plots on the left, a text column on the right,
     # everything above the caption band and inside the title-safe margin.
@@ -297,35 +299,63 @@ class HingeStory(RunScene):
                 run_time=0.4 * line.duration,
             )
             self.play(Create(running), Fade(bias_tag), run_time=0.6 * line.duration)
-        previous = None
+        previous, shown = None, VGroup()
         self.play(Fade(bias_tag, out=True), run_time=0.3)  # before the sum moves off the line it labels
         for step, unit in enumerate(order, start=1):
             highlight = [curves[unit].animate.set_stroke(opacity=1.0, width=highlight_width)]
             if previous is not None:
                 highlight.append(curves[previous].animate.set_stroke(opacity=0.25, width=view.unit_width))
             new_guides = self._kink_guides(view, snapshot, unit) if self.kink_guides else VGroup()
-            guides.add(*new_guides)
+            leaving = []
+            if not self.guides_stay and self.kink_guides:
+                leaving = [Fade(shown, out=True)] if len(shown) else []
+                new_guides.add(*self._bend_dots(view, snapshot, unit))
+                shown = new_guides
+            else:
+                guides.add(*new_guides)
             grown = panel.curve(x, sums[step], self.theme.text, width=view.output_curve.stroke_width)
-            animations = [Transform(running, grown), *highlight, *[Create(g) for g in new_guides]]
+            animations = [Transform(running, grown), *highlight, *leaving, *[Create(g) for g in new_guides]]
             if label_units:
                 animations += self.show_labels(f"+ unit {unit + 1}", color=view.colors[unit])
             text = unit_text(step, unit)
+            # The sum bends in the first part; the rest holds it, so its new bends can be checked against the guides.
             if text is None:
-                self.play(*animations, run_time=self.add_seconds)
+                self.play(*animations, run_time=0.65 * self.add_seconds)
+                self.wait(0.35 * self.add_seconds)
             else:
                 with self.narrate(text) as line:
-                    self.play(*animations, run_time=max(self.add_seconds, line.duration))
+                    total = max(self.add_seconds, line.duration)
+                    self.play(*animations, run_time=0.65 * total)
+                    self.wait(0.35 * total)
             previous = unit
         restore = [curve.animate.set_stroke(opacity=1.0, width=view.unit_width) for curve in curves]
-        self.play(*restore, *(self.show_labels(None) if label_units else []), run_time=0.5)
+        leaving = [Fade(shown, out=True)] if len(shown) else []
+        self.play(*restore, *leaving, *(self.show_labels(None) if label_units else []), run_time=0.5)
         view.output_curve.set_stroke(opacity=1)
         self.remove(running)  # it lies exactly on the output curve
         return guides
 
+    def guide_kinks(self, snapshot: CurveSnapshot, unit: int) -> np.ndarray:
+        """Where the guides of ``unit`` stand: where its own ReLU switches (a subclass may add more bends)."""
+        return snapshot.kinks[unit]
+
+    def _bend_dots(self, view: FitView, snapshot: CurveSnapshot, unit: int) -> VGroup:
+        """A dot on the unit's curve at each of its guides, in its colour."""
+        kinks = self.guide_kinks(snapshot, unit)
+        points = view.units_panel.plot_points(kinks, np.interp(kinks, snapshot.x, snapshot.units[unit]))
+        return VGroup(
+            *[
+                Dot(point, radius=0.08, color=view.colors[unit]).set_stroke(
+                    self.theme.background, width=2, background=True
+                )
+                for point in points
+            ]
+        )
+
     def _kink_guides(self, view: FitView, snapshot: CurveSnapshot, unit: int) -> VGroup:
         """Dashed lines at the unit's kinks through both panels (not the gap between, where a heading sits)."""
         guides = VGroup()
-        for kink in snapshot.kinks[unit]:
+        for kink in self.guide_kinks(snapshot, unit):
             horizontal = view.units_panel.plot_point(kink, 0)[0]
             for panel in (view.units_panel, view.output_panel):
                 top, bottom = panel.box.get_top()[1], panel.box.get_bottom()[1]
