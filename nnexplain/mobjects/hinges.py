@@ -213,10 +213,12 @@ class FitView(VGroup):
         output_width: float = 5,
         kink_radius: float = 0.06,
         label_size: float = 24,
+        kink_color: str | None = None,
     ):
         super().__init__()
         self.units_panel, self.output_panel, self.theme = units_panel, output_panel, theme
         self.unit_width, self.kink_radius, self.label_size = unit_width, kink_radius, label_size
+        self.kink_color = kink_color  # None: each kink dot in its unit's colour
         self.colors = [theme.palette[unit % len(theme.palette)] for unit in range(len(snapshot.units))]
         self.unit_curves = VGroup(*[VMobject(stroke_color=c, stroke_width=unit_width) for c in self.colors])
         self.kink_dots = VGroup()
@@ -254,7 +256,7 @@ class FitView(VGroup):
             if index < len(kinks):
                 unit, k = kinks[index]
                 dot.move_to(self.units_panel.plot_point(k, np.interp(k, frame.x, frame.units[unit])))
-                dot.set_fill(self.colors[unit], opacity=1).set_stroke(
+                dot.set_fill(self.kink_color or self.colors[unit], opacity=1).set_stroke(
                     self.theme.background, width=1.5, opacity=1, background=True
                 )
             else:

@@ -91,6 +91,7 @@ class HingeStory(RunScene):
     sweep_snapshots: ClassVar[int] = 14  # recorded snapshots a training sweep passes through
     hinge_epoch: ClassVar[int | None] = None  # the snapshot whose units are added up; None: the last
     kink_guides: ClassVar[bool] = False  # dashed lines through both panels at each kink while adding up
+    kink_color: ClassVar[str | None] = None  # one colour for every kink dot; None: each in its unit's
     guides_stay: ClassVar[bool] = True  # False: a unit's guides (and dots at its bends) leave when the next joins
 
     # Layout, in scene units (the frame is 14.2 × 8): plots on the left, a text column on the right,
@@ -232,7 +233,7 @@ class HingeStory(RunScene):
         """The upper panel, its heading, and a view of ``snapshots[0]``, drawn in while ``text`` is said."""
         panel = self.units_panel(snapshots, sums)
         heading = self.units_heading(panel, snapshots[0].hidden_layers)
-        view = FitView(snapshots[0], panel, self.outputs, self.theme, label_size=TEXT_SIZE)
+        view = FitView(snapshots[0], panel, self.outputs, self.theme, label_size=TEXT_SIZE, kink_color=self.kink_color)
         view.place_epoch_label(self.column_point(self.epoch_y))
         with self.narrate(text) as line:
             self.play(*self.draw_panel(panel), Fade(heading), run_time=0.4 * line.duration)
