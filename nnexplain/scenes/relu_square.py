@@ -353,7 +353,7 @@ class ReluSquare(HingeStory):
         miss_heading = self.panel_heading(self.misses, f"zoom on the miss: fit − {self.formula}")
         at = self.worst_point(x, output)
         ring = self.ring_at(self.outputs, x[at], output[at], self.theme.text)
-        miss = self.miss_mobjects(x, output, at, self.theme.text, f"network {error:.3f}")
+        miss = self.miss_mobjects(x, output, at, self.theme.text, f"{error:.3f}")
         # Under the legend and the two rows it will gain (the refit, the best hinges).
         self.error_rows = VGroup(
             label("largest error", self.theme, size=TEXT_SIZE, color=self.theme.muted),
@@ -389,17 +389,14 @@ class ReluSquare(HingeStory):
         # from there, so it does not pass under the number. The side towards the middle first, unless the
         # number would cover one already there or leave the panel.
         toward_middle = RIGHT if tip[0] < self.misses.box.get_center()[0] else LEFT
+        candidates = []
         for side in (toward_middle, -toward_middle):
             tag = self.tag(text, tip, side, color=color)
             tag.next_to(tip, side, buff=0.12).align_to(tip, DOWN if miss[at] > 0 else UP)
-            inside = (
-                self.misses.box.get_left()[0]
-                <= tag.get_left()[0]
-                <= tag.get_right()[0]
-                <= self.misses.box.get_right()[0]
-            )
-            if inside and not any(_overlap(tag, other) for other in self.miss_tags):
-                break
+            box = self.misses.box
+            outside = tag.get_left()[0] < box.get_left()[0] or tag.get_right()[0] > box.get_right()[0]
+            candidates.append((outside, sum(_overlap(tag, other) for other in self.miss_tags), tag))
+        tag = min(candidates, key=lambda c: c[:2])[2]  # inside the panel first, then covering the fewest
         self.miss_tags.append(tag)
         return VGroup(curve, bar, tag)
 
@@ -440,7 +437,7 @@ class ReluSquare(HingeStory):
         taken = [float(x[self.worst_point(x, self.hinges.output)])]
         at = self.far_worst_point(x, refit, taken)
         self.marked_x = [*taken, float(x[at])]
-        miss = self.miss_mobjects(x, refit, at, color, f"refit {refit_error:.3f}", dashed=True)
+        miss = self.miss_mobjects(x, refit, at, color, f"{refit_error:.3f}", dashed=True)
         keyed = self.add_legend_row("same kinks, refit", color, dashed=True)
         text = f"Same kinks, output weights and bias refit to cut the largest error: {refit_error:.3f}."
         with self.narrate(text) as line:
@@ -480,7 +477,7 @@ class ReluSquare(HingeStory):
         inside = fit.kinks[(fit.kinks > self.domain[0]) & (fit.kinks < self.domain[1])]
         knots = self.outputs.dots(inside, fit(inside), color, radius=0.09)
         at = self.far_worst_point(x, fit(x), getattr(self, "marked_x", [float(np.mean(self.domain))]))
-        miss = self.miss_mobjects(x, fit(x), at, color, f"best {fit.error:.3f}")
+        miss = self.miss_mobjects(x, fit(x), at, color, f"{fit.error:.3f}")
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
         kinks = ", ".join(fmt_number(k) for k in inside)
         with self.narrate(f"And with other kinks? The best bias + {units} hinges bend at x = {kinks}.") as line:
