@@ -33,7 +33,6 @@ from manim import (
     UR,
     Create,
     DashedLine,
-    DashedVMobject,
     Dot,
     GrowFromCenter,
     Indicate,
@@ -182,7 +181,7 @@ class ReluSine(HingeStory):
         shown = VGroup(product, line_formula).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         shown.set_color(LINE_COLOR).move_to(self.column_point(self.labels_top), aligned_edge=UL)
         x = final.x
-        drawn = self.outputs.dashed_curve(x, slope * x + intercept, LINE_COLOR, width=6, dashes=40)
+        drawn = self.outputs.dashed_curve(x, slope * x + intercept, LINE_COLOR, width=6, dashes=24)
         with self.narrate(f"Its weight matrices multiply out to one slope, {fmt_number(slope)}.") as line:
             self.play(*self.show_labels(None), Fade(product), run_time=line.duration)
         with self.narrate(f"With the biases: y = {fmt_number(slope)}·x {sign} {b}, drawn dashed: one line.") as line:
@@ -227,7 +226,7 @@ class ReluSine(HingeStory):
                 ]
             )
             earlier = "the first layer's" if layers == 2 else "earlier layers'"
-            text = f"One can bend only at {earlier} kinks (ticks), or where it turns on."
+            text = f"A unit can bend only at {earlier} kinks (ticks), or where it turns on."
             with self.narrate(text) as line:
                 self.play(
                     *self.show_labels(f"{len(first)} first-layer kinks", color=self.kink_color),
@@ -291,12 +290,8 @@ class ReluSine(HingeStory):
             # own colour (the later ones dashed over the first), and named at the panel's right end, one above
             # the line and one below.
             over = VGroup(
-                *[
-                    DashedVMobject(c.copy().set_stroke(width=8, opacity=1), num_dashes=30) if i else c.copy()
-                    for i, c in enumerate(curves)
-                ]
+                *[c.copy().set_stroke(width=14 - 8 * i / len(curves), opacity=1) for i, c in enumerate(curves)]
             )
-            over[0].set_stroke(width=8, opacity=1)
             end = panel.plot_point(self.domain[1], 0)
             tags = VGroup(
                 *[
@@ -389,7 +384,7 @@ class ReluSine(HingeStory):
             )
         linear = self.linear_sweep[-1]
         line_error = max_fit_error(self.linear_run, linear.epoch)[0]
-        line_fit = self.outputs.dashed_curve(linear.x, linear.output, LINE_COLOR, width=5, dashes=40)
+        line_fit = self.outputs.dashed_curve(linear.x, linear.output, LINE_COLOR, width=5, dashes=24)
         line_marker = self.line_error_marker(linear, self.worst_point(linear.x, linear.output), line_error)
         kinks = len(self.piece_marks()[0])
         text = f"The line missed by {line_error:.2f}; {kinks} kinks bring it to {error:.3f}."
@@ -397,7 +392,7 @@ class ReluSine(HingeStory):
         row.move_to(self.column_point(self.labels_top), aligned_edge=UL)
         with self.narrate(text) as line:
             self.play(Create(line_fit), Fade(row), run_time=min(2.0, 0.45 * line.duration))
-            self.play(Create(line_marker[:2]), Fade(line_marker[2]), run_time=min(1.0, 0.25 * line.duration))
+            self.play(Create(line_marker[0]), Fade(line_marker[2]), run_time=min(1.0, 0.25 * line.duration))
             self.wait(max(line.duration - min(2.0, 0.45 * line.duration) - min(1.0, 0.25 * line.duration), 0))
         self.hold(extra=3.0)
 
@@ -431,7 +426,7 @@ class ReluSine(HingeStory):
             DashedLine(frame.get_corner(UR), inset.box.get_corner(UL), dash_length=0.08, stroke_width=1.5),
             DashedLine(frame.get_corner(DR), inset.box.get_corner(DL), dash_length=0.08, stroke_width=1.5),
         ).set_stroke(self.theme.muted, opacity=0.6)
-        return VGroup(inset, target, drawn, dots, bar, tag), frame, links
+        return VGroup(inset, target, drawn, bar, dots, tag), frame, links
 
     def _network_at(self, x: np.ndarray) -> np.ndarray:
         """The network's output at ``x``, from its weights (the stored curve's grid is too coarse for the zoom)."""

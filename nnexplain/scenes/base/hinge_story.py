@@ -297,6 +297,8 @@ class HingeStory(RunScene):
             self.play(
                 view.output_curve.animate.set_stroke(opacity=0),
                 *[curve.animate.set_stroke(opacity=0.25) for curve in curves],
+                # Guides that come with dots at the joining unit's bends: every unit's kink dots step back.
+                *([] if self.guides_stay else [view.kink_dots.animate.set_opacity(0)]),
                 run_time=0.4 * line.duration,
             )
             self.play(Create(running), Fade(bias_tag), run_time=0.6 * line.duration)
@@ -333,6 +335,10 @@ class HingeStory(RunScene):
         leaving = [Fade(shown, out=True)] if len(shown) else []
         self.play(*restore, *leaving, *(self.show_labels(None) if label_units else []), run_time=0.5)
         view.output_curve.set_stroke(opacity=1)
+        if not self.guides_stay:
+            view.show(snapshot)  # the dots' own opacities (spare ones hidden), read by the fade before it starts
+            back = Fade(view.kink_dots)
+            self.play(back, run_time=0.4)
         self.remove(running)  # it lies exactly on the output curve
         return guides
 
