@@ -189,15 +189,15 @@ class CurvePanel(VGroup):
 
 
 @dataclass(frozen=True)
-class _Frame:
+class Frame:
     x: np.ndarray
     units: np.ndarray
     output: np.ndarray
 
 
-def _blend(a: CurveSnapshot, b: CurveSnapshot, fraction: float) -> _Frame:
+def _blend(a: CurveSnapshot, b: CurveSnapshot, fraction: float) -> Frame:
     mix = lambda p, q: (1 - fraction) * p + fraction * q  # noqa: E731
-    return _Frame(a.x, mix(a.units, b.units), mix(a.output, b.output))
+    return Frame(a.x, mix(a.units, b.units), mix(a.output, b.output))
 
 
 class FitView(VGroup):
@@ -244,7 +244,7 @@ class FitView(VGroup):
         view.add_to_back(units, outputs)
         return view.place_epoch_label(units.box.get_corner(UP + RIGHT) + 0.3 * RIGHT + 0.2 * DOWN)
 
-    def show(self, frame: CurveSnapshot | _Frame, nearest: CurveSnapshot | None = None) -> None:
+    def show(self, frame: CurveSnapshot | Frame, nearest: CurveSnapshot | None = None) -> None:
         """Draw ``frame``; kinks and the epoch come from ``nearest`` (the frame itself when it is a snapshot)."""
         nearest = nearest or frame
         for curve, values in zip(self.unit_curves, frame.units):
@@ -288,9 +288,13 @@ class SnapshotSweep(Animation):
         snapshots: list[CurveSnapshot],
         step_seconds: float = 0.5,
         weights: np.ndarray | None = None,
+        blend=None,
         **kwargs,
     ):
         self.snapshots = snapshots
+        # ``blend(before, after, fraction)``: a frame between two snapshots (default: their arrays mixed; a scene
+        # may mix the weights instead, so every frame is a real network's).
+        self.blend = blend or _blend
         # ``weights``: each step's share of the time (default equal); cumulative ends of the steps in [0, 1].
         shares = np.ones(max(len(snapshots) - 1, 1)) if weights is None else np.asarray(weights, dtype=float)
         self.step_ends = np.cumsum(shares) / shares.sum()
@@ -310,7 +314,7 @@ class SnapshotSweep(Animation):
         start = self.step_ends[index - 1] if index else 0.0
         fraction = float(np.clip((alpha - start) / max(self.step_ends[index] - start, 1e-12), 0.0, 1.0))
         before, after = self.snapshots[index], self.snapshots[index + 1]
-        self.mobject.show(_blend(before, after, fraction), nearest=before if fraction < 0.5 else after)
+        self.mobject.show(self.blend(before, after, fraction), nearest=before if fraction < 0.5 else after)
 
 
 class HingeMorph(Animation):

@@ -41,6 +41,7 @@ from manim import (
 
 from nnexplain.geometry.hinge_fit import HingeFit, best_hinge_fit
 from nnexplain.geometry.hinges import (
+    CurveSnapshot,
     build_order,
     hinge,
     max_fit_error,
@@ -52,6 +53,7 @@ from nnexplain.geometry.hinges import (
 from nnexplain.mobjects.hinges import (
     Fade,
     FitView,
+    Frame,
     HingeMorph,
     fmt_interval,
     fmt_number,
@@ -97,6 +99,8 @@ class ReluSquare(HingeStory):
         self.snapshots = self.sweep_of(self.run, self.hinge_epoch)
         self.hinges = self.snapshots[-1]
         self.formula = self.run.dataset.get("formula", "the target")
+        if self.hinges.hidden_layers == 1:  # a unit is one hinge: frames between snapshots drawn from the weights
+            self.sweep_blend = self.hinges_between
         self.quiet = quiet_units(self.hinges, self.run.params(self.hinges.epoch))
         self.bending = len(self.hinges.units) - len(self.quiet)
         self.kinks = output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)
@@ -262,6 +266,16 @@ class ReluSquare(HingeStory):
             )
             self.wait(line.duration - min(1.0, 0.4 * line.duration))
         self.play(*self.show_labels(None), *([] if worst is None else [Fade(worst, out=True)]), run_time=0.4)
+
+    def hinges_between(self, before: CurveSnapshot, after: CurveSnapshot, fraction: float) -> Frame:
+        """Between two snapshots, the weights move in a straight line and every hinge is drawn from them: a kink
+        slides, never two bends at once (mixing the two drawn hinges would show both kinks)."""
+        (w1, b1), (w2, b2) = [
+            [(1 - fraction) * np.asarray(p, np.float64) + fraction * np.asarray(q, np.float64) for p, q in zip(a, b)]
+            for a, b in zip(self.run.params(before.epoch), self.run.params(after.epoch))
+        ]
+        units = np.stack([hinge(before.x, w1[j, 0], b1[j], w2[0, j]) for j in range(len(b1))])
+        return Frame(before.x, units, units.sum(axis=0) + b2[0])
 
     def explain_left_facing(self) -> None:
         """A negative input weight mirrors the hinge about its kink: it opens to the left. Shown on one of the

@@ -265,7 +265,9 @@ class HingeStory(RunScene):
                 part = snapshots[first : last + 1]
                 run_time = max(self.step_seconds * max(len(part) - 1, 1), line.duration)
                 shares = weights[first:last] if last > first else None
-                self.play(SnapshotSweep(view, part, weights=shares, run_time=run_time))
+                self.play(SnapshotSweep(view, part, weights=shares, blend=self.sweep_blend, run_time=run_time))
+
+    sweep_blend = None  # how a training sweep draws between snapshots (see SnapshotSweep); None: mix the arrays
 
     def add_up(
         self,
