@@ -135,8 +135,8 @@ class ReluSine(HingeStory):
         )
         error, _ = max_fit_error(self.linear_run, self.linear_sweep[-1].epoch)
         lines = [
-            f"Trained on the samples, epoch {self.linear_sweep[0].epoch:,} to {self.linear_sweep[-1].epoch:,}…",
-            "…it stays a straight line.",
+            "Trained on the samples, the line turns and shifts…",
+            "…but it stays a straight line.",
         ]
         self.sweep(self.linear_parts[-1], self.linear_sweep, lines)
         if self.target is None:
@@ -256,7 +256,7 @@ class ReluSine(HingeStory):
             "The sum of the units follows the samples closer and closer.",
         ]
         self.sweep(self.relu_parts[-1], self.relu_sweep, lines)
-        if self.target is None:
+        if self.target is None or len(self.relu_sweep) < 2:  # an imported run: no history, no drop to tell
             return
         # Said once training has reached it, with both numbers and the worst point on screen.
         x, output = self.hinges.x, self.hinges.output
