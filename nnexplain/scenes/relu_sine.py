@@ -41,7 +41,6 @@ from manim import (
     Rectangle,
     Transform,
     VGroup,
-    there_and_back,
 )
 
 from nnexplain.geometry.hinges import (
@@ -204,11 +203,17 @@ class ReluSine(HingeStory):
         if layers > 1:
             panel, view = self.relu_parts[0], self.relu_parts[-1]
             start = self.relu_sweep[0]
-            with self.narrate("Each colour: one unit of the last layer. At the start, all nearly flat.") as line:
+            # At the start the units are small: drawn taller, by a stated factor, while they are introduced.
+            reach = float(np.max(np.abs(start.units)))
+            factor = int(np.clip(0.85 * min(panel.y_high, -panel.y_low) / max(reach, 1e-9), 1, 20))
+            taller = f", drawn {factor}× taller here" if factor > 1 else ""
+            with self.narrate(f"Each colour: one unit of the last layer, small at the start{taller}.") as line:
                 self.play(
-                    *[c.animate(rate_func=there_and_back).set_stroke(width=8) for c in view.unit_curves],
-                    run_time=line.duration,
+                    *self.stretch_units(view, panel, start, factor),
+                    *self.show_labels(f"heights ×{factor}" if factor > 1 else None),
+                    run_time=0.5 * line.duration,
                 )
+                self.wait(0.5 * line.duration)
             # Where the first layer's units switch at the start: the only places a last-layer unit can bend,
             # besides where it turns on itself. Ticks on the panel's axis, in the kink dots' neutral colour.
             first = (
@@ -229,12 +234,30 @@ class ReluSine(HingeStory):
             text = f"A unit can bend only at {earlier} kinks (ticks), or where it turns on."
             with self.narrate(text) as line:
                 self.play(
-                    *self.show_labels(f"{len(first)} first-layer kinks", color=self.kink_color),
+                    *self.show_labels(
+                        f"heights ×{factor}\n{len(first)} first-layer kinks"
+                        if factor > 1
+                        else f"{len(first)} first-layer kinks"
+                    ),
                     LaggedStart(*[Create(t) for t in ticks], lag_ratio=0.2),
                     run_time=0.7 * line.duration,
                 )
                 self.wait(0.3 * line.duration)
-            self.play(Fade(ticks, out=True), *self.show_labels(None), run_time=0.4)
+            self.play(
+                Fade(ticks, out=True), *self.show_labels(None), *self.stretch_units(view, panel, start, 1), run_time=0.8
+            )
+
+    def stretch_units(self, view: FitView, panel: CurvePanel, snapshot: CurveSnapshot, factor: float) -> list:
+        """The animations that draw ``snapshot``'s units ``factor`` times taller (1: their true heights)."""
+        moves = [
+            curve.animate.set_points_as_corners(panel.plot_points(snapshot.x, factor * values))
+            for curve, values in zip(view.unit_curves, snapshot.units)
+        ]
+        kinks = [(unit, k) for unit, unit_kinks in enumerate(snapshot.kinks) for k in unit_kinks]
+        for dot, (unit, k) in zip(view.kink_dots, kinks):
+            height = factor * np.interp(k, snapshot.x, snapshot.units[unit])
+            moves.append(dot.animate.move_to(panel.plot_point(k, height)))
+        return moves
 
     def enter_units_quietly(self, snapshots: list[CurveSnapshot], run_time: float):
         """The upper panel and a view of ``snapshots[0]`` drawn in, within the line already being said."""
