@@ -24,9 +24,11 @@ from manim import (
     PI,
     UP,
     Create,
+    DashedVMobject,
     Dot,
+    Ellipse,
     ReplacementTransform,
-    Rotate,
+    UpdateFromAlphaFunc,
     VGroup,
     VMobject,
     linear,
@@ -74,6 +76,7 @@ class ReluSquare(MissComparison, HingeStory):
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
+    bias_tag_at: ClassVar[float] = 0.55  # right of the middle, where x² lies well above the flat start
 
     def setup(self) -> None:
         super().setup()
@@ -117,9 +120,9 @@ class ReluSquare(MissComparison, HingeStory):
     def show_question(self) -> None:
         plural = "s" if self.bending != 1 else ""
         self.show_data(
-            f"{self.bending} ReLU hinge{plural}\nbuild {self.formula}",
+            f"{self.bending} ReLU hinge{plural}\napproximate {self.formula}",
             self.snapshots,
-            f"How can {len(self.hinges.units)} ReLU units draw {self.formula}, a curve?",
+            f"How close can {len(self.hinges.units)} ReLU units get to {self.formula}, a curve?",
             f"The data: {len(self.run.probe['inputs'])} samples of {self.formula} on {fmt_interval(self.domain)}.",
         )
 
@@ -187,7 +190,9 @@ class ReluSquare(MissComparison, HingeStory):
         view = FitView(self.snapshots[0], panel, self.outputs, self.theme, label_size=28)
         view.place_epoch_label(self.column_point(self.epoch_y))
         units = len(self.hinges.units)
-        text = f"Each of the {units} units adds a hinge; the dots are their kinks."
+        kinks = np.sort(np.concatenate([np.zeros(0), *self.snapshots[0].kinks]))
+        together = " (two start together)" if np.any(np.diff(kinks) < 0.05) else ""
+        text = f"Each of the {units} units adds a hinge; the dots are their kinks{together}."
         if not hasattr(self, "one_hinge"):
             self.units_panel_parts = self.enter_units(self.snapshots, sums, text)
             self.view = self.units_panel_parts[-1]
@@ -259,8 +264,8 @@ class ReluSquare(MissComparison, HingeStory):
         return Frame(before.x, units, units.sum(axis=0) + b2[0])
 
     def explain_left_facing(self) -> None:
-        """A negative input weight mirrors the hinge about its kink: it opens to the left. Shown on one of the
-        trained units: its hinge drawn as a positive weight would make it, then flipped into its own."""
+        """A negative input weight makes a hinge open to the left. Shown on one of the trained units: its weight
+        and bias both flipped in sign give the same kink, opening right; its own numbers turn that about the kink."""
         params = self.run.params(self.hinges.epoch)
         weights = params[0][0][:, 0]
         left = [unit for unit in range(len(weights)) if weights[unit] < 0 and len(self.hinges.kinks[unit])]
@@ -285,27 +290,49 @@ class ReluSquare(MissComparison, HingeStory):
         x = x[(values <= panel.y_high) & (values >= panel.y_low) & (2 * kink - x >= low) & (2 * kink - x <= high)]
         flipping = VGroup(VMobject(stroke_color=color, stroke_width=7), Dot(radius=0.08, color=color))
         HingeMorph(flipping, panel, x, mirrored, mirrored).interpolate_mobject(0)
-        w = fmt_number(weight)
-        with self.narrate(f"With weight +{w[1:]}, unit {unit + 1}'s hinge would open to the right.") as line:
+        w, b = fmt_number(weight), fmt_number(bias)
+        flip_w, flip_b = fmt_number(-weight), fmt_number(-bias)
+        what_if = f"With weight {flip_w} and bias {flip_b}, the same kink, unit {unit + 1}'s hinge would open right."
+        with self.narrate(what_if) as line:
             self.play(
                 *[curve.animate.set_stroke(opacity=0.25) for curve in self.view.unit_curves],
-                *self.show_labels(f"unit {unit + 1}: weight {w}\nkink at x = {fmt_number(kink)}", color=color),
+                *self.show_labels(f"if weight {flip_w}\nand bias {flip_b}:\nkink x = {fmt_number(kink)}", color=color),
                 Create(flipping[0]),
                 Fade(flipping[1]),
                 run_time=line.duration,
             )
-        with self.narrate(f"Its weight is {w}: the hinge turns over about its kink and opens to the left.") as line:
-            # A turn through space about the vertical line at the kink: every point keeps its height, and
-            # x − kink becomes kink − x, which is the hinge with the weight's sign flipped.
+        # A turn through space about the vertical line at the kink: every point keeps its height, and x − kink
+        # becomes kink − x, which is the hinge with weight and bias both flipped. Depth cues: the path of the arm's
+        # end, a faint ellipse (a circle seen from a little above), and the arm dimming as it passes behind.
+        pivot = panel.plot_point(kink, 0)
+        ends = flipping[0].get_points()[[0, -1]]
+        tip = ends[np.argmax(np.abs(ends[:, 0] - pivot[0]))]
+        reach = abs(tip[0] - pivot[0])
+        path = DashedVMobject(Ellipse(width=2 * reach, height=0.35 * reach, color=color), num_dashes=28)
+        path.move_to([pivot[0], tip[1], 0]).set_stroke(opacity=0.45, width=2)
+        arm = flipping[0]
+        start = arm.copy()
+
+        def turn(mobject, alpha: float) -> None:
+            mobject.become(start.copy().rotate(alpha * PI, axis=UP, about_point=pivot))
+            mobject.set_stroke(opacity=1 - 0.65 * np.sin(alpha * PI))
+
+        said = f"Its own weight {w} and bias {b} turn it over about its kink: it opens left."
+        with self.narrate(said) as line:
             self.play(
-                Rotate(flipping[0], angle=PI, axis=UP, about_point=panel.plot_point(kink, 0), rate_func=linear),
-                run_time=0.6 * line.duration,
+                Create(path),
+                *self.show_labels(
+                    f"unit {unit + 1}: weight {w}\nand bias {b}\nkink x = {fmt_number(kink)}", color=color
+                ),
+                run_time=min(1.0, 0.25 * line.duration),
             )
+            self.play(UpdateFromAlphaFunc(arm, turn, rate_func=linear), run_time=0.5 * line.duration)
             self.play(
                 Fade(flipping, out=True),
+                Fade(path, out=True),
                 *[curve.animate.set_stroke(opacity=1) for curve in self.view.unit_curves],
                 *self.show_labels(None),
-                run_time=0.4 * line.duration,
+                run_time=line.duration - min(1.0, 0.25 * line.duration) - 0.5 * line.duration,
             )
 
     def build_pieces(self) -> None:
@@ -318,7 +345,7 @@ class ReluSquare(MissComparison, HingeStory):
 
         bias = fmt_small(self.hinges.output_bias)
         self.guides = self.add_up(
-            self.view, self.hinges, f"Now add them up. Start at the output bias, {bias}: a flat line.", unit_text
+            self.view, self.hinges, f"Now add them up, starting from the output bias, {bias}: a flat line.", unit_text
         )
 
     def quiet_unit_line(self, unit: int) -> str | None:

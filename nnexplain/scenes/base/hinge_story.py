@@ -62,7 +62,7 @@ from nnexplain.scenes.base.run_scene import RunScene
 __all__ = ["HingeStory", "TEXT_SIZE", "in_turn"]
 
 TEXT_SIZE = 28  # every text of these scenes: digits about 17 px tall at 480p
-SAFE_TOP = 3.6  # the title-safe margin, 24 px of 480, in scene units
+SAFE_TOP = 3.57  # the title-safe margin, 24 px of 480, in scene units (a bold title's ascent reaches a little above)
 
 
 # Error bars, rings and their numbers: a colour no unit, best fit or label uses (magenta).
@@ -92,6 +92,7 @@ class HingeStory(RunScene):
     hinge_epoch: ClassVar[int | None] = None  # the snapshot whose units are added up; None: the last
     kink_guides: ClassVar[bool] = False  # dashed lines through both panels at each kink while adding up
     kink_color: ClassVar[str | None] = None  # one colour for every kink dot; None: each in its unit's
+    bias_tag_at: ClassVar[float] = 1 / 6  # where along x the output bias is named, as a share of the interval
     guides_stay: ClassVar[bool] = True  # False: a unit's guides (and dots at its bends) leave when the next joins
 
     # Layout, in scene units (the frame is 14.2 × 8): plots on the left, a text column on the right,
@@ -292,7 +293,7 @@ class HingeStory(RunScene):
         sums = running_sums(snapshot, order)
         panel, x = view.output_panel, snapshot.x
         running = panel.curve(x, sums[0], self.theme.text, width=view.output_curve.stroke_width)
-        bias_point = panel.plot_point(x[len(x) // 6], sums[0][0])
+        bias_point = panel.plot_point(x[int(self.bias_tag_at * (len(x) - 1))], sums[0][0])
         bias_tag = self.tag(f"bias {fmt_small(snapshot.output_bias)}", bias_point, UP, color=self.theme.text)
         curves, guides = view.unit_curves, VGroup()
         with self.narrate(bias_text) as line:

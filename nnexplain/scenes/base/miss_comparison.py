@@ -14,7 +14,20 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Circle, Create, DashedVMobject, Line, VGroup, there_and_back
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Circle,
+    Create,
+    DashedVMobject,
+    Line,
+    ReplacementTransform,
+    VGroup,
+    there_and_back,
+)
 
 from nnexplain.geometry.hinges import max_fit_error, minimax_output_refit
 from nnexplain.mobjects.hinges import Fade, fmt_number, legend
@@ -38,8 +51,8 @@ class MissComparison:
     """The beats ``show_error``, ``refit_heights`` and ``compare_best_fit`` (see the module's docstring)."""
 
     def show_error(self) -> None:
-        """The output's pieces, then its largest error: the upper panel becomes a zoom on the miss, fit − target,
-        where 0.079 is a bar one can read (on the output's own scale it is a few pixels)."""
+        """The output's pieces, then its largest error: the upper panel becomes the miss, fit − target, drawn
+        taller, where 0.079 is a bar one can read (on the output's own scale it is a few pixels)."""
         x, output = self.hinges.x, self.hinges.output
         error, whole = max_fit_error(self.run, self.hinges.epoch)
         text = f"The sum is the network's output: {self.pieces} straight pieces."
@@ -53,26 +66,40 @@ class MissComparison:
         self.miss_top = max(error, self.best_fit.error if self.best_fit is not None else 0.0)
         panel, heading, view = self.units_panel_parts
         self.misses = self.panel_in(self.units_box, (-1.6 * self.miss_top, 1.6 * self.miss_top), x_labels=False)
-        miss_heading = self.panel_heading(self.misses, f"zoom on the miss: fit − {self.formula}")
+        # How much taller the miss is drawn above than the same gap in the output panel.
+        taller = (self.misses.box.height / (2 * 1.6 * self.miss_top)) / (
+            self.outputs.box.height / (self.outputs.y_high - self.outputs.y_low)
+        )
+        miss_heading = self.panel_heading(self.misses, f"the miss, fit − {self.formula}, {taller:.0f}× taller")
         at = self.worst_point(x, output)
         ring = self.ring_at(self.outputs, x[at], output[at], self.theme.text)
+        gap = Line(*self.outputs.plot_points(x[[at, at]], np.array([output[at], self.target_values(x[at])])))
+        gap.set_stroke(self.theme.text, width=7)
         miss = self.miss_mobjects(x, output, at, self.theme.text, f"{error:.3f}")
-        # Under the legend and the two rows it will gain (the refit, the best hinges).
-        self.error_rows = VGroup(
-            label("largest error", self.theme, size=TEXT_SIZE, color=self.theme.muted),
-            label(f"network: {error:.3f}", self.theme, size=TEXT_SIZE),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        self.error_rows.move_to(self.column_point(self.labels_top - 0.45), aligned_edge=UL)
-        with self.narrate(f"Its largest error is {error:.3f}, at x = {fmt_number(x[at])}. Above, zoomed in.") as line:
+        self.error_rows = VGroup()
+        with self.narrate(f"Its largest error is {error:.3f}, at x = {fmt_number(x[at])}.") as line:
+            self.play(
+                Create(ring),
+                Create(gap),
+                *self.show_labels(None),
+                self.add_error_row("largest error", self.theme.muted, 0),
+                self.add_error_row(f"network: {error:.3f}", self.theme.text, 1),
+                run_time=min(1.2, 0.4 * line.duration),
+            )
+            self.wait(line.duration - min(1.2, 0.4 * line.duration))
+        # The units leave before the panel changes scale; the kink lines turn grey (their unit colours would
+        # now be read as the fits' colours).
+        with self.narrate(f"Above: the miss, fit − {self.formula}, drawn {taller:.0f}× taller.") as line:
             self.play(
                 *[Fade(part, out=True) for part in (view.unit_curves, view.kink_dots, heading)],
-                *self.swap_panel(panel, self.misses),
-                Create(ring),
-                *self.show_labels(None),
-                run_time=0.35 * line.duration,
+                *[guide.animate.set_stroke(self.theme.muted, opacity=0.5) for guide in self.guides],
+                run_time=0.25 * line.duration,
             )
-            self.play(Fade(miss_heading), Create(miss[0]), Fade(self.error_rows[0]), run_time=0.3 * line.duration)
-            self.play(Create(miss[1]), Fade(miss[2]), Fade(self.error_rows[1]), run_time=0.35 * line.duration)
+            self.remove(view.unit_curves, view.kink_dots)
+            self.play(*self.swap_panel(panel, self.misses), Fade(miss_heading), run_time=0.25 * line.duration)
+            # The gap at the worst point grows into its bar above, then the whole miss is drawn through it.
+            self.play(ReplacementTransform(gap, miss[1]), Fade(miss[2]), run_time=0.25 * line.duration)
+            self.play(Create(miss[0]), run_time=0.25 * line.duration)
         self.network_ring = ring
 
     def ring_at(self, panel, x: float, y: float, color: str) -> Circle:
@@ -115,9 +142,11 @@ class MissComparison:
         distance = np.min(np.abs(x[ties][:, None] - np.array(taken)[None, :]), axis=1)
         return int(ties[np.argmax(distance)])
 
-    def add_error_row(self, text: str, color: str) -> Fade:
-        row = label(text, self.theme, size=TEXT_SIZE, color=color)
-        row.next_to(self.error_rows, DOWN, buff=0.12, aligned_edge=LEFT)
+    def add_error_row(self, text: str | VGroup, color: str, slot: int) -> Fade:
+        """A row of the error table in the column, in its fixed slot (rows arrive out of order): largest error's
+        header, network, refit, best (0–3); mean squared error's header and values (4, 5)."""
+        row = text if isinstance(text, VGroup) else label(text, self.theme, size=TEXT_SIZE, color=color)
+        row.move_to(self.column_point(self.labels_top - 0.45 - slot * 0.42), aligned_edge=UL)
         self.error_rows.add(row)
         return Fade(row)
 
@@ -144,30 +173,43 @@ class MissComparison:
         keyed = self.add_legend_row("same kinks, refit", color, dashed=True)
         text = f"Same kinks, output weights and bias refit to cut the largest error: {refit_error:.3f}."
         with self.narrate(text) as line:
-            self.play(
-                Create(overlay),
-                Fade(self.view.epoch_label, out=True),  # the legend's new rows take its place
-                Fade(keyed),
-                run_time=0.35 * line.duration,
-            )
-            self.play(Create(miss[0]), run_time=0.3 * line.duration)
+            # The number lands with the words; the curves follow.
+            first = min(1.2, 0.3 * line.duration)
             self.play(
                 Create(miss[1]),
                 Fade(miss[2]),
-                self.add_error_row(f"same kinks, refit: {refit_error:.3f}", color),
-                run_time=0.35 * line.duration,
+                self.add_error_row(f"same kinks, refit: {refit_error:.3f}", color, 2),
+                Fade(self.view.epoch_label, out=True),  # the legend's new rows take its place
+                Fade(keyed),
+                run_time=first,
             )
+            self.play(Create(overlay), run_time=0.5 * (line.duration - first))
+            self.play(Create(miss[0]), run_time=0.5 * (line.duration - first))
         trained = len(self.run.epochs) > 1 and self.run.dataset.get("task") == "regress"
-        if trained and refit_error < 0.9 * self.network_error:
-            text = (
-                f"Training cuts the average squared error, not the largest one: the network's {self.network_error:.3f}."
-            )
-            ring = self.network_ring
+        target = self.target_values(x)
+        mean_network = float(np.mean((self.hinges.output - target) ** 2))
+        mean_refit = float(np.mean((refit - target) ** 2))
+        # Training minimised the mean squared error: said only when the network's is the lower, which is what
+        # keeps its largest error above the refit's.
+        if trained and refit_error < 0.9 * self.network_error and mean_network < mean_refit:
+            values = VGroup(
+                label(f"{mean_network:.4f}", self.theme, size=TEXT_SIZE),  # in the colours of their curves
+                label("vs", self.theme, size=TEXT_SIZE, color=self.theme.muted),
+                label(f"{mean_refit:.4f}", self.theme, size=TEXT_SIZE, color=color),
+            ).arrange(RIGHT, buff=0.2)
+            if values.width > self.column_width:
+                values.scale_to_fit_width(self.column_width)
+            text = f"Training cuts the mean squared error, not the largest: {mean_network:.4f} vs {mean_refit:.4f}."
             with self.narrate(text) as line:
+                first = min(1.2, 0.3 * line.duration)
                 self.play(
-                    ring.animate(rate_func=there_and_back).scale(1.4, about_point=ring.get_center()),
+                    self.add_error_row("mean squared error", self.theme.muted, 4),
+                    self.add_error_row(values, color, 5),
+                    run_time=first,
+                )
+                self.play(
                     self.view.output_curve.animate(rate_func=there_and_back).set_stroke(width=9),
-                    run_time=line.duration,
+                    run_time=line.duration - first,
                 )
 
     def compare_best_fit(self) -> None:
@@ -183,17 +225,20 @@ class MissComparison:
         miss = self.miss_mobjects(x, fit(x), at, color, f"{fit.error:.3f}")
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
         kinks = ", ".join(fmt_number(k) for k in inside)
-        with self.narrate(f"And with other kinks? The best bias + {units} hinges bend at x = {kinks}.") as line:
-            self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=line.duration)
-        text = f"Its largest error is {fit.error:.3f}, the least a search over kinks finds for {units} hinges."
+        with self.narrate("And with other kinks?") as line:
+            self.play(Fade(keyed), run_time=line.duration)
+        with self.narrate(f"The best bias + {units} hinges, kinks searched, bend at x = {kinks}.") as line:
+            self.play(Create(drawn), Fade(knots), run_time=line.duration)
+        text = f"Its largest error: {fit.error:.3f}, the least a search over kinks finds for {units} hinges."
         with self.narrate(text) as line:
-            self.play(Create(miss[0]), run_time=0.5 * line.duration)
+            first = min(1.2, 0.3 * line.duration)
             self.play(
                 Create(miss[1]),
                 Fade(miss[2]),
-                self.add_error_row(f"best {units} hinges: {fit.error:.3f}", color),
-                run_time=0.5 * line.duration,
+                self.add_error_row(f"best {units} hinges: {fit.error:.3f}", color, 3),
+                run_time=first,
             )
+            self.play(Create(miss[0]), run_time=line.duration - first)
         closing = (
             f"So {units} hinges could miss by only {fit.error:.3f}; this training stopped at {self.network_error:.3f}."
         )
