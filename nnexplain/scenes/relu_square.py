@@ -21,6 +21,8 @@ from typing import ClassVar
 
 import numpy as np
 from manim import (
+    DOWN,
+    LEFT,
     PI,
     UP,
     Create,
@@ -54,7 +56,8 @@ from nnexplain.mobjects.hinges import (
     fmt_small,
     padded_range,
 )
-from nnexplain.scenes.base.hinge_story import HingeStory, in_turn
+from nnexplain.mobjects.style import label
+from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 from nnexplain.scenes.base.miss_comparison import MissComparison
 
 __all__ = ["ReluSquare"]
@@ -144,11 +147,20 @@ class ReluSquare(MissComparison, HingeStory):
         HingeMorph(built, panel, x, stages[0], stages[0]).interpolate_mobject(0)
         w, b, v = fmt_number(weight), fmt_number(abs(bias)), fmt_number(out_weight)
         sign = "−" if bias < 0 else "+"
+        kink_x = fmt_number(-bias / weight)
+
+        def typeset(source: str, note: str | None = None) -> VGroup:
+            """A formula (Typst), with a short note under it."""
+            parts = VGroup(formula(source.replace("−", "-"), self.theme, 40))
+            if note:
+                parts.add(label(note, self.theme, size=TEXT_SIZE))
+            return parts.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+
         formulas = [
-            "max(0, x)",
-            f"max(0, {w}·x)",
-            f"max(0, {w}·x {sign} {b})\nkink at x = {fmt_number(-bias / weight)}",
-            f"{v} ·\nmax(0, {w}·x {sign} {b})",
+            typeset("max(0, x)"),
+            typeset(f"max(0, {w} x)"),
+            typeset(f"max(0, {w} x {sign} {b})", f"kink at x = {kink_x}"),
+            typeset(f"{v} dot max(0, {w} x {sign} {b})"),
         ]
         turned = ", and turns it to face left" if weight < 0 else ""
         over = " and turns it over" if out_weight < 0 else " again"
@@ -306,7 +318,7 @@ class ReluSquare(MissComparison, HingeStory):
         # end, a faint ellipse (a circle seen from a little above), and the arm dimming as it passes behind.
         pivot = panel.plot_point(kink, 0)
         ends = flipping[0].get_points()[[0, -1]]
-        tip = ends[np.argmax(np.abs(ends[:, 0] - pivot[0]))]
+        tip = ends[np.argmax(np.abs(ends[:, 1] - pivot[1]))]  # the rising arm's end, not the flat one's
         reach = abs(tip[0] - pivot[0])
         path = DashedVMobject(Ellipse(width=2 * reach, height=0.35 * reach, color=color), num_dashes=28)
         path.move_to([pivot[0], tip[1], 0]).set_stroke(opacity=0.45, width=2)

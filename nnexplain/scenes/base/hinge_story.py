@@ -196,13 +196,17 @@ class HingeStory(RunScene):
         moves = [ReplacementTransform(a, b) for a, b in zip(frame, target)]
         return [*moves, in_turn(Fade(old.tick_labels, out=True), Fade(new.tick_labels))]
 
-    def show_labels(self, text: str | None, color: str | None = None) -> list:
-        """The animations that put ``text`` (short lines) in the column's label place: the old labels
-        fade out first, then the new ones in (never two texts cross-fading in one place)."""
+    def show_labels(self, text: str | VGroup | None, color: str | None = None) -> list:
+        """The animations that put ``text`` (short lines, or a ready mobject such as a formula) in the column's
+        label place: the old labels fade out first, then the new ones in (never two texts cross-fading in one
+        place)."""
         leaving = [] if self.column_labels is None else [Fade(self.column_labels, out=True)]
         self.column_labels = None
-        if text:
+        if isinstance(text, VGroup):
+            self.column_labels = text if text.width <= self.column_width else text.scale_to_fit_width(self.column_width)
+        elif text:
             self.column_labels = paragraph(text, self.theme, self.column_width, size=TEXT_SIZE, color=color)
+        if self.column_labels is not None:
             self.column_labels.move_to(self.column_point(self.labels_top), aligned_edge=UL)
             return [in_turn(*leaving, Fade(self.column_labels))]
         return leaving
