@@ -86,6 +86,12 @@ def _fmt_pi(multiple: float) -> str:
     return f"{sign}{'' if halves == 2 else halves // 2}π"
 
 
+def fmt_x(value: float) -> str:
+    """An x value: −π when it is a multiple of π/2, else as a number."""
+    multiple = _pi_multiple(value)
+    return _fmt_pi(multiple) if multiple is not None else fmt_number(value)
+
+
 def fmt_interval(domain: tuple[float, float]) -> str:
     """[−π, π] when the ends are multiples of π/2, else [−1, 1]."""
     multiples = [_pi_multiple(end) for end in domain]

@@ -25,7 +25,6 @@ import numpy as np
 from manim import (
     DL,
     DOWN,
-    DR,
     LEFT,
     RIGHT,
     UL,
@@ -55,7 +54,7 @@ from nnexplain.geometry.hinges import (
     straight_pieces,
     unit_bends,
 )
-from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, fmt_interval, fmt_number, fmt_small, legend
+from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, fmt_number, fmt_small, fmt_x, legend
 from nnexplain.mobjects.style import formula
 from nnexplain.run.contents import unit_contributions
 from nnexplain.scenes.base.hinge_story import ERROR_COLOR, TEXT_SIZE, HingeStory
@@ -97,7 +96,7 @@ class ReluSine(HingeStory):
             f"Fitting {self.formula} with\nand without ReLU",
             self.linear_sweep + self.relu_sweep,
             f"How does a network draw {self.formula}? First without an activation.",
-            f"The data: {len(self.run.probe['inputs'])} samples of {self.formula} on {fmt_interval(self.domain)}.",
+            self.data_text(),
         )
         self.beat("linear network")
         self.fit_linear()
@@ -143,9 +142,9 @@ class ReluSine(HingeStory):
         final = self.linear_sweep[-1]
         at = self.worst_point(final.x, final.output)
         marker = self.line_error_marker(final, at, error)
-        with self.narrate(f"Its largest error: {error:.2f}, at x = {fmt_number(final.x[at])}.") as line:
-            self.play(Create(marker[:2]), Fade(marker[2]), run_time=0.6 * line.duration)
-            self.play(Indicate(marker[:2], color=ERROR_COLOR), run_time=0.25 * line.duration)
+        with self.narrate(f"Its largest error: {error:.2f}, at x = {fmt_x(final.x[at])}.") as line:
+            self.play(Create(marker[0]), Fade(marker[2]), run_time=0.6 * line.duration)
+            self.play(Indicate(marker[0], color=ERROR_COLOR), run_time=0.25 * line.duration)
             self.play(Fade(marker, out=True), run_time=0.15 * line.duration)
         self.remove(marker)
 
@@ -153,7 +152,15 @@ class ReluSine(HingeStory):
         """The linear network's largest error: a bar from its line to the target, its number to the right of the
         bar's middle (clear of the tick labels and of the line)."""
         marker = self.error_marker(self.outputs, final.x, final.output, at, f"{error:.2f}")
-        marker[2].next_to(marker[0], RIGHT, buff=0.2)
+        # Right of the bar's end at the target, on the far side of the target from the line (the ring on the
+        # panel's frame is not used: the bar is enough).
+        end = (
+            marker[0].get_end()
+            if abs(marker[0].get_end()[1] - self.outputs.plot_point(0, 0)[1])
+            < abs(marker[0].get_start()[1] - self.outputs.plot_point(0, 0)[1])
+            else marker[0].get_start()
+        )
+        marker[2].next_to(end, RIGHT + (UP if final.output[at] < self.target_values(final.x[at]) else DOWN), buff=0.1)
         return marker
 
     def explain_line(self) -> None:
@@ -183,7 +190,7 @@ class ReluSine(HingeStory):
         drawn = self.outputs.dashed_curve(x, slope * x + intercept, LINE_COLOR, width=6, dashes=24)
         with self.narrate(f"Its weight matrices multiply out to one slope, {fmt_number(slope)}.") as line:
             self.play(*self.show_labels(None), Fade(product), run_time=line.duration)
-        with self.narrate(f"With the biases: y = {fmt_number(slope)}·x {sign} {b}, drawn dashed: one line.") as line:
+        with self.narrate(f"With the biases, it is one line (dashed): y = {fmt_number(slope)}·x {sign} {b}.") as line:
             self.play(Fade(line_formula), run_time=0.35 * line.duration)
             self.play(Create(drawn), run_time=0.65 * line.duration)
         self.column_labels = shown
@@ -207,7 +214,7 @@ class ReluSine(HingeStory):
             reach = float(np.max(np.abs(start.units)))
             factor = int(np.clip(0.85 * min(panel.y_high, -panel.y_low) / max(reach, 1e-9), 1, 20))
             taller = f", drawn {factor}× taller here" if factor > 1 else ""
-            with self.narrate(f"Each colour: one unit of the last layer, small at the start{taller}.") as line:
+            with self.narrate(f"Each colour: a unit of hidden layer 2, small at the start{taller}.") as line:
                 self.play(
                     *self.stretch_units(view, panel, start, factor),
                     *self.show_labels(f"heights ×{factor}" if factor > 1 else None),
@@ -225,13 +232,13 @@ class ReluSine(HingeStory):
             ticks = VGroup(
                 *[
                     Line(
-                        panel.plot_point(k, 0) + 0.15 * UP, panel.plot_point(k, 0) + 0.15 * DOWN, stroke_width=4
+                        panel.plot_point(k, 0) + 0.3 * UP, panel.plot_point(k, 0) + 0.3 * DOWN, stroke_width=4
                     ).set_stroke(self.kink_color)
                     for k in first
                 ]
             )
             earlier = "the first layer's" if layers == 2 else "earlier layers'"
-            text = f"A unit can bend only at {earlier} kinks (ticks), or where it turns on."
+            text = f"A unit can bend only at {earlier} kinks (ticks), or where it turns on (dots)."
             with self.narrate(text) as line:
                 self.play(
                     *self.show_labels(
@@ -278,6 +285,15 @@ class ReluSine(HingeStory):
             f"Training, epoch {first:,} to {last:,}: the kinks move and the units bend.",
             "The sum of the units follows the samples closer and closer.",
         ]
+        start = self.relu_sweep[0]
+        if self.target is not None and len(self.relu_sweep) > 1:
+            # The start's largest error drawn before training moves it.
+            at = self.worst_point(start.x, start.output)
+            marker = self.error_marker(self.outputs, start.x, start.output, at, f"{before:.2f}")
+            with self.narrate(f"At the start, its largest error is {before:.2f}.") as line:
+                self.play(Create(marker[:2]), Fade(marker[2]), run_time=min(1.2, 0.4 * line.duration))
+                self.wait(line.duration - min(1.2, 0.4 * line.duration))
+            self.play(Fade(marker, out=True), run_time=0.4)
         self.sweep(self.relu_parts[-1], self.relu_sweep, lines)
         if self.target is None or len(self.relu_sweep) < 2:  # an imported run: no history, no drop to tell
             return
@@ -302,7 +318,11 @@ class ReluSine(HingeStory):
         def unit_text(step: int, unit: int) -> str | None:
             if step == 1:
                 return "One unit at a time: where it bends (dashed), the sum bends."
-            return None
+            # What the unit joining does to the sum: where it pushes hardest, and which way.
+            values = self.hinges.units[unit]
+            at = int(np.argmax(np.abs(values)))
+            way = "lifts" if values[at] > 0 else "lowers"
+            return f"Unit {unit + 1} {way} the sum by up to {abs(values[at]):.2f}, near x = {fmt_x(self.hinges.x[at])}."
 
         if silent:
             units = " and ".join(str(u + 1) for u in silent)
@@ -363,13 +383,24 @@ class ReluSine(HingeStory):
             middle = (left + right) / 2
             center = panel.plot_point(middle, float(np.interp(middle, x, output)))
             boxes.add(Rectangle(width=0.4, height=0.4, stroke_color=self.theme.text, stroke_width=3).move_to(center))
-        text = f"{len(kinks)} kinks cut the output into {pieces} straight pieces."
+        # The pieces drawn in turn, alternately bright and dim, over the output; the sample dots step back.
+        ends = np.concatenate([[self.domain[0]], kinks, [self.domain[1]]])
+        strips = VGroup()
+        for index, (left, right) in enumerate(zip(ends[:-1], ends[1:])):
+            inside = np.concatenate([[left], x[(x > left) & (x < right)], [right]])
+            shade = self.theme.highlight if index % 2 == 0 else self.theme.text
+            strips.add(panel.curve(inside, np.interp(inside, x, output), shade, width=7))
+        self.samples_dim = [d.animate.set_opacity(0.15) for d in self.data_parts[-1]]
+        text = f"Shared bends count once: {len(kinks)} kinks cut the output into {pieces} straight pieces."
         with self.narrate(text) as line:
             self.play(
+                *self.samples_dim,
+                LaggedStart(*[Create(strip) for strip in strips], lag_ratio=0.5),
                 LaggedStart(*[GrowFromCenter(dot) for dot in dots], lag_ratio=0.3),
                 *self.show_labels(f"{len(kinks)} kinks\n{pieces} straight pieces"),
                 run_time=line.duration,
             )
+        self.piece_strips = strips
         if sliver_count:
             narrow = fmt_number(SLIVER_FRACTION * (self.domain[1] - self.domain[0]))
             plural = "s" if sliver_count != 1 else ""
@@ -377,6 +408,7 @@ class ReluSine(HingeStory):
                 labels = f"{len(kinks)} kinks\n{pieces} straight pieces\n{sliver_count} sliver{plural} (boxed)"
                 self.play(Create(boxes), *self.show_labels(labels), run_time=line.duration)
         self.piece_mobjects = VGroup(dots, boxes)
+        self.play(Fade(strips, out=True), *[d.animate.set_opacity(1) for d in self.data_parts[-1]], run_time=0.6)
 
     def show_error(self) -> None:
         x, output = self.hinges.x, self.hinges.output
@@ -393,8 +425,8 @@ class ReluSine(HingeStory):
         boxes = self.piece_mobjects[1]
         # The zoom's frame takes the place of the sliver's box there: one outline at that spot, not three.
         leaving = [Fade(boxes[i], out=True) for i in on_sliver]
-        where = "where two kinks almost meet" if on_sliver else f"at x = {fmt_number(x[at])}"
-        with self.narrate(f"Its largest error, {error:.3f}, sits {where}: zoomed in.") as line:
+        beside = ", beside a sliver" if on_sliver else ""
+        with self.narrate(f"Its largest error, {error:.3f}, is at x = {fmt_number(x[at])}{beside}: zoomed in.") as line:
             self.play(Create(marker), Create(frame), *leaving, *self.show_labels(None), run_time=0.3 * line.duration)
             # The frame grows into the inset's box; its ticks fade in (a morphing glyph is a stray glyph).
             growing, panel = frame.copy(), inset[0]
@@ -410,7 +442,7 @@ class ReluSine(HingeStory):
         line_fit = self.outputs.dashed_curve(linear.x, linear.output, LINE_COLOR, width=5, dashes=24)
         line_marker = self.line_error_marker(linear, self.worst_point(linear.x, linear.output), line_error)
         kinks = len(self.piece_marks()[0])
-        text = f"The line missed by {line_error:.2f}; {kinks} kinks bring it to {error:.3f}."
+        text = f"This run's line missed by {line_error:.2f}; {kinks} kinks bring it to {error:.3f}."
         row = legend([(LINE_COLOR, True, "the linear network")], self.theme, size=TEXT_SIZE)
         row.move_to(self.column_point(self.labels_top), aligned_edge=UL)
         with self.narrate(text) as line:
@@ -445,9 +477,9 @@ class ReluSine(HingeStory):
         corners = self.outputs.plot_points(np.array([low, high]), np.array([y_low, y_high]))
         frame = Rectangle(width=max(corners[1][0] - corners[0][0], 0.1), height=max(corners[1][1] - corners[0][1], 0.1))
         frame.set_stroke(self.theme.muted, width=2).move_to((corners[0] + corners[1]) / 2)
+        # One link, frame to the inset's top corner, clear of the inset's tick labels.
         links = VGroup(
             DashedLine(frame.get_corner(UR), inset.box.get_corner(UL), dash_length=0.08, stroke_width=1.5),
-            DashedLine(frame.get_corner(DR), inset.box.get_corner(DL), dash_length=0.08, stroke_width=1.5),
         ).set_stroke(self.theme.muted, opacity=0.6)
         return VGroup(inset, target, drawn, bar, dots, tag), frame, links
 

@@ -126,7 +126,7 @@ class ReluSquare(MissComparison, HingeStory):
             f"{self.bending} ReLU hinge{plural}\napproximate {self.formula}",
             self.snapshots,
             f"How close can {len(self.hinges.units)} ReLU units get to {self.formula}, a curve?",
-            f"The data: {len(self.run.probe['inputs'])} samples of {self.formula} on {fmt_interval(self.domain)}.",
+            self.data_text(),
         )
 
     def build_one_hinge(self) -> None:
@@ -243,20 +243,31 @@ class ReluSquare(MissComparison, HingeStory):
         (before, _), (after, whole) = (max_fit_error(self.run, s.epoch) for s in (self.snapshots[0], self.hinges))
         where = "" if whole else " at the data"
         first, last = self.snapshots[0].epoch, self.hinges.epoch
+        start, trained = self.snapshots[0], self.hinges
+        history = len(self.snapshots) > 1 and self.target is not None
+        if history:
+            # The start's largest error marked on the plot before training moves it (in the network's colour:
+            # an error is drawn in the colour of the curve it belongs to).
+            at = self.worst_point(start.x, start.output)
+            marker = self.error_marker(self.outputs, start.x, start.output, at, f"{before:.3f}", color=self.theme.text)
+            with self.narrate(f"At the random start, the largest error is {before:.3f}.") as line:
+                self.play(Create(marker[:2]), Fade(marker[2]), run_time=min(1.2, 0.4 * line.duration))
+                self.wait(line.duration - min(1.2, 0.4 * line.duration))
+            self.play(Fade(marker, out=True), run_time=0.4)
         self.sweep(self.view, self.snapshots, [f"Training moves every kink and slope, epoch {first:,} to {last:,}."])
         if len(self.snapshots) < 2:  # an imported run: no history, no drop to tell
             return
         # Said once training has reached it, with both numbers on screen.
         text = f"By epoch {last:,}, the largest error{where} has gone from {before:.3f} to {after:.3f}."
-        trained = self.hinges
         worst = None
         if self.target is not None:
             at = self.worst_point(trained.x, trained.output)
-            # The network's colour: an error is drawn in the colour of the curve it belongs to.
-            worst = self.error_marker(self.outputs, trained.x, trained.output, at, "", color=self.theme.text)[:2]
+            worst = self.error_marker(
+                self.outputs, trained.x, trained.output, at, f"{after:.3f}", color=self.theme.text
+            )
         with self.narrate(text) as line:
             # The ring comes with the words, and stays while they are read.
-            drawn = [] if worst is None else [Create(worst)]
+            drawn = [] if worst is None else [Create(worst[:2]), Fade(worst[2])]
             self.play(
                 *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"),
                 *drawn,

@@ -48,6 +48,7 @@ from nnexplain.mobjects.hinges import (
     Fade,
     FitView,
     SnapshotSweep,
+    fmt_interval,
     fmt_small,
     legend,
     padded_range,
@@ -121,6 +122,16 @@ class HingeStory(RunScene):
         epochs = spread_epochs([epoch for epoch in run.epochs if epoch <= last_epoch], self.sweep_snapshots)
         return [curve_snapshot(run, epoch) for epoch in epochs]
 
+    def data_text(self) -> str:
+        """What the run was trained on, and what the dots are: the probe's points of the target (not training
+        samples: those are drawn at random, and more)."""
+        formula, interval = self.run.dataset.get("formula", "the target"), fmt_interval(self.domain)
+        points = len(self.run.probe["inputs"])
+        train = self.run.dataset.get("train")
+        if not train:
+            return f"The dots: {points} points of {formula} on {interval}."
+        return f"The data: {train:,} random samples of {formula} on {interval}; the dots mark {points} points of it."
+
     def target_values(self, x: np.ndarray) -> np.ndarray | None:
         return None if self.target is None else self.target(np.asarray(x, np.float64))
 
@@ -174,7 +185,7 @@ class HingeStory(RunScene):
         return np.array([self.column_left, y, 0.0])
 
     def units_heading(self, panel: CurvePanel, hidden_layers: int) -> VGroup:
-        which = "each unit" if hidden_layers == 1 else "each last-layer unit"
+        which = "each unit" if hidden_layers == 1 else f"each unit of hidden layer {hidden_layers}"
         return self.panel_heading(panel, f"what {which} adds")
 
     def draw_panel(self, panel: CurvePanel) -> list:
@@ -228,7 +239,8 @@ class HingeStory(RunScene):
         self.outputs = self.output_panel(snapshots)
         heading = self.panel_heading(self.outputs, f"network output and {formula}")
         data = self.data_mobjects(self.outputs, snapshots[0].x)
-        self.legend = self.legend_mobject(f"{formula}, and samples")
+        self.data_parts = data  # the target curve and its points (a beat may dim the points)
+        self.legend = self.legend_mobject(f"{formula}, and points on it")
         with self.narrate(question) as line:
             self.play(Fade(self.title), *self.draw_panel(self.outputs), Fade(heading), run_time=line.duration)
         with self.narrate(data_text) as line:
