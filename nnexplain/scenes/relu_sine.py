@@ -238,7 +238,7 @@ class ReluSine(HingeStory):
                 ]
             )
             earlier = "the first layer's" if layers == 2 else "earlier layers'"
-            text = f"A unit can bend only at {earlier} kinks (ticks), or where it turns on (dots)."
+            text = f"A unit bends only at {earlier} kinks (ticks) or where it turns on (dots)."
             with self.narrate(text) as line:
                 self.play(
                     *self.show_labels(

@@ -56,7 +56,7 @@ from nnexplain.mobjects.hinges import (
     fmt_small,
     padded_range,
 )
-from nnexplain.mobjects.style import label
+from nnexplain.mobjects.style import formula, label
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 from nnexplain.scenes.base.miss_comparison import MissComparison
 
@@ -176,13 +176,13 @@ class ReluSquare(MissComparison, HingeStory):
             )
             self.play(Create(curve), Fade(dot), run_time=0.6 * line.duration)
         ghost = None
-        for before, after, text, formula in zip(stages, stages[1:], lines[1:], formulas[1:]):
+        for before, after, text, shown in zip(stages, stages[1:], lines[1:], formulas[1:]):
             # A faint copy of the stage before stays while the new one forms, so a small change can be seen.
             previous = curve.copy().set_stroke(opacity=0.3, width=3)
             with self.narrate(text) as line:
                 fading = [] if ghost is None else [Fade(ghost, out=True)]
                 self.add(previous)
-                self.play(*self.show_labels(formula), *fading, run_time=0.5)
+                self.play(*self.show_labels(shown), *fading, run_time=0.5)
                 self.play(HingeMorph(built, panel, x, before, after), run_time=max(line.duration - 0.5, 1.0))
             if ghost is not None:
                 self.remove(ghost)
