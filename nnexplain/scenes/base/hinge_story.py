@@ -240,7 +240,7 @@ class HingeStory(RunScene):
         heading = self.panel_heading(self.outputs, f"network output and {formula}")
         data = self.data_mobjects(self.outputs, snapshots[0].x)
         self.data_parts = data  # the target curve and its points (a beat may dim the points)
-        self.legend = self.legend_mobject(f"{formula}, and points on it")
+        self.legend = self.legend_mobject(f"{formula}, and points")
         with self.narrate(question) as line:
             self.play(Fade(self.title), *self.draw_panel(self.outputs), Fade(heading), run_time=line.duration)
         with self.narrate(data_text) as line:
