@@ -328,7 +328,7 @@ class ReluSquare(MissComparison, HingeStory):
         # becomes kink − x, which is the hinge with weight and bias both flipped. Depth cues: the path of the arm's
         # end, a faint ellipse (a circle seen from a little above), and the arm dimming as it passes behind.
         pivot = panel.plot_point(kink, 0)
-        ends = flipping[0].get_points()[[0, -1]]
+        ends = flipping[0].points[[0, -1]]
         tip = ends[np.argmax(np.abs(ends[:, 1] - pivot[1]))]  # the rising arm's end, not the flat one's
         reach = abs(tip[0] - pivot[0])
         path = DashedVMobject(Ellipse(width=2 * reach, height=0.35 * reach, color=color), num_dashes=28)
