@@ -198,10 +198,16 @@ class ReluSine(HingeStory):
 
     def introduce_relu(self) -> None:
         panel, heading, view = self.linear_parts
+        # ReLU itself, drawn small in the column: max(0, z), 0 left of 0 and z right of it.
+        z = np.linspace(-1, 1, 41)
+        relu = CurvePanel((-1.0, 1.0), (-0.25, 1.1), self.theme, 1.8, 1.1, x_labels=False, label_size=TEXT_SIZE)
+        relu.remove(relu.tick_labels)
+        drawing = VGroup(relu, relu.curve(z, np.maximum(0, z), self.theme.text, width=4))
+        sign = VGroup(drawing, formula("max(0, z)", self.theme, 40)).arrange(RIGHT, buff=0.3)
         with self.narrate(f"Now {self.shape} with ReLU, max(0, z), between the layers.") as line:
             self.play(
                 *[Fade(part, out=True) for part in (panel, heading, view)],
-                *self.show_labels(None),
+                *self.show_labels(sign),
                 run_time=0.4 * line.duration,
             )
             self.remove(panel, heading, view)
