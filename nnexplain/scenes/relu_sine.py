@@ -172,8 +172,11 @@ class ReluSine(HingeStory):
         def unit_text(step: int, unit: int) -> str | None:
             if step == 1:
                 return "Each unit adds a straight line, and a line plus a line is a line."
+            if step == len(order) // 2 + 1:
+                return f"{step} units in: the sum is still a straight line."
             return None
 
+        order = build_order(final)
         bias = fmt_small(final.output_bias)
         self.add_up(
             self.linear_parts[-1], final, f"Why a line? Start at the output bias, {bias}, and add the units.", unit_text
@@ -239,26 +242,27 @@ class ReluSine(HingeStory):
                 *[
                     Line(
                         panel.plot_point(k, 0) + 0.3 * UP, panel.plot_point(k, 0) + 0.3 * DOWN, stroke_width=4
-                    ).set_stroke(self.kink_color)
+                    ).set_stroke(self.theme.muted)  # grey: places on the axis, not the white switch dots
                     for k in first
                 ]
             )
             earlier = "the first layer's" if layers == 2 else "earlier layers'"
             text = f"A unit bends only at {earlier} kinks (ticks) or where it turns on (dots)."
+            close = int(np.sum(np.diff(np.sort(first)) < 0.05 * (self.domain[1] - self.domain[0])))
+            count = f"{len(first)} first-layer kinks" + (f"\n({close + 1} nearly coincide)" if close else "")
             with self.narrate(text) as line:
                 self.play(
-                    *self.show_labels(
-                        f"heights ×{factor}\n{len(first)} first-layer kinks"
-                        if factor > 1
-                        else f"{len(first)} first-layer kinks"
-                    ),
+                    *self.show_labels(f"heights ×{factor}\n{count}" if factor > 1 else count),
                     LaggedStart(*[Create(t) for t in ticks], lag_ratio=0.2),
                     run_time=0.7 * line.duration,
                 )
                 self.wait(0.3 * line.duration)
-            self.play(
-                Fade(ticks, out=True), *self.show_labels(None), *self.stretch_units(view, panel, start, 1), run_time=0.8
-            )
+            back = [Fade(ticks, out=True), *self.show_labels(None), *self.stretch_units(view, panel, start, 1)]
+            if factor > 1:
+                with self.narrate("Back to their true heights.") as line:
+                    self.play(*back, run_time=line.duration)
+            else:
+                self.play(*back, run_time=0.8)
 
     def stretch_units(self, view: FitView, panel: CurvePanel, snapshot: CurveSnapshot, factor: float) -> list:
         """The animations that draw ``snapshot``'s units ``factor`` times taller (1: their true heights)."""
@@ -352,12 +356,13 @@ class ReluSine(HingeStory):
                 f"Unit{plural} {units} {'stay' if plural else 'stays'} 0 here: a ReLU that never turns on adds nothing."
             )
             with self.narrate(said) as line:
+                # The others step back first, then the flat ones are drawn and named.
+                self.play(*[c.animate.set_stroke(opacity=0.12) for c in others], run_time=0.2 * line.duration)
                 self.play(
-                    *[c.animate.set_stroke(opacity=0.12) for c in others],
                     Create(over),
                     Fade(tags),
                     *self.show_labels(f"unit{plural} {units}:\n0 everywhere"),
-                    run_time=0.6 * line.duration,
+                    run_time=0.4 * line.duration,
                 )
                 self.wait(0.2 * line.duration)
                 self.play(
@@ -394,7 +399,7 @@ class ReluSine(HingeStory):
         strips = VGroup()
         for index, (left, right) in enumerate(zip(ends[:-1], ends[1:])):
             inside = np.concatenate([[left], x[(x > left) & (x < right)], [right]])
-            shade = self.theme.highlight if index % 2 == 0 else self.theme.text
+            shade = self.theme.muted if index % 2 == 0 else self.theme.text  # no unit's colour
             strips.add(panel.curve(inside, np.interp(inside, x, output), shade, width=7))
         self.samples_dim = [d.animate.set_opacity(0.15) for d in self.data_parts[-1]]
         text = f"Shared bends count once: {len(kinks)} kinks cut the output into {pieces} straight pieces."
@@ -431,8 +436,8 @@ class ReluSine(HingeStory):
         boxes = self.piece_mobjects[1]
         # The zoom's frame takes the place of the sliver's box there: one outline at that spot, not three.
         leaving = [Fade(boxes[i], out=True) for i in on_sliver]
-        beside = ", beside a sliver" if on_sliver else ""
-        with self.narrate(f"Its largest error, {error:.3f}, is at x = {fmt_number(x[at])}{beside}: zoomed in.") as line:
+        beside = " beside a sliver" if on_sliver else ""
+        with self.narrate(f"Zoomed in: its largest error, {error:.3f},{beside} at x = {fmt_number(x[at])}.") as line:
             self.play(Create(marker), Create(frame), *leaving, *self.show_labels(None), run_time=0.3 * line.duration)
             # The frame grows into the inset's box; its ticks fade in (a morphing glyph is a stray glyph).
             growing, panel = frame.copy(), inset[0]
