@@ -79,7 +79,8 @@ class ReluSquare(MissComparison, HingeStory):
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
-    bias_tag_at: ClassVar[float] = 0.55  # right of the middle, where x² lies well above the flat start
+    bias_tag_at: ClassVar[float] = 0.7  # right of the middle, where x² lies well above the flat start
+    legend_top: ClassVar[float] = 2.5  # a gap under the two-line title
 
     def setup(self) -> None:
         super().setup()

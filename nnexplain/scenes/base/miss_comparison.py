@@ -89,7 +89,7 @@ class MissComparison:
             self.wait(line.duration - min(1.2, 0.4 * line.duration))
         # The units leave before the panel changes scale; the kink lines turn grey (their unit colours would
         # now be read as the fits' colours).
-        with self.narrate(f"Above: the miss, fit − {self.formula}, drawn {taller:.0f}× taller.") as line:
+        with self.narrate(f"Above, {taller:.0f}× taller: the miss, fit − {self.formula}.") as line:
             self.play(
                 *[Fade(part, out=True) for part in (view.unit_curves, view.kink_dots, heading)],
                 *[guide.animate.set_stroke(self.theme.muted, opacity=0.5) for guide in self.guides],
@@ -100,7 +100,7 @@ class MissComparison:
             # The gap at the worst point grows into its bar above, then the whole miss is drawn through it.
             self.play(ReplacementTransform(gap, miss[1]), Fade(miss[2]), run_time=0.25 * line.duration)
             self.play(Create(miss[0]), run_time=0.25 * line.duration)
-        self.network_ring = ring
+        self.network_ring, self.network_bar = ring, miss[1]
 
     def ring_at(self, panel, x: float, y: float, color: str) -> Circle:
         return Circle(radius=0.14, color=color, stroke_width=4).move_to(panel.plot_point(x, y))
@@ -142,7 +142,7 @@ class MissComparison:
         distance = np.min(np.abs(x[ties][:, None] - np.array(taken)[None, :]), axis=1)
         return int(ties[np.argmax(distance)])
 
-    def add_error_row(self, text: str | VGroup, color: str, slot: int) -> Fade:
+    def add_error_row(self, text: str | VGroup, color: str, slot: float) -> Fade:
         """A row of the error table in the column, in its fixed slot (rows arrive out of order): largest error's
         header, network, refit, best (0–3); mean squared error's header and values (4, 5)."""
         row = text if isinstance(text, VGroup) else label(text, self.theme, size=TEXT_SIZE, color=color)
@@ -203,8 +203,8 @@ class MissComparison:
             with self.narrate(text) as line:
                 first = min(1.2, 0.3 * line.duration)
                 self.play(
-                    self.add_error_row("mean squared error", self.theme.muted, 4),
-                    self.add_error_row(values, color, 5),
+                    self.add_error_row("mean squared error", self.theme.muted, 4.4),  # a gap above: a new table
+                    self.add_error_row(values, color, 5.4),
                     run_time=first,
                 )
                 self.play(
@@ -227,6 +227,12 @@ class MissComparison:
         kinks = ", ".join(fmt_number(k) for k in inside)
         with self.narrate("And with other kinks?") as line:
             self.play(Fade(keyed), run_time=line.duration)
+        # Why the best is lopsided and no 4 free pieces: no x term, so the outer slopes come from the hinges.
+        with self.narrate(f"With no x term, {units} hinges cannot draw every {units + 1}-piece line.") as line:
+            self.play(
+                self.network_ring.animate(rate_func=there_and_back).scale(1.3),
+                run_time=line.duration,
+            )
         with self.narrate(f"The best bias + {units} hinges, kinks searched, bend at x = {kinks}.") as line:
             self.play(Create(drawn), Fade(knots), run_time=line.duration)
         text = f"Its largest error: {fit.error:.3f}, the least a search over kinks finds for {units} hinges."
@@ -239,13 +245,13 @@ class MissComparison:
                 run_time=first,
             )
             self.play(Create(miss[0]), run_time=line.duration - first)
-        closing = (
-            f"So {units} hinges could miss by only {fit.error:.3f}; this training stopped at {self.network_error:.3f}."
-        )
+        with self.narrate(f"Aimed at the largest error, {units} hinges could miss by only {fit.error:.3f}.") as line:
+            self.play(miss[1].animate(rate_func=there_and_back).set_stroke(width=12), run_time=line.duration)
+        closing = f"This training aims at the mean squared error: it ends at {self.network_error:.3f}."
         with self.narrate(closing) as line:
             self.play(
                 self.network_ring.animate(rate_func=there_and_back).scale(1.4),
-                miss[1].animate(rate_func=there_and_back).set_stroke(width=12),
+                self.network_bar.animate(rate_func=there_and_back).set_stroke(width=12),
                 run_time=min(2.0, line.duration),
             )
             self.wait(max(line.duration - 2.0, 0))
