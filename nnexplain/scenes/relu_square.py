@@ -219,7 +219,8 @@ class ReluSquare(MissComparison, HingeStory):
                 ReplacementTransform(built[0], view.unit_curves[unit]),
                 Fade(self.one_hinge_ghost, out=True),
                 Fade(built[1], out=True),
-                *self.show_labels(None),
+                # The white line below is their sum plus the output bias, which the hinges above leave out.
+                *self.show_labels(f"white, below: their sum\n+ output bias {fmt_small(self.snapshots[0].output_bias)}"),
                 run_time=0.5 * line.duration,
             )
             self.remove(view.unit_curves[unit])  # back into the view, where it is drawn from now on
@@ -254,7 +255,7 @@ class ReluSquare(MissComparison, HingeStory):
             with self.narrate(f"At the random start, the largest error is {before:.3f}.") as line:
                 self.play(Create(marker[:2]), Fade(marker[2]), run_time=min(1.2, 0.4 * line.duration))
                 self.wait(line.duration - min(1.2, 0.4 * line.duration))
-            self.play(Fade(marker, out=True), run_time=0.4)
+            self.play(Fade(marker, out=True), *self.show_labels(None), run_time=0.4)
         self.sweep(self.view, self.snapshots, [f"Training moves every kink and slope, epoch {first:,} to {last:,}."])
         if len(self.snapshots) < 2:  # an imported run: no history, no drop to tell
             return
@@ -316,7 +317,7 @@ class ReluSquare(MissComparison, HingeStory):
         HingeMorph(flipping, panel, x, mirrored, mirrored).interpolate_mobject(0)
         w, b = fmt_number(weight), fmt_number(bias)
         flip_w, flip_b = fmt_number(-weight), fmt_number(-bias)
-        what_if = f"With weight {flip_w} and bias {flip_b}, the same kink, unit {unit + 1}'s hinge would open right."
+        what_if = f"Flip weight and bias to {flip_w} and {flip_b}: the same kink, mirrored, opening right."
         with self.narrate(what_if) as line:
             self.play(
                 *[curve.animate.set_stroke(opacity=0.25) for curve in self.view.unit_curves],
