@@ -254,3 +254,43 @@ def test_relu_sine_marks_every_kink_of_the_stored_output_and_its_slivers(tmp_pat
     found = np.array([x[c].mean() for c in clusters])
     widths = np.diff(np.concatenate([[low], found, [high]]))
     assert len(slivers) == int(np.sum(widths < SLIVER_FRACTION * (high - low))) > 0
+
+
+def test_relu_square_draws_every_training_frame_from_weights_so_a_hinge_bends_once(tmp_path):
+    """Oracle: at the snapshots, the frames are the run's stored curves; between them, each unit's drawn values have
+    at most one kink (second differences non-zero in one place), which mixing two drawn hinges would not give."""
+    from nnexplain.scenes.relu_square import ReluSquare
+
+    scene = _setup(ReluSquare, tmp_path, DATA / "square-relu-3")
+    before, after = scene.snapshots[0], scene.snapshots[1]
+    for snapshot, fraction in ((before, 0.0), (after, 1.0)):
+        frame = scene.hinges_between(before, after, fraction)
+        np.testing.assert_allclose(frame.units, snapshot.units, atol=1e-5)
+        np.testing.assert_allclose(frame.output, snapshot.output, atol=1e-5)
+    mixed = 0
+    for fraction in np.linspace(0.05, 0.95, 7):
+        frame = scene.hinges_between(before, after, fraction)
+        for values in frame.units:
+            slopes = np.diff(values) / np.diff(frame.x)  # the stored grid is float32: not quite even
+            bends = np.flatnonzero(np.abs(np.diff(slopes)) > 1e-3 * max(np.max(np.abs(slopes)), 1e-9))
+            assert len(bends) == 0 or bends[-1] - bends[0] <= 1  # one kink: one or two neighbouring grid points
+        mixed += np.any(np.abs(frame.units - ((1 - fraction) * before.units + fraction * after.units)) > 1e-4)
+    assert mixed  # the frames differ from mixing the drawn curves: the test can tell the two apart
+
+
+def test_the_hinge_scenes_say_what_the_run_was_trained_on_and_what_the_dots_are(tmp_path):
+    """Oracle: the data set rebuilt from its own description (load_dataset) — how many training samples, drawn at
+    random (not evenly spaced) — and the probe points the dots are drawn from, which lie on the target."""
+    from nnexplain.data import load_dataset
+    from nnexplain.data.curves import target_function
+    from nnexplain.scenes.relu_sine import ReluSine
+
+    scene = _setup(ReluSine, tmp_path, DATA / "sine-relu", {"linear": DATA / "sine-linear"})
+    description = scene.run.dataset
+    data = load_dataset(description["name"], train=description["train"], val=description["val"])
+    train_x = data.x_train[:, 0].astype(np.float64)
+    assert np.ptp(np.diff(train_x)) > 1e-3  # random, not a grid
+    probe_x = scene.run.probe["inputs"][:, 0].astype(np.float64)
+    np.testing.assert_allclose(scene.run.probe["labels"][:, 0], target_function(description)(probe_x), atol=1e-5)
+    said = scene.data_text()
+    assert f"{len(train_x):,} random samples" in said and f"the dots mark {len(probe_x)} points" in said

@@ -21,7 +21,7 @@ from nnexplain.geometry.hinges import (
     unit_kinks,
 )
 from nnexplain.run import load_run
-from nnexplain.run.contents import curve_arrays
+from nnexplain.run.contents import curve_arrays, curve_domain
 from nnexplain.run.schedule import spread_epochs
 from nnexplain.train.recorder import Recorder, model_params
 
@@ -247,3 +247,30 @@ def test_minimax_output_refit_beats_every_other_choice_of_output_weights():
             largest, start, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000}
         )
         assert found.fun >= error - 1e-6
+
+
+def test_each_last_layer_units_bends_are_where_torch_sees_its_slope_change():
+    """Oracle: each unit's contribution evaluated by torch on a 200,001-point grid; a bend is where its second
+    difference leaves 0. The bends found must be those, one per cluster, for a two-layer ReLU run."""
+    from nnexplain.geometry.hinges import unit_bends
+
+    run = load_run(DATA / "sine-relu")
+    params = run.params(run.epochs[-1])
+    low, high = curve_domain(run.manifest)
+    x = np.linspace(low, high, 200_001)
+    a = torch.from_numpy(x[:, None])
+    with torch.no_grad():
+        for weight, bias in params[:-1]:
+            a = torch.relu(
+                a @ torch.from_numpy(weight.astype(np.float64)).T + torch.from_numpy(bias.astype(np.float64))
+            )
+        contributions = (a * torch.from_numpy(params[-1][0][0].astype(np.float64))).numpy().T
+    bends = unit_bends(params, run.activation, (low, high))
+    assert len(params) == 3 and sum(len(b) for b in bends) > len(bends)  # bends beyond each unit's own switch
+    for unit, found in enumerate(bends):
+        scale = max(np.max(np.abs(np.diff(contributions[unit]))), 1e-300)
+        bent = np.flatnonzero(np.abs(np.diff(contributions[unit], 2)) > 1e-9 * scale) + 1
+        clusters = np.split(bent, np.flatnonzero(np.diff(bent) > 1) + 1) if len(bent) else []
+        assert len(found) == len(clusters), unit
+        for kink, cluster in zip(found, clusters):
+            assert x[cluster[0] - 1] <= kink <= x[cluster[-1] + 1]

@@ -34,6 +34,7 @@ from nnexplain.run.network import Params, forward_trace
 __all__ = [
     "unit_kinks",
     "output_kinks",
+    "unit_bends",
     "linear_map",
     "max_fit_error",
     "interpolation_error",
@@ -103,6 +104,23 @@ def output_kinks(params: Params, activation: str, domain: tuple[float, float]) -
     every = [k for layer in _kinks_by_layer(params, activation, domain) for k in layer]
     kinks = np.unique(np.concatenate([np.zeros(0), *every]))
     return kinks[(kinks > domain[0]) & (kinks < domain[1])]
+
+
+def unit_bends(
+    params: Params, activation: str, domain: tuple[float, float], tolerance: float = 1e-9
+) -> list[np.ndarray]:
+    """For each last-hidden-layer unit, every x strictly inside ``domain`` where its contribution bends: where
+    its own ReLU switches, and where an earlier layer's unit bends while this one is on.
+
+    The contribution is straight between the kinks of all layers (:func:`output_kinks`), so its slope on each
+    stretch is read from its values at their ends; a bend is a kink where the slopes either side differ.
+    """
+    ends = np.unique(np.concatenate([np.asarray(domain, np.float64), output_kinks(params, activation, domain)]))
+    values = unit_contributions(params, activation, ends)  # (units, len(ends))
+    slopes = np.diff(values, axis=1) / np.diff(ends)
+    scale = max(float(np.max(np.abs(slopes))) if slopes.size else 0.0, 1e-12)
+    bent = np.abs(np.diff(slopes, axis=1)) > tolerance * scale
+    return [ends[1:-1][row] for row in bent]
 
 
 def hinge(x: np.ndarray, weight: float, bias: float, out_weight: float) -> np.ndarray:

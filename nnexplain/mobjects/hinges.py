@@ -86,6 +86,12 @@ def _fmt_pi(multiple: float) -> str:
     return f"{sign}{'' if halves == 2 else halves // 2}π"
 
 
+def fmt_x(value: float) -> str:
+    """An x value: −π when it is a multiple of π/2, else as a number."""
+    multiple = _pi_multiple(value)
+    return _fmt_pi(multiple) if multiple is not None else fmt_number(value)
+
+
 def fmt_interval(domain: tuple[float, float]) -> str:
     """[−π, π] when the ends are multiples of π/2, else [−1, 1]."""
     multiples = [_pi_multiple(end) for end in domain]
@@ -189,15 +195,15 @@ class CurvePanel(VGroup):
 
 
 @dataclass(frozen=True)
-class _Frame:
+class Frame:
     x: np.ndarray
     units: np.ndarray
     output: np.ndarray
 
 
-def _blend(a: CurveSnapshot, b: CurveSnapshot, fraction: float) -> _Frame:
+def _blend(a: CurveSnapshot, b: CurveSnapshot, fraction: float) -> Frame:
     mix = lambda p, q: (1 - fraction) * p + fraction * q  # noqa: E731
-    return _Frame(a.x, mix(a.units, b.units), mix(a.output, b.output))
+    return Frame(a.x, mix(a.units, b.units), mix(a.output, b.output))
 
 
 class FitView(VGroup):
@@ -213,10 +219,12 @@ class FitView(VGroup):
         output_width: float = 5,
         kink_radius: float = 0.06,
         label_size: float = 24,
+        kink_color: str | None = None,
     ):
         super().__init__()
         self.units_panel, self.output_panel, self.theme = units_panel, output_panel, theme
         self.unit_width, self.kink_radius, self.label_size = unit_width, kink_radius, label_size
+        self.kink_color = kink_color  # None: each kink dot in its unit's colour
         self.colors = [theme.palette[unit % len(theme.palette)] for unit in range(len(snapshot.units))]
         self.unit_curves = VGroup(*[VMobject(stroke_color=c, stroke_width=unit_width) for c in self.colors])
         self.kink_dots = VGroup()
@@ -242,7 +250,7 @@ class FitView(VGroup):
         view.add_to_back(units, outputs)
         return view.place_epoch_label(units.box.get_corner(UP + RIGHT) + 0.3 * RIGHT + 0.2 * DOWN)
 
-    def show(self, frame: CurveSnapshot | _Frame, nearest: CurveSnapshot | None = None) -> None:
+    def show(self, frame: CurveSnapshot | Frame, nearest: CurveSnapshot | None = None) -> None:
         """Draw ``frame``; kinks and the epoch come from ``nearest`` (the frame itself when it is a snapshot)."""
         nearest = nearest or frame
         for curve, values in zip(self.unit_curves, frame.units):
@@ -254,7 +262,7 @@ class FitView(VGroup):
             if index < len(kinks):
                 unit, k = kinks[index]
                 dot.move_to(self.units_panel.plot_point(k, np.interp(k, frame.x, frame.units[unit])))
-                dot.set_fill(self.colors[unit], opacity=1).set_stroke(
+                dot.set_fill(self.kink_color or self.colors[unit], opacity=1).set_stroke(
                     self.theme.background, width=1.5, opacity=1, background=True
                 )
             else:
@@ -286,9 +294,13 @@ class SnapshotSweep(Animation):
         snapshots: list[CurveSnapshot],
         step_seconds: float = 0.5,
         weights: np.ndarray | None = None,
+        blend=None,
         **kwargs,
     ):
         self.snapshots = snapshots
+        # ``blend(before, after, fraction)``: a frame between two snapshots (default: their arrays mixed; a scene
+        # may mix the weights instead, so every frame is a real network's).
+        self.blend = blend or _blend
         # ``weights``: each step's share of the time (default equal); cumulative ends of the steps in [0, 1].
         shares = np.ones(max(len(snapshots) - 1, 1)) if weights is None else np.asarray(weights, dtype=float)
         self.step_ends = np.cumsum(shares) / shares.sum()
@@ -308,7 +320,7 @@ class SnapshotSweep(Animation):
         start = self.step_ends[index - 1] if index else 0.0
         fraction = float(np.clip((alpha - start) / max(self.step_ends[index] - start, 1e-12), 0.0, 1.0))
         before, after = self.snapshots[index], self.snapshots[index + 1]
-        self.mobject.show(_blend(before, after, fraction), nearest=before if fraction < 0.5 else after)
+        self.mobject.show(self.blend(before, after, fraction), nearest=before if fraction < 0.5 else after)
 
 
 class HingeMorph(Animation):

@@ -6,9 +6,11 @@ input weight scales it, its bias shifts the kink, its output weight scales it ag
 Then every unit's hinge, over training; then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
 output. A unit whose kink lies outside the interval is named, with what it adds
-instead (a straight line, or 0). The last beats mark the largest error and draw, beside
-the network's output, the best fit that many joined straight pieces can make, with its
-error (:func:`~nnexplain.geometry.hinges.best_joined_fit`).
+instead (a straight line, or 0). The last beats zoom on the output's miss (fit − target)
+and set three largest errors side by side, each drawn in its curve's colour: the network's,
+the same kinks with output weights refit for the largest error, and the best any bias +
+as many hinges can draw (:func:`~nnexplain.geometry.hinge_fit.best_hinge_fit`); those beats live in
+:mod:`nnexplain.scenes.base.miss_comparison`.
 
     NNEXPLAIN_RUN=runs/square-relu-3 .venv/bin/manim -ql scenes/relu_square.py ReluSquare
 """
@@ -21,23 +23,25 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    UL,
+    PI,
     UP,
     Create,
     DashedVMobject,
     Dot,
+    Ellipse,
     ReplacementTransform,
+    UpdateFromAlphaFunc,
     VGroup,
     VMobject,
-    there_and_back,
+    linear,
 )
 
+from nnexplain.geometry.hinge_fit import HingeFit, best_hinge_fit
 from nnexplain.geometry.hinges import (
-    best_joined_fit,
+    CurveSnapshot,
     build_order,
     hinge,
     max_fit_error,
-    minimax_output_refit,
     output_kinks,
     quiet_units,
     running_sums,
@@ -45,35 +49,53 @@ from nnexplain.geometry.hinges import (
 from nnexplain.mobjects.hinges import (
     Fade,
     FitView,
+    Frame,
     HingeMorph,
     fmt_interval,
     fmt_number,
     fmt_small,
-    legend,
     padded_range,
 )
-from nnexplain.mobjects.style import label
+from nnexplain.mobjects.style import formula, label
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
+from nnexplain.scenes.base.miss_comparison import MissComparison
 
 __all__ = ["ReluSquare"]
 
 
-class ReluSquare(HingeStory):
+_BEST_HINGES: dict[tuple[str, tuple[float, float], int], HingeFit] = {}
+
+
+def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) -> HingeFit:
+    """The search takes seconds: once per target (named by its formula), interval and number of units in a process."""
+    key = (formula, tuple(domain), units)
+    if key not in _BEST_HINGES:
+        _BEST_HINGES[key] = best_hinge_fit(target, domain, units)
+    return _BEST_HINGES[key]
+
+
+class ReluSquare(MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
+    bias_tag_at: ClassVar[float] = 0.7  # right of the middle, where x² lies well above the flat start
+    legend_top: ClassVar[float] = 2.5  # a gap under the two-line title
 
     def setup(self) -> None:
         super().setup()
         self.snapshots = self.sweep_of(self.run, self.hinge_epoch)
         self.hinges = self.snapshots[-1]
         self.formula = self.run.dataset.get("formula", "the target")
+        if self.hinges.hidden_layers == 1:  # a unit is one hinge: frames between snapshots drawn from the weights
+            self.sweep_blend = self.hinges_between
         self.quiet = quiet_units(self.hinges, self.run.params(self.hinges.epoch))
         self.bending = len(self.hinges.units) - len(self.quiet)
         self.kinks = output_kinks(self.run.params(self.hinges.epoch), self.run.activation, self.domain)
         self.pieces = len(self.kinks) + 1
-        self.best_fit = None if self.target is None else best_joined_fit(self.target, self.domain, self.pieces)
+        self.best_fit = None
+        if self.target is not None and self.hinges.hidden_layers == 1:
+            self.best_fit = _best_hinges(self.target, self.formula, self.domain, len(self.hinges.units))
 
     def construct(self) -> None:
         self.beat("data")
@@ -91,8 +113,10 @@ class ReluSquare(HingeStory):
         self.build_pieces()
         self.beat("final error")
         self.show_error()
+        self.beat("same kinks, refit")
+        self.refit_heights()
         if self.best_fit is not None:
-            self.beat("best fit")
+            self.beat("best hinges")
             self.compare_best_fit()
 
     # Beats ------------------------------------------------------------------
@@ -100,10 +124,10 @@ class ReluSquare(HingeStory):
     def show_question(self) -> None:
         plural = "s" if self.bending != 1 else ""
         self.show_data(
-            f"{self.bending} ReLU hinge{plural}\nbuild {self.formula}",
+            f"{self.bending} ReLU hinge{plural}\napproximate {self.formula}",
             self.snapshots,
-            f"How can {len(self.hinges.units)} ReLU units draw {self.formula}, a curve?",
-            f"The data: {len(self.run.probe['inputs'])} samples of {self.formula} on {fmt_interval(self.domain)}.",
+            f"How close can {len(self.hinges.units)} ReLU units get to {self.formula}, a curve?",
+            self.data_text(),
         )
 
     def build_one_hinge(self) -> None:
@@ -124,11 +148,20 @@ class ReluSquare(HingeStory):
         HingeMorph(built, panel, x, stages[0], stages[0]).interpolate_mobject(0)
         w, b, v = fmt_number(weight), fmt_number(abs(bias)), fmt_number(out_weight)
         sign = "−" if bias < 0 else "+"
+        kink_x = fmt_number(-bias / weight)
+
+        def typeset(source: str, note: str | None = None) -> VGroup:
+            """A formula (Typst), with a short note under it."""
+            parts = VGroup(formula(source.replace("−", "-"), self.theme, 40))
+            if note:
+                parts.add(label(note, self.theme, size=TEXT_SIZE))
+            return parts.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+
         formulas = [
-            "max(0, x)",
-            f"max(0, {w}·x)",
-            f"max(0, {w}·x {sign} {b})\nkink at x = {fmt_number(-bias / weight)}",
-            f"{v} ·\nmax(0, {w}·x {sign} {b})",
+            typeset("max(0, x)"),
+            typeset(f"max(0, {w} x)"),
+            typeset(f"max(0, {w} x {sign} {b})", f"kink at x = {kink_x}"),
+            typeset(f"{v} dot max(0, {w} x {sign} {b})"),
         ]
         turned = ", and turns it to face left" if weight < 0 else ""
         over = " and turns it over" if out_weight < 0 else " again"
@@ -144,13 +177,13 @@ class ReluSquare(HingeStory):
             )
             self.play(Create(curve), Fade(dot), run_time=0.6 * line.duration)
         ghost = None
-        for before, after, text, formula in zip(stages, stages[1:], lines[1:], formulas[1:]):
+        for before, after, text, shown in zip(stages, stages[1:], lines[1:], formulas[1:]):
             # A faint copy of the stage before stays while the new one forms, so a small change can be seen.
             previous = curve.copy().set_stroke(opacity=0.3, width=3)
             with self.narrate(text) as line:
                 fading = [] if ghost is None else [Fade(ghost, out=True)]
                 self.add(previous)
-                self.play(*self.show_labels(formula), *fading, run_time=0.5)
+                self.play(*self.show_labels(shown), *fading, run_time=0.5)
                 self.play(HingeMorph(built, panel, x, before, after), run_time=max(line.duration - 0.5, 1.0))
             if ghost is not None:
                 self.remove(ghost)
@@ -170,7 +203,9 @@ class ReluSquare(HingeStory):
         view = FitView(self.snapshots[0], panel, self.outputs, self.theme, label_size=28)
         view.place_epoch_label(self.column_point(self.epoch_y))
         units = len(self.hinges.units)
-        text = f"Each of the {units} units adds a hinge; the dots are their kinks."
+        kinks = np.sort(np.concatenate([np.zeros(0), *self.snapshots[0].kinks]))
+        together = " (two start together)" if np.any(np.diff(kinks) < 0.05) else ""
+        text = f"Each of the {units} units adds a hinge; the dots are their kinks{together}."
         if not hasattr(self, "one_hinge"):
             self.units_panel_parts = self.enter_units(self.snapshots, sums, text)
             self.view = self.units_panel_parts[-1]
@@ -184,7 +219,8 @@ class ReluSquare(HingeStory):
                 ReplacementTransform(built[0], view.unit_curves[unit]),
                 Fade(self.one_hinge_ghost, out=True),
                 Fade(built[1], out=True),
-                *self.show_labels(None),
+                # The white line below is their sum plus the output bias, which the hinges above leave out.
+                *self.show_labels(f"white, below: their sum\n+ output bias {fmt_small(self.snapshots[0].output_bias)}"),
                 run_time=0.5 * line.duration,
             )
             self.remove(view.unit_curves[unit])  # back into the view, where it is drawn from now on
@@ -209,29 +245,52 @@ class ReluSquare(HingeStory):
         (before, _), (after, whole) = (max_fit_error(self.run, s.epoch) for s in (self.snapshots[0], self.hinges))
         where = "" if whole else " at the data"
         first, last = self.snapshots[0].epoch, self.hinges.epoch
+        start, trained = self.snapshots[0], self.hinges
+        history = len(self.snapshots) > 1 and self.target is not None
+        if history:
+            # The start's largest error marked on the plot before training moves it (in the network's colour:
+            # an error is drawn in the colour of the curve it belongs to).
+            at = self.worst_point(start.x, start.output)
+            marker = self.error_marker(self.outputs, start.x, start.output, at, f"{before:.3f}", color=self.theme.text)
+            with self.narrate(f"At the random start, the largest error is {before:.3f}.") as line:
+                self.play(Create(marker[:2]), Fade(marker[2]), run_time=min(1.2, 0.4 * line.duration))
+                self.wait(line.duration - min(1.2, 0.4 * line.duration))
+            self.play(Fade(marker, out=True), *self.show_labels(None), run_time=0.4)
         self.sweep(self.view, self.snapshots, [f"Training moves every kink and slope, epoch {first:,} to {last:,}."])
         if len(self.snapshots) < 2:  # an imported run: no history, no drop to tell
             return
         # Said once training has reached it, with both numbers on screen.
         text = f"By epoch {last:,}, the largest error{where} has gone from {before:.3f} to {after:.3f}."
-        trained = self.hinges
         worst = None
         if self.target is not None:
             at = self.worst_point(trained.x, trained.output)
-            worst = self.error_marker(self.outputs, trained.x, trained.output, at, "")[:2]  # bar and ring
-        with self.narrate(text) as line:
-            self.play(
-                *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"), run_time=0.3 * line.duration
+            worst = self.error_marker(
+                self.outputs, trained.x, trained.output, at, f"{after:.3f}", color=self.theme.text
             )
-            if worst is None:
-                self.wait(0.7 * line.duration)
-            else:
-                self.play(Create(worst), run_time=0.7 * line.duration)
+        with self.narrate(text) as line:
+            # The ring comes with the words, and stays while they are read.
+            drawn = [] if worst is None else [Create(worst[:2]), Fade(worst[2])]
+            self.play(
+                *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"),
+                *drawn,
+                run_time=min(1.0, 0.4 * line.duration),
+            )
+            self.wait(line.duration - min(1.0, 0.4 * line.duration))
         self.play(*self.show_labels(None), *([] if worst is None else [Fade(worst, out=True)]), run_time=0.4)
 
+    def hinges_between(self, before: CurveSnapshot, after: CurveSnapshot, fraction: float) -> Frame:
+        """Between two snapshots, the weights move in a straight line and every hinge is drawn from them: a kink
+        slides, never two bends at once (mixing the two drawn hinges would show both kinks)."""
+        (w1, b1), (w2, b2) = [
+            [(1 - fraction) * np.asarray(p, np.float64) + fraction * np.asarray(q, np.float64) for p, q in zip(a, b)]
+            for a, b in zip(self.run.params(before.epoch), self.run.params(after.epoch))
+        ]
+        units = np.stack([hinge(before.x, w1[j, 0], b1[j], w2[0, j]) for j in range(len(b1))])
+        return Frame(before.x, units, units.sum(axis=0) + b2[0])
+
     def explain_left_facing(self) -> None:
-        """A negative input weight mirrors the hinge about its kink: it opens to the left. Shown on one of the
-        trained units: its hinge drawn as a positive weight would make it, then flipped into its own."""
+        """A negative input weight makes a hinge open to the left. Shown on one of the trained units: its weight
+        and bias both flipped in sign give the same kink, opening right; its own numbers turn that about the kink."""
         params = self.run.params(self.hinges.epoch)
         weights = params[0][0][:, 0]
         left = [unit for unit in range(len(weights)) if weights[unit] < 0 and len(self.hinges.kinks[unit])]
@@ -244,31 +303,61 @@ class ReluSquare(HingeStory):
             there keeps the kink fixed while the hinge flattens and turns over: a mirror about the kink."""
             return (-float(weights[u]), -float(biases[u]), float(out_weights[u]))
 
-        # The unit whose mirror leaves the panel least; the mirror is drawn only where it stays inside.
+        # The unit whose mirror leaves the panel least. The would-be hinge is drawn only where it and its mirror
+        # image about the kink both stay inside the panel, so the turn through space never leaves it.
         unit = min(left, key=lambda u: np.max(np.abs(hinge(x, *mirror_of(u)))))
-        weight, bias, out_weight = float(weights[unit]), float(biases[unit]), float(out_weights[unit])
+        weight, bias = float(weights[unit]), float(biases[unit])
         panel, color = self.view.units_panel, self.view.colors[unit]
         kink = -bias / weight
-        mirrored, own = mirror_of(unit), (weight, bias, out_weight)
-        x = x[(hinge(x, *mirrored) <= panel.y_high) & (hinge(x, *mirrored) >= panel.y_low)]
+        mirrored = mirror_of(unit)
+        values = hinge(x, *mirrored)
+        low, high = self.domain
+        x = x[(values <= panel.y_high) & (values >= panel.y_low) & (2 * kink - x >= low) & (2 * kink - x <= high)]
         flipping = VGroup(VMobject(stroke_color=color, stroke_width=7), Dot(radius=0.08, color=color))
         HingeMorph(flipping, panel, x, mirrored, mirrored).interpolate_mobject(0)
-        w = fmt_number(weight)
-        with self.narrate(f"Unit {unit + 1}'s input weight is {w}. With +{w[1:]}, its hinge would open right:") as line:
+        w, b = fmt_number(weight), fmt_number(bias)
+        flip_w, flip_b = fmt_number(-weight), fmt_number(-bias)
+        what_if = f"Flip weight and bias to {flip_w} and {flip_b}: the same kink, mirrored, opening right."
+        with self.narrate(what_if) as line:
             self.play(
                 *[curve.animate.set_stroke(opacity=0.25) for curve in self.view.unit_curves],
-                *self.show_labels(f"unit {unit + 1}: weight {w}\nkink at x = {fmt_number(kink)}", color=color),
+                *self.show_labels(f"if weight {flip_w}\nand bias {flip_b}:\nkink x = {fmt_number(kink)}", color=color),
                 Create(flipping[0]),
                 Fade(flipping[1]),
                 run_time=line.duration,
             )
-        with self.narrate("A negative weight mirrors the hinge about its kink: it opens to the left.") as line:
-            self.play(HingeMorph(flipping, panel, x, mirrored, own), run_time=0.7 * line.duration)
+        # A turn through space about the vertical line at the kink: every point keeps its height, and x − kink
+        # becomes kink − x, which is the hinge with weight and bias both flipped. Depth cues: the path of the arm's
+        # end, a faint ellipse (a circle seen from a little above), and the arm dimming as it passes behind.
+        pivot = panel.plot_point(kink, 0)
+        ends = flipping[0].points[[0, -1]]
+        tip = ends[np.argmax(np.abs(ends[:, 1] - pivot[1]))]  # the rising arm's end, not the flat one's
+        reach = abs(tip[0] - pivot[0])
+        path = DashedVMobject(Ellipse(width=2 * reach, height=0.35 * reach, color=color), num_dashes=28)
+        path.move_to([pivot[0], tip[1], 0]).set_stroke(opacity=0.45, width=2)
+        arm = flipping[0]
+        start = arm.copy()
+
+        def turn(mobject, alpha: float) -> None:
+            mobject.become(start.copy().rotate(alpha * PI, axis=UP, about_point=pivot))
+            mobject.set_stroke(opacity=1 - 0.65 * np.sin(alpha * PI))
+
+        said = f"Its own weight {w} and bias {b} turn it over about its kink: it opens left."
+        with self.narrate(said) as line:
+            self.play(
+                Create(path),
+                *self.show_labels(
+                    f"unit {unit + 1}: weight {w}\nand bias {b}\nkink x = {fmt_number(kink)}", color=color
+                ),
+                run_time=min(1.0, 0.25 * line.duration),
+            )
+            self.play(UpdateFromAlphaFunc(arm, turn, rate_func=linear), run_time=0.5 * line.duration)
             self.play(
                 Fade(flipping, out=True),
+                Fade(path, out=True),
                 *[curve.animate.set_stroke(opacity=1) for curve in self.view.unit_curves],
                 *self.show_labels(None),
-                run_time=0.3 * line.duration,
+                run_time=line.duration - min(1.0, 0.25 * line.duration) - 0.5 * line.duration,
             )
 
     def build_pieces(self) -> None:
@@ -281,7 +370,7 @@ class ReluSquare(HingeStory):
 
         bias = fmt_small(self.hinges.output_bias)
         self.guides = self.add_up(
-            self.view, self.hinges, f"Now add them up. Start at the output bias, {bias}: a flat line.", unit_text
+            self.view, self.hinges, f"Now add them up, starting from the output bias, {bias}: a flat line.", unit_text
         )
 
     def quiet_unit_line(self, unit: int) -> str | None:
@@ -291,94 +380,3 @@ class ReluSquare(HingeStory):
             return None
         bends = f"bends at x = {fmt_number(quiet.kink)}" if quiet.kink is not None else "never bends"
         return f"Unit {unit + 1} {bends}, outside {fmt_interval(self.domain)}: here it adds {quiet.adds}."
-
-    def show_error(self) -> None:
-        x, output = self.hinges.x, self.hinges.output
-        error, whole = max_fit_error(self.run, self.hinges.epoch)
-        text = f"The sum is the network's output: {self.pieces} straight pieces."
-        if self.target is None:
-            with self.narrate(f"{text} Its largest error at the data: {error:.3f}.") as line:
-                self.play(*self.show_labels(f"largest error: {error:.3f}"), run_time=line.duration)
-            return
-        at = self.worst_point(x, output)
-        marker = self.error_marker(self.outputs, x, output, at, f"{error:.3f}")
-        with self.narrate(text) as line:
-            self.play(*self.show_labels(f"{self.pieces} straight pieces"), run_time=line.duration)
-        with self.narrate(f"Its largest error is {error:.3f}, at x = {fmt_number(x[at])}.") as line:
-            self.play(Create(marker[:2]), Fade(marker[2]), run_time=line.duration)
-        self.network_error, self.network_marker = error, marker
-
-    def refit_heights(self, x: np.ndarray) -> None:
-        """Keep the network's units (kinks and slopes), choose its output weights and bias for the least largest
-        error (a linear programme): how much of the gap to the best pieces is the training's, not the units'."""
-        if self.hinges.hidden_layers != 1:
-            return
-        refit, refit_error = minimax_output_refit(self.run.params(self.hinges.epoch), x, self.target_values(x))
-        color = self.theme.palette[5]  # no unit, target or best fit uses it
-        overlay = DashedVMobject(self.outputs.curve(x, refit, color, width=5), num_dashes=70)
-        at = self.worst_point(x, refit)
-        marker = self.error_marker(self.outputs, x, refit, at, f"{refit_error:.3f}", color=color)
-        # Its worst point lies near the network's: its number goes above the network's, clear of both curves.
-        marker[2].next_to(self.network_marker[2], UP, buff=0.08)
-        # A third legend row under the two there (a Transform of the whole legend would scramble its letters).
-        keyed = legend([(color, True, "same kinks, refit")], self.theme, size=TEXT_SIZE)
-        keyed.next_to(self.legend, DOWN, buff=0.12, aligned_edge=LEFT)
-        rows = [
-            (f"network: {self.network_error:.3f}", self.theme.text),
-            (f"same kinks, refit: {refit_error:.3f}", color),
-            (f"best {self.pieces} pieces: {self.best_fit.error:.3f}", self.theme.highlight),
-        ]
-        labels = VGroup(*[label(t, self.theme, size=TEXT_SIZE, color=c) for t, c in rows])
-        labels.arrange(DOWN, aligned_edge=LEFT, buff=0.12).move_to(self.column_point(self.labels_top), aligned_edge=UL)
-        leaving = [] if self.column_labels is None else [Fade(self.column_labels, out=True)]
-        self.column_labels = labels
-        text = f"Same kinks, output weights and bias refit for the largest error: {refit_error:.3f}."
-        with self.narrate(text) as line:
-            self.play(
-                Create(overlay),
-                Fade(self.view.epoch_label, out=True),  # the legend's third row takes its place
-                Fade(keyed),
-                in_turn(*leaving, Fade(labels)),
-                run_time=0.6 * line.duration,
-            )
-            self.play(Create(marker[:2]), Fade(marker[2]), run_time=0.4 * line.duration)
-        trained = len(self.run.epochs) > 1 and self.run.dataset.get("task") == "regress"
-        if trained and refit_error < 0.9 * self.network_error:
-            text = (
-                f"Training cuts the average squared error, not the largest one: the network's {self.network_error:.3f}."
-            )
-            ring = self.network_marker[1]
-            with self.narrate(text) as line:
-                self.play(
-                    ring.animate(rate_func=there_and_back).scale(1.4, about_point=ring.get_center()),
-                    self.view.output_curve.animate(rate_func=there_and_back).set_stroke(width=9),
-                    run_time=line.duration,
-                )
-
-    def compare_best_fit(self) -> None:
-        """The upper panel gives way to the best fit of as many joined pieces, with its error."""
-        fit, x = self.best_fit, self.hinges.x
-        panel, heading, view = self.units_panel_parts
-        best_panel = self.panel_in(self.units_box, (self.outputs.y_low, self.outputs.y_high), x_labels=False)
-        best_heading = self.panel_heading(best_panel, f"the best {self.pieces} joined straight pieces")
-        target = best_panel.dashed_curve(x, self.target_values(x), self.theme.muted, width=3)
-        drawn = best_panel.curve(x, fit(x), self.theme.highlight, width=5)
-        knots = best_panel.dots(fit.knots, fit.heights, self.theme.highlight, radius=0.06)
-        at = self.worst_point(x, fit(x))
-        marker = self.error_marker(best_panel, x, fit(x), at, f"{fit.error:.3f}")
-        marker[2].next_to(marker[1], UP, buff=0.45)  # above the pieces meeting at its corner, not on them
-        leaving = [view.unit_curves, view.kink_dots, heading]  # the network's kink lines (dashed) stay
-        with self.narrate(f"Could {self.pieces} straight pieces do better?") as line:
-            self.play(
-                *[Fade(part, out=True) for part in leaving],
-                *self.swap_panel(panel, best_panel),
-                run_time=0.4 * line.duration,
-            )
-            self.play(Fade(best_heading), Create(target), run_time=0.6 * line.duration)
-        with self.narrate("The best, drawn above: its corners are not at the network's kinks.") as line:
-            self.play(Create(drawn), Fade(knots), run_time=line.duration)
-        labels = f"network: {self.network_error:.3f}\nbest {self.pieces} pieces: {fit.error:.3f}"
-        with self.narrate(f"Its largest error is {fit.error:.3f}, the network's {self.network_error:.3f}.") as line:
-            self.play(Create(marker[:2]), Fade(marker[2]), *self.show_labels(labels), run_time=line.duration)
-        self.refit_heights(x)
-        self.hold(extra=self.hold_seconds)

@@ -32,6 +32,7 @@ from manim import (
     Circle,
     Create,
     DashedLine,
+    Dot,
     Line,
     ReplacementTransform,
     Transform,
@@ -47,6 +48,7 @@ from nnexplain.mobjects.hinges import (
     Fade,
     FitView,
     SnapshotSweep,
+    fmt_interval,
     fmt_small,
     legend,
     padded_range,
@@ -61,7 +63,7 @@ from nnexplain.scenes.base.run_scene import RunScene
 __all__ = ["HingeStory", "TEXT_SIZE", "in_turn"]
 
 TEXT_SIZE = 28  # every text of these scenes: digits about 17 px tall at 480p
-SAFE_TOP = 3.6  # the title-safe margin, 24 px of 480, in scene units
+SAFE_TOP = 3.57  # the title-safe margin, 24 px of 480, in scene units (a bold title's ascent reaches a little above)
 
 
 # Error bars, rings and their numbers: a colour no unit, best fit or label uses (magenta).
@@ -90,6 +92,9 @@ class HingeStory(RunScene):
     sweep_snapshots: ClassVar[int] = 14  # recorded snapshots a training sweep passes through
     hinge_epoch: ClassVar[int | None] = None  # the snapshot whose units are added up; None: the last
     kink_guides: ClassVar[bool] = False  # dashed lines through both panels at each kink while adding up
+    kink_color: ClassVar[str | None] = None  # one colour for every kink dot; None: each in its unit's
+    bias_tag_at: ClassVar[float] = 1 / 6  # where along x the output bias is named, as a share of the interval
+    guides_stay: ClassVar[bool] = True  # False: a unit's guides (and dots at its bends) leave when the next joins
 
     # Layout, in scene units (the frame is 14.2 × 8): plots on the left, a text column on the right,
     # everything above the caption band and inside the title-safe margin.
@@ -116,6 +121,16 @@ class HingeStory(RunScene):
         last_epoch = run.snapshot(last_epoch)["epoch"]
         epochs = spread_epochs([epoch for epoch in run.epochs if epoch <= last_epoch], self.sweep_snapshots)
         return [curve_snapshot(run, epoch) for epoch in epochs]
+
+    def data_text(self) -> str:
+        """What the run was trained on, and what the dots are: the probe's points of the target (not training
+        samples: those are drawn at random, and more)."""
+        formula, interval = self.run.dataset.get("formula", "the target"), fmt_interval(self.domain)
+        points = len(self.run.probe["inputs"])
+        train = self.run.dataset.get("train")
+        if not train:
+            return f"The dots: {points} points of {formula} on {interval}."
+        return f"The data: {train:,} random samples of {formula} on {interval}; the dots mark {points} points of it."
 
     def target_values(self, x: np.ndarray) -> np.ndarray | None:
         return None if self.target is None else self.target(np.asarray(x, np.float64))
@@ -170,7 +185,7 @@ class HingeStory(RunScene):
         return np.array([self.column_left, y, 0.0])
 
     def units_heading(self, panel: CurvePanel, hidden_layers: int) -> VGroup:
-        which = "each unit" if hidden_layers == 1 else "each last-layer unit"
+        which = "each unit" if hidden_layers == 1 else f"each unit of hidden layer {hidden_layers}"
         return self.panel_heading(panel, f"what {which} adds")
 
     def draw_panel(self, panel: CurvePanel) -> list:
@@ -192,13 +207,17 @@ class HingeStory(RunScene):
         moves = [ReplacementTransform(a, b) for a, b in zip(frame, target)]
         return [*moves, in_turn(Fade(old.tick_labels, out=True), Fade(new.tick_labels))]
 
-    def show_labels(self, text: str | None, color: str | None = None) -> list:
-        """The animations that put ``text`` (short lines) in the column's label place: the old labels
-        fade out first, then the new ones in (never two texts cross-fading in one place)."""
+    def show_labels(self, text: str | VGroup | None, color: str | None = None) -> list:
+        """The animations that put ``text`` (short lines, or a ready mobject such as a formula) in the column's
+        label place: the old labels fade out first, then the new ones in (never two texts cross-fading in one
+        place)."""
         leaving = [] if self.column_labels is None else [Fade(self.column_labels, out=True)]
         self.column_labels = None
-        if text:
+        if isinstance(text, VGroup):
+            self.column_labels = text if text.width <= self.column_width else text.scale_to_fit_width(self.column_width)
+        elif text:
             self.column_labels = paragraph(text, self.theme, self.column_width, size=TEXT_SIZE, color=color)
+        if self.column_labels is not None:
             self.column_labels.move_to(self.column_point(self.labels_top), aligned_edge=UL)
             return [in_turn(*leaving, Fade(self.column_labels))]
         return leaving
@@ -220,7 +239,8 @@ class HingeStory(RunScene):
         self.outputs = self.output_panel(snapshots)
         heading = self.panel_heading(self.outputs, f"network output and {formula}")
         data = self.data_mobjects(self.outputs, snapshots[0].x)
-        self.legend = self.legend_mobject(f"{formula}, and samples")
+        self.data_parts = data  # the target curve and its points (a beat may dim the points)
+        self.legend = self.legend_mobject(f"{formula}, and points")
         with self.narrate(question) as line:
             self.play(Fade(self.title), *self.draw_panel(self.outputs), Fade(heading), run_time=line.duration)
         with self.narrate(data_text) as line:
@@ -230,7 +250,7 @@ class HingeStory(RunScene):
         """The upper panel, its heading, and a view of ``snapshots[0]``, drawn in while ``text`` is said."""
         panel = self.units_panel(snapshots, sums)
         heading = self.units_heading(panel, snapshots[0].hidden_layers)
-        view = FitView(snapshots[0], panel, self.outputs, self.theme, label_size=TEXT_SIZE)
+        view = FitView(snapshots[0], panel, self.outputs, self.theme, label_size=TEXT_SIZE, kink_color=self.kink_color)
         view.place_epoch_label(self.column_point(self.epoch_y))
         with self.narrate(text) as line:
             self.play(*self.draw_panel(panel), Fade(heading), run_time=0.4 * line.duration)
@@ -262,7 +282,9 @@ class HingeStory(RunScene):
                 part = snapshots[first : last + 1]
                 run_time = max(self.step_seconds * max(len(part) - 1, 1), line.duration)
                 shares = weights[first:last] if last > first else None
-                self.play(SnapshotSweep(view, part, weights=shares, run_time=run_time))
+                self.play(SnapshotSweep(view, part, weights=shares, blend=self.sweep_blend, run_time=run_time))
+
+    sweep_blend = None  # how a training sweep draws between snapshots (see SnapshotSweep); None: mix the arrays
 
     def add_up(
         self,
@@ -287,45 +309,79 @@ class HingeStory(RunScene):
         sums = running_sums(snapshot, order)
         panel, x = view.output_panel, snapshot.x
         running = panel.curve(x, sums[0], self.theme.text, width=view.output_curve.stroke_width)
-        bias_point = panel.plot_point(x[len(x) // 6], sums[0][0])
+        bias_point = panel.plot_point(x[int(self.bias_tag_at * (len(x) - 1))], sums[0][0])
         bias_tag = self.tag(f"bias {fmt_small(snapshot.output_bias)}", bias_point, UP, color=self.theme.text)
         curves, guides = view.unit_curves, VGroup()
         with self.narrate(bias_text) as line:
             self.play(
                 view.output_curve.animate.set_stroke(opacity=0),
                 *[curve.animate.set_stroke(opacity=0.25) for curve in curves],
+                # Guides that come with dots at the joining unit's bends: every unit's kink dots step back.
+                *([] if self.guides_stay else [view.kink_dots.animate.set_opacity(0)]),
                 run_time=0.4 * line.duration,
             )
             self.play(Create(running), Fade(bias_tag), run_time=0.6 * line.duration)
-        previous = None
+        previous, shown = None, VGroup()
         self.play(Fade(bias_tag, out=True), run_time=0.3)  # before the sum moves off the line it labels
         for step, unit in enumerate(order, start=1):
             highlight = [curves[unit].animate.set_stroke(opacity=1.0, width=highlight_width)]
             if previous is not None:
                 highlight.append(curves[previous].animate.set_stroke(opacity=0.25, width=view.unit_width))
             new_guides = self._kink_guides(view, snapshot, unit) if self.kink_guides else VGroup()
-            guides.add(*new_guides)
+            leaving = []
+            if not self.guides_stay and self.kink_guides:
+                leaving = [Fade(shown, out=True)] if len(shown) else []
+                new_guides.add(*self._bend_dots(view, snapshot, unit))
+                shown = new_guides
+            else:
+                guides.add(*new_guides)
             grown = panel.curve(x, sums[step], self.theme.text, width=view.output_curve.stroke_width)
-            animations = [Transform(running, grown), *highlight, *[Create(g) for g in new_guides]]
+            animations = [Transform(running, grown), *highlight, *leaving, *[Create(g) for g in new_guides]]
             if label_units:
                 animations += self.show_labels(f"+ unit {unit + 1}", color=view.colors[unit])
             text = unit_text(step, unit)
+            # The sum bends in the first part; the rest holds it, so its new bends can be checked against the guides.
             if text is None:
-                self.play(*animations, run_time=self.add_seconds)
+                self.play(*animations, run_time=0.65 * self.add_seconds)
+                self.wait(0.35 * self.add_seconds)
             else:
                 with self.narrate(text) as line:
-                    self.play(*animations, run_time=max(self.add_seconds, line.duration))
+                    total = max(self.add_seconds, line.duration)
+                    self.play(*animations, run_time=0.65 * total)
+                    self.wait(0.35 * total)
             previous = unit
         restore = [curve.animate.set_stroke(opacity=1.0, width=view.unit_width) for curve in curves]
-        self.play(*restore, *(self.show_labels(None) if label_units else []), run_time=0.5)
+        leaving = [Fade(shown, out=True)] if len(shown) else []
+        self.play(*restore, *leaving, *(self.show_labels(None) if label_units else []), run_time=0.5)
         view.output_curve.set_stroke(opacity=1)
+        if not self.guides_stay:
+            view.show(snapshot)  # the dots' own opacities (spare ones hidden), read by the fade before it starts
+            back = Fade(view.kink_dots)
+            self.play(back, run_time=0.4)
         self.remove(running)  # it lies exactly on the output curve
         return guides
+
+    def guide_kinks(self, snapshot: CurveSnapshot, unit: int) -> np.ndarray:
+        """Where the guides of ``unit`` stand: where its own ReLU switches (a subclass may add more bends)."""
+        return snapshot.kinks[unit]
+
+    def _bend_dots(self, view: FitView, snapshot: CurveSnapshot, unit: int) -> VGroup:
+        """A dot on the unit's curve at each of its guides, in its colour."""
+        kinks = self.guide_kinks(snapshot, unit)
+        points = view.units_panel.plot_points(kinks, np.interp(kinks, snapshot.x, snapshot.units[unit]))
+        return VGroup(
+            *[
+                Dot(point, radius=0.08, color=view.colors[unit]).set_stroke(
+                    self.theme.background, width=2, background=True
+                )
+                for point in points
+            ]
+        )
 
     def _kink_guides(self, view: FitView, snapshot: CurveSnapshot, unit: int) -> VGroup:
         """Dashed lines at the unit's kinks through both panels (not the gap between, where a heading sits)."""
         guides = VGroup()
-        for kink in snapshot.kinks[unit]:
+        for kink in self.guide_kinks(snapshot, unit):
             horizontal = view.units_panel.plot_point(kink, 0)[0]
             for panel in (view.units_panel, view.output_panel):
                 top, bottom = panel.box.get_top()[1], panel.box.get_bottom()[1]

@@ -1,0 +1,69 @@
+"""The best bias + 3 hinges against x² (what relu-square draws last), checked against independent searches."""
+
+import numpy as np
+import pytest
+import torch
+from scipy.optimize import linprog
+
+from nnexplain.geometry.hinge_fit import best_hinge_fit
+
+
+@pytest.fixture(scope="module")
+def fit():
+    return best_hinge_fit(np.square, (-1.0, 1.0), 3)
+
+
+def _least_error_as_right_hinges_and_a_line(x: np.ndarray, kinks: np.ndarray, opens_left: np.ndarray) -> float:
+    """Another way to write the same functions: relu(k − x) = relu(x − k) − (x − k), so a fit is
+    c + a·x + Σ u_j·relu(x − k_j) with a = −Σ_{left-opening} u_j (an equality of the programme)."""
+    right = np.maximum(0.0, x[:, None] - kinks[None, :])
+    design = np.column_stack([right, x, np.ones_like(x)])  # u_1..u_n, a, c
+    n = len(kinks)
+    ones = np.ones((len(x), 1))
+    a_ub = np.block([[design, -ones], [-design, -ones]])
+    b_ub = np.concatenate([x**2, -(x**2)])
+    a_eq = np.zeros((1, n + 3))
+    a_eq[0, :n] = opens_left.astype(float)
+    a_eq[0, n] = 1.0  # a + Σ_left u_j = 0
+    result = linprog(
+        np.r_[np.zeros(n + 2), 1.0],
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=[0.0],
+        bounds=[(None, None)] * (n + 2) + [(0, None)],
+    )
+    return result.fun
+
+
+def test_the_drawn_fit_is_a_bias_and_three_relu_units_and_errs_as_it_says(fit):
+    """Oracle: the fit written as a network (w = ±1, b = −w·k, v) and run through torch; its largest error on a
+    200,001-point grid is the one it reports."""
+    x = torch.linspace(-1, 1, 200_001, dtype=torch.float64)
+    w = torch.from_numpy(fit.directions)
+    network = torch.relu(x[:, None] * w[None, :] - w * torch.from_numpy(fit.kinks)) @ torch.from_numpy(fit.weights)
+    network = network + fit.bias
+    np.testing.assert_allclose(fit(x.numpy()), network.numpy(), atol=1e-12)
+    assert fit.error == pytest.approx(float(torch.max(torch.abs(network - x**2))), rel=1e-9)
+    assert len(fit.kinks) == 3 and np.all(np.abs(fit.directions) == 1)
+
+
+def test_three_hinges_do_worse_than_four_free_pieces_and_better_than_three(fit):
+    """The best 4 joined pieces (error 1/32) need an x term the network lacks; the best 3 pieces (error 1/18,
+    h²·2/16 with h = 2/3) are drawable by 3 hinges (one opening at an end is a line), so the search must beat them."""
+    assert 1 / 32 < fit.error < 1 / 18 - 1e-3
+    assert fit.error == pytest.approx(8 / 169, abs=2e-5)  # found at kinks −5/13, 3/13, 11/13
+
+
+def test_no_random_choice_of_kinks_and_directions_beats_the_drawn_fit(fit):
+    x = np.linspace(-1, 1, 401)
+    rng = np.random.default_rng(1)
+    found = [
+        _least_error_as_right_hinges_and_a_line(x, rng.uniform(-1, 1, 3), rng.integers(0, 2, 3).astype(bool))
+        for _ in range(150)
+    ]
+    assert min(found) >= fit.error - 1e-5
+    # and near its own kinks, the other formulation agrees with it
+    assert _least_error_as_right_hinges_and_a_line(x, fit.kinks, fit.directions < 0) == pytest.approx(
+        fit.error, abs=2e-4
+    )
