@@ -21,6 +21,7 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    ORIGIN,
     RIGHT,
     UP,
     Animation,
@@ -28,32 +29,53 @@ from manim import (
     FadeIn,
     FadeOut,
     Group,
+    Line,
     Rectangle,
     VGroup,
     Wait,
+    linear,
     there_and_back,
 )
 
-from nnexplain.geometry.convolution import convolution_story, edge_correlation, ink_change
+from nnexplain.geometry.convolution import convolution_story, dot_product, edge_correlation, ink_change
 from nnexplain.mobjects.feature_maps import map_grid_rgba, partial_map_rgba, symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba, grey_rgba
-from nnexplain.mobjects.style import fmt_percent, label
+from nnexplain.mobjects.style import fmt_percent, formula, label
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.convolution_dot import DotProductBeats
 from nnexplain.scenes.convolution_later import LaterLayers
-from nnexplain.scenes.convolution_text import CELL, LABEL, by, numbered, outlined, reveal, signed, title, transparent
+from nnexplain.scenes.convolution_text import (
+    CELL,
+    LABEL,
+    by,
+    numbered,
+    outlined,
+    reveal,
+    signed,
+    title,
+    transparent,
+    written_sum,
+)
 
 __all__ = ["Convolution", "live_readout"]
 
 # The first layer's pictures: the digit over its feature map in a column on the left, the work on the right.
+# Sliding, the digit and its map are the two large panels, one pixel scale, under them the live dot product.
 COLUMN_X, DIGIT_Y, MAP_Y, COLUMN_HEIGHT = -5.1, 2.3, -0.55, 2.3  # labels inside the 24 px margin
 WORK_X = 1.4  # the centre of the room right of the column
 GRID_Y, GRID_HEIGHT = 0.9, 4.0
+SLIDE_PIXEL, SLIDE_TOP, SLIDE_LEFT, SLIDE_RIGHT = 0.15, 3.45, -6.65, 6.65  # inside the 24 px margin
+LIVE, LIVE_X, LIVE_Y = 1.0, -2.2, -1.85  # the live patch, weights and products: LIVE tall, left to right from LIVE_X
 
 
 def live_readout(values: np.ndarray, row: int, column: int) -> str:
     """The running value beside the sliding kernel: the map's value at (row, column), 1-based in the text."""
     return f"row {row + 1}, column {column + 1}\n= {signed(float(values[row, column]))}"
+
+
+def under(centre: np.ndarray, height: float, text: VGroup, buff: float = 0.12) -> np.ndarray:
+    """Where ``text`` goes, centred under a picture ``height`` tall at ``centre``."""
+    return centre + (height / 2 + buff + text.height / 2) * DOWN
 
 
 def pulse(mobject, factor: float, run_time: float = 1.0) -> Animation:
@@ -118,15 +140,16 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         rows, cols = story.image.shape
         self.digit_label = self.muted(f"the digit, {by(rows, cols)} pixels").next_to(self.digit, DOWN, buff=0.15)
         right = story.classes[int(story.probabilities.argmax())] == story.label
+        self.play(FadeIn(self.title, shift=0.2 * DOWN), run_time=self.t(1.0))  # a picture before any word
         self.telling(
             "A convolutional network reads an image through small kernels.",
-            FadeIn(self.title, shift=0.2 * DOWN, run_time=1.0),
+            FadeIn(self.digit, scale=0.6, run_time=1.5),
         )
         self.telling(
             f"Here is one handwritten {story.label} from the run's probe set; "
             f"{'the network gets it right' if right else 'the network gets it wrong'}.",
-            FadeIn(self.digit, scale=0.6, run_time=1.5),
             FadeIn(self.digit_label, run_time=0.8),
+            pulse(self.digit, 1.08, run_time=1.2),
         )
 
     def show_kernel(self) -> None:
@@ -147,6 +170,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.map_label = self.muted(f"map {story.channel + 1}, {by(rows, cols)}").next_to(self.map, DOWN, buff=0.12)
         small_digit = self.digit.copy().scale_to_fit_height(COLUMN_HEIGHT).move_to([COLUMN_X, DIGIT_Y, 0])
         digit_label = self.muted("the digit").next_to(small_digit, DOWN, buff=0.12)
+        old_label, self.digit_label = self.digit_label, digit_label
         # every kernel in a row, each with its largest weighted sum on this digit under it
         weights = self.run.tensors(self.epoch)["weight.0"][:, 0].astype(np.float64)
         row = Group(
@@ -162,15 +186,15 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         for tile, peak in zip(row, peaks):
             peak.next_to(tile, DOWN, buff=0.15)
         names = VGroup(*(self.muted(str(i + 1)).next_to(tile, UP, buff=0.1) for i, tile in enumerate(row)))
-        peaks_label = self.muted(f"each kernel's largest sum on this {story.label}").next_to(peaks, DOWN, buff=0.2)
+        peaks_label = self.muted(f"each kernel's largest sum on this {story.label}, before its bias").next_to(
+            peaks, DOWN, buff=0.2
+        )
         self.telling(
             f"Its first layer has {story.conv.channels} kernels, each a {by(k, k)} grid of weights.",
             FadeOut(self.title, run_time=0.6),
-            AnimationGroup(
-                self.digit.animate.scale_to_fit_height(COLUMN_HEIGHT).move_to(small_digit),
-                self.digit_label.animate.become(digit_label),
-                run_time=1.2,
-            ),
+            FadeOut(old_label, run_time=0.4),  # the long label leaves, then the short one comes: no morph of letters
+            self.digit.animate(run_time=1.0).scale_to_fit_height(COLUMN_HEIGHT).move_to(small_digit),
+            FadeIn(digit_label, run_time=0.4),
             AnimationGroup(*(FadeIn(Group(t, n)) for t, n in zip(row, names)), lag_ratio=0.2, run_time=1.6),
         )
         self.telling(
@@ -201,35 +225,105 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         )
 
     def slide_kernel(self) -> None:
+        """The digit and its map as the two large panels, side by side at one pixel scale, a line from the window to
+        the cell it writes; under them the live patch × weights = products → value. The top row slowly, a step at a
+        time, then faster, then every row."""
         story = self.story
         rows, cols = story.pre_maps.shape[1:]
         values = story.pre_maps[story.channel]
-        # the readout's text is swapped whole, never morphed with become(): its glyph count changes, and become()
-        # would pad the glyphs with copies that depend on which frames were drawn, so the readout would differ
-        # between a drawn and a skipped slide. A (no-op) updater keeps its holder redrawn.
-        centre = np.array([WORK_X, -1.0, 0])
-        readout = VGroup(label(live_readout(values, 0, 0), self.theme, LABEL, self.theme.highlight).move_to(centre))
-        readout.add_updater(lambda mobject: None)
-        self.add(readout.set_opacity(0.0))
+        pixel = SLIDE_PIXEL
+        digit_height, map_height = story.image.shape[0] * pixel, rows * pixel
+        digit_at = np.array([SLIDE_LEFT + story.image.shape[1] * pixel / 2, SLIDE_TOP - digit_height / 2, 0])
+        map_at = np.array([SLIDE_RIGHT - cols * pixel / 2, SLIDE_TOP - map_height / 2, 0])
+        # the live dot product, under the panels: the patch, the weights, their products, the value
+        dots = [
+            dot_product(story.image, story.kernel, story.bias, story.conv, r, c)
+            for r in range(rows)
+            for c in range(cols)
+        ]
+        product_scale = symmetric_scale(np.array([d.products for d in dots]))
+        patch = outlined(Heatmap(grey_rgba(dots[0].patch), LIVE), self.theme)
+        products = outlined(Heatmap(diverging_rgba(dots[0].products, product_scale, self.theme), LIVE), self.theme)
+        weights_at = np.array([LIVE_X + 1.6, LIVE_Y, 0])
+        patch.move_to([LIVE_X, LIVE_Y, 0])
+        products.move_to([LIVE_X + 3.2, LIVE_Y, 0])
+        times = label("×", self.theme, 34).move_to([LIVE_X + 0.8, LIVE_Y, 0])
+        equals = label("=", self.theme, 34).move_to([LIVE_X + 2.4, LIVE_Y, 0])
+        names = VGroup(
+            *(
+                self.muted(name).move_to([x, LIVE_Y + LIVE / 2 + 0.25, 0])
+                for name, x in (("patch", LIVE_X), ("weights", LIVE_X + 1.6), ("products", LIVE_X + 3.2))
+            )
+        )
+        readout_at = np.array([LIVE_X + 4.05, LIVE_Y, 0])
+        readout = VGroup(self.readout_text(values, 0, 0, readout_at)).set_opacity(0.0)
+        readout.add_updater(lambda mobject: None)  # redrawn each frame while its text is swapped
+        link = Line(ORIGIN, RIGHT).set_stroke(self.theme.highlight, 2, opacity=0.0)
+        link.add_updater(lambda line: line.put_start_and_end_on(self.window.get_right(), self.cell.get_left()))
+        self.add(readout, link)
+        live = Group(patch, products)
 
-        def sweep(t: float) -> None:
-            filled = int(round(t * rows * cols))
-            self.map.show(partial_map_rgba(values, self.map_scale, self.theme, filled))
-            position = min(filled, rows * cols - 1)
-            self.place_window(position // cols, position % cols)
-            # the value just written into the map, beside the kernel that made it
-            text = label(live_readout(values, position // cols, position % cols), self.theme, LABEL)
-            readout.submobjects = [text.set_color(self.theme.highlight).move_to(centre).set_opacity(float(t > 0))]
+        def step(start: int, stop: int, run_time: float) -> Playback:
+            """Playback from position ``start`` to ``stop`` (inclusive), each position written when reached."""
 
-        moving = Group(self.map, self.window, self.cell, readout)
-        self.telling(  # one line, one play: the readout's text is swapped each frame, never left in a still frame
-            f"Slide it one pixel at a time: {rows * cols} dot products fill the map, row by row.",
-            FadeOut(self.work, run_time=0.6),
-            self.kernel.animate(run_time=0.8).scale_to_fit_height(2.4).move_to([WORK_X, 1.4, 0]),
-            Playback(moving, sweep, run_time=6.0),
+            def update(t: float) -> None:
+                if t == 0 and start == 0:  # not begun: the panels are still growing
+                    return
+                position = min(int(start + t * (stop - start + 1)), stop) if stop > start else stop
+                self.map.show(partial_map_rgba(values, self.map_scale, self.theme, position + 1))
+                row, column = divmod(position, cols)
+                self.place_window(row, column)
+                patch[0].show(grey_rgba(dots[position].patch))
+                products[0].show(diverging_rgba(dots[position].products, product_scale, self.theme))
+                readout.submobjects = [self.readout_text(values, row, column, readout_at)]
+                link.set_stroke(opacity=1.0)
+
+            moving = Group(self.map, self.window, self.cell, live, readout, link)
+            return Playback(moving, update, run_time=run_time, rate_func=linear)
+
+        ink = [i for i, d in enumerate(dots) if np.any(d.patch)]
+        meets = ink[0] if ink else 0
+        first = min(3, meets - 1) if meets > 0 else 0
+        slow = min(meets + 6, rows * cols - 1)
+        grow = AnimationGroup(
+            FadeOut(self.work, run_time=0.5),
+            AnimationGroup(
+                Group(self.digit, self.window).animate.scale(digit_height / self.digit.height).move_to(digit_at),
+                Group(self.map, self.cell).animate.scale(map_height / self.map.height).move_to(map_at),
+                self.map_label.animate.move_to(under(map_at, map_height, self.map_label)),
+                self.digit_label.animate.move_to(under(digit_at, digit_height, self.digit_label)),
+                self.kernel.animate.scale_to_fit_height(LIVE).move_to(weights_at),
+                run_time=1.4,
+            ),
+            FadeIn(Group(patch, products, times, equals, names), run_time=0.6),
+            lag_ratio=1,
+        )
+        self.telling(
+            "Now slide the window one pixel at a time, along the top row.",
+            grow,
+            step(0, first, run_time=0.7 * (first + 1)),
+        )
+        if meets > first + 1:
+            blank = written_sum(dots[0].products, story.bias).bias
+            self.telling(
+                f"On blank paper each value is just the bias, {signed(blank)}.",
+                step(first + 1, meets - 1, run_time=max(2.0, 0.25 * (meets - first - 1))),
+            )
+        self.telling(
+            "Where the window meets ink, the value changes.",
+            step(meets, slow, run_time=0.7 * (slow - meets + 1)),
+        )
+        self.telling(
+            f"Row after row, {rows * cols} dot products fill the {by(rows, cols)} map.",
+            step(slow + 1, rows * cols - 1, run_time=5.0),
         )
         readout.clear_updaters()
-        self.work = Group(readout)
+        link.clear_updaters()
+        self.work = Group(readout, link, patch, products, times, equals, names, self.kernel)
+
+    def readout_text(self, values: np.ndarray, row: int, column: int, at: np.ndarray) -> VGroup:
+        text = label(live_readout(values, row, column), self.theme, LABEL, self.theme.highlight)
+        return text.move_to(at).align_to(at, LEFT)
 
     def what_it_detects(self) -> None:
         """The one sentence to keep, said only when the run shows it: the map drawn beside the ink's change, and their
@@ -237,35 +331,39 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         story = self.story
         k = story.kernel.shape[0]
         correlation = edge_correlation(story.image, story.pre_maps[story.channel], story.conv, k)
+        middle = np.array([(SLIDE_LEFT + SLIDE_RIGHT) / 2 + 0.1, 0, 0])
+        leave = FadeOut(Group(self.work, self.window, self.cell), run_time=0.5)
         if correlation < 0.7:
-            words = label("one pattern,\nlooked for everywhere", self.theme, LABEL, self.theme.highlight)
+            words = label("one pattern, looked for everywhere", self.theme, LABEL, self.theme.highlight)
             self.telling(
                 f"A convolution asks one question everywhere: how much is each patch like kernel {story.channel + 1}?",
-                FadeOut(Group(self.work, self.window, self.cell), run_time=0.5),
-                FadeIn(words.move_to([WORK_X, -1.0, 0]), shift=0.2 * UP, run_time=1.0),
+                leave,
+                FadeIn(words.move_to(middle + LIVE_Y * UP), shift=0.2 * UP, run_time=1.0),
             )
-            self.telling("Its map is the answer, position by position.", pulse(self.map, 1.08))
-            self.work = Group(self.kernel, words)
+            self.telling("Its map is the answer, position by position.", pulse(self.map, 1.05))
+            self.work = Group(words)
             return
         change = ink_change(story.image, story.conv, k)
-        ink = Heatmap(diverging_rgba(change, symmetric_scale(change), self.theme), COLUMN_HEIGHT)
-        ink.move_to([-2.1, MAP_Y, 0])
-        ink_label = self.muted("ink's change,\nleft to right").next_to(ink, UP, buff=0.12)
-        words = label("an edge detector:\nblue: ink begins\nred: ink ends", self.theme, LABEL)
-        words.set_color(self.theme.highlight).next_to(self.kernel, RIGHT, buff=0.35)
-        r = label(f"r = {correlation:.2f}", self.theme, 34, self.theme.highlight).move_to([WORK_X, MAP_Y - 0.2, 0])
+        ink = Heatmap(diverging_rgba(change, symmetric_scale(change), self.theme), self.map.height)
+        ink.move_to([middle[0], self.map.get_y(), 0])
+        ink_label = self.muted("the ink's change, left to right").move_to(
+            under(ink.get_center(), ink.height, self.map_label)
+        )
+        words = label("blue: ink begins   red: ink ends", self.theme, LABEL, self.theme.highlight)
+        words.move_to(middle + (LIVE_Y + 0.3) * UP)
+        r = label(f"r = {correlation:.2f}", self.theme, 34, self.theme.highlight).next_to(words, DOWN, buff=0.2)
         self.telling(
             f"Kernel {story.channel + 1} detects edges: its map is high where ink begins, left to right,",
-            FadeOut(Group(self.work, self.window, self.cell), run_time=0.5),
-            FadeIn(Group(ink, ink_label), shift=0.3 * RIGHT, run_time=1.2),
+            leave,
             FadeIn(words, run_time=0.8),
+            AnimationGroup(pulse(self.map, 1.05), run_time=1.5),
         )
         self.telling(
             f"and negative where it ends (correlation {correlation:.2f} with the ink's change).",
+            FadeIn(Group(ink, ink_label), shift=0.3 * RIGHT, run_time=1.2),
             FadeIn(r, scale=1.3, run_time=0.8),
-            AnimationGroup(pulse(self.map, 1.08), pulse(ink, 1.08), run_time=1.5),
         )
-        self.work = Group(self.kernel, words, ink, ink_label, r)
+        self.work = Group(words, ink, ink_label, r)
 
     def grid_frames(self) -> dict[int, str]:
         return {self.story.channel: self.theme.highlight}
@@ -302,7 +400,12 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.telling(
             f"Each of the {count} kernels makes its own map of the same digit.",
             FadeOut(Group(self.map_label, self.work), run_time=0.6),
-            self.map.animate(run_time=1.2).scale_to_fit_height(rows * pixel).move_to(slot),
+            AnimationGroup(
+                self.map.animate.scale_to_fit_height(rows * pixel).move_to(slot),
+                self.digit.animate.scale_to_fit_height(COLUMN_HEIGHT).move_to([COLUMN_X, DIGIT_Y, 0]),
+                self.digit_label.animate.move_to(under([COLUMN_X, DIGIT_Y, 0], COLUMN_HEIGHT, self.digit_label)),
+                run_time=1.2,
+            ),
             reveal(self.grid, around, run_time=3.0),
         )
         self.remove(self.map)  # the grid draws it now
@@ -318,13 +421,14 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         after = map_grid_rgba(story.act_maps, self.map_scale, self.theme, self.maps_cols, 1, self.grid_frames())
         blend = lambda t: np.round((1 - t) * before + t * after).astype(np.uint8)  # noqa: E731
         if self.run.activation == "relu":
+            # the red counted while it is there, then taken away as the sentence says so
+            self.telling(
+                f"{fmt_percent(story.zeroed_share)} of these values are negative: the red ones.",
+                pulse(self.grid, 1.05, 1.5),
+            )
             self.telling(
                 "ReLU sets every negative value to 0 and keeps the rest.",
                 reveal(self.grid, blend, run_time=3.0),
-            )
-            self.telling(
-                f"{fmt_percent(story.zeroed_share)} of these values, the red ones, became 0.",
-                pulse(self.grid, 1.04, 1.2),
             )
         else:
             self.telling(
@@ -333,35 +437,39 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
             )
 
     def answer(self) -> None:
-        """The question again, answered in one line, over the run's verdict."""
+        """The question again, answered in one typeset line, over the digit, kernel and map of this run."""
         k = self.story.kernel.shape[0]
         question = label("What does a convolutional layer compute?", self.theme, 34, weight="BOLD")
+        law = formula("y_(i,j) = sum_(u,v) w_(u,v) x_(i+u, j+v) + b", self.theme, 40, color=self.theme.highlight)
         reply = label(
-            f"kernel · each {by(k, k)} patch + bias, at every position: one map per kernel",
+            f"this kernel · each {by(k, k)} patch + bias, at every position: one map per kernel",
             self.theme,
             LABEL,
             self.theme.highlight,
         )
         if reply.width > 13.0:
             reply.scale_to_fit_width(13.0)
-        VGroup(question, reply).arrange(DOWN, aligned_edge=LEFT, buff=0.15).to_corner(UP + LEFT, buff=0.5)
+        VGroup(question, law, reply).arrange(DOWN, aligned_edge=LEFT, buff=0.2).to_corner(UP + LEFT, buff=0.5)
         # the answer over a convolution: the digit, kernel 3 and the map it made, all from the run
         story = self.story
-        digit = Heatmap(grey_rgba(story.image), 2.8)
+        digit = Heatmap(grey_rgba(story.image), 2.6)
         kernel = outlined(Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), 1.4), self.theme)
-        made = Heatmap(diverging_rgba(story.pre_maps[story.channel], self.map_scale, self.theme), 2.8 * 24 / 28)
-        sign = label("→", self.theme, 40)
-        picture = Group(digit, label("⋆", self.theme, 40), kernel, sign, made).arrange(RIGHT, buff=0.4)
-        picture.move_to([0, -0.55, 0])
+        made = Heatmap(diverging_rgba(story.pre_maps[story.channel], self.map_scale, self.theme), 2.6 * 24 / 28)
+        star = label("slides", self.theme, LABEL)
+        operator = VGroup(label("⋆", self.theme, 72), star).arrange(DOWN, buff=0.05)
+        sign = label("→", self.theme, 48)
+        picture = Group(digit, operator, kernel, sign, made).arrange(RIGHT, buff=0.45)
+        picture.move_to([0, -0.9, 0])
         names = VGroup(
             self.muted("the digit").next_to(digit, DOWN, buff=0.12),
             self.muted(f"kernel {story.channel + 1}").next_to(kernel, DOWN, buff=0.12),
             self.muted(f"map {story.channel + 1}").next_to(made, DOWN, buff=0.12),
         )
+        self.play(FadeOut(self.ending), run_time=self.t(0.6))  # the chart leaves before the summary is said
         self.telling(
-            "So each kernel's dot product with every patch, plus its bias, makes one map.",
-            FadeOut(self.ending, run_time=0.6),
+            "So a kernel's dot product with every patch, plus its bias, makes one map.",
             FadeIn(question, shift=0.2 * DOWN, run_time=0.8),
             FadeIn(Group(picture, names), lag_ratio=0.3, run_time=1.5),
+            FadeIn(law, run_time=0.8),
             FadeIn(reply, run_time=0.8),
         )
