@@ -61,9 +61,9 @@ def written_sum(parts: np.ndarray, bias: float) -> WrittenSum:
 
 
 def worked_product(a: float, b: float) -> tuple[str, str, str]:
-    """``a``, ``b`` and ``a × b`` written with the fewest decimals (2 to 4) at which the factors as written multiply to
+    """``a``, ``b`` and ``a × b`` written with the fewest decimals (2 to 6) at which the factors as written multiply to
     the product as written."""
-    for decimals in (2, 3, 4):
+    for decimals in (2, 3, 4, 5, 6):
         shown = round(a, decimals), round(b, decimals), round(a * b, decimals)
         if round(shown[0] * shown[1], decimals) == shown[2]:
             break
