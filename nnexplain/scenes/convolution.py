@@ -15,7 +15,7 @@ in the caption band; while a line is read, its picture moves.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import numpy as np
 from manim import (
@@ -65,7 +65,7 @@ COLUMN_X, DIGIT_Y, MAP_Y, COLUMN_HEIGHT = -5.1, 2.3, -0.55, 2.3  # labels inside
 WORK_X = 1.4  # the centre of the room right of the column
 GRID_Y, GRID_HEIGHT = 0.9, 4.0
 SLIDE_PIXEL, SLIDE_TOP, SLIDE_LEFT, SLIDE_RIGHT = 0.15, 3.45, -6.65, 6.65  # inside the 24 px margin
-LIVE, LIVE_X, LIVE_Y = 1.0, -2.2, -1.85  # the live patch, weights and products: LIVE tall, left to right from LIVE_X
+LIVE, LIVE_PITCH, LIVE_Y = 1.0, 1.7, 1.9  # the live patch, weights and products between the panels, LIVE tall
 
 
 def live_readout(values: np.ndarray, row: int, column: int) -> str:
@@ -117,10 +117,12 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.answer()
         self.hold(extra=3.0)
 
-    def telling(self, text: str, *steps: Animation) -> None:
+    def telling(self, text: str, *steps: Animation, before: Callable[[], None] | None = None) -> None:
         """Narrate ``text`` in the caption band, the ``steps`` played one after another while it is read
-        (each takes its share of the line by its own run time)."""
+        (each takes its share of the line by its own run time); ``before`` is called just before they play."""
         with self.narrate(text) as line:
+            if before is not None:
+                before()
             # lag_ratio 1: one after another, but all begun at once, so nothing shows before its turn
             self.play(AnimationGroup(*(steps or [Wait(1.0)]), lag_ratio=1), run_time=max(line.duration, self.t(1.0)))
 
@@ -235,32 +237,32 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         digit_height, map_height = story.image.shape[0] * pixel, rows * pixel
         digit_at = np.array([SLIDE_LEFT + story.image.shape[1] * pixel / 2, SLIDE_TOP - digit_height / 2, 0])
         map_at = np.array([SLIDE_RIGHT - cols * pixel / 2, SLIDE_TOP - map_height / 2, 0])
-        # the live dot product, under the panels: the patch, the weights, their products, the value
+        # the live dot product between the panels: the patch, the weights, their products, and under them the value
         dots = [
             dot_product(story.image, story.kernel, story.bias, story.conv, r, c)
             for r in range(rows)
             for c in range(cols)
         ]
         product_scale = symmetric_scale(np.array([d.products for d in dots]))
-        patch = outlined(Heatmap(grey_rgba(dots[0].patch), LIVE), self.theme)
+        middle = (SLIDE_LEFT + story.image.shape[1] * pixel + SLIDE_RIGHT - cols * pixel) / 2
+        xs = [middle + (i - 1) * LIVE_PITCH for i in range(3)]
+        patch = outlined(Heatmap(grey_rgba(dots[0].patch), LIVE), self.theme).move_to([xs[0], LIVE_Y, 0])
         products = outlined(Heatmap(diverging_rgba(dots[0].products, product_scale, self.theme), LIVE), self.theme)
-        weights_at = np.array([LIVE_X + 1.6, LIVE_Y, 0])
-        patch.move_to([LIVE_X, LIVE_Y, 0])
-        products.move_to([LIVE_X + 3.2, LIVE_Y, 0])
-        times = label("×", self.theme, 34).move_to([LIVE_X + 0.8, LIVE_Y, 0])
-        equals = label("=", self.theme, 34).move_to([LIVE_X + 2.4, LIVE_Y, 0])
+        products.move_to([xs[2], LIVE_Y, 0])
+        weights_at = np.array([xs[1], LIVE_Y, 0])
+        times = label("×", self.theme, 34).move_to([(xs[0] + xs[1]) / 2, LIVE_Y, 0])
+        equals = label("=", self.theme, 34).move_to([(xs[1] + xs[2]) / 2, LIVE_Y, 0])
         names = VGroup(
             *(
                 self.muted(name).move_to([x, LIVE_Y + LIVE / 2 + 0.25, 0])
-                for name, x in (("patch", LIVE_X), ("weights", LIVE_X + 1.6), ("products", LIVE_X + 3.2))
+                for name, x in zip(("patch", "weights", "products"), xs)
             )
         )
-        readout_at = np.array([LIVE_X + 4.05, LIVE_Y, 0])
+        readout_at = np.array([middle, LIVE_Y - LIVE / 2 - 0.6, 0])
         readout = VGroup(self.readout_text(values, 0, 0, readout_at)).set_opacity(0.0)
-        readout.add_updater(lambda mobject: None)  # redrawn each frame while its text is swapped
-        link = Line(ORIGIN, RIGHT).set_stroke(self.theme.highlight, 2, opacity=0.0)
-        link.add_updater(lambda line: line.put_start_and_end_on(self.window.get_right(), self.cell.get_left()))
-        self.add(readout, link)
+        # the window's patch comes out to the left of the sum; the products' value goes into the map's cell
+        links = VGroup(*(Line(ORIGIN, RIGHT).set_stroke(self.theme.highlight, 2, opacity=0.0) for _ in range(2)))
+        self.add(readout, links)
         live = Group(patch, products)
 
         def step(start: int, stop: int, run_time: float) -> Playback:
@@ -276,10 +278,17 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
                 patch[0].show(grey_rgba(dots[position].patch))
                 products[0].show(diverging_rgba(dots[position].products, product_scale, self.theme))
                 readout.submobjects = [self.readout_text(values, row, column, readout_at)]
-                link.set_stroke(opacity=1.0)
+                links[0].put_start_and_end_on(self.window.get_right(), patch.get_left())
+                links[1].put_start_and_end_on(products.get_right(), self.cell.get_left())
+                links.set_stroke(opacity=1.0)
 
-            moving = Group(self.map, self.window, self.cell, live, readout, link)
+            moving = Group(self.map, self.window, self.cell, live, readout, links)
             return Playback(moving, update, run_time=run_time, rate_func=linear)
+
+        def unsaid() -> None:
+            """The value now shown leaves manim's still frame: a play draws the texts it began with in every frame,
+            so the one the next step replaces is made see-through first (that step writes its own at once)."""
+            readout.submobjects = [text.copy().set_opacity(0.0) for text in readout.submobjects]
 
         ink = [i for i, d in enumerate(dots) if np.any(d.patch)]
         meets = ink[0] if ink else 0
@@ -302,28 +311,29 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
             "Now slide the window one pixel at a time, along the top row.",
             grow,
             step(0, first, run_time=0.7 * (first + 1)),
+            before=unsaid,
         )
         if meets > first + 1:
             blank = written_sum(dots[0].products, story.bias).bias
             self.telling(
                 f"On blank paper each value is just the bias, {signed(blank)}.",
                 step(first + 1, meets - 1, run_time=max(2.0, 0.25 * (meets - first - 1))),
+                before=unsaid,
             )
         self.telling(
             "Where the window meets ink, the value changes.",
             step(meets, slow, run_time=0.7 * (slow - meets + 1)),
+            before=unsaid,
         )
         self.telling(
             f"Row after row, {rows * cols} dot products fill the {by(rows, cols)} map.",
             step(slow + 1, rows * cols - 1, run_time=5.0),
+            before=unsaid,
         )
-        readout.clear_updaters()
-        link.clear_updaters()
-        self.work = Group(readout, link, patch, products, times, equals, names, self.kernel)
+        self.work = Group(readout, links, patch, products, times, equals, names, self.kernel)
 
     def readout_text(self, values: np.ndarray, row: int, column: int, at: np.ndarray) -> VGroup:
-        text = label(live_readout(values, row, column), self.theme, LABEL, self.theme.highlight)
-        return text.move_to(at).align_to(at, LEFT)
+        return label(live_readout(values, row, column), self.theme, LABEL, self.theme.highlight).move_to(at)
 
     def what_it_detects(self) -> None:
         """The one sentence to keep, said only when the run shows it: the map drawn beside the ink's change, and their
@@ -333,12 +343,13 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         correlation = edge_correlation(story.image, story.pre_maps[story.channel], story.conv, k)
         middle = np.array([(SLIDE_LEFT + SLIDE_RIGHT) / 2 + 0.1, 0, 0])
         leave = FadeOut(Group(self.work, self.window, self.cell), run_time=0.5)
+        below = np.array([0, -1.55, 0])  # under the panels' labels, over the caption band
         if correlation < 0.7:
             words = label("one pattern, looked for everywhere", self.theme, LABEL, self.theme.highlight)
             self.telling(
                 f"A convolution asks one question everywhere: how much is each patch like kernel {story.channel + 1}?",
                 leave,
-                FadeIn(words.move_to(middle + LIVE_Y * UP), shift=0.2 * UP, run_time=1.0),
+                FadeIn(words.move_to(middle + below), shift=0.2 * UP, run_time=1.0),
             )
             self.telling("Its map is the answer, position by position.", pulse(self.map, 1.05))
             self.work = Group(words)
@@ -350,7 +361,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
             under(ink.get_center(), ink.height, self.map_label)
         )
         words = label("blue: ink begins   red: ink ends", self.theme, LABEL, self.theme.highlight)
-        words.move_to(middle + (LIVE_Y + 0.3) * UP)
+        words.move_to(middle + below + 0.25 * UP)
         r = label(f"r = {correlation:.2f}", self.theme, 34, self.theme.highlight).next_to(words, DOWN, buff=0.2)
         self.telling(
             f"Kernel {story.channel + 1} detects edges: its map is high where ink begins, left to right,",
@@ -409,11 +420,22 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
             reveal(self.grid, around, run_time=3.0),
         )
         self.remove(self.map)  # the grid draws it now
+        names = VGroup()  # each map numbered as its kernel was, in its tile's top-left corner
+        for index in range(count):
+            tile_row, tile_col = divmod(index, self.maps_cols)
+            corner = self.grid.get_corner(UP + LEFT) + pixel * np.array(
+                [tile_col * (cols + 2) + 1, -(tile_row * (rows + 2) + 1), 0]
+            )
+            name = label(str(index + 1), self.theme, LABEL, self.theme.highlight if index == story.channel else None)
+            name.set_stroke(self.theme.background, width=4, background=True)
+            names.add(name.move_to(corner + np.array([0.22, -0.24, 0])))
         self.telling(
             f"Kernel {story.channel + 1}'s map, the one we built, is framed in yellow.",
-            pulse(self.grid, 1.04, run_time=1.2),
+            FadeIn(names, lag_ratio=0.15, run_time=1.0),
+            pulse(Group(self.grid, names), 1.04, run_time=1.2),
             FadeIn(self.grid_label, run_time=0.6),
         )
+        self.grid_label = VGroup(self.grid_label, names)
 
     def apply_relu(self) -> None:
         story = self.story
@@ -440,7 +462,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         """The question again, answered in one typeset line, over the digit, kernel and map of this run."""
         k = self.story.kernel.shape[0]
         question = label("What does a convolutional layer compute?", self.theme, 34, weight="BOLD")
-        law = formula("y_(i,j) = sum_(u,v) w_(u,v) x_(i+u, j+v) + b", self.theme, 40, color=self.theme.highlight)
+        law = formula("y_(i,j) = sum_(u,v) w_(u,v) x_(i+u, j+v) + b", self.theme, 48, color=self.theme.highlight)
         reply = label(
             f"this kernel · each {by(k, k)} patch + bias, at every position: one map per kernel",
             self.theme,
@@ -459,7 +481,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         operator = VGroup(label("⋆", self.theme, 72), star).arrange(DOWN, buff=0.05)
         sign = label("→", self.theme, 48)
         picture = Group(digit, operator, kernel, sign, made).arrange(RIGHT, buff=0.45)
-        picture.move_to([0, -0.9, 0])
+        picture.move_to([0, 0, 0]).align_to(reply, DOWN).shift((picture.height + 0.35) * DOWN)  # under the reply
         names = VGroup(
             self.muted("the digit").next_to(digit, DOWN, buff=0.12),
             self.muted(f"kernel {story.channel + 1}").next_to(kernel, DOWN, buff=0.12),

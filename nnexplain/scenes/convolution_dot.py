@@ -15,6 +15,7 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
     Animation,
     AnimationGroup,
@@ -225,4 +226,8 @@ class DotProductBeats:
             label(f"{pixel} × {weight}", self.theme, LABEL, self.theme.highlight),
             label(f"= {product}", self.theme, LABEL, self.theme.highlight),
         ).arrange(DOWN, buff=0.1)
-        return VGroup(marks, text.move_to([SUM_X, PRODUCTS_Y + 1.95, 0])), (pixel, weight, product)
+        # right of the products' board, inside the title-safe margin
+        text.move_to([SUM_X, PRODUCTS_Y + 1.95, 0])
+        text.shift(max(products[0].get_right()[0] + 0.2 - text.get_left()[0], 0) * RIGHT)
+        text.shift(min(6.7 - text.get_right()[0], 0) * RIGHT)
+        return VGroup(marks, text), (pixel, weight, product)

@@ -176,7 +176,7 @@ class LaterLayers:
         kernel_label = self.muted(
             f"kernel {second.kernel + 1}: {k}\u00a0×\u00a0{k}\u00a0×\u00a0{count}, a slice per map"
         )
-        kernel_label.move_to([0, SLICE_Y - 0.55 * pitch / 2 - 0.25, 0])
+        kernel_label.move_to([0, PARTS_Y - 0.6, 0])
         written = written_sum(second.parts, second.bias)  # the parts as written add up to the value as written
         parts = VGroup(
             *(
