@@ -65,7 +65,7 @@ COLUMN_X, DIGIT_Y, MAP_Y, COLUMN_HEIGHT = -5.1, 2.3, -0.55, 2.3  # labels inside
 WORK_X = 1.4  # the centre of the room right of the column
 GRID_Y, GRID_HEIGHT = 0.9, 4.0
 SLIDE_PIXEL, SLIDE_TOP, SLIDE_LEFT, SLIDE_RIGHT = 0.15, 3.45, -6.65, 6.65  # inside the 24 px margin
-LIVE, LIVE_PITCH, LIVE_Y = 1.0, 1.7, 1.9  # the live patch, weights and products between the panels, LIVE tall
+LIVE, LIVE_PITCH, LIVE_Y = 1.0, 1.8, 1.9  # the live patch, weights and products between the panels, LIVE tall
 
 
 def live_readout(values: np.ndarray, row: int, column: int) -> str:
@@ -268,7 +268,15 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         def step(start: int, stop: int, run_time: float) -> Playback:
             """Playback from position ``start`` to ``stop`` (inclusive), each position written when reached."""
 
+            begun = []
+
             def update(t: float) -> None:
+                # manim calls this once as the play begins, then keeps drawing every text it holds at that moment in
+                # every frame: the text written then is see-through, so that it leaves no ghost under the next ones
+                first = not begun
+                begun.append(True)
+                if first:
+                    readout.submobjects = [text.copy().set_opacity(0.0) for text in readout.submobjects]
                 if t == 0 and start == 0:  # not begun: the panels are still growing
                     return
                 position = min(int(start + t * (stop - start + 1)), stop) if stop > start else stop
@@ -277,18 +285,14 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
                 self.place_window(row, column)
                 patch[0].show(grey_rgba(dots[position].patch))
                 products[0].show(diverging_rgba(dots[position].products, product_scale, self.theme))
-                readout.submobjects = [self.readout_text(values, row, column, readout_at)]
+                if not first:
+                    readout.submobjects = [self.readout_text(values, row, column, readout_at)]
                 links[0].put_start_and_end_on(self.window.get_right(), patch.get_left())
                 links[1].put_start_and_end_on(products.get_right(), self.cell.get_left())
                 links.set_stroke(opacity=1.0)
 
             moving = Group(self.map, self.window, self.cell, live, readout, links)
             return Playback(moving, update, run_time=run_time, rate_func=linear)
-
-        def unsaid() -> None:
-            """The value now shown leaves manim's still frame: a play draws the texts it began with in every frame,
-            so the one the next step replaces is made see-through first (that step writes its own at once)."""
-            readout.submobjects = [text.copy().set_opacity(0.0) for text in readout.submobjects]
 
         ink = [i for i, d in enumerate(dots) if np.any(d.patch)]
         meets = ink[0] if ink else 0
@@ -311,24 +315,20 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
             "Now slide the window one pixel at a time, along the top row.",
             grow,
             step(0, first, run_time=0.7 * (first + 1)),
-            before=unsaid,
         )
         if meets > first + 1:
             blank = written_sum(dots[0].products, story.bias).bias
             self.telling(
                 f"On blank paper each value is just the bias, {signed(blank)}.",
                 step(first + 1, meets - 1, run_time=max(2.0, 0.25 * (meets - first - 1))),
-                before=unsaid,
             )
         self.telling(
             "Where the window meets ink, the value changes.",
             step(meets, slow, run_time=0.7 * (slow - meets + 1)),
-            before=unsaid,
         )
         self.telling(
             f"Row after row, {rows * cols} dot products fill the {by(rows, cols)} map.",
             step(slow + 1, rows * cols - 1, run_time=5.0),
-            before=unsaid,
         )
         self.work = Group(readout, links, patch, products, times, equals, names, self.kernel)
 
