@@ -140,7 +140,7 @@ class LaterLayers:
             Playback(Group(small, marker, target), sweep, run_time=5.0),
         )
         counts = label(f"{rows * cols} → {prows * pcols} values", self.theme, 34, self.theme.highlight)
-        counts.move_to([(big.get_right()[0] + small.get_left()[0]) / 2, BIG_Y - 0.6, 0])
+        counts.move_to([(big.get_right()[0] + small.get_left()[0]) / 2, BIG_Y - 1.2, 0])
         self.telling(
             "A quarter of the values are left, each the strongest of its window.",
             FadeOut(VGroup(marker, target), run_time=0.5),
@@ -230,7 +230,7 @@ class LaterLayers:
             FadeIn(total, run_time=0.6),
             FadeIn(value, run_time=0.6),
             FadeOut(value[0], run_time=0.3),
-            number.animate(run_time=1.2).scale(0.35).move_to(out_cell),
+            glide(number, [(number.get_center(), number.height), (out_cell.get_center(), 0.35 * number.height)], 1.2),
             Playback(Group(out_map, out_cell), fill_one, run_time=0.2),
             FadeIn(ring, scale=2.0, run_time=0.5),
         )
