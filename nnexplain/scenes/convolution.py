@@ -64,8 +64,8 @@ __all__ = ["Convolution", "live_readout"]
 COLUMN_X, DIGIT_Y, MAP_Y, COLUMN_HEIGHT = -5.1, 2.3, -0.55, 2.3  # labels inside the 24 px margin
 WORK_X = 1.4  # the centre of the room right of the column
 GRID_Y, GRID_HEIGHT = 0.9, 4.0
-SLIDE_PIXEL, SLIDE_TOP, SLIDE_LEFT, SLIDE_RIGHT = 0.15, 3.45, -6.65, 6.65  # inside the 24 px margin
-LIVE, LIVE_PITCH, LIVE_Y = 1.0, 1.8, 1.9  # the live patch, weights and products between the panels, LIVE tall
+SLIDE_PIXEL, SLIDE_TOP, SLIDE_LEFT, SLIDE_RIGHT = 0.17, 3.45, -6.65, 6.65  # inside the 24 px margin
+LIVE, LIVE_PITCH, LIVE_Y = 0.9, 1.5, 1.9  # the live patch, weights and products between the panels, LIVE tall
 
 
 def live_readout(values: np.ndarray, row: int, column: int) -> str:
@@ -341,9 +341,9 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         story = self.story
         k = story.kernel.shape[0]
         correlation = edge_correlation(story.image, story.pre_maps[story.channel], story.conv, k)
-        middle = np.array([(SLIDE_LEFT + SLIDE_RIGHT) / 2 + 0.1, 0, 0])
+        middle = np.array([(self.digit.get_right()[0] + self.map.get_left()[0]) / 2, 0, 0])  # between the panels
         leave = FadeOut(Group(self.work, self.window, self.cell), run_time=0.5)
-        below = np.array([0, -1.55, 0])  # under the panels' labels, over the caption band
+        below = np.array([0, -1.75, 0])  # under the panels' labels, over the caption band
         if correlation < 0.7:
             words = label("one pattern, looked for everywhere", self.theme, LABEL, self.theme.highlight)
             self.telling(
