@@ -105,6 +105,7 @@ class LaterLayers:
                 shown = partial_map_rgba(pooled, self.map_scale, self.theme, 0)
                 shown[row, column] = diverging_rgba(pooled, self.map_scale, self.theme)[row, column]
                 small.show(shown)
+                survivor.set_opacity(0.0)  # it is the cell's colour now
 
         others = ", ".join(signed(v) for i, v in enumerate(window.ravel()) if i != best)
         self.telling(
@@ -120,7 +121,7 @@ class LaterLayers:
                 ],
                 run_time=1.4,
             ),
-            Playback(Group(small, target), fill_one, run_time=0.3),
+            Playback(Group(small, target, survivor), fill_one, run_time=0.3),
         )
         self.remove(survivor)
 
