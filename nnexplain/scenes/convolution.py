@@ -65,7 +65,7 @@ COLUMN_X, DIGIT_Y, MAP_Y, COLUMN_HEIGHT = -5.1, 2.3, -0.55, 2.3  # labels inside
 WORK_X = 1.4  # the centre of the room right of the column
 GRID_Y, GRID_HEIGHT = 0.9, 4.0
 SLIDE_PIXEL, SLIDE_TOP, SLIDE_LEFT, SLIDE_RIGHT = 0.17, 3.45, -6.65, 6.65  # inside the 24 px margin
-LIVE, LIVE_PITCH, LIVE_Y = 0.9, 1.5, 1.9  # the live patch, weights and products between the panels, LIVE tall
+LIVE, LIVE_PITCH, LIVE_Y = 0.85, 1.6, 1.9  # the live patch, weights and products between the panels, LIVE tall
 
 
 def live_readout(values: np.ndarray, row: int, column: int) -> str:
@@ -258,6 +258,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
                 for name, x in zip(("patch", "weights", "products"), xs)
             )
         )
+        names[-1].shift(min(products.get_right()[0] - names[-1].get_right()[0], 0) * RIGHT)  # clear of the map
         readout_at = np.array([middle, LIVE_Y - LIVE / 2 - 0.6, 0])
         readout = VGroup(self.readout_text(values, 0, 0, readout_at)).set_opacity(0.0)
         # the window's patch comes out to the left of the sum; the products' value goes into the map's cell
@@ -355,14 +356,14 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
             self.work = Group(words)
             return
         change = ink_change(story.image, story.conv, k)
-        ink = Heatmap(diverging_rgba(change, symmetric_scale(change), self.theme), self.map.height)
-        ink.move_to([middle[0], self.map.get_y(), 0])
-        ink_label = self.muted("the ink's change, left to right").move_to(
-            under(ink.get_center(), ink.height, self.map_label)
-        )
+        ink = Heatmap(diverging_rgba(change, symmetric_scale(change), self.theme), 0.85 * self.map.height)
+        ink.move_to([middle[0], self.map.get_top()[1] - ink.height / 2, 0])
+        ink_label = self.muted("the ink's change,\nleft to right")
+        ink_label.move_to(under(ink.get_center(), ink.height, ink_label))
+
         words = label("blue: ink begins   red: ink ends", self.theme, LABEL, self.theme.highlight)
-        words.move_to(middle + below + 0.25 * UP)
-        r = label(f"r = {correlation:.2f}", self.theme, 34, self.theme.highlight).next_to(words, DOWN, buff=0.2)
+        words.move_to(middle + below + 0.05 * UP)
+        r = label(f"r = {correlation:.2f}", self.theme, 34, self.theme.highlight).next_to(words, DOWN, buff=0.12)
         self.telling(
             f"Kernel {story.channel + 1} detects edges: its map is high where ink begins, left to right,",
             leave,
