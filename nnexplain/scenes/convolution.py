@@ -65,7 +65,7 @@ COLUMN_X, DIGIT_Y, MAP_Y, COLUMN_HEIGHT = -5.1, 2.3, -0.55, 2.3  # labels inside
 WORK_X = 1.4  # the centre of the room right of the column
 GRID_Y, GRID_HEIGHT = 0.9, 4.0
 SLIDE_PIXEL, SLIDE_TOP, SLIDE_LEFT, SLIDE_RIGHT = 0.17, 3.45, -6.65, 6.65  # inside the 24 px margin
-LIVE, LIVE_PITCH, LIVE_Y = 0.85, 1.6, 1.9  # the live patch, weights and products between the panels, LIVE tall
+LIVE, LIVE_Y = 0.85, 1.9  # the live patch, weights and products between the panels, LIVE tall
 
 
 def live_readout(values: np.ndarray, row: int, column: int) -> str:
@@ -245,20 +245,16 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         ]
         product_scale = symmetric_scale(np.array([d.products for d in dots]))
         middle = (SLIDE_LEFT + story.image.shape[1] * pixel + SLIDE_RIGHT - cols * pixel) / 2
-        xs = [middle + (i - 1) * LIVE_PITCH for i in range(3)]
+        # the three names side by side set where the patch, the weights and the products go under them
+        names = VGroup(*(self.muted(name) for name in ("patch", "weights", "products"))).arrange(RIGHT, buff=0.3)
+        names.move_to([middle, LIVE_Y + LIVE / 2 + 0.25, 0])
+        xs = [name.get_x() for name in names]
         patch = outlined(Heatmap(grey_rgba(dots[0].patch), LIVE), self.theme).move_to([xs[0], LIVE_Y, 0])
         products = outlined(Heatmap(diverging_rgba(dots[0].products, product_scale, self.theme), LIVE), self.theme)
         products.move_to([xs[2], LIVE_Y, 0])
         weights_at = np.array([xs[1], LIVE_Y, 0])
         times = label("×", self.theme, 34).move_to([(xs[0] + xs[1]) / 2, LIVE_Y, 0])
         equals = label("=", self.theme, 34).move_to([(xs[1] + xs[2]) / 2, LIVE_Y, 0])
-        names = VGroup(
-            *(
-                self.muted(name).move_to([x, LIVE_Y + LIVE / 2 + 0.25, 0])
-                for name, x in zip(("patch", "weights", "products"), xs)
-            )
-        )
-        names[-1].shift(min(products.get_right()[0] - names[-1].get_right()[0], 0) * RIGHT)  # clear of the map
         readout_at = np.array([middle, LIVE_Y - LIVE / 2 - 0.6, 0])
         readout = VGroup(self.readout_text(values, 0, 0, readout_at)).set_opacity(0.0)
         # the window's patch comes out to the left of the sum; the products' value goes into the map's cell
