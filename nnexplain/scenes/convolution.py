@@ -64,7 +64,7 @@ __all__ = ["Convolution", "live_readout"]
 COLUMN_X, DIGIT_Y, MAP_Y, COLUMN_HEIGHT = -5.1, 2.3, -0.55, 2.3  # labels inside the 24 px margin
 WORK_X = 1.4  # the centre of the room right of the column
 GRID_Y, GRID_HEIGHT = 0.9, 4.0
-SLIDE_PIXEL, SLIDE_TOP, SLIDE_LEFT, SLIDE_RIGHT = 0.17, 3.45, -6.65, 6.65  # inside the 24 px margin
+SLIDE_PIXEL, SLIDE_TOP, SLIDE_LEFT, SLIDE_RIGHT = 0.16, 3.45, -6.65, 6.65  # inside the 24 px margin
 LIVE, LIVE_Y = 0.85, 1.9  # the live patch, weights and products between the panels, LIVE tall
 
 
@@ -246,7 +246,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         product_scale = symmetric_scale(np.array([d.products for d in dots]))
         middle = (SLIDE_LEFT + story.image.shape[1] * pixel + SLIDE_RIGHT - cols * pixel) / 2
         # the three names side by side set where the patch, the weights and the products go under them
-        names = VGroup(*(self.muted(name) for name in ("patch", "weights", "products"))).arrange(RIGHT, buff=0.3)
+        names = VGroup(*(self.muted(name) for name in ("patch", "weights", "products"))).arrange(RIGHT, buff=0.25)
         names.move_to([middle, LIVE_Y + LIVE / 2 + 0.25, 0])
         xs = [name.get_x() for name in names]
         patch = outlined(Heatmap(grey_rgba(dots[0].patch), LIVE), self.theme).move_to([xs[0], LIVE_Y, 0])

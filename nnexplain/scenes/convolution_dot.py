@@ -222,12 +222,13 @@ class DotProductBeats:
         )
         # as many decimals as it takes for the factors as written to multiply to the product as written
         pixel, weight, product = worked_product(float(dot.patch[row, column]), float(self.story.kernel[row, column]))
-        text = VGroup(
-            label(f"{pixel} × {weight}", self.theme, LABEL, self.theme.highlight),
+        text = VGroup(  # a line each, so that it fits between the products and the margin
+            label(f"{pixel} ×", self.theme, LABEL, self.theme.highlight),
+            label(weight, self.theme, LABEL, self.theme.highlight),
             label(f"= {product}", self.theme, LABEL, self.theme.highlight),
-        ).arrange(DOWN, buff=0.1)
+        ).arrange(DOWN, buff=0.08, aligned_edge=RIGHT)
         # right of the products' board, inside the title-safe margin
-        text.move_to([SUM_X, PRODUCTS_Y + 1.95, 0])
+        text.move_to([SUM_X, PRODUCTS_Y + 2.05, 0])
         text.shift(max(products[0].get_right()[0] + 0.2 - text.get_left()[0], 0) * RIGHT)
         text.shift(min(6.7 - text.get_right()[0], 0) * RIGHT)
         return VGroup(marks, text), (pixel, weight, product)
