@@ -330,7 +330,12 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.work = Group(readout, links, patch, products, times, equals, names, self.kernel)
 
     def readout_text(self, values: np.ndarray, row: int, column: int, at: np.ndarray) -> VGroup:
-        return label(live_readout(values, row, column), self.theme, LABEL, self.theme.highlight).move_to(at)
+        """The readout at (row, column), made once (typesetting a text costs far more than drawing a frame)."""
+        made = self.__dict__.setdefault("_readouts", {})
+        if (row, column) not in made:
+            text = label(live_readout(values, row, column), self.theme, LABEL, self.theme.highlight)
+            made[row, column] = text.move_to(at)
+        return made[row, column].copy().set_opacity(1.0)
 
     def what_it_detects(self) -> None:
         """The one sentence to keep, said only when the run shows it: the map drawn beside the ink's change, and their
