@@ -256,14 +256,15 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         times = label("×", self.theme, 34).move_to([(xs[0] + xs[1]) / 2, LIVE_Y, 0])
         equals = label("=", self.theme, 34).move_to([(xs[1] + xs[2]) / 2, LIVE_Y, 0])
         readout_at = np.array([middle, LIVE_Y - LIVE / 2 - 0.6, 0])
-        readout = VGroup(self.readout_text(values, 0, 0, readout_at)).set_opacity(0.0)
+        readout = VGroup(self.readout_text(live_readout(values, 0, 0), readout_at)).set_opacity(0.0)
         # the window's patch comes out to the left of the sum; the products' value goes into the map's cell
         links = VGroup(*(Line(ORIGIN, RIGHT).set_stroke(self.theme.highlight, 2, opacity=0.0) for _ in range(2)))
         self.add(readout, links)
         live = Group(patch, products)
 
-        def step(start: int, stop: int, run_time: float) -> Playback:
-            """Playback from position ``start`` to ``stop`` (inclusive), each position written when reached."""
+        def step(start: int, stop: int, run_time: float, fast: bool = False) -> Playback:
+            """Playback from position ``start`` to ``stop`` (inclusive), each position written when reached; ``fast``:
+            faster than one can read, so only the row is written."""
 
             begun = []
 
@@ -283,7 +284,8 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
                 patch[0].show(grey_rgba(dots[position].patch))
                 products[0].show(diverging_rgba(dots[position].products, product_scale, self.theme))
                 if not first:
-                    readout.submobjects = [self.readout_text(values, row, column, readout_at)]
+                    text = f"row {row + 1} of {rows}" if fast else live_readout(values, row, column)
+                    readout.submobjects = [self.readout_text(text, readout_at)]
                 links[0].put_start_and_end_on(self.window.get_right(), patch.get_left())
                 links[1].put_start_and_end_on(products.get_right(), self.cell.get_left())
                 links.set_stroke(opacity=1.0)
@@ -325,17 +327,16 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         )
         self.telling(
             f"Row after row, {rows * cols} dot products fill the {by(rows, cols)} map.",
-            step(slow + 1, rows * cols - 1, run_time=5.0),
+            step(slow + 1, rows * cols - 1, run_time=5.0, fast=True),
         )
         self.work = Group(readout, links, patch, products, times, equals, names, self.kernel)
 
-    def readout_text(self, values: np.ndarray, row: int, column: int, at: np.ndarray) -> VGroup:
-        """The readout at (row, column), made once (typesetting a text costs far more than drawing a frame)."""
+    def readout_text(self, text: str, at: np.ndarray) -> VGroup:
+        """The readout ``text``, typeset once and copied after (typesetting costs far more than drawing a frame)."""
         made = self.__dict__.setdefault("_readouts", {})
-        if (row, column) not in made:
-            text = label(live_readout(values, row, column), self.theme, LABEL, self.theme.highlight)
-            made[row, column] = text.move_to(at)
-        return made[row, column].copy().set_opacity(1.0)
+        if text not in made:
+            made[text] = label(text, self.theme, LABEL, self.theme.highlight).move_to(at)
+        return made[text].copy().set_opacity(1.0)
 
     def what_it_detects(self) -> None:
         """The one sentence to keep, said only when the run shows it: the map drawn beside the ink's change, and their
