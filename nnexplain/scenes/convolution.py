@@ -200,7 +200,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
             AnimationGroup(*(FadeIn(Group(t, n)) for t, n in zip(row, names)), lag_ratio=0.2, run_time=1.6),
         )
         self.telling(
-            f"Kernel {story.channel + 1} is the one this {story.label} drives highest.",
+            f"Kernel {story.channel + 1} responds most to this {story.label}; what its number means comes next.",
             AnimationGroup(*(FadeIn(p, shift=0.2 * DOWN) for p in peaks), lag_ratio=0.2, run_time=1.6),
             FadeIn(peaks_label, run_time=0.6),
             pulse(row[story.channel], 1.25, run_time=1.0),
@@ -210,7 +210,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.telling(
             f"Here are its {k * k} weights: blue positive, red negative.",
             FadeOut(others, run_time=0.6),
-            FadeOut(chosen, target_position=kernel.get_center(), scale=4.0, run_time=0.8),
+            FadeOut(chosen, run_time=0.6),
             FadeIn(Group(kernel, self.kernel_label), scale=0.3, run_time=0.8),
             FadeIn(self.kernel_numbers, lag_ratio=0.04, run_time=1.5),
         )
@@ -222,7 +222,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.work: Group | None = None  # the dot product's pictures, replaced at each position
         self.place_window(0, 0)
         self.telling(
-            f"What it computes is a feature map, {by(rows, cols)}, empty so far.",
+            f"It makes a feature map: the window fits {story.image.shape[1]} − {k} + 1 = {cols} places across.",
             FadeIn(Group(self.map, self.map_label), shift=0.2 * UP, run_time=1.0),
         )
 
@@ -278,7 +278,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
                 if t == 0 and start == 0:  # not begun: the panels are still growing
                     return
                 position = min(int(start + t * (stop - start + 1)), stop) if stop > start else stop
-                self.map.show(partial_map_rgba(values, self.map_scale, self.theme, position + 1))
+                self.map.show(self.map_with_cells(position + 1))  # the worked cells stay as they were
                 row, column = divmod(position, cols)
                 self.place_window(row, column)
                 patch[0].show(grey_rgba(dots[position].patch))
@@ -298,7 +298,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         first = min(3, meets - 1) if meets > 0 else 0
         slow = min(meets + 6, rows * cols - 1)
         grow = AnimationGroup(
-            FadeOut(self.work, run_time=0.5),
+            FadeOut(Group(self.work, *getattr(self, "tags", [])), run_time=0.5),
             AnimationGroup(
                 Group(self.digit, self.window).animate.scale(digit_height / self.digit.height).move_to(digit_at),
                 Group(self.map, self.cell).animate.scale(map_height / self.map.height).move_to(map_at),
@@ -363,9 +363,13 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         ink_label = self.muted("the ink's change,\nleft to right")
         ink_label.move_to(under(ink.get_center(), ink.height, ink_label))
 
-        words = label("blue: ink begins   red: ink ends", self.theme, LABEL, self.theme.highlight)
+        words = VGroup(
+            label("blue: ink begins", self.theme, LABEL, self.theme.positive),
+            label("red: ink ends", self.theme, LABEL, self.theme.negative),
+        ).arrange(RIGHT, buff=0.5)
         words.move_to(middle + below + 0.05 * UP)
-        r = label(f"r = {correlation:.2f}", self.theme, 34, self.theme.highlight).next_to(words, DOWN, buff=0.12)
+        r = label(f"match with the ink's change: r = {correlation:.2f}", self.theme, LABEL, self.theme.highlight)
+        r.next_to(words, DOWN, buff=0.12)
         self.telling(
             f"Kernel {story.channel + 1} detects edges: its map is high where ink begins, left to right,",
             leave,
@@ -430,7 +434,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
                 [tile_col * (cols + 2) + 1, -(tile_row * (rows + 2) + 1), 0]
             )
             name = label(str(index + 1), self.theme, LABEL, self.theme.highlight if index == story.channel else None)
-            name.set_stroke(self.theme.background, width=4, background=True)
+            name.set_stroke(self.theme.background, width=4, background=True).set_z_index(2)  # over the grid
             names.add(name.move_to(corner + np.array([0.22, -0.24, 0])))
         self.telling(
             f"Kernel {story.channel + 1}'s map, the one we built, is framed in yellow.",
@@ -447,9 +451,18 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         blend = lambda t: np.round((1 - t) * before + t * after).astype(np.uint8)  # noqa: E731
         if self.run.activation == "relu":
             # the red counted while it is there, then taken away as the sentence says so
+            marked = map_grid_rgba(  # every negative value at full red for a moment: these are the ones
+                np.where(story.pre_maps < 0, -self.map_scale, story.pre_maps),
+                self.map_scale,
+                self.theme,
+                self.maps_cols,
+                1,
+                self.grid_frames(),
+            )
+            flash = lambda t: np.round(before + np.sin(np.pi * t) * (marked.astype(float) - before)).astype(np.uint8)  # noqa: E731
             self.telling(
                 f"{fmt_percent(story.zeroed_share)} of these values are negative: the red ones.",
-                pulse(self.grid, 1.05, 1.5),
+                reveal(self.grid, flash, run_time=2.0),
             )
             self.telling(
                 "ReLU sets every negative value to 0 and keeps the rest.",
@@ -462,29 +475,26 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
             )
 
     def answer(self) -> None:
-        """The question again, answered in one typeset line, over the digit, kernel and map of this run."""
-        k = self.story.kernel.shape[0]
-        question = label("What does a convolutional layer compute?", self.theme, 34, weight="BOLD")
-        law = formula("y_(i,j) = sum_(u,v) w_(u,v) x_(i+u, j+v) + b", self.theme, 48, color=self.theme.highlight)
-        reply = label(
-            f"this kernel · each {by(k, k)} patch + bias, at every position: one map per kernel",
-            self.theme,
-            LABEL,
-            self.theme.highlight,
-        )
-        if reply.width > 13.0:
-            reply.scale_to_fit_width(13.0)
-        VGroup(question, law, reply).arrange(DOWN, aligned_edge=LEFT, buff=0.2).to_corner(UP + LEFT, buff=0.5)
-        # the answer over a convolution: the digit, kernel 3 and the map it made, all from the run
+        """The question again, answered by the formula with the worked case in it, over this run's convolution."""
         story = self.story
-        digit = Heatmap(grey_rgba(story.image), 2.6)
-        kernel = outlined(Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), 1.4), self.theme)
-        made = Heatmap(diverging_rgba(story.pre_maps[story.channel], self.map_scale, self.theme), 2.6 * 24 / 28)
-        star = label("slides", self.theme, LABEL)
-        operator = VGroup(label("⋆", self.theme, 72), star).arrange(DOWN, buff=0.05)
-        sign = label("→", self.theme, 48)
-        picture = Group(digit, operator, kernel, sign, made).arrange(RIGHT, buff=0.45)
-        picture.move_to([0, 0, 0]).align_to(reply, DOWN).shift((picture.height + 0.35) * DOWN)  # under the reply
+        question = label("What does a convolutional layer compute?", self.theme, 34, weight="BOLD")
+        law = formula("y_(i,j) = sum_(u,v) w_(u,v) x_(i+u, j+v) + b", self.theme, 56, color=self.theme.highlight)
+        dot = story.dot_products[0]
+        written = written_sum(dot.products, dot.bias)
+        worked = formula(
+            f"y_({dot.row + 1},{dot.column + 1}) = {written.total:.2f} + ({written.bias:.2f}) = {written.value:.2f}",
+            self.theme,
+            44,
+        )
+        VGroup(question, law, worked).arrange(DOWN, aligned_edge=LEFT, buff=0.2).to_corner(UP + LEFT, buff=0.5)
+        # the answer over a convolution: kernel 3 slid over the digit gives map 3, all from the run
+        digit = Heatmap(grey_rgba(story.image), 2.4)
+        kernel = outlined(Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), 1.3), self.theme)
+        rows = story.pre_maps.shape[1]
+        made = Heatmap(diverging_rgba(story.pre_maps[story.channel], self.map_scale, self.theme), 2.4 * rows / 28)
+        picture = Group(kernel, label("slid over", self.theme, LABEL), digit, label("→", self.theme, 48), made)
+        picture.arrange(RIGHT, buff=0.4)
+        picture.move_to([0, 0, 0]).align_to(worked, DOWN).shift((picture.height + 0.4) * DOWN)  # under the formula
         names = VGroup(
             self.muted("the digit").next_to(digit, DOWN, buff=0.12),
             self.muted(f"kernel {story.channel + 1}").next_to(kernel, DOWN, buff=0.12),
@@ -493,8 +503,8 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.play(FadeOut(self.ending), run_time=self.t(0.6))  # the chart leaves before the summary is said
         self.telling(
             "So a kernel's dot product with every patch, plus its bias, makes one map.",
-            FadeIn(question, shift=0.2 * DOWN, run_time=0.8),
-            FadeIn(Group(picture, names), lag_ratio=0.3, run_time=1.5),
+            FadeIn(question, shift=0.2 * DOWN, run_time=0.6),
             FadeIn(law, run_time=0.8),
-            FadeIn(reply, run_time=0.8),
+            FadeIn(worked, run_time=0.8),
+            FadeIn(Group(picture, names), lag_ratio=0.3, run_time=1.5),
         )

@@ -79,10 +79,10 @@ class DotProductBeats:
     def cell_position(self, row: int, column: int) -> np.ndarray:
         return cell_centre(self.map, self.story.pre_maps.shape[1], row, column)
 
-    def map_with_cells(self) -> np.ndarray:
-        """The followed map with only the dot products computed so far drawn in."""
+    def map_with_cells(self, filled: int = 0) -> np.ndarray:
+        """The followed map with its first ``filled`` values (row by row) and the dot products worked out drawn in."""
         values = self.story.pre_maps[self.story.channel]
-        rgba = partial_map_rgba(values, self.map_scale, self.theme, 0)
+        rgba = partial_map_rgba(values, self.map_scale, self.theme, filled)
         full = diverging_rgba(values, self.map_scale, self.theme)
         for r, c in self.shown_cells:
             rgba[r, c] = full[r, c]
@@ -151,7 +151,8 @@ class DotProductBeats:
                 ),
             ]
         lay += [  # the patch comes out of the window on the digit
-            FadeIn(Group(patch, patch_label), target_position=source, scale=0.3, run_time=0.9),
+            FadeIn(patch, target_position=source, scale=0.3, run_time=0.9),
+            FadeIn(patch_label, run_time=0.3),  # in its place, never drawn over the digit
             FadeIn(VGroup(times, weights_label, equals), run_time=0.5),
             FadeIn(Group(products, products_label), run_time=0.4),  # the running sum shows once counting starts
         ]
@@ -169,6 +170,11 @@ class DotProductBeats:
             (target.get_center(), 0.6 * small),
         ]
         ring = Circle(radius=0.3).set_stroke(self.theme.highlight, 3).move_to(target)
+        # the value stays written beside its cell (over the map's picture, outlined to read on any colour)
+        tag = label(signed(written.value), self.theme, LABEL, self.theme.highlight)
+        tag.set_stroke(self.theme.background, width=4, background=True)
+        tag.next_to(ring, RIGHT if dot.column < self.story.pre_maps.shape[2] / 2 else LEFT, buff=0.05)
+        self.tags = [*getattr(self, "tags", []), tag]
 
         def fill(t: float) -> None:
             if t > 0:
@@ -181,6 +187,7 @@ class DotProductBeats:
             glide(arriving, stops, run_time=2.0),
             Playback(Group(self.map, self.cell), fill, run_time=0.2),  # the cell stays drawn over the map
             FadeIn(ring, scale=2.0, run_time=0.5),
+            FadeIn(tag, run_time=0.4),
         ]
         sums = [FadeIn(bias, run_time=0.7), FadeIn(value, run_time=0.7)]
         if number == 0:
@@ -191,7 +198,12 @@ class DotProductBeats:
                 f"One of them in full: pixel {pixel} × weight {weight} = {product}.",
                 FadeIn(worked, lag_ratio=0.5, run_time=1.5),
             )
-            self.telling(f"Add the {k * k} products and the bias…", *sums)
+            peak = float(self.story.peaks[self.story.channel])
+            self.telling(
+                f"Their sum, {signed(written.total)}, is the {peak:.1f} we ranked kernel {self.story.channel + 1} by; "
+                "add the bias…",
+                *sums,
+            )
             self.telling(f"…{signed(written.value)}, the map's largest value, at {where}.", *land)
         elif not np.any(dot.patch):
             self.telling("At the top-left corner the window covers only blank paper.", *lay, count)

@@ -48,7 +48,7 @@ DECK_X, DECK_Y, DECK_HEIGHT, DECK_STEP = -5.2, 1.75, 2.0, 0.22  # the stack of p
 STRIP_Y, STRIP_WIDTH, STRIP_HEIGHT = 3.05, 12.4, 0.45  # the flattened row
 TILE_CELL, TILE_GAP = 0.3, 0.26  # the last maps' cells before they are flattened
 STACK_PITCH, STACK_Y, SLICE_Y, PARTS_Y = 1.58, 2.55, 1.05, 0.3  # the second layer: maps, kernel slices, dot products
-SUM_LEFT, OUT_X, OUT_Y, OUT_HEIGHT = -6.2, 4.9, -1.05, 1.8  # the sum, and the second layer's map it lands in
+SUM_LEFT, OUT_X, OUT_Y, OUT_HEIGHT = -6.2, 4.5, -1.05, 1.8  # the sum, and the second layer's map it lands in
 
 
 def pulse_once(mobject, factor: float):
@@ -74,6 +74,13 @@ class LaterLayers:
         small = Heatmap(partial_map_rgba(pooled, self.map_scale, self.theme, 0), BIG_HEIGHT * prows / rows)
         small.move_to([POOLED_X, BIG_Y + (BIG_HEIGHT - small.height) / 2, 0])  # tops level, cells the same size
         small_label = self.muted(f"pooled, {by(prows, pcols)}").next_to(small, DOWN, buff=0.15)
+        # outlined: after ReLU a map's zeros are the page's colour, and its edges must still show
+        frames = VGroup(
+            *(
+                Rectangle(width=m.width, height=m.height).set_stroke(self.theme.muted, 1).move_to(m)
+                for m in (big, small)
+            )
+        )
         row, column = story.pool_window
         top, left = row * pool.stride[0] - pool.padding[0], column * pool.stride[1] - pool.padding[1]
         window = act[max(top, 0) : top + kh, max(left, 0) : left + kw]
@@ -94,8 +101,8 @@ class LaterLayers:
         self.telling(
             f"Max pooling keeps the largest value of each {by(kh, kw)} window of a map.",
             FadeOut(Group(self.digit, self.digit_label, self.grid, self.grid_label), run_time=0.7),
-            FadeIn(Group(big, big_label), run_time=0.8),
-            FadeIn(Group(small, small_label), run_time=0.6),
+            FadeIn(Group(big, frames[0], big_label), run_time=0.8),
+            FadeIn(Group(small, frames[1], small_label), run_time=0.6),
             FadeIn(marker, run_time=0.4),
             FadeIn(VGroup(heading, boxes, values), target_position=marker.get_center(), scale=0.3, run_time=1.0),
         )
@@ -111,6 +118,7 @@ class LaterLayers:
         self.telling(
             f"Of {others} and {signed(window.max())}, {signed(window.max())} survives, alone in its cell.",
             values[best].animate(run_time=0.6).set_color(self.theme.highlight).scale(1.2),
+            FadeOut(VGroup(*(v for i, v in enumerate(values) if i != best)), run_time=0.4),  # nothing to fly over
             FadeIn(target, run_time=0.3),
             glide(  # out of the window's grid to its right first, so that it never crosses another value
                 survivor,
@@ -148,7 +156,7 @@ class LaterLayers:
             FadeIn(counts, shift=0.2 * RIGHT, run_time=0.8),
             AnimationGroup(pulse_once(big, 1.04), pulse_once(small, 1.1), lag_ratio=0.6, run_time=2.0),
         )
-        self.stage = Group(big, big_label, small, small_label, counts)
+        self.stage = Group(big, big_label, small, small_label, counts, frames)
 
     def second_layer(self) -> None:
         """The pooled maps in a row, each with its 5 × 5 window, and under each its slice of one 5 × 5 × 8 kernel and
@@ -203,7 +211,7 @@ class LaterLayers:
         self.telling(
             f"The second layer reads all {count} pooled maps at once: each kernel is {k}\u00a0×\u00a0{k}\u00a0×\u00a0{count}.",
             FadeOut(self.stage, run_time=0.7),
-            AnimationGroup(*(FadeIn(Group(t, n), shift=0.2 * DOWN) for t, n in zip(tiles, names)), lag_ratio=0.15),
+            AnimationGroup(*(FadeIn(Group(t, n)) for t, n in zip(tiles, names)), lag_ratio=0.15),
             AnimationGroup(*(FadeIn(piece, shift=0.2 * UP) for piece in slices), lag_ratio=0.15, run_time=1.6),
             FadeIn(kernel_label, run_time=0.5),
         )
@@ -211,7 +219,7 @@ class LaterLayers:
             f"At one place, each slice takes a dot product with its map's {by(k, k)} patch…",
             FadeIn(windows, run_time=0.6),
             AnimationGroup(
-                *(FadeIn(part, target_position=piece, scale=0.5) for part, piece in zip(parts, slices)),
+                *(FadeIn(part, shift=0.15 * DOWN) for part in parts),
                 lag_ratio=0.4,
                 run_time=3.0,
             ),
@@ -283,6 +291,13 @@ class LaterLayers:
                 for m in range(count)
             )
         )
+        if (
+            self.story.second is not None
+            and len(self.story.later_maps)
+            and count == self.story.later_maps[0][1].shape[0]
+        ):
+            # the map whose one value was just computed, followed through ReLU and pooling
+            self.tiles[self.story.second.kernel].set_stroke(self.theme.highlight, 3)
         self.cells_label = self.muted(f"{count} maps of {by(rows, cols)} (scale ±{scale:.2f})")
         self.cells_label.next_to(self.cells, DOWN, buff=0.2)
         per_map = [self.cells[m * rows * cols : (m + 1) * rows * cols] for m in range(count)]
@@ -339,8 +354,8 @@ class LaterLayers:
         chart.set_heights(heights, colours)
         for index, z in enumerate(logits):
             text = label(signed(z), self.theme, LABEL, colours[index])
-            if text.width > 0.95 * chart.step:
-                text.scale_to_fit_width(0.95 * chart.step)
+            if text.width > 0.82 * chart.step:  # neighbours' numbers never touch
+                text.scale_to_fit_width(0.82 * chart.step)
             # a negative score's number sits just over the zero line, clear of the class names under the bars
             numbers.add(
                 text.next_to(
@@ -375,12 +390,16 @@ class LaterLayers:
         chart.set_heights(heights, colours)
         verdict = "right" if name == story.label else f"wrong: it is a {story.label}"
         self.telling(
-            f"Softmax turns the scores into probabilities: {name} with {fmt_percent(p[winner])}, {verdict}.",
+            "Softmax turns the scores into probabilities that add up to 1:",
             FadeOut(Group(weights, weights_label), run_time=0.5),
             FadeIn(law, run_time=0.6),
             FadeOut(VGroup(*(n for i, n in enumerate(numbers) if i != winner)), run_time=0.4),
             Playback(chart.bars, morph, run_time=2.0),
+        )
+        self.telling(  # the punchline said over its picture, and held
+            f"{name} with {fmt_percent(p[winner])}, {verdict}.",
             FadeOut(score, run_time=0.3),  # the score leaves, then comes back beside its probability: no morph
             FadeIn(VGroup(score_end, percent), shift=0.2 * UP, run_time=0.8),
+            pulse_once(VGroup(score_end, percent), 1.15),
         )
         self.ending = Group(self.cells, law, chart, score_end, percent)  # what leaves for the answer
