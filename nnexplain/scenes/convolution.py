@@ -501,10 +501,9 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
             self.muted(f"map {story.channel + 1}").next_to(made, DOWN, buff=0.12),
         )
         self.play(FadeOut(self.ending), run_time=self.t(0.6))  # the chart leaves before the summary is said
+        self.play(FadeIn(question, shift=0.2 * DOWN), FadeIn(law), run_time=self.t(0.8))  # never words over nothing
         self.telling(
             "So a kernel's dot product with every patch, plus its bias, makes one map.",
-            FadeIn(question, shift=0.2 * DOWN, run_time=0.6),
-            FadeIn(law, run_time=0.8),
             FadeIn(worked, run_time=0.8),
             FadeIn(Group(picture, names), lag_ratio=0.3, run_time=1.5),
         )

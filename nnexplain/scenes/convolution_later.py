@@ -97,7 +97,7 @@ class LaterLayers:
             text.move_to(box)
         best = int(window.argmax())
         heading = self.muted(f"one {by(kh, kw)} window").next_to(boxes, UP, buff=0.15)
-        survivor = values[best].copy().set_color(self.theme.highlight)
+        survivor = values[best]  # it leaves its box for the pooled map: no copy is drawn over it
         self.telling(
             f"Max pooling keeps the largest value of each {by(kh, kw)} window of a map.",
             FadeOut(Group(self.digit, self.digit_label, self.grid, self.grid_label), run_time=0.7),
@@ -117,7 +117,7 @@ class LaterLayers:
         others = ", ".join(signed(v) for i, v in enumerate(window.ravel()) if i != best)
         self.telling(
             f"Of {others} and {signed(window.max())}, {signed(window.max())} survives, alone in its cell.",
-            values[best].animate(run_time=0.6).set_color(self.theme.highlight).scale(1.2),
+            values[best].animate(run_time=0.6).set_color(self.theme.highlight),
             FadeOut(VGroup(*(v for i, v in enumerate(values) if i != best)), run_time=0.4),  # nothing to fly over
             FadeIn(target, run_time=0.3),
             glide(  # out of the window's grid to its right first, so that it never crosses another value
@@ -402,4 +402,5 @@ class LaterLayers:
             FadeIn(VGroup(score_end, percent), shift=0.2 * UP, run_time=0.8),
             pulse_once(VGroup(score_end, percent), 1.15),
         )
+        self.wait(self.t(1.5))  # the answer stays up a moment before the summary takes its place
         self.ending = Group(self.cells, law, chart, score_end, percent)  # what leaves for the answer
