@@ -400,7 +400,6 @@ class LaterLayers:
             f"{name} with {fmt_percent(p[winner])}, {verdict}.",
             FadeOut(score, run_time=0.3),  # the score leaves, then comes back beside its probability: no morph
             FadeIn(VGroup(score_end, percent), shift=0.2 * UP, run_time=0.8),
-            pulse_once(VGroup(score_end, percent), 1.15),
         )
         self.wait(self.t(1.5))  # the answer stays up a moment before the summary takes its place
         self.ending = Group(self.cells, law, chart, score_end, percent)  # what leaves for the answer
