@@ -257,7 +257,12 @@ class LaterLayers:
         again = f"{activation} and pooling again" if steps > 1 else f"{activation} again"
         first = self.story.later_maps[0][1].shape[0]
         self.telling(
-            f"Its {first} kernels make {first} maps; after {again}, {count} maps of {by(rows, cols)}.",
+            f"All {first} kernels, then {again}: {count} maps of {by(rows, cols)}"
+            + (
+                f", map {self.story.second.kernel + 1} framed."
+                if self.story.second is not None and count == first
+                else "."
+            ),
             FadeOut(old, run_time=0.6),
             self.cells_in(maps, scale, min(count, 8)),
         )
