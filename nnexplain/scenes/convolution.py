@@ -350,20 +350,32 @@ class Convolution(DotProductBeats, SlideBeats, LaterLayers, RunScene):
         """The question again, answered by the formula with the worked case in it, over this run's convolution."""
         story = self.story
         question = label("What does a convolutional layer compute?", self.theme, 34, weight="BOLD")
-        law = formula("y_(i,j) = sum_(u,v) w_(u,v) x_(i+u, j+v) + b", self.theme, 56, color=self.theme.highlight)
+        # the layer's whole rule: every kernel k reads every input map c; layer 1 has one input map, layer 2 eight
+        law = formula(
+            "y_(k,i,j) = b_k + sum_c sum_(u,v=0)^4 w_(k,c,u,v) x_(c, i+u, j+v)",
+            self.theme,
+            64,
+            color=self.theme.highlight,
+        )
         dot = story.dot_products[0]
         written = written_sum(dot.products, dot.bias)
-        worked = formula(
-            f"y_({dot.row + 1},{dot.column + 1}) = {written.total:.2f} + ({written.bias:.2f}) = {written.value:.2f}",
-            self.theme,
-            44,
-        )
+        lines = [
+            f'"layer 1:" quad y_({story.channel + 1},{dot.row + 1},{dot.column + 1}) = '
+            f"{written.total:.2f} + ({written.bias:.2f}) = {written.value:.2f}"
+        ]
+        if story.second is not None:
+            second = written_sum(story.second.parts, story.second.bias)
+            where = f"{story.second.kernel + 1},{story.second.row + 1},{story.second.column + 1}"
+            lines.append(
+                f'"layer 2:" quad y_({where}) = sum_c ({second.total:.2f}) + ({second.bias:.2f}) = {second.value:.2f}'
+            )
+        worked = VGroup(*(formula(line, self.theme, 52) for line in lines)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         VGroup(question, law, worked).arrange(DOWN, aligned_edge=LEFT, buff=0.2).to_corner(UP + LEFT, buff=0.5)
         # the answer over a convolution: kernel 3 slid over the digit gives map 3, all from the run
-        digit = Heatmap(grey_rgba(story.image), 2.4)
-        kernel = outlined(Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), 1.3), self.theme)
+        digit = Heatmap(grey_rgba(story.image), 1.9)
+        kernel = outlined(Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), 1.1), self.theme)
         rows = story.pre_maps.shape[1]
-        made = Heatmap(diverging_rgba(story.pre_maps[story.channel], self.map_scale, self.theme), 2.4 * rows / 28)
+        made = Heatmap(diverging_rgba(story.pre_maps[story.channel], self.map_scale, self.theme), 1.9 * rows / 28)
         picture = Group(kernel, label("slid over", self.theme, LABEL), digit, label("→", self.theme, 48), made)
         picture.arrange(RIGHT, buff=0.4)
         picture.move_to([0, 0, 0]).align_to(worked, DOWN).shift((picture.height + 0.4) * DOWN)  # under the formula
@@ -372,7 +384,8 @@ class Convolution(DotProductBeats, SlideBeats, LaterLayers, RunScene):
             self.muted(f"kernel {story.channel + 1}").next_to(kernel, DOWN, buff=0.12),
             self.muted(f"map {story.channel + 1}").next_to(made, DOWN, buff=0.12),
         )
-        self.play(FadeOut(self.ending), run_time=self.t(0.6))  # the chart leaves before the summary is said
+        # the chart and its caption leave before the summary is said
+        self.play(FadeOut(self.ending), *self.unsay("band"), run_time=self.t(0.6))
         self.play(FadeIn(question, shift=0.2 * DOWN), FadeIn(law), run_time=self.t(0.8))  # never words over nothing
         self.telling(
             "So a kernel's dot product with every patch, plus its bias, makes one map.",

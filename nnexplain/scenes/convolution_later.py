@@ -145,7 +145,7 @@ class LaterLayers:
 
         self.telling(
             f"The window jumps {pool.stride[1]} cells at a time, so {by(rows, cols)} becomes {by(prows, pcols)}.",
-            FadeOut(VGroup(heading, boxes, values), run_time=0.5),
+            FadeOut(VGroup(heading, boxes), run_time=0.5),  # the losing values have left already
             Playback(Group(small, marker, target), sweep, run_time=5.0),
         )
         counts = label(f"{rows * cols} → {prows * pcols} values", self.theme, 34, self.theme.highlight)
