@@ -347,7 +347,7 @@ class Convolution(DotProductBeats, SlideBeats, LaterLayers, RunScene):
             )
 
     def answer(self) -> None:
-        """The question again, answered by the formula with the worked case in it, over this run's convolution."""
+        """The question again, answered by the layer's formula and the two values worked out with it in this run."""
         story = self.story
         question = label("What does a convolutional layer compute?", self.theme, 34, weight="BOLD")
         # the layer's whole rule: every kernel k reads every input map c; layer 1 has one input map, layer 2 eight
@@ -367,28 +367,14 @@ class Convolution(DotProductBeats, SlideBeats, LaterLayers, RunScene):
             second = written_sum(story.second.parts, story.second.bias)
             where = f"{story.second.kernel + 1},{story.second.row + 1},{story.second.column + 1}"
             lines.append(
-                f'"layer 2:" quad y_({where}) = sum_c ({second.total:.2f}) + ({second.bias:.2f}) = {second.value:.2f}'
+                f'"layer 2, 8 maps:" quad y_({where}) = {second.total:.2f} + ({second.bias:.2f}) = {second.value:.2f}'
             )
         worked = VGroup(*(formula(line, self.theme, 52) for line in lines)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         VGroup(question, law, worked).arrange(DOWN, aligned_edge=LEFT, buff=0.2).to_corner(UP + LEFT, buff=0.5)
-        # the answer over a convolution: kernel 3 slid over the digit gives map 3, all from the run
-        digit = Heatmap(grey_rgba(story.image), 1.9)
-        kernel = outlined(Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), 1.1), self.theme)
-        rows = story.pre_maps.shape[1]
-        made = Heatmap(diverging_rgba(story.pre_maps[story.channel], self.map_scale, self.theme), 1.9 * rows / 28)
-        picture = Group(kernel, label("slid over", self.theme, LABEL), digit, label("→", self.theme, 48), made)
-        picture.arrange(RIGHT, buff=0.4)
-        picture.move_to([0, 0, 0]).align_to(worked, DOWN).shift((picture.height + 0.4) * DOWN)  # under the formula
-        names = VGroup(
-            self.muted("the digit").next_to(digit, DOWN, buff=0.12),
-            self.muted(f"kernel {story.channel + 1}").next_to(kernel, DOWN, buff=0.12),
-            self.muted(f"map {story.channel + 1}").next_to(made, DOWN, buff=0.12),
-        )
         # the chart and its caption leave before the summary is said
         self.play(FadeOut(self.ending), *self.unsay("band"), run_time=self.t(0.6))
         self.play(FadeIn(question, shift=0.2 * DOWN), FadeIn(law), run_time=self.t(0.8))  # never words over nothing
         self.telling(
             "So a kernel's dot product with every patch, plus its bias, makes one map.",
-            FadeIn(worked, run_time=0.8),
-            FadeIn(Group(picture, names), lag_ratio=0.3, run_time=1.5),
+            FadeIn(worked, lag_ratio=0.5, run_time=1.6),
         )
