@@ -17,7 +17,7 @@ from test_speaker_notes import storyboard
 from nnexplain.geometry.convolution import convolution_story, edge_correlation, ink_change
 from nnexplain.run import load_run
 from nnexplain.scenes.convolution import live_readout
-from nnexplain.scenes.convolution_text import cell_text
+from nnexplain.scenes.convolution_text import worked_product, written_sum
 
 RUN = DATA / "cnn-mnist"
 
@@ -38,12 +38,10 @@ def test_each_dot_product_shown_is_the_stored_feature_map_value_and_torchs(run):
     for dot in story.dot_products:
         assert dot.value == pytest.approx(float(stored[dot.row, dot.column]), abs=1e-5)  # float32 recording
         assert dot.value == pytest.approx(float(torch_map[dot.row, dot.column]), abs=1e-9)
-        # the numbers written in the products' cells: the pixel × weight torch multiplies, to their two decimals
+        # the numbers written in the products' cells: the pixel × weight torch multiplies, within their last place
         torch_products = (image[0, 0, dot.row : dot.row + 5, dot.column : dot.column + 5] * kernel[0, 0]).numpy()
-        written = [cell_text(float(v)) for v in dot.products.ravel()]
-        expected = [f"{v:.2f}" for v in torch_products.ravel()]
-        for text, value in zip(written, expected, strict=True):
-            assert text == ("0" if float(value) == 0 else value.replace("0.", ".", 1).replace("-", "−"))
+        written = [number(text) for text in written_sum(dot.products, dot.bias).part_texts()]
+        np.testing.assert_allclose(written, torch_products.ravel(), atol=0.01 + 1e-9)
     # the live value beside the sliding kernel, at every position, is the stored map's
     for row in range(stored.shape[0]):
         for column in range(stored.shape[1]):
@@ -58,6 +56,67 @@ def test_each_dot_product_shown_is_the_stored_feature_map_value_and_torchs(run):
     assert (largest.row, largest.column) == np.unravel_index(stored.argmax(), stored.shape)
     assert (smallest.row, smallest.column) == np.unravel_index(stored.argmin(), stored.shape)
     assert np.all(corner.patch == 0) and corner.value == pytest.approx(story.bias)
+
+
+def number(text: str) -> float:
+    """A number as the screen writes it (".67", "−.57", "0", "3.13") read back."""
+    return float(text.replace("−", "-"))
+
+
+def cents(text: str) -> int:
+    """A number written with at most two decimals, in hundredths, exactly (no float sums)."""
+    return round(number(text) * 100)
+
+
+def test_every_sum_on_screen_adds_up_as_written(run):
+    """For every dot product the scene writes out (three in the first layer, one in the second), the parts as
+    written add up to the sum as written, which with the bias as written is the value as written; and that value is
+    the stored feature map's, rounded as usual."""
+    story = convolution_story(run)
+    tensors = run.tensors()
+    cases = [
+        (dot.products, dot.bias, tensors["pre.0"][story.probe_index, story.channel, dot.row, dot.column])
+        for dot in story.dot_products
+    ]
+    second = story.second
+    cases.append(
+        (second.parts, second.bias, tensors["pre.2"][story.probe_index, second.kernel, second.row, second.column])
+    )
+    for parts, bias, stored in cases:
+        written = written_sum(parts, bias)
+        texts = written.part_texts()
+        total, bias_text, value = (f"{v:.2f}" for v in (written.total, written.bias, written.value))
+        assert sum(cents(t) for t in texts) == cents(total)
+        assert cents(total) + cents(bias_text) == cents(value)
+        assert value == f"{float(stored):.2f}" or abs(number(value) - float(stored)) <= 0.005 + 1e-6
+        assert bias_text == f"{bias:.2f}"
+        for text, part in zip(texts, np.ravel(parts)):
+            assert abs(number(text) - part) < 0.01  # each part within one unit of its last place
+            assert part != 0 or number(text) == 0  # a product that is 0 is written 0
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_written_sums_add_up_for_any_numbers(seed):
+    rng = np.random.default_rng(seed)
+    parts = rng.normal(0, rng.uniform(0.01, 3), size=rng.integers(1, 30)) * (rng.random(1) < 0.5 or rng.random(30)[:1])
+    parts[rng.random(parts.size) < 0.3] = 0.0
+    bias = float(rng.normal(0, 1))
+    written = written_sum(parts, bias)
+    texts = written.part_texts()
+    assert sum(cents(t) for t in texts) == round(written.total * 100)
+    assert round(written.total * 100) + round(written.bias * 100) == round(written.value * 100)
+    assert abs(written.value - (parts.sum() + bias)) <= 0.005 + 1e-9
+    assert all(abs(number(t) - p) < 0.01 for t, p in zip(texts, parts))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_worked_product_multiplies_as_written(seed):
+    rng = np.random.default_rng(seed)
+    pixel, weight = float(rng.random()), float(rng.normal(0, 0.5))
+    shown = [number(t) for t in worked_product(pixel, weight)]
+    decimals = len(worked_product(pixel, weight)[2].split(".")[1])
+    assert round(shown[0] * shown[1], decimals) == pytest.approx(shown[2], abs=1e-12)
+    assert shown[2] == pytest.approx(pixel * weight, abs=0.5 * 10**-decimals + 1e-12)
 
 
 def test_the_edge_detector_claim_is_measured(run):

@@ -35,6 +35,7 @@ __all__ = [
     "stack_dot_product",
     "edge_correlation",
     "ink_change",
+    "addable",
 ]
 
 
@@ -113,6 +114,31 @@ class ConvolutionStory:
     probabilities: np.ndarray
     classes: tuple[str, ...]
     zeroed_share: float  # the share of first-layer values the activation set to 0
+
+
+def addable(parts: np.ndarray, bias: float, decimals: int = 2) -> tuple[np.ndarray, float, float]:
+    """``parts``, ``bias`` and their total as written on screen, to ``decimals``, so that the parts as written add
+    up to the total as written (a student checking the sum by hand gets it).
+
+    The total and the bias are rounded as usual (so the total is the stored map's value, rounded); the parts are
+    rounded by the largest remainder: each down, then up for those with the largest remainders until they add up
+    to the total less the bias. Each part is then within one unit of its last place of its value, and a part that
+    is exactly 0 stays 0 (its remainder is 0, and it is never the one rounded up while another remains).
+    """
+    unit = 10.0**-decimals
+    total = round(float(np.sum(parts)) + bias, decimals)
+    bias_shown = round(bias, decimals)
+    scaled = np.asarray(parts, dtype=np.float64) / unit
+    floors = np.floor(scaled)
+    remainders = (scaled - floors).ravel()
+    short = int(round((total - bias_shown) / unit - floors.sum()))
+    units = floors.ravel().copy()
+    order = np.argsort(-remainders, kind="stable")
+    if short >= 0:
+        units[order[:short]] += 1
+    else:  # (only when both roundings went the far way by half a unit) take one back where the remainder is least
+        units[order[::-1][:-short]] -= 1
+    return np.round(units.reshape(np.shape(parts)) * unit, decimals), bias_shown, total
 
 
 def ink_change(image: np.ndarray, layer: Conv2d, k: int) -> np.ndarray:

@@ -14,7 +14,9 @@ from nnexplain.mobjects.style import Theme
 
 __all__ = ["map_grid_rgba", "partial_map_rgba", "symmetric_scale"]
 
-EMPTY = "#2A313B"  # a map's cells not computed yet: lighter than the background, which is the colour of 0
+EMPTY = "#2A313B"  # a thin frame between small maps: lighter than the background, which is the colour of 0
+NOT_YET = "#1A2028"  # a map's cells not computed yet are a faint checker of this and the background: a texture, not
+# a shade on the colour scale, so that "not yet" never looks like a value
 
 
 def _rgb(colour: str) -> np.ndarray:
@@ -49,6 +51,9 @@ def partial_map_rgba(values: np.ndarray, scale: float, theme: Theme, filled: int
     """A map whose first ``filled`` values (row by row) are drawn, the rest left as the background."""
     rgba = diverging_rgba(values, scale, theme)
     empty = np.empty_like(rgba)
-    empty[...] = np.append(np.round(255 * _rgb(EMPTY)), 255).astype(np.uint8)
+    empty[...] = np.append(np.round(255 * _rgb(theme.background)), 255).astype(np.uint8)
+    rows, cols = values.shape
+    checker = (np.add.outer(np.arange(rows), np.arange(cols)) % 2).astype(bool)
+    empty[checker] = np.append(np.round(255 * _rgb(NOT_YET)), 255).astype(np.uint8)
     mask = (np.arange(values.size) < filled).reshape(values.shape)
     return np.where(mask[..., None], rgba, empty)

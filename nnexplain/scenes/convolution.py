@@ -15,7 +15,7 @@ in the caption band; while a line is read, its picture moves.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import numpy as np
 from manim import (
@@ -36,12 +36,23 @@ from manim import (
 
 from nnexplain.geometry.convolution import convolution_story, edge_correlation, ink_change
 from nnexplain.mobjects.feature_maps import map_grid_rgba, partial_map_rgba, symmetric_scale
-from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba, grey_rgba
-from nnexplain.mobjects.style import fmt_percent, label
+from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba, grey_rgba
+from nnexplain.mobjects.style import fmt_percent, formula, label
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.convolution_dot import DotProductBeats
 from nnexplain.scenes.convolution_later import LaterLayers
-from nnexplain.scenes.convolution_text import CELL, LABEL, by, numbered, outlined, reveal, signed, title, transparent
+from nnexplain.scenes.convolution_slide import SlideBeats, live_readout, under
+from nnexplain.scenes.convolution_text import (
+    CELL,
+    LABEL,
+    by,
+    numbered,
+    outlined,
+    reveal,
+    title,
+    transparent,
+    written_sum,
+)
 
 __all__ = ["Convolution", "live_readout"]
 
@@ -51,17 +62,12 @@ WORK_X = 1.4  # the centre of the room right of the column
 GRID_Y, GRID_HEIGHT = 0.9, 4.0
 
 
-def live_readout(values: np.ndarray, row: int, column: int) -> str:
-    """The running value beside the sliding kernel: the map's value at (row, column), 1-based in the text."""
-    return f"row {row + 1}, column {column + 1}\n= {signed(float(values[row, column]))}"
-
-
 def pulse(mobject, factor: float, run_time: float = 1.0) -> Animation:
     """Grow ``mobject`` a little and back: "this one"."""
     return mobject.animate(run_time=run_time, rate_func=there_and_back).scale(factor)
 
 
-class Convolution(DotProductBeats, LaterLayers, RunScene):
+class Convolution(DotProductBeats, SlideBeats, LaterLayers, RunScene):
     scene_name = "convolution"
     captions_in_band = True  # the narration is drawn as subtitles; the picture keeps short labels only
     epoch: ClassVar[int | None] = None  # the snapshot drawn; None: the last
@@ -95,10 +101,12 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.answer()
         self.hold(extra=3.0)
 
-    def telling(self, text: str, *steps: Animation) -> None:
+    def telling(self, text: str, *steps: Animation, before: Callable[[], None] | None = None) -> None:
         """Narrate ``text`` in the caption band, the ``steps`` played one after another while it is read
-        (each takes its share of the line by its own run time)."""
+        (each takes its share of the line by its own run time); ``before`` is called just before they play."""
         with self.narrate(text) as line:
+            if before is not None:
+                before()
             # lag_ratio 1: one after another, but all begun at once, so nothing shows before its turn
             self.play(AnimationGroup(*(steps or [Wait(1.0)]), lag_ratio=1), run_time=max(line.duration, self.t(1.0)))
 
@@ -118,15 +126,16 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         rows, cols = story.image.shape
         self.digit_label = self.muted(f"the digit, {by(rows, cols)} pixels").next_to(self.digit, DOWN, buff=0.15)
         right = story.classes[int(story.probabilities.argmax())] == story.label
+        self.play(FadeIn(self.title, shift=0.2 * DOWN), run_time=self.t(1.0))  # a picture before any word
         self.telling(
             "A convolutional network reads an image through small kernels.",
-            FadeIn(self.title, shift=0.2 * DOWN, run_time=1.0),
+            FadeIn(self.digit, scale=0.6, run_time=1.5),
         )
         self.telling(
             f"Here is one handwritten {story.label} from the run's probe set; "
             f"{'the network gets it right' if right else 'the network gets it wrong'}.",
-            FadeIn(self.digit, scale=0.6, run_time=1.5),
             FadeIn(self.digit_label, run_time=0.8),
+            pulse(self.digit, 1.08, run_time=1.2),
         )
 
     def show_kernel(self) -> None:
@@ -147,6 +156,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.map_label = self.muted(f"map {story.channel + 1}, {by(rows, cols)}").next_to(self.map, DOWN, buff=0.12)
         small_digit = self.digit.copy().scale_to_fit_height(COLUMN_HEIGHT).move_to([COLUMN_X, DIGIT_Y, 0])
         digit_label = self.muted("the digit").next_to(small_digit, DOWN, buff=0.12)
+        old_label, self.digit_label = self.digit_label, digit_label
         # every kernel in a row, each with its largest weighted sum on this digit under it
         weights = self.run.tensors(self.epoch)["weight.0"][:, 0].astype(np.float64)
         row = Group(
@@ -162,19 +172,19 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         for tile, peak in zip(row, peaks):
             peak.next_to(tile, DOWN, buff=0.15)
         names = VGroup(*(self.muted(str(i + 1)).next_to(tile, UP, buff=0.1) for i, tile in enumerate(row)))
-        peaks_label = self.muted(f"each kernel's largest sum on this {story.label}").next_to(peaks, DOWN, buff=0.2)
+        peaks_label = self.muted(f"each kernel's largest sum on this {story.label}, before its bias").next_to(
+            peaks, DOWN, buff=0.2
+        )
         self.telling(
             f"Its first layer has {story.conv.channels} kernels, each a {by(k, k)} grid of weights.",
             FadeOut(self.title, run_time=0.6),
-            AnimationGroup(
-                self.digit.animate.scale_to_fit_height(COLUMN_HEIGHT).move_to(small_digit),
-                self.digit_label.animate.become(digit_label),
-                run_time=1.2,
-            ),
+            FadeOut(old_label, run_time=0.4),  # the long label leaves, then the short one comes: no morph of letters
+            self.digit.animate(run_time=1.0).scale_to_fit_height(COLUMN_HEIGHT).move_to(small_digit),
+            FadeIn(digit_label, run_time=0.4),
             AnimationGroup(*(FadeIn(Group(t, n)) for t, n in zip(row, names)), lag_ratio=0.2, run_time=1.6),
         )
         self.telling(
-            f"Kernel {story.channel + 1} is the one this {story.label} drives highest.",
+            f"Kernel {story.channel + 1} responds most to this {story.label}; what its number means comes next.",
             AnimationGroup(*(FadeIn(p, shift=0.2 * DOWN) for p in peaks), lag_ratio=0.2, run_time=1.6),
             FadeIn(peaks_label, run_time=0.6),
             pulse(row[story.channel], 1.25, run_time=1.0),
@@ -184,7 +194,7 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.telling(
             f"Here are its {k * k} weights: blue positive, red negative.",
             FadeOut(others, run_time=0.6),
-            FadeOut(chosen, target_position=kernel.get_center(), scale=4.0, run_time=0.8),
+            FadeOut(chosen, run_time=0.6),
             FadeIn(Group(kernel, self.kernel_label), scale=0.3, run_time=0.8),
             FadeIn(self.kernel_numbers, lag_ratio=0.04, run_time=1.5),
         )
@@ -196,40 +206,9 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.work: Group | None = None  # the dot product's pictures, replaced at each position
         self.place_window(0, 0)
         self.telling(
-            f"What it computes is a feature map, {by(rows, cols)}, empty so far.",
+            f"It makes a feature map: the window fits {story.image.shape[1]} − {k} + 1 = {cols} places across.",
             FadeIn(Group(self.map, self.map_label), shift=0.2 * UP, run_time=1.0),
         )
-
-    def slide_kernel(self) -> None:
-        story = self.story
-        rows, cols = story.pre_maps.shape[1:]
-        values = story.pre_maps[story.channel]
-        # the readout's text is swapped whole, never morphed with become(): its glyph count changes, and become()
-        # would pad the glyphs with copies that depend on which frames were drawn, so the readout would differ
-        # between a drawn and a skipped slide. A (no-op) updater keeps its holder redrawn.
-        centre = np.array([WORK_X, -1.0, 0])
-        readout = VGroup(label(live_readout(values, 0, 0), self.theme, LABEL, self.theme.highlight).move_to(centre))
-        readout.add_updater(lambda mobject: None)
-        self.add(readout.set_opacity(0.0))
-
-        def sweep(t: float) -> None:
-            filled = int(round(t * rows * cols))
-            self.map.show(partial_map_rgba(values, self.map_scale, self.theme, filled))
-            position = min(filled, rows * cols - 1)
-            self.place_window(position // cols, position % cols)
-            # the value just written into the map, beside the kernel that made it
-            text = label(live_readout(values, position // cols, position % cols), self.theme, LABEL)
-            readout.submobjects = [text.set_color(self.theme.highlight).move_to(centre).set_opacity(float(t > 0))]
-
-        moving = Group(self.map, self.window, self.cell, readout)
-        self.telling(  # one line, one play: the readout's text is swapped each frame, never left in a still frame
-            f"Slide it one pixel at a time: {rows * cols} dot products fill the map, row by row.",
-            FadeOut(self.work, run_time=0.6),
-            self.kernel.animate(run_time=0.8).scale_to_fit_height(2.4).move_to([WORK_X, 1.4, 0]),
-            Playback(moving, sweep, run_time=6.0),
-        )
-        readout.clear_updaters()
-        self.work = Group(readout)
 
     def what_it_detects(self) -> None:
         """The one sentence to keep, said only when the run shows it: the map drawn beside the ink's change, and their
@@ -237,35 +216,44 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         story = self.story
         k = story.kernel.shape[0]
         correlation = edge_correlation(story.image, story.pre_maps[story.channel], story.conv, k)
+        middle = np.array([(self.digit.get_right()[0] + self.map.get_left()[0]) / 2, 0, 0])  # between the panels
+        leave = FadeOut(Group(self.work, self.window, self.cell), run_time=0.5)
+        below = np.array([0, -1.75, 0])  # under the panels' labels, over the caption band
         if correlation < 0.7:
-            words = label("one pattern,\nlooked for everywhere", self.theme, LABEL, self.theme.highlight)
+            words = label("one pattern, looked for everywhere", self.theme, LABEL, self.theme.highlight)
             self.telling(
                 f"A convolution asks one question everywhere: how much is each patch like kernel {story.channel + 1}?",
-                FadeOut(Group(self.work, self.window, self.cell), run_time=0.5),
-                FadeIn(words.move_to([WORK_X, -1.0, 0]), shift=0.2 * UP, run_time=1.0),
+                leave,
+                FadeIn(words.move_to(middle + below), shift=0.2 * UP, run_time=1.0),
             )
-            self.telling("Its map is the answer, position by position.", pulse(self.map, 1.08))
-            self.work = Group(self.kernel, words)
+            self.telling("Its map is the answer, position by position.", pulse(self.map, 1.05))
+            self.work = Group(words)
             return
         change = ink_change(story.image, story.conv, k)
-        ink = Heatmap(diverging_rgba(change, symmetric_scale(change), self.theme), COLUMN_HEIGHT)
-        ink.move_to([-2.1, MAP_Y, 0])
-        ink_label = self.muted("ink's change,\nleft to right").next_to(ink, UP, buff=0.12)
-        words = label("an edge detector:\nblue: ink begins\nred: ink ends", self.theme, LABEL)
-        words.set_color(self.theme.highlight).next_to(self.kernel, RIGHT, buff=0.35)
-        r = label(f"r = {correlation:.2f}", self.theme, 34, self.theme.highlight).move_to([WORK_X, MAP_Y - 0.2, 0])
+        ink = Heatmap(diverging_rgba(change, symmetric_scale(change), self.theme), 0.85 * self.map.height)
+        ink.move_to([middle[0], self.map.get_top()[1] - ink.height / 2, 0])
+        ink_label = self.muted("the ink's change,\nleft to right")
+        ink_label.move_to(under(ink.get_center(), ink.height, ink_label))
+
+        words = VGroup(
+            label("blue: ink begins", self.theme, LABEL, self.theme.positive),
+            label("red: ink ends", self.theme, LABEL, self.theme.negative),
+        ).arrange(RIGHT, buff=0.5)
+        words.move_to(middle + below + 0.05 * UP)
+        r = label(f"match with the ink's change: r = {correlation:.2f}", self.theme, LABEL, self.theme.highlight)
+        r.next_to(words, DOWN, buff=0.12)
         self.telling(
             f"Kernel {story.channel + 1} detects edges: its map is high where ink begins, left to right,",
-            FadeOut(Group(self.work, self.window, self.cell), run_time=0.5),
-            FadeIn(Group(ink, ink_label), shift=0.3 * RIGHT, run_time=1.2),
+            leave,
             FadeIn(words, run_time=0.8),
+            AnimationGroup(pulse(self.map, 1.05), run_time=1.5),
         )
         self.telling(
             f"and negative where it ends (correlation {correlation:.2f} with the ink's change).",
+            FadeIn(Group(ink, ink_label), shift=0.3 * RIGHT, run_time=1.2),
             FadeIn(r, scale=1.3, run_time=0.8),
-            AnimationGroup(pulse(self.map, 1.08), pulse(ink, 1.08), run_time=1.5),
         )
-        self.work = Group(self.kernel, words, ink, ink_label, r)
+        self.work = Group(words, ink, ink_label, r)
 
     def grid_frames(self) -> dict[int, str]:
         return {self.story.channel: self.theme.highlight}
@@ -302,15 +290,31 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         self.telling(
             f"Each of the {count} kernels makes its own map of the same digit.",
             FadeOut(Group(self.map_label, self.work), run_time=0.6),
-            self.map.animate(run_time=1.2).scale_to_fit_height(rows * pixel).move_to(slot),
+            AnimationGroup(
+                self.map.animate.scale_to_fit_height(rows * pixel).move_to(slot),
+                self.digit.animate.scale_to_fit_height(COLUMN_HEIGHT).move_to([COLUMN_X, DIGIT_Y, 0]),
+                self.digit_label.animate.move_to(under([COLUMN_X, DIGIT_Y, 0], COLUMN_HEIGHT, self.digit_label)),
+                run_time=1.2,
+            ),
             reveal(self.grid, around, run_time=3.0),
         )
         self.remove(self.map)  # the grid draws it now
+        names = VGroup()  # each map numbered as its kernel was, in its tile's top-left corner
+        for index in range(count):
+            tile_row, tile_col = divmod(index, self.maps_cols)
+            corner = self.grid.get_corner(UP + LEFT) + pixel * np.array(
+                [tile_col * (cols + 2) + 1, -(tile_row * (rows + 2) + 1), 0]
+            )
+            name = label(str(index + 1), self.theme, LABEL, self.theme.highlight if index == story.channel else None)
+            name.set_stroke(self.theme.background, width=4, background=True).set_z_index(2)  # over the grid
+            names.add(name.move_to(corner + np.array([0.22, -0.24, 0])))
         self.telling(
             f"Kernel {story.channel + 1}'s map, the one we built, is framed in yellow.",
-            pulse(self.grid, 1.04, run_time=1.2),
+            FadeIn(names, lag_ratio=0.15, run_time=1.0),
+            pulse(Group(self.grid, names), 1.04, run_time=1.2),
             FadeIn(self.grid_label, run_time=0.6),
         )
+        self.grid_label = VGroup(self.grid_label, names)
 
     def apply_relu(self) -> None:
         story = self.story
@@ -318,13 +322,23 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
         after = map_grid_rgba(story.act_maps, self.map_scale, self.theme, self.maps_cols, 1, self.grid_frames())
         blend = lambda t: np.round((1 - t) * before + t * after).astype(np.uint8)  # noqa: E731
         if self.run.activation == "relu":
+            # the red counted while it is there, then taken away as the sentence says so
+            marked = map_grid_rgba(  # every negative value at full red for a moment: these are the ones
+                np.where(story.pre_maps < 0, -self.map_scale, story.pre_maps),
+                self.map_scale,
+                self.theme,
+                self.maps_cols,
+                1,
+                self.grid_frames(),
+            )
+            flash = lambda t: np.round(before + np.sin(np.pi * t) * (marked.astype(float) - before)).astype(np.uint8)  # noqa: E731
+            self.telling(
+                f"{fmt_percent(story.zeroed_share)} of these values are negative: the red ones.",
+                reveal(self.grid, flash, run_time=2.0),
+            )
             self.telling(
                 "ReLU sets every negative value to 0 and keeps the rest.",
                 reveal(self.grid, blend, run_time=3.0),
-            )
-            self.telling(
-                f"{fmt_percent(story.zeroed_share)} of these values, the red ones, became 0.",
-                pulse(self.grid, 1.04, 1.2),
             )
         else:
             self.telling(
@@ -333,35 +347,34 @@ class Convolution(DotProductBeats, LaterLayers, RunScene):
             )
 
     def answer(self) -> None:
-        """The question again, answered in one line, over the run's verdict."""
-        k = self.story.kernel.shape[0]
-        question = label("What does a convolutional layer compute?", self.theme, 34, weight="BOLD")
-        reply = label(
-            f"kernel · each {by(k, k)} patch + bias, at every position: one map per kernel",
-            self.theme,
-            LABEL,
-            self.theme.highlight,
-        )
-        if reply.width > 13.0:
-            reply.scale_to_fit_width(13.0)
-        VGroup(question, reply).arrange(DOWN, aligned_edge=LEFT, buff=0.15).to_corner(UP + LEFT, buff=0.5)
-        # the answer over a convolution: the digit, kernel 3 and the map it made, all from the run
+        """The question again, answered by the layer's formula and the two values worked out with it in this run."""
         story = self.story
-        digit = Heatmap(grey_rgba(story.image), 2.8)
-        kernel = outlined(Heatmap(diverging_rgba(story.kernel, self.kernel_scale, self.theme), 1.4), self.theme)
-        made = Heatmap(diverging_rgba(story.pre_maps[story.channel], self.map_scale, self.theme), 2.8 * 24 / 28)
-        sign = label("→", self.theme, 40)
-        picture = Group(digit, label("⋆", self.theme, 40), kernel, sign, made).arrange(RIGHT, buff=0.4)
-        picture.move_to([0, -0.55, 0])
-        names = VGroup(
-            self.muted("the digit").next_to(digit, DOWN, buff=0.12),
-            self.muted(f"kernel {story.channel + 1}").next_to(kernel, DOWN, buff=0.12),
-            self.muted(f"map {story.channel + 1}").next_to(made, DOWN, buff=0.12),
+        question = label("What does a convolutional layer compute?", self.theme, 34, weight="BOLD")
+        # the layer's whole rule: every kernel k reads every input map c; layer 1 has one input map, layer 2 eight
+        law = formula(
+            "y_(k,i,j) = b_k + sum_c sum_(u,v=0)^4 w_(k,c,u,v) x_(c, i+u, j+v)",
+            self.theme,
+            64,
+            color=self.theme.highlight,
         )
+        dot = story.dot_products[0]
+        written = written_sum(dot.products, dot.bias)
+        lines = [
+            f'"layer 1:" quad y_({story.channel + 1},{dot.row + 1},{dot.column + 1}) = '
+            f"{written.total:.2f} + ({written.bias:.2f}) = {written.value:.2f}"
+        ]
+        if story.second is not None:
+            second = written_sum(story.second.parts, story.second.bias)
+            where = f"{story.second.kernel + 1},{story.second.row + 1},{story.second.column + 1}"
+            lines.append(
+                f'"layer 2, 8 maps:" quad y_({where}) = {second.total:.2f} + ({second.bias:.2f}) = {second.value:.2f}'
+            )
+        worked = VGroup(*(formula(line, self.theme, 52) for line in lines)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        VGroup(question, law, worked).arrange(DOWN, aligned_edge=LEFT, buff=0.2).to_corner(UP + LEFT, buff=0.5)
+        # the chart and its caption leave before the summary is said
+        self.play(FadeOut(self.ending), *self.unsay("band"), run_time=self.t(0.6))
+        self.play(FadeIn(question, shift=0.2 * DOWN), FadeIn(law), run_time=self.t(0.8))  # never words over nothing
         self.telling(
-            "So each kernel's dot product with every patch, plus its bias, makes one map.",
-            FadeOut(self.ending, run_time=0.6),
-            FadeIn(question, shift=0.2 * DOWN, run_time=0.8),
-            FadeIn(Group(picture, names), lag_ratio=0.3, run_time=1.5),
-            FadeIn(reply, run_time=0.8),
+            "So a kernel's dot product with every patch, plus its bias, makes one map.",
+            FadeIn(worked, lag_ratio=0.5, run_time=1.6),
         )

@@ -15,9 +15,11 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
     Animation,
     AnimationGroup,
+    Circle,
     FadeIn,
     FadeOut,
     Group,
@@ -32,13 +34,15 @@ from nnexplain.geometry.convolution import DotProduct
 from nnexplain.mobjects.feature_maps import partial_map_rgba, symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import label
-from nnexplain.scenes.convolution_text import CELL, LABEL, cell_text, numbered, outlined, signed
+from nnexplain.scenes.convolution_text import CELL, LABEL, numbered, outlined, signed, worked_product, written_sum
 
 __all__ = ["DotProductBeats", "cell_centre"]
 
 PATCH_X, PATCH_Y, WEIGHTS_Y, SMALL = -3.0, 2.55, 0.0, 1.3  # the patch over the weights, each SMALL tall
 PRODUCTS_X, PRODUCTS_Y = 1.05, 0.75  # the 5 × 5 products, cells CELL wide
 SUM_X = 4.95
+# the value's way to the map, around the text: down past the products' label, left under it, up beside the map
+ROUTE_Y, ROUTE_X = -2.33, -3.8
 
 
 def cell_centre(heatmap: Heatmap, rows: int, row: float, column: float) -> np.ndarray:
@@ -70,12 +74,15 @@ class DotProductBeats:
         k = story.kernel.shape[0]
         top, left = row * conv.stride[0] - conv.padding[0], column * conv.stride[1] - conv.padding[1]
         self.window.move_to(cell_centre(self.digit, story.image.shape[0], top + (k - 1) / 2, left + (k - 1) / 2))
-        self.cell.move_to(cell_centre(self.map, story.pre_maps.shape[1], row, column))
+        self.cell.move_to(self.cell_position(row, column))
 
-    def map_with_cells(self) -> np.ndarray:
-        """The followed map with only the dot products computed so far drawn in."""
+    def cell_position(self, row: int, column: int) -> np.ndarray:
+        return cell_centre(self.map, self.story.pre_maps.shape[1], row, column)
+
+    def map_with_cells(self, filled: int = 0) -> np.ndarray:
+        """The followed map with its first ``filled`` values (row by row) and the dot products worked out drawn in."""
         values = self.story.pre_maps[self.story.channel]
-        rgba = partial_map_rgba(values, self.map_scale, self.theme, 0)
+        rgba = partial_map_rgba(values, self.map_scale, self.theme, filled)
         full = diverging_rgba(values, self.map_scale, self.theme)
         for r, c in self.shown_cells:
             rgba[r, c] = full[r, c]
@@ -93,13 +100,14 @@ class DotProductBeats:
         products = outlined(Heatmap(partial_map_rgba(0 * dot.products, scale, self.theme, 0), CELL * k), self.theme)
         products.move_to([PRODUCTS_X, PRODUCTS_Y, 0])
         # the products written out, each pixel × the weight over it, in the cells they colour, counted in one by one
-        numbers = numbered(products, dot.products, self.theme)
+        written = written_sum(dot.products, dot.bias)  # the parts as written add up to the value as written
+        numbers = numbered(products, written.parts, self.theme)
         products_label = self.muted(f"the {k * k} products").next_to(products, DOWN, buff=0.12)
         # the running sum's text is swapped each frame: the one there when the play begins stays in manim's still
         # frame, so it starts see-through
         running = VGroup(label("sum", self.theme, LABEL).set_opacity(0.0).move_to([SUM_X, PRODUCTS_Y + 1.0, 0]))
-        bias = label(f"+ bias {signed(dot.bias)}", self.theme, LABEL).move_to([SUM_X, PRODUCTS_Y + 0.35, 0])
-        value = label(f"= {signed(dot.value)}", self.theme, 34, self.theme.highlight)
+        bias = label(f"+ bias {signed(written.bias)}", self.theme, LABEL).move_to([SUM_X, PRODUCTS_Y + 0.35, 0])
+        value = label(f"= {signed(written.value)}", self.theme, 34, self.theme.highlight)
         value.move_to([SUM_X, PRODUCTS_Y - 0.4, 0])
 
         def count_in(t: float) -> None:
@@ -109,7 +117,7 @@ class DotProductBeats:
             products[0].show(partial_map_rgba(dot.products, scale, self.theme, counted))
             for index, text in enumerate(numbers):
                 text.set_opacity(1.0 if index < counted else 0.0)
-            total = label(f"sum {signed(dot.products.ravel()[:counted].sum())}", self.theme, LABEL)
+            total = label(f"sum {signed(written.parts.ravel()[:counted].sum())}", self.theme, LABEL)
             running.submobjects = [total.move_to([SUM_X, PRODUCTS_Y + 1.0, 0])]
 
         for text in numbers:
@@ -143,22 +151,43 @@ class DotProductBeats:
                 ),
             ]
         lay += [  # the patch comes out of the window on the digit
-            FadeIn(Group(patch, patch_label), target_position=source, scale=0.3, run_time=0.9),
+            FadeIn(patch, target_position=source, scale=0.3, run_time=0.9),
+            FadeIn(patch_label, run_time=0.3),  # in its place, never drawn over the digit
             FadeIn(VGroup(times, weights_label, equals), run_time=0.5),
             FadeIn(Group(products, products_label), run_time=0.4),  # the running sum shows once counting starts
         ]
         count = Playback(Group(products, numbers, running), count_in, run_time=3.0)
         where = f"row {dot.row + 1}, column {dot.column + 1}"
-        flying = value.copy()
+        # the value itself (no copy over it) leaves its "=" behind and travels around the text into its cell, ringed
+        arriving = value[1:]
+        target = self.cell.copy().move_to(self.cell_position(dot.row, dot.column))
+        small = 0.12
+        stops = [
+            (arriving.get_center(), arriving.height),
+            (np.array([SUM_X, ROUTE_Y, 0]), small),
+            (np.array([ROUTE_X, ROUTE_Y, 0]), small),
+            (np.array([ROUTE_X, target.get_y(), 0]), small),
+            (target.get_center(), 0.6 * small),
+        ]
+        ring = Circle(radius=0.3).set_stroke(self.theme.highlight, 3).move_to(target)
+        # the value stays written beside its cell (over the map's picture, outlined to read on any colour)
+        tag = label(signed(written.value), self.theme, LABEL, self.theme.highlight)
+        tag.set_stroke(self.theme.background, width=4, background=True)
+        tag.next_to(ring, RIGHT if dot.column < self.story.pre_maps.shape[2] / 2 else LEFT, buff=0.05)
+        self.tags = [*getattr(self, "tags", []), tag]
 
         def fill(t: float) -> None:
             if t > 0:
                 self.shown_cells.add((dot.row, dot.column))
                 self.map.show(self.map_with_cells())
+                arriving.set_opacity(0.0)
 
         land = [
-            flying.animate(run_time=1.0).scale(0.3).move_to(self.cell).set_opacity(0.0),
-            Playback(Group(self.map, self.cell), fill, run_time=0.3),  # the cell stays drawn over the map
+            FadeOut(value[0], run_time=0.3),
+            glide(arriving, stops, run_time=2.0),
+            Playback(Group(self.map, self.cell), fill, run_time=0.2),  # the cell stays drawn over the map
+            FadeIn(ring, scale=2.0, run_time=0.5),
+            FadeIn(tag, run_time=0.4),
         ]
         sums = [FadeIn(bias, run_time=0.7), FadeIn(value, run_time=0.7)]
         if number == 0:
@@ -166,26 +195,32 @@ class DotProductBeats:
             self.telling("Lay the kernel on the digit: the yellow box is its window.", *lay)
             self.telling(f"Multiply each pixel by the weight over it: {k * k} products.", count)
             self.telling(
-                f"One of them in full: pixel {signed(pixel)} × weight {signed(weight)} = {signed(product)}.",
+                f"One of them in full: pixel {pixel} × weight {weight} = {product}.",
                 FadeIn(worked, lag_ratio=0.5, run_time=1.5),
             )
-            self.telling(f"Add the {k * k} products and the bias…", *sums)
-            self.telling(f"…{signed(dot.value)}, the map's largest value, at {where}.", *land)
-            value.add(worked)  # it leaves with the rest
+            peak = float(self.story.peaks[self.story.channel])
+            self.telling(
+                f"Their sum, {signed(written.total)}, is the {peak:.1f} we ranked kernel {self.story.channel + 1} by; "
+                "add the bias…",
+                *sums,
+            )
+            self.telling(f"…{signed(written.value)}, the map's largest value, at {where}.", *land)
         elif not np.any(dot.patch):
             self.telling("At the top-left corner the window covers only blank paper.", *lay, count)
-            self.telling(f"Every product is 0, so only the bias is left: {signed(dot.bias)}.", *sums, *land)
+            self.telling(f"Every product is 0, so only the bias is left: {signed(written.bias)}.", *sums, *land)
         else:
             self.telling(f"Move the window to {where} and do the same.", *lay, count)
             self.telling("Add the products and the bias…", *sums)
             smallest = ", the smallest value in this map" if number == 1 else ""
-            self.telling(f"…{signed(dot.value)}{smallest}.", *land)
+            self.telling(f"…{signed(written.value)}{smallest}.", *land)
         running.clear_updaters()
-        self.remove(flying)
+        self.remove(value)
         self.work = Group(patch, patch_label, times, weights_label, equals, products, numbers, products_label)
-        self.work.add(running, bias, value)
+        self.work.add(running, bias, ring)
+        if number == 0:
+            self.work.add(worked)
 
-    def worked_cell(self, dot: DotProduct, patch: Group, products: Group) -> tuple[VGroup, tuple[float, float, float]]:
+    def worked_cell(self, dot: DotProduct, patch: Group, products: Group) -> tuple[VGroup, tuple[str, str, str]]:
         """The largest product worked out: its pixel, its weight and it marked, and the multiplication written."""
         k = dot.products.shape[0]
         row, column = np.unravel_index(np.abs(dot.products).argmax(), dot.products.shape)
@@ -197,11 +232,15 @@ class DotProductBeats:
                 for tile in (patch[0], weights, products[0])
             )
         )
-        pixel, weight, product = (
-            float(v) for v in (dot.patch[row, column], self.story.kernel[row, column], dot.products[row, column])
-        )
-        text = VGroup(
-            label(f"{cell_text(pixel)} × {cell_text(weight)}", self.theme, LABEL, self.theme.highlight),
-            label(f"= {cell_text(product)}", self.theme, LABEL, self.theme.highlight),
-        ).arrange(DOWN, buff=0.1)
-        return VGroup(marks, text.move_to([SUM_X, PRODUCTS_Y + 1.95, 0])), (pixel, weight, product)
+        # as many decimals as it takes for the factors as written to multiply to the product as written
+        pixel, weight, product = worked_product(float(dot.patch[row, column]), float(self.story.kernel[row, column]))
+        text = VGroup(  # a line each, so that it fits between the products and the margin
+            label(f"{pixel} ×", self.theme, LABEL, self.theme.highlight),
+            label(weight, self.theme, LABEL, self.theme.highlight),
+            label(f"= {product}", self.theme, LABEL, self.theme.highlight),
+        ).arrange(DOWN, buff=0.08, aligned_edge=RIGHT)
+        # right of the products' board, inside the title-safe margin
+        text.move_to([SUM_X, PRODUCTS_Y + 2.05, 0])
+        text.shift(max(products[0].get_right()[0] + 0.2 - text.get_left()[0], 0) * RIGHT)
+        text.shift(min(6.7 - text.get_right()[0], 0) * RIGHT)
+        return VGroup(marks, text), (pixel, weight, product)

@@ -6,15 +6,30 @@ and every number written in a cell, is 28 points too, so nothing on screen is un
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 from manim import DOWN, Group, Rectangle, VGroup
 
+from nnexplain.geometry.convolution import addable
 from nnexplain.mobjects.heatmap import Heatmap, Playback
 from nnexplain.mobjects.style import label
 
-__all__ = ["LABEL", "CELL", "signed", "by", "cell_text", "numbered", "outlined", "title", "transparent", "reveal"]
+__all__ = [
+    "LABEL",
+    "CELL",
+    "WrittenSum",
+    "written_sum",
+    "signed",
+    "by",
+    "cell_text",
+    "numbered",
+    "outlined",
+    "title",
+    "transparent",
+    "reveal",
+]
 
 # Capital letters 17 px tall at 480p; a number in a cell ("−.57" is 0.87 units wide) needs a cell 1 unit wide,
 # so that the numbers of neighbouring cells do not run together.
@@ -24,6 +39,35 @@ CELL = 1.0
 
 def signed(value: float) -> str:
     return f"{value:.2f}".replace("-", "−")
+
+
+@dataclass(frozen=True)
+class WrittenSum:
+    """A dot product as the screen writes it: each part, the parts' sum, the bias and the value, so that the parts
+    add up to the sum and the sum and the bias to the value, as written."""
+
+    parts: np.ndarray  # the parts as written (rounded so that they add up)
+    total: float  # their sum
+    bias: float
+    value: float
+
+    def part_texts(self) -> list[str]:
+        return [cell_text(float(v)) for v in np.ravel(self.parts)]
+
+
+def written_sum(parts: np.ndarray, bias: float) -> WrittenSum:
+    shown, bias_shown, value = addable(parts, bias)
+    return WrittenSum(shown, round(value - bias_shown, 2), bias_shown, value)
+
+
+def worked_product(a: float, b: float) -> tuple[str, str, str]:
+    """``a``, ``b`` and ``a × b`` written with the fewest decimals (2 to 6) at which the factors as written multiply to
+    the product as written."""
+    for decimals in (2, 3, 4, 5, 6):
+        shown = round(a, decimals), round(b, decimals), round(a * b, decimals)
+        if round(shown[0] * shown[1], decimals) == shown[2]:
+            break
+    return tuple(f"{v:.{decimals}f}".replace("-", "−") for v in shown)
 
 
 def cell_text(value: float) -> str:
