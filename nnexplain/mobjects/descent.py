@@ -8,11 +8,14 @@ from typing import Callable
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
     LEFT,
+    UL,
     Animation,
     AnimationGroup,
     Create,
+    DashedVMobject,
     Dot,
     FadeIn,
     Line,
@@ -20,12 +23,22 @@ from manim import (
     Rectangle,
     Succession,
     VGroup,
+    VMobject,
     linear,
 )
 
 from nnexplain.mobjects.style import Theme, label
 
-__all__ = ["OutputBars", "CostHistogram", "ColourBar", "StepRoll", "step_path", "step_by_step"]
+__all__ = [
+    "OutputBars",
+    "CostHistogram",
+    "ColourBar",
+    "StepRoll",
+    "step_path",
+    "step_by_step",
+    "zoom_lines",
+    "leader",
+]
 
 
 class OutputBars(VGroup):
@@ -151,3 +164,19 @@ class ColourBar(VGroup):
             text = f"{value:.2g}"
             self.ticks.add(label(text, theme, size, theme.muted).move_to([width / 2 + 0.12, y, 0], aligned_edge=LEFT))
         self.add(self.strip, self.ticks)
+
+
+def zoom_lines(region: Rectangle, inset: Rectangle, color: str) -> VGroup:
+    """Two thin lines from the left corners of ``region`` (a small box on a plot) to those of ``inset`` (the box
+    showing it magnified): the inset is read as that region, enlarged."""
+    return VGroup(
+        *(Line(region.get_corner(corner), inset.get_corner(corner)).set_stroke(color, 1.5, 0.7) for corner in (UL, DL))
+    )
+
+
+def leader(points: np.ndarray, color: str, width: float = 2) -> DashedVMobject:
+    """A dashed line through ``points`` (scene points) with square corners: a link routed around what it must
+    not cross."""
+    path = VMobject().set_points_as_corners(np.asarray(points, np.float64))
+    length = float(np.sum(np.linalg.norm(np.diff(np.asarray(points), axis=0), axis=1)))
+    return DashedVMobject(path.set_stroke(color, width), num_dashes=max(4, int(length / 0.2)), dashed_ratio=0.55)
