@@ -103,6 +103,8 @@ class LandscapeBeats:
                 PathSweep(plot, on_snapshot=show, step_seconds=self.t(sweep_seconds) / max(len(epochs) - 1, 1)),
                 run_time=max(line.duration, sweep_seconds),
             )
+        plot.show_path(len(epochs) - 1)  # whole, as the sweep left it (and when the sweep was skipped)
+        strip.reach(len(epochs) - 1)
         most = next(k for k, value in enumerate(own) if value <= own[0] - 0.9 * (own[0] - own[-1]))
         rings = VGroup(
             Circle(radius=0.15).set_stroke(self.theme.text, 3).move_to(plot.path_dots[most]),
