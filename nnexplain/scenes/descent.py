@@ -25,7 +25,22 @@ teal all the data, and the landscape's colour scale the cost C.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Create, Dot, GrowFromEdge, Indicate, Line, MoveAlongPath, VGroup, VMobject
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Arrow,
+    Create,
+    Dot,
+    GrowFromEdge,
+    Indicate,
+    Line,
+    MoveAlongPath,
+    VGroup,
+    VMobject,
+)
 
 from nnexplain.mobjects.descent import CostHistogram, OutputBars
 from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number
@@ -140,16 +155,20 @@ class Descent(OneWeightBeats, LandscapeBeats, RunScene):
         """−log p against p, the example's own (p, cost) marked, and a dot to slide to p = 1 (the definition of
         the cost drawn, not data: the marked point is the run's)."""
         top = max(4.0, float(np.ceil(cost + 0.5)))
-        panel = CurvePanel((0.0, 1.0), (0.0, top), self.theme, 2.9, 2.6, label_size=TEXT).move_to([-4.5, 0.35, 0])
-        p_axis = (
-            label("p", self.theme, TEXT, self.theme.muted).next_to(panel.box, RIGHT, buff=0.1).align_to(panel.box, DOWN)
-        )
+        panel = CurvePanel((0.0, 1.0), (0.0, top), self.theme, 2.9, 2.6, x_labels=False, label_size=TEXT)
+        panel.move_to([-4.5, 0.35, 0])
+        for value in (0, 0.5, 1):  # three ticks: quarters would run into each other at this width
+            mark = label(f"{value:g}", self.theme, TEXT, self.theme.muted)
+            panel.tick_labels.add(mark.next_to(panel.plot_point(value, 0.0), DOWN, buff=0.12))
+        p_axis = label("p", self.theme, TEXT, self.theme.muted).next_to(panel.box, RIGHT, buff=0.1)
+        p_axis.align_to(panel.box, DOWN).shift(0.3 * UP)
         c_axis = label("cost", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1, aligned_edge=LEFT)
         grid = np.linspace(np.exp(-top), 1.0, 120)
         curve = panel.curve(grid, -np.log(grid), self.theme.text, 3)
         point = Dot(panel.plot_point(p, cost), radius=0.08, color=self.theme.highlight)
+        said = label(f"{cost:.2f}", self.theme, TEXT, self.theme.highlight).next_to(point, RIGHT, buff=0.12)
         moving = Dot(panel.plot_point(p, cost), radius=0.06, color=self.theme.text)
-        return VGroup(VGroup(panel, p_axis, c_axis), curve, point, moving)
+        return VGroup(VGroup(panel, p_axis, c_axis), curve, VGroup(point, said), moving)
 
     def average(self) -> None:
         costs = self.landscape["start.losses"]
@@ -186,9 +205,12 @@ class Descent(OneWeightBeats, LandscapeBeats, RunScene):
             self.play(*(GrowFromEdge(bar, DOWN) for bar in histogram.bars), run_time=0.7 * line.duration)
         with self.narrate(f"Their average, {mean:.3f}, is the cost C.") as line:
             self.play(Create(marker), Fade(named), run_time=0.6 * line.duration)
+        lower = Arrow(
+            named.get_left() + 0.1 * LEFT, [histogram.x_of(0.4)[0], named.get_center()[1], 0], buff=0, stroke_width=6
+        ).set_color(self.theme.text)
         with self.narrate("Learning means bringing C down.") as line:
-            self.play(named.animate.scale(1.15), run_time=0.5 * line.duration)
-        self.cost_view = VGroup(row, histogram, ticks, axis, marker, named)
+            self.play(Create(lower), run_time=0.6 * line.duration)
+        self.cost_view = VGroup(row, histogram, ticks, axis, marker, named, lower)
 
     # --- pieces ------------------------------------------------------------
 

@@ -123,10 +123,10 @@ class LandscapeBeats:
             (0.0, float(np.ceil(own.max()))),
             self.theme,
             4.2,
-            2.0,
+            1.6,
             label_size=TEXT,
         )
-        panel.move_to([4.0, -0.55, 0])
+        panel.move_to([4.0, -0.95, 0])
         names = VGroup(
             label("its C", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1, aligned_edge=LEFT),
             label("epoch", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1, aligned_edge=RIGHT),
@@ -231,10 +231,10 @@ class LandscapeBeats:
         self.remove(*self.fan_view)
         both = np.vstack([batch_xy, full_xy])
         span = max(np.ptp(both[:, 0]), np.ptp(both[:, 1]), 1e-9)
-        box_w, box_h = 4.2, 2.6
+        box_w, box_h = 4.0, 3.5
         scale = 0.85 * min(box_w / max(np.ptp(both[:, 0]), 1e-9), box_h / max(np.ptp(both[:, 1]), span * 0.3))
         centre = (both.max(axis=0) + both.min(axis=0)) / 2
-        origin = np.array([3.9, 0.45, 0])
+        origin = np.array([4.3, 0.05, 0])
 
         def to_scene(xy: np.ndarray) -> np.ndarray:
             shifted = (np.asarray(xy) - centre) * scale
@@ -255,10 +255,10 @@ class LandscapeBeats:
         below = min(self.landscape_view[0].get_bottom()[1], self.colour_bar.get_bottom()[1]) - 0.12
         link = leader([start, [start[0], below, 0], [target[0], below, 0], target], self.theme.muted)
         title = VGroup(
-            label(f"epoch {self.start['epoch']:,}, close up", self.theme, TEXT, self.theme.muted),
-            label(f"on its own plane ({zig['captured']:.0%} of the zig-zag)", self.theme, TEXT, self.theme.muted),
+            label(f"epoch {self.start['epoch']:,}, close up:", self.theme, TEXT, self.theme.muted),
+            label(f"its own plane, {zig['captured']:.0%} of its motion", self.theme, TEXT, self.theme.muted),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        title.move_to([1.3, 3.0, 0], aligned_edge=UL)
+        title.move_to([1.0, 3.15, 0], aligned_edge=UL)
         at_start = label(f"C = {batch_loss[0]:.3f}", self.theme, TEXT, self.theme.muted)
         at_start.next_to(zig_path[1][0], LEFT, buff=0.15)
         self.play(Create(link), Fade(title), Fade(at_start), run_time=self.t(0.8))

@@ -49,11 +49,14 @@ def _curve_between(x: np.ndarray, y: np.ndarray, extra_x: np.ndarray, extra_y: n
     return both_x[keep][order], both_y[keep][order]
 
 
-def _close_panel(x, y, low, high, theme, width, height, digits) -> CurvePanel:
-    """A panel over w in [low, high] with C's range there, its ticks written with enough digits to differ."""
+def _close_panel(x, y, low, high, theme, width, height, digits, room_below: float = 0.15) -> CurvePanel:
+    """A panel over w in [low, high] with C's range there, its ticks written with enough digits to differ;
+    ``room_below``: the share of that range left free under the curve (for arrows drawn there)."""
     y_low, y_high = float(y.min()), float(y.max())
-    pad = 0.15 * max(y_high - y_low, 1e-9)
-    panel = CurvePanel((low, high), (y_low - pad, y_high + pad), theme, width, height, x_labels=False)
+    span = max(y_high - y_low, 1e-9)
+    panel = CurvePanel(
+        (low, high), (y_low - room_below * span, y_high + 0.15 * span), theme, width, height, x_labels=False
+    )
     panel.remove(panel.tick_labels)
     panel.tick_labels = VGroup()
     for value in (y_low, y_high):
@@ -222,50 +225,46 @@ class OneWeightBeats:
         x, y = self.weight_curve
         first, last = values[0], values[CLOSE_STEPS]
         span = last - first
-        low, high = first - 0.2 * span, last + 0.35 * span
-        cx, cy = _curve_between(x, y, values[: CLOSE_STEPS + 1], losses[: CLOSE_STEPS + 1], low, high)
-        near = _close_panel(cx, cy, low, high, self.theme, panel.box.width, panel.box.height, 4)
+        low, high = first - 0.08 * span, last + 0.3 * span
+        cx, cy = _curve_between(x, y, values, losses, low, high)
+        near = _close_panel(cx, cy, low, high, self.theme, panel.box.width, panel.box.height, 4, room_below=0.5)
         near.move_to(panel.box.get_center() - near.box.get_center() + near.get_center())
         region = Rectangle(
             width=abs(panel.plot_point(high, 0)[0] - panel.plot_point(low, 0)[0]),
             height=abs(panel.plot_point(0, near.y_high)[1] - panel.plot_point(0, near.y_low)[1]),
         ).set_stroke(self.run_colour, 2)
         region.move_to((panel.plot_point(low, near.y_low) + panel.plot_point(high, near.y_high)) / 2)
+        home = region.copy()  # where the close-up goes back to
         near_curve = near.curve(cx, cy, self.theme.text, 4)
         points = near.plot_points(values[: CLOSE_STEPS + 1], losses[: CLOSE_STEPS + 1])
         dot = Dot(points[0], radius=0.11, color=self.run_colour)
         tangent = self.tangent(near, first, losses[0], slopes[0], 0.3 * span)
         zoom = label(f"close up: w {fmt_number(low, 3)} to {fmt_number(high, 3)}", self.theme, TEXT, self.theme.muted)
-        zoom.next_to(near.box, DOWN, buff=0.6)
+        zoom.next_to(near.box.get_corner(UP + RIGHT), DOWN + LEFT, buff=0.15)
         whole = VGroup(self.weight_panel, self.dot)
+        back = Fade(whole)  # made now: it restores the opacities the whole curve has before it fades
         with self.narrate("A step moves w by −η × slope: downhill, and longer where it is steeper.") as line:
             self.play(Create(region), Fade(readout), run_time=0.25 * line.duration)
-            self.play(
-                Fade(whole, out=True),
-                ReplacementTransform(region.copy(), near.box),
-                run_time=0.3 * line.duration,
-            )
+            self.play(Fade(whole, out=True), ReplacementTransform(region, near.box), run_time=0.3 * line.duration)
             self.remove(whole)
             rest = VGroup(*(part for part in near if part is not near.box))
             self.play(Fade(rest), Fade(zoom), Create(near_curve), Fade(dot), run_time=0.25 * line.duration)
             self.play(Create(tangent), run_time=0.2 * line.duration)
-        base = near.box.get_bottom()[1] + 0.45
+        base = near.box.get_bottom()[1] + 0.55
         arrows, numbers = VGroup(), VGroup()
         rule = label(
             f"Δw = −η × slope = −{fmt_number(self.lr, 3)} × ({signed(slopes[0])}) = {signed(values[1] - values[0])}",
             self.theme,
             TEXT,
             self.run_colour,
-        ).next_to(near.box, UP, buff=0.12)
-        self.play(Fade(readout, out=True), run_time=self.t(0.3))
-        self.remove(readout)
+        ).next_to(near.box, DOWN, buff=0.2)
         for step in range(1, CLOSE_STEPS + 1):
             start, end = near.plot_point(values[step - 1], 0)[0], near.plot_point(values[step], 0)[0]
             arrow = Arrow([start, base, 0], [end, base, 0], buff=0, stroke_width=6, color=self.run_colour)
             arrow.max_tip_length_to_length_ratio = 0.2
             drops = DashedLine(points[step - 1], [start, base, 0], dash_length=0.08).set_stroke(self.theme.muted, 1.5)
             number = label(signed(values[step] - values[step - 1]), self.theme, TEXT, self.run_colour)
-            number.next_to(arrow, UP, buff=0.1)
+            number.next_to(arrow, UP if step % 2 else DOWN, buff=0.1)  # alternate sides: neighbours never touch
             hop = Line(points[step - 1], points[step]).set_stroke(self.run_colour, 3)
             arrows.add(drops, arrow)
             numbers.add(number)
@@ -282,6 +281,7 @@ class OneWeightBeats:
                     self.play(ReplacementTransform(tangent, moved), run_time=0.3 * line.duration)
                     tangent = moved
                 self.play(Create(drops), run_time=0.1 * line.duration)
+                show(step)
                 self.play(Create(arrow), Create(hop), dot.animate.move_to(points[step]), run_time=0.3 * line.duration)
                 self.play(Fade(number), run_time=0.15 * line.duration)
             arrows.add(hop)
@@ -291,10 +291,9 @@ class OneWeightBeats:
         self.play(Fade(near_view, out=True), run_time=self.t(0.4))
         self.remove(near_view)
         self.dot.move_to(panel.plot_point(values[CLOSE_STEPS], losses[CLOSE_STEPS]))
-        show(CLOSE_STEPS)
-        self.play(ReplacementTransform(near.box, region), run_time=self.t(0.6))
-        self.play(Fade(whole), Fade(readout), run_time=self.t(0.5))
-        return VGroup(region)
+        self.play(ReplacementTransform(near.box, home), run_time=self.t(0.6))
+        self.play(back, run_time=self.t(0.5))
+        return VGroup(home)
 
     def learning_rates(self) -> None:
         if "start.rates" not in self.landscape.arrays:
@@ -307,9 +306,9 @@ class OneWeightBeats:
         y_high = float(losses[:, :2].max())
         y_pad = 0.1 * (y_high - y.min())
         panel = CurvePanel(
-            (float(x[0]), float(x[-1])), (y.min() - y_pad, y_high + 2.5 * y_pad), self.theme, 7.0, 3.6, label_size=TEXT
+            (float(x[0]), float(x[-1])), (y.min() - y_pad, y_high + 2.5 * y_pad), self.theme, 6.2, 3.6, label_size=TEXT
         )
-        panel.move_to([-0.3, 0.45, 0])
+        panel.move_to([-1.3, 0.45, 0])
         inside = y <= panel.y_high
         curve = panel.curve(x[inside], y[inside], self.theme.text, 4)
         self.play(Fade(self.weight_panel, out=True), Fade(self.roll_view, out=True), run_time=self.t(0.5))
@@ -326,7 +325,7 @@ class OneWeightBeats:
         tags = VGroup()
         for number, rate in enumerate(rates):
             tag = label(f"η = {fmt_number(rate, 3)}", self.theme, TEXT, colors[number])
-            tags.add(tag.move_to([panel.box.get_right()[0] + 0.5, 2.0 - 0.5 * number, 0], aligned_edge=LEFT))
+            tags.add(tag.move_to([panel.box.get_right()[0] + 0.5, 2.1 - 0.5 * number, 0], aligned_edge=LEFT))
         paths = VGroup()
         for number in range(3):
             count = values.shape[1] if number < 2 else 2  # the overshoot's next step leaves the chart
@@ -365,16 +364,17 @@ class OneWeightBeats:
         span = values[-1] - values[0]
         low, high = values[0] - 0.25 * span, values[-1] + 0.25 * span
         cx, cy = _curve_between(x, y, values, losses, low, high)
-        near = _close_panel(cx, cy, low, high, self.theme, 2.6, 1.3, 3)
+        near = _close_panel(cx, cy, low, high, self.theme, 2.4, 1.0, 3)
         near.remove(near.tick_labels)
-        near.move_to(panel.box.get_corner(UP + LEFT) + np.array([1.55, -0.85, 0]))
+        # In the panel's upper middle: above the curve's low start and the overshoot's long step, below its top.
+        near.move_to(panel.box.get_corner(UP + LEFT) + np.array([0.45 * panel.box.width, -1.05, 0]))
         region = Rectangle(
             width=max(abs(panel.plot_point(high, 0)[0] - panel.plot_point(low, 0)[0]), 0.12),
             height=max(abs(panel.plot_point(0, near.y_high)[1] - panel.plot_point(0, near.y_low)[1]), 0.12),
         ).set_stroke(colour, 2)
         region.move_to(panel.plot_point((low + high) / 2, (near.y_low + near.y_high) / 2))
         steps = step_path(near.plot_points(values, losses), colour, 4, 0.06)
-        total = label(f"w {signed(span, 2)} in all", self.theme, TEXT, colour).next_to(near.box, DOWN, buff=0.1)
+        total = label(f"w {signed(span, 2)} in all", self.theme, TEXT, colour).next_to(near.box, UP, buff=0.08)
         return VGroup(
             VGroup(region, zoom_lines(region, near.box, colour)),
             VGroup(near, near.curve(cx, cy, self.theme.text, 3)),
@@ -396,12 +396,12 @@ class OneWeightBeats:
             (float(epochs[0]), float(epochs[shown])),
             (0.0, float(np.ceil(own[0]))),
             self.theme,
-            1.9,
-            1.55,
+            2.3,
+            1.4,
             label_size=TEXT,
         )
-        chart.move_to([tags.get_left()[0] + 0.35 + chart.width / 2, -1.05, 0])
-        title = label("the run, all weights", self.theme, TEXT, self.run_colour).next_to(chart.box, UP, buff=0.12)
+        chart.move_to([tags.get_left()[0] + chart.width / 2, -0.75, 0])
+        title = label("the run, all weights", self.theme, TEXT, self.run_colour).next_to(chart.box, UP, buff=0.15)
         title.align_to(chart, LEFT)
         line_ = chart.curve(epochs[: shown + 1], own[: shown + 1], self.run_colour, 4)
         dots = chart.dots(epochs[: shown + 1], own[: shown + 1], self.run_colour, 0.06)
@@ -409,8 +409,8 @@ class OneWeightBeats:
             label(f"{own[0]:.2f}", self.theme, TEXT, self.run_colour).next_to(dots[0], RIGHT, buff=0.1),
             label(f"{own[shown]:.2f}", self.theme, TEXT, self.run_colour).next_to(dots[-1], UP, buff=0.1),
         )
-        epoch_axis = label("epoch", self.theme, TEXT, self.theme.muted).next_to(chart.box, RIGHT, buff=0.1)
-        epoch_axis.align_to(chart.box, DOWN)
+        epoch_axis = label("epoch", self.theme, TEXT, self.theme.muted).next_to(chart, DOWN, buff=0.08)
+        epoch_axis.align_to(chart.box, RIGHT)
         rate = fmt_number(self.lr, 3)
         text = (
             f"All {everyone} at once, at η up to {rate}: C fell {own[0]:.2f} → {own[shown]:.2f} "
