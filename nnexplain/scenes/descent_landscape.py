@@ -82,6 +82,7 @@ class LandscapeBeats:
             .move_to([1.55, 2.45, 0], aligned_edge=UL)
         )
         strip = self.cost_strip(epochs, own)
+        self.strip = strip
 
         def show(index: int) -> None:
             readout[0].show(label(f"epoch {epochs[index]:,}", self.theme, HEADING, weight="BOLD"))
@@ -153,7 +154,10 @@ class LandscapeBeats:
         index = int(np.argmax(np.abs(under - own)))
         if abs(under[index] - own[index]) <= 0.05 * own[index]:
             return VGroup()
-        ring = Circle(radius=0.17).set_stroke(self.theme.text, 3).move_to(plot.path_dots[index])
+        ring = VGroup(
+            Circle(radius=0.17).set_stroke(self.theme.text, 3).move_to(plot.path_dots[index]),
+            Circle(radius=0.12).set_stroke(self.theme.text, 3).move_to(self.strip.dots[index]),
+        )
         note = label(f"colour under it: C = {under[index]:.2f}", self.theme, TEXT, self.theme.muted)
         note.next_to(readout, DOWN, buff=0.15, aligned_edge=LEFT)
         with self.narrate(
@@ -255,8 +259,8 @@ class LandscapeBeats:
         below = min(self.landscape_view[0].get_bottom()[1], self.colour_bar.get_bottom()[1]) - 0.12
         link = leader([start, [start[0], below, 0], [target[0], below, 0], target], self.theme.muted)
         title = VGroup(
-            label(f"epoch {self.start['epoch']:,}, close up:", self.theme, TEXT, self.theme.muted),
-            label(f"its own plane, {zig['captured']:.0%} of its motion", self.theme, TEXT, self.theme.muted),
+            label(f"epoch {self.start['epoch']:,}, close up,", self.theme, TEXT, self.theme.muted),
+            label(f"plane: {zig['captured']:.0%} of the zig-zag", self.theme, TEXT, self.theme.muted),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         title.move_to([1.0, 3.15, 0], aligned_edge=UL)
         at_start = label(f"C = {batch_loss[0]:.3f}", self.theme, TEXT, self.theme.muted)
@@ -273,7 +277,10 @@ class LandscapeBeats:
         with self.narrate(f"…the same work as {work} on all {count} {self.items} C is measured on.") as line:
             self.play(Create(full_arrow), run_time=0.5 * line.duration)
             self.play(Fade(full_end), run_time=0.3 * line.duration)
-        batch_end = label(f"{steps} batch steps: C = {batch_loss[-1]:.3f}", self.theme, TEXT, orange)
+        batch_end = VGroup(
+            label(f"{steps} batch steps:", self.theme, TEXT, orange),
+            label(f"C = {batch_loss[-1]:.3f}", self.theme, TEXT, orange),
+        ).arrange(DOWN, buff=0.08)
         batch_end.next_to(zig_path[1][-1], DOWN, buff=0.15)
         batch_end.shift(min(0, 6.65 - batch_end.get_right()[0]) * RIGHT)
         with self.narrate(

@@ -27,6 +27,7 @@ from manim import (
     VGroup,
 )
 
+from nnexplain.geometry.network import network_view
 from nnexplain.mobjects.descent import StepRoll, step_by_step, step_path, zoom_lines
 from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number
 from nnexplain.mobjects.network import NetworkDiagram
@@ -90,7 +91,9 @@ class OneWeightBeats:
         name = label(f"w: {self.weight_name(weight)}", self.theme, TEXT, self.theme.muted).next_to(
             panel.box, DOWN, buff=0.6
         )
-        axis = label("C", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1, aligned_edge=LEFT)
+        # Over the tick column, clear of the readout that runs along the top of the box.
+        axis = label("C", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1)
+        axis.align_to(panel.tick_labels, LEFT)
         curve = panel.curve(x, y, self.theme.text, 4)
         dot = Dot(panel.plot_point(values[0], losses[0]), radius=0.09, color=self.run_colour)
         with self.narrate("Moving w alone traces this curve of C.") as line:
@@ -114,7 +117,9 @@ class OneWeightBeats:
         layer, row, column = weight["layer"], weight["row"], weight["column"]
         count = len(self.run.layers)
         xs = tuple(float(x) for x in np.linspace(-4.3, 3.9, count))
-        diagram = NetworkDiagram.from_run(self.run, self.theme, self.start["epoch"], layer_x=xs, height=4.0)
+        names = self.run.dataset.get("classes") or [str(i) for i in range(self.run.layers[-1])]
+        view = network_view(self.run, self.start["epoch"])
+        diagram = NetworkDiagram(view, self.theme, xs, height=4.0, class_names=names, count_size=TEXT, name_size=TEXT)
         diagram.shift(0.15 * UP)
         source, target = diagram.layers[layer][column], diagram.layers[layer + 1][row]
         edge = Line(source.get_center(), target.get_center(), buff=source.radius).set_stroke(self.run_colour, 7)
@@ -225,7 +230,7 @@ class OneWeightBeats:
         x, y = self.weight_curve
         first, last = values[0], values[CLOSE_STEPS]
         span = last - first
-        low, high = first - 0.08 * span, last + 0.3 * span
+        low, high = first - 0.08 * span, values[min(CLOSE_STEPS + 1, len(values) - 1)] + 0.05 * span
         cx, cy = _curve_between(x, y, values, losses, low, high)
         near = _close_panel(cx, cy, low, high, self.theme, panel.box.width, panel.box.height, 4, room_below=0.5)
         near.move_to(panel.box.get_center() - near.box.get_center() + near.get_center())
@@ -242,7 +247,9 @@ class OneWeightBeats:
         zoom = label(f"close up: w {fmt_number(low, 3)} to {fmt_number(high, 3)}", self.theme, TEXT, self.theme.muted)
         zoom.next_to(near.box.get_corner(UP + RIGHT), DOWN + LEFT, buff=0.15)
         whole = VGroup(self.weight_panel, self.dot)
-        back = Fade(whole)  # made now: it restores the opacities the whole curve has before it fades
+        # Made now, before the whole curve fades, so it restores the opacities it has; the tangent at the start and
+        # its slope do not come back (the dot will have moved on).
+        back = Fade(VGroup(*self.weight_panel[:4], self.dot))
         with self.narrate("A step moves w by −η × slope: downhill, and longer where it is steeper.") as line:
             self.play(Create(region), Fade(readout), run_time=0.25 * line.duration)
             self.play(Fade(whole, out=True), ReplacementTransform(region, near.box), run_time=0.3 * line.duration)
@@ -264,7 +271,7 @@ class OneWeightBeats:
             arrow.max_tip_length_to_length_ratio = 0.2
             drops = DashedLine(points[step - 1], [start, base, 0], dash_length=0.08).set_stroke(self.theme.muted, 1.5)
             number = label(signed(values[step] - values[step - 1]), self.theme, TEXT, self.run_colour)
-            number.next_to(arrow, UP if step % 2 else DOWN, buff=0.1)  # alternate sides: neighbours never touch
+            number.next_to(arrow, DOWN, buff=0.1)  # under the arrow, clear of the curve above
             hop = Line(points[step - 1], points[step]).set_stroke(self.run_colour, 3)
             arrows.add(drops, arrow)
             numbers.add(number)
@@ -281,8 +288,8 @@ class OneWeightBeats:
                     self.play(ReplacementTransform(tangent, moved), run_time=0.3 * line.duration)
                     tangent = moved
                 self.play(Create(drops), run_time=0.1 * line.duration)
-                show(step)
                 self.play(Create(arrow), Create(hop), dot.animate.move_to(points[step]), run_time=0.3 * line.duration)
+                show(step)
                 self.play(Fade(number), run_time=0.15 * line.duration)
             arrows.add(hop)
         # Back to the whole curve: the close-up shrinks into the small box it magnified.
@@ -339,7 +346,9 @@ class OneWeightBeats:
             self.play(step_by_step(inset[2]), run_time=0.3 * line.duration)
             self.play(Fade(inset[3]), run_time=0.15 * line.duration)
         with self.narrate("Small, for one weight.") as line:
-            self.play(Indicate(inset[3], color=colors[0], scale_factor=1.1), run_time=0.6 * line.duration)
+            self.play(Indicate(inset[3], color=colors[0], scale_factor=1.1), run_time=0.5 * line.duration)
+            self.play(Fade(inset, out=True), run_time=0.3 * line.duration)  # the larger steps cross where it was
+        self.remove(inset)
         with self.narrate(f"η = {right}: near the bottom in {self.steps_to_settle(losses[1])} steps.") as line:
             self.play(Fade(tags[1]), step_by_step(paths[1]), run_time=0.8 * line.duration)
         with self.narrate("Right for this one weight.") as line:
@@ -351,7 +360,7 @@ class OneWeightBeats:
             self.play(Fade(landing), run_time=0.2 * line.duration)
         with self.narrate("Too large.") as line:
             self.play(Indicate(landing, color=colors[2], scale_factor=1.1), run_time=0.6 * line.duration)
-        self.rate_view = VGroup(panel, axis, curve, tags, paths, inset, landing)
+        self.rate_view = VGroup(panel, axis, curve, tags, paths, landing)
         self.whole_network_fall(tags)
         self.play(Fade(self.rate_view, out=True), run_time=self.t(0.5))
         self.remove(*self.rate_view)
@@ -394,7 +403,7 @@ class OneWeightBeats:
             return
         chart = CurvePanel(
             (float(epochs[0]), float(epochs[shown])),
-            (0.0, float(np.ceil(own[0]))),
+            (0.0, 1.45 * float(own[0])),  # room above the first point for its number
             self.theme,
             2.3,
             1.4,
@@ -406,7 +415,7 @@ class OneWeightBeats:
         line_ = chart.curve(epochs[: shown + 1], own[: shown + 1], self.run_colour, 4)
         dots = chart.dots(epochs[: shown + 1], own[: shown + 1], self.run_colour, 0.06)
         ends = VGroup(
-            label(f"{own[0]:.2f}", self.theme, TEXT, self.run_colour).next_to(dots[0], RIGHT, buff=0.1),
+            label(f"{own[0]:.2f}", self.theme, TEXT, self.run_colour).next_to(dots[0], UP + RIGHT, buff=0.05),
             label(f"{own[shown]:.2f}", self.theme, TEXT, self.run_colour).next_to(dots[-1], UP, buff=0.1),
         )
         epoch_axis = label("epoch", self.theme, TEXT, self.theme.muted).next_to(chart, DOWN, buff=0.08)
