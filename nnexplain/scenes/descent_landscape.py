@@ -249,7 +249,7 @@ class LandscapeBeats:
         full_points = to_scene(full_xy)
         full_arrow = Arrow(full_points[0], full_points[-1], buff=0, stroke_width=9, color=teal)
         full_arrow.max_tip_length_to_length_ratio = 0.45
-        full_arrow.set_stroke(self.theme.background, width=13, background=True)
+        full_arrow.set_z_index(1)  # over the first mini-batch step, which starts the same way and runs on past it
         steps, full_steps = len(batch_xy) - 1, len(full_xy) - 1
         count = fmt_count(self.subset)
         # Tied to the path's first point by a link routed under the map, its axis name and its colour bar, never

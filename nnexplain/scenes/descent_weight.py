@@ -313,9 +313,9 @@ class OneWeightBeats:
         y_high = float(losses[:, :2].max())
         y_pad = 0.1 * (y_high - y.min())
         panel = CurvePanel(
-            (float(x[0]), float(x[-1])), (y.min() - y_pad, y_high + 2.5 * y_pad), self.theme, 6.2, 3.6, label_size=TEXT
+            (float(x[0]), float(x[-1])), (y.min() - y_pad, y_high + 2.5 * y_pad), self.theme, 6.0, 3.6, label_size=TEXT
         )
-        panel.move_to([-1.3, 0.45, 0])
+        panel.move_to([-1.9, 0.45, 0])
         inside = y <= panel.y_high
         curve = panel.curve(x[inside], y[inside], self.theme.text, 4)
         self.play(Fade(self.weight_panel, out=True), Fade(self.roll_view, out=True), run_time=self.t(0.5))
@@ -405,11 +405,11 @@ class OneWeightBeats:
             (float(epochs[0]), float(epochs[shown])),
             (0.0, 1.45 * float(own[0])),  # room above the first point for its number
             self.theme,
-            2.3,
-            1.4,
+            3.0,
+            1.5,
             label_size=TEXT,
         )
-        chart.move_to([tags.get_left()[0] + chart.width / 2, -0.75, 0])
+        chart.move_to([tags.get_left()[0] + chart.width / 2, -0.8, 0])
         title = label("the run, all weights", self.theme, TEXT, self.run_colour).next_to(chart.box, UP, buff=0.15)
         title.align_to(chart, LEFT)
         line_ = chart.curve(epochs[: shown + 1], own[: shown + 1], self.run_colour, 4)
