@@ -87,7 +87,7 @@ class OneWeightBeats:
         panel = CurvePanel(
             (float(x[0]), float(x[-1])), (y.min() - y_pad, y.max() + y_pad), self.theme, 8.0, 3.6, label_size=TEXT
         )
-        panel.move_to([0.6, 0.45, 0])
+        panel.move_to([0.1, 0.45, 0])  # room on the right for the fall of C, inside the title-safe margin
         name = label(f"w: {self.weight_name(weight)}", self.theme, TEXT, self.theme.muted).next_to(
             panel.box, DOWN, buff=0.6
         )
@@ -259,12 +259,16 @@ class OneWeightBeats:
             self.play(Create(tangent), run_time=0.2 * line.duration)
         base = near.box.get_bottom()[1] + 0.55
         arrows, numbers = VGroup(), VGroup()
-        rule = label(
-            f"Δw = −η × slope = −{fmt_number(self.lr, 3)} × ({signed(slopes[0])}) = {signed(values[1] - values[0])}",
-            self.theme,
-            TEXT,
-            self.run_colour,
-        ).next_to(near.box, DOWN, buff=0.2)
+
+        def rule_of(step: int):
+            """Step ``step``'s own Δw = −η × slope, with the slope where it starts."""
+            text = (
+                f"Δw = −η × slope = −{fmt_number(self.lr, 3)} × ({signed(slopes[step - 1])})"
+                f" = {signed(values[step] - values[step - 1])}"
+            )
+            return label(text, self.theme, TEXT, self.run_colour).next_to(near.box, DOWN, buff=0.2)
+
+        rule = rule_of(1)
         for step in range(1, CLOSE_STEPS + 1):
             start, end = near.plot_point(values[step - 1], 0)[0], near.plot_point(values[step], 0)[0]
             arrow = Arrow([start, base, 0], [end, base, 0], buff=0, stroke_width=6, color=self.run_colour)
@@ -285,7 +289,9 @@ class OneWeightBeats:
                     self.play(Fade(rule), run_time=0.35 * line.duration)
                 else:
                     moved = self.tangent(near, values[step - 1], losses[step - 1], slopes[step - 1], 0.3 * span)
-                    self.play(ReplacementTransform(tangent, moved), run_time=0.3 * line.duration)
+                    self.play(ReplacementTransform(tangent, moved), Fade(rule, out=True), run_time=0.15 * line.duration)
+                    rule = rule_of(step)
+                    self.play(Fade(rule), run_time=0.15 * line.duration)
                     tangent = moved
                 self.play(Create(drops), run_time=0.1 * line.duration)
                 self.play(Create(arrow), Create(hop), dot.animate.move_to(points[step]), run_time=0.3 * line.duration)
