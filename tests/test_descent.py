@@ -328,7 +328,7 @@ def test_descent_last_frame(tmp_path, request, landscape, landscape_run):
     check_frame("descent", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
     assert 90 <= scene.renderer.time <= 200
     said = " ".join(beat.narration for beat in scene.beat_log)
-    assert "Each real step used only 64 digits of the 8,000: a mini-batch." in said
+    assert "Each real step used only 64 random digits of the 8,000: a mini-batch." in said
     assert not sorted(set(outside)), sorted(set(outside))[:5]
 
 

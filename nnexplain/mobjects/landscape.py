@@ -162,10 +162,12 @@ class LandscapePlot(Group):
         return whole
 
     def path_dot(self, index: int, point: np.ndarray) -> Dot:
-        """Snapshot ``index``'s dot: white, or its own loss's colour with a white rim."""
+        """Snapshot ``index``'s dot: white, or its own loss's colour with a dark rim (seen on the bright slopes)
+        and a thin light one outside it (seen in the dark valley)."""
         if self.dot_colours is None:
             return Dot(point, radius=0.045, color=self.theme.text)
-        return Dot(point, radius=0.075, color=self.dot_colours[index]).set_stroke(self.theme.text, 1.5, 1)
+        dot = Dot(point, radius=0.075, color=self.dot_colours[index]).set_stroke(self.theme.background, 2.5, 1)
+        return dot.set_stroke(self.theme.text, 4.5, 0.8, background=True)
 
 
 class PathSweep(Animation):

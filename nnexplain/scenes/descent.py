@@ -16,7 +16,7 @@ landscape (:mod:`nnexplain.run.landscape`, computed once before the scene render
 5. **Stochastic.** Mini-batch gradients against the full one at the path's first and last points;
    then real mini-batch steps zig-zagging against a full-batch step of the same work.
 
-Colours keep one meaning: amber the right answer, blue the run's own rate, orange mini-batches,
+Colours keep one meaning: purple the right answer, blue the run's own rate, orange mini-batches,
 teal all the data, and the landscape's colour scale the cost C.
 
     NNEXPLAIN_RUN=runs/mnist manim -ql scenes/descent.py Descent
@@ -75,6 +75,7 @@ class Descent(OneWeightBeats, LandscapeBeats, RunScene):
         self.run_colour = palette[0]  # blue: the run's own rate, the one weight and its steps
         self.batch_colour = palette[1]  # orange: mini-batches, nothing else
         self.full_colour = palette[5]  # teal: all the data
+        self.truth_colour = palette[3]  # purple: the right answer and its cost, nothing else
 
     def construct(self) -> None:
         self.beat("question")
@@ -119,7 +120,8 @@ class Descent(OneWeightBeats, LandscapeBeats, RunScene):
         names = list(self.run.dataset.get("classes") or map(str, range(outputs.shape[1])))
         bars = OutputBars(outputs[0], target, names, self.theme, 6.4, 2.8, TEXT)
         bars.shift(np.array([1.9, -0.95, 0]) - bars.base.get_center())  # the base line; a probability of 1 is 2.8 up
-        bars.target.move_to(bars.bars[target].get_bottom(), aligned_edge=DOWN)
+        bars.target.move_to(bars.bars[target].get_bottom(), aligned_edge=DOWN).set_stroke(self.truth_colour)
+        bars.bars[target].set_fill(self.truth_colour)
         untrained = "the untrained" if self.start["epoch"] == 0 else "the first recorded"
         with self.narrate(
             f"{untrained.capitalize()} network on one {self.items[:-1]}: a probability per answer."
@@ -128,14 +130,14 @@ class Descent(OneWeightBeats, LandscapeBeats, RunScene):
             self.play(*(GrowFromEdge(bar, DOWN) for bar in bars.bars), run_time=0.6 * line.duration)
         right = names[target]
         p = float(outputs[0, target])
-        got = label(f"{p:.3f}", self.theme, TEXT, self.theme.highlight).next_to(bars.bars[target], RIGHT, buff=0.1)
+        got = label(f"{p:.3f}", self.theme, TEXT, self.truth_colour).next_to(bars.bars[target], RIGHT, buff=0.1)
         got.shift((bars.bars[target].get_top()[1] + 0.25 - got.get_center()[1]) * UP)
-        want = label("1", self.theme, TEXT, self.theme.highlight).next_to(bars.target, UP, buff=0.1)
+        want = label("1", self.theme, TEXT, self.truth_colour).next_to(bars.target, UP, buff=0.1)
         with self.narrate(f"The right answer, {right}, should get 1.") as line:
             self.play(Create(bars.target), Fade(want), run_time=0.6 * line.duration)
         with self.narrate(f"It gets only {p:.3f}.") as line:
-            self.play(Fade(got), Indicate(bars.bars[target], color=self.theme.highlight), run_time=0.6 * line.duration)
-        formula = label(f"cost = −log {p:.3f} = {cost:.2f}", self.theme, TEXT + 4, self.theme.highlight)
+            self.play(Fade(got), Indicate(bars.bars[target], color=self.truth_colour), run_time=0.6 * line.duration)
+        formula = label(f"cost = −log {p:.3f} = {cost:.2f}", self.theme, TEXT + 4, self.truth_colour)
         formula.move_to([1.9, -1.9, 0])
         with self.narrate(f"Its cost: −log {p:.3f} = {cost:.2f}.") as line:
             self.play(Fade(formula), run_time=0.5 * line.duration)
@@ -165,8 +167,8 @@ class Descent(OneWeightBeats, LandscapeBeats, RunScene):
         c_axis = label("cost", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1, aligned_edge=LEFT)
         grid = np.linspace(np.exp(-top), 1.0, 120)
         curve = panel.curve(grid, -np.log(grid), self.theme.text, 3)
-        point = Dot(panel.plot_point(p, cost), radius=0.08, color=self.theme.highlight)
-        said = label(f"{cost:.2f}", self.theme, TEXT, self.theme.highlight).next_to(point, RIGHT, buff=0.12)
+        point = Dot(panel.plot_point(p, cost), radius=0.08, color=self.truth_colour)
+        said = label(f"{cost:.2f}", self.theme, TEXT, self.truth_colour).next_to(point, RIGHT, buff=0.12)
         moving = Dot(panel.plot_point(p, cost), radius=0.06, color=self.theme.text)
         return VGroup(VGroup(panel, p_axis, c_axis), curve, VGroup(point, said), moving)
 

@@ -16,19 +16,20 @@ from manim import (
     UL,
     UP,
     Animation,
-    Arrow,
     Circle,
     Create,
     Dot,
     FadeIn,
     FadeOut,
     Indicate,
+    Line,
+    Square,
     VGroup,
 )
 
-from nnexplain.mobjects.descent import ColourBar, leader, step_by_step, step_path
+from nnexplain.mobjects.descent import ColourBar, step_by_step, step_path
 from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number
-from nnexplain.mobjects.landscape import GradientFan, LandscapePlot, PathSweep
+from nnexplain.mobjects.landscape import GradientFan, LandscapePlot, PathSweep, loss_colors
 from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.style import fmt_count, label
 from nnexplain.scenes.descent_words import HEADING, TEXT
@@ -158,7 +159,14 @@ class LandscapeBeats:
             Circle(radius=0.17).set_stroke(self.theme.text, 3).move_to(plot.path_dots[index]),
             Circle(radius=0.12).set_stroke(self.theme.text, 3).move_to(self.strip.dots[index]),
         )
-        note = label(f"colour under it: C = {under[index]:.2f}", self.theme, TEXT, self.theme.muted)
+        grid = self.landscape["grid.loss"]
+        swatches = VGroup()
+        for value in (under[index], own[index]):  # the map's colour under the dot, then the dot's own
+            rgb = loss_colors(np.array([value]), grid.min(), grid.max())[0]
+            swatch = Square(0.28).set_fill("#{:02X}{:02X}{:02X}".format(*rgb), 1).set_stroke(self.theme.text, 1.5)
+            swatches.add(swatch)
+        words = label(f"colour under it: C = {under[index]:.2f}, its own:", self.theme, TEXT, self.theme.muted)
+        note = VGroup(swatches[0], words, swatches[1]).arrange(RIGHT, buff=0.12)
         note.next_to(readout, DOWN, buff=0.15, aligned_edge=LEFT)
         with self.narrate(
             f"The path leaves this plane: under epoch {epochs[index]} the colour says {under[index]:.2f}, "
@@ -177,119 +185,115 @@ class LandscapeBeats:
         self.remove(*self.landscape_view[2:])
         self.set_heading("Why “stochastic”")
         if trained:
-            text = f"Each real step used only {batch} {self.items} of the {fmt_count(full)}: a mini-batch."
+            text = f"Each real step used only {batch} random {self.items} of the {fmt_count(full)}: a mini-batch."
         else:
             text = f"This run stepped on all {fmt_count(full)} {self.items}; a stochastic step uses {batch}."
         coords = self.landscape["path.coords"]
-        where = [0, len(coords) - 1]
-        fans = VGroup()
-        for slot, index in enumerate(where):
-            fan = GradientFan(
-                float(self.landscape["stochastic.full_norm"][slot]),
-                self.landscape["stochastic.batch_norm"][slot],
-                self.landscape["stochastic.angles"][slot],
-                self.theme,
-                length=1.2,
-                color=self.batch_colour,
-            )
-            downhill = self.landscape["stochastic.downhill"][slot]
-            fan.rotate(np.arctan2(downhill[1], downhill[0]), about_point=fan.full.get_start())
-            fan.shift(self.plot.plot_point(coords[index]) - fan.full.get_start())
+        epochs = self.landscape["stochastic.epochs"]
+        angles, norms = self.landscape["stochastic.angles"], self.landscape["stochastic.batch_norm"]
+        fulls = self.landscape["stochastic.full_norm"]
+        # Beside the map, not on it: each batch arrow is drawn in the plane it shares with the full one, where its
+        # angle and length are true (a projection on the map's plane would bend both).
+        fans, marks, names = VGroup(), VGroup(), VGroup()
+        for slot, (index, x) in enumerate(zip((0, len(coords) - 1), (1.75, 4.9))):
+            fan = GradientFan(fulls[slot], norms[slot], angles[slot], self.theme, length=1.3, color=self.batch_colour)
             fan.full.set_color(self.full_colour)
-            for arrow in [*fan.batches, fan.full]:  # a dark rim keeps them visible on the bright slopes
-                arrow.set_stroke(self.theme.background, width=8, background=True)
+            fan.shift(np.array([x, 0.2, 0]) - fan.full.get_start())
             fans.add(fan)
+            marks.add(Circle(radius=0.15).set_stroke(self.theme.text, 3).move_to(self.plot.path_dots[index]))
+            names.add(label(f"epoch {epochs[slot]:,}", self.theme, TEXT).move_to([x + 0.3, 1.75, 0]))
+        ratio = norms[1].mean() / fulls[1]
+        facts = VGroup(
+            label(f"within {angles[0].max():.0f}°", self.theme, TEXT, self.batch_colour),
+            VGroup(
+                label(f"{angles[1].min():.0f}–{angles[1].max():.0f}° off", self.theme, TEXT, self.batch_colour),
+                label(f"{ratio:.0f}× longer", self.theme, TEXT, self.batch_colour),
+            ).arrange(DOWN, buff=0.08),
+        )
+        for fact, name in zip(facts, names):
+            fact.move_to([name.get_center()[0], -1.55, 0], aligned_edge=UP)
         legend = (
             VGroup(
                 label("teal: all the data", self.theme, TEXT, self.full_colour),
                 label(f"orange: {stochastic['batches']} mini-batches", self.theme, TEXT, self.batch_colour),
             )
-            .arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-            .move_to([1.2, 2.2, 0], aligned_edge=UL)
+            .arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+            .move_to([1.0, 3.2, 0], aligned_edge=UL)
         )
-        angles, norms = self.landscape["stochastic.angles"], self.landscape["stochastic.batch_norm"]
-        fulls = self.landscape["stochastic.full_norm"]
         with self.narrate(text) as line:
             self.play(Fade(legend[1]), run_time=0.5 * line.duration)
         with self.narrate(
             f"At the start, mini-batches point within {angles[0].max():.0f}° of the full gradient."
         ) as line:
-            self.play(
-                Fade(legend[0]),
-                Create(fans[0].full),
-                *(Create(a) for a in fans[0].batches),
-                run_time=0.6 * line.duration,
-            )
-        ratio = norms[1].mean() / fulls[1]
+            self.play(Create(marks[0]), Fade(names[0]), Fade(legend[0]), run_time=0.3 * line.duration)
+            self.play(Create(fans[0].full), *(Create(a) for a in fans[0].batches), run_time=0.4 * line.duration)
+            self.play(Fade(facts[0]), run_time=0.2 * line.duration)
         with self.narrate(
             f"Near the end: {ratio:.0f}× longer than it, and {angles[1].min():.0f}–{angles[1].max():.0f}° off its direction."
         ) as line:
-            self.play(Create(fans[1].full), *(Create(a) for a in fans[1].batches), run_time=0.6 * line.duration)
-        self.fan_view = VGroup(fans, legend)
+            self.play(Create(marks[1]), Fade(names[1]), run_time=0.25 * line.duration)
+            self.play(Create(fans[1].full), *(Create(a) for a in fans[1].batches), run_time=0.4 * line.duration)
+            self.play(Fade(facts[1]), run_time=0.2 * line.duration)
+        self.fan_view = VGroup(fans, marks, names, facts)
+        self.legend = legend
 
     def zig_zag(self) -> None:
-        batch_xy, full_xy = self.landscape["start.zigzag_batch"], self.landscape["start.zigzag_full"]
         batch_loss, full_loss = self.landscape["start.zigzag_batch_loss"], self.landscape["start.zigzag_full_loss"]
         zig = self.start["zigzag"]
         self.play(FadeOut(self.fan_view), run_time=self.t(0.4))  # FadeOut: Fade leaves the arrows' dark rims
         self.remove(*self.fan_view)
-        both = np.vstack([batch_xy, full_xy])
-        span = max(np.ptp(both[:, 0]), np.ptp(both[:, 1]), 1e-9)
-        box_w, box_h = 4.0, 3.5
-        scale = 0.85 * min(box_w / max(np.ptp(both[:, 0]), 1e-9), box_h / max(np.ptp(both[:, 1]), span * 0.3))
-        centre = (both.max(axis=0) + both.min(axis=0)) / 2
-        origin = np.array([4.3, 0.05, 0])
-
-        def to_scene(xy: np.ndarray) -> np.ndarray:
-            shifted = (np.asarray(xy) - centre) * scale
-            return np.column_stack([shifted, np.zeros(len(shifted))]) + origin
-
-        orange, teal = self.batch_colour, self.full_colour
-        zig_path = step_path(to_scene(batch_xy), orange, 4)
-        full_points = to_scene(full_xy)
-        full_arrow = Arrow(full_points[0], full_points[-1], buff=0, stroke_width=9, color=teal)
-        full_arrow.max_tip_length_to_length_ratio = 0.45
-        full_arrow.set_z_index(1)  # over the first mini-batch step, which starts the same way and runs on past it
-        steps, full_steps = len(batch_xy) - 1, len(full_xy) - 1
+        steps, full_steps = len(batch_loss) - 1, len(full_loss) - 1
+        batch_size = zig["batch_size"]
         count = fmt_count(self.subset)
-        # Tied to the path's first point by a link routed under the map, its axis name and its colour bar, never
-        # across them; it comes up into the close-up's start from below, left of every step.
-        start = self.plot.plot_point(self.landscape["path.coords"][0])
-        target = zig_path[1][0].get_center()
-        below = min(self.landscape_view[0].get_bottom()[1], self.colour_bar.get_bottom()[1]) - 0.12
-        link = leader([start, [start[0], below, 0], [target[0], below, 0], target], self.theme.muted)
-        title = VGroup(
-            label(f"epoch {self.start['epoch']:,}, close up,", self.theme, TEXT, self.theme.muted),
-            label(f"plane: {zig['captured']:.0%} of the zig-zag", self.theme, TEXT, self.theme.muted),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        title.move_to([1.0, 3.15, 0], aligned_edge=UL)
-        at_start = label(f"C = {batch_loss[0]:.3f}", self.theme, TEXT, self.theme.muted)
-        at_start.next_to(zig_path[1][0], LEFT, buff=0.15)
-        self.play(Create(link), Fade(title), Fade(at_start), run_time=self.t(0.8))
+        # C against the digits the steps have used: the claim itself, same work on one axis.
+        used = np.arange(steps + 1) * batch_size
+        work = max(int(used[-1]), self.subset)
+        both = np.concatenate([batch_loss, full_loss])
+        pad = 0.12 * float(np.ptp(both))
+        chart = CurvePanel(
+            (0.0, float(work)),
+            (float(both.min()) - pad, float(both.max()) + pad),
+            self.theme,
+            4.0,
+            3.0,
+            label_size=TEXT,
+        )
+        chart.move_to([3.45, 0.35, 0])
+        axes = VGroup(
+            label("C", self.theme, TEXT, self.theme.muted).next_to(chart.box, UP, buff=0.1, aligned_edge=LEFT),
+            label(f"{self.items} used", self.theme, TEXT, self.theme.muted).next_to(chart, DOWN, buff=0.08),
+        )
+        zig_path = step_path(chart.plot_points(used, batch_loss), self.batch_colour, 3, 0.045)
+        full_points = chart.plot_points(np.array([0.0, float(self.subset)]), full_loss)
+        full_line = Line(*full_points).set_stroke(self.full_colour, 6)
+        full_end = Dot(full_points[-1], radius=0.09, color=self.full_colour)
+        right = chart.box.get_right()[0] + 0.12
+        ends = VGroup(
+            label(f"{full_loss[-1]:.3f}", self.theme, TEXT, self.full_colour),
+            label(f"{batch_loss[-1]:.3f}", self.theme, TEXT, self.batch_colour),
+        )
+        ends[0].move_to([right, full_points[-1][1], 0], aligned_edge=LEFT)
+        ends[1].move_to([right, zig_path[1][-1].get_center()[1], 0], aligned_edge=LEFT)
+        if ends[0].get_bottom()[1] - ends[1].get_top()[1] < 0.08:  # never touching
+            ends[0].shift((ends[1].get_top()[1] + 0.08 - ends[0].get_bottom()[1]) * UP)
+        self.play(Fade(chart), Fade(axes), run_time=self.t(0.6))
         with self.narrate(
-            f"From the start: {steps} steps of η = {fmt_number(self.lr, 3)}, each on {zig['batch_size']} {self.items}…"
+            f"From the start: {steps} steps of η = {fmt_number(self.lr, 3)}, each on {batch_size} {self.items}…"
         ) as line:
             self.play(step_by_step(zig_path), run_time=0.85 * line.duration)
-        work = "one step" if full_steps == 1 else f"{full_steps} steps"
-        full_end = label(f"{work} on all: C = {full_loss[-1]:.3f}", self.theme, TEXT, teal)
-        full_end.next_to(full_arrow, UP, buff=0.12)
-        full_end.shift(min(0, 6.65 - full_end.get_right()[0]) * RIGHT)
-        with self.narrate(f"…the same work as {work} on all {count} {self.items} C is measured on.") as line:
-            self.play(Create(full_arrow), run_time=0.5 * line.duration)
-            self.play(Fade(full_end), run_time=0.3 * line.duration)
-        batch_end = VGroup(
-            label(f"{steps} batch steps:", self.theme, TEXT, orange),
-            label(f"C = {batch_loss[-1]:.3f}", self.theme, TEXT, orange),
-        ).arrange(DOWN, buff=0.08)
-        batch_end.next_to(zig_path[1][-1], DOWN, buff=0.15)
-        batch_end.shift(min(0, 6.65 - batch_end.get_right()[0]) * RIGHT)
+        one = "one step" if full_steps == 1 else f"{full_steps} steps"
+        with self.narrate(f"…the same work as {one} on all {count} {self.items} C is measured on.") as line:
+            self.play(Create(full_line), run_time=0.5 * line.duration)
+            self.play(Fade(full_end), run_time=0.2 * line.duration)
         with self.narrate(
             f"Same work: the batches reach C = {batch_loss[-1]:.3f}, the full step only {full_loss[-1]:.3f}."
         ) as line:
             self.play(
-                Fade(batch_end), Indicate(zig_path[1][-1], color=orange, scale_factor=2.0), run_time=0.5 * line.duration
+                Fade(ends),
+                Indicate(zig_path[1][-1], color=self.batch_colour, scale_factor=2.0),
+                run_time=0.5 * line.duration,
             )
-        per_epoch = int(np.ceil(self.facts["stochastic"]["full"] / zig["batch_size"]))
+        per_epoch = int(np.ceil(self.facts["stochastic"]["full"] / batch_size))
         trained = self.facts.get("trained_batch_size")
         ending = (
             f"Each dot of the run's path is an epoch of {per_epoch} such noisy steps."
@@ -299,3 +303,7 @@ class LandscapeBeats:
         with self.narrate(ending) as line:
             self.play(*(dot.animate.scale(1.5) for dot in self.plot.path_dots), run_time=0.3 * line.duration)
             self.play(*(dot.animate.scale(1 / 1.5) for dot in self.plot.path_dots), run_time=0.3 * line.duration)
+        with self.narrate(
+            "So a network learns: every weight's slope of C, a step downhill, batch after batch."
+        ) as line:
+            self.play(Indicate(self.legend, color=self.theme.text, scale_factor=1.05), run_time=0.5 * line.duration)

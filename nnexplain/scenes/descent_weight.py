@@ -91,16 +91,18 @@ class OneWeightBeats:
         name = label(f"w: {self.weight_name(weight)}", self.theme, TEXT, self.theme.muted).next_to(
             panel.box, DOWN, buff=0.6
         )
-        # Over the tick column, clear of the readout that runs along the top of the box.
-        axis = label("C", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1)
-        axis.align_to(panel.tick_labels, LEFT)
+        # Left of the tick column, clear of the readout that runs along the top of the box.
+        axis = label("C", self.theme, TEXT, self.theme.muted).next_to(panel.tick_labels, LEFT, buff=0.2)
+        axis.set_y(panel.box.get_center()[1])
         curve = panel.curve(x, y, self.theme.text, 4)
         dot = Dot(panel.plot_point(values[0], losses[0]), radius=0.09, color=self.run_colour)
         with self.narrate("Moving w alone traces this curve of C.") as line:
             self.play(Fade(panel), Fade(axis), Fade(name), run_time=0.3 * line.duration)
             self.play(Create(curve), run_time=0.6 * line.duration)
+        start = label(f"w = {values[0]:.3f}", self.theme, TEXT, self.run_colour).next_to(dot, DOWN + RIGHT, buff=0.1)
         with self.narrate("The dot is where w starts.") as line:
-            self.play(Fade(dot), Indicate(dot, color=self.run_colour, scale_factor=1.6), run_time=0.7 * line.duration)
+            self.play(Fade(dot), Fade(start), run_time=0.3 * line.duration)
+            self.play(Indicate(dot, color=self.run_colour, scale_factor=1.8), run_time=0.4 * line.duration)
         slope = float(self.landscape["start.roll_slope"][0])
         tangent = self.tangent(panel, values[0], losses[0], slope, 0.25 * (x[-1] - x[0]))
         said = label(f"slope {signed(slope)}", self.theme, TEXT, self.run_colour)
@@ -108,7 +110,7 @@ class OneWeightBeats:
         with self.narrate(f"Its slope there, ∂C/∂w, is {signed(slope)}: backpropagation computes it.") as line:
             self.play(Create(tangent), run_time=0.5 * line.duration)
             self.play(Fade(said), run_time=0.3 * line.duration)
-        self.weight_panel = VGroup(panel, name, axis, curve, tangent, said)
+        self.weight_panel = VGroup(panel, name, axis, curve, tangent, said, start)
         self.weight_curve = (x, y)
         self.dot = dot
 
@@ -119,20 +121,22 @@ class OneWeightBeats:
         xs = tuple(float(x) for x in np.linspace(-4.3, 3.9, count))
         names = self.run.dataset.get("classes") or [str(i) for i in range(self.run.layers[-1])]
         view = network_view(self.run, self.start["epoch"])
-        diagram = NetworkDiagram(view, self.theme, xs, height=4.0, class_names=names, count_size=TEXT, name_size=TEXT)
-        diagram.shift(0.15 * UP)
+        diagram = NetworkDiagram(view, self.theme, xs, height=3.7, class_names=names, count_size=TEXT, name_size=TEXT)
+        diagram.shift(0.3 * UP)
         source, target = diagram.layers[layer][column], diagram.layers[layer + 1][row]
         edge = Line(source.get_center(), target.get_center(), buff=source.radius).set_stroke(self.run_colour, 7)
         ends = VGroup(source.copy().set_fill(self.run_colour, 1), target.copy().set_fill(self.run_colour, 1))
         name = label("w", self.theme, TEXT + 4, self.run_colour).next_to(edge.get_center(), UP, buff=0.15)
+        key = label("edges: blue a positive weight, red a negative one", self.theme, TEXT, self.theme.muted)
+        key.next_to(diagram, DOWN, buff=0.1)
         with self.narrate(f"Take one weight, w: {self.weight_name(weight)}.") as line:
-            self.play(Fade(diagram), run_time=0.45 * line.duration)
+            self.play(Fade(diagram), Fade(key), run_time=0.45 * line.duration)
             self.play(Create(edge), Fade(ends), Fade(name), run_time=0.35 * line.duration)
         with self.narrate(f"Hold the other {held} where they start.") as line:
             self.play(
                 diagram.edges.animate.set_stroke(color=self.theme.muted, opacity=0.12), run_time=0.6 * line.duration
             )
-        shown = VGroup(diagram, edge, ends, name)
+        shown = VGroup(diagram, edge, ends, name, key)
         self.play(Fade(shown, out=True), run_time=self.t(0.5))
         self.remove(shown)
 
@@ -158,7 +162,7 @@ class OneWeightBeats:
         )
 
         def readout_text(step: int):
-            text = f"step {step:,} · slope {signed(slopes[step])} · C = {losses[step]:.4f}"
+            text = f"after step {step:,}: slope {signed(slopes[step])} · C = {losses[step]:.4f}"
             return label(text, self.theme, TEXT)
 
         readout = SlotText(readout_text(steps), edge=LEFT)
@@ -195,7 +199,7 @@ class OneWeightBeats:
                 self.dot,
                 points[CLOSE_STEPS:],
                 trail,
-                self.run_colour,
+                self.theme.muted,  # grey crumbs: the blue ball is the one thing moving
                 on_step=reach,
                 first=CLOSE_STEPS,
                 run_time=max(line.duration, self.t(9.0)),
@@ -275,7 +279,7 @@ class OneWeightBeats:
             arrow.max_tip_length_to_length_ratio = 0.2
             drops = DashedLine(points[step - 1], [start, base, 0], dash_length=0.08).set_stroke(self.theme.muted, 1.5)
             number = label(signed(values[step] - values[step - 1]), self.theme, TEXT, self.run_colour)
-            number.next_to(arrow, DOWN, buff=0.1)  # under the arrow, clear of the curve above
+            number.next_to(arrow, DOWN if step % 2 else UP, buff=0.1)  # alternate sides: neighbours never touch
             hop = Line(points[step - 1], points[step]).set_stroke(self.run_colour, 3)
             arrows.add(drops, arrow)
             numbers.add(number)
@@ -342,7 +346,8 @@ class OneWeightBeats:
         paths = VGroup()
         for number in range(3):
             count = values.shape[1] if number < 2 else 2  # the overshoot's next step leaves the chart
-            paths.add(step_path(panel.plot_points(values[number, :count], losses[number, :count]), colors[number]))
+            points = panel.plot_points(values[number, :count], losses[number, :count])
+            paths.add(step_path(points, colors[number], 5, 0.08))
         inset = self.small_steps_inset(panel, values[0], losses[0], colors[0])
         with self.narrate(
             f"η = {small}, {own}: {values.shape[1] - 1} steps move w by only {signed(moved, 2)}."
