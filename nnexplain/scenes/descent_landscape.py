@@ -165,8 +165,13 @@ class LandscapeBeats:
             rgb = loss_colors(np.array([value]), grid.min(), grid.max())[0]
             swatch = Square(0.28).set_fill("#{:02X}{:02X}{:02X}".format(*rgb), 1).set_stroke(self.theme.text, 1.5)
             swatches.add(swatch)
-        words = label(f"colour under it: C = {under[index]:.2f}, its own:", self.theme, TEXT, self.theme.muted)
-        note = VGroup(swatches[0], words, swatches[1]).arrange(RIGHT, buff=0.12)
+        rows = (f"colour under it: C = {under[index]:.2f}", f"its own colour: C = {own[index]:.2f}")
+        note = VGroup(
+            *(
+                VGroup(swatch, label(text, self.theme, TEXT, self.theme.muted)).arrange(RIGHT, buff=0.12)
+                for swatch, text in zip(swatches, rows)
+            )
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         note.next_to(readout, DOWN, buff=0.15, aligned_edge=LEFT)
         with self.narrate(
             f"The path leaves this plane: under epoch {epochs[index]} the colour says {under[index]:.2f}, "
