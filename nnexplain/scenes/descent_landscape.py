@@ -220,7 +220,7 @@ class LandscapeBeats:
         legend = (
             VGroup(
                 label("teal: all the data", self.theme, TEXT, self.full_colour),
-                label(f"orange: {stochastic['batches']} mini-batches", self.theme, TEXT, self.batch_colour),
+                label(f"orange: mini-batches of {batch}", self.theme, TEXT, self.batch_colour),
             )
             .arrange(DOWN, aligned_edge=LEFT, buff=0.15)
             .move_to([1.0, 3.2, 0], aligned_edge=UL)
@@ -259,11 +259,16 @@ class LandscapeBeats:
             (0.0, float(work)),
             (float(both.min()) - pad, float(both.max()) + pad),
             self.theme,
-            4.0,
+            3.5,
             3.0,
+            x_labels=False,
             label_size=TEXT,
         )
-        chart.move_to([3.45, 0.35, 0])
+        for value in (0, work // 2, work):  # three ticks: five would run into each other
+            mark = label(fmt_count(value), self.theme, TEXT, self.theme.muted)
+            chart.tick_labels.add(mark.next_to(chart.plot_point(value, chart.y_low), DOWN, buff=0.12))
+        # The box placed itself: its ticks clear of the colour bar's, its end values inside the title-safe margin.
+        chart.shift(np.array([3.7, 0.3, 0]) - chart.box.get_center())
         axes = VGroup(
             label("C", self.theme, TEXT, self.theme.muted).next_to(chart.box, UP, buff=0.1, aligned_edge=LEFT),
             label(f"{self.items} used", self.theme, TEXT, self.theme.muted).next_to(chart, DOWN, buff=0.08),

@@ -99,7 +99,7 @@ class OneWeightBeats:
         with self.narrate("Moving w alone traces this curve of C.") as line:
             self.play(Fade(panel), Fade(axis), Fade(name), run_time=0.3 * line.duration)
             self.play(Create(curve), run_time=0.6 * line.duration)
-        start = label(f"w = {values[0]:.3f}", self.theme, TEXT, self.run_colour).next_to(dot, DOWN + RIGHT, buff=0.1)
+        start = label(f"w = {values[0]:.3f}", self.theme, TEXT, self.run_colour).next_to(dot, UP + RIGHT, buff=0.1)
         with self.narrate("The dot is where w starts.") as line:
             self.play(Fade(dot), Fade(start), run_time=0.3 * line.duration)
             self.play(Indicate(dot, color=self.run_colour, scale_factor=1.8), run_time=0.4 * line.duration)
