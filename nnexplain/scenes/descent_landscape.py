@@ -128,7 +128,7 @@ class LandscapeBeats:
             1.6,
             label_size=TEXT,
         )
-        panel.move_to([4.0, -0.95, 0])
+        panel.move_to([4.0, -1.2, 0])  # under the readout and the off-plane note
         names = VGroup(
             label("its C", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1, aligned_edge=LEFT),
             label("epoch", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1, aligned_edge=RIGHT),
