@@ -165,7 +165,7 @@ class LandscapeBeats:
             rgb = loss_colors(np.array([value]), grid.min(), grid.max())[0]
             swatch = Square(0.28).set_fill("#{:02X}{:02X}{:02X}".format(*rgb), 1).set_stroke(self.theme.text, 1.5)
             swatches.add(swatch)
-        rows = (f"colour under it: C = {under[index]:.2f}", f"its own colour: C = {own[index]:.2f}")
+        rows = (f"colour under it: {under[index]:.2f}", f"its own colour: {own[index]:.2f}")
         note = VGroup(
             *(
                 VGroup(swatch, label(text, self.theme, TEXT, self.theme.muted)).arrange(RIGHT, buff=0.12)
