@@ -15,7 +15,6 @@ from manim import (
     Animation,
     AnimationGroup,
     Create,
-    DashedVMobject,
     Dot,
     FadeIn,
     Line,
@@ -23,7 +22,6 @@ from manim import (
     Rectangle,
     Succession,
     VGroup,
-    VMobject,
     linear,
 )
 
@@ -37,7 +35,6 @@ __all__ = [
     "step_path",
     "step_by_step",
     "zoom_lines",
-    "leader",
 ]
 
 
@@ -172,11 +169,3 @@ def zoom_lines(region: Rectangle, inset: Rectangle, color: str) -> VGroup:
     return VGroup(
         *(Line(region.get_corner(corner), inset.get_corner(corner)).set_stroke(color, 1.5, 0.7) for corner in (UL, DL))
     )
-
-
-def leader(points: np.ndarray, color: str, width: float = 2) -> DashedVMobject:
-    """A dashed line through ``points`` (scene points) with square corners: a link routed around what it must
-    not cross."""
-    path = VMobject().set_points_as_corners(np.asarray(points, np.float64))
-    length = float(np.sum(np.linalg.norm(np.diff(np.asarray(points), axis=0), axis=1)))
-    return DashedVMobject(path.set_stroke(color, width), num_dashes=max(4, int(length / 0.2)), dashed_ratio=0.55)
