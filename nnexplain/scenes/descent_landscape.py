@@ -18,13 +18,14 @@ from manim import (
     Animation,
     Circle,
     Create,
+    DashedLine,
     Dot,
     FadeIn,
     FadeOut,
     Indicate,
-    Line,
     Square,
     VGroup,
+    VMobject,
 )
 
 from nnexplain.mobjects.descent import ColourBar, step_by_step, step_path
@@ -115,6 +116,7 @@ class LandscapeBeats:
         with self.narrate(f"Nine tenths of that fall is done by epoch {epochs[most]}; the rest is a creep.") as line:
             show(most)
             self.play(Create(rings), Animation(readout), run_time=0.4 * line.duration)
+        self.rings = rings
         off = self.off_the_plane(plot, readout, show)
         self.landscape_view = VGroup(right, up, VGroup(readout, strip, rings, off))
 
@@ -178,7 +180,8 @@ class LandscapeBeats:
             f"not its {own[index]:.2f}."
         ) as line:
             show(index)
-            self.play(Create(ring), Animation(readout), run_time=0.3 * line.duration)
+            self.play(Fade(self.rings, out=True), Create(ring), Animation(readout), run_time=0.3 * line.duration)
+            self.remove(self.rings)
             self.play(Fade(note), run_time=0.3 * line.duration)
         return VGroup(ring, note)
 
@@ -204,6 +207,9 @@ class LandscapeBeats:
             fan = GradientFan(fulls[slot], norms[slot], angles[slot], self.theme, length=1.3, color=self.batch_colour)
             fan.full.set_color(self.full_colour)
             fan.shift(np.array([x, 0.2, 0]) - fan.full.get_start())
+            # The full gradient's direction, faint and dashed, so an angle can be read where the arrow is short.
+            along = DashedLine(fan.full.get_start(), fan.full.get_start() + 1.3 * RIGHT, dash_length=0.1)
+            fan.along = along.set_stroke(self.full_colour, 2, 0.6)
             fans.add(fan)
             marks.add(Circle(radius=0.15).set_stroke(self.theme.text, 3).move_to(self.plot.path_dots[index]))
             names.add(label(f"epoch {epochs[slot]:,}", self.theme, TEXT).move_to([x + 0.3, 1.75, 0]))
@@ -219,7 +225,7 @@ class LandscapeBeats:
             fact.move_to([name.get_center()[0], -1.55, 0], aligned_edge=UP)
         legend = (
             VGroup(
-                label("teal: all the data", self.theme, TEXT, self.full_colour),
+                label(f"teal: all {fmt_count(self.subset)} {self.items} of C", self.theme, TEXT, self.full_colour),
                 label(f"orange: mini-batches of {batch}", self.theme, TEXT, self.batch_colour),
             )
             .arrange(DOWN, aligned_edge=LEFT, buff=0.15)
@@ -231,15 +237,25 @@ class LandscapeBeats:
             f"At the start, mini-batches point within {angles[0].max():.0f}° of the full gradient."
         ) as line:
             self.play(Create(marks[0]), Fade(names[0]), Fade(legend[0]), run_time=0.3 * line.duration)
-            self.play(Create(fans[0].full), *(Create(a) for a in fans[0].batches), run_time=0.4 * line.duration)
+            self.play(
+                Create(fans[0].along),
+                Create(fans[0].full),
+                *(Create(a) for a in fans[0].batches),
+                run_time=0.4 * line.duration,
+            )
             self.play(Fade(facts[0]), run_time=0.2 * line.duration)
         with self.narrate(
             f"Near the end: {ratio:.0f}× longer than it, and {angles[1].min():.0f}–{angles[1].max():.0f}° off its direction."
         ) as line:
             self.play(Create(marks[1]), Fade(names[1]), run_time=0.25 * line.duration)
-            self.play(Create(fans[1].full), *(Create(a) for a in fans[1].batches), run_time=0.4 * line.duration)
+            self.play(
+                Create(fans[1].along),
+                Create(fans[1].full),
+                *(Create(a) for a in fans[1].batches),
+                run_time=0.4 * line.duration,
+            )
             self.play(Fade(facts[1]), run_time=0.2 * line.duration)
-        self.fan_view = VGroup(fans, marks, names, facts)
+        self.fan_view = VGroup(fans, VGroup(*(fan.along for fan in fans)), marks, names, facts)
         self.legend = legend
 
     def zig_zag(self) -> None:
@@ -275,7 +291,10 @@ class LandscapeBeats:
         )
         zig_path = step_path(chart.plot_points(used, batch_loss), self.batch_colour, 3, 0.045)
         full_points = chart.plot_points(np.array([0.0, float(self.subset)]), full_loss)
-        full_line = Line(*full_points).set_stroke(self.full_colour, 6)
+        # Nothing changes until all the digits have been used: flat, then the one step's drop.
+        corner = np.array([full_points[-1][0], full_points[0][1], 0])
+        full_line = VMobject().set_points_as_corners([full_points[0], corner, full_points[-1]])
+        full_line.set_stroke(self.full_colour, 6)
         full_end = Dot(full_points[-1], radius=0.09, color=self.full_colour)
         right = chart.box.get_right()[0] + 0.12
         ends = VGroup(

@@ -261,7 +261,7 @@ class OneWeightBeats:
             rest = VGroup(*(part for part in near if part is not near.box))
             self.play(Fade(rest), Fade(zoom), Create(near_curve), Fade(dot), run_time=0.25 * line.duration)
             self.play(Create(tangent), run_time=0.2 * line.duration)
-        base = near.box.get_bottom()[1] + 0.55
+        base = near.box.get_bottom()[1] + 0.7  # its numbers under it stay inside the box
         arrows, numbers = VGroup(), VGroup()
 
         def rule_of(step: int):
@@ -332,6 +332,8 @@ class OneWeightBeats:
         self.remove(*self.weight_panel, *self.roll_view)
         self.set_heading("Step sizes, from the same start")
         axis = label("C", self.theme, TEXT, self.theme.muted).next_to(panel.box, UP, buff=0.1, aligned_edge=LEFT)
+        w_axis = label("w", self.theme, TEXT, self.theme.muted).next_to(panel.box, DOWN, buff=0.1, aligned_edge=RIGHT)
+        axis = VGroup(axis, w_axis)
         with self.narrate("The same curve, zoomed out, and the same start: three step sizes.") as line:
             self.play(Fade(panel), Fade(axis), run_time=self.t(0.6))
             self.play(Create(curve), run_time=0.7 * line.duration)
