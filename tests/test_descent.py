@@ -254,8 +254,27 @@ def test_the_narration_states_the_slope_and_the_steps(tmp_path, landscape_run, l
     slope = landscape["start.roll_slope"][0]
     lr = landscape.info["start"]["lr"]
     assert f"∂C/∂w, is {slope:+.3g}:".replace("-", "−") in narration["one weight"]
-    assert f"step 1 moves w by {-lr * slope:+.2g}.".replace("-", "−") in narration["rolling down"]
+    assert f"step 1 moves w by {-lr * slope:+.3g}.".replace("-", "−") in narration["rolling down"]
     assert f"C rises to {landscape['start.rate_loss'][2, 1]:.3f}. Too large." in narration["learning rates"]
+
+
+def test_each_path_dot_wears_the_colour_bar_colour_of_its_own_cost(landscape):
+    """One colour, one meaning: a snapshot's dot has the colour the bar shows at its own C (read off the bar's
+    cells, not recomputed), which is not in general the colour of the map under it."""
+    from manim import ManimColor
+
+    from nnexplain.mobjects.descent import ColourBar
+
+    grid = landscape["grid.loss"]
+    plot = LandscapePlot(landscape, Theme(), own_colours=True)
+    plot.show_path(len(landscape["path.coords"]) - 1)
+    bar = ColourBar(float(grid.min()), float(grid.max()), Theme(), 4.8, 16)
+    cells = np.geomspace(grid.min(), grid.max(), len(bar.strip))
+    for dot, own in zip(plot.path_dots, landscape["path.loss"]):
+        nearest = bar.strip[int(np.argmin(np.abs(np.log(cells) - np.log(own))))]
+        drawn = np.array(ManimColor(dot.get_fill_color()).to_rgb())
+        shown = np.array(ManimColor(nearest.get_fill_color()).to_rgb())
+        assert np.abs(drawn - shown).max() < 0.06, (own, drawn, shown)
 
 
 def test_the_rolling_dot_slows_down_as_its_steps_shrink(landscape):
@@ -309,7 +328,7 @@ def test_descent_last_frame(tmp_path, request, landscape, landscape_run):
     check_frame("descent", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
     assert 90 <= scene.renderer.time <= 200
     said = " ".join(beat.narration for beat in scene.beat_log)
-    assert "Each real step used only 64 digits of the 8,000: a mini-batch." in said
+    assert "Each real step used only 64 random digits of the 8,000: a mini-batch." in said
     assert not sorted(set(outside)), sorted(set(outside))[:5]
 
 

@@ -8,8 +8,10 @@ from typing import Callable
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
     LEFT,
+    UL,
     Animation,
     AnimationGroup,
     Create,
@@ -25,7 +27,15 @@ from manim import (
 
 from nnexplain.mobjects.style import Theme, label
 
-__all__ = ["OutputBars", "CostHistogram", "ColourBar", "StepRoll", "step_path", "step_by_step"]
+__all__ = [
+    "OutputBars",
+    "CostHistogram",
+    "ColourBar",
+    "StepRoll",
+    "step_path",
+    "step_by_step",
+    "zoom_lines",
+]
 
 
 class OutputBars(VGroup):
@@ -151,3 +161,11 @@ class ColourBar(VGroup):
             text = f"{value:.2g}"
             self.ticks.add(label(text, theme, size, theme.muted).move_to([width / 2 + 0.12, y, 0], aligned_edge=LEFT))
         self.add(self.strip, self.ticks)
+
+
+def zoom_lines(region: Rectangle, inset: Rectangle, color: str) -> VGroup:
+    """Two thin lines from the left corners of ``region`` (a small box on a plot) to those of ``inset`` (the box
+    showing it magnified): the inset is read as that region, enlarged."""
+    return VGroup(
+        *(Line(region.get_corner(corner), inset.get_corner(corner)).set_stroke(color, 1.5, 0.7) for corner in (UL, DL))
+    )

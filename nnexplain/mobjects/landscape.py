@@ -72,7 +72,17 @@ def _resample(grid: np.ndarray, side: int) -> np.ndarray:
 class LandscapePlot(Group):
     """The loss on the plane (α right, β up) with contour lines, a frame, and the path's mobjects (empty)."""
 
-    def __init__(self, landscape: Landscape, theme: Theme, width: float = 5.6, height: float = 5.0, levels: int = 12):
+    def __init__(
+        self,
+        landscape: Landscape,
+        theme: Theme,
+        width: float = 5.6,
+        height: float = 5.0,
+        levels: int = 12,
+        own_colours: bool = False,
+    ):
+        """``own_colours``: each path dot filled with its snapshot's own loss on the map's colour scale (ringed,
+        so it shows where the plane's colour under it differs), not plain white."""
         super().__init__()
         self.landscape, self.theme = landscape, theme
         self.alpha, self.beta = landscape["grid.alpha"], landscape["grid.beta"]
@@ -84,6 +94,10 @@ class LandscapePlot(Group):
         self.contours = self._contours(loss, log_levels(loss, levels))
         self.path_line = VMobject().set_stroke(theme.text, 3)
         self.path_dots = VGroup()
+        self.dot_colours = None
+        if own_colours:
+            own = loss_colors(landscape["path.loss"], loss.min(), loss.max())
+            self.dot_colours = ["#{:02X}{:02X}{:02X}".format(*rgb) for rgb in own]
         self.add(self.image, self.contours, self.box, self.path_line, self.path_dots)
 
     def _contours(self, loss: np.ndarray, levels: np.ndarray) -> VGroup:
@@ -144,8 +158,16 @@ class LandscapePlot(Group):
         if len(drawn) > 1:
             self.path_line.set_points_as_corners(np.array(drawn))
         while len(self.path_dots) < whole + 1:
-            self.path_dots.add(Dot(points[len(self.path_dots)], radius=0.045, color=self.theme.text))
+            self.path_dots.add(self.path_dot(len(self.path_dots), points[len(self.path_dots)]))
         return whole
+
+    def path_dot(self, index: int, point: np.ndarray) -> Dot:
+        """Snapshot ``index``'s dot: white, or its own loss's colour with a dark rim (seen on the bright slopes)
+        and a thin light one outside it (seen in the dark valley)."""
+        if self.dot_colours is None:
+            return Dot(point, radius=0.045, color=self.theme.text)
+        dot = Dot(point, radius=0.075, color=self.dot_colours[index]).set_stroke(self.theme.background, 2.5, 1)
+        return dot.set_stroke(self.theme.text, 4.5, 0.8, background=True)
 
 
 class PathSweep(Animation):
