@@ -1,0 +1,284 @@
+"""The filters scene's measures: one kernel split into a tilted plane and the rest, every kernel's plane share
+beside its share at the random start and noise's, a curved fit, how far each moved, and where each fires most.
+
+A mixin of :class:`~nnexplain.scenes.filters.Filters`. The numbers come from :mod:`nnexplain.geometry.filters`;
+yellow marks an edge kernel and nothing else, measured numbers are white, references grey.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, UP, Arrow, DashedVMobject, FadeIn, FadeOut, Group, Rectangle, VGroup
+
+from nnexplain.geometry.filters import EDGE_SHARE, kinds, noise_share
+from nnexplain.mobjects.feature_maps import symmetric_scale
+from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba, grey_rgba
+from nnexplain.mobjects.style import fmt_percent, label
+from nnexplain.scenes.convolution_text import by, outlined
+from nnexplain.scenes.filters_layout import LEFT_X, TEXT, TOP_TILE, column_x
+
+__all__ = ["MeasureBeats", "side_words", "listed", "bar_words"]
+
+SIDES = ("right", "upper right", "top", "upper left", "left", "lower left", "bottom", "lower right")
+PLANE_Y, START_Y, CURVED_Y, MOVED_Y, NOISE_Y = 0.05, -0.5, -1.05, -1.6, -2.15  # the rows under the kernels
+
+
+def side_words(angle: float) -> tuple[str, str]:
+    """The side an angle (degrees, 0 right, 90 up) points to, in words, and the opposite side."""
+    sector = int(round(angle / 45)) % 8
+    return SIDES[sector], SIDES[(sector + 4) % 8]
+
+
+def bar_words(angle: float) -> str:
+    """The way a bar runs (degrees in [0, 180)), in words."""
+    return ("horizontal", "rising", "vertical", "falling", "horizontal")[int(round(angle / 45)) % 5]
+
+
+def listed(numbers: list[int]) -> str:
+    """1-based kernel numbers as words: "1", "1 and 3", "1, 3 and 8"."""
+    names = [str(n + 1) for n in numbers]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def kernels_word(numbers: list[int]) -> str:
+    return f"kernel{'s' if len(numbers) > 1 else ''} {listed(numbers)}"
+
+
+class MeasureBeats:
+    def edge_arrow(self, angle: float, centre: np.ndarray, length: float, colour: str | None = None) -> Arrow:
+        direction = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle)), 0.0])
+        return Arrow(
+            centre - direction * length / 2,
+            centre + direction * length / 2,
+            buff=0,
+            color=colour or self.theme.text,
+            stroke_width=5,
+            max_tip_length_to_length_ratio=0.35,
+        )
+
+    def kernel_frame(self, i: int, colour: str, dashed: bool = False):
+        frame = Rectangle(width=TOP_TILE + 0.12, height=TOP_TILE + 0.12).set_stroke(colour, 3).move_to(self.tiles[i])
+        return DashedVMobject(frame, num_dashes=24) if dashed else frame
+
+    def fit_one_edge(self) -> None:
+        story = self.story
+        best = self.chosen
+        fit, kernel = story.fits[best], story.kernels[-1][best]
+        centred = kernel - kernel.mean()
+        scale = symmetric_scale(centred)
+        size = 1.55
+        parts = [centred, fit.plane, centred - fit.plane]
+        pictures = [outlined(Heatmap(diverging_rgba(part, scale, self.theme), size), self.theme) for part in parts]
+        for picture, x in zip(pictures, (-3.8, 0.0, 3.8)):
+            picture.move_to([x, -0.45, 0])
+        signs = VGroup(label("=", self.theme, 40).move_to([-1.9, -0.45, 0]), label("+", self.theme, 40))
+        signs[1].move_to([1.9, -0.45, 0])
+        arrow = self.edge_arrow(fit.angle, pictures[1].get_center(), 0.6 * size)
+        names = [
+            f"kernel {best + 1} − its mean",
+            f"tilted plane: {fmt_percent(fit.share, 0)}",
+            f"rest: {fmt_percent(fit.residual, 0)}",
+        ]
+        texts = VGroup(
+            *(
+                label(name, self.theme, TEXT, self.theme.muted).next_to(picture, DOWN, buff=0.15)
+                for name, picture in zip(names, pictures)
+            )
+        )
+        high, low = side_words(fit.angle)
+        self.telling(
+            f"What is kernel {best + 1} looking for? Fit a tilted plane to its {kernel.size} weights.",
+            FadeOut(self.maps, run_time=0.6),
+            FadeIn(Group(pictures[0], texts[0]), run_time=0.8),
+            FadeIn(Group(signs[0], pictures[1], texts[1], arrow), run_time=0.8),
+        )
+        self.telling(
+            f"The plane explains {fmt_percent(fit.share, 0)} of them and rises toward the {high}.",
+            FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
+            arrow.animate(run_time=0.8).scale(1.2),
+        )
+        edge = fit.share >= EDGE_SHARE
+        self.best_frame = self.kernel_frame(best, self.theme.highlight if edge else self.theme.text)
+        self.telling(
+            f"That is an edge: ink at its {high}, paper at its {low}, as its map showed."
+            if edge
+            else f"Less than half: not a clean edge, though it leans toward ink at its {high}.",
+            arrow.animate(run_time=0.8).set_color(self.theme.highlight if edge else self.theme.text),
+            FadeIn(self.best_frame, run_time=0.6),
+        )
+        self.demo = Group(*pictures, signs, texts, arrow)
+
+    def row_name(self, text: str, y: float) -> VGroup:
+        return label(text, self.theme, TEXT, self.theme.muted).move_to([LEFT_X, y, 0])
+
+    def measure_every_kernel(self) -> None:
+        story = self.story
+        kind = kinds(story)
+        edges = [i for i, name in enumerate(kind) if name == "edge"]
+        others = [i for i in range(len(kind)) if i not in edges]
+        shares = [fit.share for fit in story.fits]
+        frames = VGroup(*(self.kernel_frame(i, self.theme.highlight) for i in edges if i != self.chosen))
+        arrows = VGroup(
+            *(self.edge_arrow(story.fits[i].angle, [column_x(i), 0.63, 0], 0.55, self.theme.highlight) for i in edges)
+        )
+        plane = {
+            i: label(
+                fmt_percent(share, 0), self.theme, TEXT, self.theme.highlight if i in edges else self.theme.text
+            ).move_to([column_x(i), PLANE_Y, 0])
+            for i, share in enumerate(shares)
+        }
+        plane_name = self.row_name("plane", PLANE_Y)
+        first = (
+            f"Measured the same way, {kernels_word(edges)} {'are edges' if len(edges) > 1 else 'is an edge'}: "
+            "a plane explains over half."
+            if edges
+            else f"Measured the same way, no kernel is an edge: no plane explains {fmt_percent(EDGE_SHARE, 0)}."
+        )
+        self.telling(
+            first,
+            FadeOut(self.demo, run_time=0.6),
+            FadeIn(Group(frames, arrows, plane_name, *(plane[i] for i in edges)), run_time=0.8),
+        )
+        if others:
+            low, high = min(shares[i] for i in others), max(shares[i] for i in others)
+            self.telling(
+                f"For the other {len(others)}, a plane explains {fmt_percent(low, 0)} to {fmt_percent(high, 0)}.",
+                FadeIn(VGroup(*(plane[i] for i in others)), lag_ratio=0.15, run_time=1.2),
+            )
+        marks = Group(frames, self.best_frame, arrows, plane_name, *plane.values())
+        k = story.size
+        noise = label(
+            f"noise averages: plane {fmt_percent(noise_share(k, 2), 0)} · curved fit {fmt_percent(noise_share(k, 5), 0)}",
+            self.theme,
+            TEXT,
+            self.theme.muted,
+        ).move_to([0, NOISE_Y, 0])
+        if story.start_fits is not None:
+            start = VGroup(
+                *(
+                    label(fmt_percent(fit.share, 0), self.theme, TEXT, self.theme.muted).move_to(
+                        [column_x(i), START_Y, 0]
+                    )
+                    for i, fit in enumerate(story.start_fits)
+                )
+            )
+            most = max(fit.share for fit in story.start_fits)
+            self.telling(
+                f"At the random start a plane explained at most {fmt_percent(most, 0)} of any kernel: the reference.",
+                FadeIn(self.row_name("at start", START_Y), run_time=0.4),
+                FadeIn(start, lag_ratio=0.1, run_time=1.2),
+                FadeIn(noise, run_time=0.6),
+            )
+            marks.add(start, self.row_name("at start", START_Y))
+        else:
+            self.telling(
+                f"On noise weights, a plane explains {fmt_percent(noise_share(k, 2), 0)} on average: the reference.",
+                FadeIn(noise, run_time=0.6),
+            )
+        marks.add(noise)
+        borderline = [i for i, name in enumerate(kind) if name == "borderline"]
+        if borderline:
+            i = borderline[0]
+            dashed = self.kernel_frame(i, self.theme.text, dashed=True)
+            self.telling(
+                f"Half is our cut, not the run's: kernel {i + 1}, at {fmt_percent(shares[i], 0)}, is borderline.",
+                FadeIn(dashed, run_time=0.6),
+                plane[i].animate(run_time=0.8, rate_func=lambda t: 1 - abs(2 * t - 1)).scale(1.4),
+            )
+            marks.add(dashed)
+        curved = VGroup(
+            *(
+                label(fmt_percent(fit.share, 0), self.theme, TEXT, self.theme.muted).move_to([column_x(i), CURVED_Y, 0])
+                for i, fit in enumerate(story.curved)
+            )
+        )
+        bars = [i for i, name in enumerate(kind) if name == "bar"]
+        curved_name = self.row_name("curved", CURVED_Y)
+        if bars:
+            i = bars[0]
+            fit = story.curved[i]
+            shade = "bright" if fit.ridge else "dark"
+            bar_frame = self.kernel_frame(i, self.theme.text)
+            self.telling(
+                f"Kernel {i + 1}: plane {fmt_percent(story.fits[i].share, 0)}, but a curved fit "
+                f"{fmt_percent(fit.share, 0)}: a {shade} {bar_words(fit.bar_angle)} bar.",
+                FadeIn(curved_name, run_time=0.4),
+                FadeIn(curved, lag_ratio=0.08, run_time=1.2),
+                curved[i].animate(run_time=0.5).set_color(self.theme.text),
+                FadeIn(bar_frame, run_time=0.5),
+            )
+            marks.add(curved_name, curved, bar_frame)
+        little = [i for i, name in enumerate(kind) if name == "little moved"]
+        if story.moved is not None:
+            moved = VGroup(
+                *(
+                    label(f"{value:.1f}×", self.theme, TEXT, self.theme.text).move_to([column_x(i), MOVED_Y, 0])
+                    for i, value in enumerate(story.moved)
+                )
+            )
+            text = (
+                f"{kernels_word(little).capitalize()} moved less than the others: at most their own starting size."
+                if len(little) > 1
+                else f"Kernel {little[0] + 1} moved less than the others: at most its own starting size."
+                if little
+                else "Every kernel moved farther than its own starting size."
+            )
+            self.telling(text, FadeIn(self.row_name("moved", MOVED_Y), run_time=0.4), FadeIn(moved, lag_ratio=0.1))
+            marks.add(moved, self.row_name("moved", MOVED_Y))
+        self.marks = marks
+
+    def show_strongest(self) -> None:
+        story = self.story
+        k = story.size
+        tile, patch_tile, digit_y, patch_y = 1.15, 0.95, 0.3, -1.35
+        digits, patches, tints, names = Group(), Group(), Group(), VGroup()
+        for place in story.places:
+            x = column_x(place.kernel)
+            image = story.images[place.digit]
+            picture = outlined(Heatmap(grey_rgba(image), tile), self.theme).move_to([x, digit_y, 0])
+            pixel = tile / image.shape[0]
+            box = Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.text, 4)
+            corner = picture.get_corner(UP + [-1, 0, 0])
+            box.move_to(corner + pixel * np.array([place.column + k / 2, -(place.row + k / 2), 0]))
+            digits.add(Group(picture, box))
+            names.add(label(f"a {story.labels[place.digit]}", self.theme, TEXT, self.theme.muted))
+            names[-1].next_to(picture, DOWN, buff=0.1)
+            patches.add(
+                outlined(Heatmap(grey_rgba(story.patch(place)), patch_tile), self.theme).move_to([x, patch_y, 0])
+            )
+            tints.add(Heatmap(self.positive_tint(story.kernels[-1][place.kernel]), patch_tile).move_to(patches[-1]))
+        row_names = VGroup(self.row_name("top\ndigit", digit_y), self.row_name("its\npatch", patch_y))
+        self.telling(
+            f"Over all {len(story.images)} validation digits, where does each kernel respond most? Boxed.",
+            FadeOut(self.marks, run_time=0.6),
+            FadeIn(row_names[0], run_time=0.4),
+            FadeIn(Group(digits, names), lag_ratio=0.1, run_time=1.6),
+        )
+        self.telling(
+            f"Below, that {by(k, k)} patch enlarged, the kernel's blue weights tinted over it.",
+            FadeIn(row_names[1], run_time=0.4),
+            FadeIn(patches, lag_ratio=0.1, run_time=1.2),
+            FadeIn(tints, lag_ratio=0.1, run_time=1.0),
+        )
+        shares = [story.ink_on_positive(place) for place in story.places]
+        covers = [float(np.mean(story.kernels[-1][place.kernel] > 0)) for place in story.places]
+        ink = VGroup(
+            *(
+                label(fmt_percent(share, 0), self.theme, TEXT, self.theme.text).next_to(patch, DOWN, buff=0.1)
+                for share, patch in zip(shares, patches)
+            )
+        )
+        self.telling(
+            f"{fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of each patch's ink lies on the blue "
+            f"weights: {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} of the window.",
+            FadeIn(ink, lag_ratio=0.1, run_time=1.5),
+        )
+        self.strongest = Group(digits, names, patches, tints, row_names, ink)
+
+    def positive_tint(self, kernel: np.ndarray) -> np.ndarray:
+        """The kernel's positive cells in see-through blue, the rest clear: laid over a patch."""
+        colour = self.theme.positive.lstrip("#")
+        rgb = [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
+        rgba = np.zeros((*kernel.shape, 4), np.uint8)
+        rgba[kernel > 0] = (*rgb, 110)
+        return rgba
