@@ -269,8 +269,8 @@ class MeasureBeats:
             )
         )
         self.telling(
-            f"{fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of each patch's ink lies on the blue "
-            f"weights: {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} of the window.",
+            f"{fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of each patch's ink is on blue weights, "
+            f"{fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} of its window.",
             FadeIn(ink, lag_ratio=0.1, run_time=1.5),
         )
         self.strongest = Group(digits, names, patches, tints, row_names, ink)
