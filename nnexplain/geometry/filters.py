@@ -46,6 +46,7 @@ __all__ = [
     "FiltersStory",
     "filters_story",
     "kinds",
+    "moved_little",
 ]
 
 
@@ -303,20 +304,23 @@ def filters_story(run, mlp) -> FiltersStory:
 
 def kinds(story: FiltersStory) -> tuple[str, ...]:
     """Each kernel's kind, from the measures: "edge" (a plane explains at least :data:`EDGE_SHARE`),
-    "borderline" (within :data:`BORDERLINE` under it), "bar" (no plane, but the curved fit explains at least
-    :data:`BAR_SHARE`, and the kernel moved farther than its own starting size: a pattern it learned), "little moved"
-    (it moved at most its starting size, to one decimal: mostly its random start still), else "other"."""
+    "borderline" (within :data:`BORDERLINE` under it), "bar" (less, but the curved fit explains at least
+    :data:`BAR_SHARE`), else "other". How far each moved is a separate fact (:func:`moved_little`)."""
     result = []
-    for i, (fit, curved) in enumerate(zip(story.fits, story.curved)):
-        moved = None if story.moved is None else round(float(story.moved[i]), 1)
+    for fit, curved in zip(story.fits, story.curved):
         if fit.share >= EDGE_SHARE:
             result.append("edge")
         elif fit.share >= EDGE_SHARE - BORDERLINE:
             result.append("borderline")
-        elif moved is not None and moved <= 1.0:
-            result.append("little moved")
         elif curved.share >= BAR_SHARE:
             result.append("bar")
         else:
             result.append("other")
     return tuple(result)
+
+
+def moved_little(story: FiltersStory) -> tuple[int, ...]:
+    """The kernels that moved at most their own starting size (as shown, to one decimal); none without a history."""
+    if story.moved is None:
+        return ()
+    return tuple(i for i, value in enumerate(story.moved) if round(float(value), 1) <= 1.0)

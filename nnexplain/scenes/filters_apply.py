@@ -11,7 +11,7 @@ the map's most positive and most negative places. Every value written is the sto
 from __future__ import annotations
 
 import numpy as np
-from manim import UP, AnimationGroup, FadeIn, FadeOut, Group, Rectangle, VGroup, smooth
+from manim import UP, AnimationGroup, FadeIn, FadeOut, Group, Rectangle, VGroup, Wait, smooth
 
 from nnexplain.mobjects.feature_maps import EMPTY, symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba, grey_rgba
@@ -21,8 +21,8 @@ from nnexplain.scenes.filters_layout import LEFT_X, TEXT, column_x
 
 __all__ = ["ApplyBeats", "masked_map_rgba"]
 
-DETAIL_Y, BIG, SMALL = -0.85, 2.6, 1.4  # the digit and the map BIG tall, the patch and the kernel SMALL
-DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, VALUE_X, MAP_X = -4.85, -2.3, -1.35, -0.4, 0.6, 1.75, 4.85
+DETAIL_Y, BIG, SMALL = -0.85, 2.6, 1.3  # the digit and the map BIG tall, the patch and the kernel SMALL
+DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, VALUE_X, MAP_X = -5.1, -2.6, -1.5, -0.4, 0.65, 1.75, 5.0
 HEADING_Y = 0.72  # the labels above the detail view's pictures
 
 
@@ -188,7 +188,11 @@ class ApplyBeats:
             if t >= 0.7:
                 self.at_position(*place)
 
-        self.telling(text, Playback(Group(self.window, self.cell_mark, self.patch, self.value), glide, run_time=1.6))
+        self.telling(
+            text,
+            Playback(Group(self.window, self.cell_mark, self.patch, self.value), glide, run_time=1.6),
+            Wait(1.6),  # the patch and its value stay in view while the line is read
+        )
 
     def show_maps(self) -> None:
         story = self.story

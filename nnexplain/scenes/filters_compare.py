@@ -11,21 +11,20 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Indicate, Rectangle, VGroup
 
-from nnexplain.geometry.filters import kinds
+from nnexplain.geometry.filters import kinds, moved_little
 from nnexplain.mobjects.feature_maps import symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.scenes.convolution_text import by, outlined
 from nnexplain.scenes.filters_layout import LEFT_X, TEXT, TOP_TILE, column_x
-from nnexplain.scenes.filters_measure import listed
+from nnexplain.scenes.filters_measure import kernels_word, listed
 
 __all__ = ["CompareBeats", "KIND_WORDS"]
 
 KIND_WORDS = {
     "edge": "edge",
-    "borderline": "nearly\nan edge",
+    "borderline": "nearly\nedge",
     "bar": "bar",
-    "little moved": "moved\n≤1×",
     "other": "other",
 }
 
@@ -102,7 +101,9 @@ class CompareBeats:
         self.telling(
             f"Spread evenly it would hold {fmt_percent(story.uniform_share, 0)}: partly local, but far less than a kernel.",
             FadeIn(even, run_time=0.6),
-            Indicate(shares, color=self.theme.text, scale_factor=1.15, run_time=1.0),
+            AnimationGroup(
+                *(Indicate(share, color=self.theme.text, scale_factor=1.3) for share in shares), run_time=1.0
+            ),
         )
         whole = VGroup(
             *(label("100%", self.theme, TEXT, self.theme.text).next_to(frame, DOWN, buff=0.12) for frame in frames)
@@ -128,41 +129,54 @@ class CompareBeats:
                 words.add(self.edge_arrow(story.fits[i].angle, words[-1].get_center() + [0, -0.45, 0], 0.45, colour))
             summary.add(tile, number)
         groups = {name: [i for i, value in enumerate(kind) if value == name] for name in KIND_WORDS}
-        parts = []
-        if groups["edge"]:
-            parts.append(
-                f"{len(groups['edge'])} edge{'s' if len(groups['edge']) > 1 else ''} ({listed(groups['edge'])})"
-            )
-        if groups["borderline"]:
-            parts.append(f"nearly an edge ({listed(groups['borderline'])})")
-        if groups["bar"]:
-            parts.append(f"a bar ({listed(groups['bar'])})")
+        learned = [
+            f"{len(groups[name])} {name}{'s' if len(groups[name]) > 1 else ''} ({listed(groups[name])})"
+            for name in ("edge", "bar")
+            if groups[name]
+        ]
         said = (
-            "So this first layer learned "
-            + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
-            if parts
-            else "So this first layer learned no clear edge"
+            "This first layer learned " + " and ".join(learned) + "."
+            if learned
+            else "This first layer learned no clear edge or bar."
         )
         self.telling(
-            said + ".",
+            said,
             FadeOut(self.compared, run_time=0.8),
             FadeIn(summary, lag_ratio=0.1, run_time=1.2),
             FadeIn(words, lag_ratio=0.05, run_time=1.2),
         )
-        little = groups["little moved"]
+        rest = []
+        if groups["borderline"]:
+            rest.append(
+                f"{kernels_word(groups['borderline']).capitalize()} {'is nearly an edge' if len(groups['borderline']) == 1 else 'are nearly edges'}"
+            )
+        if groups["other"]:
+            rest.append(
+                f"{kernels_word(groups['other'])} {'fits' if len(groups['other']) == 1 else 'fit'} neither shape"
+            )
+        if rest:
+            text = "; ".join(rest) + "."
+            self.telling(
+                text[0].upper() + text[1:],
+                *(
+                    Indicate(words[self.word_index(kind, i)], color=self.theme.text, run_time=0.8)
+                    for i in groups["borderline"] + groups["other"]
+                ),
+            )
+        little = moved_little(story)
         if little:
             many = len(little) > 1
             self.telling(
-                f"Kernel{'s' if many else ''} {listed(little)} moved at most {'their' if many else 'its'} own "
-                "starting size: less than the others.",
-                *(Indicate(words[self.word_index(kind, i)], color=self.theme.text, run_time=0.8) for i in little),
+                f"{kernels_word(list(little)).capitalize()} moved at most {'their' if many else 'its'} own starting size, "
+                "less than the others.",
+                *(Indicate(summary[2 * i][1], color=self.theme.text, scale_factor=1.3, run_time=0.8) for i in little),
             )
         unit = self.median_unit
         image = Heatmap(diverging_rgba(story.mlp_images[unit], self.mlp_scale, self.theme), 1.2)
         image.move_to([column_x(0), -1.45, 0])
         mlp_words = label(
-            f"an MLP unit: weights over the whole digit ({fmt_percent(story.mlp_windows[unit].share, 0)} in its best "
-            f"{by(story.size, story.size)})",
+            f"an MLP unit: weights over the whole digit\n({fmt_percent(story.mlp_windows[unit].share, 0)} in its best "
+            f"{by(story.size, story.size)}, the median unit)",
             self.theme,
             TEXT,
             self.theme.muted,

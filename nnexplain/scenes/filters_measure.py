@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, UP, Arrow, DashedVMobject, FadeIn, FadeOut, Group, Rectangle, VGroup
 
-from nnexplain.geometry.filters import EDGE_SHARE, kinds, noise_share
+from nnexplain.geometry.filters import EDGE_SHARE, kinds, moved_little, noise_share
 from nnexplain.mobjects.feature_maps import symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
@@ -154,6 +154,7 @@ class MeasureBeats:
             self.theme.muted,
         ).move_to([0, NOISE_Y, 0])
         if story.start_fits is not None:
+            start_name = self.row_name("at start", START_Y)
             start = VGroup(
                 *(
                     label(fmt_percent(fit.share, 0), self.theme, TEXT, self.theme.muted).move_to(
@@ -165,11 +166,11 @@ class MeasureBeats:
             most = max(fit.share for fit in story.start_fits)
             self.telling(
                 f"At the random start a plane explained at most {fmt_percent(most, 0)} of any kernel: the reference.",
-                FadeIn(self.row_name("at start", START_Y), run_time=0.4),
+                FadeIn(start_name, run_time=0.4),
                 FadeIn(start, lag_ratio=0.1, run_time=1.2),
                 FadeIn(noise, run_time=0.6),
             )
-            marks.add(start, self.row_name("at start", START_Y))
+            marks.add(start, start_name)
         else:
             self.telling(
                 f"On noise weights, a plane explains {fmt_percent(noise_share(k, 2), 0)} on average: the reference.",
@@ -195,20 +196,30 @@ class MeasureBeats:
         bars = [i for i, name in enumerate(kind) if name == "bar"]
         curved_name = self.row_name("curved", CURVED_Y)
         if bars:
-            i = bars[0]
-            fit = story.curved[i]
-            shade = "bright" if fit.ridge else "dark"
-            bar_frame = self.kernel_frame(i, self.theme.text)
+            low = min(story.curved[i].share for i in bars)
+            share = f"at least {fmt_percent(low, 0)}" if len(bars) > 1 else fmt_percent(story.curved[bars[0]].share, 0)
+            bar_frames = VGroup(*(self.kernel_frame(i, self.theme.text) for i in bars))
             self.telling(
-                f"Kernel {i + 1}: plane {fmt_percent(story.fits[i].share, 0)}, but a curved fit "
-                f"{fmt_percent(fit.share, 0)}: a {shade} {bar_words(fit.bar_angle)} bar.",
+                f"{kernels_word(bars).capitalize()}: no plane, but a curved fit explains {share}: "
+                f"{'bars' if len(bars) > 1 else 'a bar'}.",
                 FadeIn(curved_name, run_time=0.4),
                 FadeIn(curved, lag_ratio=0.08, run_time=1.2),
-                curved[i].animate(run_time=0.5).set_color(self.theme.text),
-                FadeIn(bar_frame, run_time=0.5),
+                *(curved[i].animate(run_time=0.5).set_color(self.theme.text) for i in bars),
+                FadeIn(bar_frames, run_time=0.5),
             )
-            marks.add(curved_name, curved, bar_frame)
-        little = [i for i, name in enumerate(kind) if name == "little moved"]
+            marks.add(curved_name, curved, bar_frames)
+        flat = [i for i, name in enumerate(kind) if name == "other"]
+        if flat:
+            entering = [] if bars else [FadeIn(curved_name, run_time=0.4), FadeIn(curved, lag_ratio=0.08)]
+            if not bars:
+                marks.add(curved_name, curved)
+            self.telling(
+                f"{kernels_word(flat).capitalize()} fit{'s' if len(flat) == 1 else ''} neither shape well: "
+                f"{'other patterns' if len(flat) > 1 else 'another pattern'}.",
+                *entering,
+                *(curved[i].animate(run_time=0.6, rate_func=lambda t: 1 - abs(2 * t - 1)).scale(1.4) for i in flat),
+            )
+        little = list(moved_little(story))
         if story.moved is not None:
             moved = VGroup(
                 *(
@@ -223,8 +234,9 @@ class MeasureBeats:
                 if little
                 else "Every kernel moved farther than its own starting size."
             )
-            self.telling(text, FadeIn(self.row_name("moved", MOVED_Y), run_time=0.4), FadeIn(moved, lag_ratio=0.1))
-            marks.add(moved, self.row_name("moved", MOVED_Y))
+            moved_name = self.row_name("moved", MOVED_Y)
+            self.telling(text, FadeIn(moved_name, run_time=0.4), FadeIn(moved, lag_ratio=0.1))
+            marks.add(moved, moved_name)
         self.marks = marks
 
     def show_strongest(self) -> None:
