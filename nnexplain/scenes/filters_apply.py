@@ -11,7 +11,7 @@ the map's most positive and most negative places. Every value written is the sto
 from __future__ import annotations
 
 import numpy as np
-from manim import UP, AnimationGroup, FadeIn, FadeOut, Group, Rectangle, VGroup, Wait, smooth
+from manim import UP, AnimationGroup, FadeIn, FadeOut, Group, Rectangle, Square, VGroup, Wait, rgb_to_color, smooth
 
 from nnexplain.mobjects.feature_maps import EMPTY, symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba, grey_rgba
@@ -130,12 +130,16 @@ class ApplyBeats:
             FadeIn(Group(equals, recipe), run_time=0.6),
             FadeIn(self.value, scale=1.3, run_time=0.8),
         )
-        spark = self.value.copy()
+        colour = diverging_rgba(np.array([[self.map_values[self.peak]]]), self.map_scale, self.theme)[0, 0, :3]
+        spark = Square(side_length=0.45).set_fill(rgb_to_color(colour / 255), 1).set_stroke(width=0)
+        spark.move_to(self.value)  # the value's colour, flying to its cell (a shrinking number would be unreadable)
         self.painted[self.peak] = True
         self.telling(
             f"That number is one pixel of kernel {best + 1}'s feature map.",
             FadeIn(Group(self.map_picture, map_name), run_time=0.6),
-            spark.animate(run_time=1.0).scale(0.4).move_to(self.cell_centre(*self.peak)),
+            spark.animate(run_time=1.0)
+            .scale(BIG / self.map_values.shape[0] / 0.45)
+            .move_to(self.cell_centre(*self.peak)),
             Playback(self.map_picture, lambda t: self.paint(), run_time=0.3),
             FadeIn(self.cell_mark, run_time=0.3),
         )

@@ -30,7 +30,7 @@ KIND_WORDS = {
 
 
 def accuracy_text(value: float | None) -> str:
-    return "" if value is None else f"\n{fmt_percent(value)} val"
+    return "" if value is None else f"\n{fmt_percent(value)}"
 
 
 class CompareBeats:
@@ -82,6 +82,13 @@ class CompareBeats:
             FadeIn(Group(images, mlp_name), lag_ratio=0.1, run_time=1.6),
             FadeIn(cnn_name, run_time=0.5),
         )
+        if story.mlp_accuracy is not None and story.accuracy[-1] is not None:
+            self.telling(
+                f"On validation digits the MLP gets {fmt_percent(story.mlp_accuracy)} right, "
+                f"the CNN {fmt_percent(story.accuracy[-1])}.",
+                Indicate(mlp_name[3:], color=self.theme.text, run_time=0.8),
+                Indicate(cnn_name[3:], color=self.theme.text, run_time=0.8),
+            )
         self.telling(
             f"At one pixel scale: a kernel covers {k * k} pixels, each of the {units} MLP units all {inputs}.",
             AnimationGroup(  # each kernel's outline on its own: a group would swell about its centre, flying outward
@@ -96,8 +103,8 @@ class CompareBeats:
             FadeIn(boxes, lag_ratio=0.1, run_time=1.2),
             FadeIn(shares, lag_ratio=0.1, run_time=1.2),
         )
-        even = label(f"even\nspread: {fmt_percent(story.uniform_share, 0)}", self.theme, TEXT, self.theme.muted)
-        even.move_to([LEFT_X, shares[0].get_y() - 0.15, 0])
+        even = label(f"even: {fmt_percent(story.uniform_share, 0)}", self.theme, TEXT, self.theme.muted)
+        even.move_to([LEFT_X, shares[0].get_y(), 0])
         self.telling(
             f"Spread evenly it would hold {fmt_percent(story.uniform_share, 0)}: partly local, but far less than a kernel.",
             FadeIn(even, run_time=0.6),
