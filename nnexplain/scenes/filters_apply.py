@@ -21,9 +21,9 @@ from nnexplain.scenes.filters_layout import LEFT_X, TEXT, column_x
 
 __all__ = ["ApplyBeats", "masked_map_rgba"]
 
-DETAIL_Y, BIG, SMALL = -0.85, 2.6, 1.3  # the digit and the map BIG tall, the patch and the kernel SMALL
+DETAIL_Y, BIG, SMALL = -0.95, 2.6, 1.3  # the digit and the map BIG tall, the patch and the kernel SMALL
 DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, VALUE_X, MAP_X = -5.1, -2.6, -1.5, -0.4, 0.65, 1.75, 5.0
-HEADING_Y = 0.72  # the labels above the detail view's pictures
+HEADING_Y = 0.6  # the labels above the detail view's pictures, clear of the kernels' numbers
 
 
 def masked_map_rgba(values: np.ndarray, scale: float, theme, shown: np.ndarray) -> np.ndarray:
@@ -82,7 +82,7 @@ class ApplyBeats:
 
         self.digit = Heatmap(grey_rgba(image), BIG).move_to([DIGIT_X, DETAIL_Y, 0])
         digit = outlined(self.digit, self.theme)
-        digit_name = self.heading(f"a {story.labels[digit_index]} (validation)", DIGIT_X)
+        digit_name = self.heading(f"a {story.labels[digit_index]}", DIGIT_X)
         kernel = outlined(Heatmap(self.kernel_rgba(story.kernels[-1][best]), SMALL), self.theme)
         kernel.move_to([KERNEL_X, DETAIL_Y, 0])
         kernel_name = self.heading(f"kernel {best + 1}", KERNEL_X)

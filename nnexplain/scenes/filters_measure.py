@@ -69,10 +69,10 @@ class MeasureBeats:
         size = 1.55
         parts = [centred, fit.plane, centred - fit.plane]
         pictures = [outlined(Heatmap(diverging_rgba(part, scale, self.theme), size), self.theme) for part in parts]
-        for picture, x in zip(pictures, (-3.8, 0.0, 3.8)):
+        for picture, x in zip(pictures, (-4.1, 0.0, 4.1)):
             picture.move_to([x, -0.45, 0])
-        signs = VGroup(label("=", self.theme, 40).move_to([-1.9, -0.45, 0]), label("+", self.theme, 40))
-        signs[1].move_to([1.9, -0.45, 0])
+        signs = VGroup(label("=", self.theme, 40).move_to([-2.05, -0.45, 0]), label("+", self.theme, 40))
+        signs[1].move_to([2.05, -0.45, 0])
         arrow = self.edge_arrow(fit.angle, pictures[1].get_center(), 0.6 * size)
         names = [
             f"kernel {best + 1} − its mean",
