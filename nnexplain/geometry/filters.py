@@ -93,6 +93,7 @@ class CurvedFit:
     """The least-squares plane-plus-curvature (x, y, x², y², xy) through a square kernel's weights."""
 
     share: float  # the fraction of the kernel's variance (about its mean) the fit explains, 0…1
+    surface: np.ndarray  # (k, k) the fitted values (mean 0)
     bar_angle: float  # degrees in [0, 180): the direction along which the fitted curvature is flattest
     ridge: bool  # the curvature across that direction is negative: a bright bar (a dark one when False)
 
@@ -121,7 +122,7 @@ def curved_fit(kernel: np.ndarray) -> CurvedFit:
     strongest = int(np.argmax(np.abs(values)))  # across the bar
     along = vectors[:, 1 - strongest]
     angle = float(np.degrees(np.arctan2(along[1], along[0]))) % 180.0
-    return CurvedFit(share, angle, bool(values[strongest] < 0))
+    return CurvedFit(share, fitted.reshape(rows, cols), angle, bool(values[strongest] < 0))
 
 
 def noise_share(size: int, shapes: int) -> float:
@@ -182,7 +183,7 @@ def best_window(image: np.ndarray, size: int) -> Window:
 
 EDGE_SHARE = 0.5  # a kernel is called an edge when a tilted plane explains at least half of its variance
 BORDERLINE = 0.1  # a plane share this close under the cut is called borderline, not "no edge"
-BAR_SHARE = 0.5  # a kernel no plane fits is called a bar when the curved fit explains at least half of it
+BAR_GAIN = 0.3  # a kernel a plane fits little is called a bar when curvature adds this much to the plane's share
 SHOWN_CLASSES = ("0", "4", "7")  # a round stroke, crossing strokes, a bar over a slant: the digits whose maps are shown
 
 
@@ -304,15 +305,16 @@ def filters_story(run, mlp) -> FiltersStory:
 
 def kinds(story: FiltersStory) -> tuple[str, ...]:
     """Each kernel's kind, from the measures: "edge" (a plane explains at least :data:`EDGE_SHARE`),
-    "borderline" (within :data:`BORDERLINE` under it), "bar" (less, but the curved fit explains at least
-    :data:`BAR_SHARE`), else "other". How far each moved is a separate fact (:func:`moved_little`)."""
+    "borderline" (within :data:`BORDERLINE` under it), "bar" (less, but the curvature adds at least :data:`BAR_GAIN`
+    of the variance to what the plane explains: the curved fit contains the plane), else "other". How far each moved
+    is a separate fact (:func:`moved_little`)."""
     result = []
     for fit, curved in zip(story.fits, story.curved):
         if fit.share >= EDGE_SHARE:
             result.append("edge")
         elif fit.share >= EDGE_SHARE - BORDERLINE:
             result.append("borderline")
-        elif curved.share >= BAR_SHARE:
+        elif curved.share - fit.share >= BAR_GAIN:
             result.append("bar")
         else:
             result.append("other")

@@ -69,6 +69,9 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
         self.show_maps()
         self.beat("one kernel's edge")
         self.fit_one_edge()
+        self.beat("one kernel's bar")
+        if not self.fit_one_bar():
+            self.say("No kernel here is a bar: curvature adds little to any of them.")
         self.beat("every kernel")
         self.measure_every_kernel()
         self.beat("strongest places")

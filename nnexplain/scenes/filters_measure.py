@@ -8,7 +8,7 @@ yellow marks an edge kernel and nothing else, measured numbers are white, refere
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, UP, Arrow, DashedVMobject, FadeIn, FadeOut, Group, Rectangle, VGroup
+from manim import DOWN, UP, Arrow, DashedVMobject, FadeIn, FadeOut, Group, Indicate, Rectangle, VGroup
 
 from nnexplain.geometry.filters import EDGE_SHARE, kinds, moved_little, noise_share
 from nnexplain.mobjects.feature_maps import symmetric_scale
@@ -20,6 +20,7 @@ from nnexplain.scenes.filters_layout import LEFT_X, TEXT, TOP_TILE, column_x
 __all__ = ["MeasureBeats", "side_words", "listed", "bar_words"]
 
 SIDES = ("right", "upper right", "top", "upper left", "left", "lower left", "bottom", "lower right")
+SPLIT, SPLIT_Y = 1.55, -0.45  # a kernel's split into a fit and the rest: three tiles this tall, centred here
 PLANE_Y, START_Y, CURVED_Y, MOVED_Y, NOISE_Y = 0.05, -0.5, -1.05, -1.6, -2.15  # the rows under the kernels
 
 
@@ -60,31 +61,35 @@ class MeasureBeats:
         frame = Rectangle(width=TOP_TILE + 0.12, height=TOP_TILE + 0.12).set_stroke(colour, 3).move_to(self.tiles[i])
         return DashedVMobject(frame, num_dashes=24) if dashed else frame
 
-    def fit_one_edge(self) -> None:
-        story = self.story
-        best = self.chosen
-        fit, kernel = story.fits[best], story.kernels[-1][best]
+    def decomposition(self, kernel: np.ndarray, fitted: np.ndarray, names: list[str]) -> tuple[list[Group], VGroup]:
+        """Kernel − its mean = ``fitted`` + rest, as three tiles on one colour scale, ``names`` under them."""
         centred = kernel - kernel.mean()
         scale = symmetric_scale(centred)
-        size = 1.55
-        parts = [centred, fit.plane, centred - fit.plane]
-        pictures = [outlined(Heatmap(diverging_rgba(part, scale, self.theme), size), self.theme) for part in parts]
+        parts = [centred, fitted, centred - fitted]
+        pictures = [outlined(Heatmap(diverging_rgba(part, scale, self.theme), SPLIT), self.theme) for part in parts]
         for picture, x in zip(pictures, (-4.1, 0.0, 4.1)):
-            picture.move_to([x, -0.45, 0])
-        signs = VGroup(label("=", self.theme, 40).move_to([-2.05, -0.45, 0]), label("+", self.theme, 40))
-        signs[1].move_to([2.05, -0.45, 0])
-        arrow = self.edge_arrow(fit.angle, pictures[1].get_center(), 0.6 * size)
-        names = [
-            f"kernel {best + 1} − its mean",
-            f"tilted plane: {fmt_percent(fit.share, 0)}",
-            f"rest: {fmt_percent(fit.residual, 0)}",
-        ]
+            picture.move_to([x, SPLIT_Y, 0])
+        signs = VGroup(label("=", self.theme, 40).move_to([-2.05, SPLIT_Y, 0]), label("+", self.theme, 40))
+        signs[1].move_to([2.05, SPLIT_Y, 0])
         texts = VGroup(
             *(
                 label(name, self.theme, TEXT, self.theme.muted).next_to(picture, DOWN, buff=0.15)
                 for name, picture in zip(names, pictures)
             )
         )
+        return pictures, VGroup(signs, texts)
+
+    def fit_one_edge(self) -> None:
+        story = self.story
+        best = self.chosen
+        fit, kernel = story.fits[best], story.kernels[-1][best]
+        names = [
+            f"kernel {best + 1} − its mean",
+            f"tilted plane: {fmt_percent(fit.share, 0)}",
+            f"rest: {fmt_percent(fit.residual, 0)}",
+        ]
+        pictures, (signs, texts) = self.decomposition(kernel, fit.plane, names)
+        arrow = self.edge_arrow(fit.angle, pictures[1].get_center(), 0.6 * SPLIT)
         high, low = side_words(fit.angle)
         self.telling(
             f"What is kernel {best + 1} looking for? Fit a tilted plane to its {kernel.size} weights.",
@@ -93,20 +98,52 @@ class MeasureBeats:
             FadeIn(Group(signs[0], pictures[1], texts[1], arrow), run_time=0.8),
         )
         self.telling(
-            f"The plane explains {fmt_percent(fit.share, 0)} of them and rises toward the {high}.",
+            f"The plane explains {fmt_percent(fit.share, 0)} of their variance and rises toward the {high}.",
             FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
             arrow.animate(run_time=0.8).scale(1.2),
         )
         edge = fit.share >= EDGE_SHARE
         self.best_frame = self.kernel_frame(best, self.theme.highlight if edge else self.theme.text)
         self.telling(
-            f"That is an edge: ink at its {high}, paper at its {low}, as its map showed."
+            f"That is an edge: its sum is largest with ink at its {high}, paper at its {low}."
             if edge
             else f"Less than half: not a clean edge, though it leans toward ink at its {high}.",
             arrow.animate(run_time=0.8).set_color(self.theme.highlight if edge else self.theme.text),
             FadeIn(self.best_frame, run_time=0.6),
+            Indicate(pictures[1], color=self.theme.text, scale_factor=1.06, run_time=1.0),
+            Indicate(pictures[0], color=self.theme.text, scale_factor=1.06, run_time=1.0),
         )
         self.demo = Group(*pictures, signs, texts, arrow)
+
+    def fit_one_bar(self) -> bool:
+        """The kernel whose fit gains most from curvature, split like the edge: kernel − mean = curved fit + rest."""
+        story = self.story
+        bars = [i for i, name in enumerate(kinds(story)) if name == "bar"]
+        if not bars:
+            return False
+        i = max(bars, key=lambda j: story.curved[j].share)
+        curved, plane = story.curved[i], story.fits[i]
+        names = [
+            f"kernel {i + 1} − its mean",
+            f"curved fit: {fmt_percent(curved.share, 0)}",
+            f"rest: {fmt_percent(1 - curved.share, 0)}",
+        ]
+        pictures, (signs, texts) = self.decomposition(story.kernels[-1][i], curved.surface, names)
+        shade = "bright" if curved.ridge else "dark"
+        self.telling(
+            f"A plane explains only {fmt_percent(plane.share, 0)} of kernel {i + 1}. Add curvature (x², y², xy):",
+            FadeOut(self.demo, run_time=0.6),
+            FadeIn(Group(pictures[0], texts[0]), run_time=0.8),
+            FadeIn(Group(signs[0], pictures[1], texts[1]), run_time=0.8),
+        )
+        self.telling(
+            f"the curved fit explains {fmt_percent(curved.share, 0)}: a {shade} {bar_words(curved.bar_angle)} bar.",
+            FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
+            Indicate(pictures[1], color=self.theme.text, scale_factor=1.08, run_time=1.0),
+            FadeIn(frame := self.kernel_frame(i, self.theme.text), run_time=0.6),
+        )
+        self.demo = Group(*pictures, signs, texts, frame)
+        return True
 
     def row_name(self, text: str, y: float) -> VGroup:
         return label(text, self.theme, TEXT, self.theme.muted).move_to([LEFT_X, y, 0])
@@ -148,7 +185,7 @@ class MeasureBeats:
         marks = Group(frames, self.best_frame, arrows, plane_name, *plane.values())
         k = story.size
         noise = label(
-            f"noise averages: plane {fmt_percent(noise_share(k, 2), 0)} · curved fit {fmt_percent(noise_share(k, 5), 0)}",
+            f"noise averages: plane {fmt_percent(noise_share(k, 2), 0)} · curvature +{100 * (noise_share(k, 5) - noise_share(k, 2)):.0f}",
             self.theme,
             TEXT,
             self.theme.muted,
@@ -187,38 +224,28 @@ class MeasureBeats:
                 plane[i].animate(run_time=0.8, rate_func=lambda t: 1 - abs(2 * t - 1)).scale(1.4),
             )
             marks.add(dashed)
+        gains = [curved.share - fit.share for curved, fit in zip(story.curved, story.fits)]
         curved = VGroup(
             *(
-                label(fmt_percent(fit.share, 0), self.theme, TEXT, self.theme.muted).move_to([column_x(i), CURVED_Y, 0])
-                for i, fit in enumerate(story.curved)
+                label(f"+{100 * gain:.0f}", self.theme, TEXT, self.theme.muted).move_to([column_x(i), CURVED_Y, 0])
+                for i, gain in enumerate(gains)
             )
         )
         bars = [i for i, name in enumerate(kind) if name == "bar"]
-        curved_name = self.row_name("curved", CURVED_Y)
-        if bars:
-            low = min(story.curved[i].share for i in bars)
-            share = f"at least {fmt_percent(low, 0)}" if len(bars) > 1 else fmt_percent(story.curved[bars[0]].share, 0)
-            bar_frames = VGroup(*(self.kernel_frame(i, self.theme.text) for i in bars))
-            self.telling(
-                f"{kernels_word(bars).capitalize()}: no plane, but a curved fit explains {share}: "
-                f"{'bars' if len(bars) > 1 else 'a bar'}.",
-                FadeIn(curved_name, run_time=0.4),
-                FadeIn(curved, lag_ratio=0.08, run_time=1.2),
-                *(curved[i].animate(run_time=0.5).set_color(self.theme.text) for i in bars),
-                FadeIn(bar_frames, run_time=0.5),
-            )
-            marks.add(curved_name, curved, bar_frames)
-        flat = [i for i, name in enumerate(kind) if name == "other"]
-        if flat:
-            entering = [] if bars else [FadeIn(curved_name, run_time=0.4), FadeIn(curved, lag_ratio=0.08)]
-            if not bars:
-                marks.add(curved_name, curved)
-            self.telling(
-                f"{kernels_word(flat).capitalize()} fit{'s' if len(flat) == 1 else ''} neither shape well: "
-                f"{'other patterns' if len(flat) > 1 else 'another pattern'}.",
-                *entering,
-                *(curved[i].animate(run_time=0.6, rate_func=lambda t: 1 - abs(2 * t - 1)).scale(1.4) for i in flat),
-            )
+        curved_name = self.row_name("+curve", CURVED_Y)
+        added = ", ".join(f"{100 * gains[i]:.0f}" for i in bars[:-1]) + (" and " if len(bars) > 1 else "")
+        added += f"{100 * gains[bars[-1]]:.0f}" if bars else ""
+        bar_frames = VGroup(*(self.kernel_frame(i, self.theme.text) for i in bars))
+        self.telling(
+            f"Curvature adds {added} points to {kernels_word(bars)}: {'bars' if len(bars) > 1 else 'a bar'}."
+            if bars
+            else "Curvature adds little to any kernel: no bars.",
+            FadeIn(curved_name, run_time=0.4),
+            FadeIn(curved, lag_ratio=0.08, run_time=1.2),
+            *(curved[i].animate(run_time=0.5).set_color(self.theme.text) for i in bars),
+            FadeIn(bar_frames, run_time=0.5),
+        )
+        marks.add(curved_name, curved, bar_frames)
         little = list(moved_little(story))
         if story.moved is not None:
             moved = VGroup(
@@ -237,6 +264,18 @@ class MeasureBeats:
             moved_name = self.row_name("moved", MOVED_Y)
             self.telling(text, FadeIn(moved_name, run_time=0.4), FadeIn(moved, lag_ratio=0.1))
             marks.add(moved, moved_name)
+        flat = [i for i, name in enumerate(kind) if name == "other"]
+        if flat:
+            still = all(i in little for i in flat)
+            self.telling(
+                f"{kernels_word(flat).capitalize()} sit{'s' if len(flat) == 1 else ''} near noise"
+                + (" and moved little: no clear shape." if still else ": no clear shape."),
+                *(
+                    plane_mark.animate(run_time=0.6, rate_func=lambda t: 1 - abs(2 * t - 1)).scale(1.4)
+                    for plane_mark in (plane[i] for i in flat)
+                ),
+                *(curved[i].animate(run_time=0.6, rate_func=lambda t: 1 - abs(2 * t - 1)).scale(1.4) for i in flat),
+            )
         self.marks = marks
 
     def show_strongest(self) -> None:
