@@ -148,7 +148,7 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
             self.telling(
                 "At the random start they are small random numbers: faint noise.",
                 FadeIn(self.epoch_texts, run_time=1.0),
-                *(self.flash(tile) for tile in self.tiles[:3]),
+                AnimationGroup(*(self.flash(tile) for tile in self.tiles), lag_ratio=0.25),
             )
         else:
             self.telling("Here they are as the run holds them.", FadeIn(self.epoch_texts, run_time=1.0))

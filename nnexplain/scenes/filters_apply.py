@@ -11,7 +11,21 @@ the map's most positive and most negative places. Every value written is the sto
 from __future__ import annotations
 
 import numpy as np
-from manim import UP, AnimationGroup, FadeIn, FadeOut, Group, Rectangle, Square, VGroup, Wait, rgb_to_color, smooth
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    FadeIn,
+    FadeOut,
+    Group,
+    Rectangle,
+    Square,
+    VGroup,
+    Wait,
+    rgb_to_color,
+    smooth,
+)
 
 from nnexplain.mobjects.feature_maps import EMPTY, symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba, grey_rgba
@@ -21,9 +35,10 @@ from nnexplain.scenes.filters_layout import LEFT_X, TEXT, column_x
 
 __all__ = ["ApplyBeats", "masked_map_rgba"]
 
-DETAIL_Y, BIG, SMALL = -0.95, 2.6, 1.3  # the digit and the map BIG tall, the patch and the kernel SMALL
-DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, VALUE_X, MAP_X = -5.1, -2.6, -1.5, -0.4, 0.65, 1.75, 5.0
-HEADING_Y = 0.6  # the labels above the detail view's pictures, clear of the kernels' numbers
+DETAIL_Y, BIG, SMALL = -0.8, 2.4, 1.2  # the digit and the map BIG tall, the patch, kernel and products SMALL
+DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, PRODUCTS_X, MAP_X = -5.3, -3.05, -2.1, -1.15, -0.2, 0.75, 5.1
+SUM_Y = DETAIL_Y - SMALL / 2 - 0.45  # "Σ + bias = value", under the products
+HEADING_Y = 0.72  # the labels above the detail view's pictures, clear of the kernels' numbers
 
 
 def masked_map_rgba(values: np.ndarray, scale: float, theme, shown: np.ndarray) -> np.ndarray:
@@ -56,8 +71,18 @@ class ApplyBeats:
         return self.map_picture.get_corner(UP + [-1, 0, 0]) + cell * np.array([column + 0.5, -(row + 0.5), 0])
 
     def value_label(self, row: int, column: int) -> VGroup:
+        """ "Σ + bias = value" at output position (row, column); texts are kept by value, since the sweep meets the
+        same ones again and building a text is the slow part of a frame."""
         _, value = self.story.dot(0, self.chosen, row, column)
-        return label(signed(value), self.theme, 40).move_to([VALUE_X, DETAIL_Y, 0])
+        text = f"Σ + {signed(float(self.story.bias[self.chosen]))} = {signed(value)}"
+        if text not in self.value_texts:
+            self.value_texts[text] = label(text, self.theme, 34).move_to([PRODUCTS_X + 0.4, SUM_Y, 0])
+        return self.value_texts[text]
+
+    def products_rgba(self, row: int, column: int) -> np.ndarray:
+        k = self.story.size
+        patch = self.story.images[self.story.digits[0]][row : row + k, column : column + k]
+        return diverging_rgba(patch * self.story.kernels[-1][self.chosen], self.kernel_scale, self.theme)
 
     def at_position(self, row: int, column: int) -> None:
         """Window, patch, value and map marker at output position (row, column): redrawn in place."""
@@ -65,6 +90,7 @@ class ApplyBeats:
         image = self.story.images[self.story.digits[0]]
         self.window.move_to(self.window_centre(row, column))
         self.patch.show(grey_rgba(image[row : row + k, column : column + k]))
+        self.products.show(self.products_rgba(row, column))
         self.value.become(self.value_label(row, column))
         self.cell_mark.move_to(self.cell_centre(row, column))
 
@@ -80,12 +106,14 @@ class ApplyBeats:
         row, column = np.unravel_index(int(self.map_values.argmax()), self.map_values.shape)
         self.peak = (int(row), int(column))
 
+        self.value_texts = {}
         self.digit = Heatmap(grey_rgba(image), BIG).move_to([DIGIT_X, DETAIL_Y, 0])
         digit = outlined(self.digit, self.theme)
         digit_name = self.heading(f"a {story.labels[digit_index]}", DIGIT_X)
         kernel = outlined(Heatmap(self.kernel_rgba(story.kernels[-1][best]), SMALL), self.theme)
         kernel.move_to([KERNEL_X, DETAIL_Y, 0])
         kernel_name = self.heading(f"kernel {best + 1}", KERNEL_X)
+        key = label("blue +, red −", self.theme, TEXT, self.theme.muted).next_to(kernel, DOWN, buff=0.15)
         pixel = BIG / image.shape[0]
         self.window = Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.text, 4)
         self.patch = Heatmap(grey_rgba(image[row : row + k, column : column + k]), SMALL)
@@ -93,14 +121,14 @@ class ApplyBeats:
         patch_name = self.heading("its patch", PATCH_X)
         times = label("×", self.theme, 44).move_to([TIMES_X, DETAIL_Y, 0])
         equals = label("=", self.theme, 44).move_to([EQUALS_X, DETAIL_Y, 0])
-        self.value = self.value_label(*self.peak)
-        bias = float(story.bias[best])
-        recipe = label(f"25 products + bias ({signed(bias)})", self.theme, TEXT, self.theme.muted)
-        recipe.move_to([(PATCH_X + VALUE_X) / 2, DETAIL_Y - SMALL / 2 - 0.4, 0])
+        self.products = Heatmap(self.products_rgba(row, column), SMALL)
+        products = outlined(self.products, self.theme).move_to([PRODUCTS_X, DETAIL_Y, 0])
+        products_name = self.heading(f"{k * k} products", PRODUCTS_X)
+        self.value = self.value_label(*self.peak).copy()
         self.map_picture = Heatmap(masked_map_rgba(self.map_values, self.map_scale, self.theme, self.painted), BIG)
         self.map_picture.move_to([MAP_X, DETAIL_Y, 0])
         rows, cols = self.map_values.shape
-        map_name = self.heading(f"its {by(rows, cols)} map", MAP_X)
+        map_name = self.heading(f"its {by(rows, cols)} map, ±{self.map_scale:.1f}", MAP_X)
         cell = BIG / rows
         self.cell_mark = Rectangle(width=cell, height=cell).set_stroke(self.theme.text, 3)
         self.window.move_to(self.window_centre(*self.peak))
@@ -113,39 +141,45 @@ class ApplyBeats:
             AnimationGroup(*self.to_top_row(), run_time=1.0),
             FadeIn(Group(digit, digit_name), run_time=0.8),
             flying.animate(run_time=1.2).scale(SMALL / flying.height).move_to(kernel),
-            FadeIn(kernel_name, run_time=0.4),
+            FadeIn(Group(kernel_name, key), run_time=0.4),
         )
         self.add(kernel)
         self.remove(flying)
         source = Heatmap(grey_rgba(image[row : row + k, column : column + k]), k * pixel).move_to(self.window)
         self.telling(
-            f"It covers one {by(k, k)} patch: each pixel is multiplied by the weight over it.",
+            f"It covers one {by(k, k)} patch of the digit, enlarged here.",
             FadeIn(self.window, run_time=0.6),
             source.animate(run_time=1.2).scale(SMALL / source.height).move_to(patch),
-            FadeIn(Group(patch, patch_name, times), run_time=0.4),
+            FadeIn(Group(patch, patch_name), run_time=0.4),
         )
         self.remove(source)
+        overlay = kernel.copy()
+        self.telling(
+            "Each pixel is multiplied by the weight lying over it.",
+            FadeIn(times, run_time=0.3),
+            overlay.animate(run_time=1.2).move_to(patch).set_opacity(0.55),
+            FadeOut(overlay, run_time=0.5),
+            FadeIn(Group(equals, products, products_name), run_time=0.8),
+        )
         self.telling(
             f"The {k * k} products and the bias add up to one number: {signed(self.map_values[self.peak])}.",
-            FadeIn(Group(equals, recipe), run_time=0.6),
-            FadeIn(self.value, scale=1.3, run_time=0.8),
+            FadeIn(self.value, shift=0.2 * DOWN, run_time=0.8),
         )
         colour = diverging_rgba(np.array([[self.map_values[self.peak]]]), self.map_scale, self.theme)[0, 0, :3]
-        spark = Square(side_length=0.45).set_fill(rgb_to_color(colour / 255), 1).set_stroke(width=0)
-        spark.move_to(self.value)  # the value's colour, flying to its cell (a shrinking number would be unreadable)
+        spark = Square(side_length=0.4).set_fill(rgb_to_color(colour / 255), 1).set_stroke(width=0)
+        spark.next_to(self.value, RIGHT, buff=0.25)  # the value's colour, flying to its cell (clear of the number)
         self.painted[self.peak] = True
         self.telling(
             f"That number is one pixel of kernel {best + 1}'s feature map.",
             FadeIn(Group(self.map_picture, map_name), run_time=0.6),
-            spark.animate(run_time=1.0)
-            .scale(BIG / self.map_values.shape[0] / 0.45)
-            .move_to(self.cell_centre(*self.peak)),
+            FadeIn(spark, run_time=0.2),
+            spark.animate(run_time=1.0).scale(cell / 0.4).move_to(self.cell_centre(*self.peak)),
             Playback(self.map_picture, lambda t: self.paint(), run_time=0.3),
             FadeIn(self.cell_mark, run_time=0.3),
         )
         self.remove(spark)
-        self.detail = Group(digit, digit_name, kernel, kernel_name, self.window, patch, patch_name, times, equals)
-        self.detail.add(self.value, recipe, self.map_picture, map_name, self.cell_mark)
+        self.detail = Group(digit, digit_name, kernel, kernel_name, key, self.window, patch, patch_name, times, equals)
+        self.detail.add(products, products_name, self.value, self.map_picture, map_name, self.cell_mark)
 
     def heading(self, text: str, x: float) -> VGroup:
         return label(text, self.theme, TEXT, self.theme.muted).move_to([x, HEADING_Y, 0])
@@ -156,23 +190,49 @@ class ApplyBeats:
     def sweep_map(self) -> None:
         rows, cols = self.map_values.shape
         count = rows * cols
-        self.painted[...] = False
+        row = self.peak[0]
+        first = max(0, min(self.peak[1] - 4, cols - 8))
+        steps = [(row, column) for column in range(first, first + 8)]  # along the peak's row, one step at a time
+        moving = Group(self.window, self.patch, self.products, self.value, self.cell_mark, self.map_picture)
+
+        def step_along(t: float) -> None:
+            place = steps[min(int(t * len(steps)), len(steps) - 1)]
+            self.painted[place] = True
+            self.paint()
+            self.at_position(*place)
+
+        self.telling(
+            "Move it one pixel at a time: a new patch, a new number, the next pixel.",
+            Playback(moving, step_along, run_time=4.0),
+        )
 
         def sweep(t: float) -> None:
             step = min(int(t * count), count - 1)
-            row, column = divmod(step, cols)
-            self.painted.reshape(-1)[: step + 1] = True
+            place = divmod(step, cols)
+            self.painted.reshape(-1)[: step + 1] = True  # what was painted before stays painted
             self.paint()
-            self.at_position(row, column)
+            self.at_position(*place)
 
         self.telling(
-            f"Slide it one pixel at a time: the same {self.story.size**2} weights at all {count} positions.",
-            Playback(Group(self.window, self.patch, self.value, self.cell_mark, self.map_picture), sweep, run_time=7.0),
+            f"Over the whole digit: the same {self.story.size**2} weights at all {count} positions.",
+            Playback(moving, sweep, run_time=7.0),
         )
         high, low = self.sides()
         self.go_to(self.peak, f"Blue: patches like the kernel, ink at its {high} and paper at its {low}.")
-        row, column = np.unravel_index(int(self.map_values.argmin()), self.map_values.shape)
-        self.go_to((int(row), int(column)), f"Red: its opposite, paper at its {high} and ink at its {low}.")
+        trough = np.unravel_index(int(self.map_values.argmin()), self.map_values.shape)
+        self.go_to((int(trough[0]), int(trough[1])), f"Red: its opposite, paper at its {high} and ink at its {low}.")
+        if self.run.network.layers[0].activation == "relu":
+            signed_map = masked_map_rgba(self.map_values, self.map_scale, self.theme, self.painted)
+            kept = masked_map_rgba(np.maximum(self.map_values, 0), self.map_scale, self.theme, self.painted)
+
+            def rectify(t: float) -> None:
+                s = min(2 * t, 2 - 2 * t, 0.5) * 2  # to the ReLU's map and back
+                self.map_picture.show(np.round((1 - s) * signed_map + s * kept).astype(np.uint8))
+
+            self.telling(
+                "In the network a ReLU follows: it keeps the blue and sets the red to 0.",
+                Playback(self.map_picture, rectify, run_time=3.5),
+            )
 
     def sides(self) -> tuple[str, str]:
         from nnexplain.scenes.filters_measure import side_words

@@ -59,6 +59,9 @@ class CompareBeats:
             shares.add(label(fmt_percent(window.share, 0), self.theme, TEXT, self.theme.text))
             shares[-1].next_to(picture, DOWN, buff=0.12)
         self.kernel_frames = frames
+        image_frames = VGroup(  # each unit's 784 inputs: the whole 28 × 28 frame, outlined (the weights stay visible)
+            *(Rectangle(width=tile, height=tile).set_stroke(self.theme.muted, 1).move_to(image) for image in images)
+        )
         cnn_name = label("CNN" + accuracy_text(story.accuracy[-1]), self.theme, TEXT, self.theme.muted)
         mlp_name = label("MLP" + accuracy_text(story.mlp_accuracy), self.theme, TEXT, self.theme.muted)
         cnn_name.move_to([LEFT_X, cnn_y, 0])
@@ -94,7 +97,7 @@ class CompareBeats:
             AnimationGroup(  # each kernel's outline on its own: a group would swell about its centre, flying outward
                 *(Indicate(tile[1], color=self.theme.text, scale_factor=1.6) for tile in self.tiles), run_time=1.2
             ),
-            Indicate(images, color=self.theme.text, scale_factor=1.05, run_time=1.0),
+            FadeIn(image_frames, run_time=0.8),
         )
         values = sorted(window.share for window in story.mlp_windows)
         self.telling(
@@ -104,7 +107,7 @@ class CompareBeats:
             FadeIn(shares, lag_ratio=0.1, run_time=1.2),
         )
         even = label(f"even: {fmt_percent(story.uniform_share, 0)}", self.theme, TEXT, self.theme.muted)
-        even.move_to([LEFT_X, shares[0].get_y(), 0])
+        even.move_to([LEFT_X + 0.12, shares[0].get_y(), 0])
         self.telling(
             f"Spread evenly it would hold {fmt_percent(story.uniform_share, 0)}: partly local, but far less than a kernel.",
             FadeIn(even, run_time=0.6),
@@ -119,7 +122,10 @@ class CompareBeats:
             f"A kernel's {by(k, k)} window holds all of it, by construction: it can only look locally.",
             FadeIn(whole, lag_ratio=0.1, run_time=1.2),
         )
-        self.compared = Group(frames, *self.tiles, numbers, whole, images, boxes, shares, cnn_name, mlp_name, even)
+        self.compared = Group(
+            frames, *self.tiles, numbers, whole, images, image_frames, boxes, shares, cnn_name, mlp_name
+        )
+        self.compared.add(even)
         self.median_unit = int(np.argsort([w.share for w in story.mlp_windows])[len(values) // 2])
         self.mlp_scale = scale
 
@@ -183,7 +189,7 @@ class CompareBeats:
         image.move_to([column_x(0), -1.45, 0])
         mlp_words = label(
             f"an MLP unit: weights over the whole digit\n({fmt_percent(story.mlp_windows[unit].share, 0)} in its best "
-            f"{by(story.size, story.size)}, the median unit)",
+            f"{by(story.size, story.size)}, a typical unit)",
             self.theme,
             TEXT,
             self.theme.muted,

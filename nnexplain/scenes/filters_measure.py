@@ -281,23 +281,24 @@ class MeasureBeats:
     def show_strongest(self) -> None:
         story = self.story
         k = story.size
-        tile, patch_tile, digit_y, patch_y = 1.15, 0.95, 0.3, -1.35
-        digits, patches, tints, names = Group(), Group(), Group(), VGroup()
+        tile, patch_tile, digit_y, patch_y, ink_y, area_y = 1.0, 0.85, 0.45, -0.95, -1.6, -2.05
+        digits, patches, outlines, names = Group(), Group(), VGroup(), VGroup()
         for place in story.places:
             x = column_x(place.kernel)
             image = story.images[place.digit]
             picture = outlined(Heatmap(grey_rgba(image), tile), self.theme).move_to([x, digit_y, 0])
             pixel = tile / image.shape[0]
-            box = Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.text, 4)
+            box = Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.text, 3)
+            box.set_stroke(self.theme.background, 7, background=True)  # a dark rim: the box shows on ink too
             corner = picture.get_corner(UP + [-1, 0, 0])
             box.move_to(corner + pixel * np.array([place.column + k / 2, -(place.row + k / 2), 0]))
             digits.add(Group(picture, box))
             names.add(label(f"a {story.labels[place.digit]}", self.theme, TEXT, self.theme.muted))
-            names[-1].next_to(picture, DOWN, buff=0.1)
+            names[-1].next_to(picture, DOWN, buff=0.08)
             patches.add(
                 outlined(Heatmap(grey_rgba(story.patch(place)), patch_tile), self.theme).move_to([x, patch_y, 0])
             )
-            tints.add(Heatmap(self.positive_tint(story.kernels[-1][place.kernel]), patch_tile).move_to(patches[-1]))
+            outlines.add(self.positive_cells(story.kernels[-1][place.kernel], patches[-1]))
         row_names = VGroup(self.row_name("top\ndigit", digit_y), self.row_name("its\npatch", patch_y))
         self.telling(
             f"Over all {len(story.images)} validation digits, where does each kernel respond most? Boxed.",
@@ -306,30 +307,48 @@ class MeasureBeats:
             FadeIn(Group(digits, names), lag_ratio=0.1, run_time=1.6),
         )
         self.telling(
-            f"Below, that {by(k, k)} patch enlarged, the kernel's blue weights tinted over it.",
+            f"Below, that {by(k, k)} patch enlarged; the kernel's blue weights outlined on it.",
             FadeIn(row_names[1], run_time=0.4),
             FadeIn(patches, lag_ratio=0.1, run_time=1.2),
-            FadeIn(tints, lag_ratio=0.1, run_time=1.0),
+            FadeIn(outlines, lag_ratio=0.1, run_time=1.0),
         )
         shares = [story.ink_on_positive(place) for place in story.places]
         covers = [float(np.mean(story.kernels[-1][place.kernel] > 0)) for place in story.places]
         ink = VGroup(
             *(
-                label(fmt_percent(share, 0), self.theme, TEXT, self.theme.text).next_to(patch, DOWN, buff=0.1)
-                for share, patch in zip(shares, patches)
+                label(fmt_percent(share, 0), self.theme, TEXT, self.theme.text).move_to([column_x(i), ink_y, 0])
+                for i, share in enumerate(shares)
             )
         )
-        self.telling(
-            f"{fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of each patch's ink is on blue weights, "
-            f"{fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} of its window.",
-            FadeIn(ink, lag_ratio=0.1, run_time=1.5),
+        area = VGroup(
+            *(
+                label(fmt_percent(cover, 0), self.theme, TEXT, self.theme.muted).move_to([column_x(i), area_y, 0])
+                for i, cover in enumerate(covers)
+            )
         )
-        self.strongest = Group(digits, names, patches, tints, row_names, ink)
+        ink_names = VGroup(self.row_name("ink on\nblue", ink_y), self.row_name("blue\narea", area_y))
+        self.telling(
+            f"{fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of each patch's ink lies on the blue cells,",
+            FadeIn(Group(ink_names[0], ink), lag_ratio=0.1, run_time=1.2),
+        )
+        self.telling(
+            f"which are only {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} of the window.",
+            FadeIn(Group(ink_names[1], area), lag_ratio=0.1, run_time=1.2),
+        )
+        self.strongest = Group(digits, names, patches, outlines, row_names, ink, area, ink_names)
 
-    def positive_tint(self, kernel: np.ndarray) -> np.ndarray:
-        """The kernel's positive cells in see-through blue, the rest clear: laid over a patch."""
-        colour = self.theme.positive.lstrip("#")
-        rgb = [int(colour[i : i + 2], 16) for i in (0, 2, 4)]
-        rgba = np.zeros((*kernel.shape, 4), np.uint8)
-        rgba[kernel > 0] = (*rgb, 110)
-        return rgba
+    def positive_cells(self, kernel: np.ndarray, patch: Group) -> VGroup:
+        """The kernel's positive cells outlined in blue over ``patch``: ink and paper stay black and white."""
+        rows, cols = kernel.shape
+        cell = patch.width / cols
+        corner = patch.get_corner(UP + [-1, 0, 0])
+        return VGroup(
+            *(
+                Rectangle(width=cell * 0.8, height=cell * 0.8)
+                .set_stroke(self.theme.positive, 3)
+                .move_to(corner + cell * np.array([c + 0.5, -(r + 0.5), 0]))
+                for r in range(rows)
+                for c in range(cols)
+                if kernel[r, c] > 0
+            )
+        )
