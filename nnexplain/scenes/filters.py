@@ -20,7 +20,7 @@ the picture keeps short labels.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, Animation, AnimationGroup, FadeIn, FadeOut, Group, Indicate, VGroup
+from manim import DOWN, LEFT, Animation, AnimationGroup, FadeIn, FadeOut, Group, Indicate, Line, Polygon, VGroup
 
 from nnexplain.geometry.filters import filters_story
 from nnexplain.mobjects.feature_maps import symmetric_scale
@@ -37,6 +37,7 @@ from nnexplain.scenes.filters_measure import MeasureBeats, listed, side_words
 __all__ = ["Filters", "side_words", "listed"]
 
 QUESTION = "What do a CNN's first-layer kernels learn?"
+STEP_BASE, STEP_HEIGHT, STEP_PITCH, STEP_WIDTH = -2.35, 0.8, 0.5, 0.3  # the chart of change per epoch, under the text
 
 
 def moved_text(value: float) -> str:
@@ -99,7 +100,7 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
         if story.accuracy[index] is not None:
             parts.append(f"{fmt_percent(story.accuracy[index])} validation accuracy")
         text = " · ".join(parts) or " "
-        return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 1.3, 0])
+        return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 1.05, 0])
 
     def show_epoch(self, position: float) -> None:
         """Only one line of the epoch texts is drawn (all stay in the scene: nothing is swapped): a snapshot's at a
@@ -168,8 +169,33 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
             for heatmap, kernel in zip(self.heatmaps, kernels):
                 heatmap.show(self.kernel_rgba(kernel))
             self.show_epoch(position)
+            self.grow_steps(position)
 
-        return Playback(Group(*self.heatmaps, self.epoch_texts), update, run_time=run_time)
+        return Playback(Group(*self.heatmaps, self.epoch_texts, self.step_bars), update, run_time=run_time)
+
+    def step_chart(self) -> VGroup:
+        """One bar per snapshot interval: how far the whole first layer moved in it, per epoch (grown as it plays)."""
+        story = self.story
+        per_epoch = story.steps / np.diff(story.epochs)
+        self.step_heights = STEP_HEIGHT * per_epoch / per_epoch.max()
+        count = len(per_epoch)
+        xs = [(i - (count - 1) / 2) * STEP_PITCH for i in range(count)]
+        self.step_bars = VGroup(
+            *(Polygon(*[[x, STEP_BASE, 0]] * 4).set_fill(self.theme.muted, 1).set_stroke(width=0) for x in xs)
+        )
+        self.step_xs = xs
+        axis = Line([xs[0] - 0.3, STEP_BASE, 0], [xs[-1] + 0.3, STEP_BASE, 0]).set_stroke(self.theme.muted, 1)
+        name = label("change per epoch", self.theme, TEXT, self.theme.muted)
+        name.next_to(axis, LEFT, buff=0.3).align_to(axis, DOWN)
+        return VGroup(axis, name, self.step_bars)
+
+    def grow_steps(self, position: float) -> None:
+        for i, (bar, x, height) in enumerate(zip(self.step_bars, self.step_xs, self.step_heights)):
+            top = STEP_BASE + height * float(np.clip(position - i, 0, 1))
+            w = STEP_WIDTH / 2
+            bar.set_points_as_corners(
+                [[x - w, STEP_BASE, 0], [x + w, STEP_BASE, 0], [x + w, top, 0], [x - w, top, 0], [x - w, STEP_BASE, 0]]
+            )
 
     def span(self, start: int, end: int) -> str:
         """Snapshots ``start`` to ``end`` in epochs: "the first epoch", "epochs 2 to 8"."""
@@ -182,7 +208,12 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
         story = self.story
         per_epoch = story.steps / np.diff(story.epochs)  # how far the kernels moved per epoch, snapshot to snapshot
         most = " the most" if per_epoch[0] >= per_epoch.max() else ""
-        self.telling(f"Training starts. In {self.span(0, 1)} the kernels change{most}.", self.play_training(0, 1, 5.0))
+        self.chart = self.step_chart()
+        self.telling(
+            f"Training starts. In {self.span(0, 1)} the kernels change{most}.",
+            FadeIn(self.chart, run_time=0.5),
+            self.play_training(0, 1, 5.0),
+        )
         if story.accuracy[0] is not None and story.accuracy[1] is not None:
             text = (
                 f"Validation accuracy climbs from {fmt_percent(story.accuracy[0])} to {fmt_percent(story.accuracy[1])}."
@@ -226,6 +257,8 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
 
     def leave_training(self) -> list[Animation]:
         leaving = [FadeOut(Group(self.legend, self.epoch_texts), run_time=0.6)]
+        if has_history(self.run):
+            leaving.append(FadeOut(self.chart, run_time=0.6))
         if has_history(self.run):
             leaving.append(FadeOut(self.moved_labels, run_time=0.6))
         return leaving
