@@ -35,9 +35,9 @@ from nnexplain.scenes.filters_layout import LEFT_X, TEXT, column_x
 
 __all__ = ["ApplyBeats", "masked_map_rgba"]
 
-DETAIL_Y, BIG, SMALL = -0.8, 2.4, 1.2  # the digit and the map BIG tall, the patch, kernel and products SMALL
-DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, PRODUCTS_X, MAP_X = -5.3, -3.05, -2.1, -1.15, -0.2, 0.75, 5.1
-SUM_Y = DETAIL_Y - SMALL / 2 - 0.45  # "Σ + bias = value", under the products
+DETAIL_Y, BIG, SMALL = -0.8, 2.2, 1.1  # the digit and the map BIG tall, the patch, kernel and products SMALL
+DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, PRODUCTS_X, MAP_X = -5.5, -3.5, -2.75, -2.0, -1.2, -0.4, 5.4
+SUM_X = 0.45  # where "Σ + bias = value" begins, right of the products
 HEADING_Y = 0.72  # the labels above the detail view's pictures, clear of the kernels' numbers
 
 
@@ -76,13 +76,14 @@ class ApplyBeats:
         _, value = self.story.dot(0, self.chosen, row, column)
         text = f"Σ + {signed(float(self.story.bias[self.chosen]))} = {signed(value)}"
         if text not in self.value_texts:
-            self.value_texts[text] = label(text, self.theme, 34).move_to([PRODUCTS_X + 0.4, SUM_Y, 0])
+            value = label(text, self.theme, 34)
+            self.value_texts[text] = value.move_to([SUM_X + value.width / 2, DETAIL_Y, 0])
         return self.value_texts[text]
 
     def products_rgba(self, row: int, column: int) -> np.ndarray:
         k = self.story.size
         patch = self.story.images[self.story.digits[0]][row : row + k, column : column + k]
-        return diverging_rgba(patch * self.story.kernels[-1][self.chosen], self.kernel_scale, self.theme)
+        return diverging_rgba(patch * self.story.kernels[-1][self.chosen], self.products_scale, self.theme)
 
     def at_position(self, row: int, column: int) -> None:
         """Window, patch, value and map marker at output position (row, column): redrawn in place."""
@@ -107,6 +108,7 @@ class ApplyBeats:
         self.peak = (int(row), int(column))
 
         self.value_texts = {}
+        self.products_scale = symmetric_scale(image[row : row + k, column : column + k] * story.kernels[-1][best])
         self.digit = Heatmap(grey_rgba(image), BIG).move_to([DIGIT_X, DETAIL_Y, 0])
         digit = outlined(self.digit, self.theme)
         digit_name = self.heading(f"a {story.labels[digit_index]}", DIGIT_X)
@@ -123,12 +125,12 @@ class ApplyBeats:
         equals = label("=", self.theme, 44).move_to([EQUALS_X, DETAIL_Y, 0])
         self.products = Heatmap(self.products_rgba(row, column), SMALL)
         products = outlined(self.products, self.theme).move_to([PRODUCTS_X, DETAIL_Y, 0])
-        products_name = self.heading(f"{k * k} products", PRODUCTS_X)
+        products_name = self.heading("products", PRODUCTS_X)
         self.value = self.value_label(*self.peak).copy()
         self.map_picture = Heatmap(masked_map_rgba(self.map_values, self.map_scale, self.theme, self.painted), BIG)
         self.map_picture.move_to([MAP_X, DETAIL_Y, 0])
         rows, cols = self.map_values.shape
-        map_name = self.heading(f"its {by(rows, cols)} map, ±{self.map_scale:.1f}", MAP_X)
+        map_name = self.heading(f"its map, ±{self.map_scale:.1f}", MAP_X)
         cell = BIG / rows
         self.cell_mark = Rectangle(width=cell, height=cell).set_stroke(self.theme.text, 3)
         self.window.move_to(self.window_centre(*self.peak))

@@ -8,7 +8,7 @@ yellow marks an edge kernel and nothing else, measured numbers are white, refere
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, UP, Arrow, DashedVMobject, FadeIn, FadeOut, Group, Indicate, Rectangle, VGroup
+from manim import DOWN, UP, Arrow, DashedVMobject, FadeIn, FadeOut, Group, Rectangle, VGroup, there_and_back
 
 from nnexplain.geometry.filters import EDGE_SHARE, kinds, moved_little, noise_share
 from nnexplain.mobjects.feature_maps import symmetric_scale
@@ -110,8 +110,8 @@ class MeasureBeats:
             else f"Less than half: not a clean edge, though it leans toward ink at its {high}.",
             arrow.animate(run_time=0.8).set_color(self.theme.highlight if edge else self.theme.text),
             FadeIn(self.best_frame, run_time=0.6),
-            Indicate(pictures[1], color=self.theme.text, scale_factor=1.06, run_time=1.0),
-            Indicate(pictures[0], color=self.theme.text, scale_factor=1.06, run_time=1.0),
+            self.pulse(pictures[1], 1.06),
+            self.pulse(pictures[0], 1.06),
         )
         self.demo = Group(*pictures, signs, texts, arrow)
 
@@ -139,11 +139,16 @@ class MeasureBeats:
         self.telling(
             f"the curved fit explains {fmt_percent(curved.share, 0)}: a {shade} {bar_words(curved.bar_angle)} bar.",
             FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
-            Indicate(pictures[1], color=self.theme.text, scale_factor=1.08, run_time=1.0),
+            self.pulse(pictures[1], 1.08),
             FadeIn(frame := self.kernel_frame(i, self.theme.text), run_time=0.6),
         )
         self.demo = Group(*pictures, signs, texts, frame)
         return True
+
+    @staticmethod
+    def pulse(picture: Group, factor: float):
+        """A picture swelling and settling back (Indicate would wash an image out to its highlight colour)."""
+        return picture.animate(run_time=1.0, rate_func=there_and_back).scale(factor)
 
     def row_name(self, text: str, y: float) -> VGroup:
         return label(text, self.theme, TEXT, self.theme.muted).move_to([LEFT_X, y, 0])
