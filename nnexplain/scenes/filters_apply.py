@@ -36,8 +36,8 @@ from nnexplain.scenes.filters_layout import LEFT_X, TEXT, column_x
 __all__ = ["ApplyBeats", "masked_map_rgba"]
 
 DETAIL_Y, BIG, SMALL = -0.8, 2.2, 1.1  # the digit and the map BIG tall, the patch, kernel and products SMALL
-DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, PRODUCTS_X, MAP_X = -5.5, -3.5, -2.75, -2.0, -1.2, -0.4, 5.4
-SUM_X = 0.45  # where "Σ + bias = value" begins, right of the products
+DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, PRODUCTS_X, MAP_X = -5.5, -3.75, -2.85, -1.95, -1.05, -0.15, 5.4
+SUM_X = 0.65  # where "Σ + bias = value" begins, right of the products
 HEADING_Y = 0.72  # the labels above the detail view's pictures, clear of the kernels' numbers
 
 
@@ -120,7 +120,7 @@ class ApplyBeats:
         self.window = Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.text, 4)
         self.patch = Heatmap(grey_rgba(image[row : row + k, column : column + k]), SMALL)
         patch = outlined(self.patch, self.theme).move_to([PATCH_X, DETAIL_Y, 0])
-        patch_name = self.heading("its patch", PATCH_X)
+        patch_name = self.heading("patch", PATCH_X)
         times = label("×", self.theme, 44).move_to([TIMES_X, DETAIL_Y, 0])
         equals = label("=", self.theme, 44).move_to([EQUALS_X, DETAIL_Y, 0])
         self.products = Heatmap(self.products_rgba(row, column), SMALL)
