@@ -74,7 +74,8 @@ class ApplyBeats:
         """ "Σ + bias = value" at output position (row, column); texts are kept by value, since the sweep meets the
         same ones again and building a text is the slow part of a frame."""
         _, value = self.story.dot(0, self.chosen, row, column)
-        text = f"Σ + {signed(float(self.story.bias[self.chosen]))} = {signed(value)}"
+        # Signed always ("+3.77", "−4.04"): every text has as many glyphs, so `become` swaps them one for one.
+        text = f"Σ + {signed(float(self.story.bias[self.chosen]))} = {f'{value:+.2f}'.replace('-', '−')}"
         if text not in self.value_texts:
             value = label(text, self.theme, 34)
             self.value_texts[text] = value.move_to([SUM_X + value.width / 2, DETAIL_Y, 0])
