@@ -37,7 +37,7 @@ __all__ = ["ApplyBeats", "masked_map_rgba"]
 
 DETAIL_Y, BIG, SMALL = -0.8, 2.2, 1.1  # the digit and the map BIG tall, the patch, kernel and products SMALL
 DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, PRODUCTS_X, MAP_X = -5.5, -3.75, -2.85, -1.95, -1.05, -0.15, 5.4
-SUM_X = 0.65  # where "Σ + bias = value" begins, right of the products
+SUM_X = 0.45  # where "Σ + bias = value" begins, right of the products
 HEADING_Y = 0.72  # the labels above the detail view's pictures, clear of the kernels' numbers
 
 
@@ -77,7 +77,7 @@ class ApplyBeats:
         # Signed always ("+3.77", "−4.04"): every text has as many glyphs, so `become` swaps them one for one.
         text = f"Σ + {signed(float(self.story.bias[self.chosen]))} = {f'{value:+.2f}'.replace('-', '−')}"
         if text not in self.value_texts:
-            value = label(text, self.theme, 34)
+            value = label(text, self.theme, 30)
             self.value_texts[text] = value.move_to([SUM_X + value.width / 2, DETAIL_Y, 0])
         return self.value_texts[text]
 
