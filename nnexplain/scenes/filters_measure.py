@@ -110,7 +110,7 @@ class MeasureBeats:
             else f"Less than half: not a clean edge, though it leans toward ink at its {high}.",
             arrow.animate(run_time=0.8).set_color(self.theme.highlight if edge else self.theme.text),
             FadeIn(self.best_frame, run_time=0.6),
-            self.pulse(pictures[1], 1.06),
+            self.pulse(Group(pictures[1], arrow), 1.06),  # the arrow with its plane: animated alone, it would hide
             self.pulse(pictures[0], 1.06),
         )
         self.demo = Group(*pictures, signs, texts, arrow)
