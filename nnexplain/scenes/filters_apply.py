@@ -37,7 +37,7 @@ __all__ = ["ApplyBeats", "masked_map_rgba"]
 
 DETAIL_Y, BIG, SMALL = -0.8, 2.2, 1.1  # the digit and the map BIG tall, the patch, kernel and products SMALL
 DIGIT_X, PATCH_X, TIMES_X, KERNEL_X, EQUALS_X, PRODUCTS_X, MAP_X = -5.5, -3.75, -2.85, -1.95, -1.05, -0.15, 5.4
-SUM_X = 0.45  # where "Σ + bias = value" begins, right of the products
+SUM_X = 0.6  # where "Σ + bias = value" begins, right of the products
 HEADING_Y = 0.72  # the labels above the detail view's pictures, clear of the kernels' numbers
 
 
