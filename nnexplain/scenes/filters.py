@@ -20,7 +20,21 @@ the picture keeps short labels.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, Animation, AnimationGroup, FadeIn, FadeOut, Group, Indicate, Line, Polygon, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Animation,
+    AnimationGroup,
+    FadeIn,
+    FadeOut,
+    Group,
+    Indicate,
+    Line,
+    Polygon,
+    VGroup,
+)
 
 from nnexplain.geometry.filters import filters_story
 from nnexplain.mobjects.feature_maps import symmetric_scale
@@ -189,6 +203,17 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
         name.next_to(axis, LEFT, buff=0.3).align_to(axis, DOWN)
         return VGroup(axis, name, self.step_bars)
 
+    def chart_ends(self, per_epoch: np.ndarray) -> VGroup:
+        """The first and last bars' heights as shares of the first: "100%", "2%"."""
+        ends = VGroup()
+        for i in (0, len(per_epoch) - 1):
+            text = label(fmt_percent(per_epoch[i] / per_epoch[0], 0), self.theme, TEXT, self.theme.text)
+            ends.add(
+                text.next_to([self.step_xs[i], STEP_BASE + self.step_heights[i], 0], RIGHT if i == 0 else UP, buff=0.1)
+            )
+        self.chart.add(ends)
+        return ends
+
     def grow_steps(self, position: float) -> None:
         for i, (bar, x, height) in enumerate(zip(self.step_bars, self.step_xs, self.step_heights)):
             top = STEP_BASE + height * float(np.clip(position - i, 0, 1))
@@ -235,6 +260,7 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
             self.telling(
                 f"By the end they move {fmt_percent(per_epoch[-1] / per_epoch[0], 0)} as fast as in the first epoch.",
                 Indicate(self.epoch_texts, color=self.theme.text, scale_factor=1.1, run_time=1.0),
+                FadeIn(self.chart_ends(per_epoch), run_time=0.6),
             )
         self.moved_labels = VGroup(
             *(
@@ -244,6 +270,7 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
         )
         self.telling(
             "Under each kernel: how far it moved, in units of its own starting size.",
+            FadeOut(self.epoch_texts, run_time=0.4),  # the last epoch's line would sit against the row
             FadeIn(self.moved_labels, lag_ratio=0.1, run_time=1.5),
         )
 
@@ -256,7 +283,9 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
         return moves
 
     def leave_training(self) -> list[Animation]:
-        leaving = [FadeOut(Group(self.legend, self.epoch_texts), run_time=0.6)]
+        leaving = [
+            FadeOut(self.legend if has_history(self.run) else Group(self.legend, self.epoch_texts), run_time=0.6)
+        ]
         if has_history(self.run):
             leaving.append(FadeOut(self.chart, run_time=0.6))
         if has_history(self.run):

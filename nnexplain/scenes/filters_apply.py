@@ -194,7 +194,7 @@ class ApplyBeats:
         rows, cols = self.map_values.shape
         count = rows * cols
         row = self.peak[0]
-        first = max(0, min(self.peak[1] - 4, cols - 8))
+        first = min(self.peak[1], cols - 8)  # from the position just computed (or as near it as 8 steps fit)
         steps = [(row, column) for column in range(first, first + 8)]  # along the peak's row, one step at a time
         moving = Group(self.window, self.patch, self.products, self.value, self.cell_mark, self.map_picture)
 
@@ -217,7 +217,7 @@ class ApplyBeats:
             self.at_position(*place)
 
         self.telling(
-            f"Over the whole digit: the same {self.story.size**2} weights at all {count} positions.",
+            f"Everywhere the window fits: {rows} × {cols} = {count} positions, the same {self.story.size**2} weights.",
             Playback(moving, sweep, run_time=7.0),
         )
         high, low = self.sides()
@@ -229,13 +229,22 @@ class ApplyBeats:
             kept = masked_map_rgba(np.maximum(self.map_values, 0), self.map_scale, self.theme, self.painted)
 
             def rectify(t: float) -> None:
-                s = min(2 * t, 2 - 2 * t, 0.5) * 2  # to the ReLU's map and back
-                self.map_picture.show(np.round((1 - s) * signed_map + s * kept).astype(np.uint8))
+                self.map_picture.show(np.round((1 - t) * signed_map + t * kept).astype(np.uint8))
 
+            rectified = max(0.0, float(self.map_values[trough]))
+            after = label(
+                f"ReLU → {rectified:.0f}" if rectified == 0 else f"ReLU → {signed(rectified)}",
+                self.theme,
+                TEXT,
+                self.theme.text,
+            )
+            after = after.next_to(self.value, DOWN, buff=0.2)
             self.telling(
                 "In the network a ReLU follows: it keeps the blue and sets the red to 0.",
-                Playback(self.map_picture, rectify, run_time=3.5),
+                Playback(self.map_picture, rectify, run_time=1.5),
+                FadeIn(after, run_time=0.6),
             )
+            self.detail.add(after)
 
     def sides(self) -> tuple[str, str]:
         from nnexplain.scenes.filters_measure import side_words
@@ -276,7 +285,7 @@ class ApplyBeats:
             ", ".join(f"a {story.labels[d]}" for d in story.digits[:-1]) + f" and a {story.labels[story.digits[-1]]}"
         )
         self.telling(
-            f"Every kernel's map, on three validation digits: {names}.",
+            f"Every kernel's map before the ReLU, on three digits: {names}.",
             FadeOut(self.detail, run_time=0.6),
             *(FadeIn(row, lag_ratio=0.08, run_time=1.2) for row in rows),
         )

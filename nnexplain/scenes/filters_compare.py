@@ -78,7 +78,7 @@ class CompareBeats:
             FadeIn(numbers, run_time=0.5),
         )
         self.numbers = list(numbers)
-        units, inputs = weights.shape[0], weights[0].size
+        inputs = weights[0].size
         self.telling(
             f"{mlp.network.parameter_count:,} parameters to the CNN's {self.run.network.parameter_count:,}; "
             "one training run of each.",
@@ -93,7 +93,7 @@ class CompareBeats:
                 Indicate(cnn_name[3:], color=self.theme.text, run_time=0.8),
             )
         self.telling(
-            f"At one pixel scale: a kernel covers {k * k} pixels, each of the {units} MLP units all {inputs}.",
+            f"A kernel's output sees {k * k} pixels, the kernel reused; an MLP unit sees all {inputs}.",
             AnimationGroup(  # each kernel's outline on its own: a group would swell about its centre, flying outward
                 *(Indicate(tile[1], color=self.theme.text, scale_factor=1.6) for tile in self.tiles), run_time=1.2
             ),
@@ -102,7 +102,7 @@ class CompareBeats:
         values = sorted(window.share for window in story.mlp_windows)
         self.telling(
             f"The best {by(k, k)} window of a unit holds only {fmt_percent(values[0], 0)} to "
-            f"{fmt_percent(values[-1], 0)} of its weights' energy.",
+            f"{fmt_percent(values[-1], 0)} of its squared weights.",
             FadeIn(boxes, lag_ratio=0.1, run_time=1.2),
             FadeIn(shares, lag_ratio=0.1, run_time=1.2),
         )

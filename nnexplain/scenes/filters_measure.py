@@ -129,7 +129,7 @@ class MeasureBeats:
             f"rest: {fmt_percent(1 - curved.share, 0)}",
         ]
         pictures, (signs, texts) = self.decomposition(story.kernels[-1][i], curved.surface, names)
-        shade = "bright" if curved.ridge else "dark"
+        shade = "positive" if curved.ridge else "negative"  # the band's sign: blue between red, or red between blue
         self.telling(
             f"A plane explains only {fmt_percent(plane.share, 0)} of kernel {i + 1}. Add curvature (x², y², xy):",
             FadeOut(self.demo, run_time=0.6),
@@ -137,7 +137,7 @@ class MeasureBeats:
             FadeIn(Group(signs[0], pictures[1], texts[1]), run_time=0.8),
         )
         self.telling(
-            f"the curved fit explains {fmt_percent(curved.share, 0)}: a {shade} {bar_words(curved.bar_angle)} bar.",
+            f"the curved fit explains {fmt_percent(curved.share, 0)}: a {bar_words(curved.bar_angle)} {shade} band.",
             FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
             self.pulse(pictures[1], 1.08),
             FadeIn(frame := self.kernel_frame(i, self.theme.text), run_time=0.6),
@@ -190,7 +190,8 @@ class MeasureBeats:
         marks = Group(frames, self.best_frame, arrows, plane_name, *plane.values())
         k = story.size
         noise = label(
-            f"noise averages: plane {fmt_percent(noise_share(k, 2), 0)} · curvature +{100 * (noise_share(k, 5) - noise_share(k, 2)):.0f}",
+            f"random {k} × {k} noise, on average: plane {fmt_percent(noise_share(k, 2), 0)} · curvature "
+            f"+{100 * (noise_share(k, 5) - noise_share(k, 2)):.0f}",
             self.theme,
             TEXT,
             self.theme.muted,
@@ -242,7 +243,7 @@ class MeasureBeats:
         added += f"{100 * gains[bars[-1]]:.0f}" if bars else ""
         bar_frames = VGroup(*(self.kernel_frame(i, self.theme.text) for i in bars))
         self.telling(
-            f"Curvature adds {added} points to {kernels_word(bars)}: {'bars' if len(bars) > 1 else 'a bar'}."
+            f"Plane under 40%, and curvature adds {added} points: bars ({listed(bars)})."
             if bars
             else "Curvature adds little to any kernel: no bars.",
             FadeIn(curved_name, run_time=0.4),
@@ -304,9 +305,9 @@ class MeasureBeats:
                 outlined(Heatmap(grey_rgba(story.patch(place)), patch_tile), self.theme).move_to([x, patch_y, 0])
             )
             outlines.add(self.positive_cells(story.kernels[-1][place.kernel], patches[-1]))
-        row_names = VGroup(self.row_name("top\ndigit", digit_y), self.row_name("its\npatch", patch_y))
+        row_names = VGroup(self.row_name("top digit", digit_y), self.row_name("patch", patch_y))
         self.telling(
-            f"Over all {len(story.images)} validation digits, where does each kernel respond most? Boxed.",
+            f"Over {len(story.images)} recorded validation digits, where does each kernel respond most? Boxed.",
             FadeOut(self.marks, run_time=0.6),
             FadeIn(row_names[0], run_time=0.4),
             FadeIn(Group(digits, names), lag_ratio=0.1, run_time=1.6),
@@ -318,7 +319,7 @@ class MeasureBeats:
             FadeIn(outlines, lag_ratio=0.1, run_time=1.0),
         )
         shares = [story.ink_on_positive(place) for place in story.places]
-        covers = [float(np.mean(story.kernels[-1][place.kernel] > 0)) for place in story.places]
+        covers = [self.ink_on_start(place) for place in story.places]  # the same patch on the kernel's random start
         ink = VGroup(
             *(
                 label(fmt_percent(share, 0), self.theme, TEXT, self.theme.text).move_to([column_x(i), ink_y, 0])
@@ -331,16 +332,22 @@ class MeasureBeats:
                 for i, cover in enumerate(covers)
             )
         )
-        ink_names = VGroup(self.row_name("ink on\nblue", ink_y), self.row_name("blue\narea", area_y))
+        ink_names = VGroup(self.row_name("ink on +", ink_y), self.row_name("at start", area_y))
         self.telling(
             f"{fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of each patch's ink lies on the blue cells,",
             FadeIn(Group(ink_names[0], ink), lag_ratio=0.1, run_time=1.2),
         )
         self.telling(
-            f"which are only {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} of the window.",
+            f"against {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} on the same kernels' random starts.",
             FadeIn(Group(ink_names[1], area), lag_ratio=0.1, run_time=1.2),
         )
         self.strongest = Group(digits, names, patches, outlines, row_names, ink, area, ink_names)
+
+    def ink_on_start(self, place) -> float:
+        """The share of the patch's ink on the positive weights the kernel started from (the reference)."""
+        patch = self.story.patch(place)
+        ink = float(patch.sum())
+        return float((patch * (self.story.kernels[0][place.kernel] > 0)).sum()) / ink if ink > 0 else 0.0
 
     def positive_cells(self, kernel: np.ndarray, patch: Group) -> VGroup:
         """The kernel's positive cells outlined in blue over ``patch``: ink and paper stay black and white."""
