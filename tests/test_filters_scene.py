@@ -188,7 +188,7 @@ def test_the_narration_states_the_measured_numbers(runs, tmp_path):
     if len(bars) == 2:
         a, b = bars
         assert (
-            f"Curvature adds {_percent(gains[a])[:-1]} and {_percent(gains[b])[:-1]} points to kernels {a + 1} and {b + 1}: bars"
+            f"curvature adds {_percent(gains[a])[:-1]} and {_percent(gains[b])[:-1]} points: bars ({a + 1} and {b + 1})"
             in told
         ), told
     best = int(np.argmax(shares))
