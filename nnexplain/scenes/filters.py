@@ -51,7 +51,7 @@ from nnexplain.scenes.filters_measure import MeasureBeats, listed, side_words
 __all__ = ["Filters", "side_words", "listed"]
 
 QUESTION = "What do a CNN's first-layer kernels learn?"
-STEP_BASE, STEP_HEIGHT, STEP_PITCH, STEP_WIDTH = -2.35, 0.8, 0.5, 0.3  # the chart of change per epoch, under the text
+STEP_BASE, STEP_HEIGHT, STEP_PITCH, STEP_WIDTH = -2.35, 0.6, 0.5, 0.3  # the chart of change per epoch, under the text
 
 
 def moved_text(value: float) -> str:

@@ -241,8 +241,7 @@ class ApplyBeats:
             after = after.next_to(self.value, DOWN, buff=0.2)
             self.telling(
                 "In the network a ReLU follows: it keeps the blue and sets the red to 0.",
-                Playback(self.map_picture, rectify, run_time=1.5),
-                FadeIn(after, run_time=0.6),
+                AnimationGroup(Playback(self.map_picture, rectify, run_time=1.5), FadeIn(after, run_time=1.5)),
             )
             self.detail.add(after)
 
