@@ -14,6 +14,7 @@ from nnexplain.geometry.filters import EDGE_SHARE, kinds, moved_little, noise_sh
 from nnexplain.mobjects.feature_maps import symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
+from nnexplain.scenes.base.run_facts import has_random_start
 from nnexplain.scenes.convolution_text import by, outlined
 from nnexplain.scenes.filters_layout import LEFT_X, TEXT, TOP_TILE, column_x
 
@@ -196,7 +197,7 @@ class MeasureBeats:
             TEXT,
             self.theme.muted,
         ).move_to([0, NOISE_Y, 0])
-        if story.start_fits is not None:
+        if story.start_fits is not None and has_random_start(self.run):
             start_name = self.row_name("at start", START_Y)
             start = VGroup(
                 *(
@@ -319,7 +320,11 @@ class MeasureBeats:
             FadeIn(outlines, lag_ratio=0.1, run_time=1.0),
         )
         shares = [story.ink_on_positive(place) for place in story.places]
-        covers = [self.ink_on_start(place) for place in story.places]  # the same patch on the kernel's random start
+        started = has_random_start(self.run)  # an imported run has no random start to compare with
+        covers = [  # the same patch on the kernel's random start, or else the share of the window that is blue
+            self.ink_on_start(place) if started else float(np.mean(story.kernels[-1][place.kernel] > 0))
+            for place in story.places
+        ]
         ink = VGroup(
             *(
                 label(fmt_percent(share, 0), self.theme, TEXT, self.theme.text).move_to([column_x(i), ink_y, 0])
@@ -332,13 +337,15 @@ class MeasureBeats:
                 for i, cover in enumerate(covers)
             )
         )
-        ink_names = VGroup(self.row_name("ink on +", ink_y), self.row_name("at start", area_y))
+        ink_names = VGroup(self.row_name("ink on +", ink_y), self.row_name("at start" if started else "+ area", area_y))
         self.telling(
             f"{fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of each patch's ink lies on the blue cells,",
             FadeIn(Group(ink_names[0], ink), lag_ratio=0.1, run_time=1.2),
         )
         self.telling(
-            f"against {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} on the same kernels' random starts.",
+            f"against {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} on the same kernels' random starts."
+            if started
+            else f"which cover only {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} of the window.",
             FadeIn(Group(ink_names[1], area), lag_ratio=0.1, run_time=1.2),
         )
         self.strongest = Group(digits, names, patches, outlines, row_names, ink, area, ink_names)
