@@ -11,6 +11,13 @@ Three measures, each plain numpy on the stored weights and feature maps:
   its low side. Its *share*, the fraction of the kernel's variance the plane explains (R², the
   squared cosine), says how much of the kernel is that edge: near 1 a clean edge detector, near
   0 something else (a bar, a blob, or noise left from the random start).
+- **Curved fit** (:func:`curved_fit`): the plane plus the three second-order terms (x², y², xy),
+  fitted by least squares. A kernel the plane misses but this fit explains is a bar or a blob:
+  its curvature's flattest direction is the way a bar runs (``bar_angle``).
+- **References** (:func:`noise_share`): on weights that are independent noise, a least-squares fit
+  with p shapes explains p / (k² − 1) of the variance on average (the mean is taken out first):
+  2/24 ≈ 8% for the plane of a 5 × 5 kernel, 5/24 ≈ 21% for the curved fit. The same kernels at the
+  random start are the run's own reference.
 - **Strongest places** (:func:`strongest_places`): for each kernel, the probe digit and the
   position where its stored feature map is largest, and the 5×5 patch there.
 - **Window share** (:func:`best_window`): the share of a weight image's energy (its squared
@@ -29,12 +36,17 @@ __all__ = [
     "EDGE_SHARE",
     "EdgeFit",
     "edge_fit",
+    "CurvedFit",
+    "curved_fit",
+    "noise_share",
     "Place",
     "strongest_places",
     "Window",
     "best_window",
     "FiltersStory",
     "filters_story",
+    "kinds",
+    "moved_little",
 ]
 
 
@@ -74,6 +86,49 @@ def edge_fit(kernel: np.ndarray) -> EdgeFit:
     energy = float((centred * centred).sum())
     share = float((plane * plane).sum()) / energy if energy > 0 else 0.0
     return EdgeFit(float(np.degrees(np.arctan2(gy, gx))), float(np.hypot(gx, gy)), share, plane)
+
+
+@dataclass(frozen=True)
+class CurvedFit:
+    """The least-squares plane-plus-curvature (x, y, x², y², xy) through a square kernel's weights."""
+
+    share: float  # the fraction of the kernel's variance (about its mean) the fit explains, 0…1
+    surface: np.ndarray  # (k, k) the fitted values (mean 0)
+    bar_angle: float  # degrees in [0, 180): the direction along which the fitted curvature is flattest
+    ridge: bool  # the curvature across that direction is negative: a bright bar (a dark one when False)
+
+
+def _curved_shapes(size: int) -> np.ndarray:
+    x, y = _ramps(size)
+    shapes = [x, y, x * x, y * y, x * y]
+    return np.stack([shape.ravel() - shape.mean() for shape in shapes], axis=1)
+
+
+def curved_fit(kernel: np.ndarray) -> CurvedFit:
+    """The plane plus second-order terms fitted to a square kernel's weights (their mean taken out)."""
+    kernel = np.asarray(kernel, np.float64)
+    rows, cols = kernel.shape
+    if rows != cols:
+        raise ValueError(f"curved_fit takes a square kernel; this one is {rows} × {cols}")
+    shapes = _curved_shapes(rows)
+    centred = (kernel - kernel.mean()).ravel()
+    coefficients, *_ = np.linalg.lstsq(shapes, centred, rcond=None)
+    fitted = shapes @ coefficients
+    energy = float(centred @ centred)
+    share = float(fitted @ fitted) / energy if energy > 0 else 0.0
+    xx, yy, xy = coefficients[2:]
+    curvature = np.array([[2 * xx, xy], [xy, 2 * yy]])  # the quadratic part's second derivatives
+    values, vectors = np.linalg.eigh(curvature)
+    strongest = int(np.argmax(np.abs(values)))  # across the bar
+    along = vectors[:, 1 - strongest]
+    angle = float(np.degrees(np.arctan2(along[1], along[0]))) % 180.0
+    return CurvedFit(share, fitted.reshape(rows, cols), angle, bool(values[strongest] < 0))
+
+
+def noise_share(size: int, shapes: int) -> float:
+    """The share of independent noise weights' variance that a least-squares fit of ``shapes`` shapes explains, on
+    average, for a ``size`` × ``size`` kernel with its mean taken out."""
+    return shapes / (size * size - 1)
 
 
 @dataclass(frozen=True)
@@ -127,6 +182,8 @@ def best_window(image: np.ndarray, size: int) -> Window:
 # --- the scene's story: both runs' numbers, read from what they stored ---------------------------------------------
 
 EDGE_SHARE = 0.5  # a kernel is called an edge when a tilted plane explains at least half of its variance
+BORDERLINE = 0.1  # a plane share this close under the cut is called borderline, not "no edge"
+BAR_GAIN = 0.3  # a kernel a plane fits little is called a bar when curvature adds this much to the plane's share
 SHOWN_CLASSES = ("0", "4", "7")  # a round stroke, crossing strokes, a bar over a slant: the digits whose maps are shown
 
 
@@ -136,6 +193,9 @@ class FiltersStory:
     accuracy: tuple[float | None, ...]  # validation accuracy at each
     kernels: np.ndarray  # (snapshots, kernels, k, k): the first layer's weights at every snapshot
     fits: tuple[EdgeFit, ...]  # each kernel's edge fit at the last snapshot
+    start_fits: tuple[EdgeFit, ...] | None  # the same at the random start; None without a history
+    curved: tuple[CurvedFit, ...]  # each kernel's plane-plus-curvature fit at the last snapshot
+    bias: np.ndarray  # (kernels,) the first layer's biases at the last snapshot
     moved: np.ndarray | None  # (kernels,) |w_last − w_first| / |w_first|; None without a history
     digits: tuple[int, ...]  # probe indices of the digits whose maps are shown
     images: np.ndarray  # (probe items, rows, cols) in [0, 1]
@@ -144,6 +204,21 @@ class FiltersStory:
     places: tuple[Place, ...]  # each kernel's strongest place over the whole probe
     mlp_images: np.ndarray  # (units, rows, cols): the MLP's first-layer weight images at its last snapshot
     mlp_windows: tuple[Window, ...]  # each unit's best window of the kernel's size
+    mlp_accuracy: float | None  # the MLP's validation accuracy at its last snapshot
+    same_data: bool  # both runs trained and validated on the same data set and split
+
+    @property
+    def uniform_share(self) -> float:
+        """The best window's share for weights spread evenly over the whole image: window pixels / all pixels."""
+        return self.size * self.size / self.images[0].size
+
+    def dot(self, shown: int, kernel: int, row: int, column: int) -> tuple[float, float]:
+        """The sum of pixel × weight of the ``shown``-th digit's patch at (row, column) under ``kernel``, and that
+        sum plus the kernel's bias (the map's value there)."""
+        image = self.images[self.digits[shown]]
+        patch = image[row : row + self.size, column : column + self.size]
+        total = float((patch * self.kernels[-1][kernel]).sum())
+        return total, total + float(self.bias[kernel])
 
     @property
     def edges(self) -> tuple[int, ...]:
@@ -212,6 +287,9 @@ def filters_story(run, mlp) -> FiltersStory:
         accuracy=tuple(_accuracy(run, epoch) for epoch in epochs),
         kernels=kernels,
         fits=tuple(edge_fit(kernel) for kernel in kernels[-1]),
+        start_fits=tuple(edge_fit(kernel) for kernel in kernels[0]) if len(epochs) >= 2 else None,
+        curved=tuple(curved_fit(kernel) for kernel in kernels[-1]),
+        bias=last["bias.0"].astype(np.float64),
         moved=moved,
         digits=digits,
         images=images,
@@ -220,4 +298,31 @@ def filters_story(run, mlp) -> FiltersStory:
         places=tuple(strongest_places(pre)),
         mlp_images=mlp_images,
         mlp_windows=tuple(best_window(image, size) for image in mlp_images),
+        mlp_accuracy=_accuracy(mlp, mlp.epochs[-1]),
+        same_data=dict(run.dataset) == dict(mlp.dataset),
     )
+
+
+def kinds(story: FiltersStory) -> tuple[str, ...]:
+    """Each kernel's kind, from the measures: "edge" (a plane explains at least :data:`EDGE_SHARE`),
+    "borderline" (within :data:`BORDERLINE` under it), "bar" (less, but the curvature adds at least :data:`BAR_GAIN`
+    of the variance to what the plane explains: the curved fit contains the plane), else "other". How far each moved
+    is a separate fact (:func:`moved_little`)."""
+    result = []
+    for fit, curved in zip(story.fits, story.curved):
+        if fit.share >= EDGE_SHARE:
+            result.append("edge")
+        elif fit.share >= EDGE_SHARE - BORDERLINE:
+            result.append("borderline")
+        elif curved.share - fit.share >= BAR_GAIN:
+            result.append("bar")
+        else:
+            result.append("other")
+    return tuple(result)
+
+
+def moved_little(story: FiltersStory) -> tuple[int, ...]:
+    """The kernels that moved at most their own starting size (as shown, to one decimal); none without a history."""
+    if story.moved is None:
+        return ()
+    return tuple(i for i, value in enumerate(story.moved) if round(float(value), 1) <= 1.0)

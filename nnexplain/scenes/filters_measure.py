@@ -1,0 +1,373 @@
+"""The filters scene's measures: one kernel split into a tilted plane and the rest, every kernel's plane share
+beside its share at the random start and noise's, a curved fit, how far each moved, and where each fires most.
+
+A mixin of :class:`~nnexplain.scenes.filters.Filters`. The numbers come from :mod:`nnexplain.geometry.filters`;
+yellow marks an edge kernel and nothing else, measured numbers are white, references grey.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, UP, Arrow, DashedVMobject, FadeIn, FadeOut, Group, Rectangle, VGroup, there_and_back
+
+from nnexplain.geometry.filters import EDGE_SHARE, kinds, moved_little, noise_share
+from nnexplain.mobjects.feature_maps import symmetric_scale
+from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba, grey_rgba
+from nnexplain.mobjects.style import fmt_percent, label
+from nnexplain.scenes.base.run_facts import has_random_start
+from nnexplain.scenes.convolution_text import by, outlined
+from nnexplain.scenes.filters_layout import LEFT_X, TEXT, TOP_TILE, column_x
+
+__all__ = ["MeasureBeats", "side_words", "listed", "bar_words"]
+
+SIDES = ("right", "upper right", "top", "upper left", "left", "lower left", "bottom", "lower right")
+SPLIT, SPLIT_Y = 1.55, -0.45  # a kernel's split into a fit and the rest: three tiles this tall, centred here
+PLANE_Y, START_Y, CURVED_Y, MOVED_Y, NOISE_Y = 0.05, -0.5, -1.05, -1.6, -2.15  # the rows under the kernels
+
+
+def side_words(angle: float) -> tuple[str, str]:
+    """The side an angle (degrees, 0 right, 90 up) points to, in words, and the opposite side."""
+    sector = int(round(angle / 45)) % 8
+    return SIDES[sector], SIDES[(sector + 4) % 8]
+
+
+def bar_words(angle: float) -> str:
+    """The way a bar runs (degrees in [0, 180)), in words."""
+    return ("horizontal", "rising", "vertical", "falling", "horizontal")[int(round(angle / 45)) % 5]
+
+
+def listed(numbers: list[int]) -> str:
+    """1-based kernel numbers as words: "1", "1 and 3", "1, 3 and 8"."""
+    names = [str(n + 1) for n in numbers]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def kernels_word(numbers: list[int]) -> str:
+    return f"kernel{'s' if len(numbers) > 1 else ''} {listed(numbers)}"
+
+
+class MeasureBeats:
+    def edge_arrow(self, angle: float, centre: np.ndarray, length: float, colour: str | None = None) -> Arrow:
+        direction = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle)), 0.0])
+        return Arrow(
+            centre - direction * length / 2,
+            centre + direction * length / 2,
+            buff=0,
+            color=colour or self.theme.text,
+            stroke_width=5,
+            max_tip_length_to_length_ratio=0.35,
+        )
+
+    def kernel_frame(self, i: int, colour: str, dashed: bool = False):
+        frame = Rectangle(width=TOP_TILE + 0.12, height=TOP_TILE + 0.12).set_stroke(colour, 3).move_to(self.tiles[i])
+        return DashedVMobject(frame, num_dashes=24) if dashed else frame
+
+    def decomposition(self, kernel: np.ndarray, fitted: np.ndarray, names: list[str]) -> tuple[list[Group], VGroup]:
+        """Kernel − its mean = ``fitted`` + rest, as three tiles on one colour scale, ``names`` under them."""
+        centred = kernel - kernel.mean()
+        scale = symmetric_scale(centred)
+        parts = [centred, fitted, centred - fitted]
+        pictures = [outlined(Heatmap(diverging_rgba(part, scale, self.theme), SPLIT), self.theme) for part in parts]
+        for picture, x in zip(pictures, (-4.1, 0.0, 4.1)):
+            picture.move_to([x, SPLIT_Y, 0])
+        signs = VGroup(label("=", self.theme, 40).move_to([-2.05, SPLIT_Y, 0]), label("+", self.theme, 40))
+        signs[1].move_to([2.05, SPLIT_Y, 0])
+        texts = VGroup(
+            *(
+                label(name, self.theme, TEXT, self.theme.muted).next_to(picture, DOWN, buff=0.15)
+                for name, picture in zip(names, pictures)
+            )
+        )
+        return pictures, VGroup(signs, texts)
+
+    def fit_one_edge(self) -> None:
+        story = self.story
+        best = self.chosen
+        fit, kernel = story.fits[best], story.kernels[-1][best]
+        names = [
+            f"kernel {best + 1} − its mean",
+            f"tilted plane: {fmt_percent(fit.share, 0)}",
+            f"rest: {fmt_percent(fit.residual, 0)}",
+        ]
+        pictures, (signs, texts) = self.decomposition(kernel, fit.plane, names)
+        arrow = self.edge_arrow(fit.angle, pictures[1].get_center(), 0.6 * SPLIT)
+        high, low = side_words(fit.angle)
+        self.telling(
+            f"What is kernel {best + 1} looking for? Fit a tilted plane to its {kernel.size} weights.",
+            FadeOut(self.maps, run_time=0.6),
+            FadeIn(Group(pictures[0], texts[0]), run_time=0.8),
+            FadeIn(Group(signs[0], pictures[1], texts[1], arrow), run_time=0.8),
+        )
+        self.telling(
+            f"The plane explains {fmt_percent(fit.share, 0)} of their variance and rises toward the {high}.",
+            FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
+            arrow.animate(run_time=0.8).scale(1.2),
+        )
+        edge = fit.share >= EDGE_SHARE
+        self.best_frame = self.kernel_frame(best, self.theme.highlight if edge else self.theme.text)
+        self.telling(
+            f"That is an edge: its sum is largest with ink at its {high}, paper at its {low}."
+            if edge
+            else f"Less than half: not a clean edge, though it leans toward ink at its {high}.",
+            arrow.animate(run_time=0.8).set_color(self.theme.highlight if edge else self.theme.text),
+            FadeIn(self.best_frame, run_time=0.6),
+            self.pulse(Group(pictures[1], arrow), 1.06),  # the arrow with its plane: animated alone, it would hide
+            self.pulse(pictures[0], 1.06),
+        )
+        self.demo = Group(*pictures, signs, texts, arrow)
+
+    def fit_one_bar(self) -> bool:
+        """The kernel whose fit gains most from curvature, split like the edge: kernel − mean = curved fit + rest."""
+        story = self.story
+        bars = [i for i, name in enumerate(kinds(story)) if name == "bar"]
+        if not bars:
+            return False
+        i = max(bars, key=lambda j: story.curved[j].share)
+        curved, plane = story.curved[i], story.fits[i]
+        names = [
+            f"kernel {i + 1} − its mean",
+            f"curved fit: {fmt_percent(curved.share, 0)}",
+            f"rest: {fmt_percent(1 - curved.share, 0)}",
+        ]
+        pictures, (signs, texts) = self.decomposition(story.kernels[-1][i], curved.surface, names)
+        shade = "positive" if curved.ridge else "negative"  # the band's sign: blue between red, or red between blue
+        self.telling(
+            f"A plane explains only {fmt_percent(plane.share, 0)} of kernel {i + 1}. Add curvature (x², y², xy):",
+            FadeOut(self.demo, run_time=0.6),
+            FadeIn(Group(pictures[0], texts[0]), run_time=0.8),
+            FadeIn(Group(signs[0], pictures[1], texts[1]), run_time=0.8),
+        )
+        self.telling(
+            f"the curved fit explains {fmt_percent(curved.share, 0)}: a {bar_words(curved.bar_angle)} {shade} band.",
+            FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
+            self.pulse(pictures[1], 1.08),
+            FadeIn(frame := self.kernel_frame(i, self.theme.text), run_time=0.6),
+        )
+        self.demo = Group(*pictures, signs, texts, frame)
+        return True
+
+    @staticmethod
+    def pulse(picture: Group, factor: float):
+        """A picture swelling and settling back (Indicate would wash an image out to its highlight colour)."""
+        return picture.animate(run_time=1.0, rate_func=there_and_back).scale(factor)
+
+    def row_name(self, text: str, y: float) -> VGroup:
+        return label(text, self.theme, TEXT, self.theme.muted).move_to([LEFT_X, y, 0])
+
+    def measure_every_kernel(self) -> None:
+        story = self.story
+        kind = kinds(story)
+        edges = [i for i, name in enumerate(kind) if name == "edge"]
+        others = [i for i in range(len(kind)) if i not in edges]
+        shares = [fit.share for fit in story.fits]
+        frames = VGroup(*(self.kernel_frame(i, self.theme.highlight) for i in edges if i != self.chosen))
+        arrows = VGroup(
+            *(self.edge_arrow(story.fits[i].angle, [column_x(i), 0.63, 0], 0.55, self.theme.highlight) for i in edges)
+        )
+        plane = {
+            i: label(
+                fmt_percent(share, 0), self.theme, TEXT, self.theme.highlight if i in edges else self.theme.text
+            ).move_to([column_x(i), PLANE_Y, 0])
+            for i, share in enumerate(shares)
+        }
+        plane_name = self.row_name("plane", PLANE_Y)
+        first = (
+            f"Measured the same way, {kernels_word(edges)} {'are edges' if len(edges) > 1 else 'is an edge'}: "
+            "a plane explains over half."
+            if edges
+            else f"Measured the same way, no kernel is an edge: no plane explains {fmt_percent(EDGE_SHARE, 0)}."
+        )
+        self.telling(
+            first,
+            FadeOut(self.demo, run_time=0.6),
+            FadeIn(Group(frames, arrows, plane_name, *(plane[i] for i in edges)), run_time=0.8),
+        )
+        if others:
+            low, high = min(shares[i] for i in others), max(shares[i] for i in others)
+            self.telling(
+                f"For the other {len(others)}, a plane explains {fmt_percent(low, 0)} to {fmt_percent(high, 0)}.",
+                FadeIn(VGroup(*(plane[i] for i in others)), lag_ratio=0.15, run_time=1.2),
+            )
+        marks = Group(frames, self.best_frame, arrows, plane_name, *plane.values())
+        k = story.size
+        noise = label(
+            f"random {k} × {k} noise, on average: plane {fmt_percent(noise_share(k, 2), 0)} · curvature "
+            f"+{100 * (noise_share(k, 5) - noise_share(k, 2)):.0f}",
+            self.theme,
+            TEXT,
+            self.theme.muted,
+        ).move_to([0, NOISE_Y, 0])
+        if story.start_fits is not None and has_random_start(self.run):
+            start_name = self.row_name("at start", START_Y)
+            start = VGroup(
+                *(
+                    label(fmt_percent(fit.share, 0), self.theme, TEXT, self.theme.muted).move_to(
+                        [column_x(i), START_Y, 0]
+                    )
+                    for i, fit in enumerate(story.start_fits)
+                )
+            )
+            most = max(fit.share for fit in story.start_fits)
+            self.telling(
+                f"At the random start a plane explained at most {fmt_percent(most, 0)} of any kernel: the reference.",
+                FadeIn(start_name, run_time=0.4),
+                FadeIn(start, lag_ratio=0.1, run_time=1.2),
+                FadeIn(noise, run_time=0.6),
+            )
+            marks.add(start, start_name)
+        else:
+            self.telling(
+                f"On noise weights, a plane explains {fmt_percent(noise_share(k, 2), 0)} on average: the reference.",
+                FadeIn(noise, run_time=0.6),
+            )
+        marks.add(noise)
+        borderline = [i for i, name in enumerate(kind) if name == "borderline"]
+        if borderline:
+            i = borderline[0]
+            dashed = self.kernel_frame(i, self.theme.text, dashed=True)
+            self.telling(
+                f"Half is our cut, not the run's: kernel {i + 1}, at {fmt_percent(shares[i], 0)}, is borderline.",
+                FadeIn(dashed, run_time=0.6),
+                plane[i].animate(run_time=0.8, rate_func=lambda t: 1 - abs(2 * t - 1)).scale(1.4),
+            )
+            marks.add(dashed)
+        gains = [curved.share - fit.share for curved, fit in zip(story.curved, story.fits)]
+        curved = VGroup(
+            *(
+                label(f"+{100 * gain:.0f}", self.theme, TEXT, self.theme.muted).move_to([column_x(i), CURVED_Y, 0])
+                for i, gain in enumerate(gains)
+            )
+        )
+        bars = [i for i, name in enumerate(kind) if name == "bar"]
+        curved_name = self.row_name("+curve", CURVED_Y)
+        added = ", ".join(f"{100 * gains[i]:.0f}" for i in bars[:-1]) + (" and " if len(bars) > 1 else "")
+        added += f"{100 * gains[bars[-1]]:.0f}" if bars else ""
+        bar_frames = VGroup(*(self.kernel_frame(i, self.theme.text) for i in bars))
+        self.telling(
+            f"Plane under 40%, and curvature adds {added} points: bars ({listed(bars)})."
+            if bars
+            else "Curvature adds little to any kernel: no bars.",
+            FadeIn(curved_name, run_time=0.4),
+            FadeIn(curved, lag_ratio=0.08, run_time=1.2),
+            *(curved[i].animate(run_time=0.5).set_color(self.theme.text) for i in bars),
+            FadeIn(bar_frames, run_time=0.5),
+        )
+        marks.add(curved_name, curved, bar_frames)
+        little = list(moved_little(story))
+        if story.moved is not None:
+            moved = VGroup(
+                *(
+                    label(f"{value:.1f}×", self.theme, TEXT, self.theme.text).move_to([column_x(i), MOVED_Y, 0])
+                    for i, value in enumerate(story.moved)
+                )
+            )
+            text = (
+                f"{kernels_word(little).capitalize()} moved less than the others: at most their own starting size."
+                if len(little) > 1
+                else f"Kernel {little[0] + 1} moved less than the others: at most its own starting size."
+                if little
+                else "Every kernel moved farther than its own starting size."
+            )
+            moved_name = self.row_name("moved", MOVED_Y)
+            self.telling(text, FadeIn(moved_name, run_time=0.4), FadeIn(moved, lag_ratio=0.1))
+            marks.add(moved, moved_name)
+        flat = [i for i, name in enumerate(kind) if name == "other"]
+        if flat:
+            still = all(i in little for i in flat)
+            self.telling(
+                f"{kernels_word(flat).capitalize()} sit{'s' if len(flat) == 1 else ''} near noise"
+                + (" and moved little: no clear shape." if still else ": no clear shape."),
+                *(
+                    plane_mark.animate(run_time=0.6, rate_func=lambda t: 1 - abs(2 * t - 1)).scale(1.4)
+                    for plane_mark in (plane[i] for i in flat)
+                ),
+                *(curved[i].animate(run_time=0.6, rate_func=lambda t: 1 - abs(2 * t - 1)).scale(1.4) for i in flat),
+            )
+        self.marks = marks
+
+    def show_strongest(self) -> None:
+        story = self.story
+        k = story.size
+        tile, patch_tile, digit_y, patch_y, ink_y, area_y = 1.0, 0.85, 0.45, -0.95, -1.6, -2.05
+        digits, patches, outlines, names = Group(), Group(), VGroup(), VGroup()
+        for place in story.places:
+            x = column_x(place.kernel)
+            image = story.images[place.digit]
+            picture = outlined(Heatmap(grey_rgba(image), tile), self.theme).move_to([x, digit_y, 0])
+            pixel = tile / image.shape[0]
+            box = Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.text, 3)
+            box.set_stroke(self.theme.background, 7, background=True)  # a dark rim: the box shows on ink too
+            corner = picture.get_corner(UP + [-1, 0, 0])
+            box.move_to(corner + pixel * np.array([place.column + k / 2, -(place.row + k / 2), 0]))
+            digits.add(Group(picture, box))
+            names.add(label(f"a {story.labels[place.digit]}", self.theme, TEXT, self.theme.muted))
+            names[-1].next_to(picture, DOWN, buff=0.08)
+            patches.add(
+                outlined(Heatmap(grey_rgba(story.patch(place)), patch_tile), self.theme).move_to([x, patch_y, 0])
+            )
+            outlines.add(self.positive_cells(story.kernels[-1][place.kernel], patches[-1]))
+        row_names = VGroup(self.row_name("top digit", digit_y), self.row_name("patch", patch_y))
+        self.telling(
+            f"Over {len(story.images)} recorded validation digits, where does each kernel respond most? Boxed.",
+            FadeOut(self.marks, run_time=0.6),
+            FadeIn(row_names[0], run_time=0.4),
+            FadeIn(Group(digits, names), lag_ratio=0.1, run_time=1.6),
+        )
+        self.telling(
+            f"Below, that {by(k, k)} patch enlarged; the kernel's blue weights outlined on it.",
+            FadeIn(row_names[1], run_time=0.4),
+            FadeIn(patches, lag_ratio=0.1, run_time=1.2),
+            FadeIn(outlines, lag_ratio=0.1, run_time=1.0),
+        )
+        shares = [story.ink_on_positive(place) for place in story.places]
+        started = has_random_start(self.run)  # an imported run has no random start to compare with
+        covers = [  # the same patch on the kernel's random start, or else the share of the window that is blue
+            self.ink_on_start(place) if started else float(np.mean(story.kernels[-1][place.kernel] > 0))
+            for place in story.places
+        ]
+        ink = VGroup(
+            *(
+                label(fmt_percent(share, 0), self.theme, TEXT, self.theme.text).move_to([column_x(i), ink_y, 0])
+                for i, share in enumerate(shares)
+            )
+        )
+        area = VGroup(
+            *(
+                label(fmt_percent(cover, 0), self.theme, TEXT, self.theme.muted).move_to([column_x(i), area_y, 0])
+                for i, cover in enumerate(covers)
+            )
+        )
+        ink_names = VGroup(self.row_name("ink on +", ink_y), self.row_name("at start" if started else "+ area", area_y))
+        self.telling(
+            f"{fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of each patch's ink lies on the blue cells,",
+            FadeIn(Group(ink_names[0], ink), lag_ratio=0.1, run_time=1.2),
+        )
+        self.telling(
+            f"against {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} on the same kernels' random starts."
+            if started
+            else f"which cover only {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} of the window.",
+            FadeIn(Group(ink_names[1], area), lag_ratio=0.1, run_time=1.2),
+        )
+        self.strongest = Group(digits, names, patches, outlines, row_names, ink, area, ink_names)
+
+    def ink_on_start(self, place) -> float:
+        """The share of the patch's ink on the positive weights the kernel started from (the reference)."""
+        patch = self.story.patch(place)
+        ink = float(patch.sum())
+        return float((patch * (self.story.kernels[0][place.kernel] > 0)).sum()) / ink if ink > 0 else 0.0
+
+    def positive_cells(self, kernel: np.ndarray, patch: Group) -> VGroup:
+        """The kernel's positive cells outlined in blue over ``patch``: ink and paper stay black and white."""
+        rows, cols = kernel.shape
+        cell = patch.width / cols
+        corner = patch.get_corner(UP + [-1, 0, 0])
+        return VGroup(
+            *(
+                Rectangle(width=cell * 0.8, height=cell * 0.8)
+                .set_stroke(self.theme.positive, 3)
+                .move_to(corner + cell * np.array([c + 0.5, -(r + 0.5), 0]))
+                for r in range(rows)
+                for c in range(cols)
+                if kernel[r, c] > 0
+            )
+        )
