@@ -30,7 +30,9 @@ from manim import (
     FadeIn,
     FadeOut,
     Group,
+    Line,
     Rectangle,
+    Square,
     SurroundingRectangle,
     VGroup,
     smooth,
@@ -49,7 +51,7 @@ from nnexplain.geometry.features import (
 )
 from nnexplain.geometry.network import image_shape
 from nnexplain.mobjects.charts import LineChart, Readout, nice_ticks
-from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, diverging_rgba
+from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.mobjects.weight_parts import pixel_outline
 from nnexplain.scenes.base.run_facts import has_history, has_random_start, origin
@@ -63,6 +65,8 @@ TEXT = 27  # points: capital letters 16 px tall at 480p
 GRID_CENTRE = np.array([-4.27, 0.05, 0])
 TILE, GAP = 1.12, 0.1
 COLUMN_X = -1.2  # left edge of the right-hand column
+DIGIT = 2.6  # a recorded digit, its pixels linked to the weight images
+DIGIT_AT = np.array([2.6, 0.2, 0])
 BIG = 3.2  # the chosen neuron's weight image, up close
 BIG_AT = np.array([-5.05, 0.2, 0])
 
@@ -142,7 +146,31 @@ class HiddenFeatures(ResponseBeats, OneSumBeats, RunScene):
                 FadeIn(self.tiles, lag_ratio=0.1),
                 run_time=max(line.duration - 0.6, 1.0),
             )
+        self.one_pixel_to_all(units)
         self.play(FadeIn(self.legend, shift=0.2 * LEFT), FadeIn(self.legend_name), run_time=0.8)
+
+    def one_pixel_to_all(self, units: int) -> None:
+        """A recorded digit's pixel linked to its place in every neuron's image: one weight per pixel, per neuron."""
+        inputs = np.asarray(self.run.probe["inputs"][0], np.float64).reshape(self.shape)
+        rows, cols = self.shape
+        inked = np.argwhere(inputs >= 0.5 * inputs.max())
+        row, col = inked[np.argmin(((inked - (np.array(self.shape) - 1) / 2) ** 2).sum(axis=1))]  # inked, central
+        digit = Heatmap(grey_rgba(inputs), DIGIT).move_to(DIGIT_AT)
+        frame = Rectangle(width=DIGIT, height=DIGIT).set_stroke(self.theme.neuron_stroke, 1).move_to(digit)
+        name = label(f"a digit: {rows} × {cols} pixels", self.theme, TEXT, self.theme.muted)
+        name.next_to(digit, UP, buff=0.12)
+
+        def place(image: Heatmap) -> np.ndarray:
+            left, top = image.get_left()[0], image.get_top()[1]
+            return np.array([left + (col + 0.5) * image.width / cols, top - (row + 0.5) * image.height / rows, 0.0])
+
+        pixel = Square(DIGIT / cols).set_stroke(self.theme.text, 3).move_to(place(digit))
+        marks = VGroup(*(Square(0.12).set_stroke(self.theme.text, 2).move_to(place(tile)) for tile in self.tiles))
+        links = VGroup(*(Line(place(digit), place(tile)).set_stroke(self.theme.text, 1.2, 0.6) for tile in self.tiles))
+        with self.narrate(f"A digit's pixel meets all {units}: each neuron has its own weight for it.") as line:
+            self.play(FadeIn(digit), FadeIn(frame), FadeIn(name), Create(pixel), run_time=0.3 * line.duration)
+            self.play(Create(links, lag_ratio=0.05), FadeIn(marks, lag_ratio=0.05), run_time=0.45 * line.duration)
+            self.play(FadeOut(VGroup(links, marks, pixel, frame, name)), FadeOut(digit), run_time=0.25 * line.duration)
 
     def over_training(self) -> None:
         history, epochs = self.run.history, np.asarray(self.run.epochs, np.float64)

@@ -30,9 +30,9 @@ ROW_XS = (-3.15, 0.27, 3.69)
 ROW_YS = (1.3, -0.95)
 SIDE = 2.7  # the neuron's weight image beside the rows
 SIDE_AT = np.array([-5.35, 0.35, 0])
-CLOSE = 2.7  # the two extreme digits' products, up close
-CLOSE_XS = (-1.75, 2.45)
-CLOSE_Y = 0.55
+CLOSE = 3.3  # the two extreme digits' products, up close: nearly three times the rows' size
+CLOSE_XS = (-1.6, 2.9)
+CLOSE_Y = 0.6
 
 
 def signed(value: float, digits: int = 1) -> str:
