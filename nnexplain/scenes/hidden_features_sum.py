@@ -135,5 +135,9 @@ class OneSumBeats:
         self.sum_texts = [f"{who}: z = {pre:.3f},  {symbol}(z) = {act:.6f}"]
         check = label(self.sum_texts[-1].replace("-", "−"), self.theme, TEXT)
         check.move_to([0, -2.17, 0])
-        with self.narrate(f"And these are the numbers {who} for this digit: the same.") as line:
+        with self.narrate(
+            "The run recorded the very same two numbers for this digit."
+            if own is None
+            else "The network itself computes the same two numbers for your digit."
+        ) as line:
             self.play(FadeIn(check, shift=0.2 * UP), run_time=line.duration)
