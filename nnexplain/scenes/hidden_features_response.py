@@ -230,8 +230,11 @@ class ResponseBeats:
             f"{fmt_fixed(positive, 1)} all its ink on blue adds.",
         ]
         outline = pixel_outline(push, image, self.theme.text, 2.5)
-        on_label = label(f"{int(push.sum())} pixels: {signed(held)}", self.theme, TEXT)
-        on_label.next_to(caption, DOWN, buff=0.08).align_to(caption, LEFT)
+        on_label = VGroup(
+            label(f"{int(push.sum())} pixels:", self.theme, TEXT),
+            label(f"{signed(held)} of {signed(positive)}", self.theme, TEXT),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        on_label.next_to(image, RIGHT, buff=0.15)  # beside the outlines they count, clear of the captions
         with self.narrate(self.push_lines[0]) as line:
             self.play(Create(outline), run_time=line.duration)
         with self.narrate(self.push_lines[1]) as line:
