@@ -31,7 +31,7 @@ ROW_YS = (1.3, -0.95)
 SIDE = 2.7  # the neuron's weight image beside the rows
 SIDE_AT = np.array([-5.35, 0.35, 0])
 CLOSE = 2.9  # the two extreme digits' products, up close: two and a half times the rows' size
-CLOSE_XS = (-1.85, 1.55)  # clear of the legend on the left, room for a count on the right
+CLOSE_XS = (-1.85, 1.75)  # clear of the legend on the left, room for a count on the right
 CLOSE_Y = 0.6
 
 
