@@ -112,7 +112,9 @@ def test_what_the_neuron_responds_to_is_recomputed_from_its_weights_and_the_digi
     x = torch.from_numpy(run.probe["inputs"]).double()
     z = (x @ model.linears[0].weight.double().T + model.linears[0].bias.double())[:, scene.chosen].numpy()
     order = np.argsort(-z)
-    most, least = [int(i) for i in order[:3]], [int(i) for i in order[::-1][:3]]
+    from nnexplain.scenes.hidden_features_response import EXAMPLES
+
+    most, least = [int(i) for i in order[:EXAMPLES]], [int(i) for i in order[::-1][:EXAMPLES]]
     assert [row[0] for row in scene.rows] == [most, least]
     weights = model.linears[0].weight.double()[scene.chosen].numpy().reshape(28, 28)
     # The band, found here by brute force: the sign of the largest |w|, and every pixel at least half that strong.
@@ -160,7 +162,13 @@ def test_every_column_on_screen_adds_up_as_printed_and_each_part_is_torchs(sigmo
             assert drawn_bias == pytest.approx(bias, abs=0.05 + 1e-6)
             assert drawn_rest == pytest.approx(z - on_band - bias, abs=0.1 + 1e-6)  # two roundings off at most
             checked += 1
-    assert checked == 6
+    assert checked == 2 * len(scene.rows[0][0])
+    z, blue, red, shown_bias = (round(value, 1) for value in scene.split)  # the best digit: blue + red + bias = z
+    x = torch.from_numpy(run.probe["inputs"][scene.best]).double()
+    products = (x * weight).numpy()
+    assert blue + red + shown_bias == pytest.approx(z, abs=1e-9)
+    assert blue == pytest.approx(products[products > 0].sum(), abs=0.05 + 1e-6)
+    assert red == pytest.approx(products[products < 0].sum(), abs=0.1 + 1e-6)
     total = scene.total  # the last sum's line: z = products − |bias| (the bias) = z, as printed and as torch's
     numbers = [float(word.replace("−", "-")) for word in scene.z_text.split() if word[-1].isdigit()]
     x = torch.from_numpy(run.probe["inputs"][total.probe_index]).double()

@@ -52,7 +52,7 @@ from nnexplain.geometry.features import (
 from nnexplain.geometry.network import image_shape
 from nnexplain.mobjects.charts import LineChart, Readout, nice_ticks
 from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, diverging_rgba, grey_rgba
-from nnexplain.mobjects.style import fmt_percent, label
+from nnexplain.mobjects.style import fmt_fixed, fmt_percent, label
 from nnexplain.mobjects.weight_parts import pixel_outline
 from nnexplain.scenes.base.run_facts import has_history, has_random_start, origin
 from nnexplain.scenes.base.run_scene import RunScene
@@ -68,7 +68,7 @@ COLUMN_X = -1.2  # left edge of the right-hand column
 DIGIT = 2.6  # a recorded digit, its pixels linked to the weight images
 DIGIT_AT = np.array([2.6, 0.2, 0])
 BIG = 3.2  # the chosen neuron's weight image, up close
-BIG_AT = np.array([-5.05, 0.2, 0])
+BIG_AT = np.array([-4.85, 0.2, 0])  # its name and legend 24 px or more from the left edge
 
 
 def ramp(t: float, start: float, stop: float) -> float:
@@ -114,7 +114,9 @@ class HiddenFeatures(ResponseBeats, OneSumBeats, RunScene):
         self.up_close()
         self.beat("one digit's sum")
         self.one_sum()
-        self.hold(extra=1.5)
+        self.beat("the answer")
+        self.the_answer()
+        self.hold(extra=2.0)
 
     # --- beats -------------------------------------------------------------
 
@@ -186,6 +188,7 @@ class HiddenFeatures(ResponseBeats, OneSumBeats, RunScene):
             y_ticks=[0, 0.5, 1],
             x_ticks=[tick for tick in nice_ticks(0, max(epochs[-1], 1), 4) if tick > 0],  # "0" would touch "0%"
             percent=True,
+            x_title="epoch",
             size=TEXT,
         )
         chart.move_to([COLUMN_X + 1.05, -0.85, 0], aligned_edge=LEFT)
@@ -211,7 +214,7 @@ class HiddenFeatures(ResponseBeats, OneSumBeats, RunScene):
         last = self.run.epochs[-1]
         lines = [
             "Now watch each image sharpen while the validation accuracy climbs.",
-            f"Every snapshot to epoch {last}, slowest where the weights change most for their size.",
+            f"Every snapshot to epoch {last}, with more time where the pictures change most.",
             f"Epoch {last}: validation accuracy {shown(accuracy_at[-1])}. These are the trained weights.",
         ]
         durations = [self.narrator.timer(text).duration for text in lines]
@@ -265,8 +268,12 @@ class HiddenFeatures(ResponseBeats, OneSumBeats, RunScene):
         self.big_name = label(f"{self.name}, trained", self.theme, TEXT).next_to(self.big_frame, UP, buff=0.12)
         drawn = Heatmap(self.rgba(template), BIG).move_to([-0.2, BIG_AT[1], 0])
         drawn_frame = Rectangle(width=BIG, height=BIG).set_stroke(self.theme.neuron_stroke, 1).move_to(drawn)
-        drawn_name = label("a clean detector, drawn", self.theme, TEXT, self.theme.muted).next_to(drawn, UP, buff=0.12)
-        with self.narrate("A clean detector of its strongest stroke would look like this: drawn, not trained.") as line:
+        drawn_name = label("a clean stroke detector, drawn", self.theme, TEXT, self.theme.muted)
+        drawn_name.next_to(drawn, UP, buff=0.12)
+        on, beside = ("red", "blue") if self.stroke.sign < 0 else ("blue", "red")
+        with self.narrate(
+            f"Drawn, not trained: a clean detector of its {on} stroke, {on} on it, {beside} beside it."
+        ) as line:
             self.play(FadeIn(self.big_frame), FadeIn(self.big_name), run_time=0.5)
             self.play(
                 FadeIn(drawn), FadeIn(drawn_frame), FadeIn(drawn_name, shift=0.2 * DOWN), run_time=line.duration - 0.5
@@ -317,8 +324,57 @@ class HiddenFeatures(ResponseBeats, OneSumBeats, RunScene):
             ) as line:
                 self.play(FadeIn(start, shift=0.2 * UP), FadeIn(start_name), run_time=line.duration)
             gone += [start, start_name]
-        with self.narrate(f"So {self.name} is no clean stroke detector. Then what does it respond to?") as line:
+        with self.narrate(f"So {self.name} keeps the {on} stroke, but its other weights are blotches.") as line:
             self.play(*(FadeOut(part) for part in gone), run_time=line.duration)
+        with self.narrate("Then what does it respond to?") as line:
+            self.play(self.big_frame.animate.set_stroke(self.theme.highlight, 3), run_time=0.5 * line.duration)
+            self.play(self.big_frame.animate.set_stroke(self.theme.neuron_stroke, 1), run_time=0.5 * line.duration)
+
+    def the_answer(self) -> None:
+        """Back to all the trained weight images, the answer said over them, and neuron 11's two extremes."""
+        units = len(self.final)
+        tiles = Group(*(Heatmap(self.rgba(image), TILE) for image in self.final))
+        tiles.arrange_in_grid(rows=int(np.ceil(units / 4)), cols=min(units, 4), buff=GAP).move_to(GRID_CENTRE)
+        frames = VGroup(
+            *(Rectangle(width=TILE, height=TILE).set_stroke(self.theme.neuron_stroke, 1).move_to(t) for t in tiles)
+        )
+        legend = ColourBar(self.scale, self.theme, width=1.0, size=TEXT)
+        legend.move_to([COLUMN_X + 0.05, 1.7, 0], aligned_edge=LEFT)
+        name = label("weight, one colour scale for all", self.theme, TEXT, self.theme.muted)
+        name.next_to(legend, UP, buff=0.1).align_to(legend, LEFT)
+        trained = ", trained from noise" if has_random_start(self.run) else ", trained"
+        with self.narrate(f"The answer: {units} blotchy signed templates{trained}.") as line:
+            self.play(FadeOut(Group(*self.sum_parts)), run_time=0.3 * line.duration)
+            self.play(
+                FadeIn(frames),
+                FadeIn(tiles, lag_ratio=0.05),
+                FadeIn(legend),
+                FadeIn(name),
+                run_time=0.7 * line.duration,
+            )
+        ends = (legend.submobjects[3], legend.submobjects[2])  # "+scale", then "−scale"
+        with self.narrate("Ink on a neuron's blue weights votes for it; ink on its red weights votes against.") as line:
+            for end in ends:
+                self.play(end.animate.set_color(self.theme.text).scale(1.3), run_time=0.3 * line.duration)
+                self.play(end.animate.set_color(self.theme.muted).scale(1 / 1.3), run_time=0.2 * line.duration)
+        pre = self.run.tensors()["pre.0"][:, self.chosen]
+        examples = Group()
+        for index, (probe, verdict) in enumerate(((self.worst, "off"), (self.best, "on"))):
+            digit = Heatmap(grey_rgba(np.asarray(self.run.probe["inputs"][probe]).reshape(self.shape)), 1.6)
+            digit.move_to([COLUMN_X + 0.85 + 3.2 * index, -0.55, 0])
+            band = pixel_outline(self.stroke.mask, digit, self.theme.highlight, 2)
+            note = label(f"z = {fmt_fixed(float(pre[probe]), 1)}: {verdict}", self.theme, TEXT)
+            note.next_to(digit, DOWN, buff=0.12)
+            examples.add(Group(digit, band, note))
+        box = SurroundingRectangle(tiles[self.chosen], color=self.theme.highlight, buff=0.04)
+        rows = f"rows {self.stroke.rows[0] + 1}–{self.stroke.rows[1] + 1}"
+        against = "votes against" if self.stroke.sign < 0 else "votes for"
+        off, on = self.class_name(self.worst) or "lowest", self.class_name(self.best) or "highest"
+        with self.narrate(
+            f"{self.name.capitalize()} {against} ink in {rows}: the {off} shuts it off, the {on} turns it on."
+        ) as line:
+            self.play(Create(box), run_time=0.3 * line.duration)
+            self.play(FadeIn(examples, lag_ratio=0.4), run_time=0.7 * line.duration)
 
     # --- pieces ------------------------------------------------------------
 

@@ -24,14 +24,14 @@ from nnexplain.mobjects.weight_parts import pixel_outline
 __all__ = ["ResponseBeats", "EXAMPLES"]
 
 TEXT = 27  # points: capital letters 16 px tall at 480p
-EXAMPLES = 3
-ROW_TILE = 1.2  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
-ROW_XS = (-3.15, 0.27, 3.69)
-ROW_YS = (1.3, -0.95)
+EXAMPLES = 2
+ROW_TILE = 1.6  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
+ROW_XS = (-2.75, 1.45)
+ROW_YS = (1.2, -1.2)
 SIDE = 2.7  # the neuron's weight image beside the rows
-SIDE_AT = np.array([-5.35, 0.35, 0])
-CLOSE = 2.9  # the two extreme digits' products, up close: two and a half times the rows' size
-CLOSE_XS = (-1.85, 1.75)  # clear of the legend on the left, room for a count on the right
+SIDE_AT = np.array([-5.15, 0.35, 0])
+CLOSE = 2.9  # the two extreme digits, up close
+CLOSE_XS = (-1.95, 1.3)  # clear of the legend on the left, room for a column of sums on the right
 CLOSE_Y = 0.6
 
 
@@ -68,7 +68,7 @@ class ResponseBeats:
         self.play(
             side.animate.scale(SIDE / self.big.height).move_to(SIDE_AT),
             AnimationGroup(FadeOut(self.big_name), FadeIn(side_name), lag_ratio=1),  # one after the other
-            self.legend.animate.move_to([-5.2, SIDE_AT[1] - SIDE / 2 - 0.95, 0]),
+            self.legend.animate.move_to([SIDE_AT[0], SIDE_AT[1] - SIDE / 2 - 0.95, 0]),
             run_time=0.8,
         )
         self.big_name = side_name
@@ -109,19 +109,16 @@ class ResponseBeats:
             group, tiles, names, title, _ = rows[0]
             self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
         adds = ", ".join(fmt_fixed(v, 1) for v in self.band_sums[0])
-        self.ink_products(
+        self.band_columns(
             rows[0],
             self.columns[0],
-            [
-                "Ink × weight, pixel by pixel: ink on blue weights pushes z up, on red pulls it down.",
-                f"On these the band adds {adds}; the rest and the bias, {fmt_fixed(bias, 2)}, make up z.",
-            ],
+            f"On these the band adds {adds}; the rest and the bias, {fmt_fixed(bias, 2)}, make up z.",
         )
         with self.narrate(f"These {EXAMPLES} push it lowest.") as line:
             group, tiles, names, title, _ = rows[1]
             self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
         alone = ", ".join(fmt_fixed(value, 1) for value in self.band_sums[1])
-        self.ink_products(rows[1], self.columns[1], [f"On these the band alone adds {alone} to z."])
+        self.band_columns(rows[1], self.columns[1], f"On these the band alone adds {alone} to z.")
         avoid = stroke.sign < 0 and shares[0] < shares[1]
         cover = stroke.sign > 0 and shares[0] > shares[1]
         if avoid:
@@ -145,19 +142,9 @@ class ResponseBeats:
         inputs = np.asarray(self.run.probe["inputs"][probe], np.float64)
         return float((inputs * self.final[self.chosen].ravel())[self.stroke.mask.ravel()].sum())
 
-    def ink_products(self, row, columns, lines: list[str]) -> None:
-        """Turn a row's digits into ink × weight with the band outlined, then show each digit's column:
-        z = band + rest + bias. Two lines: one while the products come, one while the columns do."""
+    def band_columns(self, row, columns, text: str) -> None:
+        """Outline the band on a row's digits, then show each digit's column: z = band + rest + bias."""
         group, tiles, names, title, outlines = row
-        inputs = np.asarray(self.run.probe["inputs"], np.float64)
-        weights = self.final[self.chosen].ravel()
-        greys = [grey_rgba(inputs[i].reshape(self.shape)).astype(np.float64) for i in group]
-        products = [self.rgba((inputs[i] * weights).reshape(self.shape)).astype(np.float64) for i in group]
-
-        def blend(t: float) -> None:
-            for tile, grey, product in zip(tiles, greys, products):
-                tile.show(np.round((1 - t) * grey + t * product).astype(np.uint8))
-
         note = VGroup()
         for (_, band, rest, bias), name in zip(columns, names):
             parts = VGroup(
@@ -166,28 +153,25 @@ class ResponseBeats:
                 label(f"bias {signed(bias)}", self.theme, TEXT, self.theme.muted),
             )
             note.add(parts.arrange(DOWN, aligned_edge=LEFT, buff=0.08).next_to(name, DOWN, 0.08, LEFT))
-        if len(lines) == 2:
-            with self.narrate(lines[0]) as line:
-                self.play(Playback(tiles, blend), Create(outlines), run_time=line.duration)
-            with self.narrate(lines[1]) as line:
-                self.play(FadeIn(note, shift=0.2 * LEFT, lag_ratio=0.15), run_time=line.duration)
-        else:
-            with self.narrate(lines[0]) as line:
-                self.play(Playback(tiles, blend), Create(outlines), run_time=0.6 * line.duration)
-                self.play(FadeIn(note, shift=0.2 * LEFT), run_time=0.4 * line.duration)
+        with self.narrate(text) as line:
+            self.play(Create(outlines), run_time=0.5 * line.duration)
+            self.play(FadeIn(note, shift=0.2 * LEFT, lag_ratio=0.15), run_time=0.5 * line.duration)
         self.notes = [*getattr(self, "notes", []), note]
 
     def up_close(self) -> None:
-        """The digit that shuts the neuron off most beside the one that switches it on most, as ink × weight,
-        three times the rows' size: the band under the first one's ink, and where the second's push up comes from."""
+        """The digit that shuts the neuron off most beside the one that switches it on most, two and a half times
+        the rows' size, turned into ink × weight: the band under the first one's ink, and where the second's push
+        up comes from, its z split as ink on blue + ink on red + bias."""
         inputs = np.asarray(self.run.probe["inputs"], np.float64)
         weights = self.final[self.chosen].ravel()
         pre = self.run.tensors()["pre.0"][:, self.chosen]
+        bias = float(self.run.params()[0][1][self.chosen])
         table = Group(*(part for row in self.rows for part in row[1:]), *self.notes)
         close = {}
         for probe, x in zip((self.worst, self.best), CLOSE_XS):
             products = (inputs[probe] * weights).reshape(self.shape)
-            image = Heatmap(self.rgba(products), CLOSE).move_to([x, CLOSE_Y, 0])
+            grey = grey_rgba(inputs[probe].reshape(self.shape))
+            image = Heatmap(grey, CLOSE).move_to([x, CLOSE_Y, 0])
             frame = Rectangle(width=CLOSE, height=CLOSE).set_stroke(self.theme.neuron_stroke, 1).move_to(image)
             band = pixel_outline(self.stroke.mask, image, self.theme.highlight, 3)
             name = self.class_name(probe) or "digit"
@@ -196,22 +180,35 @@ class ResponseBeats:
                 label(f"band {fmt_fixed(self.band_sum(probe), 1)}", self.theme, TEXT, self.theme.highlight),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
             caption.next_to(image, DOWN, buff=0.15).align_to(image, LEFT)
-            close[probe] = (products, image, frame, band, caption, name)
+            close[probe] = (products, image, frame, band, caption, name, grey.astype(np.float64))
         self.close_up = close
-        products, image, frame, band, caption, name = close[self.worst]
+        worst, best = close[self.worst], close[self.best]
         with self.narrate(
-            f"Up close, the {name} that shuts it off most: its ink on the band adds "
-            f"{fmt_fixed(self.band_sum(self.worst), 1)}."
+            f"Up close: the {worst[5]} that shuts it off most, the {best[5]} that excites it most."
         ) as line:
-            self.play(FadeOut(table), run_time=0.25 * line.duration)
-            self.play(FadeIn(image), FadeIn(frame), FadeIn(caption, shift=0.2 * UP), run_time=0.35 * line.duration)
-            self.play(Create(band), run_time=0.4 * line.duration)
-        products, image, frame, band, caption, name = close[self.best]
+            self.play(FadeOut(table), run_time=0.3 * line.duration)
+            self.play(
+                *(FadeIn(Group(part[1], part[2])) for part in (worst, best)),
+                *(FadeIn(part[4][0], shift=0.2 * UP) for part in (worst, best)),
+                run_time=0.7 * line.duration,
+            )
+        colours = [(part[1], part[6], self.rgba(part[0]).astype(np.float64)) for part in (worst, best)]
+
+        def blend(t: float) -> None:
+            for image, grey, product in colours:
+                image.show(np.round((1 - t) * grey + t * product).astype(np.uint8))
+
         with self.narrate(
-            f"The {name} that excites it most: its ink on the band adds {fmt_fixed(self.band_sum(self.best), 1)}."
+            "Ink × weight, pixel by pixel: ink on blue weights pushes z up, on red pulls it down."
         ) as line:
-            self.play(FadeIn(image), FadeIn(frame), FadeIn(caption, shift=0.2 * UP), run_time=0.5 * line.duration)
-            self.play(Create(band), run_time=0.5 * line.duration)
+            self.play(Playback(Group(worst[1], best[1]), blend), run_time=line.duration)
+        with self.narrate(
+            f"On the band, the {worst[5]}'s ink adds {fmt_fixed(self.band_sum(self.worst), 1)}; "
+            f"the {best[5]}'s, {fmt_fixed(self.band_sum(self.best), 1)}."
+        ) as line:
+            self.play(Create(worst[3]), FadeIn(worst[4][1]), run_time=0.5 * line.duration)
+            self.play(Create(best[3]), FadeIn(best[4][1]), run_time=0.5 * line.duration)
+        products, image = best[0], best[1]
         push = main_push(products)
         positive = float(np.clip(products, 0, None).sum())
         held = float(products[push].sum())
@@ -224,22 +221,32 @@ class ResponseBeats:
         if on:
             where += f", {on} on it"
         self.push = push
+        # The best digit's z as printed beside it: ink on blue + ink on red + bias, adding up to its z.
+        z = float(pre[self.best])
+        self.split = (z, positive, balancing_term(z, [positive, bias], 1), bias)
         self.push_lines = [
             f"What switches it on is its ink on blue weights, {where}.",
             f"These {int(push.sum())} pixels push z up by {fmt_fixed(held, 1)}: half of the "
             f"{fmt_fixed(positive, 1)} all its ink on blue adds.",
+            f"Its ink on red takes {fmt_fixed(-self.split[2], 1)} back, the bias {fmt_fixed(-bias, 1)}: "
+            f"z = {fmt_fixed(z, 1)}.",
         ]
         outline = pixel_outline(push, image, self.theme.text, 2.5)
-        on_label = VGroup(
-            label(f"{int(push.sum())} pixels:", self.theme, TEXT),
-            label(f"{signed(held)} of {signed(positive)}", self.theme, TEXT),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        on_label.next_to(image, RIGHT, buff=0.15)  # beside the outlines they count, clear of the captions
+        column = VGroup(
+            label(f"ink on blue {signed(positive)}", self.theme, TEXT, self.theme.positive),
+            label(f"outlined: {signed(held)}", self.theme, TEXT),
+            label(f"ink on red {signed(self.split[2])}", self.theme, TEXT, self.theme.negative),
+            label(f"bias {signed(bias)}", self.theme, TEXT, self.theme.muted),
+            label(f"z = {fmt_fixed(z, 1)}", self.theme, TEXT),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        column.next_to(image, RIGHT, buff=0.2).align_to(image, UP)  # beside the outlines they count
         with self.narrate(self.push_lines[0]) as line:
             self.play(Create(outline), run_time=line.duration)
         with self.narrate(self.push_lines[1]) as line:
-            self.play(
-                FadeIn(on_label, shift=0.2 * UP), outline.animate.set_stroke(width=4.5), run_time=0.5 * line.duration
-            )
-            self.play(outline.animate.set_stroke(width=2.5), run_time=0.5 * line.duration)
-        self.close_parts = Group(*(part for value in close.values() for part in value[1:5]), outline, on_label)
+            self.play(FadeIn(column[:2], shift=0.2 * LEFT, lag_ratio=0.3), run_time=0.5 * line.duration)
+            self.play(outline.animate.set_stroke(width=4.5), run_time=0.25 * line.duration)
+            self.play(outline.animate.set_stroke(width=2.5), run_time=0.25 * line.duration)
+        with self.narrate(self.push_lines[2]) as line:
+            self.play(FadeIn(column[2:], shift=0.2 * LEFT, lag_ratio=0.3), run_time=line.duration)
+        self.split_column = column
+        self.close_parts = Group(*(part for value in close.values() for part in value[1:5]), outline, column)

@@ -10,7 +10,7 @@ from nnexplain.geometry.features import balancing_term, neuron_sum
 from nnexplain.mobjects.charts import LineChart, Readout
 from nnexplain.mobjects.heatmap import Heatmap, Playback, grey_rgba
 from nnexplain.mobjects.style import fmt_fixed, label
-from nnexplain.mobjects.weight_parts import SumBar
+from nnexplain.mobjects.weight_parts import SumBar, pixel_outline
 from nnexplain.run.activations import ACTIVATIONS
 
 __all__ = ["OneSumBeats"]
@@ -73,8 +73,17 @@ class OneSumBeats:
         top = product.get_top()[1]
         rows = self.shape[0]
 
+        # Time for each row: little for the empty rows, three times as much on the band's, where the point is.
+        ink_rows = np.nonzero(np.abs(total.products.reshape(self.shape)).sum(axis=1) > 0)[0]
+        pace = np.full(rows, 0.03)
+        pace[ink_rows.min() : ink_rows.max() + 1] = 1.0
+        pace[self.stroke.rows[0] : self.stroke.rows[1] + 1] *= 3.0
+        self.row_pace = pace
+        reached = np.concatenate([[0.0], np.cumsum(pace)]) / pace.sum()
+        band = pixel_outline(self.stroke.mask, product, self.theme.highlight, 2)
+
         def add_rows(t: float) -> None:
-            done = t * rows
+            done = float(np.interp(t, reached, np.arange(rows + 1)))
             whole = int(np.floor(done))
             value = np.interp(done, np.arange(rows + 1), ends[: rows + 1])
             bar.set_value(value)
@@ -85,8 +94,8 @@ class OneSumBeats:
         with self.narrate(
             f"Add up its {total.inputs.size} products row by row: blue pushes the sum up, red pulls it down."
         ) as line:
-            self.play(FadeIn(bar), FadeIn(running), FadeIn(scan), FadeIn(frame), run_time=0.5)
-            self.play(Playback(Group(bar, running, scan), add_rows), run_time=max(line.duration - 0.5, 3.0))
+            self.play(FadeIn(bar), FadeIn(running), FadeIn(scan), FadeIn(frame), Create(band), run_time=0.5)
+            self.play(Playback(Group(bar, running, scan), add_rows), run_time=max(line.duration - 0.5, 7.0))
         symbol = SYMBOL.get(self.run.activation, self.run.activation)
         shown_sum = balancing_term(total.pre_activation, [total.bias], 2)  # so the line adds up as printed
         running.set_value(fmt_fixed(shown_sum, 2))
@@ -141,3 +150,5 @@ class OneSumBeats:
             else "The network itself computes the same two numbers for your digit."
         ) as line:
             self.play(FadeIn(check, shift=0.2 * UP), run_time=line.duration)
+        self.sum_parts = [digit, self.big, product, frame, band, symbols, names, bar, z_readout]
+        self.sum_parts += [squash, curve, dot, a_readout, z_tick, check]
