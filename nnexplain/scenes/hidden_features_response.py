@@ -26,12 +26,12 @@ __all__ = ["ResponseBeats", "EXAMPLES"]
 TEXT = 27  # points: capital letters 16 px tall at 480p
 EXAMPLES = 2
 ROW_TILE = 1.6  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
-ROW_XS = (-2.75, 1.45)
+ROW_XS = (-2.05, 2.0)  # the first clear of the legend under the neuron
 ROW_YS = (1.2, -1.2)
 SIDE = 2.7  # the neuron's weight image beside the rows
 SIDE_AT = np.array([-5.15, 0.35, 0])
 CLOSE = 2.9  # the two extreme digits, up close
-CLOSE_XS = (-1.95, 1.3)  # clear of the legend on the left, room for a column of sums on the right
+CLOSE_XS = (-1.95, 1.55)  # clear of the legend on the left, room for a column of sums on the right
 CLOSE_Y = 0.6
 
 
