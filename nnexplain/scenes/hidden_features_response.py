@@ -25,6 +25,7 @@ __all__ = ["ResponseBeats", "EXAMPLES"]
 
 TEXT = 27  # points: capital letters 16 px tall at 480p
 EXAMPLES = 2
+COUNT = {2: "two", 3: "three"}.get(EXAMPLES, str(EXAMPLES))  # in words: "the 2 that excite it" reads as the digit 2
 ROW_TILE = 1.6  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
 ROW_XS = (-2.05, 2.0)  # the first clear of the legend under the neuron
 ROW_YS = (1.2, -1.2)
@@ -98,13 +99,13 @@ class ResponseBeats:
                     for i, tile in zip(group, tiles)
                 )
             )
-            title = label(f"the {EXAMPLES} that {heading}", self.theme, TEXT, self.theme.muted)
+            title = label(f"the {COUNT} that {heading}", self.theme, TEXT, self.theme.muted)
             title.next_to(tiles, UP, buff=0.12).align_to(tiles, LEFT)
             outlines = VGroup(*(pixel_outline(stroke.mask, tile, self.theme.highlight, 2) for tile in tiles))
             rows.append((group, tiles, names, title, outlines))
         validation = len(order)
         with self.narrate(
-            f"Of the {validation} validation digits recorded, these {EXAMPLES} push its input z highest."
+            f"Of the {validation} validation digits recorded, these {COUNT} push its input z highest."
         ) as line:
             group, tiles, names, title, _ = rows[0]
             self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
@@ -114,7 +115,7 @@ class ResponseBeats:
             self.columns[0],
             f"On these the band adds {adds}; the rest and the bias, {fmt_fixed(bias, 2)}, make up z.",
         )
-        with self.narrate(f"These {EXAMPLES} push it lowest.") as line:
+        with self.narrate(f"These {COUNT} push it lowest.") as line:
             group, tiles, names, title, _ = rows[1]
             self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
         alone = ", ".join(fmt_fixed(value, 1) for value in self.band_sums[1])
@@ -123,7 +124,7 @@ class ResponseBeats:
         cover = stroke.sign > 0 and shares[0] > shares[1]
         if avoid:
             empty = "leave the band nearly empty" if shares[0] < 0.05 else "put less ink there"
-            verdict = f"Ink on its red band shuts {self.name} off; its top {EXAMPLES} {empty}."
+            verdict = f"Ink on its red band shuts {self.name} off; its top {COUNT} {empty}."
         elif cover:
             verdict = f"So {self.name} fires when ink lies on its blue band."
         else:
