@@ -268,7 +268,7 @@ class HiddenFeatures(ResponseBeats, OneSumBeats, RunScene):
         self.big_name = label(f"{self.name}, trained", self.theme, TEXT).next_to(self.big_frame, UP, buff=0.12)
         drawn = Heatmap(self.rgba(template), BIG).move_to([-0.2, BIG_AT[1], 0])
         drawn_frame = Rectangle(width=BIG, height=BIG).set_stroke(self.theme.neuron_stroke, 1).move_to(drawn)
-        drawn_name = label("a clean stroke detector, drawn", self.theme, TEXT, self.theme.muted)
+        drawn_name = label("clean detector, drawn", self.theme, TEXT, self.theme.muted)
         drawn_name.next_to(drawn, UP, buff=0.12)
         on, beside = ("red", "blue") if self.stroke.sign < 0 else ("blue", "red")
         with self.narrate(
@@ -295,8 +295,8 @@ class HiddenFeatures(ResponseBeats, OneSumBeats, RunScene):
             f"The strongest tenth of its pixels hold {fmt_percent(real_share, 0)} of its weight; "
             f"the drawn one's, {fmt_percent(drawn_share, 0)}."
         ) as line:
-            self.play(Create(tenth), run_time=0.4 * line.duration)
-            self.play(FadeIn(facts, shift=0.2 * LEFT, lag_ratio=0.25), run_time=0.6 * line.duration)
+            self.play(FadeIn(facts, shift=0.2 * LEFT), run_time=min(1.0, 0.3 * line.duration))  # the numbers as said
+            self.play(Create(tenth), run_time=line.duration - min(1.0, 0.3 * line.duration))
         others = [top_share(other) for index, other in enumerate(self.final) if index != chosen]
         other_line = label(
             f"other {len(others)}: {fmt_percent(min(others), 0)}–{fmt_percent(max(others), 0)}", self.theme, TEXT
@@ -343,7 +343,7 @@ class HiddenFeatures(ResponseBeats, OneSumBeats, RunScene):
         name = label("weight, one colour scale for all", self.theme, TEXT, self.theme.muted)
         name.next_to(legend, UP, buff=0.1).align_to(legend, LEFT)
         trained = ", trained from noise" if has_random_start(self.run) else ", trained"
-        with self.narrate(f"The answer: {units} blotchy signed templates{trained}.") as line:
+        with self.narrate(f"Not clean stroke detectors: {units} blotchy signed templates{trained}.") as line:
             self.play(FadeOut(Group(*self.sum_parts)), run_time=0.3 * line.duration)
             self.play(
                 FadeIn(frames),

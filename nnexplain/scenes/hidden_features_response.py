@@ -30,7 +30,7 @@ ROW_TILE = 1.6  # the digits that excite it most (top row) and least (bottom row
 ROW_XS = (-2.05, 2.0)  # the first clear of the legend under the neuron
 ROW_YS = (1.2, -1.2)
 SIDE = 2.7  # the neuron's weight image beside the rows
-SIDE_AT = np.array([-5.15, 0.35, 0])
+SIDE_AT = np.array([-4.95, 0.35, 0])  # its legend 24 px or more from the left edge
 CLOSE = 2.9  # the two extreme digits, up close
 CLOSE_XS = (-1.95, 1.55)  # clear of the legend on the left, room for a column of sums on the right
 CLOSE_Y = 0.6
@@ -84,7 +84,7 @@ class ResponseBeats:
             for group, bands in zip(groups, self.band_sums)
         ]
         rows = []
-        for group, y, heading in zip(groups, ROW_YS, ("excite it most:  z = band + rest + bias", "excite it least")):
+        for group, y, heading in zip(groups, ROW_YS, ("top two:  z = band + rest + bias", "bottom two")):
             tiles = Group(
                 *(
                     Heatmap(grey_rgba(inputs[i].reshape(self.shape)), ROW_TILE).move_to([x, y, 0])
@@ -99,11 +99,15 @@ class ResponseBeats:
                     for i, tile in zip(group, tiles)
                 )
             )
-            title = label(f"the {COUNT} that {heading}", self.theme, TEXT, self.theme.muted)
+            title = label(heading, self.theme, TEXT, self.theme.muted)
             title.next_to(tiles, UP, buff=0.12).align_to(tiles, LEFT)
             outlines = VGroup(*(pixel_outline(stroke.mask, tile, self.theme.highlight, 2) for tile in tiles))
             rows.append((group, tiles, names, title, outlines))
         validation = len(order)
+        definition = label("z = Σ ink × weight + bias", self.theme, TEXT).move_to(rows[0][3], aligned_edge=LEFT)
+        with self.narrate("Its input z: each pixel's ink times its weight, all summed, plus the bias.") as line:
+            self.play(FadeIn(definition, shift=0.2 * DOWN), run_time=0.4 * line.duration)
+        self.play(FadeOut(definition), run_time=0.4)
         with self.narrate(
             f"Of the {validation} validation digits recorded, these {COUNT} push its input z highest."
         ) as line:
@@ -229,8 +233,7 @@ class ResponseBeats:
             f"What switches it on is its ink on blue weights, {where}.",
             f"These {int(push.sum())} pixels push z up by {fmt_fixed(held, 1)}: half of the "
             f"{fmt_fixed(positive, 1)} all its ink on blue adds.",
-            f"Its ink on red takes {fmt_fixed(-self.split[2], 1)} back, the bias {fmt_fixed(-bias, 1)}: "
-            f"z = {fmt_fixed(z, 1)}.",
+            f"Its ink on red adds {fmt_fixed(self.split[2], 1)}, the bias {fmt_fixed(bias, 1)}: z = {fmt_fixed(z, 1)}.",
         ]
         outline = pixel_outline(push, image, self.theme.text, 2.5)
         column = VGroup(
@@ -244,10 +247,10 @@ class ResponseBeats:
         with self.narrate(self.push_lines[0]) as line:
             self.play(Create(outline), run_time=line.duration)
         with self.narrate(self.push_lines[1]) as line:
-            self.play(FadeIn(column[:2], shift=0.2 * LEFT, lag_ratio=0.3), run_time=0.5 * line.duration)
+            self.play(FadeIn(column[:2], shift=0.2 * LEFT), run_time=0.5 * line.duration)
             self.play(outline.animate.set_stroke(width=4.5), run_time=0.25 * line.duration)
             self.play(outline.animate.set_stroke(width=2.5), run_time=0.25 * line.duration)
         with self.narrate(self.push_lines[2]) as line:
-            self.play(FadeIn(column[2:], shift=0.2 * LEFT, lag_ratio=0.3), run_time=line.duration)
+            self.play(FadeIn(column[2:], shift=0.2 * LEFT), run_time=min(1.0, line.duration))
         self.split_column = column
         self.close_parts = Group(*(part for value in close.values() for part in value[1:5]), outline, column)

@@ -73,11 +73,12 @@ class OneSumBeats:
         top = product.get_top()[1]
         rows = self.shape[0]
 
-        # Time for each row: little for the empty rows, three times as much on the band's, where the point is.
+        # Time for each row: little for the empty rows, most where the sum moves most (up or down).
+        change = np.abs(total.products.reshape(self.shape).sum(axis=1))
         ink_rows = np.nonzero(np.abs(total.products.reshape(self.shape)).sum(axis=1) > 0)[0]
         pace = np.full(rows, 0.03)
         pace[ink_rows.min() : ink_rows.max() + 1] = 1.0
-        pace[self.stroke.rows[0] : self.stroke.rows[1] + 1] *= 3.0
+        pace += 3.0 * change / max(change.max(), 1e-12)
         self.row_pace = pace
         reached = np.concatenate([[0.0], np.cumsum(pace)]) / pace.sum()
         band = pixel_outline(self.stroke.mask, product, self.theme.highlight, 2)
