@@ -104,7 +104,7 @@ class ResponseBeats:
             outlines = VGroup(*(pixel_outline(stroke.mask, tile, self.theme.highlight, 2) for tile in tiles))
             rows.append((group, tiles, names, title, outlines))
         validation = len(order)
-        definition = label("z = Σ ink × weight + bias", self.theme, TEXT).move_to(rows[0][3], aligned_edge=LEFT)
+        definition = label("z = Σ ink × weight + bias", self.theme, 36).move_to([1.2, 0.35, 0])  # where the table goes
         with self.narrate("Its input z: each pixel's ink times its weight, all summed, plus the bias.") as line:
             self.play(FadeIn(definition, shift=0.2 * DOWN), run_time=0.4 * line.duration)
         self.play(FadeOut(definition), run_time=0.4)
