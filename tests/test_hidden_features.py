@@ -1,5 +1,7 @@
 """hidden-features draws the run's first-layer weights on one colour scale, and one neuron's sum as torch computes it."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -110,7 +112,9 @@ def test_what_the_neuron_responds_to_is_recomputed_from_its_weights_and_the_digi
     x = torch.from_numpy(run.probe["inputs"]).double()
     z = (x @ model.linears[0].weight.double().T + model.linears[0].bias.double())[:, scene.chosen].numpy()
     order = np.argsort(-z)
-    most, least = [int(i) for i in order[:3]], [int(i) for i in order[::-1][:3]]
+    from nnexplain.scenes.hidden_features_response import EXAMPLES
+
+    most, least = [int(i) for i in order[:EXAMPLES]], [int(i) for i in order[::-1][:EXAMPLES]]
     assert [row[0] for row in scene.rows] == [most, least]
     weights = model.linears[0].weight.double()[scene.chosen].numpy().reshape(28, 28)
     # The band, found here by brute force: the sign of the largest |w|, and every pixel at least half that strong.
@@ -122,14 +126,76 @@ def test_what_the_neuron_responds_to_is_recomputed_from_its_weights_and_the_digi
     adds = [
         ", ".join(f"{(inputs[i].reshape(28, 28) * weights)[band].sum():.1f}" for i in group) for group in (most, least)
     ]
-    assert f"on these the band adds {adds[0]}.".replace("-", "−") in narration
+    assert f"On these the band adds {adds[0]};".replace("-", "−") in narration
     assert f"On these the band alone adds {adds[1]} to z.".replace("-", "−") in narration
     share = [np.mean([inputs[i].reshape(28, 28)[band].sum() / inputs[i].sum() for i in g]) for g in (most, least)]
     if peak < 0 and share[0] < share[1]:  # the verdict follows the ink: the most exciting digits avoid the red band
         assert "Ink on its red band shuts" in narration
-    assert f"{int(band.sum())} {'red' if peak < 0 else 'blue'} pixels" in narration
+    assert f"outlined: {int(band.sum())} {'red' if peak < 0 else 'blue'} pixels" in narration
     rows = np.nonzero(band.any(axis=1))[0]
     assert f"rows {rows.min() + 1}–{rows.max() + 1}" in narration
+
+
+def shown(text: str) -> float:
+    """The number at the end of a label such as "rest +13.5" or "z = −47.7" (manim keeps its text unspaced)."""
+    return float(re.search(r"[+−-]?[0-9.]+$", text).group(0).replace("−", "-"))
+
+
+def test_every_column_on_screen_adds_up_as_printed_and_each_part_is_torchs(sigmoid_run, rendered):
+    """Each digit's z = band + rest + bias, read back from the labels drawn, adds up to the digit, and every
+    part is within its rounding of what torch computes from the stored weights."""
+    run, scene = load_run(sigmoid_run), rendered
+    model = torch_model(run).requires_grad_(False)
+    weight, bias = model.linears[0].weight.double()[scene.chosen], float(model.linears[0].bias[scene.chosen])
+    band = torch.from_numpy(scene.stroke.mask.ravel())
+    checked = 0
+    for row, note in zip(scene.rows, scene.notes):
+        group, names = row[0], row[2]
+        for probe, name, parts in zip(group, names, note):
+            x = torch.from_numpy(run.probe["inputs"][probe]).double()
+            z, on_band = float(x @ weight) + bias, float((x * weight)[band].sum())
+            drawn_z, drawn_band, drawn_rest, drawn_bias = (shown(text.text) for text in (name, *parts))
+            assert drawn_band + drawn_rest + drawn_bias == pytest.approx(drawn_z, abs=1e-9)
+            assert drawn_z == pytest.approx(z, abs=0.05 + 1e-6) and drawn_band == pytest.approx(
+                on_band, abs=0.05 + 1e-6
+            )
+            assert drawn_bias == pytest.approx(bias, abs=0.05 + 1e-6)
+            assert drawn_rest == pytest.approx(z - on_band - bias, abs=0.1 + 1e-6)  # two roundings off at most
+            checked += 1
+    assert checked == 2 * len(scene.rows[0][0])
+    z, blue, red, shown_bias = (round(value, 1) for value in scene.split)  # the best digit: blue + red + bias = z
+    x = torch.from_numpy(run.probe["inputs"][scene.best]).double()
+    products = (x * weight).numpy()
+    assert blue + red + shown_bias == pytest.approx(z, abs=1e-9)
+    assert blue == pytest.approx(products[products > 0].sum(), abs=0.05 + 1e-6)
+    assert red == pytest.approx(products[products < 0].sum(), abs=0.1 + 1e-6)
+    total = scene.total  # the last sum's line: z = products − |bias| (the bias) = z, as printed and as torch's
+    numbers = [float(word.replace("−", "-")) for word in scene.z_text.split() if word[-1].isdigit()]
+    x = torch.from_numpy(run.probe["inputs"][total.probe_index]).double()
+    assert numbers[0] - numbers[1] == pytest.approx(numbers[2], abs=1e-9)
+    assert numbers[0] == pytest.approx(float(x @ weight), abs=0.01 + 1e-6) and numbers[1] == pytest.approx(
+        -bias, abs=0.005
+    )
+
+
+def test_what_switches_it_on_is_the_fewest_pixels_holding_half_its_push_up(sigmoid_run, rendered):
+    """The outlined pixels on the most exciting digit, checked by their defining property on torch's products:
+    every one pushes up at least as much as any pixel left out, they hold half the push up, and one fewer would not."""
+    run, scene = load_run(sigmoid_run), rendered
+    model = torch_model(run).requires_grad_(False)
+    x = torch.from_numpy(run.probe["inputs"][scene.best]).double()
+    products = (x * model.linears[0].weight.double()[scene.chosen]).numpy()
+    push = scene.push.ravel()
+    positive = np.clip(products, 0, None).sum()
+    assert products[push].min() > 0 and products[push].min() >= products[~push].max()
+    assert products[push].sum() >= 0.5 * positive - 1e-9
+    assert products[push].sum() - products[push].min() < 0.5 * positive
+    narration = " ".join(line.sentence for line in scene.narrator.log)
+    assert f"These {int(push.sum())} pixels push z up by {products[push].sum():.1f}" in narration
+    rows = np.nonzero(scene.push)[0]
+    first, last = np.nonzero(scene.stroke.mask.any(axis=1))[0][[0, -1]]
+    if (rows < first).any() and (rows > last).any():
+        assert "above and below the band" in narration
 
 
 def test_the_strongest_weights_and_their_direction_on_drawn_bars():

@@ -34,6 +34,9 @@ __all__ = [
     "NeuronSum",
     "neuron_sum",
     "strongest_probe",
+    "main_push",
+    "rows_around",
+    "balancing_term",
 ]
 
 
@@ -252,3 +255,30 @@ def snapshot_seconds(keyframes: Sequence[np.ndarray], total: float, floor: float
     spare = max(total - floor * steps, 0.0)
     share = change / change.sum() if change.sum() > 0 else np.full(steps, 1.0 / steps)
     return floor + spare * share
+
+
+def main_push(products: np.ndarray, share: float = 0.5) -> np.ndarray:
+    """The fewest pixels whose positive ink × weight products add up to ``share`` of all the positive ones:
+    where most of an input's push up comes from (what switches the neuron on), as a mask of ``products``' shape."""
+    products = np.asarray(products, np.float64)
+    push = np.clip(products.ravel(), 0.0, None)
+    order = np.argsort(-push, kind="stable")
+    needed = int(np.searchsorted(np.cumsum(push[order]), share * push.sum() * (1 - 1e-12))) + 1
+    mask = np.zeros(push.size, bool)
+    mask[order[: min(needed, int((push > 0).sum()))]] = True
+    return mask.reshape(products.shape)
+
+
+def rows_around(mask: np.ndarray, rows: tuple[int, int]) -> tuple[int, int, int]:
+    """How many of ``mask``'s pixels lie above rows ``rows`` (first, last; 0-based), within them, and below."""
+    row = np.nonzero(np.asarray(mask, bool))[0]
+    return int((row < rows[0]).sum()), int(((row >= rows[0]) & (row <= rows[1])).sum()), int((row > rows[1]).sum())
+
+
+def balancing_term(total: float, shown_parts: Sequence[float], digits: int) -> float:
+    """The last part of a sum as shown, so that the shown parts add up to the shown total at ``digits`` decimals.
+
+    ``z = band + rest + bias`` is shown to one decimal: rounding each term on its own can leave the
+    column 0.1 short of the total. The term given here (the rest) differs from its exact value by at
+    most the rounding of the others, half a unit of the last decimal for each."""
+    return round(round(total, digits) - sum(round(part, digits) for part in shown_parts), digits) + 0.0

@@ -9,8 +9,9 @@ every recorded snapshot, paced by how far the weights move
 (:func:`~nnexplain.geometry.features.snapshot_seconds`). Then the most concentrated
 neuron beside the stroke detector the hopeful story draws, measured; its strongest
 weights (:func:`~nnexplain.geometry.features.strong_stroke`) outlined over the
-validation digits the run recorded that excite it most and least, as ink × weight;
-and one digit's 784 products added row by row into its pre-activation, then the
+validation digits the run recorded that excite it most and least, as ink × weight, each
+z laid out as band + rest + bias; the extremes up close: what shuts it off and what
+switches it on (:func:`~nnexplain.geometry.features.main_push`); and one digit's 784 products added row by row into its pre-activation, then the
 activation, ending on the numbers the run recorded. Subclass to change the pace
 (``pace``, ``sweep_floor``) or the neuron (``neuron``).
 """
@@ -25,23 +26,20 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    AnimationGroup,
     Create,
-    Dot,
     FadeIn,
     FadeOut,
     Group,
+    Line,
     Rectangle,
+    Square,
     SurroundingRectangle,
     VGroup,
-    there_and_back_with_pause,
+    smooth,
 )
 
 from nnexplain.geometry.features import (
-    ink_share,
-    neuron_sum,
     plainest_neuron,
-    probes_by_response,
     snapshot_seconds,
     start_correlation,
     stroke_template,
@@ -52,13 +50,14 @@ from nnexplain.geometry.features import (
     weight_scale,
 )
 from nnexplain.geometry.network import image_shape
-from nnexplain.mobjects.charts import LineChart, Readout
+from nnexplain.mobjects.charts import LineChart, Readout, nice_ticks
 from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, diverging_rgba, grey_rgba
-from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label
-from nnexplain.mobjects.weight_parts import SumBar, pixel_outline
-from nnexplain.run.activations import ACTIVATIONS
+from nnexplain.mobjects.style import fmt_fixed, fmt_percent, label
+from nnexplain.mobjects.weight_parts import pixel_outline
 from nnexplain.scenes.base.run_facts import has_history, has_random_start, origin
 from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.hidden_features_response import ResponseBeats
+from nnexplain.scenes.hidden_features_sum import OneSumBeats
 
 __all__ = ["HiddenFeatures"]
 
@@ -66,19 +65,18 @@ TEXT = 27  # points: capital letters 16 px tall at 480p
 GRID_CENTRE = np.array([-4.27, 0.05, 0])
 TILE, GAP = 1.12, 0.1
 COLUMN_X = -1.2  # left edge of the right-hand column
+DIGIT = 2.6  # a recorded digit, its pixels linked to the weight images
+DIGIT_AT = np.array([2.6, 0.2, 0])
 BIG = 3.2  # the chosen neuron's weight image, up close
-BIG_AT = np.array([-5.05, 0.2, 0])
-ROW_TILE = 1.2  # the digits that excite it most (top row) and least (bottom row), their numbers to the right
-ROW_XS = (-3.15, 0.27, 3.69)
-SIDE = 2.7  # the neuron's weight image beside the rows
-SIDE_AT = np.array([-5.35, 0.35, 0])
-ROW_YS = (1.35, -1.05)
-EXAMPLES = 3
-SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
-DOES = {"sigmoid": "squashes z into 0…1", "tanh": "squashes z into −1…1", "relu": "keeps a positive z, else gives 0"}
+BIG_AT = np.array([-4.85, 0.2, 0])  # its name and legend 24 px or more from the left edge
 
 
-class HiddenFeatures(RunScene):
+def ramp(t: float, start: float, stop: float) -> float:
+    """0 before ``start``, 1 after ``stop``, smoothly between: pieces of a fade out and back in one animation."""
+    return smooth(float(np.clip((t - start) / (stop - start), 0.0, 1.0)))
+
+
+class HiddenFeatures(ResponseBeats, OneSumBeats, RunScene):
     scene_name = "hidden-features"
     captions_in_band = True
     sweep_floor: ClassVar[float] = 0.15  # seconds every snapshot gets in the sweep; the rest follows the change
@@ -112,9 +110,13 @@ class HiddenFeatures(RunScene):
         self.strongest_weights()
         self.beat("what excites it")
         self.what_excites_it()
+        self.beat("what shuts it off, what switches it on")
+        self.up_close()
         self.beat("one digit's sum")
         self.one_sum()
-        self.hold(extra=1.5)
+        self.beat("the answer")
+        self.the_answer()
+        self.hold(extra=2.0)
 
     # --- beats -------------------------------------------------------------
 
@@ -146,16 +148,31 @@ class HiddenFeatures(RunScene):
                 FadeIn(self.tiles, lag_ratio=0.1),
                 run_time=max(line.duration - 0.6, 1.0),
             )
+        self.one_pixel_to_all(units)
         self.play(FadeIn(self.legend, shift=0.2 * LEFT), FadeIn(self.legend_name), run_time=0.8)
-        if not has_history(self.run):
-            self.say_colours()
 
-    def say_colours(self) -> None:
-        """The sign convention, said while coloured weights are on screen, the bar's two ends pointed out."""
-        with self.narrate("Blue weights push the neuron up where a digit has ink; red ones pull it down.") as line:
-            ends = VGroup(self.legend.submobjects[2], self.legend.submobjects[3])
-            self.play(ends.animate.set_color(self.theme.highlight), run_time=0.5 * line.duration)
-            self.play(ends.animate.set_color(self.theme.muted), run_time=0.5 * line.duration)
+    def one_pixel_to_all(self, units: int) -> None:
+        """A recorded digit's pixel linked to its place in every neuron's image: one weight per pixel, per neuron."""
+        inputs = np.asarray(self.run.probe["inputs"][0], np.float64).reshape(self.shape)
+        rows, cols = self.shape
+        inked = np.argwhere(inputs >= 0.5 * inputs.max())
+        row, col = inked[np.argmin(((inked - (np.array(self.shape) - 1) / 2) ** 2).sum(axis=1))]  # inked, central
+        digit = Heatmap(grey_rgba(inputs), DIGIT).move_to(DIGIT_AT)
+        frame = Rectangle(width=DIGIT, height=DIGIT).set_stroke(self.theme.neuron_stroke, 1).move_to(digit)
+        name = label(f"a digit: {rows} × {cols} pixels", self.theme, TEXT, self.theme.muted)
+        name.next_to(digit, UP, buff=0.12)
+
+        def place(image: Heatmap) -> np.ndarray:
+            left, top = image.get_left()[0], image.get_top()[1]
+            return np.array([left + (col + 0.5) * image.width / cols, top - (row + 0.5) * image.height / rows, 0.0])
+
+        pixel = Square(DIGIT / cols).set_stroke(self.theme.text, 3).move_to(place(digit))
+        marks = VGroup(*(Square(0.12).set_stroke(self.theme.text, 2).move_to(place(tile)) for tile in self.tiles))
+        links = VGroup(*(Line(place(digit), place(tile)).set_stroke(self.theme.text, 1.2, 0.6) for tile in self.tiles))
+        with self.narrate(f"A digit's pixel meets all {units}: each neuron has its own weight for it.") as line:
+            self.play(FadeIn(digit), FadeIn(frame), FadeIn(name), Create(pixel), run_time=0.3 * line.duration)
+            self.play(Create(links, lag_ratio=0.05), FadeIn(marks, lag_ratio=0.05), run_time=0.45 * line.duration)
+            self.play(FadeOut(VGroup(links, marks, pixel, frame, name)), FadeOut(digit), run_time=0.25 * line.duration)
 
     def over_training(self) -> None:
         history, epochs = self.run.history, np.asarray(self.run.epochs, np.float64)
@@ -163,10 +180,19 @@ class HiddenFeatures(RunScene):
         rows = {int(epoch): row for row, epoch in enumerate(history.epochs)}
         accuracy_at = [accuracy[rows[epoch]] if epoch in rows else np.nan for epoch in self.run.epochs]
         chart = LineChart(
-            (0, max(epochs[-1], 1)), (0, 1), self.theme, 5.2, 1.85, y_ticks=[0, 0.5, 1], percent=True, size=TEXT
+            (0, max(epochs[-1], 1)),
+            (0, 1),
+            self.theme,
+            5.2,
+            1.85,
+            y_ticks=[0, 0.5, 1],
+            x_ticks=[tick for tick in nice_ticks(0, max(epochs[-1], 1), 4) if tick > 0],  # "0" would touch "0%"
+            percent=True,
+            x_title="epoch",
+            size=TEXT,
         )
         chart.move_to([COLUMN_X + 1.05, -0.85, 0], aligned_edge=LEFT)
-        curve = chart.curve(self.theme.highlight)
+        curve = chart.curve(self.theme.text)  # yellow is neuron 11's alone
         chart.draw(curve, history.epochs, accuracy, upto=0)
         shown = lambda value: fmt_percent(value) if np.isfinite(value) else "–"  # noqa: E731
         epoch_readout = Readout("epoch", str(self.run.epochs[0]), self.theme, TEXT, width=4)
@@ -188,7 +214,7 @@ class HiddenFeatures(RunScene):
         last = self.run.epochs[-1]
         lines = [
             "Now watch each image sharpen while the validation accuracy climbs.",
-            f"Every snapshot to epoch {last}, slowest where the weights change most for their size.",
+            f"Every snapshot to epoch {last}, with more time where the pictures change most.",
             f"Epoch {last}: validation accuracy {shown(accuracy_at[-1])}. These are the trained weights.",
         ]
         durations = [self.narrator.timer(text).duration for text in lines]
@@ -210,7 +236,6 @@ class HiddenFeatures(RunScene):
         with self.narrate(lines[2]) as line:
             self.play(curve.animate.set_stroke(width=7), run_time=0.5 * line.duration)
             self.play(curve.animate.set_stroke(width=3.5), run_time=0.5 * line.duration)
-        self.say_colours()
         self.sweep = VGroup(chart, curve, readout)
 
     def honest_answer(self) -> None:
@@ -218,10 +243,11 @@ class HiddenFeatures(RunScene):
         template = stroke_template(image)
         real_share, drawn_share = top_share(image), top_share(template)
         box = SurroundingRectangle(self.tiles[chosen], color=self.theme.highlight, buff=0.04)
+        with self.narrate("Are they stroke detectors?") as line:
+            self.play(Create(box), run_time=line.duration)
         with self.narrate(
-            f"Are they stroke detectors? Take {self.name}, the most concentrated of the {len(self.final)}."
+            f"Take {self.name}: of the {len(self.final)}, its weight is the most concentrated in few pixels."
         ) as line:
-            self.play(Create(box), run_time=0.6)
             self.play(
                 FadeOut(Group(*self.tiles[:chosen], *self.tiles[chosen + 1 :])),
                 FadeOut(self.frames),
@@ -229,21 +255,25 @@ class HiddenFeatures(RunScene):
                 *([FadeOut(self.sweep)] if hasattr(self, "sweep") else []),
                 FadeOut(self.legend_name),
                 FadeOut(self.legend),
-                run_time=0.5 * max(line.duration - 0.6, 1.0),
+                run_time=0.5 * line.duration,
             )
             self.legend.move_to(BIG_AT + (BIG / 2 + 0.35) * DOWN + 0.15 * RIGHT)
             self.play(
                 self.tiles[chosen].animate.scale_to_fit_height(BIG).move_to(BIG_AT),
                 FadeIn(self.legend),
-                run_time=0.5 * max(line.duration - 0.6, 1.0),
+                run_time=0.5 * line.duration,
             )
         self.big = self.tiles[chosen]
         self.big_frame = Rectangle(width=BIG, height=BIG).set_stroke(self.theme.neuron_stroke, 1).move_to(BIG_AT)
         self.big_name = label(f"{self.name}, trained", self.theme, TEXT).next_to(self.big_frame, UP, buff=0.12)
         drawn = Heatmap(self.rgba(template), BIG).move_to([-0.2, BIG_AT[1], 0])
         drawn_frame = Rectangle(width=BIG, height=BIG).set_stroke(self.theme.neuron_stroke, 1).move_to(drawn)
-        drawn_name = label("a clean detector, drawn", self.theme, TEXT, self.theme.muted).next_to(drawn, UP, buff=0.12)
-        with self.narrate("A clean detector of its strongest stroke would look like this: drawn, not trained.") as line:
+        drawn_name = label("clean detector, drawn", self.theme, TEXT, self.theme.muted)
+        drawn_name.next_to(drawn, UP, buff=0.12)
+        on, beside = ("red", "blue") if self.stroke.sign < 0 else ("blue", "red")
+        with self.narrate(
+            f"Drawn, not trained: a clean detector of its {on} stroke, {on} on it, {beside} beside it."
+        ) as line:
             self.play(FadeIn(self.big_frame), FadeIn(self.big_name), run_time=0.5)
             self.play(
                 FadeIn(drawn), FadeIn(drawn_frame), FadeIn(drawn_name, shift=0.2 * DOWN), run_time=line.duration - 0.5
@@ -265,8 +295,8 @@ class HiddenFeatures(RunScene):
             f"The strongest tenth of its pixels hold {fmt_percent(real_share, 0)} of its weight; "
             f"the drawn one's, {fmt_percent(drawn_share, 0)}."
         ) as line:
-            self.play(Create(tenth), run_time=0.4 * line.duration)
-            self.play(FadeIn(facts, shift=0.2 * LEFT, lag_ratio=0.25), run_time=0.6 * line.duration)
+            self.play(FadeIn(facts, shift=0.2 * LEFT), run_time=min(1.0, 0.3 * line.duration))  # the numbers as said
+            self.play(Create(tenth), run_time=line.duration - min(1.0, 0.3 * line.duration))
         others = [top_share(other) for index, other in enumerate(self.final) if index != chosen]
         other_line = label(
             f"other {len(others)}: {fmt_percent(min(others), 0)}–{fmt_percent(max(others), 0)}", self.theme, TEXT
@@ -294,232 +324,57 @@ class HiddenFeatures(RunScene):
             ) as line:
                 self.play(FadeIn(start, shift=0.2 * UP), FadeIn(start_name), run_time=line.duration)
             gone += [start, start_name]
-        with self.narrate(f"So {self.name} is no clean stroke detector. Then what does it respond to?") as line:
+        with self.narrate(f"So {self.name} keeps the {on} stroke, but its other weights are blotches.") as line:
             self.play(*(FadeOut(part) for part in gone), run_time=line.duration)
+        with self.narrate("Then what does it respond to?") as line:
+            self.play(self.big_frame.animate.set_stroke(self.theme.highlight, 3), run_time=0.5 * line.duration)
+            self.play(self.big_frame.animate.set_stroke(self.theme.neuron_stroke, 1), run_time=0.5 * line.duration)
 
-    def strongest_weights(self) -> None:
-        stroke = self.stroke
-        colour = "red" if stroke.sign < 0 else "blue"
-        shape = f"a {stroke.orientation} band" if stroke.orientation != "compact" else "a patch"
-        self.outline = pixel_outline(stroke.mask, self.big, self.theme.highlight, 3)
-        with self.narrate(
-            f"Its strongest weights: {stroke.pixels} {colour} pixels, {shape} in rows "
-            f"{stroke.rows[0] + 1}–{stroke.rows[1] + 1}, outlined."
-        ) as line:
-            self.play(Create(self.outline), run_time=line.duration)
-
-    def what_excites_it(self) -> None:
-        stroke, weights = self.stroke, self.final[self.chosen]
-        own = self.runs.own_index
-        order = [int(i) for i in probes_by_response(self.run, self.chosen) if i != own]
-        inputs = np.asarray(self.run.probe["inputs"], np.float64)
-        pre = self.run.tensors()["pre.0"][:, self.chosen]
-        groups = (order[:EXAMPLES], order[-EXAMPLES:][::-1])
-        self.best = order[0]
-        side = Group(self.big, self.big_frame, self.outline)
-        side_name = label(self.name, self.theme, TEXT).next_to(SIDE_AT + SIDE / 2 * UP, UP, buff=0.12)
-        self.play(
-            side.animate.scale(SIDE / BIG).move_to(SIDE_AT),
-            AnimationGroup(FadeOut(self.big_name), FadeIn(side_name), lag_ratio=1),  # one after the other
-            self.legend.animate.move_to([-5.2, SIDE_AT[1] - SIDE / 2 - 0.95, 0]),
-            run_time=0.8,
+    def the_answer(self) -> None:
+        """Back to all the trained weight images, the answer said over them, and neuron 11's two extremes."""
+        units = len(self.final)
+        tiles = Group(*(Heatmap(self.rgba(image), TILE) for image in self.final))
+        tiles.arrange_in_grid(rows=int(np.ceil(units / 4)), cols=min(units, 4), buff=GAP).move_to(GRID_CENTRE)
+        frames = VGroup(
+            *(Rectangle(width=TILE, height=TILE).set_stroke(self.theme.neuron_stroke, 1).move_to(t) for t in tiles)
         )
-        self.big_name = side_name
-        shares = [float(ink_share(inputs[group], stroke.mask).mean()) for group in groups]
-        band = [[float((inputs[i] * weights.ravel())[stroke.mask.ravel()].sum()) for i in group] for group in groups]
-        rest = [[float((inputs[i] * weights.ravel())[~stroke.mask.ravel()].sum()) for i in group] for group in groups]
-        rows = []
-        for group, y, heading in zip(groups, ROW_YS, ("excite it most", "excite it least")):
-            tiles = Group(
-                *(
-                    Heatmap(grey_rgba(inputs[i].reshape(self.shape)), ROW_TILE).move_to([x, y, 0])
-                    for i, x in zip(group, ROW_XS)
-                )
-            )
-            names = VGroup(
-                *(
-                    label(f"z = {fmt_fixed(float(pre[i]), 1)}", self.theme, TEXT)
-                    .next_to(tile, RIGHT, buff=0.12)
-                    .shift(0.42 * UP)
-                    for i, tile in zip(group, tiles)
-                )
-            )
-            title = label(f"the {EXAMPLES} that {heading}", self.theme, TEXT, self.theme.muted)
-            title.next_to(tiles, UP, buff=0.1).align_to(tiles, LEFT)
-            outlines = VGroup(*(pixel_outline(stroke.mask, tile, self.theme.highlight, 2) for tile in tiles))
-            rows.append((group, tiles, names, title, outlines))
-        validation = len(order)
-        with self.narrate(
-            f"Of the {validation} validation digits recorded, these {EXAMPLES} push its input z highest."
-        ) as line:
-            group, tiles, names, title, _ = rows[0]
-            self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
-        self.ink_products(
-            rows[0],
-            f"Ink × weight, pixel by pixel: on these the band adds {', '.join(fmt_fixed(v, 1) for v in band[0])}.",
-            band[0],
-            rest[0],
-        )
-        with self.narrate(f"These {EXAMPLES} push it lowest.") as line:
-            group, tiles, names, title, _ = rows[1]
-            self.play(FadeIn(title), FadeIn(tiles, lag_ratio=0.3), FadeIn(names, lag_ratio=0.3), run_time=line.duration)
-        alone = ", ".join(fmt_fixed(value, 1) for value in band[1])
-        self.ink_products(rows[1], f"On these the band alone adds {alone} to z.", band[1], rest[1])
-        avoid = stroke.sign < 0 and shares[0] < shares[1]
-        cover = stroke.sign > 0 and shares[0] > shares[1]
-        if avoid:
-            empty = "leave the band nearly empty" if shares[0] < 0.05 else "put less ink there"
-            verdict = f"Ink on its red band shuts {self.name} off; its top {EXAMPLES} {empty}."
-        elif cover:
-            verdict = f"So {self.name} fires when ink lies on its blue band."
-        else:
-            verdict = f"The band alone does not decide: {self.name}'s weights spread over the whole digit."
-        with self.narrate(verdict) as line:
+        legend = ColourBar(self.scale, self.theme, width=1.0, size=TEXT)
+        legend.move_to([COLUMN_X + 0.05, 1.7, 0], aligned_edge=LEFT)
+        name = label("weight, one colour scale for all", self.theme, TEXT, self.theme.muted)
+        name.next_to(legend, UP, buff=0.1).align_to(legend, LEFT)
+        trained = ", trained from noise" if has_random_start(self.run) else ", trained"
+        with self.narrate(f"Not clean stroke detectors: {units} blotchy signed templates{trained}.") as line:
+            self.play(FadeOut(Group(*self.sum_parts)), run_time=0.3 * line.duration)
             self.play(
-                *(outline.animate.set_stroke(width=4) for row in rows for outline in row[4]), run_time=line.duration / 2
-            )
-            self.play(
-                *(outline.animate.set_stroke(width=2) for row in rows for outline in row[4]), run_time=line.duration / 2
-            )
-        self.rows = rows
-
-    def ink_products(self, row, text: str, band: list[float], rest: list[float]) -> None:
-        """Turn a row's digits into ink × weight, outline the band on each, and note what the band adds."""
-        group, tiles, names, title, outlines = row
-        inputs = np.asarray(self.run.probe["inputs"], np.float64)
-        weights = self.final[self.chosen].ravel()
-        greys = [grey_rgba(inputs[i].reshape(self.shape)).astype(np.float64) for i in group]
-        products = [self.rgba((inputs[i] * weights).reshape(self.shape)).astype(np.float64) for i in group]
-
-        def blend(t: float) -> None:
-            for tile, grey, product in zip(tiles, greys, products):
-                tile.show(np.round((1 - t) * grey + t * product).astype(np.uint8))
-
-        note = VGroup()
-        for on_band, elsewhere, name in zip(band, rest, names):
-            on = label(f"band {fmt_fixed(on_band, 1)}", self.theme, TEXT, self.theme.highlight)
-            off = label(f"rest {'+' if elsewhere >= 0 else ''}{fmt_fixed(elsewhere, 1)}", self.theme, TEXT)
-            note.add(VGroup(on, off).arrange(DOWN, aligned_edge=LEFT, buff=0.1).next_to(name, DOWN, 0.1, LEFT))
-        with self.narrate(text) as line:
-            self.play(Playback(tiles, blend), Create(outlines), run_time=0.6 * line.duration)
-            self.play(FadeIn(note, shift=0.2 * LEFT), run_time=0.4 * line.duration)
-        self.notes = [*getattr(self, "notes", []), note]
-
-    def one_sum(self) -> None:
-        own = self.runs.own_index
-        probe = self.best if own is None else own
-        total = neuron_sum(self.run, self.chosen, probe)
-        self.total = total
-        recorded = self.run.tensors()
-        pre, act = float(recorded["pre.0"][probe, self.chosen]), float(recorded["act.0"][probe, self.chosen])
-        size, y, weights_x = 2.3, 1.2, -2.5
-        digit = Heatmap(grey_rgba(total.inputs.reshape(self.shape)), size).move_to([-5.4, y, 0])
-        product = Heatmap(self.rgba(total.products.reshape(self.shape)), size).move_to([0.4, y, 0])
-        symbols = VGroup(
-            label("×", self.theme, 40).move_to([-3.95, y, 0]), label("=", self.theme, 40).move_to([-1.05, y, 0])
-        )
-        names = VGroup(
-            label("the digit", self.theme, TEXT, self.theme.muted).next_to(digit, DOWN, buff=0.08),
-            label("weights", self.theme, TEXT, self.theme.muted).next_to([weights_x, y - size / 2, 0], DOWN, 0.08),
-            label("products", self.theme, TEXT, self.theme.muted).next_to(product, DOWN, buff=0.08),
-        )
-        rows_and_notes = [part for row in self.rows for part in row[1:]] + self.notes
-        intro = (
-            f"One digit in full: the {self.class_name(probe) or 'digit'} that excites it most, times the weights."
-            if own is None
-            else f"Your digit, {self.runs.own_digit.name}, times {self.name}'s weights, pixel by pixel."
-        )
-        with self.narrate(intro) as line:
-            self.play(
-                FadeOut(Group(*rows_and_notes)),
-                FadeOut(self.big_name),
-                FadeOut(self.big_frame),
-                FadeOut(self.outline),
-                FadeOut(self.legend),
-                run_time=0.3 * line.duration,
-            )
-            self.play(
-                self.big.animate.scale_to_fit_height(size).move_to([weights_x, y, 0]),
-                FadeIn(digit),
-                FadeIn(symbols),
-                FadeIn(names),
-                run_time=0.35 * line.duration,
-            )
-            self.play(FadeIn(product, shift=0.3 * RIGHT), run_time=0.35 * line.duration)
-        row_sums = np.cumsum(total.products.reshape(self.shape).sum(axis=1))
-        ends = [0.0, *row_sums, row_sums[-1] + total.bias]
-        bar = SumBar((min(0.0, *ends), max(0.0, *ends)), self.theme, width=7.6).move_to([-2.5, -1.42, 0])
-        running = Readout("sum of the products so far", fmt_fixed(0.0, 2), self.theme, TEXT, width=8)
-        running.move_to([-6.3, -0.65, 0], aligned_edge=LEFT)
-        scan = Rectangle(width=size, height=size / self.shape[0]).set_stroke(self.theme.highlight, 2)
-        frame = Rectangle(width=size, height=size).set_stroke(self.theme.neuron_stroke, 1).move_to(product)
-        top = product.get_top()[1]
-        rows = self.shape[0]
-
-        def add_rows(t: float) -> None:
-            done = t * rows
-            whole = int(np.floor(done))
-            value = np.interp(done, np.arange(rows + 1), ends[: rows + 1])
-            bar.set_value(value)
-            running.set_value(fmt_fixed(value, 2))
-            scan.move_to([product.get_x(), top - (min(whole, rows - 1) + 0.5) * size / rows, 0])
-
-        scan.move_to([product.get_x(), top - 0.5 * size / rows, 0])
-        with self.narrate(
-            f"Add up its {total.inputs.size} products row by row: blue pushes the sum up, red pulls it down."
-        ) as line:
-            self.play(FadeIn(bar), FadeIn(running), FadeIn(scan), FadeIn(frame), run_time=0.5)
-            self.play(Playback(Group(bar, running, scan), add_rows), run_time=max(line.duration - 0.5, 3.0))
-        symbol = SYMBOL.get(self.run.activation, self.run.activation)
-        plus = "+" if total.bias >= 0 else "-"
-        z_readout = formula(
-            f"z = {total.weighted_sum:.2f} {plus} {abs(total.bias):.2f} = {total.pre_activation:.2f}",
-            self.theme,
-            40,
-        ).move_to([0.3, running.get_y(), 0], aligned_edge=LEFT)
-        with self.narrate(
-            f"Then the bias, {fmt_fixed(total.bias, 2)}: z = {fmt_fixed(total.pre_activation, 2)}."
-        ) as line:
-            self.play(FadeOut(scan), run_time=0.3 * line.duration)
-            self.play(
-                Playback(bar, lambda t: bar.set_value(ends[-2] + t * total.bias)),
-                FadeIn(z_readout),
+                FadeIn(frames),
+                FadeIn(tiles, lag_ratio=0.05),
+                FadeIn(legend),
+                FadeIn(name),
                 run_time=0.7 * line.duration,
             )
-        reach = max(abs(total.pre_activation) * 1.15, 6.0)
-        z = np.linspace(-reach, reach, 201)
-        squash_of = ACTIVATIONS[self.run.activation].function
-        values = squash_of(z)
-        low, high = float(np.floor(values.min())), float(np.ceil(values.max()))  # sigmoid 0…1, tanh −1…1
-        ticks = [low, high] if high - low <= 2 else [0.0, float(np.floor(values.max()))]
-        squash = LineChart((-reach, reach), (low, high), self.theme, 3.0, 1.5, y_ticks=ticks, x_ticks=[0], size=TEXT)
-        squash.shift([6.5 - squash.box.get_right()[0], y - 0.1 - squash.box.get_y(), 0])
-        curve = squash.curve(self.theme.text, 3)
-        squash.draw(curve, z, values)
-        dot = Dot(squash.at(-reach, float(values[0])), radius=0.09, color=self.theme.highlight)
-        a_readout = label(f"{symbol}(z) = {total.output:.6f}", self.theme, TEXT).next_to(squash, UP, buff=0.12)
-        z_tick = label(fmt_fixed(total.pre_activation, 2), self.theme, TEXT, self.theme.highlight)
-        z_tick.next_to(squash.at(total.pre_activation, low), DOWN, buff=0.08)
-        z_tick.shift(min(0.0, 6.6 - z_tick.get_right()[0]) * RIGHT + max(0.0, 3.0 - z_tick.get_left()[0]) * RIGHT)
+        ends = (legend.submobjects[3], legend.submobjects[2])  # "+scale", then "−scale"
+        with self.narrate("Ink on a neuron's blue weights votes for it; ink on its red weights votes against.") as line:
+            for end in ends:
+                self.play(end.animate.set_color(self.theme.text).scale(1.3), run_time=0.3 * line.duration)
+                self.play(end.animate.set_color(self.theme.muted).scale(1 / 1.3), run_time=0.2 * line.duration)
+        pre = self.run.tensors()["pre.0"][:, self.chosen]
+        examples = Group()
+        for index, (probe, verdict) in enumerate(((self.worst, "off"), (self.best, "on"))):
+            digit = Heatmap(grey_rgba(np.asarray(self.run.probe["inputs"][probe]).reshape(self.shape)), 1.6)
+            digit.move_to([COLUMN_X + 0.85 + 3.2 * index, -0.55, 0])
+            band = pixel_outline(self.stroke.mask, digit, self.theme.highlight, 2)
+            note = label(f"z = {fmt_fixed(float(pre[probe]), 1)}: {verdict}", self.theme, TEXT)
+            note.next_to(digit, DOWN, buff=0.12)
+            examples.add(Group(digit, band, note))
+        box = SurroundingRectangle(tiles[self.chosen], color=self.theme.highlight, buff=0.04)
+        rows = f"rows {self.stroke.rows[0] + 1}–{self.stroke.rows[1] + 1}"
+        against = "votes against" if self.stroke.sign < 0 else "votes for"
+        off, on = self.class_name(self.worst) or "lowest", self.class_name(self.best) or "highest"
         with self.narrate(
-            f"{symbol} {DOES.get(self.run.activation, 'acts on z')}: {symbol}({fmt_fixed(total.pre_activation, 2)}) "
-            f"= {total.output:.6f}."
+            f"{self.name.capitalize()} {against} ink in {rows}: the {off} shuts it off, the {on} turns it on."
         ) as line:
-            self.play(FadeIn(squash), Create(curve), run_time=0.4 * line.duration)
-
-            def path(t: float) -> None:
-                at = -reach + t * (total.pre_activation + reach)
-                dot.move_to(squash.at(at, float(squash_of(np.array([at]))[0])))
-
-            self.play(FadeIn(dot), Playback(dot, path), FadeIn(a_readout), FadeIn(z_tick), run_time=0.6 * line.duration)
-        who = "the run recorded" if own is None else "the network computes"
-        self.sum_texts = [f"{who}: z = {pre:.3f},  {symbol}(z) = {act:.6f}"]
-        check = label(self.sum_texts[-1].replace("-", "−"), self.theme, TEXT, self.theme.highlight)
-        check.move_to([0, -2.17, 0])
-        with self.narrate(
-            f"The same numbers {who} for this digit: z = {fmt_fixed(pre, 3)}, {symbol}(z) = {act:.6f}."
-        ) as line:
-            self.play(FadeIn(check, shift=0.2 * UP), run_time=line.duration)
+            self.play(Create(box), run_time=0.3 * line.duration)
+            self.play(FadeIn(examples, lag_ratio=0.4), run_time=0.7 * line.duration)
 
     # --- pieces ------------------------------------------------------------
 
@@ -534,16 +389,23 @@ class HiddenFeatures(RunScene):
             diverging_rgba(image, float(np.quantile(np.abs(image), 0.99)), self.theme).astype(np.float64)
             for image in first
         ]
-        note = label("brightened, each on its own scale", self.theme, TEXT, self.theme.highlight)
-        note.move_to([COLUMN_X + 0.05, 1.05, 0], aligned_edge=LEFT)
+        note = label("brightened, each on its own scale", self.theme, TEXT)
+        note.move_to(self.legend_name, aligned_edge=LEFT)
+        shared = Group(self.legend, self.legend_name)  # its scale is not the one shown: it leaves meanwhile
 
         def blend(t: float) -> None:
             weight = np.sin(np.pi * t)  # up and back down
             for tile, low, high in zip(self.tiles, dim, bright):
                 tile.show(np.round((1 - weight) * low + weight * high).astype(np.uint8))
 
-        self.play(Playback(self.tiles, blend), FadeIn(note, rate_func=there_and_back_with_pause), run_time=seconds)
+        self.play(
+            Playback(self.tiles, blend),
+            FadeOut(shared, rate_func=lambda t: ramp(t, 0.0, 0.2) - ramp(t, 0.8, 1.0)),
+            FadeIn(note, rate_func=lambda t: ramp(t, 0.2, 0.35) - ramp(t, 0.65, 0.8)),  # after the legend left
+            run_time=seconds,
+        )
         self.remove(note)
+        self.add(shared)
 
     def show_keyframe(self, position: float) -> None:
         """The grid at ``position`` along the snapshots."""
