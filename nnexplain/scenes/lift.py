@@ -2,18 +2,18 @@
 
 The run is a 2-3-… classifier on the disk-in-ring data (``circles-3``). First the
 question, on the input plane: the best straight line (:mod:`nnexplain.geometry.separability`)
-leaves many points on the wrong side. Then a two-unit network on the same data
-(``circles-2``, the scene's ``contrast`` run) moves the plane through its layer, step
-by step (a mirror turned through 3-D, the linear map, the shift, the tanh), and its
-output layer's straight line is drawn where the points have arrived: the ring still
-goes round the disk, the line cuts through it, and the points it gets wrong are
-ringed, with the count. Then the three-unit run: the camera tilts into a 3-D box, the
-3 × 2 map places the plane as a flat sheet in it (rank 2; its two stretches are the
-singular values of W₁), the shift moves the sheet through the box, tanh squashes it
-into the cube −1 … 1 (drawn), and the view zooms onto the cube. Last, the output
-layer's plane is drawn, the camera turns to look along it, and the last beat circles
-it once at an even speed, ending where it starts, so a slide deck loops it
-(``loop=True``); the caption up meanwhile is true from every side.
+leaves many points on the wrong side, ringed and counted. Then a two-unit network on the
+same data (``circles-2``, the scene's ``contrast`` run; :mod:`nnexplain.scenes.lift_two_units`)
+moves the plane through its layer and its output line is carried back to the input
+plane: a curve with open ends, as it is for any weights. Then the three-unit run: the
+camera tilts into a 3-D box, the 3 × 2 map places the plane as a flat sheet in it (rank
+2; its two stretches are the singular values of W₁), the shift moves the sheet through
+the box, tanh squashes it into the cube −1 … 1 (drawn), and the view zooms onto the
+cube. The output layer's plane is drawn, tinted by the class on the camera's side, the
+camera turns until it looks at it from just above, and circles it once at an even speed,
+ending where it starts, so a slide deck loops that beat (``loop=True``). Last, the
+plane's cut through the sheet, a closed curve, is carried back through the layer to the
+input plane, beside the two-unit curve, and the picture holds.
 
 The narration is drawn in the caption band at the foot of the frame; the column on the
 right keeps short labels (which run, the formulas, the ranges the box spans). Every
@@ -63,6 +63,7 @@ from nnexplain.mobjects.plane import CarriedLines, class_legend
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.lift_camera import LiftCamera, padded
+from nnexplain.scenes.lift_two_units import TwoUnits
 
 __all__ = ["Lift"]
 
@@ -71,7 +72,7 @@ NUMBERS = 38  # formulas (their capitals are smaller at the same size): about 16
 SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
 
 
-class Lift(LiftCamera, RunScene):
+class Lift(TwoUnits, LiftCamera, RunScene):
     scene_name = "lift"
     captions_in_band = True  # the narration as subtitles at the foot; the column keeps labels only
     epoch: ClassVar[int | None] = None
@@ -230,122 +231,6 @@ class Lift(LiftCamera, RunScene):
         return self.column(
             label(f"{wrong} of {total} wrong\n{fmt_percent(share)} correct", self.theme, TEXT, colour), -0.95
         )
-
-    def two_units(self) -> None:
-        """The two-unit network's layer, step by step, on its own points."""
-        run = self.contrast
-        stage = self.contrast_input
-        labels = run.probe["labels"].astype(int)
-        plane = DepthPlane(stage.grid, stage.points, labels, self.view, self.theme)
-        with self.narrate(f"First, a network with only two hidden units ({run.recipe}), on the same data.") as line:
-            self.play(
-                FadeOut(self.plane),
-                FadeIn(plane),
-                *self.swap_label("run", self.run_labels(run, "Two hidden units")),
-                *self.swap_label("numbers", self.weights_label(self.contrast_steps[0])),
-                run_time=line.duration,
-            )
-        self.main_plane, self.plane = self.plane, plane
-        k = subscript(1)
-        for step in self.contrast_steps:
-            motion = step.layer_motion
-            if step.kind == "mirror":
-                det = fmt_fixed(np.linalg.det(motion.weight))
-                with self.narrate(f"det W{k} = {det} < 0, a mirror: first the plane turns over through 3-D.") as line:
-                    self.warp(step.motion, step.projection, line.duration)
-            elif step.kind == "linear":
-                still = self.make_room(step)
-                with self.narrate(f"Then W{k} turns and stretches it: two units, so still a flat plane.") as line:
-                    self.warp(step.motion, step.projection, line.duration, still=still)
-            elif step.kind == "shift":
-                bias = ", ".join(fmt_fixed(b) for b in motion.bias)
-                with self.narrate(f"Shift every point by b{k} = ({bias}).") as line:
-                    self.shift_still(step, line.duration)
-            else:
-                self.squash(step)
-
-    def two_units_fail(self) -> None:
-        """The output layer's line where the two-unit layer left the points, seen close up on the corner the
-        squash crowded them into, then carried back through the layer, one step at a time: in the input plane it
-        is a curve with open ends, which cannot close around the disk, for any weights."""
-        run = self.contrast
-        wrong = self.wrong_of(run)
-        count, total, share = int(wrong.sum()), len(wrong), 1 - float(wrong.mean())
-        # The boundary traced in the input plane (class-1 probability ½), carried through the layer's steps: at
-        # the layer's output it is the output layer's straight line (within the points' reach).
-        probability = class_one_probability(run.params(), run.activation, self.input_bounds, self.raster_size)
-        curves = level_curves(probability, self.input_bounds)
-        motions = carried_motions(self.contrast_steps, as_lines(curves))
-        steps = self.contrast_steps
-        self.zoom_on_corner(steps[-1], run.probe["labels"].astype(int), wrong)
-        boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.text, width=5)
-        normal, offset = decision_boundary(*run.params()[-1])
-        straight = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.text, width=5)
-        sides = self.sides_of(normal, offset)
-        rings = self.plane.mark(wrong, self.theme.wrong, radius=0.13, width=1.6)  # clear of the dot: its colour shows
-        rings.set_stroke(opacity=0)
-        with self.narrate(
-            f"The output layer's straight line, here: {count} of {total} points on its wrong side."
-        ) as line:
-            self.add(sides)
-            self.bring_to_front(*self.drawn)
-            self.play(Create(straight), sides.animate.set_fill(opacity=0.16), run_time=0.5 * line.duration)
-            self.play(
-                rings.animate.set_stroke(opacity=1),
-                *self.swap_label("verdict", self.verdict_label(count, total, share)),
-                run_time=0.5 * line.duration,
-            )
-        # Where the points are, the line is the boundary carried here from the input plane: it goes back with them.
-        whole = self.view_of(steps[-1].projection, self.plane.points_state, self.view.phi, self.view.theta)
-        with self.narrate("Now undo the layer, step by step, carrying the line back to the input plane.") as line:
-            self.play(*(FadeOut(m) for m in [*self.extras, straight, sides]), FadeIn(boundary), run_time=0.5)
-            self.extras = [boundary]
-            self.reframe(whole, line.duration - 0.5, carried=[(boundary, None)])
-        k = subscript(1)
-        undo = {
-            "activate": f"Undo {run.activation}: the plane unbends, and the line with it.",
-            "shift": f"Undo the shift b{k}.",
-            "linear": f"Undo W{k}'s turn and stretch.",
-            "mirror": "Undo the mirror: the plane turns back over.",
-        }
-        for index in reversed(range(len(steps))):
-            step = steps[index]
-            with self.narrate(undo[step.kind]) as line:
-                self.warp(
-                    lambda t, m=step.motion: m(1 - t),
-                    step.projection,
-                    max(line.duration, 2.0),  # the payoff: slower than a glance
-                    carried=[(boundary, lambda t, m=motions[index]: m(1 - t))],
-                )
-        tint = self.regions(probability)
-        arms = len(curves)  # the boundary's separate pieces inside the input plane shown
-        shape = "its two arms never meet" if arms == 2 else "it does not close"
-        with self.narrate(
-            f"In the input plane {shape} round the disk: {count} wrong, {fmt_percent(share)} correct."
-        ) as line:
-            self.add(tint)
-            self.bring_to_front(*self.drawn)
-            self.play(FadeIn(tint), rings.animate.set_stroke(width=4), run_time=line.duration / 2)
-            self.play(rings.animate.set_stroke(width=1.6), run_time=line.duration / 2)
-        with self.narrate(
-            f"For any weights, two {run.activation} units only bend the plane: the line comes back open."
-        ) as line:
-            self.play(boundary.animate.set_stroke(width=9), run_time=line.duration / 2)
-            self.play(boundary.animate.set_stroke(width=5), run_time=line.duration / 2)
-        self.contrast_parts = [boundary, tint]
-        self.contrast_boundary = curves
-
-    def zoom_on_corner(self, step: Step, labels: np.ndarray, wrong: np.ndarray) -> None:
-        """The squash leaves most points on the square's edges: zoom onto where the inner class and the wrong
-        points landed, so the line and its mistakes can be seen."""
-        inner = int(np.argmin([np.linalg.norm(self.contrast_input.points[labels == c], axis=1).mean() for c in (0, 1)]))
-        focus = self.plane.points_state[(labels == inner) | wrong]
-        v = self.view
-        target = self.view_of(step.projection, focus, v.phi, v.theta, v.gamma, self.depth)
-        zoom = (v.half_size / v.scale) / (target.half_size / target.scale)
-        classes = (self.contrast.dataset.get("classes") or ["class 0", "class 1"])[:2]
-        with self.narrate(f"Zoom in ×{zoom:.1f} more, onto the corner where the {classes[inner]} landed.") as line:
-            self.reframe(target, line.duration, carried=[(m, None) for m in self.extras])
 
     def regions(self, probability: np.ndarray) -> ImageMobject:
         """The input plane shown, tinted by the class the network gives each place (not yet added)."""
