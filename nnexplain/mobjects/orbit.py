@@ -358,7 +358,7 @@ class OrbitBox(VGroup):
         self._part_names()
         return self
 
-    def _part_names(self, gap: float = 0.08) -> None:
+    def _part_names(self, gap: float = 0.12) -> None:
         """Two names on nearly the same ray, or pushed into the same corner: the later one steps up or down
         (whichever stays inside ``name_bounds``) until the two are ``gap`` apart."""
         _, _, y_min, y_max = self.name_bounds

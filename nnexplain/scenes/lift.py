@@ -42,6 +42,7 @@ from manim import (
     ImageMobject,
     VGroup,
     color_to_rgb,
+    config,
     linear,
     rush_from,
     rush_into,
@@ -58,7 +59,7 @@ from nnexplain.geometry.steps import Step, carried_motions, network_steps
 from nnexplain.geometry.warp import GridSpec, representations
 from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import Fade
-from nnexplain.mobjects.orbit import DepthPlane, OrbitBox, SeparatingPlane, camera_angles, upright_roll
+from nnexplain.mobjects.orbit import BOX_REACH, DepthPlane, OrbitBox, SeparatingPlane, camera_angles, upright_roll
 from nnexplain.mobjects.plane import CarriedLines, class_legend
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
 from nnexplain.scenes.base.run_scene import RunScene
@@ -86,6 +87,13 @@ class Lift(TwoUnits, LiftCamera, RunScene):
     raster_size: ClassVar[int] = 320  # samples per side where the two-unit network's boundary is traced
     column_left: ClassVar[float] = 2.6
     column_width: ClassVar[float] = 4.1
+
+    def play(self, *args, **kwargs) -> None:
+        """As RunScene's, with the script clock counting the frames drawn: manim draws a play's run time rounded
+        up to whole frames, and summing bare run times left this long scene's subtitles 1.5 s early by its end."""
+        super().play(*args, **kwargs)
+        step = 1 / config.frame_rate
+        self.script_time += len(np.arange(0, self.duration, step)) * step - self.duration
 
     def setup(self) -> None:
         super().setup()
@@ -303,7 +311,11 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         dims = step.projection.basis.shape[1]
         corners = np.array(list(itertools.product((low, high), repeat=dims)), np.float64)
         edges = np.array([[a, b] for a, b in itertools.combinations(corners, 2) if np.sum(a != b) == 1])
-        outline = CarriedLines(edges, v, self.theme.muted, width=3)
+        # Flat, the square is cut at the box's outline on the screen (a later zoom onto its corner would draw its
+        # sides across the frame); in 3-D the cube's edges stay inside the box.
+        (x, y), reach = np.asarray(v.centre[:2]), v.half_size * BOX_REACH
+        flat_box = (x - reach, x + reach, y - reach, y + reach) if dims == 2 else None
+        outline = CarriedLines(edges, v, self.theme.muted, width=3, clip=flat_box)
         ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1], padded(corners, step.motion(0.0)[1].shape[1])])
         still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
         shape, moving = ("cube", "sheet") if dims == 3 else ("square", "plane")
@@ -346,6 +358,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         theta = self.view.theta + (theta - self.view.theta + np.pi) % (2 * np.pi) - np.pi  # the short way round
         gamma = upright_roll(phi, theta, self.up)  # the plane level on the screen, the camera's side up
         gamma = self.view.gamma + (gamma - self.view.gamma + np.pi) % (2 * np.pi) - np.pi
+        self.grid_opacity = self.plane.interior.get_stroke_opacity()  # restored once the plane has gone
         sheet = SeparatingPlane(normal, offset, self.theme)
         sheet.follow(self.view)
         sheet.set_fill(opacity=0).set_stroke(opacity=0)
@@ -434,7 +447,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
             self.plane.refresh_dots()
             self.remove(sheet, self.plane.front)
             self.extras, self.followers = [self.box, cut], (self.box,)
-            self.play(self.plane.interior.animate.set_stroke(opacity=1), run_time=0.1 * line.duration)
+            self.play(self.plane.interior.animate.set_stroke(opacity=self.grid_opacity), run_time=0.1 * line.duration)
             self.reframe(above, 0.5 * line.duration, carried=[(cut, None)])
         k = subscript(1)
         undo = {
