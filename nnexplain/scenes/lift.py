@@ -494,7 +494,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         run = self.contrast
         open_line = CarriedLines(as_lines(self.contrast_boundary), self.view, self.theme.muted, width=4)
         wrong = int(self.wrong_of(run).sum())
-        key = self.column(label(f"grey: two units, {wrong} wrong", self.theme, TEXT, self.theme.muted), -1.85)
+        key = self.column(label(f"two units: {wrong} wrong", self.theme, TEXT, self.theme.muted), -1.85)
         with self.narrate("In grey, the two-unit boundary: open at both ends, as it must be.") as line:
             self.add(open_line)
             self.bring_to_front(*self.drawn, self.cut)
