@@ -466,13 +466,20 @@ class Lift(TwoUnits, LiftCamera, RunScene):
                     self.box.strength = max(0.0, 1.0 - 2.0 * t)
                     return (*((1 - t) * start + t * end), 1.0 - t)
 
+            carried = [(cut, lambda t, m=motions[index]: m(1 - t))]
             with self.narrate(undo[step.kind]) as line:
+                if step.kind == "shift":  # the view holds still: the points move back, not the frame
+                    self.shift_still(step, max(line.duration, 2.0) - 0.6, back=True, carried=carried)
+                    v = self.view  # then back to following the points, as the next step's warp does
+                    follow = self.view_of(step.projection, step.motion(0.0)[1], v.phi, v.theta, v.gamma, self.depth)
+                    self.reframe(follow, 0.6, carried=[(cut, None)])
+                    continue
                 self.warp(
                     lambda t, m=step.motion: m(1 - t),
                     step.projection,
                     max(line.duration, 2.0),
                     angles=angles,
-                    carried=[(cut, lambda t, m=motions[index]: m(1 - t))],
+                    carried=carried,
                 )
         self.remove(self.box)
         self.depth, self.extras, self.followers = 0.0, [cut], ()

@@ -149,14 +149,16 @@ class LiftCamera:
             self.reframe(still, line.duration)
         return still
 
-    def shift_still(self, step: Step, seconds: float) -> None:
-        """The shift with the view holding where it starts and ends: the points move, not the frame."""
+    def shift_still(self, step: Step, seconds: float, back: bool = False, carried=()) -> None:
+        """The shift (undone, ``back``) with the view holding where it starts and ends: the points move, not the
+        frame. ``carried``: (lines, motion) pairs moved along, as in :class:`Warp`."""
         v = self.view
         ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1]])
         still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
         lead = min(0.8, seconds / 4)
-        self.reframe(still, lead)
-        self.warp(step.motion, step.projection, seconds - lead, still=still)
+        self.reframe(still, lead, carried=[(lines, None) for lines, _ in carried])
+        motion = (lambda t: step.motion(1 - t)) if back else step.motion
+        self.warp(motion, step.projection, seconds - lead, still=still, carried=carried)
 
 
 def padded(points: np.ndarray, width: int) -> np.ndarray:
