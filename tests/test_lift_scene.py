@@ -8,6 +8,7 @@ images of 100,001 unit vectors (no SVD)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -175,11 +176,17 @@ def test_lift_text_stays_inside_the_title_safe_margin_at_lecture_sizes(tmp_path,
     placed: list = []
     follow = OrbitBox.follow
 
+    collided: list = []
+
     def noting_follow(box, view):
         follow(box, view)
         for text in [*box.tips, *box.ranges]:
             if _visible(text):
                 placed.append((box.texts, _bounds(text)))
+        names = [_bounds(tip) for tip in box.tips if _visible(tip)]
+        for index, (a, b) in enumerate(itertools.combinations(names, 2)):
+            if a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]:
+                collided.append((index, a, b))
         return box
 
     monkeypatch.setattr(OrbitBox, "follow", noting_follow)
@@ -198,6 +205,7 @@ def test_lift_text_stays_inside_the_title_safe_margin_at_lecture_sizes(tmp_path,
         or box[3] > half_height - SAFE
     }
     assert outside == {}
+    assert collided == []  # two axes' names never drawn over each other
 
 
 def test_lift_draws_its_box_over_most_of_the_frame(tmp_path, monkeypatch):

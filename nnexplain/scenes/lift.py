@@ -468,19 +468,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
 
             carried = [(cut, lambda t, m=motions[index]: m(1 - t))]
             with self.narrate(undo[step.kind]) as line:
-                if step.kind == "shift":  # the view holds still: the points move back, not the frame
-                    self.shift_still(step, max(line.duration, 2.0) - 0.6, back=True, carried=carried)
-                    v = self.view  # then back to following the points, as the next step's warp does
-                    follow = self.view_of(step.projection, step.motion(0.0)[1], v.phi, v.theta, v.gamma, self.depth)
-                    self.reframe(follow, 0.6, carried=[(cut, None)])
-                    continue
-                self.warp(
-                    lambda t, m=step.motion: m(1 - t),
-                    step.projection,
-                    max(line.duration, 2.0),
-                    angles=angles,
-                    carried=carried,
-                )
+                self.undo(step, max(line.duration, 2.0), carried, angles=angles)
         self.remove(self.box)
         self.depth, self.extras, self.followers = 0.0, [cut], ()
         wrong = self.wrong_of(self.run)

@@ -160,6 +160,18 @@ class LiftCamera:
         motion = (lambda t: step.motion(1 - t)) if back else step.motion
         self.warp(motion, step.projection, seconds - lead, still=still, carried=carried)
 
+    def undo(self, step: Step, seconds: float, carried=(), angles=None) -> None:
+        """``step`` played backwards in ``seconds``, with ``carried`` lines: a shift with the view still; any other
+        step first eases the view to where the warp's framing starts (so the warp begins without a jump), then
+        follows the points (turning the camera by ``angles``, as in :meth:`framing`)."""
+        if step.kind == "shift":
+            self.shift_still(step, seconds, back=True, carried=carried)
+            return
+        start = self.framing(step.projection, angles)(step.motion(1.0), 0.0)
+        lead = min(0.6, seconds / 4)
+        self.reframe(start, lead, carried=[(lines, None) for lines, _ in carried])
+        self.warp(lambda t: step.motion(1 - t), step.projection, seconds - lead, angles=angles, carried=carried)
+
 
 def padded(points: np.ndarray, width: int) -> np.ndarray:
     """``points`` cut or zero padded to ``width`` columns."""

@@ -108,18 +108,7 @@ class TwoUnits:
             step = steps[index]
             carried = [(boundary, lambda t, m=motions[index]: m(1 - t))]
             with self.narrate(undo[step.kind]) as line:
-                if step.kind == "shift":  # the view holds still: the points move back, not the frame
-                    self.shift_still(step, max(line.duration, 2.0) - 0.6, back=True, carried=carried)
-                    v = self.view  # then back to following the points, as the next step's warp does
-                    follow = self.view_of(step.projection, step.motion(0.0)[1], v.phi, v.theta, v.gamma, self.depth)
-                    self.reframe(follow, 0.6, carried=[(boundary, None)])
-                    continue
-                self.warp(
-                    lambda t, m=step.motion: m(1 - t),
-                    step.projection,
-                    max(line.duration, 2.0),  # the payoff: slower than a glance
-                    carried=carried,
-                )
+                self.undo(step, max(line.duration, 2.0), carried)
         tint = self.regions(probability)
         arms = len(curves)  # the boundary's separate pieces inside the input plane shown
         shape = "its two arms never meet" if arms == 2 else "it does not close"
