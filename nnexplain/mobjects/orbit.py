@@ -342,7 +342,8 @@ class OrbitBox(VGroup):
             place[0] = np.clip(place[0], x_min + tip.width / 2, x_max - tip.width / 2)
             place[1] = np.clip(place[1], y_min + tip.height / 2, y_max - tip.height / 2)
             tip.move_to([*place, 0.0])
-            tip.set_opacity(float(np.clip((length - 0.3) / 0.4, 0, 1)) * self.strength)  # gone only end-on
+            # Gone while the axis points nearly at the camera (under 0.6 units, 36 px at 480p, on the screen).
+            tip.set_opacity(float(np.clip((length - 0.6) / 0.5, 0, 1)) * self.strength)
             low, high = view.shown_range(axis)
             self._write(
                 3 + axis,
@@ -358,7 +359,7 @@ class OrbitBox(VGroup):
         self._part_names()
         return self
 
-    def _part_names(self, gap: float = 0.12) -> None:
+    def _part_names(self, gap: float = 0.2) -> None:
         """Two names on nearly the same ray, or pushed into the same corner: the later one steps up or down
         (whichever stays inside ``name_bounds``) until the two are ``gap`` apart."""
         _, _, y_min, y_max = self.name_bounds

@@ -64,13 +64,12 @@ from nnexplain.mobjects.plane import CarriedLines, class_legend
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.lift_camera import LiftCamera, padded
-from nnexplain.scenes.lift_two_units import TwoUnits
+from nnexplain.scenes.lift_two_units import SQUASH, WIDE, TwoUnits
 
 __all__ = ["Lift"]
 
 TEXT = 28  # labels: capital letters about 16 px tall at 480p
 NUMBERS = 38  # formulas (their capitals are smaller at the same size): about 16 px tall at 480p
-SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
 
 
 class Lift(TwoUnits, LiftCamera, RunScene):
@@ -81,7 +80,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
     plane_angle: ClassVar[float] = 72 * DEGREES  # the final camera's angle from the plane's normal: 18° above it
     fill: ClassVar[float] = 0.9
     squash_room: ClassVar[float] = 3.0  # a squash is seen with the box three times its cube (as fold's square)
-    orbit_seconds: ClassVar[float] = 10.0  # the orbit's whole turn (a looping slide), or its narration's time
+    orbit_seconds: ClassVar[float] = 7.0  # the orbit's whole turn (a looping slide), or its narration's time
     final_hold: ClassVar[float] = 2.5  # seconds the last picture stays still once its last line is read
     clip: ClassVar[tuple[float, float, float, float]] = (-6.7, 2.45, -2.3, 3.05)  # the picture, its names included
     raster_size: ClassVar[int] = 320  # samples per side where the two-unit network's boundary is traced
@@ -218,18 +217,26 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         wrong = (
             above != (self.labels == 1) if np.mean(above == (self.labels == 1)) >= 0.5 else above == (self.labels == 1)
         )
-        rings = self.plane.mark(wrong, self.theme.wrong, radius=0.13, width=1.6)
+        rings = self.plane.mark(wrong, self.theme.wrong, radius=0.1, width=1.2)
         rings.set_stroke(opacity=0)
         counted = self.verdict_label(int(wrong.sum()), total, share)
+        flip = 1.0 if np.mean(above == (self.labels == 1)) >= 0.5 else -1.0  # sides_of gives class 1 the + side
+        sides = self.sides_of(flip * normal, flip * offset)
         with self.narrate(
             f"No straight line separates them: the best one gets {fmt_percent(share)} of them right."
         ) as line:
-            self.play(Create(best), run_time=0.5 * line.duration)
+            self.add(sides)
+            self.bring_to_front(*self.drawn)
+            self.play(Create(best), sides.animate.set_fill(opacity=0.16), run_time=0.5 * line.duration)
             self.play(
                 rings.animate.set_stroke(opacity=1), *self.swap_label("verdict", counted), run_time=0.5 * line.duration
             )
         self.play(
-            FadeOut(best), rings.animate.set_stroke(opacity=0), *self.swap_label("verdict", VGroup()), run_time=0.6
+            FadeOut(best),
+            FadeOut(sides),
+            rings.animate.set_stroke(opacity=0),
+            *self.swap_label("verdict", VGroup()),
+            run_time=0.6,
         )
         self.plane.remark(rings, np.zeros(total, bool))
 
@@ -255,7 +262,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
     def lift(self, step: Step) -> None:
         """Back to the three-unit run; the camera tilts into a box; W₁ places the plane there as a flat sheet."""
         flat = self.view_of(step.projection, self.input.points, 0.0, -90 * DEGREES, depth=0.0)
-        with self.narrate(f"Now three hidden units ({self.run.recipe}, this run), on the same data.") as line:
+        with self.narrate("Now three hidden units, on the same data.") as line:
             self.play(
                 FadeOut(self.plane),
                 *(FadeOut(m) for m in self.contrast_parts),
@@ -320,7 +327,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
         shape, moving = ("cube", "sheet") if dims == 3 else ("square", "plane")
         with self.narrate(
-            f"{activation} squashes each coordinate into [{fmt_fixed(low, 0)}, {fmt_fixed(high, 0)}]: "
+            f"{activation} squashes each coordinate into [{fmt_fixed(low, 0)},{fmt_fixed(high, 0)}]: "
             f"the whole {moving} falls into the {shape}."
         ) as line:
             self.reframe(still, 0.6)
@@ -440,9 +447,14 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         above = self.view_of(here.projection, self.plane.points_state, *tilt, roll, self.depth)
         closed = any(np.allclose(curve[0], curve[-1]) for curve in curves)
         shape = "a closed curve" if closed else "a curve"
-        with self.narrate(f"The plane cuts the sheet along {shape}: carry it back through the layer.") as line:
+        with self.narrate(f"The plane cuts the bent sheet along {shape}.") as line:
             self.add(cut)
-            self.play(Create(cut), FadeOut(sheet), FadeOut(self.plane.front), run_time=0.4 * line.duration)
+            self.play(Create(cut), run_time=line.duration)
+        with self.narrate("A third unit lets the sheet curve in 3-D, so a flat plane can cut it in a loop.") as line:
+            self.play(cut.animate.set_stroke(width=9), run_time=line.duration / 2)
+            self.play(cut.animate.set_stroke(width=5), run_time=line.duration / 2)
+        with self.narrate("Now carry the curve back through the layer.") as line:
+            self.play(FadeOut(sheet), FadeOut(self.plane.front), run_time=0.4 * line.duration)
             self.plane.cut = None  # every dot back in one group: no plane to be in front of
             self.plane.refresh_dots()
             self.remove(sheet, self.plane.front)
@@ -481,22 +493,27 @@ class Lift(TwoUnits, LiftCamera, RunScene):
             self.play(FadeIn(tint), *self.swap_label("verdict", self.verdict_label(count, total, share)), run_time=0.5)
             self.play(cut.animate.set_stroke(width=9), run_time=(line.duration - 0.5) / 2)
             self.play(cut.animate.set_stroke(width=5), run_time=(line.duration - 0.5) / 2)
-        self.cut = cut
+        self.cut, self.tint = cut, tint
 
     def compare(self) -> None:
-        """The two-unit boundary beside the three-unit one, on the same points, and the reason, said as a fact
-        about the architecture; then a still hold."""
+        """The two-unit boundary beside the three-unit one, on the same points, seen zoomed out so its bend shows,
+        and the conclusion; then a still hold."""
         run = self.contrast
-        open_line = CarriedLines(as_lines(self.contrast_boundary), self.view, self.theme.muted, width=4)
+        box = self.flat_box()
+        open_line = CarriedLines(as_lines(self.contrast_boundary), self.view, self.theme.muted, width=4, clip=box)
         wrong = int(self.wrong_of(run).sum())
         key = self.column(label(f"two units: {wrong} wrong", self.theme, TEXT, self.theme.muted), -1.85)
         with self.narrate("In grey, the two-unit boundary: open at both ends, as it must be.") as line:
             self.add(open_line)
-            self.bring_to_front(*self.drawn, self.cut)
+            self.bring_to_front(*self.drawn, open_line, self.cut)
             self.play(Create(open_line), Fade(key), run_time=line.duration)
-        with self.narrate("A third unit lets the sheet curve in 3-D, so a flat plane can cut it in a loop.") as line:
+        here = self.view
+        far = self.box_view(here.projection, here.origin, WIDE * here.half_size / here.scale, here.phi, here.theta)
+        seen = "is one curve, bent round" if len(self.contrast_boundary) == 1 else "still runs out of view"
+        with self.narrate(f"Zoomed out, the grey line {seen} outside the data.") as line:
+            self.play(FadeOut(self.tint), run_time=0.4)  # drawn for the plane shown: it would not follow the zoom
+            self.reframe(far, line.duration - 0.4, carried=[(open_line, None), (self.cut, None)])
+        with self.narrate("No weights let two units close it; one run shows three units can.") as line:
             self.play(self.cut.animate.set_stroke(width=9), run_time=line.duration / 2)
             self.play(self.cut.animate.set_stroke(width=5), run_time=line.duration / 2)
-        with self.narrate(f"One trained run per width, on the same {len(self.labels)} points."):
-            pass
         self.wait(self.final_hold)

@@ -15,7 +15,7 @@ from nnexplain.geometry.boundary import clip_line_to, split_rectangle
 from nnexplain.geometry.framing import follow
 from nnexplain.geometry.steps import Step
 from nnexplain.geometry.warp import Projection
-from nnexplain.mobjects.orbit import OrbitView
+from nnexplain.mobjects.orbit import BOX_REACH, OrbitView
 from nnexplain.mobjects.plane import Warp
 
 __all__ = ["LiftCamera", "PICTURE", "padded"]
@@ -159,6 +159,19 @@ class LiftCamera:
         self.reframe(still, lead, carried=[(lines, None) for lines, _ in carried])
         motion = (lambda t: step.motion(1 - t)) if back else step.motion
         self.warp(motion, step.projection, seconds - lead, still=still, carried=carried)
+
+    def flat_box(self) -> tuple[float, float, float, float]:
+        """The shown box's outline on the screen in the flat view (x_min, x_max, y_min, y_max): lines are cut
+        there, as the plane is."""
+        (x, y), reach = np.asarray(self.view.centre[:2]), self.view.half_size * BOX_REACH
+        return x - reach, x + reach, y - reach, y + reach
+
+    @staticmethod
+    def widened(bounds, factor: float = 2.5) -> tuple[float, float, float, float]:
+        """``bounds`` (x_min, x_max, y_min, y_max) grown ``factor`` times about their centre."""
+        x_min, x_max, y_min, y_max = bounds
+        x, y, half_x, half_y = (x_min + x_max) / 2, (y_min + y_max) / 2, (x_max - x_min) / 2, (y_max - y_min) / 2
+        return x - factor * half_x, x + factor * half_x, y - factor * half_y, y + factor * half_y
 
     def undo(self, step: Step, seconds: float, carried=(), angles=None) -> None:
         """``step`` played backwards in ``seconds``, with ``carried`` lines: a shift with the view still; any other

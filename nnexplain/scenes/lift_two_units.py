@@ -11,16 +11,19 @@ curve with open ends: two tanh units only bend the plane, so no weights close it
 from __future__ import annotations
 
 import numpy as np
-from manim import Create, FadeIn, FadeOut
+from manim import Create, FadeIn, FadeOut, VGroup
 
-from nnexplain.geometry.boundary import class_one_probability, decision_boundary
+from nnexplain.geometry.boundary import class_one_probability, clip_line_to, decision_boundary
 from nnexplain.geometry.contour import as_lines, level_curves
 from nnexplain.geometry.steps import Step, carried_motions
 from nnexplain.mobjects.orbit import DepthPlane
 from nnexplain.mobjects.plane import CarriedLines
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, subscript
 
-__all__ = ["TwoUnits"]
+__all__ = ["TwoUnits", "SQUASH", "WIDE"]
+
+SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
+WIDE = 2.5  # how much more of the input plane the zoomed-out view shows, so a bent boundary's bend is in it
 
 
 class TwoUnits:
@@ -33,7 +36,7 @@ class TwoUnits:
         stage = self.contrast_input
         labels = run.probe["labels"].astype(int)
         plane = DepthPlane(stage.grid, stage.points, labels, self.view, self.theme)
-        with self.narrate(f"First, a network with only two hidden units ({run.recipe}), on the same data.") as line:
+        with self.narrate("First, a network with only two hidden units, on the same data.") as line:
             self.play(
                 FadeOut(self.plane),
                 FadeIn(plane),
@@ -63,22 +66,26 @@ class TwoUnits:
     def two_units_fail(self) -> None:
         """The output layer's line where the two-unit layer left the points, seen close up on the corner the
         squash crowded them into, then carried back through the layer, one step at a time: in the input plane it
-        is a curve with open ends, which cannot close around the disk, for any weights."""
+        is one curve with open ends, bent round outside the data (seen zoomed out), for any weights."""
         run = self.contrast
         wrong = self.wrong_of(run)
         count, total, share = int(wrong.sum()), len(wrong), 1 - float(wrong.mean())
-        # The boundary traced in the input plane (class-1 probability ½), carried through the layer's steps: at
-        # the layer's output it is the output layer's straight line (within the points' reach).
+        # The boundary traced in the input plane (class-1 probability ½) over WIDE times the plane shown, so its
+        # bend is in it, carried through the layer's steps: at the layer's output it is the output layer's line.
         probability = class_one_probability(run.params(), run.activation, self.input_bounds, self.raster_size)
-        curves = level_curves(probability, self.input_bounds)
+        wide = self.widened(self.input_bounds, WIDE)
+        curves = level_curves(class_one_probability(run.params(), run.activation, wide, self.raster_size), wide)
         motions = carried_motions(self.contrast_steps, as_lines(curves))
         steps = self.contrast_steps
         self.zoom_on_corner(steps[-1], run.probe["labels"].astype(int), wrong)
-        boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.text, width=5)
+        box = self.flat_box()
+        boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.text, width=5, clip=box)
         normal, offset = decision_boundary(*run.params()[-1])
-        straight = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.text, width=5)
+        low, high = SQUASH.get(run.activation, (-1.0, 1.0))
+        edge_to_edge = clip_line_to(normal, offset, (low, high, low, high))  # the line across the whole square
+        straight = CarriedLines(edge_to_edge[None], self.view, self.theme.text, width=5, clip=box)
         sides = self.sides_of(normal, offset)
-        rings = self.plane.mark(wrong, self.theme.wrong, radius=0.13, width=1.6)  # clear of the dot: its colour shows
+        rings = self.plane.mark(wrong, self.theme.wrong, radius=0.1, width=1.2)  # clear of the dot: its colour shows
         rings.set_stroke(opacity=0)
         with self.narrate(
             f"The output layer's straight line, here: {count} of {total} points on its wrong side."
@@ -91,12 +98,17 @@ class TwoUnits:
                 *self.swap_label("verdict", self.verdict_label(count, total, share)),
                 run_time=0.5 * line.duration,
             )
-        # Where the points are, the line is the boundary carried here from the input plane: it goes back with them.
+        # The whole square, the line edge to edge: its ends are on the square's edge, the plane's far-off points.
         whole = self.view_of(steps[-1].projection, self.plane.points_state, self.view.phi, self.view.theta)
-        with self.narrate("Now undo the layer, step by step, carrying the line back to the input plane.") as line:
-            self.play(*(FadeOut(m) for m in [*self.extras, straight, sides]), FadeIn(boundary), run_time=0.5)
+        with self.narrate(
+            f"The line ends on the square's edge, where {run.activation} put the plane's far-off points."
+        ) as line:
+            self.play(FadeOut(sides), rings.animate.set_stroke(opacity=0), run_time=0.5)
+            self.extras = [*self.extras, straight]
+            self.reframe(whole, line.duration - 1.0, carried=[(m, None) for m in self.extras])
+            # Where the points are, the line is the boundary carried here from the input plane: it goes back.
+            self.play(*(FadeOut(m) for m in self.extras), FadeIn(boundary), run_time=0.5)
             self.extras = [boundary]
-            self.reframe(whole, line.duration - 0.5, carried=[(boundary, None)])
         k = subscript(1)
         undo = {
             "activate": f"Undo {run.activation}: the plane unbends, and the line with it.",
@@ -110,21 +122,33 @@ class TwoUnits:
             with self.narrate(undo[step.kind]) as line:
                 self.undo(step, max(line.duration, 2.0), carried)
         tint = self.regions(probability)
-        arms = len(curves)  # the boundary's separate pieces inside the input plane shown
+        arms = len(level_curves(probability, self.input_bounds))  # the boundary's pieces in the plane shown
         shape = "its two arms never meet" if arms == 2 else "it does not close"
         with self.narrate(
             f"In the input plane {shape} round the disk: {count} wrong, {fmt_percent(share)} correct."
         ) as line:
             self.add(tint)
             self.bring_to_front(*self.drawn)
-            self.play(FadeIn(tint), rings.animate.set_stroke(width=4), run_time=line.duration / 2)
-            self.play(rings.animate.set_stroke(width=1.6), run_time=line.duration / 2)
+            self.play(FadeIn(tint), rings.animate.set_stroke(opacity=1, width=3), run_time=line.duration / 2)
+            self.play(rings.animate.set_stroke(width=1.2), run_time=line.duration / 2)
+        here = self.view
+        far = self.box_view(here.projection, here.origin, WIDE * here.half_size / here.scale, here.phi, here.theta)
+        seen = "the two arms are one curve, bent round" if len(curves) == 1 else "its ends still run out of view"
+        with self.narrate(f"Zoomed out: {seen} outside the data.") as line:
+            self.play(FadeOut(tint), run_time=0.4)  # drawn for the plane shown: it would not follow the zoom
+            self.reframe(far, line.duration - 0.4, carried=[(boundary, None)])
         with self.narrate(
             f"For any weights, two {run.activation} units only bend the plane: the line comes back open."
         ) as line:
             self.play(boundary.animate.set_stroke(width=9), run_time=line.duration / 2)
             self.play(boundary.animate.set_stroke(width=5), run_time=line.duration / 2)
-        self.contrast_parts = [boundary, tint]
+        # Clear the two-unit run away before the three-unit one comes: its line, its mistakes, its count.
+        self.play(
+            FadeOut(boundary), rings.animate.set_stroke(opacity=0), *self.swap_label("verdict", VGroup()), run_time=0.6
+        )
+        self.extras = []
+        self.reframe(here, 0.8)
+        self.contrast_parts = []
         self.contrast_boundary = curves
 
     def zoom_on_corner(self, step: Step, labels: np.ndarray, wrong: np.ndarray) -> None:
