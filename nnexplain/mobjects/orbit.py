@@ -356,20 +356,26 @@ class OrbitBox(VGroup):
             )
             self.ranges[axis].set_opacity(self.strength)
             row += 1
-        self._part_names()
+        self._part_names(hull.mean(axis=0))
         return self
 
-    def _part_names(self, gap: float = 0.2) -> None:
-        """Two names on nearly the same ray, or pushed into the same corner: the later one steps up or down
-        (whichever stays inside ``name_bounds``) until the two are ``gap`` apart."""
-        _, _, y_min, y_max = self.name_bounds
+    def _part_names(self, centre: np.ndarray, gap: float = 0.2) -> None:
+        """Two names on nearly the same ray, or pushed into the same corner: the later one steps sideways, away
+        from the box's ``centre`` on the screen (so still outside the box), until the two are ``gap`` apart; where
+        ``name_bounds`` leave no room for that, up or down instead."""
+        x_min, x_max, y_min, y_max = self.name_bounds
         for _ in range(2):
             for later, tip in enumerate(self.tips):
                 for other in self.tips[:later]:
                     if not _overlap(tip, other):
                         continue
+                    (x, y, _), (x_other, y_other, _) = tip.get_center(), other.get_center()
+                    side = 1.0 if x >= centre[0] else -1.0
+                    target = x_other + side * ((tip.width + other.width) / 2 + gap)
+                    if x_min + tip.width / 2 <= target <= x_max - tip.width / 2:
+                        tip.shift([target - x, 0.0, 0.0])
+                        continue
                     reach = (tip.height + other.height) / 2 + gap
-                    y, y_other = tip.get_center()[1], other.get_center()[1]
                     first = 1.0 if y >= y_other else -1.0
                     for sign in (first, -first):
                         target = y_other + sign * reach

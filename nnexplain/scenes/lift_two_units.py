@@ -107,6 +107,7 @@ class TwoUnits:
             self.extras = [*self.extras, straight]
             self.reframe(whole, line.duration - 1.0, carried=[(m, None) for m in self.extras])
             # Where the points are, the line is the boundary carried here from the input plane: it goes back.
+            boundary.set_state(boundary.grid_state, boundary.points_state, self.view)  # drawn in the view now
             self.play(*(FadeOut(m) for m in self.extras), FadeIn(boundary), run_time=0.5)
             self.extras = [boundary]
         k = subscript(1)
