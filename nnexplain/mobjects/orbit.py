@@ -359,7 +359,7 @@ class OrbitBox(VGroup):
         self._part_names(hull.mean(axis=0))
         return self
 
-    def _part_names(self, centre: np.ndarray, gap: float = 0.2) -> None:
+    def _part_names(self, centre: np.ndarray, gap: float = 0.45) -> None:
         """Two names on nearly the same ray, or pushed into the same corner: the later one steps sideways, away
         from the box's ``centre`` on the screen (so still outside the box), until the two are ``gap`` apart; where
         ``name_bounds`` leave no room for that, up or down instead."""
@@ -387,13 +387,11 @@ class OrbitBox(VGroup):
 class SeparatingPlane(Polygon):
     """The output layer's plane normal·h + offset = 0 where it cuts the shown box, redrawn in each frame's view.
 
-    Its face is tinted in the colour of the class on the camera's side (class 1 where normal·h + offset > 0):
-    seen from above, the plane is the floor of that class's half of the box."""
+    White, its face faint, so it reads as a surface without taking a class's colour."""
 
     def __init__(self, normal: np.ndarray, offset: float, theme):
         super().__init__(*np.zeros((3, 3)), stroke_color=theme.text, stroke_width=2.5)
-        self.set_fill(theme.palette[1], opacity=0.2)
-        self.palette = theme.palette
+        self.set_fill(theme.text, opacity=0.2)
         self.normal, self.offset = np.asarray(normal, np.float64), float(offset)
 
     def follow(self, view: OrbitView) -> "SeparatingPlane":
@@ -402,6 +400,4 @@ class SeparatingPlane(Polygon):
         if polygon is not None:
             corners = view(polygon + origin)
             self.set_points_as_corners([*corners, corners[0]])
-        camera_side = float(view.camera_position[: len(self.normal)] @ self.normal + self.offset)
-        self.set_fill(self.palette[1] if camera_side > 0 else self.palette[0])
         return self

@@ -64,7 +64,7 @@ from nnexplain.mobjects.plane import CarriedLines, class_legend
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.lift_camera import LiftCamera, padded
-from nnexplain.scenes.lift_two_units import SQUASH, WIDE, TwoUnits
+from nnexplain.scenes.lift_two_units import SQUASH, ZOOMED_OUT, TwoUnits
 
 __all__ = ["Lift"]
 
@@ -336,8 +336,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
             self.extras.append(outline)
             self.warp(step.motion, step.projection, line.duration - 1.0, still=still, carried=[(outline, None)])
         target = self.box_view(step.projection, [middle] * dims, half, v.phi, v.theta, v.gamma, self.depth)
-        zoom = (still.half_size / still.scale) / half
-        with self.narrate(f"Zoom in ×{zoom:.1f} onto the {shape}: the {moving} is bent, but nothing has torn.") as line:
+        with self.narrate(f"Closer in: the {moving} is bent, but nothing has torn.") as line:
             if dims == 3:  # the box becomes the cube: its outline goes
                 self.reframe(target, line.duration * 0.7, carried=[(outline, None)])
                 self.play(FadeOut(outline), run_time=0.3 * line.duration)
@@ -413,12 +412,13 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         across = (here - height * up) / np.linalg.norm(here - height * up)
         other = np.cross(up, across)
 
-        def angles(t: float):
+        def angles(t: float):  # t turns: 1 is the whole way round
             turn = 2 * np.pi * t
             direction = height * up + np.sqrt(1 - height**2) * (np.cos(turn) * across + np.sin(turn) * other)
             phi, theta = camera_angles(direction)
             return phi, theta, upright_roll(phi, theta, up), 1.0
 
+        self.orbit_angles = angles
         words = self.orbit_words()
         self.captions_in_band = False  # drawn by hand, below: say() must not build a second caption
         caption = caption_band(words, self.theme) if self.narration_mode == "captions" else None
@@ -451,8 +451,9 @@ class Lift(TwoUnits, LiftCamera, RunScene):
             self.add(cut)
             self.play(Create(cut), run_time=line.duration)
         with self.narrate("A third unit lets the sheet curve in 3-D, so a flat plane can cut it in a loop.") as line:
-            self.play(cut.animate.set_stroke(width=9), run_time=line.duration / 2)
-            self.play(cut.animate.set_stroke(width=5), run_time=line.duration / 2)
+            # A slow quarter turn on: the sheet is seen rising through the plane all round the disk.
+            turn = lambda t: self.orbit_angles(1.0 + t / 4)  # noqa: E731
+            self.warp(None, self.view.projection, line.duration, angles=turn, keep=True, carried=[(cut, None)])
         with self.narrate("Now carry the curve back through the layer.") as line:
             self.play(FadeOut(sheet), FadeOut(self.plane.front), run_time=0.4 * line.duration)
             self.plane.cut = None  # every dot back in one group: no plane to be in front of
@@ -500,7 +501,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         and the conclusion; then a still hold."""
         run = self.contrast
         box = self.flat_box()
-        open_line = CarriedLines(as_lines(self.contrast_boundary), self.view, self.theme.muted, width=4, clip=box)
+        open_line = CarriedLines(as_lines(self.contrast_boundary), self.view, self.theme.muted, width=6, clip=box)
         wrong = int(self.wrong_of(run).sum())
         key = self.column(label(f"two units: {wrong} wrong", self.theme, TEXT, self.theme.muted), -1.85)
         with self.narrate("In grey, the two-unit boundary: open at both ends, as it must be.") as line:
@@ -508,7 +509,9 @@ class Lift(TwoUnits, LiftCamera, RunScene):
             self.bring_to_front(*self.drawn, open_line, self.cut)
             self.play(Create(open_line), Fade(key), run_time=line.duration)
         here = self.view
-        far = self.box_view(here.projection, here.origin, WIDE * here.half_size / here.scale, here.phi, here.theta)
+        far = self.box_view(
+            here.projection, here.origin, ZOOMED_OUT * here.half_size / here.scale, here.phi, here.theta
+        )
         seen = "is one curve, bent round" if len(self.contrast_boundary) == 1 else "still runs out of view"
         with self.narrate(f"Zoomed out, the grey line {seen} outside the data.") as line:
             self.play(FadeOut(self.tint), run_time=0.4)  # drawn for the plane shown: it would not follow the zoom

@@ -140,13 +140,12 @@ class LiftCamera:
 
     def make_room(self, step: Step) -> OrbitView:
         """Zoom out, the data still, to a view holding where a linear step starts and ends: the stretch is then
-        seen as growth, not as a shrinking frame. Returns that view."""
+        seen as growth, not as a shrinking frame. Unnarrated: a zoom is camera work, not content. Returns that
+        view."""
         v = self.view
         ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1]])
         still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
-        zoom = (still.half_size / still.scale) / (v.half_size / v.scale)
-        with self.narrate(f"First zoom out ×{zoom:.1f}, to make room for the stretch.") as line:
-            self.reframe(still, line.duration)
+        self.reframe(still, 1.2)
         return still
 
     def shift_still(self, step: Step, seconds: float, back: bool = False, carried=()) -> None:
@@ -179,6 +178,14 @@ class LiftCamera:
         follows the points (turning the camera by ``angles``, as in :meth:`framing`)."""
         if step.kind == "shift":
             self.shift_still(step, seconds, back=True, carried=carried)
+            return
+        if step.kind == "linear" and angles is None:  # as forward: at a fixed zoom holding both ends, then the warp
+            v = self.view
+            ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1]])
+            still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
+            self.reframe(still, 0.8, carried=[(lines, None) for lines, _ in carried])
+            back = lambda t: step.motion(1 - t)  # noqa: E731
+            self.warp(back, step.projection, max(seconds - 0.8, 3.0), still=still, carried=carried)
             return
         start = self.framing(step.projection, angles)(step.motion(1.0), 0.0)
         lead = min(0.6, seconds / 4)

@@ -20,10 +20,11 @@ from nnexplain.mobjects.orbit import DepthPlane
 from nnexplain.mobjects.plane import CarriedLines
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, subscript
 
-__all__ = ["TwoUnits", "SQUASH", "WIDE"]
+__all__ = ["TwoUnits", "SQUASH", "WIDE", "ZOOMED_OUT"]
 
 SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
-WIDE = 2.5  # how much more of the input plane the zoomed-out view shows, so a bent boundary's bend is in it
+WIDE = 2.5  # how much more of the input plane a boundary is traced over than is shown, so its bend is in it
+ZOOMED_OUT = 2.0  # how much more of the input plane the zoomed-out view shows: the bend, the data still readable
 
 
 class TwoUnits:
@@ -133,7 +134,9 @@ class TwoUnits:
             self.play(FadeIn(tint), rings.animate.set_stroke(opacity=1, width=3), run_time=line.duration / 2)
             self.play(rings.animate.set_stroke(width=1.2), run_time=line.duration / 2)
         here = self.view
-        far = self.box_view(here.projection, here.origin, WIDE * here.half_size / here.scale, here.phi, here.theta)
+        far = self.box_view(
+            here.projection, here.origin, ZOOMED_OUT * here.half_size / here.scale, here.phi, here.theta
+        )
         seen = "the two arms are one curve, bent round" if len(curves) == 1 else "its ends still run out of view"
         with self.narrate(f"Zoomed out: {seen} outside the data.") as line:
             self.play(FadeOut(tint), run_time=0.4)  # drawn for the plane shown: it would not follow the zoom
@@ -159,7 +162,6 @@ class TwoUnits:
         focus = self.plane.points_state[(labels == inner) | wrong]
         v = self.view
         target = self.view_of(step.projection, focus, v.phi, v.theta, v.gamma, self.depth)
-        zoom = (v.half_size / v.scale) / (target.half_size / target.scale)
         classes = (self.contrast.dataset.get("classes") or ["class 0", "class 1"])[:2]
-        with self.narrate(f"Zoom in ×{zoom:.1f} more, onto the corner where the {classes[inner]} landed.") as line:
+        with self.narrate(f"Closer still, on the corner where the {classes[inner]} landed.") as line:
             self.reframe(target, line.duration, carried=[(m, None) for m in self.extras])
