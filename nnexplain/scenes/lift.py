@@ -9,7 +9,7 @@ plane: a curve with open ends, as it is for any weights. Then the three-unit run
 camera tilts into a 3-D box, the 3 × 2 map places the plane as a flat sheet in it (rank
 2; its two stretches are the singular values of W₁), the shift moves the sheet through
 the box, tanh squashes it into the cube −1 … 1 (drawn), and the view zooms onto the
-cube. The output layer's plane is drawn, tinted by the class on the camera's side, the
+cube. The output layer's plane is drawn in white, the
 camera turns until it looks at it from just above, and circles it once at an even speed,
 ending where it starts, so a slide deck loops that beat (``loop=True``). Last, the
 plane's cut through the sheet, a closed curve, is carried back through the layer to the
