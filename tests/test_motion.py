@@ -46,8 +46,8 @@ def test_a_cut_outside_the_region_is_not_counted():
     assert len(cuts_in(frames, 15, region=(0.5, 1.0, 0.0, 1.0))) == 1
 
 
-def render_metered(scene_class: type, run_dir: Path, media_dir: Path, **further: Path):
-    """Render ``scene_class`` at 256 × 144, 15 fps, measuring every frame inside its panel."""
+def render_metered(scene_class: type, run_dir: Path, media_dir: Path, fps: int = 15, **further: Path):
+    """Render ``scene_class`` at 256 × 144, ``fps`` frames a second, measuring every frame inside its panel."""
     from manim import tempconfig
 
     runs = scene_runs(scene_class, run_dir, **further)
@@ -55,7 +55,7 @@ def render_metered(scene_class: type, run_dir: Path, media_dir: Path, **further:
         "media_dir": str(media_dir),
         "pixel_width": 256,
         "pixel_height": 144,
-        "frame_rate": 15,
+        "frame_rate": fps,
         "disable_caching": True,
         "verbosity": "ERROR",
         "progress_bar": "none",

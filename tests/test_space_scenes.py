@@ -114,9 +114,10 @@ def test_a_subclass_picks_another_snapshot(data_dir, tmp_path):
     assert scene.metrics == load_run(run_dir).snapshot(first)["metrics"]
 
 
-def test_lift_keeps_the_data_filling_the_box_and_ends_looking_along_the_plane(data_dir, tmp_path, monkeypatch):
-    """At seven moments inside the shift and the final turn, and late in the stretch, the data span ≥ 30% of the box;
-    the last view sees the separating plane edge-on, level on the screen, a class on each side."""
+def test_lift_keeps_the_data_filling_the_box_and_circles_the_plane_from_just_above_it(data_dir, tmp_path, monkeypatch):
+    """At seven moments inside the shift and the last warps, and late in the stretch, the data span ≥ 30% of the box;
+    the orbit ends seeing the separating plane from just above it (Lift.plane_angle from its normal), level on
+    the screen, a class on each side."""
     from frames import render_for_test
     from midframes import sample_warps
 
@@ -124,6 +125,14 @@ def test_lift_keeps_the_data_filling_the_box_and_ends_looking_along_the_plane(da
     from nnexplain.scenes.lift import Lift
 
     samples = sample_warps(monkeypatch)
+    orbit_ends = []
+    circle = Lift.circle_the_plane
+
+    def noting_circle(scene):
+        circle(scene)
+        orbit_ends.append(scene.view)
+
+    monkeypatch.setattr(Lift, "circle_the_plane", noting_circle)
     scene = render_for_test(Lift, data_dir / "circles-3", tmp_path, contrast=data_dir / "circles-2")
     assert {"linear", "shift", "activate"} <= {name for name, *_ in samples}
     fractions = [
@@ -138,10 +147,11 @@ def test_lift_keeps_the_data_filling_the_box_and_ends_looking_along_the_plane(da
 
     normal, offset = decision_boundary(*scene.params[-1])
     unit = normal / np.linalg.norm(normal)
-    view = scene.view
-    # Looking along the plane: in perspective that means the camera stands on it (within a few degrees of 90°).
-    assert unit @ view.camera_position + offset / np.linalg.norm(normal) == pytest.approx(0, abs=1e-6)
-    assert np.degrees(np.arccos(abs(view.camera_direction @ unit))) == pytest.approx(90, abs=10)
+    (view,) = orbit_ends
+    # Just above the plane: seen at about plane_angle from its normal (the perspective shifts it a few degrees).
+    assert np.degrees(np.arccos(abs(view.camera_direction @ unit))) == pytest.approx(
+        np.degrees(Lift.plane_angle), abs=10
+    )
     up_on_screen = (view.rotation @ unit)[:2]
     assert abs(up_on_screen[0]) < 1e-6 * np.linalg.norm(up_on_screen)  # the normal points straight up or down
     heights = scene.steps[-1].motion(1.0)[1] @ normal + offset

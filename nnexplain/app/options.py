@@ -106,6 +106,9 @@ class RenderOptions:
             "transparent": self.transparent,
             "save_sections": self.sections,
             "disable_caching": True,
+            # Keep every partial movie until the render is joined: manim prunes all but the last 100 when a scene
+            # finishes, and the render cache and the slide decks read them after that (lift plays more than 100).
+            "max_files_cached": -1,
             "verbosity": "WARNING",
             "progress_bar": "none",
             "output_file": "scene",

@@ -25,14 +25,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-from manim import VGroup, VMobject
+from manim import Polygon, VGroup, VMobject
 
+from nnexplain.geometry.boundary import clip_plane
 from nnexplain.geometry.warp import Projection
 from nnexplain.mobjects.plane import WarpedPlane, clip_to_box, polyline_points
 from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.style import Theme, fmt_fixed, label
 
-__all__ = ["OrbitView", "OrbitBox", "DepthPlane", "camera_angles", "upright_roll"]
+__all__ = ["OrbitView", "OrbitBox", "DepthPlane", "SeparatingPlane", "camera_angles", "upright_roll"]
 
 DOT_SHADES = (0.3, 0.5, 0.75, 1.0)
 BOX_REACH = 1.02  # what a DepthPlane shows: a hair beyond the box, so points on its faces stay  # fill opacity of a dot, from the farthest quarter of depth to the nearer half
@@ -341,12 +342,8 @@ class OrbitBox(VGroup):
             place[0] = np.clip(place[0], x_min + tip.width / 2, x_max - tip.width / 2)
             place[1] = np.clip(place[1], y_min + tip.height / 2, y_max - tip.height / 2)
             tip.move_to([*place, 0.0])
-            for other in self.tips[:axis]:  # two names on nearly the same ray: the later one steps farther out
-                for _ in range(12):
-                    if not _overlap(tip, other):
-                        break
-                    tip.shift([*(away * 0.12), 0.0])
-            tip.set_opacity(float(np.clip((length - 0.3) / 0.4, 0, 1)) * self.strength)  # gone only end-on
+            # Gone while the axis points nearly at the camera (under 0.6 units, 36 px at 480p, on the screen).
+            tip.set_opacity(float(np.clip((length - 0.6) / 0.5, 0, 1)) * self.strength)
             low, high = view.shown_range(axis)
             self._write(
                 3 + axis,
@@ -359,4 +356,48 @@ class OrbitBox(VGroup):
             )
             self.ranges[axis].set_opacity(self.strength)
             row += 1
+        self._part_names(hull.mean(axis=0))
+        return self
+
+    def _part_names(self, centre: np.ndarray, gap: float = 0.45) -> None:
+        """Two names on nearly the same ray, or pushed into the same corner: the later one steps sideways, away
+        from the box's ``centre`` on the screen (so still outside the box), until the two are ``gap`` apart; where
+        ``name_bounds`` leave no room for that, up or down instead."""
+        x_min, x_max, y_min, y_max = self.name_bounds
+        for _ in range(2):
+            for later, tip in enumerate(self.tips):
+                for other in self.tips[:later]:
+                    if not _overlap(tip, other):
+                        continue
+                    (x, y, _), (x_other, y_other, _) = tip.get_center(), other.get_center()
+                    side = 1.0 if x >= centre[0] else -1.0
+                    target = x_other + side * ((tip.width + other.width) / 2 + gap)
+                    if x_min + tip.width / 2 <= target <= x_max - tip.width / 2:
+                        tip.shift([target - x, 0.0, 0.0])
+                        continue
+                    reach = (tip.height + other.height) / 2 + gap
+                    first = 1.0 if y >= y_other else -1.0
+                    for sign in (first, -first):
+                        target = y_other + sign * reach
+                        if y_min + tip.height / 2 <= target <= y_max - tip.height / 2:
+                            break
+                    tip.shift([0.0, target - y, 0.0])
+
+
+class SeparatingPlane(Polygon):
+    """The output layer's plane normal·h + offset = 0 where it cuts the shown box, redrawn in each frame's view.
+
+    White, its face faint, so it reads as a surface without taking a class's colour."""
+
+    def __init__(self, normal: np.ndarray, offset: float, theme):
+        super().__init__(*np.zeros((3, 3)), stroke_color=theme.text, stroke_width=2.5)
+        self.set_fill(theme.text, opacity=0.2)
+        self.normal, self.offset = np.asarray(normal, np.float64), float(offset)
+
+    def follow(self, view: OrbitView) -> "SeparatingPlane":
+        origin = np.asarray(view.origin)
+        polygon = clip_plane(self.normal, float(self.offset + self.normal @ origin), view.half_size / view.scale)
+        if polygon is not None:
+            corners = view(polygon + origin)
+            self.set_points_as_corners([*corners, corners[0]])
         return self

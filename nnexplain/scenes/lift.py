@@ -2,18 +2,18 @@
 
 The run is a 2-3-… classifier on the disk-in-ring data (``circles-3``). First the
 question, on the input plane: the best straight line (:mod:`nnexplain.geometry.separability`)
-leaves many points on the wrong side. Then a two-unit network on the same data
-(``circles-2``, the scene's ``contrast`` run) moves the plane through its layer, step
-by step (a mirror turned through 3-D, the linear map, the shift, the tanh), and its
-output layer's straight line is drawn where the points have arrived: the ring still
-goes round the disk, the line cuts through it, and the points it gets wrong are
-ringed, with the count. Then the three-unit run: the camera tilts into a 3-D box, the
-3 × 2 map places the plane as a flat sheet in it (rank 2; its two stretches are the
-singular values of W₁), the shift moves the sheet through the box, tanh squashes it
-into the cube −1 … 1 (drawn), and the view zooms onto the cube. Last, the output
-layer's plane is drawn, the camera turns to look along it, and the last beat circles
-it once at an even speed, ending where it starts, so a slide deck loops it
-(``loop=True``); the caption up meanwhile is true from every side.
+leaves many points on the wrong side, ringed and counted. Then a two-unit network on the
+same data (``circles-2``, the scene's ``contrast`` run; :mod:`nnexplain.scenes.lift_two_units`)
+moves the plane through its layer and its output line is carried back to the input
+plane: a curve with open ends, as it is for any weights. Then the three-unit run: the
+camera tilts into a 3-D box, the 3 × 2 map places the plane as a flat sheet in it (rank
+2; its two stretches are the singular values of W₁), the shift moves the sheet through
+the box, tanh squashes it into the cube −1 … 1 (drawn), and the view zooms onto the
+cube. The output layer's plane is drawn in white, the
+camera turns until it looks at it from just above, and circles it once at an even speed,
+ending where it starts, so a slide deck loops that beat (``loop=True``). Last, the
+plane's cut through the sheet, a closed curve, is carried back through the layer to the
+input plane, beside the two-unit curve, and the picture holds.
 
 The narration is drawn in the caption band at the foot of the frame; the column on the
 right keeps short labels (which run, the formulas, the ranges the box spans). Every
@@ -39,55 +39,60 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
-    Polygon,
+    ImageMobject,
     VGroup,
+    color_to_rgb,
+    config,
     linear,
     rush_from,
     rush_into,
-    smooth,
 )
 
 from nnexplain.geometry.boundary import (
     class_one_probability,
-    clip_line_to,
-    clip_plane,
     decision_boundary,
-    split_rectangle,
 )
 from nnexplain.geometry.contour import as_lines, level_curves
 from nnexplain.geometry.findings import misclassified
-from nnexplain.geometry.framing import follow
 from nnexplain.geometry.separability import best_line
 from nnexplain.geometry.steps import Step, carried_motions, network_steps
-from nnexplain.geometry.warp import GridSpec, Projection, representations
+from nnexplain.geometry.warp import GridSpec, representations
 from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import Fade
-from nnexplain.mobjects.orbit import DepthPlane, OrbitBox, OrbitView, camera_angles, upright_roll
-from nnexplain.mobjects.plane import CarriedLines, Warp, class_legend
+from nnexplain.mobjects.orbit import BOX_REACH, DepthPlane, OrbitBox, SeparatingPlane, camera_angles, upright_roll
+from nnexplain.mobjects.plane import CarriedLines, class_legend
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
 from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.lift_camera import LiftCamera, padded
+from nnexplain.scenes.lift_two_units import SQUASH, ZOOMED_OUT, TwoUnits
 
 __all__ = ["Lift"]
 
 TEXT = 28  # labels: capital letters about 16 px tall at 480p
 NUMBERS = 38  # formulas (their capitals are smaller at the same size): about 16 px tall at 480p
-PICTURE = (-6.2, 2.0, -1.85, 2.6)  # x_min, x_max, y_min, y_max of the box's outline (its names go round it)
-SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
 
 
-class Lift(RunScene):
+class Lift(TwoUnits, LiftCamera, RunScene):
     scene_name = "lift"
     captions_in_band = True  # the narration as subtitles at the foot; the column keeps labels only
     epoch: ClassVar[int | None] = None
     tilt: ClassVar[tuple[float, float]] = (62 * DEGREES, -55 * DEGREES)  # camera phi, theta once in 3-D
-    plane_angle: ClassVar[float] = 90 * DEGREES  # the final camera's angle from the plane's normal: along the plane
+    plane_angle: ClassVar[float] = 72 * DEGREES  # the final camera's angle from the plane's normal: 18° above it
     fill: ClassVar[float] = 0.9
     squash_room: ClassVar[float] = 3.0  # a squash is seen with the box three times its cube (as fold's square)
-    orbit_seconds: ClassVar[float] = 10.0  # the last beat's whole turn (a looping slide), or its narration's time
+    orbit_seconds: ClassVar[float] = 7.0  # the orbit's whole turn (a looping slide), or its narration's time
+    final_hold: ClassVar[float] = 2.5  # seconds the last picture stays still once its last line is read
     clip: ClassVar[tuple[float, float, float, float]] = (-6.7, 2.45, -2.3, 3.05)  # the picture, its names included
     raster_size: ClassVar[int] = 320  # samples per side where the two-unit network's boundary is traced
     column_left: ClassVar[float] = 2.6
     column_width: ClassVar[float] = 4.1
+
+    def play(self, *args, **kwargs) -> None:
+        """As RunScene's, with the script clock counting the frames drawn: manim draws a play's run time rounded
+        up to whole frames, and summing bare run times left this long scene's subtitles 1.5 s early by its end."""
+        super().play(*args, **kwargs)
+        step = 1 / config.frame_rate
+        self.script_time += len(np.arange(0, self.duration, step)) * step - self.duration
 
     def setup(self) -> None:
         super().setup()
@@ -120,7 +125,8 @@ class Lift(RunScene):
         total = len(self.labels)
         accuracy = fmt_percent(1 - wrong / total)
         if not wrong:
-            return f"Seen along the plane: disk on one side, ring on the other, {accuracy} correct."
+            classes = (self.run.dataset.get("classes") or ["class 0", "class 1"])[:2]
+            return f"The {classes[0]} on one side of the plane, the {classes[1]} on the other: {accuracy} correct."
         return f"{wrong} of {total} points on the wrong side of the plane: {accuracy} correct."
 
     # --- layout -------------------------------------------------------------------------------
@@ -129,12 +135,13 @@ class Lift(RunScene):
         mobject.scale_to_fit_width(min(mobject.width, self.column_width))
         return mobject.move_to([self.column_left, y, 0], aligned_edge=LEFT + UP)
 
-    def run_labels(self, run, heading: str) -> VGroup:
-        """Which run is drawn: a heading, its recipe, shape and activation, and the class legend."""
+    def run_labels(self, run, heading: str, detail: str | None = None) -> VGroup:
+        """Which run is drawn: a heading, its recipe, shape and activation (or ``detail``), and the class legend."""
         shape = "-".join(map(str, run.layers))
+        detail = detail or f"{run.recipe} · {shape} · {run.activation}"
         parts = VGroup(
             self.column(label(heading, self.theme, TEXT, weight="BOLD"), 3.0),
-            self.column(label(f"{run.recipe} · {shape} · {run.activation}", self.theme, 27, self.theme.muted), 2.45),
+            self.column(label(detail, self.theme, 27, self.theme.muted), 2.45),
             self.column(
                 class_legend((run.dataset.get("classes") or ["class 0", "class 1"])[:2], self.theme, TEXT), 1.9
             ),
@@ -161,114 +168,6 @@ class Lift(RunScene):
     def _then(first, second):
         return AnimationGroup(first, second, lag_ratio=1, run_time=0.6)
 
-    def line_across(self, normal: np.ndarray, offset: float) -> np.ndarray:
-        """The segment of the line normal·p + offset = 0 across the flat picture now shown (2-D points)."""
-        (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
-        return clip_line_to(normal, offset, (x - reach, x + reach, y - reach, y + reach))
-
-    def sides_of(self, normal: np.ndarray, offset: float) -> VGroup:
-        """The flat picture's two sides of the line normal·p + offset = 0, tinted by the class each is given to
-        (class 1 where normal·p + offset > 0), not yet shown."""
-        (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
-        polygons = split_rectangle(normal, offset, (x - reach, x + reach, y - reach, y + reach))
-        tints = VGroup(
-            *(
-                Polygon(*self.view(np.asarray(polygon)), stroke_width=0, fill_color=self.theme.palette[side])
-                for side, polygon in enumerate(polygons)
-                if len(polygon) >= 3
-            )
-        )
-        return tints.set_fill(opacity=0)
-
-    # --- views --------------------------------------------------------------------------------
-
-    def box_view(
-        self,
-        projection: Projection,
-        origin,
-        reach: float,
-        phi: float,
-        theta: float,
-        gamma: float = 0.0,
-        depth: float = 1.0,
-    ) -> OrbitView:
-        """The camera at (phi, theta, roll gamma) on the box ``origin`` ± ``reach`` (representation units), the box
-        as large as the picture holds at this angle. ``depth``: the share of the box's height that counts in
-        fitting it (0 seen flat, where only its middle plane is drawn)."""
-        origin = tuple(np.pad(np.asarray(origin, np.float64), (0, 3 - len(origin))))
-        corners = np.array([[x, y, z * depth] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], np.float64)
-        unit = OrbitView(projection, 1.0 / reach, (0.0, 0.0, 0.0), origin, phi, theta, 1.0, gamma)
-        screen = unit.screen(corners)[:, :2]
-        low, high = screen.min(axis=0), screen.max(axis=0)
-        x_min, x_max, y_min, y_max = PICTURE
-        half = min((x_max - x_min) / (high - low)[0], (y_max - y_min) / (high - low)[1])
-        centre = (np.array([x_min + x_max, y_min + y_max]) - half * (low + high)) / 2
-        return OrbitView(projection, half / reach, (*centre, 0.0), origin, phi, theta, half, gamma)
-
-    def view_of(self, projection: Projection, points: np.ndarray, phi, theta, gamma=0.0, depth=1.0) -> OrbitView:
-        """The view following ``points`` (representation rows): they fill ``fill`` of the box."""
-        frame = follow(projection(_padded(points, projection.basis.shape[0])))
-        return self.box_view(projection, frame.centre, frame.radius / self.fill, phi, theta, gamma, depth)
-
-    def framing(self, projection: Projection, angles=None, still: OrbitView | None = None, keep: bool = False):
-        """Per frame of a warp: ``still`` throughout; or the camera turned by ``angles`` (t ↦ phi, theta, roll,
-        depth) on the same box (``keep``) or on a box following the data."""
-        here, flat = self.view, self.depth
-
-        def view(state, t):
-            if still is not None:
-                return still
-            phi, theta, gamma, depth = angles(t) if angles else (here.phi, here.theta, here.gamma, flat)
-            if keep:
-                return self.box_view(projection, here.origin, here.half_size / here.scale, phi, theta, gamma, depth)
-            return self.view_of(projection, state[1], phi, theta, gamma, depth)
-
-        return view
-
-    def warp(
-        self,
-        motion,
-        projection: Projection,
-        run_time: float,
-        angles=None,
-        still=None,
-        carried=(),
-        rate=smooth,
-        keep=False,
-    ):
-        self.bring_to_front(*self.drawn)
-        self.play(
-            Warp(
-                self.plane,
-                motion,
-                framing=self.framing(projection, angles, still, keep),
-                carried=carried,
-                followers=self.followers,
-                run_time=run_time,
-                rate_func=rate,
-            )
-        )
-        self.view = self.plane.view
-
-    def reframe(self, target: OrbitView, run_time: float, carried=()) -> None:
-        """Zoom (and move) from the view now to ``target``'s box, the data still, geometrically in scale."""
-        start = self.view
-        reaches = start.half_size / start.scale, target.half_size / target.scale
-
-        def view(state, t):
-            origin = (1 - t) * np.asarray(start.origin) + t * np.asarray(target.origin)
-            reach = reaches[0] * (reaches[1] / reaches[0]) ** t
-            return self.box_view(start.projection, origin, reach, start.phi, start.theta, start.gamma, self.depth)
-
-        self.bring_to_front(*self.drawn)
-        self.play(Warp(self.plane, framing=view, carried=carried, followers=self.followers, run_time=run_time))
-        self.view = self.plane.view
-
-    @property
-    def drawn(self) -> list:
-        """What moves, last in the scene, so manim redraws it (and not the still labels) each frame."""
-        return [self.plane, *self.extras]
-
     # --- the story ------------------------------------------------------------------------------
 
     def construct(self) -> None:
@@ -287,9 +186,13 @@ class Lift(RunScene):
             {"linear": self.lift, "shift": self.shift, "activate": self.squash}[step.kind](step)
         self.beat("a plane separates them")
         self.show_plane()
-        # Its own beat, and the last (circle_the_plane starts it): one whole turn that ends where it starts, so the
-        # slide loops seamlessly.
+        # Its own beat (circle_the_plane starts it): one whole turn that ends where it starts, so the slide loops
+        # seamlessly.
         self.circle_the_plane()
+        self.beat("the cut, carried back")
+        self.carry_back()
+        self.beat("why two units cannot")
+        self.compare()
 
     def ask(self) -> None:
         """The data in the input plane, and the best straight line, which fails."""
@@ -302,126 +205,64 @@ class Lift(RunScene):
         title = label("Why can three units separate what two cannot?", self.theme, TEXT, weight="BOLD")
         title.move_to([-6.7, 3.6, 0], aligned_edge=LEFT + UP)
         self.title = title
-        run = self.run_labels(self.run, "The data")
-        text = f"{len(self.labels)} validation points: a disk of one class inside a ring of the other."
+        total = len(self.labels)
+        run = self.run_labels(self.run, "The data", f"{total} validation points")  # no network yet
+        text = f"{total} validation points: a disk of one class inside a ring of the other."
         self.play(*self.say(text), FadeIn(title), *self.swap_label("run", run), run_time=0.6)  # no black start
         self.play(FadeIn(self.plane), run_time=self.narrator.log[-1].duration)  # while the line is read
         share, normal, offset = best_line(stage.points, self.labels)
         best = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.text, width=5)
+        # The line's verdict on each point: its better orientation gives class 1 to one side (best_line's share).
+        above = stage.points @ normal + offset > 0
+        wrong = (
+            above != (self.labels == 1) if np.mean(above == (self.labels == 1)) >= 0.5 else above == (self.labels == 1)
+        )
+        rings = self.plane.mark(wrong, self.theme.wrong, radius=0.1, width=1.2)
+        rings.set_stroke(opacity=0)
+        counted = self.verdict_label(int(wrong.sum()), total, share)
+        flip = 1.0 if np.mean(above == (self.labels == 1)) >= 0.5 else -1.0  # sides_of gives class 1 the + side
+        sides = self.sides_of(flip * normal, flip * offset)
         with self.narrate(
             f"No straight line separates them: the best one gets {fmt_percent(share)} of them right."
         ) as line:
-            self.play(Create(best), run_time=0.6 * line.duration)
-            self.play(best.animate.set_stroke(opacity=0.35), run_time=0.4 * line.duration)
-        self.play(FadeOut(best), run_time=0.4)
-
-    def two_units(self) -> None:
-        """The two-unit network's layer, step by step, on its own points."""
-        run = self.contrast
-        stage = self.contrast_input
-        labels = run.probe["labels"].astype(int)
-        plane = DepthPlane(stage.grid, stage.points, labels, self.view, self.theme)
-        with self.narrate(f"First, a network with only two hidden units ({run.recipe}), on the same data.") as line:
-            self.play(
-                FadeOut(self.plane),
-                FadeIn(plane),
-                *self.swap_label("run", self.run_labels(run, "Two hidden units")),
-                *self.swap_label("numbers", self.weights_label(self.contrast_steps[0])),
-                run_time=line.duration,
-            )
-        self.main_plane, self.plane = self.plane, plane
-        k = subscript(1)
-        for step in self.contrast_steps:
-            motion = step.layer_motion
-            if step.kind == "mirror":
-                det = fmt_fixed(np.linalg.det(motion.weight))
-                with self.narrate(f"det W{k} = {det} < 0, a mirror: first the plane turns over through 3-D.") as line:
-                    self.warp(step.motion, step.projection, line.duration)
-            elif step.kind == "linear":
-                still = self.make_room(step)
-                with self.narrate(f"Then W{k} turns and stretches it: two units, so still a flat plane.") as line:
-                    self.warp(step.motion, step.projection, line.duration, still=still)
-            elif step.kind == "shift":
-                bias = ", ".join(fmt_fixed(b) for b in motion.bias)
-                with self.narrate(f"Shift every point by b{k} = ({bias}).") as line:
-                    self.shift_still(step, line.duration)
-            else:
-                self.squash(step)
-
-    def make_room(self, step: Step) -> OrbitView:
-        """Zoom out, the data still, to a view holding where a linear step starts and ends: the stretch is then
-        seen as growth, not as a shrinking frame. Returns that view."""
-        v = self.view
-        ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1]])
-        still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
-        zoom = (still.half_size / still.scale) / (v.half_size / v.scale)
-        with self.narrate(f"First zoom out ×{zoom:.1f}, to make room for the stretch.") as line:
-            self.reframe(still, line.duration)
-        return still
-
-    def shift_still(self, step: Step, seconds: float) -> None:
-        """The shift with the view holding where it starts and ends: the points move, not the frame."""
-        v = self.view
-        ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1]])
-        still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
-        lead = min(0.8, seconds / 4)
-        self.reframe(still, lead)
-        self.warp(step.motion, step.projection, seconds - lead, still=still)
-
-    def two_units_fail(self) -> None:
-        """The output layer's line where the two-unit layer left the points, then carried back through the layer:
-        in the input plane it is a curve that cannot close around the disk."""
-        run = self.contrast
-        wrong = self.wrong_of(run)
-        count, total, accuracy = int(wrong.sum()), len(wrong), fmt_percent(1 - wrong.mean())
-        # The boundary traced in the input plane (class-1 probability ½), carried through the layer's steps: at
-        # the layer's output it is the output layer's straight line (within the points' reach).
-        bounds = self.input_bounds
-        probability = class_one_probability(run.params(), run.activation, bounds, self.raster_size)
-        curves = level_curves(probability, bounds)
-        motions = carried_motions(self.contrast_steps, as_lines(curves))
-        boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.text, width=5)
-        normal, offset = decision_boundary(*run.params()[-1])
-        straight = CarriedLines(self.line_across(normal, offset)[None], self.view, self.theme.text, width=5)
-        sides = self.sides_of(normal, offset)
-        rings = self.plane.mark(wrong, self.theme.wrong, radius=0.13, width=1.6)  # clear of the dot: its colour shows
-        rings.set_stroke(opacity=0)
-        steps = self.contrast_steps
-        with self.narrate(
-            f"The output layer's straight line, here: {count} of {total} points on its wrong side."
-        ) as line:
             self.add(sides)
             self.bring_to_front(*self.drawn)
-            self.play(Create(straight), sides.animate.set_fill(opacity=0.16), run_time=0.5 * line.duration)
-            self.play(rings.animate.set_stroke(opacity=1), run_time=0.5 * line.duration)
-        # Where the points are, the line is the boundary carried here from the input plane: it goes back with them.
-        with self.narrate("Now undo the layer, step by step, carrying the line back to the input plane.") as line:
-            self.play(*(FadeOut(m) for m in [*self.extras, straight, sides]), FadeIn(boundary), run_time=0.5)
-            self.extras = [boundary]
-            seconds = max((line.duration - 0.5) / len(steps), 2.0)  # the payoff: slower than a glance
-            for index in reversed(range(len(steps))):
-                step = steps[index]
-                self.warp(
-                    lambda t, m=step.motion: m(1 - t),
-                    step.projection,
-                    seconds,
-                    carried=[(boundary, lambda t, m=motions[index]: m(1 - t))],
-                )
-        counted = self.column(
-            label(f"{count} of {total} wrong\n{accuracy} correct", self.theme, TEXT, self.theme.wrong), -0.95
+            self.play(Create(best), sides.animate.set_fill(opacity=0.16), run_time=0.5 * line.duration)
+            self.play(
+                rings.animate.set_stroke(opacity=1), *self.swap_label("verdict", counted), run_time=0.5 * line.duration
+            )
+        self.play(
+            FadeOut(best),
+            FadeOut(sides),
+            rings.animate.set_stroke(opacity=0),
+            *self.swap_label("verdict", VGroup()),
+            run_time=0.6,
         )
-        arms = len(curves)  # the boundary's separate pieces inside the input plane shown
-        shape = "its two arms never meet" if arms == 2 else "it cannot close"
-        with self.narrate(f"In the input plane {shape} round the disk: {count} wrong, {accuracy} correct.") as line:
-            self.play(*self.swap_label("verdict", counted), run_time=0.6)
-            self.play(rings.animate.set_stroke(width=4), run_time=(line.duration - 0.6) / 2)
-            self.play(rings.animate.set_stroke(width=1.6), run_time=(line.duration - 0.6) / 2)
-        self.contrast_parts = [boundary]
+        self.plane.remark(rings, np.zeros(total, bool))
+
+    def verdict_label(self, wrong: int, total: int, share: float):
+        """ "N of total wrong / x% correct" in the column, red where any is wrong."""
+        colour = self.theme.wrong if wrong else self.theme.text
+        return self.column(
+            label(f"{wrong} of {total} wrong\n{fmt_percent(share)} correct", self.theme, TEXT, colour), -0.95
+        )
+
+    def regions(self, probability: np.ndarray) -> ImageMobject:
+        """The input plane shown, tinted by the class the network gives each place (not yet added)."""
+        colours = np.array([color_to_rgb(c) for c in self.theme.palette[:2]]) * 255
+        rgb = colours[(probability > 0.5).astype(int)]
+        alpha = np.full((*probability.shape, 1), 0.16 * 255)
+        image = ImageMobject(np.concatenate([rgb, alpha], axis=-1).astype(np.uint8))
+        x_min, x_max, y_min, y_max = self.input_bounds
+        corners = self.view(np.array([[x_min, y_min], [x_max, y_max]]))
+        image.stretch_to_fit_width(abs(corners[1, 0] - corners[0, 0]))
+        image.stretch_to_fit_height(abs(corners[1, 1] - corners[0, 1]))
+        return image.move_to(corners.mean(axis=0))
 
     def lift(self, step: Step) -> None:
         """Back to the three-unit run; the camera tilts into a box; W₁ places the plane there as a flat sheet."""
         flat = self.view_of(step.projection, self.input.points, 0.0, -90 * DEGREES, depth=0.0)
-        with self.narrate(f"Now three hidden units ({self.run.recipe}, this run), on the same data.") as line:
+        with self.narrate("Now three hidden units, on the same data.") as line:
             self.play(
                 FadeOut(self.plane),
                 *(FadeOut(m) for m in self.contrast_parts),
@@ -477,14 +318,16 @@ class Lift(RunScene):
         dims = step.projection.basis.shape[1]
         corners = np.array(list(itertools.product((low, high), repeat=dims)), np.float64)
         edges = np.array([[a, b] for a, b in itertools.combinations(corners, 2) if np.sum(a != b) == 1])
-        outline = CarriedLines(edges, v, self.theme.muted, width=3)
-        ends = np.concatenate(
-            [step.motion(0.0)[1], step.motion(1.0)[1], _padded(corners, step.motion(0.0)[1].shape[1])]
-        )
+        # Flat, the square is cut at the box's outline on the screen (a later zoom onto its corner would draw its
+        # sides across the frame); in 3-D the cube's edges stay inside the box.
+        (x, y), reach = np.asarray(v.centre[:2]), v.half_size * BOX_REACH
+        flat_box = (x - reach, x + reach, y - reach, y + reach) if dims == 2 else None
+        outline = CarriedLines(edges, v, self.theme.muted, width=3, clip=flat_box)
+        ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1], padded(corners, step.motion(0.0)[1].shape[1])])
         still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
         shape, moving = ("cube", "sheet") if dims == 3 else ("square", "plane")
         with self.narrate(
-            f"{activation} squashes each coordinate into [{fmt_fixed(low, 0)}, {fmt_fixed(high, 0)}]: "
+            f"{activation} squashes each coordinate into [{fmt_fixed(low, 0)},{fmt_fixed(high, 0)}]: "
             f"the whole {moving} falls into the {shape}."
         ) as line:
             self.reframe(still, 0.6)
@@ -493,8 +336,7 @@ class Lift(RunScene):
             self.extras.append(outline)
             self.warp(step.motion, step.projection, line.duration - 1.0, still=still, carried=[(outline, None)])
         target = self.box_view(step.projection, [middle] * dims, half, v.phi, v.theta, v.gamma, self.depth)
-        zoom = (still.half_size / still.scale) / half
-        with self.narrate(f"Zoom in ×{zoom:.1f} onto the {shape}: the {moving} is bent, but nothing has torn.") as line:
+        with self.narrate(f"Closer in: the {moving} is bent, but nothing has torn.") as line:
             if dims == 3:  # the box becomes the cube: its outline goes
                 self.reframe(target, line.duration * 0.7, carried=[(outline, None)])
                 self.play(FadeOut(outline), run_time=0.3 * line.duration)
@@ -522,7 +364,8 @@ class Lift(RunScene):
         theta = self.view.theta + (theta - self.view.theta + np.pi) % (2 * np.pi) - np.pi  # the short way round
         gamma = upright_roll(phi, theta, self.up)  # the plane level on the screen, the camera's side up
         gamma = self.view.gamma + (gamma - self.view.gamma + np.pi) % (2 * np.pi) - np.pi
-        sheet = _SeparatingPlane(normal, offset, self.theme)
+        self.grid_opacity = self.plane.interior.get_stroke_opacity()  # restored once the plane has gone
+        sheet = SeparatingPlane(normal, offset, self.theme)
         sheet.follow(self.view)
         sheet.set_fill(opacity=0).set_stroke(opacity=0)
         self.plane.cut_by(normal, offset)
@@ -543,7 +386,7 @@ class Lift(RunScene):
         with self.narrate(self.verdict_words()) as line:
             angles = lambda t: (*((1 - t) * halfway + t * turn_to), 1.0)  # noqa: E731
             self.warp(None, self.view.projection, 0.6 * line.duration, angles=angles, rate=rush_from, keep=True)
-            self.wait(0.4 * line.duration)  # edge-on: every point is seen above or below the line
+            self.wait(0.4 * line.duration)  # just above the plane: every point is seen on one side of it or the other
 
     def orbit_words(self) -> str:
         """What stays true all the way round the plane, said over the last beat."""
@@ -569,12 +412,13 @@ class Lift(RunScene):
         across = (here - height * up) / np.linalg.norm(here - height * up)
         other = np.cross(up, across)
 
-        def angles(t: float):
+        def angles(t: float):  # t turns: 1 is the whole way round
             turn = 2 * np.pi * t
             direction = height * up + np.sqrt(1 - height**2) * (np.cos(turn) * across + np.sin(turn) * other)
             phi, theta = camera_angles(direction)
             return phi, theta, upright_roll(phi, theta, up), 1.0
 
+        self.orbit_angles = angles
         words = self.orbit_words()
         self.captions_in_band = False  # drawn by hand, below: say() must not build a second caption
         caption = caption_band(words, self.theme) if self.narration_mode == "captions" else None
@@ -589,28 +433,90 @@ class Lift(RunScene):
         seconds = max(self.orbit_seconds, self.narrator.log[-1].duration)
         self.warp(None, self.view.projection, seconds, angles=angles, rate=linear, keep=True)
 
+    def carry_back(self) -> None:
+        """The plane's cut through the sheet, a closed curve, carried back through the layer to the input plane,
+        where it goes round the disk; the camera comes down to the flat view as W₁ is undone."""
+        probability = class_one_probability(self.params, self.run.activation, self.input_bounds, self.raster_size)
+        curves = level_curves(probability, self.input_bounds)
+        motions = carried_motions(self.steps, as_lines(curves))
+        cut = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.text, width=5)
+        sheet = self.extras[1]
+        here = self.view
+        tilt = (self.tilt[0], here.theta + (self.tilt[1] - here.theta + np.pi) % (2 * np.pi) - np.pi)
+        roll = 2 * np.pi * round(here.gamma / (2 * np.pi))  # no roll, reached the short way
+        above = self.view_of(here.projection, self.plane.points_state, *tilt, roll, self.depth)
+        closed = any(np.allclose(curve[0], curve[-1]) for curve in curves)
+        shape = "a closed curve" if closed else "a curve"
+        with self.narrate(f"The plane cuts the bent sheet along {shape}.") as line:
+            self.add(cut)
+            self.play(Create(cut), run_time=line.duration)
+        with self.narrate("A third unit lets the sheet curve in 3-D, so a flat plane can cut it in a loop.") as line:
+            # A slow quarter turn on: the sheet is seen rising through the plane all round the disk.
+            turn = lambda t: self.orbit_angles(1.0 + t / 4)  # noqa: E731
+            self.warp(None, self.view.projection, line.duration, angles=turn, keep=True, carried=[(cut, None)])
+        with self.narrate("Now carry the curve back through the layer.") as line:
+            self.play(FadeOut(sheet), FadeOut(self.plane.front), run_time=0.4 * line.duration)
+            self.plane.cut = None  # every dot back in one group: no plane to be in front of
+            self.plane.refresh_dots()
+            self.remove(sheet, self.plane.front)
+            self.extras, self.followers = [self.box, cut], (self.box,)
+            self.play(self.plane.interior.animate.set_stroke(opacity=self.grid_opacity), run_time=0.1 * line.duration)
+            self.reframe(above, 0.5 * line.duration, carried=[(cut, None)])
+        k = subscript(1)
+        undo = {
+            "activate": f"Undo {self.run.activation}: the sheet unbends, and the curve with it.",
+            "shift": f"Undo the shift b{k}.",
+            "linear": f"Undo W{k}: the sheet lies flat again, in the input plane.",
+        }
+        for index in reversed(range(len(self.steps))):
+            step = self.steps[index]
+            angles = None
+            if step.kind == "linear":  # back to the flat view, the box leaving as the camera comes down
+                start = np.array([self.view.phi, self.view.theta, self.view.gamma])
+                end = np.array([0.0, -90 * DEGREES + 2 * np.pi * round((start[1] + 90 * DEGREES) / (2 * np.pi)), 0.0])
 
-def _padded(points: np.ndarray, width: int) -> np.ndarray:
-    return points[:, :width] if points.shape[1] >= width else np.pad(points, [(0, 0), (0, width - points.shape[1])])
+                def angles(t, start=start, end=end):
+                    self.box.strength = max(0.0, 1.0 - 2.0 * t)
+                    return (*((1 - t) * start + t * end), 1.0 - t)
 
+            carried = [(cut, lambda t, m=motions[index]: m(1 - t))]
+            with self.narrate(undo[step.kind]) as line:
+                self.undo(step, max(line.duration, 2.0), carried, angles=angles)
+        self.remove(self.box)
+        self.depth, self.extras, self.followers = 0.0, [cut], ()
+        wrong = self.wrong_of(self.run)
+        count, total, share = int(wrong.sum()), len(wrong), 1 - float(wrong.mean())
+        tint = self.regions(probability)
+        words = "a closed loop round the disk" if closed else "a curve round the disk"
+        with self.narrate(f"Back in the input plane: {words}, {count} wrong, {fmt_percent(share)} correct.") as line:
+            self.add(tint)
+            self.bring_to_front(*self.drawn)
+            self.play(FadeIn(tint), *self.swap_label("verdict", self.verdict_label(count, total, share)), run_time=0.5)
+            self.play(cut.animate.set_stroke(width=9), run_time=(line.duration - 0.5) / 2)
+            self.play(cut.animate.set_stroke(width=5), run_time=(line.duration - 0.5) / 2)
+        self.cut, self.tint = cut, tint
 
-def _edges(corners: np.ndarray) -> np.ndarray:
-    """A closed polyline as lines of two points each, (k, 2, dims)."""
-    return np.stack([corners[:-1], corners[1:]], axis=1)
-
-
-class _SeparatingPlane(Polygon):
-    """The output layer's plane normal·h + offset = 0 where it cuts the shown box, redrawn in each frame's view."""
-
-    def __init__(self, normal: np.ndarray, offset: float, theme):
-        super().__init__(*np.zeros((3, 3)), stroke_color=theme.text, stroke_width=2.5)
-        self.set_fill(theme.text, opacity=0.2)
-        self.normal, self.offset = np.asarray(normal, np.float64), float(offset)
-
-    def follow(self, view: OrbitView) -> "_SeparatingPlane":
-        origin = np.asarray(view.origin)
-        polygon = clip_plane(self.normal, float(self.offset + self.normal @ origin), view.half_size / view.scale)
-        if polygon is not None:
-            corners = view(polygon + origin)
-            self.set_points_as_corners([*corners, corners[0]])
-        return self
+    def compare(self) -> None:
+        """The two-unit boundary beside the three-unit one, on the same points, seen zoomed out so its bend shows,
+        and the conclusion; then a still hold."""
+        run = self.contrast
+        box = self.flat_box()
+        open_line = CarriedLines(as_lines(self.contrast_boundary), self.view, self.theme.muted, width=6, clip=box)
+        wrong = int(self.wrong_of(run).sum())
+        key = self.column(label(f"two units: {wrong} wrong", self.theme, TEXT, self.theme.muted), -1.85)
+        with self.narrate("In grey, the two-unit boundary: open at both ends, as it must be.") as line:
+            self.add(open_line)
+            self.bring_to_front(*self.drawn, open_line, self.cut)
+            self.play(Create(open_line), Fade(key), run_time=line.duration)
+        here = self.view
+        far = self.box_view(
+            here.projection, here.origin, ZOOMED_OUT * here.half_size / here.scale, here.phi, here.theta
+        )
+        seen = "is one curve, bent round" if len(self.contrast_boundary) == 1 else "still runs out of view"
+        with self.narrate(f"Zoomed out, the grey line {seen} outside the data.") as line:
+            self.play(FadeOut(self.tint), run_time=0.4)  # drawn for the plane shown: it would not follow the zoom
+            self.reframe(far, line.duration - 0.4, carried=[(open_line, None), (self.cut, None)])
+        with self.narrate("No weights let two units close it; one run shows three units can.") as line:
+            self.play(self.cut.animate.set_stroke(width=9), run_time=line.duration / 2)
+            self.play(self.cut.animate.set_stroke(width=5), run_time=line.duration / 2)
+        self.wait(self.final_hold)
