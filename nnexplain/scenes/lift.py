@@ -42,7 +42,6 @@ from manim import (
     ImageMobject,
     VGroup,
     color_to_rgb,
-    config,
     linear,
     rush_from,
     rush_into,
@@ -86,13 +85,6 @@ class Lift(TwoUnits, LiftCamera, RunScene):
     raster_size: ClassVar[int] = 320  # samples per side where the two-unit network's boundary is traced
     column_left: ClassVar[float] = 2.6
     column_width: ClassVar[float] = 4.1
-
-    def play(self, *args, **kwargs) -> None:
-        """As RunScene's, with the script clock counting the frames drawn: manim draws a play's run time rounded
-        up to whole frames, and summing bare run times left this long scene's subtitles 1.5 s early by its end."""
-        super().play(*args, **kwargs)
-        step = 1 / config.frame_rate
-        self.script_time += len(np.arange(0, self.duration, step)) * step - self.duration
 
     def setup(self) -> None:
         super().setup()
