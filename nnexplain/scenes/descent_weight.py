@@ -161,11 +161,16 @@ class OneWeightBeats:
             f", the run's {self.rate_kind()}," if self.own_lr else ", chosen for this picture,"
         )
 
-        def readout_text(step: int):
-            text = f"after step {step:,}: slope {signed(slopes[step])} · C = {losses[step]:.4f}"
-            return label(text, self.theme, TEXT)
+        def readout_words(step: int) -> str:
+            return f"after step {step:,}: slope {signed(slopes[step])} · C = {losses[step]:.4f}"
 
-        readout = SlotText(readout_text(steps), edge=LEFT)
+        def readout_text(step: int):
+            return label(readout_words(step), self.theme, TEXT)
+
+        # As many slots as the longest readout has glyphs (one a character, spaces none): another run's numbers
+        # may be longer at its first step than at its last.
+        longest = max(len(readout_words(step).replace(" ", "")) for step in range(steps + 1))
+        readout = SlotText(readout_text(steps), slots=longest, edge=LEFT)
         readout.move_to(panel.box.get_corner(UP + RIGHT) + np.array([0, 0.12, 0]), aligned_edge=DOWN + RIGHT)
 
         def show(step: int) -> None:

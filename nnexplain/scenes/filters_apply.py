@@ -29,6 +29,7 @@ from manim import (
 
 from nnexplain.mobjects.feature_maps import EMPTY, symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba, grey_rgba
+from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.style import label
 from nnexplain.scenes.convolution_text import by, outlined, signed
 from nnexplain.scenes.filters_layout import LEFT_X, TEXT, column_x
@@ -93,7 +94,7 @@ class ApplyBeats:
         self.window.move_to(self.window_centre(row, column))
         self.patch.show(grey_rgba(image[row : row + k, column : column + k]))
         self.products.show(self.products_rgba(row, column))
-        self.value.become(self.value_label(row, column))
+        self.value.show(self.value_label(row, column))
         self.cell_mark.move_to(self.cell_centre(row, column))
 
     def apply_one_kernel(self) -> None:
@@ -127,7 +128,9 @@ class ApplyBeats:
         self.products = Heatmap(self.products_rgba(row, column), SMALL)
         products = outlined(self.products, self.theme).move_to([PRODUCTS_X, DETAIL_Y, 0])
         products_name = self.heading("products", PRODUCTS_X)
-        self.value = self.value_label(*self.peak).copy()
+        # Glyph slots, not `become`: a value with more digits than the last (+10.23 after +3.77) would be padded
+        # with copies of glyphs, so the text drawn would depend on the positions visited before (tests/test_split.py).
+        self.value = SlotText(self.value_label(*self.peak).copy(), slots=len(self.value_label(*self.peak).text) + 4)
         self.map_picture = Heatmap(masked_map_rgba(self.map_values, self.map_scale, self.theme, self.painted), BIG)
         self.map_picture.move_to([MAP_X, DETAIL_Y, 0])
         rows, cols = self.map_values.shape
@@ -199,10 +202,11 @@ class ApplyBeats:
         moving = Group(self.window, self.patch, self.products, self.value, self.cell_mark, self.map_picture)
 
         def step_along(t: float) -> None:
-            place = steps[min(int(t * len(steps)), len(steps) - 1)]
-            self.painted[place] = True
+            reached = min(int(t * len(steps)), len(steps) - 1)
+            for place in steps[: reached + 1]:  # every step so far, not only this frame's: skipped frames paint too
+                self.painted[place] = True
             self.paint()
-            self.at_position(*place)
+            self.at_position(*steps[reached])
 
         self.telling(
             "Move it one pixel at a time: a new patch, a new number, the next pixel.",
