@@ -72,15 +72,12 @@ class ApplyBeats:
         return self.map_picture.get_corner(UP + [-1, 0, 0]) + cell * np.array([column + 0.5, -(row + 0.5), 0])
 
     def value_label(self, row: int, column: int) -> VGroup:
-        """ "Σ + bias = value" at output position (row, column); texts are kept by value, since the sweep meets the
-        same ones again and building a text is the slow part of a frame."""
+        """ "Σ + bias = value" at output position (row, column), its left edge at the sum's column. (The sweep meets
+        the same texts again; `label` typesets each once a process.)"""
         _, value = self.story.dot(0, self.chosen, row, column)
-        # Signed always ("+3.77", "−4.04"): every text has as many glyphs, so `become` swaps them one for one.
         text = f"Σ + {signed(float(self.story.bias[self.chosen]))} = {f'{value:+.2f}'.replace('-', '−')}"
-        if text not in self.value_texts:
-            value = label(text, self.theme, 30)
-            self.value_texts[text] = value.move_to([SUM_X + value.width / 2, DETAIL_Y, 0])
-        return self.value_texts[text]
+        typeset = label(text, self.theme, 30)
+        return typeset.move_to([SUM_X + typeset.width / 2, DETAIL_Y, 0])
 
     def products_rgba(self, row: int, column: int) -> np.ndarray:
         k = self.story.size
@@ -109,7 +106,6 @@ class ApplyBeats:
         row, column = np.unravel_index(int(self.map_values.argmax()), self.map_values.shape)
         self.peak = (int(row), int(column))
 
-        self.value_texts = {}
         self.products_scale = symmetric_scale(image[row : row + k, column : column + k] * story.kernels[-1][best])
         self.digit = Heatmap(grey_rgba(image), BIG).move_to([DIGIT_X, DETAIL_Y, 0])
         digit = outlined(self.digit, self.theme)
