@@ -138,7 +138,8 @@ def _middle_slice(plan: Plan, seconds: float) -> tuple[int, int]:
     return middle, stop
 
 
-def _empty_scene_seconds(options: RenderOptions, seconds: float, folder: Path) -> float:
+def _empty_scene_seconds(options: RenderOptions, seconds: float, folder: Path) -> tuple[float, float]:
+    """Seconds to render an empty scene ``seconds`` long: wall-clock, and this process's CPU time."""
     from manim import Scene, tempconfig
 
     class Empty(Scene):
@@ -146,7 +147,9 @@ def _empty_scene_seconds(options: RenderOptions, seconds: float, folder: Path) -
             self.wait(seconds)
 
     with tempconfig(options.manim_config(folder)):
-        return _timed(lambda: Empty().render())
+        cpu = time.process_time()
+        wall = _timed(lambda: Empty().render())
+        return wall, time.process_time() - cpu
 
 
 def _clocked(scene_class: type, first: int, clock: dict) -> type:
@@ -157,6 +160,7 @@ def _clocked(scene_class: type, first: int, clock: dict) -> type:
             plays = self.__dict__.setdefault("_bench_plays", [0])
             if plays[0] == first:
                 clock["first_drawn"] = time.perf_counter()
+                clock["first_drawn_cpu"] = time.process_time()
             plays[0] += 1
             super().play(*args, **kwargs)
 
@@ -171,33 +175,39 @@ def _scene_job(name: str, options: RenderOptions, default_run: DefaultRun) -> Re
     return RenderJob(info, prepare_runs(info, resolve_runs(info, default_run=default_run)), options)
 
 
-def _slice_seconds(job: RenderJob, span: tuple[int, int], plan: Plan, media: Path, out: Path) -> tuple[float, float]:
-    """Seconds to render ``span``: drawing it (from its first animation until its files are written), and all
-    told (with the process's set-up: building the scene and skipping the animations before the slice)."""
+def _slice_seconds(
+    job: RenderJob, span: tuple[int, int], plan: Plan, media: Path, out: Path
+) -> tuple[float, float, float]:
+    """Seconds to render ``span``: drawing it (from its first animation until its files are written), all
+    told (with the process's set-up: building the scene and skipping the animations before the slice), and
+    the CPU time of drawing it (this process's, encoder thread included)."""
     clock: dict = {}
     clocked = replace(job, scene_class=_clocked(job.load_class(), span[0], clock))
     started = time.perf_counter()
     render_part(clocked, plan, span, media, out)
-    ended = time.perf_counter()
-    return ended - clock["first_drawn"], ended - started
+    ended, cpu = time.perf_counter(), time.process_time()
+    return ended - clock["first_drawn"], ended - started, cpu - clock["first_drawn_cpu"]
 
 
 def scene_figures(
     scenes: list[str], repeats: int, slice_seconds: dict[str, float], default_run: DefaultRun
 ) -> tuple[dict, dict]:
     """Render time ÷ video length of each scene's slice, per quality (drawing it, and with the set-up
-    before it); and the floor of an empty scene."""
+    before it); and the floor of an empty scene. Each also in CPU time (``cpu``): on a machine other work
+    shares, wall-clock figures are what that work leaves over, and a short floor and a long slice get
+    different shares of it; CPU time counts only this process's own work."""
     figures, floors = {}, {}
     with _scratch() as folder:
         for name in scenes:
             low = _scene_job(name, QUALITY["low"], default_run)
-            plan = plan_scene(low, folder / "plan")  # the story does not depend on quality
             figures[name] = {}
             for quality, options in QUALITY.items():
                 job = replace(low, options=options)
+                # Planned at this quality: a still wait lasts whole frames, so run times depend on the frame rate.
+                plan = plan_scene(job, folder / f"plan{name}{quality}")
                 span = _middle_slice(plan, slice_seconds[quality])
                 length = sum(plan.durations[span[0] : span[1]])
-                drawing, told = zip(
+                drawing, told, cpu = zip(
                     *(
                         _slice_seconds(
                             job, span, plan, folder / f"m{name}{quality}{r}", folder / f"p{name}{quality}{r}"
@@ -208,15 +218,20 @@ def scene_figures(
                 figures[name][quality] = {
                     **_figure([t / length for t in drawing]),
                     "with_setup": _figure([t / length for t in told]),
+                    "cpu": _figure([t / length for t in cpu]),
                     "video_seconds": round(length, 2),
                     "animations": list(span),
                 }
         for quality, options in QUALITY.items():
             seconds = slice_seconds[quality]
-            samples = [
-                _empty_scene_seconds(options, seconds, folder / f"floor{quality}{r}") / seconds for r in range(repeats)
-            ]
-            floors[quality] = {**_figure(samples), "video_seconds": seconds}
+            wall, cpu = zip(
+                *(_empty_scene_seconds(options, seconds, folder / f"floor{quality}{r}") for r in range(repeats))
+            )
+            floors[quality] = {
+                **_figure([t / seconds for t in wall]),
+                "cpu": _figure([t / seconds for t in cpu]),
+                "video_seconds": seconds,
+            }
     return figures, floors
 
 
