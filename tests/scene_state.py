@@ -72,10 +72,15 @@ def states_after_each_animation(scene_class: type, runs, media_dir: Path, skip: 
             states.append(_state(self))
 
     Watched.__name__ = scene_class.__name__
+    from frames import HEIGHT, WIDTH
+
+    # The size readability checks at (tests/readability.py): texts are typeset for a frame size (Pango wraps what is
+    # wider than the frame), once a process, so at the same size a scene's tests on one worker typeset them once.
+    # No pixel is drawn, so the size costs nothing else.
     settings = {
         "media_dir": str(media_dir),
-        "pixel_width": 64,
-        "pixel_height": 36,
+        "pixel_width": WIDTH,
+        "pixel_height": HEIGHT,
         "frame_rate": 2,
         "write_to_movie": False,
         "disable_caching": True,

@@ -16,7 +16,7 @@ import pytest
 import torch
 from conftest import DATA, torch_model
 from fixture_runs import SceneRunDirs
-from frames import scene_runs
+from frames import HEIGHT, WIDTH, scene_runs
 
 from nnexplain.app.catalog import SCENES
 from nnexplain.run import load_run
@@ -35,7 +35,9 @@ def storyboard(name: str, run_dir, tmp_path, **further):
     skipping = type(
         scene_class.__name__, (scene_class,), {"play": lambda self, *a, **k: None, "wait": lambda self, *a, **k: None}
     )
-    with tempconfig({"media_dir": str(tmp_path), "dry_run": True, "verbosity": "ERROR", "progress_bar": "none"}):
+    # At the size the scene's other tests use: its texts are typeset once a process for a frame size.
+    settings = {"pixel_width": WIDTH, "pixel_height": HEIGHT, "dry_run": True, "verbosity": "ERROR"}
+    with tempconfig({"media_dir": str(tmp_path), "progress_bar": "none", **settings}):
         scene = skipping()
         scene.bind(scene_runs(scene_class, run_dir, **further))
         scene.render()
