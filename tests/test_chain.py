@@ -75,7 +75,9 @@ def test_the_products_are_autograds_derivatives_on_random_chains(layers, activat
     expected = autograd_slopes(params, activation, x, y)
     for depth in range(layers):
         product = np.prod([factor.value for factor in chain_factors(values, depth)])
-        assert product == pytest.approx(expected[-1 - depth], rel=1e-9, abs=1e-15)
+        # Not 1e-9: where tanh saturates, 1 − tanh² cancels, and numpy's and torch's tanh may differ by one ulp,
+        # which the cancellation lifts to ~1e-9 relative (found: 2 tanh layers, seed 10347, 1.9e-9).
+        assert product == pytest.approx(expected[-1 - depth], rel=1e-6, abs=1e-15)
 
 
 def test_a_nudge_changes_the_cost_by_epsilon_times_the_product(chain_run):
