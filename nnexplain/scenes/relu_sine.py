@@ -159,19 +159,20 @@ class ReluSine(ReluLayers):
         data = self.data_mobjects(self.outputs, snapshots[0].x)
         self.data_parts = data
         self.legend = self.legend_mobject(f"{formula_text}, and points")
-        flash = VGroup() if samples is None else self.outputs.dots(*samples, self.theme.text, radius=0.03)
-        flash.set_opacity(0.55)
+        flash = VGroup() if samples is None else self.outputs.dots(*samples, self.theme.text, radius=0.035)
+        flash.set_opacity(0.8)
         with self.narrate(question) as line:
             self.play(Fade(self.title), *self.draw_panel(self.outputs), Fade(heading), run_time=line.duration)
         with self.narrate(data_text) as line:
             self.play(
-                *[Create(part) for part in data[:-1]],
                 *([LaggedStart(*[Fade(d) for d in flash], lag_ratio=0.02)] if len(flash) else []),
                 Fade(self.legend),
-                run_time=0.45 * line.duration,
+                run_time=0.4 * line.duration,
             )
-            self.wait(0.2 * line.duration)
-            self.play(Fade(flash, out=True), Fade(data[-1]), run_time=0.35 * line.duration)
+            self.wait(0.15 * line.duration)
+            # The target drawn through them; then they step aside for the dots that stand for them.
+            self.play(*[Create(part) for part in data[:-1]], run_time=0.25 * line.duration)
+            self.play(Fade(flash, out=True), Fade(data[-1]), run_time=0.2 * line.duration)
         self.remove(flash)
 
     # Numbers ------------------------------------------------------------------
@@ -293,17 +294,8 @@ class ReluSine(ReluLayers):
                 guides.add(guide)
                 merges.append(guide.animate.shift(-offset * RIGHT).set_stroke(self.theme.muted, opacity=0.9))
         numbers = VGroup(*[label(str(n), self.theme, size=TEXT_SIZE) for n in range(1, len(groups) + 1)])
-        places = [self.outputs.plot_point(place, 0)[0] for place, _ in groups]
-        gap = max(n.width for n in numbers) + 0.1
-        middle = (self.relu_parts[0].box.get_bottom()[1] + self.outputs.box.get_top()[1]) / 2
-        leaders = VGroup()
-        for number, across, at in zip(numbers, places, spread_positions(np.array(places), gap)):
-            number.move_to([at, middle + 0.04, 0])
-            leaders.add(
-                Line([at, number.get_bottom()[1] - 0.02, 0], [across, self.outputs.box.get_top()[1], 0]).set_stroke(
-                    self.theme.muted, width=1.5
-                )
-            )
+        places = np.array([self.outputs.plot_point(place, 0)[0] for place, _ in groups])
+        leaders = self.number_kinks(numbers, places)
         self.samples_dim = [d.animate.set_opacity(0.15) for d in self.data_parts[-1]]
         with self.narrate(f"All the units' bends at once: {total} of them, each in its unit's colour.") as line:
             self.play(
@@ -311,7 +303,8 @@ class ReluSine(ReluLayers):
                 *[c.animate.set_stroke(opacity=0.3) for c in view.unit_curves],
                 Fade(view.kink_dots, out=True),
                 *self.samples_dim,
-                Fade(self.output_heading, out=True),  # the kinks are numbered where it stands
+                Fade(self.output_heading, out=True),  # the kinks are numbered where the headings stand
+                Fade(self.relu_parts[1], out=True),
                 LaggedStart(*[Create(g) for g in guides], lag_ratio=0.08),
                 *self.show_labels(f"{total} bends of units"),
                 run_time=line.duration,
@@ -320,11 +313,37 @@ class ReluSine(ReluLayers):
         with self.narrate(f"Units bending at the same x make one kink of the sum: {len(groups)} kinks.") as line:
             self.play(*merges, run_time=0.45 * line.duration)
             self.play(
-                LaggedStart(*[Fade(VGroup(n, k)) for n, k in zip(numbers, leaders)], lag_ratio=0.15),
+                LaggedStart(*[Fade(n) for n in numbers], lag_ratio=0.15),
+                Fade(leaders),
                 *self.show_labels(f"{total} bends of units\n→ {len(groups)} kinks"),
                 run_time=0.55 * line.duration,
             )
         self.kink_count = VGroup(guides, numbers, leaders)
+
+    def number_kinks(self, numbers: VGroup, places: np.ndarray) -> VGroup:
+        """Put the kinks' numbers in two rows, odd ones above the units panel and even ones in the gap between
+        the panels (so kinks a hair apart get one each), each as near its guide as its row allows; returns the
+        leaders from numbers moved aside to their guides' ends."""
+        units_box, output_box = self.relu_parts[0].box, self.outputs.box
+        rows = [
+            (numbers[0::2], places[0::2], units_box.get_top()[1] + 0.22, units_box.get_top()[1]),
+            (numbers[1::2], places[1::2], (units_box.get_bottom()[1] + output_box.get_top()[1]) / 2 + 0.03, None),
+        ]
+        leaders = VGroup()
+        for row, xs, height, end in rows:
+            if not len(row):
+                continue
+            gap = max(n.width for n in row) + 0.14
+            for number, across, at in zip(row, xs, spread_positions(xs, gap)):
+                number.move_to([at, height, 0])
+                if abs(at - across) > 0.04:
+                    reach = end if end is not None else output_box.get_top()[1]
+                    leaders.add(
+                        Line([at, number.get_bottom()[1] - 0.03, 0], [across, reach, 0]).set_stroke(
+                            self.theme.muted, width=1.5
+                        )
+                    )
+        return leaders
 
     def mark_pieces(self) -> None:
         kinks, slivers = self.piece_marks()
@@ -362,7 +381,7 @@ class ReluSine(ReluLayers):
         view = self.relu_parts[-1]
         self.play(
             Fade(strips, out=True),
-            in_turn(Fade(self.kink_count, out=True), Fade(self.output_heading)),
+            in_turn(Fade(self.kink_count, out=True), Fade(VGroup(self.output_heading, self.relu_parts[1]))),
             *[c.animate.set_stroke(opacity=1) for c in view.unit_curves],
             *[d.animate.set_opacity(1) for d in self.data_parts[-1]],
             run_time=0.6,

@@ -12,7 +12,7 @@ weights and a readout beside the epoch counter gives each snapshot's largest err
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, Create, DashedLine, Indicate, LaggedStart, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, Create, DashedLine, Indicate, LaggedStart, VGroup, there_and_back
 
 from nnexplain.geometry.hinges import (
     CurveSnapshot,
@@ -129,7 +129,7 @@ class ReluLayers(HingeStory):
         reach = max(float(np.max(np.abs(v))) for v in values) or 1.0
         zoom = self.panel_in(self.units_box, (-1.1 * reach, 1.1 * reach), x_labels=False)
         names = " and ".join(str(u + 1) for u in shown)
-        heading = self.panel_heading(zoom, f"what units {names} of hidden layer 2 add (axis zoomed)")
+        heading = self.panel_heading(zoom, f"units {names} of hidden layer 2, axis zoomed")
         colors = [self.theme.palette[u % len(self.theme.palette)] for u in range(len(start.units))]
         curves = VGroup(*[zoom.curve(start.x, start.units[u], colors[u], width=5) for u in shown])
         dots = VGroup(
@@ -161,7 +161,8 @@ class ReluLayers(HingeStory):
                 LaggedStart(*[Fade(d) for d in dots], lag_ratio=0.3),
                 run_time=0.6 * line.duration,
             )
-            self.play(Indicate(dots, scale_factor=1.4), run_time=0.4 * line.duration)
+            # The dots swell and settle in their own colours (Indicate would turn them yellow).
+            self.play(*[d.animate(rate_func=there_and_back).scale(1.8) for d in dots], run_time=0.4 * line.duration)
         sums = running_sums(self.hinges, build_order(self.hinges))
         panel = self.units_panel(self.relu_sweep, sums)
         unit_heading = self.units_heading(panel, start.hidden_layers)
