@@ -148,6 +148,16 @@ class ReluSine(ReluLayers):
             return None
         return data.x_train[:, 0].astype(np.float64), data.y_train[:, 0].astype(np.float64)
 
+    def best_line(self) -> tuple[float, float, float]:
+        """The best straight line in least squares (the linear network's own loss) on the run's training samples
+        (on the target's curve when they cannot be made again): slope, intercept, and its largest miss of the
+        target over the interval."""
+        x = self.hinges.x
+        samples = self.training_samples()
+        fit_x, fit_y = samples if samples is not None else (x, self.target_values(x))
+        slope, intercept = least_squares_line(fit_x, fit_y)
+        return slope, intercept, float(np.max(np.abs(slope * x + intercept - self.target_values(x))))
+
     def show_data(self, title: str, snapshots: list[CurveSnapshot], question: str, data_text: str) -> None:
         """The base's data beat, with the training samples flashed once (faint, all of them) before the dots
         that stand for them thin to the probe's points (when the samples can be made again)."""
@@ -417,11 +427,8 @@ class ReluSine(ReluLayers):
             )
         # The best any straight line does, in the least squares the linear network trains on, on the same samples:
         # the comparison is with lines, not with one run of one.
-        samples = self.training_samples()
-        fit_x, fit_y = samples if samples is not None else (x, self.target_values(x))
-        slope, intercept = least_squares_line(fit_x, fit_y)
+        slope, intercept, line_error = self.best_line()
         best = slope * x + intercept
-        line_error = float(np.max(np.abs(best - self.target_values(x))))
         line_fit = self.outputs.dashed_curve(x, best, LINE_COLOR, width=5, dashes=24).set_z_index(-1)
         line_marker = self.line_error_marker(x, best, self.worst_point(x, best), line_error)
         kinks = len(self.piece_marks()[0])

@@ -34,7 +34,6 @@ from nnexplain.scenes.base.hinge_story import ERROR_COLOR, TEXT_SIZE, HingeStory
 __all__ = ["ReluLayers", "forming_stretch"]
 
 FORMED_SHARE = 0.8  # the output has "taken its shape" once it has moved this share of all its training moves
-LATER_SNAPSHOTS = 8  # snapshots shown after that stretch, where training only refines
 
 
 def forming_stretch(snapshots: list[CurveSnapshot], share: float = FORMED_SHARE) -> int:
@@ -50,13 +49,14 @@ class ReluLayers(HingeStory):
     """The beats of the ReLU network; ``ReluSine`` tells the linear one first and the pieces after."""
 
     relu_add_seconds = 2.6
+    later_snapshots = 8  # snapshots shown after the forming stretch, where training only refines
 
     def relu_snapshots(self) -> tuple[list[CurveSnapshot], int]:
-        """Every recorded snapshot up to where the output has taken its shape, then ``LATER_SNAPSHOTS`` of the rest;
+        """Every recorded snapshot up to where the output has taken its shape, then ``later_snapshots`` of the rest;
         and how many belong to the first stretch."""
         every = [curve_snapshot(self.run, epoch) for epoch in self.run.epochs]
         formed = min(forming_stretch(every), len(every))
-        later = spread_epochs([s.epoch for s in every[formed - 1 :]], LATER_SNAPSHOTS + 1)
+        later = spread_epochs([s.epoch for s in every[formed - 1 :]], self.later_snapshots + 1)
         by_epoch = {s.epoch: s for s in every}
         return every[:formed] + [by_epoch[e] for e in later[1:]], formed
 
