@@ -389,9 +389,11 @@ class ReluSine(ReluLayers):
                 self.play(Create(boxes), *self.show_labels(labels), run_time=line.duration)
         self.piece_mobjects = VGroup(rings, boxes)
         view = self.relu_parts[-1]
+        headings = VGroup(self.output_heading, self.relu_parts[1])
+        headings.set_opacity(1)  # faded out (and removed) for the count: a fade in scales its opacities
         self.play(
             Fade(strips, out=True),
-            in_turn(Fade(self.kink_count, out=True), Fade(VGroup(self.output_heading, self.relu_parts[1]))),
+            in_turn(Fade(self.kink_count, out=True), Fade(headings)),
             *[c.animate.set_stroke(opacity=1) for c in view.unit_curves],
             *[d.animate.set_opacity(1) for d in self.data_parts[-1]],
             run_time=0.6,

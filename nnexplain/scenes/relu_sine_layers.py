@@ -129,7 +129,7 @@ class ReluLayers(HingeStory):
         reach = max(float(np.max(np.abs(v))) for v in values) or 1.0
         zoom = self.panel_in(self.units_box, (-1.1 * reach, 1.1 * reach), x_labels=False)
         names = " and ".join(str(u + 1) for u in shown)
-        heading = self.panel_heading(zoom, f"units {names} of hidden layer 2, axis zoomed")
+        heading = self.panel_heading(zoom, f"units {names} of layer 2, axis zoomed")
         colors = [self.theme.palette[u % len(self.theme.palette)] for u in range(len(start.units))]
         curves = VGroup(*[zoom.curve(start.x, start.units[u], colors[u], width=5) for u in shown])
         dots = VGroup(
