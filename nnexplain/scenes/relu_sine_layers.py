@@ -199,7 +199,9 @@ class ReluLayers(HingeStory):
         at = self.worst_point(start.x, start.output)
         marker = self.error_marker(self.outputs, start.x, start.output, at, f"{before:.2f}")
         errors = [max_fit_error(self.run, s.epoch)[0] for s in self.relu_sweep]
-        texts = [label(f"largest error {e:.3f}", self.theme, size=TEXT_SIZE, color=ERROR_COLOR) for e in errors]
+        # As the narration writes them: two decimals, three below 0.1 (1.33 at the start, 0.028 at the end).
+        shown = [f"{e:.2f}" if e >= 0.1 else f"{e:.3f}" for e in errors]
+        texts = [label(f"largest error {e}", self.theme, size=TEXT_SIZE, color=ERROR_COLOR) for e in shown]
         readout = SlotText(texts[0], slots=max(len(t.family_members_with_points()) for t in texts))
         readout.move_to(self.column_point(self.epoch_y - 0.45), aligned_edge=LEFT)
         with self.narrate(f"At the start, its largest error is {before:.2f}.") as line:
@@ -248,7 +250,11 @@ class ReluLayers(HingeStory):
         with self.narrate(
             f"By epoch {self.hinges.epoch:,}, the largest error{where} is down from {before:.2f} to {after:.3f}."
         ) as line:
-            self.play(Create(ring), Indicate(readout, color=ERROR_COLOR), run_time=min(1.2, 0.4 * line.duration))
+            self.play(
+                Create(ring),
+                readout.animate(rate_func=there_and_back).scale(1.15, about_edge=LEFT),
+                run_time=min(1.2, 0.4 * line.duration),
+            )
             self.wait(line.duration - min(1.2, 0.4 * line.duration))
         self.play(Fade(ring, out=True), Fade(readout, out=True), run_time=0.4)
         self.remove(readout)
