@@ -364,7 +364,7 @@ class ReluSine(ReluLayers):
         for left, right in slivers:
             middle = (left + right) / 2
             center = panel.plot_point(middle, float(np.interp(middle, x, output)))
-            boxes.add(Rectangle(width=0.45, height=0.45, stroke_color=self.theme.text, stroke_width=3).move_to(center))
+            boxes.add(Rectangle(width=0.4, height=0.4, stroke_color=self.theme.text, stroke_width=3).move_to(center))
         # The pieces drawn in turn, alternately bright and dim, over the output.
         ends = np.concatenate([[self.domain[0]], kinks, [self.domain[1]]])
         strips = VGroup()

@@ -12,7 +12,7 @@ weights and a readout beside the epoch counter gives each snapshot's largest err
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, Create, DashedLine, Indicate, LaggedStart, VGroup, there_and_back
+from manim import DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, Indicate, LaggedStart, VGroup, there_and_back
 
 from nnexplain.geometry.hinges import (
     CurveSnapshot,
@@ -110,14 +110,34 @@ class ReluLayers(HingeStory):
         said = f"{inside} of the {len(kinks)} kinks fall inside the data"
         if len(away) == 1:
             said += f"; unit {away[0] + 1}'s is at x = {fmt_number(kinks[away[0]])}"
+        counts = self.coinciding_ticks(panel, kinks)
         with self.narrate(said + ".") as line:
-            self.play(Indicate(self.first_ticks, color=self.theme.highlight, scale_factor=1.3), run_time=line.duration)
+            self.play(
+                Indicate(self.first_ticks, color=self.theme.highlight, scale_factor=1.3),
+                Fade(counts),
+                run_time=line.duration,
+            )
         flat = [c.animate.set_points_as_corners(panel.plot_points(x, np.zeros_like(x))) for c in curves]
         with self.narrate("After layer 1, nothing can bend anywhere else, except where a unit turns on.") as line:
             self.play(*flat, run_time=0.6 * line.duration)
-            self.play(Fade(curves, out=True), run_time=0.4 * line.duration)
-        self.remove(curves)
+            self.play(Fade(curves, out=True), Fade(counts, out=True), run_time=0.4 * line.duration)
+        self.remove(curves, counts)
         self.first_panel, self.first_heading = panel, heading
+
+    def coinciding_ticks(self, panel: CurvePanel, kinks: np.ndarray, apart: float = 0.1) -> VGroup:
+        """ "×2" (or ×3…) over ticks that stand closer than ``apart`` scene units, so they read as one: the count of
+        kinks there, so the ticks seen add up to the number said."""
+        inside = np.sort(kinks[np.isfinite(kinks) & (kinks > self.domain[0]) & (kinks < self.domain[1])])
+        across = np.array([panel.plot_point(k, 0)[0] for k in inside])
+        groups = np.split(across, np.flatnonzero(np.diff(across) >= apart) + 1) if len(across) else []
+        top = panel.box.get_bottom()[1] + self.first_ticks.tick_height
+        return VGroup(
+            *[
+                self.tag(f"×{len(group)}", np.array([group.mean(), top, 0]), UP, color=self.theme.text)
+                for group in groups
+                if len(group) > 1
+            ]
+        )
 
     def second_layer(self) -> None:
         """Two units of layer 2 at the start on a zoomed axis, each bend guided down to a tick or a dot; then all
