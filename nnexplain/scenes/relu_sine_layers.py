@@ -27,7 +27,7 @@ from nnexplain.geometry.hinges import (
 from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, SnapshotSweep, fmt_number, fmt_small, fmt_x
 from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.style import formula, label
-from nnexplain.mobjects.sweep_marks import AxisTicks, MarksSweep
+from nnexplain.mobjects.sweep_marks import AxisTicks, MarksSweep, spread_positions
 from nnexplain.run.schedule import spread_epochs
 from nnexplain.scenes.base.hinge_story import ERROR_COLOR, TEXT_SIZE, HingeStory, in_turn
 
@@ -131,13 +131,14 @@ class ReluLayers(HingeStory):
         across = np.array([panel.plot_point(k, 0)[0] for k in inside])
         groups = np.split(across, np.flatnonzero(np.diff(across) >= apart) + 1) if len(across) else []
         top = panel.box.get_bottom()[1] + self.first_ticks.tick_height
-        return VGroup(
-            *[
-                self.tag(f"×{len(group)}", np.array([group.mean(), top, 0]), UP, color=self.theme.text)
-                for group in groups
-                if len(group) > 1
-            ]
+        places = [group.mean() for group in groups if len(group) > 1]
+        tags = VGroup(
+            *[self.tag(f"×{len(g)}", np.array([0, top, 0]), UP, color=self.theme.text) for g in groups if len(g) > 1]
         )
+        if len(tags):  # side by side where they would overlap, each over its ticks as far as that allows
+            for tag, at in zip(tags, spread_positions(np.array(places), max(t.width for t in tags) + 0.06)):
+                tag.set_x(at)
+        return tags
 
     def second_layer(self) -> None:
         """Two units of layer 2 at the start on a zoomed axis, each bend guided down to a tick or a dot; then all
