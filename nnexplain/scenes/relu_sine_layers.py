@@ -136,7 +136,7 @@ class ReluLayers(HingeStory):
             *[self.tag(f"×{len(g)}", np.array([0, top, 0]), UP, color=self.theme.text) for g in groups if len(g) > 1]
         )
         if len(tags):  # side by side where they would overlap, each over its ticks as far as that allows
-            for tag, at in zip(tags, spread_positions(np.array(places), max(t.width for t in tags) + 0.06)):
+            for tag, at in zip(tags, spread_positions(np.array(places), max(t.width for t in tags) + 0.22)):
                 tag.set_x(at)
         return tags
 
