@@ -183,7 +183,10 @@ class ReluLayers(HingeStory):
                 run_time=0.6 * line.duration,
             )
             # The dots swell and settle in their own colours (Indicate would turn them yellow).
-            self.play(*[d.animate(rate_func=there_and_back).scale(1.8) for d in dots], run_time=0.4 * line.duration)
+            self.play(
+                *[d.animate(rate_func=there_and_back).scale(1.8) for unit_dots in dots for d in unit_dots],
+                run_time=0.4 * line.duration,
+            )
         sums = running_sums(self.hinges, build_order(self.hinges))
         panel = self.units_panel(self.relu_sweep, sums)
         unit_heading = self.units_heading(panel, start.hidden_layers)
