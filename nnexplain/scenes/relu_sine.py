@@ -85,6 +85,7 @@ class ReluSine(ReluLayers):
     guides_stay = False
     kink_color = None  # a dot where a unit turns on is in that unit's colour; the output's kinks are hollow rings
     legend_top = 2.6 - TITLE_DROP - 0.2  # clear of the title by about 10 px
+    units_box = (1.0, 3.05)  # the upper panel's heading a few pixels inside the title-safe margin
 
     def setup(self) -> None:
         super().setup()
@@ -177,12 +178,18 @@ class ReluSine(ReluLayers):
             self.play(
                 *([LaggedStart(*[Fade(d) for d in flash], lag_ratio=0.02)] if len(flash) else []),
                 Fade(self.legend),
+                *self.show_labels(f"{len(flash)} training samples" if len(flash) else None),
                 run_time=0.4 * line.duration,
             )
             self.wait(0.15 * line.duration)
             # The target drawn through them; then they step aside for the dots that stand for them.
             self.play(*[Create(part) for part in data[:-1]], run_time=0.25 * line.duration)
-            self.play(Fade(flash, out=True), Fade(data[-1]), run_time=0.2 * line.duration)
+            self.play(
+                Fade(flash, out=True),
+                Fade(data[-1]),
+                *self.show_labels(f"dots: {len(data[-1])} points of {formula_text}" if len(flash) else None),
+                run_time=0.2 * line.duration,
+            )
         self.remove(flash)
 
     # Numbers ------------------------------------------------------------------
@@ -244,8 +251,6 @@ class ReluSine(ReluLayers):
         def unit_text(step: int, unit: int) -> str | None:
             if step == 1:
                 return "Each unit adds a straight line, and a line plus a line is a line."
-            if step == len(order) > 1:  # said as the last one lands, so it never stands over more units than it says
-                return f"All {step} units in: the sum is still a straight line."
             return None
 
         order = build_order(final)
@@ -253,6 +258,9 @@ class ReluSine(ReluLayers):
         self.add_up(
             self.linear_parts[-1], final, f"Why a line? Start at the output bias, {bias}, and add the units.", unit_text
         )
+        if len(order) > 1:  # said once the last unit has landed, never over fewer units than it says
+            with self.narrate(f"All {len(order)} units in: the sum is still a straight line.") as line:
+                self.play(Indicate(self.linear_parts[-1].output_curve, color=self.theme.text), run_time=line.duration)
         # The layers' weights multiplied out, drawn over the network's own output: they coincide.
         sign = "−" if intercept < 0 else "+"
         b = fmt_small(abs(intercept))
@@ -308,16 +316,18 @@ class ReluSine(ReluLayers):
         leaders = self.number_kinks(numbers, places)
         self.samples_dim = [d.animate.set_opacity(0.15) for d in self.data_parts[-1]]
         with self.narrate(f"All the units' bends at once: {total} of them, each in its unit's colour.") as line:
+            # The headings leave first: the kinks are numbered where they stand, and no dash crosses them.
+            self.play(
+                Fade(self.output_heading, out=True), Fade(self.relu_parts[1], out=True), run_time=0.2 * line.duration
+            )
             self.play(
                 Fade(self.first_ticks, out=True),
                 *[c.animate.set_stroke(opacity=0.3) for c in view.unit_curves],
                 Fade(view.kink_dots, out=True),
                 *self.samples_dim,
-                Fade(self.output_heading, out=True),  # the kinks are numbered where the headings stand
-                Fade(self.relu_parts[1], out=True),
                 LaggedStart(*[Create(g) for g in guides], lag_ratio=0.08),
                 *self.show_labels(f"{total} bends of units"),
-                run_time=line.duration,
+                run_time=0.8 * line.duration,
             )
         self.remove(self.first_ticks)
         with self.narrate(f"Units bending at the same x make one kink of the sum: {len(groups)} kinks.") as line:
@@ -381,6 +391,10 @@ class ReluSine(ReluLayers):
                 run_time=line.duration,
             )
         self.piece_strips = strips
+        headings = VGroup(self.output_heading, self.relu_parts[1])
+        headings.set_opacity(1)  # faded out (and removed) for the count: a fade in scales its opacities
+        self.play(in_turn(Fade(self.kink_count, out=True), Fade(headings)), run_time=0.6)
+        self.remove(self.kink_count)
         if sliver_count:
             narrow = fmt_number(SLIVER_FRACTION * (self.domain[1] - self.domain[0]))
             plural = "s" if sliver_count != 1 else ""
@@ -389,16 +403,12 @@ class ReluSine(ReluLayers):
                 self.play(Create(boxes), *self.show_labels(labels), run_time=line.duration)
         self.piece_mobjects = VGroup(rings, boxes)
         view = self.relu_parts[-1]
-        headings = VGroup(self.output_heading, self.relu_parts[1])
-        headings.set_opacity(1)  # faded out (and removed) for the count: a fade in scales its opacities
         self.play(
             Fade(strips, out=True),
-            in_turn(Fade(self.kink_count, out=True), Fade(headings)),
             *[c.animate.set_stroke(opacity=1) for c in view.unit_curves],
             *[d.animate.set_opacity(1) for d in self.data_parts[-1]],
             run_time=0.6,
         )
-        self.remove(self.kink_count)
 
     def show_error(self) -> None:
         x, output = self.hinges.x, self.hinges.output

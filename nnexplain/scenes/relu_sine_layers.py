@@ -12,7 +12,20 @@ weights and a readout beside the epoch counter gives each snapshot's largest err
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Create, DashedLine, Indicate, LaggedStart, VGroup, there_and_back
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Create,
+    DashedLine,
+    GrowFromCenter,
+    Indicate,
+    LaggedStart,
+    VGroup,
+    there_and_back,
+)
 
 from nnexplain.geometry.hinges import (
     CurveSnapshot,
@@ -22,12 +35,21 @@ from nnexplain.geometry.hinges import (
     max_fit_error,
     running_sums,
     silent_units,
-    unit_bends,
 )
-from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, SnapshotSweep, fmt_number, fmt_small, fmt_x
+from nnexplain.mobjects.hinges import (
+    CurvePanel,
+    Fade,
+    FitView,
+    SnapshotSweep,
+    fmt_number,
+    fmt_small,
+    fmt_x,
+    padded_range,
+)
 from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.style import formula, label
 from nnexplain.mobjects.sweep_marks import AxisTicks, MarksSweep, spread_positions
+from nnexplain.run.network import forward_trace
 from nnexplain.run.schedule import spread_epochs
 from nnexplain.scenes.base.hinge_story import ERROR_COLOR, TEXT_SIZE, HingeStory, in_turn
 
@@ -108,21 +130,31 @@ class ReluLayers(HingeStory):
             u for u in range(len(kinks)) if np.isfinite(kinks[u]) and not self.domain[0] < kinks[u] < self.domain[1]
         ]
         said = f"{inside} of the {len(kinks)} kinks fall inside the data"
+        pointer = VGroup()
         if len(away) == 1:
-            said += f"; unit {away[0] + 1}'s is at x = {fmt_number(kinks[away[0]])}"
+            unit, kink = away[0], kinks[away[0]]
+            said += f"; L1 unit {unit + 1}'s is at x = {fmt_number(kink)}"
+            side = panel.domain[0] if kink < panel.domain[0] else panel.domain[1]
+            arrow = "← " if kink < panel.domain[0] else ""
+            text = f"{arrow}L1 unit {unit + 1}: kink at {fmt_number(kink)}{'' if arrow else ' →'}"
+            pointer = self.tag(text, panel.plot_point(side, 0.55 * top), RIGHT if arrow else LEFT, self.theme.text)
         counts = self.coinciding_ticks(panel, kinks)
         with self.narrate(said + ".") as line:
             self.play(
-                Indicate(self.first_ticks, color=self.theme.highlight, scale_factor=1.3),
+                Indicate(self.first_ticks, color=self.theme.text, scale_factor=1.3),
                 Fade(counts),
+                Fade(pointer),
                 run_time=line.duration,
             )
-        flat = [c.animate.set_points_as_corners(panel.plot_points(x, np.zeros_like(x))) for c in curves]
-        with self.narrate("After layer 1, nothing can bend anywhere else, except where a unit turns on.") as line:
-            self.play(*flat, run_time=0.6 * line.duration)
-            self.play(Fade(curves, out=True), Fade(counts, out=True), run_time=0.4 * line.duration)
-        self.remove(curves, counts)
-        self.first_panel, self.first_heading = panel, heading
+        with self.narrate("Between the ticks every hinge is straight, and so is any sum of them.") as line:
+            self.play(
+                curves.animate.set_stroke(opacity=0.3),
+                Fade(VGroup(counts, pointer), out=True),
+                run_time=0.5 * line.duration,
+            )
+            self.play(Indicate(self.first_ticks, color=self.theme.text, scale_factor=1.3), run_time=0.5 * line.duration)
+        self.remove(counts, pointer)
+        self.first_panel, self.first_heading, self.first_curves = panel, heading, curves
 
     def coinciding_ticks(self, panel: CurvePanel, kinks: np.ndarray, apart: float = 0.1) -> VGroup:
         """ "×2" (or ×3…) over ticks that stand closer than ``apart`` scene units, so they read as one: the count of
@@ -141,58 +173,79 @@ class ReluLayers(HingeStory):
         return tags
 
     def second_layer(self) -> None:
-        """Two units of layer 2 at the start on a zoomed axis, each bend guided down to a tick or a dot; then all
-        eight at their true heights."""
+        """One unit of layer 2 built in three steps on a zoomed axis: the sum z of the hinges (straight between the
+        ticks), ReLU folding z's part below 0 onto 0 (a new bend, dotted, where z crosses 0), times its output
+        weight; a second unit built the same way; then all eight at their true heights."""
         start = self.relu_sweep[0]
-        bends = unit_bends(self.run.params(start.epoch), self.run.activation, self.domain)
-        shown = self.units_to_zoom(start)
-        values = [start.units[u] for u in shown]
-        reach = max(float(np.max(np.abs(v))) for v in values) or 1.0
-        zoom = self.panel_in(self.units_box, (-1.1 * reach, 1.1 * reach), x_labels=False)
-        names = " and ".join(str(u + 1) for u in shown)
-        heading = self.panel_heading(zoom, f"units {names} of layer 2, axis zoomed")
+        params = self.run.params(start.epoch)
+        first, second = self.units_to_zoom(start)
+        x = start.x
+        z = forward_trace(params[:2], self.run.activation, "identity", x[:, None])[-1][0][:, first]
+        weight = float(params[-1][0][0, first])
+        y_range = padded_range([z, start.units[first], start.units[second]])
+        zoom = self.panel_in(self.units_box, y_range, x_labels=False)
         colors = [self.theme.palette[u % len(self.theme.palette)] for u in range(len(start.units))]
-        curves = VGroup(*[zoom.curve(start.x, start.units[u], colors[u], width=5) for u in shown])
-        dots = VGroup(
-            *[
-                zoom.dots(start.kinks[u], np.interp(start.kinks[u], start.x, start.units[u]), colors[u], radius=0.085)
-                for u in shown
-            ]
-        )
-        guides = VGroup()
-        for u in shown:
-            for kink in bends[u]:
-                across = zoom.plot_point(kink, 0)[0]
-                guides.add(
-                    DashedLine(
-                        [across, zoom.box.get_bottom()[1], 0], [across, zoom.box.get_top()[1], 0], dash_length=0.08
-                    ).set_stroke(colors[u], width=2, opacity=0.7)
-                )
-        with self.narrate(f"Layer 2 adds up those hinges, then ReLU again. Units {names}, on a zoomed axis:") as line:
+        name = f"L2 unit {first + 1}"
+        headings = [
+            self.panel_heading(zoom, f"{name}: z = Σ w·hinge + b"),
+            self.panel_heading(zoom, f"{name}: max(0, z)"),
+            self.panel_heading(zoom, f"{name} adds {fmt_number(weight)} · max(0, z)"),
+        ]
+        curve = zoom.curve(x, z, colors[first], width=5)
+        inside = hinge_kinks(params)
+        inside = inside[np.isfinite(inside) & (inside > self.domain[0]) & (inside < self.domain[1])]
+        guides = VGroup(*[self.panel_guide(zoom, k, self.theme.muted) for k in inside])
+        own = start.kinks[first]
+        dots = zoom.dots(own, np.zeros_like(own), colors[first], radius=0.085)
+        with self.narrate(f"{name} first sums the hinges: z = Σ w·hinge + b, straight between ticks.") as line:
             self.play(
                 *self.swap_panel(self.first_panel, zoom),
-                in_turn(Fade(self.first_heading, out=True), Fade(heading)),
+                Fade(self.first_curves, out=True),
+                in_turn(Fade(self.first_heading, out=True), Fade(headings[0])),
                 *self.show_labels(None),
                 run_time=0.4 * line.duration,
             )
-            self.play(Create(curves), run_time=0.6 * line.duration)
-        with self.narrate("Each bends only at a tick, or where it turns on (a dot in its colour).") as line:
+            self.remove(self.first_curves)
             self.play(
-                LaggedStart(*[Create(g) for g in guides], lag_ratio=0.2),
-                LaggedStart(*[Fade(d) for d in dots], lag_ratio=0.3),
+                Create(curve), LaggedStart(*[Create(g) for g in guides], lag_ratio=0.2), run_time=0.6 * line.duration
+            )
+        with self.narrate("ReLU folds the part of z below 0 up onto 0: a new bend where z crosses 0 (dot).") as line:
+            self.play(
+                curve.animate.set_points_as_corners(zoom.plot_points(x, np.maximum(0.0, z))),
+                in_turn(Fade(headings[0], out=True), Fade(headings[1])),
                 run_time=0.6 * line.duration,
             )
-            # The dots swell and settle in their own colours (Indicate would turn them yellow).
+            self.play(GrowFromCenter(dots), run_time=0.4 * line.duration)
+        contribution = start.units[first]
+        with self.narrate(f"Times its output weight, {fmt_number(weight)}: what it adds to the output.") as line:
             self.play(
-                *[d.animate(rate_func=there_and_back).scale(1.8) for unit_dots in dots for d in unit_dots],
-                run_time=0.4 * line.duration,
+                curve.animate.set_points_as_corners(zoom.plot_points(x, contribution)),
+                *[d.animate.move_to(zoom.plot_point(k, np.interp(k, x, contribution))) for d, k in zip(dots, own)],
+                in_turn(Fade(headings[1], out=True), Fade(headings[2])),
+                run_time=line.duration,
             )
+        heading = headings[2]
+        other = zoom.curve(x, start.units[second], colors[second], width=5)
+        other_dots = zoom.dots(
+            start.kinks[second], np.interp(start.kinks[second], x, start.units[second]), colors[second], radius=0.085
+        )
+        both = self.panel_heading(zoom, f"what L2 units {first + 1} and {second + 1} add")
+        with self.narrate(
+            f"L2 unit {second + 1} the same way: it bends at ticks, and where it turns on (dots)."
+        ) as line:
+            self.play(
+                Create(other),
+                in_turn(Fade(heading, out=True), Fade(both)),
+                run_time=0.6 * line.duration,
+            )
+            self.play(GrowFromCenter(other_dots), run_time=0.4 * line.duration)
+        curves, dots, heading = VGroup(curve, other), VGroup(dots, other_dots), both
         sums = running_sums(self.hinges, build_order(self.hinges))
         panel = self.units_panel(self.relu_sweep, sums)
         unit_heading = self.units_heading(panel, start.hidden_layers)
         view = FitView(start, panel, self.outputs, self.theme, label_size=TEXT_SIZE, kink_color=self.kink_color)
         view.place_epoch_label(self.column_point(self.epoch_y))
-        with self.narrate("All eight at their true heights: small at the start, and their sum is the output.") as line:
+        with self.narrate("All eight at their true heights: their sum plus the output bias is the output.") as line:
             self.play(
                 Fade(VGroup(curves, dots, guides), out=True),
                 *self.swap_panel(zoom, panel),
@@ -204,6 +257,12 @@ class ReluLayers(HingeStory):
             self.play(*drawn, Fade(view.epoch_label), run_time=0.6 * line.duration)
         self.bring_to_front(self.first_ticks)
         self.relu_parts = (panel, unit_heading, view)
+
+    def panel_guide(self, panel: CurvePanel, x: float, color: str) -> DashedLine:
+        """A dashed line across ``panel`` at ``x``."""
+        across = panel.plot_point(x, 0)[0]
+        line = DashedLine([across, panel.box.get_bottom()[1], 0], [across, panel.box.get_top()[1], 0], dash_length=0.08)
+        return line.set_stroke(color, width=2, opacity=0.7)
 
     def units_to_zoom(self, snapshot: CurveSnapshot) -> list[int]:
         """Two units to follow at the start: of those that turn on inside the data, the two that reach farthest
