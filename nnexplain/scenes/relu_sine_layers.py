@@ -225,20 +225,26 @@ class ReluLayers(HingeStory):
                 run_time=line.duration,
             )
         heading = headings[2]
-        other = zoom.curve(x, start.units[second], colors[second], width=5)
-        other_dots = zoom.dots(
+        # Both units' contributions are small beside z: the axis zooms in (relabelled) before the second is drawn.
+        closer = self.panel_in(self.units_box, padded_range([contribution, start.units[second]]), x_labels=False)
+        other = closer.curve(x, start.units[second], colors[second], width=5)
+        other_dots = closer.dots(
             start.kinks[second], np.interp(start.kinks[second], x, start.units[second]), colors[second], radius=0.085
         )
-        both = self.panel_heading(zoom, f"what L2 units {first + 1} and {second + 1} add")
+        both = self.panel_heading(closer, f"L2 units {first + 1} and {second + 1} add (axis zoomed)")
         with self.narrate(
             f"L2 unit {second + 1} the same way: it bends at ticks, and where it turns on (dots)."
         ) as line:
             self.play(
-                Create(other),
+                *self.swap_panel(zoom, closer),
+                curve.animate.set_points_as_corners(closer.plot_points(x, contribution)),
+                *[d.animate.move_to(closer.plot_point(k, np.interp(k, x, contribution))) for d, k in zip(dots, own)],
                 in_turn(Fade(heading, out=True), Fade(both)),
-                run_time=0.6 * line.duration,
+                run_time=0.35 * line.duration,
             )
-            self.play(GrowFromCenter(other_dots), run_time=0.4 * line.duration)
+            self.play(Create(other), run_time=0.35 * line.duration)
+            self.play(GrowFromCenter(other_dots), run_time=0.3 * line.duration)
+        zoom = closer
         curves, dots, heading = VGroup(curve, other), VGroup(dots, other_dots), both
         sums = running_sums(self.hinges, build_order(self.hinges))
         panel = self.units_panel(self.relu_sweep, sums)
