@@ -425,8 +425,11 @@ class ReluSine(ReluLayers):
         boxes = self.piece_mobjects[1]
         # The zoom's frame takes the place of the sliver's box there: one outline at that spot, not three.
         leaving = [Fade(boxes[i], out=True) for i in on_sliver]
-        beside = " beside a sliver" if on_sliver else ""
-        with self.narrate(f"Zoomed in: its largest error, {error:.3f},{beside} at x = {fmt_number(x[at])}.") as line:
+        said = f"Zoomed: largest error {error:.3f}, at x = {fmt_number(x[at])}"
+        if on_sliver:
+            a, b = slivers[on_sliver[0]]
+            said += f", beside a sliver {b - a:.3f} wide (bracket)"
+        with self.narrate(said + ".") as line:
             self.play(Create(marker), Create(frame), *leaving, *self.show_labels(None), run_time=0.3 * line.duration)
             # The frame grows into the inset's box; its ticks fade in (a morphing glyph is a stray glyph).
             growing, panel = frame.copy(), inset[0]
@@ -476,8 +479,8 @@ class ReluSine(ReluLayers):
         tag = self.tag(
             f"{max_fit_error(self.run, self.hinges.epoch)[0]:.3f}", bar.get_center(), UP + RIGHT, color=ERROR_COLOR
         )
-        # A sliver inside the zoom: bracketed between its two kinks, and its width written.
-        brackets, widths = VGroup(), VGroup()
+        # A sliver inside the zoom: bracketed between its two kinks.
+        brackets = VGroup()  # its width is said
         for a, b in self.piece_marks()[1]:
             if low < a and b < high:
                 level = y_low + 0.1 * (y_high - y_low)
@@ -485,8 +488,6 @@ class ReluSine(ReluLayers):
                 brackets.add(Line(ends[0], ends[1]), Line(ends[1], ends[3]), Line(ends[3], ends[2])).set_stroke(
                     self.theme.text, width=2.5
                 )
-                width_text = label(f"sliver, {b - a:.3f} wide", self.theme, size=TEXT_SIZE)
-                widths.add(width_text.next_to(ends[1], UP + RIGHT, buff=0.1).shift(0.15 * RIGHT))
         corners = self.outputs.plot_points(np.array([low, high]), np.array([y_low, y_high]))
         frame = Rectangle(width=max(corners[1][0] - corners[0][0], 0.1), height=max(corners[1][1] - corners[0][1], 0.1))
         frame.set_stroke(self.theme.muted, width=2).move_to((corners[0] + corners[1]) / 2)
@@ -494,7 +495,7 @@ class ReluSine(ReluLayers):
         links = VGroup(
             DashedLine(frame.get_corner(UR), inset.box.get_corner(UL), dash_length=0.08, stroke_width=1.5),
         ).set_stroke(self.theme.muted, opacity=0.6)
-        return VGroup(inset, target, drawn, bar, dots, brackets, VGroup(tag, widths)), frame, links
+        return VGroup(inset, target, drawn, bar, dots, brackets, tag), frame, links
 
     def _network_at(self, x: np.ndarray) -> np.ndarray:
         """The network's output at ``x``, from its weights (the stored curve's grid is too coarse for the zoom)."""
