@@ -43,6 +43,7 @@ from manim import (
     Rectangle,
     Transform,
     VGroup,
+    there_and_back,
 )
 
 from nnexplain.data import load_dataset
@@ -260,7 +261,8 @@ class ReluSine(ReluLayers):
         )
         if len(order) > 1:  # said once the last unit has landed, never over fewer units than it says
             with self.narrate(f"All {len(order)} units in: the sum is still a straight line.") as line:
-                self.play(Indicate(self.linear_parts[-1].output_curve, color=self.theme.text), run_time=line.duration)
+                curve = self.linear_parts[-1].output_curve  # thickens and settles: a scaled line would leave its axes
+                self.play(curve.animate(rate_func=there_and_back).set_stroke(width=10), run_time=line.duration)
         # The layers' weights multiplied out, drawn over the network's own output: they coincide.
         sign = "−" if intercept < 0 else "+"
         b = fmt_small(abs(intercept))
@@ -272,7 +274,7 @@ class ReluSine(ReluLayers):
         x = final.x
         drawn = self.outputs.dashed_curve(x, slope * x + intercept, LINE_COLOR, width=6, dashes=24)
         with self.narrate(f"Its weight matrices multiply out to one slope, {fmt_number(slope)}.") as line:
-            self.play(*self.show_labels(None), Fade(product), run_time=line.duration)
+            self.play(in_turn(*self.show_labels(None), Fade(product)), run_time=line.duration)
         with self.narrate(f"With the biases, it is one line (dashed): y = {fmt_number(slope)}·x {sign} {b}.") as line:
             self.play(Fade(line_formula), run_time=0.35 * line.duration)
             self.play(Create(drawn), run_time=0.65 * line.duration)

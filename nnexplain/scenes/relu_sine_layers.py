@@ -35,6 +35,7 @@ from nnexplain.geometry.hinges import (
     max_fit_error,
     running_sums,
     silent_units,
+    unit_bends,
 )
 from nnexplain.mobjects.hinges import (
     CurvePanel,
@@ -209,7 +210,7 @@ class ReluLayers(HingeStory):
             self.play(
                 Create(curve), LaggedStart(*[Create(g) for g in guides], lag_ratio=0.2), run_time=0.6 * line.duration
             )
-        with self.narrate("ReLU folds the part of z below 0 up onto 0: a new bend where z crosses 0 (dot).") as line:
+        with self.narrate("ReLU sets the part of z below 0 to 0: a new bend where z crosses 0 (dot).") as line:
             self.play(
                 curve.animate.set_points_as_corners(zoom.plot_points(x, np.maximum(0.0, z))),
                 in_turn(Fade(headings[0], out=True), Fade(headings[1])),
@@ -232,9 +233,7 @@ class ReluLayers(HingeStory):
             start.kinks[second], np.interp(start.kinks[second], x, start.units[second]), colors[second], radius=0.085
         )
         both = self.panel_heading(closer, f"L2 units {first + 1} and {second + 1} add (axis zoomed)")
-        with self.narrate(
-            f"L2 unit {second + 1} the same way: it bends at ticks, and where it turns on (dots)."
-        ) as line:
+        with self.narrate(self.second_unit_text(start, second)) as line:
             self.play(
                 *self.swap_panel(zoom, closer),
                 curve.animate.set_points_as_corners(closer.plot_points(x, contribution)),
@@ -270,13 +269,38 @@ class ReluLayers(HingeStory):
         line = DashedLine([across, panel.box.get_bottom()[1], 0], [across, panel.box.get_top()[1], 0], dash_length=0.08)
         return line.set_stroke(color, width=2, opacity=0.7)
 
-    def units_to_zoom(self, snapshot: CurveSnapshot) -> list[int]:
-        """Two units to follow at the start: of those that turn on inside the data, the two that reach farthest
-        (so their bends can be seen); in unit order."""
+    def first_layer_ticks(self, epoch: int) -> np.ndarray:
+        """Layer 1's kinks inside the data at ``epoch``."""
+        kinks = hinge_kinks(self.run.params(epoch))
+        return kinks[np.isfinite(kinks) & (kinks > self.domain[0]) & (kinks < self.domain[1])]
+
+    def units_to_zoom(self, snapshot: CurveSnapshot, clear: float = 0.3) -> list[int]:
+        """Two units to follow at the start, of those that turn on inside the data. First (built step by step) one
+        whose turn-on lies at least ``clear`` from every tick and which is on across a tick, so it shows both kinds
+        of bend, if there is one; then by how far they reach (so their bends can be seen). First the one built."""
         reach = np.max(np.abs(snapshot.units), axis=1)
+        ticks = self.first_layer_ticks(snapshot.epoch)
+        params = self.run.params(snapshot.epoch)
+        z = forward_trace(params[:2], self.run.activation, "identity", snapshot.x[:, None])[-1][0]
+
+        def shows_both(unit: int) -> bool:
+            own = snapshot.kinks[unit]
+            apart = len(ticks) == 0 or all(np.min(np.abs(ticks - k)) >= clear for k in own)
+            return apart and bool(np.any(np.interp(ticks, snapshot.x, z[:, unit]) > 0))
+
         turning = [u for u in range(len(reach)) if len(snapshot.kinks[u]) and reach[u] > 0]
         pool = turning if len(turning) >= 2 else [u for u in range(len(reach)) if reach[u] > 0] or [0]
-        return sorted(sorted(pool, key=lambda u: -reach[u])[:2])
+        ranked = sorted(pool, key=lambda u: (not shows_both(u), -reach[u]))
+        return ranked[:2] if len(ranked) > 1 else [ranked[0], ranked[0]]
+
+    def second_unit_text(self, snapshot: CurveSnapshot, unit: int) -> str:
+        """What the second unit shows: where it bends, as drawn (at ticks only while it is on)."""
+        bends = unit_bends(self.run.params(snapshot.epoch), self.run.activation, self.domain)[unit]
+        own = snapshot.kinks[unit]
+        at_ticks = [b for b in bends if np.min(np.abs(own - b), initial=np.inf) > 1e-9]
+        if at_ticks:
+            return f"L2 unit {unit + 1}: it bends at ticks while it is on, and where it turns on (dots)."
+        return f"L2 unit {unit + 1} is off over every tick: it bends only where it turns on or off (dots)."
 
     def train_relu(self) -> None:
         (before, _), (after, whole) = (max_fit_error(self.run, s.epoch) for s in (self.relu_sweep[0], self.hinges))
