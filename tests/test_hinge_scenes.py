@@ -294,3 +294,65 @@ def test_the_hinge_scenes_say_what_the_run_was_trained_on_and_what_the_dots_are(
     np.testing.assert_allclose(scene.run.probe["labels"][:, 0], target_function(description)(probe_x), atol=1e-5)
     said = scene.data_text()
     assert f"{len(train_x):,} random samples" in said and f"the dots mark {len(probe_x)} points" in said
+
+
+def test_relu_sine_best_line_is_numpys_least_squares_fit_of_the_training_samples(tmp_path):
+    """Oracle: numpy.polyfit on the data set rebuilt from the run's description, and its largest miss of sin x
+    on a 200,001-point grid (the stored curve's grid includes the ends, where a line misses sin x most)."""
+    from nnexplain.data import load_dataset
+    from nnexplain.scenes.relu_sine import ReluSine
+
+    scene = _setup(ReluSine, tmp_path, DATA / "sine-relu", {"linear": DATA / "sine-linear"})
+    description = scene.run.dataset
+    data = load_dataset(description["name"], train=description["train"], val=description["val"])
+    expected = np.polyfit(data.x_train[:, 0].astype(np.float64), data.y_train[:, 0].astype(np.float64), 1)
+    slope, intercept, error = scene.best_line()
+    np.testing.assert_allclose([slope, intercept], expected, rtol=1e-9, atol=1e-12)
+    x = np.linspace(*scene.domain, 200_001)
+    assert error == pytest.approx(np.max(np.abs(np.polyval(expected, x) - np.sin(x))), abs=1e-4)
+
+
+def test_relu_sine_training_plays_every_snapshot_until_the_output_has_made_most_of_its_moves(tmp_path):
+    """Oracle: the stored output curves read straight from the snapshots; the first stretch holds every recorded
+    snapshot until the output has moved 80% of its total (largest change per step), none skipped."""
+    from nnexplain.scenes.relu_sine import ReluSine
+    from nnexplain.scenes.relu_sine_layers import FORMED_SHARE
+
+    # One snapshot after the stretch, so a sweep that spread its snapshots evenly would show here.
+    scene = _setup(ReluSine, tmp_path, DATA / "sine-relu", {"linear": DATA / "sine-linear"}, later_snapshots=1)
+    run = scene.run
+    curves = [run.tensors(epoch)["curve.y"].astype(np.float64) for epoch in run.epochs]
+    moved = np.cumsum([np.max(np.abs(b - a)) for a, b in zip(curves, curves[1:])])
+    formed = next(i for i, m in enumerate(moved) if m >= FORMED_SHARE * moved[-1]) + 1  # snapshot index reached
+    epochs = [s.epoch for s in scene.relu_sweep]
+    assert epochs == run.epochs[: formed + 1] + [run.epochs[-1]] and formed + 1 < len(run.epochs) - 1
+
+
+def test_ticks_and_readout_follow_the_sweep_and_stand_on_the_panel_at_each_snapshot():
+    """Oracle: the panel's own linear map from x to the frame; at each step's end the ticks stand exactly at that
+    snapshot's kinks (those outside the interval hidden), and the readout shows that snapshot's text."""
+    from manim import Text
+
+    from nnexplain.mobjects.hinges import CurvePanel
+    from nnexplain.mobjects.slot_text import SlotText
+    from nnexplain.mobjects.sweep_marks import AxisTicks, MarksSweep, spread_positions
+
+    theme = Theme()
+    panel = CurvePanel((-2.0, 2.0), (-1.0, 1.0), theme, 6.0, 2.0, x_labels=False)
+    kinks = [np.array([-1.5, 0.0, 5.0]), np.array([-1.0, 0.5, 1.9]), np.array([1.0, 1.5, -3.0])]
+    texts = [Text(t) for t in ("a", "bb", "ccc")]
+    ticks, readout = AxisTicks(panel, kinks[0], theme.muted), SlotText(texts[0], slots=3)
+    sweep = MarksSweep(ticks, readout, kinks, texts, weights=np.array([1.0, 3.0]))
+    left, width = panel.box.get_left()[0], panel.box.width
+    for alpha, index in ((0.0, 0), (0.25, 1), (1.0, 2)):
+        sweep.interpolate_mobject(alpha)
+        for tick, x in zip(ticks, kinks[index]):
+            inside = -2 < x < 2
+            assert tick.get_stroke_opacity() == (1 if inside else 0)
+            if inside:
+                assert tick.get_start()[0] == pytest.approx(left + (x + 2) / 4 * width)
+                assert tick.get_start()[1] == pytest.approx(panel.box.get_bottom()[1])
+        assert len([s for s in readout.slots if len(s.points)]) == index + 1
+    spread = spread_positions(np.array([0.0, 0.01, 0.02, 3.0]), 0.5)
+    assert np.all(np.diff(spread) >= 0.5 - 1e-9) and spread[-1] == 3.0
+    assert np.mean(spread[:3]) == pytest.approx(0.01)

@@ -274,3 +274,29 @@ def test_each_last_layer_units_bends_are_where_torch_sees_its_slope_change():
         assert len(found) == len(clusters), unit
         for kink, cluster in zip(found, clusters):
             assert x[cluster[0] - 1] <= kink <= x[cluster[-1] + 1]
+
+
+def test_least_squares_line_is_numpys_polyfit():
+    """Oracle: numpy.polyfit of degree 1 on the same points (sin x at random x, and a tilted noisy line)."""
+    from nnexplain.geometry.hinges import least_squares_line
+
+    rng = np.random.default_rng(3)
+    x = np.sort(rng.uniform(-math.pi, math.pi, 256))
+    for y in (np.sin(x), 0.7 * x - 2 + 0.1 * rng.standard_normal(x.size)):
+        np.testing.assert_allclose(least_squares_line(x, y), np.polyfit(x, y, 1), rtol=1e-10, atol=1e-12)
+
+
+def test_kink_groups_merge_the_bends_units_share_and_add_up_to_the_output_kinks():
+    """Oracle: the distinct places are exactly the output's kinks (found independently, by layer), and every unit's
+    bend is in the group at its place."""
+    from nnexplain.geometry.hinges import kink_groups, unit_bends
+
+    run = load_run(DATA / "sine-relu")
+    params, domain = run.params(), curve_domain(run.manifest)
+    bends = unit_bends(params, run.activation, domain)
+    groups = kink_groups(bends)
+    np.testing.assert_allclose([x for x, _ in groups], output_kinks(params, run.activation, domain), atol=1e-9)
+    assert sum(len(units) for _, units in groups) == sum(len(b) for b in bends)
+    for unit, xs in enumerate(bends):
+        for x in xs:
+            assert any(abs(x - place) < 1e-9 and unit in units for place, units in groups)

@@ -36,6 +36,8 @@ __all__ = [
     "output_kinks",
     "unit_bends",
     "linear_map",
+    "least_squares_line",
+    "kink_groups",
     "max_fit_error",
     "interpolation_error",
     "best_piecewise_error",
@@ -136,6 +138,29 @@ def linear_map(params: Params) -> tuple[float, float]:
         layer_weight = np.asarray(layer_weight, np.float64)
         weight, bias = layer_weight @ weight, layer_weight @ bias + layer_bias
     return float(weight[0, 0]), float(bias[0])
+
+
+def least_squares_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Slope and intercept of the straight line nearest the points (x, y) in squared error: the best any
+    network without an activation can do on those samples (it is a line, and it is trained on that loss)."""
+    x, y = np.asarray(x, np.float64).ravel(), np.asarray(y, np.float64).ravel()
+    dx = x - x.mean()
+    slope = float(np.dot(dx, y - y.mean()) / np.dot(dx, dx))
+    return slope, float(y.mean() - slope * x.mean())
+
+
+def kink_groups(bends: list[np.ndarray], tolerance: float = 1e-6) -> list[tuple[float, list[int]]]:
+    """The distinct places where any of ``bends`` (one array per unit) lies, left to right, each with the units
+    that bend there: a place shared by several units is one kink of their sum (bends closer than ``tolerance``
+    are the same place, computed once by an earlier layer)."""
+    every = sorted((float(x), unit) for unit, xs in enumerate(bends) for x in np.asarray(xs, np.float64))
+    groups: list[tuple[float, list[int]]] = []
+    for x, unit in every:
+        if groups and x - groups[-1][0] <= tolerance:
+            groups[-1][1].append(unit)
+        else:
+            groups.append((x, [unit]))
+    return groups
 
 
 def max_fit_error(run: Run, epoch: int | None = None) -> tuple[float, bool]:

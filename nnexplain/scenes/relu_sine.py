@@ -9,10 +9,12 @@ The scene draws two real runs of the same sizes: its main run (default recipe
 
 Why a line is shown, not told: the linear network's units, each a straight line, are
 added one at a time from the output bias, and the sum stays straight (its layers
-multiplied out give the slope and intercept shown). The ReLU network's units are then
-added the same way, each bright while it joins. The output's kinks are marked (slivers,
-pieces narrower than a hundredth of the interval, boxed), and the largest error is
-zoomed into.
+multiplied out give the slope and intercept shown). The ReLU half
+(:mod:`nnexplain.scenes.relu_sine_layers`) draws the first layer's hinges, two units of the
+second, training, and the units added up. Then every unit's bends come back as one set,
+shared ones merged and the kinks numbered; the output's pieces are marked (slivers,
+pieces narrower than a hundredth of the interval, boxed), the largest error is zoomed
+into, and the best straight line (least squares) is drawn beside it.
 
 With two ReLU layers the coloured curves are the units of the *last* hidden layer,
 each already bent by the first layer's hinges, and the narration says so. A one-hidden-
@@ -21,18 +23,19 @@ layer variant, where each unit is one hinge, is what ``relu-square`` shows.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from manim import (
-    DL,
     DOWN,
     LEFT,
     RIGHT,
     UL,
     UP,
     UR,
+    Circle,
     Create,
     DashedLine,
-    Dot,
     GrowFromCenter,
     Indicate,
     LaggedStart,
@@ -40,47 +43,60 @@ from manim import (
     Rectangle,
     Transform,
     VGroup,
+    there_and_back,
 )
 
+from nnexplain.data import load_dataset
 from nnexplain.geometry.hinges import (
     CurveSnapshot,
     build_order,
-    hinge_kinks,
+    kink_groups,
+    least_squares_line,
     linear_map,
     max_fit_error,
     output_kinks,
-    running_sums,
-    silent_units,
     straight_pieces,
     unit_bends,
 )
-from nnexplain.mobjects.hinges import CurvePanel, Fade, FitView, fmt_number, fmt_small, fmt_x, legend
-from nnexplain.mobjects.style import formula
+from nnexplain.mobjects.hinges import CurvePanel, Fade, fmt_number, fmt_small, fmt_x, legend
+from nnexplain.mobjects.style import formula, label
+from nnexplain.mobjects.sweep_marks import spread_positions
 from nnexplain.run.contents import unit_contributions
-from nnexplain.scenes.base.hinge_story import ERROR_COLOR, TEXT_SIZE, HingeStory
+from nnexplain.scenes.base.hinge_story import ERROR_COLOR, TEXT_SIZE, in_turn
+from nnexplain.scenes.relu_sine_layers import ReluLayers
 
 __all__ = ["ReluSine"]
 
 SLIVER_FRACTION = 0.01  # a piece narrower than this share of the interval is a sliver: a few pixels wide
 
 
-# "The linear network" and its layers multiplied out: a colour no unit (the palette's eight), error or target uses.
+# "The linear network" and its layers multiplied out, and the best straight line: a colour no unit (the palette's
+# eight), error or target uses.
 LINE_COLOR = "#C6FF00"
+# Unit 8's colour: the theme's pink sits beside the error magenta and unit 5's salmon; brown is far from both.
+UNIT_8_COLOR = "#B8865B"
+TITLE_DROP = 0.1  # the bold title's top a few pixels further inside the title-safe margin
 
 
-class ReluSine(HingeStory):
+class ReluSine(ReluLayers):
     scene_name = "relu-sine"
     add_seconds = 1.1  # the linear network's units; the ReLU network's each hold ``relu_add_seconds``
     relu_add_seconds = 2.6
     kink_guides = True
     guides_stay = False
-    kink_color = "#FFFFFF"  # kink dots are places, not units: one neutral colour
+    kink_color = None  # a dot where a unit turns on is in that unit's colour; the output's kinks are hollow rings
+    legend_top = 2.6 - TITLE_DROP - 0.2  # clear of the title by about 10 px
+    units_box = (1.0, 3.05)  # the upper panel's heading a few pixels inside the title-safe margin
 
     def setup(self) -> None:
         super().setup()
+        palette = list(self.theme.palette)
+        if len(palette) >= 8:
+            palette[7] = UNIT_8_COLOR
+        self.theme = dataclasses.replace(self.theme, palette=tuple(palette))
         self.linear_run = self.runs["linear"]
         self.linear_sweep = self.sweep_of(self.linear_run)
-        self.relu_sweep = self.sweep_of(self.run, self.hinge_epoch)
+        self.relu_sweep, self.formed = self.relu_snapshots()
         self.hinges = self.relu_sweep[-1]
         self.formula = self.run.dataset.get("formula", "the target")
         self.shape = " → ".join(map(str, self.run.layers))
@@ -104,14 +120,78 @@ class ReluSine(HingeStory):
         self.explain_line()
         self.beat("relu network")
         self.introduce_relu()
+        self.beat("first layer")
+        self.first_layer()
+        self.beat("second layer")
+        self.second_layer()
         self.beat("training")
         self.train_relu()
         self.beat("adding up")
         self.add_up_hinges()
+        self.beat("counting kinks")
+        self.count_kinks()
         self.beat("pieces")
         self.mark_pieces()
         self.beat("final error")
         self.show_error()
+
+    def make_title(self, text: str) -> VGroup:
+        return super().make_title(text).shift(TITLE_DROP * DOWN)
+
+    def training_samples(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The run's training samples, made again from its data set's description; None when they cannot be
+        (another loader's data, or a different count than the run trained on)."""
+        options = dict((self.run.manifest.get("config") or {}).get("dataset_options") or {})
+        try:
+            data = load_dataset(self.run.dataset["name"], **options)
+        except Exception:  # noqa: BLE001 - any data set nnexplain cannot rebuild: the samples are not drawn
+            return None
+        if len(data.x_train) != self.run.dataset.get("train"):
+            return None
+        return data.x_train[:, 0].astype(np.float64), data.y_train[:, 0].astype(np.float64)
+
+    def best_line(self) -> tuple[float, float, float]:
+        """The best straight line in least squares (the linear network's own loss) on the run's training samples
+        (on the target's curve when they cannot be made again): slope, intercept, and its largest miss of the
+        target over the interval."""
+        x = self.hinges.x
+        samples = self.training_samples()
+        fit_x, fit_y = samples if samples is not None else (x, self.target_values(x))
+        slope, intercept = least_squares_line(fit_x, fit_y)
+        return slope, intercept, float(np.max(np.abs(slope * x + intercept - self.target_values(x))))
+
+    def show_data(self, title: str, snapshots: list[CurveSnapshot], question: str, data_text: str) -> None:
+        """The base's data beat, with the training samples flashed once (faint, all of them) before the dots
+        that stand for them thin to the probe's points (when the samples can be made again)."""
+        samples = self.training_samples()
+        formula_text = self.run.dataset.get("formula", "target")
+        self.title = self.make_title(title)
+        self.outputs = self.output_panel(snapshots)
+        self.output_heading = heading = self.panel_heading(self.outputs, f"network output and {formula_text}")
+        data = self.data_mobjects(self.outputs, snapshots[0].x)
+        self.data_parts = data
+        self.legend = self.legend_mobject(f"{formula_text}, and points")
+        flash = VGroup() if samples is None else self.outputs.dots(*samples, self.theme.text, radius=0.035)
+        flash.set_opacity(0.8)
+        with self.narrate(question) as line:
+            self.play(Fade(self.title), *self.draw_panel(self.outputs), Fade(heading), run_time=line.duration)
+        with self.narrate(data_text) as line:
+            self.play(
+                *([LaggedStart(*[Fade(d) for d in flash], lag_ratio=0.02)] if len(flash) else []),
+                Fade(self.legend),
+                *self.show_labels(f"{len(flash)} training samples" if len(flash) else None),
+                run_time=0.4 * line.duration,
+            )
+            self.wait(0.15 * line.duration)
+            # The target drawn through them; then they step aside for the dots that stand for them.
+            self.play(*[Create(part) for part in data[:-1]], run_time=0.25 * line.duration)
+            self.play(
+                Fade(flash, out=True),
+                Fade(data[-1]),
+                *self.show_labels(f"dots: {len(data[-1])} points of {formula_text}" if len(flash) else None),
+                run_time=0.2 * line.duration,
+            )
+        self.remove(flash)
 
     # Numbers ------------------------------------------------------------------
 
@@ -141,17 +221,17 @@ class ReluSine(HingeStory):
             return
         final = self.linear_sweep[-1]
         at = self.worst_point(final.x, final.output)
-        marker = self.line_error_marker(final, at, error)
+        marker = self.line_error_marker(final.x, final.output, at, error)
         with self.narrate(f"Its largest error: {error:.2f}, at x = {fmt_x(final.x[at])}.") as line:
             self.play(Create(marker[0]), Fade(marker[2]), run_time=0.6 * line.duration)
             self.play(Indicate(marker[0], color=ERROR_COLOR), run_time=0.25 * line.duration)
             self.play(Fade(marker, out=True), run_time=0.15 * line.duration)
         self.remove(marker)
 
-    def line_error_marker(self, final: CurveSnapshot, at: int, error: float) -> VGroup:
-        """The linear network's largest error: a bar from its line to the target, its number to the right of the
-        bar's middle (clear of the tick labels and of the line)."""
-        marker = self.error_marker(self.outputs, final.x, final.output, at, f"{error:.2f}")
+    def line_error_marker(self, x: np.ndarray, values: np.ndarray, at: int, error: float) -> VGroup:
+        """A line's largest error: a bar from the line to the target, its number to the right of the bar's end
+        (clear of the tick labels and of the line)."""
+        marker = self.error_marker(self.outputs, x, values, at, f"{error:.2f}")
         # Right of the bar's end at the target, on the far side of the target from the line (the ring on the
         # panel's frame is not used: the bar is enough).
         end = (
@@ -160,7 +240,7 @@ class ReluSine(HingeStory):
             < abs(marker[0].get_start()[1] - self.outputs.plot_point(0, 0)[1])
             else marker[0].get_start()
         )
-        marker[2].next_to(end, RIGHT + (UP if final.output[at] < self.target_values(final.x[at]) else DOWN), buff=0.1)
+        marker[2].next_to(end, RIGHT + (UP if values[at] < self.target_values(x[at]) else DOWN), buff=0.1)
         return marker
 
     def explain_line(self) -> None:
@@ -172,8 +252,6 @@ class ReluSine(HingeStory):
         def unit_text(step: int, unit: int) -> str | None:
             if step == 1:
                 return "Each unit adds a straight line, and a line plus a line is a line."
-            if step == len(order) // 2 + 1:
-                return f"{step} units in: the sum is still a straight line."
             return None
 
         order = build_order(final)
@@ -181,6 +259,10 @@ class ReluSine(HingeStory):
         self.add_up(
             self.linear_parts[-1], final, f"Why a line? Start at the output bias, {bias}, and add the units.", unit_text
         )
+        if len(order) > 1:  # said once the last unit has landed, never over fewer units than it says
+            with self.narrate(f"All {len(order)} units in: the sum is still a straight line.") as line:
+                curve = self.linear_parts[-1].output_curve  # thickens and settles: a scaled line would leave its axes
+                self.play(curve.animate(rate_func=there_and_back).set_stroke(width=10), run_time=line.duration)
         # The layers' weights multiplied out, drawn over the network's own output: they coincide.
         sign = "−" if intercept < 0 else "+"
         b = fmt_small(abs(intercept))
@@ -192,234 +274,143 @@ class ReluSine(HingeStory):
         x = final.x
         drawn = self.outputs.dashed_curve(x, slope * x + intercept, LINE_COLOR, width=6, dashes=24)
         with self.narrate(f"Its weight matrices multiply out to one slope, {fmt_number(slope)}.") as line:
-            self.play(*self.show_labels(None), Fade(product), run_time=line.duration)
+            self.play(in_turn(*self.show_labels(None), Fade(product)), run_time=line.duration)
         with self.narrate(f"With the biases, it is one line (dashed): y = {fmt_number(slope)}·x {sign} {b}.") as line:
             self.play(Fade(line_formula), run_time=0.35 * line.duration)
             self.play(Create(drawn), run_time=0.65 * line.duration)
         self.column_labels = shown
         self.linear_parts = (*self.linear_parts[:2], VGroup(self.linear_parts[2], drawn))
 
-    def introduce_relu(self) -> None:
-        panel, heading, view = self.linear_parts
-        # ReLU itself, drawn small in the column: max(0, z), 0 left of 0 and z right of it.
-        z = np.linspace(-1, 1, 41)
-        relu = CurvePanel((-1.0, 1.0), (-0.25, 1.1), self.theme, 1.8, 1.1, x_labels=False, label_size=TEXT_SIZE)
-        relu.remove(relu.tick_labels)
-        drawing = VGroup(relu, relu.curve(z, np.maximum(0, z), self.theme.text, width=4))
-        sign = VGroup(drawing, formula("max(0, z)", self.theme, 40)).arrange(RIGHT, buff=0.3)
-        with self.narrate(f"Now {self.shape} with ReLU, max(0, z), between the layers.") as line:
+    def kink_rings(self, panel: CurvePanel, xs: np.ndarray, ys: np.ndarray, radius: float = 0.09) -> VGroup:
+        """Hollow rings on a curve at its kinks: places on the output, unlike the filled sample dots."""
+        return VGroup(
+            *[
+                Circle(radius=radius).set_stroke(self.theme.text, width=3).move_to(point)
+                for point in panel.plot_points(xs, ys)
+            ]
+        )
+
+    def guide_line(self, across: float, color: str) -> VGroup:
+        """A dashed line at scene x ``across`` through both panels (not the gap between them)."""
+        parts = VGroup()
+        for panel in (self.relu_parts[0], self.outputs):
+            top, bottom = panel.box.get_top()[1], panel.box.get_bottom()[1]
+            parts.add(DashedLine([across, top, 0], [across, bottom, 0], dash_length=0.08, stroke_width=2.5))
+        return parts.set_stroke(color, opacity=0.8)
+
+    def count_kinks(self) -> None:
+        """Every unit's bends back at once, in its colour; bends at one place slide together into one grey guide;
+        the places numbered along the gap between the panels."""
+        groups = kink_groups(self.bends)
+        view = self.relu_parts[-1]
+        total = sum(len(units) for _, units in groups)
+        lane = 0.09  # bends shared by several units start side by side, this far apart, then slide together
+        guides, merges = VGroup(), []
+        for place, units in groups:
+            across = self.outputs.plot_point(place, 0)[0]
+            for rank, unit in enumerate(units):
+                offset = (rank - (len(units) - 1) / 2) * lane
+                guide = self.guide_line(across + offset, view.colors[unit])
+                guides.add(guide)
+                merges.append(guide.animate.shift(-offset * RIGHT).set_stroke(self.theme.muted, opacity=0.9))
+        numbers = VGroup(*[label(str(n), self.theme, size=TEXT_SIZE) for n in range(1, len(groups) + 1)])
+        places = np.array([self.outputs.plot_point(place, 0)[0] for place, _ in groups])
+        leaders = self.number_kinks(numbers, places)
+        self.samples_dim = [d.animate.set_opacity(0.15) for d in self.data_parts[-1]]
+        with self.narrate(f"All the units' bends at once: {total} of them, each in its unit's colour.") as line:
+            # The headings leave first: the kinks are numbered where they stand, and no dash crosses them.
             self.play(
-                *[Fade(part, out=True) for part in (panel, heading, view)],
-                *self.show_labels(sign),
-                run_time=0.4 * line.duration,
+                Fade(self.output_heading, out=True), Fade(self.relu_parts[1], out=True), run_time=0.2 * line.duration
             )
-            self.remove(panel, heading, view)
-            self.relu_parts = self.enter_units_quietly(self.relu_sweep, 0.6 * line.duration)
-        layers = self.hinges.hidden_layers
-        if layers > 1:
-            panel, view = self.relu_parts[0], self.relu_parts[-1]
-            start = self.relu_sweep[0]
-            # At the start the units are small: drawn taller, by a stated factor, while they are introduced.
-            reach = float(np.max(np.abs(start.units)))
-            factor = int(np.clip(0.85 * min(panel.y_high, -panel.y_low) / max(reach, 1e-9), 1, 20))
-            taller = f", drawn {factor}× taller here" if factor > 1 else ""
-            with self.narrate(f"Each colour: a unit of hidden layer 2, small at the start{taller}.") as line:
-                self.play(
-                    *self.stretch_units(view, panel, start, factor),
-                    *self.show_labels(f"heights ×{factor}" if factor > 1 else None),
-                    run_time=0.5 * line.duration,
-                )
-                self.wait(0.5 * line.duration)
-            # Where the first layer's units switch at the start: the only places a last-layer unit can bend,
-            # besides where it turns on itself. Ticks on the panel's axis, in the kink dots' neutral colour.
-            first = (
-                hinge_kinks(self.run.params(start.epoch))
-                if layers == 2
-                else output_kinks(self.run.params(start.epoch)[:2], self.run.activation, self.domain)
-            )
-            first = first[(first > self.domain[0]) & (first < self.domain[1])]
-            ticks = VGroup(
-                *[
-                    Line(
-                        panel.plot_point(k, 0) + 0.3 * UP, panel.plot_point(k, 0) + 0.3 * DOWN, stroke_width=4
-                    ).set_stroke(self.theme.muted)  # grey: places on the axis, not the white switch dots
-                    for k in first
-                ]
-            )
-            earlier = "the first layer's" if layers == 2 else "earlier layers'"
-            text = f"A unit bends only at {earlier} kinks (ticks) or where it turns on (dots)."
-            close = int(np.sum(np.diff(np.sort(first)) < 0.05 * (self.domain[1] - self.domain[0])))
-            count = f"{len(first)} first-layer kinks" + (f"\n({close + 1} nearly coincide)" if close else "")
-            with self.narrate(text) as line:
-                self.play(
-                    *self.show_labels(f"heights ×{factor}\n{count}" if factor > 1 else count),
-                    LaggedStart(*[Create(t) for t in ticks], lag_ratio=0.2),
-                    run_time=0.7 * line.duration,
-                )
-                self.wait(0.3 * line.duration)
-            back = [Fade(ticks, out=True), *self.show_labels(None), *self.stretch_units(view, panel, start, 1)]
-            if factor > 1:
-                with self.narrate("Back to their true heights.") as line:
-                    self.play(*back, run_time=line.duration)
-            else:
-                self.play(*back, run_time=0.8)
-
-    def stretch_units(self, view: FitView, panel: CurvePanel, snapshot: CurveSnapshot, factor: float) -> list:
-        """The animations that draw ``snapshot``'s units ``factor`` times taller (1: their true heights)."""
-        moves = [
-            curve.animate.set_points_as_corners(panel.plot_points(snapshot.x, factor * values))
-            for curve, values in zip(view.unit_curves, snapshot.units)
-        ]
-        kinks = [(unit, k) for unit, unit_kinks in enumerate(snapshot.kinks) for k in unit_kinks]
-        for dot, (unit, k) in zip(view.kink_dots, kinks):
-            height = factor * np.interp(k, snapshot.x, snapshot.units[unit])
-            moves.append(dot.animate.move_to(panel.plot_point(k, height)))
-        return moves
-
-    def enter_units_quietly(self, snapshots: list[CurveSnapshot], run_time: float):
-        """The upper panel and a view of ``snapshots[0]`` drawn in, within the line already being said."""
-        sums = running_sums(self.hinges, build_order(self.hinges))
-        panel = self.units_panel(snapshots, sums)
-        heading = self.units_heading(panel, snapshots[0].hidden_layers)
-        view = FitView(snapshots[0], panel, self.outputs, self.theme, label_size=TEXT_SIZE, kink_color=self.kink_color)
-        view.place_epoch_label(self.column_point(self.epoch_y))
-        drawn = [Create(part) for part in (view.unit_curves, view.kink_dots, view.output_curve)]
-        self.play(*self.draw_panel(panel), Fade(heading), *drawn, Fade(view.epoch_label), run_time=run_time)
-        return panel, heading, view
-
-    def train_relu(self) -> None:
-        (before, _), (after, whole) = (max_fit_error(self.run, s.epoch) for s in (self.relu_sweep[0], self.hinges))
-        where = "" if whole else " at the data"
-        first, last = self.relu_sweep[0].epoch, self.hinges.epoch
-        lines = [
-            f"Training, epoch {first:,} to {last:,}: the kinks move and the units bend.",
-            "The sum of the units follows the samples closer and closer.",
-        ]
-        start = self.relu_sweep[0]
-        if self.target is not None and len(self.relu_sweep) > 1:
-            # The start's largest error drawn before training moves it.
-            at = self.worst_point(start.x, start.output)
-            marker = self.error_marker(self.outputs, start.x, start.output, at, f"{before:.2f}")
-            with self.narrate(f"At the start, its largest error is {before:.2f}.") as line:
-                self.play(Create(marker[:2]), Fade(marker[2]), run_time=min(1.2, 0.4 * line.duration))
-                self.wait(line.duration - min(1.2, 0.4 * line.duration))
-            self.play(Fade(marker, out=True), run_time=0.4)
-        self.sweep(self.relu_parts[-1], self.relu_sweep, lines)
-        if self.target is None or len(self.relu_sweep) < 2:  # an imported run: no history, no drop to tell
-            return
-        # Said once training has reached it, with both numbers and the worst point on screen.
-        x, output = self.hinges.x, self.hinges.output
-        ring = self.error_marker(self.outputs, x, output, self.worst_point(x, output), "")[1]
-        with self.narrate(
-            f"By epoch {last:,}, the largest error{where} is down from {before:.2f} to {after:.3f}."
-        ) as line:
             self.play(
-                *self.show_labels(f"largest error{where}\n{before:.2f} → {after:.3f}", color=ERROR_COLOR),
-                Create(ring),
-                run_time=min(1.0, 0.4 * line.duration),
+                Fade(self.first_ticks, out=True),
+                *[c.animate.set_stroke(opacity=0.3) for c in view.unit_curves],
+                Fade(view.kink_dots, out=True),
+                *self.samples_dim,
+                LaggedStart(*[Create(g) for g in guides], lag_ratio=0.08),
+                *self.show_labels(f"{total} bends of units"),
+                run_time=0.8 * line.duration,
             )
-            self.wait(line.duration - min(1.0, 0.4 * line.duration))
-        self.play(*self.show_labels(None), Fade(ring, out=True), run_time=0.4)
-
-    def add_up_hinges(self) -> None:
-        view, panel = self.relu_parts[-1], self.relu_parts[0]
-        silent = silent_units(self.hinges)
-
-        def unit_text(step: int, unit: int) -> str | None:
-            if step == 1:
-                return "One unit at a time: where it bends (dashed), the sum bends."
-            # What the unit joining does to the sum: where it pushes hardest, and which way.
-            values = self.hinges.units[unit]
-            at = int(np.argmax(np.abs(values)))
-            way = "lifts" if values[at] > 0 else "lowers"
-            return f"Unit {unit + 1} {way} the sum by up to {abs(values[at]):.2f}, near x = {fmt_x(self.hinges.x[at])}."
-
-        if silent:
-            units = " and ".join(str(u + 1) for u in silent)
-            plural = "s" if len(silent) > 1 else ""
-            curves = [view.unit_curves[u] for u in silent]
-            others = [c for u, c in enumerate(view.unit_curves) if u not in silent]
-            # The flat units lie on one another at 0: the others step back, each flat one is drawn thick in its
-            # own colour (the later ones dashed over the first), and named at the panel's right end, one above
-            # the line and one below.
-            over = VGroup(
-                *[c.copy().set_stroke(width=14 - 8 * i / len(curves), opacity=1) for i, c in enumerate(curves)]
+        self.remove(self.first_ticks)
+        with self.narrate(f"Units bending at the same x make one kink of the sum: {len(groups)} kinks.") as line:
+            self.play(*merges, run_time=0.45 * line.duration)
+            self.play(
+                LaggedStart(*[Fade(n) for n in numbers], lag_ratio=0.15),
+                Fade(leaders),
+                *self.show_labels(f"{total} bends of units\n→ {len(groups)} kinks"),
+                run_time=0.55 * line.duration,
             )
-            end = panel.plot_point(self.domain[1], 0)
-            tags = VGroup(
-                *[
-                    self.tag(f"unit {u + 1}", end, (UL if i % 2 == 0 else DL), color=view.colors[u])
-                    for i, u in enumerate(silent)
-                ]
-            )
-            said = (
-                f"Unit{plural} {units} {'stay' if plural else 'stays'} 0 here: a ReLU that never turns on adds nothing."
-            )
-            with self.narrate(said) as line:
-                # The others step back first, then the flat ones are drawn and named.
-                self.play(*[c.animate.set_stroke(opacity=0.12) for c in others], run_time=0.2 * line.duration)
-                self.play(
-                    Create(over),
-                    Fade(tags),
-                    *self.show_labels(f"unit{plural} {units}:\n0 everywhere"),
-                    run_time=0.4 * line.duration,
-                )
-                self.wait(0.2 * line.duration)
-                self.play(
-                    *[c.animate.set_stroke(opacity=1) for c in others],
-                    Fade(over, out=True),
-                    Fade(tags, out=True),
-                    *self.show_labels(None),
-                    run_time=0.2 * line.duration,
-                )
+        self.kink_count = VGroup(guides, numbers, leaders)
 
-        bias = fmt_small(self.hinges.output_bias)
-        self.add_seconds = self.relu_add_seconds
-        self.add_up(view, self.hinges, f"Add them up, from the output bias, {bias}.", unit_text, label_units=True)
+    def number_kinks(self, numbers: VGroup, places: np.ndarray) -> VGroup:
+        """Put the kinks' numbers in two rows, odd ones above the units panel and even ones in the gap between
+        the panels (so kinks a hair apart get one each), each as near its guide as its row allows; returns the
+        leaders from numbers moved aside to their guides' ends."""
+        units_box, output_box = self.relu_parts[0].box, self.outputs.box
+        rows = [
+            (numbers[0::2], places[0::2], units_box.get_top()[1] + 0.22, units_box.get_top()[1]),
+            (numbers[1::2], places[1::2], (units_box.get_bottom()[1] + output_box.get_top()[1]) / 2 + 0.03, None),
+        ]
+        leaders = VGroup()
+        for row, xs, height, end in rows:
+            if not len(row):
+                continue
+            gap = max(n.width for n in row) + 0.14
+            for number, across, at in zip(row, xs, spread_positions(xs, gap)):
+                number.move_to([at, height, 0])
+                if abs(at - across) > 0.04:
+                    reach = end if end is not None else output_box.get_top()[1]
+                    leaders.add(
+                        Line([at, number.get_bottom()[1] - 0.03, 0], [across, reach, 0]).set_stroke(
+                            self.theme.muted, width=1.5
+                        )
+                    )
+        return leaders
 
     def mark_pieces(self) -> None:
         kinks, slivers = self.piece_marks()
         pieces, sliver_count = straight_pieces(kinks, self.domain, SLIVER_FRACTION)
         panel, x, output = self.outputs, self.hinges.x, self.hinges.output
-        dots = VGroup(
-            *[
-                Dot(point, radius=0.075, color=self.theme.text).set_stroke(
-                    self.theme.background, width=2, background=True
-                )
-                for point in panel.plot_points(kinks, np.interp(kinks, x, output))
-            ]
-        )
+        rings = self.kink_rings(panel, kinks, np.interp(kinks, x, output))
         boxes = VGroup()
         for left, right in slivers:
             middle = (left + right) / 2
             center = panel.plot_point(middle, float(np.interp(middle, x, output)))
             boxes.add(Rectangle(width=0.4, height=0.4, stroke_color=self.theme.text, stroke_width=3).move_to(center))
-        # The pieces drawn in turn, alternately bright and dim, over the output; the sample dots step back.
+        # The pieces drawn in turn, alternately bright and dim, over the output.
         ends = np.concatenate([[self.domain[0]], kinks, [self.domain[1]]])
         strips = VGroup()
         for index, (left, right) in enumerate(zip(ends[:-1], ends[1:])):
             inside = np.concatenate([[left], x[(x > left) & (x < right)], [right]])
             shade = self.theme.muted if index % 2 == 0 else self.theme.text  # no unit's colour
             strips.add(panel.curve(inside, np.interp(inside, x, output), shade, width=7))
-        self.samples_dim = [d.animate.set_opacity(0.15) for d in self.data_parts[-1]]
-        text = f"Shared bends count once: {len(kinks)} kinks cut the output into {pieces} straight pieces."
+        text = f"{len(kinks)} kinks (rings) cut the output into {pieces} straight pieces."
         with self.narrate(text) as line:
             self.play(
-                *self.samples_dim,
                 LaggedStart(*[Create(strip) for strip in strips], lag_ratio=0.5),
-                LaggedStart(*[GrowFromCenter(dot) for dot in dots], lag_ratio=0.3),
+                LaggedStart(*[GrowFromCenter(ring) for ring in rings], lag_ratio=0.3),
                 *self.show_labels(f"{len(kinks)} kinks\n{pieces} straight pieces"),
                 run_time=line.duration,
             )
         self.piece_strips = strips
+        headings = VGroup(self.output_heading, self.relu_parts[1])
+        headings.set_opacity(1)  # faded out (and removed) for the count: a fade in scales its opacities
+        self.play(in_turn(Fade(self.kink_count, out=True), Fade(headings)), run_time=0.6)
+        self.remove(self.kink_count)
         if sliver_count:
             narrow = fmt_number(SLIVER_FRACTION * (self.domain[1] - self.domain[0]))
             plural = "s" if sliver_count != 1 else ""
             with self.narrate(f"{sliver_count} of them are sliver{plural}, under {narrow} wide: boxed.") as line:
                 labels = f"{len(kinks)} kinks\n{pieces} straight pieces\n{sliver_count} sliver{plural} (boxed)"
                 self.play(Create(boxes), *self.show_labels(labels), run_time=line.duration)
-        self.piece_mobjects = VGroup(dots, boxes)
-        self.play(Fade(strips, out=True), *[d.animate.set_opacity(1) for d in self.data_parts[-1]], run_time=0.6)
+        self.piece_mobjects = VGroup(rings, boxes)
+        view = self.relu_parts[-1]
+        self.play(
+            Fade(strips, out=True),
+            *[c.animate.set_stroke(opacity=1) for c in view.unit_curves],
+            *[d.animate.set_opacity(1) for d in self.data_parts[-1]],
+            run_time=0.6,
+        )
 
     def show_error(self) -> None:
         x, output = self.hinges.x, self.hinges.output
@@ -436,8 +427,11 @@ class ReluSine(HingeStory):
         boxes = self.piece_mobjects[1]
         # The zoom's frame takes the place of the sliver's box there: one outline at that spot, not three.
         leaving = [Fade(boxes[i], out=True) for i in on_sliver]
-        beside = " beside a sliver" if on_sliver else ""
-        with self.narrate(f"Zoomed in: its largest error, {error:.3f},{beside} at x = {fmt_number(x[at])}.") as line:
+        said = f"Zoomed: largest error {error:.3f}, at x = {fmt_number(x[at])}"
+        if on_sliver:
+            a, b = slivers[on_sliver[0]]
+            said += f", beside a sliver {b - a:.3f} wide (bracket)"
+        with self.narrate(said + ".") as line:
             self.play(Create(marker), Create(frame), *leaving, *self.show_labels(None), run_time=0.3 * line.duration)
             # The frame grows into the inset's box; its ticks fade in (a morphing glyph is a stray glyph).
             growing, panel = frame.copy(), inset[0]
@@ -448,15 +442,17 @@ class ReluSine(HingeStory):
             self.play(
                 *[Create(part) for part in inset[1:-1]], Fade(inset[-1]), Fade(ticks), run_time=0.4 * line.duration
             )
-        linear = self.linear_sweep[-1]
-        line_error = max_fit_error(self.linear_run, linear.epoch)[0]
-        line_fit = self.outputs.dashed_curve(linear.x, linear.output, LINE_COLOR, width=5, dashes=24)
-        line_marker = self.line_error_marker(linear, self.worst_point(linear.x, linear.output), line_error)
+        # The best any straight line does, in the least squares the linear network trains on, on the same samples:
+        # the comparison is with lines, not with one run of one.
+        slope, intercept, line_error = self.best_line()
+        best = slope * x + intercept
+        line_fit = self.outputs.dashed_curve(x, best, LINE_COLOR, width=5, dashes=24).set_z_index(-1)
+        line_marker = self.line_error_marker(x, best, self.worst_point(x, best), line_error)
         kinks = len(self.piece_marks()[0])
-        text = f"This run's line missed by {line_error:.2f}; {kinks} kinks bring it to {error:.3f}."
-        row = legend([(LINE_COLOR, True, "the linear network")], self.theme, size=TEXT_SIZE)
+        said = f"The best line in least squares misses by {line_error:.2f}; {kinks} kinks bring it to {error:.3f}."
+        row = legend([(LINE_COLOR, True, "best straight line")], self.theme, size=TEXT_SIZE)
         row.move_to(self.column_point(self.labels_top), aligned_edge=UL)
-        with self.narrate(text) as line:
+        with self.narrate(said) as line:
             self.play(Create(line_fit), Fade(row), run_time=min(2.0, 0.45 * line.duration))
             self.play(Create(line_marker[0]), Fade(line_marker[2]), run_time=min(1.0, 0.25 * line.duration))
             self.wait(max(line.duration - min(2.0, 0.45 * line.duration) - min(1.0, 0.25 * line.duration), 0))
@@ -479,12 +475,21 @@ class ReluSine(HingeStory):
         inset.shift(np.array([4.75, -0.75, 0]) - inset.box.get_center())
         target = inset.dashed_curve(fine, self.target_values(fine), self.theme.muted, width=3, dashes=20)
         drawn = inset.curve(fine, self._network_at(fine), self.theme.text, width=5)
-        dots = inset.dots(kinks, self._network_at(kinks), self.kink_color, radius=0.07)
+        dots = self.kink_rings(inset, kinks, self._network_at(kinks), radius=0.07)
         worst = inset.plot_points(x[[at, at]], np.array([output[at], self.target_values(x[at])]))
         bar = Line(worst[0], worst[1], stroke_width=6, color=ERROR_COLOR)
         tag = self.tag(
             f"{max_fit_error(self.run, self.hinges.epoch)[0]:.3f}", bar.get_center(), UP + RIGHT, color=ERROR_COLOR
         )
+        # A sliver inside the zoom: bracketed between its two kinks.
+        brackets = VGroup()  # its width is said
+        for a, b in self.piece_marks()[1]:
+            if low < a and b < high:
+                level = y_low + 0.1 * (y_high - y_low)
+                ends = inset.plot_points(np.array([a, a, b, b]), np.array([level + 0.06 * (y_high - y_low), level] * 2))
+                brackets.add(Line(ends[0], ends[1]), Line(ends[1], ends[3]), Line(ends[3], ends[2])).set_stroke(
+                    self.theme.text, width=2.5
+                )
         corners = self.outputs.plot_points(np.array([low, high]), np.array([y_low, y_high]))
         frame = Rectangle(width=max(corners[1][0] - corners[0][0], 0.1), height=max(corners[1][1] - corners[0][1], 0.1))
         frame.set_stroke(self.theme.muted, width=2).move_to((corners[0] + corners[1]) / 2)
@@ -492,7 +497,7 @@ class ReluSine(HingeStory):
         links = VGroup(
             DashedLine(frame.get_corner(UR), inset.box.get_corner(UL), dash_length=0.08, stroke_width=1.5),
         ).set_stroke(self.theme.muted, opacity=0.6)
-        return VGroup(inset, target, drawn, bar, dots, tag), frame, links
+        return VGroup(inset, target, drawn, bar, dots, brackets, tag), frame, links
 
     def _network_at(self, x: np.ndarray) -> np.ndarray:
         """The network's output at ``x``, from its weights (the stored curve's grid is too coarse for the zoom)."""
