@@ -33,6 +33,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    BackgroundRectangle,
     Circle,
     Create,
     DashedVMobject,
@@ -40,12 +41,12 @@ from manim import (
     FadeIn,
     FadeOut,
     Group,
-    Line,
     Restore,
     VGroup,
 )
 
 from nnexplain.geometry.bent_points import BentPoint, bent_points
+from nnexplain.geometry.contour import level_curves
 from nnexplain.geometry.learning import divergence, training_points
 from nnexplain.geometry.map_pacing import map_changes, paced_durations, position_at
 from nnexplain.geometry.regions import PlaneRaster, class_one_map, layer_maps, map_scale
@@ -59,11 +60,28 @@ from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["NeuronMaps"]
 
+
+def curve_bend(curves: list[np.ndarray]) -> float:
+    """How far the points of ``curves`` stray from the straight line that fits them best (0 for none)."""
+    points = np.concatenate(curves) if curves else np.zeros((0, 2))
+    if len(points) < 3:
+        return 0.0
+    centred = points - points.mean(axis=0)
+    normal = np.linalg.svd(centred, full_matrices=False)[2][-1]
+    return float(np.abs(centred @ normal).max())
+
+
+def fmt_signed(value: float) -> str:
+    """Two decimals with a true minus sign."""
+    return f"{value:.2f}".replace("-", "−")
+
+
 TEXT = 27  # every label: capital letters about 16 px tall at 480p
 SAFE_LEFT, SAFE_RIGHT, SAFE_TOP = -6.7, 6.7, 3.6  # the 24 px title-safe margin of 854 × 480
 COLUMNS_LEFT, COLUMNS_RIGHT = -5.75, 0.1  # x of the first and the last column of tiles
 CENTRE_Y, HEIGHT = -0.2, 4.3  # the columns' middle and the most they may span
-PANEL_CENTRE, PANEL_SIZE = np.array([3.7, -0.3, 0]), 4.0
+PANEL_CENTRE, PANEL_SIZE = np.array([3.85, -0.3, 0]), 3.6
+ON_TOP = 5  # z-index of what is drawn over the panel: the playback repaints the panel image every frame
 
 
 class NeuronMaps(RunScene):
@@ -120,7 +138,7 @@ class NeuronMaps(RunScene):
     # --- beats -------------------------------------------------------------
 
     def ask(self) -> None:
-        title = label("What does each neuron compute?", self.theme, 34, weight="BOLD")
+        title = label("What does each neuron compute?", self.theme, 30, weight="BOLD")
         self.title = title.move_to([SAFE_LEFT + title.width / 2, SAFE_TOP - title.height / 2, 0])
         self.build_diagram()
         self.panel = PlanePanel(self.panel_raster.bounds, PANEL_SIZE, PANEL_CENTRE, self.theme, self.panel_raster.size)
@@ -129,6 +147,7 @@ class NeuronMaps(RunScene):
         self.axis_names = self.plane_axes()
         with self.narrate("What does each neuron of a network compute, and how does training change it?") as line:
             self.play(Fade(self.title), run_time=0.5 * line.duration)
+            self.play(FadeIn(self.panel), Fade(self.axis_names), run_time=0.4 * line.duration)
         count, size = fmt_count(len(self.train_x)), self.run.dataset.get("train")
         flipped = self.run.dataset.get("label_noise")
         data = f"The data: {count} training points, two classes in the plane (x₁, x₂)."
@@ -136,7 +155,7 @@ class NeuronMaps(RunScene):
             data = f"The data: {count} training points of two moons; {round(flipped * size)} labels flipped on purpose."
         self.panel_heading = self.heading_for("training data")
         with self.narrate(data) as line:
-            self.play(FadeIn(self.panel), Fade(self.axis_names), Fade(self.panel_heading), run_time=0.3 * line.duration)
+            self.play(Fade(self.panel_heading), run_time=0.3 * line.duration)
             self.play(FadeIn(self.dots, lag_ratio=0.02), run_time=0.6 * line.duration)
         widths = ", ".join(map(str, self.run.layers[1:-1]))
         with self.narrate(
@@ -166,7 +185,7 @@ class NeuronMaps(RunScene):
         sign = "−" if b < 0 else "+"
         typst = f"{self.run.activation}({w1:.2f} x_1 {'-' if w2 < 0 else '+'} {abs(w2):.2f} x_2 {sign} {abs(b):.2f})"
         shown = formula(typst.replace("−", "-"), self.theme, 36).move_to([0, 0, 0])
-        shown.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.45, 0])
+        shown.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.35, 0])
         act = self.run.activation
         with self.narrate(f"At every point of the plane it computes {act} of a weighted sum of x₁ and x₂.") as line:
             self.play(Fade(self.panel_heading, out=True), self.dots.animate.set_opacity(0.25), run_time=0.4)
@@ -177,7 +196,7 @@ class NeuronMaps(RunScene):
             self.play(FadeIn(bar), run_time=0.6 * line.duration)
         switch = self.panel.level_lines(values, 0.0, self.theme.text, 4)
         with self.narrate(
-            f"It switches sign along one straight line: {w1:.2f}x₁ {'−' if w2 < 0 else '+'} "
+            f"It switches sign along one straight line: {fmt_signed(w1)}x₁ {'−' if w2 < 0 else '+'} "
             f"{abs(w2):.2f}x₂ {sign} {abs(b):.2f} = 0."
         ) as line:
             self.play(Create(switch), run_time=0.6 * line.duration)
@@ -212,12 +231,12 @@ class NeuronMaps(RunScene):
         names = VGroup(
             *(label(name, self.theme, TEXT, colour) for name, colour in zip(self.classes, self.theme.palette[:2]))
         )
-        names.arrange(RIGHT, buff=0.4).move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.35, 0])
+        names.arrange(RIGHT, buff=0.4).move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.3, 0])
         self.panel_heading = names
         with self.narrate(f"The two outputs are the probabilities of {self.classes[0]} and {self.classes[1]}.") as line:
             self.play(Create(outputs), FadeOut(self.bar), run_time=0.4 * line.duration)
             self.play(Fade(names), self.dots.animate.set_opacity(1), run_time=0.4 * line.duration)
-        self.boundary = self.panel.level_lines(self.class_one[0], 0.5, self.theme.text, 3)
+        self.boundary = self.panel.level_lines(self.class_one[0], 0.5, self.theme.text, 3).set_z_index(ON_TOP - 1)
         with self.narrate("Each point gets the likelier class: the plane splits into two regions.") as line:
             self.play(FadeOut(outputs), Create(self.boundary), run_time=0.6 * line.duration)
         self.status = self.make_status()
@@ -267,7 +286,7 @@ class NeuronMaps(RunScene):
                 )
             )
 
-        rings, again = ringed(), ringed()
+        rings, again = ringed().set_z_index(ON_TOP + 1), ringed().set_z_index(ON_TOP + 1)
         with self.narrate(
             f"{len(self.bent)} training points have labels that all 10 nearest validation points contradict."
         ) as line:
@@ -280,8 +299,10 @@ class NeuronMaps(RunScene):
         where = self.panel.to_scene(named.point)[0]
         tag = label(f"labelled {self.classes[named.label]}", self.theme, TEXT, self.theme.highlight)
         tag.next_to(where, DOWN, buff=0.3)
-        tag.shift((min(0.0, SAFE_RIGHT - tag.get_right()[0])) * RIGHT)
-        mark = Circle(radius=0.22).set_stroke(self.theme.highlight, 5).move_to(where)
+        tag.shift((min(0.0, PANEL_CENTRE[0] + PANEL_SIZE / 2 - 0.1 - tag.get_right()[0])) * RIGHT)
+        backing = BackgroundRectangle(tag, color=self.theme.background, fill_opacity=0.8, buff=0.06)
+        tag = VGroup(backing, tag).set_z_index(ON_TOP + 1)
+        mark = Circle(radius=0.22).set_stroke(self.theme.highlight, 5).move_to(where).set_z_index(ON_TOP + 1)
         side = self.classes[named.label]
         with self.narrate(f"By epoch {self.run.epochs[-1]} the {side} region bends out to take in this point.") as line:
             self.add(earlier)
@@ -296,20 +317,37 @@ class NeuronMaps(RunScene):
         self.play(Fade(VGroup(again, mark, tag, earlier), out=True), run_time=0.6)
 
     def read_it(self) -> None:
-        columns = [tiles.copy().set_stroke(self.theme.highlight, 3) for tiles in self.diagram.tiles[1:-1]]
-        lines = [
-            "Layer 1 still cuts the plane with straight lines, one per neuron.",
-            "Layer 2 adds those cuts up: its maps switch along bent curves.",
-        ]
-        previous = None
-        for column, text in zip(columns, lines):
-            with self.narrate(text) as line:
-                leaving = [] if previous is None else [FadeOut(previous)]
-                self.play(*leaving, FadeIn(column), run_time=0.4 * line.duration)
-            previous = column
-        with self.narrate("The output adds layer 2's maps: its regions are what the network decides.") as line:
+        first, second = (tiles.copy().set_stroke(self.theme.highlight, 3) for tiles in self.diagram.tiles[1:3])
+        with self.narrate("Layer 1 still cuts the plane with straight lines, one per neuron.") as line:
+            self.play(FadeIn(first), run_time=0.4 * line.duration)
+        if len(self.run.layers) > 3:
+            unit, values = self.most_bent(1)
+            tile = self.diagram.tile(2, unit)
+            big = Heatmap(diverging_rgba(values, 1.0, self.theme), PANEL_SIZE, smooth=True).move_to(PANEL_CENTRE)
+            big.set_z_index(ON_TOP + 2)
+            small = big.copy().replace(tile)
+            switch = self.panel.level_lines(values, 0.0, self.theme.text, 4).set_z_index(ON_TOP + 3)
+            ring = tile.copy().set_stroke(self.theme.highlight, 4)
+            with self.narrate(f"Layer 2 adds those cuts: neuron {unit + 1} switches along a bent curve.") as line:
+                self.play(FadeOut(first), FadeIn(second), run_time=0.2 * line.duration)
+                self.add(small)
+                self.play(small.animate.replace(big), Create(ring), run_time=0.35 * line.duration)
+                self.play(Create(switch), run_time=0.35 * line.duration)
+            self.play(small.animate.replace(tile), FadeOut(switch), FadeOut(second), FadeOut(ring), run_time=0.8)
+            self.remove(small)
+        else:
+            self.play(FadeOut(first), run_time=0.5)
+        with self.narrate("The output weighs the last layer's maps: its regions are the network's answer.") as line:
             outputs = VGroup(*self.diagram.tiles[-1], self.panel.outline).copy().set_stroke(self.theme.highlight, 3)
-            self.play(FadeOut(previous), FadeIn(outputs), run_time=0.4 * line.duration)
+            self.play(FadeIn(outputs), run_time=0.4 * line.duration)
+
+    def most_bent(self, layer: int) -> tuple[int, np.ndarray]:
+        """The neuron of hidden ``layer`` (0: the first) whose switching curve at the last snapshot strays furthest
+        from a straight line (its map on the panel's raster, with it)."""
+        maps = layer_maps(self.params[-1], self.run.activation, self.run.output, self.panel_raster)[layer]
+        bends = [curve_bend(level_curves(values, self.panel_raster.bounds, 0.0)) for values in maps]
+        unit = int(np.argmax(bends))
+        return unit, maps[unit]
 
     # --- pieces ------------------------------------------------------------
 
@@ -327,16 +365,15 @@ class NeuronMaps(RunScene):
 
     def heading_for(self, text: str):
         heading = label(text, self.theme, TEXT, self.theme.muted)
-        return heading.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.35, 0])
+        return heading.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.3, 0])
 
     def plane_axes(self) -> VGroup:
         corner = PANEL_CENTRE + PANEL_SIZE / 2 * (LEFT + DOWN)
         x1 = label("x₁ →", self.theme, TEXT, self.theme.muted).next_to(corner + PANEL_SIZE * RIGHT, RIGHT, buff=0.1)
         x1.align_to(corner, DOWN)
-        x2 = label("x₂", self.theme, TEXT, self.theme.muted).next_to(corner + PANEL_SIZE * UP, LEFT, buff=0.12)
+        x2 = label("x₂ ↑", self.theme, TEXT, self.theme.muted).next_to(corner + PANEL_SIZE * UP, LEFT, buff=0.12)
         x2.align_to(corner + PANEL_SIZE * UP, UP)
-        arrow = Line(x2.get_bottom() + 0.08 * DOWN, x2.get_bottom() + 0.5 * DOWN).set_stroke(self.theme.muted, 2)
-        return VGroup(x1, VGroup(x2, arrow))
+        return VGroup(x1, x2)
 
     def colour_bar(self) -> VGroup:
         """A vertical −1 … +1 bar right of the panel, for a hidden neuron's map."""
@@ -386,7 +423,7 @@ class NeuronMaps(RunScene):
                 Dot(place, radius=0.05, color=self.theme.palette[int(c) % 2]).set_stroke(self.theme.background, 1.5)
                 for place, c in zip(places, self.train_y)
             )
-        )
+        ).set_z_index(ON_TOP)
 
     def snapshot_maps(self, epoch: int) -> list[np.ndarray]:
         """The inputs' own maps (x₁, x₂), then every layer's, for one snapshot."""
@@ -428,7 +465,7 @@ class NeuronMaps(RunScene):
         self.panel.image.show(two_class_rgba(regions, self.theme, strength=0.4))
         if hasattr(self, "boundary"):
             self.boundary.remove(*self.boundary.submobjects)
-            self.boundary.add(*self.panel.level_lines(regions, 0.5, self.theme.text, 3))
+            self.boundary.add(*self.panel.level_lines(regions, 0.5, self.theme.text, 3).set_z_index(ON_TOP - 1))
         if hasattr(self, "status"):
             self.show_status(int(round(position)))
 
@@ -440,8 +477,9 @@ class NeuronMaps(RunScene):
             if key in metrics:
                 self.readouts.append(Readout(name, f"{metrics[key]:.3f}", self.theme, TEXT, self.theme.text, width=5))
         losses = VGroup(*self.readouts[1:]).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        status = VGroup(self.readouts[0], losses).arrange(RIGHT, buff=0.5, aligned_edge=UP)
-        return status.move_to([SAFE_RIGHT - status.width / 2, SAFE_TOP - status.height / 2, 0])
+        losses.move_to([SAFE_RIGHT - losses.width / 2, 2.55, 0])
+        self.readouts[0].move_to([PANEL_CENTRE[0] - PANEL_SIZE / 2 + self.readouts[0].width / 2, 2.55, 0])
+        return VGroup(self.readouts[0], losses)
 
     def show_status(self, index: int) -> None:
         metrics = self.run.snapshots[index]["metrics"]
