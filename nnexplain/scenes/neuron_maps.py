@@ -298,8 +298,7 @@ class NeuronMaps(RunScene):
         )
         where = self.panel.to_scene(named.point)[0]
         tag = label(f"labelled {self.classes[named.label]}", self.theme, TEXT, self.theme.highlight)
-        tag.next_to(where, DOWN, buff=0.3)
-        tag.shift((min(0.0, PANEL_CENTRE[0] + PANEL_SIZE / 2 - 0.1 - tag.get_right()[0])) * RIGHT)
+        tag.next_to(where, LEFT, buff=0.3)
         backing = BackgroundRectangle(tag, color=self.theme.background, fill_opacity=0.8, buff=0.06)
         tag = VGroup(backing, tag).set_z_index(ON_TOP + 1)
         mark = Circle(radius=0.22).set_stroke(self.theme.highlight, 5).move_to(where).set_z_index(ON_TOP + 1)
@@ -472,13 +471,13 @@ class NeuronMaps(RunScene):
     def make_status(self) -> VGroup:
         """The epoch and the losses of the snapshot on screen; :meth:`show_status` changes their numbers."""
         metrics = self.run.snapshots[0]["metrics"]
-        self.readouts = [Readout("epoch", str(self.run.epochs[0]), self.theme, 30, self.theme.highlight, width=4)]
+        self.readouts = [Readout("epoch", str(self.run.epochs[0]), self.theme, 28, self.theme.highlight, width=4)]
         for name, key in (("training loss", "train_loss"), ("validation loss", "val_loss")):
             if key in metrics:
                 self.readouts.append(Readout(name, f"{metrics[key]:.3f}", self.theme, TEXT, self.theme.text, width=5))
         losses = VGroup(*self.readouts[1:]).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        losses.move_to([SAFE_RIGHT - losses.width / 2, 2.55, 0])
-        self.readouts[0].move_to([PANEL_CENTRE[0] - PANEL_SIZE / 2 + self.readouts[0].width / 2, 2.55, 0])
+        losses.move_to([SAFE_RIGHT - losses.width / 2, 2.62, 0])
+        self.readouts[0].move_to([1.2 + self.readouts[0].width / 2, 2.62, 0])
         return VGroup(self.readouts[0], losses)
 
     def show_status(self, index: int) -> None:
