@@ -476,8 +476,8 @@ class NeuronMaps(RunScene):
             if key in metrics:
                 self.readouts.append(Readout(name, f"{metrics[key]:.3f}", self.theme, TEXT, self.theme.text, width=5))
         losses = VGroup(*self.readouts[1:]).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        losses.move_to([SAFE_RIGHT - losses.width / 2, 2.62, 0])
-        self.readouts[0].move_to([1.2 + self.readouts[0].width / 2, 2.62, 0])
+        losses.move_to([SAFE_RIGHT - losses.width / 2, 2.55, 0])
+        self.readouts[0].move_to([SAFE_RIGHT - self.readouts[0].width / 2, SAFE_TOP - self.readouts[0].height / 2, 0])
         return VGroup(self.readouts[0], losses)
 
     def show_status(self, index: int) -> None:
