@@ -157,9 +157,13 @@ class NeuronMaps(RunScene):
         with self.narrate(data) as line:
             self.play(Fade(self.panel_heading), run_time=0.3 * line.duration)
             self.play(FadeIn(self.dots, lag_ratio=0.02), run_time=0.6 * line.duration)
-        widths = ", ".join(map(str, self.run.layers[1:-1]))
+        hidden, act = self.run.layers[1:-1], self.run.activation
+        if len(set(hidden)) == 1:
+            layers = f"{len(hidden)} {act} layer{'s' if len(hidden) > 1 else ''} of {hidden[0]} neurons"
+        else:
+            layers = f"{act} layers of {', '.join(map(str, hidden))} neurons"
         with self.narrate(
-            f"The network: 2 inputs, {self.run.activation} layers of {widths} neurons, {self.run.layers[-1]} outputs."
+            f"The network: {self.run.layers[0]} inputs, {layers}, {self.run.layers[-1]} outputs."
         ) as line:
             self.show_snapshot(0.0)
             self.play(
@@ -471,13 +475,15 @@ class NeuronMaps(RunScene):
     def make_status(self) -> VGroup:
         """The epoch and the losses of the snapshot on screen; :meth:`show_status` changes their numbers."""
         metrics = self.run.snapshots[0]["metrics"]
-        self.readouts = [Readout("epoch", str(self.run.epochs[0]), self.theme, 28, self.theme.highlight, width=4)]
+        # Placed with the longest epoch shown, so that a longer number never runs past the margin.
+        self.readouts = [Readout("epoch", str(self.run.epochs[-1]), self.theme, 28, self.theme.highlight, width=4)]
         for name, key in (("training loss", "train_loss"), ("validation loss", "val_loss")):
             if key in metrics:
                 self.readouts.append(Readout(name, f"{metrics[key]:.3f}", self.theme, TEXT, self.theme.text, width=5))
         losses = VGroup(*self.readouts[1:]).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         losses.move_to([SAFE_RIGHT - losses.width / 2, 2.55, 0])
         self.readouts[0].move_to([SAFE_RIGHT - self.readouts[0].width / 2, SAFE_TOP - self.readouts[0].height / 2, 0])
+        self.readouts[0].set_value(str(self.run.epochs[0]))
         return VGroup(self.readouts[0], losses)
 
     def show_status(self, index: int) -> None:
