@@ -267,8 +267,9 @@ class NeuronMaps(RunScene):
             lines.append(f"But validation loss climbs back up, to {metrics[-1]['val_loss']:.3f}.")
             parts += self.halves(self.best, last)
         for text, (start, end) in zip(lines, parts):
-            with self.narrate(text) as line:
-                self.play_snapshots(start, end, max(float(self.step_seconds[start:end].sum()), line.duration))
+            swap = self.say(text)  # the caption changes while the snapshots keep moving
+            seconds = max(float(self.step_seconds[start:end].sum()), self.narrator.log[-1].duration + self.t(0.5))
+            self.play_snapshots(start, end, seconds, lead_in=swap)
 
     def halves(self, start: int, end: int) -> list[tuple[int, int]]:
         """Snapshots ``start`` to ``end`` cut in two where half their paced time has passed."""
@@ -434,8 +435,10 @@ class NeuronMaps(RunScene):
         inputs = points.T.reshape(2, self.raster.size, self.raster.size)
         return [inputs, *layer_maps(self.run.params(epoch), self.run.activation, self.run.output, self.raster)]
 
-    def play_snapshots(self, start: int, end: int, seconds: float, even: bool = False) -> None:
-        """From snapshot ``start`` to ``end``, each step's share of ``seconds`` its paced share (or even)."""
+    def play_snapshots(self, start: int, end: int, seconds: float, even: bool = False, lead_in: list = ()) -> None:
+        """From snapshot ``start`` to ``end``, each step's share of ``seconds`` its paced share (or even).
+
+        ``lead_in``: a caption's swap, played over the first half second while the snapshots already move."""
         low, high = min(start, end), max(start, end)
         steps = np.ones(high - low) if even else self.step_seconds[low:high]
         durations = steps / steps.sum() * seconds if len(steps) else np.zeros(0)
@@ -446,7 +449,10 @@ class NeuronMaps(RunScene):
             self.show_snapshot(low + along)
 
         moving = Group(*self.diagram.edges, *self.diagram.columns, self.panel.image, self.boundary, self.status)
-        self.play(Playback(moving, update, run_time=max(seconds, 1 / 15)))
+        head = self.t(0.5) if lead_in and seconds > 1.0 else 0.0
+        if head:
+            self.play(*lead_in, Playback(moving, lambda a: update(a * head / seconds)), run_time=head)
+        self.play(Playback(moving, lambda a: update((head + a * (seconds - head)) / seconds), run_time=seconds - head))
 
     def show_snapshot(self, position: float) -> None:
         """The diagram at ``position`` along the snapshots: maps and weights blended between neighbours."""
