@@ -41,7 +41,9 @@ from manim import (
     FadeIn,
     FadeOut,
     Group,
+    Line,
     Restore,
+    Square,
     VGroup,
 )
 
@@ -78,9 +80,10 @@ def fmt_signed(value: float) -> str:
 
 TEXT = 27  # every label: capital letters about 16 px tall at 480p
 SAFE_LEFT, SAFE_RIGHT, SAFE_TOP = -6.7, 6.7, 3.6  # the 24 px title-safe margin of 854 × 480
-COLUMNS_LEFT, COLUMNS_RIGHT = -5.75, 0.1  # x of the first and the last column of tiles
+COLUMNS_LEFT, COLUMNS_RIGHT = -5.9, -0.3  # x of the first and the last column of tiles
 CENTRE_Y, HEIGHT = -0.2, 4.3  # the columns' middle and the most they may span
-PANEL_CENTRE, PANEL_SIZE = np.array([3.85, -0.3, 0]), 3.6
+PANEL_CENTRE, PANEL_SIZE = np.array([3.75, -0.35, 0]), 4.0
+NEIGHBOURS = 10  # a training point's label is contradicted when all these nearest validation points disagree
 ON_TOP = 5  # z-index of what is drawn over the panel: the playback repaints the panel image every frame
 
 
@@ -292,15 +295,18 @@ class NeuronMaps(RunScene):
             )
 
         rings, again = ringed().set_z_index(ON_TOP + 1), ringed().set_z_index(ON_TOP + 1)
+        witnesses = self.nearest_validation(named)
         with self.narrate(
-            f"{len(self.bent)} training points have labels that all 10 nearest validation points contradict."
+            f"{len(self.bent)} training points have labels that all {NEIGHBOURS} nearest validation points contradict."
         ) as line:
-            self.play(Create(rings, lag_ratio=0.1), run_time=0.6 * line.duration)
+            self.play(Create(rings, lag_ratio=0.1), run_time=0.5 * line.duration)
+            self.play(Create(witnesses[0]), FadeIn(witnesses[1]), run_time=0.4 * line.duration)
         with self.narrate(f"At epoch {best}, the best for validation, the regions leave them out.") as line:
+            self.play(FadeOut(witnesses), run_time=self.t(0.5))
             self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.6 * line.duration, even=True)
         earlier = VGroup(
             *(DashedVMobject(c.copy().set_stroke(self.theme.muted, 3), num_dashes=30) for c in self.boundary)
-        )
+        ).set_z_index(ON_TOP - 1)
         where = self.panel.to_scene(named.point)[0]
         tag = label(f"labelled {self.classes[named.label]}", self.theme, TEXT, self.theme.highlight)
         tag.next_to(where, LEFT, buff=0.3)
@@ -344,6 +350,25 @@ class NeuronMaps(RunScene):
         with self.narrate("The output weighs the last layer's maps: its regions are the network's answer.") as line:
             outputs = VGroup(*self.diagram.tiles[-1], self.panel.outline).copy().set_stroke(self.theme.highlight, 3)
             self.play(FadeIn(outputs), run_time=0.4 * line.duration)
+
+    def nearest_validation(self, bent: BentPoint) -> VGroup:
+        """Lines from ``bent`` to its nearest validation points, and those points in their labels' colours."""
+        val = self.run.dataset["val"]
+        inputs, labels = self.run.probe["inputs"][:val], self.run.probe["labels"][:val]
+        nearest = np.argsort(np.linalg.norm(inputs - bent.point, axis=1), kind="stable")[:NEIGHBOURS]
+        centre = self.panel.to_scene(bent.point)[0]
+        places = self.panel.to_scene(inputs[nearest])
+        lines = VGroup(*(Line(centre, place).set_stroke(self.theme.text, 1.5) for place in places))
+        dots = VGroup(
+            *(
+                Square(0.09)
+                .set_fill(self.theme.palette[int(labels[i]) % 2], 1)
+                .set_stroke(self.theme.text, 1)
+                .move_to(p)
+                for i, p in zip(nearest, places)
+            )
+        )
+        return VGroup(lines, dots).set_z_index(ON_TOP + 2)
 
     def most_bent(self, layer: int) -> tuple[int, np.ndarray]:
         """The neuron of hidden ``layer`` (0: the first) whose switching curve at the last snapshot strays furthest
@@ -418,6 +443,7 @@ class NeuronMaps(RunScene):
             self.panel_raster,
             self.class_one[self.best],
             self.class_one[later],
+            neighbours=NEIGHBOURS,
         )
 
     def training_dots(self) -> VGroup:
@@ -487,7 +513,7 @@ class NeuronMaps(RunScene):
             if key in metrics:
                 self.readouts.append(Readout(name, f"{metrics[key]:.3f}", self.theme, TEXT, self.theme.text, width=5))
         losses = VGroup(*self.readouts[1:]).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        losses.move_to([SAFE_RIGHT - losses.width / 2, 2.55, 0])
+        losses.move_to([SAFE_RIGHT - losses.width / 2, 2.62, 0])
         self.readouts[0].move_to([SAFE_RIGHT - self.readouts[0].width / 2, SAFE_TOP - self.readouts[0].height / 2, 0])
         self.readouts[0].set_value(str(self.run.epochs[0]))
         return VGroup(self.readouts[0], losses)
