@@ -89,3 +89,16 @@ def test_the_bent_points_are_those_a_brute_force_search_finds():
     assert sampled[0] >= max(sampled) - 0.05
     for bent, share in zip(found, sampled):
         assert abs(bent.swept - share) < 0.08  # the raster's count agrees with the sampled one
+
+
+def test_a_straight_switching_line_has_no_bend_and_a_circle_bends_by_its_radius():
+    from nnexplain.geometry.contour import curve_bend, level_curves
+
+    bounds = (-1.0, 1.0, -1.0, 1.0)
+    xs = np.linspace(-1, 1, 81)
+    x, y = np.meshgrid(xs, xs[::-1])
+    assert (
+        curve_bend(level_curves(np.tanh(0.7 * x - 0.4 * y + 0.1), bounds, 0.0)) < 1e-5
+    )  # crossings interpolated linearly in tanh
+    # The best line through a circle's points is a diameter: the farthest points lie a radius from it.
+    assert abs(curve_bend(level_curves(np.hypot(x, y) - 0.5, bounds, 0.0)) - 0.5) < 0.01
