@@ -29,9 +29,7 @@ from typing import ClassVar
 
 import numpy as np
 from manim import (
-    LEFT,
     RIGHT,
-    BackgroundRectangle,
     Circle,
     Create,
     DashedVMobject,
@@ -268,31 +266,37 @@ class NeuronMaps(NeuronMapParts):
                     Circle(radius=0.13).set_stroke(self.theme.highlight, 3).move_to(self.panel.to_scene(b.point)[0])
                     for b in self.bent
                 )
-            )
+            ).set_z_index(ON_TOP + 1)
 
-        rings, again = ringed().set_z_index(ON_TOP + 1), ringed().set_z_index(ON_TOP + 1)
-        witnesses = self.nearest_validation(named)
+        rings, again = ringed(), ringed()
+        self.build_inset(named)
+        parts = self.inset_parts
+        self.show_inset(len(self.run.epochs) - 1)
         with self.narrate(
             f"{len(self.bent)} training points have labels that all {NEIGHBOURS} nearest validation points contradict."
         ) as line:
-            self.play(Create(rings, lag_ratio=0.1), run_time=0.5 * line.duration)
-            self.play(Create(witnesses[0]), FadeIn(witnesses[1]), run_time=0.4 * line.duration)
+            self.play(Create(rings, lag_ratio=0.1), run_time=0.35 * line.duration)
+            self.play(
+                Create(parts["box"]), Create(parts["links"]), FadeIn(parts["backing"]), FadeIn(parts["panel"]),
+                FadeIn(parts["boundary"]), FadeIn(parts["training"]), Fade(parts["heading"]),
+                Fade(self.headers, out=True),
+                run_time=0.25 * line.duration,
+            )  # fmt: skip
+            self.play(
+                Create(parts["lines"]), FadeIn(parts["validation"]), Create(parts["ring"]), Fade(parts["key"]),
+                run_time=0.3 * line.duration,
+            )  # fmt: skip
         with self.narrate(f"At epoch {best}, the best for validation, the regions leave them out.") as line:
-            self.play(FadeOut(witnesses), run_time=self.t(0.5))
+            self.play(FadeOut(parts["lines"]), run_time=self.t(0.5))
             self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.6 * line.duration, even=True)
         earlier = VGroup(
-            *(DashedVMobject(c.copy().set_stroke(self.theme.muted, 3), num_dashes=30) for c in self.boundary)
-        ).set_z_index(ON_TOP - 1)
-        where = self.panel.to_scene(named.point)[0]
-        tag = label(f"labelled {self.classes[named.label]}", self.theme, TEXT, self.theme.highlight)
-        tag.next_to(where, LEFT, buff=0.3)
-        backing = BackgroundRectangle(tag, color=self.theme.background, fill_opacity=0.8, buff=0.06)
-        tag = VGroup(backing, tag).set_z_index(ON_TOP + 1)
-        mark = Circle(radius=0.22).set_stroke(self.theme.highlight, 5).move_to(where).set_z_index(ON_TOP + 1)
+            *(DashedVMobject(c.copy().set_stroke(self.theme.muted, 3), num_dashes=30) for c in self.boundary),
+            *(DashedVMobject(c.copy().set_stroke(self.theme.muted, 4), num_dashes=20) for c in self.inset_boundary),
+        ).set_z_index(ON_TOP + 6)
         side = self.classes[named.label]
         with self.narrate(f"By epoch {self.run.epochs[-1]} the {side} region bends out to take in this point.") as line:
             self.add(earlier)
-            self.play(Fade(rings, out=True), Create(mark), Fade(tag), run_time=0.8)
+            self.play(Fade(rings, out=True), run_time=0.8)
             self.play_snapshots(self.best, len(self.run.epochs) - 1, max(line.duration - 0.8, 2.0))
         end = self.run.snapshots[-1]["metrics"]
         with self.narrate(
@@ -300,7 +304,11 @@ class NeuronMaps(NeuronMapParts):
             f"{self.run.snapshots[self.best]['metrics']['val_loss']:.3f} to {end['val_loss']:.3f}."
         ) as line:
             self.play(Create(again), run_time=0.4 * line.duration)
-        self.play(Fade(VGroup(again, mark, tag, earlier), out=True), run_time=0.6)
+        leaving = [part for name, part in parts.items() if name != "lines"]
+        self.play(
+            *(FadeOut(part) for part in leaving), FadeOut(VGroup(again, earlier)), Fade(self.headers), run_time=0.8
+        )
+        self.inset = None
 
     def read_it(self) -> None:
         first, second = (tiles.copy().set_stroke(self.theme.highlight, 3) for tiles in self.diagram.tiles[1:3])

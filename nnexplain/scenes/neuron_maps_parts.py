@@ -5,15 +5,16 @@ large, the most bent layer-2 neuron, the points the regions bend around)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Dot, Group, Line, Square, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Group, Line, Rectangle, Square, VGroup
 
 from nnexplain.geometry.bent_points import BentPoint, bent_points
 from nnexplain.geometry.contour import curve_bend, level_curves
 from nnexplain.geometry.map_pacing import position_at
-from nnexplain.geometry.regions import layer_maps
+from nnexplain.geometry.regions import PlaneRaster, class_one_map, layer_maps
+from nnexplain.mobjects.caption_band import BAND_TOP
 from nnexplain.mobjects.charts import Readout
 from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diverging_rgba, two_class_rgba
-from nnexplain.mobjects.neuron_maps import NeuronMapDiagram, probability_rgba
+from nnexplain.mobjects.neuron_maps import NeuronMapDiagram, PlanePanel, probability_rgba
 from nnexplain.mobjects.style import label
 from nnexplain.run.network import forward_trace
 from nnexplain.scenes.base.run_scene import RunScene
@@ -23,6 +24,8 @@ SAFE_LEFT, SAFE_RIGHT, SAFE_TOP = -6.7, 6.7, 3.6  # the 24 px title-safe margin 
 COLUMNS_LEFT, COLUMNS_RIGHT = -5.9, -0.3  # x of the first and the last column of tiles
 CENTRE_Y, HEIGHT = -0.2, 4.3  # the columns' middle and the most they may span
 PANEL_CENTRE, PANEL_SIZE = np.array([3.75, -0.35, 0]), 4.0
+INSET_CENTRE, INSET_SIZE, INSET_RASTER = np.array([-3.1, -0.35, 0]), 3.4, 64  # over the diagram's middle
+INSET_REACH = 0.7  # the zoomed square's side, in input units
 NEIGHBOURS = 10  # a training point's label is contradicted when all these nearest validation points disagree
 ON_TOP = 5  # z-index of what is drawn over the panel: the playback repaints the panel image every frame
 
@@ -35,24 +38,74 @@ def fmt_signed(value: float) -> str:
 class NeuronMapParts(RunScene):
     """What :class:`~nnexplain.scenes.neuron_maps.NeuronMaps` draws with; its ``setup`` sets the fields used here."""
 
-    def nearest_validation(self, bent: BentPoint) -> VGroup:
-        """Lines from ``bent`` to its nearest validation points, and those points in their labels' colours."""
+    def build_inset(self, bent: BentPoint) -> None:
+        """A zoomed copy of the plane around ``bent``, over the diagram: its regions at every snapshot (computed on
+        a raster of its own), the data inside it, and lines from the point to its nearest validation points."""
+        half = INSET_REACH / 2
+        x, y = bent.point
+        raster = PlaneRaster((x - half, x + half, y - half, y + half), INSET_RASTER)
+        self.inset_regions = [class_one_map(p, self.run.activation, raster) for p in self.params]
+        inset = PlanePanel(raster.bounds, INSET_SIZE, INSET_CENTRE, self.theme, INSET_RASTER)
+        # The diagram goes on playing underneath (its columns are repainted each frame); the backing hides it.
+        top, bottom = CENTRE_Y + HEIGHT / 2 + 0.15, BAND_TOP + 0.05  # the tiles, not the caption band below
+        backing = Rectangle(width=COLUMNS_RIGHT - COLUMNS_LEFT + 1.2, height=top - bottom)
+        backing.set_fill(self.theme.background, 1).set_stroke(width=0)
+        backing.move_to([(COLUMNS_LEFT + COLUMNS_RIGHT) / 2, (top + bottom) / 2, 0])
         val = self.run.dataset["val"]
         inputs, labels = self.run.probe["inputs"][:val], self.run.probe["labels"][:val]
         nearest = np.argsort(np.linalg.norm(inputs - bent.point, axis=1), kind="stable")[:NEIGHBOURS]
-        centre = self.panel.to_scene(bent.point)[0]
-        places = self.panel.to_scene(inputs[nearest])
-        lines = VGroup(*(Line(centre, place).set_stroke(self.theme.text, 1.5) for place in places))
-        dots = VGroup(
+        centre = inset.to_scene(bent.point)[0]
+        validation = VGroup(
             *(
-                Square(0.09)
-                .set_fill(self.theme.palette[int(labels[i]) % 2], 1)
-                .set_stroke(self.theme.text, 1)
-                .move_to(p)
-                for i, p in zip(nearest, places)
+                Square(0.16)
+                .set_fill(self.theme.background, 1)
+                .set_stroke(self.theme.palette[int(labels[i]) % 2], 3)
+                .move_to(inset.to_scene(inputs[i])[0])
+                for i in nearest
             )
         )
-        return VGroup(lines, dots).set_z_index(ON_TOP + 2)
+        lines = VGroup(
+            *(Line(centre, place).set_stroke(self.theme.text, 1.5) for place in inset.to_scene(inputs[nearest]))
+        )
+        training = [i for i in range(len(self.train_x)) if np.all(np.abs(self.train_x[i] - bent.point) < half * 0.97)]
+        dots = VGroup(
+            *(
+                Dot(
+                    inset.to_scene(self.train_x[i])[0], radius=0.1, color=self.theme.palette[self.train_y[i] % 2]
+                ).set_stroke(self.theme.background, 2)
+                for i in training
+            )
+        )
+        ring = Circle(radius=0.22).set_stroke(self.theme.highlight, 5).move_to(centre)
+        heading = label(
+            f"zoomed in: a point labelled {self.classes[bent.label]}", self.theme, TEXT, self.theme.highlight
+        )
+        heading.next_to(inset, UP, buff=0.12)
+        key = label(f"□ its {NEIGHBOURS} nearest validation points", self.theme, TEXT, self.theme.muted)
+        key.next_to(inset, DOWN, buff=0.1)
+        box = Square(INSET_REACH * PANEL_SIZE / (self.panel_raster.bounds[1] - self.panel_raster.bounds[0]))
+        box.set_stroke(self.theme.text, 2).move_to(self.panel.to_scene(bent.point)[0])
+        links = VGroup(
+            Line(box.get_corner(UP + LEFT), inset.get_corner(UP + RIGHT)),
+            Line(box.get_corner(DOWN + LEFT), inset.get_corner(DOWN + RIGHT)),
+        ).set_stroke(self.theme.text, 1.5, opacity=0.6)
+        self.inset_boundary = VGroup()
+        self.inset = inset
+        self.inset_parts = {
+            "backing": backing, "panel": inset, "boundary": self.inset_boundary, "lines": lines,
+            "validation": validation, "training": dots, "ring": ring, "heading": heading, "key": key,
+            "box": box, "links": links,
+        }  # fmt: skip
+        for z, name in enumerate(("backing", "panel", "boundary", "lines", "validation", "training", "ring")):
+            self.inset_parts[name].set_z_index(ON_TOP + 3 + z)
+        for name in ("heading", "key", "box", "links"):
+            self.inset_parts[name].set_z_index(ON_TOP + 3)
+
+    def show_inset(self, position: float) -> None:
+        regions = blend_keyframes(self.inset_regions, position)
+        self.inset.image.show(two_class_rgba(regions, self.theme, strength=0.4))
+        self.inset_boundary.remove(*self.inset_boundary.submobjects)
+        self.inset_boundary.add(*self.inset.level_lines(regions, 0.5, self.theme.text, 4).set_z_index(ON_TOP + 5))
 
     def most_bent(self, layer: int) -> tuple[int, np.ndarray]:
         """The neuron of hidden ``layer`` (0: the first) whose switching curve at the last snapshot strays furthest
@@ -159,6 +212,8 @@ class NeuronMapParts(RunScene):
             self.show_snapshot(low + along)
 
         moving = Group(*self.diagram.edges, *self.diagram.columns, self.panel.image, self.boundary, self.status)
+        if getattr(self, "inset", None) is not None:
+            moving.add(self.inset.image, self.inset_boundary)
         head = self.t(0.5) if lead_in and seconds > 1.0 else 0.0
         if head:
             self.play(*lead_in, Playback(moving, lambda a: update(a * head / seconds)), run_time=head)
@@ -185,6 +240,8 @@ class NeuronMapParts(RunScene):
         if hasattr(self, "boundary"):
             self.boundary.remove(*self.boundary.submobjects)
             self.boundary.add(*self.panel.level_lines(regions, 0.5, self.theme.text, 3).set_z_index(ON_TOP - 1))
+        if getattr(self, "inset", None) is not None:
+            self.show_inset(position)
         if hasattr(self, "status"):
             self.show_status(int(round(position)))
 
