@@ -141,6 +141,22 @@ class PlanePanel(Group):
         v = (points[:, 1] - y_min) / (y_max - y_min) - 0.5
         return self.centre + self.size * np.stack([u, v, np.zeros_like(u)], axis=1)
 
+    def level_path(self, values: np.ndarray, level: float, colour: str, width: float = 3.0) -> VMobject:
+        """Like :meth:`level_lines`, as one path of several pieces, to be redrawn in place with
+        :meth:`set_level_path`: a playback that changed which sub-mobjects a group holds would leave the ones it
+        started with drawn (the renderer lists the moving family when a play begins)."""
+        return self.set_level_path(VMobject().set_stroke(colour, width), values, level)
+
+    def set_level_path(self, path: VMobject, values: np.ndarray, level: float) -> VMobject:
+        """Make ``path`` the curves where ``values`` crosses ``level``."""
+        path.clear_points()
+        for curve in level_curves(values, self.bounds, level):
+            if len(curve) > 1:
+                points = self.to_scene(curve)
+                path.start_new_path(points[0])
+                path.add_points_as_corners(points[1:])
+        return path
+
     def level_lines(self, values: np.ndarray, level: float, colour: str, width: float = 3.0) -> VGroup:
         """Where ``values`` (a raster of this plane, row 0 at the top) crosses ``level``, as lines on the panel."""
         lines = VGroup()

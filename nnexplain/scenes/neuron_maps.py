@@ -35,6 +35,8 @@ from manim import (
     DashedVMobject,
     FadeIn,
     FadeOut,
+    Group,
+    Indicate,
     Restore,
     VGroup,
 )
@@ -42,10 +44,11 @@ from manim import (
 from nnexplain.geometry.learning import divergence, training_points
 from nnexplain.geometry.map_pacing import map_changes, paced_durations
 from nnexplain.geometry.regions import PlaneRaster, class_one_map, layer_maps, map_scale
-from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba, two_class_rgba
+from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diverging_rgba, two_class_rgba
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.neuron_maps import PlanePanel
 from nnexplain.mobjects.style import fmt_count, formula, label
+from nnexplain.run.activations import ACTIVATIONS
 from nnexplain.scenes.neuron_maps_parts import (
     NEIGHBOURS,
     ON_TOP,
@@ -65,6 +68,7 @@ class NeuronMaps(NeuronMapParts):
     scene_name = "neuron-maps"
     captions_in_band = True  # the narration is drawn as subtitles; the picture keeps short labels only
     sweep_seconds: ClassVar[float] = 24.0  # all recorded snapshots, first to last, shared out by how much maps change
+    replay_seconds: ClassVar[float] = 10.0  # the bending around one point, played a second time, slowly
     tile_raster: ClassVar[int] = 40  # pixels per side of a neuron's map
     panel_raster: ClassVar[int] = 96
 
@@ -181,33 +185,27 @@ class NeuronMaps(NeuronMapParts):
             f"{abs(w2):.2f}x₂ {sign} {abs(b):.2f} = 0."
         ) as line:
             self.play(Create(switch), run_time=0.6 * line.duration)
-        with self.narrate("Shrunk to a square, that is its tile. Every layer-1 tile is such a cut.") as line:
+        switches = self.switch_lines(1, 0)
+        crossing = sum(1 for values in self.maps[0][1] if values.min() < 0 < values.max())
+        with self.narrate("Shrunk to its tile, it keeps its line. Every layer-1 tile is such a cut.") as line:
             self.play(
                 small.animate.replace(tile),
-                Fade(switch, out=True),
+                switch.animate.scale(tile.width / PANEL_SIZE, about_point=PANEL_CENTRE).move_to(tile),
                 Fade(shown, out=True),
                 run_time=0.5 * line.duration,
             )
-            self.remove(small)
-            column = self.diagram.tiles[1].copy().set_stroke(self.theme.highlight, 3)
-            self.play(FadeIn(column), run_time=0.2 * line.duration)
-            self.play(FadeOut(column), Fade(ring, out=True), run_time=0.2 * line.duration)
+            self.remove(small, switch)
+            self.play(Create(switches), Fade(ring, out=True), run_time=0.4 * line.duration)
+        units = len(self.maps[0][1])
+        if crossing < units:
+            with self.narrate(f"At the start {crossing} of the {units} lines cross the plane shown.") as line:
+                self.play(Indicate(switches, color=self.theme.highlight), run_time=0.6 * line.duration)
+        self.play(FadeOut(switches), run_time=0.5)
         self.bar = bar
 
     def layer_two_and_output(self) -> None:
-        unit = 0
-        incoming = self.diagram.edges[1][unit * self.run.layers[1] : (unit + 1) * self.run.layers[1]]
-        others = [line for line in self.diagram.edges[1] if line not in incoming]
-        ring = self.diagram.tile(2, unit).copy().set_stroke(self.theme.highlight, 4)
-        self.diagram.edges[1].save_state()
-        with self.narrate("A layer-2 neuron adds up layer 1's maps, weighted by its lines, then takes tanh.") as line:
-            self.play(
-                Create(ring),
-                *(o.animate.set_stroke(opacity=0.08) for o in others),
-                *(e.animate.set_stroke(width=6, opacity=1) for e in incoming),
-                run_time=0.5 * line.duration,
-            )
-        self.play(Restore(self.diagram.edges[1]), Fade(ring, out=True), run_time=0.6)
+        if len(self.run.layers) > 3:
+            self.build_layer_two()
         outputs = self.diagram.tiles[-1].copy().set_stroke(self.theme.highlight, 4)
         names = VGroup(
             *(label(name, self.theme, TEXT, colour) for name, colour in zip(self.classes, self.theme.palette[:2]))
@@ -217,36 +215,105 @@ class NeuronMaps(NeuronMapParts):
         with self.narrate(f"The two outputs are the probabilities of {self.classes[0]} and {self.classes[1]}.") as line:
             self.play(Create(outputs), FadeOut(self.bar), run_time=0.4 * line.duration)
             self.play(Fade(names), self.dots.animate.set_opacity(1), run_time=0.4 * line.duration)
-        self.boundary = self.panel.level_lines(self.class_one[0], 0.5, self.theme.text, 3).set_z_index(ON_TOP - 1)
-        with self.narrate("Each point gets the likelier class: the plane splits into two regions.") as line:
+        self.boundary = self.panel.level_path(self.class_one[0], 0.5, self.theme.text, 3).set_z_index(ON_TOP - 1)
+        start = self.class_one[0]
+        with self.narrate("Each point of the plane gets the likelier class: the regions.") as line:
             self.play(FadeOut(outputs), Create(self.boundary), run_time=0.6 * line.duration)
+        if start.min() > 0.5 or start.max() < 0.5:  # no boundary yet: one class wins everywhere
+            winner = self.classes[1] if start.min() > 0.5 else self.classes[0]
+            p = start if start.min() > 0.5 else 1 - start
+            whole = self.panel.outline.copy().set_stroke(self.theme.palette[1 if start.min() > 0.5 else 0], 6)
+            with self.narrate(
+                f"At the start {winner} wins everywhere, with p from {p.min():.2f} to {p.max():.2f}."
+            ) as line:
+                self.play(Create(whole), run_time=0.5 * line.duration)
+                self.play(FadeOut(whole), run_time=0.3 * line.duration)
         self.status = self.make_status()
         self.play(Fade(self.status), run_time=0.5)
 
+    def build_layer_two(self) -> None:
+        """One layer-2 neuron at the start: layer 1's maps added one by one, each times its line's weight, then tanh."""
+        weight, bias = self.params[0][1]
+        unit = int(np.argmax(np.abs(weight).sum(axis=1)))  # the one whose lines weigh most
+        inputs = layer_maps(self.params[0], self.run.activation, self.run.output, self.panel_raster)[0]
+        partial = np.cumsum(weight[unit][:, None, None] * inputs, axis=0) + bias[unit]
+        sums = np.concatenate([np.full((1, *inputs.shape[1:]), bias[unit]), partial])
+        scale = float(np.abs(sums).max())
+        act = ACTIVATIONS[self.run.activation]
+        tile = self.diagram.tile(2, unit)
+        ring = tile.copy().set_stroke(self.theme.highlight, 4)
+        count = len(inputs)
+        incoming = [self.diagram.edges[1][unit * count + k] for k in range(count)]
+        self.diagram.edges[1].save_state()
+        big = Heatmap(diverging_rgba(sums[0], scale, self.theme), PANEL_SIZE, smooth=True).move_to(PANEL_CENTRE)
+        sum_bar = self.colour_bar(scale)
+
+        def add_up(t: float) -> None:
+            position = t * count
+            big.show(diverging_rgba(blend_keyframes(list(sums), position), scale, self.theme))
+            for k, line in enumerate(incoming):
+                line.set_stroke(width=7 if k == min(int(position), count - 1) else 2, opacity=1)
+
+        with self.narrate(
+            f"Layer-2 neuron {unit + 1} adds up layer 1's {count} maps, each times its line's weight."
+        ) as line:
+            self.play(Create(ring), FadeIn(big), FadeOut(self.bar), FadeIn(sum_bar), run_time=self.t(0.6))
+            self.play(Playback(Group(big, *incoming), add_up, run_time=max(line.duration - 0.6, 4.0)))
+        squashed = act.function(sums[-1].copy())
+        switch = self.panel.level_lines(squashed, 0.0, self.theme.text, 4).set_z_index(ON_TOP + 1)
+
+        def squash(t: float) -> None:
+            big.show(diverging_rgba((1 - t) * sums[-1] / scale + t * squashed / self.scales[2], 1.0, self.theme))
+
+        squeeze = "squashes the sum into −1…+1" if self.run.activation == "tanh" else "of the sum"
+        with self.narrate(f"Then {self.run.activation} {squeeze}: its map, and where it switches sign.") as line:
+            self.play(Playback(big, squash), FadeOut(sum_bar), FadeIn(self.bar), run_time=0.5 * line.duration)
+            self.play(Create(switch), run_time=0.3 * line.duration)
+        small = big.copy()
+        self.remove(big)
+        self.add(small)
+        self.play(
+            small.animate.replace(tile), FadeOut(switch), Restore(self.diagram.edges[1]), Fade(ring, out=True),
+            run_time=self.t(0.8),
+        )  # fmt: skip
+        self.remove(small)
+
     def train(self) -> None:
-        """The snapshots in order, each step on screen for its paced share; a line of narration over each part."""
+        """The snapshots in order, each step on screen for its paced share; each number said once it is shown."""
         metrics = [s["metrics"] for s in self.run.snapshots]
-        last = len(self.run.epochs) - 1
-        lines = ["Now training, snapshot by snapshot: slower where the maps change more."]
+        last, best = len(self.run.epochs) - 1, self.best
+        self.narrate_playback(
+            ["Now training, snapshot by snapshot: slower where the maps change more.",
+             "The boundary appears, turns, and bends to follow the two moons."],
+            0, best,
+        )  # fmt: skip
         if "val_loss" in metrics[0]:
-            lines.append(
-                f"Validation loss falls from {metrics[0]['val_loss']:.3f} to its lowest, "
-                f"{metrics[self.best]['val_loss']:.3f}, at epoch {self.run.epochs[self.best]}."
-            )
-        else:
-            lines.append(f"Epoch {self.run.epochs[0]} to {self.run.epochs[self.best]}.")
-        parts = self.halves(0, self.best)
-        if self.best < last:
-            lines.append(
-                f"After that, training loss keeps falling: {metrics[self.best]['train_loss']:.3f} at epoch "
-                f"{self.run.epochs[self.best]}, {metrics[-1]['train_loss']:.3f} at epoch {self.run.epochs[-1]}."
-            )
-            lines.append(f"But validation loss climbs back up, to {metrics[-1]['val_loss']:.3f}.")
-            parts += self.halves(self.best, last)
-        for text, (start, end) in zip(lines, parts):
+            low = f"Epoch {self.run.epochs[best]}: validation loss at its lowest, {metrics[best]['val_loss']:.3f}."
+            if best == last:
+                low = f"Epoch {self.run.epochs[best]}: validation loss {metrics[best]['val_loss']:.3f}, its lowest."
+            with self.narrate(low) as line:
+                self.play(Indicate(self.readouts[2], color=self.theme.highlight), run_time=0.6 * line.duration)
+        if best < last:
+            self.narrate_playback(
+                ["From here, training loss keeps falling but validation loss turns back up.",
+                 "The regions reach out for single training points."],
+                best, last,
+            )  # fmt: skip
+            end = metrics[-1]
+            with self.narrate(
+                f"Epoch {self.run.epochs[-1]}: training loss {end['train_loss']:.3f}, "
+                f"validation loss back up to {end['val_loss']:.3f}."
+            ) as line:
+                self.play(
+                    *(Indicate(r, color=self.theme.highlight) for r in self.readouts[1:]), run_time=0.6 * line.duration
+                )
+
+    def narrate_playback(self, lines: list[str], start: int, end: int) -> None:
+        """Snapshots ``start`` to ``end`` in two halves of their paced time, a line of narration over each."""
+        for text, (first, last) in zip(lines, self.halves(start, end)):
             swap = self.say(text)  # the caption changes while the snapshots keep moving
-            seconds = max(float(self.step_seconds[start:end].sum()), self.narrator.log[-1].duration + self.t(0.5))
-            self.play_snapshots(start, end, seconds, lead_in=swap)
+            seconds = max(float(self.step_seconds[first:last].sum()), self.narrator.log[-1].duration + self.t(0.5))
+            self.play_snapshots(first, last, seconds, lead_in=swap)
 
     def halves(self, start: int, end: int) -> list[tuple[int, int]]:
         """Snapshots ``start`` to ``end`` cut in two where half their paced time has passed."""
@@ -286,18 +353,26 @@ class NeuronMaps(NeuronMapParts):
                 Create(parts["lines"]), FadeIn(parts["validation"]), Create(parts["ring"]), Fade(parts["key"]),
                 run_time=0.3 * line.duration,
             )  # fmt: skip
+        earlier = VGroup(
+            *(
+                DashedVMobject(c, num_dashes=30)
+                for c in self.panel.level_lines(self.class_one[self.best], 0.5, self.theme.muted, 3)
+            ),
+            *(
+                DashedVMobject(c, num_dashes=20)
+                for c in self.inset.level_lines(self.inset_regions[self.best], 0.5, self.theme.muted, 4)
+            ),
+        ).set_z_index(ON_TOP + 6)
         with self.narrate(f"At epoch {best}, the best for validation, the regions leave them out.") as line:
             self.play(FadeOut(parts["lines"]), run_time=self.t(0.5))
-            self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.6 * line.duration, even=True)
-        earlier = VGroup(
-            *(DashedVMobject(c.copy().set_stroke(self.theme.muted, 3), num_dashes=30) for c in self.boundary),
-            *(DashedVMobject(c.copy().set_stroke(self.theme.muted, 4), num_dashes=20) for c in self.inset_boundary),
-        ).set_z_index(ON_TOP + 6)
+            self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.5 * line.duration, even=True)
+            self.play(Create(earlier), run_time=0.3 * line.duration)
         side = self.classes[named.label]
-        with self.narrate(f"By epoch {self.run.epochs[-1]} the {side} region bends out to take in this point.") as line:
-            self.add(earlier)
+        with self.narrate(
+            f"From epoch {best} to {self.run.epochs[-1]}, the {side} region grows in around this point."
+        ) as line:
             self.play(Fade(rings, out=True), run_time=0.8)
-            self.play_snapshots(self.best, len(self.run.epochs) - 1, max(line.duration - 0.8, 2.0))
+            self.play_snapshots(self.best, len(self.run.epochs) - 1, max(line.duration - 0.8, self.replay_seconds))
         end = self.run.snapshots[-1]["metrics"]
         with self.narrate(
             f"Fitting such points is overfitting: validation loss rose from "

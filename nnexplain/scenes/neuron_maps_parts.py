@@ -5,7 +5,7 @@ large, the most bent layer-2 neuron, the points the regions bend around)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Group, Line, Rectangle, Square, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Group, Line, Rectangle, Square, VGroup, VMobject
 
 from nnexplain.geometry.bent_points import BentPoint, bent_points
 from nnexplain.geometry.contour import curve_bend, level_curves
@@ -89,7 +89,7 @@ class NeuronMapParts(RunScene):
             Line(box.get_corner(UP + LEFT), inset.get_corner(UP + RIGHT)),
             Line(box.get_corner(DOWN + LEFT), inset.get_corner(DOWN + RIGHT)),
         ).set_stroke(self.theme.text, 1.5, opacity=0.6)
-        self.inset_boundary = VGroup()
+        self.inset_boundary = inset.level_path(self.inset_regions[-1], 0.5, self.theme.text, 4)
         self.inset = inset
         self.inset_parts = {
             "backing": backing, "panel": inset, "boundary": self.inset_boundary, "lines": lines,
@@ -101,11 +101,25 @@ class NeuronMapParts(RunScene):
         for name in ("heading", "key", "box", "links"):
             self.inset_parts[name].set_z_index(ON_TOP + 3)
 
+    def switch_lines(self, layer: int, index: int) -> VGroup:
+        """On every tile of hidden ``layer`` (1: the first), the curves where the neuron's map at snapshot ``index``
+        crosses 0: where it switches sign."""
+        x_min, x_max, y_min, y_max = self.raster.bounds
+        lines = VGroup()
+        for unit, values in enumerate(self.maps[index][layer]):
+            tile = self.diagram.tile(layer, unit)
+            corner, size = tile.get_corner(DOWN + LEFT), tile.width
+            for curve in level_curves(values, self.raster.bounds, 0.0):
+                if len(curve) > 1:
+                    u, v = (curve[:, 0] - x_min) / (x_max - x_min), (curve[:, 1] - y_min) / (y_max - y_min)
+                    points = corner + size * np.stack([u, v, np.zeros_like(u)], axis=1)
+                    lines.add(VMobject().set_points_as_corners(points).set_stroke(self.theme.text, 2.5))
+        return lines
+
     def show_inset(self, position: float) -> None:
         regions = blend_keyframes(self.inset_regions, position)
         self.inset.image.show(two_class_rgba(regions, self.theme, strength=0.4))
-        self.inset_boundary.remove(*self.inset_boundary.submobjects)
-        self.inset_boundary.add(*self.inset.level_lines(regions, 0.5, self.theme.text, 4).set_z_index(ON_TOP + 5))
+        self.inset.set_level_path(self.inset_boundary, regions, 0.5)
 
     def most_bent(self, layer: int) -> tuple[int, np.ndarray]:
         """The neuron of hidden ``layer`` (0: the first) whose switching curve at the last snapshot strays furthest
@@ -141,14 +155,15 @@ class NeuronMapParts(RunScene):
         x2.align_to(corner + PANEL_SIZE * UP, UP)
         return VGroup(x1, x2)
 
-    def colour_bar(self) -> VGroup:
-        """A vertical −1 … +1 bar right of the panel, for a hidden neuron's map."""
+    def colour_bar(self, scale: float = 1.0) -> Group:
+        """A vertical −scale … +scale bar right of the panel, for a hidden neuron's map (or a sum before tanh)."""
         values = np.linspace(1, -1, 64)[:, None]
         height = 2.4
         image = Heatmap(diverging_rgba(values, 1.0, self.theme), height, smooth=True)
-        image.stretch_to_fit_width(0.16).move_to(PANEL_CENTRE + (PANEL_SIZE / 2 + 0.25) * RIGHT)
+        image.stretch_to_fit_width(0.16).move_to(PANEL_CENTRE + (PANEL_SIZE / 2 + 0.2) * RIGHT)
         marks = Group(image)
-        for value, text in ((1, "+1"), (0, "0"), (-1, "−1")):
+        top = "1" if scale == 1.0 else f"{scale:.1f}"
+        for value, text in ((1, f"+{top}"), (0, "0"), (-1, f"−{top}")):
             y = image.get_center()[1] + value * height / 2
             marks.add(label(text, self.theme, TEXT, self.theme.muted).next_to([image.get_right()[0], y, 0], RIGHT, 0.1))
         return marks
@@ -238,8 +253,7 @@ class NeuronMapParts(RunScene):
         regions = blend_keyframes(self.class_one, position)
         self.panel.image.show(two_class_rgba(regions, self.theme, strength=0.4))
         if hasattr(self, "boundary"):
-            self.boundary.remove(*self.boundary.submobjects)
-            self.boundary.add(*self.panel.level_lines(regions, 0.5, self.theme.text, 3).set_z_index(ON_TOP - 1))
+            self.panel.set_level_path(self.boundary, regions, 0.5)
         if getattr(self, "inset", None) is not None:
             self.show_inset(position)
         if hasattr(self, "status"):
