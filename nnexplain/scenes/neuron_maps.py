@@ -151,9 +151,14 @@ class NeuronMaps(NeuronMapParts):
                 FadeIn(self.diagram.frames),
                 *(FadeIn(c) for c in self.diagram.columns),
                 Fade(self.headers),
-                run_time=0.4 * line.duration,
+                run_time=0.5 * line.duration,
             )
-            self.play(*(Create(lines) for lines in self.diagram.edges), run_time=0.5 * line.duration)
+        inputs = self.diagram.tiles[0].copy().set_stroke(self.theme.highlight, 3)
+        with self.narrate("The inputs are maps too: x₁ grows to the right, x₂ upward.") as line:
+            self.play(Create(inputs), run_time=0.4 * line.duration)
+        with self.narrate("Each line is a weight: blue positive, red negative, thicker is larger.") as line:
+            self.play(FadeOut(inputs), run_time=self.t(0.4))
+            self.play(*(Create(lines) for lines in self.diagram.edges), run_time=0.6 * line.duration)
 
     def one_map(self) -> None:
         """One layer-1 neuron at the random start, drawn large over the plane, then shrunk into its tile."""
@@ -386,9 +391,12 @@ class NeuronMaps(NeuronMapParts):
         self.inset = None
 
     def read_it(self) -> None:
-        first, second = (tiles.copy().set_stroke(self.theme.highlight, 3) for tiles in self.diagram.tiles[1:3])
+        last = len(self.run.epochs) - 1
+        first = self.diagram.tiles[1].copy().set_stroke(self.theme.highlight, 3)
+        cuts = self.switch_lines(1, last)
         with self.narrate("Layer 1 still cuts the plane with straight lines, one per neuron.") as line:
-            self.play(FadeIn(first), run_time=0.4 * line.duration)
+            self.play(FadeIn(first), run_time=0.3 * line.duration)
+            self.play(Create(cuts), run_time=0.5 * line.duration)
         if len(self.run.layers) > 3:
             unit, values = self.most_bent(1)
             tile = self.diagram.tile(2, unit)
@@ -397,15 +405,21 @@ class NeuronMaps(NeuronMapParts):
             small = big.copy().replace(tile)
             switch = self.panel.level_lines(values, 0.0, self.theme.text, 4).set_z_index(ON_TOP + 3)
             ring = tile.copy().set_stroke(self.theme.highlight, 4)
-            with self.narrate(f"Layer 2 adds those cuts: neuron {unit + 1} switches along a bent curve.") as line:
-                self.play(FadeOut(first), FadeIn(second), run_time=0.2 * line.duration)
+            with self.narrate(f"Layer 2 adds those cuts: neuron {unit + 1} switches along bent curves.") as line:
+                self.play(
+                    FadeOut(first), FadeOut(cuts), Create(ring), Fade(self.panel_heading, out=True), FadeIn(self.bar),
+                    run_time=0.25 * line.duration,
+                )  # fmt: skip
                 self.add(small)
-                self.play(small.animate.replace(big), Create(ring), run_time=0.35 * line.duration)
+                self.play(small.animate.replace(big), run_time=0.3 * line.duration)
                 self.play(Create(switch), run_time=0.35 * line.duration)
-            self.play(small.animate.replace(tile), FadeOut(switch), FadeOut(second), FadeOut(ring), run_time=0.8)
+            self.play(
+                small.animate.replace(tile), FadeOut(switch), FadeOut(ring), FadeOut(self.bar),
+                Fade(self.panel_heading), run_time=0.8,
+            )  # fmt: skip
             self.remove(small)
         else:
-            self.play(FadeOut(first), run_time=0.5)
+            self.play(FadeOut(first), FadeOut(cuts), run_time=0.5)
         with self.narrate("The output weighs the last layer's maps: its regions are the network's answer.") as line:
             outputs = VGroup(*self.diagram.tiles[-1], self.panel.outline).copy().set_stroke(self.theme.highlight, 3)
             self.play(FadeIn(outputs), run_time=0.4 * line.duration)

@@ -77,9 +77,7 @@ class NeuronMapParts(RunScene):
             )
         )
         ring = Circle(radius=0.22).set_stroke(self.theme.highlight, 5).move_to(centre)
-        heading = label(
-            f"zoomed in: a point labelled {self.classes[bent.label]}", self.theme, TEXT, self.theme.highlight
-        )
+        heading = label(f"zoom: a point labelled {self.classes[bent.label]}", self.theme, TEXT, self.theme.text)
         heading.next_to(inset, UP, buff=0.12)
         key = label(f"□ its {NEIGHBOURS} nearest validation points", self.theme, TEXT, self.theme.muted)
         key.next_to(inset, DOWN, buff=0.1)
@@ -149,9 +147,9 @@ class NeuronMapParts(RunScene):
 
     def plane_axes(self) -> VGroup:
         corner = PANEL_CENTRE + PANEL_SIZE / 2 * (LEFT + DOWN)
-        x1 = label("x₁ →", self.theme, TEXT, self.theme.muted).next_to(corner + PANEL_SIZE * RIGHT, RIGHT, buff=0.1)
+        x1 = label("x₁ →", self.theme, 32, self.theme.muted).next_to(corner + PANEL_SIZE * RIGHT, RIGHT, buff=0.1)
         x1.align_to(corner, DOWN)
-        x2 = label("x₂ ↑", self.theme, TEXT, self.theme.muted).next_to(corner + PANEL_SIZE * UP, LEFT, buff=0.12)
+        x2 = label("x₂ ↑", self.theme, 32, self.theme.muted).next_to(corner + PANEL_SIZE * UP, LEFT, buff=0.12)
         x2.align_to(corner + PANEL_SIZE * UP, UP)
         return VGroup(x1, x2)
 
@@ -269,7 +267,9 @@ class NeuronMapParts(RunScene):
                 self.readouts.append(Readout(name, f"{metrics[key]:.3f}", self.theme, TEXT, self.theme.text, width=5))
         losses = VGroup(*self.readouts[1:]).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         losses.move_to([SAFE_RIGHT - losses.width / 2, 2.62, 0])
-        self.readouts[0].move_to([SAFE_RIGHT - self.readouts[0].width / 2, SAFE_TOP - self.readouts[0].height / 2, 0])
+        self.readouts[0].move_to(
+            [SAFE_RIGHT - self.readouts[0].width / 2, SAFE_TOP - 0.05 - self.readouts[0].height / 2, 0]
+        )
         self.readouts[0].set_value(str(self.run.epochs[0]))
         return VGroup(self.readouts[0], losses)
 
