@@ -260,7 +260,7 @@ class NeuronMaps(NeuronMapParts):
                 line.set_stroke(width=7 if k == min(int(position), count - 1) else 2, opacity=1)
 
         with self.narrate(
-            f"Layer-2 neuron {unit + 1} adds up layer 1's {count} maps, each times its line's weight."
+            f"Layer-2 neuron {unit + 1}: its bias, plus layer 1's {count} maps, each times its weight."
         ) as line:
             self.play(Create(ring), FadeIn(big), FadeOut(self.bar), FadeIn(sum_bar), run_time=self.t(0.6))
             self.play(Playback(Group(big, *incoming), add_up, run_time=max(line.duration - 0.6, 4.0)))
@@ -272,7 +272,8 @@ class NeuronMaps(NeuronMapParts):
 
         squeeze = "squashes the sum into −1…+1" if self.run.activation == "tanh" else "of the sum"
         with self.narrate(f"Then {self.run.activation} {squeeze}: its map, and where it switches sign.") as line:
-            self.play(Playback(big, squash), FadeOut(sum_bar), FadeIn(self.bar), run_time=0.5 * line.duration)
+            self.play(Playback(big, squash), FadeOut(sum_bar), run_time=0.35 * line.duration)
+            self.play(FadeIn(self.bar), run_time=0.15 * line.duration)  # one scale's numbers gone before the next
             self.play(Create(switch), run_time=0.3 * line.duration)
         small = big.copy()
         self.remove(big)
@@ -351,7 +352,7 @@ class NeuronMaps(NeuronMapParts):
             self.play(
                 Create(parts["box"]), Create(parts["links"]), FadeIn(parts["backing"]), FadeIn(parts["panel"]),
                 FadeIn(parts["boundary"]), FadeIn(parts["training"]), Fade(parts["heading"]),
-                Fade(self.headers, out=True),
+                FadeOut(self.headers),
                 run_time=0.25 * line.duration,
             )  # fmt: skip
             self.play(
@@ -386,7 +387,7 @@ class NeuronMaps(NeuronMapParts):
             self.play(Create(again), run_time=0.4 * line.duration)
         leaving = [part for name, part in parts.items() if name != "lines"]
         self.play(
-            *(FadeOut(part) for part in leaving), FadeOut(VGroup(again, earlier)), Fade(self.headers), run_time=0.8
+            *(FadeOut(part) for part in leaving), FadeOut(VGroup(again, earlier)), FadeIn(self.headers), run_time=0.8
         )
         self.inset = None
 
@@ -407,7 +408,7 @@ class NeuronMaps(NeuronMapParts):
             ring = tile.copy().set_stroke(self.theme.highlight, 4)
             with self.narrate(f"Layer 2 adds those cuts: neuron {unit + 1} switches along bent curves.") as line:
                 self.play(
-                    FadeOut(first), FadeOut(cuts), Create(ring), Fade(self.panel_heading, out=True), FadeIn(self.bar),
+                    FadeOut(first), FadeOut(cuts), Create(ring), FadeOut(self.panel_heading), FadeIn(self.bar),
                     run_time=0.25 * line.duration,
                 )  # fmt: skip
                 self.add(small)
@@ -415,7 +416,7 @@ class NeuronMaps(NeuronMapParts):
                 self.play(Create(switch), run_time=0.35 * line.duration)
             self.play(
                 small.animate.replace(tile), FadeOut(switch), FadeOut(ring), FadeOut(self.bar),
-                Fade(self.panel_heading), run_time=0.8,
+                FadeIn(self.panel_heading), run_time=0.8,
             )  # fmt: skip
             self.remove(small)
         else:
