@@ -102,3 +102,12 @@ def test_a_straight_switching_line_has_no_bend_and_a_circle_bends_by_its_radius(
     )  # crossings interpolated linearly in tanh
     # The best line through a circle's points is a diameter: the farthest points lie a radius from it.
     assert abs(curve_bend(level_curves(np.hypot(x, y) - 0.5, bounds, 0.0)) - 0.5) < 0.01
+
+
+def test_the_flipped_labels_named_are_exactly_those_that_differ_from_the_clean_data():
+    from nnexplain.data.toy2d import flipped_labels, load_toy2d
+
+    clean, noisy = load_toy2d("moons", n_train=80), load_toy2d("moons", n_train=80, label_noise=0.2)
+    np.testing.assert_array_equal(clean.x_train, noisy.x_train)
+    differ = np.flatnonzero(clean.y_train != noisy.y_train)
+    np.testing.assert_array_equal(np.sort(flipped_labels("moons", 80, 0.2)), differ)

@@ -30,7 +30,6 @@ from typing import ClassVar
 import numpy as np
 from manim import (
     RIGHT,
-    Circle,
     Create,
     DashedVMobject,
     FadeIn,
@@ -99,6 +98,7 @@ class NeuronMaps(NeuronMapParts):
         losses = [s["metrics"].get("val_loss", np.nan) for s in self.run.snapshots]
         self.best = int(np.nanargmin(losses)) if np.isfinite(losses).any() else len(self.run.epochs) - 1
         self.bent = self.find_bent() if divergence(self.run.history) is not None else []
+        self.flipped = self.flipped_points()
 
     def construct(self) -> None:
         self.beat("question")
@@ -137,7 +137,11 @@ class NeuronMaps(NeuronMapParts):
         self.panel_heading = self.heading_for("training data")
         with self.narrate(data) as line:
             self.play(Fade(self.panel_heading), run_time=0.3 * line.duration)
-            self.play(FadeIn(self.dots, lag_ratio=0.02), run_time=0.6 * line.duration)
+            self.play(FadeIn(self.dots, lag_ratio=0.02), run_time=0.4 * line.duration)
+            if len(self.flipped):  # the flipped ones, ringed for a moment
+                marks = self.rings_at(self.train_x[self.flipped], self.theme.text)
+                self.play(Create(marks, lag_ratio=0.05), run_time=0.2 * line.duration)
+                self.play(FadeOut(marks), run_time=self.t(0.5))
         hidden, act = self.run.layers[1:-1], self.run.activation
         if len(set(hidden)) == 1:
             layers = f"{len(hidden)} {act} layer{'s' if len(hidden) > 1 else ''} of {hidden[0]} neurons"
@@ -333,15 +337,8 @@ class NeuronMaps(NeuronMapParts):
     def bent_around(self) -> None:
         named, best = self.bent[0], self.run.epochs[self.best]
 
-        def ringed() -> VGroup:
-            return VGroup(
-                *(
-                    Circle(radius=0.13).set_stroke(self.theme.highlight, 3).move_to(self.panel.to_scene(b.point)[0])
-                    for b in self.bent
-                )
-            ).set_z_index(ON_TOP + 1)
-
-        rings, again = ringed(), ringed()
+        points = np.array([b.point for b in self.bent])
+        rings, again = self.rings_at(points, self.theme.highlight), self.rings_at(points, self.theme.highlight)
         self.build_inset(named)
         parts = self.inset_parts
         self.show_inset(len(self.run.epochs) - 1)
@@ -369,6 +366,15 @@ class NeuronMaps(NeuronMapParts):
                 for c in self.inset.level_lines(self.inset_regions[self.best], 0.5, self.theme.muted, 4)
             ),
         ).set_z_index(ON_TOP + 6)
+        among = len(set(b.index for b in self.bent) & set(self.flipped.tolist()))
+        if len(self.flipped):
+            which = "All" if among == len(self.bent) else f"{among} of the"
+            with self.narrate(
+                f"{which} {len(self.bent)} are among the {len(self.flipped)} labels flipped on purpose."
+            ) as line:
+                flips = self.rings_at(self.train_x[self.flipped], self.theme.text, radius=0.08)
+                self.play(Create(flips, lag_ratio=0.05), run_time=0.5 * line.duration)
+                self.play(FadeOut(flips), run_time=0.3 * line.duration)
         with self.narrate(f"At epoch {best}, the best for validation, the regions leave them out.") as line:
             self.play(FadeOut(parts["lines"]), run_time=self.t(0.5))
             self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.5 * line.duration, even=True)

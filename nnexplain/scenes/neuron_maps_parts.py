@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Group, Line, Rectangle, Square, VGroup, VMobject
 
+from nnexplain.data.toy2d import flipped_labels
 from nnexplain.geometry.bent_points import BentPoint, bent_points
 from nnexplain.geometry.contour import curve_bend, level_curves
 from nnexplain.geometry.map_pacing import position_at
@@ -195,6 +196,18 @@ class NeuronMapParts(RunScene):
             self.class_one[later],
             neighbours=NEIGHBOURS,
         )
+
+    def rings_at(self, points: np.ndarray, colour: str, radius: float = 0.13) -> VGroup:
+        """A ring around each input point on the panel, drawn over it."""
+        places = self.panel.to_scene(points) if len(points) else []
+        return VGroup(*(Circle(radius=radius).set_stroke(colour, 3).move_to(p) for p in places)).set_z_index(ON_TOP + 1)
+
+    def flipped_points(self) -> np.ndarray:
+        """Indices of the training labels flipped on purpose (empty unless the training points were regenerated)."""
+        noise, name, size = (self.run.dataset.get(k) for k in ("label_noise", "name", "train"))
+        if not (noise and size and self.own_training_points):
+            return np.zeros(0, int)
+        return np.sort(flipped_labels(name, size, noise))
 
     def training_dots(self) -> VGroup:
         places = self.panel.to_scene(self.train_x)
