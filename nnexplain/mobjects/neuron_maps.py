@@ -21,7 +21,7 @@ from nnexplain.geometry.contour import level_curves
 from nnexplain.mobjects.heatmap import Heatmap, _rgb, _to_bytes, diverging_rgba
 from nnexplain.mobjects.style import Theme
 
-__all__ = ["NeuronMapDiagram", "PlanePanel", "probability_rgba"]
+__all__ = ["NeuronMapDiagram", "PlanePanel", "probability_rgba", "regions_rgba"]
 
 Painter = Callable[[np.ndarray, int], np.ndarray]  # (a neuron's map, its index in the layer) -> rgba
 
@@ -116,6 +116,16 @@ class NeuronMapDiagram(Group):
                 share = min(abs(float(w)) / top, 1.0) if top > 0 else 0.0
                 colour = self.theme.positive if w >= 0 else self.theme.negative
                 line.set_stroke(colour, width=0.4 + MAX_EDGE_WIDTH * share, opacity=0.25 + 0.7 * share)
+
+
+def regions_rgba(probability: np.ndarray, theme: Theme, floor: float = 0.3, strength: float = 0.5) -> np.ndarray:
+    """Decision regions: each point in the colour of its likelier class (palette 0 or 1), brighter the surer
+    the network is; even a barely sure point shows its class (``floor`` of the full tint)."""
+    p = np.asarray(probability, np.float64)[..., None]
+    background = _rgb(theme.background)
+    target = np.where(p >= 0.5, _rgb(theme.palette[1]), _rgb(theme.palette[0]))
+    sure = floor + (1 - floor) * np.abs(2 * p - 1) ** 0.5
+    return _to_bytes(background + strength * sure * (target - background))
 
 
 class PlanePanel(Group):

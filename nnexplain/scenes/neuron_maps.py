@@ -41,14 +41,17 @@ from manim import (
 )
 
 from nnexplain.geometry.learning import divergence, training_points
-from nnexplain.geometry.map_pacing import map_changes, paced_durations
+from nnexplain.geometry.map_pacing import map_changes, paced_durations, position_at
 from nnexplain.geometry.regions import PlaneRaster, class_one_map, layer_maps, map_scale
-from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diverging_rgba, two_class_rgba
+from nnexplain.mobjects.charts import Readout
+from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diverging_rgba
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.neuron_maps import PlanePanel
 from nnexplain.mobjects.style import fmt_count, formula, label
 from nnexplain.run.activations import ACTIVATIONS
+from nnexplain.run.network import forward_trace
 from nnexplain.scenes.neuron_maps_parts import (
+    MARK,
     NEIGHBOURS,
     ON_TOP,
     PANEL_CENTRE,
@@ -62,12 +65,14 @@ from nnexplain.scenes.neuron_maps_parts import (
 
 __all__ = ["NeuronMaps"]
 
+BIAS_HOLD = 0.8  # seconds the layer-2 neuron's bias is shown alone before the first map is added
+
 
 class NeuronMaps(NeuronMapParts):
     scene_name = "neuron-maps"
     captions_in_band = True  # the narration is drawn as subtitles; the picture keeps short labels only
     sweep_seconds: ClassVar[float] = 24.0  # all recorded snapshots, first to last, shared out by how much maps change
-    replay_seconds: ClassVar[float] = 10.0  # the bending around one point, played a second time, slowly
+    replay_seconds: ClassVar[float] = 14.0  # the bending around one point, played a second time, slowly
     tile_raster: ClassVar[int] = 40  # pixels per side of a neuron's map
     panel_raster: ClassVar[int] = 96
 
@@ -123,7 +128,7 @@ class NeuronMaps(NeuronMapParts):
         self.title = title.move_to([SAFE_LEFT + title.width / 2, SAFE_TOP - title.height / 2, 0])
         self.build_diagram()
         self.panel = PlanePanel(self.panel_raster.bounds, PANEL_SIZE, PANEL_CENTRE, self.theme, self.panel_raster.size)
-        self.panel.image.show(two_class_rgba(np.full_like(self.class_one[0], 0.5), self.theme))
+        self.panel.image.show(diverging_rgba(np.zeros_like(self.class_one[0]), 1.0, self.theme))  # blank
         self.dots = self.training_dots()
         self.axis_names = self.plane_axes()
         with self.narrate("What does each neuron of a network compute, and how does training change it?") as line:
@@ -157,7 +162,7 @@ class NeuronMaps(NeuronMapParts):
                 Fade(self.headers),
                 run_time=0.5 * line.duration,
             )
-        inputs = self.diagram.tiles[0].copy().set_stroke(self.theme.highlight, 3)
+        inputs = self.diagram.tiles[0].copy().set_stroke(self.theme.palette[MARK], 3)
         with self.narrate("The inputs are maps too: x₁ grows to the right, x₂ upward.") as line:
             self.play(Create(inputs), run_time=0.4 * line.duration)
         with self.narrate("Each line is a weight: blue positive, red negative, thicker is larger.") as line:
@@ -169,10 +174,23 @@ class NeuronMaps(NeuronMapParts):
         unit = self.layer_one_unit()
         (w1, w2), b = self.params[0][0][0][unit], float(self.params[0][0][1][unit])
         tile = self.diagram.tile(1, unit)
-        ring = tile.copy().set_stroke(self.theme.highlight, 4)
+        ring = tile.copy().set_stroke(self.theme.palette[MARK], 4)
         start = "the random start" if self.run.epochs[0] == 0 else f"epoch {self.run.epochs[0]}"
-        with self.narrate(f"Take one neuron: neuron {unit + 1} of layer 1, at {start}.") as line:
-            self.play(Create(ring), run_time=0.5 * line.duration)
+        inputs = [self.diagram.edges[0][unit * 2 + k] for k in range(2)]  # row-major: its two input weights
+        self.diagram.edges[0].save_state()
+        values_at = VGroup(
+            *(
+                label(fmt_signed(float(w)), self.theme, TEXT, self.theme.positive if w >= 0 else self.theme.negative)
+                .move_to(line.point_from_proportion(0.45))
+                .shift(0.25 * (1 if k == 0 else -1) * np.array([0, 1, 0]))
+                for k, (w, line) in enumerate(zip((w1, w2), inputs))
+            )
+        )
+        with self.narrate(f"Take one neuron: neuron {unit + 1} of layer 1, at {start}, and its two weights.") as line:
+            self.play(
+                Create(ring), *(e.animate.set_stroke(width=6, opacity=1) for e in inputs), run_time=0.5 * line.duration
+            )
+            self.play(Fade(values_at), run_time=0.3 * line.duration)
         values = layer_maps(self.params[0], self.run.activation, self.run.output, self.panel_raster)[0][unit]
         big = Heatmap(diverging_rgba(values, 1.0, self.theme), PANEL_SIZE, smooth=True).move_to(PANEL_CENTRE)
         small = big.copy().replace(tile)
@@ -196,37 +214,44 @@ class NeuronMaps(NeuronMapParts):
             self.play(Create(switch), run_time=0.6 * line.duration)
         switches = self.switch_lines(1, 0)
         crossing = sum(1 for values in self.maps[0][1] if values.min() < 0 < values.max())
-        with self.narrate("Shrunk to its tile, it keeps its line. Every layer-1 tile is such a cut.") as line:
+        with self.narrate("Shrunk to its tile, it keeps its line.") as line:
             self.play(
                 small.animate.replace(tile),
                 switch.animate.scale(tile.width / PANEL_SIZE, about_point=PANEL_CENTRE).move_to(tile),
                 Fade(shown, out=True),
-                run_time=0.5 * line.duration,
+                Fade(values_at, out=True),
+                FadeOut(bar),
+                Restore(self.diagram.edges[0]),
+                run_time=0.6 * line.duration,
             )
             self.remove(small, switch)
-            self.play(Create(switches), Fade(ring, out=True), run_time=0.4 * line.duration)
+        with self.narrate("Every layer-1 tile is such a cut: its own straight line.") as line:
+            self.play(Create(switches), Fade(ring, out=True), run_time=0.5 * line.duration)
         units = len(self.maps[0][1])
         if crossing < units:
             with self.narrate(f"At the start {crossing} of the {units} lines cross the plane shown.") as line:
-                self.play(Indicate(switches, color=self.theme.highlight), run_time=0.6 * line.duration)
+                self.play(
+                    Indicate(switches, color=self.theme.palette[MARK], scale_factor=1.0), run_time=0.6 * line.duration
+                )
         self.play(FadeOut(switches), run_time=0.5)
         self.bar = bar
 
     def layer_two_and_output(self) -> None:
         if len(self.run.layers) > 3:
             self.build_layer_two()
-        outputs = self.diagram.tiles[-1].copy().set_stroke(self.theme.highlight, 4)
+        outputs = self.diagram.tiles[-1].copy().set_stroke(self.theme.palette[MARK], 4)
         names = VGroup(
             *(label(name, self.theme, TEXT, colour) for name, colour in zip(self.classes, self.theme.palette[:2]))
         )
         names.arrange(RIGHT, buff=0.4).move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.3, 0])
         self.panel_heading = names
         with self.narrate(f"The two outputs are the probabilities of {self.classes[0]} and {self.classes[1]}.") as line:
-            self.play(Create(outputs), FadeOut(self.bar), run_time=0.4 * line.duration)
+            shown_bar = [FadeOut(self.bar)] if self.bar in self.mobjects else []
+            self.play(Create(outputs), *shown_bar, run_time=0.4 * line.duration)
             self.play(Fade(names), self.dots.animate.set_opacity(1), run_time=0.4 * line.duration)
         self.boundary = self.panel.level_path(self.class_one[0], 0.5, self.theme.text, 3).set_z_index(ON_TOP - 1)
         start = self.class_one[0]
-        with self.narrate("Each point of the plane gets the likelier class: the regions.") as line:
+        with self.narrate("Each point takes its likelier class's colour, brighter where it is surer.") as line:
             self.play(FadeOut(outputs), Create(self.boundary), run_time=0.6 * line.duration)
         if start.min() > 0.5 or start.max() < 0.5:  # no boundary yet: one class wins everywhere
             winner = self.classes[1] if start.min() > 0.5 else self.classes[0]
@@ -250,33 +275,57 @@ class NeuronMaps(NeuronMapParts):
         scale = float(np.abs(sums).max())
         act = ACTIVATIONS[self.run.activation]
         tile = self.diagram.tile(2, unit)
-        ring = tile.copy().set_stroke(self.theme.highlight, 4)
+        ring = tile.copy().set_stroke(self.theme.palette[MARK], 4)
         count = len(inputs)
         incoming = [self.diagram.edges[1][unit * count + k] for k in range(count)]
         self.diagram.edges[1].save_state()
         big = Heatmap(diverging_rgba(sums[0], scale, self.theme), PANEL_SIZE, smooth=True).move_to(PANEL_CENTRE)
         sum_bar = self.colour_bar(scale)
 
-        def add_up(t: float) -> None:
-            position = t * count
-            big.show(diverging_rgba(blend_keyframes(list(sums), position), scale, self.theme))
-            for k, line in enumerate(incoming):
-                line.set_stroke(width=7 if k == min(int(position), count - 1) else 2, opacity=1)
+        # The bias alone, then the first two terms slowly, then the rest: screen time where there is something new.
+        steps = np.array([1.4] * min(2, count) + [0.6] * max(count - 2, 0))
+        term = Readout("adding", f"bias {fmt_signed(float(bias[unit]))}", self.theme, TEXT, self.theme.text, width=14)
+        term.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.3, 0])
+        names = [f"bias {fmt_signed(float(bias[unit]))}"] + [
+            f"{fmt_signed(float(w))} × map {k + 1}" for k, w in enumerate(weight[unit])
+        ]
 
+        def add_up(seconds: float) -> None:
+            position = position_at(max(seconds - BIAS_HOLD, 0.0), steps)
+            big.show(diverging_rgba(blend_keyframes(list(sums), position), scale, self.theme))
+            adding = min(int(np.ceil(position - 1e-9)), count)  # the term coming in
+            term.set_value(names[adding])
+            for k, line in enumerate(incoming):
+                line.set_stroke(width=7 if k == adding - 1 else 2, opacity=1)
+
+        head = BIAS_HOLD + float(steps[:2].sum())
         with self.narrate(
             f"Layer-2 neuron {unit + 1}: its bias, plus layer 1's {count} maps, each times its weight."
         ) as line:
-            self.play(Create(ring), FadeIn(big), FadeOut(self.bar), FadeIn(sum_bar), run_time=self.t(0.6))
-            self.play(Playback(Group(big, *incoming), add_up, run_time=max(line.duration - 0.6, 4.0)))
+            self.play(Create(ring), FadeIn(big), FadeIn(sum_bar), Fade(term), run_time=self.t(0.6))
+            stretch = max(line.duration - 0.6, head) / head
+            self.play(Playback(Group(big, term, *incoming), lambda t: add_up(t * head), run_time=stretch * head))
+        rest = float(steps[2:].sum())
+        if rest:
+            with self.narrate(f"The other {count - 2} maps follow, each scaled by its own line.") as line:
+                stretch = max(line.duration, rest) / rest
+                self.play(
+                    Playback(Group(big, term, *incoming), lambda t: add_up(head + t * rest), run_time=stretch * rest)
+                )
         squashed = act.function(sums[-1].copy())
         switch = self.panel.level_lines(squashed, 0.0, self.theme.text, 4).set_z_index(ON_TOP + 1)
 
         def squash(t: float) -> None:
             big.show(diverging_rgba((1 - t) * sums[-1] / scale + t * squashed / self.scales[2], 1.0, self.theme))
 
-        squeeze = "squashes the sum into −1…+1" if self.run.activation == "tanh" else "of the sum"
-        with self.narrate(f"Then {self.run.activation} {squeeze}: its map, and where it switches sign.") as line:
-            self.play(Playback(big, squash), FadeOut(sum_bar), run_time=0.35 * line.duration)
+        if self.run.activation == "tanh" and scale < 1.0:
+            said = f"Then tanh: the sum stays within ±{scale:.2f}, where tanh is nearly straight."
+        elif self.run.activation == "tanh":
+            said = "Then tanh squashes the sum into −1…+1: its map, and where it switches sign."
+        else:
+            said = f"Then {self.run.activation} of the sum: its map, and where it switches sign."
+        with self.narrate(said) as line:
+            self.play(Playback(big, squash), FadeOut(sum_bar), Fade(term, out=True), run_time=0.35 * line.duration)
             self.play(FadeIn(self.bar), run_time=0.15 * line.duration)  # one scale's numbers gone before the next
             self.play(Create(switch), run_time=0.3 * line.duration)
         small = big.copy()
@@ -302,7 +351,10 @@ class NeuronMaps(NeuronMapParts):
             if best == last:
                 low = f"Epoch {self.run.epochs[best]}: validation loss {metrics[best]['val_loss']:.3f}, its lowest."
             with self.narrate(low) as line:
-                self.play(Indicate(self.readouts[2], color=self.theme.highlight), run_time=0.6 * line.duration)
+                self.play(
+                    Indicate(self.readouts[2], color=self.theme.palette[MARK], scale_factor=1.0),
+                    run_time=0.6 * line.duration,
+                )
         if best < last:
             self.narrate_playback(
                 ["From here, training loss keeps falling but validation loss turns back up.",
@@ -315,7 +367,8 @@ class NeuronMaps(NeuronMapParts):
                 f"validation loss back up to {end['val_loss']:.3f}."
             ) as line:
                 self.play(
-                    *(Indicate(r, color=self.theme.highlight) for r in self.readouts[1:]), run_time=0.6 * line.duration
+                    *(Indicate(r, color=self.theme.palette[MARK], scale_factor=1.0) for r in self.readouts[1:]),
+                    run_time=0.6 * line.duration,
                 )
 
     def narrate_playback(self, lines: list[str], start: int, end: int) -> None:
@@ -338,7 +391,7 @@ class NeuronMaps(NeuronMapParts):
         named, best = self.bent[0], self.run.epochs[self.best]
 
         points = np.array([b.point for b in self.bent])
-        rings, again = self.rings_at(points, self.theme.highlight), self.rings_at(points, self.theme.highlight)
+        rings, again = self.rings_at(points, self.theme.palette[MARK]), self.rings_at(points, self.theme.palette[MARK])
         self.build_inset(named)
         parts = self.inset_parts
         self.show_inset(len(self.run.epochs) - 1)
@@ -346,11 +399,12 @@ class NeuronMaps(NeuronMapParts):
             f"{len(self.bent)} training points have labels that all {NEIGHBOURS} nearest validation points contradict."
         ) as line:
             self.play(Create(rings, lag_ratio=0.1), run_time=0.35 * line.duration)
+            # The network leaves first (the backing hides it), then the zoom comes in.
+            self.play(FadeIn(parts["backing"]), FadeOut(self.headers), run_time=0.1 * line.duration)
             self.play(
-                Create(parts["box"]), Create(parts["links"]), FadeIn(parts["backing"]), FadeIn(parts["panel"]),
+                Create(parts["box"]), Create(parts["links"]), FadeIn(parts["panel"]),
                 FadeIn(parts["boundary"]), FadeIn(parts["training"]), Fade(parts["heading"]),
-                FadeOut(self.headers),
-                run_time=0.25 * line.duration,
+                run_time=0.2 * line.duration,
             )  # fmt: skip
             self.play(
                 Create(parts["lines"]), FadeIn(parts["validation"]), Create(parts["ring"]), Fade(parts["key"]),
@@ -385,6 +439,17 @@ class NeuronMaps(NeuronMapParts):
         ) as line:
             self.play(Fade(rings, out=True), run_time=0.8)
             self.play_snapshots(self.best, len(self.run.epochs) - 1, max(line.duration - 0.8, self.replay_seconds))
+        taken = self.neighbours_taken(named)
+        if len(taken):
+            with self.narrate(
+                f"{len(taken)} of its {NEIGHBOURS} validation neighbours go with it: right at epoch {best}, "
+                f"wrong at {self.run.epochs[-1]}."
+            ) as line:
+                flashed = [parts["validation"][k] for k in taken]
+                self.play(
+                    *(Indicate(square, color=self.theme.text, scale_factor=1.6) for square in flashed),
+                    run_time=0.6 * line.duration,
+                )
         end = self.run.snapshots[-1]["metrics"]
         with self.narrate(
             f"Fitting such points is overfitting: validation loss rose from "
@@ -397,13 +462,34 @@ class NeuronMaps(NeuronMapParts):
         )
         self.inset = None
 
+    def neighbours_taken(self, bent) -> list[int]:
+        """Which of ``bent``'s nearest validation points (in the inset's order) the best snapshot classifies right
+        and the last one wrong."""
+        val = self.run.dataset["val"]
+        inputs, labels = self.run.probe["inputs"][:val], self.run.probe["labels"][:val]
+        nearest = np.argsort(np.linalg.norm(inputs - bent.point, axis=1), kind="stable")[:NEIGHBOURS]
+
+        def right(index: int) -> np.ndarray:
+            p = forward_trace(self.params[index], self.run.activation, "softmax", inputs[nearest])[-1][1][:, 1]
+            return (p > 0.5) == (labels[nearest] == 1)
+
+        return [int(k) for k in np.flatnonzero(right(self.best) & ~right(len(self.run.epochs) - 1))]
+
     def read_it(self) -> None:
         last = len(self.run.epochs) - 1
-        first = self.diagram.tiles[1].copy().set_stroke(self.theme.highlight, 3)
+        first = self.diagram.tiles[1].copy().set_stroke(self.theme.palette[MARK], 3)
         cuts = self.switch_lines(1, last)
+        layer_one = layer_maps(self.params[last], self.run.activation, self.run.output, self.panel_raster)[0]
+        over = VGroup(
+            *(
+                DashedVMobject(curve, num_dashes=24)
+                for values in layer_one
+                for curve in self.panel.level_lines(values, 0.0, self.theme.palette[MARK], 2.5)
+            )
+        ).set_z_index(ON_TOP + 1)
         with self.narrate("Layer 1 still cuts the plane with straight lines, one per neuron.") as line:
             self.play(FadeIn(first), run_time=0.3 * line.duration)
-            self.play(Create(cuts), run_time=0.5 * line.duration)
+            self.play(Create(cuts), Create(over), run_time=0.5 * line.duration)
         if len(self.run.layers) > 3:
             unit, values = self.most_bent(1)
             tile = self.diagram.tile(2, unit)
@@ -411,10 +497,11 @@ class NeuronMaps(NeuronMapParts):
             big.set_z_index(ON_TOP + 2)
             small = big.copy().replace(tile)
             switch = self.panel.level_lines(values, 0.0, self.theme.text, 4).set_z_index(ON_TOP + 3)
-            ring = tile.copy().set_stroke(self.theme.highlight, 4)
+            ring = tile.copy().set_stroke(self.theme.palette[MARK], 4)
             with self.narrate(f"Layer 2 adds those cuts: neuron {unit + 1} switches along bent curves.") as line:
                 self.play(
-                    FadeOut(first), FadeOut(cuts), Create(ring), FadeOut(self.panel_heading), FadeIn(self.bar),
+                    FadeOut(first), FadeOut(cuts), FadeOut(over), Create(ring), FadeOut(self.panel_heading),
+                    FadeIn(self.bar),
                     run_time=0.25 * line.duration,
                 )  # fmt: skip
                 self.add(small)
@@ -426,7 +513,13 @@ class NeuronMaps(NeuronMapParts):
             )  # fmt: skip
             self.remove(small)
         else:
-            self.play(FadeOut(first), FadeOut(cuts), run_time=0.5)
+            self.play(FadeOut(first), FadeOut(cuts), FadeOut(over), run_time=0.5)
         with self.narrate("The output weighs the last layer's maps: its regions are the network's answer.") as line:
-            outputs = VGroup(*self.diagram.tiles[-1], self.panel.outline).copy().set_stroke(self.theme.highlight, 3)
-            self.play(FadeIn(outputs), run_time=0.4 * line.duration)
+            outputs = VGroup(*self.diagram.tiles[-1], self.panel.outline).copy().set_stroke(self.theme.palette[MARK], 3)
+            self.diagram.edges[-1].save_state()
+            self.play(
+                *(edge.animate.set_stroke(width=5, opacity=1) for edge in self.diagram.edges[-1]),
+                Indicate(self.diagram.tiles[-2], color=self.theme.palette[MARK], scale_factor=1.0),
+                run_time=0.4 * line.duration,
+            )
+            self.play(Restore(self.diagram.edges[-1]), FadeIn(outputs), run_time=0.4 * line.duration)

@@ -14,8 +14,8 @@ from nnexplain.geometry.map_pacing import position_at
 from nnexplain.geometry.regions import PlaneRaster, class_one_map, layer_maps
 from nnexplain.mobjects.caption_band import BAND_TOP
 from nnexplain.mobjects.charts import Readout
-from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diverging_rgba, two_class_rgba
-from nnexplain.mobjects.neuron_maps import NeuronMapDiagram, PlanePanel, probability_rgba
+from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diverging_rgba
+from nnexplain.mobjects.neuron_maps import NeuronMapDiagram, PlanePanel, probability_rgba, regions_rgba
 from nnexplain.mobjects.style import label
 from nnexplain.run.network import forward_trace
 from nnexplain.scenes.base.run_scene import RunScene
@@ -24,11 +24,12 @@ TEXT = 27  # every label: capital letters about 16 px tall at 480p
 SAFE_LEFT, SAFE_RIGHT, SAFE_TOP = -6.7, 6.7, 3.6  # the 24 px title-safe margin of 854 × 480
 COLUMNS_LEFT, COLUMNS_RIGHT = -5.9, -0.3  # x of the first and the last column of tiles
 CENTRE_Y, HEIGHT = -0.2, 4.3  # the columns' middle and the most they may span
-PANEL_CENTRE, PANEL_SIZE = np.array([3.75, -0.35, 0]), 4.0
+PANEL_CENTRE, PANEL_SIZE = np.array([3.55, -0.3, 0]), 3.8
 INSET_CENTRE, INSET_SIZE, INSET_RASTER = np.array([-3.1, -0.35, 0]), 3.4, 64  # over the diagram's middle
 INSET_REACH = 0.7  # the zoomed square's side, in input units
 NEIGHBOURS = 10  # a training point's label is contradicted when all these nearest validation points disagree
 ON_TOP = 5  # z-index of what is drawn over the panel: the playback repaints the panel image every frame
+MARK = 3  # the palette's purple, for rings and boxes: apart from the class colours and the weight signs
 
 
 def fmt_signed(value: float) -> str:
@@ -77,7 +78,7 @@ class NeuronMapParts(RunScene):
                 for i in training
             )
         )
-        ring = Circle(radius=0.22).set_stroke(self.theme.highlight, 5).move_to(centre)
+        ring = Circle(radius=0.22).set_stroke(self.theme.palette[MARK], 5).move_to(centre)
         heading = label(f"zoom: a point labelled {self.classes[bent.label]}", self.theme, TEXT, self.theme.text)
         heading.next_to(inset, UP, buff=0.12)
         key = label(f"□ its {NEIGHBOURS} nearest validation points", self.theme, TEXT, self.theme.muted)
@@ -117,7 +118,7 @@ class NeuronMapParts(RunScene):
 
     def show_inset(self, position: float) -> None:
         regions = blend_keyframes(self.inset_regions, position)
-        self.inset.image.show(two_class_rgba(regions, self.theme, strength=0.4))
+        self.inset.image.show(regions_rgba(regions, self.theme))
         self.inset.set_level_path(self.inset_boundary, regions, 0.5)
 
     def most_bent(self, layer: int) -> tuple[int, np.ndarray]:
@@ -232,6 +233,7 @@ class NeuronMapParts(RunScene):
         steps = np.ones(high - low) if even else self.step_seconds[low:high]
         durations = steps / steps.sum() * seconds if len(steps) else np.zeros(0)
         backwards = end < start
+        self.rewinding = backwards
 
         def update(t: float) -> None:
             along = position_at((1 - t if backwards else t) * seconds, durations)
@@ -262,19 +264,21 @@ class NeuronMapParts(RunScene):
             params = self.params[int(round(position))]
         self.diagram.show_weights(params, self.largest)
         regions = blend_keyframes(self.class_one, position)
-        self.panel.image.show(two_class_rgba(regions, self.theme, strength=0.4))
+        self.panel.image.show(regions_rgba(regions, self.theme))
         if hasattr(self, "boundary"):
             self.panel.set_level_path(self.boundary, regions, 0.5)
         if getattr(self, "inset", None) is not None:
             self.show_inset(position)
         if hasattr(self, "status"):
-            self.show_status(int(round(position)))
+            # The snapshot being reached: the counter changes as the picture starts moving towards it.
+            reached = np.floor(position + 1e-9) if getattr(self, "rewinding", False) else np.ceil(position - 1e-9)
+            self.show_status(int(reached))
 
     def make_status(self) -> VGroup:
         """The epoch and the losses of the snapshot on screen; :meth:`show_status` changes their numbers."""
         metrics = self.run.snapshots[0]["metrics"]
         # Placed with the longest epoch shown, so that a longer number never runs past the margin.
-        self.readouts = [Readout("epoch", str(self.run.epochs[-1]), self.theme, 28, self.theme.highlight, width=4)]
+        self.readouts = [Readout("epoch", str(self.run.epochs[-1]), self.theme, 28, self.theme.text, width=4)]
         for name, key in (("training loss", "train_loss"), ("validation loss", "val_loss")):
             if key in metrics:
                 self.readouts.append(Readout(name, f"{metrics[key]:.3f}", self.theme, TEXT, self.theme.text, width=5))
