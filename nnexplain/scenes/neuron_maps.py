@@ -46,7 +46,7 @@ from nnexplain.geometry.regions import PlaneRaster, class_one_map, layer_maps, m
 from nnexplain.mobjects.charts import Readout
 from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diverging_rgba
 from nnexplain.mobjects.hinges import Fade
-from nnexplain.mobjects.neuron_maps import PlanePanel
+from nnexplain.mobjects.neuron_maps import PlanePanel, regions_rgba
 from nnexplain.mobjects.style import fmt_count, formula, label
 from nnexplain.run.activations import ACTIVATIONS
 from nnexplain.run.network import forward_trace
@@ -251,8 +251,16 @@ class NeuronMaps(NeuronMapParts):
             self.play(Fade(names), self.dots.animate.set_opacity(1), run_time=0.4 * line.duration)
         self.boundary = self.panel.level_path(self.class_one[0], 0.5, self.theme.text, 3).set_z_index(ON_TOP - 1)
         start = self.class_one[0]
+        blank, regions = self.panel.image.pixel_array.copy(), regions_rgba(self.class_one[0], self.theme)
+
+        def tint(t: float) -> None:
+            self.panel.image.show(np.round((1 - t) * blank + t * regions).astype(np.uint8))
+
         with self.narrate("Each point takes its likelier class's colour, brighter where it is surer.") as line:
-            self.play(FadeOut(outputs), Create(self.boundary), run_time=0.6 * line.duration)
+            self.play(
+                FadeOut(outputs), Create(self.boundary), Playback(self.panel.image, tint), run_time=0.6 * line.duration
+            )
+        self.regions_shown = True
         if start.min() > 0.5 or start.max() < 0.5:  # no boundary yet: one class wins everywhere
             winner = self.classes[1] if start.min() > 0.5 else self.classes[0]
             p = start if start.min() > 0.5 else 1 - start

@@ -264,7 +264,8 @@ class NeuronMapParts(RunScene):
             params = self.params[int(round(position))]
         self.diagram.show_weights(params, self.largest)
         regions = blend_keyframes(self.class_one, position)
-        self.panel.image.show(regions_rgba(regions, self.theme))
+        if getattr(self, "regions_shown", False):  # the plane stays blank until the regions are explained
+            self.panel.image.show(regions_rgba(regions, self.theme))
         if hasattr(self, "boundary"):
             self.panel.set_level_path(self.boundary, regions, 0.5)
         if getattr(self, "inset", None) is not None:
