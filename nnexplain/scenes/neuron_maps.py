@@ -49,17 +49,15 @@ from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.neuron_maps import PlanePanel, regions_rgba
 from nnexplain.mobjects.style import fmt_count, formula, label
 from nnexplain.run.activations import ACTIVATIONS
-from nnexplain.run.network import forward_trace
+from nnexplain.scenes.neuron_maps_overfit import OverfitBeats
 from nnexplain.scenes.neuron_maps_parts import (
     MARK,
-    NEIGHBOURS,
     ON_TOP,
     PANEL_CENTRE,
     PANEL_SIZE,
     SAFE_LEFT,
     SAFE_TOP,
     TEXT,
-    NeuronMapParts,
     fmt_signed,
 )
 
@@ -68,11 +66,10 @@ __all__ = ["NeuronMaps"]
 BIAS_HOLD = 0.8  # seconds the layer-2 neuron's bias is shown alone before the first map is added
 
 
-class NeuronMaps(NeuronMapParts):
+class NeuronMaps(OverfitBeats):
     scene_name = "neuron-maps"
     captions_in_band = True  # the narration is drawn as subtitles; the picture keeps short labels only
     sweep_seconds: ClassVar[float] = 24.0  # all recorded snapshots, first to last, shared out by how much maps change
-    replay_seconds: ClassVar[float] = 14.0  # the bending around one point, played a second time, slowly
     tile_raster: ClassVar[int] = 40  # pixels per side of a neuron's map
     panel_raster: ClassVar[int] = 96
 
@@ -394,94 +391,6 @@ class NeuronMaps(NeuronMapParts):
         middle = start + 1 + int(np.searchsorted(ends, ends[-1] / 2))
         middle = min(max(middle, start + 1), end - 1)
         return [(start, middle), (middle, end)]
-
-    def bent_around(self) -> None:
-        named, best = self.bent[0], self.run.epochs[self.best]
-
-        points = np.array([b.point for b in self.bent])
-        rings, again = self.rings_at(points, self.theme.palette[MARK]), self.rings_at(points, self.theme.palette[MARK])
-        self.build_inset(named)
-        parts = self.inset_parts
-        self.show_inset(len(self.run.epochs) - 1)
-        with self.narrate(
-            f"{len(self.bent)} training points have labels that all {NEIGHBOURS} nearest validation points contradict."
-        ) as line:
-            self.play(Create(rings, lag_ratio=0.1), run_time=0.35 * line.duration)
-            # The network leaves first (the backing hides it), then the zoom comes in.
-            self.play(FadeIn(parts["backing"]), FadeOut(self.headers), run_time=0.1 * line.duration)
-            self.play(
-                Create(parts["box"]), Create(parts["links"]), FadeIn(parts["panel"]),
-                FadeIn(parts["boundary"]), FadeIn(parts["training"]), Fade(parts["heading"]),
-                run_time=0.2 * line.duration,
-            )  # fmt: skip
-            self.play(
-                Create(parts["lines"]), FadeIn(parts["validation"]), Create(parts["ring"]), Fade(parts["key"]),
-                run_time=0.3 * line.duration,
-            )  # fmt: skip
-        earlier = VGroup(
-            *(
-                DashedVMobject(c, num_dashes=30)
-                for c in self.panel.level_lines(self.class_one[self.best], 0.5, self.theme.muted, 3)
-            ),
-            *(
-                DashedVMobject(c, num_dashes=20)
-                for c in self.inset.level_lines(self.inset_regions[self.best], 0.5, self.theme.muted, 4)
-            ),
-        ).set_z_index(ON_TOP + 6)
-        among = len(set(b.index for b in self.bent) & set(self.flipped.tolist()))
-        if len(self.flipped):
-            which = "All" if among == len(self.bent) else f"{among} of the"
-            with self.narrate(
-                f"{which} {len(self.bent)} are among the {len(self.flipped)} labels flipped on purpose."
-            ) as line:
-                flips = self.rings_at(self.train_x[self.flipped], self.theme.text, radius=0.08)
-                self.play(Create(flips, lag_ratio=0.05), run_time=0.5 * line.duration)
-                self.play(FadeOut(flips), run_time=0.3 * line.duration)
-        with self.narrate(f"At epoch {best}, the best for validation, the regions leave them out.") as line:
-            self.play(FadeOut(parts["lines"]), run_time=self.t(0.5))
-            self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.5 * line.duration, even=True)
-            self.play(Create(earlier), run_time=0.3 * line.duration)
-        side = self.classes[named.label]
-        with self.narrate(
-            f"From epoch {best} to {self.run.epochs[-1]}, the {side} region grows in around this point."
-        ) as line:
-            self.play(Fade(rings, out=True), run_time=0.8)
-            self.play_snapshots(self.best, len(self.run.epochs) - 1, max(line.duration - 0.8, self.replay_seconds))
-        taken = self.neighbours_taken(named)
-        if len(taken):
-            with self.narrate(
-                f"{len(taken)} of its {NEIGHBOURS} validation neighbours go with it: right at epoch {best}, "
-                f"wrong at {self.run.epochs[-1]}."
-            ) as line:
-                flashed = [parts["validation"][k] for k in taken]
-                self.play(
-                    *(Indicate(square, color=self.theme.text, scale_factor=1.6) for square in flashed),
-                    run_time=0.6 * line.duration,
-                )
-        end = self.run.snapshots[-1]["metrics"]
-        with self.narrate(
-            f"Fitting such points is overfitting: validation loss rose from "
-            f"{self.run.snapshots[self.best]['metrics']['val_loss']:.3f} to {end['val_loss']:.3f}."
-        ) as line:
-            self.play(Create(again), run_time=0.4 * line.duration)
-        leaving = [part for name, part in parts.items() if name != "lines"]
-        self.play(
-            *(FadeOut(part) for part in leaving), FadeOut(VGroup(again, earlier)), FadeIn(self.headers), run_time=0.8
-        )
-        self.inset = None
-
-    def neighbours_taken(self, bent) -> list[int]:
-        """Which of ``bent``'s nearest validation points (in the inset's order) the best snapshot classifies right
-        and the last one wrong."""
-        val = self.run.dataset["val"]
-        inputs, labels = self.run.probe["inputs"][:val], self.run.probe["labels"][:val]
-        nearest = np.argsort(np.linalg.norm(inputs - bent.point, axis=1), kind="stable")[:NEIGHBOURS]
-
-        def right(index: int) -> np.ndarray:
-            p = forward_trace(self.params[index], self.run.activation, "softmax", inputs[nearest])[-1][1][:, 1]
-            return (p > 0.5) == (labels[nearest] == 1)
-
-        return [int(k) for k in np.flatnonzero(right(self.best) & ~right(len(self.run.epochs) - 1))]
 
     def read_it(self) -> None:
         last = len(self.run.epochs) - 1
