@@ -29,7 +29,9 @@ from typing import ClassVar
 
 import numpy as np
 from manim import (
+    LEFT,
     RIGHT,
+    BackgroundRectangle,
     Create,
     DashedVMobject,
     FadeIn,
@@ -62,6 +64,12 @@ from nnexplain.scenes.neuron_maps_parts import (
 )
 
 __all__ = ["NeuronMaps"]
+
+
+def baseline(text) -> float:
+    """Where most glyphs of ``text`` stand."""
+    return float(np.median([glyph.get_bottom()[1] for glyph in text.submobjects if glyph.has_points()]))
+
 
 BIAS_HOLD = 0.8  # seconds the layer-2 neuron's bias is shown alone before the first map is added
 
@@ -116,7 +124,7 @@ class NeuronMaps(OverfitBeats):
             self.bent_around()
         self.beat("reading it")
         self.read_it()
-        self.hold(extra=1.0)
+        self.hold(extra=3.0)
 
     # --- beats -------------------------------------------------------------
 
@@ -160,8 +168,15 @@ class NeuronMaps(OverfitBeats):
                 run_time=0.5 * line.duration,
             )
         inputs = self.diagram.tiles[0].copy().set_stroke(self.theme.palette[MARK], 3)
+        names = VGroup(
+            *(
+                label(name, self.theme, TEXT, self.theme.muted).next_to(tile, LEFT, buff=0.08)
+                for name, tile in zip(("x₁", "x₂"), self.diagram.tiles[0])
+            )
+        )
         with self.narrate("The inputs are maps too: x₁ grows to the right, x₂ upward.") as line:
-            self.play(Create(inputs), run_time=0.4 * line.duration)
+            self.play(Create(inputs), FadeIn(names), run_time=0.4 * line.duration)
+        self.headers.add(*names)  # they leave and come back with the column names
         with self.narrate("Each line is a weight: blue positive, red negative, thicker is larger.") as line:
             self.play(FadeOut(inputs), run_time=self.t(0.4))
             self.play(*(Create(lines) for lines in self.diagram.edges), run_time=0.6 * line.duration)
@@ -175,14 +190,14 @@ class NeuronMaps(OverfitBeats):
         start = "the random start" if self.run.epochs[0] == 0 else f"epoch {self.run.epochs[0]}"
         inputs = [self.diagram.edges[0][unit * 2 + k] for k in range(2)]  # row-major: its two input weights
         self.diagram.edges[0].save_state()
-        values_at = VGroup(
-            *(
-                label(fmt_signed(float(w)), self.theme, TEXT, self.theme.positive if w >= 0 else self.theme.negative)
-                .move_to(line.point_from_proportion(0.45))
-                .shift(0.25 * (1 if k == 0 else -1) * np.array([0, 1, 0]))
-                for k, (w, line) in enumerate(zip((w1, w2), inputs))
-            )
-        )
+        values_at = VGroup()
+        for k, (w, edge) in enumerate(zip((w1, w2), inputs)):
+            text = label(fmt_signed(float(w)), self.theme, TEXT, self.theme.positive if w >= 0 else self.theme.negative)
+            text.move_to(edge.point_from_proportion(0.35 if k == 0 else 0.65))
+            text.shift((0.3 if k == 0 else -0.3) * np.array([0, 1, 0]))
+            backing = BackgroundRectangle(text, color=self.theme.background, fill_opacity=0.9, buff=0.05)
+            values_at.add(VGroup(backing, text))
+        values_at.set_z_index(ON_TOP)
         with self.narrate(f"Take one neuron: neuron {unit + 1} of layer 1, at {start}, and its two weights.") as line:
             self.play(
                 Create(ring), *(e.animate.set_stroke(width=6, opacity=1) for e in inputs), run_time=0.5 * line.duration
@@ -240,7 +255,9 @@ class NeuronMaps(OverfitBeats):
         names = VGroup(
             *(label(name, self.theme, TEXT, colour) for name, colour in zip(self.classes, self.theme.palette[:2]))
         )
-        names.arrange(RIGHT, buff=0.4).move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.3, 0])
+        names.arrange(RIGHT, buff=0.4).move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.25, 0])
+        for name in names[1:]:  # on one baseline: where most glyphs stand (descenders fall off the median)
+            name.shift((baseline(names[0]) - baseline(name)) * np.array([0, 1, 0]))
         self.panel_heading = names
         with self.narrate(f"The two outputs are the probabilities of {self.classes[0]} and {self.classes[1]}.") as line:
             shown_bar = [FadeOut(self.bar)] if self.bar in self.mobjects else []
@@ -288,7 +305,10 @@ class NeuronMaps(OverfitBeats):
         sum_bar = self.colour_bar(scale)
 
         # The bias alone, then the first two terms slowly, then the rest: screen time where there is something new.
-        steps = np.array([1.4] * min(2, count) + [0.6] * max(count - 2, 0))
+        # Each term's effect: its weight times how far its map ranges; the two largest get the slow time.
+        effect = np.abs(weight[unit]) * np.ptp(inputs.reshape(count, -1), axis=1)
+        largest = np.sort(np.argsort(-effect)[:2])
+        steps = np.where(np.isin(np.arange(count), largest), 1.4, 0.6)
         term = Readout("adding", f"bias {fmt_signed(float(bias[unit]))}", self.theme, TEXT, self.theme.text, width=14)
         term.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.3, 0])
         names = [f"bias {fmt_signed(float(bias[unit]))}"] + [
@@ -303,16 +323,18 @@ class NeuronMaps(OverfitBeats):
             for k, line in enumerate(incoming):
                 line.set_stroke(width=7 if k == adding - 1 else 2, opacity=1)
 
-        head = BIAS_HOLD + float(steps[:2].sum())
+        split = int(largest[0]) + 1  # the first narration line runs until the first large term is in
+        head = BIAS_HOLD + float(steps[:split].sum())
         with self.narrate(
             f"Layer-2 neuron {unit + 1}: its bias, plus layer 1's {count} maps, each times its weight."
         ) as line:
             self.play(Create(ring), FadeIn(big), FadeIn(sum_bar), Fade(term), run_time=self.t(0.6))
             stretch = max(line.duration - 0.6, head) / head
             self.play(Playback(Group(big, term, *incoming), lambda t: add_up(t * head), run_time=stretch * head))
-        rest = float(steps[2:].sum())
+        rest = float(steps[split:].sum())
         if rest:
-            with self.narrate(f"The other {count - 2} maps follow, each scaled by its own line.") as line:
+            big_ones = " and ".join(f"{fmt_signed(float(weight[unit][k]))} × map {k + 1}" for k in largest)
+            with self.narrate(f"The largest changes: {big_ones}.") as line:
                 stretch = max(line.duration, rest) / rest
                 self.play(
                     Playback(Group(big, term, *incoming), lambda t: add_up(head + t * rest), run_time=stretch * rest)
@@ -324,7 +346,7 @@ class NeuronMaps(OverfitBeats):
             big.show(diverging_rgba((1 - t) * sums[-1] / scale + t * squashed / self.scales[2], 1.0, self.theme))
 
         if self.run.activation == "tanh" and scale < 1.0:
-            said = f"Then tanh: the sum stays within ±{scale:.2f}, where tanh is nearly straight."
+            said = f"Then tanh: the sum stays within ±{scale:.2f}, where tanh bends only a little."
         elif self.run.activation == "tanh":
             said = "Then tanh squashes the sum into −1…+1: its map, and where it switches sign."
         else:
@@ -338,6 +360,7 @@ class NeuronMaps(OverfitBeats):
         self.add(small)
         self.play(
             small.animate.replace(tile), FadeOut(switch), Restore(self.diagram.edges[1]), Fade(ring, out=True),
+            FadeOut(self.bar),
             run_time=self.t(0.8),
         )  # fmt: skip
         self.remove(small)

@@ -9,6 +9,7 @@ from typing import ClassVar
 import numpy as np
 from manim import Create, DashedVMobject, FadeIn, FadeOut, Indicate, VGroup
 
+from nnexplain.geometry.map_pacing import map_changes, paced_durations
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.run.network import forward_trace
 from nnexplain.scenes.neuron_maps_parts import MARK, NEIGHBOURS, ON_TOP, NeuronMapParts
@@ -61,7 +62,9 @@ class OverfitBeats(NeuronMapParts):
                 flips = self.rings_at(self.train_x[self.flipped], self.theme.text, radius=0.08)
                 self.play(Create(flips, lag_ratio=0.05), run_time=0.5 * line.duration)
                 self.play(FadeOut(flips), run_time=0.3 * line.duration)
-        with self.narrate(f"At epoch {best}, the best for validation, the regions leave them out.") as line:
+        with self.narrate(
+            f"At epoch {best}, the best for validation, they are left out; its boundary stays dashed."
+        ) as line:
             self.play(FadeOut(parts["lines"]), run_time=self.t(0.5))
             self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.5 * line.duration, even=True)
             self.play(Create(earlier), run_time=0.3 * line.duration)
@@ -70,7 +73,11 @@ class OverfitBeats(NeuronMapParts):
             f"From epoch {best} to {self.run.epochs[-1]}, the {side} region grows in around this point."
         ) as line:
             self.play(Fade(rings, out=True), run_time=0.8)
-            self.play_snapshots(self.best, len(self.run.epochs) - 1, max(line.duration - 0.8, self.replay_seconds))
+            # Paced by how much the zoomed plane changes: slow where the region closes in on the point.
+            near = paced_durations(map_changes([[r] for r in self.inset_regions], [1.0])[self.best :], 1.0, 0.1)
+            self.play_snapshots(
+                self.best, len(self.run.epochs) - 1, max(line.duration - 0.8, self.replay_seconds), steps=near
+            )
         taken = self.neighbours_taken(named)
         if len(taken):
             with self.narrate(

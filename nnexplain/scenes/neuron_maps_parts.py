@@ -225,12 +225,16 @@ class NeuronMapParts(RunScene):
         inputs = points.T.reshape(2, self.raster.size, self.raster.size)
         return [inputs, *layer_maps(self.run.params(epoch), self.run.activation, self.run.output, self.raster)]
 
-    def play_snapshots(self, start: int, end: int, seconds: float, even: bool = False, lead_in: list = ()) -> None:
-        """From snapshot ``start`` to ``end``, each step's share of ``seconds`` its paced share (or even).
+    def play_snapshots(
+        self, start: int, end: int, seconds: float, even: bool = False, lead_in: list = (), steps=None
+    ) -> None:
+        """From snapshot ``start`` to ``end``, each step's share of ``seconds`` its paced share (or even, or
+        in proportion to ``steps``).
 
         ``lead_in``: a caption's swap, played over the first half second while the snapshots already move."""
         low, high = min(start, end), max(start, end)
-        steps = np.ones(high - low) if even else self.step_seconds[low:high]
+        if steps is None:
+            steps = np.ones(high - low) if even else self.step_seconds[low:high]
         durations = steps / steps.sum() * seconds if len(steps) else np.zeros(0)
         backwards = end < start
         self.rewinding = backwards
