@@ -62,12 +62,11 @@ class OverfitBeats(NeuronMapParts):
                 flips = self.rings_at(self.train_x[self.flipped], self.theme.text, radius=0.08)
                 self.play(Create(flips, lag_ratio=0.05), run_time=0.5 * line.duration)
                 self.play(FadeOut(flips), run_time=0.3 * line.duration)
-        with self.narrate(
-            f"At epoch {best}, the best for validation, they are left out; its boundary stays dashed."
-        ) as line:
+        with self.narrate(f"At epoch {best}, the best for validation, the regions leave them out.") as line:
             self.play(FadeOut(parts["lines"]), run_time=self.t(0.5))
-            self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.5 * line.duration, even=True)
-            self.play(Create(earlier), run_time=0.3 * line.duration)
+            self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.6 * line.duration, even=True)
+        with self.narrate(f"Epoch {best}'s boundary stays, dashed, to compare against.") as line:
+            self.play(Create(earlier), run_time=0.6 * line.duration)
         side = self.classes[named.label]
         with self.narrate(
             f"From epoch {best} to {self.run.epochs[-1]}, the {side} region grows in around this point."
