@@ -73,7 +73,9 @@ class OverfitBeats(NeuronMapParts):
         ) as line:
             self.play(Fade(rings, out=True), run_time=0.8)
             # Paced by how much the zoomed plane changes: slow where the region closes in on the point.
-            near = paced_durations(map_changes([[r] for r in self.inset_regions], [1.0])[self.best :], 1.0, 0.1)
+            # (the share of the zoomed square that changes class, not its shading).
+            switched = [[(r > 0.5).astype(float)] for r in self.inset_regions]
+            near = paced_durations(map_changes(switched, [1.0])[self.best :], 1.0, 0.1)
             self.play_snapshots(
                 self.best, len(self.run.epochs) - 1, max(line.duration - 0.8, self.replay_seconds), steps=near
             )

@@ -50,9 +50,10 @@ class NeuronMapParts(RunScene):
         inset = PlanePanel(raster.bounds, INSET_SIZE, INSET_CENTRE, self.theme, INSET_RASTER)
         # The diagram goes on playing underneath (its columns are repainted each frame); the backing hides it.
         top, bottom = CENTRE_Y + HEIGHT / 2 + 0.15, BAND_TOP + 0.05  # the tiles, not the caption band below
-        backing = Rectangle(width=COLUMNS_RIGHT - COLUMNS_LEFT + 1.2, height=top - bottom)
+        left, right = -7.2, COLUMNS_RIGHT + 0.6  # from the frame's edge: the input names too
+        backing = Rectangle(width=right - left, height=top - bottom)
         backing.set_fill(self.theme.background, 1).set_stroke(width=0)
-        backing.move_to([(COLUMNS_LEFT + COLUMNS_RIGHT) / 2, (top + bottom) / 2, 0])
+        backing.move_to([(left + right) / 2, (top + bottom) / 2, 0])
         val = self.run.dataset["val"]
         inputs, labels = self.run.probe["inputs"][:val], self.run.probe["labels"][:val]
         nearest = np.argsort(np.linalg.norm(inputs - bent.point, axis=1), kind="stable")[:NEIGHBOURS]
