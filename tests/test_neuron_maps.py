@@ -11,6 +11,7 @@ from test_training_scene import _torch_layers
 
 import nnexplain
 from nnexplain.mobjects.heatmap import diverging_rgba
+from nnexplain.mobjects.neuron_maps import probability_rgba
 from nnexplain.mobjects.style import Theme
 from nnexplain.run import load_run
 
@@ -34,11 +35,18 @@ def test_every_map_is_a_torch_forward_pass_on_the_same_grid(scene):
 
 
 def test_the_last_frame_shows_the_last_snapshot(scene):
-    """Each tile's pixels are its final map on its layer's fixed scale; each line's colour is its weight's sign."""
+    """Each tile's pixels are its final map on its layer's fixed scale (an output unit: its class's probability, from
+    dark to the class's colour); each line's colour is its weight's sign."""
     theme = Theme()
+    last = len(scene.maps[-1]) - 1
     for layer, (maps, scale) in enumerate(zip(scene.maps[-1], scene.scales)):
         for unit, values in enumerate(maps):
-            np.testing.assert_array_equal(scene.diagram.tile_pixels(layer, unit), diverging_rgba(values, scale, theme))
+            expected = (
+                probability_rgba(values, theme.palette[unit], theme)
+                if layer == last
+                else diverging_rgba(values, scale, theme)
+            )
+            np.testing.assert_array_equal(scene.diagram.tile_pixels(layer, unit), expected)
     assert scene.scales[1:-1] == [1.0, 1.0]  # tanh layers: one scale, ±1, for every neuron and snapshot
     run = load_run(MOONS)
     for lines, (weight, _), largest in zip(scene.diagram.edges, run.params(), scene.largest):

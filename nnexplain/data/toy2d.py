@@ -25,7 +25,7 @@ import numpy as np
 from nnexplain.data.dataset import Dataset
 from nnexplain.errors import DataError
 
-__all__ = ["GENERATORS", "GENERATION_SEEDS", "load_toy2d", "warp_grid_spec"]
+__all__ = ["GENERATORS", "GENERATION_SEEDS", "flipped_labels", "load_toy2d", "warp_grid_spec"]
 
 Generator = Callable[[np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
 
@@ -128,6 +128,11 @@ def warp_grid_spec(points: np.ndarray, lines: int = GRID_LINES, samples: int = G
     return {"bounds": bounds, "lines": int(lines), "points": int(samples)}
 
 
+def flipped_labels(name: str, n_train: int, label_noise: float) -> np.ndarray:
+    """Indices of the training labels :func:`load_toy2d` flips for ``label_noise``, from a generator of their own."""
+    return np.random.default_rng(GENERATION_SEEDS[name] + 1).permutation(n_train)[: round(label_noise * n_train)]
+
+
 def load_toy2d(
     name: str,
     n_train: int = 600,
@@ -159,7 +164,7 @@ def load_toy2d(
     (x_train, y_train), (x_val, y_val) = parts
     source, extra = SOURCES[name], {}
     if label_noise:
-        flipped = np.random.default_rng(GENERATION_SEEDS[name] + 1).permutation(n_train)[: round(label_noise * n_train)]
+        flipped = flipped_labels(name, n_train, label_noise)
         y_train = y_train.copy()
         y_train[flipped] = 1 - y_train[flipped]
         source += f"; {len(flipped)} of {n_train} training labels flipped"

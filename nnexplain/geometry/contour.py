@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["level_curves", "as_lines"]
+__all__ = ["level_curves", "as_lines", "curve_bend"]
 
 
 def _crossing(a: float, b: float) -> float:
@@ -95,3 +95,13 @@ def as_lines(curves: list[np.ndarray], points: int = 24) -> np.ndarray:
             piece = curve[start : start + points]
             pieces.append(np.concatenate([piece, np.repeat(piece[-1:], points - len(piece), axis=0)]))
     return np.array(pieces).reshape(len(pieces), points, 2) if pieces else np.zeros((0, points, 2))
+
+
+def curve_bend(curves: list[np.ndarray]) -> float:
+    """How far the points of ``curves`` stray from the straight line that fits them best (0 for none)."""
+    points = np.concatenate(curves) if curves else np.zeros((0, 2))
+    if len(points) < 3:
+        return 0.0
+    centred = points - points.mean(axis=0)
+    normal = np.linalg.svd(centred, full_matrices=False)[2][-1]
+    return float(np.abs(centred @ normal).max())

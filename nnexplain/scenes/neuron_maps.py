@@ -4,14 +4,23 @@
     nnexplain render neuron-maps --run runs/spiral
     NNEXPLAIN_RUN=runs/spiral manim -ql scenes/neuron_maps.py NeuronMaps
 
-Each square is one neuron: its activation at every point of the input plane
-(x₁ to the right, x₂ up), recomputed from the snapshot's stored weights with the
-numpy forward pass (:mod:`nnexplain.geometry.regions`). Lines are the weights
-(blue positive, red negative, thicker larger). The output's decision regions,
-with the data points, sit on the right. The whole diagram plays through the
-recorded snapshots with the epoch and the losses. Layers up to 8 wide.
-Subclass to change the pace (``sweep_seconds``, ``pace``) or the map
-resolution (``tile_raster``).
+The story, every number recomputed from the snapshots' stored weights with the numpy
+forward pass (:mod:`nnexplain.geometry.regions`):
+
+1. the question, the data and the network;
+2. what one map is: a layer-1 neuron drawn large, tanh(w₁x₁ + w₂x₂ + b) over the plane with the
+   run's own numbers, its colour scale, and the straight line where it switches sign; shrunk
+   back into its tile; a layer-2 neuron fed by the weighted lines; the output as decision regions;
+3. training, paced by the maps (:mod:`nnexplain.geometry.map_pacing`): each step between two
+   snapshots gets screen time in proportion to how much the maps change over it, and the
+   counter shows the real epoch of the snapshot on screen;
+4. for an overfitting run, the training points the regions bend around
+   (:mod:`nnexplain.geometry.bent_points`): ringed, one named, the boundary at the best
+   validation snapshot dashed beside the final one, the bending played a second time, slowly.
+
+Tiles of hidden layers run from red (−scale) through dark (0) to blue (+scale); an output
+tile is its class's probability, dark (0) to the class's colour (1). Lines are the weights
+(blue positive, red negative, thicker larger). Layers up to 8 wide.
 """
 
 from __future__ import annotations
@@ -19,27 +28,58 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Dot, FadeIn, Group, Rectangle, SurroundingRectangle, VGroup
+from manim import (
+    LEFT,
+    RIGHT,
+    BackgroundRectangle,
+    Create,
+    DashedVMobject,
+    FadeIn,
+    FadeOut,
+    Group,
+    Indicate,
+    Restore,
+    VGroup,
+)
 
 from nnexplain.geometry.learning import divergence, training_points
-from nnexplain.geometry.regions import PlaneRaster, layer_maps, map_scale
+from nnexplain.geometry.map_pacing import map_changes, paced_durations, position_at
+from nnexplain.geometry.regions import PlaneRaster, class_one_map, layer_maps, map_scale
 from nnexplain.mobjects.charts import Readout
-from nnexplain.mobjects.heatmap import ColourBar, Heatmap, Playback, blend_keyframes, two_class_rgba
-from nnexplain.mobjects.neuron_maps import NeuronMapDiagram
-from nnexplain.mobjects.style import label
-from nnexplain.scenes.base.caption_layout import say_below, title_block
-from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diverging_rgba
+from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.neuron_maps import PlanePanel, regions_rgba
+from nnexplain.mobjects.style import fmt_count, formula, label
+from nnexplain.run.activations import ACTIVATIONS
+from nnexplain.scenes.neuron_maps_overfit import OverfitBeats
+from nnexplain.scenes.neuron_maps_parts import (
+    MARK,
+    ON_TOP,
+    PANEL_CENTRE,
+    PANEL_SIZE,
+    SAFE_LEFT,
+    SAFE_TOP,
+    TEXT,
+    fmt_signed,
+)
 
-DIAGRAM_LEFT, DIAGRAM_RIGHT = -6.2, 2.6  # x of the first and the last column of tiles
-CENTRE_Y, HEIGHT = -0.2, 4.9  # the columns' middle and the most they may span
-REGIONS_CENTRE, REGIONS_SIZE = np.array([5.1, -0.05, 0]), 3.2
+__all__ = ["NeuronMaps"]
 
 
-class NeuronMaps(RunScene):
+def baseline(text) -> float:
+    """Where most glyphs of ``text`` stand."""
+    return float(np.median([glyph.get_bottom()[1] for glyph in text.submobjects if glyph.has_points()]))
+
+
+BIAS_HOLD = 0.8  # seconds the layer-2 neuron's bias is shown alone before the first map is added
+
+
+class NeuronMaps(OverfitBeats):
     scene_name = "neuron-maps"
-    sweep_seconds: ClassVar[float] = 12.0  # all recorded snapshots, first to last
+    captions_in_band = True  # the narration is drawn as subtitles; the picture keeps short labels only
+    sweep_seconds: ClassVar[float] = 24.0  # all recorded snapshots, first to last, shared out by how much maps change
     tile_raster: ClassVar[int] = 40  # pixels per side of a neuron's map
-    regions_raster: ClassVar[int] = 96
+    panel_raster: ClassVar[int] = 96
 
     def setup(self) -> None:
         super().setup()
@@ -49,181 +89,377 @@ class NeuronMaps(RunScene):
             grid["bounds"] if grid else (points[:, 0].min(), points[:, 0].max(), points[:, 1].min(), points[:, 1].max())
         )
         self.raster = PlaneRaster.around(bounds, self.tile_raster)
-        self.region_raster = PlaneRaster.around(bounds, self.regions_raster)
+        self.panel_raster = PlaneRaster.around(bounds, type(self).panel_raster)
+        self.params = [self.run.params(epoch) for epoch in self.run.epochs]
         self.maps = [self.snapshot_maps(epoch) for epoch in self.run.epochs]
-        self.regions = [
-            two_class_rgba(
-                layer_maps(self.run.params(e), self.run.activation, "softmax", self.region_raster)[-1][1],
-                self.theme,
-                strength=0.32,
-            )
-            for e in self.run.epochs
-        ]
+        self.class_one = [class_one_map(p, self.run.activation, self.panel_raster) for p in self.params]
         layers = len(self.run.layers)
         self.scales = [float(np.abs(self.maps[0][0]).max())] + [
-            map_scale(
-                [keyframe[layer] for keyframe in self.maps], self.run.activation if layer < layers - 1 else "sigmoid"
-            )
+            map_scale([k[layer] for k in self.maps], self.run.activation if layer < layers - 1 else "sigmoid")
             for layer in range(1, layers)
         ]
-        self.params = [self.run.params(epoch) for epoch in self.run.epochs]
         self.largest = [max(float(np.abs(p[layer][0]).max()) for p in self.params) for layer in range(layers - 1)]
+        self.changes = map_changes([k[1:] for k in self.maps], self.scales[1:])
+        self.step_seconds = paced_durations(self.changes, self.sweep_seconds)
+        self.classes = list(self.run.dataset.get("classes") or ("class 0", "class 1"))
+        found = training_points(self.run)
+        x, y = found if found is not None else (self.run.probe["inputs"], self.run.probe["labels"])
+        self.train_x, self.train_y, self.own_training_points = x, np.asarray(y).astype(int), found is not None
+        losses = [s["metrics"].get("val_loss", np.nan) for s in self.run.snapshots]
+        self.best = int(np.nanargmin(losses)) if np.isfinite(losses).any() else len(self.run.epochs) - 1
+        self.bent = self.find_bent() if divergence(self.run.history) is not None else []
+        self.flipped = self.flipped_points()
 
     def construct(self) -> None:
-        self.beat("the network")
-        self.show_network()
+        self.beat("question")
+        self.ask()
+        self.beat("one map")
+        self.one_map()
+        self.beat("layer 2 and the output")
+        self.layer_two_and_output()
         self.beat("training")
-        self.over_training()
+        self.train()
+        if self.bent:
+            self.beat("bent around points")
+            self.bent_around()
         self.beat("reading it")
         self.read_it()
-        self.hold(extra=1.0)
+        self.hold(extra=3.0)
 
     # --- beats -------------------------------------------------------------
 
-    def show_network(self) -> None:
-        shape = "-".join(map(str, self.run.layers))
-        self.title = title_block(
-            "Every neuron is a map of the input plane",
-            f"{self.run.recipe} · {shape} · {self.run.activation} · recomputed from each snapshot's weights",
-            self.theme,
-        )
-        count = len(self.run.layers)
-        xs = np.linspace(DIAGRAM_LEFT, DIAGRAM_RIGHT, count)
-        widest = max(self.run.layers)
-        tile = min(0.62, (xs[1] - xs[0]) * 0.42, HEIGHT / (widest + (widest - 1) * 0.2))
-        self.diagram = NeuronMapDiagram(self.run.layers, self.theme, xs, tile, CENTRE_Y, 0.2 * tile, self.tile_raster)
-        names = ["input"] + [f"layer {i}" for i in range(1, count - 1)] + ["output"]
-        self.headers = VGroup(
+    def ask(self) -> None:
+        title = label("What does each neuron compute?", self.theme, 30, weight="BOLD")
+        self.title = title.move_to([SAFE_LEFT + title.width / 2, SAFE_TOP - title.height / 2, 0])
+        self.build_diagram()
+        self.panel = PlanePanel(self.panel_raster.bounds, PANEL_SIZE, PANEL_CENTRE, self.theme, self.panel_raster.size)
+        self.panel.image.show(diverging_rgba(np.zeros_like(self.class_one[0]), 1.0, self.theme))  # blank
+        self.dots = self.training_dots()
+        self.axis_names = self.plane_axes()
+        with self.narrate("What does each neuron of a network compute, and how does training change it?") as line:
+            self.play(Fade(self.title), run_time=0.5 * line.duration)
+            self.play(FadeIn(self.panel), Fade(self.axis_names), run_time=0.4 * line.duration)
+        count, size = fmt_count(len(self.train_x)), self.run.dataset.get("train")
+        flipped = self.run.dataset.get("label_noise")
+        data = f"The data: {count} training points, two classes in the plane (x₁, x₂)."
+        if flipped and size and self.own_training_points:
+            data = f"The data: {count} training points of two moons; {round(flipped * size)} labels flipped on purpose."
+        self.panel_heading = self.heading_for("training data")
+        with self.narrate(data) as line:
+            self.play(Fade(self.panel_heading), run_time=0.3 * line.duration)
+            self.play(FadeIn(self.dots, lag_ratio=0.02), run_time=0.4 * line.duration)
+            if len(self.flipped):  # the flipped ones, ringed for a moment
+                marks = self.rings_at(self.train_x[self.flipped], self.theme.text)
+                self.play(Create(marks, lag_ratio=0.05), run_time=0.2 * line.duration)
+                self.play(FadeOut(marks), run_time=self.t(0.5))
+        hidden, act = self.run.layers[1:-1], self.run.activation
+        if len(set(hidden)) == 1:
+            layers = f"{len(hidden)} {act} layer{'s' if len(hidden) > 1 else ''} of {hidden[0]} neurons"
+        else:
+            layers = f"{act} layers of {', '.join(map(str, hidden))} neurons"
+        with self.narrate(
+            f"The network: {self.run.layers[0]} inputs, {layers}, {self.run.layers[-1]} outputs."
+        ) as line:
+            self.show_snapshot(0.0)
+            self.play(
+                FadeIn(self.diagram.frames),
+                *(FadeIn(c) for c in self.diagram.columns),
+                Fade(self.headers),
+                run_time=0.5 * line.duration,
+            )
+        inputs = self.diagram.tiles[0].copy().set_stroke(self.theme.palette[MARK], 3)
+        names = VGroup(
             *(
-                label(name, self.theme, 16, self.theme.muted).move_to([x, CENTRE_Y + HEIGHT / 2 + 0.3, 0])
-                for name, x in zip(names, xs)
+                label(name, self.theme, TEXT, self.theme.muted).next_to(tile, LEFT, buff=0.08)
+                for name, tile in zip(("x₁", "x₂"), self.diagram.tiles[0])
             )
         )
-        self.region_panel = Heatmap(self.regions[0], REGIONS_SIZE, smooth=True).move_to(REGIONS_CENTRE)
-        outline = (
-            Rectangle(width=REGIONS_SIZE, height=REGIONS_SIZE).set_stroke(self.theme.muted, 1.2).move_to(REGIONS_CENTRE)
+        with self.narrate("The inputs are maps too: x₁ grows to the right, x₂ upward.") as line:
+            self.play(Create(inputs), FadeIn(names), run_time=0.4 * line.duration)
+        self.headers.add(*names)  # they leave and come back with the column names
+        with self.narrate("Each line is a weight: blue positive, red negative, thicker is larger.") as line:
+            self.play(FadeOut(inputs), run_time=self.t(0.4))
+            self.play(*(Create(lines) for lines in self.diagram.edges), run_time=0.6 * line.duration)
+
+    def one_map(self) -> None:
+        """One layer-1 neuron at the random start, drawn large over the plane, then shrunk into its tile."""
+        unit = self.layer_one_unit()
+        (w1, w2), b = self.params[0][0][0][unit], float(self.params[0][0][1][unit])
+        tile = self.diagram.tile(1, unit)
+        ring = tile.copy().set_stroke(self.theme.palette[MARK], 4)
+        start = "the random start" if self.run.epochs[0] == 0 else f"epoch {self.run.epochs[0]}"
+        inputs = [self.diagram.edges[0][unit * 2 + k] for k in range(2)]  # row-major: its two input weights
+        self.diagram.edges[0].save_state()
+        values_at = VGroup()
+        for k, (w, edge) in enumerate(zip((w1, w2), inputs)):
+            text = label(fmt_signed(float(w)), self.theme, TEXT, self.theme.positive if w >= 0 else self.theme.negative)
+            text.move_to(edge.point_from_proportion(0.35 if k == 0 else 0.65))
+            text.shift((0.3 if k == 0 else -0.3) * np.array([0, 1, 0]))
+            backing = BackgroundRectangle(text, color=self.theme.background, fill_opacity=0.9, buff=0.05)
+            values_at.add(VGroup(backing, text))
+        values_at.set_z_index(ON_TOP)
+        with self.narrate(f"Take one neuron: neuron {unit + 1} of layer 1, at {start}, and its two weights.") as line:
+            self.play(
+                Create(ring), *(e.animate.set_stroke(width=6, opacity=1) for e in inputs), run_time=0.5 * line.duration
+            )
+            self.play(Fade(values_at), run_time=0.3 * line.duration)
+        values = layer_maps(self.params[0], self.run.activation, self.run.output, self.panel_raster)[0][unit]
+        big = Heatmap(diverging_rgba(values, 1.0, self.theme), PANEL_SIZE, smooth=True).move_to(PANEL_CENTRE)
+        small = big.copy().replace(tile)
+        sign = "−" if b < 0 else "+"
+        typst = f"{self.run.activation}({w1:.2f} x_1 {'-' if w2 < 0 else '+'} {abs(w2):.2f} x_2 {sign} {abs(b):.2f})"
+        shown = formula(typst.replace("−", "-"), self.theme, 36).move_to([0, 0, 0])
+        shown.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.35, 0])
+        act = self.run.activation
+        with self.narrate(f"At every point of the plane it computes {act} of a weighted sum of x₁ and x₂.") as line:
+            self.play(Fade(self.panel_heading, out=True), self.dots.animate.set_opacity(0.25), run_time=0.4)
+            self.add(small)
+            self.play(small.animate.replace(big), Fade(shown), run_time=max(line.duration - 0.4, 1.0) * 0.7)
+        bar = self.colour_bar()
+        with self.narrate("Colour shows its value: blue near +1, dark near 0, red near −1.") as line:
+            self.play(FadeIn(bar), run_time=0.6 * line.duration)
+        switch = self.panel.level_lines(values, 0.0, self.theme.text, 4)
+        with self.narrate(
+            f"It switches sign along one straight line: {fmt_signed(w1)}x₁ {'−' if w2 < 0 else '+'} "
+            f"{abs(w2):.2f}x₂ {sign} {abs(b):.2f} = 0."
+        ) as line:
+            self.play(Create(switch), run_time=0.6 * line.duration)
+        switches = self.switch_lines(1, 0)
+        crossing = sum(1 for values in self.maps[0][1] if values.min() < 0 < values.max())
+        with self.narrate("Shrunk to its tile, it keeps its line.") as line:
+            self.play(
+                small.animate.replace(tile),
+                switch.animate.scale(tile.width / PANEL_SIZE, about_point=PANEL_CENTRE).move_to(tile),
+                Fade(shown, out=True),
+                Fade(values_at, out=True),
+                FadeOut(bar),
+                Restore(self.diagram.edges[0]),
+                run_time=0.6 * line.duration,
+            )
+            self.remove(small, switch)
+        with self.narrate("Every layer-1 tile is such a cut: its own straight line.") as line:
+            self.play(Create(switches), Fade(ring, out=True), run_time=0.5 * line.duration)
+        units = len(self.maps[0][1])
+        if crossing < units:
+            with self.narrate(f"At the start {crossing} of the {units} lines cross the plane shown.") as line:
+                self.play(
+                    Indicate(switches, color=self.theme.palette[MARK], scale_factor=1.0), run_time=0.6 * line.duration
+                )
+        self.play(FadeOut(switches), run_time=0.5)
+        self.bar = bar
+
+    def layer_two_and_output(self) -> None:
+        if len(self.run.layers) > 3:
+            self.build_layer_two()
+        outputs = self.diagram.tiles[-1].copy().set_stroke(self.theme.palette[MARK], 4)
+        names = VGroup(
+            *(label(name, self.theme, TEXT, colour) for name, colour in zip(self.classes, self.theme.palette[:2]))
         )
-        self.dots = self.points()
-        heading = label("decision regions", self.theme, 16, self.theme.muted).next_to(outline, UP, buff=0.12)
-        bar = ColourBar(
-            1.0, self.theme, width=1.6, height=0.14, text="activation (inputs: own scale)", size=15, digits=0
-        )
-        bar.move_to(REGIONS_CENTRE + (REGIONS_SIZE / 2 + 0.6) * DOWN)
-        key = label(
-            "lines: weights, blue > 0, red < 0,\nthicker for larger |weight|", self.theme, 15, self.theme.muted
-        ).next_to(bar, DOWN, buff=0.1)
+        names.arrange(RIGHT, buff=0.4).move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.25, 0])
+        for name in names[1:]:  # on one baseline: where most glyphs stand (descenders fall off the median)
+            name.shift((baseline(names[0]) - baseline(name)) * np.array([0, 1, 0]))
+        self.panel_heading = names
+        with self.narrate(f"The two outputs are the probabilities of {self.classes[0]} and {self.classes[1]}.") as line:
+            shown_bar = [FadeOut(self.bar)] if self.bar in self.mobjects else []
+            self.play(Create(outputs), *shown_bar, run_time=0.4 * line.duration)
+            self.play(Fade(names), self.dots.animate.set_opacity(1), run_time=0.4 * line.duration)
+        self.boundary = self.panel.level_path(self.class_one[0], 0.5, self.theme.text, 3).set_z_index(ON_TOP - 1)
+        start = self.class_one[0]
+        blank, regions = self.panel.image.pixel_array.copy(), regions_rgba(self.class_one[0], self.theme)
+
+        def tint(t: float) -> None:
+            self.panel.image.show(np.round((1 - t) * blank + t * regions).astype(np.uint8))
+
+        with self.narrate("Each point takes its likelier class's colour, brighter where it is surer.") as line:
+            self.play(
+                FadeOut(outputs), Create(self.boundary), Playback(self.panel.image, tint), run_time=0.6 * line.duration
+            )
+        self.regions_shown = True
+        if start.min() > 0.5 or start.max() < 0.5:  # no boundary yet: one class wins everywhere
+            winner = self.classes[1] if start.min() > 0.5 else self.classes[0]
+            p = start if start.min() > 0.5 else 1 - start
+            whole = self.panel.outline.copy().set_stroke(self.theme.palette[1 if start.min() > 0.5 else 0], 6)
+            with self.narrate(
+                f"At the start {winner} wins everywhere, with p from {p.min():.2f} to {p.max():.2f}."
+            ) as line:
+                self.play(Create(whole), run_time=0.5 * line.duration)
+                self.play(FadeOut(whole), run_time=0.3 * line.duration)
         self.status = self.make_status()
-        self.show_position(0.0)
+        self.play(Fade(self.status), run_time=0.5)
+
+    def build_layer_two(self) -> None:
+        """One layer-2 neuron at the start: layer 1's maps added one by one, each times its line's weight, then tanh."""
+        weight, bias = self.params[0][1]
+        unit = int(np.argmax(np.abs(weight).sum(axis=1)))  # the one whose lines weigh most
+        inputs = layer_maps(self.params[0], self.run.activation, self.run.output, self.panel_raster)[0]
+        partial = np.cumsum(weight[unit][:, None, None] * inputs, axis=0) + bias[unit]
+        sums = np.concatenate([np.full((1, *inputs.shape[1:]), bias[unit]), partial])
+        scale = float(np.abs(sums).max())
+        act = ACTIVATIONS[self.run.activation]
+        tile = self.diagram.tile(2, unit)
+        ring = tile.copy().set_stroke(self.theme.palette[MARK], 4)
+        count = len(inputs)
+        incoming = [self.diagram.edges[1][unit * count + k] for k in range(count)]
+        self.diagram.edges[1].save_state()
+        big = Heatmap(diverging_rgba(sums[0], scale, self.theme), PANEL_SIZE, smooth=True).move_to(PANEL_CENTRE)
+        sum_bar = self.colour_bar(scale)
+
+        # The bias alone, then the first two terms slowly, then the rest: screen time where there is something new.
+        # Each term's effect: its weight times how far its map ranges; the two largest get the slow time.
+        effect = np.abs(weight[unit]) * np.ptp(inputs.reshape(count, -1), axis=1)
+        largest = np.sort(np.argsort(-effect)[:2])
+        steps = np.where(np.isin(np.arange(count), largest), 1.4, 0.6)
+        term = Readout("adding", f"bias {fmt_signed(float(bias[unit]))}", self.theme, TEXT, self.theme.text, width=14)
+        term.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.3, 0])
+        names = [f"bias {fmt_signed(float(bias[unit]))}"] + [
+            f"{fmt_signed(float(w))} × map {k + 1}" for k, w in enumerate(weight[unit])
+        ]
+
+        def add_up(seconds: float) -> None:
+            position = position_at(max(seconds - BIAS_HOLD, 0.0), steps)
+            big.show(diverging_rgba(blend_keyframes(list(sums), position), scale, self.theme))
+            adding = min(int(np.ceil(position - 1e-9)), count)  # the term coming in
+            term.set_value(names[adding])
+            for k, line in enumerate(incoming):
+                line.set_stroke(width=7 if k == adding - 1 else 2, opacity=1)
+
+        split = int(largest[0]) + 1  # the first narration line runs until the first large term is in
+        head = BIAS_HOLD + float(steps[:split].sum())
+        with self.narrate(
+            f"Layer-2 neuron {unit + 1}: its bias, plus layer 1's {count} maps, each times its weight."
+        ) as line:
+            self.play(Create(ring), FadeIn(big), FadeIn(sum_bar), Fade(term), run_time=self.t(0.6))
+            stretch = max(line.duration - 0.6, head) / head
+            self.play(Playback(Group(big, term, *incoming), lambda t: add_up(t * head), run_time=stretch * head))
+        rest = float(steps[split:].sum())
+        if rest:
+            big_ones = " and ".join(f"{fmt_signed(float(weight[unit][k]))} × map {k + 1}" for k in largest)
+            with self.narrate(f"The largest changes: {big_ones}.") as line:
+                stretch = max(line.duration, rest) / rest
+                self.play(
+                    Playback(Group(big, term, *incoming), lambda t: add_up(head + t * rest), run_time=stretch * rest)
+                )
+        squashed = act.function(sums[-1].copy())
+        switch = self.panel.level_lines(squashed, 0.0, self.theme.text, 4).set_z_index(ON_TOP + 1)
+
+        def squash(t: float) -> None:
+            big.show(diverging_rgba((1 - t) * sums[-1] / scale + t * squashed / self.scales[2], 1.0, self.theme))
+
+        if self.run.activation == "tanh" and scale < 1.0:
+            said = f"Then tanh: the sum stays within ±{scale:.2f}, where tanh bends only a little."
+        elif self.run.activation == "tanh":
+            said = "Then tanh squashes the sum into −1…+1: its map, and where it switches sign."
+        else:
+            said = f"Then {self.run.activation} of the sum: its map, and where it switches sign."
+        with self.narrate(said) as line:
+            self.play(Playback(big, squash), FadeOut(sum_bar), Fade(term, out=True), run_time=0.35 * line.duration)
+            self.play(FadeIn(self.bar), run_time=0.15 * line.duration)  # one scale's numbers gone before the next
+            self.play(Create(switch), run_time=0.3 * line.duration)
+        small = big.copy()
+        self.remove(big)
+        self.add(small)
         self.play(
-            FadeIn(self.title, shift=0.2 * DOWN),
-            FadeIn(self.diagram),
-            FadeIn(self.headers),
-            FadeIn(Group(self.region_panel, outline, self.dots)),
-            FadeIn(heading),
-            FadeIn(bar),
-            FadeIn(key),
-            FadeIn(self.status),
-            run_time=self.t(1.2),
-        )
-        say_below(
-            self, "Each square is one neuron: its activation at every point of the input plane, x₁ to the right, x₂ up."
-        )
-        say_below(
-            self, "Each line is one weight: blue positive, red negative, thicker for larger. This is the random start."
-        )
+            small.animate.replace(tile), FadeOut(switch), Restore(self.diagram.edges[1]), Fade(ring, out=True),
+            FadeOut(self.bar),
+            run_time=self.t(0.8),
+        )  # fmt: skip
+        self.remove(small)
 
-    def over_training(self) -> None:
-        def play(t: float) -> None:
-            position = t * (len(self.maps) - 1)
-            self.show_position(position)
-            self.show_status(int(round(position)))
+    def train(self) -> None:
+        """The snapshots in order, each step on screen for its paced share; each number said once it is shown."""
+        metrics = [s["metrics"] for s in self.run.snapshots]
+        last, best = len(self.run.epochs) - 1, self.best
+        self.narrate_playback(
+            ["Now training, snapshot by snapshot: slower where the maps change more.",
+             "The boundary appears, turns, and bends to follow the two moons."],
+            0, best,
+        )  # fmt: skip
+        if "val_loss" in metrics[0]:
+            low = f"Epoch {self.run.epochs[best]}: validation loss at its lowest, {metrics[best]['val_loss']:.3f}."
+            if best == last:
+                low = f"Epoch {self.run.epochs[best]}: validation loss {metrics[best]['val_loss']:.3f}, its lowest."
+            with self.narrate(low) as line:
+                self.play(
+                    Indicate(self.readouts[2], color=self.theme.palette[MARK], scale_factor=1.0),
+                    run_time=0.6 * line.duration,
+                )
+        if best < last:
+            self.narrate_playback(
+                ["From here, training loss keeps falling but validation loss turns back up.",
+                 "The regions reach out for single training points."],
+                best, last,
+            )  # fmt: skip
+            end = metrics[-1]
+            with self.narrate(
+                f"Epoch {self.run.epochs[-1]}: training loss {end['train_loss']:.3f}, "
+                f"validation loss back up to {end['val_loss']:.3f}."
+            ) as line:
+                self.play(
+                    *(Indicate(r, color=self.theme.palette[MARK], scale_factor=1.0) for r in self.readouts[1:]),
+                    run_time=0.6 * line.duration,
+                )
 
-        say_below(self, "Now every recorded snapshot, from the start to the end of training:")
-        moving = Group(
-            *self.diagram.edges, self.diagram.frames, *self.diagram.columns, self.region_panel, self.dots, self.status
-        )
-        self.play(Playback(moving, play, run_time=self.sweep_seconds))
-        self.hold(extra=self.t(0.5))
+    def narrate_playback(self, lines: list[str], start: int, end: int) -> None:
+        """Snapshots ``start`` to ``end`` in two halves of their paced time, a line of narration over each."""
+        for text, (first, last) in zip(lines, self.halves(start, end)):
+            swap = self.say(text)  # the caption changes while the snapshots keep moving
+            seconds = max(float(self.step_seconds[first:last].sum()), self.narrator.log[-1].duration + self.t(0.5))
+            self.play_snapshots(first, last, seconds, lead_in=swap)
+
+    def halves(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Snapshots ``start`` to ``end`` cut in two where half their paced time has passed."""
+        if end - start < 2:
+            return [(start, end), (end, end)]
+        ends = np.cumsum(self.step_seconds[start:end])
+        middle = start + 1 + int(np.searchsorted(ends, ends[-1] / 2))
+        middle = min(max(middle, start + 1), end - 1)
+        return [(start, middle), (middle, end)]
 
     def read_it(self) -> None:
-        first = self.diagram.tiles[1]
-        box = SurroundingRectangle(first, color=self.theme.highlight, buff=0.08)
-        say_below(
-            self,
-            f"Layer 1: each neuron is {self.run.activation} of one straight cut through the plane, a soft half-plane.",
-            FadeIn(box),
-            run_time=self.t(0.6),
-        )
-        if len(self.run.layers) > 3:
-            second = SurroundingRectangle(self.diagram.tiles[2], color=self.theme.highlight, buff=0.08)
-            say_below(
-                self,
-                "Layer 2 adds those cuts up, with its weights, into bent and curved regions.",
-                box.animate.become(second),
-                run_time=self.t(0.6),
-            )
-        output = SurroundingRectangle(
-            Group(self.diagram.tiles[-1], self.region_panel), color=self.theme.highlight, buff=0.08
-        )
-        ending = "The output compares the last layer's maps: where class 1 wins is its decision region."
-        if divergence(self.run.history) is not None:
-            ending = "The output's regions bend around single training points: this run overfits."
-        say_below(self, ending, box.animate.become(output), run_time=self.t(0.6))
-
-    # --- pieces ------------------------------------------------------------
-
-    def snapshot_maps(self, epoch: int) -> list[np.ndarray]:
-        """The inputs' own maps (x₁, x₂), then every layer's, for one snapshot."""
-        points = self.raster.points
-        inputs = points.T.reshape(2, self.raster.size, self.raster.size)
-        return [inputs, *layer_maps(self.run.params(epoch), self.run.activation, self.run.output, self.raster)]
-
-    def show_position(self, position: float) -> None:
-        """The diagram at ``position`` along the snapshots: maps and weights blended between neighbours."""
-        index = min(int(position), len(self.maps) - 2) if len(self.maps) > 1 else 0
-        fraction = position - index
-        maps = [
-            blend_keyframes([keyframe[layer] for keyframe in self.maps], position) for layer in range(len(self.maps[0]))
-        ]
-        self.diagram.show_maps(maps, self.scales)
-        if fraction and len(self.params) > 1:
-            params = [
-                ((1 - fraction) * a[0] + fraction * b[0], a[1])
-                for a, b in zip(self.params[index], self.params[index + 1])
-            ]
-        else:
-            params = self.params[int(round(position))]
-        self.diagram.show_weights(params, self.largest)
-        self.region_panel.show(blend_keyframes(self.regions, position))
-
-    def points(self) -> VGroup:
-        found = training_points(self.run)
-        x, y = found if found is not None else (self.run.probe["inputs"], self.run.probe["labels"])
-        unit = self.region_raster.to_unit(x)
-        corner = REGIONS_CENTRE - REGIONS_SIZE / 2 * (RIGHT + UP)
-        return VGroup(
+        last = len(self.run.epochs) - 1
+        first = self.diagram.tiles[1].copy().set_stroke(self.theme.palette[MARK], 3)
+        cuts = self.switch_lines(1, last)
+        layer_one = layer_maps(self.params[last], self.run.activation, self.run.output, self.panel_raster)[0]
+        over = VGroup(
             *(
-                Dot(
-                    corner + REGIONS_SIZE * (u * RIGHT + v * UP), radius=0.045, color=self.theme.palette[int(c) % 2]
-                ).set_stroke(self.theme.background, 1.5)
-                for (u, v), c in zip(unit, y)
+                DashedVMobject(curve, num_dashes=24)
+                for values in layer_one
+                for curve in self.panel.level_lines(values, 0.0, self.theme.palette[MARK], 2.5)
             )
-        )
-
-    def make_status(self) -> VGroup:
-        """The epoch and the losses over the decision regions; :meth:`show_status` changes their numbers."""
-        metrics = self.run.snapshots[0]["metrics"]
-        self.readouts = [Readout("epoch", str(self.run.epochs[0]), self.theme, 22, self.theme.highlight)]
-        for name, key in (("training loss", "train_loss"), ("validation loss", "val_loss")):
-            if key in metrics:
-                self.readouts.append(Readout(name, f"{metrics[key]:.3f}", self.theme, 16, self.theme.highlight))
-        status = VGroup(self.readouts[0], VGroup(*self.readouts[1:]).arrange(RIGHT, buff=0.35)).arrange(
-            DOWN, aligned_edge=RIGHT, buff=0.12
-        )
-        return status.move_to([REGIONS_CENTRE[0] + REGIONS_SIZE / 2, 2.75, 0], aligned_edge=RIGHT + UP)
-
-    def show_status(self, index: int) -> None:
-        metrics = self.run.snapshots[index]["metrics"]
-        self.readouts[0].set_value(str(self.run.epochs[index]))
-        for readout, key in zip(self.readouts[1:], ("train_loss", "val_loss")):
-            readout.set_value(f"{metrics[key]:.3f}")
+        ).set_z_index(ON_TOP + 1)
+        with self.narrate("Layer 1 still cuts the plane with straight lines, one per neuron.") as line:
+            self.play(FadeIn(first), run_time=0.3 * line.duration)
+            self.play(Create(cuts), Create(over), run_time=0.5 * line.duration)
+        if len(self.run.layers) > 3:
+            unit, values = self.most_bent(1)
+            tile = self.diagram.tile(2, unit)
+            big = Heatmap(diverging_rgba(values, 1.0, self.theme), PANEL_SIZE, smooth=True).move_to(PANEL_CENTRE)
+            big.set_z_index(ON_TOP + 2)
+            small = big.copy().replace(tile)
+            switch = self.panel.level_lines(values, 0.0, self.theme.text, 4).set_z_index(ON_TOP + 3)
+            ring = tile.copy().set_stroke(self.theme.palette[MARK], 4)
+            with self.narrate(f"Layer 2 adds those cuts: neuron {unit + 1} switches along bent curves.") as line:
+                self.play(
+                    FadeOut(first), FadeOut(cuts), FadeOut(over), Create(ring), FadeOut(self.panel_heading),
+                    FadeIn(self.bar),
+                    run_time=0.25 * line.duration,
+                )  # fmt: skip
+                self.add(small)
+                self.play(small.animate.replace(big), run_time=0.3 * line.duration)
+                self.play(Create(switch), run_time=0.35 * line.duration)
+            self.play(
+                small.animate.replace(tile), FadeOut(switch), FadeOut(ring), FadeOut(self.bar),
+                FadeIn(self.panel_heading), run_time=0.8,
+            )  # fmt: skip
+            self.remove(small)
+        else:
+            self.play(FadeOut(first), FadeOut(cuts), FadeOut(over), run_time=0.5)
+        with self.narrate("The output weighs the last layer's maps: its regions are the network's answer.") as line:
+            outputs = VGroup(*self.diagram.tiles[-1], self.panel.outline).copy().set_stroke(self.theme.palette[MARK], 3)
+            self.diagram.edges[-1].save_state()
+            self.play(
+                *(edge.animate.set_stroke(width=5, opacity=1) for edge in self.diagram.edges[-1]),
+                Indicate(self.diagram.tiles[-2], color=self.theme.palette[MARK], scale_factor=1.0),
+                run_time=0.4 * line.duration,
+            )
+            self.play(Restore(self.diagram.edges[-1]), FadeIn(outputs), run_time=0.4 * line.duration)

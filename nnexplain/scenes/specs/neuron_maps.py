@@ -34,7 +34,10 @@ SPEC = SceneSpec(
     module="nnexplain.scenes.neuron_maps",
     class_name="NeuronMaps",
     question="What does each neuron of a small network compute, over training?",
-    description="every neuron of a 2-D network as a map of the input plane, with weighted edges, over training",
+    description=(
+        "every neuron of a 2-D network as a map of the input plane; training paced by how much the maps change; "
+        "the training points an overfitting run bends around"
+    ),
     recipe="moons-overfit",
     check=neuron_maps,
     order=90,

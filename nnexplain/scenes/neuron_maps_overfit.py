@@ -1,0 +1,116 @@
+"""The overfitting beats of ``neuron-maps`` (:mod:`nnexplain.scenes.neuron_maps`): the training points the
+regions bend around (:mod:`nnexplain.geometry.bent_points`), one of them zoomed in with its nearest validation
+points, the best-validation snapshot dashed, and the bending played again slowly."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from manim import Create, DashedVMobject, FadeIn, FadeOut, Indicate, VGroup
+
+from nnexplain.geometry.map_pacing import map_changes, paced_durations
+from nnexplain.mobjects.hinges import Fade
+from nnexplain.run.network import forward_trace
+from nnexplain.scenes.neuron_maps_parts import MARK, NEIGHBOURS, ON_TOP, NeuronMapParts
+
+__all__ = ["OverfitBeats"]
+
+
+class OverfitBeats(NeuronMapParts):
+    replay_seconds: ClassVar[float] = 14.0  # the bending around one point, played a second time, slowly
+
+    def bent_around(self) -> None:
+        named, best = self.bent[0], self.run.epochs[self.best]
+
+        points = np.array([b.point for b in self.bent])
+        rings, again = self.rings_at(points, self.theme.palette[MARK]), self.rings_at(points, self.theme.palette[MARK])
+        self.build_inset(named)
+        parts = self.inset_parts
+        self.show_inset(len(self.run.epochs) - 1)
+        with self.narrate(
+            f"{len(self.bent)} training points have labels that all {NEIGHBOURS} nearest validation points contradict."
+        ) as line:
+            self.play(Create(rings, lag_ratio=0.1), run_time=0.35 * line.duration)
+            # The network leaves first (the backing hides it), then the zoom comes in.
+            self.play(FadeIn(parts["backing"]), FadeOut(self.headers), run_time=0.1 * line.duration)
+            self.play(
+                Create(parts["box"]), Create(parts["links"]), FadeIn(parts["panel"]),
+                FadeIn(parts["boundary"]), FadeIn(parts["training"]), Fade(parts["heading"]),
+                run_time=0.2 * line.duration,
+            )  # fmt: skip
+            self.play(
+                Create(parts["lines"]), FadeIn(parts["validation"]), Create(parts["ring"]), Fade(parts["key"]),
+                run_time=0.3 * line.duration,
+            )  # fmt: skip
+        earlier = VGroup(
+            *(
+                DashedVMobject(c, num_dashes=30)
+                for c in self.panel.level_lines(self.class_one[self.best], 0.5, self.theme.muted, 3)
+            ),
+            *(
+                DashedVMobject(c, num_dashes=20)
+                for c in self.inset.level_lines(self.inset_regions[self.best], 0.5, self.theme.muted, 4)
+            ),
+        ).set_z_index(ON_TOP + 6)
+        among = len(set(b.index for b in self.bent) & set(self.flipped.tolist()))
+        if len(self.flipped):
+            which = "All" if among == len(self.bent) else f"{among} of the"
+            with self.narrate(
+                f"{which} {len(self.bent)} are among the {len(self.flipped)} labels flipped on purpose."
+            ) as line:
+                flips = self.rings_at(self.train_x[self.flipped], self.theme.text, radius=0.08)
+                self.play(Create(flips, lag_ratio=0.05), run_time=0.5 * line.duration)
+                self.play(FadeOut(flips), run_time=0.3 * line.duration)
+        with self.narrate(f"At epoch {best}, the best for validation, the regions leave them out.") as line:
+            self.play(FadeOut(parts["lines"]), run_time=self.t(0.5))
+            self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.6 * line.duration, even=True)
+        with self.narrate(f"Epoch {best}'s boundary stays, dashed, to compare against.") as line:
+            self.play(Create(earlier), run_time=0.6 * line.duration)
+        side = self.classes[named.label]
+        with self.narrate(
+            f"From epoch {best} to {self.run.epochs[-1]}, the {side} region grows in around this point."
+        ) as line:
+            self.play(Fade(rings, out=True), run_time=0.8)
+            # Paced by how much the zoomed plane changes: slow where the region closes in on the point.
+            # (the share of the zoomed square that changes class, not its shading).
+            switched = [[(r > 0.5).astype(float)] for r in self.inset_regions]
+            near = paced_durations(map_changes(switched, [1.0])[self.best :], 1.0, 0.1)
+            self.play_snapshots(
+                self.best, len(self.run.epochs) - 1, max(line.duration - 0.8, self.replay_seconds), steps=near
+            )
+        taken = self.neighbours_taken(named)
+        if len(taken):
+            with self.narrate(
+                f"{len(taken)} of its {NEIGHBOURS} validation neighbours go with it: right at epoch {best}, "
+                f"wrong at {self.run.epochs[-1]}."
+            ) as line:
+                flashed = [parts["validation"][k] for k in taken]
+                self.play(
+                    *(Indicate(square, color=self.theme.text, scale_factor=1.6) for square in flashed),
+                    run_time=0.6 * line.duration,
+                )
+        end = self.run.snapshots[-1]["metrics"]
+        with self.narrate(
+            f"Fitting such points is overfitting: validation loss rose from "
+            f"{self.run.snapshots[self.best]['metrics']['val_loss']:.3f} to {end['val_loss']:.3f}."
+        ) as line:
+            self.play(Create(again), run_time=0.4 * line.duration)
+        leaving = [part for name, part in parts.items() if name != "lines"]
+        self.play(
+            *(FadeOut(part) for part in leaving), FadeOut(VGroup(again, earlier)), FadeIn(self.headers), run_time=0.8
+        )
+        self.inset = None
+
+    def neighbours_taken(self, bent) -> list[int]:
+        """Which of ``bent``'s nearest validation points (in the inset's order) the best snapshot classifies right
+        and the last one wrong."""
+        val = self.run.dataset["val"]
+        inputs, labels = self.run.probe["inputs"][:val], self.run.probe["labels"][:val]
+        nearest = np.argsort(np.linalg.norm(inputs - bent.point, axis=1), kind="stable")[:NEIGHBOURS]
+
+        def right(index: int) -> np.ndarray:
+            p = forward_trace(self.params[index], self.run.activation, "softmax", inputs[nearest])[-1][1][:, 1]
+            return (p > 0.5) == (labels[nearest] == 1)
+
+        return [int(k) for k in np.flatnonzero(right(self.best) & ~right(len(self.run.epochs) - 1))]
