@@ -1,0 +1,177 @@
+"""The ``training`` scene's left panel: what the network says at a snapshot, or after one update.
+
+A 2-D classifier's decision regions over its input plane (from the stored weights,
+:func:`~nnexplain.geometry.regions.class_one_map`) under its training points; an image
+classifier's probe items framed green when right and red when wrong. Above the panel,
+which weights it shows: after an epoch, or after one update inside the epoch played.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UL, UP, Dot, FadeIn, Group, LaggedStart, Rectangle, VGroup, VMobject
+
+from nnexplain.geometry.contour import level_curves
+from nnexplain.geometry.learning import probe_verdicts, training_points
+from nnexplain.geometry.network import image_shape
+from nnexplain.geometry.regions import PlaneRaster, class_one_map
+from nnexplain.mobjects.charts import Readout
+from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, mosaic_rgba, two_class_rgba
+from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.style import label
+from nnexplain.run.network import Params
+
+__all__ = ["PANEL_CENTRE", "PANEL_SIZE", "SIZE", "SMALL", "TrainingPanel"]
+
+SIZE = 28  # labels: capital letters about 17 px tall at 480p
+SMALL = 27  # ticks and keys: digits about 16 px tall
+PANEL_CENTRE, PANEL_SIZE = np.array([-4.65, -0.15, 0]), 3.95
+
+
+class TrainingPanel:
+    """Mixed into :class:`~nnexplain.scenes.training.Training` (needs its ``run``, ``theme`` and ``raster_size``)."""
+
+    def setup_panel(self) -> None:
+        self.plane = self.run.layers[0] == 2
+        self.training_items = training_points(self.run) if self.plane else None
+        # 2-D runs: the class-1 probability over the plane at each snapshot; blended, then coloured, with its boundary
+        self.maps = [self.params_map(self.run.params(epoch)) for epoch in self.run.epochs] if self.plane else []
+        self.keyframes = [self.panel_rgba(epoch) for epoch in self.run.epochs]
+        self.items = "points" if self.plane else "items"
+
+    def show_title(self, question: str) -> list:
+        """Builds the title and the panel; returns the animation bringing in the title."""
+        shape = "-".join(map(str, self.run.layers))
+        heading = label(question, self.theme, 32, weight="BOLD")
+        facts = label(f"{self.run.recipe} run · {shape} · {self.run.activation}", self.theme, SIZE, self.theme.muted)
+        self.title = VGroup(heading, facts).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        self.title.scale_to_fit_width(min(self.title.width, 13.3)).to_corner(UL, buff=0.4)
+        self.panel = Heatmap(self.keyframes[0], PANEL_SIZE, smooth=self.plane).move_to(PANEL_CENTRE)
+        self.outline = Rectangle(width=PANEL_SIZE, height=PANEL_SIZE).set_stroke(self.theme.muted, 1.2)
+        self.outline.move_to(PANEL_CENTRE)
+        self.dots = self.points()
+        self.boundary = VMobject(stroke_color=self.theme.text, stroke_width=2.5)
+        if self.plane:
+            self.show_map(self.maps[0])
+        corner = PANEL_CENTRE + PANEL_SIZE / 2 * (LEFT + UP)
+        self.panel_label = Readout("weights", "at the random start", self.theme, SIZE, self.theme.highlight, width=24)
+        self.panel_label.next_to(corner, UP, buff=0.12, aligned_edge=LEFT)
+        self.note = self.panel_note()
+        self.panel_parts = Group(self.panel, self.outline, self.boundary, self.dots, self.note)
+        return [Fade(self.title)]
+
+    def show_panel(self) -> list:
+        return [FadeIn(Group(self.panel, self.outline, self.boundary)), Fade(self.note)]  # no boundary at a 50/50 start
+
+    def show_points(self) -> list:
+        return [LaggedStart(*(FadeIn(dot, scale=2) for dot in self.dots), lag_ratio=0.05)]
+
+    def show_panel_label(self) -> list:
+        return [Fade(self.panel_label)]
+
+    def flipped_labels(self) -> int:
+        noise, train = self.run.dataset.get("label_noise"), self.run.dataset.get("train")
+        return int(round(noise * train)) if noise and train and self.training_items is not None else 0
+
+    def panel_rgba(self, epoch: int) -> np.ndarray:
+        if self.plane:
+            return self.map_rgba(self.maps[self.run.epochs.index(epoch)])
+        shape = image_shape(self.run)
+        images = self.run.probe["inputs"].reshape(-1, *shape)
+        right = probe_verdicts(self.run, epoch)
+        borders = [self.theme.correct if ok else self.theme.wrong for ok in right]
+        return mosaic_rgba(images, borders, self.theme, cols=int(np.ceil(np.sqrt(len(images)))))
+
+    def params_map(self, params: Params) -> np.ndarray:
+        return class_one_map(params, self.run.activation, self.raster())
+
+    def map_rgba(self, values: np.ndarray) -> np.ndarray:
+        return two_class_rgba(values, self.theme, strength=0.32)
+
+    def show_map(self, values: np.ndarray) -> None:
+        """The regions of ``values`` (class-1 probabilities) and their boundary, where it is one half."""
+        self.panel.show(self.map_rgba(values))
+        self.boundary.clear_points()
+        raster = self.raster()
+        corner = PANEL_CENTRE - PANEL_SIZE / 2 * (RIGHT + UP)
+        for curve in level_curves(values, raster.bounds):
+            unit = raster.to_unit(curve)
+            points = corner + PANEL_SIZE * (unit[:, :1] * RIGHT + unit[:, 1:] * UP)
+            self.boundary.start_new_path(points[0])
+            self.boundary.add_points_as_corners(points[1:])
+
+    def show_at(self, position: float) -> None:
+        """The panel at ``position`` along the snapshots (fractions blend two)."""
+        if self.plane:
+            self.show_map(blend_keyframes(self.maps, position))
+        else:
+            self.panel.show(blend_keyframes(self.keyframes, position))
+
+    def epochs_with_updates(self) -> set[int]:
+        """Epochs whose weights after every step the run recorded (2-D runs: their regions are drawn)."""
+        if not self.plane:
+            return set()
+        return {epoch for epoch in self.run.epochs if self.run.snapshot(epoch).get("steps")}
+
+    def update_maps(self, epoch: int) -> list[np.ndarray]:
+        """The class-1 map after each update of ``epoch``, from the recorded weights; empty when the run has none."""
+        if epoch not in self.epochs_with_updates():
+            return []
+        return [self.params_map(params) for params in self.run.step_params(epoch)]
+
+    def raster(self) -> PlaneRaster:
+        if not hasattr(self, "_raster"):
+            grid = self.run.dataset.get("warp_grid")
+            if grid:
+                bounds = grid["bounds"]
+            else:
+                x = self.run.probe["inputs"]
+                bounds = (x[:, 0].min(), x[:, 0].max(), x[:, 1].min(), x[:, 1].max())
+            self._raster = PlaneRaster.around(bounds, self.raster_size)
+        return self._raster
+
+    def points(self) -> VGroup:
+        """The training points (or, when they cannot be regenerated, the validation points) over the regions."""
+        if not self.plane:
+            return VGroup()
+        found = self.training_items
+        x, y = found if found is not None else (self.run.probe["inputs"], self.run.probe["labels"])
+        unit = self.raster().to_unit(x)
+        corner = PANEL_CENTRE - PANEL_SIZE / 2 * (RIGHT + UP)
+        return VGroup(
+            *(
+                Dot(
+                    corner + PANEL_SIZE * (u * RIGHT + v * UP), radius=0.06, color=self.theme.palette[int(c) % 2]
+                ).set_stroke(self.theme.background, 2)
+                for (u, v), c in zip(unit, y)
+            )
+        )
+
+    def points_said(self) -> str:
+        if self.training_items is not None:
+            return f"{len(self.dots)} training points"
+        return f"{len(self.dots)} validation points"
+
+    def panel_note(self) -> VGroup:
+        below = PANEL_CENTRE + (PANEL_SIZE / 2 + 0.27) * DOWN
+        if not self.plane:
+            note = label("green frame: right, red: wrong", self.theme, SIZE, self.theme.muted)
+            return note.scale_to_fit_width(min(note.width, PANEL_SIZE + 0.4)).move_to(below)
+        classes = (self.run.dataset.get("classes") or ["class 0", "class 1"])[:2]
+        parts = VGroup(*(label(f"● {name}", self.theme, SIZE, self.theme.palette[i]) for i, name in enumerate(classes)))
+        parts.arrange(RIGHT, buff=0.3)
+        return parts.scale_to_fit_width(min(parts.width, PANEL_SIZE + 0.4)).move_to(below)
+
+    def moving_panel(self) -> Group:
+        """The panel and, after it, what is drawn over it: an animation puts its group last, so this order stays."""
+        return Group(self.panel, self.boundary, self.dots)
+
+    def panel_to(self, start: float, end: float, said: str) -> Playback:
+        """Blend the panel from snapshot index ``start`` to ``end``, its label switching to ``said`` halfway."""
+        before = self.panel_label.text
+
+        def show(t: float) -> None:
+            self.show_at(start + t * (end - start))
+            self.panel_label.set_value(before if t < 0.5 else said)
+
+        return Playback(Group(self.moving_panel(), self.panel_label), show)
