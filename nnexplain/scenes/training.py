@@ -88,14 +88,14 @@ class Training(ErrorRate, TrainingPanel, RunScene):
             else:
                 said = "At the random start: its two regions, and the boundary between them."
         else:
-            said = "Its verdict on each probe digit at the random start: green frame right, red wrong."
+            said = "At the random start: each probe digit, framed green if right, red if wrong."
         self.line(said, *self.show_panel_label(), run_time=self.t(0.8))
 
     def training_pass(self) -> None:
         epoch = shown_epoch(self.history, self.run.epochs, self.epoch, prefer=self.epochs_with_updates())
         self.shown_epoch = epoch
         if epoch is None:
-            self.line("This run recorded no per-step losses, so the passes inside an epoch cannot be shown.")
+            self.line("This run records no per-step losses: the passes inside an epoch cannot be shown.")
             return
         steps = epoch_steps(self.run, epoch)
         total = int(self.run.manifest.get("config", {}).get("epochs") or self.epochs[-1])

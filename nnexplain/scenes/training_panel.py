@@ -54,7 +54,7 @@ class TrainingPanel:
         if self.plane:
             self.show_map(self.maps[0])
         corner = PANEL_CENTRE + PANEL_SIZE / 2 * (LEFT + UP)
-        self.panel_label = Readout("weights", "at the random start", self.theme, SIZE, self.theme.highlight, width=24)
+        self.panel_label = Readout("weights:", "at the random start", self.theme, SIZE, self.theme.highlight, width=24)
         self.panel_label.next_to(corner, UP, buff=0.12, aligned_edge=LEFT)
         self.note = self.panel_note()
         self.panel_parts = Group(self.panel, self.outline, self.boundary, self.dots, self.note)
