@@ -39,6 +39,7 @@ __all__ = [
     "late_epochs",
     "training_points",
     "probe_verdicts",
+    "flipped_labels",
     "snapshot_near",
     "MistakeCounts",
     "mistake_counts",
@@ -174,6 +175,24 @@ def training_points(run: Run) -> tuple[np.ndarray, np.ndarray] | None:
     ):
         return None
     return data.x_train, data.y_train
+
+
+def flipped_labels(run: Run) -> np.ndarray | None:
+    """Which training points had their label flipped (the data set's ``label_noise``), else None.
+
+    The same points regenerated with no label noise: where the labels differ. None when the run's
+    training points cannot be regenerated (:func:`training_points`) or it flipped none.
+    """
+    from nnexplain.data.toy2d import load_toy2d
+
+    found = training_points(run)
+    options = dict((run.manifest.get("config") or {}).get("dataset_options") or {})
+    if found is None or not options.get("label_noise"):
+        return None
+    clean = load_toy2d(run.dataset["name"], **{**options, "label_noise": 0.0})
+    if not np.array_equal(clean.x_train, found[0]):
+        return None
+    return clean.y_train != found[1]
 
 
 def probe_verdicts(run: Run, epoch: int) -> np.ndarray:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import LEFT, RIGHT, UP, Create, DashedVMobject, Dot, Group, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, Dot, Group, VGroup
 
 from nnexplain.geometry.contour import level_curves
 from nnexplain.geometry.learning import divergence, epoch_steps, shown_epoch, snapshot_near
@@ -34,8 +34,8 @@ from nnexplain.scenes.training_errors import ErrorRate
 from nnexplain.scenes.training_panel import SIZE, SMALL, TrainingPanel
 
 COLUMN_X = -1.55  # the left edge of the right column
-CHART_LEFT, CHART_WIDTH, CHART_HEIGHT = -0.55, 6.7, 1.25
-LOSS_Y, ACCURACY_Y = 1.05, -0.8  # centres of the two charts (the validation score sits under them)
+CHART_LEFT, CHART_WIDTH, CHART_HEIGHT = -0.35, 6.55, 1.2
+LOSS_Y, ACCURACY_Y = 1.1, -0.7  # centres of the two charts (the validation score sits under them)
 
 
 class Training(ErrorRate, TrainingPanel, RunScene):
@@ -80,16 +80,20 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         if self.plane:
             flipped = self.flipped_labels()
             these = f"{self.points_said()}, {flipped} with flipped labels" if flipped else self.points_said()
+            rings = self.rings()
             with self.narrate(f"On the plane, its {these}.") as line:
-                self.play(*self.show_points(), run_time=line.duration)
+                self.play(*self.show_points(), run_time=line.duration * (0.6 if flipped else 1))
+                if flipped:
+                    self.play(Create(rings), run_time=line.duration * 0.4)
             unsure = float(np.abs(self.maps[0] - 0.5).max())
             if unsure < 0.2:  # no class is much more likely anywhere: the two colours are too faint to see
-                said = f"At the random start it is unsure: no class gets over {0.5 + unsure:.0%} anywhere."
+                said = f"At the random start it is unsure: nowhere over {0.5 + unsure:.0%} for a class."
             else:
                 said = "At the random start: its two regions, and the boundary between them."
         else:
             said = "At the random start: each probe digit, framed green if right, red if wrong."
-        self.line(said, *self.show_panel_label(), run_time=self.t(0.8))
+        leaving = [Fade(rings, out=True)] if self.plane and self.flipped_labels() else []
+        self.line(said, *self.show_panel_label(), *leaving, run_time=self.t(0.8))
 
     def training_pass(self) -> None:
         epoch = shown_epoch(self.history, self.run.epochs, self.epoch, prefer=self.epochs_with_updates())
@@ -261,13 +265,26 @@ class Training(ErrorRate, TrainingPanel, RunScene):
             self.line("Training and validation losses never part ways here: this run does not overfit.")
             return
         self.sweep_to(last, "After it, training loss keeps falling, but validation loss rises.")
-        flipped = self.flipped_labels() if self.plane else 0
+        flipped = self.flipped_labels()
+        rings = self.rings()
         if flipped:
-            train = len(self.dots)
-            self.line(f"It fits its own {train} points ever better, the {flipped} flipped labels included.")
+            with self.narrate(
+                f"It fits its own {len(self.dots)} points ever better, the {flipped} flipped labels included."
+            ):
+                self.play(Create(rings), run_time=self.t(1.5))
         else:
             self.line(f"It fits its own training {self.items} ever better.")
-        self.line(f"New points it gets worse: validation loss ends at {found.final_val_loss:.2f}. That is overfitting.")
+        row = int(np.flatnonzero(np.isfinite(self.metric["val_loss"]))[-1])
+        end = self.loss_chart.at(self.history.epochs[row], self.metric["val_loss"][row])
+        final = Dot(end, radius=0.09, color=self.theme.highlight)
+        value = label(f"{found.final_val_loss:.2f}", self.theme, SMALL, self.theme.highlight)
+        value.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
+        value.next_to(final, DOWN + LEFT, buff=0.05)
+        with self.narrate(
+            f"New points it gets worse: validation loss ends at {found.final_val_loss:.2f}. That is overfitting."
+        ):
+            self.play(Fade(rings, out=True), Fade(final), Fade(value), run_time=self.t(1.0))
+        self.final_value = VGroup(final, value)
         near = snapshot_near(self.run, found.epoch)
         index, end = self.run.epochs.index(near), len(self.keyframes) - 1
         with self.narrate(f"Once more: epoch {near}, the snapshot nearest the best, then the end.") as line:
@@ -301,7 +318,7 @@ class Training(ErrorRate, TrainingPanel, RunScene):
 
     def make_charts(self) -> None:
         top = float(np.nanmax([self.metric["train_loss"], self.metric["val_loss"]]))
-        self.loss_chart = self.chart((0, 1.1 * top), LOSS_Y, "loss")
+        self.loss_chart = self.chart((0, 1.1 * top), LOSS_Y, "loss", epochs=False)  # the same epochs as below
         self.accuracy_chart = self.chart((0, 1), ACCURACY_Y, "accuracy", percent=True)
         self.curves = {
             name: chart.curve(self.theme.positive if name.startswith("train") else self.theme.highlight)
@@ -319,8 +336,10 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         self.key.next_to(self.loss_chart.box, UP, buff=0.12, aligned_edge=RIGHT)
         self.add(*self.curves.values())
 
-    def chart(self, y_range, y: float, title: str, percent: bool = False) -> LineChart:
+    def chart(self, y_range, y: float, title: str, percent: bool = False, epochs: bool = True) -> LineChart:
+        """A chart over every epoch, its box centred at height ``y``; ``epochs``: with the epoch numbers under it."""
         last = float(max(self.epochs[-1], 1))
+        top = y_range[1]
         chart = LineChart(
             (0, last),
             y_range,
@@ -330,9 +349,10 @@ class Training(ErrorRate, TrainingPanel, RunScene):
             percent=percent,
             title=title,
             size=SMALL,
-            y_ticks=[0, 0.5, 1] if percent else None,
+            y_ticks=[0, 0.5, 1] if percent else ([0, 0.5] if 0.5 < top < 1 else None),
+            x_ticks=None if epochs else [],
         )
-        return chart.move_to([CHART_LEFT + CHART_WIDTH / 2, y, 0])
+        return chart.shift([CHART_LEFT + CHART_WIDTH / 2, y, 0] - chart.box.get_center())
 
     def draw_curves(self, upto: float) -> None:
         for name, curve in self.curves.items():

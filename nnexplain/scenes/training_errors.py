@@ -71,16 +71,16 @@ class ErrorRate:
             )
         )
         chart.draw(curve, run.history.epochs, accuracy, upto=0)
-        self.play(*leaving, Fade(self.title[1], out=True), run_time=self.t(0.6))
-        with self.narrate(
-            f"Accuracy can hide progress. Take a {shape} classifier, on {fmt_count(counts.items)} {what}."
-        ) as line:
-            self.play(Fade(facts), Fade(chart), run_time=self.t(0.6))
-            self.add(curve)
-            self.play(
-                Playback(curve, lambda t: chart.draw(curve, run.history.epochs, accuracy, upto=t * chart.x_high)),
-                run_time=max(line.duration - self.t(0.6), self.t(1.5)),
-            )
+        said = f"Accuracy can hide progress. Take a {shape} classifier, on {fmt_count(counts.items)} {what}."
+        self.line(
+            said, *leaving, Fade(self.title[1], out=True), run_time=self.t(1.0)
+        )  # the picture leaves with its caption
+        self.play(Fade(facts), Fade(chart), run_time=self.t(0.6))
+        self.add(curve)
+        self.play(
+            Playback(curve, lambda t: chart.draw(curve, run.history.epochs, accuracy, upto=t * chart.x_high)),
+            run_time=self.t(2.2),
+        )
         self.title[1] = facts
         with self.narrate(
             f"Its validation accuracy: {fmt_percent(before)} at epoch {first}, {fmt_percent(after)} at epoch {last}."
@@ -153,4 +153,11 @@ class ErrorRate:
     def chart_parts(self) -> list:
         if not hasattr(self, "loss_chart"):
             return []
-        return [self.loss_chart, self.accuracy_chart, self.key, *self.curves.values(), getattr(self, "landed", None)]
+        return [
+            self.loss_chart,
+            self.accuracy_chart,
+            self.key,
+            *self.curves.values(),
+            getattr(self, "landed", None),
+            getattr(self, "final_value", None),
+        ]

@@ -9,10 +9,10 @@ which weights it shows: after an epoch, or after one update inside the epoch pla
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Dot, FadeIn, Group, LaggedStart, Rectangle, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UL, UP, Circle, Dot, FadeIn, Group, LaggedStart, Rectangle, VGroup, VMobject
 
 from nnexplain.geometry.contour import level_curves
-from nnexplain.geometry.learning import probe_verdicts, training_points
+from nnexplain.geometry.learning import flipped_labels, probe_verdicts, training_points
 from nnexplain.geometry.network import image_shape
 from nnexplain.geometry.regions import PlaneRaster, class_one_map
 from nnexplain.mobjects.charts import Readout
@@ -34,6 +34,7 @@ class TrainingPanel:
     def setup_panel(self) -> None:
         self.plane = self.run.layers[0] == 2
         self.training_items = training_points(self.run) if self.plane else None
+        self.flipped = flipped_labels(self.run) if self.training_items is not None else None
         # 2-D runs: the class-1 probability over the plane at each snapshot; blended, then coloured, with its boundary
         self.maps = [self.params_map(self.run.params(epoch)) for epoch in self.run.epochs] if self.plane else []
         self.keyframes = [self.panel_rgba(epoch) for epoch in self.run.epochs]
@@ -70,8 +71,19 @@ class TrainingPanel:
         return [Fade(self.panel_label)]
 
     def flipped_labels(self) -> int:
-        noise, train = self.run.dataset.get("label_noise"), self.run.dataset.get("train")
-        return int(round(noise * train)) if noise and train and self.training_items is not None else 0
+        return int(self.flipped.sum()) if self.flipped is not None else 0
+
+    def rings(self) -> VGroup:
+        """A ring around each training point whose label was flipped."""
+        if self.flipped is None:
+            return VGroup()
+        return VGroup(
+            *(
+                Circle(radius=0.13).set_stroke(self.theme.text, 2).move_to(dot)
+                for dot, flipped in zip(self.dots, self.flipped)
+                if flipped
+            )
+        )
 
     def panel_rgba(self, epoch: int) -> np.ndarray:
         if self.plane:
