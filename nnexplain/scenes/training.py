@@ -126,6 +126,7 @@ class Training(ErrorRate, TrainingPanel, RunScene):
             self.play(Fade(heading), run_time=self.t(0.5))
             if before:
                 self.play(self.panel_to(0, before, f"after epoch {epoch - 1}"), run_time=line.duration - self.t(0.5))
+                self.settle_panel(before, f"after epoch {epoch - 1}")
         if self.plane and before and level_curves(self.maps[before], self.raster().bounds):
             with self.narrate("By now the colours split the plane; the white line is the boundary.") as line:
                 self.play(self.boundary.animate.set_stroke(width=7), run_time=line.duration / 2)
@@ -142,7 +143,7 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         self.epoch_parts.add(dots, curve)
         after = self.run.epochs.index(epoch) if epoch in self.run.epochs else None
         start_map = self.maps[before] if maps and before is not None else None
-        if maps and start_map is not None:
+        if maps and start_map is not None and self.boundary.has_points():
             self.ghost = DashedVMobject(self.boundary.copy(), num_dashes=70).set_stroke(self.theme.highlight, 2.5)
             said = (
                 "Each batch gives a loss, then one weight update that nudges the boundary.",
@@ -182,6 +183,7 @@ class Training(ErrorRate, TrainingPanel, RunScene):
                     Playback(moving, lambda t, low=low, high=high: train(low + t * (high - low))),
                     run_time=max(line.duration, self.t(self.update_seconds) * steps.count * (high - low)),
                 )
+        train(1.0)  # the pass's end, also when its animation was skipped
         if after is not None:
             self.show_at(after)
 
@@ -203,6 +205,7 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         with self.narrate(said) as line:
             self.play(Fade(second), Fade(items), *leaving, run_time=self.t(0.6))
             self.play(Playback(frozen, frozen.set_fraction), run_time=max(line.duration - self.t(0.6), self.t(1.5)))
+        frozen.set_fraction(1)
         self.epoch_parts.add(second, frozen, items)
         row = list(self.history.epochs).index(epoch)
         self.result = self.result_label(self.metric["val_loss"][row], self.metric["val_acc"][row])
@@ -239,6 +242,9 @@ class Training(ErrorRate, TrainingPanel, RunScene):
                     run_time=self.t(1.5),
                 )
                 self.play(Fade(self.result.words, out=True), run_time=self.t(0.5))
+            for dot, target in zip(self.result.dots, targets):  # where the animation left them, also when skipped
+                dot.move_to(target)
+            self.remove(self.result.words)
             self.landed = self.result.dots
         self.found = divergence(self.history)
         self.divergence = self.found
@@ -289,11 +295,13 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         index, end = self.run.epochs.index(near), len(self.keyframes) - 1
         with self.narrate(f"Once more: epoch {near}, the snapshot nearest the best, then the end.") as line:
             self.play(self.panel_to(end, index, f"after epoch {near}"), run_time=self.t(1.2))
+            self.settle_panel(index, f"after epoch {near}")
             self.wait(self.t(0.8))
             self.play(
                 self.panel_to(index, end, f"after epoch {int(last)}"),
                 run_time=max(self.t(1.5), line.duration - self.t(2.0)),
             )
+        self.settle_panel(end, f"after epoch {int(last)}")
 
     # --- the sweep ----------------------------------------------------------------------------
 
@@ -314,6 +322,7 @@ class Training(ErrorRate, TrainingPanel, RunScene):
                 Playback(Group(self.moving_panel(), self.panel_label, *self.curves.values()), play),
                 run_time=max(line.duration, self.t(self.sweep_seconds)),
             )
+        play(1.0)
         self.position = target
 
     def make_charts(self) -> None:
@@ -372,6 +381,11 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         group = VGroup(dots, words)
         group.dots, group.words = dots, words
         return group
+
+    def settle_panel(self, position: float, said: str) -> None:
+        """The panel and its label where a blend ends (set again: a skipped animation draws nothing)."""
+        self.show_at(position)
+        self.panel_label.set_value(said)
 
     def ghosts(self) -> list:
         return [self.ghost] if hasattr(self, "ghost") else []

@@ -81,6 +81,7 @@ class ErrorRate:
             Playback(curve, lambda t: chart.draw(curve, run.history.epochs, accuracy, upto=t * chart.x_high)),
             run_time=self.t(2.2),
         )
+        chart.draw(curve, run.history.epochs, accuracy)
         self.title[1] = facts
         with self.narrate(
             f"Its validation accuracy: {fmt_percent(before)} at epoch {first}, {fmt_percent(after)} at epoch {last}."
@@ -129,6 +130,7 @@ class ErrorRate:
             self.play(Fade(heading), Fade(names), run_time=self.t(0.5))
             self.add(bars)
             self.play(Playback(bars, grow), run_time=self.t(1.5))
+            grow(1.0)
             self.play(Fade(numbers), run_time=self.t(0.5))
         rates = counts.error_rates
         fewer = counts.fewer

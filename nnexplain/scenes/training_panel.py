@@ -170,9 +170,12 @@ class TrainingPanel:
             note = label("green frame: right, red: wrong", self.theme, SIZE, self.theme.muted)
             return note.scale_to_fit_width(min(note.width, PANEL_SIZE + 0.4)).move_to(below)
         classes = (self.run.dataset.get("classes") or ["class 0", "class 1"])[:2]
-        parts = VGroup(*(label(f"● {name}", self.theme, SIZE, self.theme.palette[i]) for i, name in enumerate(classes)))
-        parts.arrange(RIGHT, buff=0.3)
-        return parts.scale_to_fit_width(min(parts.width, PANEL_SIZE + 0.4)).move_to(below)
+        parts = VGroup(
+            *(label(f"● {name}", self.theme, SMALL, self.theme.palette[i]) for i, name in enumerate(classes))
+        )
+        parts.arrange(RIGHT, buff=0.25)
+        parts.scale_to_fit_width(min(parts.width, PANEL_SIZE + 1.1))  # it may reach under the right column's edge
+        return parts.move_to(below).align_to(PANEL_CENTRE + PANEL_SIZE / 2 * LEFT, LEFT)
 
     def moving_panel(self) -> Group:
         """The panel and, after it, what is drawn over it: an animation puts its group last, so this order stays."""
