@@ -198,3 +198,24 @@ def test_last_frame(request, fixture, tmp_path):
 
     frame = render_last_frame(Training, DATA / fixture, tmp_path, digits=DIGITS)
     check_frame(f"training-{fixture}", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
+
+
+def test_a_recipe_records_the_weights_after_every_step_of_the_epochs_it_names(tmp_path):
+    """Trained for real (3 epochs): the epochs named in step_weights become snapshots with one set of weights per
+    step, the last of them the epoch's own snapshot; a recipe naming none keeps the config (and cache hash) it had."""
+    from nnexplain.train.loop import train
+    from nnexplain.train.recipes import TrainConfig, get_recipe
+
+    config = get_recipe("moons-overfit").config.with_overrides(epochs=3, max_snapshots=2, step_weights=(2,))
+    run = load_run(train(config, tmp_path / "run"))
+    assert run.epochs == [0, 2, 3] and run.step_params(3) == [] and run.step_params(0) == []
+    steps = run.step_params(2)
+    assert len(steps) == len(run.history.epoch_steps(2)[0]) == 8
+    assert all(np.array_equal(a, b) for ours, theirs in zip(steps[-1], run.params(2)) for a, b in zip(ours, theirs))
+    from nnexplain.run.schema import named_files
+
+    assert "steps/epoch-00002.safetensors" in named_files(run.manifest)  # named, so verified like every other file
+    verified = run.verify()
+    assert verified.files == verified.checksummed == len(named_files(run.manifest))
+    assert TrainConfig.from_dict(config.to_dict()) == config
+    assert "step_weights" not in get_recipe("mnist").config.to_dict()
