@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, Dot, Group, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, Dot, FadeIn, FadeOut, Group, VGroup
 
 from nnexplain.geometry.contour import level_curves
 from nnexplain.geometry.learning import divergence, epoch_steps, shown_epoch, snapshot_near
@@ -93,7 +93,14 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         else:
             said = "At the random start: each probe digit, framed green if right, red if wrong."
         leaving = [Fade(rings, out=True)] if self.plane and self.flipped_labels() else []
-        self.line(said, *self.show_panel_label(), *leaving, run_time=self.t(0.8))
+        if not self.plane:
+            self.line(said, *self.show_panel_label(), *leaving, run_time=self.t(0.8))
+            return
+        key, span = self.certainty_key(self.maps[0])  # "nowhere over 58%" drawn on the panel's own colour scale
+        with self.narrate(said) as line:
+            self.play(*self.show_panel_label(), *leaving, FadeIn(key), run_time=self.t(1.0))
+            self.play(Create(span[0]), Fade(span[1]), run_time=max(line.duration - self.t(1.0), self.t(1.0)))
+        self.key_parts = Group(key, span)
 
     def training_pass(self) -> None:
         epoch = shown_epoch(self.history, self.run.epochs, self.epoch, prefer=self.epochs_with_updates())
@@ -123,9 +130,14 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         self.epoch_parts = VGroup(heading, first, losses, loss_title)
         before = self.run.epochs.index(epoch - 1) if epoch - 1 in self.run.epochs else None
         with self.narrate(f"Take epoch {epoch}, starting where epoch {epoch - 1} left it.") as line:
+            leaving = [FadeOut(self.key_parts)] if hasattr(self, "key_parts") else []
+            self.play(*leaving, run_time=self.t(0.5))
             self.play(Fade(heading), run_time=self.t(0.5))
             if before:
-                self.play(self.panel_to(0, before, f"after epoch {epoch - 1}"), run_time=line.duration - self.t(0.5))
+                self.play(
+                    self.panel_to(0, before, f"after epoch {epoch - 1}"),
+                    run_time=max(line.duration - self.t(1.0), self.t(0.5)),
+                )
                 self.settle_panel(before, f"after epoch {epoch - 1}")
         if self.plane and before and level_curves(self.maps[before], self.raster().bounds):
             with self.narrate("By now the colours split the plane; the white line is the boundary.") as line:

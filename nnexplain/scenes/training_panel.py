@@ -73,6 +73,32 @@ class TrainingPanel:
     def flipped_labels(self) -> int:
         return int(self.flipped.sum()) if self.flipped is not None else 0
 
+    def certainty_key(self, values: np.ndarray) -> tuple[Group, VGroup]:
+        """A bar of the panel's colours from 0% to 100% for the second class, and the span ``values`` cover on it."""
+        width, height, centre = 4.6, 0.36, np.array([2.45, 0.3, 0])
+        ramp = np.tile(np.linspace(0, 1, 230)[None, :], (18, 1))
+        bar = Heatmap(self.map_rgba(ramp), height, smooth=True).move_to(centre)
+        bar.stretch_to_fit_width(width)
+        outline = Rectangle(width=width, height=height).set_stroke(self.theme.muted, 1).move_to(centre)
+        classes = self.run.dataset.get("classes") or ["class 0", "class 1"]
+        title = label(f"how sure of {classes[1]}", self.theme, SMALL).next_to(outline, UP, buff=0.15)
+        ticks = VGroup(
+            *(
+                label(text, self.theme, SMALL, self.theme.muted).next_to(
+                    outline.get_corner(DOWN + LEFT) + f * width * RIGHT, DOWN, buff=0.12
+                )
+                for f, text in ((0, "0%"), (0.5, "50%"), (1, "100%"))
+            )
+        )
+        low, high = float(values.min()), float(values.max())
+        left = outline.get_left() + low * width * RIGHT
+        span = Rectangle(width=max((high - low) * width, 0.04), height=height + 0.16).set_stroke(
+            self.theme.highlight, 3
+        )
+        span.move_to(left + (high - low) * width / 2 * RIGHT)
+        said = label(f"{low:.0%} to {high:.0%}", self.theme, SIZE, self.theme.highlight).next_to(span, DOWN, buff=0.55)
+        return Group(bar, outline, title, ticks), VGroup(span, said)
+
     def rings(self) -> VGroup:
         """A ring around each training point whose label was flipped."""
         if self.flipped is None:
