@@ -25,7 +25,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, Dot, FadeIn, Fa
 
 from nnexplain.geometry.contour import level_curves
 from nnexplain.geometry.learning import divergence, epoch_steps, shown_epoch, snapshot_near
-from nnexplain.mobjects.charts import LineChart, ProgressBar
+from nnexplain.mobjects.charts import LineChart, ProgressBar, nice_ticks
 from nnexplain.mobjects.heatmap import Playback
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import fmt_count, fmt_percent, label
@@ -33,6 +33,8 @@ from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.training_errors import ErrorRate
 from nnexplain.scenes.training_panel import SIZE, SMALL, TrainingPanel
 
+# Curves in colours no class uses (the classes are blue and orange); yellow is kept for the dashed start-of-epoch line.
+TRAINING, VALIDATION = "#8B93A1", "#F4F4F4"
 COLUMN_X = -1.55  # the left edge of the right column
 CHART_LEFT, CHART_WIDTH, CHART_HEIGHT = -0.35, 6.55, 1.2
 LOSS_Y, ACCURACY_Y = 1.1, -0.7  # centres of the two charts (the validation score sits under them)
@@ -148,10 +150,8 @@ class Training(ErrorRate, TrainingPanel, RunScene):
             self.play(Fade(losses), Fade(loss_title), run_time=max(line.duration - self.t(0.5), self.t(0.5)))
         maps = self.update_maps(epoch)
         x = np.arange(1, steps.count + 1)
-        dots = VGroup(
-            *(Dot(losses.at(i, value), radius=0.06, color=self.theme.positive) for i, value in zip(x, steps.losses))
-        )
-        curve = losses.curve(self.theme.positive, 3)
+        dots = VGroup(*(Dot(losses.at(i, value), radius=0.06, color=TRAINING) for i, value in zip(x, steps.losses)))
+        curve = losses.curve(TRAINING, 3)
         self.epoch_parts.add(dots, curve)
         after = self.run.epochs.index(epoch) if epoch in self.run.epochs else None
         start_map = self.maps[before] if maps and before is not None else None
@@ -159,7 +159,7 @@ class Training(ErrorRate, TrainingPanel, RunScene):
             self.ghost = DashedVMobject(self.boundary.copy(), num_dashes=70).set_stroke(self.theme.highlight, 2.5)
             said = (
                 "Each batch gives a loss, then one weight update that nudges the boundary.",
-                "The dashed line is where the epoch began: the boundary drifts, update by update.",
+                "Dashed: where the epoch began. Losses jump: each batch holds other points.",
             )
         else:
             said = (
@@ -266,54 +266,83 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         if self.found is None:
             self.sweep_to(last, f"Now all {total} epochs, one point per curve each epoch.")
             return
-        self.sweep_to(turn, f"Now all {total} epochs. Both losses fall until epoch {self.found.epoch}.")
+        self.sweep_to(turn, f"Now all {total} epochs. Both losses fall at first; validation's is noisy.")
+        found = self.found
+        row = list(self.history.epochs).index(found.epoch)
         self.markers = VGroup(
-            self.loss_chart.marker(self.found.epoch, self.theme.negative),
-            self.accuracy_chart.marker(self.found.epoch, self.theme.negative),
+            self.loss_chart.marker(found.epoch, VALIDATION),
+            self.accuracy_chart.marker(found.epoch, VALIDATION),
+            self.value_dot(self.loss_chart, found.epoch, found.best_val_loss, f"{found.best_val_loss:.2f}", UP + RIGHT),
         )
         self.line(
-            f"There validation loss is lowest: {self.found.best_val_loss:.2f}.",
+            f"Validation loss is lowest at epoch {found.epoch}: {found.best_val_loss:.2f}.",
             Create(self.markers),
             run_time=self.t(0.8),
         )
+        train_acc, val_acc = self.metric["train_acc"][row], self.metric["val_acc"][row]
+        if np.isfinite(train_acc) and np.isfinite(val_acc):
+            accuracies = VGroup(
+                self.value_dot(self.accuracy_chart, found.epoch, val_acc, fmt_percent(val_acc, 0), DOWN + RIGHT),
+                self.value_dot(
+                    self.accuracy_chart, found.epoch, train_acc, fmt_percent(train_acc, 0), DOWN + LEFT, TRAINING
+                ),
+            )
+            self.markers.add(accuracies)
+            self.line(
+                f"There training accuracy is {fmt_percent(train_acc, 0)}, validation {fmt_percent(val_acc, 0)}.",
+                Fade(accuracies),
+            )
+        flipped = self.flipped_labels()
+        if flipped:  # why training scores lower than validation: only the training labels were flipped
+            self.rings_now = self.rings()
+            with self.narrate(f"Only training points have flipped labels ({flipped}); validation points are clean."):
+                self.play(Create(self.rings_now), run_time=self.t(1.5))
 
     def overfitting(self) -> None:
         found, last = self.found, float(self.epochs[-1])
         if found is None:
             self.line("Training and validation losses never part ways here: this run does not overfit.")
             return
+        leaving = [Fade(self.rings_now, out=True)] if hasattr(self, "rings_now") else []
+        if leaving:
+            self.play(*leaving, run_time=self.t(0.5))
         self.sweep_to(last, "After it, training loss keeps falling, but validation loss rises.")
+        row = int(np.flatnonzero(np.isfinite(self.metric["val_loss"]))[-1])
         flipped = self.flipped_labels()
+        fitted = self.flipped_fitted(int(last))
         rings = self.rings()
-        if flipped:
-            with self.narrate(
-                f"It fits its own {len(self.dots)} points ever better, the {flipped} flipped labels included."
-            ):
+        if flipped and fitted is not None:
+            said = f"It now fits {fitted} of the {flipped} flipped labels: it is memorising its training points."
+            with self.narrate(said):
                 self.play(Create(rings), run_time=self.t(1.5))
         else:
             self.line(f"It fits its own training {self.items} ever better.")
-        row = int(np.flatnonzero(np.isfinite(self.metric["val_loss"]))[-1])
-        end = self.loss_chart.at(self.history.epochs[row], self.metric["val_loss"][row])
-        final = Dot(end, radius=0.09, color=self.theme.highlight)
-        value = label(f"{found.final_val_loss:.2f}", self.theme, SMALL, self.theme.highlight)
-        value.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
-        value.next_to(final, DOWN + LEFT, buff=0.05)
+        final = self.value_dot(
+            self.loss_chart, self.history.epochs[row], found.final_val_loss, f"{found.final_val_loss:.2f}", DOWN + LEFT
+        )
+        accuracy = self.metric["val_acc"][row]
         with self.narrate(
-            f"New points it gets worse: validation loss ends at {found.final_val_loss:.2f}. That is overfitting."
+            f"New points it gets worse: validation loss {found.final_val_loss:.2f}, accuracy {fmt_percent(accuracy, 0)}."
         ):
-            self.play(Fade(rings, out=True), Fade(final), Fade(value), run_time=self.t(1.0))
-        self.final_value = VGroup(final, value)
+            self.play(Fade(final), run_time=self.t(1.0))
+        self.final_value = final
         near = snapshot_near(self.run, found.epoch)
         index, end = self.run.epochs.index(near), len(self.keyframes) - 1
-        with self.narrate(f"Once more: epoch {near}, the snapshot nearest the best, then the end.") as line:
-            self.play(self.panel_to(end, index, f"after epoch {near}"), run_time=self.t(1.2))
+        near_row = list(self.history.epochs).index(near)
+        near_loss, near_acc = self.metric["val_loss"][near_row], self.metric["val_acc"][near_row]
+        group = Group(self.moving_panel(), self.panel_label, rings)
+        with self.narrate(
+            f"Back at epoch {near}, a snapshot near the best: loss {near_loss:.2f}, accuracy {fmt_percent(near_acc, 0)}."
+        ) as line:
+            self.play(self.panel_to(end, index, f"after epoch {near}", group), run_time=self.t(1.5))
             self.settle_panel(index, f"after epoch {near}")
-            self.wait(self.t(0.8))
+        with self.narrate(f"And at epoch {int(last)}: the boundary bends around flipped points.") as line:
             self.play(
-                self.panel_to(index, end, f"after epoch {int(last)}"),
-                run_time=max(self.t(1.5), line.duration - self.t(2.0)),
+                self.panel_to(index, end, f"after epoch {int(last)}", group), run_time=max(self.t(1.5), line.duration)
             )
         self.settle_panel(end, f"after epoch {int(last)}")
+        answer = f"So: an epoch is {self.updates_said()}, then a frozen check. After epoch {found.epoch}, it overfits."
+        self.line(answer, Fade(rings, out=True))
 
     # --- the sweep ----------------------------------------------------------------------------
 
@@ -327,11 +356,11 @@ class Training(ErrorRate, TrainingPanel, RunScene):
             shown = float(np.interp(position, np.arange(len(self.epochs)), self.epochs))
             self.show_at(position)
             self.draw_curves(shown)
-            self.panel_label.set_value(f"after epoch {int(round(shown))}")
+            self.panel_label.set_value(self.position_said(position))
 
         with self.narrate(said) as line:
             self.play(
-                Playback(Group(self.moving_panel(), self.panel_label, *self.curves.values()), play),
+                Playback(Group(self.moving_panel(), self.panel_label, *self.curves.values(), *self.overlays()), play),
                 run_time=max(line.duration, self.t(self.sweep_seconds)),
             )
         play(1.0)
@@ -340,9 +369,12 @@ class Training(ErrorRate, TrainingPanel, RunScene):
     def make_charts(self) -> None:
         top = float(np.nanmax([self.metric["train_loss"], self.metric["val_loss"]]))
         self.loss_chart = self.chart((0, 1.1 * top), LOSS_Y, "loss", epochs=False)  # the same epochs as below
-        self.accuracy_chart = self.chart((0, 1), ACCURACY_Y, "accuracy", percent=True)
+        lowest = float(np.nanmin([self.metric["train_acc"], self.metric["val_acc"]]))
+        floor = min(0.5, np.floor(10 * lowest) / 10) if np.isfinite(lowest) else 0.0  # the room 98% and 80% need
+        self.accuracy_chart = self.chart((floor, 1), ACCURACY_Y, "accuracy", percent=True)
         self.curves = {
-            name: chart.curve(self.theme.positive if name.startswith("train") else self.theme.highlight)
+            # validation thin: it jumps from epoch to epoch, and a thick jagged line overshoots its values
+            name: chart.curve(TRAINING, 2.6) if name.startswith("train") else chart.curve(VALIDATION, 1.4)
             for name, chart in (
                 ("train_loss", self.loss_chart),
                 ("val_loss", self.loss_chart),
@@ -351,8 +383,8 @@ class Training(ErrorRate, TrainingPanel, RunScene):
             )
         }
         self.key = VGroup(
-            label("— training", self.theme, SMALL, self.theme.positive),
-            label("— validation", self.theme, SMALL, self.theme.highlight),
+            label("— training", self.theme, SMALL, TRAINING),
+            label("— validation", self.theme, SMALL, VALIDATION),
         ).arrange(RIGHT, buff=0.4)
         self.key.next_to(self.loss_chart.box, UP, buff=0.12, aligned_edge=RIGHT)
         self.add(*self.curves.values())
@@ -370,8 +402,8 @@ class Training(ErrorRate, TrainingPanel, RunScene):
             percent=percent,
             title=title,
             size=SMALL,
-            y_ticks=[0, 0.5, 1] if percent else ([0, 0.5] if 0.5 < top < 1 else None),
-            x_ticks=None if epochs else [],
+            y_ticks=[y_range[0], (y_range[0] + 1) / 2, 1] if percent else ([0, 0.5] if 0.5 < top < 1 else None),
+            x_ticks=[t for t in nice_ticks(0, last, 4) if t > 0] if epochs else [],
         )
         return chart.shift([CHART_LEFT + CHART_WIDTH / 2, y, 0] - chart.box.get_center())
 
@@ -382,10 +414,10 @@ class Training(ErrorRate, TrainingPanel, RunScene):
 
     def result_label(self, loss: float, accuracy: float) -> VGroup:
         """The validation score, each number after a dot that then flies to its curve."""
-        dots = VGroup(*(Dot(radius=0.09, color=self.theme.highlight) for _ in range(2)))
+        dots = VGroup(*(Dot(radius=0.09, color=VALIDATION) for _ in range(2)))
         words = VGroup(
-            label(f"loss {loss:.3f}", self.theme, SIZE, self.theme.highlight),
-            label(f"accuracy {fmt_percent(accuracy)}", self.theme, SIZE, self.theme.highlight),
+            label(f"loss {loss:.3f}", self.theme, SIZE, VALIDATION),
+            label(f"accuracy {fmt_percent(accuracy)}", self.theme, SIZE, VALIDATION),
         )
         VGroup(dots[0], words[0], dots[1], words[1]).arrange(RIGHT, buff=0.15)
         words[1].shift(0.3 * RIGHT)
@@ -394,10 +426,26 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         group.dots, group.words = dots, words
         return group
 
+    def value_dot(self, chart, x: float, y: float, text: str, side, colour: str = VALIDATION) -> VGroup:
+        """A dot on ``chart`` at (x, y) with ``text`` beside it, on a patch of background (curves run under it)."""
+        dot = Dot(chart.at(x, y), radius=0.08, color=colour)
+        value = label(text, self.theme, SMALL, colour)
+        value.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
+        return VGroup(dot, value.next_to(dot, side, buff=0.05))
+
+    def updates_said(self) -> str:
+        if self.shown_epoch is None:
+            return "one pass of updates"
+        return f"{epoch_steps(self.run, self.shown_epoch).count} updates"
+
     def settle_panel(self, position: float, said: str) -> None:
         """The panel and its label where a blend ends (set again: a skipped animation draws nothing)."""
         self.show_at(position)
         self.panel_label.set_value(said)
+
+    def overlays(self) -> list:
+        """What is drawn over the curves (the moving curves would otherwise be painted over it)."""
+        return [m for m in (getattr(self, "landed", None), getattr(self, "markers", None)) if m is not None]
 
     def ghosts(self) -> list:
         return [self.ghost] if hasattr(self, "ghost") else []

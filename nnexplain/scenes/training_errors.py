@@ -12,7 +12,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, Dot, FadeOut, Rectangle, VGroup
 
 from nnexplain.geometry.learning import mistake_counts
-from nnexplain.mobjects.charts import LineChart
+from nnexplain.mobjects.charts import LineChart, nice_ticks
 from nnexplain.mobjects.heatmap import Playback
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import fmt_count, fmt_percent, label
@@ -56,10 +56,11 @@ class ErrorRate:
             y_ticks=[0, 0.5, 1],
             percent=True,
             title="validation accuracy",
+            x_ticks=[t for t in nice_ticks(0, float(run.history.epochs[-1]), 4) if t > 0],  # no 0 under the 0%
             size=SMALL,
         )
         chart.move_to([-3.95, -0.3, 0])
-        curve = chart.curve(self.theme.highlight)
+        curve = chart.curve(self.theme.text)
         accuracy = run.history.metric("val_acc")
         points = VGroup(
             *(Dot(chart.at(e, a), radius=0.09, color=self.theme.text) for e, a in zip(counts.epochs, counts.accuracy))
@@ -71,7 +72,7 @@ class ErrorRate:
             )
         )
         chart.draw(curve, run.history.epochs, accuracy, upto=0)
-        said = f"Accuracy can hide progress. Take a {shape} classifier, on {fmt_count(counts.items)} {what}."
+        said = f"Accuracy can hide progress. A {shape} classifier, on {fmt_count(counts.items)} validation {what}:"
         self.line(
             said, *leaving, Fade(self.title[1], out=True), run_time=self.t(1.0)
         )  # the picture leaves with its caption
@@ -94,8 +95,8 @@ class ErrorRate:
     def count_mistakes(self, counts, what: str) -> None:
         mistakes = counts.mistakes
         scale = BAR_HEIGHT / max(max(mistakes), 1)
-        heading = label(f"mistakes on {fmt_count(counts.items)} {what}", self.theme, SIZE)
-        heading.move_to([np.mean(BAR_X), BAR_BASE + BAR_HEIGHT + 0.65, 0])
+        heading = label(f"mistakes on {fmt_count(counts.items)} validation {what}", self.theme, SIZE)
+        heading.move_to([np.mean(BAR_X), BAR_BASE + BAR_HEIGHT + 0.8, 0])
         bars = VGroup(
             *(
                 Rectangle(width=BAR_WIDTH, height=0.01)
@@ -136,7 +137,7 @@ class ErrorRate:
         fewer = counts.fewer
         share = f"{fewer:.0%} fewer mistakes" if fewer >= 0 else f"{-fewer:.0%} more mistakes"
         third = ", about a third" if abs(fewer - 1 / 3) < 0.04 else ""
-        change = label(f"−{fewer:.0%}" if fewer >= 0 else f"+{-fewer:.0%}", self.theme, SIZE + 4, self.theme.highlight)
+        change = label(f"−{fewer:.0%}" if fewer >= 0 else f"+{-fewer:.0%}", self.theme, SIZE + 4)
         change.next_to(bars[1], RIGHT, buff=0.2).align_to(numbers[1], DOWN)
         shares = VGroup(
             *(
@@ -151,6 +152,10 @@ class ErrorRate:
             run_time=self.t(0.8),
         )
         self.mistake_parts = VGroup(heading, bars, names, numbers, shares, change)
+        if fewer > 0:
+            with self.narrate("So watch validation mistakes: they show the progress accuracy hides."):
+                self.play(change.animate.scale(1.25), run_time=self.t(0.6))
+                self.play(change.animate.scale(1 / 1.25), run_time=self.t(0.6))
 
     def chart_parts(self) -> list:
         if not hasattr(self, "loss_chart"):

@@ -19,7 +19,7 @@ from nnexplain.mobjects.charts import Readout
 from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, mosaic_rgba, two_class_rgba
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import label
-from nnexplain.run.network import Params
+from nnexplain.run.network import Params, forward_trace
 
 __all__ = ["PANEL_CENTRE", "PANEL_SIZE", "SIZE", "SMALL", "TrainingPanel"]
 
@@ -55,7 +55,7 @@ class TrainingPanel:
         if self.plane:
             self.show_map(self.maps[0])
         corner = PANEL_CENTRE + PANEL_SIZE / 2 * (LEFT + UP)
-        self.panel_label = Readout("weights:", "at the random start", self.theme, SIZE, self.theme.highlight, width=24)
+        self.panel_label = Readout("weights:", "at the random start", self.theme, SIZE, self.theme.text, width=24)
         self.panel_label.next_to(corner, UP, buff=0.12, aligned_edge=LEFT)
         self.note = self.panel_note()
         self.panel_parts = Group(self.panel, self.outline, self.boundary, self.dots, self.note)
@@ -92,11 +92,9 @@ class TrainingPanel:
         )
         low, high = float(values.min()), float(values.max())
         left = outline.get_left() + low * width * RIGHT
-        span = Rectangle(width=max((high - low) * width, 0.04), height=height + 0.16).set_stroke(
-            self.theme.highlight, 3
-        )
+        span = Rectangle(width=max((high - low) * width, 0.04), height=height + 0.16).set_stroke(self.theme.text, 3)
         span.move_to(left + (high - low) * width / 2 * RIGHT)
-        said = label(f"{low:.0%} to {high:.0%}", self.theme, SIZE, self.theme.highlight).next_to(span, DOWN, buff=0.55)
+        said = label(f"{low:.0%} to {high:.0%}", self.theme, SIZE).next_to(span, DOWN, buff=0.55)
         return Group(bar, outline, title, ticks), VGroup(span, said)
 
     def rings(self) -> VGroup:
@@ -207,12 +205,28 @@ class TrainingPanel:
         """The panel and, after it, what is drawn over it: an animation puts its group last, so this order stays."""
         return Group(self.panel, self.boundary, self.dots)
 
-    def panel_to(self, start: float, end: float, said: str) -> Playback:
-        """Blend the panel from snapshot index ``start`` to ``end``, its label switching to ``said`` halfway."""
+    def panel_to(self, start: float, end: float, said: str, group: Group | None = None) -> Playback:
+        """Blend the panel from snapshot index ``start`` to ``end``; while it blends, its label names both epochs."""
         before = self.panel_label.text
+        between = f"epoch {self.run.epochs[int(start)]} → {self.run.epochs[int(end)]}"
 
         def show(t: float) -> None:
             self.show_at(start + t * (end - start))
-            self.panel_label.set_value(before if t < 0.5 else said)
+            self.panel_label.set_value(before if t == 0 else said if t == 1 else between)
 
-        return Playback(Group(self.moving_panel(), self.panel_label), show)
+        return Playback(group or Group(self.moving_panel(), self.panel_label), show)
+
+    def position_said(self, position: float) -> str:
+        """The panel's label at ``position`` along the snapshots: a recorded epoch, or the two it blends."""
+        low, high = int(np.floor(position + 1e-9)), int(np.ceil(position - 1e-9))
+        if low >= high:
+            return f"after epoch {self.run.epochs[low]}"
+        return f"epoch {self.run.epochs[low]} → {self.run.epochs[high]}"
+
+    def flipped_fitted(self, epoch: int) -> int | None:
+        """How many flipped training labels the network at ``epoch`` now predicts (as flipped), else None."""
+        if self.flipped is None:
+            return None
+        x, y = self.training_items
+        output = forward_trace(self.run.params(epoch), self.run.activation, self.run.output, x)[-1][1]
+        return int(((output.argmax(1) == y) & self.flipped).sum())
