@@ -342,7 +342,11 @@ class Training(ErrorRate, TrainingPanel, RunScene):
             )
         self.settle_panel(end, f"after epoch {int(last)}")
         answer = f"So: an epoch is {self.updates_said()}, then a frozen check. After epoch {found.epoch}, it overfits."
-        self.line(answer, Fade(rings, out=True))
+        with self.narrate(answer) as line:  # the turn, marked on both charts, pulses while the answer is read
+            self.play(Fade(rings, out=True), run_time=self.t(0.5))
+            turn = VGroup(self.markers[0], self.markers[1])
+            for width in (6, 2.5):
+                self.play(turn.animate.set_stroke(width=width), run_time=max(line.duration - self.t(0.5), 1) / 2)
 
     # --- the sweep ----------------------------------------------------------------------------
 
