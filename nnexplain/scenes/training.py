@@ -132,19 +132,22 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         self.epoch_parts = VGroup(heading, first, losses, loss_title)
         before = self.run.epochs.index(epoch - 1) if epoch - 1 in self.run.epochs else None
         with self.narrate(f"Take epoch {epoch}, starting where epoch {epoch - 1} left it.") as line:
-            leaving = [FadeOut(self.key_parts)] if hasattr(self, "key_parts") else []
-            self.play(*leaving, run_time=self.t(0.5))
-            self.play(Fade(heading), run_time=self.t(0.5))
+            span = [FadeOut(self.key_parts[1])] if hasattr(self, "key_parts") else []  # 51-58% was epoch 0's
+            self.play(Fade(heading), *span, run_time=self.t(0.5))
+            if hasattr(self, "key_parts"):
+                self.key_parts.remove(self.key_parts[1])
             if before:
                 self.play(
                     self.panel_to(0, before, f"after epoch {epoch - 1}"),
-                    run_time=max(line.duration - self.t(1.0), self.t(0.5)),
+                    run_time=max(line.duration - self.t(0.5), self.t(0.5)),
                 )
                 self.settle_panel(before, f"after epoch {epoch - 1}")
         if self.plane and before and level_curves(self.maps[before], self.raster().bounds):
-            with self.narrate("By now the colours split the plane; the white line is the boundary.") as line:
+            with self.narrate("By now the colours split the plane; the white line is where it is 50/50.") as line:
                 self.play(self.boundary.animate.set_stroke(width=7), run_time=line.duration / 2)
                 self.play(self.boundary.animate.set_stroke(width=2.5), run_time=line.duration / 2)
+        if hasattr(self, "key_parts"):  # the colour key has been read: the right column is the epoch's now
+            self.play(FadeOut(self.key_parts), run_time=self.t(0.5))
         with self.narrate(f"An epoch makes two passes. First, the training pass: {batch}.") as line:
             self.play(Fade(first), run_time=self.t(0.5))
             self.play(Fade(losses), Fade(loss_title), run_time=max(line.duration - self.t(0.5), self.t(0.5)))
@@ -221,7 +224,7 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         self.epoch_parts.add(second, frozen, items)
         row = list(self.history.epochs).index(epoch)
         self.result = self.result_label(self.metric["val_loss"][row], self.metric["val_acc"][row])
-        self.result.move_to([COLUMN_X, -2.17, 0], aligned_edge=LEFT)
+        self.result.move_to([COLUMN_X + 0.45, -2.17, 0], aligned_edge=LEFT)  # clear of the panel's legend
         loss_said, accuracy_said = f"{self.metric['val_loss'][row]:.2f}", fmt_percent(self.metric["val_acc"][row], 0)
         self.line(f"The score: validation loss {loss_said}, accuracy {accuracy_said}.", Fade(self.result))
 
@@ -235,7 +238,7 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         if hasattr(self, "epoch_parts"):
             self.play(Fade(self.epoch_parts, out=True), run_time=self.t(0.6))
         self.line(
-            "Right: the curves of every epoch, training and validation.",
+            f"Right: where the curves of all {fmt_count(int(self.epochs[-1]))} epochs will go.",
             Fade(self.loss_chart),
             Fade(self.accuracy_chart),
             Fade(self.key),

@@ -9,7 +9,7 @@ Without a digits run it is told on the main run's own validation items.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Dot, FadeOut, Rectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, Create, Dot, FadeOut, Line, Rectangle, VGroup
 
 from nnexplain.geometry.learning import mistake_counts
 from nnexplain.mobjects.charts import LineChart, nice_ticks
@@ -59,7 +59,7 @@ class ErrorRate:
             x_ticks=[t for t in nice_ticks(0, float(run.history.epochs[-1]), 4) if t > 0],  # no 0 under the 0%
             size=SMALL,
         )
-        chart.move_to([-3.95, -0.3, 0])
+        chart.move_to([-3.7, -0.3, 0])  # its 100% inside the title-safe margin
         curve = chart.curve(self.theme.text)
         accuracy = run.history.metric("val_acc")
         points = VGroup(
@@ -67,8 +67,8 @@ class ErrorRate:
         )
         values = VGroup(
             *(
-                label(fmt_percent(a), self.theme, SMALL).next_to(point, DOWN, buff=0.15)
-                for point, a in zip(points, counts.accuracy)
+                label(fmt_percent(a), self.theme, SMALL).next_to(point, side, buff=0.15)
+                for point, a, side in zip(points, counts.accuracy, (DOWN, DOWN + LEFT))
             )
         )
         chart.draw(curve, run.history.epochs, accuracy, upto=0)
@@ -88,7 +88,15 @@ class ErrorRate:
             f"Its validation accuracy: {fmt_percent(before)} at epoch {first}, {fmt_percent(after)} at epoch {last}."
         ):
             self.play(Fade(points), Fade(values), run_time=self.t(0.8))
-        self.line(f"Only {100 * (after - before):.1f} points more. Count the mistakes instead.")
+        top, bottom = chart.at(last, after), chart.at(last, before)
+        bracket = VGroup(
+            Line(top + 0.45 * RIGHT, bottom + 0.45 * RIGHT).set_stroke(self.theme.text, 2),
+            Line(points[0].get_center(), bottom + 0.45 * RIGHT).set_stroke(self.theme.muted, 1.5),
+        )
+        gain = label(f"+{100 * (after - before):.1f} points", self.theme, SMALL).next_to(values[1], DOWN, buff=0.12)
+        said = f"Only {100 * (after - before):.1f} points more. Count the mistakes instead."
+        self.line(said, Create(bracket), Fade(gain))
+        points.add(bracket, gain)
         self.count_mistakes(counts, what)
         self.error_parts = VGroup(chart, curve, points, values)
 
