@@ -217,8 +217,11 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         leaving = [Fade(self.ghost, out=True)] if hasattr(self, "ghost") else []
         self.panel_label.set_value(f"after epoch {epoch}, frozen")
         said = f"Second, the validation pass: weights frozen, {fmt_count(count)} {self.items} it never trains on."
+        points, wrong, missed = self.validation_marks(epoch) if epoch in self.run.epochs else (VGroup(), VGroup(), 0)
         with self.narrate(said) as line:
             self.play(Fade(second), Fade(items), *leaving, run_time=self.t(0.6))
+            if len(points):  # the points it is scored on, drawn over the frozen boundary; the training points dim
+                self.play(FadeIn(points), self.dots.animate.set_opacity(0.25), run_time=self.t(0.8))
             self.play(Playback(frozen, frozen.set_fraction), run_time=max(line.duration - self.t(0.6), self.t(1.5)))
         frozen.set_fraction(1)
         self.epoch_parts.add(second, frozen, items)
@@ -226,7 +229,14 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         self.result = self.result_label(self.metric["val_loss"][row], self.metric["val_acc"][row])
         self.result.move_to([COLUMN_X + 0.45, -2.17, 0], aligned_edge=LEFT)  # clear of the panel's legend
         loss_said, accuracy_said = f"{self.metric['val_loss'][row]:.2f}", fmt_percent(self.metric["val_acc"][row], 0)
-        self.line(f"The score: validation loss {loss_said}, accuracy {accuracy_said}.", Fade(self.result))
+        if len(points):
+            said = (
+                f"The score: loss {loss_said}, accuracy {accuracy_said}: {missed} of {len(points)} points wrong (red)."
+            )
+            self.line(said, Fade(self.result), FadeIn(wrong))
+            self.validation_drawn = Group(points, wrong)
+        else:
+            self.line(f"The score: validation loss {loss_said}, accuracy {accuracy_said}.", Fade(self.result))
 
     def every_epoch(self) -> None:
         self.make_charts()
@@ -236,7 +246,9 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         self.position = start
         self.panel_label.set_value(f"after epoch {epoch}")
         if hasattr(self, "epoch_parts"):
-            self.play(Fade(self.epoch_parts, out=True), run_time=self.t(0.6))
+            drawn = [FadeOut(self.validation_drawn)] if hasattr(self, "validation_drawn") else []
+            self.play(Fade(self.epoch_parts, out=True), *drawn, self.dots.animate.set_opacity(1), run_time=self.t(0.6))
+            self.dots.set_opacity(1)
         self.line(
             f"Right: where the curves of all {fmt_count(int(self.epochs[-1]))} epochs will go.",
             Fade(self.loss_chart),
@@ -339,14 +351,26 @@ class Training(ErrorRate, TrainingPanel, RunScene):
         ) as line:
             self.play(self.panel_to(end, index, f"after epoch {near}", group), run_time=self.t(1.5))
             self.settle_panel(index, f"after epoch {near}")
-        with self.narrate(f"And at epoch {int(last)}: the boundary bends around flipped points.") as line:
+        _, wrong_near, missed_near = self.validation_marks(near)
+        _, wrong_end, missed_end = self.validation_marks(int(last))
+        if len(wrong_near):  # the clean validation points each network gets wrong, in red
+            self.line(f"Red: the {missed_near} validation points it gets wrong at epoch {near}.", FadeIn(wrong_near))
+        with self.narrate(f"At epoch {int(last)} the boundary bends around flipped points.") as line:
+            self.play(FadeOut(wrong_near), run_time=self.t(0.4))
             self.play(
-                self.panel_to(index, end, f"after epoch {int(last)}", group), run_time=max(self.t(1.5), line.duration)
+                self.panel_to(index, end, f"after epoch {int(last)}", group),
+                run_time=max(self.t(1.5), line.duration - self.t(0.4)),
             )
         self.settle_panel(end, f"after epoch {int(last)}")
+        if len(wrong_end):
+            self.line(
+                f"Now {missed_end} clean validation points are wrong: the price of memorising.", FadeIn(wrong_end)
+            )
+            self.wrong_end = wrong_end
         answer = f"So: an epoch is {self.updates_said()}, then a frozen check. After epoch {found.epoch}, it overfits."
         with self.narrate(answer) as line:  # the turn, marked on both charts, pulses while the answer is read
-            self.play(Fade(rings, out=True), run_time=self.t(0.5))
+            ending = [FadeOut(self.wrong_end)] if hasattr(self, "wrong_end") else []
+            self.play(Fade(rings, out=True), *ending, run_time=self.t(0.5))
             turn = VGroup(self.markers[0], self.markers[1])
             for width in (6, 2.5):
                 self.play(turn.animate.set_stroke(width=width), run_time=max(line.duration - self.t(0.5), 1) / 2)

@@ -97,6 +97,27 @@ class TrainingPanel:
         said = label(f"{low:.0%} to {high:.0%}", self.theme, SIZE).next_to(span, DOWN, buff=0.55)
         return Group(bar, outline, title, ticks), VGroup(span, said)
 
+    def validation_marks(self, epoch: int) -> tuple[VGroup, VGroup, int]:
+        """The validation points (small hollow rings in their class colours) and, filled red, those the snapshot of
+        ``epoch`` gets wrong; with how many that is. Empty when the run's probe is not its validation set."""
+        count = self.run.dataset.get("val") or 0
+        probe = self.run.probe
+        if not self.plane or "labels" not in probe or len(probe["inputs"]) < count or not count:
+            return VGroup(), VGroup(), 0
+        unit = self.raster().to_unit(probe["inputs"][:count])
+        corner = PANEL_CENTRE - PANEL_SIZE / 2 * (RIGHT + UP)
+        places = [corner + PANEL_SIZE * (u * RIGHT + v * UP) for u, v in unit]
+        labels = probe["labels"][:count]
+        points = VGroup(
+            *(
+                Circle(radius=0.035).set_stroke(self.theme.palette[int(c) % 2], 1.5).move_to(place)
+                for place, c in zip(places, labels)
+            )
+        )
+        right = probe_verdicts(self.run, epoch)[:count]
+        wrong = VGroup(*(Dot(place, radius=0.05, color=self.theme.wrong) for place, ok in zip(places, right) if not ok))
+        return points, wrong, int((~right).sum())
+
     def rings(self) -> VGroup:
         """A ring around each training point whose label was flipped."""
         if self.flipped is None:
