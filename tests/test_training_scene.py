@@ -219,3 +219,13 @@ def test_a_recipe_records_the_weights_after_every_step_of_the_epochs_it_names(tm
     assert verified.files == verified.checksummed == len(named_files(run.manifest))
     assert TrainConfig.from_dict(config.to_dict()) == config
     assert "step_weights" not in get_recipe("mnist").config.to_dict()
+
+
+def test_the_red_validation_points_are_as_many_as_the_runs_validation_accuracy_says(rendered):
+    """Counted from the snapshot's stored outputs; the oracle is the accuracy torch measured while training."""
+    run, scene = load_run(MOONS), rendered
+    for epoch in (scene.shown_epoch, run.epochs[-1]):
+        points, wrong, missed = scene.validation_marks(epoch)
+        accuracy = run.snapshot(epoch)["metrics"]["val_acc"]
+        assert len(points) == run.dataset["val"] == 400
+        assert missed == len(wrong) == round((1 - accuracy) * len(points))
