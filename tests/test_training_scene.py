@@ -16,6 +16,7 @@ from nnexplain.mobjects.style import Theme
 from nnexplain.run import load_run
 
 MOONS = DATA / "moons-overfit"
+DIGITS = DATA / "mnist-sigmoid"  # the digits run whose mistakes the scene counts
 MARGIN = (
     0.2  # the moons-overfit recipe's final validation loss ends at least this far above its minimum (measured: 0.39)
 )
@@ -90,11 +91,16 @@ def test_the_training_points_are_the_runs():
     assert training_points(type(run)(run.path, shifted)) is None
 
 
-def test_the_scene_draws_the_runs_numbers(tmp_path):
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The scene on the moons-overfit fixture, its mistakes counted on the digits fixture (rendered once)."""
     from nnexplain.scenes.training import Training
 
-    run = load_run(MOONS)
-    scene = render_for_test(Training, MOONS, tmp_path)
+    return render_for_test(Training, MOONS, tmp_path_factory.mktemp("training"), digits=DIGITS)
+
+
+def test_the_scene_draws_the_runs_numbers(rendered):
+    run, scene = load_run(MOONS), rendered
     theme = Theme()
     raster = scene.raster()
     expected = _torch_layers(run, run.epochs[-1], raster.points)[-1][:, 1].reshape(raster.size, raster.size)
@@ -107,14 +113,62 @@ def test_the_scene_draws_the_runs_numbers(tmp_path):
     anchors = np.asarray(scene.curves["val_loss"].get_anchors())[:, :2]
     np.testing.assert_allclose(anchors[0], chart.at(history.epochs[0], val[0])[:2], atol=1e-9)
     np.testing.assert_allclose(anchors[-1], chart.at(history.epochs[-1], val[-1])[:2], atol=1e-9)
-    assert scene.shown_epoch == 1 and scene.divergence.epoch == history.epochs[np.argmin(val)]
+    assert scene.divergence.epoch == history.epochs[np.argmin(val)]
+    # the played epoch is one whose every update the run recorded, and the validation score landed on its curves
+    assert scene.shown_epoch in {1, 2, 3, 4} and len(run.step_params(scene.shown_epoch)) == 8
+    row = list(history.epochs).index(scene.shown_epoch)
+    np.testing.assert_allclose(scene.landed[0].get_center()[:2], chart.at(scene.shown_epoch, val[row])[:2], atol=1e-6)
+    accuracy = history.metric("val_acc")[row]
+    np.testing.assert_allclose(
+        scene.landed[1].get_center()[:2], scene.accuracy_chart.at(scene.shown_epoch, accuracy)[:2], atol=1e-6
+    )
+
+
+def test_each_update_drawn_is_a_torch_forward_pass_of_the_recorded_step_weights(rendered):
+    """The regions after update k are torch's softmax on the weights recorded after step k; the last step's weights
+    are the epoch's snapshot (written by another path), and each step moved them."""
+    run, scene = load_run(MOONS), rendered
+    epoch = scene.shown_epoch
+    steps = run.step_params(epoch)
+    assert len(steps) == len(run.history.epoch_steps(epoch)[0]) == 8
+    for recorded, snapshot in zip(steps[-1], run.params(epoch)):
+        for a, b in zip(recorded, snapshot):
+            assert np.array_equal(a, b)
+    previous = run.params(epoch - 1)
+    for params in steps:
+        assert any(not np.array_equal(a[0], b[0]) for a, b in zip(params, previous))
+        previous = params
+    raster = scene.raster()
+    maps = scene.update_maps(epoch)
+    for params, drawn in zip(steps, maps):
+        x = torch.from_numpy(raster.points)
+        for index, (weight, bias) in enumerate(params):
+            x = x @ torch.from_numpy(weight.astype(np.float64)).T + torch.from_numpy(bias.astype(np.float64))
+            x = torch.softmax(x, 1) if index == len(params) - 1 else torch.tanh(x)
+        np.testing.assert_allclose(drawn.ravel(), x[:, 1].numpy(), rtol=1e-6, atol=1e-9)
+
+
+def test_the_mistakes_are_counted_from_the_digits_runs_own_accuracy(rendered):
+    """Read straight from the digits fixture's manifest: its last epoch against the one nearest a third of the way."""
+    manifest = json.loads((DIGITS / "manifest.json").read_text())
+    accuracy = {s["epoch"]: s["metrics"]["val_acc"] for s in manifest["snapshots"] if s["epoch"] > 0}
+    last = max(accuracy)
+    first = min((e for e in accuracy if e != last), key=lambda e: abs(e - last / 3))
+    items = manifest["dataset"]["val"]
+    wrong = [round((1 - accuracy[e]) * items) for e in (first, last)]
+    scene = rendered
+    said = " ".join(line.text for line in scene.narrator.log)
+    assert f"{wrong[0]:,} digits wrong at epoch {first}, {wrong[1]:,} at epoch {last}" in said
+    assert f"{1 - wrong[1] / wrong[0]:.0%} fewer mistakes" in said
+    heights = [bar.height for bar in scene.mistake_parts[1]]
+    assert heights[1] / heights[0] == pytest.approx(wrong[1] / wrong[0], rel=1e-3)
 
 
 def test_a_run_without_history_still_renders(tmp_path, sigmoid_run):
     from nnexplain.scenes.training import Training
 
-    scene = render_for_test(Training, sigmoid_run, tmp_path)
-    assert not hasattr(scene, "shown_epoch") and scene.divergence is None
+    scene = render_for_test(Training, sigmoid_run, tmp_path, digits=DIGITS)
+    assert scene.shown_epoch is None and scene.divergence is None
 
 
 def test_an_imported_run_is_refused_in_one_line(tmp_path):
@@ -142,28 +196,36 @@ def test_an_imported_run_is_refused_in_one_line(tmp_path):
 def test_last_frame(request, fixture, tmp_path):
     from nnexplain.scenes.training import Training
 
-    frame = render_last_frame(Training, DATA / fixture, tmp_path)
+    frame = render_last_frame(Training, DATA / fixture, tmp_path, digits=DIGITS)
     check_frame(f"training-{fixture}", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
 
 
-def test_why_report_the_error_rate_is_told_with_the_runs_own_accuracy():
-    """The reason is told in the run's numbers, read here straight from its history, not from the scene's code."""
-    import json
+def test_a_recipe_records_the_weights_after_every_step_of_the_epochs_it_names(tmp_path):
+    """Trained for real (3 epochs): the epochs named in step_weights become snapshots with one set of weights per
+    step, the last of them the epoch's own snapshot; a recipe naming none keeps the config (and cache hash) it had."""
+    from nnexplain.train.loop import train
+    from nnexplain.train.recipes import TrainConfig, get_recipe
 
-    from nnexplain.scenes.training import Training
+    config = get_recipe("moons-overfit").config.with_overrides(epochs=3, max_snapshots=2, step_weights=(2,))
+    run = load_run(train(config, tmp_path / "run"))
+    assert run.epochs == [0, 2, 3] and run.step_params(3) == [] and run.step_params(0) == []
+    steps = run.step_params(2)
+    assert len(steps) == len(run.history.epoch_steps(2)[0]) == 8
+    assert all(np.array_equal(a, b) for ours, theirs in zip(steps[-1], run.params(2)) for a, b in zip(ours, theirs))
+    from nnexplain.run.schema import named_files
 
-    manifest = json.loads((DATA / "moons-overfit" / "manifest.json").read_text())
-    run = load_run(DATA / "moons-overfit")
-    val = np.array([np.nan if v is None else v for v in run.history.metric("val_acc")], dtype=float)
-    known = np.flatnonzero(np.isfinite(val))
-    late = known[-max(2, int(np.ceil(0.5 * len(known)))) :]
-    train = np.asarray(run.history.metric("train_acc"), dtype=float)[late]
-    first, best = train[0], np.nanmax(train)
-    text = Training.why_error_rate(train)
-    assert manifest["recipe"] == "moons-overfit" and best > first
-    assert f"from {100 * first:.1f}% to at best {100 * best:.1f}%" in text
-    assert f"{(1 - first) / (1 - best):.1f} times fewer mistakes" in text
-    assert "99.5%" not in text
-    flat = Training.why_error_rate(np.array([0.9, 0.85, 0.9]))
-    assert "did not rise" in flat and "90.0% at first" in flat
-    assert "to none" in Training.why_error_rate(np.array([0.8, 1.0]))
+    assert "steps/epoch-00002.safetensors" in named_files(run.manifest)  # named, so verified like every other file
+    verified = run.verify()
+    assert verified.files == verified.checksummed == len(named_files(run.manifest))
+    assert TrainConfig.from_dict(config.to_dict()) == config
+    assert "step_weights" not in get_recipe("mnist").config.to_dict()
+
+
+def test_the_red_validation_points_are_as_many_as_the_runs_validation_accuracy_says(rendered):
+    """Counted from the snapshot's stored outputs; the oracle is the accuracy torch measured while training."""
+    run, scene = load_run(MOONS), rendered
+    for epoch in (scene.shown_epoch, run.epochs[-1]):
+        points, wrong, missed = scene.validation_marks(epoch)
+        accuracy = run.snapshot(epoch)["metrics"]["val_acc"]
+        assert len(points) == run.dataset["val"] == 400
+        assert missed == len(wrong) == round((1 - accuracy) * len(points))

@@ -39,7 +39,10 @@ __all__ = [
     "late_epochs",
     "training_points",
     "probe_verdicts",
+    "flipped_labels",
     "snapshot_near",
+    "MistakeCounts",
+    "mistake_counts",
 ]
 
 OVERFIT_MARGIN = 0.2  # the final validation loss is at least 20% above its minimum ...
@@ -90,13 +93,15 @@ class EpochSteps:
         return len(self.steps)
 
 
-def shown_epoch(history: History, recorded: list[int], preferred: int | None = None) -> int | None:
+def shown_epoch(
+    history: History, recorded: list[int], preferred: int | None = None, prefer: set[int] | frozenset[int] = frozenset()
+) -> int | None:
     """The epoch whose two passes a scene plays, or None when the run recorded no steps.
 
     ``preferred`` when it has recorded steps; else, among the epochs with steps whose
     start and end are both recorded snapshots, the one whose batch losses fell most
     (first quarter against last quarter): learning you can see. Failing that, the
-    first epoch with steps.
+    first epoch with steps. Epochs in ``prefer`` (those whose every update the run recorded) come first.
     """
     counts = history.steps_per_epoch()
     if not counts:
@@ -105,6 +110,7 @@ def shown_epoch(history: History, recorded: list[int], preferred: int | None = N
         return preferred
     snapshots = set(recorded)
     candidates = [e for e in counts if e in snapshots and e - 1 in snapshots and counts[e] >= 2]
+    candidates = [e for e in candidates if e in prefer] or candidates
     if not candidates:
         return min(counts)
 
@@ -171,6 +177,24 @@ def training_points(run: Run) -> tuple[np.ndarray, np.ndarray] | None:
     return data.x_train, data.y_train
 
 
+def flipped_labels(run: Run) -> np.ndarray | None:
+    """Which training points had their label flipped (the data set's ``label_noise``), else None.
+
+    The same points regenerated with no label noise: where the labels differ. None when the run's
+    training points cannot be regenerated (:func:`training_points`) or it flipped none.
+    """
+    from nnexplain.data.toy2d import load_toy2d
+
+    found = training_points(run)
+    options = dict((run.manifest.get("config") or {}).get("dataset_options") or {})
+    if found is None or not options.get("label_noise"):
+        return None
+    clean = load_toy2d(run.dataset["name"], **{**options, "label_noise": 0.0})
+    if not np.array_equal(clean.x_train, found[0]):
+        return None
+    return clean.y_train != found[1]
+
+
 def probe_verdicts(run: Run, epoch: int) -> np.ndarray:
     """Per probe item (mistakes included), whether the snapshot's network classifies it right."""
     logits = run.tensors(epoch)[f"pre.{len(run.layers) - 2}"]
@@ -180,3 +204,42 @@ def probe_verdicts(run: Run, epoch: int) -> np.ndarray:
 def snapshot_near(run: Run, epoch: float) -> int:
     """The recorded epoch nearest ``epoch``."""
     return min(run.epochs, key=lambda recorded: abs(recorded - epoch))
+
+
+@dataclass(frozen=True)
+class MistakeCounts:
+    """Validation accuracy at two epochs, and what it means in mistakes on ``items`` validation items."""
+
+    items: int
+    epochs: tuple[int, int]
+    accuracy: tuple[float, float]
+
+    @property
+    def mistakes(self) -> tuple[int, int]:
+        return tuple(int(round((1 - a) * self.items)) for a in self.accuracy)
+
+    @property
+    def error_rates(self) -> tuple[float, float]:
+        return tuple(1 - a for a in self.accuracy)
+
+    @property
+    def fewer(self) -> float:
+        """The share of the first epoch's mistakes that the second no longer makes (negative: more mistakes)."""
+        first, second = self.mistakes
+        return 1 - second / first if first else 0.0
+
+
+def mistake_counts(history: History, items: int | None, fraction: float = 1 / 3) -> MistakeCounts | None:
+    """The last epoch with a validation accuracy against the one nearest ``fraction`` of the way to it.
+
+    None when there are not two such epochs after the initialisation, or the run does not say how many
+    validation items it has.
+    """
+    accuracy = history.metric("val_acc")
+    known = [int(e) for e, a in zip(history.epochs, accuracy) if np.isfinite(a) and e > 0]
+    if not items or len(known) < 2:
+        return None
+    last = known[-1]
+    first = min(known[:-1], key=lambda e: abs(e - fraction * last))
+    row = {int(e): i for i, e in enumerate(history.epochs)}
+    return MistakeCounts(int(items), (first, last), (float(accuracy[row[first]]), float(accuracy[row[last]])))

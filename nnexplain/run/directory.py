@@ -229,6 +229,17 @@ class Run:
         """Every layer's parameters (a dense layer's (weight, bias) pair; weights are (out, in) like torch's)."""
         return self.network.params_from_arrays(self._snapshot_file(self.snapshot(epoch)["file"]))
 
+    def step_params(self, epoch: int) -> list[Params]:
+        """The parameters after each optimiser step of ``epoch``, in order; empty when the run did not record them."""
+        entry = self.snapshot(epoch) if epoch in self.epochs else {}
+        if not entry.get("steps"):
+            return []
+        stacked = self.read_file(entry["steps"])
+        count = len(next(iter(stacked.values())))
+        return [
+            self.network.params_from_arrays({name: value[i] for name, value in stacked.items()}) for i in range(count)
+        ]
+
     def resume_state(self, epoch: int | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         """The tensors and JSON facts recorded with snapshot ``epoch`` for training to go on from it."""
         entry = self.snapshot(epoch)

@@ -196,6 +196,7 @@ class Snapshot(Open):
     step: Count | None = None
     history: RelativePath | None = None
     resume: RelativePath | None = None
+    steps: RelativePath | None = None  # the weights after each optimiser step of the epoch
 
 
 class DivergedAt(Open):
@@ -300,7 +301,7 @@ def named_files(manifest: dict[str, Any]) -> list[str]:
     if "mistakes" in manifest:
         names.append(manifest["mistakes"])
     for snapshot in manifest["snapshots"]:
-        names += [snapshot[key] for key in ("file", "history", "resume") if snapshot.get(key)]
+        names += [snapshot[key] for key in ("file", "history", "resume", "steps") if snapshot.get(key)]
     names += [manifest[key]["file"] for key in FILE_ENTRIES if manifest.get(key)]
     return list(dict.fromkeys(names))
 

@@ -88,12 +88,14 @@ def write_snapshot(
     metrics: dict[str, float] | None = None,
     history: dict[str, np.ndarray] | None = None,
     resume: tuple[dict[str, np.ndarray], dict[str, Any]] | None = None,
+    steps: dict[str, np.ndarray] | None = None,
     **fields: Any,
 ) -> None:
     """Add the snapshot of ``epoch``: its history part, resume state and tensors first, then the manifest entry.
 
     A recorded epoch is final. ``history`` holds the arrays of :func:`nnexplain.run.history.history_part`;
-    ``resume`` the tensors and JSON facts training needs to go on from here (:mod:`nnexplain.train.resume`).
+    ``resume`` the tensors and JSON facts training needs to go on from here (:mod:`nnexplain.train.resume`);
+    ``steps`` the parameters after each optimiser step of the epoch, each snapshot key's arrays stacked.
     """
     run_dir = Path(run_dir)
     manifest = read_manifest(run_dir)
@@ -107,6 +109,8 @@ def write_snapshot(
         state, facts = resume
         metadata = {"resume": json.dumps(facts, allow_nan=False)}
         fields["resume"] = _add_file(run_dir, manifest, f"resume/epoch-{epoch:05d}.safetensors", state, metadata)
+    if steps is not None:
+        fields["steps"] = _add_file(run_dir, manifest, f"steps/epoch-{epoch:05d}.safetensors", steps)
     relative = _add_file(run_dir, manifest, f"snapshots/epoch-{epoch:05d}.safetensors", tensors)
     entry = {"epoch": int(epoch), **fields, "file": relative, "metrics": dict(metrics or {})}
     manifest["snapshots"] = sorted([*manifest["snapshots"], entry], key=lambda s: s["epoch"])

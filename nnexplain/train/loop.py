@@ -214,7 +214,9 @@ def _train(
             tensors, facts, optimizer, scheduler, generator, f"run file {start.path / start.snapshot()['resume']}"
         )
         recorder = Recorder.reopen(model, start)
-    record_at = set(snapshot_epochs(config.epochs, config.max_snapshots))
+    step_weights = {epoch for epoch in config.step_weights if 0 < epoch <= config.epochs}
+    record_at = set(snapshot_epochs(config.epochs, config.max_snapshots)) | step_weights
+    each_step: list = []  # the weights after each step of an epoch in step_weights
     started = time.perf_counter()
 
     def finish_epoch(epoch: int, train_metrics: dict[str, float]) -> None:
@@ -235,7 +237,10 @@ def _train(
         recorder.log_epoch(epoch, metrics)
         if epoch in record_at:
             state = training_state(optimizer, scheduler, generator, elapsed + time.perf_counter() - started)
-            recorder.snapshot(epoch, metrics, step=epoch * batches_per_epoch, resume=state)
+            recorder.snapshot(
+                epoch, metrics, step=epoch * batches_per_epoch, resume=state, step_params=each_step or None
+            )
+        each_step.clear()
         if on_epoch:
             on_epoch(EpochReport(epoch, config.epochs, metrics))
 
@@ -258,6 +263,8 @@ def _train(
             optimizer.step()
             scheduler.step()
             recorder.log_step(loss)
+            if epoch in step_weights:
+                each_step.append(model.numpy_params())
         finish_epoch(epoch, _evaluate(model, dataset.task, x_train, y_train, "train"))
 
     if dataset.task == "classify" and not (start and "mistakes" in start.manifest):  # a run stopped after them has them

@@ -38,11 +38,18 @@ class TrainConfig:
     # The layers before the output layer as manifest entries ({"kind": "conv2d", ...}); empty: the dense
     # layers of ``hidden``. Training appends the dense output layer either way.
     network: tuple[dict[str, Any], ...] = ()
+    # Epochs whose weights after every optimiser step are recorded (each is also a snapshot epoch):
+    # the ``training`` scene draws each update of one epoch from them.
+    step_weights: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["hidden"] = list(self.hidden)
         data["network"] = list(self.network)  # asdict copied each entry already
+        if self.step_weights:
+            data["step_weights"] = list(self.step_weights)
+        else:  # left out when empty: the configs (and cached default runs) of the other recipes stay as they were
+            del data["step_weights"]
         return data
 
     @classmethod
@@ -51,7 +58,14 @@ class TrainConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise NnexplainError(f"unknown training config keys {unknown}; known keys are {sorted(known)}")
-        return cls(**{**data, "hidden": tuple(data["hidden"]), "network": tuple(data.get("network", ()))})
+        return cls(
+            **{
+                **data,
+                "hidden": tuple(data["hidden"]),
+                "network": tuple(data.get("network", ())),
+                "step_weights": tuple(data.get("step_weights", ())),
+            }
+        )
 
     def with_overrides(self, **overrides: Any) -> "TrainConfig":
         return replace(self, **{key: value for key, value in overrides.items() if value is not None})
@@ -121,10 +135,12 @@ def _moons_overfit() -> TrainConfig:
     Validation loss is lowest at epoch 138 (0.19, validation accuracy 100%) and ends
     at 0.58 (83%) while the training accuracy climbs to 92.5%. The warp grid is
     sampled at 100 points a line (not 200): 20 snapshots of a 2-8-8-2 network stay near 10 MB.
+    The weights after each of the 8 steps of epochs 1-4 are recorded too (``step_weights``), so
+    that the scene can draw every update of the epoch it plays.
     """
     config = _full_batch("moons-overfit", "moons", (8, 8), "tanh", epochs=800, lr=0.02, max_snapshots=20)
     options = {"n_train": 80, "label_noise": 0.2, "grid_points": 100}
-    return replace(config, batch_size=10, schedule="constant", dataset_options=options)
+    return replace(config, batch_size=10, schedule="constant", dataset_options=options, step_weights=(1, 2, 3, 4))
 
 
 RECIPES: dict[str, Recipe] = {

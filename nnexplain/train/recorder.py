@@ -312,6 +312,7 @@ class Recorder:
         metrics: dict[str, Any] | None = None,
         step: int | None = None,
         resume: tuple[dict[str, np.ndarray], dict[str, Any]] | None = None,
+        step_params: list[Params] | None = None,
         **fields: Any,
     ) -> None:
         """Record the model as it is now, as the state after ``epoch`` epochs (0 = initialisation).
@@ -320,15 +321,27 @@ class Recorder:
         number of optimiser steps so far (by default, the steps logged with :meth:`log_step`,
         when there were any). The steps and epochs logged since the previous snapshot
         are written beside it, and so is ``resume``, what training needs to go on from
-        here (:func:`nnexplain.train.resume.training_state`).
+        here (:func:`nnexplain.train.resume.training_state`). ``step_params``: the parameters after each
+        optimiser step of this epoch, in order (:meth:`nnexplain.run.Run.step_params` reads them back).
         """
+        steps = None
+        if step_params:
+            network = (
+                self._layout.network
+                if self._layout
+                else model_network(self.model, None, self.manifest["dataset"]["task"])
+            )
+            each = [network.arrays_of_params(params) for params in step_params]
+            steps = {name: np.stack([arrays[name] for arrays in each]) for name in each[0]}
         tensors = snapshot_tensors(self._params(), self.manifest, self.probe["inputs"], self.contents)
         clean = {key: _metric(key, value) for key, value in (metrics or {}).items()}
         self.history.epoch(epoch, clean)
         if step is None and self.history.steps_done:
             step = self.history.steps_done
         history = self.history.part(_losses)
-        write_snapshot(self.out, int(epoch), tensors, clean, history=history, resume=resume, step=step, **fields)
+        write_snapshot(
+            self.out, int(epoch), tensors, clean, history=history, resume=resume, steps=steps, step=step, **fields
+        )
         self.history.clear()
         self.epochs.append(int(epoch))
 

@@ -73,6 +73,7 @@ class _Config(BaseModel):
     probe_per_class: int = Field(ge=1, le=10_000)
     dataset_options: dict[str, Any]
     network: list[dict[str, Any]] = Field(default=[], max_length=100)  # absent from runs recorded before it existed
+    step_weights: list[Annotated[int, Field(ge=1, le=MAX_EPOCHS)]] = Field(default=[], max_length=1_000)  # absent: none
 
 
 def recorded_config(config: Any, where: str) -> TrainConfig:
@@ -84,7 +85,14 @@ def recorded_config(config: Any, where: str) -> TrainConfig:
         raise RunError(
             f"{where}: its recorded training config is not one this nnexplain trains ({'.'.join(map(str, first['loc']))}: {first['msg']}); it cannot go on"
         ) from None
-    return TrainConfig(**{**checked.model_dump(), "hidden": tuple(checked.hidden), "network": tuple(checked.network)})
+    return TrainConfig(
+        **{
+            **checked.model_dump(),
+            "hidden": tuple(checked.hidden),
+            "network": tuple(checked.network),
+            "step_weights": tuple(checked.step_weights),
+        }
+    )
 
 
 def training_state(

@@ -3,7 +3,7 @@
 from typing import Any
 
 from nnexplain.scenes.base.checks import history, image_side
-from nnexplain.scenes.base.spec import SceneSpec
+from nnexplain.scenes.base.spec import FurtherRun, SceneSpec
 
 
 def learning(manifest: dict[str, Any]) -> str | None:
@@ -16,15 +16,28 @@ def learning(manifest: dict[str, Any]) -> str | None:
     return history(manifest)
 
 
+def digits_companion(manifest: dict[str, Any], main: dict[str, Any]) -> str | None:
+    """The ``digits`` run: a classifier whose validation accuracy over epochs is counted in mistakes."""
+    if manifest["output"] != "softmax":
+        return f"has {manifest['output']} output; the error rate is counted on a classifier's validation items"
+    if not (manifest.get("dataset") or {}).get("val"):
+        return "does not say how many validation items it has; its mistakes cannot be counted"
+    return history(manifest)
+
+
 SPEC = SceneSpec(
     name="training",
     module="nnexplain.scenes.training",
     class_name="Training",
-    question="What happens over an epoch, and when does a network start to overfit?",
+    question="What happens in an epoch, and when does a network start to overfit?",
     description=(
-        "decision regions and learning curves over training, the two passes of an epoch, overfitting, error rate"
+        "the two passes of an epoch, update by update; learning curves over training, overfitting; "
+        "the error rate counted in mistakes"
     ),
     recipe="moons-overfit",
     check=learning,
     order=80,
+    further=(
+        FurtherRun("digits", "mnist", "a digit classifier whose validation mistakes are counted", digits_companion),
+    ),
 )
