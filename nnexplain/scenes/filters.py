@@ -46,6 +46,7 @@ from nnexplain.scenes.convolution_text import LABEL, by, outlined, title
 from nnexplain.scenes.filters_apply import ApplyBeats
 from nnexplain.scenes.filters_compare import CompareBeats
 from nnexplain.scenes.filters_layout import TEXT, TOP_TILE, TOP_Y, TRAIN_PITCH, TRAIN_TILE, TRAIN_Y, column_x
+from nnexplain.scenes.filters_maps import MapsBeats
 from nnexplain.scenes.filters_measure import MeasureBeats, listed, side_words
 
 __all__ = ["Filters", "side_words", "listed"]
@@ -58,7 +59,7 @@ def moved_text(value: float) -> str:
     return f"{value:.1f}×"
 
 
-class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
+class Filters(ApplyBeats, MapsBeats, MeasureBeats, CompareBeats, RunScene):
     scene_name = "filters"
     captions_in_band = True  # the narration is drawn as subtitles, one cue at a time; the picture keeps short labels
 
@@ -274,13 +275,13 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
             FadeIn(self.moved_labels, lag_ratio=0.1, run_time=1.5),
         )
 
-    def to_top_row(self) -> list[Animation]:
-        """The kernels, smaller, to the top row over the columns that the rest of the scene fills."""
-        moves = []
+    def top_row(self) -> Group:
+        """The kernels (left off the screen during the detail view), smaller, put in the top row over the columns
+        that the rest of the scene fills: to be faded in."""
         for i, (tile, number) in enumerate(zip(self.tiles, self.numbers)):
-            moves.append(tile.animate.scale(TOP_TILE / tile.height).move_to([column_x(i), TOP_Y, 0]))
-            moves.append(number.animate.move_to([column_x(i), TOP_Y - TOP_TILE / 2 - 0.22, 0]))
-        return moves
+            tile.scale(TOP_TILE / tile[0].height).move_to([column_x(i), TOP_Y, 0])
+            number.move_to([column_x(i), TOP_Y - TOP_TILE / 2 - 0.22, 0])
+        return Group(*self.tiles, *self.numbers)
 
     def leave_training(self) -> list[Animation]:
         leaving = [

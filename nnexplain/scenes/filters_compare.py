@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Indicate, Rectangle, VGroup
 
-from nnexplain.geometry.filters import kinds, moved_little
+from nnexplain.geometry.filters import kinds, moved_little, noise_share
 from nnexplain.mobjects.feature_maps import symmetric_scale
-from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba
+from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba
 from nnexplain.mobjects.style import fmt_percent, label
+from nnexplain.scenes.base.run_facts import has_random_start
 from nnexplain.scenes.convolution_text import by, outlined
 from nnexplain.scenes.filters_layout import LEFT_X, TEXT, TOP_TILE, column_x
 from nnexplain.scenes.filters_measure import kernels_word, listed
@@ -70,14 +71,17 @@ class CompareBeats:
         same = (
             f"the same {data['train']:,} training digits" if story.same_data and data.get("train") else "the same data"
         )
+        spot = label("each kernel at its top-response place", self.theme, TEXT, self.theme.muted)
+        spot.move_to([column_x(3.5), cnn_y + 1.33, 0])
         self.telling(
             f"Against them: an MLP on {same}, of about the same size.",
             FadeOut(Group(self.strongest, *self.numbers), run_time=0.6),
             FadeIn(frames, run_time=0.5),
             AnimationGroup(*moves, run_time=1.6),
-            FadeIn(numbers, run_time=0.5),
+            FadeIn(Group(numbers, spot), run_time=0.5),
         )
         self.numbers = list(numbers)
+
         inputs = weights[0].size
         self.telling(
             f"{mlp.network.parameter_count:,} parameters to the CNN's {self.run.network.parameter_count:,}; "
@@ -92,13 +96,23 @@ class CompareBeats:
                 Indicate(mlp_name[3:], color=self.theme.text, run_time=0.8),
                 Indicate(cnn_name[3:], color=self.theme.text, run_time=0.8),
             )
+        windows = VGroup(*(Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.text, 2) for _ in frames))
+        positions = [(r, c) for r in range(0, side - k + 1, 2) for c in range(0, side - k + 1, 2)]
+
+        def sweep(t: float) -> None:  # every other position, row by row: the same weights at every place
+            r, c = positions[min(int(t * len(positions)), len(positions) - 1)]
+            for window, frame in zip(windows, frames):
+                corner = frame.get_corner(UP + [-1, 0, 0])
+                window.move_to(corner + pixel * np.array([c + k / 2, -(r + k / 2), 0]))
+
+        sweep(0.0)
         self.telling(
-            f"A kernel's output sees {k * k} pixels, the kernel reused; an MLP unit sees all {inputs}.",
-            AnimationGroup(  # each kernel's outline on its own: a group would swell about its centre, flying outward
-                *(Indicate(tile[1], color=self.theme.text, scale_factor=1.6) for tile in self.tiles), run_time=1.2
-            ),
-            FadeIn(image_frames, run_time=0.8),
+            f"Each kernel's output sees {k * k} pixels, the same kernel at every place;",
+            FadeIn(windows, run_time=0.3),
+            Playback(windows, sweep, run_time=2.5),
+            FadeOut(windows, run_time=0.3),
         )
+        self.telling(f"each of the MLP's {len(weights)} units sees all {inputs}.", FadeIn(image_frames, run_time=0.6))
         values = sorted(window.share for window in story.mlp_windows)
         self.telling(
             f"The best {by(k, k)} window of a unit holds only {fmt_percent(values[0], 0)} to "
@@ -123,7 +137,7 @@ class CompareBeats:
             FadeIn(whole, lag_ratio=0.1, run_time=1.2),
         )
         self.compared = Group(
-            frames, *self.tiles, numbers, whole, images, image_frames, boxes, shares, cnn_name, mlp_name
+            frames, *self.tiles, numbers, whole, images, image_frames, boxes, shares, cnn_name, mlp_name, spot
         )
         self.compared.add(even)
         self.median_unit = int(np.argsort([w.share for w in story.mlp_windows])[len(values) // 2])
@@ -152,12 +166,14 @@ class CompareBeats:
             if learned
             else "This first layer learned no clear edge or bar."
         )
-        self.telling(
-            said,
-            FadeOut(self.compared, run_time=0.8),
-            FadeIn(summary, lag_ratio=0.1, run_time=1.2),
-            FadeIn(words, lag_ratio=0.05, run_time=1.2),
-        )
+        self.play(FadeOut(self.compared), FadeIn(summary, lag_ratio=0.1), run_time=self.t(1.2))
+        self.telling(said, FadeIn(words, lag_ratio=0.05, run_time=1.2))
+        if groups["bar"] and self.bars_began_at_start(groups["bar"]):
+            bar_words = VGroup(*(words[self.word_index(kind, i)] for i in groups["bar"]))
+            self.telling(
+                "The bars deepened bands that its random start already had.",
+                Indicate(bar_words, color=self.theme.text, run_time=0.8),
+            )
         rest = []
         if groups["borderline"]:
             rest.append(
@@ -199,6 +215,14 @@ class CompareBeats:
             FadeIn(Group(image, mlp_words), run_time=1.0),
         )
         self.telling("One training run of each: another seed could split the kernels differently.")
+
+    def bars_began_at_start(self, bars: list[int]) -> bool:
+        """Every bar's curved fit at the random start already bent the same way, by more than noise's on average."""
+        story, k = self.story, self.story.size
+        if story.start_curved is None or not has_random_start(self.run):
+            return False
+        noise = noise_share(k, 5) - noise_share(k, 2)
+        return all(self.same_band(i) and story.start_curved[i].share - story.start_fits[i].share > noise for i in bars)
 
     @staticmethod
     def word_index(kind: tuple[str, ...], i: int) -> int:

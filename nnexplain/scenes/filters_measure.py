@@ -8,9 +8,24 @@ yellow marks an edge kernel and nothing else, measured numbers are white, refere
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, UP, Arrow, DashedVMobject, FadeIn, FadeOut, Group, Rectangle, VGroup, there_and_back
+from manim import (
+    DOWN,
+    UP,
+    AnimationGroup,
+    Arrow,
+    DashedVMobject,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Group,
+    Line,
+    Rectangle,
+    VGroup,
+    VMobject,
+    there_and_back,
+)
 
-from nnexplain.geometry.filters import EDGE_SHARE, kinds, moved_little, noise_share
+from nnexplain.geometry.filters import EDGE_SHARE, across_profile, kinds, moved_little, noise_share
 from nnexplain.mobjects.feature_maps import symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
@@ -22,7 +37,14 @@ __all__ = ["MeasureBeats", "side_words", "listed", "bar_words"]
 
 SIDES = ("right", "upper right", "top", "upper left", "left", "lower left", "bottom", "lower right")
 SPLIT, SPLIT_Y = 1.55, -0.45  # a kernel's split into a fit and the rest: three tiles this tall, centred here
-PLANE_Y, START_Y, CURVED_Y, MOVED_Y, NOISE_Y = 0.05, -0.5, -1.05, -1.6, -2.15  # the rows under the kernels
+PLANE_Y, START_Y, CURVED_Y, CURVED_START_Y, MOVED_Y, NOISE_Y = (
+    0.12,
+    -0.32,
+    -0.76,
+    -1.2,
+    -1.64,
+    -2.17,
+)  # rows under the kernels
 
 
 def side_words(angle: float) -> tuple[str, str]:
@@ -34,6 +56,16 @@ def side_words(angle: float) -> tuple[str, str]:
 def bar_words(angle: float) -> str:
     """The way a bar runs (degrees in [0, 180)), in words."""
     return ("horizontal", "rising", "vertical", "falling", "horizontal")[int(round(angle / 45)) % 5]
+
+
+def across_words(values: np.ndarray) -> str:
+    """What a profile across a fit does, as a sentence: a bar's rises then falls (or falls then rises)."""
+    top, bottom = int(np.argmax(values)), int(np.argmin(values))
+    if 0 < top < len(values) - 1:
+        return " Across it, the fit rises, then falls."
+    if 0 < bottom < len(values) - 1:
+        return " Across it, the fit falls, then rises."
+    return ""
 
 
 def listed(numbers: list[int]) -> str:
@@ -80,6 +112,28 @@ class MeasureBeats:
         )
         return pictures, VGroup(signs, texts)
 
+    def profile(self, surface: np.ndarray, bar_angle: float, tile: Group) -> VGroup:
+        """The fitted surface's mean across its bar, drawn beside ``tile`` (rows: a line down its right side, each
+        point level with its row; columns: a line over its top): a bar bulges, an edge runs one way."""
+        values, by_rows = across_profile(surface, bar_angle)
+        reach = 0.55 / max(float(np.abs(values).max()), 1e-9)  # the largest mean 0.55 units from the zero line
+        count = len(values)
+        cell = tile.height / count
+        if by_rows:
+            x0 = tile.get_right()[0] + 0.75
+            top = tile.get_top()[1]
+            points = [[x0 + reach * v, top - cell * (i + 0.5), 0] for i, v in enumerate(values)]
+            zero = Line([x0, tile.get_top()[1], 0], [x0, tile.get_bottom()[1], 0])
+        else:
+            y0 = tile.get_top()[1] + 0.7
+            left = tile.get_left()[0]
+            points = [[left + cell * (i + 0.5), y0 + reach * v, 0] for i, v in enumerate(values)]
+            zero = Line([tile.get_left()[0], y0, 0], [tile.get_right()[0], y0, 0])
+        zero.set_stroke(self.theme.muted, 2)
+        line = VMobject().set_points_as_corners(points).set_stroke(self.theme.text, 3)
+        dots = VGroup(*(Dot(point, radius=0.05, color=self.theme.text) for point in points))
+        return VGroup(zero, line, dots)
+
     def fit_one_edge(self) -> None:
         story = self.story
         best = self.chosen
@@ -92,6 +146,7 @@ class MeasureBeats:
         pictures, (signs, texts) = self.decomposition(kernel, fit.plane, names)
         arrow = self.edge_arrow(fit.angle, pictures[1].get_center(), 0.6 * SPLIT)
         high, low = side_words(fit.angle)
+        step = self.profile(fit.plane, (fit.angle + 90) % 180, pictures[1])  # across the edge: one way
         self.telling(
             f"What is kernel {best + 1} looking for? Fit a tilted plane to its {kernel.size} weights.",
             FadeOut(self.maps, run_time=0.6),
@@ -100,8 +155,9 @@ class MeasureBeats:
         )
         self.telling(
             f"The plane explains {fmt_percent(fit.share, 0)} of their variance and rises toward the {high}.",
-            FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
             arrow.animate(run_time=0.8).scale(1.2),
+            FadeIn(step, run_time=0.6),
+            FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
         )
         edge = fit.share >= EDGE_SHARE
         self.best_frame = self.kernel_frame(best, self.theme.highlight if edge else self.theme.text)
@@ -114,37 +170,58 @@ class MeasureBeats:
             self.pulse(Group(pictures[1], arrow), 1.06),  # the arrow with its plane: animated alone, it would hide
             self.pulse(pictures[0], 1.06),
         )
-        self.demo = Group(*pictures, signs, texts, arrow)
+        self.demo = Group(*pictures, signs, texts, arrow, step)
 
     def fit_one_bar(self) -> bool:
-        """The kernel whose fit gains most from curvature, split like the edge: kernel − mean = curved fit + rest."""
+        """Each bar kernel split like the edge: kernel − mean = curved fit + rest, with the fit's profile across its
+        band; then the same fit at the random start, the reference."""
         story = self.story
         bars = [i for i, name in enumerate(kinds(story)) if name == "bar"]
         if not bars:
             return False
-        i = max(bars, key=lambda j: story.curved[j].share)
-        curved, plane = story.curved[i], story.fits[i]
-        names = [
-            f"kernel {i + 1} − its mean",
-            f"curved fit: {fmt_percent(curved.share, 0)}",
-            f"rest: {fmt_percent(1 - curved.share, 0)}",
-        ]
-        pictures, (signs, texts) = self.decomposition(story.kernels[-1][i], curved.surface, names)
-        shade = "positive" if curved.ridge else "negative"  # the band's sign: blue between red, or red between blue
-        self.telling(
-            f"A plane explains only {fmt_percent(plane.share, 0)} of kernel {i + 1}. Add curvature (x², y², xy):",
-            FadeOut(self.demo, run_time=0.6),
-            FadeIn(Group(pictures[0], texts[0]), run_time=0.8),
-            FadeIn(Group(signs[0], pictures[1], texts[1]), run_time=0.8),
-        )
-        self.telling(
-            f"the curved fit explains {fmt_percent(curved.share, 0)}: a {bar_words(curved.bar_angle)} {shade} band.",
-            FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.8),
-            self.pulse(pictures[1], 1.08),
-            FadeIn(frame := self.kernel_frame(i, self.theme.text), run_time=0.6),
-        )
-        self.demo = Group(*pictures, signs, texts, frame)
+        shown = Group()
+        for n, i in enumerate(bars):
+            curved, plane = story.curved[i], story.fits[i]
+            names = [
+                f"kernel {i + 1} − its mean",
+                f"curved fit: {fmt_percent(curved.share, 0)}",
+                f"rest: {fmt_percent(1 - curved.share, 0)}",
+            ]
+            pictures, (signs, texts) = self.decomposition(story.kernels[-1][i], curved.surface, names)
+            band = self.profile(curved.surface, curved.bar_angle, pictures[1])
+            shade = "positive" if curved.ridge else "negative"  # the band's sign: blue between red, or red between blue
+            frame = self.kernel_frame(i, self.theme.text)
+            leaving = self.demo if n == 0 else shown
+            self.telling(
+                f"Kernel {i + 1}: a plane explains only {fmt_percent(plane.share, 0)}. Add curvature (x², y², xy):"
+                if n == 0
+                else f"Kernel {i + 1}: a plane explains {fmt_percent(plane.share, 0)}; with curvature,",
+                FadeIn(frame, run_time=0.4),
+                FadeOut(leaving, run_time=0.5),
+                FadeIn(Group(pictures[0], texts[0]), run_time=0.6),
+                FadeIn(Group(signs[0], pictures[1], texts[1]), run_time=0.6),
+            )
+            self.telling(
+                f"the curved fit explains {fmt_percent(curved.share, 0)}: a {bar_words(curved.bar_angle)} {shade} band.",
+                self.pulse(pictures[1], 1.08),
+                FadeIn(Group(signs[1], pictures[2], texts[2]), run_time=0.6),
+            )
+            across = across_words(across_profile(curved.surface, curved.bar_angle)[0])
+            if across:
+                self.telling(across, FadeIn(band, run_time=0.8))
+            else:
+                self.add(band.set_opacity(0))
+            shown = Group(*pictures, signs, texts, band, frame)
+        self.demo = shown
+        self.bar_frames = Group()
         return True
+
+    def same_band(self, i: int) -> bool:
+        """Kernel ``i``'s curved fit at the random start bends the same way (ridge or trough) along a direction
+        within 30° of its last one's."""
+        start, end = self.story.start_curved[i], self.story.curved[i]
+        gap = abs((start.bar_angle - end.bar_angle + 90) % 180 - 90)
+        return start.ridge == end.ridge and gap <= 30
 
     @staticmethod
     def pulse(picture: Group, factor: float):
@@ -247,12 +324,48 @@ class MeasureBeats:
             f"Plane under 40%, and curvature adds {added} points: bars ({listed(bars)})."
             if bars
             else "Curvature adds little to any kernel: no bars.",
-            FadeIn(curved_name, run_time=0.4),
-            FadeIn(curved, lag_ratio=0.08, run_time=1.2),
-            *(curved[i].animate(run_time=0.5).set_color(self.theme.text) for i in bars),
-            FadeIn(bar_frames, run_time=0.5),
+            FadeIn(bar_frames, run_time=0.4),
+            FadeIn(curved_name, run_time=0.3),
+            AnimationGroup(
+                FadeIn(curved, lag_ratio=0.08, run_time=1.2),
+                *(curved[i].animate(run_time=0.5).set_color(self.theme.text) for i in bars),
+                lag_ratio=1,
+            ),
         )
         marks.add(curved_name, curved, bar_frames)
+        if story.start_curved is not None and has_random_start(self.run):
+            start_gains = [c.share - f.share for c, f in zip(story.start_curved, story.start_fits)]
+            at_start = VGroup(
+                *(
+                    label(f"+{100 * gain:.0f}", self.theme, TEXT, self.theme.muted).move_to(
+                        [column_x(i), CURVED_START_Y, 0]
+                    )
+                    for i, gain in enumerate(start_gains)
+                )
+            )
+            at_start_name = self.row_name("at start", CURVED_START_Y)
+            if bars:
+                before = ", ".join(f"{100 * start_gains[i]:.0f}" for i in bars[:-1])
+                before += (" and " if len(bars) > 1 else "") + f"{100 * start_gains[bars[-1]]:.0f}"
+                same = all(self.same_band(i) for i in bars)
+                grew = all(gains[i] > start_gains[i] for i in bars)
+                text = f"But at the random start, curvature already added {before} points:"
+                then = (
+                    "bands bending the same way. Training deepened bands that chance began."
+                    if same and grew
+                    else "part of each band was there before training."
+                )
+            else:
+                text, then = "At the random start, curvature added this much: the reference.", ""
+            self.telling(
+                text,
+                FadeIn(at_start_name, run_time=0.3),
+                FadeIn(at_start, lag_ratio=0.08, run_time=1.0),
+                *(at_start[i].animate(run_time=0.6, rate_func=there_and_back).scale(1.4) for i in bars),
+            )
+            if then:
+                self.telling(then, *(self.pulse(curved[i], 1.4) for i in bars))
+            marks.add(at_start, at_start_name)
         little = list(moved_little(story))
         if story.moved is not None:
             moved = VGroup(
@@ -269,7 +382,11 @@ class MeasureBeats:
                 else "Every kernel moved farther than its own starting size."
             )
             moved_name = self.row_name("moved", MOVED_Y)
-            self.telling(text, FadeIn(moved_name, run_time=0.4), FadeIn(moved, lag_ratio=0.1))
+            self.telling(
+                text,
+                FadeIn(Group(moved_name, moved), run_time=0.5),
+                AnimationGroup(*(moved[i].animate(run_time=0.8, rate_func=there_and_back).scale(1.5) for i in little)),
+            )
             marks.add(moved, moved_name)
         flat = [i for i, name in enumerate(kind) if name == "other"]
         if flat:
@@ -342,12 +459,24 @@ class MeasureBeats:
             f"{fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of each patch's ink lies on the blue cells,",
             FadeIn(Group(ink_names[0], ink), lag_ratio=0.1, run_time=1.2),
         )
+        gained = [share - cover for share, cover in zip(shares, covers)]
+        more = [i for i, gain in enumerate(gained) if gain >= 0.1]
+        less = [i for i in range(len(gained)) if i not in more]
+        if started:
+            text = f"against {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} at the random start."
+        else:
+            text = f"which cover only {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} of the window."
         self.telling(
-            f"against {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} on the same kernels' random starts."
-            if started
-            else f"which cover only {fmt_percent(min(covers), 0)} to {fmt_percent(max(covers), 0)} of the window.",
+            text,
             FadeIn(Group(ink_names[1], area), lag_ratio=0.1, run_time=1.2),
         )
+        if started and more:
+            self.telling(
+                f"{len(more)} of {len(gained)} kernels gain {100 * min(gained[i] for i in more):.0f} to "
+                f"{100 * max(gained[i] for i in more):.0f} points"
+                + (f"; {kernels_word(less)} barely." if less else "."),
+                *(ink[i].animate(run_time=0.8, rate_func=there_and_back).scale(1.3) for i in more),
+            )
         self.strongest = Group(digits, names, patches, outlines, row_names, ink, area, ink_names)
 
     def ink_on_start(self, place) -> float:
