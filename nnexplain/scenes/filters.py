@@ -23,7 +23,6 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    RIGHT,
     UP,
     Animation,
     AnimationGroup,
@@ -52,7 +51,7 @@ from nnexplain.scenes.filters_measure import MeasureBeats, listed, side_words
 __all__ = ["Filters", "side_words", "listed"]
 
 QUESTION = "What do a CNN's first-layer kernels learn?"
-STEP_BASE, STEP_HEIGHT, STEP_PITCH, STEP_WIDTH = -2.35, 0.6, 0.5, 0.3  # the chart of change per epoch, under the text
+STEP_BASE, STEP_HEIGHT, STEP_PITCH, STEP_WIDTH = -2.25, 0.95, 0.6, 0.36  # the chart of change per epoch, under the text
 
 
 def moved_text(value: float) -> str:
@@ -115,7 +114,7 @@ class Filters(ApplyBeats, MapsBeats, MeasureBeats, CompareBeats, RunScene):
         if story.accuracy[index] is not None:
             parts.append(f"{fmt_percent(story.accuracy[index])} validation accuracy")
         text = " · ".join(parts) or " "
-        return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 1.05, 0])
+        return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 0.65, 0])
 
     def show_epoch(self, position: float) -> None:
         """Only one line of the epoch texts is drawn (all stay in the scene: nothing is swapped): a snapshot's at a
@@ -210,7 +209,11 @@ class Filters(ApplyBeats, MapsBeats, MeasureBeats, CompareBeats, RunScene):
         for i in (0, len(per_epoch) - 1):
             text = label(fmt_percent(per_epoch[i] / per_epoch[0], 0), self.theme, TEXT, self.theme.text)
             ends.add(
-                text.next_to([self.step_xs[i], STEP_BASE + self.step_heights[i], 0], RIGHT if i == 0 else UP, buff=0.1)
+                text.next_to(  # the first left of its bar's top, clear of the bars and of the row above
+                    [self.step_xs[i] - (STEP_WIDTH / 2 if i == 0 else 0), STEP_BASE + self.step_heights[i], 0],
+                    LEFT if i == 0 else UP,
+                    buff=0.12,
+                )
             )
         self.chart.add(ends)
         return ends

@@ -46,12 +46,14 @@ __all__ = ["ApplyBeats", "masked_map_rgba", "one_decimal"]
 
 # The worked layout: digit and map small in the top strip, the three numbered grids large below.
 WORK_TOP_Y, WORK_DIGIT, WORK_DIGIT_X, WORK_MAP_X = 1.85, 1.45, -5.9, 5.95
-WORK_Y, WORK_GRID, WORK_X = -0.85, 3.2, (-4.55, 0.0, 4.55)  # patch, kernel, products; cells 0.64 (38 px)
+# Patch, kernel, products: cells 0.7 wide (42 px: "−.6" and its neighbours stay apart) and 0.64 tall (the most the
+# height between the top strip and the caption band allows).
+WORK_Y, WORK_GRID, WORK_WIDTH, WORK_X = -0.85, 3.2, 3.5, (-4.85, 0.0, 4.85)
 SUM_AT = np.array([-2.2, WORK_TOP_Y, 0])  # the left edge of the running Σ
 # The sweep layout: digit and map large, the three grids small, in one row.
 SWEEP_Y, BIG, SMALL = -0.45, 2.2, 1.1
-SWEEP_DIGIT_X, SWEEP_X, SWEEP_MAP_X = -5.5, (-3.75, -1.95, -0.15), 5.55
-SWEEP_SUM = np.array([0.6, SWEEP_Y, 0])
+SWEEP_DIGIT_X, SWEEP_X, SWEEP_MAP_X = -5.55, (-3.85, -1.85, 0.15), 5.2
+SWEEP_SUM = np.array([0.95, SWEEP_Y, 0])
 CELL_TEXT = 26  # a cell's number: 16 px capitals at 480p
 
 
@@ -118,13 +120,15 @@ class ApplyBeats:
     def numbers_on(self, tile: Group, values: np.ndarray) -> VGroup:
         """``values`` to one decimal over their cells of ``tile``, outlined in the background's colour."""
         rows, cols = values.shape
-        cell = tile.width / cols
+        width, height = tile.width / cols, tile.height / rows
         texts = VGroup()
         for r in range(rows):
             for c in range(cols):
                 text = label(one_decimal(float(values[r, c])), self.theme, CELL_TEXT)
                 text.set_stroke(self.theme.background, width=4, background=True)
-                texts.add(text.move_to(tile.get_corner(UP + LEFT) + cell * np.array([c + 0.5, -(r + 0.5), 0])))
+                texts.add(
+                    text.move_to(tile.get_corner(UP + LEFT) + np.array([width * (c + 0.5), -height * (r + 0.5), 0]))
+                )
         return texts
 
     def heading(self, text: str, above: Group) -> VGroup:
@@ -153,11 +157,14 @@ class ApplyBeats:
         digit = outlined(self.digit, self.theme)
         digit_name = label(f"a {story.labels[digit_index]}", self.theme, TEXT, self.theme.muted)
         digit_name.next_to(digit, RIGHT, buff=0.2)
-        self.patch = Heatmap(grey_rgba(patch_values), WORK_GRID)
+        self.patch = Heatmap(grey_rgba(patch_values), WORK_GRID).stretch_to_fit_width(WORK_WIDTH)
         patch = outlined(self.patch, self.theme).move_to([WORK_X[0], WORK_Y, 0])
-        kernel = outlined(Heatmap(self.kernel_rgba(kernel_values), WORK_GRID), self.theme)
+        kernel = outlined(
+            Heatmap(self.kernel_rgba(kernel_values), WORK_GRID).stretch_to_fit_width(WORK_WIDTH), self.theme
+        )
         kernel.move_to([WORK_X[1], WORK_Y, 0])
         self.products = Heatmap(diverging_rgba(products_values, self.products_scale, self.theme), WORK_GRID)
+        self.products.stretch_to_fit_width(WORK_WIDTH)
         products = outlined(self.products, self.theme).move_to([WORK_X[2], WORK_Y, 0])
         names = [
             self.heading("patch", patch),
@@ -176,7 +183,8 @@ class ApplyBeats:
         self.map_frame.move_to(self.map_picture)
         self.map_name = label(f"kernel {best + 1}'s map", self.theme, TEXT, self.theme.muted)
         self.map_name.next_to(self.map_picture, LEFT, buff=0.2)
-        self.cell_mark = Rectangle(width=pixel, height=pixel).set_stroke(self.theme.text, 2)
+        self.cell_mark = Rectangle(width=pixel, height=pixel).set_stroke(self.theme.text, 3)
+        self.cell_mark.set_stroke(self.theme.background, 6, background=True)  # a dark rim: it shows on any colour
         self.window.move_to(self.window_centre(*peak))
         self.cell_mark.move_to(self.cell_centre(*peak))
         leaving = [tile for i, tile in enumerate(self.tiles) if i != best] + list(self.numbers)
@@ -186,7 +194,10 @@ class ApplyBeats:
             f"What does one kernel do? Lay kernel {best + 1} on a {story.labels[digit_index]} from the validation set.",
             AnimationGroup(*self.leave_training(), FadeOut(Group(*leaving)), run_time=0.8),
             FadeIn(Group(digit, digit_name), run_time=0.6),
-            flying.animate(run_time=1.2).scale(WORK_GRID / flying[0].height).move_to(kernel),
+            flying.animate(run_time=1.2)
+            .stretch_to_fit_height(WORK_GRID)
+            .stretch_to_fit_width(WORK_WIDTH)
+            .move_to(kernel),
             FadeIn(names[1], run_time=0.4),
         )
         self.remove(flying)
@@ -196,7 +207,10 @@ class ApplyBeats:
         self.telling(
             f"It covers one {by(k, k)} patch of the digit, enlarged here, with each pixel's value.",
             FadeIn(self.window, run_time=0.5),
-            source.animate(run_time=1.2).scale(WORK_GRID / source.height).move_to(patch),
+            source.animate(run_time=1.2)
+            .stretch_to_fit_height(WORK_GRID)
+            .stretch_to_fit_width(WORK_WIDTH)
+            .move_to(patch),
             FadeIn(Group(patch, names[0]), run_time=0.3),
             FadeIn(patch_numbers, run_time=0.6),
         )
@@ -237,7 +251,7 @@ class ApplyBeats:
         partial = np.cumsum(values.sum(axis=1))
         self.value = SlotText(label("Σ = +0.00", self.theme, TEXT).move_to(SUM_AT, aligned_edge=LEFT), slots=24)
         cell = products.height / k
-        bar = Rectangle(width=products.width + 0.1, height=cell).set_stroke(self.theme.highlight, 3)
+        bar = Rectangle(width=products.width + 0.12, height=cell).set_stroke(self.theme.highlight, 4)
         top = products.get_top() + np.array([0, -cell / 2, 0])
 
         def tick(t: float) -> None:
@@ -246,10 +260,11 @@ class ApplyBeats:
             self.value.show(label(f"Σ = {signed_plus(partial[row])}", self.theme, TEXT))
 
         self.value.show(label(f"Σ = {signed_plus(partial[0])}", self.theme, TEXT))
+        self.add(self.value)
         peak_value = self.map_values[self.peak]
         self.telling(
             f"The {k * k} products and the bias add up to one number: {signed(peak_value)}.",
-            FadeIn(Group(self.value, bar), run_time=0.4),
+            FadeIn(bar, run_time=0.3),  # the Σ is not faded in: a fade's copy of it would not match its changing glyphs
             Playback(Group(bar, self.value), tick, run_time=2.5),
             FadeOut(bar, run_time=0.3),
             Playback(self.value, lambda t: self.value.show(self.value_label(*self.peak)), run_time=0.3),
@@ -271,14 +286,12 @@ class ApplyBeats:
         moves = [
             digit.animate.scale(BIG / worked["digit"].height).move_to([SWEEP_DIGIT_X, SWEEP_Y, 0]),
             the_map.animate.scale(pixel * rows / self.map_picture.height).move_to([SWEEP_MAP_X, SWEEP_Y, 0]),
-            self.value.animate.move_to(SWEEP_SUM, aligned_edge=LEFT),
             self.signs[0].animate.move_to([(SWEEP_X[0] + SWEEP_X[1]) / 2, SWEEP_Y, 0]),
             self.signs[1].animate.move_to([(SWEEP_X[1] + SWEEP_X[2]) / 2, SWEEP_Y, 0]),
         ]
-        for name, x, grid_name in zip(("patch", "kernel", "products"), SWEEP_X, self.grid_names):
+        for name, x in zip(("patch", "kernel", "products"), SWEEP_X):
             tile = worked[name]
-            moves.append(tile.animate.scale(SMALL / tile.height).move_to([x, SWEEP_Y, 0]))
-            moves.append(FadeOut(grid_name))
+            moves.append(tile.animate.stretch_to_fit_height(SMALL).stretch_to_fit_width(SMALL).move_to([x, SWEEP_Y, 0]))
         short = ("patch", f"kernel {self.chosen + 1}", "products")
         self.short_names = VGroup(
             *(
@@ -288,8 +301,9 @@ class ApplyBeats:
         )
         self.digit_name_target = [SWEEP_DIGIT_X, SWEEP_Y + BIG / 2 + 0.3, 0]
         self.map_name_target = [SWEEP_MAP_X, SWEEP_Y + BIG / 2 + 0.3, 0]
-        moves.append(self.worked["digit_name"].animate.move_to(self.digit_name_target))
-        moves.append(self.map_name.animate.move_to(self.map_name_target))
+        self.value.move_to(SWEEP_SUM, aligned_edge=LEFT)  # faded out while the pictures move, like the names
+        self.worked["digit_name"].move_to(self.digit_name_target)
+        self.map_name.move_to(self.map_name_target)
         return moves
 
     def sweep_map(self) -> None:
@@ -307,11 +321,16 @@ class ApplyBeats:
             self.paint()
             self.at_position(*steps[reached])
 
+        # The layout changes in a play of its own: the value's glyphs must not change while it moves.
+        # Names and numbers go first, the pictures move, the names come back: no text passes over another.
+        names = Group(*self.grid_names, self.worked["digit_name"], self.map_name)
+        self.play(FadeOut(Group(self.cell_numbers, names, self.value)), run_time=self.t(0.4))
+        self.play(*self.to_sweep_layout(), run_time=self.t(1.0))
+        self.play(
+            FadeIn(Group(self.short_names, self.worked["digit_name"], self.map_name, self.value)), run_time=self.t(0.4)
+        )
         self.telling(
             "Move it one pixel at a time: a new patch, a new number, the next pixel.",
-            FadeOut(self.cell_numbers, run_time=0.4),
-            AnimationGroup(*self.to_sweep_layout(), run_time=1.2),
-            FadeIn(self.short_names, run_time=0.4),
             Playback(moving, step_along, run_time=4.0),
         )
         self.detail.remove(self.cell_numbers, *self.grid_names)

@@ -39,7 +39,7 @@ class CompareBeats:
         story, mlp = self.story, self.mlp
         k = story.size
         side = story.images.shape[-1]
-        tile, cnn_y, mlp_y = 1.3, 1.0, -1.05
+        tile, cnn_y, mlp_y = 1.3, 0.8, -1.2
         pixel = tile / side
         frames, moves, numbers = VGroup(), [], VGroup()
         for i, (place, kernel_tile) in enumerate(zip(story.places, self.tiles)):
@@ -72,7 +72,7 @@ class CompareBeats:
             f"the same {data['train']:,} training digits" if story.same_data and data.get("train") else "the same data"
         )
         spot = label("each kernel at its top-response place", self.theme, TEXT, self.theme.muted)
-        spot.move_to([column_x(3.5), cnn_y + 1.33, 0])
+        spot.move_to([column_x(3.5), cnn_y + 1.4, 0])
         self.telling(
             f"Against them: an MLP on {same}, of about the same size.",
             FadeOut(Group(self.strongest, *self.numbers), run_time=0.6),

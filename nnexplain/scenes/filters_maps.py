@@ -42,7 +42,7 @@ class MapsBeats:
         tile = 0.95
         rows = Group()
         for n, (digit, maps) in enumerate(zip(story.digits, story.maps)):
-            y = 0.5 - 1.05 * n
+            y = 0.4 - 1.02 * n
             row = Group(outlined(Heatmap(grey_rgba(story.images[digit]), tile), self.theme).move_to([LEFT_X, y, 0]))
             for i, values in enumerate(maps):
                 row.add(Heatmap(diverging_rgba(values, scale, self.theme), tile).move_to([column_x(i), y, 0]))

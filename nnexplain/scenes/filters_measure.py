@@ -100,10 +100,10 @@ class MeasureBeats:
         scale = symmetric_scale(centred)
         parts = [centred, fitted, centred - fitted]
         pictures = [outlined(Heatmap(diverging_rgba(part, scale, self.theme), SPLIT), self.theme) for part in parts]
-        for picture, x in zip(pictures, (-4.1, 0.0, 4.1)):
+        for picture, x in zip(pictures, (-4.75, -1.15, 3.75)):  # room right of the fit for its profile
             picture.move_to([x, SPLIT_Y, 0])
-        signs = VGroup(label("=", self.theme, 40).move_to([-2.05, SPLIT_Y, 0]), label("+", self.theme, 40))
-        signs[1].move_to([2.05, SPLIT_Y, 0])
+        signs = VGroup(label("=", self.theme, 40).move_to([-2.95, SPLIT_Y, 0]), label("+", self.theme, 40))
+        signs[1].move_to([1.95, SPLIT_Y, 0])
         texts = VGroup(
             *(
                 label(name, self.theme, TEXT, self.theme.muted).next_to(picture, DOWN, buff=0.15)
@@ -191,7 +191,7 @@ class MeasureBeats:
             band = self.profile(curved.surface, curved.bar_angle, pictures[1])
             shade = "positive" if curved.ridge else "negative"  # the band's sign: blue between red, or red between blue
             frame = self.kernel_frame(i, self.theme.text)
-            leaving = self.demo if n == 0 else shown
+            leaving = Group(self.demo, self.best_frame) if n == 0 else shown  # only the kernel discussed is framed
             self.telling(
                 f"Kernel {i + 1}: a plane explains only {fmt_percent(plane.share, 0)}. Add curvature (x², y², xy):"
                 if n == 0
@@ -257,7 +257,7 @@ class MeasureBeats:
         self.telling(
             first,
             FadeOut(self.demo, run_time=0.6),
-            FadeIn(Group(frames, arrows, plane_name, *(plane[i] for i in edges)), run_time=0.8),
+            FadeIn(Group(frames, self.best_frame, arrows, plane_name, *(plane[i] for i in edges)), run_time=0.8),
         )
         if others:
             low, high = min(shares[i] for i in others), max(shares[i] for i in others)
@@ -360,8 +360,10 @@ class MeasureBeats:
             self.telling(
                 text,
                 FadeIn(at_start_name, run_time=0.3),
-                FadeIn(at_start, lag_ratio=0.08, run_time=1.0),
-                *(at_start[i].animate(run_time=0.6, rate_func=there_and_back).scale(1.4) for i in bars),
+                FadeIn(
+                    VGroup(*(at_start[i] for i in range(len(at_start)) if i not in bars)), lag_ratio=0.08, run_time=1.0
+                ),
+                FadeIn(VGroup(*(at_start[i] for i in bars)), scale=1.6, run_time=0.8),
             )
             if then:
                 self.telling(then, *(self.pulse(curved[i], 1.4) for i in bars))
@@ -384,8 +386,9 @@ class MeasureBeats:
             moved_name = self.row_name("moved", MOVED_Y)
             self.telling(
                 text,
-                FadeIn(Group(moved_name, moved), run_time=0.5),
-                AnimationGroup(*(moved[i].animate(run_time=0.8, rate_func=there_and_back).scale(1.5) for i in little)),
+                FadeIn(Group(moved_name, *(moved[i] for i in range(len(moved)) if i not in little)), run_time=0.5),
+                # the ones named arrive large and settle (a pulse on a text being faded in would start from nothing)
+                FadeIn(VGroup(*(moved[i] for i in little)), scale=1.6, run_time=0.9),
             )
             marks.add(moved, moved_name)
         flat = [i for i, name in enumerate(kind) if name == "other"]
@@ -425,7 +428,7 @@ class MeasureBeats:
             outlines.add(self.positive_cells(story.kernels[-1][place.kernel], patches[-1]))
         row_names = VGroup(self.row_name("top digit", digit_y), self.row_name("patch", patch_y))
         self.telling(
-            f"Over {len(story.images)} recorded validation digits, where does each kernel respond most? Boxed.",
+            f"Over {len(story.images)} recorded validation digits, the box marks where each kernel responds most.",
             FadeOut(self.marks, run_time=0.6),
             FadeIn(row_names[0], run_time=0.4),
             FadeIn(Group(digits, names), lag_ratio=0.1, run_time=1.6),
