@@ -51,9 +51,9 @@ WORK_TOP_Y, WORK_DIGIT, WORK_DIGIT_X, WORK_MAP_X = 1.85, 1.45, -5.9, 5.95
 WORK_Y, WORK_GRID, WORK_WIDTH, WORK_X = -0.85, 3.2, 3.5, (-4.85, 0.0, 4.85)
 SUM_AT = np.array([-2.2, WORK_TOP_Y, 0])  # the left edge of the running Σ
 # The sweep layout: digit and map large, the three grids small, in one row.
-SWEEP_Y, BIG, SMALL = -0.45, 2.2, 1.1
-SWEEP_DIGIT_X, SWEEP_X, SWEEP_MAP_X = -5.55, (-3.85, -1.85, 0.15), 5.2
-SWEEP_SUM = np.array([0.95, SWEEP_Y, 0])
+SWEEP_Y, BIG, SMALL = -0.45, 2.1, 1.0
+SWEEP_DIGIT_X, SWEEP_X, SWEEP_MAP_X = -5.6, (-3.9, -2.05, -0.2), 5.5
+SWEEP_SUM = np.array([0.55, SWEEP_Y, 0])
 CELL_TEXT = 26  # a cell's number: 16 px capitals at 480p
 
 
@@ -169,7 +169,7 @@ class ApplyBeats:
         names = [
             self.heading("patch", patch),
             self.heading(f"kernel {best + 1}", kernel),
-            self.heading("pixel × weight, rounded", products),
+            self.heading("products, rounded", products),
         ]
         signs = VGroup(
             label("×", self.theme, 44).move_to([(WORK_X[0] + WORK_X[1]) / 2, WORK_Y, 0]),
@@ -303,7 +303,7 @@ class ApplyBeats:
         self.map_name_target = [SWEEP_MAP_X, SWEEP_Y + BIG / 2 + 0.3, 0]
         self.value.move_to(SWEEP_SUM, aligned_edge=LEFT)  # faded out while the pictures move, like the names
         self.worked["digit_name"].move_to(self.digit_name_target)
-        self.map_name.move_to(self.map_name_target)
+        self.map_name = label("its map", self.theme, TEXT, self.theme.muted).move_to(self.map_name_target)
         return moves
 
     def sweep_map(self) -> None:
@@ -325,6 +325,7 @@ class ApplyBeats:
         # Names and numbers go first, the pictures move, the names come back: no text passes over another.
         names = Group(*self.grid_names, self.worked["digit_name"], self.map_name)
         self.play(FadeOut(Group(self.cell_numbers, names, self.value)), run_time=self.t(0.4))
+        self.detail.remove(self.map_name)
         self.play(*self.to_sweep_layout(), run_time=self.t(1.0))
         self.play(
             FadeIn(Group(self.short_names, self.worked["digit_name"], self.map_name, self.value)), run_time=self.t(0.4)
@@ -334,7 +335,7 @@ class ApplyBeats:
             Playback(moving, step_along, run_time=4.0),
         )
         self.detail.remove(self.cell_numbers, *self.grid_names)
-        self.detail.add(self.short_names)
+        self.detail.add(self.short_names, self.map_name)
 
         def sweep(t: float) -> None:
             step = min(int(t * count), count - 1)

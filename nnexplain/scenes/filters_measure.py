@@ -132,15 +132,17 @@ class MeasureBeats:
         zero.set_stroke(self.theme.muted, 2)
         line = VMobject().set_points_as_corners(points).set_stroke(self.theme.text, 3)
         dots = VGroup(*(Dot(point, radius=0.05, color=self.theme.text) for point in points))
-        return VGroup(zero, line, dots)
+        name = label("row means" if by_rows else "column means", self.theme, TEXT, self.theme.muted)
+        name.next_to(VGroup(zero, line), UP, buff=0.15)
+        return VGroup(zero, line, dots, name)
 
     def fit_one_edge(self) -> None:
         story = self.story
         best = self.chosen
         fit, kernel = story.fits[best], story.kernels[-1][best]
         names = [
-            f"kernel {best + 1} − its mean",
-            f"tilted plane: {fmt_percent(fit.share, 0)}",
+            f"kernel {best + 1} − mean",
+            f"plane: {fmt_percent(fit.share, 0)}",
             f"rest: {fmt_percent(fit.residual, 0)}",
         ]
         pictures, (signs, texts) = self.decomposition(kernel, fit.plane, names)
@@ -183,7 +185,7 @@ class MeasureBeats:
         for n, i in enumerate(bars):
             curved, plane = story.curved[i], story.fits[i]
             names = [
-                f"kernel {i + 1} − its mean",
+                f"kernel {i + 1} − mean",
                 f"curved fit: {fmt_percent(curved.share, 0)}",
                 f"rest: {fmt_percent(1 - curved.share, 0)}",
             ]
@@ -222,6 +224,15 @@ class MeasureBeats:
         start, end = self.story.start_curved[i], self.story.curved[i]
         gap = abs((start.bar_angle - end.bar_angle + 90) % 180 - 90)
         return start.ridge == end.ridge and gap <= 30
+
+    def boxed(self, texts) -> VGroup:
+        """A thin box round each of ``texts``: the numbers a line names (yellow is for edges, dashed for borderline)."""
+        return VGroup(
+            *(
+                Rectangle(width=text.width + 0.18, height=0.38).set_stroke(self.theme.text, 2).move_to(text)
+                for text in texts
+            )
+        )
 
     @staticmethod
     def pulse(picture: Group, factor: float):
@@ -360,14 +371,12 @@ class MeasureBeats:
             self.telling(
                 text,
                 FadeIn(at_start_name, run_time=0.3),
-                FadeIn(
-                    VGroup(*(at_start[i] for i in range(len(at_start)) if i not in bars)), lag_ratio=0.08, run_time=1.0
-                ),
-                FadeIn(VGroup(*(at_start[i] for i in bars)), scale=1.6, run_time=0.8),
+                FadeIn(at_start, lag_ratio=0.08, run_time=1.0),
+                FadeIn(start_boxes := self.boxed(at_start[i] for i in bars), run_time=0.5),
             )
             if then:
                 self.telling(then, *(self.pulse(curved[i], 1.4) for i in bars))
-            marks.add(at_start, at_start_name)
+            marks.add(at_start, at_start_name, start_boxes)
         little = list(moved_little(story))
         if story.moved is not None:
             moved = VGroup(
@@ -386,11 +395,10 @@ class MeasureBeats:
             moved_name = self.row_name("moved", MOVED_Y)
             self.telling(
                 text,
-                FadeIn(Group(moved_name, *(moved[i] for i in range(len(moved)) if i not in little)), run_time=0.5),
-                # the ones named arrive large and settle (a pulse on a text being faded in would start from nothing)
-                FadeIn(VGroup(*(moved[i] for i in little)), scale=1.6, run_time=0.9),
+                FadeIn(Group(moved_name, moved), run_time=0.5),
+                FadeIn(little_boxes := self.boxed(moved[i] for i in little), run_time=0.5),
             )
-            marks.add(moved, moved_name)
+            marks.add(moved, moved_name, little_boxes)
         flat = [i for i, name in enumerate(kind) if name == "other"]
         if flat:
             still = all(i in little for i in flat)
