@@ -255,21 +255,23 @@ class ApplyBeats:
         top = products.get_top() + np.array([0, -cell / 2, 0])
 
         def tick(t: float) -> None:
-            row = min(int(t * k), k - 1)
-            bar.move_to(top + np.array([0, -row * cell, 0]))
-            self.value.show(label(f"Σ = {signed_plus(partial[row])}", self.theme, TEXT))
+            """Rows one by one over the first 80% (the bracket on the row just added), then the bias: one Playback,
+            so that nothing else sets the Σ's glyphs while it plays (each animation's start is taken at once)."""
+            if t < 0.8:
+                row = min(int(t / 0.8 * k), k - 1)
+                bar.move_to(top + np.array([0, -row * cell, 0])).set_stroke(opacity=1)
+                self.value.show(label(f"Σ = {signed_plus(partial[row])}", self.theme, TEXT))
+            else:
+                bar.set_stroke(opacity=0)
+                self.value.show(self.value_label(*self.peak))
 
-        self.value.show(label(f"Σ = {signed_plus(partial[0])}", self.theme, TEXT))
-        self.add(self.value)
         peak_value = self.map_values[self.peak]
-        self.telling(
+        self.telling(  # the Σ is not faded in: it appears with the first row, ticking
             f"The {k * k} products and the bias add up to one number: {signed(peak_value)}.",
-            FadeIn(bar, run_time=0.3),  # the Σ is not faded in: a fade's copy of it would not match its changing glyphs
-            Playback(Group(bar, self.value), tick, run_time=2.5),
-            FadeOut(bar, run_time=0.3),
-            Playback(self.value, lambda t: self.value.show(self.value_label(*self.peak)), run_time=0.3),
-            Wait(0.8),
+            Playback(Group(bar, self.value), tick, run_time=3.2),
+            Wait(0.6),
         )
+        self.remove(bar)
 
     def paint(self) -> None:
         self.map_picture.show(masked_map_rgba(self.map_values, self.map_scale, self.theme, self.painted))
