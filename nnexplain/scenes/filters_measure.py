@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN,
+    RIGHT,
     UP,
     AnimationGroup,
     Arrow,
@@ -133,7 +134,7 @@ class MeasureBeats:
         line = VMobject().set_points_as_corners(points).set_stroke(self.theme.text, 3)
         dots = VGroup(*(Dot(point, radius=0.05, color=self.theme.text) for point in points))
         name = label("row means" if by_rows else "column means", self.theme, TEXT, self.theme.muted)
-        name.next_to(VGroup(zero, line), UP, buff=0.15)
+        name.next_to(VGroup(zero, line), UP if by_rows else RIGHT, buff=0.15)  # (over a column profile: the kernels)
         return VGroup(zero, line, dots, name)
 
     def fit_one_edge(self) -> None:
