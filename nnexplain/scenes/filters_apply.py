@@ -225,7 +225,7 @@ class ApplyBeats:
             FadeIn(Group(products, names[2]), run_time=0.5),
             FadeIn(product_numbers, lag_ratio=0.04, run_time=1.4),
         )
-        self.sum_row(products, product_numbers, products_values)
+        self.sum_row(products, written)
         colour = diverging_rgba(np.array([[self.map_values[peak]]]), self.map_scale, self.theme)[0, 0, :3]
         spark = Square(side_length=0.3).set_fill(rgb_to_color(colour / 255), 1).set_stroke(width=0)
         spark.next_to(self.value, RIGHT, buff=0.2)  # the value's colour, flying to its cell (clear of the number)
@@ -245,10 +245,11 @@ class ApplyBeats:
         self.detail = Group(digit, digit_name, kernel, self.window, patch, *names, signs, products, self.value)
         self.detail.add(self.map_picture, self.map_frame, self.map_name, self.cell_mark, self.cell_numbers)
 
-    def sum_row(self, products: Group, numbers: VGroup, values: np.ndarray) -> None:
-        """The products added row by row: a running Σ ticks as a bracket steps down the rows, then the bias."""
+    def sum_row(self, products: Group, written: np.ndarray) -> None:
+        """The products added row by row: a running Σ of the cells as written (≈, one decimal) ticks as a bracket
+        steps down the rows; then the exact Σ and the bias."""
         k = self.story.size
-        partial = np.cumsum(values.sum(axis=1))
+        partial = np.round(np.cumsum(written.sum(axis=1)), 1)
         self.value = SlotText(label("Σ = +0.00", self.theme, TEXT).move_to(SUM_AT, aligned_edge=LEFT), slots=24)
         cell = products.height / k
         bar = Rectangle(width=products.width + 0.12, height=cell).set_stroke(self.theme.highlight, 4)
@@ -260,12 +261,17 @@ class ApplyBeats:
             if t < 0.8:
                 row = min(int(t / 0.8 * k), k - 1)
                 bar.move_to(top + np.array([0, -row * cell, 0])).set_stroke(opacity=1)
-                self.value.show(label(f"Σ = {signed_plus(partial[row])}", self.theme, TEXT))
+                self.value.show(label(f"Σ ≈ {partial[row]:+.1f}".replace("-", "−"), self.theme, TEXT))
             else:
                 bar.set_stroke(opacity=0)
-                self.value.show(self.value_label(*self.peak))
+                self.value.show(
+                    label(f"Σ {exact:.2f} + {bias} = {signed_plus(value)}".replace("-", "−"), self.theme, TEXT)
+                )
 
         peak_value = self.map_values[self.peak]
+        _, value = self.story.dot(0, self.chosen, *self.peak)
+        bias = signed(float(self.story.bias[self.chosen]))
+        exact = round(value, 2) - round(float(self.story.bias[self.chosen]), 2)  # Σ as written: it and the bias add up
         self.telling(  # the Σ is not faded in: it appears with the first row, ticking
             f"The {k * k} products and the bias add up to one number: {signed(peak_value)}.",
             Playback(Group(bar, self.value), tick, run_time=3.2),
