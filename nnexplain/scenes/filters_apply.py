@@ -11,7 +11,8 @@ layouts:
   slides over every position while the map fills in under it; then it glides to the map's most positive and most
   negative places, the patch, products and value following it at every position it passes.
 
-Every value written is the stored map's (tested); cell numbers are rounded to one decimal, and say so.
+Every value written is the stored map's (tested); cell numbers have two decimals, the products rounded so that
+they add up to the Σ as written.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from manim import (
     Rectangle,
     Square,
     VGroup,
+    VMobject,
     Wait,
     rgb_to_color,
     smooth,
@@ -42,13 +44,13 @@ from nnexplain.mobjects.style import label
 from nnexplain.scenes.convolution_text import by, outlined, signed
 from nnexplain.scenes.filters_layout import TEXT
 
-__all__ = ["ApplyBeats", "masked_map_rgba", "one_decimal"]
+__all__ = ["ApplyBeats", "masked_map_rgba", "two_decimals"]
 
 # The worked layout: digit and map small in the top strip, the three numbered grids large below.
 WORK_TOP_Y, WORK_DIGIT, WORK_DIGIT_X, WORK_MAP_X = 1.85, 1.45, -5.9, 5.95
-# Patch, kernel, products: cells 0.7 wide (42 px: "−.6" and its neighbours stay apart) and 0.64 tall (the most the
-# height between the top strip and the caption band allows).
-WORK_Y, WORK_GRID, WORK_WIDTH, WORK_X = -0.85, 3.2, 3.5, (-4.85, 0.0, 4.85)
+# Patch, kernel, products: cells 0.76 wide (46 px: "-.55" and its neighbours stay apart) and 0.64 tall (the most the
+# height between the top strip and the caption band allows); the outer grids reach the title-safe margin.
+WORK_Y, WORK_GRID, WORK_WIDTH, WORK_X = -0.85, 3.2, 3.8, (-4.88, 0.0, 4.88)
 SUM_AT = np.array([-2.2, WORK_TOP_Y, 0])  # the left edge of the running Σ
 # The sweep layout: digit and map large, the three grids small, in one row.
 SWEEP_Y, BIG, SMALL = -0.45, 2.1, 1.0
@@ -70,13 +72,15 @@ def _rgb(colour: str) -> tuple[float, float, float]:
     return tuple(int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
 
 
-def one_decimal(value: float) -> str:
-    """A cell's value to one decimal without the leading zero (".4", "−.6", "1"); 0 (or −0.0) is "0"."""
-    text = f"{value:.1f}"
+def two_decimals(value: float) -> str:
+    """A cell's value to two decimals without the leading zero (".45", "-.55", "1"); 0 (or −0.00) is "0". The sign
+    is a hyphen: a minus sign is so wide that two negative neighbours would run together."""
+    text = f"{value:.2f}"
     if float(text) == 0:
         return "0"
-    text = text.rstrip("0").rstrip(".") if text.endswith(".0") else text
-    return text.replace("0.", ".", 1).replace("-", "−")
+    if text.endswith(".00"):
+        return text[:-3]
+    return text.replace("0.", ".", 1)
 
 
 class ApplyBeats:
@@ -116,6 +120,14 @@ class ApplyBeats:
         self.products.show(self.products_rgba(row, column))
         self.value.show(self.value_label(row, column))
         self.cell_mark.move_to(self.cell_centre(row, column))
+        if self.link is not None:
+            self.place_link()
+
+    def place_link(self) -> None:
+        """The line from the window up, across above the row of pictures, and down to its cell of the map."""
+        window, cell = self.window.get_top(), self.cell_mark.get_top()
+        y = SWEEP_Y + BIG / 2 + 0.3
+        self.link.set_points_as_corners([window, [window[0], y, 0], [cell[0], y, 0], cell])
 
     def numbers_on(self, tile: Group, values: np.ndarray) -> VGroup:
         """``values`` to one decimal over their cells of ``tile``, outlined in the background's colour."""
@@ -124,7 +136,7 @@ class ApplyBeats:
         texts = VGroup()
         for r in range(rows):
             for c in range(cols):
-                text = label(one_decimal(float(values[r, c])), self.theme, CELL_TEXT)
+                text = label(two_decimals(float(values[r, c])), self.theme, CELL_TEXT)
                 text.set_stroke(self.theme.background, width=4, background=True)
                 texts.add(
                     text.move_to(tile.get_corner(UP + LEFT) + np.array([width * (c + 0.5), -height * (r + 0.5), 0]))
@@ -146,6 +158,7 @@ class ApplyBeats:
         self.map_values = story.maps[0][best]
         self.map_scale = symmetric_scale(self.map_values)
         self.painted = np.zeros(self.map_values.shape, bool)
+        self.link = None  # the window-to-cell line, drawn from the sweep on
         row, column = np.unravel_index(int(self.map_values.argmax()), self.map_values.shape)
         self.peak = peak = (int(row), int(column))
         patch_values = self.patch_at(*peak)
@@ -216,7 +229,8 @@ class ApplyBeats:
         )
         self.remove(source)
         kernel_numbers = self.numbers_on(kernel, kernel_values)
-        written, _, _ = addable(products_values, 0.0, 1)  # the cells as written add up to the Σ as written
+        bias = float(story.bias[best])
+        written, bias_shown, total = addable(products_values, bias, 2)  # the cells as written add up, with the bias
         product_numbers = self.numbers_on(products, written)
         self.telling(
             "Each pixel is multiplied by the weight lying over it.",
@@ -225,7 +239,7 @@ class ApplyBeats:
             FadeIn(Group(products, names[2]), run_time=0.5),
             FadeIn(product_numbers, lag_ratio=0.04, run_time=1.4),
         )
-        self.sum_row(products, written)
+        self.sum_row(products, written, total - bias_shown)
         colour = diverging_rgba(np.array([[self.map_values[peak]]]), self.map_scale, self.theme)[0, 0, :3]
         spark = Square(side_length=0.3).set_fill(rgb_to_color(colour / 255), 1).set_stroke(width=0)
         spark.next_to(self.value, RIGHT, buff=0.2)  # the value's colour, flying to its cell (clear of the number)
@@ -245,11 +259,11 @@ class ApplyBeats:
         self.detail = Group(digit, digit_name, kernel, self.window, patch, *names, signs, products, self.value)
         self.detail.add(self.map_picture, self.map_frame, self.map_name, self.cell_mark, self.cell_numbers)
 
-    def sum_row(self, products: Group, written: np.ndarray) -> None:
-        """The products added row by row: a running Σ of the cells as written (≈, one decimal) ticks as a bracket
-        steps down the rows; then the exact Σ and the bias."""
+    def sum_row(self, products: Group, written: np.ndarray, exact: float) -> None:
+        """The products added row by row: a running Σ of the cells as written ticks as a bracket steps down the
+        rows; then the Σ (``exact``, as written) and the bias."""
         k = self.story.size
-        partial = np.round(np.cumsum(written.sum(axis=1)), 1)
+        partial = np.round(np.cumsum(written.sum(axis=1)), 2)
         self.value = SlotText(label("Σ = +0.00", self.theme, TEXT).move_to(SUM_AT, aligned_edge=LEFT), slots=24)
         cell = products.height / k
         bar = Rectangle(width=products.width + 0.12, height=cell).set_stroke(self.theme.highlight, 4)
@@ -261,7 +275,7 @@ class ApplyBeats:
             if t < 0.8:
                 row = min(int(t / 0.8 * k), k - 1)
                 bar.move_to(top + np.array([0, -row * cell, 0])).set_stroke(opacity=1)
-                self.value.show(label(f"Σ ≈ {partial[row]:+.1f}".replace("-", "−"), self.theme, TEXT))
+                self.value.show(label(f"Σ = {signed_plus(partial[row])}", self.theme, TEXT))
             else:
                 bar.set_stroke(opacity=0)
                 self.value.show(
@@ -271,7 +285,6 @@ class ApplyBeats:
         peak_value = self.map_values[self.peak]
         _, value = self.story.dot(0, self.chosen, *self.peak)
         bias = signed(float(self.story.bias[self.chosen]))
-        exact = round(value, 2) - round(float(self.story.bias[self.chosen]), 2)  # Σ as written: it and the bias add up
         self.telling(  # the Σ is not faded in: it appears with the first row, ticking
             f"The {k * k} products and the bias add up to one number: {signed(peak_value)}.",
             Playback(Group(bar, self.value), tick, run_time=3.2),
@@ -307,8 +320,8 @@ class ApplyBeats:
                 for text, x in zip(short, SWEEP_X)
             )
         )
-        self.digit_name_target = [SWEEP_DIGIT_X, SWEEP_Y + BIG / 2 + 0.3, 0]
-        self.map_name_target = [SWEEP_MAP_X, SWEEP_Y + BIG / 2 + 0.3, 0]
+        self.digit_name_target = [SWEEP_DIGIT_X, SWEEP_Y - BIG / 2 - 0.3, 0]  # under: the link runs above
+        self.map_name_target = [SWEEP_MAP_X, SWEEP_Y - BIG / 2 - 0.3, 0]
         self.value.move_to(SWEEP_SUM, aligned_edge=LEFT)  # faded out while the pictures move, like the names
         self.worked["digit_name"].move_to(self.digit_name_target)
         self.map_name = label("its map", self.theme, TEXT, self.theme.muted).move_to(self.map_name_target)
@@ -320,7 +333,8 @@ class ApplyBeats:
         row = self.peak[0]
         first = min(self.peak[1], cols - 8)  # from the position just computed (or as near it as 8 steps fit)
         steps = [(row, column) for column in range(first, first + 8)]  # along the peak's row, one step at a time
-        moving = Group(self.window, self.patch, self.products, self.value, self.cell_mark, self.map_picture)
+        self.link = VMobject().set_stroke(self.theme.text, 2, opacity=0.8)
+        moving = Group(self.window, self.patch, self.products, self.value, self.cell_mark, self.map_picture, self.link)
 
         def step_along(t: float) -> None:
             reached = min(int(t * len(steps)), len(steps) - 1)
@@ -335,15 +349,17 @@ class ApplyBeats:
         self.play(FadeOut(Group(self.cell_numbers, names, self.value)), run_time=self.t(0.4))
         self.detail.remove(self.map_name)
         self.play(*self.to_sweep_layout(), run_time=self.t(1.0))
+        self.place_link()
         self.play(
-            FadeIn(Group(self.short_names, self.worked["digit_name"], self.map_name, self.value)), run_time=self.t(0.4)
+            FadeIn(Group(self.short_names, self.worked["digit_name"], self.map_name, self.value, self.link)),
+            run_time=self.t(0.4),
         )
         self.telling(
             "Move it one pixel at a time: a new patch, a new number, the next pixel.",
             Playback(moving, step_along, run_time=4.0),
         )
         self.detail.remove(self.cell_numbers, *self.grid_names)
-        self.detail.add(self.short_names, self.map_name)
+        self.detail.add(self.short_names, self.map_name, self.link)
 
         def sweep(t: float) -> None:
             step = min(int(t * count), count - 1)
@@ -398,7 +414,11 @@ class ApplyBeats:
 
         self.telling(
             text,
-            Playback(Group(self.window, self.cell_mark, self.patch, self.products, self.value), glide, run_time=1.6),
+            Playback(
+                Group(self.window, self.cell_mark, self.patch, self.products, self.value, self.link),
+                glide,
+                run_time=1.6,
+            ),
             Wait(1.6),  # the patch and its value stay in view while the line is read
         )
 

@@ -96,7 +96,15 @@ class CompareBeats:
                 Indicate(mlp_name[3:], color=self.theme.text, run_time=0.8),
                 Indicate(cnn_name[3:], color=self.theme.text, run_time=0.8),
             )
-        windows = VGroup(*(Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.text, 2) for _ in frames))
+        windows = Group(  # each kernel itself, its weights in their colours, sliding over its whole frame
+            *(
+                Group(
+                    Heatmap(self.kernel_rgba(kernel), k * pixel),
+                    Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.text, 2),
+                )
+                for kernel in story.kernels[-1]
+            )
+        )
         positions = [(r, c) for r in range(0, side - k + 1, 2) for c in range(0, side - k + 1, 2)]
 
         def sweep(t: float) -> None:  # every other position, row by row: the same weights at every place
@@ -151,7 +159,10 @@ class CompareBeats:
             tile = outlined(Heatmap(self.kernel_rgba(kernel), TOP_TILE), self.theme).move_to([column_x(i), 1.25, 0])
             number = label(str(i + 1), self.theme, TEXT, self.theme.muted).next_to(tile, UP, buff=0.1)
             colour = self.theme.highlight if kind[i] == "edge" else self.theme.text
-            words.add(label(KIND_WORDS[kind[i]], self.theme, TEXT, colour).next_to(tile, DOWN, buff=0.15))
+            word = KIND_WORDS[kind[i]]
+            if kind[i] == "borderline":  # its plane share kept with it: "nearly" is a number here
+                word += f"\n{fmt_percent(story.fits[i].share, 0)}"
+            words.add(label(word, self.theme, TEXT, colour).next_to(tile, DOWN, buff=0.15))
             if kind[i] == "edge":
                 words.add(self.edge_arrow(story.fits[i].angle, words[-1].get_center() + [0, -0.45, 0], 0.45, colour))
             summary.add(tile, number)
@@ -195,9 +206,17 @@ class CompareBeats:
         little = moved_little(story)
         if little:
             many = len(little) > 1
+            how_far = VGroup(
+                label("moved", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, -0.75, 0]),
+                *(
+                    label(f"{story.moved[i]:.1f}×", self.theme, TEXT, self.theme.text).move_to([column_x(i), -0.75, 0])
+                    for i in little
+                ),
+            )
             self.telling(
                 f"{kernels_word(list(little)).capitalize()} moved at most {'their' if many else 'its'} own starting size, "
                 "less than the others.",
+                FadeIn(how_far, lag_ratio=0.1, run_time=0.8),
                 *(Indicate(summary[2 * i][1], color=self.theme.text, scale_factor=1.3, run_time=0.8) for i in little),
             )
         unit = self.median_unit

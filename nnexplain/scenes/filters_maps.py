@@ -15,7 +15,7 @@ from nnexplain.mobjects.feature_maps import symmetric_scale
 from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import label
 from nnexplain.scenes.convolution_text import outlined
-from nnexplain.scenes.filters_layout import LEFT_X, TEXT, TOP_TILE, TOP_Y, column_x
+from nnexplain.scenes.filters_layout import LEFT_X, TEXT, TOP_Y, column_x
 
 __all__ = ["MapsBeats", "opposite_pair"]
 
@@ -51,10 +51,7 @@ class MapsBeats:
             ", ".join(f"a {story.labels[d]}" for d in story.digits[:-1]) + f" and a {story.labels[story.digits[-1]]}"
         )
         kernels = self.top_row()
-        heads = Group(
-            label("kernel", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, TOP_Y, 0]),
-            label("digit", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, TOP_Y - TOP_TILE / 2 - 0.22, 0]),
-        )
+        heads = Group(label("kernel", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, TOP_Y, 0]))
         key = label(f"blue +, red −, all ±{scale:.1f}", self.theme, TEXT, self.theme.muted)
         key.next_to(rows, DOWN, buff=0.12).align_to(rows[-1][-1], [1, 0, 0])
         self.telling(

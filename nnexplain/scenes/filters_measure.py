@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     RIGHT,
     UP,
     AnimationGroup,
@@ -32,7 +33,7 @@ from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba, grey_rgba
 from nnexplain.mobjects.style import fmt_percent, label
 from nnexplain.scenes.base.run_facts import has_random_start
 from nnexplain.scenes.convolution_text import by, outlined
-from nnexplain.scenes.filters_layout import LEFT_X, TEXT, TOP_TILE, column_x
+from nnexplain.scenes.filters_layout import TEXT, TOP_TILE, column_x
 
 __all__ = ["MeasureBeats", "side_words", "listed", "bar_words"]
 
@@ -113,15 +114,21 @@ class MeasureBeats:
         )
         return pictures, VGroup(signs, texts)
 
-    def profile(self, surface: np.ndarray, bar_angle: float, tile: Group) -> VGroup:
+    def profile(
+        self, surface: np.ndarray, bar_angle: float, tile: Group, along_rows: bool | None = None, dashed: bool = False
+    ) -> VGroup:
         """The fitted surface's mean across its bar, drawn beside ``tile`` (rows: a line down its right side, each
-        point level with its row; columns: a line over its top): a bar bulges, an edge runs one way."""
+        point level with its row, blue right of 0 and red left; columns: a line over its top): a bar bulges, an edge
+        runs one way. Each profile is drawn to its own largest mean (its shape is what is compared). ``along_rows``
+        forces the orientation (a reference drawn over another's profile); ``dashed``: the reference's grey line."""
         values, by_rows = across_profile(surface, bar_angle)
+        if along_rows is not None and along_rows != by_rows:
+            values, by_rows = np.asarray(surface, np.float64).mean(axis=1 if along_rows else 0), along_rows
         reach = 0.55 / max(float(np.abs(values).max()), 1e-9)  # the largest mean 0.55 units from the zero line
         count = len(values)
         cell = tile.height / count
         if by_rows:
-            x0 = tile.get_right()[0] + 0.75
+            x0 = tile.get_right()[0] + 0.95
             top = tile.get_top()[1]
             points = [[x0 + reach * v, top - cell * (i + 0.5), 0] for i, v in enumerate(values)]
             zero = Line([x0, tile.get_top()[1], 0], [x0, tile.get_bottom()[1], 0])
@@ -131,11 +138,27 @@ class MeasureBeats:
             points = [[left + cell * (i + 0.5), y0 + reach * v, 0] for i, v in enumerate(values)]
             zero = Line([tile.get_left()[0], y0, 0], [tile.get_right()[0], y0, 0])
         zero.set_stroke(self.theme.muted, 2)
-        line = VMobject().set_points_as_corners(points).set_stroke(self.theme.text, 3)
-        dots = VGroup(*(Dot(point, radius=0.05, color=self.theme.text) for point in points))
+        line = VMobject().set_points_as_corners(points)
+        if dashed:
+            return VGroup(DashedVMobject(line.set_stroke(self.theme.muted, 3), num_dashes=14))
+        line.set_stroke(self.theme.text, 3)
+        colours = [self.theme.positive if v >= 0 else self.theme.negative for v in values]
+        dots = VGroup(*(Dot(point, radius=0.07, color=colour) for point, colour in zip(points, colours)))
         name = label("row means" if by_rows else "column means", self.theme, TEXT, self.theme.muted)
         name.next_to(VGroup(zero, line), UP if by_rows else RIGHT, buff=0.15)  # (over a column profile: the kernels)
-        return VGroup(zero, line, dots, name)
+        signs = VGroup(
+            label("−", self.theme, TEXT, self.theme.negative), label("+", self.theme, TEXT, self.theme.positive)
+        )
+        zero_mark = label("0", self.theme, TEXT, self.theme.muted)
+        if by_rows:
+            zero_mark.next_to(zero, DOWN, buff=0.08)
+            signs[0].next_to(zero_mark, LEFT, buff=0.2)
+            signs[1].next_to(zero_mark, RIGHT, buff=0.2)
+        else:
+            zero_mark.next_to(zero, LEFT, buff=0.08)
+            signs[1].next_to(zero_mark, UP, buff=0.1)
+            signs[0].next_to(zero_mark, DOWN, buff=0.1)
+        return VGroup(zero, line, dots, name, zero_mark, signs)
 
     def fit_one_edge(self) -> None:
         story = self.story
@@ -215,6 +238,17 @@ class MeasureBeats:
             else:
                 self.add(band.set_opacity(0))
             shown = Group(*pictures, signs, texts, band, frame)
+            if story.start_curved is not None and has_random_start(self.run):
+                start = story.start_curved[i]
+                _, by_rows = across_profile(curved.surface, curved.bar_angle)
+                before = self.profile(start.surface, start.bar_angle, pictures[1], along_rows=by_rows, dashed=True)
+                gain = start.share - story.start_fits[i].share
+                self.telling(
+                    f"Dashed: its random start, curvature +{100 * gain:.0f}"
+                    + (", bending the same way." if self.same_band(i) else "."),
+                    FadeIn(before, run_time=0.8),
+                )
+                shown.add(before)
         self.demo = shown
         self.bar_frames = Group()
         return True
@@ -235,13 +269,26 @@ class MeasureBeats:
             )
         )
 
+    def underlined(self, texts) -> VGroup:
+        """A line under each of ``texts`` (white boxes mark bars; a line marks the kernels a line names otherwise)."""
+        return VGroup(
+            *(
+                Line(text.get_corner(DOWN + LEFT), text.get_corner(DOWN + RIGHT))
+                .shift(0.06 * DOWN)
+                .set_stroke(self.theme.text, 2)
+                for text in texts
+            )
+        )
+
     @staticmethod
     def pulse(picture: Group, factor: float):
         """A picture swelling and settling back (Indicate would wash an image out to its highlight colour)."""
         return picture.animate(run_time=1.0, rate_func=there_and_back).scale(factor)
 
     def row_name(self, text: str, y: float) -> VGroup:
-        return label(text, self.theme, TEXT, self.theme.muted).move_to([LEFT_X, y, 0])
+        """A row's name, its right edge clear of the first column (a reference row under its measure: "└ at start")."""
+        name = label(text, self.theme, TEXT, self.theme.muted)
+        return name.move_to([column_x(0) - 0.55 - name.width / 2, y, 0])
 
     def measure_every_kernel(self) -> None:
         story = self.story
@@ -268,8 +315,11 @@ class MeasureBeats:
         )
         self.telling(
             first,
-            FadeOut(self.demo, run_time=0.6),
-            FadeIn(Group(frames, self.best_frame, arrows, plane_name, *(plane[i] for i in edges)), run_time=0.8),
+            AnimationGroup(  # together: the screen is never empty while the line names the edges
+                FadeOut(self.demo),
+                FadeIn(Group(frames, self.best_frame, arrows, plane_name, *(plane[i] for i in edges))),
+                run_time=0.8,
+            ),
         )
         if others:
             low, high = min(shares[i] for i in others), max(shares[i] for i in others)
@@ -287,7 +337,7 @@ class MeasureBeats:
             self.theme.muted,
         ).move_to([0, NOISE_Y, 0])
         if story.start_fits is not None and has_random_start(self.run):
-            start_name = self.row_name("at start", START_Y)
+            start_name = self.row_name("└ at start", START_Y)
             start = VGroup(
                 *(
                     label(fmt_percent(fit.share, 0), self.theme, TEXT, self.theme.muted).move_to(
@@ -355,7 +405,7 @@ class MeasureBeats:
                     for i, gain in enumerate(start_gains)
                 )
             )
-            at_start_name = self.row_name("at start", CURVED_START_Y)
+            at_start_name = self.row_name("└ at start", CURVED_START_Y)
             if bars:
                 before = ", ".join(f"{100 * start_gains[i]:.0f}" for i in bars[:-1])
                 before += (" and " if len(bars) > 1 else "") + f"{100 * start_gains[bars[-1]]:.0f}"
@@ -397,7 +447,7 @@ class MeasureBeats:
             self.telling(
                 text,
                 FadeIn(Group(moved_name, moved), run_time=0.5),
-                FadeIn(little_boxes := self.boxed(moved[i] for i in little), run_time=0.5),
+                FadeIn(little_boxes := self.underlined(moved[i] for i in little), run_time=0.5),
             )
             marks.add(moved, moved_name, little_boxes)
         flat = [i for i, name in enumerate(kind) if name == "other"]
@@ -417,7 +467,7 @@ class MeasureBeats:
     def show_strongest(self) -> None:
         story = self.story
         k = story.size
-        tile, patch_tile, digit_y, patch_y, ink_y, area_y = 1.0, 0.85, 0.45, -0.95, -1.6, -2.05
+        tile, patch_tile, digit_y, patch_y, ink_y, area_y = 1.0, 1.05, 0.45, -1.0, -1.78, -2.22
         digits, patches, outlines, names = Group(), Group(), VGroup(), VGroup()
         for place in story.places:
             x = column_x(place.kernel)
@@ -466,12 +516,16 @@ class MeasureBeats:
                 for i, cover in enumerate(covers)
             )
         )
-        ink_names = VGroup(self.row_name("ink on +", ink_y), self.row_name("at start" if started else "+ area", area_y))
+        ink_names = VGroup(
+            self.row_name("ink on +", ink_y), self.row_name("└ at start" if started else "+ area", area_y)
+        )
         self.telling(
             f"{fmt_percent(min(shares), 0)} to {fmt_percent(max(shares), 0)} of each patch's ink lies on the blue cells,",
             FadeIn(Group(ink_names[0], ink), lag_ratio=0.1, run_time=1.2),
         )
-        gained = [share - cover for share, cover in zip(shares, covers)]
+        gained = [
+            round(100 * share) / 100 - round(100 * cover) / 100 for share, cover in zip(shares, covers)
+        ]  # as shown
         more = [i for i, gain in enumerate(gained) if gain >= 0.1]
         less = [i for i in range(len(gained)) if i not in more]
         if started:
