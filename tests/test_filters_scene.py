@@ -259,3 +259,23 @@ def test_the_profile_across_a_drawn_bar_rises_then_falls():
     for bar, across in ((-((rows - 2) ** 2), 0.0), (-((columns - 2) ** 2), 90.0)):
         values, _ = across_profile(curved_fit(bar).surface, curved_fit(bar).bar_angle)
         assert int(np.argmax(values)) == 2 and values[0] < values[2] > values[4], (across, values)
+
+
+def test_the_worked_cells_add_up_to_torchs_map_value(runs):
+    from nnexplain.geometry.convolution import addable
+    from nnexplain.scenes.filters_apply import two_decimals
+
+    cnn, mlp = runs
+    story = filters_story(cnn, mlp)
+    best = int(np.argmax([fit.share for fit in story.fits]))
+    row, column = np.unravel_index(int(story.maps[0][best].argmax()), story.maps[0][best].shape)
+    image = torch.from_numpy(story.images[story.digits[0]]).reshape(1, 1, 28, 28)
+    tensors = cnn.tensors()
+    weight, bias = (torch.from_numpy(tensors[name].astype(np.float64)) for name in ("weight.0", "bias.0"))
+    value = float(F.conv2d(image, weight, bias)[0, best, row, column])
+    products = story.images[story.digits[0]][row : row + 5, column : column + 5] * story.kernels[-1][best]
+    written, bias_shown, total = addable(products, float(story.bias[best]), 2)
+    assert total == round(value, 2)  # the value written is torch's, to two decimals
+    assert round(float(written.sum()) + bias_shown, 2) == total  # and the cells as written add up to it
+    assert np.abs(written - products).max() <= 0.01 + 1e-9  # each cell within one unit of its last place
+    assert [two_decimals(v) for v in (-0.554, 0.992, 1.0, -0.001, 0.05)] == ["-.55", ".99", "1", "0", ".05"]
