@@ -128,7 +128,7 @@ class MeasureBeats:
         count = len(values)
         cell = tile.height / count
         if by_rows:
-            x0 = tile.get_right()[0] + 0.95
+            x0 = tile.get_right()[0] + 1.3  # its "− 0 +" clear of the name under the tile
             top = tile.get_top()[1]
             points = [[x0 + reach * v, top - cell * (i + 0.5), 0] for i, v in enumerate(values)]
             zero = Line([x0, tile.get_top()[1], 0], [x0, tile.get_bottom()[1], 0])
@@ -288,7 +288,7 @@ class MeasureBeats:
     def row_name(self, text: str, y: float) -> VGroup:
         """A row's name, its right edge clear of the first column (a reference row under its measure: "└ at start")."""
         name = label(text, self.theme, TEXT, self.theme.muted)
-        return name.move_to([column_x(0) - 0.55 - name.width / 2, y, 0])
+        return name.move_to([column_x(0) - 0.62 - name.width / 2, y, 0])
 
     def measure_every_kernel(self) -> None:
         story = self.story
