@@ -51,7 +51,7 @@ WORK_TOP_Y, WORK_DIGIT, WORK_DIGIT_X, WORK_MAP_X = 1.85, 1.45, -5.9, 5.95
 # Patch, kernel, products: cells 0.76 wide (46 px: "-.55" and its neighbours stay apart) and 0.64 tall (the most the
 # height between the top strip and the caption band allows); the outer grids reach the title-safe margin.
 WORK_Y, WORK_GRID, WORK_WIDTH, WORK_X = -0.85, 3.2, 3.8, (-4.88, 0.0, 4.88)
-SUM_AT = np.array([-2.2, WORK_TOP_Y, 0])  # the left edge of the running Σ
+SUM_AT = np.array([-2.9, WORK_TOP_Y, 0])  # the left edge of the running Σ
 # The sweep layout: digit and map large, the three grids small, in one row.
 SWEEP_Y, BIG, SMALL = -0.45, 2.1, 1.0
 SWEEP_DIGIT_X, SWEEP_X, SWEEP_MAP_X = -5.6, (-3.9, -2.05, -0.2), 5.5
