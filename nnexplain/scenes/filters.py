@@ -282,7 +282,7 @@ class Filters(ApplyBeats, MapsBeats, MeasureBeats, CompareBeats, RunScene):
         """The kernels (left off the screen during the detail view), smaller, put in the top row over the columns
         that the rest of the scene fills: to be faded in."""
         for i, (tile, number) in enumerate(zip(self.tiles, self.numbers)):
-            tile.scale(TOP_TILE / tile[0].height).move_to([column_x(i), TOP_Y, 0])
+            tile.stretch_to_fit_width(TOP_TILE).stretch_to_fit_height(TOP_TILE).move_to([column_x(i), TOP_Y, 0])
             number.move_to([column_x(i), TOP_Y - TOP_TILE / 2 - 0.22, 0])
         return Group(*self.tiles, *self.numbers)
 

@@ -27,11 +27,13 @@ from manim import (
     FadeIn,
     FadeOut,
     Group,
+    Line,
     Rectangle,
     Square,
     VGroup,
     VMobject,
     Wait,
+    linear,
     rgb_to_color,
     smooth,
 )
@@ -50,7 +52,7 @@ __all__ = ["ApplyBeats", "masked_map_rgba", "two_decimals"]
 WORK_TOP_Y, WORK_DIGIT, WORK_DIGIT_X, WORK_MAP_X = 1.85, 1.45, -5.9, 5.95
 # Patch, kernel, products: cells 0.76 wide (46 px: "-.55" and its neighbours stay apart) and 0.64 tall (the most the
 # height between the top strip and the caption band allows); the outer grids reach the title-safe margin.
-WORK_Y, WORK_GRID, WORK_WIDTH, WORK_X = -0.85, 3.2, 3.8, (-4.88, 0.0, 4.88)
+WORK_Y, WORK_GRID, WORK_WIDTH, WORK_X = -0.85, 3.2, 3.7, (-4.75, 0.0, 4.75)
 SUM_AT = np.array([-2.9, WORK_TOP_Y, 0])  # the left edge of the running Σ
 # The sweep layout: digit and map large, the three grids small, in one row.
 SWEEP_Y, BIG, SMALL = -0.45, 2.1, 1.0
@@ -141,6 +143,10 @@ class ApplyBeats:
                 texts.add(
                     text.move_to(tile.get_corner(UP + LEFT) + np.array([width * (c + 0.5), -height * (r + 0.5), 0]))
                 )
+        corner = tile.get_corner(UP + LEFT)
+        for c in range(1, cols):  # thin dark seams between columns: neighbouring negatives do not run together
+            x = corner[0] + width * c
+            texts.add(Line([x, corner[1], 0], [x, corner[1] - tile.height, 0]).set_stroke(self.theme.background, 2))
         return texts
 
     def heading(self, text: str, above: Group) -> VGroup:
@@ -287,7 +293,7 @@ class ApplyBeats:
         bias = signed(float(self.story.bias[self.chosen]))
         self.telling(  # the Σ is not faded in: it appears with the first row, ticking
             f"The {k * k} products and the bias add up to one number: {signed(peak_value)}.",
-            Playback(Group(bar, self.value), tick, run_time=3.2),
+            Playback(Group(bar, self.value), tick, run_time=3.6, rate_func=linear),  # each row as long as the next
             Wait(0.6),
         )
         self.remove(bar)

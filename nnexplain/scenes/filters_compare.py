@@ -129,7 +129,7 @@ class CompareBeats:
             FadeIn(shares, lag_ratio=0.1, run_time=1.2),
         )
         even = label(f"even: {fmt_percent(story.uniform_share, 0)}", self.theme, TEXT, self.theme.muted)
-        even.move_to([LEFT_X + 0.12, shares[0].get_y(), 0])
+        even.move_to([LEFT_X, shares[0].get_y() + 0.3, 0])  # its own line, under the MLP's name
         self.telling(
             f"Spread evenly it would hold {fmt_percent(story.uniform_share, 0)}: partly local, but far less than a kernel.",
             FadeIn(even, run_time=0.6),
@@ -177,7 +177,8 @@ class CompareBeats:
             if learned
             else "This first layer learned no clear edge or bar."
         )
-        self.play(FadeOut(self.compared), FadeIn(summary, lag_ratio=0.1), run_time=self.t(1.2))
+        self.play(FadeOut(self.compared), run_time=self.t(0.6))  # gone before the summary comes: nothing stacks
+        self.play(FadeIn(summary, lag_ratio=0.1), run_time=self.t(0.8))
         self.telling(said, FadeIn(words, lag_ratio=0.05, run_time=1.2))
         if groups["bar"] and self.bars_began_at_start(groups["bar"]):
             bar_words = VGroup(*(words[self.word_index(kind, i)] for i in groups["bar"]))
@@ -208,9 +209,11 @@ class CompareBeats:
             many = len(little) > 1
             how_far = VGroup(
                 label("moved", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, -0.75, 0]),
-                *(
-                    label(f"{story.moved[i]:.1f}×", self.theme, TEXT, self.theme.text).move_to([column_x(i), -0.75, 0])
-                    for i in little
+                *(  # all eight: the ones named bright, the others dim
+                    label(
+                        f"{value:.1f}×", self.theme, TEXT, self.theme.text if i in little else self.theme.muted
+                    ).move_to([column_x(i), -0.75, 0])
+                    for i, value in enumerate(story.moved)
                 ),
             )
             self.telling(

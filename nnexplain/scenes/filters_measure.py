@@ -124,11 +124,11 @@ class MeasureBeats:
         values, by_rows = across_profile(surface, bar_angle)
         if along_rows is not None and along_rows != by_rows:
             values, by_rows = np.asarray(surface, np.float64).mean(axis=1 if along_rows else 0), along_rows
-        reach = 0.55 / max(float(np.abs(values).max()), 1e-9)  # the largest mean 0.55 units from the zero line
+        reach = 0.45 / max(float(np.abs(values).max()), 1e-9)  # the largest mean 0.45 units from the zero line
         count = len(values)
         cell = tile.height / count
         if by_rows:
-            x0 = tile.get_right()[0] + 1.3  # its "− 0 +" clear of the name under the tile
+            x0 = tile.get_right()[0] + 1.5  # its "− 0 +" clear of the name under the tile
             top = tile.get_top()[1]
             points = [[x0 + reach * v, top - cell * (i + 0.5), 0] for i, v in enumerate(values)]
             zero = Line([x0, tile.get_top()[1], 0], [x0, tile.get_bottom()[1], 0])
@@ -140,7 +140,7 @@ class MeasureBeats:
         zero.set_stroke(self.theme.muted, 2)
         line = VMobject().set_points_as_corners(points)
         if dashed:
-            return VGroup(DashedVMobject(line.set_stroke(self.theme.muted, 3), num_dashes=14))
+            return VGroup(DashedVMobject(line.set_stroke(self.theme.text, 4, opacity=0.75), num_dashes=9))
         line.set_stroke(self.theme.text, 3)
         colours = [self.theme.positive if v >= 0 else self.theme.negative for v in values]
         dots = VGroup(*(Dot(point, radius=0.07, color=colour) for point, colour in zip(points, colours)))
