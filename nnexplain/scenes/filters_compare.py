@@ -208,11 +208,11 @@ class CompareBeats:
         if little:
             many = len(little) > 1
             how_far = VGroup(
-                label("moved", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, -0.75, 0]),
+                label("moved", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, -0.72, 0]),
                 *(  # all eight: the ones named bright, the others dim
                     label(
                         f"{value:.1f}×", self.theme, TEXT, self.theme.text if i in little else self.theme.muted
-                    ).move_to([column_x(i), -0.75, 0])
+                    ).move_to([column_x(i), -0.72, 0])
                     for i, value in enumerate(story.moved)
                 ),
             )
@@ -224,7 +224,7 @@ class CompareBeats:
             )
         unit = self.median_unit
         image = Heatmap(diverging_rgba(story.mlp_images[unit], self.mlp_scale, self.theme), 1.2)
-        image.move_to([column_x(0), -1.45, 0])
+        image.move_to([column_x(0), -1.72, 0])  # under the moved row
         mlp_words = label(
             f"an MLP unit: weights over the whole digit\n({fmt_percent(story.mlp_windows[unit].share, 0)} in its best "
             f"{by(story.size, story.size)}, a typical unit)",
