@@ -191,6 +191,10 @@ def test_the_narration_states_the_measured_numbers(runs, tmp_path):
             f"curvature adds {_percent(gains[a])[:-1]} and {_percent(gains[b])[:-1]} points: bars ({a + 1} and {b + 1})"
             in told
         ), told
+    start_gains = [torch_curved_share(k) - rotated_ramp_search(k, 720)[1] for k in start]
+    if len(bars) == 2 and "already added" in told:
+        a, b = bars
+        assert f"curvature already added {_percent(start_gains[a])[:-1]} and {_percent(start_gains[b])[:-1]}" in told
     best = int(np.argmax(shares))
     assert f"The plane explains {_percent(shares[best])} of their variance" in notes["one kernel's edge"]
     # the number the detail view writes is the stored map value at kernel ``best``'s peak on the first digit shown
@@ -222,3 +226,56 @@ def test_the_narration_states_the_measured_numbers(runs, tmp_path):
             told
         )
     assert "One training run of each" in told
+
+
+def test_the_curvature_at_the_random_start_is_torchs_least_squares(runs):
+    cnn, mlp = runs
+    story = filters_story(cnn, mlp)
+    start = cnn.tensors(cnn.epochs[0])["weight.0"][:, 0].astype(np.float64)
+    for kernel, fit in zip(start, story.start_curved):
+        assert fit.share == pytest.approx(torch_curved_share(kernel), abs=1e-9)
+
+
+def test_the_opposite_pair_is_the_most_negatively_correlated_pair_of_edges(runs):
+    from nnexplain.scenes.filters_maps import OPPOSITE, opposite_pair
+
+    story = filters_story(*runs)
+    maps = torch.from_numpy(story.maps).permute(1, 0, 2, 3).reshape(story.maps.shape[1], -1)
+    r = torch.corrcoef(maps).numpy()
+    edges = list(story.edges)
+    pairs = [(r[a, b], a, b) for n, a in enumerate(edges) for b in edges[n + 1 :]]
+    lowest = min(pairs)
+    found = opposite_pair(story.maps, edges)
+    if lowest[0] >= OPPOSITE:
+        assert found is None
+    else:
+        assert found[:2] == (lowest[1], lowest[2]) and found[2] == pytest.approx(lowest[0], abs=1e-9)
+
+
+def test_the_profile_across_a_drawn_bar_rises_then_falls():
+    from nnexplain.geometry.filters import across_profile
+
+    rows, columns = np.meshgrid(np.arange(5.0), np.arange(5.0), indexing="ij")
+    for bar, across in ((-((rows - 2) ** 2), 0.0), (-((columns - 2) ** 2), 90.0)):
+        values, _ = across_profile(curved_fit(bar).surface, curved_fit(bar).bar_angle)
+        assert int(np.argmax(values)) == 2 and values[0] < values[2] > values[4], (across, values)
+
+
+def test_the_worked_cells_add_up_to_torchs_map_value(runs):
+    from nnexplain.geometry.convolution import addable
+    from nnexplain.scenes.filters_apply import two_decimals
+
+    cnn, mlp = runs
+    story = filters_story(cnn, mlp)
+    best = int(np.argmax([fit.share for fit in story.fits]))
+    row, column = np.unravel_index(int(story.maps[0][best].argmax()), story.maps[0][best].shape)
+    image = torch.from_numpy(story.images[story.digits[0]]).reshape(1, 1, 28, 28)
+    tensors = cnn.tensors()
+    weight, bias = (torch.from_numpy(tensors[name].astype(np.float64)) for name in ("weight.0", "bias.0"))
+    value = float(F.conv2d(image, weight, bias)[0, best, row, column])
+    products = story.images[story.digits[0]][row : row + 5, column : column + 5] * story.kernels[-1][best]
+    written, bias_shown, total = addable(products, float(story.bias[best]), 2)
+    assert total == round(value, 2)  # the value written is torch's, to two decimals
+    assert round(float(written.sum()) + bias_shown, 2) == total  # and the cells as written add up to it
+    assert np.abs(written - products).max() <= 0.01 + 1e-9  # each cell within one unit of its last place
+    assert [two_decimals(v) for v in (-0.554, 0.992, 1.0, -0.001, 0.05)] == ["-.55", ".99", "1", "0", ".05"]

@@ -39,6 +39,7 @@ __all__ = [
     "CurvedFit",
     "curved_fit",
     "noise_share",
+    "across_profile",
     "Place",
     "strongest_places",
     "Window",
@@ -125,6 +126,14 @@ def curved_fit(kernel: np.ndarray) -> CurvedFit:
     return CurvedFit(share, fitted.reshape(rows, cols), angle, bool(values[strongest] < 0))
 
 
+def across_profile(surface: np.ndarray, bar_angle: float) -> tuple[np.ndarray, bool]:
+    """A fitted surface's profile across its bar: the mean of each row (top to bottom) when the bar runs nearer
+    horizontal than vertical, else of each column (left to right); and whether it is of rows. A bar's profile
+    rises and falls (or falls and rises); an edge's runs one way."""
+    by_rows = not 45.0 <= bar_angle % 180.0 < 135.0
+    return np.asarray(surface, np.float64).mean(axis=1 if by_rows else 0), by_rows
+
+
 def noise_share(size: int, shapes: int) -> float:
     """The share of independent noise weights' variance that a least-squares fit of ``shapes`` shapes explains, on
     average, for a ``size`` × ``size`` kernel with its mean taken out."""
@@ -195,6 +204,7 @@ class FiltersStory:
     fits: tuple[EdgeFit, ...]  # each kernel's edge fit at the last snapshot
     start_fits: tuple[EdgeFit, ...] | None  # the same at the random start; None without a history
     curved: tuple[CurvedFit, ...]  # each kernel's plane-plus-curvature fit at the last snapshot
+    start_curved: tuple[CurvedFit, ...] | None  # the same at the random start; None without a history
     bias: np.ndarray  # (kernels,) the first layer's biases at the last snapshot
     moved: np.ndarray | None  # (kernels,) |w_last − w_first| / |w_first|; None without a history
     digits: tuple[int, ...]  # probe indices of the digits whose maps are shown
@@ -289,6 +299,7 @@ def filters_story(run, mlp) -> FiltersStory:
         fits=tuple(edge_fit(kernel) for kernel in kernels[-1]),
         start_fits=tuple(edge_fit(kernel) for kernel in kernels[0]) if len(epochs) >= 2 else None,
         curved=tuple(curved_fit(kernel) for kernel in kernels[-1]),
+        start_curved=tuple(curved_fit(kernel) for kernel in kernels[0]) if len(epochs) >= 2 else None,
         bias=last["bias.0"].astype(np.float64),
         moved=moved,
         digits=digits,

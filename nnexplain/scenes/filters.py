@@ -23,7 +23,6 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    RIGHT,
     UP,
     Animation,
     AnimationGroup,
@@ -46,19 +45,20 @@ from nnexplain.scenes.convolution_text import LABEL, by, outlined, title
 from nnexplain.scenes.filters_apply import ApplyBeats
 from nnexplain.scenes.filters_compare import CompareBeats
 from nnexplain.scenes.filters_layout import TEXT, TOP_TILE, TOP_Y, TRAIN_PITCH, TRAIN_TILE, TRAIN_Y, column_x
+from nnexplain.scenes.filters_maps import MapsBeats
 from nnexplain.scenes.filters_measure import MeasureBeats, listed, side_words
 
 __all__ = ["Filters", "side_words", "listed"]
 
 QUESTION = "What do a CNN's first-layer kernels learn?"
-STEP_BASE, STEP_HEIGHT, STEP_PITCH, STEP_WIDTH = -2.35, 0.6, 0.5, 0.3  # the chart of change per epoch, under the text
+STEP_BASE, STEP_HEIGHT, STEP_PITCH, STEP_WIDTH = -2.25, 0.95, 0.6, 0.36  # the chart of change per epoch, under the text
 
 
 def moved_text(value: float) -> str:
     return f"{value:.1f}×"
 
 
-class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
+class Filters(ApplyBeats, MapsBeats, MeasureBeats, CompareBeats, RunScene):
     scene_name = "filters"
     captions_in_band = True  # the narration is drawn as subtitles, one cue at a time; the picture keeps short labels
 
@@ -114,7 +114,7 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
         if story.accuracy[index] is not None:
             parts.append(f"{fmt_percent(story.accuracy[index])} validation accuracy")
         text = " · ".join(parts) or " "
-        return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 1.05, 0])
+        return label(text, self.theme, LABEL, self.theme.muted).move_to([0, TRAIN_Y - TRAIN_TILE / 2 - 0.65, 0])
 
     def show_epoch(self, position: float) -> None:
         """Only one line of the epoch texts is drawn (all stay in the scene: nothing is swapped): a snapshot's at a
@@ -209,7 +209,11 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
         for i in (0, len(per_epoch) - 1):
             text = label(fmt_percent(per_epoch[i] / per_epoch[0], 0), self.theme, TEXT, self.theme.text)
             ends.add(
-                text.next_to([self.step_xs[i], STEP_BASE + self.step_heights[i], 0], RIGHT if i == 0 else UP, buff=0.1)
+                text.next_to(  # the first left of its bar's top, clear of the bars and of the row above
+                    [self.step_xs[i] - (STEP_WIDTH / 2 if i == 0 else 0), STEP_BASE + self.step_heights[i], 0],
+                    LEFT if i == 0 else UP,
+                    buff=0.12,
+                )
             )
         self.chart.add(ends)
         return ends
@@ -274,13 +278,13 @@ class Filters(ApplyBeats, MeasureBeats, CompareBeats, RunScene):
             FadeIn(self.moved_labels, lag_ratio=0.1, run_time=1.5),
         )
 
-    def to_top_row(self) -> list[Animation]:
-        """The kernels, smaller, to the top row over the columns that the rest of the scene fills."""
-        moves = []
+    def top_row(self) -> Group:
+        """The kernels (left off the screen during the detail view), smaller, put in the top row over the columns
+        that the rest of the scene fills: to be faded in."""
         for i, (tile, number) in enumerate(zip(self.tiles, self.numbers)):
-            moves.append(tile.animate.scale(TOP_TILE / tile.height).move_to([column_x(i), TOP_Y, 0]))
-            moves.append(number.animate.move_to([column_x(i), TOP_Y - TOP_TILE / 2 - 0.22, 0]))
-        return moves
+            tile.stretch_to_fit_width(TOP_TILE).stretch_to_fit_height(TOP_TILE).move_to([column_x(i), TOP_Y, 0])
+            number.move_to([column_x(i), TOP_Y - TOP_TILE / 2 - 0.22, 0])
+        return Group(*self.tiles, *self.numbers)
 
     def leave_training(self) -> list[Animation]:
         leaving = [

@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Indicate, Rectangle, VGroup
 
-from nnexplain.geometry.filters import kinds, moved_little
+from nnexplain.geometry.filters import kinds, moved_little, noise_share
 from nnexplain.mobjects.feature_maps import symmetric_scale
-from nnexplain.mobjects.heatmap import Heatmap, diverging_rgba
+from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba
 from nnexplain.mobjects.style import fmt_percent, label
+from nnexplain.scenes.base.run_facts import has_random_start
 from nnexplain.scenes.convolution_text import by, outlined
 from nnexplain.scenes.filters_layout import LEFT_X, TEXT, TOP_TILE, column_x
 from nnexplain.scenes.filters_measure import kernels_word, listed
@@ -38,7 +39,7 @@ class CompareBeats:
         story, mlp = self.story, self.mlp
         k = story.size
         side = story.images.shape[-1]
-        tile, cnn_y, mlp_y = 1.3, 1.0, -1.05
+        tile, cnn_y, mlp_y = 1.3, 0.8, -1.2
         pixel = tile / side
         frames, moves, numbers = VGroup(), [], VGroup()
         for i, (place, kernel_tile) in enumerate(zip(story.places, self.tiles)):
@@ -70,14 +71,17 @@ class CompareBeats:
         same = (
             f"the same {data['train']:,} training digits" if story.same_data and data.get("train") else "the same data"
         )
+        spot = label("each kernel at its top-response place", self.theme, TEXT, self.theme.muted)
+        spot.move_to([column_x(3.5), cnn_y + 1.4, 0])
         self.telling(
             f"Against them: an MLP on {same}, of about the same size.",
             FadeOut(Group(self.strongest, *self.numbers), run_time=0.6),
             FadeIn(frames, run_time=0.5),
             AnimationGroup(*moves, run_time=1.6),
-            FadeIn(numbers, run_time=0.5),
+            FadeIn(Group(numbers, spot), run_time=0.5),
         )
         self.numbers = list(numbers)
+
         inputs = weights[0].size
         self.telling(
             f"{mlp.network.parameter_count:,} parameters to the CNN's {self.run.network.parameter_count:,}; "
@@ -92,13 +96,31 @@ class CompareBeats:
                 Indicate(mlp_name[3:], color=self.theme.text, run_time=0.8),
                 Indicate(cnn_name[3:], color=self.theme.text, run_time=0.8),
             )
-        self.telling(
-            f"A kernel's output sees {k * k} pixels, the kernel reused; an MLP unit sees all {inputs}.",
-            AnimationGroup(  # each kernel's outline on its own: a group would swell about its centre, flying outward
-                *(Indicate(tile[1], color=self.theme.text, scale_factor=1.6) for tile in self.tiles), run_time=1.2
-            ),
-            FadeIn(image_frames, run_time=0.8),
+        windows = Group(  # each kernel itself, its weights in their colours, sliding over its whole frame
+            *(
+                Group(
+                    Heatmap(self.kernel_rgba(kernel), k * pixel),
+                    Rectangle(width=k * pixel, height=k * pixel).set_stroke(self.theme.text, 2),
+                )
+                for kernel in story.kernels[-1]
+            )
         )
+        positions = [(r, c) for r in range(0, side - k + 1, 2) for c in range(0, side - k + 1, 2)]
+
+        def sweep(t: float) -> None:  # every other position, row by row: the same weights at every place
+            r, c = positions[min(int(t * len(positions)), len(positions) - 1)]
+            for window, frame in zip(windows, frames):
+                corner = frame.get_corner(UP + [-1, 0, 0])
+                window.move_to(corner + pixel * np.array([c + k / 2, -(r + k / 2), 0]))
+
+        sweep(0.0)
+        self.telling(
+            f"Each kernel's output sees {k * k} pixels, the same kernel at every place;",
+            FadeIn(windows, run_time=0.3),
+            Playback(windows, sweep, run_time=2.5),
+            FadeOut(windows, run_time=0.3),
+        )
+        self.telling(f"each of the MLP's {len(weights)} units sees all {inputs}.", FadeIn(image_frames, run_time=0.6))
         values = sorted(window.share for window in story.mlp_windows)
         self.telling(
             f"The best {by(k, k)} window of a unit holds only {fmt_percent(values[0], 0)} to "
@@ -107,7 +129,7 @@ class CompareBeats:
             FadeIn(shares, lag_ratio=0.1, run_time=1.2),
         )
         even = label(f"even: {fmt_percent(story.uniform_share, 0)}", self.theme, TEXT, self.theme.muted)
-        even.move_to([LEFT_X + 0.12, shares[0].get_y(), 0])
+        even.move_to([LEFT_X, shares[0].get_y() + 0.3, 0])  # its own line, under the MLP's name
         self.telling(
             f"Spread evenly it would hold {fmt_percent(story.uniform_share, 0)}: partly local, but far less than a kernel.",
             FadeIn(even, run_time=0.6),
@@ -123,7 +145,7 @@ class CompareBeats:
             FadeIn(whole, lag_ratio=0.1, run_time=1.2),
         )
         self.compared = Group(
-            frames, *self.tiles, numbers, whole, images, image_frames, boxes, shares, cnn_name, mlp_name
+            frames, *self.tiles, numbers, whole, images, image_frames, boxes, shares, cnn_name, mlp_name, spot
         )
         self.compared.add(even)
         self.median_unit = int(np.argsort([w.share for w in story.mlp_windows])[len(values) // 2])
@@ -137,7 +159,10 @@ class CompareBeats:
             tile = outlined(Heatmap(self.kernel_rgba(kernel), TOP_TILE), self.theme).move_to([column_x(i), 1.25, 0])
             number = label(str(i + 1), self.theme, TEXT, self.theme.muted).next_to(tile, UP, buff=0.1)
             colour = self.theme.highlight if kind[i] == "edge" else self.theme.text
-            words.add(label(KIND_WORDS[kind[i]], self.theme, TEXT, colour).next_to(tile, DOWN, buff=0.15))
+            word = KIND_WORDS[kind[i]]
+            if kind[i] == "borderline":  # its plane share kept with it: "nearly" is a number here
+                word += f"\n{fmt_percent(story.fits[i].share, 0)}"
+            words.add(label(word, self.theme, TEXT, colour).next_to(tile, DOWN, buff=0.15))
             if kind[i] == "edge":
                 words.add(self.edge_arrow(story.fits[i].angle, words[-1].get_center() + [0, -0.45, 0], 0.45, colour))
             summary.add(tile, number)
@@ -152,12 +177,15 @@ class CompareBeats:
             if learned
             else "This first layer learned no clear edge or bar."
         )
-        self.telling(
-            said,
-            FadeOut(self.compared, run_time=0.8),
-            FadeIn(summary, lag_ratio=0.1, run_time=1.2),
-            FadeIn(words, lag_ratio=0.05, run_time=1.2),
-        )
+        self.play(FadeOut(self.compared), run_time=self.t(0.6))  # gone before the summary comes: nothing stacks
+        self.play(FadeIn(summary, lag_ratio=0.1), run_time=self.t(0.8))
+        self.telling(said, FadeIn(words, lag_ratio=0.05, run_time=1.2))
+        if groups["bar"] and self.bars_began_at_start(groups["bar"]):
+            bar_words = VGroup(*(words[self.word_index(kind, i)] for i in groups["bar"]))
+            self.telling(
+                "The bars deepened bands that its random start already had.",
+                Indicate(bar_words, color=self.theme.text, run_time=0.8),
+            )
         rest = []
         if groups["borderline"]:
             rest.append(
@@ -179,14 +207,24 @@ class CompareBeats:
         little = moved_little(story)
         if little:
             many = len(little) > 1
+            how_far = VGroup(
+                label("moved", self.theme, TEXT, self.theme.muted).move_to([LEFT_X, -0.72, 0]),
+                *(  # all eight: the ones named bright, the others dim
+                    label(
+                        f"{value:.1f}×", self.theme, TEXT, self.theme.text if i in little else self.theme.muted
+                    ).move_to([column_x(i), -0.72, 0])
+                    for i, value in enumerate(story.moved)
+                ),
+            )
             self.telling(
                 f"{kernels_word(list(little)).capitalize()} moved at most {'their' if many else 'its'} own starting size, "
                 "less than the others.",
+                FadeIn(how_far, lag_ratio=0.1, run_time=0.8),
                 *(Indicate(summary[2 * i][1], color=self.theme.text, scale_factor=1.3, run_time=0.8) for i in little),
             )
         unit = self.median_unit
         image = Heatmap(diverging_rgba(story.mlp_images[unit], self.mlp_scale, self.theme), 1.2)
-        image.move_to([column_x(0), -1.45, 0])
+        image.move_to([column_x(0), -1.72, 0])  # under the moved row
         mlp_words = label(
             f"an MLP unit: weights over the whole digit\n({fmt_percent(story.mlp_windows[unit].share, 0)} in its best "
             f"{by(story.size, story.size)}, a typical unit)",
@@ -199,6 +237,14 @@ class CompareBeats:
             FadeIn(Group(image, mlp_words), run_time=1.0),
         )
         self.telling("One training run of each: another seed could split the kernels differently.")
+
+    def bars_began_at_start(self, bars: list[int]) -> bool:
+        """Every bar's curved fit at the random start already bent the same way, by more than noise's on average."""
+        story, k = self.story, self.story.size
+        if story.start_curved is None or not has_random_start(self.run):
+            return False
+        noise = noise_share(k, 5) - noise_share(k, 2)
+        return all(self.same_band(i) and story.start_curved[i].share - story.start_fits[i].share > noise for i in bars)
 
     @staticmethod
     def word_index(kind: tuple[str, ...], i: int) -> int:
