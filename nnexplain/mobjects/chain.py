@@ -30,9 +30,9 @@ TEXT_SIZE = 28  # a text's capitals 17 px tall at 480p
 
 # Where each node of the graph sits (x; row 1 above the middle, 0 on it, −1 below): two layers of weights,
 # read left to right as the network is. The weight, neuron and bias feeding one z stand in one column.
-COLUMNS = {"stack1": -5.9, "z1": -3.75, "stack0": -1.6, "z0": 0.55, "a0": 2.7, "C": 4.85}
-ROW_Y = 1.5  # the middle row
-ROW_STEP = 1.05
+COLUMNS = {"stack1": -6.0, "z1": -3.75, "stack0": -1.5, "z0": 0.75, "a0": 3.0, "C": 5.25}
+ROW_Y = 1.65  # the middle row
+ROW_STEP = 1.0
 
 
 def sup(offset: int) -> str:
@@ -109,7 +109,9 @@ class ChainGraph(VGroup):
             self._link(lower, upper)
 
     def _link(self, lower: str, upper: str) -> None:
-        line = Line(self.nodes[lower], self.nodes[upper], buff=0.12)
+        start, end = self.nodes[lower], self.nodes[upper]
+        a, b = start.get_center(), end.get_center()
+        line = Line(_box_exit(start, b - a, 0.1), _box_exit(end, a - b, 0.1))
         self.edges[(lower, upper)] = line.set_stroke(self.theme.muted, 3, 0.8)
 
     def level(self, k: int) -> tuple[VGroup, VGroup]:
@@ -124,23 +126,36 @@ class ChainGraph(VGroup):
         return self.nodes[key][1]
 
     def edge_label(self, edge: tuple[str, str], text: str, color: str) -> VGroup:
-        """A factor's value beside its edge: above a level edge, on the outer side of a slanted one."""
+        """A factor's value beside its edge: above a level edge, on the far side of a slanted one from the middle row."""
         line = self.edges[edge]
         tag = label(text, self.theme, TEXT_SIZE, color)
         start, end = line.get_start(), line.get_end()
-        if abs(start[1] - end[1]) < 1e-3:
-            return tag.next_to(line, UP, buff=0.08)
-        middle = (start + end) / 2
-        # a slanted edge comes down from a weight above (or up from a bias below): the label on its upper side
-        return tag.move_to(middle + (0.45 if start[1] > end[1] else -0.45) * UP + 0.35 * RIGHT)
+        if abs(start[1] - end[1]) < 0.05:
+            return tag.next_to(line, UP, buff=0.1)
+        along = (end - start) / np.linalg.norm(end - start)
+        across = np.array([-along[1], along[0], 0.0])
+        if across[1] < 0:
+            across = -across
+        if start[1] < end[1]:  # from a bias below: the label under the edge
+            across = -across
+        reach = 0.5 * np.hypot(tag.width * across[0], tag.height * across[1]) / max(np.linalg.norm(across), 1e-9)
+        return tag.move_to((start + end) / 2 + (0.12 + reach + 0.1) * across)
 
     def delta_tag(self, key: str, text: str, color: str) -> VGroup:
         """A node's change under a nudge: under a node of the middle row, right of a weight."""
         tag = label(text, self.theme, TEXT_SIZE, color)
         node = self.nodes[key]
         if key.startswith("w"):
-            return tag.next_to(node[0], RIGHT, buff=0.15)
-        return tag.next_to(node, DOWN, buff=0.12)
+            return tag.next_to(node[0], RIGHT, buff=0.12)
+        return tag.next_to(node, DOWN, buff=0.1)
+
+
+def _box_exit(node: VGroup, direction: np.ndarray, buff: float) -> np.ndarray:
+    """Where the ray from ``node``'s centre along ``direction`` leaves its bounding box (plus ``buff``)."""
+    half = np.array([node.width / 2 + buff, node.height / 2 + buff])
+    direction = np.asarray(direction[:2], dtype=float)
+    scale = min(half[i] / abs(direction[i]) for i in range(2) if abs(direction[i]) > 1e-9)
+    return node.get_center() + np.append(direction * scale, 0.0)
 
 
 class ProductLine(VGroup):
@@ -200,10 +215,10 @@ class SlopePanel(VGroup):
         self.panel = CurvePanel((-span, span), (low, high), theme, width, height, x_labels=False, label_size=TEXT_SIZE)
         self.curve = self.panel.curve(grid, values, theme.text, 4)
         at = float(function(np.array([z]))[0])
-        reach = 0.18 * (high - low) / max(abs(slope), 1e-3) if slope else 2.0
-        reach = min(reach, 2.5)
+        room = 0.95 * min(at - low, high - at, 0.35 * (high - low))  # the tangent stays inside the panel, unbent
+        reach = min(room / max(abs(slope), 1e-3), 0.25 * span)
         ends = np.array([z - reach, z + reach])
-        self.tangent = self.panel.curve(ends, at + slope * (ends - z), color, 5)
+        self.tangent = self.panel.curve(ends, at + slope * (ends - z), color, 7)
         self.dot = Dot(self.panel.plot_point(z, at), radius=0.09, color=color)
         self.z_mark = label(f"z = {number(z)}", theme, TEXT_SIZE, theme.muted).next_to(
             self.panel.plot_point(z, low), DOWN, buff=0.1

@@ -39,7 +39,7 @@ from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["ChainRule"]
 
-FORMULA_Y = -0.75  # the product's fractions; their values under them, all above the caption band
+FORMULA_Y = -1.35  # the middle of the product (fractions over values), above the caption band
 SLOPE_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 
 
@@ -104,7 +104,7 @@ class ChainRule(RunScene):
         symbol = formula("(partial C)/(partial w)", self.theme, 64).next_to(question, UP * -1, buff=0.45)
         with self.narrate("How much does the cost move when one weight of the network moves?") as line:
             self.play(Fade(question), run_time=0.6 * line.duration)
-        with self.narrate("That rate is the derivative ∂C/∂w: what training needs for every weight.") as line:
+        with self.narrate("That rate, ∂C/∂w, is what training needs for every weight.") as line:
             self.play(Fade(symbol), run_time=0.4 * line.duration)
         self.play(Fade(question, out=True), Fade(symbol, out=True), run_time=self.t(0.6))
 
@@ -125,7 +125,7 @@ class ChainRule(RunScene):
             f"C = (a^{sup(0)} - y)^2 = ({out} - {number(self.y, 0)})^2 = {number(self.values.cost)}",
             self.theme,
             NAME_SIZE,
-        ).move_to([0, FORMULA_Y - 0.2, 0])
+        ).move_to([0, FORMULA_Y, 0])
         with self.narrate(f"Its cost is the square of the miss: C = {number(self.values.cost)}.") as line:
             self.play(Fade(cost), run_time=0.5 * line.duration)
         self.play(Fade(row, out=True), Fade(cost, out=True), run_time=self.t(0.6))
@@ -134,14 +134,14 @@ class ChainRule(RunScene):
         self.set_heading("What depends on what")
         self.graph = graph = ChainGraph(self.values, self.theme)
         nodes, edges = graph.nodes, graph.edges
-        with self.narrate("Take the last weight. With the neuron below and a bias, it makes z = w·a + b.") as line:
+        with self.narrate("The last weight w, the neuron below it and a bias make z = w·a + b.") as line:
             self.play(*(Fade(nodes[key]) for key in ("w0", "a1", "b0")), run_time=0.35 * line.duration)
             self.play(
                 *(Create(edges[(key, "z0")]) for key in ("w0", "a1", "b0")),
                 Fade(nodes["z0"]),
                 run_time=0.45 * line.duration,
             )
-        with self.narrate("z makes the output a, and the output, against the target y, makes the cost.") as line:
+        with self.narrate("z makes the output a; a and the target y make the cost C.") as line:
             self.play(Create(edges[("z0", "a0")]), Fade(nodes["a0"]), run_time=0.4 * line.duration)
             self.play(
                 Fade(nodes["y"]),
@@ -162,7 +162,7 @@ class ChainRule(RunScene):
             total,
             self.theme,
         )
-        product.move_to([0, FORMULA_Y - 0.25, 0])
+        product.move_to([0, FORMULA_Y, 0])
         self.set_heading(f"∂C/∂w, {'the last weight' if depth == 0 else 'one layer back'}: multiply along the chain")
         tags = VGroup(*(self.graph.edge_label(link, number(f.value), c) for link, f, c in zip(links, factors, colors)))
         lines = self.factor_lines(depth, factors)
@@ -183,9 +183,7 @@ class ChainRule(RunScene):
                     *(Fade(tags[k]) for k in group),
                     run_time=0.6 * line.duration,
                 )
-        with self.narrate(
-            f"Multiplied: ∂C/∂w = {' × '.join(number(f.value) for f in factors)} = {number(total)}."
-        ) as line:
+        with self.narrate(f"Multiplied: ∂C/∂w = {number(total)}.") as line:
             self.play(Fade(product.equals[1]), Fade(product.lhs_value), run_time=0.5 * line.duration)
             self.play(Indicate(product.lhs_value, color=self.theme.highlight), run_time=0.4 * line.duration)
         self.product, self.edge_tags, self.total = product, tags, total
@@ -195,18 +193,18 @@ class ChainRule(RunScene):
         miss = f"2(a − y) = {number(factors[-1].value)}"
         if depth == 0:
             return [
-                "Follow the chain up from w to C: each edge passes a nudge on, times its own factor.",
-                f"z = w·a + b moves by a, the neuron below, {number(factors[0].value)}, per unit of w.",
-                "The output is linear, a = z: it passes the nudge on unchanged, × 1.",
+                "From w up to C: each edge passes a nudge on, times its own factor.",
+                f"z = w·a + b moves by a = {number(factors[0].value)} per unit of w.",
+                "The output is linear, a = z: × 1.",
                 f"C = (a − y)² moves by {miss} per unit of a.",
             ]
         slope = SLOPE_NAMES.get(self.run.activation, self.run.activation)
         return [
-            "Now the chain from this weight to C is longer: five edges, five factors.",
-            f"Its own edge: z moves by the neuron below it, {number(factors[0].value)}, per unit of w.",
-            f"Then the {slope}'s slope, {number(factors[1].value)}: the tangent we just drew.",
-            f"Into the last neuron: z = w·a + b moves by its weight, {number(factors[2].value)}, per unit of a.",
-            f"Then the same two edges as before, the same colours: × 1, then × {number(factors[-1].value)}.",
+            "From this weight up to C the chain is longer: five edges, five factors.",
+            f"Its own edge: z moves by a = {number(factors[0].value)}, the neuron below.",
+            f"The {slope}'s slope, the tangent: {number(factors[1].value)}.",
+            f"Into the last neuron, z = w·a + b moves by its weight w = {number(factors[2].value)}.",
+            f"Then the same two edges as before: × 1, × {number(factors[-1].value)}.",
         ]
 
     def nudge(self, depth: int) -> None:
@@ -217,12 +215,14 @@ class ChainRule(RunScene):
         old = [Fade(self.deltas, out=True)] if len(self.deltas) else []
         tags = VGroup(
             *(
-                self.graph.delta_tag(key, f"{_signed(change, 6)}", self.nudge_color)
-                for key, change in zip(keys, changes)
+                self.graph.delta_tag(
+                    key, "+ε" if index == 0 else f"{_signed(change / self.epsilon, 3)}ε", self.nudge_color
+                )
+                for index, (key, change) in enumerate(zip(keys, changes))
             )
         )
         weight = "w" if depth == 0 else "this weight"
-        with self.narrate(f"Move {weight} by ε = {self.epsilon:g}, and run the network again.") as line:
+        with self.narrate(f"Nudge {weight} by a small ε = {self.epsilon:g} and run the network again.") as line:
             self.play(
                 *old,
                 Fade(tags[0]),
@@ -230,9 +230,10 @@ class ChainRule(RunScene):
                 run_time=0.6 * line.duration,
             )
         change = after.cost - self.values.cost
-        ripple = "z, then a, then C" if depth == 0 else "through each value up to C"
-        with self.narrate(f"The nudge ripples {ripple}: C really moves by {_signed(change, 7)}.") as line:
-            step = 0.8 * line.duration / (len(keys) - 1)
+        with self.narrate(
+            f"Each value moves, edge by edge, until C moves by {_signed(change / self.epsilon, 3)}ε."
+        ) as line:
+            step = 0.85 * line.duration / (len(keys) - 1)
             for key, tag in zip(keys[1:], tags[1:]):
                 self.play(Fade(tag), Indicate(self.graph.nodes[key], color=self.nudge_color), run_time=step)
         predicted = self.epsilon * self.total
@@ -247,7 +248,7 @@ class ChainRule(RunScene):
             ),
             label(f"they agree to {100 * agreement:.2g}%", self.theme, TEXT_SIZE, self.theme.correct),
         ).arrange(UP * -1, buff=0.15)
-        check.move_to([0, FORMULA_Y - 0.3, 0])
+        check.move_to([0, FORMULA_Y, 0])
         self.check = check
         with self.narrate(
             f"The cost really changes by {_signed(change, 7)}; ε × the product predicts {_signed(predicted, 7)}."
@@ -262,28 +263,25 @@ class ChainRule(RunScene):
         self.set_heading("One layer back")
         nodes, edges = self.graph.level(1)
         leaving = [self.deltas, self.check]
-        with self.narrate("One layer back, the weight before reaches C only through the neuron a.") as line:
+        with self.narrate("One layer back, a weight reaches C only through the neuron a.") as line:
             self.play(*(Fade(part, out=True) for part in leaving), run_time=0.3 * line.duration)
             self.play(Fade(nodes), *(Create(edge) for edge in edges), run_time=0.5 * line.duration)
         self.deltas = VGroup()
         slope = self.values.slopes[-2]
         z = self.values.pre[-2]
         color = self.edge_colors[("z1", "a1")]
-        panel = SlopePanel(self.run.activation, z, slope, self.theme, color).move_to([0.6, FORMULA_Y - 0.35, 0])
+        panel = SlopePanel(self.run.activation, z, slope, self.theme, color).move_to([2.4, FORMULA_Y + 0.15, 0])
         name = formula(f"a^{sup(1)} = sigma(z^{sup(1)})", self.theme, NAME_SIZE).next_to(
             panel, np.array([-1, 0, 0]), buff=0.6
         )
         if self.run.activation != "sigmoid":
             name = formula(f"a^{sup(1)} = f(z^{sup(1)})", self.theme, NAME_SIZE).move_to(name)
         kind = SLOPE_NAMES.get(self.run.activation, self.run.activation)
-        with self.narrate(
-            f"That neuron is a {kind}: a = σ(z), the curve, at z = {number(z)}.".replace(
-                "σ(z)", "σ(z)" if self.run.activation == "sigmoid" else "f(z)"
-            )
-        ) as line:
+        curve = "σ(z)" if self.run.activation == "sigmoid" else "f(z)"
+        with self.narrate(f"That neuron is a {kind}: a = {curve}, the curve, here at z = {number(z)}.") as line:
             self.play(Fade(name), Fade(panel.panel), Create(panel.curve), run_time=0.5 * line.duration)
             self.play(Fade(panel.dot), Fade(panel.z_mark), run_time=0.3 * line.duration)
-        with self.narrate(f"How much a moves per unit of z is the tangent's slope there: {number(slope)}.") as line:
+        with self.narrate(f"a moves per unit of z by the tangent's slope there: {number(slope)}.") as line:
             self.play(
                 Create(panel.tangent),
                 self.graph.edges[("z1", "a1")].animate.set_stroke(color, 7, 1),
