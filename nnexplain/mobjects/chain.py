@@ -30,7 +30,7 @@ TEXT_SIZE = 28  # a text's capitals 17 px tall at 480p
 
 # Where each node of the graph sits (x; row 1 above the middle, 0 on it, −1 below): two layers of weights,
 # read left to right as the network is. The weight, neuron and bias feeding one z stand in one column.
-COLUMNS = {"stack1": -6.0, "z1": -3.75, "stack0": -1.5, "z0": 0.75, "a0": 3.0, "C": 5.25}
+COLUMNS = {"stack1": -5.8, "z1": -3.35, "stack0": -0.9, "z0": 1.55, "a0": 3.85, "C": 6.05}
 ROW_Y = 1.65  # the middle row
 ROW_STEP = 1.0
 
@@ -130,8 +130,10 @@ class ChainGraph(VGroup):
         line = self.edges[edge]
         tag = label(text, self.theme, TEXT_SIZE, color)
         start, end = line.get_start(), line.get_end()
-        if abs(start[1] - end[1]) < 0.05:
-            return tag.next_to(line, UP, buff=0.1)
+        if abs(start[1] - end[1]) < 0.05:  # between two names on the middle row: above them, where there is room
+            lower, upper = edge
+            top = max(self.nodes[lower][0].get_top()[1], self.nodes[upper][0].get_top()[1])
+            return tag.move_to([line.get_center()[0], top + 0.08 + tag.height / 2, 0])
         along = (end - start) / np.linalg.norm(end - start)
         across = np.array([-along[1], along[0], 0.0])
         if across[1] < 0:
@@ -140,14 +142,6 @@ class ChainGraph(VGroup):
             across = -across
         reach = 0.5 * np.hypot(tag.width * across[0], tag.height * across[1]) / max(np.linalg.norm(across), 1e-9)
         return tag.move_to((start + end) / 2 + (0.12 + reach + 0.1) * across)
-
-    def delta_tag(self, key: str, text: str, color: str) -> VGroup:
-        """A node's change under a nudge: under a node of the middle row, right of a weight."""
-        tag = label(text, self.theme, TEXT_SIZE, color)
-        node = self.nodes[key]
-        if key.startswith("w"):
-            return tag.next_to(node[0], RIGHT, buff=0.12)
-        return tag.next_to(node, DOWN, buff=0.1)
 
 
 def _box_exit(node: VGroup, direction: np.ndarray, buff: float) -> np.ndarray:

@@ -35,11 +35,13 @@ from nnexplain.geometry.chain import NUDGE, chain_factors, chain_values, nudged_
 from nnexplain.mobjects.chain import NAME_SIZE, TEXT_SIZE, ChainGraph, ChainRow, ProductLine, SlopePanel, number, sup
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import formula, label
+from nnexplain.scenes.base.hinge_story import in_turn
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["ChainRule"]
 
 FORMULA_Y = -1.35  # the middle of the product (fractions over values), above the caption band
+FACTOR_SOURCES = {("w0", "z0"): "a1", ("w1", "z1"): "a2", ("a1", "z0"): "w0"}  # an edge -> the node its factor is
 SLOPE_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 
 
@@ -76,7 +78,7 @@ class ChainRule(RunScene):
         self.heading = None
         self.product = None
         self.edge_tags = VGroup()
-        self.deltas = VGroup()
+        self.swapped: list = []  # (a node's value text, the change shown in its place) while a nudge is shown
 
     def construct(self) -> None:
         self.beat("question")
@@ -181,6 +183,11 @@ class ChainRule(RunScene):
                     *(self.graph.edges[links[k]].animate.set_stroke(colors[k], 7, 1) for k in group),
                     *(Fade(product.factor(k)) for k in group),
                     *(Fade(tags[k]) for k in group),
+                    *(  # the node whose value the factor is: the neuron below (for a weight's edge), or the weight
+                        Indicate(self.graph.value_of(FACTOR_SOURCES[links[k]]), color=colors[k])
+                        for k in group
+                        if links[k] in FACTOR_SOURCES
+                    ),
                     run_time=0.6 * line.duration,
                 )
         with self.narrate(f"Multiplied: ∂C/∂w = {number(total)}.") as line:
@@ -212,30 +219,27 @@ class ChainRule(RunScene):
         after = nudged_values(self.params, self.run.activation, self.x, self.y, depth, self.epsilon)
         keys = self.ripple_keys(depth)
         changes = [self.change(after, key) for key in keys]
-        old = [Fade(self.deltas, out=True)] if len(self.deltas) else []
-        tags = VGroup(
-            *(
-                self.graph.delta_tag(
-                    key, "+ε" if index == 0 else f"{_signed(change / self.epsilon, 3)}ε", self.nudge_color
-                )
-                for index, (key, change) in enumerate(zip(keys, changes))
-            )
-        )
+        # Each moved value's text gives way to its change, in multiples of ε: the nudge is seen to ripple up the chain.
+        tags = [
+            label(
+                "+ε" if index == 0 else f"{_signed(change / self.epsilon, 3)}ε", self.theme, TEXT_SIZE, self.nudge_color
+            ).move_to(self.graph.value_of(key))
+            for index, (key, change) in enumerate(zip(keys, changes))
+        ]
+        swaps = [in_turn(Fade(self.graph.value_of(key), out=True), Fade(tag)) for key, tag in zip(keys, tags)]
+        self.swapped = [(self.graph.value_of(key), tag) for key, tag in zip(keys, tags)]
         weight = "w" if depth == 0 else "this weight"
         with self.narrate(f"Nudge {weight} by a small ε = {self.epsilon:g} and run the network again.") as line:
             self.play(
-                *old,
-                Fade(tags[0]),
-                Indicate(self.graph.nodes[keys[0]], color=self.nudge_color),
-                run_time=0.6 * line.duration,
+                swaps[0], Indicate(self.graph.nodes[keys[0]][0], color=self.nudge_color), run_time=0.6 * line.duration
             )
         change = after.cost - self.values.cost
         with self.narrate(
             f"Each value moves, edge by edge, until C moves by {_signed(change / self.epsilon, 3)}ε."
         ) as line:
             step = 0.85 * line.duration / (len(keys) - 1)
-            for key, tag in zip(keys[1:], tags[1:]):
-                self.play(Fade(tag), Indicate(self.graph.nodes[key], color=self.nudge_color), run_time=step)
+            for key, swap in zip(keys[1:], swaps[1:]):
+                self.play(swap, Indicate(self.graph.nodes[key][0], color=self.nudge_color), run_time=step)
         predicted = self.epsilon * self.total
         agreement = abs(change - predicted) / abs(predicted) if predicted else 0.0
         check = VGroup(
@@ -253,20 +257,22 @@ class ChainRule(RunScene):
         with self.narrate(
             f"The cost really changes by {_signed(change, 7)}; ε × the product predicts {_signed(predicted, 7)}."
         ) as line:
-            self.play(Fade(self.product, out=True), Fade(self.edge_tags, out=True), run_time=0.2 * line.duration)
+            self.play(Fade(self.product, out=True), run_time=0.2 * line.duration)
             self.play(Fade(check[0]), run_time=0.25 * line.duration)
             self.play(Fade(check[1]), run_time=0.25 * line.duration)
             self.play(Fade(check[2]), run_time=0.2 * line.duration)
-        self.deltas = tags
 
     def further_back(self) -> None:
         self.set_heading("One layer back")
         nodes, edges = self.graph.level(1)
-        leaving = [self.deltas, self.check]
         with self.narrate("One layer back, a weight reaches C only through the neuron a.") as line:
-            self.play(*(Fade(part, out=True) for part in leaving), run_time=0.3 * line.duration)
+            self.play(
+                Fade(self.check, out=True),
+                Fade(self.edge_tags, out=True),
+                *self.restore_values(),
+                run_time=0.3 * line.duration,
+            )
             self.play(Fade(nodes), *(Create(edge) for edge in edges), run_time=0.5 * line.duration)
-        self.deltas = VGroup()
         slope = self.values.slopes[-2]
         z = self.values.pre[-2]
         color = self.edge_colors[("z1", "a1")]
@@ -303,6 +309,15 @@ class ChainRule(RunScene):
             self.remove(self.heading)
         self.play(Fade(heading), run_time=self.t(0.4))
         self.heading = heading
+
+    def restore_values(self) -> list:
+        """The animations that bring the nodes' values back in place of the nudge's changes."""
+        animations = []
+        for value, tag in self.swapped:
+            value.set_fill(opacity=1)  # faded out to nothing: its opacity restored before it fades back in
+            animations.append(in_turn(Fade(tag, out=True), Fade(value)))
+        self.swapped = []
+        return animations
 
     def chain_links(self, depth: int) -> list[tuple[str, str]]:
         """The graph's edges the factors of ∂C/∂w⁽ᴸ⁻ᵈᵉᵖᵗʰ⁾ follow, weight end first."""
