@@ -30,7 +30,7 @@ TEXT_SIZE = 28  # a text's capitals 17 px tall at 480p
 
 # Where each node of the graph sits (x; row 1 above the middle, 0 on it, −1 below): two layers of weights,
 # read left to right as the network is. The weight, neuron and bias feeding one z stand in one column.
-COLUMNS = {"stack1": -5.8, "z1": -3.35, "stack0": -0.9, "z0": 1.55, "a0": 3.85, "C": 6.05}
+COLUMNS = {"stack1": -5.8, "z1": -3.4, "stack0": -1.0, "z0": 1.4, "a0": 3.65, "C": 5.8}
 ROW_Y = 1.65  # the middle row
 ROW_STEP = 1.0
 

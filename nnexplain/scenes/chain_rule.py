@@ -41,7 +41,7 @@ from nnexplain.scenes.base.run_scene import RunScene
 __all__ = ["ChainRule"]
 
 FORMULA_Y = -1.35  # the middle of the product (fractions over values), above the caption band
-FACTOR_SOURCES = {("w0", "z0"): "a1", ("w1", "z1"): "a2", ("a1", "z0"): "w0"}  # an edge -> the node its factor is
+FACTOR_SOURCES = {("w0", "z0"): "a1", ("w1", "z1"): "a2"}  # an edge -> the node its factor is
 SLOPE_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 
 
@@ -166,7 +166,15 @@ class ChainRule(RunScene):
         )
         product.move_to([0, FORMULA_Y, 0])
         self.set_heading(f"∂C/∂w, {'the last weight' if depth == 0 else 'one layer back'}: multiply along the chain")
-        tags = VGroup(*(self.graph.edge_label(link, number(f.value), c) for link, f, c in zip(links, factors, colors)))
+        tags = VGroup(
+            *(
+                # the edge into the next neuron multiplies by that neuron's weight: its value, coloured, is the label
+                self.graph.value_of("w0").copy().set_color(c)
+                if link == ("a1", "z0")
+                else self.graph.edge_label(link, number(f.value), c)
+                for link, f, c in zip(links, factors, colors)
+            )
+        )
         lines = self.factor_lines(depth, factors)
         with self.narrate(lines[0]) as line:
             self.play(Fade(product.lhs), Fade(product.equals[0]), run_time=0.4 * line.duration)
@@ -245,7 +253,7 @@ class ChainRule(RunScene):
         check = VGroup(
             label(f"ΔC, the network run again = {_signed(change, 7)}", self.theme, TEXT_SIZE + 4, self.nudge_color),
             label(
-                f"ε × ∂C/∂w = {self.epsilon:g} × {number(self.total)} = {_signed(predicted, 7)}",
+                f"ε × ∂C/∂w = {self.epsilon:g} × {_factor(self.total)} = {_signed(predicted, 7)}",
                 self.theme,
                 TEXT_SIZE + 4,
                 self.theme.highlight,
@@ -361,6 +369,11 @@ def _typst(text: str) -> str:
 
     text = re.sub(r"([azwbC])\(L(?:−(\d+))?\)", lambda m: f"{m[1]}^((L{'-' + m[2] if m[2] else ''}))", text)
     return text.replace("∂", "partial ").replace("−", "-")
+
+
+def _factor(value: float) -> str:
+    """A number as a factor after ×: a negative one in parentheses."""
+    return f"({number(value)})" if value < 0 else number(value)
 
 
 def _signed(value: float, digits: int) -> str:
