@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Circle, Dot, Line, Square, VGroup
+from manim import DOWN, RIGHT, UP, BackgroundRectangle, Circle, Dot, Line, Square, VGroup
 
 from nnexplain.geometry.chain import ChainValues
 from nnexplain.mobjects.hinges import CurvePanel
@@ -31,7 +31,7 @@ TEXT_SIZE = 28  # a text's capitals 17 px tall at 480p
 # Where each node of the graph sits (x; row 1 above the middle, 0 on it, −1 below): two layers of weights,
 # read left to right as the network is. The weight, neuron and bias feeding one z stand in one column.
 COLUMNS = {"stack1": -5.8, "z1": -3.4, "stack0": -1.0, "z0": 1.4, "a0": 3.65, "C": 5.8}
-ROW_Y = 1.65  # the middle row
+ROW_Y = 1.55  # the middle row
 ROW_STEP = 1.0
 
 
@@ -93,7 +93,9 @@ class ChainGraph(VGroup):
             nodes[key] = _node(name, number(value, digits), theme).move_to([x, ROW_Y + row * ROW_STEP, 0])
 
         place("C", "C", values.cost, COLUMNS["C"], 0)
-        place("y", "y", values.y, COLUMNS["C"], 1, digits=0)
+        # the target on one line, high above C, so the edge from it to C is long enough to be seen
+        target = VGroup(formula(f"y = {number(values.y, 0)}", theme, NAME_SIZE))
+        nodes["y"] = target.move_to([COLUMNS["C"], ROW_Y + 1.4, 0])
         place("a0", f"a^{sup(0)}", values.act[top], COLUMNS["a0"], 0)
         for k in range(2):
             layer = top - k
@@ -114,6 +116,16 @@ class ChainGraph(VGroup):
         line = Line(_box_exit(start, b - a, 0.1), _box_exit(end, a - b, 0.1))
         self.edges[(lower, upper)] = line.set_stroke(self.theme.muted, 3, 0.8)
 
+    def _clear_of_nodes(self, tag, margin: float = 0.15, step: float = 0.05, reach: float = 0.5):
+        """``tag`` moved left (then right) by as little as keeps it ``margin`` clear of every node, if it can."""
+        start = tag.get_center().copy()
+        for shift in np.arange(0.0, reach + 1e-9, step):
+            for sign in (-1, 1):
+                tag.move_to(start + sign * shift * RIGHT)
+                if not any(_overlaps(tag, node, margin) for node in self.nodes.values()):
+                    return tag
+        return tag.move_to(start)
+
     def level(self, k: int) -> tuple[VGroup, VGroup]:
         """The nodes and the edges that layer offset ``k`` brings: for 0, everything from w⁽ᴸ⁾, a⁽ᴸ⁻¹⁾ and b⁽ᴸ⁾
         up to C; for 1, what makes a⁽ᴸ⁻¹⁾."""
@@ -133,7 +145,11 @@ class ChainGraph(VGroup):
         if abs(start[1] - end[1]) < 0.05:  # between two names on the middle row: above them, where there is room
             lower, upper = edge
             top = max(self.nodes[lower][0].get_top()[1], self.nodes[upper][0].get_top()[1])
-            return tag.move_to([line.get_center()[0], top + 0.08 + tag.height / 2, 0])
+            tag.move_to([line.get_center()[0], top + 0.08 + tag.height / 2, 0])
+            self._clear_of_nodes(tag)
+            # a slanted edge may pass behind it (the weight's into z): the label knocks it out
+            knockout = BackgroundRectangle(tag, color=self.theme.background, fill_opacity=1, buff=0.05)
+            return VGroup(knockout, tag).set_z_index(2)
         along = (end - start) / np.linalg.norm(end - start)
         across = np.array([-along[1], along[0], 0.0])
         if across[1] < 0:
@@ -142,6 +158,15 @@ class ChainGraph(VGroup):
             across = -across
         reach = 0.5 * np.hypot(tag.width * across[0], tag.height * across[1]) / max(np.linalg.norm(across), 1e-9)
         return tag.move_to((start + end) / 2 + (0.12 + reach + 0.1) * across)
+
+
+def _overlaps(a, b, margin: float) -> bool:
+    return (
+        a.get_left()[0] - margin < b.get_right()[0]
+        and b.get_left()[0] < a.get_right()[0] + margin
+        and a.get_bottom()[1] - margin < b.get_top()[1]
+        and b.get_bottom()[1] < a.get_top()[1] + margin
+    )
 
 
 def _box_exit(node: VGroup, direction: np.ndarray, buff: float) -> np.ndarray:

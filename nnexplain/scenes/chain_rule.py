@@ -29,19 +29,20 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import UL, UP, Create, Indicate, VGroup
+from manim import DOWN, LEFT, RIGHT, UL, UP, Circumscribe, Create, Dot, Indicate, Line, ReplacementTransform, VGroup
 
 from nnexplain.geometry.chain import NUDGE, chain_factors, chain_values, nudged_values, worst_example
 from nnexplain.mobjects.chain import NAME_SIZE, TEXT_SIZE, ChainGraph, ChainRow, ProductLine, SlopePanel, number, sup
-from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.hinges import CurvePanel, Fade
 from nnexplain.mobjects.style import formula, label
+from nnexplain.run.network import forward_trace
 from nnexplain.scenes.base.hinge_story import in_turn
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["ChainRule"]
 
 FORMULA_Y = -1.35  # the middle of the product (fractions over values), above the caption band
-FACTOR_SOURCES = {("w0", "z0"): "a1", ("w1", "z1"): "a2"}  # an edge -> the node its factor is
+FACTOR_SOURCES = {("w0", "z0"): "a1", ("w1", "z1"): "a2", ("a1", "z0"): "w0"}  # an edge -> the node its factor is
 SLOPE_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 
 
@@ -97,6 +98,8 @@ class ChainRule(RunScene):
         self.build_product(1)
         self.beat("the check again")
         self.nudge(1)
+        self.beat("why a product")
+        self.close()
 
     # --- beats -------------------------------------------------------------
 
@@ -112,39 +115,84 @@ class ChainRule(RunScene):
 
     def show_network(self) -> None:
         self.set_heading("One example, the one this network fits worst")
-        row = ChainRow(self.values, self.run.activation, self.theme)
+        self.row = row = ChainRow(self.values, self.run.activation, self.theme)
         shape = "-".join(map(str, self.run.layers))
         hidden = len(self.run.layers) - 2
         with self.narrate(
             f"A trained {shape} network: {_count(hidden)} {self.run.activation} neurons, then a linear output."
         ) as line:
             self.play(Create(row.links), Create(row.neurons), Fade(row.kinds), run_time=0.6 * line.duration)
+        data = self.data_inset()
+        panel, points, fit, example, output, miss = data
         out = number(self.values.act[-1])
-        with self.narrate(f"On x = {number(self.x, 2)} it should give {number(self.y, 0)}; it gives {out}.") as line:
-            self.play(*(Fade(name) for name in row.names), run_time=0.5 * line.duration)
-            self.play(Indicate(row.names[-1], color=self.theme.highlight), run_time=0.4 * line.duration)
+        target = number(self.y, 0)
+        with self.narrate(f"It was fitted to {self.data_words()}: the dots, and its curve.") as line:
+            self.play(Fade(panel), Fade(points), run_time=0.4 * line.duration)
+            self.play(Create(fit), run_time=0.5 * line.duration)
+        with self.narrate(
+            f"Its worst point: at x = {number(self.x, 2)} it should give {target}; it gives {out}."
+        ) as line:
+            self.play(Fade(example), *(Fade(name) for name in row.names), run_time=0.4 * line.duration)
+            self.play(
+                Fade(output), Create(miss), Indicate(row.names[-1], color=self.theme.text), run_time=0.5 * line.duration
+            )
         cost = formula(
-            f"C = (a^{sup(0)} - y)^2 = ({out} - {number(self.y, 0)})^2 = {number(self.values.cost)}",
-            self.theme,
-            NAME_SIZE,
-        ).move_to([0, FORMULA_Y, 0])
-        with self.narrate(f"Its cost is the square of the miss: C = {number(self.values.cost)}.") as line:
-            self.play(Fade(cost), run_time=0.5 * line.duration)
-        self.play(Fade(row, out=True), Fade(cost, out=True), run_time=self.t(0.6))
+            f"C = (a^{sup(0)} - y)^2 = ({out} - {target})^2 = {number(self.values.cost)}", self.theme, NAME_SIZE
+        )
+        cost.next_to(panel, RIGHT, buff=0.5).set_y(FORMULA_Y + 0.2)
+        with self.narrate(f"Its cost is the square of that miss: C = {number(self.values.cost)}.") as line:
+            self.play(Indicate(miss, color=self.theme.highlight), Fade(cost), run_time=0.6 * line.duration)
+        self.leaving = VGroup(data, cost)
+
+    def data_inset(self) -> VGroup:
+        """The run's data and the network's curve over it, the example and its output marked, the miss between."""
+        inputs = self.run.probe["inputs"][:, 0]
+        targets = self.run.probe["labels"].reshape(len(inputs), -1)[:, 0]
+        low, high = float(inputs.min()), float(inputs.max())
+        grid = np.linspace(low, high, 161)
+        curve = forward_trace(self.params, self.run.activation, "identity", grid.reshape(-1, 1))[-1][1][:, 0]
+        bottom = float(min(targets.min(), curve.min(), 0.0))
+        top = float(max(targets.max(), curve.max(), 1.0))
+        pad = 0.1 * (top - bottom)
+        panel = CurvePanel((low, high), (bottom - pad, top + pad), self.theme, 4.2, 1.7, label_size=TEXT_SIZE)
+        panel.move_to([-3.9, FORMULA_Y + 0.35, 0])
+        points = panel.dots(inputs, targets, self.theme.muted, radius=0.04)
+        fit = panel.curve(grid, curve, self.theme.text, 4)
+        example = Dot(panel.plot_point(self.x, self.y), radius=0.09, color=self.theme.text)
+        output = Dot(panel.plot_point(self.x, self.values.act[-1]), radius=0.09, color=self.theme.text)
+        miss = Line(panel.plot_point(self.x, self.y), panel.plot_point(self.x, self.values.act[-1]))
+        miss.set_stroke(self.theme.highlight, 5)
+        return VGroup(panel, points, fit, example, output, miss)
+
+    def data_words(self) -> str:
+        formula_text = self.run.dataset.get("formula")
+        return formula_text if formula_text and len(formula_text) <= 40 else "its data"
 
     def show_graph(self) -> None:
         self.set_heading("What depends on what")
         self.graph = graph = ChainGraph(self.values, self.theme)
         nodes, edges = graph.nodes, graph.edges
+        row = self.row
+        # the last two neurons of the network become the graph's a⁽ᴸ⁻¹⁾ and a⁽ᴸ⁾: the same values, now as a chain
         with self.narrate("The last weight w, the neuron below it and a bias make z = w·a + b.") as line:
-            self.play(*(Fade(nodes[key]) for key in ("w0", "a1", "b0")), run_time=0.35 * line.duration)
             self.play(
+                Fade(self.leaving, out=True),
+                Fade(VGroup(row.links, row.neurons, row.kinds, *row.names[:-2]), out=True),
+                ReplacementTransform(row.names[-2], nodes["a1"]),
+                ReplacementTransform(row.names[-1], nodes["a0"]),
+                run_time=0.35 * line.duration,
+            )
+            self.play(
+                Fade(nodes["w0"]),
+                Fade(nodes["b0"]),
                 *(Create(edges[(key, "z0")]) for key in ("w0", "a1", "b0")),
                 Fade(nodes["z0"]),
                 run_time=0.45 * line.duration,
             )
         with self.narrate("z makes the output a; a and the target y make the cost C.") as line:
-            self.play(Create(edges[("z0", "a0")]), Fade(nodes["a0"]), run_time=0.4 * line.duration)
+            self.play(
+                Create(edges[("z0", "a0")]), Indicate(nodes["a0"], color=self.theme.text), run_time=0.4 * line.duration
+            )
             self.play(
                 Fade(nodes["y"]),
                 Create(edges[("y", "C")]),
@@ -165,16 +213,9 @@ class ChainRule(RunScene):
             self.theme,
         )
         product.move_to([0, FORMULA_Y, 0])
-        self.set_heading(f"∂C/∂w, {'the last weight' if depth == 0 else 'one layer back'}: multiply along the chain")
-        tags = VGroup(
-            *(
-                # the edge into the next neuron multiplies by that neuron's weight: its value, coloured, is the label
-                self.graph.value_of("w0").copy().set_color(c)
-                if link == ("a1", "z0")
-                else self.graph.edge_label(link, number(f.value), c)
-                for link, f, c in zip(links, factors, colors)
-            )
-        )
+        heading = "The last weight" if depth == 0 else "One layer back"
+        self.set_heading(f"{heading}: multiply along the {'chain' if depth == 0 else 'longer chain'}")
+        tags = VGroup(*(self.graph.edge_label(link, number(f.value), c) for link, f, c in zip(links, factors, colors)))
         lines = self.factor_lines(depth, factors)
         with self.narrate(lines[0]) as line:
             self.play(Fade(product.lhs), Fade(product.equals[0]), run_time=0.4 * line.duration)
@@ -185,12 +226,21 @@ class ChainRule(RunScene):
         groups = [[k] for k in range(len(links))]
         if depth > 0:  # the last two edges are the first product's: lit together, in the colours they had
             groups = groups[:-2] + [[len(links) - 2, len(links) - 1]]
-        for group, text in zip(groups, lines[1:]):
+        # with the first chain, the graph's left is free: each factor's derivative is written out there
+        derivations = self.derivations(factors, colors) if depth == 0 else []
+        shown = None
+        for index, (group, text) in enumerate(zip(groups, lines[1:])):
+            written = derivations[index] if index < len(derivations) else None
+            swap = []
+            if written is not None:
+                swap = [in_turn(Fade(shown, out=True), Fade(written)) if shown is not None else Fade(written)]
+                shown = written
             with self.narrate(text) as line:
                 self.play(
                     *(self.graph.edges[links[k]].animate.set_stroke(colors[k], 7, 1) for k in group),
                     *(Fade(product.factor(k)) for k in group),
                     *(Fade(tags[k]) for k in group),
+                    *swap,
                     *(  # the node whose value the factor is: the neuron below (for a weight's edge), or the weight
                         Indicate(self.graph.value_of(FACTOR_SOURCES[links[k]]), color=colors[k])
                         for k in group
@@ -198,20 +248,42 @@ class ChainRule(RunScene):
                     ),
                     run_time=0.6 * line.duration,
                 )
-        with self.narrate(f"Multiplied: ∂C/∂w = {number(total)}.") as line:
-            self.play(Fade(product.equals[1]), Fade(product.lhs_value), run_time=0.5 * line.duration)
+        sign = "raises" if total > 0 else "lowers"
+        whose = "the last weight" if depth == 0 else "this weight"
+        with self.narrate(f"Multiplied: ∂C/∂w = {number(total)} for {whose}; raising it {sign} the cost.") as line:
+            self.play(
+                Fade(product.equals[1]),
+                Fade(product.lhs_value),
+                *([Fade(shown, out=True)] if shown is not None else []),
+                run_time=0.5 * line.duration,
+            )
             self.play(Indicate(product.lhs_value, color=self.theme.highlight), run_time=0.4 * line.duration)
         self.product, self.edge_tags, self.total = product, tags, total
 
+    def derivations(self, factors, colors) -> list[VGroup]:
+        """The first chain's factors written out, each in its colour: what it is, and its value from the run."""
+        a, y = number(self.values.act[-1]), number(self.y, 0)
+        rows = [
+            [f"(partial z^{sup(0)})/(partial w^{sup(0)}) = a^{sup(1)} = {number(factors[0].value)}"],
+            [f"(partial a^{sup(0)})/(partial z^{sup(0)}) = 1", f'a^{sup(0)} = z^{sup(0)}: "linear"'],
+            [f"(partial C)/(partial a^{sup(0)}) = 2(a^{sup(0)} - y)", f"= 2({a} - {y}) = {number(factors[-1].value)}"],
+        ]
+        written = []
+        for lines, color in zip(rows, colors):
+            group = VGroup(*(formula(text.replace("−", "-"), self.theme, 50, color=color) for text in lines))
+            group.arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to([-4.3, 1.75, 0])
+            written.append(group)
+        return written
+
     def factor_lines(self, depth: int, factors) -> list[str]:
         """The narration of the product: how it is made, then one line per new edge."""
-        miss = f"2(a − y) = {number(factors[-1].value)}"
+        miss = f"2(a−y) = {number(factors[-1].value)}"  # no spaces: a subtitle row never breaks inside it
         if depth == 0:
             return [
                 "From w up to C: each edge passes a nudge on, times its own factor.",
                 f"z = w·a + b moves by a = {number(factors[0].value)} per unit of w.",
                 "The output is linear, a = z: × 1.",
-                f"C = (a − y)² moves by {miss} per unit of a.",
+                f"The cost moves by {miss} per unit of a.",
             ]
         slope = SLOPE_NAMES.get(self.run.activation, self.run.activation)
         return [
@@ -258,7 +330,7 @@ class ChainRule(RunScene):
                 TEXT_SIZE + 4,
                 self.theme.highlight,
             ),
-            label(f"they agree to {100 * agreement:.2g}%", self.theme, TEXT_SIZE, self.theme.correct),
+            label(f"they agree to {100 * agreement:.2g}%", self.theme, TEXT_SIZE, self.theme.text),
         ).arrange(UP * -1, buff=0.15)
         check.move_to([0, FORMULA_Y, 0])
         self.check = check
@@ -278,35 +350,58 @@ class ChainRule(RunScene):
                 Fade(self.check, out=True),
                 Fade(self.edge_tags, out=True),
                 *self.restore_values(),
+                # the first chain's edges go back to grey: the longer chain lights its own
+                *(self.graph.edges[link].animate.set_stroke(self.theme.muted, 3, 0.8) for link in self.chain_links(0)),
                 run_time=0.3 * line.duration,
             )
-            self.play(Fade(nodes), *(Create(edge) for edge in edges), run_time=0.5 * line.duration)
+            self.play(Fade(nodes), *(Create(edge) for edge in edges), run_time=0.35 * line.duration)
+            self.play(Circumscribe(self.graph.nodes["a1"], color=self.theme.text), run_time=0.3 * line.duration)
         slope = self.values.slopes[-2]
         z = self.values.pre[-2]
         color = self.edge_colors[("z1", "a1")]
         panel = SlopePanel(self.run.activation, z, slope, self.theme, color).move_to([2.4, FORMULA_Y + 0.15, 0])
-        name = formula(f"a^{sup(1)} = sigma(z^{sup(1)})", self.theme, NAME_SIZE).next_to(
-            panel, np.array([-1, 0, 0]), buff=0.6
-        )
-        if self.run.activation != "sigmoid":
-            name = formula(f"a^{sup(1)} = f(z^{sup(1)})", self.theme, NAME_SIZE).move_to(name)
+        squash = "sigma" if self.run.activation == "sigmoid" else "f"
+        name = formula(f"a^{sup(1)} = {squash}(z^{sup(1)})", self.theme, NAME_SIZE)
+        name.next_to(panel, LEFT, buff=0.6).shift(0.35 * UP)
+        a = self.values.act[-2]
+        rate = f"sigma' = a(1 - a) = {number(slope)}" if self.run.activation == "sigmoid" else f"f' = {number(slope)}"
+        derivative = formula(rate, self.theme, NAME_SIZE - 8, color=color).next_to(name, DOWN, buff=0.3)
+        derivative.align_to(name, LEFT)
+        slope_tag = label(f"slope {number(slope)}", self.theme, TEXT_SIZE, color)
+        slope_tag.next_to(panel.tangent.get_end(), RIGHT, buff=0.1)
         kind = SLOPE_NAMES.get(self.run.activation, self.run.activation)
         curve = "σ(z)" if self.run.activation == "sigmoid" else "f(z)"
         with self.narrate(f"That neuron is a {kind}: a = {curve}, the curve, here at z = {number(z)}.") as line:
             self.play(Fade(name), Fade(panel.panel), Create(panel.curve), run_time=0.5 * line.duration)
             self.play(Fade(panel.dot), Fade(panel.z_mark), run_time=0.3 * line.duration)
-        with self.narrate(f"a moves per unit of z by the tangent's slope there: {number(slope)}.") as line:
+        with self.narrate(
+            f"a moves per unit of z by the tangent's slope there: {number(slope)}, from a = {number(a)}."
+        ) as line:
             self.play(
                 Create(panel.tangent),
                 self.graph.edges[("z1", "a1")].animate.set_stroke(color, 7, 1),
-                run_time=0.6 * line.duration,
+                run_time=0.5 * line.duration,
             )
-        self.play(Fade(panel, out=True), Fade(name, out=True), run_time=self.t(0.5))
-        # the edges of the first product go back to grey: the longer product lights its own
-        self.play(
-            *(self.graph.edges[link].animate.set_stroke(self.theme.muted, 3, 0.8) for link in self.chain_links(0)),
-            run_time=self.t(0.4),
-        )
+            self.play(Fade(slope_tag), Fade(derivative), run_time=0.3 * line.duration)
+        self.play(Fade(VGroup(panel, name, derivative, slope_tag), out=True), run_time=self.t(0.5))
+
+    def close(self) -> None:
+        """The answer to the question, said once more over the chain it came from, and the case of wider layers."""
+        self.set_heading("Why a product")
+        links = self.chain_links(1)
+        general = formula('(partial C)/(partial w) = sum_("paths") product_("edges") "factor"', self.theme, NAME_SIZE)
+        general.move_to([0, FORMULA_Y + 0.1, 0])
+        with self.narrate(
+            "A nudge is multiplied edge by edge, so the rate is the product of the edge factors."
+        ) as line:
+            self.play(Fade(self.check, out=True), *self.restore_values(), run_time=0.2 * line.duration)
+            step = 0.7 * line.duration / len(links)
+            for link in links:
+                self.play(Indicate(self.graph.edges[link], color=self.nudge_color, scale_factor=1.0), run_time=step)
+        with self.narrate("With more neurons per layer, each path gives a product, and they add up.") as line:
+            self.play(Fade(general), run_time=0.5 * line.duration)
+        self.hold()
+        self.wait(self.t(3.0))  # the last picture stays up, its answer read
 
     # --- pieces ------------------------------------------------------------
 
