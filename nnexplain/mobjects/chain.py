@@ -116,13 +116,13 @@ class ChainGraph(VGroup):
         line = Line(_box_exit(start, b - a, 0.1), _box_exit(end, a - b, 0.1))
         self.edges[(lower, upper)] = line.set_stroke(self.theme.muted, 3, 0.8)
 
-    def _clear_of_nodes(self, tag, margin: float = 0.15, step: float = 0.05, reach: float = 0.5):
-        """``tag`` moved left (then right) by as little as keeps it ``margin`` clear of every node, if it can."""
+    def _clear_of_nodes(self, tag, across: float = 0.15, up: float = 0.03, step: float = 0.05, reach: float = 0.6):
+        """``tag`` moved sideways by as little as keeps it clear of every node (``across``, ``up``), if it can."""
         start = tag.get_center().copy()
         for shift in np.arange(0.0, reach + 1e-9, step):
             for sign in (-1, 1):
                 tag.move_to(start + sign * shift * RIGHT)
-                if not any(_overlaps(tag, node, margin) for node in self.nodes.values()):
+                if not any(_overlaps(tag, node, across, up) for node in self.nodes.values()):
                     return tag
         return tag.move_to(start)
 
@@ -142,11 +142,15 @@ class ChainGraph(VGroup):
         line = self.edges[edge]
         tag = label(text, self.theme, TEXT_SIZE, color)
         start, end = line.get_start(), line.get_end()
-        if abs(start[1] - end[1]) < 0.05:  # between two names on the middle row: above them, where there is room
+        if abs(start[1] - end[1]) < 0.05:  # a level edge: just above it, between the names, where that fits
             lower, upper = edge
-            top = max(self.nodes[lower][0].get_top()[1], self.nodes[upper][0].get_top()[1])
-            tag.move_to([line.get_center()[0], top + 0.08 + tag.height / 2, 0])
-            self._clear_of_nodes(tag)
+            gap = self.nodes[upper].get_left()[0] - self.nodes[lower].get_right()[0]
+            if gap >= tag.width + 0.3:
+                tag.move_to([line.get_center()[0], line.get_y() + 0.1 + tag.height / 2, 0])
+            else:  # else above the names, clear of every node
+                top = max(self.nodes[lower][0].get_top()[1], self.nodes[upper][0].get_top()[1])
+                tag.move_to([line.get_center()[0], top + 0.08 + tag.height / 2, 0])
+                self._clear_of_nodes(tag)
             # a slanted edge may pass behind it (the weight's into z): the label knocks it out
             knockout = BackgroundRectangle(tag, color=self.theme.background, fill_opacity=1, buff=0.05)
             return VGroup(knockout, tag).set_z_index(2)
@@ -160,12 +164,13 @@ class ChainGraph(VGroup):
         return tag.move_to((start + end) / 2 + (0.12 + reach + 0.1) * across)
 
 
-def _overlaps(a, b, margin: float) -> bool:
+def _overlaps(a, b, across: float, up: float) -> bool:
+    """Whether the boxes of ``a`` and ``b`` come closer than ``across`` side by side or ``up`` one above the other."""
     return (
-        a.get_left()[0] - margin < b.get_right()[0]
-        and b.get_left()[0] < a.get_right()[0] + margin
-        and a.get_bottom()[1] - margin < b.get_top()[1]
-        and b.get_bottom()[1] < a.get_top()[1] + margin
+        a.get_left()[0] - across < b.get_right()[0]
+        and b.get_left()[0] < a.get_right()[0] + across
+        and a.get_bottom()[1] - up < b.get_top()[1]
+        and b.get_bottom()[1] < a.get_top()[1] + up
     )
 
 

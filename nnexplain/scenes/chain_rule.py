@@ -136,10 +136,12 @@ class ChainRule(RunScene):
             self.play(
                 Fade(output), Create(miss), Indicate(row.names[-1], color=self.theme.text), run_time=0.5 * line.duration
             )
-        cost = formula(
-            f"C = (a^{sup(0)} - y)^2 = ({out} - {target})^2 = {number(self.values.cost)}", self.theme, NAME_SIZE
-        )
-        cost.next_to(panel, RIGHT, buff=0.5).set_y(FORMULA_Y + 0.2)
+        cost = VGroup(
+            formula(f"C = (a^{sup(0)} - y)^2", self.theme, NAME_SIZE),
+            formula(f"= ({out} - {target})^2 = {number(self.values.cost)}", self.theme, NAME_SIZE),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        cost[1].shift(0.6 * RIGHT)
+        cost.next_to(panel, RIGHT, buff=0.8).set_y(panel.get_y())
         with self.narrate(f"Its cost is the square of that miss: C = {number(self.values.cost)}.") as line:
             self.play(Indicate(miss, color=self.theme.highlight), Fade(cost), run_time=0.6 * line.duration)
         self.leaving = VGroup(data, cost)
@@ -271,7 +273,10 @@ class ChainRule(RunScene):
         written = []
         for lines, color in zip(rows, colors):
             group = VGroup(*(formula(text.replace("−", "-"), self.theme, 50, color=color) for text in lines))
-            group.arrange(DOWN, aligned_edge=LEFT, buff=0.2).move_to([-4.3, 1.75, 0])
+            group.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            if group.width > 4.4:  # the room left of the graph, inside the title-safe margin
+                group.scale_to_fit_width(4.4)
+            group.move_to([-6.45 + group.width / 2, 1.75, 0])
             written.append(group)
         return written
 
@@ -368,7 +373,7 @@ class ChainRule(RunScene):
         derivative = formula(rate, self.theme, NAME_SIZE - 8, color=color).next_to(name, DOWN, buff=0.3)
         derivative.align_to(name, LEFT)
         slope_tag = label(f"slope {number(slope)}", self.theme, TEXT_SIZE, color)
-        slope_tag.next_to(panel.tangent.get_end(), RIGHT, buff=0.1)
+        slope_tag.next_to(panel.tangent.get_end(), DOWN + RIGHT, buff=0.1)  # under the curve, where it is free
         kind = SLOPE_NAMES.get(self.run.activation, self.run.activation)
         curve = "σ(z)" if self.run.activation == "sigmoid" else "f(z)"
         with self.narrate(f"That neuron is a {kind}: a = {curve}, the curve, here at z = {number(z)}.") as line:
