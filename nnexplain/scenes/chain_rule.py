@@ -410,6 +410,16 @@ class ChainRule(RunScene):
 
     # --- pieces ------------------------------------------------------------
 
+    def play(self, *animations, **kwargs) -> None:
+        """manim redraws, every frame, each mobject from the first one that moves to the end of the scene's list; the
+        moving ones are put last first (the graph and the product stay a still background), drawn in the same order
+        among themselves, so a frame costs what moves in it."""
+        moving = {id(mobject) for mobject in _moving_mobjects(animations)}
+        ahead = [mobject for mobject in self.mobjects if id(mobject) in moving]
+        if ahead:
+            self.mobjects = [m for m in self.mobjects if id(m) not in moving] + ahead
+        super().play(*animations, **kwargs)
+
     def set_heading(self, text: str) -> None:
         heading = label(text, self.theme, TEXT_SIZE + 2, weight="BOLD").to_corner(UL, buff=0.45)
         if self.heading is not None:  # the old one fully out before the new one comes in
@@ -456,6 +466,16 @@ class ChainRule(RunScene):
         if kind == "z":
             return after.pre[layer - 1] - self.values.pre[layer - 1]
         return after.act[layer] - self.values.act[layer]
+
+
+def _moving_mobjects(animations):
+    """The mobjects the animations (and those inside their groups) move."""
+    for animation in animations:
+        inner = getattr(animation, "animations", None)
+        if inner:
+            yield from _moving_mobjects(inner)
+        elif getattr(animation, "mobject", None) is not None:
+            yield animation.mobject
 
 
 def _fraction(name: str) -> str:
