@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, BackgroundRectangle, Circle, Dot, Line, Square, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Circle, Dot, Line, Square, VGroup
 
 from nnexplain.geometry.chain import ChainValues
 from nnexplain.mobjects.hinges import CurvePanel
@@ -138,20 +138,16 @@ class ChainGraph(VGroup):
         return self.nodes[key][1]
 
     def edge_label(self, edge: tuple[str, str], text: str, color: str) -> VGroup:
-        """A factor's value beside its edge: above a level edge, on the far side of a slanted one from the middle row."""
+        """A factor's value beside its edge: under a level edge, on the far side of a slanted one from the middle row."""
         line = self.edges[edge]
         tag = label(text, self.theme, TEXT_SIZE, color)
         start, end = line.get_start(), line.get_end()
-        if abs(start[1] - end[1]) < 0.05:  # a level edge: just above it, between the names, where that fits
+        if abs(start[1] - end[1]) < 0.05:  # a level edge: under the values of its two nodes, clear of every node
             lower, upper = edge
-            gap = self.nodes[upper].get_left()[0] - self.nodes[lower].get_right()[0]
-            if gap >= tag.width + 0.3:
-                tag.move_to([line.get_center()[0], line.get_y() + 0.1 + tag.height / 2, 0])
-            else:  # else above the names, clear of every node
-                top = max(self.nodes[lower][0].get_top()[1], self.nodes[upper][0].get_top()[1])
-                tag.move_to([line.get_center()[0], top + 0.08 + tag.height / 2, 0])
-                self._clear_of_nodes(tag)
-            # a slanted edge may pass behind it (the weight's into z): the label knocks it out
+            bottom = min(self.nodes[lower].get_bottom()[1], self.nodes[upper].get_bottom()[1])
+            tag.move_to([line.get_center()[0], bottom - 0.1 - tag.height / 2, 0])
+            self._clear_of_nodes(tag)
+            # a slanted edge may pass behind it (the bias's into z): the label knocks it out
             knockout = BackgroundRectangle(tag, color=self.theme.background, fill_opacity=1, buff=0.05)
             return VGroup(knockout, tag).set_z_index(2)
         along = (end - start) / np.linalg.norm(end - start)
@@ -229,14 +225,14 @@ class ProductLine(VGroup):
 class SlopePanel(VGroup):
     """The activation ``f`` over z, the point at ``z`` and the tangent there, whose slope is f′(z)."""
 
-    def __init__(self, activation: str, z: float, slope: float, theme: Theme, color: str, width=5.2, height=1.9):
+    def __init__(self, activation: str, z: float, slope: float, theme: Theme, color: str, width=5.2, height=1.6):
         super().__init__()
         function = ACTIVATIONS[activation].function
         span = max(6.0, abs(z) + 2.0)
         grid = np.linspace(-span, span, 161)
         values = function(grid)
         low, high = float(min(values.min(), 0.0)), float(max(values.max(), 1.0))
-        self.panel = CurvePanel((-span, span), (low, high), theme, width, height, x_labels=False, label_size=TEXT_SIZE)
+        self.panel = CurvePanel((-span, span), (low, high), theme, width, height, x_labels=True, label_size=TEXT_SIZE)
         self.curve = self.panel.curve(grid, values, theme.text, 4)
         at = float(function(np.array([z]))[0])
         room = 0.95 * min(at - low, high - at, 0.35 * (high - low))  # the tangent stays inside the panel, unbent
@@ -244,7 +240,6 @@ class SlopePanel(VGroup):
         ends = np.array([z - reach, z + reach])
         self.tangent = self.panel.curve(ends, at + slope * (ends - z), color, 7)
         self.dot = Dot(self.panel.plot_point(z, at), radius=0.09, color=color)
-        self.z_mark = label(f"z = {number(z)}", theme, TEXT_SIZE, theme.muted).next_to(
-            self.panel.plot_point(z, low), DOWN, buff=0.1
-        )
+        # the point's z above and left of it: the axis below carries the ticks
+        self.z_mark = label(f"z = {number(z)}", theme, TEXT_SIZE, theme.muted).next_to(self.dot, UP + LEFT, buff=0.1)
         self.add(self.panel, self.curve, self.tangent, self.dot, self.z_mark)

@@ -29,7 +29,20 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Circumscribe, Create, Dot, Indicate, Line, ReplacementTransform, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Create,
+    Dot,
+    Indicate,
+    Line,
+    ReplacementTransform,
+    SurroundingRectangle,
+    VGroup,
+)
 
 from nnexplain.geometry.chain import NUDGE, chain_factors, chain_values, nudged_values, worst_example
 from nnexplain.mobjects.chain import NAME_SIZE, TEXT_SIZE, ChainGraph, ChainRow, ProductLine, SlopePanel, number, sup
@@ -143,7 +156,7 @@ class ChainRule(RunScene):
         cost[1].shift(0.6 * RIGHT)
         cost.next_to(panel, RIGHT, buff=0.8).set_y(panel.get_y())
         with self.narrate(f"Its cost is the square of that miss: C = {number(self.values.cost)}.") as line:
-            self.play(Indicate(miss, color=self.theme.highlight), Fade(cost), run_time=0.6 * line.duration)
+            self.play(Indicate(miss, color=self.theme.text), Fade(cost), run_time=0.6 * line.duration)
         self.leaving = VGroup(data, cost)
 
     def data_inset(self) -> VGroup:
@@ -163,7 +176,7 @@ class ChainRule(RunScene):
         example = Dot(panel.plot_point(self.x, self.y), radius=0.09, color=self.theme.text)
         output = Dot(panel.plot_point(self.x, self.values.act[-1]), radius=0.09, color=self.theme.text)
         miss = Line(panel.plot_point(self.x, self.y), panel.plot_point(self.x, self.values.act[-1]))
-        miss.set_stroke(self.theme.highlight, 5)
+        miss.set_stroke(self.theme.text, 5)
         return VGroup(panel, points, fit, example, output, miss)
 
     def data_words(self) -> str:
@@ -221,9 +234,10 @@ class ChainRule(RunScene):
         lines = self.factor_lines(depth, factors)
         with self.narrate(lines[0]) as line:
             self.play(Fade(product.lhs), Fade(product.equals[0]), run_time=0.4 * line.duration)
+            # the chain traced edge by edge, as the line counts them
             self.play(
-                *(Indicate(self.graph.edges[link], color=self.theme.text) for link in links),
-                run_time=0.5 * line.duration,
+                in_turn(*(Indicate(self.graph.edges[link], color=self.theme.text, scale_factor=1.0) for link in links)),
+                run_time=0.55 * line.duration,
             )
         groups = [[k] for k in range(len(links))]
         if depth > 0:  # the last two edges are the first product's: lit together, in the colours they had
@@ -286,16 +300,16 @@ class ChainRule(RunScene):
         if depth == 0:
             return [
                 "From w up to C: each edge passes a nudge on, times its own factor.",
-                f"z = w·a + b moves by a = {number(factors[0].value)} per unit of w.",
+                f"z = w·a + b moves by the neuron below, a = {number(factors[0].value)}, per unit of w.",
                 "The output is linear, a = z: × 1.",
-                f"The cost moves by {miss} per unit of a.",
+                f"The cost moves by {miss} per unit of the output a.",
             ]
         slope = SLOPE_NAMES.get(self.run.activation, self.run.activation)
         return [
             "From this weight up to C the chain is longer: five edges, five factors.",
-            f"Its own edge: z moves by a = {number(factors[0].value)}, the neuron below.",
-            f"The {slope}'s slope, the tangent: {number(factors[1].value)}.",
-            f"Into the last neuron, z = w·a + b moves by its weight w = {number(factors[2].value)}.",
+            f"Its own edge: z moves by the first {slope} neuron's output, {number(factors[0].value)}.",
+            f"The second {slope} neuron's slope, the tangent: {number(factors[1].value)}.",
+            f"Into the output neuron: its z moves by its weight, {number(factors[2].value)}.",
             f"Then the same two edges as before: × 1, × {number(factors[-1].value)}.",
         ]
 
@@ -330,7 +344,7 @@ class ChainRule(RunScene):
         check = VGroup(
             label(f"ΔC, the network run again = {_signed(change, 7)}", self.theme, TEXT_SIZE + 4, self.nudge_color),
             label(
-                f"ε × ∂C/∂w = {self.epsilon:g} × {_factor(self.total)} = {_signed(predicted, 7)}",
+                f"ε × ∂C/∂w = {self.epsilon:g} × {_factor(self.total, 5)} = {_signed(predicted, 7)}",
                 self.theme,
                 TEXT_SIZE + 4,
                 self.theme.highlight,
@@ -360,27 +374,39 @@ class ChainRule(RunScene):
                 run_time=0.3 * line.duration,
             )
             self.play(Fade(nodes), *(Create(edge) for edge in edges), run_time=0.35 * line.duration)
-            self.play(Circumscribe(self.graph.nodes["a1"], color=self.theme.text), run_time=0.3 * line.duration)
+            # the only way through: a⁽ᴸ⁻¹⁾ boxed, the other inputs of z⁽ᴸ⁾ dimmed, while the line is read
+            box = SurroundingRectangle(self.graph.nodes["a1"], color=self.theme.text, buff=0.05, corner_radius=0.1)
+            others = VGroup(
+                *(self.graph.nodes[k] for k in ("w0", "b0")), *(self.graph.edges[(k, "z0")] for k in ("w0", "b0"))
+            )
+            self.play(Create(box), others.animate.set_opacity(0.3), run_time=0.3 * line.duration)
+        self.play(Fade(box, out=True), others.animate.set_opacity(1.0), run_time=self.t(0.4))
+        for edge in (self.graph.edges[(k, "z0")] for k in ("w0", "b0")):
+            edge.set_stroke(opacity=0.8)  # the edges' own opacity, as drawn
         slope = self.values.slopes[-2]
         z = self.values.pre[-2]
         color = self.edge_colors[("z1", "a1")]
-        panel = SlopePanel(self.run.activation, z, slope, self.theme, color).move_to([2.4, FORMULA_Y + 0.15, 0])
+        panel = SlopePanel(self.run.activation, z, slope, self.theme, color).move_to([2.4, FORMULA_Y + 0.3, 0])
         squash = "sigma" if self.run.activation == "sigmoid" else "f"
         name = formula(f"a^{sup(1)} = {squash}(z^{sup(1)})", self.theme, NAME_SIZE)
         name.next_to(panel, LEFT, buff=0.6).shift(0.35 * UP)
         a = self.values.act[-2]
-        rate = f"sigma' = a(1 - a) = {number(slope)}" if self.run.activation == "sigmoid" else f"f' = {number(slope)}"
-        derivative = formula(rate, self.theme, NAME_SIZE - 8, color=color).next_to(name, DOWN, buff=0.3)
+        if self.run.activation == "sigmoid":
+            rows = [f"sigma' = a^{sup(1)}(1 - a^{sup(1)})", f"= {number(a)} times {number(1 - a)} = {number(slope)}"]
+        else:
+            rows = [f"f'(z^{sup(1)}) = {number(slope)}"]
+        derivative = VGroup(*(formula(row.replace("−", "-"), self.theme, NAME_SIZE - 8, color=color) for row in rows))
+        derivative.arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(name, DOWN, buff=0.25)
         derivative.align_to(name, LEFT)
         slope_tag = label(f"slope {number(slope)}", self.theme, TEXT_SIZE, color)
-        slope_tag.next_to(panel.tangent.get_end(), DOWN + RIGHT, buff=0.1)  # under the curve, where it is free
+        slope_tag.next_to(panel.tangent.get_end(), DOWN + RIGHT, buff=0.3)  # under the curve, where it is free
         kind = SLOPE_NAMES.get(self.run.activation, self.run.activation)
         curve = "σ(z)" if self.run.activation == "sigmoid" else "f(z)"
-        with self.narrate(f"That neuron is a {kind}: a = {curve}, the curve, here at z = {number(z)}.") as line:
+        with self.narrate(f"That neuron is a {kind}: its output a = {curve}, here at its z = {number(z)}.") as line:
             self.play(Fade(name), Fade(panel.panel), Create(panel.curve), run_time=0.5 * line.duration)
             self.play(Fade(panel.dot), Fade(panel.z_mark), run_time=0.3 * line.duration)
         with self.narrate(
-            f"a moves per unit of z by the tangent's slope there: {number(slope)}, from a = {number(a)}."
+            f"Its output moves per unit of z by the tangent's slope: {number(slope)}, from a = {number(a)}."
         ) as line:
             self.play(
                 Create(panel.tangent),
@@ -391,20 +417,38 @@ class ChainRule(RunScene):
         self.play(Fade(VGroup(panel, name, derivative, slope_tag), out=True), run_time=self.t(0.5))
 
     def close(self) -> None:
-        """The answer to the question, said once more over the chain it came from, and the case of wider layers."""
+        """The answer to the question: the nudge multiplied edge by edge, written out with the run's factors."""
         self.set_heading("Why a product")
-        links = self.chain_links(1)
-        general = formula('(partial C)/(partial w) = sum_("paths") product_("edges") "factor"', self.theme, NAME_SIZE)
-        general.move_to([0, FORMULA_Y + 0.1, 0])
-        with self.narrate(
-            "A nudge is multiplied edge by edge, so the rate is the product of the edge factors."
-        ) as line:
+        depth = 1
+        factors = chain_factors(self.values, depth)
+        keys = self.ripple_keys(depth)
+        links = self.chain_links(depth)
+        # the running product at each node: ε, then ε times each factor met so far (the product's own numbers)
+        running = np.cumprod([f.value for f in factors])
+        tags = [label("ε", self.theme, TEXT_SIZE, self.theme.text).move_to(self.graph.value_of(keys[0]))]
+        for key, value in zip(keys[1:], running):  # the node each edge leads to
+            tags.append(
+                label(f"{_signed(value, 3)}ε", self.theme, TEXT_SIZE, self.theme.text).move_to(self.graph.value_of(key))
+            )
+        written = formula(
+            f"(partial C)/(partial w^{sup(depth)}) = "
+            + " dot ".join(_factor(f.value) for f in factors).replace("−", "-")
+            + f" = {number(float(running[-1]))}".replace("−", "-"),
+            self.theme,
+            NAME_SIZE - 6,
+        ).move_to([0, FORMULA_Y + 0.1, 0])
+        with self.narrate("A nudge is multiplied edge by edge: each edge multiplies it by its factor.") as line:
             self.play(Fade(self.check, out=True), *self.restore_values(), run_time=0.2 * line.duration)
-            step = 0.7 * line.duration / len(links)
-            for link in links:
-                self.play(Indicate(self.graph.edges[link], color=self.nudge_color, scale_factor=1.0), run_time=step)
-        with self.narrate("With more neurons per layer, each path gives a product, and they add up.") as line:
-            self.play(Fade(general), run_time=0.5 * line.duration)
+            swaps = [in_turn(Fade(self.graph.value_of(k), out=True), Fade(t)) for k, t in zip(keys, tags)]
+            self.swapped = [(self.graph.value_of(k), t) for k, t in zip(keys, tags)]
+            self.play(swaps[0], run_time=0.1 * line.duration)
+            step = 0.6 * line.duration / len(links)
+            for link, swap in zip(links, swaps[1:]):
+                self.play(
+                    Indicate(self.graph.edges[link], color=self.theme.text, scale_factor=1.0), swap, run_time=step
+                )
+        with self.narrate(f"So the rate is the product of the edge factors: {number(float(running[-1]))}.") as line:
+            self.play(Fade(written), run_time=0.5 * line.duration)
         self.hold()
         self.wait(self.t(3.0))  # the last picture stays up, its answer read
 
@@ -491,9 +535,9 @@ def _typst(text: str) -> str:
     return text.replace("∂", "partial ").replace("−", "-")
 
 
-def _factor(value: float) -> str:
+def _factor(value: float, digits: int = 3) -> str:
     """A number as a factor after ×: a negative one in parentheses."""
-    return f"({number(value)})" if value < 0 else number(value)
+    return f"({number(value, digits)})" if value < 0 else number(value, digits)
 
 
 def _signed(value: float, digits: int) -> str:
