@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, BackgroundRectangle, Circle, Dot, Line, Square, VGroup
+from manim import DOWN, RIGHT, UP, BackgroundRectangle, Circle, Dot, Line, Square, VGroup
 
 from nnexplain.geometry.chain import ChainValues
 from nnexplain.mobjects.hinges import CurvePanel
@@ -240,6 +240,6 @@ class SlopePanel(VGroup):
         ends = np.array([z - reach, z + reach])
         self.tangent = self.panel.curve(ends, at + slope * (ends - z), color, 7)
         self.dot = Dot(self.panel.plot_point(z, at), radius=0.09, color=color)
-        # the point's z above and left of it: the axis below carries the ticks
-        self.z_mark = label(f"z = {number(z)}", theme, TEXT_SIZE, theme.muted).next_to(self.dot, UP + LEFT, buff=0.1)
+        # the point's z below and right of it, under the rising curve; the axis below carries the ticks
+        self.z_mark = label(f"z = {number(z)}", theme, TEXT_SIZE, theme.muted).next_to(self.dot, DOWN + RIGHT, buff=0.1)
         self.add(self.panel, self.curve, self.tangent, self.dot, self.z_mark)

@@ -399,7 +399,8 @@ class ChainRule(RunScene):
         derivative.arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(name, DOWN, buff=0.25)
         derivative.align_to(name, LEFT)
         slope_tag = label(f"slope {number(slope)}", self.theme, TEXT_SIZE, color)
-        slope_tag.next_to(panel.tangent.get_end(), DOWN + RIGHT, buff=0.3)  # under the curve, where it is free
+        # in the panel's lower right, under the curve, clear of the point's z
+        slope_tag.move_to(panel.panel.box.get_corner(DOWN + RIGHT) + np.array([-0.15 - slope_tag.width / 2, 0.3, 0]))
         kind = SLOPE_NAMES.get(self.run.activation, self.run.activation)
         curve = "σ(z)" if self.run.activation == "sigmoid" else "f(z)"
         with self.narrate(f"That neuron is a {kind}: its output a = {curve}, here at its z = {number(z)}.") as line:
@@ -430,13 +431,27 @@ class ChainRule(RunScene):
             tags.append(
                 label(f"{_signed(value, 3)}ε", self.theme, TEXT_SIZE, self.theme.text).move_to(self.graph.value_of(key))
             )
-        written = formula(
-            f"(partial C)/(partial w^{sup(depth)}) = "
-            + " dot ".join(_factor(f.value) for f in factors).replace("−", "-")
-            + f" = {number(float(running[-1]))}".replace("−", "-"),
-            self.theme,
-            NAME_SIZE - 6,
-        ).move_to([0, FORMULA_Y + 0.1, 0])
+        # the product with the run's numbers, each factor in its edge's colour
+        size = NAME_SIZE - 6
+        written = VGroup(formula(f"(partial C)/(partial w^{sup(depth)}) =", self.theme, size))
+        for index, (f, link) in enumerate(zip(factors, links)):
+            if index:
+                written.add(formula("dot", self.theme, size, color=self.theme.muted))
+            written.add(formula(_factor(f.value).replace("−", "-"), self.theme, size, color=self.edge_colors[link]))
+        written.add(formula(f"= {number(float(running[-1]))}".replace("−", "-"), self.theme, size))
+        written.arrange(RIGHT, buff=0.15).move_to([0, FORMULA_Y + 0.1, 0])
+        for part in written[1:]:  # level with the fraction's bar
+            part.set_y(written[0].get_y())
+        numbers = [part for part in written[1:-1] if len(part.family_members_with_points()) > 1]
+        baseline = numbers[0].family_members_with_points()[0].get_bottom()[1]
+        for part in numbers:  # every number's digits on one baseline, a parenthesised one too
+            glyphs = part.family_members_with_points()
+            digit = (
+                glyphs[2]
+                if len(glyphs) > 2 and glyphs[0].get_bottom()[1] < glyphs[1].get_bottom()[1] - 0.05
+                else glyphs[0]
+            )
+            part.shift((baseline - digit.get_bottom()[1]) * UP)
         with self.narrate("A nudge is multiplied edge by edge: each edge multiplies it by its factor.") as line:
             self.play(Fade(self.check, out=True), *self.restore_values(), run_time=0.2 * line.duration)
             swaps = [in_turn(Fade(self.graph.value_of(k), out=True), Fade(t)) for k, t in zip(keys, tags)]
