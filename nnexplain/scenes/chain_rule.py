@@ -33,12 +33,9 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
-    UL,
     UP,
     Create,
-    Dot,
     Indicate,
-    Line,
     ReplacementTransform,
     SurroundingRectangle,
     VGroup,
@@ -46,20 +43,26 @@ from manim import (
 
 from nnexplain.geometry.chain import NUDGE, chain_factors, chain_values, nudged_values, worst_example
 from nnexplain.mobjects.chain import NAME_SIZE, TEXT_SIZE, ChainGraph, ChainRow, ProductLine, SlopePanel, number, sup
-from nnexplain.mobjects.hinges import CurvePanel, Fade
+from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import formula, label
-from nnexplain.run.network import forward_trace
 from nnexplain.scenes.base.hinge_story import in_turn
 from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.chain_rule_pieces import (
+    FORMULA_Y,
+    ChainPieces,
+    count_words,
+    factor_text,
+    fraction,
+    signed,
+)
 
 __all__ = ["ChainRule"]
 
-FORMULA_Y = -1.35  # the middle of the product (fractions over values), above the caption band
 FACTOR_SOURCES = {("w0", "z0"): "a1", ("w1", "z1"): "a2", ("a1", "z0"): "w0"}  # an edge -> the node its factor is
 SLOPE_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
 
 
-class ChainRule(RunScene):
+class ChainRule(ChainPieces, RunScene):
     scene_name = "chain-rule"
     captions_in_band = True  # the narration is drawn as subtitles; the picture keeps short labels only
     example: ClassVar[int | None] = None  # a probe index; None: the example the network fits worst
@@ -132,7 +135,7 @@ class ChainRule(RunScene):
         shape = "-".join(map(str, self.run.layers))
         hidden = len(self.run.layers) - 2
         with self.narrate(
-            f"A trained {shape} network: {_count(hidden)} {self.run.activation} neurons, then a linear output."
+            f"A trained {shape} network: {count_words(hidden)} {self.run.activation} neurons, then a linear output."
         ) as line:
             self.play(Create(row.links), Create(row.neurons), Fade(row.kinds), run_time=0.6 * line.duration)
         data = self.data_inset()
@@ -158,30 +161,6 @@ class ChainRule(RunScene):
         with self.narrate(f"Its cost is the square of that miss: C = {number(self.values.cost)}.") as line:
             self.play(Indicate(miss, color=self.theme.text), Fade(cost), run_time=0.6 * line.duration)
         self.leaving = VGroup(data, cost)
-
-    def data_inset(self) -> VGroup:
-        """The run's data and the network's curve over it, the example and its output marked, the miss between."""
-        inputs = self.run.probe["inputs"][:, 0]
-        targets = self.run.probe["labels"].reshape(len(inputs), -1)[:, 0]
-        low, high = float(inputs.min()), float(inputs.max())
-        grid = np.linspace(low, high, 161)
-        curve = forward_trace(self.params, self.run.activation, "identity", grid.reshape(-1, 1))[-1][1][:, 0]
-        bottom = float(min(targets.min(), curve.min(), 0.0))
-        top = float(max(targets.max(), curve.max(), 1.0))
-        pad = 0.1 * (top - bottom)
-        panel = CurvePanel((low, high), (bottom - pad, top + pad), self.theme, 4.2, 1.7, label_size=TEXT_SIZE)
-        panel.move_to([-3.9, FORMULA_Y + 0.35, 0])
-        points = panel.dots(inputs, targets, self.theme.muted, radius=0.04)
-        fit = panel.curve(grid, curve, self.theme.text, 4)
-        example = Dot(panel.plot_point(self.x, self.y), radius=0.09, color=self.theme.text)
-        output = Dot(panel.plot_point(self.x, self.values.act[-1]), radius=0.09, color=self.theme.text)
-        miss = Line(panel.plot_point(self.x, self.y), panel.plot_point(self.x, self.values.act[-1]))
-        miss.set_stroke(self.theme.text, 5)
-        return VGroup(panel, points, fit, example, output, miss)
-
-    def data_words(self) -> str:
-        formula_text = self.run.dataset.get("formula")
-        return formula_text if formula_text and len(formula_text) <= 40 else "its data"
 
     def show_graph(self) -> None:
         self.set_heading("What depends on what")
@@ -223,7 +202,7 @@ class ChainRule(RunScene):
         total = float(np.prod([f.value for f in factors]))
         product = ProductLine(
             f"(partial C)/(partial w^{sup(depth)})",
-            [(_fraction(f.name), f.value, color) for f, color in zip(factors, colors)],
+            [(fraction(f.name), f.value, color) for f, color in zip(factors, colors)],
             total,
             self.theme,
         )
@@ -276,24 +255,6 @@ class ChainRule(RunScene):
             self.play(Indicate(product.lhs_value, color=self.theme.highlight), run_time=0.4 * line.duration)
         self.product, self.edge_tags, self.total = product, tags, total
 
-    def derivations(self, factors, colors) -> list[VGroup]:
-        """The first chain's factors written out, each in its colour: what it is, and its value from the run."""
-        a, y = number(self.values.act[-1]), number(self.y, 0)
-        rows = [
-            [f"(partial z^{sup(0)})/(partial w^{sup(0)}) = a^{sup(1)} = {number(factors[0].value)}"],
-            [f"(partial a^{sup(0)})/(partial z^{sup(0)}) = 1", f'a^{sup(0)} = z^{sup(0)}: "linear"'],
-            [f"(partial C)/(partial a^{sup(0)}) = 2(a^{sup(0)} - y)", f"= 2({a} - {y}) = {number(factors[-1].value)}"],
-        ]
-        written = []
-        for lines, color in zip(rows, colors):
-            group = VGroup(*(formula(text.replace("−", "-"), self.theme, 50, color=color) for text in lines))
-            group.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-            if group.width > 4.4:  # the room left of the graph, inside the title-safe margin
-                group.scale_to_fit_width(4.4)
-            group.move_to([-6.45 + group.width / 2, 1.75, 0])
-            written.append(group)
-        return written
-
     def factor_lines(self, depth: int, factors) -> list[str]:
         """The narration of the product: how it is made, then one line per new edge."""
         miss = f"2(a−y) = {number(factors[-1].value)}"  # no spaces: a subtitle row never breaks inside it
@@ -321,7 +282,7 @@ class ChainRule(RunScene):
         # Each moved value's text gives way to its change, in multiples of ε: the nudge is seen to ripple up the chain.
         tags = [
             label(
-                "+ε" if index == 0 else f"{_signed(change / self.epsilon, 3)}ε", self.theme, TEXT_SIZE, self.nudge_color
+                "+ε" if index == 0 else f"{signed(change / self.epsilon, 3)}ε", self.theme, TEXT_SIZE, self.nudge_color
             ).move_to(self.graph.value_of(key))
             for index, (key, change) in enumerate(zip(keys, changes))
         ]
@@ -334,7 +295,7 @@ class ChainRule(RunScene):
             )
         change = after.cost - self.values.cost
         with self.narrate(
-            f"Each value moves, edge by edge, until C moves by {_signed(change / self.epsilon, 3)}ε."
+            f"Each value moves, edge by edge, until C moves by {signed(change / self.epsilon, 3)}ε."
         ) as line:
             step = 0.85 * line.duration / (len(keys) - 1)
             for key, swap in zip(keys[1:], swaps[1:]):
@@ -342,9 +303,9 @@ class ChainRule(RunScene):
         predicted = self.epsilon * self.total
         agreement = abs(change - predicted) / abs(predicted) if predicted else 0.0
         check = VGroup(
-            label(f"ΔC, the network run again = {_signed(change, 7)}", self.theme, TEXT_SIZE + 4, self.nudge_color),
+            label(f"ΔC, the network run again = {signed(change, 7)}", self.theme, TEXT_SIZE + 4, self.nudge_color),
             label(
-                f"ε × ∂C/∂w = {self.epsilon:g} × {_factor(self.total, 5)} = {_signed(predicted, 7)}",
+                f"ε × ∂C/∂w = {self.epsilon:g} × {factor_text(self.total, 5)} = {signed(predicted, 7)}",
                 self.theme,
                 TEXT_SIZE + 4,
                 self.theme.highlight,
@@ -354,7 +315,7 @@ class ChainRule(RunScene):
         check.move_to([0, FORMULA_Y, 0])
         self.check = check
         with self.narrate(
-            f"The cost really changes by {_signed(change, 7)}; ε × the product predicts {_signed(predicted, 7)}."
+            f"The cost really changes by {signed(change, 7)}; ε × the product predicts {signed(predicted, 7)}."
         ) as line:
             self.play(Fade(self.product, out=True), run_time=0.2 * line.duration)
             self.play(Fade(check[0]), run_time=0.25 * line.duration)
@@ -429,7 +390,7 @@ class ChainRule(RunScene):
         tags = [label("ε", self.theme, TEXT_SIZE, self.theme.text).move_to(self.graph.value_of(keys[0]))]
         for key, value in zip(keys[1:], running):  # the node each edge leads to
             tags.append(
-                label(f"{_signed(value, 3)}ε", self.theme, TEXT_SIZE, self.theme.text).move_to(self.graph.value_of(key))
+                label(f"{signed(value, 3)}ε", self.theme, TEXT_SIZE, self.theme.text).move_to(self.graph.value_of(key))
             )
         # the product with the run's numbers, each factor in its edge's colour
         size = NAME_SIZE - 6
@@ -437,7 +398,7 @@ class ChainRule(RunScene):
         for index, (f, link) in enumerate(zip(factors, links)):
             if index:
                 written.add(formula("dot", self.theme, size, color=self.theme.muted))
-            written.add(formula(_factor(f.value).replace("−", "-"), self.theme, size, color=self.edge_colors[link]))
+            written.add(formula(factor_text(f.value).replace("−", "-"), self.theme, size, color=self.edge_colors[link]))
         written.add(formula(f"= {number(float(running[-1]))}".replace("−", "-"), self.theme, size))
         written.arrange(RIGHT, buff=0.15).move_to([0, FORMULA_Y + 0.1, 0])
         for part in written[1:]:  # level with the fraction's bar
@@ -466,98 +427,3 @@ class ChainRule(RunScene):
             self.play(Fade(written), run_time=0.5 * line.duration)
         self.hold()
         self.wait(self.t(3.0))  # the last picture stays up, its answer read
-
-    # --- pieces ------------------------------------------------------------
-
-    def play(self, *animations, **kwargs) -> None:
-        """manim redraws, every frame, each mobject from the first one that moves to the end of the scene's list; the
-        moving ones are put last first (the graph and the product stay a still background), drawn in the same order
-        among themselves, so a frame costs what moves in it."""
-        moving = {id(mobject) for mobject in _moving_mobjects(animations)}
-        ahead = [mobject for mobject in self.mobjects if id(mobject) in moving]
-        if ahead:
-            self.mobjects = [m for m in self.mobjects if id(m) not in moving] + ahead
-        super().play(*animations, **kwargs)
-
-    def set_heading(self, text: str) -> None:
-        heading = label(text, self.theme, TEXT_SIZE + 2, weight="BOLD").to_corner(UL, buff=0.45)
-        if self.heading is not None:  # the old one fully out before the new one comes in
-            self.play(Fade(self.heading, out=True), run_time=self.t(0.3))
-            self.remove(self.heading)
-        self.play(Fade(heading), run_time=self.t(0.4))
-        self.heading = heading
-
-    def restore_values(self) -> list:
-        """The animations that bring the nodes' values back in place of the nudge's changes."""
-        animations = []
-        for value, tag in self.swapped:
-            value.set_fill(opacity=1)  # faded out to nothing: its opacity restored before it fades back in
-            animations.append(in_turn(Fade(tag, out=True), Fade(value)))
-        self.swapped = []
-        return animations
-
-    def chain_links(self, depth: int) -> list[tuple[str, str]]:
-        """The graph's edges the factors of ∂C/∂w⁽ᴸ⁻ᵈᵉᵖᵗʰ⁾ follow, weight end first."""
-        links = [(f"w{depth}", f"z{depth}")]
-        for k in range(depth, -1, -1):
-            links.append((f"z{k}", f"a{k}"))
-            if k > 0:
-                links.append((f"a{k}", f"z{k - 1}"))
-        links.append(("a0", "C"))
-        return links
-
-    def ripple_keys(self, depth: int) -> list[str]:
-        """The nodes a nudge of w⁽ᴸ⁻ᵈᵉᵖᵗʰ⁾ moves, the weight first, C last."""
-        keys = [f"w{depth}"]
-        for k in range(depth, -1, -1):
-            keys += [f"z{k}", f"a{k}"]
-        return keys + ["C"]
-
-    def change(self, after, key: str) -> float:
-        """How much the node ``key`` moved, from the network run again with the nudged weight."""
-        top = self.values.depth
-        if key == "C":
-            return after.cost - self.values.cost
-        kind, k = key[0], int(key[1:])
-        layer = top - k
-        if kind == "w":
-            return after.weights[layer - 1] - self.values.weights[layer - 1]
-        if kind == "z":
-            return after.pre[layer - 1] - self.values.pre[layer - 1]
-        return after.act[layer] - self.values.act[layer]
-
-
-def _moving_mobjects(animations):
-    """The mobjects the animations (and those inside their groups) move."""
-    for animation in animations:
-        inner = getattr(animation, "animations", None)
-        if inner:
-            yield from _moving_mobjects(inner)
-        elif getattr(animation, "mobject", None) is not None:
-            yield animation.mobject
-
-
-def _fraction(name: str) -> str:
-    """∂z(L)/∂w(L) -> (partial z^((L)))/(partial w^((L))): one factor's symbol in Typst."""
-    top, bottom = name.split("/")
-    return f"({_typst(top)})/({_typst(bottom)})"
-
-
-def _typst(text: str) -> str:
-    import re
-
-    text = re.sub(r"([azwbC])\(L(?:−(\d+))?\)", lambda m: f"{m[1]}^((L{'-' + m[2] if m[2] else ''}))", text)
-    return text.replace("∂", "partial ").replace("−", "-")
-
-
-def _factor(value: float, digits: int = 3) -> str:
-    """A number as a factor after ×: a negative one in parentheses."""
-    return f"({number(value, digits)})" if value < 0 else number(value, digits)
-
-
-def _signed(value: float, digits: int) -> str:
-    return f"{value:+.{digits}f}".replace("-", "−")
-
-
-def _count(number: int) -> str:
-    return {1: "one", 2: "two", 3: "three", 4: "four"}.get(number, str(number))
