@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from nnexplain.app.catalog import check_run_suits, get_scene
 from nnexplain.errors import RunError
-from nnexplain.geometry.chain import NUDGE, NUDGE_TOLERANCE, chain_factors, chain_values, nudged_cost, worst_example
+from nnexplain.geometry.chain import (
+    NUDGE,
+    NUDGE_TOLERANCE,
+    chain_factors,
+    chain_values,
+    nudged_cost,
+    nudged_values,
+    worst_example,
+)
 from nnexplain.run import load_run
 
 
@@ -121,13 +129,54 @@ def test_the_checks_narrate_the_costs_real_change_and_autograds_prediction(chain
             a = z if index == len(params) - 1 else torch_activations()[chain_run.activation](z)
         return float((a - y) ** 2)
 
+    def signed(value: float, digits: int) -> str:
+        return f"{value:+.{digits}f}".replace("-", "−")
+
     for depth, beat in enumerate(("the check", "the check again")):
         layer = len(params) - 1 - depth
         change = cost(layer) - cost(None)
-        assert (
-            f"the cost really changes by {change:+.7f}; ε × the product predicts {NUDGE * slopes[layer]:+.7f}."
-            in narration[beat]
-        )
+        said = narration[beat].lower()
+        assert f"the cost really changes by {signed(change, 7)}; ε × the product predicts" in said
+        assert f"predicts {signed(NUDGE * slopes[layer], 7)}." in said
+        assert f"until c moves by {signed(change / NUDGE, 3)}ε" in said  # the ripple's last step, in multiples of ε
+
+
+def test_the_nudged_chain_is_torchs_forward_pass_at_the_nudged_weight(chain_run):
+    """The ripple's values: every z and a after the nudge is torch's, and each change over ε is its derivative
+    (autograd's ∂value/∂w) to within the first-order tolerance."""
+    _, x, y = _example(chain_run)
+    params = chain_run.params()
+    values = chain_values(params, chain_run.activation, x, y)
+    for depth in (0, 1):
+        layer = len(params) - 1 - depth
+        after = nudged_values(params, chain_run.activation, x, y, depth)
+        weights = [torch.tensor(float(np.ravel(w)[0]), dtype=torch.float64, requires_grad=True) for w, _ in params]
+        a = torch.tensor(float(x), dtype=torch.float64)
+        pre, act = [], []
+        for index, (weight, (_, bias)) in enumerate(zip(weights, params)):
+            z = weight * a + float(np.ravel(bias)[0])
+            a = z if index == len(params) - 1 else torch_activations()[chain_run.activation](z)
+            pre.append(z)
+            act.append(a)
+        with torch.no_grad():  # the network run again by torch, the weight moved by ε
+            a_moved = torch.tensor(float(x), dtype=torch.float64)
+            for index, (weight, (_, bias)) in enumerate(zip(weights, params)):
+                z_moved = (weight + (NUDGE if index == layer else 0.0)) * a_moved + float(np.ravel(bias)[0])
+                last = index == len(params) - 1
+                a_moved = z_moved if last else torch_activations()[chain_run.activation](z_moved)
+                assert after.pre[index] == pytest.approx(z_moved.item(), rel=1e-12, abs=1e-12)
+                assert after.act[index + 1] == pytest.approx(a_moved.item(), rel=1e-12, abs=1e-12)
+        for k, (z, a) in enumerate(zip(pre, act)):
+            if k < layer:
+                assert after.pre[k] == values.pre[k]  # below the nudged weight nothing moves
+                continue
+            for mine, nudged_before, theirs in (
+                (after.pre[k], values.pre[k], z),
+                (after.act[k + 1], values.act[k + 1], a),
+            ):
+                (slope,) = torch.autograd.grad(theirs, weights[layer], retain_graph=True)
+                change = mine - nudged_before
+                assert abs(change - NUDGE * slope.item()) <= NUDGE_TOLERANCE * abs(NUDGE * slope.item())
 
 
 @pytest.mark.graphical
@@ -137,5 +186,5 @@ def test_chain_rule_last_frame(tmp_path, request):
     scene = render_for_test(ChainRule, DATA / "chain", tmp_path / "media")
     frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
     check_frame("chain-rule", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-    assert 40 <= scene.renderer.time <= 75
-    assert "0.0036%" in "".join(row.text for row in scene.check)
+    assert 100 <= scene.renderer.time <= 160
+    assert "theyagreeto0.0036%" in "".join(row.text for row in scene.check)  # Text drops the spaces

@@ -28,6 +28,7 @@ __all__ = [
     "Factor",
     "chain_factors",
     "nudged_cost",
+    "nudged_values",
     "NUDGE",
     "NUDGE_TOLERANCE",
     "worst_example",
@@ -114,12 +115,20 @@ def _sup(layer: int, top: int) -> str:
     return "(L)" if offset == 0 else f"(L−{offset})"
 
 
-def nudged_cost(params: Params, activation: str, x: float, y: float, depth: int, epsilon: float = NUDGE) -> float:
-    """The cost after adding ``epsilon`` to the weight ``depth`` layers below the output, the rest held."""
+def nudged_values(
+    params: Params, activation: str, x: float, y: float, depth: int, epsilon: float = NUDGE
+) -> ChainValues:
+    """Every value of the chain after adding ``epsilon`` to the weight ``depth`` layers below the output, the rest
+    held: the network run again, so each value's change is the real one (the ripple of the nudge), not a prediction."""
     layer = len(params) - 1 - depth
     moved = [(np.array(w, np.float64), np.array(b, np.float64)) for w, b in params]
     moved[layer][0][0, 0] += epsilon
-    return chain_values(moved, activation, x, y).cost
+    return chain_values(moved, activation, x, y)
+
+
+def nudged_cost(params: Params, activation: str, x: float, y: float, depth: int, epsilon: float = NUDGE) -> float:
+    """The cost after adding ``epsilon`` to the weight ``depth`` layers below the output, the rest held."""
+    return nudged_values(params, activation, x, y, depth, epsilon).cost
 
 
 def worst_example(params: Params, activation: str, x: np.ndarray, y: np.ndarray) -> int:
