@@ -27,7 +27,6 @@ SMALL_TEXT_TODAY = {
     "training": "captions 12 px (20 points), subtitle 10 px, legend 8 px, axis labels 9 to 10 px",
     "neuron-maps": "captions 12 px (20 points), subtitle 10 px, layer names and legends 9 to 10 px",
     "chain-rule": "captions and formulas 10 to 12 px; the second product's factors 10 px, their values 11 px",
-    "backprop": "captions 9 to 11.5 px, layer names 10 px, bar labels and the batch's losses 9 to 10 px",
 }
 
 

@@ -50,9 +50,11 @@ class WishArrows(VGroup):
         down_shift: float = 0.0,
         number_x: float | None = None,
         stroke_width: float = 4,
+        centred: bool = False,
     ):
         """``down_shift``: falling arrows stand that much further right, so a long rising arrow never runs into
-        a long falling one from the row above; ``number_x``: the numbers' left edge (default: beside each base)."""
+        a long falling one from the row above; ``number_x``: the numbers' left edge (default: beside each base);
+        ``centred``: each arrow's middle on its neuron's row (half its length above and below), not its tail."""
         super().__init__()
         self.values = np.asarray(values, np.float64)
         self.scale = scale or float(np.abs(self.values).max()) or 1.0  # the wish drawn max_length long
@@ -61,10 +63,11 @@ class WishArrows(VGroup):
             length = max_length * abs(value) / self.scale
             base = np.asarray(center) + RIGHT * (x_offset + (down_shift if value < 0 else 0.0))
             color = theme.wish_up if value > 0 else theme.wish_down
-            tip = base + (UP if value > 0 else DOWN) * max(length, 1e-3)
+            way = (UP if value > 0 else DOWN) * max(length, 1e-3)
+            tail = base - way / 2 if centred else base
             arrow = Arrow(
-                base,
-                tip,
+                tail,
+                tail + way,
                 buff=0,
                 stroke_width=stroke_width,
                 color=color,

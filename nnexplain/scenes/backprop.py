@@ -27,14 +27,11 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    ORIGIN,
     RIGHT,
-    UP,
-    BackgroundRectangle,
     Circle,
     Create,
-    Dot,
     Line,
-    MoveAlongPath,
     ReplacementTransform,
     SurroundingRectangle,
     VGroup,
@@ -44,13 +41,10 @@ from manim import (
 from nnexplain.geometry.backprop import example_losses
 from nnexplain.geometry.network import image_shape, network_view
 from nnexplain.geometry.wishes import (
-    batch_step,
-    choose_batch,
     choose_example,
     example_backprop,
     gather,
     gradient_edges,
-    moved_weights,
     strongest_edge,
 )
 from nnexplain.mobjects.edges import SignalPulse
@@ -59,15 +53,13 @@ from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import formula, label
 from nnexplain.mobjects.wishes import GradientEdges, WishArrows, WishRings, signed
-from nnexplain.scenes.backprop_text import Told, signed3
+from nnexplain.scenes.backprop_parts import SIZE, SMALL, Gathers, OneStep
+from nnexplain.scenes.backprop_text import Told
 from nnexplain.scenes.base.hinge_story import in_turn
-from nnexplain.scenes.base.run_facts import recorded_step_size
 from nnexplain.scenes.base.run_scene import RunScene
 
 __all__ = ["Backprop"]
 
-SIZE = 28  # every label: capitals about 17 px tall at 480p
-SMALL = 26  # the densest labels (a column of numbers): about 16 px
 SAFE_LEFT, SAFE_TOP = -6.7, 3.6  # the title-safe margin (24 px of 854 × 480)
 HEADER_Y = 2.72
 LAYER_X = (-3.2, -1.0, 1.2, 3.3)
@@ -75,11 +67,9 @@ IMAGE_CENTER = np.array([-5.55, 0.25, 0])
 PIXEL_SIZE = 0.08
 WISH_X = 0.72  # a rising output's arrow stands this far right of its neuron; a falling one 0.35 further
 NUMBER_X = 4.7  # the output column's numbers start here
-STACK_X = 0.95  # the right edge of the gathering's column of pulls
-ILLUSTRATIVE_STEP_SIZE = 0.1  # the step of a run that records no learning rate of its own
 
 
-class Backprop(RunScene):
+class Backprop(Gathers, OneStep, RunScene):
     scene_name = "backprop"
     captions_in_band = True  # the narration is drawn as subtitles; the picture keeps short labels only
     probe_index: ClassVar[int | None] = None  # the walkthrough's digit; None: the first the network gets wrong
@@ -134,11 +124,10 @@ class Backprop(RunScene):
     def ask(self) -> None:
         question = label("How does one digit's error reach every weight?", self.theme, SIZE + 2, weight="BOLD")
         self.question = question.move_to([SAFE_LEFT + question.width / 2, SAFE_TOP - 0.05 - question.height / 2, 0])
-        self.play(*self.say(self.told.question()), Fade(self.question), run_time=0.8)
         self.layer_x = column_xs(LAYER_X, len(self.view.layers))
         self.layer_headers = layer_headers(self.layer_x, self.theme, SIZE, HEADER_Y)
         crowded = len(self.layer_headers) > len(self.layer_x)  # hidden columns numbered under one header
-        height, centre = (3.9, -0.3) if crowded else (4.3, -0.05)
+        height, centre = (3.9, -0.2) if crowded else (4.3, 0.05)
         self.diagram = NetworkDiagram(
             self.view,
             self.theme,
@@ -149,8 +138,10 @@ class Backprop(RunScene):
             count_size=SIZE,
             name_size=SIZE,
         )
+        with self.narrate(self.told.question()) as line:  # the question from the first frame, the network drawn
+            self.play(Fade(self.question), run_time=0.6)
+            self.play(Create(self.diagram.layers), Fade(self.layer_headers), run_time=max(line.duration - 0.6, 1.0))
         with self.narrate(self.told.network()) as line:
-            self.play(Create(self.diagram.layers), Fade(self.layer_headers), run_time=0.4 * line.duration)
             extras = VGroup(self.diagram.input_ellipsis, self.diagram.input_brace, self.diagram.input_count)
             self.play(
                 *(Create(bundle) for bundle in self.diagram.edges),
@@ -198,7 +189,9 @@ class Backprop(RunScene):
         centers = self.diagram.neuron_centers(len(self.view.layers) - 1)
         slope = VGroup(
             *(
-                label(signed(-value), self.theme, SMALL, self.wish_colour(value)).move_to([NUMBER_X, c[1], 0], LEFT)
+                label(signed(-value), self.theme, SMALL, self.wish_colour(value, muted=True)).move_to(
+                    [NUMBER_X, c[1], 0], LEFT
+                )
                 for value, c in zip(wish, centers)
             )
         )
@@ -218,8 +211,9 @@ class Backprop(RunScene):
             size=SMALL,
             number_x=NUMBER_X,
             stroke_width=8,
+            centred=True,  # the bottom output's falling arrow stays above the captions
         )
-        self.wish_heading = formula("-(partial C)/(partial z) = y - p", self.theme, 34).move_to([5.15, HEADER_Y, 0])
+        self.wish_heading = formula("-partial C slash partial z = y - p", self.theme, 34).move_to([5.35, HEADER_Y, 0])
         with self.narrate(self.told.convention()) as line:
             self.play(in_turn(Fade(heading, out=True), Fade(self.wish_heading)), run_time=1.0)
             self.play(
@@ -243,8 +237,10 @@ class Backprop(RunScene):
             self.play(SignalPulse(edges.backwards()), run_time=0.5 * line.duration)
             self.play(Create(edges), run_time=0.4 * line.duration)
         self.bring_to_back(edges, *self.diagram.edges)
+        self.legend = self.wish_legend()
         with self.narrate(self.told.edge_colours()) as line:
-            self.play(SignalPulse(edges.backwards(), pulse_length=0.5), run_time=0.8 * line.duration)
+            self.play(Fade(self.legend), run_time=0.6)
+            self.play(SignalPulse(edges.backwards(), pulse_length=0.5), run_time=max(line.duration - 0.6, 1.0) * 0.8)
         index = strongest_edge(edges.group)
         start, end = edges.edge_line(index)
         source, target = int(edges.group.source[index]), int(edges.group.target[index])
@@ -268,89 +264,6 @@ class Backprop(RunScene):
                 self.play(Create(dark), run_time=0.5 * line.duration)
             self.highlight.add(dark)
 
-    def gather_one(self) -> None:
-        """One neuron of the last hidden layer gathers every output's pull, weight × wish, into its own wish."""
-        g, layer = self.gathering, self.top
-        neuron = self.diagram.layers[layer][g.neuron]
-        outputs = self.diagram.layers[layer + 1]
-        biggest = float(np.abs(g.weights).max()) or 1.0
-        lines = VGroup(
-            *(
-                Line(neuron.get_right(), out.get_left()).set_stroke(
-                    self.theme.positive if w > 0 else self.theme.negative, 1.5 + 3.5 * abs(w) / biggest
-                )
-                for w, out in zip(g.weights, outputs)
-            )
-        )
-        mark = self.ring(neuron, self.theme.highlight)
-        with self.narrate(self.told.gather_question(layer, g.neuron, len(g.weights))) as line:
-            self.play(
-                Fade(self.highlight, out=True),
-                self.gradient_edges[layer].animate.set_stroke(opacity=0.08),
-                run_time=0.5,
-            )
-            self.play(Create(lines), Create(mark), run_time=max(line.duration - 0.5, 1.0) * 0.7)
-        order = [int(k) for k in np.argsort(-np.abs(g.pulls))]
-        named, rest = order[:2], order[2:]
-        y0, step = neuron.get_center()[1] + 0.9, 0.38
-        rows = VGroup()
-        for row, k in enumerate(named):
-            at = np.array([STACK_X, y0 - row * step, 0])
-            value = self.stack_number(signed(g.pulls[k]), self.wish_colour(g.pulls[k]), at)
-            name = label(self.names[k], self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.25)
-            weight = self.on_line(lines[k], signed(g.weights[k]), self.theme.positive if g.weights[k] > 0 else None)
-            token = self.output_wishes.numbers[k].copy()
-            with self.narrate(self.told.pull(g, k, row == 0)) as line:
-                self.play(Fade(weight), lines[k].animate.set_stroke(width=6), run_time=0.35 * line.duration)
-                self.play(
-                    MoveAlongPath(token, Line(token.get_center(), at - [value.width / 2, 0, 0])),
-                    run_time=0.35 * line.duration,
-                )
-                self.play(ReplacementTransform(token, value), Fade(name), run_time=0.2 * line.duration)
-            rows.add(VGroup(value, name, weight))
-        rest_total = float(g.pulls[rest].sum())
-        at = np.array([STACK_X, y0 - 2 * step, 0])
-        value = self.stack_number(signed(rest_total), self.wish_colour(rest_total), at)
-        name = label("rest", self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.25)
-        dots = [Dot(outputs[k].get_left(), radius=0.05, color=self.theme.highlight) for k in rest]
-        with self.narrate(self.told.rest(len(rest), rest_total)) as line:
-            self.play(
-                *(MoveAlongPath(dot, Line(outputs[k].get_left(), neuron.get_right())) for dot, k in zip(dots, rest)),
-                run_time=0.5 * line.duration,
-            )
-            self.remove(*dots)
-            self.play(Fade(value), Fade(name), run_time=0.3 * line.duration)
-        rows.add(VGroup(value, name))
-        rule = Line([STACK_X - 1.2, 0, 0], [STACK_X, 0, 0]).set_stroke(self.theme.text, 2)
-        rule.move_to([STACK_X - 0.6, y0 - 2.5 * step, 0])
-        total = self.stack_number(signed(g.total), self.wish_colour(g.total), [STACK_X, y0 - 3 * step, 0])
-        sigma = label("Σ", self.theme, SMALL, self.theme.muted).next_to(total, LEFT, buff=0.25)
-        with self.narrate(self.told.total(g)) as line:
-            self.play(Create(rule), run_time=0.3 * line.duration)
-            self.play(
-                ReplacementTransform(VGroup(*(r[0].copy() for r in rows)), total),
-                Fade(sigma),
-                run_time=0.4 * line.duration,
-            )
-        slope = self.stack_number(f"× {g.slope:.2f}", self.theme.text, [STACK_X, y0 - 4 * step, 0])
-        wish = self.stack_number(f"= {signed(g.wish)}", self.wish_colour(g.wish), [STACK_X, y0 - 5 * step, 0])
-        ring = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)[g.neuron]
-        with self.narrate(self.told.times_slope(g)) as line:
-            self.play(Fade(slope), run_time=0.3 * line.duration)
-            self.play(Fade(wish), ReplacementTransform(mark, ring), run_time=0.4 * line.duration)
-        stack = VGroup(rows, rule, total, sigma, slope, wish)
-        backing = BackgroundRectangle(stack, color=self.theme.background, fill_opacity=0.85, buff=0.08)
-        self.add(backing)
-        self.bring_to_front(stack)
-        rings = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)
-        self.wish_rings.append(rings)
-        with self.narrate(self.told.every_neuron(layer)) as line:
-            self.play(Fade(VGroup(stack, backing, lines), out=True), run_time=0.4 * line.duration)
-            self.remove(ring)
-            self.play(
-                Create(rings), self.gradient_edges[layer].animate.set_stroke(opacity=1.0), run_time=0.5 * line.duration
-            )
-
     def backwards(self, layer: int) -> None:
         """Weight layer ``layer`` (0: from the inputs) gets its wishes; the neurons under it gather theirs."""
         edges = self.draw_gradient_edges(layer)
@@ -368,84 +281,27 @@ class Backprop(RunScene):
         self.bring_to_back(edges)
         self.bring_to_back(*self.diagram.edges)
 
-    def one_step(self) -> None:
-        recorded = recorded_step_size(self.run)
-        lr = recorded or ILLUSTRATIVE_STEP_SIZE  # a run with none of its own (imported) gets one, said to be ours
-        batch = choose_batch(self.labels, self.predicted, self.batch_size)
-        self.step = batch_step(self.params, self.run.activation, self.run.output, self.inputs, self.labels, batch, lr)
-        wishes = VGroup(self.output_wishes, self.wish_heading, *self.gradient_edges.values(), *self.wish_rings)
-        run_batch = self.run.manifest.get("config", {}).get("batch_size") if recorded else None
-        with self.narrate(self.told.batch(len(batch), run_batch)) as line:
-            self.play(Fade(wishes, out=True), run_time=0.4 * line.duration)
-            self.play(*(bundle.animate.set_stroke(opacity=0.35) for bundle in self.diagram.edges), run_time=0.4)
-        moved = moved_weights(self.view, self.step)
-        glows, values, changes = VGroup(), VGroup(), VGroup()
-        for layer, index, flat, change in moved:
-            start, end = self.diagram.edge_ends(layer)
-            glows.add(Line(start[index], end[index], stroke_width=6, color=self.theme.highlight))
-            before = float(np.ravel(self.params[layer][0])[flat])
-            middle = (start[index] + end[index]) / 2
-            value = label(f"{before:.3f}", self.theme, SMALL, self.weight_colour(before)).move_to(middle + 0.2 * UP)
-            after = label(f"{before + change:.3f}", self.theme, SMALL, self.weight_colour(before + change))
-            delta = label(signed3(change), self.theme, SMALL, self.wish_colour(change))
-            values.add(VGroup(value, after.move_to(value)))
-            changes.add(delta.next_to(value, DOWN, buff=0.1))
-        backing = VGroup(
-            *(
-                BackgroundRectangle(VGroup(v[0], c), color=self.theme.background, fill_opacity=0.85, buff=0.06)
-                for v, c in zip(values, changes)
-            )
-        )
-        with self.narrate(self.told.step_size(lr, recorded is not None)) as line:
-            self.play(Create(glows), run_time=0.5 * line.duration)
-        with self.narrate(self.told.moved()) as line:
-            self.play(Fade(backing), *(Fade(v[0]) for v in values), run_time=0.3 * line.duration)
-            self.play(Fade(changes), run_time=0.3 * line.duration)
-            self.play(*(ReplacementTransform(v[0], v[1]) for v in values), run_time=0.3 * line.duration)
-        self.moved = (glows, VGroup(*(v[1] for v in values)), changes, backing)
-
-    def losses_after(self) -> None:
-        step = self.step
-        cards = VGroup()
-        for item, before, after in zip(step.indices, step.before, step.after):
-            image = PixelImage(
-                self.inputs[item].reshape(image_shape(self.run) or (1, -1)),
-                pixel_size=0.036,
-                frame_color=self.theme.neuron_stroke,
-            )
-            rose = after > before + 0.0005
-            text = VGroup(
-                label(f"{before:.3f}", self.theme, SMALL, self.theme.muted),
-                label(f"→ {after:.3f}", self.theme, SMALL, self.theme.highlight if rose else self.theme.text),
-            ).arrange(DOWN, buff=0.08)
-            cards.add(VGroup(image, text.next_to(image, DOWN, buff=0.1)))
-        cards.arrange_in_grid(rows=2, buff=(0.4, 0.3)).move_to([0, 0.1, 0])
-        network = VGroup(self.diagram, self.layer_headers, self.image_group, *self.moved)
-        with self.narrate(self.told.losses()) as line:
-            self.play(Fade(network, out=True), run_time=0.6)
-            self.play(Fade(VGroup(*(c[0] for c in cards))), Fade(VGroup(*(c[1][0] for c in cards))), run_time=0.8)
-            self.play(Fade(VGroup(*(c[1][1] for c in cards))), run_time=max(line.duration - 1.4, 1.0) * 0.7)
-        mean = label(
-            f"mean loss {step.loss_before:.3f} → {step.loss_after:.3f}", self.theme, SIZE, self.theme.text
-        ).move_to([0, 2.6, 0])
-        with self.narrate(self.told.mean(step)) as line:
-            self.play(Fade(mean), run_time=0.5 * line.duration)
-        risen = [c[1][1] for c, b, a in zip(cards, step.before, step.after) if a > b + 0.0005]
-        with self.narrate(self.told.rose(step)) as line:
-            if risen:
-                self.play(
-                    *(t.animate(rate_func=there_and_back).scale(1.25) for t in risen), run_time=0.5 * line.duration
-                )
-        self.cards, self.mean_label = cards, mean
-
-    # --- pieces ------------------------------------------------------------
-
     def draw_gradient_edges(self, layer: int) -> GradientEdges:
         group = gradient_edges(self.view, self.result, self.inputs[self.digit : self.digit + 1], layer)
         self.gradient_edges[layer] = GradientEdges(self.diagram, group, layer, self.theme)
         return self.gradient_edges[layer]
 
-    def wish_colour(self, value: float) -> str:
+    def wish_legend(self) -> VGroup:
+        """What the wish colours mean, under the digit: a short line of each and its word."""
+        rows = VGroup(
+            *(
+                VGroup(
+                    Line(ORIGIN, 0.45 * RIGHT).set_stroke(colour, 5), label(word, self.theme, SMALL, colour)
+                ).arrange(RIGHT, buff=0.15)
+                for word, colour in (("grow", self.theme.wish_up), ("shrink", self.theme.wish_down))
+            )
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        return rows.move_to([SAFE_LEFT + 0.1 + rows.width / 2, -1.85, 0])
+
+    def wish_colour(self, value: float, muted: bool = False) -> str:
+        """The colour of a wish (or of −value for a slope): which way it moves; ``muted`` where it rounds to 0."""
+        if muted and abs(value) < 0.005:
+            return self.theme.muted
         return self.theme.wish_up if value > 0 else self.theme.wish_down
 
     def weight_colour(self, value: float) -> str:
@@ -453,17 +309,6 @@ class Backprop(RunScene):
 
     def ring(self, neuron, colour: str) -> Circle:
         return Circle(radius=neuron.radius + 0.07, color=colour, stroke_width=3).move_to(neuron)
-
-    def stack_number(self, text: str, colour: str, at) -> VGroup:
-        """A number of the gathering's column, its right edge at ``at``."""
-        value = label(text, self.theme, SMALL, colour)
-        return value.move_to(np.asarray(at, float) - [value.width / 2, 0, 0])
-
-    def on_line(self, line: Line, text: str, colour: str | None) -> VGroup:
-        """A weight's value on its edge, three quarters of the way to the output, on a dark backing."""
-        value = label(text, self.theme, SMALL, colour or self.theme.negative)
-        value.move_to(line.point_from_proportion(0.72) + 0.18 * UP)
-        return VGroup(BackgroundRectangle(value, color=self.theme.background, fill_opacity=0.85, buff=0.04), value)
 
     def pulse(self, mobjects: list) -> list:
         return [m.animate(rate_func=there_and_back).scale(1.2) for m in mobjects]

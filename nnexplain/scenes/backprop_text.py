@@ -15,7 +15,7 @@ from nnexplain.mobjects.wishes import signed
 
 __all__ = ["Told", "SLOPES"]
 
-SLOPES = {"sigmoid": "a(1 − a)", "tanh": "1 − a²", "relu": "ReLU′(z)"}
+SLOPES = {"sigmoid": "a(1−a)", "tanh": "1−a²", "relu": "ReLU′(z)"}
 NAMES = {"sigmoid": "the sigmoid's", "tanh": "tanh's", "relu": "the ReLU's"}
 
 
@@ -54,7 +54,7 @@ class Told:
         return f"The loss's slope at each output is p − y: for the {self.names[true]}, {p_true:.2f} − 1 = {signed(p_true - 1)}."
 
     def convention(self) -> str:
-        return "Flip each sign: the wish −∂C/∂z = y − p says which way an output should move."
+        return "Flip each sign: the wish, −∂C/∂z = y−p, says which way each output should move."
 
     def wishes(self, true: int, up: float, other: int, down: float) -> str:
         return f"Output {self.names[true]} up by {up:.2f} and {self.names[other]} down by {down:.2f}: the wish list."
@@ -99,7 +99,7 @@ class Told:
         return f"The other {count} outputs' pulls add up to {signed(total)}."
 
     def total(self, gathering: Gathering) -> str:
-        return f"Summed: {signed(gathering.total)}, the wish for its activation a, −∂C/∂a."
+        return f"Summed: {signed(gathering.total)}, the wish for its activation, −∂C/∂a."
 
     def times_slope(self, gathering: Gathering) -> str:
         slope = SLOPES.get(self.activation, "f′(z)")
@@ -143,6 +143,4 @@ class Told:
         count = len(step.indices)
         if not rose:
             return f"{fell} of {count} digits' losses fell."
-        labels = ", ".join(self.names[int(self.scene.labels[i])] for i in rose)
-        tail = f" ({labels})" if len(labels) <= 22 else ""
-        return f"{fell} of {count} losses fell, {len(rose)} rose{tail}: a batch's step isn't every digit's."
+        return f"{fell} of {count} losses fell, the boxed {len(rose)} rose: a batch's step isn't every digit's."

@@ -1,0 +1,224 @@
+"""The later beats of ``backprop``, kept apart from its storyboard: one neuron gathers, and one step.
+
+:class:`Gathers` draws one hidden neuron of the last hidden layer gathering the pulls of every
+output, weight × wish, into the wish for its activation (−∂C/∂a), then times the activation's
+slope into its own wish (−∂C/∂z): the chain rule's sum over paths, on the real weights
+(:func:`~nnexplain.geometry.wishes.gather`, tested against autograd). :class:`OneStep` averages a
+batch of probe digits' gradients into one real step with the run's step size, shows the drawn
+weight it moves most in each layer, and every digit's loss computed again after it.
+Both are mixins of :class:`~nnexplain.scenes.backprop.Backprop`, which owns the diagram and the layout.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    UP,
+    BackgroundRectangle,
+    Create,
+    Dot,
+    Line,
+    MoveAlongPath,
+    ReplacementTransform,
+    SurroundingRectangle,
+    VGroup,
+)
+
+from nnexplain.geometry.network import image_shape
+from nnexplain.geometry.wishes import batch_step, choose_batch, moved_weights
+from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.pixels import PixelImage
+from nnexplain.mobjects.style import label
+from nnexplain.mobjects.wishes import WishRings, signed
+from nnexplain.scenes.backprop_text import signed3
+from nnexplain.scenes.base.run_facts import recorded_step_size
+
+__all__ = ["SIZE", "SMALL", "Gathers", "OneStep"]
+
+SIZE = 28  # every label: capitals about 17 px tall at 480p
+SMALL = 26  # the densest labels (a column of numbers): about 16 px
+STACK_X = 0.95  # the right edge of the gathering's column of pulls
+ILLUSTRATIVE_STEP_SIZE = 0.1  # the step of a run that records no learning rate of its own
+
+
+class Gathers:
+    """The beat "one neuron gathers" (a mixin of the scene)."""
+
+    def gather_one(self) -> None:
+        """One neuron of the last hidden layer gathers every output's pull, weight × wish, into its own wish."""
+        g, layer = self.gathering, self.top
+        neuron = self.diagram.layers[layer][g.neuron]
+        outputs = self.diagram.layers[layer + 1]
+        biggest = float(np.abs(g.weights).max()) or 1.0
+        lines = VGroup(
+            *(
+                Line(neuron.get_right(), out.get_left()).set_stroke(
+                    self.theme.positive if w > 0 else self.theme.negative, 1.5 + 3.5 * abs(w) / biggest
+                )
+                for w, out in zip(g.weights, outputs)
+            )
+        )
+        mark = self.ring(neuron, self.theme.highlight)
+        with self.narrate(self.told.gather_question(layer, g.neuron, len(g.weights))) as line:
+            self.play(
+                Fade(self.highlight, out=True),
+                self.gradient_edges[layer].animate.set_stroke(opacity=0.08),
+                run_time=0.5,
+            )
+            self.play(Create(lines), Create(mark), run_time=max(line.duration - 0.5, 1.0) * 0.7)
+        order = [int(k) for k in np.argsort(-np.abs(g.pulls))]
+        named, rest = order[:2], order[2:]
+        y0, step = neuron.get_center()[1] + 1.0, 0.42
+        rows = VGroup()
+        for row, k in enumerate(named):
+            at = np.array([STACK_X, y0 - row * step, 0])
+            value = self.stack_number(signed(g.pulls[k]), self.wish_colour(g.pulls[k]), at)
+            name = label(self.names[k], self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.25)
+            weight = self.on_line(lines[k], signed(g.weights[k]), self.theme.positive if g.weights[k] > 0 else None)
+            token = self.output_wishes.numbers[k].copy()
+            with self.narrate(self.told.pull(g, k, row == 0)) as line:
+                self.play(Fade(weight), lines[k].animate.set_stroke(width=6), run_time=0.35 * line.duration)
+                self.play(
+                    MoveAlongPath(token, Line(token.get_center(), at - [value.width / 2, 0, 0])),
+                    run_time=0.35 * line.duration,
+                )
+                self.play(ReplacementTransform(token, value), Fade(name), run_time=0.2 * line.duration)
+            rows.add(VGroup(value, name, weight))
+        rest_total = float(g.pulls[rest].sum())
+        at = np.array([STACK_X, y0 - 2 * step, 0])
+        value = self.stack_number(signed(rest_total), self.wish_colour(rest_total), at)
+        name = label("rest", self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.25)
+        dots = [Dot(outputs[k].get_left(), radius=0.05, color=self.theme.highlight) for k in rest]
+        with self.narrate(self.told.rest(len(rest), rest_total)) as line:
+            self.play(
+                *(MoveAlongPath(dot, Line(outputs[k].get_left(), neuron.get_right())) for dot, k in zip(dots, rest)),
+                run_time=0.5 * line.duration,
+            )
+            self.remove(*dots)
+            self.play(Fade(value), Fade(name), run_time=0.3 * line.duration)
+        rows.add(VGroup(value, name))
+        rule = Line([STACK_X - 1.2, 0, 0], [STACK_X, 0, 0]).set_stroke(self.theme.text, 2)
+        rule.move_to([STACK_X - 0.6, y0 - 2.5 * step, 0])
+        total = self.stack_number(signed(g.total), self.wish_colour(g.total), [STACK_X, y0 - 3 * step, 0])
+        sigma = label("Σ", self.theme, SMALL, self.theme.muted).next_to(total, LEFT, buff=0.25)
+        with self.narrate(self.told.total(g)) as line:
+            self.play(Create(rule), run_time=0.3 * line.duration)
+            self.play(
+                ReplacementTransform(VGroup(*(r[0].copy() for r in rows)), total),
+                Fade(sigma),
+                run_time=0.4 * line.duration,
+            )
+        slope = self.stack_number(f"× {g.slope:.2f}", self.theme.text, [STACK_X, y0 - 4 * step, 0])
+        wish = self.stack_number(f"= {signed(g.wish)}", self.wish_colour(g.wish), [STACK_X, y0 - 5 * step, 0])
+        ring = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)[g.neuron]
+        with self.narrate(self.told.times_slope(g)) as line:
+            self.play(Fade(slope), run_time=0.3 * line.duration)
+            self.play(Fade(wish), ReplacementTransform(mark, ring), run_time=0.4 * line.duration)
+        stack = VGroup(rows, rule, total, sigma, slope, wish)
+        backing = BackgroundRectangle(stack, color=self.theme.background, fill_opacity=0.85, buff=0.08)
+        self.add(backing)
+        self.bring_to_front(stack)
+        rings = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)
+        self.wish_rings.append(rings)
+        with self.narrate(self.told.every_neuron(layer)) as line:
+            self.play(Fade(VGroup(stack, backing, lines), out=True), run_time=0.4 * line.duration)
+            self.remove(ring)
+            self.play(
+                Create(rings), self.gradient_edges[layer].animate.set_stroke(opacity=1.0), run_time=0.5 * line.duration
+            )
+
+    def stack_number(self, text: str, colour: str, at) -> VGroup:
+        """A number of the gathering's column, its right edge at ``at``."""
+        value = label(text, self.theme, SMALL, colour)
+        return value.move_to(np.asarray(at, float) - [value.width / 2, 0, 0])
+
+    def on_line(self, line: Line, text: str, colour: str | None) -> VGroup:
+        """A weight's value on its edge, three quarters of the way to the output, on a dark backing."""
+        value = label(text, self.theme, SMALL, colour or self.theme.negative)
+        value.move_to(line.point_from_proportion(0.72) + 0.18 * UP)
+        return VGroup(BackgroundRectangle(value, color=self.theme.background, fill_opacity=0.85, buff=0.04), value)
+
+
+class OneStep:
+    """The beats "one step" and "losses after" (a mixin of the scene)."""
+
+    def one_step(self) -> None:
+        recorded = recorded_step_size(self.run)
+        lr = recorded or ILLUSTRATIVE_STEP_SIZE  # a run with none of its own (imported) gets one, said to be ours
+        batch = choose_batch(self.labels, self.predicted, self.batch_size)
+        self.step = batch_step(self.params, self.run.activation, self.run.output, self.inputs, self.labels, batch, lr)
+        wishes = VGroup(
+            self.output_wishes, self.wish_heading, self.legend, *self.gradient_edges.values(), *self.wish_rings
+        )
+        run_batch = self.run.manifest.get("config", {}).get("batch_size") if recorded else None
+        with self.narrate(self.told.batch(len(batch), run_batch)) as line:
+            self.play(Fade(wishes, out=True), Fade(self.image_group, out=True), run_time=0.4 * line.duration)
+            unlit = [
+                self.diagram.light(layer, np.zeros(len(column))) for layer, column in enumerate(self.diagram.layers)
+            ]
+            self.play(  # the step is the batch's, not the digit's: its activations go out
+                *(bundle.animate.set_stroke(opacity=0.35) for bundle in self.diagram.edges),
+                *(animation for layer in unlit for animation in layer),
+                run_time=0.4 * line.duration,
+            )
+        moved = moved_weights(self.view, self.step)
+        glows, values, changes = VGroup(), VGroup(), VGroup()
+        for layer, index, flat, change in moved:
+            start, end = self.diagram.edge_ends(layer)
+            glows.add(Line(start[index], end[index], stroke_width=6, color=self.theme.highlight))
+            before = float(np.ravel(self.params[layer][0])[flat])
+            middle = (start[index] + end[index]) / 2
+            value = label(f"{before:.3f}", self.theme, SMALL, self.weight_colour(before)).move_to(middle + 0.2 * UP)
+            after = label(f"{before + change:.3f}", self.theme, SMALL, self.weight_colour(before + change))
+            delta = label(signed3(change), self.theme, SMALL, self.wish_colour(change))
+            values.add(VGroup(value, after.move_to(value)))
+            changes.add(delta.next_to(value, DOWN, buff=0.1))
+        backing = VGroup(
+            *(
+                BackgroundRectangle(VGroup(v[0], c), color=self.theme.background, fill_opacity=0.85, buff=0.06)
+                for v, c in zip(values, changes)
+            )
+        )
+        with self.narrate(self.told.step_size(lr, recorded is not None)) as line:
+            self.play(Create(glows), run_time=0.5 * line.duration)
+        with self.narrate(self.told.moved()) as line:
+            self.play(Fade(backing), *(Fade(v[0]) for v in values), run_time=0.3 * line.duration)
+            self.play(Fade(changes), run_time=0.3 * line.duration)
+            self.play(*(ReplacementTransform(v[0], v[1]) for v in values), run_time=0.3 * line.duration)
+        self.moved = (glows, VGroup(*(v[1] for v in values)), changes, backing)
+
+    def losses_after(self) -> None:
+        step = self.step
+        cards = VGroup()
+        for item, before, after in zip(step.indices, step.before, step.after):
+            image = PixelImage(
+                self.inputs[item].reshape(image_shape(self.run) or (1, -1)),
+                pixel_size=0.042,
+                frame_color=self.theme.neuron_stroke,
+            )
+            rose = after > before + 0.0005
+            text = VGroup(
+                label(f"{before:.3f}", self.theme, SMALL, self.theme.muted),
+                label(f"→ {after:.3f}", self.theme, SMALL, self.theme.highlight if rose else self.theme.text),
+            ).arrange(DOWN, buff=0.08)
+            cards.add(VGroup(image, text.next_to(image, DOWN, buff=0.1)))
+        cards.arrange_in_grid(rows=2, buff=(0.4, 0.3)).move_to([0, 0.1, 0])
+        network = VGroup(self.diagram, self.layer_headers, *self.moved)
+        with self.narrate(self.told.losses()) as line:
+            self.play(Fade(network, out=True), run_time=0.6)
+            self.play(Fade(VGroup(*(c[0] for c in cards))), Fade(VGroup(*(c[1][0] for c in cards))), run_time=0.8)
+            self.play(Fade(VGroup(*(c[1][1] for c in cards))), run_time=max(line.duration - 1.4, 1.0) * 0.7)
+        mean = label(
+            f"mean loss {step.loss_before:.3f} → {step.loss_after:.3f}", self.theme, SIZE, self.theme.text
+        ).move_to([0, 2.6, 0])
+        with self.narrate(self.told.mean(step)) as line:
+            self.play(Fade(mean), run_time=0.5 * line.duration)
+        risen = [c for c, b, a in zip(cards, step.before, step.after) if a > b + 0.0005]
+        boxes = VGroup(*(SurroundingRectangle(c, color=self.theme.highlight, buff=0.08) for c in risen))
+        with self.narrate(self.told.rose(step)) as line:
+            self.play(Create(boxes), run_time=0.5 * line.duration)
+        self.cards, self.mean_label, self.rose_boxes = cards, mean, boxes
+
+    # --- pieces ------------------------------------------------------------
