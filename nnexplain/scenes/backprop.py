@@ -213,7 +213,7 @@ class Backprop(Gathers, OneStep, RunScene):
             stroke_width=8,
             centred=True,  # the bottom output's falling arrow stays above the captions
         )
-        self.wish_heading = formula("-partial C slash partial z = y - p", self.theme, 34).move_to([5.35, HEADER_Y, 0])
+        self.wish_heading = formula("-partial C slash partial z = y - p", self.theme, 32).move_to([5.45, HEADER_Y, 0])
         with self.narrate(self.told.convention()) as line:
             self.play(in_turn(Fade(heading, out=True), Fade(self.wish_heading)), run_time=1.0)
             self.play(

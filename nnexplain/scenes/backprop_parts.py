@@ -35,12 +35,17 @@ from nnexplain.mobjects.wishes import WishRings, signed
 from nnexplain.scenes.backprop_text import signed3
 from nnexplain.scenes.base.run_facts import recorded_step_size
 
-__all__ = ["SIZE", "SMALL", "Gathers", "OneStep"]
+__all__ = ["SIZE", "SMALL", "Gathers", "OneStep", "fmt_weight"]
 
 SIZE = 28  # every label: capitals about 17 px tall at 480p
 SMALL = 26  # the densest labels (a column of numbers): about 16 px
 STACK_X = 0.95  # the right edge of the gathering's column of pulls
 ILLUSTRATIVE_STEP_SIZE = 0.1  # the step of a run that records no learning rate of its own
+
+
+def fmt_weight(value: float) -> str:
+    """A weight to 3 decimals with a typographic minus: 3.102, −0.388."""
+    return f"{value:.3f}".replace("-", "−")
 
 
 class Gathers:
@@ -89,7 +94,7 @@ class Gathers:
         rest_total = float(g.pulls[rest].sum())
         at = np.array([STACK_X, y0 - 2 * step, 0])
         value = self.stack_number(signed(rest_total), self.wish_colour(rest_total), at)
-        name = label("rest", self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.25)
+        name = label("⋯", self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.25)
         dots = [Dot(outputs[k].get_left(), radius=0.05, color=self.theme.highlight) for k in rest]
         with self.narrate(self.told.rest(len(rest), rest_total)) as line:
             self.play(
@@ -170,8 +175,8 @@ class OneStep:
             glows.add(Line(start[index], end[index], stroke_width=6, color=self.theme.highlight))
             before = float(np.ravel(self.params[layer][0])[flat])
             middle = (start[index] + end[index]) / 2
-            value = label(f"{before:.3f}", self.theme, SMALL, self.weight_colour(before)).move_to(middle + 0.2 * UP)
-            after = label(f"{before + change:.3f}", self.theme, SMALL, self.weight_colour(before + change))
+            value = label(fmt_weight(before), self.theme, SMALL, self.weight_colour(before)).move_to(middle + 0.2 * UP)
+            after = label(fmt_weight(before + change), self.theme, SMALL, self.weight_colour(before + change))
             delta = label(signed3(change), self.theme, SMALL, self.wish_colour(change))
             values.add(VGroup(value, after.move_to(value)))
             changes.add(delta.next_to(value, DOWN, buff=0.1))
@@ -200,7 +205,7 @@ class OneStep:
             )
             rose = after > before + 0.0005
             text = VGroup(
-                label(f"{before:.3f}", self.theme, SMALL, self.theme.muted),
+                label(fmt_weight(before), self.theme, SMALL, self.theme.muted),
                 label(f"→ {after:.3f}", self.theme, SMALL, self.theme.highlight if rose else self.theme.text),
             ).arrange(DOWN, buff=0.08)
             cards.add(VGroup(image, text.next_to(image, DOWN, buff=0.1)))
