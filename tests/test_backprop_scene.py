@@ -190,6 +190,6 @@ def test_backprop_last_frame(tmp_path, request, run):
     scene = render_for_test(Backprop, RUN, tmp_path / "media")
     frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
     check_frame("backprop", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
-    assert 40 <= scene.renderer.time <= 90
+    assert 60 <= scene.renderer.time <= 150
     texts = [part.text for card in scene.cards for part in card[1]]
     assert f"{scene.step.before[0]:.3f}" in texts and f"→{scene.step.after[0]:.3f}" in texts
