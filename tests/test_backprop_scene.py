@@ -12,6 +12,7 @@ from nnexplain.geometry.wishes import (
     batch_step,
     choose_batch,
     example_backprop,
+    example_wishes,
     gather,
     gradient_edges,
     moved_weights,
@@ -132,7 +133,16 @@ def test_the_batch_step_is_a_real_step(run):
     np.testing.assert_allclose(step.after, after, rtol=1e-6)
     assert step.loss_after < step.loss_before
     view = network_view(run)
-    for layer, index, flat, change in moved_weights(view, step):  # the weight drawn changing, and by how much
+    for number in range(len(batch)):  # each digit's own wish for the weights drawn changing, by autograd
+        alone = torch_model(run).double()
+        torch.nn.functional.cross_entropy(alone(x[number : number + 1]), y[number : number + 1]).backward()
+        for layer, _, flat, _ in moved_weights(view, step):
+            wished = example_wishes(step, inputs, layer, flat)[number]
+            assert wished == pytest.approx(-alone.linears[layer].weight.grad.numpy().flat[flat], rel=1e-6, abs=1e-12)
+    for layer, index, flat, change in moved_weights(view, step):
+        assert example_wishes(step, inputs, layer, flat).mean() * 0.5 == pytest.approx(
+            change, rel=1e-9
+        )  # the weight drawn changing, and by how much
         linear = model.linears[layer]
         drawn = view.edges[layer]
         column = view.shown_inputs[drawn.source[index]] if layer == 0 else drawn.source[index]
@@ -165,7 +175,8 @@ def test_the_narration_says_what_autograd_computes(run, tmp_path):
     _, deltas, _ = torch_example(run, scene.digit, activations)
     neuron = scene.gathering.neuron
     gathered = narration["one neuron gathers"]
-    assert f"Summed: {-activations[-1][neuron]:+.2f}".replace("-", "−") in gathered
+    summed = f"{-activations[-1][neuron]:+.2f}".replace("-", "−")
+    assert f"Summed: {summed}" in gathered or f"Summed: about {summed}" in gathered
     assert f"its wish is {-deltas[-2][neuron]:+.2f}.".replace("-", "−") in gathered
 
     batch, lr = scene.step.indices, run.manifest["config"]["lr"]
@@ -177,9 +188,9 @@ def test_the_narration_says_what_autograd_computes(run, tmp_path):
         for parameter in model.parameters():
             parameter -= lr * parameter.grad
         after = torch.nn.functional.cross_entropy(model(x), y, reduction="none").numpy()
-    fell = int(np.sum(after < before - 0.0005))
-    assert f"before and after: {before.mean():.3f} → {after.mean():.3f}." in narration["losses after"]
-    assert f"{fell} of {len(batch)} " in narration["losses after"]
+    fell = int(np.sum(np.round(after, 3) < np.round(before, 3)))  # as the screen prints them
+    assert f"Their mean: {before.mean():.3f} → {after.mean():.3f}," in narration["losses after"]
+    assert f" {fell} fell, " in narration["losses after"]
     assert f"η = {lr:g}" in narration["one step"]
 
 
@@ -191,5 +202,5 @@ def test_backprop_last_frame(tmp_path, request, run):
     frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
     check_frame("backprop", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failures")
     assert 60 <= scene.renderer.time <= 150
-    texts = [part.text for card in scene.cards for part in card[1]]
-    assert f"{scene.step.before[0]:.3f}" in texts and f"→{scene.step.after[0]:.3f}" in texts
+    assert scene.cards[0][1].text == f"{scene.step.before[0]:.3f}"
+    assert scene.afters[0].text == f"→{scene.step.after[0]:.3f}"

@@ -28,6 +28,7 @@ __all__ = [
     "gather",
     "BatchStep",
     "moved_weights",
+    "example_wishes",
     "batch_step",
     "choose_batch",
     "choose_example",
@@ -145,6 +146,16 @@ def moved_weights(view: NetworkView, step: BatchStep) -> list[tuple[int, int, in
         flat = int(np.ravel_multi_index((drawn.target[index], columns[index]), gradient.shape))
         moved.append((layer, index, flat, float(change[index])))
     return moved
+
+
+def example_wishes(step: BatchStep, inputs: np.ndarray, layer: int, flat: int) -> np.ndarray:
+    """Each batch digit's own wish for the weight ``flat`` (flattened index) of weight layer ``layer``:
+    −∂(its loss)/∂w = −δ_out · a_in. Their mean times the step size is the step's change of that weight."""
+    result = step.gradient
+    target, column = np.unravel_index(flat, result.weight_grads[layer].shape)
+    n = len(step.indices)
+    below = np.asarray(inputs[step.indices], np.float64).reshape(n, -1) if layer == 0 else result.act[layer - 1]
+    return -result.deltas[layer][:, target] * below[:, column]
 
 
 def choose_batch(labels: np.ndarray, predicted: np.ndarray, size: int = 12) -> np.ndarray:

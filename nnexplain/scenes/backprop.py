@@ -29,11 +29,13 @@ from manim import (
     LEFT,
     ORIGIN,
     RIGHT,
+    BackgroundRectangle,
     Circle,
     Create,
     Line,
     ReplacementTransform,
     SurroundingRectangle,
+    UpdateFromAlphaFunc,
     VGroup,
     there_and_back,
 )
@@ -63,10 +65,12 @@ __all__ = ["Backprop"]
 SAFE_LEFT, SAFE_TOP = -6.7, 3.6  # the title-safe margin (24 px of 854 × 480)
 HEADER_Y = 2.72
 LAYER_X = (-3.2, -1.0, 1.2, 3.3)
-IMAGE_CENTER = np.array([-5.55, 0.25, 0])
-PIXEL_SIZE = 0.08
+IMAGE_CENTER = np.array([-5.65, 0.35, 0])  # clear of the inputs' "784" and the 24 px margin
+PIXEL_SIZE = 0.075
+HEADING_AT = np.array([4.85, 3.3, 0])  # the output column's formula, on the question's row, right of it
 WISH_X = 0.72  # a rising output's arrow stands this far right of its neuron; a falling one 0.35 further
 NUMBER_X = 4.7  # the output column's numbers start here
+FORMULA_SIZE = 38  # a typeset formula's letters about 16 px tall at 480p
 
 
 class Backprop(Gathers, OneStep, RunScene):
@@ -97,6 +101,7 @@ class Backprop(Gathers, OneStep, RunScene):
         self.gathering = gather(self.params, self.run.activation, self.result, self.top - 1) if self.top else None
         self.told = Told(self)
         self.gradient_edges: dict[int, GradientEdges] = {}
+        self.tags = VGroup()  # the numbers pinned beside neurons on the way back
         self.wish_rings: list[WishRings] = []
 
     def construct(self) -> None:
@@ -143,9 +148,10 @@ class Backprop(Gathers, OneStep, RunScene):
             self.play(Create(self.diagram.layers), Fade(self.layer_headers), run_time=max(line.duration - 0.6, 1.0))
         with self.narrate(self.told.network()) as line:
             extras = VGroup(self.diagram.input_ellipsis, self.diagram.input_brace, self.diagram.input_count)
-            self.play(
-                *(Create(bundle) for bundle in self.diagram.edges),
-                Fade(VGroup(extras, self.diagram.output_labels)),
+            self.legend = self.key((("w > 0", self.theme.positive), ("w < 0", self.theme.negative)))
+            self.play(  # every edge in its sign's colour from its first frame
+                *(Fade(bundle) for bundle in self.diagram.edges),
+                Fade(VGroup(extras, self.diagram.output_labels, self.legend)),
                 run_time=0.5 * line.duration,
             )
         self.bring_to_back(*self.diagram.edges)
@@ -187,15 +193,13 @@ class Backprop(Gathers, OneStep, RunScene):
         true = int(self.labels[self.digit])
         wish = -self.result.deltas[-1][0]
         centers = self.diagram.neuron_centers(len(self.view.layers) - 1)
-        slope = VGroup(
+        slope = VGroup(  # uncoloured: green and violet mean a wish, said with the flip
             *(
-                label(signed(-value), self.theme, SMALL, self.wish_colour(value, muted=True)).move_to(
-                    [NUMBER_X, c[1], 0], LEFT
-                )
+                label(signed(-value), self.theme, SMALL, self.theme.text).move_to([NUMBER_X, c[1], 0], LEFT)
                 for value, c in zip(wish, centers)
             )
         )
-        heading = label("p − y", self.theme, SIZE, self.theme.muted).move_to([NUMBER_X + 0.5, HEADER_Y, 0])
+        heading = formula("partial C slash partial z = p - y", self.theme, FORMULA_SIZE).move_to(HEADING_AT)
         p_true = float(self.view.activations[-1][self.digit][true])
         with self.narrate(self.told.slope(true, p_true)) as line:
             self.play(Fade(self.box, out=True), Fade(self.percent, out=True), run_time=0.6)
@@ -213,9 +217,15 @@ class Backprop(Gathers, OneStep, RunScene):
             stroke_width=8,
             centred=True,  # the bottom output's falling arrow stays above the captions
         )
-        self.wish_heading = formula("-partial C slash partial z = y - p", self.theme, 32).move_to([5.45, HEADER_Y, 0])
+        self.wish_heading = formula("-partial C slash partial z = y - p", self.theme, FORMULA_SIZE).move_to(HEADING_AT)
+        wish_key = self.key((("increase", self.theme.wish_up), ("decrease", self.theme.wish_down)))
         with self.narrate(self.told.convention()) as line:
-            self.play(in_turn(Fade(heading, out=True), Fade(self.wish_heading)), run_time=1.0)
+            self.play(
+                in_turn(Fade(heading, out=True), Fade(self.wish_heading)),
+                in_turn(Fade(self.legend, out=True), Fade(wish_key)),
+                run_time=1.0,
+            )
+            self.legend = wish_key
             self.play(
                 ReplacementTransform(slope, self.output_wishes.numbers),
                 Create(self.output_wishes.arrows),
@@ -234,13 +244,11 @@ class Backprop(Gathers, OneStep, RunScene):
         layer = self.top
         edges = self.draw_gradient_edges(layer)
         with self.narrate(self.told.weight_rule()) as line:
-            self.play(SignalPulse(edges.backwards()), run_time=0.5 * line.duration)
-            self.play(Create(edges), run_time=0.4 * line.duration)
+            self.grow_back(edges, 0.8 * line.duration)
         self.bring_to_back(edges, *self.diagram.edges)
-        self.legend = self.wish_legend()
         with self.narrate(self.told.edge_colours()) as line:
-            self.play(Fade(self.legend), run_time=0.6)
-            self.play(SignalPulse(edges.backwards(), pulse_length=0.5), run_time=max(line.duration - 0.6, 1.0) * 0.8)
+            widest = [edges[style] for style in (3, 7) if style < len(edges)]  # the top width class of each colour
+            self.play(*(self.pulse_stroke(strand) for strand in widest), run_time=0.8 * line.duration)
         index = strongest_edge(edges.group)
         start, end = edges.edge_line(index)
         source, target = int(edges.group.source[index]), int(edges.group.target[index])
@@ -254,49 +262,78 @@ class Backprop(Gathers, OneStep, RunScene):
             )
         )
         wish = float(-self.result.deltas[layer][0, target])
+        tag = self.a_tag(self.diagram.layers[layer][source], a_in)
         with self.narrate(self.told.strongest(layer, source, target, a_in, wish)) as line:
-            self.play(Create(glow), Create(rings), run_time=0.6 * line.duration)
+            self.play(Create(glow), Create(rings), run_time=0.5 * line.duration)
+            self.play(Fade(tag), run_time=0.3 * line.duration)
         dim = int(np.argmin(below)) if layer else None
-        self.highlight = VGroup(glow, rings)
+        self.highlight = VGroup(glow, rings, tag)
         if dim is not None:
             dark = self.ring(self.diagram.layers[layer][dim], self.theme.muted)
+            dark_tag = self.a_tag(self.diagram.layers[layer][dim], float(below[dim]))
             with self.narrate(self.told.dark(float(below[dim]))) as line:
-                self.play(Create(dark), run_time=0.5 * line.duration)
-            self.highlight.add(dark)
+                self.play(Create(dark), Fade(dark_tag), run_time=0.5 * line.duration)
+            self.highlight.add(dark, dark_tag)
 
     def backwards(self, layer: int) -> None:
         """Weight layer ``layer`` (0: from the inputs) gets its wishes; the neurons under it gather theirs."""
         edges = self.draw_gradient_edges(layer)
-        animations = [Create(edges)]
-        if layer > 0:
-            rings = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)
-            self.wish_rings.append(rings)
-            animations.append(Create(rings))
-            text = self.told.further(layer, float(np.abs(rings.values).max()))
-        else:
-            text = self.told.pixels()
-        with self.narrate(text) as line:
-            self.play(SignalPulse(edges.backwards()), run_time=0.45 * line.duration)
-            self.play(*animations, run_time=0.45 * line.duration)
-        self.bring_to_back(edges)
-        self.bring_to_back(*self.diagram.edges)
+        if layer == 0:
+            with self.narrate(self.told.pixels()) as line:
+                self.grow_back(edges, 0.8 * line.duration)
+            self.bring_to_back(edges, *self.diagram.edges)
+            return
+        rings = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)
+        self.wish_rings.append(rings)
+        largest = int(np.argmax(np.abs(rings.values)))
+        value = float(rings.values[largest])
+        tag = self.tag(self.diagram.layers[layer][largest], signed(value), self.wish_colour(value))
+        self.tags.add(tag)
+        with self.narrate(self.told.further(layer, value)) as line:
+            self.grow_back(edges, 0.45 * line.duration)
+            self.bring_to_back(edges, *self.diagram.edges)
+            self.play(Create(rings), run_time=0.25 * line.duration)
+            self.play(Fade(tag), run_time=0.2 * line.duration)
 
     def draw_gradient_edges(self, layer: int) -> GradientEdges:
         group = gradient_edges(self.view, self.result, self.inputs[self.digit : self.digit + 1], layer)
         self.gradient_edges[layer] = GradientEdges(self.diagram, group, layer, self.theme)
         return self.gradient_edges[layer]
 
-    def wish_legend(self) -> VGroup:
-        """What the wish colours mean, under the digit: a short line of each and its word."""
+    def key(self, entries) -> VGroup:
+        """What the edges' colours mean now, under the digit: a short line of each colour and its words."""
         rows = VGroup(
             *(
                 VGroup(
-                    Line(ORIGIN, 0.45 * RIGHT).set_stroke(colour, 5), label(word, self.theme, SMALL, colour)
+                    Line(ORIGIN, 0.45 * RIGHT).set_stroke(colour, 5), label(words, self.theme, SMALL, colour)
                 ).arrange(RIGHT, buff=0.15)
-                for word, colour in (("grow", self.theme.wish_up), ("shrink", self.theme.wish_down))
+                for words, colour in entries
             )
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        return rows.move_to([SAFE_LEFT + 0.1 + rows.width / 2, -1.85, 0])
+        return rows.move_to([SAFE_LEFT + 0.1 + rows.width / 2, -1.75, 0])
+
+    def grow_back(self, edges: GradientEdges, seconds: float) -> None:
+        """Draw ``edges`` from their upper ends down: each weight's wish arrives from the layer above."""
+        back = edges.backwards()
+
+        def grow(bundle, alpha: float) -> None:
+            for strand in bundle:
+                strand.show_between(0.0, max(alpha, 1e-3))
+
+        self.play(UpdateFromAlphaFunc(back, grow), run_time=seconds)
+        self.remove(back)
+        self.add(edges)
+
+    def pulse_stroke(self, strand):
+        return strand.animate(rate_func=there_and_back).set_stroke(width=2 * strand.get_stroke_width())
+
+    def tag(self, neuron, text: str, colour: str) -> VGroup:
+        """A short label left of ``neuron``, on a dark backing over the edges."""
+        value = label(text, self.theme, SMALL, colour).next_to(neuron, LEFT, buff=0.12)
+        return VGroup(BackgroundRectangle(value, color=self.theme.background, fill_opacity=0.85, buff=0.04), value)
+
+    def a_tag(self, neuron, a: float) -> VGroup:
+        return self.tag(neuron, f"a = {a:.2f}", self.theme.text)
 
     def wish_colour(self, value: float, muted: bool = False) -> str:
         """The colour of a wish (or of −value for a slope): which way it moves; ``muted`` where it rounds to 0."""

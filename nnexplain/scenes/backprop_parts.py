@@ -15,6 +15,7 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
     BackgroundRectangle,
     Create,
@@ -27,19 +28,20 @@ from manim import (
 )
 
 from nnexplain.geometry.network import image_shape
-from nnexplain.geometry.wishes import batch_step, choose_batch, moved_weights
+from nnexplain.geometry.wishes import batch_step, choose_batch, example_wishes, moved_weights
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import label
 from nnexplain.mobjects.wishes import WishRings, signed
-from nnexplain.scenes.backprop_text import signed3
+from nnexplain.scenes.backprop_text import printed_moves, signed3
+from nnexplain.scenes.base.hinge_story import in_turn
 from nnexplain.scenes.base.run_facts import recorded_step_size
 
 __all__ = ["SIZE", "SMALL", "Gathers", "OneStep", "fmt_weight"]
 
 SIZE = 28  # every label: capitals about 17 px tall at 480p
 SMALL = 26  # the densest labels (a column of numbers): about 16 px
-STACK_X = 0.95  # the right edge of the gathering's column of pulls
+STACK_X = 0.78  # the right edge of the gathering's column of pulls, clear of hidden 2's neurons
 ILLUSTRATIVE_STEP_SIZE = 0.1  # the step of a run that records no learning rate of its own
 
 
@@ -106,9 +108,13 @@ class Gathers:
         rows.add(VGroup(value, name))
         rule = Line([STACK_X - 1.2, 0, 0], [STACK_X, 0, 0]).set_stroke(self.theme.text, 2)
         rule.move_to([STACK_X - 0.6, y0 - 2.5 * step, 0])
-        total = self.stack_number(signed(g.total), self.wish_colour(g.total), [STACK_X, y0 - 3 * step, 0])
+        # The parts as printed may add up to a hundredth off the exact sum: then the sum is said to be "about" it.
+        printed = round(sum(round(float(g.pulls[k]), 2) for k in named) + round(rest_total, 2), 2)
+        about = printed != round(g.total, 2)
+        text = f"≈ {signed(g.total)}" if about else signed(g.total)
+        total = self.stack_number(text, self.wish_colour(g.total), [STACK_X, y0 - 3 * step, 0])
         sigma = label("Σ", self.theme, SMALL, self.theme.muted).next_to(total, LEFT, buff=0.25)
-        with self.narrate(self.told.total(g)) as line:
+        with self.narrate(self.told.total(g, about)) as line:
             self.play(Create(rule), run_time=0.3 * line.duration)
             self.play(
                 ReplacementTransform(VGroup(*(r[0].copy() for r in rows)), total),
@@ -118,10 +124,12 @@ class Gathers:
         slope = self.stack_number(f"× {g.slope:.2f}", self.theme.text, [STACK_X, y0 - 4 * step, 0])
         wish = self.stack_number(f"= {signed(g.wish)}", self.wish_colour(g.wish), [STACK_X, y0 - 5 * step, 0])
         ring = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)[g.neuron]
-        with self.narrate(self.told.times_slope(g)) as line:
-            self.play(Fade(slope), run_time=0.3 * line.duration)
+        a = float(self.result.act[layer - 1][0, g.neuron])
+        a_row = self.stack_number(f"a = {a:.2f}", self.theme.text, [STACK_X, y0 + step, 0])
+        with self.narrate(self.told.times_slope(g, a)) as line:
+            self.play(Fade(a_row), Fade(slope), run_time=0.35 * line.duration)
             self.play(Fade(wish), ReplacementTransform(mark, ring), run_time=0.4 * line.duration)
-        stack = VGroup(rows, rule, total, sigma, slope, wish)
+        stack = VGroup(rows, rule, total, sigma, a_row, slope, wish)
         backing = BackgroundRectangle(stack, color=self.theme.background, fill_opacity=0.85, buff=0.08)
         self.add(backing)
         self.bring_to_front(stack)
@@ -154,21 +162,42 @@ class OneStep:
         lr = recorded or ILLUSTRATIVE_STEP_SIZE  # a run with none of its own (imported) gets one, said to be ours
         batch = choose_batch(self.labels, self.predicted, self.batch_size)
         self.step = batch_step(self.params, self.run.activation, self.run.output, self.inputs, self.labels, batch, lr)
-        wishes = VGroup(
-            self.output_wishes, self.wish_heading, self.legend, *self.gradient_edges.values(), *self.wish_rings
+        self.cards = self.batch_cards()
+        network = VGroup(
+            self.diagram, self.layer_headers, self.image_group, self.legend, self.output_wishes, self.wish_heading
         )
+        network.add(*self.gradient_edges.values(), *self.wish_rings, self.tags)
         run_batch = self.run.manifest.get("config", {}).get("batch_size") if recorded else None
         with self.narrate(self.told.batch(len(batch), run_batch)) as line:
-            self.play(Fade(wishes, out=True), Fade(self.image_group, out=True), run_time=0.4 * line.duration)
-            unlit = [
-                self.diagram.light(layer, np.zeros(len(column))) for layer, column in enumerate(self.diagram.layers)
-            ]
-            self.play(  # the step is the batch's, not the digit's: its activations go out
-                *(bundle.animate.set_stroke(opacity=0.35) for bundle in self.diagram.edges),
-                *(animation for layer in unlit for animation in layer),
-                run_time=0.4 * line.duration,
-            )
+            self.play(Fade(network, out=True), run_time=0.6)
+            self.play(Fade(VGroup(*(card[0] for card in self.cards))), run_time=0.4 * line.duration)
+            self.play(Fade(VGroup(*(card[1] for card in self.cards))), run_time=0.3 * line.duration)
+        # One weight's story: the drawn weight of the last layer that the step moves most.
         moved = moved_weights(self.view, self.step)
+        layer, index, flat, change = moved[-1]
+        wishes = example_wishes(self.step, self.inputs, layer, flat)
+        drawn = self.view.edges[layer]
+        source, target = int(drawn.source[index]), int(drawn.target[index])
+        numbers = VGroup(
+            *(
+                label(signed3(w), self.theme, SMALL, self.wish_colour(w, muted=True)).next_to(card[1], DOWN, 0.08)
+                for w, card in zip(wishes, self.cards)
+            )
+        )
+        with self.narrate(self.told.each_wishes(layer, source, target)) as line:
+            self.play(Fade(numbers, lag_ratio=0.1), run_time=0.7 * line.duration)
+        mean = float(wishes.mean())
+        average = label(f"average {signed3(mean)}", self.theme, SIZE, self.wish_colour(mean))
+        product = label(f"× η {lr:g} = {signed3(mean * lr)}", self.theme, SIZE, self.wish_colour(change))
+        VGroup(average, product).arrange(RIGHT, buff=0.3).move_to([0, -1.95, 0])
+        with self.narrate(self.told.averaged(mean, lr, recorded is not None)) as line:
+            self.play(ReplacementTransform(numbers.copy(), average), run_time=0.45 * line.duration)
+            self.play(Fade(product), run_time=0.3 * line.duration)
+        self.wish_numbers, self.average = numbers, VGroup(average, product)
+        self.show_moved_weights(moved)
+
+    def show_moved_weights(self, moved) -> None:
+        """The network again (unlit: the step is the batch's), each layer's most moved drawn weight changing."""
         glows, values, changes = VGroup(), VGroup(), VGroup()
         for layer, index, flat, change in moved:
             start, end = self.diagram.edge_ends(layer)
@@ -186,44 +215,55 @@ class OneStep:
                 for v, c in zip(values, changes)
             )
         )
-        with self.narrate(self.told.step_size(lr, recorded is not None)) as line:
-            self.play(Create(glows), run_time=0.5 * line.duration)
+        for layer, column in enumerate(self.diagram.layers):
+            self.diagram.set_brightness(layer, np.zeros(len(column)))
+        for bundle in self.diagram.edges:
+            bundle.set_stroke(opacity=0.35)
+        batch = VGroup(self.cards, self.wish_numbers)
         with self.narrate(self.told.moved()) as line:
-            self.play(Fade(backing), *(Fade(v[0]) for v in values), run_time=0.3 * line.duration)
-            self.play(Fade(changes), run_time=0.3 * line.duration)
-            self.play(*(ReplacementTransform(v[0], v[1]) for v in values), run_time=0.3 * line.duration)
+            self.play(Fade(batch, out=True), Fade(self.average, out=True), run_time=0.6)
+            self.play(Fade(VGroup(self.diagram, self.layer_headers)), run_time=0.6)
+            self.play(Create(glows), run_time=0.25 * line.duration)
+            self.play(Fade(backing), *(Fade(v[0]) for v in values), Fade(changes), run_time=0.2 * line.duration)
+            self.play(*(in_turn(Fade(v[0], out=True), Fade(v[1])) for v in values), run_time=0.2 * line.duration)
         self.moved = (glows, VGroup(*(v[1] for v in values)), changes, backing)
 
     def losses_after(self) -> None:
-        step = self.step
-        cards = VGroup()
-        for item, before, after in zip(step.indices, step.before, step.after):
-            image = PixelImage(
-                self.inputs[item].reshape(image_shape(self.run) or (1, -1)),
-                pixel_size=0.042,
-                frame_color=self.theme.neuron_stroke,
+        step, cards = self.step, self.cards
+        moves = printed_moves(step.before, step.after)
+        afters = VGroup(
+            *(
+                label(
+                    f"→ {after:.3f}", self.theme, SMALL, self.theme.highlight if move > 0 else self.theme.text
+                ).next_to(card[1], DOWN, 0.08)
+                for after, move, card in zip(step.after, moves, cards)
             )
-            rose = after > before + 0.0005
-            text = VGroup(
-                label(fmt_weight(before), self.theme, SMALL, self.theme.muted),
-                label(f"→ {after:.3f}", self.theme, SMALL, self.theme.highlight if rose else self.theme.text),
-            ).arrange(DOWN, buff=0.08)
-            cards.add(VGroup(image, text.next_to(image, DOWN, buff=0.1)))
-        cards.arrange_in_grid(rows=2, buff=(0.4, 0.3)).move_to([0, 0.1, 0])
+        )
         network = VGroup(self.diagram, self.layer_headers, *self.moved)
-        with self.narrate(self.told.losses()) as line:
+        with self.narrate(self.told.losses(len(step.indices))) as line:
             self.play(Fade(network, out=True), run_time=0.6)
-            self.play(Fade(VGroup(*(c[0] for c in cards))), Fade(VGroup(*(c[1][0] for c in cards))), run_time=0.8)
-            self.play(Fade(VGroup(*(c[1][1] for c in cards))), run_time=max(line.duration - 1.4, 1.0) * 0.7)
-        mean = label(
-            f"mean loss {step.loss_before:.3f} → {step.loss_after:.3f}", self.theme, SIZE, self.theme.text
-        ).move_to([0, 2.6, 0])
+            self.play(Fade(cards), run_time=0.6)
+            self.play(Fade(afters, lag_ratio=0.1), run_time=max(line.duration - 1.2, 1.0) * 0.8)
+        mean = label(f"mean loss {step.loss_before:.3f} → {step.loss_after:.3f}", self.theme, SIZE)
+        mean.move_to([0, -1.95, 0])
         with self.narrate(self.told.mean(step)) as line:
             self.play(Fade(mean), run_time=0.5 * line.duration)
-        risen = [c for c, b, a in zip(cards, step.before, step.after) if a > b + 0.0005]
+        risen = [VGroup(card, after) for card, after, move in zip(cards, afters, moves) if move > 0]
         boxes = VGroup(*(SurroundingRectangle(c, color=self.theme.highlight, buff=0.08) for c in risen))
         with self.narrate(self.told.rose(step)) as line:
             self.play(Create(boxes), run_time=0.5 * line.duration)
-        self.cards, self.mean_label, self.rose_boxes = cards, mean, boxes
+        self.afters, self.mean_label, self.rose_boxes = afters, mean, boxes
 
-    # --- pieces ------------------------------------------------------------
+    def batch_cards(self) -> VGroup:
+        """The batch's digits in two rows, each with its loss before the step (room under it for one more number)."""
+        cards = VGroup()
+        for item, before in zip(self.step.indices, self.step.before):
+            image = PixelImage(
+                self.inputs[item].reshape(image_shape(self.run) or (1, -1)),
+                pixel_size=0.036,
+                frame_color=self.theme.neuron_stroke,
+            )
+            loss = label(f"{before:.3f}", self.theme, SMALL, self.theme.muted).next_to(image, DOWN, buff=0.08)
+            cards.add(VGroup(image, loss))
+        cards.arrange_in_grid(rows=2, buff=(0.45, 0.55)).move_to([0, 1.05, 0])
+        return cards

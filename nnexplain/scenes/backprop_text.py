@@ -2,8 +2,9 @@
 
 One sign convention for the whole scene, said once (:meth:`Told.convention`): a *wish* is
 −∂C/∂(the number), the way the number should move to lower this digit's loss C. Every
-number said after it is a wish, never a raw gradient, so "+" always means "should rise"
-(a weight: grow) and "−" always "should fall" (shrink).
+number said after it is a wish, never a raw gradient, so "+" always means "should increase"
+and "−" always "should decrease" (never "grow" or "shrink": a negative weight that decreases
+grows in size).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 from nnexplain.geometry.wishes import BatchStep, Gathering
 from nnexplain.mobjects.wishes import signed
 
-__all__ = ["Told", "SLOPES"]
+__all__ = ["Told", "SLOPES", "printed_moves"]
 
 SLOPES = {"sigmoid": "a(1−a)", "tanh": "1−a²", "relu": "ReLU′(z)"}
 NAMES = {"sigmoid": "the sigmoid's", "tanh": "tanh's", "relu": "the ReLU's"}
@@ -21,6 +22,12 @@ NAMES = {"sigmoid": "the sigmoid's", "tanh": "tanh's", "relu": "the ReLU's"}
 
 def signed3(value: float) -> str:
     return signed(value, 3)
+
+
+def printed_moves(before: np.ndarray, after: np.ndarray, digits: int = 3) -> np.ndarray:
+    """+1 where a loss rose, −1 where it fell, 0 where it stayed, as the screen prints them (``digits`` decimals):
+    what a student counting the printed numbers finds."""
+    return np.sign(np.round(after, digits) - np.round(before, digits)).astype(int)
 
 
 class Told:
@@ -51,10 +58,10 @@ class Told:
     # --- the output's wishes -------------------------------------------------
 
     def slope(self, true: int, p_true: float) -> str:
-        return f"The loss's slope at each output is p − y: for the {self.names[true]}, {p_true:.2f} − 1 = {signed(p_true - 1)}."
+        return f"The loss's slope in each output's z is p − y: for the {self.names[true]}, {p_true:.2f} − 1."
 
     def convention(self) -> str:
-        return "Flip each sign: the wish, −∂C/∂z = y−p, says which way each output should move."
+        return "Flip each sign: the wish, −∂C/∂z = y−p, says which way each z should move."
 
     def wishes(self, true: int, up: float, other: int, down: float) -> str:
         return f"Output {self.names[true]} up by {up:.2f} and {self.names[other]} down by {down:.2f}: the wish list."
@@ -65,13 +72,13 @@ class Told:
         return "A weight's wish: the wish above it times the activation feeding it."
 
     def edge_colours(self) -> str:
-        return "Green: the weight should grow. Violet: shrink. The wider, the stronger."
+        return "Green: the weight should increase. Violet: decrease. The wider, the stronger."
 
     def strongest(self, layer: int, source: int, target: int, a_in: float, wish: float) -> str:
-        grow = "grow" if a_in * wish > 0 else "shrink"
+        way = "increase" if a_in * wish > 0 else "decrease"
         return (
             f"Largest: hidden {layer} neuron {source + 1} → output {self.names[target]}, "
-            f"{a_in:.2f} × {signed(wish)} = {signed(a_in * wish)}: {grow}."
+            f"{a_in:.2f} × {signed(wish)} = {signed(a_in * wish)}: {way}."
         )
 
     def dark(self, dim: float) -> str:
@@ -98,13 +105,15 @@ class Told:
     def rest(self, count: int, total: float) -> str:
         return f"The other {count} outputs' pulls add up to {signed(total)}."
 
-    def total(self, gathering: Gathering) -> str:
-        return f"Summed: {signed(gathering.total)}, the wish for its activation, −∂C/∂a."
+    def total(self, gathering: Gathering, about: bool) -> str:
+        value = f"about {signed(gathering.total)}" if about else signed(gathering.total)
+        return f"Summed: {value}, the wish for its activation a, −∂C/∂a."
 
-    def times_slope(self, gathering: Gathering) -> str:
+    def times_slope(self, gathering: Gathering, a: float) -> str:
         slope = SLOPES.get(self.activation, "f′(z)")
         name = NAMES.get(self.activation, "the activation's")
-        return f"Times {name} slope {slope} = {gathering.slope:.2f}: its wish is {signed(gathering.wish)}."
+        at = f" at a = {a:.2f}" if self.activation in ("sigmoid", "tanh") else ""
+        return f"Times {name} slope {slope}{at}, {gathering.slope:.2f}: its wish is {signed(gathering.wish)}."
 
     def every_neuron(self, layer: int) -> str:
         return f"Every neuron of hidden {layer} gathers its wish this way: its ring."
@@ -112,7 +121,7 @@ class Told:
     # --- further back ----------------------------------------------------------
 
     def further(self, layer: int, top: float) -> str:
-        return f"One layer back, the same two rules: hidden {layer}'s largest wish is {top:.2f}."
+        return f"One layer back, weights and neurons the same way. Hidden {layer}'s largest wish: {signed(top)}."
 
     def pixels(self) -> str:
         return "Down to the weights from the pixels: a black pixel (0) gives its weights no wish."
@@ -120,27 +129,29 @@ class Told:
     # --- one step -------------------------------------------------------------
 
     def batch(self, size: int, run_batch: int | None) -> str:
-        own = f" (the run's held {run_batch})" if run_batch else ""
-        return f"Training steps on a batch's average wish: here {size} digits{own}."
+        own = f" (the run used batches of {run_batch})" if run_batch else ""
+        return f"Training steps on a batch: here these {size} digits{own}."
 
-    def step_size(self, lr: float, recorded: bool) -> str:
-        if recorded:
-            return f"Each weight moves by the run's own step size, η = {lr:g}, times its averaged wish."
-        return f"Each weight moves by η = {lr:g} (ours: the run records none) times its averaged wish."
+    def each_wishes(self, layer: int, source: int, target: int) -> str:
+        return f"Each wishes its own change of one weight: hidden {layer} neuron {source + 1} → output {self.names[target]}."
+
+    def averaged(self, mean: float, lr: float, recorded: bool) -> str:
+        size = "the run's step size" if recorded else "our step size (the run records none)"
+        return f"Averaged, {signed3(mean)}; times {size} η = {lr:g}: a change of {signed3(mean * lr)}."
 
     def moved(self) -> str:
-        return "In each layer, the drawn weight that this step moves most."
+        return "Every weight moves so. In each layer, the drawn weight that moves most:"
 
-    def losses(self) -> str:
-        return "Each digit's loss before the step, then after it, computed again."
+    def losses(self, count: int) -> str:
+        return f"The losses of these same {count} digits, computed again after the step:"
 
     def mean(self, step: BatchStep) -> str:
-        return f"The batch's mean loss, before and after: {step.loss_before:.3f} → {step.loss_after:.3f}."
+        return f"Their mean: {step.loss_before:.3f} → {step.loss_after:.3f}, on the very digits the step came from."
 
     def rose(self, step: BatchStep) -> str:
-        rose = [int(i) for i, b, a in zip(step.indices, step.before, step.after) if a > b + 0.0005]
-        fell = int(np.sum(step.after < step.before - 0.0005))
-        count = len(step.indices)
+        moves = printed_moves(step.before, step.after)
+        fell, rose, stayed = int(np.sum(moves < 0)), int(np.sum(moves > 0)), int(np.sum(moves == 0))
         if not rose:
-            return f"{fell} of {count} digits' losses fell."
-        return f"{fell} of {count} losses fell, the boxed {len(rose)} rose: a batch's step isn't every digit's."
+            return f"All {fell} losses that moved fell." if stayed else f"All {fell} losses fell."
+        still = f", {stayed} stayed" if stayed else ""
+        return f"{fell} fell, {rose} rose (boxed){still}: a batch's step isn't every digit's."
