@@ -169,7 +169,7 @@ def test_the_narration_says_what_autograd_computes(run, tmp_path):
     wish = np.eye(10)[label] - probabilities
     other = int(np.argmin(wish))
     assert f"Output {label} up by {wish[label]:.2f} and {other} down by {-wish[other]:.2f}" in narration["wish list"]
-    assert "the wish, −∂C/∂z = y−p," in narration["wish list"]  # the convention, said once
+    assert "for the wish, which way each z should move: −∂C/∂z = y−p." in narration["wish list"]  # said once
     assert sum("−∂C/∂z = y−p" in beat.narration for beat in scene.beat_log) == 1
     activations = []
     _, deltas, _ = torch_example(run, scene.digit, activations)

@@ -67,7 +67,7 @@ HEADER_Y = 2.72
 LAYER_X = (-3.2, -1.0, 1.2, 3.3)
 IMAGE_CENTER = np.array([-5.65, 0.35, 0])  # clear of the inputs' "784" and the 24 px margin
 PIXEL_SIZE = 0.075
-HEADING_AT = np.array([4.85, 3.3, 0])  # the output column's formula, on the question's row, right of it
+HEADING_AT = np.array([5.2, 3.33, 0])  # the output column's formula, on the question's row, right of it
 WISH_X = 0.72  # a rising output's arrow stands this far right of its neuron; a falling one 0.35 further
 NUMBER_X = 4.7  # the output column's numbers start here
 FORMULA_SIZE = 38  # a typeset formula's letters about 16 px tall at 480p
@@ -127,7 +127,7 @@ class Backprop(Gathers, OneStep, RunScene):
     # --- beats -------------------------------------------------------------
 
     def ask(self) -> None:
-        question = label("How does one digit's error reach every weight?", self.theme, SIZE + 2, weight="BOLD")
+        question = label("How does one digit's error reach every weight?", self.theme, SMALL, weight="BOLD")
         self.question = question.move_to([SAFE_LEFT + question.width / 2, SAFE_TOP - 0.05 - question.height / 2, 0])
         self.layer_x = column_xs(LAYER_X, len(self.view.layers))
         self.layer_headers = layer_headers(self.layer_x, self.theme, SIZE, HEADER_Y)

@@ -41,7 +41,7 @@ __all__ = ["SIZE", "SMALL", "Gathers", "OneStep", "fmt_weight"]
 
 SIZE = 28  # every label: capitals about 17 px tall at 480p
 SMALL = 26  # the densest labels (a column of numbers): about 16 px
-STACK_X = 0.78  # the right edge of the gathering's column of pulls, clear of hidden 2's neurons
+STACK_X = 0.92  # the right edge of the gathering's column of pulls: 8 px clear of both hidden columns
 ILLUSTRATIVE_STEP_SIZE = 0.1  # the step of a run that records no learning rate of its own
 
 
@@ -82,7 +82,7 @@ class Gathers:
         for row, k in enumerate(named):
             at = np.array([STACK_X, y0 - row * step, 0])
             value = self.stack_number(signed(g.pulls[k]), self.wish_colour(g.pulls[k]), at)
-            name = label(self.names[k], self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.25)
+            name = label(self.names[k], self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.12)
             weight = self.on_line(lines[k], signed(g.weights[k]), self.theme.positive if g.weights[k] > 0 else None)
             token = self.output_wishes.numbers[k].copy()
             with self.narrate(self.told.pull(g, k, row == 0)) as line:
@@ -96,7 +96,7 @@ class Gathers:
         rest_total = float(g.pulls[rest].sum())
         at = np.array([STACK_X, y0 - 2 * step, 0])
         value = self.stack_number(signed(rest_total), self.wish_colour(rest_total), at)
-        name = label("⋯", self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.25)
+        name = label("⋯", self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.12)
         dots = [Dot(outputs[k].get_left(), radius=0.05, color=self.theme.highlight) for k in rest]
         with self.narrate(self.told.rest(len(rest), rest_total)) as line:
             self.play(
@@ -111,9 +111,9 @@ class Gathers:
         # The parts as printed may add up to a hundredth off the exact sum: then the sum is said to be "about" it.
         printed = round(sum(round(float(g.pulls[k]), 2) for k in named) + round(rest_total, 2), 2)
         about = printed != round(g.total, 2)
-        text = f"≈ {signed(g.total)}" if about else signed(g.total)
+        text = f"≈{signed(g.total)}" if about else signed(g.total)
         total = self.stack_number(text, self.wish_colour(g.total), [STACK_X, y0 - 3 * step, 0])
-        sigma = label("Σ", self.theme, SMALL, self.theme.muted).next_to(total, LEFT, buff=0.25)
+        sigma = label("Σ", self.theme, SMALL, self.theme.muted).next_to(total, LEFT, buff=0.12)
         with self.narrate(self.told.total(g, about)) as line:
             self.play(Create(rule), run_time=0.3 * line.duration)
             self.play(
@@ -169,7 +169,7 @@ class OneStep:
         network.add(*self.gradient_edges.values(), *self.wish_rings, self.tags)
         run_batch = self.run.manifest.get("config", {}).get("batch_size") if recorded else None
         with self.narrate(self.told.batch(len(batch), run_batch)) as line:
-            self.play(Fade(network, out=True), run_time=0.6)
+            self.play(self.leave(network), run_time=0.6)
             self.play(Fade(VGroup(*(card[0] for card in self.cards))), run_time=0.4 * line.duration)
             self.play(Fade(VGroup(*(card[1] for card in self.cards))), run_time=0.3 * line.duration)
         # One weight's story: the drawn weight of the last layer that the step moves most.
@@ -191,8 +191,13 @@ class OneStep:
         product = label(f"× η {lr:g} = {signed3(mean * lr)}", self.theme, SIZE, self.wish_colour(change))
         VGroup(average, product).arrange(RIGHT, buff=0.3).move_to([0, -1.95, 0])
         with self.narrate(self.told.averaged(mean, lr, recorded is not None)) as line:
-            self.play(ReplacementTransform(numbers.copy(), average), run_time=0.45 * line.duration)
-            self.play(Fade(product), run_time=0.3 * line.duration)
+            copies = numbers.copy()
+            self.play(  # the twelve wishes fall into their average
+                *(number.animate.move_to(average).set_opacity(0) for number in copies), run_time=0.35 * line.duration
+            )
+            self.remove(copies)
+            self.play(Fade(average), run_time=0.2 * line.duration)
+            self.play(Fade(product), run_time=0.25 * line.duration)
         self.wish_numbers, self.average = numbers, VGroup(average, product)
         self.show_moved_weights(moved)
 
@@ -221,7 +226,7 @@ class OneStep:
             bundle.set_stroke(opacity=0.35)
         batch = VGroup(self.cards, self.wish_numbers)
         with self.narrate(self.told.moved()) as line:
-            self.play(Fade(batch, out=True), Fade(self.average, out=True), run_time=0.6)
+            self.play(self.leave(batch), self.leave(self.average), run_time=0.6)
             self.play(Fade(VGroup(self.diagram, self.layer_headers)), run_time=0.6)
             self.play(Create(glows), run_time=0.25 * line.duration)
             self.play(Fade(backing), *(Fade(v[0]) for v in values), Fade(changes), run_time=0.2 * line.duration)
@@ -241,7 +246,7 @@ class OneStep:
         )
         network = VGroup(self.diagram, self.layer_headers, *self.moved)
         with self.narrate(self.told.losses(len(step.indices))) as line:
-            self.play(Fade(network, out=True), run_time=0.6)
+            self.play(self.leave(network), run_time=0.6)
             self.play(Fade(cards), run_time=0.6)
             self.play(Fade(afters, lag_ratio=0.1), run_time=max(line.duration - 1.2, 1.0) * 0.8)
         mean = label(f"mean loss {step.loss_before:.3f} → {step.loss_after:.3f}", self.theme, SIZE)
@@ -253,6 +258,17 @@ class OneStep:
         with self.narrate(self.told.rose(step)) as line:
             self.play(Create(boxes), run_time=0.5 * line.duration)
         self.afters, self.mean_label, self.rose_boxes = afters, mean, boxes
+
+    def leave(self, mobject) -> Fade:
+        """A fade out after which ``mobject`` keeps its own opacities, to be faded in again later."""
+        fade = Fade(mobject, out=True)
+
+        def restore(_fade=fade) -> None:
+            for part, fill, stroke in _fade.opacities:
+                part.set_fill(opacity=fill, family=False).set_stroke(opacity=stroke, family=False)
+
+        fade.clean_up_from_scene = lambda scene, _up=fade.clean_up_from_scene: (_up(scene), restore())
+        return fade
 
     def batch_cards(self) -> VGroup:
         """The batch's digits in two rows, each with its loss before the step (room under it for one more number)."""

@@ -61,7 +61,7 @@ class Told:
         return f"The loss's slope in each output's z is p − y: for the {self.names[true]}, {p_true:.2f} − 1."
 
     def convention(self) -> str:
-        return "Flip each sign: the wish, −∂C/∂z = y−p, says which way each z should move."
+        return "Flip each sign for the wish, which way each z should move: −∂C/∂z = y−p."
 
     def wishes(self, true: int, up: float, other: int, down: float) -> str:
         return f"Output {self.names[true]} up by {up:.2f} and {self.names[other]} down by {down:.2f}: the wish list."
