@@ -82,7 +82,7 @@ class Gathers:
         for row, k in enumerate(named):
             at = np.array([STACK_X, y0 - row * step, 0])
             value = self.stack_number(signed(g.pulls[k]), self.wish_colour(g.pulls[k]), at)
-            name = label(self.names[k], self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.12)
+            name = label(f"{self.names[k]}:", self.theme, SMALL, self.theme.muted).next_to(value, LEFT, buff=0.12)
             weight = self.on_line(lines[k], signed(g.weights[k]), self.theme.positive if g.weights[k] > 0 else None)
             token = self.output_wishes.numbers[k].copy()
             with self.narrate(self.told.pull(g, k, row == 0)) as line:
@@ -281,5 +281,5 @@ class OneStep:
             )
             loss = label(f"{before:.3f}", self.theme, SMALL, self.theme.muted).next_to(image, DOWN, buff=0.08)
             cards.add(VGroup(image, loss))
-        cards.arrange_in_grid(rows=2, buff=(0.45, 0.55)).move_to([0, 1.05, 0])
+        cards.arrange_in_grid(rows=2, buff=(0.75, 0.55)).move_to([0, 1.05, 0])  # room for "→ 0.123" under each
         return cards
