@@ -184,8 +184,15 @@ class OneStep:
                 for w, card in zip(wishes, self.cards)
             )
         )
+        firsts = [0, len(self.cards) - len(self.cards) // 2]  # the first card of each row
+        self.row_names = VGroup(
+            *(self.row_name("loss", self.cards[i][1]) for i in firsts)
+        )  # what each row of numbers is
+        wish_names = VGroup(*(self.row_name("wish", numbers[i]) for i in firsts))
         with self.narrate(self.told.each_wishes(layer, source, target)) as line:
-            self.play(Fade(numbers, lag_ratio=0.1), run_time=0.7 * line.duration)
+            self.play(Fade(self.row_names), run_time=0.2 * line.duration)
+            self.play(Fade(numbers, lag_ratio=0.1), Fade(wish_names), run_time=0.6 * line.duration)
+        numbers.add(wish_names)
         mean = float(wishes.mean())
         average = label(f"average {signed3(mean)}", self.theme, SIZE, self.wish_colour(mean))
         product = label(f"× η {lr:g} = {signed3(mean * lr)}", self.theme, SIZE, self.wish_colour(change))
@@ -224,7 +231,7 @@ class OneStep:
             self.diagram.set_brightness(layer, np.zeros(len(column)))
         for bundle in self.diagram.edges:
             bundle.set_stroke(opacity=0.35)
-        batch = VGroup(self.cards, self.wish_numbers)
+        batch = VGroup(self.cards, self.wish_numbers, self.row_names)
         with self.narrate(self.told.moved()) as line:
             self.play(self.leave(batch), self.leave(self.average), run_time=0.6)
             self.play(Fade(VGroup(self.diagram, self.layer_headers)), run_time=0.6)
@@ -245,9 +252,11 @@ class OneStep:
             )
         )
         network = VGroup(self.diagram, self.layer_headers, *self.moved)
+        firsts = [0, len(cards) - len(cards) // 2]
+        afters.add(*(self.row_name("after", afters[i]) for i in firsts))
         with self.narrate(self.told.losses(len(step.indices))) as line:
             self.play(self.leave(network), run_time=0.6)
-            self.play(Fade(cards), run_time=0.6)
+            self.play(Fade(cards), Fade(self.row_names), run_time=0.6)
             self.play(Fade(afters, lag_ratio=0.1), run_time=max(line.duration - 1.2, 1.0) * 0.8)
         mean = label(f"mean loss {step.loss_before:.3f} → {step.loss_after:.3f}", self.theme, SIZE)
         mean.move_to([0, -1.95, 0])
@@ -269,6 +278,9 @@ class OneStep:
 
         fade.clean_up_from_scene = lambda scene, _up=fade.clean_up_from_scene: (_up(scene), restore())
         return fade
+
+    def row_name(self, text: str, first) -> VGroup:
+        return label(text, self.theme, SMALL, self.theme.muted).next_to(first, LEFT, buff=0.3)
 
     def batch_cards(self) -> VGroup:
         """The batch's digits in two rows, each with its loss before the step (room under it for one more number)."""
