@@ -192,20 +192,19 @@ class OneStep:
         with self.narrate(self.told.each_wishes(layer, source, target)) as line:
             self.play(Fade(self.row_names), run_time=0.2 * line.duration)
             self.play(Fade(numbers, lag_ratio=0.1), Fade(wish_names), run_time=0.6 * line.duration)
-        numbers.add(wish_names)
         mean = float(wishes.mean())
         average = label(f"average {signed3(mean)}", self.theme, SIZE, self.wish_colour(mean))
         product = label(f"× η {lr:g} = {signed3(mean * lr)}", self.theme, SIZE, self.wish_colour(change))
         VGroup(average, product).arrange(RIGHT, buff=0.3).move_to([0, -1.95, 0])
         with self.narrate(self.told.averaged(mean, lr, recorded is not None)) as line:
-            copies = numbers.copy()
+            copies = numbers.copy()  # the twelve numbers only, not their row's name
             self.play(  # the twelve wishes fall into their average
                 *(number.animate.move_to(average).set_opacity(0) for number in copies), run_time=0.35 * line.duration
             )
             self.remove(copies)
             self.play(Fade(average), run_time=0.2 * line.duration)
             self.play(Fade(product), run_time=0.25 * line.duration)
-        self.wish_numbers, self.average = numbers, VGroup(average, product)
+        self.wish_numbers, self.average = VGroup(numbers, wish_names), VGroup(average, product)
         self.show_moved_weights(moved)
 
     def show_moved_weights(self, moved) -> None:
