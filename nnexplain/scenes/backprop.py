@@ -55,7 +55,7 @@ from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import formula, label
 from nnexplain.mobjects.wishes import GradientEdges, WishArrows, WishRings, signed
-from nnexplain.scenes.backprop_parts import SIZE, SMALL, Gathers, OneStep
+from nnexplain.scenes.backprop_parts import SIZE, SMALL, Gathers, OneStep, weight_key_entries
 from nnexplain.scenes.backprop_text import Told
 from nnexplain.scenes.base.hinge_story import in_turn
 from nnexplain.scenes.base.run_scene import RunScene
@@ -148,7 +148,7 @@ class Backprop(Gathers, OneStep, RunScene):
             self.play(Create(self.diagram.layers), Fade(self.layer_headers), run_time=max(line.duration - 0.6, 1.0))
         with self.narrate(self.told.network()) as line:
             extras = VGroup(self.diagram.input_ellipsis, self.diagram.input_brace, self.diagram.input_count)
-            self.legend = self.key((("w > 0", self.theme.positive), ("w < 0", self.theme.negative)))
+            self.legend = self.key(weight_key_entries(self.theme))
             self.play(  # every edge in its sign's colour from its first frame
                 *(Fade(bundle) for bundle in self.diagram.edges),
                 Fade(VGroup(extras, self.diagram.output_labels, self.legend)),

@@ -50,6 +50,11 @@ def fmt_weight(value: float) -> str:
     return f"{value:.3f}".replace("-", "−")
 
 
+def weight_key_entries(theme) -> tuple:
+    """The weights' own colours: their sign."""
+    return (("w > 0", theme.positive), ("w < 0", theme.negative))
+
+
 class Gathers:
     """The beat "one neuron gathers" (a mixin of the scene)."""
 
@@ -69,9 +74,11 @@ class Gathers:
         )
         mark = self.ring(neuron, self.theme.highlight)
         with self.narrate(self.told.gather_question(layer, g.neuron, len(g.weights))) as line:
+            wish_key, weight_key = self.legend, self.key(weight_key_entries(self.theme))  # the lines drawn are weights
             self.play(
                 Fade(self.highlight, out=True),
                 self.gradient_edges[layer].animate.set_stroke(opacity=0.08),
+                in_turn(self.leave(wish_key), Fade(weight_key)),
                 run_time=0.5,
             )
             self.play(Create(lines), Create(mark), run_time=max(line.duration - 0.5, 1.0) * 0.7)
@@ -136,7 +143,11 @@ class Gathers:
         rings = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)
         self.wish_rings.append(rings)
         with self.narrate(self.told.every_neuron(layer)) as line:
-            self.play(Fade(VGroup(stack, backing, lines), out=True), run_time=0.4 * line.duration)
+            self.play(
+                Fade(VGroup(stack, backing, lines), out=True),
+                in_turn(Fade(weight_key, out=True), Fade(wish_key)),
+                run_time=0.4 * line.duration,
+            )
             self.remove(ring)
             self.play(
                 Create(rings), self.gradient_edges[layer].animate.set_stroke(opacity=1.0), run_time=0.5 * line.duration
