@@ -136,8 +136,9 @@ class Told:
         return f"Each wishes its own change of one weight: hidden {layer} neuron {source + 1} → output {self.names[target]}."
 
     def averaged(self, mean: float, lr: float, recorded: bool) -> str:
-        size = "the run's step size" if recorded else "our step size (the run records none)"
-        return f"Averaged, {signed3(mean)}; times {size} η = {lr:g}: a change of {signed3(mean * lr)}."
+        if recorded:
+            return f"Averaged, {signed3(mean)}; times the run's step size η = {lr:g}: a change of {signed3(mean * lr)}."
+        return f"Averaged, {signed3(mean)}; times η = {lr:g}, ours, as the run records none: {signed3(mean * lr)}."
 
     def moved(self) -> str:
         return "Every weight moves so. In each layer, the drawn weight that moves most:"
