@@ -220,11 +220,13 @@ class Backprop(Gathers, OneStep, RunScene):
         self.wish_heading = formula("-partial C slash partial z = y - p", self.theme, FORMULA_SIZE).move_to(HEADING_AT)
         wish_key = self.key((("increase", self.theme.wish_up), ("decrease", self.theme.wish_down)))
         with self.narrate(self.told.convention()) as line:
-            self.play(
+            self.play(  # the weights' blue and red step back as their key leaves: one meaning per colour on screen
                 in_turn(Fade(heading, out=True), Fade(self.wish_heading)),
-                in_turn(Fade(self.legend, out=True), Fade(wish_key)),
+                in_turn(self.leave(self.legend), Fade(wish_key)),
+                *(bundle.animate.set_stroke(opacity=0.06) for bundle in self.diagram.edges),
                 run_time=1.0,
             )
+            self.weight_key = self.legend
             self.legend = wish_key
             self.play(
                 ReplacementTransform(slope, self.output_wishes.numbers),
@@ -233,9 +235,7 @@ class Backprop(Gathers, OneStep, RunScene):
             )
         other = int(np.argmin(wish))
         with self.narrate(self.told.wishes(true, wish[true], other, -wish[other])) as line:
-            # The weights' own colours step back: from here on, green and violet say how things should move.
             self.play(
-                *(bundle.animate.set_stroke(opacity=0.06) for bundle in self.diagram.edges),
                 *self.pulse([self.output_wishes.arrows[true], self.output_wishes.arrows[other]]),
                 run_time=0.8 * line.duration,
             )
@@ -279,15 +279,25 @@ class Backprop(Gathers, OneStep, RunScene):
         """Weight layer ``layer`` (0: from the inputs) gets its wishes; the neurons under it gather theirs."""
         edges = self.draw_gradient_edges(layer)
         if layer == 0:
+            pixels = self.inputs[self.digit].reshape(-1)[self.view.shown_inputs]
+            dark, bright = int(np.argmin(pixels)), int(np.argmax(pixels))
+            tags = VGroup(
+                *(
+                    self.tag(self.diagram.layers[0][i], f"x = {pixels[i]:.2f}", self.theme.text, RIGHT)
+                    for i in (dark, bright)
+                )
+            )
+            self.tags.add(tags)
             with self.narrate(self.told.pixels()) as line:
-                self.grow_back(edges, 0.8 * line.duration)
+                self.grow_back(edges, 0.55 * line.duration)
+                self.play(Fade(tags), run_time=0.3 * line.duration)  # over the edges just grown
             self.bring_to_back(edges, *self.diagram.edges)
             return
         rings = WishRings(self.diagram.layers[layer], -self.result.deltas[layer - 1][0], self.theme)
         self.wish_rings.append(rings)
         largest = int(np.argmax(np.abs(rings.values)))
         value = float(rings.values[largest])
-        tag = self.tag(self.diagram.layers[layer][largest], signed(value), self.wish_colour(value))
+        tag = self.tag(self.diagram.layers[layer][largest], signed(value), self.wish_colour(value), RIGHT)
         self.tags.add(tag)
         with self.narrate(self.told.further(layer, value)) as line:
             self.grow_back(edges, 0.45 * line.duration)
@@ -327,9 +337,9 @@ class Backprop(Gathers, OneStep, RunScene):
     def pulse_stroke(self, strand):
         return strand.animate(rate_func=there_and_back).set_stroke(width=2 * strand.get_stroke_width())
 
-    def tag(self, neuron, text: str, colour: str) -> VGroup:
-        """A short label left of ``neuron``, on a dark backing over the edges."""
-        value = label(text, self.theme, SMALL, colour).next_to(neuron, LEFT, buff=0.12)
+    def tag(self, neuron, text: str, colour: str, side=LEFT) -> VGroup:
+        """A short label beside ``neuron`` (left of it unless ``side``), on a dark backing over the edges."""
+        value = label(text, self.theme, SMALL, colour).next_to(neuron, side, buff=0.12)
         return VGroup(BackgroundRectangle(value, color=self.theme.background, fill_opacity=0.85, buff=0.04), value)
 
     def a_tag(self, neuron, a: float) -> VGroup:

@@ -42,6 +42,7 @@ __all__ = ["SIZE", "SMALL", "Gathers", "OneStep", "fmt_weight"]
 SIZE = 28  # every label: capitals about 17 px tall at 480p
 SMALL = 26  # the densest labels (a column of numbers): about 16 px
 STACK_X = 0.92  # the right edge of the gathering's column of pulls: 8 px clear of both hidden columns
+SAFE_LEFT_EDGE = -6.7  # the title-safe margin's left edge (24 px of 854)
 ILLUSTRATIVE_STEP_SIZE = 0.1  # the step of a run that records no learning rate of its own
 
 
@@ -203,9 +204,18 @@ class OneStep:
         with self.narrate(self.told.each_wishes(layer, source, target)) as line:
             self.play(Fade(self.row_names), run_time=0.2 * line.duration)
             self.play(Fade(numbers, lag_ratio=0.1), Fade(wish_names), run_time=0.6 * line.duration)
+        ours = [i for i, item in enumerate(self.step.indices) if item == self.digit]
+        self.ours = VGroup(*(SurroundingRectangle(self.cards[i][0], color=self.theme.text, buff=0.06) for i in ours))
+        zero = int(np.sum(np.round(wishes, 3) == 0))
+        own = float(wishes[ours[0]]) if ours else None
+        with self.narrate(self.told.zeros(own, self.names[target], zero)) as line:
+            self.play(Create(self.ours), run_time=0.3 * line.duration)
+            quiet = [n for n, w in zip(numbers, wishes) if round(float(w), 3) == 0]
+            if quiet:
+                self.play(*self.pulse(quiet), run_time=0.4 * line.duration)
         mean = float(wishes.mean())
         average = label(f"average {signed3(mean)}", self.theme, SIZE, self.wish_colour(mean))
-        product = label(f"× η {lr:g} = {signed3(mean * lr)}", self.theme, SIZE, self.wish_colour(change))
+        product = label(f"× η ({lr:g}) = {signed3(mean * lr)}", self.theme, SIZE, self.wish_colour(change))
         VGroup(average, product).arrange(RIGHT, buff=0.3).move_to([0, -1.95, 0])
         with self.narrate(self.told.averaged(mean, lr, recorded is not None)) as line:
             copies = numbers.copy()  # the twelve numbers only, not their row's name
@@ -241,23 +251,24 @@ class OneStep:
             self.diagram.set_brightness(layer, np.zeros(len(column)))
         for bundle in self.diagram.edges:
             bundle.set_stroke(opacity=0.35)
-        batch = VGroup(self.cards, self.wish_numbers, self.row_names)
+        batch = VGroup(self.cards, self.wish_numbers, self.row_names, self.ours)
+        # Both colourings are on screen now (the weights, and their changes): both keys.
+        self.keys = VGroup(self.weight_key, self.legend).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        self.keys.move_to([SAFE_LEFT_EDGE + 0.1 + self.keys.width / 2, -1.2, 0])
         with self.narrate(self.told.moved()) as line:
             self.play(self.leave(batch), self.leave(self.average), run_time=0.6)
-            self.play(Fade(VGroup(self.diagram, self.layer_headers)), run_time=0.6)
+            self.play(Fade(VGroup(self.diagram, self.layer_headers, self.keys)), run_time=0.6)
             self.play(Create(glows), run_time=0.25 * line.duration)
             self.play(Fade(backing), *(Fade(v[0]) for v in values), Fade(changes), run_time=0.2 * line.duration)
             self.play(*(in_turn(Fade(v[0], out=True), Fade(v[1])) for v in values), run_time=0.2 * line.duration)
-        self.moved = (glows, VGroup(*(v[1] for v in values)), changes, backing)
+        self.moved = (glows, VGroup(*(v[1] for v in values)), changes, backing, self.keys)
 
     def losses_after(self) -> None:
         step, cards = self.step, self.cards
         moves = printed_moves(step.before, step.after)
         afters = VGroup(
             *(
-                label(
-                    f"→ {after:.3f}", self.theme, SMALL, self.theme.highlight if move > 0 else self.theme.text
-                ).next_to(card[1], DOWN, 0.08)
+                label(f"→ {after:.3f}", self.theme, SMALL, self.theme.text).next_to(card[1], DOWN, 0.08)
                 for after, move, card in zip(step.after, moves, cards)
             )
         )
@@ -266,17 +277,34 @@ class OneStep:
         afters.add(*(self.row_name("after", afters[i]) for i in firsts))
         with self.narrate(self.told.losses(len(step.indices))) as line:
             self.play(self.leave(network), run_time=0.6)
-            self.play(Fade(cards), Fade(self.row_names), run_time=0.6)
+            self.play(Fade(cards), Fade(self.row_names), Fade(self.ours), run_time=0.6)
             self.play(Fade(afters, lag_ratio=0.1), run_time=max(line.duration - 1.2, 1.0) * 0.8)
         mean = label(f"mean loss {step.loss_before:.3f} → {step.loss_after:.3f}", self.theme, SIZE)
         mean.move_to([0, -1.95, 0])
         with self.narrate(self.told.mean(step)) as line:
             self.play(Fade(mean), run_time=0.5 * line.duration)
-        risen = [VGroup(card, after) for card, after, move in zip(cards, afters, moves) if move > 0]
-        boxes = VGroup(*(SurroundingRectangle(c, color=self.theme.highlight, buff=0.08) for c in risen))
-        with self.narrate(self.told.rose(step)) as line:
-            self.play(Create(boxes), run_time=0.5 * line.duration)
-        self.afters, self.mean_label, self.rose_boxes = afters, mean, boxes
+        fall = int(np.argmax(step.before - step.after))
+        fallen = SurroundingRectangle(VGroup(cards[fall], afters[fall]), color=self.theme.text, buff=0.08)
+        ours = step.indices[fall] == self.digit
+        with self.narrate(self.told.largest_fall(step.before[fall], step.after[fall], ours)) as line:
+            self.play(Create(fallen), run_time=0.4 * line.duration)
+            self.play(*self.pulse([afters[fall]]), run_time=0.3 * line.duration)
+        risen = [i for i, move in enumerate(moves) if move > 0]
+        boxes = VGroup(
+            *(SurroundingRectangle(VGroup(cards[i], afters[i]), color=self.theme.highlight, buff=0.08) for i in risen)
+        )
+        with self.narrate(self.told.rose(step)) as line:  # gold: a loss that rose, said as it is drawn
+            self.play(
+                Create(boxes),
+                *(afters[i].animate.set_color(self.theme.highlight) for i in risen),
+                run_time=0.5 * line.duration,
+            )
+        recap = label(
+            "wish y − p  →  a weight's: wish × a  →  a neuron's: Σ w × wish, × a(1−a)", self.theme, SMALL
+        ).move_to(mean)
+        with self.narrate(self.told.recap()) as line:
+            self.play(in_turn(Fade(mean, out=True), Fade(recap)), run_time=0.5 * line.duration)
+        self.afters, self.mean_label, self.rose_boxes, self.recap = afters, mean, boxes, recap
 
     def leave(self, mobject) -> Fade:
         """A fade out after which ``mobject`` keeps its own opacities, to be faded in again later."""

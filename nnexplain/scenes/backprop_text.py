@@ -112,8 +112,8 @@ class Told:
     def times_slope(self, gathering: Gathering, a: float) -> str:
         slope = SLOPES.get(self.activation, "f′(z)")
         name = NAMES.get(self.activation, "the activation's")
-        at = f" at a = {a:.2f}" if self.activation in ("sigmoid", "tanh") else ""
-        return f"Times {name} slope {slope}{at}, {gathering.slope:.2f}: its wish is {signed(gathering.wish)}."
+        at = f" (a is {a:.2f})" if self.activation in ("sigmoid", "tanh") else ""
+        return f"Times {name} slope {slope}{at}, {gathering.slope:.2f}: its wish for z is {signed(gathering.wish)}."
 
     def every_neuron(self, layer: int) -> str:
         return f"Every neuron of hidden {layer} gathers its wish this way: its ring."
@@ -135,19 +135,30 @@ class Told:
     def each_wishes(self, layer: int, source: int, target: int) -> str:
         return f"Each wishes its own change of one weight: hidden {layer} neuron {source + 1} → output {self.names[target]}."
 
+    def zeros(self, own: float | None, label: str, zero: int) -> str:
+        ours = f"Ours (framed) wishes {signed3(own)}. " if own is not None else ""
+        return f"{ours}{zero} wish 0.000: their output {label} is already near 0."
+
     def averaged(self, mean: float, lr: float, recorded: bool) -> str:
         if recorded:
             return f"Averaged, {signed3(mean)}; times the run's step size η = {lr:g}: a change of {signed3(mean * lr)}."
         return f"Averaged, {signed3(mean)}; times η = {lr:g}, ours, as the run records none: {signed3(mean * lr)}."
 
     def moved(self) -> str:
-        return "Every weight moves so. In each layer, the drawn weight that moves most:"
+        return "Every weight moves so. Per layer, the one moving most; the last, the one averaged."
 
     def losses(self, count: int) -> str:
         return f"The losses of these same {count} digits, computed again after the step:"
 
     def mean(self, step: BatchStep) -> str:
         return f"Their mean: {step.loss_before:.3f} → {step.loss_after:.3f}, on the very digits the step came from."
+
+    def largest_fall(self, before: float, after: float, ours: bool) -> str:
+        whose = ", our digit's" if ours else ""
+        return f"The largest fall{whose}: {before:.3f} → {after:.3f}."
+
+    def recap(self) -> str:
+        return "So one digit's error reaches every weight: wishes passed back, layer by layer."
 
     def rose(self, step: BatchStep) -> str:
         moves = printed_moves(step.before, step.after)
