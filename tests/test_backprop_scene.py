@@ -177,7 +177,7 @@ def test_the_narration_says_what_autograd_computes(run, tmp_path):
     gathered = narration["one neuron gathers"]
     summed = f"{-activations[-1][neuron]:+.2f}".replace("-", "−")
     assert f"Summed: {summed}" in gathered or f"Summed: about {summed}" in gathered
-    assert f"its wish is {-deltas[-2][neuron]:+.2f}.".replace("-", "−") in gathered
+    assert f"its wish for z is {-deltas[-2][neuron]:+.2f}.".replace("-", "−") in gathered
 
     batch, lr = scene.step.indices, run.manifest["config"]["lr"]
     model = torch_model(run).double()
