@@ -24,7 +24,6 @@ CASES = {name: (name, None) for name in SCENES} | {
 
 # Scenes with text under 14 px today, and where. Strict: once a scene passes, its entry fails the test until removed.
 SMALL_TEXT_TODAY = {
-    "backprop": "captions 9 to 11.5 px, layer names 10 px, bar labels and the batch's losses 9 to 10 px",
 }
 
 

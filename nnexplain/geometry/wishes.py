@@ -17,13 +17,18 @@ import numpy as np
 
 from nnexplain.geometry.backprop import Backprop, Params, backprop, example_losses, sgd_step
 from nnexplain.geometry.network import EdgeGroup, NetworkView
+from nnexplain.run.activations import ACTIVATIONS
 
 __all__ = [
     "GRADIENT_QUANTILES",
     "example_backprop",
     "gradient_edges",
     "strongest_edge",
+    "Gathering",
+    "gather",
     "BatchStep",
+    "moved_weights",
+    "example_wishes",
     "batch_step",
     "choose_batch",
     "choose_example",
@@ -60,6 +65,49 @@ def strongest_edge(group: EdgeGroup) -> int:
 
 
 @dataclass(frozen=True)
+class Gathering:
+    """How one hidden neuron gathers its wish from every neuron above it (the chain rule's sum over paths).
+
+    Neuron ``neuron`` of weight layer ``layer``'s output (``layer`` 0: the first hidden layer) feeds each
+    neuron ``k`` above through the weight ``weights[k]``; that neuron's wish ``wishes[k]`` (−∂loss/∂z_k) pulls
+    on it by ``pulls[k] = weights[k] · wishes[k]``. The pulls' sum is −∂loss/∂a, how its activation should
+    move; times the activation's slope f′(z) it is the neuron's own wish, −∂loss/∂z.
+    """
+
+    layer: int
+    neuron: int
+    wishes: np.ndarray
+    weights: np.ndarray
+    slope: float
+
+    @property
+    def pulls(self) -> np.ndarray:
+        return self.weights * self.wishes
+
+    @property
+    def total(self) -> float:
+        """−∂loss/∂a of the neuron: the sum of the pulls."""
+        return float(self.pulls.sum())
+
+    @property
+    def wish(self) -> float:
+        """−∂loss/∂z of the neuron: the total times f′(z)."""
+        return self.total * self.slope
+
+
+def gather(params: Params, activation: str, result: Backprop, layer: int, neuron: int | None = None) -> Gathering:
+    """The gathering of hidden ``neuron`` in the output of weight layer ``layer``, for example 0 of ``result``;
+    by default the neuron whose pulls add up to the most (the clearest picture of agreeing wishes)."""
+    weights = np.asarray(params[layer + 1][0], np.float64)  # (above, this layer)
+    wishes = -result.deltas[layer + 1][0]
+    totals = wishes @ weights
+    neuron = int(np.argmax(np.abs(totals))) if neuron is None else int(neuron)
+    z, a = result.pre[layer][0, neuron : neuron + 1], result.act[layer][0, neuron : neuron + 1]
+    slope = float(ACTIVATIONS[activation].slope(z, a)[0])
+    return Gathering(layer, neuron, wishes, weights[:, neuron], slope)
+
+
+@dataclass(frozen=True)
 class BatchStep:
     indices: np.ndarray  # probe items in the batch
     lr: float
@@ -84,6 +132,30 @@ def batch_step(
     result = backprop(params, activation, output, x, y)
     stepped = sgd_step(params, result, lr)
     return BatchStep(np.asarray(indices), lr, result.losses, example_losses(stepped, activation, output, x, y), result)
+
+
+def moved_weights(view: NetworkView, step: BatchStep) -> list[tuple[int, int, int, float]]:
+    """Per weight layer, the drawn edge whose weight the step moves most: (layer, index in the drawn group,
+    index in the weight matrix as (target, source column) flattened, the change −lr · gradient)."""
+    moved = []
+    for layer, gradient in enumerate(step.gradient.weight_grads):
+        drawn = view.edges[layer]
+        columns = view.shown_inputs[drawn.source] if layer == 0 else drawn.source
+        change = -step.lr * gradient[drawn.target, columns]
+        index = int(np.argmax(np.abs(change)))
+        flat = int(np.ravel_multi_index((drawn.target[index], columns[index]), gradient.shape))
+        moved.append((layer, index, flat, float(change[index])))
+    return moved
+
+
+def example_wishes(step: BatchStep, inputs: np.ndarray, layer: int, flat: int) -> np.ndarray:
+    """Each batch digit's own wish for the weight ``flat`` (flattened index) of weight layer ``layer``:
+    −∂(its loss)/∂w = −δ_out · a_in. Their mean times the step size is the step's change of that weight."""
+    result = step.gradient
+    target, column = np.unravel_index(flat, result.weight_grads[layer].shape)
+    n = len(step.indices)
+    below = np.asarray(inputs[step.indices], np.float64).reshape(n, -1) if layer == 0 else result.act[layer - 1]
+    return -result.deltas[layer][:, target] * below[:, column]
 
 
 def choose_batch(labels: np.ndarray, predicted: np.ndarray, size: int = 12) -> np.ndarray:

@@ -41,6 +41,9 @@ class Theme:
     correct: str = "#7BD389"
     wrong: str = "#F26B5B"
     highlight: str = "#FFD166"
+    # How a number should move to lower the loss (a wish, −gradient), never a weight's sign: backprop and softmax.
+    wish_up: str = "#7BD389"  # should rise (a weight: grow), green
+    wish_down: str = "#C792EA"  # should fall (a weight: shrink), violet
     font: str = "DejaVu Sans"
     palette: tuple[str, ...] = ("#4FA3F7", "#F2A541", "#7BD389", "#C792EA", "#F26B5B", "#5EEAD4", "#FFD166", "#F78FB3")
 

@@ -15,7 +15,7 @@ Every number is the run's (:mod:`nnexplain.geometry.softmax`). The story:
   argmax's step, while the bars follow;
 - the cross-entropy, −log p of the right class, for both digits, and the run's validation mean;
 - its slope in each logit, p − y: the probabilities minus the one-hot label, the error
-  backpropagation starts from.
+  backpropagation starts from, coloured as ``backprop`` colours wishes (green: the logit should rise).
 
 Subclass to change the pace (``pace``) or the snapshot (``epoch``).
 """
@@ -403,7 +403,7 @@ class Softmax(RunScene):
         with self.narrate(self.told.p_minus_y(error)) as line:
             self.play(*self.stage_to("p − y"), Fade(slope), run_time=0.8)
             self.play(
-                self.bars_to(view.zero, view.y(error), self.signed(error), view.zero),
+                self.bars_to(view.zero, view.y(error), self.wished(error), view.zero),
                 Fade(wanted, out=True),
                 Fade(VGroup(log_sum, own, self.readouts), out=True),
                 *self.values_to(VGroup()),
@@ -445,6 +445,11 @@ class Softmax(RunScene):
 
     def signed(self, values: np.ndarray) -> list[str]:
         return [self.theme.positive if v >= 0 else self.theme.negative for v in values]
+
+    def wished(self, errors: np.ndarray) -> list[str]:
+        """p − y in backprop's colours: the way the logit should move (against the slope), never the weights' blue
+        and red, so that the last picture here is backprop's first."""
+        return [self.theme.wish_up if v < 0 else self.theme.wish_down for v in errors]
 
     def class_colours(self, count: int, marked: int) -> list[str]:
         return [self.theme.highlight if i == marked else self.theme.positive for i in range(count)]
