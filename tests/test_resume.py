@@ -388,11 +388,13 @@ def test_what_a_killed_process_wrote_after_its_last_manifest_is_removed_and_noth
     orphans = [
         "snapshots/epoch-00009.safetensors",
         "history/epoch-00009.safetensors",
+        "steps/epoch-00009.safetensors",  # a killed run that records each step's weights
         "resume/.epoch-00009.safetensors.x1y2.tmp",
         "mistakes.safetensors",
         ".manifest.json.a7b8.tmp",
     ]
     for name in orphans:
+        (run / name).parent.mkdir(exist_ok=True)
         (run / name).write_bytes(b"half")
     (run / "notes.txt").write_text("mine")  # not a kind of file training writes: kept
     assert sorted(discard_unrecorded(run)) == sorted(orphans)

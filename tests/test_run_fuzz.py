@@ -184,3 +184,29 @@ def test_fuzzed_tensor_files_load_or_fail_in_one_line(checksummed_run, data, rec
         message = _read_every_way(run)
         if "files" in manifest and not rechecksum and (run / target).read_bytes() != (source / target).read_bytes():
             assert message is not None and target in message  # a checksummed file that changed is always caught
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda arrays: {**arrays, "weight.0": arrays["weight.0"][0]},  # one step's weights, not the stack of steps
+        lambda arrays: {**arrays, "bias.1": arrays["bias.1"][:2]},  # fewer steps than the other parameters
+        lambda arrays: {**arrays, "weight.9": arrays["weight.0"]},  # a parameter the network does not have
+    ],
+)
+def test_a_steps_file_of_the_wrong_shape_is_one_line_from_info_and_from_drawing(change):
+    """Found by the fuzz test above: a recomputed checksum over a steps file of the wrong shape crashed."""
+    from safetensors.numpy import load_file, save_file
+
+    with _copy("moons-overfit") as run:
+        target = run / "steps" / "epoch-00002.safetensors"
+        save_file(change(load_file(target)), target)
+        manifest = json.loads((run / "manifest.json").read_text())
+        raw = target.read_bytes()
+        manifest["files"]["steps/epoch-00002.safetensors"] = {"sha256": sha256(raw), "size": len(raw)}
+        (run / "manifest.json").write_text(json.dumps(manifest))
+        result = CliRunner().invoke(cli, ["info", str(run)])
+        assert result.exit_code == 2 and "steps/epoch-00002.safetensors" in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1
+        with pytest.raises(NnexplainError, match="epoch-00002"):
+            load_run(run).step_params(2)

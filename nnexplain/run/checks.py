@@ -21,6 +21,7 @@ from nnexplain.run.network import Network
 
 __all__ = [
     "MAX_ABS_WEIGHT",
+    "check_steps",
     "check_probe",
     "check_items",
     "check_snapshot",
@@ -96,6 +97,25 @@ def check_probe(path: Path, tensors: dict[str, np.ndarray], manifest: dict[str, 
 
 _PER_LAYER = re.compile(r"(.+)\.(\d+)")
 _RECORDED = ("pre", "act", "warp.pre", "warp.act")
+
+
+def check_steps(path: Path, tensors: dict[str, np.ndarray], manifest: dict[str, Any]) -> int:
+    """A snapshot's ``steps`` file: each parameter of the manifest's network, stacked over the epoch's optimiser
+    steps (steps × the parameter's shape), all with the same number of steps and finite; returns that number."""
+    network = Network.from_manifest(manifest)
+    expected, steps = set(), None
+    for index, layer in enumerate(network.layers):
+        for name, shape in layer.parameter_shapes().items():
+            key = f"{name}.{index}"
+            steps = len(_expect(path, tensors, key, np.float32, (steps, *shape)))
+            expected.add(key)
+    unexpected = sorted(set(tensors) - expected)
+    if unexpected:
+        raise _fail(path, f"it holds {unexpected[0]!r}, which is no parameter of the manifest's layers")
+    if not steps:
+        raise _fail(path, "it holds no step")
+    _finite(path, tensors)
+    return steps
 
 
 def check_snapshot(

@@ -47,6 +47,7 @@ from nnexplain.run.checks import (
     check_landscape,
     check_probe,
     check_snapshot,
+    check_steps,
 )
 from nnexplain.run.files import atomic_write, parse_tensors, read_checked, tensor_metadata
 from nnexplain.run.history import History
@@ -235,7 +236,7 @@ class Run:
         if not entry.get("steps"):
             return []
         stacked = self.read_file(entry["steps"])
-        count = len(next(iter(stacked.values())))
+        count = check_steps(self.path / entry["steps"], stacked, self.manifest)
         return [
             self.network.params_from_arrays({name: value[i] for name, value in stacked.items()}) for i in range(count)
         ]
@@ -282,6 +283,8 @@ class Run:
             self._snapshot_file(entry["file"])
             if entry.get("resume"):
                 self.resume_state(entry["epoch"])
+            if entry.get("steps"):
+                self.step_params(entry["epoch"])
         for key in FILE_ENTRIES:
             if self.manifest.get(key):
                 self.read_file(self.manifest[key]["file"])

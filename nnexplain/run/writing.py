@@ -147,7 +147,7 @@ def update_manifest(run_dir: str | Path, **fields: Any) -> None:
     write_manifest(run_dir, manifest)
 
 
-_WRITTEN_BY_TRAINING = ("snapshots", "history", "resume")
+_WRITTEN_BY_TRAINING = ("snapshots", "history", "resume", "steps")
 
 
 def discard_unrecorded(run_dir: str | Path) -> list[str]:

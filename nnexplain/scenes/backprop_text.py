@@ -112,7 +112,7 @@ class Told:
     def times_slope(self, gathering: Gathering, a: float) -> str:
         slope = SLOPES.get(self.activation, "f′(z)")
         name = NAMES.get(self.activation, "the activation's")
-        at = f" (a is {a:.2f})" if self.activation in ("sigmoid", "tanh") else ""
+        at = f" (a is {a:.2f})" if "a" in slope else ""  # a slope written in a says which a
         return f"Times {name} slope {slope}{at}, {gathering.slope:.2f}: its wish for z is {signed(gathering.wish)}."
 
     def every_neuron(self, layer: int) -> str:
