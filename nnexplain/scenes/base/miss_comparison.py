@@ -173,18 +173,17 @@ class MissComparison:
         keyed = self.add_legend_row("same kinks, refit", color, dashed=True)
         text = f"Same kinks, output weights and bias refit to cut the largest error: {refit_error:.3f}."
         with self.narrate(text) as line:
-            # The number lands with the words; the curves follow.
-            first = min(1.2, 0.3 * line.duration)
-            self.play(
-                Create(miss[1]),
-                Fade(miss[2]),
-                self.add_error_row(f"same kinks, refit: {refit_error:.3f}", color, 2),
+            rest = self.land_miss(
+                line,
+                miss,
+                f"same kinks, refit: {refit_error:.3f}",
+                color,
+                2,
                 Fade(self.view.epoch_label, out=True),  # the legend's new rows take its place
                 Fade(keyed),
-                run_time=first,
             )
-            self.play(Create(overlay), run_time=0.5 * (line.duration - first))
-            self.play(Create(miss[0]), run_time=0.5 * (line.duration - first))
+            self.play(Create(overlay), run_time=0.5 * rest)
+            self.play(Create(miss[0]), run_time=0.5 * rest)
         trained = len(self.run.epochs) > 1 and self.run.dataset.get("task") == "regress"
         target = self.target_values(x)
         mean_network = float(np.mean((self.hinges.output - target) ** 2))
@@ -212,6 +211,13 @@ class MissComparison:
                     run_time=line.duration - first,
                 )
 
+    def land_miss(self, line, miss, row: str, color, place: int, *also) -> float:
+        """A miss's bar and number come in with its row of the error table (and ``also``), in the first part of
+        ``line``, so the number lands with the words; returns the seconds of the line left for the curves."""
+        first = min(1.2, 0.3 * line.duration)
+        self.play(Create(miss[1]), Fade(miss[2]), self.add_error_row(row, color, place), *also, run_time=first)
+        return line.duration - first
+
     def compare_best_fit(self) -> None:
         """The best any bias + n hinges can draw (kinks searched, :func:`best_hinge_fit`): drawn over the output,
         its kinks marked, its miss in the zoom panel."""
@@ -237,14 +243,8 @@ class MissComparison:
             self.play(Create(drawn), Fade(knots), run_time=line.duration)
         text = f"Its largest error: {fit.error:.3f}, the least a search over kinks finds for {units} hinges."
         with self.narrate(text) as line:
-            first = min(1.2, 0.3 * line.duration)
-            self.play(
-                Create(miss[1]),
-                Fade(miss[2]),
-                self.add_error_row(f"best {units} hinges: {fit.error:.3f}", color, 3),
-                run_time=first,
-            )
-            self.play(Create(miss[0]), run_time=line.duration - first)
+            rest = self.land_miss(line, miss, f"best {units} hinges: {fit.error:.3f}", color, 3)
+            self.play(Create(miss[0]), run_time=rest)
         with self.narrate(f"Aimed at the largest error, {units} hinges could miss by only {fit.error:.3f}.") as line:
             self.play(miss[1].animate(rate_func=there_and_back).set_stroke(width=12), run_time=line.duration)
         closing = f"This training aims at the mean squared error: it ends at {self.network_error:.3f}."
