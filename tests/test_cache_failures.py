@@ -18,17 +18,17 @@ from test_cli import assert_user_error
 from nnexplain.app.scratch import sweep_stale
 
 TINY = ("--resolution", "64x36", "--fps", "2")
-VIDEO = "relu-square-64x36-2fps.mp4"
+# neurons: the cheapest scene to build (about half relu-square's CPU time, which searches the best hinge fit).
+SCENE, RUN = "neurons", DATA / "mnist-sigmoid"
+VIDEO = f"{SCENE}-64x36-2fps.mp4"
 AS_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
 
 
 def _render(out, cache, tmp, *more):
-    """relu-square rendered tiny, with its cache and system temporary directory where the test says."""
+    """A scene rendered tiny, with its cache and system temporary directory where the test says."""
     tmp.mkdir(exist_ok=True)
     environment = {"NNEXPLAIN_CACHE": str(cache), "TMPDIR": str(tmp)}
-    return run_cli(
-        "render", "relu-square", "--run", DATA / "square-relu-3", *TINY, *more, "--out", out, env=environment
-    )
+    return run_cli("render", SCENE, "--run", RUN, *TINY, *more, "--out", out, env=environment)
 
 
 def _hidden(folder):
@@ -89,7 +89,7 @@ def test_a_full_cache_is_skipped_with_nothing_half_written_in_it(tmp_path):
 @AS_ROOT
 @pytest.mark.parametrize("fmt", ["mp4", "png"])
 def test_a_full_out_keeps_the_old_file_leaves_no_scratch_and_names_the_target(tmp_path, fmt):
-    name = VIDEO if fmt == "mp4" else "relu-square-64x36.png"
+    name = VIDEO if fmt == "mp4" else f"{SCENE}-64x36.png"
     with _tmpfs(tmp_path / "out", "32k") as out:
         old = out / name
         old.write_bytes(b"the earlier render")
@@ -105,8 +105,8 @@ def test_a_full_out_keeps_the_old_file_leaves_no_scratch_and_names_the_target(tm
 def test_scratch_left_by_a_killed_render_is_removed_by_the_next_command(tmp_path):
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    command = [sys.executable, "-c", "from nnexplain.app.cli import main; main()", "render", "relu-square"]
-    command += ["--run", str(DATA / "square-relu-3"), *TINY, "--no-cache", "--out", str(tmp_path / "out")]
+    command = [sys.executable, "-c", "from nnexplain.app.cli import main; main()", "render", SCENE]
+    command += ["--run", str(RUN), *TINY, "--no-cache", "--out", str(tmp_path / "out")]
     render = subprocess.Popen(command, env={**os.environ, "TMPDIR": str(tmp)}, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not list(tmp.glob("nnexplain-render-*")) and time.monotonic() < deadline and render.poll() is None:
