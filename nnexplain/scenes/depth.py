@@ -59,7 +59,8 @@ SLIVER = 0.01  # a piece narrower than this share of the interval is a sliver: a
 RIGHT_EDGE = 6.6  # scene units: the frame's right edge (7.1) less the 24 px margin at 480p
 SUMMED_FIRST = 3  # hinges added one at a time before the rest are added at once
 SAMPLES = 301  # evenly spaced points per drawn curve (so Create draws at an even pace), plus every bend exactly
-STRIP_WIDTH = 4.6  # each seed strip: three to a frame, two side by side
+STRIP_WIDTH = 7.6  # each seed strip, three stacked in the frame
+STRIPS_TOP, BAND_TOP = 3.0, -2.45  # the stack of strips fills the frame between the title and the caption band
 CARD_LEFT = 2.75  # the cards' left edge, clear of the plot's right end (2.1)
 
 
@@ -156,10 +157,10 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         self.deep_bound = piece_bounds(deep.hidden)[-1]
         seed = lambda fit: f", seed {fit.run.manifest.get('seed', 0)}"  # noqa: E731 - which training is drawn
         self.wide_card = card(
-            [(f"wide  {wide.shape}{seed(wide)}", WIDE), (f"{wide.parameters} parameters", WIDE)], self.theme
+            [(f"wide  {wide.shape}", WIDE), (f"{wide.parameters} parameters{seed(wide)}", WIDE)], self.theme
         )
         self.deep_card = card(
-            [(f"deep  {deep.shape}{seed(deep)}", DEEP), (f"{deep.parameters} parameters", DEEP)], self.theme
+            [(f"deep  {deep.shape}", DEEP), (f"{deep.parameters} parameters{seed(deep)}", DEEP)], self.theme
         )
         self.wide_card.move_to([CARD_LEFT, 2.45, 0], aligned_edge=UL)
         self.deep_card.move_to([CARD_LEFT, 0.35, 0], aligned_edge=UL)
@@ -338,7 +339,7 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
                 *self.set_live(self.deep_card, f"largest error {deep.error:.2f}", DEEP),
                 run_time=self.t(0.8),
             )
-        self.curve_scene = VGroup(axes, ticks, target, self.wide_curve, deep_curve, marker, *groups)
+        self.curve_scene = VGroup(axes, ticks, target, self.target_label, self.wide_curve, deep_curve, marker, *groups)
 
     def compare_seeds(self) -> None:
         wide_pieces = [fit.pieces.pieces for fit in self.wide_fits]
@@ -358,14 +359,15 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
             self.theme,
             fmt,
             ticks=(0, top / 2, top),
-            row_gap=0.5,
-            jitter=0.1,
+            row_gap=0.45,
+            jitter=0.13,
         )
-        piece_strip = strip("all pieces", wide_pieces, deep_pieces, top, count).move_to([-3.3, 1.55, 0])
+        piece_strip = strip("all pieces", wide_pieces, deep_pieces, top, count)
         visible_strip = strip(f"pieces wider than {self.sliver_width}", wide_visible, deep_visible, top, count)
-        visible_strip.move_to([3.3, 1.55, 0])
         high = np.ceil(max(wide_errors + deep_errors) * 11) / 10
-        error_strip = strip("largest error", wide_errors, deep_errors, high, "{:.2f}".format).move_to([-3.3, -1.0, 0])
+        error_strip = strip("largest error", wide_errors, deep_errors, high, "{:.2f}".format)
+        strips = VGroup(piece_strip, visible_strip, error_strip).arrange(DOWN, buff=0.2)
+        strips.move_to([-0.6, (STRIPS_TOP + BAND_TOP) / 2, 0])  # one under the other, the frame's width
         with self.read(f"One training proves little: each network was trained from {_seeds(self.deep_runs)}.") as line:
             self.play(Fade(self.curve_scene, out=True), Fade(panel, out=True), run_time=self.t(0.8))
             frame = VGroup(*piece_strip.submobjects[:3])
@@ -386,7 +388,7 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
             self.wait(max(line.duration / 2 - self.t(0.8), 0.1))
             visible_ring = SurroundingRectangle(visible_strip, color=self.theme.text, buff=0.12)
             self.play(ReplacementTransform(ring, visible_ring), run_time=self.t(0.6))
-        extremes = self.error_extremes(wide_errors, deep_errors).next_to(error_strip, RIGHT, buff=0.8)
+        extremes = self.error_extremes(wide_errors, deep_errors).next_to(error_strip.rows, RIGHT, buff=0.4)
         if extremes.get_right()[0] > RIGHT_EDGE:
             extremes.scale((RIGHT_EDGE - extremes.get_left()[0]) / extremes.width, about_edge=LEFT)
         with self.read(second) as line:

@@ -13,7 +13,7 @@ layer, is then written as the product it is. The unit is the run's own
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, LaggedStart, ReplacementTransform, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, DashedLine, LaggedStart, ReplacementTransform, VGroup
 
 from nnexplain.geometry.depth import busiest_unit, earliest_layer, pre_activation, runs_between
 from nnexplain.mobjects.depth import TEXT_SIZE, bend_dots, curve_axes, curve_path, edge_ticks
@@ -104,18 +104,25 @@ class DepthMechanism:
                 *(ReplacementTransform(part, target) for part, target in zip(below, flat)),
                 Fade(lost, out=True),
                 Fade(name, out=True),
-                Fade(output),
-                run_time=max(line.duration - self.t(0.8), self.t(1.5)),
+                run_time=max(line.duration - self.t(1.4), self.t(1.5)),
             )
+            self.play(Fade(output), run_time=self.t(0.6))  # the new name once the old one is gone
         flat.set_stroke(colour)
 
-        with self.read("Each crossing is a new bend, where no earlier unit bends: a piece cut in two.") as line:
-            self.play(
-                *(Fade(dot) for dot in crossings),
-                *(ring.animate.scale(1.6).set_stroke(opacity=0) for ring in rings),
-                run_time=self.t(1.0),
+        # A cut through each crossing, top to bottom: the piece of z it lay in is now two pieces of the output.
+        cuts = VGroup(
+            *(
+                DashedLine(axes.c2p(c, high), axes.c2p(c, low), color=self.theme.text, stroke_width=2, dash_length=0.08)
+                for c in busy.crossings
             )
-        self.remove(rings)
+        )
+        with self.read("Each crossing is a new bend, where no earlier unit bends: a piece cut in two.") as line:
+            self.play(*(Fade(dot) for dot in crossings), Fade(rings, out=True), run_time=self.t(0.6))
+            self.play(
+                LaggedStart(*(Create(cut) for cut in cuts), lag_ratio=0.6),
+                run_time=max(line.duration - self.t(1.2), self.t(1.0)),
+            )
+            self.play(Fade(cuts, out=True), run_time=self.t(0.6))
 
         bounds = [width + 1 for width in deep.hidden]
         said = " × ".join(map(str, bounds))

@@ -40,8 +40,8 @@ __all__ = ["WIDE", "DEEP", "ERROR", "spread", "percent", "SpiralComparison"]
 
 WIDE, DEEP = "#C792EA", "#5EEAD4"  # one colour per network throughout the scene
 ERROR = "#FF4D4D"  # a fit's largest error, and nothing else
-PICTURE = 3.6  # height of each decision-region picture, in scene units
-SHADE = 0.6  # how strongly the predicted class colours the picture: a dot on the other colour stands out
+PICTURE = 3.3  # height of each decision-region picture, in scene units
+SHADE = 0.45  # how strongly the predicted class colours the picture: a dot on the other colour stands out
 
 
 def spread(values, fmt) -> str:
@@ -96,7 +96,7 @@ class SpiralComparison:
         wide_acc = [run.final_metrics["val_acc"] for run in self.spiral_wide]
         shown = (_median_run(self.spiral_wide, wide_acc), _median_run(self.spiral_deep, deep_acc))
         pictures, frames, dots, scores = [], VGroup(), VGroup(), VGroup()
-        for run, colour, where in zip(shown, (WIDE, DEEP), (-4.7, -0.9)):
+        for run, colour, where in zip(shown, (WIDE, DEEP), (-4.85, -0.75)):
             picture, points = self.region_picture(run, PICTURE)
             picture.move_to([where, 0.45, 0])
             points.move_to(picture.get_center()).set_z_index(1)  # above the picture that fades in under them
@@ -220,7 +220,7 @@ class SpiralComparison:
         centre = np.array([(x_min + x_max) / 2, (y_min + y_max) / 2])
         points = VGroup(
             *(
-                Dot([*(scale * (p - centre)), 0], radius=0.035, color=self.theme.palette[int(c)]).set_stroke(
+                Dot([*(scale * (p - centre)), 0], radius=0.04, color=self.theme.palette[int(c)]).set_stroke(
                     self.theme.background, 1.2, background=True
                 )
                 for p, c in zip(data.x_val, data.y_val)
