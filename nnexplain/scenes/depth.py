@@ -30,7 +30,6 @@ from manim import (
     LaggedStart,
     Line,
     ReplacementTransform,
-    SurroundingRectangle,
     VGroup,
 )
 
@@ -44,7 +43,7 @@ from nnexplain.geometry.depth import (
     worst_point,
 )
 from nnexplain.geometry.hinges import straight_pieces
-from nnexplain.mobjects.depth import TEXT_SIZE, SeedStrip, StrokeTo, bend_dots, card, curve_axes, curve_path, edge_ticks
+from nnexplain.mobjects.depth import TEXT_SIZE, SeedStrip, StrokeTo, bend_dots, curve_axes, curve_path, edge_ticks
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import label
 from nnexplain.run import Run
@@ -59,9 +58,10 @@ SLIVER = 0.01  # a piece narrower than this share of the interval is a sliver: a
 RIGHT_EDGE = 6.6  # scene units: the frame's right edge (7.1) less the 24 px margin at 480p
 SUMMED_FIRST = 3  # hinges added one at a time before the rest are added at once
 SAMPLES = 301  # evenly spaced points per drawn curve (so Create draws at an even pace), plus every bend exactly
+DIMMED = 0.3  # the opacity of the seed strips the narration is not about
 STRIP_WIDTH = 7.6  # each seed strip, three stacked in the frame
-STRIPS_TOP, BAND_TOP = 3.0, -2.45  # the stack of strips fills the frame between the title and the caption band
-CARD_LEFT = 2.75  # the cards' left edge, clear of the plot's right end (2.1)
+STRIPS_TOP, BAND_TOP = 3.55, -2.45  # the stack of strips fills the frame above the caption band (the title out)
+CARD_LEFT = 2.45  # the cards' left edge, clear of the plot's right end (1.9)
 
 
 @dataclass(frozen=True)
@@ -156,11 +156,12 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         wide, deep = self.wide, self.deep
         self.deep_bound = piece_bounds(deep.hidden)[-1]
         seed = lambda fit: f", seed {fit.run.manifest.get('seed', 0)}"  # noqa: E731 - which training is drawn
-        self.wide_card = card(
-            [(f"wide  {wide.shape}", WIDE), (f"{wide.parameters} parameters{seed(wide)}", WIDE)], self.theme
-        )
-        self.deep_card = card(
-            [(f"deep  {deep.shape}", DEEP), (f"{deep.parameters} parameters{seed(deep)}", DEEP)], self.theme
+        self.wide_card, self.deep_card = (
+            VGroup(
+                label(f"{name}  {fit.shape}", self.theme, TEXT_SIZE, colour),
+                label(f"{fit.parameters} parameters{seed(fit)}", self.theme, TEXT_SIZE - 2, colour),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+            for name, fit, colour in (("wide", wide, WIDE), ("deep", deep, DEEP))
         )
         self.wide_card.move_to([CARD_LEFT, 2.45, 0], aligned_edge=UL)
         self.deep_card.move_to([CARD_LEFT, 0.35, 0], aligned_edge=UL)
@@ -187,7 +188,7 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         if line.get_right()[0] > RIGHT_EDGE:  # a long product: drawn smaller to stay in the frame
             line.scale((RIGHT_EDGE - line.get_left()[0]) / line.width, about_edge=LEFT)
         old, self.live[id(which)] = self.live.get(id(which)), line
-        return [Fade(line)] if old is None else [AnimationGroup(Fade(old, out=True), Fade(line), lag_ratio=0.6)]
+        return [Fade(line)] if old is None else [AnimationGroup(Fade(old, out=True), Fade(line), lag_ratio=1)]
 
     def show_wide(self) -> None:
         wide, x = self.wide, self.samples(self.wide.pieces.bends)
@@ -359,17 +360,24 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
             self.theme,
             fmt,
             ticks=(0, top / 2, top),
-            row_gap=0.45,
-            jitter=0.13,
+            row_gap=0.42,
+            jitter=0.12,
         )
         piece_strip = strip("all pieces", wide_pieces, deep_pieces, top, count)
         visible_strip = strip(f"pieces wider than {self.sliver_width}", wide_visible, deep_visible, top, count)
         high = np.ceil(max(wide_errors + deep_errors) * 11) / 10
         error_strip = strip("largest error", wide_errors, deep_errors, high, "{:.2f}".format)
-        strips = VGroup(piece_strip, visible_strip, error_strip).arrange(DOWN, buff=0.2)
+        strips = VGroup(piece_strip, visible_strip, error_strip).arrange(DOWN, buff=0.12)
+        if strips.height > STRIPS_TOP - BAND_TOP:
+            strips.scale((STRIPS_TOP - BAND_TOP) / strips.height)
         strips.move_to([-0.6, (STRIPS_TOP + BAND_TOP) / 2, 0])  # one under the other, the frame's width
         with self.read(f"One training proves little: each network was trained from {_seeds(self.deep_runs)}.") as line:
-            self.play(Fade(self.curve_scene, out=True), Fade(panel, out=True), run_time=self.t(0.8))
+            self.play(
+                Fade(self.curve_scene, out=True),
+                Fade(panel, out=True),
+                Fade(self.title, out=True),
+                run_time=self.t(0.8),
+            )
             frame = VGroup(*piece_strip.submobjects[:3])
             self.play(Fade(frame), run_time=max(line.duration - self.t(0.8), self.t(0.5)))
         pieces_said = f"wide {spread(wide_pieces, count)}, deep {spread(deep_pieces, count)}"
@@ -382,22 +390,25 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         with self.read(f"Largest error: {errors_said}.") as line:
             self.stagger(error_strip, line.duration, with_frame=True)
         first, second = self.verdict(wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors)
-        with self.read(first) as line:  # "pieces in all", then "wider than": the box follows the words
-            ring = SurroundingRectangle(piece_strip, color=self.theme.text, buff=0.12)
-            self.play(Create(ring), run_time=self.t(0.8))
+
+        def focus(strip: SeedStrip) -> list:  # the strip the words are about stays bright, the others dim
+            return [
+                other.animate.set_opacity(1.0 if other is strip else DIMMED)
+                for other in (piece_strip, visible_strip, error_strip)
+            ]
+
+        with self.read(first) as line:  # "pieces in all", then "wider than": the light follows the words
+            self.play(*focus(piece_strip), run_time=self.t(0.8))
             self.wait(max(line.duration / 2 - self.t(0.8), 0.1))
-            visible_ring = SurroundingRectangle(visible_strip, color=self.theme.text, buff=0.12)
-            self.play(ReplacementTransform(ring, visible_ring), run_time=self.t(0.6))
+            self.play(*focus(visible_strip), run_time=self.t(0.6))
         extremes = self.error_extremes(wide_errors, deep_errors).next_to(error_strip.rows, RIGHT, buff=0.4)
         if extremes.get_right()[0] > RIGHT_EDGE:
             extremes.scale((RIGHT_EDGE - extremes.get_left()[0]) / extremes.width, about_edge=LEFT)
         with self.read(second) as line:
-            error_ring = SurroundingRectangle(error_strip, color=self.theme.text, buff=0.12)
-            self.play(ReplacementTransform(visible_ring, error_ring), run_time=self.t(0.6))
+            self.play(*focus(error_strip), run_time=self.t(0.6))
             self.play(Fade(extremes), run_time=self.t(0.5))
             self.wait(max(line.duration - self.t(1.7), 0.1))
-            shown = VGroup(piece_strip, visible_strip, error_strip, error_ring, extremes)
-            self.play(Fade(shown, out=True), run_time=self.t(0.6))
+            self.play(Fade(VGroup(strips, extremes), out=True), run_time=self.t(0.6))
         self.seed_numbers = {
             "wide": (wide_pieces, wide_visible, wide_errors),
             "deep": (deep_pieces, deep_visible, deep_errors),
@@ -476,8 +487,6 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         bar = Line(self.axes.c2p(fit.worst_x, y_target), self.axes.c2p(fit.worst_x, y_fit), stroke_width=6)
         bar.set_color(ERROR)
         size = label(f"{fit.error:.2f}", self.theme, TEXT_SIZE - 2, ERROR)
-        side = RIGHT if fit.worst_x < np.mean(self.domain) else LEFT
-        size.next_to(bar, side, buff=0.12)
-        if size.get_top()[1] > self.axes.get_top()[1]:
-            size.shift(DOWN * (size.get_top()[1] - self.axes.get_top()[1]))
+        # Beyond the bar's far end from the target (above a fit that overshoots, below one that falls short).
+        size.next_to(bar, UP if y_fit > y_target else DOWN, buff=0.1)
         return VGroup(bar, size)

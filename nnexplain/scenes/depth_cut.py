@@ -26,7 +26,7 @@ __all__ = ["LAYER_COLOURS", "OFF", "PLOT_CENTRE", "PLOT_SIZE", "DepthMechanism"]
 # Bends by the layer that made them (layer 1 pink, 2 green, 3 orange); the layer-3 unit's z is orange too.
 LAYER_COLOURS = ("#F78FB3", "#7BD389", "#F2A541", "#4FA3F7")
 OFF = "#8AB4F8"  # the part of z below 0: where the ReLU switches the unit off
-PLOT_CENTRE, PLOT_SIZE = (-2.0, 0.3, 0.0), (8.2, 4.4)  # the curve plot: most of the frame left of the cards
+PLOT_CENTRE, PLOT_SIZE = (-2.1, 0.3, 0.0), (8.0, 4.4)  # the curve plot: most of the frame left of the cards
 DEPTH_SHARE = 1.5  # the y-range reaches this many times z's deepest dip below 0, and twice that above
 
 

@@ -123,7 +123,13 @@ class SpiralComparison:
         strip.shift(RIGHT * (6.6 - strip.get_right()[0]) + UP * (1.3 - strip.get_center()[1]))
         params = [run.network.parameter_count for run in shown]
         with self.read(f"In 2-D: a spiral of three turns, {params[0]} against {params[1]} parameters.") as line:
-            self.play(Fade(frames), LaggedStart(Fade(dots[0]), Fade(dots[1]), lag_ratio=0.4), run_time=line.duration)
+            self.title.set_opacity(1)  # faded out over the seed strips: back, for the 2-D half
+            self.play(
+                Fade(self.title),
+                Fade(frames),
+                LaggedStart(Fade(dots[0]), Fade(dots[1]), lag_ratio=0.4),
+                run_time=line.duration,
+            )
         with self.read("Shade: the class each predicts. Dots: validation points, by their true class.") as line:
             self.play(*(FadeIn(picture) for picture in pictures), run_time=max(line.duration - self.t(0.6), 0.5))
             self.play(Fade(scores), run_time=self.t(0.6))
@@ -150,9 +156,7 @@ class SpiralComparison:
             best_score = label(f"best seed {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side])
             best_score.move_to(scores[side])
             circle = Circle(radius=0.17, color=self.theme.text).move_to(strip.rows[side][1][values.index(best)])
-            note = label(
-                f"ringed: the best {loser} seed, {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side]
-            )
+            note = label(f"ringed: {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side])
             note.next_to(strip, DOWN, buff=0.35).align_to(strip, RIGHT)
             with self.read(f"Yet the best single net was {loser}: {percent(best)}. Seeds matter here.") as line:
                 self.play(
