@@ -40,6 +40,7 @@ from nnexplain.geometry.depth import (
     fit_pieces,
     network_output,
     piece_bounds,
+    runs_between,
     worst_point,
 )
 from nnexplain.geometry.hinges import straight_pieces
@@ -371,18 +372,24 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         if strips.height > STRIPS_TOP - BAND_TOP:
             strips.scale((STRIPS_TOP - BAND_TOP) / strips.height)
         strips.move_to([-0.6, (STRIPS_TOP + BAND_TOP) / 2, 0])  # one under the other, the frame's width
+        # The other seeds' fits drawn thin over the first: the same networks, trained again, land elsewhere.
+        ghosts = VGroup()
+        for fit, colour in [(f, WIDE) for f in self.wide_fits[1:]] + [(f, DEEP) for f in self.deep_fits[1:]]:
+            at = self.samples(fit.pieces.bends)
+            y = network_output(fit.run.params(), fit.run.activation, at)
+            for rx, ry in runs_between(at, y, -1.5, 1.5):
+                ghosts.add(curve_path(self.axes, rx, ry, colour, 2).set_stroke(opacity=0.7))
+        others = label("thin: the other seeds", self.theme, TEXT_SIZE - 2, self.theme.muted)
+        others.next_to(self.axes, UP, buff=0.05).align_to(self.axes, LEFT)
+        seed_marks = VGroup(*self.curve_scene[6:])  # seed 0's error bar and bend dots step aside for the curves
         with self.read(f"One training proves little: each network was trained from {_seeds(self.deep_runs)}.") as line:
-            self.play(
-                Fade(self.curve_scene, out=True),
-                Fade(panel, out=True),
-                Fade(self.title, out=True),
-                run_time=self.t(0.8),
-            )
-            frame = VGroup(*piece_strip.submobjects[:3])
-            self.play(Fade(frame), run_time=max(line.duration - self.t(0.8), self.t(0.5)))
+            self.play(Fade(seed_marks, out=True), Fade(others), run_time=self.t(0.6))
+            self.play(Create(ghosts), run_time=max(line.duration - self.t(0.6), self.t(1.0)))
         pieces_said = f"wide {spread(wide_pieces, count)}, deep {spread(deep_pieces, count)}"
         with self.read(f"Pieces, one dot a seed: {pieces_said}.") as line:
-            self.stagger(piece_strip, line.duration, with_frame=False)
+            gone = VGroup(*self.curve_scene[:6], ghosts, others, panel, self.title)
+            self.play(Fade(gone, out=True), run_time=self.t(0.8))
+            self.stagger(piece_strip, line.duration - self.t(0.8), with_frame=True)
         visible_said = f"wide {spread(wide_visible, count)}, deep {spread(deep_visible, count)}"
         with self.read(f"Wider than {self.sliver_width}: {visible_said}.") as line:
             self.stagger(visible_strip, line.duration, with_frame=True)

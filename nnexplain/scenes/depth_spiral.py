@@ -199,7 +199,7 @@ class SpiralComparison:
         ]
         note = VGroup(*(label(text, self.theme, TEXT_SIZE - 2, self.theme.muted) for text in notes))
         note.arrange(DOWN, buff=0.12).move_to([0, -1.55, 0])
-        box = lambda mobject: SurroundingRectangle(mobject, color=self.theme.text, buff=0.12)  # noqa: E731
+        box = lambda mobject: SurroundingRectangle(mobject, color=self.theme.text, buff=0.16)  # noqa: E731
         with self.read(f"In these runs, depth could multiply pieces, up to {self.deep_bound}; it did not.") as line:
             self.play(Fade(table), Fade(note), run_time=self.t(0.8))
             self.wait(max(line.duration * 0.3 - self.t(0.8), 0.1))
