@@ -371,7 +371,7 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         strips = VGroup(piece_strip, visible_strip, error_strip).arrange(DOWN, buff=0.12)
         if strips.height > STRIPS_TOP - BAND_TOP:
             strips.scale((STRIPS_TOP - BAND_TOP) / strips.height)
-        strips.move_to([-0.6, (STRIPS_TOP + BAND_TOP) / 2, 0])  # one under the other, the frame's width
+        strips.move_to([-1.3, (STRIPS_TOP + BAND_TOP) / 2, 0])  # one under the other; the error extremes to the right
         # The other seeds' fits drawn thin over the first: the same networks, trained again, land elsewhere.
         ghosts = VGroup()
         for fit, colour in [(f, WIDE) for f in self.wide_fits[1:]] + [(f, DEEP) for f in self.deep_fits[1:]]:
