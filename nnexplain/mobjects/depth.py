@@ -110,7 +110,7 @@ class SeedStrip(VGroup):
             bar.set_stroke(width=5)
             name_label = label(name, theme, TEXT_SIZE - 2, color).next_to(self.place(low) + y, LEFT, buff=0.25)
             median_label = label(fmt(median), theme, TEXT_SIZE - 2, color).next_to(
-                self.place(high) + y, RIGHT, buff=0.25
+                self.place(high) + y, RIGHT, buff=0.45
             )
             self.rows.add(VGroup(name_label, dots, bar, median_label))
         self.add(heading, axis, tick_marks, self.rows)

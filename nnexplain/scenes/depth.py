@@ -27,8 +27,12 @@ from manim import (
     Circle,
     Create,
     Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
     LaggedStart,
     Line,
+    MoveAlongPath,
     ReplacementTransform,
     VGroup,
 )
@@ -62,7 +66,7 @@ SAMPLES = 301  # evenly spaced points per drawn curve (so Create draws at an eve
 DIMMED = 0.3  # the opacity of the seed strips the narration is not about
 STRIP_WIDTH = 7.6  # each seed strip, three stacked in the frame
 STRIPS_TOP, BAND_TOP = 3.55, -2.45  # the stack of strips fills the frame above the caption band (the title out)
-CARD_LEFT = 2.45  # the cards' left edge, clear of the plot's right end (1.9)
+CARD_LEFT = 2.4  # the cards' left edge, clear of the plot's right end (1.95)
 
 
 @dataclass(frozen=True)
@@ -150,22 +154,29 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         low, high = (f"{v:g}".replace("-", "−") for v in self.domain)
         self.target_label = label(self.formula, self.theme, TEXT_SIZE, self.theme.muted)
         self.target_label.next_to(self.axes, UP, buff=0.05).align_to(self.axes, RIGHT)
+        runner = Dot(self.axes.c2p(self.domain[0], float(self.target(np.array([self.domain[0]]))[0])), radius=0.08)
+        runner.set_color(self.theme.text)
         with self.read(f"Test it: two real ReLU networks fit {self.formula} on [{low}, {high}].") as line:
-            self.play(Fade(self.target_label), run_time=line.duration)
+            self.play(Fade(self.target_label), FadeIn(runner), run_time=self.t(0.6))  # the interval run through
+            self.play(MoveAlongPath(runner, self.target_curve), run_time=max(line.duration - self.t(1.2), 1.0))
+            self.play(FadeOut(runner), run_time=self.t(0.6))
 
     def show_budget(self) -> None:
         wide, deep = self.wide, self.deep
         self.deep_bound = piece_bounds(deep.hidden)[-1]
-        seed = lambda fit: f", seed {fit.run.manifest.get('seed', 0)}"  # noqa: E731 - which training is drawn
         self.wide_card, self.deep_card = (
             VGroup(
                 label(f"{name}  {fit.shape}", self.theme, TEXT_SIZE, colour),
-                label(f"{fit.parameters} parameters{seed(fit)}", self.theme, TEXT_SIZE - 2, colour),
+                label(f"{fit.parameters} parameters", self.theme, TEXT_SIZE, colour),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
             for name, fit, colour in (("wide", wide, WIDE), ("deep", deep, DEEP))
         )
         self.wide_card.move_to([CARD_LEFT, 2.45, 0], aligned_edge=UL)
         self.deep_card.move_to([CARD_LEFT, 0.35, 0], aligned_edge=UL)
+        seeds = {fit.run.manifest.get("seed", 0) for fit in (wide, deep)}
+        which = f"seed {seeds.pop()} of each" if len(seeds) == 1 else "one seed of each"
+        self.seed_note = label(f"drawn: {which}", self.theme, TEXT_SIZE - 2, self.theme.muted)
+        self.seed_note.move_to([CARD_LEFT, -1.55, 0], aligned_edge=LEFT)  # which training the numbers are from
         self.live = {}  # card -> its one changing line (what the narration is saying about that network now)
         layers = len(deep.hidden)
         widths = "" if len(set(deep.hidden)) > 1 else f" of {deep.hidden[0]}"
@@ -179,7 +190,7 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
             gap = abs(wide.parameters / deep.parameters - 1)
             budget = f"{wide.parameters} and {deep.parameters} parameters: the same budget within {gap:.0%}."
         with self.read(budget):
-            self.play(Fade(self.wide_card[1]), Fade(self.deep_card[1]), run_time=self.t(0.5))
+            self.play(Fade(self.wide_card[1]), Fade(self.deep_card[1]), Fade(self.seed_note), run_time=self.t(0.5))
 
     def set_live(self, which: VGroup, line, colour: str | None = None) -> list:
         """Animations replacing ``which`` card's changing line by ``line`` (a text or a mobject): old out, new in."""
@@ -191,6 +202,10 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         old, self.live[id(which)] = self.live.get(id(which)), line
         return [Fade(line)] if old is None else [AnimationGroup(Fade(old, out=True), Fade(line), lag_ratio=1)]
 
+    def swap(self, old, new) -> AnimationGroup:
+        """One label out, then the next in at its place: never two texts cross-faded in one spot."""
+        return AnimationGroup(Fade(old, out=True), Fade(new), lag_ratio=1)
+
     def show_wide(self) -> None:
         wide, x = self.wide, self.samples(self.wide.pieces.bends)
         params = wide.run.params()
@@ -200,8 +215,8 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
 
         def running_sum(units):  # the output bias and these units' hinges: the fit, a few hinges at a time
             at = self.samples(kinks[list(units)])
-            total = b2[0] + sum(w2[0, j] * np.maximum(0.0, w1[j, 0] * at + b1[j]) for j in units)
-            return curve_path(self.axes, at, total + 0 * at, WIDE, 3)
+            total = b2[0] + sum(w2[0, j] * np.maximum(0.0, w1[j, 0] * at + b1[j]) for j in units) + 0 * at
+            return VGroup(*(curve_path(self.axes, rx, ry, WIDE, 3) for rx, ry in runs_between(at, total, -1.5, 1.5)))
 
         def counter(n):
             text = f"{n} of {wide.hidden[0]} hinges added"
@@ -212,29 +227,35 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         unit = first[0]
         hinge_x = self.samples([kinks[unit]])
         hinge = w2[0, unit] * np.maximum(0.0, w1[unit, 0] * hinge_x + b1[unit])
-        shown = np.abs(hinge) <= 1.5  # the part inside the plot: one side flat, the other straight up to the edge
-        hinge_path = curve_path(self.axes, hinge_x[shown], hinge[shown], WIDE, 3)
+        inside = runs_between(hinge_x, hinge, -1.45, 1.45)  # one side flat, the other straight up to the plot's edge
+        hinge_path = VGroup(*(curve_path(self.axes, rx, ry, WIDE, 3) for rx, ry in inside))
         kink_dot = Dot(self.axes.c2p(kinks[unit], 0), radius=0.07, color=WIDE)  # where it bends
         with self.read("Each unit of the wide layer is one hinge: a line that bends once.") as line:
             self.play(Create(hinge_path), Create(kink_dot), run_time=line.duration)
         sums, count = [running_sum(first[: k + 1]) for k in range(len(first))], counter(1)
-        with self.read("Add them up one by one: each hinge bends the sum once more.") as line:
+        with self.read("Add them up, each times its weight, plus a bias: each bends the sum once more.") as line:
             step = line.duration / len(sums)
             self.play(ReplacementTransform(hinge_path, sums[0]), Fade(kink_dot, out=True), Fade(count), run_time=step)
             for k in range(1, len(sums)):
                 after = counter(k + 1)
-                self.play(ReplacementTransform(sums[k - 1], sums[k]), Fade(count, out=True), Fade(after), run_time=step)
+                self.play(ReplacementTransform(sums[k - 1], sums[k]), self.swap(count, after), run_time=step)
                 count = after
         units = wide.hidden[0]
+        order = first + [j for j in range(units) if j not in first]  # then the rest, in the layer's own order
+        steps = [n for n in (10, 30) if len(first) < n < units]
         self.wide_curve = curve_path(self.axes, x, network_output(params, wide.run.activation, x), WIDE)
         with self.read(f"Added up, all {units} hinges make at most {units + 1} straight pieces.") as line:
+            shown = sums[-1]
+            for n in steps:  # the count runs on through the layer, the sum redrawn at each stop
+                after, grown = counter(n), running_sum(order[:n])
+                self.play(ReplacementTransform(shown, grown), self.swap(count, after), run_time=self.t(0.9))
+                shown, count = grown, after
             last = counter(units)
             self.play(
-                ReplacementTransform(sums[-1], self.wide_curve),
-                Fade(count, out=True),
-                Fade(last),
+                ReplacementTransform(shown, self.wide_curve),
+                self.swap(count, last),
                 *self.set_live(self.wide_card, f"up to {units + 1} pieces", WIDE),
-                run_time=self.t(1.5),
+                run_time=self.t(1.2),
             )
         self.play(Fade(last, out=True), run_time=self.t(0.4))
         bends = wide.pieces.bends
@@ -295,15 +316,17 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
             counts.append(len(bends))
             colour = self.layer_colour(layer)
             groups.append(bend_dots(axes, bends, network_output(params, activation, bends), colour, 0.075))
-        terms = [label("bends", self.theme, TEXT_SIZE, DEEP)] + [
-            label(str(n) if i == 0 else f"+ {n}", self.theme, TEXT_SIZE, self.layer_colour(i + 1))
-            for i, n in enumerate(counts)
+        totals = np.cumsum(counts) + 1  # pieces after each layer's bends: each layer cuts the last one's pieces
+        cut = ", ".join(f"layer {i + 2} into {n}" for i, n in enumerate(totals[1:]))
+        said = f"Layer 1's {counts[0]} bends make {totals[0]} pieces; {cut}." if len(totals) > 1 else ""
+        terms = [label("pieces", self.theme, TEXT_SIZE, DEEP)] + [
+            label(str(n) if i == 0 else f"→ {n}", self.theme, TEXT_SIZE, self.layer_colour(i + 1))
+            for i, n in enumerate(totals)
         ]
         bends_line = VGroup(*terms).arrange(RIGHT, buff=0.15)
         for term in terms[1:]:
             term.align_to(terms[0], DOWN)
-        said = ", ".join(f"layer {i + 1} {'made' if i == 0 else 'added'} {n}" for i, n in enumerate(counts))
-        with self.read(said[0].upper() + said[1:] + ".") as line:
+        with self.read(said) as line:
             for term in terms[1:]:  # each layer's count comes in with its bends
                 term.set_opacity(0)
             self.play(*self.set_live(self.deep_card, bends_line), run_time=self.t(0.6))
@@ -323,7 +346,12 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         ) as line:
             found = f"{pieces} pieces, {self.slivers(deep)} slivers"
             self.play(*self.set_live(self.deep_card, found, DEEP), *(Create(r) for r in rings), run_time=self.t(0.8))
-            self.play(StrokeTo(self.wide_curve, 0.6), run_time=max(line.duration - self.t(0.8), self.t(0.5)))
+            dots = sorted((dot for group in groups for dot in group), key=lambda dot: dot.get_center()[0])
+            self.play(  # the bends counted off left to right, the wide fit coming back behind for comparison
+                StrokeTo(self.wide_curve, 0.6),
+                LaggedStart(*(Indicate(dot, scale_factor=1.8, color=self.theme.text) for dot in dots), lag_ratio=0.3),
+                run_time=max(line.duration - self.t(0.8), self.t(0.5)),
+            )
         marker = self.error_marker(deep)
         better = (
             "smaller than"
@@ -342,6 +370,7 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
                 run_time=self.t(0.8),
             )
         self.curve_scene = VGroup(axes, ticks, target, self.target_label, self.wide_curve, deep_curve, marker, *groups)
+        self.deep_groups = groups
 
     def compare_seeds(self) -> None:
         wide_pieces = [fit.pieces.pieces for fit in self.wide_fits]
@@ -350,7 +379,7 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         deep_visible = [fit.pieces.pieces - self.slivers(fit) for fit in self.deep_fits]
         wide_errors = [fit.error for fit in self.wide_fits]
         deep_errors = [fit.error for fit in self.deep_fits]
-        panel = VGroup(self.wide_card, self.deep_card, *(self.live.values()))
+        panel = VGroup(self.wide_card, self.deep_card, self.seed_note, *(self.live.values()))
         count = "{:.0f}".format
         top = 10 * np.ceil(max(wide_pieces + deep_pieces) * 1.1 / 10)
         strip = lambda title, wide, deep, top, fmt: SeedStrip(  # noqa: E731

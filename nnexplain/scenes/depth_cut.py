@@ -13,7 +13,19 @@ layer, is then written as the product it is. The unit is the run's own
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, DashedLine, LaggedStart, ReplacementTransform, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Create,
+    DashedLine,
+    Dot,
+    LaggedStart,
+    ReplacementTransform,
+    VGroup,
+)
 
 from nnexplain.geometry.depth import busiest_unit, earliest_layer, pre_activation, runs_between
 from nnexplain.mobjects.depth import TEXT_SIZE, bend_dots, curve_axes, curve_path, edge_ticks
@@ -24,9 +36,10 @@ from nnexplain.scenes.depth_spiral import DEEP
 __all__ = ["LAYER_COLOURS", "OFF", "PLOT_CENTRE", "PLOT_SIZE", "DepthMechanism"]
 
 # Bends by the layer that made them (layer 1 pink, 2 green, 3 orange); the layer-3 unit's z is orange too.
-LAYER_COLOURS = ("#F78FB3", "#7BD389", "#F2A541", "#4FA3F7")
-OFF = "#8AB4F8"  # the part of z below 0: where the ReLU switches the unit off
-PLOT_CENTRE, PLOT_SIZE = (-2.1, 0.3, 0.0), (8.0, 4.4)  # the curve plot: most of the frame left of the cards
+# Layer 2 is yellow, not green: its dots sit on the deep fit's teal curve.
+LAYER_COLOURS = ("#F78FB3", "#F7E463", "#F2A541", "#4FA3F7")
+OFF = "#7D8AA3"  # the part of z below 0, slate: where the ReLU switches the unit off
+PLOT_CENTRE, PLOT_SIZE = (-1.95, 0.3, 0.0), (7.8, 4.4)  # the curve plot: most of the frame left of the cards
 DEPTH_SHARE = 1.5  # the y-range reaches this many times z's deepest dip below 0, and twice that above
 
 
@@ -74,7 +87,7 @@ class DepthMechanism:
         in_view = (corner_z >= low) & (corner_z <= high)
         corner_dots = VGroup(
             *(
-                bend_dots(axes, [c], [v], self.layer_colour(max(int(m), 1)), 0.07)[0]
+                bend_dots(axes, [c], [v], self.layer_colour(max(int(m), 1)), 0.09)[0]
                 for c, v, m, seen in zip(corners, corner_z, made_by, in_view)
                 if seen
             )
@@ -83,14 +96,37 @@ class DepthMechanism:
         by = " and ".join(f"{m}" for m in makers)
         shown = "" if in_view.all() else f", {int(in_view.sum())} in view"
         plural = "s" if len(makers) > 1 else ""
+        key = VGroup()  # which colour is which layer's bend, while those dots are on screen
+        for m in makers:
+            key.add(Dot(radius=0.09, color=self.layer_colour(m)))
+            key.add(label(f"layer {m}", self.theme, TEXT_SIZE - 2, self.layer_colour(m)))
+        key = VGroup(label("bends of", self.theme, TEXT_SIZE - 2), *key).arrange(RIGHT, buff=0.14)
+        key.move_to([self.wide_card.get_left()[0], -1.0, 0], aligned_edge=LEFT)
         with self.read(f"So z is bent already: {len(corners)} bends{shown}, made by layer{plural} {by}.") as line:
-            self.play(LaggedStart(*(Create(d) for d in corner_dots), lag_ratio=0.3), run_time=line.duration)
+            self.play(Fade(key), run_time=self.t(0.5))
+            self.play(
+                LaggedStart(*(Create(d) for d in corner_dots), lag_ratio=0.3),
+                run_time=max(line.duration - self.t(0.5), self.t(1.0)),
+            )
 
         crossings = bend_dots(axes, busy.crossings, np.zeros(len(busy.crossings)), colour, 0.11)
         rings = VGroup(*(dot.copy().set_fill(opacity=0).set_stroke(colour, 3) for dot in crossings))
         times = {1: "once", 2: "twice"}.get(len(busy.crossings), f"{len(busy.crossings)} times")
-        with self.read(f"Between those bends, z crosses zero {times}.") as line:
-            self.play(LaggedStart(*(Create(r) for r in rings), lag_ratio=0.4), run_time=line.duration)
+        # The straight piece of z round each crossing, drawn over in white: one piece, one crossing at most.
+        ends = np.sort(busy.breakpoints)
+        pieces = VGroup()
+        for c in busy.crossings:
+            a, b = ends[np.searchsorted(ends, c) - 1], ends[np.searchsorted(ends, c)]
+            at = np.linspace(a, b, 2)
+            zs = pre_activation(params, activation, busy.layer, busy.unit, at)
+            for rx, ry in runs_between(at, zs, low, high):
+                pieces.add(curve_path(axes, rx, ry, self.theme.text, 8).set_stroke(opacity=0.55))
+        with self.read(f"Straight between bends, z crosses 0 at most once a piece: here {times}.") as line:
+            self.play(
+                LaggedStart(*(AnimationGroup(Create(p), Create(r)) for p, r in zip(pieces, rings)), lag_ratio=0.5),
+                run_time=max(line.duration - self.t(0.6), self.t(1.0)),
+            )
+            self.play(Fade(pieces, out=True), run_time=self.t(0.6))
 
         flat = VGroup(*(curve_path(axes, rx, 0 * ry, colour, 4) for rx, ry in runs_between(x, z, low, 0.0)))
         output = label("ReLU(z): that unit's output, 0 where z < 0", self.theme, TEXT_SIZE - 2, colour)
@@ -112,7 +148,13 @@ class DepthMechanism:
         # A cut through each crossing, top to bottom: the piece of z it lay in is now two pieces of the output.
         cuts = VGroup(
             *(
-                DashedLine(axes.c2p(c, high), axes.c2p(c, low), color=self.theme.text, stroke_width=2, dash_length=0.08)
+                DashedLine(
+                    axes.c2p(c, 0.95 * high),
+                    axes.c2p(c, 0.95 * low),
+                    color=self.theme.text,
+                    stroke_width=2,
+                    dash_length=0.08,
+                )
                 for c in busy.crossings
             )
         )
@@ -141,10 +183,11 @@ class DepthMechanism:
         back = VGroup(self.axes, self.ticks, self.target_curve, self.wide_curve)
         self.target_label.set_opacity(1)
         back.add(self.target_label)
-        mechanism = VGroup(axes, ticks, output, above, flat, kept, crossings)
+        mechanism = VGroup(axes, ticks, output, above, flat, kept, crossings, key)
+        units = f"{deep.hidden[0]} units cut each piece into at most {bounds[0]}" if len(set(deep.hidden)) == 1 else ""
         with self.read(
-            f"Each layer's {deep.hidden[0]} units can cut every piece again: {said} = {total} pieces at most."
-            if len(set(deep.hidden)) == 1
+            f"So {units}, layer after layer: {said} = {total} pieces at most."
+            if units
             else f"Each layer can cut every piece again: {said} = {total} pieces at most."
         ) as line:
             self.play(*self.set_live(self.deep_card, tally), run_time=self.t(0.5))

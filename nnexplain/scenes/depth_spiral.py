@@ -21,6 +21,7 @@ from manim import (
     FadeIn,
     FadeOut,
     LaggedStart,
+    Line,
     ReplacementTransform,
     SurroundingRectangle,
     VGroup,
@@ -117,7 +118,7 @@ class SpiralComparison:
             self.theme,
             percent,
             ticks=(0.5, 0.75, 1.0),
-            row_gap=0.55,
+            row_gap=0.6,
             jitter=0.1,
         )
         strip.shift(RIGHT * (6.6 - strip.get_right()[0]) + UP * (1.3 - strip.get_center()[1]))
@@ -143,7 +144,7 @@ class SpiralComparison:
         how = "on every seed" if clear else "by the median; the seeds overlap"
         self.spiral_verdict = f"On the spiral the {winner} nets did better {how}."
         with self.read(self.spiral_verdict) as line:
-            ring = SurroundingRectangle(strip.rows[0 if winner == "wide" else 1], color=self.theme.text, buff=0.08)
+            ring = SurroundingRectangle(strip.rows[0 if winner == "wide" else 1], color=self.theme.text, buff=0.15)
             self.play(Create(ring), run_time=line.duration)
         best = max(wide_acc + deep_acc)
         best_kind = "deep" if best in deep_acc else "wide"
@@ -159,13 +160,13 @@ class SpiralComparison:
             note = label(f"ringed: {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side])
             note.next_to(strip, DOWN, buff=0.35).align_to(strip, RIGHT)
             with self.read(f"Yet the best single net was {loser}: {percent(best)}. Seeds matter here.") as line:
+                self.play(Fade(ring, out=True), Create(circle), Fade(note), run_time=self.t(0.8))
+                # The median net and its score out, then the best net and its score in: one picture at a time.
+                self.play(FadeOut(pictures[side]), Fade(scores[side], out=True), run_time=self.t(0.6))
                 self.play(
-                    Fade(ring, out=True), Create(circle), Fade(note), Fade(scores[side], out=True), run_time=self.t(0.8)
+                    FadeIn(best_picture), Fade(best_score), run_time=max(line.duration - self.t(1.4), self.t(0.6))
                 )
-                self.play(
-                    FadeIn(best_picture), Fade(best_score), run_time=max(line.duration - self.t(0.8), self.t(0.5))
-                )
-            pictures.append(best_picture)
+            pictures[side] = best_picture
             gone.add(circle, best_score, note)
         else:
             gone.add(ring)
@@ -193,6 +194,13 @@ class SpiralComparison:
             for column, (col, text) in enumerate(zip(columns, texts)):
                 cells[column].append(label(text, self.theme, size, colour).move_to([col, 1.0 - 0.8 * index, 0]))
         table = VGroup(*(VGroup(*column) for column in cells))
+        # Two tasks, two pairs of networks: the curve's columns under its formula, the spiral's set apart by a rule.
+        curve_head = label(f"{self.formula}: {self.wide.shape} vs {self.deep.shape}", self.theme, TEXT_SIZE - 2)
+        curve_head.set_color(self.theme.muted).move_to([(columns[1] + columns[4]) / 2, 2.65, 0])
+        spiral_head = label("2-D nets", self.theme, TEXT_SIZE - 2, self.theme.muted).move_to([columns[5], 2.65, 0])
+        rule_x = (columns[4] + columns[5]) / 2 + 0.1
+        rule = Line([rule_x, 2.9, 0], [rule_x, 0.0, 0], stroke_color=self.theme.muted, stroke_width=2)
+        table.add(VGroup(curve_head, spiral_head, rule))
         notes = [
             f"medians of {len(self.spiral_wide)} seeds; visible: pieces wider than {self.sliver_width};",
             f"error: largest |fit − {self.formula}|; spiral: validation accuracy",
