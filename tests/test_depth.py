@@ -141,7 +141,12 @@ def test_the_narration_says_the_runs_numbers(tmp_path):
     assert f"This fit bends {len(wide.pieces.bends)} times: {wide.pieces.pieces} pieces" in text
     assert f"Its largest error is {wide.error:.2f}" in text and f"Its largest error is {deep.error:.2f}" in text
     counts = [len(deep.pieces.bends_from(layer)) for layer in (1, 2, 3)]
-    assert f"Layer 1 made {counts[0]}, layer 2 added {counts[1]}, layer 3 added {counts[2]}." in text
+    pieces_after = np.cumsum(counts) + 1  # the pieces after each layer's bends, as the narration counts them
+    assert sum(counts) + 1 == deep.pieces.pieces == fit_pieces_count(FIXTURES / "waves-deep-0")
+    assert (
+        f"Layer 1's {counts[0]} bends make {pieces_after[0]} pieces; "
+        f"layer 2 into {pieces_after[1]}, layer 3 into {pieces_after[2]}." in text
+    )
     slivers = {}
     for fit in (wide, deep):  # pieces narrower than 1% of [-1, 1]
         slivers[fit.shape] = int(np.sum(np.diff(np.concatenate([[-1.0], fit.pieces.bends, [1.0]])) < 0.02))

@@ -176,7 +176,7 @@ class Depth(DepthMechanism, SpiralComparison, RunScene):
         seeds = {fit.run.manifest.get("seed", 0) for fit in (wide, deep)}
         which = f"seed {seeds.pop()} of each" if len(seeds) == 1 else "one seed of each"
         self.seed_note = label(f"drawn: {which}", self.theme, TEXT_SIZE - 2, self.theme.muted)
-        self.seed_note.move_to([CARD_LEFT, -1.55, 0], aligned_edge=LEFT)  # which training the numbers are from
+        self.seed_note.move_to([CARD_LEFT, -2.05, 0], aligned_edge=LEFT)  # which training the numbers are from
         self.live = {}  # card -> its one changing line (what the narration is saying about that network now)
         layers = len(deep.hidden)
         widths = "" if len(set(deep.hidden)) > 1 else f" of {deep.hidden[0]}"

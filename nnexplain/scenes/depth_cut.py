@@ -100,8 +100,10 @@ class DepthMechanism:
         for m in makers:
             key.add(Dot(radius=0.09, color=self.layer_colour(m)))
             key.add(label(f"layer {m}", self.theme, TEXT_SIZE - 2, self.layer_colour(m)))
-        key = VGroup(label("bends of", self.theme, TEXT_SIZE - 2), *key).arrange(RIGHT, buff=0.14)
-        key.move_to([self.wide_card.get_left()[0], -1.0, 0], aligned_edge=LEFT)
+        key = key.arrange(RIGHT, buff=0.14)
+        for i in range(2, len(key), 2):  # a wider gap before each further layer's dot
+            key[i:].shift(RIGHT * 0.2)
+        key.move_to([self.wide_card.get_left()[0], -1.5, 0], aligned_edge=LEFT)  # under the deep card's line
         with self.read(f"So z is bent already: {len(corners)} bends{shown}, made by layer{plural} {by}.") as line:
             self.play(Fade(key), run_time=self.t(0.5))
             self.play(
@@ -184,16 +186,16 @@ class DepthMechanism:
         self.target_label.set_opacity(1)
         back.add(self.target_label)
         mechanism = VGroup(axes, ticks, output, above, flat, kept, crossings, key)
-        units = f"{deep.hidden[0]} units cut each piece into at most {bounds[0]}" if len(set(deep.hidden)) == 1 else ""
+        units = f"{deep.hidden[0]} units cut a piece into at most {bounds[0]}" if len(set(deep.hidden)) == 1 else ""
         with self.read(
-            f"So {units}, layer after layer: {said} = {total} pieces at most."
+            f"So {units}, layer after layer: {said} = {total}."
             if units
             else f"Each layer can cut every piece again: {said} = {total} pieces at most."
         ) as line:
             self.play(*self.set_live(self.deep_card, tally), run_time=self.t(0.5))
-            for term in tally[1:]:
+            step = max((line.duration - self.t(0.5) - self.t(1.2)) / (len(tally) - 1), self.t(0.5))
+            for term in tally[1:]:  # the product written out term by term, paced over the line
                 term.set_opacity(1)
-                self.play(Fade(term), run_time=self.t(0.5))
-            self.wait(max(line.duration - self.t(0.5) * len(tally) - self.t(1.2), 0.1))
+                self.play(Fade(term), run_time=step)
             self.play(Fade(mechanism, out=True), run_time=self.t(0.6))
             self.play(Fade(back), run_time=self.t(0.6))
