@@ -114,7 +114,7 @@ class SpiralComparison:
             "validation accuracy",
             [("wide", WIDE, wide_acc), ("deep", DEEP, deep_acc)],
             (0.5, 1.0),
-            3.0,
+            2.6,
             self.theme,
             percent,
             ticks=(0.5, 0.75, 1.0),
@@ -144,8 +144,8 @@ class SpiralComparison:
         how = "on every seed" if clear else "by the median; the seeds overlap"
         self.spiral_verdict = f"On the spiral the {winner} nets did better {how}."
         with self.read(self.spiral_verdict) as line:
-            ring = SurroundingRectangle(strip.rows[0 if winner == "wide" else 1], color=self.theme.text, buff=0.15)
-            self.play(Create(ring), run_time=line.duration)
+            dimmed = strip.rows[1 if winner == "wide" else 0]  # the winner's row stays bright, the other dims
+            self.play(dimmed.animate.set_opacity(0.3), run_time=min(line.duration, self.t(1.0)))
         best = max(wide_acc + deep_acc)
         best_kind = "deep" if best in deep_acc else "wide"
         gone = VGroup(frames, dots, scores, strip)
@@ -160,7 +160,7 @@ class SpiralComparison:
             note = label(f"ringed: {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side])
             note.next_to(strip, DOWN, buff=0.35).align_to(strip, RIGHT)
             with self.read(f"Yet the best single net was {loser}: {percent(best)}. Seeds matter here.") as line:
-                self.play(Fade(ring, out=True), Create(circle), Fade(note), run_time=self.t(0.8))
+                self.play(dimmed.animate.set_opacity(1.0), Create(circle), Fade(note), run_time=self.t(0.8))
                 # The median net and its score out, then the best net and its score in: one picture at a time.
                 self.play(FadeOut(pictures[side]), Fade(scores[side], out=True), run_time=self.t(0.6))
                 self.play(
@@ -168,8 +168,6 @@ class SpiralComparison:
                 )
             pictures[side] = best_picture
             gone.add(circle, best_score, note)
-        else:
-            gone.add(ring)
         self.play(Fade(gone, out=True), *(FadeOut(p) for p in pictures), run_time=self.t(0.8))
         self.spiral_numbers = (wide_acc, deep_acc)
 
