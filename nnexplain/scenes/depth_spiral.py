@@ -20,6 +20,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
+    Indicate,
     LaggedStart,
     Line,
     ReplacementTransform,
@@ -145,7 +146,9 @@ class SpiralComparison:
         self.spiral_verdict = f"On the spiral the {winner} nets did better {how}."
         with self.read(self.spiral_verdict) as line:
             dimmed = strip.rows[1 if winner == "wide" else 0]  # the winner's row stays bright, the other dims
-            self.play(dimmed.animate.set_opacity(0.3), run_time=min(line.duration, self.t(1.0)))
+            self.play(dimmed.animate.set_opacity(0.3), run_time=self.t(1.0))
+            median = strip.rows[0 if winner == "wide" else 1][2:]  # the winner's median: its bar and its number
+            self.play(Indicate(median, scale_factor=1.3, color=self.theme.text), run_time=max(line.duration - 1.0, 1.0))
         best = max(wide_acc + deep_acc)
         best_kind = "deep" if best in deep_acc else "wide"
         gone = VGroup(frames, dots, scores, strip)
