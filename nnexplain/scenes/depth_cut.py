@@ -136,7 +136,7 @@ class DepthMechanism:
         seen_z = corner_z[in_view]
         lost = VGroup(*(dot for dot, v in zip(corner_dots, seen_z) if v < 0))  # bends on a flattened part vanish
         kept = VGroup(*(dot for dot, v in zip(corner_dots, seen_z) if v >= 0))
-        with self.read("Below zero (blue), its ReLU gives 0: those parts are pushed up flat.") as line:
+        with self.read("Below zero (grey), its ReLU gives 0: those parts are pushed up flat.") as line:
             self.play(*(part.animate.set_stroke(OFF) for part in below), run_time=self.t(0.8))
             self.play(
                 *(ReplacementTransform(part, target) for part, target in zip(below, flat)),
