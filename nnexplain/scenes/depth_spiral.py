@@ -118,7 +118,7 @@ class SpiralComparison:
             2.6,
             self.theme,
             percent,
-            ticks=(0.5, 0.75, 1.0),
+            ticks=(0.5, 1.0),  # a third tick ran into its neighbours on this short axis
             row_gap=0.6,
             jitter=0.1,
         )
@@ -163,7 +163,13 @@ class SpiralComparison:
             note = label(f"ringed: {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side])
             note.next_to(strip, DOWN, buff=0.35).align_to(strip, RIGHT)
             with self.read(f"Yet the best single net was {loser}: {percent(best)}. Seeds matter here.") as line:
-                self.play(dimmed.animate.set_opacity(1.0), Create(circle), Fade(note), run_time=self.t(0.8))
+                self.play(  # the ringed dot's own value beside it; the row's median label steps aside
+                    dimmed.animate.set_opacity(1.0),
+                    Create(circle),
+                    Fade(note),
+                    Fade(strip.rows[side][3], out=True),
+                    run_time=self.t(0.8),
+                )
                 # The median net and its score out, then the best net and its score in: one picture at a time.
                 self.play(FadeOut(pictures[side]), Fade(scores[side], out=True), run_time=self.t(0.6))
                 self.play(
