@@ -141,7 +141,12 @@ def test_the_narration_says_the_runs_numbers(tmp_path):
     assert f"This fit bends {len(wide.pieces.bends)} times: {wide.pieces.pieces} pieces" in text
     assert f"Its largest error is {wide.error:.2f}" in text and f"Its largest error is {deep.error:.2f}" in text
     counts = [len(deep.pieces.bends_from(layer)) for layer in (1, 2, 3)]
-    assert f"Layer 1 made {counts[0]}, layer 2 added {counts[1]}, layer 3 added {counts[2]}." in text
+    pieces_after = np.cumsum(counts) + 1  # the pieces after each layer's bends, as the narration counts them
+    assert sum(counts) + 1 == deep.pieces.pieces == fit_pieces_count(FIXTURES / "waves-deep-0")
+    assert (
+        f"Layer 1's {counts[0]} bends make {pieces_after[0]} pieces; "
+        f"layer 2 into {pieces_after[1]}, layer 3 into {pieces_after[2]}." in text
+    )
     slivers = {}
     for fit in (wide, deep):  # pieces narrower than 1% of [-1, 1]
         slivers[fit.shape] = int(np.sum(np.diff(np.concatenate([[-1.0], fit.pieces.bends, [1.0]])) < 0.02))
@@ -181,3 +186,29 @@ def test_a_recipe_at_a_seed_is_that_recipe_trained_from_that_seed():
     for bad in ("waves-deep@", "waves-deep@-1", "waves-deep@two", "waves-deep@²", "nope@1"):
         with pytest.raises(NnexplainError):
             get_recipe(bad)
+
+
+def test_the_runs_between_two_levels_are_the_polyline_where_it_lies_between_them():
+    """runs_between against a dense resampling of the same polyline: a point of the curve lies in some run
+    exactly when it lies between the levels, and each run's ends are on a level or at the curve's ends."""
+    from nnexplain.geometry.depth import runs_between
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        x = np.sort(rng.uniform(-1, 1, 12))
+        y = rng.normal(0, 1, 12)
+        low, high = -0.4, 0.7
+        runs = runs_between(x, y, low, high)
+        dense = np.linspace(x[0], x[-1], 4001)
+        curve = np.interp(dense, x, y)
+        inside = (curve >= low) & (curve <= high)
+        covered = np.zeros_like(inside)
+        for rx, ry in runs:
+            assert np.all(np.diff(rx) >= 0) and np.all((ry >= low - 1e-12) & (ry <= high + 1e-12))
+            assert np.allclose(ry, np.interp(rx, x, y), atol=1e-9)  # on the curve
+            for end_x, end_y in ((rx[0], ry[0]), (rx[-1], ry[-1])):
+                assert end_x in (x[0], x[-1]) or min(abs(end_y - low), abs(end_y - high)) < 1e-9
+            covered |= (dense >= rx[0]) & (dense <= rx[-1])
+        assert np.array_equal(covered[inside], np.ones(inside.sum(), bool))  # every point inside is in a run
+        strictly_out = (curve < low - 1e-6) | (curve > high + 1e-6)
+        assert not np.any(covered & strictly_out)

@@ -42,6 +42,8 @@ __all__ = [
     "pre_activation",
     "Spread",
     "seed_summary",
+    "runs_between",
+    "earliest_layer",
 ]
 
 SLOPE_TOLERANCE = 1e-6  # relative to the largest slope: a smaller change is rounding, not a bend
@@ -171,3 +173,47 @@ class Spread:
 def seed_summary(values: list[float]) -> Spread:
     """The median and the spread (least, greatest) of one measure over several seeds' runs."""
     return Spread(tuple(float(v) for v in values))
+
+
+def runs_between(x: np.ndarray, y: np.ndarray, low: float, high: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The parts of the polyline through (x, y) with ``low <= y <= high``, each cut exactly where it leaves the band.
+
+    A piecewise-linear curve sampled at its bends is its own polyline, so the cut points
+    (linear interpolation between neighbouring samples) are where the curve itself
+    crosses ``low`` or ``high``: used to draw z zoomed in near 0, and its parts below 0."""
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    fine_x, fine_y = [x[0]], [y[0]]
+    for i in range(1, len(x)):  # every segment, cut where it crosses an edge of the band
+        cuts = []
+        for level in (low, high):
+            a, b = y[i - 1] - level, y[i] - level
+            if a * b < 0:
+                cuts.append(a / (a - b))
+        for t in sorted(cuts):
+            fine_x.append(x[i - 1] + t * (x[i] - x[i - 1]))
+            fine_y.append(y[i - 1] + t * (y[i] - y[i - 1]))
+        fine_x.append(x[i])
+        fine_y.append(y[i])
+    fine_x, fine_y = np.array(fine_x), np.array(fine_y)
+    middle = (fine_y[:-1] + fine_y[1:]) / 2
+    inside = (middle >= low) & (middle <= high)  # each piece between cuts lies wholly in or out of the band
+    runs, start = [], None
+    for i, keep in enumerate(np.append(inside, False)):
+        if keep and start is None:
+            start = i
+        elif not keep and start is not None:
+            runs.append((fine_x[start : i + 1], np.clip(fine_y[start : i + 1], low, high)))
+            start = None
+    return runs
+
+
+def earliest_layer(params: Params, activation: str, domain: tuple[float, float], x: np.ndarray) -> np.ndarray:
+    """For each switch position ``x``, the first hidden layer (1-based) with a unit switching there (0: none)."""
+    by_layer = _kinks_by_layer(params, activation, domain)
+    out = np.zeros(len(x), np.int64)
+    for layer in range(len(by_layer), 0, -1):
+        kinks = np.concatenate([np.zeros(0)] + [np.asarray(k, np.float64) for k in by_layer[layer - 1]])
+        for i, value in enumerate(np.asarray(x, np.float64)):
+            if len(kinks) and np.min(np.abs(kinks - value)) <= 1e-12 * max(1.0, abs(value)):
+                out[i] = layer
+    return out

@@ -23,12 +23,17 @@ from manim import (
     RIGHT,
     UL,
     UP,
+    AnimationGroup,
+    Circle,
     Create,
     Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
     LaggedStart,
     Line,
+    MoveAlongPath,
     ReplacementTransform,
-    SurroundingRectangle,
     VGroup,
 )
 
@@ -36,34 +41,30 @@ from nnexplain.data.curves import target_function
 from nnexplain.geometry.depth import (
     SEEDS,
     FitPieces,
-    busiest_unit,
     fit_pieces,
     network_output,
     piece_bounds,
-    pre_activation,
+    runs_between,
     worst_point,
 )
 from nnexplain.geometry.hinges import straight_pieces
-from nnexplain.mobjects.depth import TEXT_SIZE, SeedStrip, StrokeTo, bend_dots, card, curve_axes, curve_path
+from nnexplain.mobjects.depth import TEXT_SIZE, StrokeTo, bend_dots, curve_axes, curve_path, edge_ticks
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import label
 from nnexplain.run import Run
 from nnexplain.run.contents import curve_domain
 from nnexplain.scenes.base.run_scene import RunScene
-from nnexplain.scenes.depth_spiral import DEEP, WIDE, SpiralComparison, spread
+from nnexplain.scenes.depth_cut import LAYER_COLOURS, PLOT_CENTRE, PLOT_SIZE, DepthMechanism
+from nnexplain.scenes.depth_seeds import SeedComparison
+from nnexplain.scenes.depth_spiral import DEEP, ERROR, WIDE, SpiralComparison
 
 __all__ = ["Depth", "CurveFit"]
 
-LAYER_COLOURS = (
-    "#F78FB3",
-    "#7BD389",
-    "#F2A541",
-    "#4FA3F7",
-)  # never the highlight (z, the largest error)  # bends by the layer that made them
 SLIVER = 0.01  # a piece narrower than this share of the interval is a sliver: a few pixels wide on screen
 RIGHT_EDGE = 6.6  # scene units: the frame's right edge (7.1) less the 24 px margin at 480p
 SUMMED_FIRST = 3  # hinges added one at a time before the rest are added at once
 SAMPLES = 301  # evenly spaced points per drawn curve (so Create draws at an even pace), plus every bend exactly
+CARD_LEFT = 2.4  # the cards' left edge, clear of the plot's right end (1.95)
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,7 @@ def curve_fit(run: Run) -> CurveFit:
     return CurveFit(run, fit_pieces(params, run.activation, domain), x, error, run.network.parameter_count)
 
 
-def _seeds(runs: list[Run]) -> str:
-    seeds = [run.manifest.get("seed") for run in runs]
-    return "seeds " + ", ".join(map(str, seeds)) if None not in seeds else f"{len(runs)} trainings"
-
-
-class Depth(SpiralComparison, RunScene):
+class Depth(DepthMechanism, SeedComparison, SpiralComparison, RunScene):
     scene_name = "depth"
     captions_in_band = True
 
@@ -134,56 +130,47 @@ class Depth(SpiralComparison, RunScene):
 
     # Beats ------------------------------------------------------------------
 
+    def fit_plot(self) -> tuple:
+        """The curve plot: axes with their tick numbers on the edges, and the target curve (grey)."""
+        axes = curve_axes(self.domain, (-1.5, 1.5), *PLOT_SIZE, self.theme).move_to(PLOT_CENTRE)
+        ticks = edge_ticks(axes, (-1, -0.5, 0, 0.5, 1), (-1, 0, 1), self.theme)
+        x = np.linspace(*self.domain, 2 * SAMPLES)
+        return axes, ticks, curve_path(axes, x, self.target(x), self.theme.muted, 3)
+
     def ask(self) -> None:
         self.title = label("Why depth, not just width?", self.theme, 40).to_corner(UL, buff=0.45)
-        self.axes = curve_axes(self.domain, (-1.5, 1.5), 8.2, 4.3, self.theme).move_to([-2.35, 0.15, 0])
+        self.axes, self.ticks, self.target_curve = self.fit_plot()
         with self.read("Why stack layers, when one wide hidden layer can fit any curve?") as line:
-            self.play(Fade(self.title), Create(self.axes), run_time=line.duration)
-        x = np.linspace(*self.domain, 2 * SAMPLES)
-        self.target_curve = curve_path(self.axes, x, self.target(x), self.theme.muted, 3)
+            self.play(Fade(self.title), Create(self.axes), Fade(self.ticks), run_time=line.duration)
         with self.read("A common answer: one layer can, if very wide; depth lets layers compose.") as line:
             self.play(Create(self.target_curve), run_time=line.duration)
         low, high = (f"{v:g}".replace("-", "−") for v in self.domain)
         self.target_label = label(self.formula, self.theme, TEXT_SIZE, self.theme.muted)
         self.target_label.next_to(self.axes, UP, buff=0.05).align_to(self.axes, RIGHT)
+        runner = Dot(self.axes.c2p(self.domain[0], float(self.target(np.array([self.domain[0]]))[0])), radius=0.08)
+        runner.set_color(self.theme.text)
         with self.read(f"Test it: two real ReLU networks fit {self.formula} on [{low}, {high}].") as line:
-            self.play(Fade(self.target_label), run_time=line.duration)
+            self.play(Fade(self.target_label), FadeIn(runner), run_time=self.t(0.6))  # the interval run through
+            self.play(MoveAlongPath(runner, self.target_curve), run_time=max(line.duration - self.t(1.2), 1.0))
+            self.play(FadeOut(runner), run_time=self.t(0.6))
 
     def show_budget(self) -> None:
         wide, deep = self.wide, self.deep
         self.deep_bound = piece_bounds(deep.hidden)[-1]
-        # The text column: each row fades in when the narration reaches it.
-        self.wide_card = card(
-            [
-                (f"wide  {wide.shape}", WIDE),
-                (f"{wide.parameters} parameters", WIDE),
-                (f"up to {wide.hidden[0] + 1} pieces", WIDE),
-                (f"found {wide.pieces.pieces}, {self.slivers(wide)} slivers", WIDE),
-                (f"largest error {wide.error:.2f}", WIDE),
-            ],
-            self.theme,
+        self.wide_card, self.deep_card = (
+            VGroup(
+                label(f"{name}  {fit.shape}", self.theme, TEXT_SIZE, colour),
+                label(f"{fit.parameters} parameters", self.theme, TEXT_SIZE, colour),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+            for name, fit, colour in (("wide", wide, WIDE), ("deep", deep, DEEP))
         )
-        self.deep_card = card(
-            [
-                (f"deep  {deep.shape}", DEEP),
-                (f"{deep.parameters} parameters", DEEP),
-                (f"up to {self.deep_bound} pieces", DEEP),
-                ("bends", DEEP),
-                (f"found {deep.pieces.pieces}, {self.slivers(deep)} slivers", DEEP),
-                (f"largest error {deep.error:.2f}", DEEP),
-            ],
-            self.theme,
-        )
-        self.wide_card.move_to([2.0, 3.55, 0], aligned_edge=UL)
-        self.deep_card.next_to(self.wide_card, DOWN, buff=0.4, aligned_edge=LEFT)
-        counts = [len(deep.pieces.bends_from(layer)) for layer in range(1, len(deep.hidden) + 1)]
-        terms = [
-            label(str(n) if i == 0 else f"+ {n}", self.theme, TEXT_SIZE, self.layer_colour(i + 1))
-            for i, n in enumerate(counts)
-        ]
-        bends_row = self.deep_card[3]
-        self.bend_terms = VGroup(*terms).arrange(RIGHT, buff=0.15).next_to(bends_row, RIGHT, buff=0.15)
-        self.bend_terms.align_to(bends_row, DOWN)
+        self.wide_card.move_to([CARD_LEFT, 2.45, 0], aligned_edge=UL)
+        self.deep_card.move_to([CARD_LEFT, 0.35, 0], aligned_edge=UL)
+        seeds = {fit.run.manifest.get("seed", 0) for fit in (wide, deep)}
+        which = f"seed {seeds.pop()} of each" if len(seeds) == 1 else "one seed of each"
+        self.seed_note = label(f"drawn: {which}", self.theme, TEXT_SIZE - 2, self.theme.muted)
+        self.seed_note.move_to([CARD_LEFT, -2.05, 0], aligned_edge=LEFT)  # which training the numbers are from
+        self.live = {}  # card -> its one changing line (what the narration is saying about that network now)
         layers = len(deep.hidden)
         widths = "" if len(set(deep.hidden)) > 1 else f" of {deep.hidden[0]}"
         with self.read(f"Wide: one hidden layer of {wide.hidden[0]} units. Deep: {layers} layers{widths}.") as line:
@@ -196,7 +183,21 @@ class Depth(SpiralComparison, RunScene):
             gap = abs(wide.parameters / deep.parameters - 1)
             budget = f"{wide.parameters} and {deep.parameters} parameters: the same budget within {gap:.0%}."
         with self.read(budget):
-            self.play(Fade(self.wide_card[1]), Fade(self.deep_card[1]), run_time=self.t(0.5))
+            self.play(Fade(self.wide_card[1]), Fade(self.deep_card[1]), Fade(self.seed_note), run_time=self.t(0.5))
+
+    def set_live(self, which: VGroup, line, colour: str | None = None) -> list:
+        """Animations replacing ``which`` card's changing line by ``line`` (a text or a mobject): old out, new in."""
+        if isinstance(line, str):
+            line = label(line, self.theme, TEXT_SIZE, colour)
+        line.next_to(which, DOWN, buff=0.14, aligned_edge=LEFT)
+        if line.get_right()[0] > RIGHT_EDGE:  # a long product: drawn smaller to stay in the frame
+            line.scale((RIGHT_EDGE - line.get_left()[0]) / line.width, about_edge=LEFT)
+        old, self.live[id(which)] = self.live.get(id(which)), line
+        return [Fade(line)] if old is None else [AnimationGroup(Fade(old, out=True), Fade(line), lag_ratio=1)]
+
+    def swap(self, old, new) -> AnimationGroup:
+        """One label out, then the next in at its place: never two texts cross-faded in one spot."""
+        return AnimationGroup(Fade(old, out=True), Fade(new), lag_ratio=1)
 
     def show_wide(self) -> None:
         wide, x = self.wide, self.samples(self.wide.pieces.bends)
@@ -207,8 +208,8 @@ class Depth(SpiralComparison, RunScene):
 
         def running_sum(units):  # the output bias and these units' hinges: the fit, a few hinges at a time
             at = self.samples(kinks[list(units)])
-            total = b2[0] + sum(w2[0, j] * np.maximum(0.0, w1[j, 0] * at + b1[j]) for j in units)
-            return curve_path(self.axes, at, total + 0 * at, WIDE, 3)
+            total = b2[0] + sum(w2[0, j] * np.maximum(0.0, w1[j, 0] * at + b1[j]) for j in units) + 0 * at
+            return VGroup(*(curve_path(self.axes, rx, ry, WIDE, 3) for rx, ry in runs_between(at, total, -1.5, 1.5)))
 
         def counter(n):
             text = f"{n} of {wide.hidden[0]} hinges added"
@@ -219,138 +220,132 @@ class Depth(SpiralComparison, RunScene):
         unit = first[0]
         hinge_x = self.samples([kinks[unit]])
         hinge = w2[0, unit] * np.maximum(0.0, w1[unit, 0] * hinge_x + b1[unit])
-        shown = np.abs(hinge) <= 1.5  # the part inside the plot: one side flat, the other straight up to the edge
-        hinge_path = curve_path(self.axes, hinge_x[shown], hinge[shown], WIDE, 3)
+        inside = runs_between(hinge_x, hinge, -1.45, 1.45)  # one side flat, the other straight up to the plot's edge
+        hinge_path = VGroup(*(curve_path(self.axes, rx, ry, WIDE, 3) for rx, ry in inside))
         kink_dot = Dot(self.axes.c2p(kinks[unit], 0), radius=0.07, color=WIDE)  # where it bends
         with self.read("Each unit of the wide layer is one hinge: a line that bends once.") as line:
             self.play(Create(hinge_path), Create(kink_dot), run_time=line.duration)
         sums, count = [running_sum(first[: k + 1]) for k in range(len(first))], counter(1)
-        with self.read("Add them up one by one: each hinge bends the sum once more.") as line:
+        with self.read("Add them up, each times its weight, plus a bias: each bends the sum once more.") as line:
             step = line.duration / len(sums)
             self.play(ReplacementTransform(hinge_path, sums[0]), Fade(kink_dot, out=True), Fade(count), run_time=step)
             for k in range(1, len(sums)):
                 after = counter(k + 1)
-                self.play(ReplacementTransform(sums[k - 1], sums[k]), Fade(count, out=True), Fade(after), run_time=step)
+                self.play(ReplacementTransform(sums[k - 1], sums[k]), self.swap(count, after), run_time=step)
                 count = after
         units = wide.hidden[0]
+        order = first + [j for j in range(units) if j not in first]  # then the rest, in the layer's own order
+        steps = [n for n in (10, 30) if len(first) < n < units]
         self.wide_curve = curve_path(self.axes, x, network_output(params, wide.run.activation, x), WIDE)
         with self.read(f"Added up, all {units} hinges make at most {units + 1} straight pieces.") as line:
+            shown = sums[-1]
+            for n in steps:  # the count runs on through the layer, the sum redrawn at each stop
+                after, grown = counter(n), running_sum(order[:n])
+                self.play(ReplacementTransform(shown, grown), self.swap(count, after), run_time=self.t(0.9))
+                shown, count = grown, after
             last = counter(units)
             self.play(
-                ReplacementTransform(sums[-1], self.wide_curve),
-                Fade(count, out=True),
-                Fade(last),
-                Fade(self.wide_card[2]),
-                run_time=self.t(1.5),
+                ReplacementTransform(shown, self.wide_curve),
+                self.swap(count, last),
+                *self.set_live(self.wide_card, f"up to {units + 1} pieces", WIDE),
+                run_time=self.t(1.2),
             )
         self.play(Fade(last, out=True), run_time=self.t(0.4))
         bends = wide.pieces.bends
         self.wide_dots = bend_dots(self.axes, bends, network_output(params, wide.run.activation, bends), WIDE, 0.07)
         pieces, slivers = wide.pieces.pieces, self.slivers(wide)
         unseen = f", {slivers} of them slivers under {self.sliver_width} wide" if slivers else ", each bend marked"
+        rings = self.sliver_rings(wide)
         with self.read(f"This fit bends {len(bends)} times: {pieces} pieces{unseen}.") as line:
-            self.play(Fade(self.wide_card[3]), run_time=self.t(0.5))
+            found = f"{pieces} pieces, {slivers} slivers" if slivers else f"{pieces} pieces"
+            self.play(*self.set_live(self.wide_card, found, WIDE), run_time=self.t(0.6))
             self.play(
                 LaggedStart(*(Create(d) for d in self.wide_dots), lag_ratio=0.2),
-                run_time=max(line.duration - self.t(0.5), self.t(0.5)),
+                run_time=max(line.duration / 2 - self.t(0.6), self.t(0.5)),
             )
-        marker = self.error_marker(wide, WIDE)
+            if len(rings):  # the slivers ringed: too narrow to see as pieces, so shown where they are
+                self.play(LaggedStart(*(Create(r) for r in rings), lag_ratio=0.3), run_time=self.t(1.2))
+        marker = self.error_marker(wide)
         with self.read(f"Its largest error is {wide.error:.2f}, at x = {self.fmt(wide.worst_x)}.") as line:
-            self.play(Create(marker), Fade(self.wide_card[4]), run_time=self.t(0.5))
+            self.play(
+                Fade(rings, out=True),
+                Create(marker),
+                *self.set_live(self.wide_card, f"largest error {wide.error:.2f}", WIDE),
+                run_time=self.t(0.8),
+            )
         self.play(Fade(marker, out=True), run_time=self.t(0.4))
 
-    def show_cut(self) -> None:
-        deep = self.deep
-        params, activation = deep.run.params(), deep.run.activation
-        busy = busiest_unit(params, activation, self.domain)
-        x = self.samples(np.concatenate([busy.breakpoints, busy.crossings]))  # straight between these
-        z = pre_activation(params, activation, busy.layer, busy.unit, x)
-        scale = 1.3 / max(float(np.max(np.abs(z))), 1e-9)
-        z_path = curve_path(self.axes, x, scale * z, self.theme.highlight, 3)
-        z_label = label(f"z: input of one layer-{busy.layer} unit (scaled)", self.theme, TEXT_SIZE - 2)
-        z_label.set_color(self.theme.highlight).next_to(self.axes, UP, buff=0.05).align_to(self.axes, LEFT)
-        dim = [StrokeTo(part, 0.2) for part in (self.wide_curve, self.target_curve)]
-        earlier = "layer 1's" if busy.layer == 2 else "earlier layers'"
-        with self.read(f"Depth works differently. A layer-{busy.layer} unit adds up {earlier} hinges.") as line:
-            self.play(*dim, Fade(self.wide_dots, out=True), Fade(self.target_label, out=True), run_time=self.t(0.6))
-            self.play(Create(z_path), Fade(z_label), run_time=max(line.duration - self.t(0.6), self.t(0.5)))
-        corners = busy.breakpoints[(busy.breakpoints > self.domain[0]) & (busy.breakpoints < self.domain[1])]
-        corner_z = scale * pre_activation(params, activation, busy.layer, busy.unit, corners)
-        corner_dots = bend_dots(self.axes, corners, corner_z, self.theme.text, 0.05)
-        with self.read(f"So its input is already bent, at {len(corners)} points, before its own ReLU.") as line:
-            self.play(LaggedStart(*(Create(d) for d in corner_dots), lag_ratio=0.3), run_time=line.duration)
-        crossings = bend_dots(self.axes, busy.crossings, np.zeros(len(busy.crossings)), self.theme.highlight, 0.1)
-        times = {1: "once", 2: "twice"}.get(len(busy.crossings), f"{len(busy.crossings)} times")
-        with self.read(f"It can cross zero on every piece; this one crosses {times}.") as line:
-            self.play(LaggedStart(*(Create(d) for d in crossings), lag_ratio=0.4), run_time=line.duration)
-        relu_path = curve_path(self.axes, x, scale * np.maximum(z, 0.0), self.theme.highlight, 3)
-        relu_label = label(f"ReLU(z): output of that layer-{busy.layer} unit (scaled)", self.theme, TEXT_SIZE - 2)
-        relu_label.set_color(self.theme.highlight).move_to(z_label, aligned_edge=LEFT)
-        with self.read("Its ReLU flattens z below zero: each crossing becomes a new bend.") as line:
-            self.play(Fade(corner_dots, out=True), Fade(z_label, out=True), run_time=self.t(0.4))
-            self.play(
-                ReplacementTransform(z_path, relu_path),
-                Fade(relu_label),
-                run_time=max(line.duration - self.t(0.4), self.t(0.5)),
-            )
-        bounds = piece_bounds(deep.hidden)
-        factors = [width + 1 for width in deep.hidden]
-        said = " × ".join(map(str, factors))
-        # The row "up to 729 pieces" written as its product, each layer's factor in that layer's colour.
-        tally = [label("up to", self.theme, TEXT_SIZE, DEEP)]
-        for i, factor in enumerate(factors):
-            tally.append(
-                label(str(factor) if i == 0 else f"× {factor}", self.theme, TEXT_SIZE, self.layer_colour(i + 1))
-            )
-        tally.append(label(f"= {bounds[-1]}", self.theme, TEXT_SIZE, DEEP))
-        tally = VGroup(*tally).arrange(RIGHT, buff=0.14).move_to(self.deep_card[2], aligned_edge=LEFT)
-        tally.align_to(self.deep_card[2], DOWN)
-        if tally.get_right()[0] > RIGHT_EDGE:  # many layers: a longer product, drawn smaller to stay in the frame
-            tally.scale((RIGHT_EDGE - tally.get_left()[0]) / tally.width, about_edge=LEFT)
-        self.deep_card[2].set_opacity(0)  # the tally takes its place (and is never faded in with the card)
-        with self.read(
-            f"Each layer's {deep.hidden[0]} units can cut every piece again: {said} = {bounds[-1]} pieces at most."
-            if len(set(deep.hidden)) == 1
-            else f"Each layer can cut every piece again: {said} = {bounds[-1]} pieces at most."
-        ) as line:
-            for term in tally:
-                self.play(Fade(term), run_time=self.t(0.5))
-            self.wait(max(line.duration - self.t(0.5) * len(tally) - self.t(0.8), 0.1))
-            self.play(
-                Fade(relu_path, out=True), Fade(relu_label, out=True), Fade(crossings, out=True), run_time=self.t(0.8)
-            )
-        self.bend_tally = tally
+    def sliver_rings(self, fit: CurveFit) -> VGroup:
+        """A white ring round each cluster of slivers (pieces narrower than ``SLIVER`` of the interval)."""
+        ends = np.concatenate([[self.domain[0]], fit.pieces.bends, [self.domain[1]]])
+        narrow = np.flatnonzero(np.diff(ends) < SLIVER * (self.domain[1] - self.domain[0]))
+        centres = (ends[narrow] + ends[narrow + 1]) / 2
+        clusters: list[list[float]] = []
+        for c in centres:  # slivers closer than a ring's width share one ring
+            if clusters and c - clusters[-1][-1] < 0.05:
+                clusters[-1].append(c)
+            else:
+                clusters.append([c])
+        params, activation = fit.run.params(), fit.run.activation
+        rings = VGroup()
+        for group in clusters:
+            xs = np.array(group)
+            ys = network_output(params, activation, xs)
+            left, right = self.axes.c2p(xs.min(), ys.mean()), self.axes.c2p(xs.max(), ys.mean())
+            ring = Circle(radius=0.17 + (right[0] - left[0]) / 2, color=self.theme.text, stroke_width=3)
+            rings.add(ring.move_to((np.asarray(left) + np.asarray(right)) / 2))
+        return rings
 
     def show_deep(self) -> None:
         deep, x = self.deep, self.samples(self.deep.pieces.bends)
         params, activation = deep.run.params(), deep.run.activation
-        deep_curve = curve_path(self.axes, x, network_output(params, activation, x), DEEP)
+        axes, ticks, target = self.axes, self.ticks, self.target_curve  # drawn again by the mechanism's exit
+        deep_curve = curve_path(axes, x, network_output(params, activation, x), DEEP)
         with self.read("Now the deep fit, each bend coloured by the layer that made it.") as line:
-            self.play(StrokeTo(self.target_curve, 1.0), Create(deep_curve), run_time=line.duration)
+            self.play(Create(deep_curve), run_time=line.duration)
         counts, groups = [], []
         for layer in range(1, len(deep.hidden) + 1):
             bends = deep.pieces.bends_from(layer)
             counts.append(len(bends))
             colour = self.layer_colour(layer)
-            groups.append(bend_dots(self.axes, bends, network_output(params, activation, bends), colour, 0.075))
-        said = ", ".join(f"layer {i + 1} {'made' if i == 0 else 'added'} {n}" for i, n in enumerate(counts))
-        with self.read(said[0].upper() + said[1:] + ".") as line:
-            self.play(Fade(self.deep_card[3]), run_time=self.t(0.3))
-            for group, term in zip(groups, self.bend_terms):
+            groups.append(bend_dots(axes, bends, network_output(params, activation, bends), colour, 0.075))
+        totals = np.cumsum(counts) + 1  # pieces after each layer's bends: each layer cuts the last one's pieces
+        cut = ", ".join(f"layer {i + 2} into {n}" for i, n in enumerate(totals[1:]))
+        said = f"Layer 1's {counts[0]} bends make {totals[0]} pieces; {cut}." if len(totals) > 1 else ""
+        terms = [label("pieces", self.theme, TEXT_SIZE, DEEP)] + [
+            label(str(n) if i == 0 else f"→ {n}", self.theme, TEXT_SIZE, self.layer_colour(i + 1))
+            for i, n in enumerate(totals)
+        ]
+        bends_line = VGroup(*terms).arrange(RIGHT, buff=0.15)
+        for term in terms[1:]:
+            term.align_to(terms[0], DOWN)
+        with self.read(said) as line:
+            for term in terms[1:]:  # each layer's count comes in with its bends
+                term.set_opacity(0)
+            self.play(*self.set_live(self.deep_card, bends_line), run_time=self.t(0.6))
+            for group, term in zip(groups, terms[1:]):
+                term.set_opacity(1)
                 self.play(
                     LaggedStart(*(Create(d) for d in group), lag_ratio=0.2),
                     Fade(term),
-                    run_time=max(line.duration - self.t(0.3), self.t(0.6)) / len(groups),
+                    run_time=max(line.duration - self.t(0.6), self.t(0.6)) / len(groups),
                 )
         pieces, wide_pieces = deep.pieces.pieces, self.wide.pieces.pieces
         compared = "fewer than" if pieces < wide_pieces else "more than" if pieces > wide_pieces else "as many as"
+        rings = self.sliver_rings(deep)
         with self.read(
             f"{pieces} pieces ({self.slivers(deep)} slivers), {compared} the wide fit's {wide_pieces},"
             f" of {self.deep_bound} possible."
         ) as line:
-            self.play(Fade(self.deep_card[4]), run_time=self.t(0.5))
-            self.play(StrokeTo(self.wide_curve, 0.6), run_time=max(line.duration - self.t(0.5), self.t(0.5)))
-        marker = self.error_marker(deep, DEEP)
+            found = f"{pieces} pieces, {self.slivers(deep)} slivers"
+            self.play(*self.set_live(self.deep_card, found, DEEP), *(Create(r) for r in rings), run_time=self.t(0.8))
+            dots = sorted((dot for group in groups for dot in group), key=lambda dot: dot.get_center()[0])
+            self.play(  # the bends counted off left to right, the wide fit coming back behind for comparison
+                StrokeTo(self.wide_curve, 0.6),
+                LaggedStart(*(Indicate(dot, scale_factor=1.8, color=self.theme.text) for dot in dots), lag_ratio=0.3),
+                run_time=max(line.duration - self.t(0.8), self.t(0.5)),
+            )
+        marker = self.error_marker(deep)
         better = (
             "smaller than"
             if deep.error < self.wide.error
@@ -361,85 +356,14 @@ class Depth(SpiralComparison, RunScene):
         with self.read(
             f"Its largest error is {deep.error:.2f}, {better} the wide fit's {self.wide.error:.2f}."
         ) as line:
-            self.play(Create(marker), Fade(self.deep_card[5]), run_time=self.t(0.5))
-        self.curve_scene = VGroup(self.axes, self.target_curve, self.wide_curve, deep_curve, marker, *groups)
-
-    def compare_seeds(self) -> None:
-        wide_pieces = [fit.pieces.pieces for fit in self.wide_fits]
-        deep_pieces = [fit.pieces.pieces for fit in self.deep_fits]
-        wide_visible = [fit.pieces.pieces - self.slivers(fit) for fit in self.wide_fits]
-        deep_visible = [fit.pieces.pieces - self.slivers(fit) for fit in self.deep_fits]
-        wide_errors = [fit.error for fit in self.wide_fits]
-        deep_errors = [fit.error for fit in self.deep_fits]
-        panel = VGroup(self.wide_card, self.deep_card, self.bend_terms, self.bend_tally)
-        count = "{:.0f}".format
-        top = 10 * np.ceil(max(wide_pieces + deep_pieces) * 1.1 / 10)
-        strip = lambda title, wide, deep, top, fmt: SeedStrip(  # noqa: E731
-            title, [("wide", WIDE, wide), ("deep", DEEP, deep)], (0, top), 3.6, self.theme, fmt, ticks=(0, top)
-        )
-        piece_strip = strip("all pieces", wide_pieces, deep_pieces, top, count).move_to([-3.5, 1.45, 0])
-        visible_strip = strip(f"pieces wider than {self.sliver_width}", wide_visible, deep_visible, top, count)
-        visible_strip.move_to([3.0, 1.45, 0])
-        high = np.ceil(max(wide_errors + deep_errors) * 11) / 10
-        error_strip = strip("largest error", wide_errors, deep_errors, high, "{:.2f}".format).move_to([0, -1.0, 0])
-        with self.read(f"One training proves little: each network was trained from {_seeds(self.deep_runs)}.") as line:
-            self.play(Fade(self.curve_scene, out=True), Fade(panel, out=True), run_time=self.t(0.8))
-            frame = VGroup(*piece_strip.submobjects[:3])
-            self.play(Fade(frame), run_time=max(line.duration - self.t(0.8), self.t(0.5)))
-        pieces_said = f"wide {spread(wide_pieces, count)}, deep {spread(deep_pieces, count)}"
-        with self.read(f"Pieces, one dot a seed: {pieces_said}.") as line:
-            self.stagger(piece_strip, line.duration, with_frame=False)
-        visible_said = f"wide {spread(wide_visible, count)}, deep {spread(deep_visible, count)}"
-        with self.read(f"Wider than {self.sliver_width}: {visible_said}.") as line:
-            self.stagger(visible_strip, line.duration, with_frame=True)
-        errors_said = f"wide {spread(wide_errors, '{:.2f}'.format)}, deep {spread(deep_errors, '{:.2f}'.format)}"
-        with self.read(f"Largest error: {errors_said}.") as line:
-            self.stagger(error_strip, line.duration, with_frame=True)
-        first, second = self.verdict(wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors)
-        with self.read(first) as line:  # "pieces in all", then "wider than": the box follows the words
-            ring = SurroundingRectangle(piece_strip, color=self.theme.highlight, buff=0.12)
-            self.play(Create(ring), run_time=self.t(0.8))
-            self.wait(max(line.duration / 2 - self.t(0.8), 0.1))
-            visible_ring = SurroundingRectangle(visible_strip, color=self.theme.highlight, buff=0.12)
-            self.play(ReplacementTransform(ring, visible_ring), run_time=self.t(0.6))
-        extremes = self.error_extremes(wide_errors, deep_errors).next_to(error_strip, RIGHT, buff=0.35)
-        if extremes.get_right()[0] > RIGHT_EDGE:
-            extremes.scale((RIGHT_EDGE - extremes.get_left()[0]) / extremes.width, about_edge=LEFT)
-        with self.read(second) as line:
-            error_ring = SurroundingRectangle(error_strip, color=self.theme.highlight, buff=0.12)
-            self.play(ReplacementTransform(visible_ring, error_ring), run_time=self.t(0.6))
-            self.play(Fade(extremes), run_time=self.t(0.5))
-            self.wait(max(line.duration - self.t(1.7), 0.1))
-            shown = VGroup(piece_strip, visible_strip, error_strip, error_ring, extremes)
-            self.play(Fade(shown, out=True), run_time=self.t(0.6))
-        self.seed_numbers = {
-            "wide": (wide_pieces, wide_visible, wide_errors),
-            "deep": (deep_pieces, deep_visible, deep_errors),
-        }
-
-    def error_extremes(self, wide_errors, deep_errors) -> VGroup:
-        """The winner's worst seed against the loser's best: where "not on every seed" can be read off."""
-        deep_wins = np.median(deep_errors) < np.median(wide_errors)
-        winner, loser = (("deep", DEEP, deep_errors), ("wide", WIDE, wide_errors))[:: 1 if deep_wins else -1]
-        rows = [
-            label(f"worst {winner[0]} {max(winner[2]):.2f}", self.theme, TEXT_SIZE - 2, winner[1]),
-            label(f"best {loser[0]} {min(loser[2]):.2f}", self.theme, TEXT_SIZE - 2, loser[1]),
-        ]
-        return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-
-    def verdict(self, wide_pieces, deep_pieces, wide_visible, deep_visible, wide_errors, deep_errors):
-        """Two lines true of the seeds: how many pieces the deep fits had (all, visible), and which erred less."""
-
-        def compare(deep, wide):
-            deep, wide = np.median(deep), np.median(wide)
-            return "fewer" if deep < wide else "more" if deep > wide else "as many"
-
-        wider = f"{compare(deep_visible, wide_visible)} wider than {self.sliver_width}"
-        first = f"So the deep fits had {compare(deep_pieces, wide_pieces)} pieces in all, and {wider}."
-        deep_wins = np.median(deep_errors) < np.median(wide_errors)
-        clear = max(deep_errors) < min(wide_errors) if deep_wins else min(deep_errors) > max(wide_errors)
-        how = "on every seed" if clear else "by the median, not on every seed"
-        return first, f"They erred {'less' if deep_wins else 'more'} than the wide fits {how}."
+            self.play(
+                Fade(rings, out=True),
+                Create(marker),
+                *self.set_live(self.deep_card, f"largest error {deep.error:.2f}", DEEP),
+                run_time=self.t(0.8),
+            )
+        self.curve_scene = VGroup(axes, ticks, target, self.target_label, self.wide_curve, deep_curve, marker, *groups)
+        self.deep_groups = groups
 
     # Pieces of the picture ---------------------------------------------------
 
@@ -482,11 +406,14 @@ class Depth(SpiralComparison, RunScene):
     def fmt(self, value: float) -> str:
         return f"{value:.2f}".replace("-", "−")
 
-    def error_marker(self, fit: CurveFit, colour: str) -> VGroup:
-        """A bar from the target to the fit where the fit misses most, and a dot on the fit."""
+    def error_marker(self, fit: CurveFit) -> VGroup:
+        """A red bar from the target to the fit where the fit misses most, with its size written beside it."""
         params = fit.run.params()
         y_fit = float(network_output(params, fit.run.activation, np.array([fit.worst_x]))[0])
         y_target = float(self.target(np.array([fit.worst_x]))[0])
         bar = Line(self.axes.c2p(fit.worst_x, y_target), self.axes.c2p(fit.worst_x, y_fit), stroke_width=6)
-        bar.set_color(self.theme.highlight)
-        return VGroup(bar, Dot(self.axes.c2p(fit.worst_x, y_fit), radius=0.08, color=colour))
+        bar.set_color(ERROR)
+        size = label(f"{fit.error:.2f}", self.theme, TEXT_SIZE - 2, ERROR)
+        # Beyond the bar's far end from the target (above a fit that overshoots, below one that falls short).
+        size.next_to(bar, UP if y_fit > y_target else DOWN, buff=0.1)
+        return VGroup(bar, size)

@@ -11,7 +11,22 @@ import re
 from contextlib import contextmanager
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Circle, Create, Dot, FadeIn, FadeOut, LaggedStart, SurroundingRectangle, VGroup
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    Circle,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    LaggedStart,
+    Line,
+    ReplacementTransform,
+    SurroundingRectangle,
+    VGroup,
+)
 
 from nnexplain.data import load_dataset
 from nnexplain.geometry.boundary import class_one_probability
@@ -23,10 +38,12 @@ from nnexplain.mobjects.style import label
 from nnexplain.run import Run
 from nnexplain.scenes.base.run_scene import Tracker
 
-__all__ = ["WIDE", "DEEP", "spread", "percent", "SpiralComparison"]
+__all__ = ["WIDE", "DEEP", "ERROR", "spread", "percent", "SpiralComparison"]
 
 WIDE, DEEP = "#C792EA", "#5EEAD4"  # one colour per network throughout the scene
-PICTURE = 3.4  # height of each decision-region picture, in scene units
+ERROR = "#FF4D4D"  # a fit's largest error, and nothing else
+PICTURE = 3.3  # height of each decision-region picture, in scene units
+SHADE = 0.45  # how strongly the predicted class colours the picture: a dot on the other colour stands out
 
 
 def spread(values, fmt) -> str:
@@ -81,10 +98,10 @@ class SpiralComparison:
         wide_acc = [run.final_metrics["val_acc"] for run in self.spiral_wide]
         shown = (_median_run(self.spiral_wide, wide_acc), _median_run(self.spiral_deep, deep_acc))
         pictures, frames, dots, scores = [], VGroup(), VGroup(), VGroup()
-        for run, colour, where in zip(shown, (WIDE, DEEP), (-4.6, -0.8)):
+        for run, colour, where in zip(shown, (WIDE, DEEP), (-4.85, -0.75)):
             picture, points = self.region_picture(run, PICTURE)
-            picture.move_to([where, 0.55, 0])
-            points.move_to(picture.get_center()).set_z_index(1)  # above any picture that fades in later
+            picture.move_to([where, 0.45, 0])
+            points.move_to(picture.get_center()).set_z_index(1)  # above the picture that fades in under them
             name = label("-".join(map(str, run.layers)), self.theme, TEXT_SIZE, colour).next_to(picture, UP, buff=0.1)
             count = label(f"{run.network.parameter_count} parameters", self.theme, TEXT_SIZE - 2, colour)
             count.next_to(picture, DOWN, buff=0.1)
@@ -98,17 +115,26 @@ class SpiralComparison:
             "validation accuracy",
             [("wide", WIDE, wide_acc), ("deep", DEEP, deep_acc)],
             (0.5, 1.0),
-            2.4,
+            2.6,
             self.theme,
             percent,
-            ticks=(0.5, 1.0),
+            ticks=(0.5, 1.0),  # a third tick ran into its neighbours on this short axis
+            row_gap=0.6,
+            jitter=0.1,
         )
-        strip.shift(RIGHT * (6.6 - strip.get_right()[0]) + UP * (1.4 - strip.get_center()[1]))
+        strip.shift(RIGHT * (6.6 - strip.get_right()[0]) + UP * (1.3 - strip.get_center()[1]))
         params = [run.network.parameter_count for run in shown]
         with self.read(f"In 2-D: a spiral of three turns, {params[0]} against {params[1]} parameters.") as line:
-            self.play(*(FadeIn(picture) for picture in pictures), Fade(frames), run_time=self.t(1.0))
+            self.title.set_opacity(1)  # faded out over the seed strips: back, for the 2-D half
+            self.play(
+                Fade(self.title),
+                Fade(frames),
+                LaggedStart(Fade(dots[0]), Fade(dots[1]), lag_ratio=0.4),
+                run_time=line.duration,
+            )
         with self.read("Shade: the class each predicts. Dots: validation points, by their true class.") as line:
-            self.play(LaggedStart(Fade(dots[0]), Fade(dots[1]), Fade(scores), lag_ratio=0.5), run_time=line.duration)
+            self.play(*(FadeIn(picture) for picture in pictures), run_time=max(line.duration - self.t(0.6), 0.5))
+            self.play(Fade(scores), run_time=self.t(0.6))
         with self.read(
             f"Seeds: wide {spread(wide_acc, percent)}, deep {spread(deep_acc, percent)}; shown: medians."
         ) as line:
@@ -119,10 +145,13 @@ class SpiralComparison:
         how = "on every seed" if clear else "by the median; the seeds overlap"
         self.spiral_verdict = f"On the spiral the {winner} nets did better {how}."
         with self.read(self.spiral_verdict) as line:
-            ring = SurroundingRectangle(strip.rows[0 if winner == "wide" else 1], color=self.theme.highlight, buff=0.08)
-            self.play(Create(ring), run_time=line.duration)
+            dimmed = strip.rows[1 if winner == "wide" else 0]  # the winner's row stays bright, the other dims
+            self.play(dimmed.animate.set_opacity(0.3), run_time=self.t(1.0))
+            median = strip.rows[0 if winner == "wide" else 1][2:]  # the winner's median: its bar and its number
+            self.play(Indicate(median, scale_factor=1.3, color=self.theme.text), run_time=max(line.duration - 1.0, 1.0))
         best = max(wide_acc + deep_acc)
         best_kind = "deep" if best in deep_acc else "wide"
+        gone = VGroup(frames, dots, scores, strip)
         if best_kind == loser:
             side = 0 if loser == "wide" else 1
             values, runs = (wide_acc, self.spiral_wide) if loser == "wide" else (deep_acc, self.spiral_deep)
@@ -130,19 +159,25 @@ class SpiralComparison:
             best_picture.move_to(pictures[side])
             best_score = label(f"best seed {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side])
             best_score.move_to(scores[side])
-            circle = Circle(radius=0.16, color=self.theme.highlight).move_to(strip.rows[side][1][values.index(best)])
+            circle = Circle(radius=0.17, color=self.theme.text).move_to(strip.rows[side][1][values.index(best)])
+            note = label(f"ringed: {percent(best)}", self.theme, TEXT_SIZE - 2, (WIDE, DEEP)[side])
+            note.next_to(strip, DOWN, buff=0.35).align_to(strip, RIGHT)
             with self.read(f"Yet the best single net was {loser}: {percent(best)}. Seeds matter here.") as line:
-                self.play(Create(circle), Fade(scores[side], out=True), run_time=self.t(0.8))
-                self.play(
-                    FadeIn(best_picture), Fade(best_score), run_time=max(line.duration - self.t(0.8), self.t(0.5))
+                self.play(  # the ringed dot's own value beside it; the row's median label steps aside
+                    dimmed.animate.set_opacity(1.0),
+                    Create(circle),
+                    Fade(note),
+                    Fade(strip.rows[side][3], out=True),
+                    run_time=self.t(0.8),
                 )
-            pictures.append(best_picture)
-            ring.add(circle, best_score)
-        self.play(
-            Fade(VGroup(frames, dots, scores, strip, ring), out=True),
-            *(FadeOut(p) for p in pictures),
-            run_time=self.t(0.8),
-        )
+                # The median net and its score out, then the best net and its score in: one picture at a time.
+                self.play(FadeOut(pictures[side]), Fade(scores[side], out=True), run_time=self.t(0.6))
+                self.play(
+                    FadeIn(best_picture), Fade(best_score), run_time=max(line.duration - self.t(1.4), self.t(0.6))
+                )
+            pictures[side] = best_picture
+            gone.add(circle, best_score, note)
+        self.play(Fade(gone, out=True), *(FadeOut(p) for p in pictures), run_time=self.t(0.8))
         self.spiral_numbers = (wide_acc, deep_acc)
 
     def conclude(self) -> None:
@@ -154,31 +189,49 @@ class SpiralComparison:
             ("wide", WIDE, self.wide.hidden[0] + 1, numbers["wide"], self.spiral_numbers[0]),
             ("deep", DEEP, self.deep_bound, numbers["deep"], self.spiral_numbers[1]),
         ]
-        columns = [-5.2, -3.2, -1.1, 0.9, 2.9, 5.0]
-        table = VGroup()
-        for col, text in zip(columns, header):
-            table.add(label(text, self.theme, TEXT_SIZE, self.theme.muted).move_to([col, 1.9, 0]))
+        columns = [-5.3, -3.2, -1.0, 1.1, 3.1, 5.2]
+        size = TEXT_SIZE + 4
+        cells = [
+            [label(text, self.theme, size, self.theme.muted).move_to([col, 1.9, 0])]
+            for col, text in zip(columns, header)
+        ]
         for index, (name, colour, possible, (pieces, visible, errors), accuracy) in enumerate(rows):
-            cells = [name, str(possible), f"{med(pieces):.0f}", f"{med(visible):.0f}", f"{med(errors):.2f}"]
-            cells.append(percent(med(accuracy)))
-            for col, text in zip(columns, cells):
-                table.add(label(text, self.theme, TEXT_SIZE, colour).move_to([col, 1.2 - 0.6 * index, 0]))
+            texts = [name, str(possible), f"{med(pieces):.0f}", f"{med(visible):.0f}", f"{med(errors):.2f}"]
+            texts.append(percent(med(accuracy)))
+            for column, (col, text) in enumerate(zip(columns, texts)):
+                cells[column].append(label(text, self.theme, size, colour).move_to([col, 1.0 - 0.8 * index, 0]))
+        table = VGroup(*(VGroup(*column) for column in cells))
+        # Two tasks, two pairs of networks: the curve's columns under its formula, the spiral's set apart by a rule.
+        curve_head = label(f"{self.formula}: {self.wide.shape} vs {self.deep.shape}", self.theme, TEXT_SIZE - 2)
+        curve_head.set_color(self.theme.muted).move_to([(columns[1] + columns[4]) / 2, 2.65, 0])
+        spiral_head = label("2-D nets", self.theme, TEXT_SIZE - 2, self.theme.muted).move_to([columns[5], 2.65, 0])
+        rule_x = (columns[4] + columns[5]) / 2 + 0.1
+        rule = Line([rule_x, 2.9, 0], [rule_x, 0.0, 0], stroke_color=self.theme.muted, stroke_width=2)
+        table.add(VGroup(curve_head, spiral_head, rule))
         notes = [
             f"medians of {len(self.spiral_wide)} seeds; visible: pieces wider than {self.sliver_width};",
             f"error: largest |fit − {self.formula}|; spiral: validation accuracy",
         ]
         note = VGroup(*(label(text, self.theme, TEXT_SIZE - 2, self.theme.muted) for text in notes))
-        note.arrange(DOWN, buff=0.1).move_to([0, -0.9, 0])
+        note.arrange(DOWN, buff=0.12).move_to([0, -1.55, 0])
+        box = lambda mobject: SurroundingRectangle(mobject, color=self.theme.text, buff=0.16)  # noqa: E731
         with self.read(f"In these runs, depth could multiply pieces, up to {self.deep_bound}; it did not.") as line:
-            self.play(Fade(table[: len(header) + 2 * len(header)]), Fade(note), run_time=self.t(0.5))
+            self.play(Fade(table), Fade(note), run_time=self.t(0.8))
+            self.wait(max(line.duration * 0.3 - self.t(0.8), 0.1))
+            ring = box(table[1][2])  # the deep net's possible pieces ...
+            self.play(Create(ring), run_time=self.t(0.6))
+            self.wait(max(line.duration * 0.35 - self.t(0.6), 0.1))
+            self.play(ReplacementTransform(ring, ring := box(table[2][2])), run_time=self.t(0.6))  # ... and found
         with self.read("What depth gives is possible pieces; training decides how many it finds.") as line:
-            self.play(self.title.animate.set_color(self.theme.highlight), run_time=line.duration)
+            self.play(ReplacementTransform(ring, ring := box(table[1])), run_time=self.t(0.6))
+            self.wait(max(line.duration * 0.45 - self.t(0.6), 0.1))
+            self.play(ReplacementTransform(ring, box(table[2])), run_time=self.t(0.6))
 
     def region_picture(self, run: Run, height: float):
         """The run's decision regions over its data's rectangle, with its validation points on top."""
         bounds = tuple(run.dataset["warp_grid"]["bounds"])
         probability = class_one_probability(run.params(), run.activation, bounds, 160)
-        picture = Heatmap(two_class_rgba(probability, self.theme, strength=0.35), height)
+        picture = Heatmap(two_class_rgba(probability, self.theme, strength=SHADE), height)
         options = dict((run.manifest.get("config") or {}).get("dataset_options") or {})
         data = load_dataset(run.dataset["name"], **options)
         x_min, x_max, y_min, y_max = bounds
@@ -186,7 +239,9 @@ class SpiralComparison:
         centre = np.array([(x_min + x_max) / 2, (y_min + y_max) / 2])
         points = VGroup(
             *(
-                Dot([*(scale * (p - centre)), 0], radius=0.03, color=self.theme.palette[int(c)])
+                Dot([*(scale * (p - centre)), 0], radius=0.04, color=self.theme.palette[int(c)]).set_stroke(
+                    self.theme.background, 1.2, background=True
+                )
                 for p, c in zip(data.x_val, data.y_val)
             )
         )
