@@ -81,7 +81,7 @@ def _state(mobject) -> tuple:
     return (mobject.points.tobytes(), mobject.get_pixel_array().tobytes(), mobject.resampling_algorithm)
 
 
-def _drawable(camera: Camera, mobjects: list) -> bool:
+def _drawable(mobjects: list) -> bool:
     """Whether every mobject is of a kind whose pixels this module can bound."""
     for mobject in mobjects:
         if isinstance(mobject, VMobject):
@@ -103,30 +103,34 @@ def _keepable(mobject) -> bool:
     return True
 
 
-def _boxes(camera: Camera, mobjects: list) -> np.ndarray:
-    """(n, 4) pixel boxes (left, top, right, bottom) holding every pixel each mobject's drawing can touch; a
-    mobject that draws nothing (no points, or points that are not finite) gets an empty box."""
-    boxes = np.full((len(mobjects), 4), np.nan)
+EMPTY = np.full(4, np.nan)  # the box of a mobject that draws nothing: it meets no other
+
+
+def _box(camera: Camera, mobject) -> np.ndarray:
+    """The pixel box (left, top, right, bottom) holding every pixel ``mobject``'s drawing can touch; empty for a
+    mobject that draws nothing (no points, or points that are not finite)."""
+    points = mobject.points
+    if len(points) == 0:
+        return EMPTY
+    low, high = points.min(axis=0), points.max(axis=0)
+    if not (np.isfinite(low).all() and np.isfinite(high).all()):
+        return EMPTY
+    reach = 0.0
+    if isinstance(mobject, VMobject):
+        half = max(mobject.get_stroke_width(), mobject.get_stroke_width(True)) * camera.cairo_line_width_multiple / 2
+        reach = half * MITER_LIMIT  # the farthest a miter join, or any cap, reaches from the path
     x_scale = camera.pixel_width / camera.frame_width
     y_scale = camera.pixel_height / camera.frame_height
     centre = camera.frame_center
-    for index, mobject in enumerate(mobjects):
-        points = mobject.points
-        if len(points) == 0 or not np.all(np.isfinite(points)):
-            continue
-        low, high = points.min(axis=0), points.max(axis=0)
-        reach = 0.0
-        if isinstance(mobject, VMobject):
-            half = max(mobject.get_stroke_width(), mobject.get_stroke_width(True)) * camera.cairo_line_width_multiple / 2
-            reach = half * MITER_LIMIT  # the farthest a miter join, or any cap, reaches from the path
-        pad_x, pad_y = reach * x_scale + MARGIN_PIXELS, reach * y_scale + MARGIN_PIXELS
-        boxes[index] = (
+    pad_x, pad_y = reach * x_scale + MARGIN_PIXELS, reach * y_scale + MARGIN_PIXELS
+    return np.array(
+        [
             (low[0] - centre[0]) * x_scale + camera.pixel_width / 2 - pad_x,
             -(high[1] - centre[1]) * y_scale + camera.pixel_height / 2 - pad_y,
             (high[0] - centre[0]) * x_scale + camera.pixel_width / 2 + pad_x,
             -(low[1] - centre[1]) * y_scale + camera.pixel_height / 2 + pad_y,
-        )
-    return boxes
+        ]
+    )
 
 
 def _overlap(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -140,12 +144,13 @@ def _overlap(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 
 class _Plan:
-    """One animation's split: the kept mobjects (by id) drawn into ``image``, and what each looked like then."""
+    """One animation's split: the kept mobjects (by id) drawn into ``image``, each with its look and its pixel box
+    when it was drawn there, in the order they were drawn."""
 
     def __init__(self, key: tuple):
         self.key = key
-        self.kept: dict[int, tuple] = {}  # id -> state when drawn into the image
-        self.kept_order: list[int] = []  # the kept ids in the order they were drawn
+        self.kept: dict[int, tuple[tuple, np.ndarray]] = {}  # id -> (state, box) when drawn into the image
+        self.kept_order: list[int] = []  # the kept ids in display order
         self.image: np.ndarray | None = None
         self.last: dict[int, tuple] = {}  # id -> state last frame, for those drawn every frame
         self.steady: dict[int, int] = {}  # id -> frames unchanged, for those drawn every frame
@@ -159,40 +164,48 @@ def _draw_frame(renderer: CairoRenderer, scene, moving_mobjects) -> bool:
     if not getattr(Camera.set_cairo_context_path, "clears_path_first", False):
         return False  # without it an empty path redraws the one before: the order would matter
     display = camera.get_mobjects_to_display(moving_mobjects)
-    if not _drawable(camera, display):
+    if not _drawable(display):
         return False
-    states = [_state(mobject) for mobject in display]
+    ids = [id(m) for m in display]
+    states = [_state(m) for m in display]
     key = (renderer.num_plays, id(renderer.static_image))
     plan = getattr(renderer, "_redraw_plan", None)
     if plan is None or plan.key != key:
         plan = _Plan(key)
         renderer._redraw_plan = plan
         animated = _animated_ids(scene)
-        wanted = {id(m) for m in display if id(m) not in animated and _keepable(m)}
+        wanted = {i for i, m in zip(ids, display) if i not in animated and _keepable(m)}
     else:
-        now = {id(m): s for m, s in zip(display, states)}
-        wanted = {i for i, state in plan.kept.items() if now.get(i) == state}  # still shown, looking the same
-        for index, mobject in enumerate(display):  # the steady ones drawn every frame are kept again
-            identity = id(mobject)
+        wanted = {i for i, state in zip(ids, states) if i in plan.kept and plan.kept[i][0] == state}
+        for index, identity in enumerate(ids):  # those drawn every frame that hold still are kept again
             if identity in plan.kept:
                 continue
-            plan.steady[identity] = plan.steady.get(identity, 0) + 1 if plan.last.get(identity) == states[index] else 0
-            if plan.steady[identity] >= STEADY_FRAMES and _keepable(mobject):
+            same = plan.last.get(identity) == states[index]
+            plan.steady[identity] = plan.steady.get(identity, 0) + 1 if same else 0
+            if plan.steady[identity] >= STEADY_FRAMES and _keepable(display[index]):
                 wanted.add(identity)
-    kept = _without_overlaps(camera, display, wanted)
-    order = [id(m) for m in display if id(m) in kept]
-    if plan.image is None or order != plan.kept_order:  # a kept one left unchanged stays right in the image
-        _draw_kept(renderer, plan, display, states, kept, order)
+    boxes = np.array(
+        [plan.kept[i][1] if i in wanted and i in plan.kept else _box(camera, m) for i, m in zip(ids, display)]
+    ).reshape(len(display), 4)
+    kept = _without_overlaps(ids, boxes, wanted)
+    if plan.image is None or [i for i in ids if i in plan.kept and i in kept] != [
+        i for i in plan.kept_order if i in kept
+    ]:
+        _repaint(renderer, plan, display, None, kept, boxes)  # first frame, or kept ones reordered: all again
+    elif kept != plan.kept.keys():
+        changed = [plan.kept[i][1] for i in plan.kept.keys() - kept]  # where the ones no longer kept were drawn
+        changed += [boxes[ids.index(i)] for i in kept - plan.kept.keys()]
+        _repaint(renderer, plan, display, changed, kept, boxes)
+    plan.kept = {i: (s, b) for i, s, b in zip(ids, states, boxes) if i in kept}
+    plan.kept_order = [i for i in ids if i in kept]
+    for identity in kept:
+        plan.steady.pop(identity, None)
+    plan.last = {i: s for i, s in zip(ids, states) if i not in kept}
     camera.set_frame_to_background(plan.image)
-    drawn = [m for m in display if id(m) not in kept]
-    plan.last = {id(m): s for m, s in zip(display, states) if id(m) not in kept}
+    drawn = [m for i, m in zip(ids, display) if i not in kept]
     if drawn:
         camera.capture_mobjects(drawn, include_submobjects=False)
     return True
-
-
-def _kept_states(display: list, states: list, kept: set[int]):
-    return ((id(m), s) for m, s in zip(display, states) if id(m) in kept)
 
 
 def _animated_ids(scene) -> set[int]:
@@ -214,39 +227,56 @@ def _animated_ids(scene) -> set[int]:
     return moving
 
 
-def _without_overlaps(camera: Camera, display: list, wanted: set[int]) -> set[int]:
+def _without_overlaps(ids: list[int], boxes: np.ndarray, wanted: set[int]) -> set[int]:
     """The largest part of ``wanted`` such that nothing drawn every frame comes before a kept mobject in the
     display order and may share a pixel with it."""
     kept = set(wanted)
-    if not kept:
-        return kept
-    boxes = _boxes(camera, display)
-    position = np.arange(len(display))
-    ids = np.array([id(m) for m in display])
-    while True:
-        is_kept = np.isin(ids, list(kept))
-        if not is_kept.any() or is_kept.all():
+    position = np.arange(len(ids))
+    while kept:
+        is_kept = np.fromiter((i in kept for i in ids), bool, len(ids))
+        if is_kept.all():
             return kept
         drawn, kept_at = position[~is_kept], position[is_kept]
         clash = _overlap(boxes[drawn], boxes[kept_at]) & (drawn[:, None] < kept_at[None, :])
         lost = kept_at[clash.any(axis=0)]
         if len(lost) == 0:
             return kept
-        kept -= {int(ids[i]) for i in lost}
+        kept -= {ids[i] for i in lost}
+    return kept
 
 
-def _draw_kept(renderer: CairoRenderer, plan: _Plan, display: list, states: list, kept: set[int], order) -> None:
-    """Draw manim's static image and the kept mobjects, in display order, into the plan's image."""
+def _repaint(renderer: CairoRenderer, plan: _Plan, display: list, regions, kept: set[int], boxes: np.ndarray) -> None:
+    """Make the plan's image manim's static image with the kept mobjects drawn over it in display order: all of
+    it (``regions`` None), or only inside ``regions`` (pixel boxes), where kept mobjects came or went. Inside a
+    region, the pixels are set back to the static image's and every kept mobject that may touch them is drawn
+    again, in order; a mobject drawn whole spills outside the regions, so only the regions are copied back."""
     camera = renderer.camera
-    if renderer.static_image is not None:
-        camera.set_frame_to_background(renderer.static_image)
-    else:
-        camera.reset()
-    keep = [m for m in display if id(m) in kept]
-    if keep:
-        camera.capture_mobjects(keep, include_submobjects=False)
-    plan.image = camera.pixel_array.copy()
-    plan.kept = {i: s for i, s in _kept_states(display, states, kept)}
-    plan.kept_order = order
-    for identity in kept:
-        plan.steady.pop(identity, None)
+    background = renderer.static_image if renderer.static_image is not None else camera.background
+    if regions is None or plan.image is None:
+        camera.set_frame_to_background(background)
+        keep = [m for m in display if id(m) in kept]
+        if keep:
+            camera.capture_mobjects(keep, include_submobjects=False)
+        plan.image = camera.pixel_array.copy()
+        return
+    height, width = camera.pixel_array.shape[:2]
+    rectangles = []
+    for left, top, right, bottom in regions:
+        if not np.isfinite(left):
+            continue  # drew nothing
+        left, top = max(int(np.floor(left)), 0), max(int(np.floor(top)), 0)
+        right, bottom = min(int(np.ceil(right)) + 1, width), min(int(np.ceil(bottom)) + 1, height)
+        if left < right and top < bottom:
+            rectangles.append((left, top, right, bottom))
+    if not rectangles:
+        return
+    camera.set_frame_to_background(plan.image)
+    pixels = camera.pixel_array
+    for left, top, right, bottom in rectangles:
+        pixels[top:bottom, left:right] = background[top:bottom, left:right]
+    areas = np.array(rectangles, float)
+    redraw = [m for m, box in zip(display, boxes) if id(m) in kept and _overlap(box[None, :], areas).any()]
+    if redraw:
+        camera.capture_mobjects(redraw, include_submobjects=False)
+    for left, top, right, bottom in rectangles:
+        plan.image[top:bottom, left:right] = pixels[top:bottom, left:right]
