@@ -25,7 +25,6 @@ from manim import (
     Square,
     Text,
     Transform,
-    UpdateFromAlphaFunc,
     VGroup,
     Wait,
     tempconfig,
