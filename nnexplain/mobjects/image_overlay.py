@@ -14,7 +14,9 @@ Even so, each image still cost a frame-sized image built and scanned for its
 bounding box (about 8 ms at 1080p, times every image on screen, every frame). So
 :func:`_display_image_mobject` warps the image as manim does, into the smallest box
 that holds it, and composites that box straight onto the frame where it lands: the
-same pixels, without the frame-sized detour.
+same pixels, without the frame-sized detour. Two cases skip Pillow's composite, still the same pixels:
+an image wholly transparent (not faded in yet) draws nothing, and where the warped piece is opaque,
+the composite is the piece itself (``tests/test_image_overlay.py`` checks both against Pillow).
 """
 
 from __future__ import annotations
