@@ -81,3 +81,33 @@ def test_the_check_can_fail_on_the_warp_too(monkeypatch):
     with tempconfig({"pixel_width": 480, "pixel_height": 270}):
         scene = _weight_images()
         assert not np.array_equal(_frame(scene, True), _frame(scene, False))
+
+
+def test_opaque_and_transparent_images_are_byte_for_byte_manims():
+    """The two shortcuts (an opaque piece copied, a transparent image skipped) give manim's frames."""
+    rng = np.random.default_rng(3)
+    opaque = rng.integers(0, 256, (9, 13, 4), dtype=np.uint8)
+    opaque[..., 3] = 255
+    transparent = opaque.copy()
+    transparent[..., 3] = 0
+    with tempconfig({"pixel_width": 480, "pixel_height": 270}):
+        scene = [
+            Square(3, fill_opacity=0.7, color="#4FA3F7"),
+            ImageMobject(opaque).scale(4).move_to([0.3, 0.2, 0]),
+            ImageMobject(opaque).scale(3).move_to([6.5, -3.6, 0]),  # cut by the frame
+            ImageMobject(transparent).scale(4).move_to([-1, 0, 0]),
+        ]
+        ours, manims = _frame(scene, True), _frame(scene, False)
+    assert ours.any() and np.array_equal(ours, manims)
+
+
+def test_pillows_composite_of_an_opaque_image_is_the_image():
+    """What the opaque shortcut relies on, for every value over every value."""
+    from PIL import Image
+
+    values = np.arange(256, dtype=np.uint8)
+    under = np.stack(np.broadcast_arrays(values[:, None], values[None, :], values[::-1, None], 255), -1)
+    over = np.stack(np.broadcast_arrays(values[None, :], values[:, None], values[None, ::-1], 255), -1)
+    under, over = np.ascontiguousarray(under, np.uint8), np.ascontiguousarray(over, np.uint8)
+    composite = Image.alpha_composite(Image.fromarray(under, "RGBA"), Image.fromarray(over, "RGBA"))
+    assert np.array_equal(np.asarray(composite), over)

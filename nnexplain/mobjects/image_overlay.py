@@ -14,7 +14,9 @@ Even so, each image still cost a frame-sized image built and scanned for its
 bounding box (about 8 ms at 1080p, times every image on screen, every frame). So
 :func:`_display_image_mobject` warps the image as manim does, into the smallest box
 that holds it, and composites that box straight onto the frame where it lands: the
-same pixels, without the frame-sized detour.
+same pixels, without the frame-sized detour. Two cases skip Pillow's composite, still the same pixels:
+an image wholly transparent (not faded in yet) draws nothing, and where the warped piece is opaque,
+the composite is the piece itself (``tests/test_image_overlay.py`` checks both against Pillow).
 """
 
 from __future__ import annotations
@@ -55,7 +57,10 @@ def _display_image_mobject(self: Camera, image_mobject, pixel_array: np.ndarray)
     """manim's ``Camera.display_image_mobject`` (0.22), compositing the warped image only where it lands."""
     if self.background_opacity < 1 or pixel_array.ndim != 3 or pixel_array.shape[2] != 4:
         return _display_image_mobject.original(self, image_mobject, pixel_array)
-    sub_image = Image.fromarray(image_mobject.get_pixel_array(), mode="RGBA")
+    pixels = image_mobject.get_pixel_array()
+    if not pixels[:, :, 3].any():
+        return None  # wholly transparent (not faded in yet): manim's warp of it would composite nothing
+    sub_image = Image.fromarray(pixels, mode="RGBA")
     original_coords = np.array(
         [[0, 0], [sub_image.width, 0], [0, sub_image.height], [sub_image.width, sub_image.height]]
     )
@@ -102,5 +107,11 @@ def _display_image_mobject(self: Camera, image_mobject, pixel_array: np.ndarray)
     piece = warped.crop(
         (left - shift_vector[0], top - shift_vector[1], right - shift_vector[0], bottom - shift_vector[1])
     )
+    lowest, highest = piece.getextrema()[3]
+    if highest == 0:
+        return None
+    if lowest == 255:  # opaque: Pillow's composite gives the image's own pixels (tests/test_image_overlay.py)
+        region[:, :] = np.asarray(piece, dtype="uint8")
+        return None
     region[:, :] = np.asarray(Image.alpha_composite(Image.fromarray(region, mode="RGBA"), piece), dtype="uint8")
     return None

@@ -45,11 +45,14 @@ from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 from nnexplain.scenes.base.narration import Line, Narrator
+from nnexplain.scenes.base.redraw import redraw_changed_only
 from nnexplain.scenes.base.runs import SceneRuns
 from nnexplain.speech.speaker import Speaker
 from nnexplain.speech.timing import reading_timing
 
 __all__ = ["Beat", "RunSceneMixin", "RunScene", "RunThreeDScene"]
+
+redraw_changed_only()  # see nnexplain.scenes.base.redraw: each frame redraws only what changes, the same pixels
 
 
 @dataclass
