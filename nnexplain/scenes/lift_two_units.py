@@ -16,6 +16,8 @@ from manim import Create, FadeIn, FadeOut, VGroup
 from nnexplain.geometry.boundary import class_one_probability, clip_line_to, decision_boundary
 from nnexplain.geometry.contour import as_lines, level_curves
 from nnexplain.geometry.steps import Step, carried_motions
+from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.line_ends import LineEnds
 from nnexplain.mobjects.orbit import DepthPlane
 from nnexplain.mobjects.plane import CarriedLines
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, subscript
@@ -25,6 +27,7 @@ __all__ = ["TwoUnits", "SQUASH", "WIDE", "ZOOMED_OUT"]
 SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
 WIDE = 2.5  # how much more of the input plane a boundary is traced over than is shown, so its bend is in it
 ZOOMED_OUT = 2.0  # how much more of the input plane the zoomed-out view shows: the bend, the data still readable
+FAR = 25.0  # the "far away" ring's radius, in input-plane reaches shown: tanh puts it on the square's (cube's) edge
 
 
 class TwoUnits:
@@ -54,13 +57,12 @@ class TwoUnits:
                 with self.narrate(f"det W{k} = {det} < 0, a mirror: first the plane turns over through 3-D.") as line:
                     self.warp(step.motion, step.projection, line.duration)
             elif step.kind == "linear":
-                still = self.make_room(step)
+                # One frame for the map, the shift and the squash: the camera holds still through all three.
+                still = self.make_room(step, self.layer_frame(self.contrast_steps, self.cube_corners(step)))
                 with self.narrate(f"Then W{k} turns and stretches it: two units, so still a flat plane.") as line:
                     self.warp(step.motion, step.projection, line.duration, still=still)
             elif step.kind == "shift":
-                bias = ", ".join(fmt_fixed(b) for b in motion.bias)
-                with self.narrate(f"Shift every point by b{k} = ({bias}).") as line:
-                    self.shift_still(step, line.duration)
+                self.shift(step, "every point")
             else:
                 self.squash(step)
 
@@ -101,16 +103,23 @@ class TwoUnits:
             )
         # The whole square, the line edge to edge: its ends are on the square's edge, the plane's far-off points.
         whole = self.view_of(steps[-1].projection, self.plane.points_state, self.view.phi, self.view.theta)
+        # The far-off points: a ring far outside the data, carried through the layer, lands on the square's edge.
+        far_motions = carried_motions(steps, self.far_ring()[None])
+        far = CarriedLines(far_motions[-1](1.0)[0], self.view, self.theme.highlight, width=4, clip=box)
         with self.narrate(
-            f"The line ends on the square's edge, where {run.activation} put the plane's far-off points."
+            f"The line ends on the square's edge: in yellow, where {run.activation} put the far-off points."
         ) as line:
             self.play(FadeOut(sides), rings.animate.set_stroke(opacity=0), run_time=0.5)
             self.extras = [*self.extras, straight]
-            self.reframe(whole, line.duration - 1.0, carried=[(m, None) for m in self.extras])
+            self.reframe(whole, 1.2, carried=[(m, None) for m in self.extras])
             # Where the points are, the line is the boundary carried here from the input plane: it goes back.
             boundary.set_state(boundary.grid_state, boundary.points_state, self.view)  # drawn in the view now
+            far.set_state(far.grid_state, far.points_state, self.view)
+            ends = LineEnds(boundary, self.theme.highlight)
             self.play(*(FadeOut(m) for m in self.extras), FadeIn(boundary), run_time=0.5)
-            self.extras = [boundary]
+            self.add(far, ends)
+            self.play(Create(far), Fade(ends), run_time=max(line.duration - 2.2, 1.0))
+            self.extras = [boundary, far, ends]
         k = subscript(1)
         undo = {
             "activate": f"Undo {run.activation}: the plane unbends, and the line with it.",
@@ -118,11 +127,26 @@ class TwoUnits:
             "linear": f"Undo W{k}'s turn and stretch.",
             "mirror": "Undo the mirror: the plane turns back over.",
         }
+        undo["activate"] = f"Undo {run.activation}: the plane unbends; its far-off points fly back out to infinity."
+        frame = self.layer_frame(steps, self.cube_corners(steps[-1]))  # as forward: one still view for the layer
         for index in reversed(range(len(steps))):
             step = steps[index]
-            carried = [(boundary, lambda t, m=motions[index]: m(1 - t))]
+            carried = [
+                (boundary, lambda t, m=motions[index]: m(1 - t)),
+                (far, lambda t, m=far_motions[index]: m(1 - t)),
+            ]
             with self.narrate(undo[step.kind]) as line:
-                self.undo(step, max(line.duration, 2.0), carried)
+                if step.kind == "activate":
+                    self.reframe(frame, 1.6, carried=[(boundary, None), (far, None)])
+                still = frame if step.kind in ("activate", "shift") else None
+                self.undo(
+                    step,
+                    max(line.duration - (1.6 if still is not None and step.kind == "activate" else 0), 2.0),
+                    carried,
+                    still=still,
+                )
+        self.remove(far)
+        self.extras = [boundary, ends]
         tint = self.regions(probability)
         arms = len(level_curves(probability, self.input_bounds))  # the boundary's pieces in the plane shown
         shape = "its two arms never meet" if arms == 2 else "it does not close"
@@ -142,18 +166,31 @@ class TwoUnits:
             self.play(FadeOut(tint), run_time=0.4)  # drawn for the plane shown: it would not follow the zoom
             self.reframe(far, line.duration - 0.4, carried=[(boundary, None)])
         with self.narrate(
-            f"For any weights, two {run.activation} units only bend the plane: the line comes back open."
+            f"Both ends run on to infinity: for any weights, two {run.activation} units leave it open."
         ) as line:
             self.play(boundary.animate.set_stroke(width=9), run_time=line.duration / 2)
             self.play(boundary.animate.set_stroke(width=5), run_time=line.duration / 2)
         # Clear the two-unit run away before the three-unit one comes: its line, its mistakes, its count.
         self.play(
-            FadeOut(boundary), rings.animate.set_stroke(opacity=0), *self.swap_label("verdict", VGroup()), run_time=0.6
+            FadeOut(boundary),
+            Fade(ends, out=True),
+            rings.animate.set_stroke(opacity=0),
+            *self.swap_label("verdict", VGroup()),
+            run_time=0.6,
         )
+        self.remove(ends)
         self.extras = []
         self.reframe(here, 0.8)
         self.contrast_parts = []
         self.contrast_boundary = curves
+
+    def far_ring(self) -> np.ndarray:
+        """A circle :data:`FAR` times the shown input plane's reach about its centre (input-plane points): the
+        plane's far-off points, which a squash puts on its square's (cube's) edge."""
+        x_min, x_max, y_min, y_max = self.input_bounds
+        centre, reach = np.array([(x_min + x_max) / 2, (y_min + y_max) / 2]), FAR * (x_max - x_min) / 2
+        turn = np.linspace(0.0, 2 * np.pi, 721)
+        return centre + reach * np.stack([np.cos(turn), np.sin(turn)], axis=1)
 
     def zoom_on_corner(self, step: Step, labels: np.ndarray, wrong: np.ndarray) -> None:
         """The squash leaves most points on the square's edges: zoom onto where the inner class and the wrong
