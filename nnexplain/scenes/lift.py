@@ -198,6 +198,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         projection = self.steps[0].projection
         self.view = self.view_of(projection, stage.points, 0.0, -90 * DEGREES, depth=0.0)
         self.plane = DepthPlane(stage.grid, stage.points, self.labels, self.view, self.theme)
+        self.plane.border.set_stroke(self.theme.muted, opacity=0.55)  # the grid's edge is no boundary: not white
         (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
         self.input_bounds = (x - reach, x + reach, y - reach, y + reach)  # the input plane shown
         title = label("Why can three units separate what two cannot?", self.theme, TEXT, weight="BOLD")
@@ -429,7 +430,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         classes = (self.run.dataset.get("classes") or ["class 0", "class 1"])[:2]
         above = classes[0] if np.mean(heights[self.labels == 0]) * (self.up @ normal) > 0 else classes[1]
         below = classes[1] if above == classes[0] else classes[0]
-        return f"All the way round: the {above} stays above the plane, the {below} below."
+        return f"All the way round, from every side: the {above} above the plane, the {below} below it."
 
     def circle_the_plane(self) -> None:
         """One whole turn of the camera about the plane's normal, looking along the plane, the plane kept level,

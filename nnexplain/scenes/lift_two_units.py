@@ -40,6 +40,7 @@ class TwoUnits:
         stage = self.contrast_input
         labels = run.probe["labels"].astype(int)
         plane = DepthPlane(stage.grid, stage.points, labels, self.view, self.theme)
+        plane.border.set_stroke(self.theme.muted, opacity=0.55)  # the grid's edge is no boundary: not white
         with self.narrate("First, a network with only two hidden units, on the same data.") as line:
             self.play(
                 FadeOut(self.plane),
