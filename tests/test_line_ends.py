@@ -30,3 +30,14 @@ def test_a_curve_inside_the_picture_is_marked_at_its_own_ends():
     (start, start_way), (end, end_way) = open_ends(arc[None])
     assert np.allclose(start, [0.0, 0.0]) and np.allclose(start_way, [-1.0, 0.0])
     assert np.allclose(end, [1.0, 0.0]) and np.allclose(end_way, [1.0, 0.0])
+
+
+def test_pieces_that_share_ends_are_one_curve_with_two_ends():
+    from nnexplain.geometry.contour import as_lines
+
+    x = np.linspace(-1.0, 1.0, 100)
+    pieces = as_lines([np.stack([x, x**2], axis=1)])  # a parabola cut into pieces of 24 samples, the last padded
+    assert len(pieces) > 3
+    (start, start_way), (end, end_way) = open_ends(pieces)
+    assert np.allclose(start, [-1.0, 1.0]) and np.allclose(end, [1.0, 1.0])
+    assert start_way[1] > 0 and start_way[0] < 0 and end_way[1] > 0 and end_way[0] > 0  # up and out, both ends

@@ -19,13 +19,29 @@ __all__ = ["LineEnds", "open_ends"]
 STEP_IN = 4  # samples back from an end to take the curve's direction from (steadier than the last segment)
 
 
-def open_ends(curves: np.ndarray, clip=None) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(where, which way) of each open end of ``curves`` (k, n, 2 or 3 scene points) inside ``clip`` (x_min,
-    x_max, y_min, y_max): the first and last sample of each curve's shown part, and the unit direction in
-    which the curve leaves it there."""
-    ends = []
+def chained(pieces: np.ndarray) -> list[np.ndarray]:
+    """``pieces`` (k, n, 2 or 3), neighbours sharing an end (as :func:`~nnexplain.geometry.contour.as_lines` cuts
+    a curve), joined back into whole curves, repeated samples dropped."""
+    curves: list[list[np.ndarray]] = []
+    for piece in np.asarray(pieces, np.float64)[..., :2]:
+        if curves and np.allclose(curves[-1][-1], piece[0], atol=1e-9):
+            curves[-1].extend(piece[1:])
+        else:
+            curves.append(list(piece))
+    whole = []
     for curve in curves:
-        curve = np.asarray(curve, np.float64)[:, :2]
+        curve = np.array(curve)
+        keep = np.concatenate([[True], np.any(np.abs(np.diff(curve, axis=0)) > 1e-12, axis=1)])
+        whole.append(curve[keep])
+    return whole
+
+
+def open_ends(curves: np.ndarray, clip=None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(where, which way) of each open end of ``curves`` (k, n, 2 or 3 scene points; pieces sharing ends are one
+    curve) inside ``clip`` (x_min, x_max, y_min, y_max): the first and last sample of each curve's shown part,
+    and the unit direction in which the curve leaves it there."""
+    ends = []
+    for curve in chained(curves):
         if len(curve) < 2 or np.allclose(curve[0], curve[-1]):
             continue  # a closed curve has no ends
         inside = np.ones(len(curve), bool)

@@ -294,7 +294,7 @@ class OrbitBox(VGroup):
         ]
         self.edge_lines = [VMobject(stroke_color=theme.muted, stroke_width=2.0) for _ in self.edges]
         self.floor = VMobject(stroke_color=theme.muted, stroke_width=1.2)
-        self.axes = VMobject(stroke_color=theme.text, stroke_width=3.0, stroke_opacity=0.85)
+        self.axes = VMobject(stroke_color=theme.muted, stroke_width=3.0, stroke_opacity=0.85)  # white: plane, cut
         self.tips = [SlotText(label("x" * 8, theme, size, theme.text), edge=None) for _ in range(3)]
         self.ranges = [SlotText(label("x" * 24, theme, size, theme.muted), edge=None) for _ in range(3)]
         self.texts: dict[int, str] = {}

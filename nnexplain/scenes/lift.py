@@ -68,7 +68,7 @@ from nnexplain.mobjects.plane import CarriedLines, class_legend
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.lift_camera import LiftCamera, padded
-from nnexplain.scenes.lift_two_units import SQUASH, ZOOMED_OUT, TwoUnits
+from nnexplain.scenes.lift_two_units import FAR_COLOUR, SQUASH, ZOOMED_OUT, TwoUnits
 
 __all__ = ["Lift"]
 
@@ -198,7 +198,9 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         projection = self.steps[0].projection
         self.view = self.view_of(projection, stage.points, 0.0, -90 * DEGREES, depth=0.0)
         self.plane = DepthPlane(stage.grid, stage.points, self.labels, self.view, self.theme)
-        self.plane.border.set_stroke(self.theme.muted, opacity=0.55)  # the grid's edge is no boundary: not white
+        self.plane.border.set_stroke(
+            self.theme.muted, width=1.2, opacity=0.55
+        )  # the grid's edge is no boundary: not white
         (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
         self.input_bounds = (x - reach, x + reach, y - reach, y + reach)  # the input plane shown
         title = label("Why can three units separate what two cannot?", self.theme, TEXT, weight="BOLD")
@@ -484,8 +486,8 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         # The far-off points, as in two units: a ring far outside the data lands on the sheet's rim, at the cube's
         # edges. The cut stays clear of it: in 2-D the line had to reach it.
         far_motions = carried_motions(self.steps, self.far_ring()[None])
-        far = CarriedLines(far_motions[-1](1.0)[0], self.view, self.theme.highlight, width=4)
-        with self.narrate("In yellow, where tanh put the far-off points: the loop never reaches them.") as line:
+        far = CarriedLines(far_motions[-1](1.0)[0], self.view, FAR_COLOUR, width=3)
+        with self.narrate("In violet, where tanh put the far-off points: the loop never reaches them.") as line:
             self.add(far)
             self.bring_to_front(cut)
             self.play(Create(far), run_time=0.6 * line.duration)
@@ -553,7 +555,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         open_line = CarriedLines(as_lines(self.contrast_boundary), self.view, self.theme.muted, width=6, clip=box)
         wrong = int(self.wrong_of(run).sum())
         key = self.column(label(f"two units: {wrong} wrong", self.theme, TEXT, self.theme.muted), -1.85)
-        ends = LineEnds(open_line, self.theme.highlight)
+        ends = LineEnds(open_line, FAR_COLOUR)
         with self.narrate("In grey, the two-unit boundary: open at both ends, as it must be.") as line:
             self.add(open_line)
             self.bring_to_front(*self.drawn, open_line, self.cut)

@@ -27,6 +27,7 @@ __all__ = ["TwoUnits", "SQUASH", "WIDE", "ZOOMED_OUT"]
 SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
 WIDE = 2.5  # how much more of the input plane a boundary is traced over than is shown, so its bend is in it
 ZOOMED_OUT = 2.0  # how much more of the input plane the zoomed-out view shows: the bend, the data still readable
+FAR_COLOUR = "#C792EA"  # violet: far away (no other meaning in this scene)
 FAR = 25.0  # the "far away" ring's radius, in input-plane reaches shown: tanh puts it on the square's (cube's) edge
 
 
@@ -40,7 +41,7 @@ class TwoUnits:
         stage = self.contrast_input
         labels = run.probe["labels"].astype(int)
         plane = DepthPlane(stage.grid, stage.points, labels, self.view, self.theme)
-        plane.border.set_stroke(self.theme.muted, opacity=0.55)  # the grid's edge is no boundary: not white
+        plane.border.set_stroke(self.theme.muted, width=1.2, opacity=0.55)  # the grid's edge is no boundary: not white
         with self.narrate("First, a network with only two hidden units, on the same data.") as line:
             self.play(
                 FadeOut(self.plane),
@@ -106,9 +107,9 @@ class TwoUnits:
         whole = self.view_of(steps[-1].projection, self.plane.points_state, self.view.phi, self.view.theta)
         # The far-off points: a ring far outside the data, carried through the layer, lands on the square's edge.
         far_motions = carried_motions(steps, self.far_ring()[None])
-        far = CarriedLines(far_motions[-1](1.0)[0], self.view, self.theme.highlight, width=4, clip=box)
+        far = CarriedLines(far_motions[-1](1.0)[0], self.view, FAR_COLOUR, width=3, clip=box)
         with self.narrate(
-            f"The line ends on the square's edge: in yellow, where {run.activation} put the far-off points."
+            f"The line ends on the square's edge: in violet, where {run.activation} put the far-off points."
         ) as line:
             self.play(FadeOut(sides), rings.animate.set_stroke(opacity=0), run_time=0.5)
             self.extras = [*self.extras, straight]
@@ -116,11 +117,13 @@ class TwoUnits:
             # Where the points are, the line is the boundary carried here from the input plane: it goes back.
             boundary.set_state(boundary.grid_state, boundary.points_state, self.view)  # drawn in the view now
             far.set_state(far.grid_state, far.points_state, self.view)
-            ends = LineEnds(boundary, self.theme.highlight)
+            ends = LineEnds(boundary, FAR_COLOUR)
             self.play(*(FadeOut(m) for m in self.extras), FadeIn(boundary), run_time=0.5)
             self.add(far, ends)
+            self.beneath = (far,)  # under the points, which lie on the square's edge with it
+            self.bring_to_front(*self.drawn)
             self.play(Create(far), Fade(ends), run_time=max(line.duration - 2.2, 1.0))
-            self.extras = [boundary, far, ends]
+            self.extras = [boundary, ends]
         k = subscript(1)
         undo = {
             "activate": f"Undo {run.activation}: the plane unbends, and the line with it.",
@@ -147,7 +150,7 @@ class TwoUnits:
                     still=still,
                 )
         self.remove(far)
-        self.extras = [boundary, ends]
+        self.beneath = ()
         tint = self.regions(probability)
         arms = len(level_curves(probability, self.input_bounds))  # the boundary's pieces in the plane shown
         shape = "its two arms never meet" if arms == 2 else "it does not close"
