@@ -167,12 +167,10 @@ class LiftCamera:
             ends.append(padded(cube, ends[0].shape[1]))
         return self.view_of(moving[0].projection, np.concatenate(ends), phi, theta, gamma, self.depth)
 
-    beneath: tuple = ()  # lines drawn under the data (the far-off points, on the square's edge with the points)
-
     @property
     def drawn(self) -> list:
         """What moves, last in the scene, so manim redraws it (and not the still labels) each frame."""
-        return [*self.beneath, self.plane, *self.extras]
+        return [self.plane, *self.extras]
 
     def make_room(self, step: Step, frame: OrbitView | None = None) -> OrbitView:
         """Zoom out, the data still, to ``frame`` or else a view holding where a linear step starts and ends: the

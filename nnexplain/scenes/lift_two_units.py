@@ -107,7 +107,7 @@ class TwoUnits:
         whole = self.view_of(steps[-1].projection, self.plane.points_state, self.view.phi, self.view.theta)
         # The far-off points: a ring far outside the data, carried through the layer, lands on the square's edge.
         far_motions = carried_motions(steps, self.far_ring()[None])
-        far = CarriedLines(far_motions[-1](1.0)[0], self.view, FAR_COLOUR, width=3, clip=box)
+        far = CarriedLines(far_motions[-1](1.0)[0], self.view, FAR_COLOUR, width=2.5, clip=box)
         with self.narrate(
             f"The line ends on the square's edge: in violet, where {run.activation} put the far-off points."
         ) as line:
@@ -119,11 +119,10 @@ class TwoUnits:
             far.set_state(far.grid_state, far.points_state, self.view)
             ends = LineEnds(boundary, FAR_COLOUR)
             self.play(*(FadeOut(m) for m in self.extras), FadeIn(boundary), run_time=0.5)
+            self.extras = [far, boundary, ends]  # what is gone stays gone: drawn re-adds every extra
             self.add(far, ends)
-            self.beneath = (far,)  # under the points, which lie on the square's edge with it
             self.bring_to_front(*self.drawn)
             self.play(Create(far), Fade(ends), run_time=max(line.duration - 2.2, 1.0))
-            self.extras = [boundary, ends]
         k = subscript(1)
         undo = {
             "activate": f"Undo {run.activation}: the plane unbends, and the line with it.",
@@ -150,7 +149,7 @@ class TwoUnits:
                     still=still,
                 )
         self.remove(far)
-        self.beneath = ()
+        self.extras = [boundary, ends]
         tint = self.regions(probability)
         arms = len(level_curves(probability, self.input_bounds))  # the boundary's pieces in the plane shown
         shape = "its two arms never meet" if arms == 2 else "it does not close"
@@ -204,5 +203,13 @@ class TwoUnits:
         v = self.view
         target = self.view_of(step.projection, focus, v.phi, v.theta, v.gamma, self.depth)
         classes = (self.contrast.dataset.get("classes") or ["class 0", "class 1"])[:2]
-        with self.narrate(f"Closer still, on the corner where the {classes[inner]} landed.") as line:
+        # Said only where it is so: most points within 0.1 of the square's edge (in one coordinate or both).
+        low, high = SQUASH.get(self.contrast.activation, (np.inf, np.inf))
+        near = np.minimum(np.abs(self.plane.points_state - low), np.abs(self.plane.points_state - high))
+        edge = np.min(near, axis=1) < 0.05 * (high - low)
+        words = f"Closer still, on the corner where the {classes[inner]} landed."
+        if edge.mean() > 0.5:
+            pressed = f"{self.contrast.activation} has pressed the points onto the edges"
+            words = f"Closer still: {pressed}, the {classes[inner]} into the corner."
+        with self.narrate(words) as line:
             self.reframe(target, line.duration, carried=[(m, None) for m in self.extras])
