@@ -509,7 +509,10 @@ class Lift(TwoUnits, LiftCamera, RunScene):
             self.remove(sheet, self.plane.front, far)
             self.extras, self.followers = [self.box, cut], (self.box,)
             self.play(self.plane.interior.animate.set_stroke(opacity=self.grid_opacity), run_time=0.3)
-            self.reframe(frame, max(2.5, line.duration - 0.7), carried=[(cut, None)])
+            self.reframe(frame, max(2.5, line.duration - 1.1), carried=[(cut, None)])
+            self.outline = self.square_outline(self.cube_corners(self.steps[-1]))  # as forward: a fixed reference
+            self.play(FadeIn(self.outline), run_time=0.4)
+            self.extras = [self.box, self.outline, cut]
         k = subscript(1)
         undo = {
             "activate": f"Undo {self.run.activation}: the sheet unbends, and the curve with it.",
@@ -530,7 +533,12 @@ class Lift(TwoUnits, LiftCamera, RunScene):
             carried = [(cut, lambda t, m=motions[index]: m(1 - t))]
             still = frame if step.kind in ("activate", "shift") else None
             with self.narrate(undo[step.kind]) as line:
-                self.undo(step, max(line.duration, 2.0), carried, angles=angles, still=still)
+                lead = 0.0
+                if step.kind == "linear" and self.outline is not None:  # the shift undone: the reference goes
+                    self.play(FadeOut(self.outline), run_time=0.3)
+                    self.extras.remove(self.outline)
+                    self.outline, lead = None, 0.3
+                self.undo(step, max(line.duration - lead, 2.0), carried, angles=angles, still=still)
         self.remove(self.box)
         self.depth, self.extras, self.followers = 0.0, [cut], ()
         wrong = self.wrong_of(self.run)

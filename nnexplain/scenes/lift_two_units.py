@@ -139,15 +139,19 @@ class TwoUnits:
                 (far, lambda t, m=far_motions[index]: m(1 - t)),
             ]
             with self.narrate(undo[step.kind]) as line:
-                if step.kind == "activate":
+                lead = 0.0
+                if step.kind == "activate":  # as forward: the layer's still view, the grey square a fixed reference
                     self.reframe(frame, 1.6, carried=[(boundary, None), (far, None)])
+                    self.outline = self.square_outline(self.cube_corners(step))
+                    self.play(FadeIn(self.outline), run_time=0.4)
+                    self.extras = [self.outline, *self.extras]
+                    lead = 2.0
+                elif step.kind != "shift" and self.outline is not None:  # the shift undone: the reference goes
+                    self.play(FadeOut(self.outline), run_time=0.3)
+                    self.extras.remove(self.outline)
+                    self.outline, lead = None, 0.3
                 still = frame if step.kind in ("activate", "shift") else None
-                self.undo(
-                    step,
-                    max(line.duration - (1.6 if still is not None and step.kind == "activate" else 0), 2.0),
-                    carried,
-                    still=still,
-                )
+                self.undo(step, max(line.duration - lead, 2.0), carried, still=still)
         self.remove(far)
         self.extras = [boundary, ends]
         tint = self.regions(probability)
