@@ -368,7 +368,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
                 lead += 0.4
             outline.set_state(outline.grid_state, outline.points_state, self.view)
             self.warp(step.motion, step.projection, line.duration - lead, still=self.view, carried=[(outline, None)])
-        self.outline = None
+        self.squashed_into, self.outline = outline, None  # kept: the far-off points are drawn over it
         target = self.box_view(step.projection, [middle] * dims, half, v.phi, v.theta, v.gamma, self.depth)
         with self.narrate(f"Closer in: the {moving} is bent, but nothing has torn.") as line:
             if dims == 3:  # the box becomes the cube: its outline goes

@@ -118,11 +118,14 @@ class TwoUnits:
             boundary.set_state(boundary.grid_state, boundary.points_state, self.view)  # drawn in the view now
             far.set_state(far.grid_state, far.points_state, self.view)
             ends = LineEnds(boundary, FAR_COLOUR)
-            self.play(*(FadeOut(m) for m in self.extras), FadeIn(boundary), run_time=0.5)
-            self.extras = [far, boundary, ends]  # what is gone stays gone: drawn re-adds every extra
+            square = self.squashed_into  # stays until the far-off points are drawn over its edge
+            self.play(*(FadeOut(m) for m in self.extras if m is not square), FadeIn(boundary), run_time=0.5)
+            self.extras = [square, far, boundary, ends]  # what is gone stays gone: drawn re-adds every extra
             self.add(far, ends)
             self.bring_to_front(*self.drawn)
-            self.play(Create(far), Fade(ends), run_time=max(line.duration - 2.2, 1.0))
+            self.play(Create(far), Fade(ends), run_time=max(line.duration - 2.5, 1.0))
+            self.play(FadeOut(square), run_time=0.3)
+            self.extras.remove(square)
         k = subscript(1)
         undo = {
             "activate": f"Undo {run.activation}: the plane unbends, and the line with it.",
