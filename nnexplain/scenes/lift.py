@@ -411,7 +411,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         halfway = (start + turn_to) / 2
         with self.narrate("The output layer's two outputs are equal on one flat plane, drawn in white.") as line:
             self.play(
-                sheet.animate.set_fill(opacity=0.3).set_stroke(opacity=1),
+                sheet.animate.set_fill(opacity=0.3).set_stroke(opacity=0.35),  # edge faint: the cut is the white line
                 self.plane.interior.animate.set_stroke(opacity=0.2),  # the sheet's grid steps back
                 run_time=0.4 * line.duration,
             )
@@ -559,8 +559,9 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         """The two-unit boundary beside the three-unit one, on the same points, seen zoomed out so its bend shows,
         and the conclusion; then a still hold."""
         run = self.contrast
-        box = self.flat_box()
-        open_line = CarriedLines(as_lines(self.contrast_boundary), self.view, self.theme.muted, width=6, clip=box)
+        open_line = CarriedLines(
+            as_lines(self.contrast_boundary), self.view, self.theme.muted, width=6, clip=self.picture_clip()
+        )
         wrong = int(self.wrong_of(run).sum())
         key = self.column(label(f"two units: {wrong} wrong", self.theme, TEXT, self.theme.muted), -1.85)
         ends = LineEnds(open_line, FAR_COLOUR)

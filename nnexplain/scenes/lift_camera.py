@@ -9,7 +9,7 @@ follows them, or holds still; a reframe zooms with the data still.
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT, RIGHT, UP, FadeIn, Polygon, VGroup, smooth, there_and_back_with_pause
+from manim import LEFT, UP, FadeIn, Polygon, VGroup, smooth, there_and_back_with_pause
 
 from nnexplain.geometry.boundary import clip_line_to, split_rectangle
 from nnexplain.geometry.framing import follow
@@ -23,7 +23,7 @@ __all__ = ["LiftCamera", "PICTURE", "padded"]
 
 PICTURE = (-6.2, 2.0, -1.85, 2.6)  # x_min, x_max, y_min, y_max of the box's outline (its names go round it)
 ZOOM_BADGE_CORNER = (-6.2, -1.95)  # the "zoom in ×6" badge's top-left corner, flat: below the picture, left of it
-ZOOM_BADGE_CORNER_3D = (2.3, 3.12)  # its top-right corner in 3-D (the axes' names go round the box): under the title
+ZOOM_BADGE_CORNER_3D = (-6.2, 3.05)  # its top-left corner in 3-D (the axes' names go round the box): under the title
 NOTABLE_ZOOM = 1.5  # a reframe that changes the scale this much or more is a zoom: said on screen, never popped
 ZOOM_SECONDS = 1.6  # the least time such a zoom takes
 
@@ -143,12 +143,19 @@ class LiftCamera:
             words = f"zoom in ×{zoom:.0f}" if zoom > 1 else f"zoom out ×{1 / zoom:.0f}"
             sign = label(words, self.theme, 28, self.theme.highlight)
             if self.depth > 0:
-                sign.move_to([*ZOOM_BADGE_CORNER_3D, 0.0], aligned_edge=RIGHT + UP)
+                sign.move_to([*ZOOM_BADGE_CORNER_3D, 0.0], aligned_edge=LEFT + UP)
             else:
                 sign.move_to([*ZOOM_BADGE_CORNER, 0.0], aligned_edge=LEFT + UP)
             badge = [FadeIn(sign, rate_func=there_and_back_with_pause, run_time=run_time)]
         self.bring_to_front(*self.drawn)
-        self.play(Warp(self.plane, framing=view, carried=carried, followers=self.followers, run_time=run_time), *badge)
+        # A zoom at a nearly even pace (a factor per second): smooth easing put most of a ×9 into one second.
+        rate = (lambda t: 0.3 * smooth(t) + 0.7 * t) if badge else smooth
+        self.play(
+            Warp(
+                self.plane, framing=view, carried=carried, followers=self.followers, run_time=run_time, rate_func=rate
+            ),
+            *badge,
+        )
         if badge:
             self.remove(badge[0].mobject)
         self.view = self.plane.view
@@ -200,6 +207,13 @@ class LiftCamera:
             self.reframe(still, lead, carried=[(lines, None) for lines, _ in carried])
         motion = backwards(step) if back else step.motion
         self.warp(motion, step.projection, seconds - lead, still=still, carried=carried)
+
+    @staticmethod
+    def picture_clip() -> tuple[float, float, float, float]:
+        """The drawing area left of the column (x_min, x_max, y_min, y_max): a curve that runs on past the shown
+        box is cut here, at the panel's edge, not in mid-air at the box's."""
+        x_min, _, y_min, y_max = PICTURE
+        return x_min, 2.3, y_min, y_max
 
     def flat_box(self) -> tuple[float, float, float, float]:
         """The shown box's outline on the screen in the flat view (x_min, x_max, y_min, y_max): lines are cut

@@ -25,7 +25,8 @@ from nnexplain.mobjects.style import fmt_fixed, fmt_percent, subscript
 __all__ = ["TwoUnits", "SQUASH", "WIDE", "ZOOMED_OUT"]
 
 SQUASH = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # the cube a squashing activation maps into
-WIDE = 2.5  # how much more of the input plane a boundary is traced over than is shown, so its bend is in it
+WIDE = 4.5  # how much more of the input plane a boundary is traced over than is shown: its bend, and its arms
+# running on to the panel's edge in the zoomed-out view
 ZOOMED_OUT = 2.0  # how much more of the input plane the zoomed-out view shows: the bend, the data still readable
 FAR_COLOUR = "#C792EA"  # violet: far away (no other meaning in this scene)
 FAR = 25.0  # the "far away" ring's radius, in input-plane reaches shown: tanh puts it on the square's (cube's) edge
@@ -79,12 +80,13 @@ class TwoUnits:
         # bend is in it, carried through the layer's steps: at the layer's output it is the output layer's line.
         probability = class_one_probability(run.params(), run.activation, self.input_bounds, self.raster_size)
         wide = self.widened(self.input_bounds, WIDE)
-        curves = level_curves(class_one_probability(run.params(), run.activation, wide, self.raster_size), wide)
+        wide_raster = int(self.raster_size * 1.5)  # as fine near the data as before, over the wider plane
+        curves = level_curves(class_one_probability(run.params(), run.activation, wide, wide_raster), wide)
         motions = carried_motions(self.contrast_steps, as_lines(curves))
         steps = self.contrast_steps
         self.zoom_on_corner(steps[-1], run.probe["labels"].astype(int), wrong)
         box = self.flat_box()
-        boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.text, width=5, clip=box)
+        boundary = CarriedLines(motions[-1](1.0)[0], self.view, self.theme.text, width=5, clip=self.picture_clip())
         normal, offset = decision_boundary(*run.params()[-1])
         low, high = SQUASH.get(run.activation, (-1.0, 1.0))
         edge_to_edge = clip_line_to(normal, offset, (low, high, low, high))  # the line across the whole square
@@ -107,7 +109,7 @@ class TwoUnits:
         whole = self.view_of(steps[-1].projection, self.plane.points_state, self.view.phi, self.view.theta)
         # The far-off points: a ring far outside the data, carried through the layer, lands on the square's edge.
         far_motions = carried_motions(steps, self.far_ring()[None])
-        far = CarriedLines(far_motions[-1](1.0)[0], self.view, FAR_COLOUR, width=2.5, clip=box)
+        far = CarriedLines(far_motions[-1](1.0)[0], self.view, FAR_COLOUR, width=2.5, clip=self.picture_clip())
         with self.narrate(
             f"The line ends on the square's edge: in violet, where {run.activation} put the far-off points."
         ) as line:
