@@ -9,7 +9,7 @@ follows them, or holds still; a reframe zooms with the data still.
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT, UP, FadeIn, Polygon, VGroup, smooth, there_and_back_with_pause
+from manim import LEFT, RIGHT, UP, FadeIn, Polygon, VGroup, smooth, there_and_back_with_pause
 
 from nnexplain.geometry.boundary import clip_line_to, split_rectangle
 from nnexplain.geometry.framing import follow
@@ -23,7 +23,8 @@ __all__ = ["LiftCamera", "PICTURE", "padded"]
 
 PICTURE = (-6.2, 2.0, -1.85, 2.6)  # x_min, x_max, y_min, y_max of the box's outline (its names go round it)
 ZOOM_BADGE_CORNER = (-6.2, -1.95)  # the "zoom in ×6" badge's top-left corner, flat: below the picture, left of it
-ZOOM_BADGE_CORNER_3D = (-6.2, 3.05)  # its top-left corner in 3-D (the axes' names go round the box): under the title
+ZOOM_BADGE_CORNER_3D = (6.7, 3.6)  # its top-right corner in 3-D: the title's row, at its right end (the axes'
+# names go all round the box, so no place beside the box stays free)
 NOTABLE_ZOOM = 1.5  # a reframe that changes the scale this much or more is a zoom: said on screen, never popped
 ZOOM_SECONDS = 1.6  # the least time such a zoom takes
 
@@ -143,7 +144,7 @@ class LiftCamera:
             words = f"zoom in ×{zoom:.0f}" if zoom > 1 else f"zoom out ×{1 / zoom:.0f}"
             sign = label(words, self.theme, 28, self.theme.highlight)
             if self.depth > 0:
-                sign.move_to([*ZOOM_BADGE_CORNER_3D, 0.0], aligned_edge=LEFT + UP)
+                sign.move_to([*ZOOM_BADGE_CORNER_3D, 0.0], aligned_edge=RIGHT + UP)
             else:
                 sign.move_to([*ZOOM_BADGE_CORNER, 0.0], aligned_edge=LEFT + UP)
             badge = [FadeIn(sign, rate_func=there_and_back_with_pause, run_time=run_time)]
