@@ -207,10 +207,20 @@ def test_lift_text_stays_inside_the_title_safe_margin_at_lecture_sizes(tmp_path,
     assert collided == []  # two axes' names never drawn over each other
 
 
-def test_lift_draws_its_box_over_most_of_the_frame(tmp_path, monkeypatch):
+def _same_view(a, b) -> bool:
+    return all(
+        np.allclose(np.asarray(getattr(a, key), np.float64), np.asarray(getattr(b, key), np.float64))
+        for key in ("scale", "centre", "origin", "phi", "theta", "gamma", "half_size")
+    )
+
+
+def test_lift_draws_its_box_over_most_of_the_frame_and_holds_it_still_through_each_shift(tmp_path, monkeypatch):
     """Inside every warp after the camera leaves the flat view, the box's outline is at least half the frame
     tall or half the frame wide, and the data inside it span at least 30% of it while they move (but while tanh
-    squashes them, seen whole with its cube, and early in W₁'s stretch, seen at a fixed zoom)."""
+    squashes them, seen whole with its cube, and early in W₁'s stretch, seen at a fixed zoom).
+
+    Every shift by b₁, forward and undone, is seen in one still view, the same as the step's before it (and,
+    forward, after it): no pan or zoom between them, so the points move and the frame does not."""
     from manim import config
     from midframes import sample_warps
 
@@ -226,8 +236,23 @@ def test_lift_draws_its_box_over_most_of_the_frame(tmp_path, monkeypatch):
         width, height = np.ptp(outline[:, 0]), np.ptp(outline[:, 1])
         assert width >= config.frame_width / 2 or height >= config.frame_height / 2, (name, alpha, width, height)
         span = np.ptp(view.normalised(state), axis=0).max() / (2 * view.half_size)
-        # Announced zooms ("view") and the squash (seen whole, then zoomed onto its cube) shrink the data on purpose.
-        assert span >= 0.3 or name in ("activate", "view") or (name == "linear" and alpha < 0.7), (name, alpha, span)
+        # Announced zooms ("view") and the squash (seen whole, then zoomed onto its cube; undone in the same still
+        # view as the layer's other steps) shrink the data on purpose.
+        squash = ("activate", "undo activate")
+        assert span >= 0.3 or name in ("view", *squash) or (name == "linear" and alpha < 0.7), (name, alpha, span)
+    names = [sample[0] for sample in samples]
+    shifts = [i for i, name in enumerate(names) if name in ("shift", "undo shift")]
+    assert len(shifts) >= 4 * 7  # two runs' shifts, forward and back, seven samples each
+    for index in shifts:
+        assert _same_view(samples[index][3], samples[shifts[0] if index == shifts[0] else index - 1][3])
+        first = index == 0 or names[index - 1] not in ("shift", "undo shift")
+        last = index + 1 == len(names) or names[index + 1] not in ("shift", "undo shift")
+        if first:
+            assert names[index - 1] != "view", names[index - 2 : index + 1]  # no reframe just before the shift
+            assert _same_view(samples[index - 1][3], samples[index][3])
+        if last and names[index] == "shift":
+            assert names[index + 1] != "view", names[index : index + 2]  # none just after, forward
+            assert _same_view(samples[index + 1][3], samples[index][3])
 
 
 def test_lift_plays_no_cuts(tmp_path):

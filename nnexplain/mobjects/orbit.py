@@ -294,11 +294,12 @@ class OrbitBox(VGroup):
         ]
         self.edge_lines = [VMobject(stroke_color=theme.muted, stroke_width=2.0) for _ in self.edges]
         self.floor = VMobject(stroke_color=theme.muted, stroke_width=1.2)
-        self.axes = VMobject(stroke_color=theme.text, stroke_width=3.0, stroke_opacity=0.85)
+        self.axes = VMobject(stroke_color=theme.muted, stroke_width=3.0, stroke_opacity=0.85)  # white: plane, cut
         self.tips = [SlotText(label("x" * 8, theme, size, theme.text), edge=None) for _ in range(3)]
         self.ranges = [SlotText(label("x" * 24, theme, size, theme.muted), edge=None) for _ in range(3)]
         self.texts: dict[int, str] = {}
         self.strength = 1.0  # every part's opacity is scaled by this: 0 hides the box, 1 shows it
+        self.name_strength = 1.0  # the axes' names' opacity is scaled by this too: 0 until the axes mean units
         self.add(self.floor, *self.edge_lines, self.axes, *self.tips, *self.ranges)
 
     def _write(self, key: int, mobject, text: str, color: str) -> None:
@@ -313,7 +314,8 @@ class OrbitBox(VGroup):
         depth = (corners @ view.rotation.T)[:, 2] / (np.sqrt(3) * h)  # −1 farthest … 1 nearest
         for (i, j), line in zip(self.edges, self.edge_lines):
             line.set_points(polyline_points(np.array([[screen[i], screen[j]]])))
-            line.set_stroke(opacity=self.strength * float(0.2 + 0.45 * (1 + (depth[i] + depth[j]) / 2) / 2))
+            # Dim, as the floor grid: the box is a frame of reference, not one of the white things (plane, cut).
+            line.set_stroke(opacity=self.strength * float(0.15 + 0.3 * (1 + (depth[i] + depth[j]) / 2) / 2))
         # The floor (z = −h): seen edge-on from the side, face-on from above; drawn as the box tilts away from flat.
         upright = np.linalg.norm(screen[1, :2] - screen[0, :2]) / (2 * h)  # the vertical edge's length on screen
         steps = np.linspace(-h, h, self.floor_lines)
@@ -343,7 +345,7 @@ class OrbitBox(VGroup):
             place[1] = np.clip(place[1], y_min + tip.height / 2, y_max - tip.height / 2)
             tip.move_to([*place, 0.0])
             # Gone while the axis points nearly at the camera (under 0.6 units, 36 px at 480p, on the screen).
-            tip.set_opacity(float(np.clip((length - 0.6) / 0.5, 0, 1)) * self.strength)
+            tip.set_opacity(float(np.clip((length - 0.6) / 0.5, 0, 1)) * self.strength * self.name_strength)
             low, high = view.shown_range(axis)
             self._write(
                 3 + axis,
@@ -387,11 +389,11 @@ class OrbitBox(VGroup):
 class SeparatingPlane(Polygon):
     """The output layer's plane normal·h + offset = 0 where it cuts the shown box, redrawn in each frame's view.
 
-    White, its face faint, so it reads as a surface without taking a class's colour."""
+    White, its face a clear grey, so it reads as a surface without taking a class's colour."""
 
     def __init__(self, normal: np.ndarray, offset: float, theme):
         super().__init__(*np.zeros((3, 3)), stroke_color=theme.text, stroke_width=2.5)
-        self.set_fill(theme.text, opacity=0.2)
+        self.set_fill(theme.text, opacity=0.3)
         self.normal, self.offset = np.asarray(normal, np.float64), float(offset)
 
     def follow(self, view: OrbitView) -> "SeparatingPlane":

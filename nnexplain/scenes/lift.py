@@ -37,10 +37,14 @@ from manim import (
     UP,
     AnimationGroup,
     Create,
+    Dot,
     FadeIn,
     FadeOut,
     ImageMobject,
+    MoveAlongPath,
+    UpdateFromAlphaFunc,
     VGroup,
+    VMobject,
     color_to_rgb,
     linear,
     rush_from,
@@ -58,12 +62,13 @@ from nnexplain.geometry.steps import Step, carried_motions, network_steps
 from nnexplain.geometry.warp import GridSpec, representations
 from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.line_ends import LineEnds
 from nnexplain.mobjects.orbit import BOX_REACH, DepthPlane, OrbitBox, SeparatingPlane, camera_angles, upright_roll
 from nnexplain.mobjects.plane import CarriedLines, class_legend
 from nnexplain.mobjects.style import fmt_fixed, fmt_percent, formula, label, subscript, typst_matrix
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.lift_camera import LiftCamera, padded
-from nnexplain.scenes.lift_two_units import SQUASH, ZOOMED_OUT, TwoUnits
+from nnexplain.scenes.lift_two_units import FAR_COLOUR, SQUASH, ZOOMED_OUT, TwoUnits
 
 __all__ = ["Lift"]
 
@@ -129,8 +134,8 @@ class Lift(TwoUnits, LiftCamera, RunScene):
 
     def run_labels(self, run, heading: str, detail: str | None = None) -> VGroup:
         """Which run is drawn: a heading, its recipe, shape and activation (or ``detail``), and the class legend."""
-        shape = "-".join(map(str, run.layers))
-        detail = detail or f"{run.recipe} · {shape} · {run.activation}"
+        shape = " → ".join(map(str, run.layers))  # units per layer, inputs first
+        detail = detail or f"{shape} units · {run.activation}"
         parts = VGroup(
             self.column(label(heading, self.theme, TEXT, weight="BOLD"), 3.0),
             self.column(label(detail, self.theme, 27, self.theme.muted), 2.45),
@@ -167,6 +172,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         self.depth = 0.0  # the box's height counted in fitting it to the picture: 0 while the data are flat
         self.extras: list = []
         self.followers: tuple = ()
+        self.outline = None  # the square (or cube) a squash maps into, drawn from the shift before it on
         self.beat("the question")
         self.ask()
         self.beat("two units")
@@ -192,6 +198,9 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         projection = self.steps[0].projection
         self.view = self.view_of(projection, stage.points, 0.0, -90 * DEGREES, depth=0.0)
         self.plane = DepthPlane(stage.grid, stage.points, self.labels, self.view, self.theme)
+        self.plane.border.set_stroke(
+            self.theme.muted, width=1.2, opacity=0.55
+        )  # the grid's edge is no boundary: not white
         (x, y), reach = self.view.origin[:2], self.view.half_size / self.view.scale
         self.input_bounds = (x - reach, x + reach, y - reach, y + reach)  # the input plane shown
         title = label("Why can three units separate what two cannot?", self.theme, TEXT, weight="BOLD")
@@ -268,6 +277,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         self.plane.set_state(self.plane.grid_state, self.plane.points_state, flat)
         self.box = OrbitBox(self.theme, ("unit 1", "unit 2", "unit 3"), TEXT, table_corner=(self.column_left, -0.95))
         self.box.strength = 0.0
+        self.box.name_strength = 0.0  # "unit 1/2/3" only once W₁ has given the points those coordinates
         self.box.follow(flat)
         self.extras, self.followers = [self.box], (self.box,)
         start, end = np.array([flat.phi, flat.theta, flat.gamma]), np.array([*self.tilt, 0.0])
@@ -283,16 +293,47 @@ class Lift(TwoUnits, LiftCamera, RunScene):
             self.warp(lambda t: step.motion(0.0), step.projection, line.duration, angles=angles)
         self.depth = 1.0
         stretch = np.linalg.svd(step.layer_motion.weight, compute_uv=False)
-        still = self.make_room(step)
+        still = self.make_room(step, self.layer_frame(self.steps, self.cube_corners(step)))
         with self.narrate(
             f"W{subscript(1)} has rank 2: the plane becomes a flat sheet, stretched {stretch[0]:.1f}× and {stretch[1]:.1f}×."
         ) as line:
-            self.warp(step.motion, step.projection, line.duration, still=still)
+            names = UpdateFromAlphaFunc(VMobject(), lambda _, a: setattr(self.box, "name_strength", a))
+            self.play(names, run_time=0.1)
+            self.warp(step.motion, step.projection, line.duration - 0.1, still=still)
 
-    def shift(self, step: Step) -> None:
+    def shift(self, step: Step, moving: str = "the sheet") -> None:
+        """The shift by b₁, the view still and the square (or cube) the squash maps into drawn first: a fixed
+        reference the points visibly move past."""
         bias = ", ".join(fmt_fixed(b) for b in step.layer_motion.bias)
-        with self.narrate(f"Shift the whole sheet by b{subscript(1)} = ({bias}).") as line:
-            self.shift_still(step, line.duration)
+        corners = self.cube_corners(step)
+        shape = "square" if step.projection.basis.shape[1] == 2 else "cube"
+        words = f"Shift {moving} by b{subscript(1)} = ({bias})."
+        if corners is not None:
+            words = f"The grey {shape} stays put as {moving} shifts by b{subscript(1)} = ({bias})."
+        with self.narrate(words) as line:
+            if corners is not None:
+                self.outline = self.square_outline(corners)
+                self.play(FadeIn(self.outline), run_time=0.5)
+                self.extras.append(self.outline)
+            self.shift_still(step, line.duration - 0.5, carried=[(m, None) for m in self.extras[-1:]])
+
+    def cube_corners(self, step: Step) -> np.ndarray | None:
+        """The corners of the square (or cube) the run's squashing activation maps into (None for ReLU)."""
+        bounds = SQUASH.get(step.layer_motion.activation)
+        if bounds is None:
+            return None
+        dims = step.projection.basis.shape[1]
+        return np.array(list(itertools.product(bounds, repeat=dims)), np.float64)
+
+    def square_outline(self, corners: np.ndarray) -> CarriedLines:
+        """The square (or cube) with ``corners``, in the view now. Flat, the square is cut at the box's outline on
+        the screen (a later zoom onto its corner would draw its sides across the frame); in 3-D the cube's edges
+        stay inside the box."""
+        v = self.view
+        edges = np.array([[a, b] for a, b in itertools.combinations(corners, 2) if np.sum(a != b) == 1])
+        (x, y), reach = np.asarray(v.centre[:2]), v.half_size * BOX_REACH
+        flat_box = (x - reach, x + reach, y - reach, y + reach) if corners.shape[1] == 2 else None
+        return CarriedLines(edges, v, self.theme.muted, width=3, clip=flat_box)
 
     def squash(self, step: Step) -> None:
         """The squash with the view holding all of it and the square (or cube) it maps into; then a zoom onto it."""
@@ -308,25 +349,26 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         low, high = bounds
         middle, half = (low + high) / 2, (high - low) / 2
         dims = step.projection.basis.shape[1]
-        corners = np.array(list(itertools.product((low, high), repeat=dims)), np.float64)
-        edges = np.array([[a, b] for a, b in itertools.combinations(corners, 2) if np.sum(a != b) == 1])
-        # Flat, the square is cut at the box's outline on the screen (a later zoom onto its corner would draw its
-        # sides across the frame); in 3-D the cube's edges stay inside the box.
-        (x, y), reach = np.asarray(v.centre[:2]), v.half_size * BOX_REACH
-        flat_box = (x - reach, x + reach, y - reach, y + reach) if dims == 2 else None
-        outline = CarriedLines(edges, v, self.theme.muted, width=3, clip=flat_box)
+        corners = self.cube_corners(step)
         ends = np.concatenate([step.motion(0.0)[1], step.motion(1.0)[1], padded(corners, step.motion(0.0)[1].shape[1])])
-        still = self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth)
         shape, moving = ("cube", "sheet") if dims == 3 else ("square", "plane")
+        outline = getattr(self, "outline", None)
         with self.narrate(
             f"{activation} squashes each coordinate into [{fmt_fixed(low, 0)},{fmt_fixed(high, 0)}]: "
             f"the whole {moving} falls into the {shape}."
         ) as line:
-            self.reframe(still, 0.6)
+            lead = 0.0
+            if not self.holds(v, ends):  # the layer's frame holds it all, the camera still: otherwise make room
+                self.reframe(self.view_of(step.projection, ends, v.phi, v.theta, v.gamma, self.depth), 0.6)
+                lead += 0.6
+            if outline is None:
+                outline = self.square_outline(corners)
+                self.play(FadeIn(outline), run_time=0.4)
+                self.extras.append(outline)
+                lead += 0.4
             outline.set_state(outline.grid_state, outline.points_state, self.view)
-            self.play(FadeIn(outline), run_time=0.4)
-            self.extras.append(outline)
-            self.warp(step.motion, step.projection, line.duration - 1.0, still=still, carried=[(outline, None)])
+            self.warp(step.motion, step.projection, line.duration - lead, still=self.view, carried=[(outline, None)])
+        self.squashed_into, self.outline = outline, None  # kept: the far-off points are drawn over it
         target = self.box_view(step.projection, [middle] * dims, half, v.phi, v.theta, v.gamma, self.depth)
         with self.narrate(f"Closer in: the {moving} is bent, but nothing has torn.") as line:
             if dims == 3:  # the box becomes the cube: its outline goes
@@ -369,7 +411,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         halfway = (start + turn_to) / 2
         with self.narrate("The output layer's two outputs are equal on one flat plane, drawn in white.") as line:
             self.play(
-                sheet.animate.set_fill(opacity=0.2).set_stroke(opacity=1),
+                sheet.animate.set_fill(opacity=0.3).set_stroke(opacity=0.35),  # edge faint: the cut is the white line
                 self.plane.interior.animate.set_stroke(opacity=0.2),  # the sheet's grid steps back
                 run_time=0.4 * line.duration,
             )
@@ -390,7 +432,7 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         classes = (self.run.dataset.get("classes") or ["class 0", "class 1"])[:2]
         above = classes[0] if np.mean(heights[self.labels == 0]) * (self.up @ normal) > 0 else classes[1]
         below = classes[1] if above == classes[0] else classes[0]
-        return f"All the way round: the {above} stays above the plane, the {below} below."
+        return f"All the way round, from every side: the {above} above the plane, the {below} below it."
 
     def circle_the_plane(self) -> None:
         """One whole turn of the camera about the plane's normal, looking along the plane, the plane kept level,
@@ -436,24 +478,41 @@ class Lift(TwoUnits, LiftCamera, RunScene):
         here = self.view
         tilt = (self.tilt[0], here.theta + (self.tilt[1] - here.theta + np.pi) % (2 * np.pi) - np.pi)
         roll = 2 * np.pi * round(here.gamma / (2 * np.pi))  # no roll, reached the short way
-        above = self.view_of(here.projection, self.plane.points_state, *tilt, roll, self.depth)
         closed = any(np.allclose(curve[0], curve[-1]) for curve in curves)
         shape = "a closed curve" if closed else "a curve"
         with self.narrate(f"The plane cuts the bent sheet along {shape}.") as line:
             self.add(cut)
             self.play(Create(cut), run_time=line.duration)
+        # The far-off points, as in two units: a ring far outside the data lands on the sheet's rim, at the cube's
+        # edges. The cut stays clear of it: in 2-D the line had to reach it.
+        far_motions = carried_motions(self.steps, self.far_ring()[None])
+        far = CarriedLines(far_motions[-1](1.0)[0], self.view, FAR_COLOUR, width=3)
+        with self.narrate("In violet, where tanh put the far-off points: the loop never reaches them.") as line:
+            self.add(far)
+            self.bring_to_front(cut)
+            self.play(Create(far), run_time=0.6 * line.duration)
+            self.play(cut.animate.set_stroke(width=9), run_time=0.2 * line.duration)
+            self.play(cut.animate.set_stroke(width=6), run_time=0.2 * line.duration)
+        self.extras = [*self.extras, far, cut]
         with self.narrate("A third unit lets the sheet curve in 3-D, so a flat plane can cut it in a loop.") as line:
             # A slow quarter turn on: the sheet is seen rising through the plane all round the disk.
             turn = lambda t: self.orbit_angles(1.0 + t / 4)  # noqa: E731
-            self.warp(None, self.view.projection, line.duration, angles=turn, keep=True, carried=[(cut, None)])
+            self.warp(
+                None, self.view.projection, line.duration, angles=turn, keep=True, carried=[(cut, None), (far, None)]
+            )
+        # As forward: the layer's undone squash and shift seen in one still view, at the tilt the layer was seen at.
+        frame = self.layer_frame(self.steps, self.cube_corners(self.steps[-1]), angles=(*tilt, roll))
         with self.narrate("Now carry the curve back through the layer.") as line:
-            self.play(FadeOut(sheet), FadeOut(self.plane.front), run_time=0.4 * line.duration)
+            self.play(Fade(sheet, out=True), Fade(self.plane.front, out=True), Fade(far, out=True), run_time=0.4)
             self.plane.cut = None  # every dot back in one group: no plane to be in front of
             self.plane.refresh_dots()
-            self.remove(sheet, self.plane.front)
+            self.remove(sheet, self.plane.front, far)
             self.extras, self.followers = [self.box, cut], (self.box,)
-            self.play(self.plane.interior.animate.set_stroke(opacity=self.grid_opacity), run_time=0.1 * line.duration)
-            self.reframe(above, 0.5 * line.duration, carried=[(cut, None)])
+            self.play(self.plane.interior.animate.set_stroke(opacity=self.grid_opacity), run_time=0.3)
+            self.reframe(frame, max(2.5, line.duration - 1.1), carried=[(cut, None)])
+            self.outline = self.square_outline(self.cube_corners(self.steps[-1]))  # as forward: a fixed reference
+            self.play(FadeIn(self.outline), run_time=0.4)
+            self.extras = [self.box, self.outline, cut]
         k = subscript(1)
         undo = {
             "activate": f"Undo {self.run.activation}: the sheet unbends, and the curve with it.",
@@ -472,8 +531,14 @@ class Lift(TwoUnits, LiftCamera, RunScene):
                     return (*((1 - t) * start + t * end), 1.0 - t)
 
             carried = [(cut, lambda t, m=motions[index]: m(1 - t))]
+            still = frame if step.kind in ("activate", "shift") else None
             with self.narrate(undo[step.kind]) as line:
-                self.undo(step, max(line.duration, 2.0), carried, angles=angles)
+                lead = 0.0
+                if step.kind == "linear" and self.outline is not None:  # the shift undone: the reference goes
+                    self.play(FadeOut(self.outline), run_time=0.3)
+                    self.extras.remove(self.outline)
+                    self.outline, lead = None, 0.3
+                self.undo(step, max(line.duration - lead, 2.0), carried, angles=angles, still=still)
         self.remove(self.box)
         self.depth, self.extras, self.followers = 0.0, [cut], ()
         wrong = self.wrong_of(self.run)
@@ -484,22 +549,29 @@ class Lift(TwoUnits, LiftCamera, RunScene):
             self.add(tint)
             self.bring_to_front(*self.drawn)
             self.play(FadeIn(tint), *self.swap_label("verdict", self.verdict_label(count, total, share)), run_time=0.5)
-            self.play(cut.animate.set_stroke(width=9), run_time=(line.duration - 0.5) / 2)
-            self.play(cut.animate.set_stroke(width=5), run_time=(line.duration - 0.5) / 2)
+            # Once round the loop: it closes on itself, round the disk.
+            runner = Dot(radius=0.1, color=self.theme.highlight)
+            self.play(MoveAlongPath(runner, cut.copy()), run_time=line.duration - 0.8, rate_func=linear)
+            self.play(FadeOut(runner), run_time=0.3)
         self.cut, self.tint = cut, tint
 
     def compare(self) -> None:
         """The two-unit boundary beside the three-unit one, on the same points, seen zoomed out so its bend shows,
         and the conclusion; then a still hold."""
         run = self.contrast
-        box = self.flat_box()
-        open_line = CarriedLines(as_lines(self.contrast_boundary), self.view, self.theme.muted, width=6, clip=box)
+        open_line = CarriedLines(
+            as_lines(self.contrast_boundary), self.view, self.theme.muted, width=6, clip=self.picture_clip()
+        )
         wrong = int(self.wrong_of(run).sum())
         key = self.column(label(f"two units: {wrong} wrong", self.theme, TEXT, self.theme.muted), -1.85)
+        ends = LineEnds(open_line, FAR_COLOUR)
         with self.narrate("In grey, the two-unit boundary: open at both ends, as it must be.") as line:
             self.add(open_line)
             self.bring_to_front(*self.drawn, open_line, self.cut)
-            self.play(Create(open_line), Fade(key), run_time=line.duration)
+            self.play(Create(open_line), Fade(key), run_time=0.7 * line.duration)
+            self.add(ends)
+            self.play(Fade(ends), run_time=0.3 * line.duration)
+            self.extras = [*self.extras, ends]
         here = self.view
         far = self.box_view(
             here.projection, here.origin, ZOOMED_OUT * here.half_size / here.scale, here.phi, here.theta
