@@ -47,6 +47,7 @@ class NeuronMapParts(RunScene):
         x, y = bent.point
         raster = PlaneRaster((x - half, x + half, y - half, y + half), INSET_RASTER)
         self.inset_regions = [class_one_map(p, self.run.activation, raster) for p in self.params]
+        self.inset_raster = raster
         inset = PlanePanel(raster.bounds, INSET_SIZE, INSET_CENTRE, self.theme, INSET_RASTER)
         # The diagram goes on playing underneath (its columns are repainted each frame); the backing hides it.
         top, bottom = CENTRE_Y + HEIGHT / 2 + 0.15, BAND_TOP + 0.05  # the tiles, not the caption band below
@@ -247,6 +248,7 @@ class NeuronMapParts(RunScene):
         moving = Group(*self.diagram.edges, *self.diagram.columns, self.panel.image, self.boundary, self.status)
         if getattr(self, "inset", None) is not None:
             moving.add(self.inset.image, self.inset_boundary)
+        moving.add(*self.follower_parts())
         head = self.t(0.5) if lead_in and seconds > 1.0 else 0.0
         if head:
             self.play(*lead_in, Playback(moving, lambda a: update(a * head / seconds)), run_time=head)
@@ -275,10 +277,17 @@ class NeuronMapParts(RunScene):
             self.panel.set_level_path(self.boundary, regions, 0.5)
         if getattr(self, "inset", None) is not None:
             self.show_inset(position)
+        # The snapshot being reached: the counter changes as the picture starts moving towards it.
+        reached = int(np.floor(position + 1e-9) if getattr(self, "rewinding", False) else np.ceil(position - 1e-9))
         if hasattr(self, "status"):
-            # The snapshot being reached: the counter changes as the picture starts moving towards it.
-            reached = np.floor(position + 1e-9) if getattr(self, "rewinding", False) else np.ceil(position - 1e-9)
-            self.show_status(int(reached))
+            self.show_status(reached)
+        self.show_followers(position, reached)
+
+    def show_followers(self, position: float, reached: int) -> None:
+        """Neurons drawn large beside the panel follow the snapshots too (none here; see FollowBeats)."""
+
+    def follower_parts(self) -> list:
+        return []
 
     def make_status(self) -> VGroup:
         """The epoch and the losses of the snapshot on screen; :meth:`show_status` changes their numbers."""

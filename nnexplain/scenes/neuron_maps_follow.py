@@ -1,0 +1,196 @@
+"""The "two neurons over training" beat of ``neuron-maps`` (:mod:`nnexplain.scenes.neuron_maps`).
+
+Layer-1's neuron from the start of the scene and one layer-2 neuron, drawn large beside the output map and played in
+step with it through the recorded snapshots (first → best validation → last): the layer-1 weights grow, tanh
+saturates, the soft ramp becomes a sharp cut; layer 2 pieces its map from those cuts. The layer-2 neuron is the one
+that grew a pocket round the zoomed training point (:func:`nnexplain.geometry.sign_changes.pocket_unit`), or, for a
+run with no such point, the most bent one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from manim import UP, Circle, Create, DashedVMobject, FadeIn, FadeOut, Indicate, Rectangle, VGroup
+
+from nnexplain.geometry.map_pacing import map_changes, paced_durations
+from nnexplain.geometry.regions import layer_maps
+from nnexplain.geometry.sign_changes import Pocket, pocket_unit
+from nnexplain.mobjects.caption_band import BAND_TOP
+from nnexplain.mobjects.charts import Readout
+from nnexplain.mobjects.heatmap import blend_keyframes, diverging_rgba
+from nnexplain.mobjects.neuron_maps import PlanePanel
+from nnexplain.mobjects.style import label
+from nnexplain.scenes.neuron_maps_overfit import OverfitBeats
+from nnexplain.scenes.neuron_maps_parts import MARK, ON_TOP, TEXT, fmt_signed
+
+__all__ = ["FollowBeats"]
+
+FOLLOW_SIZE, FOLLOW_Y = 2.9, -0.6  # each enlarged map's side and middle
+FOLLOW_XS = (-5.15, -1.85)  # left of the output map, over the diagram (a backing hides it)
+FOLLOW_SECONDS = (7.0, 6.0)  # the least screen time for first → best and best → last
+
+
+@dataclass
+class Follower:
+    """One neuron drawn large: its map at every snapshot, its panel, zero line and live readout."""
+
+    layer: int  # hidden layer, 0: the first
+    unit: int
+    maps: list[np.ndarray]  # per snapshot, on the panel's raster
+    panel: PlanePanel
+    zero: object  # its zero line, redrawn each frame
+    heading: object
+    readout: Readout
+    values: list[str]  # the readout's value at each snapshot
+
+
+class FollowBeats(OverfitBeats):
+    def find_pocket(self) -> Pocket | None:
+        """The layer-2 neuron whose sign at the zoomed point flipped its way between the best and the last snapshot,
+        with the smallest region round it; None without a zoomed point or a second hidden layer."""
+        if not self.bent or len(self.run.layers) < 4:
+            return None
+        named = self.bent[0]
+        cell = self.raster_cell(named.point)
+        before = layer_maps(self.params[self.best], self.run.activation, self.run.output, self.panel_raster)[1]
+        after = layer_maps(self.params[-1], self.run.activation, self.run.output, self.panel_raster)[1]
+        weight = self.params[-1][2][0]  # layer 2 → output, (2, units)
+        push = weight[named.label] - weight[1 - named.label]
+        return pocket_unit(before, after, cell, push)
+
+    @staticmethod
+    def halves_by(steps: np.ndarray, start: int, end: int) -> list[tuple[int, int]]:
+        """Snapshots ``start`` to ``end`` cut in two where half of ``steps``' time over them has passed."""
+        if end - start < 2:
+            return [(start, end), (end, end)]
+        ends = np.cumsum(steps[start:end])
+        middle = min(max(start + 1 + int(np.searchsorted(ends, ends[-1] / 2)), start + 1), end - 1)
+        return [(start, middle), (middle, end)]
+
+    def raster_cell(self, point: np.ndarray) -> tuple[int, int]:
+        """(row, col) of the panel raster's sample nearest ``point``."""
+        nearest = int(np.argmin(np.linalg.norm(self.panel_raster.points - point, axis=1)))
+        return divmod(nearest, self.panel_raster.size)
+
+    def follow_two(self) -> None:
+        """Layer-1's first neuron and a layer-2 neuron, large, played in step with the output map."""
+        last, best = len(self.run.epochs) - 1, self.best
+        pocket = self.find_pocket()
+        chosen = [(0, self.layer_one_unit())]
+        if len(self.run.layers) > 3:
+            chosen.append((1, pocket.unit if pocket else self.most_bent(1)[0]))
+        every = [layer_maps(p, self.run.activation, self.run.output, self.panel_raster) for p in self.params]
+        named = self.bent[0] if self.bent else None
+        followers = [self.follower(layer, unit, every, named, x) for (layer, unit), x in zip(chosen, FOLLOW_XS)]
+        backing = Rectangle(width=0.6 + 7.2, height=BAND_TOP - 0.05 - 2.35).set_fill(self.theme.background, 1)
+        backing.set_stroke(width=0).move_to([(-7.2 + 0.6) / 2, (2.35 + BAND_TOP + 0.05) / 2, 0])
+        backing.set_z_index(ON_TOP + 2)
+        rings = VGroup()
+        if named is not None:
+            rings.add(*self.rings_at(named.point[None], self.theme.palette[MARK]))
+            for f in followers:
+                rings.add(Circle(radius=0.13).set_stroke(self.theme.text, 3).move_to(f.panel.to_scene(named.point)[0]))
+        rings.set_z_index(ON_TOP + 6)
+        parts = VGroup(*(VGroup(f.heading, f.readout, f.panel.outline, f.zero) for f in followers))
+        images = [f.panel.image for f in followers]
+        self.followers = followers
+        unit_one = followers[0].unit + 1
+        second = f" and neuron {followers[1].unit + 1} of layer 2" if len(followers) > 1 else ""
+        with self.narrate(f"Back to the start: follow neuron {unit_one} of layer 1{second}.") as line:
+            self.play(FadeIn(backing), FadeOut(self.headers), run_time=0.2 * line.duration)
+            self.show_snapshot(last)
+            self.play(*(FadeIn(i) for i in images), FadeIn(parts), run_time=0.25 * line.duration)
+            self.play_snapshots(last, 0, 0.45 * line.duration, even=True)
+            if len(rings):
+                self.play(Create(rings), run_time=0.1 * line.duration)
+        w = [self.params[k][0][0][followers[0].unit] for k in (0, best, last)]
+        pair = [f"{fmt_signed(float(a))}, {fmt_signed(float(b))}" for a, b in w]
+        steps = paced_durations(map_changes([[f.maps[k][None] for f in followers] for k in range(last + 1)],
+                                            [1.0] * len(followers)), 1.0)  # fmt: skip
+        segments = []
+        if best > 0:
+            segments.append(
+                (0, best, [f"To epoch {self.run.epochs[best]}, neuron {unit_one}'s weights grow from {pair[0]} to "
+                           f"{pair[1]}.", "Its soft ramp turns into a sharp cut."])
+            )  # fmt: skip
+        if best < last:
+            segments.append(
+                (best, last, [f"By epoch {self.run.epochs[last]} its weights reach {pair[2]}.",
+                              "Tanh saturates: ±1 on either side of one straight line."])
+            )  # fmt: skip
+        for (start, end, said), least in zip(segments, FOLLOW_SECONDS):
+            for text, (first, until) in zip(said, self.halves_by(steps, start, end)):
+                if until <= first:
+                    continue
+                swap = self.say(text)
+                seconds = max(least / 2, self.narrator.log[-1].duration + self.t(0.5))
+                self.play_snapshots(first, until, seconds, lead_in=swap, steps=steps[first:until])
+        if len(followers) > 1:
+            self.layer_two_pieces(followers[1], every[last][0], pocket)
+        self.play(
+            *(FadeOut(i) for i in images), FadeOut(parts), FadeOut(rings), FadeOut(backing), FadeIn(self.headers),
+            run_time=0.8,
+        )  # fmt: skip
+        self.followers = []
+
+    def layer_two_pieces(self, follower: Follower, layer_one: np.ndarray, pocket: Pocket | None) -> None:
+        """Layer 1's cuts, dashed, over the layer-2 neuron's last map; its sign at the zoomed point, said."""
+        cuts = VGroup(
+            *(
+                DashedVMobject(curve, num_dashes=16)
+                for values in layer_one
+                for curve in follower.panel.level_lines(values, 0.0, self.theme.palette[MARK], 2.5)
+            )
+        ).set_z_index(ON_TOP + 5)
+        unit = follower.unit + 1
+        with self.narrate(
+            f"Layer 2 adds up layer 1's cuts (dashed): neuron {unit}'s curves are pieced from them."
+        ) as line:
+            self.play(Create(cuts), run_time=0.6 * line.duration)
+        if pocket is not None:
+            best, last = self.run.epochs[self.best], self.run.epochs[-1]
+            with self.narrate(
+                f"At the ringed point its sign flipped: {pocket.before:+.2f} at epoch {best}, "
+                f"{pocket.after:+.2f} at {last}.".replace("-", "−")
+            ) as line:
+                self.play(
+                    Indicate(follower.readout, color=self.theme.palette[MARK], scale_factor=1.0),
+                    run_time=0.6 * line.duration,
+                )
+        self.play(FadeOut(cuts), run_time=0.5)
+
+    def follower(self, layer: int, unit: int, every: list, named, x: float) -> Follower:
+        maps = [snapshot[layer][unit] for snapshot in every]
+        panel = PlanePanel(self.panel_raster.bounds, FOLLOW_SIZE, [x, FOLLOW_Y, 0], self.theme, self.panel_raster.size)
+        panel.set_z_index(ON_TOP + 3)
+        zero = panel.level_path(maps[0], 0.0, self.theme.text, 3).set_z_index(ON_TOP + 4)
+        heading = self.label_above(panel, f"layer {layer + 1} · neuron {unit + 1}", 0.55)
+        if layer == 0:
+            weights = [p[0][0][unit] for p in self.params]
+            values = [f"{fmt_signed(float(a))}, {fmt_signed(float(b))}" for a, b in weights]
+            readout = Readout("weights", values[0], self.theme, TEXT, self.theme.text, width=12)
+        else:
+            cell = self.raster_cell(named.point) if named is not None else None
+            at = [m[cell] if cell else float(np.abs(m).max()) for m in maps]
+            values = [f"{v:+.2f}".replace("-", "−") for v in at]
+            readout = Readout("at the point" if cell else "largest value", values[0], self.theme, TEXT,
+                              self.theme.text, width=6)  # fmt: skip
+        readout.next_to(panel, UP, buff=0.12).set_z_index(ON_TOP + 3)
+        heading.set_z_index(ON_TOP + 3)
+        return Follower(layer, unit, maps, panel, zero, heading, readout, values)
+
+    def label_above(self, panel: PlanePanel, text: str, buff: float):
+        return label(text, self.theme, TEXT, self.theme.muted).next_to(panel, UP, buff=buff)
+
+    def show_followers(self, position: float, reached: int) -> None:
+        """Each followed neuron at ``position`` along the snapshots; its readout at the snapshot being reached."""
+        for f in getattr(self, "followers", []):
+            values = blend_keyframes(f.maps, position)
+            f.panel.image.show(diverging_rgba(values, 1.0, self.theme))
+            f.panel.set_level_path(f.zero, values, 0.0)
+            f.readout.set_value(f.values[reached])
+
+    def follower_parts(self) -> list:
+        return [part for f in getattr(self, "followers", []) for part in (f.panel.image, f.zero, f.readout)]
