@@ -38,7 +38,9 @@ from manim import (
     Group,
     Indicate,
     Restore,
+    Square,
     VGroup,
+    linear,
 )
 
 from nnexplain.geometry.learning import divergence, training_points
@@ -288,7 +290,26 @@ class NeuronMaps(FollowBeats):
                 self.play(Create(whole), run_time=0.5 * line.duration)
                 self.play(FadeOut(whole), run_time=0.3 * line.duration)
         self.status = self.make_status()
-        self.play(Fade(self.status), run_time=0.5)
+        val, noise = self.run.dataset.get("val"), self.run.dataset.get("label_noise")
+        if len(self.readouts) > 2 and val:
+            clean = ", whose labels were not flipped" if noise else ""
+            squares = self.validation_squares(val)
+            with self.narrate(f"Validation loss is measured on {fmt_count(val)} other points{clean}.") as line:
+                self.play(Fade(self.status), run_time=0.3 * line.duration)
+                self.play(FadeIn(squares, lag_ratio=0.002), run_time=0.3 * line.duration)
+                self.play(FadeOut(squares), run_time=0.3 * line.duration)
+        else:
+            self.play(Fade(self.status), run_time=0.5)
+
+    def validation_squares(self, count: int) -> VGroup:
+        """The validation points as small hollow squares in their (clean) labels' colours."""
+        inputs, labels = self.run.probe["inputs"][:count], self.run.probe["labels"][:count]
+        return VGroup(
+            *(
+                Square(0.07).set_stroke(self.theme.palette[int(c) % 2], 1.5).set_fill(opacity=0).move_to(place)
+                for place, c in zip(self.panel.to_scene(inputs), labels)
+            )
+        ).set_z_index(ON_TOP)
 
     def build_layer_two(self) -> None:
         """One layer-2 neuron at the start: layer 1's maps added one by one, each times its line's weight, then tanh."""
@@ -338,7 +359,7 @@ class NeuronMaps(FollowBeats):
             self.add(zero)
             stretch = max(line.duration - 0.6, head) / head
             moving = Group(big, term, zero, *incoming)
-            self.play(Playback(moving, lambda t: add_up(t * head), run_time=stretch * head))
+            self.play(Playback(moving, lambda t: add_up(t * head), run_time=stretch * head, rate_func=linear))
         rest = float(steps[split:].sum())
         if rest:
             said = f"The sum changes sign on the white line; maps {named[0] + 1} and {named[-1] + 1} move it most."
@@ -348,7 +369,9 @@ class NeuronMaps(FollowBeats):
                 said = "The rest of the maps, each times its weight: the sum keeps one sign everywhere."
             with self.narrate(said) as line:
                 stretch = max(line.duration, rest) / rest
-                self.play(Playback(moving, lambda t: add_up(head + t * rest), run_time=stretch * rest))
+                self.play(
+                    Playback(moving, lambda t: add_up(head + t * rest), run_time=stretch * rest, rate_func=linear)
+                )
         squashed = act.function(sums[-1].copy())
 
         def squash(t: float) -> None:
@@ -360,14 +383,17 @@ class NeuronMaps(FollowBeats):
             said = "Then tanh squashes the sum into −1…+1: its map, and where it switches sign."
         else:
             said = f"Then {self.run.activation} of the sum: its map, and where it switches sign."
+        window = self.activation_window(act.function, scale)
         with self.narrate(said) as line:
-            self.play(Playback(big, squash), FadeOut(sum_bar), Fade(term, out=True), run_time=0.45 * line.duration)
-            self.play(FadeIn(self.bar), run_time=0.25 * line.duration)  # one scale's numbers gone before the next
+            self.play(Fade(term, out=True), Create(window), run_time=0.35 * line.duration)
+            self.play(Playback(big, squash), FadeOut(sum_bar), run_time=0.35 * line.duration)
+            self.play(FadeIn(self.bar), run_time=0.2 * line.duration)  # one scale's numbers gone before the next
         small = big.copy()
         self.remove(big)
         self.add(small)
         self.play(
             small.animate.replace(tile), FadeOut(zero), Restore(self.diagram.edges[1]), Fade(ring, out=True),
+            FadeOut(window),
             FadeOut(self.bar),
             run_time=self.t(0.8),
         )  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import UP, Circle, Create, DashedVMobject, FadeIn, FadeOut, Indicate, Rectangle, VGroup
+from manim import UP, Circle, Create, DashedVMobject, FadeIn, FadeOut, Rectangle, VGroup
 
 from nnexplain.geometry.map_pacing import map_changes, paced_durations
 from nnexplain.geometry.regions import layer_maps
@@ -27,8 +27,8 @@ from nnexplain.scenes.neuron_maps_parts import MARK, ON_TOP, TEXT, fmt_signed
 
 __all__ = ["FollowBeats"]
 
-FOLLOW_SIZE, FOLLOW_Y = 2.9, -0.6  # each enlarged map's side and middle
-FOLLOW_XS = (-5.15, -1.85)  # left of the output map, over the diagram (a backing hides it)
+FOLLOW_SIZE, FOLLOW_Y = 2.7, -0.5  # each enlarged map's side and middle
+FOLLOW_XS = (-4.95, -1.45)  # left of the output map, over the diagram (a backing hides it)
 FOLLOW_SECONDS = (7.0, 6.0)  # the least screen time for first → best and best → last
 
 
@@ -99,9 +99,11 @@ class FollowBeats(OverfitBeats):
         unit_one = followers[0].unit + 1
         second = f" and neuron {followers[1].unit + 1} of layer 2" if len(followers) > 1 else ""
         with self.narrate(f"Back to the start: follow neuron {unit_one} of layer 1{second}.") as line:
-            self.play(FadeIn(backing), FadeOut(self.headers), run_time=0.2 * line.duration)
             self.show_snapshot(last)
-            self.play(*(FadeIn(i) for i in images), FadeIn(parts), run_time=0.25 * line.duration)
+            self.play(
+                FadeIn(backing), FadeOut(self.headers), *(FadeIn(i) for i in images), FadeIn(parts),
+                run_time=0.35 * line.duration,
+            )  # fmt: skip
             self.play_snapshots(last, 0, 0.45 * line.duration, even=True)
             if len(rings):
                 self.play(Create(rings), run_time=0.1 * line.duration)
@@ -116,10 +118,15 @@ class FollowBeats(OverfitBeats):
                            f"{pair[1]}.", "Its soft ramp turns into a sharp cut."])
             )  # fmt: skip
         if best < last:
-            segments.append(
-                (best, last, [f"By epoch {self.run.epochs[last]} its weights reach {pair[2]}.",
-                              "Tanh saturates: ±1 on either side of one straight line."])
-            )  # fmt: skip
+            later = [f"By epoch {self.run.epochs[last]} its weights reach {pair[2]}: tanh saturates."]
+            if pocket is not None:  # the layer-2 neuron's sign flip at the point happens in this stretch
+                later.append(
+                    f"Neuron {pocket.unit + 1}'s value at the ringed point flips: {pocket.before:+.2f} at "
+                    f"{self.run.epochs[best]}, {pocket.after:+.2f} at {self.run.epochs[last]}.".replace("-", "−")
+                )
+            else:
+                later.append("Tanh saturates: ±1 on either side of one straight line.")
+            segments.append((best, last, later))
         for (start, end, said), least in zip(segments, FOLLOW_SECONDS):
             for text, (first, until) in zip(said, self.halves_by(steps, start, end)):
                 if until <= first:
@@ -128,20 +135,20 @@ class FollowBeats(OverfitBeats):
                 seconds = max(least / 2, self.narrator.log[-1].duration + self.t(0.5))
                 self.play_snapshots(first, until, seconds, lead_in=swap, steps=steps[first:until])
         if len(followers) > 1:
-            self.layer_two_pieces(followers[1], every[last][0], pocket)
+            self.layer_two_pieces(followers[1], every[last][0])
         self.play(
             *(FadeOut(i) for i in images), FadeOut(parts), FadeOut(rings), FadeOut(backing), FadeIn(self.headers),
             run_time=0.8,
         )  # fmt: skip
         self.followers = []
 
-    def layer_two_pieces(self, follower: Follower, layer_one: np.ndarray, pocket: Pocket | None) -> None:
-        """Layer 1's cuts, dashed, over the layer-2 neuron's last map; its sign at the zoomed point, said."""
+    def layer_two_pieces(self, follower: Follower, layer_one: np.ndarray) -> None:
+        """Layer 1's cuts, dashed, over the layer-2 neuron's last map."""
         cuts = VGroup(
             *(
-                DashedVMobject(curve, num_dashes=16)
+                DashedVMobject(curve, num_dashes=20)
                 for values in layer_one
-                for curve in follower.panel.level_lines(values, 0.0, self.theme.palette[MARK], 2.5)
+                for curve in follower.panel.level_lines(values, 0.0, self.theme.palette[MARK], 4)
             )
         ).set_z_index(ON_TOP + 5)
         unit = follower.unit + 1
@@ -149,16 +156,6 @@ class FollowBeats(OverfitBeats):
             f"Layer 2 adds up layer 1's cuts (dashed): neuron {unit}'s curves are pieced from them."
         ) as line:
             self.play(Create(cuts), run_time=0.6 * line.duration)
-        if pocket is not None:
-            best, last = self.run.epochs[self.best], self.run.epochs[-1]
-            with self.narrate(
-                f"At the ringed point its sign flipped: {pocket.before:+.2f} at epoch {best}, "
-                f"{pocket.after:+.2f} at {last}.".replace("-", "−")
-            ) as line:
-                self.play(
-                    Indicate(follower.readout, color=self.theme.palette[MARK], scale_factor=1.0),
-                    run_time=0.6 * line.duration,
-                )
         self.play(FadeOut(cuts), run_time=0.5)
 
     def follower(self, layer: int, unit: int, every: list, named, x: float) -> Follower:
@@ -170,7 +167,7 @@ class FollowBeats(OverfitBeats):
         if layer == 0:
             weights = [p[0][0][unit] for p in self.params]
             values = [f"{fmt_signed(float(a))}, {fmt_signed(float(b))}" for a, b in weights]
-            readout = Readout("weights", values[0], self.theme, TEXT, self.theme.text, width=12)
+            readout = Readout("w₁, w₂", values[0], self.theme, TEXT, self.theme.text, width=12)
         else:
             cell = self.raster_cell(named.point) if named is not None else None
             at = [m[cell] if cell else float(np.abs(m).max()) for m in maps]

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import Create, DashedVMobject, FadeIn, FadeOut, Indicate, VGroup
+from manim import DOWN, LEFT, RIGHT, Circle, Create, DashedLine, DashedVMobject, FadeIn, FadeOut, VGroup
 
 from nnexplain.geometry.map_pacing import paced_durations
 from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.style import label
 from nnexplain.run.network import forward_trace
 from nnexplain.scenes.neuron_maps_parts import MARK, NEIGHBOURS, ON_TOP, NeuronMapParts
 
@@ -68,6 +69,12 @@ class OverfitBeats(NeuronMapParts):
             self.play(FadeOut(parts["lines"]), run_time=self.t(0.5))
             self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.6 * line.duration, even=True)
         with self.narrate(f"Epoch {best}'s boundary stays, dashed, to compare against.") as line:
+            key = VGroup(
+                DashedLine(LEFT * 0.3, RIGHT * 0.3, dash_length=0.08).set_stroke(self.theme.muted, 3),
+                label(f"epoch {best}", self.theme, 24, self.theme.muted),
+            ).arrange(DOWN, buff=0.1)
+            key.next_to(self.panel.outline, RIGHT, buff=0.12).shift(0.6 * DOWN)
+            earlier.add(key)  # named beside the panel for as long as the dashed line stays
             self.play(Create(earlier), run_time=0.6 * line.duration)
         side = self.classes[named.label]
         # Paced by how much of a disc round the point changes class: slow where the region closes in on it.
@@ -100,11 +107,15 @@ class OverfitBeats(NeuronMapParts):
                 f"{len(taken)} of its {NEIGHBOURS} validation neighbours go with it: right at epoch {best}, "
                 f"wrong at {self.run.epochs[-1]}."
             ) as line:
-                flashed = [parts["validation"][k] for k in taken]
-                self.play(
-                    *(Indicate(square, color=self.theme.text, scale_factor=1.6) for square in flashed),
-                    run_time=0.6 * line.duration,
-                )
+                # Ringed, and they stay ringed until the zoom leaves: five marks one can count.
+                marks = VGroup(
+                    *(
+                        Circle(radius=0.13).set_stroke(self.theme.palette[MARK], 4).move_to(parts["validation"][k])
+                        for k in taken
+                    )
+                ).set_z_index(ON_TOP + 12)
+                self.play(Create(marks, lag_ratio=0.3), run_time=0.6 * line.duration)
+                parts["marks"] = marks
         end = self.run.snapshots[-1]["metrics"]
         with self.narrate(
             f"Fitting such points is overfitting: validation loss rose from "

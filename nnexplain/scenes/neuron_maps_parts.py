@@ -5,7 +5,7 @@ large, the most bent layer-2 neuron, the points the regions bend around)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Group, Line, Rectangle, Square, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Group, Line, Rectangle, Square, VGroup, VMobject, linear
 
 from nnexplain.data.toy2d import flipped_labels
 from nnexplain.geometry.bent_points import BentPoint, bent_points
@@ -170,6 +170,26 @@ class NeuronMapParts(RunScene):
             marks.add(label(text, self.theme, TEXT, self.theme.muted).next_to([image.get_right()[0], y, 0], RIGHT, 0.1))
         return marks
 
+    def activation_window(self, function, scale: float) -> VGroup:
+        """The activation's curve above the panel, the part the sum reaches (−scale … +scale) drawn thick."""
+        reach = max(3.0, 1.5 * scale)
+        width, height, centre = 2.6, 1.1, PANEL_CENTRE + (PANEL_SIZE / 2 + 0.95) * UP
+
+        def curve(low: float, high: float) -> VMobject:
+            z = np.linspace(low, high, 60)
+            a = np.clip(function(z.copy()), -1.0, 1.0)
+            points = centre + np.stack([z / reach * width / 2, a * height / 2, np.zeros_like(z)], axis=1)
+            return VMobject().set_points_smoothly(points)
+
+        axis = Line(centre + width / 2 * LEFT, centre + width / 2 * RIGHT).set_stroke(self.theme.muted, 1.5)
+        whole = curve(-reach, reach).set_stroke(self.theme.muted, 3)
+        used = curve(-scale, scale).set_stroke(self.theme.palette[MARK], 7)
+        low = label(f"−{scale:.2f}", self.theme, TEXT, self.theme.palette[MARK]).next_to(used.get_start(), LEFT, 0.1)
+        high = label(f"+{scale:.2f}", self.theme, TEXT, self.theme.palette[MARK]).next_to(used.get_end(), RIGHT, 0.1)
+        name = label(self.run.activation, self.theme, TEXT, self.theme.muted)
+        name.next_to(axis, LEFT, buff=0.15)
+        return VGroup(axis, whole, used, low, high, name)
+
     def layer_one_unit(self) -> int:
         """The layer-1 neuron whose switching line passes nearest the middle of the plane at the first snapshot."""
         weight, bias = self.params[0][0]
@@ -251,8 +271,12 @@ class NeuronMapParts(RunScene):
         moving.add(*self.follower_parts())
         head = self.t(0.5) if lead_in and seconds > 1.0 else 0.0
         if head:
-            self.play(*lead_in, Playback(moving, lambda a: update(a * head / seconds)), run_time=head)
-        self.play(Playback(moving, lambda a: update((head + a * (seconds - head)) / seconds), run_time=seconds - head))
+            # Linear: the pacing is the durations' own; an ease in and out at each call would stall the playback.
+            self.play(*lead_in, Playback(moving, lambda a: update(a * head / seconds), rate_func=linear), run_time=head)
+        self.play(
+            Playback(moving, lambda a: update((head + a * (seconds - head)) / seconds), rate_func=linear),
+            run_time=seconds - head,
+        )
 
     def show_snapshot(self, position: float) -> None:
         """The diagram at ``position`` along the snapshots: maps and weights blended between neighbours."""
