@@ -403,11 +403,11 @@ class NeuronMaps(FollowBeats):
         """The snapshots in order, each step on screen for its paced share; each number said once it is shown."""
         metrics = [s["metrics"] for s in self.run.snapshots]
         last, best = len(self.run.epochs) - 1, self.best
-        self.narrate_playback(
-            ["Now training, snapshot by snapshot: slower where the maps change more.",
-             "The boundary appears, turns, and bends to follow the two moons."],
-            0, best,
-        )  # fmt: skip
+        crosses = [bool(p.min() < 0.5 < p.max()) for p in self.class_one]
+        first = ["Now training: the boundary moves and turns.", "It bends to follow the two moons."]
+        if len(crosses) > 1 and not crosses[0] and crosses[1]:  # no boundary at the start, one a step later
+            first[0] = f"Training begins: by epoch {self.run.epochs[1]} a boundary appears, then turns."
+        self.narrate_playback(first, 0, best)
         if "val_loss" in metrics[0]:
             low = f"Epoch {self.run.epochs[best]}: validation loss at its lowest, {metrics[best]['val_loss']:.3f}."
             if best == last:
