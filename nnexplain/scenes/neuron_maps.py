@@ -385,7 +385,8 @@ class NeuronMaps(FollowBeats):
             said = f"Then {self.run.activation} of the sum: its map, and where it switches sign."
         window = self.activation_window(act.function, scale)
         with self.narrate(said) as line:
-            self.play(Fade(term, out=True), Create(window), run_time=0.35 * line.duration)
+            self.play(Fade(term, out=True), run_time=0.1 * line.duration)  # the header leaves before the curve comes
+            self.play(Create(window), run_time=0.25 * line.duration)
             self.play(Playback(big, squash), FadeOut(sum_bar), run_time=0.35 * line.duration)
             self.play(FadeIn(self.bar), run_time=0.2 * line.duration)  # one scale's numbers gone before the next
         small = big.copy()
@@ -450,6 +451,15 @@ class NeuronMaps(FollowBeats):
         return [(start, middle), (middle, end)]
 
     def read_it(self) -> None:
+        if len(self.run.layers) > 3:
+            layers = [self.diagram.tiles[1], self.diagram.tiles[2]]
+            with self.narrate(
+                "So layer 1 cuts the plane along straight lines; layer 2 pieces them into curves."
+            ) as line:
+                for tiles in layers:
+                    self.play(
+                        Indicate(tiles, color=self.theme.palette[MARK], scale_factor=1.0), run_time=0.45 * line.duration
+                    )
         with self.narrate("The output weighs the last layer's maps: its regions are the network's answer.") as line:
             outputs = VGroup(*self.diagram.tiles[-1], self.panel.outline).copy().set_stroke(self.theme.palette[MARK], 3)
             self.diagram.edges[-1].save_state()

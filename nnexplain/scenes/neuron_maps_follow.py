@@ -27,8 +27,8 @@ from nnexplain.scenes.neuron_maps_parts import MARK, ON_TOP, TEXT, fmt_signed
 
 __all__ = ["FollowBeats"]
 
-FOLLOW_SIZE, FOLLOW_Y = 2.7, -0.5  # each enlarged map's side and middle
-FOLLOW_XS = (-4.95, -1.45)  # left of the output map, over the diagram (a backing hides it)
+FOLLOW_SIZE, FOLLOW_Y = 2.5, -0.5  # each enlarged map's side and middle
+FOLLOW_XS = (-5.2, -1.3)  # left of the output map, over the diagram (a backing hides it); labels clear of each other
 FOLLOW_SECONDS = (7.0, 6.0)  # the least screen time for first → best and best → last
 
 
@@ -118,28 +118,31 @@ class FollowBeats(OverfitBeats):
                            f"{pair[1]}.", "Its soft ramp turns into a sharp cut."])
             )  # fmt: skip
         if best < last:
-            later = [f"By epoch {self.run.epochs[last]} its weights reach {pair[2]}: tanh saturates."]
-            if pocket is not None:  # the layer-2 neuron's sign flip at the point happens in this stretch
-                later.append(
-                    f"Neuron {pocket.unit + 1}'s value at the ringed point flips: {pocket.before:+.2f} at "
-                    f"{self.run.epochs[best]}, {pocket.after:+.2f} at {self.run.epochs[last]}.".replace("-", "−")
-                )
+            if pocket is not None:  # the second line starts on the step where the layer-2 neuron flips at the point
+                values = [m[self.raster_cell(self.bent[0].point)] for m in followers[1].maps]
+                flip = next(k for k in range(best, last) if (values[k + 1] >= 0) != (values[best] >= 0))
+                said = f"Neuron {pocket.unit + 1}'s value at the ringed point flips: {pocket.before:+.2f} at "
+                said += f"{self.run.epochs[best]}, {pocket.after:+.2f} at {self.run.epochs[last]}."
+                later = [(best, flip, f"Neuron {unit_one}'s weights keep growing: tanh saturates."),
+                         (flip, last, said.replace("-", "−"))]  # fmt: skip
+                if flip == best:
+                    later = later[1:]
             else:
-                later.append("Tanh saturates: ±1 on either side of one straight line.")
+                later = [(best, last, f"By epoch {self.run.epochs[last]} its weights reach {pair[2]}: tanh saturates.")]
             segments.append((best, last, later))
         for (start, end, said), least in zip(segments, FOLLOW_SECONDS):
-            for text, (first, until) in zip(said, self.halves_by(steps, start, end)):
+            if isinstance(said[0], str):  # two lines over the two halves of the paced time
+                said = [(first, until, text) for text, (first, until) in zip(said, self.halves_by(steps, start, end))]
+            for first, until, text in said:
                 if until <= first:
                     continue
                 swap = self.say(text)
-                seconds = max(least / 2, self.narrator.log[-1].duration + self.t(0.5))
+                seconds = max(least * (until - first) / (end - start), self.narrator.log[-1].duration + self.t(0.5))
                 self.play_snapshots(first, until, seconds, lead_in=swap, steps=steps[first:until])
         if len(followers) > 1:
             self.layer_two_pieces(followers[1], every[last][0])
-        self.play(
-            *(FadeOut(i) for i in images), FadeOut(parts), FadeOut(rings), FadeOut(backing), FadeIn(self.headers),
-            run_time=0.8,
-        )  # fmt: skip
+        self.play(*(FadeOut(i) for i in images), FadeOut(parts), FadeOut(rings), run_time=0.5)
+        self.play(FadeOut(backing), FadeIn(self.headers), run_time=0.5)  # the diagram comes back once they have left
         self.followers = []
 
     def layer_two_pieces(self, follower: Follower, layer_one: np.ndarray) -> None:

@@ -13,7 +13,7 @@ from nnexplain.geometry.map_pacing import paced_durations
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import label
 from nnexplain.run.network import forward_trace
-from nnexplain.scenes.neuron_maps_parts import MARK, NEIGHBOURS, ON_TOP, NeuronMapParts
+from nnexplain.scenes.neuron_maps_parts import MARK, NEIGHBOURS, ON_TOP, TEXT, NeuronMapParts
 
 __all__ = ["OverfitBeats"]
 
@@ -71,8 +71,9 @@ class OverfitBeats(NeuronMapParts):
         with self.narrate(f"Epoch {best}'s boundary stays, dashed, to compare against.") as line:
             key = VGroup(
                 DashedLine(LEFT * 0.3, RIGHT * 0.3, dash_length=0.08).set_stroke(self.theme.muted, 3),
-                label(f"epoch {best}", self.theme, 24, self.theme.muted),
-            ).arrange(DOWN, buff=0.1)
+                label("epoch", self.theme, TEXT, self.theme.muted),
+                label(str(best), self.theme, TEXT, self.theme.muted),
+            ).arrange(DOWN, buff=0.1)  # stacked: the gap right of the panel is narrow
             key.next_to(self.panel.outline, RIGHT, buff=0.12).shift(0.6 * DOWN)
             earlier.add(key)  # named beside the panel for as long as the dashed line stays
             self.play(Create(earlier), run_time=0.6 * line.duration)
@@ -110,7 +111,7 @@ class OverfitBeats(NeuronMapParts):
                 # Ringed, and they stay ringed until the zoom leaves: five marks one can count.
                 marks = VGroup(
                     *(
-                        Circle(radius=0.13).set_stroke(self.theme.palette[MARK], 4).move_to(parts["validation"][k])
+                        Circle(radius=0.12).set_stroke(self.theme.palette[MARK], 3).move_to(parts["validation"][k])
                         for k in taken
                     )
                 ).set_z_index(ON_TOP + 12)
