@@ -28,7 +28,7 @@ from nnexplain.scenes.neuron_maps_parts import MARK, ON_TOP, TEXT, fmt_signed
 __all__ = ["FollowBeats"]
 
 FOLLOW_SIZE, FOLLOW_Y = 2.5, -0.5  # each enlarged map's side and middle
-FOLLOW_XS = (-5.2, -1.3)  # left of the output map, over the diagram (a backing hides it); labels clear of each other
+FOLLOW_XS = (-5.0, -1.3)  # left of the output map, over the diagram (a backing hides it); labels clear of each other
 FOLLOW_SECONDS = (7.0, 6.0)  # the least screen time for first → best and best → last
 
 
@@ -170,7 +170,7 @@ class FollowBeats(OverfitBeats):
         if layer == 0:
             weights = [p[0][0][unit] for p in self.params]
             values = [f"{fmt_signed(float(a))}, {fmt_signed(float(b))}" for a, b in weights]
-            readout = Readout("w₁, w₂", values[0], self.theme, TEXT, self.theme.text, width=12)
+            readout = Readout("w", values[0], self.theme, TEXT, self.theme.text, width=12)
         else:
             cell = self.raster_cell(named.point) if named is not None else None
             at = [m[cell] if cell else float(np.abs(m).max()) for m in maps]

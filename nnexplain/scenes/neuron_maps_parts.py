@@ -80,7 +80,7 @@ class NeuronMapParts(RunScene):
                 for i in training
             )
         )
-        ring = Circle(radius=0.22).set_stroke(self.theme.palette[MARK], 5).move_to(centre)
+        ring = Circle(radius=0.17).set_stroke(self.theme.palette[MARK], 4).move_to(centre)  # its neighbours show
         heading = label(f"zoom: a point labelled {self.classes[bent.label]}", self.theme, TEXT, self.theme.text)
         heading.next_to(inset, UP, buff=0.12)
         key = label(f"□ its {NEIGHBOURS} nearest validation points", self.theme, TEXT, self.theme.muted)
