@@ -87,9 +87,15 @@ class NeuronMapParts(RunScene):
         key.next_to(inset, DOWN, buff=0.1)
         box = Square(INSET_REACH * PANEL_SIZE / (self.panel_raster.bounds[1] - self.panel_raster.bounds[0]))
         box.set_stroke(self.theme.text, 2).move_to(self.panel.to_scene(bent.point)[0])
+        edge = self.panel.outline.get_left()[0]
+
+        def link(near, far) -> Line:  # from the inset to the panel's edge only: not across the map and its points
+            t = (edge - far[0]) / (near[0] - far[0]) if near[0] != far[0] else 1.0
+            return Line(far, far + min(max(t, 0.0), 1.0) * (near - far))
+
         links = VGroup(
-            Line(box.get_corner(UP + LEFT), inset.get_corner(UP + RIGHT)),
-            Line(box.get_corner(DOWN + LEFT), inset.get_corner(DOWN + RIGHT)),
+            link(box.get_corner(UP + LEFT), inset.get_corner(UP + RIGHT)),
+            link(box.get_corner(DOWN + LEFT), inset.get_corner(DOWN + RIGHT)),
         ).set_stroke(self.theme.text, 1.5, opacity=0.6)
         self.inset_boundary = inset.level_path(self.inset_regions[-1], 0.5, self.theme.text, 4)
         self.inset = inset
