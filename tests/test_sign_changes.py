@@ -77,3 +77,18 @@ def test_the_pocket_is_the_smallest_region_that_flipped_towards_the_label():
     assert (pocket.before, pocket.after) == (1.0, -6.0)
     np.testing.assert_allclose(pocket.share, _flood(after[1] >= 0, cell).mean())  # the disc: the pocket
     assert pocket_unit(before, after, cell, np.array([-1.0, 1.0, -1.0, 1.0])) is None  # no unit flipped towards
+
+
+def test_the_cuts_a_boundary_follows_are_measured_along_it():
+    """A boundary of two straight pieces, one on the cut x = 0.5 and one far from every cut: half of it follows cut 0;
+    checked against the distances worked out by hand for axis-parallel cuts."""
+    from nnexplain.geometry.sign_changes import cuts_followed
+
+    along = np.stack([np.full(50, 0.5), np.linspace(-1, 1, 50)], axis=1)  # on x = 0.5
+    away = np.stack([np.linspace(2, 3, 50), np.full(50, 5.0)], axis=1)  # far from x = 0.5 and y = -1
+    weight = np.array([[2.0, 0.0], [0.0, 3.0]])  # cuts x = 0.5 and y = -1 (scaled weights: the same lines)
+    bias = np.array([-1.0, 3.0])
+    shares = cuts_followed([along, away], weight, bias, reach=0.05)
+    np.testing.assert_allclose(shares, [0.5, 0.0])
+    shifted = along + [0.04, 0.0]  # within reach of x = 0.5, but the point at y = -1 is also on the other cut
+    assert cuts_followed([shifted], weight, bias, reach=0.05)[0] >= 49 / 50

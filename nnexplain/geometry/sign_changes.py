@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-__all__ = ["Pocket", "pocket_unit", "sign_flip_shares", "sign_region"]
+__all__ = ["Pocket", "cuts_followed", "pocket_unit", "sign_flip_shares", "sign_region"]
 
 
 def sign_flip_shares(partial_sums: np.ndarray) -> np.ndarray:
@@ -70,3 +70,19 @@ def pocket_unit(before: np.ndarray, after: np.ndarray, cell: tuple[int, int], pu
             share = float(sign_region(after[unit], cell).mean())
             found.append(Pocket(unit, float(was), float(now), share))
     return min(found, key=lambda pocket: pocket.share, default=None)
+
+
+def cuts_followed(curves: list[np.ndarray], weight: np.ndarray, bias: np.ndarray, reach: float) -> np.ndarray:
+    """Per layer-1 neuron, the share of the points on ``curves`` (a layer-2 neuron's zero curves, (k, 2) each, in
+    input units) that lie within ``reach`` of its cut (the line w·x + b = 0) and nearer it than any other cut.
+
+    With layer 1 saturated, a layer-2 map is constant between the cuts and its boundary lies on them; the shares
+    say how far that holds and along which cuts.
+    """
+    points = np.concatenate([np.asarray(c, np.float64) for c in curves if len(c)]) if curves else np.zeros((0, 2))
+    weight, bias = np.asarray(weight, np.float64), np.asarray(bias, np.float64)
+    if not len(points):
+        return np.zeros(len(weight))
+    distance = np.abs(points @ weight.T + bias) / np.maximum(np.linalg.norm(weight, axis=1), 1e-12)
+    nearest, close = distance.argmin(axis=1), distance.min(axis=1) <= reach
+    return np.array([np.mean(close & (nearest == unit)) for unit in range(len(weight))])

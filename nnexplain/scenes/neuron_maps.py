@@ -213,7 +213,7 @@ class NeuronMaps(FollowBeats):
         small = big.copy().replace(tile)
         sign = "−" if b < 0 else "+"
         typst = f"{self.run.activation}({w1:.2f} x_1 {'-' if w2 < 0 else '+'} {abs(w2):.2f} x_2 {sign} {abs(b):.2f})"
-        shown = formula(typst.replace("−", "-"), self.theme, 36).move_to([0, 0, 0])
+        shown = formula(typst.replace("−", "-"), self.theme, 46)  # subscripts ≥ 14 px at 480p.move_to([0, 0, 0])
         shown.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.35, 0])
         act = self.run.activation
         with self.narrate(f"At every point of the plane it computes {act} of a weighted sum of x₁ and x₂.") as line:
@@ -452,14 +452,20 @@ class NeuronMaps(FollowBeats):
 
     def read_it(self) -> None:
         if len(self.run.layers) > 3:
-            layers = [self.diagram.tiles[1], self.diagram.tiles[2]]
+            last = len(self.run.epochs) - 1
             with self.narrate(
                 "So layer 1 cuts the plane along straight lines; layer 2 pieces them into curves."
             ) as line:
-                for tiles in layers:
+                drawn = VGroup()
+                for layer in (1, 2):  # each column's switching curves drawn on its tiles as its clause is said
+                    lines = self.switch_lines(layer, last).set_z_index(ON_TOP)
+                    drawn.add(lines)
                     self.play(
-                        Indicate(tiles, color=self.theme.palette[MARK], scale_factor=1.0), run_time=0.45 * line.duration
+                        Create(lines),
+                        Indicate(self.diagram.tiles[layer], color=self.theme.palette[MARK], scale_factor=1.0),
+                        run_time=0.45 * line.duration,
                     )
+            self.play(FadeOut(drawn), run_time=0.4)
         with self.narrate("The output weighs the last layer's maps: its regions are the network's answer.") as line:
             outputs = VGroup(*self.diagram.tiles[-1], self.panel.outline).copy().set_stroke(self.theme.palette[MARK], 3)
             self.diagram.edges[-1].save_state()

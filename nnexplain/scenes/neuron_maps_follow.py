@@ -12,16 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from manim import UP, Circle, Create, DashedVMobject, FadeIn, FadeOut, Rectangle, VGroup
+from manim import DOWN, UP, Circle, Create, DashedVMobject, FadeIn, FadeOut, Rectangle, VGroup, VMobject
 
+from nnexplain.geometry.contour import level_curves
 from nnexplain.geometry.map_pacing import map_changes, paced_durations
 from nnexplain.geometry.regions import layer_maps
-from nnexplain.geometry.sign_changes import Pocket, pocket_unit
+from nnexplain.geometry.sign_changes import Pocket, cuts_followed, pocket_unit
 from nnexplain.mobjects.caption_band import BAND_TOP
 from nnexplain.mobjects.charts import Readout
 from nnexplain.mobjects.heatmap import blend_keyframes, diverging_rgba
 from nnexplain.mobjects.neuron_maps import PlanePanel
 from nnexplain.mobjects.style import label
+from nnexplain.run.network import forward_trace
 from nnexplain.scenes.neuron_maps_overfit import OverfitBeats
 from nnexplain.scenes.neuron_maps_parts import MARK, ON_TOP, TEXT, fmt_signed
 
@@ -29,7 +31,8 @@ __all__ = ["FollowBeats"]
 
 FOLLOW_SIZE, FOLLOW_Y = 2.5, -0.5  # each enlarged map's side and middle
 FOLLOW_XS = (-5.0, -1.3)  # left of the output map, over the diagram (a backing hides it); labels clear of each other
-FOLLOW_SECONDS = (7.0, 6.0)  # the least screen time for first → best and best → last
+FOLLOW_SECONDS = (7.0, 6.0)
+CUT_REACH = 0.02  # a boundary point on a layer-1 cut: within this share of the plane's width of it  # the least screen time for first → best and best → last
 
 
 @dataclass
@@ -44,6 +47,8 @@ class Follower:
     heading: object
     readout: Readout
     values: list[str]  # the readout's value at each snapshot
+    vote: Readout | None = None  # a layer-2 neuron's push towards the point's label, through its output weights
+    votes: list[str] | None = None
 
 
 class FollowBeats(OverfitBeats):
@@ -59,6 +64,15 @@ class FollowBeats(OverfitBeats):
         weight = self.params[-1][2][0]  # layer 2 → output, (2, units)
         push = weight[named.label] - weight[1 - named.label]
         return pocket_unit(before, after, cell, push)
+
+    def tipping_snapshot(self) -> int:
+        """The first snapshot after the best one whose output gives the zoomed point its label."""
+        named = self.bent[0]
+        for k in range(self.best, len(self.params)):
+            p_one = forward_trace(self.params[k], self.run.activation, "softmax", named.point[None])[-1][1][0, 1]
+            if (p_one > 0.5) == (named.label == 1):
+                return k
+        return len(self.params) - 1
 
     @staticmethod
     def halves_by(steps: np.ndarray, start: int, end: int) -> list[tuple[int, int]]:
@@ -93,17 +107,17 @@ class FollowBeats(OverfitBeats):
             for f in followers:
                 rings.add(Circle(radius=0.13).set_stroke(self.theme.text, 3).move_to(f.panel.to_scene(named.point)[0]))
         rings.set_z_index(ON_TOP + 6)
-        parts = VGroup(*(VGroup(f.heading, f.readout, f.panel.outline, f.zero) for f in followers))
+        parts = VGroup(
+            *(VGroup(f.heading, f.readout, f.panel.outline, f.zero, *([f.vote] if f.vote else [])) for f in followers)
+        )
         images = [f.panel.image for f in followers]
         self.followers = followers
         unit_one = followers[0].unit + 1
         second = f" and neuron {followers[1].unit + 1} of layer 2" if len(followers) > 1 else ""
         with self.narrate(f"Back to the start: follow neuron {unit_one} of layer 1{second}.") as line:
             self.show_snapshot(last)
-            self.play(
-                FadeIn(backing), FadeOut(self.headers), *(FadeIn(i) for i in images), FadeIn(parts),
-                run_time=0.35 * line.duration,
-            )  # fmt: skip
+            self.play(FadeIn(backing), FadeOut(self.headers), run_time=0.15 * line.duration)  # the diagram leaves first
+            self.play(*(FadeIn(i) for i in images), FadeIn(parts), run_time=0.2 * line.duration)
             self.play_snapshots(last, 0, 0.45 * line.duration, even=True)
             if len(rings):
                 self.play(Create(rings), run_time=0.1 * line.duration)
@@ -121,10 +135,13 @@ class FollowBeats(OverfitBeats):
             if pocket is not None:  # the second line starts on the step where the layer-2 neuron flips at the point
                 values = [m[self.raster_cell(self.bent[0].point)] for m in followers[1].maps]
                 flip = next(k for k in range(best, last) if (values[k + 1] >= 0) != (values[best] >= 0))
-                said = f"Neuron {pocket.unit + 1}'s value at the ringed point flips: {pocket.before:+.2f} at "
-                said += f"{self.run.epochs[best]}, {pocket.after:+.2f} at {self.run.epochs[last]}."
+                at = (self.run.epochs[flip], self.run.epochs[flip + 1])
+                said = f"Between epochs {at[0]} and {at[1]} neuron {pocket.unit + 1} flips sign at the ringed point."
+                side = self.classes[self.bent[0].label]
                 later = [(best, flip, f"Neuron {unit_one}'s weights keep growing: tanh saturates."),
-                         (flip, last, said.replace("-", "−"))]  # fmt: skip
+                         (flip, flip + 1, said),
+                         (flip + 1, last, f"Through its output weights: a vote for {side}. The output tips at epoch "
+ f"{self.run.epochs[self.tipping_snapshot()]}.")]  # fmt: skip
                 if flip == best:
                     later = later[1:]
             else:
@@ -146,20 +163,41 @@ class FollowBeats(OverfitBeats):
         self.followers = []
 
     def layer_two_pieces(self, follower: Follower, layer_one: np.ndarray) -> None:
-        """Layer 1's cuts, dashed, over the layer-2 neuron's last map."""
+        """The layer-1 cuts the layer-2 neuron's last boundary runs along (measured), dashed over its map, and the
+        stretches of its boundary that lie on them."""
+        weight, bias = self.params[-1][0]
+        curves = [c for c in level_curves(follower.maps[-1], self.panel_raster.bounds, 0.0) if len(c) > 1]
+        reach = CUT_REACH * (self.panel_raster.bounds[1] - self.panel_raster.bounds[0])
+        shares = cuts_followed(curves, weight, bias, reach)
+        followed = [int(k) for k in np.argsort(-shares) if shares[k] >= 0.05][:3]
+        if not followed:
+            return
+        colour = self.theme.palette[MARK]
         cuts = VGroup(
             *(
-                DashedVMobject(curve, num_dashes=20)
-                for values in layer_one
-                for curve in follower.panel.level_lines(values, 0.0, self.theme.palette[MARK], 4)
+                DashedVMobject(curve, num_dashes=18)
+                for k in followed
+                for curve in follower.panel.level_lines(layer_one[k], 0.0, colour, 5)
             )
         ).set_z_index(ON_TOP + 5)
-        unit = follower.unit + 1
+        on = VGroup()  # the boundary's stretches within reach of a followed cut, drawn over it
+        for curve in curves:
+            distance = np.abs(curve @ weight[followed].T + bias[followed]) / np.linalg.norm(weight[followed], axis=1)
+            close = distance.min(axis=1) <= reach
+            for run in np.split(np.arange(len(curve)), np.flatnonzero(np.diff(close.astype(int))) + 1):
+                if close[run[0]] and len(run) > 1:
+                    points = follower.panel.to_scene(curve[run])
+                    on.add(VMobject().set_points_as_corners(points).set_stroke(colour, 7))
+        on.set_z_index(ON_TOP + 5)
+        names = " and ".join(str(k + 1) for k in followed)
+        share = float(shares[followed].sum())
         with self.narrate(
-            f"Layer 2 adds up layer 1's cuts (dashed): neuron {unit}'s curves are pieced from them."
+            f"{share:.0%} of neuron {follower.unit + 1}'s boundary runs along layer 1's "
+            f"cut{'s' if len(followed) > 1 else ''} {names} (dashed)."
         ) as line:
-            self.play(Create(cuts), run_time=0.6 * line.duration)
-        self.play(FadeOut(cuts), run_time=0.5)
+            self.play(Create(cuts), run_time=0.4 * line.duration)
+            self.play(Create(on), run_time=0.4 * line.duration)
+        self.play(FadeOut(cuts), FadeOut(on), run_time=0.5)
 
     def follower(self, layer: int, unit: int, every: list, named, x: float) -> Follower:
         maps = [snapshot[layer][unit] for snapshot in every]
@@ -179,7 +217,18 @@ class FollowBeats(OverfitBeats):
                               self.theme.text, width=6)  # fmt: skip
         readout.next_to(panel, UP, buff=0.12).set_z_index(ON_TOP + 3)
         heading.set_z_index(ON_TOP + 3)
-        return Follower(layer, unit, maps, panel, zero, heading, readout, values)
+        follower = Follower(layer, unit, maps, panel, zero, heading, readout, values)
+        if layer == len(self.run.layers) - 3 and named is not None:  # the last hidden layer: it votes on the output
+            cell = self.raster_cell(named.point)
+            votes = []
+            for p, m in zip(self.params, maps):
+                weight = p[-1][0]
+                votes.append(float((weight[named.label, unit] - weight[1 - named.label, unit]) * m[cell]))
+            follower.votes = [f"{v:+.2f}".replace("-", "−") for v in votes]
+            follower.vote = Readout(f"vote for {self.classes[named.label]}", follower.votes[0], self.theme, TEXT,
+                                    self.theme.text, width=6)  # fmt: skip
+            follower.vote.next_to(panel, DOWN, buff=0.12).set_z_index(ON_TOP + 3)
+        return follower
 
     def label_above(self, panel: PlanePanel, text: str, buff: float):
         return label(text, self.theme, TEXT, self.theme.muted).next_to(panel, UP, buff=buff)
@@ -191,6 +240,9 @@ class FollowBeats(OverfitBeats):
             f.panel.image.show(diverging_rgba(values, 1.0, self.theme))
             f.panel.set_level_path(f.zero, values, 0.0)
             f.readout.set_value(f.values[reached])
+            if f.vote is not None:
+                f.vote.set_value(f.votes[reached])
 
     def follower_parts(self) -> list:
-        return [part for f in getattr(self, "followers", []) for part in (f.panel.image, f.zero, f.readout)]
+        followers = getattr(self, "followers", [])
+        return [part for f in followers for part in (f.panel.image, f.zero, f.readout, f.vote) if part is not None]

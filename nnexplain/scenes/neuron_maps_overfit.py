@@ -85,9 +85,9 @@ class OverfitBeats(NeuronMapParts):
         steps = paced_durations(near, 1.0)
         middle = arrives if arrives > self.best else arrives + 1  # the second line over the step where it closes in
         lines = [
-            (f"From epoch {best} on, the {side} region grows towards this point.", self.best, middle),
+            (f"From epoch {best} on, {side} regions reach into the zoom.", self.best, middle),
             (
-                f"Between epochs {first} and {then} it reaches the point and takes it in.",
+                f"Between epochs {first} and {then} one reaches the point itself and takes it in.",
                 middle,
                 len(steps) + self.best,
             ),

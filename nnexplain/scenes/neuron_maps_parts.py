@@ -179,22 +179,27 @@ class NeuronMapParts(RunScene):
     def activation_window(self, function, scale: float) -> VGroup:
         """The activation's curve above the panel, the part the sum reaches (−scale … +scale) drawn thick."""
         reach = max(3.0, 1.5 * scale)
-        width, height, centre = 2.6, 1.1, PANEL_CENTRE + (PANEL_SIZE / 2 + 0.95) * UP
+        width, height, centre = 3.4, 1.2, PANEL_CENTRE + (PANEL_SIZE / 2 + 0.95) * UP
+
+        def at(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+            return centre + np.stack([z / reach * width / 2, a * height / 2, np.zeros_like(z)], axis=1)
 
         def curve(low: float, high: float) -> VMobject:
             z = np.linspace(low, high, 60)
-            a = np.clip(function(z.copy()), -1.0, 1.0)
-            points = centre + np.stack([z / reach * width / 2, a * height / 2, np.zeros_like(z)], axis=1)
-            return VMobject().set_points_smoothly(points)
+            return VMobject().set_points_smoothly(at(z, np.clip(function(z.copy()), -1.0, 1.0)))
 
         axis = Line(centre + width / 2 * LEFT, centre + width / 2 * RIGHT).set_stroke(self.theme.muted, 1.5)
         whole = curve(-reach, reach).set_stroke(self.theme.muted, 3)
         used = curve(-scale, scale).set_stroke(self.theme.palette[MARK], 7)
-        low = label(f"−{scale:.2f}", self.theme, TEXT, self.theme.palette[MARK]).next_to(used.get_start(), LEFT, 0.1)
-        high = label(f"+{scale:.2f}", self.theme, TEXT, self.theme.palette[MARK]).next_to(used.get_end(), RIGHT, 0.1)
-        name = label(self.run.activation, self.theme, TEXT, self.theme.muted)
-        name.next_to(axis, LEFT, buff=0.15)
-        return VGroup(axis, whole, used, low, high, name)
+        ticks, marks = VGroup(), VGroup()
+        for side in (-1, 1):  # the sum's reach marked on the input axis, its label on the side away from the curve
+            foot = at(np.array([side * scale]), np.zeros(1))[0]
+            ticks.add(Line(foot + 0.08 * DOWN, foot + 0.08 * UP).set_stroke(self.theme.palette[MARK], 3))
+            text = label(f"{'−' if side < 0 else '+'}{scale:.2f}", self.theme, TEXT, self.theme.palette[MARK])
+            marks.add(text.next_to(foot, UP if side < 0 else DOWN, buff=0.12))
+        name = label(f"{self.run.activation}(sum)", self.theme, TEXT, self.theme.muted)
+        name.next_to(axis, LEFT, buff=0.15).shift(0.3 * UP)
+        return VGroup(axis, whole, used, ticks, marks, name)
 
     def layer_one_unit(self) -> int:
         """The layer-1 neuron whose switching line passes nearest the middle of the plane at the first snapshot."""
