@@ -340,6 +340,9 @@ class NeuronMaps(FollowBeats):
         ]
         zero = self.panel.level_path(sums[0], 0.0, self.theme.text, 4).set_z_index(ON_TOP + 1)
 
+        source = self.diagram.tile(1, 0).copy().set_stroke(self.theme.palette[MARK], 4, opacity=0.0)
+        source.set_z_index(ON_TOP)
+
         def add_up(seconds: float) -> None:
             position = position_at(max(seconds - BIAS_HOLD, 0.0), steps)
             running = blend_keyframes(list(sums), position)
@@ -349,6 +352,8 @@ class NeuronMaps(FollowBeats):
             term.set_value(names[adding])
             for k, line in enumerate(incoming):
                 line.set_stroke(width=7 if k == adding - 1 else 2, opacity=1)
+            # the map being added, ringed in its column: "map 4" is found without counting tiles
+            source.move_to(self.diagram.tile(1, max(adding - 1, 0))).set_stroke(opacity=1.0 if adding else 0.0)
 
         split = int(named[0]) if len(named) else count  # the first line runs until the first flipping term comes in
         head = BIAS_HOLD + float(steps[:split].sum())
@@ -358,7 +363,8 @@ class NeuronMaps(FollowBeats):
             self.play(Create(ring), FadeIn(big), FadeIn(sum_bar), Fade(term), run_time=self.t(0.6))
             self.add(zero)
             stretch = max(line.duration - 0.6, head) / head
-            moving = Group(big, term, zero, *incoming)
+            self.add(source)
+            moving = Group(big, term, zero, source, *incoming)
             self.play(Playback(moving, lambda t: add_up(t * head), run_time=stretch * head, rate_func=linear))
         rest = float(steps[split:].sum())
         if rest:
@@ -393,7 +399,8 @@ class NeuronMaps(FollowBeats):
         self.remove(big)
         self.add(small)
         self.play(
-            small.animate.replace(tile), FadeOut(zero), Restore(self.diagram.edges[1]), Fade(ring, out=True),
+            small.animate.replace(tile), FadeOut(zero), FadeOut(source), Restore(self.diagram.edges[1]),
+            Fade(ring, out=True),
             FadeOut(window),
             FadeOut(self.bar),
             run_time=self.t(0.8),
