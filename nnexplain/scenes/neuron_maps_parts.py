@@ -312,8 +312,9 @@ class NeuronMapParts(RunScene):
             self.panel.set_level_path(self.boundary, regions, 0.5)
         if getattr(self, "inset", None) is not None:
             self.show_inset(position)
-        # The snapshot being reached: the counter changes as the picture starts moving towards it.
-        reached = int(np.floor(position + 1e-9) if getattr(self, "rewinding", False) else np.ceil(position - 1e-9))
+        # The nearest recorded snapshot: the counter changes halfway through each morph, so it neither runs ahead of
+        # the picture (changing as the morph starts) nor lags it (changing as it ends).
+        reached = int(np.floor(position + 0.5))
         if hasattr(self, "status"):
             self.show_status(reached)
         self.show_followers(position, reached)
