@@ -270,7 +270,6 @@ class NeuronMapParts(RunScene):
             steps = np.ones(high - low) if even else self.step_seconds[low:high]
         durations = steps / steps.sum() * seconds if len(steps) else np.zeros(0)
         backwards = end < start
-        self.rewinding = backwards
 
         def update(t: float) -> None:
             along = position_at((1 - t if backwards else t) * seconds, durations)
