@@ -140,8 +140,8 @@ class FollowBeats(OverfitBeats):
                 side = self.classes[self.bent[0].label]
                 later = [(best, flip, f"Neuron {unit_one}'s weights keep growing: tanh saturates."),
                          (flip, flip + 1, said),
-                         (flip + 1, last, f"Through its output weights: a vote for {side}. The output tips at "
-                                          f"epoch {self.run.epochs[self.tipping_snapshot()]}.")]  # fmt: skip
+                         (flip + 1, last, f"Via its output weights, a vote for {side}; all votes tip the output at "
+                                          f"{self.run.epochs[self.tipping_snapshot()]}.")]  # fmt: skip
                 if flip == best:
                     later = later[1:]
             else:
