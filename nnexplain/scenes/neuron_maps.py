@@ -315,6 +315,7 @@ class NeuronMaps(FollowBeats):
         """One layer-2 neuron at the start: layer 1's maps added one by one, each times its line's weight, then tanh."""
         weight, bias = self.params[0][1]
         unit = int(np.argmax(np.abs(weight).sum(axis=1)))  # the one whose lines weigh most
+        self.built_unit = unit
         inputs = layer_maps(self.params[0], self.run.activation, self.run.output, self.panel_raster)[0]
         partial = np.cumsum(weight[unit][:, None, None] * inputs, axis=0) + bias[unit]
         sums = np.concatenate([np.full((1, *inputs.shape[1:]), bias[unit]), partial])

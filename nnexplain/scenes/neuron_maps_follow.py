@@ -29,6 +29,12 @@ from nnexplain.scenes.neuron_maps_parts import MARK, ON_TOP, TEXT, fmt_signed
 
 __all__ = ["FollowBeats"]
 
+
+def signed(value: float) -> str:
+    """Two decimals with a sign, and a true minus."""
+    return f"{value:+.2f}".replace("-", "−")
+
+
 FOLLOW_SIZE, FOLLOW_Y = 2.5, -0.5  # each enlarged map's side and middle
 FOLLOW_XS = (-5.0, -1.3)  # left of the output map, over the diagram (a backing hides it); labels clear of each other
 FOLLOW_SECONDS = (7.0, 6.0)
@@ -48,7 +54,8 @@ class Follower:
     readout: Readout
     values: list[str]  # the readout's value at each snapshot
     vote: Readout | None = None  # a layer-2 neuron's push towards the point's label, through its output weights
-    votes: list[str] | None = None
+    votes: list[float] | None = None
+    cell: tuple[int, int] | None = None  # the zoomed point's raster cell, for a value read at the point
 
 
 class FollowBeats(OverfitBeats):
@@ -98,9 +105,11 @@ class FollowBeats(OverfitBeats):
         every = [layer_maps(p, self.run.activation, self.run.output, self.panel_raster) for p in self.params]
         named = self.bent[0] if self.bent else None
         followers = [self.follower(layer, unit, every, named, x) for (layer, unit), x in zip(chosen, FOLLOW_XS)]
-        backing = Rectangle(width=0.6 + 7.2, height=BAND_TOP - 0.05 - 2.35).set_fill(self.theme.background, 1)
-        backing.set_stroke(width=0).move_to([(-7.2 + 0.6) / 2, (2.35 + BAND_TOP + 0.05) / 2, 0])
-        backing.set_z_index(ON_TOP + 2)
+        backing = getattr(self, "kept_backing", None)  # the zoom's, still over the diagram
+        if backing is None:
+            backing = Rectangle(width=0.6 + 7.2, height=BAND_TOP - 0.05 - 2.35).set_fill(self.theme.background, 1)
+            backing.set_stroke(width=0).move_to([(-7.2 + 0.6) / 2, (2.35 + BAND_TOP + 0.05) / 2, 0])
+            backing.set_z_index(ON_TOP + 2)
         rings = VGroup()
         if named is not None:
             rings.add(*self.rings_at(named.point[None], self.theme.palette[MARK]))
@@ -111,16 +120,23 @@ class FollowBeats(OverfitBeats):
             *(VGroup(f.heading, f.readout, f.panel.outline, f.zero, *([f.vote] if f.vote else [])) for f in followers)
         )
         images = [f.panel.image for f in followers]
-        self.followers = followers
         unit_one = followers[0].unit + 1
-        second = f" and neuron {followers[1].unit + 1} of layer 2" if len(followers) > 1 else ""
-        with self.narrate(f"Back to the start: follow neuron {unit_one} of layer 1{second}.") as line:
-            self.show_snapshot(last)
-            self.play(FadeIn(backing), FadeOut(self.headers), run_time=0.15 * line.duration)  # the diagram leaves first
-            self.play(*(FadeIn(i) for i in images), FadeIn(parts), run_time=0.2 * line.duration)
-            self.play_snapshots(last, 0, 0.45 * line.duration, even=True)
+        second = ""
+        if len(followers) > 1:
+            other = "another layer-2 neuron" if getattr(self, "built_unit", None) != followers[1].unit else "layer 2's"
+            second = f" and {other}, {followers[1].unit + 1}"
+        with self.narrate(f"Back to the start: follow layer 1's neuron {unit_one}{second}.") as line:
+            # The output map goes back to the start before the two neurons come in: they are first seen at epoch 0.
+            if backing in self.mobjects:
+                self.play(FadeOut(self.headers), run_time=0.1 * line.duration)
+            else:
+                self.play(FadeIn(backing), FadeOut(self.headers), run_time=0.1 * line.duration)
+            self.play_snapshots(last, 0, min(1.2, 0.3 * line.duration), even=True)
+            self.followers = followers
+            self.show_snapshot(0)
+            self.play(*(FadeIn(i) for i in images), FadeIn(parts), run_time=0.35 * line.duration)
             if len(rings):
-                self.play(Create(rings), run_time=0.1 * line.duration)
+                self.play(Create(rings), run_time=0.15 * line.duration)
         w = [self.params[k][0][0][followers[0].unit] for k in (0, best, last)]
         pair = [f"{fmt_signed(float(a))}, {fmt_signed(float(b))}" for a, b in w]
         steps = paced_durations(map_changes([[f.maps[k][None] for f in followers] for k in range(last + 1)],
@@ -140,7 +156,7 @@ class FollowBeats(OverfitBeats):
                 side = self.classes[self.bent[0].label]
                 later = [(best, flip, f"Neuron {unit_one}'s weights keep growing: tanh saturates."),
                          (flip, flip + 1, said),
-                         (flip + 1, last, f"Via its output weights, a vote for {side}; all votes tip the output at "
+                         (flip + 1, last, f"Via its output weights, a vote for {side}; the others outvote it until "
                                           f"{self.run.epochs[self.tipping_snapshot()]}.")]  # fmt: skip
                 if flip == best:
                     later = later[1:]
@@ -224,8 +240,8 @@ class FollowBeats(OverfitBeats):
             for p, m in zip(self.params, maps):
                 weight = p[-1][0]
                 votes.append(float((weight[named.label, unit] - weight[1 - named.label, unit]) * m[cell]))
-            follower.votes = [f"{v:+.2f}".replace("-", "−") for v in votes]
-            follower.vote = Readout(f"vote for {self.classes[named.label]}", follower.votes[0], self.theme, TEXT,
+            follower.votes, follower.cell = votes, cell
+            follower.vote = Readout(f"vote for {self.classes[named.label]}", signed(votes[0]), self.theme, TEXT,
                                     self.theme.text, width=6)  # fmt: skip
             follower.vote.next_to(panel, DOWN, buff=0.12).set_z_index(ON_TOP + 3)
         return follower
@@ -239,9 +255,12 @@ class FollowBeats(OverfitBeats):
             values = blend_keyframes(f.maps, position)
             f.panel.image.show(diverging_rgba(values, 1.0, self.theme))
             f.panel.set_level_path(f.zero, values, 0.0)
-            f.readout.set_value(f.values[reached])
+            if f.cell is None:
+                f.readout.set_value(f.values[reached])  # recorded weights: the nearest snapshot's
+            else:  # a value at the point: the one in the picture, so its sign changes as the colour does
+                f.readout.set_value(signed(float(values[f.cell])))
             if f.vote is not None:
-                f.vote.set_value(f.votes[reached])
+                f.vote.set_value(signed(float(np.interp(position, np.arange(len(f.votes)), f.votes))))
 
     def follower_parts(self) -> list:
         followers = getattr(self, "followers", [])

@@ -123,10 +123,10 @@ class OverfitBeats(NeuronMapParts):
             f"{self.run.snapshots[self.best]['metrics']['val_loss']:.3f} to {end['val_loss']:.3f}."
         ) as line:
             self.play(Create(again), run_time=0.4 * line.duration)
-        leaving = [part for name, part in parts.items() if name != "lines"]
-        self.play(
-            *(FadeOut(part) for part in leaving), FadeOut(VGroup(again, earlier)), FadeIn(self.headers), run_time=0.8
-        )
+        # The backing stays: the neurons followed next are drawn over it, and the diagram does not flicker back.
+        leaving = [part for name, part in parts.items() if name not in ("lines", "backing")]
+        self.play(*(FadeOut(part) for part in leaving), FadeOut(VGroup(again, earlier)), run_time=0.8)
+        self.kept_backing = parts["backing"]
         self.inset = None
 
     def closing_in(self, bent) -> np.ndarray:
