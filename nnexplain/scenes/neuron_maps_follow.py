@@ -31,7 +31,8 @@ __all__ = ["FollowBeats"]
 
 
 def signed(value: float) -> str:
-    """Two decimals with a sign, and a true minus."""
+    """Two decimals with a sign, and a true minus (never "−0.00")."""
+    value = round(float(value), 2) + 0.0  # + 0.0: a rounded −0.0 becomes 0.0
     return f"{value:+.2f}".replace("-", "−")
 
 
