@@ -213,7 +213,7 @@ class NeuronMaps(FollowBeats):
         small = big.copy().replace(tile)
         sign = "−" if b < 0 else "+"
         typst = f"{self.run.activation}({w1:.2f} x_1 {'-' if w2 < 0 else '+'} {abs(w2):.2f} x_2 {sign} {abs(b):.2f})"
-        shown = formula(typst.replace("−", "-"), self.theme, 44)  # subscripts ≥ 14 px; inside the 24 px margin.move_to([0, 0, 0])
+        shown = formula(typst.replace("−", "-"), self.theme, 44)  # subscripts ≥ 14 px, inside the 24 px margin
         shown.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.35, 0])
         act = self.run.activation
         with self.narrate(f"At every point of the plane it computes {act} of a weighted sum of x₁ and x₂.") as line:
