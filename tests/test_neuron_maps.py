@@ -71,3 +71,39 @@ def test_layers_wider_than_eight_are_refused_in_one_line(tmp_path):
     assert_user_error(
         run_cli("render", "neuron-maps", "--run", tmp_path / "wide"), "a layer of 9 units", "up to 8 wide"
     )
+
+
+def _torch_class_one(run, epoch, points):
+    return _torch_layers(run, epoch, points)[-1][:, 1]
+
+
+def test_the_replay_is_slowest_where_the_region_closes_in_on_the_zoomed_point(scene):
+    """The share of the disc round the zoomed point that changes class, per step from the best snapshot on, is
+    recounted from torch's class on the zoom's raster; the step where most of it changes is the one played slowest."""
+    run = load_run(MOONS)
+    assert scene.bent, "the fixture run overfits: it has a zoomed point"
+    named, raster = scene.bent[0], scene.inset_raster
+    disc = np.linalg.norm(raster.points - named.point, axis=1) <= 0.2
+    classes = [_torch_class_one(run, epoch, raster.points[disc]) > 0.5 for epoch in run.epochs[scene.best :]]
+    expected = [np.mean(a != b) for a, b in zip(classes, classes[1:])]
+    near = scene.closing_in(named)
+    np.testing.assert_allclose(near, expected, atol=2 / disc.sum())  # a pixel or two exactly on p = ½
+    assert int(np.argmax(near)) == int(np.argmax(expected))
+
+
+def test_the_followed_layer_two_neuron_flipped_its_sign_at_the_zoomed_point_towards_its_label(scene):
+    """Torch's layer-2 values at the zoomed point, at the best and the last snapshot: the followed neuron's sign
+    flipped, and its new value pushes the output towards the point's label through the last weights."""
+    run = load_run(MOONS)
+    pocket = scene.find_pocket()
+    assert pocket is not None
+    named = scene.bent[0]
+    size = scene.panel_raster.size
+    cell_point = scene.panel_raster.points[np.ravel_multi_index(scene.raster_cell(named.point), (size, size))]
+    before = _torch_layers(run, run.epochs[scene.best], cell_point[None])[1][0]
+    after = _torch_layers(run, run.epochs[-1], cell_point[None])[1][0]
+    unit = pocket.unit
+    assert np.sign(before[unit]) != np.sign(after[unit])
+    weight = run.params()[2][0]
+    assert (weight[named.label, unit] - weight[1 - named.label, unit]) * after[unit] > 0
+    np.testing.assert_allclose([pocket.before, pocket.after], [before[unit], after[unit]], atol=1e-6)

@@ -33,25 +33,27 @@ from manim import (
     RIGHT,
     BackgroundRectangle,
     Create,
-    DashedVMobject,
     FadeIn,
     FadeOut,
     Group,
     Indicate,
     Restore,
+    Square,
     VGroup,
+    linear,
 )
 
 from nnexplain.geometry.learning import divergence, training_points
 from nnexplain.geometry.map_pacing import map_changes, paced_durations, position_at
 from nnexplain.geometry.regions import PlaneRaster, class_one_map, layer_maps, map_scale
+from nnexplain.geometry.sign_changes import sign_flip_shares
 from nnexplain.mobjects.charts import Readout
 from nnexplain.mobjects.heatmap import Heatmap, Playback, blend_keyframes, diverging_rgba
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.neuron_maps import PlanePanel, regions_rgba
 from nnexplain.mobjects.style import fmt_count, formula, label
 from nnexplain.run.activations import ACTIVATIONS
-from nnexplain.scenes.neuron_maps_overfit import OverfitBeats
+from nnexplain.scenes.neuron_maps_follow import FollowBeats
 from nnexplain.scenes.neuron_maps_parts import (
     MARK,
     ON_TOP,
@@ -72,9 +74,10 @@ def baseline(text) -> float:
 
 
 BIAS_HOLD = 0.8  # seconds the layer-2 neuron's bias is shown alone before the first map is added
+TERM_SECONDS, TERM_SLOW = 0.9, 1.8  # each term of its sum: long enough to read; the terms that flip its sign: slower
 
 
-class NeuronMaps(OverfitBeats):
+class NeuronMaps(FollowBeats):
     scene_name = "neuron-maps"
     captions_in_band = True  # the narration is drawn as subtitles; the picture keeps short labels only
     sweep_seconds: ClassVar[float] = 24.0  # all recorded snapshots, first to last, shared out by how much maps change
@@ -122,6 +125,8 @@ class NeuronMaps(OverfitBeats):
         if self.bent:
             self.beat("bent around points")
             self.bent_around()
+        self.beat("two neurons over training")
+        self.follow_two()
         self.beat("reading it")
         self.read_it()
         self.hold(extra=3.0)
@@ -208,7 +213,7 @@ class NeuronMaps(OverfitBeats):
         small = big.copy().replace(tile)
         sign = "−" if b < 0 else "+"
         typst = f"{self.run.activation}({w1:.2f} x_1 {'-' if w2 < 0 else '+'} {abs(w2):.2f} x_2 {sign} {abs(b):.2f})"
-        shown = formula(typst.replace("−", "-"), self.theme, 36).move_to([0, 0, 0])
+        shown = formula(typst.replace("−", "-"), self.theme, 44)  # subscripts ≥ 14 px, inside the 24 px margin
         shown.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.35, 0])
         act = self.run.activation
         with self.narrate(f"At every point of the plane it computes {act} of a weighted sum of x₁ and x₂.") as line:
@@ -285,12 +290,32 @@ class NeuronMaps(OverfitBeats):
                 self.play(Create(whole), run_time=0.5 * line.duration)
                 self.play(FadeOut(whole), run_time=0.3 * line.duration)
         self.status = self.make_status()
-        self.play(Fade(self.status), run_time=0.5)
+        val, noise = self.run.dataset.get("val"), self.run.dataset.get("label_noise")
+        if len(self.readouts) > 2 and val:
+            clean = ", whose labels were not flipped" if noise else ""
+            squares = self.validation_squares(val)
+            with self.narrate(f"Validation loss is measured on {fmt_count(val)} other points{clean}.") as line:
+                self.play(Fade(self.status), run_time=0.3 * line.duration)
+                self.play(FadeIn(squares, lag_ratio=0.002), run_time=0.3 * line.duration)
+                self.play(FadeOut(squares), run_time=0.3 * line.duration)
+        else:
+            self.play(Fade(self.status), run_time=0.5)
+
+    def validation_squares(self, count: int) -> VGroup:
+        """The validation points as small hollow squares in their (clean) labels' colours."""
+        inputs, labels = self.run.probe["inputs"][:count], self.run.probe["labels"][:count]
+        return VGroup(
+            *(
+                Square(0.07).set_stroke(self.theme.palette[int(c) % 2], 1.5).set_fill(opacity=0).move_to(place)
+                for place, c in zip(self.panel.to_scene(inputs), labels)
+            )
+        ).set_z_index(ON_TOP)
 
     def build_layer_two(self) -> None:
         """One layer-2 neuron at the start: layer 1's maps added one by one, each times its line's weight, then tanh."""
         weight, bias = self.params[0][1]
         unit = int(np.argmax(np.abs(weight).sum(axis=1)))  # the one whose lines weigh most
+        self.built_unit = unit
         inputs = layer_maps(self.params[0], self.run.activation, self.run.output, self.panel_raster)[0]
         partial = np.cumsum(weight[unit][:, None, None] * inputs, axis=0) + bias[unit]
         sums = np.concatenate([np.full((1, *inputs.shape[1:]), bias[unit]), partial])
@@ -304,43 +329,57 @@ class NeuronMaps(OverfitBeats):
         big = Heatmap(diverging_rgba(sums[0], scale, self.theme), PANEL_SIZE, smooth=True).move_to(PANEL_CENTRE)
         sum_bar = self.colour_bar(scale)
 
-        # The bias alone, then the first two terms slowly, then the rest: screen time where there is something new.
-        # Each term's effect: its weight times how far its map ranges; the two largest get the slow time.
-        effect = np.abs(weight[unit]) * np.ptp(inputs.reshape(count, -1), axis=1)
-        largest = np.sort(np.argsort(-effect)[:2])
-        steps = np.where(np.isin(np.arange(count), largest), 1.4, 0.6)
+        # Every term long enough to read its header; the terms that flip the sum's sign over most of the plane
+        # (measured: sign_flip_shares) get the slow time and are named when they come in.
+        flips = sign_flip_shares(sums)
+        named = np.sort(np.argsort(-flips)[:2]) if flips.max() > 0 else np.zeros(0, int)
+        steps = np.where(np.isin(np.arange(count), named), TERM_SLOW, TERM_SECONDS)
         term = Readout("adding", f"bias {fmt_signed(float(bias[unit]))}", self.theme, TEXT, self.theme.text, width=14)
         term.move_to([PANEL_CENTRE[0], PANEL_CENTRE[1] + PANEL_SIZE / 2 + 0.3, 0])
         names = [f"bias {fmt_signed(float(bias[unit]))}"] + [
             f"{fmt_signed(float(w))} × map {k + 1}" for k, w in enumerate(weight[unit])
         ]
+        zero = self.panel.level_path(sums[0], 0.0, self.theme.text, 4).set_z_index(ON_TOP + 1)
+
+        source = self.diagram.tile(1, 0).copy().set_stroke(self.theme.palette[MARK], 4, opacity=0.0)
+        source.set_z_index(ON_TOP)
 
         def add_up(seconds: float) -> None:
             position = position_at(max(seconds - BIAS_HOLD, 0.0), steps)
-            big.show(diverging_rgba(blend_keyframes(list(sums), position), scale, self.theme))
+            running = blend_keyframes(list(sums), position)
+            big.show(diverging_rgba(running, scale, self.theme))
+            self.panel.set_level_path(zero, running, 0.0)  # where the running sum changes sign
             adding = min(int(np.ceil(position - 1e-9)), count)  # the term coming in
             term.set_value(names[adding])
             for k, line in enumerate(incoming):
                 line.set_stroke(width=7 if k == adding - 1 else 2, opacity=1)
+            # the map being added, ringed in its column: "map 4" is found without counting tiles
+            source.move_to(self.diagram.tile(1, max(adding - 1, 0))).set_stroke(opacity=1.0 if adding else 0.0)
 
-        split = int(largest[0]) + 1  # the first narration line runs until the first large term is in
+        split = int(named[0]) if len(named) else count  # the first line runs until the first flipping term comes in
         head = BIAS_HOLD + float(steps[:split].sum())
         with self.narrate(
             f"Layer-2 neuron {unit + 1}: its bias, plus layer 1's {count} maps, each times its weight."
         ) as line:
             self.play(Create(ring), FadeIn(big), FadeIn(sum_bar), Fade(term), run_time=self.t(0.6))
+            self.add(zero)
             stretch = max(line.duration - 0.6, head) / head
-            self.play(Playback(Group(big, term, *incoming), lambda t: add_up(t * head), run_time=stretch * head))
+            self.add(source)
+            moving = Group(big, term, zero, source, *incoming)
+            self.play(Playback(moving, lambda t: add_up(t * head), run_time=stretch * head, rate_func=linear))
         rest = float(steps[split:].sum())
         if rest:
-            big_ones = " and ".join(f"{fmt_signed(float(weight[unit][k]))} × map {k + 1}" for k in largest)
-            with self.narrate(f"The largest changes: {big_ones}.") as line:
+            said = f"The sum changes sign on the white line; maps {named[0] + 1} and {named[-1] + 1} move it most."
+            if len(named) == 1:
+                said = f"The sum changes sign on the white line; map {named[0] + 1} moves it most."
+            if not len(named):
+                said = "The rest of the maps, each times its weight: the sum keeps one sign everywhere."
+            with self.narrate(said) as line:
                 stretch = max(line.duration, rest) / rest
                 self.play(
-                    Playback(Group(big, term, *incoming), lambda t: add_up(head + t * rest), run_time=stretch * rest)
+                    Playback(moving, lambda t: add_up(head + t * rest), run_time=stretch * rest, rate_func=linear)
                 )
         squashed = act.function(sums[-1].copy())
-        switch = self.panel.level_lines(squashed, 0.0, self.theme.text, 4).set_z_index(ON_TOP + 1)
 
         def squash(t: float) -> None:
             big.show(diverging_rgba((1 - t) * sums[-1] / scale + t * squashed / self.scales[2], 1.0, self.theme))
@@ -351,15 +390,19 @@ class NeuronMaps(OverfitBeats):
             said = "Then tanh squashes the sum into −1…+1: its map, and where it switches sign."
         else:
             said = f"Then {self.run.activation} of the sum: its map, and where it switches sign."
+        window = self.activation_window(act.function, scale)
         with self.narrate(said) as line:
-            self.play(Playback(big, squash), FadeOut(sum_bar), Fade(term, out=True), run_time=0.35 * line.duration)
-            self.play(FadeIn(self.bar), run_time=0.15 * line.duration)  # one scale's numbers gone before the next
-            self.play(Create(switch), run_time=0.3 * line.duration)
+            self.play(Fade(term, out=True), run_time=0.1 * line.duration)  # the header leaves before the curve comes
+            self.play(Create(window), run_time=0.25 * line.duration)
+            self.play(Playback(big, squash), FadeOut(sum_bar), run_time=0.35 * line.duration)
+            self.play(FadeIn(self.bar), run_time=0.2 * line.duration)  # one scale's numbers gone before the next
         small = big.copy()
         self.remove(big)
         self.add(small)
         self.play(
-            small.animate.replace(tile), FadeOut(switch), Restore(self.diagram.edges[1]), Fade(ring, out=True),
+            small.animate.replace(tile), FadeOut(zero), FadeOut(source), Restore(self.diagram.edges[1]),
+            Fade(ring, out=True),
+            FadeOut(window),
             FadeOut(self.bar),
             run_time=self.t(0.8),
         )  # fmt: skip
@@ -369,11 +412,11 @@ class NeuronMaps(OverfitBeats):
         """The snapshots in order, each step on screen for its paced share; each number said once it is shown."""
         metrics = [s["metrics"] for s in self.run.snapshots]
         last, best = len(self.run.epochs) - 1, self.best
-        self.narrate_playback(
-            ["Now training, snapshot by snapshot: slower where the maps change more.",
-             "The boundary appears, turns, and bends to follow the two moons."],
-            0, best,
-        )  # fmt: skip
+        crosses = [bool(p.min() < 0.5 < p.max()) for p in self.class_one]
+        first = ["Now training: the boundary moves and turns.", "It bends to follow the two moons."]
+        if len(crosses) > 1 and not crosses[0] and crosses[1]:  # no boundary at the start, one a step later
+            first[0] = f"Training begins: by epoch {self.run.epochs[1]} a boundary appears, then turns."
+        self.narrate_playback(first, 0, best)
         if "val_loss" in metrics[0]:
             low = f"Epoch {self.run.epochs[best]}: validation loss at its lowest, {metrics[best]['val_loss']:.3f}."
             if best == last:
@@ -416,44 +459,21 @@ class NeuronMaps(OverfitBeats):
         return [(start, middle), (middle, end)]
 
     def read_it(self) -> None:
-        last = len(self.run.epochs) - 1
-        first = self.diagram.tiles[1].copy().set_stroke(self.theme.palette[MARK], 3)
-        cuts = self.switch_lines(1, last)
-        layer_one = layer_maps(self.params[last], self.run.activation, self.run.output, self.panel_raster)[0]
-        over = VGroup(
-            *(
-                DashedVMobject(curve, num_dashes=24)
-                for values in layer_one
-                for curve in self.panel.level_lines(values, 0.0, self.theme.palette[MARK], 2.5)
-            )
-        ).set_z_index(ON_TOP + 1)
-        with self.narrate("Layer 1 still cuts the plane with straight lines, one per neuron.") as line:
-            self.play(FadeIn(first), run_time=0.3 * line.duration)
-            self.play(Create(cuts), Create(over), run_time=0.5 * line.duration)
         if len(self.run.layers) > 3:
-            unit, values = self.most_bent(1)
-            tile = self.diagram.tile(2, unit)
-            big = Heatmap(diverging_rgba(values, 1.0, self.theme), PANEL_SIZE, smooth=True).move_to(PANEL_CENTRE)
-            big.set_z_index(ON_TOP + 2)
-            small = big.copy().replace(tile)
-            switch = self.panel.level_lines(values, 0.0, self.theme.text, 4).set_z_index(ON_TOP + 3)
-            ring = tile.copy().set_stroke(self.theme.palette[MARK], 4)
-            with self.narrate(f"Layer 2 adds those cuts: neuron {unit + 1} switches along bent curves.") as line:
-                self.play(
-                    FadeOut(first), FadeOut(cuts), FadeOut(over), Create(ring), FadeOut(self.panel_heading),
-                    FadeIn(self.bar),
-                    run_time=0.25 * line.duration,
-                )  # fmt: skip
-                self.add(small)
-                self.play(small.animate.replace(big), run_time=0.3 * line.duration)
-                self.play(Create(switch), run_time=0.35 * line.duration)
-            self.play(
-                small.animate.replace(tile), FadeOut(switch), FadeOut(ring), FadeOut(self.bar),
-                FadeIn(self.panel_heading), run_time=0.8,
-            )  # fmt: skip
-            self.remove(small)
-        else:
-            self.play(FadeOut(first), FadeOut(cuts), FadeOut(over), run_time=0.5)
+            last = len(self.run.epochs) - 1
+            with self.narrate(
+                "So layer 1 cuts the plane along straight lines; layer 2 pieces them into curves."
+            ) as line:
+                drawn = VGroup()
+                for layer in (1, 2):  # each column's switching curves drawn on its tiles as its clause is said
+                    lines = self.switch_lines(layer, last).set_z_index(ON_TOP)
+                    drawn.add(lines)
+                    self.play(
+                        Create(lines),
+                        Indicate(self.diagram.tiles[layer], color=self.theme.palette[MARK], scale_factor=1.0),
+                        run_time=0.45 * line.duration,
+                    )
+            self.play(FadeOut(drawn), run_time=0.4)
         with self.narrate("The output weighs the last layer's maps: its regions are the network's answer.") as line:
             outputs = VGroup(*self.diagram.tiles[-1], self.panel.outline).copy().set_stroke(self.theme.palette[MARK], 3)
             self.diagram.edges[-1].save_state()

@@ -7,14 +7,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import Create, DashedVMobject, FadeIn, FadeOut, Indicate, VGroup
+from manim import DOWN, LEFT, RIGHT, Circle, Create, DashedLine, DashedVMobject, FadeIn, FadeOut, VGroup
 
-from nnexplain.geometry.map_pacing import map_changes, paced_durations
+from nnexplain.geometry.map_pacing import paced_durations
 from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.style import label
 from nnexplain.run.network import forward_trace
-from nnexplain.scenes.neuron_maps_parts import MARK, NEIGHBOURS, ON_TOP, NeuronMapParts
+from nnexplain.scenes.neuron_maps_parts import MARK, NEIGHBOURS, ON_TOP, TEXT, NeuronMapParts
 
 __all__ = ["OverfitBeats"]
+
+CLOSING_RADIUS = 0.2  # input units round the zoomed point: the disc whose change of class paces the replay
 
 
 class OverfitBeats(NeuronMapParts):
@@ -66,41 +69,73 @@ class OverfitBeats(NeuronMapParts):
             self.play(FadeOut(parts["lines"]), run_time=self.t(0.5))
             self.play_snapshots(len(self.run.epochs) - 1, self.best, 0.6 * line.duration, even=True)
         with self.narrate(f"Epoch {best}'s boundary stays, dashed, to compare against.") as line:
+            key = VGroup(
+                DashedLine(LEFT * 0.3, RIGHT * 0.3, dash_length=0.08).set_stroke(self.theme.muted, 3),
+                label("epoch", self.theme, TEXT, self.theme.muted),
+                label(str(best), self.theme, TEXT, self.theme.muted),
+            ).arrange(DOWN, buff=0.1)  # stacked: the gap right of the panel is narrow
+            key.next_to(self.panel.outline, RIGHT, buff=0.12).shift(0.6 * DOWN)
+            earlier.add(key)  # named beside the panel for as long as the dashed line stays
             self.play(Create(earlier), run_time=0.6 * line.duration)
         side = self.classes[named.label]
-        with self.narrate(
-            f"From epoch {best} to {self.run.epochs[-1]}, the {side} region grows in around this point."
-        ) as line:
-            self.play(Fade(rings, out=True), run_time=0.8)
-            # Paced by how much the zoomed plane changes: slow where the region closes in on the point.
-            # (the share of the zoomed square that changes class, not its shading).
-            switched = [[(r > 0.5).astype(float)] for r in self.inset_regions]
-            near = paced_durations(map_changes(switched, [1.0])[self.best :], 1.0, 0.1)
-            self.play_snapshots(
-                self.best, len(self.run.epochs) - 1, max(line.duration - 0.8, self.replay_seconds), steps=near
+        # Paced by how much of a disc round the point changes class: slow where the region closes in on it.
+        near = self.closing_in(named)
+        arrives = self.best + int(np.argmax(near))
+        first, then = self.run.epochs[arrives], self.run.epochs[arrives + 1]
+        steps = paced_durations(near, 1.0)
+        middle = arrives if arrives > self.best else arrives + 1  # the second line over the step where it closes in
+        lines = [
+            (f"From epoch {best} on, {side} regions reach into the zoom.", self.best, middle),
+            (
+                f"Between epochs {first} and {then} one reaches the point itself and takes it in.",
+                middle,
+                len(steps) + self.best,
+            ),
+        ]
+        self.play(Fade(rings, out=True), run_time=0.5)
+        for text, start, end in lines:
+            if end <= start:
+                continue
+            swap = self.say(text)
+            seconds = max(
+                self.narrator.log[-1].duration + self.t(0.5),
+                self.replay_seconds * steps[start - self.best : end - self.best].sum(),
             )
+            self.play_snapshots(start, end, seconds, lead_in=swap, steps=steps[start - self.best : end - self.best])
         taken = self.neighbours_taken(named)
         if len(taken):
             with self.narrate(
                 f"{len(taken)} of its {NEIGHBOURS} validation neighbours go with it: right at epoch {best}, "
                 f"wrong at {self.run.epochs[-1]}."
             ) as line:
-                flashed = [parts["validation"][k] for k in taken]
-                self.play(
-                    *(Indicate(square, color=self.theme.text, scale_factor=1.6) for square in flashed),
-                    run_time=0.6 * line.duration,
-                )
+                # Ringed, and they stay ringed until the zoom leaves: five marks one can count.
+                marks = VGroup(
+                    *(
+                        Circle(radius=0.12).set_stroke(self.theme.palette[MARK], 3).move_to(parts["validation"][k])
+                        for k in taken
+                    )
+                ).set_z_index(ON_TOP + 12)
+                self.play(Create(marks, lag_ratio=0.3), run_time=0.6 * line.duration)
+                parts["marks"] = marks
         end = self.run.snapshots[-1]["metrics"]
         with self.narrate(
             f"Fitting such points is overfitting: validation loss rose from "
             f"{self.run.snapshots[self.best]['metrics']['val_loss']:.3f} to {end['val_loss']:.3f}."
         ) as line:
             self.play(Create(again), run_time=0.4 * line.duration)
-        leaving = [part for name, part in parts.items() if name != "lines"]
-        self.play(
-            *(FadeOut(part) for part in leaving), FadeOut(VGroup(again, earlier)), FadeIn(self.headers), run_time=0.8
-        )
+        # The backing stays: the neurons followed next are drawn over it, and the diagram does not flicker back.
+        leaving = [part for name, part in parts.items() if name not in ("lines", "backing")]
+        self.play(*(FadeOut(part) for part in leaving), FadeOut(VGroup(again, earlier)), run_time=0.8)
+        self.kept_backing = parts["backing"]
         self.inset = None
+
+    def closing_in(self, bent) -> np.ndarray:
+        """Per step from the best snapshot to the last, the share of a disc round ``bent`` (in the zoom) that changes
+        class: where the region reaches the point."""
+        raster = self.inset_raster
+        disc = np.linalg.norm(raster.points - bent.point, axis=1).reshape(raster.size, raster.size) <= CLOSING_RADIUS
+        switched = [(r > 0.5)[disc] for r in self.inset_regions[self.best :]]
+        return np.array([np.mean(a != b) for a, b in zip(switched[:-1], switched[1:])])
 
     def neighbours_taken(self, bent) -> list[int]:
         """Which of ``bent``'s nearest validation points (in the inset's order) the best snapshot classifies right

@@ -5,7 +5,7 @@ large, the most bent layer-2 neuron, the points the regions bend around)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Group, Line, Rectangle, Square, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Dot, Group, Line, Rectangle, Square, VGroup, VMobject, linear
 
 from nnexplain.data.toy2d import flipped_labels
 from nnexplain.geometry.bent_points import BentPoint, bent_points
@@ -26,7 +26,7 @@ COLUMNS_LEFT, COLUMNS_RIGHT = -5.9, -0.3  # x of the first and the last column o
 CENTRE_Y, HEIGHT = -0.2, 4.3  # the columns' middle and the most they may span
 PANEL_CENTRE, PANEL_SIZE = np.array([3.55, -0.3, 0]), 3.8
 INSET_CENTRE, INSET_SIZE, INSET_RASTER = np.array([-3.1, -0.35, 0]), 3.4, 64  # over the diagram's middle
-INSET_REACH = 0.7  # the zoomed square's side, in input units
+INSET_REACH = 0.5  # the zoomed square's side, in input units: its 10 nearest validation points apart
 NEIGHBOURS = 10  # a training point's label is contradicted when all these nearest validation points disagree
 ON_TOP = 5  # z-index of what is drawn over the panel: the playback repaints the panel image every frame
 MARK = 3  # the palette's purple, for rings and boxes: apart from the class colours and the weight signs
@@ -47,6 +47,7 @@ class NeuronMapParts(RunScene):
         x, y = bent.point
         raster = PlaneRaster((x - half, x + half, y - half, y + half), INSET_RASTER)
         self.inset_regions = [class_one_map(p, self.run.activation, raster) for p in self.params]
+        self.inset_raster = raster
         inset = PlanePanel(raster.bounds, INSET_SIZE, INSET_CENTRE, self.theme, INSET_RASTER)
         # The diagram goes on playing underneath (its columns are repainted each frame); the backing hides it.
         top, bottom = CENTRE_Y + HEIGHT / 2 + 0.15, BAND_TOP + 0.05  # the tiles, not the caption band below
@@ -79,16 +80,22 @@ class NeuronMapParts(RunScene):
                 for i in training
             )
         )
-        ring = Circle(radius=0.22).set_stroke(self.theme.palette[MARK], 5).move_to(centre)
+        ring = Circle(radius=0.17).set_stroke(self.theme.palette[MARK], 4).move_to(centre)  # its neighbours show
         heading = label(f"zoom: a point labelled {self.classes[bent.label]}", self.theme, TEXT, self.theme.text)
         heading.next_to(inset, UP, buff=0.12)
         key = label(f"□ its {NEIGHBOURS} nearest validation points", self.theme, TEXT, self.theme.muted)
         key.next_to(inset, DOWN, buff=0.1)
         box = Square(INSET_REACH * PANEL_SIZE / (self.panel_raster.bounds[1] - self.panel_raster.bounds[0]))
         box.set_stroke(self.theme.text, 2).move_to(self.panel.to_scene(bent.point)[0])
+        edge = self.panel.outline.get_left()[0]
+
+        def link(near, far) -> Line:  # from the inset to the panel's edge only: not across the map and its points
+            t = (edge - far[0]) / (near[0] - far[0]) if near[0] != far[0] else 1.0
+            return Line(far, far + min(max(t, 0.0), 1.0) * (near - far))
+
         links = VGroup(
-            Line(box.get_corner(UP + LEFT), inset.get_corner(UP + RIGHT)),
-            Line(box.get_corner(DOWN + LEFT), inset.get_corner(DOWN + RIGHT)),
+            link(box.get_corner(UP + LEFT), inset.get_corner(UP + RIGHT)),
+            link(box.get_corner(DOWN + LEFT), inset.get_corner(DOWN + RIGHT)),
         ).set_stroke(self.theme.text, 1.5, opacity=0.6)
         self.inset_boundary = inset.level_path(self.inset_regions[-1], 0.5, self.theme.text, 4)
         self.inset = inset
@@ -169,6 +176,31 @@ class NeuronMapParts(RunScene):
             marks.add(label(text, self.theme, TEXT, self.theme.muted).next_to([image.get_right()[0], y, 0], RIGHT, 0.1))
         return marks
 
+    def activation_window(self, function, scale: float) -> VGroup:
+        """The activation's curve above the panel, the part the sum reaches (−scale … +scale) drawn thick."""
+        reach = max(3.0, 1.5 * scale)
+        width, height, centre = 3.4, 1.2, PANEL_CENTRE + (PANEL_SIZE / 2 + 0.95) * UP
+
+        def at(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+            return centre + np.stack([z / reach * width / 2, a * height / 2, np.zeros_like(z)], axis=1)
+
+        def curve(low: float, high: float) -> VMobject:
+            z = np.linspace(low, high, 60)
+            return VMobject().set_points_smoothly(at(z, np.clip(function(z.copy()), -1.0, 1.0)))
+
+        axis = Line(centre + width / 2 * LEFT, centre + width / 2 * RIGHT).set_stroke(self.theme.muted, 1.5)
+        whole = curve(-reach, reach).set_stroke(self.theme.muted, 3)
+        used = curve(-scale, scale).set_stroke(self.theme.palette[MARK], 7)
+        ticks, marks = VGroup(), VGroup()
+        for side in (-1, 1):  # the sum's reach marked on the input axis, its label on the side away from the curve
+            foot = at(np.array([side * scale]), np.zeros(1))[0]
+            ticks.add(Line(foot + 0.08 * DOWN, foot + 0.08 * UP).set_stroke(self.theme.palette[MARK], 3))
+            text = label(f"{'−' if side < 0 else '+'}{scale:.2f}", self.theme, TEXT, self.theme.palette[MARK])
+            marks.add(text.next_to(foot, UP if side < 0 else DOWN, buff=0.12))
+        name = label(f"{self.run.activation}(sum)", self.theme, TEXT, self.theme.muted)
+        name.next_to(axis, LEFT, buff=0.15).shift(0.3 * UP)
+        return VGroup(axis, whole, used, ticks, marks, name)
+
     def layer_one_unit(self) -> int:
         """The layer-1 neuron whose switching line passes nearest the middle of the plane at the first snapshot."""
         weight, bias = self.params[0][0]
@@ -238,7 +270,6 @@ class NeuronMapParts(RunScene):
             steps = np.ones(high - low) if even else self.step_seconds[low:high]
         durations = steps / steps.sum() * seconds if len(steps) else np.zeros(0)
         backwards = end < start
-        self.rewinding = backwards
 
         def update(t: float) -> None:
             along = position_at((1 - t if backwards else t) * seconds, durations)
@@ -247,10 +278,15 @@ class NeuronMapParts(RunScene):
         moving = Group(*self.diagram.edges, *self.diagram.columns, self.panel.image, self.boundary, self.status)
         if getattr(self, "inset", None) is not None:
             moving.add(self.inset.image, self.inset_boundary)
+        moving.add(*self.follower_parts())
         head = self.t(0.5) if lead_in and seconds > 1.0 else 0.0
         if head:
-            self.play(*lead_in, Playback(moving, lambda a: update(a * head / seconds)), run_time=head)
-        self.play(Playback(moving, lambda a: update((head + a * (seconds - head)) / seconds), run_time=seconds - head))
+            # Linear: the pacing is the durations' own; an ease in and out at each call would stall the playback.
+            self.play(*lead_in, Playback(moving, lambda a: update(a * head / seconds), rate_func=linear), run_time=head)
+        self.play(
+            Playback(moving, lambda a: update((head + a * (seconds - head)) / seconds), rate_func=linear),
+            run_time=seconds - head,
+        )
 
     def show_snapshot(self, position: float) -> None:
         """The diagram at ``position`` along the snapshots: maps and weights blended between neighbours."""
@@ -275,10 +311,18 @@ class NeuronMapParts(RunScene):
             self.panel.set_level_path(self.boundary, regions, 0.5)
         if getattr(self, "inset", None) is not None:
             self.show_inset(position)
+        # The nearest recorded snapshot: the counter changes halfway through each morph, so it neither runs ahead of
+        # the picture (changing as the morph starts) nor lags it (changing as it ends).
+        reached = int(np.floor(position + 0.5))
         if hasattr(self, "status"):
-            # The snapshot being reached: the counter changes as the picture starts moving towards it.
-            reached = np.floor(position + 1e-9) if getattr(self, "rewinding", False) else np.ceil(position - 1e-9)
-            self.show_status(int(reached))
+            self.show_status(reached)
+        self.show_followers(position, reached)
+
+    def show_followers(self, position: float, reached: int) -> None:
+        """Neurons drawn large beside the panel follow the snapshots too (none here; see FollowBeats)."""
+
+    def follower_parts(self) -> list:
+        return []
 
     def make_status(self) -> VGroup:
         """The epoch and the losses of the snapshot on screen; :meth:`show_status` changes their numbers."""
