@@ -292,3 +292,54 @@ def test_a_network_with_three_hidden_layers_is_drawn_and_nine_are_refused(tmp_pa
         assert result.returncode == 0, result.stderr
     refused = run_cli("render", "neurons", "--run", imported(9), "--format", "png", "--out", tmp_path / "out")
     assert_user_error(refused, "9 hidden layers", "at most 8")
+
+
+# --- the formula beat (issue 23, item 5) ---------------------------------------------------------------
+
+
+def test_the_formula_beat_counts_each_layer_from_its_stored_weights_and_nothing_covers_its_row(sigmoid_run, tmp_path):
+    """Each layer's line counts that layer's parameters, and the shapes are read here from the stored tensors; while a
+    row stands under the network, only the veils (clear over its own layer's edges) and nothing else touches it."""
+    from frames import render_for_test
+
+    from nnexplain.scenes.neurons import Neurons
+
+    seen = []
+
+    class Watched(Neurons):
+        def play(self, *animations, **kwargs):
+            super().play(*animations, **kwargs)
+            if self.beat_log and self.beat_log[-1].name == "formula":
+                rows = [m for m in self.mobjects if getattr(m, "formula_layer", None) is not None]
+                seen.append((rows, list(self.mobjects)))
+
+        def formula_row(self, layer):
+            row = super().formula_row(layer)
+            row.formula_layer = layer
+            return row
+
+    scene = render_for_test(Watched, sigmoid_run, tmp_path)
+    weights = [w for w, _ in load_run(sigmoid_run).params()]
+    for layer, weight in enumerate(weights, start=1):
+        rows, cols = weight.shape
+        line = scene.layer_count(layer).text
+        assert line.endswith(f"{rows}×{cols:,}weights+{rows}biases={rows * cols + rows:,}")  # Text drops spaces
+    shown_rows = {row.formula_layer for rows, _ in seen for row in rows}
+    assert shown_rows == {1, 2, 3}
+    for rows, on_screen in seen:
+        for row in rows:
+            left, right = row.get_left()[0], row.get_right()[0]
+            bottom, top = row.get_bottom()[1], row.get_top()[1]
+            for other in on_screen:
+                if other is row or not any(
+                    p.get_fill_opacity() > 0.05 or p.get_stroke_opacity() > 0.05
+                    for p in other.family_members_with_points()
+                ):
+                    continue
+                apart = (
+                    other.get_right()[0] <= left
+                    or right <= other.get_left()[0]
+                    or other.get_top()[1] <= bottom
+                    or top <= other.get_bottom()[1]
+                )
+                assert apart, f"{type(other).__name__} drawn over the formula row of layer {row.formula_layer}"

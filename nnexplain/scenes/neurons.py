@@ -13,6 +13,9 @@ subtitles), not captioned: what is on screen is labels and numbers. Subclass to 
 colours (``theme``), pace (``pace``: 0.5 plays the animations twice as fast; the
 narration still takes as long to read), the digits shown (``probe_indices``), or how
 many inputs stand for the 784 (``shown_inputs``).
+
+The narration's lines are written in :mod:`nnexplain.scenes.neurons_text`; the formula beat, each layer's
+a⁽ᵏ⁾ = σ(W⁽ᵏ⁾a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾) tied to its edges and columns, in :mod:`nnexplain.scenes.neurons_formula`.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
 from nnexplain.mobjects.style import fmt_count, fmt_percent, formula, label
 from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.neurons_formula import FormulaBeat
+from nnexplain.scenes.neurons_text import NeuronsNotes, short_percent
 
 LAYER_X = (-2.9, -0.85, 1.2, 3.1)
 NETWORK_HEIGHT, NETWORK_Y = 4.2, 0.05
@@ -62,7 +67,7 @@ MATH = 34  # typeset formulas in a beat's line, as tall as the text beside them
 HEADERS_Y = 2.55  # the layers' names, just under the beat's line
 
 
-class Neurons(RunScene):
+class Neurons(FormulaBeat, NeuronsNotes, RunScene):
     scene_name = "neurons"
     probe_indices: ClassVar[tuple[int, ...] | None] = None  # probe items to show; None picks them
     shown_inputs: ClassVar[int] = 16
@@ -70,7 +75,6 @@ class Neurons(RunScene):
 
     def construct(self) -> None:
         self.view = network_view(self.run, self.epoch, self.shown_inputs)
-        self.overlay = VGroup()
         own = self.runs.own_index  # your own digit (render --input): the one digit shown
         first, *others = [own] if own is not None else (self.probe_indices or pick_probes(self.view))
         self.beat("title")
@@ -88,14 +92,14 @@ class Neurons(RunScene):
             self.beat(f"layer {layer}")
             self.light_layer(layer, first)
         self.beat("prediction")
-        self.reveal_prediction(first)
+        self.reveal_prediction(first, last=not others)
         self.beat("formula")
-        self.show_formula()
+        self.show_formula(first)
         for number, probe in enumerate(others, start=2):
             self.beat(f"digit {number}")
             self.next_digit(probe)
             self.beat("prediction")
-            self.reveal_prediction(probe)
+            self.reveal_prediction(probe, last=number == len(others) + 1)
 
     # --- beats -------------------------------------------------------------
 
@@ -106,19 +110,25 @@ class Neurons(RunScene):
             UP, buff=SAFE_MARGIN + 0.05
         )  # a deep network's shape is long
         self.header = VGroup(title)
-        self.play(FadeIn(self.header, shift=0.2 * UP), run_time=self.t(1.0))
         summary = label(self.run_summary(), self.theme, TEXT, self.theme.muted)
+        summary.scale_to_fit_width(min(summary.width, 13.2)).next_to(self.header, DOWN, buff=0.08)
+        # the question as the title comes in; the run's summary written as the narration describes the run
+        with self.narrate(self.title_note()) as line:
+            self.play(FadeIn(self.header, shift=0.2 * UP), run_time=self.t(1.0))
+            self.play(Write(summary), run_time=self.t(max(line.duration - 1.6, 1.0)))
+        shown = VGroup(summary)
         errors = self.error_count()
-        if errors is None:
-            with self.tell(self.title_note(), summary) as line:
-                self.wait(self.t(line.duration))
-            return
-        wrong, total = errors
-        counted = label(f"{fmt_count(wrong)} of its {fmt_count(total)} validation digits read wrong", self.theme, TEXT)
-        counted.set_color(self.theme.wrong)
-        said = f"{self.title_note()} It reads {fmt_count(wrong)} of its {fmt_count(total)} validation digits wrong."
-        with self.tell(said, VGroup(summary, counted).arrange(DOWN, buff=0.12)) as line:
-            self.play(Write(counted), run_time=self.t(0.6 * line.duration))  # the count, as it is said
+        if errors is not None:
+            wrong, total = errors
+            counted = label(
+                f"{fmt_count(wrong)} of its {fmt_count(total)} validation digits read wrong", self.theme, TEXT
+            )
+            shown.add(counted.set_color(self.theme.wrong).next_to(summary, DOWN, buff=0.12))
+            with self.narrate(
+                f"It reads {fmt_count(wrong)} of its {fmt_count(total)} validation digits wrong."
+            ) as line:
+                self.play(Write(counted), run_time=self.t(0.8 * line.duration))  # the count, as it is said
+        self.play(FadeOut(shown), run_time=self.t(0.5))  # read: they leave before the digit's line comes
 
     def show_image(self, probe: int) -> None:
         self.image = self.pixel_image(probe)
@@ -269,58 +279,23 @@ class Neurons(RunScene):
     def output_name(self) -> str:
         return self.run.manifest.get("output", "softmax")
 
-    def reveal_prediction(self, probe: int) -> None:
+    def reveal_prediction(self, probe: int, last: bool = False) -> None:
         self.probabilities = self.probability_labels(probe)
         self.verdict = self.prediction_panel(probe)
         self.box = self.output_box(probe)
         arriving = FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * UP)
         answer = label("the answer: the largest output", self.theme, TEXT)
-        with self.tell(self.prediction_note(probe), answer) as line:
+        with self.tell(self.prediction_note(probe, last), answer) as line:
             self.play(*arriving, run_time=self.t(min(line.duration, 1.6)))
-
-    def show_formula(self) -> None:
-        """The layer as one formula, a row at a time as the narration reaches it, then what it costs in parameters."""
-        hidden, output, table = self.formula_panel()
-        veil = Rectangle(width=14.3, height=6.6).move_to([0, -0.65, 0])
-        veil.set_fill(self.theme.background, 0.95).set_stroke(width=0)
-        said = self.mixed("the whole layer at once:", formula(f"a = {self.squash}(W a + b)", self.theme, MATH))
-        lines = [
-            (self.formula_note(), said, hidden[0]),
-            *(
-                (f"Hidden layer {k} does the same to the layer below it.", None, row)
-                for k, row in enumerate(hidden[1:], start=2)
-            ),
-            ("The output layer adds up its sums the same way;", None, output),
-        ]
-        self.play(FadeIn(veil), run_time=self.t(0.5))
-        for text, drawn, row in lines:
-            with self.tell(text, drawn) as line:
-                self.play(FadeIn(row, shift=0.15 * UP), run_time=self.t(min(line.duration, 1.5)))
-        squashed = SurroundingRectangle(output, color=self.theme.highlight, buff=0.1)
-        with self.tell(
-            f"then {self.output_name} turns them into shares that add up to 1: the softmax scene opens it up."
-        ) as line:
-            self.play(Create(squashed), run_time=self.t(0.5 * line.duration))
-        self.overlay.add(squashed)
-        with self.tell(self.parameter_note()) as line:
-            self.play(
-                LaggedStart(*(FadeIn(row, shift=0.1 * RIGHT) for row in table), lag_ratio=0.6),
-                run_time=self.t(line.duration),
-            )
-        self.overlay.add(veil, hidden, output, table)  # the next digit clears it, so this beat ends on the formula
 
     def next_digit(self, probe: int) -> None:
         """Clear the formula and the last digit's answer, then run the next digit through the network."""
         image, caption = self.pixel_image(probe), self.digit_caption(probe)
         shown = label("another digit, the same weights", self.theme, TEXT)
-        with self.tell(self.digit_note(probe), shown) as line:
+        with self.tell(self.next_digit_note(probe), shown) as line:
             self.run_next_digit(probe, image, caption, line.duration)
 
     def run_next_digit(self, probe: int, image, caption, seconds: float) -> None:
-        if len(self.overlay):  # the formula leaves first: nothing of the network is lit or drawn over it
-            self.play(FadeOut(self.overlay), run_time=self.t(0.6))
-            self.remove(*self.overlay)
-        self.overlay = VGroup()  # faded out and gone: it must not be faded (and so shown) again
         self.play(
             FadeOut(VGroup(self.box, self.verdict, self.probabilities)),
             *(
@@ -342,99 +317,7 @@ class Neurons(RunScene):
             self.pulse(layer, probe, self.t(0.6 * pace))
             self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.4 * pace))
 
-    # --- the narration: what is said over each beat, from the numbers drawn ----------
-
-    def title_note(self) -> str:
-        shape = "-".join(map(str, self.view.layers))
-        return f"A trained {shape} {self.run.activation} network ({self.run.recipe}). {self.result_fact()}."
-
-    def digit_note(self, probe: int) -> str:
-        true = self.view.label(probe)
-        which = self.digit_name(probe) + ("" if true is None else f", labelled {true}")
-        return f"{which}: its pixels, from 0 for black to 1 for white, are all the network sees."
-
-    def digit_name(self, probe: int) -> str:
-        if probe == self.runs.own_index:
-            return f"Your digit, {self.runs.own_digit.name}, prepared as MNIST was"
-        return f"Probe digit {probe + 1}"
-
-    def preparation_notes(self) -> list[str]:
-        inverted = "Dark ink on light paper, inverted" if self.runs.own_digit.inverted else "Turned to grey"
-        return [
-            f"{inverted} as MNIST's digits are, white on black, and cropped to the ink.",
-            "Scaled to fit 20 by 20 pixels, then centred by its centre of mass in 28 by 28: MNIST's recipe.",
-        ]
-
-    def network_note(self) -> str:
-        sizes = self.view.layers
-        total = self.run.network.parameter_count
-        return (
-            f"{len(sizes) - 1} layers of weights, {fmt_count(total)} parameters. Only {len(self.view.shown_inputs)} of the "
-            f"{fmt_count(sizes[0])} input pixels are drawn; edge colour is the weight's sign, thickness its size."
-        )
-
-    def pixels_note(self, probe: int) -> str:
-        pixels = self.view.probe_inputs[probe]
-        inked = int((pixels > 0).sum())
-        shown = int((pixels[self.view.shown_inputs] > 0).sum())
-        return f"{inked} of this digit's {len(pixels)} pixels are inked; {shown} of the {len(self.view.shown_inputs)} drawn inputs are."
-
-    def layer_note(self, layer: int, probe: int) -> str:
-        values = self.view.activations[layer - 1][probe]
-        if layer == len(self.view.layers) - 1:
-            best, confidence = self.view.prediction(probe)
-            return (
-                f"Output layer, {len(values)} softmax outputs: the largest is {best}, at {_note_percent(confidence)}."
-            )
-        top = int(np.argmax(values))
-        if self.run.activation == "relu":
-            state = f"{int((values == 0).sum())} of its {len(values)} ReLU neurons are 0 (off)"
-        else:
-            state = f"{int((values > 0.5).sum())} of its {len(values)} {self.run.activation} neurons are above 0.5"
-        return (
-            f"Hidden layer {layer}: for this digit {state}; the brightest, neuron {top + 1}, is at {values[top]:.2f}."
-        )
-
-    def prediction_note(self, probe: int) -> str:
-        probabilities = self.view.activations[-1][probe]
-        best, second = np.argsort(probabilities)[::-1][:2]
-        true = self.view.label(probe)
-        verdict = "" if true is None else " Right." if best == true else f" Wrong: the label is {true}."
-        return (
-            f"The network says {best}, {_note_percent(probabilities[best])} sure; "
-            f"runner-up {second} at {_note_percent(probabilities[second])}.{verdict}"
-        )
-
-    def formula_note(self) -> str:
-        return (
-            f"The whole layer at once: the weight matrix W times the layer below, a, plus the biases b, "
-            f"through {self.run.activation}."
-        )
-
-    def parameter_note(self) -> str:
-        counts = [fmt_count(layer.parameter_count) for layer in self.run.network.layers]
-        total = self.run.network.parameter_count
-        return f"Every weight and bias was trained: {' + '.join(counts)} = {fmt_count(total)} parameters."
-
-    def error_count(self) -> tuple[int, int] | None:
-        """(validation digits read wrong, validation digits), from the run's accuracy and its split."""
-        accuracy, total = self.run.final_metrics.get("val_acc"), self.run.dataset.get("val")
-        if accuracy is None or not total:
-            return None
-        return round((1 - accuracy) * total), int(total)
-
     # --- pieces ------------------------------------------------------------
-
-    def run_summary(self) -> str:
-        config, dataset = self.run.manifest.get("config", {}), self.run.dataset
-        parts = [self.run.activation]
-        if config.get("epochs"):
-            parts.append(f"{config['epochs']} epochs on {fmt_count(dataset.get('train', 0))} digits")
-        if self.run.manifest.get("imported_from"):
-            parts.append(f"imported from {self.run.manifest['imported_from']['file']}")
-        if "val_acc" in self.run.final_metrics:
-            parts.append(f"{fmt_percent(self.run.final_metrics['val_acc'])} of validation digits right")
-        return "  ·  ".join(parts)
 
     def image_values(self, probe: int) -> np.ndarray:
         """The probe's inputs as a picture: the data set's shape, else (a run recorded without one, as a
@@ -477,7 +360,7 @@ class Neurons(RunScene):
         probabilities = self.view.activations[-1][probe]
         return VGroup(
             *(
-                label(_short_percent(p), self.theme, TEXT, self.theme.muted).next_to(name, RIGHT, buff=0.15)
+                label(short_percent(p), self.theme, TEXT, self.theme.muted).next_to(name, RIGHT, buff=0.15)
                 for p, name in zip(probabilities, self.diagram.output_labels)
             )
         )
@@ -550,46 +433,3 @@ class Neurons(RunScene):
         """The beat's short line, centred under the title."""
         drawn.scale_to_fit_width(min(drawn.width, 13.2))
         return drawn.next_to(self.header, DOWN, buff=0.08).set_x(0)
-
-    def formula_panel(self) -> VGroup:
-        """(the hidden layers' formulas, the output's, the parameter table), arranged."""
-        sizes = self.view.layers
-        symbol = self.squash
-        last = len(sizes) - 1
-        hidden = VGroup(
-            *(
-                formula(f"a^(({k})) = {symbol}(W^(({k})) a^(({k - 1})) + b^(({k})))", self.theme, 40)
-                for k in range(1, min(last, 3))
-            )
-        )
-        if last > 3:  # a deep network: one row stands for its other hidden layers
-            hidden.add(
-                formula(f'a^((k)) = {symbol}(W^((k)) a^((k-1)) + b^((k))), quad k = 3 "…" {last - 1}', self.theme, 40)
-            )
-        output = formula(
-            f'a^(({last})) = "{self.output_name}"(W^(({last}))a^(({last - 1})) + b^(({last})))', self.theme, 40
-        )
-        texts = []
-        for i, (n_in, n_out, layer) in enumerate(zip(sizes[:-1], sizes[1:], self.run.network.layers), start=1):
-            texts.append(f"layer {i}:  {n_out}×{n_in} weights + {n_out} biases = {fmt_count(layer.parameter_count)}")
-        total = self.run.network.parameter_count
-        texts.append(f"this network: {fmt_count(total)} parameters, all of them trained")
-        rows = [label(text, self.theme, TEXT) for text in texts[:-1]] + [
-            label(texts[-1], self.theme, TEXT, self.theme.highlight)
-        ]
-        table = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        VGroup(*hidden, output).arrange(DOWN, buff=0.22)
-        VGroup(VGroup(*hidden, output), table).arrange(DOWN, buff=0.4).move_to([0, -0.6, 0])
-        return hidden, output, table
-
-
-def _short_percent(p: float) -> str:
-    """Whole percents, without rounding a not-quite-certain answer up to 100%."""
-    return ">99%" if 0.995 <= p < 1 else f"{round(100 * p):d}%"
-
-
-def _note_percent(p: float) -> str:
-    """One decimal, as in "99.2%", without rounding a near-certainty to 100% or a small chance to 0%."""
-    if 0.9995 <= p < 1:
-        return "over 99.9%"
-    return "under 0.1%" if 0 < p < 0.0005 else fmt_percent(p)

@@ -1,0 +1,149 @@
+"""The neurons scene's narration: each line written from the run's numbers, short enough for the caption band.
+
+Kept apart from the storyboard (:mod:`nnexplain.scenes.neurons`) so that the scene reads as its beats, and a
+reader checking a claim finds the numbers it is written from in one place. ``NeuronsNotes`` is a mixin: it reads
+``self.run`` (the run), ``self.view`` (its :class:`~nnexplain.geometry.network.NetworkView`) and ``self.runs``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnexplain.mobjects.style import fmt_count, fmt_percent
+
+__all__ = ["NeuronsNotes", "note_percent", "short_percent"]
+
+
+def short_percent(p: float) -> str:
+    """Whole percents, without rounding a not-quite-certain answer up to 100%."""
+    return ">99%" if 0.995 <= p < 1 else f"{round(100 * p):d}%"
+
+
+def note_percent(p: float) -> str:
+    """One decimal, as in "99.2%", without rounding a near-certainty to 100% or a small chance to 0%."""
+    if 0.9995 <= p < 1:
+        return "over 99.9%"
+    return "under 0.1%" if 0 < p < 0.0005 else fmt_percent(p)
+
+
+class NeuronsNotes:
+    """What is said over each beat of ``neurons``."""
+
+    def title_note(self) -> str:
+        shape = "-".join(map(str, self.view.layers))
+        fact = self.result_fact()
+        return (
+            f"What does a trained network compute, layer by layer? This one: {shape}, {self.run.activation} "
+            f"({self.run.recipe}).{f' {fact}.' if fact else ''}"
+        )
+
+    def digit_note(self, probe: int) -> str:
+        return f"{self.digit_title(probe)}: its pixels, from 0 for black to 1 for white, are all the network sees."
+
+    def next_digit_note(self, probe: int) -> str:
+        return f"{self.digit_title(probe)}: the same weights, other pixels, so other neurons light up."
+
+    def digit_title(self, probe: int) -> str:
+        true = self.view.label(probe)
+        return self.digit_name(probe) + ("" if true is None else f", labelled {true}")
+
+    def digit_name(self, probe: int) -> str:
+        if probe == self.runs.own_index:
+            return f"Your digit, {self.runs.own_digit.name}, prepared as MNIST was"
+        return f"Probe digit {probe + 1}"
+
+    def preparation_notes(self) -> list[str]:
+        inverted = "Dark ink on light paper, inverted" if self.runs.own_digit.inverted else "Turned to grey"
+        return [
+            f"{inverted} as MNIST's digits are, white on black, and cropped to the ink.",
+            "Scaled to fit 20 by 20 pixels, then centred by its centre of mass in 28 by 28: MNIST's recipe.",
+        ]
+
+    def network_note(self) -> str:
+        sizes = self.view.layers
+        total = self.run.network.parameter_count
+        return (
+            f"{len(sizes) - 1} layers of weights, {fmt_count(total)} parameters. Only {len(self.view.shown_inputs)} of "
+            f"the {fmt_count(sizes[0])} input pixels are drawn; edge colour is the weight's sign, thickness its size."
+        )
+
+    def pixels_note(self, probe: int) -> str:
+        pixels = self.view.probe_inputs[probe]
+        inked = int((pixels > 0).sum())
+        shown = int((pixels[self.view.shown_inputs] > 0).sum())
+        drawn = len(self.view.shown_inputs)
+        return (
+            f"Each pixel becomes one input neuron. {inked} of this digit's {len(pixels)} pixels are inked; "
+            f"{shown} of the {drawn} drawn inputs are."
+        )
+
+    def layer_note(self, layer: int, probe: int) -> str:
+        values = self.view.activations[layer - 1][probe]
+        if layer == len(self.view.layers) - 1:
+            best, confidence = self.view.prediction(probe)
+            return f"Output layer, {len(values)} softmax outputs: the largest is {best}, at {note_percent(confidence)}."
+        top = int(np.argmax(values))
+        if self.run.activation == "relu":
+            state = f"{int((values == 0).sum())} of its {len(values)} ReLU neurons are 0 (off)"
+        else:
+            state = f"{int((values > 0.5).sum())} of its {len(values)} {self.run.activation} neurons are above 0.5"
+        return (
+            f"Hidden layer {layer}: for this digit {state}; the brightest, neuron {top + 1}, is at {values[top]:.2f}."
+        )
+
+    def prediction_note(self, probe: int, last: bool = False) -> str:
+        """The answer and its verdict in one sentence (a verdict alone made a half-second subtitle); on the last
+        digit shown, a mistake is set against the run's count of them."""
+        probabilities = self.view.activations[-1][probe]
+        best, second = np.argsort(probabilities)[::-1][:2]
+        true = self.view.label(probe)
+        verdict = "" if true is None else ": right" if best == true else f": wrong, the label is {true}"
+        said = (
+            f"The network says {best}, {note_percent(probabilities[best])} sure{verdict}. "
+            f"Runner-up: {second}, at {note_percent(probabilities[second])}."
+        )
+        errors = self.error_count()
+        if last and true is not None and best != true and errors is not None:
+            said += f" One of its {fmt_count(errors[0])} mistakes on {fmt_count(errors[1])} validation digits."
+        return said
+
+    def formula_note(self, layer: int) -> str:
+        """What layer ``layer`` (1 is the first hidden layer) computes, as its formula row says."""
+        last = len(self.view.layers) - 1
+        sizes = self.view.layers
+        if layer == 1:
+            return (
+                f"Every neuron of a layer does this at once: the weight matrix W, {sizes[1]} by {fmt_count(sizes[0])}, "
+                f"times the layer below, a, plus the biases b, through {self.run.activation}."
+            )
+        if layer < last:
+            return (
+                f"Hidden layer {layer} does the same to hidden layer {layer - 1}: {sizes[layer]} by {sizes[layer - 1]}."
+            )
+        return (
+            f"The output layer sums the same way; then {self.output_name} turns its {sizes[-1]} sums into shares "
+            f"that add up to 1. The softmax scene opens it up."
+        )
+
+    def parameter_note(self) -> str:
+        counts = [fmt_count(layer.parameter_count) for layer in self.run.network.layers]
+        total = self.run.network.parameter_count
+        return f"Every weight and bias was trained: {' + '.join(counts)} = {fmt_count(total)} parameters."
+
+    def error_count(self) -> tuple[int, int] | None:
+        """(validation digits read wrong, validation digits), from the run's accuracy and its split."""
+        accuracy, total = self.run.final_metrics.get("val_acc"), self.run.dataset.get("val")
+        if accuracy is None or not total:
+            return None
+        return round((1 - accuracy) * total), int(total)
+
+    def run_summary(self) -> str:
+        config, dataset = self.run.manifest.get("config", {}), self.run.dataset
+        parts = [self.run.activation]
+        if config.get("epochs"):
+            parts.append(f"{config['epochs']} epochs on {fmt_count(dataset.get('train', 0))} digits")
+        if self.run.manifest.get("imported_from"):
+            parts.append(f"imported from {self.run.manifest['imported_from']['file']}")
+        if "val_acc" in self.run.final_metrics:
+            parts.append(f"{fmt_percent(self.run.final_metrics['val_acc'])} of validation digits right")
+        return "  ·  ".join(parts)
