@@ -34,6 +34,7 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowArrow,
+    Indicate,
     LaggedStart,
     Line,
     Rectangle,
@@ -285,8 +286,15 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
         self.box = self.output_box(probe)
         arriving = FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * UP)
         answer = label("the answer: the largest output", self.theme, TEXT)
-        with self.tell(self.prediction_note(probe, last), answer) as line:
+        with self.tell(self.prediction_note(probe), answer) as line:
             self.play(*arriving, run_time=self.t(min(line.duration, 1.6)))
+        if last and self.mistake_count(probe) is not None:  # the closing mistake, set against the run's count
+            wrong, total = self.mistake_count(probe)
+            counted = label(
+                f"one of {fmt_count(wrong)} wrong among {fmt_count(total)} validation digits", self.theme, TEXT
+            )
+            with self.tell(self.mistake_note(probe), counted.set_color(self.theme.wrong)) as line:
+                self.play(Indicate(self.verdict[-2:], color=self.theme.wrong), run_time=self.t(min(line.duration, 1.5)))
 
     def next_digit(self, probe: int) -> None:
         """Clear the formula and the last digit's answer, then run the next digit through the network."""

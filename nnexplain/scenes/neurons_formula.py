@@ -17,6 +17,7 @@ from manim import (
     UP,
     FadeIn,
     FadeOut,
+    Indicate,
     Rectangle,
     SurroundingRectangle,
     Transform,
@@ -54,7 +55,16 @@ class FormulaBeat:
                     self.remove(row)
                 row, frames = new_row, frames if frames is not None else new_frames
                 # "W times a": what flows along this layer's edges for the digit on screen, again
-                self.pulse(layer, probe, self.t(max(line.duration - 1.2, 1.0)))
+                left = max(line.duration - 1.2, 1.0)
+                if layer < last:
+                    self.pulse(layer, probe, self.t(left))
+                    continue
+                self.pulse(layer, probe, self.t(0.55 * left))
+                # "shares that add up to 1": the outputs' percentages, as softmax made them
+                self.play(
+                    Indicate(self.probabilities, color=self.theme.highlight, scale_factor=1.1),
+                    run_time=self.t(0.45 * left),
+                )
         total = self.run.network.parameter_count
         counts = [fmt_count(layer.parameter_count) for layer in self.run.network.layers]
         summed = label(f"{' + '.join(counts)} = {fmt_count(total)} parameters, every one trained", self.theme, 24)

@@ -91,21 +91,27 @@ class NeuronsNotes:
             f"Hidden layer {layer}: for this digit {state}; the brightest, neuron {top + 1}, is at {values[top]:.2f}."
         )
 
-    def prediction_note(self, probe: int, last: bool = False) -> str:
-        """The answer and its verdict in one sentence (a verdict alone made a half-second subtitle); on the last
-        digit shown, a mistake is set against the run's count of them."""
+    def prediction_note(self, probe: int) -> str:
+        """The answer and its verdict in one sentence (a verdict alone made a half-second subtitle)."""
         probabilities = self.view.activations[-1][probe]
         best, second = np.argsort(probabilities)[::-1][:2]
         true = self.view.label(probe)
         verdict = "" if true is None else ": right" if best == true else f": wrong, the label is {true}"
-        said = (
+        return (
             f"The network says {best}, {note_percent(probabilities[best])} sure{verdict}. "
             f"Runner-up: {second}, at {note_percent(probabilities[second])}."
         )
-        errors = self.error_count()
-        if last and true is not None and best != true and errors is not None:
-            said += f" One of its {fmt_count(errors[0])} mistakes on {fmt_count(errors[1])} validation digits."
-        return said
+
+    def mistake_count(self, probe: int) -> tuple[int, int] | None:
+        """(mistakes, validation digits) when ``probe`` is read wrong and the run counted its mistakes, else None."""
+        true, errors = self.view.label(probe), self.error_count()
+        if true is None or errors is None or self.view.prediction(probe)[0] == true:
+            return None
+        return errors
+
+    def mistake_note(self, probe: int) -> str:
+        wrong, total = self.mistake_count(probe)
+        return f"One of its {fmt_count(wrong)} mistakes on {fmt_count(total)} validation digits."
 
     def formula_note(self, layer: int) -> str:
         """What layer ``layer`` (1 is the first hidden layer) computes, as its formula row says."""
@@ -113,8 +119,8 @@ class NeuronsNotes:
         sizes = self.view.layers
         if layer == 1:
             return (
-                f"Every neuron of a layer does this at once: the weight matrix W, {sizes[1]} by {fmt_count(sizes[0])}, "
-                f"times the layer below, a, plus the biases b, through {self.run.activation}."
+                f"All {sizes[1]} neurons of hidden layer 1 at once: the weight matrix W, {sizes[1]} by "
+                f"{fmt_count(sizes[0])}, times the layer below, a, plus the biases b, through {self.run.activation}."
             )
         if layer < last:
             return (
