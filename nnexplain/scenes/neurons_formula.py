@@ -18,6 +18,7 @@ from manim import (
     FadeIn,
     FadeOut,
     Indicate,
+    LaggedStart,
     Rectangle,
     SurroundingRectangle,
     Transform,
@@ -61,10 +62,8 @@ class FormulaBeat:
                     continue
                 self.pulse(layer, probe, self.t(0.55 * left))
                 # "shares that add up to 1": the outputs' percentages, as softmax made them
-                self.play(
-                    Indicate(self.probabilities, color=self.theme.highlight, scale_factor=1.1),
-                    run_time=self.t(0.45 * left),
-                )
+                shares = [Indicate(share, color=self.theme.highlight, scale_factor=1.1) for share in self.probabilities]
+                self.play(LaggedStart(*shares, lag_ratio=0.15), run_time=self.t(0.45 * left))  # each in its place
         total = self.run.network.parameter_count
         counts = [fmt_count(layer.parameter_count) for layer in self.run.network.layers]
         summed = label(f"{' + '.join(counts)} = {fmt_count(total)} parameters, every one trained", self.theme, 24)
