@@ -49,10 +49,10 @@ from nnexplain.geometry.network import brightness_note, image_shape, network_vie
 from nnexplain.mobjects.digit_preparation import DigitPreparation
 from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage
-from nnexplain.mobjects.style import fmt_count, fmt_percent, formula, label
+from nnexplain.mobjects.style import fmt_count, formula, label
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.neurons_formula import FormulaBeat
-from nnexplain.scenes.neurons_text import NeuronsNotes, short_percent
+from nnexplain.scenes.neurons_text import NeuronsNotes, short_percent, short_sure
 
 LAYER_X = (-2.9, -0.85, 1.2, 3.1)
 NETWORK_HEIGHT, NETWORK_Y = 4.2, 0.05
@@ -60,6 +60,7 @@ IMAGE_CENTER = np.array([-5.44, 0.85, 0])
 PIXEL_SIZE = 0.09  # a 28-pixel image is 2.52 wide: it ends well left of the "784" beside the input brace
 LEFT_EDGE = -6.7  # the title-safe margin, 24 px at 480p
 PANEL_X = 5.75
+PANEL_TOP, PANEL_BOTTOM = 2.45, -2.35  # the answer panel's room: under the beat's line, over the legend
 SAFE_MARGIN = 0.4  # 24 px of 854 at 480p: LECTURE.md's title-safe margin
 SAFE_RIGHT = 7.11 - SAFE_MARGIN - 0.05  # the frame's right edge, less the margin and a pixel or three
 TEXT = 24  # every text: about 14 px tall at 480p
@@ -294,7 +295,7 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
                 f"one of {fmt_count(wrong)} wrong among {fmt_count(total)} validation digits", self.theme, TEXT
             )
             with self.tell(self.mistake_note(probe), counted.set_color(self.theme.wrong)) as line:
-                self.play(Indicate(self.verdict[-2:], color=self.theme.wrong), run_time=self.t(min(line.duration, 1.5)))
+                self.play(Indicate(self.verdict[-1], color=self.theme.wrong), run_time=self.t(min(line.duration, 1.5)))
 
     def next_digit(self, probe: int) -> None:
         """Clear the formula and the last digit's answer, then run the next digit through the network."""
@@ -384,25 +385,29 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
     def prediction_panel(self, probe: int) -> VGroup:
         best, confidence = self.view.prediction(probe)
         true = self.view.label(probe)
-        texts = ["network says", str(best), f"{fmt_percent(confidence)} sure"]
         lines = [
-            label(texts[0], self.theme, TEXT, self.theme.muted),
-            label(texts[1], self.theme, 54, weight="BOLD"),
-            label(texts[2], self.theme, TEXT),
+            label("network says", self.theme, TEXT, self.theme.muted),
+            label(str(best), self.theme, 54, weight="BOLD"),
+            label(f"{short_sure(confidence)} sure", self.theme, TEXT),
         ]
         # A run recorded without labels has nothing to check the answer against.
         if true is not None and best == true:
-            texts.append("✓ correct")
-            lines.append(label(texts[-1], self.theme, TEXT, self.theme.correct))
+            lines.append(label("✓ correct", self.theme, TEXT, self.theme.correct))
         elif true is not None:
-            texts += ["✗ wrong:", f"the label is {true}"]
-            lines += [
-                label(texts[-2], self.theme, TEXT, self.theme.wrong),
-                label(texts[-1], self.theme, TEXT, self.theme.wrong),
-            ]
-        panel = VGroup(*lines).arrange(DOWN, buff=0.14).move_to([PANEL_X, 0.2, 0])
-        inside = SAFE_RIGHT - panel.get_right()[0]
-        return panel.shift(min(inside, 0) * RIGHT)  # a long verdict keeps inside the title-safe margin
+            lines.append(label(f"✗ wrong: label {true}", self.theme, TEXT, self.theme.wrong))
+        panel = VGroup(*lines).arrange(DOWN, buff=0.14)
+        inside = SAFE_RIGHT - (PANEL_X + panel.width / 2)
+        panel.set_x(PANEL_X + min(inside, 0))  # a long verdict keeps inside the title-safe margin
+        return self.beside_answer(panel, best)
+
+    def beside_answer(self, panel: VGroup, best: int) -> VGroup:
+        """The panel just above or below the answer's row, on the side with more room, so that it never stands
+        beside the answer's boxed percentage (a wide one, ">99%", reaches under the panel)."""
+        answer = self.diagram.layers[-1][best]
+        top, bottom = answer.get_top()[1] + 0.12, answer.get_bottom()[1] - 0.12
+        if PANEL_TOP - top >= bottom - PANEL_BOTTOM:
+            return panel.move_to([panel.get_x(), min(top + panel.height / 2, PANEL_TOP - panel.height / 2), 0])
+        return panel.move_to([panel.get_x(), max(bottom - panel.height / 2, PANEL_BOTTOM + panel.height / 2), 0])
 
     def make_legend(self) -> VGroup:
         def swatch(color: str, width: float = 3) -> Line:

@@ -11,12 +11,17 @@ import numpy as np
 
 from nnexplain.mobjects.style import fmt_count, fmt_percent
 
-__all__ = ["NeuronsNotes", "note_percent", "short_percent"]
+__all__ = ["NeuronsNotes", "note_percent", "short_percent", "short_sure"]
 
 
 def short_percent(p: float) -> str:
     """Whole percents, without rounding a not-quite-certain answer up to 100%."""
     return ">99%" if 0.995 <= p < 1 else f"{round(100 * p):d}%"
+
+
+def short_sure(p: float) -> str:
+    """One decimal, as in "99.2%", without rounding a near-certainty up to 100.0% (the output says ">99%")."""
+    return ">99.9%" if 0.9995 <= p < 1 else fmt_percent(p)
 
 
 def note_percent(p: float) -> str:
