@@ -343,3 +343,25 @@ def test_the_formula_beat_counts_each_layer_from_its_stored_weights_and_nothing_
                     or top <= other.get_bottom()[1]
                 )
                 assert apart, f"{type(other).__name__} drawn over the formula row of layer {row.formula_layer}"
+
+
+def test_the_blown_up_pixels_are_the_stored_inputs_at_a_varied_patch(sigmoid_run):
+    """The varied patch of a synthetic image is where its greys are; a real digit's patch writes the probe's own
+    stored input values (read here from the run, reshaped 28 × 28), dark text on light squares."""
+    from nnexplain.geometry.network import varied_patch
+    from nnexplain.mobjects.pixels import PixelValues
+
+    image = np.zeros((10, 10))
+    image[5:9, 2:6] = np.linspace(0, 1, 16).reshape(4, 4)
+    image[0:4, 0:4] = 1.0  # a uniform block: one level, however bright
+    assert varied_patch(image, 4) == (5, 2)
+    run = load_run(sigmoid_run)
+    digit = run.probe["inputs"][3].reshape(28, 28)
+    row, col = varied_patch(digit, 4)
+    assert len(np.unique(np.round(digit[row : row + 4, col : col + 4], 2))) >= 3  # greys between black and white
+    patch = PixelValues(digit[row : row + 4, col : col + 4], 0.7, Theme(), 24)
+    written = [text.text for text in patch.texts]
+    assert written == [f"{v:.2f}" for v in run.probe["inputs"][3].reshape(28, 28)[row : row + 4, col : col + 4].ravel()]
+    for text, value in zip(patch.texts, digit[row : row + 4, col : col + 4].ravel()):
+        dark = np.mean(text.get_fill_color().to_rgb()) < 0.5
+        assert dark == (value > 0.5)

@@ -12,9 +12,10 @@ from manim import LEFT, UP, ManimColor, Rectangle, VGroup, VMobject, interpolate
 
 from nnexplain.errors import RunError
 from nnexplain.geometry.network import image_shape
+from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 
-__all__ = ["PixelImage"]
+__all__ = ["PixelImage", "PixelValues"]
 
 LEVELS = 64
 
@@ -78,3 +79,23 @@ class PixelImage(VGroup):
     @property
     def current_pixel_size(self) -> float:
         return self.background.width / self.values.shape[1]
+
+
+class PixelValues(VGroup):
+    """A few pixels blown up, each square in its own grey with its value written in it ("0.45"): a pixel is a
+    number. ``values`` is the patch (rows × cols, in [0, 1]); ``texts`` are the numbers, ``cells`` the squares."""
+
+    def __init__(self, values: np.ndarray, cell: float, theme: Theme, size: float, ink="#FFFFFF", paper="#000000"):
+        super().__init__()
+        self.values = np.asarray(values, dtype=float)
+        rows, cols = self.values.shape
+        self.cells, self.texts = VGroup(), VGroup()
+        for (row, col), value in np.ndenumerate(self.values):
+            grey = interpolate_color(ManimColor(paper), ManimColor(ink), float(np.clip(value, 0, 1)))
+            square = Rectangle(width=cell, height=cell).set_fill(grey, 1).set_stroke(theme.neuron_stroke, 1)
+            square.move_to([(col - (cols - 1) / 2) * cell, ((rows - 1) / 2 - row) * cell, 0])
+            # dark digits on light squares, light on dark: readable on every grey
+            number = label(f"{value:.2f}", theme, size, paper if value > 0.5 else ink)
+            self.cells.add(square)
+            self.texts.add(number.move_to(square))
+        self.add(self.cells, self.texts)

@@ -40,15 +40,16 @@ from manim import (
     Rectangle,
     SurroundingRectangle,
     Transform,
+    TransformFromCopy,
     VGroup,
     Write,
     smooth,
 )
 
-from nnexplain.geometry.network import brightness_note, image_shape, network_view, pick_probes
+from nnexplain.geometry.network import brightness_note, image_shape, network_view, pick_probes, varied_patch
 from nnexplain.mobjects.digit_preparation import DigitPreparation
 from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
-from nnexplain.mobjects.pixels import PixelImage
+from nnexplain.mobjects.pixels import PixelImage, PixelValues
 from nnexplain.mobjects.style import fmt_count, formula, label
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.neurons_formula import FormulaBeat
@@ -57,6 +58,8 @@ from nnexplain.scenes.neurons_text import NeuronsNotes, short_percent, short_sur
 LAYER_X = (-2.9, -0.85, 1.2, 3.1)
 NETWORK_HEIGHT, NETWORK_Y = 4.2, 0.05
 IMAGE_CENTER = np.array([-5.44, 0.85, 0])
+PATCH, PATCH_CELL = 4, 0.7  # the pixels blown up beside the digit: 4×4 of them, each 42 px wide at 480p
+PATCH_CENTER = np.array([-2.0, 0.85, 0])
 PIXEL_SIZE = 0.09  # a 28-pixel image is 2.52 wide: it ends well left of the "784" beside the input brace
 LEFT_EDGE = -6.7  # the title-safe margin, 24 px at 480p
 PANEL_X = 5.75
@@ -138,7 +141,35 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
         rows, cols = self.image.values.shape
         shown = label(f"{rows}×{cols} pixels, each a number from 0 (black) to 1 (white)", self.theme, TEXT)
         with self.tell(self.digit_note(probe), shown) as line:
-            self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(0.6 * line.duration))
+            self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(1.2))
+            self.show_pixel_values(max(line.duration - 1.2, 2.4))
+
+    def show_pixel_values(self, seconds: float) -> None:
+        """A 4×4 patch of the digit's pixels blown up beside it, each with its value: a pixel is a number."""
+        values = self.image.values
+        row, col = varied_patch(values, PATCH)
+        size = self.image.current_pixel_size
+        corner = self.image.pixel_center_array(np.array([row]), np.array([col]))[0] + size / 2 * (LEFT + UP)
+        outline = Rectangle(width=PATCH * size, height=PATCH * size).move_to(corner + PATCH * size / 2 * (RIGHT + DOWN))
+        outline.set_stroke(self.theme.highlight, 2).set_fill(opacity=0)
+        patch = PixelValues(values[row : row + PATCH, col : col + PATCH], PATCH_CELL, self.theme, TEXT)
+        patch.move_to(PATCH_CENTER)
+        rims = VGroup(
+            *(
+                Line(
+                    outline.get_corner(side), patch.cells.get_corner(side), stroke_width=1.2, color=self.theme.highlight
+                )
+                for side in (UP + RIGHT, DOWN + RIGHT)
+            )
+        )
+        self.play(Create(outline), run_time=self.t(0.5))
+        self.play(
+            TransformFromCopy(outline.copy().set_fill(self.theme.background, 1), patch.cells),
+            Create(rims),
+            run_time=self.t(0.9),
+        )
+        self.play(LaggedStart(*(FadeIn(text) for text in patch.texts), lag_ratio=0.1), run_time=self.t(seconds - 1.4))
+        self.play(FadeOut(VGroup(outline, rims, patch)), run_time=self.t(0.5))
 
     def show_preparation(self) -> None:
         digit = self.runs.own_digit
