@@ -365,3 +365,27 @@ def test_the_blown_up_pixels_are_the_stored_inputs_at_a_varied_patch(sigmoid_run
     for text, value in zip(patch.texts, digit[row : row + 4, col : col + 4].ravel()):
         dark = np.mean(text.get_fill_color().to_rgb()) < 0.5
         assert dark == (value > 0.5)
+
+
+def test_one_neuron_s_sum_and_value_match_a_torch_forward_pass(run):
+    """The worked neuron: its products add up to torch's pre-activation, and the activation of z is the stored one."""
+    import torch
+
+    from nnexplain.geometry.network import neuron_sum, squash
+
+    weight, bias = run.params()[0]
+    inputs = run.probe["inputs"]
+    stored = run.tensors()["act.0"]
+    with torch.no_grad():
+        linear = torch.nn.Linear(weight.shape[1], weight.shape[0]).double()
+        linear.weight.copy_(torch.from_numpy(np.asarray(weight, dtype=np.float64)))
+        linear.bias.copy_(torch.from_numpy(np.asarray(bias, dtype=np.float64)))
+        z = linear(torch.from_numpy(np.asarray(inputs, dtype=np.float64))).numpy()
+        act = {"sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh}[run.activation]
+    for probe in range(3):
+        neuron = int(np.argmax(stored[probe]))
+        worked = neuron_sum(weight, bias, inputs[probe], neuron)
+        assert worked.z == pytest.approx(z[probe, neuron], abs=1e-4)
+        assert worked.total + worked.bias == pytest.approx(worked.z)
+        assert float(squash(run.activation, worked.z)) == pytest.approx(float(stored[probe, neuron]), abs=1e-4)
+        assert float(act(torch.tensor(z[probe, neuron]))) == pytest.approx(float(stored[probe, neuron]), abs=1e-4)

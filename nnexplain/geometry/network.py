@@ -14,7 +14,7 @@ import numpy as np
 
 from nnexplain.run import Run
 
-__all__ = ["EdgeGroup", "NetworkView", "network_view", "brightness_note", "varied_patch"]
+__all__ = ["EdgeGroup", "NetworkView", "network_view", "brightness_note", "varied_patch", "NeuronSum", "neuron_sum"]
 
 WIDTH_CLASSES = 4  # edges are drawn in this many thickness classes per sign
 
@@ -186,3 +186,28 @@ def varied_patch(image: np.ndarray, size: int = 4) -> tuple[int, int]:
             if score > best:
                 best, chosen = score, (row, col)
     return chosen
+
+
+@dataclass(frozen=True)
+class NeuronSum:
+    """One neuron's computation for one input: each weight × its input, their sum, the bias, and z = sum + bias."""
+
+    products: np.ndarray  # weight × input, one per input
+    total: float  # the weighted sum
+    bias: float
+    z: float  # total + bias: what the activation function is applied to
+
+
+def neuron_sum(weight: np.ndarray, bias: np.ndarray, inputs: np.ndarray, neuron: int) -> NeuronSum:
+    """Neuron ``neuron`` of a layer with ``weight`` (out × in) and ``bias`` (out), for one ``inputs`` vector."""
+    products = weight[neuron] * inputs
+    total = float(products.sum())
+    return NeuronSum(products, total, float(bias[neuron]), total + float(bias[neuron]))
+
+
+def squash(activation: str, z: np.ndarray | float) -> np.ndarray:
+    """The hidden activation function, elementwise."""
+    z = np.asarray(z, dtype=float)
+    return {"sigmoid": lambda: 1 / (1 + np.exp(-z)), "tanh": lambda: np.tanh(z), "relu": lambda: np.maximum(z, 0)}[
+        activation
+    ]()

@@ -15,7 +15,7 @@ from nnexplain.geometry.network import image_shape
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 
-__all__ = ["PixelImage", "PixelValues"]
+__all__ = ["PixelImage", "PixelValues", "SignedPixelImage"]
 
 LEVELS = 64
 
@@ -99,3 +99,28 @@ class PixelValues(VGroup):
             self.cells.add(square)
             self.texts.add(number.move_to(square))
         self.add(self.cells, self.texts)
+
+
+class SignedPixelImage(VGroup):
+    """Signed ``values`` (rows × cols) as squares of side ``pixel_size``: ``positive`` where above 0, ``negative``
+    where below, the stronger the larger |value| is against ``scale`` (the largest |value| by default); 0 is
+    ``paper``. One neuron's weights drawn over the image they multiply, as 3Blue1Brown's chapter 1 draws them."""
+
+    def __init__(self, values, pixel_size, positive, negative, paper="#000000", frame_color="#6C7480", scale=None):
+        super().__init__()
+        self.values = np.asarray(values, dtype=float)
+        rows, cols = self.values.shape
+        scale = float(scale or np.abs(self.values).max() or 1.0)
+        self.background = Rectangle(width=cols * pixel_size, height=rows * pixel_size)
+        self.background.set_fill(paper, 1).set_stroke(frame_color, 1.5)
+        self.add(self.background)
+        levels = np.round(np.clip(self.values / scale, -1, 1) * LEVELS).astype(int)
+        top_left = self.background.get_corner(UP + LEFT)
+        for level in np.unique(levels[levels != 0]):
+            r, c = np.nonzero(levels == level)
+            centers = np.stack([top_left[0] + (c + 0.5) * pixel_size, top_left[1] - (r + 0.5) * pixel_size, 0 * r], 1)
+            color = interpolate_color(
+                ManimColor(paper), ManimColor(positive if level > 0 else negative), abs(level) / LEVELS
+            )
+            shade = VMobject().set_points(_square_points(centers.astype(float), pixel_size))
+            self.add(shade.set_fill(color, 1).set_stroke(width=0))

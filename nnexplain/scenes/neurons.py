@@ -20,6 +20,7 @@ a⁽ᵏ⁾ = σ(W⁽ᵏ⁾a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾) tied to its edges and co
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 import numpy as np
@@ -30,6 +31,7 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
+    Circle,
     Create,
     FadeIn,
     FadeOut,
@@ -50,30 +52,34 @@ from nnexplain.geometry.network import brightness_note, image_shape, network_vie
 from nnexplain.mobjects.digit_preparation import DigitPreparation
 from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
 from nnexplain.mobjects.pixels import PixelImage, PixelValues
-from nnexplain.mobjects.style import fmt_count, formula, label
+from nnexplain.mobjects.style import Theme, fmt_count, formula, label
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.neurons_formula import FormulaBeat
+from nnexplain.scenes.neurons_one import OneNeuron
 from nnexplain.scenes.neurons_text import NeuronsNotes, short_percent, short_sure
 
 LAYER_X = (-2.9, -0.85, 1.2, 3.1)
-NETWORK_HEIGHT, NETWORK_Y = 4.2, 0.05
+NETWORK_HEIGHT, NETWORK_Y = 4.2, -0.07
 IMAGE_CENTER = np.array([-5.44, 0.85, 0])
 PATCH, PATCH_CELL = 4, 0.7  # the pixels blown up beside the digit: 4×4 of them, each 42 px wide at 480p
 PATCH_CENTER = np.array([-2.0, 0.85, 0])
 PIXEL_SIZE = 0.09  # a 28-pixel image is 2.52 wide: it ends well left of the "784" beside the input brace
 LEFT_EDGE = -6.7  # the title-safe margin, 24 px at 480p
 PANEL_X = 5.75
+MISTAKE = "#E879F9"  # violet: no edge, pulse or neuron is drawn in it
 PANEL_TOP, PANEL_BOTTOM = 2.45, -2.35  # the answer panel's room: under the beat's line, over the legend
 SAFE_MARGIN = 0.4  # 24 px of 854 at 480p: LECTURE.md's title-safe margin
 SAFE_RIGHT = 7.11 - SAFE_MARGIN - 0.05  # the frame's right edge, less the margin and a pixel or three
 TEXT = 24  # every text: about 14 px tall at 480p
 LEGEND_LEFTMOST = -5.0  # the legend may start this far left, under the digit's column, clear of the input brace
 MATH = 34  # typeset formulas in a beat's line, as tall as the text beside them
-HEADERS_Y = 2.55  # the layers' names, just under the beat's line
+HEADERS_Y = 2.43  # the layers' names, clear of the beat's line (its formulas reach lower than text)
 
 
-class Neurons(FormulaBeat, NeuronsNotes, RunScene):
+class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
     scene_name = "neurons"
+    # red is a negative weight here, on every edge: a mistake gets a colour of its own
+    theme: ClassVar[Theme] = replace(Theme(), wrong=MISTAKE)
     probe_indices: ClassVar[tuple[int, ...] | None] = None  # probe items to show; None picks them
     shown_inputs: ClassVar[int] = 16
     epoch: ClassVar[int | None] = None  # the snapshot to draw; None is the last
@@ -93,6 +99,8 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
         self.draw_network()
         self.beat("pixels in")
         self.feed_pixels(first)
+        self.beat("one neuron")
+        self.show_one_neuron(first)
         for layer in range(1, len(self.view.layers)):
             self.beat(f"layer {layer}")
             self.light_layer(layer, first)
@@ -110,7 +118,7 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
 
     def show_title(self) -> None:
         shape = "-".join(str(n) for n in self.view.layers)
-        title = label(f"A trained {shape} network reads handwritten digits", self.theme, 30)
+        title = label(f"What does a trained {shape} network compute, layer by layer?", self.theme, 30)
         title.scale_to_fit_width(min(title.width, 13.2)).to_edge(
             UP, buff=SAFE_MARGIN + 0.05
         )  # a deep network's shape is long
@@ -223,7 +231,6 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
                 FadeIn(VGroup(self.diagram.input_ellipsis, self.diagram.input_brace, self.diagram.input_count)),
                 FadeIn(self.diagram.output_labels),
                 FadeIn(self.legend),
-                FadeIn(self.input_note),
                 run_time=self.t(0.6 * line.duration),
             )
         # manim redraws, every frame, each mobject that comes after one that moves. What never
@@ -232,7 +239,6 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
             self.header,
             self.layer_headers,
             self.legend,
-            self.input_note,
             self.diagram.input_ellipsis,
             self.diagram.input_brace,
             self.diagram.input_count,
@@ -246,7 +252,7 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
         self.markers = self.pixel_markers()
         shown = self.mixed(formula("a^((0)) =", self.theme, MATH), "the pixels, one to each input neuron")
         with self.tell(self.pixels_note(probe), shown) as line:
-            self.play(Create(self.markers), run_time=self.t(0.6))
+            self.play(Create(self.markers), FadeIn(self.input_note), run_time=self.t(0.6))  # the note with its squares
             self.fly_pixels(probe, self.t(max(line.duration - 1.0, 1.4)), lag_ratio=0.35)
 
     def fly_pixels(self, probe: int, seconds: float, lag_ratio: float = 0.2) -> None:
@@ -256,17 +262,20 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
         self.play(
             LaggedStart(
                 *(
-                    Transform(square, neuron.copy().set_fill(self.theme.neuron_fill, 0), rate_func=smooth)
+                    Transform(
+                        square,
+                        neuron.copy().set_fill(self.theme.neuron_fill, 0).set_stroke(self.theme.highlight, 2.5),
+                        rate_func=smooth,
+                    )
                     for square, neuron in zip(copies, self.diagram.layers[0])
                 ),
                 lag_ratio=lag_ratio,
             ),
             run_time=seconds,
         )
-        self.remove(copies)
-        self.play(
-            *self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.4)
-        )  # they light once arrived
+        # they light once arrived, as the flown squares' rings fade (each square is in the scene on its own)
+        self.play(FadeOut(copies), *self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.4))
+        self.remove(*copies)
 
     def pulse(self, layer: int, probe: int, seconds: float) -> None:
         """What flows from layer ``layer − 1`` into ``layer`` for this digit, then the layer lights up."""
@@ -278,12 +287,26 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
         self.play(self.diagram.flow_pulse(layer - 1, sources, self.theme.highlight), run_time=seconds)
 
     def light_layer(self, layer: int, probe: int) -> None:
+        """The pulse and the lights while the layer's state is said; then its largest value, ringed and tagged."""
         with self.tell(self.layer_note(layer, probe), self.layer_rule(layer)) as line:
-            self.pulse(layer, probe, self.t(max(0.65 * line.duration, 0.9)))
+            self.pulse(layer, probe, self.t(max(0.6 * line.duration, 0.9)))
             self.play(
                 *self.diagram.light(layer, self.view.brightness(probe)[layer]),
-                run_time=self.t(max(0.35 * line.duration, 0.6)),
+                run_time=self.t(max(0.4 * line.duration, 0.6)),
             )
+        values = self.view.activations[layer - 1][probe]
+        top = int(np.argmax(values))
+        neuron = self.diagram.layers[layer][top]
+        ring = Circle(radius=neuron.radius + 0.07).move_to(neuron).set_stroke(self.theme.text, 2.5)
+        last = layer == len(self.view.layers) - 1
+        if last:  # the output's name and share come with the answer: the ring alone points at the largest
+            tag = VGroup()
+        else:
+            tag = label(f"#{top + 1}: {values[top]:.2f}", self.theme, TEXT).next_to(neuron, UP, buff=0.04)
+            tag.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
+        with self.narrate(self.layer_peak_note(layer, probe)) as line:
+            self.play(Create(ring), FadeIn(tag), run_time=self.t(min(line.duration, 0.8)))
+        self.play(FadeOut(ring), FadeOut(tag), run_time=self.t(0.4))
 
     def layer_rule(self, layer: int):
         """The short line of a layer's beat: what each of its neurons computes, typeset."""
@@ -320,6 +343,11 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
         answer = label("the answer: the largest output", self.theme, TEXT)
         with self.tell(self.prediction_note(probe), answer) as line:
             self.play(*arriving, run_time=self.t(min(line.duration, 1.6)))
+        second = int(np.argsort(self.view.activations[-1][probe])[::-1][1])
+        row = VGroup(self.diagram.layers[-1][second], self.diagram.output_labels[second], self.probabilities[second])
+        self.runner_up = SurroundingRectangle(row, color=self.theme.muted, buff=0.06, corner_radius=0.06)
+        with self.narrate(self.runner_up_note(probe)) as line:
+            self.play(Create(self.runner_up), run_time=self.t(min(line.duration, 1.0)))
         if last and self.mistake_count(probe) is not None:  # the closing mistake, set against the run's count
             wrong, total = self.mistake_count(probe)
             counted = label(
@@ -337,7 +365,7 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
 
     def run_next_digit(self, probe: int, image, caption, seconds: float) -> None:
         self.play(
-            FadeOut(VGroup(self.box, self.verdict, self.probabilities)),
+            FadeOut(VGroup(self.box, self.runner_up, self.verdict, self.probabilities)),
             *(
                 AnimationGroup(*self.diagram.light(layer, np.zeros(size)))
                 for layer, size in enumerate(self.view.drawn_sizes)
@@ -394,7 +422,7 @@ class Neurons(FormulaBeat, NeuronsNotes, RunScene):
         size = self.image.current_pixel_size
         square = Rectangle(width=size, height=size).move_to(self.image.pixel_center(index))
         value = float(self.view.probe_inputs[probe, index])
-        return square.set_fill(self.theme.neuron_fill, value).set_stroke(self.theme.highlight, 1.2)
+        return square.set_fill(self.theme.neuron_fill, value).set_stroke(self.theme.highlight, 2.5)
 
     def probability_labels(self, probe: int) -> VGroup:
         probabilities = self.view.activations[-1][probe]

@@ -14,6 +14,7 @@ line adds them up, each layer's edges circled as its count is reached.
 from __future__ import annotations
 
 from manim import (
+    DOWN,
     UP,
     FadeIn,
     FadeOut,
@@ -30,6 +31,7 @@ from nnexplain.mobjects.style import fmt_count, formula, label
 __all__ = ["FormulaBeat"]
 
 ROW_SIZE = 40  # a formula row, as tall as the legend's three lines it stands in for
+NAME_SIZE = 30  # a⁽ᵏ⁾ and W⁽ᵏ⁾ under the framed columns and their edges
 VEILED = 0.82  # how much of another layer's edges the veil hides: still there, clearly not the subject
 
 
@@ -62,7 +64,7 @@ class FormulaBeat:
                     continue
                 self.pulse(layer, probe, self.t(0.55 * left))
                 # "shares that add up to 1": the outputs' percentages, as softmax made them
-                shares = [Indicate(share, color=self.theme.highlight, scale_factor=1.1) for share in self.probabilities]
+                shares = [Indicate(share, color=self.theme.text, scale_factor=1.15) for share in self.probabilities]
                 self.play(LaggedStart(*shares, lag_ratio=0.15), run_time=self.t(0.45 * left))  # each in its place
         total = self.run.network.parameter_count
         counts = [fmt_count(layer.parameter_count) for layer in self.run.network.layers]
@@ -105,7 +107,16 @@ class FormulaBeat:
         return veils
 
     def column_frames(self, layer: int) -> VGroup:
-        """The layer below (a⁽ᵏ⁻¹⁾, muted) and the layer computed (a⁽ᵏ⁾, highlighted), framed."""
+        """The layer below (a⁽ᵏ⁻¹⁾, muted) and the layer computed (a⁽ᵏ⁾, white) framed and named under their columns,
+        and W⁽ᵏ⁾ named under the edges between them: the row's symbols, on the picture."""
         below = SurroundingRectangle(self.diagram.layers[layer - 1], color=self.theme.muted, buff=0.08)
-        above = SurroundingRectangle(self.diagram.layers[layer], color=self.theme.highlight, buff=0.08)
-        return VGroup(below.set_stroke(width=2), above.set_stroke(width=2))
+        above = SurroundingRectangle(self.diagram.layers[layer], color=self.theme.text, buff=0.08)
+        names = VGroup(
+            formula(f"a^(({layer - 1}))", self.theme, NAME_SIZE, color=self.theme.muted).next_to(below, DOWN, 0.06),
+            formula(f"a^(({layer}))", self.theme, NAME_SIZE).next_to(above, DOWN, 0.06),
+        )
+        weights = formula(f"W^(({layer}))", self.theme, NAME_SIZE).move_to(
+            [self.diagram.edges[layer - 1].get_x(), 0, 0]
+        )
+        names.add(weights.align_to(names[0], DOWN))
+        return VGroup(below.set_stroke(width=2), above.set_stroke(width=2), names)

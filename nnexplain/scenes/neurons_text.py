@@ -82,30 +82,54 @@ class NeuronsNotes:
             f"{shown} of the {drawn} drawn inputs are."
         )
 
+    def one_neuron_note(self, neuron: int, inputs: int) -> str:
+        return (
+            f"Take one neuron of hidden layer 1: neuron {neuron + 1}, the brightest for this digit. Its {inputs} "
+            f"weights, one per pixel, drawn as a picture: blue positive, red negative."
+        )
+
+    def products_note(self) -> str:
+        return "Each weight times its pixel: where the digit has no ink, the product is 0."
+
+    def sum_note(self, worked) -> str:
+        return f"Added up: {worked.total:.2f}. Plus the neuron's bias, {worked.bias:.2f}: z is {worked.z:.2f}."
+
+    def squash_note(self, z: float, value: float) -> str:
+        return (
+            f"Through {self.run.activation}: {self.run.activation} of {z:.2f} is {value:.2f}, the neuron's value. "
+            f"Every neuron of the layer does the same, with its own weights."
+        )
+
     def layer_note(self, layer: int, probe: int) -> str:
+        """What the layer's lights show, said while they come on; :meth:`layer_peak_note` follows once they are."""
         values = self.view.activations[layer - 1][probe]
         if layer == len(self.view.layers) - 1:
-            best, confidence = self.view.prediction(probe)
-            return f"Output layer, {len(values)} softmax outputs: the largest is {best}, at {note_percent(confidence)}."
-        top = int(np.argmax(values))
+            return f"Output layer: {len(values)} softmax outputs, one per digit, that add up to 1."
         if self.run.activation == "relu":
             state = f"{int((values == 0).sum())} of its {len(values)} ReLU neurons are 0 (off)"
         else:
             state = f"{int((values > 0.5).sum())} of its {len(values)} {self.run.activation} neurons are above 0.5"
-        return (
-            f"Hidden layer {layer}: for this digit {state}; the brightest, neuron {top + 1}, is at {values[top]:.2f}."
-        )
+        return f"Hidden layer {layer}: for this digit {state}."
+
+    def layer_peak_note(self, layer: int, probe: int) -> str:
+        values = self.view.activations[layer - 1][probe]
+        top = int(np.argmax(values))
+        if layer == len(self.view.layers) - 1:
+            return f"The largest is {top}, at {note_percent(values[top])}."
+        return f"The brightest, neuron {top + 1}, is at {values[top]:.2f}."
 
     def prediction_note(self, probe: int) -> str:
         """The answer and its verdict in one sentence (a verdict alone made a half-second subtitle)."""
         probabilities = self.view.activations[-1][probe]
-        best, second = np.argsort(probabilities)[::-1][:2]
+        best = int(np.argmax(probabilities))
         true = self.view.label(probe)
         verdict = "" if true is None else ": right" if best == true else f": wrong, the label is {true}"
-        return (
-            f"The network says {best}, {note_percent(probabilities[best])} sure{verdict}. "
-            f"Runner-up: {second}, at {note_percent(probabilities[second])}."
-        )
+        return f"The network says {best}, {note_percent(probabilities[best])} sure{verdict}."
+
+    def runner_up_note(self, probe: int) -> str:
+        probabilities = self.view.activations[-1][probe]
+        second = np.argsort(probabilities)[::-1][1]
+        return f"Runner-up: {second}, at {note_percent(probabilities[second])}."
 
     def mistake_count(self, probe: int) -> tuple[int, int] | None:
         """(mistakes, validation digits) when ``probe`` is read wrong and the run counted its mistakes, else None."""
