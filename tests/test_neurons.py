@@ -183,23 +183,29 @@ def test_the_formula_does_not_come_back_when_the_third_digit_arrives(sigmoid_run
     check_frame("neurons-third-digit", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
 
 
-def test_inputs_light_only_after_their_pixels_arrive(sigmoid_run, tmp_path):
-    from manim import LaggedStart, Transform
+def test_each_input_lights_only_once_its_own_pixel_has_landed(sigmoid_run, tmp_path):
+    """Mid-flight, every lit input neuron has its own flying square on it already, and some are lit: they light one by
+    one as their pixels land, not all at once after the flight."""
+    from manim import LaggedStart, Succession
     from midframes import render_frame_inside
 
     from nnexplain.scenes.neurons import Neurons
 
-    def input_brightness(scene):
-        return [neuron.get_fill_opacity() for neuron in scene.diagram.layers[0]]
+    def landing(scene):
+        return [
+            (neuron.get_fill_opacity(), float(np.linalg.norm(square.get_center() - neuron.get_center())))
+            for neuron, square in zip(scene.diagram.layers[0], scene.flying)
+        ]
 
-    def flying(animations):  # the squares, one after another, not .animate
-        return any(isinstance(a, LaggedStart) and all(type(s) is Transform for s in a.animations) for a in animations)
+    def flying(animations):  # the squares, one after another, each landing then lighting its neuron
+        return any(isinstance(a, LaggedStart) and all(type(s) is Succession for s in a.animations) for a in animations)
 
     for beat in ("pixels in", "digit 2"):
-        _, during = render_frame_inside(
-            Neurons, sigmoid_run, tmp_path / beat, beat, flying, alpha=0.9, inspect=input_brightness
-        )
-        assert max(during) == 0, f"{beat}: inputs lit while their pixels are still flying"
+        _, during = render_frame_inside(Neurons, sigmoid_run, tmp_path / beat, beat, flying, alpha=0.9, inspect=landing)
+        lit = [distance for opacity, distance in during if opacity > 0]
+        assert lit, f"{beat}: no input lit during the flight"
+        assert max(lit) < 1e-6, f"{beat}: an input lit before its pixel landed"
+        assert any(distance > 0.05 for _, distance in during), f"{beat}: every square landed: not mid-flight"
 
 
 def test_pulses_show_weight_times_activation(sigmoid_run):

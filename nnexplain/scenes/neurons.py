@@ -40,6 +40,7 @@ from manim import (
     LaggedStart,
     Line,
     Rectangle,
+    Succession,
     SurroundingRectangle,
     Transform,
     TransformFromCopy,
@@ -66,6 +67,7 @@ PATCH_CENTER = np.array([-2.0, 0.85, 0])
 PIXEL_SIZE = 0.09  # a 28-pixel image is 2.52 wide: it ends well left of the "784" beside the input brace
 LEFT_EDGE = -6.7  # the title-safe margin, 24 px at 480p
 PANEL_X = 5.75
+LANDING = 0.3  # of a flying pixel's 1 + LANDING: its neuron lighting once it has landed
 MISTAKE = "#E879F9"  # violet: no edge, pulse or neuron is drawn in it
 PANEL_TOP, PANEL_BOTTOM = 2.45, -2.35  # the answer panel's room: under the beat's line, over the legend
 SAFE_MARGIN = 0.4  # 24 px of 854 at 480p: LECTURE.md's title-safe margin
@@ -256,26 +258,31 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
             self.fly_pixels(probe, self.t(max(line.duration - 1.0, 1.4)), lag_ratio=0.35)
 
     def fly_pixels(self, probe: int, seconds: float, lag_ratio: float = 0.2) -> None:
-        """Each marked square, a copy filled with its pixel's grey, flies into its input neuron; later
-        squares leave as earlier ones land, so one can follow which pixel becomes which input."""
-        copies = VGroup(*(self.pixel_square(probe, index) for index in self.view.shown_inputs))
+        """Each marked square, a copy filled with its pixel's grey and ringed in yellow, flies into its input neuron,
+        which lights with the pixel's value as it lands; later squares leave as earlier ones land, so one can follow
+        which pixel becomes which input."""
+        self.flying = VGroup(*(self.pixel_square(probe, index) for index in self.view.shown_inputs))
+        values = self.view.brightness(probe)[0]
         self.play(
             LaggedStart(
                 *(
-                    Transform(
-                        square,
-                        neuron.copy().set_fill(self.theme.neuron_fill, 0).set_stroke(self.theme.highlight, 2.5),
-                        rate_func=smooth,
+                    Succession(
+                        Transform(square, self.landed(neuron), rate_func=smooth),
+                        neuron.animate(run_time=LANDING).set_fill(opacity=float(value)),
                     )
-                    for square, neuron in zip(copies, self.diagram.layers[0])
+                    for square, neuron, value in zip(self.flying, self.diagram.layers[0], values)
                 ),
                 lag_ratio=lag_ratio,
             ),
             run_time=seconds,
         )
-        # they light once arrived, as the flown squares' rings fade (each square is in the scene on its own)
-        self.play(FadeOut(copies), *self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.4))
-        self.remove(*copies)
+        # the flown squares' rings fade (each square is in the scene on its own)
+        self.play(FadeOut(self.flying), run_time=self.t(0.4))
+        self.remove(*self.flying)
+
+    def landed(self, neuron):
+        """Where a flying square ends: the neuron's circle, ringed in yellow, not yet lit."""
+        return neuron.copy().set_fill(self.theme.neuron_fill, 0).set_stroke(self.theme.highlight, 2.5)
 
     def pulse(self, layer: int, probe: int, seconds: float) -> None:
         """What flows from layer ``layer − 1`` into ``layer`` for this digit, then the layer lights up."""
