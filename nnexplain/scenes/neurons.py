@@ -32,11 +32,11 @@ from manim import (
     UP,
     AnimationGroup,
     Circle,
+    Circumscribe,
     Create,
     FadeIn,
     FadeOut,
     GrowArrow,
-    Indicate,
     LaggedStart,
     Line,
     Rectangle,
@@ -361,7 +361,9 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
                 f"one of {fmt_count(wrong)} wrong among {fmt_count(total)} validation digits", self.theme, TEXT
             )
             with self.tell(self.mistake_note(probe), counted.set_color(self.theme.wrong)) as line:
-                self.play(Indicate(self.verdict[-1], color=self.theme.wrong), run_time=self.t(min(line.duration, 1.5)))
+                self.play(
+                    Circumscribe(self.verdict[-1], color=self.theme.wrong), run_time=self.t(min(line.duration, 1.5))
+                )
 
     def next_digit(self, probe: int) -> None:
         """Clear the formula and the last digit's answer, then run the next digit through the network."""
@@ -461,9 +463,13 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
             lines.append(label("✓ correct", self.theme, TEXT, self.theme.correct))
         elif true is not None:
             lines.append(label(f"✗ wrong: label {true}", self.theme, TEXT, self.theme.wrong))
-        panel = VGroup(*lines).arrange(DOWN, buff=0.14)
-        inside = SAFE_RIGHT - (PANEL_X + panel.width / 2)
-        panel.set_x(PANEL_X + min(inside, 0))  # a long verdict keeps inside the title-safe margin
+        # centred on PANEL_X, each line kept clear of the other rows' percentages: a line wider than the room
+        # right of them ("✗ wrong: label 4") ends at the title-safe margin instead
+        panel = VGroup(*lines).arrange(DOWN, buff=0.14).set_x(PANEL_X)
+        clear = max(share.get_right()[0] for row, share in enumerate(self.probabilities) if row != best) + 0.12
+        for line in lines:
+            if line.get_left()[0] < clear:
+                line.set_x(max(line.get_x(), SAFE_RIGHT - line.width / 2))
         return self.beside_answer(panel, best)
 
     def beside_answer(self, panel: VGroup, best: int) -> VGroup:

@@ -157,7 +157,7 @@ class NeuronsNotes:
             )
         return (
             f"The output layer sums the same way; then {self.output_name} turns its {sizes[-1]} sums into shares "
-            f"that add up to 1. The softmax scene opens it up."
+            f"that add up to 1 (softmax has a scene of its own)."
         )
 
     def parameter_note(self) -> str:
