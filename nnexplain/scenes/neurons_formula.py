@@ -31,7 +31,7 @@ from nnexplain.mobjects.style import fmt_count, formula, label
 __all__ = ["FormulaBeat"]
 
 ROW_SIZE = 40  # a formula row, as tall as the legend's three lines it stands in for
-NAME_SIZE = 30  # a⁽ᵏ⁾ and W⁽ᵏ⁾ under the framed columns and their edges
+NAME_SIZE = 36  # a⁽ᵏ⁾ and W⁽ᵏ⁾ under the framed columns and their edges
 VEILED = 0.82  # how much of another layer's edges the veil hides: still there, clearly not the subject
 
 
