@@ -462,7 +462,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         if true is not None and best == true:
             lines.append(label("✓ correct", self.theme, TEXT, self.theme.correct))
         elif true is not None:
-            lines.append(label(f"✗ wrong: label {true}", self.theme, TEXT, self.theme.wrong))
+            lines.append(label(f"✗ it is a {true}", self.theme, TEXT, self.theme.wrong))
         # centred on PANEL_X, each line kept clear of the other rows' percentages: a line wider than the room
         # right of them ("✗ wrong: label 4") ends at the title-safe margin instead
         panel = VGroup(*lines).arrange(DOWN, buff=0.14).set_x(PANEL_X)
