@@ -30,6 +30,7 @@ from nnexplain.mobjects.style import fmt_count, formula, label
 
 __all__ = ["FormulaBeat"]
 
+ROW_BOTTOM = -4.0 + 0.42  # the frame's bottom, less the 24 px title-safe margin and a pixel
 ROW_SIZE = 40  # a formula row, as tall as the legend's three lines it stands in for
 NAME_SIZE = 36  # a⁽ᵏ⁾ and W⁽ᵏ⁾ under the framed columns and their edges
 VEILED = 0.82  # how much of another layer's edges the veil hides: still there, clearly not the subject
@@ -43,7 +44,10 @@ class FormulaBeat:
         spot = self.legend.get_center()
         row = frames = None
         for layer in range(1, last + 1):
-            new_row = self.formula_row(layer).move_to([self.diagram.layers.get_center()[0], spot[1], 0])
+            new_row = self.formula_row(layer)
+            # as low as the title-safe margin lets it: clear of the a⁽ᵏ⁾ and W⁽ᵏ⁾ names under the columns
+            low = ROW_BOTTOM + new_row.height / 2
+            new_row.move_to([self.diagram.layers.get_center()[0], min(spot[1], low + 0.02), 0])
             new_frames = self.column_frames(layer)
             veiling = [
                 veil.animate.set_fill(opacity=0 if gap == layer - 1 else VEILED) for gap, veil in enumerate(veils)
