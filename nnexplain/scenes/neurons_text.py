@@ -46,7 +46,7 @@ class NeuronsNotes:
         return f"{self.digit_title(probe)}: its pixels, from 0 for black to 1 for white, are all the network sees."
 
     def next_digit_note(self, probe: int) -> str:
-        return f"{self.digit_title(probe)}: the same weights, other pixels, so other neurons light up."
+        return f"{self.digit_title(probe)}: its own pixels through the same weights, layer by layer again."
 
     def digit_title(self, probe: int) -> str:
         true = self.view.label(probe)
@@ -109,6 +109,9 @@ class NeuronsNotes:
             state = f"{int((values == 0).sum())} of its {len(values)} ReLU neurons are 0 (off)"
         else:
             state = f"{int((values > 0.5).sum())} of its {len(values)} {self.run.activation} neurons are above 0.5"
+        if layer == 1:  # its pulse runs from the drawn inputs only; every pixel feeds it
+            pixels, drawn = self.view.layers[0], len(self.view.shown_inputs)
+            return f"Hidden layer 1, fed by all {fmt_count(pixels)} pixels ({drawn} drawn): for this digit {state}."
         return f"Hidden layer {layer}: for this digit {state}."
 
     def layer_peak_note(self, layer: int, probe: int) -> str:
