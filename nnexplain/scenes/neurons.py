@@ -62,7 +62,7 @@ from nnexplain.scenes.neurons_text import NeuronsNotes, short_percent, short_sur
 LAYER_X = (-2.9, -0.85, 1.2, 3.1)
 NETWORK_HEIGHT, NETWORK_Y = 4.2, -0.07
 IMAGE_CENTER = np.array([-5.44, 0.85, 0])
-PATCH, PATCH_CELL = 4, 0.7  # the pixels blown up beside the digit: 4×4 of them, each 42 px wide at 480p
+PATCH, PATCH_CELL = 3, 1.0  # the pixels blown up beside the digit: 3×3 of them, each 60 px wide at 480p
 PATCH_CENTER = np.array([-2.0, 0.85, 0])
 PIXEL_SIZE = 0.09  # a 28-pixel image is 2.52 wide: it ends well left of the "784" beside the input brace
 LEFT_EDGE = -6.7  # the title-safe margin, 24 px at 480p
@@ -115,6 +115,8 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
             self.next_digit(probe)
             self.beat("prediction")
             self.reveal_prediction(probe, last=number == len(others) + 1)
+        self.beat("answer")
+        self.answer_question(others[-1] if others else first)
 
     # --- beats -------------------------------------------------------------
 
@@ -309,7 +311,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         if last:  # the output's name and share come with the answer: the ring alone points at the largest
             tag = VGroup()
         else:
-            tag = label(f"#{top + 1}: {values[top]:.2f}", self.theme, TEXT).next_to(neuron, UP, buff=0.04)
+            tag = label(f"#{top + 1}: {values[top]:.2f}", self.theme, TEXT).next_to(neuron, RIGHT, buff=0.1)
             tag.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
         with self.narrate(self.layer_peak_note(layer, probe)) as line:
             self.play(Create(ring), FadeIn(tag), run_time=self.t(min(line.duration, 0.8)))
@@ -365,6 +367,18 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
                     Circumscribe(self.verdict[-1], color=self.theme.wrong), run_time=self.t(min(line.duration, 1.5))
                 )
 
+    def answer_question(self, probe: int) -> None:
+        """The title's question answered in one line, while the last digit's flow runs through every layer again."""
+        last = len(self.view.layers) - 1
+        rule = self.mixed(
+            "each layer:",
+            formula(f"a^((k)) = {self.squash}(W^((k)) a^((k-1)) + b^((k)))", self.theme, MATH),
+            "; the answer: the largest softmax share",
+        )
+        with self.tell(self.answer_note(), rule) as line:
+            for layer in range(1, last + 1):
+                self.pulse(layer, probe, self.t(max(line.duration / last, 0.8)))
+
     def next_digit(self, probe: int) -> None:
         """Clear the formula and the last digit's answer, then run the next digit through the network."""
         image, caption = self.pixel_image(probe), self.digit_caption(probe)
@@ -373,8 +387,9 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
             self.run_next_digit(probe, image, caption, line.duration)
 
     def run_next_digit(self, probe: int, image, caption, seconds: float) -> None:
+        # the last answer leaves first: no stale verdict beside a new digit
+        self.play(FadeOut(VGroup(self.box, self.runner_up, self.verdict, self.probabilities)), run_time=self.t(0.5))
         self.play(
-            FadeOut(VGroup(self.box, self.runner_up, self.verdict, self.probabilities)),
             *(
                 AnimationGroup(*self.diagram.light(layer, np.zeros(size)))
                 for layer, size in enumerate(self.view.drawn_sizes)
@@ -437,7 +452,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         probabilities = self.view.activations[-1][probe]
         return VGroup(
             *(
-                label(short_percent(p), self.theme, TEXT, self.theme.muted).next_to(name, RIGHT, buff=0.15)
+                label(short_percent(p), self.theme, TEXT, self.theme.muted).next_to(name, RIGHT, buff=0.32)
                 for p, name in zip(probabilities, self.diagram.output_labels)
             )
         )

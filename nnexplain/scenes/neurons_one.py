@@ -51,7 +51,7 @@ class OneNeuron:
         target = self.diagram.layers[1][neuron]
         ring = Circle(radius=target.radius + 0.08).move_to(target).set_stroke(self.theme.text, 3)
         veil = Rectangle(width=11.35, height=6.7).move_to([1.55, -0.68, 0])  # right of the digit, under the line
-        veil.set_fill(self.theme.background, 0.93).set_stroke(width=0)
+        veil.set_fill(self.theme.background, 0.97).set_stroke(width=0)
         # full colour at the 99th percentile of |value|: the largest few would otherwise leave the rest near black
         weights = SignedPixelImage(
             weight[neuron].reshape(shape), PIXEL, *self.signs, scale=_strong(weight[neuron])
@@ -68,7 +68,7 @@ class OneNeuron:
         rule = self.mixed(
             f"neuron {neuron + 1}:",
             formula(
-                f"{self.squash}(w_1 x_1 + w_2 x_2 + dots.c + w_({weight.shape[1]}) x_({weight.shape[1]}) + b)",
+                f"{self.squash}(w_1 a_1^((0)) + dots.c + w_({weight.shape[1]}) a_({weight.shape[1]})^((0)) + b)",
                 self.theme,
                 34,
             ),
@@ -76,7 +76,7 @@ class OneNeuron:
         with self.tell(self.one_neuron_note(neuron, weight.shape[1]), rule) as line:
             self.play(Create(ring), run_time=self.t(0.6))
             self.add(veil)
-            self.bring_to_front(ring)
+            self.bring_to_front(target, ring)  # the neuron stays in sight: it lights when its value is worked out
             self.play(FadeIn(veil), run_time=self.t(0.5))
             self.play(
                 GrowFromPoint(weights, target.get_center()),
@@ -127,10 +127,17 @@ class OneNeuron:
             tips=False,
         ).move_to([SUMS_X, -1.35, 0])
         graph = axes.plot(lambda x: float(squash(self.run.activation, x)), color=self.theme.text, stroke_width=2.5)
-        dot = Dot(axes.c2p(z, value), radius=0.08, color=self.theme.highlight)
+        dot = Dot(axes.c2p(z, value), radius=0.08, color=self.theme.text)
         name = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}[self.run.activation]
         value_text = label(f"{name}(z) = {value:.2f}", self.theme, 24).next_to(axes, DOWN, buff=0.12)
-        return VGroup(axes, graph), dot, value_text
+        # where z = 0 is, and the output's bounds: enough to read the dot's place off the curve
+        marks = VGroup(
+            label("0", self.theme, 24, self.theme.muted).next_to(axes.c2p(0, low), DOWN, buff=0.06),
+            label(f"{high:g}", self.theme, 24, self.theme.muted).next_to(axes.c2p(-reach, high), LEFT, buff=0.08),
+            label(f"{low:g}", self.theme, 24, self.theme.muted).next_to(axes.c2p(-reach, low), LEFT, buff=0.08),
+        )
+        value_text.next_to(marks, DOWN, buff=0.06).set_x(axes.get_x())
+        return VGroup(axes, graph, marks), dot, value_text
 
 
 def _strong(values: np.ndarray) -> float:

@@ -15,8 +15,10 @@ __all__ = ["NeuronsNotes", "note_percent", "short_percent", "short_sure"]
 
 
 def short_percent(p: float) -> str:
-    """Whole percents, without rounding a not-quite-certain answer up to 100%."""
-    return ">99%" if 0.995 <= p < 1 else f"{round(100 * p):d}%"
+    """Whole percents, without rounding a not-quite-certain answer up to 100% or a small share down to 0%."""
+    if 0.995 <= p < 1:
+        return ">99%"
+    return "<1%" if p < 0.005 else f"{round(100 * p):d}%"  # "<1%", not "0%": a share is never quite 0
 
 
 def short_sure(p: float) -> str:
@@ -69,7 +71,7 @@ class NeuronsNotes:
         total = self.run.network.parameter_count
         return (
             f"{len(sizes) - 1} layers of weights, {fmt_count(total)} parameters. Only {len(self.view.shown_inputs)} of "
-            f"the {fmt_count(sizes[0])} input pixels are drawn; edge colour is the weight's sign, thickness its size."
+            f"the {fmt_count(sizes[0])} input pixels are drawn. An edge's colour is its weight's sign, its thickness the size."
         )
 
     def pixels_note(self, probe: int) -> str:
@@ -92,7 +94,7 @@ class NeuronsNotes:
         return "Each weight times its pixel: where the digit has no ink, the product is 0."
 
     def sum_note(self, worked) -> str:
-        return f"Added up: {worked.total:.2f}. Plus the neuron's bias, {worked.bias:.2f}: z is {worked.z:.2f}."
+        return f"The products add up to {worked.total:.2f}; plus the neuron's bias, {worked.bias:.2f}, z is {worked.z:.2f}."
 
     def squash_note(self, z: float, value: float) -> str:
         return (
@@ -132,7 +134,7 @@ class NeuronsNotes:
     def runner_up_note(self, probe: int) -> str:
         probabilities = self.view.activations[-1][probe]
         second = np.argsort(probabilities)[::-1][1]
-        return f"Runner-up: {second}, at {note_percent(probabilities[second])}."
+        return f"The runner-up is {second}, at {note_percent(probabilities[second])}."
 
     def mistake_count(self, probe: int) -> tuple[int, int] | None:
         """(mistakes, validation digits) when ``probe`` is read wrong and the run counted its mistakes, else None."""
@@ -161,6 +163,19 @@ class NeuronsNotes:
         return (
             f"The output layer sums the same way; then {self.output_name} turns its {sizes[-1]} sums into shares "
             f"that add up to 1 (softmax has a scene of its own)."
+        )
+
+    def answer_note(self) -> str:
+        errors = self.error_count()
+        tally = (
+            ""
+            if errors is None
+            else f", and wrong for {fmt_count(errors[0])} of {fmt_count(errors[1])} validation digits"
+        )
+        return (
+            f"So, layer by layer: each neuron takes a weighted sum of the layer below, adds its bias and squashes "
+            f"it with {self.run.activation}; the output's {self.output_name} shares name the digit, the largest "
+            f"winning{tally}."
         )
 
     def parameter_note(self) -> str:
