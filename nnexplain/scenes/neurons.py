@@ -452,7 +452,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         probabilities = self.view.activations[-1][probe]
         return VGroup(
             *(
-                label(short_percent(p), self.theme, TEXT, self.theme.muted).next_to(name, RIGHT, buff=0.32)
+                label(short_percent(p), self.theme, TEXT, self.theme.muted).next_to(name, RIGHT, buff=0.22)
                 for p, name in zip(probabilities, self.diagram.output_labels)
             )
         )

@@ -50,7 +50,7 @@ class OneNeuron:
         shape = self.image.values.shape
         target = self.diagram.layers[1][neuron]
         ring = Circle(radius=target.radius + 0.08).move_to(target).set_stroke(self.theme.text, 3)
-        veil = Rectangle(width=11.35, height=6.7).move_to([1.55, -0.68, 0])  # right of the digit, under the line
+        veil = Rectangle(width=11.35, height=6.5).move_to([1.55, -0.78, 0])  # right of the digit, under the line
         veil.set_fill(self.theme.background, 0.97).set_stroke(width=0)
         # full colour at the 99th percentile of |value|: the largest few would otherwise leave the rest near black
         weights = SignedPixelImage(
