@@ -481,7 +481,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         # centred on PANEL_X, each line kept clear of the other rows' percentages: a line wider than the room
         # right of them ("✗ wrong: label 4") ends at the title-safe margin instead
         panel = VGroup(*lines).arrange(DOWN, buff=0.14).set_x(PANEL_X)
-        clear = max(share.get_right()[0] for row, share in enumerate(self.probabilities) if row != best) + 0.12
+        clear = max(share.get_right()[0] for row, share in enumerate(self.probabilities) if row != best) + 0.25
         for line in lines:
             if line.get_left()[0] < clear:
                 line.set_x(max(line.get_x(), SAFE_RIGHT - line.width / 2))
