@@ -97,7 +97,7 @@ def test_the_neurons_notes_give_the_digit_its_prediction_and_the_run_s_accuracy(
         verdict = ": right" if said == label else f": wrong, the label is {label}"
         prediction = next(later for later in beats[at + 1 :] if later.name == "prediction")  # this digit's verdict
         assert prediction.note.startswith(
-            f"The network says {said}, {_percent(p[said])} sure{verdict}. Runner-up: {second}, at {_percent(p[second])}."
+            f"The network says {said}, {_percent(p[said])} sure{verdict}. The runner-up is {second}, at {_percent(p[second])}."
         )
         verdicts.append(verdict)
     assert len(shown) == 3
