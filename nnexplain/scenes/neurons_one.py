@@ -77,7 +77,8 @@ class OneNeuron:
             self.play(Create(ring), run_time=self.t(0.6))
             self.add(veil)
             self.bring_to_front(target, ring)  # the neuron stays in sight: it lights when its value is worked out
-            self.play(FadeIn(veil), run_time=self.t(0.5))
+            # the columns' names leave too: the neuron's formula line reaches down to where they stand
+            self.play(FadeIn(veil), FadeOut(self.layer_headers), run_time=self.t(0.5))
             self.play(
                 GrowFromPoint(weights, target.get_center()),
                 FadeIn(names[0]),
@@ -107,6 +108,7 @@ class OneNeuron:
             )
         self.play(
             FadeOut(VGroup(weights, products, names, times, equals, sums, curve, dot, value, veil, ring)),
+            FadeIn(self.layer_headers),
             run_time=self.t(0.6),
         )
 
