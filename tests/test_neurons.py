@@ -183,23 +183,29 @@ def test_the_formula_does_not_come_back_when_the_third_digit_arrives(sigmoid_run
     check_frame("neurons-third-digit", frame, request.config.getoption("--regenerate-frames"), tmp_path / "failed")
 
 
-def test_inputs_light_only_after_their_pixels_arrive(sigmoid_run, tmp_path):
-    from manim import LaggedStart, Transform
+def test_each_input_lights_only_once_its_own_pixel_has_landed(sigmoid_run, tmp_path):
+    """Mid-flight, every lit input neuron has its own flying square on it already, and some are lit: they light one by
+    one as their pixels land, not all at once after the flight."""
+    from manim import LaggedStart, Succession
     from midframes import render_frame_inside
 
     from nnexplain.scenes.neurons import Neurons
 
-    def input_brightness(scene):
-        return [neuron.get_fill_opacity() for neuron in scene.diagram.layers[0]]
+    def landing(scene):
+        return [
+            (neuron.get_fill_opacity(), float(np.linalg.norm(square.get_center() - neuron.get_center())))
+            for neuron, square in zip(scene.diagram.layers[0], scene.flying)
+        ]
 
-    def flying(animations):  # the squares, one after another, not .animate
-        return any(isinstance(a, LaggedStart) and all(type(s) is Transform for s in a.animations) for a in animations)
+    def flying(animations):  # the squares, one after another, each landing then lighting its neuron
+        return any(isinstance(a, LaggedStart) and all(type(s) is Succession for s in a.animations) for a in animations)
 
     for beat in ("pixels in", "digit 2"):
-        _, during = render_frame_inside(
-            Neurons, sigmoid_run, tmp_path / beat, beat, flying, alpha=0.9, inspect=input_brightness
-        )
-        assert max(during) == 0, f"{beat}: inputs lit while their pixels are still flying"
+        _, during = render_frame_inside(Neurons, sigmoid_run, tmp_path / beat, beat, flying, alpha=0.9, inspect=landing)
+        lit = [distance for opacity, distance in during if opacity > 0]
+        assert lit, f"{beat}: no input lit during the flight"
+        assert max(lit) < 1e-6, f"{beat}: an input lit before its pixel landed"
+        assert any(distance > 0.05 for _, distance in during), f"{beat}: every square landed: not mid-flight"
 
 
 def test_pulses_show_weight_times_activation(sigmoid_run):
@@ -292,3 +298,100 @@ def test_a_network_with_three_hidden_layers_is_drawn_and_nine_are_refused(tmp_pa
         assert result.returncode == 0, result.stderr
     refused = run_cli("render", "neurons", "--run", imported(9), "--format", "png", "--out", tmp_path / "out")
     assert_user_error(refused, "9 hidden layers", "at most 8")
+
+
+# --- the formula beat (issue 23, item 5) ---------------------------------------------------------------
+
+
+def test_the_formula_beat_counts_each_layer_from_its_stored_weights_and_nothing_covers_its_row(sigmoid_run, tmp_path):
+    """Each layer's line counts that layer's parameters, and the shapes are read here from the stored tensors; while a
+    row stands under the network, only the veils (clear over its own layer's edges) and nothing else touches it."""
+    from frames import render_for_test
+
+    from nnexplain.scenes.neurons import Neurons
+
+    seen = []
+
+    class Watched(Neurons):
+        def play(self, *animations, **kwargs):
+            super().play(*animations, **kwargs)
+            if self.beat_log and self.beat_log[-1].name == "formula":
+                rows = [m for m in self.mobjects if getattr(m, "formula_layer", None) is not None]
+                seen.append((rows, list(self.mobjects)))
+
+        def formula_row(self, layer):
+            row = super().formula_row(layer)
+            row.formula_layer = layer
+            return row
+
+    scene = render_for_test(Watched, sigmoid_run, tmp_path)
+    weights = [w for w, _ in load_run(sigmoid_run).params()]
+    for layer, weight in enumerate(weights, start=1):
+        rows, cols = weight.shape
+        line = scene.layer_count(layer).text
+        assert line.endswith(f"{rows}×{cols:,}weights+{rows}biases={rows * cols + rows:,}")  # Text drops spaces
+    shown_rows = {row.formula_layer for rows, _ in seen for row in rows}
+    assert shown_rows == {1, 2, 3}
+    for rows, on_screen in seen:
+        for row in rows:
+            left, right = row.get_left()[0], row.get_right()[0]
+            bottom, top = row.get_bottom()[1], row.get_top()[1]
+            for other in on_screen:
+                if other is row or not any(
+                    p.get_fill_opacity() > 0.05 or p.get_stroke_opacity() > 0.05
+                    for p in other.family_members_with_points()
+                ):
+                    continue
+                apart = (
+                    other.get_right()[0] <= left
+                    or right <= other.get_left()[0]
+                    or other.get_top()[1] <= bottom
+                    or top <= other.get_bottom()[1]
+                )
+                assert apart, f"{type(other).__name__} drawn over the formula row of layer {row.formula_layer}"
+
+
+def test_the_blown_up_pixels_are_the_stored_inputs_at_a_varied_patch(sigmoid_run):
+    """The varied patch of a synthetic image is where its greys are; a real digit's patch writes the probe's own
+    stored input values (read here from the run, reshaped 28 × 28), dark text on light squares."""
+    from nnexplain.geometry.network import varied_patch
+    from nnexplain.mobjects.pixels import PixelValues
+
+    image = np.zeros((10, 10))
+    image[5:9, 2:6] = np.linspace(0, 1, 16).reshape(4, 4)
+    image[0:4, 0:4] = 1.0  # a uniform block: one level, however bright
+    assert varied_patch(image, 4) == (5, 2)
+    run = load_run(sigmoid_run)
+    digit = run.probe["inputs"][3].reshape(28, 28)
+    row, col = varied_patch(digit, 4)
+    assert len(np.unique(np.round(digit[row : row + 4, col : col + 4], 2))) >= 3  # greys between black and white
+    patch = PixelValues(digit[row : row + 4, col : col + 4], 0.7, Theme(), 24)
+    written = [text.text for text in patch.texts]
+    assert written == [f"{v:.2f}" for v in run.probe["inputs"][3].reshape(28, 28)[row : row + 4, col : col + 4].ravel()]
+    for text, value in zip(patch.texts, digit[row : row + 4, col : col + 4].ravel()):
+        dark = np.mean(text.get_fill_color().to_rgb()) < 0.5
+        assert dark == (value > 0.5)
+
+
+def test_one_neuron_s_sum_and_value_match_a_torch_forward_pass(run):
+    """The worked neuron: its products add up to torch's pre-activation, and the activation of z is the stored one."""
+    import torch
+
+    from nnexplain.geometry.network import neuron_sum, squash
+
+    weight, bias = run.params()[0]
+    inputs = run.probe["inputs"]
+    stored = run.tensors()["act.0"]
+    with torch.no_grad():
+        linear = torch.nn.Linear(weight.shape[1], weight.shape[0]).double()
+        linear.weight.copy_(torch.from_numpy(np.asarray(weight, dtype=np.float64)))
+        linear.bias.copy_(torch.from_numpy(np.asarray(bias, dtype=np.float64)))
+        z = linear(torch.from_numpy(np.asarray(inputs, dtype=np.float64))).numpy()
+        act = {"sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh}[run.activation]
+    for probe in range(3):
+        neuron = int(np.argmax(stored[probe]))
+        worked = neuron_sum(weight, bias, inputs[probe], neuron)
+        assert worked.z == pytest.approx(z[probe, neuron], abs=1e-4)
+        assert worked.total + worked.bias == pytest.approx(worked.z)
+        assert float(squash(run.activation, worked.z)) == pytest.approx(float(stored[probe, neuron]), abs=1e-4)
+        assert float(act(torch.tensor(z[probe, neuron]))) == pytest.approx(float(stored[probe, neuron]), abs=1e-4)

@@ -94,14 +94,18 @@ def test_the_neurons_notes_give_the_digit_its_prediction_and_the_run_s_accuracy(
         assert beat.note.startswith(f"Probe digit {probe + 1}, labelled {label}: ")
         p = _forward(run, run.probe["inputs"][probe : probe + 1])[-1][0]
         said, second = np.argsort(p)[::-1][:2]
-        verdict = "Right." if said == label else f"Wrong: the label is {label}."
+        verdict = ": right" if said == label else f": wrong, the label is {label}"
         prediction = next(later for later in beats[at + 1 :] if later.name == "prediction")  # this digit's verdict
-        assert prediction.note == (
-            f"The network says {said}, {_percent(p[said])} sure; runner-up {second} at {_percent(p[second])}. {verdict}"
+        assert prediction.note.startswith(
+            f"The network says {said}, {_percent(p[said])} sure{verdict}. The runner-up is {second}, at {_percent(p[second])}."
         )
         verdicts.append(verdict)
     assert len(shown) == 3
-    assert any(verdict.startswith("Wrong") for verdict in verdicts[1:])  # the story ends on a mistake: the note says so
+    assert any(
+        verdict.startswith(": wrong") for verdict in verdicts[1:]
+    )  # the story ends on a mistake: the note says so
+    if verdicts[-1].startswith(": wrong"):  # ... and sets it against the run's count of them
+        assert prediction.note.endswith(f"One of its {wrong:,} mistakes on {total:,} validation digits.")
     first = run.probe["inputs"][shown[0] : shown[0] + 1]
     hidden = _forward(run, first)[0][0]
     assert f"{int((hidden > 0.5).sum())} of its {len(hidden)} sigmoid neurons are above 0.5" in notes["layer 1"]

@@ -14,7 +14,7 @@ import numpy as np
 
 from nnexplain.run import Run
 
-__all__ = ["EdgeGroup", "NetworkView", "network_view", "brightness_note"]
+__all__ = ["EdgeGroup", "NetworkView", "network_view", "brightness_note", "varied_patch", "NeuronSum", "neuron_sum"]
 
 WIDTH_CLASSES = 4  # edges are drawn in this many thickness classes per sign
 
@@ -171,3 +171,43 @@ def pick_probes(view: NetworkView, count: int = 3) -> list[int]:
     if wrong:
         chosen.append(wrong[0])
     return chosen[:count]
+
+
+def varied_patch(image: np.ndarray, size: int = 4) -> tuple[int, int]:
+    """(row, col) of the top-left pixel of the ``size``×``size`` window of ``image`` with the most distinct grey
+    levels (to two decimals), ties going to the larger spread: a stroke's soft edge, where black, white and greys
+    between stand side by side, to show that a pixel is a number from 0 to 1."""
+    rows, cols = image.shape
+    best, chosen = (-1, -1.0), (0, 0)
+    for row in range(rows - size + 1):
+        for col in range(cols - size + 1):
+            window = image[row : row + size, col : col + size]
+            score = (len(np.unique(np.round(window, 2))), float(window.std()))
+            if score > best:
+                best, chosen = score, (row, col)
+    return chosen
+
+
+@dataclass(frozen=True)
+class NeuronSum:
+    """One neuron's computation for one input: each weight × its input, their sum, the bias, and z = sum + bias."""
+
+    products: np.ndarray  # weight × input, one per input
+    total: float  # the weighted sum
+    bias: float
+    z: float  # total + bias: what the activation function is applied to
+
+
+def neuron_sum(weight: np.ndarray, bias: np.ndarray, inputs: np.ndarray, neuron: int) -> NeuronSum:
+    """Neuron ``neuron`` of a layer with ``weight`` (out × in) and ``bias`` (out), for one ``inputs`` vector."""
+    products = weight[neuron] * inputs
+    total = float(products.sum())
+    return NeuronSum(products, total, float(bias[neuron]), total + float(bias[neuron]))
+
+
+def squash(activation: str, z: np.ndarray | float) -> np.ndarray:
+    """The hidden activation function, elementwise."""
+    z = np.asarray(z, dtype=float)
+    return {"sigmoid": lambda: 1 / (1 + np.exp(-z)), "tanh": lambda: np.tanh(z), "relu": lambda: np.maximum(z, 0)}[
+        activation
+    ]()

@@ -12,9 +12,10 @@ from manim import LEFT, UP, ManimColor, Rectangle, VGroup, VMobject, interpolate
 
 from nnexplain.errors import RunError
 from nnexplain.geometry.network import image_shape
+from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 
-__all__ = ["PixelImage"]
+__all__ = ["PixelImage", "PixelValues", "SignedPixelImage"]
 
 LEVELS = 64
 
@@ -78,3 +79,48 @@ class PixelImage(VGroup):
     @property
     def current_pixel_size(self) -> float:
         return self.background.width / self.values.shape[1]
+
+
+class PixelValues(VGroup):
+    """A few pixels blown up, each square in its own grey with its value written in it ("0.45"): a pixel is a
+    number. ``values`` is the patch (rows × cols, in [0, 1]); ``texts`` are the numbers, ``cells`` the squares."""
+
+    def __init__(self, values: np.ndarray, cell: float, theme: Theme, size: float, ink="#FFFFFF", paper="#000000"):
+        super().__init__()
+        self.values = np.asarray(values, dtype=float)
+        rows, cols = self.values.shape
+        self.cells, self.texts = VGroup(), VGroup()
+        for (row, col), value in np.ndenumerate(self.values):
+            grey = interpolate_color(ManimColor(paper), ManimColor(ink), float(np.clip(value, 0, 1)))
+            square = Rectangle(width=cell, height=cell).set_fill(grey, 1).set_stroke(theme.neuron_stroke, 1)
+            square.move_to([(col - (cols - 1) / 2) * cell, ((rows - 1) / 2 - row) * cell, 0])
+            # dark digits on light squares, light on dark: readable on every grey
+            number = label(f"{value:.2f}", theme, size, paper if value > 0.5 else ink)
+            self.cells.add(square)
+            self.texts.add(number.move_to(square))
+        self.add(self.cells, self.texts)
+
+
+class SignedPixelImage(VGroup):
+    """Signed ``values`` (rows × cols) as squares of side ``pixel_size``: ``positive`` where above 0, ``negative``
+    where below, the stronger the larger |value| is against ``scale`` (the largest |value| by default); 0 is
+    ``paper``. One neuron's weights drawn over the image they multiply, as 3Blue1Brown's chapter 1 draws them."""
+
+    def __init__(self, values, pixel_size, positive, negative, paper="#000000", frame_color="#6C7480", scale=None):
+        super().__init__()
+        self.values = np.asarray(values, dtype=float)
+        rows, cols = self.values.shape
+        scale = float(scale or np.abs(self.values).max() or 1.0)
+        self.background = Rectangle(width=cols * pixel_size, height=rows * pixel_size)
+        self.background.set_fill(paper, 1).set_stroke(frame_color, 1.5)
+        self.add(self.background)
+        levels = np.round(np.clip(self.values / scale, -1, 1) * LEVELS).astype(int)
+        top_left = self.background.get_corner(UP + LEFT)
+        for level in np.unique(levels[levels != 0]):
+            r, c = np.nonzero(levels == level)
+            centers = np.stack([top_left[0] + (c + 0.5) * pixel_size, top_left[1] - (r + 0.5) * pixel_size, 0 * r], 1)
+            color = interpolate_color(
+                ManimColor(paper), ManimColor(positive if level > 0 else negative), abs(level) / LEVELS
+            )
+            shade = VMobject().set_points(_square_points(centers.astype(float), pixel_size))
+            self.add(shade.set_fill(color, 1).set_stroke(width=0))

@@ -13,10 +13,14 @@ subtitles), not captioned: what is on screen is labels and numbers. Subclass to 
 colours (``theme``), pace (``pace``: 0.5 plays the animations twice as fast; the
 narration still takes as long to read), the digits shown (``probe_indices``), or how
 many inputs stand for the 784 (``shown_inputs``).
+
+The narration's lines are written in :mod:`nnexplain.scenes.neurons_text`; the formula beat, each layer's
+a⁽ᵏ⁾ = σ(W⁽ᵏ⁾a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾) tied to its edges and columns, in :mod:`nnexplain.scenes.neurons_formula`.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 import numpy as np
@@ -27,6 +31,8 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
+    Circle,
+    Circumscribe,
     Create,
     FadeIn,
     FadeOut,
@@ -34,43 +40,54 @@ from manim import (
     LaggedStart,
     Line,
     Rectangle,
+    Succession,
     SurroundingRectangle,
     Transform,
+    TransformFromCopy,
     VGroup,
     Write,
     smooth,
 )
 
-from nnexplain.geometry.network import brightness_note, image_shape, network_view, pick_probes
+from nnexplain.geometry.network import brightness_note, image_shape, network_view, pick_probes, varied_patch
 from nnexplain.mobjects.digit_preparation import DigitPreparation
 from nnexplain.mobjects.network import NetworkDiagram, column_xs, layer_headers
-from nnexplain.mobjects.pixels import PixelImage
-from nnexplain.mobjects.style import fmt_count, fmt_percent, formula, label
+from nnexplain.mobjects.pixels import PixelImage, PixelValues
+from nnexplain.mobjects.style import Theme, fmt_count, formula, label
 from nnexplain.scenes.base.run_scene import RunScene
+from nnexplain.scenes.neurons_formula import FormulaBeat
+from nnexplain.scenes.neurons_one import OneNeuron
+from nnexplain.scenes.neurons_text import NeuronsNotes, short_percent, short_sure
 
 LAYER_X = (-2.9, -0.85, 1.2, 3.1)
-NETWORK_HEIGHT, NETWORK_Y = 4.2, 0.05
+NETWORK_HEIGHT, NETWORK_Y = 4.2, -0.07
 IMAGE_CENTER = np.array([-5.44, 0.85, 0])
+PATCH, PATCH_CELL = 3, 1.0  # the pixels blown up beside the digit: 3×3 of them, each 60 px wide at 480p
+PATCH_CENTER = np.array([-2.0, 0.85, 0])
 PIXEL_SIZE = 0.09  # a 28-pixel image is 2.52 wide: it ends well left of the "784" beside the input brace
 LEFT_EDGE = -6.7  # the title-safe margin, 24 px at 480p
 PANEL_X = 5.75
+LANDING = 0.3  # of a flying pixel's 1 + LANDING: its neuron lighting once it has landed
+MISTAKE = "#E879F9"  # violet: no edge, pulse or neuron is drawn in it
+PANEL_TOP, PANEL_BOTTOM = 2.45, -2.35  # the answer panel's room: under the beat's line, over the legend
 SAFE_MARGIN = 0.4  # 24 px of 854 at 480p: LECTURE.md's title-safe margin
 SAFE_RIGHT = 7.11 - SAFE_MARGIN - 0.05  # the frame's right edge, less the margin and a pixel or three
 TEXT = 24  # every text: about 14 px tall at 480p
 LEGEND_LEFTMOST = -5.0  # the legend may start this far left, under the digit's column, clear of the input brace
 MATH = 34  # typeset formulas in a beat's line, as tall as the text beside them
-HEADERS_Y = 2.55  # the layers' names, just under the beat's line
+HEADERS_Y = 2.43  # the layers' names, clear of the beat's line (its formulas reach lower than text)
 
 
-class Neurons(RunScene):
+class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
     scene_name = "neurons"
+    # red is a negative weight here, on every edge: a mistake gets a colour of its own
+    theme: ClassVar[Theme] = replace(Theme(), wrong=MISTAKE)
     probe_indices: ClassVar[tuple[int, ...] | None] = None  # probe items to show; None picks them
     shown_inputs: ClassVar[int] = 16
     epoch: ClassVar[int | None] = None  # the snapshot to draw; None is the last
 
     def construct(self) -> None:
         self.view = network_view(self.run, self.epoch, self.shown_inputs)
-        self.overlay = VGroup()
         own = self.runs.own_index  # your own digit (render --input): the one digit shown
         first, *others = [own] if own is not None else (self.probe_indices or pick_probes(self.view))
         self.beat("title")
@@ -84,41 +101,51 @@ class Neurons(RunScene):
         self.draw_network()
         self.beat("pixels in")
         self.feed_pixels(first)
+        self.beat("one neuron")
+        self.show_one_neuron(first)
         for layer in range(1, len(self.view.layers)):
             self.beat(f"layer {layer}")
             self.light_layer(layer, first)
         self.beat("prediction")
-        self.reveal_prediction(first)
+        self.reveal_prediction(first, last=not others)
         self.beat("formula")
-        self.show_formula()
+        self.show_formula(first)
         for number, probe in enumerate(others, start=2):
             self.beat(f"digit {number}")
             self.next_digit(probe)
             self.beat("prediction")
-            self.reveal_prediction(probe)
+            self.reveal_prediction(probe, last=number == len(others) + 1)
+        self.beat("answer")
+        self.answer_question(others[-1] if others else first)
 
     # --- beats -------------------------------------------------------------
 
     def show_title(self) -> None:
         shape = "-".join(str(n) for n in self.view.layers)
-        title = label(f"A trained {shape} network reads handwritten digits", self.theme, 30)
+        title = label(f"What does a trained {shape} network compute, layer by layer?", self.theme, 30)
         title.scale_to_fit_width(min(title.width, 13.2)).to_edge(
             UP, buff=SAFE_MARGIN + 0.05
         )  # a deep network's shape is long
         self.header = VGroup(title)
-        self.play(FadeIn(self.header, shift=0.2 * UP), run_time=self.t(1.0))
         summary = label(self.run_summary(), self.theme, TEXT, self.theme.muted)
+        summary.scale_to_fit_width(min(summary.width, 13.2)).next_to(self.header, DOWN, buff=0.08)
+        # the question as the title comes in; the run's summary written as the narration describes the run
+        with self.narrate(self.title_note()) as line:
+            self.play(FadeIn(self.header, shift=0.2 * UP), run_time=self.t(1.0))
+            self.play(Write(summary), run_time=self.t(max(line.duration - 1.6, 1.0)))
+        shown = VGroup(summary)
         errors = self.error_count()
-        if errors is None:
-            with self.tell(self.title_note(), summary) as line:
-                self.wait(self.t(line.duration))
-            return
-        wrong, total = errors
-        counted = label(f"{fmt_count(wrong)} of its {fmt_count(total)} validation digits read wrong", self.theme, TEXT)
-        counted.set_color(self.theme.wrong)
-        said = f"{self.title_note()} It reads {fmt_count(wrong)} of its {fmt_count(total)} validation digits wrong."
-        with self.tell(said, VGroup(summary, counted).arrange(DOWN, buff=0.12)) as line:
-            self.play(Write(counted), run_time=self.t(0.6 * line.duration))  # the count, as it is said
+        if errors is not None:
+            wrong, total = errors
+            counted = label(
+                f"{fmt_count(wrong)} of its {fmt_count(total)} validation digits read wrong", self.theme, TEXT
+            )
+            shown.add(counted.set_color(self.theme.wrong).next_to(summary, DOWN, buff=0.12))
+            with self.narrate(
+                f"It reads {fmt_count(wrong)} of its {fmt_count(total)} validation digits wrong."
+            ) as line:
+                self.play(Write(counted), run_time=self.t(0.8 * line.duration))  # the count, as it is said
+        self.play(FadeOut(shown), run_time=self.t(0.5))  # read: they leave before the digit's line comes
 
     def show_image(self, probe: int) -> None:
         self.image = self.pixel_image(probe)
@@ -126,7 +153,35 @@ class Neurons(RunScene):
         rows, cols = self.image.values.shape
         shown = label(f"{rows}×{cols} pixels, each a number from 0 (black) to 1 (white)", self.theme, TEXT)
         with self.tell(self.digit_note(probe), shown) as line:
-            self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(0.6 * line.duration))
+            self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(1.2))
+            self.show_pixel_values(max(line.duration - 1.2, 2.4))
+
+    def show_pixel_values(self, seconds: float) -> None:
+        """A 4×4 patch of the digit's pixels blown up beside it, each with its value: a pixel is a number."""
+        values = self.image.values
+        row, col = varied_patch(values, PATCH)
+        size = self.image.current_pixel_size
+        corner = self.image.pixel_center_array(np.array([row]), np.array([col]))[0] + size / 2 * (LEFT + UP)
+        outline = Rectangle(width=PATCH * size, height=PATCH * size).move_to(corner + PATCH * size / 2 * (RIGHT + DOWN))
+        outline.set_stroke(self.theme.highlight, 2).set_fill(opacity=0)
+        patch = PixelValues(values[row : row + PATCH, col : col + PATCH], PATCH_CELL, self.theme, TEXT)
+        patch.move_to(PATCH_CENTER)
+        rims = VGroup(
+            *(
+                Line(
+                    outline.get_corner(side), patch.cells.get_corner(side), stroke_width=1.2, color=self.theme.highlight
+                )
+                for side in (UP + RIGHT, DOWN + RIGHT)
+            )
+        )
+        self.play(Create(outline), run_time=self.t(0.5))
+        self.play(
+            TransformFromCopy(outline.copy().set_fill(self.theme.background, 1), patch.cells),
+            Create(rims),
+            run_time=self.t(0.9),
+        )
+        self.play(LaggedStart(*(FadeIn(text) for text in patch.texts), lag_ratio=0.1), run_time=self.t(seconds - 1.4))
+        self.play(FadeOut(VGroup(outline, rims, patch)), run_time=self.t(0.5))
 
     def show_preparation(self) -> None:
         digit = self.runs.own_digit
@@ -180,7 +235,6 @@ class Neurons(RunScene):
                 FadeIn(VGroup(self.diagram.input_ellipsis, self.diagram.input_brace, self.diagram.input_count)),
                 FadeIn(self.diagram.output_labels),
                 FadeIn(self.legend),
-                FadeIn(self.input_note),
                 run_time=self.t(0.6 * line.duration),
             )
         # manim redraws, every frame, each mobject that comes after one that moves. What never
@@ -189,7 +243,6 @@ class Neurons(RunScene):
             self.header,
             self.layer_headers,
             self.legend,
-            self.input_note,
             self.diagram.input_ellipsis,
             self.diagram.input_brace,
             self.diagram.input_count,
@@ -203,27 +256,35 @@ class Neurons(RunScene):
         self.markers = self.pixel_markers()
         shown = self.mixed(formula("a^((0)) =", self.theme, MATH), "the pixels, one to each input neuron")
         with self.tell(self.pixels_note(probe), shown) as line:
-            self.play(Create(self.markers), run_time=self.t(0.6))
+            self.play(Create(self.markers), FadeIn(self.input_note), run_time=self.t(0.6))  # the note with its squares
             self.fly_pixels(probe, self.t(max(line.duration - 1.0, 1.4)), lag_ratio=0.35)
 
     def fly_pixels(self, probe: int, seconds: float, lag_ratio: float = 0.2) -> None:
-        """Each marked square, a copy filled with its pixel's grey, flies into its input neuron; later
-        squares leave as earlier ones land, so one can follow which pixel becomes which input."""
-        copies = VGroup(*(self.pixel_square(probe, index) for index in self.view.shown_inputs))
+        """Each marked square, a copy filled with its pixel's grey and ringed in yellow, flies into its input neuron,
+        which lights with the pixel's value as it lands; later squares leave as earlier ones land, so one can follow
+        which pixel becomes which input."""
+        self.flying = VGroup(*(self.pixel_square(probe, index) for index in self.view.shown_inputs))
+        values = self.view.brightness(probe)[0]
         self.play(
             LaggedStart(
                 *(
-                    Transform(square, neuron.copy().set_fill(self.theme.neuron_fill, 0), rate_func=smooth)
-                    for square, neuron in zip(copies, self.diagram.layers[0])
+                    Succession(
+                        Transform(square, self.landed(neuron), rate_func=smooth),
+                        neuron.animate(run_time=LANDING).set_fill(opacity=float(value)),
+                    )
+                    for square, neuron, value in zip(self.flying, self.diagram.layers[0], values)
                 ),
                 lag_ratio=lag_ratio,
             ),
             run_time=seconds,
         )
-        self.remove(copies)
-        self.play(
-            *self.diagram.light(0, self.view.brightness(probe)[0]), run_time=self.t(0.4)
-        )  # they light once arrived
+        # the flown squares' rings fade (each square is in the scene on its own)
+        self.play(FadeOut(self.flying), run_time=self.t(0.4))
+        self.remove(*self.flying)
+
+    def landed(self, neuron):
+        """Where a flying square ends: the neuron's circle, ringed in yellow, not yet lit."""
+        return neuron.copy().set_fill(self.theme.neuron_fill, 0).set_stroke(self.theme.highlight, 2.5)
 
     def pulse(self, layer: int, probe: int, seconds: float) -> None:
         """What flows from layer ``layer − 1`` into ``layer`` for this digit, then the layer lights up."""
@@ -235,12 +296,26 @@ class Neurons(RunScene):
         self.play(self.diagram.flow_pulse(layer - 1, sources, self.theme.highlight), run_time=seconds)
 
     def light_layer(self, layer: int, probe: int) -> None:
+        """The pulse and the lights while the layer's state is said; then its largest value, ringed and tagged."""
         with self.tell(self.layer_note(layer, probe), self.layer_rule(layer)) as line:
-            self.pulse(layer, probe, self.t(max(0.65 * line.duration, 0.9)))
+            self.pulse(layer, probe, self.t(max(0.6 * line.duration, 0.9)))
             self.play(
                 *self.diagram.light(layer, self.view.brightness(probe)[layer]),
-                run_time=self.t(max(0.35 * line.duration, 0.6)),
+                run_time=self.t(max(0.4 * line.duration, 0.6)),
             )
+        values = self.view.activations[layer - 1][probe]
+        top = int(np.argmax(values))
+        neuron = self.diagram.layers[layer][top]
+        ring = Circle(radius=neuron.radius + 0.07).move_to(neuron).set_stroke(self.theme.text, 2.5)
+        last = layer == len(self.view.layers) - 1
+        if last:  # the output's name and share come with the answer: the ring alone points at the largest
+            tag = VGroup()
+        else:
+            tag = label(f"#{top + 1}: {values[top]:.2f}", self.theme, TEXT).next_to(neuron, RIGHT, buff=0.1)
+            tag.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
+        with self.narrate(self.layer_peak_note(layer, probe)) as line:
+            self.play(Create(ring), FadeIn(tag), run_time=self.t(min(line.duration, 0.8)))
+        self.play(FadeOut(ring), FadeOut(tag), run_time=self.t(0.4))
 
     def layer_rule(self, layer: int):
         """The short line of a layer's beat: what each of its neurons computes, typeset."""
@@ -269,7 +344,7 @@ class Neurons(RunScene):
     def output_name(self) -> str:
         return self.run.manifest.get("output", "softmax")
 
-    def reveal_prediction(self, probe: int) -> None:
+    def reveal_prediction(self, probe: int, last: bool = False) -> None:
         self.probabilities = self.probability_labels(probe)
         self.verdict = self.prediction_panel(probe)
         self.box = self.output_box(probe)
@@ -277,52 +352,44 @@ class Neurons(RunScene):
         answer = label("the answer: the largest output", self.theme, TEXT)
         with self.tell(self.prediction_note(probe), answer) as line:
             self.play(*arriving, run_time=self.t(min(line.duration, 1.6)))
-
-    def show_formula(self) -> None:
-        """The layer as one formula, a row at a time as the narration reaches it, then what it costs in parameters."""
-        hidden, output, table = self.formula_panel()
-        veil = Rectangle(width=14.3, height=6.6).move_to([0, -0.65, 0])
-        veil.set_fill(self.theme.background, 0.95).set_stroke(width=0)
-        said = self.mixed("the whole layer at once:", formula(f"a = {self.squash}(W a + b)", self.theme, MATH))
-        lines = [
-            (self.formula_note(), said, hidden[0]),
-            *(
-                (f"Hidden layer {k} does the same to the layer below it.", None, row)
-                for k, row in enumerate(hidden[1:], start=2)
-            ),
-            ("The output layer adds up its sums the same way;", None, output),
-        ]
-        self.play(FadeIn(veil), run_time=self.t(0.5))
-        for text, drawn, row in lines:
-            with self.tell(text, drawn) as line:
-                self.play(FadeIn(row, shift=0.15 * UP), run_time=self.t(min(line.duration, 1.5)))
-        squashed = SurroundingRectangle(output, color=self.theme.highlight, buff=0.1)
-        with self.tell(
-            f"then {self.output_name} turns them into shares that add up to 1: the softmax scene opens it up."
-        ) as line:
-            self.play(Create(squashed), run_time=self.t(0.5 * line.duration))
-        self.overlay.add(squashed)
-        with self.tell(self.parameter_note()) as line:
-            self.play(
-                LaggedStart(*(FadeIn(row, shift=0.1 * RIGHT) for row in table), lag_ratio=0.6),
-                run_time=self.t(line.duration),
+        second = int(np.argsort(self.view.activations[-1][probe])[::-1][1])
+        row = VGroup(self.diagram.layers[-1][second], self.diagram.output_labels[second], self.probabilities[second])
+        self.runner_up = SurroundingRectangle(row, color=self.theme.muted, buff=0.06, corner_radius=0.06)
+        with self.narrate(self.runner_up_note(probe)) as line:
+            self.play(Create(self.runner_up), run_time=self.t(min(line.duration, 1.0)))
+        if last and self.mistake_count(probe) is not None:  # the closing mistake, set against the run's count
+            wrong, total = self.mistake_count(probe)
+            counted = label(
+                f"one of {fmt_count(wrong)} wrong among {fmt_count(total)} validation digits", self.theme, TEXT
             )
-        self.overlay.add(veil, hidden, output, table)  # the next digit clears it, so this beat ends on the formula
+            with self.tell(self.mistake_note(probe), counted.set_color(self.theme.wrong)) as line:
+                self.play(
+                    Circumscribe(self.verdict[-1], color=self.theme.wrong), run_time=self.t(min(line.duration, 1.5))
+                )
+
+    def answer_question(self, probe: int) -> None:
+        """The title's question answered in one line, while the last digit's flow runs through every layer again."""
+        last = len(self.view.layers) - 1
+        rule = self.mixed(
+            "each layer:",
+            formula(f"a^((k)) = {self.squash}(W^((k)) a^((k-1)) + b^((k)))", self.theme, MATH),
+            "; the answer: the largest softmax share",
+        )
+        with self.tell(self.answer_note(), rule) as line:
+            for layer in range(1, last + 1):
+                self.pulse(layer, probe, self.t(max(line.duration / last, 0.8)))
 
     def next_digit(self, probe: int) -> None:
         """Clear the formula and the last digit's answer, then run the next digit through the network."""
         image, caption = self.pixel_image(probe), self.digit_caption(probe)
         shown = label("another digit, the same weights", self.theme, TEXT)
-        with self.tell(self.digit_note(probe), shown) as line:
+        with self.tell(self.next_digit_note(probe), shown) as line:
             self.run_next_digit(probe, image, caption, line.duration)
 
     def run_next_digit(self, probe: int, image, caption, seconds: float) -> None:
-        if len(self.overlay):  # the formula leaves first: nothing of the network is lit or drawn over it
-            self.play(FadeOut(self.overlay), run_time=self.t(0.6))
-            self.remove(*self.overlay)
-        self.overlay = VGroup()  # faded out and gone: it must not be faded (and so shown) again
+        # the last answer leaves first: no stale verdict beside a new digit
+        self.play(FadeOut(VGroup(self.box, self.runner_up, self.verdict, self.probabilities)), run_time=self.t(0.5))
         self.play(
-            FadeOut(VGroup(self.box, self.verdict, self.probabilities)),
             *(
                 AnimationGroup(*self.diagram.light(layer, np.zeros(size)))
                 for layer, size in enumerate(self.view.drawn_sizes)
@@ -342,99 +409,7 @@ class Neurons(RunScene):
             self.pulse(layer, probe, self.t(0.6 * pace))
             self.play(*self.diagram.light(layer, self.view.brightness(probe)[layer]), run_time=self.t(0.4 * pace))
 
-    # --- the narration: what is said over each beat, from the numbers drawn ----------
-
-    def title_note(self) -> str:
-        shape = "-".join(map(str, self.view.layers))
-        return f"A trained {shape} {self.run.activation} network ({self.run.recipe}). {self.result_fact()}."
-
-    def digit_note(self, probe: int) -> str:
-        true = self.view.label(probe)
-        which = self.digit_name(probe) + ("" if true is None else f", labelled {true}")
-        return f"{which}: its pixels, from 0 for black to 1 for white, are all the network sees."
-
-    def digit_name(self, probe: int) -> str:
-        if probe == self.runs.own_index:
-            return f"Your digit, {self.runs.own_digit.name}, prepared as MNIST was"
-        return f"Probe digit {probe + 1}"
-
-    def preparation_notes(self) -> list[str]:
-        inverted = "Dark ink on light paper, inverted" if self.runs.own_digit.inverted else "Turned to grey"
-        return [
-            f"{inverted} as MNIST's digits are, white on black, and cropped to the ink.",
-            "Scaled to fit 20 by 20 pixels, then centred by its centre of mass in 28 by 28: MNIST's recipe.",
-        ]
-
-    def network_note(self) -> str:
-        sizes = self.view.layers
-        total = self.run.network.parameter_count
-        return (
-            f"{len(sizes) - 1} layers of weights, {fmt_count(total)} parameters. Only {len(self.view.shown_inputs)} of the "
-            f"{fmt_count(sizes[0])} input pixels are drawn; edge colour is the weight's sign, thickness its size."
-        )
-
-    def pixels_note(self, probe: int) -> str:
-        pixels = self.view.probe_inputs[probe]
-        inked = int((pixels > 0).sum())
-        shown = int((pixels[self.view.shown_inputs] > 0).sum())
-        return f"{inked} of this digit's {len(pixels)} pixels are inked; {shown} of the {len(self.view.shown_inputs)} drawn inputs are."
-
-    def layer_note(self, layer: int, probe: int) -> str:
-        values = self.view.activations[layer - 1][probe]
-        if layer == len(self.view.layers) - 1:
-            best, confidence = self.view.prediction(probe)
-            return (
-                f"Output layer, {len(values)} softmax outputs: the largest is {best}, at {_note_percent(confidence)}."
-            )
-        top = int(np.argmax(values))
-        if self.run.activation == "relu":
-            state = f"{int((values == 0).sum())} of its {len(values)} ReLU neurons are 0 (off)"
-        else:
-            state = f"{int((values > 0.5).sum())} of its {len(values)} {self.run.activation} neurons are above 0.5"
-        return (
-            f"Hidden layer {layer}: for this digit {state}; the brightest, neuron {top + 1}, is at {values[top]:.2f}."
-        )
-
-    def prediction_note(self, probe: int) -> str:
-        probabilities = self.view.activations[-1][probe]
-        best, second = np.argsort(probabilities)[::-1][:2]
-        true = self.view.label(probe)
-        verdict = "" if true is None else " Right." if best == true else f" Wrong: the label is {true}."
-        return (
-            f"The network says {best}, {_note_percent(probabilities[best])} sure; "
-            f"runner-up {second} at {_note_percent(probabilities[second])}.{verdict}"
-        )
-
-    def formula_note(self) -> str:
-        return (
-            f"The whole layer at once: the weight matrix W times the layer below, a, plus the biases b, "
-            f"through {self.run.activation}."
-        )
-
-    def parameter_note(self) -> str:
-        counts = [fmt_count(layer.parameter_count) for layer in self.run.network.layers]
-        total = self.run.network.parameter_count
-        return f"Every weight and bias was trained: {' + '.join(counts)} = {fmt_count(total)} parameters."
-
-    def error_count(self) -> tuple[int, int] | None:
-        """(validation digits read wrong, validation digits), from the run's accuracy and its split."""
-        accuracy, total = self.run.final_metrics.get("val_acc"), self.run.dataset.get("val")
-        if accuracy is None or not total:
-            return None
-        return round((1 - accuracy) * total), int(total)
-
     # --- pieces ------------------------------------------------------------
-
-    def run_summary(self) -> str:
-        config, dataset = self.run.manifest.get("config", {}), self.run.dataset
-        parts = [self.run.activation]
-        if config.get("epochs"):
-            parts.append(f"{config['epochs']} epochs on {fmt_count(dataset.get('train', 0))} digits")
-        if self.run.manifest.get("imported_from"):
-            parts.append(f"imported from {self.run.manifest['imported_from']['file']}")
-        if "val_acc" in self.run.final_metrics:
-            parts.append(f"{fmt_percent(self.run.final_metrics['val_acc'])} of validation digits right")
-        return "  ·  ".join(parts)
 
     def image_values(self, probe: int) -> np.ndarray:
         """The probe's inputs as a picture: the data set's shape, else (a run recorded without one, as a
@@ -471,13 +446,13 @@ class Neurons(RunScene):
         size = self.image.current_pixel_size
         square = Rectangle(width=size, height=size).move_to(self.image.pixel_center(index))
         value = float(self.view.probe_inputs[probe, index])
-        return square.set_fill(self.theme.neuron_fill, value).set_stroke(self.theme.highlight, 1.2)
+        return square.set_fill(self.theme.neuron_fill, value).set_stroke(self.theme.highlight, 2.5)
 
     def probability_labels(self, probe: int) -> VGroup:
         probabilities = self.view.activations[-1][probe]
         return VGroup(
             *(
-                label(_short_percent(p), self.theme, TEXT, self.theme.muted).next_to(name, RIGHT, buff=0.15)
+                label(short_percent(p), self.theme, TEXT, self.theme.muted).next_to(name, RIGHT, buff=0.22)
                 for p, name in zip(probabilities, self.diagram.output_labels)
             )
         )
@@ -493,25 +468,33 @@ class Neurons(RunScene):
     def prediction_panel(self, probe: int) -> VGroup:
         best, confidence = self.view.prediction(probe)
         true = self.view.label(probe)
-        texts = ["network says", str(best), f"{fmt_percent(confidence)} sure"]
         lines = [
-            label(texts[0], self.theme, TEXT, self.theme.muted),
-            label(texts[1], self.theme, 54, weight="BOLD"),
-            label(texts[2], self.theme, TEXT),
+            label("network says", self.theme, TEXT, self.theme.muted),
+            label(str(best), self.theme, 54, weight="BOLD"),
+            label(f"{short_sure(confidence)} sure", self.theme, TEXT),
         ]
         # A run recorded without labels has nothing to check the answer against.
         if true is not None and best == true:
-            texts.append("✓ correct")
-            lines.append(label(texts[-1], self.theme, TEXT, self.theme.correct))
+            lines.append(label("✓ correct", self.theme, TEXT, self.theme.correct))
         elif true is not None:
-            texts += ["✗ wrong:", f"the label is {true}"]
-            lines += [
-                label(texts[-2], self.theme, TEXT, self.theme.wrong),
-                label(texts[-1], self.theme, TEXT, self.theme.wrong),
-            ]
-        panel = VGroup(*lines).arrange(DOWN, buff=0.14).move_to([PANEL_X, 0.2, 0])
-        inside = SAFE_RIGHT - panel.get_right()[0]
-        return panel.shift(min(inside, 0) * RIGHT)  # a long verdict keeps inside the title-safe margin
+            lines.append(label(f"✗ it is a {true}", self.theme, TEXT, self.theme.wrong))
+        # centred on PANEL_X, each line kept clear of the other rows' percentages: a line wider than the room
+        # right of them ("✗ wrong: label 4") ends at the title-safe margin instead
+        panel = VGroup(*lines).arrange(DOWN, buff=0.14).set_x(PANEL_X)
+        clear = max(share.get_right()[0] for row, share in enumerate(self.probabilities) if row != best) + 0.25
+        for line in lines:
+            if line.get_left()[0] < clear:
+                line.set_x(max(line.get_x(), SAFE_RIGHT - line.width / 2))
+        return self.beside_answer(panel, best)
+
+    def beside_answer(self, panel: VGroup, best: int) -> VGroup:
+        """The panel just above or below the answer's row, on the side with more room, so that it never stands
+        beside the answer's boxed percentage (a wide one, ">99%", reaches under the panel)."""
+        answer = self.diagram.layers[-1][best]
+        top, bottom = answer.get_top()[1] + 0.12, answer.get_bottom()[1] - 0.12
+        if PANEL_TOP - top >= bottom - PANEL_BOTTOM:
+            return panel.move_to([panel.get_x(), min(top + panel.height / 2, PANEL_TOP - panel.height / 2), 0])
+        return panel.move_to([panel.get_x(), max(bottom - panel.height / 2, PANEL_BOTTOM + panel.height / 2), 0])
 
     def make_legend(self) -> VGroup:
         def swatch(color: str, width: float = 3) -> Line:
@@ -550,46 +533,3 @@ class Neurons(RunScene):
         """The beat's short line, centred under the title."""
         drawn.scale_to_fit_width(min(drawn.width, 13.2))
         return drawn.next_to(self.header, DOWN, buff=0.08).set_x(0)
-
-    def formula_panel(self) -> VGroup:
-        """(the hidden layers' formulas, the output's, the parameter table), arranged."""
-        sizes = self.view.layers
-        symbol = self.squash
-        last = len(sizes) - 1
-        hidden = VGroup(
-            *(
-                formula(f"a^(({k})) = {symbol}(W^(({k})) a^(({k - 1})) + b^(({k})))", self.theme, 40)
-                for k in range(1, min(last, 3))
-            )
-        )
-        if last > 3:  # a deep network: one row stands for its other hidden layers
-            hidden.add(
-                formula(f'a^((k)) = {symbol}(W^((k)) a^((k-1)) + b^((k))), quad k = 3 "…" {last - 1}', self.theme, 40)
-            )
-        output = formula(
-            f'a^(({last})) = "{self.output_name}"(W^(({last}))a^(({last - 1})) + b^(({last})))', self.theme, 40
-        )
-        texts = []
-        for i, (n_in, n_out, layer) in enumerate(zip(sizes[:-1], sizes[1:], self.run.network.layers), start=1):
-            texts.append(f"layer {i}:  {n_out}×{n_in} weights + {n_out} biases = {fmt_count(layer.parameter_count)}")
-        total = self.run.network.parameter_count
-        texts.append(f"this network: {fmt_count(total)} parameters, all of them trained")
-        rows = [label(text, self.theme, TEXT) for text in texts[:-1]] + [
-            label(texts[-1], self.theme, TEXT, self.theme.highlight)
-        ]
-        table = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        VGroup(*hidden, output).arrange(DOWN, buff=0.22)
-        VGroup(VGroup(*hidden, output), table).arrange(DOWN, buff=0.4).move_to([0, -0.6, 0])
-        return hidden, output, table
-
-
-def _short_percent(p: float) -> str:
-    """Whole percents, without rounding a not-quite-certain answer up to 100%."""
-    return ">99%" if 0.995 <= p < 1 else f"{round(100 * p):d}%"
-
-
-def _note_percent(p: float) -> str:
-    """One decimal, as in "99.2%", without rounding a near-certainty to 100% or a small chance to 0%."""
-    if 0.9995 <= p < 1:
-        return "over 99.9%"
-    return "under 0.1%" if 0 < p < 0.0005 else fmt_percent(p)

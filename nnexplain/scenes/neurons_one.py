@@ -1,0 +1,151 @@
+"""The ``one neuron`` beat of ``neurons``: one hidden neuron's computation, worked through with the run's numbers.
+
+3Blue1Brown's chapter 1: one neuron's 784 weights drawn as a picture (blue positive, red negative, the edges'
+colours), each weight times its pixel as a second picture, the products added up, the bias added, and the sum
+put through the activation, a dot on its curve. The neuron is hidden layer 1's brightest for the digit on
+screen; the sum is computed from the stored weights and pixels (:func:`~nnexplain.geometry.network.neuron_sum`),
+the value read is the stored activation, and the two agree (``tests/test_neurons.py`` checks it against torch).
+
+``OneNeuron`` is a mixin for :class:`~nnexplain.scenes.neurons.Neurons`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    UP,
+    Axes,
+    Circle,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowFromPoint,
+    Rectangle,
+    TransformFromCopy,
+    VGroup,
+    Write,
+)
+
+from nnexplain.geometry.network import neuron_sum, squash
+from nnexplain.mobjects.pixels import SignedPixelImage
+from nnexplain.mobjects.style import formula, label
+
+__all__ = ["OneNeuron"]
+
+WEIGHTS_AT, PRODUCTS_AT = np.array([-1.75, 0.55, 0]), np.array([1.35, 0.55, 0])
+SUMS_X = 4.95  # the sum, the bias and the curve, right of the products
+PIXEL = 0.085  # a 28-pixel picture 2.4 wide, two of them between the digit and the sums
+
+
+class OneNeuron:
+    def show_one_neuron(self, probe: int) -> None:
+        values = self.view.activations[0][probe]
+        neuron = int(np.argmax(values))
+        weight, bias = (np.asarray(t) for t in self.run.params(self.epoch)[0])
+        pixels = self.view.probe_inputs[probe]
+        worked = neuron_sum(weight, bias, pixels, neuron)
+        shape = self.image.values.shape
+        target = self.diagram.layers[1][neuron]
+        ring = Circle(radius=target.radius + 0.08).move_to(target).set_stroke(self.theme.text, 3)
+        veil = Rectangle(width=11.35, height=6.5).move_to([1.55, -0.78, 0])  # right of the digit, under the line
+        veil.set_fill(self.theme.background, 0.97).set_stroke(width=0)
+        # full colour at the 99th percentile of |value|: the largest few would otherwise leave the rest near black
+        weights = SignedPixelImage(
+            weight[neuron].reshape(shape), PIXEL, *self.signs, scale=_strong(weight[neuron])
+        ).move_to(WEIGHTS_AT)
+        products = SignedPixelImage(
+            worked.products.reshape(shape), PIXEL, *self.signs, scale=_strong(worked.products)
+        ).move_to(PRODUCTS_AT)
+        names = VGroup(
+            label(f"its {weight.shape[1]} weights", self.theme, 24).next_to(weights, DOWN, 0.15),
+            label("weight × pixel", self.theme, 24).next_to(products, DOWN, 0.15),
+        )
+        times = label("×", self.theme, 36).move_to((self.image.get_right() + weights.get_left()) / 2)
+        equals = label("=", self.theme, 36).move_to((weights.get_right() + products.get_left()) / 2)
+        rule = self.mixed(
+            f"neuron {neuron + 1}:",
+            formula(
+                f"{self.squash}(w_1 a_1^((0)) + dots.c + w_({weight.shape[1]}) a_({weight.shape[1]})^((0)) + b)",
+                self.theme,
+                34,
+            ),
+        )
+        with self.tell(self.one_neuron_note(neuron, weight.shape[1]), rule) as line:
+            self.play(Create(ring), run_time=self.t(0.6))
+            self.add(veil)
+            self.bring_to_front(target, ring)  # the neuron stays in sight: it lights when its value is worked out
+            # the columns' names leave too: the neuron's formula line reaches down to where they stand
+            self.play(FadeIn(veil), FadeOut(self.layer_headers), run_time=self.t(0.5))
+            self.play(
+                GrowFromPoint(weights, target.get_center()),
+                FadeIn(names[0]),
+                run_time=self.t(max(line.duration - 1.1, 1)),
+            )
+        with self.tell(self.products_note()) as line:
+            self.play(FadeIn(times), FadeIn(equals), run_time=self.t(0.5))
+            self.play(
+                TransformFromCopy(weights, products), FadeIn(names[1]), run_time=self.t(max(line.duration - 0.5, 1))
+            )
+        sums = VGroup(
+            label(f"sum: {_signed(worked.total)}", self.theme, 24),
+            label(f"+ bias: {_signed(worked.bias)}", self.theme, 24),
+            formula(f"z = {_signed(worked.z)}", self.theme, 34),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        sums.move_to([SUMS_X, 1.35, 0])
+        with self.tell(self.sum_note(worked)) as line:
+            self.play(*(Write(part) for part in sums), lag_ratio=0.9, run_time=self.t(max(line.duration, 1.5)))
+        curve, dot, value = self.squash_curve(worked.z, float(values[neuron]))
+        with self.tell(self.squash_note(worked.z, float(values[neuron]))) as line:
+            self.play(Create(curve), run_time=self.t(0.9))
+            self.play(FadeIn(dot, scale=0.5), run_time=self.t(0.3))
+            self.play(
+                FadeIn(value, shift=0.1 * UP),
+                target.animate.set_fill(opacity=self.view.brightness(probe)[1][neuron]),
+                run_time=self.t(max(line.duration - 1.2, 0.8)),
+            )
+        self.play(
+            FadeOut(VGroup(weights, products, names, times, equals, sums, curve, dot, value, veil, ring)),
+            FadeIn(self.layer_headers),
+            run_time=self.t(0.6),
+        )
+
+    @property
+    def signs(self) -> tuple[str, str]:
+        return self.theme.positive, self.theme.negative
+
+    def squash_curve(self, z: float, value: float):
+        """The activation's curve over a range that holds z, a dot at (z, value), and the value written beside."""
+        reach = float(max(6.0, np.ceil(abs(z)) + 1))
+        low, high = {"sigmoid": (0, 1), "tanh": (-1, 1), "relu": (0, max(reach, 1.0))}[self.run.activation]
+        axes = Axes(
+            x_range=[-reach, reach, reach],
+            y_range=[low, high, high - low],
+            x_length=2.9,
+            y_length=1.3,
+            axis_config={"color": self.theme.muted, "stroke_width": 1.5, "include_ticks": False},
+            tips=False,
+        ).move_to([SUMS_X, -1.35, 0])
+        graph = axes.plot(lambda x: float(squash(self.run.activation, x)), color=self.theme.text, stroke_width=2.5)
+        dot = Dot(axes.c2p(z, value), radius=0.08, color=self.theme.text)
+        name = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}[self.run.activation]
+        value_text = label(f"{name}(z) = {value:.2f}", self.theme, 24).next_to(axes, DOWN, buff=0.12)
+        # where z = 0 is, and the output's bounds: enough to read the dot's place off the curve
+        marks = VGroup(
+            label("0", self.theme, 24, self.theme.muted).next_to(axes.c2p(0, low), DOWN, buff=0.06),
+            label(f"{high:g}", self.theme, 24, self.theme.muted).next_to(axes.c2p(-reach, high), LEFT, buff=0.08),
+            label(f"{low:g}", self.theme, 24, self.theme.muted).next_to(axes.c2p(-reach, low), LEFT, buff=0.08),
+        )
+        value_text.next_to(marks, DOWN, buff=0.06).set_x(axes.get_x())
+        return VGroup(axes, graph, marks), dot, value_text
+
+
+def _strong(values: np.ndarray) -> float:
+    """What full colour stands for: the 99th percentile of |values| (1 when they are all 0)."""
+    return float(np.percentile(np.abs(values), 99)) or 1.0
+
+
+def _signed(value: float) -> str:
+    return f"{value:.2f}".replace("-", "−")
