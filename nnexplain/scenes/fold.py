@@ -26,14 +26,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import Create, FadeIn, FadeOut, VGroup
+from manim import DOWN, LEFT, AnimationGroup, Create, FadeIn, FadeOut, GrowFromEdge, LaggedStart, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.separability import best_line, best_line_accuracy
-from nnexplain.mobjects.style import fmt_percent, label
-from nnexplain.scenes.base.plane_story import TEXT, PlaneStory
+from nnexplain.mobjects.plane import share_bars
+from nnexplain.mobjects.style import fmt_percent
+from nnexplain.scenes.base.plane_story import SAFE_BOTTOM, TEXT, PlaneStory
 
 __all__ = ["Fold"]
+
+CHART_HEIGHT = 1.8  # the separability bars at the column's foot, under four lines of words
 
 TITLES = {
     "tanh": "Tanh layers stretch and\nsquash, but never tear",
@@ -60,11 +63,10 @@ class Fold(PlaneStory):
 
     def construct(self) -> None:
         self.beat("the data")
+        self.show_input(f"{len(self.labels)} validation points,\ntwo classes.")
         best = fmt_percent(self.separable[0])
-        self.show_input(
-            f"{len(self.labels)} validation points,\ntwo classes. No straight line\nseparates them: the best one\n"
-            f"puts {best} on their side."
-        )
+        text = f"No straight line separates\nthem: the best one puts\n{best} on their side."
+        self.draw_best_line(self.stages[0].points, text)
         hidden = len(self.params) - 1
         for layer in range(hidden):
             self.beat(f"layer {layer + 1}")
@@ -79,16 +81,20 @@ class Fold(PlaneStory):
 
     def show_summary(self, layer: int, text: str) -> None:
         """Say how separable the layer left the points while the best straight line is drawn over them."""
-        stage = [s for s in self.stages if s.stage == "act"][layer]
+        self.draw_best_line([s for s in self.stages if s.stage == "act"][layer].points, text)
+
+    def draw_best_line(self, points, text: str) -> None:
+        """Say ``text`` while the best straight line through ``points`` (drawn now, in the plane) is drawn."""
         animations = self.tell(text, self.detail(text))
-        if stage.width == 2 and not self.view.projection.is_projection:
-            _, normal, offset = best_line(stage.points, self.labels)
+        if points.shape[1] == 2 and not self.view.projection.is_projection:
+            _, normal, offset = best_line(points, self.labels)
             tints, line = self.boundary_overlay(normal, offset)
             self.best_line = VGroup(tints, line)
             self.add(tints)
             tints.set_opacity(0)
             self.play(*animations)
-            self.play(Create(line), tints.animate.set_fill(opacity=0.16), run_time=1.5)
+            reading = self.narrator.log[-1].duration
+            self.play(Create(line), tints.animate.set_fill(opacity=0.16), run_time=max(1.5, min(reading - 1.0, 3.0)))
         else:
             self.play(*animations)
 
@@ -116,22 +122,32 @@ class Fold(PlaneStory):
             return text + f",\n{fmt_percent(share[-1])} from layer {reached} on."
         return text + f",\n{fmt_percent(share[-1])} after {layers}."
 
-    def separability_table(self):
-        """The best straight line's share at the input and after each layer, three to a row."""
-        cells = [f"input {fmt_percent(self.separable[0], 0)}"]
-        cells += [f"layer {k}: {fmt_percent(a, 0)}" for k, a in enumerate(self.separable[1:], start=1)]
-        rows = ["    ".join(cells[i : i + 3]) for i in range(0, len(cells), 3)]
-        return self.numbers(label("\n".join(rows), self.theme, TEXT, self.theme.highlight))
+    def separability_chart(self) -> VGroup:
+        """A bar per stage, the input and after each layer: the best straight line's share, at the column's foot."""
+        names = [
+            "input",
+            *(f"layer {k}" if len(self.separable) <= 4 else str(k) for k in range(1, len(self.separable))),
+        ]
+        chart = share_bars(self.separable, names, self.theme, self.column_width - 0.2, CHART_HEIGHT, TEXT)
+        return chart.move_to([self.column_left, SAFE_BOTTOM, 0], aligned_edge=LEFT + DOWN)
 
     def show_separability(self) -> None:
+        """The best line's share grows bar by bar, input first, while the answer is read."""
         text = self.separability_words()
+        chart = self.separability_chart()
+        bars, values = chart.bars, chart.values
+        chart.remove(bars, values)
         self.play(
             *self.drop_reference(),
             *self.put("header", self.heading("Why more than one layer")),
             *self.put("rows", VGroup()),
             *self.tell(text, self.detail(text)),
-            *self.put("matrices", self.separability_table()),
+            *self.put("matrices", chart),
         )
+        grow = [AnimationGroup(GrowFromEdge(bar, DOWN), FadeIn(value)) for bar, value in zip(bars, values)]
+        reading = self.narrator.log[-1].duration
+        self.play(LaggedStart(*grow, lag_ratio=0.7), run_time=max(2.0, min(reading - 0.5, 5.0)))
+        chart.add(bars, values)  # they leave with the chart
         self.hold("detail")
 
     def accuracy(self) -> str:
@@ -156,10 +172,12 @@ class Fold(PlaneStory):
             *self.put("rows", VGroup()),
             *self.put("matrices", VGroup()),
             *self.tell(text, self.detail(text)),
-            FadeIn(overlay),
+            *[FadeIn(part) for part in overlay[:1]],
             rings.animate.set_stroke(opacity=1),
             run_time=1.0,
         )
+        if len(overlay) > 1 and overlay[1].family_members_with_points():
+            self.play(Create(overlay[1]), run_time=2.0)  # the line drawn while its caption is read
         self.hold("detail", extra=self.line_seconds)
         return overlay
 
@@ -177,7 +195,7 @@ class Fold(PlaneStory):
             *self.tell(text, self.detail(text)),
             run_time=0.6,
         )
-        self.rewind(boundary)
+        self.rewind(boundary, words=self.undo_words)
         rings = getattr(self, "pile_rings", None)
         if rings is not None and len(np.unique(self.labels[self.pile.members])) == 1:
             self.play(rings.animate.set_stroke(opacity=0), run_time=0.4)  # a harmless pile: nothing to show here

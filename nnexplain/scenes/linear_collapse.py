@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Create, FadeIn, FadeOut, Indicate, Square, VGroup
+from manim import DOWN, LEFT, UP, Create, FadeIn, FadeOut, Indicate, Square, VGroup, there_and_back
 
 from nnexplain.geometry.boundary import class_one_probability, decision_boundary
 from nnexplain.geometry.contour import as_lines, level_curves
@@ -29,7 +29,7 @@ from nnexplain.geometry.steps import composite_map, layer_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
 from nnexplain.mobjects.plane import CarriedLines, PlaneView, WarpedPlane, prediction_image
 from nnexplain.mobjects.style import fmt_percent, formula, label, typst_matrix
-from nnexplain.scenes.base.plane_story import NUMBERS, TEXT, PlaneStory
+from nnexplain.scenes.base.plane_story import NUMBERS, ROWS_TOP, TEXT, PlaneStory
 
 __all__ = ["LinearCollapse"]
 
@@ -84,7 +84,7 @@ class LinearCollapse(PlaneStory):
         numbers = VGroup(product, shift).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         steps = layer_steps(self.stages[0], weight, bias, "identity", 0, self.steps[-1].projection)
         rows = self.rows(["1  One turn and stretch   x ↦ Wx", "2  One shift   + b"])
-        rows.move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
+        rows.move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
         header = "All layers as one"
         text = "Multiply the matrices, collect\nthe shifts: the same journey\nin one step."
         self.play(
@@ -93,8 +93,7 @@ class LinearCollapse(PlaneStory):
             *self.tell(text, self.detail(text)),
             *self.put("matrices", self.numbers(numbers)),
         )
-        self.hold("detail")
-        self.carried = [(ghost, None)]
+        self.carried = [(ghost, None)]  # the one step plays while its caption is read
         for step in steps:
             self.highlight(rows, 1 if step.kind == "shift" else 0)
             self.switch_projection(step.projection)
@@ -105,6 +104,9 @@ class LinearCollapse(PlaneStory):
             self.warp(step.motion, step.projection, seconds, carried=[(ghost, None)], steady=step.kind == "mirror")
         landed = "It lands exactly on the layer-\nby-layer picture (faint): linear\nmaps combine into one linear map."
         self.play(*self.tell(landed, self.detail(landed)))
+        reading = self.narrator.log[-1].duration
+        # The faint layer-by-layer picture lights up under the one-step one: they coincide.
+        self.play(ghost.animate.set_stroke(opacity=0.9), rate_func=there_and_back, run_time=max(1.5, reading - 0.5))
         self.hold("detail", extra=self.compare_seconds)
         self.carried = []
         self.play(FadeOut(ghost), *self.put("zoom", VGroup()), run_time=0.4)
@@ -115,19 +117,22 @@ class LinearCollapse(PlaneStory):
         accuracy = fmt_percent(self.metrics.get("val_acc", float("nan")))
         header = "One straight line"
         text = f"The network answers by which\noutput is larger: the line where\nthey are equal. {accuracy} correct."
+        tints, line = overlay
         self.play(
-            FadeIn(overlay),
+            FadeIn(tints),
             *self.put("header", self.heading(header)),
             *self.tell(text, self.detail(text)),
             *self.put("rows", VGroup()),
             run_time=1.0,
         )
+        reading = self.narrator.log[-1].duration
+        self.play(Create(line), run_time=max(1.5, min(reading - 1.0, 3.0)))  # drawn while its caption is read
         self.hold("detail")
         boundary = self.decision_lines()
         self.add(boundary)
         back = "Undo the layers: in the input\nplane it is a straight line too,\nwhatever the data."
         self.play(FadeOut(overlay), *self.tell(back, self.detail(back)), run_time=0.6)
-        self.rewind(boundary)
+        self.rewind(boundary, words=self.undo_words)
         rings = self.ring_wrong()
         rings.set_stroke(opacity=0)
         wrong = int(self.wrong.sum())
@@ -135,11 +140,12 @@ class LinearCollapse(PlaneStory):
         self.play(
             FadeIn(self.verdict_image()),
             self.plane.interior.animate.set_stroke(opacity=0.25),
-            rings.animate.set_stroke(opacity=1),
             *self.put("header", self.heading("Back in the input plane")),
             *self.tell(ringed, self.detail(ringed)),
             run_time=1.0,
         )
+        reading = self.narrator.log[-1].duration
+        self.play(rings.animate.set_stroke(opacity=1), run_time=max(1.0, min(reading - 1.0, 3.0)))
         self.hold("detail")
         self.linear_boundary = boundary
 
@@ -170,7 +176,7 @@ class LinearCollapse(PlaneStory):
         mine = fmt_percent(self.metrics.get("val_acc", float("nan")))
         text = f"Same data, with {run.activation} between\nthe layers ({shape}): {accuracy}\ncorrect, against {mine}."
         caption = self.fit_column(label(text, self.theme, TEXT, self.theme.text))
-        caption.move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
+        caption.move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
         self.play(
             *self.put("header", self.heading("Linear (left) and tanh (right)")),
             *self.put("matrices", VGroup()),
@@ -184,6 +190,6 @@ class LinearCollapse(PlaneStory):
         self.hold("detail")
         end = "Only a nonlinearity between\nthe layers lets the boundary bend."
         words = self.fit_column(label(end, self.theme, TEXT, self.theme.text))
-        words.move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
+        words.move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
         self.play(*self.tell(end, words), Indicate(curve, color=self.theme.highlight, scale_factor=1.0), run_time=1.5)
         self.hold("detail", extra=self.verdict_seconds)

@@ -65,7 +65,9 @@ ACTIVATION_WORDS = {
 }
 SQUARES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # where a squashing activation puts every coordinate
 SQUARE_ROOM = 3.0  # a squash is seen at most this many times the square's size around it
-NUMBERS_HEIGHT = 2.2  # room at the column's foot, under three lines of a step's words
+NUMBERS_HEIGHT = 1.95  # room at the column's foot, under three lines of a step's words
+SAFE_TOP, SAFE_BOTTOM = 3.6, -3.55  # LECTURE.md's title-safe margin: 24 px (0.4 units) inside 480p's 8 units
+HEADING_Y, ROWS_TOP, DETAIL_TOP = 1.45, 1.15, -0.25  # the column under the title, subtitle and legend
 PILE_SHARE = 0.05  # a pile is told when it holds at least this share of the points
 FADE_IN, SWAP = 0.3, 0.5  # seconds a text takes to come in, and to replace another (out, then in)
 
@@ -78,10 +80,11 @@ class PlaneStory(RunScene):
     epoch: ClassVar[int | None] = None  # the snapshot drawn; None for the last
     step_seconds: ClassVar[float] = 1.6  # per step of a layer (turn and stretch, shift, activation)
     mirror_seconds: ClassVar[float] = 2.4  # the turn over through 3-D
+    longest_step: ClassVar[float] = 4.5  # a step slowed to its caption's reading time lasts at most this
     pause_seconds: ClassVar[float] = 0.3
     switch_seconds: ClassVar[float] = 0.6  # blending to another projection between layers
     include_output: ClassVar[bool] = False  # animate the output layer's affine map too
-    rewind_seconds: ClassVar[float] = 0.9  # per step, when the layers are undone at the end (the payoff: not rushed)
+    rewind_seconds: ClassVar[float] = 1.2  # per step, when the layers are undone at the end (the payoff: not rushed)
     reframe_seconds: ClassVar[float] = 0.6  # a change of zoom before or after a step drawn at a fixed zoom
     raster_size: ClassVar[int] = 240  # pixels per side of the verdict image
     contour_raster_size: ClassVar[int] = 480  # samples per side where the boundary curve is traced
@@ -89,7 +92,7 @@ class PlaneStory(RunScene):
     panel_half_size: ClassVar[float] = 3.2
     fill: ClassVar[float] = 0.85  # the data's farthest point from their centre, as a share of the half panel
     column_left: ClassVar[float] = 0.2
-    column_width: ClassVar[float] = 6.7
+    column_width: ClassVar[float] = 6.45  # its right edge 24 px inside the frame's
 
     def setup(self) -> None:
         super().setup()
@@ -178,19 +181,19 @@ class PlaneStory(RunScene):
         return mobject.scale_to_fit_width(min(mobject.width, self.column_width))
 
     def heading(self, text: str):
-        return self.at_column(self.fit_column(label(text, self.theme, 28, weight="BOLD")), 1.62)
+        return self.at_column(self.fit_column(label(text, self.theme, 28, weight="BOLD")), HEADING_Y)
 
     def detail(self, text: str):
         """The explanation of the current step: a few short lines under the step list."""
         mobject = self.fit_column(label(text, self.theme, TEXT, self.theme.text))
-        return mobject.move_to([self.column_left, -0.15, 0], aligned_edge=LEFT + UP)
+        return mobject.move_to([self.column_left, DETAIL_TOP, 0], aligned_edge=LEFT + UP)
 
     def numbers(self, mobject):
         """Formulas with the real numbers, at the foot of the column, never up into the step's words
         (a 7 × 2 matrix is taller than the room under them)."""
         mobject = self.fit_column(mobject)
         mobject.scale_to_fit_height(min(mobject.height, NUMBERS_HEIGHT))
-        return mobject.move_to([self.column_left, -3.85, 0], aligned_edge=LEFT + DOWN)
+        return mobject.move_to([self.column_left, SAFE_BOTTOM, 0], aligned_edge=LEFT + DOWN)
 
     def title_text(self) -> str:
         raise NotImplementedError
@@ -299,7 +302,9 @@ class PlaneStory(RunScene):
         top_left = np.array(self.panel_centre) + [-half, half, 0]
         self.scale_bar = ScaleBar(self.theme, top_left + [0.1, 0.35, 0], size=TEXT).follow(self.view)
         title = VGroup(*(label(line, self.theme, 32, weight="BOLD") for line in self.title_text().split("\n")))
-        title.arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to([self.column_left, 3.85, 0], aligned_edge=LEFT + UP)
+        title.arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to(
+            [self.column_left, SAFE_TOP, 0], aligned_edge=LEFT + UP
+        )
         shape = "-".join(map(str, self.run.layers))
         facts = f"{self.run.recipe} · {shape} · {self.run.activation}"
         if self.epoch is not None:
@@ -348,7 +353,7 @@ class PlaneStory(RunScene):
                 return f"{then} and stretch one way\n{stretch[0] / stretch[-1]:.0f}× more than the other\n(det W{k} = {det})."
             if step.layer == 0 or self.run.activation == "identity":  # the grid is still straight
                 return f"{then} and stretch; lines\nstay straight (det W{k} = {det})."
-            return f"{then} and stretch (det W{k} = {det}):\na linear map adds no new bends."
+            return f"{then} and stretch\n(det W{k} = {det}): a linear\nmap adds no new bends."
         if step.kind == "shift":
             values = [fmt_fixed(b) for b in bias]
             rows = ",\n".join(", ".join(values[i : i + 4]) for i in range(0, len(values), 4))  # 4 a line, not shrunk
@@ -361,7 +366,7 @@ class PlaneStory(RunScene):
 
     def play_layer(self, layer: int, header: str) -> None:
         steps = [s for s in self.steps if s.layer == layer]
-        rows = self.step_list(layer).move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
+        rows = self.step_list(layer).move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
         weight, bias = self.params[layer]
         matrices = formula(
             f"W_{layer + 1} = {typst_matrix(weight)} quad b_{layer + 1} = {typst_matrix(bias[:, None])}",
@@ -390,11 +395,12 @@ class PlaneStory(RunScene):
         if rows is not None:
             self.highlight(rows, {"mirror": 0, "linear": 0, "shift": 1, "activate": 2}[step.kind])
         self.play(*captions)
+        reading = self.narrator.log[-1].duration  # the step plays while its caption is read (or said)
         if step.kind in ("shift", "activate") and not step.projection.is_projection:
-            self.play_in_place(step)
+            self.play_in_place(step, self.step_time(self.step_seconds, reading - 2 * self.reframe_seconds))
         else:
-            seconds = self.mirror_seconds if step.kind == "mirror" else self.step_seconds
-            self.warp(step.motion, step.projection, seconds, steady=step.kind == "mirror")
+            base = self.mirror_seconds if step.kind == "mirror" else self.step_seconds
+            self.warp(step.motion, step.projection, self.step_time(base, reading), steady=step.kind == "mirror")
         last = step is [s for s in self.steps if s.layer == step.layer][-1]
         finding = self.finding_for(step.layer) if last and step.layer < len(self.params) - 1 else ""
         if finding:
@@ -413,6 +419,11 @@ class PlaneStory(RunScene):
         if summary:
             self.show_summary(step.layer, summary)
         self.wait(self.pause_seconds)
+
+    def step_time(self, base: float, reading: float) -> float:
+        """A step lasts about as long as its caption is read, so the picture moves while the words are
+        read; never shorter than ``base``, never longer than ``longest_step``."""
+        return max(base, min(reading - self.pause_seconds, self.longest_step))
 
     def show_summary(self, layer: int, text: str) -> None:
         self.play(*self.tell(text, self.detail(text)))
@@ -461,7 +472,7 @@ class PlaneStory(RunScene):
         half = self.panel_half_size
         return note.move_to(np.array(self.panel_centre) + [half, half + 0.35, 0], aligned_edge=RIGHT)
 
-    def play_in_place(self, step: Step) -> None:
+    def play_in_place(self, step: Step, seconds: float | None = None) -> None:
         """Play a shift or a squash with the zoom fixed, so that what moves is the points, not the axes.
 
         The view first widens to hold where the data start and end (and the activation's square); after
@@ -497,7 +508,7 @@ class PlaneStory(RunScene):
                 view=fixed,
                 carried=[(m, None) for m in self.carried_mobjects()],
                 followers=(self.scale_bar,),
-                run_time=self.step_seconds,
+                run_time=self.step_seconds if seconds is None else seconds,
                 rate_func=smooth,
             )
         )
@@ -558,9 +569,10 @@ class PlaneStory(RunScene):
         here = self.boundary_motions[-1](1.0)[0] if self.steps else self.boundary_lines
         return CarriedLines(here, self.view, self.theme.highlight, width=5, clip=self.clip)
 
-    def rewind(self, boundary: CarriedLines | None = None, also: list | None = None) -> None:
-        """Undo every step quickly, back to the input plane, the view following; ``boundary`` rides
-        along through the layers, and ``also`` (planes that stay put, such as a ghost) with the view."""
+    def rewind(self, boundary: CarriedLines | None = None, also: list | None = None, words=None) -> None:
+        """Undo every step, back to the input plane, the view following; ``boundary`` rides
+        along through the layers, and ``also`` (planes that stay put, such as a ghost) with the view.
+        ``words(layer)``: the caption said as that layer is undone (None: the one up is still being read)."""
         still = [(mobject, None) for mobject in also or []]
         self.carried = still + ([] if boundary is None else [(boundary, None)])
         layers = len({step.layer for step in self.steps})
@@ -572,6 +584,9 @@ class PlaneStory(RunScene):
             )
             first = index == len(self.steps) - 1 or self.steps[index + 1].layer != step.layer
             heading = self.put("header", self.heading(f"Undo layer {step.layer + 1} of {layers}")) if first else []
+            said = words(step.layer) if first and words is not None else None
+            if said:
+                heading += self.tell(said, self.detail(said))
             seconds = self.mirror_seconds if step.kind == "mirror" else self.rewind_seconds
             self.warp(
                 lambda t, m=step.motion: m(1 - t),
@@ -584,6 +599,15 @@ class PlaneStory(RunScene):
             )
         stage = self.stages[0]
         self.switch_projection(Projection.fit(stage.points, 2))
+
+    def undo_words(self, layer: int) -> str | None:
+        """What is said as hidden layer ``layer`` is undone with the boundary carried along (the last layer
+        undone first: nothing, the caption that announced the rewind is still being read)."""
+        if layer == len({step.layer for step in self.steps}) - 1:
+            return None
+        activation = self.run.activation
+        how = {"identity": "stays straight", "relu": "moves with the plane"}.get(activation, "bends with the plane")
+        return f"Undo layer {layer + 1}: the line\nrides along and {how}."
 
     def verdict_image(self) -> ImageMobject:
         """The input panel coloured by the network's verdict, drawn under the grid and the dots."""
