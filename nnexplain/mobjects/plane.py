@@ -420,7 +420,7 @@ def share_bars(shares: list[float], names: list[str], theme: Theme, width: float
     half), named underneath, its percentage on top; a base line at 50% and a dashed line at 100%, labelled.
 
     ``.bars`` and ``.values`` hold the bars and their percentages, to be grown in one by one."""
-    from manim import DOWN, LEFT, UP, DashedLine, Line, Rectangle
+    from manim import DOWN, LEFT, DashedLine, Line, Rectangle
 
     tick_50, tick_100 = label("50%", theme, size, theme.muted), label("100%", theme, size, theme.muted)
     axis_left = max(tick_50.width, tick_100.width) + 0.15
@@ -440,7 +440,8 @@ def share_bars(shares: list[float], names: list[str], theme: Theme, width: float
         tall = max((min(share, 1.0) - 0.5) / 0.5, 0.0) * bar_height
         bar = Rectangle(width=0.55 * slot, height=max(tall, 1e-3), stroke_width=0, fill_opacity=0.9)
         bar.set_fill(theme.highlight).move_to([centre, base_y, 0], aligned_edge=DOWN)
-        value = label(f"{100 * share:.0f}%", theme, size, theme.highlight).next_to(bar, UP, 0.08)
+        value = label(f"{100 * share:.0f}%", theme, size, theme.highlight)
+        value.move_to([centre, top_y + value_row / 2 + 0.02, 0])  # one row over the 100% line, clear of it
         chart.bars.add(bar)
         chart.values.add(value)
         chart.add(label(name, theme, size, theme.text).move_to([centre, name_row / 2, 0]))

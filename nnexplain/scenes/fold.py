@@ -101,6 +101,8 @@ class Fold(PlaneStory):
     def layer_summary(self, layer: int) -> str:
         """How separable the layer left the points: the best straight line's share, before and after it."""
         now, before = fmt_percent(self.separable[layer + 1]), fmt_percent(self.separable[layer])
+        if now == before and layer > 0:
+            return f"The best straight line still\nputs {now} on their side."
         return f"The best straight line now puts\n{now} on their side (before this\nlayer: {before})."
 
     def drop_best_line(self) -> list:

@@ -56,18 +56,28 @@ __all__ = ["PlaneStory"]
 TEXT = 24  # body text: about 14 px tall at 480p
 NUMBERS = 34  # formulas, whose letters are smaller at the same size
 ACTIVATION_WORDS = {
-    "tanh": ("Squash (tanh)", "Squash each coordinate\ninto −1 … 1 (tanh): the plane\nbends, but nothing tears."),
+    # (the step's name, what is said the first time, what is said at later layers)
+    "tanh": (
+        "Squash (tanh)",
+        "Squash each coordinate\ninto −1 … 1 (tanh): the plane\nbends, but nothing tears.",
+        "Squash into −1 … 1 again:\nstill nothing tears.",
+    ),
     "sigmoid": (
         "Squash (sigmoid)",
         "Squash each coordinate\ninto 0 … 1 (sigmoid): the plane\nbends, but nothing tears.",
+        "Squash into 0 … 1 again:\nstill nothing tears.",
     ),
-    "relu": ("Fold (ReLU)", "Negative coordinates become\n0 (ReLU): half-planes fold\nflat onto the axes."),
+    "relu": (
+        "Fold (ReLU)",
+        "Negative coordinates become\n0 (ReLU): half-planes fold\nflat onto the axes.",
+        "Fold again: negative\ncoordinates become 0.",
+    ),
 }
 SQUARES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # where a squashing activation puts every coordinate
 SQUARE_ROOM = 3.0  # a squash is seen at most this many times the square's size around it
 NUMBERS_HEIGHT = 1.95  # room at the column's foot, under three lines of a step's words
 SAFE_TOP, SAFE_BOTTOM = 3.6, -3.55  # LECTURE.md's title-safe margin: 24 px (0.4 units) inside 480p's 8 units
-HEADING_Y, ROWS_TOP, DETAIL_TOP = 1.45, 1.15, -0.25  # the column under the title, subtitle and legend
+HEADING_Y, ROWS_TOP, DETAIL_TOP = 1.38, 1.1, -0.2  # the column under the title, subtitle and legend
 PILE_SHARE = 0.05  # a pile is told when it holds at least this share of the points
 FADE_IN, SWAP = 0.3, 0.5  # seconds a text takes to come in, and to replace another (out, then in)
 
@@ -310,9 +320,9 @@ class PlaneStory(RunScene):
         if self.epoch is not None:
             facts += f" · epoch {self.run.snapshot(self.epoch)['epoch']}"
         subtitle = self.at_column(
-            self.fit_column(label(facts, self.theme, TEXT, self.theme.muted)), title.get_bottom()[1] - 0.3
+            self.fit_column(label(facts, self.theme, TEXT, self.theme.muted)), title.get_bottom()[1] - 0.27
         )
-        legend = self.legend().next_to(subtitle, DOWN, buff=0.2, aligned_edge=LEFT)
+        legend = self.legend().next_to(subtitle, DOWN, buff=0.15, aligned_edge=LEFT)
         self.play(*map(FadeIn, (self.frame, self.plane, title, subtitle, legend, self.scale_bar)), run_time=1.0)
         self.play(*self.tell(intro, self.detail(intro)))
         self.hold("detail")
@@ -353,12 +363,16 @@ class PlaneStory(RunScene):
                 return f"{then} and stretch one way\n{stretch[0] / stretch[-1]:.0f}× more than the other\n(det W{k} = {det})."
             if step.layer == 0 or self.run.activation == "identity":  # the grid is still straight
                 return f"{then} and stretch; lines\nstay straight (det W{k} = {det})."
-            return f"{then} and stretch\n(det W{k} = {det}): a linear\nmap adds no new bends."
+            if step.layer == 1:
+                return f"{then} and stretch\n(det W{k} = {det}): a linear\nmap adds no new bends."
+            return f"{then} and stretch again\n(det W{k} = {det})."  # said once already: not again
         if step.kind == "shift":
             values = [fmt_fixed(b) for b in bias]
             rows = ",\n".join(", ".join(values[i : i + 4]) for i in range(0, len(values), 4))  # 4 a line, not shrunk
+            if step.layer > 0:
+                return f"Shift every point\nby b{k} = ({rows})."
             return f"Shift every point by the\nsame vector b{k} = ({rows})."
-        return ACTIVATION_WORDS[motion.activation][1]
+        return ACTIVATION_WORDS[motion.activation][1 if step.layer == 0 else 2]
 
     def highlight(self, rows: VGroup, current: int) -> None:
         for index, row in enumerate(rows):
@@ -607,7 +621,7 @@ class PlaneStory(RunScene):
             return None
         activation = self.run.activation
         how = {"identity": "stays straight", "relu": "moves with the plane"}.get(activation, "bends with the plane")
-        return f"Undo layer {layer + 1}: the line\nrides along and {how}."
+        return f"Undo layer {layer + 1}: the line rides\nalong and {how}."
 
     def verdict_image(self) -> ImageMobject:
         """The input panel coloured by the network's verdict, drawn under the grid and the dots."""
