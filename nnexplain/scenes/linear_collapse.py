@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Create, FadeIn, FadeOut, Indicate, Square, VGroup, there_and_back
+from manim import DOWN, LEFT, UP, Create, FadeIn, FadeOut, Indicate, Square, VGroup, Write, there_and_back
 
 from nnexplain.geometry.boundary import class_one_probability, decision_boundary
 from nnexplain.geometry.contour import as_lines, level_curves
@@ -48,7 +48,7 @@ class LinearCollapse(PlaneStory):
     def construct(self) -> None:
         self.beat("the data")
         intro = "No activation: every layer\nonly multiplies by a matrix\nand adds a vector."
-        self.show_input(intro)
+        self.show_input(intro, self.write_layer_formula)
         count = len(self.params)
         for layer in range(count):
             self.beat(f"layer {layer + 1}")
@@ -62,6 +62,12 @@ class LinearCollapse(PlaneStory):
         self.beat("side by side")
         self.show_side_by_side()
 
+    def write_layer_formula(self) -> list:
+        """What every layer computes, written out while the intro is read (it stays until layer 1's numbers)."""
+        words = formula("h_k = W_k h_(k-1) + b_k", self.theme, NUMBERS)
+        self.shown_labels["matrices"] = words = self.numbers(words)
+        return [Write(words)]
+
     def product_names(self) -> tuple[str, str]:
         """Typst for W_L ⋯ W_1 and for W_L ⋯ W_2 b_1 + ⋯ + b_L."""
         count = len(self.params)
@@ -74,9 +80,14 @@ class LinearCollapse(PlaneStory):
         ghost = WarpedPlane(grid, points, self.labels, self.plane.view, self.theme, clip=self.clip)
         ghost.set_stroke(opacity=0.25).set_fill(opacity=0.3)
         back = "Keep this picture (faint) and\nundo the layers, back to the\ninput plane."
-        self.play(*self.drop_reference(), *self.put("rows", VGroup()), *self.tell(back, self.detail(back)))
+        self.play(
+            *self.drop_reference(),
+            *self.put("rows", VGroup()),
+            *self.put("matrices", VGroup()),  # W₃ and b₃ leave: the layers are undone
+            *self.tell(back, self.detail(back)),
+        )
         self.add(ghost)
-        self.rewind(also=[ghost])
+        self.rewind(also=[ghost], words=self.ghost_words)
         weight, bias = composite_map(self.params)
         weight_name, bias_name = self.product_names()
         product = formula(f"W = {weight_name} = {typst_matrix(weight)}", self.theme, NUMBERS)
@@ -110,6 +121,12 @@ class LinearCollapse(PlaneStory):
         self.hold("detail", extra=self.compare_seconds)
         self.carried = []
         self.play(FadeOut(ghost), *self.put("zoom", VGroup()), run_time=0.4)
+
+    def ghost_words(self, layer: int) -> str | None:
+        """Said as layer ``layer`` is undone on the way back (the last one: the caption up is still read)."""
+        if layer == len(self.params) - 1:
+            return None
+        return f"Undo layer {layer + 1}: its shift,\nthen its turn and stretch."
 
     def show_verdict(self) -> None:
         normal, offset = decision_boundary(np.eye(2), np.zeros(2))  # in the output plane: output₁ = output₀

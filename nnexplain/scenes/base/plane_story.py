@@ -76,6 +76,7 @@ ACTIVATION_WORDS = {
 SQUARES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # where a squashing activation puts every coordinate
 SQUARE_ROOM = 3.0  # a squash is seen at most this many times the square's size around it
 NUMBERS_HEIGHT = 1.95  # room at the column's foot, under three lines of a step's words
+FINDING_HEIGHT = 2.2  # a layer's findings (dead units, a pile), up to seven lines, kept at 14 px
 SAFE_TOP, SAFE_BOTTOM = 3.6, -3.55  # LECTURE.md's title-safe margin: 24 px (0.4 units) inside 480p's 8 units
 HEADING_Y, ROWS_TOP, DETAIL_TOP = 1.38, 1.1, -0.2  # the column under the title, subtitle and legend
 PILE_SHARE = 0.05  # a pile is told when it holds at least this share of the points
@@ -198,11 +199,11 @@ class PlaneStory(RunScene):
         mobject = self.fit_column(label(text, self.theme, TEXT, self.theme.text))
         return mobject.move_to([self.column_left, DETAIL_TOP, 0], aligned_edge=LEFT + UP)
 
-    def numbers(self, mobject):
+    def numbers(self, mobject, height: float | None = None):
         """Formulas with the real numbers, at the foot of the column, never up into the step's words
         (a 7 × 2 matrix is taller than the room under them)."""
         mobject = self.fit_column(mobject)
-        mobject.scale_to_fit_height(min(mobject.height, NUMBERS_HEIGHT))
+        mobject.scale_to_fit_height(min(mobject.height, height or NUMBERS_HEIGHT))
         return mobject.move_to([self.column_left, SAFE_BOTTOM, 0], aligned_edge=LEFT + DOWN)
 
     def title_text(self) -> str:
@@ -292,7 +293,8 @@ class PlaneStory(RunScene):
 
     # --- the beginning -------------------------------------------------------------------------------
 
-    def show_input(self, intro: str) -> None:
+    def show_input(self, intro: str, while_read=None) -> None:
+        """The input plane, the title and ``intro``; ``while_read()``: the animations played as it is read."""
         stage = self.stages[0]
         projection = Projection.fit(stage.points, 2)
         self.view = self.framed(projection, stage.points)
@@ -325,6 +327,8 @@ class PlaneStory(RunScene):
         legend = self.legend().next_to(subtitle, DOWN, buff=0.15, aligned_edge=LEFT)
         self.play(*map(FadeIn, (self.frame, self.plane, title, subtitle, legend, self.scale_bar)), run_time=1.0)
         self.play(*self.tell(intro, self.detail(intro)))
+        if while_read is not None:
+            self.play(*while_read(), run_time=max(1.0, self.narrator.log[-1].duration - 1.0))
         self.hold("detail")
 
     # --- playing steps -------------------------------------------------------------------------
@@ -418,7 +422,8 @@ class PlaneStory(RunScene):
         last = step is [s for s in self.steps if s.layer == step.layer][-1]
         finding = self.finding_for(step.layer) if last and step.layer < len(self.params) - 1 else ""
         if finding:
-            words = self.numbers(label(finding, self.theme, TEXT, self.theme.highlight))
+            # The finding follows a caption of three lines at most: it may reach a little higher than formulas.
+            words = self.numbers(label(finding, self.theme, TEXT, self.theme.highlight), FINDING_HEIGHT)
             anims = self.tell(finding, words, "matrices")
             pile = self.piles.get(step.layer)
             if pile is not None:
