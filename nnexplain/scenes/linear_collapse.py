@@ -38,7 +38,7 @@ class LinearCollapse(PlaneStory):
     scene_name = "linear-collapse"
     include_output = True  # the output layer is one more affine map: its image is the logit plane
     side_half: ClassVar[float] = 1.85  # the tanh network's panel, at the column's foot
-    side_centre: ClassVar[tuple[float, float, float]] = (2.35, -1.6, 0.0)
+    side_centre: ClassVar[tuple[float, float, float]] = (2.25, -1.72, 0.0)  # its foot on the title-safe margin
     compare_seconds: ClassVar[float] = 1.0  # extra hold on the one-step result over the layer-by-layer one
     verdict_seconds: ClassVar[float] = 1.5
 
@@ -64,7 +64,7 @@ class LinearCollapse(PlaneStory):
 
     def write_layer_formula(self) -> list:
         """What every layer computes, written out while the intro is read (it stays until layer 1's numbers)."""
-        words = formula("h_k = W_k h_(k-1) + b_k", self.theme, NUMBERS)
+        words = formula("h_k = W_k h_(k-1) + b_k", self.theme, 1.4 * NUMBERS)
         self.shown_labels["matrices"] = words = self.numbers(words)
         return [Write(words)]
 
@@ -191,7 +191,7 @@ class LinearCollapse(PlaneStory):
         shape = "-".join(map(str, run.layers))
         accuracy = fmt_percent(run.final_metrics.get("val_acc", float("nan")))
         mine = fmt_percent(self.metrics.get("val_acc", float("nan")))
-        text = f"Same data, with {run.activation} between\nthe layers ({shape}): {accuracy}\ncorrect, against {mine}."
+        text = f"Same data, {run.activation} between the layers\n({shape}): {accuracy} against {mine}."
         caption = self.fit_column(label(text, self.theme, TEXT, self.theme.text))
         caption.move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
         self.play(
