@@ -184,7 +184,8 @@ def test_a_good_run_is_not_called_a_failure_and_titles_follow_the_activation(tmp
     assert "failure" not in spiral.ending_words() and spiral.dead == []
     assert spiral.separable[0] < 0.8 and spiral.separable[-1] == 1.0
     first = min(k for k, share in enumerate(spiral.separable) if share == 1.0)
-    assert spiral.separability_words().endswith(f"100.0% from layer {first} on." if first < 4 else "100.0% after 4.")
+    ending = f"100.0% from layer {first} on:\nlater layers add nothing here." if first < 4 else "100.0% after 4."
+    assert spiral.separability_words().endswith(ending)
     moons = _setup(Fold, DATA / "moons-relu", tmp_path / "b")
     assert moons.title_text() == "ReLU layers fold space"
     assert "All of one class: no harm done." in moons.finding_for(max(moons.piles))  # a pile, but harmless

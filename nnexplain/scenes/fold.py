@@ -26,13 +26,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, AnimationGroup, Create, FadeIn, FadeOut, GrowFromEdge, LaggedStart, VGroup
+from manim import DOWN, LEFT, UP, AnimationGroup, Create, FadeIn, FadeOut, GrowFromEdge, LaggedStart, VGroup
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.separability import best_line, best_line_accuracy
 from nnexplain.mobjects.plane import share_bars
 from nnexplain.mobjects.style import fmt_percent
-from nnexplain.scenes.base.plane_story import SAFE_BOTTOM, TEXT, PlaneStory
+from nnexplain.scenes.base.plane_story import ROWS_TOP, SAFE_BOTTOM, TEXT, PlaneStory
 
 __all__ = ["Fold"]
 
@@ -63,7 +63,7 @@ class Fold(PlaneStory):
 
     def construct(self) -> None:
         self.beat("the data")
-        self.show_input(f"{len(self.labels)} validation points,\ntwo classes.")
+        self.show_input(f"What does a hidden layer do to\nits input? Here: {len(self.labels)} points,\ntwo classes.")
         best = fmt_percent(self.separable[0])
         text = f"No straight line separates\nthem: the best one puts\n{best} on their side."
         self.draw_best_line(self.stages[0].points, text)
@@ -121,7 +121,7 @@ class Fold(PlaneStory):
         if reached == 1:
             return text + f",\nand no better after {layers}."
         if reached < layers:
-            return text + f",\n{fmt_percent(share[-1])} from layer {reached} on."
+            return text + f",\n{fmt_percent(share[-1])} from layer {reached} on:\nlater layers add nothing here."
         return text + f",\n{fmt_percent(share[-1])} after {layers}."
 
     def separability_chart(self) -> VGroup:
@@ -143,7 +143,7 @@ class Fold(PlaneStory):
             *self.drop_reference(),
             *self.put("header", self.heading("Why more than one layer")),
             *self.put("rows", VGroup()),
-            *self.tell(text, self.detail(text)),
+            *self.tell(text, self.detail(text).align_to([0, ROWS_TOP, 0], UP)),  # up where the steps were
             *self.put("matrices", chart),
         )
         grow = [AnimationGroup(GrowFromEdge(bar, DOWN), FadeIn(value)) for bar, value in zip(bars, values)]
@@ -189,14 +189,7 @@ class Fold(PlaneStory):
         self.add(boundary)
         if getattr(self, "pile_rings", None) is not None:
             self.plane.remark(self.pile_rings, radius=0.1)  # the pile spreads out again as the layers are undone
-        header = "Back to the input plane"
-        text = "Undo the layers: the straight\nline becomes this boundary."
-        self.play(
-            FadeOut(overlay),
-            *self.put("header", self.heading(header)),
-            *self.tell(text, self.detail(text)),
-            run_time=0.6,
-        )
+        self.play(FadeOut(overlay), *self.unsay("detail"), run_time=0.6)  # each layer undone says its own line
         self.rewind(boundary, words=self.undo_words)
         rings = getattr(self, "pile_rings", None)
         if rings is not None and len(np.unique(self.labels[self.pile.members])) == 1:

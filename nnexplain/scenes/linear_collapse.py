@@ -149,7 +149,8 @@ class LinearCollapse(PlaneStory):
         self.add(boundary)
         back = "Undo the layers: in the input\nplane it is a straight line too,\nwhatever the data."
         self.play(FadeOut(overlay), *self.tell(back, self.detail(back)), run_time=0.6)
-        self.rewind(boundary, words=self.undo_words)
+        top = len(self.params) - 1  # undone first, while the caption that announced the rewind is read
+        self.rewind(boundary, words=lambda layer: None if layer == top else self.undo_words(layer))
         rings = self.ring_wrong()
         rings.set_stroke(opacity=0)
         wrong = int(self.wrong.sum())

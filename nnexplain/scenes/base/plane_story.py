@@ -29,6 +29,7 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
+    Create,
     FadeIn,
     FadeOut,
     ImageMobject,
@@ -77,6 +78,9 @@ SQUARES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # where a squashing acti
 SQUARE_ROOM = 3.0  # a squash is seen at most this many times the square's size around it
 NUMBERS_HEIGHT = 1.95  # room at the column's foot, under three lines of a step's words
 FINDING_HEIGHT = 2.2  # a layer's findings (dead units, a pile), up to seven lines, kept at 14 px
+# Lines drawn over the data (a best line, a decision line, the squash's square) in white: the class colours
+# (blue, orange) stay the classes' alone, and the gold of the step list and notes is never over the points.
+LINE_COLOR = "#FFFFFF"
 SAFE_TOP, SAFE_BOTTOM = 3.6, -3.55  # LECTURE.md's title-safe margin: 24 px (0.4 units) inside 480p's 8 units
 HEADING_Y, ROWS_TOP, DETAIL_TOP = 1.38, 1.1, -0.2  # the column under the title, subtitle and legend
 PILE_SHARE = 0.05  # a pile is told when it holds at least this share of the points
@@ -394,6 +398,7 @@ class PlaneStory(RunScene):
         self.play(
             *self.drop_reference(),
             *self.drop_best_line(),
+            *self.unsay("detail"),  # the last layer's words leave with its line, before the new heading
             *self.put("header", self.heading(header)),
             *self.put("rows", rows),
             *self.put("matrices", self.numbers(matrices)),
@@ -412,7 +417,7 @@ class PlaneStory(RunScene):
         captions = self.tell(text, self.detail(text))  # waits until the last one was read
         if rows is not None:
             self.highlight(rows, {"mirror": 0, "linear": 0, "shift": 1, "activate": 2}[step.kind])
-        self.play(*captions)
+        self.play(*captions, *self.drop_shift_marks())
         reading = self.narrator.log[-1].duration  # the step plays while its caption is read (or said)
         if step.kind in ("shift", "activate") and not step.projection.is_projection:
             self.play_in_place(step, self.step_time(self.step_seconds, reading - 2 * self.reframe_seconds))
@@ -461,7 +466,7 @@ class PlaneStory(RunScene):
         low, high = bounds
         corners = np.array([[low, low], [high, low], [high, high], [low, high], [low, low]])
         edges = np.stack([np.linspace(a, b, 8) for a, b in zip(corners[:-1], corners[1:])])
-        square = CarriedLines(edges, self.view, self.theme.highlight, width=3, clip=self.clip)
+        square = CarriedLines(edges, self.view, LINE_COLOR, width=3, clip=self.clip)
         square.set_stroke(opacity=0.9)
         return square
 
@@ -515,6 +520,8 @@ class PlaneStory(RunScene):
             self.carried = [(square, None)]
             square.set_state(square.grid_state, square.points_state, fixed)
             extra.append(FadeIn(square))
+        if step.kind == "shift":
+            extra += self.shift_marks(step, fixed)
         if not fixed.same_as(self.view):
             self.reframe(fixed, [*self.put("zoom", self.zoom_note(self.view, fixed)), *extra])
         elif extra:
@@ -533,6 +540,25 @@ class PlaneStory(RunScene):
         )
         after = self.framed(step.projection, end[1])
         self.reframe(after, self.put("zoom", self.zoom_note(fixed, after)))
+
+    def shift_marks(self, step: Step, view: PlaneView) -> list:
+        """A shift drawn as what it is: the points before it stay behind, faint, and the vector b runs from
+        the origin (the points move by it, the axes stay). Carried along by the changes of zoom; they leave
+        when the next step begins. Returns the animations that bring them in."""
+        ghost = WarpedPlane(
+            self.plane.grid_state, self.plane.points_state, self.labels, view, self.theme, clip=self.clip
+        )
+        ghost.set_stroke(opacity=0.2).set_fill(opacity=0.25)
+        bias = np.asarray(step.layer_motion.bias, dtype=float)[:2]
+        arrow = CarriedLines(np.linspace(np.zeros(2), bias, 8)[None], view, LINE_COLOR, width=4, clip=self.clip)
+        self.shifted = [ghost, arrow]
+        self.carried = getattr(self, "carried", []) + [(ghost, None), (arrow, None)]
+        return [FadeIn(ghost), Create(arrow)]
+
+    def drop_shift_marks(self) -> list:
+        marks, self.shifted = getattr(self, "shifted", []), []
+        self.carried = [(m, f) for m, f in getattr(self, "carried", []) if not any(m is k for k in marks)]
+        return [FadeOut(m) for m in marks]
 
     def drop_best_line(self) -> list:
         """The animations that take away what :meth:`show_summary` drew (nothing here)."""
@@ -567,9 +593,7 @@ class PlaneStory(RunScene):
             )
         ).set_z_index(-1)
         segment = clip_line_to(normal, offset, bounds)
-        line = (
-            VGroup() if segment is None else Line(*map(to_scene, segment), color=self.theme.highlight, stroke_width=5)
-        )
+        line = VGroup() if segment is None else Line(*map(to_scene, segment), color=LINE_COLOR, stroke_width=5)
         return VGroup(tints, line)
 
     def input_bounds(self) -> tuple[float, float, float, float]:
@@ -586,7 +610,7 @@ class PlaneStory(RunScene):
         self.boundary_lines = as_lines(level_curves(probability, bounds))
         self.boundary_motions = carried_motions(self.steps, self.boundary_lines)
         here = self.boundary_motions[-1](1.0)[0] if self.steps else self.boundary_lines
-        return CarriedLines(here, self.view, self.theme.highlight, width=5, clip=self.clip)
+        return CarriedLines(here, self.view, LINE_COLOR, width=5, clip=self.clip)
 
     def rewind(self, boundary: CarriedLines | None = None, also: list | None = None, words=None) -> None:
         """Undo every step, back to the input plane, the view following; ``boundary`` rides
@@ -620,10 +644,7 @@ class PlaneStory(RunScene):
         self.switch_projection(Projection.fit(stage.points, 2))
 
     def undo_words(self, layer: int) -> str | None:
-        """What is said as hidden layer ``layer`` is undone with the boundary carried along (the last layer
-        undone first: nothing, the caption that announced the rewind is still being read)."""
-        if layer == len({step.layer for step in self.steps}) - 1:
-            return None
+        """What is said as layer ``layer`` is undone with the boundary carried along."""
         activation = self.run.activation
         how = {"identity": "stays straight", "relu": "moves with the plane"}.get(activation, "bends with the plane")
         return f"Undo layer {layer + 1}: the line rides\nalong and {how}."
