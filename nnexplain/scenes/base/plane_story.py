@@ -30,12 +30,14 @@ from manim import (
     UP,
     AnimationGroup,
     Create,
+    DashedLine,
     FadeIn,
     FadeOut,
     ImageMobject,
     Line,
     Polygon,
     Square,
+    UpdateFromAlphaFunc,
     VGroup,
     smooth,
 )
@@ -423,7 +425,12 @@ class PlaneStory(RunScene):
             self.play_in_place(step, self.step_time(self.step_seconds, reading - 2 * self.reframe_seconds))
         else:
             base = self.mirror_seconds if step.kind == "mirror" else self.step_seconds
-            self.warp(step.motion, step.projection, self.step_time(base, reading), steady=step.kind == "mirror")
+            mirror = step.kind == "mirror"
+            seconds = self.step_time(base, reading)
+            cues = self.turn_cues(seconds) if mirror and not step.projection.is_projection else []
+            self.warp(step.motion, step.projection, seconds, steady=mirror, extra=cues)
+            if cues:
+                self.play(FadeOut(self.turn_axis), run_time=0.4)
         last = step is [s for s in self.steps if s.layer == step.layer][-1]
         finding = self.finding_for(step.layer) if last and step.layer < len(self.params) - 1 else ""
         if finding:
@@ -443,6 +450,29 @@ class PlaneStory(RunScene):
         if summary:
             self.show_summary(step.layer, summary)
         self.wait(self.pause_seconds)
+
+    def turn_cues(self, seconds: float) -> list:
+        """Depth cues for a turn over through 3-D, seen from above: the axis it turns about (the first
+        coordinate's, through the data), dashed, and the plane shaded as it turns away from the viewer
+        (its brightness follows |cos| of the angle, darkest edge-on), so it reads as a turn, not a squash."""
+        left, right, _, _ = self.visible_bounds()
+        ends = self.view(np.array([[left, 0.0], [right, 0.0]]))
+        self.turn_axis = DashedLine(*ends, color=LINE_COLOR, stroke_width=3, dash_length=0.15)
+        parts = [p for p in self.plane.family_members_with_points() if hasattr(p, "stroke_rgbas")]
+        lit = [(p, p.stroke_rgbas[:, 3].copy(), p.fill_rgbas[:, 3].copy()) for p in parts]
+
+        def shade(_, alpha: float) -> None:
+            light = 0.3 + 0.7 * abs(np.cos(np.pi * alpha))
+            for part, stroke, fill in lit:
+                if len(part.stroke_rgbas) == len(stroke):
+                    part.stroke_rgbas[:, 3] = stroke * light
+                if len(part.fill_rgbas) == len(fill):
+                    part.fill_rgbas[:, 3] = fill * light
+
+        return [
+            FadeIn(self.turn_axis, run_time=0.4),
+            UpdateFromAlphaFunc(self.plane, shade, rate_func=smooth, run_time=seconds),
+        ]
 
     def step_time(self, base: float, reading: float) -> float:
         """A step lasts about as long as its caption is read, so the picture moves while the words are
