@@ -379,9 +379,12 @@ class PlaneStory(RunScene):
         if step.kind == "shift":
             values = [fmt_fixed(b) for b in bias]
             rows = ",\n".join(", ".join(values[i : i + 4]) for i in range(0, len(values), 4))  # 4 a line, not shrunk
+            start = step.motion(0.0)[1]
+            small = len(start) and np.linalg.norm(bias) < 0.1 * np.ptp(start, axis=0).max()
+            note = "\n(small at this scale)" if small else ""  # the words match a step that barely shows
             if step.layer > 0:
-                return f"Shift every point\nby b{k} = ({rows})."
-            return f"Shift every point by the\nsame vector b{k} = ({rows})."
+                return f"Shift every point\nby b{k} = ({rows}).{note}"
+            return f"Shift every point by the\nsame vector b{k} = ({rows}).{note}"
         return ACTIVATION_WORDS[motion.activation][1 if step.layer == 0 else 2]
 
     def highlight(self, rows: VGroup, current: int) -> None:
@@ -578,7 +581,10 @@ class PlaneStory(RunScene):
         ghost = WarpedPlane(
             self.plane.grid_state, self.plane.points_state, self.labels, view, self.theme, clip=self.clip
         )
-        ghost.set_stroke(opacity=0.2).set_fill(opacity=0.25)
+        ghost.set_stroke(opacity=0)  # only the points, and the outline of where they were, faint
+        ghost.border.set_stroke(opacity=0.3)
+        for dots in ghost.dots:
+            dots.set_fill(opacity=0.3)
         bias = np.asarray(step.layer_motion.bias, dtype=float)[:2]
         arrow = CarriedLines(np.linspace(np.zeros(2), bias, 8)[None], view, LINE_COLOR, width=4, clip=self.clip)
         self.shifted = [ghost, arrow]
