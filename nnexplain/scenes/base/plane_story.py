@@ -30,7 +30,6 @@ from manim import (
     UP,
     AnimationGroup,
     Create,
-    DashedLine,
     FadeIn,
     FadeOut,
     ImageMobject,
@@ -431,7 +430,8 @@ class PlaneStory(RunScene):
             mirror = step.kind == "mirror"
             seconds = self.step_time(base, reading)
             cues = self.turn_cues(seconds) if mirror and not step.projection.is_projection else []
-            self.warp(step.motion, step.projection, seconds, steady=mirror, extra=cues)
+            axis = [(self.turn_axis, None)] if cues else []  # it stays where it is in the plane as the view moves
+            self.warp(step.motion, step.projection, seconds, carried=axis, steady=mirror, extra=cues)
             if cues:
                 self.play(FadeOut(self.turn_axis), run_time=0.4)
         last = step is [s for s in self.steps if s.layer == step.layer][-1]
@@ -456,11 +456,11 @@ class PlaneStory(RunScene):
 
     def turn_cues(self, seconds: float) -> list:
         """Depth cues for a turn over through 3-D, seen from above: the axis it turns about (the first
-        coordinate's, through the data), dashed, and the plane shaded as it turns away from the viewer
+        coordinate's axis), in white, and the plane shaded as it turns away from the viewer
         (its brightness follows |cos| of the angle, darkest edge-on), so it reads as a turn, not a squash."""
         left, right, _, _ = self.visible_bounds()
-        ends = self.view(np.array([[left, 0.0], [right, 0.0]]))
-        self.turn_axis = DashedLine(*ends, color=LINE_COLOR, stroke_width=3, dash_length=0.15)
+        axis = np.linspace([2 * left - right, 0.0], [2 * right - left, 0.0], 16)[None]  # wider than the view
+        self.turn_axis = CarriedLines(axis, self.view, LINE_COLOR, width=3, clip=self.clip)
         parts = [p for p in self.plane.family_members_with_points() if hasattr(p, "stroke_rgbas")]
         lit = [(p, p.stroke_rgbas[:, 3].copy(), p.fill_rgbas[:, 3].copy()) for p in parts]
 
