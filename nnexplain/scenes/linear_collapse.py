@@ -29,7 +29,7 @@ from nnexplain.geometry.steps import composite_map, layer_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
 from nnexplain.mobjects.plane import CarriedLines, PlaneView, WarpedPlane, prediction_image
 from nnexplain.mobjects.style import fmt_percent, formula, label, typst_matrix
-from nnexplain.scenes.base.plane_story import NUMBERS, ROWS_TOP, TEXT, PlaneStory
+from nnexplain.scenes.base.plane_story import LINE_COLOR, NUMBERS, ROWS_TOP, TEXT, PlaneStory
 
 __all__ = ["LinearCollapse"]
 
@@ -41,13 +41,16 @@ class LinearCollapse(PlaneStory):
     side_centre: ClassVar[tuple[float, float, float]] = (2.25, -1.72, 0.0)  # its foot on the title-safe margin
     compare_seconds: ClassVar[float] = 1.0  # extra hold on the one-step result over the layer-by-layer one
     verdict_seconds: ClassVar[float] = 1.5
+    one_step_seconds: ClassVar[float] = 3.0  # each step of the single map: slow, it is the claim
 
     def title_text(self) -> str:
         return "Linear layers only turn,\nstretch and shear"
 
     def construct(self) -> None:
         self.beat("the data")
-        intro = "No activation: every layer\nonly multiplies by a matrix\nand adds a vector."
+        intro = (
+            "Why do we need a nonlinearity?\nHere, none: every layer only\nmultiplies by a matrix and\nadds a vector."
+        )
         self.show_input(intro, self.write_layer_formula)
         count = len(self.params)
         for layer in range(count):
@@ -78,7 +81,11 @@ class LinearCollapse(PlaneStory):
     def show_one_step(self) -> None:
         grid, points = self.plane.grid_state, self.plane.points_state
         ghost = WarpedPlane(grid, points, self.labels, self.plane.view, self.theme, clip=self.clip)
-        ghost.set_stroke(opacity=0.25).set_fill(opacity=0.3)
+        # The layer-by-layer result as an outline in white (its points faint), so the one step is seen to land in it.
+        ghost.set_stroke(opacity=0)
+        ghost.border.set_stroke(color=LINE_COLOR, opacity=0.9, width=3)
+        for dots in ghost.dots:
+            dots.set_fill(opacity=0.3)
         back = "Keep this picture (faint) and\nundo the layers, back to the\ninput plane."
         self.play(
             *self.drop_reference(),
@@ -109,15 +116,15 @@ class LinearCollapse(PlaneStory):
             self.highlight(rows, 1 if step.kind == "shift" else 0)
             self.switch_projection(step.projection)
             if step.kind == "shift":
-                self.play_in_place(step)  # the points move; the view zooms back after
+                self.play_in_place(step, self.one_step_seconds)  # the points move; the view zooms back after
                 continue
-            seconds = self.mirror_seconds if step.kind == "mirror" else self.step_seconds
+            seconds = max(self.mirror_seconds if step.kind == "mirror" else self.step_seconds, self.one_step_seconds)
             self.warp(step.motion, step.projection, seconds, carried=[(ghost, None)], steady=step.kind == "mirror")
-        landed = "It lands exactly on the layer-\nby-layer picture (faint): linear\nmaps combine into one linear map."
-        self.play(*self.tell(landed, self.detail(landed)))
+        landed = "It lands exactly in the layer-\nby-layer outline: linear maps\ncombine into one linear map."
+        self.play(*self.tell(landed, self.detail(landed)), *self.drop_shift_marks())
         reading = self.narrator.log[-1].duration
-        # The faint layer-by-layer picture lights up under the one-step one: they coincide.
-        self.play(ghost.animate.set_stroke(opacity=0.9), rate_func=there_and_back, run_time=max(1.5, reading - 0.5))
+        # The layer-by-layer outline pulses around the one-step result: they coincide.
+        self.play(ghost.border.animate.set_stroke(width=7), rate_func=there_and_back, run_time=max(1.5, reading - 0.5))
         self.hold("detail", extra=self.compare_seconds)
         self.carried = []
         self.play(FadeOut(ghost), *self.put("zoom", VGroup()), run_time=0.4)
@@ -206,7 +213,7 @@ class LinearCollapse(PlaneStory):
         )
         self.play(Create(curve), run_time=2.0)
         self.hold("detail")
-        end = "Only a nonlinearity between\nthe layers lets the boundary bend."
+        end = "Only a nonlinearity between the\nlayers lets the boundary bend:\nlinear layers, however many,\nadd up to one straight line."
         words = self.fit_column(label(end, self.theme, TEXT, self.theme.text))
         words.move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
         self.play(*self.tell(end, words), Indicate(curve, color=self.theme.highlight, scale_factor=1.0), run_time=1.5)

@@ -56,7 +56,7 @@ from nnexplain.scenes.base.run_scene import RunScene
 __all__ = ["PlaneStory"]
 
 TEXT = 24  # body text: about 14 px tall at 480p
-NUMBERS = 34  # formulas, whose letters are smaller at the same size
+NUMBERS = 40  # formulas, whose letters are smaller at the same size
 ACTIVATION_WORDS = {
     # (the step's name, what is said the first time, what is said at later layers)
     "tanh": (
@@ -365,16 +365,19 @@ class PlaneStory(RunScene):
                 return (
                     f"W{k} is {weight.shape[0]} × {weight.shape[1]}: the points move\nto {weight.shape[0]} coordinates."
                 )
-            det = fmt_fixed(np.linalg.det(weight))
-            then = "Then turn" if np.linalg.det(weight) < 0 else "Turn"
+            mirrored = np.linalg.det(weight) < 0
+            # After the mirror, what is left of W (W·F, F the mirror) has det −det W: that is the number said.
+            det = fmt_fixed(-np.linalg.det(weight) if mirrored else np.linalg.det(weight))
+            then = "Then turn" if mirrored else "Turn"
+            name = "the rest: det" if mirrored else f"det W{k}"
             stretch = np.linalg.svd(weight, compute_uv=False)
             if stretch[-1] > 0 and stretch[0] / stretch[-1] >= 8:
-                return f"{then} and stretch one way\n{stretch[0] / stretch[-1]:.0f}× more than the other\n(det W{k} = {det})."
+                return f"{then} and stretch one way\n{stretch[0] / stretch[-1]:.0f}× more than the other\n({name} = {det})."
             if step.layer == 0 or self.run.activation == "identity":  # the grid is still straight
-                return f"{then} and stretch; lines\nstay straight (det W{k} = {det})."
+                return f"{then} and stretch; lines\nstay straight ({name} = {det})."
             if step.layer == 1:
-                return f"{then} and stretch\n(det W{k} = {det}): a linear\nmap adds no new bends."
-            return f"{then} and stretch again\n(det W{k} = {det})."  # said once already: not again
+                return f"{then} and stretch\n({name} = {det}): a linear\nmap adds no new bends."
+            return f"{then} and stretch again\n({name} = {det})."  # said once already: not again
         if step.kind == "shift":
             values = [fmt_fixed(b) for b in bias]
             rows = ",\n".join(", ".join(values[i : i + 4]) for i in range(0, len(values), 4))  # 4 a line, not shrunk
