@@ -26,16 +26,21 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, UP, AnimationGroup, Create, FadeIn, FadeOut, GrowFromEdge, LaggedStart, VGroup
+from manim import DOWN, LEFT, UP, AnimationGroup, Create, FadeIn, FadeOut, GrowFromEdge, LaggedStart, VGroup, Write
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.separability import best_line, best_line_accuracy
 from nnexplain.mobjects.plane import share_bars
-from nnexplain.mobjects.style import fmt_percent
-from nnexplain.scenes.base.plane_story import ROWS_TOP, SAFE_BOTTOM, TEXT, PlaneStory
+from nnexplain.mobjects.style import fmt_percent, formula
+from nnexplain.scenes.base.plane_story import NUMBERS, ROWS_TOP, SAFE_BOTTOM, TEXT, PlaneStory
 
 __all__ = ["Fold"]
 
+LAYER_FORMULAS = {  # a hidden layer, in Typst
+    "tanh": "h = tanh(W x + b)",
+    "sigmoid": "h = sigma(W x + b)",
+    "relu": "h = max(0, W x + b)",
+}
 CHART_HEIGHT = 1.8  # the separability bars at the column's foot, under four lines of words
 
 TITLES = {
@@ -63,7 +68,8 @@ class Fold(PlaneStory):
 
     def construct(self) -> None:
         self.beat("the data")
-        self.show_input(f"What does a hidden layer do to\nits input? Here: {len(self.labels)} points,\ntwo classes.")
+        question = f"What does a hidden layer do to\nits input? Here: {len(self.labels)} points,\ntwo classes."
+        self.show_input(question, self.write_layer_formula)
         best = fmt_percent(self.separable[0])
         text = f"No straight line separates\nthem: the best one puts\n{best} on their side."
         self.draw_best_line(self.stages[0].points, text)
@@ -78,6 +84,14 @@ class Fold(PlaneStory):
         overlay = self.show_decision_line()
         self.beat("the boundary in the input plane")
         self.show_verdict(overlay)
+
+    def write_layer_formula(self) -> list:
+        """What a hidden layer computes, written out while the question is read (layer 1's numbers replace it)."""
+        typst = LAYER_FORMULAS.get(self.run.activation)
+        if typst is None:
+            return []
+        self.shown_labels["matrices"] = words = self.numbers(formula(typst, self.theme, 1.4 * NUMBERS))
+        return [Write(words)]
 
     def show_summary(self, layer: int, text: str) -> None:
         """Say how separable the layer left the points while the best straight line is drawn over them."""
@@ -143,7 +157,7 @@ class Fold(PlaneStory):
             *self.drop_reference(),
             *self.put("header", self.heading("Why more than one layer")),
             *self.put("rows", VGroup()),
-            *self.tell(text, self.detail(text).align_to([0, ROWS_TOP, 0], UP)),  # up where the steps were
+            *self.tell(text, self.detail(text).align_to([0, ROWS_TOP - 0.1, 0], UP)),  # up where the steps were
             *self.put("matrices", chart),
         )
         grow = [AnimationGroup(GrowFromEdge(bar, DOWN), FadeIn(value)) for bar, value in zip(bars, values)]
