@@ -37,8 +37,8 @@ __all__ = ["LinearCollapse"]
 class LinearCollapse(PlaneStory):
     scene_name = "linear-collapse"
     include_output = True  # the output layer is one more affine map: its image is the logit plane
-    side_half: ClassVar[float] = 1.85  # the tanh network's panel, at the column's foot
-    side_centre: ClassVar[tuple[float, float, float]] = (2.25, -1.72, 0.0)  # its foot on the title-safe margin
+    side_half: ClassVar[float] = 1.7  # the tanh network's panel, at the column's foot
+    side_centre: ClassVar[tuple[float, float, float]] = (2.1, -1.85, 0.0)  # its foot on the title-safe margin
     compare_seconds: ClassVar[float] = 1.0  # extra hold on the one-step result over the layer-by-layer one
     verdict_seconds: ClassVar[float] = 1.5
     one_step_seconds: ClassVar[float] = 3.0  # each step of the single map: slow, it is the claim
@@ -193,9 +193,7 @@ class LinearCollapse(PlaneStory):
         if wrong.any():
             plane.mark(wrong, self.theme.wrong, radius=0.1, width=1.3)
         border = Square(2 * h, color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.5).move_to(centre)
-        curve = CarriedLines(
-            as_lines(level_curves(probability, bounds)), view, self.theme.highlight, width=4, clip=clip
-        )
+        curve = CarriedLines(as_lines(level_curves(probability, bounds)), view, LINE_COLOR, width=4, clip=clip)
         shape = "-".join(map(str, run.layers))
         accuracy = fmt_percent(run.final_metrics.get("val_acc", float("nan")))
         mine = fmt_percent(self.metrics.get("val_acc", float("nan")))
@@ -213,8 +211,8 @@ class LinearCollapse(PlaneStory):
         )
         self.play(Create(curve), run_time=2.0)
         self.hold("detail")
-        end = "Only a nonlinearity between the\nlayers lets the boundary bend:\nlinear layers, however many,\nadd up to one straight line."
+        end = "Only a nonlinearity lets the\nboundary bend: linear layers,\nhowever many, are one line."
         words = self.fit_column(label(end, self.theme, TEXT, self.theme.text))
         words.move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
-        self.play(*self.tell(end, words), Indicate(curve, color=self.theme.highlight, scale_factor=1.0), run_time=1.5)
+        self.play(*self.tell(end, words), Indicate(curve, color=LINE_COLOR, scale_factor=1.0), run_time=1.5)
         self.hold("detail", extra=self.verdict_seconds)
