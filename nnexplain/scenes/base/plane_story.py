@@ -556,14 +556,14 @@ class PlaneStory(RunScene):
             self.carried = [(square, None)]
             square.set_state(square.grid_state, square.points_state, fixed)
             extra.append(FadeIn(square))
-        if step.kind == "shift":
-            extra += self.shift_marks(step, fixed)
         if not fixed.same_as(self.view):
             self.reframe(fixed, [*self.put("zoom", self.zoom_note(self.view, fixed)), *extra])
         elif extra:
             self.play(*extra, run_time=self.reframe_seconds)
         self.keep_plane_last()
+        marks = self.shift_marks(step, fixed) if step.kind == "shift" else []
         self.play(
+            *marks,
             Warp(
                 self.plane,
                 step.motion,
@@ -572,15 +572,17 @@ class PlaneStory(RunScene):
                 followers=(self.scale_bar,),
                 run_time=self.step_seconds if seconds is None else seconds,
                 rate_func=smooth,
-            )
+            ),
         )
+        if marks:  # gone before the view moves: they are drawn at this zoom only
+            self.play(*self.drop_shift_marks(), run_time=0.4)
         after = self.framed(step.projection, end[1])
         self.reframe(after, self.put("zoom", self.zoom_note(fixed, after)))
 
     def shift_marks(self, step: Step, view: PlaneView) -> list:
         """A shift drawn as what it is: the points before it stay behind, faint, and the vector b runs from
-        the origin (the points move by it, the axes stay). Carried along by the changes of zoom; they leave
-        when the next step begins. Returns the animations that bring them in."""
+        the origin (the points move by it, the axes stay), at the step's fixed zoom; they leave before the
+        view moves again. Returns the animations that bring them in, played with the step."""
         ghost = WarpedPlane(
             self.plane.grid_state, self.plane.points_state, self.labels, view, self.theme, clip=self.clip
         )
@@ -591,12 +593,10 @@ class PlaneStory(RunScene):
         bias = np.asarray(step.layer_motion.bias, dtype=float)[:2]
         arrow = CarriedLines(np.linspace(np.zeros(2), bias, 8)[None], view, LINE_COLOR, width=4, clip=self.clip)
         self.shifted = [ghost, arrow]
-        self.carried = getattr(self, "carried", []) + [(ghost, None), (arrow, None)]
         return [FadeIn(ghost), Create(arrow)]
 
     def drop_shift_marks(self) -> list:
         marks, self.shifted = getattr(self, "shifted", []), []
-        self.carried = [(m, f) for m, f in getattr(self, "carried", []) if not any(m is k for k in marks)]
         return [FadeOut(m) for m in marks]
 
     def drop_best_line(self) -> list:
