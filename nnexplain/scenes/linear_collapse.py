@@ -93,7 +93,7 @@ class LinearCollapse(PlaneStory):
             *self.put("matrices", VGroup()),  # W₃ and b₃ leave: the layers are undone
             *self.tell(back, self.detail(back)),
         )
-        self.add(ghost)
+        self.play(FadeIn(ghost), run_time=0.5)  # the white outline comes in, not in one frame
         self.rewind(also=[ghost], words=self.ghost_words)
         weight, bias = composite_map(self.params)
         weight_name, bias_name = self.product_names()
