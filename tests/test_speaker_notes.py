@@ -124,7 +124,7 @@ def test_the_fold_narration_of_a_failing_run_names_its_dead_units_and_its_mistak
     labels = run.probe["labels"].astype(int)
     wrong = int((layers[-1].argmax(axis=1) != labels).sum())
     accuracy = f"{100 * run.final_metrics['val_acc']:.1f}%"
-    assert notes["the data"].startswith(f"{len(labels)} validation points")
+    assert notes["the data"].startswith(f"What does a hidden layer do to its input? Here: {len(labels)} points")
     assert f"{accuracy} correct. {wrong} wrong points are ringed in red." in notes["the decision line"]
     dead_layers = []
     for layer, values in enumerate(layers[:-1]):

@@ -413,3 +413,37 @@ def class_legend(classes: list[str], theme: Theme, size: float = 24):
     for index, position in enumerate(squares):
         legend.chars[position].set_color(theme.palette[index % len(theme.palette)])
     return legend
+
+
+def share_bars(shares: list[float], names: list[str], theme: Theme, width: float, height: float, size: float = 24):
+    """A bar per share (0.5 … 1: two classes, where a line putting every point on one side of it gets at least
+    half), named underneath, its percentage on top; a base line at 50% and a dashed line at 100%, labelled.
+
+    ``.bars`` and ``.values`` hold the bars and their percentages, to be grown in one by one."""
+    from manim import DOWN, LEFT, DashedLine, Line, Rectangle
+
+    tick_50, tick_100 = label("50%", theme, size, theme.muted), label("100%", theme, size, theme.muted)
+    axis_left = max(tick_50.width, tick_100.width) + 0.15
+    name_row = label("Hg", theme, size).height + 0.12
+    value_row = name_row
+    bar_height = height - name_row - value_row
+    base_y, top_y = name_row, name_row + bar_height
+    slot = (width - axis_left) / len(shares)
+    chart = VGroup()
+    base = Line([axis_left, base_y, 0], [width, base_y, 0], color=theme.muted, stroke_width=2)
+    top = DashedLine([axis_left, top_y, 0], [width, top_y, 0], color=theme.muted, stroke_width=1.5, dash_length=0.08)
+    tick_50.next_to(base, LEFT, buff=0.1)
+    tick_100.next_to(top, LEFT, buff=0.1)
+    chart.bars, chart.values = VGroup(), VGroup()
+    for index, (share, name) in enumerate(zip(shares, names)):
+        centre = axis_left + slot * (index + 0.5)
+        tall = max((min(share, 1.0) - 0.5) / 0.5, 0.0) * bar_height
+        bar = Rectangle(width=0.55 * slot, height=max(tall, 1e-3), stroke_width=0, fill_opacity=0.9)
+        bar.set_fill(theme.highlight).move_to([centre, base_y, 0], aligned_edge=DOWN)
+        value = label(f"{100 * share:.0f}%", theme, size, theme.highlight)
+        value.move_to([centre, top_y + value_row / 2 + 0.02, 0])  # one row over the 100% line, clear of it
+        chart.bars.add(bar)
+        chart.values.add(value)
+        chart.add(label(name, theme, size, theme.text).move_to([centre, name_row / 2, 0]))
+    chart.add(base, top, tick_50, tick_100, chart.bars, chart.values)
+    return chart

@@ -26,14 +26,22 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import Create, FadeIn, FadeOut, VGroup
+from manim import DOWN, LEFT, UP, AnimationGroup, Create, FadeIn, FadeOut, GrowFromEdge, LaggedStart, VGroup, Write
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.separability import best_line, best_line_accuracy
-from nnexplain.mobjects.style import fmt_percent, label
-from nnexplain.scenes.base.plane_story import TEXT, PlaneStory
+from nnexplain.mobjects.plane import share_bars
+from nnexplain.mobjects.style import fmt_percent, formula
+from nnexplain.scenes.base.plane_story import NUMBERS, ROWS_TOP, SAFE_BOTTOM, TEXT, PlaneStory
 
 __all__ = ["Fold"]
+
+LAYER_FORMULAS = {  # a hidden layer, in Typst
+    "tanh": "h = tanh(W x + b)",
+    "sigmoid": "h = sigma(W x + b)",
+    "relu": "h = max(0, W x + b)",
+}
+CHART_HEIGHT = 1.8  # the separability bars at the column's foot, under four lines of words
 
 TITLES = {
     "tanh": "Tanh layers stretch and\nsquash, but never tear",
@@ -60,11 +68,11 @@ class Fold(PlaneStory):
 
     def construct(self) -> None:
         self.beat("the data")
+        question = f"What does a hidden layer do to\nits input? Here: {len(self.labels)} points,\ntwo classes."
+        self.show_input(question, self.write_layer_formula)
         best = fmt_percent(self.separable[0])
-        self.show_input(
-            f"{len(self.labels)} validation points,\ntwo classes. No straight line\nseparates them: the best one\n"
-            f"puts {best} on their side."
-        )
+        text = f"No straight line separates\nthem: the best one puts\n{best} on their side."
+        self.draw_best_line(self.stages[0].points, text)
         hidden = len(self.params) - 1
         for layer in range(hidden):
             self.beat(f"layer {layer + 1}")
@@ -77,24 +85,38 @@ class Fold(PlaneStory):
         self.beat("the boundary in the input plane")
         self.show_verdict(overlay)
 
+    def write_layer_formula(self) -> list:
+        """What a hidden layer computes, written out while the question is read (layer 1's numbers replace it)."""
+        typst = LAYER_FORMULAS.get(self.run.activation)
+        if typst is None:
+            return []
+        self.shown_labels["matrices"] = words = self.numbers(formula(typst, self.theme, 1.4 * NUMBERS))
+        return [Write(words)]
+
     def show_summary(self, layer: int, text: str) -> None:
         """Say how separable the layer left the points while the best straight line is drawn over them."""
-        stage = [s for s in self.stages if s.stage == "act"][layer]
+        self.draw_best_line([s for s in self.stages if s.stage == "act"][layer].points, text)
+
+    def draw_best_line(self, points, text: str) -> None:
+        """Say ``text`` while the best straight line through ``points`` (drawn now, in the plane) is drawn."""
         animations = self.tell(text, self.detail(text))
-        if stage.width == 2 and not self.view.projection.is_projection:
-            _, normal, offset = best_line(stage.points, self.labels)
+        if points.shape[1] == 2 and not self.view.projection.is_projection:
+            _, normal, offset = best_line(points, self.labels)
             tints, line = self.boundary_overlay(normal, offset)
             self.best_line = VGroup(tints, line)
             self.add(tints)
             tints.set_opacity(0)
             self.play(*animations)
-            self.play(Create(line), tints.animate.set_fill(opacity=0.16), run_time=1.5)
+            reading = self.narrator.log[-1].duration
+            self.play(Create(line), tints.animate.set_fill(opacity=0.16), run_time=max(1.5, min(reading - 1.0, 3.0)))
         else:
             self.play(*animations)
 
     def layer_summary(self, layer: int) -> str:
         """How separable the layer left the points: the best straight line's share, before and after it."""
         now, before = fmt_percent(self.separable[layer + 1]), fmt_percent(self.separable[layer])
+        if now == before and layer > 0:
+            return f"The best straight line still\nputs {now} on their side."
         return f"The best straight line now puts\n{now} on their side (before this\nlayer: {before})."
 
     def drop_best_line(self) -> list:
@@ -113,25 +135,35 @@ class Fold(PlaneStory):
         if reached == 1:
             return text + f",\nand no better after {layers}."
         if reached < layers:
-            return text + f",\n{fmt_percent(share[-1])} from layer {reached} on."
+            return text + f",\n{fmt_percent(share[-1])} from layer {reached} on:\nlater layers add nothing here."
         return text + f",\n{fmt_percent(share[-1])} after {layers}."
 
-    def separability_table(self):
-        """The best straight line's share at the input and after each layer, three to a row."""
-        cells = [f"input {fmt_percent(self.separable[0], 0)}"]
-        cells += [f"layer {k}: {fmt_percent(a, 0)}" for k, a in enumerate(self.separable[1:], start=1)]
-        rows = ["    ".join(cells[i : i + 3]) for i in range(0, len(cells), 3)]
-        return self.numbers(label("\n".join(rows), self.theme, TEXT, self.theme.highlight))
+    def separability_chart(self) -> VGroup:
+        """A bar per stage, the input and after each layer: the best straight line's share, at the column's foot."""
+        names = [
+            "input",
+            *(f"layer {k}" if len(self.separable) <= 4 else str(k) for k in range(1, len(self.separable))),
+        ]
+        chart = share_bars(self.separable, names, self.theme, self.column_width - 0.2, CHART_HEIGHT, TEXT)
+        return chart.move_to([self.column_left, SAFE_BOTTOM, 0], aligned_edge=LEFT + DOWN)
 
     def show_separability(self) -> None:
+        """The best line's share grows bar by bar, input first, while the answer is read."""
         text = self.separability_words()
+        chart = self.separability_chart()
+        bars, values = chart.bars, chart.values
+        chart.remove(bars, values)
         self.play(
             *self.drop_reference(),
             *self.put("header", self.heading("Why more than one layer")),
             *self.put("rows", VGroup()),
-            *self.tell(text, self.detail(text)),
-            *self.put("matrices", self.separability_table()),
+            *self.tell(text, self.detail(text).align_to([0, ROWS_TOP - 0.1, 0], UP)),  # up where the steps were
+            *self.put("matrices", chart),
         )
+        grow = [AnimationGroup(GrowFromEdge(bar, DOWN), FadeIn(value)) for bar, value in zip(bars, values)]
+        reading = self.narrator.log[-1].duration
+        self.play(LaggedStart(*grow, lag_ratio=0.7), run_time=max(2.0, min(reading - 0.5, 5.0)))
+        chart.add(bars, values)  # they leave with the chart
         self.hold("detail")
 
     def accuracy(self) -> str:
@@ -156,10 +188,12 @@ class Fold(PlaneStory):
             *self.put("rows", VGroup()),
             *self.put("matrices", VGroup()),
             *self.tell(text, self.detail(text)),
-            FadeIn(overlay),
+            *[FadeIn(part) for part in overlay[:1]],
             rings.animate.set_stroke(opacity=1),
             run_time=1.0,
         )
+        if len(overlay) > 1 and overlay[1].family_members_with_points():
+            self.play(Create(overlay[1]), run_time=2.0)  # the line drawn while its caption is read
         self.hold("detail", extra=self.line_seconds)
         return overlay
 
@@ -169,15 +203,8 @@ class Fold(PlaneStory):
         self.add(boundary)
         if getattr(self, "pile_rings", None) is not None:
             self.plane.remark(self.pile_rings, radius=0.1)  # the pile spreads out again as the layers are undone
-        header = "Back to the input plane"
-        text = "Undo the layers: the straight\nline becomes this boundary."
-        self.play(
-            FadeOut(overlay),
-            *self.put("header", self.heading(header)),
-            *self.tell(text, self.detail(text)),
-            run_time=0.6,
-        )
-        self.rewind(boundary)
+        self.play(FadeOut(overlay), *self.unsay("detail"), run_time=0.6)  # each layer undone says its own line
+        self.rewind(boundary, words=self.undo_words)
         rings = getattr(self, "pile_rings", None)
         if rings is not None and len(np.unique(self.labels[self.pile.members])) == 1:
             self.play(rings.animate.set_stroke(opacity=0), run_time=0.4)  # a harmless pile: nothing to show here

@@ -29,12 +29,14 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
+    Create,
     FadeIn,
     FadeOut,
     ImageMobject,
     Line,
     Polygon,
     Square,
+    UpdateFromAlphaFunc,
     VGroup,
     smooth,
 )
@@ -54,18 +56,34 @@ from nnexplain.scenes.base.run_scene import RunScene
 __all__ = ["PlaneStory"]
 
 TEXT = 24  # body text: about 14 px tall at 480p
-NUMBERS = 34  # formulas, whose letters are smaller at the same size
+NUMBERS = 40  # formulas, whose letters are smaller at the same size
 ACTIVATION_WORDS = {
-    "tanh": ("Squash (tanh)", "Squash each coordinate\ninto −1 … 1 (tanh): the plane\nbends, but nothing tears."),
+    # (the step's name, what is said the first time, what is said at later layers)
+    "tanh": (
+        "Squash (tanh)",
+        "Squash each coordinate\ninto −1 … 1 (tanh): the plane\nbends, but nothing tears.",
+        "Squash into −1 … 1 again:\nstill nothing tears.",
+    ),
     "sigmoid": (
         "Squash (sigmoid)",
         "Squash each coordinate\ninto 0 … 1 (sigmoid): the plane\nbends, but nothing tears.",
+        "Squash into 0 … 1 again:\nstill nothing tears.",
     ),
-    "relu": ("Fold (ReLU)", "Negative coordinates become\n0 (ReLU): half-planes fold\nflat onto the axes."),
+    "relu": (
+        "Fold (ReLU)",
+        "Negative coordinates become\n0 (ReLU): half-planes fold\nflat onto the axes.",
+        "Fold again: negative\ncoordinates become 0.",
+    ),
 }
 SQUARES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}  # where a squashing activation puts every coordinate
 SQUARE_ROOM = 3.0  # a squash is seen at most this many times the square's size around it
-NUMBERS_HEIGHT = 2.2  # room at the column's foot, under three lines of a step's words
+NUMBERS_HEIGHT = 1.95  # room at the column's foot, under three lines of a step's words
+FINDING_HEIGHT = 2.2  # a layer's findings (dead units, a pile), up to seven lines, kept at 14 px
+# Lines drawn over the data (a best line, a decision line, the squash's square) in white: the class colours
+# (blue, orange) stay the classes' alone, and the gold of the step list and notes is never over the points.
+LINE_COLOR = "#FFFFFF"
+SAFE_TOP, SAFE_BOTTOM = 3.6, -3.55  # LECTURE.md's title-safe margin: 24 px (0.4 units) inside 480p's 8 units
+HEADING_Y, ROWS_TOP, DETAIL_TOP = 1.38, 1.1, -0.2  # the column under the title, subtitle and legend
 PILE_SHARE = 0.05  # a pile is told when it holds at least this share of the points
 FADE_IN, SWAP = 0.3, 0.5  # seconds a text takes to come in, and to replace another (out, then in)
 
@@ -78,10 +96,11 @@ class PlaneStory(RunScene):
     epoch: ClassVar[int | None] = None  # the snapshot drawn; None for the last
     step_seconds: ClassVar[float] = 1.6  # per step of a layer (turn and stretch, shift, activation)
     mirror_seconds: ClassVar[float] = 2.4  # the turn over through 3-D
+    longest_step: ClassVar[float] = 4.5  # a step slowed to its caption's reading time lasts at most this
     pause_seconds: ClassVar[float] = 0.3
     switch_seconds: ClassVar[float] = 0.6  # blending to another projection between layers
     include_output: ClassVar[bool] = False  # animate the output layer's affine map too
-    rewind_seconds: ClassVar[float] = 0.9  # per step, when the layers are undone at the end (the payoff: not rushed)
+    rewind_seconds: ClassVar[float] = 1.2  # per step, when the layers are undone at the end (the payoff: not rushed)
     reframe_seconds: ClassVar[float] = 0.6  # a change of zoom before or after a step drawn at a fixed zoom
     raster_size: ClassVar[int] = 240  # pixels per side of the verdict image
     contour_raster_size: ClassVar[int] = 480  # samples per side where the boundary curve is traced
@@ -89,7 +108,7 @@ class PlaneStory(RunScene):
     panel_half_size: ClassVar[float] = 3.2
     fill: ClassVar[float] = 0.85  # the data's farthest point from their centre, as a share of the half panel
     column_left: ClassVar[float] = 0.2
-    column_width: ClassVar[float] = 6.7
+    column_width: ClassVar[float] = 6.45  # its right edge 24 px inside the frame's
 
     def setup(self) -> None:
         super().setup()
@@ -178,19 +197,19 @@ class PlaneStory(RunScene):
         return mobject.scale_to_fit_width(min(mobject.width, self.column_width))
 
     def heading(self, text: str):
-        return self.at_column(self.fit_column(label(text, self.theme, 28, weight="BOLD")), 1.62)
+        return self.at_column(self.fit_column(label(text, self.theme, 28, weight="BOLD")), HEADING_Y)
 
     def detail(self, text: str):
         """The explanation of the current step: a few short lines under the step list."""
         mobject = self.fit_column(label(text, self.theme, TEXT, self.theme.text))
-        return mobject.move_to([self.column_left, -0.15, 0], aligned_edge=LEFT + UP)
+        return mobject.move_to([self.column_left, DETAIL_TOP, 0], aligned_edge=LEFT + UP)
 
-    def numbers(self, mobject):
+    def numbers(self, mobject, height: float | None = None):
         """Formulas with the real numbers, at the foot of the column, never up into the step's words
         (a 7 × 2 matrix is taller than the room under them)."""
         mobject = self.fit_column(mobject)
-        mobject.scale_to_fit_height(min(mobject.height, NUMBERS_HEIGHT))
-        return mobject.move_to([self.column_left, -3.85, 0], aligned_edge=LEFT + DOWN)
+        mobject.scale_to_fit_height(min(mobject.height, height or NUMBERS_HEIGHT))
+        return mobject.move_to([self.column_left, SAFE_BOTTOM, 0], aligned_edge=LEFT + DOWN)
 
     def title_text(self) -> str:
         raise NotImplementedError
@@ -279,7 +298,8 @@ class PlaneStory(RunScene):
 
     # --- the beginning -------------------------------------------------------------------------------
 
-    def show_input(self, intro: str) -> None:
+    def show_input(self, intro: str, while_read=None) -> None:
+        """The input plane, the title and ``intro``; ``while_read()``: the animations played as it is read."""
         stage = self.stages[0]
         projection = Projection.fit(stage.points, 2)
         self.view = self.framed(projection, stage.points)
@@ -299,17 +319,21 @@ class PlaneStory(RunScene):
         top_left = np.array(self.panel_centre) + [-half, half, 0]
         self.scale_bar = ScaleBar(self.theme, top_left + [0.1, 0.35, 0], size=TEXT).follow(self.view)
         title = VGroup(*(label(line, self.theme, 32, weight="BOLD") for line in self.title_text().split("\n")))
-        title.arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to([self.column_left, 3.85, 0], aligned_edge=LEFT + UP)
+        title.arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to(
+            [self.column_left, SAFE_TOP, 0], aligned_edge=LEFT + UP
+        )
         shape = "-".join(map(str, self.run.layers))
         facts = f"{self.run.recipe} · {shape} · {self.run.activation}"
         if self.epoch is not None:
             facts += f" · epoch {self.run.snapshot(self.epoch)['epoch']}"
         subtitle = self.at_column(
-            self.fit_column(label(facts, self.theme, TEXT, self.theme.muted)), title.get_bottom()[1] - 0.3
+            self.fit_column(label(facts, self.theme, TEXT, self.theme.muted)), title.get_bottom()[1] - 0.27
         )
-        legend = self.legend().next_to(subtitle, DOWN, buff=0.2, aligned_edge=LEFT)
+        legend = self.legend().next_to(subtitle, DOWN, buff=0.15, aligned_edge=LEFT)
         self.play(*map(FadeIn, (self.frame, self.plane, title, subtitle, legend, self.scale_bar)), run_time=1.0)
         self.play(*self.tell(intro, self.detail(intro)))
+        if while_read is not None:
+            self.play(*while_read(), run_time=max(1.0, self.narrator.log[-1].duration - 1.0))
         self.hold("detail")
 
     # --- playing steps -------------------------------------------------------------------------
@@ -341,19 +365,29 @@ class PlaneStory(RunScene):
                 return (
                     f"W{k} is {weight.shape[0]} × {weight.shape[1]}: the points move\nto {weight.shape[0]} coordinates."
                 )
-            det = fmt_fixed(np.linalg.det(weight))
-            then = "Then turn" if np.linalg.det(weight) < 0 else "Turn"
+            mirrored = np.linalg.det(weight) < 0
+            # After the mirror, what is left of W (W·F, F the mirror) has det −det W: that is the number said.
+            det = fmt_fixed(-np.linalg.det(weight) if mirrored else np.linalg.det(weight))
+            then = "Then turn" if mirrored else "Turn"
+            name = "the rest: det" if mirrored else f"det W{k}"
             stretch = np.linalg.svd(weight, compute_uv=False)
             if stretch[-1] > 0 and stretch[0] / stretch[-1] >= 8:
-                return f"{then} and stretch one way\n{stretch[0] / stretch[-1]:.0f}× more than the other\n(det W{k} = {det})."
+                return f"{then} and stretch one way\n{stretch[0] / stretch[-1]:.0f}× more than the other\n({name} = {det})."
             if step.layer == 0 or self.run.activation == "identity":  # the grid is still straight
-                return f"{then} and stretch; lines\nstay straight (det W{k} = {det})."
-            return f"{then} and stretch (det W{k} = {det}):\na linear map adds no new bends."
+                return f"{then} and stretch; lines\nstay straight ({name} = {det})."
+            if step.layer == 1:
+                return f"{then} and stretch\n({name} = {det}): a linear\nmap adds no new bends."
+            return f"{then} and stretch again\n({name} = {det})."  # said once already: not again
         if step.kind == "shift":
             values = [fmt_fixed(b) for b in bias]
             rows = ",\n".join(", ".join(values[i : i + 4]) for i in range(0, len(values), 4))  # 4 a line, not shrunk
-            return f"Shift every point by the\nsame vector b{k} = ({rows})."
-        return ACTIVATION_WORDS[motion.activation][1]
+            start = step.motion(0.0)[1]
+            small = len(start) and np.linalg.norm(bias) < 0.1 * np.ptp(start, axis=0).max()
+            note = "\n(small at this scale)" if small else ""  # the words match a step that barely shows
+            if step.layer > 0:
+                return f"Shift every point\nby b{k} = ({rows}).{note}"
+            return f"Shift every point by the\nsame vector b{k} = ({rows}).{note}"
+        return ACTIVATION_WORDS[motion.activation][1 if step.layer == 0 else 2]
 
     def highlight(self, rows: VGroup, current: int) -> None:
         for index, row in enumerate(rows):
@@ -361,7 +395,7 @@ class PlaneStory(RunScene):
 
     def play_layer(self, layer: int, header: str) -> None:
         steps = [s for s in self.steps if s.layer == layer]
-        rows = self.step_list(layer).move_to([self.column_left, 1.3, 0], aligned_edge=LEFT + UP)
+        rows = self.step_list(layer).move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
         weight, bias = self.params[layer]
         matrices = formula(
             f"W_{layer + 1} = {typst_matrix(weight)} quad b_{layer + 1} = {typst_matrix(bias[:, None])}",
@@ -371,6 +405,7 @@ class PlaneStory(RunScene):
         self.play(
             *self.drop_reference(),
             *self.drop_best_line(),
+            *self.unsay("detail"),  # the last layer's words leave with its line, before the new heading
             *self.put("header", self.heading(header)),
             *self.put("rows", rows),
             *self.put("matrices", self.numbers(matrices)),
@@ -389,16 +424,24 @@ class PlaneStory(RunScene):
         captions = self.tell(text, self.detail(text))  # waits until the last one was read
         if rows is not None:
             self.highlight(rows, {"mirror": 0, "linear": 0, "shift": 1, "activate": 2}[step.kind])
-        self.play(*captions)
+        self.play(*captions, *self.drop_shift_marks())
+        reading = self.narrator.log[-1].duration  # the step plays while its caption is read (or said)
         if step.kind in ("shift", "activate") and not step.projection.is_projection:
-            self.play_in_place(step)
+            self.play_in_place(step, self.step_time(self.step_seconds, reading - 2 * self.reframe_seconds))
         else:
-            seconds = self.mirror_seconds if step.kind == "mirror" else self.step_seconds
-            self.warp(step.motion, step.projection, seconds, steady=step.kind == "mirror")
+            base = self.mirror_seconds if step.kind == "mirror" else self.step_seconds
+            mirror = step.kind == "mirror"
+            seconds = self.step_time(base, reading)
+            cues = self.turn_cues(seconds) if mirror and not step.projection.is_projection else []
+            axis = [(self.turn_axis, None)] if cues else []  # it stays where it is in the plane as the view moves
+            self.warp(step.motion, step.projection, seconds, carried=axis, steady=mirror, extra=cues)
+            if cues:
+                self.play(FadeOut(self.turn_axis), run_time=0.4)
         last = step is [s for s in self.steps if s.layer == step.layer][-1]
         finding = self.finding_for(step.layer) if last and step.layer < len(self.params) - 1 else ""
         if finding:
-            words = self.numbers(label(finding, self.theme, TEXT, self.theme.highlight))
+            # The finding follows a caption of three lines at most: it may reach a little higher than formulas.
+            words = self.numbers(label(finding, self.theme, TEXT, self.theme.highlight), FINDING_HEIGHT)
             anims = self.tell(finding, words, "matrices")
             pile = self.piles.get(step.layer)
             if pile is not None:
@@ -413,6 +456,34 @@ class PlaneStory(RunScene):
         if summary:
             self.show_summary(step.layer, summary)
         self.wait(self.pause_seconds)
+
+    def turn_cues(self, seconds: float) -> list:
+        """Depth cues for a turn over through 3-D, seen from above: the axis it turns about (the first
+        coordinate's axis), in white, and the plane shaded as it turns away from the viewer
+        (its brightness follows |cos| of the angle, darkest edge-on), so it reads as a turn, not a squash."""
+        left, right, _, _ = self.visible_bounds()
+        axis = np.linspace([2 * left - right, 0.0], [2 * right - left, 0.0], 16)[None]  # wider than the view
+        self.turn_axis = CarriedLines(axis, self.view, LINE_COLOR, width=3, clip=self.clip)
+        parts = [p for p in self.plane.family_members_with_points() if hasattr(p, "stroke_rgbas")]
+        lit = [(p, p.stroke_rgbas[:, 3].copy(), p.fill_rgbas[:, 3].copy()) for p in parts]
+
+        def shade(_, alpha: float) -> None:
+            light = 0.3 + 0.7 * abs(np.cos(np.pi * alpha))
+            for part, stroke, fill in lit:
+                if len(part.stroke_rgbas) == len(stroke):
+                    part.stroke_rgbas[:, 3] = stroke * light
+                if len(part.fill_rgbas) == len(fill):
+                    part.fill_rgbas[:, 3] = fill * light
+
+        return [
+            FadeIn(self.turn_axis, run_time=0.4),
+            UpdateFromAlphaFunc(self.plane, shade, rate_func=smooth, run_time=seconds),
+        ]
+
+    def step_time(self, base: float, reading: float) -> float:
+        """A step lasts about as long as its caption is read, so the picture moves while the words are
+        read; never shorter than ``base``, never longer than ``longest_step``."""
+        return max(base, min(reading - self.pause_seconds, self.longest_step))
 
     def show_summary(self, layer: int, text: str) -> None:
         self.play(*self.tell(text, self.detail(text)))
@@ -431,7 +502,7 @@ class PlaneStory(RunScene):
         low, high = bounds
         corners = np.array([[low, low], [high, low], [high, high], [low, high], [low, low]])
         edges = np.stack([np.linspace(a, b, 8) for a, b in zip(corners[:-1], corners[1:])])
-        square = CarriedLines(edges, self.view, self.theme.highlight, width=3, clip=self.clip)
+        square = CarriedLines(edges, self.view, LINE_COLOR, width=3, clip=self.clip)
         square.set_stroke(opacity=0.9)
         return square
 
@@ -461,7 +532,7 @@ class PlaneStory(RunScene):
         half = self.panel_half_size
         return note.move_to(np.array(self.panel_centre) + [half, half + 0.35, 0], aligned_edge=RIGHT)
 
-    def play_in_place(self, step: Step) -> None:
+    def play_in_place(self, step: Step, seconds: float | None = None) -> None:
         """Play a shift or a squash with the zoom fixed, so that what moves is the points, not the axes.
 
         The view first widens to hold where the data start and end (and the activation's square); after
@@ -490,19 +561,43 @@ class PlaneStory(RunScene):
         elif extra:
             self.play(*extra, run_time=self.reframe_seconds)
         self.keep_plane_last()
+        marks = self.shift_marks(step, fixed) if step.kind == "shift" else []
         self.play(
+            *marks,
             Warp(
                 self.plane,
                 step.motion,
                 view=fixed,
                 carried=[(m, None) for m in self.carried_mobjects()],
                 followers=(self.scale_bar,),
-                run_time=self.step_seconds,
+                run_time=self.step_seconds if seconds is None else seconds,
                 rate_func=smooth,
-            )
+            ),
         )
+        if marks:  # gone before the view moves: they are drawn at this zoom only
+            self.play(*self.drop_shift_marks(), run_time=0.4)
         after = self.framed(step.projection, end[1])
         self.reframe(after, self.put("zoom", self.zoom_note(fixed, after)))
+
+    def shift_marks(self, step: Step, view: PlaneView) -> list:
+        """A shift drawn as what it is: the points before it stay behind, faint, and the vector b runs from
+        the origin (the points move by it, the axes stay), at the step's fixed zoom; they leave before the
+        view moves again. Returns the animations that bring them in, played with the step."""
+        ghost = WarpedPlane(
+            self.plane.grid_state, self.plane.points_state, self.labels, view, self.theme, clip=self.clip
+        )
+        ghost.set_stroke(opacity=0)  # only the points, and the outline of where they were, faint
+        ghost.border.set_stroke(opacity=0.3)
+        for dots in ghost.dots:
+            dots.set_fill(opacity=0.3)
+        bias = np.asarray(step.layer_motion.bias, dtype=float)[:2]
+        arrow = CarriedLines(np.linspace(np.zeros(2), bias, 8)[None], view, LINE_COLOR, width=4, clip=self.clip)
+        self.shifted = [ghost, arrow]
+        return [FadeIn(ghost), Create(arrow)]
+
+    def drop_shift_marks(self) -> list:
+        marks, self.shifted = getattr(self, "shifted", []), []
+        return [FadeOut(m) for m in marks]
 
     def drop_best_line(self) -> list:
         """The animations that take away what :meth:`show_summary` drew (nothing here)."""
@@ -537,9 +632,7 @@ class PlaneStory(RunScene):
             )
         ).set_z_index(-1)
         segment = clip_line_to(normal, offset, bounds)
-        line = (
-            VGroup() if segment is None else Line(*map(to_scene, segment), color=self.theme.highlight, stroke_width=5)
-        )
+        line = VGroup() if segment is None else Line(*map(to_scene, segment), color=LINE_COLOR, stroke_width=5)
         return VGroup(tints, line)
 
     def input_bounds(self) -> tuple[float, float, float, float]:
@@ -556,11 +649,12 @@ class PlaneStory(RunScene):
         self.boundary_lines = as_lines(level_curves(probability, bounds))
         self.boundary_motions = carried_motions(self.steps, self.boundary_lines)
         here = self.boundary_motions[-1](1.0)[0] if self.steps else self.boundary_lines
-        return CarriedLines(here, self.view, self.theme.highlight, width=5, clip=self.clip)
+        return CarriedLines(here, self.view, LINE_COLOR, width=5, clip=self.clip)
 
-    def rewind(self, boundary: CarriedLines | None = None, also: list | None = None) -> None:
-        """Undo every step quickly, back to the input plane, the view following; ``boundary`` rides
-        along through the layers, and ``also`` (planes that stay put, such as a ghost) with the view."""
+    def rewind(self, boundary: CarriedLines | None = None, also: list | None = None, words=None) -> None:
+        """Undo every step, back to the input plane, the view following; ``boundary`` rides
+        along through the layers, and ``also`` (planes that stay put, such as a ghost) with the view.
+        ``words(layer)``: the caption said as that layer is undone (None: the one up is still being read)."""
         still = [(mobject, None) for mobject in also or []]
         self.carried = still + ([] if boundary is None else [(boundary, None)])
         layers = len({step.layer for step in self.steps})
@@ -572,6 +666,9 @@ class PlaneStory(RunScene):
             )
             first = index == len(self.steps) - 1 or self.steps[index + 1].layer != step.layer
             heading = self.put("header", self.heading(f"Undo layer {step.layer + 1} of {layers}")) if first else []
+            said = words(step.layer) if first and words is not None else None
+            if said:
+                heading += self.tell(said, self.detail(said))
             seconds = self.mirror_seconds if step.kind == "mirror" else self.rewind_seconds
             self.warp(
                 lambda t, m=step.motion: m(1 - t),
@@ -584,6 +681,12 @@ class PlaneStory(RunScene):
             )
         stage = self.stages[0]
         self.switch_projection(Projection.fit(stage.points, 2))
+
+    def undo_words(self, layer: int) -> str | None:
+        """What is said as layer ``layer`` is undone with the boundary carried along."""
+        activation = self.run.activation
+        how = {"identity": "stays straight", "relu": "moves with the plane"}.get(activation, "bends with the plane")
+        return f"Undo layer {layer + 1}: the line rides\nalong and {how}."
 
     def verdict_image(self) -> ImageMobject:
         """The input panel coloured by the network's verdict, drawn under the grid and the dots."""
