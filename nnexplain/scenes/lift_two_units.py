@@ -139,10 +139,9 @@ class TwoUnits:
         frame = self.layer_frame(steps, self.cube_corners(steps[-1]))  # as forward: one still view for the layer
         for index in reversed(range(len(steps))):
             step = steps[index]
-            carried = [
-                (boundary, lambda t, m=motions[index]: m(1 - t)),
-                (far, lambda t, m=far_motions[index]: m(1 - t)),
-            ]
+            carried = [(boundary, lambda t, m=motions[index]: m(1 - t))]
+            if far in self.mobjects:
+                carried.append((far, lambda t, m=far_motions[index]: m(1 - t)))
             with self.narrate(undo[step.kind]) as line:
                 lead = 0.0
                 if step.kind == "activate":  # as forward: the layer's still view, the grey square a fixed reference
@@ -157,6 +156,11 @@ class TwoUnits:
                     self.outline, lead = None, 0.3
                 still = frame if step.kind in ("activate", "shift") else None
                 self.undo(step, max(line.duration - lead, 2.0), carried, still=still)
+            if step.kind == "activate" and far in self.extras:
+                # Flown back out past the panel's edge: nothing of it is left to see. Carried on through the mirror's
+                # edge-on turn, its huge coordinates crossed the panel for two frames.
+                self.extras.remove(far)
+                self.remove(far)
         self.remove(far)
         self.extras = [boundary, ends]
         tint = self.regions(probability)
