@@ -9,7 +9,7 @@ from conftest import DATA
 from nnexplain.geometry.learning import training_points
 from nnexplain.geometry.trend import moving_average, validation_trend
 from nnexplain.run import load_run
-from nnexplain.train.resume import batch_order
+from nnexplain.run.batches import batch_order
 
 MOONS = DATA / "moons-overfit"
 

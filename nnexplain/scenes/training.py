@@ -30,11 +30,11 @@ from nnexplain.mobjects.charts import LineChart, ProgressBar, Readout
 from nnexplain.mobjects.heatmap import Playback
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import fmt_count, fmt_percent, label
+from nnexplain.run.batches import batch_order
 from nnexplain.scenes.base.run_scene import RunScene
 from nnexplain.scenes.training_curves import TRAINING, VALIDATION, TrainingCurves
 from nnexplain.scenes.training_errors import ErrorRate
 from nnexplain.scenes.training_panel import SIZE, SMALL, TrainingPanel
-from nnexplain.train.resume import batch_order
 
 COLUMN_X = -1.55  # the left edge of the right column
 AVERAGE_EPOCHS = (
@@ -172,7 +172,7 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
         if maps and start_map is not None and self.boundary.has_points():
             self.ghost = DashedVMobject(self.boundary.copy(), num_dashes=70).set_stroke(self.theme.highlight, 2.5)
             said = (
-                "Each batch: its points light up, give a loss, then one weight update nudges the boundary.",
+                "Each batch lights its points, gives a loss, then one update nudges the boundary.",
                 "Dashed: where the epoch began. Losses jump: each batch holds other points.",
             )
         else:
@@ -288,9 +288,7 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
                 self.loss_chart.at(epoch, self.metric["val_loss"][row]),
                 self.accuracy_chart.at(epoch, self.metric["val_acc"][row]),
             )
-            said = (
-                f"Epoch {epoch}'s score is one point on each white curve; grey: the same check on the training points."
-            )
+            said = f"Epoch {epoch}'s score lands on the white curves; grey: the same check on training points."
             with self.narrate(said):
                 self.play(
                     self.result.dots[0].animate.move_to(targets[0]),
@@ -312,13 +310,16 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
             return
         trend, found = self.trend, self.found
         low, high = (int(round(e, -1)) for e in trend.plateau)
-        self.sweep_to(trend.plateau[1], f"Now all {total} epochs. Both losses fall at first; validation's jumps about.")
+        self.sweep_to(
+            trend.plateau[1], f"Now all {total} epochs. Both losses fall; validation's jumps from epoch to epoch."
+        )
         self.plateau = self.band(*trend.plateau)
         with self.narrate(
-            f"Averaged over {trend.window} epochs (thick), validation loss is flat from about epoch {low} to {high}."
+            f"Its {trend.window}-epoch average (thick line) is flat from about epoch {low} to {high}."
         ) as line:
             self.add(self.average)
-            self.add_to_back(self.plateau)
+            self.add(self.plateau)
+            self.bring_to_front(*self.curves.values(), *self.overlays())
             self.play(
                 FadeIn(self.plateau),
                 Playback(self.average, lambda t: self.draw_average(t * trend.plateau[1])),
@@ -340,7 +341,7 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
         row = list(self.history.epochs).index(self.near)
         train_acc, val_acc = self.metric["train_acc"][row], self.metric["val_acc"][row]
         index = self.run.epochs.index(self.near)
-        with self.narrate(f"The recorded weights nearest its middle are epoch {self.near}'s.") as line:
+        with self.narrate(f"On the plane: epoch {self.near}, the snapshot nearest the average's lowest.") as line:
             self.play(
                 self.crossfade_to(
                     self.run.epochs.index(trend.plateau[1])
@@ -370,8 +371,7 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
             self.rings_now = self.rings(self.near)
             fitted = self.flipped_fitted(self.near)
             said = (
-                f"Only training labels were flipped ({flipped}): it fits just {fitted} of them (bold rings). "
-                "Validation points are clean."
+                f"Only training labels were flipped: it fits {fitted} of those {flipped} (bold). Validation is clean."
             )
             with self.narrate(said) as line:
                 self.play(Create(self.rings_now), run_time=max(line.duration, self.t(1.5)))
@@ -384,11 +384,14 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
         leaving = [Fade(self.rings_now, out=True)] if hasattr(self, "rings_now") else []
         if leaving:
             self.play(*leaving, run_time=self.t(0.5))
-        self.position = float(self.run.epochs.index(self.near))
-        rise = trend.rise if trend.rise is not None else last
-        self.sweep_to(trend.plateau[1], f"From epoch {self.near} on, training loss keeps falling.", seconds=2.0)
+        self.position = float(self.run.epochs.index(self.near))  # the panel goes on from the snapshot it shows
+        rise = trend.rise if trend.rise is not None else int(last)
+        turn = int(round(trend.plateau[1], -1))
+        self.sweep_to(rise, f"After epoch {turn}, training loss keeps falling, but validation loss turns up:")
         share = f"{trend.smoothed[list(trend.epochs).index(rise)] / trend.smoothed.min() - 1:.0%}"
-        self.sweep_to(rise, f"Validation loss turns up: by epoch {rise} its average is {share} above the flat stretch.")
+        risen = self.value_dot(self.loss_chart, rise, trend.smoothed[list(trend.epochs).index(rise)], "", RIGHT)
+        self.markers.add(risen[0])
+        self.line(f"by epoch {rise} its average is {share} above its lowest.", Fade(risen[0]))
         row = int(np.flatnonzero(np.isfinite(self.metric["val_loss"]))[-1])
         accuracy = self.metric["val_acc"][row]
         self.sweep_to(last, f"It keeps climbing, to {found.final_val_loss:.2f} at epoch {int(last)}: it overfits.")
@@ -399,7 +402,7 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
         fitted = self.flipped_fitted(int(last))
         rings = self.rings(int(last))
         if flipped and fitted is not None:
-            said = f"It now fits {fitted} of the {flipped} flipped labels (bold): it is memorising its training points."
+            said = f"It now fits {fitted} of the {flipped} flipped labels (bold): it memorises its training points."
             with self.narrate(said) as line:
                 self.play(Fade(self.final_value), Create(rings), run_time=max(line.duration, self.t(1.5)))
         else:
@@ -433,8 +436,8 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
             self.settle_panel(end, f"after epoch {int(last)}")
             self.validation_end = Group(points_end, wrong_end)
         once = ", every training point once" if getattr(self, "batches", None) is not None else ""
-        turn = int(round(trend.plateau[1], -1))
-        answer = f"So: an epoch is {self.updates_said()}{once}, then a frozen check. This run overfits after about epoch {turn}."
+        self.line(f"So: an epoch is {self.updates_said()}{once}, then a frozen check.")
+        answer = f"This run overfits once its validation loss turns up: after about epoch {turn}."
         with self.narrate(answer) as line:  # the flat stretch and its average, where the turn is read, pulse
             for width, opacity in ((8, 0.3), (4.5, 0.13)):
                 self.play(

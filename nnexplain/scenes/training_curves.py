@@ -27,14 +27,15 @@ class TrainingCurves:
     """Mixed into :class:`~nnexplain.scenes.training.Training` (needs its ``history``, ``metric``, ``theme``)."""
 
     def sweep_to(self, epoch: float, said: str, seconds: float | None = None) -> None:
-        """Play the snapshots and curves from where they are up to ``epoch``, while ``said`` is read."""
+        """Play the curves from where they are drawn up to ``epoch``, and the panel from its snapshot position on to
+        ``epoch``'s, while ``said`` is read."""
         start = self.position
         target = float(np.interp(epoch, self.epochs, np.arange(len(self.epochs))))
-        first = float(np.interp(start, np.arange(len(self.epochs)), self.epochs))
+        first = getattr(self, "drawn_upto", float(np.interp(start, np.arange(len(self.epochs)), self.epochs)))
 
-        def play(t: float) -> None:  # the curves move evenly in epochs; the panel follows its snapshots
+        def play(t: float) -> None:  # the curves move evenly in epochs
             shown = first + t * (epoch - first)
-            position = float(np.interp(shown, self.epochs, np.arange(len(self.epochs))))
+            position = start + t * (target - start)
             self.show_at(position)
             self.draw_curves(shown)
             self.panel_label.set_value(self.position_said(position))
@@ -45,7 +46,7 @@ class TrainingCurves:
                 run_time=max(line.duration, self.t(seconds or self.sweep_seconds)),
             )
         play(1.0)
-        self.position = target
+        self.position, self.drawn_upto = target, float(epoch)
 
     def make_charts(self) -> None:
         top = float(np.nanmax([self.metric["train_loss"], self.metric["val_loss"]]))
