@@ -33,9 +33,11 @@ class TrainingCurves:
         target = float(np.interp(epoch, self.epochs, np.arange(len(self.epochs))))
         first = getattr(self, "drawn_upto", float(np.interp(start, np.arange(len(self.epochs)), self.epochs)))
 
-        def play(t: float) -> None:  # the curves move evenly in epochs
+        panel_first = float(np.interp(start, np.arange(len(self.epochs)), self.epochs))
+
+        def play(t: float) -> None:  # the curves and the panel move evenly in epochs, each from where it is
             shown = first + t * (epoch - first)
-            position = start + t * (target - start)
+            position = float(np.interp(panel_first + t * (epoch - panel_first), self.epochs, np.arange(len(self.epochs))))
             self.show_at(position)
             self.draw_curves(shown)
             self.panel_label.set_value(self.position_said(position))
