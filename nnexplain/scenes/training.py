@@ -21,19 +21,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, DashedVMobject, Dot, FadeIn, FadeOut, Group, VGroup
+from manim import DOWN, LEFT, RIGHT, Create, DashedVMobject, Dot, FadeIn, FadeOut, Group, VGroup
 
 from nnexplain.geometry.contour import level_curves
-from nnexplain.geometry.learning import divergence, epoch_steps, shown_epoch, snapshot_near
-from nnexplain.geometry.trend import validation_trend
+from nnexplain.geometry.learning import epoch_steps, shown_epoch
 from nnexplain.mobjects.charts import LineChart, ProgressBar, Readout
 from nnexplain.mobjects.heatmap import Playback
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import fmt_count, fmt_percent, label
 from nnexplain.run.batches import batch_order
 from nnexplain.scenes.base.run_scene import RunScene
-from nnexplain.scenes.training_curves import TRAINING, VALIDATION, TrainingCurves
+from nnexplain.scenes.training_curves import TRAINING, TrainingCurves
 from nnexplain.scenes.training_errors import ErrorRate
+from nnexplain.scenes.training_overfit import Overfitting
 from nnexplain.scenes.training_panel import SIZE, SMALL, TrainingPanel
 
 COLUMN_X = -1.55  # the left edge of the right column
@@ -42,7 +42,7 @@ AVERAGE_EPOCHS = (
 )
 
 
-class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
+class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
     scene_name = "training"
     captions_in_band = True  # the narration is drawn as subtitles; the picture keeps short labels only
     sweep_seconds: ClassVar[float] = 7.0  # each of the two stretches of the whole training, at least
@@ -161,7 +161,14 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
         with self.narrate(f"An epoch makes two passes. First, the training pass: {batch}.") as line:
             self.play(Fade(first), run_time=self.t(0.5))
             shown = [Fade(used)] if self.batches is not None else []
-            self.play(Fade(losses), Fade(loss_title), *shown, run_time=max(line.duration - self.t(0.5), self.t(0.5)))
+            self.play(Fade(losses), Fade(loss_title), *shown, run_time=self.t(0.8))
+            if self.batches is not None:  # the 80 points split into the epoch's 8 batches, each lit in turn
+                count = len(self.batches)
+                self.play(
+                    Playback(self.dots, lambda t: self.light_batch(min(int(t * count), count - 1) if t < 1 else None)),
+                    run_time=max(line.duration - self.t(1.3), self.t(1.5)),
+                )
+                self.light_batch(None)
         maps = self.update_maps(epoch)
         x = np.arange(1, steps.count + 1)
         dots = VGroup(*(Dot(losses.at(i, value), radius=0.06, color=TRAINING) for i, value in zip(x, steps.losses)))
@@ -216,8 +223,10 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
         train(1.0)  # the pass's end, also when its animation was skipped
         if after is not None:
             self.show_at(after)
-        if self.batches is not None:
-            self.line(f"{batch}: every training point used once. That is one epoch's training pass.")
+        if self.batches is not None:  # all 80, each once: lit together, then back to used
+            with self.narrate(f"{batch}: every training point used once. That is one epoch's training pass.") as line:
+                self.play(self.dots.animate.set_opacity(1), run_time=max(line.duration / 2, self.t(0.6)))
+                self.play(self.dots.animate.set_opacity(0.28), run_time=max(line.duration / 2, self.t(0.6)))
 
     def validation_pass(self) -> None:
         epoch = self.shown_epoch
@@ -259,7 +268,9 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
             said = (
                 f"The score: loss {loss_said}, accuracy {accuracy_said}: {missed} of {len(points)} points wrong (red)."
             )
-            self.line(said, Fade(self.result))
+            with self.narrate(said) as line:  # the wrong ones pulse while they are counted
+                self.play(Fade(self.result), wrong.animate.scale(1.6), run_time=max(line.duration / 2, self.t(0.6)))
+                self.play(wrong.animate.scale(1 / 1.6), run_time=max(line.duration / 2, self.t(0.6)))
             self.validation_drawn = Group(points, wrong)
         else:
             self.line(f"The score: validation loss {loss_said}, accuracy {accuracy_said}.", Fade(self.result))
@@ -275,13 +286,9 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
             drawn = [FadeOut(self.validation_drawn)] if hasattr(self, "validation_drawn") else []
             self.play(Fade(self.epoch_parts, out=True), *drawn, self.dots.animate.set_opacity(1), run_time=self.t(0.6))
             self.dots.set_opacity(1)
-        self.line(
-            f"Right: where the curves of all {fmt_count(int(self.epochs[-1]))} epochs will go.",
-            Fade(self.loss_chart),
-            Fade(self.accuracy_chart),
-            Fade(self.key),
-            run_time=self.t(1.0),
-        )
+        with self.narrate(f"Right: where the curves of all {fmt_count(int(self.epochs[-1]))} epochs will go.") as line:
+            self.play(Fade(self.loss_chart), Fade(self.accuracy_chart), run_time=max(line.duration / 2, self.t(0.6)))
+            self.play(Fade(self.key), run_time=max(line.duration / 2, self.t(0.6)))
         if hasattr(self, "result"):  # the validation score lands as one point on each validation curve
             row = list(self.history.epochs).index(epoch)
             targets = (
@@ -300,151 +307,7 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
                 dot.move_to(target)
             self.remove(self.result.words)
             self.landed = self.result.dots
-        self.found = divergence(self.history)
-        self.divergence = self.found
-        self.trend = validation_trend(self.history.epochs, self.metric["val_loss"], window=AVERAGE_EPOCHS)
-        last = float(self.epochs[-1])
-        total = fmt_count(int(last))
-        if self.found is None or self.trend is None:
-            self.sweep_to(last, f"Now all {total} epochs, one point per curve each epoch.")
-            return
-        trend, found = self.trend, self.found
-        low, high = (int(round(e, -1)) for e in trend.plateau)
-        self.sweep_to(
-            trend.plateau[1], f"Now all {total} epochs. Both losses fall; validation's jumps from epoch to epoch."
-        )
-        self.plateau = self.band(*trend.plateau)
-        with self.narrate(
-            f"Its {trend.window}-epoch average (thick line) is flat from about epoch {low} to {high}."
-        ) as line:
-            self.add(self.average)
-            self.add(self.plateau)
-            self.bring_to_front(*self.curves.values(), *self.overlays())
-            self.play(
-                FadeIn(self.plateau),
-                Playback(self.average, lambda t: self.draw_average(t * trend.plateau[1])),
-                run_time=max(line.duration, self.t(2.0)),
-            )
-        self.draw_average(trend.plateau[1])
-        self.markers = VGroup(
-            self.loss_chart.marker(found.epoch, VALIDATION).set_stroke(width=1.5),
-            self.value_dot(
-                self.loss_chart, found.epoch, found.best_val_loss, f"{found.best_val_loss:.2f}", DOWN + RIGHT
-            ),
-        )
-        self.line(
-            f"Its lowest single epoch, {found.epoch} ({found.best_val_loss:.2f}), is one dip in that noise.",
-            Create(self.markers),
-            run_time=self.t(0.8),
-        )
-        self.near = snapshot_near(self.run, trend.lowest)  # the recorded snapshot nearest the average's lowest
-        row = list(self.history.epochs).index(self.near)
-        train_acc, val_acc = self.metric["train_acc"][row], self.metric["val_acc"][row]
-        index = self.run.epochs.index(self.near)
-        with self.narrate(f"On the plane: epoch {self.near}, the snapshot nearest the average's lowest.") as line:
-            self.play(
-                self.crossfade_to(
-                    self.run.epochs.index(trend.plateau[1])
-                    if trend.plateau[1] in self.run.epochs
-                    else int(round(self.position)),
-                    index,
-                    f"after epoch {self.near}",
-                    Group(self.moving_panel(), self.panel_label),
-                ),
-                run_time=max(line.duration, self.t(1.5)),
-            )
-        self.settle_panel(index, f"after epoch {self.near}")
-        if np.isfinite(train_acc) and np.isfinite(val_acc):
-            accuracies = VGroup(
-                self.value_dot(self.accuracy_chart, self.near, val_acc, fmt_percent(val_acc, 0), UP + LEFT),
-                self.value_dot(
-                    self.accuracy_chart, self.near, train_acc, fmt_percent(train_acc, 0), DOWN + RIGHT, TRAINING
-                ),
-            )
-            self.markers.add(accuracies)
-            self.line(
-                f"There training accuracy is {fmt_percent(train_acc, 0)}, validation {fmt_percent(val_acc, 0)}.",
-                Fade(accuracies),
-            )
-        flipped = self.flipped_labels()
-        if flipped:  # why training scores lower than validation: only the training labels were flipped
-            self.rings_now = self.rings(self.near)
-            fitted = self.flipped_fitted(self.near)
-            said = (
-                f"Only training labels were flipped: it fits {fitted} of those {flipped} (bold). Validation is clean."
-            )
-            with self.narrate(said) as line:
-                self.play(Create(self.rings_now), run_time=max(line.duration, self.t(1.5)))
-
-    def overfitting(self) -> None:
-        found, trend, last = self.found, getattr(self, "trend", None), float(self.epochs[-1])
-        if found is None or trend is None:
-            self.line("Training and validation losses never part ways here: this run does not overfit.")
-            return
-        leaving = [Fade(self.rings_now, out=True)] if hasattr(self, "rings_now") else []
-        if leaving:
-            self.play(*leaving, run_time=self.t(0.5))
-        self.position = float(self.run.epochs.index(self.near))  # the panel goes on from the snapshot it shows
-        rise = trend.rise if trend.rise is not None else int(last)
-        turn = int(round(trend.plateau[1], -1))
-        self.sweep_to(rise, f"After epoch {turn}, training loss keeps falling, but validation loss turns up:")
-        share = f"{trend.smoothed[list(trend.epochs).index(rise)] / trend.smoothed.min() - 1:.0%}"
-        risen = self.value_dot(self.loss_chart, rise, trend.smoothed[list(trend.epochs).index(rise)], "", RIGHT)
-        self.markers.add(risen[0])
-        self.line(f"by epoch {rise} its average is {share} above its lowest.", Fade(risen[0]))
-        row = int(np.flatnonzero(np.isfinite(self.metric["val_loss"]))[-1])
-        accuracy = self.metric["val_acc"][row]
-        self.sweep_to(last, f"It keeps climbing, to {found.final_val_loss:.2f} at epoch {int(last)}: it overfits.")
-        self.final_value = self.value_dot(
-            self.loss_chart, self.history.epochs[row], found.final_val_loss, f"{found.final_val_loss:.2f}", DOWN + LEFT
-        )
-        flipped = self.flipped_labels()
-        fitted = self.flipped_fitted(int(last))
-        rings = self.rings(int(last))
-        if flipped and fitted is not None:
-            said = f"It now fits {fitted} of the {flipped} flipped labels (bold): it memorises its training points."
-            with self.narrate(said) as line:
-                self.play(Fade(self.final_value), Create(rings), run_time=max(line.duration, self.t(1.5)))
-        else:
-            self.line(f"It fits its own training {self.items} ever better.", Fade(self.final_value))
-        end, index = len(self.keyframes) - 1, self.run.epochs.index(self.near)
-        points_end, wrong_end, missed_end = self.validation_marks(int(last))
-        _, wrong_near, missed_near = self.validation_marks(self.near)
-        if len(wrong_end):  # the clean validation points each network gets wrong, in red, with all of them drawn
-            said = f"On the {len(points_end)} clean validation points it now gets {missed_end} wrong (red), at {fmt_percent(accuracy, 0)}."
-            self.line(
-                said, Fade(rings, out=True), FadeIn(points_end), FadeIn(wrong_end), self.dots.animate.set_opacity(0.15)
-            )
-            group = Group(self.moving_panel(), self.panel_label, points_end)
-            with self.narrate(
-                f"At epoch {self.near}, before it bent around flipped points: {missed_near} wrong."
-            ) as line:
-                self.play(
-                    FadeOut(wrong_end),
-                    self.crossfade_to(end, index, f"after epoch {self.near}", group),
-                    run_time=max(self.t(1.5), line.duration * 0.6),
-                )
-                self.play(FadeIn(wrong_near), run_time=max(self.t(0.5), line.duration * 0.4))
-            self.settle_panel(index, f"after epoch {self.near}")
-            with self.narrate(f"Back at epoch {int(last)}: {missed_end}. That is the price of memorising.") as line:
-                self.play(
-                    FadeOut(wrong_near),
-                    self.crossfade_to(index, end, f"after epoch {int(last)}", group),
-                    run_time=max(self.t(1.5), line.duration * 0.6),
-                )
-                self.play(FadeIn(wrong_end), run_time=max(self.t(0.5), line.duration * 0.4))
-            self.settle_panel(end, f"after epoch {int(last)}")
-            self.validation_end = Group(points_end, wrong_end)
-        once = ", every training point once" if getattr(self, "batches", None) is not None else ""
-        self.line(f"So: an epoch is {self.updates_said()}{once}, then a frozen check.")
-        answer = f"This run overfits once its validation loss turns up: after about epoch {turn}."
-        with self.narrate(answer) as line:  # the flat stretch and its average, where the turn is read, pulse
-            for width, opacity in ((8, 0.3), (4.5, 0.13)):
-                self.play(
-                    self.average.animate.set_stroke(width=width),
-                    self.plateau.animate.set_fill(opacity=opacity),
-                    run_time=max(line.duration, 1) / 2,
-                )
+        self.the_whole_training()
 
     def updates_said(self) -> str:
         if self.shown_epoch is None:
@@ -455,6 +318,15 @@ class Training(ErrorRate, TrainingCurves, TrainingPanel, RunScene):
         """The panel and its label where a blend ends (set again: a skipped animation draws nothing)."""
         self.show_at(position)
         self.panel_label.set_value(said)
+
+    def light_batch(self, current: int | None) -> None:
+        """Batch ``current`` lit, every other point as it was at the epoch's start (None: all of them)."""
+        for index, batch in enumerate(self.batches):
+            for i in batch:
+                self.dots[i].set_width(0.2 if index == current else 0.12)
+                self.dots[i].set_stroke(
+                    self.theme.text if index == current else self.theme.background, 2.5 if index == current else 2
+                )
 
     def mark_batch(self, current: int, into: float) -> None:
         """Batch ``current`` lit (large, outlined), the batches before it dimmed: used; the rest as they were."""

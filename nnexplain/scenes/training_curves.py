@@ -37,7 +37,9 @@ class TrainingCurves:
 
         def play(t: float) -> None:  # the curves and the panel move evenly in epochs, each from where it is
             shown = first + t * (epoch - first)
-            position = float(np.interp(panel_first + t * (epoch - panel_first), self.epochs, np.arange(len(self.epochs))))
+            position = float(
+                np.interp(panel_first + t * (epoch - panel_first), self.epochs, np.arange(len(self.epochs)))
+            )
             self.show_at(position)
             self.draw_curves(shown)
             self.panel_label.set_value(self.position_said(position))

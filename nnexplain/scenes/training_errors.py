@@ -9,9 +9,9 @@ Without a digits run it is told on the main run's own validation items.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Dot, FadeOut, Rectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, FadeOut, Rectangle, VGroup
 
-from nnexplain.geometry.learning import mistake_counts
+from nnexplain.geometry.learning import divergence, mistake_counts
 from nnexplain.mobjects.charts import LineChart, nice_ticks
 from nnexplain.mobjects.heatmap import Playback
 from nnexplain.mobjects.hinges import Fade
@@ -60,6 +60,7 @@ class ErrorRate:
             size=SMALL,
         )
         chart.move_to([-3.7, -0.3, 0])  # its 100% inside the title-safe margin
+        self.digits_chart = chart
         curve = chart.curve(self.theme.text)
         accuracy = run.history.metric("val_acc")
         points = VGroup(
@@ -153,10 +154,22 @@ class ErrorRate:
             run_time=self.t(0.8),
         )
         self.mistake_parts = VGroup(heading, bars, names, numbers, shares, change)
-        if fewer > 0:
-            with self.narrate("Still falling at its last epoch: this network has not begun to overfit."):
-                self.play(change.animate.scale(1.25), run_time=self.t(0.6))
-                self.play(change.animate.scale(1 / 1.25), run_time=self.t(0.6))
+        history = self.digits.history
+        accuracy, epochs = history.metric("val_acc"), history.epochs
+        if fewer > 0 and np.isfinite(accuracy).any() and hasattr(self, "digits_chart"):
+            best = int(np.nanargmax(accuracy))
+            turned = divergence(history)
+            said = (
+                f"Best validation accuracy at epoch {epochs[best]} of {epochs[-1]}: it has not begun to overfit."
+                if turned is None
+                else f"Its validation loss turns up after epoch {turned.epoch}: it too overfits."
+            )
+            mark = Dot(self.digits_chart.at(epochs[best], accuracy[best]), radius=0.1, color=self.theme.highlight)
+            with self.narrate(said) as line:  # the best epoch, on the accuracy curve
+                self.play(FadeIn(mark, scale=2), run_time=max(line.duration / 2, self.t(0.6)))
+                self.play(mark.animate.scale(1.5), run_time=max(line.duration / 4, self.t(0.3)))
+                self.play(mark.animate.scale(1 / 1.5), run_time=max(line.duration / 4, self.t(0.3)))
+            self.mistake_parts.add(mark)
 
     def chart_parts(self) -> list:
         if not hasattr(self, "loss_chart"):
