@@ -96,7 +96,9 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
                 said = "At the random start: its two regions, and the boundary between them."
         else:
             said = "At the random start: each probe digit, framed green if right, red if wrong."
-        leaving = [Fade(rings, out=True)] if self.plane and self.flipped_labels() else []
+        leaving = []  # the rings stay through the epoch played: its batches hold flipped labels too
+        if self.plane and self.flipped_labels():
+            self.epoch_rings = rings
         if not self.plane:
             self.line(said, *self.show_panel_label(), *leaving, run_time=self.t(0.8))
             return
@@ -241,6 +243,8 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
             frozen, RIGHT, buff=0.2
         )
         leaving = [Fade(self.ghost, out=True)] if hasattr(self, "ghost") else []
+        if getattr(self, "epoch_rings", None) in self.mobjects:
+            leaving.append(Fade(self.epoch_rings, out=True))
         self.panel_label.set_value(f"after epoch {epoch}, frozen")
         said = f"Second, the validation pass: weights frozen, {fmt_count(count)} {self.items} it never trains on."
         points, wrong, missed = self.validation_marks(epoch) if epoch in self.run.epochs else (VGroup(), VGroup(), 0)

@@ -19,8 +19,8 @@ __all__ = ["TRAINING", "VALIDATION", "TrainingCurves"]
 
 # Curves in colours no class uses (the classes are blue and orange); yellow is kept for the dashed start-of-epoch line.
 TRAINING, VALIDATION = "#8B93A1", "#F4F4F4"
-CHART_LEFT, CHART_WIDTH, CHART_HEIGHT = -0.35, 6.55, 1.2
-LOSS_Y, ACCURACY_Y = 1.1, -0.7  # centres of the two charts (the validation score sits under them)
+CHART_LEFT, CHART_WIDTH, CHART_HEIGHT = -0.35, 6.55, 1.45
+LOSS_Y, ACCURACY_Y = 1.15, -0.75  # centres of the two charts (the validation score sits under them)
 
 
 class TrainingCurves:
@@ -129,7 +129,7 @@ class TrainingCurves:
 
     def value_dot(self, chart, x: float, y: float, text: str, side, colour: str = VALIDATION) -> VGroup:
         """A dot on ``chart`` at (x, y) with ``text`` beside it, on an opaque patch (it is drawn over the curves)."""
-        dot = Dot(chart.at(x, y), radius=0.08, color=colour)
+        dot = Dot(chart.at(x, y), radius=0.1, color=colour).set_stroke(self.theme.background, 2)  # clear of the noise
         value = label(text, self.theme, SMALL, colour)
         value.add_background_rectangle(color=self.theme.background, opacity=1.0, buff=0.04)
         return VGroup(dot, value.next_to(dot, side, buff=0.05))

@@ -180,4 +180,5 @@ class ErrorRate:
             self.key,
             *self.curves.values(),
             *(getattr(self, name, None) for name in ("landed", "final_value", "average", "plateau", "validation_end")),
+            *([self.reading_now] if getattr(self, "reading_now", None) in self.mobjects else []),
         ]

@@ -66,7 +66,8 @@ class Overfitting:
             f"Its lowest single epoch, {found.epoch} ({found.best_val_loss:.2f}), is one dip in that noise."
         ) as line:
             reading = self.reading(f"epoch {found.epoch}:", (f"validation loss {found.best_val_loss:.2f}", VALIDATION))
-            self.play(Create(self.markers), Fade(reading), run_time=max(line.duration, self.t(1.0)))
+            self.play(FadeIn(self.markers[1], scale=2), Fade(reading), run_time=self.t(0.6))
+            self.play(Create(self.markers[0]), run_time=max(line.duration - self.t(0.6), self.t(1.0)))
         self.near = snapshot_near(self.run, trend.lowest)  # the recorded snapshot nearest the average's lowest
         row = list(self.history.epochs).index(self.near)
         train_acc, val_acc = self.metric["train_acc"][row], self.metric["val_acc"][row]
@@ -102,7 +103,7 @@ class Overfitting:
                 f"Only training labels were flipped: it fits {fitted} of those {flipped} (bold). Validation is clean."
             )
             with self.narrate(said) as line:
-                self.play(Create(self.rings_now), run_time=max(line.duration, self.t(1.5)))
+                self.play(Create(self.rings_now), run_time=self.t(1.5))
 
     def overfitting(self) -> None:
         found, trend, last = self.found, getattr(self, "trend", None), float(self.epochs[-1])
@@ -138,15 +139,13 @@ class Overfitting:
         )
         reading = self.reading(
             f"epoch {int(last)}:",
-            (f"validation loss {found.final_val_loss:.2f}, accuracy {fmt_percent(accuracy, 0)}", VALIDATION),
+            (f"loss {found.final_val_loss:.2f}, accuracy {fmt_percent(accuracy, 0)}", VALIDATION),
         )
         flipped, fitted, rings = self.flipped_labels(), self.flipped_fitted(int(last)), self.rings(int(last))
         if flipped and fitted is not None:
             said = f"It now fits {fitted} of the {flipped} flipped labels (bold): it memorises its training points."
             with self.narrate(said) as line:
-                self.play(
-                    Fade(self.final_value), Fade(reading), Create(rings), run_time=max(line.duration, self.t(1.5))
-                )
+                self.play(Fade(self.final_value), Fade(reading), Create(rings), run_time=self.t(1.5))
         else:
             self.line(f"It fits its own training {self.items} ever better.", Fade(self.final_value), Fade(reading))
         self.compare(rings, accuracy)
@@ -204,6 +203,7 @@ class Overfitting:
         """The answer, each half over its picture: an epoch's batches replayed on the plane, then the turn."""
         once = ", every training point once" if getattr(self, "batches", None) is not None else ""
         leaving = [FadeOut(self.validation_end)] if hasattr(self, "validation_end") else []
+        leaving += [Fade(self.reading_now, out=True)] if self.reading_now in self.mobjects else []
         with self.narrate(f"So: an epoch is {self.updates_said()}{once}, then a frozen check.") as line:
             self.play(*leaving, self.dots.animate.set_opacity(1), run_time=self.t(0.5))
             if getattr(self, "batches", None) is not None:

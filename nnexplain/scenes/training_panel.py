@@ -222,7 +222,9 @@ class TrainingPanel:
 
     def moving_panel(self) -> Group:
         """The panel and, after it, what is drawn over it: an animation puts its group last, so this order stays."""
-        return Group(self.panel, self.boundary, self.dots)
+        rings = getattr(self, "epoch_rings", None)
+        on = [rings] if rings is not None and rings in self.mobjects else []  # the flipped labels' rings, while shown
+        return Group(self.panel, self.boundary, self.dots, *on)
 
     def panel_to(self, start: float, end: float, said: str, group: Group | None = None) -> Playback:
         """Blend the panel from snapshot index ``start`` to ``end``; while it blends, its label names both epochs."""
