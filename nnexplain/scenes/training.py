@@ -327,7 +327,7 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
         """Batch ``current`` lit, every other point as it was at the epoch's start (None: all of them)."""
         for index, batch in enumerate(self.batches):
             for i in batch:
-                self.dots[i].set_width(0.2 if index == current else 0.12)
+                self.dots[i].scale_to_fit_width(0.2 if index == current else 0.12)
                 self.dots[i].set_stroke(
                     self.theme.text if index == current else self.theme.background, 2.5 if index == current else 2
                 )
@@ -338,7 +338,7 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
             lit = index == current and into < 0.97
             for i in batch:
                 dot = self.dots[i]
-                dot.set_width(0.2 if lit else 0.12)
+                dot.scale_to_fit_width(0.2 if lit else 0.12)
                 dot.set_stroke(self.theme.text if lit else self.theme.background, 2.5 if lit else 2)
                 dot.set_opacity(0.28 if index < current or (index == current and not lit) else 1.0)
 
