@@ -243,8 +243,9 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
             frozen, RIGHT, buff=0.2
         )
         leaving = [Fade(self.ghost, out=True)] if hasattr(self, "ghost") else []
-        if getattr(self, "epoch_rings", None) in self.mobjects:
+        if getattr(self, "epoch_rings", None) is not None:
             leaving.append(Fade(self.epoch_rings, out=True))
+            self.rings_leaving = True  # from here on the rings are no part of the moving panel
         self.panel_label.set_value(f"after epoch {epoch}, frozen")
         said = f"Second, the validation pass: weights frozen, {fmt_count(count)} {self.items} it never trains on."
         points, wrong, missed = self.validation_marks(epoch) if epoch in self.run.epochs else (VGroup(), VGroup(), 0)

@@ -20,7 +20,7 @@ __all__ = ["TRAINING", "VALIDATION", "TrainingCurves"]
 # Curves in colours no class uses (the classes are blue and orange); yellow is kept for the dashed start-of-epoch line.
 TRAINING, VALIDATION = "#8B93A1", "#F4F4F4"
 CHART_LEFT, CHART_WIDTH, CHART_HEIGHT = -0.35, 6.55, 1.45
-LOSS_Y, ACCURACY_Y = 1.15, -0.75  # centres of the two charts (the validation score sits under them)
+LOSS_Y, ACCURACY_Y = 1.2, -0.85  # centres of the two charts (the validation score sits under them)
 
 
 class TrainingCurves:

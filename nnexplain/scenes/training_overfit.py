@@ -24,7 +24,7 @@ from nnexplain.scenes.training_panel import SMALL
 __all__ = ["AVERAGE_EPOCHS", "Overfitting"]
 
 AVERAGE_EPOCHS = 25  # the moving average of the validation loss, in epochs: wide enough to smooth its jumps
-READING_AT = np.array([-1.45, -2.12, 0])  # the left end of the line of numbers under the charts
+READING_AT = np.array([-1.45, -2.24, 0])  # the left end of the line of numbers under the charts
 
 
 class Overfitting:

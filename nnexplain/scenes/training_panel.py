@@ -9,7 +9,22 @@ which weights it shows: after an epoch, or after one update inside the epoch pla
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Circle, Dot, FadeIn, Group, LaggedStart, Rectangle, VGroup, VMobject
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Circle,
+    DashedVMobject,
+    Dot,
+    FadeIn,
+    Group,
+    LaggedStart,
+    Rectangle,
+    VGroup,
+    VMobject,
+)
 
 from nnexplain.geometry.contour import level_curves
 from nnexplain.geometry.learning import flipped_labels, probe_verdicts, training_points
@@ -130,8 +145,10 @@ class TrainingPanel:
             if not flipped:
                 continue
             bold = fitted is None or fitted[index]
-            ring = Circle(radius=0.14).set_stroke(self.theme.text, 3.5 if fitted is not None and bold else 2.2)
-            rings.add(ring.set_stroke(opacity=1.0 if bold else 0.35).move_to(dot))
+            ring = Circle(radius=0.14).set_stroke(self.theme.text, 4 if fitted is not None and bold else 2.2)
+            if not bold:  # a flipped label the network does not fit: a faint, thin, dashed ring
+                ring = DashedVMobject(ring.set_stroke(width=1.5), num_dashes=8).set_stroke(opacity=0.6)
+            rings.add(ring.move_to(dot))
         return rings
 
     def panel_rgba(self, epoch: int) -> np.ndarray:
@@ -223,7 +240,7 @@ class TrainingPanel:
     def moving_panel(self) -> Group:
         """The panel and, after it, what is drawn over it: an animation puts its group last, so this order stays."""
         rings = getattr(self, "epoch_rings", None)
-        on = [rings] if rings is not None and rings in self.mobjects else []  # the flipped labels' rings, while shown
+        on = [rings] if rings is not None and not getattr(self, "rings_leaving", False) else []  # while shown
         return Group(self.panel, self.boundary, self.dots, *on)
 
     def panel_to(self, start: float, end: float, said: str, group: Group | None = None) -> Playback:
