@@ -267,7 +267,9 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
         self.epoch_parts.add(second, frozen, items)
         row = list(self.history.epochs).index(epoch)
         self.result = self.result_label(self.metric["val_loss"][row], self.metric["val_acc"][row])
-        self.result.move_to([COLUMN_X + 0.45, -2.3, 0], aligned_edge=LEFT)  # under the epoch ticks of the charts to come
+        self.result.move_to(
+            [COLUMN_X + 0.45, -2.3, 0], aligned_edge=LEFT
+        )  # under the epoch ticks of the charts to come
         loss_said, accuracy_said = f"{self.metric['val_loss'][row]:.2f}", fmt_percent(self.metric["val_acc"][row], 0)
         if len(points):
             said = (
