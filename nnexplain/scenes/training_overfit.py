@@ -130,9 +130,7 @@ class Overfitting:
         row = int(np.flatnonzero(np.isfinite(self.metric["val_loss"]))[-1])
         accuracy = self.metric["val_acc"][row]
         self.play(Fade(self.reading_now, out=True), run_time=self.t(0.3))
-        self.sweep_to(
-            last, f"It keeps climbing, to {found.final_val_loss:.2f} at epoch {int(last)}: it overfits.", seconds=9.0
-        )
+        self.sweep_to(last, "It keeps climbing while training loss falls: the network overfits.", seconds=9.0)
         self.final_value = VGroup(
             self.dot_at(self.loss_chart, self.history.epochs[row], found.final_val_loss),
             self.dot_at(self.accuracy_chart, self.history.epochs[row], accuracy),
