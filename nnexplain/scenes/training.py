@@ -179,7 +179,7 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
         after = self.run.epochs.index(epoch) if epoch in self.run.epochs else None
         start_map = self.maps[before] if maps and before is not None else None
         if maps and start_map is not None and self.boundary.has_points():
-            self.ghost = DashedVMobject(self.boundary.copy(), num_dashes=70).set_stroke(self.theme.highlight, 2.5)
+            self.ghost = DashedVMobject(self.boundary.copy(), num_dashes=70).set_stroke(self.theme.muted, 2.5)
             said = (
                 "Each batch lights its points, gives a loss, then one update nudges the boundary.",
                 "Dashed: where the epoch began. Losses jump: each batch holds other points.",
@@ -276,8 +276,9 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
                 f"The score: loss {loss_said}, accuracy {accuracy_said}: {missed} of {len(points)} points wrong (red)."
             )
             with self.narrate(said) as line:  # the wrong ones pulse while they are counted
-                self.play(Fade(self.result), wrong.animate.scale(1.6), run_time=max(line.duration / 2, self.t(0.6)))
-                self.play(wrong.animate.scale(1 / 1.6), run_time=max(line.duration / 2, self.t(0.6)))
+                grow = [dot.animate.scale(1.6) for dot in wrong]  # each about its own centre: none leaves the plane
+                self.play(Fade(self.result), *grow, run_time=max(line.duration / 2, self.t(0.6)))
+                self.play(*(dot.animate.scale(1 / 1.6) for dot in wrong), run_time=max(line.duration / 2, self.t(0.6)))
             self.validation_drawn = Group(points, wrong)
         else:
             self.line(f"The score: validation loss {loss_said}, accuracy {accuracy_said}.", Fade(self.result))
@@ -303,13 +304,18 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
                 self.accuracy_chart.at(epoch, self.metric["val_acc"][row]),
             )
             said = f"Epoch {epoch}'s score lands on the white curves; grey: the same check on training points."
-            with self.narrate(said):
+            self.landed_training = VGroup(
+                self.dot_at(self.loss_chart, epoch, self.metric["train_loss"][row], TRAINING),
+                self.dot_at(self.accuracy_chart, epoch, self.metric["train_acc"][row], TRAINING),
+            )
+            with self.narrate(said) as line:
                 self.play(
                     self.result.dots[0].animate.move_to(targets[0]),
                     self.result.dots[1].animate.move_to(targets[1]),
                     run_time=self.t(1.5),
                 )
                 self.play(Fade(self.result.words, out=True), run_time=self.t(0.5))
+                self.play(FadeIn(self.landed_training, scale=2), run_time=max(line.duration - self.t(2.0), self.t(0.8)))
             for dot, target in zip(self.result.dots, targets):  # where the animation left them, also when skipped
                 dot.move_to(target)
             self.remove(self.result.words)

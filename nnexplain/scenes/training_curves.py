@@ -8,7 +8,7 @@ epoch, and under it, once the narration names it, its moving average (thick,
 from __future__ import annotations
 
 import numpy as np
-from manim import RIGHT, UP, Dot, Group, Rectangle, VGroup
+from manim import DOWN, RIGHT, UP, Dot, Group, Rectangle, VGroup
 
 from nnexplain.mobjects.charts import LineChart, nice_ticks
 from nnexplain.mobjects.heatmap import Playback
@@ -75,6 +75,10 @@ class TrainingCurves:
             label("— validation", self.theme, SMALL, VALIDATION),
         ).arrange(RIGHT, buff=0.4)
         self.key.next_to(self.loss_chart.box, UP, buff=0.12, aligned_edge=RIGHT)
+        epochs = label("epoch", self.theme, SMALL, self.theme.muted)  # under the axis's origin, left of its first tick
+        self.accuracy_chart.add(
+            epochs.move_to(self.accuracy_chart.at(0, self.accuracy_chart.y_low) + 0.5 * DOWN + 0.55 * RIGHT)
+        )
         self.add(*self.curves.values())
 
     def chart(self, y_range, y: float, title: str, percent: bool = False, epochs: bool = True) -> LineChart:
@@ -136,5 +140,5 @@ class TrainingCurves:
 
     def overlays(self) -> list:
         """What is drawn over the curves (the moving curves would otherwise be painted over it)."""
-        names = ("average", "landed", "markers", "final_value")
+        names = ("average", "landed", "landed_training", "markers", "final_value")
         return [m for m in (getattr(self, name, None) for name in names) if m is not None]

@@ -9,7 +9,7 @@ Without a digits run it is told on the main run's own validation items.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, FadeOut, Rectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, Rectangle, VGroup
 
 from nnexplain.geometry.learning import divergence, mistake_counts
 from nnexplain.mobjects.charts import LineChart, nice_ticks
@@ -160,11 +160,12 @@ class ErrorRate:
             best = int(np.nanargmax(accuracy))
             turned = divergence(history)
             said = (
-                f"Best validation accuracy at epoch {epochs[best]} of {epochs[-1]}: it has not begun to overfit."
+                f"Best validation accuracy at epoch {epochs[best]} of {epochs[-1]}: no sign of overfitting yet."
                 if turned is None
                 else f"Its validation loss turns up after epoch {turned.epoch}: it too overfits."
             )
-            mark = Dot(self.digits_chart.at(epochs[best], accuracy[best]), radius=0.1, color=self.theme.highlight)
+            mark = Dot(self.digits_chart.at(epochs[best], accuracy[best]), radius=0.1, color=self.theme.text)
+            mark.add(label(f"best: {epochs[best]}", self.theme, SMALL).next_to(mark, UP, buff=0.12))
             with self.narrate(said) as line:  # the best epoch, on the accuracy curve
                 self.play(FadeIn(mark, scale=2), run_time=max(line.duration / 2, self.t(0.6)))
                 self.play(mark.animate.scale(1.5), run_time=max(line.duration / 4, self.t(0.3)))
@@ -179,6 +180,6 @@ class ErrorRate:
             self.accuracy_chart,
             self.key,
             *self.curves.values(),
-            *(getattr(self, name, None) for name in ("landed", "final_value", "average", "plateau", "validation_end")),
+            *(getattr(self, name, None) for name in ("landed", "landed_training", "final_value", "average", "plateau")),
             *([self.reading_now] if getattr(self, "reading_now", None) in self.mobjects else []),
         ]

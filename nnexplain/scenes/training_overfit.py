@@ -11,10 +11,10 @@ under the charts are those of the epoch being talked about.
 from __future__ import annotations
 
 import numpy as np
-from manim import LEFT, RIGHT, Create, FadeIn, FadeOut, Group, VGroup
+from manim import DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, Group, VGroup
 
 from nnexplain.geometry.learning import divergence, snapshot_near
-from nnexplain.geometry.trend import validation_trend
+from nnexplain.geometry.trend import moving_average, validation_trend
 from nnexplain.mobjects.heatmap import Playback
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import fmt_count, fmt_percent, label
@@ -45,6 +45,15 @@ class Overfitting:
             trend.plateau[1], f"Now all {total} epochs. Both losses fall; validation's jumps from epoch to epoch."
         )
         self.plateau = self.band(*trend.plateau)
+        flipped, row = self.flipped_labels(), list(self.history.epochs).index(trend.plateau[1])
+        if flipped and self.metric["train_loss"][row] > trend.smoothed[list(trend.epochs).index(trend.plateau[1])]:
+            said = f"Training loss sits above validation's: {flipped} of its {len(self.dots)} labels are flipped."
+            with self.narrate(said) as line:  # the grey curve, the one that is higher, thickens while it is named
+                for width in (5.0, 2.6):
+                    self.play(
+                        self.curves["train_loss"].animate.set_stroke(width=width),
+                        run_time=max(line.duration / 2, self.t(0.5)),
+                    )
         with self.narrate(
             f"Its {trend.window}-epoch average (thick line) is flat from about epoch {low} to {high}."
         ) as line:
@@ -78,6 +87,8 @@ class Overfitting:
             self.dot_at(self.accuracy_chart, self.near, train_acc, TRAINING),
         )
         with self.narrate(f"On the plane: epoch {self.near}, the snapshot nearest the average's lowest.") as line:
+            self.play(Fade(self.markers, out=True), Fade(self.reading_now, out=True), run_time=self.t(0.5))
+            self.markers = VGroup()  # the dismissed single-epoch dip leaves with its numbers
             group = Group(self.moving_panel(), self.panel_label)
             self.play(
                 self.crossfade_to(start, index, f"after epoch {self.near}", group),
@@ -130,7 +141,11 @@ class Overfitting:
         row = int(np.flatnonzero(np.isfinite(self.metric["val_loss"]))[-1])
         accuracy = self.metric["val_acc"][row]
         self.play(Fade(self.reading_now, out=True), run_time=self.t(0.3))
-        self.sweep_to(last, "It keeps climbing while training loss falls: the network overfits.", seconds=9.0)
+        self.sweep_to(
+            last,
+            f"Training loss drops below validation's near epoch {round(self.crossing(), -1)}; validation keeps climbing.",
+            seconds=9.0,
+        )
         self.final_value = VGroup(
             self.dot_at(self.loss_chart, self.history.epochs[row], found.final_val_loss),
             self.dot_at(self.accuracy_chart, self.history.epochs[row], accuracy),
@@ -176,9 +191,9 @@ class Overfitting:
             )
             self.settle_panel(index, f"after epoch {self.near}")
             self.add(wrong_near)
+            near_accuracy = fmt_percent(self.metric["val_acc"][near_row], 0)
             reading = self.reading(
-                f"epoch {self.near}:",
-                (f"validation accuracy {fmt_percent(self.metric['val_acc'][near_row], 0)}", VALIDATION),
+                f"epoch {self.near}:", (f"{missed_near} of {len(points_end)} wrong ({near_accuracy})", VALIDATION)
             )
             self.play(self.appear_in_turn(wrong_near), Fade(reading), run_time=max(self.t(1.0), line.duration * 0.5))
         self.reveal(wrong_near, 1)
@@ -192,7 +207,9 @@ class Overfitting:
             self.settle_panel(end, f"after epoch {last}")
             self.add(wrong_end)
             self.reveal(wrong_end, 0)
-            reading = self.reading(f"epoch {last}:", (f"validation accuracy {fmt_percent(accuracy, 0)}", VALIDATION))
+            reading = self.reading(
+                f"epoch {last}:", (f"{missed_end} of {len(points_end)} wrong ({fmt_percent(accuracy, 0)})", VALIDATION)
+            )
             self.play(self.appear_in_turn(wrong_end), Fade(reading), run_time=max(self.t(1.0), line.duration * 0.5))
         self.reveal(wrong_end, 1)
         self.validation_end = Group(points_end, wrong_end)
@@ -201,6 +218,8 @@ class Overfitting:
         """The answer, each half over its picture: an epoch's batches replayed on the plane, then the turn."""
         once = ", every training point once" if getattr(self, "batches", None) is not None else ""
         leaving = [FadeOut(self.validation_end)] if hasattr(self, "validation_end") else []
+        if leaving:
+            del self.validation_end  # gone for good: nothing may bring it back when the picture leaves
         leaving += [Fade(self.reading_now, out=True)] if self.reading_now in self.mobjects else []
         with self.narrate(f"So: an epoch is {self.updates_said()}{once}, then a frozen check.") as line:
             self.play(*leaving, self.dots.animate.set_opacity(1), run_time=self.t(0.5))
@@ -214,7 +233,13 @@ class Overfitting:
                 self.play(*(dot.animate.scale(1 / 1.8) for dot in self.landed), run_time=self.t(0.4))
         self.play(self.dots.animate.set_opacity(1), run_time=self.t(0.4))
         answer = f"This run overfits once its validation loss turns up: after about epoch {turn}."
+        edge = self.loss_chart.at(self.trend.plateau[1], self.loss_chart.y_high)
+        where = (
+            label(f"{turn}", self.theme, SMALL).next_to(edge, DOWN, buff=0.08).align_to(edge, RIGHT).shift(0.05 * LEFT)
+        )
         with self.narrate(answer) as line:  # the flat stretch and its average, where the turn is read, pulse
+            self.play(Fade(where), run_time=self.t(0.4))
+            self.markers.add(where)
             for width, opacity in ((8, 0.3), (4.5, 0.13)):
                 self.play(
                     self.average.animate.set_stroke(width=width),
@@ -223,6 +248,14 @@ class Overfitting:
                 )
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def crossing(self) -> int:
+        """The first epoch after which the training loss's moving average lies below the validation loss's."""
+        train = moving_average(self.metric["train_loss"], AVERAGE_EPOCHS)
+        if len(train) != len(self.trend.smoothed):  # epochs without a validation loss: no crossing to read
+            return int(self.epochs[-1])
+        below = np.flatnonzero((train < self.trend.smoothed) & (self.trend.epochs > self.trend.lowest))
+        return int(self.trend.epochs[below[0]]) if len(below) else int(self.epochs[-1])
 
     def reading(self, head: str, *parts: tuple[str, str]) -> VGroup:
         """The numbers under the charts: ``head`` then each (text, colour); kept as ``reading_now``."""

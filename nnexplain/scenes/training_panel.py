@@ -131,7 +131,9 @@ class TrainingPanel:
             )
         )
         right = probe_verdicts(self.run, epoch)[:count]
-        wrong = VGroup(*(Dot(place, radius=0.05, color=self.theme.wrong) for place, ok in zip(places, right) if not ok))
+        wrong = VGroup(  # a red ring round each point it gets wrong: the point's own class colour still shows
+            *(Circle(radius=0.065).set_stroke(self.theme.wrong, 3).move_to(p) for p, ok in zip(places, right) if not ok)
+        )
         return points, wrong, int((~right).sum())
 
     def rings(self, epoch: int | None = None) -> VGroup:
