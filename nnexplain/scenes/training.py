@@ -276,9 +276,9 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
                 f"The score: loss {loss_said}, accuracy {accuracy_said}: {missed} of {len(points)} points wrong (red)."
             )
             with self.narrate(said) as line:  # the wrong ones pulse while they are counted
-                grow = [dot.animate.scale(1.6) for dot in wrong]  # each about its own centre: none leaves the plane
+                grow = [dot.animate.scale(1.3) for dot in wrong]  # each about its own centre: none leaves the plane
                 self.play(Fade(self.result), *grow, run_time=max(line.duration / 2, self.t(0.6)))
-                self.play(*(dot.animate.scale(1 / 1.6) for dot in wrong), run_time=max(line.duration / 2, self.t(0.6)))
+                self.play(*(dot.animate.scale(1 / 1.3) for dot in wrong), run_time=max(line.duration / 2, self.t(0.6)))
             self.validation_drawn = Group(points, wrong)
         else:
             self.line(f"The score: validation loss {loss_said}, accuracy {accuracy_said}.", Fade(self.result))
@@ -315,7 +315,10 @@ class Training(ErrorRate, Overfitting, TrainingCurves, TrainingPanel, RunScene):
                     run_time=self.t(1.5),
                 )
                 self.play(Fade(self.result.words, out=True), run_time=self.t(0.5))
-                self.play(FadeIn(self.landed_training, scale=2), run_time=max(line.duration - self.t(2.0), self.t(0.8)))
+                self.play(
+                    *(FadeIn(dot, scale=2) for dot in self.landed_training),
+                    run_time=max(line.duration - self.t(2.0), self.t(0.8)),
+                )
             for dot, target in zip(self.result.dots, targets):  # where the animation left them, also when skipped
                 dot.move_to(target)
             self.remove(self.result.words)

@@ -77,7 +77,7 @@ class TrainingCurves:
         self.key.next_to(self.loss_chart.box, UP, buff=0.12, aligned_edge=RIGHT)
         epochs = label("epoch", self.theme, SMALL, self.theme.muted)  # under the axis's origin, left of its first tick
         self.accuracy_chart.add(
-            epochs.move_to(self.accuracy_chart.at(0, self.accuracy_chart.y_low) + 0.5 * DOWN + 0.55 * RIGHT)
+            epochs.move_to(self.accuracy_chart.at(0, self.accuracy_chart.y_low) + 0.42 * DOWN + 0.55 * RIGHT)
         )
         self.add(*self.curves.values())
 
