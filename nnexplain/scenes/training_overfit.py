@@ -141,11 +141,14 @@ class Overfitting:
         row = int(np.flatnonzero(np.isfinite(self.metric["val_loss"]))[-1])
         accuracy = self.metric["val_acc"][row]
         self.play(Fade(self.reading_now, out=True), run_time=self.t(0.3))
-        self.sweep_to(
-            last,
-            f"Training loss drops below validation's near epoch {round(self.crossing(), -1)}; validation keeps climbing.",
-            seconds=9.0,
-        )
+        crossing = self.crossing()
+        if rise < crossing < last:  # each sentence while its part of the curves is drawn
+            self.sweep_to(
+                crossing, f"Near epoch {round(crossing, -1)}, training loss drops below validation's,", seconds=3.5
+            )
+            self.sweep_to(last, "and validation loss keeps climbing to the end.", seconds=6.0)
+        else:
+            self.sweep_to(last, "Validation loss keeps climbing to the end.", seconds=9.0)
         self.final_value = VGroup(
             self.dot_at(self.loss_chart, self.history.epochs[row], found.final_val_loss),
             self.dot_at(self.accuracy_chart, self.history.epochs[row], accuracy),
