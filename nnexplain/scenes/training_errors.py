@@ -165,12 +165,12 @@ class ErrorRate:
                 else f"Its validation loss turns up after epoch {turned.epoch}: it too overfits."
             )
             mark = Dot(self.digits_chart.at(epochs[best], accuracy[best]), radius=0.1, color=self.theme.text)
-            mark.add(label(f"{epochs[best]}", self.theme, SMALL).next_to(mark, UP, buff=0.12))  # its epoch
+            number = label(f"{epochs[best]}", self.theme, SMALL).next_to(mark, UP, buff=0.12)  # its epoch
             with self.narrate(said) as line:  # the best epoch, on the accuracy curve
-                self.play(FadeIn(mark, scale=2), run_time=max(line.duration / 2, self.t(0.6)))
+                self.play(FadeIn(mark, scale=2), Fade(number), run_time=max(line.duration / 2, self.t(0.6)))
                 self.play(mark.animate.scale(1.5), run_time=max(line.duration / 4, self.t(0.3)))
                 self.play(mark.animate.scale(1 / 1.5), run_time=max(line.duration / 4, self.t(0.3)))
-            self.mistake_parts.add(mark)
+            self.mistake_parts.add(mark, number)
 
     def chart_parts(self) -> list:
         if not hasattr(self, "loss_chart"):
