@@ -229,3 +229,24 @@ def test_the_red_validation_points_are_as_many_as_the_runs_validation_accuracy_s
         accuracy = run.snapshot(epoch)["metrics"]["val_acc"]
         assert len(points) == run.dataset["val"] == 400
         assert missed == len(wrong) == round((1 - accuracy) * len(points))
+
+
+def test_the_turn_is_read_off_the_moving_average_and_the_batches_use_each_point_once(rendered):
+    """The flat stretch and the rise are re-found here by brute force on the fixture's validation loss; every training
+    point is lit in exactly one batch of the epoch played."""
+    run, scene = load_run(MOONS), rendered
+    values = run.history.metric("val_loss")
+    smooth = np.array([values[max(0, i - 12) : i + 13].mean() for i in range(len(values))])
+    best = int(np.argmin(smooth))
+    flat = [i for i in range(len(smooth)) if smooth[i] <= 1.05 * smooth[best]]
+    low, high = best, best
+    while low - 1 in flat:
+        low -= 1
+    while high + 1 in flat:
+        high += 1
+    said = " ".join(line.text for line in scene.narrator.log)
+    assert f"flat from about epoch {round(low, -1)} to {round(high, -1)}" in said
+    assert f"lowest single epoch, {int(np.argmin(values))}" in said
+    rise = next(i for i in range(best, len(smooth)) if smooth[i] >= 1.2 * smooth[best])
+    assert f"by epoch {rise} its average" in said
+    assert sorted(np.concatenate(scene.batches).tolist()) == list(range(len(scene.dots)))

@@ -9,9 +9,9 @@ Without a digits run it is told on the main run's own validation items.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Create, Dot, FadeOut, Line, Rectangle, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, Rectangle, VGroup
 
-from nnexplain.geometry.learning import mistake_counts
+from nnexplain.geometry.learning import divergence, mistake_counts
 from nnexplain.mobjects.charts import LineChart, nice_ticks
 from nnexplain.mobjects.heatmap import Playback
 from nnexplain.mobjects.hinges import Fade
@@ -60,6 +60,7 @@ class ErrorRate:
             size=SMALL,
         )
         chart.move_to([-3.7, -0.3, 0])  # its 100% inside the title-safe margin
+        self.digits_chart = chart
         curve = chart.curve(self.theme.text)
         accuracy = run.history.metric("val_acc")
         points = VGroup(
@@ -72,7 +73,7 @@ class ErrorRate:
             )
         )
         chart.draw(curve, run.history.epochs, accuracy, upto=0)
-        said = f"Accuracy can hide progress. A {shape} classifier, on {fmt_count(counts.items)} validation {what}:"
+        said = f"Does every network overfit? A {shape} classifier, on {fmt_count(counts.items)} validation {what}:"
         self.line(
             said, *leaving, Fade(self.title[1], out=True), run_time=self.t(1.0)
         )  # the picture leaves with its caption
@@ -88,15 +89,7 @@ class ErrorRate:
             f"Its validation accuracy: {fmt_percent(before)} at epoch {first}, {fmt_percent(after)} at epoch {last}."
         ):
             self.play(Fade(points), Fade(values), run_time=self.t(0.8))
-        top, bottom = chart.at(last, after), chart.at(last, before)
-        bracket = VGroup(
-            Line(top + 0.45 * RIGHT, bottom + 0.45 * RIGHT).set_stroke(self.theme.text, 2),
-            Line(points[0].get_center(), bottom + 0.45 * RIGHT).set_stroke(self.theme.muted, 1.5),
-        )
-        gain = label(f"+{100 * (after - before):.1f} points", self.theme, SMALL).next_to(values[1], DOWN, buff=0.12)
-        said = f"Only {100 * (after - before):.1f} points more. Count the mistakes instead."
-        self.line(said, Create(bracket), Fade(gain))
-        points.add(bracket, gain)
+        self.line("Count its mistakes: are they still falling?")
         self.count_mistakes(counts, what)
         self.error_parts = VGroup(chart, curve, points, values)
 
@@ -105,6 +98,7 @@ class ErrorRate:
         scale = BAR_HEIGHT / max(max(mistakes), 1)
         heading = label(f"mistakes on {fmt_count(counts.items)} validation {what}", self.theme, SIZE)
         heading.move_to([np.mean(BAR_X), BAR_BASE + BAR_HEIGHT + 0.8, 0])
+        heading.shift(min(0.0, 6.6 - heading.get_right()[0]) * RIGHT)  # inside the 24 px title-safe margin
         bars = VGroup(
             *(
                 Rectangle(width=BAR_WIDTH, height=0.01)
@@ -160,10 +154,23 @@ class ErrorRate:
             run_time=self.t(0.8),
         )
         self.mistake_parts = VGroup(heading, bars, names, numbers, shares, change)
-        if fewer > 0:
-            with self.narrate("So watch validation mistakes: they show the progress accuracy hides."):
-                self.play(change.animate.scale(1.25), run_time=self.t(0.6))
-                self.play(change.animate.scale(1 / 1.25), run_time=self.t(0.6))
+        history = self.digits.history
+        accuracy, epochs = history.metric("val_acc"), history.epochs
+        if fewer > 0 and np.isfinite(accuracy).any() and hasattr(self, "digits_chart"):
+            best = int(np.nanargmax(accuracy))
+            turned = divergence(history)
+            said = (
+                f"Best validation accuracy at epoch {epochs[best]} of {epochs[-1]}: no sign of overfitting yet."
+                if turned is None
+                else f"Its validation loss turns up after epoch {turned.epoch}: it too overfits."
+            )
+            mark = Dot(self.digits_chart.at(epochs[best], accuracy[best]), radius=0.1, color=self.theme.text)
+            number = label(f"{epochs[best]}", self.theme, SMALL).next_to(mark, UP, buff=0.12)  # its epoch
+            with self.narrate(said) as line:  # the best epoch, on the accuracy curve
+                self.play(FadeIn(mark, scale=2), Fade(number), run_time=max(line.duration / 2, self.t(0.6)))
+                self.play(mark.animate.scale(1.5), run_time=max(line.duration / 4, self.t(0.3)))
+                self.play(mark.animate.scale(1 / 1.5), run_time=max(line.duration / 4, self.t(0.3)))
+            self.mistake_parts.add(mark, number)
 
     def chart_parts(self) -> list:
         if not hasattr(self, "loss_chart"):
@@ -173,6 +180,6 @@ class ErrorRate:
             self.accuracy_chart,
             self.key,
             *self.curves.values(),
-            getattr(self, "landed", None),
-            getattr(self, "final_value", None),
+            *(getattr(self, name, None) for name in ("landed", "landed_training", "final_value", "average", "plateau")),
+            *([self.reading_now] if getattr(self, "reading_now", None) in self.mobjects else []),
         ]

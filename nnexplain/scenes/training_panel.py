@@ -9,7 +9,22 @@ which weights it shows: after an epoch, or after one update inside the epoch pla
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UL, UP, Circle, Dot, FadeIn, Group, LaggedStart, Rectangle, VGroup, VMobject
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Circle,
+    DashedVMobject,
+    Dot,
+    FadeIn,
+    Group,
+    LaggedStart,
+    Rectangle,
+    VGroup,
+    VMobject,
+)
 
 from nnexplain.geometry.contour import level_curves
 from nnexplain.geometry.learning import flipped_labels, probe_verdicts, training_points
@@ -25,7 +40,8 @@ __all__ = ["PANEL_CENTRE", "PANEL_SIZE", "SIZE", "SMALL", "TrainingPanel"]
 
 SIZE = 28  # labels: capital letters about 17 px tall at 480p
 SMALL = 27  # ticks and keys: digits about 16 px tall
-PANEL_CENTRE, PANEL_SIZE = np.array([-4.65, -0.15, 0]), 3.95
+# the panel fills the left column from under its label down to the caption band (about 280 px at 480p)
+PANEL_CENTRE, PANEL_SIZE = np.array([-4.33, -0.125, 0]), 4.65
 
 
 class TrainingPanel:
@@ -46,7 +62,7 @@ class TrainingPanel:
         heading = label(question, self.theme, 32, weight="BOLD")
         facts = label(f"{self.run.recipe} run · {shape} · {self.run.activation}", self.theme, SIZE, self.theme.muted)
         self.title = VGroup(heading, facts).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        self.title.scale_to_fit_width(min(self.title.width, 13.3)).to_corner(UL, buff=0.4)
+        self.title.scale_to_fit_width(min(self.title.width, 13.3)).to_corner(UL, buff=0.45)  # 24 px title-safe, inked
         self.panel = Heatmap(self.keyframes[0], PANEL_SIZE, smooth=self.plane).move_to(PANEL_CENTRE)
         self.outline = Rectangle(width=PANEL_SIZE, height=PANEL_SIZE).set_stroke(self.theme.muted, 1.2)
         self.outline.move_to(PANEL_CENTRE)
@@ -115,20 +131,27 @@ class TrainingPanel:
             )
         )
         right = probe_verdicts(self.run, epoch)[:count]
-        wrong = VGroup(*(Dot(place, radius=0.05, color=self.theme.wrong) for place, ok in zip(places, right) if not ok))
+        wrong = VGroup(  # a red ring round each point it gets wrong: the point's own class colour still shows
+            *(Circle(radius=0.065).set_stroke(self.theme.wrong, 3).move_to(p) for p, ok in zip(places, right) if not ok)
+        )
         return points, wrong, int((~right).sum())
 
-    def rings(self) -> VGroup:
-        """A ring around each training point whose label was flipped."""
+    def rings(self, epoch: int | None = None) -> VGroup:
+        """A ring around each training point whose label was flipped; with ``epoch``, the rings of the flipped labels
+        the network at ``epoch`` fits drawn bold, the others faint."""
         if self.flipped is None:
             return VGroup()
-        return VGroup(
-            *(
-                Circle(radius=0.13).set_stroke(self.theme.text, 2).move_to(dot)
-                for dot, flipped in zip(self.dots, self.flipped)
-                if flipped
-            )
-        )
+        fitted = self.flipped_predicted(epoch) if epoch is not None else None
+        rings = VGroup()
+        for index, (dot, flipped) in enumerate(zip(self.dots, self.flipped)):
+            if not flipped:
+                continue
+            bold = fitted is None or fitted[index]
+            ring = Circle(radius=0.14).set_stroke(self.theme.text, 4 if fitted is not None and bold else 2.2)
+            if not bold:  # a flipped label the network does not fit: a faint, thin, dashed ring
+                ring = DashedVMobject(ring.set_stroke(width=1.5), num_dashes=8).set_stroke(opacity=0.6)
+            rings.add(ring.move_to(dot))
+        return rings
 
     def panel_rgba(self, epoch: int) -> np.ndarray:
         if self.plane:
@@ -148,14 +171,8 @@ class TrainingPanel:
     def show_map(self, values: np.ndarray) -> None:
         """The regions of ``values`` (class-1 probabilities) and their boundary, where it is one half."""
         self.panel.show(self.map_rgba(values))
-        self.boundary.clear_points()
-        raster = self.raster()
-        corner = PANEL_CENTRE - PANEL_SIZE / 2 * (RIGHT + UP)
-        for curve in level_curves(values, raster.bounds):
-            unit = raster.to_unit(curve)
-            points = corner + PANEL_SIZE * (unit[:, :1] * RIGHT + unit[:, 1:] * UP)
-            self.boundary.start_new_path(points[0])
-            self.boundary.add_points_as_corners(points[1:])
+        self.boundary.set_points(self.boundary_of(values).points)
+        self.boundary.set_stroke(opacity=1)
 
     def show_at(self, position: float) -> None:
         """The panel at ``position`` along the snapshots (fractions blend two)."""
@@ -210,21 +227,23 @@ class TrainingPanel:
         return f"{len(self.dots)} validation points"
 
     def panel_note(self) -> VGroup:
-        below = PANEL_CENTRE + (PANEL_SIZE / 2 + 0.27) * DOWN
+        """The panel's key, on the title's second line at the right (the panel reaches down to the caption band)."""
+        right = 7.11 - 0.45  # the frame's right edge less the title-safe margin
         if not self.plane:
             note = label("green frame: right, red: wrong", self.theme, SIZE, self.theme.muted)
-            return note.scale_to_fit_width(min(note.width, PANEL_SIZE + 0.4)).move_to(below)
-        classes = (self.run.dataset.get("classes") or ["class 0", "class 1"])[:2]
-        parts = VGroup(
-            *(label(f"● {name}", self.theme, SMALL, self.theme.palette[i]) for i, name in enumerate(classes))
-        )
-        parts.arrange(RIGHT, buff=0.25)
-        parts.scale_to_fit_width(min(parts.width, PANEL_SIZE + 1.1))  # it may reach under the right column's edge
-        return parts.move_to(below).align_to(PANEL_CENTRE + PANEL_SIZE / 2 * LEFT, LEFT)
+        else:
+            classes = (self.run.dataset.get("classes") or ["class 0", "class 1"])[:2]
+            note = VGroup(
+                *(label(f"● {name}", self.theme, SMALL, self.theme.palette[i]) for i, name in enumerate(classes))
+            ).arrange(RIGHT, buff=0.25)
+        note.move_to(self.title[1]).align_to(right * RIGHT, RIGHT)
+        return note
 
     def moving_panel(self) -> Group:
         """The panel and, after it, what is drawn over it: an animation puts its group last, so this order stays."""
-        return Group(self.panel, self.boundary, self.dots)
+        rings = getattr(self, "epoch_rings", None)
+        on = [rings] if rings is not None and not getattr(self, "rings_leaving", False) else []  # while shown
+        return Group(self.panel, self.boundary, self.dots, *on)
 
     def panel_to(self, start: float, end: float, said: str, group: Group | None = None) -> Playback:
         """Blend the panel from snapshot index ``start`` to ``end``; while it blends, its label names both epochs."""
@@ -244,10 +263,44 @@ class TrainingPanel:
             return f"after epoch {self.run.epochs[low]}"
         return f"epoch {self.run.epochs[low]} → {self.run.epochs[high]}"
 
-    def flipped_fitted(self, epoch: int) -> int | None:
-        """How many flipped training labels the network at ``epoch`` now predicts (as flipped), else None."""
+    def flipped_predicted(self, epoch: int) -> np.ndarray | None:
+        """Per training point, whether it is a flipped label that the network at ``epoch`` predicts (as flipped)."""
         if self.flipped is None:
             return None
         x, y = self.training_items
         output = forward_trace(self.run.params(epoch), self.run.activation, self.run.output, x)[-1][1]
-        return int(((output.argmax(1) == y) & self.flipped).sum())
+        return (output.argmax(1) == y) & self.flipped
+
+    def flipped_fitted(self, epoch: int) -> int | None:
+        """How many flipped training labels the network at ``epoch`` now predicts (as flipped), else None."""
+        fitted = self.flipped_predicted(epoch)
+        return None if fitted is None else int(fitted.sum())
+
+    def crossfade_to(self, start: int, end: int, said: str, group: Group) -> Playback:
+        """A cross-fade from snapshot index ``start`` to ``end`` (colours mixed, one boundary fading into the other):
+        between snapshots far apart, blended weights would draw boundaries no trained network had."""
+        before, after = self.keyframes[start], self.keyframes[end]
+        outlines = [self.boundary_of(self.maps[i]) if self.plane else None for i in (start, end)]
+
+        def show(t: float) -> None:
+            mixed = before.astype(np.float64) * (1 - t) + after.astype(np.float64) * t
+            self.panel.show(np.round(mixed).astype(before.dtype))
+            if self.plane:
+                shown = outlines[0] if t < 0.5 else outlines[1]
+                self.boundary.set_points(shown.points if len(shown.points) else np.zeros((0, 3)))
+                self.boundary.set_stroke(opacity=abs(1 - 2 * t))
+            self.panel_label.set_value(said if t >= 0.5 else self.panel_label.text)
+
+        return Playback(group, show)
+
+    def boundary_of(self, values: np.ndarray) -> VMobject:
+        """The 50/50 line of ``values`` (class-1 probabilities) in panel coordinates."""
+        outline = VMobject()
+        raster = self.raster()
+        corner = PANEL_CENTRE - PANEL_SIZE / 2 * (RIGHT + UP)
+        for curve in level_curves(values, raster.bounds):
+            unit = raster.to_unit(curve)
+            points = corner + PANEL_SIZE * (unit[:, :1] * RIGHT + unit[:, 1:] * UP)
+            outline.start_new_path(points[0])
+            outline.add_points_as_corners(points[1:])
+        return outline
