@@ -370,14 +370,16 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
     def answer_question(self, probe: int) -> None:
         """The title's question answered in one line, while the last digit's flow runs through every layer again."""
         last = len(self.view.layers) - 1
+        # Hidden layers and the output in their own clauses: the output was shown as softmax, not the squash.
         rule = self.mixed(
-            "each layer:",
-            formula(f"a^((k)) = {self.squash}(W^((k)) a^((k-1)) + b^((k)))", self.theme, MATH),
-            "; the answer: the largest softmax share",
+            "hidden:",
+            formula(f'{self.squash}("weighted sum" + "bias")', self.theme, MATH),
+            f"; output: {self.output_name}, the largest share wins",
         )
         with self.tell(self.answer_note(), rule) as line:
             for layer in range(1, last + 1):
                 self.pulse(layer, probe, self.t(max(line.duration / last, 0.8)))
+        self.hold(extra=3.0)  # the flow has arrived: the answer and the still network stay up to be read
 
     def next_digit(self, probe: int) -> None:
         """Clear the formula and the last digit's answer, then run the next digit through the network."""

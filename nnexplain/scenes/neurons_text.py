@@ -173,7 +173,7 @@ class NeuronsNotes:
             else f", and wrong for {fmt_count(errors[0])} of {fmt_count(errors[1])} validation digits"
         )
         return (
-            f"So, layer by layer: each neuron takes a weighted sum of the layer below, adds its bias and squashes "
+            f"So, layer by layer: each hidden neuron takes a weighted sum of the layer below, adds its bias and squashes "
             f"it with {self.run.activation}; the output's {self.output_name} shares name the digit, the largest "
             f"winning{tally}."
         )
