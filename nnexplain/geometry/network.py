@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnexplain.run import Run
+from nnexplain.run.activations import ACTIVATIONS
 
 __all__ = ["EdgeGroup", "NetworkView", "network_view", "brightness_note", "varied_patch", "NeuronSum", "neuron_sum"]
 
@@ -207,7 +208,4 @@ def neuron_sum(weight: np.ndarray, bias: np.ndarray, inputs: np.ndarray, neuron:
 
 def squash(activation: str, z: np.ndarray | float) -> np.ndarray:
     """The hidden activation function, elementwise."""
-    z = np.asarray(z, dtype=float)
-    return {"sigmoid": lambda: 1 / (1 + np.exp(-z)), "tanh": lambda: np.tanh(z), "relu": lambda: np.maximum(z, 0)}[
-        activation
-    ]()
+    return ACTIVATIONS[activation].function(np.asarray(z, dtype=float))  # the run's own table, defined once
