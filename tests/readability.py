@@ -26,6 +26,7 @@ class SeenText:
     pixels: float  # capital-letter height at 480p
     time: float
     narration: bool = False  # part of a line's caption in one of the scene's narration slots
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # its visible parts' x and y extent, scene units
 
 
 def _cap_height_per_point(kind: str) -> float:
@@ -42,9 +43,22 @@ def _cap_height_per_point(kind: str) -> float:
 _CAP_HEIGHTS: dict[str, float] = {}
 
 
+def _shown_parts(mobject) -> list:
+    return [
+        part
+        for part in mobject.family_members_with_points()
+        if part.get_fill_opacity() > 0.05 or part.get_stroke_opacity() > 0.05
+    ]
+
+
 def _visible(mobject) -> bool:
-    parts = mobject.family_members_with_points()
-    return any(part.get_fill_opacity() > 0.05 or part.get_stroke_opacity() > 0.05 for part in parts)
+    return bool(_shown_parts(mobject))
+
+
+def _box(mobject) -> tuple[float, float, float, float]:
+    points = np.concatenate([part.points for part in _shown_parts(mobject)])
+    low, high = points.min(axis=0), points.max(axis=0)
+    return float(low[0]), float(high[0]), float(low[1]), float(high[1])
 
 
 def texts_on_screen(scene) -> list[SeenText]:
@@ -72,7 +86,8 @@ def texts_on_screen(scene) -> list[SeenText]:
             if not np.isfinite(size):  # an empty text, later filled by become()
                 continue
             pixels = size * _cap_height_per_point(kind) * PIXELS_PER_UNIT_480P
-            seen.append(SeenText(name, pixels, float(scene.renderer.time), id(mobject) in in_narration_slots))
+            narrated = id(mobject) in in_narration_slots
+            seen.append(SeenText(name, pixels, float(scene.renderer.time), narrated, _box(mobject)))
     return seen
 
 

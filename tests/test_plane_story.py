@@ -221,39 +221,17 @@ SAFE = 0.4  # scene units: 24 px of 854 at 480p, LECTURE.md's title-safe margin
 @pytest.mark.parametrize("scene_name, fixture", [("fold", "spiral"), ("linear-collapse", "spiral-linear")])
 def test_every_text_stays_inside_the_title_safe_margin_over_the_whole_video(scene_name, fixture, tmp_path):
     """After every play and wait, each visible text and formula is at least 24 px (at 480p) from every edge."""
-    from manim import MathTypst, Text, config
+    from manim import config
     from readability import render_watched
 
-    placed: list = []
-
-    class Placed(_scene_class(scene_name)):
-        def play(self, *args, **kwargs):
-            super().play(*args, **kwargs)
-            self.note_texts()
-
-        def wait(self, *args, **kwargs):
-            super().wait(*args, **kwargs)
-            self.note_texts()
-
-        def note_texts(self):
-            for top in self.mobjects:
-                for part in top.get_family():
-                    if not isinstance(part, (Text, MathTypst)):
-                        continue
-                    shown = [
-                        p for p in part.family_members_with_points() if p.get_fill_opacities().max(initial=0) > 0.05
-                    ]
-                    if shown:
-                        points = np.concatenate([p.points for p in shown])
-                        placed.append((getattr(part, "original_text", "formula"), points.min(0), points.max(0)))
-
-    scene_class = type(_scene_class(scene_name).__name__, (Placed,), {})
-    render_watched(scene_class, DATA / fixture, tmp_path, **_further(scene_class))
+    scene_class = _scene_class(scene_name)
+    scene = render_watched(scene_class, DATA / fixture, tmp_path, **_further(scene_class))
+    placed = [(seen.text, seen.box) for seen in scene.seen_texts]  # after every play and wait
     assert len(placed) > 100
     half_width, half_height = config.frame_width / 2 - SAFE, config.frame_height / 2 - SAFE
     outside = {
-        str(text)[:30]: (round(low[0], 2), round(high[0], 2), round(low[1], 2), round(high[1], 2))
-        for text, low, high in placed
-        if low[0] < -half_width or high[0] > half_width or low[1] < -half_height or high[1] > half_height
+        str(text)[:30]: tuple(round(edge, 2) for edge in (left, right, bottom, top))
+        for text, (left, right, bottom, top) in placed
+        if left < -half_width or right > half_width or bottom < -half_height or top > half_height
     }
     assert outside == {}, outside
