@@ -147,8 +147,10 @@ class SpiralComparison:
         with self.read(self.spiral_verdict) as line:
             dimmed = strip.rows[1 if winner == "wide" else 0]  # the winner's row stays bright, the other dims
             self.play(dimmed.animate.set_opacity(0.3), run_time=self.t(1.0))
-            median = strip.rows[0 if winner == "wide" else 1][2:]  # the winner's median: its bar and its number
-            self.play(Indicate(median, scale_factor=1.3, color=self.theme.text), run_time=max(line.duration - 1.0, 1.0))
+            bar, number = strip.rows[0 if winner == "wide" else 1][2:]  # the winner's median: its bar and its number
+            # Each grows about its own centre: grown as one group, the bar slid sideways, past the loser's median.
+            indicate = [Indicate(part, scale_factor=1.3, color=self.theme.text) for part in (bar, number)]
+            self.play(*indicate, run_time=max(line.duration - 1.0, 1.0))
         best = max(wide_acc + deep_acc)
         best_kind = "deep" if best in deep_acc else "wide"
         gone = VGroup(frames, dots, scores, strip)
