@@ -296,6 +296,23 @@ def test_the_hinge_scenes_say_what_the_run_was_trained_on_and_what_the_dots_are(
     assert f"{len(train_x):,} random samples" in said and f"the dots mark {len(probe_x)} points" in said
 
 
+def test_relu_square_calls_its_dots_evenly_spaced_and_its_samples_random_only_when_they_are(tmp_path):
+    """Oracle: the data set rebuilt from its own description (load_dataset): its training x are not a grid, and
+    the probe's x, which the dots are drawn from, are (equal steps)."""
+    from nnexplain.data import load_dataset
+    from nnexplain.scenes.relu_square import ReluSquare
+
+    scene = _setup(ReluSquare, tmp_path, DATA / "square-relu-3")
+    description = scene.run.dataset
+    data = load_dataset(description["name"], train=description["train"], val=description["val"])
+    train_x = np.sort(data.x_train[:, 0].astype(np.float64))
+    probe_x = scene.run.probe["inputs"][:, 0].astype(np.float64)
+    assert np.ptp(np.diff(train_x)) > 1e-3  # random
+    assert np.ptp(np.diff(probe_x)) < 1e-5  # evenly spaced
+    said = scene.data_text()
+    assert f"{len(train_x):,} random samples" in said and f"{len(probe_x)} evenly spaced points" in said
+
+
 def test_relu_sine_best_line_is_numpys_least_squares_fit_of_the_training_samples(tmp_path):
     """Oracle: numpy.polyfit on the data set rebuilt from the run's description, and its largest miss of sin x
     on a 200,001-point grid (the stored curve's grid includes the ends, where a line misses sin x most)."""

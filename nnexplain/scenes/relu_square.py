@@ -21,9 +21,9 @@ from typing import ClassVar
 
 import numpy as np
 from manim import (
-    DOWN,
     LEFT,
     PI,
+    UL,
     UP,
     Create,
     DashedVMobject,
@@ -54,9 +54,10 @@ from nnexplain.mobjects.hinges import (
     fmt_interval,
     fmt_number,
     fmt_small,
+    legend,
     padded_range,
 )
-from nnexplain.mobjects.style import formula, label
+from nnexplain.mobjects.style import formula
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 from nnexplain.scenes.base.miss_comparison import MissComparison
 
@@ -86,7 +87,8 @@ class ReluSquare(MissComparison, HingeStory):
         super().setup()
         self.snapshots = self.sweep_of(self.run, self.hinge_epoch)
         self.hinges = self.snapshots[-1]
-        self.formula = self.run.dataset.get("formula", "the target")
+        # A superscript ² is drawn about 8 px tall at 480p: on screen, in words, the formula reads "x squared".
+        self.formula = self.run.dataset.get("formula", "the target").replace("²", " squared")
         if self.hinges.hidden_layers == 1:  # a unit is one hinge: frames between snapshots drawn from the weights
             self.sweep_blend = self.hinges_between
         self.quiet = quiet_units(self.hinges, self.run.params(self.hinges.epoch))
@@ -122,13 +124,32 @@ class ReluSquare(MissComparison, HingeStory):
     # Beats ------------------------------------------------------------------
 
     def show_question(self) -> None:
-        plural = "s" if self.bending != 1 else ""
-        self.show_data(
-            f"{self.bending} ReLU hinge{plural}\napproximate {self.formula}",
-            self.snapshots,
-            f"How close can {len(self.hinges.units)} ReLU units get to {self.formula}, a curve?",
-            self.data_text(),
-        )
+        """The question with the target drawn as it is named; then the data, and a legend of what is drawn so far
+        (the network's output joins it when it is first drawn)."""
+        units = len(self.hinges.units)
+        self.title = self.make_title(f"{units} ReLU units\nfit {self.formula}")
+        self.outputs = self.output_panel(self.snapshots)
+        heading = self.panel_heading(self.outputs, f"network output and {self.formula}")
+        data = self.data_mobjects(self.outputs, self.snapshots[0].x)
+        self.data_parts = data
+        self.legend = legend(
+            [(self.theme.muted, True, f"{self.formula} and dots")], self.theme, size=TEXT_SIZE
+        ).move_to(self.column_point(self.legend_top), aligned_edge=UL)
+        question = f"How close can {units} ReLU units get to the curve {self.formula}?"
+        with self.narrate(question) as line:
+            self.play(Fade(self.title), *self.draw_panel(self.outputs), Fade(heading), run_time=0.4 * line.duration)
+            self.play(*[Create(part) for part in data[:-1]], run_time=0.6 * line.duration)
+        with self.narrate(self.data_text()) as line:
+            self.play(Fade(data[-1]), Fade(self.legend), run_time=line.duration)
+
+    def data_text(self) -> str:
+        """What the run was trained on, and what the dots are: evenly spaced points of the target (the probe),
+        not the training samples, which are drawn at random. The interval is on the axis (and brackets would
+        reach below the caption's margin)."""
+        points, train = len(self.run.probe["inputs"]), self.run.dataset.get("train")
+        if not train:
+            return f"The dots: {points} evenly spaced points of {self.formula}."
+        return f"Trained on {train:,} random samples of it; the dots: {points} evenly spaced points."
 
     def build_one_hinge(self) -> None:
         """max(0, x), then the first unit's own input weight, bias and output weight, one at a time."""
@@ -139,8 +160,10 @@ class ReluSquare(MissComparison, HingeStory):
         out_weight = float(params[1][0][0, unit])
         stages = [(1.0, 0.0, 1.0), (weight, 0.0, 1.0), (weight, bias, 1.0), (weight, bias, out_weight)]
         x = start.x
-        panel = self.panel_in(self.units_box, padded_range([hinge(x, *stage) for stage in stages]), x_labels=False)
-        heading = self.panel_heading(panel, f"unit {unit + 1} at the random start")
+        # A lower panel than the units' leaves room above it for the formula, typeset large (its digits about
+        # 18 px at 480p): it is the panel's heading while the hinge is built.
+        box = (self.units_box[0], self.units_box[1] - 0.12)
+        panel = self.panel_in(box, padded_range([hinge(x, *stage) for stage in stages]), x_labels=False)
         color = self.theme.palette[unit % len(self.theme.palette)]
         curve = VMobject(stroke_color=color, stroke_width=5)
         dot = Dot(radius=0.08, color=color)
@@ -150,17 +173,15 @@ class ReluSquare(MissComparison, HingeStory):
         sign = "−" if bias < 0 else "+"
         kink_x = fmt_number(-bias / weight)
 
-        def typeset(source: str, note: str | None = None) -> VGroup:
-            """A formula (Typst), with a short note under it."""
-            parts = VGroup(formula(source.replace("−", "-"), self.theme, 40))
-            if note:
-                parts.add(label(note, self.theme, size=TEXT_SIZE))
-            return parts.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        def typeset(source: str) -> VGroup:
+            """A formula (Typst) over the panel, at its left edge."""
+            shown = formula(source.replace("−", "-"), self.theme, 46)
+            return shown.next_to(panel.box, UP, buff=0.1, aligned_edge=LEFT)
 
         formulas = [
             typeset("max(0, x)"),
             typeset(f"max(0, {w} x)"),
-            typeset(f"max(0, {w} x {sign} {b})", f"kink at x = {kink_x}"),
+            typeset(f"max(0, {w} x {sign} {b})"),
             typeset(f"{v} dot max(0, {w} x {sign} {b})"),
         ]
         turned = ", and turns it to face left" if weight < 0 else ""
@@ -168,28 +189,36 @@ class ReluSquare(MissComparison, HingeStory):
         lines = [
             "Every unit starts from ReLU: a negative x becomes 0, a positive x stays x.",
             f"Unit {unit + 1}'s input weight, {w}, scales x: the slope becomes {w}{turned}.",
-            f"Its bias moves the kink to x = −bias/weight = {fmt_number(-bias / weight)}.",
+            f"Its bias moves the kink to x = −bias/weight = {kink_x}.",
             f"Its output weight, {v}, scales it{over}: this is what unit {unit + 1} adds.",
         ]
+        notes = [None, f"kink at x = {kink_x}", None]  # a stage's note, shown once the picture has got there
         with self.narrate(lines[0]) as line:
             self.play(
-                *self.draw_panel(panel), Fade(heading), *self.show_labels(formulas[0]), run_time=0.4 * line.duration
+                *self.draw_panel(panel),
+                Fade(formulas[0]),
+                *self.show_labels(f"unit {unit + 1},\nat the random start", color=color),
+                run_time=0.4 * line.duration,
             )
             self.play(Create(curve), Fade(dot), run_time=0.6 * line.duration)
-        ghost = None
-        for before, after, text, shown in zip(stages, stages[1:], lines[1:], formulas[1:]):
+        ghost, shown = None, formulas[0]
+        for before, after, text, typeset_next, note in zip(stages, stages[1:], lines[1:], formulas[1:], notes):
             # A faint copy of the stage before stays while the new one forms, so a small change can be seen.
             previous = curve.copy().set_stroke(opacity=0.3, width=3)
             with self.narrate(text) as line:
                 fading = [] if ghost is None else [Fade(ghost, out=True)]
                 self.add(previous)
-                self.play(*self.show_labels(shown), *fading, run_time=0.5)
-                self.play(HingeMorph(built, panel, x, before, after), run_time=max(line.duration - 0.5, 1.0))
+                self.play(in_turn(Fade(shown, out=True), Fade(typeset_next)), *fading, run_time=0.6)
+                morph = max(line.duration - 0.6, 1.0)
+                self.play(HingeMorph(built, panel, x, before, after), run_time=morph if note is None else 0.75 * morph)
+                if note is not None:  # the kink has arrived: now its place is named
+                    self.play(*self.show_labels(note, color=color), run_time=0.25 * morph)
+            shown = typeset_next
             if ghost is not None:
                 self.remove(ghost)
             ghost = previous
         self.one_hinge_ghost = ghost
-        self.one_hinge = (unit, panel, heading, built)
+        self.one_hinge = (unit, panel, shown, built, -bias / weight)
 
     def _unit_to_build(self, snapshot) -> int:
         """Of the units that bend inside the interval at the random start, the one adding the most (else unit 1)."""
@@ -209,18 +238,19 @@ class ReluSquare(MissComparison, HingeStory):
         if not hasattr(self, "one_hinge"):
             self.units_panel_parts = self.enter_units(self.snapshots, sums, text)
             self.view = self.units_panel_parts[-1]
+            self.play(Fade(self.add_legend_row("network output", self.theme.text, dashed=False)), run_time=0.4)
             return
-        unit, old_panel, old_heading, built = self.one_hinge
+        unit, old_panel, old_heading, built, kink = self.one_hinge
         others = [curve for index, curve in enumerate(view.unit_curves) if index != unit]
+        keyed = self.add_legend_row("network output", self.theme.text, dashed=False)
         with self.narrate(text) as line:
             self.play(
                 *self.swap_panel(old_panel, panel),
                 in_turn(Fade(old_heading, out=True), Fade(heading)),
                 ReplacementTransform(built[0], view.unit_curves[unit]),
                 Fade(self.one_hinge_ghost, out=True),
-                Fade(built[1], out=True),
-                # The white line below is their sum plus the output bias, which the hinges above leave out.
-                *self.show_labels(f"white, below: their sum\n+ output bias {fmt_small(self.snapshots[0].output_bias)}"),
+                built[1].animate.move_to(panel.plot_point(kink, 0)),  # the kink dot rides on its hinge
+                *self.show_labels(None),
                 run_time=0.5 * line.duration,
             )
             self.remove(view.unit_curves[unit])  # back into the view, where it is drawn from now on
@@ -235,7 +265,12 @@ class ReluSquare(MissComparison, HingeStory):
             self.play(
                 *[curve.animate.set_stroke(opacity=1) for curve in others],
                 *appearing,
+                Fade(built[1], out=True),  # where the view's own dot for it comes in
                 view.output_curve.animate.set_stroke(opacity=1),
+                # The white line below is their sum plus the output bias, which the hinges above leave out:
+                # named, and keyed in the legend, as it is drawn.
+                Fade(keyed),
+                *self.show_labels(f"white, below: their sum\n+ output bias {fmt_small(self.snapshots[0].output_bias)}"),
                 run_time=0.5 * line.duration,
             )
         view.show(self.snapshots[0])
@@ -253,7 +288,8 @@ class ReluSquare(MissComparison, HingeStory):
             at = self.worst_point(start.x, start.output)
             marker = self.error_marker(self.outputs, start.x, start.output, at, f"{before:.3f}", color=self.theme.text)
             with self.narrate(f"At the random start, the largest error is {before:.3f}.") as line:
-                self.play(Create(marker[:2]), Fade(marker[2]), run_time=min(1.2, 0.4 * line.duration))
+                # The bar, then the number it measures.
+                self.play(in_turn(Create(marker[:2]), Fade(marker[2])), run_time=min(1.2, 0.4 * line.duration))
                 self.wait(line.duration - min(1.2, 0.4 * line.duration))
             self.play(Fade(marker, out=True), *self.show_labels(None), run_time=0.4)
         self.sweep(self.view, self.snapshots, [f"Training moves every kink and slope, epoch {first:,} to {last:,}."])
@@ -269,7 +305,7 @@ class ReluSquare(MissComparison, HingeStory):
             )
         with self.narrate(text) as line:
             # The ring comes with the words, and stays while they are read.
-            drawn = [] if worst is None else [Create(worst[:2]), Fade(worst[2])]
+            drawn = [] if worst is None else [in_turn(Create(worst[:2]), Fade(worst[2]))]
             self.play(
                 *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"),
                 *drawn,
@@ -289,8 +325,9 @@ class ReluSquare(MissComparison, HingeStory):
         return Frame(before.x, units, units.sum(axis=0) + b2[0])
 
     def explain_left_facing(self) -> None:
-        """A negative input weight makes a hinge open to the left. Shown on one of the trained units: its weight
-        and bias both flipped in sign give the same kink, opening right; its own numbers turn that about the kink."""
+        """A negative input weight makes a hinge open to the left. Shown on one of the trained units: its own
+        numbers first, then what flipping both their signs would do, the same kink opening right, drawn as a turn
+        of its hinge through space about the kink."""
         params = self.run.params(self.hinges.epoch)
         weights = params[0][0][:, 0]
         left = [unit for unit in range(len(weights)) if weights[unit] < 0 and len(self.hinges.kinks[unit])]
@@ -317,38 +354,40 @@ class ReluSquare(MissComparison, HingeStory):
         HingeMorph(flipping, panel, x, mirrored, mirrored).interpolate_mobject(0)
         w, b = fmt_number(weight), fmt_number(bias)
         flip_w, flip_b = fmt_number(-weight), fmt_number(-bias)
-        what_if = f"Flip weight and bias to {flip_w} and {flip_b}: the same kink, mirrored, opening right."
-        with self.narrate(what_if) as line:
-            self.play(
-                *[curve.animate.set_stroke(opacity=0.25) for curve in self.view.unit_curves],
-                *self.show_labels(f"if weight {flip_w}\nand bias {flip_b}:\nkink x = {fmt_number(kink)}", color=color),
-                Create(flipping[0]),
-                Fade(flipping[1]),
-                run_time=line.duration,
-            )
         # A turn through space about the vertical line at the kink: every point keeps its height, and x − kink
         # becomes kink − x, which is the hinge with weight and bias both flipped. Depth cues: the path of the arm's
         # end, a faint ellipse (a circle seen from a little above), and the arm dimming as it passes behind.
         pivot = panel.plot_point(kink, 0)
-        ends = flipping[0].points[[0, -1]]
+        arm = flipping[0]
+        own_arm = arm.copy().rotate(PI, axis=UP, about_point=pivot)  # the unit's own hinge (on the same stretch)
+        arm.become(own_arm)
+        ends = own_arm.points[[0, -1]]
         tip = ends[np.argmax(np.abs(ends[:, 1] - pivot[1]))]  # the rising arm's end, not the flat one's
         reach = abs(tip[0] - pivot[0])
         path = DashedVMobject(Ellipse(width=2 * reach, height=0.35 * reach, color=color), num_dashes=28)
         path.move_to([pivot[0], tip[1], 0]).set_stroke(opacity=0.45, width=2)
-        arm = flipping[0]
-        start = arm.copy()
 
         def turn(mobject, alpha: float) -> None:
-            mobject.become(start.copy().rotate(alpha * PI, axis=UP, about_point=pivot))
+            mobject.become(own_arm.copy().rotate(alpha * PI, axis=UP, about_point=pivot))
             mobject.set_stroke(opacity=1 - 0.65 * np.sin(alpha * PI))
 
-        said = f"Its own weight {w} and bias {b} turn it over about its kink: it opens left."
+        # The unit's own numbers first, then what flipping their signs would do.
+        said = f"Unit {unit + 1} opens left: its weight, {w}, is negative; its kink is at x = {fmt_number(kink)}."
         with self.narrate(said) as line:
             self.play(
-                Create(path),
+                *[curve.animate.set_stroke(opacity=0.25) for curve in self.view.unit_curves],
                 *self.show_labels(
                     f"unit {unit + 1}: weight {w}\nand bias {b}\nkink x = {fmt_number(kink)}", color=color
                 ),
+                Create(arm),
+                Fade(flipping[1]),
+                run_time=line.duration,
+            )
+        what_if = f"Flip both signs, to {flip_w} and {flip_b}: the same kink, turned over to open right."
+        with self.narrate(what_if) as line:
+            self.play(
+                Create(path),
+                *self.show_labels(f"if weight {flip_w}\nand bias {flip_b}:\nkink x = {fmt_number(kink)}", color=color),
                 run_time=min(1.0, 0.25 * line.duration),
             )
             self.play(UpdateFromAlphaFunc(arm, turn, rate_func=linear), run_time=0.5 * line.duration)

@@ -20,6 +20,7 @@ from manim import (
     RIGHT,
     UL,
     UP,
+    AnimationGroup,
     Circle,
     Create,
     DashedVMobject,
@@ -32,7 +33,7 @@ from manim import (
 from nnexplain.geometry.hinges import max_fit_error, minimax_output_refit
 from nnexplain.mobjects.hinges import Fade, fmt_number, legend
 from nnexplain.mobjects.style import label
-from nnexplain.scenes.base.hinge_story import TEXT_SIZE
+from nnexplain.scenes.base.hinge_story import TEXT_SIZE, in_turn
 
 __all__ = ["MissComparison"]
 
@@ -50,6 +51,10 @@ def _overlap(a, b) -> bool:
 class MissComparison:
     """The beats ``show_error``, ``refit_heights`` and ``compare_best_fit`` (see the module's docstring)."""
 
+    # One colour one meaning: neither is a unit's colour (blue, orange, green), nor near one.
+    refit_color = "#C792EA"  # purple
+    best_color = "#FF4FD8"  # magenta
+
     def show_error(self) -> None:
         """The output's pieces, then its largest error: the upper panel becomes the miss, fit − target, drawn
         taller, where 0.079 is a bar one can read (on the output's own scale it is a few pixels)."""
@@ -60,8 +65,17 @@ class MissComparison:
             with self.narrate(f"{text} Its largest error at the data: {error:.3f}.") as line:
                 self.play(*self.show_labels(f"largest error: {error:.3f}"), run_time=line.duration)
             return
+        pieces = self.piece_marks(x, output)
         with self.narrate(text) as line:
-            self.play(*self.show_labels(f"{self.pieces} straight pieces"), run_time=line.duration)
+            # Each piece thickens and gets its number, left to right, as they are counted.
+            self.play(
+                *self.show_labels(f"{self.pieces} straight pieces"),
+                AnimationGroup(
+                    *[AnimationGroup(Create(piece), Fade(number)) for piece, number in pieces], lag_ratio=0.6
+                ),
+                run_time=min(0.75 * line.duration, 0.9 * len(pieces)),
+            )
+            self.wait(line.duration - min(0.75 * line.duration, 0.9 * len(pieces)))
         self.network_error, self.miss_tags = error, []
         self.miss_top = max(error, self.best_fit.error if self.best_fit is not None else 0.0)
         panel, heading, view = self.units_panel_parts
@@ -81,6 +95,7 @@ class MissComparison:
             self.play(
                 Create(ring),
                 Create(gap),
+                Fade(pieces, out=True),
                 *self.show_labels(None),
                 self.add_error_row("largest error", self.theme.muted, 0),
                 self.add_error_row(f"network: {error:.3f}", self.theme.text, 1),
@@ -89,7 +104,7 @@ class MissComparison:
             self.wait(line.duration - min(1.2, 0.4 * line.duration))
         # The units leave before the panel changes scale; the kink lines turn grey (their unit colours would
         # now be read as the fits' colours).
-        with self.narrate(f"Above, {taller:.0f}× taller: the miss, fit − {self.formula}.") as line:
+        with self.narrate(f"Above, {taller:.0f}× taller: how far the fit misses {self.formula}.") as line:
             self.play(
                 *[Fade(part, out=True) for part in (view.unit_curves, view.kink_dots, heading)],
                 *[guide.animate.set_stroke(self.theme.muted, opacity=0.5) for guide in self.guides],
@@ -97,10 +112,28 @@ class MissComparison:
             )
             self.remove(view.unit_curves, view.kink_dots)
             self.play(*self.swap_panel(panel, self.misses), Fade(miss_heading), run_time=0.25 * line.duration)
-            # The gap at the worst point grows into its bar above, then the whole miss is drawn through it.
-            self.play(ReplacementTransform(gap, miss[1]), Fade(miss[2]), run_time=0.25 * line.duration)
+            # The whole miss is drawn, then the gap at the worst point grows into its bar there.
             self.play(Create(miss[0]), run_time=0.25 * line.duration)
+            self.play(ReplacementTransform(gap, miss[1]), Fade(miss[2]), run_time=0.25 * line.duration)
         self.network_ring, self.network_bar = ring, miss[1]
+
+    def piece_marks(self, x: np.ndarray, output: np.ndarray) -> VGroup:
+        """Each straight piece of the output (between its kinks) drawn thick over it, with its number beside it,
+        on the outer side of the bend (above the curve, off the piece's slope)."""
+        ends = np.concatenate([[self.domain[0]], self.kinks, [self.domain[1]]])
+        marks = VGroup()
+        for number, (low, high) in enumerate(zip(ends, ends[1:]), start=1):
+            inside = (x >= low) & (x <= high)
+            piece = self.outputs.curve(x[inside], output[inside], self.theme.text, width=9)
+            start, end = piece.points[0], piece.points[-1]
+            along = (end - start) / max(np.linalg.norm(end - start), 1e-9)
+            normal = np.array([-along[1], along[0], 0.0])
+            normal = normal if normal[1] >= 0 else -normal
+            middle = self.outputs.plot_point((low + high) / 2, float(np.interp((low + high) / 2, x, output)))
+            tag = self.tag(str(number), middle + 0.3 * normal, normal, color=self.theme.text)
+            tag.move_to(middle + (0.3 + 0.5 * max(tag.width, tag.height)) * normal)
+            marks.add(VGroup(piece, tag))
+        return marks
 
     def ring_at(self, panel, x: float, y: float, color: str) -> Circle:
         return Circle(radius=0.14, color=color, stroke_width=4).move_to(panel.plot_point(x, y))
@@ -164,7 +197,7 @@ class MissComparison:
             return
         x = self.hinges.x
         refit, refit_error = minimax_output_refit(self.run.params(self.hinges.epoch), x, self.target_values(x))
-        color = self.theme.palette[5]  # no unit, target or best fit uses it
+        color = self.refit_color
         overlay = DashedVMobject(self.outputs.curve(x, refit, color, width=5), num_dashes=70)
         taken = [float(x[self.worst_point(x, self.hinges.output)])]
         at = self.far_worst_point(x, refit, taken)
@@ -173,17 +206,18 @@ class MissComparison:
         keyed = self.add_legend_row("same kinks, refit", color, dashed=True)
         text = f"Same kinks, output weights and bias refit to cut the largest error: {refit_error:.3f}."
         with self.narrate(text) as line:
-            rest = self.land_miss(
-                line,
-                miss,
-                f"same kinks, refit: {refit_error:.3f}",
-                color,
-                2,
-                Fade(self.view.epoch_label, out=True),  # the legend's new rows take its place
-                Fade(keyed),
+            # The refit curve comes with its legend row (in the epoch's place, once the epoch has gone), then its
+            # miss; the bar and number measure that miss, so they come last, with the words' number.
+            first = min(1.2, 0.3 * line.duration)
+            self.play(
+                Create(overlay),
+                in_turn(Fade(self.view.epoch_label, out=True), Fade(keyed)),
+                run_time=0.35 * line.duration,
             )
-            self.play(Create(overlay), run_time=0.5 * rest)
-            self.play(Create(miss[0]), run_time=0.5 * rest)
+            self.play(Create(miss[0]), run_time=0.65 * line.duration - first)
+            self.land_miss(first, miss, f"same kinks, refit: {refit_error:.3f}", color, 2)
+        self.refit_parts = VGroup(overlay, miss, keyed)
+        self.refit_row = self.error_rows[-1]
         trained = len(self.run.epochs) > 1 and self.run.dataset.get("task") == "regress"
         target = self.target_values(x)
         mean_network = float(np.mean((self.hinges.output - target) ** 2))
@@ -211,52 +245,55 @@ class MissComparison:
                     run_time=line.duration - first,
                 )
 
-    def land_miss(self, line, miss, row: str, color, place: int, *also) -> float:
-        """A miss's bar and number come in with its row of the error table (and ``also``), in the first part of
-        ``line``, so the number lands with the words; returns the seconds of the line left for the curves."""
-        first = min(1.2, 0.3 * line.duration)
-        self.play(Create(miss[1]), Fade(miss[2]), self.add_error_row(row, color, place), *also, run_time=first)
-        return line.duration - first
+    def land_miss(self, seconds: float, miss, row: str, color, place: int) -> None:
+        """A miss's bar and number, with its row of the error table: after its curve, which they measure."""
+        self.play(Create(miss[1]), Fade(miss[2]), self.add_error_row(row, color, place), run_time=seconds)
 
     def compare_best_fit(self) -> None:
-        """The best any bias + n hinges can draw (kinks searched, :func:`best_hinge_fit`): drawn over the output,
-        its kinks marked, its miss in the zoom panel."""
+        """The best any bias + n hinges can draw (kinks searched, :func:`best_hinge_fit`): drawn over the output
+        with its legend row, its kinks marked, its miss in the zoom panel; then the answer to the opening question,
+        on a calmer picture (the refit, said and measured, leaves)."""
         fit, x = self.best_fit, self.hinges.x
-        color = self.theme.highlight
+        color = self.best_color
         units = len(self.hinges.units)
         drawn = self.outputs.curve(x, fit(x), color, width=4)
         inside = fit.kinks[(fit.kinks > self.domain[0]) & (fit.kinks < self.domain[1])]
         knots = self.outputs.dots(inside, fit(inside), color, radius=0.09)
         at = self.far_worst_point(x, fit(x), getattr(self, "marked_x", [float(np.mean(self.domain))]))
         miss = self.miss_mobjects(x, fit(x), at, color, f"{fit.error:.3f}")
+        words = [fmt_number(k) for k in inside]
+        kinks = f"{', '.join(words[:-1])} and {words[-1]}" if len(words) > 1 else ", ".join(words)
+        refit = getattr(self, "refit_parts", VGroup())
+        with self.narrate("Could other kinks do better?") as line:
+            # The refit steps back, to make room for the answer.
+            self.play(*[part.animate.set_opacity(0.3) for part in refit[:2]], run_time=line.duration)
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
-        kinks = ", ".join(fmt_number(k) for k in inside)
-        with self.narrate("And with other kinks?") as line:
-            self.play(Fade(keyed), run_time=line.duration)
-        # Why the best is lopsided and no 4 free pieces: no x term, so the outer slopes come from the hinges.
-        with self.narrate(f"With no x term, {units} hinges cannot draw every {units + 1}-piece line.") as line:
-            self.play(
-                self.network_ring.animate(rate_func=there_and_back).scale(1.3),
-                run_time=line.duration,
-            )
-        with self.narrate(f"The best bias + {units} hinges, kinks searched, bend at x = {kinks}.") as line:
-            self.play(Create(drawn), Fade(knots), run_time=line.duration)
+        with self.narrate(f"The best {units} kinks a search finds: {kinks}.") as line:
+            self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=line.duration)
         text = f"Its largest error: {fit.error:.3f}, the least a search over kinks finds for {units} hinges."
         with self.narrate(text) as line:
-            rest = self.land_miss(line, miss, f"best {units} hinges: {fit.error:.3f}", color, 3)
-            self.play(Create(miss[0]), run_time=rest)
-        with self.narrate(f"Aimed at the largest error, {units} hinges could miss by only {fit.error:.3f}.") as line:
-            self.play(miss[1].animate(rate_func=there_and_back).set_stroke(width=12), run_time=line.duration)
-        # Which error ends where: the largest (drawn) is not the mean squared one that training lowers.
-        mean_squared = float(np.mean((self.hinges.output - self.target_values(self.hinges.x)) ** 2))
-        closing = f"Training lowered the mean squared error ({mean_squared:.4f}); its largest error is {self.network_error:.3f}."
-        if len(self.run.epochs) < 2:  # no training recorded (an imported run): only what is measured
-            closing = f"Its mean squared error is {mean_squared:.4f}; the largest, {self.network_error:.3f}."
-        with self.narrate(closing) as line:
-            self.play(
-                self.network_ring.animate(rate_func=there_and_back).scale(1.4),
-                self.network_bar.animate(rate_func=there_and_back).set_stroke(width=12),
-                run_time=min(2.0, line.duration),
-            )
-            self.wait(max(line.duration - 2.0, 0))
-        self.hold(extra=self.hold_seconds)
+            first = min(1.2, 0.3 * line.duration)
+            self.play(Create(miss[0]), run_time=line.duration - first)
+            self.land_miss(first, miss, f"best {units} hinges: {fit.error:.3f}", color, 3)
+        # The answer to the opening question, in one line, with the run's numbers; the refit and the mean squared
+        # errors (said before) leave, so two fits remain, each with its largest error.
+        answer = (
+            f"At best, {units} ReLU units get within {fit.error:.3f} of {self.formula};"
+            f" this training got within {self.network_error:.3f}."
+        )
+        best_row = self.error_rows[-1]
+        kept = (self.error_rows[0], self.error_rows[1], best_row)  # the header, the network's, the best's
+        leaving = [*refit, *[row for row in self.error_rows if all(row is not k for k in kept)]]
+        # The best's legend row and error row move up into the places the refit's leave.
+        moves = []
+        if len(refit):
+            moves = [
+                keyed.animate.align_to(refit[2], UP),
+                best_row.animate.align_to(self.refit_row, UP),
+            ]
+        with self.narrate(answer) as line:
+            self.play(*[Fade(part, out=True) for part in leaving], run_time=min(1.5, 0.4 * line.duration))
+            if moves:
+                self.play(*moves, run_time=min(1.0, 0.3 * line.duration))
+            self.wait(max(line.duration - min(1.5, 0.4 * line.duration) - min(1.0, 0.3 * line.duration), 0))
+        self.hold(extra=3.0)
