@@ -46,6 +46,7 @@ from nnexplain.geometry.hinges import (
     quiet_units,
     running_sums,
 )
+from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import (
     Fade,
     FitView,
@@ -63,6 +64,8 @@ from nnexplain.scenes.base.miss_comparison import MissComparison
 
 __all__ = ["ReluSquare"]
 
+
+CAPTION_LIFT = 0.05  # scene units: 3 px at 480p
 
 _BEST_HINGES: dict[tuple[str, tuple[float, float], int], HingeFit] = {}
 
@@ -120,6 +123,13 @@ class ReluSquare(MissComparison, HingeStory):
         if self.best_fit is not None:
             self.beat("best hinges")
             self.compare_best_fit()
+
+    def say(self, text: str, caption=None, slot: str = "caption", fade_seconds: float = 0.0) -> list:
+        """As every scene says a line, but its caption lifted 3 px: the shared band rests a two-row caption's
+        descenders (q, y, parentheses) 23 px from the foot at 480p, a pixel inside the 24 px title-safe margin."""
+        if caption is None and self.captions_in_band and self.narration_mode == "captions":
+            caption, slot = caption_band(text, self.theme).shift(UP * CAPTION_LIFT), "band"
+        return super().say(text, caption, slot, fade_seconds)
 
     # Beats ------------------------------------------------------------------
 

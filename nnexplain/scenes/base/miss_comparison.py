@@ -292,8 +292,13 @@ class MissComparison:
                 best_row.animate.align_to(self.refit_row, UP),
             ]
         with self.narrate(answer) as line:
-            self.play(*[Fade(part, out=True) for part in leaving], run_time=min(1.5, 0.4 * line.duration))
+            first = min(1.5, 0.3 * line.duration) + (min(1.0, 0.2 * line.duration) if moves else 0.0)
+            self.play(*[Fade(part, out=True) for part in leaving], run_time=min(1.5, 0.3 * line.duration))
             if moves:
-                self.play(*moves, run_time=min(1.0, 0.3 * line.duration))
-            self.wait(max(line.duration - min(1.5, 0.4 * line.duration) - min(1.0, 0.3 * line.duration), 0))
+                self.play(*moves, run_time=min(1.0, 0.2 * line.duration))
+            # Each number as it is said: the best's bar, then the network's, each thickening once.
+            for bar in (miss[1], self.network_bar):
+                self.play(
+                    bar.animate(rate_func=there_and_back).set_stroke(width=13), run_time=(line.duration - first) / 2
+                )
         self.hold(extra=3.0)
