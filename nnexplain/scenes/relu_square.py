@@ -3,14 +3,18 @@
 A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. The
 scene first builds one unit's hinge from max(0, z) with the run's own numbers: its
 input weight scales it, its bias shifts the kink, its output weight scales it again.
-Then every unit's hinge, over training; then, from the output bias, the hinges are
+Then every unit's hinge, over training; why a hinge opens left (a turn through space,
+:mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
-output. A unit whose kink lies outside the interval is named, with what it adds
-instead (a straight line, or 0). The last beats zoom on the output's miss (fit − target)
-and set three largest errors side by side, each drawn in its curve's colour: the network's,
-the same kinks with output weights refit for the largest error, and the best any bias +
-as many hinges can draw (:func:`~nnexplain.geometry.hinge_fit.best_hinge_fit`); those beats live in
-:mod:`nnexplain.scenes.base.miss_comparison`.
+output, its straight pieces counted. A unit whose kink lies outside the interval is named,
+with what it adds instead (a straight line, or 0). The last beats zoom on the output's miss
+(fit − target) and set three largest errors side by side, each drawn in its curve's colour
+(curve first, then its bar and number): the network's, the same kinks with output weights
+refit for the largest error, and the best any bias + as many hinges can draw
+(:func:`~nnexplain.geometry.hinge_fit.best_hinge_fit`); the last line answers the opening
+question with the best's and the network's numbers. Those beats live in
+:mod:`nnexplain.scenes.base.miss_comparison`. On screen the formula's superscript is said
+in words ("x squared"): a ² is drawn about 8 px tall at 480p.
 
     NNEXPLAIN_RUN=runs/square-relu-3 .venv/bin/manim -ql scenes/relu_square.py ReluSquare
 """
@@ -22,18 +26,14 @@ from typing import ClassVar
 import numpy as np
 from manim import (
     LEFT,
-    PI,
     UL,
     UP,
+    AnimationGroup,
     Create,
-    DashedVMobject,
     Dot,
-    Ellipse,
     ReplacementTransform,
-    UpdateFromAlphaFunc,
     VGroup,
     VMobject,
-    linear,
 )
 
 from nnexplain.geometry.hinge_fit import HingeFit, best_hinge_fit
@@ -60,6 +60,7 @@ from nnexplain.mobjects.hinges import (
 )
 from nnexplain.mobjects.style import formula
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
+from nnexplain.scenes.base.mirror_turn import MirrorTurn
 from nnexplain.scenes.base.miss_comparison import MissComparison
 
 __all__ = ["ReluSquare"]
@@ -78,7 +79,7 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
     return _BEST_HINGES[key]
 
 
-class ReluSquare(MissComparison, HingeStory):
+class ReluSquare(MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
@@ -150,7 +151,9 @@ class ReluSquare(MissComparison, HingeStory):
             self.play(Fade(self.title), *self.draw_panel(self.outputs), Fade(heading), run_time=0.4 * line.duration)
             self.play(*[Create(part) for part in data[:-1]], run_time=0.6 * line.duration)
         with self.narrate(self.data_text()) as line:
-            self.play(Fade(data[-1]), Fade(self.legend), run_time=line.duration)
+            # The dots arrive left to right as they are named (a slow fade of them all reads as a still picture).
+            self.play(Fade(self.legend), run_time=0.25 * line.duration)
+            self.play(AnimationGroup(*[Fade(dot) for dot in data[-1]], lag_ratio=0.15), run_time=0.75 * line.duration)
 
     def data_text(self) -> str:
         """What the run was trained on, and what the dots are: evenly spaced points of the target (the probe),
@@ -333,81 +336,6 @@ class ReluSquare(MissComparison, HingeStory):
         ]
         units = np.stack([hinge(before.x, w1[j, 0], b1[j], w2[0, j]) for j in range(len(b1))])
         return Frame(before.x, units, units.sum(axis=0) + b2[0])
-
-    def explain_left_facing(self) -> None:
-        """A negative input weight makes a hinge open to the left. Shown on one of the trained units: its own
-        numbers first, then what flipping both their signs would do, the same kink opening right, drawn as a turn
-        of its hinge through space about the kink."""
-        params = self.run.params(self.hinges.epoch)
-        weights = params[0][0][:, 0]
-        left = [unit for unit in range(len(weights)) if weights[unit] < 0 and len(self.hinges.kinks[unit])]
-        if self.hinges.hidden_layers != 1 or not left:
-            return
-        biases, out_weights, x = params[0][1], params[1][0][0], self.hinges.x
-
-        def mirror_of(u: int) -> tuple[float, float, float]:
-            """The same kink with the input weight's sign flipped. Moving the numbers in a straight line from
-            there keeps the kink fixed while the hinge flattens and turns over: a mirror about the kink."""
-            return (-float(weights[u]), -float(biases[u]), float(out_weights[u]))
-
-        # The unit whose mirror leaves the panel least. The would-be hinge is drawn only where it and its mirror
-        # image about the kink both stay inside the panel, so the turn through space never leaves it.
-        unit = min(left, key=lambda u: np.max(np.abs(hinge(x, *mirror_of(u)))))
-        weight, bias = float(weights[unit]), float(biases[unit])
-        panel, color = self.view.units_panel, self.view.colors[unit]
-        kink = -bias / weight
-        mirrored = mirror_of(unit)
-        values = hinge(x, *mirrored)
-        low, high = self.domain
-        x = x[(values <= panel.y_high) & (values >= panel.y_low) & (2 * kink - x >= low) & (2 * kink - x <= high)]
-        flipping = VGroup(VMobject(stroke_color=color, stroke_width=7), Dot(radius=0.08, color=color))
-        HingeMorph(flipping, panel, x, mirrored, mirrored).interpolate_mobject(0)
-        w, b = fmt_number(weight), fmt_number(bias)
-        flip_w, flip_b = fmt_number(-weight), fmt_number(-bias)
-        # A turn through space about the vertical line at the kink: every point keeps its height, and x − kink
-        # becomes kink − x, which is the hinge with weight and bias both flipped. Depth cues: the path of the arm's
-        # end, a faint ellipse (a circle seen from a little above), and the arm dimming as it passes behind.
-        pivot = panel.plot_point(kink, 0)
-        arm = flipping[0]
-        own_arm = arm.copy().rotate(PI, axis=UP, about_point=pivot)  # the unit's own hinge (on the same stretch)
-        arm.become(own_arm)
-        ends = own_arm.points[[0, -1]]
-        tip = ends[np.argmax(np.abs(ends[:, 1] - pivot[1]))]  # the rising arm's end, not the flat one's
-        reach = abs(tip[0] - pivot[0])
-        path = DashedVMobject(Ellipse(width=2 * reach, height=0.35 * reach, color=color), num_dashes=28)
-        path.move_to([pivot[0], tip[1], 0]).set_stroke(opacity=0.45, width=2)
-
-        def turn(mobject, alpha: float) -> None:
-            mobject.become(own_arm.copy().rotate(alpha * PI, axis=UP, about_point=pivot))
-            mobject.set_stroke(opacity=1 - 0.65 * np.sin(alpha * PI))
-
-        # The unit's own numbers first, then what flipping their signs would do.
-        said = f"Unit {unit + 1} opens left: its weight, {w}, is negative; its kink is at x = {fmt_number(kink)}."
-        with self.narrate(said) as line:
-            self.play(
-                *[curve.animate.set_stroke(opacity=0.25) for curve in self.view.unit_curves],
-                *self.show_labels(
-                    f"unit {unit + 1}: weight {w}\nand bias {b}\nkink x = {fmt_number(kink)}", color=color
-                ),
-                Create(arm),
-                Fade(flipping[1]),
-                run_time=line.duration,
-            )
-        what_if = f"Flip both signs, to {flip_w} and {flip_b}: the same kink, turned over to open right."
-        with self.narrate(what_if) as line:
-            self.play(
-                Create(path),
-                *self.show_labels(f"if weight {flip_w}\nand bias {flip_b}:\nkink x = {fmt_number(kink)}", color=color),
-                run_time=min(1.0, 0.25 * line.duration),
-            )
-            self.play(UpdateFromAlphaFunc(arm, turn, rate_func=linear), run_time=0.5 * line.duration)
-            self.play(
-                Fade(flipping, out=True),
-                Fade(path, out=True),
-                *[curve.animate.set_stroke(opacity=1) for curve in self.view.unit_curves],
-                *self.show_labels(None),
-                run_time=line.duration - min(1.0, 0.25 * line.duration) - 0.5 * line.duration,
-            )
 
     def build_pieces(self) -> None:
         def unit_text(step: int, unit: int) -> str:
