@@ -155,7 +155,7 @@ def test_a_run_recorded_without_labels_renders(sigmoid_run, tmp_path):
     Recorder(model, out=tmp_path / "run", probe=run.probe["inputs"][:5]).snapshot(epoch=0)
     scene = render_for_test(Neurons, tmp_path / "run", tmp_path / "media")
     assert scene.caption.text == "probeinput3"  # the third digit shown; Text drops spaces
-    assert [line.text for line in scene.verdict][0] == "networksays" and len(scene.verdict) == 3
+    assert [line.text for line in scene.verdict][0] == "itsays" and len(scene.verdict) == 3
 
 
 def _visible_formulas(scene) -> list:
