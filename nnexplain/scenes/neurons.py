@@ -320,8 +320,15 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         if last:  # the output's name and share come with the answer: the ring alone points at the largest
             tag = VGroup()
         else:
-            tag = label(f"neuron {top + 1}: {values[top]:.2f}", self.theme, TEXT).next_to(neuron, RIGHT, buff=0.26)
-            tag.add_background_rectangle(color=self.theme.background, opacity=1, buff=0.07)  # no wire through it
+            # on two short lines: one long line reached over the next column's neurons
+            tag = VGroup(label(f"neuron {top + 1}", self.theme, TEXT), label(f"{values[top]:.2f}", self.theme, TEXT))
+            tag.arrange(DOWN, buff=0.05).next_to(neuron, RIGHT, buff=0.22)
+            column = self.diagram.layers[layer]
+            if tag.get_top()[1] > column.get_top()[1]:  # the top neuron's tag hangs down, clear of the headers
+                tag.align_to(column, UP)
+            elif tag.get_bottom()[1] < column.get_bottom()[1]:  # and the bottom one's stands up, clear of the legend
+                tag.align_to(column, DOWN)
+            tag.add_background_rectangle(color=self.theme.background, opacity=1, buff=0.05)  # no wire through it
         with self.narrate(self.layer_peak_note(layer, probe)) as line:
             self.play(Create(ring), FadeIn(tag), run_time=self.t(min(line.duration, 0.8)))
         self.play(FadeOut(ring), FadeOut(tag), run_time=self.t(0.4))

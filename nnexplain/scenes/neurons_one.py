@@ -71,7 +71,7 @@ class OneNeuron:
             formula(
                 f"{self.squash}(w_display(1) a_display(1) + dots.c + w_display({inputs}) a_display({inputs}) + b)",
                 self.theme,
-                34,
+                38,
             ),
         )
         # the columns' names leave first: the neuron's formula line reaches down to where they stand
