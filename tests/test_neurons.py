@@ -155,7 +155,7 @@ def test_a_run_recorded_without_labels_renders(sigmoid_run, tmp_path):
     Recorder(model, out=tmp_path / "run", probe=run.probe["inputs"][:5]).snapshot(epoch=0)
     scene = render_for_test(Neurons, tmp_path / "run", tmp_path / "media")
     assert scene.caption.text == "probeinput3"  # the third digit shown; Text drops spaces
-    assert [line.text for line in scene.verdict][0] == "networksays" and len(scene.verdict) == 3
+    assert [line.text for line in scene.verdict][0] == "itsays" and len(scene.verdict) == 3
 
 
 def _visible_formulas(scene) -> list:
@@ -395,3 +395,69 @@ def test_one_neuron_s_sum_and_value_match_a_torch_forward_pass(run):
         assert worked.total + worked.bias == pytest.approx(worked.z)
         assert float(squash(run.activation, worked.z)) == pytest.approx(float(stored[probe, neuron]), abs=1e-4)
         assert float(act(torch.tensor(z[probe, neuron]))) == pytest.approx(float(stored[probe, neuron]), abs=1e-4)
+
+
+def _torch_forward(run):
+    """The stored network run in torch on the stored probe inputs: each layer's pre-activation, in float64."""
+    import torch
+
+    act = {"sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh}[run.activation]
+    a = torch.from_numpy(np.asarray(run.probe["inputs"], dtype=np.float64))
+    sums = []
+    for weight, bias in run.params():
+        z = a @ torch.from_numpy(np.asarray(weight, dtype=np.float64)).T + torch.from_numpy(
+            np.asarray(bias, np.float64)
+        )
+        sums.append(z)
+        a = act(z)
+    return sums
+
+
+def test_the_softmax_table_s_sums_and_shares_are_torch_s(run):
+    """The sums written beside the outputs are torch's logits for the digit; the shares (the stored outputs) are
+    torch.softmax of them, and the total written under them is 1.00."""
+    import torch
+
+    from nnexplain.scenes.neurons_formula import FormulaBeat
+    from nnexplain.scenes.neurons_text import short_share
+
+    class Table(FormulaBeat):
+        epoch = None
+
+    table = Table()
+    table.run, table.view = run, network_view(run)
+    logits = _torch_forward(run)[-1]
+    for probe in range(3):
+        sums = table.output_sums(probe)
+        np.testing.assert_allclose(sums, logits[probe].numpy(), atol=1e-4)
+        shares = table.view.activations[-1][probe]
+        np.testing.assert_allclose(shares, torch.softmax(logits[probe], 0).numpy(), atol=1e-4)
+        assert f"{float(np.sum(shares)):.2f}" == "1.00"
+        best = int(np.argmax(shares))
+        written = short_share(float(shares[best]))
+        assert written == ">0.99" or float(written) == pytest.approx(float(shares[best]), abs=0.005)
+
+
+def test_the_other_neurons_worked_out_are_other_neurons_with_torch_s_values(run):
+    """ "Every neuron does the same": the few other neurons worked out are distinct, not the first one, and each
+    one's z and value are torch's."""
+    import torch
+
+    from nnexplain.geometry.network import neuron_sum, squash
+    from nnexplain.scenes.neurons_one import _others
+
+    weight, bias = run.params()[0]
+    stored = run.tensors()["act.0"]
+    z = _torch_forward(run)[0]
+    for probe in range(3):
+        first = int(np.argmax(stored[probe]))
+        others = _others(stored[probe], first)
+        assert first not in others and len(set(others)) == len(others) >= 2
+        assert len({round(float(stored[probe, n]), 2) for n in others}) >= 2  # they differ
+        for n in others:
+            worked = neuron_sum(np.asarray(weight), np.asarray(bias), run.probe["inputs"][probe], n)
+            assert worked.z == pytest.approx(float(z[probe, n]), abs=1e-4)
+            assert float(squash(run.activation, worked.z)) == pytest.approx(float(stored[probe, n]), abs=1e-4)
+            assert float(torch.sigmoid(z[probe, n]) if run.activation == "sigmoid" else torch.relu(z[probe, n])) == (
+                pytest.approx(float(stored[probe, n]), abs=1e-4)
+            )

@@ -91,7 +91,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         own = self.runs.own_index  # your own digit (render --input): the one digit shown
         first, *others = [own] if own is not None else (self.probe_indices or pick_probes(self.view))
         self.beat("title")
-        self.show_title()
+        self.show_title(first if own is None else None)
         if own is not None:
             self.beat("your digit")
             self.show_preparation()
@@ -120,7 +120,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
 
     # --- beats -------------------------------------------------------------
 
-    def show_title(self) -> None:
+    def show_title(self, probe: int | None = None) -> None:
         shape = "-".join(str(n) for n in self.view.layers)
         title = label(f"What does a trained {shape} network compute, layer by layer?", self.theme, 30)
         title.scale_to_fit_width(min(title.width, 13.2)).to_edge(
@@ -129,9 +129,12 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         self.header = VGroup(title)
         summary = label(self.run_summary(), self.theme, TEXT, self.theme.muted)
         summary.scale_to_fit_width(min(summary.width, 13.2)).next_to(self.header, DOWN, buff=0.08)
-        # the question as the title comes in; the run's summary written as the narration describes the run
+        # the question as the title comes in, with the digit the network is about to read (your own digit, prepared
+        # first, comes in its own beat); the run's summary written as the narration describes the run
+        self.image = None if probe is None else self.pixel_image(probe)
         with self.narrate(self.title_note()) as line:
-            self.play(FadeIn(self.header, shift=0.2 * UP), run_time=self.t(1.0))
+            shown = [] if self.image is None else [FadeIn(self.image)]
+            self.play(FadeIn(self.header, shift=0.2 * UP), *shown, run_time=self.t(1.0))
             self.play(Write(summary), run_time=self.t(max(line.duration - 1.6, 1.0)))
         shown = VGroup(summary)
         errors = self.error_count()
@@ -148,12 +151,15 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         self.play(FadeOut(shown), run_time=self.t(0.5))  # read: they leave before the digit's line comes
 
     def show_image(self, probe: int) -> None:
-        self.image = self.pixel_image(probe)
+        arriving = []  # the digit is up since the title, unless your own digit's preparation came between
+        if getattr(self, "image", None) is None:
+            self.image = self.pixel_image(probe)
+            arriving = [FadeIn(self.image)]
         self.caption = self.digit_caption(probe)
         rows, cols = self.image.values.shape
         shown = label(f"{rows}×{cols} pixels, each a number from 0 (black) to 1 (white)", self.theme, TEXT)
         with self.tell(self.digit_note(probe), shown) as line:
-            self.play(FadeIn(self.image), FadeIn(self.caption), run_time=self.t(1.2))
+            self.play(*arriving, FadeIn(self.caption), run_time=self.t(1.2))
             self.show_pixel_values(max(line.duration - 1.2, 2.4))
 
     def show_pixel_values(self, seconds: float) -> None:
@@ -168,10 +174,10 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         patch.move_to(PATCH_CENTER)
         rims = VGroup(
             *(
-                Line(
-                    outline.get_corner(side), patch.cells.get_corner(side), stroke_width=1.2, color=self.theme.highlight
+                Line(outline.get_corner(RIGHT + side), patch.cells.get_corner(LEFT + side), stroke_width=1.2).set_color(
+                    self.theme.highlight
                 )
-                for side in (UP + RIGHT, DOWN + RIGHT)
+                for side in (UP, DOWN)  # the outline's right corners to the patch's near (left) ones
             )
         )
         self.play(Create(outline), run_time=self.t(0.5))
@@ -234,7 +240,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
                 LaggedStart(*(Create(bundle, lag_ratio=0) for bundle in self.diagram.edges), lag_ratio=0.3),
                 FadeIn(VGroup(self.diagram.input_ellipsis, self.diagram.input_brace, self.diagram.input_count)),
                 FadeIn(self.diagram.output_labels),
-                FadeIn(self.legend),
+                FadeIn(VGroup(self.legend[0], self.legend[2])),  # the pulse's row comes with the first pulse
                 run_time=self.t(0.6 * line.duration),
             )
         # manim redraws, every frame, each mobject that comes after one that moves. What never
@@ -242,7 +248,8 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         static = VGroup(
             self.header,
             self.layer_headers,
-            self.legend,
+            self.legend[0],
+            self.legend[2],
             self.diagram.input_ellipsis,
             self.diagram.input_brace,
             self.diagram.input_count,
@@ -254,7 +261,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
     def feed_pixels(self, probe: int) -> None:
         """The marked pixels fly, one after another, into the drawn input neurons, which light once they have arrived."""
         self.markers = self.pixel_markers()
-        shown = self.mixed(formula("a^((0)) =", self.theme, MATH), "the pixels, one to each input neuron")
+        shown = self.mixed(formula("a^display((0)) =", self.theme, MATH), "the pixels, one to each input neuron")
         with self.tell(self.pixels_note(probe), shown) as line:
             self.play(Create(self.markers), FadeIn(self.input_note), run_time=self.t(0.6))  # the note with its squares
             self.fly_pixels(probe, self.t(max(line.duration - 1.0, 1.4)), lag_ratio=0.35)
@@ -298,6 +305,8 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
     def light_layer(self, layer: int, probe: int) -> None:
         """The pulse and the lights while the layer's state is said; then its largest value, ringed and tagged."""
         with self.tell(self.layer_note(layer, probe), self.layer_rule(layer)) as line:
+            if layer == 1:  # the legend's pulse row, as the first pulse runs
+                self.play(FadeIn(self.legend[1]), run_time=self.t(0.4))
             self.pulse(layer, probe, self.t(max(0.6 * line.duration, 0.9)))
             self.play(
                 *self.diagram.light(layer, self.view.brightness(probe)[layer]),
@@ -311,8 +320,15 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         if last:  # the output's name and share come with the answer: the ring alone points at the largest
             tag = VGroup()
         else:
-            tag = label(f"#{top + 1}: {values[top]:.2f}", self.theme, TEXT).next_to(neuron, RIGHT, buff=0.1)
-            tag.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
+            # on two short lines: one long line reached over the next column's neurons
+            tag = VGroup(label(f"neuron {top + 1}", self.theme, TEXT), label(f"{values[top]:.2f}", self.theme, TEXT))
+            tag.arrange(DOWN, buff=0.05).next_to(neuron, RIGHT, buff=0.22)
+            column = self.diagram.layers[layer]
+            if tag.get_top()[1] > column.get_top()[1]:  # the top neuron's tag hangs down, clear of the headers
+                tag.align_to(column, UP)
+            elif tag.get_bottom()[1] < column.get_bottom()[1]:  # and the bottom one's stands up, clear of the legend
+                tag.align_to(column, DOWN)
+            tag.add_background_rectangle(color=self.theme.background, opacity=1, buff=0.05)  # no wire through it
         with self.narrate(self.layer_peak_note(layer, probe)) as line:
             self.play(Create(ring), FadeIn(tag), run_time=self.t(min(line.duration, 0.8)))
         self.play(FadeOut(ring), FadeOut(tag), run_time=self.t(0.4))
@@ -354,7 +370,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
             self.play(*arriving, run_time=self.t(min(line.duration, 1.6)))
         second = int(np.argsort(self.view.activations[-1][probe])[::-1][1])
         row = VGroup(self.diagram.layers[-1][second], self.diagram.output_labels[second], self.probabilities[second])
-        self.runner_up = SurroundingRectangle(row, color=self.theme.muted, buff=0.06, corner_radius=0.06)
+        self.runner_up = SurroundingRectangle(row, color=self.theme.muted, buff=0.03, corner_radius=0.05)
         with self.narrate(self.runner_up_note(probe)) as line:
             self.play(Create(self.runner_up), run_time=self.t(min(line.duration, 1.0)))
         if last and self.mistake_count(probe) is not None:  # the closing mistake, set against the run's count
@@ -364,7 +380,8 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
             )
             with self.tell(self.mistake_note(probe), counted.set_color(self.theme.wrong)) as line:
                 self.play(
-                    Circumscribe(self.verdict[-1], color=self.theme.wrong), run_time=self.t(min(line.duration, 1.5))
+                    Circumscribe(self.verdict[-1], color=self.theme.wrong, buff=0.04),
+                    run_time=self.t(min(line.duration, 1.5)),
                 )
 
     def answer_question(self, probe: int) -> None:
@@ -397,11 +414,11 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
                 for layer, size in enumerate(self.view.drawn_sizes)
             ),
             FadeOut(self.image),
-            FadeIn(image),
             FadeOut(self.caption),
-            FadeIn(caption),
-            run_time=self.t(0.8),
+            run_time=self.t(0.5),
         )
+        # the new digit and label after the old have gone: two in one place would blur into one
+        self.play(FadeIn(image), FadeIn(caption), run_time=self.t(0.5))
         self.image, self.caption = image, caption
         self.bring_to_front(self.markers)  # the new image came in on top of them
         steps = len(self.view.layers) - 1
@@ -465,13 +482,13 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
             self.view.is_correct(probe)
         ]
         target = VGroup(self.diagram.layers[-1][best], self.diagram.output_labels[best], self.probabilities[best])
-        return SurroundingRectangle(target, color=color, buff=0.06, corner_radius=0.06)
+        return SurroundingRectangle(target, color=color, buff=0.03, corner_radius=0.05)
 
     def prediction_panel(self, probe: int) -> VGroup:
         best, confidence = self.view.prediction(probe)
         true = self.view.label(probe)
         lines = [
-            label("network says", self.theme, TEXT, self.theme.muted),
+            label("it says", self.theme, TEXT, self.theme.muted),
             label(str(best), self.theme, 54, weight="BOLD"),
             label(f"{short_sure(confidence)} sure", self.theme, TEXT),
         ]
@@ -519,7 +536,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
                 TEXT,
                 self.theme.muted,
             ),
-        ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        ).arrange(DOWN, buff=0.06, aligned_edge=LEFT)  # tight: the box of the lowest output stays clear above it
         # It starts under the network; a wider legend (ReLU's and tanh's longer brightness notes) starts further
         # left, under the digit's column, rather than shrink under 14 px, and ends inside the title-safe margin.
         right = -3.3 + 9.9

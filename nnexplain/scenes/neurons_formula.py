@@ -13,26 +13,35 @@ line adds them up, each layer's edges circled as its count is reached.
 
 from __future__ import annotations
 
+import numpy as np
 from manim import (
     DOWN,
+    ORIGIN,
+    RIGHT,
     UP,
+    Create,
     FadeIn,
     FadeOut,
-    Indicate,
     LaggedStart,
+    Line,
     Rectangle,
     SurroundingRectangle,
     Transform,
+    TransformFromCopy,
     VGroup,
 )
 
+from nnexplain.geometry.network import neuron_sum
 from nnexplain.mobjects.style import fmt_count, formula, label
+from nnexplain.scenes.neurons_text import short_share
 
 __all__ = ["FormulaBeat"]
 
 ROW_BOTTOM = -4.0 + 0.42  # the frame's bottom, less the 24 px title-safe margin and a pixel
 ROW_SIZE = 40  # a formula row, as tall as the legend's three lines it stands in for
 NAME_SIZE = 36  # a⁽ᵏ⁾ and W⁽ᵏ⁾ under the framed columns and their edges
+SUM_WIDTH = 1.3  # the sums' column, right-aligned this far right of where the percentages start
+SHARE_RIGHT = 7.11 - 0.45  # the shares' column ends at the title-safe margin
 VEILED = 0.82  # how much of another layer's edges the veil hides: still there, clearly not the subject
 
 
@@ -66,10 +75,9 @@ class FormulaBeat:
                 if layer < last:
                     self.pulse(layer, probe, self.t(left))
                     continue
-                self.pulse(layer, probe, self.t(0.55 * left))
-                # "shares that add up to 1": the outputs' percentages, as softmax made them
-                shares = [Indicate(share, color=self.theme.text, scale_factor=1.15) for share in self.probabilities]
-                self.play(LaggedStart(*shares, lag_ratio=0.15), run_time=self.t(0.45 * left))  # each in its place
+                self.pulse(layer, probe, self.t(left))
+            if layer == last:
+                self.show_softmax(probe)
         total = self.run.network.parameter_count
         counts = [fmt_count(layer.parameter_count) for layer in self.run.network.layers]
         summed = label(f"{' + '.join(counts)} = {fmt_count(total)} parameters, every one trained", self.theme, 24)
@@ -87,9 +95,66 @@ class FormulaBeat:
     def formula_row(self, layer: int):
         """a⁽ᵏ⁾ = squash(W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾), the output's through its own name (softmax)."""
         squash = f'"{self.output_name}"' if layer == len(self.view.layers) - 1 else self.squash
+        # the layer indices at full size (display): as script they are 8 px tall at 480p; the brackets escaped, so
+        # that they keep the text's height (grown around the raised indices, they ran into the names above)
         return formula(
-            f"a^(({layer})) = {squash}(W^(({layer})) a^(({layer - 1})) + b^(({layer})))", self.theme, ROW_SIZE
+            f"a^display(({layer})) = {squash}\\(W^display(({layer})) a^display(({layer - 1})) + b^display(({layer}))\\)",
+            self.theme,
+            ROW_SIZE,
         )
+
+    def output_sums(self, probe: int) -> np.ndarray:
+        """The output layer's weighted sums plus biases for the digit, from its stored weights and the stored
+        activations of the layer below: what softmax is given."""
+        weight, bias = (np.asarray(t) for t in self.run.params(self.epoch)[-1])
+        below = self.view.activations[-2][probe]
+        return np.array([neuron_sum(weight, bias, below, n).z for n in range(weight.shape[0])])
+
+    def show_softmax(self, probe: int) -> None:
+        """ "softmax turns its 10 sums into shares that add up to 1": the answer steps aside, each output's sum is
+        written beside it, then its share (the stored output) beside the sum, then the shares' total."""
+        sums, shares = self.output_sums(probe), self.view.activations[-1][probe]
+        names = self.diagram.output_labels
+        left = self.probabilities.get_left()[0]
+        sum_texts = VGroup(
+            *(
+                label(f"{z:.2f}".replace("-", "−"), self.theme, 24).next_to(name, RIGHT, buff=0.22)
+                for z, name in zip(sums, names)
+            )
+        )
+        for text in sum_texts:
+            text.align_to([left + SUM_WIDTH, 0, 0], RIGHT)
+        share_texts = VGroup(
+            *(
+                label(short_share(p), self.theme, 24).move_to(text).set_x(SHARE_RIGHT, RIGHT)
+                for p, text in zip(shares, sum_texts)
+            )
+        )
+        for text, name in zip(share_texts, names):
+            text.set_y(name.get_y())
+        top = max(text.get_top()[1] for text in sum_texts) + 0.25
+        heads = VGroup(
+            label("sum", self.theme, 24, self.theme.muted).move_to([0, top, 0]).align_to(sum_texts, RIGHT),
+            label(self.output_name, self.theme, 24, self.theme.muted).move_to([0, top, 0]).align_to(share_texts, RIGHT),
+        )
+        total = label(f"total: {float(np.sum(shares)):.2f}", self.theme, 24)
+        total.next_to(share_texts, DOWN, buff=0.22).align_to(share_texts, RIGHT)
+        rule = Line(ORIGIN, total.width * RIGHT, stroke_width=1.5, color=self.theme.muted)
+        rule.next_to(total, UP, buff=0.08).align_to(total, RIGHT)
+        answer = VGroup(self.box, self.runner_up, self.verdict, self.probabilities)
+        with self.tell(self.softmax_note(sums, shares)) as line:
+            self.play(FadeOut(answer), run_time=self.t(0.4))
+            self.play(
+                FadeIn(heads[0]), LaggedStart(*(FadeIn(t) for t in sum_texts), lag_ratio=0.1), run_time=self.t(1.0)
+            )
+            self.play(
+                FadeIn(heads[1]),
+                LaggedStart(*(TransformFromCopy(z, p) for z, p in zip(sum_texts, share_texts)), lag_ratio=0.1),
+                run_time=self.t(1.4),
+            )
+            self.play(Create(rule), FadeIn(total, shift=0.1 * UP), run_time=self.t(max(line.duration - 3.4, 0.8)))
+        self.play(FadeOut(VGroup(heads, sum_texts, share_texts, rule, total)), run_time=self.t(0.4))
+        self.play(FadeIn(answer), run_time=self.t(0.5))
 
     def layer_count(self, layer: int):
         """The beat's short line: what the layer is made of, e.g. "hidden 1: 16×784 weights + 16 biases = 12,560"."""
@@ -113,13 +178,15 @@ class FormulaBeat:
     def column_frames(self, layer: int) -> VGroup:
         """The layer below (a⁽ᵏ⁻¹⁾, muted) and the layer computed (a⁽ᵏ⁾, white) framed and named under their columns,
         and W⁽ᵏ⁾ named under the edges between them: the row's symbols, on the picture."""
-        below = SurroundingRectangle(self.diagram.layers[layer - 1], color=self.theme.muted, buff=0.08)
-        above = SurroundingRectangle(self.diagram.layers[layer], color=self.theme.text, buff=0.08)
+        below = SurroundingRectangle(self.diagram.layers[layer - 1], color=self.theme.muted, buff=0.05)
+        above = SurroundingRectangle(self.diagram.layers[layer], color=self.theme.text, buff=0.05)
         names = VGroup(
-            formula(f"a^(({layer - 1}))", self.theme, NAME_SIZE, color=self.theme.muted).next_to(below, DOWN, 0.06),
-            formula(f"a^(({layer}))", self.theme, NAME_SIZE).next_to(above, DOWN, 0.06),
+            formula(f"a^display(({layer - 1}))", self.theme, NAME_SIZE, color=self.theme.muted).next_to(
+                below, DOWN, 0.06
+            ),
+            formula(f"a^display(({layer}))", self.theme, NAME_SIZE).next_to(above, DOWN, 0.06),
         )
-        weights = formula(f"W^(({layer}))", self.theme, NAME_SIZE).move_to(
+        weights = formula(f"W^display(({layer}))", self.theme, NAME_SIZE).move_to(
             [self.diagram.edges[layer - 1].get_x(), 0, 0]
         )
         names.add(weights.align_to(names[0], DOWN))

@@ -11,7 +11,7 @@ import numpy as np
 
 from nnexplain.mobjects.style import fmt_count, fmt_percent
 
-__all__ = ["NeuronsNotes", "note_percent", "short_percent", "short_sure"]
+__all__ = ["NeuronsNotes", "note_percent", "note_share", "short_percent", "short_share", "short_sure"]
 
 
 def short_percent(p: float) -> str:
@@ -24,6 +24,20 @@ def short_percent(p: float) -> str:
 def short_sure(p: float) -> str:
     """One decimal, as in "99.2%", without rounding a near-certainty up to 100.0% (the output says ">99%")."""
     return ">99.9%" if 0.9995 <= p < 1 else fmt_percent(p)
+
+
+def short_share(p: float) -> str:
+    """Two decimals, as the softmax table writes a share, without rounding one to 1.00 or 0.00."""
+    if 0.995 <= p < 1:
+        return ">0.99"
+    return "<0.01" if p < 0.005 else f"{p:.2f}"
+
+
+def note_share(p: float) -> str:
+    """A share as said: three decimals, without rounding a near-certainty up to 1 or a small one down to 0."""
+    if 0.9995 <= p < 1:
+        return "over 0.999"
+    return "under 0.001" if p < 0.0005 else f"{p:.3f}"
 
 
 def note_percent(p: float) -> str:
@@ -39,8 +53,10 @@ class NeuronsNotes:
     def title_note(self) -> str:
         shape = "-".join(map(str, self.view.layers))
         fact = self.result_fact()
+        trained = self.run.dataset.get("train")
+        on = f", trained on {fmt_count(trained)} digits" if trained else ""
         return (
-            f"What does a trained network compute, layer by layer? This one: {shape}, {self.run.activation} "
+            f"What does a trained network compute, layer by layer? This one: {shape}, {self.run.activation}{on} "
             f"({self.run.recipe}).{f' {fact}.' if fact else ''}"
         )
 
@@ -86,7 +102,7 @@ class NeuronsNotes:
 
     def one_neuron_note(self, neuron: int, inputs: int) -> str:
         return (
-            f"Take one neuron of hidden layer 1: neuron {neuron + 1}, the brightest for this digit. Its {inputs} "
+            f"Take one neuron of hidden layer 1, neuron {neuron + 1}. Its {inputs} "
             f"weights, one per pixel, drawn as a picture: blue positive, red negative."
         )
 
@@ -97,9 +113,17 @@ class NeuronsNotes:
         return f"The products add up to {worked.total:.2f}; plus the neuron's bias, {worked.bias:.2f}, z is {worked.z:.2f}."
 
     def squash_note(self, z: float, value: float) -> str:
+        return f"Through {self.run.activation}: {self.run.activation} of {z:.2f} is {value:.2f}, the neuron's value."
+
+    def each_neuron_note(self, others: list[int], values: np.ndarray) -> str:
+        worked = ", ".join(f"neuron {n + 1} gets {values[n]:.2f}" for n in others)
+        return f"Every neuron of the layer does the same with its own weights: {worked}."
+
+    def softmax_note(self, sums: np.ndarray, shares: np.ndarray) -> str:
+        best = int(np.argmax(shares))
         return (
-            f"Through {self.run.activation}: {self.run.activation} of {z:.2f} is {value:.2f}, the neuron's value. "
-            f"Every neuron of the layer does the same, with its own weights."
+            f"Then {self.output_name} turns the {len(sums)} sums into shares that add up to 1: the largest sum, "
+            f"{sums[best]:.2f}, gets {note_share(shares[best])} (softmax has a scene of its own)."
         )
 
     def layer_note(self, layer: int, probe: int) -> str:
@@ -160,10 +184,7 @@ class NeuronsNotes:
             return (
                 f"Hidden layer {layer} does the same to hidden layer {layer - 1}: {sizes[layer]} by {sizes[layer - 1]}."
             )
-        return (
-            f"The output layer sums the same way; then {self.output_name} turns its {sizes[-1]} sums into shares "
-            f"that add up to 1 (softmax has a scene of its own)."
-        )
+        return f"The output layer sums the same way: {sizes[-1]} by {sizes[-2]}, {sizes[-1]} sums."
 
     def answer_note(self) -> str:
         errors = self.error_count()
