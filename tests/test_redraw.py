@@ -18,7 +18,9 @@ from manim import (
     RIGHT,
     UP,
     AnimationGroup,
+    Arc,
     Circle,
+    DashedVMobject,
     FadeIn,
     Rectangle,
     Scene,
@@ -32,7 +34,9 @@ from manim import (
 from manim.renderer.cairo_renderer import CairoRenderer
 
 import nnexplain.scenes.base.run_scene  # noqa: F401  (installs the redraw)
+from nnexplain.mobjects import cairo_paths
 from nnexplain.mobjects.heatmap import Heatmap, Playback, diverging_rgba
+from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import Theme
 from nnexplain.scenes.base import redraw
 
@@ -134,3 +138,107 @@ def test_the_check_can_fail(tmp_path, monkeypatch, sabotage):
         monkeypatch.setattr(redraw, "MARGIN_PIXELS", -3.0)
     ours, manims = _frames(True, tmp_path), _frames(False, tmp_path)
     assert any(not np.array_equal(a, b) for a, b in zip(ours, manims))
+
+
+class Reshaped(Scene):
+    """Paths drawn again and again: glyphs fading in (same points), shapes that flip between two outlines, one
+    emptied and refilled, closed and open strokes, many subpaths."""
+
+    def construct(self) -> None:
+        words = Text("same points, new opacity", font_size=28).move_to(UP)
+        flipping = Square(1.0, fill_opacity=0.7, color="#4FA3F7", stroke_width=8).move_to(3 * LEFT + DOWN)
+        other = Circle(0.6).move_to(3 * LEFT + DOWN).points
+        first = flipping.points.copy()
+        emptied = Rectangle(width=1.2, height=0.4, fill_opacity=1, color="#FFD166").move_to(3 * RIGHT + DOWN)
+        kept = emptied.points.copy()
+        dashes = DashedVMobject(Circle(0.8, color="#F26B5B", stroke_width=5), num_dashes=14).move_to(DOWN)
+        arc = Arc(radius=1.0, angle=2.5, stroke_width=10, color="#8B93A1").move_to(2 * DOWN + 1.5 * RIGHT)
+        self.add(flipping, emptied, dashes, arc)
+        frame = [0]
+
+        def flip(mobject, dt):  # two frames one outline, two frames the other
+            frame[0] += 1
+            mobject.set_points(other if frame[0] // 2 % 2 else first)
+
+        def blink(mobject, dt):
+            mobject.set_points(kept if frame[0] // 3 % 2 else np.zeros((0, 3)))
+
+        flipping.add_updater(flip)
+        emptied.add_updater(blink)
+        self.play(Fade(words), dashes.animate.set_stroke(opacity=0.3), run_time=1.5)
+        self.play(arc.animate.set_stroke(width=3), Wait(), run_time=1)
+
+
+def _reshaped_frames(reuse: bool, tmp_path) -> list[np.ndarray]:
+    frames: list[np.ndarray] = []
+    add_frame = CairoRenderer.add_frame
+
+    def keep(self, frame, num_frames=1):
+        frames.extend([frame.copy()] * num_frames)
+        return add_frame(self, frame, num_frames)
+
+    settings = {
+        "pixel_width": 320,
+        "pixel_height": 180,
+        "frame_rate": 15,
+        "media_dir": str(tmp_path / f"media-reshaped-{reuse}"),
+        "disable_caching": True,
+        "verbosity": "ERROR",
+        "progress_bar": "none",
+    }
+    CairoRenderer.add_frame = keep
+    cairo_paths.reusing_paths.enabled = reuse
+    redraw.redrawing_changed_only.enabled = False  # every mobject drawn every frame: every path built or reused
+    try:
+        with tempconfig(settings):
+            Reshaped().render()
+    finally:
+        CairoRenderer.add_frame = add_frame
+        cairo_paths.reusing_paths.enabled = True
+        redraw.redrawing_changed_only.enabled = True
+    return frames
+
+
+def test_reused_paths_draw_manims_frames(tmp_path, monkeypatch):
+    appended: list[int] = []
+    monkeypatch.setattr(cairo_paths, "_PATHS", _CountingPaths(appended))
+    ours, manims = _reshaped_frames(True, tmp_path), _reshaped_frames(False, tmp_path)
+    assert len(ours) == len(manims) > 30
+    assert [i for i, (a, b) in enumerate(zip(ours, manims)) if not np.array_equal(a, b)] == []
+    assert len(appended) > 500  # the glyphs, dashes and arc were drawn from copied paths
+
+
+def test_reused_paths_check_can_fail(tmp_path, monkeypatch):
+    """A cache that forgot to compare the points (the flipping square, the emptied rectangle) is caught."""
+    monkeypatch.setattr(cairo_paths, "_PATHS", _StalePaths())
+    ours = _reshaped_frames(True, tmp_path)
+    monkeypatch.undo()
+    manims = _reshaped_frames(False, tmp_path)
+    assert any(not np.array_equal(a, b) for a, b in zip(ours, manims))
+
+
+class _Anything:
+    def __eq__(self, other) -> bool:
+        return True
+
+
+class _StalePaths(dict):
+    """The cache, believing every mobject still has the points its path was made from."""
+
+    def get(self, key, default=None):
+        seen = super().get(key, default)
+        return None if seen is None else (_Anything(), seen[1])
+
+
+class _CountingPaths(dict):
+    """The cache, counting the copied paths it hands out."""
+
+    def __init__(self, appended: list[int]):
+        super().__init__()
+        self.appended = appended
+
+    def get(self, key, default=None):
+        seen = super().get(key, default)
+        if seen is not None and seen[1] is not None:
+            self.appended.append(1)
+        return seen

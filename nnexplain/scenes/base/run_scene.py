@@ -44,6 +44,7 @@ from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
+from nnexplain.scenes.base.encode import encode_without_copies
 from nnexplain.scenes.base.narration import Line, Narrator
 from nnexplain.scenes.base.redraw import redraw_changed_only
 from nnexplain.scenes.base.runs import SceneRuns
@@ -53,6 +54,7 @@ from nnexplain.speech.timing import reading_timing
 __all__ = ["Beat", "RunSceneMixin", "RunScene", "RunThreeDScene"]
 
 redraw_changed_only()  # see nnexplain.scenes.base.redraw: each frame redraws only what changes, the same pixels
+encode_without_copies()  # see nnexplain.scenes.base.encode: the same frames reach the codec, without copies
 
 
 @dataclass
