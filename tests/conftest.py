@@ -75,10 +75,42 @@ def pytest_collection_modifyitems(config, items):
     from nnexplain.app.catalog import SCENES
 
     names = sorted(SCENES, key=len, reverse=True)  # "relu-square" before "relu"
+    groups = {}
     for item in items:
         group = _group(item, names)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+            groups[item.nodeid] = group
+    if hasattr(config, "workerinput") and os.environ.get(SHARED):  # for the controller's scheduler, below
+        import json
+
+        mine = Path(os.environ[SHARED]) / f"groups-{config.workerinput['workerid']}.json"
+        mine.with_suffix(".part").write_text(json.dumps(groups))
+        mine.with_suffix(".part").replace(mine)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's loadgroup, with the groups read from what the workers collected. xdist 3.8 marks a test's group by
+    appending it to ``item._nodeid``, which pytest 9 no longer reads (a node's id is ``item._id``): every test was
+    its own unit and a scene's tests were spread over the workers, each building the scene again."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    import json
+
+    from xdist.scheduler import LoadGroupScheduling
+
+    class CollectedGroups(LoadGroupScheduling):
+        _groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self._groups is None:  # the workers wrote them before reporting their collection
+                self._groups = {}
+                for written in Path(os.environ[SHARED]).glob("groups-*.json"):
+                    self._groups.update(json.loads(written.read_text()))
+            return self._groups.get(nodeid) or super()._split_scope(nodeid)
+
+    return CollectedGroups(config, log)
 
 
 def pytest_unconfigure(config):
