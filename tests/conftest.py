@@ -89,7 +89,7 @@ def pytest_collection_modifyitems(config, items):
         mine.with_suffix(".part").replace(mine)
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # optional: a run without xdist has no such hook
 def pytest_xdist_make_scheduler(config, log):
     """xdist's loadgroup, with the groups read from what the workers collected. xdist 3.8 marks a test's group by
     appending it to ``item._nodeid``, which pytest 9 no longer reads (a node's id is ``item._id``): every test was
