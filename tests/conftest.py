@@ -29,27 +29,88 @@ def pytest_configure(config):
         os.environ[SHARED] = tempfile.mkdtemp(prefix="nnx-test-shared-")
 
 
-# Tests that build a scene per catalog entry, by their parameter's name. `make test` runs pytest-xdist with
-# --dist loadgroup: each scene's tests go to one worker, where its texts are typeset once
-# (nnexplain.mobjects.style) and a module's scene, built once, serves all its tests (test_readability).
+# `make test` runs pytest-xdist with --dist loadgroup: tests of one xdist_group run in one worker, and building a
+# scene costs most the first time in a process (each text is typeset once a process, nnexplain.mobjects.style; a
+# fixture of module scope is built once a process). So every test of a scene goes to one worker, found here:
+# file -> (the parameter naming the scene of each case, else None; the scene of the file's other tests, else None).
 _BY_SCENE = {
-    "test_readability.py": "case",
-    "test_split.py": "scene",
-    "test_speaker_notes.py": "case",
-    "test_scene_claims.py": "name",
+    "test_readability.py": ("case", None),
+    "test_split.py": ("scene", None),
+    "test_speaker_notes.py": ("case", None),
+    "test_scene_claims.py": ("name", None),
+    "test_plane_story.py": ("scene_name", "fold"),
+    "test_hinge_scenes.py": ("scene", "relu-square"),  # relu-square's best hinge fit is searched once a process
+    "test_lift_scene.py": (None, "lift"),
+    "test_neurons.py": (None, "neurons"),
+    "test_backprop_scene.py": (None, "backprop"),
+    "test_chain.py": (None, "chain-rule"),
+    "test_convolution_scene.py": (None, "convolution"),
+    "test_depth.py": (None, "depth"),
+    "test_descent.py": (None, "descent"),
+    "test_softmax.py": (None, "softmax"),
+    "test_filters_scene.py": (None, "filters"),
+    "test_training_scene.py": (None, "training"),
+    "test_neuron_maps.py": (None, "neuron-maps"),
+    "test_hidden_features.py": (None, "hidden-features"),
 }
+
+
+def _group(item, names) -> str | None:
+    """The xdist group of a test: its scene's (above); else its module's, where it uses a fixture of module scope
+    defined there (a deck, a trained run), which would otherwise be built again in each worker that gets a test."""
+    param, scene = _BY_SCENE.get(item.path.name, (None, None))
+    value = getattr(getattr(item, "callspec", None), "params", {}).get(param) if param else None
+    if isinstance(value, str):
+        return next((name for name in names if value == name or value.startswith(name + "-")), value)
+    if scene:
+        return scene
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    for fixturedefs in definitions.values():
+        if any(d.scope == "module" and str(d.baseid).startswith(item.nodeid.split("::")[0]) for d in fixturedefs):
+            return item.path.name
+    return None
 
 
 def pytest_collection_modifyitems(config, items):
     from nnexplain.app.catalog import SCENES
 
     names = sorted(SCENES, key=len, reverse=True)  # "relu-square" before "relu"
+    groups = {}
     for item in items:
-        param = _BY_SCENE.get(item.path.name)
-        value = getattr(getattr(item, "callspec", None), "params", {}).get(param)
-        if isinstance(value, str):
-            scene = next((name for name in names if value == name or value.startswith(name + "-")), value)
-            item.add_marker(pytest.mark.xdist_group(scene))
+        group = _group(item, names)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+            groups[item.nodeid] = group
+    if hasattr(config, "workerinput") and os.environ.get(SHARED):  # for the controller's scheduler, below
+        import json
+
+        mine = Path(os.environ[SHARED]) / f"groups-{config.workerinput['workerid']}.json"
+        mine.with_suffix(".part").write_text(json.dumps(groups))
+        mine.with_suffix(".part").replace(mine)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # optional: a run without xdist has no such hook
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's loadgroup, with the groups read from what the workers collected. xdist 3.8 marks a test's group by
+    appending it to ``item._nodeid``, which pytest 9 no longer reads (a node's id is ``item._id``): every test was
+    its own unit and a scene's tests were spread over the workers, each building the scene again."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    import json
+
+    from xdist.scheduler import LoadGroupScheduling
+
+    class CollectedGroups(LoadGroupScheduling):
+        _groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self._groups is None:  # the workers wrote them before reporting their collection
+                self._groups = {}
+                for written in Path(os.environ[SHARED]).glob("groups-*.json"):
+                    self._groups.update(json.loads(written.read_text()))
+            return self._groups.get(nodeid) or super()._split_scope(nodeid)
+
+    return CollectedGroups(config, log)
 
 
 def pytest_unconfigure(config):
@@ -76,6 +137,30 @@ def default_runs(tmp_path_factory):
 
     scratch = tmp_path_factory.mktemp("default-runs")
     return lambda scene: ready_fixtures(scene, scratch)
+
+
+@pytest.fixture(scope="session")
+def watched_case(tmp_path_factory, default_runs):
+    """case of tests/readability.py's CASES -> what its watched render saw (readability.WatchedScene).
+
+    Each case is rendered once in a worker, with its animations skipped, and read by both the readability checks
+    (texts and how long each line is held) and the speaker-notes check (its beat log: what a deck's notes are made
+    of). --dist loadgroup sends all of a scene's cases to one worker (pytest_collection_modifyitems above)."""
+    from readability import CASES, WatchedScene, render_watched
+
+    from nnexplain.app.catalog import SCENES
+
+    seen = {}
+
+    def watched(case):
+        if case not in seen:
+            name, runs = CASES[case]
+            runs = runs or default_runs(name)
+            media = tmp_path_factory.mktemp(case)
+            seen[case] = WatchedScene.of(render_watched(SCENES[name].load_class(), runs.main, media, **runs.further))
+        return seen[case]
+
+    return watched
 
 
 @pytest.fixture(autouse=True)

@@ -10,11 +10,23 @@ less than their reading time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from conftest import DATA
+from fixture_runs import SceneRunDirs
 from frames import render_for_test
+
+from nnexplain.app.catalog import SCENES
+
+# The renders the checks read (conftest's watched_case): every scene on its default runs' fixtures (conftest's
+# default_runs), and runs that draw differently. case -> (scene, runs; None: the default runs' fixtures).
+CASES = {name: (name, None) for name in SCENES} | {
+    "neurons-relu": ("neurons", SceneRunDirs(DATA / "mnist-relu")),
+    "fold-failing": ("fold", SceneRunDirs(DATA / "spiral-relu")),
+    "fold-pca": ("fold", SceneRunDirs(DATA / "circles-3")),  # three hidden units, drawn through a projection
+}
 
 MIN_TEXT_PIXELS = 14.0  # capital-letter height at 480p, where a frame 8 units tall is 480 pixels
 PIXELS_PER_UNIT_480P = 480 / 8
@@ -108,6 +120,24 @@ def render_watched(scene_class: type, run_dir: Path, media_dir: Path, **further:
     scene = render_for_test(Watched, run_dir, media_dir, **further)
     scene.seen_texts = seen
     return scene
+
+
+@dataclass
+class WatchedScene:
+    """What the checks read from a watched render, kept once it ends (the scene itself, with its mobjects, is let go):
+    the texts seen, the narrator's log and the beats with their lines."""
+
+    seen_texts: list[SeenText]
+    log: list = field(default_factory=list)  # the narrator's lines, in order (scene.narrator.log)
+    beat_log: list = field(default_factory=list)
+
+    @property
+    def narrator(self):
+        return self  # short_captions reads scene.narrator.log, as of a scene
+
+    @classmethod
+    def of(cls, scene) -> WatchedScene:
+        return cls(scene.seen_texts, list(scene.narrator.log), list(scene.beat_log))
 
 
 def small_texts(scene, floor: float = MIN_TEXT_PIXELS) -> list[str]:

@@ -8,19 +8,9 @@ play and wait, and each line's times from the scene's narrator log.
 
 import pytest
 from conftest import DATA
-from fixture_runs import SceneRunDirs
-from readability import SeenText, paragraphs_drawn, render_watched, short_captions, small_texts
+from readability import CASES, SeenText, paragraphs_drawn, render_watched, short_captions, small_texts
 
-from nnexplain.app.catalog import SCENES
 from nnexplain.scenes.base.narration import reading_seconds, words
-
-# Every scene on its default runs' fixtures (conftest's default_runs), and runs that draw differently.
-CASES = {name: (name, None) for name in SCENES} | {
-    "neurons-relu": ("neurons", SceneRunDirs(DATA / "mnist-relu")),
-    "fold-failing": ("fold", SceneRunDirs(DATA / "spiral-relu")),
-    "fold-pca": ("fold", SceneRunDirs(DATA / "circles-3")),  # three hidden units, drawn through a projection
-}
-
 
 # Scenes with text under 14 px today, and where. Strict: once a scene passes, its entry fails the test until removed.
 SMALL_TEXT_TODAY = {}
@@ -35,19 +25,9 @@ def _cases(failing_today: dict[str, str]):
     ]
 
 
-@pytest.fixture(scope="module")
-def watched(tmp_path_factory, default_runs):
-    rendered = {}
-
-    def render(case):
-        if case not in rendered:
-            name, runs = CASES[case]
-            runs = runs or default_runs(name)
-            media = tmp_path_factory.mktemp(case)
-            rendered[case] = render_watched(SCENES[name].load_class(), runs.main, media, **runs.further)
-        return rendered[case]
-
-    return render
+@pytest.fixture
+def watched(watched_case):
+    return watched_case  # each case rendered once in this worker (conftest), read by test_speaker_notes too
 
 
 @pytest.mark.parametrize("case", _cases(SMALL_TEXT_TODAY))

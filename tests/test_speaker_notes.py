@@ -5,6 +5,9 @@ stubbed out (``play`` and ``wait`` do nothing, manim's dry run writes nothing):
 a note is built from the run and the scene's numbers when its beat starts, never
 from what an animation left on screen, so this sees every note a render would, in
 seconds. The facts in the notes are checked against torch, run on the stored weights.
+
+Every scene's notes are read from the render the readability checks watch (conftest's
+watched_case: animations skipped, every play and wait run), made once per case in a worker.
 """
 
 from __future__ import annotations
@@ -15,16 +18,14 @@ import numpy as np
 import pytest
 import torch
 from conftest import DATA, torch_model
-from fixture_runs import SceneRunDirs
 from frames import HEIGHT, WIDTH, scene_runs
+from readability import CASES
 
 from nnexplain.app.catalog import SCENES
 from nnexplain.run import load_run
 
-# Each scene on the fixtures standing in for its default runs (conftest's default_runs), and runs worth their own row
-FIXTURES = {name: (name, None) for name in SCENES} | {
-    "fold-failing": ("fold", SceneRunDirs(DATA / "spiral-relu")),  # a failure, told as one
-}
+# Each scene on the fixtures standing in for its default runs, and runs that draw differently (a failure, told as one;
+# a relu network; three hidden units): tests/readability.py's CASES.
 
 
 def storyboard(name: str, run_dir, tmp_path, **further):
@@ -44,11 +45,10 @@ def storyboard(name: str, run_dir, tmp_path, **further):
     return scene
 
 
-@pytest.mark.parametrize("case", FIXTURES)
-def test_every_beat_is_narrated_and_its_note_is_its_narration(case, tmp_path, default_runs):
-    name, runs = FIXTURES[case]
-    runs = runs or default_runs(name)
-    scene = storyboard(name, runs.main, tmp_path, **runs.further)
+@pytest.mark.parametrize("case", CASES)
+def test_every_beat_is_narrated_and_its_note_is_its_narration(case, watched_case):
+    name = CASES[case][0]
+    scene = watched_case(case)
     assert len(scene.beat_log) >= 3
     for beat in scene.beat_log:
         assert beat.lines and beat.note.strip(), f"{name}: beat {beat.name!r} says nothing"
