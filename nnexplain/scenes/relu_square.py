@@ -3,7 +3,8 @@
 A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. The
 scene first builds one unit's hinge from max(0, z) with the run's own numbers: its
 input weight scales it, its bias shifts the kink, its output weight scales it again.
-Then every unit's hinge, over training; why a hinge opens left (a turn through space,
+Then every unit's hinge, over training (epochs on a log scale), with the first swap of two kinks replayed slowly
+(:mod:`nnexplain.scenes.base.kink_swap`); why a hinge opens left (a turn through space,
 :mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
 output, its straight pieces counted. A unit whose kink lies outside the interval is named,
@@ -40,14 +41,12 @@ from nnexplain.geometry.hinge_fit import HingeFit, best_hinge_fit
 from nnexplain.geometry.hinges import (
     CurveSnapshot,
     build_order,
-    curve_snapshot,
     hinge,
     max_fit_error,
     output_kinks,
     quiet_units,
     running_sums,
 )
-from nnexplain.geometry.kink_order import first_kink_crossing
 from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import (
     Fade,
@@ -63,6 +62,7 @@ from nnexplain.mobjects.hinges import (
 )
 from nnexplain.mobjects.style import formula
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
+from nnexplain.scenes.base.kink_swap import KinkSwap
 from nnexplain.scenes.base.mirror_turn import MirrorTurn, weight_bias_kink
 from nnexplain.scenes.base.miss_comparison import MissComparison
 
@@ -82,7 +82,7 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
     return _BEST_HINGES[key]
 
 
-class ReluSquare(MirrorTurn, MissComparison, HingeStory):
+class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
@@ -331,43 +331,6 @@ class ReluSquare(MirrorTurn, MissComparison, HingeStory):
             )
             self.wait(line.duration - min(1.0, 0.4 * line.duration))
         self.play(*self.show_labels(None), *([] if worst is None else [Fade(worst, out=True)]), run_time=0.4)
-
-    def replay_crossing(self) -> list[CurveSnapshot]:
-        """Where two units' kinks pass each other (measured from the stored weights), once more and slowly, over
-        every stored epoch around it, pointed out as it happens. Returns the snapshots from there to the end of
-        training (empty when no kinks cross or one hidden layer is not what is drawn)."""
-        crossing = first_kink_crossing(self.run) if self.hinges.hidden_layers == 1 else None
-        last = self.hinges.epoch
-        if crossing is None or crossing.after > last:
-            return []
-        epochs = [epoch for epoch in self.run.epochs if epoch <= last]
-        at = epochs.index(crossing.before)
-        slow = [curve_snapshot(self.run, epoch) for epoch in epochs[max(0, at - 3) : at + 5]]
-        back = [s for s in reversed(self.snapshots) if s.epoch > slow[0].epoch] + [slow[0]]
-        a, b = (unit + 1 for unit in sorted(crossing.units))
-        # Two lines: where to look, as the replay runs up to the swap; then the swap, named as it happens.
-        split = [s.epoch for s in slow].index(crossing.before)
-        watch = f"Once more, slowly, from epoch {slow[0].epoch:,}: watch units {a} and {b}."
-        swap = f"Their kinks swap sides between epochs {crossing.before:,} and {crossing.after:,}."
-        with self.narrate(watch) as line:
-            self.play(SnapshotSweep(self.view, back, blend=self.sweep_blend, run_time=1.0))
-            self.play(
-                *[self.view.unit_curves[unit].animate.set_stroke(width=7) for unit in crossing.units], run_time=0.5
-            )
-            if split > 0:
-                seconds = max(line.duration - 1.5, 0.6 * split)
-                self.play(SnapshotSweep(self.view, slow[: split + 1], blend=self.sweep_blend, run_time=seconds))
-        with self.narrate(swap) as line:
-            label = f"units {a} and {b} swap\nbetween epochs\n{crossing.before:,} and {crossing.after:,}"
-            self.play(*self.show_labels(label), run_time=0.5)
-            seconds = max(line.duration - 0.5, 0.6 * (len(slow) - 1 - split))
-            self.play(SnapshotSweep(self.view, slow[split:], blend=self.sweep_blend, run_time=seconds))
-        self.play(
-            *self.show_labels(None),
-            *[self.view.unit_curves[unit].animate.set_stroke(width=self.view.unit_width) for unit in crossing.units],
-            run_time=0.4,
-        )
-        return [slow[-1]] + [s for s in self.snapshots if s.epoch > slow[-1].epoch]
 
     def hinges_between(self, before: CurveSnapshot, after: CurveSnapshot, fraction: float) -> Frame:
         """Between two snapshots, the weights move in a straight line and every hinge is drawn from them: a kink
