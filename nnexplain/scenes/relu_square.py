@@ -87,7 +87,7 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
-    bias_tag_at: ClassVar[float] = 0.13  # far left, where x² lies well above the flat start and its label
+    bias_tag_at: ClassVar[float] = 0.115  # far left, where x² lies well above the flat start and its label
     legend_top: ClassVar[float] = 2.5  # a gap under the two-line title
 
     def setup(self) -> None:
