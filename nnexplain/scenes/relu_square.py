@@ -3,7 +3,8 @@
 A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. The
 scene first builds one unit's hinge from max(0, z) with the run's own numbers: its
 input weight scales it, its bias shifts the kink, its output weight scales it again.
-Then every unit's hinge, over training; why a hinge opens left (a turn through space,
+Then every unit's hinge, over training (epochs on a log scale), with the first swap of two kinks replayed slowly
+(:mod:`nnexplain.scenes.base.kink_swap`); why a hinge opens left (a turn through space,
 :mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
 output, its straight pieces counted. A unit whose kink lies outside the interval is named,
@@ -52,6 +53,7 @@ from nnexplain.mobjects.hinges import (
     FitView,
     Frame,
     HingeMorph,
+    SnapshotSweep,
     fmt_interval,
     fmt_number,
     fmt_small,
@@ -60,7 +62,8 @@ from nnexplain.mobjects.hinges import (
 )
 from nnexplain.mobjects.style import formula
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
-from nnexplain.scenes.base.mirror_turn import MirrorTurn
+from nnexplain.scenes.base.kink_swap import KinkSwap
+from nnexplain.scenes.base.mirror_turn import MirrorTurn, weight_bias_kink
 from nnexplain.scenes.base.miss_comparison import MissComparison
 
 __all__ = ["ReluSquare"]
@@ -79,12 +82,12 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
     return _BEST_HINGES[key]
 
 
-class ReluSquare(MirrorTurn, MissComparison, HingeStory):
+class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
-    bias_tag_at: ClassVar[float] = 0.7  # right of the middle, where x² lies well above the flat start
+    bias_tag_at: ClassVar[float] = 0.115  # far left, where x² lies well above the flat start and its label
     legend_top: ClassVar[float] = 2.5  # a gap under the two-line title
 
     def setup(self) -> None:
@@ -144,7 +147,7 @@ class ReluSquare(MirrorTurn, MissComparison, HingeStory):
         data = self.data_mobjects(self.outputs, self.snapshots[0].x)
         self.data_parts = data
         self.legend = legend(
-            [(self.theme.muted, True, f"{self.formula} and dots")], self.theme, size=TEXT_SIZE
+            [(self.theme.muted, True, f"{self.formula}, dots on it")], self.theme, size=TEXT_SIZE
         ).move_to(self.column_point(self.legend_top), aligned_edge=UL)
         question = f"How close can {units} ReLU units get to the curve {self.formula}?"
         with self.narrate(question) as line:
@@ -161,8 +164,8 @@ class ReluSquare(MirrorTurn, MissComparison, HingeStory):
         reach below the caption's margin)."""
         points, train = len(self.run.probe["inputs"]), self.run.dataset.get("train")
         if not train:
-            return f"The dots: {points} evenly spaced points of {self.formula}."
-        return f"Trained on {train:,} random samples of it; the dots: {points} evenly spaced points."
+            return f"The dots only trace {self.formula}: {points} evenly spaced points."
+        return f"Trained on {train:,} random samples; the dots, {points} evenly spaced points, only trace it."
 
     def build_one_hinge(self) -> None:
         """max(0, x), then the first unit's own input weight, bias and output weight, one at a time."""
@@ -182,9 +185,10 @@ class ReluSquare(MirrorTurn, MissComparison, HingeStory):
         dot = Dot(radius=0.08, color=color)
         built = VGroup(curve, dot)
         HingeMorph(built, panel, x, stages[0], stages[0]).interpolate_mobject(0)
-        w, b, v = fmt_number(weight), fmt_number(abs(bias)), fmt_number(out_weight)
+        # Weight and bias to as many digits as make −bias/weight of the shown numbers give the shown kink.
+        w, b, kink_x = weight_bias_kink(weight, bias)
+        b, v = b.lstrip("−"), fmt_number(out_weight)
         sign = "−" if bias < 0 else "+"
-        kink_x = fmt_number(-bias / weight)
 
         def typeset(source: str) -> VGroup:
             """A formula (Typst) over the panel, at its left edge."""
@@ -205,14 +209,10 @@ class ReluSquare(MirrorTurn, MissComparison, HingeStory):
             f"Its bias moves the kink to x = −bias/weight = {kink_x}.",
             f"Its output weight, {v}, scales it{over}: this is what unit {unit + 1} adds.",
         ]
-        notes = [None, f"kink at x = {kink_x}", None]  # a stage's note, shown once the picture has got there
+        # A stage's note, shown once the picture has got there: the unit is named when its own numbers apply.
+        notes = [f"unit {unit + 1}, at the\nrandom start: weight {w}", f"kink at x = {kink_x}", None]
         with self.narrate(lines[0]) as line:
-            self.play(
-                *self.draw_panel(panel),
-                Fade(formulas[0]),
-                *self.show_labels(f"unit {unit + 1},\nat the random start", color=color),
-                run_time=0.4 * line.duration,
-            )
+            self.play(*self.draw_panel(panel), Fade(formulas[0]), run_time=0.4 * line.duration)
             self.play(Create(curve), Fade(dot), run_time=0.6 * line.duration)
         ghost, shown = None, formulas[0]
         for before, after, text, typeset_next, note in zip(stages, stages[1:], lines[1:], formulas[1:], notes):
@@ -283,7 +283,7 @@ class ReluSquare(MirrorTurn, MissComparison, HingeStory):
                 # The white line below is their sum plus the output bias, which the hinges above leave out:
                 # named, and keyed in the legend, as it is drawn.
                 Fade(keyed),
-                *self.show_labels(f"white, below: their sum\n+ output bias {fmt_small(self.snapshots[0].output_bias)}"),
+                *self.show_labels("below, in white: the\nnetwork's output, made\nfrom these (see later)"),
                 run_time=0.5 * line.duration,
             )
         view.show(self.snapshots[0])
@@ -305,11 +305,16 @@ class ReluSquare(MirrorTurn, MissComparison, HingeStory):
                 self.play(in_turn(Create(marker[:2]), Fade(marker[2])), run_time=min(1.2, 0.4 * line.duration))
                 self.wait(line.duration - min(1.2, 0.4 * line.duration))
             self.play(Fade(marker, out=True), *self.show_labels(None), run_time=0.4)
-        self.sweep(self.view, self.snapshots, [f"Training moves every kink and slope, epoch {first:,} to {last:,}."])
+        log_scale = f"Training moves every kink and slope, epochs {first:,} to {last:,} on a log scale."
+        self.sweep(self.view, self.snapshots, [log_scale])
         if len(self.snapshots) < 2:  # an imported run: no history, no drop to tell
             return
-        # Said once training has reached it, with both numbers on screen.
+        settle = self.replay_crossing()
+        # Said once training has reached it (again, after a replay), with both numbers on screen.
         text = f"By epoch {last:,}, the largest error{where} has gone from {before:.3f} to {after:.3f}."
+        if settle:  # back to where training ends, as the replay left it partway
+            with self.narrate(f"Then they settle, up to epoch {last:,}.") as line:
+                self.play(SnapshotSweep(self.view, settle, blend=self.sweep_blend, run_time=line.duration))
         worst = None
         if self.target is not None:
             at = self.worst_point(trained.x, trained.output)
@@ -346,9 +351,15 @@ class ReluSquare(MirrorTurn, MissComparison, HingeStory):
             return f"Add unit {unit + 1}: the sum bends at x = {kinks}."
 
         bias = fmt_small(self.hinges.output_bias)
+        # The sum is drawn thick while it is built: its flat start lies a few pixels above the x axis. The output
+        # leaves first (as the building starts), so it is not seen to thicken.
+        width = self.view.output_curve.stroke_width
+        self.play(self.view.output_curve.animate.set_stroke(opacity=0), run_time=0.4)
+        self.view.output_curve.set_stroke(width=2 * width)
         self.guides = self.add_up(
             self.view, self.hinges, f"Now add them up, starting from the output bias, {bias}: a flat line.", unit_text
         )
+        self.play(self.view.output_curve.animate.set_stroke(width=width), run_time=0.4)
 
     def quiet_unit_line(self, unit: int) -> str | None:
         """About a unit that puts no bend inside the interval: where it bends, and what it adds instead."""

@@ -15,7 +15,20 @@ from manim import PI, UP, Create, DashedVMobject, Dot, Ellipse, UpdateFromAlphaF
 from nnexplain.geometry.hinges import hinge
 from nnexplain.mobjects.hinges import Fade, HingeMorph, fmt_number
 
-__all__ = ["MirrorTurn"]
+__all__ = ["MirrorTurn", "weight_bias_kink"]
+
+
+def weight_bias_kink(weight: float, bias: float) -> tuple[str, str, str]:
+    """A unit's weight, bias and kink (−bias/weight) as shown: the kink to 2 digits, weight and bias to as few
+    digits (2 to 6) as make −bias/weight of the shown numbers round to the shown kink, so a student's sum agrees."""
+    # Rounded first: fmt_number writes 0.005 to 0.01 as 0.
+    kink = fmt_number(round(-bias / weight, 2))
+    for digits in range(2, 7):
+        w, b = fmt_number(weight, digits), fmt_number(bias, digits)
+        shown_w, shown_b = (float(text.replace("\u2212", "-")) for text in (w, b))
+        if shown_w != 0 and fmt_number(round(-shown_b / shown_w, 2)) == kink:
+            break
+    return w, b, kink
 
 
 class MirrorTurn:
@@ -49,8 +62,8 @@ class MirrorTurn:
         x = x[(values <= panel.y_high) & (values >= panel.y_low) & (2 * kink - x >= low) & (2 * kink - x <= high)]
         flipping = VGroup(VMobject(stroke_color=color, stroke_width=7), Dot(radius=0.08, color=color))
         HingeMorph(flipping, panel, x, mirrored, mirrored).interpolate_mobject(0)
-        w, b = fmt_number(weight), fmt_number(bias)
-        flip_w, flip_b = fmt_number(-weight), fmt_number(-bias)
+        w, b, kink_x = weight_bias_kink(weight, bias)
+        flip_w, flip_b, _ = weight_bias_kink(-weight, -bias)
         # A turn through space about the vertical line at the kink: every point keeps its height, and x − kink
         # becomes kink − x, which is the hinge with weight and bias both flipped. Depth cues: the path of the arm's
         # end, a faint ellipse (a circle seen from a little above), and the arm dimming as it passes behind.
@@ -68,14 +81,12 @@ class MirrorTurn:
             mobject.become(own_arm.copy().rotate(alpha * PI, axis=UP, about_point=pivot))
             mobject.set_stroke(opacity=1 - 0.65 * np.sin(alpha * PI))
 
-        # The unit's own numbers first, then what flipping their signs would do.
-        said = f"Unit {unit + 1} opens left: its weight, {w}, is negative; its kink is at x = {fmt_number(kink)}."
+        # The unit's own numbers first, then what flipping their signs would do, then what that shows.
+        said = f"Unit {unit + 1} opens left: its weight, {w}, is negative; its kink is at x = {kink_x}."
         with self.narrate(said) as line:
             self.play(
                 *[curve.animate.set_stroke(opacity=0.25) for curve in self.view.unit_curves],
-                *self.show_labels(
-                    f"unit {unit + 1}: weight {w}\nand bias {b}\nkink x = {fmt_number(kink)}", color=color
-                ),
+                *self.show_labels(f"unit {unit + 1}: weight {w}\nand bias {b}\nkink x = {kink_x}", color=color),
                 Create(arm),
                 Fade(flipping[1]),
                 run_time=line.duration,
@@ -84,14 +95,23 @@ class MirrorTurn:
         with self.narrate(what_if) as line:
             self.play(
                 Create(path),
-                *self.show_labels(f"if weight {flip_w}\nand bias {flip_b}:\nkink x = {fmt_number(kink)}", color=color),
+                *self.show_labels(f"if weight {flip_w}\nand bias {flip_b}:\nkink x = {kink_x}", color=color),
                 run_time=min(1.0, 0.25 * line.duration),
             )
-            self.play(UpdateFromAlphaFunc(arm, turn, rate_func=linear), run_time=0.5 * line.duration)
+            self.play(
+                UpdateFromAlphaFunc(arm, turn, rate_func=linear),
+                run_time=line.duration - min(1.0, 0.25 * line.duration),
+            )
+        with self.narrate("So the sign of the input weight picks the side a hinge opens to.") as line:
+            self.play(
+                *self.show_labels("weight < 0: opens left\nweight > 0: opens right", color=color),
+                run_time=min(1.0, 0.3 * line.duration),
+            )
+            self.wait(0.4 * line.duration - min(1.0, 0.3 * line.duration))
             self.play(
                 Fade(flipping, out=True),
                 Fade(path, out=True),
                 *[curve.animate.set_stroke(opacity=1) for curve in self.view.unit_curves],
                 *self.show_labels(None),
-                run_time=line.duration - min(1.0, 0.25 * line.duration) - 0.5 * line.duration,
+                run_time=0.6 * line.duration,
             )

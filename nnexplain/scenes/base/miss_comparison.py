@@ -51,8 +51,9 @@ def _overlap(a, b) -> bool:
 class MissComparison:
     """The beats ``show_error``, ``refit_heights`` and ``compare_best_fit`` (see the module's docstring)."""
 
-    # One colour one meaning: neither is a unit's colour (blue, orange, green), nor near one.
-    refit_color = "#C792EA"  # purple
+    # One colour one meaning: neither is a unit's colour (blue, orange, green), and the two are far apart in hue
+    # (the three fits lie within a few pixels of each other over the output).
+    refit_color = "#5EEAD4"  # teal
     best_color = "#FF4FD8"  # magenta
 
     def show_error(self) -> None:
@@ -91,30 +92,31 @@ class MissComparison:
         gap.set_stroke(self.theme.text, width=7)
         miss = self.miss_mobjects(x, output, at, self.theme.text, f"{error:.3f}")
         self.error_rows = VGroup()
-        with self.narrate(f"Its largest error is {error:.3f}, at x = {fmt_number(x[at])}.") as line:
-            self.play(
-                Create(ring),
-                Create(gap),
-                Fade(pieces, out=True),
-                *self.show_labels(None),
-                self.add_error_row("largest error", self.theme.muted, 0),
-                self.add_error_row(f"network: {error:.3f}", self.theme.text, 1),
-                run_time=min(1.2, 0.4 * line.duration),
-            )
-            self.wait(line.duration - min(1.2, 0.4 * line.duration))
-        # The units leave before the panel changes scale; the kink lines turn grey (their unit colours would
-        # now be read as the fits' colours).
+        # The zoom comes first, so the largest error is pointed at where it can be seen.
         with self.narrate(f"Above, {taller:.0f}× taller: how far the fit misses {self.formula}.") as line:
             self.play(
                 *[Fade(part, out=True) for part in (view.unit_curves, view.kink_dots, heading)],
                 *[guide.animate.set_stroke(self.theme.muted, opacity=0.5) for guide in self.guides],
-                run_time=0.25 * line.duration,
+                Fade(pieces, out=True),
+                *self.show_labels(None),
+                run_time=0.3 * line.duration,
             )
             self.remove(view.unit_curves, view.kink_dots)
-            self.play(*self.swap_panel(panel, self.misses), Fade(miss_heading), run_time=0.25 * line.duration)
-            # The whole miss is drawn, then the gap at the worst point grows into its bar there.
-            self.play(Create(miss[0]), run_time=0.25 * line.duration)
-            self.play(ReplacementTransform(gap, miss[1]), Fade(miss[2]), run_time=0.25 * line.duration)
+            # The units leave before the panel changes scale; the kink lines turn grey (their unit colours would
+            # now be read as the fits' colours). Then the whole miss is drawn.
+            self.play(*self.swap_panel(panel, self.misses), Fade(miss_heading), run_time=0.3 * line.duration)
+            self.play(Create(miss[0]), run_time=0.4 * line.duration)
+        with self.narrate(f"Its largest error is {error:.3f}, at x = {fmt_number(x[at])}.") as line:
+            # The gap at the worst point, ringed over the output, grows into its bar in the zoom, then its number.
+            self.play(Create(ring), Create(gap), run_time=min(1.0, 0.3 * line.duration))
+            self.play(
+                ReplacementTransform(gap, miss[1]),
+                Fade(miss[2]),
+                self.add_error_row("largest error", self.theme.muted, 0),
+                self.add_error_row(f"network: {error:.3f}", self.theme.text, 1),
+                run_time=min(1.2, 0.4 * line.duration),
+            )
+            self.wait(line.duration - min(1.0, 0.3 * line.duration) - min(1.2, 0.4 * line.duration))
         self.network_ring, self.network_bar = ring, miss[1]
 
     def piece_marks(self, x: np.ndarray, output: np.ndarray) -> VGroup:
@@ -225,14 +227,16 @@ class MissComparison:
         # Training minimised the mean squared error: said only when the network's is the lower, which is what
         # keeps its largest error above the refit's.
         if trained and refit_error < 0.9 * self.network_error and mean_network < mean_refit:
-            values = VGroup(
-                label(f"{mean_network:.4f}", self.theme, size=TEXT_SIZE),  # in the colours of their curves
-                label("vs", self.theme, size=TEXT_SIZE, color=self.theme.muted),
-                label(f"{mean_refit:.4f}", self.theme, size=TEXT_SIZE, color=color),
+            values = VGroup(  # each named, in the colour of its curve
+                label(f"network {mean_network:.4f},", self.theme, size=TEXT_SIZE),
+                label(f"refit {mean_refit:.4f}", self.theme, size=TEXT_SIZE, color=color),
             ).arrange(RIGHT, buff=0.2)
             if values.width > self.column_width:
                 values.scale_to_fit_width(self.column_width)
-            text = f"Training cuts the mean squared error, not the largest: {mean_network:.4f} vs {mean_refit:.4f}."
+            text = (
+                "Training cuts mean squared error, not the largest:"
+                f" network {mean_network:.4f}, refit {mean_refit:.4f}."
+            )
             with self.narrate(text) as line:
                 first = min(1.2, 0.3 * line.duration)
                 self.play(
@@ -244,6 +248,7 @@ class MissComparison:
                     self.view.output_curve.animate(rate_func=there_and_back).set_stroke(width=9),
                     run_time=line.duration - first,
                 )
+            self.mean_rows = self.error_rows[-2:]
 
     def land_miss(self, seconds: float, miss, row: str, color, place: int) -> None:
         """A miss's bar and number, with its row of the error table: after its curve, which they measure."""
@@ -264,9 +269,16 @@ class MissComparison:
         words = [fmt_number(k) for k in inside]
         kinks = f"{', '.join(words[:-1])} and {words[-1]}" if len(words) > 1 else ", ".join(words)
         refit = getattr(self, "refit_parts", VGroup())
+        mean_rows = list(getattr(self, "mean_rows", []))  # said and done: fewer lines in the column
         with self.narrate("Could other kinks do better?") as line:
             # The refit steps back, to make room for the answer.
-            self.play(*[part.animate.set_opacity(0.3) for part in refit[:2]], run_time=line.duration)
+            self.play(
+                *[part.animate.set_opacity(0.3) for part in refit[:2]],
+                *[Fade(row, out=True) for row in mean_rows],
+                run_time=line.duration,
+            )
+        for row in mean_rows:
+            self.error_rows.remove(row)
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
         with self.narrate(f"The best {units} kinks a search finds: {kinks}.") as line:
             self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=line.duration)
@@ -275,11 +287,13 @@ class MissComparison:
             first = min(1.2, 0.3 * line.duration)
             self.play(Create(miss[0]), run_time=line.duration - first)
             self.land_miss(first, miss, f"best {units} hinges: {fit.error:.3f}", color, 3)
-        # The answer to the opening question, in one line, with the run's numbers; the refit and the mean squared
+        # The answer to the opening question, in two lines, with the run's numbers; the refit and the mean squared
         # errors (said before) leave, so two fits remain, each with its largest error.
-        answer = (
-            f"At best, {units} ReLU units get within {fit.error:.3f} of {self.formula};"
-            f" this training got within {self.network_error:.3f}."
+        low, high = (fmt_number(end) for end in self.domain)  # in words: brackets reach below the caption's margin
+        answers = (
+            f"From {low} to {high}, the best a search finds: {units} ReLU units within {fit.error:.3f}"
+            f" of {self.formula}.",
+            f"This training got within {self.network_error:.3f}.",
         )
         best_row = self.error_rows[-1]
         kept = (self.error_rows[0], self.error_rows[1], best_row)  # the header, the network's, the best's
@@ -291,14 +305,13 @@ class MissComparison:
                 keyed.animate.align_to(refit[2], UP),
                 best_row.animate.align_to(self.refit_row, UP),
             ]
-        with self.narrate(answer) as line:
+        with self.narrate(answers[0]) as line:
             first = min(1.5, 0.3 * line.duration) + (min(1.0, 0.2 * line.duration) if moves else 0.0)
             self.play(*[Fade(part, out=True) for part in leaving], run_time=min(1.5, 0.3 * line.duration))
             if moves:
                 self.play(*moves, run_time=min(1.0, 0.2 * line.duration))
-            # Each number as it is said: the best's bar, then the network's, each thickening once.
-            for bar in (miss[1], self.network_bar):
-                self.play(
-                    bar.animate(rate_func=there_and_back).set_stroke(width=13), run_time=(line.duration - first) / 2
-                )
+            # Each number as it is said: the best's bar here, the network's with the next line, thickening once.
+            self.play(miss[1].animate(rate_func=there_and_back).set_stroke(width=13), run_time=line.duration - first)
+        with self.narrate(answers[1]) as line:
+            self.play(self.network_bar.animate(rate_func=there_and_back).set_stroke(width=13), run_time=line.duration)
         self.hold(extra=3.0)
