@@ -461,3 +461,37 @@ def test_the_other_neurons_worked_out_are_other_neurons_with_torch_s_values(run)
             assert float(torch.sigmoid(z[probe, n]) if run.activation == "sigmoid" else torch.relu(z[probe, n])) == (
                 pytest.approx(float(stored[probe, n]), abs=1e-4)
             )
+
+
+@pytest.mark.parametrize("reach", [6.0, 7.0, 12.0, 29.0, 31.0, 64.0, 250.0])
+def test_the_curve_s_z_ticks_are_round_two_or_three_a_side_and_inside_its_range(reach):
+    """The σ plot's z axis ticks (its outer two are named, e.g. −20 and 20 around z = 27.85): a 1, 2 or 5 times a
+    power of ten, found here by brute force over the candidates, with between one and three ticks each side."""
+    from nnexplain.scenes.neurons_one import _tick_step
+
+    step = _tick_step(reach)
+    candidates = sorted(b * 10.0**p for p in range(-1, 4) for b in (1, 2, 5))
+    smallest = min(c for c in candidates if reach // c <= 3)  # the finest round spacing with at most 3 a side
+    assert step == pytest.approx(smallest)
+    assert 1 <= reach // step <= 3 and (reach // step) * step <= reach
+
+
+def test_the_sigmoid_drawn_stays_inside_0_and_1(sigmoid_run):
+    """The scene's σ curve is drawn from dense samples joined straight: no point of it leaves (0, 1) (a smoothed
+    spline overshot by 1–2 px at both knees), and each point is torch's sigmoid of its z."""
+    from types import SimpleNamespace
+
+    import torch
+
+    from nnexplain.scenes.neurons_one import OneNeuron
+
+    run = load_run(sigmoid_run)
+    scene = SimpleNamespace(run=run, theme=Theme())
+    (axes, graph, _), _, _ = OneNeuron.squash_curve(scene, 27.85, 1.0, 29.0)
+    points = graph.points
+    low, high = axes.c2p(0, 0)[1], axes.c2p(0, 1)[1]
+    assert points[:, 1].min() >= low - 1e-9 and points[:, 1].max() <= high + 1e-9
+    anchors = points[::4]  # each piece's start: its handles lie on the straight chord, not on the curve
+    zs = np.array([axes.p2c(p)[0] for p in anchors])
+    ys = np.array([axes.p2c(p)[1] for p in anchors])
+    assert np.allclose(ys, torch.sigmoid(torch.tensor(zs, dtype=torch.float64)).numpy(), atol=1e-6)

@@ -32,7 +32,6 @@ from manim import (
     UP,
     AnimationGroup,
     Circle,
-    Circumscribe,
     Create,
     FadeIn,
     FadeOut,
@@ -69,6 +68,9 @@ LEFT_EDGE = -6.7  # the title-safe margin, 24 px at 480p
 PANEL_X = 5.75
 LANDING = 0.3  # of a flying pixel's 1 + LANDING: its neuron lighting once it has landed
 MISTAKE = "#E879F9"  # violet: no edge, pulse or neuron is drawn in it
+# cyan: the sampled pixels and the input neurons they fly to. Not the pulse's yellow (what flows), the weights'
+# blue and red, or right and wrong's green and violet
+SAMPLE = "#22D3EE"
 PANEL_TOP, PANEL_BOTTOM = 2.45, -2.35  # the answer panel's room: under the beat's line, over the legend
 SAFE_MARGIN = 0.4  # 24 px of 854 at 480p: LECTURE.md's title-safe margin
 SAFE_RIGHT = 7.11 - SAFE_MARGIN - 0.05  # the frame's right edge, less the margin and a pixel or three
@@ -169,13 +171,13 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         size = self.image.current_pixel_size
         corner = self.image.pixel_center_array(np.array([row]), np.array([col]))[0] + size / 2 * (LEFT + UP)
         outline = Rectangle(width=PATCH * size, height=PATCH * size).move_to(corner + PATCH * size / 2 * (RIGHT + DOWN))
-        outline.set_stroke(self.theme.highlight, 2).set_fill(opacity=0)
+        outline.set_stroke(self.theme.muted, 2).set_fill(opacity=0)  # a zoom, not the sample
         patch = PixelValues(values[row : row + PATCH, col : col + PATCH], PATCH_CELL, self.theme, TEXT)
         patch.move_to(PATCH_CENTER)
         rims = VGroup(
             *(
                 Line(outline.get_corner(RIGHT + side), patch.cells.get_corner(LEFT + side), stroke_width=1.2).set_color(
-                    self.theme.highlight
+                    self.theme.muted
                 )
                 for side in (UP, DOWN)  # the outline's right corners to the patch's near (left) ones
             )
@@ -222,7 +224,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         )
         self.legend = self.make_legend()
         self.input_note = label(
-            f"yellow squares:\nthe {len(self.view.shown_inputs)} of {self.view.layers[0]:,}\npixels drawn\nas inputs",
+            f"cyan squares:\nthe {len(self.view.shown_inputs)} of {self.view.layers[0]:,}\npixels drawn\nas inputs",
             self.theme,
             TEXT,
             self.theme.muted,
@@ -267,7 +269,7 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
             self.fly_pixels(probe, self.t(max(line.duration - 1.0, 1.4)), lag_ratio=0.35)
 
     def fly_pixels(self, probe: int, seconds: float, lag_ratio: float = 0.2) -> None:
-        """Each marked square, a copy filled with its pixel's grey and ringed in yellow, flies into its input neuron,
+        """Each marked square, a copy filled with its pixel's grey and ringed in cyan, flies into its input neuron,
         which lights with the pixel's value as it lands; later squares leave as earlier ones land, so one can follow
         which pixel becomes which input."""
         self.flying = VGroup(*(self.pixel_square(probe, index) for index in self.view.shown_inputs))
@@ -290,8 +292,8 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         self.remove(*self.flying)
 
     def landed(self, neuron):
-        """Where a flying square ends: the neuron's circle, ringed in yellow, not yet lit."""
-        return neuron.copy().set_fill(self.theme.neuron_fill, 0).set_stroke(self.theme.highlight, 2.5)
+        """Where a flying square ends: the neuron's circle, ringed in cyan, not yet lit."""
+        return neuron.copy().set_fill(self.theme.neuron_fill, 0).set_stroke(SAMPLE, 2.5)
 
     def pulse(self, layer: int, probe: int, seconds: float) -> None:
         """What flows from layer ``layer − 1`` into ``layer`` for this digit, then the layer lights up."""
@@ -317,8 +319,12 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         neuron = self.diagram.layers[layer][top]
         ring = Circle(radius=neuron.radius + 0.07).move_to(neuron).set_stroke(self.theme.text, 2.5)
         last = layer == len(self.view.layers) - 1
-        if last:  # the output's name and share come with the answer: the ring alone points at the largest
-            tag = VGroup()
+        if last:  # every output's share as "the largest is 7, at 99.9%" is said; they stay for the answer
+            self.probabilities = self.probability_labels(probe)
+            with self.narrate(self.layer_peak_note(layer, probe)) as line:
+                self.play(Create(ring), FadeIn(self.probabilities), run_time=self.t(min(line.duration, 0.8)))
+            self.play(FadeOut(ring), run_time=self.t(0.4))
+            return
         else:
             # on two short lines: one long line reached over the next column's neurons
             tag = VGroup(label(f"neuron {top + 1}", self.theme, TEXT), label(f"{values[top]:.2f}", self.theme, TEXT))
@@ -332,6 +338,18 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         with self.narrate(self.layer_peak_note(layer, probe)) as line:
             self.play(Create(ring), FadeIn(tag), run_time=self.t(min(line.duration, 0.8)))
         self.play(FadeOut(ring), FadeOut(tag), run_time=self.t(0.4))
+
+    def network_texts(self) -> VGroup:
+        """The network's names, counts and legend rows up now: what leaves while a panel covers the network."""
+        texts = [
+            self.layer_headers,
+            self.diagram.input_ellipsis,
+            self.diagram.input_brace,
+            self.diagram.input_count,
+            self.diagram.output_labels,
+        ]
+        shown = {part for mobject in self.mobjects for part in mobject.get_family()}
+        return VGroup(*texts, *(row for row in self.legend if row in shown))
 
     def layer_rule(self, layer: int):
         """The short line of a layer's beat: what each of its neurons computes, typeset."""
@@ -361,10 +379,14 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         return self.run.manifest.get("output", "softmax")
 
     def reveal_prediction(self, probe: int, last: bool = False) -> None:
-        self.probabilities = self.probability_labels(probe)
+        # the shares are up when the output layer was lit as the largest was said; another digit brings its own
+        up = {part for mobject in self.mobjects for part in mobject.get_family()}
+        shown = getattr(self, "probabilities", None) is not None and self.probabilities[0] in up
+        self.probabilities = self.probabilities if shown else self.probability_labels(probe)
         self.verdict = self.prediction_panel(probe)
         self.box = self.output_box(probe)
-        arriving = FadeIn(self.probabilities), Create(self.box), FadeIn(self.verdict, shift=0.2 * UP)
+        arriving = Create(self.box), FadeIn(self.verdict, shift=0.2 * UP)
+        arriving = arriving if shown else (FadeIn(self.probabilities), *arriving)
         answer = label("the answer: the largest output", self.theme, TEXT)
         with self.tell(self.prediction_note(probe), answer) as line:
             self.play(*arriving, run_time=self.t(min(line.duration, 1.6)))
@@ -379,10 +401,10 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
                 f"one of {fmt_count(wrong)} wrong among {fmt_count(total)} validation digits", self.theme, TEXT
             )
             with self.tell(self.mistake_note(probe), counted.set_color(self.theme.wrong)) as line:
-                self.play(
-                    Circumscribe(self.verdict[-1], color=self.theme.wrong, buff=0.04),
-                    run_time=self.t(min(line.duration, 1.5)),
-                )
+                # drawn once and kept: Circumscribe's passing flash left a stray bar after the "4" as it went
+                ring = SurroundingRectangle(self.verdict[-1], color=self.theme.wrong, buff=0.07, corner_radius=0.05)
+                self.play(Create(ring), run_time=self.t(min(line.duration, 1.5)))
+                self.verdict.add(ring)
 
     def answer_question(self, probe: int) -> None:
         """The title's question answered in one line, while the last digit's flow runs through every layer again."""
@@ -422,7 +444,8 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         self.image, self.caption = image, caption
         self.bring_to_front(self.markers)  # the new image came in on top of them
         steps = len(self.view.layers) - 1
-        pace = max(1.0, (seconds - 2.0) / (1.6 + steps))  # spread over the line: the flight, then each layer
+        # spread over the line: the flight, then each layer (a floor of 1 ran the pulses 1.8 s past the line)
+        pace = max(0.6, (seconds - 2.0) / (1.6 + steps))
         self.fly_pixels(probe, self.t(1.6 * pace))
         for layer in range(1, steps + 1):
             self.pulse(layer, probe, self.t(0.6 * pace))
@@ -458,14 +481,14 @@ class Neurons(OneNeuron, FormulaBeat, NeuronsNotes, RunScene):
         markers = VGroup()
         for index in self.view.shown_inputs:
             square = Rectangle(width=size, height=size).move_to(self.image.pixel_center(index))
-            markers.add(square.set_stroke(self.theme.highlight, 1.2).set_fill(opacity=0))
+            markers.add(square.set_stroke(SAMPLE, 1.2).set_fill(opacity=0))
         return markers
 
     def pixel_square(self, probe: int, index: int) -> Rectangle:
         size = self.image.current_pixel_size
         square = Rectangle(width=size, height=size).move_to(self.image.pixel_center(index))
         value = float(self.view.probe_inputs[probe, index])
-        return square.set_fill(self.theme.neuron_fill, value).set_stroke(self.theme.highlight, 2.5)
+        return square.set_fill(self.theme.neuron_fill, value).set_stroke(SAMPLE, 2.5)
 
     def probability_labels(self, probe: int) -> VGroup:
         probabilities = self.view.activations[-1][probe]

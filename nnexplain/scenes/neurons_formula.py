@@ -19,15 +19,16 @@ from manim import (
     ORIGIN,
     RIGHT,
     UP,
+    AnimationGroup,
+    Arrow,
     Create,
     FadeIn,
     FadeOut,
+    GrowArrow,
     LaggedStart,
     Line,
     Rectangle,
     SurroundingRectangle,
-    Transform,
-    TransformFromCopy,
     VGroup,
 )
 
@@ -40,7 +41,6 @@ __all__ = ["FormulaBeat"]
 ROW_BOTTOM = -4.0 + 0.42  # the frame's bottom, less the 24 px title-safe margin and a pixel
 ROW_SIZE = 40  # a formula row, as tall as the legend's three lines it stands in for
 NAME_SIZE = 36  # a⁽ᵏ⁾ and W⁽ᵏ⁾ under the framed columns and their edges
-SUM_WIDTH = 1.3  # the sums' column, right-aligned this far right of where the percentages start
 SHARE_RIGHT = 7.11 - 0.45  # the shares' column ends at the title-safe margin
 VEILED = 0.82  # how much of another layer's edges the veil hides: still there, clearly not the subject
 
@@ -63,13 +63,12 @@ class FormulaBeat:
             ]
             with self.tell(self.formula_note(layer), self.layer_count(layer)) as line:
                 # what stood in the row's place leaves first: no two texts cross-fade in one place
-                self.play(FadeOut(self.legend if row is None else row), run_time=self.t(0.4))
-                arrive = [FadeIn(new_row, shift=0.15 * UP)]
-                arrive.append(FadeIn(new_frames) if frames is None else Transform(frames, new_frames))
-                self.play(*arrive, *veiling, run_time=self.t(0.8))
-                if row is not None:
-                    self.remove(row)
-                row, frames = new_row, frames if frames is not None else new_frames
+                # the old frames' names too: morphed into the next ones, their indices were garbled on the way
+                leaving = [self.legend] if row is None else [row, frames]
+                self.play(FadeOut(VGroup(*leaving)), run_time=self.t(0.4))
+                # no shift: from below, the row's first frames stood inside the title-safe margin
+                self.play(FadeIn(new_row), FadeIn(new_frames), *veiling, run_time=self.t(0.8))
+                row, frames = new_row, new_frames
                 # "W times a": what flows along this layer's edges for the digit on screen, again
                 left = max(line.duration - 1.2, 1.0)
                 if layer < last:
@@ -122,8 +121,9 @@ class FormulaBeat:
                 for z, name in zip(sums, names)
             )
         )
+        widest = max(text.width for text in sum_texts)  # right-aligned, as far left as the widest lets them
         for text in sum_texts:
-            text.align_to([left + SUM_WIDTH, 0, 0], RIGHT)
+            text.align_to([left + widest, 0, 0], RIGHT)
         share_texts = VGroup(
             *(
                 label(short_share(p), self.theme, 24).move_to(text).set_x(SHARE_RIGHT, RIGHT)
@@ -141,19 +141,33 @@ class FormulaBeat:
         total.next_to(share_texts, DOWN, buff=0.22).align_to(share_texts, RIGHT)
         rule = Line(ORIGIN, total.width * RIGHT, stroke_width=1.5, color=self.theme.muted)
         rule.next_to(total, UP, buff=0.08).align_to(total, RIGHT)
+        start = max(text.get_right()[0] for text in sum_texts) + 0.1
+        end = min(text.get_left()[0] for text in share_texts) - 0.2  # the tip clear of "<" and ">"
+        arrows = VGroup(
+            *(
+                Arrow([start, t.get_y(), 0], [end, t.get_y(), 0], buff=0, stroke_width=2, tip_length=0.12).set_color(
+                    self.theme.muted
+                )
+                for t in share_texts
+            )
+        )
         answer = VGroup(self.box, self.runner_up, self.verdict, self.probabilities)
         with self.tell(self.softmax_note(sums, shares)) as line:
             self.play(FadeOut(answer), run_time=self.t(0.4))
             self.play(
                 FadeIn(heads[0]), LaggedStart(*(FadeIn(t) for t in sum_texts), lag_ratio=0.1), run_time=self.t(1.0)
             )
+            # each share at its own x, an arrow from its sum: a share slid out of its sum crossed the sums' digits
             self.play(
                 FadeIn(heads[1]),
-                LaggedStart(*(TransformFromCopy(z, p) for z, p in zip(sum_texts, share_texts)), lag_ratio=0.1),
+                LaggedStart(
+                    *(AnimationGroup(GrowArrow(a), FadeIn(p, shift=0.1 * RIGHT)) for a, p in zip(arrows, share_texts)),
+                    lag_ratio=0.1,
+                ),
                 run_time=self.t(1.4),
             )
             self.play(Create(rule), FadeIn(total, shift=0.1 * UP), run_time=self.t(max(line.duration - 3.4, 0.8)))
-        self.play(FadeOut(VGroup(heads, sum_texts, share_texts, rule, total)), run_time=self.t(0.4))
+        self.play(FadeOut(VGroup(heads, sum_texts, arrows, share_texts, rule, total)), run_time=self.t(0.4))
         self.play(FadeIn(answer), run_time=self.t(0.5))
 
     def layer_count(self, layer: int):

@@ -24,6 +24,8 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowFromPoint,
+    LaggedStart,
+    Line,
     Rectangle,
     TransformFromCopy,
     VGroup,
@@ -61,7 +63,7 @@ class OneNeuron:
         target = self.diagram.layers[1][neuron]
         ring = Circle(radius=target.radius + 0.08).move_to(target).set_stroke(self.theme.text, 3)
         veil = Rectangle(width=11.35, height=6.5).move_to([1.55, -0.78, 0])  # right of the digit, under the line
-        veil.set_fill(self.theme.background, 0.97).set_stroke(width=0)
+        veil.set_fill(self.theme.background, 1).set_stroke(width=0)  # opaque: no ghost of the web under the panel
         times = label("×", self.theme, 36).move_to((self.image.get_right() + weights.get_left()) / 2)
         equals = label("=", self.theme, 36).move_to((weights.get_right() + products.get_left()) / 2)
         inputs = weight.shape[1]
@@ -74,8 +76,10 @@ class OneNeuron:
                 38,
             ),
         )
-        # the columns' names leave first: the neuron's formula line reaches down to where they stand
-        self.play(FadeOut(self.layer_headers), run_time=self.t(0.4))
+        # the network's texts leave first (the columns' names: the neuron's formula line reaches down to where they
+        # stand; the output names and the legend stood as ghosts under the panel). The inputs' note has been read.
+        texts = self.network_texts()
+        self.play(FadeOut(texts), FadeOut(self.input_note), FadeOut(self.markers), run_time=self.t(0.4))
         with self.tell(self.one_neuron_note(neuron, inputs), rule) as line:
             self.play(Create(ring), run_time=self.t(0.6))
             self.add(veil)
@@ -106,11 +110,10 @@ class OneNeuron:
             )
         worked_parts = VGroup(weights, products, names, sums, dot, value)
         worked_parts = self.each_neuron_too(probe, weight, bias, others, worked_parts, ring, reach, curve)
-        self.play(
-            FadeOut(VGroup(worked_parts, times, equals, curve, veil, ring)),
-            FadeIn(self.layer_headers),
-            run_time=self.t(0.6),
-        )
+        # the panel leaves, then the network and its texts come back: the two never dissolve through each other
+        self.play(FadeOut(VGroup(worked_parts, times, equals, curve, ring)), run_time=self.t(0.5))
+        self.play(FadeOut(veil), FadeIn(texts), FadeIn(self.markers), run_time=self.t(0.6))
+        self.bring_to_back(*texts)  # still, they go back into the cached background
 
     def each_neuron_too(self, probe, weight, bias, others, shown: VGroup, ring, reach: float, curve) -> VGroup:
         """ "Every neuron does the same, with its own weights": a few other neurons of the layer worked out in turn,
@@ -122,9 +125,14 @@ class OneNeuron:
             "every neuron of hidden 1:",
             formula(f'{self.squash}("its own weights · pixels" + "its own bias")', self.theme, 34),
         )
-        with self.tell(self.each_neuron_note(others, values), rule) as line:
-            each = max(line.duration / len(others), 1.2)
-            for other in others:
+        intro, *each_line = self.each_neuron_notes(others, values)
+        circles = [self.diagram.layers[1][other] for other in others]
+        stand_ins = VGroup(*(circle.copy() for circle in circles))  # over the veil, before each is worked out
+        with self.tell(intro, rule) as line:
+            self.play(LaggedStart(*(FadeIn(c, scale=1.4) for c in stand_ins), lag_ratio=0.4), run_time=self.t(1.0))
+        # each neuron's picture while its own line is said, not under the last one's
+        for other, text in zip(others, each_line):
+            with self.narrate(text) as line:
                 worked = neuron_sum(weight, bias, pixels, other)
                 value = float(values[other])
                 neuron = self.diagram.layers[1][other]
@@ -132,15 +140,15 @@ class OneNeuron:
                 _, dot, readout = self.squash_curve(worked.z, value, reach, axes)
                 new = VGroup(weights, products, names, self.running_sum(worked, other), dot, readout)
                 # the last one leaves before the next comes: no two pictures cross-fade in one place
-                self.play(FadeOut(shown), ring.animate.move_to(neuron), run_time=self.t(0.3 * each))
+                self.play(FadeOut(shown), ring.animate.move_to(neuron), run_time=self.t(0.3 * max(line.duration, 1.2)))
                 self.bring_to_front(neuron, ring)
                 self.play(
                     FadeIn(new),
                     neuron.animate.set_fill(opacity=self.view.brightness(probe)[1][other]),
-                    run_time=self.t(0.4 * each),
+                    run_time=self.t(0.4 * max(line.duration, 1.2)),
                 )
-                self.wait(self.t(0.3 * each))
                 shown = new
+        self.remove(*stand_ins)  # under the lit neurons now
         return shown
 
     def neuron_pictures(self, weight: np.ndarray, worked, neuron: int):
@@ -185,7 +193,14 @@ class OneNeuron:
             axis_config={"color": self.theme.muted, "stroke_width": 1.5, "include_ticks": False},
             tips=False,
         ).move_to([SUMS_X, -1.35, 0])
-        graph = axes.plot(lambda x: float(squash(self.run.activation, x)), color=self.theme.text, stroke_width=2.5)
+        # sampled densely and joined by straight pieces: a smoothed spline overshot (0, 1) at the curve's knees
+        graph = axes.plot(
+            lambda x: float(squash(self.run.activation, x)),
+            x_range=[-reach, reach, reach / 150],
+            use_smoothing=False,
+            color=self.theme.text,
+            stroke_width=2.5,
+        )
         dot = VGroup(
             DashedLine(axes.c2p(z, low), axes.c2p(z, value), stroke_width=1.5, color=self.theme.muted),
             Dot(axes.c2p(z, value), radius=0.08, color=self.theme.text),
@@ -196,6 +211,19 @@ class OneNeuron:
             label("0", self.theme, 24, self.theme.muted).next_to(axes.c2p(0, low), DOWN, buff=0.06),
             label(f"{high:g}", self.theme, 24, self.theme.muted).next_to(axes.c2p(-reach, high), LEFT, buff=0.08),
             label(f"{low:g}", self.theme, 24, self.theme.muted).next_to(axes.c2p(-reach, low), LEFT, buff=0.08),
+        )
+        # ticks on the z axis, the outermost two named: the dot's z can be read off it
+        step = _tick_step(reach)
+        ticks = [step * k for k in range(-int(reach // step), int(reach // step) + 1) if k != 0]
+        marks.add(
+            *(
+                Line(axes.c2p(x, low), axes.c2p(x, low) + 0.08 * DOWN, stroke_width=1.5, color=self.theme.muted)
+                for x in ticks
+            ),
+            *(
+                label(_signed(x, 0), self.theme, 24, self.theme.muted).next_to(axes.c2p(x, low), DOWN, buff=0.06)
+                for x in (ticks[0], ticks[-1])
+            ),
         )
         value_text = label(f"{name}(z) = {value:.2f}", self.theme, 24).next_to(marks, DOWN, buff=0.06)
         value_text.set_x(axes.get_x())
@@ -217,5 +245,15 @@ def _strong(values: np.ndarray) -> float:
     return float(np.percentile(np.abs(values), 99)) or 1.0
 
 
-def _signed(value: float) -> str:
-    return f"{value:.2f}".replace("-", "−")
+def _tick_step(reach: float) -> float:
+    """The z axis's tick spacing: 1, 2 or 5 times a power of ten, two or three ticks each side of 0."""
+    for power in range(-1, 4):
+        for base in (1, 2, 5):
+            step = base * 10.0**power
+            if reach // step <= 3:
+                return step
+    return reach
+
+
+def _signed(value: float, places: int = 2) -> str:
+    return f"{value:.{places}f}".replace("-", "−")

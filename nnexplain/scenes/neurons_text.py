@@ -115,9 +115,12 @@ class NeuronsNotes:
     def squash_note(self, z: float, value: float) -> str:
         return f"Through {self.run.activation}: {self.run.activation} of {z:.2f} is {value:.2f}, the neuron's value."
 
-    def each_neuron_note(self, others: list[int], values: np.ndarray) -> str:
-        worked = ", ".join(f"neuron {n + 1} gets {values[n]:.2f}" for n in others)
-        return f"Every neuron of the layer does the same with its own weights: {worked}."
+    def each_neuron_notes(self, others: list[int], values: np.ndarray) -> list[str]:
+        """The claim, then a line for each neuron worked out, said as its picture is up."""
+        return [
+            "Every neuron of the layer does the same with its own weights.",
+            *(f"Neuron {n + 1} gets {values[n]:.2f}." for n in others),
+        ]
 
     def softmax_note(self, sums: np.ndarray, shares: np.ndarray) -> str:
         best = int(np.argmax(shares))
