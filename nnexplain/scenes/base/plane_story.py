@@ -652,9 +652,13 @@ class PlaneStory(RunScene):
         return CarriedLines(here, self.view, LINE_COLOR, width=5, clip=self.clip)
 
     def rewind(self, boundary: CarriedLines | None = None, also: list | None = None, words=None) -> None:
-        """Undo every step, back to the input plane, the view following; ``boundary`` rides
-        along through the layers, and ``also`` (planes that stay put, such as a ghost) with the view.
-        ``words(layer)``: the caption said as that layer is undone (None: the one up is still being read)."""
+        """Undo every step, back to the input plane; ``boundary`` rides along through the layers, and ``also``
+        (planes that stay put, such as a ghost) with the view. ``words(layer)``: the caption said as that layer
+        is undone (None: the one up is still being read).
+
+        One motion at a time: the view zooms (the change written over the panel) while the data stand still,
+        then holds its zoom while a step is undone (:meth:`undo_view`). A turn over through 3-D keeps its zoom.
+        """
         still = [(mobject, None) for mobject in also or []]
         self.carried = still + ([] if boundary is None else [(boundary, None)])
         layers = len({step.layer for step in self.steps})
@@ -669,18 +673,45 @@ class PlaneStory(RunScene):
             said = words(step.layer) if first and words is not None else None
             if said:
                 heading += self.tell(said, self.detail(said))
-            seconds = self.mirror_seconds if step.kind == "mirror" else self.rewind_seconds
-            self.warp(
-                lambda t, m=step.motion: m(1 - t),
-                step.projection,
-                seconds,
-                smooth,
-                carried,
-                steady=step.kind == "mirror",
-                extra=heading,
+            undo = lambda t, m=step.motion: m(1 - t)  # noqa: E731
+            if step.kind == "mirror":
+                self.warp(undo, step.projection, self.mirror_seconds, smooth, carried, steady=True, extra=heading)
+                continue
+            fixed = self.undo_view(step)
+            if not fixed.same_as(self.view):
+                self.reframe(fixed, [*heading, *self.put("zoom", self.zoom_note(self.view, fixed))])
+                heading = []
+            self.keep_plane_last()
+            self.play(
+                *heading,
+                Warp(
+                    self.plane,
+                    undo,
+                    view=fixed,
+                    carried=carried,
+                    followers=(self.scale_bar,),
+                    run_time=self.rewind_seconds,
+                    rate_func=smooth,
+                ),
             )
         stage = self.stages[0]
-        self.switch_projection(Projection.fit(stage.points, 2))
+        projection = Projection.fit(stage.points, 2)
+        self.switch_projection(projection)
+        home = self.framed(projection, stage.points)  # the view the verdict's image is drawn for
+        if not home.same_as(self.view):
+            self.reframe(home, self.put("zoom", self.zoom_note(self.view, home)))
+        self.play(*self.put("zoom", VGroup()), run_time=0.4)
+
+    def undo_view(self, step: Step) -> PlaneView:
+        """The zoom a step is undone at: the data where it starts and where it ends both in view; undoing a squash,
+        at most SQUARE_ROOM times the squashed data (those far out leave the panel as they unfold)."""
+        end, start = step.motion(0.0)[1], step.motion(1.0)[1]
+        view = self.framed(step.projection, np.concatenate([start, end]))
+        if step.kind == "activate":
+            radius = lambda points: follow(step.projection(self._fitted(step.projection, points))).radius  # noqa: E731
+            if radius(np.concatenate([start, end])) > SQUARE_ROOM * radius(start):
+                view = self.framed(step.projection, start, radius=SQUARE_ROOM * radius(start))
+        return view
 
     def undo_words(self, layer: int) -> str | None:
         """What is said as layer ``layer`` is undone with the boundary carried along."""
