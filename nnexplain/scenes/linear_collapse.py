@@ -3,7 +3,7 @@
 A purely linear network (the ``spiral-linear`` recipe: three affine layers, no
 activation) moves the spiral's plane layer by layer, the view following the data;
 the grid lines stay straight, parallel and evenly spaced after every layer: linear
-layers only turn, stretch and shear. Then the single map W = W₃W₂W₁,
+layers only turn and stretch (a shear is one too). Then the single map W = W₃W₂W₁,
 b = W₃W₂b₁ + W₃b₂ + b₃, with its real numbers on screen, does the whole journey in
 one step and lands on exactly the same picture (drawn faint underneath). The
 boundary such a network draws in the input plane is therefore a straight line,
@@ -30,7 +30,6 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
-    Indicate,
     LaggedStart,
     Square,
     VGroup,
@@ -60,20 +59,18 @@ def short_percent(share: float) -> str:
 class LinearCollapse(PlaneStory):
     scene_name = "linear-collapse"
     include_output = True  # the output layer is one more affine map: its image is the logit plane
-    side_half: ClassVar[float] = 1.3  # the tanh network's panel, at the column's foot, right of the seeds' table
-    side_centre: ClassVar[tuple[float, float, float]] = (5.3, -2.25, 0.0)  # its foot and right on the safe margin
+    side_half: ClassVar[float] = 1.25  # the tanh network's panel, at the column's foot, right of the seeds' table
+    side_centre: ClassVar[tuple[float, float, float]] = (5.4, -2.3, 0.0)  # its foot and right on the safe margin
     compare_seconds: ClassVar[float] = 1.0  # extra hold on the one-step result over the layer-by-layer one
     verdict_seconds: ClassVar[float] = 1.5
     one_step_seconds: ClassVar[float] = 3.0  # each step of the single map: slow, it is the claim
 
     def title_text(self) -> str:
-        return "Linear layers only turn,\nstretch and shear"
+        return "Why do we need\na nonlinearity?"  # the question; its answer is drawn, then said, at the end
 
     def construct(self) -> None:
         self.beat("the data")
-        intro = (
-            "Why do we need a nonlinearity?\nHere, none: every layer only\nmultiplies by a matrix and\nadds a vector."
-        )
+        intro = "Here, no nonlinearity: every\nlayer only multiplies by a\nmatrix and adds a vector."
         self.show_input(intro, self.write_layer_formula)
         count = len(self.params)
         for layer in range(count):
@@ -213,23 +210,22 @@ class LinearCollapse(PlaneStory):
         for cell in cells[-1]:
             cell.set_color(self.theme.highlight)
         table = VGroup(*(cell for row in cells for cell in row))
-        return table.arrange_in_grid(rows=len(cells), cols=3, col_alignments="lrr", buff=(0.3, 0.16))
+        return table.arrange_in_grid(rows=len(cells), cols=3, col_alignments="lrr", buff=(0.25, 0.16))
 
     def output_axis_names(self) -> VGroup:
-        """Name the output plane's two axes, each the score (logit) of one class, in that class's colour, at the
-        axis's far end inside the panel, on a dark ground so the tints and points beneath do not blur them."""
+        """Name the output plane's two axes, each the score (logit) of one class, in that class's colour, as a graph
+        names them: the horizontal one in the panel's lower right corner, the vertical one in its upper left, each
+        with its arrow, on a dark ground so that the tints (and any point) beneath do not blur them."""
         classes = (self.run.dataset.get("classes") or ["class 0", "class 1"])[:2]
         x_min, x_max, y_min, y_max = self.clip
-        origin = self.view(np.zeros((1, 2)))[0]
         names = VGroup()
         for axis, name in enumerate(classes):
-            text = label(f"output {axis + 1} ({name})", self.theme, 28, self.theme.palette[axis])
-            if axis == 0:  # along the horizontal axis, at its right end, above it
-                y = float(np.clip(origin[1], y_min + 0.1, y_max - 0.6))
-                text.move_to([x_max - 0.12, y + 0.1, 0], aligned_edge=RIGHT + DOWN)
-            else:  # beside the vertical axis at its top end, on its left (the boundary y = x runs up its right)
-                x = float(np.clip(origin[0], x_min + text.width + 0.3, x_max - 0.1))
-                text.move_to([x - 0.12, y_max - 0.12, 0], aligned_edge=RIGHT + UP)
+            words = f"output 1 ({name}) →" if axis == 0 else f"↑ output 2 ({name})"
+            text = label(words, self.theme, 28, self.theme.palette[axis])
+            if axis == 0:
+                text.move_to([x_max - 0.15, y_min + 0.15, 0], aligned_edge=RIGHT + DOWN)
+            else:
+                text.move_to([x_min + 0.15, y_max - 0.15, 0], aligned_edge=LEFT + UP)
             ground = BackgroundRectangle(text, color=self.theme.background, fill_opacity=0.75, buff=0.06)
             names.add(VGroup(ground, text))
         return names
@@ -280,8 +276,11 @@ class LinearCollapse(PlaneStory):
             plane.mark(wrong, self.theme.wrong, radius=0.1, width=1.3)
         border = Square(2 * h, color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.5).move_to(centre)
         curve = CarriedLines(as_lines(level_curves(probability, bounds)), view, LINE_COLOR, width=4, clip=clip)
-        tag = label(f"tanh, seed {run.manifest.get('seed', 0)}", self.theme, TEXT, self.theme.muted)
-        tag.next_to(border, UP, buff=0.12)
+        accuracy = short_percent(run.final_metrics["val_acc"])
+        tag = label(f"tanh, seed {run.manifest.get('seed', 0)}: {accuracy}", self.theme, TEXT, self.theme.muted)
+        tag.next_to(border, UP, buff=0.12).align_to(border, RIGHT)
+        mine = f"linear, seed {self.run.manifest.get('seed', 0)}: {short_percent(self.metrics['val_acc'])}"
+        tag = VGroup(tag, self.panel_tag(mine))
         shape = "-".join(map(str, self.run.layers))
         count = self.run.network.parameter_count
         steps = self.run.manifest["config"]["epochs"]
@@ -307,11 +306,11 @@ class LinearCollapse(PlaneStory):
         linear = [r.final_metrics["val_acc"] for r in linear_runs]
         tanh = [r.final_metrics["val_acc"] for r in tanh_runs]
         table = self.accuracy_table(linear, tanh)
-        table.move_to([self.column_left, -0.75, 0], aligned_edge=LEFT + UP)
+        table.move_to([self.column_left, -1.15, 0], aligned_edge=LEFT + UP)
         cells = list(table)
         rows = [VGroup(*cells[i : i + 3]) for i in range(0, len(cells), 3)]
         spread = f"{self.spread_words('linear', linear)}; {self.spread_words('tanh', tanh)}"
-        text = f"Trained from {len(SEEDS)} seeds each, {spread}."
+        text = f"Seeds {', '.join(map(str, SEEDS))} of each: {spread}."
         words = self.fit_column(label(self.wrapped(text), self.theme, TEXT, self.theme.text))
         words.move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
         self.play(*self.tell(text, words), FadeIn(rows[0]))
@@ -321,8 +320,19 @@ class LinearCollapse(PlaneStory):
         end = "Only a nonlinearity lets the\nboundary bend: linear layers,\nhowever many, are one line."
         words = self.fit_column(label(end, self.theme, TEXT, self.theme.text))
         words.move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
-        self.play(*self.tell(end, words), Indicate(curve, color=LINE_COLOR, scale_factor=1.0), run_time=1.5)
+        self.play(*self.tell(end, words))
+        # While it is read: the linear network's one line, then the tanh network's bent one, each pulses in turn.
+        reading = self.narrator.log[-1].duration
+        pulse = max(1.2, min(reading / 2, 2.5))
+        self.play(self.linear_boundary.animate(rate_func=there_and_back).set_stroke(width=11), run_time=pulse)
+        self.play(curve.animate(rate_func=there_and_back).set_stroke(width=9), run_time=pulse)
         self.hold("detail", extra=self.verdict_seconds)
+
+    def panel_tag(self, text: str):
+        """A short muted label over the main panel's right corner (where the zoom note goes; gone by the end)."""
+        half = self.panel_half_size
+        tag = label(text, self.theme, TEXT, self.theme.muted)
+        return tag.move_to(np.array(self.panel_centre) + [half, half + 0.35, 0], aligned_edge=RIGHT)
 
     @staticmethod
     def spread_words(name: str, accuracies: list[float]) -> str:

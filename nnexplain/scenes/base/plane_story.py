@@ -323,7 +323,8 @@ class PlaneStory(RunScene):
             [self.column_left, SAFE_TOP, 0], aligned_edge=LEFT + UP
         )
         shape = "-".join(map(str, self.run.layers))
-        facts = f"{self.run.recipe} · {shape} · {self.run.activation}"
+        activation = "no activation" if self.run.activation == "identity" else self.run.activation
+        facts = f"{self.run.recipe} · {shape} · {activation}"
         if self.epoch is not None:
             facts += f" · epoch {self.run.snapshot(self.epoch)['epoch']}"
         subtitle = self.at_column(
@@ -673,10 +674,14 @@ class PlaneStory(RunScene):
             said = words(step.layer) if first and words is not None else None
             if said:
                 heading += self.tell(said, self.detail(said))
-            undo = lambda t, m=step.motion: m(1 - t)  # noqa: E731
             if step.kind == "mirror":
-                self.warp(undo, step.projection, self.mirror_seconds, smooth, carried, steady=True, extra=heading)
+                turn_back = lambda t, m=step.motion: m(1 - t)  # noqa: E731
+                self.warp(turn_back, step.projection, self.mirror_seconds, smooth, carried, steady=True, extra=heading)
                 continue
+
+            def undo(t: float, motion=step.motion):
+                return motion(1 - t)
+
             fixed = self.undo_view(step)
             if not fixed.same_as(self.view):
                 self.reframe(fixed, [*heading, *self.put("zoom", self.zoom_note(self.view, fixed))])

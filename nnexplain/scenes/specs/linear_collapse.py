@@ -63,9 +63,7 @@ SPEC = SceneSpec(
     module="nnexplain.scenes.linear_collapse",
     class_name="LinearCollapse",
     question="Why do we need a nonlinearity?",
-    description=(
-        "linear layers only turn, stretch and shear, and amount to one matrix: the boundary stays a straight line"
-    ),
+    description=("linear layers only turn and stretch, and amount to one matrix: the boundary stays a straight line"),
     recipe="spiral-linear",
     check=linear,
     order=30,
