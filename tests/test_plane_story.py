@@ -270,7 +270,9 @@ def test_linear_collapse_compares_one_shape_over_three_seeds_and_torch_agrees_wi
     shown = [
         cell.text
         for cell in scene.accuracy_table(
-            [r.final_metrics["val_acc"] for r in linear], [r.final_metrics["val_acc"] for r in tanh]
+            [r.final_metrics["val_acc"] for r in linear],
+            [r.final_metrics["val_acc"] for r in tanh],
+            scene.training_names(linear, tanh),
         )
     ]
     expected = ["", "linear", "tanh"]

@@ -201,9 +201,19 @@ class LinearCollapse(PlaneStory):
         linear = [self.run] + [self.runs[role("linear", seed)] for seed in SEEDS[1:]]
         return linear, [self.runs[role("nonlinear", seed)] for seed in SEEDS]
 
-    def accuracy_table(self, linear: list[float], tanh: list[float]) -> VGroup:
-        """Seed by seed, then the median: the validation accuracy of each side, in two right-aligned columns."""
-        rows = [(f"seed {seed}", short_percent(a), short_percent(b)) for seed, a, b in zip(SEEDS, linear, tanh)]
+    @staticmethod
+    def training_names(linear_runs: list, tanh_runs: list) -> list[str]:
+        """Each pair's name in the table: "seed 0", … where both runs record that seed; else "run 1", … (an
+        imported run records none)."""
+        seeds = [(a.manifest.get("seed"), b.manifest.get("seed")) for a, b in zip(linear_runs, tanh_runs)]
+        if all(a is not None and a == b for a, b in seeds):
+            return [f"seed {a}" for a, _ in seeds]
+        return [f"run {k + 1}" for k in range(len(seeds))]
+
+    def accuracy_table(self, linear: list[float], tanh: list[float], names: list[str]) -> VGroup:
+        """Training by training, then the median: the validation accuracy of each side, in two right-aligned
+        columns."""
+        rows = [(name, short_percent(a), short_percent(b)) for name, a, b in zip(names, linear, tanh)]
         rows.append(("median", short_percent(float(np.median(linear))), short_percent(float(np.median(tanh)))))
         head = [label(name, self.theme, TEXT, self.theme.muted) for name in ("", "linear", "tanh")]
         cells = [head] + [[label(text, self.theme, TEXT, self.theme.text) for text in row] for row in rows]
@@ -276,17 +286,17 @@ class LinearCollapse(PlaneStory):
             plane.mark(wrong, self.theme.wrong, radius=0.1, width=1.3)
         border = Square(2 * h, color=self.theme.muted, stroke_width=1.5, stroke_opacity=0.5).move_to(centre)
         curve = CarriedLines(as_lines(level_curves(probability, bounds)), view, LINE_COLOR, width=4, clip=clip)
+        linear_runs, tanh_runs = self.seed_runs()
+        names = self.training_names(linear_runs, tanh_runs)
         accuracy = short_percent(run.final_metrics["val_acc"])
-        tag = label(f"tanh, seed {run.manifest.get('seed', 0)}: {accuracy}", self.theme, TEXT, self.theme.muted)
+        tag = label(f"tanh, {names[0]}: {accuracy}", self.theme, TEXT, self.theme.muted)
         tag.next_to(border, UP, buff=0.12).align_to(border, RIGHT)
-        mine = f"linear, seed {self.run.manifest.get('seed', 0)}: {short_percent(self.metrics['val_acc'])}"
-        tag = VGroup(tag, self.panel_tag(mine))
+        tag = VGroup(tag, self.panel_tag(f"linear, {names[0]}: {short_percent(self.metrics['val_acc'])}"))
         shape = "-".join(map(str, self.run.layers))
         count = self.run.network.parameter_count
-        steps = self.run.manifest["config"]["epochs"]
-        text = (
-            f"The same {shape} network with tanh\nbetween the layers: same data,\n{count} parameters, {steps:,} steps."
-        )
+        steps = {r.manifest.get("config", {}).get("epochs") for r in (self.run, run)}  # none recorded when imported
+        trained = f", {steps.pop():,} steps" if len(steps) == 1 and None not in steps else ""
+        text = f"The same {shape} network with tanh\nbetween the layers: same data,\n{count} parameters{trained}."
         caption = self.fit_column(label(text, self.theme, TEXT, self.theme.text))
         caption.move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
         self.play(
@@ -302,15 +312,15 @@ class LinearCollapse(PlaneStory):
         reading = self.narrator.log[-1].duration
         self.play(Create(curve), run_time=max(2.0, min(reading - 1.0, 3.5)))  # its bend drawn while it is read
         self.hold("detail")
-        linear_runs, tanh_runs = self.seed_runs()
         linear = [r.final_metrics["val_acc"] for r in linear_runs]
         tanh = [r.final_metrics["val_acc"] for r in tanh_runs]
-        table = self.accuracy_table(linear, tanh)
+        table = self.accuracy_table(linear, tanh, names)
         table.move_to([self.column_left, -1.15, 0], aligned_edge=LEFT + UP)
         cells = list(table)
         rows = [VGroup(*cells[i : i + 3]) for i in range(0, len(cells), 3)]
         spread = f"{self.spread_words('linear', linear)}; {self.spread_words('tanh', tanh)}"
-        text = f"Seeds {', '.join(map(str, SEEDS))} of each: {spread}."
+        which = f"Seeds {', '.join(n.split()[1] for n in names)} of each" if names[0].startswith("seed") else None
+        text = f"{which or f'{len(names)} trainings each'}: {spread}."
         words = self.fit_column(label(self.wrapped(text), self.theme, TEXT, self.theme.text))
         words.move_to([self.column_left, ROWS_TOP, 0], aligned_edge=LEFT + UP)
         self.play(*self.tell(text, words), FadeIn(rows[0]))

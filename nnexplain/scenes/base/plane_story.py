@@ -676,6 +676,8 @@ class PlaneStory(RunScene):
                 heading += self.tell(said, self.detail(said))
             lines = None if boundary is None else self.boundary_motions[index]
             if step.kind == "mirror":
+                # The turn is drawn at the zoom that frames the data: zoom there first, if a fixed zoom was held.
+                heading = self.zoom_to(self.framed(step.projection, self.plane.points_state), heading)
                 turn_back = lambda t, m=step.motion: m(1 - t)  # noqa: E731
                 carried = still + ([] if lines is None else [(boundary, lambda t, m=lines: m(1 - t))])
                 self.warp(turn_back, step.projection, self.mirror_seconds, smooth, carried, steady=True, extra=heading)
