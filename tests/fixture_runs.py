@@ -28,6 +28,14 @@ FIXTURE_OF_RECIPE = {
     "cnn-mnist": "cnn-mnist",
     "mlp-mnist-6k": "mlp-mnist-6k",
 }
+# linear-collapse's fair comparison: the linear net's other seeds and the tanh net of its shape, seeds 0-2.
+FIXTURE_OF_RECIPE.update(
+    {
+        (name if seed == 0 else f"{name}@{seed}"): f"collapse/{name}-{seed}"
+        for name, seeds in (("spiral-linear", (1, 2)), ("spiral-tanh-small", (0, 1, 2)))
+        for seed in seeds
+    }
+)
 # The depth scene's runs: three seeds of each, NAME@SEED (seed 0 is the recipe itself).
 FIXTURE_OF_RECIPE.update(
     {

@@ -62,6 +62,15 @@ def _depth(recipe: str):
     return lambda: config.with_overrides(max_snapshots=2, dataset_options=options)
 
 
+# linear-collapse's fair comparison: the linear net's other seeds, and the tanh net of its shape from each seed.
+FIXTURES.update(
+    {
+        f"collapse/{name}-{seed}": (lambda name=name, seed=seed: _plane(get_recipe(f"{name}@{seed}").config))
+        for name, seeds in (("spiral-linear", (1, 2)), ("spiral-tanh-small", (0, 1, 2)))
+        for seed in seeds
+    }
+)
+
 DEPTH_SEEDS = (0, 1, 2)
 FIXTURES.update(
     {

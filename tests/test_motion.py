@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fixture_runs import default_fixtures
 from frames import scene_runs
 from motion import cuts_in, find_cuts, meter_scene, panel_region
 
@@ -79,7 +80,7 @@ def test_the_plane_scenes_play_no_cuts(module, class_name, fixture, data_dir, tm
     import importlib
 
     scene_class = getattr(importlib.import_module(f"nnexplain.scenes.{module}"), class_name)
-    further = {"nonlinear": data_dir / "spiral"} if module == "linear_collapse" else {}
+    further = default_fixtures("linear-collapse").further if module == "linear_collapse" else {}
     shares = render_metered(scene_class, data_dir / fixture, tmp_path, **further)
     assert len(shares) > 15 * 30  # the whole video was measured
     assert find_cuts(shares, 15) == []

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import DATA, torch_model
+from fixture_runs import default_fixtures
 from frames import check_frame, scene_runs
 from midframes import render_frame_inside, sample_warps, warp_of
 
@@ -29,8 +30,9 @@ def _scene_class(name):
 
 
 def _further(scene_class) -> dict:
-    """The further runs a scene reads, as fixtures (linear-collapse ends beside the tanh spiral)."""
-    return {"nonlinear": DATA / "spiral"} if scene_class.scene_name == "linear-collapse" else {}
+    """The further runs a scene reads, as fixtures (linear-collapse ends with a tanh net of its shape, and both
+    trained from three seeds)."""
+    return default_fixtures("linear-collapse").further if scene_class.scene_name == "linear-collapse" else {}
 
 
 def _setup(scene_class, run_dir, tmp_path):
@@ -56,8 +58,9 @@ def test_the_data_fill_the_panel_inside_every_step(scene_name, fixture, tmp_path
     kinds = {name for name, *_ in samples}
     assert {"linear", "shift"} <= kinds and len(samples) >= 7 * 6
     # A shift or a squash plays at a fixed zoom (the points move; they shrink into the activation's square),
-    # and the zoom changes before and after it ("view"): there the data fill 40% at one end, never under 10%.
-    fixed = {"shift", "activate", "view"}
+    # and the zoom changes before and after it ("view"); so does every step undone at the end ("undo": one motion
+    # at a time): there the data fill 40% at one end, never under 10%.
+    fixed = {"shift", "activate", "view", "undo"}
     warps = [samples[i : i + 7] for i in range(0, len(samples), 7)]
     fractions = [(warp[0][0], [bounding_fraction(points[:, :2], side) for _, _, points, *_ in warp]) for warp in warps]
     too_small = [
@@ -190,7 +193,7 @@ def test_a_good_run_is_not_called_a_failure_and_titles_follow_the_activation(tmp
     assert moons.title_text() == "ReLU layers fold space"
     assert "All of one class: no harm done." in moons.finding_for(max(moons.piles))  # a pile, but harmless
     assert _setup(Fold, DATA / "spiral-sigmoid", tmp_path / "c").title_text().startswith("Sigmoid layers stretch")
-    assert "only turn" in _setup(LinearCollapse, DATA / "spiral-linear", tmp_path / "d").title_text()
+    assert "nonlinearity?" in _setup(LinearCollapse, DATA / "spiral-linear", tmp_path / "d").title_text()
 
 
 @pytest.mark.graphical
@@ -235,3 +238,50 @@ def test_every_text_stays_inside_the_title_safe_margin_over_the_whole_video(scen
         if left < -half_width or right > half_width or bottom < -half_height or top > half_height
     }
     assert outside == {}, outside
+
+
+def test_linear_collapse_compares_one_shape_over_three_seeds_and_torch_agrees_with_every_accuracy(tmp_path):
+    """The closing comparison is fair (LECTURE.md): the linear and the tanh networks have one shape and parameter
+    count, were trained on the same data with the same settings but the activation, from seeds 0, 1 and 2 each; every
+    accuracy in the table (and the medians) is recomputed here with torch from each run's stored weights on its
+    stored validation points. A tanh run of another shape (the spiral recipe's 2-2-2-2-2-2) is refused."""
+    from nnexplain.scenes.linear_collapse import LinearCollapse, short_percent
+    from nnexplain.scenes.specs.linear_collapse import nonlinear_on_the_same_data
+
+    scene = _setup(LinearCollapse, DATA / "spiral-linear", tmp_path)
+    linear, tanh = scene.seed_runs()
+    runs = linear + tanh
+    parameters = {sum(w.size + b.size for w, b in run.params()) for run in runs}
+    assert parameters == {18} and {tuple(run.layers) for run in runs} == {(2, 2, 2, 2)}
+    assert [run.manifest["seed"] for run in linear] == [run.manifest["seed"] for run in tanh] == [0, 1, 2]
+    assert {run.activation for run in linear} == {"identity"} and {run.activation for run in tanh} == {"tanh"}
+    how = lambda run: {k: v for k, v in run.manifest["config"].items() if k not in ("recipe", "activation", "seed")}  # noqa: E731
+    assert all(how(run) == how(scene.run) for run in runs)
+    assert all(run.manifest["dataset"] == scene.run.manifest["dataset"] for run in runs)
+
+    def accuracy(run) -> float:
+        inputs, labels = run.probe["inputs"], run.probe["labels"].astype(int)
+        with torch.no_grad():
+            guesses = torch_model(run)(torch.from_numpy(inputs)).argmax(dim=1).numpy()
+        return float((guesses == labels).mean())
+
+    assert all(len(run.probe["labels"]) == run.dataset["val"] for run in runs)  # the probe is the validation set
+    mine, theirs = [accuracy(run) for run in linear], [accuracy(run) for run in tanh]
+    shown = [
+        cell.text
+        for cell in scene.accuracy_table(
+            [r.final_metrics["val_acc"] for r in linear],
+            [r.final_metrics["val_acc"] for r in tanh],
+            scene.training_names(linear, tanh),
+        )
+    ]
+    expected = ["", "linear", "tanh"]
+    for seed, a, b in zip((0, 1, 2), mine, theirs):
+        expected += [f"seed {seed}", short_percent(a), short_percent(b)]
+    expected += ["median", short_percent(float(np.median(mine))), short_percent(float(np.median(theirs)))]
+    assert shown == [text.replace(" ", "") for text in expected]  # manim's Text keeps no spaces in .text
+    assert max(mine) < 0.8 and float(np.median(theirs)) > max(mine)  # the runs' story: one line, against a bend
+
+    main, spiral = scene.run.manifest, load_run(DATA / "spiral").manifest
+    assert "2-2-2-2-2-2" in nonlinear_on_the_same_data(spiral, main)
+    assert nonlinear_on_the_same_data(tanh[0].manifest, main) is None

@@ -26,7 +26,20 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from manim import DOWN, LEFT, UP, AnimationGroup, Create, FadeIn, FadeOut, GrowFromEdge, LaggedStart, VGroup, Write
+from manim import (
+    DOWN,
+    LEFT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowFromEdge,
+    Indicate,
+    LaggedStart,
+    VGroup,
+    Write,
+)
 
 from nnexplain.geometry.boundary import decision_boundary
 from nnexplain.geometry.separability import best_line, best_line_accuracy
@@ -162,7 +175,16 @@ class Fold(PlaneStory):
         )
         grow = [AnimationGroup(GrowFromEdge(bar, DOWN), FadeIn(value)) for bar, value in zip(bars, values)]
         reading = self.narrator.log[-1].duration
-        self.play(LaggedStart(*grow, lag_ratio=0.7), run_time=max(2.0, min(reading - 0.5, 5.0)))
+        growing = max(2.0, min(reading - 0.5, 5.0))
+        self.play(LaggedStart(*grow, lag_ratio=0.7), run_time=growing)
+        # While the rest is read, the bar where the best line first reaches its final share pulses: the
+        # layer from which on, the words say, later layers add nothing (or the last, when each one helps).
+        left = reading - growing - 0.3
+        if left > 1.0:
+            share = self.separable
+            reached = min(k for k in range(len(share)) if share[k] >= share[-1])
+            pulse = Indicate(VGroup(bars[reached], values[reached]), color=self.theme.highlight, scale_factor=1.08)
+            self.play(pulse, run_time=min(left, 2.5))
         chart.add(bars, values)  # they leave with the chart
         self.hold("detail")
 

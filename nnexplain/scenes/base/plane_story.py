@@ -44,7 +44,7 @@ from manim import (
 from nnexplain.geometry.boundary import class_one_probability, clip_line_to, split_rectangle
 from nnexplain.geometry.contour import as_lines, level_curves
 from nnexplain.geometry.findings import Pile, dead_units, largest_pile, misclassified
-from nnexplain.geometry.framing import follow
+from nnexplain.geometry.framing import bounding_fraction, follow
 from nnexplain.geometry.steps import Step, carried_motions, network_steps
 from nnexplain.geometry.warp import GridSpec, Projection, representations
 from nnexplain.mobjects.hinges import Fade
@@ -84,6 +84,8 @@ FINDING_HEIGHT = 2.2  # a layer's findings (dead units, a pile), up to seven lin
 LINE_COLOR = "#FFFFFF"
 SAFE_TOP, SAFE_BOTTOM = 3.6, -3.55  # LECTURE.md's title-safe margin: 24 px (0.4 units) inside 480p's 8 units
 HEADING_Y, ROWS_TOP, DETAIL_TOP = 1.38, 1.1, -0.2  # the column under the title, subtitle and legend
+UNDO_RATIO = 3.0  # undoing a step at one zoom, the data's size changes at most this much (else it is cut in parts)
+SMALL_FILL = 0.4  # the data are small in a view when their bounding box spans less than this share of the panel
 PILE_SHARE = 0.05  # a pile is told when it holds at least this share of the points
 FADE_IN, SWAP = 0.3, 0.5  # seconds a text takes to come in, and to replace another (out, then in)
 
@@ -323,7 +325,8 @@ class PlaneStory(RunScene):
             [self.column_left, SAFE_TOP, 0], aligned_edge=LEFT + UP
         )
         shape = "-".join(map(str, self.run.layers))
-        facts = f"{self.run.recipe} · {shape} · {self.run.activation}"
+        activation = "no activation" if self.run.activation == "identity" else self.run.activation
+        facts = f"{self.run.recipe} · {shape} · {activation}"
         if self.epoch is not None:
             facts += f" · epoch {self.run.snapshot(self.epoch)['epoch']}"
         subtitle = self.at_column(
@@ -652,35 +655,93 @@ class PlaneStory(RunScene):
         return CarriedLines(here, self.view, LINE_COLOR, width=5, clip=self.clip)
 
     def rewind(self, boundary: CarriedLines | None = None, also: list | None = None, words=None) -> None:
-        """Undo every step, back to the input plane, the view following; ``boundary`` rides
-        along through the layers, and ``also`` (planes that stay put, such as a ghost) with the view.
-        ``words(layer)``: the caption said as that layer is undone (None: the one up is still being read)."""
+        """Undo every step, back to the input plane; ``boundary`` rides along through the layers, and ``also``
+        (planes that stay put, such as a ghost) with the view. ``words(layer)``: the caption said as that layer
+        is undone (None: the one up is still being read).
+
+        One motion at a time: the view zooms (the change written over the panel) while the data stand still,
+        then holds its zoom while a step is undone; a step that changes the data's size too much for one zoom is
+        undone in parts (:meth:`undo_parts`). A turn over through 3-D keeps its zoom.
+        """
         still = [(mobject, None) for mobject in also or []]
         self.carried = still + ([] if boundary is None else [(boundary, None)])
         layers = len({step.layer for step in self.steps})
         for index in reversed(range(len(self.steps))):
             step = self.steps[index]
             self.switch_projection(step.projection)
-            carried = still + (
-                [] if boundary is None else [(boundary, lambda t, m=self.boundary_motions[index]: m(1 - t))]
-            )
             first = index == len(self.steps) - 1 or self.steps[index + 1].layer != step.layer
             heading = self.put("header", self.heading(f"Undo layer {step.layer + 1} of {layers}")) if first else []
             said = words(step.layer) if first and words is not None else None
             if said:
                 heading += self.tell(said, self.detail(said))
-            seconds = self.mirror_seconds if step.kind == "mirror" else self.rewind_seconds
-            self.warp(
-                lambda t, m=step.motion: m(1 - t),
-                step.projection,
-                seconds,
-                smooth,
-                carried,
-                steady=step.kind == "mirror",
-                extra=heading,
-            )
+            lines = None if boundary is None else self.boundary_motions[index]
+            if step.kind == "mirror":
+                # The turn is drawn at the zoom that frames the data: zoom there first, if a fixed zoom was held.
+                heading = self.zoom_to(self.framed(step.projection, self.plane.points_state), heading)
+                turn_back = lambda t, m=step.motion: m(1 - t)  # noqa: E731
+                carried = still + ([] if lines is None else [(boundary, lambda t, m=lines: m(1 - t))])
+                self.warp(turn_back, step.projection, self.mirror_seconds, smooth, carried, steady=True, extra=heading)
+                continue
+            for start, end, fixed in self.undo_parts(step):
+                heading = self.zoom_to(fixed, heading)
+
+                def undo(t: float, motion=step.motion, a=start, b=end):
+                    return motion(1 - (a + (b - a) * t))
+
+                rides = lambda t, m=lines, a=start, b=end: m(1 - (a + (b - a) * t))  # noqa: E731
+                carried = still + ([] if lines is None else [(boundary, rides)])
+                self.keep_plane_last()
+                self.play(
+                    *heading,
+                    Warp(
+                        self.plane,
+                        undo,
+                        view=fixed,
+                        carried=carried,
+                        followers=(self.scale_bar,),
+                        run_time=self.rewind_seconds * max(0.6, end - start),
+                        rate_func=smooth,
+                    ),
+                )
+                heading = []
         stage = self.stages[0]
-        self.switch_projection(Projection.fit(stage.points, 2))
+        projection = Projection.fit(stage.points, 2)
+        self.switch_projection(projection)
+        self.zoom_to(self.framed(projection, stage.points))  # the view the verdict's image is drawn for
+        self.play(*self.put("zoom", VGroup()), run_time=0.4)
+
+    def zoom_to(self, view: PlaneView, extra: list = ()) -> list:
+        """Change the zoom to ``view`` with the data still, the change written over the panel (by way of the data
+        framed, when they would be small in both views); returns ``extra`` when there was nothing to change."""
+        if view.same_as(self.view):
+            return list(extra)
+        here = self.plane.points_state
+        side = 2 * self.panel_half_size
+        fill = lambda v: bounding_fraction(v(self._fitted(v.projection, here))[:, :2], side)  # noqa: E731
+        if fill(self.view) < SMALL_FILL and fill(view) < SMALL_FILL:
+            framed = self.framed(self.view.projection, here)
+            self.reframe(framed, [*extra, *self.put("zoom", self.zoom_note(self.view, framed))])
+            extra = []
+        self.reframe(view, [*extra, *self.put("zoom", self.zoom_note(self.view, view))])
+        return []
+
+    def undo_parts(self, step: Step) -> list[tuple[float, float, PlaneView]]:
+        """The parts a step is undone in, (from, to) in the undo's time, each with the fixed zoom that holds the
+        data all through it: a part changes the data's size at most UNDO_RATIO times, so that at its small end they
+        are still a third of the view (a 16:1 stretch undone in one zoom would end as a speck)."""
+        times = np.linspace(0.0, 1.0, 33)
+        states = [step.motion(1 - t)[1] for t in times]
+        radii = [follow(step.projection(self._fitted(step.projection, points))).radius for points in states]
+        cuts, first = [], 0
+        for k in range(1, len(times)):
+            if max(radii[first : k + 1]) > UNDO_RATIO * min(radii[first : k + 1]) and k - 1 > first:
+                cuts.append((first, k - 1))
+                first = k - 1
+        cuts.append((first, len(times) - 1))
+        return [
+            (float(times[a]), float(times[b]), self.framed(step.projection, np.concatenate(states[a : b + 1])))
+            for a, b in cuts
+        ]
 
     def undo_words(self, layer: int) -> str | None:
         """What is said as layer ``layer`` is undone with the boundary carried along."""
