@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from nnexplain.geometry.separability import best_line_accuracy
+from nnexplain.geometry.separability import best_line, best_line_accuracy
 from nnexplain.geometry.warp import GridSpec, representations
 from nnexplain.run import load_run
 
@@ -72,3 +72,18 @@ def test_the_line_drawn_scores_what_is_said(data_dir):
         side = points @ normal + offset > 0
         assert max(np.mean(side == labels), np.mean(side != labels)) == pytest.approx(share)
         assert share == best_line_accuracy(points, labels)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_best_lines_normal_points_to_class_one(seed):
+    """The side n·x + c > 0 is class 1's: counted there, the share equals the line's stated share, whichever way
+    round the classes lie (fold tints each side by the class this says is on it)."""
+    rng = np.random.default_rng(seed)
+    points = rng.normal(size=(120, 2))
+    direction = rng.normal(size=2)
+    labels = (points @ direction + rng.normal(scale=0.5, size=120) > rng.normal()).astype(int)
+    if seed % 2:
+        labels = 1 - labels  # class 1 on the other side
+    share, normal, offset = best_line(points, labels)
+    assert np.mean((points @ normal + offset > 0) == (labels == 1)) == pytest.approx(share)
+    assert share == pytest.approx(best_line_accuracy(points, labels), abs=1e-12)

@@ -76,7 +76,8 @@ def best_line_accuracy(points: np.ndarray, labels: np.ndarray, directions: int =
 
 def best_line(points: np.ndarray, labels: np.ndarray, directions: int = DIRECTIONS) -> tuple[float, np.ndarray, float]:
     """For 2-D ``points``: the best line's share correct, its unit normal n and offset c (the line n·x + c = 0,
-    halfway between the two projections it falls between), as :func:`best_line_accuracy` finds it."""
+    halfway between the two projections it falls between), as :func:`best_line_accuracy` finds it. The normal
+    points to class 1's side: n·x + c > 0 there (a picture that tints the sides by class needs to know which)."""
     points = np.asarray(points, np.float64)
     labels = np.asarray(labels).astype(np.int64)
     if points.shape[1] != 2:
@@ -87,4 +88,7 @@ def best_line(points: np.ndarray, labels: np.ndarray, directions: int = DIRECTIO
     projections = np.sort(points @ normal)
     cuts = np.concatenate([[projections[0] - 1], (projections[1:] + projections[:-1]) / 2, [projections[-1] + 1]])
     agree = [max(np.mean((points @ normal > c) == labels), np.mean((points @ normal <= c) == labels)) for c in cuts]
-    return float(scores.max()), normal, -float(cuts[int(np.argmax(agree))])
+    cut = float(cuts[int(np.argmax(agree))])
+    if np.mean((points @ normal > cut) == labels) < 0.5:  # class 1 lies below the cut: turn the normal round
+        return float(scores.max()), -normal, cut
+    return float(scores.max()), normal, -cut
