@@ -46,7 +46,7 @@ from nnexplain.geometry.warp import GridSpec, Projection, representations
 from nnexplain.mobjects.plane import CarriedLines, PlaneView, WarpedPlane, prediction_image
 from nnexplain.mobjects.style import fmt_percent, formula, label, typst_matrix
 from nnexplain.scenes.base.plane_story import LINE_COLOR, NUMBERS, ROWS_TOP, TEXT, PlaneStory
-from nnexplain.scenes.specs.linear_collapse import SEEDS, role
+from nnexplain.scenes.base.seed_roles import SEEDS, role
 
 __all__ = ["LinearCollapse"]
 

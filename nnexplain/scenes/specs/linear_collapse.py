@@ -10,9 +10,8 @@ drawn beside the linear one), ``nonlinear-seed1``, ``nonlinear-seed2``, ``linear
 from typing import Any
 
 from nnexplain.scenes.base.checks import folding, warps
+from nnexplain.scenes.base.seed_roles import SEEDS, role
 from nnexplain.scenes.base.spec import FurtherRun, SceneSpec
-
-SEEDS = (0, 1, 2)  # the seeds each side of the comparison is trained from (seed 0 of the linear net: the main run)
 
 
 def linear(manifest: dict[str, Any]) -> str | None:
@@ -46,12 +45,6 @@ def nonlinear_on_the_same_data(manifest: dict[str, Any], main: dict[str, Any]) -
 def linear_on_the_same_data(manifest: dict[str, Any], main: dict[str, Any]) -> str | None:
     """A ``linear-seedN`` run: another training of the main run's linear network, on its data."""
     return linear(manifest) or _same_data_and_shape(manifest, main)
-
-
-def role(name: str, seed: int) -> str:
-    """The role of seed ``seed`` of side ``name`` (``linear`` or ``nonlinear``); seed 0 of the linear side is the
-    main run."""
-    return name if seed == 0 else f"{name}-seed{seed}"
 
 
 def _seeded(recipe: str, seed: int) -> str:
