@@ -74,7 +74,8 @@ class Busy(Scene):
         self.play(Wait(0.5))
 
 
-def _frames(enabled: bool, tmp_path) -> list[np.ndarray]:
+def _rendered_frames(scene_class: type[Scene], tmp_path, *, redrawing: bool, reusing: bool = True) -> list[np.ndarray]:
+    """Every frame ``scene_class`` hands the renderer at 320×180, with redraw's and cairo_paths' shortcuts on or off."""
     frames: list[np.ndarray] = []
     add_frame = CairoRenderer.add_frame
 
@@ -87,20 +88,26 @@ def _frames(enabled: bool, tmp_path) -> list[np.ndarray]:
         "pixel_width": 320,
         "pixel_height": 180,
         "frame_rate": 15,
-        "media_dir": str(tmp_path / f"media-{enabled}"),
+        "media_dir": str(tmp_path / f"media-{scene_class.__name__}-{redrawing}-{reusing}"),
         "disable_caching": True,
         "verbosity": "ERROR",
         "progress_bar": "none",
     }
     CairoRenderer.add_frame = keep
-    redraw.redrawing_changed_only.enabled = enabled
+    redraw.redrawing_changed_only.enabled = redrawing
+    cairo_paths.reusing_paths.enabled = reusing
     try:
         with tempconfig(settings):
-            Busy().render()
+            scene_class().render()
     finally:
         CairoRenderer.add_frame = add_frame
         redraw.redrawing_changed_only.enabled = True
+        cairo_paths.reusing_paths.enabled = True
     return frames
+
+
+def _frames(enabled: bool, tmp_path) -> list[np.ndarray]:
+    return _rendered_frames(Busy, tmp_path, redrawing=enabled)
 
 
 def test_frames_are_byte_for_byte_manims(tmp_path):
@@ -170,33 +177,8 @@ class Reshaped(Scene):
 
 
 def _reshaped_frames(reuse: bool, tmp_path) -> list[np.ndarray]:
-    frames: list[np.ndarray] = []
-    add_frame = CairoRenderer.add_frame
-
-    def keep(self, frame, num_frames=1):
-        frames.extend([frame.copy()] * num_frames)
-        return add_frame(self, frame, num_frames)
-
-    settings = {
-        "pixel_width": 320,
-        "pixel_height": 180,
-        "frame_rate": 15,
-        "media_dir": str(tmp_path / f"media-reshaped-{reuse}"),
-        "disable_caching": True,
-        "verbosity": "ERROR",
-        "progress_bar": "none",
-    }
-    CairoRenderer.add_frame = keep
-    cairo_paths.reusing_paths.enabled = reuse
-    redraw.redrawing_changed_only.enabled = False  # every mobject drawn every frame: every path built or reused
-    try:
-        with tempconfig(settings):
-            Reshaped().render()
-    finally:
-        CairoRenderer.add_frame = add_frame
-        cairo_paths.reusing_paths.enabled = True
-        redraw.redrawing_changed_only.enabled = True
-    return frames
+    # Every mobject drawn every frame (redraw off): every path is built or reused.
+    return _rendered_frames(Reshaped, tmp_path, redrawing=False, reusing=reuse)
 
 
 def test_reused_paths_draw_manims_frames(tmp_path, monkeypatch):
