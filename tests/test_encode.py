@@ -84,6 +84,46 @@ def test_the_codec_gets_manims_frames(tmp_path, size):
     assert [i for i, (a, b) in enumerate(zip(ours, manims)) if a[1] != b[1]] == []
 
 
+def _local_changes(width: int, height: int) -> list[tuple[np.ndarray, int]]:
+    """Frames that differ from the one before in a few rows only: a band at the top, the bottom, one row, two bands
+    far apart, rows at odd offsets, an unchanged frame sent again, then a change over most of the picture."""
+    rng = np.random.default_rng(11)
+    frame = rng.integers(0, 256, (height, width, 4), dtype=np.uint8)
+    frames = [(frame, 1)]
+    changes = [[(0, 3)], [(height - 5, height)], [(height // 2, height // 2 + 1)], [(7, 9), (height - 30, height - 27)]]
+    changes += [[(top, top + 1 + top % 13)] for top in rng.integers(0, height - 14, 12)]
+    changes += [[], [(2, height - 3)]]
+    for bands in changes:
+        frame = frame.copy()
+        for top, bottom in bands:
+            frame[top:bottom, width // 5 :] = rng.integers(0, 256, (bottom - top, width - width // 5, 4), dtype=np.uint8)
+        frames.append((frame, 1 + len(frames) % 2))
+    return frames
+
+
+@pytest.mark.parametrize("size", [(320, 180), (854, 480), (202, 118)])
+def test_frames_that_change_in_a_few_rows_reach_the_codec_as_manims(tmp_path, size, monkeypatch):
+    """Only the changed rows (and their neighbours) are converted again; the codec must not see a difference."""
+    frames, spec = _local_changes(*size), _spec(*size)
+    patched = []
+    original = encode._patched
+    monkeypatch.setattr(encode, "_patched", lambda *args: patched.append(args[3]) or original(*args))
+    ours = _encode(True, tmp_path / "ours.mp4", frames, spec)
+    manims = _encode(False, tmp_path / "manims.mp4", frames, spec)
+    assert len(patched) >= 15  # the band path ran (and not only the whole-frame one)
+    assert len(ours) == sum(repeat for _, repeat in frames)
+    assert [i for i, (a, b) in enumerate(zip(ours, manims)) if a[1] != b[1]] == []
+
+
+def test_a_band_without_its_neighbours_is_caught(tmp_path, monkeypatch):
+    """The comparison above means something only if converting just the changed rows, with no margin, is caught."""
+    frames, spec = _local_changes(320, 180), _spec(320, 180)
+    manims = _encode(False, tmp_path / "manims.mp4", frames, spec)
+    for name, value in (("BAND_REACH", 0), ("BAND_ALIGN", 2), ("BAND_MARGIN", 0)):
+        monkeypatch.setattr(encode, name, value)
+    assert _encode(True, tmp_path / "ours.mp4", frames, spec) != manims
+
+
 def test_the_comparison_sees_a_different_conversion(tmp_path, monkeypatch):
     """The comparison above means something only if a conversion that rounds differently is caught."""
     frames, spec = _frames(320, 180), _spec(320, 180)
