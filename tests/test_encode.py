@@ -96,7 +96,9 @@ def _local_changes(width: int, height: int) -> list[tuple[np.ndarray, int]]:
     for bands in changes:
         frame = frame.copy()
         for top, bottom in bands:
-            frame[top:bottom, width // 5 :] = rng.integers(0, 256, (bottom - top, width - width // 5, 4), dtype=np.uint8)
+            frame[top:bottom, width // 5 :] = rng.integers(
+                0, 256, (bottom - top, width - width // 5, 4), dtype=np.uint8
+            )
         frames.append((frame, 1 + len(frames) % 2))
     return frames
 
