@@ -33,6 +33,7 @@ from manim import (
     Create,
     Dot,
     ReplacementTransform,
+    Transform,
     VGroup,
     VMobject,
 )
@@ -60,6 +61,7 @@ from nnexplain.mobjects.hinges import (
     legend,
     padded_range,
 )
+from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
 from nnexplain.mobjects.style import formula
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 from nnexplain.scenes.base.kink_swap import KinkSwap
@@ -89,6 +91,10 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
     bias_tag_at: ClassVar[float] = 0.115  # far left, where x² lies well above the flat start and its label
     legend_top: ClassVar[float] = 2.5  # a gap under the two-line title
+    # The column starts a little left of the shared one: its widest row ("x squared, dots on it") ends 31 px from
+    # the right edge at 480p, outside the 24 px title-safe margin (at 2.1 it ended 22 px from it).
+    column_left: ClassVar[float] = 1.95
+    column_width: ClassVar[float] = 4.7
 
     def setup(self) -> None:
         super().setup()
@@ -114,6 +120,9 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
             self.build_one_hinge()
         self.beat("hinges")
         self.introduce_hinges()
+        if hasattr(self, "pins"):
+            self.beat("their sum")
+            self.sum_at_start()
         self.beat("training")
         self.train()
         self.beat("facing left")
@@ -255,7 +264,10 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
             return
         unit, old_panel, old_heading, built, kink = self.one_hinge
         others = [curve for index, curve in enumerate(view.unit_curves) if index != unit]
-        keyed = self.add_legend_row("network output", self.theme.text, dashed=False)
+        # Each unit named where it bends, in its colour (two kinks that start together carry their names at two
+        # heights).
+        self.pins = KinkPins(view, list(range(units)), self.theme, size=TEXT_SIZE)
+        self.pins.opacity = 0
         with self.narrate(text) as line:
             self.play(
                 *self.swap_panel(old_panel, panel),
@@ -272,22 +284,45 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
             for curve in others:
                 curve.set_stroke(opacity=0)
             view.kink_dots.set_opacity(0)
-            view.output_curve.set_stroke(opacity=0)
+            view.output_curve.set_stroke(opacity=0)  # drawn when their sum is built, in the next beat
             view.epoch_label.set_opacity(0)
-            self.add(view)
+            self.add(view, self.pins.follow())
             self.play(
                 *[curve.animate.set_stroke(opacity=1) for curve in others],
                 *appearing,
                 Fade(built[1], out=True),  # where the view's own dot for it comes in
-                view.output_curve.animate.set_stroke(opacity=1),
-                # The white line below is their sum plus the output bias, which the hinges above leave out:
-                # named, and keyed in the legend, as it is drawn.
-                Fade(keyed),
-                *self.show_labels("below, in white: the\nnetwork's output, made\nfrom these (see later)"),
+                PinsFade(self.pins),
                 run_time=0.5 * line.duration,
             )
         view.show(self.snapshots[0])
         self.units_panel_parts, self.view = (panel, heading, view), view
+
+    def sum_at_start(self) -> None:
+        """The network's output at the random start, built before it is shown: from the output bias (a flat line),
+        each unit's hinge comes down from the upper panel and lands on the sum, which takes its bend."""
+        start, view, panel = self.snapshots[0], self.view, self.outputs
+        x, order = start.x, build_order(start)
+        sums = running_sums(start, order)
+        width = view.output_curve.stroke_width
+        running = panel.curve(x, sums[0], self.theme.text, width=width)
+        bias_point = panel.plot_point(x[int(self.bias_tag_at * (len(x) - 1))], sums[0][0])
+        bias_tag = self.tag(f"bias {fmt_small(start.output_bias)}", bias_point, UP, color=self.theme.text)
+        keyed = self.add_legend_row("network output", self.theme.text, dashed=False)
+        text = f"Added up from the output bias, {fmt_small(start.output_bias)}, they make the network's output."
+        with self.narrate(text) as line:
+            first = min(1.2, 0.25 * line.duration)
+            self.play(Create(running), Fade(bias_tag), Fade(keyed), run_time=first)
+            step = max((line.duration - first) / len(order), 1.0)
+            for index, unit in enumerate(order, start=1):
+                # The hinge itself travels (a copy, in its colour), and lands as the sum's new shape.
+                landed = panel.curve(x, sums[index], view.colors[unit], width=width)
+                leaving = [Fade(bias_tag, out=True)] if index == 1 else []  # before the sum moves off its line
+                self.play(ReplacementTransform(view.unit_curves[unit].copy(), landed), *leaving, run_time=0.6 * step)
+                grown = panel.curve(x, sums[index], self.theme.text, width=width)
+                self.play(Transform(running, grown), Fade(landed, out=True), run_time=0.4 * step)
+                self.remove(landed)
+        view.output_curve.set_stroke(opacity=1)
+        self.remove(running)  # it lies exactly on the output curve
 
     def train(self) -> None:
         (before, _), (after, whole) = (max_fit_error(self.run, s.epoch) for s in (self.snapshots[0], self.hinges))
@@ -301,8 +336,13 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
             at = self.worst_point(start.x, start.output)
             marker = self.error_marker(self.outputs, start.x, start.output, at, f"{before:.3f}", color=self.theme.text)
             with self.narrate(f"At the random start, the largest error is {before:.3f}.") as line:
-                # The bar, then the number it measures.
-                self.play(in_turn(Create(marker[:2]), Fade(marker[2])), run_time=min(1.2, 0.4 * line.duration))
+                # The bar, then the number it measures; the units' names leave (training moves their kinks fast).
+                leaving = [PinsFade(self.pins, out=True)] if hasattr(self, "pins") else []
+                self.play(
+                    in_turn(Create(marker[:2]), Fade(marker[2])), *leaving, run_time=min(1.2, 0.4 * line.duration)
+                )
+                if leaving:
+                    self.remove(self.pins)
                 self.wait(line.duration - min(1.2, 0.4 * line.duration))
             self.play(Fade(marker, out=True), *self.show_labels(None), run_time=0.4)
         log_scale = f"Training moves every kink and slope, epochs {first:,} to {last:,} on a log scale."
@@ -356,10 +396,17 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
         width = self.view.output_curve.stroke_width
         self.play(self.view.output_curve.animate.set_stroke(opacity=0), run_time=0.4)
         self.view.output_curve.set_stroke(width=2 * width)
+        # Each unit named where it bends while the sum takes its bends one by one.
+        units = len(self.hinges.units)
+        pins = KinkPins(self.view, list(range(units)), self.theme, size=TEXT_SIZE)
+        pins.opacity = 0
+        self.add(pins.follow())
+        self.play(PinsFade(pins), run_time=0.4)
         self.guides = self.add_up(
             self.view, self.hinges, f"Now add them up, starting from the output bias, {bias}: a flat line.", unit_text
         )
-        self.play(self.view.output_curve.animate.set_stroke(width=width), run_time=0.4)
+        self.play(self.view.output_curve.animate.set_stroke(width=width), PinsFade(pins, out=True), run_time=0.4)
+        self.remove(pins)
 
     def quiet_unit_line(self, unit: int) -> str | None:
         """About a unit that puts no bend inside the interval: where it bends, and what it adds instead."""
