@@ -3,8 +3,9 @@
 A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. The
 scene first builds one unit's hinge from max(0, z) with the run's own numbers: its
 input weight scales it, its bias shifts the kink, its output weight scales it again.
-Then every unit's hinge, over training (epochs on a log scale), with the first swap of two kinks replayed slowly
-(:mod:`nnexplain.scenes.base.kink_swap`); why a hinge opens left (a turn through space,
+Then every unit's hinge, each named on its kink (:mod:`nnexplain.mobjects.kink_pins`), and their sum built from the
+output bias at the random start (the output is never shown before it is made); then training (epochs on a log
+scale), with the first swap of two kinks replayed slowly, the two units named (:mod:`nnexplain.scenes.base.kink_swap`); why a hinge opens left (a turn through space,
 :mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
 output, its straight pieces counted. A unit whose kink lies outside the interval is named,
