@@ -395,14 +395,13 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
         # The sum is drawn thick while it is built: its flat start lies a few pixels above the x axis. The output
         # leaves first (as the building starts), so it is not seen to thicken.
         width = self.view.output_curve.stroke_width
-        self.play(self.view.output_curve.animate.set_stroke(opacity=0), run_time=0.4)
-        self.view.output_curve.set_stroke(width=2 * width)
-        # Each unit named where it bends while the sum takes its bends one by one.
+        # Each unit named where it bends while the sum takes its bends one by one (named as the output leaves).
         units = len(self.hinges.units)
         pins = KinkPins(self.view, list(range(units)), self.theme, size=TEXT_SIZE)
         pins.opacity = 0
         self.add(pins.follow())
-        self.play(PinsFade(pins), run_time=0.4)
+        self.play(self.view.output_curve.animate.set_stroke(opacity=0), PinsFade(pins), run_time=0.4)
+        self.view.output_curve.set_stroke(width=2 * width)
         self.guides = self.add_up(
             self.view, self.hinges, f"Now add them up, starting from the output bias, {bias}: a flat line.", unit_text
         )
