@@ -403,7 +403,10 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
         self.play(self.view.output_curve.animate.set_stroke(opacity=0), PinsFade(pins), run_time=0.4)
         self.view.output_curve.set_stroke(width=2 * width)
         self.guides = self.add_up(
-            self.view, self.hinges, f"Now add them up, starting from the output bias, {bias}: a flat line.", unit_text
+            self.view,
+            self.hinges,
+            f"Now add up the trained hinges, from the output bias, {bias}: a flat line.",
+            unit_text,
         )
         self.play(self.view.output_curve.animate.set_stroke(width=width), PinsFade(pins, out=True), run_time=0.4)
         self.remove(pins)
