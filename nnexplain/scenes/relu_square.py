@@ -3,9 +3,11 @@
 A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. The
 scene first builds one unit's hinge from max(0, z) with the run's own numbers: its
 input weight scales it, its bias shifts the kink, its output weight scales it again.
-Then every unit's hinge, each named on its kink (:mod:`nnexplain.mobjects.kink_pins`), and their sum built from the
-output bias at the random start (the output is never shown before it is made); then training (epochs on a log
-scale), with the first swap of two kinks replayed slowly, the two units named (:mod:`nnexplain.scenes.base.kink_swap`); why a hinge opens left (a turn through space,
+Then every unit's hinge, each named on its kink (:mod:`nnexplain.mobjects.kink_pins`), and their
+sum built from the output bias at the random start, so the output is never shown before it is made
+(:mod:`nnexplain.scenes.base.start_sum`); then training (epochs on a log scale), with the first swap
+of two kinks replayed slowly, the two units named (:mod:`nnexplain.scenes.base.kink_swap`); why a
+hinge opens left (a turn through space,
 :mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
 output, its straight pieces counted. A unit whose kink lies outside the interval is named,
@@ -34,7 +36,6 @@ from manim import (
     Create,
     Dot,
     ReplacementTransform,
-    Transform,
     VGroup,
     VMobject,
 )
@@ -68,6 +69,7 @@ from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 from nnexplain.scenes.base.kink_swap import KinkSwap
 from nnexplain.scenes.base.mirror_turn import MirrorTurn, weight_bias_kink
 from nnexplain.scenes.base.miss_comparison import MissComparison
+from nnexplain.scenes.base.start_sum import StartSum
 
 __all__ = ["ReluSquare"]
 
@@ -85,7 +87,7 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
     return _BEST_HINGES[key]
 
 
-class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
+class ReluSquare(StartSum, KinkSwap, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
@@ -297,33 +299,6 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
             )
         view.show(self.snapshots[0])
         self.units_panel_parts, self.view = (panel, heading, view), view
-
-    def sum_at_start(self) -> None:
-        """The network's output at the random start, built before it is shown: from the output bias (a flat line),
-        each unit's hinge comes down from the upper panel and lands on the sum, which takes its bend."""
-        start, view, panel = self.snapshots[0], self.view, self.outputs
-        x, order = start.x, build_order(start)
-        sums = running_sums(start, order)
-        width = view.output_curve.stroke_width
-        running = panel.curve(x, sums[0], self.theme.text, width=width)
-        bias_point = panel.plot_point(x[int(self.bias_tag_at * (len(x) - 1))], sums[0][0])
-        bias_tag = self.tag(f"bias {fmt_small(start.output_bias)}", bias_point, UP, color=self.theme.text)
-        keyed = self.add_legend_row("network output", self.theme.text, dashed=False)
-        text = f"Added up from the output bias, {fmt_small(start.output_bias)}, they make the network's output."
-        with self.narrate(text) as line:
-            first = min(1.2, 0.25 * line.duration)
-            self.play(Create(running), Fade(bias_tag), Fade(keyed), run_time=first)
-            step = max((line.duration - first) / len(order), 1.0)
-            for index, unit in enumerate(order, start=1):
-                # The hinge itself travels (a copy, in its colour), and lands as the sum's new shape.
-                landed = panel.curve(x, sums[index], view.colors[unit], width=width)
-                leaving = [Fade(bias_tag, out=True)] if index == 1 else []  # before the sum moves off its line
-                self.play(ReplacementTransform(view.unit_curves[unit].copy(), landed), *leaving, run_time=0.6 * step)
-                grown = panel.curve(x, sums[index], self.theme.text, width=width)
-                self.play(Transform(running, grown), Fade(landed, out=True), run_time=0.4 * step)
-                self.remove(landed)
-        view.output_curve.set_stroke(opacity=1)
-        self.remove(running)  # it lies exactly on the output curve
 
     def train(self) -> None:
         (before, _), (after, whole) = (max_fit_error(self.run, s.epoch) for s in (self.snapshots[0], self.hinges))
