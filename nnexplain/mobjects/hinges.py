@@ -257,11 +257,14 @@ class FitView(VGroup):
             curve.set_points_as_corners(self.units_panel.plot_points(frame.x, values))
         self.output_curve.set_points_as_corners(self.output_panel.plot_points(frame.x, frame.output))
         kinks = [(unit, k) for unit, unit_kinks in enumerate(nearest.kinks) for k in unit_kinks]
+        # Where each unit's first kink is drawn now, for labels that follow it (see nnexplain.mobjects.kink_pins).
+        self.kink_points = {}
         self.reserve_kink_dots(len(kinks))
         for index, dot in enumerate(self.kink_dots):
             if index < len(kinks):
                 unit, k = kinks[index]
                 dot.move_to(self.units_panel.plot_point(k, np.interp(k, frame.x, frame.units[unit])))
+                self.kink_points.setdefault(unit, dot.get_center())
                 dot.set_fill(self.kink_color or self.colors[unit], opacity=1).set_stroke(
                     self.theme.background, width=1.5, opacity=1, background=True
                 )

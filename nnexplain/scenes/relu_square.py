@@ -3,8 +3,11 @@
 A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. The
 scene first builds one unit's hinge from max(0, z) with the run's own numbers: its
 input weight scales it, its bias shifts the kink, its output weight scales it again.
-Then every unit's hinge, over training (epochs on a log scale), with the first swap of two kinks replayed slowly
-(:mod:`nnexplain.scenes.base.kink_swap`); why a hinge opens left (a turn through space,
+Then every unit's hinge, each named on its kink (:mod:`nnexplain.mobjects.kink_pins`), and their
+sum built from the output bias at the random start, so the output is never shown before it is made
+(:mod:`nnexplain.scenes.base.start_sum`); then training (epochs on a log scale), with the first swap
+of two kinks replayed slowly, the two units named (:mod:`nnexplain.scenes.base.kink_swap`); why a
+hinge opens left (a turn through space,
 :mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
 output, its straight pieces counted. A unit whose kink lies outside the interval is named,
@@ -60,11 +63,13 @@ from nnexplain.mobjects.hinges import (
     legend,
     padded_range,
 )
+from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
 from nnexplain.mobjects.style import formula
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 from nnexplain.scenes.base.kink_swap import KinkSwap
 from nnexplain.scenes.base.mirror_turn import MirrorTurn, weight_bias_kink
 from nnexplain.scenes.base.miss_comparison import MissComparison
+from nnexplain.scenes.base.start_sum import StartSum
 
 __all__ = ["ReluSquare"]
 
@@ -82,13 +87,17 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
     return _BEST_HINGES[key]
 
 
-class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
+class ReluSquare(StartSum, KinkSwap, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
     bias_tag_at: ClassVar[float] = 0.115  # far left, where x² lies well above the flat start and its label
     legend_top: ClassVar[float] = 2.5  # a gap under the two-line title
+    # The column starts a little left of the shared one: its widest row ("x squared, dots on it") ends 31 px from
+    # the right edge at 480p, outside the 24 px title-safe margin (at 2.1 it ended 22 px from it).
+    column_left: ClassVar[float] = 1.95
+    column_width: ClassVar[float] = 4.7
 
     def setup(self) -> None:
         super().setup()
@@ -114,6 +123,9 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
             self.build_one_hinge()
         self.beat("hinges")
         self.introduce_hinges()
+        if hasattr(self, "pins"):
+            self.beat("their sum")
+            self.sum_at_start()
         self.beat("training")
         self.train()
         self.beat("facing left")
@@ -255,7 +267,10 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
             return
         unit, old_panel, old_heading, built, kink = self.one_hinge
         others = [curve for index, curve in enumerate(view.unit_curves) if index != unit]
-        keyed = self.add_legend_row("network output", self.theme.text, dashed=False)
+        # Each unit named where it bends, in its colour (two kinks that start together carry their names at two
+        # heights).
+        self.pins = KinkPins(view, list(range(units)), self.theme, size=TEXT_SIZE)
+        self.pins.opacity = 0
         with self.narrate(text) as line:
             self.play(
                 *self.swap_panel(old_panel, panel),
@@ -272,18 +287,14 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
             for curve in others:
                 curve.set_stroke(opacity=0)
             view.kink_dots.set_opacity(0)
-            view.output_curve.set_stroke(opacity=0)
+            view.output_curve.set_stroke(opacity=0)  # drawn when their sum is built, in the next beat
             view.epoch_label.set_opacity(0)
-            self.add(view)
+            self.add(view, self.pins.follow())
             self.play(
                 *[curve.animate.set_stroke(opacity=1) for curve in others],
                 *appearing,
                 Fade(built[1], out=True),  # where the view's own dot for it comes in
-                view.output_curve.animate.set_stroke(opacity=1),
-                # The white line below is their sum plus the output bias, which the hinges above leave out:
-                # named, and keyed in the legend, as it is drawn.
-                Fade(keyed),
-                *self.show_labels("below, in white: the\nnetwork's output, made\nfrom these (see later)"),
+                PinsFade(self.pins),
                 run_time=0.5 * line.duration,
             )
         view.show(self.snapshots[0])
@@ -301,8 +312,13 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
             at = self.worst_point(start.x, start.output)
             marker = self.error_marker(self.outputs, start.x, start.output, at, f"{before:.3f}", color=self.theme.text)
             with self.narrate(f"At the random start, the largest error is {before:.3f}.") as line:
-                # The bar, then the number it measures.
-                self.play(in_turn(Create(marker[:2]), Fade(marker[2])), run_time=min(1.2, 0.4 * line.duration))
+                # The bar, then the number it measures; the units' names leave (training moves their kinks fast).
+                leaving = [PinsFade(self.pins, out=True)] if hasattr(self, "pins") else []
+                self.play(
+                    in_turn(Create(marker[:2]), Fade(marker[2])), *leaving, run_time=min(1.2, 0.4 * line.duration)
+                )
+                if leaving:
+                    self.remove(self.pins)
                 self.wait(line.duration - min(1.2, 0.4 * line.duration))
             self.play(Fade(marker, out=True), *self.show_labels(None), run_time=0.4)
         log_scale = f"Training moves every kink and slope, epochs {first:,} to {last:,} on a log scale."
@@ -354,12 +370,21 @@ class ReluSquare(KinkSwap, MirrorTurn, MissComparison, HingeStory):
         # The sum is drawn thick while it is built: its flat start lies a few pixels above the x axis. The output
         # leaves first (as the building starts), so it is not seen to thicken.
         width = self.view.output_curve.stroke_width
-        self.play(self.view.output_curve.animate.set_stroke(opacity=0), run_time=0.4)
+        # Each unit named where it bends while the sum takes its bends one by one (named as the output leaves).
+        units = len(self.hinges.units)
+        pins = KinkPins(self.view, list(range(units)), self.theme, size=TEXT_SIZE)
+        pins.opacity = 0
+        self.add(pins.follow())
+        self.play(self.view.output_curve.animate.set_stroke(opacity=0), PinsFade(pins), run_time=0.4)
         self.view.output_curve.set_stroke(width=2 * width)
         self.guides = self.add_up(
-            self.view, self.hinges, f"Now add them up, starting from the output bias, {bias}: a flat line.", unit_text
+            self.view,
+            self.hinges,
+            f"Now add up the trained hinges, from the output bias, {bias}: a flat line.",
+            unit_text,
         )
-        self.play(self.view.output_curve.animate.set_stroke(width=width), run_time=0.4)
+        self.play(self.view.output_curve.animate.set_stroke(width=width), PinsFade(pins, out=True), run_time=0.4)
+        self.remove(pins)
 
     def quiet_unit_line(self, unit: int) -> str | None:
         """About a unit that puts no bend inside the interval: where it bends, and what it adds instead."""

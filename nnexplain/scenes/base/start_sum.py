@@ -1,0 +1,61 @@
+"""A beat of ``relu-square``: the network's output at the random start, built before it is first shown.
+
+From the output bias (a flat line, tagged with its value), each unit's hinge comes down from the upper panel, in its
+colour, and lands on the running sum, which takes its bend; the last sum is the output, drawn from then on. So the
+white output curve is never on screen before it has been made (the cause before its effect).
+
+A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene sets ``snapshots``, ``view``,
+``outputs`` and ``legend`` before this beat runs.
+"""
+
+from __future__ import annotations
+
+from manim import UP, Create, ReplacementTransform, Transform
+
+from nnexplain.geometry.hinges import build_order, running_sums
+from nnexplain.mobjects.hinges import Fade, fmt_small
+
+__all__ = ["StartSum"]
+
+
+class StartSum:
+    """The beat ``sum_at_start`` (see the module's docstring)."""
+
+    def sum_at_start(self) -> None:
+        """The network's output at the random start, built before it is shown: from the output bias (a flat line),
+        each unit's hinge comes down from the upper panel and lands on the sum, which takes its bend."""
+        start, view, panel = self.snapshots[0], self.view, self.outputs
+        x, order = start.x, build_order(start)
+        sums = running_sums(start, order)
+        width = view.output_curve.stroke_width
+        running = panel.curve(x, sums[0], self.theme.text, width=width)
+        bias_point = panel.plot_point(x[int(self.bias_tag_at * (len(x) - 1))], sums[0][0])
+        bias_tag = self.tag(f"bias {fmt_small(start.output_bias)}", bias_point, UP, color=self.theme.text)
+        keyed = self.add_legend_row("network output", self.theme.text, dashed=False)
+        text = f"Added up from the output bias, {fmt_small(start.output_bias)}, they make the network's output."
+        with self.narrate(text) as line:
+            first = min(1.2, 0.25 * line.duration)
+            self.play(Create(running), Fade(bias_tag), Fade(keyed), run_time=first)
+            step = max((line.duration - first) / len(order), 1.0)
+            for index, unit in enumerate(order, start=1):
+                # The hinge itself travels (a copy, in its colour), and lands as the sum's new shape.
+                # Its own curve above thickens while it goes, so which unit joins is seen.
+                landed = panel.curve(x, sums[index], view.colors[unit], width=width)
+                leaving = [Fade(bias_tag, out=True)] if index == 1 else []  # before the sum moves off its line
+                source = view.unit_curves[unit]
+                self.play(
+                    ReplacementTransform(source.copy(), landed),
+                    source.animate.set_stroke(width=2 * view.unit_width),
+                    *leaving,
+                    run_time=0.6 * step,
+                )
+                grown = panel.curve(x, sums[index], self.theme.text, width=width)
+                self.play(
+                    Transform(running, grown),
+                    Fade(landed, out=True),
+                    source.animate.set_stroke(width=view.unit_width),
+                    run_time=0.4 * step,
+                )
+                self.remove(landed)
+        view.output_curve.set_stroke(opacity=1)
+        self.remove(running)  # it lies exactly on the output curve

@@ -1,0 +1,89 @@
+"""relu-square names its units: each name stands on its unit's kink, off every other hinge; a unit it calls nearly
+flat stays within the stated distance of 0. torch, on a fine grid, is the answer key."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from conftest import DATA
+
+from nnexplain.run import load_run
+
+GRID = torch.linspace(-1, 1, 200_001, dtype=torch.float64)
+
+
+def _hinges(params) -> torch.Tensor:
+    """Each unit's w2ⱼ·relu(w1ⱼx + b1ⱼ) on the grid, by torch from the stored weights (units × grid)."""
+    (w1, b1), (w2, _) = [[torch.from_numpy(np.asarray(a, np.float64)) for a in layer] for layer in params]
+    return torch.relu(GRID[:, None] * w1[:, 0] + b1).T * w2[0][:, None]
+
+
+def _record(tmp_path: Path, epochs: list[list[tuple[float, float, float]]]) -> Path:
+    """A 1-3-1 ReLU run on x² with one snapshot per entry of ``epochs``: unit j is w2ⱼ·relu(sⱼ·(x − kⱼ))."""
+    from nnexplain import Recorder
+
+    model = torch.nn.Sequential(torch.nn.Linear(1, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+    x = torch.linspace(-1, 1, 21)[:, None]
+    description = {"name": "square", "task": "regress", "domain": [-1.0, 1.0], "function": "square", "formula": "x²"}
+    with Recorder(model, tmp_path / "run", probe=(x, x**2), task="regress", dataset=description) as recorder:
+        for epoch, units in enumerate(epochs):
+            with torch.no_grad():
+                for unit, (kink, facing, out) in enumerate(units):
+                    model[0].weight[unit, 0], model[0].bias[unit] = facing, -facing * kink
+                    model[2].weight[0, unit] = out
+                model[2].bias[0] = 0.1
+            recorder.snapshot(epoch=epoch)
+    return tmp_path / "run"
+
+
+def test_a_unit_called_nearly_flat_stays_within_the_stated_distance_of_0(tmp_path):
+    from nnexplain.geometry.hinges import curve_snapshot
+    from nnexplain.scenes.base.kink_swap import KinkSwap
+
+    # Unit 0's output weight passes through 0 (as the default run's unit 1 does while two kinks swap).
+    run = load_run(_record(tmp_path, [[(-0.5, -1.0, 0.021), (-0.4, -1.0, 0.8), (0.3, 1.0, 0.9)],
+                                      [(-0.5, -1.0, -0.026), (-0.5, -1.0, 0.85), (0.3, 1.0, 0.9)]]))  # fmt: skip
+    snapshots = [curve_snapshot(run, epoch) for epoch in run.epochs]
+    flat, reach = KinkSwap().flat_unit(snapshots, [0, 1])
+    truth = [_hinges(run.params(epoch)).abs().max(dim=1).values for epoch in run.epochs]
+    farthest = max(float(t[0]) for t in truth)  # unit 0, over both snapshots
+    assert flat == 0
+    assert farthest <= reach < farthest + 0.01  # "within {reach} of 0", rounded up to the shown digits
+    assert max(float(t[1]) for t in truth) > 5 * farthest  # nearly flat beside the other
+    # Comparable units: neither is called flat.
+    run = load_run(_record(tmp_path / "b", [[(-0.5, -1.0, 0.5), (-0.4, -1.0, 0.8), (0.3, 1.0, 0.9)]]))
+    assert KinkSwap().flat_unit([curve_snapshot(run)], [0, 1]) == (None, 0.0)
+
+
+@pytest.mark.parametrize("epoch_index", [0, -1])
+def test_each_unit_is_named_on_its_kink_and_off_every_other_hinge(epoch_index):
+    from nnexplain.mobjects.hinges import FitView
+    from nnexplain.mobjects.kink_pins import KinkPins
+    from nnexplain.mobjects.style import Theme
+
+    run = load_run(DATA / "square-relu-3")
+    epoch = run.epochs[epoch_index]
+    view = FitView.from_run(run, epoch=epoch)
+    pins = KinkPins(view, [0, 1, 2], Theme())
+    hinges = _hinges(run.params(epoch))
+    (w1, b1), _ = run.params(epoch)
+    panel = view.units_panel
+    boxes = []
+    for unit, (stem, tag) in enumerate(zip(pins.stems, pins.tags)):
+        # The kink: where the unit's input w1x + b1 changes sign on the grid (torch), not −b/w.
+        inputs = GRID * float(w1[unit, 0]) + float(b1[unit])
+        turns = torch.nonzero(torch.diff(torch.sign(inputs)) != 0).flatten()
+        assert len(turns) == 1  # every unit of this run bends inside [−1, 1] at these epochs
+        kink = float(GRID[turns[0]])
+        assert stem.get_start()[0] == pytest.approx(panel.plot_point(kink, 0)[0], abs=0.01)
+        assert tag.get_bottom()[1] >= stem.get_start()[1]  # the name stands above its kink
+        left, right, bottom, top = tag.get_left()[0], tag.get_right()[0], tag.get_bottom()[1], tag.get_top()[1]
+        for other in range(3):  # no other hinge runs through a name (its own starts at the stem's foot)
+            if other == unit:
+                continue
+            scene = panel.plot_points(GRID.numpy(), hinges[other].numpy())
+            inside = (scene[:, 0] > left) & (scene[:, 0] < right) & (scene[:, 1] > bottom) & (scene[:, 1] < top)
+            assert not inside.any(), f"unit {other + 1}'s hinge crosses the name of unit {unit + 1} at epoch {epoch}"
+        assert all(not (a < right and left < b and c < top and bottom < d) for a, b, c, d in boxes)  # names apart
+        boxes.append((left, right, bottom, top))
