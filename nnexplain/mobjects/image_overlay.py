@@ -107,7 +107,7 @@ def _display_image_mobject(self: Camera, image_mobject, pixel_array: np.ndarray)
     piece = warped.crop(
         (left - shift_vector[0], top - shift_vector[1], right - shift_vector[0], bottom - shift_vector[1])
     )
-    lowest, highest = piece.getextrema()[3]
+    lowest, highest = piece.getchannel("A").getextrema()  # the alpha band's alone: a quarter of the scan
     if highest == 0:
         return None
     if lowest == 255:  # opaque: Pillow's composite gives the image's own pixels (tests/test_image_overlay.py)

@@ -87,13 +87,16 @@ class NeuronMapDiagram(Group):
         return self.tiles[layer][unit]
 
     def _column_rgba(self, maps: Sequence[np.ndarray], scale: float, painter: Painter | None = None) -> np.ndarray:
-        gap = np.zeros((self.gap_pixels, self.raster, 4), np.uint8)  # transparent
-        parts = []
+        # One colour-map call for the whole column (it works value by value, so the tiles come out the same as
+        # one call each), written into the column between transparent gaps.
+        tiles = diverging_rgba(np.asarray(maps), scale, self.theme) if painter is None else None
+        step = self.raster + self.gap_pixels
+        column = np.zeros((len(maps) * step - self.gap_pixels, self.raster, 4), np.uint8)  # the gaps: transparent
         for index, values in enumerate(maps):
-            if index:
-                parts.append(gap)
-            parts.append(diverging_rgba(values, scale, self.theme) if painter is None else painter(values, index))
-        return np.concatenate(parts, axis=0)
+            column[index * step : index * step + self.raster] = (
+                tiles[index] if painter is None else painter(values, index)
+            )
+        return column
 
     def tile_pixels(self, layer: int, unit: int) -> np.ndarray:
         """The pixels of one neuron's map inside its column's image."""
