@@ -149,7 +149,7 @@ def _view(camera: Camera) -> tuple:
 def _box_of(plan: _Plan, camera: Camera, view: tuple, mobject, identity: int, state: tuple) -> np.ndarray:
     """:func:`_box`, found again only when what it reads changed: the mobject's points and stroke widths (both in
     its state) and the camera's ``view``. Most mobjects drawn every frame (points over a map) never change."""
-    reads = (state[0], state[4:6], view)  # the points (both kinds), the two stroke widths (a VMobject's state)
+    reads = (state[:1], state[4:6], view)  # the points (both kinds), the two stroke widths (a VMobject's)
     seen = plan.boxes.get(identity)
     if seen is not None and seen[0] == reads:
         return seen[1]
