@@ -111,3 +111,16 @@ def test_pillows_composite_of_an_opaque_image_is_the_image():
     under, over = np.ascontiguousarray(under, np.uint8), np.ascontiguousarray(over, np.uint8)
     composite = Image.alpha_composite(Image.fromarray(under, "RGBA"), Image.fromarray(over, "RGBA"))
     assert np.array_equal(np.asarray(composite), over)
+
+
+def test_an_image_drawn_again_is_warped_again_once_repainted_or_moved():
+    """Pieces kept from an earlier frame serve an unchanged image only: a repainted or moved one is warped anew."""
+    with tempconfig({"pixel_width": 480, "pixel_height": 270}):
+        images = _weight_images()
+        scene = [Square(2, fill_opacity=0.8, color="#4FA3F7"), *images]
+        first = _frame(scene, True)
+        assert np.array_equal(_frame(scene, True), first)  # drawn from the kept pieces
+        images[0].pixel_array[..., 0] = 255 - images[0].pixel_array[..., 0]  # repainted in place, as Heatmap.show
+        images[1].shift([0.3, 0.1, 0])
+        ours, manims = _frame(scene, True), _frame(scene, False)
+    assert not np.array_equal(ours, first) and np.array_equal(ours, manims)

@@ -135,11 +135,19 @@ def test_frames_were_redrawn_in_part(tmp_path, monkeypatch):
     assert ours < 0.8 * sum(drawn)
 
 
-@pytest.mark.parametrize("sabotage", ["states never change", "boxes are points"])
+@pytest.mark.parametrize("sabotage", ["states never change", "boxes are points", "boxes found once"])
 def test_the_check_can_fail(tmp_path, monkeypatch, sabotage):
-    """Trusting the animations (not comparing states), or ignoring stroke and antialiasing, is caught."""
+    """Trusting the animations (not comparing states), ignoring stroke and antialiasing, or keeping a mobject's
+    first box after it moved, is caught."""
     if sabotage == "states never change":
         monkeypatch.setattr(redraw, "_state", lambda mobject: ())
+    elif sabotage == "boxes found once":
+        first: dict[int, np.ndarray] = {}
+        box_of = redraw._box_of
+        monkeypatch.setattr(
+            redraw, "_box_of", lambda plan, camera, view, mobject, identity, state: first.setdefault(
+                identity, box_of(plan, camera, view, mobject, identity, state))
+        )  # fmt: skip
     else:
         monkeypatch.setattr(redraw, "MITER_LIMIT", 0.0)
         monkeypatch.setattr(redraw, "MARGIN_PIXELS", -3.0)

@@ -19,7 +19,11 @@ through the matrix and its inverse moves a value by far less than 1/512), so the
 fills and strokes is the same. ``tests/test_redraw.py`` draws scenes with and without it and
 compares every frame byte for byte. Only cameras that draw points as they are (not 3-D) use it.
 
-Imported by :mod:`nnexplain.mobjects.style`, so every scene gets both.
+A third change skips a call that draws nothing: a VMobject whose fill is one colour of opacity 0 (a line, an
+outline) is not filled, where manim hands Cairo a clear source to fill with; Cairo draws nothing for it
+(``nothing_to_do`` in its ``cairo-surface.c``: a clear source under the OVER operator manim draws with).
+
+Imported by :mod:`nnexplain.mobjects.style`, so every scene gets all three.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import weakref
 
 from manim.camera.camera import Camera
 
-__all__ = ["clear_path_first", "reusing_paths"]
+__all__ = ["clear_path_first", "reusing_paths", "skip_clear_fills"]
 
 
 class _Switch:
@@ -77,3 +81,19 @@ def clear_path_first() -> None:
 
     set_cairo_context_path.clears_path_first = True
     Camera.set_cairo_context_path = set_cairo_context_path
+
+
+def skip_clear_fills() -> None:
+    original = Camera.apply_fill
+    if getattr(original, "skips_clear_fills", False):
+        return
+
+    def apply_fill(self, ctx, vmobject):
+        rgbas = self.get_fill_rgbas(vmobject)
+        if reusing_paths.enabled and len(rgbas) == 1 and rgbas[0][3] == 0:
+            return self  # a clear source: Cairo's fill would draw nothing
+        return original(self, ctx, vmobject)
+
+    apply_fill.skips_clear_fills = True
+    apply_fill.original = original
+    Camera.apply_fill = apply_fill

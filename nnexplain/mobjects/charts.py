@@ -192,6 +192,9 @@ class ProgressBar(VGroup):
         return self
 
 
+SHOWN_KEPT = 256  # placed values a readout keeps: more than a playback's snapshots, few enough when its name moves
+
+
 class Readout(VGroup):
     """A fixed name and a value that changes often (an epoch, a loss): only the value is typeset anew.
 
@@ -213,6 +216,7 @@ class Readout(VGroup):
         self.theme, self.size, self.colour, self.buff = theme, size, colour or theme.text, buff
         self.name = label(name, theme, size, self.colour)
         self._values: dict[str, VGroup] = {}
+        self._shown: dict[tuple, VGroup] = {}  # (text, the name's points) -> the value placed after that name
         # The value changes inside animations: glyph slots for ``width`` characters (see nnexplain.mobjects.slot_text).
         self.value = SlotText(self._placed(self._typeset(value)), slots=max(width, len(value)))
         self.text = value
@@ -225,7 +229,15 @@ class Readout(VGroup):
 
     def set_value(self, text: str) -> "Readout":
         """Show ``text`` as the value, after the name, on the name's baseline."""
-        self.value.show(self._placed(self._typeset(text)), placed=True)
+        # Placing depends only on the text and where the name's glyphs are: a playback that sets the value every
+        # frame reuses the placed copy (a deep copy and a placement per frame were most of a counter's cost).
+        key = (text, tuple(glyph.points.tobytes() for glyph in self.name.family_members_with_points()))
+        placed = self._shown.get(key)
+        if placed is None:
+            if len(self._shown) >= SHOWN_KEPT:
+                self._shown.clear()
+            placed = self._shown[key] = self._placed(self._typeset(text))
+        self.value.show(placed, placed=True)  # copies the glyphs' points and style: ``placed`` stays as it is
         self.text = text
         return self
 

@@ -54,9 +54,9 @@ def diverging_rgba(values: np.ndarray, scale: float, theme: Theme) -> np.ndarray
     """(rows, cols, 4) uint8 colours of ``values``: negative hue, dark zero, positive hue; saturated beyond ±scale."""
     v = np.clip(np.asarray(values, np.float64) / scale, -1.0, 1.0)[..., None]
     background, positive, negative = _rgb(theme.background), _rgb(theme.positive), _rgb(theme.negative)
-    hue = np.where(v >= 0, positive, negative)
-    rgb = background + np.abs(v) * (hue - background)
-    return _to_bytes(rgb)
+    # hue − background for each sign: the same two differences a pixel's hue would give, taken once
+    towards = np.where(v >= 0, positive - background, negative - background)
+    return _to_bytes(background + np.abs(v) * towards)
 
 
 def grey_rgba(values: np.ndarray) -> np.ndarray:
@@ -91,8 +91,11 @@ def two_class_rgba(probability: np.ndarray, theme: Theme, strength: float = 0.45
 
 
 def _to_bytes(rgb: np.ndarray) -> np.ndarray:
-    alpha = np.ones(rgb.shape[:-1] + (1,))
-    return np.round(255 * np.clip(np.concatenate([rgb, alpha], axis=-1), 0, 1)).astype(np.uint8)
+    """Colours in [0, 1] (clipped) as opaque RGBA bytes, each channel rounded to the nearest of 0 … 255."""
+    rgba = np.empty(rgb.shape[:-1] + (4,), np.uint8)
+    rgba[..., :3] = np.round(255 * np.clip(rgb, 0, 1))  # whole numbers already: the cast keeps them
+    rgba[..., 3] = 255
+    return rgba
 
 
 class Heatmap(ImageMobject):

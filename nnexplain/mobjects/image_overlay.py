@@ -17,9 +17,16 @@ that holds it, and composites that box straight onto the frame where it lands: t
 same pixels, without the frame-sized detour. Two cases skip Pillow's composite, still the same pixels:
 an image wholly transparent (not faded in yet) draws nothing, and where the warped piece is opaque,
 the composite is the piece itself (``tests/test_image_overlay.py`` checks both against Pillow).
+
+An image drawn again with the same pixels in the same place (redrawn every frame because something drawn before
+it moves: the lines into ``neuron-maps``' input tiles) is not warped again: the piece is kept with what it was
+warped from (the image's pixels, its corners on the frame, its resampling, the frame's size), the only things
+manim's warp reads.
 """
 
 from __future__ import annotations
+
+import weakref
 
 import numpy as np
 from manim.camera.camera import Camera
@@ -60,11 +67,44 @@ def _display_image_mobject(self: Camera, image_mobject, pixel_array: np.ndarray)
     pixels = image_mobject.get_pixel_array()
     if not pixels[:, :, 3].any():
         return None  # wholly transparent (not faded in yet): manim's warp of it would composite nothing
+    target_coords = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
+    # The warped piece is a function of these alone: an image drawn again unchanged (redrawn every frame because
+    # something under it moves) is not warped again.
+    made_from = (
+        pixels.shape,
+        pixels.tobytes(),
+        target_coords.tobytes(),
+        image_mobject.resampling_algorithm,
+        pixel_array.shape,
+    )
+    seen = _WARPED.get(image_mobject)
+    if seen is not None and seen[0] == made_from:
+        placed = seen[1]
+    else:
+        placed = _warped(pixels, target_coords, image_mobject.resampling_algorithm, pixel_array.shape)
+        _WARPED[image_mobject] = (made_from, placed)
+    if placed is None:
+        return None
+    (left, top, right, bottom), piece, opaque = placed
+    region = pixel_array[top:bottom, left:right]
+    if opaque:  # Pillow's composite gives the image's own pixels (tests/test_image_overlay.py)
+        region[:, :] = np.asarray(piece, dtype="uint8")
+        return None
+    region[:, :] = np.asarray(Image.alpha_composite(Image.fromarray(region, mode="RGBA"), piece), dtype="uint8")
+    return None
+
+
+# image mobject -> (what its piece was warped from, (its box on the frame, the piece, whether it is opaque))
+_WARPED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _warped(pixels: np.ndarray, target_coords: np.ndarray, resampling, frame_shape: tuple):
+    """manim's warp of ``pixels`` onto ``target_coords`` (subpixel), cut to where it has pixels inside the frame:
+    (box, piece, opaque), or None where it draws nothing."""
     sub_image = Image.fromarray(pixels, mode="RGBA")
     original_coords = np.array(
         [[0, 0], [sub_image.width, 0], [0, sub_image.height], [sub_image.width, sub_image.height]]
     )
-    target_coords = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
     int_target_coords = target_coords.astype(np.int64)
     shift_vector = int_target_coords.min(axis=0)
     target_coords = target_coords - shift_vector
@@ -93,25 +133,20 @@ def _display_image_mobject(self: Camera, image_mobject, pixel_array: np.ndarray)
         size=target_size,
         method=Image.Transform.PERSPECTIVE,
         data=coefficients,
-        resample=image_mobject.resampling_algorithm,
+        resample=resampling,
     )
     box = warped.getbbox(alpha_only=True)
     if box is None:
         return None
-    height_px, width_px = pixel_array.shape[:2]
+    height_px, width_px = frame_shape[:2]
     left, top = max(box[0] + shift_vector[0], 0), max(box[1] + shift_vector[1], 0)
     right, bottom = min(box[2] + shift_vector[0], width_px), min(box[3] + shift_vector[1], height_px)
     if right <= left or bottom <= top:
         return None
-    region = pixel_array[top:bottom, left:right]
     piece = warped.crop(
         (left - shift_vector[0], top - shift_vector[1], right - shift_vector[0], bottom - shift_vector[1])
     )
-    lowest, highest = piece.getextrema()[3]
+    lowest, highest = piece.getchannel("A").getextrema()  # the alpha band's alone: a quarter of the scan
     if highest == 0:
         return None
-    if lowest == 255:  # opaque: Pillow's composite gives the image's own pixels (tests/test_image_overlay.py)
-        region[:, :] = np.asarray(piece, dtype="uint8")
-        return None
-    region[:, :] = np.asarray(Image.alpha_composite(Image.fromarray(region, mode="RGBA"), piece), dtype="uint8")
-    return None
+    return (int(left), int(top), int(right), int(bottom)), piece, lowest == 255

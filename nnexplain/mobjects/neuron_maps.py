@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
-from manim import LEFT, RIGHT, Group, Line, Rectangle, VGroup, VMobject
+from manim import LEFT, RIGHT, Group, Line, ManimColor, Rectangle, VGroup, VMobject
 
 from nnexplain.geometry.contour import level_curves
 from nnexplain.mobjects.heatmap import Heatmap, _rgb, _to_bytes, diverging_rgba
@@ -87,13 +87,16 @@ class NeuronMapDiagram(Group):
         return self.tiles[layer][unit]
 
     def _column_rgba(self, maps: Sequence[np.ndarray], scale: float, painter: Painter | None = None) -> np.ndarray:
-        gap = np.zeros((self.gap_pixels, self.raster, 4), np.uint8)  # transparent
-        parts = []
+        # One colour-map call for the whole column (it works value by value, so the tiles come out the same as
+        # one call each), written into the column between transparent gaps.
+        tiles = diverging_rgba(np.asarray(maps), scale, self.theme) if painter is None else None
+        step = self.raster + self.gap_pixels
+        column = np.zeros((len(maps) * step - self.gap_pixels, self.raster, 4), np.uint8)  # the gaps: transparent
         for index, values in enumerate(maps):
-            if index:
-                parts.append(gap)
-            parts.append(diverging_rgba(values, scale, self.theme) if painter is None else painter(values, index))
-        return np.concatenate(parts, axis=0)
+            column[index * step : index * step + self.raster] = (
+                tiles[index] if painter is None else painter(values, index)
+            )
+        return column
 
     def tile_pixels(self, layer: int, unit: int) -> np.ndarray:
         """The pixels of one neuron's map inside its column's image."""
@@ -115,7 +118,25 @@ class NeuronMapDiagram(Group):
             for line, w in zip(lines, np.asarray(weight).ravel()):  # row-major: target by target, sources inside
                 share = min(abs(float(w)) / top, 1.0) if top > 0 else 0.0
                 colour = self.theme.positive if w >= 0 else self.theme.negative
-                line.set_stroke(colour, width=0.4 + MAX_EDGE_WIDTH * share, opacity=0.25 + 0.7 * share)
+                restroke(line, colour, width=0.4 + MAX_EDGE_WIDTH * share, opacity=0.25 + 0.7 * share)
+
+
+_RGB: dict[str, np.ndarray] = {}  # a colour's rgb, as manim's set_stroke writes it
+
+
+def restroke(line: VMobject, colour: str, width: float, opacity: float) -> VMobject:
+    """``line.set_stroke(colour, width=width, opacity=opacity)``, setting what manim's would set, without parsing
+    the colour and building its rgba array anew: a playback restrokes every weight's line every frame. Anything
+    manim would do more with (submobjects, a sheen's second colour) goes through manim's own."""
+    rgbas = getattr(line, "stroke_rgbas", None)
+    if line.submobjects or line.get_sheen_factor() != 0 or rgbas is None or len(rgbas) == 0:
+        return line.set_stroke(colour, width=width, opacity=opacity)
+    if colour not in _RGB:
+        _RGB[colour] = ManimColor(colour).to_rgba_with_alpha(0.0)[:3]
+    rgbas[:, :3] = _RGB[colour]
+    rgbas[:, 3] = opacity
+    line.stroke_width, line.stroke_opacity = width, opacity
+    return line
 
 
 def regions_rgba(probability: np.ndarray, theme: Theme, floor: float = 0.3, strength: float = 0.5) -> np.ndarray:

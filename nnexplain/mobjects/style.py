@@ -18,10 +18,11 @@ from functools import lru_cache
 
 from manim import ManimColor, MathTex, MathTypst, Text, VMobject
 
-from nnexplain.mobjects.cairo_paths import clear_path_first
+from nnexplain.mobjects.cairo_paths import clear_path_first, skip_clear_fills
 from nnexplain.mobjects.image_overlay import composite_only_where_drawn
 
 clear_path_first()  # see nnexplain.mobjects.cairo_paths: frames depend on the scene's state, not its history
+skip_clear_fills()  # see nnexplain.mobjects.cairo_paths: a fill of opacity 0 draws nothing, so it is not drawn
 composite_only_where_drawn()  # see nnexplain.mobjects.image_overlay: the same frames, far fewer pixels composited
 
 __all__ = ["Theme", "formula", "label", "fmt_count", "fmt_percent", "fmt_fixed", "subscript", "typst_matrix"]

@@ -66,7 +66,8 @@ redrawing_changed_only = _Switch()
 
 
 def _state(mobject) -> tuple:
-    """Everything the camera reads to draw ``mobject`` (one of the display list: a leaf drawn alone)."""
+    """Everything the camera reads to draw ``mobject`` (one of the display list: a leaf drawn alone). The points
+    come first and a VMobject's stroke widths fifth and sixth: :func:`_box_of` reads them there."""
     if isinstance(mobject, VMobject):
         return (
             mobject.points.tobytes(),
@@ -133,6 +134,30 @@ def _box(camera: Camera, mobject) -> np.ndarray:
     )
 
 
+def _view(camera: Camera) -> tuple:
+    """What :func:`_box` reads of the camera."""
+    return (
+        camera.frame_center.tobytes(),
+        camera.frame_width,
+        camera.frame_height,
+        camera.pixel_width,
+        camera.pixel_height,
+        camera.cairo_line_width_multiple,
+    )
+
+
+def _box_of(plan: _Plan, camera: Camera, view: tuple, mobject, identity: int, state: tuple) -> np.ndarray:
+    """:func:`_box`, found again only when what it reads changed: the mobject's points and stroke widths (both in
+    its state) and the camera's ``view``. Most mobjects drawn every frame (points over a map) never change."""
+    reads = (state[:1], state[4:6], view)  # the points (both kinds), the two stroke widths (a VMobject's)
+    seen = plan.boxes.get(identity)
+    if seen is not None and seen[0] == reads:
+        return seen[1]
+    box = _box(camera, mobject)
+    plan.boxes[identity] = (reads, box)
+    return box
+
+
 def _overlap(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """(n, m): whether box i of ``first`` meets box j of ``second`` (an empty box meets nothing)."""
     return (
@@ -154,6 +179,7 @@ class _Plan:
         self.image: np.ndarray | None = None
         self.last: dict[int, tuple] = {}  # id -> state last frame, for those drawn every frame
         self.steady: dict[int, int] = {}  # id -> frames unchanged, for those drawn every frame
+        self.boxes: dict[int, tuple[tuple, np.ndarray]] = {}  # id -> (what the box read, the box) when last found
 
 
 def _draw_frame(renderer: CairoRenderer, scene, moving_mobjects) -> bool:
@@ -184,8 +210,12 @@ def _draw_frame(renderer: CairoRenderer, scene, moving_mobjects) -> bool:
             plan.steady[identity] = plan.steady.get(identity, 0) + 1 if same else 0
             if plan.steady[identity] >= STEADY_FRAMES and _keepable(display[index]):
                 wanted.add(identity)
+    view = _view(camera)
     boxes = np.array(
-        [plan.kept[i][1] if i in wanted and i in plan.kept else _box(camera, m) for i, m in zip(ids, display)]
+        [
+            plan.kept[i][1] if i in wanted and i in plan.kept else _box_of(plan, camera, view, m, i, s)
+            for i, m, s in zip(ids, display, states)
+        ]
     ).reshape(len(display), 4)
     kept = _without_overlaps(ids, boxes, wanted)
     if plan.image is None or [i for i in ids if i in plan.kept and i in kept] != [
