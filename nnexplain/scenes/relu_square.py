@@ -5,8 +5,8 @@ scene first builds one unit's hinge from max(0, z) with the run's own numbers: i
 input weight scales it, its bias shifts the kink, its output weight scales it again.
 Then every unit's hinge, each named on its kink (:mod:`nnexplain.mobjects.kink_pins`), and their
 sum built from the output bias at the random start, so the output is never shown before it is made
-(:mod:`nnexplain.scenes.base.start_sum`); then training (epochs on a log scale), with the first swap
-of two kinks replayed slowly, the two units named (:mod:`nnexplain.scenes.base.kink_swap`); why a
+(:mod:`nnexplain.scenes.base.start_sum`); then training (epochs on a log scale), with the stretch where
+the output changes most replayed slowly, its busiest unit named (:mod:`nnexplain.scenes.base.fit_replay`); why a
 hinge opens left (a turn through space,
 :mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
@@ -65,8 +65,8 @@ from nnexplain.mobjects.hinges import (
 )
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
 from nnexplain.mobjects.style import formula
+from nnexplain.scenes.base.fit_replay import FitReplay
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
-from nnexplain.scenes.base.kink_swap import KinkSwap
 from nnexplain.scenes.base.mirror_turn import MirrorTurn, weight_bias_kink
 from nnexplain.scenes.base.miss_comparison import MissComparison
 from nnexplain.scenes.base.start_sum import StartSum
@@ -87,7 +87,7 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
     return _BEST_HINGES[key]
 
 
-class ReluSquare(StartSum, KinkSwap, MirrorTurn, MissComparison, HingeStory):
+class ReluSquare(StartSum, FitReplay, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
@@ -325,7 +325,7 @@ class ReluSquare(StartSum, KinkSwap, MirrorTurn, MissComparison, HingeStory):
         self.sweep(self.view, self.snapshots, [log_scale])
         if len(self.snapshots) < 2:  # an imported run: no history, no drop to tell
             return
-        settle = self.replay_crossing()
+        settle = self.replay_fit()
         # Said once training has reached it (again, after a replay), with both numbers on screen.
         text = f"By epoch {last:,}, the largest error{where} has gone from {before:.3f} to {after:.3f}."
         if settle:  # back to where training ends, as the replay left it partway
