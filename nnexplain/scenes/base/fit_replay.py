@@ -56,27 +56,31 @@ class FitReplay:
         (before, whole), (after, _) = (max_fit_error(self.run, s.epoch) for s in (first, last))
         where = "" if whole else " at the data"
         slopes = [fmt_number(self.slope(s.epoch, unit)) for s in (first, last)]
+        name = f"unit {unit + 1}"
+        grows = "grows" if abs(self.slope(last.epoch, unit)) > abs(self.slope(first.epoch, unit)) else "shrinks"
         if len(first.kinks[unit]) and len(last.kinks[unit]):
-            kink = f"unit {unit + 1}'s kink slides from {fmt_number(first.kinks[unit][0])} to "
-            kink += f"{fmt_number(last.kinks[unit][0])}, its slope from {slopes[0]} to {slopes[1]}."
+            kinks = [fmt_number(s.kinks[unit][0]) for s in (first, last)]
+            moves = f"Slowly now: {name}'s kink slides from {kinks[0]} to {kinks[1]}."
         else:
-            kink = f"unit {unit + 1}'s slope grows from {slopes[0]} to {slopes[1]}."
-        rewind = f"Back to epoch {first.epoch:,}: the output is about to change most."
-        watch = f"Slowly, epochs {first.epoch:,} to {last.epoch:,}: {kink}"
-        bends = (
-            f"The output bends toward {self.formula}: its largest error{where} falls from {before:.3f} to {after:.3f}."
-        )
+            moves = f"Slowly now: watch {name}."
+        lines = [
+            moves,
+            f"Its slope {grows} from {slopes[0]} to {slopes[1]}; the output bends toward {self.formula}.",
+            f"By epoch {last.epoch:,}, the largest error{where} has fallen from {before:.3f} to {after:.3f}.",
+        ]
         pins = KinkPins(self.view, [unit], self.theme, size=self.pin_size).start_following()
         pins.opacity = 0
-        half = (len(slow) - 1) // 2
-        with self.narrate(rewind) as line:
+        # Said as a rewind while the epoch counter runs backwards.
+        with self.narrate(f"Back to epoch {first.epoch:,}: the output is about to change most.") as line:
             self.play(SnapshotSweep(self.view, back, blend=self.sweep_blend, run_time=max(1.0, line.duration - 0.6)))
             self.add(pins.follow())
             self.play(self.view.unit_curves[unit].animate.set_stroke(width=7), PinsFade(pins), run_time=0.5)
-        with self.narrate(watch) as line:
-            self.play(SnapshotSweep(self.view, slow[: half + 1], blend=self.sweep_blend, run_time=line.duration))
-        with self.narrate(bends) as line:
-            self.play(SnapshotSweep(self.view, slow[half:], blend=self.sweep_blend, run_time=line.duration))
+        cuts = np.linspace(0, len(slow) - 1, len(lines) + 1).round().astype(int)
+        for text, start, end in zip(lines, cuts[:-1], cuts[1:]):
+            with self.narrate(text) as line:
+                self.play(
+                    SnapshotSweep(self.view, slow[start : end + 1], blend=self.sweep_blend, run_time=line.duration)
+                )
         self.play(
             self.view.unit_curves[unit].animate.set_stroke(width=self.view.unit_width),
             PinsFade(pins, out=True),
