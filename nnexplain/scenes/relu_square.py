@@ -69,6 +69,7 @@ from nnexplain.scenes.base.fit_replay import FitReplay
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 from nnexplain.scenes.base.mirror_turn import MirrorTurn, weight_bias_kink
 from nnexplain.scenes.base.miss_comparison import MissComparison
+from nnexplain.scenes.base.piece_slopes import PieceSlopes
 from nnexplain.scenes.base.start_sum import StartSum
 
 __all__ = ["ReluSquare"]
@@ -87,7 +88,7 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
     return _BEST_HINGES[key]
 
 
-class ReluSquare(StartSum, FitReplay, MirrorTurn, MissComparison, HingeStory):
+class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
