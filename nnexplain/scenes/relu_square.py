@@ -313,17 +313,17 @@ class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, H
             at = self.worst_point(start.x, start.output)
             marker = self.error_marker(self.outputs, start.x, start.output, at, f"{before:.3f}", color=self.theme.text)
             with self.narrate(f"At the random start, the largest error is {before:.3f}.") as line:
-                # The bar, then the number it measures; the units' names leave (training moves their kinks fast).
-                leaving = [PinsFade(self.pins, out=True)] if hasattr(self, "pins") else []
-                self.play(
-                    in_turn(Create(marker[:2]), Fade(marker[2])), *leaving, run_time=min(1.2, 0.4 * line.duration)
-                )
-                if leaving:
-                    self.remove(self.pins)
+                # The bar, then the number it measures.
+                self.play(in_turn(Create(marker[:2]), Fade(marker[2])), run_time=min(1.2, 0.4 * line.duration))
                 self.wait(line.duration - min(1.2, 0.4 * line.duration))
             self.play(Fade(marker, out=True), *self.show_labels(None), run_time=0.4)
+        # The units' names ride on their kinks while training moves them, and leave once it is through.
+        pins = self.pins.start_following() if hasattr(self, "pins") else None
         log_scale = f"Training moves every kink and slope, epochs {first:,} to {last:,} on a log scale."
         self.sweep(self.view, self.snapshots, [log_scale])
+        if pins is not None:
+            self.play(PinsFade(pins, out=True), run_time=0.4)
+            self.remove(pins.clear_updaters())
         if len(self.snapshots) < 2:  # an imported run: no history, no drop to tell
             return
         settle = self.replay_fit()

@@ -10,6 +10,8 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 
 from __future__ import annotations
 
+from manim import there_and_back
+
 from nnexplain.geometry.piece_slopes import PieceSlope, piece_slopes
 
 __all__ = ["PieceSlopes", "slope_sum_text"]
@@ -51,7 +53,11 @@ class PieceSlopes:
                 mark.animate.set_stroke(self.theme.highlight),
                 run_time=min(1.2, 0.4 * line.duration),
             )
-            self.wait(line.duration - min(1.2, 0.4 * line.duration))
+            # The piece pulses while the words are read (never a still picture).
+            self.play(
+                mark.animate(rate_func=there_and_back).set_stroke(width=16),
+                run_time=line.duration - min(1.2, 0.4 * line.duration),
+            )
         restore = [curve.animate.set_stroke(width=self.view.unit_width) for curve in curves]
         restore.append(mark.animate.set_stroke(self.theme.text))
         flat = next((p for p in pieces if not p.units), None)
@@ -66,5 +72,9 @@ class PieceSlopes:
                 mark.animate.set_stroke(self.theme.highlight),
                 run_time=min(1.2, 0.4 * line.duration),
             )
-            self.wait(line.duration - min(1.2, 0.4 * line.duration))
+            # The piece pulses while the words are read (never a still picture).
+            self.play(
+                mark.animate(rate_func=there_and_back).set_stroke(width=16),
+                run_time=line.duration - min(1.2, 0.4 * line.duration),
+            )
         self.play(mark.animate.set_stroke(self.theme.text), *self.show_labels(None), run_time=0.4)
