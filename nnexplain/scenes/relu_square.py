@@ -316,7 +316,12 @@ class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, H
                 # The bar, then the number it measures.
                 self.play(in_turn(Create(marker[:2]), Fade(marker[2])), run_time=min(1.2, 0.4 * line.duration))
                 self.wait(line.duration - min(1.2, 0.4 * line.duration))
-            self.play(Fade(marker, out=True), *self.show_labels(None), run_time=0.4)
+            self.play(
+                Fade(marker, out=True),
+                *self.show_labels(None),
+                *([self.pins.apart()] if hasattr(self, "pins") and self.pins.can_part() else []),
+                run_time=0.4,
+            )
         # The units' names ride on their kinks while training moves them, and leave once it is through.
         pins = self.pins.start_following() if hasattr(self, "pins") else None
         log_scale = f"Training moves every kink and slope, epochs {first:,} to {last:,} on a log scale."
