@@ -38,6 +38,7 @@ from manim import (
     ReplacementTransform,
     VGroup,
     VMobject,
+    there_and_back,
 )
 
 from nnexplain.geometry.hinge_fit import HingeFit, best_hinge_fit
@@ -344,14 +345,16 @@ class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, H
                 self.outputs, trained.x, trained.output, at, f"{after:.3f}", color=self.theme.text
             )
         with self.narrate(text) as line:
-            # The ring comes with the words, and stays while they are read.
+            # The ring comes with the words, and stays while they are read; the numbers are in the words and on the
+            # ring (the column repeats them only when there is no ring).
             drawn = [] if worst is None else [in_turn(Create(worst[:2]), Fade(worst[2]))]
-            self.play(
-                *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"),
-                *drawn,
-                run_time=min(1.0, 0.4 * line.duration),
-            )
-            self.wait(line.duration - min(1.0, 0.4 * line.duration))
+            shown = self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}") if worst is None else []
+            self.play(*shown, *drawn, run_time=min(1.0, 0.4 * line.duration))
+            rest = line.duration - min(1.0, 0.4 * line.duration)
+            if worst is None:
+                self.wait(rest)
+            else:  # the network's curve pulses while the words are read
+                self.play(self.view.output_curve.animate(rate_func=there_and_back).set_stroke(width=9), run_time=rest)
         self.play(*self.show_labels(None), *([] if worst is None else [Fade(worst, out=True)]), run_time=0.4)
 
     def hinges_between(self, before: CurveSnapshot, after: CurveSnapshot, fraction: float) -> Frame:
