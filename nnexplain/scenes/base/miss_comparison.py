@@ -68,9 +68,9 @@ class MissComparison:
             return
         pieces = self.piece_marks(x, output)
         with self.narrate(text) as line:
-            # Each piece thickens and gets its number, left to right, as they are counted.
+            # Each piece thickens and gets its number, left to right, as they are counted (the count is in the words
+            # and the numbers: the column stays free for the slopes that follow).
             self.play(
-                *self.show_labels(f"{self.pieces} straight pieces"),
                 AnimationGroup(
                     *[AnimationGroup(Create(piece), Fade(number)) for piece, number in pieces], lag_ratio=0.6
                 ),
