@@ -10,14 +10,16 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 
 from __future__ import annotations
 
-from manim import there_and_back
+from manim import VGroup, there_and_back
 
 from nnexplain.geometry.piece_slopes import PieceSlope, piece_slopes
+from nnexplain.mobjects.hinges import paragraph
+from nnexplain.scenes.base.hinge_story import TEXT_SIZE
 
-__all__ = ["PieceSlopes", "slope_sum_text"]
+__all__ = ["PieceSlopes", "shown_slope", "slope_sum_text"]
 
 
-def _shown(value: float) -> str:
+def shown_slope(value: float) -> str:
     return f"{value:.3f}".replace("-", "−")
 
 
@@ -26,12 +28,26 @@ def slope_sum_text(piece: PieceSlope) -> tuple[str, float]:
     on screen is exact) and that total (within 0.002 of the piece's true slope for up to 4 units)."""
     parts = [round(s, 3) for s in piece.unit_slopes]
     total = round(sum(parts), 3)
-    terms = [_shown(parts[0])] + [f"+ ({_shown(p)})" if p < 0 else f"+ {_shown(p)}" for p in parts[1:]]
-    return f"{' '.join(terms)}\n= {_shown(total)}", total
+    terms = [shown_slope(parts[0])] + [f"+ ({shown_slope(p)})" if p < 0 else f"+ {shown_slope(p)}" for p in parts[1:]]
+    return f"{' '.join(terms)}\n= {shown_slope(total)}", total
 
 
 class PieceSlopes:
     """The beat ``explain_piece_slopes`` (see the module's docstring)."""
+
+    def tinted_sum(self, piece: PieceSlope, text: str) -> VGroup:
+        """``text`` as the column's lines, each unit's slope in the sum drawn in its unit's colour."""
+        lines = paragraph(text, self.theme, self.column_width, size=TEXT_SIZE)
+        row, glyphs = lines[1], text.split("\n")[1].replace(" ", "")
+        if len(row) != len(glyphs):  # one glyph per visible character, else left untinted
+            return lines
+        at = 0
+        for unit, slope in zip(piece.units, piece.unit_slopes):
+            number = shown_slope(round(slope, 3))
+            at = glyphs.index(number, at)
+            row[at : at + len(number)].set_color(self.view.colors[unit])
+            at += len(number)
+        return lines
 
     def explain_piece_slopes(self, marks) -> None:
         """``marks``: the pieces as drawn, one (thick piece, number) pair per piece, left to right."""
@@ -48,7 +64,7 @@ class PieceSlopes:
         mark = marks[busiest.number - 1][0]
         with self.narrate(text) as line:
             self.play(
-                *self.show_labels(f"slope of piece {busiest.number}\n{written}"),
+                *self.show_labels(self.tinted_sum(busiest, f"slope of piece {busiest.number}\n{written}")),
                 *[curve.animate.set_stroke(width=7) for curve in curves],
                 mark.animate.set_stroke(self.theme.highlight),
                 run_time=min(1.2, 0.4 * line.duration),
