@@ -37,23 +37,49 @@ def _record(tmp_path: Path, epochs: list[list[tuple[float, float, float]]]) -> P
     return tmp_path / "run"
 
 
-def test_a_unit_called_nearly_flat_stays_within_the_stated_distance_of_0(tmp_path):
-    from nnexplain.geometry.hinges import curve_snapshot
-    from nnexplain.scenes.base.kink_swap import KinkSwap
+def _outputs(run) -> torch.Tensor:
+    """The network's output on the grid at every stored epoch, by torch from the stored weights (epochs × grid)."""
+    rows = []
+    for epoch in run.epochs:
+        (w1, b1), (w2, b2) = [
+            [torch.from_numpy(np.asarray(a, np.float64)) for a in layer] for layer in run.params(epoch)
+        ]
+        rows.append((torch.relu(GRID[:, None] * w1[:, 0] + b1) @ w2[0] + b2[0]))
+    return torch.stack(rows)
 
-    # Unit 0's output weight passes through 0 (as the default run's unit 1 does while two kinks swap).
-    run = load_run(_record(tmp_path, [[(-0.5, -1.0, 0.021), (-0.4, -1.0, 0.8), (0.3, 1.0, 0.9)],
-                                      [(-0.5, -1.0, -0.026), (-0.5, -1.0, 0.85), (0.3, 1.0, 0.9)]]))  # fmt: skip
-    snapshots = [curve_snapshot(run, epoch) for epoch in run.epochs]
-    flat, reach = KinkSwap().flat_unit(snapshots, [0, 1])
-    truth = [_hinges(run.params(epoch)).abs().max(dim=1).values for epoch in run.epochs]
-    farthest = max(float(t[0]) for t in truth)  # unit 0, over both snapshots
-    assert flat == 0
-    assert farthest <= reach < farthest + 0.01  # "within {reach} of 0", rounded up to the shown digits
-    assert max(float(t[1]) for t in truth) > 5 * farthest  # nearly flat beside the other
-    # Comparable units: neither is called flat.
-    run = load_run(_record(tmp_path / "b", [[(-0.5, -1.0, 0.5), (-0.4, -1.0, 0.8), (0.3, 1.0, 0.9)]]))
-    assert KinkSwap().flat_unit([curve_snapshot(run)], [0, 1]) == (None, 0.0)
+
+def _replay_span(run, steps: int) -> list[int]:
+
+    from nnexplain.geometry.hinges import curve_snapshot
+    from nnexplain.scenes.base.fit_replay import FitReplay
+
+    replay = FitReplay()
+    replay.run, replay.hinges, replay.replay_steps = run, curve_snapshot(run), steps
+    return [s.epoch for s in replay.replay_span()]
+
+
+@pytest.mark.parametrize("steps", [2, 3])
+def test_the_slow_replay_covers_where_the_output_changes_most(steps):
+    run = load_run(DATA / "square-relu-3")
+    change = (_outputs(run).diff(dim=0)).abs().max(dim=1).values  # per stored step, on a fine grid
+    totals = [float(change[i : i + steps].sum()) for i in range(len(change) - steps + 1)]
+    span = _replay_span(run, steps)
+    first = run.epochs.index(span[0])
+    assert span == run.epochs[first : first + steps + 1]
+    assert totals[first] >= max(totals) - 1e-3  # the busiest span (the stored grid is coarser than torch's)
+    busiest = int(torch.argmax(change))
+    assert first <= busiest < first + steps  # the single biggest step is replayed slowly
+
+
+def test_the_slow_replay_finds_a_late_burst_of_change(tmp_path):
+    # Four quiet steps, then unit 2's kink jumps twice: the replay must sit on the jumps, not at the start.
+    still = [(-0.5, -1.0, 0.5), (-0.4, -1.0, 0.8), (0.3, 1.0, 0.9)]
+    moved = [(-0.5, -1.0, 0.5), (0.2, -1.0, 0.8), (0.3, 1.0, 0.9)]
+    further = [(-0.5, -1.0, 0.5), (0.6, -1.0, 0.8), (0.3, 1.0, 0.9)]
+    run = load_run(_record(tmp_path, [still] * 5 + [moved, further, further]))
+    change = (_outputs(run).diff(dim=0)).abs().max(dim=1).values
+    assert float(change[:4].max()) < 1e-9 < float(change[4]) and float(change[5]) > 1e-3
+    assert _replay_span(run, 2) == run.epochs[4:7]
 
 
 @pytest.mark.parametrize("epoch_index", [0, -1])

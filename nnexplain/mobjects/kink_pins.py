@@ -9,7 +9,7 @@ one level per unit, so two kinks passing each other carry their names past each 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, Animation, BackgroundRectangle, Line, Mobject, VGroup
+from manim import DOWN, Animation, BackgroundRectangle, Line, Mobject, UpdateFromAlphaFunc, VGroup
 
 from nnexplain.mobjects.hinges import FitView
 from nnexplain.mobjects.style import Theme, label
@@ -109,6 +109,21 @@ class KinkPins(VGroup):
     def start_following(self) -> "KinkPins":
         self.add_updater(lambda pins: pins.follow())
         return self
+
+    def can_part(self) -> bool:
+        return len(self.units) <= len(LEVELS)
+
+    def apart(self) -> UpdateFromAlphaFunc:
+        """The names moving to a row each (by unit, the lowest row first; see ``can_part``), so names passing each
+        other as their kinks move never overlap."""
+        start, rows = list(self.levels), sorted(LEVELS)[: len(self.units)]
+        end = [rows[sorted(self.units).index(unit)] for unit in self.units]
+
+        def lift(pins: KinkPins, alpha: float) -> None:
+            pins.levels = [a + alpha * (b - a) for a, b in zip(start, end)]
+            pins.follow()
+
+        return UpdateFromAlphaFunc(self, lift)
 
 
 class PinsFade(Animation):

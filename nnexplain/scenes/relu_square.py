@@ -5,8 +5,8 @@ scene first builds one unit's hinge from max(0, z) with the run's own numbers: i
 input weight scales it, its bias shifts the kink, its output weight scales it again.
 Then every unit's hinge, each named on its kink (:mod:`nnexplain.mobjects.kink_pins`), and their
 sum built from the output bias at the random start, so the output is never shown before it is made
-(:mod:`nnexplain.scenes.base.start_sum`); then training (epochs on a log scale), with the first swap
-of two kinks replayed slowly, the two units named (:mod:`nnexplain.scenes.base.kink_swap`); why a
+(:mod:`nnexplain.scenes.base.start_sum`); then training (epochs on a log scale), with the stretch where
+the output changes most replayed slowly, its busiest unit named (:mod:`nnexplain.scenes.base.fit_replay`); why a
 hinge opens left (a turn through space,
 :mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
@@ -38,6 +38,7 @@ from manim import (
     ReplacementTransform,
     VGroup,
     VMobject,
+    there_and_back,
 )
 
 from nnexplain.geometry.hinge_fit import HingeFit, best_hinge_fit
@@ -65,10 +66,11 @@ from nnexplain.mobjects.hinges import (
 )
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
 from nnexplain.mobjects.style import formula
+from nnexplain.scenes.base.fit_replay import FitReplay
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
-from nnexplain.scenes.base.kink_swap import KinkSwap
 from nnexplain.scenes.base.mirror_turn import MirrorTurn, weight_bias_kink
 from nnexplain.scenes.base.miss_comparison import MissComparison
+from nnexplain.scenes.base.piece_slopes import PieceSlopes
 from nnexplain.scenes.base.start_sum import StartSum
 
 __all__ = ["ReluSquare"]
@@ -87,7 +89,7 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
     return _BEST_HINGES[key]
 
 
-class ReluSquare(StartSum, KinkSwap, MirrorTurn, MissComparison, HingeStory):
+class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
@@ -312,20 +314,25 @@ class ReluSquare(StartSum, KinkSwap, MirrorTurn, MissComparison, HingeStory):
             at = self.worst_point(start.x, start.output)
             marker = self.error_marker(self.outputs, start.x, start.output, at, f"{before:.3f}", color=self.theme.text)
             with self.narrate(f"At the random start, the largest error is {before:.3f}.") as line:
-                # The bar, then the number it measures; the units' names leave (training moves their kinks fast).
-                leaving = [PinsFade(self.pins, out=True)] if hasattr(self, "pins") else []
-                self.play(
-                    in_turn(Create(marker[:2]), Fade(marker[2])), *leaving, run_time=min(1.2, 0.4 * line.duration)
-                )
-                if leaving:
-                    self.remove(self.pins)
+                # The bar, then the number it measures.
+                self.play(in_turn(Create(marker[:2]), Fade(marker[2])), run_time=min(1.2, 0.4 * line.duration))
                 self.wait(line.duration - min(1.2, 0.4 * line.duration))
-            self.play(Fade(marker, out=True), *self.show_labels(None), run_time=0.4)
+            self.play(
+                Fade(marker, out=True),
+                *self.show_labels(None),
+                *([self.pins.apart()] if hasattr(self, "pins") and self.pins.can_part() else []),
+                run_time=0.4,
+            )
+        # The units' names ride on their kinks while training moves them, and leave once it is through.
+        pins = self.pins.start_following() if hasattr(self, "pins") else None
         log_scale = f"Training moves every kink and slope, epochs {first:,} to {last:,} on a log scale."
         self.sweep(self.view, self.snapshots, [log_scale])
+        if pins is not None:
+            self.play(PinsFade(pins, out=True), run_time=0.4)
+            self.remove(pins.clear_updaters())
         if len(self.snapshots) < 2:  # an imported run: no history, no drop to tell
             return
-        settle = self.replay_crossing()
+        settle = self.replay_fit()
         # Said once training has reached it (again, after a replay), with both numbers on screen.
         text = f"By epoch {last:,}, the largest error{where} has gone from {before:.3f} to {after:.3f}."
         if settle:  # back to where training ends, as the replay left it partway
@@ -338,14 +345,16 @@ class ReluSquare(StartSum, KinkSwap, MirrorTurn, MissComparison, HingeStory):
                 self.outputs, trained.x, trained.output, at, f"{after:.3f}", color=self.theme.text
             )
         with self.narrate(text) as line:
-            # The ring comes with the words, and stays while they are read.
+            # The ring comes with the words, and stays while they are read; the numbers are in the words and on the
+            # ring (the column repeats them only when there is no ring).
             drawn = [] if worst is None else [in_turn(Create(worst[:2]), Fade(worst[2]))]
-            self.play(
-                *self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}"),
-                *drawn,
-                run_time=min(1.0, 0.4 * line.duration),
-            )
-            self.wait(line.duration - min(1.0, 0.4 * line.duration))
+            shown = self.show_labels(f"largest error{where}\n{before:.3f} → {after:.3f}") if worst is None else []
+            self.play(*shown, *drawn, run_time=min(1.0, 0.4 * line.duration))
+            rest = line.duration - min(1.0, 0.4 * line.duration)
+            if worst is None:
+                self.wait(rest)
+            else:  # the network's curve pulses while the words are read
+                self.play(self.view.output_curve.animate(rate_func=there_and_back).set_stroke(width=9), run_time=rest)
         self.play(*self.show_labels(None), *([] if worst is None else [Fade(worst, out=True)]), run_time=0.4)
 
     def hinges_between(self, before: CurveSnapshot, after: CurveSnapshot, fraction: float) -> Frame:

@@ -68,15 +68,17 @@ class MissComparison:
             return
         pieces = self.piece_marks(x, output)
         with self.narrate(text) as line:
-            # Each piece thickens and gets its number, left to right, as they are counted.
+            # Each piece thickens and gets its number, left to right, as they are counted (the count is in the words
+            # and the numbers: the column stays free for the slopes that follow).
             self.play(
-                *self.show_labels(f"{self.pieces} straight pieces"),
                 AnimationGroup(
                     *[AnimationGroup(Create(piece), Fade(number)) for piece, number in pieces], lag_ratio=0.6
                 ),
                 run_time=min(0.75 * line.duration, 0.9 * len(pieces)),
             )
             self.wait(line.duration - min(0.75 * line.duration, 0.9 * len(pieces)))
+        if hasattr(self, "explain_piece_slopes"):  # why each piece has its slope, while the pieces are marked
+            self.explain_piece_slopes(pieces)
         self.network_error, self.miss_tags = error, []
         self.miss_top = max(error, self.best_fit.error if self.best_fit is not None else 0.0)
         panel, heading, view = self.units_panel_parts
@@ -227,10 +229,8 @@ class MissComparison:
         # Training minimised the mean squared error: said only when the network's is the lower, which is what
         # keeps its largest error above the refit's.
         if trained and refit_error < 0.9 * self.network_error and mean_network < mean_refit:
-            text = (
-                "Training cuts mean squared error, not the largest:"
-                f" network {mean_network:.4f}, refit {mean_refit:.4f}."
-            )
+            # The two numbers are read in the table drawn with the words (one place for each number).
+            text = "Training cuts mean squared error, not the largest: there the network is lower."
             with self.narrate(text) as line:
                 first = min(1.2, 0.3 * line.duration)
                 # A second table under the first, its rows named as the first's, each in the colour of its curve, at
