@@ -45,6 +45,7 @@ from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import Theme, label
 from nnexplain.run import Run
 from nnexplain.scenes.base.encode import encode_without_copies
+from nnexplain.scenes.base.frame_memory import reuse_frame_memory
 from nnexplain.scenes.base.narration import Line, Narrator
 from nnexplain.scenes.base.redraw import redraw_changed_only
 from nnexplain.scenes.base.runs import SceneRuns
@@ -55,6 +56,7 @@ __all__ = ["Beat", "RunSceneMixin", "RunScene", "RunThreeDScene"]
 
 redraw_changed_only()  # see nnexplain.scenes.base.redraw: each frame redraws only what changes, the same pixels
 encode_without_copies()  # see nnexplain.scenes.base.encode: the same frames reach the codec, without copies
+reuse_frame_memory()  # see nnexplain.scenes.base.frame_memory: a freed frame's memory serves the next one
 
 
 @dataclass
