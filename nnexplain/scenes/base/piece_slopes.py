@@ -63,16 +63,11 @@ class PieceSlopes:
         curves = [self.view.unit_curves[unit] for unit in busiest.units]
         mark = marks[busiest.number - 1][0]
         with self.narrate(text) as line:
-            self.play(
+            self.highlight_piece(
+                mark,
+                line,
                 *self.show_labels(self.tinted_sum(busiest, f"slope of piece {busiest.number}\n{written}")),
                 *[curve.animate.set_stroke(width=7) for curve in curves],
-                mark.animate.set_stroke(self.theme.highlight),
-                run_time=min(1.2, 0.4 * line.duration),
-            )
-            # The piece pulses while the words are read (never a still picture).
-            self.play(
-                mark.animate(rate_func=there_and_back).set_stroke(width=16),
-                run_time=line.duration - min(1.2, 0.4 * line.duration),
             )
         restore = [curve.animate.set_stroke(width=self.view.unit_width) for curve in curves]
         restore.append(mark.animate.set_stroke(self.theme.text))
@@ -82,15 +77,12 @@ class PieceSlopes:
             return
         mark = marks[flat.number - 1][0]
         with self.narrate(f"On piece {flat.number}, no unit is on: it is flat, at the output bias.") as line:
-            self.play(
-                *restore,
-                *self.show_labels(f"slope of piece {flat.number}\n0"),
-                mark.animate.set_stroke(self.theme.highlight),
-                run_time=min(1.2, 0.4 * line.duration),
-            )
-            # The piece pulses while the words are read (never a still picture).
-            self.play(
-                mark.animate(rate_func=there_and_back).set_stroke(width=16),
-                run_time=line.duration - min(1.2, 0.4 * line.duration),
-            )
+            self.highlight_piece(mark, line, *restore, *self.show_labels(f"slope of piece {flat.number}\n0"))
         self.play(mark.animate.set_stroke(self.theme.text), *self.show_labels(None), run_time=0.4)
+
+    def highlight_piece(self, mark, line, *animations) -> None:
+        """Play ``animations`` as the piece ``mark`` turns to the highlight, then pulse it while ``line`` is read."""
+        lead = min(1.2, 0.4 * line.duration)
+        self.play(*animations, mark.animate.set_stroke(self.theme.highlight), run_time=lead)
+        # The piece pulses while the words are read (never a still picture).
+        self.play(mark.animate(rate_func=there_and_back).set_stroke(width=16), run_time=line.duration - lead)
