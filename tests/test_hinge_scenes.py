@@ -376,35 +376,6 @@ def test_ticks_and_readout_follow_the_sweep_and_stand_on_the_panel_at_each_snaps
     assert np.mean(spread[:3]) == pytest.approx(0.01)
 
 
-def test_the_first_kink_crossing_is_where_the_stored_unit_curves_swap_their_bends():
-    """Oracle: each stored snapshot's unit curves (curve.units, not the weights): a unit's kink is where its drawn
-    slope changes most; the first pair of stored epochs where two such kinks change order is the crossing (of two
-    kinks a tenth of the interval apart at the start: the fixture's units 1 and 3 start together and swap early)."""
-    from nnexplain.geometry.kink_order import first_kink_crossing
-
-    run = load_run(DATA / "square-relu-3")
-
-    def drawn_kinks(epoch: int) -> np.ndarray:
-        tensors = run.tensors(epoch)
-        x, units = tensors["curve.x"].astype(np.float64), tensors["curve.units"].astype(np.float64)
-        slopes = np.diff(units, axis=1) / np.diff(x)
-        bends = np.abs(np.diff(slopes, axis=1))
-        return x[1:-1][np.argmax(bends, axis=1)]
-
-    expected, start = None, drawn_kinks(run.epochs[0])
-    pairs = [(i, j) for i, j in itertools.combinations(range(len(start)), 2) if abs(start[i] - start[j]) >= 0.2]
-    for before, after in zip(run.epochs, run.epochs[1:]):
-        a, b = drawn_kinks(before), drawn_kinks(after)
-        swapped = [(i, j) for i, j in pairs if (a[i] - a[j]) * (b[i] - b[j]) < 0]
-        if swapped:
-            i, j = swapped[0]
-            expected = ((i, j) if a[i] < a[j] else (j, i), before, after)
-            break
-    assert expected is not None  # the fixture's units 1 and 2 do cross: the test can fail
-    found = first_kink_crossing(run)
-    assert (found.units, found.before, found.after) == expected
-
-
 def test_a_shown_weight_and_bias_give_the_shown_kink_when_divided():
     """Oracle: the shown strings parsed back and divided (−bias/weight), rounded as the kink is shown; and the
     shown kink is the true kink rounded. Unit 2 of the run (−1.0064, −0.2364) needs a third digit."""
