@@ -57,7 +57,7 @@ class KinkPins(VGroup):
         placed before it (else the one crossing fewest): a name never sits on a curve it does not belong to."""
         box = self.view.units_panel.box
         left, right, bottom = box.get_left()[0], box.get_right()[0], box.get_bottom()[1]
-        curves = [curve.points[:, :2] for curve in self.view.unit_curves if len(curve.points)]
+        curves = [self._densified(curve.points[:, :2]) for curve in self.view.unit_curves if len(curve.points)]
         placed: list[tuple[float, float, float, float]] = []
         levels = []
         for tag, unit in zip(self.tags, self.units):
@@ -68,8 +68,7 @@ class KinkPins(VGroup):
                 y = bottom + level * box.height
                 x0, x1, y0, y1 = x - tag.width / 2, x + tag.width / 2, y - tag.height / 2, y + tag.height / 2
                 crossing = sum(
-                    int(np.any((c[:, 0] > x0) & (c[:, 0] < x1) & (c[:, 1] > y0) & (c[:, 1] < y1)))
-                    for c in (self._densified(c) for c in curves)
+                    int(np.any((c[:, 0] > x0) & (c[:, 0] < x1) & (c[:, 1] > y0) & (c[:, 1] < y1))) for c in curves
                 )
                 crossing += sum(int(a < x1 and x0 < b and c < y1 and y0 < d) for a, b, c, d in placed)
                 costs.append(crossing)
