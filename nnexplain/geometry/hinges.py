@@ -33,6 +33,7 @@ from nnexplain.run.network import Params, forward_trace
 
 __all__ = [
     "unit_kinks",
+    "facing_units",
     "output_kinks",
     "unit_bends",
     "linear_map",
@@ -97,6 +98,14 @@ def unit_kinks(params: Params, activation: str, domain: tuple[float, float]) -> 
         return [np.zeros(0) for _ in range(params[-1][0].shape[1])] if len(params) > 1 else []
     layers = _kinks_by_layer(params, activation, domain)
     return layers[-1] if layers else []
+
+
+def facing_units(params: Params) -> tuple[list[int], list[int]]:
+    """Of a one-hidden-layer network, the units whose hinge ``w2·max(0, w1·x + b1)`` opens to the left (input
+    weight w1 < 0: on for x below its kink) and those whose hinge hangs below 0 (output weight w2 < 0)."""
+    (w1, _), (w2, _) = params[0], params[1]
+    w1, w2 = np.asarray(w1)[:, 0], np.asarray(w2)[0]
+    return [int(j) for j in np.flatnonzero(w1 < 0)], [int(j) for j in np.flatnonzero(w2 < 0)]
 
 
 def output_kinks(params: Params, activation: str, domain: tuple[float, float]) -> np.ndarray:

@@ -196,9 +196,15 @@ class CurvePanel(VGroup):
 
 @dataclass(frozen=True)
 class Frame:
+    """A drawn frame between snapshots. ``kinks`` (optional, per unit, as in a snapshot): where its units bend in
+    this frame, so kink dots slide with the curves; without them the nearest snapshot's kinks are drawn (they would
+    hop there halfway between two snapshots)."""
+
     x: np.ndarray
     units: np.ndarray
     output: np.ndarray
+    kinks: list[np.ndarray] | None = None
+    slopes: np.ndarray | None = None  # each unit's slope where it is on (output weight × input weight)
 
 
 def _blend(a: CurveSnapshot, b: CurveSnapshot, fraction: float) -> Frame:
@@ -256,7 +262,9 @@ class FitView(VGroup):
         for curve, values in zip(self.unit_curves, frame.units):
             curve.set_points_as_corners(self.units_panel.plot_points(frame.x, values))
         self.output_curve.set_points_as_corners(self.output_panel.plot_points(frame.x, frame.output))
-        kinks = [(unit, k) for unit, unit_kinks in enumerate(nearest.kinks) for k in unit_kinks]
+        own = getattr(frame, "kinks", None)
+        kinks = [(unit, k) for unit, unit_kinks in enumerate(nearest.kinks if own is None else own) for k in unit_kinks]
+        self.frame = frame  # what is drawn now, for readouts that follow it
         # Where each unit's first kink is drawn now, for labels that follow it (see nnexplain.mobjects.kink_pins).
         self.kink_points = {}
         self.reserve_kink_dots(len(kinks))

@@ -25,6 +25,7 @@ in words ("x squared"): a ² is drawn about 8 px tall at 480p.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 import numpy as np
@@ -50,6 +51,7 @@ from nnexplain.geometry.hinges import (
     output_kinks,
     quiet_units,
     running_sums,
+    unit_kinks,
 )
 from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import (
@@ -92,6 +94,7 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
 class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
+    pace_kinks: ClassVar[bool] = True  # a kink sliding far in a quiet step is given the time it needs
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
     bias_tag_at: ClassVar[float] = 0.115  # far left, where x² lies well above the flat start and its label
@@ -103,6 +106,14 @@ class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, H
 
     def setup(self) -> None:
         super().setup()
+        # One colour, one meaning: the highlight (a piece picked out, the column's labels) is not a unit's colour.
+        # The theme's amber is close to unit 2's orange; the first palette colour that no unit, refit or best fit
+        # wears is used instead (violet, for three units).
+        units = self.run.layers[-2] if len(self.run.layers) > 2 else 0
+        worn = {*self.theme.palette[: min(units, len(self.theme.palette))], self.refit_color, self.best_color}
+        free = [color for color in self.theme.palette if color not in worn and color != self.theme.highlight]
+        if free and units:
+            self.theme = dataclasses.replace(self.theme, highlight=free[0])
         self.snapshots = self.sweep_of(self.run, self.hinge_epoch)
         self.hinges = self.snapshots[-1]
         # A superscript ² is drawn about 8 px tall at 480p: on screen, in words, the formula reads "x squared".
@@ -125,6 +136,7 @@ class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, H
             self.build_one_hinge()
         self.beat("hinges")
         self.introduce_hinges()
+        self.name_signs()
         if hasattr(self, "pins"):
             self.beat("their sum")
             self.sum_at_start()
@@ -359,13 +371,14 @@ class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, H
 
     def hinges_between(self, before: CurveSnapshot, after: CurveSnapshot, fraction: float) -> Frame:
         """Between two snapshots, the weights move in a straight line and every hinge is drawn from them: a kink
-        slides, never two bends at once (mixing the two drawn hinges would show both kinks)."""
+        slides, never two bends at once (mixing the two drawn hinges would show both kinks), and its dot with it."""
         (w1, b1), (w2, b2) = [
             [(1 - fraction) * np.asarray(p, np.float64) + fraction * np.asarray(q, np.float64) for p, q in zip(a, b)]
             for a, b in zip(self.run.params(before.epoch), self.run.params(after.epoch))
         ]
         units = np.stack([hinge(before.x, w1[j, 0], b1[j], w2[0, j]) for j in range(len(b1))])
-        return Frame(before.x, units, units.sum(axis=0) + b2[0])
+        kinks = unit_kinks([(w1, b1), (w2, b2)], self.run.activation, self.domain)
+        return Frame(before.x, units, units.sum(axis=0) + b2[0], kinks, w2[0] * w1[:, 0])
 
     def build_pieces(self) -> None:
         def unit_text(step: int, unit: int) -> str:

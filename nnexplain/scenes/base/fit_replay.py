@@ -4,7 +4,9 @@ The stretch is measured from the run's stored snapshots (:func:`~nnexplain.geome
 consecutive stored epochs whose output curves move the most in total). The view runs back to its first epoch (said
 as a rewind while the counter runs backwards), then slowly through it: the unit whose hinge changes most there is
 named on its kink and drawn thick, and the words say where its kink goes, how its slope grows, and how far the
-largest error falls meanwhile.
+largest error falls meanwhile. Those numbers are drawn live, read from the frame on screen (the weights between two
+stored steps): the unit's kink and slope beside its name, and the largest error's bar and number riding the output.
+Each is on screen before its sentence names it, and pulses as it is named.
 
 A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene sets ``hinges``, ``snapshots``,
 ``run``, ``view``, ``formula`` and ``sweep_blend`` before this beat runs.
@@ -13,11 +15,15 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 from __future__ import annotations
 
 import numpy as np
+from manim import UL, BackgroundRectangle, Mobject, UpdateFromAlphaFunc, VGroup, there_and_back
 
 from nnexplain.geometry.fit_change import busiest_span
 from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot, max_fit_error
-from nnexplain.mobjects.hinges import SnapshotSweep, fmt_number
+from nnexplain.mobjects.hinges import Fade, SnapshotSweep, fmt_number
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
+from nnexplain.mobjects.live_text import LiveText
+from nnexplain.mobjects.style import label
+from nnexplain.scenes.base.hinge_story import step_weights
 
 __all__ = ["FitReplay"]
 
@@ -72,19 +78,94 @@ class FitReplay:
         pins.opacity = 0
         # Said as a rewind while the epoch counter runs backwards.
         with self.narrate(f"Back to epoch {first.epoch:,}: the output is about to change most.") as line:
-            self.play(SnapshotSweep(self.view, back, blend=self.sweep_blend, run_time=max(1.0, line.duration - 0.6)))
+            # Paced by how far the output and the kinks move in each step, so no kink hops in the quick rewind.
+            rewind = SnapshotSweep(
+                self.view,
+                back,
+                weights=step_weights(back, kinks=True),
+                blend=self.sweep_blend,
+                run_time=max(1.0, line.duration - 0.6),
+            )
+            self.play(rewind)
             self.add(pins.follow())
-            self.play(self.view.unit_curves[unit].animate.set_stroke(width=7), PinsFade(pins), run_time=0.5)
+            readout = self.unit_readout(unit)
+            error = self.error_readout() if whole and self.target is not None else VGroup()
+            self.play(
+                self.view.unit_curves[unit].animate.set_stroke(width=7),
+                PinsFade(pins),
+                Fade(readout),
+                Fade(error),
+                run_time=0.5,
+            )
+        self.add(readout.add_updater(lambda _: self.unit_readout(unit, readout)))
+        self.add(error.add_updater(lambda group: self.error_readout(group) if len(group) else group))
+        # The number each line names pulses as the line starts (it has been on screen, ticking, since the rewind).
         cuts = np.linspace(0, len(slow) - 1, len(lines) + 1).round().astype(int)
-        for text, start, end in zip(lines, cuts[:-1], cuts[1:]):
+        for row, (text, start, end) in enumerate(zip(lines, cuts[:-1], cuts[1:])):
             with self.narrate(text) as line:
                 self.play(
-                    SnapshotSweep(self.view, slow[start : end + 1], blend=self.sweep_blend, run_time=line.duration)
+                    SnapshotSweep(self.view, slow[start : end + 1], blend=self.sweep_blend, run_time=line.duration),
+                    self.pulse(row, min(1.2, line.duration)),
                 )
+        readout.clear_updaters()
+        error.clear_updaters()
         self.play(
             self.view.unit_curves[unit].animate.set_stroke(width=self.view.unit_width),
             PinsFade(pins, out=True),
+            Fade(readout, out=True),
+            Fade(error, out=True),
             run_time=0.4,
         )
         self.remove(pins.clear_updaters())
         return [last] + [s for s in self.snapshots if s.epoch > last.epoch]
+
+    def pulse(self, row: int, seconds: float) -> UpdateFromAlphaFunc:
+        """Readout ``row`` (0 kink, 1 slope, 2 largest error) grown by a quarter and back, as a line names it."""
+        emphasis = self.__dict__.setdefault("_pulses", {})
+
+        def grow(_, alpha: float) -> None:
+            emphasis[row] = 1 + 0.25 * there_and_back(alpha)
+
+        return UpdateFromAlphaFunc(Mobject(), grow, run_time=seconds, remover=True)
+
+    def _emphasis(self, row: int) -> float:
+        return self.__dict__.get("_pulses", {}).get(row, 1.0)
+
+    def unit_readout(self, unit: int, group: VGroup | None = None) -> VGroup:
+        """Unit ``unit``'s kink and slope in the frame drawn now, two rows in the column, in its colour; with
+        ``group``, its rows are refilled in place (see :mod:`nnexplain.mobjects.live_text`)."""
+        frame, color = self.view.frame, self.view.colors[unit]
+        kinks, slopes = getattr(frame, "kinks", None), getattr(frame, "slopes", None)
+        kink = "–" if kinks is None or not len(kinks[unit]) else fmt_number(kinks[unit][0])
+        slope = "–" if slopes is None else fmt_number(slopes[unit])
+        name = f"unit {unit + 1}'s"
+        rows = [label(f"{name} kink {kink}", self.theme, size=self.pin_size, color=color)]
+        rows.append(label(f"{name} slope {slope}", self.theme, size=self.pin_size, color=color))
+        # In the column, where the short labels go (beside the pin they sat on its hinge), a row apart.
+        for row, text in enumerate(rows):
+            text.scale(self._emphasis(row)).move_to(self.column_point(self.labels_top - 0.5 * row), aligned_edge=UL)
+        patches = [BackgroundRectangle(row, color=self.theme.background, fill_opacity=0.85, buff=0.05) for row in rows]
+        if group is None:
+            return VGroup(*(VGroup(patch, LiveText(row)) for patch, row in zip(patches, rows)))
+        for (patch, shown), new_patch, row in zip(group, patches, rows):
+            patch.set_points(new_patch.points)
+            shown.show(row)
+        return group
+
+    def error_readout(self, group: VGroup | None = None) -> VGroup:
+        """The largest error of the output drawn now: its bar to the target and its number, riding the curve; with
+        ``group``, refilled in place."""
+        frame = self.view.frame
+        at = self.worst_point(frame.x, frame.output)
+        miss = abs(float(frame.output[at]) - float(self.target_values(frame.x[at])))
+        text = f"{miss:.3f}"  # the words name it; a longer tag would lie over x²
+        marker = self.error_marker(self.outputs, frame.x, frame.output, at, text, color=self.theme.text)
+        marker[-1].scale(self._emphasis(2))
+        if group is None:
+            bar, ring, (patch, shown) = marker
+            return VGroup(bar, ring, VGroup(patch, LiveText(shown)))
+        for old, new in zip(group[:2], marker[:2]):
+            old.set_points(new.points)
+        group[2][0].set_points(marker[2][0].points)
+        group[2][1].show(marker[2][1])
+        return group

@@ -70,10 +70,17 @@ SAFE_TOP = 3.57  # the title-safe margin, 24 px of 480, in scene units (a bold t
 ERROR_COLOR = "#FF4FD8"
 
 
-def step_weights(snapshots: list[CurveSnapshot]) -> np.ndarray:
+def step_weights(snapshots: list[CurveSnapshot], kinks: bool = False) -> np.ndarray:
     """How far the output moves in each step between snapshots (largest change), plus a floor of a quarter
-    of the mean step, so no step flashes past in no time."""
+    of the mean step, so no step flashes past in no time. ``kinks``: a step takes at least as long as its kinks'
+    largest move along x asks (a kink that slides far while the output barely changes would hop)."""
     moves = np.array([np.max(np.abs(b.output - a.output)) for a, b in zip(snapshots, snapshots[1:])])
+    if kinks:
+        slides = [
+            max([abs(float(p[0] - q[0])) for p, q in zip(a.kinks, b.kinks) if len(p) and len(q)], default=0.0)
+            for a, b in zip(snapshots, snapshots[1:])
+        ]
+        moves = np.maximum(moves, slides)
     return moves + 0.25 * max(float(moves.mean()), 1e-9)
 
 
@@ -273,7 +280,7 @@ class HingeStory(RunScene):
                     run_time=line.duration,
                 )
             return
-        weights = step_weights(snapshots)
+        weights = step_weights(snapshots, kinks=self.pace_kinks)
         ends = np.concatenate([[0.0], np.cumsum(weights)]) / weights.sum()
         cuts = [0] + [int(np.argmin(np.abs(ends - share))) for share in np.linspace(0, 1, len(lines) + 1)[1:-1]]
         cuts = np.maximum.accumulate(np.array(cuts + [len(snapshots) - 1]))
@@ -284,6 +291,7 @@ class HingeStory(RunScene):
                 shares = weights[first:last] if last > first else None
                 self.play(SnapshotSweep(view, part, weights=shares, blend=self.sweep_blend, run_time=run_time))
 
+    pace_kinks: ClassVar[bool] = False  # True: a sweep's steps also take as long as their kinks' moves ask
     sweep_blend = None  # how a training sweep draws between snapshots (see SnapshotSweep); None: mix the arrays
 
     def add_up(

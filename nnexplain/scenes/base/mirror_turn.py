@@ -1,4 +1,5 @@
-"""A beat of ``relu-square``: why a hinge opens to the left, drawn on one of the trained units.
+"""Beats of ``relu-square``: which hinges open left or hang below 0, named where they are first seen (``name_signs``);
+later, why a hinge opens to the left, drawn on one of the trained units (``explain_left_facing``).
 
 Its own numbers first (a negative input weight), then what flipping the signs of its weight and bias would
 do: the same kink, the hinge turned over through space about it to open right, as 3Blue1Brown draws a mirror.
@@ -10,10 +11,23 @@ and ``view`` before this beat runs.
 from __future__ import annotations
 
 import numpy as np
-from manim import PI, UP, Create, DashedVMobject, Dot, Ellipse, UpdateFromAlphaFunc, VGroup, VMobject, linear
+from manim import (
+    PI,
+    UP,
+    Create,
+    DashedVMobject,
+    Dot,
+    Ellipse,
+    UpdateFromAlphaFunc,
+    VGroup,
+    VMobject,
+    linear,
+    there_and_back,
+)
 
-from nnexplain.geometry.hinges import hinge
+from nnexplain.geometry.hinges import facing_units, hinge
 from nnexplain.mobjects.hinges import Fade, HingeMorph, fmt_number
+from nnexplain.scenes.base.hinge_story import in_turn
 
 __all__ = ["MirrorTurn", "weight_bias_kink"]
 
@@ -31,8 +45,38 @@ def weight_bias_kink(weight: float, bias: float) -> tuple[str, str, str]:
     return w, b, kink
 
 
+def _units(units: list[int]) -> str:
+    names = [f"unit {unit + 1}" for unit in units]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 class MirrorTurn:
-    """The beat ``explain_left_facing`` (see the module's docstring)."""
+    """The beats ``name_signs`` and ``explain_left_facing`` (see the module's docstring)."""
+
+    def signs_lines(self, epoch: int) -> list[tuple[str, list[int]]]:
+        """What the hinges at ``epoch`` show of their weights' signs: a line per sign, with the units it names
+        (none: every hinge opens right and stands above 0)."""
+        left, below = facing_units(self.run.params(epoch))
+
+        def line(units: list[int], verb: str, where: str, weight: str) -> str:
+            one = len(units) == 1
+            said = f"{_units(units)} {verb}{'s' if one else ''} {where}: {'its' if one else 'their'} {weight} weight"
+            return f"{said}{'' if one else 's'} {'is' if one else 'are'} negative."
+
+        lines = [(line(left, "open", "left", "input"), left)] if left else []
+        lines += [(line(below, "hang", "below 0", "output"), below)] if below else []
+        return [(text[0].upper() + text[1:], units) for text, units in lines]
+
+    def name_signs(self) -> None:
+        """Where the hinges are first seen, the units that open left or hang below 0 are named, each curve pulsing
+        as its sign is said (why a negative input weight turns a hinge is shown later, on a trained unit)."""
+        if self.hinges.hidden_layers != 1:
+            return
+        curves = self.view.unit_curves
+        for text, units in self.signs_lines(self.snapshots[0].epoch):
+            with self.narrate(text) as line:
+                pulses = [curves[unit].animate(rate_func=there_and_back).set_stroke(width=9) for unit in units]
+                self.play(in_turn(*pulses), run_time=line.duration)
 
     def explain_left_facing(self) -> None:
         """A negative input weight makes a hinge open to the left. Shown on one of the trained units: its own

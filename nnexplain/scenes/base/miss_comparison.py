@@ -212,13 +212,14 @@ class MissComparison:
         with self.narrate(text) as line:
             # The refit curve comes with its legend row (in the epoch's place, once the epoch has gone), then its
             # miss; the bar and number measure that miss, so they come last, with the words' number.
+            # The whole curve fades in as the words start (drawn from the left, it hid under the output for 1.5 s).
             first = min(1.2, 0.3 * line.duration)
             self.play(
-                Create(overlay),
+                Fade(overlay),
                 in_turn(Fade(self.view.epoch_label, out=True), Fade(keyed)),
-                run_time=0.35 * line.duration,
+                run_time=min(0.8, 0.35 * line.duration),
             )
-            self.play(Create(miss[0]), run_time=0.65 * line.duration - first)
+            self.play(Create(miss[0]), run_time=line.duration - min(0.8, 0.35 * line.duration) - first)
             self.land_miss(first, miss, f"same kinks, refit: {refit_error:.3f}", color, 2)
         self.refit_parts = VGroup(overlay, miss, keyed)
         self.refit_row = self.error_rows[-1]

@@ -10,7 +10,8 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 
 from __future__ import annotations
 
-from manim import UP, Create, ReplacementTransform, Transform
+import numpy as np
+from manim import DL, DOWN, UP, UR, Create, ReplacementTransform, Transform
 
 from nnexplain.geometry.hinges import build_order, running_sums
 from nnexplain.mobjects.hinges import Fade, fmt_small
@@ -29,8 +30,7 @@ class StartSum:
         sums = running_sums(start, order)
         width = view.output_curve.stroke_width
         running = panel.curve(x, sums[0], self.theme.text, width=width)
-        bias_point = panel.plot_point(x[int(self.bias_tag_at * (len(x) - 1))], sums[0][0])
-        bias_tag = self.tag(f"bias {fmt_small(start.output_bias)}", bias_point, UP, color=self.theme.text)
+        bias_tag = self.clear_tag(f"bias {fmt_small(start.output_bias)}", panel, x, sums[0][0])
         keyed = self.add_legend_row("network output", self.theme.text, dashed=False)
         text = f"Added up from the output bias, {fmt_small(start.output_bias)}, they make the network's output."
         with self.narrate(text) as line:
@@ -59,3 +59,23 @@ class StartSum:
                 self.remove(landed)
         view.output_curve.set_stroke(opacity=1)
         self.remove(running)  # it lies exactly on the output curve
+
+    def clear_tag(self, text: str, panel, x: np.ndarray, level: float):
+        """``text`` tagged on the flat line at ``level``: above or below it, at the first place along it (from
+        ``bias_tag_at``) where the tag stays inside the panel and no point of the target's curve runs under it."""
+        target = self.target_values(x)
+        curve = panel.plot_points(x, target)[:, :2] if target is not None else np.zeros((0, 2))
+        box = panel.box
+        starts = np.linspace(self.bias_tag_at, 1 - self.bias_tag_at, 9)
+        tag = None
+        for share in sorted(starts, key=lambda s: abs(s - self.bias_tag_at)):
+            point = panel.plot_point(x[int(share * (len(x) - 1))], level)
+            for direction in (UP, DOWN):
+                tag = self.tag(text, point, direction, color=self.theme.text)
+                (x0, y0, _), (x1, y1, _) = tag.get_corner(DL), tag.get_corner(UR)
+                inside = box.get_left()[0] <= x0 and x1 <= box.get_right()[0] and box.get_bottom()[1] <= y0
+                inside = inside and y1 <= box.get_top()[1]
+                covered = (curve[:, 0] > x0) & (curve[:, 0] < x1) & (curve[:, 1] > y0) & (curve[:, 1] < y1)
+                if inside and not covered.any():
+                    return tag
+        return tag

@@ -1,0 +1,111 @@
+"""relu-square between stored snapshots: the kink dots, the live kink and slope readout, the largest error riding
+the curve, and which hinges it says open left or hang below 0. torch, on the stored weights and a fine grid, is the
+answer key."""
+
+import numpy as np
+import pytest
+import torch
+from conftest import DATA
+from test_hinge_scenes import _setup
+
+from nnexplain.run import load_run
+
+GRID = torch.linspace(-1, 1, 200_001, dtype=torch.float64)
+
+
+def _torch_params(run, epoch):
+    return [[torch.from_numpy(np.asarray(a, np.float64)) for a in layer] for layer in run.params(epoch)]
+
+
+def _between(run, before: int, after: int, fraction: float):
+    """The weights a straight line between two stored epochs passes at ``fraction``, by torch."""
+    return [
+        [(1 - fraction) * p + fraction * q for p, q in zip(a, b)]
+        for a, b in zip(_torch_params(run, before), _torch_params(run, after))
+    ]
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    from nnexplain.scenes.relu_square import ReluSquare
+
+    return _setup(ReluSquare, tmp_path_factory.mktemp("scene"), DATA / "square-relu-3")
+
+
+@pytest.mark.parametrize("fraction", [0.25, 0.5, 0.75])
+def test_a_frame_between_snapshots_carries_its_own_kinks_and_slopes(scene, fraction):
+    """Oracle: the kink is where torch's w1x + b1 changes sign on the grid; the slope is torch's hinge rising over
+    the grid where the unit is on."""
+    before, after = scene.snapshots[0], scene.snapshots[1]
+    frame = scene.hinges_between(before, after, fraction)
+    (w1, b1), (w2, _) = _between(scene.run, before.epoch, after.epoch, fraction)
+    for unit in range(len(b1)):
+        inputs = GRID * w1[unit, 0] + b1[unit]
+        turns = torch.nonzero(torch.diff(torch.sign(inputs)) != 0).flatten()
+        assert len(frame.kinks[unit]) == len(turns)
+        if len(turns):
+            assert frame.kinks[unit][0] == pytest.approx(float(GRID[turns[0]]), abs=2e-5)
+        values = torch.relu(inputs) * w2[0, unit]
+        on = torch.nonzero(inputs > 0).flatten()
+        rise = (values[on[-1]] - values[on[0]]) / (GRID[on[-1]] - GRID[on[0]])
+        assert frame.slopes[unit] == pytest.approx(float(rise), rel=1e-6, abs=1e-9)
+
+
+def test_kink_dots_slide_with_the_frame_not_hop_to_the_nearest_snapshot(scene):
+    """Drawn halfway and a little before, each dot stands on the frame's own kink (torch's), so between two frames
+    the dot moves as little as the kink does."""
+    before, after = scene.snapshots[0], scene.snapshots[1]
+    view = scene.view if hasattr(scene, "view") else None
+    if view is None:
+        from nnexplain.mobjects.hinges import FitView
+
+        view = FitView.from_run(scene.run, epoch=before.epoch)
+    for fraction in (0.49, 0.51):
+        view.show(scene.hinges_between(before, after, fraction), nearest=before if fraction < 0.5 else after)
+        (w1, b1), _ = _between(scene.run, before.epoch, after.epoch, fraction)
+        for unit, point in view.kink_points.items():
+            kink = float(-b1[unit] / w1[unit, 0])
+            assert point[0] == pytest.approx(view.units_panel.plot_point(kink, 0)[0], abs=1e-3)
+
+
+def test_the_live_largest_error_at_the_replays_ends_is_the_narrated_one(scene):
+    """The error readout is measured on the drawn frame; at a stored epoch it must give max|output − x²| as torch
+    computes it from the stored weights on the stored grid (what the narration says, to 3 digits)."""
+    span = scene.replay_span()
+    for snapshot, fraction, other in ((span[0], 0.0, span[1]), (span[-1], 1.0, span[-2])):
+        pair = (snapshot, other) if fraction == 0.0 else (other, snapshot)
+        frame = scene.hinges_between(*pair, fraction)
+        at = scene.worst_point(frame.x, frame.output)
+        live = abs(frame.output[at] - frame.x[at] ** 2)
+        (w1, b1), (w2, b2) = _torch_params(scene.run, snapshot.epoch)
+        x = torch.from_numpy(snapshot.x)
+        output = torch.relu(x[:, None] * w1[:, 0] + b1) @ w2[0] + b2[0]
+        assert f"{live:.3f}" == f"{float((output - x**2).abs().max()):.3f}"
+
+
+def test_the_units_said_to_open_left_or_hang_below_are_those_that_do():
+    """Oracle: on a wide grid, a hinge that opens left is non-zero at the far left and zero at the far right; one
+    that hangs below 0 is never above it and somewhere below."""
+    from nnexplain.geometry.hinges import facing_units
+
+    run = load_run(DATA / "square-relu-3")
+    wide = torch.linspace(-100, 100, 20_001, dtype=torch.float64)
+    for epoch in run.epochs[:: max(len(run.epochs) // 5, 1)]:
+        (w1, b1), (w2, _) = _torch_params(run, epoch)
+        hinges = torch.relu(wide[:, None] * w1[:, 0] + b1).T * w2[0][:, None]
+        left = [j for j in range(len(b1)) if hinges[j, 0] != 0 and hinges[j, -1] == 0]
+        below = [j for j in range(len(b1)) if hinges[j].max() <= 0 and hinges[j].min() < 0]
+        assert facing_units(run.params(epoch)) == (left, below)
+
+
+def test_the_signs_are_said_of_the_units_that_have_them(scene):
+    """The lines name exactly the units torch finds facing left / hanging below at the random start."""
+    from nnexplain.geometry.hinges import facing_units
+
+    left, below = facing_units(scene.run.params(scene.snapshots[0].epoch))
+    lines = scene.signs_lines(scene.snapshots[0].epoch)
+    said = dict((("left" if " left:" in text else "below"), units) for text, units in lines)
+    assert said.get("left", []) == left and said.get("below", []) == below
+    for text, units in lines:
+        assert all(f"nit {unit + 1}" in text for unit in units) and text[0].isupper()
+        assert ("weights are" in text) == (len(units) > 1)
