@@ -2,11 +2,15 @@
 
 A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. The
 scene first builds one unit's hinge from max(0, z) with the run's own numbers: its
-input weight scales it, its bias shifts the kink, its output weight scales it again.
-Then every unit's hinge, each named on its kink (:mod:`nnexplain.mobjects.kink_pins`), and their
+input weight scales it, its bias shifts the kink, its output weight scales it again
+(:mod:`nnexplain.scenes.base.one_hinge`). Then every unit's hinge, each named on its kink
+(:mod:`nnexplain.mobjects.kink_pins`), with the units whose weights are negative named as they are first seen (they
+open left, or hang below 0; :mod:`nnexplain.scenes.base.mirror_turn`), and their
 sum built from the output bias at the random start, so the output is never shown before it is made
 (:mod:`nnexplain.scenes.base.start_sum`); then training (epochs on a log scale), with the stretch where
-the output changes most replayed slowly, its busiest unit named (:mod:`nnexplain.scenes.base.fit_replay`); why a
+the output changes most replayed slowly, its busiest unit named, its kink and slope and the largest error drawn live
+(:mod:`nnexplain.scenes.base.fit_replay`). Frames between stored snapshots are drawn from weights moving in a straight
+line, kinks included, so a kink slides and never hops; why a
 hinge opens left (a turn through space,
 :mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
@@ -30,15 +34,11 @@ from typing import ClassVar
 
 import numpy as np
 from manim import (
-    LEFT,
     UL,
     UP,
     AnimationGroup,
     Create,
-    Dot,
     ReplacementTransform,
-    VGroup,
-    VMobject,
     there_and_back,
 )
 
@@ -48,6 +48,7 @@ from nnexplain.geometry.hinges import (
     build_order,
     hinge,
     max_fit_error,
+    minimax_output_refit,
     output_kinks,
     quiet_units,
     running_sums,
@@ -58,7 +59,6 @@ from nnexplain.mobjects.hinges import (
     Fade,
     FitView,
     Frame,
-    HingeMorph,
     SnapshotSweep,
     fmt_interval,
     fmt_number,
@@ -67,11 +67,11 @@ from nnexplain.mobjects.hinges import (
     padded_range,
 )
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
-from nnexplain.mobjects.style import formula
 from nnexplain.scenes.base.fit_replay import FitReplay
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
-from nnexplain.scenes.base.mirror_turn import MirrorTurn, weight_bias_kink
+from nnexplain.scenes.base.mirror_turn import MirrorTurn
 from nnexplain.scenes.base.miss_comparison import MissComparison
+from nnexplain.scenes.base.one_hinge import OneHinge
 from nnexplain.scenes.base.piece_slopes import PieceSlopes
 from nnexplain.scenes.base.start_sum import StartSum
 
@@ -91,7 +91,7 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) 
     return _BEST_HINGES[key]
 
 
-class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, HingeStory):
+class ReluSquare(OneHinge, StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     pace_kinks: ClassVar[bool] = True  # a kink sliding far in a quiet step is given the time it needs
@@ -154,6 +154,18 @@ class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, H
             self.beat("best hinges")
             self.compare_best_fit()
 
+    def output_panel(self, snapshots: list[CurveSnapshot]):
+        """As every hinge scene's, its range also holding the refit and the best fit drawn over it at the end (the
+        best rises above x² at x = 1: it was clipped there)."""
+        x, values = snapshots[0].x, [s.output for s in snapshots] + [self.run.probe["labels"]]
+        if self.target is not None:
+            values.append(self.target_values(x))
+            if self.hinges.hidden_layers == 1:
+                values.append(minimax_output_refit(self.run.params(self.hinges.epoch), x, self.target_values(x))[0])
+        if self.best_fit is not None:
+            values.append(self.best_fit(x))
+        return self.panel_in(self.output_box, padded_range(values), x_labels=True)
+
     def say(self, text: str, caption=None, slot: str = "caption", fade_seconds: float = 0.0) -> list:
         """As every scene says a line, but its caption lifted 3 px: the shared band rests a two-row caption's
         descenders (q, y, parentheses) 23 px from the foot at 480p, a pixel inside the 24 px title-safe margin."""
@@ -192,77 +204,6 @@ class ReluSquare(StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, H
         if not train:
             return f"The dots only trace {self.formula}: {points} evenly spaced points."
         return f"Trained on {train:,} random samples; the dots, {points} evenly spaced points, only trace it."
-
-    def build_one_hinge(self) -> None:
-        """max(0, x), then the first unit's own input weight, bias and output weight, one at a time."""
-        start = self.snapshots[0]
-        params = self.run.params(start.epoch)
-        unit = self._unit_to_build(start)
-        weight, bias = float(params[0][0][unit, 0]), float(params[0][1][unit])
-        out_weight = float(params[1][0][0, unit])
-        stages = [(1.0, 0.0, 1.0), (weight, 0.0, 1.0), (weight, bias, 1.0), (weight, bias, out_weight)]
-        x = start.x
-        # A lower panel than the units' leaves room above it for the formula, typeset large (its digits about
-        # 18 px at 480p): it is the panel's heading while the hinge is built.
-        box = (self.units_box[0], self.units_box[1] - 0.12)
-        panel = self.panel_in(box, padded_range([hinge(x, *stage) for stage in stages]), x_labels=False)
-        color = self.theme.palette[unit % len(self.theme.palette)]
-        curve = VMobject(stroke_color=color, stroke_width=5)
-        dot = Dot(radius=0.08, color=color)
-        built = VGroup(curve, dot)
-        HingeMorph(built, panel, x, stages[0], stages[0]).interpolate_mobject(0)
-        # Weight and bias to as many digits as make −bias/weight of the shown numbers give the shown kink.
-        w, b, kink_x = weight_bias_kink(weight, bias)
-        b, v = b.lstrip("−"), fmt_number(out_weight)
-        sign = "−" if bias < 0 else "+"
-
-        def typeset(source: str) -> VGroup:
-            """A formula (Typst) over the panel, at its left edge."""
-            shown = formula(source.replace("−", "-"), self.theme, 46)
-            return shown.next_to(panel.box, UP, buff=0.1, aligned_edge=LEFT)
-
-        formulas = [
-            typeset("max(0, x)"),
-            typeset(f"max(0, {w} x)"),
-            typeset(f"max(0, {w} x {sign} {b})"),
-            typeset(f"{v} dot max(0, {w} x {sign} {b})"),
-        ]
-        turned = ", and turns it to face left" if weight < 0 else ""
-        over = " and turns it over" if out_weight < 0 else " again"
-        lines = [
-            "Every unit starts from ReLU: a negative x becomes 0, a positive x stays x.",
-            f"Unit {unit + 1}'s input weight, {w}, scales x: the slope becomes {w}{turned}.",
-            f"Its bias moves the kink to x = −bias/weight = {kink_x}.",
-            f"Its output weight, {v}, scales it{over}: this is what unit {unit + 1} adds.",
-        ]
-        # A stage's note, shown once the picture has got there: the unit is named when its own numbers apply.
-        notes = [f"unit {unit + 1}, at the\nrandom start: weight {w}", f"kink at x = {kink_x}", None]
-        with self.narrate(lines[0]) as line:
-            self.play(*self.draw_panel(panel), Fade(formulas[0]), run_time=0.4 * line.duration)
-            self.play(Create(curve), Fade(dot), run_time=0.6 * line.duration)
-        ghost, shown = None, formulas[0]
-        for before, after, text, typeset_next, note in zip(stages, stages[1:], lines[1:], formulas[1:], notes):
-            # A faint copy of the stage before stays while the new one forms, so a small change can be seen.
-            previous = curve.copy().set_stroke(opacity=0.3, width=3)
-            with self.narrate(text) as line:
-                fading = [] if ghost is None else [Fade(ghost, out=True)]
-                self.add(previous)
-                self.play(in_turn(Fade(shown, out=True), Fade(typeset_next)), *fading, run_time=0.6)
-                morph = max(line.duration - 0.6, 1.0)
-                self.play(HingeMorph(built, panel, x, before, after), run_time=morph if note is None else 0.75 * morph)
-                if note is not None:  # the kink has arrived: now its place is named
-                    self.play(*self.show_labels(note, color=color), run_time=0.25 * morph)
-            shown = typeset_next
-            if ghost is not None:
-                self.remove(ghost)
-            ghost = previous
-        self.one_hinge_ghost = ghost
-        self.one_hinge = (unit, panel, shown, built, -bias / weight)
-
-    def _unit_to_build(self, snapshot) -> int:
-        """Of the units that bend inside the interval at the random start, the one adding the most (else unit 1)."""
-        bending = [unit for unit, kinks in enumerate(snapshot.kinks) if len(kinks)]
-        return max(bending, key=lambda unit: np.max(np.abs(snapshot.units[unit])), default=0)
 
     def introduce_hinges(self) -> None:
         sums = running_sums(self.hinges, build_order(self.hinges))

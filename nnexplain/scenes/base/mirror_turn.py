@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
+    DOWN,
+    LEFT,
     PI,
     UP,
     Create,
@@ -27,7 +29,8 @@ from manim import (
 
 from nnexplain.geometry.hinges import facing_units, hinge
 from nnexplain.mobjects.hinges import Fade, HingeMorph, fmt_number
-from nnexplain.scenes.base.hinge_story import in_turn
+from nnexplain.mobjects.style import label
+from nnexplain.scenes.base.hinge_story import TEXT_SIZE, in_turn
 
 __all__ = ["MirrorTurn", "weight_bias_kink"]
 
@@ -72,11 +75,24 @@ class MirrorTurn:
         as its sign is said (why a negative input weight turns a hinge is shown later, on a trained unit)."""
         if self.hinges.hidden_layers != 1:
             return
-        curves = self.view.unit_curves
-        for text, units in self.signs_lines(self.snapshots[0].epoch):
+        curves, epoch = self.view.unit_curves, self.snapshots[0].epoch
+        (w1, _), (w2, _) = self.run.params(epoch)
+        lines = self.signs_lines(epoch)
+        for text, units in lines:
+            # The named weights in the column, each in its unit's colour (the run's numbers), as the words start.
+            which, weights = ("input", np.asarray(w1)[:, 0]) if " left:" in text else ("output", np.asarray(w2)[0])
+            rows = VGroup(label(f"{which} weight", self.theme, size=TEXT_SIZE, color=self.theme.muted))
+            for unit in units:
+                row = f"unit {unit + 1}: {fmt_number(float(weights[unit]))}"
+                rows.add(label(row, self.theme, size=TEXT_SIZE, color=self.view.colors[unit]))
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             with self.narrate(text) as line:
+                first = min(0.8, 0.25 * line.duration)
+                self.play(*self.show_labels(rows), run_time=first)
                 pulses = [curves[unit].animate(rate_func=there_and_back).set_stroke(width=9) for unit in units]
-                self.play(in_turn(*pulses), run_time=line.duration)
+                self.play(in_turn(*pulses), run_time=line.duration - first)
+        if lines:
+            self.play(*self.show_labels(None), run_time=0.4)
 
     def explain_left_facing(self) -> None:
         """A negative input weight makes a hinge open to the left. Shown on one of the trained units: its own
