@@ -109,3 +109,15 @@ def test_the_signs_are_said_of_the_units_that_have_them(scene):
     for text, units in lines:
         assert all(f"nit {unit + 1}" in text for unit in units) and text[0].isupper()
         assert ("weights are" in text) == (len(units) > 1)
+
+
+def test_the_output_bias_is_tagged_off_the_target_curve_and_inside_its_panel(scene):
+    """Oracle: x² by torch on a fine grid, mapped into the panel: no point of it under the tag's box."""
+    panel = scene.output_panel(scene.snapshots)
+    bias = float(scene.snapshots[0].output_bias)
+    tag = scene.clear_tag(f"bias {bias:.2f}", panel, scene.snapshots[0].x, bias)
+    curve = panel.plot_points(GRID.numpy(), (GRID**2).numpy())
+    (x0, y0, _), (x1, y1, _) = tag.get_corner([-1, -1, 0]), tag.get_corner([1, 1, 0])
+    assert not np.any((curve[:, 0] > x0) & (curve[:, 0] < x1) & (curve[:, 1] > y0) & (curve[:, 1] < y1))
+    box = panel.box
+    assert box.get_left()[0] <= x0 and x1 <= box.get_right()[0] and box.get_bottom()[1] <= y0 <= y1 <= box.get_top()[1]

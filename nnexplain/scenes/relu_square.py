@@ -48,7 +48,6 @@ from nnexplain.geometry.hinges import (
     build_order,
     hinge,
     max_fit_error,
-    minimax_output_refit,
     output_kinks,
     quiet_units,
     running_sums,
@@ -64,7 +63,6 @@ from nnexplain.mobjects.hinges import (
     fmt_number,
     fmt_small,
     legend,
-    padded_range,
 )
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
 from nnexplain.scenes.base.fit_replay import FitReplay
@@ -153,18 +151,6 @@ class ReluSquare(OneHinge, StartSum, FitReplay, PieceSlopes, MirrorTurn, MissCom
         if self.best_fit is not None:
             self.beat("best hinges")
             self.compare_best_fit()
-
-    def output_panel(self, snapshots: list[CurveSnapshot]):
-        """As every hinge scene's, its range also holding the refit and the best fit drawn over it at the end (the
-        best rises above x² at x = 1: it was clipped there)."""
-        x, values = snapshots[0].x, [s.output for s in snapshots] + [self.run.probe["labels"]]
-        if self.target is not None:
-            values.append(self.target_values(x))
-            if self.hinges.hidden_layers == 1:
-                values.append(minimax_output_refit(self.run.params(self.hinges.epoch), x, self.target_values(x))[0])
-        if self.best_fit is not None:
-            values.append(self.best_fit(x))
-        return self.panel_in(self.output_box, padded_range(values), x_labels=True)
 
     def say(self, text: str, caption=None, slot: str = "caption", fade_seconds: float = 0.0) -> list:
         """As every scene says a line, but its caption lifted 3 px: the shared band rests a two-row caption's

@@ -94,20 +94,22 @@ class MissComparison:
         gap.set_stroke(self.theme.text, width=7)
         miss = self.miss_mobjects(x, output, at, self.theme.text, f"{error:.3f}")
         self.error_rows = VGroup()
-        # The zoom comes first, so the largest error is pointed at where it can be seen.
+        # The zoom comes first, so the largest error is pointed at where it can be seen. The units leave before the
+        # words (which are about the zoom, not about them going) and before the panel changes scale; the kink lines
+        # turn grey (their unit colours would now be read as the fits' colours).
+        self.play(
+            *[Fade(part, out=True) for part in (view.unit_curves, view.kink_dots, heading)],
+            *[guide.animate.set_stroke(self.theme.muted, opacity=0.5) for guide in self.guides],
+            Fade(pieces, out=True),
+            *self.show_labels(None),
+            run_time=0.6,
+        )
+        self.remove(view.unit_curves, view.kink_dots)
         with self.narrate(f"Above, {taller:.0f}× taller: how far the fit misses {self.formula}.") as line:
-            self.play(
-                *[Fade(part, out=True) for part in (view.unit_curves, view.kink_dots, heading)],
-                *[guide.animate.set_stroke(self.theme.muted, opacity=0.5) for guide in self.guides],
-                Fade(pieces, out=True),
-                *self.show_labels(None),
-                run_time=0.3 * line.duration,
-            )
-            self.remove(view.unit_curves, view.kink_dots)
-            # The units leave before the panel changes scale; the kink lines turn grey (their unit colours would
-            # now be read as the fits' colours). Then the whole miss is drawn.
-            self.play(*self.swap_panel(panel, self.misses), Fade(miss_heading), run_time=0.3 * line.duration)
-            self.play(Create(miss[0]), run_time=0.4 * line.duration)
+            # The zoomed panel and its heading come with the words, then the whole miss is drawn.
+            swap = min(0.8, 0.3 * line.duration)
+            self.play(*self.swap_panel(panel, self.misses), Fade(miss_heading), run_time=swap)
+            self.play(Create(miss[0]), run_time=line.duration - swap)
         with self.narrate(f"Its largest error is {error:.3f}, at x = {fmt_number(x[at])}.") as line:
             # The gap at the worst point, ringed over the output, grows into its bar in the zoom, then its number.
             self.play(Create(ring), Create(gap), run_time=min(1.0, 0.3 * line.duration))
@@ -234,13 +236,22 @@ class MissComparison:
             text = "Training cuts mean squared error, not the largest: there the network is lower."
             with self.narrate(text) as line:
                 first = min(1.2, 0.3 * line.duration)
-                # A second table under the first, its rows named as the first's, each in the colour of its curve, at
-                # full size (one row of both would be shrunk below 16 px); a small gap above sets it apart. The best
-                # fit's row (slot 3) arrives after this table has gone.
+                # A second table in the first's place, its rows named as the first's, each in the colour of its
+                # curve, at full size (one row of both would be shrunk below 16 px). The largest errors step out
+                # while it is read (they stay on their bars), so the column holds one table at a time; they come
+                # back when it leaves, before the best fit's row (slot 3) arrives.
+                # Their way back is made now: a fade in reads the opacities it brings in when it is made.
+                self.largest_back = [Fade(row) for row in self.error_rows]
+                self.largest_rows = list(self.error_rows)
                 self.play(
-                    self.add_error_row("mean squared error", self.theme.muted, 3.4),
-                    self.add_error_row(f"network: {mean_network:.4f}", self.theme.text, 4.4),
-                    self.add_error_row(f"refit: {mean_refit:.4f}", color, 5.4),
+                    in_turn(
+                        AnimationGroup(*[Fade(row, out=True) for row in self.largest_rows]),
+                        AnimationGroup(
+                            self.add_error_row("mean squared error", self.theme.muted, 0),
+                            self.add_error_row(f"network: {mean_network:.4f}", self.theme.text, 1),
+                            self.add_error_row(f"refit: {mean_refit:.4f}", color, 2),
+                        ),
+                    ),
                     run_time=first,
                 )
                 self.play(
@@ -273,7 +284,16 @@ class MissComparison:
             # The refit steps back, to make room for the answer.
             self.play(
                 *[part.animate.set_opacity(0.3) for part in refit[:2]],
-                *[Fade(row, out=True) for row in mean_rows],
+                *(
+                    [
+                        in_turn(
+                            AnimationGroup(*[Fade(row, out=True) for row in mean_rows]),
+                            AnimationGroup(*self.largest_back),
+                        )
+                    ]
+                    if mean_rows
+                    else []
+                ),
                 run_time=line.duration,
             )
         for row in mean_rows:
