@@ -280,57 +280,40 @@ class MissComparison:
         kinks = f"{', '.join(words[:-1])} and {words[-1]}" if len(words) > 1 else ", ".join(words)
         refit = getattr(self, "refit_parts", VGroup())
         mean_rows = list(getattr(self, "mean_rows", []))  # said and done: fewer lines in the column
+        refit_row = getattr(self, "refit_row", None)
         with self.narrate("Could other kinks do better?") as line:
-            # The refit steps back, to make room for the answer.
+            # The refit, said and measured, leaves (its curve, legend row and number), so the best is drawn beside
+            # the network alone: two curves to tell apart, and fewer lines in the column. The mean squared errors
+            # leave too, and the largest errors they stood in for come back.
+            back = [fade for fade in getattr(self, "largest_back", []) if fade.mobject is not refit_row]
+            rows = [] if refit_row is None or mean_rows else [Fade(refit_row, out=True)]
+            swap = [in_turn(AnimationGroup(*[Fade(row, out=True) for row in mean_rows]), AnimationGroup(*back))]
             self.play(
-                *[part.animate.set_opacity(0.3) for part in refit[:2]],
-                *(
-                    [
-                        in_turn(
-                            AnimationGroup(*[Fade(row, out=True) for row in mean_rows]),
-                            AnimationGroup(*self.largest_back),
-                        )
-                    ]
-                    if mean_rows
-                    else []
-                ),
-                run_time=line.duration,
+                *[Fade(part, out=True) for part in refit], *rows, *(swap if mean_rows else []), run_time=line.duration
             )
-        for row in mean_rows:
+        for row in [*mean_rows, *([] if refit_row is None else [refit_row])]:
             self.error_rows.remove(row)
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
+        if len(refit):  # in the refit's legend place
+            keyed.align_to(refit[2], UP)
         with self.narrate(f"The best {units} kinks a search finds: {kinks}.") as line:
             self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=line.duration)
         text = f"Its largest error: {fit.error:.3f}, the least a search over kinks finds for {units} hinges."
         with self.narrate(text) as line:
             first = min(1.2, 0.3 * line.duration)
             self.play(Create(miss[0]), run_time=line.duration - first)
-            self.land_miss(first, miss, f"best {units} hinges: {fit.error:.3f}", color, 3)
-        # The answer to the opening question, in two lines, with the run's numbers; the refit and the mean squared
-        # errors (said before) leave, so two fits remain, each with its largest error.
+            self.land_miss(first, miss, f"best {units} hinges: {fit.error:.3f}", color, 2 if len(refit) else 3)
+        # The answer to the opening question, in two lines, with the run's numbers: two fits, each with its largest
+        # error.
         low, high = (fmt_number(end) for end in self.domain)  # in words: brackets reach below the caption's margin
         answers = (
             f"From {low} to {high}, the best a search finds: {units} ReLU units within {fit.error:.3f}"
             f" of {self.formula}.",
             f"This training got within {self.network_error:.3f}.",
         )
-        best_row = self.error_rows[-1]
-        kept = (self.error_rows[0], self.error_rows[1], best_row)  # the header, the network's, the best's
-        leaving = [*refit, *[row for row in self.error_rows if all(row is not k for k in kept)]]
-        # The best's legend row and error row move up into the places the refit's leave.
-        moves = []
-        if len(refit):
-            moves = [
-                keyed.animate.align_to(refit[2], UP),
-                best_row.animate.align_to(self.refit_row, UP),
-            ]
         with self.narrate(answers[0]) as line:
-            first = min(1.5, 0.3 * line.duration) + (min(1.0, 0.2 * line.duration) if moves else 0.0)
-            self.play(*[Fade(part, out=True) for part in leaving], run_time=min(1.5, 0.3 * line.duration))
-            if moves:
-                self.play(*moves, run_time=min(1.0, 0.2 * line.duration))
             # Each number as it is said: the best's bar here, the network's with the next line, thickening once.
-            self.play(miss[1].animate(rate_func=there_and_back).set_stroke(width=13), run_time=line.duration - first)
+            self.play(miss[1].animate(rate_func=there_and_back).set_stroke(width=13), run_time=line.duration)
         with self.narrate(answers[1]) as line:
             self.play(self.network_bar.animate(rate_func=there_and_back).set_stroke(width=13), run_time=line.duration)
         self.hold(extra=3.0)
