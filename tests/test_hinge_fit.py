@@ -1,5 +1,7 @@
 """The best bias + 3 hinges against x² (what relu-square draws last), checked against independent searches."""
 
+import itertools
+
 import numpy as np
 import pytest
 import torch
@@ -67,3 +69,47 @@ def test_no_random_choice_of_kinks_and_directions_beats_the_drawn_fit(fit):
     assert _least_error_as_right_hinges_and_a_line(x, fit.kinks, fit.directions < 0) == pytest.approx(
         fit.error, abs=2e-4
     )
+
+
+@pytest.fixture(scope="module")
+def left_left_right():
+    return best_hinge_fit(np.square, (-1.0, 1.0), 3, directions=(-1.0, -1.0, 1.0))
+
+
+def test_hinges_opening_left_left_right_do_no_better_than_three_pieces(left_left_right, fit):
+    """Oracle: a brute-force grid of kinks kept in the order left, left, right (the trained run's), each solved by the
+    other formulation of the programme: none beats the fixed-sides search, which lands on the best 3 pieces' 1/18
+    (a flat piece between the left-opening kinks and the right-opening one), clearly above the free best."""
+    assert list(left_left_right.directions) == [-1.0, -1.0, 1.0]
+    assert np.all(np.diff(left_left_right.kinks) >= 0)
+    x = np.linspace(-1, 1, 1601)
+    grid = np.linspace(-1, 1, 17)
+    found = min(  # the kinks join the points (a corner between two points is where a fit can miss most)
+        _least_error_as_right_hinges_and_a_line(np.union1d(x, kinks), np.array(kinks), np.array([True, True, False]))
+        for kinks in itertools.combinations(grid, 3)
+    )
+    assert found >= left_left_right.error - 1e-5
+    assert left_left_right.error == pytest.approx(1 / 18, abs=2e-4)
+    assert left_left_right.error > fit.error + 0.005
+    # the free best opens differently, left to right: it is not left, left, right
+    assert list(fit.directions) != [-1.0, -1.0, 1.0]
+
+
+def test_the_trained_run_opens_left_left_right_with_a_flat_piece():
+    """Oracle: torch on the stored weights of square-relu-3 (epoch 3,000): the input weights' signs, ordered by
+    kink, are left, left, right, and between the second and third kinks every unit is off (the output is the bias)."""
+    from conftest import DATA
+
+    from nnexplain.run import load_run
+
+    run = load_run(DATA / "square-relu-3")
+    (w1, b1), (w2, b2) = [
+        [torch.from_numpy(np.asarray(a, np.float64)) for a in layer] for layer in run.params(run.epochs[-1])
+    ]
+    kinks = -b1 / w1[:, 0]
+    order = torch.argsort(kinks)
+    assert torch.sign(w1[order, 0]).tolist() == [-1.0, -1.0, 1.0]
+    x = torch.linspace(float(kinks[order[1]]) + 1e-6, float(kinks[order[2]]) - 1e-6, 1001, dtype=torch.float64)
+    hidden = torch.relu(x[:, None] * w1[:, 0][None, :] + b1[None, :])
+    assert float(hidden.abs().max()) == 0.0
+    assert torch.allclose(hidden @ w2[0] + b2[0], b2[0].expand(len(x)))

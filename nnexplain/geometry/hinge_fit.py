@@ -72,35 +72,50 @@ def least_max_weights(
 
 
 def best_hinge_fit(
-    target: Any, domain: tuple[float, float], hinges: int, grid: int = 11, refine: int = 4, samples: int = 200_001
+    target: Any,
+    domain: tuple[float, float],
+    hinges: int,
+    grid: int = 11,
+    refine: int = 4,
+    samples: int = 200_001,
+    directions: tuple[float, ...] | None = None,
 ) -> HingeFit:
     """The bias + ``hinges`` ReLU hinges with the least largest error against ``target`` over ``domain`` found by
     search: every direction pattern with kinks on ``grid`` points of the interval, then the ``refine`` best moved
-    by Nelder–Mead (see the module's docstring)."""
+    by Nelder–Mead (see the module's docstring). With ``directions`` (one ±1 a hinge, in the order of their kinks
+    along x), only that pattern is tried, its kinks kept in that order: the best kinks for hinges that open to
+    these sides, left to right."""
+    wanted = None if directions is None else tuple(float(side) for side in directions)
     from scipy.optimize import minimize
 
     low, high = domain
     coarse = np.linspace(low, high, 101)
     tried = []
     for kinks in itertools.combinations(np.linspace(low, high, grid), hinges):  # an unused hinge: a kink at an end
-        for directions in itertools.product((1.0, -1.0), repeat=hinges):
-            kinks_, directions_ = np.array(kinks), np.array(directions)
+        for pattern in itertools.product((1.0, -1.0), repeat=hinges):
+            if wanted is not None and pattern != wanted:
+                continue
+            kinks_, directions_ = np.array(kinks), np.array(pattern)
             tried.append((least_max_weights(target, coarse, kinks_, directions_)[2], kinks_, directions_))
     tried.sort(key=lambda entry: entry[0])
 
     x = np.linspace(low, high, 401)
     best = None
-    for _, start, directions in tried[:refine]:
+    for _, start, pattern in tried[:refine]:
 
-        def error(kinks: np.ndarray, directions=directions) -> float:
-            return least_max_weights(target, x, np.clip(kinks, low, high), directions)[2]
+        def error(kinks: np.ndarray, pattern=pattern) -> float:
+            # A fixed pattern keeps its order along x: the kinks are taken sorted.
+            kinks = np.sort(kinks) if wanted is not None else kinks
+            return least_max_weights(target, x, np.clip(kinks, low, high), pattern)[2]
 
         moved = minimize(error, start, method="Nelder-Mead", options={"xatol": 1e-4, "fatol": 1e-7})
         if best is None or moved.fun < best[0]:
-            best = (moved.fun, np.clip(moved.x, low, high), directions)
+            kinks = np.sort(moved.x) if wanted is not None else moved.x
+            best = (moved.fun, np.clip(kinks, low, high), pattern)
 
     # The weights for the kinks found, solved again on a finer grid, and the error measured on a finer one still.
-    _, kinks, directions = best
+    _, kinks, pattern = best
+    directions = np.array(pattern)
     order = np.argsort(kinks)
     kinks, directions = kinks[order], directions[order]
     fine = np.linspace(low, high, 2001)

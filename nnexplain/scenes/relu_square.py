@@ -69,6 +69,7 @@ from nnexplain.scenes.base.fit_replay import FitReplay
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 from nnexplain.scenes.base.mirror_turn import MirrorTurn
 from nnexplain.scenes.base.miss_comparison import MissComparison
+from nnexplain.scenes.base.network_formula import NetworkFormula
 from nnexplain.scenes.base.one_hinge import OneHinge
 from nnexplain.scenes.base.piece_slopes import PieceSlopes
 from nnexplain.scenes.base.start_sum import StartSum
@@ -81,22 +82,27 @@ CAPTION_LIFT = 0.05  # scene units: 3 px at 480p
 _BEST_HINGES: dict[tuple[str, tuple[float, float], int], HingeFit] = {}
 
 
-def _best_hinges(target, formula: str, domain: tuple[float, float], units: int) -> HingeFit:
-    """The search takes seconds: once per target (named by its formula), interval and number of units in a process."""
-    key = (formula, tuple(domain), units)
+def _best_hinges(target, formula: str, domain: tuple[float, float], units: int, directions=None) -> HingeFit:
+    """The search takes seconds: once per target (named by its formula), interval, number of units and (when fixed)
+    the hinges' sides in a process."""
+    key = (formula, tuple(domain), units, directions)
     if key not in _BEST_HINGES:
-        _BEST_HINGES[key] = best_hinge_fit(target, domain, units)
+        _BEST_HINGES[key] = best_hinge_fit(target, domain, units, directions=directions)
     return _BEST_HINGES[key]
 
 
-class ReluSquare(OneHinge, StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, HingeStory):
+class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     pace_kinks: ClassVar[bool] = True  # a kink sliding far in a quiet step is given the time it needs
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
     bias_tag_at: ClassVar[float] = 0.115  # far left, where x² lies well above the flat start and its label
-    legend_top: ClassVar[float] = 2.5  # a gap under the two-line title
+    # Under the network's formula (two typeset lines, which take the title's place; it ends at y = 2.25), the legend,
+    # the epoch and the column's labels each a little lower than the shared places.
+    legend_top: ClassVar[float] = 1.98
+    epoch_y: ClassVar[float] = 0.72
+    labels_top: ClassVar[float] = 0.3
     # The column starts a little left of the shared one: its widest row ("x squared, dots on it") ends 31 px from
     # the right edge at 480p, outside the 24 px title-safe margin (at 2.1 it ended 22 px from it).
     column_left: ClassVar[float] = 1.95
@@ -151,6 +157,10 @@ class ReluSquare(OneHinge, StartSum, FitReplay, PieceSlopes, MirrorTurn, MissCom
         if self.best_fit is not None:
             self.beat("best hinges")
             self.compare_best_fit()
+
+    def best_with_sides(self, directions: tuple[float, ...]) -> HingeFit:
+        """The best fit whose hinges open to ``directions``, in that order along x (kinks searched)."""
+        return _best_hinges(self.target, self.formula, self.domain, len(self.hinges.units), directions)
 
     def say(self, text: str, caption=None, slot: str = "caption", fade_seconds: float = 0.0) -> list:
         """As every scene says a line, but its caption lifted 3 px: the shared band rests a two-row caption's
@@ -207,6 +217,7 @@ class ReluSquare(OneHinge, StartSum, FitReplay, PieceSlopes, MirrorTurn, MissCom
             self.play(Fade(self.add_legend_row("network output", self.theme.text, dashed=False)), run_time=0.4)
             return
         unit, old_panel, old_heading, built, kink = self.one_hinge
+        self.show_network_formula()
         others = [curve for index, curve in enumerate(view.unit_curves) if index != unit]
         # Each unit named where it bends, in its colour (two kinks that start together carry their names at two
         # heights).

@@ -23,9 +23,15 @@ from nnexplain.mobjects.hinges import Fade, SnapshotSweep, fmt_number
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
 from nnexplain.mobjects.live_text import LiveText
 from nnexplain.mobjects.style import label
-from nnexplain.scenes.base.hinge_story import step_weights
+from nnexplain.scenes.base.hinge_story import TEXT_SIZE, step_weights
 
 __all__ = ["FitReplay"]
+
+
+def _fixed(value: float) -> str:
+    """Two decimals, with a typographic minus (and no −0.00)."""
+    text = f"{value:.2f}"
+    return ("0.00" if text == "-0.00" else text).replace("-", "\u2212")
 
 
 class FitReplay:
@@ -72,7 +78,7 @@ class FitReplay:
         lines = [
             moves,
             f"Its slope {grows} from {slopes[0]} to {slopes[1]}; the output bends toward {self.formula}.",
-            f"By epoch {last.epoch:,}, the largest error{where} has fallen from {before:.3f} to {after:.3f}.",
+            f"Watch the largest error{where} fall from {before:.3f} to {after:.3f} by epoch {last.epoch:,}.",
         ]
         pins = KinkPins(self.view, [unit], self.theme, size=self.pin_size).start_following()
         pins.opacity = 0
@@ -90,11 +96,15 @@ class FitReplay:
             self.add(pins.follow())
             readout = self.unit_readout(unit)
             error = self.error_readout() if whole and self.target is not None else VGroup()
+            # Said once: the epoch steps from one saved snapshot to the next, the numbers tick between them.
+            note = label("between saved epochs,\nthe weights interpolated", self.theme, size=TEXT_SIZE)
+            note.set_color(self.theme.muted).move_to(self.column_point(self.labels_top - 1.05), aligned_edge=UL)
             self.play(
                 self.view.unit_curves[unit].animate.set_stroke(width=7),
                 PinsFade(pins),
                 Fade(readout),
                 Fade(error),
+                Fade(note),
                 run_time=0.5,
             )
         self.add(readout.add_updater(lambda _: self.unit_readout(unit, readout)))
@@ -114,6 +124,7 @@ class FitReplay:
             PinsFade(pins, out=True),
             Fade(readout, out=True),
             Fade(error, out=True),
+            Fade(note, out=True),
             run_time=0.4,
         )
         self.remove(pins.clear_updaters())
@@ -136,8 +147,9 @@ class FitReplay:
         ``group``, its rows are refilled in place (see :mod:`nnexplain.mobjects.live_text`)."""
         frame, color = self.view.frame, self.view.colors[unit]
         kinks, slopes = getattr(frame, "kinks", None), getattr(frame, "slopes", None)
-        kink = "–" if kinks is None or not len(kinks[unit]) else fmt_number(kinks[unit][0])
-        slope = "–" if slopes is None else fmt_number(slopes[unit])
+        # Two decimals always, so the numbers keep their width as they tick.
+        kink = "–" if kinks is None or not len(kinks[unit]) else _fixed(kinks[unit][0])
+        slope = "–" if slopes is None else _fixed(slopes[unit])
         name = f"unit {unit + 1}'s"
         rows = [label(f"{name} kink {kink}", self.theme, size=self.pin_size, color=color)]
         rows.append(label(f"{name} slope {slope}", self.theme, size=self.pin_size, color=color))

@@ -2,7 +2,8 @@
 later, why a hinge opens to the left, drawn on one of the trained units (``explain_left_facing``).
 
 Its own numbers first (a negative input weight), then what flipping the signs of its weight and bias would
-do: the same kink, the hinge turned over through space about it to open right, as 3Blue1Brown draws a mirror.
+do: the same kink, the weight and bias moving to their negatives, so the hinge flattens and opens right (every
+frame a real hinge).
 
 A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene sets ``hinges``, ``run``
 and ``view`` before this beat runs.
@@ -14,13 +15,8 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    PI,
-    UP,
     Create,
-    DashedVMobject,
     Dot,
-    Ellipse,
-    UpdateFromAlphaFunc,
     VGroup,
     VMobject,
     linear,
@@ -96,8 +92,8 @@ class MirrorTurn:
 
     def explain_left_facing(self) -> None:
         """A negative input weight makes a hinge open to the left. Shown on one of the trained units: its own
-        numbers first, then what flipping both their signs would do, the same kink opening right, drawn as a turn
-        of its hinge through space about the kink."""
+        numbers first, then what flipping both their signs would do, the same kink opening right, drawn as the
+        numbers move there (every frame a real hinge)."""
         params = self.run.params(self.hinges.epoch)
         weights = params[0][0][:, 0]
         left = [unit for unit in range(len(weights)) if weights[unit] < 0 and len(self.hinges.kinks[unit])]
@@ -110,36 +106,20 @@ class MirrorTurn:
             there keeps the kink fixed while the hinge flattens and turns over: a mirror about the kink."""
             return (-float(weights[u]), -float(biases[u]), float(out_weights[u]))
 
-        # The unit whose mirror leaves the panel least. The would-be hinge is drawn only where it and its mirror
-        # image about the kink both stay inside the panel, so the turn through space never leaves it.
+        # The unit whose mirror leaves the panel least (the panel clips what rises above it).
         unit = min(left, key=lambda u: np.max(np.abs(hinge(x, *mirror_of(u)))))
         weight, bias = float(weights[unit]), float(biases[unit])
         panel, color = self.view.units_panel, self.view.colors[unit]
-        kink = -bias / weight
-        mirrored = mirror_of(unit)
-        values = hinge(x, *mirrored)
-        low, high = self.domain
-        x = x[(values <= panel.y_high) & (values >= panel.y_low) & (2 * kink - x >= low) & (2 * kink - x <= high)]
+        own, mirrored = (weight, bias, float(out_weights[unit])), mirror_of(unit)
+        # Drawn across the whole interval. The flip moves the input weight and bias in a straight line to their
+        # negatives: −bias/weight stays put, so every frame is a real hinge with the same kink, flattening to 0 as
+        # both pass through 0 and rising again on the other side (a mirror about the kink, never a shape no unit
+        # can take).
         flipping = VGroup(VMobject(stroke_color=color, stroke_width=7), Dot(radius=0.08, color=color))
-        HingeMorph(flipping, panel, x, mirrored, mirrored).interpolate_mobject(0)
+        HingeMorph(flipping, panel, x, own, own).interpolate_mobject(0)
+        arm = flipping[0]
         w, b, kink_x = weight_bias_kink(weight, bias)
         flip_w, flip_b, _ = weight_bias_kink(-weight, -bias)
-        # A turn through space about the vertical line at the kink: every point keeps its height, and x − kink
-        # becomes kink − x, which is the hinge with weight and bias both flipped. Depth cues: the path of the arm's
-        # end, a faint ellipse (a circle seen from a little above), and the arm dimming as it passes behind.
-        pivot = panel.plot_point(kink, 0)
-        arm = flipping[0]
-        own_arm = arm.copy().rotate(PI, axis=UP, about_point=pivot)  # the unit's own hinge (on the same stretch)
-        arm.become(own_arm)
-        ends = own_arm.points[[0, -1]]
-        tip = ends[np.argmax(np.abs(ends[:, 1] - pivot[1]))]  # the rising arm's end, not the flat one's
-        reach = abs(tip[0] - pivot[0])
-        path = DashedVMobject(Ellipse(width=2 * reach, height=0.35 * reach, color=color), num_dashes=28)
-        path.move_to([pivot[0], tip[1], 0]).set_stroke(opacity=0.45, width=2)
-
-        def turn(mobject, alpha: float) -> None:
-            mobject.become(own_arm.copy().rotate(alpha * PI, axis=UP, about_point=pivot))
-            mobject.set_stroke(opacity=1 - 0.65 * np.sin(alpha * PI))
 
         # The unit's own numbers first, then what flipping their signs would do, then what that shows.
         said = f"Unit {unit + 1} opens left: its weight, {w}, is negative; its kink is at x = {kink_x}."
@@ -154,12 +134,11 @@ class MirrorTurn:
         what_if = f"Flip both signs, to {flip_w} and {flip_b}: the same kink, turned over to open right."
         with self.narrate(what_if) as line:
             self.play(
-                Create(path),
                 *self.show_labels(f"if weight {flip_w}\nand bias {flip_b}:\nkink x = {kink_x}", color=color),
                 run_time=min(1.0, 0.25 * line.duration),
             )
             self.play(
-                UpdateFromAlphaFunc(arm, turn, rate_func=linear),
+                HingeMorph(flipping, panel, x, own, mirrored, rate_func=linear),
                 run_time=line.duration - min(1.0, 0.25 * line.duration),
             )
         with self.narrate("So the sign of the input weight picks the side a hinge opens to.") as line:
@@ -170,7 +149,6 @@ class MirrorTurn:
             self.wait(0.4 * line.duration - min(1.0, 0.3 * line.duration))
             self.play(
                 Fade(flipping, out=True),
-                Fade(path, out=True),
                 *[curve.animate.set_stroke(opacity=1) for curve in self.view.unit_curves],
                 *self.show_labels(None),
                 run_time=0.6 * line.duration,

@@ -21,6 +21,7 @@ from manim import (
     UL,
     UP,
     AnimationGroup,
+    Arrow,
     Circle,
     Create,
     DashedVMobject,
@@ -46,6 +47,11 @@ def _overlap(a, b) -> bool:
         and a.get_bottom()[1] < b.get_top()[1]
         and b.get_bottom()[1] < a.get_top()[1]
     )
+
+
+def _sides_words(directions: np.ndarray) -> str:
+    """Sides in words, left to right: "left, left, right"."""
+    return ", ".join("right" if side > 0 else "left" for side in directions)
 
 
 class MissComparison:
@@ -141,6 +147,23 @@ class MissComparison:
             marks.add(VGroup(piece, tag))
         return marks
 
+    def side_arrows(self, kinks: np.ndarray, values: np.ndarray, directions: np.ndarray, color: str) -> VGroup:
+        """At each kink over the output, a short arrow above it pointing to the side its hinge opens to."""
+        arrows = VGroup()
+        for kink, value, side in zip(kinks, values, directions):
+            start = self.outputs.plot_point(float(kink), float(value)) + 0.32 * UP
+            arrows.add(Arrow(start, start + 0.5 * side * RIGHT, buff=0, stroke_width=5, color=color, tip_length=0.16))
+        return arrows
+
+    def trained_sides(self) -> np.ndarray | None:
+        """The sides the trained units open to (+1 right, −1 left), in the order of their kinks along x; None when
+        a unit bends outside the interval (or not at all)."""
+        if self.quiet or any(len(kinks) != 1 for kinks in self.hinges.kinks):
+            return None
+        weights = np.asarray(self.run.params(self.hinges.epoch)[0][0])[:, 0]
+        order = np.argsort([kinks[0] for kinks in self.hinges.kinks])
+        return np.sign(weights[order])
+
     def ring_at(self, panel, x: float, y: float, color: str) -> Circle:
         return Circle(radius=0.14, color=color, stroke_width=4).move_to(panel.plot_point(x, y))
 
@@ -233,7 +256,7 @@ class MissComparison:
         # keeps its largest error above the refit's.
         if trained and refit_error < 0.9 * self.network_error and mean_network < mean_refit:
             # The two numbers are read in the table drawn with the words (one place for each number).
-            text = "Training cuts mean squared error, not the largest: there the network is lower."
+            text = f"Training cuts mean squared error instead: {mean_network:.4f}, below the refit's {mean_refit:.4f}."
             with self.narrate(text) as line:
                 first = min(1.2, 0.3 * line.duration)
                 # A second table in the first's place, its rows named as the first's, each in the colour of its
@@ -259,6 +282,24 @@ class MissComparison:
                     run_time=line.duration - first,
                 )
             self.mean_rows = self.error_rows[-3:]
+
+    def same_sides_fit(self):
+        """The best fit whose hinges open to the trained units' sides, in their order along x (kinks searched), the
+        sides, and the sides in words; None for a network of more layers, a unit bending outside, or no target."""
+        sides = self.trained_sides() if self.hinges.hidden_layers == 1 and self.best_fit is not None else None
+        if sides is None:
+            return None
+        fit = self.best_with_sides(tuple(float(side) for side in sides))
+        if fit.error < self.best_fit.error + 1e-3:  # the trained order is as good as the best: nothing to tell
+            return None
+        return fit, sides, _sides_words(sides)
+
+    @staticmethod
+    def _has_flat_piece(sides: np.ndarray) -> bool:
+        """With every kink inside, no unit is on between the last left-opening kink and the first right-opening one
+        when all the left-opening kinks come first: that piece is flat, at the output bias."""
+        lefts, rights = np.flatnonzero(sides < 0), np.flatnonzero(sides > 0)
+        return bool(len(lefts) and len(rights) and lefts.max() < rights.min())
 
     def land_miss(self, seconds: float, miss, row: str, color, place: int) -> None:
         """A miss's bar and number, with its row of the error table: after its curve, which they measure."""
@@ -293,16 +334,37 @@ class MissComparison:
             )
         for row in [*mean_rows, *([] if refit_row is None else [refit_row])]:
             self.error_rows.remove(row)
+        sides_fit, arrows = self.same_sides_fit(), VGroup()
+        if sides_fit is not None:
+            fit_sides, sides, said = sides_fit
+            ends = np.sort([unit_kinks[0] for unit_kinks in self.hinges.kinks])
+            arrows = self.side_arrows(ends, np.interp(ends, x, self.hinges.output), sides, self.theme.text)
+            with self.narrate(f"Not with its units' sides in this order: {said}.") as line:
+                self.play(AnimationGroup(*[Create(arrow) for arrow in arrows], lag_ratio=0.5), run_time=line.duration)
+            flat = "Then one piece stays flat, and the" if self._has_flat_piece(sides) else "Then the"
+            with self.narrate(f"{flat} best any kinks do is {fit_sides.error:.3f}.") as line:
+                first = min(1.2, 0.4 * line.duration)
+                self.play(self.add_error_row(f"{said}: {fit_sides.error:.3f}", self.theme.muted, 2), run_time=first)
+                self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=9), run_time=line.duration - first)
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
         if len(refit):  # in the refit's legend place
             keyed.align_to(refit[2], UP)
-        with self.narrate(f"The best {units} kinks a search finds: {kinks}.") as line:
-            self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=line.duration)
-        text = f"Its largest error: {fit.error:.3f}, the least a search over kinks finds for {units} hinges."
+        best_arrows = self.side_arrows(inside, fit(inside), fit.directions[np.isin(fit.kinks, inside)], color)
+        opening = f", opening {_sides_words(fit.directions[np.isin(fit.kinks, inside)])}" if len(inside) else ""
+        with self.narrate(f"The best {units} kinks a search finds: {kinks}{opening}.") as line:
+            self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=0.6 * line.duration)
+            self.play(
+                *[Fade(arrow, out=True) for arrow in arrows],
+                AnimationGroup(*[Create(arrow) for arrow in best_arrows], lag_ratio=0.5),
+                run_time=0.4 * line.duration,
+            )
+        text = f"Its largest error: {fit.error:.3f}, the least a search over kinks and sides finds."
         with self.narrate(text) as line:
             first = min(1.2, 0.3 * line.duration)
             self.play(Create(miss[0]), run_time=line.duration - first)
-            self.land_miss(first, miss, f"best {units} hinges: {fit.error:.3f}", color, 2 if len(refit) else 3)
+            self.land_miss(
+                first, miss, f"best {units} hinges: {fit.error:.3f}", color, 3 if len(arrows) or not len(refit) else 2
+            )
         # The answer to the opening question, in two lines, with the run's numbers: two fits, each with its largest
         # error.
         low, high = (fmt_number(end) for end in self.domain)  # in words: brackets reach below the caption's margin

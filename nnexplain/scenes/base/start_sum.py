@@ -11,10 +11,10 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 from __future__ import annotations
 
 import numpy as np
-from manim import DL, DOWN, UP, UR, Create, ReplacementTransform, Transform
+from manim import DL, DOWN, UP, UR, Create, ReplacementTransform, Transform, there_and_back
 
 from nnexplain.geometry.hinges import build_order, running_sums
-from nnexplain.mobjects.hinges import Fade, fmt_small
+from nnexplain.mobjects.hinges import Fade, fmt_number, fmt_small
 
 __all__ = ["StartSum"]
 
@@ -32,14 +32,22 @@ class StartSum:
         running = panel.curve(x, sums[0], self.theme.text, width=width)
         bias_tag = self.clear_tag(f"bias {fmt_small(start.output_bias)}", panel, x, sums[0][0])
         keyed = self.add_legend_row("network output", self.theme.text, dashed=False)
-        text = f"Added up from the output bias, {fmt_small(start.output_bias)}, they make the network's output."
-        with self.narrate(text) as line:
-            first = min(1.2, 0.25 * line.duration)
+        bias = fmt_small(start.output_bias)
+        with self.narrate(f"Add them up, from the output bias, {bias}: a flat line.") as line:
+            first = min(1.2, 0.4 * line.duration)
             self.play(Create(running), Fade(bias_tag), Fade(keyed), run_time=first)
-            step = max((line.duration - first) / len(order), 1.0)
-            for index, unit in enumerate(order, start=1):
-                # The hinge itself travels (a copy, in its colour), and lands as the sum's new shape.
-                # Its own curve above thickens while it goes, so which unit joins is seen.
+            # The flat line thickens once while it is named.
+            self.play(
+                running.animate(rate_func=there_and_back).set_stroke(width=2 * width), run_time=line.duration - first
+            )
+        for index, unit in enumerate(order, start=1):
+            # One unit a line, named: its hinge travels down (a copy, in its colour) and lands as the sum's new
+            # shape; its own curve above thickens while it goes, so which unit joins is seen.
+            bends = start.kinks[unit]
+            where = f", bending the sum at x = {fmt_number(bends[0])}" if len(bends) == 1 else ""
+            last = ": the network's output" if index == len(order) else ""
+            text = f"Add unit {unit + 1}'s hinge{where}{last}."
+            with self.narrate(text) as line:
                 landed = panel.curve(x, sums[index], view.colors[unit], width=width)
                 leaving = [Fade(bias_tag, out=True)] if index == 1 else []  # before the sum moves off its line
                 source = view.unit_curves[unit]
@@ -47,14 +55,14 @@ class StartSum:
                     ReplacementTransform(source.copy(), landed),
                     source.animate.set_stroke(width=2 * view.unit_width),
                     *leaving,
-                    run_time=0.6 * step,
+                    run_time=0.6 * line.duration,
                 )
                 grown = panel.curve(x, sums[index], self.theme.text, width=width)
                 self.play(
                     Transform(running, grown),
                     Fade(landed, out=True),
                     source.animate.set_stroke(width=view.unit_width),
-                    run_time=0.4 * step,
+                    run_time=0.4 * line.duration,
                 )
                 self.remove(landed)
         view.output_curve.set_stroke(opacity=1)
