@@ -39,6 +39,7 @@ from manim import (
     AnimationGroup,
     Create,
     ReplacementTransform,
+    UpdateFromAlphaFunc,
     there_and_back,
 )
 
@@ -63,6 +64,7 @@ from nnexplain.mobjects.hinges import (
     fmt_number,
     fmt_small,
     legend,
+    padded_range,
 )
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
 from nnexplain.scenes.base.fit_replay import FitReplay
@@ -110,14 +112,9 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
 
     def setup(self) -> None:
         super().setup()
-        # One colour, one meaning: the highlight (a piece picked out, the column's labels) is not a unit's colour.
-        # The theme's amber is close to unit 2's orange; the first palette colour that no unit, refit or best fit
-        # wears is used instead (violet, for three units).
-        units = self.run.layers[-2] if len(self.run.layers) > 2 else 0
-        worn = {*self.theme.palette[: min(units, len(self.theme.palette))], self.refit_color, self.best_color}
-        free = [color for color in self.theme.palette if color not in worn and color != self.theme.highlight]
-        if free and units:
-            self.theme = dataclasses.replace(self.theme, highlight=free[0])
+        # One colour, one meaning: a highlight (a piece picked out, the column's labels) is the network's white, the
+        # colour of what it picks out; no unit's, refit's or best fit's colour (violet meant a piece and the refit).
+        self.theme = dataclasses.replace(self.theme, highlight=self.theme.text)
         self.snapshots = self.sweep_of(self.run, self.hinge_epoch)
         self.hinges = self.snapshots[-1]
         # A superscript ² is drawn about 8 px tall at 480p: on screen, in words, the formula reads "x squared".
@@ -203,7 +200,11 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
 
     def introduce_hinges(self) -> None:
         sums = running_sums(self.hinges, build_order(self.hinges))
-        panel = self.units_panel(self.snapshots, sums)
+        self.full_units_panel = panel = self.units_panel(self.snapshots, sums)
+        if len(self.snapshots) > 1 and hasattr(self, "one_hinge"):
+            # At the random start the hinges are small: the units' axis is first fitted to the start's own hinges
+            # (its ticks say the scale), and widens, visibly, before training grows them (see rescale_units).
+            panel = self.panel_in(self.units_box, padded_range([self.snapshots[0].units]), x_labels=False)
         heading = self.units_heading(panel, self.hinges.hidden_layers)
         view = FitView(self.snapshots[0], panel, self.outputs, self.theme, label_size=28)
         view.place_epoch_label(self.column_point(self.epoch_y))
@@ -273,6 +274,7 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
                 *([self.pins.apart()] if hasattr(self, "pins") and self.pins.can_part() else []),
                 run_time=0.4,
             )
+        self.rescale_units()
         # The units' names ride on their kinks while training moves them, and leave once it is through.
         pins = self.pins.start_following() if hasattr(self, "pins") else None
         log_scale = f"Training moves every kink and slope, epochs {first:,} to {last:,} on a log scale."
@@ -306,6 +308,27 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
             else:  # the network's curve pulses while the words are read
                 self.play(self.view.output_curve.animate(rate_func=there_and_back).set_stroke(width=9), run_time=rest)
         self.play(*self.show_labels(None), *([] if worst is None else [Fade(worst, out=True)]), run_time=0.4)
+
+    def rescale_units(self) -> None:
+        """The units' axis, fitted to the start's hinges, widens to the whole training's range: the ticks change and
+        the hinges shrink with them, the weights unchanged."""
+        start_panel, heading, view = self.units_panel_parts
+        full = getattr(self, "full_units_panel", start_panel)
+        if full is start_panel:
+            return
+        (low, high), (new_low, new_high) = (start_panel.y_low, start_panel.y_high), (full.y_low, full.y_high)
+        snapshot = self.snapshots[0]
+
+        def widen(mobject, alpha: float) -> None:
+            start_panel.y_low = low + alpha * (new_low - low)
+            start_panel.y_high = high + alpha * (new_high - high)
+            view.show(snapshot)
+
+        with self.narrate("Training will grow them: the units' axis widens first.") as line:
+            self.play(*self.swap_panel(start_panel, full), UpdateFromAlphaFunc(view, widen), run_time=line.duration)
+        view.units_panel = full
+        view.show(snapshot)
+        self.units_panel_parts = (full, heading, view)
 
     def hinges_between(self, before: CurveSnapshot, after: CurveSnapshot, fraction: float) -> Frame:
         """Between two snapshots, the weights move in a straight line and every hinge is drawn from them: a kink

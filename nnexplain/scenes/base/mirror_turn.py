@@ -131,7 +131,7 @@ class MirrorTurn:
                 Fade(flipping[1]),
                 run_time=line.duration,
             )
-        what_if = f"Flip both signs, to {flip_w} and {flip_b}: the same kink, turned over to open right."
+        what_if = f"Flip both signs, to {flip_w} and {flip_b}: the same kink, now opening right."
         with self.narrate(what_if) as line:
             self.play(
                 *self.show_labels(f"if weight {flip_w}\nand bias {flip_b}:\nkink x = {kink_x}", color=color),

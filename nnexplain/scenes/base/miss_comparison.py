@@ -58,9 +58,10 @@ class MissComparison:
     """The beats ``show_error``, ``refit_heights`` and ``compare_best_fit`` (see the module's docstring)."""
 
     # One colour one meaning: neither is a unit's colour (blue, orange, green), and the two are far apart in hue
-    # (the three fits lie within a few pixels of each other over the output).
-    refit_color = "#5EEAD4"  # teal
-    best_color = "#FF4FD8"  # magenta
+    # (the three fits lie within a few pixels of each other over the output). The refit is violet, not teal (close to
+    # unit 3's green); the best is red, not magenta (close to the violet); a highlight is the network's white.
+    refit_color = "#C792EA"  # violet
+    best_color = "#F26B5B"  # red
 
     def show_error(self) -> None:
         """The output's pieces, then its largest error: the upper panel becomes the miss, fit − target, drawn
