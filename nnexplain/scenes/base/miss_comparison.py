@@ -376,7 +376,17 @@ class MissComparison:
         )
         with self.narrate(answers[0]) as line:
             # Each number as it is said: the best's bar here, the network's with the next line, thickening once.
-            self.play(miss[1].animate(rate_func=there_and_back).set_stroke(width=13), run_time=line.duration)
+            # ... and its curve, miss and arrows with it (the picture moves while the answer is read).
+            self.play(
+                miss[1].animate(rate_func=there_and_back).set_stroke(width=13),
+                drawn.animate(rate_func=there_and_back).set_stroke(width=9),
+                miss[0].animate(rate_func=there_and_back).set_stroke(width=8),
+                run_time=line.duration,
+            )
         with self.narrate(answers[1]) as line:
-            self.play(self.network_bar.animate(rate_func=there_and_back).set_stroke(width=13), run_time=line.duration)
+            self.play(
+                self.network_bar.animate(rate_func=there_and_back).set_stroke(width=13),
+                self.view.output_curve.animate(rate_func=there_and_back).set_stroke(width=10),
+                run_time=line.duration,
+            )
         self.hold(extra=3.0)
