@@ -97,7 +97,7 @@ class FitReplay:
             readout = self.unit_readout(unit)
             error = self.error_readout() if whole and self.target is not None else VGroup()
             # Said once: the epoch steps from one saved snapshot to the next, the numbers tick between them.
-            note = label("between saved epochs,\nthe weights interpolated", self.theme, size=TEXT_SIZE)
+            note = label("between saved epochs:\nweights interpolated", self.theme, size=TEXT_SIZE)
             note.set_color(self.theme.muted).move_to(self.column_point(self.labels_top - 1.05), aligned_edge=UL)
             self.play(
                 self.view.unit_curves[unit].animate.set_stroke(width=7),

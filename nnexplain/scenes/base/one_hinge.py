@@ -65,7 +65,8 @@ class OneHinge:
             "Every unit starts from ReLU: a negative x becomes 0, a positive x stays x.",
             f"Unit {unit + 1}'s input weight, {w}, scales x: the slope becomes {w}{turned}.",
             f"Its bias moves the kink to x = −bias/weight = {kink_x}.",
-            f"Its output weight, {v}, scales it{over}: this is what unit {unit + 1} adds.",
+            f"Its output weight, {v}, scales it{over}, to slope {fmt_number(out_weight * weight)}: what unit {unit + 1}"
+            " adds.",
         ]
         # A stage's note, shown once the picture has got there: the unit is named when its own numbers apply.
         notes = [f"unit {unit + 1}, at the\nrandom start: weight {w}", f"kink at x = {kink_x}", None]
