@@ -34,12 +34,15 @@ from typing import ClassVar
 
 import numpy as np
 from manim import (
+    LEFT,
+    RIGHT,
     UL,
     UP,
     AnimationGroup,
     Create,
     ReplacementTransform,
     UpdateFromAlphaFunc,
+    VGroup,
     there_and_back,
 )
 
@@ -67,6 +70,7 @@ from nnexplain.mobjects.hinges import (
     padded_range,
 )
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
+from nnexplain.mobjects.style import formula, label
 from nnexplain.scenes.base.fit_replay import FitReplay
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, HingeStory, in_turn
 from nnexplain.scenes.base.mirror_turn import MirrorTurn
@@ -158,6 +162,26 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
     def best_with_sides(self, directions: tuple[float, ...]) -> HingeFit:
         """The best fit whose hinges open to ``directions``, in that order along x (kinks searched)."""
         return _best_hinges(self.target, self.formula, self.domain, len(self.hinges.units), directions)
+
+    def panel_heading(self, panel, text: str):
+        """A panel's heading, with the target's "x squared" typeset as x² (Typst at 40: the x about 11 px of glyph
+        at 480p, as tall as the words' x, its ² about 11 px)."""
+        if self.formula != "x squared" or self.formula not in text:
+            return super().panel_heading(panel, text)
+        before, after = text.split(self.formula, 1)
+        parts = [label(before.rstrip(), self.theme, size=TEXT_SIZE, color=self.theme.muted)]
+        parts.append(formula("x^2", self.theme, 40, color=self.theme.muted))
+        if after:
+            parts.append(label(after, self.theme, size=TEXT_SIZE, color=self.theme.muted))
+        heading = VGroup(*parts).arrange(RIGHT, buff=0.17)
+        if after.startswith(","):  # a comma sits against the x², not a word's space away
+            parts[-1].next_to(parts[1], RIGHT, buff=0.04)
+        baseline = parts[0][0].get_bottom()[1]  # the first letter's foot ("n", "t": no descender)
+        for part in parts[1:]:  # x's foot, and the last letter's ("r") of the words after, on that line
+            part.shift(UP * (baseline - part[-1].get_bottom()[1] if part is parts[-1] and after else 0))
+            if part is parts[1]:
+                part.shift(UP * (baseline - part.get_bottom()[1]))
+        return heading.next_to(panel.box, UP, buff=0.08, aligned_edge=LEFT)
 
     def say(self, text: str, caption=None, slot: str = "caption", fade_seconds: float = 0.0) -> list:
         """As every scene says a line, but its caption lifted 3 px: the shared band rests a two-row caption's
