@@ -113,3 +113,41 @@ def test_each_unit_is_named_on_its_kink_and_off_every_other_hinge(epoch_index):
             assert not inside.any(), f"unit {other + 1}'s hinge crosses the name of unit {unit + 1} at epoch {epoch}"
         assert all(not (a < right and left < b and c < top and bottom < d) for a, b, c, d in boxes)  # names apart
         boxes.append((left, right, bottom, top))
+
+
+def _sides_by_torch(run) -> torch.Tensor:
+    """Each unit's side at every stored epoch (+1 opens right, −1 left), by torch: the sign of the change of its
+    input w1x + b1 from x = −1 to x = 1, through a Linear layer loaded with the stored weights (epochs × units)."""
+    layer = torch.nn.Linear(1, 3, dtype=torch.float64)
+    rows = []
+    for epoch in run.epochs:
+        (w1, b1), _ = run.params(epoch)
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(np.asarray(w1, np.float64)))
+            layer.bias.copy_(torch.from_numpy(np.asarray(b1, np.float64)))
+            ends = layer(torch.tensor([[-1.0], [1.0]], dtype=torch.float64))
+        rows.append(torch.sign(ends[1] - ends[0]))
+    return torch.stack(rows)
+
+
+def test_the_sides_claim_holds_on_every_stored_snapshot():
+    """'These sides were set at the random start, and training never flipped one' is said only when no unit's
+    side changes over the stored snapshots (torch the answer key)."""
+    from nnexplain.scenes.base.miss_comparison import sides_never_flip
+
+    run = load_run(DATA / "square-relu-3")
+    sides = _sides_by_torch(run)
+    assert len(run.epochs) > 1
+    assert sides_never_flip(run) == bool(torch.all(sides == sides[0]) and torch.all(sides != 0))
+    assert sides_never_flip(run)  # the run the scene shows: the sentence is said
+
+
+def test_the_sides_claim_is_not_made_when_a_side_flips(tmp_path):
+    from nnexplain.scenes.base.miss_comparison import sides_never_flip
+
+    start = [(-0.5, -1.0, 0.5), (0.0, -1.0, 0.5), (0.5, 1.0, 0.5)]
+    flipped = [(-0.5, -1.0, 0.5), (0.0, 1.0, 0.5), (0.5, 1.0, 0.5)]
+    run = load_run(_record(tmp_path, [start, start, flipped]))
+    assert not bool(torch.all(_sides_by_torch(run) == _sides_by_torch(run)[0]))
+    assert not sides_never_flip(run)
+    assert sides_never_flip(load_run(_record(tmp_path / "kept", [start, start])))

@@ -104,9 +104,9 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
     bias_tag_at: ClassVar[float] = 0.115  # far left, where x² lies well above the flat start and its label
-    # Under the network's formula (two typeset lines, which take the title's place; it ends at y = 2.25), the legend,
+    # Under the network's formula (two typeset lines, which take the title's place; it ends at y = 2.0), the legend,
     # the epoch and the column's labels each a little lower than the shared places.
-    legend_top: ClassVar[float] = 1.98
+    legend_top: ClassVar[float] = 1.92
     epoch_y: ClassVar[float] = 0.72
     labels_top: ClassVar[float] = 0.3
     # The column starts a little left of the shared one: its widest row ("x squared, dots on it") ends 31 px from

@@ -49,6 +49,15 @@ def _overlap(a, b) -> bool:
     )
 
 
+def sides_never_flip(run) -> bool:
+    """Whether every hidden unit's input weight keeps its sign (the side its hinge opens to) over all the run's
+    snapshots: a 1 → n → 1 run of at least two snapshots, no weight at 0."""
+    if len(run.epochs) < 2:
+        return False
+    signs = np.array([np.sign(np.asarray(run.params(epoch)[0][0])[:, 0]) for epoch in run.epochs])
+    return bool(np.all(signs != 0) and np.all(signs == signs[0]))
+
+
 def _sides_words(directions: np.ndarray) -> str:
     """Sides in words, left to right: "left, left, right"."""
     return ", ".join("right" if side > 0 else "left" for side in directions)
@@ -61,7 +70,7 @@ class MissComparison:
     # (the three fits lie within a few pixels of each other over the output). The refit is violet, not teal (close to
     # unit 3's green); the best is red, not magenta (close to the violet); a highlight is the network's white.
     refit_color = "#C792EA"  # violet
-    best_color = "#F26B5B"  # red
+    best_color = "#FF3D7F"  # raspberry: far from unit 2's orange (#F2A541) and from the violet
 
     def show_error(self) -> None:
         """The output's pieces, then its largest error: the upper panel becomes the miss, fit − target, drawn
@@ -152,8 +161,19 @@ class MissComparison:
         """At each kink over the output, a short arrow above it pointing to the side its hinge opens to."""
         arrows = VGroup()
         for kink, value, side in zip(kinks, values, directions):
-            start = self.outputs.plot_point(float(kink), float(value)) + 0.32 * UP
-            arrows.add(Arrow(start, start + 0.5 * side * RIGHT, buff=0, stroke_width=5, color=color, tip_length=0.16))
+            # About 50 px long at 480p, with a large tip: read as "opens right / left".
+            start = self.outputs.plot_point(float(kink), float(value)) + 0.36 * UP
+            arrows.add(
+                Arrow(
+                    start,
+                    start + 0.85 * side * RIGHT,
+                    buff=0,
+                    stroke_width=7,
+                    color=color,
+                    tip_length=0.24,
+                    max_tip_length_to_length_ratio=0.4,
+                )
+            )
         return arrows
 
     def trained_sides(self) -> np.ndarray | None:
@@ -247,7 +267,8 @@ class MissComparison:
             )
             self.play(Create(miss[0]), run_time=line.duration - min(0.8, 0.35 * line.duration) - first)
             self.land_miss(first, miss, f"same kinks, refit: {refit_error:.3f}", color, 2)
-        self.refit_parts = VGroup(overlay, miss, keyed)
+        self.refit_parts, self.refit_error = VGroup(overlay, miss, keyed), refit_error
+        self.refit_back = Fade(overlay)  # made while it is shown: a fade in brings back the opacities it reads now
         self.refit_row = self.error_rows[-1]
         trained = len(self.run.epochs) > 1 and self.run.dataset.get("task") == "regress"
         target = self.target_values(x)
@@ -342,20 +363,18 @@ class MissComparison:
             arrows = self.side_arrows(ends, np.interp(ends, x, self.hinges.output), sides, self.theme.text)
             with self.narrate(f"Not with its units' sides in this order: {said}.") as line:
                 self.play(AnimationGroup(*[Create(arrow) for arrow in arrows], lag_ratio=0.5), run_time=line.duration)
-            flat = "Then one piece stays flat, and the" if self._has_flat_piece(sides) else "Then the"
-            with self.narrate(f"{flat} best any kinks do is {fit_sides.error:.3f}.") as line:
-                first = min(1.2, 0.4 * line.duration)
-                self.play(self.add_error_row(f"{said}: {fit_sides.error:.3f}", self.theme.muted, 2), run_time=first)
-                self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=9), run_time=line.duration - first)
+            self.sides_argument(fit_sides, sides, said, arrows)
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
         if len(refit):  # in the refit's legend place
             keyed.align_to(refit[2], UP)
         best_arrows = self.side_arrows(inside, fit(inside), fit.directions[np.isin(fit.kinks, inside)], color)
         opening = f", opening {_sides_words(fit.directions[np.isin(fit.kinks, inside)])}" if len(inside) else ""
+        # The payoff uncluttered: the trained fit's sides, its error ring and the same-sides fit leave as it comes.
+        leaving = [*arrows, self.network_ring, *getattr(self, "same_sides_drawn", [])]
         with self.narrate(f"The best {units} kinks a search finds: {kinks}{opening}.") as line:
             self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=0.6 * line.duration)
             self.play(
-                *[Fade(arrow, out=True) for arrow in arrows],
+                *[Fade(part, out=True) for part in leaving],
                 AnimationGroup(*[Create(arrow) for arrow in best_arrows], lag_ratio=0.5),
                 run_time=0.4 * line.duration,
             )
@@ -390,3 +409,36 @@ class MissComparison:
                 run_time=line.duration,
             )
         self.hold(extra=3.0)
+
+    def sides_argument(self, fit_sides, sides: np.ndarray, said: str, arrows: VGroup) -> None:
+        """Why the trained units fall short, step by step as said: the flat piece their order of sides leaves, the
+        best any kinks do with those sides (the refit, when it is as good in the digits shown: one claim, one row,
+        its curve drawn again), and the cause (said only when no unit's side flipped in any snapshot)."""
+        x, output = self.hinges.x, self.hinges.output
+        if self._has_flat_piece(sides):
+            number = int(np.flatnonzero(sides < 0).max()) + 2  # between the last left kink and the next
+            piece = self.piece_marks(x, output)[number - 1]
+            with self.narrate(f"Then on piece {number} no unit is on: it stays flat.") as line:
+                self.play(Create(piece[0]), Fade(piece[1]), run_time=min(1.0, 0.4 * line.duration))
+                self.play(piece[0].animate(rate_func=there_and_back).set_stroke(width=14), run_time=0.6 * line.duration)
+            self.play(Fade(piece, out=True), run_time=0.4)
+        shown = f"{fit_sides.error:.3f}"
+        refit = getattr(self, "refit_error", None)
+        row = f"{said}, any kinks: {shown}"
+        if refit is not None and f"{refit:.3f}" == shown:
+            overlay = self.refit_parts[0]
+            text = f"And the refit's {shown} is already the best any kinks reach with these sides."
+            with self.narrate(text) as line:
+                first = min(1.2, 0.4 * line.duration)
+                self.play(self.refit_back, self.add_error_row(row, self.refit_color, 2), run_time=first)
+                self.play(overlay.animate(rate_func=there_and_back).set_stroke(width=9), run_time=line.duration - first)
+            self.same_sides_drawn = [overlay]
+        else:
+            extra = f" (the refit on its kinks: {refit:.3f})" if refit is not None else ""
+            with self.narrate(f"The best any kinks reach with these sides: {shown}{extra}.") as line:
+                first = min(1.2, 0.4 * line.duration)
+                self.play(self.add_error_row(row, self.theme.muted, 2), run_time=first)
+                self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=11), run_time=line.duration - first)
+        if sides_never_flip(self.run):
+            with self.narrate("These sides were set at the random start, and training never flipped one.") as line:
+                self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=11), run_time=line.duration)

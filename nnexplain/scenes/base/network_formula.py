@@ -1,17 +1,18 @@
 """A beat of ``relu-square``: what the whole 1 → n → 1 network computes, typeset, kept on screen as a reminder.
 
 After one unit's hinge is built, the question's title gives its place (the column's top) to the network's formula in
-two lines: f(x) = b + Σⱼ w₂ⱼ hⱼ(x), the output bias plus each unit's hinge times its output weight, and
-hⱼ(x) = max(0, w₁ⱼ x + b₁ⱼ), a unit's hinge from its input weight and bias. It stays there for the rest of the
-scene, while the narration speaks of input weights, output weights and the output bias. Typeset at 38 (its
-subscripts' digits about 11 px of glyph at 480p, the line's letters 14–16 px).
+two lines, one index each: f(x) = b + Σⱼ vⱼ hⱼ, the output bias b plus each unit's hinge times its output weight
+vⱼ, and hⱼ = max(0, wⱼ x + cⱼ), a unit's hinge from its input weight wⱼ and bias cⱼ (each letter named as its line
+comes). It stays there for the rest of the scene, while the narration speaks of input weights, output weights and
+the output bias. Typeset at 42: a subscript j is about 16 px of glyph at 480p (two-index subscripts at 38 were
+5–10 px).
 
 A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene sets ``title`` before this beat runs.
 """
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, UL, VGroup
+from manim import DOWN, LEFT, UL, VGroup, there_and_back
 
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import formula
@@ -19,16 +20,16 @@ from nnexplain.scenes.base.hinge_story import SAFE_TOP, in_turn
 
 __all__ = ["NetworkFormula", "network_formula"]
 
-FORMULA_SIZE = 38
+FORMULA_SIZE = 42
 
 
 def network_formula(theme, size: float = FORMULA_SIZE) -> VGroup:
     """The network's output (line 1) and a unit's hinge (line 2), typeset, left-aligned."""
     lines = VGroup(
-        formula("f(x) = b + scripts(sum)_j w_(2 j) h_j (x)", theme, size),
-        formula("h_j (x) = max(0, w_(1 j) x + b_(1 j))", theme, size),
+        formula("f(x) = b + sum_j v_j h_j", theme, size),
+        formula("h_j = max(0, w_j x + c_j)", theme, size),
     )
-    return lines.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+    return lines.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
 
 
 class NetworkFormula:
@@ -42,7 +43,10 @@ class NetworkFormula:
             shown.scale_to_fit_width(self.column_width)
         shown.move_to([self.column_left, SAFE_TOP, 0], aligned_edge=UL)
         self.network_formula = shown
-        text = "Its output: the output bias plus each unit's hinge times its output weight."
+        # Each letter named once, as its line comes.
+        text = "Its output: the output bias b, plus each unit's hinge h times its output weight v."
         with self.narrate(text) as line:
-            self.play(in_turn(Fade(self.title, out=True), Fade(shown[0])), *extra, run_time=0.5 * line.duration)
+            self.play(in_turn(Fade(self.title, out=True), Fade(shown[0])), *extra, run_time=line.duration)
+        with self.narrate("A unit's hinge: max(0, w x + c), from its input weight w and its bias c.") as line:
             self.play(Fade(shown[1]), run_time=0.5 * line.duration)
+            self.play(shown[1].animate(rate_func=there_and_back).scale(1.06), run_time=0.5 * line.duration)
