@@ -348,7 +348,7 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
             start_panel.y_high = high + alpha * (new_high - high)
             view.show(snapshot)
 
-        with self.narrate("Training will grow them: the units' axis widens first.") as line:
+        with self.narrate("Training will make these hinges much bigger, so first the top panel zooms out.") as line:
             self.play(*self.swap_panel(start_panel, full), UpdateFromAlphaFunc(view, widen), run_time=line.duration)
         view.units_panel = full
         view.show(snapshot)

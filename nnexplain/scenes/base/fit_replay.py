@@ -72,12 +72,13 @@ class FitReplay:
         grows = "grows" if abs(self.slope(last.epoch, unit)) > abs(self.slope(first.epoch, unit)) else "shrinks"
         if len(first.kinks[unit]) and len(last.kinks[unit]):
             kinks = [fmt_number(s.kinks[unit][0]) for s in (first, last)]
-            moves = f"Slowly now: {name}'s kink slides from {kinks[0]} to {kinks[1]}."
+            # The end values are read live (the captions come before the replay reaches them).
+            moves = f"Slowly now: {name}'s kink starts sliding from {kinks[0]}."
         else:
             moves = f"Slowly now: watch {name}."
         lines = [
             moves,
-            f"Its slope {grows} from {slopes[0]} to {slopes[1]}; the output bends toward {self.formula}.",
+            f"Its slope {grows} from {slopes[0]}; the output bends toward {self.formula}.",
             f"Watch the largest error{where} fall from {before:.3f} to {after:.3f} by epoch {last.epoch:,}.",
         ]
         pins = KinkPins(self.view, [unit], self.theme, size=self.pin_size).start_following()

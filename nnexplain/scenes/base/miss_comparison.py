@@ -344,7 +344,7 @@ class MissComparison:
         refit = getattr(self, "refit_parts", VGroup())
         mean_rows = list(getattr(self, "mean_rows", []))  # said and done: fewer lines in the column
         refit_row = getattr(self, "refit_row", None)
-        with self.narrate("Could other kinks do better?") as line:
+        with self.narrate(f"Could other kinks beat the network's {self.network_error:.3f}?") as line:
             # The refit, said and measured, leaves (its curve, legend row and number), so the best is drawn beside
             # the network alone: two curves to tell apart, and fewer lines in the column. The mean squared errors
             # leave too, and the largest errors they stood in for come back.

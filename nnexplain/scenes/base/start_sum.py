@@ -11,7 +11,7 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 from __future__ import annotations
 
 import numpy as np
-from manim import DL, DOWN, UP, UR, Create, ReplacementTransform, Transform, there_and_back
+from manim import DL, DOWN, UP, UR, Create, ReplacementTransform, Transform, config, there_and_back
 
 from nnexplain.geometry.hinges import build_order, running_sums
 from nnexplain.mobjects.hinges import Fade, fmt_number, fmt_small
@@ -45,6 +45,17 @@ class StartSum:
             # shape; its own curve above thickens while it goes, so which unit joins is seen.
             bends = start.kinks[unit]
             where = f", bending the sum at x = {fmt_number(bends[0])}" if len(bends) == 1 else ""
+            # A bend within a few pixels of one already in the sum cannot be seen as new: said so.
+            near = [
+                other
+                for other in order[: index - 1]
+                if len(bends) == 1
+                and len(start.kinks[other]) == 1
+                and abs(panel.plot_point(bends[0], 0.0)[0] - panel.plot_point(start.kinks[other][0], 0.0)[0])
+                < 8 * config.frame_width / config.pixel_width
+            ]
+            if near:
+                where = f", bending almost where unit {near[0] + 1} does"
             last = ": the network's output" if index == len(order) else ""
             text = f"Add unit {unit + 1}'s hinge{where}{last}."
             with self.narrate(text) as line:
