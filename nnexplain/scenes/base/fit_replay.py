@@ -15,13 +15,13 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 from __future__ import annotations
 
 import numpy as np
-from manim import UL, BackgroundRectangle, Mobject, UpdateFromAlphaFunc, VGroup, there_and_back
+from manim import UL, BackgroundRectangle, Mobject, UpdateFromAlphaFunc, VGroup, VMobject, there_and_back
 
 from nnexplain.geometry.fit_change import busiest_span
 from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot, max_fit_error
 from nnexplain.mobjects.hinges import Fade, SnapshotSweep, fmt_number
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
-from nnexplain.mobjects.live_text import LiveText
+from nnexplain.mobjects.slot_text import SlotText, glyph_count
 from nnexplain.mobjects.style import label
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, step_weights
 
@@ -145,7 +145,7 @@ class FitReplay:
 
     def unit_readout(self, unit: int, group: VGroup | None = None) -> VGroup:
         """Unit ``unit``'s kink and slope in the frame drawn now, two rows in the column, in its colour; with
-        ``group``, its rows are refilled in place (see :mod:`nnexplain.mobjects.live_text`)."""
+        ``group``, its rows are refilled in place (glyph slots: :mod:`nnexplain.mobjects.slot_text`)."""
         frame, color = self.view.frame, self.view.colors[unit]
         kinks, slopes = getattr(frame, "kinks", None), getattr(frame, "slopes", None)
         # Two decimals always, so the numbers keep their width as they tick.
@@ -159,10 +159,10 @@ class FitReplay:
             text.scale(self._emphasis(row)).move_to(self.column_point(self.labels_top - 0.5 * row), aligned_edge=UL)
         patches = [BackgroundRectangle(row, color=self.theme.background, fill_opacity=0.85, buff=0.05) for row in rows]
         if group is None:
-            return VGroup(*(VGroup(patch, LiveText(row)) for patch, row in zip(patches, rows)))
+            return VGroup(*(VGroup(patch, _ticking(row)) for patch, row in zip(patches, rows)))
         for (patch, shown), new_patch, row in zip(group, patches, rows):
             patch.set_points(new_patch.points)
-            shown.show(row)
+            shown.show(row, placed=True)
         return group
 
     def error_readout(self, group: VGroup | None = None) -> VGroup:
@@ -176,9 +176,18 @@ class FitReplay:
         marker[-1].scale(self._emphasis(2))
         if group is None:
             bar, ring, (patch, shown) = marker
-            return VGroup(bar, ring, VGroup(patch, LiveText(shown)))
+            return VGroup(bar, ring, VGroup(patch, _ticking(shown)))
         for old, new in zip(group[:2], marker[:2]):
             old.set_points(new.points)
         group[2][0].set_points(marker[2][0].points)
-        group[2][1].show(marker[2][1])
+        group[2][1].show(marker[2][1], placed=True)
         return group
+
+
+# Glyphs a ticking number may gain over its first text: "–" (no kink yet) becomes "−0.03", 0.16 becomes −1.13.
+SPARE_GLYPHS = 6
+
+
+def _ticking(text: VMobject) -> SlotText:
+    """``text`` in glyph slots it is refilled in each frame (placed by the caller: a readout's row or a bar's tag)."""
+    return SlotText(text, slots=glyph_count(text) + SPARE_GLYPHS, edge=None)
