@@ -433,7 +433,8 @@ class MissComparison:
         row = f"{' '.join('→' if side > 0 else '←' for side in sides)}, any kinks: {shown}"
         if refit is not None and f"{refit:.3f}" == shown:
             overlay = self.refit_parts[0]
-            text = f"And the refit's {shown} is already the best any kinks reach with these sides."
+            # Equal in the digits shown, not exactly (here 0.0561 against 0.0556): said as such.
+            text = f"With these sides, the best any kinks reach is also {shown}, to three decimals."
             with self.narrate(text) as line:
                 first = min(1.2, 0.4 * line.duration)
                 self.play(self.refit_back, self.add_error_row(row, self.refit_color, 2), run_time=first)
