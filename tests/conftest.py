@@ -27,6 +27,18 @@ def pytest_configure(config):
         import tempfile
 
         os.environ[SHARED] = tempfile.mkdtemp(prefix="nnx-test-shared-")
+    # Labels typeset by one process of the session are read back by the others (nnexplain.mobjects.typeset_cache):
+    # renders in subprocesses (the CLI, --jobs, Ray) set it up for themselves from this variable, the tests' own
+    # processes in shared_typesetting below. tests/test_typeset_cache.py holds what is read back to manim's own
+    # typesetting, attribute for attribute.
+    os.environ.setdefault("NNEXPLAIN_TYPESET", str(Path(os.environ[SHARED]) / "typeset"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def shared_typesetting():
+    from nnexplain.mobjects.typeset_cache import keep_typeset_in
+
+    keep_typeset_in(os.environ["NNEXPLAIN_TYPESET"])
 
 
 # `make test` runs pytest-xdist with --dist loadgroup: tests of one xdist_group run in one worker, and building a

@@ -19,7 +19,7 @@ from nnexplain.app.catalog import SceneInfo
 from nnexplain.app.options import RenderOptions
 from nnexplain.scenes.base.runs import SceneRuns
 
-__all__ = ["RenderJob", "BACKENDS", "speaker_for"]
+__all__ = ["RenderJob", "BACKENDS", "keep_typeset_text", "speaker_for"]
 
 BACKENDS = ("local", "ray")
 
@@ -50,6 +50,7 @@ class RenderJob:
 
     def bind(self, scene, runs: SceneRuns | None = None):
         """Hand ``scene`` its runs (``runs``, else the job's), its narration mode and speaker."""
+        keep_typeset_text()
         return scene.bind(runs or self.runs, narration=self.options.narration, speaker=self.speaker())
 
     def load_class(self) -> type:
@@ -59,6 +60,18 @@ class RenderJob:
     def with_runs(self, runs: SceneRuns) -> RenderJob:
         """The same job drawing ``runs`` (a Ray worker's unpacked copies of them)."""
         return replace(self, runs=runs)
+
+
+def keep_typeset_text() -> None:
+    """Labels typeset in this process are kept in ``$NNEXPLAIN_TYPESET``, else CACHE/typeset, and read from there
+    by the next process (see :mod:`nnexplain.mobjects.typeset_cache`)."""
+    import os
+    from pathlib import Path
+
+    from nnexplain.app.cache import cache_dir
+    from nnexplain.mobjects.typeset_cache import keep_typeset_in
+
+    keep_typeset_in(Path(os.environ.get("NNEXPLAIN_TYPESET") or cache_dir() / "typeset"))
 
 
 def speaker_for(options: RenderOptions):

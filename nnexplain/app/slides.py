@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nnexplain.app.catalog import SceneInfo, get_scene
-from nnexplain.app.job import speaker_for
+from nnexplain.app.job import keep_typeset_text, speaker_for
 from nnexplain.app.options import RenderOptions
 from nnexplain.errors import NnexplainError
 from nnexplain.scenes.base.runs import SceneRuns
@@ -112,6 +112,7 @@ def _render_part(part: DeckPart, options: RenderOptions, folder: Path) -> str:
     scene_class = slide_class(part.info.load_class(), folder)
     with tempconfig(options.manim_config(folder / "media")):
         scene = scene_class()
+        keep_typeset_text()
         scene.bind(part.runs, narration=options.narration, speaker=speaker_for(options))
         scene.render()
         _narrate_slides(scene, options, folder / f"{scene}.json")

@@ -20,6 +20,7 @@ from manim import ManimColor, MathTex, MathTypst, Text, VMobject
 
 from nnexplain.mobjects.cairo_paths import clear_path_first, skip_clear_fills
 from nnexplain.mobjects.image_overlay import composite_only_where_drawn
+from nnexplain.mobjects.typeset_cache import CachedText
 
 clear_path_first()  # see nnexplain.mobjects.cairo_paths: frames depend on the scene's state, not its history
 skip_clear_fills()  # see nnexplain.mobjects.cairo_paths: a fill of opacity 0 draws nothing, so it is not drawn
@@ -90,7 +91,7 @@ def _page() -> tuple[int, int, float]:
 
 @lru_cache(maxsize=_TYPESET_CACHE_SIZE)
 def _built_label(text: str, font: str, size: float, color: str, weight: str, page: tuple) -> Text:
-    return _drop_svg_sources(Text(text, font=font, font_size=size, color=color, weight=weight))
+    return _drop_svg_sources(CachedText(text, font=font, font_size=size, color=color, weight=weight))
 
 
 @lru_cache(maxsize=_TYPESET_CACHE_SIZE)
