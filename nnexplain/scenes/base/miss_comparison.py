@@ -97,6 +97,10 @@ class MissComparison:
             self.explain_piece_slopes(pieces)
         self.network_error, self.miss_tags = error, []
         self.miss_top = max(error, self.best_fit.error if self.best_fit is not None else 0.0)
+        if self.best_fit is not None:  # its miss between the data points too, so its curve stays in the panel
+            grid = np.linspace(*self.domain, 400)
+            between = np.max(np.abs(self.best_fit(grid) - self.target_values(grid)))
+            self.miss_top = max(self.miss_top, between / 1.4)
         panel, heading, view = self.units_panel_parts
         self.misses = self.panel_in(self.units_box, (-1.6 * self.miss_top, 1.6 * self.miss_top), x_labels=False)
         # How much taller the miss is drawn above than the same gap in the output panel.
@@ -349,6 +353,7 @@ class MissComparison:
         refit_error = getattr(self, "refit_error", None)
         lowest = "the network's" if refit_error is None else "the refit's"
         question = f"Could other kinks beat {lowest} {self.network_error if refit_error is None else refit_error:.3f}?"
+        sides_fit = self.same_sides_fit()
         with self.narrate(question) as line:
             # The refit, said and measured, leaves (its curve, legend row and number), so the best is drawn beside
             # the network alone: two curves to tell apart, and fewer lines in the column. The mean squared errors
@@ -356,18 +361,24 @@ class MissComparison:
             back = [fade for fade in getattr(self, "largest_back", []) if fade.mobject is not refit_row]
             rows = [] if refit_row is None or mean_rows else [Fade(refit_row, out=True)]
             swap = [in_turn(AnimationGroup(*[Fade(row, out=True) for row in mean_rows]), AnimationGroup(*back))]
-            self.play(
-                *[Fade(part, out=True) for part in refit], *rows, *(swap if mean_rows else []), run_time=line.duration
-            )
+            refit_leaves = [*[Fade(part, out=True) for part in refit], *rows]
+            # What the question names stays while it is asked: the refit leaves under the next line, when there is
+            # one before the best fit takes its legend place (else at the question's end, as before).
+            later = sides_fit is not None
+            self.play(*([] if later else refit_leaves), *(swap if mean_rows else []), run_time=line.duration)
         for row in [*mean_rows, *([] if refit_row is None else [refit_row])]:
             self.error_rows.remove(row)
-        sides_fit, arrows = self.same_sides_fit(), VGroup()
+        arrows = VGroup()
         if sides_fit is not None:
             fit_sides, sides, said = sides_fit
             ends = np.sort([unit_kinks[0] for unit_kinks in self.hinges.kinks])
             arrows = self.side_arrows(ends, np.interp(ends, x, self.hinges.output), sides, self.theme.text)
             with self.narrate(f"Not with its units' sides in this order: {said}.") as line:
-                self.play(AnimationGroup(*[Create(arrow) for arrow in arrows], lag_ratio=0.5), run_time=line.duration)
+                self.play(
+                    AnimationGroup(*[Create(arrow) for arrow in arrows], lag_ratio=0.5),
+                    *refit_leaves,
+                    run_time=line.duration,
+                )
             self.sides_argument(fit_sides, sides, said, arrows)
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
         if len(refit):  # in the refit's legend place

@@ -16,7 +16,7 @@ from manim import DOWN, LEFT, UL, VGroup, there_and_back
 
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import formula
-from nnexplain.scenes.base.hinge_story import SAFE_TOP, in_turn
+from nnexplain.scenes.base.hinge_story import SAFE_TOP
 
 __all__ = ["NetworkFormula", "network_formula"]
 
@@ -44,9 +44,13 @@ class NetworkFormula:
         shown.move_to([self.column_left, SAFE_TOP, 0], aligned_edge=UL)
         self.network_formula = shown
         # Each letter named once, as its line comes.
-        text = "Its output: the output bias b, plus each unit's hinge h times its output weight v."
+        # The formula arrives as it is said (a second, the title leaving under it), then is pointed at while the
+        # letters are named: fading in over the whole line left it ~3 s behind the words and the frame near-still.
+        text = "The network's output: output bias b, plus each hinge h times its output weight v."
         with self.narrate(text) as line:
-            self.play(in_turn(Fade(self.title, out=True), Fade(shown[0])), *extra, run_time=line.duration)
+            arrive = min(1.0, 0.3 * line.duration)
+            self.play(Fade(self.title, out=True), Fade(shown[0]), *extra, run_time=arrive)
+            self.play(shown[0].animate(rate_func=there_and_back).scale(1.06), run_time=line.duration - arrive)
         with self.narrate("A unit's hinge: max(0, w x + c), from its input weight w and its bias c.") as line:
             self.play(Fade(shown[1]), run_time=0.5 * line.duration)
             self.play(shown[1].animate(rate_func=there_and_back).scale(1.06), run_time=0.5 * line.duration)
