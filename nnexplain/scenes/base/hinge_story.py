@@ -165,6 +165,8 @@ class HingeStory(RunScene):
         values = [s.output for s in snapshots] + [self.run.probe["labels"]]
         if self.target is not None:
             values.append(self.target_values(x))
+        best = getattr(self, "best_fit", None)  # drawn here at the end, with an error ring: it must stay inside
+        values += [] if best is None else [best(x), self.target_values(x) + 1.5 * best.error]
         return self.panel_in(self.output_box, padded_range(values), x_labels=True)
 
     def units_panel(self, snapshots: list[CurveSnapshot], sums: np.ndarray | None = None) -> CurvePanel:

@@ -1,11 +1,11 @@
 """A beat of ``relu-square``: what the whole 1 → n → 1 network computes, typeset, kept on screen as a reminder.
 
 After one unit's hinge is built, the question's title gives its place (the column's top) to the network's formula in
-two lines, one index each: f(x) = b + Σⱼ vⱼ hⱼ, the output bias b plus each unit's hinge times its output weight
-vⱼ, and hⱼ = max(0, wⱼ x + cⱼ), a unit's hinge from its input weight wⱼ and bias cⱼ (each letter named as its line
-comes). It stays there for the rest of the scene, while the narration speaks of input weights, output weights and
-the output bias. Typeset at 42: a subscript j is about 16 px of glyph at 480p (two-index subscripts at 38 were
-5–10 px).
+two lines: f(x) = b + Σ v h, the output bias b plus, over the units, each unit's hinge times its output weight v,
+and h = max(0, w x + c), a unit's hinge from its input weight w and bias c (each letter named as its line comes).
+It stays there for the rest of the scene, while the narration speaks of input weights, output weights and the
+output bias. No unit index: scaled to the column, the subscripts j were 10–12 px at 480p, under the 16 px the
+lecture asks for, and the narration says "each unit's" where the index would.
 
 A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene sets ``title`` before this beat runs.
 """
@@ -16,7 +16,7 @@ from manim import DOWN, LEFT, UL, VGroup, there_and_back
 
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.style import formula
-from nnexplain.scenes.base.hinge_story import SAFE_TOP
+from nnexplain.scenes.base.hinge_story import SAFE_TOP, in_turn
 
 __all__ = ["NetworkFormula", "network_formula"]
 
@@ -26,8 +26,8 @@ FORMULA_SIZE = 42
 def network_formula(theme, size: float = FORMULA_SIZE) -> VGroup:
     """The network's output (line 1) and a unit's hinge (line 2), typeset, left-aligned."""
     lines = VGroup(
-        formula("f(x) = b + sum_j v_j h_j", theme, size),
-        formula("h_j = max(0, w_j x + c_j)", theme, size),
+        formula("f(x) = b + sum v h", theme, size),
+        formula("h = max(0, w x + c)", theme, size),
     )
     return lines.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
 
@@ -44,12 +44,12 @@ class NetworkFormula:
         shown.move_to([self.column_left, SAFE_TOP, 0], aligned_edge=UL)
         self.network_formula = shown
         # Each letter named once, as its line comes.
-        # The formula arrives as it is said (a second, the title leaving under it), then is pointed at while the
+        # The formula arrives as it is said (a second, the title leaving first: the two never overlap), then is pointed at while the
         # letters are named: fading in over the whole line left it ~3 s behind the words and the frame near-still.
-        text = "The network's output: output bias b, plus each hinge h times its output weight v."
+        text = "The network's output: bias b plus each unit's hinge h times its output weight v."
         with self.narrate(text) as line:
             arrive = min(1.0, 0.3 * line.duration)
-            self.play(Fade(self.title, out=True), Fade(shown[0]), *extra, run_time=arrive)
+            self.play(in_turn(Fade(self.title, out=True), Fade(shown[0])), *extra, run_time=arrive)
             self.play(shown[0].animate(rate_func=there_and_back).scale(1.06), run_time=line.duration - arrive)
         with self.narrate("A unit's hinge: max(0, w x + c), from its input weight w and its bias c.") as line:
             self.play(Fade(shown[1]), run_time=0.5 * line.duration)
