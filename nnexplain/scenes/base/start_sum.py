@@ -11,7 +11,7 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 from __future__ import annotations
 
 import numpy as np
-from manim import DL, DOWN, UP, UR, Create, ReplacementTransform, Transform, config, there_and_back
+from manim import DL, DOWN, UP, UR, Create, Transform, config, there_and_back
 
 from nnexplain.geometry.hinges import build_order, running_sums
 from nnexplain.mobjects.hinges import Fade, fmt_number, fmt_small
@@ -62,8 +62,10 @@ class StartSum:
                 landed = panel.curve(x, sums[index], view.colors[unit], width=width)
                 leaving = [Fade(bias_tag, out=True)] if index == 1 else []  # before the sum moves off its line
                 source = view.unit_curves[unit]
+                # Drawn in place, its hinge thickening above: a copy moved down from the units' panel crossed the
+                # output panel's title on its way.
                 self.play(
-                    ReplacementTransform(source.copy(), landed),
+                    Create(landed),
                     source.animate.set_stroke(width=2 * view.unit_width),
                     *leaving,
                     run_time=0.6 * line.duration,
