@@ -109,6 +109,15 @@ def test_the_signs_are_said_of_the_units_that_have_them(scene):
     for text, units in lines:
         assert all(f"nit {unit + 1}" in text for unit in units) and text[0].isupper()
         assert ("weights are" in text) == (len(units) > 1)
+    # "for now" exactly when a unit said to hang below ends training with a positive output weight: read by
+    # safetensors into torch from the last drawn snapshot's file, not through the run's accessors.
+    below_line = [text for text, _ in lines if "below" in text]
+    if below_line:
+        from safetensors.torch import load_file
+
+        w2_end = load_file(scene.run.path / scene.run.snapshot(scene.hinges.epoch)["file"])["weight.1"]
+        ends_positive = bool((w2_end[0, below] > 0).any())
+        assert below_line[0].endswith(", for now.") == ends_positive
 
 
 def test_the_output_bias_is_tagged_off_the_target_curve_and_inside_its_panel(scene):

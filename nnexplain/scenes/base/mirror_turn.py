@@ -63,7 +63,13 @@ class MirrorTurn:
             return f"{said}{'' if one else 's'} {'is' if one else 'are'} negative."
 
         lines = [(line(left, "open", "left", "input"), left)] if left else []
-        lines += [(line(below, "hang", "below 0", "output"), below)] if below else []
+        if below:
+            # Said of the start: an output weight that training later makes positive (a unit that ends above 0) is
+            # negative "for now", so "its output weight is negative" is not taken for the trained unit's.
+            (_, _), (w2_end, _) = self.run.params(self.hinges.epoch)
+            turns = any(float(np.asarray(w2_end)[0][unit]) > 0 for unit in below)
+            said = line(below, "hang", "below 0", "output")
+            lines += [(said[:-1] + ", for now." if turns else said, below)]
         return [(text[0].upper() + text[1:], units) for text, units in lines]
 
     def name_signs(self) -> None:
