@@ -183,14 +183,25 @@ def private_cache(tmp_path, monkeypatch):
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the real ``nnexplain`` entry point in a subprocess, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-c", "from nnexplain.app.cli import main; main()", *map(str, args)],
-        capture_output=True,
+    command = [sys.executable, "-c", "from nnexplain.app.cli import main; main()", *map(str, args)]
+    # In a session of its own, so that a command past its time is ended with every process it started (a --jobs
+    # render's workers, a local Ray cluster): subprocess.run's timeout kills the command alone and left them running.
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=cwd,
         env={**os.environ, **(env or {})},
-        timeout=600,
-    )
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=600)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def ahead_on_path(folder: Path) -> dict:
