@@ -35,8 +35,9 @@ from nnexplain.geometry.hinges import max_fit_error, minimax_output_refit
 from nnexplain.mobjects.hinges import Fade, fmt_number, legend
 from nnexplain.mobjects.style import label
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, in_turn
+from nnexplain.scenes.base.sides_argument import SidesArgument, sides_never_flip, sides_words
 
-__all__ = ["MissComparison"]
+__all__ = ["MissComparison", "sides_never_flip"]
 
 
 def _overlap(a, b) -> bool:
@@ -49,21 +50,7 @@ def _overlap(a, b) -> bool:
     )
 
 
-def sides_never_flip(run) -> bool:
-    """Whether every hidden unit's input weight keeps its sign (the side its hinge opens to) over all the run's
-    snapshots: a 1 → n → 1 run of at least two snapshots, no weight at 0."""
-    if len(run.epochs) < 2:
-        return False
-    signs = np.array([np.sign(np.asarray(run.params(epoch)[0][0])[:, 0]) for epoch in run.epochs])
-    return bool(np.all(signs != 0) and np.all(signs == signs[0]))
-
-
-def _sides_words(directions: np.ndarray) -> str:
-    """Sides in words, left to right: "left, left, right"."""
-    return ", ".join("right" if side > 0 else "left" for side in directions)
-
-
-class MissComparison:
+class MissComparison(SidesArgument):
     """The beats ``show_error``, ``refit_heights`` and ``compare_best_fit`` (see the module's docstring)."""
 
     # One colour one meaning: neither is a unit's colour (blue, orange, green), and the two are far apart in hue
@@ -318,14 +305,7 @@ class MissComparison:
         fit = self.best_with_sides(tuple(float(side) for side in sides))
         if fit.error < self.best_fit.error + 1e-3:  # the trained order is as good as the best: nothing to tell
             return None
-        return fit, sides, _sides_words(sides)
-
-    @staticmethod
-    def _has_flat_piece(sides: np.ndarray) -> bool:
-        """With every kink inside, no unit is on between the last left-opening kink and the first right-opening one
-        when all the left-opening kinks come first: that piece is flat, at the output bias."""
-        lefts, rights = np.flatnonzero(sides < 0), np.flatnonzero(sides > 0)
-        return bool(len(lefts) and len(rights) and lefts.max() < rights.min())
+        return fit, sides, sides_words(sides)
 
     def land_miss(self, seconds: float, miss, row: str, color, place: int) -> None:
         """A miss's bar and number, with its row of the error table: after its curve, which they measure."""
@@ -384,7 +364,7 @@ class MissComparison:
         if len(refit):  # in the refit's legend place
             keyed.align_to(refit[2], UP)
         best_arrows = self.side_arrows(inside, fit(inside), fit.directions[np.isin(fit.kinks, inside)], color)
-        opening = f", opening {_sides_words(fit.directions[np.isin(fit.kinks, inside)])}" if len(inside) else ""
+        opening = f", opening {sides_words(fit.directions[np.isin(fit.kinks, inside)])}" if len(inside) else ""
         # The payoff uncluttered: the trained fit's sides, its error ring and the same-sides fit leave as it comes.
         leaving = [*arrows, self.network_ring, *getattr(self, "same_sides_drawn", [])]
         with self.narrate(f"The best {units} kinks a search finds: {kinks}{opening}.") as line:
@@ -394,6 +374,7 @@ class MissComparison:
                 AnimationGroup(*[Create(arrow) for arrow in best_arrows], lag_ratio=0.5),
                 run_time=0.4 * line.duration,
             )
+        self.best_tilts(fit, inside, best_arrows)
         text = f"Its largest error: {fit.error:.3f}, the least a search over kinks and sides finds."
         with self.narrate(text) as line:
             first = min(1.2, 0.3 * line.duration)
@@ -425,38 +406,3 @@ class MissComparison:
                 run_time=line.duration,
             )
         self.hold(extra=3.0)
-
-    def sides_argument(self, fit_sides, sides: np.ndarray, said: str, arrows: VGroup) -> None:
-        """Why the trained units fall short, step by step as said: the flat piece their order of sides leaves, the
-        best any kinks do with those sides (the refit, when it is as good in the digits shown: one claim, one row,
-        its curve drawn again), and the cause (said only when no unit's side flipped in any snapshot)."""
-        x, output = self.hinges.x, self.hinges.output
-        if self._has_flat_piece(sides):
-            number = int(np.flatnonzero(sides < 0).max()) + 2  # between the last left kink and the next
-            piece = self.piece_marks(x, output)[number - 1]
-            with self.narrate(f"Then on piece {number} no unit is on: it stays flat.") as line:
-                self.play(Create(piece[0]), Fade(piece[1]), run_time=min(1.0, 0.4 * line.duration))
-                self.play(piece[0].animate(rate_func=there_and_back).set_stroke(width=14), run_time=0.6 * line.duration)
-            self.play(Fade(piece, out=True), run_time=0.4)
-        shown = f"{fit_sides.error:.3f}"
-        refit = getattr(self, "refit_error", None)
-        # The sides as the arrows drawn on the kinks (in words the row runs 6.1 units, past the column's 4.7).
-        row = f"{' '.join('→' if side > 0 else '←' for side in sides)}, any kinks: {shown}"
-        if refit is not None and f"{refit:.3f}" == shown:
-            overlay = self.refit_parts[0]
-            # Equal in the digits shown, not exactly (here 0.0561 against 0.0556): said as such.
-            text = f"With these sides, the best any kinks reach is also {shown}, to three decimals."
-            with self.narrate(text) as line:
-                first = min(1.2, 0.4 * line.duration)
-                self.play(self.refit_back, self.add_error_row(row, self.refit_color, 2), run_time=first)
-                self.play(overlay.animate(rate_func=there_and_back).set_stroke(width=9), run_time=line.duration - first)
-            self.same_sides_drawn = [overlay]
-        else:
-            extra = f" (the refit on its kinks: {refit:.3f})" if refit is not None else ""
-            with self.narrate(f"The best any kinks reach with these sides: {shown}{extra}.") as line:
-                first = min(1.2, 0.4 * line.duration)
-                self.play(self.add_error_row(row, self.theme.muted, 2), run_time=first)
-                self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=11), run_time=line.duration - first)
-        if sides_never_flip(self.run):
-            with self.narrate("These sides were set at the random start, and training never flipped one.") as line:
-                self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=11), run_time=line.duration)

@@ -1,0 +1,150 @@
+"""Why the trained units' order of sides caps the error, drawn as it is said (the ending of ``relu-square``).
+
+With every left-opening kink before every right-opening one, one piece between them has no unit on: it is flat. A
+flat line can miss a curve that rises ``r`` over its span by no less than ``r / 2``. The beats here draw that flat
+piece on the best fit those sides allow (kinks searched, sides kept) with its miss in the zoom panel, two bars
+from 0 to the miss at the span's lowest and highest point of the target; and, for the best fit, that no piece is
+flat: the piece across the target's bottom tilts with it.
+
+A mixin for :class:`~nnexplain.scenes.base.miss_comparison.MissComparison`, which calls these beats.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import AnimationGroup, Create, DashedVMobject, Line, VGroup, there_and_back
+
+from nnexplain.mobjects.hinges import Fade, fmt_number
+
+__all__ = ["SidesArgument", "sides_never_flip", "sides_words"]
+
+
+def sides_never_flip(run) -> bool:
+    """Whether every hidden unit's input weight keeps its sign (the side its hinge opens to) over all the run's
+    snapshots: a 1 → n → 1 run of at least two snapshots, no weight at 0."""
+    if len(run.epochs) < 2:
+        return False
+    signs = np.array([np.sign(np.asarray(run.params(epoch)[0][0])[:, 0]) for epoch in run.epochs])
+    return bool(np.all(signs != 0) and np.all(signs == signs[0]))
+
+
+def sides_words(directions: np.ndarray) -> str:
+    """Sides in words, left to right: "left, left, right"."""
+    return ", ".join("right" if side > 0 else "left" for side in directions)
+
+
+def flat_span(kinks: np.ndarray, sides: np.ndarray) -> tuple[float, float] | None:
+    """The span where no unit is on, between the last left-opening kink and the first right-opening one (kinks
+    sorted along x), when all the left-opening kinks come first; None otherwise."""
+    lefts, rights = np.flatnonzero(sides < 0), np.flatnonzero(sides > 0)
+    if not (len(lefts) and len(rights) and lefts.max() < rights.min()):
+        return None
+    return float(kinks[lefts.max()]), float(kinks[rights.min()])
+
+
+class SidesArgument:
+    """The beats ``sides_argument`` (the trained sides' flat piece and the best they allow) and ``best_tilts``."""
+
+    @staticmethod
+    def _has_flat_piece(sides: np.ndarray) -> bool:
+        """No unit is on between the last left-opening kink and the first right-opening one when all the
+        left-opening kinks come first: that piece is flat, at the output bias."""
+        return flat_span(np.arange(len(sides), dtype=float), sides) is not None
+
+    def sides_argument(self, fit_sides, sides: np.ndarray, said: str, arrows: VGroup) -> None:
+        """Why the trained units fall short, step by step as said: the flat piece their order of sides leaves, the
+        best any kinks do with those sides (drawn), the gap its flat piece must leave, and the cause (said only
+        when no unit's side flipped in any snapshot)."""
+        x, output = self.hinges.x, self.hinges.output
+        if self._has_flat_piece(sides):
+            number = int(np.flatnonzero(sides < 0).max()) + 2  # between the last left kink and the next
+            piece = self.piece_marks(x, output)[number - 1]
+            with self.narrate(f"Then on piece {number} no unit is on: it stays flat.") as line:
+                self.play(Create(piece[0]), Fade(piece[1]), run_time=min(1.0, 0.4 * line.duration))
+                self.play(piece[0].animate(rate_func=there_and_back).set_stroke(width=14), run_time=0.6 * line.duration)
+            self.play(Fade(piece, out=True), run_time=0.4)
+        shown = f"{fit_sides.error:.3f}"
+        refit = getattr(self, "refit_error", None)
+        # The sides as the arrows drawn on the kinks (in words the row runs 6.1 units, past the column's 4.7).
+        row = f"{' '.join('→' if side > 0 else '←' for side in sides)}, any kinks: {shown}"
+        # The same-sides fit itself, dashed in the refit's colour (the refit has left): the search made visible.
+        drawn = DashedVMobject(self.outputs.curve(x, fit_sides(x), self.refit_color, width=5), num_dashes=70)
+        inside = fit_sides.kinks[(fit_sides.kinks > self.domain[0]) & (fit_sides.kinks < self.domain[1])]
+        knots = self.outputs.dots(inside, fit_sides(inside), self.refit_color, radius=0.08)
+        as_refit = ", as the refit" if refit is not None and f"{refit:.3f}" == shown else ""
+        count = len(self.hinges.units)
+        with self.narrate(f"Moving the {count} kinks anywhere, sides kept, the best is {shown}{as_refit}.") as line:
+            first = min(1.2, 0.3 * line.duration)
+            self.play(Fade(knots), self.add_error_row(row, self.refit_color, 2), run_time=first)
+            self.play(Create(drawn), run_time=line.duration - first)
+        self.same_sides_drawn = [drawn, knots]
+        self.flat_gap(fit_sides)
+        if sides_never_flip(self.run):
+            with self.narrate("These sides were set at the random start, and training never flipped one.") as line:
+                self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=11), run_time=line.duration)
+
+    def flat_gap(self, fit_sides) -> None:
+        """The same-sides fit's flat piece, thick over the output, and its miss over that span in the zoom panel,
+        with bars from 0 at the target's lowest and highest point there: a flat line misses a curve rising ``r``
+        over its span by at least ``r / 2``. Said only when that half is the fit's miss there (its level is the
+        middle of the target's range over the span), to the digits shown."""
+        span = flat_span(np.sort(fit_sides.kinks), fit_sides.directions[np.argsort(fit_sides.kinks)])
+        if span is None or not hasattr(self, "misses"):
+            return
+        x = self.hinges.x
+        x = np.union1d(x[(x > span[0]) & (x < span[1])], span)
+        target, fitted = self.target_values(x), fit_sides(x)
+        miss = fitted - target
+        rise = float(target.max() - target.min())
+        if f"{rise / 2:.3f}" != f"{np.abs(miss).max():.3f}" or np.ptp(fitted) > 1e-6:
+            return
+        low, high = int(np.argmin(target)), int(np.argmax(target))
+        color = self.refit_color
+        flat = self.outputs.curve(x, fitted, self.theme.text, width=10)
+        curve = self.misses.curve(x, miss, color, width=7)
+        bars = VGroup(
+            *[
+                Line(
+                    self.misses.plot_point(x[at], 0.0), self.misses.plot_point(x[at], miss[at]), stroke_width=8
+                ).set_color(self.theme.text)
+                for at in (low, high)
+            ]
+        )
+        # Fits two caption rows: "it" is the same-sides fit just drawn.
+        words = f"from {fmt_number(span[0])} to {fmt_number(span[1])}"
+        text = f"Flat {words}, where {self.formula} rises {rise:.3f}: it misses by half, {rise / 2:.3f}."
+        with self.narrate(text) as line:
+            first = min(1.0, 0.25 * line.duration)
+            self.play(Create(flat), Create(curve), run_time=first)
+            self.play(AnimationGroup(*[Create(bar) for bar in bars], lag_ratio=0.6), run_time=0.45 * line.duration)
+            self.play(
+                flat.animate(rate_func=there_and_back).set_stroke(width=14), run_time=0.55 * line.duration - first
+            )
+        self.play(Fade(VGroup(flat, curve, bars), out=True), run_time=0.4)
+
+    def best_tilts(self, fit, inside: np.ndarray, arrows: VGroup) -> None:
+        """The best fit's sides leave no piece flat (each has a unit on): the piece across the target's lowest
+        point, flashed, tilts as the target does there. Said only when each of those is so."""
+        x = self.hinges.x
+        ends = np.concatenate([[self.domain[0]], np.sort(inside), [self.domain[1]]])
+        middles = (ends[:-1] + ends[1:]) / 2
+        on = np.maximum(0.0, fit.directions[None, :] * (middles[:, None] - fit.kinks[None, :])) > 0
+        bottom = float(x[np.argmin(self.target_values(x))])
+        at = int(np.clip(np.searchsorted(ends, bottom) - 1, 0, len(middles) - 1))
+        low, high = ends[at], ends[at + 1]
+        slope = (fit(np.array([high])) - fit(np.array([low])))[0] / (high - low)
+        chord = (self.target_values(np.array([high])) - self.target_values(np.array([low])))[0] / (high - low)
+        if not (on.any(axis=1).all() and abs(slope) > 1e-3 and np.sign(slope) == np.sign(chord)):
+            return
+        part = (x >= low) & (x <= high)
+        piece = self.outputs.curve(x[part], fit(x[part]), self.theme.text, width=10)
+        with self.narrate(
+            f"No piece is flat: each has a unit on, so across the bottom it tilts with {self.formula}."
+        ) as line:
+            self.play(Create(piece), run_time=min(1.0, 0.3 * line.duration))
+            self.play(
+                piece.animate(rate_func=there_and_back).set_stroke(width=14),
+                arrows.animate(rate_func=there_and_back).set_stroke(width=11),
+                run_time=line.duration - min(1.0, 0.3 * line.duration),
+            )
+        self.play(Fade(piece, out=True), run_time=0.4)
