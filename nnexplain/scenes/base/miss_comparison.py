@@ -375,7 +375,7 @@ class MissComparison(SidesArgument):
                 run_time=0.4 * line.duration,
             )
         self.best_tilts(fit, inside, best_arrows)
-        text = f"Its largest error: {fit.error:.3f}, the least a search over kinks and sides finds."
+        text = f"Its largest error: {fit.error:.3f}."  # "the best a search finds" comes with the answer next
         with self.narrate(text) as line:
             first = min(1.2, 0.3 * line.duration)
             self.play(Create(miss[0]), run_time=line.duration - first)

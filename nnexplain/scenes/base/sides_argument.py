@@ -85,7 +85,7 @@ class SidesArgument:
 
     def flat_gap(self, fit_sides) -> None:
         """The same-sides fit's flat piece, thick over the output, and its miss over that span in the zoom panel,
-        with bars from 0 at the target's lowest and highest point there: a flat line misses a curve rising ``r``
+        with bars from 0 (in the fit's colour, as every error) at the target's lowest and highest point there: a flat line misses a curve rising ``r``
         over its span by at least ``r / 2``. Said only when that half is the fit's miss there (its level is the
         middle of the target's range over the span), to the digits shown."""
         span = flat_span(np.sort(fit_sides.kinks), fit_sides.directions[np.argsort(fit_sides.kinks)])
@@ -106,7 +106,7 @@ class SidesArgument:
             *[
                 Line(
                     self.misses.plot_point(x[at], 0.0), self.misses.plot_point(x[at], miss[at]), stroke_width=8
-                ).set_color(self.theme.text)
+                ).set_color(color)
                 for at in (low, high)
             ]
         )
@@ -139,7 +139,7 @@ class SidesArgument:
         part = (x >= low) & (x <= high)
         piece = self.outputs.curve(x[part], fit(x[part]), self.theme.text, width=10)
         with self.narrate(
-            f"No piece is flat: each has a unit on, so across the bottom it tilts with {self.formula}."
+            f"No piece is flat: each has a unit on, so the bottom one tilts with {self.formula}."
         ) as line:
             self.play(Create(piece), run_time=min(1.0, 0.3 * line.duration))
             self.play(
