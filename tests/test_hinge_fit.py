@@ -113,3 +113,36 @@ def test_the_trained_run_opens_left_left_right_with_a_flat_piece():
     hidden = torch.relu(x[:, None] * w1[:, 0][None, :] + b1[None, :])
     assert float(hidden.abs().max()) == 0.0
     assert torch.allclose(hidden @ w2[0] + b2[0], b2[0].expand(len(x)))
+
+
+def _as_torch_network(fit, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The fit run as a network through torch: its hidden units' values and its output at ``x``."""
+    w = torch.from_numpy(fit.directions)
+    hidden = torch.relu(x[:, None] * w[None, :] - w * torch.from_numpy(fit.kinks))
+    return hidden, hidden @ torch.from_numpy(fit.weights) + fit.bias
+
+
+def test_the_same_sides_fit_is_flat_where_its_kinks_say_and_misses_there_by_half_the_rise(left_left_right):
+    """What relu-square says of its flat piece ("Flat from a to b, where x squared rises r: it misses by half"),
+    against torch: every unit is off across the span the scene computes, the output there is constant, and its
+    largest miss there, measured on a 20,001-point grid, is half of x²'s rise over the span and the fit's error."""
+    from nnexplain.scenes.base.sides_argument import flat_span
+
+    order = np.argsort(left_left_right.kinks)
+    low, high = flat_span(left_left_right.kinks[order], left_left_right.directions[order])
+    x = torch.linspace(low, high, 20_001, dtype=torch.float64)
+    hidden, output = _as_torch_network(left_left_right, x)
+    inner = hidden[1:-1]  # at the span's ends a unit switches on
+    assert float(inner.abs().max()) == 0.0 and float(output.max() - output.min()) < 1e-12
+    rise = float((x**2).max() - (x**2).min())
+    miss = float(torch.max(torch.abs(output - x**2)))
+    assert miss == pytest.approx(rise / 2, abs=5e-4) and f"{miss:.3f}" == f"{left_left_right.error:.3f}"
+
+
+def test_the_best_fit_has_a_unit_on_in_every_piece(fit):
+    """What relu-square says of the best fit ("No piece is flat: each has a unit on"), against torch: at the middle
+    of every stretch between its kinks inside [-1, 1], some hidden unit is positive."""
+    kinks = np.sort(fit.kinks[(fit.kinks > -1) & (fit.kinks < 1)])
+    ends = np.concatenate([[-1.0], kinks, [1.0]])
+    hidden, _ = _as_torch_network(fit, torch.from_numpy((ends[:-1] + ends[1:]) / 2))
+    assert bool((hidden > 0).any(dim=1).all())
