@@ -46,11 +46,21 @@ class NetworkFormula:
         # Each letter named once, as its line comes.
         # The formula arrives as it is said (a second, the title leaving first: the two never overlap), then is pointed at while the
         # letters are named: fading in over the whole line left it ~3 s behind the words and the frame near-still.
+        # The hinge just built, with its own numbers over it, is what "h" and "max(0, w x + c)" stand for: the curve is
+        # picked out as h is named, and its numeric formula pulses as the symbolic one arrives, then with it. (A
+        # transform of a copy into the symbolic line crossed the numeric one, the panel's top and line 1 on its way.)
+        built = getattr(self, "one_hinge", None)
+        curve, numeric = (built[3][0], built[2]) if built is not None else (None, None)
         text = "The network's output: bias b plus each unit's hinge h times its output weight v."
         with self.narrate(text) as line:
             arrive = min(1.0, 0.3 * line.duration)
             self.play(in_turn(Fade(self.title, out=True), Fade(shown[0])), *extra, run_time=arrive)
-            self.play(shown[0].animate(rate_func=there_and_back).scale(1.06), run_time=line.duration - arrive)
+            pulse = [] if curve is None else [curve.animate(rate_func=there_and_back).set_stroke(width=10)]
+            self.play(shown[0].animate(rate_func=there_and_back).scale(1.06), *pulse, run_time=line.duration - arrive)
         with self.narrate("A unit's hinge: max(0, w x + c), from its input weight w and its bias c.") as line:
-            self.play(Fade(shown[1]), run_time=0.5 * line.duration)
-            self.play(shown[1].animate(rate_func=there_and_back).scale(1.06), run_time=0.5 * line.duration)
+
+            def numbers() -> list:
+                return [] if numeric is None else [numeric.animate(rate_func=there_and_back).scale(1.06)]
+
+            self.play(Fade(shown[1]), *numbers(), run_time=0.5 * line.duration)
+            self.play(shown[1].animate(rate_func=there_and_back).scale(1.06), *numbers(), run_time=0.5 * line.duration)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 from manim import AnimationGroup, Create, DashedVMobject, Line, VGroup, there_and_back
 
-from nnexplain.mobjects.hinges import Fade, fmt_number
+from nnexplain.mobjects.hinges import Fade
+from nnexplain.mobjects.style import fmt_fixed
 
 __all__ = ["SidesArgument", "sides_never_flip", "sides_words"]
 
@@ -111,7 +112,9 @@ class SidesArgument:
             ]
         )
         # Fits two caption rows: "it" is the same-sides fit just drawn.
-        words = f"from {fmt_number(span[0])} to {fmt_number(span[1])}"
+        # The ends to three decimals, as the rise is said: at two, 0.33² = 0.109 read against "rises 0.111" (the end
+        # is 1/3; reviewer N).
+        words = f"from {fmt_fixed(span[0], 3)} to {fmt_fixed(span[1], 3)}"
         text = f"Flat {words}, where {self.formula} rises {rise:.3f}: it misses by half, {rise / 2:.3f}."
         with self.narrate(text) as line:
             first = min(1.0, 0.25 * line.duration)
