@@ -133,7 +133,7 @@ def _sides_by_torch(run) -> torch.Tensor:
 def test_the_sides_claim_holds_on_every_stored_snapshot():
     """'These sides were set at the random start, and training never flipped one' is said only when no unit's
     side changes over the stored snapshots (torch the answer key)."""
-    from nnexplain.scenes.base.miss_comparison import sides_never_flip
+    from nnexplain.scenes.base.sides_argument import sides_never_flip
 
     run = load_run(DATA / "square-relu-3")
     sides = _sides_by_torch(run)
@@ -143,7 +143,7 @@ def test_the_sides_claim_holds_on_every_stored_snapshot():
 
 
 def test_the_sides_claim_is_not_made_when_a_side_flips(tmp_path):
-    from nnexplain.scenes.base.miss_comparison import sides_never_flip
+    from nnexplain.scenes.base.sides_argument import sides_never_flip
 
     start = [(-0.5, -1.0, 0.5), (0.0, -1.0, 0.5), (0.5, 1.0, 0.5)]
     flipped = [(-0.5, -1.0, 0.5), (0.0, 1.0, 0.5), (0.5, 1.0, 0.5)]

@@ -27,7 +27,7 @@ from manim import RIGHT, TAU, ManimColor, Text
 from manim.constants import CapStyleType, LineJointType
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
-__all__ = ["CachedText", "keep_typeset_in", "typeset_folder"]
+__all__ = ["CachedText", "keep_typeset_in"]
 
 _FORMAT = b"nnexplain typeset 1"
 MOST_TEXTS = 20_000  # about 200 MB at most (10 kB a text); every scene's labels at one size are about 1,500
@@ -58,10 +58,6 @@ def _trim(folder: Path) -> None:
             path.unlink(missing_ok=True)
     except OSError:
         pass  # another process trimming the same folder; this one will trim next time
-
-
-def typeset_folder() -> Path | None:
-    return _Folder.path
 
 
 class CachedText(Text):

@@ -35,9 +35,9 @@ from nnexplain.geometry.hinges import max_fit_error, minimax_output_refit
 from nnexplain.mobjects.hinges import Fade, fmt_number, legend
 from nnexplain.mobjects.style import label
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, in_turn
-from nnexplain.scenes.base.sides_argument import SidesArgument, sides_never_flip, sides_words
+from nnexplain.scenes.base.sides_argument import SidesArgument, sides_words
 
-__all__ = ["MissComparison", "sides_never_flip"]
+__all__ = ["MissComparison"]
 
 
 def _overlap(a, b) -> bool:

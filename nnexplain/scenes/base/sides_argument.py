@@ -46,18 +46,12 @@ def flat_span(kinks: np.ndarray, sides: np.ndarray) -> tuple[float, float] | Non
 class SidesArgument:
     """The beats ``sides_argument`` (the trained sides' flat piece and the best they allow) and ``best_tilts``."""
 
-    @staticmethod
-    def _has_flat_piece(sides: np.ndarray) -> bool:
-        """No unit is on between the last left-opening kink and the first right-opening one when all the
-        left-opening kinks come first: that piece is flat, at the output bias."""
-        return flat_span(np.arange(len(sides), dtype=float), sides) is not None
-
     def sides_argument(self, fit_sides, sides: np.ndarray, said: str, arrows: VGroup) -> None:
         """Why the trained units fall short, step by step as said: the flat piece their order of sides leaves, the
         best any kinks do with those sides (drawn), the gap its flat piece must leave, and the cause (said only
         when no unit's side flipped in any snapshot)."""
         x, output = self.hinges.x, self.hinges.output
-        if self._has_flat_piece(sides):
+        if flat_span(np.arange(len(sides), dtype=float), sides) is not None:  # sides in kink order: a piece is flat
             number = int(np.flatnonzero(sides < 0).max()) + 2  # between the last left kink and the next
             piece = self.piece_marks(x, output)[number - 1]
             with self.narrate(f"Then on piece {number} no unit is on: it stays flat.") as line:
