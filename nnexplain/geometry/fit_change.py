@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["busiest_span", "step_changes"]
+__all__ = ["busiest_span", "error_detour", "step_changes"]
 
 
 def step_changes(outputs: Sequence[np.ndarray]) -> np.ndarray:
@@ -28,3 +28,18 @@ def busiest_span(outputs: Sequence[np.ndarray], steps: int) -> int:
         return 0
     totals = np.convolve(changes, np.ones(steps), mode="valid")  # totals[i]: the steps i .. i + steps - 1
     return int(np.argmax(totals))
+
+
+def error_detour(errors: Sequence[float], least_rise: float = 0.05) -> tuple[int, int] | None:
+    """Where a falling error turns and rises before it falls again: (the low point's index, the high point's) for
+    the largest rise from a low to a later high, the high the first at its value; None when no rise of at least
+    ``least_rise`` follows a fall from the first value (or the high is the last value: it never falls again)."""
+    errors = np.asarray(errors, np.float64)
+    if len(errors) < 3:
+        return None
+    lows = np.minimum.accumulate(errors)
+    high = int(np.argmax(errors - lows))
+    low = int(np.argmin(errors[: high + 1]))
+    if errors[high] - errors[low] < least_rise or low == 0 or high == len(errors) - 1:
+        return None
+    return low, high

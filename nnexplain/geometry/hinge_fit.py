@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["HingeFit", "best_hinge_fit", "least_max_weights"]
+__all__ = ["HingeFit", "best_hinge_fit", "coarse_candidates", "least_max_weights"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,24 @@ def least_max_weights(
     return solved.x[:-2], float(solved.x[-2]), float(solved.fun)
 
 
+def coarse_candidates(
+    target: Any, domain: tuple[float, float], hinges: int, grid: int = 11, directions: tuple[float, ...] | None = None
+) -> list[tuple[float, np.ndarray, np.ndarray]]:
+    """The search's first stage: (largest error on 101 points, kinks, directions) for every direction pattern (or
+    only ``directions``) with kinks on ``grid`` points of the interval, least error first."""
+    low, high = domain
+    coarse = np.linspace(low, high, 101)
+    tried = []
+    for kinks in itertools.combinations(np.linspace(low, high, grid), hinges):  # an unused hinge: a kink at an end
+        for pattern in itertools.product((1.0, -1.0), repeat=hinges):
+            if directions is not None and pattern != directions:
+                continue
+            kinks_, directions_ = np.array(kinks), np.array(pattern)
+            tried.append((least_max_weights(target, coarse, kinks_, directions_)[2], kinks_, directions_))
+    tried.sort(key=lambda entry: entry[0])
+    return tried
+
+
 def best_hinge_fit(
     target: Any,
     domain: tuple[float, float],
@@ -89,15 +107,7 @@ def best_hinge_fit(
     from scipy.optimize import minimize
 
     low, high = domain
-    coarse = np.linspace(low, high, 101)
-    tried = []
-    for kinks in itertools.combinations(np.linspace(low, high, grid), hinges):  # an unused hinge: a kink at an end
-        for pattern in itertools.product((1.0, -1.0), repeat=hinges):
-            if wanted is not None and pattern != wanted:
-                continue
-            kinks_, directions_ = np.array(kinks), np.array(pattern)
-            tried.append((least_max_weights(target, coarse, kinks_, directions_)[2], kinks_, directions_))
-    tried.sort(key=lambda entry: entry[0])
+    tried = coarse_candidates(target, domain, hinges, grid, wanted)
 
     x = np.linspace(low, high, 401)
     best = None

@@ -302,7 +302,7 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
         # The units' names ride on their kinks while training moves them, and leave once it is through.
         pins = self.pins.start_following() if hasattr(self, "pins") else None
         log_scale = f"Training moves every kink and slope, epochs {first:,} to {last:,} on a log scale."
-        self.sweep(self.view, self.snapshots, [log_scale])
+        self.sweep_training(log_scale)
         if pins is not None:
             self.play(PinsFade(pins, out=True), run_time=0.4)
             self.remove(pins.clear_updaters())

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from manim import UL, BackgroundRectangle, Mobject, UpdateFromAlphaFunc, VGroup, VMobject, there_and_back
 
-from nnexplain.geometry.fit_change import busiest_span
+from nnexplain.geometry.fit_change import busiest_span, error_detour
 from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot, max_fit_error
 from nnexplain.mobjects.hinges import Fade, SnapshotSweep, fmt_number
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
@@ -84,16 +84,21 @@ class FitReplay:
         pins = KinkPins(self.view, [unit], self.theme, size=self.pin_size).start_following()
         pins.opacity = 0
         # Said as a rewind while the epoch counter runs backwards.
+        # Read as a deliberate rewind: named on screen while the counter runs backwards.
+        rewinding = label(f"◀◀ rewind to epoch {first.epoch:,}", self.theme, size=TEXT_SIZE)
+        rewinding.set_color(self.theme.muted).move_to(self.column_point(self.labels_top), aligned_edge=UL)
         with self.narrate(f"Back to epoch {first.epoch:,}: the output is about to change most.") as line:
             # Paced by how far the output and the kinks move in each step, so no kink hops in the quick rewind.
+            self.play(Fade(rewinding), run_time=0.3)
             rewind = SnapshotSweep(
                 self.view,
                 back,
                 weights=step_weights(back, kinks=True),
                 blend=self.sweep_blend,
-                run_time=max(1.0, line.duration - 0.6),
+                run_time=max(1.0, line.duration - 0.9),
             )
             self.play(rewind)
+            self.play(Fade(rewinding, out=True), run_time=0.3)
             self.add(pins.follow())
             readout = self.unit_readout(unit)
             error = self.error_readout() if whole and self.target is not None else VGroup()
@@ -130,6 +135,31 @@ class FitReplay:
         )
         self.remove(pins.clear_updaters())
         return [last] + [s for s in self.snapshots if s.epoch > last.epoch]
+
+    def sweep_training(self, log_scale: str) -> None:
+        """The training sweep, said in the line ``log_scale``; where the largest error falls, then rises before it
+        falls again (:func:`~nnexplain.geometry.fit_change.error_detour`, on the swept snapshots' errors), the sweep
+        is cut there and each part said, the largest error's bar and number riding the output meanwhile."""
+        snapshots = self.snapshots
+        errors = [max_fit_error(self.run, s.epoch) for s in snapshots]
+        detour = None
+        if self.target is not None and all(whole for _, whole in errors):
+            detour = error_detour([error for error, _ in errors])
+        if detour is None:
+            self.sweep(self.view, snapshots, [log_scale])
+            return
+        low, high = detour
+        (down, _), (up, _) = errors[low], errors[high]
+        self.sweep(self.view, snapshots[: low + 1], [log_scale])
+        error = self.error_readout()
+        self.play(Fade(error), run_time=0.4)
+        self.add(error.add_updater(lambda group: self.error_readout(group)))
+        epochs = (f"{snapshots[low].epoch:,}", f"{snapshots[high].epoch:,}")
+        rises = f"The largest error, down to {down:.3f} at epoch {epochs[0]}, rises to {up:.3f} by epoch {epochs[1]}."
+        self.sweep(self.view, snapshots[low : high + 1], [rises])
+        self.sweep(self.view, snapshots[high:], ["Only then does it fall."])
+        error.clear_updaters()
+        self.play(Fade(error, out=True), run_time=0.4)
 
     def pulse(self, row: int, seconds: float) -> UpdateFromAlphaFunc:
         """Readout ``row`` (0 kink, 1 slope, 2 largest error) grown by a quarter and back, as a line names it."""

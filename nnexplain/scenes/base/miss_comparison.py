@@ -21,7 +21,6 @@ from manim import (
     UL,
     UP,
     AnimationGroup,
-    Arrow,
     Circle,
     Create,
     DashedVMobject,
@@ -58,6 +57,9 @@ class MissComparison(SidesArgument):
     # unit 3's green); the best is red, not magenta (close to the violet); a highlight is the network's white.
     refit_color = "#C792EA"  # violet
     best_color = "#FF3D7F"  # raspberry: far from unit 2's orange (#F2A541) and from the violet
+    # The best fit with the trained sides: its own colour (violet is the refit's), a lime far in hue from the
+    # units' orange and green, the violet and the raspberry.
+    sides_color = "#D7F25A"
 
     def show_error(self) -> None:
         """The output's pieces, then its largest error: the upper panel becomes the miss, fit − target, drawn
@@ -147,25 +149,6 @@ class MissComparison(SidesArgument):
             tag.move_to(middle + (0.3 + 0.5 * max(tag.width, tag.height)) * normal)
             marks.add(VGroup(piece, tag))
         return marks
-
-    def side_arrows(self, kinks: np.ndarray, values: np.ndarray, directions: np.ndarray, color: str) -> VGroup:
-        """At each kink over the output, a short arrow above it pointing to the side its hinge opens to."""
-        arrows = VGroup()
-        for kink, value, side in zip(kinks, values, directions):
-            # About 50 px long at 480p, with a large tip: read as "opens right / left".
-            start = self.outputs.plot_point(float(kink), float(value)) + 0.36 * UP
-            arrows.add(
-                Arrow(
-                    start,
-                    start + 0.85 * side * RIGHT,
-                    buff=0,
-                    stroke_width=7,
-                    color=color,
-                    tip_length=0.24,
-                    max_tip_length_to_length_ratio=0.4,
-                )
-            )
-        return arrows
 
     def trained_sides(self) -> np.ndarray | None:
         """The sides the trained units open to (+1 right, −1 left), in the order of their kinks along x; None when
@@ -353,35 +336,42 @@ class MissComparison(SidesArgument):
             fit_sides, sides, said = sides_fit
             ends = np.sort([unit_kinks[0] for unit_kinks in self.hinges.kinks])
             arrows = self.side_arrows(ends, np.interp(ends, x, self.hinges.output), sides, self.theme.text)
-            with self.narrate(f"Not with its units' sides in this order: {said}.") as line:
+            # The arrows read as words the first time they are drawn: which way each hinge opens.
+            named = self.side_words(arrows, sides)
+            with self.narrate(f"Not with the way its hinges open, left to right: {said}.") as line:
                 self.play(
-                    AnimationGroup(*[Create(arrow) for arrow in arrows], lag_ratio=0.5),
+                    AnimationGroup(
+                        *[AnimationGroup(Create(arrow), Fade(word)) for arrow, word in zip(arrows, named)],
+                        lag_ratio=0.5,
+                    ),
                     *refit_leaves,
-                    run_time=line.duration,
+                    run_time=0.8 * line.duration,
                 )
+                self.play(Fade(named, out=True), run_time=0.2 * line.duration)
             self.sides_argument(fit_sides, sides, said, arrows)
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
         if len(refit):  # in the refit's legend place
             keyed.align_to(refit[2], UP)
         best_arrows = self.side_arrows(inside, fit(inside), fit.directions[np.isin(fit.kinks, inside)], color)
         opening = f", opening {sides_words(fit.directions[np.isin(fit.kinks, inside)])}" if len(inside) else ""
-        # The payoff uncluttered: the trained fit's sides, its error ring and the same-sides fit leave as it comes.
+        # Two fits at a time: the trained fit's sides, its error ring and the same-sides fit (curve, kinks, row)
+        # leave before the best comes, so its arrows never lie over the trained ones.
         leaving = [*arrows, self.network_ring, *getattr(self, "same_sides_drawn", [])]
+        for row in getattr(self, "same_sides_drawn", [])[2:]:
+            self.error_rows.remove(row)
         with self.narrate(f"The best {units} kinks a search finds: {kinks}{opening}.") as line:
-            self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=0.6 * line.duration)
+            self.play(*[Fade(part, out=True) for part in leaving], run_time=0.2 * line.duration)
+            self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=0.45 * line.duration)
             self.play(
-                *[Fade(part, out=True) for part in leaving],
                 AnimationGroup(*[Create(arrow) for arrow in best_arrows], lag_ratio=0.5),
-                run_time=0.4 * line.duration,
+                run_time=0.35 * line.duration,
             )
         self.best_tilts(fit, inside, best_arrows)
         text = f"Its largest error: {fit.error:.3f}."  # "the best a search finds" comes with the answer next
         with self.narrate(text) as line:
             first = min(1.2, 0.3 * line.duration)
             self.play(Create(miss[0]), run_time=line.duration - first)
-            self.land_miss(
-                first, miss, f"best {units} hinges: {fit.error:.3f}", color, 3 if len(arrows) or not len(refit) else 2
-            )
+            self.land_miss(first, miss, f"best {units} hinges: {fit.error:.3f}", color, 2)
         # The answer to the opening question, in two lines, with the run's numbers: two fits, each with its largest
         # error.
         low, high = (fmt_number(end) for end in self.domain)  # in words: brackets reach below the caption's margin

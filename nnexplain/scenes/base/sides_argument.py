@@ -12,10 +12,28 @@ A mixin for :class:`~nnexplain.scenes.base.miss_comparison.MissComparison`, whic
 from __future__ import annotations
 
 import numpy as np
-from manim import AnimationGroup, Create, DashedVMobject, Line, VGroup, there_and_back
+from manim import (
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    AnimationGroup,
+    Arrow,
+    Create,
+    DashedVMobject,
+    Line,
+    UpdateFromAlphaFunc,
+    VGroup,
+    VMobject,
+    linear,
+    there_and_back,
+)
 
+from nnexplain.geometry.kink_tour import kink_stops, refit_at, tour_kinks
 from nnexplain.mobjects.hinges import Fade
-from nnexplain.mobjects.style import fmt_fixed
+from nnexplain.mobjects.slot_text import SlotText
+from nnexplain.mobjects.style import fmt_fixed, label
+from nnexplain.scenes.base.hinge_story import TEXT_SIZE
 
 __all__ = ["SidesArgument", "sides_never_flip", "sides_words"]
 
@@ -60,23 +78,94 @@ class SidesArgument:
             self.play(Fade(piece, out=True), run_time=0.4)
         shown = f"{fit_sides.error:.3f}"
         refit = getattr(self, "refit_error", None)
-        # The sides as the arrows drawn on the kinks (in words the row runs 6.1 units, past the column's 4.7).
-        row = f"{' '.join('→' if side > 0 else '←' for side in sides)}, any kinks: {shown}"
-        # The same-sides fit itself, dashed in the refit's colour (the refit has left): the search made visible.
-        drawn = DashedVMobject(self.outputs.curve(x, fit_sides(x), self.refit_color, width=5), num_dashes=70)
-        inside = fit_sides.kinks[(fit_sides.kinks > self.domain[0]) & (fit_sides.kinks < self.domain[1])]
-        knots = self.outputs.dots(inside, fit_sides(inside), self.refit_color, radius=0.08)
         as_refit = ", as the refit" if refit is not None and f"{refit:.3f}" == shown else ""
         count = len(self.hinges.units)
-        with self.narrate(f"Moving the {count} kinks anywhere, sides kept, the best is {shown}{as_refit}.") as line:
-            first = min(1.2, 0.3 * line.duration)
-            self.play(Fade(knots), self.add_error_row(row, self.refit_color, 2), run_time=first)
-            self.play(Create(drawn), run_time=line.duration - first)
-        self.same_sides_drawn = [drawn, knots]
+        drawn, knots, row = self.slide_kinks(fit_sides, count)
+        with self.narrate(f"With these sides, none beats {shown}{as_refit}.") as line:
+            self.play(
+                drawn.animate(rate_func=there_and_back).set_stroke(width=11),
+                knots.animate(rate_func=there_and_back).scale(1.5),
+                run_time=line.duration,
+            )
+        # Its curve, kinks and row leave together, before the best fit comes (``compare_best_fit``).
+        self.same_sides_drawn = [drawn, knots, row]
         self.flat_gap(fit_sides)
         if sides_never_flip(self.run):
             with self.narrate("These sides were set at the random start, and training never flipped one.") as line:
                 self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=11), run_time=line.duration)
+
+    def side_arrows(self, kinks: np.ndarray, values: np.ndarray, directions: np.ndarray, color: str) -> VGroup:
+        """At each kink over the output, a short arrow above it pointing to the side its hinge opens to."""
+        arrows = VGroup()
+        for kink, value, side in zip(kinks, values, directions):
+            # About 50 px long at 480p, with a large tip: read as "opens right / left".
+            start = self.outputs.plot_point(float(kink), float(value)) + 0.36 * UP
+            arrows.add(
+                Arrow(
+                    start,
+                    start + 0.85 * side * RIGHT,
+                    buff=0,
+                    stroke_width=7,
+                    color=color,
+                    tip_length=0.24,
+                    max_tip_length_to_length_ratio=0.4,
+                )
+            )
+        return arrows
+
+    def side_words(self, arrows: VGroup, sides: np.ndarray) -> VGroup:
+        """Above each side arrow, the side in a word ("left", "right")."""
+        words = VGroup()
+        for arrow, side in zip(arrows, sides):
+            word = label("right" if side > 0 else "left", self.theme, size=TEXT_SIZE, color=self.theme.text)
+            words.add(word.next_to(arrow, UP, buff=0.08))
+        return words
+
+    def slide_kinks(self, fit_sides, count: int) -> tuple[VGroup, VGroup, SlotText]:
+        """The same-sides fit found as the search finds it: its kinks slide through placements the search tried
+        (worse first) to the kinks it settled on, sides kept, the heights refit at every frame (a linear programme:
+        :mod:`~nnexplain.geometry.kink_tour`), the fit's largest error following in the column."""
+        x, color = self.hinges.x, self.sides_color
+        stops = kink_stops(self.target, self.domain, fit_sides)
+        directions = fit_sides.directions
+        first = refit_at(self.target, self.domain, stops[0], directions)
+        dashes = 40  # long dashes, thick: seen at 480p over the network's white curve
+
+        def dashed(fit) -> VMobject:
+            return DashedVMobject(self.outputs.curve(x, fit(x), color, width=8), num_dashes=dashes)
+
+        drawn = dashed(first)
+        knots = self.outputs.dots(stops[0], first(stops[0]), color, radius=0.1)
+        row = SlotText(self.readout(first.error), slots=24, edge=LEFT)
+        row.move_to(self.column_point(self.labels_top - 0.45 - 2 * 0.42), aligned_edge=UL)
+
+        def follow(group, alpha: float) -> None:
+            kinks = tour_kinks(stops, alpha)
+            fit = refit_at(self.target, self.domain, kinks, directions)
+            error = fit.error if alpha < 1 else fit_sides.error  # the end: the search's fit, measured finely
+            fresh = dashed(fit if alpha < 1 else fit_sides)
+            for old, new in zip(drawn.submobjects, fresh.submobjects):
+                old.set_points(new.points)
+            for old in drawn.submobjects[len(fresh.submobjects) :]:
+                old.set_points(fresh.submobjects[-1].points)
+            for dot, point in zip(knots, self.outputs.plot_points(kinks, fit(kinks))):
+                dot.move_to(point)
+            row.show(self.readout(error))
+
+        words = f"Slide the {count} kinks, sides kept, heights refit each time: its largest error follows."
+        with self.narrate(words) as line:
+            appear = min(1.0, 0.2 * line.duration)
+            self.play(Create(drawn), Fade(knots), Fade(row), run_time=appear)
+            self.play(
+                UpdateFromAlphaFunc(VGroup(drawn, knots, row), follow, rate_func=linear),
+                run_time=line.duration - appear,
+            )
+        self.error_rows.add(row)
+        return drawn, knots, row
+
+    def readout(self, error: float):
+        """The same-sides fit's row in the column: its sides in words and its largest error."""
+        return label(f"sides kept: {error:.3f}", self.theme, size=TEXT_SIZE, color=self.sides_color)
 
     def flat_gap(self, fit_sides) -> None:
         """The same-sides fit's flat piece, thick over the output, and its miss over that span in the zoom panel,
@@ -94,7 +183,7 @@ class SidesArgument:
         if f"{rise / 2:.3f}" != f"{np.abs(miss).max():.3f}" or np.ptp(fitted) > 1e-6:
             return
         low, high = int(np.argmin(target)), int(np.argmax(target))
-        color = self.refit_color
+        color = self.sides_color
         flat = self.outputs.curve(x, fitted, self.theme.text, width=10)
         curve = self.misses.curve(x, miss, color, width=7)
         bars = VGroup(

@@ -1,0 +1,51 @@
+"""Kinks slid through placements with their sides kept, the heights refit at every step: the search made visible.
+
+:func:`kink_stops` picks a few of the placements the search's first stage tried
+(:func:`~nnexplain.geometry.hinge_fit.coarse_candidates`), from worse to better, and ends on the kinks it found;
+:func:`refit_at` is the bias and hinge weights with the least largest error for kinks anywhere between them (a linear
+programme, :func:`~nnexplain.geometry.hinge_fit.least_max_weights`), so every frame of a slide is a real fit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nnexplain.geometry.hinge_fit import HingeFit, coarse_candidates, least_max_weights
+
+__all__ = ["kink_stops", "refit_at", "tour_kinks"]
+
+
+def refit_at(target: Any, domain: tuple[float, float], kinks: np.ndarray, directions: np.ndarray) -> HingeFit:
+    """The least-largest-error fit with these kinks (sorted along x) and sides, its error on 401 points and the
+    kinks."""
+    x = np.linspace(*domain, 401)
+    weights, bias, error = least_max_weights(target, x, np.asarray(kinks, float), np.asarray(directions, float))
+    return HingeFit(np.asarray(kinks, float), np.asarray(directions, float), weights, bias, error)
+
+
+def kink_stops(target: Any, domain: tuple[float, float], best: HingeFit, ratios=(2.0, 1.5, 1.2)) -> list[np.ndarray]:
+    """Placements to slide through, ending on ``best``'s kinks: for each ratio, the coarse candidate (sides
+    ``best.directions``) whose error is nearest ``ratio`` × the best's, no two with the same error, then the best's kinks."""
+    tried = coarse_candidates(target, domain, len(best.kinks), directions=tuple(float(d) for d in best.directions))
+    stops: list[np.ndarray] = []
+    errors: list[float] = [best.error]
+    for ratio in ratios:
+        ranked = sorted(tried, key=lambda entry: abs(entry[0] - ratio * best.error))
+        error, stop = next(
+            (error, kinks) for error, kinks, _ in ranked if all(abs(error - seen) > 1e-3 for seen in errors)
+        )
+        errors.append(error)
+        stops.append(np.sort(stop))
+    worse_first = [stop for _, stop in sorted(zip(errors[1:], stops), key=lambda pair: -pair[0])]
+    return [*worse_first, np.sort(best.kinks)]
+
+
+def tour_kinks(stops: list[np.ndarray], alpha: float) -> np.ndarray:
+    """The kinks at ``alpha`` (0 to 1) of a slide through ``stops`` in straight lines, each leg an equal share."""
+    legs = len(stops) - 1
+    at = min(alpha * legs, legs - 1e-12) if legs else 0.0
+    leg = int(at)
+    part = at - leg
+    return (1 - part) * stops[leg] + part * stops[min(leg + 1, legs)]
