@@ -101,6 +101,8 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
     pace_kinks: ClassVar[bool] = True  # a kink sliding far in a quiet step is given the time it needs
+    formula_pulse: ClassVar[float] = 1.2  # the formula lines pulse visibly as named (reviewer O: 29–40 s near-still)
+    tags_inside_panel: ClassVar[bool] = True  # the final error's number was on the output panel's frame
     # The upper panel's heading stays inside the 24 px title-safe margin (relu-sine keeps the shared box).
     units_box: ClassVar[tuple[float, float]] = (1.0, 3.08)
     bias_tag_at: ClassVar[float] = 0.115  # far left, where x² lies well above the flat start and its label

@@ -293,6 +293,7 @@ class HingeStory(RunScene):
                 shares = weights[first:last] if last > first else None
                 self.play(SnapshotSweep(view, part, weights=shares, blend=self.sweep_blend, run_time=run_time))
 
+    tags_inside_panel: ClassVar[bool] = False  # True: an error marker's number is kept inside its panel's frame
     pace_kinks: ClassVar[bool] = False  # True: a sweep's steps also take as long as their kinks' moves ask
     sweep_blend = None  # how a training sweep draws between snapshots (see SnapshotSweep); None: mix the arrays
 
@@ -412,6 +413,13 @@ class HingeStory(RunScene):
         room_above = panel.box.get_top()[1] - ends[0][1]
         side = RIGHT if ends[0][0] < panel.box.get_center()[0] else LEFT
         tag = self.tag(text, ring.get_center(), (UP if room_above > 0.7 else DOWN) + side, color=color)
+        if self.tags_inside_panel:  # moved in off the panel's frame, clear of the ring
+            box = panel.box
+            shift_x = max(0.0, box.get_left()[0] + 0.08 - tag.get_left()[0])
+            shift_x -= max(0.0, tag.get_right()[0] - (box.get_right()[0] - 0.08))
+            shift_y = -max(0.0, tag.get_top()[1] - (box.get_top()[1] - 0.08))
+            shift_y += max(0.0, box.get_bottom()[1] + 0.08 - tag.get_bottom()[1])
+            tag.shift(np.array([shift_x, shift_y, 0.0]))
         return VGroup(bar, ring, tag)
 
     def worst_point(self, x: np.ndarray, fitted: np.ndarray) -> int:

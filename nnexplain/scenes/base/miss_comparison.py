@@ -177,6 +177,15 @@ class MissComparison(SidesArgument):
         # number would cover one already there or leave the panel.
         toward_middle = RIGHT if tip[0] < self.misses.box.get_center()[0] else LEFT
         candidates = []
+        # First beyond the bar's end, away from 0: the curve is at its worst there, so it never runs under the
+        # number (beside the bar, the curve's shoulders did).
+        beyond = UP if miss[at] > 0 else DOWN
+        over = self.tag(text, tip, beyond, color=color)
+        over.next_to(tip, beyond, buff=0.1)
+        box = self.misses.box
+        if box.get_bottom()[1] < over.get_bottom()[1] and over.get_top()[1] < box.get_top()[1]:
+            if box.get_left()[0] < over.get_left()[0] and over.get_right()[0] < box.get_right()[0]:
+                candidates.append((False, sum(_overlap(over, other) for other in self.miss_tags) - 0.5, over))
         for side in (toward_middle, -toward_middle):
             tag = self.tag(text, tip, side, color=color)
             tag.next_to(tip, side, buff=0.12).align_to(tip, DOWN if miss[at] > 0 else UP)
@@ -328,7 +337,10 @@ class MissComparison(SidesArgument):
             # What the question names stays while it is asked: the refit leaves under the next line, when there is
             # one before the best fit takes its legend place (else at the question's end, as before).
             later = sides_fit is not None
-            self.play(*([] if later else refit_leaves), *(swap if mean_rows else []), run_time=line.duration)
+            # The number asked about pulses, its bar and curve with it (the question is not a still).
+            named = [refit[0], refit[1][1]] if later and len(refit) else [self.network_bar, self.view.output_curve]
+            pulse = [part.animate(rate_func=there_and_back).set_stroke(width=11) for part in named]
+            self.play(*([] if later else refit_leaves), *(swap if mean_rows else []), *pulse, run_time=line.duration)
         for row in [*mean_rows, *([] if refit_row is None else [refit_row])]:
             self.error_rows.remove(row)
         arrows = VGroup()

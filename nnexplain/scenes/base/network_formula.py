@@ -12,6 +12,8 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from manim import DOWN, LEFT, UL, VGroup, there_and_back
 
 from nnexplain.mobjects.hinges import Fade
@@ -35,6 +37,9 @@ def network_formula(theme, size: float = FORMULA_SIZE) -> VGroup:
 class NetworkFormula:
     """The beat ``show_network_formula`` (see the module's docstring)."""
 
+    # How much a formula line grows as it is pointed at; a scene may ask for more (1.06 read as a still).
+    formula_pulse: ClassVar[float] = 1.06
+
     def show_network_formula(self, extra=()) -> None:
         """The title leaves; the network's formula takes its place, line by line, as it is said; ``extra`` (the
         animations of a beat that leaves, such as the built hinge's formula) play with it."""
@@ -56,11 +61,27 @@ class NetworkFormula:
             arrive = min(1.0, 0.3 * line.duration)
             self.play(in_turn(Fade(self.title, out=True), Fade(shown[0])), *extra, run_time=arrive)
             pulse = [] if curve is None else [curve.animate(rate_func=there_and_back).set_stroke(width=10)]
-            self.play(shown[0].animate(rate_func=there_and_back).scale(1.06), *pulse, run_time=line.duration - arrive)
+            grow = self.formula_pulse
+            # With a larger pulse, the built hinge's own numbers (v · h, with the run's v) pulse as v and h are named.
+            edge = LEFT if grow > 1.06 else None  # a larger pulse grows from the left: inside the title-safe margin
+            if numeric is not None and grow > 1.06:
+                pulse.append(numeric.animate(rate_func=there_and_back).scale(grow, about_edge=edge))
+            self.play(
+                shown[0].animate(rate_func=there_and_back).scale(grow, about_edge=edge),
+                *pulse,
+                run_time=line.duration - arrive,
+            )
         with self.narrate("A unit's hinge: max(0, w x + c), from its input weight w and its bias c.") as line:
 
             def numbers() -> list:
-                return [] if numeric is None else [numeric.animate(rate_func=there_and_back).scale(1.06)]
+                edge = LEFT if self.formula_pulse > 1.06 else None
+                return (
+                    [] if numeric is None else [numeric.animate(rate_func=there_and_back).scale(grow, about_edge=edge)]
+                )
 
             self.play(Fade(shown[1]), *numbers(), run_time=0.5 * line.duration)
-            self.play(shown[1].animate(rate_func=there_and_back).scale(1.06), *numbers(), run_time=0.5 * line.duration)
+            self.play(
+                shown[1].animate(rate_func=there_and_back).scale(grow, about_edge=LEFT if grow > 1.06 else None),
+                *numbers(),
+                run_time=0.5 * line.duration,
+            )

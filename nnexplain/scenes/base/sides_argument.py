@@ -84,7 +84,7 @@ class SidesArgument:
         with self.narrate(f"With these sides, none beats {shown}{as_refit}.") as line:
             self.play(
                 drawn.animate(rate_func=there_and_back).set_stroke(width=11),
-                knots.animate(rate_func=there_and_back).scale(1.5),
+                *[dot.animate(rate_func=there_and_back).scale(1.6) for dot in knots],  # each in place
                 run_time=line.duration,
             )
         # Its curve, kinks and row leave together, before the best fit comes (``compare_best_fit``).
@@ -152,7 +152,7 @@ class SidesArgument:
                 dot.move_to(point)
             row.show(self.readout(error))
 
-        words = f"Slide the {count} kinks, sides kept, heights refit each time: its largest error follows."
+        words = f"Slide the {count} kinks, sides kept, heights refit: its largest error follows."
         with self.narrate(words) as line:
             appear = min(1.0, 0.2 * line.duration)
             self.play(Create(drawn), Fade(knots), Fade(row), run_time=appear)
