@@ -150,15 +150,6 @@ class MissComparison(SidesArgument):
             marks.add(VGroup(piece, tag))
         return marks
 
-    def trained_sides(self) -> np.ndarray | None:
-        """The sides the trained units open to (+1 right, −1 left), in the order of their kinks along x; None when
-        a unit bends outside the interval (or not at all)."""
-        if self.quiet or any(len(kinks) != 1 for kinks in self.hinges.kinks):
-            return None
-        weights = np.asarray(self.run.params(self.hinges.epoch)[0][0])[:, 0]
-        order = np.argsort([kinks[0] for kinks in self.hinges.kinks])
-        return np.sign(weights[order])
-
     def ring_at(self, panel, x: float, y: float, color: str) -> Circle:
         return Circle(radius=0.14, color=color, stroke_width=4).move_to(panel.plot_point(x, y))
 
@@ -287,17 +278,6 @@ class MissComparison(SidesArgument):
                     run_time=line.duration - first,
                 )
             self.mean_rows = self.error_rows[-3:]
-
-    def same_sides_fit(self):
-        """The best fit whose hinges open to the trained units' sides, in their order along x (kinks searched), the
-        sides, and the sides in words; None for a network of more layers, a unit bending outside, or no target."""
-        sides = self.trained_sides() if self.hinges.hidden_layers == 1 and self.best_fit is not None else None
-        if sides is None:
-            return None
-        fit = self.best_with_sides(tuple(float(side) for side in sides))
-        if fit.error < self.best_fit.error + 1e-3:  # the trained order is as good as the best: nothing to tell
-            return None
-        return fit, sides, sides_words(sides)
 
     def land_miss(self, seconds: float, miss, row: str, color, place: int) -> None:
         """A miss's bar and number, with its row of the error table: after its curve, which they measure."""

@@ -94,6 +94,26 @@ class SidesArgument:
             with self.narrate("These sides were set at the random start, and training never flipped one.") as line:
                 self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=11), run_time=line.duration)
 
+    def trained_sides(self) -> np.ndarray | None:
+        """The sides the trained units open to (+1 right, −1 left), in the order of their kinks along x; None when
+        a unit bends outside the interval (or not at all)."""
+        if self.quiet or any(len(kinks) != 1 for kinks in self.hinges.kinks):
+            return None
+        weights = np.asarray(self.run.params(self.hinges.epoch)[0][0])[:, 0]
+        order = np.argsort([kinks[0] for kinks in self.hinges.kinks])
+        return np.sign(weights[order])
+
+    def same_sides_fit(self):
+        """The best fit whose hinges open to the trained units' sides, in their order along x (kinks searched), the
+        sides, and the sides in words; None for a network of more layers, a unit bending outside, or no target."""
+        sides = self.trained_sides() if self.hinges.hidden_layers == 1 and self.best_fit is not None else None
+        if sides is None:
+            return None
+        fit = self.best_with_sides(tuple(float(side) for side in sides))
+        if fit.error < self.best_fit.error + 1e-3:  # the trained order is as good as the best: nothing to tell
+            return None
+        return fit, sides, sides_words(sides)
+
     def side_arrows(self, kinks: np.ndarray, values: np.ndarray, directions: np.ndarray, color: str) -> VGroup:
         """At each kink over the output, a short arrow above it pointing to the side its hinge opens to."""
         arrows = VGroup()
