@@ -29,7 +29,7 @@ from nnexplain.run import Run
 from nnexplain.run.activations import ACTIVATIONS
 from nnexplain.run.contents import column as _column
 from nnexplain.run.contents import curve_domain, unit_contributions
-from nnexplain.run.network import Params, forward_trace
+from nnexplain.run.network import Network, Params, forward_trace
 
 __all__ = [
     "unit_kinks",
@@ -40,6 +40,7 @@ __all__ = [
     "least_squares_line",
     "kink_groups",
     "max_fit_error",
+    "largest_miss",
     "interpolation_error",
     "best_piecewise_error",
     "hinge",
@@ -175,8 +176,9 @@ def kink_groups(bends: list[np.ndarray], tolerance: float = 1e-6) -> list[tuple[
 def max_fit_error(run: Run, epoch: int | None = None) -> tuple[float, bool]:
     """The largest |network - target| of a snapshot, and whether it was measured on the whole curve.
 
-    With a target function the data set description names, it is measured at
-    every sampled x of the stored curve; otherwise only at the probe points,
+    With a target function the data set description names, it is the largest over the whole interval of the
+    stored curve (:func:`largest_miss`: the network recomputed from the snapshot's weights, its kinks included,
+    not only the stored samples, between which a corner can miss more); otherwise only at the probe points,
     whose true values the run stores.
     """
     from nnexplain.data.curves import target_function
@@ -184,10 +186,46 @@ def max_fit_error(run: Run, epoch: int | None = None) -> tuple[float, bool]:
     tensors = run.tensors(epoch)
     target = target_function(run.dataset)
     if target is not None and "curve.x" in tensors:
-        x = tensors["curve.x"].astype(np.float64)
-        return float(np.max(np.abs(tensors["curve.y"] - target(x)))), True
+        network = Network.from_manifest(run.manifest)
+        params = run.params(epoch)
+
+        def output(x: np.ndarray) -> np.ndarray:
+            return network.trace(params, _column(x))[-1][1][:, 0]
+
+        grid = tensors["curve.x"].astype(np.float64)
+        kinks = output_kinks(params, run.activation, (float(grid[0]), float(grid[-1])))
+        return largest_miss(output, target, grid, kinks)[0], True
     predicted = tensors[f"act.{len(run.layers) - 2}"]
     return float(np.max(np.abs(np.ravel(predicted) - np.ravel(run.probe["labels"])))), False
+
+
+def largest_miss(
+    fitted: Any, target: Any, grid: np.ndarray, kinks: np.ndarray = np.zeros(0), refine: int = 8
+) -> tuple[float, float]:
+    """The largest |fitted(x) − target(x)| over the interval of ``grid``, and the x where it is.
+
+    Measured at the grid refined ``refine`` times and at the ``kinks`` (a corner of a straight-piece fit is where
+    it misses most, and lies between samples), then finely again on every interval whose ends come within the
+    refined grid's worst case of the top: between two points the miss is smooth, so it can exceed its larger end
+    by at most max|miss''|·h²/8, estimated from the refined samples' second differences.
+    """
+    grid = np.asarray(grid, np.float64)
+    fine = np.linspace(grid[0], grid[-1], (len(grid) - 1) * refine + 1)
+    inside = np.asarray(kinks, np.float64)
+    points = np.unique(np.concatenate([fine, inside[(inside > grid[0]) & (inside < grid[-1])]]))
+    miss = np.abs(fitted(points) - target(points))
+    step = float(np.max(np.diff(points)))
+    # Twice the largest second difference: a sample's curvature, with room; one across a corner is far larger than
+    # any curvature, which only widens the search.
+    differences = fitted(fine) - target(fine)
+    curvature = 2 * float(np.max(np.abs(np.diff(differences, 2)))) / float(fine[1] - fine[0]) ** 2
+    slack = curvature * step**2 / 8 + 1e-12
+    close = np.flatnonzero(np.maximum(miss[:-1], miss[1:]) >= miss.max() - slack)
+    between = np.concatenate([np.linspace(points[i], points[i + 1], 65) for i in close])
+    candidates = np.concatenate([points, between])
+    values = np.abs(fitted(candidates) - target(candidates))
+    at = int(np.argmax(values))
+    return float(values[at]), float(candidates[at])
 
 
 def interpolation_error(target: Any, domain: tuple[float, float], pieces: int, samples: int = 20001) -> float:
@@ -224,24 +262,34 @@ class JoinedFit:
         return np.interp(x, self.knots, self.heights)
 
 
-def minimax_output_refit(params: Params, x: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float]:
+def minimax_output_refit(params: Params, x: np.ndarray, target: Any) -> tuple[np.ndarray, float]:
     """A one-hidden-layer ReLU network's units kept (their kinks and slopes in), its output weights and bias
-    chosen to make the largest |fit − target| over ``x`` least: a linear programme (minimise t subject to
-    −t ≤ Σ v_j·relu_j(x) + c − target ≤ t). Returns the refitted curve on ``x`` and its largest error."""
+    chosen to make the largest |fit − target| over the interval of ``x`` least: a linear programme (minimise t
+    subject to −t ≤ Σ v_j·relu_j(x) + c − target ≤ t) over ``x`` and the units' kinks, where a corner can miss
+    most. Returns the refitted curve on ``x`` and its largest error (:func:`largest_miss`)."""
     from scipy.optimize import linprog
 
     (weight, bias), _ = params[0], params[1]
+    weight, bias = np.asarray(weight, np.float64)[:, 0], np.asarray(bias, np.float64)
     x = np.asarray(x, np.float64)
-    units = np.maximum(0.0, np.outer(x, np.asarray(weight, np.float64)[:, 0]) + np.asarray(bias, np.float64))
-    design = np.column_stack([units, np.ones_like(x)])  # columns: each unit's activation, then the bias
-    ones = np.ones((len(x), 1))
-    rows = np.vstack([np.hstack([design, -ones]), np.hstack([-design, -ones])])
-    bounds = np.concatenate([target, -np.asarray(target, np.float64)])
-    cost = np.zeros(design.shape[1] + 1)
+    kinks = hinge_kinks(params)
+    kinks = kinks[np.isfinite(kinks) & (kinks > x[0]) & (kinks < x[-1])]
+    points = np.union1d(x, kinks)
+
+    def design(at: np.ndarray) -> np.ndarray:  # columns: each unit's activation, then the bias
+        return np.column_stack([np.maximum(0.0, np.outer(at, weight) + bias), np.ones_like(at)])
+
+    values = target(points)
+    ones = np.ones((len(points), 1))
+    rows = np.vstack([np.hstack([design(points), -ones]), np.hstack([-design(points), -ones])])
+    cost = np.zeros(len(weight) + 2)
     cost[-1] = 1.0
-    solved = linprog(cost, A_ub=rows, b_ub=bounds, bounds=[(None, None)] * design.shape[1] + [(0, None)])
-    fitted = design @ solved.x[:-1]
-    return fitted, float(np.max(np.abs(fitted - target)))
+    solved = linprog(
+        cost, A_ub=rows, b_ub=np.concatenate([values, -values]), bounds=[(None, None)] * (len(weight) + 1) + [(0, None)]
+    )
+    heights = solved.x[:-1]
+    error, _ = largest_miss(lambda at: design(at) @ heights, target, x, kinks)
+    return design(x) @ heights, error
 
 
 def best_joined_fit(target: Any, domain: tuple[float, float], pieces: int, samples: int = 20001) -> JoinedFit | None:

@@ -220,7 +220,7 @@ class MissComparison(SidesArgument):
         if self.hinges.hidden_layers != 1 or not hasattr(self, "misses"):
             return
         x = self.hinges.x
-        refit, refit_error = minimax_output_refit(self.run.params(self.hinges.epoch), x, self.target_values(x))
+        refit, refit_error = minimax_output_refit(self.run.params(self.hinges.epoch), x, self.target)
         color = self.refit_color
         overlay = DashedVMobject(self.outputs.curve(x, refit, color, width=5), num_dashes=70)
         taken = [float(x[self.worst_point(x, self.hinges.output)])]
