@@ -78,10 +78,10 @@ class SidesArgument:
             self.play(Fade(piece, out=True), run_time=0.4)
         shown = f"{fit_sides.error:.3f}"
         refit = getattr(self, "refit_error", None)
-        as_refit = ", as the refit" if refit is not None and f"{refit:.3f}" == shown else ""
+        as_refit = ", the refit's error" if refit is not None and f"{refit:.3f}" == shown else ""
         count = len(self.hinges.units)
         drawn, knots, row = self.slide_kinks(fit_sides, count)
-        with self.narrate(f"With these sides, none beats {shown}{as_refit}.") as line:
+        with self.narrate(f"With these sides, the best a search finds is {shown}{as_refit}.") as line:
             self.play(
                 drawn.animate(rate_func=there_and_back).set_stroke(width=11),
                 *[dot.animate(rate_func=there_and_back).scale(1.6) for dot in knots],  # each in place
