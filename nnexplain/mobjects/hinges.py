@@ -205,6 +205,7 @@ class Frame:
     output: np.ndarray
     kinks: list[np.ndarray] | None = None
     slopes: np.ndarray | None = None  # each unit's slope where it is on (output weight × input weight)
+    params: list | None = None  # the weights it is drawn from (for readouts measured exactly, between samples)
 
 
 def _blend(a: CurveSnapshot, b: CurveSnapshot, fraction: float) -> Frame:

@@ -57,6 +57,7 @@ from nnexplain.geometry.hinges import (
     running_sums,
     unit_kinks,
 )
+from nnexplain.geometry.live_miss import blend_params
 from nnexplain.mobjects.caption_band import caption_band
 from nnexplain.mobjects.hinges import (
     Fade,
@@ -359,13 +360,11 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
     def hinges_between(self, before: CurveSnapshot, after: CurveSnapshot, fraction: float) -> Frame:
         """Between two snapshots, the weights move in a straight line and every hinge is drawn from them: a kink
         slides, never two bends at once (mixing the two drawn hinges would show both kinks), and its dot with it."""
-        (w1, b1), (w2, b2) = [
-            [(1 - fraction) * np.asarray(p, np.float64) + fraction * np.asarray(q, np.float64) for p, q in zip(a, b)]
-            for a, b in zip(self.run.params(before.epoch), self.run.params(after.epoch))
-        ]
+        params = blend_params(self.run.params(before.epoch), self.run.params(after.epoch), fraction)
+        (w1, b1), (w2, b2) = params
         units = np.stack([hinge(before.x, w1[j, 0], b1[j], w2[0, j]) for j in range(len(b1))])
-        kinks = unit_kinks([(w1, b1), (w2, b2)], self.run.activation, self.domain)
-        return Frame(before.x, units, units.sum(axis=0) + b2[0], kinks, w2[0] * w1[:, 0])
+        kinks = unit_kinks(params, self.run.activation, self.domain)
+        return Frame(before.x, units, units.sum(axis=0) + b2[0], kinks, w2[0] * w1[:, 0], params)
 
     def build_pieces(self) -> None:
         def unit_text(step: int, unit: int) -> str:

@@ -15,10 +15,20 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 from __future__ import annotations
 
 import numpy as np
-from manim import UL, BackgroundRectangle, Mobject, UpdateFromAlphaFunc, VGroup, VMobject, there_and_back
+from manim import (
+    UL,
+    BackgroundRectangle,
+    Mobject,
+    Succession,
+    UpdateFromAlphaFunc,
+    VGroup,
+    VMobject,
+    there_and_back,
+)
 
 from nnexplain.geometry.fit_change import busiest_span, error_detour
 from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot, max_fit_error
+from nnexplain.geometry.live_miss import params_miss
 from nnexplain.mobjects.hinges import Fade, SnapshotSweep, fmt_number
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
 from nnexplain.mobjects.slot_text import SlotText, glyph_count
@@ -70,24 +80,27 @@ class FitReplay:
         slopes = [fmt_number(self.slope(s.epoch, unit)) for s in (first, last)]
         name = f"unit {unit + 1}"
         grows = "grows" if abs(self.slope(last.epoch, unit)) > abs(self.slope(first.epoch, unit)) else "shrinks"
-        if len(first.kinks[unit]) and len(last.kinks[unit]):
-            kinks = [fmt_number(s.kinks[unit][0]) for s in (first, last)]
-            # The end values are read live (the captions come before the replay reaches them).
-            moves = f"Slowly now: {name}'s kink starts sliding from {kinks[0]}."
-        else:
-            moves = f"Slowly now: watch {name}."
+        # Each change plays under the line that names it: the first line is said over the held epoch (its three
+        # numbers pulse in turn as named), then the weights move while the next lines name what moves.
+        has_kink = len(first.kinks[unit]) and len(last.kinks[unit])
+        kink = f"kink at {fmt_number(first.kinks[unit][0])}, " if has_kink else ""
+        slides = " and its kink slides" if has_kink else ""
         lines = [
-            moves,
-            f"Its slope {grows} from {slopes[0]}; the output bends toward {self.formula}.",
-            f"Watch the largest error{where} fall from {before:.3f} to {after:.3f} by epoch {last.epoch:,}.",
+            f"Slowly now, from epoch {first.epoch:,}: {name}'s {kink}slope {slopes[0]}, largest error{where} "
+            f"{before:.3f}.",
+            f"Its slope {grows}{slides}; the output bends toward {self.formula}.",
+            f"The largest error{where}, {before:.3f} at epoch {first.epoch:,}, is down to {after:.3f} by epoch "
+            f"{last.epoch:,}.",
         ]
+        held = [(0, 1, 2), (1, 0), (2,)]  # the readout rows that pulse under each line
         pins = KinkPins(self.view, [unit], self.theme, size=self.pin_size).start_following()
         pins.opacity = 0
         # Said as a rewind while the epoch counter runs backwards.
         # Read as a deliberate rewind: named on screen while the counter runs backwards.
         rewinding = label(f"◀◀ rewind to epoch {first.epoch:,}", self.theme, size=TEXT_SIZE)
         rewinding.set_color(self.theme.muted).move_to(self.column_point(self.labels_top), aligned_edge=UL)
-        with self.narrate(f"Back to epoch {first.epoch:,}: the output is about to change most.") as line:
+        back_to = f"Back to epoch {first.epoch:,}: the output is about to change most."
+        with self.narrate(back_to) as line:
             # Paced by how far the output and the kinks move in each step, so no kink hops in the quick rewind.
             self.play(Fade(rewinding), run_time=0.3)
             rewind = SnapshotSweep(
@@ -102,26 +115,27 @@ class FitReplay:
             self.add(pins.follow())
             readout = self.unit_readout(unit)
             error = self.error_readout() if whole and self.target is not None else VGroup()
-            # Said once: the epoch steps from one saved snapshot to the next, the numbers tick between them.
-            note = label("between saved epochs:\nweights interpolated", self.theme, size=TEXT_SIZE)
-            note.set_color(self.theme.muted).move_to(self.column_point(self.labels_top - 1.05), aligned_edge=UL)
+        # Said once, in words (no note in the column): how the frames between saved epochs are drawn.
+        with self.narrate("Between saved epochs, the weights are drawn interpolated.") as line:
             self.play(
                 self.view.unit_curves[unit].animate.set_stroke(width=7),
                 PinsFade(pins),
                 Fade(readout),
-                Fade(error),
-                Fade(note),
-                run_time=0.5,
+                run_time=0.5 * line.duration,
             )
+            self.play(Fade(error), run_time=0.5 * line.duration)
         self.add(readout.add_updater(lambda _: self.unit_readout(unit, readout)))
         self.add(error.add_updater(lambda group: self.error_readout(group) if len(group) else group))
-        # The number each line names pulses as the line starts (it has been on screen, ticking, since the rewind).
-        cuts = np.linspace(0, len(slow) - 1, len(lines) + 1).round().astype(int)
-        for row, (text, start, end) in enumerate(zip(lines, cuts[:-1], cuts[1:])):
+        # The first line over the held epoch; the stretch then split between the other two (most of the slope's
+        # growth, and the kink's slide, under the second).
+        cut = (len(slow) - 1) // 2 + 1
+        spans = [slow[:1], slow[: cut + 1], slow[cut:]]
+        for text, span, rows in zip(lines, spans, held):
             with self.narrate(text) as line:
+                pulses = [self.pulse(row, line.duration / len(rows)) for row in rows]
                 self.play(
-                    SnapshotSweep(self.view, slow[start : end + 1], blend=self.sweep_blend, run_time=line.duration),
-                    self.pulse(row, min(1.2, line.duration)),
+                    SnapshotSweep(self.view, span, blend=self.sweep_blend, run_time=line.duration),
+                    Succession(*pulses),
                 )
         readout.clear_updaters()
         error.clear_updaters()
@@ -130,7 +144,6 @@ class FitReplay:
             PinsFade(pins, out=True),
             Fade(readout, out=True),
             Fade(error, out=True),
-            Fade(note, out=True),
             run_time=0.4,
         )
         self.remove(pins.clear_updaters())
@@ -156,10 +169,42 @@ class FitReplay:
         self.add(error.add_updater(lambda group: self.error_readout(group)))
         epochs = (f"{snapshots[low].epoch:,}", f"{snapshots[high].epoch:,}")
         rises = f"The largest error, down to {down:.3f} at epoch {epochs[0]}, rises to {up:.3f} by epoch {epochs[1]}."
-        self.sweep(self.view, snapshots[low : high + 1], [rises])
+        turn = self.output_sign_turn(snapshots[low : high + 1])
+        if turn is None:
+            self.sweep(self.view, snapshots[low : high + 1], [rises])
+        else:  # the unit said to hang below "for now" crosses 0 here: said as it crosses, its hinge thick
+            unit, at, weight = turn
+            epoch = snapshots[low + at].epoch
+            crossed = f"Unit {unit + 1}'s output weight turns positive: {weight:.3f} at epoch {epoch:,}."
+            curve, width = self.view.unit_curves[unit], self.view.unit_width
+
+            def thicken(mobject, alpha: float) -> None:
+                mobject.set_stroke(width=width * (1 + 1.3 * there_and_back(alpha)))
+
+            with self.narrate(crossed) as line:
+                self.play(
+                    SnapshotSweep(
+                        self.view, snapshots[low : low + at + 1], blend=self.sweep_blend, run_time=line.duration
+                    ),
+                    UpdateFromAlphaFunc(curve, thicken, run_time=line.duration),
+                )
+            self.sweep(self.view, snapshots[low + at : high + 1], [rises])
         self.sweep(self.view, snapshots[high:], ["Only then does it fall."])
         error.clear_updaters()
         self.play(Fade(error, out=True), run_time=0.4)
+
+    def output_sign_turn(self, snapshots: list[CurveSnapshot]) -> tuple[int, int, float] | None:
+        """The first unit whose output weight is negative at the random start and positive at the end of training
+        and which turns positive within ``snapshots``: the unit, the index of the first of them where it is
+        positive, and its weight there (from the run's stored weights)."""
+        weights = [np.asarray(self.run.params(s.epoch)[1][0])[0] for s in snapshots]
+        start, end = (np.asarray(self.run.params(s.epoch)[1][0])[0] for s in (self.snapshots[0], self.hinges))
+        for unit in np.flatnonzero((start < 0) & (end > 0)):
+            if weights[0][unit] < 0:
+                at = next((i for i, w in enumerate(weights) if w[unit] > 0), None)
+                if at is not None:
+                    return int(unit), at, float(weights[at][unit])
+        return None
 
     def pulse(self, row: int, seconds: float) -> UpdateFromAlphaFunc:
         """Readout ``row`` (0 kink, 1 slope, 2 largest error) grown by a quarter and back, as a line names it."""
@@ -195,14 +240,21 @@ class FitReplay:
             shown.show(row, placed=True)
         return group
 
+    def frame_miss(self, frame) -> tuple[float, float, float]:
+        """The exact largest error of the network drawn in ``frame`` (its own weights, interpolated ones included;
+        a stored snapshot's are the run's): the miss, its x and the output there (see
+        :mod:`nnexplain.geometry.live_miss`)."""
+        params = getattr(frame, "params", None)
+        if params is None:
+            params = self.run.params(frame.epoch)
+        return params_miss(self.run, params, self.target_values, frame.x)
+
     def error_readout(self, group: VGroup | None = None) -> VGroup:
         """The largest error of the output drawn now: its bar to the target and its number, riding the curve; with
         ``group``, refilled in place."""
-        frame = self.view.frame
-        at = self.worst_point(frame.x, frame.output)
-        miss = abs(float(frame.output[at]) - float(self.target_values(frame.x[at])))
+        miss, at, fitted = self.frame_miss(self.view.frame)
         text = f"{miss:.3f}"  # the words name it; a longer tag would lie over x²
-        marker = self.error_marker(self.outputs, frame.x, frame.output, at, text, color=self.theme.text)
+        marker = self.error_marker(self.outputs, np.array([at]), np.array([fitted]), 0, text, color=self.theme.text)
         marker[-1].scale(self._emphasis(2))
         if group is None:
             bar, ring, (patch, shown) = marker
