@@ -26,6 +26,7 @@ from manim import (
     DashedVMobject,
     Line,
     ReplacementTransform,
+    Transform,
     VGroup,
     there_and_back,
 )
@@ -130,7 +131,7 @@ class MissComparison(SidesArgument):
                 run_time=min(1.2, 0.4 * line.duration),
             )
             self.wait(line.duration - min(1.0, 0.3 * line.duration) - min(1.2, 0.4 * line.duration))
-        self.network_ring, self.network_bar = ring, miss[1]
+        self.network_ring, self.network_bar, self.network_miss = ring, miss[1], miss
 
     def piece_marks(self, x: np.ndarray, output: np.ndarray) -> VGroup:
         """Each straight piece of the output (between its kinks) drawn thick over it, with its number beside it,
@@ -310,13 +311,13 @@ class MissComparison(SidesArgument):
             # The refit, said and measured, leaves (its curve, legend row and number), so the best is drawn beside
             # the network alone: two curves to tell apart, and fewer lines in the column. The mean squared errors
             # leave too, and the largest errors they stood in for come back.
-            back = [fade for fade in getattr(self, "largest_back", []) if fade.mobject is not refit_row]
-            rows = [] if refit_row is None or mean_rows else [Fade(refit_row, out=True)]
+            # What the question names stays while it is asked: the refit leaves under the next line, when there is
+            # one before the best fit takes its legend place (else at the question's end, as before); its row too.
+            later = sides_fit is not None
+            back = [fade for fade in getattr(self, "largest_back", []) if later or fade.mobject is not refit_row]
+            rows = [] if refit_row is None or (mean_rows and not later) else [Fade(refit_row, out=True)]
             swap = [in_turn(AnimationGroup(*[Fade(row, out=True) for row in mean_rows]), AnimationGroup(*back))]
             refit_leaves = [*[Fade(part, out=True) for part in refit], *rows]
-            # What the question names stays while it is asked: the refit leaves under the next line, when there is
-            # one before the best fit takes its legend place (else at the question's end, as before).
-            later = sides_fit is not None
             # The number asked about pulses, its bar and curve with it (the question is not a still).
             named = [refit[0], refit[1][1]] if later and len(refit) else [self.network_bar, self.view.output_curve]
             pulse = [part.animate(rate_func=there_and_back).set_stroke(width=11) for part in named]
@@ -352,13 +353,18 @@ class MissComparison(SidesArgument):
         for row in getattr(self, "same_sides_drawn", [])[2:]:
             self.error_rows.remove(row)
         with self.narrate(f"The best {units} kinks a search finds: {kinks}{opening}.") as line:
-            self.play(*[Fade(part, out=True) for part in leaving], run_time=0.2 * line.duration)
-            self.play(Create(drawn), Fade(knots), Fade(keyed), run_time=0.45 * line.duration)
+            bright = getattr(self, "network_miss_bright", None)  # the network's miss, dimmed while kinks slid
+            back = [] if bright is None else [Transform(self.network_miss, bright)]
+            self.play(*[Fade(part, out=True) for part in leaving], *back, run_time=0.2 * line.duration)
+            self.play(Create(drawn), Fade(knots), Fade(keyed), *self.guides_to(inside), run_time=0.45 * line.duration)
             self.play(
                 AnimationGroup(*[Create(arrow) for arrow in best_arrows], lag_ratio=0.5),
                 run_time=0.35 * line.duration,
             )
         self.best_tilts(fit, inside, best_arrows)
+        # What the search is, said once (its defaults: the fit is found with them, see hinge_fit.best_hinge_fit).
+        with self.narrate(self.search_words(units)) as line:
+            self.play(drawn.animate(rate_func=there_and_back).set_stroke(width=9), run_time=line.duration)
         text = f"Its largest error: {fit.error:.3f}."  # "the best a search finds" comes with the answer next
         with self.narrate(text) as line:
             first = min(1.2, 0.3 * line.duration)

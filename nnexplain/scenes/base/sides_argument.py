@@ -11,6 +11,8 @@ A mixin for :class:`~nnexplain.scenes.base.miss_comparison.MissComparison`, whic
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 from manim import (
     LEFT,
@@ -29,6 +31,7 @@ from manim import (
     there_and_back,
 )
 
+from nnexplain.geometry.hinge_fit import best_hinge_fit
 from nnexplain.geometry.kink_tour import kink_stops, refit_at, tour_kinks
 from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.slot_text import SlotText
@@ -88,10 +91,12 @@ class SidesArgument:
                 run_time=line.duration,
             )
         # Its curve, kinks and row leave together, before the best fit comes (``compare_best_fit``).
-        self.same_sides_drawn = [drawn, knots, row]
+        self.same_sides_drawn = [drawn, knots, row, *self.sides_extras]
         self.flat_gap(fit_sides)
         if sides_never_flip(self.run):
-            with self.narrate("These sides were set at the random start, and training never flipped one.") as line:
+            # Said of what never flipped: the input weights' signs (unit 1's output weight did turn positive).
+            text = "Input-weight signs set the sides at the random start; training never flipped one."
+            with self.narrate(text) as line:
                 self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=11), run_time=line.duration)
 
     def trained_sides(self) -> np.ndarray | None:
@@ -159,6 +164,20 @@ class SidesArgument:
         row = SlotText(self.readout(first.error), slots=24, edge=LEFT)
         row.move_to(self.column_point(self.labels_top - 0.45 - 2 * 0.42), aligned_edge=UL)
 
+        def miss_of(fit) -> VGroup:
+            """The sliding fit's miss in the zoom panel, and its largest-miss bar (from 0), in its colour."""
+            values = fit(x) - self.target_values(x)
+            at = int(np.argmax(np.abs(values)))
+            bar = Line(self.misses.plot_point(x[at], 0.0), self.misses.plot_point(x[at], values[at]), stroke_width=7)
+            return VGroup(self.misses.curve(x, values, color, width=4), bar.set_color(color))
+
+        slid = miss_of(first) if hasattr(self, "misses") else VGroup()
+        keyed = self.add_legend_row("sides kept", color, dashed=True)
+        if len(getattr(self, "refit_parts", [])):  # in the refit's legend place, which it has left
+            keyed.align_to(self.refit_parts[2], UP)
+        network = getattr(self, "network_miss", VGroup())
+        self.network_miss_bright = network.copy()
+
         def follow(group, alpha: float) -> None:
             kinks = tour_kinks(stops, alpha)
             fit = refit_at(self.target, self.domain, kinks, directions)
@@ -171,16 +190,29 @@ class SidesArgument:
             for dot, point in zip(knots, self.outputs.plot_points(kinks, fit(kinks))):
                 dot.move_to(point)
             row.show(self.readout(error))
+            if len(slid):
+                for old, new in zip(slid, miss_of(fit if alpha < 1 else fit_sides)):
+                    old.set_points(new.points)
 
         words = f"Slide the {count} kinks, sides kept, heights refit: its largest error follows."
         with self.narrate(words) as line:
             appear = min(1.0, 0.2 * line.duration)
-            self.play(Create(drawn), Fade(knots), Fade(row), run_time=appear)
+            # The network's miss dimmed: the zoom shows the sliding fit's miss, its bar moving with it.
             self.play(
-                UpdateFromAlphaFunc(VGroup(drawn, knots, row), follow, rate_func=linear),
+                Create(drawn),
+                Fade(knots),
+                Fade(row),
+                Fade(keyed),
+                Create(slid),
+                network.animate.set_opacity(0.3),
+                run_time=appear,
+            )
+            self.play(
+                UpdateFromAlphaFunc(VGroup(drawn, knots, row, slid), follow, rate_func=linear),
                 run_time=line.duration - appear,
             )
         self.error_rows.add(row)
+        self.sides_extras = [slid, keyed]
         return drawn, knots, row
 
     def readout(self, error: float):
@@ -218,15 +250,49 @@ class SidesArgument:
         # The ends to three decimals, as the rise is said: at two, 0.33² = 0.109 read against "rises 0.111" (the end
         # is 1/3; reviewer N).
         words = f"from {fmt_fixed(span[0], 3)} to {fmt_fixed(span[1], 3)}"
-        text = f"Flat {words}, where {self.formula} rises {rise:.3f}: it misses by half, {rise / 2:.3f}."
-        with self.narrate(text) as line:
-            first = min(1.0, 0.25 * line.duration)
-            self.play(Create(flat), Create(curve), run_time=first)
-            self.play(AnimationGroup(*[Create(bar) for bar in bars], lag_ratio=0.6), run_time=0.45 * line.duration)
+        ends = [("0" if abs(value) < 5e-4 else fmt_fixed(value, 3)) for value in (target.min(), target.max())]
+        bracket = self.span_bracket(span[1], float(target.min()), float(target.max()), color)
+        # Two lines: the flat piece and the span of the target over it (a bracket on the output), then its miss.
+        with self.narrate(f"Flat {words}, where {self.formula} spans {ends[0]} to {ends[1]}:") as line:
+            first = min(1.0, 0.3 * line.duration)
+            self.play(Create(flat), run_time=first)
+            self.play(Create(bracket), run_time=0.35 * line.duration)
             self.play(
-                flat.animate(rate_func=there_and_back).set_stroke(width=14), run_time=0.55 * line.duration - first
+                flat.animate(rate_func=there_and_back).set_stroke(width=14),
+                bracket.animate(rate_func=there_and_back).set_stroke(width=10),
+                run_time=0.65 * line.duration - first,
             )
-        self.play(Fade(VGroup(flat, curve, bars), out=True), run_time=0.4)
+        with self.narrate(f"it misses by half, {rise / 2:.3f}.") as line:
+            first = min(1.0, 0.3 * line.duration)
+            self.play(Create(curve), run_time=first)
+            self.play(AnimationGroup(*[Create(bar) for bar in bars], lag_ratio=0.6), run_time=line.duration - first)
+        self.play(Fade(VGroup(flat, curve, bars, bracket), out=True), run_time=0.4)
+
+    def guides_to(self, kinks: np.ndarray) -> list:
+        """The dashed kink guides (at the trained kinks) moved to ``kinks``, one each in order along x; faded when
+        the counts differ."""
+        guides = list(getattr(self, "guides", []))
+        if len(guides) != len(kinks):
+            return [Fade(guide, out=True) for guide in guides]
+        guides.sort(key=lambda guide: guide.get_center()[0])
+        return [
+            guide.animate.shift(RIGHT * (self.outputs.plot_point(float(kink), 0.0)[0] - guide.get_center()[0]))
+            for guide, kink in zip(guides, np.sort(kinks))
+        ]
+
+    def search_words(self, units: int) -> str:
+        """What the search (:func:`~nnexplain.geometry.hinge_fit.best_hinge_fit`, at its defaults) does, in a line."""
+        defaults = inspect.signature(best_hinge_fit).parameters
+        grid, refine = defaults["grid"].default, defaults["refine"].default
+        return f"Searched: kinks on an {grid}-point grid, all {2**units} ways to open; the {refine} best refined."
+
+    def span_bracket(self, right: float, low: float, high: float, color: str) -> VGroup:
+        """On the output panel, just right of the flat span's end ``right``: a bracket from ``low`` to ``high``, the
+        range the target spans over the flat piece."""
+        x = right + 0.06 * (self.domain[1] - self.domain[0])
+        bottom, top = self.outputs.plot_point(x, low), self.outputs.plot_point(x, high)
+        ticks = [Line(end + 0.1 * LEFT, end, stroke_width=5) for end in (bottom, top)]
+        return VGroup(Line(bottom, top, stroke_width=6), *ticks).set_color(color)
 
     def best_tilts(self, fit, inside: np.ndarray, arrows: VGroup) -> None:
         """The best fit's sides leave no piece flat (each has a unit on): the piece across the target's lowest
