@@ -163,35 +163,46 @@ class FitReplay:
             return
         low, high = detour
         (down, _), (up, _) = errors[low], errors[high]
-        self.sweep(self.view, snapshots[: low + 1], [log_scale])
-        error = self.error_readout()
-        self.play(Fade(error), run_time=0.4)
-        self.add(error.add_updater(lambda group: self.error_readout(group)))
         epochs = (f"{snapshots[low].epoch:,}", f"{snapshots[high].epoch:,}")
         rises = f"The largest error, down to {down:.3f} at epoch {epochs[0]}, rises to {up:.3f} by epoch {epochs[1]}."
-        turn = self.output_sign_turn(snapshots[low : high + 1])
-        if turn is None:
-            self.sweep(self.view, snapshots[low : high + 1], [rises])
-        else:  # the unit said to hang below "for now" crosses 0 here: said as it crosses, its hinge thick
-            unit, at, weight = turn
-            epoch = snapshots[low + at].epoch
-            crossed = f"Unit {unit + 1}'s output weight turns positive: {weight:.3f} at epoch {epoch:,}."
-            curve, width = self.view.unit_curves[unit], self.view.unit_width
+        parts = self.with_sign_turn([(log_scale, 0, low), (rises, low, high), ("Only then does it fall.", high, None)])
+        error = None
+        for text, first, last in parts:
+            if first >= low and error is None:  # the error's bar and number ride the output from the detour on
+                error = self.error_readout()
+                self.play(Fade(error), run_time=0.4)
+                self.add(error.add_updater(lambda group: self.error_readout(group)))
+            part = snapshots[first : None if last is None else last + 1]
+            if isinstance(text, tuple):  # the unit whose output weight turns positive: said as it crosses, thick
+                unit, crossed = text
+                curve, width = self.view.unit_curves[unit], self.view.unit_width
 
-            def thicken(mobject, alpha: float) -> None:
-                mobject.set_stroke(width=width * (1 + 1.3 * there_and_back(alpha)))
+                def thicken(mobject, alpha: float) -> None:
+                    mobject.set_stroke(width=width * (1 + 1.3 * there_and_back(alpha)))
 
-            with self.narrate(crossed) as line:
-                self.play(
-                    SnapshotSweep(
-                        self.view, snapshots[low : low + at + 1], blend=self.sweep_blend, run_time=line.duration
-                    ),
-                    UpdateFromAlphaFunc(curve, thicken, run_time=line.duration),
-                )
-            self.sweep(self.view, snapshots[low + at : high + 1], [rises])
-        self.sweep(self.view, snapshots[high:], ["Only then does it fall."])
+                with self.narrate(crossed) as line:
+                    sweep = SnapshotSweep(self.view, part, blend=self.sweep_blend, run_time=line.duration)
+                    self.play(sweep, UpdateFromAlphaFunc(curve, thicken, run_time=line.duration))
+            else:
+                self.sweep(self.view, part, [text])
         error.clear_updaters()
         self.play(Fade(error, out=True), run_time=0.4)
+
+    def with_sign_turn(self, parts: list) -> list:
+        """``parts`` (line, first, last snapshot index; None: the end) with the step where a unit's output weight
+        turns positive cut out of its part and said in its own line, which plays on to that part's end."""
+        turn = self.output_sign_turn(self.snapshots)
+        if turn is None:
+            return parts
+        unit, at, weight = turn
+        crossed = f"Unit {unit + 1}'s output weight turns positive: {weight:.3f} at epoch {self.snapshots[at].epoch:,}."
+        cut = []
+        for text, first, last in parts:
+            if first < at - 1 and (last is None or at <= last):
+                cut += [(text, first, at - 1), ((unit, crossed), at - 1, last)]
+            else:
+                cut.append((text, first, last))
+        return cut
 
     def output_sign_turn(self, snapshots: list[CurveSnapshot]) -> tuple[int, int, float] | None:
         """The first unit whose output weight is negative at the random start and positive at the end of training
