@@ -126,10 +126,11 @@ class FitReplay:
             self.play(Fade(error), run_time=0.5 * line.duration)
         self.add(readout.add_updater(lambda _: self.unit_readout(unit, readout)))
         self.add(error.add_updater(lambda group: self.error_readout(group) if len(group) else group))
-        # The first line over the held epoch; the stretch then split between the other two (most of the slope's
+        # The first line over the held epoch (a frame blended from it with itself: its slope is read as later
+        # frames are); the stretch then split between the other two (most of the slope's
         # growth, and the kink's slide, under the second).
         cut = (len(slow) - 1) // 2 + 1
-        spans = [slow[:1], slow[: cut + 1], slow[cut:]]
+        spans = [[first, first], slow[: cut + 1], slow[cut:]]
         for text, span, rows in zip(lines, spans, held):
             with self.narrate(text) as line:
                 pulses = [self.pulse(row, line.duration / len(rows)) for row in rows]

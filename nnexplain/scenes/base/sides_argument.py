@@ -204,7 +204,7 @@ class SidesArgument:
                 Fade(row),
                 Fade(keyed),
                 Create(slid),
-                network.animate.set_opacity(0.3),
+                *self.dimmed(network),
                 run_time=appear,
             )
             self.play(
@@ -268,6 +268,13 @@ class SidesArgument:
             self.play(AnimationGroup(*[Create(bar) for bar in bars], lag_ratio=0.6), run_time=line.duration - first)
         self.play(Fade(VGroup(flat, curve, bars, bracket), out=True), run_time=0.4)
 
+    def dimmed(self, miss: VGroup) -> list:
+        """The network's miss (curve, bar, number) dimmed: its lines' strokes only (a curve has no fill to show)."""
+        if len(miss) != 3:
+            return []
+        lines = [part.animate.set_stroke(opacity=0.3) for part in miss[:2]]
+        return [*lines, miss[2].animate.set_opacity(0.3)]
+
     def guides_to(self, kinks: np.ndarray) -> list:
         """The dashed kink guides (at the trained kinks) moved to ``kinks``, one each in order along x; faded when
         the counts differ."""
@@ -289,10 +296,10 @@ class SidesArgument:
     def span_bracket(self, right: float, low: float, high: float, color: str) -> VGroup:
         """On the output panel, just right of the flat span's end ``right``: a bracket from ``low`` to ``high``, the
         range the target spans over the flat piece."""
-        x = right + 0.06 * (self.domain[1] - self.domain[0])
+        x = right + 0.04 * (self.domain[1] - self.domain[0])
         bottom, top = self.outputs.plot_point(x, low), self.outputs.plot_point(x, high)
-        ticks = [Line(end + 0.1 * LEFT, end, stroke_width=5) for end in (bottom, top)]
-        return VGroup(Line(bottom, top, stroke_width=6), *ticks).set_color(color)
+        ticks = [Line(end + 0.16 * LEFT, end, stroke_width=6) for end in (bottom, top)]
+        return VGroup(Line(bottom, top, stroke_width=8), *ticks).set_color(color)
 
     def best_tilts(self, fit, inside: np.ndarray, arrows: VGroup) -> None:
         """The best fit's sides leave no piece flat (each has a unit on): the piece across the target's lowest
