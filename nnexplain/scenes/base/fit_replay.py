@@ -181,9 +181,13 @@ class FitReplay:
                 def thicken(mobject, alpha: float) -> None:
                     mobject.set_stroke(width=width * (1 + 1.3 * there_and_back(alpha)))
 
+                weight = self.weight_readout(unit)  # its output weight ticking in the column as it crosses 0
+                self.add(weight.add_updater(lambda group, unit=unit: self.weight_readout(unit, group)))
                 with self.narrate(crossed) as line:
                     sweep = SnapshotSweep(self.view, part, blend=self.sweep_blend, run_time=line.duration)
                     self.play(sweep, UpdateFromAlphaFunc(curve, thicken, run_time=line.duration))
+                weight.clear_updaters()
+                self.play(Fade(weight, out=True), run_time=0.3)
             else:
                 self.sweep(self.view, part, [text])
         error.clear_updaters()
@@ -260,6 +264,20 @@ class FitReplay:
         if params is None:
             params = self.run.params(frame.epoch)
         return params_miss(self.run, params, self.target_values, frame.x)
+
+    def weight_readout(self, unit: int, group: SlotText | None = None) -> SlotText:
+        """Unit ``unit``'s output weight in the frame drawn now (its own weights, interpolated ones included), a row
+        in the column in its colour; with ``group``, refilled in place."""
+        frame = self.view.frame
+        params = getattr(frame, "params", None)
+        params = self.run.params(frame.epoch) if params is None else params
+        value = f"{float(np.asarray(params[1][0])[0, unit]):.3f}".replace("-", "\u2212")
+        text = label(f"unit {unit + 1}'s output weight {value}", self.theme, size=self.pin_size)
+        text.set_color(self.view.colors[unit]).move_to(self.column_point(self.labels_top), aligned_edge=UL)
+        if group is None:
+            return _ticking(text)
+        group.show(text, placed=True)
+        return group
 
     def error_readout(self, group: VGroup | None = None) -> VGroup:
         """The largest error of the output drawn now: its bar to the target and its number, riding the curve; with
