@@ -345,7 +345,7 @@ class MissComparison(SidesArgument):
         keyed = self.add_legend_row(f"best {units} hinges", color, dashed=False)
         if len(refit):  # in the refit's legend place
             keyed.align_to(refit[2], UP)
-        best_arrows = self.side_arrows(inside, fit(inside), fit.directions[np.isin(fit.kinks, inside)], color)
+        best_arrows = self.side_arrows(inside, fit(inside), fit.directions[np.isin(fit.kinks, inside)], color, fit)
         opening = f", opening {sides_words(fit.directions[np.isin(fit.kinks, inside)])}" if len(inside) else ""
         # Two fits at a time: the trained fit's sides, its error ring and the same-sides fit (curve, kinks, row)
         # leave before the best comes, so its arrows never lie over the trained ones.

@@ -119,12 +119,24 @@ class SidesArgument:
             return None
         return fit, sides, sides_words(sides)
 
-    def side_arrows(self, kinks: np.ndarray, values: np.ndarray, directions: np.ndarray, color: str) -> VGroup:
-        """At each kink over the output, a short arrow above it pointing to the side its hinge opens to."""
+    def side_arrows(
+        self, kinks: np.ndarray, values: np.ndarray, directions: np.ndarray, color: str, fit=None
+    ) -> VGroup:
+        """At each kink over the output, a short arrow above it pointing to the side its hinge opens to, lifted
+        clear of the curves drawn under it (the network's, the target's and ``fit``'s, when given) with room for
+        its word above."""
+        x = self.hinges.x
+        drawn = [self.hinges.output, self.target_values(x)] + ([] if fit is None else [fit(x)])
+        points = np.concatenate([self.outputs.plot_points(x, y) for y in drawn])
         arrows = VGroup()
         for kink, value, side in zip(kinks, values, directions):
             # About 50 px long at 480p, with a large tip: read as "opens right / left".
             start = self.outputs.plot_point(float(kink), float(value)) + 0.36 * UP
+            low, high = sorted((start[0], start[0] + 0.85 * side))
+            under = points[(points[:, 0] >= low) & (points[:, 0] <= high), 1]
+            if len(under):  # no higher than leaves its word inside the panel
+                ceiling = self.outputs.box.get_top()[1] - 0.45
+                start[1] = max(start[1], min(float(under.max()) + 0.2, ceiling))
             arrows.add(
                 Arrow(
                     start,
@@ -316,7 +328,8 @@ class SidesArgument:
         if not (on.any(axis=1).all() and abs(slope) > 1e-3 and np.sign(slope) == np.sign(chord)):
             return
         part = (x >= low) & (x <= high)
-        piece = self.outputs.curve(x[part], fit(x[part]), self.theme.text, width=10)
+        # In the fit's own colour, thick: a white piece would lie over (and hide) its line.
+        piece = self.outputs.curve(x[part], fit(x[part]), self.best_color, width=10)
         with self.narrate(
             f"No piece is flat: each has a unit on, so the bottom one tilts with {self.formula}."
         ) as line:
