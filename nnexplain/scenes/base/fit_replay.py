@@ -272,7 +272,7 @@ class FitReplay:
         params = getattr(frame, "params", None)
         params = self.run.params(frame.epoch) if params is None else params
         value = f"{float(np.asarray(params[1][0])[0, unit]):.3f}".replace("-", "\u2212")
-        text = label(f"unit {unit + 1}'s output weight {value}", self.theme, size=self.pin_size)
+        text = label(f"unit {unit + 1}: v = {value}", self.theme, size=self.pin_size)  # v: as in the formula
         text.set_color(self.view.colors[unit]).move_to(self.column_point(self.labels_top), aligned_edge=UL)
         if group is None:
             return _ticking(text)
