@@ -315,7 +315,7 @@ class MissComparison(SidesArgument):
             # one before the best fit takes its legend place (else at the question's end, as before); its row too.
             later = sides_fit is not None
             back = [fade for fade in getattr(self, "largest_back", []) if later or fade.mobject is not refit_row]
-            rows = [] if refit_row is None or (mean_rows and not later) else [Fade(refit_row, out=True)]
+            rows = [] if refit_row is None or mean_rows or later else [Fade(refit_row, out=True)]
             swap = [in_turn(AnimationGroup(*[Fade(row, out=True) for row in mean_rows]), AnimationGroup(*back))]
             refit_leaves = [*[Fade(part, out=True) for part in refit], *rows]
             # The number asked about pulses, its bar and curve with it (the question is not a still).
@@ -338,6 +338,7 @@ class MissComparison(SidesArgument):
                         lag_ratio=0.5,
                     ),
                     *refit_leaves,
+                    *([] if refit_row is None else [Fade(refit_row, out=True)]),  # made now: it is on screen now
                     run_time=0.8 * line.duration,
                 )
                 self.play(Fade(named, out=True), run_time=0.2 * line.duration)
