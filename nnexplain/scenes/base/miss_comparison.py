@@ -112,6 +112,7 @@ class MissComparison(SidesArgument):
             *[guide.animate.set_stroke(self.theme.muted, opacity=0.5) for guide in self.guides],
             Fade(pieces, out=True),
             *self.show_labels(None),
+            *([Fade(self.network_formula, out=True)] if hasattr(self, "network_formula") else []),  # said and done
             run_time=0.6,
         )
         self.remove(view.unit_curves, view.kink_dots)

@@ -10,7 +10,7 @@ A mixin for a :class:`~nnexplain.scenes.base.hinge_story.HingeStory` whose scene
 
 from __future__ import annotations
 
-from manim import VGroup, there_and_back
+from manim import Succession, VGroup, there_and_back
 
 from nnexplain.geometry.piece_slopes import PieceSlope, piece_slopes
 from nnexplain.mobjects.hinges import paragraph
@@ -63,11 +63,14 @@ class PieceSlopes:
         curves = [self.view.unit_curves[unit] for unit in busiest.units]
         mark = marks[busiest.number - 1][0]
         with self.narrate(text) as line:
+            # Each unit's hinge pulses in turn while the piece does: the two slopes the sum adds, one then the other.
+            turns = Succession(*[curve.animate(rate_func=there_and_back).set_stroke(width=13) for curve in curves])
             self.highlight_piece(
                 mark,
                 line,
                 *self.show_labels(self.tinted_sum(busiest, f"slope of piece {busiest.number}\n{written}")),
                 *[curve.animate.set_stroke(width=7) for curve in curves],
+                along=[turns],
             )
         restore = [curve.animate.set_stroke(width=self.view.unit_width) for curve in curves]
         restore.append(mark.animate.set_stroke(self.theme.text))
@@ -80,9 +83,11 @@ class PieceSlopes:
             self.highlight_piece(mark, line, *restore, *self.show_labels(f"slope of piece {flat.number}\n0"))
         self.play(mark.animate.set_stroke(self.theme.text), *self.show_labels(None), run_time=0.4)
 
-    def highlight_piece(self, mark, line, *animations) -> None:
-        """Play ``animations`` as the piece ``mark`` turns to the highlight, then pulse it while ``line`` is read."""
+    def highlight_piece(self, mark, line, *animations, along=()) -> None:
+        """Play ``animations`` as the piece ``mark`` turns to the highlight, then pulse it while ``line`` is read
+        (with the animations ``along``)."""
         lead = min(1.2, 0.4 * line.duration)
         self.play(*animations, mark.animate.set_stroke(self.theme.highlight), run_time=lead)
         # The piece pulses while the words are read (never a still picture).
-        self.play(mark.animate(rate_func=there_and_back).set_stroke(width=16), run_time=line.duration - lead)
+        pulse = mark.animate(rate_func=there_and_back).set_stroke(width=16)
+        self.play(pulse, *along, run_time=line.duration - lead)
