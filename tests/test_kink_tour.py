@@ -72,3 +72,32 @@ def test_error_detour_reads_the_default_run_shape():
     assert error_detour([0.604, 0.401, 0.536, 0.513, 0.045]) == (1, 2)
     assert error_detour([0.6, 0.5, 0.4, 0.3]) is None  # no rise
     assert error_detour([0.6, 0.4, 0.7]) is None  # never falls again
+
+
+def test_pattern_bests_match_a_brute_force_of_each_way_to_open():
+    """Each way to open's best grid placement, against an independent minimax (SLSQP) over every grid placement for
+    two of the patterns; all 8 patterns, worst first."""
+    from nnexplain.geometry.kink_tour import pattern_bests
+
+    bests = pattern_bests(np.square, (-1.0, 1.0), 3)
+    assert len(bests) == 8 and len({tuple(d) for _, _, d in bests}) == 8
+    assert [e for e, _, _ in bests] == sorted((e for e, _, _ in bests), reverse=True)
+    grid = np.linspace(-1, 1, 11)
+    for error, kinks, directions in (bests[0], bests[-1]):
+        x = np.linspace(-1, 1, 101)
+
+        def oracle(k: np.ndarray) -> float:
+            xs = np.union1d(x, k)
+            design = np.column_stack(
+                [np.maximum(0.0, directions[None, :] * (xs[:, None] - k[None, :])), np.ones_like(xs)]
+            )
+            cons = [
+                {"type": "ineq", "fun": lambda v: v[-1] - (design @ v[:-1] - xs**2)},
+                {"type": "ineq", "fun": lambda v: v[-1] + (design @ v[:-1] - xs**2)},
+            ]
+            start = np.concatenate([np.linalg.lstsq(design, xs**2, rcond=None)[0], [1.0]])
+            return float(minimize(lambda v: v[-1], start, constraints=cons, method="SLSQP").fun)
+
+        assert oracle(kinks) == pytest.approx(error, abs=2e-4)
+        brute = min(oracle(np.array(k)) for k in itertools.combinations(grid, 3))
+        assert error == pytest.approx(brute, abs=2e-4)

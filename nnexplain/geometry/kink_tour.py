@@ -14,7 +14,7 @@ import numpy as np
 
 from nnexplain.geometry.hinge_fit import HingeFit, coarse_candidates, least_max_weights
 
-__all__ = ["kink_stops", "refit_at", "tour_kinks"]
+__all__ = ["kink_stops", "pattern_bests", "refit_at", "tour_kinks"]
 
 
 def refit_at(target: Any, domain: tuple[float, float], kinks: np.ndarray, directions: np.ndarray) -> HingeFit:
@@ -49,3 +49,12 @@ def tour_kinks(stops: list[np.ndarray], alpha: float) -> np.ndarray:
     leg = int(at)
     part = at - leg
     return (1 - part) * stops[leg] + part * stops[min(leg + 1, legs)]
+
+
+def pattern_bests(target: Any, domain: tuple[float, float], hinges: int) -> list[tuple[float, np.ndarray, np.ndarray]]:
+    """The search's first stage per way to open: for each direction pattern (sides along x), its best coarse
+    candidate (largest error on 101 points, kinks, directions), worst pattern first."""
+    best: dict[tuple[float, ...], tuple[float, np.ndarray, np.ndarray]] = {}
+    for error, kinks, directions in coarse_candidates(target, domain, hinges):  # least error first
+        best.setdefault(tuple(directions), (error, kinks, directions))
+    return sorted(best.values(), key=lambda entry: -entry[0])
