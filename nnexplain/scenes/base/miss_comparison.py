@@ -35,6 +35,7 @@ from nnexplain.geometry.hinges import max_fit_error, minimax_output_refit
 from nnexplain.mobjects.hinges import Fade, fmt_number, legend
 from nnexplain.mobjects.style import label
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE, in_turn
+from nnexplain.scenes.base.search_show import SearchShow
 from nnexplain.scenes.base.sides_argument import SidesArgument, sides_words
 
 __all__ = ["MissComparison"]
@@ -50,7 +51,7 @@ def _overlap(a, b) -> bool:
     )
 
 
-class MissComparison(SidesArgument):
+class MissComparison(SidesArgument, SearchShow):
     """The beats ``show_error``, ``refit_heights`` and ``compare_best_fit`` (see the module's docstring)."""
 
     # One colour one meaning: neither is a unit's colour (blue, orange, green), and the two are far apart in hue
@@ -358,20 +359,24 @@ class MissComparison(SidesArgument):
             bright = getattr(self, "network_miss_bright", None)  # the network's miss, dimmed while kinks slid
             back = [] if bright is None else [Transform(self.network_miss, bright)]
             self.play(*[Fade(part, out=True) for part in leaving], *back, run_time=0.2 * line.duration)
-            self.play(Create(drawn), Fade(knots), Fade(keyed), *self.guides_to(inside), run_time=0.45 * line.duration)
+            early = [Create(miss[0])] if self.search_shown else []  # its miss comes with it (reviewer Q)
+            self.play(
+                Create(drawn), Fade(knots), Fade(keyed), *early, *self.guides_to(inside), run_time=0.45 * line.duration
+            )
+            if self.search_shown:
+                self.land_miss(0.15 * line.duration, miss, f"best {units} hinges: {fit.error:.3f}", color, 2)
             self.play(
                 AnimationGroup(*[Create(arrow) for arrow in best_arrows], lag_ratio=0.5),
-                run_time=0.35 * line.duration,
+                run_time=(0.2 if self.search_shown else 0.35) * line.duration,
             )
         self.best_tilts(fit, inside, best_arrows)
         # What the search is, said once (its defaults: the fit is found with them, see hinge_fit.best_hinge_fit).
         with self.narrate(self.search_words(units)) as line:
-            self.play(drawn.animate(rate_func=there_and_back).set_stroke(width=9), run_time=line.duration)
-        text = f"Its largest error: {fit.error:.3f}."  # "the best a search finds" comes with the answer next
-        with self.narrate(text) as line:
-            first = min(1.2, 0.3 * line.duration)
-            self.play(Create(miss[0]), run_time=line.duration - first)
-            self.land_miss(first, miss, f"best {units} hinges: {fit.error:.3f}", color, 2)
+            if self.search_shown:  # drawn as it is said: each way to open at its best grid kinks
+                self.show_search(fit, line.duration, 3)
+            else:
+                self.play(drawn.animate(rate_func=there_and_back).set_stroke(width=9), run_time=line.duration)
+        self.best_error_line(fit, miss, f"best {units} hinges: {fit.error:.3f}", color)
         # The answer to the opening question, in two lines, with the run's numbers: two fits, each with its largest
         # error.
         low, high = (fmt_number(end) for end in self.domain)  # in words: brackets reach below the caption's margin
