@@ -12,6 +12,7 @@ A mixin for :class:`~nnexplain.scenes.base.miss_comparison.MissComparison`, whic
 from __future__ import annotations
 
 import inspect
+from typing import ClassVar
 
 import numpy as np
 from manim import (
@@ -37,6 +38,7 @@ from nnexplain.mobjects.hinges import Fade
 from nnexplain.mobjects.slot_text import SlotText
 from nnexplain.mobjects.style import fmt_fixed, label
 from nnexplain.scenes.base.hinge_story import TEXT_SIZE
+from nnexplain.scenes.base.start_sides import StartSides
 
 __all__ = ["SidesArgument", "sides_never_flip", "sides_words"]
 
@@ -64,8 +66,12 @@ def flat_span(kinks: np.ndarray, sides: np.ndarray) -> tuple[float, float] | Non
     return float(kinks[lefts.max()]), float(kinks[rights.min()])
 
 
-class SidesArgument:
+class SidesArgument(StartSides):
     """The beats ``sides_argument`` (the trained sides' flat piece and the best they allow) and ``best_tilts``."""
+
+    # Opt-in (relu-square): the kinks slide for at least this many seconds (0: the line's reading time), the largest-
+    # miss bar moves to another peak only when it is clearly higher, and the sliding miss is clipped to its panel.
+    slide_seconds: ClassVar[float] = 0.0
 
     def sides_argument(self, fit_sides, sides: np.ndarray, said: str, arrows: VGroup) -> None:
         """Why the trained units fall short, step by step as said: the flat piece their order of sides leaves, the
@@ -83,7 +89,7 @@ class SidesArgument:
         refit = getattr(self, "refit_error", None)
         as_refit = ", the refit's error" if refit is not None and f"{refit:.3f}" == shown else ""
         count = len(self.hinges.units)
-        drawn, knots, row = self.slide_kinks(fit_sides, count)
+        drawn, knots, row = self.slide_kinks(fit_sides, count, arrows)
         with self.narrate(f"With these sides, the best a search finds is {shown}{as_refit}.") as line:
             self.play(
                 drawn.animate(rate_func=there_and_back).set_stroke(width=11),
@@ -95,7 +101,13 @@ class SidesArgument:
         self.flat_gap(fit_sides)
         if sides_never_flip(self.run):
             # Said of what never flipped: the input weights' signs (unit 1's output weight did turn positive).
-            text = "Input-weight signs set the sides at the random start; training never flipped one."
+            # Opt-in: the start's sides shown beside the trained ones (their arrows left as the kinks slid).
+            if self.slide_seconds > 0:
+                with self.narrate("In this run, the input-weight signs set the sides at the random start.") as line:
+                    self.show_start_sides(arrows, line.duration)
+                text = "Training never flipped one."
+            else:
+                text = "Input-weight signs set the sides at the random start; training never flipped one."
             with self.narrate(text) as line:
                 self.play(arrows.animate(rate_func=there_and_back).set_stroke(width=11), run_time=line.duration)
 
@@ -158,7 +170,7 @@ class SidesArgument:
             words.add(word.next_to(arrow, UP, buff=0.08))
         return words
 
-    def slide_kinks(self, fit_sides, count: int) -> tuple[VGroup, VGroup, SlotText]:
+    def slide_kinks(self, fit_sides, count: int, arrows: VGroup) -> tuple[VGroup, VGroup, SlotText]:
         """The same-sides fit found as the search finds it: its kinks slide through placements the search tried
         (worse first) to the kinks it settled on, sides kept, the heights refit at every frame (a linear programme:
         :mod:`~nnexplain.geometry.kink_tour`), the fit's largest error following in the column."""
@@ -176,10 +188,21 @@ class SidesArgument:
         row = SlotText(self.readout(first.error), slots=24, edge=LEFT)
         row.move_to(self.column_point(self.labels_top - 0.45 - 2 * 0.42), aligned_edge=UL)
 
+        calm = self.slide_seconds > 0
+        held = {"at": None}
+
         def miss_of(fit) -> VGroup:
-            """The sliding fit's miss in the zoom panel, and its largest-miss bar (from 0), in its colour."""
+            """The sliding fit's miss in the zoom panel, and its largest-miss bar (from 0), in its colour. Calm: the
+            bar stays on its peak until another is 15 % higher, and the curve is clipped to the panel."""
             values = fit(x) - self.target_values(x)
             at = int(np.argmax(np.abs(values)))
+            if calm:
+                before = held["at"]
+                if before is not None and np.abs(values[at]) < 1.15 * np.abs(values[before]):
+                    near = slice(max(0, before - 12), before + 13)  # the same peak, followed as it drifts
+                    at = near.start + int(np.argmax(np.abs(values[near])))
+                held["at"] = at
+                values = np.clip(values, self.misses.y_low, self.misses.y_high)
             bar = Line(self.misses.plot_point(x[at], 0.0), self.misses.plot_point(x[at], values[at]), stroke_width=7)
             return VGroup(self.misses.curve(x, values, color, width=4), bar.set_color(color))
 
@@ -217,11 +240,12 @@ class SidesArgument:
                 Fade(keyed),
                 Create(slid),
                 *self.dimmed(network),
+                *([Fade(arrows, out=True)] if self.slide_seconds > 0 else []),  # the trained kinks' arrows: stale
                 run_time=appear,
             )
             self.play(
                 UpdateFromAlphaFunc(VGroup(drawn, knots, row, slid), follow, rate_func=linear),
-                run_time=line.duration - appear,
+                run_time=max(line.duration, self.slide_seconds) - appear,
             )
         self.error_rows.add(row)
         self.sides_extras = [slid, keyed]
