@@ -10,8 +10,7 @@ sum built from the output bias at the random start, so the output is never shown
 (:mod:`nnexplain.scenes.base.start_sum`); then training (epochs on a log scale), with the stretch where
 the output changes most replayed slowly, its busiest unit named, its kink and slope and the largest error drawn live
 (:mod:`nnexplain.scenes.base.fit_replay`). Frames between stored snapshots are drawn from weights moving in a straight
-line, kinks included, so a kink slides and never hops; why a
-hinge opens left (a turn through space,
+line, kinks included, so a kink slides and never hops; why a hinge opens left (a turn through space,
 :mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
 added left to right, each bending the sum at its kink, until the sum is the network's
 output, its straight pieces counted. A unit whose kink lies outside the interval is named,
@@ -101,6 +100,10 @@ def _best_hinges(target, formula: str, domain: tuple[float, float], units: int, 
 class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, MirrorTurn, MissComparison, HingeStory):
     scene_name = "relu-square"
     kink_guides: ClassVar[bool] = True
+    search_shown: ClassVar[bool] = True  # the search drawn as it is said, the best fit's miss with it (reviewer Q)
+    turn_held: ClassVar[bool] = True  # unit 1's output weight shown at the number said (reviewer Q)
+    slide_seconds: ClassVar[float] = 8.0  # the sides-kept kinks slide slowly enough to follow (reviewer Q: 3.5 s)
+    sides_color: ClassVar[str] = "#3FE0F0"  # cyan: far in hue from the units' green, the violet and the raspberry
     pace_kinks: ClassVar[bool] = True  # a kink sliding far in a quiet step is given the time it needs
     formula_pulse: ClassVar[float] = 1.2  # the formula lines pulse visibly as named (reviewer O: 29–40 s near-still)
     tags_inside_panel: ClassVar[bool] = True  # the final error's number was on the output panel's frame

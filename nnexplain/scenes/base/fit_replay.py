@@ -48,6 +48,7 @@ class FitReplay:
     """The beat ``replay_fit`` (see the module's docstring)."""
 
     replay_steps: int = 8  # stored steps replayed slowly (about 10 s of words)
+    turn_held: bool = False  # the output weight's turn held at the number said (see say_turn)
     pin_size: float = 28  # the unit's name on its kink: digits about 17 px tall at 480p
 
     def replay_span(self) -> list[CurveSnapshot]:
@@ -183,15 +184,31 @@ class FitReplay:
 
                 weight = self.weight_readout(unit)  # its output weight ticking in the column as it crosses 0
                 self.add(weight.add_updater(lambda group, unit=unit: self.weight_readout(unit, group)))
-                with self.narrate(crossed) as line:
-                    sweep = SnapshotSweep(self.view, part, blend=self.sweep_blend, run_time=line.duration)
-                    self.play(sweep, UpdateFromAlphaFunc(curve, thicken, run_time=line.duration))
+                self.say_turn(crossed, part, curve, thicken)
                 weight.clear_updaters()
                 self.play(Fade(weight, out=True), run_time=0.3)
             else:
                 self.sweep(self.view, part, [text])
         error.clear_updaters()
         self.play(Fade(error, out=True), run_time=0.4)
+
+    def say_turn(self, crossed: str, part: list, curve, thicken) -> None:
+        """The line naming the output weight's turn, over ``part`` (from the snapshot before the turn). Opt-in
+        (``turn_held``): the weight reaches the number said (the first snapshot past 0) early in the line and holds
+        while it is read, the part's later snapshots after it (reviewer Q: it was said while −0.004 was shown)."""
+        with self.narrate(crossed) as line:
+            total = line.duration
+            if not self.turn_held:
+                sweep = SnapshotSweep(self.view, part, blend=self.sweep_blend, run_time=total)
+                self.play(sweep, UpdateFromAlphaFunc(curve, thicken, run_time=total))
+                return
+            reach = 0.55 * total
+            sweep = SnapshotSweep(self.view, part[:2], blend=self.sweep_blend, run_time=reach)
+            self.play(sweep, UpdateFromAlphaFunc(curve, lambda m, a: thicken(m, a * reach / total), run_time=reach))
+            rest = total - reach
+            self.play(UpdateFromAlphaFunc(curve, lambda m, a: thicken(m, (reach + a * rest) / total), run_time=rest))
+        if len(part) > 2:
+            self.play(SnapshotSweep(self.view, part[1:], blend=self.sweep_blend, run_time=0.6 * (len(part) - 2)))
 
     def with_sign_turn(self, parts: list) -> list:
         """``parts`` (line, first, last snapshot index; None: the end) with the step where a unit's output weight
