@@ -151,3 +151,15 @@ def test_the_sides_claim_is_not_made_when_a_side_flips(tmp_path):
     assert not bool(torch.all(_sides_by_torch(run) == _sides_by_torch(run)[0]))
     assert not sides_never_flip(run)
     assert sides_never_flip(load_run(_record(tmp_path / "kept", [start, start])))
+
+
+def test_the_start_and_end_sides_shown_are_torchs():
+    """The table said with 'In this run, the input-weight signs set the sides at the random start': each unit's side
+    at the first stored epoch and the last, as torch finds them (the side the layer rises to from −1 to 1)."""
+    from nnexplain.scenes.base.start_sides import start_and_end_sides
+
+    run = load_run(DATA / "square-relu-3")
+    first, last = start_and_end_sides(run, run.epochs[-1])
+    sides = _sides_by_torch(run).numpy()
+    assert np.array_equal(first, sides[0]) and np.array_equal(last, sides[-1])
+    assert list(first) == [-1.0, -1.0, 1.0]  # unit 1 left, unit 2 left, unit 3 right, as drawn
