@@ -1,27 +1,23 @@
 """relu-square: ReLU hinges build x² piece by piece.
 
-A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. The
-scene first builds one unit's hinge from max(0, z) with the run's own numbers: its
-input weight scales it, its bias shifts the kink, its output weight scales it again
-(:mod:`nnexplain.scenes.base.one_hinge`). Then every unit's hinge, each named on its kink
+A 1 → 3 → 1 ReLU network (default recipe ``square-relu-3``) fits x² on [−1, 1]. The scene first builds one unit's hinge
+from max(0, z) with the run's own numbers: its input weight scales it, its bias shifts the kink, its output weight
+scales it again (:mod:`nnexplain.scenes.base.one_hinge`). Then every unit's hinge, each named on its kink
 (:mod:`nnexplain.mobjects.kink_pins`), with the units whose weights are negative named as they are first seen (they
-open left, or hang below 0; :mod:`nnexplain.scenes.base.mirror_turn`), and their
-sum built from the output bias at the random start, so the output is never shown before it is made
-(:mod:`nnexplain.scenes.base.start_sum`); then training (epochs on a log scale), with the stretch where
-the output changes most replayed slowly, its busiest unit named, its kink and slope and the largest error drawn live
-(:mod:`nnexplain.scenes.base.fit_replay`). Frames between stored snapshots are drawn from weights moving in a straight
-line, kinks included, so a kink slides and never hops; why a hinge opens left (a turn through space,
-:mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the hinges are
-added left to right, each bending the sum at its kink, until the sum is the network's
-output, its straight pieces counted. A unit whose kink lies outside the interval is named,
-with what it adds instead (a straight line, or 0). The last beats zoom on the output's miss
-(fit − target) and set three largest errors side by side, each drawn in its curve's colour
-(curve first, then its bar and number): the network's, the same kinks with output weights
-refit for the largest error, and the best any bias + as many hinges can draw
-(:func:`~nnexplain.geometry.hinge_fit.best_hinge_fit`); the last line answers the opening
-question with the best's and the network's numbers. Those beats live in
-:mod:`nnexplain.scenes.base.miss_comparison`. On screen the formula's superscript is said
-in words ("x squared"): a ² is drawn about 8 px tall at 480p.
+open left, or hang below 0; :mod:`nnexplain.scenes.base.mirror_turn`), and their sum built from the output bias at the
+random start, so the output is never shown before it is made (:mod:`nnexplain.scenes.base.start_sum`); then training
+(epochs on a log scale), with the stretch where the output changes most replayed slowly, its busiest unit named, its
+kink and slope and the largest error drawn live (:mod:`nnexplain.scenes.base.fit_replay`). Frames between stored
+snapshots are drawn from weights moving in a straight line, kinks included, so a kink slides and never hops; why a
+hinge opens left (a turn through space, :mod:`nnexplain.scenes.base.mirror_turn`); then, from the output bias, the
+hinges are added left to right, each bending the sum at its kink, until the sum is the network's output, its straight
+pieces counted. A unit whose kink lies outside the interval is named, with what it adds instead (a straight line, or
+0). The last beats zoom on the output's miss (fit − target) and set three largest errors side by side, each drawn in
+its curve's colour (curve first, then its bar and number): the network's, the same kinks with output weights refit for
+the largest error, and the best any bias + as many hinges can draw
+(:func:`~nnexplain.geometry.hinge_fit.best_hinge_fit`); the last line answers the opening question with the best's and
+the network's numbers. Those beats live in :mod:`nnexplain.scenes.base.miss_comparison`. On screen the formula's
+superscript is said in words ("x squared"): a ² is drawn about 8 px tall at 480p.
 
     NNEXPLAIN_RUN=runs/square-relu-3 .venv/bin/manim -ql scenes/relu_square.py ReluSquare
 """
@@ -386,7 +382,9 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
         pins = KinkPins(self.view, list(range(units)), self.theme, size=TEXT_SIZE)
         pins.opacity = 0
         self.add(pins.follow())
-        self.play(self.view.output_curve.animate.set_stroke(opacity=0), PinsFade(pins), run_time=0.4)
+        key = getattr(self, "legend_keys", {}).get("network output", VGroup())  # dimmed while the output is gone
+        leave = [self.view.output_curve.animate.set_stroke(opacity=0), key.animate.set_opacity(0.3)]
+        self.play(*leave, PinsFade(pins), run_time=0.4)
         self.view.output_curve.set_stroke(width=2 * width)
         self.guides = self.add_up(
             self.view,
@@ -394,7 +392,8 @@ class ReluSquare(OneHinge, NetworkFormula, StartSum, FitReplay, PieceSlopes, Mir
             f"Now add up the trained hinges, from the output bias, {bias}: a flat line.",
             unit_text,
         )
-        self.play(self.view.output_curve.animate.set_stroke(width=width), PinsFade(pins, out=True), run_time=0.4)
+        back = [self.view.output_curve.animate.set_stroke(width=width), key.animate.set_opacity(1)]
+        self.play(*back, PinsFade(pins, out=True), run_time=0.4)
         self.remove(pins)
 
     def quiet_unit_line(self, unit: int) -> str | None:

@@ -215,6 +215,7 @@ class MissComparison(SidesArgument, SearchShow):
         row = legend([(color, dashed, text)], self.theme, size=TEXT_SIZE)
         row.next_to(self.legend, DOWN, buff=0.12, aligned_edge=LEFT)
         self.legend = VGroup(self.legend, row)
+        self.__dict__.setdefault("legend_keys", {})[text] = row  # by its text, to dim while its curve is gone
         return row
 
     def refit_heights(self) -> None:
