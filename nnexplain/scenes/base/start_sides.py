@@ -45,7 +45,7 @@ class StartSides:
             text = f"unit {unit + 1}: {_side(a)} → {_side(b)}"
             rows.add(label(text, self.theme, size=TEXT_SIZE, color=colors[unit % len(colors)]))
         for index, row in enumerate(rows):  # above the legend, where the column is free: heading highest
-            row.move_to(self.column_point(self.legend_top + (len(rows) - index) * 0.38), aligned_edge=UL)
+            row.move_to(self.column_point(self.legend_top + 0.1 + (len(rows) - index) * 0.36), aligned_edge=UL)
         return rows
 
     def show_start_sides(self, arrows: VGroup, seconds: float) -> None:
