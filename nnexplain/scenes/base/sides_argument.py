@@ -189,19 +189,32 @@ class SidesArgument(StartSides):
         row.move_to(self.column_point(self.labels_top - 0.45 - 2 * 0.42), aligned_edge=UL)
 
         calm = self.slide_seconds > 0
-        held = {"at": None}
 
-        def miss_of(fit) -> VGroup:
+        def peak(values: np.ndarray, before: int | None) -> int:
+            """The largest miss's index; calm, the peak held (``before``, followed as it drifts) unless another is
+            15 % higher."""
+            at = int(np.argmax(np.abs(values)))
+            if calm and before is not None and np.abs(values[at]) < 1.15 * np.abs(values[before]):
+                near = slice(max(0, before - 12), before + 13)
+                at = near.start + int(np.argmax(np.abs(values[near])))
+            return at
+
+        def fit_at(alpha: float):
+            return refit_at(self.target, self.domain, tour_kinks(stops, alpha), directions) if alpha < 1 else fit_sides
+
+        # The held peak at each of 100 steps of the slide, worked out first: a frame's bar depends on its alpha only
+        # (a skipped animation lands on the frame drawing it does).
+        steps, held = 100, [None]
+        for k in range(steps + 1 if calm else 0):
+            fit = fit_at(k / steps)
+            held.append(peak(fit(x) - self.target_values(x), held[-1]))
+
+        def miss_of(fit, alpha: float = 0.0) -> VGroup:
             """The sliding fit's miss in the zoom panel, and its largest-miss bar (from 0), in its colour. Calm: the
             bar stays on its peak until another is 15 % higher, and the curve is clipped to the panel."""
             values = fit(x) - self.target_values(x)
-            at = int(np.argmax(np.abs(values)))
+            at = peak(values, held[int(alpha * steps)] if calm else None)
             if calm:
-                before = held["at"]
-                if before is not None and np.abs(values[at]) < 1.15 * np.abs(values[before]):
-                    near = slice(max(0, before - 12), before + 13)  # the same peak, followed as it drifts
-                    at = near.start + int(np.argmax(np.abs(values[near])))
-                held["at"] = at
                 values = np.clip(values, self.misses.y_low, self.misses.y_high)
             bar = Line(self.misses.plot_point(x[at], 0.0), self.misses.plot_point(x[at], values[at]), stroke_width=7)
             return VGroup(self.misses.curve(x, values, color, width=4), bar.set_color(color))
@@ -226,7 +239,7 @@ class SidesArgument(StartSides):
                 dot.move_to(point)
             row.show(self.readout(error))
             if len(slid):
-                for old, new in zip(slid, miss_of(fit if alpha < 1 else fit_sides)):
+                for old, new in zip(slid, miss_of(fit if alpha < 1 else fit_sides, alpha)):
                     old.set_points(new.points)
 
         words = f"Slide the {count} kinks, sides kept, heights refit: its largest error follows."
