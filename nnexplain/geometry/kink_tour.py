@@ -19,10 +19,36 @@ __all__ = ["kink_stops", "pattern_bests", "refit_at", "tour_kinks"]
 
 def refit_at(target: Any, domain: tuple[float, float], kinks: np.ndarray, directions: np.ndarray) -> HingeFit:
     """The least-largest-error fit with these kinks (sorted along x) and sides, its error on 401 points and the
-    kinks."""
+    kinks. Of the fits with that error, the one with the least total weight (:func:`_least_weights_within`)."""
     x = np.linspace(*domain, 401)
-    weights, bias, error = least_max_weights(target, x, np.asarray(kinks, float), np.asarray(directions, float))
-    return HingeFit(np.asarray(kinks, float), np.asarray(directions, float), weights, bias, error)
+    kinks, directions = np.asarray(kinks, float), np.asarray(directions, float)
+    _, _, error = least_max_weights(target, x, kinks, directions)
+    weights, bias = _least_weights_within(target, x, kinks, directions, error)
+    return HingeFit(kinks, directions, weights, bias, error)
+
+
+def _least_weights_within(
+    target: Any, x: np.ndarray, kinks: np.ndarray, directions: np.ndarray, error: float
+) -> tuple[np.ndarray, float]:
+    """The weights and bias of least Σ|weight| whose largest miss over ``x`` and the kinks is ``error`` (a linear
+    programme). The least-largest-error fit is not unique: a kink within a sample of the interval's end leaves its
+    hinge on at one or two samples, and any weight that keeps them within the error is as good, so from one frame of
+    a slide to the next the heights could jump (weight 31.8 at one step, 0.6 at the next). The least weights do not."""
+    from scipy.optimize import linprog
+
+    x = np.union1d(x, kinks[(kinks >= x[0]) & (kinks <= x[-1])])
+    values = target(x)
+    count = len(kinks)
+    columns = np.maximum(0.0, directions[None, :] * (x[:, None] - kinks[None, :]))
+    design = np.column_stack([columns, np.ones_like(x), np.zeros((len(x), count))])  # weights, bias, |weights|
+    bound = error * (1 + 1e-7) + 1e-12
+    magnitude = np.hstack([np.eye(count), np.zeros((count, 1)), -np.eye(count)])  # ±weight − |weight| ≤ 0
+    flipped = np.hstack([-np.eye(count), np.zeros((count, 1)), -np.eye(count)])
+    rows = np.vstack([design, -design, magnitude, flipped])
+    limits = np.concatenate([values + bound, bound - values, np.zeros(2 * count)])
+    cost = np.concatenate([np.zeros(count + 1), np.ones(count)])
+    solved = linprog(cost, A_ub=rows, b_ub=limits, bounds=[(None, None)] * (count + 1) + [(0, None)] * count)
+    return solved.x[:count], float(solved.x[count])
 
 
 def kink_stops(target: Any, domain: tuple[float, float], best: HingeFit, ratios=(2.0, 1.5, 1.2)) -> list[np.ndarray]:
