@@ -41,6 +41,7 @@ __all__ = [
     "kink_groups",
     "max_fit_error",
     "largest_miss",
+    "params_miss",
     "interpolation_error",
     "best_piecewise_error",
     "hinge",
@@ -186,17 +187,24 @@ def max_fit_error(run: Run, epoch: int | None = None) -> tuple[float, bool]:
     tensors = run.tensors(epoch)
     target = target_function(run.dataset)
     if target is not None and "curve.x" in tensors:
-        network = Network.from_manifest(run.manifest)
-        params = run.params(epoch)
-
-        def output(x: np.ndarray) -> np.ndarray:
-            return network.trace(params, _column(x))[-1][1][:, 0]
-
-        grid = tensors["curve.x"].astype(np.float64)
-        kinks = output_kinks(params, run.activation, (float(grid[0]), float(grid[-1])))
-        return largest_miss(output, target, grid, kinks)[0], True
+        return params_miss(run, run.params(epoch), target, tensors["curve.x"])[0], True
     predicted = tensors[f"act.{len(run.layers) - 2}"]
     return float(np.max(np.abs(np.ravel(predicted) - np.ravel(run.probe["labels"])))), False
+
+
+def params_miss(run: Run, params: Params, target: Any, grid: np.ndarray) -> tuple[float, float, float]:
+    """The largest |network − target| over ``grid``'s interval for ``run``'s network with weights ``params`` (a
+    stored snapshot's, or weights between two as a frame draws them): the miss, the x where it is, and the network's
+    output there. The network is recomputed from the weights, its kinks included (:func:`largest_miss`)."""
+    network = Network.from_manifest(run.manifest)
+
+    def output(x: np.ndarray) -> np.ndarray:
+        return network.trace(params, _column(np.asarray(x, np.float64)))[-1][1][:, 0]
+
+    grid = np.asarray(grid, np.float64)
+    kinks = output_kinks(params, run.activation, (float(grid[0]), float(grid[-1])))
+    miss, at = largest_miss(output, target, grid, kinks)
+    return miss, at, float(output(np.array([at]))[0])
 
 
 def largest_miss(

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from nnexplain.geometry.hinge_fit import HingeFit, coarse_candidates, least_max_weights
+from nnexplain.geometry.hinge_fit import HingeFit, _hinge_columns, coarse_candidates, least_max_weights
 
 __all__ = ["kink_stops", "pattern_bests", "refit_at", "tour_kinks"]
 
@@ -39,7 +39,7 @@ def _least_weights_within(
     x = np.union1d(x, kinks[(kinks >= x[0]) & (kinks <= x[-1])])
     values = target(x)
     count = len(kinks)
-    columns = np.maximum(0.0, directions[None, :] * (x[:, None] - kinks[None, :]))
+    columns = _hinge_columns(x, kinks, directions)
     design = np.column_stack([columns, np.ones_like(x), np.zeros((len(x), count))])  # weights, bias, |weights|
     bound = error * (1 + 1e-7) + 1e-12
     magnitude = np.hstack([np.eye(count), np.zeros((count, 1)), -np.eye(count)])  # ±weight − |weight| ≤ 0

@@ -1,23 +1,15 @@
-"""The exact largest error of any network drawn on screen, stored snapshot or weights between two snapshots.
-
-A live readout follows the frame drawn now. Measured on the drawn samples alone it misses the corners between them
-(the trained network's 0.080 reads 0.079 on its 401 stored samples), so it is measured as
-:func:`~nnexplain.geometry.hinges.max_fit_error` measures a stored snapshot: the network recomputed from the frame's
-weights, its kinks included (:func:`~nnexplain.geometry.hinges.largest_miss`).
+"""The weights a frame between two snapshots is drawn from. Its live largest error is measured from them as a
+stored snapshot's is (:func:`~nnexplain.geometry.hinges.params_miss`): on the drawn samples alone it would miss the
+corners between them (the trained network's 0.080 reads 0.079 on its 401 stored samples).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from nnexplain.geometry.hinges import largest_miss, output_kinks
-from nnexplain.run import Run
-from nnexplain.run.contents import column
-from nnexplain.run.network import Network, Params
+from nnexplain.run.network import Params
 
-__all__ = ["blend_params", "params_miss"]
+__all__ = ["blend_params"]
 
 
 def blend_params(before: Params, after: Params, fraction: float) -> list:
@@ -26,17 +18,3 @@ def blend_params(before: Params, after: Params, fraction: float) -> list:
         tuple((1 - fraction) * np.asarray(p, np.float64) + fraction * np.asarray(q, np.float64) for p, q in zip(a, b))
         for a, b in zip(before, after)
     ]
-
-
-def params_miss(run: Run, params: Params, target: Any, grid: np.ndarray) -> tuple[float, float, float]:
-    """The largest |network − target| over ``grid``'s interval for the network with weights ``params``: the miss,
-    the x where it is, and the network's output there."""
-    network = Network.from_manifest(run.manifest)
-
-    def output(x: np.ndarray) -> np.ndarray:
-        return network.trace(params, column(np.asarray(x, np.float64)))[-1][1][:, 0]
-
-    grid = np.asarray(grid, np.float64)
-    kinks = output_kinks(params, run.activation, (float(grid[0]), float(grid[-1])))
-    miss, at = largest_miss(output, target, grid, kinks)
-    return miss, at, float(output(np.array([at]))[0])

@@ -27,8 +27,7 @@ from manim import (
 )
 
 from nnexplain.geometry.fit_change import busiest_span, error_detour
-from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot, max_fit_error
-from nnexplain.geometry.live_miss import params_miss
+from nnexplain.geometry.hinges import CurveSnapshot, curve_snapshot, max_fit_error, params_miss
 from nnexplain.mobjects.hinges import Fade, SnapshotSweep, fmt_number
 from nnexplain.mobjects.kink_pins import KinkPins, PinsFade
 from nnexplain.mobjects.slot_text import SlotText, glyph_count

@@ -227,19 +227,17 @@ class SidesArgument(StartSides):
         self.network_miss_bright = network.copy()
 
         def follow(group, alpha: float) -> None:
-            kinks = tour_kinks(stops, alpha)
-            fit = refit_at(self.target, self.domain, kinks, directions)
-            error = fit.error if alpha < 1 else fit_sides.error  # the end: the search's fit, measured finely
-            fresh = dashed(fit if alpha < 1 else fit_sides)
+            kinks, fit = tour_kinks(stops, alpha), fit_at(alpha)  # the end: the search's fit, measured finely
+            fresh = dashed(fit)
             for old, new in zip(drawn.submobjects, fresh.submobjects):
                 old.set_points(new.points)
             for old in drawn.submobjects[len(fresh.submobjects) :]:
                 old.set_points(fresh.submobjects[-1].points)
             for dot, point in zip(knots, self.outputs.plot_points(kinks, fit(kinks))):
                 dot.move_to(point)
-            row.show(self.readout(error))
+            row.show(self.readout(fit.error))
             if len(slid):
-                for old, new in zip(slid, miss_of(fit if alpha < 1 else fit_sides, alpha)):
+                for old, new in zip(slid, miss_of(fit, alpha)):
                     old.set_points(new.points)
 
         words = f"Slide the {count} kinks, sides kept, heights refit: its largest error follows."
